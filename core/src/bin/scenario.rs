@@ -1,0 +1,90 @@
+//! Runs a scenario on the simulator and prints the history it wrote.
+//!
+//!     cargo run -p postflow-core --bin scenario -- happy-path
+//!     cargo run -p postflow-core --bin scenario -- path/to/file.toml --format json
+//!     cargo run -p postflow-core --bin scenario -- --list
+//!
+//! Exit status: 0 when every expectation held, 1 when one failed, 2 on bad usage or
+//! an unreadable scenario.
+
+use std::process::ExitCode;
+
+use postflow_core::scenario::{self, BUILTIN, Scenario};
+
+const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|golden] [--transcript]\n       scenario --list";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let mut target = None;
+    let mut format = "table".to_owned();
+    let mut transcript = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--list" => {
+                for b in BUILTIN {
+                    let s = Scenario::parse(b.name, b.toml).map_err(|e| e.to_string())?;
+                    println!("{:<32} {}", b.name, s.description);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            "--format" => format = it.next().ok_or(USAGE)?.clone(),
+            "--transcript" => transcript = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            other if other.starts_with('-') => return Err(format!("unknown option {other}\n{USAGE}")),
+            other => target = Some(other.to_owned()),
+        }
+    }
+    let target = target.ok_or(USAGE)?;
+    let scenario = load(&target)?;
+    let outcome = scenario::run(&scenario);
+    let session = &outcome.session;
+    if transcript {
+        for (i, e) in session.timeline().iter().enumerate() {
+            println!("{:>4}  {:<24} {}", i + 1, e.action.label(), e.outcome);
+            if let Some(cli) = &e.cli {
+                println!("      $ {cli}");
+            }
+        }
+        println!();
+    }
+    match format.as_str() {
+        "json" => println!("{}", session.history_json()),
+        "table" | "golden" => print!("{}", session.history_table()),
+        other => return Err(format!("unknown format {other}: table, json or golden")),
+    }
+    if outcome.passed() {
+        eprintln!("{}: all expectations held ({} events)", scenario.name, session.history().len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for f in &outcome.failures {
+            eprintln!("FAILED {}: {f}", scenario.name);
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// A built-in scenario by name, or a scenario file by path.
+fn load(target: &str) -> Result<Scenario, String> {
+    if let Some(b) = scenario::builtin(target) {
+        return Scenario::parse(b.name, b.toml).map_err(|e| e.to_string());
+    }
+    let text = std::fs::read_to_string(target).map_err(|e| {
+        let names: Vec<&str> = BUILTIN.iter().map(|b| b.name).collect();
+        format!("{target}: {e} (built-in scenarios: {})", names.join(", "))
+    })?;
+    Scenario::parse(target, &text).map_err(|e| e.to_string())
+}

@@ -1,0 +1,678 @@
+//! One workflow execution on the simulated server: its history, its mutable state
+//! (pending decision, activities, timers, buffered events) and the transactions that
+//! write history in the batches a real Cadence server writes (semantics notes §2.2).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::activity::{AfterFailure, AttemptState, PendingActivity, rewrite_timeouts, timeout_failure};
+use crate::decision::Decision;
+use crate::history::*;
+use crate::log::LogLine;
+use crate::payload::{Failure, Payload};
+use crate::registry::{ActivityContext, Registry, WorkflowDefinition};
+use crate::rng::SplitMix64;
+use crate::runtime::{RuntimeError, WorkflowRuntime};
+use crate::time::Timestamp;
+
+/// The server's placeholder for an `ActivityTaskStarted` written only when the activity closes.
+const TRANSIENT_EVENT_ID: i64 = -124;
+
+/// Where a real server's task IDs start for a new shard.
+const TASK_ID_BASE: i64 = 1_048_576;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkflowStatus {
+    Running,
+    Completed(Payload),
+    Failed(Failure),
+    TimedOut,
+}
+
+impl WorkflowStatus {
+    pub fn name(&self) -> &'static str {
+        match self {
+            WorkflowStatus::Running => "running",
+            WorkflowStatus::Completed(_) => "completed",
+            WorkflowStatus::Failed(_) => "failed",
+            WorkflowStatus::TimedOut => "timed_out",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionTaskState {
+    Scheduled { scheduled_event_id: i64 },
+    Started { scheduled_event_id: i64, started_event_id: i64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingTimer {
+    pub timer_id: String,
+    pub started_event_id: i64,
+    pub fire_at: Timestamp,
+}
+
+/// Names and IDs the server hands out; deterministic per seed.
+pub(crate) struct Identities {
+    pub worker: String,
+    pub client: String,
+    pub sticky_task_list: String,
+    pub ids: SplitMix64,
+}
+
+impl Identities {
+    pub fn uuid(&mut self) -> String {
+        let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            (b >> 48) & 0x3fff | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+pub struct Execution {
+    pub(crate) workflow_id: String,
+    pub(crate) run_id: String,
+    pub(crate) definition: WorkflowDefinition,
+    pub(crate) task_list: String,
+    pub(crate) start_time: Timestamp,
+    pub(crate) execution_timeout: Duration,
+    pub(crate) task_timeout: Duration,
+    pub(crate) history: Vec<HistoryEvent>,
+    pub(crate) batches: Vec<u32>,
+    batch: u32,
+    pub(crate) status: WorkflowStatus,
+    pub(crate) decision: Option<DecisionTaskState>,
+    /// The worker asked for a sticky task list in its first decision response.
+    sticky: bool,
+    /// Events that arrived while a decision task was in flight.
+    pub(crate) buffer: Vec<EventAttributes>,
+    pub(crate) activities: BTreeMap<i64, PendingActivity>,
+    pub(crate) timers: BTreeMap<String, PendingTimer>,
+    /// The worker's cached workflow (sticky cache); `None` after an eviction.
+    runtime: Option<WorkflowRuntime>,
+    fed: usize,
+    pub(crate) rng: SplitMix64,
+    pub(crate) logs: Vec<LogLine>,
+    /// Set when the worker keeps failing this workflow's decision tasks.
+    pub(crate) stuck: Option<String>,
+    last_started: BTreeMap<i64, i64>,
+}
+
+/// The parameters of a workflow start (Cadence's `StartWorkflowExecutionRequest`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartRequest {
+    pub workflow_id: String,
+    pub workflow_type: String,
+    pub task_list: String,
+    pub input: Option<Payload>,
+    pub execution_timeout: Duration,
+    pub task_timeout: Duration,
+}
+
+impl Execution {
+    pub(crate) fn start(req: &StartRequest, definition: WorkflowDefinition, now: Timestamp, seed: u64, ids: &mut Identities) -> Execution {
+        let mut e = Execution {
+            workflow_id: req.workflow_id.clone(),
+            run_id: ids.uuid(),
+            definition,
+            task_list: req.task_list.clone(),
+            start_time: now,
+            execution_timeout: req.execution_timeout,
+            task_timeout: req.task_timeout,
+            history: Vec::new(),
+            batches: Vec::new(),
+            batch: 0,
+            status: WorkflowStatus::Running,
+            decision: None,
+            sticky: false,
+            buffer: Vec::new(),
+            activities: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            runtime: None,
+            fed: 0,
+            rng: SplitMix64::new(seed),
+            logs: Vec::new(),
+            stuck: None,
+            last_started: BTreeMap::new(),
+        };
+        e.begin_batch();
+        e.append(
+            now,
+            EventAttributes::WorkflowExecutionStarted(WorkflowExecutionStartedEventAttributes {
+                workflow_type: WorkflowType { name: req.workflow_type.clone() },
+                task_list: TaskList::named(&req.task_list),
+                input: req.input.clone(),
+                execution_start_to_close_timeout: Some(req.execution_timeout),
+                task_start_to_close_timeout: Some(req.task_timeout),
+                identity: ids.client.clone(),
+                original_execution_run_id: e.run_id.clone(),
+                first_execution_run_id: e.run_id.clone(),
+                first_decision_task_backoff: Some(Duration::ZERO),
+                request_id: ids.uuid(),
+                ..Default::default()
+            }),
+        );
+        e.schedule_decision(now, ids);
+        e
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == WorkflowStatus::Running
+    }
+
+    fn begin_batch(&mut self) {
+        self.batch += 1;
+    }
+
+    fn append(&mut self, time: Timestamp, mut attributes: EventAttributes) -> i64 {
+        let event_id = self.history.len() as i64 + 1;
+        match &mut attributes {
+            EventAttributes::ActivityTaskStarted(a) => {
+                self.last_started.insert(a.scheduled_event_id, event_id);
+            }
+            EventAttributes::ActivityTaskCompleted(ActivityTaskCompletedEventAttributes {
+                scheduled_event_id, started_event_id, ..
+            })
+            | EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes { scheduled_event_id, started_event_id, .. })
+            | EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes { scheduled_event_id, started_event_id, .. })
+                if *started_event_id == TRANSIENT_EVENT_ID =>
+            {
+                *started_event_id = self.last_started.get(scheduled_event_id).copied().unwrap_or(0);
+            }
+            _ => {}
+        }
+        // A global domain on a dev server writes failover version 1 on every event.
+        self.history.push(HistoryEvent { event_id, event_time: time, version: 1, task_id: TASK_ID_BASE + event_id - 1, attributes });
+        self.batches.push(self.batch);
+        event_id
+    }
+
+    fn schedule_decision(&mut self, now: Timestamp, ids: &Identities) -> i64 {
+        let task_list = TaskList::named(if self.sticky { &ids.sticky_task_list } else { &self.task_list });
+        let id = self.append(
+            now,
+            EventAttributes::DecisionTaskScheduled(DecisionTaskScheduledEventAttributes {
+                task_list,
+                start_to_close_timeout: Some(self.task_timeout),
+                attempt: 0,
+            }),
+        );
+        self.decision = Some(DecisionTaskState::Scheduled { scheduled_event_id: id });
+        id
+    }
+
+    fn start_decision(&mut self, now: Timestamp, scheduled_event_id: i64, request_id: String, ids: &Identities) {
+        let id = self.append(
+            now,
+            EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes {
+                scheduled_event_id,
+                identity: ids.worker.clone(),
+                request_id,
+            }),
+        );
+        self.decision = Some(DecisionTaskState::Started { scheduled_event_id, started_event_id: id });
+    }
+
+    /// A worker polled: `DecisionTaskStarted`, in a batch of its own.
+    pub(crate) fn poll_decision(&mut self, now: Timestamp, ids: &mut Identities) -> bool {
+        let Some(DecisionTaskState::Scheduled { scheduled_event_id }) = self.decision else { return false };
+        self.begin_batch();
+        let request_id = ids.uuid();
+        self.start_decision(now, scheduled_event_id, request_id, ids);
+        true
+    }
+
+    /// Events that are not decision events: appended now when no decision task is in
+    /// flight (and a decision task scheduled for them), buffered otherwise.
+    pub(crate) fn add_bufferable(&mut self, now: Timestamp, events: Vec<EventAttributes>, ids: &Identities) {
+        if matches!(self.decision, Some(DecisionTaskState::Started { .. })) {
+            self.buffer.extend(events);
+            return;
+        }
+        self.begin_batch();
+        for e in events {
+            self.append(now, e);
+        }
+        if self.decision.is_none() && self.stuck.is_none() {
+            self.schedule_decision(now, ids);
+        }
+    }
+
+    /// Flushes buffered events as the server does after a decision task: in arrival
+    /// order, except that activity close events go last.
+    fn flush_buffer(&mut self, now: Timestamp) -> bool {
+        let buffered = std::mem::take(&mut self.buffer);
+        let had = !buffered.is_empty();
+        let (close, other): (Vec<_>, Vec<_>) = buffered.into_iter().partition(|e| e.event_type().is_activity_close());
+        for e in other.into_iter().chain(close) {
+            self.append(now, e);
+        }
+        had
+    }
+
+    /// The worker answers the started decision task: the workflow code runs on the
+    /// history so far, and its decisions are written (or refused).
+    pub(crate) fn respond_decision(&mut self, now: Timestamp, ids: &mut Identities) -> Result<Vec<Decision>, RuntimeError> {
+        let Some(DecisionTaskState::Started { scheduled_event_id, started_event_id }) = self.decision else {
+            return Ok(Vec::new());
+        };
+        let outcome = self.run_worker();
+        self.begin_batch();
+        let decisions = match outcome {
+            Err(err) => {
+                self.fail_decision(
+                    now,
+                    scheduled_event_id,
+                    started_event_id,
+                    CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                    &err.to_string(),
+                    ids,
+                );
+                self.stuck = Some(err.to_string());
+                self.decision = None;
+                return Err(err);
+            }
+            Ok(d) => d,
+        };
+        if decisions.iter().any(Decision::is_close) && !self.buffer.is_empty() {
+            // Rule 7: a close decision meets events the code has not seen. The decision
+            // task fails, the events flush, and a new decision task starts at once.
+            self.fail_decision(now, scheduled_event_id, started_event_id, CAUSE_UNHANDLED_DECISION, "", ids);
+            self.flush_buffer(now);
+            self.schedule_and_start(now, ids);
+            return Ok(decisions);
+        }
+        let completed = self.append(
+            now,
+            EventAttributes::DecisionTaskCompleted(DecisionTaskCompletedEventAttributes {
+                scheduled_event_id,
+                started_event_id,
+                identity: ids.worker.clone(),
+                binary_checksum: String::new(),
+            }),
+        );
+        self.sticky = true;
+        self.decision = None;
+        let mut dispatched = Vec::new();
+        for d in &decisions {
+            self.apply_decision(now, completed, d, &mut dispatched, ids);
+        }
+        let had_buffered = self.flush_buffer(now);
+        for e in dispatched {
+            self.append(now, e);
+        }
+        if self.is_running() {
+            if had_buffered {
+                self.schedule_and_start(now, ids);
+            }
+        } else {
+            self.close();
+        }
+        Ok(decisions)
+    }
+
+    fn schedule_and_start(&mut self, now: Timestamp, ids: &mut Identities) {
+        let scheduled = self.schedule_decision(now, ids);
+        self.start_decision(now, scheduled, "request-from-RespondDecisionTaskCompleted".into(), ids);
+    }
+
+    fn fail_decision(
+        &mut self,
+        now: Timestamp,
+        scheduled_event_id: i64,
+        started_event_id: i64,
+        cause: &str,
+        details: &str,
+        ids: &Identities,
+    ) {
+        self.append(
+            now,
+            EventAttributes::DecisionTaskFailed(DecisionTaskFailedEventAttributes {
+                scheduled_event_id,
+                started_event_id,
+                cause: cause.into(),
+                failure: (!details.is_empty()).then(|| Failure { reason: cause.into(), details: details.as_bytes().to_vec() }),
+                identity: ids.worker.clone(),
+            }),
+        );
+        // The server clears stickiness when a decision fails, and the worker drops its
+        // cached run: the next decision task goes to the normal task list and replays.
+        self.sticky = false;
+        self.runtime = None;
+        self.fed = 0;
+        self.decision = None;
+    }
+
+    /// Feeds the worker's cached run the events it has not seen and runs the code.
+    fn run_worker(&mut self) -> Result<Vec<Decision>, RuntimeError> {
+        let runtime = self.runtime.get_or_insert_with(|| WorkflowRuntime::new(&self.definition, &self.workflow_id, super::DOMAIN));
+        let result = runtime.process(&self.history[self.fed..], true);
+        self.fed = self.history.len();
+        self.logs.extend(runtime.take_logs());
+        result.map(Option::unwrap_or_default)
+    }
+
+    fn apply_decision(
+        &mut self,
+        now: Timestamp,
+        completed: i64,
+        d: &Decision,
+        dispatched: &mut Vec<EventAttributes>,
+        ids: &mut Identities,
+    ) {
+        match d {
+            Decision::ScheduleActivityTask(a) => {
+                let mut attrs = ActivityTaskScheduledEventAttributes {
+                    activity_id: a.activity_id.clone(),
+                    activity_type: a.activity_type.clone(),
+                    domain: a.domain.clone(),
+                    task_list: a.task_list.clone(),
+                    input: a.input.clone(),
+                    schedule_to_close_timeout: a.schedule_to_close_timeout,
+                    schedule_to_start_timeout: a.schedule_to_start_timeout,
+                    start_to_close_timeout: a.start_to_close_timeout,
+                    heartbeat_timeout: a.heartbeat_timeout,
+                    decision_task_completed_event_id: completed,
+                    retry_policy: a.retry_policy.clone(),
+                    header: a.header.clone(),
+                };
+                rewrite_timeouts(&mut attrs, self.execution_timeout);
+                let mut pending = PendingActivity::from_scheduled(0, now, &attrs);
+                let id = self.append(now, EventAttributes::ActivityTaskScheduled(attrs));
+                pending.scheduled_event_id = id;
+                // Local dispatch: the worker starts the first attempt inside this transaction.
+                pending.state = AttemptState::Started { at: now, started_event_id: None };
+                if pending.retry_policy.is_none() {
+                    dispatched.push(EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes {
+                        scheduled_event_id: id,
+                        identity: ids.worker.clone(),
+                        request_id: ids.uuid(),
+                        attempt: 0,
+                        last_failure: Some(Failure::default()),
+                    }));
+                    // The event ID is known once the dispatched events are appended, right after the buffer.
+                    pending.state = AttemptState::Started { at: now, started_event_id: Some(TRANSIENT_EVENT_ID) };
+                }
+                self.activities.insert(id, pending);
+            }
+            Decision::StartTimer(t) => {
+                let timeout = t.start_to_fire_timeout.unwrap_or_default();
+                let id = self.append(
+                    now,
+                    EventAttributes::TimerStarted(TimerStartedEventAttributes {
+                        timer_id: t.timer_id.clone(),
+                        start_to_fire_timeout: Some(timeout),
+                        decision_task_completed_event_id: completed,
+                    }),
+                );
+                self.timers.insert(
+                    t.timer_id.clone(),
+                    PendingTimer { timer_id: t.timer_id.clone(), started_event_id: id, fire_at: now.plus(timeout) },
+                );
+            }
+            Decision::CancelTimer(c) => {
+                let started = self.timers.remove(&c.timer_id).map(|t| t.started_event_id).or_else(|| self.take_buffered_fire(&c.timer_id));
+                let attrs = match started {
+                    Some(started_event_id) => EventAttributes::TimerCanceled(TimerCanceledEventAttributes {
+                        timer_id: c.timer_id.clone(),
+                        started_event_id,
+                        decision_task_completed_event_id: completed,
+                        identity: ids.worker.clone(),
+                    }),
+                    None => EventAttributes::CancelTimerFailed(CancelTimerFailedEventAttributes {
+                        timer_id: c.timer_id.clone(),
+                        cause: CAUSE_TIMER_ID_UNKNOWN.into(),
+                        decision_task_completed_event_id: completed,
+                        identity: ids.worker.clone(),
+                    }),
+                };
+                self.append(now, attrs);
+            }
+            Decision::CompleteWorkflowExecution(c) => {
+                self.append(
+                    now,
+                    EventAttributes::WorkflowExecutionCompleted(WorkflowExecutionCompletedEventAttributes {
+                        result: c.result.clone(),
+                        decision_task_completed_event_id: completed,
+                    }),
+                );
+                self.status = WorkflowStatus::Completed(c.result.clone().unwrap_or_default());
+            }
+            Decision::FailWorkflowExecution(f) => {
+                self.append(
+                    now,
+                    EventAttributes::WorkflowExecutionFailed(WorkflowExecutionFailedEventAttributes {
+                        failure: f.failure.clone(),
+                        decision_task_completed_event_id: completed,
+                    }),
+                );
+                self.status = WorkflowStatus::Failed(f.failure.clone().unwrap_or_default());
+            }
+        }
+    }
+
+    /// A timer that fired while the decision ran, and that the decision cancels: the
+    /// server deletes the buffered `TimerFired` and writes `TimerCanceled` instead.
+    fn take_buffered_fire(&mut self, timer_id: &str) -> Option<i64> {
+        let i = self.buffer.iter().position(|e| matches!(e, EventAttributes::TimerFired(f) if f.timer_id == timer_id))?;
+        match self.buffer.remove(i) {
+            EventAttributes::TimerFired(f) => Some(f.started_event_id),
+            _ => None,
+        }
+    }
+
+    /// After the dispatched `ActivityTaskStarted` events are in history, activities
+    /// learn their started event IDs.
+    pub(crate) fn settle_started_ids(&mut self) {
+        for a in self.activities.values_mut() {
+            if let AttemptState::Started { started_event_id: Some(id), .. } = &mut a.state {
+                if *id == TRANSIENT_EVENT_ID {
+                    *id = self.last_started.get(&a.scheduled_event_id).copied().unwrap_or(0);
+                }
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        self.decision = None;
+        self.activities.clear();
+        self.timers.clear();
+        self.buffer.clear();
+    }
+
+    /// A retry attempt whose time has come starts (nothing is written).
+    pub(crate) fn start_attempt(&mut self, now: Timestamp, scheduled_event_id: i64) {
+        if let Some(a) = self.activities.get_mut(&scheduled_event_id) {
+            a.state = AttemptState::Started { at: now, started_event_id: None };
+        }
+    }
+
+    /// Runs the started attempt of an activity and records what the server would.
+    pub(crate) fn finish_attempt(&mut self, now: Timestamp, scheduled_event_id: i64, registry: &Registry, ids: &Identities) -> String {
+        let Some(a) = self.activities.get(&scheduled_event_id).cloned() else { return String::new() };
+        let result = match registry.activity(&a.activity_type) {
+            Some(def) => {
+                let mut ctx = ActivityContext {
+                    workflow_id: &self.workflow_id,
+                    activity_id: &a.activity_id,
+                    activity_type: &a.activity_type,
+                    attempt: a.attempt,
+                    rng: &mut self.rng,
+                    logs: &mut self.logs,
+                    now,
+                };
+                (def.run)(&mut ctx, &a.input)
+            }
+            None => Err(Failure::generic(format!("unable to find activityType={}", a.activity_type))),
+        };
+        match result {
+            Ok(payload) => {
+                let summary = format!("{} attempt {} completed: {}", a.activity_type, a.attempt, table::payload(&payload));
+                self.close_activity(
+                    now,
+                    &a,
+                    |started| {
+                        EventAttributes::ActivityTaskCompleted(ActivityTaskCompletedEventAttributes {
+                            result: Some(payload),
+                            scheduled_event_id,
+                            started_event_id: started,
+                            identity: ids.worker.clone(),
+                        })
+                    },
+                    ids,
+                );
+                summary
+            }
+            Err(failure) => self.attempt_failed(now, &a, failure, None, ids),
+        }
+    }
+
+    /// An attempt failed or timed out: retry (writing nothing) or close the activity.
+    fn attempt_failed(
+        &mut self,
+        now: Timestamp,
+        a: &PendingActivity,
+        failure: Failure,
+        timeout: Option<TimeoutType>,
+        ids: &Identities,
+    ) -> String {
+        let what = match timeout {
+            Some(t) => format!("timed out ({})", t.short_name()),
+            None => format!("failed: {}", failure.details_text()),
+        };
+        if let AfterFailure::Retry { at } = a.after_failure(now, &failure) {
+            let p = self.activities.get_mut(&a.scheduled_event_id).expect("pending activity");
+            p.attempt += 1;
+            p.state = AttemptState::Scheduled { since: at };
+            p.last_failure = Some(failure);
+            return format!("{} attempt {} {what}; attempt {} in {}s", a.activity_type, a.attempt, a.attempt + 1, at.since(now).as_secs());
+        }
+        let scheduled_event_id = a.scheduled_event_id;
+        let started_before = matches!(a.state, AttemptState::Started { .. });
+        self.close_activity(
+            now,
+            a,
+            |started| match timeout {
+                Some(timeout_type) => EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes {
+                    details: None,
+                    scheduled_event_id,
+                    started_event_id: if started_before { started } else { 0 },
+                    timeout_type,
+                    last_failure: a.last_failure.clone(),
+                }),
+                None => EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes {
+                    failure: Some(failure),
+                    scheduled_event_id,
+                    started_event_id: started,
+                    identity: ids.worker.clone(),
+                }),
+            },
+            ids,
+        );
+        format!("{} attempt {} {what}; no retry left", a.activity_type, a.attempt)
+    }
+
+    /// Writes an activity's close: for an activity with a retry policy, the last
+    /// attempt's `ActivityTaskStarted` (with the previous failure) goes first, in the same batch.
+    fn close_activity(&mut self, now: Timestamp, a: &PendingActivity, close: impl FnOnce(i64) -> EventAttributes, ids: &Identities) {
+        let mut events = Vec::with_capacity(2);
+        let started = match a.state {
+            AttemptState::Started { started_event_id: Some(id), .. } => id,
+            AttemptState::Started { started_event_id: None, .. } => {
+                events.push(EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes {
+                    scheduled_event_id: a.scheduled_event_id,
+                    identity: ids.worker.clone(),
+                    request_id: format!("{}-{}", a.scheduled_event_id, a.attempt),
+                    attempt: a.attempt,
+                    last_failure: Some(a.last_failure.clone().unwrap_or_default()),
+                }));
+                TRANSIENT_EVENT_ID
+            }
+            AttemptState::Scheduled { .. } => 0,
+        };
+        events.push(close(started));
+        self.activities.remove(&a.scheduled_event_id);
+        self.add_bufferable(now, events, ids);
+    }
+
+    /// Fires whatever is due at `now`: timers, activity timeouts, the workflow timeout.
+    /// Returns a line for each thing that happened.
+    pub(crate) fn fire_due(&mut self, now: Timestamp, ids: &Identities) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.is_running() {
+            return out;
+        }
+        if now >= self.start_time.plus(self.execution_timeout) {
+            self.begin_batch();
+            self.append(
+                now,
+                EventAttributes::WorkflowExecutionTimedOut(WorkflowExecutionTimedOutEventAttributes {
+                    timeout_type: TimeoutType::StartToClose,
+                }),
+            );
+            self.status = WorkflowStatus::TimedOut;
+            self.close();
+            out.push("workflow timed out (START_TO_CLOSE)".into());
+            return out;
+        }
+        let due: Vec<PendingTimer> = self.timers.values().filter(|t| t.fire_at <= now).cloned().collect();
+        for t in due {
+            self.timers.remove(&t.timer_id);
+            self.add_bufferable(
+                now,
+                vec![EventAttributes::TimerFired(TimerFiredEventAttributes {
+                    timer_id: t.timer_id.clone(),
+                    started_event_id: t.started_event_id,
+                })],
+                ids,
+            );
+            out.push(format!("timer {} fired", t.timer_id));
+        }
+        let timed_out: Vec<(PendingActivity, TimeoutType)> = self
+            .activities
+            .values()
+            .filter_map(|a| {
+                let (at, t) = a.next_timeout();
+                (at <= now).then(|| (a.clone(), t))
+            })
+            .collect();
+        for (a, t) in timed_out {
+            let failure = timeout_failure(t);
+            if t == TimeoutType::ScheduleToClose {
+                // No retry outlives the schedule-to-close timeout.
+                let mut last = a.clone();
+                last.retry_policy = None;
+                out.push(self.attempt_failed(now, &last, failure, Some(t), ids));
+            } else {
+                out.push(self.attempt_failed(now, &a, failure, Some(t), ids));
+            }
+        }
+        out
+    }
+
+    /// The earliest time at which `fire_due` has something to do.
+    pub(crate) fn next_fire(&self) -> Option<Timestamp> {
+        if !self.is_running() {
+            return None;
+        }
+        let timers = self.timers.values().map(|t| t.fire_at);
+        let timeouts = self.activities.values().map(|a| a.next_timeout().0);
+        timers.chain(timeouts).chain([self.start_time.plus(self.execution_timeout)]).min()
+    }
+
+    /// The earliest time after `now` at which something changes: a fire, or a retry
+    /// attempt becoming startable.
+    pub(crate) fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
+        let retries = self.activities.values().filter_map(|a| match a.state {
+            AttemptState::Scheduled { since } if since > now && self.is_running() => Some(since),
+            _ => None,
+        });
+        retries.chain(self.next_fire()).min()
+    }
+}

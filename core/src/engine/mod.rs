@@ -1,0 +1,319 @@
+//! The simulated Cadence server: workflow executions, decision and activity tasks,
+//! server-side retries, timers, signals, queries and the workflow timeout, on a
+//! virtual clock that moves only when asked.
+//!
+//! A built-in worker serves the tasks (the registry's code), one engine step at a
+//! time, so a front end can show every transaction. Clock moves never run the worker:
+//! what waits for a worker keeps waiting, which is how a scenario puts a signal and a
+//! timer into the same decision batch, or lets an activity time out.
+
+mod activity;
+mod execution;
+
+use std::time::Duration;
+
+pub use activity::{AttemptState, PendingActivity};
+pub use execution::{DecisionTaskState, PendingTimer, StartRequest, WorkflowStatus};
+
+use crate::history::{EventAttributes, HistoryEvent, WorkflowExecutionSignaledEventAttributes};
+use crate::log::LogLine;
+use crate::payload::{Failure, Payload};
+use crate::registry::Registry;
+use crate::rng::SplitMix64;
+use crate::runtime::{QueryError, WorkflowRuntime};
+use crate::time::{EPOCH, Timestamp};
+use execution::{Execution, Identities};
+
+/// The domain the simulator serves (the workshop's).
+pub const DOMAIN: &str = crate::postal::DOMAIN;
+
+/// A refused request, with Cadence's reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("workflow {0} not found (EntityNotExistsError)")]
+    NotFound(String),
+    #[error("workflow {0} is already running (WorkflowExecutionAlreadyStartedError)")]
+    AlreadyStarted(String),
+    #[error("workflow execution already completed (workflow {0})")]
+    AlreadyCompleted(String),
+    #[error("workflow type {name} is not registered; this worker runs {known}")]
+    UnknownWorkflowType { name: String, known: String },
+    #[error("unknown signal {name}; {workflow_type} handles {known}")]
+    UnknownSignal { name: String, workflow_type: String, known: String },
+    #[error("bad input: {0}")]
+    BadInput(String),
+    #[error("query failed: {0}")]
+    Query(#[from] QueryError),
+    #[error("nothing is scheduled: no timer, retry or timeout is pending")]
+    NothingScheduled,
+}
+
+/// What one engine step did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepReport {
+    pub workflow_id: String,
+    pub summary: String,
+}
+
+pub struct Engine {
+    now: Timestamp,
+    registry: Registry,
+    seed: u64,
+    ids: Identities,
+    executions: Vec<Execution>,
+}
+
+impl Engine {
+    /// An engine serving `registry`, with activities seeded by `seed`.
+    pub fn new(registry: Registry, seed: u64) -> Engine {
+        Engine {
+            now: EPOCH,
+            registry,
+            seed,
+            ids: Identities {
+                // Shaped like the Go client's and the CLI's identities.
+                worker: "1@postflow-sim@tasklist".into(),
+                client: "cadence-cli@postflow-sim".into(),
+                sticky_task_list: "postflow-sim:sticky".into(),
+                ids: SplitMix64::new(seed ^ 0x05EE_D1D5),
+            },
+            executions: Vec::new(),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// `StartWorkflowExecution`: checks the type and the input, then writes
+    /// `WorkflowExecutionStarted` and the first `DecisionTaskScheduled`.
+    pub fn start_workflow(&mut self, req: StartRequest) -> Result<String, EngineError> {
+        let definition = self.registry.workflow(&req.workflow_type).cloned().ok_or_else(|| EngineError::UnknownWorkflowType {
+            name: req.workflow_type.clone(),
+            known: self.registry.workflow_names().join(", "),
+        })?;
+        if req.workflow_id.trim().is_empty() {
+            return Err(EngineError::BadInput("the workflow id is empty".into()));
+        }
+        if req.execution_timeout.is_zero() || req.task_timeout.is_zero() {
+            return Err(EngineError::BadInput("the execution and decision timeouts must be more than 0s".into()));
+        }
+        (definition.validate_input)(req.input.as_ref()).map_err(EngineError::BadInput)?;
+        if let Some(i) = self.executions.iter().position(|e| e.workflow_id == req.workflow_id) {
+            if self.executions[i].is_running() {
+                return Err(EngineError::AlreadyStarted(req.workflow_id));
+            }
+            // A closed run's id may be reused: the new run takes its place.
+            self.executions.remove(i);
+        }
+        let e = Execution::start(&req, definition, self.now, self.seed, &mut self.ids);
+        let run_id = e.run_id.clone();
+        self.executions.push(e);
+        Ok(run_id)
+    }
+
+    /// `SignalWorkflowExecution`. A signal to a closed workflow is refused and writes nothing.
+    pub fn signal(&mut self, workflow_id: &str, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
+        let e =
+            self.executions.iter_mut().find(|e| e.workflow_id == workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+        if !e.is_running() {
+            return Err(EngineError::AlreadyCompleted(workflow_id.into()));
+        }
+        let Some((_, validate)) = e.definition.signals.iter().find(|(n, _)| *n == name) else {
+            let known: Vec<&str> = e.definition.signals.iter().map(|(n, _)| *n).collect();
+            return Err(EngineError::UnknownSignal {
+                name: name.into(),
+                workflow_type: e.definition.name.clone(),
+                known: if known.is_empty() { "no signals".into() } else { known.join(", ") },
+            });
+        };
+        validate(input.as_ref()).map_err(EngineError::BadInput)?;
+        let request_id = self.ids.uuid();
+        let event = EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
+            signal_name: name.into(),
+            // The CLI sends empty input when none is given; the server keeps it.
+            input: Some(input.unwrap_or_default()),
+            identity: self.ids.client.clone(),
+            request_id,
+        });
+        e.add_bufferable(self.now, vec![event], &self.ids);
+        Ok(())
+    }
+
+    /// `QueryWorkflow`: answered by the worker from the state after its last decision
+    /// task; writes nothing.
+    pub fn query(&self, workflow_id: &str, query_type: &str) -> Result<Payload, EngineError> {
+        let e = self.execution(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+        // A worker without the run in its cache replays the history to answer.
+        let runtime = WorkflowRuntime::replay_for_query(&e.e.definition, workflow_id, DOMAIN, &e.e.history)?;
+        Ok(runtime.query(query_type)?)
+    }
+
+    /// One step of the built-in worker, if any can be taken now: start a scheduled
+    /// decision task, complete a started one, start a due retry, or finish a running
+    /// activity attempt — in that order of preference.
+    pub fn step(&mut self) -> Option<StepReport> {
+        let now = self.now;
+        for e in &mut self.executions {
+            if !e.is_running() || e.stuck.is_some() {
+                continue;
+            }
+            let summary = match e.decision {
+                Some(DecisionTaskState::Scheduled { .. }) => {
+                    e.poll_decision(now, &mut self.ids);
+                    Some("decision task started".to_owned())
+                }
+                Some(DecisionTaskState::Started { .. }) => Some(match e.respond_decision(now, &mut self.ids) {
+                    Ok(decisions) if decisions.is_empty() => "decision task completed: no decisions".to_owned(),
+                    Ok(decisions) => {
+                        format!("decision task completed: {}", decisions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+                    }
+                    Err(err) => format!("decision task failed: {err}"),
+                }),
+                None => None,
+            };
+            let summary = summary.or_else(|| {
+                let (id, state) = e.activities.iter().map(|(id, a)| (*id, a.state.clone())).find(|(_, s)| match s {
+                    AttemptState::Scheduled { since } => *since <= now,
+                    AttemptState::Started { .. } => true,
+                })?;
+                Some(match state {
+                    AttemptState::Scheduled { .. } => {
+                        e.start_attempt(now, id);
+                        let a = &e.activities[&id];
+                        format!("{} attempt {} started", a.activity_type, a.attempt)
+                    }
+                    AttemptState::Started { .. } => e.finish_attempt(now, id, &self.registry, &self.ids),
+                })
+            });
+            if let Some(summary) = summary {
+                e.settle_started_ids();
+                return Some(StepReport { workflow_id: e.workflow_id.clone(), summary });
+            }
+        }
+        None
+    }
+
+    /// Steps until no step can be taken without the clock or a signal.
+    pub fn run_until_blocked(&mut self) -> Vec<StepReport> {
+        std::iter::from_fn(|| self.step()).collect()
+    }
+
+    /// The earliest time at which a timer, retry or timeout is due.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        self.executions.iter().filter_map(|e| e.next_wake(self.now)).min()
+    }
+
+    /// Moves the clock to the next due time and fires what is due then.
+    pub fn advance_to_next(&mut self) -> Result<Vec<String>, EngineError> {
+        let at = self.next_due().ok_or(EngineError::NothingScheduled)?;
+        Ok(self.advance_to(at))
+    }
+
+    /// Moves the clock by `d`, firing what falls due on the way, each at its own time.
+    pub fn advance_by(&mut self, d: Duration) -> Vec<String> {
+        self.advance_to(self.now.plus(d))
+    }
+
+    fn advance_to(&mut self, target: Timestamp) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(at) = self.executions.iter().filter_map(Execution::next_fire).min().filter(|t| *t <= target) {
+            self.now = self.now.max(at);
+            for e in &mut self.executions {
+                out.extend(e.fire_due(self.now, &self.ids));
+            }
+        }
+        self.now = self.now.max(target);
+        out
+    }
+
+    pub fn execution(&self, workflow_id: &str) -> Option<ExecutionView<'_>> {
+        self.executions.iter().find(|e| e.workflow_id == workflow_id).map(|e| ExecutionView { e })
+    }
+
+    pub fn executions(&self) -> impl Iterator<Item = ExecutionView<'_>> {
+        self.executions.iter().map(|e| ExecutionView { e })
+    }
+}
+
+/// A read-only look at one execution, for front ends and tests.
+#[derive(Clone, Copy)]
+pub struct ExecutionView<'a> {
+    e: &'a Execution,
+}
+
+impl<'a> ExecutionView<'a> {
+    pub fn workflow_id(&self) -> &'a str {
+        &self.e.workflow_id
+    }
+
+    pub fn run_id(&self) -> &'a str {
+        &self.e.run_id
+    }
+
+    pub fn workflow_type(&self) -> &'a str {
+        &self.e.definition.name
+    }
+
+    pub fn history(&self) -> &'a [HistoryEvent] {
+        &self.e.history
+    }
+
+    /// The batch (server transaction) number of each event.
+    pub fn batches(&self) -> &'a [u32] {
+        &self.e.batches
+    }
+
+    pub fn status(&self) -> &'a WorkflowStatus {
+        &self.e.status
+    }
+
+    pub fn start_time(&self) -> Timestamp {
+        self.e.start_time
+    }
+
+    pub fn execution_timeout(&self) -> Duration {
+        self.e.execution_timeout
+    }
+
+    pub fn decision_task(&self) -> Option<DecisionTaskState> {
+        self.e.decision
+    }
+
+    pub fn pending_activities(&self) -> impl Iterator<Item = &'a PendingActivity> {
+        self.e.activities.values()
+    }
+
+    pub fn pending_timers(&self) -> impl Iterator<Item = &'a PendingTimer> {
+        self.e.timers.values()
+    }
+
+    /// Events that arrived while a decision task was in flight, not yet in history.
+    pub fn buffered_events(&self) -> &'a [EventAttributes] {
+        &self.e.buffer
+    }
+
+    pub fn logs(&self) -> &'a [LogLine] {
+        &self.e.logs
+    }
+
+    /// Why the worker keeps failing this workflow's decision tasks, if it does.
+    pub fn stuck(&self) -> Option<&'a str> {
+        self.e.stuck.as_deref()
+    }
+
+    pub fn failure(&self) -> Option<&'a Failure> {
+        match &self.e.status {
+            WorkflowStatus::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+}

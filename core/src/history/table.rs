@@ -1,0 +1,226 @@
+//! The one-line-per-event text form of a history (`docs/golden-format.md`): what the
+//! scenario runner prints and what golden files hold, so a failing test shows a
+//! readable diff.
+
+use std::fmt::Write as _;
+
+use super::{EventAttributes, HistoryEvent, RetryPolicy};
+use crate::payload::{Failure, Payload};
+use crate::time::Timestamp;
+
+/// Renders events, one per line, with `---` between batches. `batches[i]` is the
+/// batch number of `events[i]`; with no batch information every event stands alone.
+pub fn render(events: &[HistoryEvent], batches: Option<&[u32]>) -> String {
+    let start = events.first().map(|e| e.event_time).unwrap_or_default();
+    let mut out = String::new();
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 && batches.is_some_and(|b| b.get(i) != b.get(i - 1)) {
+            out.push_str("---\n");
+        }
+        out.push_str(&line(e, start));
+        out.push('\n');
+    }
+    out
+}
+
+/// One event as `<id> +<s>s <Type> <attributes>`.
+pub fn line(e: &HistoryEvent, start: Timestamp) -> String {
+    let secs = e.event_time.since(start).as_secs();
+    let mut s = format!("{:<3} +{secs}s {:<27} {}", e.event_id, e.event_type().name(), attributes(&e.attributes));
+    s.truncate(s.trim_end().len());
+    s
+}
+
+/// The key attributes of an event, as `name=value` pairs.
+pub fn attributes(a: &EventAttributes) -> String {
+    let mut s = String::new();
+    let mut kv = |k: &str, v: &dyn std::fmt::Display| {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let _ = write!(s, "{k}={v}");
+    };
+    match a {
+        EventAttributes::WorkflowExecutionStarted(a) => {
+            kv("type", &a.workflow_type.name);
+            kv("taskList", &a.task_list.name);
+            if let Some(p) = &a.input {
+                kv("input", &payload(p));
+            }
+            kv("executionTimeout", &secs(a.execution_start_to_close_timeout));
+            kv("decisionTimeout", &secs(a.task_start_to_close_timeout));
+        }
+        EventAttributes::DecisionTaskScheduled(a) => {
+            kv("taskList", &if a.task_list.is_sticky() { "sticky" } else { &a.task_list.name });
+            kv("timeout", &secs(a.start_to_close_timeout));
+            kv("attempt", &a.attempt);
+        }
+        EventAttributes::DecisionTaskStarted(a) => kv("scheduled", &a.scheduled_event_id),
+        EventAttributes::DecisionTaskCompleted(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            kv("started", &a.started_event_id);
+        }
+        EventAttributes::DecisionTaskFailed(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            kv("started", &a.started_event_id);
+            kv("cause", &a.cause.trim_start_matches("DECISION_TASK_FAILED_CAUSE_"));
+        }
+        EventAttributes::DecisionTaskTimedOut(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            kv("started", &a.started_event_id);
+            kv("timeoutType", &a.timeout_type.short_name());
+        }
+        EventAttributes::ActivityTaskScheduled(a) => {
+            kv("activityId", &a.activity_id);
+            kv("type", &a.activity_type.name);
+            if let Some(p) = &a.input {
+                kv("input", &payload(p));
+            }
+            kv("scheduleToStart", &secs(a.schedule_to_start_timeout));
+            kv("scheduleToClose", &secs(a.schedule_to_close_timeout));
+            kv("startToClose", &secs(a.start_to_close_timeout));
+            kv("heartbeat", &secs(a.heartbeat_timeout));
+            if let Some(r) = &a.retry_policy {
+                kv("retry", &retry(r));
+            }
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::ActivityTaskStarted(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            kv("attempt", &a.attempt);
+            if let Some(f) = a.last_failure.as_ref().filter(|f| !f.is_empty()) {
+                kv("lastFailure", &failure(f));
+            }
+        }
+        EventAttributes::ActivityTaskCompleted(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            kv("started", &a.started_event_id);
+            if let Some(p) = &a.result {
+                kv("result", &payload(p));
+            }
+        }
+        EventAttributes::ActivityTaskFailed(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            kv("started", &a.started_event_id);
+            if let Some(f) = &a.failure {
+                kv("failure", &failure(f));
+            }
+        }
+        EventAttributes::ActivityTaskTimedOut(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            if a.started_event_id != 0 {
+                kv("started", &a.started_event_id);
+            }
+            kv("timeoutType", &a.timeout_type.short_name());
+            if let Some(f) = a.last_failure.as_ref().filter(|f| !f.is_empty()) {
+                kv("lastFailure", &failure(f));
+            }
+        }
+        EventAttributes::TimerStarted(a) => {
+            kv("timerId", &a.timer_id);
+            kv("fireAfter", &secs(a.start_to_fire_timeout));
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::TimerFired(a) => {
+            kv("timerId", &a.timer_id);
+            kv("started", &a.started_event_id);
+        }
+        EventAttributes::TimerCanceled(a) => {
+            kv("timerId", &a.timer_id);
+            kv("started", &a.started_event_id);
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::CancelTimerFailed(a) => {
+            kv("timerId", &a.timer_id);
+            kv("cause", &a.cause);
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::WorkflowExecutionSignaled(a) => {
+            kv("signal", &a.signal_name);
+            if let Some(p) = a.input.as_ref().filter(|p| !p.is_empty()) {
+                kv("input", &payload(p));
+            }
+        }
+        EventAttributes::WorkflowExecutionCompleted(a) => {
+            if let Some(p) = &a.result {
+                kv("result", &payload(p));
+            }
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::WorkflowExecutionFailed(a) => {
+            if let Some(f) = &a.failure {
+                kv("failure", &failure(f));
+            }
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::WorkflowExecutionTimedOut(a) => kv("timeoutType", &a.timeout_type.short_name()),
+    }
+    s
+}
+
+fn secs(d: Option<std::time::Duration>) -> String {
+    format!("{}s", d.unwrap_or_default().as_secs())
+}
+
+/// Payload bytes as text with each newline written as `\n`.
+pub fn payload(p: &Payload) -> String {
+    p.to_text().replace('\n', "\\n")
+}
+
+/// `<reason> "<details>"`, the details as a JSON string.
+pub fn failure(f: &Failure) -> String {
+    format!("{} {}", f.reason, serde_json::Value::String(f.details_text()))
+}
+
+fn retry(r: &RetryPolicy) -> String {
+    format!("{},{},{},{}", secs(r.initial_interval), r.backoff_coefficient, secs(r.maximum_interval), r.maximum_attempts)
+}
+
+/// A golden file's lines in comparable form: comments and blank lines dropped,
+/// whitespace runs folded to one space.
+pub fn normalize(text: &str) -> Vec<String> {
+    text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
+
+/// A line-by-line comparison for people: `None` when equal, else the first
+/// differences with both sides.
+pub fn diff(expected: &str, actual: &str) -> Option<String> {
+    let (e, a) = (normalize(expected), normalize(actual));
+    if e == a {
+        return None;
+    }
+    let mut out = String::new();
+    let mut shown = 0;
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i), a.get(i));
+        if x != y {
+            let _ = writeln!(out, "line {}:\n  expected: {}\n  actual:   {}", i + 1, x.map_or("<none>", |s| s), y.map_or("<none>", |s| s));
+            shown += 1;
+            if shown == 8 {
+                out.push_str("  ...\n");
+                break;
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_ignores_comments_blank_lines_and_spacing() {
+        let a = "# header\n\n1  +0s   Foo   a=1\n---\n";
+        assert_eq!(normalize(a), vec!["1 +0s Foo a=1", "---"]);
+        assert!(diff(a, "1 +0s Foo a=1\n---").is_none());
+        let d = diff(a, "1 +0s Foo a=2\n").unwrap();
+        assert!(d.contains("expected: 1 +0s Foo a=1") && d.contains("actual:   1 +0s Foo a=2") && d.contains("<none>"), "{d}");
+    }
+
+    #[test]
+    fn payloads_show_newlines_and_failures_quote_details() {
+        assert_eq!(payload(&Payload::from("\"Payment successful\"\n")), "\"Payment successful\"\\n");
+        assert_eq!(failure(&Failure::generic("customer is required")), "cadenceInternal:Generic \"customer is required\"");
+    }
+}

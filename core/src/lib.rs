@@ -1,0 +1,27 @@
+//! postflow-core: a faithful, deterministic model of Cadence running the postal
+//! workshop's workflow.
+//!
+//! - [`history`]: Cadence history events and their proto3 JSON;
+//! - [`sdk`]: what workflow code is written against;
+//! - [`runtime`]: replays history through the code and returns decisions;
+//! - [`engine`]: the simulated Cadence server with a virtual clock;
+//! - [`postal`]: the workshop's domain, activities and workflow;
+//! - [`scenario`]: scenario files and their runner;
+//! - [`session`]: the view model the terminal and web front ends draw.
+//!
+//! No I/O, no wall clock, no threads, no unseeded randomness: it builds for
+//! `wasm32-unknown-unknown` and gives byte-identical histories everywhere.
+
+pub mod decision;
+pub mod engine;
+pub mod history;
+pub mod log;
+pub mod payload;
+pub mod postal;
+pub mod registry;
+pub mod rng;
+pub mod runtime;
+pub mod scenario;
+pub mod sdk;
+pub mod session;
+pub mod time;

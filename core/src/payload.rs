@@ -1,0 +1,242 @@
+//! Payloads and failures, encoded the way the Cadence Go client encodes them.
+//!
+//! A payload is a byte string; the Go client's JSON data converter writes each argument
+//! or result as `json.Encoder.Encode` would: JSON followed by `"\n"`, pieces
+//! concatenated. Go's encoder differs from serde_json in two visible ways (whole floats
+//! print without `.0`; `<`, `>`, `&`, U+2028 and U+2029 are escaped), so payloads that a
+//! Go worker would write go through [`GoJsonFormatter`] to stay byte-identical.
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Opaque payload bytes (`Payload{data}` in the proto API). Cheap to clone.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Payload(Arc<[u8]>);
+
+impl Payload {
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>) -> Payload {
+        Payload(bytes.into())
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The payload as text, for people: lossy where the bytes are not UTF-8.
+    pub fn to_text(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+
+    /// Encodes one value as the Go client would: JSON and a newline.
+    pub fn encode<T: Serialize + ?Sized>(value: &T) -> Payload {
+        let mut out = Vec::with_capacity(64);
+        write_go_json(&mut out, value);
+        Payload(out.into())
+    }
+
+    /// Decodes the first JSON value of the payload (the Go decoder reads values one by one).
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        self.decode_args::<(T,)>().map(|(t,)| t)
+    }
+
+    /// Decodes a multi-argument payload (one JSON value per argument).
+    pub fn decode_args<A: DecodeArgs>(&self) -> Result<A, DecodeError> {
+        let mut values = serde_json::Deserializer::from_slice(&self.0).into_iter::<serde_json::Value>();
+        A::decode_from(&mut || match values.next() {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(e)) => Err(DecodeError(format!("malformed JSON: {e}"))),
+            None => Err(DecodeError("missing argument".into())),
+        })
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Payload({:?})", self.to_text())
+    }
+}
+
+impl From<&str> for Payload {
+    fn from(s: &str) -> Payload {
+        Payload(s.as_bytes().into())
+    }
+}
+
+/// A payload that could not be decoded into the type the code asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DecodeError(pub String);
+
+/// Argument lists that encode to one payload, one JSON value per argument.
+pub trait EncodeArgs {
+    fn encode_args(&self) -> Payload;
+}
+
+/// Argument lists decoded from one payload.
+pub trait DecodeArgs: Sized {
+    fn decode_from(next: &mut dyn FnMut() -> Result<serde_json::Value, DecodeError>) -> Result<Self, DecodeError>;
+}
+
+macro_rules! tuple_args {
+    ($($name:ident),+) => {
+        impl<$($name: Serialize),+> EncodeArgs for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn encode_args(&self) -> Payload {
+                let ($($name,)+) = self;
+                let mut out = Vec::with_capacity(128);
+                $(write_go_json(&mut out, $name);)+
+                Payload(out.into())
+            }
+        }
+        impl<$($name: DeserializeOwned),+> DecodeArgs for ($($name,)+) {
+            fn decode_from(next: &mut dyn FnMut() -> Result<serde_json::Value, DecodeError>) -> Result<Self, DecodeError> {
+                Ok(($(
+                    serde_json::from_value::<$name>(next()?).map_err(|e| DecodeError(e.to_string()))?,
+                )+))
+            }
+        }
+    };
+}
+tuple_args!(A);
+tuple_args!(A, B);
+tuple_args!(A, B, C);
+
+fn write_go_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, GoJsonFormatter);
+    // Serializing plain data into a Vec cannot fail: no I/O, and our types have string keys.
+    value.serialize(&mut ser).expect("payload values serialize to JSON");
+    out.push(b'\n');
+}
+
+/// A serde_json formatter that writes what Go's `encoding/json` writes.
+pub struct GoJsonFormatter;
+
+impl serde_json::ser::Formatter for GoJsonFormatter {
+    fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
+        w.write_all(go_float(value).as_bytes())
+    }
+
+    fn write_f32<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f32) -> io::Result<()> {
+        w.write_all(go_float(f64::from(value)).as_bytes())
+    }
+
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let esc = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            w.write_all(&fragment.as_bytes()[start..i])?;
+            w.write_all(esc.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// Go's float64 JSON form: shortest round-trip digits, exponent form outside [1e-6, 1e21).
+fn go_float(v: f64) -> String {
+    if !v.is_finite() {
+        // Go refuses to encode these; JSON has no spelling for them.
+        return "null".into();
+    }
+    let abs = v.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let s = format!("{v:e}");
+        // Rust writes 1e21 and 1e-7; Go writes 1e+21 and 1e-07 cleaned to 1e-7.
+        match s.split_once('e') {
+            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
+            _ => s,
+        }
+    } else {
+        format!("{v}")
+    }
+}
+
+/// `Failure{reason, details}`: an activity or workflow error as Cadence stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Failure {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(skip_serializing_if = "Vec::is_empty", with = "crate::history::json::base64_bytes")]
+    pub details: Vec<u8>,
+}
+
+/// The reason the Go client gives every plain `error` returned by an activity or workflow.
+pub const GENERIC_REASON: &str = "cadenceInternal:Generic";
+
+impl Failure {
+    /// A plain Go `error`: reason `cadenceInternal:Generic`, details the message bytes (not JSON).
+    pub fn generic(message: impl Into<String>) -> Failure {
+        Failure { reason: GENERIC_REASON.into(), details: message.into().into_bytes() }
+    }
+
+    pub fn details_text(&self) -> String {
+        String::from_utf8_lossy(&self.details).into_owned()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reason.is_empty() && self.details.is_empty()
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.reason, self.details_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Order<'a> {
+        id: &'a str,
+        amount: f64,
+    }
+
+    #[test]
+    fn encodes_like_go_json_encoder() {
+        assert_eq!(Payload::encode("Payment successful").as_bytes(), b"\"Payment successful\"\n");
+        assert_eq!(Payload::encode(&2).as_bytes(), b"2\n");
+        assert_eq!(
+            Payload::encode(&Order { id: "A&B<c>", amount: 20.0 }).as_bytes(),
+            b"{\"id\":\"A\\u0026B\\u003cc\\u003e\",\"amount\":20}\n"
+        );
+        assert_eq!(("x", 1.5).encode_args().as_bytes(), b"\"x\"\n1.5\n");
+    }
+
+    #[test]
+    fn floats_follow_go_formatting() {
+        assert_eq!(go_float(20.0), "20");
+        assert_eq!(go_float(0.1), "0.1");
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(1e-7), "1e-7");
+        assert_eq!(go_float(123456789.0), "123456789");
+    }
+
+    #[test]
+    fn decodes_multi_value_payloads() {
+        let p = Payload::from("{\"a\":1}\n\"Delft\"\n");
+        let (v, loc): (serde_json::Value, String) = p.decode_args().unwrap();
+        assert_eq!(v["a"], 1);
+        assert_eq!(loc, "Delft");
+        assert!(Payload::from("1\n").decode_args::<(i32, String)>().is_err());
+        assert!(Payload::from("{").decode::<i32>().is_err());
+    }
+}

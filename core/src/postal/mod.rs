@@ -1,0 +1,177 @@
+//! The postal domain of the Cadence workshop "DeliveryManagementSystem": orders,
+//! scan signals, the status query, the three activities (mock services with
+//! hard-coded behaviour) and the workflow — as it stands at the end of each chapter
+//! of the workshop, so exercises can start from any of them.
+
+mod activities;
+mod chapters;
+mod workflow;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use activities::{estimated_delivery_time, ship_product, validate_payment};
+pub use chapters::Chapter;
+
+use crate::payload::Payload;
+use crate::registry::{ActivityContext, ActivityDefinition, Registry, WorkflowDefinition};
+
+/// The workshop's domain and task list.
+pub const DOMAIN: &str = "cadence-workshop";
+pub const TASK_LIST: &str = "tasklist";
+pub const SCAN_SIGNAL: &str = "ScanSignal";
+pub const DELIVERED_SIGNAL: &str = "DeliveredSignal";
+pub const CURRENT_STATUS_QUERY: &str = "current_status";
+
+/// An order (the workflow input). Field names and order are the Go struct's, so the
+/// JSON this workflow writes into activity inputs is byte-identical to a Go worker's.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Order {
+    pub id: String,
+    pub customer: String,
+    pub amount: f64,
+    pub address: String,
+    #[serde(rename = "sendFrom")]
+    pub send_from: String,
+}
+
+impl Order {
+    /// The workshop's example order.
+    pub fn workshop() -> Order {
+        Order { id: "Order123".into(), customer: "Cadence".into(), amount: 20.0, address: "Uber office".into(), send_from: "Aarhus".into() }
+    }
+
+    /// The order as the CLI's `--input` would carry it (compact JSON).
+    pub fn to_input_json(&self) -> String {
+        let p = Payload::encode(self);
+        let text = p.to_text();
+        text.trim_end_matches('\n').to_owned()
+    }
+}
+
+/// The `ScanSignal` input: where the package was just scanned.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScanSignal {
+    pub location: String,
+}
+
+/// The `current_status` query result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct QueryResult {
+    pub delivered: bool,
+    #[serde(rename = "locationHistory")]
+    pub location_history: Vec<String>,
+}
+
+/// How the postal workflow is built: which chapter's code, and how long a "day" of
+/// delivery estimate lasts (the workshop waits minutes, not days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostalConfig {
+    pub chapter: Chapter,
+    pub timer_unit: Duration,
+}
+
+impl Default for PostalConfig {
+    fn default() -> PostalConfig {
+        PostalConfig { chapter: Chapter::Notification, timer_unit: Duration::from_secs(60) }
+    }
+}
+
+/// Checks a workflow input before a start is accepted.
+pub fn validate_order(input: Option<&Payload>) -> Result<(), String> {
+    let input = input.filter(|p| !p.is_empty()).ok_or("the order input is missing")?;
+    let v: serde_json::Value = input.decode().map_err(|e| format!("the order is not valid JSON: {e}"))?;
+    if !v.is_object() {
+        return Err(format!("the order must be a JSON object, found {v}"));
+    }
+    input.decode::<Order>().map(|_| ()).map_err(|e| format!("the order does not fit {{id, customer, amount, address, sendFrom}}: {e}"))
+}
+
+/// Checks a `ScanSignal` input: a JSON object with a string `location`.
+pub fn validate_scan(input: Option<&Payload>) -> Result<(), String> {
+    let input = input.filter(|p| !p.is_empty()).ok_or(r#"ScanSignal needs an input like {"location":"Delft"}"#)?;
+    let v: serde_json::Value = input.decode().map_err(|e| format!("ScanSignal input is not valid JSON: {e}"))?;
+    match v.get("location") {
+        Some(serde_json::Value::String(_)) => Ok(()),
+        Some(other) => Err(format!("ScanSignal location must be a string, found {other}")),
+        None => Err(format!(r#"ScanSignal input needs a "location", found {v}"#)),
+    }
+}
+
+/// `DeliveredSignal` carries nothing the workflow reads; any JSON input, or none, is fine.
+pub fn validate_delivered(input: Option<&Payload>) -> Result<(), String> {
+    match input.filter(|p| !p.is_empty()) {
+        None => Ok(()),
+        Some(p) => p.decode::<serde_json::Value>().map(|_| ()).map_err(|e| format!("DeliveredSignal input is not valid JSON: {e}")),
+    }
+}
+
+/// The registry a postal worker serves: the chosen chapter's workflow and its activities.
+pub fn registry(config: PostalConfig) -> Registry {
+    let names = config.chapter.names();
+    let mut r = Registry::default();
+    let transient = config.chapter.has_retries();
+    r.register_activity(activity(names.validate_payment, move |ctx, (order,)| validate_payment(ctx, &order, transient)));
+    r.register_activity(activity(names.ship_product, |ctx, (order,)| ship_product(ctx, &order)));
+    r.register_activity(activity(names.estimated_delivery_time, |ctx, (order, location): (Order, String)| {
+        estimated_delivery_time(ctx, &order, &location)
+    }));
+    r.register_workflow(WorkflowDefinition {
+        name: names.workflow.into(),
+        run: chapters::workflow_fn(config),
+        validate_input: validate_order,
+        signals: config.chapter.signals(),
+        queries: if config.chapter.has_query() { vec![CURRENT_STATUS_QUERY] } else { vec![] },
+    });
+    r
+}
+
+/// Wraps a typed activity function: decodes its arguments, encodes its result or
+/// error as a Go worker would.
+fn activity<A, R>(name: &str, f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static) -> ActivityDefinition
+where
+    A: crate::payload::DecodeArgs,
+    R: Serialize,
+{
+    ActivityDefinition {
+        name: name.into(),
+        run: Arc::new(move |ctx, input| {
+            let args = input.decode_args::<A>().map_err(|e| {
+                crate::payload::Failure::generic(format!("unable to decode the activity function input bytes with error: {e}"))
+            })?;
+            f(ctx, args).map(|r| Payload::encode(&r)).map_err(crate::payload::Failure::generic)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_json_follows_the_go_struct() {
+        assert_eq!(
+            Order::workshop().to_input_json(),
+            r#"{"id":"Order123","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}"#
+        );
+    }
+
+    #[test]
+    fn bad_inputs_are_refused_with_reasons() {
+        let p = |s: &str| Payload::from(s);
+        assert!(validate_order(None).unwrap_err().contains("missing"));
+        assert!(validate_order(Some(&p("{\"id\":"))).unwrap_err().contains("not valid JSON"));
+        assert!(validate_order(Some(&p("[1]"))).unwrap_err().contains("JSON object"));
+        assert!(validate_order(Some(&p("{\"amount\":\"20\"}"))).unwrap_err().contains("amount"));
+        assert!(validate_order(Some(&p("{\"id\":\"A\"}"))).is_ok());
+        assert!(validate_scan(Some(&p("{\"loc\":\"x\"}"))).unwrap_err().contains("location"));
+        assert!(validate_scan(Some(&p("{\"location\":3}"))).unwrap_err().contains("string"));
+        assert!(validate_scan(None).is_err());
+        assert!(validate_delivered(None).is_ok());
+        assert!(validate_delivered(Some(&p("nope"))).is_err());
+    }
+}

@@ -1,0 +1,107 @@
+//! The order processing workflow as the workshop ends: validate the payment (with
+//! retries), ship, then track scans until delivered, notifying the customer once when
+//! delivery is about a day away. Written to read like the workshop's Go code.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use serde::de::IgnoredAny;
+
+use super::chapters::{ChapterNames, activity_options, payment_options, processed, ship, validate};
+use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, QueryResult, SCAN_SIGNAL, ScanSignal};
+use crate::sdk::{Canceled, CancellationScope, Logger, Selector, WorkflowContext, WorkflowError};
+
+/// What the selector's cases hand back (Go's three callbacks).
+pub(super) enum Selected {
+    Scanned(ScanSignal),
+    Delivered,
+    Timer(Result<(), Canceled>),
+}
+
+pub(super) async fn order_processing(
+    ctx: WorkflowContext,
+    order: Order,
+    names: ChapterNames,
+    timer_unit: Duration,
+) -> Result<String, WorkflowError> {
+    let status = Rc::new(RefCell::new(QueryResult { delivered: false, location_history: vec![order.send_from.clone()] }));
+    let view = status.clone();
+    ctx.set_query_handler(CURRENT_STATUS_QUERY, move || view.borrow().clone())
+        .map_err(|e| WorkflowError::generic(format!("set query handler: {e}")))?;
+
+    let logger = ctx.logger();
+    validate(&ctx, &payment_options(), names, &order).await?;
+    ship(&ctx, names, &order).await?;
+
+    let scan_chan = ctx.signal_channel::<ScanSignal>(SCAN_SIGNAL);
+    let mut s = ctx.new_selector::<Selected>();
+    let mut notification_sent = false;
+    let locations = status.borrow().location_history.clone();
+    let mut timer_cancel = update_timeout(&ctx, &mut s, None, notification_sent, &order, &locations, names, timer_unit)
+        .await
+        .map_err(|e| WorkflowError::generic(format!("update timeout: {e}")))?;
+
+    s.add_receive(&scan_chan, Selected::Scanned);
+    s.add_receive(&ctx.signal_channel::<IgnoredAny>(DELIVERED_SIGNAL), |_| Selected::Delivered);
+
+    while !status.borrow().delivered {
+        match s.select().await {
+            Selected::Scanned(signal) => {
+                logger.info(
+                    "Received signal!",
+                    &format!(r#"{{"signal":"ScanSignal","value":{}}}"#, serde_json::json!({ "location": signal.location })),
+                );
+                status.borrow_mut().location_history.push(signal.location);
+                let locations = status.borrow().location_history.clone();
+                match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, &locations, names, timer_unit).await {
+                    Ok(cancel) => timer_cancel = cancel,
+                    Err(e) => logger.error("Error updating timeout", &format!(r#"{{"error":{}}}"#, serde_json::Value::String(e))),
+                }
+            }
+            Selected::Delivered => status.borrow_mut().delivered = true,
+            Selected::Timer(result) => handle_timeout(result, &mut notification_sent, &logger),
+        }
+    }
+    Ok(processed(&order))
+}
+
+/// Cancels the previous notification timer and, unless the notification went out
+/// already, starts a new one from a fresh delivery estimate.
+#[allow(clippy::too_many_arguments)]
+async fn update_timeout(
+    ctx: &WorkflowContext,
+    s: &mut Selector<Selected>,
+    timer_cancel: Option<CancellationScope>,
+    notification_sent: bool,
+    order: &Order,
+    locations: &[String],
+    names: ChapterNames,
+    timer_unit: Duration,
+) -> Result<Option<CancellationScope>, String> {
+    if let Some(cancel) = timer_cancel {
+        cancel.cancel();
+    }
+    if notification_sent {
+        return Ok(None);
+    }
+    let last_location = locations.last().cloned().unwrap_or_default();
+    let days: i64 = ctx
+        .execute_activity(&activity_options(), names.estimated_delivery_time, (order, last_location))
+        .await
+        .map_err(|e| format!("estimated delivery time: {e}"))?;
+    let timer_ctx = ctx.cancellation_scope();
+    // Days become timer units (minutes in the workshop), so a demo waits minutes, not days.
+    let timer = timer_ctx.new_timer(timer_unit * u32::try_from(days.max(0)).unwrap_or(u32::MAX));
+    s.add_future(timer, Selected::Timer);
+    Ok(Some(timer_ctx))
+}
+
+fn handle_timeout(result: Result<(), Canceled>, notification_sent: &mut bool, logger: &Logger) {
+    // A canceled timer's future is ready at once; that is not a notification.
+    if result.is_err() {
+        return;
+    }
+    *notification_sent = true;
+    logger.info("Notification sent", "");
+}

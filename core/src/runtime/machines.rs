@@ -1,0 +1,171 @@
+//! One small state machine per command, as the Go client keeps them
+//! (`internal_decision_state_machine.go`): it decides which decisions a decision task
+//! sends, and in which order.
+//!
+//! The machines live in one list. A new machine goes to the back; touching a machine
+//! (cancel, or replaying one of its events) moves it to the back. A decision task
+//! sends, in list order, each machine's pending decision. That ordering is why a scan
+//! writes `TimerCanceled` before the new estimate's `ActivityTaskScheduled`.
+
+use crate::decision::{CancelTimerDecisionAttributes, Decision};
+
+/// What a command is: its kind and the ID the code gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CommandKey {
+    Activity(String),
+    Timer(String),
+    CloseWorkflow,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MachineState {
+    /// Made by the code, not yet sent.
+    Created,
+    /// Sent in a decision task; its event is not yet in history.
+    DecisionSent,
+    /// Canceled after being sent but before its event was seen.
+    CanceledBeforeInitiated,
+    /// Its event (`ActivityTaskScheduled`, `TimerStarted`) is in history.
+    Initiated,
+    /// Canceled after its event: a `CancelTimer` decision is pending.
+    CanceledAfterInitiated,
+    /// `CancelTimer` sent; waiting for `TimerCanceled`.
+    CancellationDecisionSent,
+    /// Done: nothing more to send or receive.
+    Completed,
+}
+
+#[derive(Debug)]
+pub(crate) struct CommandMachine {
+    pub key: CommandKey,
+    pub state: MachineState,
+    decision: Decision,
+}
+
+/// A history event that no machine can take: the caller turns it into a
+/// nondeterminism error naming the event.
+#[derive(Debug)]
+pub(crate) struct Unexpected(pub String);
+
+#[derive(Debug, Default)]
+pub(crate) struct Machines {
+    list: Vec<CommandMachine>,
+}
+
+impl Machines {
+    pub fn add(&mut self, key: CommandKey, decision: Decision) {
+        self.list.push(CommandMachine { key, state: MachineState::Created, decision });
+    }
+
+    fn touch(&mut self, key: &CommandKey) -> Option<&mut CommandMachine> {
+        let i = self.list.iter().position(|m| &m.key == key)?;
+        let m = self.list.remove(i);
+        self.list.push(m);
+        self.list.last_mut()
+    }
+
+    /// Cancels a timer. Returns true when a `CancelTimer` decision will be sent.
+    pub fn cancel_timer(&mut self, timer_id: &str) -> bool {
+        let Some(m) = self.touch(&CommandKey::Timer(timer_id.to_owned())) else { return false };
+        m.state = match m.state {
+            // Never sent: the server never hears of this timer.
+            MachineState::Created => MachineState::Completed,
+            MachineState::DecisionSent => MachineState::CanceledBeforeInitiated,
+            MachineState::Initiated => MachineState::CanceledAfterInitiated,
+            other => other,
+        };
+        m.state == MachineState::CanceledAfterInitiated
+    }
+
+    /// The decisions to send now, in list order; completed machines are dropped.
+    pub fn take_decisions(&mut self) -> Vec<Decision> {
+        let mut out = Vec::new();
+        for m in &mut self.list {
+            match m.state {
+                MachineState::Created => {
+                    out.push(m.decision.clone());
+                    m.state = MachineState::DecisionSent;
+                }
+                MachineState::CanceledAfterInitiated => {
+                    if let CommandKey::Timer(id) = &m.key {
+                        out.push(Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: id.clone() }));
+                    }
+                    m.state = MachineState::CancellationDecisionSent;
+                }
+                _ => {}
+            }
+        }
+        self.list.retain(|m| m.state != MachineState::Completed);
+        out
+    }
+
+    /// The command's event (`ActivityTaskScheduled`, `TimerStarted`, workflow close) is in history.
+    pub fn initiated(&mut self, key: &CommandKey) -> Result<(), Unexpected> {
+        let m = self.touch(key).ok_or_else(|| Unexpected(format!("no command {key:?}")))?;
+        m.state = match (m.state, &m.key) {
+            (MachineState::DecisionSent, CommandKey::CloseWorkflow) => MachineState::Completed,
+            (MachineState::DecisionSent, _) => MachineState::Initiated,
+            // The code canceled it before seeing the event: now the cancel must be sent.
+            (MachineState::CanceledBeforeInitiated, _) => MachineState::CanceledAfterInitiated,
+            (s, _) => return Err(Unexpected(format!("{key:?} is {s:?}, not waiting for its start"))),
+        };
+        Ok(())
+    }
+
+    /// An activity closed or a timer fired or was canceled: its machine is done.
+    pub fn completed(&mut self, key: &CommandKey) {
+        if let Some(m) = self.touch(key) {
+            m.state = MachineState::Completed;
+        }
+        self.list.retain(|m| m.state != MachineState::Completed);
+    }
+
+    /// `CancelTimerFailed`: the timer is back to running as far as the code knows.
+    pub fn cancel_failed(&mut self, key: &CommandKey) {
+        if let Some(m) = self.touch(key) {
+            m.state = MachineState::Initiated;
+        }
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::StartTimerDecisionAttributes;
+
+    fn timer(id: &str) -> Decision {
+        Decision::StartTimer(StartTimerDecisionAttributes { timer_id: id.into(), start_to_fire_timeout: None })
+    }
+
+    #[test]
+    fn a_timer_canceled_before_it_is_sent_emits_nothing() {
+        let mut m = Machines::default();
+        m.add(CommandKey::Timer("0".into()), timer("0"));
+        assert!(!m.cancel_timer("0"));
+        assert!(m.take_decisions().is_empty());
+        assert_eq!(m.len(), 0);
+    }
+
+    #[test]
+    fn cancel_moves_the_timer_before_later_commands() {
+        let mut m = Machines::default();
+        m.add(CommandKey::Timer("3".into()), timer("3"));
+        m.take_decisions();
+        m.initiated(&CommandKey::Timer("3".into())).unwrap();
+        assert!(m.cancel_timer("3"));
+        m.add(CommandKey::Timer("4".into()), timer("4"));
+        let names: Vec<String> = m.take_decisions().iter().map(|d| d.to_string()).collect();
+        assert_eq!(names, ["CancelTimer(timerId 3)", "StartTimer(timerId 4)"]);
+    }
+
+    #[test]
+    fn an_event_for_an_unknown_command_is_reported() {
+        let mut m = Machines::default();
+        assert!(m.initiated(&CommandKey::Timer("9".into())).is_err());
+    }
+}

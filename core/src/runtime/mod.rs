@@ -1,0 +1,384 @@
+//! The deterministic runtime: history in, decisions out.
+//!
+//! Replay is the only mode. History is cut into decision batches as the Go client
+//! cuts it: events are applied in history order (signals into channels, results into
+//! futures, command events into their machines), and at each `DecisionTaskStarted`
+//! the code runs until it blocks. For a decision task already in history, the
+//! decisions the code makes must match the command events that follow its
+//! `DecisionTaskCompleted`; any mismatch is a [`Nondeterminism`] error naming the event
+//! and the decision. For the last `DecisionTaskStarted`, the decisions are returned.
+//!
+//! A runtime can be fed a whole history at once (replay from scratch, as a worker
+//! without a cache does) or batch by batch (as a sticky worker does); both give the
+//! same state and the same decisions.
+
+mod executor;
+pub(crate) mod machines;
+pub(crate) mod state;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::rc::Rc;
+
+use crate::decision::{CompleteWorkflowExecutionDecisionAttributes, Decision, FailWorkflowExecutionDecisionAttributes};
+use crate::history::{EventAttributes, EventType, HistoryEvent};
+use crate::log::LogLine;
+use crate::payload::Payload;
+use crate::registry::WorkflowDefinition;
+use crate::sdk::{ActivityError, WorkflowContext};
+use executor::Executor;
+use machines::CommandKey;
+pub use state::WorkflowInfo;
+use state::{SharedState, WorkflowState};
+
+/// History and code disagree: the code is not the code that wrote the history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nondeterminism {
+    /// The history event where the mismatch shows, if any.
+    pub event_id: Option<i64>,
+    pub event: Option<String>,
+    /// The decision the code made there, if any.
+    pub decision: Option<String>,
+}
+
+impl fmt::Display for Nondeterminism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.event, &self.decision) {
+            (Some(e), Some(d)) => write!(
+                f,
+                "nondeterministic workflow: history event {} {e} does not match the code's decision {d}",
+                self.event_id.unwrap_or(0)
+            ),
+            (Some(e), None) => write!(
+                f,
+                "nondeterministic workflow: history event {} {e} has no matching decision in the code",
+                self.event_id.unwrap_or(0)
+            ),
+            (None, Some(d)) => write!(
+                f,
+                "nondeterministic workflow: the code made decision {d}, but history has no such event (before event {})",
+                self.event_id.unwrap_or(0)
+            ),
+            (None, None) => f.write_str("nondeterministic workflow"),
+        }
+    }
+}
+
+/// Why a decision task could not be completed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RuntimeError {
+    #[error("{0}")]
+    Nondeterminism(Nondeterminism),
+    #[error("invalid history: {0}")]
+    InvalidHistory(String),
+    /// The workflow code could not go on (a panic, in Go terms).
+    #[error("workflow code failed: {0}")]
+    WorkflowTaskFailed(String),
+}
+
+/// Why a query got no answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("unknown queryType {name}. KnownQueryTypes=[{}]", known.join(" "))]
+    UnknownQueryType { name: String, known: Vec<String> },
+    #[error("workflow must handle at least one decision task before it can be queried")]
+    NotReady,
+    #[error("the worker could not replay the history to answer: {0}")]
+    ReplayFailed(String),
+}
+
+/// One workflow run's code and state, driven by its history.
+pub struct WorkflowRuntime {
+    definition: WorkflowDefinition,
+    state: SharedState,
+    executor: Executor,
+    next_event_id: i64,
+    /// Decisions of the last decision task, waiting for their events in history.
+    sent: VecDeque<Decision>,
+    scheduled_activities: HashMap<i64, String>,
+    started_timers: HashMap<i64, String>,
+    close_sent: bool,
+    tasks_run: u32,
+}
+
+impl WorkflowRuntime {
+    pub fn new(definition: &WorkflowDefinition, workflow_id: &str, domain: &str) -> WorkflowRuntime {
+        let mut state = WorkflowState::default();
+        state.info = WorkflowInfo {
+            workflow_id: workflow_id.to_owned(),
+            domain: domain.to_owned(),
+            workflow_type: definition.name.clone(),
+            ..Default::default()
+        };
+        WorkflowRuntime {
+            definition: definition.clone(),
+            state: Rc::new(RefCell::new(state)),
+            executor: Executor::default(),
+            next_event_id: 1,
+            sent: VecDeque::new(),
+            scheduled_activities: HashMap::new(),
+            started_timers: HashMap::new(),
+            close_sent: false,
+            tasks_run: 0,
+        }
+    }
+
+    /// Replays a whole history and returns the decisions for its last decision task
+    /// (when the history ends with `DecisionTaskStarted`).
+    pub fn replay(
+        definition: &WorkflowDefinition,
+        workflow_id: &str,
+        domain: &str,
+        events: &[HistoryEvent],
+    ) -> Result<(WorkflowRuntime, Option<Vec<Decision>>), RuntimeError> {
+        let mut rt = WorkflowRuntime::new(definition, workflow_id, domain);
+        let decisions = rt.process(events, true)?;
+        Ok((rt, decisions))
+    }
+
+    /// Replays a history without running code for a decision task still in flight:
+    /// the state a query reads (after the last completed decision task).
+    pub fn replay_for_query(
+        definition: &WorkflowDefinition,
+        workflow_id: &str,
+        domain: &str,
+        events: &[HistoryEvent],
+    ) -> Result<WorkflowRuntime, QueryError> {
+        let mut rt = WorkflowRuntime::new(definition, workflow_id, domain);
+        rt.process(events, false).map_err(|e| QueryError::ReplayFailed(e.to_string()))?;
+        Ok(rt)
+    }
+
+    /// Applies the next events of the history (continuing where the last call ended).
+    /// When `run_last` is set and the events end with a `DecisionTaskStarted`, the code
+    /// runs for that task and its decisions are returned.
+    pub fn process(&mut self, events: &[HistoryEvent], run_last: bool) -> Result<Option<Vec<Decision>>, RuntimeError> {
+        let mut out = None;
+        for (i, e) in events.iter().enumerate() {
+            if e.event_id != self.next_event_id {
+                return Err(RuntimeError::InvalidHistory(format!("expected event {} but found event {}", self.next_event_id, e.event_id)));
+            }
+            self.next_event_id += 1;
+            let ty = e.event_type();
+            if !ty.is_command_event() && ty != EventType::DecisionTaskCompleted {
+                self.check_all_decisions_seen(e.event_id)?;
+            }
+            match &e.attributes {
+                EventAttributes::WorkflowExecutionStarted(a) => self.start(e, a)?,
+                EventAttributes::DecisionTaskStarted(_) => match events.get(i + 1).map(HistoryEvent::event_type) {
+                    // That task's decisions never reached history: its events belong to the next batch.
+                    Some(EventType::DecisionTaskFailed | EventType::DecisionTaskTimedOut) => {}
+                    Some(EventType::DecisionTaskCompleted) => {
+                        self.run_task(e, true)?;
+                    }
+                    None if run_last => out = Some(self.run_task(e, false)?),
+                    None => {}
+                    Some(other) => {
+                        return Err(RuntimeError::InvalidHistory(format!(
+                            "event {} DecisionTaskStarted is followed by {}",
+                            e.event_id,
+                            other.name()
+                        )));
+                    }
+                },
+                EventAttributes::ActivityTaskScheduled(a) => {
+                    self.match_command(e, |d| matches!(d, Decision::ScheduleActivityTask(s) if s.activity_id == a.activity_id && s.activity_type == a.activity_type))?;
+                    self.scheduled_activities.insert(e.event_id, a.activity_id.clone());
+                    self.initiated(e, CommandKey::Activity(a.activity_id.clone()))?;
+                }
+                EventAttributes::TimerStarted(a) => {
+                    self.match_command(e, |d| matches!(d, Decision::StartTimer(s) if s.timer_id == a.timer_id))?;
+                    self.started_timers.insert(e.event_id, a.timer_id.clone());
+                    self.initiated(e, CommandKey::Timer(a.timer_id.clone()))?;
+                }
+                EventAttributes::TimerCanceled(a) => {
+                    self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
+                    self.state.borrow_mut().machines.completed(&CommandKey::Timer(a.timer_id.clone()));
+                }
+                EventAttributes::CancelTimerFailed(a) => {
+                    self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
+                    self.state.borrow_mut().machines.cancel_failed(&CommandKey::Timer(a.timer_id.clone()));
+                }
+                EventAttributes::WorkflowExecutionCompleted(_) => {
+                    self.match_command(e, |d| matches!(d, Decision::CompleteWorkflowExecution(_)))?;
+                    self.initiated(e, CommandKey::CloseWorkflow)?;
+                }
+                EventAttributes::WorkflowExecutionFailed(_) => {
+                    self.match_command(e, |d| matches!(d, Decision::FailWorkflowExecution(_)))?;
+                    self.initiated(e, CommandKey::CloseWorkflow)?;
+                }
+                EventAttributes::ActivityTaskCompleted(a) => {
+                    self.resolve_activity(e, a.scheduled_event_id, Ok(a.result.clone().unwrap_or_default()))?
+                }
+                EventAttributes::ActivityTaskFailed(a) => {
+                    self.resolve_activity(e, a.scheduled_event_id, Err(ActivityError::Failed(a.failure.clone().unwrap_or_default())))?
+                }
+                EventAttributes::ActivityTaskTimedOut(a) => self.resolve_activity(
+                    e,
+                    a.scheduled_event_id,
+                    Err(ActivityError::TimedOut {
+                        timeout_type: a.timeout_type,
+                        last_failure: a.last_failure.clone().filter(|f| !f.is_empty()),
+                    }),
+                )?,
+                EventAttributes::TimerFired(a) => {
+                    let id = self.started_timers.get(&a.started_event_id).cloned().unwrap_or_else(|| a.timer_id.clone());
+                    let mut s = self.state.borrow_mut();
+                    let slot = s.timers.get(&id).cloned().ok_or_else(|| unknown(e, "timer"))?;
+                    let seq = s.stamp();
+                    slot.resolve(Ok(()), seq);
+                    s.machines.completed(&CommandKey::Timer(id));
+                }
+                EventAttributes::WorkflowExecutionSignaled(a) => {
+                    self.state.borrow_mut().push_signal(&a.signal_name, a.input.clone().unwrap_or_default());
+                }
+                EventAttributes::DecisionTaskScheduled(_)
+                | EventAttributes::DecisionTaskCompleted(_)
+                | EventAttributes::DecisionTaskFailed(_)
+                | EventAttributes::DecisionTaskTimedOut(_)
+                | EventAttributes::ActivityTaskStarted(_)
+                | EventAttributes::WorkflowExecutionTimedOut(_) => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn start(&mut self, e: &HistoryEvent, a: &crate::history::WorkflowExecutionStartedEventAttributes) -> Result<(), RuntimeError> {
+        if e.event_id != 1 {
+            return Err(RuntimeError::InvalidHistory(format!("event {} WorkflowExecutionStarted is not the first event", e.event_id)));
+        }
+        if a.workflow_type.name != self.definition.name {
+            return Err(RuntimeError::Nondeterminism(Nondeterminism {
+                event_id: Some(1),
+                event: Some(format!("WorkflowExecutionStarted (workflowType {})", a.workflow_type.name)),
+                decision: Some(format!("workflow type {}", self.definition.name)),
+            }));
+        }
+        {
+            let mut s = self.state.borrow_mut();
+            s.info.task_list = a.task_list.name.clone();
+            s.info.start_time = e.event_time;
+            s.now = e.event_time;
+        }
+        let ctx = WorkflowContext { state: self.state.clone() };
+        let run = (self.definition.run)(ctx, a.input.clone().unwrap_or_default());
+        let state = self.state.clone();
+        self.executor.spawn(Box::pin(async move {
+            let outcome = run.await;
+            state.borrow_mut().outcome = Some(outcome);
+        }));
+        Ok(())
+    }
+
+    fn run_task(&mut self, e: &HistoryEvent, replaying: bool) -> Result<Vec<Decision>, RuntimeError> {
+        self.check_all_decisions_seen(e.event_id)?;
+        {
+            let mut s = self.state.borrow_mut();
+            s.now = e.event_time;
+            s.replaying = replaying;
+        }
+        self.tasks_run += 1;
+        self.executor.run_until_blocked(&self.state).map_err(RuntimeError::WorkflowTaskFailed)?;
+        let mut s = self.state.borrow_mut();
+        if let Some(fatal) = s.fatal.clone() {
+            return Err(RuntimeError::WorkflowTaskFailed(fatal));
+        }
+        if !self.close_sent {
+            if let Some(outcome) = s.outcome.clone() {
+                self.close_sent = true;
+                let decision = match outcome {
+                    Ok(result) => Decision::CompleteWorkflowExecution(CompleteWorkflowExecutionDecisionAttributes { result: Some(result) }),
+                    Err(err) => Decision::FailWorkflowExecution(FailWorkflowExecutionDecisionAttributes { failure: Some(err.0) }),
+                };
+                s.machines.add(CommandKey::CloseWorkflow, decision);
+            }
+        }
+        let decisions = s.machines.take_decisions();
+        self.sent = decisions.iter().cloned().collect();
+        Ok(decisions)
+    }
+
+    fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
+        let event = Some(describe(e));
+        match self.sent.pop_front() {
+            Some(d) if fits(&d) => Ok(()),
+            Some(d) => {
+                Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event, decision: Some(d.to_string()) }))
+            }
+            None => Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event, decision: None })),
+        }
+    }
+
+    fn check_all_decisions_seen(&self, event_id: i64) -> Result<(), RuntimeError> {
+        match self.sent.front() {
+            Some(d) => {
+                Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision: Some(d.to_string()) }))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn initiated(&mut self, e: &HistoryEvent, key: CommandKey) -> Result<(), RuntimeError> {
+        self.state.borrow_mut().machines.initiated(&key).map_err(|why| {
+            RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event: Some(describe(e)), decision: Some(why.0) })
+        })
+    }
+
+    fn resolve_activity(
+        &mut self,
+        e: &HistoryEvent,
+        scheduled_event_id: i64,
+        result: Result<Payload, ActivityError>,
+    ) -> Result<(), RuntimeError> {
+        let id = self.scheduled_activities.get(&scheduled_event_id).cloned().ok_or_else(|| unknown(e, "activity"))?;
+        let mut s = self.state.borrow_mut();
+        let slot = s.activities.get(&id).cloned().ok_or_else(|| unknown(e, "activity"))?;
+        let seq = s.stamp();
+        slot.resolve(result, seq);
+        s.machines.completed(&CommandKey::Activity(id));
+        Ok(())
+    }
+
+    /// Answers a query from the state after the last decision task the code ran.
+    pub fn query(&self, query_type: &str) -> Result<Payload, QueryError> {
+        if self.tasks_run == 0 {
+            return Err(QueryError::NotReady);
+        }
+        let s = self.state.borrow();
+        match s.query_handlers.get(query_type) {
+            Some(handler) => Ok(handler()),
+            None => Err(QueryError::UnknownQueryType { name: query_type.to_owned(), known: s.query_handlers.keys().cloned().collect() }),
+        }
+    }
+
+    /// Log lines written since the last call.
+    pub fn take_logs(&mut self) -> Vec<LogLine> {
+        std::mem::take(&mut self.state.borrow_mut().logs)
+    }
+
+    /// The number of history events applied so far.
+    pub fn events_applied(&self) -> i64 {
+        self.next_event_id - 1
+    }
+
+    pub fn definition(&self) -> &WorkflowDefinition {
+        &self.definition
+    }
+
+    /// True when the workflow function has returned.
+    pub fn is_finished(&self) -> bool {
+        self.executor.is_idle() && self.state.borrow().outcome.is_some()
+    }
+}
+
+fn describe(e: &HistoryEvent) -> String {
+    let a = crate::history::table::attributes(&e.attributes);
+    let short: Vec<&str> =
+        a.split(' ').filter(|kv| kv.starts_with("activityId=") || kv.starts_with("type=") || kv.starts_with("timerId=")).collect();
+    if short.is_empty() { e.event_type().name().to_owned() } else { format!("{} ({})", e.event_type().name(), short.join(", ")) }
+}
+
+fn unknown(e: &HistoryEvent, what: &str) -> RuntimeError {
+    RuntimeError::InvalidHistory(format!("event {} {} refers to an {what} the history never started", e.event_id, e.event_type().name()))
+}

@@ -1,0 +1,120 @@
+//! The state a workflow run shares between its code (through the SDK) and the
+//! runtime that feeds it history: command machines, pending results, signal buffers,
+//! query handlers, logs and workflow time.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::rc::Rc;
+
+use super::machines::Machines;
+use crate::log::LogLine;
+use crate::payload::Payload;
+use crate::registry::LocalBoxFuture;
+use crate::sdk::{ActivityError, Canceled, WorkflowError};
+use crate::time::Timestamp;
+
+/// Facts about the run that workflow code may read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkflowInfo {
+    pub workflow_id: String,
+    pub domain: String,
+    pub workflow_type: String,
+    pub task_list: String,
+    pub start_time: Timestamp,
+}
+
+/// A result that arrives once, stamped with the order in which it became ready:
+/// the selector's "first to become ready wins" rule compares these stamps.
+pub(crate) struct Slot<T> {
+    value: RefCell<Option<(T, u64)>>,
+}
+
+impl<T: Clone> Slot<T> {
+    pub fn new() -> Rc<Slot<T>> {
+        Rc::new(Slot { value: RefCell::new(None) })
+    }
+
+    pub fn get(&self) -> Option<T> {
+        self.value.borrow().as_ref().map(|(v, _)| v.clone())
+    }
+
+    pub fn ready_seq(&self) -> Option<u64> {
+        self.value.borrow().as_ref().map(|(_, s)| *s)
+    }
+
+    /// Sets the value unless one is already there (a result settles once).
+    pub fn resolve(&self, value: T, seq: u64) -> bool {
+        let mut v = self.value.borrow_mut();
+        if v.is_some() {
+            return false;
+        }
+        *v = Some((value, seq));
+        true
+    }
+}
+
+pub(crate) type ActivitySlot = Rc<Slot<Result<Payload, ActivityError>>>;
+pub(crate) type TimerSlot = Rc<Slot<Result<(), Canceled>>>;
+pub(crate) type QueryHandler = Box<dyn Fn() -> Payload>;
+
+#[derive(Default)]
+pub(crate) struct WorkflowState {
+    pub info: WorkflowInfo,
+    pub now: Timestamp,
+    pub replaying: bool,
+    next_id: u64,
+    pub machines: Machines,
+    pub activities: HashMap<String, ActivitySlot>,
+    pub timers: HashMap<String, TimerSlot>,
+    /// Signal channels: values with the stamp of their arrival, oldest first.
+    pub channels: BTreeMap<String, VecDeque<(Payload, u64)>>,
+    pub query_handlers: BTreeMap<String, QueryHandler>,
+    pub logs: Vec<LogLine>,
+    seq: u64,
+    /// Bumped by every change that may let blocked code go on.
+    pub version: u64,
+    /// Set when the code cannot go on (a payload it cannot decode): the decision task fails.
+    pub fatal: Option<String>,
+    pub outcome: Option<Result<Payload, WorkflowError>>,
+    pub spawned: Vec<LocalBoxFuture<()>>,
+}
+
+impl WorkflowState {
+    /// The Go client's `GenerateSequenceID`: one counter for activities and timers, from "0".
+    pub fn next_id(&mut self) -> String {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.version += 1;
+        id.to_string()
+    }
+
+    /// The next readiness stamp.
+    pub fn stamp(&mut self) -> u64 {
+        self.seq += 1;
+        self.version += 1;
+        self.seq
+    }
+
+    pub fn push_signal(&mut self, name: &str, payload: Payload) {
+        let seq = self.stamp();
+        self.channels.entry(name.to_owned()).or_default().push_back((payload, seq));
+    }
+
+    pub fn pop_signal(&mut self, name: &str) -> Option<Payload> {
+        let v = self.channels.get_mut(name)?.pop_front()?;
+        self.version += 1;
+        Some(v.0)
+    }
+
+    pub fn signal_ready_seq(&self, name: &str) -> Option<u64> {
+        self.channels.get(name)?.front().map(|(_, s)| *s)
+    }
+
+    pub fn log(&mut self, line: LogLine) {
+        if !self.replaying {
+            self.logs.push(line);
+        }
+    }
+}
+
+pub(crate) type SharedState = Rc<RefCell<WorkflowState>>;

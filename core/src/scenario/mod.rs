@@ -1,0 +1,179 @@
+//! Scenarios: a small TOML format for a sequence of actions and expectations
+//! (`docs/scenario-format.md`), the built-in scenarios of `scenarios/`, and the runner
+//! that plays one on a session and checks it.
+
+mod builtin;
+mod runner;
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use builtin::{BUILTIN, Builtin, builtin};
+pub use runner::{Outcome, run};
+
+use crate::postal::{Chapter, PostalConfig};
+use crate::session::SessionConfig;
+use crate::time::parse_duration;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub config: SessionConfig,
+    pub steps: Vec<Step>,
+}
+
+/// One step of a scenario, as written in the file.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    Start {
+        workflow_id: Option<String>,
+        input: String,
+        execution_timeout: Option<String>,
+    },
+    Signal {
+        name: String,
+        input: Option<String>,
+        /// The signal must be refused with a message containing this.
+        error: Option<String>,
+    },
+    Query {
+        name: String,
+        /// The answer, compared as JSON.
+        expect: Option<String>,
+        /// The query must fail with a message containing this.
+        error: Option<String>,
+    },
+    Step {
+        count: Option<u32>,
+    },
+    Run,
+    Advance {
+        to: Option<String>,
+        by: Option<String>,
+    },
+    Expect(Expectation),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub status: Option<String>,
+    pub result: Option<String>,
+    pub failure: Option<String>,
+    #[serde(default)]
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub no_events: Vec<String>,
+    pub notification_sent: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: Option<String>,
+    #[serde(default)]
+    description: String,
+    seed: Option<u64>,
+    chapter: Option<String>,
+    timer_unit: Option<String>,
+    #[serde(default)]
+    steps: Vec<Step>,
+}
+
+/// A scenario file that cannot be used, with where and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {message}")]
+pub struct ScenarioError {
+    pub origin: String,
+    pub message: String,
+}
+
+impl Scenario {
+    /// Parses scenario TOML. `origin` names the file in error messages; its stem is
+    /// the default name.
+    pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
+        let file: File = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_owned()))?;
+        let stem = origin.rsplit(['/', '\\']).next().unwrap_or(origin).trim_end_matches(".toml");
+        let chapter = match &file.chapter {
+            Some(c) => Chapter::parse(c).map_err(err)?,
+            None => Chapter::Notification,
+        };
+        let timer_unit = match &file.timer_unit {
+            Some(t) => parse_duration(t).map_err(err)?,
+            None => Duration::from_secs(60),
+        };
+        if timer_unit < Duration::from_secs(1) {
+            return Err(err("timer_unit must be at least 1s".into()));
+        }
+        for (i, step) in file.steps.iter().enumerate() {
+            step.check().map_err(|m| err(format!("step {}: {m}", i + 1)))?;
+        }
+        Ok(Scenario {
+            name: file.name.unwrap_or_else(|| stem.to_owned()),
+            description: file.description,
+            config: SessionConfig { seed: file.seed.unwrap_or(1), postal: PostalConfig { chapter, timer_unit } },
+            steps: file.steps,
+        })
+    }
+}
+
+impl Step {
+    /// Checks what TOML alone cannot: durations and the choice between `to` and `by`.
+    fn check(&self) -> Result<(), String> {
+        match self {
+            Step::Start { execution_timeout: Some(t), .. } => parse_duration(t).map(|_| ()),
+            Step::Advance { to: Some(to), by: None } if to == "next" => Ok(()),
+            Step::Advance { to: Some(to), by: None } => {
+                Err(format!(r#"advance to = {to:?}: only "next" is known (use by = "30s" for a duration)"#))
+            }
+            Step::Advance { to: None, by: Some(by) } => parse_duration(by).map(|_| ()),
+            Step::Advance { .. } => Err(r#"advance needs exactly one of to = "next" or by = "<duration>""#.into()),
+            Step::Expect(e) => {
+                if let Some(s) = &e.status {
+                    if !["running", "completed", "failed", "timed_out"].contains(&s.as_str()) {
+                        return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
+                    }
+                }
+                for name in e.events.iter().chain(&e.no_events) {
+                    if crate::history::EventType::from_name(name).is_none() {
+                        return Err(format!("unknown event type {name:?}"));
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_files_name_the_place_and_the_problem() {
+        let e = Scenario::parse("x.toml", "seed = \"seven\"").unwrap_err();
+        assert!(e.to_string().starts_with("x.toml: ") && e.message.contains("seed"), "{e}");
+        let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"dance\"").unwrap_err();
+        assert!(e.message.contains("dance"), "{e}");
+        let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"run\"\n[[steps]]\ndo = \"advance\"\nby = \"soon\"").unwrap_err();
+        assert!(e.message.contains("step 2") && e.message.contains("soon"), "{e}");
+        let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"expect\"\nevents = [\"TimerExploded\"]").unwrap_err();
+        assert!(e.message.contains("TimerExploded"), "{e}");
+        let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"signal\"\nnam = \"ScanSignal\"").unwrap_err();
+        assert!(e.message.contains("nam"), "{e}");
+        let e = Scenario::parse("x.toml", "chapter = \"epilogue\"").unwrap_err();
+        assert!(e.message.contains("epilogue"), "{e}");
+    }
+
+    #[test]
+    fn defaults_fill_in_what_a_file_leaves_out() {
+        let s = Scenario::parse("dir/my-case.toml", "").unwrap();
+        assert_eq!(s.name, "my-case");
+        assert_eq!(s.config, SessionConfig::default());
+    }
+}

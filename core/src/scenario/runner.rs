@@ -1,0 +1,150 @@
+//! Plays a scenario on a session and checks its expectations. The session keeps the
+//! whole timeline, so a front end can step through a played scenario afterwards.
+
+use std::time::Duration;
+
+use super::{Expectation, Scenario, Step};
+use crate::engine::WorkflowStatus;
+use crate::history::EventType;
+use crate::postal::Order;
+use crate::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
+use crate::time::parse_duration;
+
+pub struct Outcome {
+    pub session: Session,
+    /// Each expectation that did not hold, naming its step.
+    pub failures: Vec<String>,
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Plays every step; a failed expectation is recorded and the play goes on.
+pub fn run(scenario: &Scenario) -> Outcome {
+    let mut session = Session::new(scenario.config);
+    session.auto_run = false;
+    let mut failures = Vec::new();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let here = format!("step {} ({})", i + 1, step_name(step));
+        if let Err(why) = play(&mut session, step) {
+            failures.push(format!("{here}: {why}"));
+        }
+    }
+    Outcome { session, failures }
+}
+
+fn step_name(step: &Step) -> &'static str {
+    match step {
+        Step::Start { .. } => "start",
+        Step::Signal { .. } => "signal",
+        Step::Query { .. } => "query",
+        Step::Step { .. } => "step",
+        Step::Run => "run",
+        Step::Advance { .. } => "advance",
+        Step::Expect(_) => "expect",
+    }
+}
+
+fn play(session: &mut Session, step: &Step) -> Result<(), String> {
+    match step {
+        Step::Start { workflow_id, input, execution_timeout } => {
+            let workflow_id = workflow_id.clone().or_else(|| serde_json::from_str::<Order>(input).ok().map(|o| o.id)).unwrap_or_default();
+            let execution_timeout = execution_timeout.as_deref().map(parse_duration).transpose()?.unwrap_or(DEFAULT_EXECUTION_TIMEOUT);
+            session.apply(Action::Start { workflow_id, input: input.clone(), execution_timeout })
+        }
+        Step::Signal { name, input, error } => {
+            expect_refusal(session.apply(Action::Signal { name: name.clone(), input: input.clone() }), error.as_deref())
+        }
+        Step::Query { name, expect, error } => {
+            let result = session.apply(Action::Query { name: name.clone() });
+            let answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();
+            match (result, expect) {
+                (Ok(()), Some(want)) if error.is_none() => json_equal(&answer, want).map_err(|e| format!("query answer: {e}")),
+                (result, _) => expect_refusal(result, error.as_deref()),
+            }
+        }
+        Step::Step { count } => {
+            for _ in 0..count.unwrap_or(1) {
+                session.apply(Action::Step)?;
+            }
+            Ok(())
+        }
+        Step::Run => session.apply(Action::Run),
+        Step::Advance { to: Some(_), .. } => session.apply(Action::AdvanceNext),
+        Step::Advance { by, .. } => {
+            session.apply(Action::AdvanceBy { by: by.as_deref().map(parse_duration).transpose()?.unwrap_or(Duration::ZERO) })
+        }
+        Step::Expect(e) => check(session, e),
+    }
+}
+
+fn expect_refusal(result: Result<(), String>, error: Option<&str>) -> Result<(), String> {
+    match (result, error) {
+        (Ok(()), None) => Ok(()),
+        (Ok(()), Some(want)) => Err(format!("expected a refusal containing {want:?}, but it was accepted")),
+        (Err(got), Some(want)) if got.contains(want) => Ok(()),
+        (Err(got), _) => Err(format!("refused: {got}")),
+    }
+}
+
+fn json_equal(actual: &str, expected: &str) -> Result<(), String> {
+    let a: serde_json::Value = serde_json::from_str(actual.trim()).map_err(|e| format!("{actual:?} is not JSON: {e}"))?;
+    let e: serde_json::Value =
+        serde_json::from_str(expected.trim()).map_err(|err| format!("the expected value {expected:?} is not JSON: {err}"))?;
+    if a == e { Ok(()) } else { Err(format!("got {a}, expected {e}")) }
+}
+
+fn check(session: &Session, e: &Expectation) -> Result<(), String> {
+    let wid = session.workflow_id().ok_or("no workflow was started")?;
+    let exec = session.engine().execution(wid).ok_or("the workflow is gone")?;
+    let mut problems = Vec::new();
+    if let Some(want) = &e.status {
+        if exec.status().name() != want {
+            problems.push(format!("status is {}, expected {want}", exec.status().name()));
+        }
+    }
+    if let Some(want) = &e.result {
+        match exec.status() {
+            WorkflowStatus::Completed(p) => {
+                if let Err(why) = json_equal(&p.to_text(), want) {
+                    problems.push(format!("result: {why}"));
+                }
+            }
+            other => problems.push(format!("no result: the workflow is {}", other.name())),
+        }
+    }
+    if let Some(want) = &e.failure {
+        match exec.failure() {
+            Some(f) if f.details_text() == *want => {}
+            Some(f) => problems.push(format!("failure is {:?}, expected {want:?}", f.details_text())),
+            None => problems.push(format!("no failure: the workflow is {}", exec.status().name())),
+        }
+    }
+    let types: Vec<&str> = exec.history().iter().map(|ev| ev.event_type().name()).collect();
+    let mut rest = types.iter();
+    for want in &e.events {
+        if !rest.any(|t| t == want) {
+            problems.push(format!("history lacks {want} (in the expected order {:?})", e.events));
+            break;
+        }
+    }
+    for unwanted in &e.no_events {
+        if let Some(ev) = exec
+            .history()
+            .iter()
+            .find(|ev| ev.event_type() == EventType::from_name(unwanted).unwrap_or(EventType::WorkflowExecutionStarted))
+        {
+            problems.push(format!("history has {unwanted} (event {})", ev.event_id));
+        }
+    }
+    if let Some(want) = e.notification_sent {
+        let sent = session.notifications() > 0;
+        if sent != want {
+            problems.push(format!("notification sent is {sent}, expected {want}"));
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+}

@@ -1,0 +1,77 @@
+//! Signal channels (Go's `workflow.GetSignalChannel`): FIFO buffers per signal name
+//! that never drop a value, including values that arrived before the code asked for
+//! the channel.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde::de::DeserializeOwned;
+
+use super::WorkflowContext;
+use crate::payload::Payload;
+
+pub struct SignalChannel<T> {
+    pub(crate) ctx: WorkflowContext,
+    pub(crate) name: String,
+    _value: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> SignalChannel<T> {
+    pub(crate) fn new(ctx: &WorkflowContext, name: &str) -> SignalChannel<T> {
+        ctx.state.borrow_mut().channels.entry(name.to_owned()).or_default();
+        SignalChannel { ctx: ctx.clone(), name: name.to_owned(), _value: PhantomData }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Go's `c.Receive(ctx, &v)`: waits for the oldest value.
+    pub fn receive(&self) -> ReceiveFuture<'_, T> {
+        ReceiveFuture { channel: self }
+    }
+
+    /// Takes the oldest value if there is one, without waiting (Go's `ReceiveAsync`).
+    pub fn try_receive(&self) -> Option<T> {
+        let payload = self.ctx.state.borrow_mut().pop_signal(&self.name)?;
+        self.decode(&payload)
+    }
+
+    /// Decodes a received value. A payload the code cannot read stops the run: the
+    /// decision task fails, as a Go worker's would, instead of guessing a value.
+    pub(crate) fn decode(&self, payload: &Payload) -> Option<T> {
+        // An empty payload is a signal sent with no input: decode it as JSON null.
+        let decoded = if payload.is_empty() {
+            serde_json::from_str("null").map_err(|e| e.to_string())
+        } else {
+            payload.decode::<T>().map_err(|e| e.to_string())
+        };
+        match decoded {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.ctx.state.borrow_mut().fatal = Some(format!("signal {} carries input the workflow cannot decode: {e}", self.name));
+                None
+            }
+        }
+    }
+}
+
+impl<T> Clone for SignalChannel<T> {
+    fn clone(&self) -> Self {
+        SignalChannel { ctx: self.ctx.clone(), name: self.name.clone(), _value: PhantomData }
+    }
+}
+
+pub struct ReceiveFuture<'a, T> {
+    channel: &'a SignalChannel<T>,
+}
+
+impl<T: DeserializeOwned> Future for ReceiveFuture<'_, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
+        self.channel.try_receive().map_or(Poll::Pending, Poll::Ready)
+    }
+}

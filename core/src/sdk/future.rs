@@ -1,0 +1,177 @@
+//! Activity and timer futures, and the cancellation scope that cancels timers.
+//!
+//! Each future reads a slot that the runtime fills when history shows the result.
+//! Creating one registers a command machine, so the next decision task sends its
+//! decision.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
+use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
+use crate::history::{ActivityType, Header, TaskList};
+use crate::payload::Payload;
+use crate::runtime::machines::CommandKey;
+use crate::runtime::state::{ActivitySlot, SharedState, Slot, TimerSlot};
+
+/// A future the selector can wait on: it knows when it became ready.
+pub(crate) trait Selectable {
+    type Output;
+    fn ready_seq(&self) -> Option<u64>;
+    fn output(&self) -> Option<Self::Output>;
+}
+
+/// The result of an activity (Go's `workflow.Future` from `ExecuteActivity`).
+pub struct ActivityFuture<R> {
+    slot: ActivitySlot,
+    _result: PhantomData<fn() -> R>,
+}
+
+impl<R: DeserializeOwned> ActivityFuture<R> {
+    pub(crate) fn schedule(ctx: &WorkflowContext, options: &ActivityOptions, activity_type: &str, input: Payload) -> ActivityFuture<R> {
+        let slot = Slot::new();
+        let mut s = ctx.state.borrow_mut();
+        match options.validated() {
+            Err(reason) => {
+                let seq = s.stamp();
+                slot.resolve(Err(ActivityError::InvalidOptions(reason)), seq);
+            }
+            Ok([schedule_to_start, schedule_to_close, start_to_close, heartbeat]) => {
+                let id = s.next_id();
+                let decision = Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
+                    activity_id: id.clone(),
+                    activity_type: ActivityType { name: activity_type.to_owned() },
+                    task_list: TaskList::named(options.task_list.as_deref().unwrap_or(&s.info.task_list)),
+                    input: Some(input),
+                    schedule_to_close_timeout: Some(schedule_to_close),
+                    schedule_to_start_timeout: Some(schedule_to_start),
+                    start_to_close_timeout: Some(start_to_close),
+                    heartbeat_timeout: Some(heartbeat),
+                    retry_policy: options.retry_policy.as_ref().map(|r| r.to_wire()),
+                    header: Some(Header::default()),
+                    request_local_dispatch: true,
+                    ..Default::default()
+                }));
+                s.machines.add(CommandKey::Activity(id.clone()), decision);
+                s.activities.insert(id, slot.clone());
+            }
+        }
+        ActivityFuture { slot, _result: PhantomData }
+    }
+}
+
+impl<R: DeserializeOwned> Selectable for ActivityFuture<R> {
+    type Output = Result<R, ActivityError>;
+
+    fn ready_seq(&self) -> Option<u64> {
+        self.slot.ready_seq()
+    }
+
+    fn output(&self) -> Option<Self::Output> {
+        Some(self.slot.get()?.and_then(|p| p.decode::<R>().map_err(|e| ActivityError::Decode(format!("activity result: {e}")))))
+    }
+}
+
+impl<R: DeserializeOwned> Future for ActivityFuture<R> {
+    type Output = Result<R, ActivityError>;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
+        self.output().map_or(Poll::Pending, Poll::Ready)
+    }
+}
+
+/// A timer (Go's `workflow.NewTimer`): `Ok(())` when it fires, `Err(Canceled)` at once
+/// when its scope is canceled first.
+pub struct TimerFuture {
+    slot: TimerSlot,
+}
+
+impl TimerFuture {
+    pub(crate) fn start(ctx: &WorkflowContext, d: Duration, scope: Option<&CancellationScope>) -> TimerFuture {
+        let slot = Slot::new();
+        let mut s = ctx.state.borrow_mut();
+        if scope.is_some_and(|sc| sc.canceled.get()) {
+            let seq = s.stamp();
+            slot.resolve(Err(Canceled), seq);
+        } else if d.is_zero() {
+            // The Go client settles a zero timer at once and never tells the server.
+            let seq = s.stamp();
+            slot.resolve(Ok(()), seq);
+        } else {
+            let id = s.next_id();
+            let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+            let decision = Decision::StartTimer(StartTimerDecisionAttributes {
+                timer_id: id.clone(),
+                start_to_fire_timeout: Some(Duration::from_secs(secs)),
+            });
+            s.machines.add(CommandKey::Timer(id.clone()), decision);
+            s.timers.insert(id.clone(), slot.clone());
+            if let Some(sc) = scope {
+                sc.timers.borrow_mut().push(id);
+            }
+        }
+        TimerFuture { slot }
+    }
+}
+
+impl Selectable for TimerFuture {
+    type Output = Result<(), Canceled>;
+
+    fn ready_seq(&self) -> Option<u64> {
+        self.slot.ready_seq()
+    }
+
+    fn output(&self) -> Option<Self::Output> {
+        self.slot.get()
+    }
+}
+
+impl Future for TimerFuture {
+    type Output = Result<(), Canceled>;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
+        self.slot.get().map_or(Poll::Pending, Poll::Ready)
+    }
+}
+
+/// Go's `workflow.WithCancel` for timers: `cancel()` settles every timer of the scope
+/// that has not fired with `Canceled`, and tells the server only about timers it has
+/// already started.
+#[derive(Clone)]
+pub struct CancellationScope {
+    ctx: WorkflowContext,
+    timers: Rc<RefCell<Vec<String>>>,
+    canceled: Rc<Cell<bool>>,
+}
+
+impl CancellationScope {
+    pub(crate) fn new(ctx: &WorkflowContext) -> CancellationScope {
+        CancellationScope { ctx: ctx.clone(), timers: Rc::default(), canceled: Rc::default() }
+    }
+
+    pub fn new_timer(&self, d: Duration) -> TimerFuture {
+        TimerFuture::start(&self.ctx, d, Some(self))
+    }
+
+    pub fn cancel(&self) {
+        self.canceled.set(true);
+        let state: &SharedState = &self.ctx.state;
+        let mut s = state.borrow_mut();
+        for id in self.timers.borrow_mut().drain(..) {
+            let Some(slot) = s.timers.get(&id).cloned() else { continue };
+            if slot.get().is_some() {
+                continue; // fired already: nothing to cancel
+            }
+            let seq = s.stamp();
+            slot.resolve(Err(Canceled), seq);
+            s.machines.cancel_timer(&id);
+        }
+    }
+}

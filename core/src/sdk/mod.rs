@@ -1,0 +1,186 @@
+//! What a workflow author writes against: the workflow context with activities,
+//! timers, cancellation scopes, signal channels, a selector, query handlers,
+//! workflow time and a logger — the Cadence Go client's `workflow` package, in async
+//! Rust.
+//!
+//! Everything here is deterministic: no threads, no wall clock, no randomness. The
+//! runtime drives the code from history; the code only sees what history says.
+
+mod channel;
+mod future;
+mod options;
+mod selector;
+
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use channel::{ReceiveFuture, SignalChannel};
+pub use future::{ActivityFuture, CancellationScope, TimerFuture};
+pub use options::{ActivityOptions, RetryPolicy};
+pub use selector::{SelectFuture, Selector};
+
+use crate::log::{Level, LogLine};
+use crate::payload::{EncodeArgs, Failure, GENERIC_REASON, Payload};
+use crate::registry::LocalBoxFuture;
+use crate::runtime::state::{SharedState, WorkflowInfo};
+use crate::time::Timestamp;
+
+/// The handle workflow code holds (Go's `workflow.Context`). Cheap to clone.
+#[derive(Clone)]
+pub struct WorkflowContext {
+    pub(crate) state: SharedState,
+}
+
+impl WorkflowContext {
+    pub fn info(&self) -> WorkflowInfo {
+        self.state.borrow().info.clone()
+    }
+
+    /// Workflow time: the time of the decision task being run, never the wall clock.
+    pub fn now(&self) -> Timestamp {
+        self.state.borrow().now
+    }
+
+    pub fn is_replaying(&self) -> bool {
+        self.state.borrow().replaying
+    }
+
+    /// Go's `workflow.GetLogger(ctx)`: silent while replaying.
+    pub fn logger(&self) -> Logger {
+        Logger { state: self.state.clone() }
+    }
+
+    /// Go's `workflow.ExecuteActivity`: schedules an activity; the future resolves with
+    /// its result once history shows it closed.
+    pub fn execute_activity<R: DeserializeOwned>(
+        &self,
+        options: &ActivityOptions,
+        activity_type: &str,
+        args: impl EncodeArgs,
+    ) -> ActivityFuture<R> {
+        ActivityFuture::schedule(self, options, activity_type, args.encode_args())
+    }
+
+    /// Go's `workflow.NewTimer` on a context that is never canceled.
+    pub fn new_timer(&self, d: Duration) -> TimerFuture {
+        TimerFuture::start(self, d, None)
+    }
+
+    /// Go's `workflow.WithCancel`: timers started in the scope are canceled with it.
+    pub fn cancellation_scope(&self) -> CancellationScope {
+        CancellationScope::new(self)
+    }
+
+    /// Go's `workflow.GetSignalChannel`: values that arrived before this call wait in it.
+    pub fn signal_channel<T: DeserializeOwned>(&self, name: &str) -> SignalChannel<T> {
+        SignalChannel::new(self, name)
+    }
+
+    pub fn new_selector<T>(&self) -> Selector<T> {
+        Selector::new(self)
+    }
+
+    /// Go's `workflow.SetQueryHandler`: answers queries from the state the handler reads.
+    pub fn set_query_handler<R: Serialize>(&self, query_type: &str, handler: impl Fn() -> R + 'static) -> Result<(), WorkflowError> {
+        if query_type.starts_with("__") {
+            return Err(WorkflowError::generic(format!("query type {query_type} is reserved")));
+        }
+        self.state.borrow_mut().query_handlers.insert(query_type.to_owned(), Box::new(move || Payload::encode(&handler())));
+        Ok(())
+    }
+
+    /// Go's `workflow.Go`: another coroutine of the same run, scheduled deterministically.
+    pub fn spawn(&self, f: impl std::future::Future<Output = ()> + 'static) {
+        let mut s = self.state.borrow_mut();
+        s.spawned.push(Box::pin(f) as LocalBoxFuture<()>);
+        s.version += 1;
+    }
+
+    pub(crate) fn same_run(&self, other: &SharedState) -> bool {
+        Rc::ptr_eq(&self.state, other)
+    }
+}
+
+/// The replay-aware logger workflow code uses.
+pub struct Logger {
+    state: SharedState,
+}
+
+impl Logger {
+    /// Logs a message with structured fields given as JSON text (may be empty).
+    pub fn info(&self, message: &str, fields: &str) {
+        self.log(Level::Info, message, fields);
+    }
+
+    pub fn error(&self, message: &str, fields: &str) {
+        self.log(Level::Error, message, fields);
+    }
+
+    fn log(&self, level: Level, message: &str, fields: &str) {
+        let mut s = self.state.borrow_mut();
+        let line = LogLine::workflow(s.now, level, message, fields);
+        s.log(line);
+    }
+}
+
+/// Why an activity did not give a result, as the workflow sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActivityError {
+    /// The activity returned an error (all retries, if any, used up).
+    Failed(Failure),
+    /// A timeout fired with no retry left.
+    TimedOut { timeout_type: crate::history::TimeoutType, last_failure: Option<Failure> },
+    /// The result could not be decoded into the type the code asked for.
+    Decode(String),
+    /// The options were refused before anything was scheduled.
+    InvalidOptions(String),
+}
+
+impl fmt::Display for ActivityError {
+    // The texts of the Go client's error types, so wrapped messages match a Go worker's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActivityError::Failed(fail) if fail.reason == GENERIC_REASON => f.write_str(&fail.details_text()),
+            ActivityError::Failed(fail) => f.write_str(&fail.reason),
+            ActivityError::TimedOut { timeout_type, .. } => write!(f, "TimeoutType: {}", timeout_type.short_name()),
+            ActivityError::Decode(m) | ActivityError::InvalidOptions(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ActivityError {}
+
+/// A timer (or anything else) canceled through its scope: Go's `*CanceledError`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Canceled;
+
+impl fmt::Display for Canceled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CanceledError")
+    }
+}
+
+impl std::error::Error for Canceled {}
+
+/// A workflow's failure: becomes a `FailWorkflowExecution` decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkflowError(pub Failure);
+
+impl WorkflowError {
+    /// A plain Go `error` returned from the workflow function.
+    pub fn generic(message: impl Into<String>) -> WorkflowError {
+        WorkflowError(Failure::generic(message))
+    }
+}
+
+impl fmt::Display for WorkflowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.details_text())
+    }
+}
+
+impl std::error::Error for WorkflowError {}

@@ -1,0 +1,114 @@
+//! Go's `workflow.Selector`, with the Go client's exact semantics:
+//! - a `select` runs exactly one case;
+//! - if cases are ready when it is called, the first ready one in the order the cases
+//!   were added wins;
+//! - otherwise it waits, and the first case to become ready wins (history order, as
+//!   the runtime stamps every result and signal when it applies the event);
+//! - a future case fires once and is then disabled; a receive case takes one value.
+//!
+//! Instead of Go's callbacks, each case maps its value into `T`, and the workflow
+//! matches on what `select` returns: the same control flow, in plain Rust.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use serde::de::DeserializeOwned;
+
+use super::future::Selectable;
+use super::{SignalChannel, WorkflowContext};
+
+struct Case<T> {
+    ready_seq: Box<dyn Fn() -> Option<u64>>,
+    take: Box<dyn FnMut() -> Option<T>>,
+    one_shot: bool,
+    done: bool,
+}
+
+pub struct Selector<T> {
+    ctx: WorkflowContext,
+    cases: Vec<Case<T>>,
+}
+
+impl<T> Selector<T> {
+    pub(crate) fn new(ctx: &WorkflowContext) -> Selector<T> {
+        Selector { ctx: ctx.clone(), cases: Vec::new() }
+    }
+
+    /// Go's `AddFuture`: the case is ready when the future is, and fires once.
+    #[allow(private_bounds)]
+    pub fn add_future<F>(&mut self, future: F, map: impl FnOnce(F::Output) -> T + 'static) -> &mut Self
+    where
+        F: Selectable + 'static,
+    {
+        let f = Rc::new(future);
+        let g = f.clone();
+        let mut map = Some(map);
+        self.cases.push(Case {
+            ready_seq: Box::new(move || f.ready_seq()),
+            take: Box::new(move || Some((map.take()?)(g.output()?))),
+            one_shot: true,
+            done: false,
+        });
+        self
+    }
+
+    /// Go's `AddReceive`: the case is ready while the channel holds a value; firing
+    /// takes the oldest value out of the channel, whether or not the code reads it.
+    pub fn add_receive<V: DeserializeOwned + 'static>(
+        &mut self,
+        channel: &SignalChannel<V>,
+        mut map: impl FnMut(V) -> T + 'static,
+    ) -> &mut Self {
+        assert!(channel.ctx.same_run(&self.ctx.state), "a selector only waits on channels of its own workflow run");
+        let (ready_ch, take_ch) = (channel.clone(), channel.clone());
+        self.cases.push(Case {
+            ready_seq: Box::new(move || ready_ch.ctx.state.borrow().signal_ready_seq(&ready_ch.name)),
+            take: Box::new(move || {
+                let payload = take_ch.ctx.state.borrow_mut().pop_signal(&take_ch.name)?;
+                take_ch.decode(&payload).map(&mut map)
+            }),
+            one_shot: false,
+            done: false,
+        });
+        self
+    }
+
+    /// Go's `Select`: waits until one case fires and returns what its map made.
+    pub fn select(&mut self) -> SelectFuture<'_, T> {
+        SelectFuture { selector: self, waited: false }
+    }
+
+    /// True if some case could fire now (Go's `HasPending`).
+    pub fn has_pending(&self) -> bool {
+        self.cases.iter().any(|c| !c.done && (c.ready_seq)().is_some())
+    }
+}
+
+pub struct SelectFuture<'a, T> {
+    selector: &'a mut Selector<T>,
+    waited: bool,
+}
+
+impl<T> Future for SelectFuture<'_, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
+        let this = self.get_mut();
+        let ready = this.selector.cases.iter().enumerate().filter(|(_, c)| !c.done).filter_map(|(i, c)| Some((i, (c.ready_seq)()?)));
+        // On the first look the add order decides; once waiting, arrival order does.
+        let pick = if this.waited { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
+        this.waited = true;
+        let Some((i, _)) = pick else { return Poll::Pending };
+        let case = &mut this.selector.cases[i];
+        match (case.take)() {
+            Some(v) => {
+                case.done = case.one_shot;
+                Poll::Ready(v)
+            }
+            // The value could not be decoded: the run is failing; wait for the runtime to stop it.
+            None => Poll::Pending,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The `cadence` CLI command equivalent to each action, in the workshop's syntax, so a
+//! participant can replay what they did here against a real server.
+
+use super::action::Action;
+use crate::postal::{DOMAIN, TASK_LIST};
+
+/// Quotes a value for a POSIX shell (single quotes; `'` written as `'\''`).
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b)) {
+        return s.to_owned();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The command for an action on workflow `workflow_id` of type `workflow_type`, or
+/// `None` for actions only the simulator has (steps and clock moves).
+pub fn command(action: &Action, workflow_type: &str, workflow_id: &str) -> Option<String> {
+    let base = format!("cadence --domain {DOMAIN} wf");
+    match action {
+        Action::Start { workflow_id, input, execution_timeout } => Some(format!(
+            "{base} start --tasklist {TASK_LIST} --execution_timeout {} --workflow_type {workflow_type} --workflow_id {} --input {}",
+            execution_timeout.as_secs(),
+            shell_quote(workflow_id),
+            shell_quote(input)
+        )),
+        Action::Signal { name, input } => {
+            let mut c = format!("{base} signal --name {} --workflow_id {}", shell_quote(name), shell_quote(workflow_id));
+            if let Some(i) = input {
+                c.push_str(&format!(" --input {}", shell_quote(i)));
+            }
+            Some(c)
+        }
+        Action::Query { name } => {
+            Some(format!("{base} query --query_type {} --workflow_id {}", shell_quote(name), shell_quote(workflow_id)))
+        }
+        Action::Step | Action::Run | Action::AdvanceNext | Action::AdvanceBy { .. } => None,
+    }
+}
+
+/// `cadence wf show`: the history, as Cadence Web or the CLI would show it.
+pub fn show(workflow_id: &str) -> String {
+    format!("cadence --domain {DOMAIN} wf show --workflow_id {}", shell_quote(workflow_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn commands_match_the_workshop_syntax() {
+        let start = Action::Start {
+            workflow_id: "Order123".into(),
+            input: r#"{"id":"Order123", "customer": "Cadence"}"#.into(),
+            execution_timeout: Duration::from_secs(600),
+        };
+        assert_eq!(
+            command(&start, "OrderProcessingWorkflowComplete", "Order123").unwrap(),
+            r#"cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600 --workflow_type OrderProcessingWorkflowComplete --workflow_id Order123 --input '{"id":"Order123", "customer": "Cadence"}'"#
+        );
+        let scan = Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"delft"}"#.into()) };
+        assert_eq!(
+            command(&scan, "", "Order123").unwrap(),
+            r#"cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123 --input '{"location":"delft"}'"#
+        );
+        let delivered = Action::Signal { name: "DeliveredSignal".into(), input: None };
+        assert_eq!(
+            command(&delivered, "", "Order123").unwrap(),
+            "cadence --domain cadence-workshop wf signal --name DeliveredSignal --workflow_id Order123"
+        );
+        let query = Action::Query { name: "current_status".into() };
+        assert_eq!(
+            command(&query, "", "Order123").unwrap(),
+            "cadence --domain cadence-workshop wf query --query_type current_status --workflow_id Order123"
+        );
+        assert_eq!(command(&Action::Step, "", "x"), None);
+    }
+
+    #[test]
+    fn quotes_survive_the_shell() {
+        assert_eq!(shell_quote(r#"{"location":"O'Hare"}"#), r#"'{"location":"O'\''Hare"}'"#);
+        assert_eq!(shell_quote("Order123"), "Order123");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

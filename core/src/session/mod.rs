@@ -1,0 +1,299 @@
+//! The session: the view model the terminal and web front ends only draw.
+//!
+//! A session owns a simulated server and a timeline of primitive actions. Every
+//! action (start an order, scan, deliver, query, step, move the clock) is checked,
+//! applied and recorded with its `cadence` CLI equivalent; bad input is refused with a
+//! message and changes nothing. Moving the cursor back rebuilds the state by re-running
+//! the recorded actions — the simulation is deterministic, so that is exact.
+
+mod action;
+pub mod cli;
+mod share;
+mod view;
+
+use std::time::Duration;
+
+pub use action::Action;
+pub use share::ShareError;
+pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine};
+
+use crate::engine::{Engine, StartRequest};
+use crate::history::HistoryEvent;
+use crate::payload::Payload;
+use crate::postal::{self, Chapter, Order, PostalConfig};
+
+/// What a session simulates: the seed of the activities and which workflow code runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionConfig {
+    pub seed: u64,
+    pub postal: PostalConfig,
+}
+
+impl Default for SessionConfig {
+    fn default() -> SessionConfig {
+        SessionConfig { seed: 1, postal: PostalConfig::default() }
+    }
+}
+
+/// One recorded action and what came of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub action: Action,
+    /// What happened, for people ("decision task completed: StartTimer(timerId 3)").
+    pub outcome: String,
+    /// The equivalent `cadence` CLI command, when there is one.
+    pub cli: Option<String>,
+}
+
+/// The default workflow timeout of a start: the workshop's `--execution_timeout 600`.
+pub const DEFAULT_EXECUTION_TIMEOUT: Duration = Duration::from_secs(600);
+
+pub struct Session {
+    config: SessionConfig,
+    /// Set when the session shows an imported history instead of simulating.
+    imported: Option<Imported>,
+    engine: Engine,
+    workflow_id: Option<String>,
+    timeline: Vec<Entry>,
+    /// How many timeline entries the current state reflects.
+    cursor: usize,
+    /// Whether external actions are followed by a run of the worker.
+    pub auto_run: bool,
+}
+
+impl Session {
+    pub fn new(config: SessionConfig) -> Session {
+        Session { config, imported: None, engine: new_engine(config), workflow_id: None, timeline: Vec::new(), cursor: 0, auto_run: true }
+    }
+
+    pub fn config(&self) -> SessionConfig {
+        self.config
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn workflow_id(&self) -> Option<&str> {
+        self.workflow_id.as_deref()
+    }
+
+    pub fn workflow_type(&self) -> &'static str {
+        self.config.postal.chapter.names().workflow
+    }
+
+    /// The whole timeline, including entries after the cursor (the "redo" part).
+    pub fn timeline(&self) -> &[Entry] {
+        &self.timeline
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The entry the current state ends with.
+    pub fn last_entry(&self) -> Option<&Entry> {
+        self.cursor.checked_sub(1).and_then(|i| self.timeline.get(i))
+    }
+
+    /// Does an action, and in auto-run mode lets the worker run after an external one.
+    pub fn perform(&mut self, action: Action) -> Result<(), String> {
+        let external = action.is_external();
+        self.apply(action)?;
+        if self.auto_run && external {
+            self.apply(Action::Run)?;
+        }
+        Ok(())
+    }
+
+    /// Applies one action at the cursor. Entries after the cursor are dropped first,
+    /// as in any editor's undo history. On error nothing changes.
+    pub fn apply(&mut self, action: Action) -> Result<(), String> {
+        if self.imported.is_some() {
+            return Err("this session shows an imported history; start a new session to simulate".into());
+        }
+        // A refused action changes nothing (the engine checks before it writes), so the
+        // redo entries are only dropped once the action has succeeded.
+        let added = self.apply_here(&action)?;
+        self.timeline.truncate(self.cursor);
+        self.timeline.extend(added);
+        self.cursor = self.timeline.len();
+        Ok(())
+    }
+
+    /// Applies an action to the current state; returns the entries it makes.
+    fn apply_here(&mut self, action: &Action) -> Result<Vec<Entry>, String> {
+        let entry = |s: &Session, action: Action, outcome: String| {
+            let cli = cli::command(&action, s.workflow_type(), s.workflow_id.as_deref().unwrap_or_default());
+            Entry { action, outcome, cli }
+        };
+        match action {
+            Action::Start { workflow_id, input, execution_timeout } => {
+                let req = StartRequest {
+                    workflow_id: workflow_id.clone(),
+                    workflow_type: self.workflow_type().into(),
+                    task_list: postal::TASK_LIST.into(),
+                    input: Some(Payload::from(input.as_str())),
+                    execution_timeout: *execution_timeout,
+                    task_timeout: Duration::from_secs(10),
+                };
+                let run_id = self.engine.start_workflow(req).map_err(|e| e.to_string())?;
+                self.workflow_id = Some(workflow_id.clone());
+                Ok(vec![entry(self, action.clone(), format!("started {workflow_id} (run {run_id})"))])
+            }
+            Action::Signal { name, input } => {
+                let wid = self.require_workflow()?;
+                self.engine.signal(&wid, name, input.as_deref().map(Payload::from)).map_err(|e| e.to_string())?;
+                Ok(vec![entry(self, action.clone(), format!("signal {name} sent"))])
+            }
+            Action::Query { name } => {
+                let wid = self.require_workflow()?;
+                let answer = self.engine.query(&wid, name).map_err(|e| e.to_string())?;
+                Ok(vec![entry(self, action.clone(), answer.to_text().trim_end().to_owned())])
+            }
+            Action::Step => {
+                let report = self.engine.step().ok_or("nothing to step: the worker waits for the clock or a signal")?;
+                Ok(vec![entry(self, Action::Step, report.summary)])
+            }
+            Action::Run => {
+                let steps = self.engine.run_until_blocked();
+                Ok(steps.into_iter().map(|r| entry(self, Action::Step, r.summary)).collect())
+            }
+            Action::AdvanceNext => {
+                let before = self.engine.now();
+                let fired = self.engine.advance_to_next().map_err(|e| e.to_string())?;
+                let moved = self.engine.now().since(before);
+                Ok(vec![entry(self, Action::AdvanceNext, advanced(moved, &fired))])
+            }
+            Action::AdvanceBy { by } => {
+                let fired = self.engine.advance_by(*by);
+                Ok(vec![entry(self, action.clone(), advanced(*by, &fired))])
+            }
+        }
+    }
+
+    fn require_workflow(&self) -> Result<String, String> {
+        self.workflow_id.clone().ok_or_else(|| "no workflow yet: start an order first".to_owned())
+    }
+
+    /// Moves the cursor to `k` (0 = before the first action), rebuilding the state.
+    pub fn seek(&mut self, k: usize) {
+        let k = k.min(self.timeline.len());
+        if self.imported.is_some() {
+            self.cursor = k;
+        } else if k < self.cursor {
+            let rebuilt = self.rebuilt(k);
+            *self = Session { timeline: std::mem::take(&mut self.timeline), ..rebuilt };
+            self.cursor = k;
+        } else {
+            for i in self.cursor..k {
+                let action = self.timeline[i].action.clone();
+                // Recorded actions succeeded before; re-running them cannot fail.
+                let _ = self.apply_here(&action);
+            }
+            self.cursor = k;
+        }
+    }
+
+    pub fn back(&mut self) {
+        self.seek(self.cursor.saturating_sub(1));
+    }
+
+    pub fn forward(&mut self) {
+        self.seek(self.cursor + 1);
+    }
+
+    /// A fresh session with the first `k` entries of this timeline applied.
+    fn rebuilt(&self, k: usize) -> Session {
+        let mut s = Session::new(self.config);
+        s.auto_run = self.auto_run;
+        for e in &self.timeline[..k] {
+            if let Ok(entries) = s.apply_here(&e.action) {
+                s.timeline.extend(entries);
+            }
+        }
+        s.cursor = s.timeline.len();
+        s
+    }
+
+    /// The start action for the workshop's example order.
+    pub fn workshop_start() -> Action {
+        let order = Order::workshop();
+        Action::Start { workflow_id: order.id.clone(), input: order.to_input_json(), execution_timeout: DEFAULT_EXECUTION_TIMEOUT }
+    }
+
+    /// The history as it stands at the cursor.
+    pub fn history(&self) -> &[HistoryEvent] {
+        match &self.imported {
+            Some(i) => &i.events[..self.cursor],
+            None => self.workflow_id.as_deref().and_then(|w| self.engine.execution(w)).map_or(&[], |e| e.history()),
+        }
+    }
+
+    /// A session that steps through a history exported from a simulation or fetched
+    /// from a real Cadence server. Each timeline entry is one event. The history is
+    /// replayed through this session's workflow code, so a history the code could not
+    /// have written is reported.
+    pub fn import_history(config: SessionConfig, json: &str) -> Result<Session, String> {
+        let events = crate::history::json::history_from_json(json).map_err(|e| e.to_string())?;
+        let definition = postal::registry(config.postal)
+            .workflow(config.postal.chapter.names().workflow)
+            .cloned()
+            .ok_or("no workflow definition for this chapter")?;
+        let workflow_type = match events.first().map(|e| &e.attributes) {
+            Some(crate::history::EventAttributes::WorkflowExecutionStarted(a)) => a.workflow_type.name.clone(),
+            _ => return Err("the history does not begin with WorkflowExecutionStarted".into()),
+        };
+        let replay_error = if workflow_type == definition.name {
+            crate::runtime::WorkflowRuntime::replay(&definition, "imported", postal::DOMAIN, &events).err().map(|e| e.to_string())
+        } else {
+            Some(format!("the history is of workflow type {workflow_type}; this session runs {}", definition.name))
+        };
+        let timeline = events
+            .iter()
+            .map(|e| Entry { action: Action::Step, outcome: format!("{} {}", e.event_id, e.event_type().name()), cli: None })
+            .collect::<Vec<_>>();
+        let mut s = Session::new(config);
+        s.cursor = timeline.len();
+        s.timeline = timeline;
+        s.imported = Some(Imported { events, replay_error, definition });
+        Ok(s)
+    }
+
+    /// For an imported history: whether the workflow code could have written it.
+    pub fn replay_error(&self) -> Option<&str> {
+        self.imported.as_ref()?.replay_error.as_deref()
+    }
+
+    pub fn is_imported(&self) -> bool {
+        self.imported.is_some()
+    }
+
+    pub(crate) fn imported_definition(&self) -> Option<&crate::registry::WorkflowDefinition> {
+        self.imported.as_ref().map(|i| &i.definition)
+    }
+
+    /// The chapter of the workshop whose code this session runs.
+    pub fn chapter(&self) -> Chapter {
+        self.config.postal.chapter
+    }
+}
+
+struct Imported {
+    events: Vec<HistoryEvent>,
+    replay_error: Option<String>,
+    definition: crate::registry::WorkflowDefinition,
+}
+
+fn new_engine(config: SessionConfig) -> Engine {
+    Engine::new(postal::registry(config.postal), config.seed)
+}
+
+fn advanced(by: Duration, fired: &[String]) -> String {
+    let mut s = format!("clock +{}s", by.as_secs());
+    if !fired.is_empty() {
+        s.push_str(": ");
+        s.push_str(&fired.join("; "));
+    }
+    s
+}

@@ -1,0 +1,269 @@
+//! What the front ends draw, derived from the session's state at its cursor: history
+//! rows and groups, pending work, the status line, the workflow's log and status.
+
+use std::time::Duration;
+
+use super::Session;
+use crate::engine::{AttemptState, DecisionTaskState, ExecutionView};
+use crate::history::{EventAttributes, HistoryEvent, json, table};
+use crate::log::LogLine;
+use crate::postal::{CURRENT_STATUS_QUERY, QueryResult};
+use crate::time::Timestamp;
+
+/// One history event as a row: Cadence's event name and its key attributes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub event_id: i64,
+    /// Seconds of virtual time since the workflow started.
+    pub at_secs: u64,
+    pub event_type: &'static str,
+    pub details: String,
+    /// The server transaction the event was written in.
+    pub batch: u32,
+}
+
+/// Events that belong together: one activity, one timer, one decision task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub title: String,
+    pub event_ids: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingActivityRow {
+    pub activity_id: String,
+    pub activity_type: String,
+    /// 1-based for people: "attempt 2 of 3".
+    pub attempt: i32,
+    pub maximum_attempts: i32,
+    pub running: bool,
+    /// When the next attempt may start, if it waits for a retry backoff.
+    pub next_attempt_in: Option<Duration>,
+    pub last_failure: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingTimerRow {
+    pub timer_id: String,
+    pub fires_in: Duration,
+    pub fire_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusLine {
+    pub workflow_id: String,
+    pub run_state: String,
+    pub virtual_time: Timestamp,
+    pub elapsed: Duration,
+    pub seed: u64,
+    pub notification_sent: bool,
+}
+
+impl Session {
+    /// The simulated execution; `None` before a start and for imported histories.
+    fn execution(&self) -> Option<ExecutionView<'_>> {
+        if self.is_imported() {
+            return None;
+        }
+        self.workflow_id.as_deref().and_then(|w| self.engine.execution(w))
+    }
+
+    /// Batch numbers of the events at the cursor; an imported history has none, so
+    /// each event counts as its own batch.
+    fn batches(&self) -> Vec<u32> {
+        match self.execution() {
+            Some(e) if !self.is_imported() => e.batches().to_vec(),
+            _ => self.history().iter().map(|e| e.event_id as u32).collect(),
+        }
+    }
+
+    pub fn history_rows(&self) -> Vec<HistoryRow> {
+        let history = self.history();
+        let start = history.first().map(|e| e.event_time).unwrap_or_default();
+        history
+            .iter()
+            .zip(self.batches())
+            .map(|(ev, b)| HistoryRow {
+                event_id: ev.event_id,
+                at_secs: ev.event_time.since(start).as_secs(),
+                event_type: ev.event_type().name(),
+                details: table::attributes(&ev.attributes),
+                batch: b,
+            })
+            .collect()
+    }
+
+    /// The history in the golden-file text form, with batch separators.
+    pub fn history_table(&self) -> String {
+        table::render(self.history(), Some(&self.batches()))
+    }
+
+    /// The history as Cadence's HTTP API returns it (for export).
+    pub fn history_json(&self) -> String {
+        json::history_to_json(self.history())
+    }
+
+    /// One event's full JSON, pretty-printed.
+    pub fn event_json(&self, event_id: i64) -> Option<String> {
+        let ev = self.history().iter().find(|e| e.event_id == event_id)?;
+        serde_json::to_string_pretty(ev).ok()
+    }
+
+    /// The grouped view: per activity, per timer, per decision task, in order of first event.
+    pub fn groups(&self) -> Vec<Group> {
+        // Works for imported histories too: grouping reads only the events.
+        group_events(self.history())
+    }
+
+    pub fn pending_activities(&self) -> Vec<PendingActivityRow> {
+        let Some(e) = self.execution() else { return Vec::new() };
+        let now = self.engine.now();
+        e.pending_activities()
+            .map(|a| PendingActivityRow {
+                activity_id: a.activity_id.clone(),
+                activity_type: a.activity_type.clone(),
+                attempt: a.attempt + 1,
+                maximum_attempts: a.maximum_attempts(),
+                running: matches!(a.state, AttemptState::Started { .. }),
+                next_attempt_in: match a.state {
+                    AttemptState::Scheduled { since } if since > now => Some(since.since(now)),
+                    _ => None,
+                },
+                last_failure: a.last_failure.as_ref().map(|f| f.details_text()),
+            })
+            .collect()
+    }
+
+    pub fn pending_timers(&self) -> Vec<PendingTimerRow> {
+        let Some(e) = self.execution() else { return Vec::new() };
+        let now = self.engine.now();
+        e.pending_timers()
+            .map(|t| PendingTimerRow { timer_id: t.timer_id.clone(), fires_in: t.fire_at.since(now), fire_at: t.fire_at })
+            .collect()
+    }
+
+    /// The decision task waiting for the worker, if any, as text.
+    pub fn pending_decision(&self) -> Option<String> {
+        match self.execution()?.decision_task()? {
+            DecisionTaskState::Scheduled { scheduled_event_id } => Some(format!("decision task scheduled (event {scheduled_event_id})")),
+            DecisionTaskState::Started { started_event_id, .. } => {
+                Some(format!("decision task started (event {started_event_id}), worker running the code"))
+            }
+        }
+    }
+
+    pub fn logs(&self) -> &[LogLine] {
+        self.execution().map_or(&[], |e| e.logs())
+    }
+
+    /// How many times the workflow notified the customer.
+    pub fn notifications(&self) -> usize {
+        self.logs().iter().filter(|l| l.source == "workflow" && l.message == "Notification sent").count()
+    }
+
+    pub fn status_line(&self) -> StatusLine {
+        if self.is_imported() {
+            let h = self.history();
+            let (start, now) = (h.first().map(|e| e.event_time).unwrap_or_default(), h.last().map(|e| e.event_time).unwrap_or_default());
+            let state = match h.last().map(|e| e.event_type().name()) {
+                Some("WorkflowExecutionCompleted") => "completed",
+                Some("WorkflowExecutionFailed") => "failed",
+                Some("WorkflowExecutionTimedOut") => "timed_out",
+                Some(_) => "running",
+                None => "not started",
+            };
+            return StatusLine {
+                workflow_id: "(imported)".into(),
+                run_state: format!("{state} (imported, event {} of {})", self.cursor(), self.timeline().len()),
+                virtual_time: now,
+                elapsed: now.since(start),
+                seed: self.config.seed,
+                notification_sent: false,
+            };
+        }
+        let now = self.engine.now();
+        let (workflow_id, run_state, elapsed) = match self.execution() {
+            Some(e) => {
+                let mut state = e.status().name().to_owned();
+                if e.stuck().is_some() {
+                    state.push_str(" (decision task failing)");
+                }
+                (e.workflow_id().to_owned(), state, now.since(e.start_time()))
+            }
+            None => ("-".to_owned(), "not started".to_owned(), Duration::ZERO),
+        };
+        StatusLine {
+            workflow_id,
+            run_state,
+            virtual_time: now,
+            elapsed,
+            seed: self.config.seed,
+            notification_sent: self.notifications() > 0,
+        }
+    }
+
+    /// The `current_status` answer at the cursor, if the workflow answers it yet.
+    pub fn current_status(&self) -> Option<QueryResult> {
+        if let Some(definition) = self.imported_definition() {
+            let rt =
+                crate::runtime::WorkflowRuntime::replay_for_query(definition, "imported", crate::postal::DOMAIN, self.history()).ok()?;
+            return rt.query(CURRENT_STATUS_QUERY).ok()?.decode().ok();
+        }
+        let wid = self.workflow_id.as_deref()?;
+        self.engine.query(wid, CURRENT_STATUS_QUERY).ok()?.decode().ok()
+    }
+
+    /// The workflow's result or failure, once it has closed.
+    pub fn outcome(&self) -> Option<String> {
+        let e = self.execution()?;
+        Some(match e.status() {
+            crate::engine::WorkflowStatus::Running => return None,
+            crate::engine::WorkflowStatus::Completed(p) => format!("completed: {}", p.to_text().trim_end()),
+            crate::engine::WorkflowStatus::Failed(f) => format!("failed: {}", f.details_text()),
+            crate::engine::WorkflowStatus::TimedOut => "timed out".to_owned(),
+        })
+    }
+}
+
+/// Groups events by what they belong to. Works on any history, imported ones too.
+pub fn group_events(history: &[HistoryEvent]) -> Vec<Group> {
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    let mut activity_of = std::collections::HashMap::new();
+    for e in history {
+        let (key, title) = match &e.attributes {
+            EventAttributes::ActivityTaskScheduled(a) => {
+                activity_of.insert(e.event_id, a.activity_id.clone());
+                (format!("a{}", a.activity_id), format!("activity {} {}", a.activity_id, a.activity_type.name))
+            }
+            EventAttributes::ActivityTaskStarted(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
+            EventAttributes::ActivityTaskCompleted(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
+            EventAttributes::ActivityTaskFailed(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
+            EventAttributes::ActivityTaskTimedOut(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
+            EventAttributes::TimerStarted(t) => {
+                (format!("t{}", t.timer_id), format!("timer {} ({}s)", t.timer_id, t.start_to_fire_timeout.unwrap_or_default().as_secs()))
+            }
+            EventAttributes::TimerFired(t) => (format!("t{}", t.timer_id), String::new()),
+            EventAttributes::TimerCanceled(t) => (format!("t{}", t.timer_id), String::new()),
+            EventAttributes::CancelTimerFailed(t) => (format!("t{}", t.timer_id), format!("timer {}", t.timer_id)),
+            EventAttributes::DecisionTaskScheduled(_) => (format!("d{}", e.event_id), format!("decision task {}", e.event_id)),
+            EventAttributes::DecisionTaskStarted(d) => (format!("d{}", d.scheduled_event_id), String::new()),
+            EventAttributes::DecisionTaskCompleted(d) => (format!("d{}", d.scheduled_event_id), String::new()),
+            EventAttributes::DecisionTaskFailed(d) => (format!("d{}", d.scheduled_event_id), String::new()),
+            EventAttributes::DecisionTaskTimedOut(d) => (format!("d{}", d.scheduled_event_id), String::new()),
+            EventAttributes::WorkflowExecutionSignaled(s) => (format!("s{}", e.event_id), format!("signal {}", s.signal_name)),
+            EventAttributes::WorkflowExecutionStarted(_)
+            | EventAttributes::WorkflowExecutionCompleted(_)
+            | EventAttributes::WorkflowExecutionFailed(_)
+            | EventAttributes::WorkflowExecutionTimedOut(_) => ("w".to_owned(), "workflow".to_owned()),
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.event_ids.push(e.event_id),
+            None => groups.push((key, Group { title, event_ids: vec![e.event_id] })),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+fn activity_key(activity_of: &std::collections::HashMap<i64, String>, scheduled_event_id: i64) -> String {
+    format!("a{}", activity_of.get(&scheduled_event_id).map_or("?", String::as_str))
+}

@@ -1,0 +1,160 @@
+//! The session as a front end uses it: actions, what the panes show, rewinding,
+//! share links, imports, and bad input that changes nothing.
+
+use std::time::Duration;
+
+use postflow_core::session::{Action, Session, SessionConfig};
+
+fn scan(location: &str) -> Action {
+    Action::Signal { name: "ScanSignal".into(), input: Some(format!(r#"{{"location":"{location}"}}"#)) }
+}
+
+fn delivered() -> Action {
+    Action::Signal { name: "DeliveredSignal".into(), input: None }
+}
+
+fn started() -> Session {
+    let mut s = Session::new(SessionConfig::default());
+    s.perform(Session::workshop_start()).unwrap();
+    s
+}
+
+#[test]
+fn a_new_order_waits_for_the_payment_retry() {
+    let s = started();
+    let pending = s.pending_activities();
+    assert_eq!(pending.len(), 1);
+    let p = &pending[0];
+    assert_eq!((p.activity_type.as_str(), p.attempt, p.maximum_attempts, p.running), ("validatePaymentComplete", 2, 3, false));
+    assert_eq!(p.next_attempt_in, Some(Duration::from_secs(1)));
+    assert_eq!(p.last_failure.as_deref(), Some("temporary issue, please retry"));
+    assert_eq!(s.status_line().run_state, "running");
+    assert_eq!(s.last_entry().unwrap().outcome, "validatePaymentComplete attempt 0 failed: temporary issue, please retry; attempt 1 in 1s");
+    let start = &s.timeline()[0];
+    assert!(
+        start.cli.as_deref().unwrap().starts_with("cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600")
+    );
+}
+
+#[test]
+fn the_whole_life_of_a_package() {
+    let mut s = started();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    let timers = s.pending_timers();
+    assert_eq!(timers.len(), 1, "the notification timer runs once shipping is done");
+    assert_eq!(timers[0].fires_in, Duration::from_secs(180));
+    s.perform(scan("Delft")).unwrap();
+    assert_eq!(s.pending_timers()[0].timer_id, "5", "the scan replaced timer 3 with timer 5");
+    assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", "Delft"]);
+    assert!(!s.status_line().notification_sent);
+    s.perform(Action::AdvanceNext).unwrap();
+    assert!(s.status_line().notification_sent);
+    assert!(s.logs().iter().any(|l| l.message == "Notification sent"));
+    assert!(s.logs().iter().any(|l| l.message == "Received signal!" && l.fields.contains("Delft")));
+    s.perform(Action::Query { name: "current_status".into() }).unwrap();
+    assert_eq!(s.last_entry().unwrap().outcome, r#"{"delivered":false,"locationHistory":["Aarhus","Delft"]}"#);
+    s.perform(delivered()).unwrap();
+    assert_eq!(s.outcome().unwrap(), r#"completed: "Order Order123 processed successfully for customer Cadence.""#);
+    let groups = s.groups();
+    assert!(groups.iter().any(|g| g.title == "timer 3 (180s)" && g.event_ids == [23, 28]), "{groups:?}");
+}
+
+#[test]
+fn rewinding_shows_every_earlier_state_exactly() {
+    let mut s = started();
+    for a in [Action::AdvanceNext, Action::AdvanceNext, scan("Delft"), Action::AdvanceNext, delivered()] {
+        s.perform(a).unwrap();
+    }
+    let n = s.timeline().len();
+    let mut forward = Vec::new();
+    let mut replay = Session::new(SessionConfig::default());
+    for e in s.timeline() {
+        replay.apply(e.action.clone()).unwrap();
+        forward.push((replay.history_table(), replay.status_line(), replay.pending_timers()));
+    }
+    for k in (1..=n).rev() {
+        s.seek(k);
+        assert_eq!((s.history_table(), s.status_line(), s.pending_timers()), forward[k - 1], "state after {k} actions");
+    }
+    s.seek(n);
+    assert_eq!(s.status_line().run_state, "completed");
+}
+
+#[test]
+fn a_new_action_after_rewinding_replaces_the_rest() {
+    let mut s = started();
+    s.perform(Action::AdvanceNext).unwrap();
+    let k = s.cursor();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.seek(k);
+    assert!(s.apply(Action::Signal { name: "Nope".into(), input: None }).is_err());
+    assert!(s.timeline().len() > k, "a refused action keeps the entries after the cursor");
+    s.apply(Action::AdvanceBy { by: Duration::from_secs(30) }).unwrap();
+    assert_eq!(s.timeline().len(), k + 1);
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let mut s = started();
+    let before = (s.history_table(), s.timeline().len());
+    let cases = [
+        (Action::Signal { name: "ScanSignal".into(), input: Some("{\"location\":".into()) }, "not valid JSON"),
+        (Action::Signal { name: "ScanSignal".into(), input: Some("{}".into()) }, "location"),
+        (Action::Signal { name: "Teleport".into(), input: None }, "unknown signal Teleport"),
+        (Action::Query { name: "where_is_it".into() }, "unknown queryType where_is_it. KnownQueryTypes=[current_status]"),
+        (
+            Action::Start { workflow_id: "Order123".into(), input: "{}".into(), execution_timeout: Duration::from_secs(600) },
+            "already running",
+        ),
+        (Action::Start { workflow_id: "B".into(), input: "[]".into(), execution_timeout: Duration::from_secs(600) }, "JSON object"),
+    ];
+    for (action, message) in cases {
+        let label = action.label();
+        let err = s.apply(action).expect_err(&label);
+        assert!(err.contains(message), "{label}: {err}");
+    }
+    assert_eq!((s.history_table(), s.timeline().len()), before);
+}
+
+#[test]
+fn a_signal_after_completion_is_refused_and_writes_nothing() {
+    let mut s = started();
+    for a in [Action::AdvanceNext, Action::AdvanceNext, delivered()] {
+        s.perform(a).unwrap();
+    }
+    let events = s.history().len();
+    let err = s.apply(scan("Delft")).unwrap_err();
+    assert!(err.contains("already completed"), "{err}");
+    assert_eq!(s.history().len(), events);
+}
+
+#[test]
+fn a_share_link_rebuilds_the_same_state() {
+    let mut s = started();
+    for a in [Action::AdvanceNext, Action::AdvanceNext, scan("Delft")] {
+        s.perform(a).unwrap();
+    }
+    s.back();
+    let link = s.to_share_text();
+    let t = Session::from_share_text(&link).unwrap();
+    assert_eq!((t.cursor(), t.timeline().len()), (s.cursor(), s.timeline().len()));
+    assert_eq!(t.history_table(), s.history_table());
+    assert!(Session::from_share_text("not a link").is_err());
+}
+
+#[test]
+fn an_exported_history_imports_and_steps_event_by_event() {
+    let mut s = started();
+    for a in [Action::AdvanceNext, Action::AdvanceNext, scan("Delft"), delivered()] {
+        s.perform(a).unwrap();
+    }
+    let mut i = Session::import_history(SessionConfig::default(), &s.history_json()).unwrap();
+    assert_eq!(i.replay_error(), None, "the code replays its own history");
+    assert_eq!(i.history().len(), s.history().len());
+    i.seek(23);
+    assert_eq!(i.history().len(), 23);
+    assert_eq!(i.current_status().unwrap().location_history, ["Aarhus"]);
+    assert!(i.apply(Action::Step).is_err(), "an imported history is read-only");
+    assert!(Session::import_history(SessionConfig::default(), "{\"events\": 3}").is_err());
+}
