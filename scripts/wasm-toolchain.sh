@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Toolchain for building the workspace to WebAssembly (wasm32-unknown-unknown)
+# on Debian 12 machines where `rustup target add wasm32-unknown-unknown` cannot
+# download anything (this project's machines and CI).
+#
+# Instead of rustup's prebuilt wasm std we use Debian's own Rust packages
+# (rustc-web, cargo-web, rust-web-src from bookworm-security), linked into
+# rustup as the toolchain `web`, and build `std` for wasm from source with
+# cargo's -Zbuild-std. Debian ships no rust-lld, so wasm-ld from lld-22 links.
+# Users with a normal rustup don't need any of this: `rustup target add
+# wasm32-unknown-unknown && cargo install trunk` is the ordinary path.
+#
+# Usage (from any directory; idempotent, fast when everything is there):
+#   scripts/wasm-toolchain.sh install        Debian packages + rustup toolchain `web`
+#   scripts/wasm-toolchain.sh install-web [CARGO_LOCK]
+#                                            also trunk, wasm-bindgen-cli (the version
+#                                            in Cargo.lock) and wasm-opt (npm binaryen)
+#   scripts/wasm-toolchain.sh env [TARGET_DIR]
+#                                            prints the exports for a wasm build:
+#                                            eval "$(scripts/wasm-toolchain.sh env)"
+#   scripts/wasm-toolchain.sh check-core [MANIFEST [PACKAGE]]
+#                                            installs, then builds postflow-core's
+#                                            library for wasm32-unknown-unknown
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION=0.21.14          # 0.22.x needs rustc >= 1.96.1; 0.21.14 builds with --locked
+BINARYEN_VERSION=132           # wasm-opt; pin the same in Trunk.toml: [tools] wasm_opt = "version_132"
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22)
+export DEBIAN_FRONTEND=noninteractive   # CI runs as root with no tty/stdin
+
+log() { echo "wasm-toolchain: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Packages of "$@" that dpkg does not list as installed.
+missing_packages() {
+    local p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
+    done
+}
+
+# apt-get update only when something really has to be installed: it is the slow part.
+apt_install() {
+    local missing
+    missing=$(missing_packages "$@")
+    [ -z "$missing" ] && return 0
+    log "installing Debian packages:" "$(echo "$missing" | tr '\n' ' ')"
+    local sudo=()   # root on the project machines and CI; sudo elsewhere
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || die "need root or sudo to install Debian packages"
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update -qq
+    # shellcheck disable=SC2086  # one word per package
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+cmd_install() {
+    apt_install "${APT_PACKAGES[@]}"
+    command -v rustup >/dev/null || die "rustup not found (the web toolchain is linked into rustup)"
+    # rustc-web puts rustc and cargo in /usr/bin, with the std sources under
+    # /usr/lib/rustlib/src where -Zbuild-std looks for them.
+    if ! rustup toolchain list | grep -Eq '^web( |$)'; then
+        log "linking Debian's Rust in /usr as rustup toolchain 'web'"
+        rustup toolchain link web /usr
+    fi
+}
+
+# The exports for a wasm build. Native builds and tests keep rustup's default
+# toolchain: only shells/commands that take these variables use `web`.
+print_env() {
+    local target_dir=$1
+    cat <<EOF
+export RUSTUP_TOOLCHAIN=web
+export RUSTC_BOOTSTRAP=1
+export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22
+export CARGO_TARGET_DIR=$target_dir
+EOF
+}
+# (A target dir of its own keeps the two toolchains from rebuilding each
+# other's artefacts when they alternate.)
+
+cmd_env() {
+    print_env "${1:-$ROOT/target/wasm}"
+}
+
+# The wasm-bindgen crate version the lock file resolves to; wasm-bindgen-cli
+# must be exactly that version or the generated JS glue does not match.
+lock_wasm_bindgen_version() {
+    local lock=$1 versions
+    [ -f "$lock" ] || die "$lock not found"
+    versions=$(grep -A1 '^name = "wasm-bindgen"$' "$lock" | sed -n 's/^version = "\(.*\)"$/\1/p')
+    [ -n "$versions" ] || die "$lock has no wasm-bindgen package: add the web crate (with its dependencies) first, then run cargo generate-lockfile"
+    [ "$(echo "$versions" | wc -l)" = 1 ] || die "$lock has several wasm-bindgen versions: $(echo "$versions" | tr '\n' ' ')"
+    echo "$versions"
+}
+
+# Does `$1 --version` print exactly "$1 $2"? (trunk and wasm-bindgen both print "<name> <version>")
+has_version() {
+    command -v "$1" >/dev/null && [ "$("$1" --version 2>/dev/null | head -n1 | awk '{print $2}')" = "$2" ]
+}
+
+# cargo install with the default (host) toolchain, whatever wasm env the caller has eval'd.
+host_cargo_install() {
+    env -u RUSTUP_TOOLCHAIN -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD -u CARGO_TARGET_DIR \
+        cargo install --quiet "$@"
+}
+
+cmd_install_web() {
+    local lock=${1:-$ROOT/Cargo.lock} bindgen_version
+    bindgen_version=$(lock_wasm_bindgen_version "$lock")   # fail early, before long builds
+    cmd_install
+    if ! has_version trunk "$TRUNK_VERSION"; then
+        log "building trunk $TRUNK_VERSION (6-8 minutes on 2 cores)"
+        host_cargo_install trunk --version "$TRUNK_VERSION" --locked
+    fi
+    if ! has_version wasm-bindgen "$bindgen_version"; then
+        log "building wasm-bindgen-cli $bindgen_version (2-3 minutes)"
+        # No --locked: its lock file pins a crate version the registry no longer serves.
+        host_cargo_install wasm-bindgen-cli --version "$bindgen_version" --force
+    fi
+    install_wasm_opt
+}
+
+# wasm-opt shrinks the release .wasm (trunk runs it in release builds unless
+# index.html says data-wasm-opt="0"). Debian 12's `binaryen` (wasm-opt 108) is
+# too old: its output fails in the browser ("WebAssembly.Table.set(): Argument
+# 1 is invalid for table"), even at -O0. npm's `binaryen` package ships a
+# current wasm-opt compiled to wasm that runs under node, with no download.
+# It goes to its own prefix, linked into cargo's bin dir beside trunk, which
+# precedes /usr/bin on PATH.
+install_wasm_opt() {
+    local bin_dir="${CARGO_HOME:-$HOME/.cargo}/bin" prefix="${CARGO_HOME:-$HOME/.cargo}/binaryen-$BINARYEN_VERSION"
+    if wasm-opt --version 2>/dev/null | grep -q "^wasm-opt version $BINARYEN_VERSION "; then return 0; fi
+    if ! command -v npm >/dev/null; then
+        log "npm not found: no wasm-opt; set data-wasm-opt=\"0\" on the rust link in index.html"
+        return 0
+    fi
+    log "installing wasm-opt $BINARYEN_VERSION (npm package binaryen)"
+    npm install --silent --no-audit --no-fund --prefix "$prefix" "binaryen@$BINARYEN_VERSION" >/dev/null
+    ln -sf "$prefix/node_modules/binaryen/bin/wasm-opt" "$bin_dir/wasm-opt"
+    hash -r
+    wasm-opt --version 2>/dev/null | grep -q "^wasm-opt version $BINARYEN_VERSION " ||
+        die "wasm-opt on PATH is $(command -v wasm-opt), not $bin_dir/wasm-opt $BINARYEN_VERSION (apt-get remove binaryen?)"
+}
+
+cmd_check_core() {
+    local manifest=${1:-$ROOT/Cargo.toml} package=${2:-postflow-core} dir
+    [ -f "$manifest" ] || die "$manifest not found"
+    dir=$(cd "$(dirname "$manifest")" && pwd)
+    cmd_install
+    eval "$(print_env "$dir/target/wasm")"
+    cd "$dir"
+    log "cargo build -p $package --lib --target wasm32-unknown-unknown (target dir $CARGO_TARGET_DIR)"
+    cargo build --manifest-path "$dir/$(basename "$manifest")" -p "$package" --lib --target wasm32-unknown-unknown
+}
+
+case "${1:-}" in
+    install) cmd_install ;;
+    install-web) shift; cmd_install_web "$@" ;;
+    env) shift; cmd_env "$@" ;;
+    check-core) shift; cmd_check_core "$@" ;;
+    *) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
