@@ -46,6 +46,19 @@ pub enum DecisionTaskState {
     Started { scheduled_event_id: i64, started_event_id: i64 },
 }
 
+/// One activity attempt as the server saw it. History keeps only the last attempt of
+/// an activity with a retry policy; these records let a timeline show them all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub activity_id: String,
+    pub activity_type: String,
+    pub attempt: i32,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Timestamp,
+    /// `completed`, `failed: <message>` or `timed out (<TYPE>)`.
+    pub outcome: String,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingTimer {
     pub timer_id: String,
@@ -99,6 +112,7 @@ pub struct Execution {
     fed: usize,
     pub(crate) rng: SplitMix64,
     pub(crate) logs: Vec<LogLine>,
+    pub(crate) attempts: Vec<AttemptRecord>,
     /// Set when the worker keeps failing this workflow's decision tasks.
     pub(crate) stuck: Option<String>,
     last_started: BTreeMap<i64, i64>,
@@ -138,6 +152,7 @@ impl Execution {
             fed: 0,
             rng: SplitMix64::new(seed),
             logs: Vec::new(),
+            attempts: Vec::new(),
             stuck: None,
             last_started: BTreeMap::new(),
         };
