@@ -528,6 +528,7 @@ impl Execution {
         };
         match result {
             Ok(payload) => {
+                self.record_attempt(now, &a, "completed".into());
                 let summary = format!("{} attempt {} completed: {}", a.activity_type, a.attempt, table::payload(&payload));
                 self.close_activity(
                     now,
@@ -549,6 +550,21 @@ impl Execution {
     }
 
     /// An attempt failed or timed out: retry (writing nothing) or close the activity.
+    fn record_attempt(&mut self, now: Timestamp, a: &PendingActivity, outcome: String) {
+        let started_at = match a.state {
+            AttemptState::Started { at, .. } => Some(at),
+            AttemptState::Scheduled { .. } => None,
+        };
+        self.attempts.push(AttemptRecord {
+            activity_id: a.activity_id.clone(),
+            activity_type: a.activity_type.clone(),
+            attempt: a.attempt,
+            started_at,
+            ended_at: now,
+            outcome,
+        });
+    }
+
     fn attempt_failed(
         &mut self,
         now: Timestamp,
@@ -561,6 +577,7 @@ impl Execution {
             Some(t) => format!("timed out ({})", t.short_name()),
             None => format!("failed: {}", failure.details_text()),
         };
+        self.record_attempt(now, a, what.clone());
         if let AfterFailure::Retry { at } = a.after_failure(now, &failure) {
             let p = self.activities.get_mut(&a.scheduled_event_id).expect("pending activity");
             p.attempt += 1;

@@ -13,7 +13,7 @@ mod execution;
 use std::time::Duration;
 
 pub use activity::{AttemptState, PendingActivity};
-pub use execution::{DecisionTaskState, PendingTimer, StartRequest, WorkflowStatus};
+pub use execution::{AttemptRecord, DecisionTaskState, PendingTimer, StartRequest, WorkflowStatus};
 
 use crate::history::{EventAttributes, HistoryEvent, WorkflowExecutionSignaledEventAttributes};
 use crate::log::LogLine;
@@ -303,6 +303,11 @@ impl<'a> ExecutionView<'a> {
 
     pub fn logs(&self) -> &'a [LogLine] {
         &self.e.logs
+    }
+
+    /// Every activity attempt so far, retries included (history shows only the last).
+    pub fn attempts(&self) -> &'a [AttemptRecord] {
+        &self.e.attempts
     }
 
     /// Why the worker keeps failing this workflow's decision tasks, if it does.

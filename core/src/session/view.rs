@@ -152,6 +152,12 @@ impl Session {
         }
     }
 
+    /// Every activity attempt, with start and end on the virtual clock: what a
+    /// timeline draws to show the retry backoff that history does not record.
+    pub fn attempts(&self) -> &[crate::engine::AttemptRecord] {
+        self.execution().map_or(&[], |e| e.attempts())
+    }
+
     pub fn logs(&self) -> &[LogLine] {
         self.execution().map_or(&[], |e| e.logs())
     }
