@@ -49,12 +49,7 @@ impl Payload {
 
     /// Decodes a multi-argument payload (one JSON value per argument).
     pub fn decode_args<A: DecodeArgs>(&self) -> Result<A, DecodeError> {
-        let mut values = serde_json::Deserializer::from_slice(&self.0).into_iter::<serde_json::Value>();
-        A::decode_from(&mut || match values.next() {
-            Some(Ok(v)) => Ok(v),
-            Some(Err(e)) => Err(DecodeError(format!("malformed JSON: {e}"))),
-            None => Err(DecodeError("missing argument".into())),
-        })
+        A::decode_from(&mut serde_json::Deserializer::from_slice(&self.0))
     }
 }
 
@@ -80,9 +75,18 @@ pub trait EncodeArgs {
     fn encode_args(&self) -> Payload;
 }
 
-/// Argument lists decoded from one payload.
+/// Argument lists decoded from one payload, value after value, as Go's streaming
+/// decoder reads them.
 pub trait DecodeArgs: Sized {
-    fn decode_from(next: &mut dyn FnMut() -> Result<serde_json::Value, DecodeError>) -> Result<Self, DecodeError>;
+    fn decode_from(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<Self, DecodeError>;
+}
+
+fn decode_next<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<T, DecodeError> {
+    T::deserialize(&mut *de).map_err(|e| match e.classify() {
+        serde_json::error::Category::Eof => DecodeError("missing argument".into()),
+        serde_json::error::Category::Syntax => DecodeError(format!("malformed JSON: {e}")),
+        _ => DecodeError(e.to_string()),
+    })
 }
 
 macro_rules! tuple_args {
@@ -97,10 +101,8 @@ macro_rules! tuple_args {
             }
         }
         impl<$($name: DeserializeOwned),+> DecodeArgs for ($($name,)+) {
-            fn decode_from(next: &mut dyn FnMut() -> Result<serde_json::Value, DecodeError>) -> Result<Self, DecodeError> {
-                Ok(($(
-                    serde_json::from_value::<$name>(next()?).map_err(|e| DecodeError(e.to_string()))?,
-                )+))
+            fn decode_from(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<Self, DecodeError> {
+                Ok(($(decode_next::<$name>(de)?,)+))
             }
         }
     };

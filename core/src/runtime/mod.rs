@@ -300,13 +300,13 @@ impl WorkflowRuntime {
     }
 
     fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
-        let event = Some(describe(e));
         match self.sent.pop_front() {
             Some(d) if fits(&d) => Ok(()),
-            Some(d) => {
-                Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event, decision: Some(d.to_string()) }))
-            }
-            None => Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event, decision: None })),
+            other => Err(RuntimeError::Nondeterminism(Nondeterminism {
+                event_id: Some(e.event_id),
+                event: Some(describe(e)),
+                decision: other.map(|d| d.to_string()),
+            })),
         }
     }
 
