@@ -30,4 +30,7 @@ fi
 step "postflow-core builds for wasm32-unknown-unknown"
 scripts/wasm-toolchain.sh check-core
 
+step "the same scenario gives byte-identical histories natively and in wasm"
+scripts/wasm-determinism.sh
+
 step "all checks passed"

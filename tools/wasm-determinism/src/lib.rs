@@ -16,9 +16,12 @@ pub extern "C" fn alloc(len: usize) -> *mut u8 {
     p
 }
 
+/// # Safety
+/// `ptr` must point to `len` initialised bytes, e.g. a buffer from [`alloc`] that the
+/// host filled.
 #[unsafe(no_mangle)]
-pub extern "C" fn history_json(ptr: *const u8, len: usize) -> u64 {
-    // SAFETY: the host wrote `len` bytes at `ptr`, a buffer from `alloc`.
+pub unsafe extern "C" fn history_json(ptr: *const u8, len: usize) -> u64 {
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
     let name = unsafe { std::slice::from_raw_parts(ptr, len) };
     let name = String::from_utf8_lossy(name);
     let json = match scenario::builtin(&name).map(|b| Scenario::parse(b.name, b.toml)) {
