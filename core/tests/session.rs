@@ -158,3 +158,20 @@ fn an_exported_history_imports_and_steps_event_by_event() {
     assert!(i.apply(Action::Step).is_err(), "an imported history is read-only");
     assert!(Session::import_history(SessionConfig::default(), "{\"events\": 3}").is_err());
 }
+
+/// The workshop's code has a race: when a scan and the timer's firing reach the worker
+/// in one decision batch, scan first, the scan starts a new timer before the fired
+/// timer's notification is handled — and that new timer notifies the customer again.
+/// The simulator must show it, as a real server would.
+#[test]
+fn the_workshop_race_notifies_twice_when_a_scan_and_the_timer_meet() {
+    let b = postflow_core::scenario::builtin("scan-then-fired").unwrap();
+    // The scenario up to its DeliveredSignal, then let the new timer fire.
+    let delivered = b.toml.find("name = \"DeliveredSignal\"").unwrap();
+    let mut text = b.toml[..b.toml[..delivered].rfind("[[steps]]").unwrap()].to_owned();
+    text.push_str("\n[[steps]]\ndo = \"advance\"\nto = \"next\"\n\n[[steps]]\ndo = \"run\"\n");
+    let sc = postflow_core::scenario::Scenario::parse("race.toml", &text).unwrap();
+    let out = postflow_core::scenario::run(&sc);
+    assert!(out.passed(), "{:?}", out.failures);
+    assert_eq!(out.session.notifications(), 2);
+}
