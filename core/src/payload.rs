@@ -83,7 +83,8 @@ pub trait DecodeArgs: Sized {
 
 fn decode_next<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<T, DecodeError> {
     T::deserialize(&mut *de).map_err(|e| match e.classify() {
-        serde_json::error::Category::Eof => DecodeError("missing argument".into()),
+        // The input ended: a value was cut short, or an argument is missing.
+        serde_json::error::Category::Eof => DecodeError(format!("malformed JSON or a missing argument: {e}")),
         serde_json::error::Category::Syntax => DecodeError(format!("malformed JSON: {e}")),
         _ => DecodeError(e.to_string()),
     })
@@ -123,6 +124,10 @@ pub struct GoJsonFormatter;
 
 impl serde_json::ser::Formatter for GoJsonFormatter {
     fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
+        if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+            // The common case (an amount of 20): an integer, written without a buffer.
+            return write!(w, "{}", value as i64);
+        }
         w.write_all(go_float(value).as_bytes())
     }
 
@@ -131,6 +136,10 @@ impl serde_json::ser::Formatter for GoJsonFormatter {
     }
 
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        // Most text has none of the characters Go escapes (U+2028/9 start with 0xE2).
+        if !fragment.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             let esc = match c {

@@ -75,16 +75,24 @@ pub(crate) struct Identities {
 }
 
 impl Identities {
+    /// A version-4-shaped UUID from the seeded generator (written by hand: this runs
+    /// for every request the simulated server records).
     pub fn uuid(&mut self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            (b >> 48) & 0x3fff | 0x8000,
-            b & 0xffff_ffff_ffff
-        )
+        let (a, b) = (a & !(0xf << 12) | (0x4 << 12), b & !(0x3 << 62) | (0x2 << 62));
+        let mut out = [0u8; 36];
+        let mut n = 0;
+        for (i, byte) in a.to_be_bytes().into_iter().chain(b.to_be_bytes()).enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out[n] = b'-';
+                n += 1;
+            }
+            out[n] = HEX[usize::from(byte >> 4)];
+            out[n + 1] = HEX[usize::from(byte & 0xf)];
+            n += 2;
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 
@@ -139,8 +147,9 @@ impl Execution {
             start_time: now,
             execution_timeout: req.execution_timeout,
             task_timeout: req.task_timeout,
-            history: Vec::new(),
-            batches: Vec::new(),
+            // A package's whole life is about a hundred events: grow once, not seven times.
+            history: Vec::with_capacity(128),
+            batches: Vec::with_capacity(128),
             batch: 0,
             status: WorkflowStatus::Running,
             decision: None,

@@ -48,11 +48,49 @@ pub enum EngineError {
     NothingScheduled,
 }
 
-/// What one engine step did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What one engine step did. Wording it is left to whoever shows it, so the engine
+/// spends no time on text nobody reads.
+#[derive(Clone, Debug, PartialEq)]
 pub struct StepReport {
     pub workflow_id: String,
-    pub summary: String,
+    pub outcome: StepOutcome,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepOutcome {
+    DecisionTaskStarted,
+    /// The decisions the workflow code made (and the server recorded or refused).
+    DecisionTaskCompleted(Vec<crate::decision::Decision>),
+    /// The worker could not complete the decision task (nondeterminism, a failing workflow).
+    DecisionTaskFailed(String),
+    AttemptStarted {
+        activity_type: String,
+        attempt: i32,
+    },
+    /// An activity attempt ended: completed, failed, retried or timed out (worded).
+    AttemptFinished(String),
+}
+
+impl std::fmt::Display for StepOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StepOutcome::DecisionTaskStarted => f.write_str("decision task started"),
+            StepOutcome::DecisionTaskCompleted(d) if d.is_empty() => f.write_str("decision task completed: no decisions"),
+            StepOutcome::DecisionTaskCompleted(d) => {
+                f.write_str("decision task completed: ")?;
+                for (i, decision) in d.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{decision}")?;
+                }
+                Ok(())
+            }
+            StepOutcome::DecisionTaskFailed(why) => write!(f, "decision task failed: {why}"),
+            StepOutcome::AttemptStarted { activity_type, attempt } => write!(f, "{activity_type} attempt {attempt} started"),
+            StepOutcome::AttemptFinished(text) => f.write_str(text),
+        }
+    }
 }
 
 pub struct Engine {
@@ -166,21 +204,18 @@ impl Engine {
             if !e.is_running() || e.stuck.is_some() {
                 continue;
             }
-            let summary = match e.decision {
+            let outcome = match e.decision {
                 Some(DecisionTaskState::Scheduled { .. }) => {
                     e.poll_decision(now, &mut self.ids);
-                    Some("decision task started".to_owned())
+                    Some(StepOutcome::DecisionTaskStarted)
                 }
                 Some(DecisionTaskState::Started { .. }) => Some(match e.respond_decision(now, &mut self.ids) {
-                    Ok(decisions) if decisions.is_empty() => "decision task completed: no decisions".to_owned(),
-                    Ok(decisions) => {
-                        format!("decision task completed: {}", decisions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
-                    }
-                    Err(err) => format!("decision task failed: {err}"),
+                    Ok(decisions) => StepOutcome::DecisionTaskCompleted(decisions),
+                    Err(err) => StepOutcome::DecisionTaskFailed(err.to_string()),
                 }),
                 None => None,
             };
-            let summary = summary.or_else(|| {
+            let outcome = outcome.or_else(|| {
                 let (id, state) = e.activities.iter().map(|(id, a)| (*id, a.state.clone())).find(|(_, s)| match s {
                     AttemptState::Scheduled { since } => *since <= now,
                     AttemptState::Started { .. } => true,
@@ -189,14 +224,14 @@ impl Engine {
                     AttemptState::Scheduled { .. } => {
                         e.start_attempt(now, id);
                         let a = &e.activities[&id];
-                        format!("{} attempt {} started", a.activity_type, a.attempt)
+                        StepOutcome::AttemptStarted { activity_type: a.activity_type.clone(), attempt: a.attempt }
                     }
-                    AttemptState::Started { .. } => e.finish_attempt(now, id, &self.registry, &self.ids),
+                    AttemptState::Started { .. } => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)),
                 })
             });
-            if let Some(summary) = summary {
+            if let Some(outcome) = outcome {
                 e.settle_started_ids();
-                return Some(StepReport { workflow_id: e.workflow_id.clone(), summary });
+                return Some(StepReport { workflow_id: e.workflow_id.clone(), outcome });
             }
         }
         None

@@ -198,7 +198,7 @@ async fn tracking(ctx: WorkflowContext, order: Order, names: ChapterNames, chapt
             Selected::Scanned(signal) => {
                 logger.info(
                     "Received signal!",
-                    &format!(r#"{{"signal":"ScanSignal","value":{}}}"#, serde_json::json!({ "location": signal.location })),
+                    &format!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, serde_json::Value::String(signal.location.clone())),
                 );
                 status.borrow_mut().location_history.push(signal.location);
             }

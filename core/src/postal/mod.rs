@@ -84,21 +84,35 @@ impl Default for PostalConfig {
 /// Checks a workflow input before a start is accepted.
 pub fn validate_order(input: Option<&Payload>) -> Result<(), String> {
     let input = input.filter(|p| !p.is_empty()).ok_or("the order input is missing")?;
-    let v: serde_json::Value = input.decode().map_err(|e| format!("the order is not valid JSON: {e}"))?;
-    if !v.is_object() {
-        return Err(format!("the order must be a JSON object, found {v}"));
+    let first = input.as_bytes().iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        // serde would read a struct from an array too; Go's decoder would not.
+        return match input.decode::<serde::de::IgnoredAny>() {
+            Ok(_) => Err(format!("the order must be a JSON object, found {}", input.to_text().trim())),
+            Err(e) => Err(format!("the order is not valid JSON: {e}")),
+        };
     }
-    input.decode::<Order>().map(|_| ()).map_err(|e| format!("the order does not fit {{id, customer, amount, address, sendFrom}}: {e}"))
+    input.decode::<Order>().map(|_| ()).map_err(|e| {
+        if e.0.starts_with("malformed JSON") {
+            format!("the order is not valid JSON: {e}")
+        } else {
+            format!("the order does not fit {{id, customer, amount, address, sendFrom}}: {e}")
+        }
+    })
 }
 
 /// Checks a `ScanSignal` input: a JSON object with a string `location`.
 pub fn validate_scan(input: Option<&Payload>) -> Result<(), String> {
+    #[derive(Deserialize)]
+    struct Scan {
+        location: Option<serde_json::Value>,
+    }
     let input = input.filter(|p| !p.is_empty()).ok_or(r#"ScanSignal needs an input like {"location":"Delft"}"#)?;
-    let v: serde_json::Value = input.decode().map_err(|e| format!("ScanSignal input is not valid JSON: {e}"))?;
-    match v.get("location") {
+    let scan: Scan = input.decode().map_err(|e| format!("ScanSignal input is not valid JSON: {e}"))?;
+    match scan.location {
         Some(serde_json::Value::String(_)) => Ok(()),
         Some(other) => Err(format!("ScanSignal location must be a string, found {other}")),
-        None => Err(format!(r#"ScanSignal input needs a "location", found {v}"#)),
+        None => Err(format!(r#"ScanSignal input needs a "location", found {}"#, input.to_text().trim())),
     }
 }
 

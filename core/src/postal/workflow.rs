@@ -50,7 +50,7 @@ pub(super) async fn order_processing(
             Selected::Scanned(signal) => {
                 logger.info(
                     "Received signal!",
-                    &format!(r#"{{"signal":"ScanSignal","value":{}}}"#, serde_json::json!({ "location": signal.location })),
+                    &format!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, serde_json::Value::String(signal.location.clone())),
                 );
                 status.borrow_mut().location_history.push(signal.location);
                 let locations = status.borrow().location_history.clone();

@@ -153,11 +153,11 @@ impl Session {
             }
             Action::Step => {
                 let report = self.engine.step().ok_or("nothing to step: the worker waits for the clock or a signal")?;
-                Ok(vec![entry(self, Action::Step, report.summary)])
+                Ok(vec![entry(self, Action::Step, report.outcome.to_string())])
             }
             Action::Run => {
                 let steps = self.engine.run_until_blocked();
-                Ok(steps.into_iter().map(|r| entry(self, Action::Step, r.summary)).collect())
+                Ok(steps.into_iter().map(|r| entry(self, Action::Step, r.outcome.to_string())).collect())
             }
             Action::AdvanceNext => {
                 let before = self.engine.now();
