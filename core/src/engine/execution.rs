@@ -147,9 +147,8 @@ impl Execution {
             start_time: now,
             execution_timeout: req.execution_timeout,
             task_timeout: req.task_timeout,
-            // A package's whole life is about a hundred events: grow once, not seven times.
-            history: Vec::with_capacity(128),
-            batches: Vec::with_capacity(128),
+            history: Vec::new(),
+            batches: Vec::new(),
             batch: 0,
             status: WorkflowStatus::Running,
             decision: None,
@@ -168,7 +167,7 @@ impl Execution {
         e.begin_batch();
         e.append(
             now,
-            EventAttributes::WorkflowExecutionStarted(WorkflowExecutionStartedEventAttributes {
+            EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
                 workflow_type: WorkflowType { name: req.workflow_type.clone() },
                 task_list: TaskList::named(&req.task_list),
                 input: req.input.clone(),
@@ -180,7 +179,7 @@ impl Execution {
                 first_decision_task_backoff: Some(Duration::ZERO),
                 request_id: ids.uuid(),
                 ..Default::default()
-            }),
+            })),
         );
         e.schedule_decision(now, ids);
         e
@@ -408,7 +407,7 @@ impl Execution {
                 };
                 rewrite_timeouts(&mut attrs, self.execution_timeout);
                 let mut pending = PendingActivity::from_scheduled(0, now, &attrs);
-                let id = self.append(now, EventAttributes::ActivityTaskScheduled(attrs));
+                let id = self.append(now, EventAttributes::ActivityTaskScheduled(Box::new(attrs)));
                 pending.scheduled_event_id = id;
                 // Local dispatch: the worker starts the first attempt inside this transaction.
                 pending.state = AttemptState::Started { at: now, started_event_id: None };

@@ -280,7 +280,7 @@ mod tests {
             event_time: crate::time::EPOCH,
             version: 0,
             task_id: 1_048_576,
-            attributes: EventAttributes::ActivityTaskScheduled(ActivityTaskScheduledEventAttributes {
+            attributes: EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledEventAttributes {
                 activity_id: "0".into(),
                 activity_type: ActivityType { name: "validatePaymentComplete".into() },
                 task_list: TaskList::named("tasklist"),
@@ -299,7 +299,7 @@ mod tests {
                     ..Default::default()
                 }),
                 ..Default::default()
-            }),
+            })),
         }
     }
 

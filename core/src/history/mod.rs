@@ -33,7 +33,7 @@ impl HistoryEvent {
 }
 
 macro_rules! event_types {
-    ($($name:ident => $attrs:ident, $key:literal;)+) => {
+    ($($name:ident => $attrs:ty, $key:literal;)+) => {
         /// The event types this workflow can produce.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum EventType { $($name,)+ }
@@ -69,7 +69,8 @@ macro_rules! event_types {
 }
 
 event_types! {
-    WorkflowExecutionStarted => WorkflowExecutionStartedEventAttributes, "workflowExecutionStartedEventAttributes";
+    // The two largest attribute sets are boxed so that every event stays small.
+    WorkflowExecutionStarted => Box<WorkflowExecutionStartedEventAttributes>, "workflowExecutionStartedEventAttributes";
     WorkflowExecutionCompleted => WorkflowExecutionCompletedEventAttributes, "workflowExecutionCompletedEventAttributes";
     WorkflowExecutionFailed => WorkflowExecutionFailedEventAttributes, "workflowExecutionFailedEventAttributes";
     WorkflowExecutionTimedOut => WorkflowExecutionTimedOutEventAttributes, "workflowExecutionTimedOutEventAttributes";
@@ -78,7 +79,7 @@ event_types! {
     DecisionTaskCompleted => DecisionTaskCompletedEventAttributes, "decisionTaskCompletedEventAttributes";
     DecisionTaskTimedOut => DecisionTaskTimedOutEventAttributes, "decisionTaskTimedOutEventAttributes";
     DecisionTaskFailed => DecisionTaskFailedEventAttributes, "decisionTaskFailedEventAttributes";
-    ActivityTaskScheduled => ActivityTaskScheduledEventAttributes, "activityTaskScheduledEventAttributes";
+    ActivityTaskScheduled => Box<ActivityTaskScheduledEventAttributes>, "activityTaskScheduledEventAttributes";
     ActivityTaskStarted => ActivityTaskStartedEventAttributes, "activityTaskStartedEventAttributes";
     ActivityTaskCompleted => ActivityTaskCompletedEventAttributes, "activityTaskCompletedEventAttributes";
     ActivityTaskFailed => ActivityTaskFailedEventAttributes, "activityTaskFailedEventAttributes";
