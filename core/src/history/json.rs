@@ -117,33 +117,7 @@ impl Serialize for HistoryEvent {
         if self.task_id != 0 {
             map.serialize_entry("taskId", &self.task_id.to_string())?;
         }
-        let key = self.event_type().attributes_key();
-        macro_rules! entry {
-            ($($name:ident),+) => {
-                match &self.attributes { $(EventAttributes::$name(a) => map.serialize_entry(key, a)?,)+ }
-            };
-        }
-        entry!(
-            WorkflowExecutionStarted,
-            WorkflowExecutionCompleted,
-            WorkflowExecutionFailed,
-            WorkflowExecutionTimedOut,
-            DecisionTaskScheduled,
-            DecisionTaskStarted,
-            DecisionTaskCompleted,
-            DecisionTaskTimedOut,
-            DecisionTaskFailed,
-            ActivityTaskScheduled,
-            ActivityTaskStarted,
-            ActivityTaskCompleted,
-            ActivityTaskFailed,
-            ActivityTaskTimedOut,
-            TimerStarted,
-            TimerFired,
-            TimerCanceled,
-            CancelTimerFailed,
-            WorkflowExecutionSignaled
-        );
+        self.attributes.serialize_entry(&mut map)?;
         map.end()
     }
 }
@@ -188,36 +162,7 @@ pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, History
         .copied()
         .find(|t| t.attributes_key() == key)
         .ok_or_else(|| fail(format!("event type {key:?} is not one this workflow produces")))?;
-    macro_rules! parse {
-        ($($name:ident),+) => {
-            match event_type {
-                $(EventType::$name => EventAttributes::$name(
-                    serde_path_to_error::deserialize(attrs).map_err(|e| fail(format!("{key}.{}: {}", e.path(), e.inner())))?
-                ),)+
-            }
-        };
-    }
-    let attributes = parse!(
-        WorkflowExecutionStarted,
-        WorkflowExecutionCompleted,
-        WorkflowExecutionFailed,
-        WorkflowExecutionTimedOut,
-        DecisionTaskScheduled,
-        DecisionTaskStarted,
-        DecisionTaskCompleted,
-        DecisionTaskTimedOut,
-        DecisionTaskFailed,
-        ActivityTaskScheduled,
-        ActivityTaskStarted,
-        ActivityTaskCompleted,
-        ActivityTaskFailed,
-        ActivityTaskTimedOut,
-        TimerStarted,
-        TimerFired,
-        TimerCanceled,
-        CancelTimerFailed,
-        WorkflowExecutionSignaled
-    );
+    let attributes = EventAttributes::from_json(event_type, attrs).map_err(fail)?;
     Ok(HistoryEvent { event_id, event_time, version: int("version")?, task_id: int("taskId")?, attributes })
 }
 

@@ -65,6 +65,22 @@ macro_rules! event_types {
                 EventType::ALL.iter().copied().find(|t| t.name() == name)
             }
         }
+
+        impl EventAttributes {
+            /// Writes the attributes under their proto JSON key.
+            pub(crate) fn serialize_entry<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                match self { $(EventAttributes::$name(a) => map.serialize_entry($key, a),)+ }
+            }
+
+            /// Reads the attributes of an event of type `t` from their JSON object.
+            pub(crate) fn from_json(t: EventType, v: &serde_json::Value) -> Result<EventAttributes, String> {
+                Ok(match t {
+                    $(EventType::$name => EventAttributes::$name(
+                        serde_path_to_error::deserialize(v).map_err(|e| format!("{}.{}: {}", $key, e.path(), e.inner()))?
+                    ),)+
+                })
+            }
+        }
     };
 }
 

@@ -11,7 +11,7 @@ use serde::de::IgnoredAny;
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, PostalConfig, QueryResult, SCAN_SIGNAL, ScanSignal};
 use crate::payload::Payload;
 use crate::registry::{Validator, WorkflowFn};
-use crate::sdk::{ActivityOptions, RetryPolicy, WorkflowContext, WorkflowError};
+use crate::sdk::{ActivityOptions, Logger, RetryPolicy, WorkflowContext, WorkflowError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Chapter {
@@ -149,6 +149,14 @@ pub(super) async fn ship(ctx: &WorkflowContext, names: ChapterNames, order: &Ord
         .map_err(|e| WorkflowError::generic(format!("ship product for order: {e}")))
 }
 
+/// The workshop's log line for a scan (`zap.Any("value", signalVal)`).
+pub(super) fn received(logger: &Logger, signal: &ScanSignal) {
+    logger.info(
+        "Received signal!",
+        &format!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, serde_json::Value::String(signal.location.clone())),
+    );
+}
+
 pub(super) fn processed(order: &Order) -> String {
     format!("Order {} processed successfully for customer {}.", order.id, order.customer)
 }
@@ -196,10 +204,7 @@ async fn tracking(ctx: WorkflowContext, order: Order, names: ChapterNames, chapt
     loop {
         match s.select().await {
             Selected::Scanned(signal) => {
-                logger.info(
-                    "Received signal!",
-                    &format!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, serde_json::Value::String(signal.location.clone())),
-                );
+                received(&logger, &signal);
                 status.borrow_mut().location_history.push(signal.location);
             }
             Selected::Delivered => status.borrow_mut().delivered = true,

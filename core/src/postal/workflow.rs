@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::de::IgnoredAny;
 
-use super::chapters::{ChapterNames, activity_options, payment_options, processed, ship, validate};
+use super::chapters::{ChapterNames, activity_options, payment_options, processed, received, ship, validate};
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, QueryResult, SCAN_SIGNAL, ScanSignal};
 use crate::sdk::{Canceled, CancellationScope, Logger, Selector, WorkflowContext, WorkflowError};
 
@@ -48,10 +48,7 @@ pub(super) async fn order_processing(
     while !status.borrow().delivered {
         match s.select().await {
             Selected::Scanned(signal) => {
-                logger.info(
-                    "Received signal!",
-                    &format!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, serde_json::Value::String(signal.location.clone())),
-                );
+                received(&logger, &signal);
                 status.borrow_mut().location_history.push(signal.location);
                 let locations = status.borrow().location_history.clone();
                 match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, &locations, names, timer_unit).await {
