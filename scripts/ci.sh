@@ -33,4 +33,7 @@ scripts/wasm-toolchain.sh check-core
 step "the same scenario gives byte-identical histories natively and in wasm"
 scripts/wasm-determinism.sh
 
+step "the terminal app in a real terminal (tmux)"
+scripts/test-tui.sh
+
 step "all checks passed"

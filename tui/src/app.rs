@@ -1,0 +1,358 @@
+//! The app state: the session being shown, which overlay has the keyboard, the
+//! history selection, and the last message. Keys come in through the keymap and go
+//! out as session calls; nothing here decides anything about the workflow.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use postflow_core::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, SCAN_SIGNAL};
+use postflow_core::scenario::{BUILTIN, Scenario};
+use postflow_core::session::{Action, Group, HistoryRow, Session, SessionConfig};
+
+use crate::action::UiAction;
+use crate::form::StartForm;
+use crate::keymap::{self, Context};
+use crate::prompt::{Prompt, PromptKind};
+use crate::source::{self, Loaded};
+
+/// What has the keyboard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mode {
+    Main,
+    Form(StartForm),
+    Prompt(Prompt),
+    /// The scenario picker, with the selected index.
+    Picker(usize),
+    Help,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub session: Session,
+    pub mode: Mode,
+    /// Where the session came from, for the status line.
+    pub label: String,
+    /// History pane: grouped per activity/timer/decision, or flat.
+    pub grouped: bool,
+    /// The selected history event (index); `None` follows the newest event.
+    pub selected: Option<usize>,
+    pub message: Option<Message>,
+    /// Failed expectations of the loaded scenario.
+    pub failures: Vec<String>,
+    pub should_quit: bool,
+    /// Bumped on every change of the session, to key the rows cache.
+    generation: u64,
+    /// History rows are rebuilt only when the session changed, not on every frame.
+    rows: RefCell<Option<(u64, Rc<Vec<HistoryRow>>)>>,
+    groups: RefCell<Option<(u64, Rc<Vec<Group>>)>>,
+}
+
+impl Default for App {
+    fn default() -> App {
+        App::new()
+    }
+}
+
+impl App {
+    /// The embedded simulator with the workshop order in the start form.
+    pub fn new() -> App {
+        App {
+            session: Session::new(SessionConfig::default()),
+            mode: Mode::Form(StartForm::workshop()),
+            label: "workshop order".into(),
+            grouped: false,
+            selected: None,
+            message: Some(info("Enter starts the workshop order; edit any field first if you like")),
+            failures: Vec::new(),
+            should_quit: false,
+            generation: 0,
+            rows: RefCell::new(None),
+            groups: RefCell::new(None),
+        }
+    }
+
+    /// An app showing a scenario or an imported history.
+    pub fn from_loaded(loaded: Loaded) -> App {
+        let mut app = App { mode: Mode::Main, ..App::new() };
+        app.show(loaded);
+        app
+    }
+
+    fn show(&mut self, loaded: Loaded) {
+        self.session = loaded.session;
+        self.label = loaded.label;
+        self.failures = loaded.failures;
+        self.selected = None;
+        self.message = Some(match (&self.failures[..], loaded.note) {
+            ([first, ..], _) => err(format!("{} expectation(s) failed: {first}", self.failures.len())),
+            ([], Some(note)) if self.session.replay_error().is_some() => err(note),
+            ([], Some(note)) => info(note),
+            ([], None) => info("→ steps forward, ← back"),
+        });
+        self.changed();
+    }
+
+    pub fn context(&self) -> Context {
+        match self.mode {
+            Mode::Main => Context::Main,
+            Mode::Form(_) => Context::Form,
+            Mode::Prompt(_) => Context::Prompt,
+            Mode::Picker(_) => Context::Picker,
+            Mode::Help => Context::Help,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if let Some(action) = keymap::lookup(self.context(), key) {
+            self.dispatch(action);
+            return;
+        }
+        // Keys the keymap does not bind are text in forms and prompts.
+        match (&mut self.mode, key.code) {
+            (Mode::Form(f), KeyCode::Char(c)) => f.type_char(c),
+            (Mode::Form(f), KeyCode::Backspace) => f.backspace(),
+            (Mode::Prompt(p), KeyCode::Char(c)) => p.type_char(c),
+            (Mode::Prompt(p), KeyCode::Backspace) => p.backspace(),
+            _ => {}
+        }
+    }
+
+    /// Whether an action makes sense now; the key bar shows only those.
+    pub fn available(&self, action: UiAction) -> bool {
+        let s = &self.session;
+        let simulating = !s.is_imported();
+        let started = s.workflow_id().is_some() && simulating;
+        match action {
+            UiAction::OpenScanPrompt | UiAction::Delivered | UiAction::Query | UiAction::Step | UiAction::Run => started,
+            UiAction::AdvanceNext => started,
+            UiAction::Back | UiAction::First => s.cursor() > 0,
+            UiAction::Forward | UiAction::Last => s.cursor() < s.timeline().len(),
+            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !s.history().is_empty(),
+            UiAction::OpenExport => !s.history().is_empty(),
+            UiAction::ToggleAutoRun => simulating,
+            _ => true,
+        }
+    }
+
+    pub fn dispatch(&mut self, action: UiAction) {
+        match action {
+            UiAction::Quit => self.should_quit = true,
+            UiAction::ToggleHelp => self.mode = Mode::Help,
+            UiAction::Cancel => self.mode = Mode::Main,
+            UiAction::OpenStartForm => self.mode = Mode::Form(StartForm::workshop()),
+            UiAction::OpenScanPrompt => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
+            UiAction::OpenExport => {
+                let name = self.session.workflow_id().unwrap_or("history");
+                self.mode = Mode::Prompt(Prompt::new(PromptKind::Export, format!("{name}.history.json")));
+            }
+            UiAction::OpenImport => self.mode = Mode::Prompt(Prompt::new(PromptKind::Import, "")),
+            UiAction::OpenPicker => self.mode = Mode::Picker(0),
+            UiAction::Delivered => self.perform(Action::Signal { name: DELIVERED_SIGNAL.into(), input: None }),
+            UiAction::Query => self.perform(Action::Query { name: CURRENT_STATUS_QUERY.into() }),
+            UiAction::Step => self.perform(Action::Step),
+            UiAction::AdvanceNext => self.perform(Action::AdvanceNext),
+            UiAction::Run => self.perform(Action::Run),
+            UiAction::Back => self.seek(self.session.cursor().saturating_sub(1)),
+            UiAction::Forward => self.seek(self.session.cursor() + 1),
+            UiAction::First => self.seek(0),
+            UiAction::Last => self.seek(self.session.timeline().len()),
+            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
+            UiAction::ToggleGrouped => self.grouped = !self.grouped,
+            UiAction::ToggleAutoRun => {
+                self.session.auto_run = !self.session.auto_run;
+                let on = if self.session.auto_run { "on: the worker runs after each signal, start and clock move" } else { "off" };
+                self.message = Some(info(format!("auto-run {on}")));
+            }
+            UiAction::Submit => self.submit(),
+            UiAction::NextField | UiAction::PrevField => {
+                if let Mode::Form(f) = &mut self.mode {
+                    if action == UiAction::NextField { f.next_field() } else { f.prev_field() }
+                }
+            }
+        }
+    }
+
+    fn select(&mut self, action: UiAction) {
+        if let Mode::Picker(i) = &mut self.mode {
+            let n = BUILTIN.len();
+            *i = if action == UiAction::SelectPrev { (*i + n - 1) % n } else { (*i + 1) % n };
+            return;
+        }
+        let len = self.session.history().len();
+        if len == 0 {
+            return;
+        }
+        let at = self.selected_index().unwrap_or(len - 1) as isize;
+        let by = match action {
+            UiAction::SelectPrev => -1,
+            UiAction::SelectNext => 1,
+            UiAction::PagePrev => -10,
+            _ => 10,
+        };
+        let to = (at + by).clamp(0, len as isize - 1) as usize;
+        // Moving back onto the newest event goes back to following it.
+        self.selected = (to + 1 < len).then_some(to);
+    }
+
+    /// The selected history index at the cursor (the newest event when following).
+    pub fn selected_index(&self) -> Option<usize> {
+        let len = self.session.history().len();
+        match self.selected {
+            _ if len == 0 => None,
+            Some(i) => Some(i.min(len - 1)),
+            None => Some(len - 1),
+        }
+    }
+
+    fn submit(&mut self) {
+        match std::mem::replace(&mut self.mode, Mode::Main) {
+            Mode::Form(mut form) => {
+                if let Err(e) = self.start(&form) {
+                    form.error = Some(e);
+                    self.mode = Mode::Form(form);
+                }
+            }
+            Mode::Prompt(mut p) => {
+                if let Err(e) = self.answer(&p) {
+                    p.error = Some(e);
+                    self.mode = Mode::Prompt(p);
+                }
+            }
+            Mode::Picker(i) => match source::scenario(BUILTIN[i].name) {
+                Ok(loaded) => self.show(loaded),
+                Err(e) => self.message = Some(err(e)),
+            },
+            other => self.mode = other,
+        }
+    }
+
+    /// Starts the form's order. A session that already runs a workflow (or shows an
+    /// import) is replaced by a fresh one only once the start has succeeded, so a
+    /// refused start changes nothing.
+    fn start(&mut self, form: &StartForm) -> Result<(), String> {
+        let action = form.to_action()?;
+        if self.session.workflow_id().is_some() || self.session.is_imported() {
+            let config = if self.session.is_imported() { SessionConfig::default() } else { self.session.config() };
+            let mut fresh = Session::new(config);
+            fresh.auto_run = self.session.auto_run || self.session.is_imported();
+            fresh.perform(action)?;
+            self.session = fresh;
+            self.label = "new order".into();
+            self.failures.clear();
+        } else {
+            self.session.perform(action)?;
+        }
+        self.after_action();
+        Ok(())
+    }
+
+    fn answer(&mut self, p: &Prompt) -> Result<(), String> {
+        let text = p.input.trim();
+        match p.kind {
+            PromptKind::Scan => {
+                if text.is_empty() {
+                    return Err("type the location where the package was scanned".into());
+                }
+                let input = serde_json::json!({ "location": text }).to_string();
+                self.session.perform(Action::Signal { name: SCAN_SIGNAL.into(), input: Some(input) })?;
+                self.after_action();
+            }
+            PromptKind::Export => {
+                if text.is_empty() {
+                    return Err("type a file name".into());
+                }
+                let events = self.session.history().len();
+                std::fs::write(text, self.session.history_json()).map_err(|e| format!("{text}: {e}"))?;
+                self.message = Some(info(format!("exported {events} events to {text}")));
+            }
+            PromptKind::Import => {
+                if text.is_empty() {
+                    return Err("type the path of a history JSON file".into());
+                }
+                let loaded = source::import(text)?;
+                self.show(loaded);
+            }
+        }
+        Ok(())
+    }
+
+    fn perform(&mut self, action: Action) {
+        match self.session.perform(action) {
+            Ok(()) => self.after_action(),
+            Err(e) => self.message = Some(err(e)),
+        }
+    }
+
+    fn seek(&mut self, k: usize) {
+        self.session.seek(k);
+        self.message = None;
+        self.changed();
+    }
+
+    fn after_action(&mut self) {
+        self.message = None;
+        self.selected = None;
+        self.changed();
+    }
+
+    /// Drops what was derived from the session (history rows, groups). The app calls
+    /// it after every change it makes; call it after changing `session` directly.
+    pub fn changed(&mut self) {
+        self.generation += 1;
+    }
+
+    /// The history rows at the cursor, built once per change of the session.
+    pub fn rows(&self) -> Rc<Vec<HistoryRow>> {
+        cached(&self.rows, self.generation, || self.session.history_rows())
+    }
+
+    /// The grouped view's groups at the cursor, built once per change of the session.
+    pub fn groups(&self) -> Rc<Vec<Group>> {
+        cached(&self.groups, self.generation, || self.session.groups())
+    }
+
+    /// The answer of the last query at or before the cursor, with its step number.
+    pub fn last_query(&self) -> Option<(usize, &str)> {
+        let done = &self.session.timeline()[..self.session.cursor()];
+        done.iter().enumerate().rev().find(|(_, e)| matches!(e.action, Action::Query { .. })).map(|(i, e)| (i + 1, e.outcome.as_str()))
+    }
+
+    /// The `cadence` command of the last action at or before the cursor that has one.
+    pub fn last_cli(&self) -> Option<&str> {
+        self.session.timeline()[..self.session.cursor()].iter().rev().find_map(|e| e.cli.as_deref())
+    }
+
+    /// Descriptions of the built-in scenarios, for the picker.
+    pub fn scenario_description(index: usize) -> String {
+        let b = &BUILTIN[index];
+        Scenario::parse(b.name, b.toml).map(|s| s.description).unwrap_or_default()
+    }
+}
+
+/// A value derived from the session, rebuilt only when the generation moved on: a
+/// frame for a long history then costs only what is on screen.
+fn cached<T>(cell: &RefCell<Option<(u64, Rc<T>)>>, generation: u64, build: impl FnOnce() -> T) -> Rc<T> {
+    let mut cache = cell.borrow_mut();
+    match &*cache {
+        Some((g, v)) if *g == generation => v.clone(),
+        _ => {
+            let v = Rc::new(build());
+            *cache = Some((generation, v.clone()));
+            v
+        }
+    }
+}
+
+fn info(text: impl Into<String>) -> Message {
+    Message { text: text.into(), error: false }
+}
+
+fn err(text: impl Into<String>) -> Message {
+    Message { text: text.into(), error: true }
+}

@@ -1,0 +1,42 @@
+//! One-line prompts: the scan location and the export/import paths.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Scan,
+    Export,
+    Import,
+}
+
+impl PromptKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            PromptKind::Scan => "Scan the package: location (cadence wf signal --name ScanSignal)",
+            PromptKind::Export => "Export the history as Cadence JSON to file",
+            PromptKind::Import => "Import a Cadence history JSON file",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    /// Why the last submit was refused; the prompt stays open so the text can be fixed.
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, input: impl Into<String>) -> Prompt {
+        Prompt { kind, input: input.into(), error: None }
+    }
+
+    pub fn type_char(&mut self, c: char) {
+        self.input.push(c);
+        self.error = None;
+    }
+
+    pub fn backspace(&mut self) {
+        self.input.pop();
+        self.error = None;
+    }
+}

@@ -1,0 +1,86 @@
+//! The history pane (Cadence event names with key attributes, flat or grouped) and
+//! the selected event's full JSON. Only the rows on screen are turned into text, so a
+//! long history draws as fast as a short one.
+
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::app::App;
+use postflow_core::session::HistoryRow;
+
+/// One line of the history pane.
+enum Item {
+    Header(String),
+    Row(usize),
+}
+
+pub fn history(frame: &mut Frame, area: Rect, app: &App) {
+    let rows = app.rows();
+    let view = if app.grouped { "grouped" } else { "flat" };
+    let block = Block::bordered().title(format!(" History: {} events ({view}, g toggles) ", rows.len()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if rows.is_empty() {
+        let hint = if app.session.workflow_id().is_none() { "no workflow yet: s opens the start form" } else { "no events yet" };
+        frame.render_widget(Paragraph::new(hint).style(Style::new().fg(Color::DarkGray)), inner);
+        return;
+    }
+    let items = items(app, &rows);
+    let selected = app.selected_index();
+    let at = items.iter().position(|i| matches!(i, Item::Row(r) if Some(*r) == selected)).unwrap_or(0);
+    // Keep the selected line on screen; when following the newest event it sits at the bottom.
+    let height = inner.height as usize;
+    let offset = (at + 1).saturating_sub(height);
+    let lines: Vec<Line> = items[offset..]
+        .iter()
+        .take(height)
+        .map(|item| match item {
+            Item::Header(t) => Line::styled(t.clone(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+            Item::Row(r) => row_line(&rows[*r], app.grouped, Some(*r) == selected),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The pane's lines in order: flat rows, or each group's title followed by its rows.
+fn items(app: &App, rows: &[HistoryRow]) -> Vec<Item> {
+    if !app.grouped {
+        return (0..rows.len()).map(Item::Row).collect();
+    }
+    let index: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.event_id, i)).collect();
+    let mut items = Vec::with_capacity(rows.len() * 2);
+    for g in app.groups().iter() {
+        items.push(Item::Header(g.title.clone()));
+        items.extend(g.event_ids.iter().filter_map(|id| index.get(id)).map(|&i| Item::Row(i)));
+    }
+    items
+}
+
+fn row_line(r: &HistoryRow, indent: bool, selected: bool) -> Line<'static> {
+    let style = if selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+    let pad = if indent { "  " } else { "" };
+    Line::from(vec![
+        Span::raw(format!("{pad}{:>4} {:>5}s ", r.event_id, r.at_secs)),
+        Span::styled(format!("{:<27}", r.event_type), Style::new().fg(Color::Yellow)),
+        Span::raw(r.details.clone()),
+    ])
+    .style(style)
+}
+
+pub fn event_json(frame: &mut Frame, area: Rect, app: &App) {
+    let rows = app.rows();
+    let Some(row) = app.selected_index().and_then(|i| rows.get(i)) else {
+        frame.render_widget(Block::bordered().title(" Event JSON "), area);
+        return;
+    };
+    let json = app.session.event_json(row.event_id).unwrap_or_default();
+    let block = Block::bordered().title(format!(" Event {} {} (↑↓ select) ", row.event_id, row.event_type));
+    let height = block.inner(area).height as usize;
+    let lines: Vec<Line> = json.lines().take(height).map(|l| Line::raw(l.to_owned())).collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

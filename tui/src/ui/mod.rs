@@ -1,0 +1,101 @@
+//! Drawing: lays out the panes and overlays on one frame, or a short message when the
+//! terminal is too small to lay them out at all. Also renders a frame to plain text
+//! (for `--print`, snapshot tests and benchmarks) through ratatui's `TestBackend`.
+
+mod bars;
+mod history;
+mod overlay;
+mod panes;
+
+use ratatui::Frame;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::{App, Mode};
+
+/// The smallest terminal the panes fit in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "postflow: the terminal is {}x{}; it needs at least {MIN_WIDTH}x{MIN_HEIGHT}. Make it larger, or press ctrl-c to quit.",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [status, body, last, message, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(8), Constraint::Length(5), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let [hist, json] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
+    let [pending, query, log] = Layout::vertical([Constraint::Length(8), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+
+    bars::status(frame, status, app);
+    history::history(frame, hist, app);
+    history::event_json(frame, json, app);
+    panes::pending(frame, pending, app);
+    panes::query(frame, query, app);
+    panes::log(frame, log, app);
+    panes::last_action(frame, last, app);
+    bars::message(frame, message, app);
+    bars::keys(frame, keys, app);
+
+    match &app.mode {
+        Mode::Main => {}
+        Mode::Form(f) => overlay::form(frame, area, f),
+        Mode::Prompt(p) => overlay::prompt(frame, area, p),
+        Mode::Picker(i) => overlay::picker(frame, area, *i),
+        Mode::Help => overlay::help(frame, area),
+    }
+}
+
+/// Draws one frame on an in-memory terminal of the given size.
+pub fn render(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("an in-memory terminal cannot fail");
+    terminal.draw(|f| draw(f, app)).expect("drawing in memory cannot fail");
+    terminal.backend().buffer().clone()
+}
+
+/// A buffer as text, one line per row, trailing blanks trimmed.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        for x in area.left()..area.right() {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The screen as text: what `--print` prints.
+pub fn render_text(app: &App, width: u16, height: u16) -> String {
+    buffer_text(&render(app, width, height))
+}
+
+/// A rectangle of at most `w`x`h` centred in `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// A duration for people: "2m 3s", "45s".
+fn human(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) if d.subsec_millis() > 0 && sec < 10 => format!("{:.1}s", d.as_secs_f64()),
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m {sec}s"),
+        (h, m, _) => format!("{h}h {m}m"),
+    }
+}

@@ -1,0 +1,85 @@
+//! Overlays drawn over the panes: the start form, the one-line prompts, the scenario
+//! picker and the help (drawn from the keymap).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::centered;
+use crate::app::App;
+use crate::form::{LABELS, StartForm};
+use crate::keymap::{self, Context, keys_text};
+use crate::prompt::Prompt;
+use postflow_core::scenario::BUILTIN;
+
+fn popup<'a>(frame: &mut Frame, area: Rect, title: &'a str) -> (Rect, Block<'a>) {
+    frame.render_widget(Clear, area);
+    (area, Block::bordered().title(title).style(Style::new().bg(Color::Black)))
+}
+
+fn error_line(error: &Option<String>) -> Line<'static> {
+    match error {
+        Some(e) => Line::styled(format!("✗ {e}"), Style::new().fg(Color::Red)),
+        None => Line::raw(""),
+    }
+}
+
+fn hint(context: Context) -> Line<'static> {
+    let text = keymap::bindings(context).map(|b| format!("{} {}", keys_text(b), b.name)).collect::<Vec<_>>().join("  ");
+    Line::styled(text, Style::new().fg(Color::DarkGray))
+}
+
+pub fn form(frame: &mut Frame, screen: Rect, f: &StartForm) {
+    let (area, block) = popup(frame, centered(screen, 72, LABELS.len() as u16 + 6), " Start an order (cadence wf start) ");
+    let mut lines = Vec::new();
+    for (i, label) in LABELS.iter().enumerate() {
+        let focused = i == f.focus;
+        let value = match f.placeholder(i) {
+            Some(p) if !focused => Span::styled(p, Style::new().fg(Color::DarkGray)),
+            _ => Span::raw(format!("{}{}", f.values[i], if focused { "_" } else { "" })),
+        };
+        let label_style = if focused { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+        lines.push(Line::from(vec![Span::styled(format!("{label:>12}"), label_style), Span::raw(" "), value]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(error_line(&f.error));
+    lines.push(hint(Context::Form));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
+    let (area, block) = popup(frame, centered(screen, 76, 6), p.kind.title());
+    let lines = vec![Line::raw(format!("> {}_", p.input)), error_line(&p.error), hint(Context::Prompt)];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
+    let (area, block) = popup(frame, centered(screen, 76, BUILTIN.len() as u16 + 7), " Built-in scenarios ");
+    let mut lines: Vec<Line> = BUILTIN
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let style = if i == selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+            Line::styled(format!(" {}", b.name), style)
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(App::scenario_description(selected), Style::new().fg(Color::Gray)));
+    lines.push(hint(Context::Picker));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+pub fn help(frame: &mut Frame, screen: Rect) {
+    let mut lines = Vec::new();
+    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
+        lines.push(Line::styled(context.title().to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
+        for b in keymap::bindings(context) {
+            lines.push(Line::raw(format!("  {:<10} {}", keys_text(b), b.help)));
+        }
+    }
+    let height = lines.len() as u16 + 2;
+    let (area, block) = popup(frame, centered(screen, 84, height), " Keys (Esc closes) ");
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,65 @@
+//! The `tui` binary without a terminal: `--print` for scripts and dumb terminals,
+//! its exit status when a scenario's expectation fails, and bad arguments.
+
+use std::process::Command;
+
+fn tui(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tui")).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn print_shows_where_a_scenario_ends() {
+    let (code, screen, _) = tui(&["--scenario", "happy-path", "--print"]);
+    assert_eq!(code, 0);
+    assert!(screen.contains("│ completed │") && screen.contains("WorkflowExecutionCompleted"), "{screen}");
+    assert!(screen.contains("scenario happy-path") && screen.contains("notification sent"));
+    assert_eq!(screen.lines().count(), 50, "the default screen is 160x50");
+}
+
+#[test]
+fn print_takes_a_size() {
+    let (code, screen, _) = tui(&["--scenario", "amount-over-25", "--print", "--size", "100x30"]);
+    assert_eq!(code, 0);
+    assert_eq!(screen.lines().count(), 30);
+    assert!(screen.lines().all(|l| l.chars().count() <= 100));
+    assert!(screen.contains("failed"), "{screen}");
+}
+
+#[test]
+fn a_failing_expectation_exits_non_zero_and_says_which() {
+    let file = std::env::temp_dir().join(format!("postflow-tui-bad-{}.toml", std::process::id()));
+    std::fs::write(&file, "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"X\"}'\n[[steps]]\ndo = \"expect\"\nstatus = \"completed\"\n")
+        .unwrap();
+    let (code, screen, err) = tui(&["--scenario", file.to_str().unwrap(), "--print"]);
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(code, 1);
+    assert!(err.contains("expectation failed: step 2 (expect)"), "{err}");
+    assert!(screen.contains("1 expectation(s) failed"), "the status line says so too: {screen}");
+}
+
+#[test]
+fn print_imports_a_real_server_history() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/happy-path.json");
+    let (code, screen, _) = tui(&["--import", path, "--print"]);
+    assert_eq!(code, 0);
+    assert!(screen.contains("completed (imported, event"), "{screen}");
+}
+
+#[test]
+fn bad_arguments_and_unknown_scenarios_are_named() {
+    let (code, _, err) = tui(&["--scenario", "no-such-scenario", "--print"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a built-in scenario (happy-path"), "{err}");
+    let (code, _, err) = tui(&["--frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown argument") && err.contains("usage: tui"));
+}
+
+#[test]
+fn without_a_terminal_it_points_to_print() {
+    // Under `cargo test` stdout is a pipe, as in CI: the app must not try raw mode.
+    let (code, _, err) = tui(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("use --print"), "{err}");
+}

@@ -1,0 +1,298 @@
+//! What a user sees, driven by scripted keys and drawn on ratatui's `TestBackend`:
+//! the workshop walk-through (start, two scans, the notification, delivery, the
+//! query, rewinding), the form's inline errors, overlays, imports, the tiny-terminal
+//! message and resizing. Each screen is an insta snapshot reviewed by eye.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use postflow_tui::ui::render_text;
+use postflow_tui::{App, source};
+
+const W: u16 = 120;
+const H: u16 = 36;
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Types text one key at a time, as a user would.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn scan(app: &mut App, location: &str) {
+    key(app, KeyCode::Char('c'));
+    type_text(app, location);
+    key(app, KeyCode::Enter);
+}
+
+fn screen(app: &App) -> String {
+    render_text(app, W, H)
+}
+
+/// The workshop order started from the form that opens first.
+fn started() -> App {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+#[test]
+fn it_opens_on_the_workshop_order_ready_to_start() {
+    let app = App::new();
+    let s = screen(&app);
+    for field in ["Order123", "Cadence", "20", "Uber office", "Aarhus", "(order id: Order123)", "600"] {
+        assert!(s.contains(field), "the form shows {field}");
+    }
+    insta::assert_snapshot!("opening_form", s);
+}
+
+#[test]
+fn the_workshop_walk_through() {
+    let mut app = started();
+    let s = screen(&app);
+    assert!(s.contains("attempt 2 of 3, retry in 1s"), "the payment retry is pending: {s}");
+    assert!(s.contains("$ cadence --domain cadence-workshop wf start"));
+    insta::assert_snapshot!("1_started", s);
+
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    scan(&mut app, "Delft");
+    scan(&mut app, "Amsterdam");
+    let s = screen(&app);
+    assert!(s.contains("$ cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123 --input"), "{s}");
+    assert!(s.contains(r#"'{"location":"Amsterdam"}'"#), "the scan's CLI command is shown: {s}");
+    assert!(s.contains("notification not sent"));
+    insta::assert_snapshot!("2_scanned_twice", s);
+
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&app);
+    assert!(s.contains("notification sent"), "{s}");
+    assert!(s.contains("Notification sent"), "the workflow log says so");
+    insta::assert_snapshot!("3_notification", s);
+
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('a'));
+    let s = screen(&app);
+    assert!(s.contains("WorkflowExecutionCompleted") && s.contains("completed"));
+    assert!(s.contains(r#"{"delivered":true,"locationHistory":["Aarhus","Delft","Amsterdam"]}"#), "{s}");
+    insta::assert_snapshot!("4_delivered_and_queried", s);
+
+    // Rewind to before the notification: every pane goes back with the cursor.
+    let end = app.session.cursor();
+    while app.session.status_line().notification_sent {
+        key(&mut app, KeyCode::Left);
+    }
+    let s = screen(&app);
+    assert!(s.contains("│ running │") && s.contains("notification not sent") && !s.contains("WorkflowExecutionCompleted"), "{s}");
+    assert!(s.contains("not asked yet"), "the query pane shows the state at the cursor");
+    assert!(!s.contains("workflow Notification sent"), "the log is as of the cursor");
+    assert!(s.contains("→ fwd"), "the key bar offers going forward again");
+    insta::assert_snapshot!("5_rewound", s);
+
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.session.cursor(), end, "End goes forward to where we were");
+    assert!(screen(&app).contains("WorkflowExecutionCompleted"));
+}
+
+#[test]
+fn a_bad_amount_is_refused_inline_and_changes_nothing() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Down); // Customer
+    key(&mut app, KeyCode::Down); // Amount
+    type_text(&mut app, "x");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains(r#"✗ Amount: "20x" is not a number"#), "{s}");
+    assert_eq!(app.session.timeline().len(), 0, "nothing was started");
+    insta::assert_snapshot!("form_error", s);
+
+    // Fixing the field starts the order.
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("Order123 │ running"));
+}
+
+#[test]
+fn an_order_that_fails_payment_can_be_started_from_the_form() {
+    let mut app = App::new();
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "30");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('r'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('t'));
+    }
+    let s = screen(&app);
+    assert!(s.contains("failed") && s.contains("WorkflowExecutionFailed"), "{s}");
+}
+
+#[test]
+fn signals_before_a_start_get_an_inline_error() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&app);
+    assert!(s.contains("✗ no workflow yet: start an order first"), "{s}");
+    assert!(!s.contains(" d delivered"), "the key bar offers no signal before a start");
+    assert!(s.contains(" s start"));
+}
+
+#[test]
+fn the_grouped_history_and_the_selected_events_json() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('g'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Up);
+    }
+    let s = screen(&app);
+    assert!(s.contains("activity 0 validatePaymentComplete") && s.contains("decision task 2"), "{s}");
+    assert!(s.contains("\"eventId\":"), "the selected event's JSON is shown");
+    insta::assert_snapshot!("grouped", s);
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('?'));
+    let s = render_text(&app, 120, 50);
+    for b in postflow_tui::keymap::KEYMAP {
+        assert!(s.contains(b.help), "help lists {:?}", b.help);
+    }
+    insta::assert_snapshot!("help", s);
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&app).contains("Keys (Esc closes)"));
+}
+
+#[test]
+fn a_tiny_terminal_gets_a_message_not_a_broken_screen() {
+    let app = started();
+    let s = render_text(&app, 40, 10);
+    assert!(s.contains("needs at least 80x24"), "{s}");
+    insta::assert_snapshot!("tiny", s);
+}
+
+#[test]
+fn resizing_redraws_for_the_new_size() {
+    use ratatui::{Terminal, backend::TestBackend};
+    let app = started();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
+    let small = postflow_tui::ui::buffer_text(terminal.backend().buffer());
+    insta::assert_snapshot!("resize_80x24", small);
+    terminal.backend_mut().resize(60, 20);
+    terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
+    assert!(postflow_tui::ui::buffer_text(terminal.backend().buffer()).contains("the terminal is 60x20"));
+    terminal.backend_mut().resize(160, 40);
+    terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
+    let big = postflow_tui::ui::buffer_text(terminal.backend().buffer());
+    assert!(big.lines().all(|l| l.chars().count() <= 160) && big.lines().count() == 40);
+    assert!(big.contains("Pending") && big.contains("History"), "the panes are back after growing");
+    insta::assert_snapshot!("resize_160x40", big);
+}
+
+#[test]
+fn the_scenario_picker_loads_a_scenario_at_its_start() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Down);
+    let s = screen(&app);
+    assert!(s.contains("payment-retries"));
+    insta::assert_snapshot!("picker", s);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.cursor(), 0);
+    assert!(screen(&app).contains("scenario payment-retries"));
+    key(&mut app, KeyCode::Right);
+    assert!(screen(&app).contains("WorkflowExecutionStarted"), "→ plays the first step");
+}
+
+#[test]
+fn a_scenario_steps_forward_from_its_start() {
+    let mut app = App::from_loaded(source::scenario("happy-path").unwrap());
+    assert!(screen(&app).contains("step 0/"));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Right);
+    }
+    assert!(screen(&app).contains("step 5/"));
+    key(&mut app, KeyCode::End);
+    assert!(screen(&app).contains("WorkflowExecutionCompleted"));
+}
+
+#[test]
+fn a_real_server_history_imports_and_steps_back() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/happy-path.json");
+    let mut app = App::from_loaded(source::import(path).unwrap());
+    let s = screen(&app);
+    assert!(s.contains("completed (imported") && s.contains("WorkflowExecutionCompleted"), "{s}");
+    assert!(!s.contains(" c scan"), "an imported history offers no signals");
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Right);
+    let s = screen(&app);
+    assert!(s.contains("running (imported, event 1 of"), "{s}");
+}
+
+#[test]
+fn every_real_server_fixture_imports() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let app = App::from_loaded(source::import(path.to_str().unwrap()).unwrap());
+            let s = screen(&app);
+            let last = app.session.history_rows().last().unwrap().event_type;
+            assert!(s.contains("(imported, event") && s.contains(last), "{}: {s}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 5, "the fixtures were found");
+}
+
+#[test]
+fn ctrl_c_quits_even_from_the_form() {
+    let mut app = App::new();
+    app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(app.should_quit);
+    let mut app = App::new();
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit, "q in the form is text, not quit");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn export_then_import_round_trips_through_the_prompts() {
+    let mut app = started();
+    let dir = std::env::temp_dir().join(format!("postflow-tui-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("order.json");
+    key(&mut app, KeyCode::Char('e'));
+    for _ in 0.."Order123.history.json".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, file.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    let events = app.session.history().len();
+    assert!(screen(&app).contains(&format!("exported {events} events")));
+
+    key(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "/nonexistent/history.json");
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("✗ /nonexistent/history.json"), "a bad path is refused inline");
+    assert!(!app.session.is_imported(), "and changes nothing");
+    key(&mut app, KeyCode::Esc);
+
+    key(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, file.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    assert!(app.session.is_imported());
+    assert_eq!(app.session.history().len(), events);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
