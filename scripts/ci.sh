@@ -36,4 +36,7 @@ scripts/wasm-determinism.sh
 step "the terminal app in a real terminal (tmux)"
 scripts/test-tui.sh
 
+step "the bridge against a real Cadence server (built and started here)"
+scripts/test-bridge.sh
+
 step "all checks passed"

@@ -1,0 +1,405 @@
+//! A Cadence client over the frontend's HTTP/JSON API (yarpc HTTP transport, proto3
+//! JSON bodies, cadence-semantics.md §4–§5).
+//!
+//! Every call carries a deadline twice: `context-ttl-ms` tells the server how long it
+//! may take, and the HTTP client gives up a little later, so a dead server never
+//! hangs a caller.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use postflow_core::decision::Decision;
+use postflow_core::history::HistoryEvent;
+use postflow_core::history::json::history_from_json;
+use postflow_core::payload::{Failure, Payload};
+use serde_json::{Value, json};
+
+use crate::error::BridgeError;
+
+/// The deadline of an ordinary (not long-polling) call.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(10);
+/// How long a task poll may be held by matching: it answers empty after
+/// min(60 s, ttl - 1 s), so 70 s gives full one-minute polls.
+pub const POLL_TTL: Duration = Duration::from_secs(70);
+/// Extra time the HTTP client waits beyond the server's deadline, so the server's own
+/// "deadline exceeded" answer arrives before we cut the connection.
+const CLIENT_GRACE: Duration = Duration::from_secs(3);
+
+const API: &str = "uber.cadence.api.v1";
+
+/// Options of `StartWorkflowExecution`.
+#[derive(Clone, Debug)]
+pub struct StartOptions {
+    pub domain: String,
+    pub workflow_id: String,
+    pub workflow_type: String,
+    pub task_list: String,
+    pub input: Option<String>,
+    pub execution_timeout: Duration,
+    pub task_timeout: Duration,
+    /// `WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE` and friends; the short forms
+    /// `AllowDuplicate`, `AllowDuplicateFailedOnly`, `RejectDuplicate`, `TerminateIfRunning` work too.
+    pub id_reuse_policy: Option<String>,
+}
+
+/// One open workflow of `ListOpenWorkflowExecutions`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenWorkflow {
+    pub workflow_id: String,
+    pub run_id: String,
+    pub workflow_type: String,
+}
+
+#[derive(Clone)]
+pub struct Client {
+    url: String,
+    http: reqwest::blocking::Client,
+    pub identity: String,
+}
+
+impl Client {
+    /// A client of the frontend at `url` (e.g. `http://127.0.0.1:8800`).
+    pub fn new(url: &str, identity: &str) -> Result<Client, BridgeError> {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            // No default timeout: each call sets its own (polls last a minute).
+            .timeout(None)
+            .build()
+            .map_err(|e| BridgeError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client { url: url.trim_end_matches('/').to_owned() + "/", http, identity: identity.to_owned() })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// One unary call: `service` like `WorkflowAPI`, `method` like `StartWorkflowExecution`.
+    pub fn call(&self, service: &str, method: &str, body: &Value, ttl: Duration) -> Result<Value, BridgeError> {
+        let procedure = format!("{API}.{service}::{method}");
+        let resp = self
+            .http
+            .post(&self.url)
+            .header("rpc-caller", "postflow-bridge")
+            .header("rpc-service", "cadence-frontend")
+            .header("rpc-procedure", &procedure)
+            .header("rpc-encoding", "json")
+            .header("context-ttl-ms", ttl.as_millis().to_string())
+            .timeout(ttl + CLIENT_GRACE)
+            .json(body)
+            .send()
+            .map_err(|e| self.transport_error(&procedure, ttl + CLIENT_GRACE, e))?;
+        let status = resp.status().as_u16();
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let code = header("rpc-error-code");
+        let app_error = header("rpc-application-error-name");
+        let text = resp.text().map_err(|e| self.transport_error(&procedure, ttl + CLIENT_GRACE, e))?;
+        if status != 200 {
+            return Err(BridgeError::from_response(&procedure, status, code.as_deref(), app_error.as_deref(), &text));
+        }
+        serde_json::from_str(&text).map_err(|e| BridgeError::Decode { procedure, reason: e.to_string() })
+    }
+
+    fn transport_error(&self, procedure: &str, after: Duration, e: reqwest::Error) -> BridgeError {
+        if e.is_timeout() {
+            BridgeError::Timeout { procedure: procedure.to_owned(), after }
+        } else {
+            // Walk to the innermost cause: "connection refused" says more than "error sending request".
+            let mut reason = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                reason = s.to_string();
+                source = s.source();
+            }
+            BridgeError::Unreachable { url: self.url.trim_end_matches('/').to_owned(), reason }
+        }
+    }
+
+    // ---- domains ----
+
+    /// Registers a domain (global, like the CLI's default). Retention in whole days.
+    pub fn register_domain(&self, name: &str, retention_days: u32, global: bool) -> Result<(), BridgeError> {
+        let body = json!({
+            "name": name,
+            "workflowExecutionRetentionPeriod": format!("{}s", u64::from(retention_days) * 86_400),
+            "isGlobalDomain": global,
+        });
+        self.call("DomainAPI", "RegisterDomain", &body, DEFAULT_TTL).map(|_| ())
+    }
+
+    pub fn describe_domain(&self, name: &str) -> Result<Value, BridgeError> {
+        self.call("DomainAPI", "DescribeDomain", &json!({ "name": name }), DEFAULT_TTL)
+    }
+
+    // ---- workflows ----
+
+    /// Starts a workflow; returns its run ID.
+    pub fn start_workflow(&self, o: &StartOptions) -> Result<String, BridgeError> {
+        let mut body = json!({
+            "domain": o.domain,
+            "workflowId": o.workflow_id,
+            "workflowType": { "name": o.workflow_type },
+            "taskList": { "name": o.task_list },
+            "executionStartToCloseTimeout": secs(o.execution_timeout),
+            "taskStartToCloseTimeout": secs(o.task_timeout),
+            "identity": self.identity,
+            // The server deduplicates retried starts by this ID; it must be a UUID.
+            "requestId": uuid::Uuid::new_v4().to_string(),
+        });
+        if let Some(input) = &o.input {
+            body["input"] = payload(input.as_bytes());
+        }
+        if let Some(p) = &o.id_reuse_policy {
+            body["workflowIdReusePolicy"] = json!(reuse_policy(p)?);
+        }
+        let v = self.call("WorkflowAPI", "StartWorkflowExecution", &body, DEFAULT_TTL)?;
+        Ok(v["runId"].as_str().unwrap_or_default().to_owned())
+    }
+
+    pub fn signal(&self, domain: &str, workflow_id: &str, run_id: &str, name: &str, input: Option<&str>) -> Result<(), BridgeError> {
+        let mut body = json!({
+            "domain": domain,
+            "workflowExecution": execution(workflow_id, run_id),
+            "signalName": name,
+            "identity": self.identity,
+            "requestId": uuid::Uuid::new_v4().to_string(),
+        });
+        // Like the cadence CLI, a signal without input carries an empty payload (the
+        // history then shows `input: {}`), so our signals and the CLI's look alike.
+        body["signalInput"] = payload(input.unwrap_or_default().as_bytes());
+        self.call("WorkflowAPI", "SignalWorkflowExecution", &body, DEFAULT_TTL).map(|_| ())
+    }
+
+    /// Runs a query; returns the answer's text (JSON for the postal workflow).
+    pub fn query(
+        &self,
+        domain: &str,
+        workflow_id: &str,
+        run_id: &str,
+        query_type: &str,
+        args: Option<&str>,
+    ) -> Result<String, BridgeError> {
+        let mut query = json!({ "queryType": query_type });
+        if let Some(a) = args {
+            query["queryArgs"] = payload(a.as_bytes());
+        }
+        let body = json!({ "domain": domain, "workflowExecution": execution(workflow_id, run_id), "query": query });
+        // A query waits for a worker to answer; give it longer than a plain call.
+        let v = self.call("WorkflowAPI", "QueryWorkflow", &body, Duration::from_secs(20))?;
+        if let Some(rejected) = v.get("queryRejected") {
+            return Err(BridgeError::QueryFailed(format!("query rejected: {rejected}")));
+        }
+        Ok(payload_text(&v["queryResult"]))
+    }
+
+    pub fn describe(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<Value, BridgeError> {
+        let body = json!({ "domain": domain, "workflowExecution": execution(workflow_id, run_id) });
+        self.call("WorkflowAPI", "DescribeWorkflowExecution", &body, DEFAULT_TTL)
+    }
+
+    /// The whole history as the server's JSON events, following every page.
+    pub fn history_json(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<Vec<Value>, BridgeError> {
+        let mut events = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut body = json!({ "domain": domain, "workflowExecution": execution(workflow_id, run_id), "pageSize": 1000 });
+            if let Some(t) = &token {
+                body["nextPageToken"] = json!(t);
+            }
+            let v = self.call("WorkflowAPI", "GetWorkflowExecutionHistory", &body, DEFAULT_TTL)?;
+            if let Some(page) = v["history"]["events"].as_array() {
+                events.extend(page.iter().cloned());
+            }
+            match v["nextPageToken"].as_str() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => return Ok(events),
+            }
+        }
+    }
+
+    /// The whole history, read into core's event model.
+    pub fn history(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<Vec<HistoryEvent>, BridgeError> {
+        events_from_json(self.history_json(domain, workflow_id, run_id)?)
+    }
+
+    pub fn terminate(&self, domain: &str, workflow_id: &str, run_id: &str, reason: &str) -> Result<(), BridgeError> {
+        let body = json!({
+            "domain": domain,
+            "workflowExecution": execution(workflow_id, run_id),
+            "reason": reason,
+            "identity": self.identity,
+        });
+        self.call("WorkflowAPI", "TerminateWorkflowExecution", &body, DEFAULT_TTL).map(|_| ())
+    }
+
+    /// Open workflows of a domain (first `max` of them), newest first.
+    pub fn list_open(&self, domain: &str, max: u32) -> Result<Vec<OpenWorkflow>, BridgeError> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let body = json!({
+            "domain": domain,
+            "pageSize": max,
+            "startTimeFilter": { "earliestTime": "1970-01-01T00:00:00Z", "latestTime": rfc3339(now + Duration::from_secs(86_400)) },
+        });
+        let v = self.call("VisibilityAPI", "ListOpenWorkflowExecutions", &body, DEFAULT_TTL)?;
+        Ok(v["executions"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| OpenWorkflow {
+                        workflow_id: e["workflowExecution"]["workflowId"].as_str().unwrap_or_default().to_owned(),
+                        run_id: e["workflowExecution"]["runId"].as_str().unwrap_or_default().to_owned(),
+                        workflow_type: e["type"]["name"].as_str().unwrap_or_default().to_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    // ---- worker side ----
+
+    /// Long-polls for a decision task; `None` when the poll ended empty.
+    pub fn poll_decision_task(&self, domain: &str, task_list: &str, ttl: Duration) -> Result<Option<Value>, BridgeError> {
+        let body = json!({ "domain": domain, "taskList": { "name": task_list }, "identity": self.identity });
+        let v = self.call("WorkerAPI", "PollForDecisionTask", &body, ttl)?;
+        Ok(v.get("taskToken").is_some().then_some(v))
+    }
+
+    /// Completes a decision task. No `stickyAttributes`: every task then carries the
+    /// full history, so this worker keeps no workflow state between tasks.
+    /// Returns the server's answer: it may hand activities scheduled with
+    /// `requestLocalDispatch` straight back (`activitiesToDispatchLocally`), already
+    /// started, for this worker to run.
+    pub fn respond_decision_completed(
+        &self,
+        token: &str,
+        decisions: &[Decision],
+        query_results: Option<Value>,
+    ) -> Result<Value, BridgeError> {
+        let mut body = json!({ "taskToken": token, "decisions": decisions, "identity": self.identity });
+        if let Some(q) = query_results {
+            body["queryResults"] = q;
+        }
+        self.call("WorkerAPI", "RespondDecisionTaskCompleted", &body, DEFAULT_TTL)
+    }
+
+    pub fn respond_decision_failed(&self, token: &str, cause: &str, message: &str) -> Result<(), BridgeError> {
+        // `details` is a Payload in the v1 API, not bare bytes.
+        let body = json!({ "taskToken": token, "cause": cause, "details": payload(message.as_bytes()), "identity": self.identity });
+        self.call("WorkerAPI", "RespondDecisionTaskFailed", &body, DEFAULT_TTL).map(|_| ())
+    }
+
+    pub fn poll_activity_task(&self, domain: &str, task_list: &str, ttl: Duration) -> Result<Option<Value>, BridgeError> {
+        let body = json!({ "domain": domain, "taskList": { "name": task_list }, "identity": self.identity });
+        let v = self.call("WorkerAPI", "PollForActivityTask", &body, ttl)?;
+        Ok(v.get("taskToken").is_some().then_some(v))
+    }
+
+    pub fn respond_activity(&self, token: &str, outcome: &Result<Payload, Failure>) -> Result<(), BridgeError> {
+        match outcome {
+            Ok(result) => {
+                let body = json!({ "taskToken": token, "result": payload(result.as_bytes()), "identity": self.identity });
+                self.call("WorkerAPI", "RespondActivityTaskCompleted", &body, DEFAULT_TTL).map(|_| ())
+            }
+            Err(f) => {
+                let body = json!({
+                    "taskToken": token,
+                    "failure": { "reason": f.reason, "details": B64.encode(&f.details) },
+                    "identity": self.identity,
+                });
+                self.call("WorkerAPI", "RespondActivityTaskFailed", &body, DEFAULT_TTL).map(|_| ())
+            }
+        }
+    }
+
+    /// Answers a (legacy) query task: the answer, or the error message.
+    pub fn respond_query(&self, token: &str, answer: &Result<Payload, String>) -> Result<(), BridgeError> {
+        let body = json!({ "taskToken": token, "result": query_result(answer) });
+        self.call("WorkerAPI", "RespondQueryTaskCompleted", &body, DEFAULT_TTL).map(|_| ())
+    }
+}
+
+/// `WorkflowQueryResult` JSON for an answer or an error.
+pub fn query_result(answer: &Result<Payload, String>) -> Value {
+    match answer {
+        Ok(p) => json!({ "resultType": "QUERY_RESULT_TYPE_ANSWERED", "answer": payload(p.as_bytes()) }),
+        Err(m) => json!({ "resultType": "QUERY_RESULT_TYPE_FAILED", "errorMessage": m }),
+    }
+}
+
+/// Reads server JSON events into core's model (the same reader the simulator's imports use).
+pub fn events_from_json(events: Vec<Value>) -> Result<Vec<HistoryEvent>, BridgeError> {
+    let text = json!({ "events": events }).to_string();
+    history_from_json(&text).map_err(|e| BridgeError::Decode { procedure: "GetWorkflowExecutionHistory".into(), reason: e.to_string() })
+}
+
+/// A proto `Payload`: `{"data": "<base64>"}`.
+pub fn payload(bytes: &[u8]) -> Value {
+    json!({ "data": B64.encode(bytes) })
+}
+
+/// The bytes of a proto `Payload`, as text (empty when absent or undecodable).
+pub fn payload_text(v: &Value) -> String {
+    payload_bytes(v).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+}
+
+pub fn payload_bytes(v: &Value) -> Option<Vec<u8>> {
+    v.get("data").and_then(Value::as_str).and_then(|s| B64.decode(s).ok())
+}
+
+fn execution(workflow_id: &str, run_id: &str) -> Value {
+    if run_id.is_empty() { json!({ "workflowId": workflow_id }) } else { json!({ "workflowId": workflow_id, "runId": run_id }) }
+}
+
+/// Whole seconds, the only precision Cadence keeps.
+fn secs(d: Duration) -> String {
+    format!("{}s", d.as_secs())
+}
+
+fn rfc3339(since_epoch: Duration) -> String {
+    postflow_core::time::Timestamp(since_epoch.as_nanos() as i64).to_rfc3339()
+}
+
+fn reuse_policy(p: &str) -> Result<&'static str, BridgeError> {
+    let norm: String = p.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    Ok(match norm.trim_start_matches("workflowidreusepolicy") {
+        "allowduplicate" | "0" => "WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE",
+        "allowduplicatefailedonly" | "1" => "WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY",
+        "rejectduplicate" | "2" => "WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE",
+        "terminateifrunning" | "3" => "WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING",
+        _ => {
+            return Err(BridgeError::Invalid(format!(
+                "unknown workflow ID reuse policy {p:?}: AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate or TerminateIfRunning"
+            )));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuse_policies_take_the_cli_spellings() {
+        assert_eq!(reuse_policy("AllowDuplicate").unwrap(), "WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE");
+        assert_eq!(reuse_policy("WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE").unwrap(), "WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE");
+        assert!(reuse_policy("sometimes").unwrap_err().to_string().contains("RejectDuplicate"));
+    }
+
+    #[test]
+    fn payloads_are_base64_data() {
+        let p = payload(br#"{"location":"delft"}"#);
+        assert_eq!(p, json!({ "data": "eyJsb2NhdGlvbiI6ImRlbGZ0In0=" }));
+        assert_eq!(payload_text(&p), r#"{"location":"delft"}"#);
+    }
+
+    #[test]
+    fn a_closed_port_is_reported_as_not_reachable_quickly() {
+        // Port 9 (discard) is closed here; the call must fail fast with a clear message.
+        let c = Client::new("http://127.0.0.1:9", "test").unwrap();
+        let t = std::time::Instant::now();
+        let e = c.describe_domain("x").unwrap_err();
+        assert!(matches!(e, BridgeError::Unreachable { .. }), "{e}");
+        assert!(e.to_string().contains("not reachable"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(5));
+    }
+}

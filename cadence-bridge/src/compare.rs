@@ -1,0 +1,142 @@
+//! Comparing a real server's history with the simulator's.
+//!
+//! Both sides are read into core's event model and written back with core's JSON
+//! writer, so only meaning is compared, not formatting. Then the fields that cannot
+//! match between two runs are dropped: event times, task IDs, versions, run and
+//! request IDs, identities, binary checksums, and sticky task-list names (a decision
+//! task's list counts as the workflow's: stickiness is a worker option).
+
+use postflow_core::history::json::history_to_json;
+use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
+use serde_json::Value;
+
+/// Attribute keys whose values differ between any two runs.
+const IGNORED_KEYS: &[&str] = &["identity", "requestId", "originalExecutionRunId", "firstExecutionRunId", "runId", "binaryChecksum"];
+
+/// One line per event: `<id> <type> <attributes as canonical JSON>`.
+pub fn normalise(events: &[HistoryEvent]) -> Vec<String> {
+    let v: Value = serde_json::from_str(&history_to_json(events)).unwrap_or(Value::Null);
+    let list = v["history"]["events"].as_array().cloned().unwrap_or_default();
+    let workflow_task_list = match events.first().map(|e| &e.attributes) {
+        Some(EventAttributes::WorkflowExecutionStarted(a)) => a.task_list.name.clone(),
+        _ => String::new(),
+    };
+    list.into_iter()
+        .zip(events)
+        .map(|(mut e, ev)| {
+            let attrs = e.as_object_mut().and_then(|o| o.iter_mut().find(|(k, _)| k.ends_with("EventAttributes")).map(|(_, v)| v.take()));
+            let mut attrs = attrs.unwrap_or(Value::Null);
+            scrub(&mut attrs);
+            // In history a sticky list carries only its name (the worker's host and a
+            // UUID). A decision task not on the workflow's task list is on a sticky
+            // one, and whether a worker uses stickiness is a worker option (ours does
+            // not; the simulator models a Go worker that does): count it as the
+            // workflow's task list.
+            if ev.event_type() == EventType::DecisionTaskScheduled {
+                if let Some(tl) = attrs.get_mut("taskList").and_then(Value::as_object_mut) {
+                    tl.insert("name".into(), Value::String(workflow_task_list.clone()));
+                    tl.remove("kind");
+                }
+            }
+            format!("{} {} {}", ev.event_id, ev.event_type().name(), attrs)
+        })
+        .collect()
+}
+
+fn scrub(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            o.retain(|k, _| !IGNORED_KEYS.contains(&k.as_str()));
+            // A sticky task list is named after the worker that owns it.
+            if o.get("kind").and_then(Value::as_str) == Some("TASK_LIST_KIND_STICKY") {
+                o.insert("name".into(), Value::String("<sticky>".into()));
+            }
+            o.values_mut().for_each(scrub);
+        }
+        Value::Array(a) => a.iter_mut().for_each(scrub),
+        _ => {}
+    }
+}
+
+/// A readable diff of two normalised histories; empty when they are equal.
+/// Every differing event is shown as `- simulator` / `+ real server` pairs.
+pub fn diff(simulated: &[String], real: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0..simulated.len().max(real.len()) {
+        match (simulated.get(i), real.get(i)) {
+            (Some(a), Some(b)) if a == b => {}
+            (a, b) => {
+                out.push(format!("- simulator:   {}", a.map_or("(no event)", String::as_str)));
+                out.push(format!("+ real server: {}", b.map_or("(no event)", String::as_str)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postflow_core::history::json::history_from_json;
+
+    fn fixture(name: &str) -> Vec<HistoryEvent> {
+        let path = format!("{}/../core/tests/fixtures/real/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        history_from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn what_differs_between_runs_is_ignored_and_nothing_else() {
+        let a = fixture("happy-path");
+        let mut b = a.clone();
+        for e in &mut b {
+            e.event_time = postflow_core::time::Timestamp(e.event_time.0 + 5_000_000_000);
+            e.task_id += 7;
+            if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(s) = &mut e.attributes {
+                s.original_execution_run_id = "other".into();
+                s.first_execution_run_id = "other".into();
+                s.identity = "someone-else".into();
+                s.request_id = "r".into();
+            }
+        }
+        assert!(diff(&normalise(&a), &normalise(&b)).is_empty());
+        if let postflow_core::history::EventAttributes::TimerStarted(t) = &mut b[22].attributes {
+            t.timer_id = "99".into();
+        } else {
+            panic!("event 23 is not TimerStarted: {:?}", b[22].event_type());
+        }
+        let d = diff(&normalise(&a), &normalise(&b));
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d[0].starts_with("- simulator:   23 TimerStarted") && d[1].contains("\"99\""), "{d:#?}");
+    }
+
+    #[test]
+    fn a_sticky_decision_task_list_counts_as_the_workflows() {
+        // The fixture comes from a Go worker with a sticky list ("vm:<uuid>"); ours uses none.
+        let sticky = fixture("happy-path");
+        let mut plain = sticky.clone();
+        let mut changed = 0;
+        for e in &mut plain {
+            if let postflow_core::history::EventAttributes::DecisionTaskScheduled(d) = &mut e.attributes {
+                if d.task_list.name != "tasklist" {
+                    d.task_list.name = "tasklist".into();
+                    changed += 1;
+                }
+            }
+        }
+        assert!(changed > 0, "the fixture has no sticky decision task list");
+        assert!(diff(&normalise(&sticky), &normalise(&plain)).is_empty());
+        // An activity on another task list is a real difference.
+        if let postflow_core::history::EventAttributes::ActivityTaskScheduled(a) = &mut plain[4].attributes {
+            a.task_list.name = "elsewhere".into();
+        }
+        assert_eq!(diff(&normalise(&sticky), &normalise(&plain)).len(), 2);
+    }
+
+    #[test]
+    fn a_missing_event_is_shown() {
+        let a = fixture("amount-over-25");
+        let d = diff(&normalise(&a), &normalise(&a[..a.len() - 1]));
+        assert_eq!(d.len(), 2);
+        assert!(d[1].contains("(no event)"));
+    }
+}

@@ -1,0 +1,19 @@
+//! cadence-bridge: postflow's workflow code on a real Cadence server.
+//!
+//! - [`client`]: the frontend's HTTP/JSON API (domains, workflows, worker calls);
+//! - [`worker`]: decision, query and activity pollers running core's runtime;
+//! - [`scenario`]: a scenario played on the server and on the simulator in lockstep;
+//! - [`compare`]: history normalisation and a readable diff;
+//! - [`load`]: full lifecycles through the server, for numbers;
+//! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches.
+
+pub mod client;
+pub mod compare;
+pub mod error;
+pub mod load;
+pub mod scenario;
+pub mod shutdown;
+pub mod worker;
+
+pub use client::Client;
+pub use error::BridgeError;

@@ -1,0 +1,400 @@
+//! `bridge`: postflow's workflow on a real Cadence server.
+//!
+//! Flags of `bridge wf ...` are shaped like the `cadence` CLI's (`--workflow_id`,
+//! `--input`, `--name`, `--query_type`, ...), so the workshop's commands carry over.
+
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use postflow_core::postal::{self, Chapter, PostalConfig};
+use postflow_core::scenario::{Scenario, builtin};
+use postflow_core::time::parse_duration;
+
+use cadence_bridge::client::{Client, StartOptions};
+use cadence_bridge::scenario::{RunOptions, not_comparable, play};
+use cadence_bridge::worker::{Worker, WorkerConfig};
+use cadence_bridge::{BridgeError, shutdown};
+
+#[derive(Parser)]
+#[command(name = "bridge", version, about = "Runs postflow's workflow code on a real Cadence server (HTTP/JSON API)")]
+struct Cli {
+    /// The frontend's HTTP API.
+    #[arg(long, global = true, env = "POSTFLOW_CADENCE_HTTP", default_value = "http://127.0.0.1:8800")]
+    address: String,
+    /// The Cadence domain.
+    #[arg(long, visible_alias = "do", global = true, default_value = postal::DOMAIN)]
+    domain: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the postal workflow and activities on a task list until SIGINT/SIGTERM.
+    Worker(WorkerArgs),
+    /// Domain commands.
+    Domain {
+        #[command(subcommand)]
+        command: DomainCommand,
+    },
+    /// Workflow commands (like `cadence workflow ...`).
+    #[command(visible_alias = "workflow")]
+    Wf {
+        #[command(subcommand)]
+        command: WfCommand,
+    },
+    /// Drive N full lifecycles (start, 3 scans, delivered) through the server; a
+    /// `bridge worker` must be running. Prints throughput and decision latency.
+    Load {
+        #[arg(long, default_value_t = 100)]
+        workflows: usize,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Workflow ID prefix (IDs are <prefix>-<n>).
+        #[arg(long, default_value = "load")]
+        prefix: String,
+    },
+    /// Scenario commands.
+    Scenario {
+        #[command(subcommand)]
+        command: ScenarioCommand,
+    },
+}
+
+#[derive(Args)]
+struct WorkerArgs {
+    #[arg(long = "tasklist", visible_alias = "tl", default_value = postal::TASK_LIST)]
+    task_list: String,
+    /// How long a "day" of the delivery estimate lasts ("days become minutes": 60s; 1s for demos).
+    #[arg(long, default_value = "60s", value_parser = duration)]
+    timer_unit: Duration,
+    /// Seed of the estimate generator (per workflow run, as in the simulator).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The workshop chapter whose workflow code runs.
+    #[arg(long, default_value = "notification", value_parser = chapter)]
+    chapter: Chapter,
+    #[arg(long, default_value_t = 2)]
+    decision_pollers: usize,
+    #[arg(long, default_value_t = 2)]
+    activity_pollers: usize,
+    /// How long the server may hold one poll (context-ttl-ms); a stop waits for open polls.
+    #[arg(long, default_value = "70s", value_parser = duration)]
+    poll_timeout: Duration,
+    /// Print every task.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum DomainCommand {
+    /// Register the domain (global, like the cadence CLI).
+    Register {
+        /// Retention in days.
+        #[arg(long = "retention", visible_alias = "rd", default_value_t = 1)]
+        retention_days: u32,
+        /// Register a local domain instead of a global one.
+        #[arg(long)]
+        local: bool,
+    },
+    /// Show the domain.
+    Describe,
+}
+
+#[derive(Args)]
+struct Execution {
+    #[arg(long = "workflow_id", visible_alias = "wid", short = 'w')]
+    workflow_id: String,
+    #[arg(long = "run_id", visible_alias = "rid", short = 'r', default_value = "")]
+    run_id: String,
+}
+
+#[derive(Subcommand)]
+enum WfCommand {
+    /// Start a workflow.
+    Start {
+        #[arg(long = "workflow_id", visible_alias = "wid", short = 'w')]
+        workflow_id: String,
+        #[arg(long = "workflow_type", visible_alias = "wt", default_value = "OrderProcessingWorkflowComplete")]
+        workflow_type: String,
+        #[arg(long = "tasklist", visible_alias = "tl", default_value = postal::TASK_LIST)]
+        task_list: String,
+        #[arg(long, short = 'i')]
+        input: Option<String>,
+        /// Workflow timeout in seconds.
+        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600)]
+        execution_timeout: u64,
+        /// Decision task timeout in seconds.
+        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10)]
+        decision_timeout: u64,
+        /// AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate or TerminateIfRunning.
+        #[arg(long = "workflowidreusepolicy", visible_alias = "wrp")]
+        id_reuse_policy: Option<String>,
+    },
+    /// Send a signal.
+    Signal {
+        #[command(flatten)]
+        execution: Execution,
+        #[arg(long, short = 'n')]
+        name: String,
+        #[arg(long, short = 'i')]
+        input: Option<String>,
+    },
+    /// Run a query.
+    Query {
+        #[command(flatten)]
+        execution: Execution,
+        #[arg(long = "query_type", visible_alias = "qt")]
+        query_type: String,
+        #[arg(long, short = 'i')]
+        input: Option<String>,
+    },
+    /// Show the history.
+    Show {
+        #[command(flatten)]
+        execution: Execution,
+        /// Print the server's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show status, pending activities and the pending decision (raw JSON).
+    Describe {
+        #[command(flatten)]
+        execution: Execution,
+    },
+    /// Terminate a workflow.
+    Terminate {
+        #[command(flatten)]
+        execution: Execution,
+        #[arg(long, default_value = "terminated with bridge")]
+        reason: String,
+    },
+    /// List open workflows.
+    List {
+        #[arg(long = "pagesize", visible_alias = "ps", default_value_t = 100)]
+        page_size: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScenarioCommand {
+    /// Play a built-in (by name) or file scenario on the server with an in-process worker.
+    Run {
+        /// A built-in name (happy-path, ...) or a path to a .toml file.
+        scenario: String,
+        /// Compare the real history with the simulator's; exit 1 on any difference.
+        #[arg(long)]
+        compare: bool,
+        /// The timer unit on both sides (real timers take real time).
+        #[arg(long, default_value = "1s", value_parser = duration)]
+        timer_unit: Duration,
+        /// The longest wait for the server at one step.
+        #[arg(long, default_value = "60s", value_parser = duration)]
+        step_timeout: Duration,
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// List the built-in scenarios and whether they can be compared on a real server.
+    List,
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    parse_duration(s)
+}
+
+fn chapter(s: &str) -> Result<Chapter, String> {
+    Chapter::parse(s)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("bridge: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
+    let identity = format!("bridge@{}", std::process::id());
+    let client = Client::new(&cli.address, &identity)?;
+    let domain = cli.domain.as_str();
+    match cli.command {
+        Command::Worker(a) => {
+            let stop = shutdown::install();
+            let config = WorkerConfig {
+                domain: domain.into(),
+                task_list: a.task_list,
+                decision_pollers: a.decision_pollers,
+                activity_pollers: a.activity_pollers,
+                postal: PostalConfig { chapter: a.chapter, timer_unit: a.timer_unit },
+                seed: a.seed,
+                poll_ttl: a.poll_timeout.max(Duration::from_secs(3)),
+                verbose: a.verbose,
+            };
+            eprintln!(
+                "worker: serving {} on {}/{} at {} (timer unit {:?}, seed {}); Ctrl-C stops",
+                a.chapter.names().workflow,
+                domain,
+                config.task_list,
+                cli.address,
+                a.timer_unit,
+                a.seed
+            );
+            let config_poll_ttl = config.poll_ttl;
+            let worker = Worker::start(client, config, stop.clone());
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let grace = config_poll_ttl + Duration::from_secs(5);
+            eprintln!("worker: stopping: waiting up to {grace:?} for open polls and tasks in hand (signal again to quit now)");
+            if !worker.stop(grace) {
+                eprintln!("worker: some pollers did not end in time");
+            }
+            eprintln!("worker: stopped; {}", worker.stats().summary());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Domain { command: DomainCommand::Register { retention_days, local } } => {
+            match client.register_domain(domain, retention_days, !local) {
+                Ok(()) => println!("Domain {domain} successfully registered."),
+                Err(BridgeError::AlreadyExists(_)) => println!("Domain {domain} already exists."),
+                Err(e) => return Err(e),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Domain { command: DomainCommand::Describe } => {
+            println!("{}", pretty(&client.describe_domain(domain)?));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Wf { command } => wf(&client, domain, command),
+        Command::Load { workflows, concurrency, prefix } => {
+            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, &prefix);
+            for f in r.failures.iter().take(10) {
+                eprintln!("load: {f}");
+            }
+            println!(
+                "lifecycles {} of {} in {:.1} s: {:.2} lifecycles/s (concurrency {concurrency})",
+                r.lifecycles,
+                workflows,
+                r.elapsed.as_secs_f64(),
+                r.lifecycles as f64 / r.elapsed.as_secs_f64()
+            );
+            println!(
+                "decision tasks {}: scheduled-to-completed p50 {:.1} ms, p99 {:.1} ms",
+                r.decision_latencies.len(),
+                r.percentile(0.50).as_secs_f64() * 1e3,
+                r.percentile(0.99).as_secs_f64() * 1e3
+            );
+            Ok(if r.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Scenario { command: ScenarioCommand::List } => {
+            for b in builtin_list() {
+                let s =
+                    Scenario::parse(b, builtin(b).map(|x| x.toml).unwrap_or_default()).map_err(|e| BridgeError::Invalid(e.to_string()))?;
+                match not_comparable(&s) {
+                    None => println!("{b:32} comparable"),
+                    Some(why) => println!("{b:32} not comparable: {why}"),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Scenario { command: ScenarioCommand::Run { scenario, compare, timer_unit, step_timeout, verbose } } => {
+            let s = load_scenario(&scenario)?;
+            if compare && let Some(why) = not_comparable(&s) {
+                println!("{}: not comparable on a real server: {why}", s.name);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let played = play(&client, &s, &RunOptions { domain: domain.into(), timer_unit: Some(timer_unit), step_timeout, verbose })?;
+            if !compare {
+                print!("{}", postflow_core::history::table::render(&played.real, None));
+                return Ok(ExitCode::SUCCESS);
+            }
+            for p in &played.problems {
+                println!("{}: {p}", s.name);
+            }
+            if played.diff.is_empty() {
+                println!("{}: {} events, real server and simulator agree", s.name, played.simulated.len());
+            } else {
+                println!("{}: the histories differ (normalised; - simulator, + real server):", s.name);
+                for l in &played.diff {
+                    println!("  {l}");
+                }
+            }
+            Ok(if played.equal() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}
+
+fn builtin_list() -> Vec<&'static str> {
+    postflow_core::scenario::BUILTIN.iter().map(|b| b.name).collect()
+}
+
+fn load_scenario(name_or_path: &str) -> Result<Scenario, BridgeError> {
+    let invalid = |e: postflow_core::scenario::ScenarioError| BridgeError::Invalid(e.to_string());
+    if let Some(b) = builtin(name_or_path) {
+        return Scenario::parse(b.name, b.toml).map_err(invalid);
+    }
+    let text = std::fs::read_to_string(name_or_path).map_err(|e| {
+        BridgeError::Invalid(format!(
+            "{name_or_path}: not a built-in scenario ({}) and not a readable file: {e}",
+            builtin_list().join(", ")
+        ))
+    })?;
+    Scenario::parse(name_or_path, &text).map_err(invalid)
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
+    match command {
+        WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy } => {
+            let run_id = client.start_workflow(&StartOptions {
+                domain: domain.into(),
+                workflow_id: workflow_id.clone(),
+                workflow_type,
+                task_list,
+                input,
+                execution_timeout: Duration::from_secs(execution_timeout),
+                task_timeout: Duration::from_secs(decision_timeout),
+                id_reuse_policy,
+            })?;
+            println!("Started Workflow Id: {workflow_id}, run Id: {run_id}");
+        }
+        WfCommand::Signal { execution, name, input } => {
+            client.signal(domain, &execution.workflow_id, &execution.run_id, &name, input.as_deref())?;
+            println!("Signal workflow succeeded.");
+        }
+        WfCommand::Query { execution, query_type, input } => {
+            let answer = client.query(domain, &execution.workflow_id, &execution.run_id, &query_type, input.as_deref())?;
+            println!("Query result:\n{answer}");
+        }
+        WfCommand::Show { execution, json } => {
+            let events = client.history_json(domain, &execution.workflow_id, &execution.run_id)?;
+            if json {
+                println!("{}", pretty(&serde_json::json!({ "history": { "events": events } })));
+            } else {
+                let events = cadence_bridge::client::events_from_json(events)?;
+                print!("{}", postflow_core::history::table::render(&events, None));
+            }
+        }
+        WfCommand::Describe { execution } => {
+            println!("{}", pretty(&client.describe(domain, &execution.workflow_id, &execution.run_id)?));
+        }
+        WfCommand::Terminate { execution, reason } => {
+            client.terminate(domain, &execution.workflow_id, &execution.run_id, &reason)?;
+            println!("Terminate workflow succeeded.");
+        }
+        WfCommand::List { page_size } => {
+            for w in client.list_open(domain, page_size)? {
+                println!("{:40} {:38} {}", w.workflow_id, w.run_id, w.workflow_type);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,248 @@
+//! Plays a scenario on a real Cadence server with our worker, in lockstep with the
+//! simulator, then compares the two histories.
+//!
+//! `start`, `signal` and `query` steps become API calls. `run` and `advance to next`
+//! have no counterpart on a real server (it runs on its own clock), so they become
+//! bounded waits until the real history has as many events as the simulator's after
+//! the same step. Scenarios whose meaning is an exact interleaving of worker steps
+//! and clock moves cannot be reproduced by a real server; [`not_comparable`] says why.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use postflow_core::engine::WorkflowStatus;
+use postflow_core::history::HistoryEvent;
+use postflow_core::payload::Payload;
+use postflow_core::postal::Order;
+use postflow_core::scenario::{Scenario, Step};
+use postflow_core::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
+use postflow_core::time::parse_duration;
+
+use crate::client::{Client, StartOptions};
+use crate::compare;
+use crate::error::BridgeError;
+use crate::worker::{Worker, WorkerConfig};
+
+/// Why a scenario cannot be compared on a real server, or `None` if it can.
+pub fn not_comparable(s: &Scenario) -> Option<String> {
+    let by_name = match s.name.as_str() {
+        "signal-during-activity" => Some("it signals between a decision and the activity it dispatched (exact worker steps)"),
+        "unhandled-decision" => Some("it signals while one decision task is in flight (exact worker steps)"),
+        "scan-then-fired" => Some("it needs the scan and the timer firing in one decision task (exact clock)"),
+        "fired-then-scan" => Some("it needs the timer to fire and a scan to arrive before the worker's next decision (exact interleaving)"),
+        "workflow-timeout" => Some("it races the workflow timeout against a timer (exact clock)"),
+        "payment-retries" => Some("it stops the worker between an activity's start and completion (exact worker steps)"),
+        _ => None,
+    };
+    if let Some(why) = by_name {
+        return Some(why.into());
+    }
+    if s.steps.iter().any(|st| matches!(st, Step::Step { .. })) {
+        return Some("it uses `step`: a real server's worker cannot be stopped between single steps".into());
+    }
+    if s.steps.iter().any(|st| matches!(st, Step::Advance { by: Some(_), .. })) {
+        return Some("it uses `advance by`: where it stops depends on the simulated clock, not on history".into());
+    }
+    None
+}
+
+/// What playing a scenario on both sides gave.
+pub struct Played {
+    pub simulated: Vec<HistoryEvent>,
+    pub real: Vec<HistoryEvent>,
+    /// Step outcomes that differed (a refusal on one side only, a wrong query answer).
+    pub problems: Vec<String>,
+    /// The readable difference of the normalised histories; empty when equal.
+    pub diff: Vec<String>,
+}
+
+impl Played {
+    pub fn equal(&self) -> bool {
+        self.problems.is_empty() && self.diff.is_empty()
+    }
+}
+
+/// Options of a scenario run on the server.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub domain: String,
+    /// Replaces the scenario's timer unit on both sides (real timers take real time).
+    pub timer_unit: Option<Duration>,
+    /// How long one `run`/`advance` may wait for the real server.
+    pub step_timeout: Duration,
+    pub verbose: bool,
+}
+
+/// Plays `scenario` on the server at `client` (with its own in-process worker) and on
+/// the simulator, and compares.
+pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Played, BridgeError> {
+    let mut config = scenario.config;
+    if let Some(u) = o.timer_unit {
+        config.postal.timer_unit = u;
+    }
+    let mut session = Session::new(config);
+    session.auto_run = false;
+    // One poller of each kind and short polls: the worker must be gone before the next
+    // scenario starts, or its leftover poll could take that scenario's tasks.
+    let worker = Worker::start(
+        client.clone(),
+        WorkerConfig {
+            domain: o.domain.clone(),
+            decision_pollers: 1,
+            activity_pollers: 1,
+            postal: config.postal,
+            seed: config.seed,
+            poll_ttl: Duration::from_secs(5),
+            verbose: o.verbose,
+            ..WorkerConfig::default()
+        },
+        Arc::new(AtomicBool::new(false)),
+    );
+    let mut workflow_id = String::new();
+    let result = play_steps(client, scenario, &mut session, o, &mut workflow_id);
+    worker.stop_and_join();
+    let problems = match result {
+        Ok(p) => p,
+        Err(e) => {
+            // Do not leave a half-played workflow running: it would hold the ID and
+            // hand its tasks to whatever worker serves the task list next.
+            if !workflow_id.is_empty() {
+                let _ = client.terminate(&o.domain, &workflow_id, "", "scenario run failed");
+            }
+            return Err(e);
+        }
+    };
+    let simulated = session.history().to_vec();
+    let real = client.history(&o.domain, &workflow_id, "")?;
+    let running = matches!(session.engine().execution(&workflow_id).map(|e| e.status()), Some(WorkflowStatus::Running));
+    // The scenario ended, not the workflow: the real one goes on in real time, so only
+    // the part the simulator played is compared. Then it is ended so it does not linger.
+    let real_cmp = if running { &real[..real.len().min(simulated.len())] } else { &real[..] };
+    if running {
+        let _ = client.terminate(&o.domain, &workflow_id, "", "scenario finished");
+    }
+    let diff = compare::diff(&compare::normalise(&simulated), &compare::normalise(real_cmp));
+    Ok(Played { simulated, real, problems, diff })
+}
+
+fn play_steps(
+    client: &Client,
+    scenario: &Scenario,
+    session: &mut Session,
+    o: &RunOptions,
+    workflow_id: &mut String,
+) -> Result<Vec<String>, BridgeError> {
+    let mut problems = Vec::new();
+    let def = postflow_core::postal::registry(session_config_postal(session)).workflow(session.workflow_type()).cloned();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let here = format!("step {}", i + 1);
+        match step {
+            Step::Start { workflow_id: wid, input, execution_timeout } => {
+                *workflow_id = wid.clone().or_else(|| serde_json::from_str::<Order>(input).ok().map(|o| o.id)).unwrap_or_default();
+                let timeout = execution_timeout.as_deref().map(parse_duration).transpose().map_err(BridgeError::Invalid)?;
+                let timeout = timeout.unwrap_or(DEFAULT_EXECUTION_TIMEOUT);
+                session
+                    .apply(Action::Start { workflow_id: workflow_id.clone(), input: input.clone(), execution_timeout: timeout })
+                    .map_err(|e| BridgeError::Invalid(format!("{here}: the simulator refused the start: {e}")))?;
+                // A run left open by an earlier attempt would make this start fail.
+                if client.describe(&o.domain, workflow_id, "").is_ok_and(|d| d["workflowExecutionInfo"].get("closeStatus").is_none()) {
+                    client.terminate(&o.domain, workflow_id, "", "replaced by a new scenario run")?;
+                }
+                client.start_workflow(&StartOptions {
+                    domain: o.domain.clone(),
+                    workflow_id: workflow_id.clone(),
+                    workflow_type: session.workflow_type().into(),
+                    task_list: postflow_core::postal::TASK_LIST.into(),
+                    input: Some(input.clone()),
+                    execution_timeout: timeout,
+                    task_timeout: Duration::from_secs(10),
+                    id_reuse_policy: Some("AllowDuplicate".into()),
+                })?;
+            }
+            Step::Signal { name, input, .. } => {
+                let sim = session.apply(Action::Signal { name: name.clone(), input: input.clone() });
+                // The simulator checks signal inputs before sending, as the workshop's
+                // client-side validation would; do the same so both refuse alike.
+                let checked = def
+                    .as_ref()
+                    .and_then(|d| d.signals.iter().find(|(n, _)| n == name))
+                    .map_or(Ok(()), |(_, check)| check(input.as_deref().map(Payload::from).as_ref()));
+                let real = match checked {
+                    Err(e) => Err(e),
+                    Ok(()) => client.signal(&o.domain, workflow_id, "", name, input.as_deref()).map_err(|e| e.to_string()),
+                };
+                if sim.is_ok() != real.is_ok() {
+                    problems.push(format!("{here} (signal {name}): simulator {}, real server {}", outcome(&sim), outcome(&real)));
+                }
+            }
+            Step::Query { name, .. } => {
+                let sim = session.apply(Action::Query { name: name.clone() });
+                let sim_answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();
+                let real = client.query(&o.domain, workflow_id, "", name, None).map_err(|e| e.to_string());
+                match (&sim, &real) {
+                    (Ok(()), Ok(answer)) if !json_equal(&sim_answer, answer) => {
+                        problems.push(format!("{here} (query {name}): simulator answered {sim_answer}, real server {answer}"))
+                    }
+                    (Ok(()), Ok(_)) | (Err(_), Err(_)) => {}
+                    _ => problems.push(format!("{here} (query {name}): simulator {}, real server {}", outcome(&sim), outcome(&real))),
+                }
+            }
+            Step::Run | Step::Advance { .. } | Step::Step { .. } => {
+                let action = match step {
+                    Step::Run => Action::Run,
+                    Step::Advance { by: Some(by), .. } => Action::AdvanceBy { by: parse_duration(by).map_err(BridgeError::Invalid)? },
+                    Step::Advance { .. } => Action::AdvanceNext,
+                    _ => Action::Step,
+                };
+                session.apply(action).map_err(|e| BridgeError::Invalid(format!("{here}: the simulator refused: {e}")))?;
+                wait_for_events(client, &o.domain, workflow_id, session.history().len(), o.step_timeout)
+                    .map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
+            }
+            Step::Expect(_) => {} // the simulator's own expectations are checked by `scenario` in core
+        }
+    }
+    // The simulator may have closed the workflow: wait until the real one closed too.
+    if !workflow_id.is_empty() {
+        wait_for_events(client, &o.domain, workflow_id, session.history().len(), o.step_timeout)
+            .map_err(|e| BridgeError::Invalid(format!("at the end: {e}")))?;
+    }
+    Ok(problems)
+}
+
+fn session_config_postal(s: &Session) -> postflow_core::postal::PostalConfig {
+    s.config().postal
+}
+
+fn outcome<T>(r: &Result<T, String>) -> String {
+    match r {
+        Ok(_) => "accepted".into(),
+        Err(e) => format!("refused ({e})"),
+    }
+}
+
+fn json_equal(a: &str, b: &str) -> bool {
+    match (serde_json::from_str::<serde_json::Value>(a.trim()), serde_json::from_str::<serde_json::Value>(b.trim())) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// Waits until the real history has at least `n` events: polls the history every
+/// 100 ms, within `timeout`.
+pub fn wait_for_events(client: &Client, domain: &str, workflow_id: &str, n: usize, timeout: Duration) -> Result<usize, String> {
+    let deadline = Instant::now() + timeout;
+    let mut last = 0;
+    loop {
+        match client.history_json(domain, workflow_id, "") {
+            Ok(events) if events.len() >= n => return Ok(events.len()),
+            Ok(events) => last = events.len(),
+            Err(e) if !e.is_transient() => return Err(e.to_string()),
+            Err(_) => {}
+        }
+        if Instant::now() >= deadline {
+            return Err(format!("the real history stayed at {last} events for {timeout:?}, the simulator's has {n}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

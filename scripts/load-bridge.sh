@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Load numbers for the bridge (not a test): N full order lifecycles (start, 3 scans,
+# delivered) through a real Cadence server, served by one `bridge worker`.
+#
+#   scripts/load-bridge.sh [N=200] [CONCURRENCY=16]
+#
+# Prints lifecycles per second, decision-task latency p50/p99 (server side:
+# DecisionTaskScheduled to DecisionTaskCompleted event times; and worker side: task
+# arrival to acknowledged answer) and the worker's RSS (now and peak).
+# Starts the dev server if needed and stops it again if it started it.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+N=${1:-200}
+CONCURRENCY=${2:-16}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target/h-bridge}"
+ADDRESS="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
+
+cargo build --release -p cadence-bridge --bin bridge
+BRIDGE="$CARGO_TARGET_DIR/release/bridge"
+
+was_running=0
+scripts/cadence-dev.sh status >/dev/null 2>&1 && was_running=1
+WORKER_PID=
+cleanup() {
+  if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then kill -TERM "$WORKER_PID"; wait "$WORKER_PID" || true; fi
+  if [[ $was_running == 0 ]]; then scripts/cadence-dev.sh down || true; fi
+}
+trap cleanup EXIT
+scripts/cadence-dev.sh up
+
+LOG=$(mktemp)
+# Default timer unit (60 s): no notification timer fires during a lifecycle, so
+# every lifecycle does the same work. Short polls: a quick, clean stop at the end.
+"$BRIDGE" --address "$ADDRESS" worker --decision-pollers 4 --activity-pollers 4 --poll-timeout 5s 2>"$LOG" &
+WORKER_PID=$!
+
+PREFIX="load-$(date +%s)"
+"$BRIDGE" --address "$ADDRESS" load --workflows "$N" --concurrency "$CONCURRENCY" --prefix "$PREFIX"
+
+rss=$(awk '/^VmRSS/ {print $2, $3}' "/proc/$WORKER_PID/status")
+peak=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$WORKER_PID/status")
+kill -TERM "$WORKER_PID"; wait "$WORKER_PID" || true; WORKER_PID=
+echo "worker RSS at the end: $rss (peak $peak)"
+grep 'stopped;' "$LOG" | sed 's/^worker: stopped; /worker side: /'
+rm -f "$LOG"
