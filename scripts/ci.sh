@@ -36,6 +36,9 @@ scripts/wasm-determinism.sh
 step "the terminal app in a real terminal (tmux)"
 scripts/test-tui.sh
 
+step "the web playground in Chromium (trunk build, playwright-core)"
+scripts/test-web.sh
+
 step "the bridge against a real Cadence server (built and started here)"
 scripts/test-bridge.sh
 

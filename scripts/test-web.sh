@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end test of the web playground (web/): builds it with trunk for
+# wasm32-unknown-unknown, serves web/dist on a free 127.0.0.1 port and drives it
+# in Debian's Chromium with playwright-core (web/e2e/app.test.mjs).
+# Idempotent: installs only what is missing. Runs as root with no tty (CI=true).
+#
+# Writes target/web-e2e.png (the final state) and web-e2e-timeline.png,
+# target/web-timings.json (first render) and prints the .wasm size, raw and gzipped.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '\n== %s\n' "$*"; }
+
+log "toolchain (trunk, wasm-bindgen-cli of Cargo.lock, wasm-opt)"
+scripts/wasm-toolchain.sh install-web "$ROOT/Cargo.lock"
+
+log "trunk build --release"
+(
+    eval "$(scripts/wasm-toolchain.sh env)"
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+    cd web
+    trunk build --release --offline
+)
+wasm=$(ls web/dist/*.wasm)
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf 'wasm: %s  %d bytes raw, %d bytes gzipped (gzip -9)\n' "$(basename "$wasm")" "$raw" "$gz"
+
+log "chromium and playwright-core"
+if ! command -v chromium >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+(
+    cd web/e2e
+    if [ -f package-lock.json ]; then
+        npm ci --silent --no-audit --no-fund
+    else
+        npm install --silent --no-audit --no-fund
+    fi
+)
+
+log "serve web/dist and run the e2e test"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p target
+python3 -m http.server "$port" --bind 127.0.0.1 --directory web/dist >"$ROOT/target/web-server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+done
+cd web/e2e
+BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
+    node --test --test-reporter=spec app.test.mjs
+echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png"
+python3 -c 'import json, sys; t = json.load(open(sys.argv[1])); t.pop("all"); print("first render:", json.dumps(t))' "$ROOT/target/web-timings.json"

@@ -1,0 +1,289 @@
+// End-to-end test of the playground in Debian's Chromium, driven by playwright-core.
+// scripts/test-web.sh builds the app, serves web/dist and runs this with
+// BASE_URL=http://127.0.0.1:PORT/ and SCREENSHOT=<path>. It also writes the timing
+// of the first render to TIMINGS (JSON) when set.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
+const SCREENSHOT = process.env.SCREENSHOT ?? 'web-e2e.png';
+const executablePath = process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+
+let browser;
+const consoleErrors = [];
+
+// launch() gives the browser a fresh, temporary user-data-dir of its own.
+before(async () => {
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newPage(context) {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function open(page, url) {
+  await page.goto(url);
+  await page.locator('#app[data-ready="true"]').waitFor();
+}
+
+/// What the test compares between the original page and the shared link.
+async function snapshot(page) {
+  const count = (sel) => page.locator(sel).count();
+  return {
+    rows: await page.locator('#history tr.event td.type').allTextContents(),
+    runState: await page.locator('#run-state').textContent(),
+    virtualTime: await page.locator('#virtual-time').textContent(),
+    notification: await page.locator('#notification').textContent(),
+    currentStatus: await page.locator('#current-status').textContent(),
+    query: await page.locator('#query-result').textContent(),
+    cli: await page.locator('#cli').textContent(),
+    position: await page.locator('#position').textContent(),
+    timeline: {
+      attempts: await count('#timeline [data-kind="attempt"]'),
+      backoffs: await count('#timeline [data-kind="backoff"]'),
+      timersStarted: await count('#timeline [data-kind="timer-started"]'),
+      timersCanceled: await count('#timeline [data-kind="timer-canceled"]'),
+      timersPlanned: await count('#timeline [data-kind="timer-planned"]'),
+      timersFired: await count('#timeline [data-kind="timer-fired"]'),
+      signals: await count('#timeline [data-kind="signal"]'),
+      decisions: await count('#timeline [data-kind="decision"]'),
+    },
+  };
+}
+
+test('time from navigation to the first render', async () => {
+  // Cold loads, each in a fresh context (empty cache and storage); the median.
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext();
+    const page = await newPage(context);
+    await open(page, BASE_URL);
+    runs.push(await page.evaluate(async () => {
+      // Let the first frame paint before reading the paint entries.
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const mounted = performance.getEntriesByName('postflow:mounted')[0];
+      const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
+      const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
+      return {
+        mountedMs: mounted ? mounted.startTime : null,
+        firstContentfulPaintMs: fcp ? fcp.startTime : null,
+        wasmFetchedMs: wasm ? wasm.responseEnd : null,
+      };
+    }));
+    await context.close();
+  }
+  const median = (k) => runs.map((r) => r[k]).filter((v) => v !== null).sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? null;
+  const timing = { runs: runs.length, medianMountedMs: median('mountedMs'), medianFirstContentfulPaintMs: median('firstContentfulPaintMs'),
+    medianWasmFetchedMs: median('wasmFetchedMs'), all: runs };
+  console.log('timing', JSON.stringify(timing));
+  if (process.env.TIMINGS) writeFileSync(process.env.TIMINGS, JSON.stringify(timing, null, 2));
+  assert.ok(runs.every((r) => r.mountedMs > 0), 'the app marks its first render');
+});
+
+test('the life of a package, a share link and a reload', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+
+  // A fresh page: nothing started.
+  assert.equal(await page.locator('#run-state').textContent(), 'not started');
+
+  // Bad input: an invalid amount shows an inline error and changes nothing.
+  await page.getByLabel('Order amount').fill('twenty');
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  assert.match(await page.locator('#error').textContent(), /amount/);
+  assert.equal(await page.locator('#history tr.event').count(), 0);
+  assert.equal(await page.locator('#run-state').textContent(), 'not started');
+  await page.getByLabel('Order amount').fill('20');
+
+  // Start the order: the payment fails once and waits for its retry.
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  assert.equal(await page.locator('#error').count(), 0, 'a success clears the error');
+  assert.match(await page.locator('#pending').textContent(), /attempt 2 of 3.*next retry in 1s.*temporary issue/);
+  assert.match(await page.locator('#cli').textContent(), /^cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600 /);
+
+  // The retry, then shipping: the notification timer is pending.
+  await page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
+  await page.keyboard.press('n'); // the same, by shortcut
+  assert.match(await page.locator('#pending').textContent(), /timer 3: fires in 180s/);
+
+  // Two scans: each resets the notification timer.
+  for (const location of ['Delft', 'Rotterdam']) {
+    await page.getByLabel('Scan location').fill(location);
+    await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  }
+  assert.equal(await page.locator('#cli').textContent(),
+    `cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123 --input '{"location":"Rotterdam"}'`);
+  assert.equal(await page.locator('#notification').textContent(), 'not sent');
+
+  // Move on to the notification.
+  await page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
+  assert.equal(await page.locator('#notification').textContent(), 'sent');
+  assert.match(await page.locator('#log').textContent(), /Notification sent/);
+
+  // Delivered, then the query.
+  await page.getByRole('button', { name: 'Send DeliveredSignal' }).click();
+  assert.equal(await page.locator('#run-state').textContent(), 'completed');
+  await page.getByRole('button', { name: 'Query current_status' }).click();
+  assert.equal(await page.locator('#query-result').textContent(), '{"delivered":true,"locationHistory":["Aarhus","Delft","Rotterdam"]}');
+  assert.equal(await page.locator('#cli').textContent(),
+    'cadence --domain cadence-workshop wf query --query_type current_status --workflow_id Order123');
+  assert.match(await page.locator('#outcome').textContent(), /^completed: "Order Order123 processed successfully/);
+
+  // The history rows.
+  const types = await page.locator('#history tr.event td.type').allTextContents();
+  assert.equal(types[0], 'WorkflowExecutionStarted');
+  assert.equal(types.at(-1), 'WorkflowExecutionCompleted');
+  const n = (t) => types.filter((x) => x === t).length;
+  assert.equal(n('WorkflowExecutionSignaled'), 3);
+  assert.equal(n('TimerStarted'), 3);
+  assert.equal(n('TimerCanceled'), 2);
+  assert.equal(n('TimerFired'), 1);
+  assert.equal(n('ActivityTaskFailed'), 0, 'a retried failure is not in the history');
+  assert.match(await page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"] td.details').first().textContent(), /ScanSignal/);
+
+  // Click a row: its full JSON.
+  await page.locator('#history tr.event[data-event-type="TimerCanceled"]').first().click();
+  const eventJson = JSON.parse(await page.locator('#event-json').textContent());
+  assert.ok(eventJson.eventId && eventJson.timerCanceledEventAttributes?.timerId, JSON.stringify(eventJson));
+
+  // The timeline.
+  const before = await snapshot(page);
+  assert.deepEqual(before.timeline, {
+    ...before.timeline,
+    timersStarted: 3,
+    timersCanceled: 2,
+    timersPlanned: 2,
+    timersFired: 1,
+    signals: 3,
+  });
+  assert.ok(before.timeline.attempts >= 4, 'payment twice, shipping, estimate');
+  assert.ok(before.timeline.backoffs >= 1, 'the payment retry backoff');
+  assert.ok(before.timeline.decisions >= 5);
+  assert.ok(await page.locator('#timeline rect[data-kind="attempt"][data-outcome="failed"]').count() >= 1);
+  assert.ok(await page.locator('#timeline rect[data-kind="timer"][data-outcome="canceled"]').count() === 2);
+  // The linear axis draws the same marks.
+  await page.getByLabel('Square-root time axis').uncheck();
+  assert.deepEqual((await snapshot(page)).timeline, before.timeline);
+  await page.getByLabel('Square-root time axis').check();
+
+  // A malformed import: an inline error, nothing changes.
+  await page.getByLabel('History JSON to import').fill('{"history": {"events": [ nope');
+  await page.getByRole('button', { name: 'Import the pasted history' }).click();
+  assert.match(await page.locator('#error').textContent(), /cannot import/);
+  assert.deepEqual(await snapshot(page), before);
+
+  // Back and forward by keys, and the slider.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const [pos, len] = before.position.split(' / ').map(Number);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('#position').textContent(), `${pos - 1} / ${len}`);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('#position').textContent(), `${pos} / ${len}`);
+  await page.getByLabel('Position in the timeline').fill('0');
+  assert.equal(await page.locator('#history tr.event').count(), 0);
+  await page.getByLabel('Position in the timeline').fill(String(len));
+  assert.deepEqual(await snapshot(page), before);
+
+  // The share link, in a fresh browser context (no localStorage): the same state.
+  const link = await page.locator('#share-link').getAttribute('href');
+  assert.ok(link.includes('#'), link);
+  assert.equal(new URL(page.url()).hash, new URL(link).hash, 'the address carries the state');
+  const other = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const shared = await newPage(other);
+  await open(shared, link);
+  assert.deepEqual(await snapshot(shared), before);
+  await other.close();
+
+  // The last state survives a reload without the hash (localStorage).
+  const again = await newPage(context);
+  await open(again, BASE_URL);
+  assert.deepEqual(await snapshot(again), before);
+  await again.close();
+
+  // A built-in scenario: loaded, rewound, stepped.
+  await page.getByLabel('Built-in scenario').selectOption('scans-reset-timer');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  assert.match(await page.locator('#position').textContent(), /^0 \/ \d+$/);
+  assert.match(await page.locator('#notice').textContent(), /scans-reset-timer/);
+  await page.getByRole('button', { name: 'Forward one step' }).click();
+  assert.equal(await page.locator('#position').textContent().then((t) => t.split(' / ')[0]), '1');
+
+  // Back to the finished order for the screenshot.
+  await open(page, link);
+  await page.locator('#history tr.event[data-event-type="TimerCanceled"]').first().click();
+  mkdirSync(dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  await page.locator('#timeline').screenshot({ path: SCREENSHOT.replace(/\.png$/, '-timeline.png') });
+  await context.close();
+
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('export a history, import it and a real server history', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await page.getByRole('button', { name: 'Run the worker until it is blocked' }).click();
+  const rows = await page.locator('#history tr.event td.type').allTextContents();
+
+  // Export: a download of the history JSON with the same events.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export the history as JSON' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'Order123-history.json');
+  const exported = readFileSync(await download.path(), 'utf8');
+  assert.equal(JSON.parse(exported).history.events.length, rows.length);
+
+  // Import it back: the same rows, read-only, stepping through it.
+  await page.getByLabel('History JSON to import').fill(exported);
+  await page.getByRole('button', { name: 'Import the pasted history' }).click();
+  assert.deepEqual(await page.locator('#history tr.event td.type').allTextContents(), rows);
+  assert.match(await page.locator('#run-state').textContent(), /imported, event \d+ of \d+/);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.locator('#history tr.event').count(), rows.length - 1);
+
+  // A history fetched from a real Cadence server (core/tests/fixtures/real), as a file.
+  const real = new URL('../../core/tests/fixtures/real/happy-path.json', import.meta.url).pathname;
+  await page.getByLabel('Import a history file').setInputFiles(real);
+  await page.locator('#notice', { hasText: 'imported a history' }).waitFor();
+  const realRows = await page.locator('#history tr.event td.type').allTextContents();
+  assert.equal(realRows[0], 'WorkflowExecutionStarted');
+  assert.equal(realRows.at(-1), 'WorkflowExecutionCompleted');
+  assert.ok(await page.locator('#timeline [data-kind="timer-fired"]').count() >= 1);
+
+  // An imported history survives a reload (localStorage).
+  await page.reload();
+  await page.locator('#app[data-ready="true"]').waitFor();
+  assert.deepEqual(await page.locator('#history tr.event td.type').allTextContents(), realRows);
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

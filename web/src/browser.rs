@@ -1,0 +1,84 @@
+//! The few browser calls the playground makes: localStorage, the URL hash, a file
+//! download and the clipboard. Failures are ignored on purpose: a browser that
+//! refuses storage or the clipboard still runs the simulation.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The localStorage key of the last state.
+pub const STORAGE_KEY: &str = "postflow.state";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn load(key: &str) -> Option<String> {
+    window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(Ok(Some(s))) = window().map(|w| w.local_storage()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The URL hash without its `#`.
+pub fn hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).map(|h| h.trim_start_matches('#').to_owned()).unwrap_or_default()
+}
+
+/// Replaces the URL hash without a navigation (no history entry, no `hashchange`).
+pub fn set_hash(text: &str) {
+    let Some(w) = window() else { return };
+    if hash() == text {
+        return;
+    }
+    let url = if text.is_empty() {
+        let l = w.location();
+        format!("{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
+    } else {
+        format!("#{text}")
+    };
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The page's address with `hash` as its fragment: a share link.
+pub fn link_with_hash(text: &str) -> String {
+    let Some(w) = window() else { return format!("#{text}") };
+    let l = w.location();
+    let base = format!("{}{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default(), l.search().unwrap_or_default());
+    format!("{base}#{text}")
+}
+
+/// Offers `text` as a file download.
+pub fn download(file_name: &str, mime: &str, text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = doc.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+        a.set_href(&url);
+        a.set_download(file_name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Copies `text` to the clipboard; a refusal (no permission, no secure context) is ignored.
+pub fn copy(text: &str) {
+    let Some(w) = window() else { return };
+    let clipboard = w.navigator().clipboard();
+    let promise = clipboard.write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    });
+}
+
+/// Reads a picked file as text.
+pub async fn read_file(file: web_sys::File) -> Result<String, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.map_err(|e| format!("cannot read the file: {e:?}"))?;
+    text.as_string().ok_or_else(|| "the file is not text".to_owned())
+}

@@ -1,0 +1,234 @@
+//! The controls: the order form, the action buttons and the time slider, the
+//! scenario picker, import and export, and the keyboard shortcuts.
+
+use leptos::prelude::*;
+use postflow_core::scenario::BUILTIN;
+use postflow_core::session::Action;
+use wasm_bindgen::JsCast;
+
+use crate::browser;
+use crate::form::{self, OrderForm};
+use crate::keys::{self, Command};
+use crate::state::Playground;
+
+/// Does what a shortcut or a button says.
+pub fn run(pg: Playground, c: Command) {
+    match c {
+        Command::Start => pg.start_order(),
+        Command::Scan => pg.act(form::scan_action(&pg.location.get_untracked())),
+        Command::Delivered => pg.act(form::delivered_action()),
+        Command::Query => pg.act(form::query_action()),
+        Command::Step => pg.act(Action::Step),
+        Command::NextTimer => pg.act(Action::AdvanceNext),
+        Command::Run => pg.act(Action::Run),
+        Command::Back => pg.back(),
+        Command::Forward => pg.forward(),
+    }
+}
+
+/// Keyboard shortcuts on the whole page, except while typing in a field.
+pub fn install_shortcuts(pg: Playground) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing {
+            return;
+        }
+        if let Some(c) = keys::command(&ev.key()) {
+            ev.prevent_default();
+            run(pg, c);
+        }
+    });
+    // The listener lives as long as the page.
+    std::mem::forget(handle);
+}
+
+fn field(pg: Playground, label: &'static str, get: fn(&OrderForm) -> String, set: fn(&mut OrderForm, String)) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type="text"
+                name=label
+                aria-label=format!("Order {label}")
+                prop:value=move || pg.form.with(get)
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    pg.form.update(|f| set(f, v));
+                }
+            />
+        </label>
+    }
+}
+
+#[component]
+pub fn OrderFormView(pg: Playground) -> impl IntoView {
+    view! {
+        <form
+            class="order"
+            aria-label="Order"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                pg.start_order();
+            }
+        >
+            <h2>"Order"</h2>
+            {field(pg, "id", |f| f.id.clone(), |f, v| f.id = v)}
+            {field(pg, "customer", |f| f.customer.clone(), |f, v| f.customer = v)}
+            {field(pg, "amount", |f| f.amount.clone(), |f, v| f.amount = v)}
+            {field(pg, "address", |f| f.address.clone(), |f, v| f.address = v)}
+            {field(pg, "sendFrom", |f| f.send_from.clone(), |f, v| f.send_from = v)}
+            <button type="submit" id="start" aria-label="Start the order workflow" title="Starts a new session with this order (key o)">
+                "Start order"
+            </button>
+        </form>
+    }
+}
+
+fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static str, c: Command) -> impl IntoView {
+    let key = keys::SHORTCUTS.iter().find(|(_, k, _)| *k == c).map_or("", |(k, ..)| *k);
+    view! {
+        <button type="button" id=id aria-label=label title=format!("{label} (key {key})") on:click=move |_| run(pg, c)>
+            {text}
+        </button>
+    }
+}
+
+#[component]
+pub fn ActionsView(pg: Playground) -> impl IntoView {
+    let len = move || pg.session.with(|s| s.timeline().len());
+    let cursor = move || pg.session.with(|s| s.cursor());
+    let imported = move || pg.session.with(|s| s.is_imported());
+    view! {
+        <section class="actions" aria-label="Actions">
+            <h2>"Actions"</h2>
+            <div class="row">
+                <input
+                    type="text"
+                    id="location"
+                    aria-label="Scan location"
+                    placeholder="location"
+                    prop:value=move || pg.location.get()
+                    on:input=move |ev| pg.location.set(event_target_value(&ev))
+                />
+                {button(pg, "scan", "Scan", "Send ScanSignal with this location", Command::Scan)}
+            </div>
+            <div class="row">
+                {button(pg, "delivered", "Delivered", "Send DeliveredSignal", Command::Delivered)}
+                {button(pg, "query", "Query", "Query current_status", Command::Query)}
+            </div>
+            <div class="row">
+                {button(pg, "step", "Step", "Step the worker once", Command::Step)}
+                {button(pg, "next-timer", "Next timer", "Advance the clock to the next timer or retry", Command::NextTimer)}
+                {button(pg, "run", "Run", "Run the worker until it is blocked", Command::Run)}
+            </div>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="auto-run"
+                    aria-label="Run the worker after each external action"
+                    prop:checked=move || pg.session.with(|s| s.auto_run)
+                    prop:disabled=imported
+                    on:change=move |ev| pg.set_auto_run(event_target_checked(&ev))
+                />
+                " auto-run the worker after signals and clock moves"
+            </label>
+            <div class="row time">
+                {button(pg, "back", "◀", "Back one step", Command::Back)}
+                <input
+                    type="range"
+                    id="slider"
+                    aria-label="Position in the timeline"
+                    min="0"
+                    max=move || len().to_string()
+                    prop:value=move || cursor().to_string()
+                    on:input=move |ev| {
+                        if let Ok(k) = event_target_value(&ev).parse() {
+                            pg.seek(k);
+                        }
+                    }
+                />
+                {button(pg, "forward", "▶", "Forward one step", Command::Forward)}
+                <span id="position" aria-live="polite">{move || format!("{} / {}", cursor(), len())}</span>
+            </div>
+            <p class="keys">
+                "Keys: "
+                {keys::SHORTCUTS.iter().map(|(k, _, what)| format!("{k} {what}")).collect::<Vec<_>>().join(" · ")}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ScenariosView(pg: Playground) -> impl IntoView {
+    let chosen = RwSignal::new(BUILTIN[0].name.to_owned());
+    view! {
+        <section class="scenarios" aria-label="Scenarios">
+            <h2>"Scenarios"</h2>
+            <div class="row">
+                <select
+                    id="scenario"
+                    aria-label="Built-in scenario"
+                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                >
+                    {BUILTIN.iter().map(|b| view! { <option value=b.name>{b.name}</option> }).collect_view()}
+                </select>
+                <button
+                    type="button"
+                    id="play"
+                    aria-label="Load the chosen scenario"
+                    on:click=move |_| pg.play_scenario(&chosen.get_untracked())
+                >
+                    "Load"
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn ImportExportView(pg: Playground) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+            leptos::task::spawn_local(async move {
+                match browser::read_file(file).await {
+                    Ok(t) => pg.import(&t),
+                    Err(e) => pg.error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let export = move |_| {
+        let (name, json) = pg.session.with(|s| (format!("{}-history.json", s.workflow_id().unwrap_or("imported")), s.history_json()));
+        browser::download(&name, "application/json", &json);
+    };
+    view! {
+        <section class="import" aria-label="Import and export">
+            <h2>"Import / export"</h2>
+            <textarea
+                id="import-text"
+                aria-label="History JSON to import"
+                placeholder="paste a history JSON (cadence wf show --output_filename, or an export)"
+                rows="3"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            <div class="row">
+                <button type="button" id="import" aria-label="Import the pasted history" on:click=move |_| pg.import(&text.get_untracked())>
+                    "Import"
+                </button>
+                <input type="file" id="import-file" accept=".json,application/json" aria-label="Import a history file" on:change=on_file />
+                <button type="button" id="export" aria-label="Export the history as JSON" on:click=export>
+                    "Export"
+                </button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,100 @@
+//! The history: one row per event (click for its full JSON), and grouped by activity,
+//! timer, decision task and signal.
+
+use leptos::prelude::*;
+use postflow_core::session::Session;
+
+use crate::state::Playground;
+
+#[component]
+pub fn HistoryView(pg: Playground) -> impl IntoView {
+    let selected_json = move || pg.selected_event.get().and_then(|id| pg.session.with(|s| s.event_json(id)));
+    view! {
+        <section class="history" aria-label="History">
+            <h2>"History"</h2>
+            <table id="history">
+                <thead>
+                    <tr>
+                        <th>"id"</th>
+                        <th>"time"</th>
+                        <th>"event"</th>
+                        <th>"attributes"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        pg.session
+                            .with(Session::history_rows)
+                            .into_iter()
+                            .map(|r| {
+                                let id = r.event_id;
+                                view! {
+                                    <tr
+                                        class="event"
+                                        class:selected=move || pg.selected_event.get() == Some(id)
+                                        class:batch-odd=r.batch % 2 == 1
+                                        data-event-type=r.event_type
+                                        data-event-id=id.to_string()
+                                        tabindex="0"
+                                        on:click=move |_| pg.selected_event.set(Some(id))
+                                    >
+                                        <td>{id}</td>
+                                        <td>{format!("+{}s", r.at_secs)}</td>
+                                        <td class="type">{r.event_type}</td>
+                                        <td class="details">{r.details}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+            {move || {
+                selected_json()
+                    .map(|j| {
+                        view! {
+                            <div class="event-json">
+                                <button type="button" aria-label="Close the event JSON" on:click=move |_| pg.selected_event.set(None)>
+                                    "×"
+                                </button>
+                                <pre id="event-json">{j}</pre>
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn GroupsView(pg: Playground) -> impl IntoView {
+    view! {
+        <section class="groups" aria-label="Grouped history">
+            <h2>"Grouped"</h2>
+            <ul id="groups">
+                {move || {
+                    pg.session
+                        .with(|s| {
+                            let rows = s.history_rows();
+                            s.groups()
+                                .into_iter()
+                                .map(|g| {
+                                    let events = g
+                                        .event_ids
+                                        .iter()
+                                        .filter_map(|id| rows.iter().find(|r| r.event_id == *id))
+                                        .map(|r| format!("{} {}", r.event_id, r.event_type))
+                                        .collect::<Vec<_>>()
+                                        .join(", ");
+                                    (g.title, events)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .into_iter()
+                        .map(|(title, events)| view! { <li><strong>{title}</strong>": "{events}</li> })
+                        .collect_view()
+                }}
+            </ul>
+        </section>
+    }
+}

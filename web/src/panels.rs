@@ -1,0 +1,214 @@
+//! What the session shows: status, the `current_status` answer, the CLI command,
+//! pending work, the share link and the log. The history is in [`crate::history`], the
+//! timeline in [`crate::timeline_svg`].
+
+use leptos::prelude::*;
+use postflow_core::session::{Action, Session, cli};
+use postflow_core::time::format_duration;
+
+use crate::browser;
+use crate::state::Playground;
+
+#[component]
+pub fn Messages(pg: Playground) -> impl IntoView {
+    view! {
+        {move || pg.error.get().map(|e| view! { <p class="error" id="error" role="alert">{e}</p> })}
+        {move || pg.notice.get().map(|n| view! { <p class="notice" id="notice">{n}</p> })}
+    }
+}
+
+#[component]
+pub fn StatusView(pg: Playground) -> impl IntoView {
+    let status = move || pg.session.with(Session::status_line);
+    view! {
+        <section class="status" aria-label="Status">
+            <h2>"Workflow"</h2>
+            <dl id="status">
+                <dt>"workflow"</dt>
+                <dd id="workflow-id">{move || status().workflow_id}</dd>
+                <dt>"state"</dt>
+                <dd id="run-state">{move || status().run_state}</dd>
+                <dt>"virtual time"</dt>
+                <dd id="virtual-time">{move || status().virtual_time.to_string()}</dd>
+                <dt>"elapsed"</dt>
+                <dd id="elapsed">{move || format_duration(status().elapsed)}</dd>
+                <dt>"notification"</dt>
+                <dd id="notification">
+                    {move || match pg.session.with(Session::notifications) {
+                        0 => "not sent".to_owned(),
+                        1 => "sent".to_owned(),
+                        n => format!("sent {n} times"),
+                    }}
+                </dd>
+                <dt>"outcome"</dt>
+                <dd id="outcome">{move || pg.session.with(Session::outcome).unwrap_or_else(|| "-".into())}</dd>
+                <dt>"current_status"</dt>
+                <dd>
+                    <code id="current-status">
+                        {move || {
+                            pg.session
+                                .with(Session::current_status)
+                                .and_then(|q| serde_json::to_string(&q).ok())
+                                .unwrap_or_else(|| "(no answer yet)".into())
+                        }}
+                    </code>
+                </dd>
+                <dt>"last query"</dt>
+                <dd>
+                    <code id="query-result">{move || pg.session.with(last_query).unwrap_or_else(|| "(no query yet)".into())}</code>
+                </dd>
+            </dl>
+            {move || pg.session.with(|s| s.replay_error().map(|e| view! { <p class="error">"replay: " {e.to_owned()}</p> }))}
+        </section>
+    }
+}
+
+/// The answer of the last query at or before the cursor.
+fn last_query(s: &Session) -> Option<String> {
+    s.timeline()[..s.cursor()].iter().rev().find(|e| matches!(e.action, Action::Query { .. })).map(|e| e.outcome.clone())
+}
+
+/// The CLI command of the last action that has one, and what it was.
+fn last_cli(s: &Session) -> Option<(String, String)> {
+    s.timeline()[..s.cursor()].iter().rev().find_map(|e| e.cli.clone().map(|c| (e.action.label(), c)))
+}
+
+#[component]
+pub fn CliView(pg: Playground) -> impl IntoView {
+    let last = move || pg.session.with(last_cli);
+    let show = move || pg.session.with(|s| s.workflow_id().map(cli::show));
+    view! {
+        <section class="cli" aria-label="Cadence CLI">
+            <h2>"cadence CLI"</h2>
+            <p class="last-action">
+                {move || pg.session.with(|s| s.last_entry().map(|e| format!("last step: {} → {}", e.action.label(), e.outcome)))}
+            </p>
+            {move || match last() {
+                Some((label, cmd)) => {
+                    let copied = cmd.clone();
+                    view! {
+                        <div class="row">
+                            <span class="label">{label}</span>
+                            <button type="button" id="copy-cli" aria-label="Copy the CLI command" on:click=move |_| browser::copy(&copied)>
+                                "Copy"
+                            </button>
+                        </div>
+                        <pre id="cli">{cmd}</pre>
+                    }
+                        .into_any()
+                }
+                None => view! { <pre id="cli">"(start an order: its cadence command shows here)"</pre> }.into_any(),
+            }}
+            {move || show().map(|c| view! { <pre id="cli-show">{c}</pre> })}
+        </section>
+    }
+}
+
+#[component]
+pub fn PendingView(pg: Playground) -> impl IntoView {
+    view! {
+        <section class="pending" aria-label="Pending work">
+            <h2>"Pending"</h2>
+            <ul id="pending">
+                {move || {
+                    pg.session
+                        .with(|s| {
+                            let mut items = Vec::new();
+                            for a in s.pending_activities() {
+                                let mut t = format!(
+                                    "activity {} {}: attempt {} of {}",
+                                    a.activity_id,
+                                    a.activity_type,
+                                    a.attempt,
+                                    a.maximum_attempts,
+                                );
+                                if a.running {
+                                    t.push_str(", running");
+                                }
+                                if let Some(w) = a.next_attempt_in {
+                                    t.push_str(&format!(", next retry in {}", format_duration(w)));
+                                }
+                                if let Some(f) = a.last_failure {
+                                    t.push_str(&format!(", last failure: {f}"));
+                                }
+                                items.push(("activity", t));
+                            }
+                            for t in s.pending_timers() {
+                                items.push((
+                                    "timer",
+                                    format!("timer {}: fires in {} (at {})", t.timer_id, format_duration(t.fires_in), t.fire_at),
+                                ));
+                            }
+                            if let Some(d) = s.pending_decision() {
+                                items.push(("decision", d));
+                            }
+                            items
+                        })
+                        .into_iter()
+                        .map(|(kind, t)| view! { <li data-kind=kind>{t}</li> })
+                        .collect_view()
+                }}
+                {move || {
+                    pg.session
+                        .with(|s| s.pending_activities().is_empty() && s.pending_timers().is_empty() && s.pending_decision().is_none())
+                        .then(|| view! { <li class="none">"(nothing pending)"</li> })
+                }}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn ShareView(pg: Playground) -> impl IntoView {
+    let link = move || pg.session.with(|s| (!s.is_imported()).then(|| browser::link_with_hash(&s.to_share_text())));
+    view! {
+        <section class="share" aria-label="Share">
+            <h2>"Share"</h2>
+            {move || match link() {
+                Some(l) => {
+                    let copied = l.clone();
+                    view! {
+                        <a id="share-link" href=l.clone()>"link to this state"</a>
+                        " "
+                        <button type="button" id="copy-link" aria-label="Copy the share link" on:click=move |_| browser::copy(&copied)>
+                            "Copy link"
+                        </button>
+                    }
+                        .into_any()
+                }
+                None => view! { <span>"(an imported history is kept in this browser only)"</span> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn LogView(pg: Playground) -> impl IntoView {
+    view! {
+        <section class="log" aria-label="Workflow log">
+            <h2>"Log"</h2>
+            <pre id="log">
+                {move || pg.session.with(|s| s.logs().iter().map(|l| format!("{l}\n")).collect::<String>())}
+            </pre>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postflow_core::session::SessionConfig;
+
+    #[test]
+    fn the_last_query_and_cli_are_found_before_the_cursor() {
+        let mut s = Session::new(SessionConfig::default());
+        assert_eq!(last_cli(&s), None);
+        s.perform(Session::workshop_start()).unwrap();
+        s.perform(crate::form::query_action()).unwrap();
+        assert_eq!(last_query(&s).unwrap(), r#"{"delivered":false,"locationHistory":["Aarhus"]}"#);
+        assert!(last_cli(&s).unwrap().1.contains("wf query --query_type current_status"));
+        s.back();
+        assert_eq!(last_query(&s), None);
+        assert!(last_cli(&s).unwrap().1.contains("wf start"));
+    }
+}

@@ -1,0 +1,229 @@
+//! The playground's state: the session in a signal, the order form, inline errors and
+//! notices, and persistence (URL hash + localStorage) of every change.
+
+use leptos::prelude::*;
+use postflow_core::scenario::{self, Scenario};
+use postflow_core::session::{Action, Session, SessionConfig};
+
+use crate::browser;
+use crate::form::OrderForm;
+
+/// Everything the components share. `Copy`: signals are handles.
+#[derive(Clone, Copy)]
+pub struct Playground {
+    pub session: RwSignal<Session, LocalStorage>,
+    /// The JSON of an imported history, kept so it survives a reload.
+    pub imported_json: RwSignal<Option<String>>,
+    /// The last refused input, shown inline; cleared by the next success.
+    pub error: RwSignal<Option<String>>,
+    /// Where the current state came from (a scenario, a link, an import).
+    pub notice: RwSignal<Option<String>>,
+    pub form: RwSignal<OrderForm>,
+    pub location: RwSignal<String>,
+    /// The history event whose full JSON is shown.
+    pub selected_event: RwSignal<Option<i64>>,
+}
+
+/// How the last state is saved in localStorage: a share text, or an imported history.
+fn saved_text(s: &Session, imported_json: Option<&str>) -> String {
+    match imported_json {
+        Some(json) if s.is_imported() => format!("i:{}:{json}", s.cursor()),
+        _ => format!("s:{}", s.to_share_text()),
+    }
+}
+
+/// The session saved by [`saved_text`].
+fn restore_saved(text: &str) -> Result<(Session, Option<String>), String> {
+    if let Some(share) = text.strip_prefix("s:") {
+        return Session::from_share_text(share).map(|s| (s, None)).map_err(|e| e.to_string());
+    }
+    let rest = text.strip_prefix("i:").ok_or("unknown saved state")?;
+    let (cursor, json) = rest.split_once(':').ok_or("damaged saved state")?;
+    let mut s = Session::import_history(SessionConfig::default(), json)?;
+    s.seek(cursor.parse().map_err(|_| "damaged saved state")?);
+    Ok((s, Some(json.to_owned())))
+}
+
+/// The state to open with: the link in the URL hash, else the last saved state.
+fn initial() -> (Session, Option<String>, Option<String>) {
+    let hash = browser::hash();
+    if !hash.is_empty() {
+        // After a reload the address still holds the last state: that is no new link.
+        let reloaded = browser::load(browser::STORAGE_KEY).is_some_and(|t| t.strip_prefix("s:") == Some(hash.as_str()));
+        match Session::from_share_text(&hash) {
+            Ok(s) => return (s, None, Some(if reloaded { "restored your last session" } else { "opened the shared link" }.into())),
+            Err(e) => {
+                let (s, json, _) = from_storage();
+                return (s, json, Some(format!("could not open the link in the address: {e}")));
+            }
+        }
+    }
+    from_storage()
+}
+
+fn from_storage() -> (Session, Option<String>, Option<String>) {
+    match browser::load(browser::STORAGE_KEY).map(|t| restore_saved(&t)) {
+        Some(Ok((s, json))) => (s, json, Some("restored your last session".into())),
+        Some(Err(e)) => (Session::new(SessionConfig::default()), None, Some(format!("could not restore the last session: {e}"))),
+        None => (Session::new(SessionConfig::default()), None, None),
+    }
+}
+
+impl Playground {
+    /// Opens the state in the URL hash or localStorage, and saves every change.
+    pub fn new() -> Playground {
+        let (session, json, notice) = initial();
+        let pg = Playground {
+            session: RwSignal::new_local(session),
+            imported_json: RwSignal::new(json),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(notice),
+            form: RwSignal::new(OrderForm::default()),
+            location: RwSignal::new("Delft".into()),
+            selected_event: RwSignal::new(None),
+        };
+        Effect::new(move |_| {
+            let json = pg.imported_json.get();
+            pg.session.with(|s| {
+                browser::save(browser::STORAGE_KEY, &saved_text(s, json.as_deref()));
+                browser::set_hash(&if s.is_imported() { String::new() } else { s.to_share_text() });
+            });
+        });
+        pg
+    }
+
+    /// Performs an action (an external one is followed by a worker run in auto-run
+    /// mode). A refused action shows its reason and changes nothing.
+    pub fn act(&self, action: Action) {
+        let mut refused = None;
+        self.session.maybe_update(|s| match s.perform(action) {
+            Ok(()) => true,
+            Err(e) => {
+                refused = Some(e);
+                false
+            }
+        });
+        self.error.set(refused);
+    }
+
+    /// Starts the order in the form as a new session with the current configuration.
+    pub fn start_order(&self) {
+        let action = match self.form.with(OrderForm::start_action) {
+            Ok(a) => a,
+            Err(e) => return self.error.set(Some(e)),
+        };
+        let (config, auto_run) = self.session.with(|s| (if s.is_imported() { SessionConfig::default() } else { s.config() }, s.auto_run));
+        let mut s = Session::new(config);
+        s.auto_run = auto_run;
+        match s.perform(action) {
+            Ok(()) => self.replace(s, None, None),
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    /// Shows another session (a scenario, a link, an import).
+    pub fn replace(&self, s: Session, imported_json: Option<String>, notice: Option<String>) {
+        self.selected_event.set(None);
+        self.error.set(None);
+        self.notice.set(notice);
+        self.imported_json.set(imported_json);
+        self.session.set(s);
+    }
+
+    pub fn seek(&self, k: usize) {
+        self.session.maybe_update(|s| {
+            let moved = s.cursor() != k.min(s.timeline().len());
+            s.seek(k);
+            moved
+        });
+    }
+
+    pub fn back(&self) {
+        self.seek(self.session.with(|s| s.cursor().saturating_sub(1)));
+    }
+
+    pub fn forward(&self) {
+        self.seek(self.session.with(|s| s.cursor() + 1));
+    }
+
+    pub fn set_auto_run(&self, on: bool) {
+        self.session.update(|s| s.auto_run = on);
+    }
+
+    /// Runs a built-in scenario, then rewinds it so a person can step through it.
+    pub fn play_scenario(&self, name: &str) {
+        let Some(b) = scenario::builtin(name) else { return self.error.set(Some(format!("no built-in scenario {name:?}"))) };
+        let sc = match Scenario::parse(b.name, b.toml) {
+            Ok(sc) => sc,
+            Err(e) => return self.error.set(Some(e.to_string())),
+        };
+        let out = scenario::run(&sc);
+        let mut s = out.session;
+        let steps = s.timeline().len();
+        s.seek(0);
+        let mut notice =
+            format!("scenario {}: {} — {steps} steps; press → (or Forward) to step through it", sc.name, sc.description.trim());
+        if !out.failures.is_empty() {
+            notice.push_str(&format!(" (its expectations failed: {})", out.failures.join("; ")));
+        }
+        self.replace(s, None, Some(notice));
+    }
+
+    /// Imports a history JSON; a malformed one shows an inline error and changes nothing.
+    pub fn import(&self, json: &str) {
+        match Session::import_history(SessionConfig::default(), json) {
+            Ok(s) => {
+                let n = s.timeline().len();
+                let mut notice = format!("imported a history of {n} events; step back and forth through it");
+                if let Some(e) = s.replay_error() {
+                    notice.push_str(&format!(" (this workflow code could not have written it: {e})"));
+                }
+                self.replace(s, Some(json.to_owned()), Some(notice));
+            }
+            Err(e) => self.error.set(Some(format!("cannot import this history: {e}"))),
+        }
+    }
+
+    /// Opens the share text of a link pasted into the address bar.
+    pub fn open_link(&self, text: &str) {
+        if text.is_empty() || self.session.with(|s| !s.is_imported() && s.to_share_text() == text) {
+            return;
+        }
+        match Session::from_share_text(text) {
+            Ok(s) => self.replace(s, None, Some("opened the shared link".into())),
+            Err(e) => self.error.set(Some(format!("could not open the link: {e}"))),
+        }
+    }
+}
+
+impl Default for Playground {
+    fn default() -> Playground {
+        Playground::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_states_come_back() {
+        let mut s = Session::new(SessionConfig::default());
+        s.perform(Session::workshop_start()).unwrap();
+        s.perform(Action::AdvanceNext).unwrap();
+        s.back();
+        let (back, json) = restore_saved(&saved_text(&s, None)).unwrap();
+        assert_eq!(
+            (back.cursor(), back.timeline().len(), back.history_table(), json),
+            (s.cursor(), s.timeline().len(), s.history_table(), None)
+        );
+
+        let exported = s.history_json();
+        let mut imported = Session::import_history(SessionConfig::default(), &exported).unwrap();
+        imported.seek(3);
+        let (back, json) = restore_saved(&saved_text(&imported, Some(&exported))).unwrap();
+        assert!(back.is_imported());
+        assert_eq!((back.cursor(), json.as_deref()), (3, Some(exported.as_str())));
+        assert!(restore_saved("x:1").is_err());
+    }
+}
