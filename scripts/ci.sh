@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+# CI runs in a fresh clone each time: keep the build cache outside it, so a warm
+# machine rebuilds only our own crates. Every script below honours CARGO_TARGET_DIR.
+if [[ "${CI:-}" == true && -z "${CARGO_TARGET_DIR:-}" ]]; then
+  export CARGO_TARGET_DIR="${POSTFLOW_CACHE:-$HOME/.cache/postflow}/target"
+fi
+
 step "format"
 cargo fmt --all -- --check
 

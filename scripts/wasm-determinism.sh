@@ -6,11 +6,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 scripts/wasm-toolchain.sh install >/dev/null
+wasm_dir="${CARGO_TARGET_DIR:-$root/target}/wasm"
 (
   eval "$(scripts/wasm-toolchain.sh env)"
   cargo build -q --release -p postflow-wasm-determinism --lib --target wasm32-unknown-unknown
 )
-wasm="$root/target/wasm/wasm32-unknown-unknown/release/postflow_wasm_determinism.wasm"
+wasm="$wasm_dir/wasm32-unknown-unknown/release/postflow_wasm_determinism.wasm"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 

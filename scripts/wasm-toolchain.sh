@@ -82,8 +82,14 @@ EOF
 # (A target dir of its own keeps the two toolchains from rebuilding each
 # other's artefacts when they alternate.)
 
+# The wasm target dir sits inside the native one, so one CARGO_TARGET_DIR (CI keeps
+# it between runs) caches both.
+wasm_target_dir() {
+    echo "${CARGO_TARGET_DIR:-$1/target}/wasm"
+}
+
 cmd_env() {
-    print_env "${1:-$ROOT/target/wasm}"
+    print_env "${1:-$(wasm_target_dir "$ROOT")}"
 }
 
 # The wasm-bindgen crate version the lock file resolves to; wasm-bindgen-cli
@@ -151,7 +157,7 @@ cmd_check_core() {
     [ -f "$manifest" ] || die "$manifest not found"
     dir=$(cd "$(dirname "$manifest")" && pwd)
     cmd_install
-    eval "$(print_env "$dir/target/wasm")"
+    eval "$(print_env "$(wasm_target_dir "$dir")")"
     cd "$dir"
     log "cargo build -p $package --lib --target wasm32-unknown-unknown (target dir $CARGO_TARGET_DIR)"
     cargo build --manifest-path "$dir/$(basename "$manifest")" -p "$package" --lib --target wasm32-unknown-unknown
