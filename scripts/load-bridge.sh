@@ -14,7 +14,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 N=${1:-200}
 CONCURRENCY=${2:-16}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target/h-bridge}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 ADDRESS="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
 
 cargo build --release -p cadence-bridge --bin bridge

@@ -4,25 +4,108 @@
 #   scripts/test-bridge.sh [extra cargo test args]
 #
 # Starts the dev server (scripts/cadence-dev.sh up), runs the ignored-by-default
-# server tests one at a time (they share the workshop's task list), and stops the
-# server on exit, also on failure or Ctrl-C. A server that was already running is
-# left running.
+# server tests one at a time (they share the workshop's task list), then checks the
+# terminal app in bridge mode on a real (tmux) terminal against the same server with
+# a `bridge worker`, and stops the server on exit, also on failure or Ctrl-C. A
+# server that was already running is left running.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target/h-bridge}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 export POSTFLOW_CADENCE_HTTP="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
 
 was_running=0
 scripts/cadence-dev.sh status >/dev/null 2>&1 && was_running=1
+# The terminal check's private tmux server and worker, once started.
+tmux_sock=""
+worker_pid=""
 cleanup() {
+  if [[ -n $tmux_sock ]]; then tmux -L "$tmux_sock" kill-server >/dev/null 2>&1 || true; fi
+  if [[ -n $worker_pid ]]; then
+    # SIGTERM lets the worker finish its open polls (at most its --poll-timeout).
+    kill -TERM "$worker_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$worker_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$worker_pid" 2>/dev/null || true
+  fi
   if [[ $was_running == 0 ]]; then scripts/cadence-dev.sh down || true; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "installing tmux"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+fi
+
 # Build first, so compile time does not count against the server-side waits.
 cargo test -p cadence-bridge --no-run
+cargo build -q -p cadence-bridge --bin bridge -p postflow-tui --bin tui
 scripts/cadence-dev.sh up
 cargo test -p cadence-bridge -- --include-ignored --test-threads=1 "$@"
+
+# ---- The terminal app in bridge mode, on a real terminal ----
+# `tui --bridge` in a detached tmux session of fixed size, typed at as a user would:
+# start an order with a workflow id of its own (so reruns never meet "already
+# started"), wait for the delivery timer (real payment retries first), scan, ask the
+# query, deliver, and read the completed workflow off the screen. The worker runs
+# with --timer-unit 1s, so the timer takes seconds, not minutes.
+echo "bridge mode of the terminal app, on a tmux terminal"
+worker_log="$CARGO_TARGET_DIR/tui-bridge-worker.log"
+"$CARGO_TARGET_DIR/debug/bridge" worker --timer-unit 1s --poll-timeout 5s >"$worker_log" 2>&1 &
+worker_pid=$!
+tmux_sock="postflow-tui-bridge-$$"
+tm() { tmux -L "$tmux_sock" "$@"; }
+screen() { tm capture-pane -p -t tui; }
+keys() { tm send-keys -t tui "$@"; }
+# Waits (at most ~60 s, polling) until the screen shows $1.
+wait_for() {
+  for _ in $(seq 1 600); do
+    if screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "FAIL: the screen never showed: $1" >&2
+  screen >&2
+  echo "worker log:" >&2
+  tail -20 "$worker_log" >&2
+  exit 1
+}
+wid="tui-bridge-$(date +%s)-$$"
+status_file="$CARGO_TARGET_DIR/tui-bridge-status"
+rm -f "$status_file"
+tm new-session -d -s tui -x 160 -y 45 "'$CARGO_TARGET_DIR/debug/tui' --bridge '$POSTFLOW_CADENCE_HTTP' --timer-unit 1s; echo \$? > '$status_file'"
+tm set-option -t tui remain-on-exit on >/dev/null
+wait_for "Start an order"
+wait_for "server reachable"
+wait_for "bridge $POSTFLOW_CADENCE_HTTP"
+# The form opens on the Order ID; one field up is the Workflow ID.
+keys Up
+keys -l "$wid"
+keys Enter
+wait_for "$wid │ running"
+wait_for "TimerStarted"
+keys c
+wait_for "Scan the package"
+keys -l "Delft"
+keys Enter
+wait_for "ScanSignal --workflow_id $wid --input"
+keys a
+wait_for '{"delivered":false,"locationHistory":["Aarhus","Delft"]}'
+keys d
+wait_for "WorkflowExecutionCompleted"
+wait_for "$wid │ completed │"
+echo "screen after delivery:"
+screen | head -3
+keys q
+for _ in $(seq 1 100); do
+  [[ -s $status_file ]] && break
+  sleep 0.1
+done
+status="$(cat "$status_file" 2>/dev/null || echo "none: still running")"
+rm -f "$status_file"
+if [[ $status != 0 ]]; then
+  echo "FAIL: tui --bridge did not quit cleanly on q (exit status: $status)" >&2
+  exit 1
+fi
+echo "tmux bridge test passed: started $wid on the server, saw the timer, scanned, queried, delivered, saw it completed, quit with status 0"

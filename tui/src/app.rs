@@ -1,6 +1,7 @@
 //! The app state: the session being shown, which overlay has the keyboard, the
 //! history selection, and the last message. Keys come in through the keymap and go
-//! out as session calls; nothing here decides anything about the workflow.
+//! out as session calls, or in bridge mode as calls to a real server (see
+//! [`crate::bridge`]); nothing here decides anything about the workflow.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use postflow_core::scenario::{BUILTIN, Scenario};
 use postflow_core::session::{Action, Group, HistoryRow, Session, SessionConfig};
 
 use crate::action::UiAction;
+use crate::bridge::{Bridge, Update};
 use crate::form::StartForm;
 use crate::keymap::{self, Context};
 use crate::prompt::{Prompt, PromptKind};
@@ -46,6 +48,8 @@ pub struct App {
     /// Failed expectations of the loaded scenario.
     pub failures: Vec<String>,
     pub should_quit: bool,
+    /// Bridge mode: the real server this app drives; `None` for the simulator.
+    pub bridge: Option<Bridge>,
     /// Bumped on every change of the session, to key the rows cache.
     generation: u64,
     /// History rows are rebuilt only when the session changed, not on every frame.
@@ -71,6 +75,7 @@ impl App {
             message: Some(info("Enter starts the workshop order; edit any field first if you like")),
             failures: Vec::new(),
             should_quit: false,
+            bridge: None,
             generation: 0,
             rows: RefCell::new(None),
             groups: RefCell::new(None),
@@ -82,6 +87,65 @@ impl App {
         let mut app = App { mode: Mode::Main, ..App::new() };
         app.show(loaded);
         app
+    }
+
+    /// Bridge mode: the screens of the simulator, showing a real server's workflow.
+    /// Opens on the start form unless a workflow to watch was named.
+    pub fn bridged(bridge: Bridge) -> App {
+        let watching = bridge.watched.is_some();
+        let mut app = App {
+            label: format!("bridge {}", bridge.url),
+            mode: if watching { Mode::Main } else { Mode::Form(StartForm::workshop()) },
+            message: Some(info(if watching {
+                "watching the workflow on the server; the worker runs outside this app (bridge worker)"
+            } else {
+                "bridge mode: Enter starts the order on the server; a worker must run outside this app (bridge worker)"
+            })),
+            ..App::new()
+        };
+        app.bridge = Some(bridge);
+        app
+    }
+
+    /// Bridge mode: takes the server's replies and sends the next refresh when due.
+    /// Call it often (the interactive loop does, between keys); a no-op otherwise.
+    pub fn tick(&mut self) {
+        if let Some(b) = &mut self.bridge {
+            let updates = b.poll();
+            self.apply(updates);
+        }
+    }
+
+    /// Bridge mode: waits (at most `timeout`) until the calls sent so far are answered.
+    pub fn settle(&mut self, timeout: std::time::Duration) {
+        if let Some(b) = &mut self.bridge {
+            let updates = b.settle(timeout);
+            self.apply(updates);
+        }
+    }
+
+    fn apply(&mut self, updates: Vec<Update>) {
+        for u in updates {
+            match u {
+                Update::Session(session) => {
+                    // Follow the newest event unless the user moved back in the timeline.
+                    let (at, following) = (self.session.cursor(), self.session.cursor() >= self.session.timeline().len());
+                    self.session = *session;
+                    if !following {
+                        self.session.seek(at);
+                    }
+                    self.changed();
+                }
+                Update::Message(m) => self.message = Some(m),
+                Update::FormError(form) => {
+                    if self.mode == Mode::Main {
+                        self.mode = Mode::Form(form);
+                    } else {
+                        self.message = Some(err(form.error.unwrap_or_default()));
+                    }
+                }
+            }
+        }
     }
 
     fn show(&mut self, loaded: Loaded) {
@@ -126,6 +190,15 @@ impl App {
     /// Whether an action makes sense now; the key bar shows only those.
     pub fn available(&self, action: UiAction) -> bool {
         let s = &self.session;
+        if let Some(b) = &self.bridge {
+            match action {
+                UiAction::OpenScanPrompt | UiAction::Delivered | UiAction::Query => return b.watched.is_some(),
+                // The clock is real and the worker runs outside; scenarios and imports are the simulator's.
+                UiAction::Step | UiAction::AdvanceNext | UiAction::Run | UiAction::ToggleAutoRun => return false,
+                UiAction::OpenPicker | UiAction::OpenImport => return false,
+                _ => {}
+            }
+        }
         let simulating = !s.is_imported();
         let started = s.workflow_id().is_some() && simulating;
         match action {
@@ -141,6 +214,9 @@ impl App {
     }
 
     pub fn dispatch(&mut self, action: UiAction) {
+        if self.bridge.is_some() && self.bridge_dispatch(action) {
+            return;
+        }
         match action {
             UiAction::Quit => self.should_quit = true,
             UiAction::ToggleHelp => self.mode = Mode::Help,
@@ -148,7 +224,8 @@ impl App {
             UiAction::OpenStartForm => self.mode = Mode::Form(StartForm::workshop()),
             UiAction::OpenScanPrompt => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
             UiAction::OpenExport => {
-                let name = self.session.workflow_id().unwrap_or("history");
+                let watched = self.bridge.as_ref().and_then(|b| b.watched.as_ref()).map(|w| w.workflow_id.as_str());
+                let name = self.session.workflow_id().or(watched).unwrap_or("history");
                 self.mode = Mode::Prompt(Prompt::new(PromptKind::Export, format!("{name}.history.json")));
             }
             UiAction::OpenImport => self.mode = Mode::Prompt(Prompt::new(PromptKind::Import, "")),
@@ -176,6 +253,27 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The keys that mean something else in bridge mode; `false` for the rest.
+    fn bridge_dispatch(&mut self, action: UiAction) -> bool {
+        let Some(b) = &mut self.bridge else { return false };
+        let sent = match action {
+            UiAction::Delivered => b.signal(DELIVERED_SIGNAL, None).map(|()| "sending DeliveredSignal…"),
+            UiAction::Query => b.query().map(|()| "asking current_status (a worker answers it)…"),
+            UiAction::Step | UiAction::AdvanceNext | UiAction::Run | UiAction::ToggleAutoRun => {
+                Err("bridge mode: the clock is real and the worker (bridge worker) runs the workflow; nothing to step".into())
+            }
+            UiAction::OpenPicker | UiAction::OpenImport => {
+                Err("bridge mode shows the server's workflow; scenarios and imports are for the simulator (tui without --bridge)".into())
+            }
+            _ => return false,
+        };
+        self.message = Some(match sent {
+            Ok(text) => info(text),
+            Err(e) => err(e),
+        });
+        true
     }
 
     fn select(&mut self, action: UiAction) {
@@ -237,6 +335,13 @@ impl App {
     /// refused start changes nothing.
     fn start(&mut self, form: &StartForm) -> Result<(), String> {
         let action = form.to_action()?;
+        if let Some(b) = &mut self.bridge {
+            let label = action.label();
+            b.start(action, form.clone());
+            self.message = Some(info(format!("{label}: sending to the server…")));
+            self.selected = None;
+            return Ok(());
+        }
         if self.session.workflow_id().is_some() || self.session.is_imported() {
             let config = if self.session.is_imported() { SessionConfig::default() } else { self.session.config() };
             let mut fresh = Session::new(config);
@@ -260,6 +365,11 @@ impl App {
                     return Err("type the location where the package was scanned".into());
                 }
                 let input = serde_json::json!({ "location": text }).to_string();
+                if let Some(b) = &mut self.bridge {
+                    b.signal(SCAN_SIGNAL, Some(input))?;
+                    self.message = Some(info("sending ScanSignal…"));
+                    return Ok(());
+                }
                 self.session.perform(Action::Signal { name: SCAN_SIGNAL.into(), input: Some(input) })?;
                 self.after_action();
             }

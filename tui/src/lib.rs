@@ -1,8 +1,10 @@
 //! postflow's terminal app: draws a `postflow_core` session and turns keys into
-//! session actions. It holds no workflow logic.
+//! session actions, or, in bridge mode, into calls to a real Cadence server whose
+//! history it draws the same way. It holds no workflow logic.
 
 pub mod action;
 pub mod app;
+pub mod bridge;
 pub mod form;
 pub mod keymap;
 pub mod prompt;

@@ -1,21 +1,32 @@
 //! `tui`: the terminal app. Parses the command line, then either runs the interactive
 //! loop on the real terminal (restored on quit, error and panic) or, with `--print`,
-//! prints one rendered screen as text for scripts and dumb terminals.
+//! prints one rendered screen as text for scripts and dumb terminals. `--bridge URL`
+//! drives a real Cadence server instead of the simulator.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind};
+use postflow_core::session::SessionConfig;
+use postflow_tui::bridge::Bridge;
 use postflow_tui::{App, source, ui};
 
 const USAGE: &str = "\
-usage: tui [--scenario NAME|PATH | --import PATH] [--print [--size WxH]]
+usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]]
+           [--print [--size WxH]]
 
   (no arguments)       the simulator with the workshop order in the start form
   --scenario NAME|PATH play a built-in scenario (happy-path, ...) or a scenario file,
                        then step through it from its start (→ forward, ← back)
   --import PATH        step through a Cadence history JSON file (exported here, or
                        fetched from a real server)
+  --bridge URL         drive a real Cadence server (its HTTP API, e.g. http://127.0.0.1:8800):
+                       the same screens, real time. The workflow runs in a worker you
+                       start yourself: cargo run -p cadence-bridge --bin bridge -- worker
+  --workflow-id ID     with --bridge: watch this workflow (started elsewhere) at once
+  --timer-unit D       with --bridge: the worker's --timer-unit (default 60s), so the
+                       history replays against the same workflow code
   --print              print the final screen as text instead of running interactively;
                        exits 1 if a scenario expectation failed
   --size WxH           the size of the printed screen (default 160x50)
@@ -24,18 +35,27 @@ usage: tui [--scenario NAME|PATH | --import PATH] [--print [--size WxH]]
 struct Args {
     scenario: Option<String>,
     import: Option<String>,
+    bridge: Option<String>,
+    workflow_id: Option<String>,
+    timer_unit: Option<Duration>,
     print: bool,
     size: (u16, u16),
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args { scenario: None, import: None, print: false, size: (160, 50) };
+    let mut args = Args { scenario: None, import: None, bridge: None, workflow_id: None, timer_unit: None, print: false, size: (160, 50) };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
             "--scenario" => args.scenario = Some(value("--scenario")?),
             "--import" => args.import = Some(value("--import")?),
+            "--bridge" => args.bridge = Some(value("--bridge")?),
+            "--workflow-id" => args.workflow_id = Some(value("--workflow-id")?),
+            "--timer-unit" => {
+                let v = value("--timer-unit")?;
+                args.timer_unit = Some(postflow_core::time::parse_duration(&v).map_err(|e| format!("--timer-unit: {e}"))?);
+            }
             "--print" => args.print = true,
             "--size" => {
                 let v = value("--size")?;
@@ -56,8 +76,11 @@ fn parse_args() -> Result<Option<Args>, String> {
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
-    if args.scenario.is_some() && args.import.is_some() {
-        return Err("give --scenario or --import, not both".into());
+    if [args.scenario.is_some(), args.import.is_some(), args.bridge.is_some()].iter().filter(|&&x| x).count() > 1 {
+        return Err("give one of --scenario, --import and --bridge".into());
+    }
+    if args.bridge.is_none() && (args.workflow_id.is_some() || args.timer_unit.is_some()) {
+        return Err("--workflow-id and --timer-unit go with --bridge".into());
     }
     Ok(Some(args))
 }
@@ -76,13 +99,26 @@ fn main() -> ExitCode {
         (_, Some(p)) => Some(source::import(p)),
         _ => None,
     };
-    let mut app = match loaded {
-        Some(Ok(l)) => App::from_loaded(l),
-        Some(Err(e)) => {
+    let mut app = match (loaded, &args.bridge) {
+        (_, Some(url)) => {
+            let mut config = SessionConfig::default();
+            if let Some(unit) = args.timer_unit {
+                config.postal.timer_unit = unit;
+            }
+            match Bridge::new(url, config, args.workflow_id.clone()) {
+                Ok(b) => App::bridged(b),
+                Err(e) => {
+                    eprintln!("tui: --bridge {url}: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        (Some(Ok(l)), _) => App::from_loaded(l),
+        (Some(Err(e)), _) => {
             eprintln!("tui: {e}");
             return ExitCode::from(2);
         }
-        None => App::new(),
+        (None, _) => App::new(),
     };
     if args.print {
         return print(app, args.size);
@@ -102,9 +138,11 @@ fn main() -> ExitCode {
 
 /// `--print`: the final state (a scenario played to its end), rendered once.
 fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
+    // Bridge mode: the screen once the server has answered (or could not).
+    app.settle(Duration::from_secs(15));
     // A scenario is loaded at its first step for stepping; print shows where it ends.
     // Without one, the screen is the start form, as a user first sees it.
-    if app.mode == postflow_tui::app::Mode::Main {
+    if app.mode == postflow_tui::app::Mode::Main && app.bridge.is_none() {
         app.dispatch(postflow_tui::action::UiAction::Last);
     }
     print!("{}", ui::render_text(&app, w, h));
@@ -128,8 +166,17 @@ fn interactive(app: &mut App) -> std::io::Result<()> {
     // early return still restores.
     let _restore = Restore;
     let mut terminal = ratatui::try_init()?;
+    // In bridge mode the screen moves without keys (the server's clock and replies):
+    // wake up every tick to take replies and redraw.
+    let tick = app.bridge.as_ref().map(|_| Duration::from_millis(100));
     loop {
         terminal.draw(|f| ui::draw(f, app))?;
+        if let Some(t) = tick {
+            app.tick();
+            if !event::poll(t)? {
+                continue;
+            }
+        }
         match event::read()? {
             // Key releases (on terminals that report them) must not act twice.
             Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),

@@ -63,3 +63,13 @@ fn without_a_terminal_it_points_to_print() {
     assert_eq!(code, 2);
     assert!(err.contains("use --print"), "{err}");
 }
+
+#[test]
+fn print_in_bridge_mode_with_the_server_down_says_so() {
+    let (code, screen, _) = tui(&["--bridge", "http://127.0.0.1:9", "--print", "--size", "120x30"]);
+    assert_eq!(code, 0);
+    assert!(screen.contains("bridge http://127.0.0.1:9") && screen.contains("not reachable"), "{screen}");
+    let (code, _, err) = tui(&["--workflow-id", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("go with --bridge"), "{err}");
+}

@@ -3,6 +3,7 @@
 //! (for `--print`, snapshot tests and benchmarks) through ratatui's `TestBackend`.
 
 mod bars;
+mod bridge;
 mod history;
 mod overlay;
 mod panes;
@@ -37,13 +38,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let [hist, json] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
     let [pending, query, log] = Layout::vertical([Constraint::Length(8), Constraint::Length(4), Constraint::Min(3)]).areas(right);
 
-    bars::status(frame, status, app);
     history::history(frame, hist, app);
     history::event_json(frame, json, app);
-    panes::pending(frame, pending, app);
-    panes::query(frame, query, app);
-    panes::log(frame, log, app);
-    panes::last_action(frame, last, app);
+    match &app.bridge {
+        None => {
+            bars::status(frame, status, app);
+            panes::pending(frame, pending, app);
+            panes::query(frame, query, app);
+            panes::log(frame, log, app);
+            panes::last_action(frame, last, app);
+        }
+        Some(b) => {
+            bridge::status(frame, status, app, b);
+            bridge::pending(frame, pending, b);
+            bridge::query(frame, query, b);
+            bridge::log(frame, log);
+            bridge::last_action(frame, last, b);
+        }
+    }
     bars::message(frame, message, app);
     bars::keys(frame, keys, app);
 
@@ -52,7 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Form(f) => overlay::form(frame, area, f),
         Mode::Prompt(p) => overlay::prompt(frame, area, p),
         Mode::Picker(i) => overlay::picker(frame, area, *i),
-        Mode::Help => overlay::help(frame, area),
+        Mode::Help => overlay::help(frame, area, app.bridge.is_some()),
     }
 }
 

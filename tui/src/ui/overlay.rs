@@ -71,8 +71,13 @@ pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 
-pub fn help(frame: &mut Frame, screen: Rect) {
+pub fn help(frame: &mut Frame, screen: Rect, bridge: bool) {
     let mut lines = Vec::new();
+    if bridge {
+        let note = Style::new().fg(Color::Yellow);
+        lines.push(Line::styled("bridge mode: a real Cadence server; the clock is real, so n, t, r and m do nothing,", note));
+        lines.push(Line::styled("and p, i are the simulator's. The worker runs outside this app: bridge worker", note));
+    }
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
         lines.push(Line::styled(context.title().to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
         for b in keymap::bindings(context) {

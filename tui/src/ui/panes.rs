@@ -9,11 +9,32 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::human;
 use crate::app::App;
+use postflow_core::session::{PendingActivityRow, PendingTimerRow};
 
 pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
+    let mut lines = pending_lines(s.pending_activities(), s.pending_timers(), s.pending_decision());
+    if lines.is_empty() {
+        let text = match s.outcome() {
+            Some(o) => format!("nothing: the workflow is {o}"),
+            None if s.is_imported() => "not known for an imported history".into(),
+            None if s.workflow_id().is_none() => "nothing: no workflow yet".into(),
+            None => "nothing: the workflow waits for a signal".into(),
+        };
+        lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Pending ")), area);
+}
+
+/// Pending activities, timers and the decision task as the pane lists them (the
+/// simulator's and the server's alike).
+pub(super) fn pending_lines(
+    activities: Vec<PendingActivityRow>,
+    timers: Vec<PendingTimerRow>,
+    decision: Option<String>,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for a in s.pending_activities() {
+    for a in activities {
         let state = match (a.running, a.next_attempt_in) {
             (true, _) => "running".to_owned(),
             (false, Some(d)) => format!("retry in {}", human(d)),
@@ -25,23 +46,14 @@ pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::styled(format!("  last failure: {f}"), Style::new().fg(Color::Red)));
         }
     }
-    for t in s.pending_timers() {
+    for t in timers {
         let at = t.fire_at.to_rfc3339();
         lines.push(Line::raw(format!("timer {}: fires in {} (at {})", t.timer_id, human(t.fires_in), at.get(11..).unwrap_or(&at))));
     }
-    if let Some(d) = s.pending_decision() {
+    if let Some(d) = decision {
         lines.push(Line::raw(d));
     }
-    if lines.is_empty() {
-        let text = match s.outcome() {
-            Some(o) => format!("nothing: the workflow is {o}"),
-            None if s.is_imported() => "not known for an imported history".into(),
-            None if s.workflow_id().is_none() => "nothing: no workflow yet".into(),
-            None => "nothing: the workflow waits for a signal".into(),
-        };
-        lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Pending ")), area);
+    lines
 }
 
 pub fn query(frame: &mut Frame, area: Rect, app: &App) {

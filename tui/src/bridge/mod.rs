@@ -1,0 +1,359 @@
+//! Bridge mode: the app drives a real Cadence server instead of the simulator.
+//!
+//! The screen still draws a core `Session`: every ~500 ms (and right after each
+//! action) the watched workflow's history is fetched and shown read-only through
+//! `Session::import_history`, and `DescribeWorkflowExecution` fills the pending pane.
+//! Keys become client calls (start, signal, query); the clock is the server's real
+//! one, so step, timer and run have nothing to do. The workflow code runs in a
+//! separate `bridge worker`, never here. Every call runs off the UI thread
+//! ([`calls`]); errors come back as messages and polling goes on, so the app outlives
+//! a server that goes away and picks up again when it is back.
+
+pub mod calls;
+pub mod server;
+
+use std::time::{Duration, Instant};
+
+use cadence_bridge::client::{Client, StartOptions};
+use cadence_bridge::error::BridgeError;
+use postflow_core::postal::{CURRENT_STATUS_QUERY, DOMAIN, TASK_LIST};
+use postflow_core::session::{Action, Session, SessionConfig};
+use postflow_core::time::Timestamp;
+use serde_json::{Value, json};
+
+use crate::app::Message;
+use crate::form::StartForm;
+use calls::Calls;
+use server::ServerState;
+
+/// How often the watched workflow is fetched again.
+pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
+/// The decision task timeout of a start, as the workshop's CLI sets it.
+const TASK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The workflow on screen: started here, or named with `--workflow-id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watched {
+    pub workflow_id: String,
+    /// Empty until known: then the server's latest run.
+    pub run_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Health {
+    Unknown,
+    Reachable,
+    /// Why the last call could not reach the server.
+    Down(String),
+}
+
+/// The last start, signal or query sent from here, and what came of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastAction {
+    pub action: Action,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryAnswer {
+    pub at: Timestamp,
+    pub answer: Result<String, String>,
+}
+
+/// What a server reply means for the app.
+pub enum Update {
+    /// A newer history to show.
+    Session(Box<Session>),
+    Message(Message),
+    /// A refused start: the form again, with the error.
+    FormError(StartForm),
+}
+
+enum Reply {
+    Refreshed { epoch: u64, result: Result<Option<(Value, Vec<Value>)>, BridgeError> },
+    Started { action: Action, form: Box<StartForm>, result: Result<String, BridgeError> },
+    Signalled { action: Action, result: Result<(), BridgeError> },
+    Queried { epoch: u64, result: Result<String, BridgeError> },
+}
+
+pub struct Bridge {
+    calls: Calls<Reply>,
+    /// The server's HTTP API, as given.
+    pub url: String,
+    /// The workflow code the history is replayed with (chapter, timer unit).
+    pub config: SessionConfig,
+    pub watched: Option<Watched>,
+    /// Bumped whenever another workflow is watched: replies about the one before are dropped.
+    epoch: u64,
+    pub health: Health,
+    /// What the server last said about the watched workflow.
+    pub server: Option<ServerState>,
+    pub query: Option<QueryAnswer>,
+    pub last: Option<LastAction>,
+    /// Events in the session on screen; a refresh with more replaces it.
+    shown: usize,
+    /// The last error of a refresh, so it is reported once, not every 500 ms.
+    refresh_error: Option<String>,
+    /// Whether the replay warning was given for this workflow.
+    warned: bool,
+    refreshing: bool,
+    /// Refresh as soon as possible (after an action).
+    dirty: bool,
+    next_refresh: Instant,
+}
+
+fn message(text: impl Into<String>, error: bool) -> Update {
+    Update::Message(Message { text: text.into(), error })
+}
+
+impl Bridge {
+    /// A bridge to the server at `url`, watching `workflow_id` if given. Makes no call yet.
+    pub fn new(url: &str, config: SessionConfig, workflow_id: Option<String>) -> Result<Bridge, String> {
+        let client = Client::new(url, &format!("postflow-tui@{}", std::process::id())).map_err(|e| e.to_string())?;
+        Ok(Bridge {
+            calls: Calls::new(client),
+            url: url.trim_end_matches('/').to_owned(),
+            config,
+            watched: workflow_id.map(|workflow_id| Watched { workflow_id, run_id: String::new() }),
+            epoch: 0,
+            health: Health::Unknown,
+            server: None,
+            query: None,
+            last: None,
+            shown: 0,
+            refresh_error: None,
+            warned: false,
+            refreshing: false,
+            dirty: true,
+            next_refresh: Instant::now(),
+        })
+    }
+
+    pub fn workflow_type(&self) -> &'static str {
+        self.config.postal.chapter.names().workflow
+    }
+
+    /// `StartWorkflowExecution` with the form's order; the form comes back on refusal.
+    pub fn start(&mut self, action: Action, form: StartForm) {
+        let Action::Start { workflow_id, input, execution_timeout } = &action else { return };
+        let options = StartOptions {
+            domain: DOMAIN.into(),
+            workflow_id: workflow_id.clone(),
+            workflow_type: self.workflow_type().into(),
+            task_list: TASK_LIST.into(),
+            input: Some(input.clone()),
+            execution_timeout: *execution_timeout,
+            task_timeout: TASK_TIMEOUT,
+            id_reuse_policy: None,
+        };
+        let form = Box::new(form);
+        self.calls.spawn(move |c| Reply::Started { result: c.start_workflow(&options), action, form });
+    }
+
+    /// `SignalWorkflowExecution` to the watched workflow.
+    pub fn signal(&mut self, name: &str, input: Option<String>) -> Result<(), String> {
+        let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
+        let action = Action::Signal { name: name.into(), input };
+        self.calls.spawn(move |c| {
+            let Action::Signal { name, input } = &action else { unreachable!("built above") };
+            let result = c.signal(DOMAIN, &w.workflow_id, &w.run_id, name, input.as_deref());
+            Reply::Signalled { action, result }
+        });
+        Ok(())
+    }
+
+    /// `QueryWorkflow current_status`: a worker answers it, so it may take a moment.
+    pub fn query(&mut self) -> Result<(), String> {
+        let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
+        let epoch = self.epoch;
+        self.calls.spawn(move |c| Reply::Queried { result: c.query(DOMAIN, &w.workflow_id, &w.run_id, CURRENT_STATUS_QUERY, None), epoch });
+        Ok(())
+    }
+
+    /// Takes the replies that arrived and sends the next refresh when it is due.
+    pub fn poll(&mut self) -> Vec<Update> {
+        let mut out = Vec::new();
+        while let Some(r) = self.calls.try_recv() {
+            out.extend(self.apply(r));
+        }
+        let now = Instant::now();
+        if !self.refreshing && (self.dirty || now >= self.next_refresh) {
+            self.refresh(now);
+        }
+        out
+    }
+
+    /// Waits (at most `timeout`) until every call sent so far, and the refresh that
+    /// follows an action, has been answered. For `--print` and tests.
+    pub fn settle(&mut self, timeout: Duration) -> Vec<Update> {
+        let deadline = Instant::now() + timeout;
+        let mut out = self.poll();
+        while let Some(r) = self.calls.recv_until(deadline) {
+            out.extend(self.apply(r));
+            if self.dirty && !self.refreshing {
+                self.refresh(Instant::now());
+            }
+        }
+        out
+    }
+
+    /// Calls still out.
+    pub fn busy(&self) -> bool {
+        self.calls.in_flight() > 0
+    }
+
+    fn refresh(&mut self, now: Instant) {
+        self.refreshing = true;
+        self.dirty = false;
+        self.next_refresh = now + REFRESH_EVERY;
+        let (watched, epoch) = (self.watched.clone(), self.epoch);
+        self.calls.spawn(move |c| {
+            let result = match &watched {
+                // No workflow yet: is the server there, with our domain?
+                None => c.describe_domain(DOMAIN).map(|_| None),
+                Some(w) => c.describe(DOMAIN, &w.workflow_id, &w.run_id).and_then(|d| {
+                    // The run the server describes, so a newer run with this id does not mix in.
+                    let run = d["workflowExecutionInfo"]["workflowExecution"]["runId"].as_str().unwrap_or(&w.run_id);
+                    let events = c.history_json(DOMAIN, &w.workflow_id, run)?;
+                    Ok(Some((d, events)))
+                }),
+            };
+            Reply::Refreshed { epoch, result }
+        });
+    }
+
+    fn apply(&mut self, reply: Reply) -> Vec<Update> {
+        match reply {
+            Reply::Refreshed { epoch, result } => {
+                self.refreshing = false;
+                // A refresh of a workflow no longer on screen tells nothing.
+                if epoch != self.epoch {
+                    self.dirty = true;
+                    return Vec::new();
+                }
+                self.refreshed(result)
+            }
+            Reply::Started { action, mut form, result } => {
+                self.dirty = true;
+                match result {
+                    Ok(run_id) => {
+                        let Action::Start { workflow_id, .. } = &action else { return Vec::new() };
+                        self.watched = Some(Watched { workflow_id: workflow_id.clone(), run_id: run_id.clone() });
+                        self.epoch += 1;
+                        self.server = None;
+                        self.query = None;
+                        self.shown = 0;
+                        self.warned = false;
+                        self.refresh_error = None;
+                        self.last = Some(LastAction { action, outcome: format!("started, run {run_id}") });
+                        vec![
+                            Update::Session(Box::new(Session::new(self.config))),
+                            message("started on the server; the worker runs it", false),
+                        ]
+                    }
+                    Err(e) => {
+                        self.note_health(&e);
+                        let mut text = e.to_string();
+                        if matches!(e, BridgeError::AlreadyStarted(_)) {
+                            text.push_str(" (type another Workflow ID, or watch it with tui --bridge URL --workflow-id ID)");
+                        }
+                        form.error = Some(text);
+                        vec![Update::FormError(*form)]
+                    }
+                }
+            }
+            Reply::Signalled { action, result } => {
+                self.dirty = true;
+                match result {
+                    Ok(()) => {
+                        let label = action.label();
+                        self.last = Some(LastAction { action, outcome: "sent".into() });
+                        vec![message(format!("{label}: sent"), false)]
+                    }
+                    Err(e) => {
+                        self.note_health(&e);
+                        vec![message(format!("{}: {e}", action.label()), true)]
+                    }
+                }
+            }
+            Reply::Queried { epoch, result } => {
+                if epoch != self.epoch {
+                    return Vec::new();
+                }
+                let answer = result.map(|a| a.trim_end().to_owned()).map_err(|e| e.to_string());
+                let update = match &answer {
+                    Ok(_) => message("query current_status: answered", false),
+                    Err(e) => message(format!("query current_status: {e}"), true),
+                };
+                let outcome = match &answer {
+                    Ok(a) => a.clone(),
+                    Err(e) => format!("✗ {e}"),
+                };
+                self.last = Some(LastAction { action: Action::Query { name: CURRENT_STATUS_QUERY.into() }, outcome });
+                self.query = Some(QueryAnswer { at: server::now(), answer });
+                vec![update]
+            }
+        }
+    }
+
+    fn refreshed(&mut self, result: Result<Option<(Value, Vec<Value>)>, BridgeError>) -> Vec<Update> {
+        let mut out = Vec::new();
+        let snapshot = match result {
+            Ok(s) => s,
+            Err(e) => {
+                self.note_health(&e);
+                let text = match (&e, &self.watched) {
+                    (BridgeError::NotFound(_), None) => format!("{e}: is the domain {DOMAIN} registered? (bridge domain register)"),
+                    (BridgeError::NotFound(_), Some(w)) => format!("workflow {}: {e}", w.workflow_id),
+                    _ => e.to_string(),
+                };
+                if self.refresh_error.as_deref() != Some(text.as_str()) {
+                    self.refresh_error = Some(text.clone());
+                    out.push(message(format!("{text}; retrying"), true));
+                }
+                return out;
+            }
+        };
+        if self.health != Health::Reachable {
+            let again = matches!(self.health, Health::Down(_));
+            self.health = Health::Reachable;
+            if again {
+                out.push(message(format!("server reachable again at {}", self.url), false));
+            }
+        }
+        if self.refresh_error.take().is_some() && out.is_empty() {
+            out.push(message("the server answers again", false));
+        }
+        let Some((describe, events)) = snapshot else { return out };
+        let state = ServerState::read(&describe, &events);
+        if let Some(w) = &mut self.watched {
+            if w.run_id.is_empty() {
+                w.run_id = state.run_id.clone();
+            }
+        }
+        self.server = Some(state);
+        if events.len() != self.shown {
+            match Session::import_history(self.config, &json!({ "events": events }).to_string()) {
+                Ok(session) => {
+                    self.shown = events.len();
+                    if let (Some(e), false) = (session.replay_error(), self.warned) {
+                        self.warned = true;
+                        out.push(message(
+                            format!("our workflow code could not have written this history: {e} (does the worker run with the same --timer-unit and chapter?)"),
+                            true,
+                        ));
+                    }
+                    out.push(Update::Session(Box::new(session)));
+                }
+                Err(e) => out.push(message(format!("cannot read the server's history: {e}"), true)),
+            }
+        }
+        out
+    }
+
+    fn note_health(&mut self, e: &BridgeError) {
+        if matches!(e, BridgeError::Unreachable { .. } | BridgeError::Timeout { .. }) {
+            self.health = Health::Down(e.to_string());
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! What the server says about the watched workflow right now, read from its
+//! `DescribeWorkflowExecution` answer (pending activities with their attempt, next
+//! retry and last failure; the pending decision task; the close status) and its
+//! history (timers started and not yet fired or canceled). Rows are the core's own
+//! pending-row types, so the pane draws them exactly as in the simulator.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cadence_bridge::client::payload_text;
+use postflow_core::session::{PendingActivityRow, PendingTimerRow};
+use postflow_core::time::{Timestamp, parse_duration};
+use serde_json::Value;
+
+/// The wall clock as a [`Timestamp`].
+pub fn now() -> Timestamp {
+    Timestamp(SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos() as i64)
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServerState {
+    pub run_id: String,
+    /// `completed`, `failed`, `timed_out`, `terminated`, ... once closed.
+    pub close_status: Option<String>,
+    pub start_time: Option<Timestamp>,
+    pub close_time: Option<Timestamp>,
+    pub activities: Vec<Activity>,
+    pub decision: Option<PendingDecision>,
+    pub timers: Vec<Timer>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub activity_id: String,
+    pub activity_type: String,
+    /// 0-based, as the server counts.
+    pub attempt: i32,
+    pub maximum_attempts: i32,
+    pub started: bool,
+    /// When the (next) attempt is due.
+    pub scheduled: Option<Timestamp>,
+    pub last_failure: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingDecision {
+    pub started: bool,
+    pub scheduled: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timer {
+    pub timer_id: String,
+    pub fire_at: Timestamp,
+}
+
+fn time(v: &Value) -> Option<Timestamp> {
+    v.as_str().and_then(|s| Timestamp::parse_rfc3339(s).ok())
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_owned()
+}
+
+fn int(v: &Value) -> i32 {
+    // proto3 JSON writes 32-bit integers as numbers, 64-bit ones as strings.
+    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(0) as i32
+}
+
+impl ServerState {
+    /// Reads a `DescribeWorkflowExecution` answer and the history's events.
+    pub fn read(describe: &Value, events: &[Value]) -> ServerState {
+        let info = &describe["workflowExecutionInfo"];
+        let close_status =
+            info["closeStatus"].as_str().map(|s| s.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase());
+        let activities = describe["pendingActivities"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        let failure = &p["lastFailure"];
+                        let details = payload_text(&json_bytes(&failure["details"]));
+                        Activity {
+                            activity_id: text(&p["activityId"]),
+                            activity_type: text(&p["activityType"]["name"]),
+                            attempt: int(&p["attempt"]),
+                            maximum_attempts: int(&p["maximumAttempts"]),
+                            started: p["state"].as_str().is_some_and(|s| s.ends_with("STARTED")),
+                            scheduled: time(&p["scheduledTime"]),
+                            last_failure: failure.is_object().then(|| if details.is_empty() { text(&failure["reason"]) } else { details }),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let d = &describe["pendingDecision"];
+        let decision = d.is_object().then(|| PendingDecision {
+            started: d["state"].as_str().is_some_and(|s| s.ends_with("STARTED")),
+            scheduled: time(&d["scheduledTime"]),
+        });
+        ServerState {
+            run_id: text(&info["workflowExecution"]["runId"]),
+            start_time: time(&info["startTime"]),
+            close_time: time(&info["closeTime"]),
+            activities,
+            decision,
+            // A closed workflow waits for nothing, even if it left a timer running.
+            timers: if close_status.is_none() { open_timers(events) } else { Vec::new() },
+            close_status,
+        }
+    }
+
+    pub fn activity_rows(&self, now: Timestamp) -> Vec<PendingActivityRow> {
+        self.activities
+            .iter()
+            .map(|a| PendingActivityRow {
+                activity_id: a.activity_id.clone(),
+                activity_type: a.activity_type.clone(),
+                attempt: a.attempt + 1,
+                maximum_attempts: a.maximum_attempts,
+                running: a.started,
+                next_attempt_in: a.scheduled.filter(|t| *t > now).map(|t| t.since(now)),
+                last_failure: a.last_failure.clone(),
+            })
+            .collect()
+    }
+
+    pub fn timer_rows(&self, now: Timestamp) -> Vec<PendingTimerRow> {
+        // Shown to the second, as the simulator's whole-second clock shows it.
+        let second = |t: Timestamp| Timestamp(t.0 - t.0.rem_euclid(1_000_000_000));
+        self.timers
+            .iter()
+            .map(|t| PendingTimerRow { timer_id: t.timer_id.clone(), fires_in: t.fire_at.since(now), fire_at: second(t.fire_at) })
+            .collect()
+    }
+
+    /// The pending decision task as text; one that waits long for a worker says so.
+    pub fn decision_text(&self, now: Timestamp) -> Option<String> {
+        let d = self.decision.as_ref()?;
+        if d.started {
+            return Some("decision task started, worker running the code".into());
+        }
+        let waiting = d.scheduled.map(|t| now.since(t)).unwrap_or_default();
+        Some(if waiting >= Duration::from_secs(3) {
+            format!("decision task scheduled {}s ago: is a worker running? (bridge worker)", waiting.as_secs())
+        } else {
+            "decision task scheduled, waiting for the worker".into()
+        })
+    }
+}
+
+/// The details of a failure are bare base64 bytes in the v1 API, not a Payload.
+fn json_bytes(v: &Value) -> Value {
+    match v {
+        Value::String(s) => serde_json::json!({ "data": s }),
+        other => other.clone(),
+    }
+}
+
+/// Timers started and neither fired nor canceled, with the instant they fire.
+fn open_timers(events: &[Value]) -> Vec<Timer> {
+    let mut timers: Vec<Timer> = Vec::new();
+    for e in events {
+        if let Some(a) = e.get("timerStartedEventAttributes") {
+            let after = a["startToFireTimeout"].as_str().and_then(|s| parse_duration(s).ok()).unwrap_or_default();
+            if let Some(at) = time(&e["eventTime"]) {
+                timers.push(Timer { timer_id: text(&a["timerId"]), fire_at: at.plus(after) });
+            }
+        }
+        for closed in ["timerFiredEventAttributes", "timerCanceledEventAttributes"] {
+            if let Some(a) = e.get(closed) {
+                timers.retain(|t| t.timer_id != text(&a["timerId"]));
+            }
+        }
+    }
+    timers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_retrying_activity_reads_as_the_simulator_shows_it() {
+        let describe = json!({
+            "pendingActivities": [{
+                "activityId": "0", "activityType": { "name": "validatePaymentComplete" }, "attempt": 1,
+                "lastFailure": { "details": "dGVtcG9yYXJ5IGlzc3VlLCBwbGVhc2UgcmV0cnk=", "reason": "cadenceInternal:Generic" },
+                "maximumAttempts": 3, "scheduledTime": "2026-11-25T18:04:56Z", "state": "PENDING_ACTIVITY_STATE_SCHEDULED"
+            }],
+            "workflowExecutionInfo": { "startTime": "2026-11-25T18:04:53Z", "workflowExecution": { "runId": "r1" } }
+        });
+        let s = ServerState::read(&describe, &[]);
+        let now = Timestamp::parse_rfc3339("2026-11-25T18:04:55Z").unwrap();
+        let rows = s.activity_rows(now);
+        assert_eq!(rows[0].attempt, 2);
+        assert_eq!(rows[0].maximum_attempts, 3);
+        assert_eq!(rows[0].next_attempt_in, Some(Duration::from_secs(1)));
+        assert_eq!(rows[0].last_failure.as_deref(), Some("temporary issue, please retry"));
+        assert_eq!(s.run_id, "r1");
+        assert_eq!(s.close_status, None);
+    }
+
+    #[test]
+    fn open_timers_are_those_not_fired_or_canceled() {
+        let events = vec![
+            json!({ "eventTime": "2026-11-25T18:00:00Z", "timerStartedEventAttributes": { "timerId": "3", "startToFireTimeout": "60s" } }),
+            json!({ "eventTime": "2026-11-25T18:00:10Z", "timerCanceledEventAttributes": { "timerId": "3" } }),
+            json!({ "eventTime": "2026-11-25T18:00:10Z", "timerStartedEventAttributes": { "timerId": "9", "startToFireTimeout": "3s" } }),
+        ];
+        let s = ServerState::read(&json!({ "workflowExecutionInfo": {} }), &events);
+        assert_eq!(s.timers, vec![Timer { timer_id: "9".into(), fire_at: Timestamp::parse_rfc3339("2026-11-25T18:00:13Z").unwrap() }]);
+        // Closed, the workflow waits for no timer it left running.
+        let closed = json!({ "workflowExecutionInfo": { "closeStatus": "WORKFLOW_EXECUTION_CLOSE_STATUS_COMPLETED" } });
+        let s = ServerState::read(&closed, &events);
+        assert_eq!(s.close_status.as_deref(), Some("completed"));
+        assert!(s.timers.is_empty());
+    }
+}

@@ -1,0 +1,88 @@
+//! Bridge mode without a server: a URL where nothing listens must give a clear "not
+//! reachable" on screen, refused actions inline, and no crash; the key bar hides what
+//! only the simulator can do (step, timer, run). The real-server walk-through is in
+//! scripts/test-bridge.sh.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use postflow_core::session::SessionConfig;
+use postflow_tui::App;
+use postflow_tui::app::Mode;
+use postflow_tui::bridge::{Bridge, Health};
+use postflow_tui::ui::render_text;
+
+/// Port 9 (discard) is closed here: connections are refused at once.
+const DOWN: &str = "http://127.0.0.1:9";
+
+fn app(workflow_id: Option<&str>) -> App {
+    let mut app = App::bridged(Bridge::new(DOWN, SessionConfig::default(), workflow_id.map(str::to_owned)).unwrap());
+    app.settle(Duration::from_secs(10));
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.settle(Duration::from_secs(10));
+}
+
+fn key_bar(screen: &str) -> &str {
+    screen.lines().last().unwrap()
+}
+
+#[test]
+fn a_server_that_is_down_is_named_and_nothing_crashes() {
+    let mut app = app(None);
+    assert!(matches!(app.bridge.as_ref().unwrap().health, Health::Down(_)));
+    let s = render_text(&app, 160, 45);
+    assert!(s.contains("bridge http://127.0.0.1:9"), "the status line names the server: {s}");
+    assert!(s.contains("✗ server not reachable"), "{s}");
+    assert!(s.contains("✗ Cadence server not reachable at http://127.0.0.1:9"), "the message line says why: {s}");
+    assert!(s.contains("Start an order"), "the start form is open: {s}");
+
+    // Starting is refused inline, in the form, which stays open.
+    key(&mut app, KeyCode::Enter);
+    let Mode::Form(form) = &app.mode else { panic!("the form stays open: {:?}", app.mode) };
+    assert!(form.error.as_deref().unwrap_or_default().contains("not reachable"), "{:?}", form.error);
+    assert!(render_text(&app, 160, 45).contains("✗ Cadence server not reachable"));
+
+    // Polling goes on: more ticks, still drawn, still the same clear message.
+    key(&mut app, KeyCode::Esc);
+    for _ in 0..3 {
+        app.tick();
+        app.settle(Duration::from_secs(10));
+    }
+    let s = render_text(&app, 160, 45);
+    assert!(s.contains("not reachable"), "{s}");
+    assert!(s.contains("nothing: no workflow yet"), "{s}");
+    // Small terminals and the help overlay draw too.
+    render_text(&app, 80, 24);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(render_text(&app, 160, 45).contains("bridge mode: a real Cadence server"));
+}
+
+#[test]
+fn the_key_bar_hides_what_only_the_simulator_does() {
+    let mut app = app(Some("Order123"));
+    let s = render_text(&app, 160, 45);
+    let bar = key_bar(&s);
+    for shown in ["s start", "c scan", "d delivered", "a query"] {
+        assert!(bar.contains(shown), "{shown} in {bar:?}");
+    }
+    for hidden in ["n step", "t timer", "r run", "m auto-run", "p scenarios", "i import"] {
+        assert!(!bar.contains(hidden), "{hidden} hidden in bridge mode: {bar:?}");
+    }
+    // The keys do nothing but say why.
+    key(&mut app, KeyCode::Char('t'));
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("the clock is real"), "{m:?}");
+    assert!(s.contains("not known: the server is not reachable"), "{s}");
+
+    // A signal to a server that is down: the error inline, the app goes on.
+    key(&mut app, KeyCode::Char('d'));
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("signal DeliveredSignal") && m.text.contains("not reachable"), "{m:?}");
+    key(&mut app, KeyCode::Char('a'));
+    let s = render_text(&app, 160, 45);
+    assert!(s.contains("Query current_status (asked"), "{s}");
+}
