@@ -3,9 +3,11 @@
 //! write history in the batches a real Cadence server writes (semantics notes §2.2).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use super::activity::{AfterFailure, AttemptState, PendingActivity, rewrite_timeouts, timeout_failure};
+use super::{AttemptEnd, AttemptResult};
 use crate::decision::Decision;
 use crate::history::*;
 use crate::log::LogLine;
@@ -81,23 +83,20 @@ impl Identities {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
         let (a, b) = (a & !(0xf << 12) | (0x4 << 12), b & !(0x3 << 62) | (0x2 << 62));
-        let mut out = [0u8; 36];
-        let mut n = 0;
-        for (i, byte) in a.to_be_bytes().into_iter().chain(b.to_be_bytes()).enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                out[n] = b'-';
-                n += 1;
+        // The 8-4-4-4-12 groups of hex digits, each from its bits of `a` and `b`.
+        let mut out = [b'-'; 36];
+        for (digits, bits) in [(0..8, a >> 32), (9..13, a >> 16), (14..18, a), (19..23, b >> 48), (24..36, b)] {
+            for (i, c) in out[digits].iter_mut().rev().enumerate() {
+                *c = HEX[(bits >> (4 * i)) as usize & 0xf];
             }
-            out[n] = HEX[usize::from(byte >> 4)];
-            out[n + 1] = HEX[usize::from(byte & 0xf)];
-            n += 2;
         }
-        String::from_utf8_lossy(&out).into_owned()
+        std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").to_owned()
     }
 }
 
 pub struct Execution {
-    pub(crate) workflow_id: String,
+    /// Shared with every step report about this workflow.
+    pub(crate) workflow_id: Rc<str>,
     pub(crate) run_id: String,
     pub(crate) definition: WorkflowDefinition,
     pub(crate) task_list: String,
@@ -140,7 +139,7 @@ pub struct StartRequest {
 impl Execution {
     pub(crate) fn start(req: &StartRequest, definition: WorkflowDefinition, now: Timestamp, seed: u64, ids: &mut Identities) -> Execution {
         let mut e = Execution {
-            workflow_id: req.workflow_id.clone(),
+            workflow_id: req.workflow_id.as_str().into(),
             run_id: ids.uuid(),
             definition,
             task_list: req.task_list.clone(),
@@ -253,7 +252,7 @@ impl Execution {
 
     /// Events that are not decision events: appended now when no decision task is in
     /// flight (and a decision task scheduled for them), buffered otherwise.
-    pub(crate) fn add_bufferable(&mut self, now: Timestamp, events: Vec<EventAttributes>, ids: &Identities) {
+    pub(crate) fn add_bufferable(&mut self, now: Timestamp, events: impl IntoIterator<Item = EventAttributes>, ids: &Identities) {
         if matches!(self.decision, Some(DecisionTaskState::Started { .. })) {
             self.buffer.extend(events);
             return;
@@ -281,9 +280,9 @@ impl Execution {
 
     /// The worker answers the started decision task: the workflow code runs on the
     /// history so far, and its decisions are written (or refused).
-    pub(crate) fn respond_decision(&mut self, now: Timestamp, ids: &mut Identities) -> Result<Vec<Decision>, RuntimeError> {
+    pub(crate) fn respond_decision(&mut self, now: Timestamp, ids: &mut Identities) -> Result<Rc<[Decision]>, RuntimeError> {
         let Some(DecisionTaskState::Started { scheduled_event_id, started_event_id }) = self.decision else {
-            return Ok(Vec::new());
+            return Ok(Rc::default());
         };
         let outcome = self.run_worker();
         self.begin_batch();
@@ -323,7 +322,7 @@ impl Execution {
         self.sticky = true;
         self.decision = None;
         let mut dispatched = Vec::new();
-        for d in &decisions {
+        for d in decisions.iter() {
             self.apply_decision(now, completed, d, &mut dispatched, ids);
         }
         let had_buffered = self.flush_buffer(now);
@@ -373,9 +372,9 @@ impl Execution {
     }
 
     /// Feeds the worker's cached run the events it has not seen and runs the code.
-    fn run_worker(&mut self) -> Result<Vec<Decision>, RuntimeError> {
+    fn run_worker(&mut self) -> Result<Rc<[Decision]>, RuntimeError> {
         let runtime = self.runtime.get_or_insert_with(|| WorkflowRuntime::new(&self.definition, &self.workflow_id, super::DOMAIN));
-        let result = runtime.process(&self.history[self.fed..], true);
+        let result = runtime.process_shared(&self.history[self.fed..], true);
         self.fed = self.history.len();
         self.logs.extend(runtime.take_logs());
         result.map(Option::unwrap_or_default)
@@ -517,8 +516,15 @@ impl Execution {
     }
 
     /// Runs the started attempt of an activity and records what the server would.
-    pub(crate) fn finish_attempt(&mut self, now: Timestamp, scheduled_event_id: i64, registry: &Registry, ids: &Identities) -> String {
-        let Some(a) = self.activities.get(&scheduled_event_id).cloned() else { return String::new() };
+    pub(crate) fn finish_attempt(
+        &mut self,
+        now: Timestamp,
+        scheduled_event_id: i64,
+        registry: &Registry,
+        ids: &Identities,
+    ) -> Option<AttemptEnd> {
+        // The activity leaves the pending set while its attempt runs; a retry puts it back.
+        let a = self.activities.remove(&scheduled_event_id)?;
         let result = match registry.activity(&a.activity_type) {
             Some(def) => {
                 let mut ctx = ActivityContext {
@@ -537,7 +543,7 @@ impl Execution {
         match result {
             Ok(payload) => {
                 self.record_attempt(now, &a, "completed".into());
-                let summary = format!("{} attempt {} completed: {}", a.activity_type, a.attempt, table::payload(&payload));
+                let completed = AttemptResult::Completed(payload.clone());
                 self.close_activity(
                     now,
                     &a,
@@ -551,13 +557,12 @@ impl Execution {
                     },
                     ids,
                 );
-                summary
+                Some(AttemptEnd { activity_type: a.activity_type, attempt: a.attempt, result: completed })
             }
-            Err(failure) => self.attempt_failed(now, &a, failure, None, ids),
+            Err(failure) => Some(self.attempt_failed(now, a, failure, None, ids)),
         }
     }
 
-    /// An attempt failed or timed out: retry (writing nothing) or close the activity.
     fn record_attempt(&mut self, now: Timestamp, a: &PendingActivity, outcome: String) {
         let started_at = match a.state {
             AttemptState::Started { at, .. } => Some(at),
@@ -573,31 +578,38 @@ impl Execution {
         });
     }
 
+    /// An attempt failed or timed out: retry (writing nothing) or close the activity.
+    /// `a` is no longer among the pending activities; a retry puts it back.
     fn attempt_failed(
         &mut self,
         now: Timestamp,
-        a: &PendingActivity,
+        mut a: PendingActivity,
         failure: Failure,
         timeout: Option<TimeoutType>,
         ids: &Identities,
-    ) -> String {
+    ) -> AttemptEnd {
         let what = match timeout {
             Some(t) => format!("timed out ({})", t.short_name()),
             None => format!("failed: {}", failure.details_text()),
         };
-        self.record_attempt(now, a, what.clone());
+        self.record_attempt(now, &a, what.clone());
         if let AfterFailure::Retry { at } = a.after_failure(now, &failure) {
-            let p = self.activities.get_mut(&a.scheduled_event_id).expect("pending activity");
-            p.attempt += 1;
-            p.state = AttemptState::Scheduled { since: at };
-            p.last_failure = Some(failure);
-            return format!("{} attempt {} {what}; attempt {} in {}s", a.activity_type, a.attempt, a.attempt + 1, at.since(now).as_secs());
+            let end = AttemptEnd {
+                activity_type: a.activity_type.clone(),
+                attempt: a.attempt,
+                result: AttemptResult::Ended { what, retry_in: Some(at.since(now)) },
+            };
+            a.attempt += 1;
+            a.state = AttemptState::Scheduled { since: at };
+            a.last_failure = Some(failure);
+            self.activities.insert(a.scheduled_event_id, a);
+            return end;
         }
         let scheduled_event_id = a.scheduled_event_id;
         let started_before = matches!(a.state, AttemptState::Started { .. });
         self.close_activity(
             now,
-            a,
+            &a,
             |started| match timeout {
                 Some(timeout_type) => EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes {
                     details: None,
@@ -615,17 +627,17 @@ impl Execution {
             },
             ids,
         );
-        format!("{} attempt {} {what}; no retry left", a.activity_type, a.attempt)
+        AttemptEnd { activity_type: a.activity_type, attempt: a.attempt, result: AttemptResult::Ended { what, retry_in: None } }
     }
 
     /// Writes an activity's close: for an activity with a retry policy, the last
     /// attempt's `ActivityTaskStarted` (with the previous failure) goes first, in the same batch.
     fn close_activity(&mut self, now: Timestamp, a: &PendingActivity, close: impl FnOnce(i64) -> EventAttributes, ids: &Identities) {
-        let mut events = Vec::with_capacity(2);
+        let mut last_started = None;
         let started = match a.state {
             AttemptState::Started { started_event_id: Some(id), .. } => id,
             AttemptState::Started { started_event_id: None, .. } => {
-                events.push(EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes {
+                last_started = Some(EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes {
                     scheduled_event_id: a.scheduled_event_id,
                     identity: ids.worker.clone(),
                     request_id: format!("{}-{}", a.scheduled_event_id, a.attempt),
@@ -636,9 +648,9 @@ impl Execution {
             }
             AttemptState::Scheduled { .. } => 0,
         };
-        events.push(close(started));
+        let close = close(started);
         self.activities.remove(&a.scheduled_event_id);
-        self.add_bufferable(now, events, ids);
+        self.add_bufferable(now, last_started.into_iter().chain([close]), ids);
     }
 
     /// Fires whatever is due at `now`: timers, activity timeouts, the workflow timeout.
@@ -666,7 +678,7 @@ impl Execution {
             self.timers.remove(&t.timer_id);
             self.add_bufferable(
                 now,
-                vec![EventAttributes::TimerFired(TimerFiredEventAttributes {
+                [EventAttributes::TimerFired(TimerFiredEventAttributes {
                     timer_id: t.timer_id.clone(),
                     started_event_id: t.started_event_id,
                 })],
@@ -674,24 +686,21 @@ impl Execution {
             );
             out.push(format!("timer {} fired", t.timer_id));
         }
-        let timed_out: Vec<(PendingActivity, TimeoutType)> = self
+        let timed_out: Vec<(i64, TimeoutType)> = self
             .activities
-            .values()
-            .filter_map(|a| {
+            .iter()
+            .filter_map(|(id, a)| {
                 let (at, t) = a.next_timeout();
-                (at <= now).then(|| (a.clone(), t))
+                (at <= now).then_some((*id, t))
             })
             .collect();
-        for (a, t) in timed_out {
-            let failure = timeout_failure(t);
+        for (id, t) in timed_out {
+            let Some(mut a) = self.activities.remove(&id) else { continue };
             if t == TimeoutType::ScheduleToClose {
                 // No retry outlives the schedule-to-close timeout.
-                let mut last = a.clone();
-                last.retry_policy = None;
-                out.push(self.attempt_failed(now, &last, failure, Some(t), ids));
-            } else {
-                out.push(self.attempt_failed(now, &a, failure, Some(t), ids));
+                a.retry_policy = None;
             }
+            out.push(self.attempt_failed(now, a, timeout_failure(t), Some(t), ids).to_string());
         }
         out
     }

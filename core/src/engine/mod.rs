@@ -10,6 +10,7 @@
 mod activity;
 mod execution;
 
+use std::rc::Rc;
 use std::time::Duration;
 
 pub use activity::{AttemptState, PendingActivity};
@@ -52,7 +53,7 @@ pub enum EngineError {
 /// spends no time on text nobody reads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepReport {
-    pub workflow_id: String,
+    pub workflow_id: Rc<str>,
     pub outcome: StepOutcome,
 }
 
@@ -60,15 +61,45 @@ pub struct StepReport {
 pub enum StepOutcome {
     DecisionTaskStarted,
     /// The decisions the workflow code made (and the server recorded or refused).
-    DecisionTaskCompleted(Vec<crate::decision::Decision>),
+    DecisionTaskCompleted(Rc<[crate::decision::Decision]>),
     /// The worker could not complete the decision task (nondeterminism, a failing workflow).
     DecisionTaskFailed(String),
     AttemptStarted {
         activity_type: String,
         attempt: i32,
     },
-    /// An activity attempt ended: completed, failed, retried or timed out (worded).
-    AttemptFinished(String),
+    /// An activity attempt ended: completed, failed, retried or timed out.
+    AttemptFinished(AttemptEnd),
+}
+
+/// How an activity attempt ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttemptEnd {
+    pub activity_type: String,
+    pub attempt: i32,
+    pub result: AttemptResult,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttemptResult {
+    /// The activity's result.
+    Completed(Payload),
+    /// `failed: <message>` or `timed out (<TYPE>)`, with the wait before the next
+    /// attempt when the server retries.
+    Ended { what: String, retry_in: Option<Duration> },
+}
+
+impl std::fmt::Display for AttemptEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let AttemptEnd { activity_type, attempt, result } = self;
+        match result {
+            AttemptResult::Completed(p) => write!(f, "{activity_type} attempt {attempt} completed: {}", crate::history::table::payload(p)),
+            AttemptResult::Ended { what, retry_in: Some(wait) } => {
+                write!(f, "{activity_type} attempt {attempt} {what}; attempt {} in {}s", attempt + 1, wait.as_secs())
+            }
+            AttemptResult::Ended { what, retry_in: None } => write!(f, "{activity_type} attempt {attempt} {what}; no retry left"),
+        }
+    }
 }
 
 impl std::fmt::Display for StepOutcome {
@@ -88,7 +119,7 @@ impl std::fmt::Display for StepOutcome {
             }
             StepOutcome::DecisionTaskFailed(why) => write!(f, "decision task failed: {why}"),
             StepOutcome::AttemptStarted { activity_type, attempt } => write!(f, "{activity_type} attempt {attempt} started"),
-            StepOutcome::AttemptFinished(text) => f.write_str(text),
+            StepOutcome::AttemptFinished(end) => write!(f, "{end}"),
         }
     }
 }
@@ -145,7 +176,7 @@ impl Engine {
             return Err(EngineError::BadInput("the execution and decision timeouts must be more than 0s".into()));
         }
         (definition.validate_input)(req.input.as_ref()).map_err(EngineError::BadInput)?;
-        if let Some(i) = self.executions.iter().position(|e| e.workflow_id == req.workflow_id) {
+        if let Some(i) = self.executions.iter().position(|e| *e.workflow_id == *req.workflow_id) {
             if self.executions[i].is_running() {
                 return Err(EngineError::AlreadyStarted(req.workflow_id));
             }
@@ -161,7 +192,7 @@ impl Engine {
     /// `SignalWorkflowExecution`. A signal to a closed workflow is refused and writes nothing.
     pub fn signal(&mut self, workflow_id: &str, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
         let e =
-            self.executions.iter_mut().find(|e| e.workflow_id == workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+            self.executions.iter_mut().find(|e| *e.workflow_id == *workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
         if !e.is_running() {
             return Err(EngineError::AlreadyCompleted(workflow_id.into()));
         }
@@ -182,7 +213,7 @@ impl Engine {
             identity: self.ids.client.clone(),
             request_id,
         });
-        e.add_bufferable(self.now, vec![event], &self.ids);
+        e.add_bufferable(self.now, [event], &self.ids);
         Ok(())
     }
 
@@ -226,7 +257,7 @@ impl Engine {
                         let a = &e.activities[&id];
                         StepOutcome::AttemptStarted { activity_type: a.activity_type.clone(), attempt: a.attempt }
                     }
-                    AttemptState::Started { .. } => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)),
+                    AttemptState::Started { .. } => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)?),
                 })
             });
             if let Some(outcome) = outcome {
@@ -271,7 +302,7 @@ impl Engine {
     }
 
     pub fn execution(&self, workflow_id: &str) -> Option<ExecutionView<'_>> {
-        self.executions.iter().find(|e| e.workflow_id == workflow_id).map(|e| ExecutionView { e })
+        self.executions.iter().find(|e| *e.workflow_id == *workflow_id).map(|e| ExecutionView { e })
     }
 
     pub fn executions(&self) -> impl Iterator<Item = ExecutionView<'_>> {

@@ -153,7 +153,10 @@ pub(super) async fn ship(ctx: &WorkflowContext, names: ChapterNames, order: &Ord
 pub(super) fn received(logger: &Logger, signal: &ScanSignal) {
     logger.info(
         "Received signal!",
-        &format!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, serde_json::Value::String(signal.location.clone())),
+        &format!(
+            r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#,
+            serde_json::to_string(&signal.location).expect("a string is JSON")
+        ),
     );
 }
 

@@ -37,8 +37,7 @@ pub(super) async fn order_processing(
     let scan_chan = ctx.signal_channel::<ScanSignal>(SCAN_SIGNAL);
     let mut s = ctx.new_selector::<Selected>();
     let mut notification_sent = false;
-    let locations = status.borrow().location_history.clone();
-    let mut timer_cancel = update_timeout(&ctx, &mut s, None, notification_sent, &order, &locations, names, timer_unit)
+    let mut timer_cancel = update_timeout(&ctx, &mut s, None, notification_sent, &order, last_location(&status), names, timer_unit)
         .await
         .map_err(|e| WorkflowError::generic(format!("update timeout: {e}")))?;
 
@@ -50,8 +49,8 @@ pub(super) async fn order_processing(
             Selected::Scanned(signal) => {
                 received(&logger, &signal);
                 status.borrow_mut().location_history.push(signal.location);
-                let locations = status.borrow().location_history.clone();
-                match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, &locations, names, timer_unit).await {
+                let location = last_location(&status);
+                match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, location, names, timer_unit).await {
                     Ok(cancel) => timer_cancel = cancel,
                     Err(e) => logger.error("Error updating timeout", &format!(r#"{{"error":{}}}"#, serde_json::Value::String(e))),
                 }
@@ -63,6 +62,12 @@ pub(super) async fn order_processing(
     Ok(processed(&order))
 }
 
+/// Where the package was seen last: the estimate starts from there. (A copy, as the
+/// status cannot stay borrowed while the workflow waits.)
+fn last_location(status: &RefCell<QueryResult>) -> String {
+    status.borrow().location_history.last().cloned().unwrap_or_default()
+}
+
 /// Cancels the previous notification timer and, unless the notification went out
 /// already, starts a new one from a fresh delivery estimate.
 #[allow(clippy::too_many_arguments)]
@@ -72,7 +77,7 @@ async fn update_timeout(
     timer_cancel: Option<CancellationScope>,
     notification_sent: bool,
     order: &Order,
-    locations: &[String],
+    last_location: String,
     names: ChapterNames,
     timer_unit: Duration,
 ) -> Result<Option<CancellationScope>, String> {
@@ -82,7 +87,6 @@ async fn update_timeout(
     if notification_sent {
         return Ok(None);
     }
-    let last_location = locations.last().cloned().unwrap_or_default();
     let days: i64 = ctx
         .execute_activity(&activity_options(), names.estimated_delivery_time, (order, last_location))
         .await

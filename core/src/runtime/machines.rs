@@ -9,12 +9,23 @@
 
 use crate::decision::{CancelTimerDecisionAttributes, Decision};
 
-/// What a command is: its kind and the ID the code gave it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum CommandKey {
-    Activity(String),
-    Timer(String),
+/// What a command is: its kind and the ID the code gave it. Machines own their keys;
+/// lookups borrow one (`CommandKey<&str>`), so finding a machine allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CommandKey<Id = String> {
+    Activity(Id),
+    Timer(Id),
     CloseWorkflow,
+}
+
+impl CommandKey {
+    pub fn as_deref(&self) -> CommandKey<&str> {
+        match self {
+            CommandKey::Activity(id) => CommandKey::Activity(id),
+            CommandKey::Timer(id) => CommandKey::Timer(id),
+            CommandKey::CloseWorkflow => CommandKey::CloseWorkflow,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +50,8 @@ pub(crate) enum MachineState {
 pub(crate) struct CommandMachine {
     pub key: CommandKey,
     pub state: MachineState,
-    decision: Decision,
+    /// The decision to send; taken when it is sent.
+    decision: Option<Decision>,
 }
 
 /// A history event that no machine can take: the caller turns it into a
@@ -54,11 +66,11 @@ pub(crate) struct Machines {
 
 impl Machines {
     pub fn add(&mut self, key: CommandKey, decision: Decision) {
-        self.list.push(CommandMachine { key, state: MachineState::Created, decision });
+        self.list.push(CommandMachine { key, state: MachineState::Created, decision: Some(decision) });
     }
 
-    fn touch(&mut self, key: &CommandKey) -> Option<&mut CommandMachine> {
-        let i = self.list.iter().position(|m| &m.key == key)?;
+    fn touch(&mut self, key: CommandKey<&str>) -> Option<&mut CommandMachine> {
+        let i = self.list.iter().position(|m| m.key.as_deref() == key)?;
         let m = self.list.remove(i);
         self.list.push(m);
         self.list.last_mut()
@@ -66,7 +78,7 @@ impl Machines {
 
     /// Cancels a timer. Returns true when a `CancelTimer` decision will be sent.
     pub fn cancel_timer(&mut self, timer_id: &str) -> bool {
-        let Some(m) = self.touch(&CommandKey::Timer(timer_id.to_owned())) else { return false };
+        let Some(m) = self.touch(CommandKey::Timer(timer_id)) else { return false };
         m.state = match m.state {
             // Never sent: the server never hears of this timer.
             MachineState::Created => MachineState::Completed,
@@ -83,7 +95,7 @@ impl Machines {
         for m in &mut self.list {
             match m.state {
                 MachineState::Created => {
-                    out.push(m.decision.clone());
+                    out.extend(m.decision.take());
                     m.state = MachineState::DecisionSent;
                 }
                 MachineState::CanceledAfterInitiated => {
@@ -100,7 +112,7 @@ impl Machines {
     }
 
     /// The command's event (`ActivityTaskScheduled`, `TimerStarted`, workflow close) is in history.
-    pub fn initiated(&mut self, key: &CommandKey) -> Result<(), Unexpected> {
+    pub fn initiated(&mut self, key: CommandKey<&str>) -> Result<(), Unexpected> {
         let m = self.touch(key).ok_or_else(|| Unexpected(format!("no command {key:?}")))?;
         m.state = match (m.state, &m.key) {
             (MachineState::DecisionSent, CommandKey::CloseWorkflow) => MachineState::Completed,
@@ -113,7 +125,7 @@ impl Machines {
     }
 
     /// An activity closed or a timer fired or was canceled: its machine is done.
-    pub fn completed(&mut self, key: &CommandKey) {
+    pub fn completed(&mut self, key: CommandKey<&str>) {
         if let Some(m) = self.touch(key) {
             m.state = MachineState::Completed;
         }
@@ -121,7 +133,7 @@ impl Machines {
     }
 
     /// `CancelTimerFailed`: the timer is back to running as far as the code knows.
-    pub fn cancel_failed(&mut self, key: &CommandKey) {
+    pub fn cancel_failed(&mut self, key: CommandKey<&str>) {
         if let Some(m) = self.touch(key) {
             m.state = MachineState::Initiated;
         }
@@ -156,7 +168,7 @@ mod tests {
         let mut m = Machines::default();
         m.add(CommandKey::Timer("3".into()), timer("3"));
         m.take_decisions();
-        m.initiated(&CommandKey::Timer("3".into())).unwrap();
+        m.initiated(CommandKey::Timer("3")).unwrap();
         assert!(m.cancel_timer("3"));
         m.add(CommandKey::Timer("4".into()), timer("4"));
         let names: Vec<String> = m.take_decisions().iter().map(|d| d.to_string()).collect();
@@ -166,6 +178,6 @@ mod tests {
     #[test]
     fn an_event_for_an_unknown_command_is_reported() {
         let mut m = Machines::default();
-        assert!(m.initiated(&CommandKey::Timer("9".into())).is_err());
+        assert!(m.initiated(CommandKey::Timer("9")).is_err());
     }
 }

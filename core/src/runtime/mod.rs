@@ -17,7 +17,7 @@ pub(crate) mod machines;
 pub(crate) mod state;
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -94,8 +94,11 @@ pub struct WorkflowRuntime {
     state: SharedState,
     executor: Executor,
     next_event_id: i64,
-    /// Decisions of the last decision task, waiting for their events in history.
-    sent: VecDeque<Decision>,
+    /// Decisions of the last decision task, waiting for their events in history: shared
+    /// with the caller that sends them rather than copied.
+    sent: Rc<[Decision]>,
+    /// How many of `sent` have met their event.
+    seen: usize,
     scheduled_activities: HashMap<i64, String>,
     started_timers: HashMap<i64, String>,
     close_sent: bool,
@@ -116,7 +119,8 @@ impl WorkflowRuntime {
             state: Rc::new(RefCell::new(state)),
             executor: Executor::default(),
             next_event_id: 1,
-            sent: VecDeque::new(),
+            sent: Rc::default(),
+            seen: 0,
             scheduled_activities: HashMap::new(),
             started_timers: HashMap::new(),
             close_sent: false,
@@ -154,6 +158,12 @@ impl WorkflowRuntime {
     /// When `run_last` is set and the events end with a `DecisionTaskStarted`, the code
     /// runs for that task and its decisions are returned.
     pub fn process(&mut self, events: &[HistoryEvent], run_last: bool) -> Result<Option<Vec<Decision>>, RuntimeError> {
+        Ok(self.process_shared(events, run_last)?.map(|d| d.to_vec()))
+    }
+
+    /// [`process`](Self::process), handing out the decisions the runtime keeps to match
+    /// against the next events instead of a copy of them.
+    pub(crate) fn process_shared(&mut self, events: &[HistoryEvent], run_last: bool) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
         let mut out = None;
         for (i, e) in events.iter().enumerate() {
             if e.event_id != self.next_event_id {
@@ -185,20 +195,20 @@ impl WorkflowRuntime {
                 EventAttributes::ActivityTaskScheduled(a) => {
                     self.match_command(e, |d| matches!(d, Decision::ScheduleActivityTask(s) if s.activity_id == a.activity_id && s.activity_type == a.activity_type))?;
                     self.scheduled_activities.insert(e.event_id, a.activity_id.clone());
-                    self.initiated(e, CommandKey::Activity(a.activity_id.clone()))?;
+                    self.initiated(e, CommandKey::Activity(&a.activity_id))?;
                 }
                 EventAttributes::TimerStarted(a) => {
                     self.match_command(e, |d| matches!(d, Decision::StartTimer(s) if s.timer_id == a.timer_id))?;
                     self.started_timers.insert(e.event_id, a.timer_id.clone());
-                    self.initiated(e, CommandKey::Timer(a.timer_id.clone()))?;
+                    self.initiated(e, CommandKey::Timer(&a.timer_id))?;
                 }
                 EventAttributes::TimerCanceled(a) => {
                     self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
-                    self.state.borrow_mut().machines.completed(&CommandKey::Timer(a.timer_id.clone()));
+                    self.state.borrow_mut().machines.completed(CommandKey::Timer(&a.timer_id));
                 }
                 EventAttributes::CancelTimerFailed(a) => {
                     self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
-                    self.state.borrow_mut().machines.cancel_failed(&CommandKey::Timer(a.timer_id.clone()));
+                    self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(&a.timer_id));
                 }
                 EventAttributes::WorkflowExecutionCompleted(_) => {
                     self.match_command(e, |d| matches!(d, Decision::CompleteWorkflowExecution(_)))?;
@@ -223,12 +233,12 @@ impl WorkflowRuntime {
                     }),
                 )?,
                 EventAttributes::TimerFired(a) => {
-                    let id = self.started_timers.get(&a.started_event_id).cloned().unwrap_or_else(|| a.timer_id.clone());
+                    let id = self.started_timers.get(&a.started_event_id).unwrap_or(&a.timer_id);
                     let mut s = self.state.borrow_mut();
-                    let slot = s.timers.get(&id).cloned().ok_or_else(|| unknown(e, "timer"))?;
+                    let slot = s.timers.get(id).cloned().ok_or_else(|| unknown(e, "timer"))?;
                     let seq = s.stamp();
                     slot.resolve(Ok(()), seq);
-                    s.machines.completed(&CommandKey::Timer(id));
+                    s.machines.completed(CommandKey::Timer(id));
                 }
                 EventAttributes::WorkflowExecutionSignaled(a) => {
                     self.state.borrow_mut().push_signal(&a.signal_name, a.input.clone().unwrap_or_default());
@@ -271,7 +281,7 @@ impl WorkflowRuntime {
         Ok(())
     }
 
-    fn run_task(&mut self, e: &HistoryEvent, replaying: bool) -> Result<Vec<Decision>, RuntimeError> {
+    fn run_task(&mut self, e: &HistoryEvent, replaying: bool) -> Result<Rc<[Decision]>, RuntimeError> {
         self.check_all_decisions_seen(e.event_id)?;
         {
             let mut s = self.state.borrow_mut();
@@ -294,14 +304,19 @@ impl WorkflowRuntime {
                 s.machines.add(CommandKey::CloseWorkflow, decision);
             }
         }
-        let decisions = s.machines.take_decisions();
-        self.sent = decisions.iter().cloned().collect();
+        let decisions: Rc<[Decision]> = s.machines.take_decisions().into();
+        self.sent = decisions.clone();
+        self.seen = 0;
         Ok(decisions)
     }
 
     fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
-        match self.sent.pop_front() {
-            Some(d) if fits(&d) => Ok(()),
+        let next = self.sent.get(self.seen);
+        if next.is_some() {
+            self.seen += 1;
+        }
+        match next {
+            Some(d) if fits(d) => Ok(()),
             other => Err(RuntimeError::Nondeterminism(Nondeterminism {
                 event_id: Some(e.event_id),
                 event: Some(describe(e)),
@@ -311,7 +326,7 @@ impl WorkflowRuntime {
     }
 
     fn check_all_decisions_seen(&self, event_id: i64) -> Result<(), RuntimeError> {
-        match self.sent.front() {
+        match self.sent.get(self.seen) {
             Some(d) => {
                 Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision: Some(d.to_string()) }))
             }
@@ -319,8 +334,8 @@ impl WorkflowRuntime {
         }
     }
 
-    fn initiated(&mut self, e: &HistoryEvent, key: CommandKey) -> Result<(), RuntimeError> {
-        self.state.borrow_mut().machines.initiated(&key).map_err(|why| {
+    fn initiated(&mut self, e: &HistoryEvent, key: CommandKey<&str>) -> Result<(), RuntimeError> {
+        self.state.borrow_mut().machines.initiated(key).map_err(|why| {
             RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event: Some(describe(e)), decision: Some(why.0) })
         })
     }
@@ -331,12 +346,12 @@ impl WorkflowRuntime {
         scheduled_event_id: i64,
         result: Result<Payload, ActivityError>,
     ) -> Result<(), RuntimeError> {
-        let id = self.scheduled_activities.get(&scheduled_event_id).cloned().ok_or_else(|| unknown(e, "activity"))?;
+        let id = self.scheduled_activities.get(&scheduled_event_id).ok_or_else(|| unknown(e, "activity"))?;
         let mut s = self.state.borrow_mut();
-        let slot = s.activities.get(&id).cloned().ok_or_else(|| unknown(e, "activity"))?;
+        let slot = s.activities.get(id).cloned().ok_or_else(|| unknown(e, "activity"))?;
         let seq = s.stamp();
         slot.resolve(result, seq);
-        s.machines.completed(&CommandKey::Activity(id));
+        s.machines.completed(CommandKey::Activity(id));
         Ok(())
     }
 
