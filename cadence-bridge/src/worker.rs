@@ -275,8 +275,9 @@ fn handle_decision_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
     // The server retries a failed decision task again and again; say so on the first
     // two attempts, not on every retry.
     let first_attempts = task["attempt"].as_i64().unwrap_or(0) <= 1;
-    let Some(def) = s.registry.workflow(type_name) else {
-        let msg = format!("unable to find workflow type: {type_name}. Supported types: [{}]", s.registry.workflow_names().join(", "));
+    // A task the worker cannot run: a query gets the message as its answer, a decision
+    // task fails with it.
+    let refuse = |msg: String| {
         if is_query {
             return s.client.respond_query(token, &Err(msg));
         }
@@ -284,21 +285,14 @@ fn handle_decision_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
             eprintln!("worker: {workflow_id}: decision task failed: {msg}");
         }
         s.stats.failed_decision_tasks.fetch_add(1, Ordering::Relaxed);
-        return s.client.respond_decision_failed(token, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, &msg);
+        s.client.respond_decision_failed(token, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, &msg)
+    };
+    let Some(def) = s.registry.workflow(type_name) else {
+        return refuse(format!("unable to find workflow type: {type_name}. Supported types: [{}]", s.registry.workflow_names().join(", ")));
     };
     let events = match task_history(s, task, workflow_id, run_id) {
         Ok(ev) => ev,
-        Err(e) => {
-            let msg = format!("the worker could not read the history: {e}");
-            if is_query {
-                return s.client.respond_query(token, &Err(msg));
-            }
-            if first_attempts {
-                eprintln!("worker: {workflow_id}: decision task failed: {msg}");
-            }
-            s.stats.failed_decision_tasks.fetch_add(1, Ordering::Relaxed);
-            return s.client.respond_decision_failed(token, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, &msg);
-        }
+        Err(e) => return refuse(format!("the worker could not read the history: {e}")),
     };
 
     if is_query {
