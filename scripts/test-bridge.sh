@@ -18,10 +18,10 @@ export POSTFLOW_CADENCE_HTTP="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
 was_running=0
 scripts/cadence-dev.sh status >/dev/null 2>&1 && was_running=1
 # The terminal check's private tmux server and worker, once started.
-tmux_sock=""
+TMUX_SOCKET=""
 worker_pid=""
 cleanup() {
-  if [[ -n $tmux_sock ]]; then tmux -L "$tmux_sock" kill-server >/dev/null 2>&1 || true; fi
+  if [[ -n $TMUX_SOCKET ]]; then tmux -L "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true; fi
   if [[ -n $worker_pid ]]; then
     # SIGTERM lets the worker finish its open polls (at most its --poll-timeout).
     kill -TERM "$worker_pid" 2>/dev/null || true
@@ -55,22 +55,13 @@ echo "bridge mode of the terminal app, on a tmux terminal"
 worker_log="$CARGO_TARGET_DIR/tui-bridge-worker.log"
 "$CARGO_TARGET_DIR/debug/bridge" worker --timer-unit 1s --poll-timeout 5s >"$worker_log" 2>&1 &
 worker_pid=$!
-tmux_sock="postflow-tui-bridge-$$"
-tm() { tmux -L "$tmux_sock" "$@"; }
-screen() { tm capture-pane -p -t tui; }
-keys() { tm send-keys -t tui "$@"; }
-# Waits (at most ~60 s, polling) until the screen shows $1.
-wait_for() {
-  for _ in $(seq 1 600); do
-    if screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "FAIL: the screen never showed: $1" >&2
-  screen >&2
-  echo "worker log:" >&2
-  tail -20 "$worker_log" >&2
-  exit 1
+TMUX_SOCKET="postflow-tui-bridge-$$"
+WAIT_SECONDS=60
+on_wait_failure() {
+  echo "worker log:"
+  tail -20 "$worker_log"
 }
+source scripts/lib/tmux.sh
 wid="tui-bridge-$(date +%s)-$$"
 status_file="$CARGO_TARGET_DIR/tui-bridge-status"
 rm -f "$status_file"

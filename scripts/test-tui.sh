@@ -17,27 +17,14 @@ cargo build -q -p postflow-tui --bin tui
 bin="$target/debug/tui"
 
 # A private server, so a user's own tmux sessions are never touched.
-sock="postflow-tui-test-$$"
-tm() { tmux -L "$sock" "$@"; }
+TMUX_SOCKET="postflow-tui-test-$$"
+WAIT_SECONDS=20
+source scripts/lib/tmux.sh
 # The app's exit status, written by the pane's shell when the app exits.
 status_file="$(mktemp)"
 rm -f "$status_file"
 trap 'tm kill-server >/dev/null 2>&1 || true; rm -f "$status_file"' EXIT
 
-screen() { tm capture-pane -p -t tui; }
-
-# Waits (at most ~20s, polling) until the screen shows $1.
-wait_for() {
-  for _ in $(seq 1 200); do
-    if screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "FAIL: the screen never showed: $1" >&2
-  screen >&2
-  exit 1
-}
-
-keys() { tm send-keys -t tui "$@"; }
 
 tm new-session -d -s tui -x 140 -y 45 "'$bin'; echo \$? > '$status_file'"
 # Keep the pane after the app exits, to check how it exited.
