@@ -154,10 +154,6 @@ impl Engine {
         self.now
     }
 
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     pub fn registry(&self) -> &Registry {
         &self.registry
     }
@@ -360,11 +356,6 @@ impl<'a> ExecutionView<'a> {
 
     pub fn pending_timers(&self) -> impl Iterator<Item = &'a PendingTimer> {
         self.e.timers.values()
-    }
-
-    /// Events that arrived while a decision task was in flight, not yet in history.
-    pub fn buffered_events(&self) -> &'a [EventAttributes] {
-        &self.e.buffer
     }
 
     pub fn logs(&self) -> &'a [LogLine] {

@@ -55,8 +55,4 @@ impl Executor {
         }
         Err(format!("workflow code did not block after {MAX_PASSES} passes (a loop that never waits?)"))
     }
-
-    pub fn is_idle(&self) -> bool {
-        self.tasks.iter().all(Option::is_none)
-    }
 }

@@ -372,18 +372,8 @@ impl WorkflowRuntime {
         std::mem::take(&mut self.state.borrow_mut().logs)
     }
 
-    /// The number of history events applied so far.
-    pub fn events_applied(&self) -> i64 {
-        self.next_event_id - 1
-    }
-
     pub fn definition(&self) -> &WorkflowDefinition {
         &self.definition
-    }
-
-    /// True when the workflow function has returned.
-    pub fn is_finished(&self) -> bool {
-        self.executor.is_idle() && self.state.borrow().outcome.is_some()
     }
 }
 

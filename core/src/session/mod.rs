@@ -20,7 +20,7 @@ pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLin
 use crate::engine::{Engine, StartRequest};
 use crate::history::HistoryEvent;
 use crate::payload::Payload;
-use crate::postal::{self, Chapter, Order, PostalConfig};
+use crate::postal::{self, Order, PostalConfig};
 
 /// What a session simulates: the seed of the activities and which workflow code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,11 +271,6 @@ impl Session {
 
     pub(crate) fn imported_definition(&self) -> Option<&crate::registry::WorkflowDefinition> {
         self.imported.as_ref().map(|i| &i.definition)
-    }
-
-    /// The chapter of the workshop whose code this session runs.
-    pub fn chapter(&self) -> Chapter {
-        self.config.postal.chapter
     }
 }
 
