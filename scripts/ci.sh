@@ -4,13 +4,45 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step says when it began; the summary at the end says what took how long.
+began=$SECONDS
+timings=()
+current=""
+step() {
+  local now=$SECONDS
+  if [[ -n $current ]]; then timings+=("$(printf '%5ds  %s' $((now - mark)) "$current")"); fi
+  current="$*" mark=$now
+  printf '\n== %s  [%dm%02ds]\n' "$*" $(((now - began) / 60)) $(((now - began) % 60))
+}
+summary() {
+  step "done"
+  printf '\n== time per step (total %dm%02ds)\n' $(((SECONDS - began) / 60)) $(((SECONDS - began) % 60))
+  printf '%s\n' "${timings[@]}"
+}
 
 # CI runs in a fresh clone each time: keep the build cache outside it, so a warm
 # machine rebuilds only our own crates. Every script below honours CARGO_TARGET_DIR.
 if [[ "${CI:-}" == true && -z "${CARGO_TARGET_DIR:-}" ]]; then
   export CARGO_TARGET_DIR="${POSTFLOW_CACHE:-$HOME/.cache/postflow}/target"
 fi
+
+# Registry downloads and Debian packages in the background, while cargo compiles.
+prefetch_log="$(mktemp)"
+scripts/prefetch.sh >"$prefetch_log" 2>&1 &
+prefetch=$!
+bad=""
+# On any exit: let an unfinished install end (killing apt mid-way breaks dpkg), then tidy up.
+cleanup() {
+  if [[ -n $prefetch ]]; then wait "$prefetch" 2>/dev/null || true; fi
+  rm -f "$prefetch_log" ${bad:+"$bad"}
+}
+trap cleanup EXIT
+wait_prefetch() {
+  if [[ -n $prefetch ]]; then
+    wait "$prefetch" || { cat "$prefetch_log" >&2; echo "installing what the tests need failed" >&2; exit 1; }
+    prefetch=""
+  fi
+}
 
 step "format"
 cargo fmt --all -- --check
@@ -26,12 +58,14 @@ for name in $(cargo run -q -p postflow-core --bin scenario -- --list | awk '{pri
   cargo run -q -p postflow-core --bin scenario -- "$name" >/dev/null
 done
 bad=$(mktemp --suffix=.toml)
-trap 'rm -f "$bad"' EXIT
 printf '[[steps]]\ndo = "start"\ninput = %s\n[[steps]]\ndo = "expect"\nstatus = "completed"\n' "'{\"id\":\"X\"}'" >"$bad"
 if cargo run -q -p postflow-core --bin scenario -- "$bad" >/dev/null 2>&1; then
   echo "the runner accepted a scenario whose expectation fails" >&2
   exit 1
 fi
+
+step "waiting for the Debian, npm and Go packages"
+wait_prefetch
 
 step "postflow-core builds for wasm32-unknown-unknown"
 scripts/wasm-toolchain.sh check-core
@@ -48,4 +82,5 @@ scripts/test-web.sh
 step "the bridge against a real Cadence server (built and started here)"
 scripts/test-bridge.sh
 
-step "all checks passed"
+summary
+echo "all checks passed"

@@ -56,7 +56,7 @@ worker_log="$CARGO_TARGET_DIR/tui-bridge-worker.log"
 "$CARGO_TARGET_DIR/debug/bridge" worker --timer-unit 1s --poll-timeout 5s >"$worker_log" 2>&1 &
 worker_pid=$!
 TMUX_SOCKET="postflow-tui-bridge-$$"
-WAIT_SECONDS=60
+WAIT_SECONDS=120
 on_wait_failure() {
   echo "worker log:"
   tail -20 "$worker_log"
@@ -81,15 +81,16 @@ wait_for "Scan the package"
 keys -l "Delft"
 keys Enter
 wait_for "ScanSignal --workflow_id $wid --input"
-keys a
-wait_for '{"delivered":false,"locationHistory":["Aarhus","Delft"]}'
+# The scan is in history at once, but the workflow reads it in a later decision task:
+# ask current_status again until the answer shows it, as a user would.
+ask_until a '{"delivered":false,"locationHistory":["Aarhus","Delft"]}'
 keys d
 wait_for "WorkflowExecutionCompleted"
 wait_for "$wid │ completed │"
 echo "screen after delivery:"
 screen | head -3
 keys q
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   [[ -s $status_file ]] && break
   sleep 0.1
 done

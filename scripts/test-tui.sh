@@ -18,7 +18,7 @@ bin="$target/debug/tui"
 
 # A private server, so a user's own tmux sessions are never touched.
 TMUX_SOCKET="postflow-tui-test-$$"
-WAIT_SECONDS=20
+WAIT_SECONDS=60
 source scripts/lib/tmux.sh
 # The app's exit status, written by the pane's shell when the app exits.
 status_file="$(mktemp)"
@@ -55,7 +55,7 @@ echo "screen after delivery:"
 screen | head -3
 
 keys q
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   [ -s "$status_file" ] && break
   sleep 0.1
 done

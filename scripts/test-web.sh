@@ -48,8 +48,11 @@ mkdir -p target
 python3 -m http.server "$port" --bind 127.0.0.1 --directory web/dist >"$ROOT/target/web-server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
+# Wait for the server to accept connections (bounded: a busy machine is slow to start python).
+for i in $(seq 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kill -0 "$server" 2>/dev/null || { cat "$ROOT/target/web-server.log" >&2; echo "the web server exited" >&2; exit 1; }
+    [ "$i" = 600 ] && { echo "the web server did not listen on $port within 60 s" >&2; exit 1; }
     sleep 0.1
 done
 cd web/e2e

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Driving the real `tui` binary in a private tmux server, for the test scripts.
 # Source it, set TMUX_SOCKET (a name of the caller's own, so a user's tmux sessions
-# are never touched), optionally WAIT_SECONDS (default 20) and a function
-# on_wait_failure that prints more context; then use tm, screen, keys and wait_for.
+# are never touched), optionally WAIT_SECONDS (default 60: only a bound for a failing
+# run, every wait ends as soon as the screen shows what it waits for) and a function
+# on_wait_failure that prints more context; then use tm, screen, keys, wait_for and
+# ask_until.
 
 tm() { tmux -L "$TMUX_SOCKET" "$@"; }
 screen() { tm capture-pane -p -t tui; }
@@ -11,12 +13,30 @@ keys() { tm send-keys -t tui "$@"; }
 # Waits (polling every 0.1 s, at most WAIT_SECONDS) until the screen shows $1; on
 # time-out prints the screen and fails the script.
 wait_for() {
-  local tries=$(( ${WAIT_SECONDS:-20} * 10 ))
+  local tries=$(( ${WAIT_SECONDS:-60} * 10 ))
   for _ in $(seq 1 "$tries"); do
     if screen | grep -qF -- "$1"; then return 0; fi
     sleep 0.1
   done
   echo "FAIL: the screen never showed: $1" >&2
+  screen >&2
+  if declare -F on_wait_failure >/dev/null; then on_wait_failure >&2; fi
+  exit 1
+}
+
+# Presses key $1 until the screen shows $2 (at most WAIT_SECONDS): for a question
+# whose answer can change, like a query sent before the workflow read a signal. Each
+# press asks again; between presses the screen gets a moment to show the answer.
+ask_until() {
+  local key=$1 text=$2 deadline=$((SECONDS + ${WAIT_SECONDS:-60}))
+  while ((SECONDS < deadline)); do
+    keys "$key"
+    for _ in $(seq 1 20); do
+      if screen | grep -qF -- "$text"; then return 0; fi
+      sleep 0.1
+    done
+  done
+  echo "FAIL: pressing $key never made the screen show: $text" >&2
   screen >&2
   if declare -F on_wait_failure >/dev/null; then on_wait_failure >&2; fi
   exit 1

@@ -13,6 +13,29 @@ const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const SCREENSHOT = process.env.SCREENSHOT ?? 'web-e2e.png';
 const executablePath = process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 
+// Assertions that wait for the page: a click's effects are drawn by the app's reactive
+// updates, so each check polls until the page shows the expected state (bounded; the
+// last value seen is what a failure reports).
+const WAIT_MS = 30_000;
+async function eventually(read, ok, what) {
+  const deadline = Date.now() + WAIT_MS;
+  let last;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) assert.fail(`${what}: never satisfied within ${WAIT_MS} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const expectText = (locator, expected) =>
+  eventually(() => locator.textContent(), (t) => t === expected, `${locator} has text ${JSON.stringify(expected)}`);
+const expectMatch = (locator, re) => eventually(() => locator.textContent(), (t) => re.test(t ?? ''), `${locator} matches ${re}`);
+const expectCount = (locator, n) => eventually(() => locator.count(), (c) => c === n, `${locator} count is ${n}`);
+const sameAs = async (read, expected, what) => {
+  const last = await eventually(read, (v) => JSON.stringify(v) === JSON.stringify(expected), what).catch(() => null);
+  if (last === null) assert.deepEqual(await read(), expected, what);
+};
+
 let browser;
 const consoleErrors = [];
 
@@ -112,49 +135,47 @@ test('the life of a package, a share link and a reload', async () => {
   await open(page, BASE_URL);
 
   // A fresh page: nothing started.
-  assert.equal(await page.locator('#run-state').textContent(), 'not started');
+  await expectText(page.locator('#run-state'), 'not started');
 
   // Bad input: an invalid amount shows an inline error and changes nothing.
   await page.getByLabel('Order amount').fill('twenty');
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  assert.match(await page.locator('#error').textContent(), /amount/);
-  assert.equal(await page.locator('#history tr.event').count(), 0);
-  assert.equal(await page.locator('#run-state').textContent(), 'not started');
+  await expectMatch(page.locator('#error'), /amount/);
+  await expectCount(page.locator('#history tr.event'), 0);
+  await expectText(page.locator('#run-state'), 'not started');
   await page.getByLabel('Order amount').fill('20');
 
   // Start the order: the payment fails once and waits for its retry.
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  assert.equal(await page.locator('#error').count(), 0, 'a success clears the error');
-  assert.match(await page.locator('#pending').textContent(), /attempt 2 of 3.*next retry in 1s.*temporary issue/);
-  assert.match(await page.locator('#cli').textContent(), /^cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600 /);
+  await expectCount(page.locator('#error'), 0); // a success clears the error
+  await expectMatch(page.locator('#pending'), /attempt 2 of 3.*next retry in 1s.*temporary issue/);
+  await expectMatch(page.locator('#cli'), /^cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600 /);
 
   // The retry, then shipping: the notification timer is pending.
   await page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
   await page.keyboard.press('n'); // the same, by shortcut
-  assert.match(await page.locator('#pending').textContent(), /timer 3: fires in 180s/);
+  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
 
   // Two scans: each resets the notification timer.
   for (const location of ['Delft', 'Rotterdam']) {
     await page.getByLabel('Scan location').fill(location);
     await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
   }
-  assert.equal(await page.locator('#cli').textContent(),
-    `cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123 --input '{"location":"Rotterdam"}'`);
-  assert.equal(await page.locator('#notification').textContent(), 'not sent');
+  await expectText(page.locator('#cli'), `cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123 --input '{"location":"Rotterdam"}'`);
+  await expectText(page.locator('#notification'), 'not sent');
 
   // Move on to the notification.
   await page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
-  assert.equal(await page.locator('#notification').textContent(), 'sent');
-  assert.match(await page.locator('#log').textContent(), /Notification sent/);
+  await expectText(page.locator('#notification'), 'sent');
+  await expectMatch(page.locator('#log'), /Notification sent/);
 
   // Delivered, then the query.
   await page.getByRole('button', { name: 'Send DeliveredSignal' }).click();
-  assert.equal(await page.locator('#run-state').textContent(), 'completed');
+  await expectText(page.locator('#run-state'), 'completed');
   await page.getByRole('button', { name: 'Query current_status' }).click();
-  assert.equal(await page.locator('#query-result').textContent(), '{"delivered":true,"locationHistory":["Aarhus","Delft","Rotterdam"]}');
-  assert.equal(await page.locator('#cli').textContent(),
-    'cadence --domain cadence-workshop wf query --query_type current_status --workflow_id Order123');
-  assert.match(await page.locator('#outcome').textContent(), /^completed: "Order Order123 processed successfully/);
+  await expectText(page.locator('#query-result'), '{"delivered":true,"locationHistory":["Aarhus","Delft","Rotterdam"]}');
+  await expectText(page.locator('#cli'), 'cadence --domain cadence-workshop wf query --query_type current_status --workflow_id Order123');
+  await expectMatch(page.locator('#outcome'), /^completed: "Order Order123 processed successfully/);
 
   // The history rows.
   const types = await page.locator('#history tr.event td.type').allTextContents();
@@ -166,7 +187,7 @@ test('the life of a package, a share link and a reload', async () => {
   assert.equal(n('TimerCanceled'), 2);
   assert.equal(n('TimerFired'), 1);
   assert.equal(n('ActivityTaskFailed'), 0, 'a retried failure is not in the history');
-  assert.match(await page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"] td.details').first().textContent(), /ScanSignal/);
+  await expectMatch(page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"] td.details').first(), /ScanSignal/);
 
   // Click a row: its full JSON.
   await page.locator('#history tr.event[data-event-type="TimerCanceled"]').first().click();
@@ -190,26 +211,26 @@ test('the life of a package, a share link and a reload', async () => {
   assert.ok(await page.locator('#timeline rect[data-kind="timer"][data-outcome="canceled"]').count() === 2);
   // The linear axis draws the same marks.
   await page.getByLabel('Square-root time axis').uncheck();
-  assert.deepEqual((await snapshot(page)).timeline, before.timeline);
+  await sameAs(async () => (await snapshot(page)).timeline, before.timeline, 'the linear timeline');
   await page.getByLabel('Square-root time axis').check();
 
   // A malformed import: an inline error, nothing changes.
   await page.getByLabel('History JSON to import').fill('{"history": {"events": [ nope');
   await page.getByRole('button', { name: 'Import the pasted history' }).click();
-  assert.match(await page.locator('#error').textContent(), /cannot import/);
-  assert.deepEqual(await snapshot(page), before);
+  await expectMatch(page.locator('#error'), /cannot import/);
+  await sameAs(() => snapshot(page), before, 'the page state');
 
   // Back and forward by keys, and the slider.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   const [pos, len] = before.position.split(' / ').map(Number);
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await page.locator('#position').textContent(), `${pos - 1} / ${len}`);
+  await expectText(page.locator('#position'), `${pos - 1} / ${len}`);
   await page.keyboard.press('ArrowRight');
-  assert.equal(await page.locator('#position').textContent(), `${pos} / ${len}`);
+  await expectText(page.locator('#position'), `${pos} / ${len}`);
   await page.getByLabel('Position in the timeline').fill('0');
-  assert.equal(await page.locator('#history tr.event').count(), 0);
+  await expectCount(page.locator('#history tr.event'), 0);
   await page.getByLabel('Position in the timeline').fill(String(len));
-  assert.deepEqual(await snapshot(page), before);
+  await sameAs(() => snapshot(page), before, 'the page state');
 
   // The share link, in a fresh browser context (no localStorage): the same state.
   const link = await page.locator('#share-link').getAttribute('href');
@@ -218,22 +239,22 @@ test('the life of a package, a share link and a reload', async () => {
   const other = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const shared = await newPage(other);
   await open(shared, link);
-  assert.deepEqual(await snapshot(shared), before);
+  await sameAs(() => snapshot(shared), before, 'the shared page state');
   await other.close();
 
   // The last state survives a reload without the hash (localStorage).
   const again = await newPage(context);
   await open(again, BASE_URL);
-  assert.deepEqual(await snapshot(again), before);
+  await sameAs(() => snapshot(again), before, 'the reloaded page state');
   await again.close();
 
   // A built-in scenario: loaded, rewound, stepped.
   await page.getByLabel('Built-in scenario').selectOption('scans-reset-timer');
   await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
-  assert.match(await page.locator('#position').textContent(), /^0 \/ \d+$/);
-  assert.match(await page.locator('#notice').textContent(), /scans-reset-timer/);
+  await expectMatch(page.locator('#position'), /^0 \/ \d+$/);
+  await expectMatch(page.locator('#notice'), /scans-reset-timer/);
   await page.getByRole('button', { name: 'Forward one step' }).click();
-  assert.equal(await page.locator('#position').textContent().then((t) => t.split(' / ')[0]), '1');
+  await expectMatch(page.locator('#position'), /^1 \//);
 
   // Back to the finished order for the screenshot.
   await open(page, link);
@@ -252,6 +273,7 @@ test('export a history, import it and a real server history', async () => {
   await open(page, BASE_URL);
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
   await page.getByRole('button', { name: 'Run the worker until it is blocked' }).click();
+  await expectMatch(page.locator('#pending'), /attempt 2 of 3/);
   const rows = await page.locator('#history tr.event td.type').allTextContents();
 
   // Export: a download of the history JSON with the same events.
@@ -266,10 +288,10 @@ test('export a history, import it and a real server history', async () => {
   // Import it back: the same rows, read-only, stepping through it.
   await page.getByLabel('History JSON to import').fill(exported);
   await page.getByRole('button', { name: 'Import the pasted history' }).click();
-  assert.deepEqual(await page.locator('#history tr.event td.type').allTextContents(), rows);
-  assert.match(await page.locator('#run-state').textContent(), /imported, event \d+ of \d+/);
+  await sameAs(() => page.locator('#history tr.event td.type').allTextContents(), rows, 'the imported rows');
+  await expectMatch(page.locator('#run-state'), /imported, event \d+ of \d+/);
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await page.locator('#history tr.event').count(), rows.length - 1);
+  await expectCount(page.locator('#history tr.event'), rows.length - 1);
 
   // A history fetched from a real Cadence server (core/tests/fixtures/real), as a file.
   const real = new URL('../../core/tests/fixtures/real/happy-path.json', import.meta.url).pathname;
@@ -283,7 +305,7 @@ test('export a history, import it and a real server history', async () => {
   // An imported history survives a reload (localStorage).
   await page.reload();
   await page.locator('#app[data-ready="true"]').waitFor();
-  assert.deepEqual(await page.locator('#history tr.event td.type').allTextContents(), realRows);
+  await sameAs(() => page.locator('#history tr.event td.type').allTextContents(), realRows, 'the rows after a reload');
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
