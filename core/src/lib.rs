@@ -7,7 +7,8 @@
 //! - [`engine`]: the simulated Cadence server with a virtual clock;
 //! - [`postal`]: the workshop's domain, activities and workflow;
 //! - [`scenario`]: scenario files and their runner;
-//! - [`session`]: the view model the terminal and web front ends draw.
+//! - [`session`]: the view model the terminal and web front ends draw;
+//! - [`workshop`]: the workshop's chapters as data, read by exercises and the guide.
 //!
 //! No I/O, no wall clock, no threads, no unseeded randomness: it builds for
 //! `wasm32-unknown-unknown` and gives byte-identical histories everywhere.
@@ -25,3 +26,4 @@ pub mod scenario;
 pub mod sdk;
 pub mod session;
 pub mod time;
+pub mod workshop;

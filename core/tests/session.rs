@@ -102,7 +102,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         (Action::Signal { name: "ScanSignal".into(), input: Some("{\"location\":".into()) }, "not valid JSON"),
         (Action::Signal { name: "ScanSignal".into(), input: Some("{}".into()) }, "location"),
         (Action::Signal { name: "Teleport".into(), input: None }, "unknown signal Teleport"),
-        (Action::Query { name: "where_is_it".into() }, "unknown queryType where_is_it. KnownQueryTypes=[current_status]"),
+        (Action::Query { name: "where_is_it".into() }, "unknown queryType where_is_it. KnownQueryTypes=[__stack_trace current_status]"),
         (
             Action::Start { workflow_id: "Order123".into(), input: "{}".into(), execution_timeout: Duration::from_secs(600) },
             "already running",

@@ -14,14 +14,17 @@ use crate::registry::LocalBoxFuture;
 /// changing state without blocking is a bug in the workflow code, reported as such.
 const MAX_PASSES: usize = 100_000;
 
+/// Coroutines with the id they keep for life (0 is the workflow function itself).
 #[derive(Default)]
 pub(crate) struct Executor {
-    tasks: Vec<Option<LocalBoxFuture<()>>>,
+    tasks: Vec<Option<(u32, LocalBoxFuture<()>)>>,
+    next_id: u32,
 }
 
 impl Executor {
     pub fn spawn(&mut self, f: LocalBoxFuture<()>) {
-        self.tasks.push(Some(f));
+        self.tasks.push(Some((self.next_id, f)));
+        self.next_id += 1;
     }
 
     /// Runs every coroutine until all are blocked or done.
@@ -30,10 +33,18 @@ impl Executor {
         for _ in 0..MAX_PASSES {
             let mut progressed = false;
             for slot in &mut self.tasks {
-                let Some(task) = slot else { continue };
-                let before = state.borrow().version;
+                let Some((id, task)) = slot else { continue };
+                let id = *id;
+                let before = {
+                    // What the coroutine waits on is what its latest poll says.
+                    let mut s = state.borrow_mut();
+                    s.coroutine = id;
+                    s.waits.retain(|w| w.coroutine != id);
+                    s.version
+                };
                 if let Poll::Ready(()) = task.as_mut().poll(&mut cx) {
                     *slot = None;
+                    state.borrow_mut().waits.retain(|w| w.coroutine != id);
                     progressed = true;
                 }
                 if state.borrow().version != before {
@@ -45,7 +56,9 @@ impl Executor {
             }
             let spawned = std::mem::take(&mut state.borrow_mut().spawned);
             if !spawned.is_empty() {
-                self.tasks.extend(spawned.into_iter().map(Some));
+                for f in spawned {
+                    self.spawn(f);
+                }
                 progressed = true;
             }
             if !progressed {

@@ -26,11 +26,16 @@ use crate::history::{EventAttributes, EventType, HistoryEvent};
 use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::WorkflowDefinition;
-use crate::sdk::{ActivityError, WorkflowContext};
+use crate::sdk::{ActivityError, Blocked, WorkflowContext};
 use executor::Executor;
 use machines::CommandKey;
 pub use state::WorkflowInfo;
 use state::{SharedState, WorkflowState};
+
+/// The Go client's built-in query types, answered for every workflow.
+pub const QUERY_STACK_TRACE: &str = "__stack_trace";
+pub const QUERY_QUERY_TYPES: &str = "__query_types";
+pub const QUERY_OPEN_SESSIONS: &str = "__open_sessions";
 
 /// History and code disagree: the code is not the code that wrote the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -355,16 +360,69 @@ impl WorkflowRuntime {
         Ok(())
     }
 
-    /// Answers a query from the state after the last decision task the code ran.
+    /// Answers a query from the state after the last decision task the code ran:
+    /// the workflow's own handlers, and the Go client's built-in `__stack_trace`,
+    /// `__query_types` and `__open_sessions`.
     pub fn query(&self, query_type: &str) -> Result<Payload, QueryError> {
         if self.tasks_run == 0 {
             return Err(QueryError::NotReady);
         }
+        match query_type {
+            QUERY_STACK_TRACE => return Ok(Payload::encode(&self.stack_trace())),
+            QUERY_QUERY_TYPES => return Ok(Payload::encode(&self.query_types())),
+            QUERY_OPEN_SESSIONS => return Ok(Payload::encode(&[0u8; 0])),
+            _ => {}
+        }
         let s = self.state.borrow();
         match s.query_handlers.get(query_type) {
             Some(handler) => Ok(handler()),
-            None => Err(QueryError::UnknownQueryType { name: query_type.to_owned(), known: s.query_handlers.keys().cloned().collect() }),
+            None => Err(QueryError::UnknownQueryType {
+                name: query_type.to_owned(),
+                // As the Go client lists them: the stack trace, then the workflow's own.
+                known: std::iter::once(QUERY_STACK_TRACE.to_owned()).chain(s.query_handlers.keys().cloned()).collect(),
+            }),
         }
+    }
+
+    /// Every query type this run answers, sorted (the answer to `__query_types`).
+    pub fn query_types(&self) -> Vec<String> {
+        let s = self.state.borrow();
+        let mut types: Vec<String> = [QUERY_OPEN_SESSIONS, QUERY_QUERY_TYPES, QUERY_STACK_TRACE]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(s.query_handlers.keys().cloned())
+            .collect();
+        types.sort();
+        types
+    }
+
+    /// Where the code waits now, per coroutine, with the line of workflow code that waits.
+    pub fn blocked(&self) -> Vec<Blocked> {
+        let s = self.state.borrow();
+        let unread = |channel: &str| s.unread(channel);
+        s.waits
+            .iter()
+            .map(|w| Blocked {
+                coroutine: if w.coroutine == 0 { "root".to_owned() } else { w.coroutine.to_string() },
+                at: format!("{}:{}", w.at.file(), w.at.line()),
+                on: w.on.to_waiting(&unread),
+            })
+            .collect()
+    }
+
+    /// The answer to Cadence's `__stack_trace` query (`cadence wf stack`).
+    pub fn stack_trace(&self) -> String {
+        crate::sdk::stack_trace(&self.blocked())
+    }
+
+    /// Signals in history that the code has not read yet, per channel, oldest first.
+    pub fn unread_signals(&self) -> Vec<(String, Vec<Payload>)> {
+        let s = self.state.borrow();
+        s.channels
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(name, values)| (name.clone(), values.iter().map(|(p, _)| p.clone()).collect()))
+            .collect()
     }
 
     /// Log lines written since the last call.

@@ -10,6 +10,7 @@ use super::machines::Machines;
 use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::LocalBoxFuture;
+use crate::sdk::wait::{WaitOn, WaitRecord};
 use crate::sdk::{ActivityError, Canceled, WorkflowError};
 use crate::time::Timestamp;
 
@@ -77,6 +78,9 @@ pub(crate) struct WorkflowState {
     pub fatal: Option<String>,
     pub outcome: Option<Result<Payload, WorkflowError>>,
     pub spawned: Vec<LocalBoxFuture<()>>,
+    /// The coroutine being polled, and where each coroutine waits (its last poll's records).
+    pub coroutine: u32,
+    pub waits: Vec<WaitRecord>,
 }
 
 impl WorkflowState {
@@ -108,6 +112,16 @@ impl WorkflowState {
 
     pub fn signal_ready_seq(&self, name: &str) -> Option<u64> {
         self.channels.get(name)?.front().map(|(_, s)| *s)
+    }
+
+    /// A future of the running coroutine is not ready: remember what it waits on.
+    pub fn wait(&mut self, at: &'static std::panic::Location<'static>, on: WaitOn) {
+        self.waits.push(WaitRecord { coroutine: self.coroutine, at, on });
+    }
+
+    /// How many values wait unread in a signal channel.
+    pub fn unread(&self, name: &str) -> usize {
+        self.channels.get(name).map_or(0, VecDeque::len)
     }
 
     pub fn log(&mut self, line: LogLine) {

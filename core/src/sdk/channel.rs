@@ -4,24 +4,27 @@
 
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 
 use super::WorkflowContext;
+use super::wait::WaitOn;
 use crate::payload::Payload;
 
 pub struct SignalChannel<T> {
     pub(crate) ctx: WorkflowContext,
-    pub(crate) name: String,
+    pub(crate) name: Rc<str>,
     _value: PhantomData<fn() -> T>,
 }
 
 impl<T: DeserializeOwned> SignalChannel<T> {
     pub(crate) fn new(ctx: &WorkflowContext, name: &str) -> SignalChannel<T> {
         ctx.state.borrow_mut().channels.entry(name.to_owned()).or_default();
-        SignalChannel { ctx: ctx.clone(), name: name.to_owned(), _value: PhantomData }
+        SignalChannel { ctx: ctx.clone(), name: name.into(), _value: PhantomData }
     }
 
     pub fn name(&self) -> &str {
@@ -29,8 +32,9 @@ impl<T: DeserializeOwned> SignalChannel<T> {
     }
 
     /// Go's `c.Receive(ctx, &v)`: waits for the oldest value.
+    #[track_caller]
     pub fn receive(&self) -> ReceiveFuture<'_, T> {
-        ReceiveFuture { channel: self }
+        ReceiveFuture { channel: self, at: Location::caller() }
     }
 
     /// Takes the oldest value if there is one, without waiting (Go's `ReceiveAsync`).
@@ -66,12 +70,17 @@ impl<T> Clone for SignalChannel<T> {
 
 pub struct ReceiveFuture<'a, T> {
     channel: &'a SignalChannel<T>,
+    at: &'static Location<'static>,
 }
 
 impl<T: DeserializeOwned> Future for ReceiveFuture<'_, T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
-        self.channel.try_receive().map_or(Poll::Pending, Poll::Ready)
+        let value = self.channel.try_receive();
+        if value.is_none() {
+            self.channel.ctx.state.borrow_mut().wait(self.at, WaitOn::Signal { channel: self.channel.name.clone() });
+        }
+        value.map_or(Poll::Pending, Poll::Ready)
     }
 }

@@ -7,6 +7,7 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::marker::PhantomData;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+use super::wait::WaitOn;
 use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
 use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
@@ -26,17 +28,30 @@ pub(crate) trait Selectable {
     type Output;
     fn ready_seq(&self) -> Option<u64>;
     fn output(&self) -> Option<Self::Output>;
+    /// What a selector case on this future waits for (`None`: nothing the server holds).
+    fn wait_on(&self) -> Option<WaitOn>;
 }
 
 /// The result of an activity (Go's `workflow.Future` from `ExecuteActivity`).
 pub struct ActivityFuture<R> {
     slot: ActivitySlot,
+    ctx: WorkflowContext,
+    /// The line that executed the activity, and what it waits for.
+    at: &'static Location<'static>,
+    wait: Option<WaitOn>,
     _result: PhantomData<fn() -> R>,
 }
 
 impl<R: DeserializeOwned> ActivityFuture<R> {
-    pub(crate) fn schedule(ctx: &WorkflowContext, options: &ActivityOptions, activity_type: &str, input: Payload) -> ActivityFuture<R> {
+    pub(crate) fn schedule(
+        ctx: &WorkflowContext,
+        options: &ActivityOptions,
+        activity_type: &str,
+        input: Payload,
+        at: &'static Location<'static>,
+    ) -> ActivityFuture<R> {
         let slot = Slot::new();
+        let mut wait = None;
         let mut s = ctx.state.borrow_mut();
         match options.validated() {
             Err(reason) => {
@@ -59,11 +74,13 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                     request_local_dispatch: true,
                     ..Default::default()
                 }));
+                wait = Some(WaitOn::Activity { activity_id: id.as_str().into(), activity_type: activity_type.into() });
                 s.machines.add(CommandKey::Activity(id.clone()), decision);
                 s.activities.insert(id, slot.clone());
             }
         }
-        ActivityFuture { slot, _result: PhantomData }
+        drop(s);
+        ActivityFuture { slot, ctx: ctx.clone(), at, wait, _result: PhantomData }
     }
 }
 
@@ -77,13 +94,23 @@ impl<R: DeserializeOwned> Selectable for ActivityFuture<R> {
     fn output(&self) -> Option<Self::Output> {
         Some(self.slot.get()?.and_then(|p| p.decode::<R>().map_err(|e| ActivityError::Decode(format!("activity result: {e}")))))
     }
+
+    fn wait_on(&self) -> Option<WaitOn> {
+        self.wait.clone()
+    }
 }
 
 impl<R: DeserializeOwned> Future for ActivityFuture<R> {
     type Output = Result<R, ActivityError>;
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
-        self.output().map_or(Poll::Pending, Poll::Ready)
+        let out = self.output();
+        if out.is_none() {
+            if let Some(on) = &self.wait {
+                self.ctx.state.borrow_mut().wait(self.at, on.clone());
+            }
+        }
+        out.map_or(Poll::Pending, Poll::Ready)
     }
 }
 
@@ -91,11 +118,20 @@ impl<R: DeserializeOwned> Future for ActivityFuture<R> {
 /// when its scope is canceled first.
 pub struct TimerFuture {
     slot: TimerSlot,
+    ctx: WorkflowContext,
+    at: &'static Location<'static>,
+    wait: Option<WaitOn>,
 }
 
 impl TimerFuture {
-    pub(crate) fn start(ctx: &WorkflowContext, d: Duration, scope: Option<&CancellationScope>) -> TimerFuture {
+    pub(crate) fn start(
+        ctx: &WorkflowContext,
+        d: Duration,
+        scope: Option<&CancellationScope>,
+        at: &'static Location<'static>,
+    ) -> TimerFuture {
         let slot = Slot::new();
+        let mut wait = None;
         let mut s = ctx.state.borrow_mut();
         if scope.is_some_and(|sc| sc.canceled.get()) {
             let seq = s.stamp();
@@ -111,13 +147,15 @@ impl TimerFuture {
                 timer_id: id.clone(),
                 start_to_fire_timeout: Some(Duration::from_secs(secs)),
             });
+            wait = Some(WaitOn::Timer { timer_id: id.as_str().into(), after: Duration::from_secs(secs) });
             s.machines.add(CommandKey::Timer(id.clone()), decision);
             s.timers.insert(id.clone(), slot.clone());
             if let Some(sc) = scope {
                 sc.timers.borrow_mut().push(id);
             }
         }
-        TimerFuture { slot }
+        drop(s);
+        TimerFuture { slot, ctx: ctx.clone(), at, wait }
     }
 }
 
@@ -131,13 +169,23 @@ impl Selectable for TimerFuture {
     fn output(&self) -> Option<Self::Output> {
         self.slot.get()
     }
+
+    fn wait_on(&self) -> Option<WaitOn> {
+        self.wait.clone()
+    }
 }
 
 impl Future for TimerFuture {
     type Output = Result<(), Canceled>;
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
-        self.slot.get().map_or(Poll::Pending, Poll::Ready)
+        let out = self.slot.get();
+        if out.is_none() {
+            if let Some(on) = &self.wait {
+                self.ctx.state.borrow_mut().wait(self.at, on.clone());
+            }
+        }
+        out.map_or(Poll::Pending, Poll::Ready)
     }
 }
 
@@ -156,8 +204,9 @@ impl CancellationScope {
         CancellationScope { ctx: ctx.clone(), timers: Rc::default(), canceled: Rc::default() }
     }
 
+    #[track_caller]
     pub fn new_timer(&self, d: Duration) -> TimerFuture {
-        TimerFuture::start(&self.ctx, d, Some(self))
+        TimerFuture::start(&self.ctx, d, Some(self), Location::caller())
     }
 
     pub fn cancel(&self) {

@@ -10,6 +10,7 @@ mod channel;
 mod future;
 mod options;
 mod selector;
+pub(crate) mod wait;
 
 use std::fmt;
 use std::rc::Rc;
@@ -22,6 +23,7 @@ pub use channel::{ReceiveFuture, SignalChannel};
 pub use future::{ActivityFuture, CancellationScope, TimerFuture};
 pub use options::{ActivityOptions, RetryPolicy};
 pub use selector::{SelectFuture, Selector};
+pub use wait::{Blocked, Waiting, stack_trace};
 
 use crate::log::{Level, LogLine};
 use crate::payload::{EncodeArgs, Failure, GENERIC_REASON, Payload};
@@ -56,18 +58,20 @@ impl WorkflowContext {
 
     /// Go's `workflow.ExecuteActivity`: schedules an activity; the future resolves with
     /// its result once history shows it closed.
+    #[track_caller]
     pub fn execute_activity<R: DeserializeOwned>(
         &self,
         options: &ActivityOptions,
         activity_type: &str,
         args: impl EncodeArgs,
     ) -> ActivityFuture<R> {
-        ActivityFuture::schedule(self, options, activity_type, args.encode_args())
+        ActivityFuture::schedule(self, options, activity_type, args.encode_args(), std::panic::Location::caller())
     }
 
     /// Go's `workflow.NewTimer` on a context that is never canceled.
+    #[track_caller]
     pub fn new_timer(&self, d: Duration) -> TimerFuture {
-        TimerFuture::start(self, d, None)
+        TimerFuture::start(self, d, None, std::panic::Location::caller())
     }
 
     /// Go's `workflow.WithCancel`: timers started in the scope are canceled with it.

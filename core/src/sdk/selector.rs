@@ -9,7 +9,9 @@
 //! Instead of Go's callbacks, each case maps its value into `T`, and the workflow
 //! matches on what `select` returns: the same control flow, in plain Rust.
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -17,6 +19,7 @@ use std::task::{Context, Poll};
 use serde::de::DeserializeOwned;
 
 use super::future::Selectable;
+use super::wait::WaitOn;
 use super::{SignalChannel, WorkflowContext};
 
 struct Case<T> {
@@ -29,11 +32,14 @@ struct Case<T> {
 pub struct Selector<T> {
     ctx: WorkflowContext,
     cases: Vec<Case<T>>,
+    /// What each case waits for, `None` once a one-shot case has fired: shared with
+    /// the wait records, so a stack trace shows the cases as they are now.
+    waits: Rc<RefCell<Vec<Option<WaitOn>>>>,
 }
 
 impl<T> Selector<T> {
     pub(crate) fn new(ctx: &WorkflowContext) -> Selector<T> {
-        Selector { ctx: ctx.clone(), cases: Vec::new() }
+        Selector { ctx: ctx.clone(), cases: Vec::new(), waits: Rc::default() }
     }
 
     /// Go's `AddFuture`: the case is ready when the future is, and fires once.
@@ -42,6 +48,7 @@ impl<T> Selector<T> {
     where
         F: Selectable + 'static,
     {
+        self.waits.borrow_mut().push(future.wait_on());
         let f = Rc::new(future);
         let g = f.clone();
         let mut map = Some(map);
@@ -62,6 +69,7 @@ impl<T> Selector<T> {
         mut map: impl FnMut(V) -> T + 'static,
     ) -> &mut Self {
         assert!(channel.ctx.same_run(&self.ctx.state), "a selector only waits on channels of its own workflow run");
+        self.waits.borrow_mut().push(Some(WaitOn::Signal { channel: channel.name.clone() }));
         let (ready_ch, take_ch) = (channel.clone(), channel.clone());
         self.cases.push(Case {
             ready_seq: Box::new(move || ready_ch.ctx.state.borrow().signal_ready_seq(&ready_ch.name)),
@@ -76,8 +84,9 @@ impl<T> Selector<T> {
     }
 
     /// Go's `Select`: waits until one case fires and returns what its map made.
+    #[track_caller]
     pub fn select(&mut self) -> SelectFuture<'_, T> {
-        SelectFuture { selector: self, waited: false }
+        SelectFuture { selector: self, waited: false, at: Location::caller() }
     }
 
     /// True if some case could fire now (Go's `HasPending`).
@@ -89,6 +98,7 @@ impl<T> Selector<T> {
 pub struct SelectFuture<'a, T> {
     selector: &'a mut Selector<T>,
     waited: bool,
+    at: &'static Location<'static>,
 }
 
 impl<T> Future for SelectFuture<'_, T> {
@@ -100,11 +110,18 @@ impl<T> Future for SelectFuture<'_, T> {
         // On the first look the add order decides; once waiting, arrival order does.
         let pick = if this.waited { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
         this.waited = true;
-        let Some((i, _)) = pick else { return Poll::Pending };
+        let Some((i, _)) = pick else {
+            let waits = WaitOn::Select(this.selector.waits.clone());
+            this.selector.ctx.state.borrow_mut().wait(this.at, waits);
+            return Poll::Pending;
+        };
         let case = &mut this.selector.cases[i];
         match (case.take)() {
             Some(v) => {
                 case.done = case.one_shot;
+                if case.done {
+                    this.selector.waits.borrow_mut()[i] = None;
+                }
                 Poll::Ready(v)
             }
             // The value could not be decoded: the run is failing; wait for the runtime to stop it.

@@ -1,0 +1,120 @@
+//! Where workflow code waits: every SDK future that is polled and not ready records
+//! what it waits on and the line of workflow code that asked for it. The runtime keeps
+//! the records of the last run of each coroutine, which is exactly where the code is
+//! blocked between two decision tasks: the answer to Cadence's `__stack_trace` query,
+//! and the "blocked on" line of the teaching views.
+//!
+//! Recording is cheap on purpose (it happens on every poll that waits): a record holds
+//! shared names and a `&'static` code location, never a fresh string.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::panic::Location;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// What a future waits on, as the SDK knows it while the code runs.
+#[derive(Clone, Debug)]
+pub(crate) enum WaitOn {
+    Activity {
+        activity_id: Rc<str>,
+        activity_type: Rc<str>,
+    },
+    Timer {
+        timer_id: Rc<str>,
+        after: Duration,
+    },
+    Signal {
+        channel: Rc<str>,
+    },
+    /// A selector's cases that can still fire, shared with the selector itself.
+    Select(Rc<RefCell<Vec<Option<WaitOn>>>>),
+}
+
+/// One place where a coroutine waits.
+#[derive(Clone, Debug)]
+pub(crate) struct WaitRecord {
+    pub coroutine: u32,
+    pub at: &'static Location<'static>,
+    pub on: WaitOn,
+}
+
+/// Where workflow code is blocked, for people and for `__stack_trace`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    /// "root" for the workflow function, "coroutine N" for one started with `spawn`.
+    pub coroutine: String,
+    /// The line of workflow code that waits, as `file:line`.
+    pub at: String,
+    pub on: Waiting,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// An activity's result (`execute_activity(..).await`).
+    Activity { activity_id: String, activity_type: String },
+    /// A timer (`new_timer(..).await`).
+    Timer { timer_id: String, after: Duration },
+    /// A signal channel's next value, with how many values wait in it unread.
+    Signal { channel: String, unread: usize },
+    /// The first of several cases (`selector.select().await`), in the order they were added.
+    Select(Vec<Waiting>),
+}
+
+impl WaitOn {
+    /// The public form; `unread` counts the values waiting in a signal channel.
+    pub(crate) fn to_waiting(&self, unread: &dyn Fn(&str) -> usize) -> Waiting {
+        match self {
+            WaitOn::Activity { activity_id, activity_type } => {
+                Waiting::Activity { activity_id: activity_id.to_string(), activity_type: activity_type.to_string() }
+            }
+            WaitOn::Timer { timer_id, after } => Waiting::Timer { timer_id: timer_id.to_string(), after: *after },
+            WaitOn::Signal { channel } => Waiting::Signal { channel: channel.to_string(), unread: unread(channel) },
+            WaitOn::Select(cases) => Waiting::Select(cases.borrow().iter().flatten().map(|c| c.to_waiting(unread)).collect()),
+        }
+    }
+}
+
+impl fmt::Display for Waiting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Waiting::Activity { activity_id, activity_type } => write!(f, "activity {activity_id} ({activity_type}) to close"),
+            Waiting::Timer { timer_id, after } => {
+                write!(f, "timer {timer_id} ({}) to fire", crate::time::format_duration(*after))
+            }
+            Waiting::Signal { channel, unread: 0 } => write!(f, "a {channel} signal"),
+            Waiting::Signal { channel, unread } => write!(f, "a {channel} signal ({unread} unread in the channel)"),
+            Waiting::Select(cases) => {
+                f.write_str("the first of: ")?;
+                for (i, c) in cases.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Blocked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.on {
+            Waiting::Select(_) => "selector.Select",
+            Waiting::Activity { .. } => "future.Get",
+            Waiting::Timer { .. } => "timer future.Get",
+            Waiting::Signal { .. } => "channel.Receive",
+        };
+        write!(f, "coroutine {} [blocked on {what}]:\n\t{}\n\twaiting for {}", self.coroutine, self.at, self.on)
+    }
+}
+
+/// The text of Cadence's `__stack_trace` query: one paragraph per waiting coroutine,
+/// in the Go client's shape ("coroutine root [blocked on selector.Select]:").
+pub fn stack_trace(blocked: &[Blocked]) -> String {
+    if blocked.is_empty() {
+        return "no coroutine is blocked: the workflow has finished or has not run yet".into();
+    }
+    blocked.iter().map(Blocked::to_string).collect::<Vec<_>>().join("\n\n")
+}
