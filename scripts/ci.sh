@@ -67,6 +67,9 @@ fi
 step "waiting for the Debian, npm and Go packages"
 wait_prefetch
 
+step "the Go version of the workshop's workflow (the Go side of the comparisons)"
+(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go test ./workshop/...)
+
 step "postflow-core builds for wasm32-unknown-unknown"
 scripts/wasm-toolchain.sh check-core
 
