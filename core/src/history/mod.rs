@@ -3,8 +3,9 @@
 //!
 //! The JSON form is in [`json`] (proto3 JSON, as the HTTP API returns it); the
 //! one-line-per-event text form used by golden files and the scenario runner is in
-//! [`table`].
+//! [`table`]; what a history alone tells about its workflow is in [`derived`].
 
+pub mod derived;
 pub mod json;
 pub mod table;
 
