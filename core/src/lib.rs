@@ -8,11 +8,13 @@
 //! - [`postal`]: the workshop's domain, activities and workflow;
 //! - [`scenario`]: scenario files and their runner;
 //! - [`session`]: the view model the terminal and web front ends draw;
-//! - [`workshop`]: the workshop's chapters as data, read by exercises and the guide.
+//! - [`workshop`]: the workshop's chapters as data, read by exercises and the guide;
+//! - [`controls`]: the commands, keys and input rules both front ends share.
 //!
 //! No I/O, no wall clock, no threads, no unseeded randomness: it builds for
 //! `wasm32-unknown-unknown` and gives byte-identical histories everywhere.
 
+pub mod controls;
 pub mod decision;
 pub mod engine;
 pub mod history;

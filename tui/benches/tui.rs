@@ -60,7 +60,7 @@ fn frames(c: &mut Criterion) {
             frame(&mut t, &app)
         })
     });
-    app.dispatch(postflow_tui::action::UiAction::ToggleGrouped);
+    app.dispatch(postflow_tui::action::UiAction::Do(postflow_core::controls::Command::ToggleGrouped));
     c.bench_function("frame, 5000-event history, grouped", |b| b.iter(|| frame(&mut t, &app)));
 }
 

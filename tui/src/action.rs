@@ -1,31 +1,18 @@
 //! What a key can mean. Keys are bound to these through the keymap; the app turns
 //! each into a session call or a change of what is on screen.
 
+use postflow_core::controls::Command;
+
 /// One thing the user can ask for, independent of the key that asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UiAction {
-    OpenStartForm,
-    OpenScanPrompt,
-    Delivered,
-    Query,
-    Step,
-    AdvanceNext,
-    Run,
-    Back,
-    Forward,
-    First,
-    Last,
+    /// A command both front ends share, with its keys (`postflow_core::controls`).
+    Do(Command),
+    /// History selection: the terminal's own way of pointing at an event.
     SelectPrev,
     SelectNext,
     PagePrev,
     PageNext,
-    ToggleGrouped,
-    ToggleAutoRun,
-    OpenPicker,
-    OpenExport,
-    OpenImport,
-    ToggleHelp,
-    Quit,
     /// Confirm the open form, prompt or picker.
     Submit,
     /// Close the open form, prompt, picker or help without doing anything.

@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crossterm::event::{KeyCode, KeyEvent};
-use postflow_core::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, SCAN_SIGNAL};
+use postflow_core::controls::{self, Availability, Command};
+use postflow_core::postal::{DELIVERED_SIGNAL, SCAN_SIGNAL};
 use postflow_core::scenario::{BUILTIN, Scenario};
 use postflow_core::session::{Action, Group, HistoryRow, Session, SessionConfig};
 
@@ -189,63 +190,45 @@ impl App {
 
     /// Whether an action makes sense now; the key bar shows only those.
     pub fn available(&self, action: UiAction) -> bool {
-        let s = &self.session;
-        if let Some(b) = &self.bridge {
-            match action {
-                UiAction::OpenScanPrompt | UiAction::Delivered | UiAction::Query => return b.watched.is_some(),
-                // The clock is real and the worker runs outside; scenarios and imports are the simulator's.
-                UiAction::Step | UiAction::AdvanceNext | UiAction::Run | UiAction::ToggleAutoRun => return false,
-                UiAction::OpenPicker | UiAction::OpenImport => return false,
-                _ => {}
-            }
-        }
-        let simulating = !s.is_imported();
-        let started = s.workflow_id().is_some() && simulating;
         match action {
-            UiAction::OpenScanPrompt | UiAction::Delivered | UiAction::Query | UiAction::Step | UiAction::Run => started,
-            UiAction::AdvanceNext => started,
-            UiAction::Back | UiAction::First => s.cursor() > 0,
-            UiAction::Forward | UiAction::Last => s.cursor() < s.timeline().len(),
-            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !s.history().is_empty(),
-            UiAction::OpenExport => !s.history().is_empty(),
-            UiAction::ToggleAutoRun => simulating,
+            UiAction::Do(c) => self.availability(c).is_available(),
+            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !self.session.history().is_empty(),
             _ => true,
         }
     }
 
-    pub fn dispatch(&mut self, action: UiAction) {
-        if self.bridge.is_some() && self.bridge_dispatch(action) {
-            return;
+    /// A shared command's availability: the core's rules, or in bridge mode the
+    /// server's (the clock is real and the worker runs outside).
+    pub fn availability(&self, c: Command) -> Availability {
+        if let Some(b) = &self.bridge {
+            let watched = b.watched.is_some();
+            match c {
+                Command::Scan | Command::Delivered | Command::Query if !watched => {
+                    return Availability::Unavailable("start or watch a workflow on the server first".into());
+                }
+                Command::Scan | Command::Delivered | Command::Query => return Availability::Available,
+                Command::Step | Command::NextTimer | Command::Run | Command::ToggleAutoRun => {
+                    return Availability::Unavailable(
+                        "bridge mode: the clock is real and the worker (bridge worker) runs the workflow; nothing to step".into(),
+                    );
+                }
+                Command::Scenarios | Command::Import => {
+                    return Availability::Unavailable(
+                        "bridge mode shows the server's workflow; scenarios and imports are for the simulator (tui without --bridge)"
+                            .into(),
+                    );
+                }
+                _ => {}
+            }
         }
+        controls::availability(c, &self.session)
+    }
+
+    pub fn dispatch(&mut self, action: UiAction) {
         match action {
-            UiAction::Quit => self.should_quit = true,
-            UiAction::ToggleHelp => self.mode = Mode::Help,
+            UiAction::Do(c) => self.command(c),
             UiAction::Cancel => self.mode = Mode::Main,
-            UiAction::OpenStartForm => self.mode = Mode::Form(StartForm::workshop()),
-            UiAction::OpenScanPrompt => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
-            UiAction::OpenExport => {
-                let watched = self.bridge.as_ref().and_then(|b| b.watched.as_ref()).map(|w| w.workflow_id.as_str());
-                let name = self.session.workflow_id().or(watched).unwrap_or("history");
-                self.mode = Mode::Prompt(Prompt::new(PromptKind::Export, format!("{name}.history.json")));
-            }
-            UiAction::OpenImport => self.mode = Mode::Prompt(Prompt::new(PromptKind::Import, "")),
-            UiAction::OpenPicker => self.mode = Mode::Picker(0),
-            UiAction::Delivered => self.perform(Action::Signal { name: DELIVERED_SIGNAL.into(), input: None }),
-            UiAction::Query => self.perform(Action::Query { name: CURRENT_STATUS_QUERY.into() }),
-            UiAction::Step => self.perform(Action::Step),
-            UiAction::AdvanceNext => self.perform(Action::AdvanceNext),
-            UiAction::Run => self.perform(Action::Run),
-            UiAction::Back => self.seek(self.session.cursor().saturating_sub(1)),
-            UiAction::Forward => self.seek(self.session.cursor() + 1),
-            UiAction::First => self.seek(0),
-            UiAction::Last => self.seek(self.session.timeline().len()),
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
-            UiAction::ToggleGrouped => self.grouped = !self.grouped,
-            UiAction::ToggleAutoRun => {
-                self.session.auto_run = !self.session.auto_run;
-                let on = if self.session.auto_run { "on: the worker runs after each signal, start and clock move" } else { "off" };
-                self.message = Some(info(format!("auto-run {on}")));
-            }
             UiAction::Submit => self.submit(),
             UiAction::NextField | UiAction::PrevField => {
                 if let Mode::Form(f) = &mut self.mode {
@@ -255,18 +238,54 @@ impl App {
         }
     }
 
-    /// The keys that mean something else in bridge mode; `false` for the rest.
-    fn bridge_dispatch(&mut self, action: UiAction) -> bool {
+    /// A shared command: refused with the reason when it makes no sense now, so the
+    /// message always says why a key did nothing.
+    fn command(&mut self, c: Command) {
+        if let Availability::Unavailable(why) = self.availability(c) {
+            self.message = Some(err(why));
+            return;
+        }
+        if self.bridge.is_some() && self.bridge_command(c) {
+            return;
+        }
+        match c {
+            Command::Quit => self.should_quit = true,
+            Command::Help => self.mode = Mode::Help,
+            Command::Start => self.mode = Mode::Form(StartForm::workshop()),
+            Command::Scan => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
+            Command::Export => {
+                let name = match self.bridge.as_ref().and_then(|b| b.watched.as_ref()) {
+                    Some(w) if self.session.workflow_id().is_none() => format!("{}.history.json", w.workflow_id),
+                    _ => controls::history_file_name(&self.session),
+                };
+                self.mode = Mode::Prompt(Prompt::new(PromptKind::Export, name));
+            }
+            Command::Import => self.mode = Mode::Prompt(Prompt::new(PromptKind::Import, "")),
+            Command::Scenarios => self.mode = Mode::Picker(0),
+            Command::Delivered => self.perform(controls::delivered_action()),
+            Command::Query => self.perform(controls::query_action()),
+            Command::Step => self.perform(Action::Step),
+            Command::NextTimer => self.perform(Action::AdvanceNext),
+            Command::Run => self.perform(Action::Run),
+            Command::Back => self.seek(self.session.cursor().saturating_sub(1)),
+            Command::Forward => self.seek(self.session.cursor() + 1),
+            Command::First => self.seek(0),
+            Command::Last => self.seek(self.session.timeline().len()),
+            Command::ToggleGrouped => self.grouped = !self.grouped,
+            Command::ToggleAutoRun => {
+                self.session.auto_run = !self.session.auto_run;
+                let on = if self.session.auto_run { "on: the worker runs after each signal, start and clock move" } else { "off" };
+                self.message = Some(info(format!("auto-run {on}")));
+            }
+        }
+    }
+
+    /// The commands that go to the server in bridge mode; `false` for the rest.
+    fn bridge_command(&mut self, c: Command) -> bool {
         let Some(b) = &mut self.bridge else { return false };
-        let sent = match action {
-            UiAction::Delivered => b.signal(DELIVERED_SIGNAL, None).map(|()| "sending DeliveredSignal…"),
-            UiAction::Query => b.query().map(|()| "asking current_status (a worker answers it)…"),
-            UiAction::Step | UiAction::AdvanceNext | UiAction::Run | UiAction::ToggleAutoRun => {
-                Err("bridge mode: the clock is real and the worker (bridge worker) runs the workflow; nothing to step".into())
-            }
-            UiAction::OpenPicker | UiAction::OpenImport => {
-                Err("bridge mode shows the server's workflow; scenarios and imports are for the simulator (tui without --bridge)".into())
-            }
+        let sent = match c {
+            Command::Delivered => b.signal(DELIVERED_SIGNAL, None).map(|()| "sending DeliveredSignal…"),
+            Command::Query => b.query().map(|()| "asking current_status (a worker answers it)…"),
             _ => return false,
         };
         self.message = Some(match sent {
@@ -361,16 +380,13 @@ impl App {
         let text = p.input.trim();
         match p.kind {
             PromptKind::Scan => {
-                if text.is_empty() {
-                    return Err("type the location where the package was scanned".into());
-                }
-                let input = serde_json::json!({ "location": text }).to_string();
-                if let Some(b) = &mut self.bridge {
-                    b.signal(SCAN_SIGNAL, Some(input))?;
+                let action = controls::scan_action(text)?;
+                if let (Some(b), Action::Signal { input, .. }) = (&mut self.bridge, &action) {
+                    b.signal(SCAN_SIGNAL, input.clone())?;
                     self.message = Some(info("sending ScanSignal…"));
                     return Ok(());
                 }
-                self.session.perform(Action::Signal { name: SCAN_SIGNAL.into(), input: Some(input) })?;
+                self.session.perform(action)?;
                 self.after_action();
             }
             PromptKind::Export => {

@@ -1,12 +1,9 @@
-//! The start form: the workshop order's fields as editable text, turned into a
-//! `Start` action. It only checks what the form itself needs (a number where a number
-//! goes); what the workflow thinks of the order is the simulation's business, so an
-//! empty customer or a large amount go through and fail where they would in Cadence.
+//! The start form: the workshop order's fields as editable text. What a typed order
+//! must look like is core's rule (`postflow_core::controls::OrderInput`), the same
+//! in the browser; this module only holds the text and the focus.
 
-use std::time::Duration;
-
-use postflow_core::postal::Order;
-use postflow_core::session::{Action, DEFAULT_EXECUTION_TIMEOUT};
+use postflow_core::controls::OrderInput;
+use postflow_core::session::Action;
 
 pub const LABELS: [&str; 7] = ["Workflow ID", "Order ID", "Customer", "Amount", "Address", "Send from", "Timeout (s)"];
 const WORKFLOW_ID: usize = 0;
@@ -23,20 +20,8 @@ pub struct StartForm {
 impl StartForm {
     /// The workshop order, ready to start.
     pub fn workshop() -> StartForm {
-        let o = Order::workshop();
-        StartForm {
-            values: [
-                String::new(),
-                o.id,
-                o.customer,
-                o.amount.to_string(),
-                o.address,
-                o.send_from,
-                DEFAULT_EXECUTION_TIMEOUT.as_secs().to_string(),
-            ],
-            focus: 1,
-            error: None,
-        }
+        let o = OrderInput::default();
+        StartForm { values: [o.workflow_id, o.id, o.customer, o.amount, o.address, o.send_from, o.timeout], focus: 1, error: None }
     }
 
     /// What an empty workflow id field stands for.
@@ -64,21 +49,8 @@ impl StartForm {
 
     /// The start action, or what is wrong with the form.
     pub fn to_action(&self) -> Result<Action, String> {
-        let v = &self.values;
-        let amount: f64 = v[3].trim().parse().map_err(|_| format!("Amount: {:?} is not a number", v[3]))?;
-        if !amount.is_finite() {
-            return Err(format!("Amount: {:?} is not a finite number", v[3]));
-        }
-        let secs: u64 = v[6].trim().parse().map_err(|_| format!("Timeout: {:?} is not a whole number of seconds", v[6]))?;
-        if secs == 0 {
-            return Err("Timeout: must be at least 1 second".into());
-        }
-        let order = Order { id: v[1].clone(), customer: v[2].clone(), amount, address: v[4].clone(), send_from: v[5].clone() };
-        let workflow_id = if v[WORKFLOW_ID].trim().is_empty() { order.id.clone() } else { v[WORKFLOW_ID].trim().to_owned() };
-        if workflow_id.is_empty() {
-            return Err("Workflow ID: give one, or an Order ID to default to".into());
-        }
-        Ok(Action::Start { workflow_id, input: order.to_input_json(), execution_timeout: Duration::from_secs(secs) })
+        let [workflow_id, id, customer, amount, address, send_from, timeout] = self.values.clone();
+        OrderInput { workflow_id, id, customer, amount, address, send_from, timeout }.start_action()
     }
 }
 

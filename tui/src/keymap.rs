@@ -1,8 +1,11 @@
-//! The one keymap: which key does what in which context. Key handling looks keys up
-//! here, and the key bar and the help overlay are drawn from the same table, so what
-//! the screen says is always what the keys do.
+//! The terminal's keymap: the commands both front ends share, with the keys
+//! `postflow_core::controls` gives them, plus the bindings only a terminal needs
+//! (moving the history selection, forms, prompts, the picker). Key handling looks keys
+//! up here, and the key bar and the help overlay are drawn from the same bindings, so
+//! what the screen says is always what the keys do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use postflow_core::controls::{self, CONTROLS, Key};
 
 use crate::action::UiAction;
 
@@ -30,7 +33,7 @@ impl Context {
 
 pub struct Binding {
     pub context: Context,
-    pub keys: &'static [KeyCode],
+    pub keys: Vec<KeyCode>,
     pub action: UiAction,
     /// The word in the key bar.
     pub name: &'static str,
@@ -44,64 +47,95 @@ use Context::*;
 use KeyCode::*;
 use UiAction as A;
 
-const fn bind(context: Context, keys: &'static [KeyCode], action: UiAction, name: &'static str, help: &'static str) -> Binding {
-    Binding { context, keys, action, name, help, in_bar: true }
-}
+/// The terminal's own bindings: (context, keys, action, key bar word, help, in the bar).
+type Own = (Context, &'static [KeyCode], UiAction, &'static str, &'static str, bool);
 
-/// A binding listed only in the help overlay, to keep the key bar short.
-const fn more(context: Context, keys: &'static [KeyCode], action: UiAction, name: &'static str, help: &'static str) -> Binding {
-    Binding { context, keys, action, name, help, in_bar: false }
-}
-
-/// Every binding, in the order the key bar and help show them.
-pub const KEYMAP: &[Binding] = &[
-    bind(Main, &[Char('?')], A::ToggleHelp, "help", "show every key"),
-    bind(Main, &[Char('q')], A::Quit, "quit", "quit (ctrl-c quits anywhere)"),
-    bind(Main, &[Char('s')], A::OpenStartForm, "start", "start an order from the form (cadence wf start)"),
-    bind(Main, &[Char('c')], A::OpenScanPrompt, "scan", "send ScanSignal; asks for the location"),
-    bind(Main, &[Char('d')], A::Delivered, "delivered", "send DeliveredSignal"),
-    bind(Main, &[Char('a')], A::Query, "query", "ask the current_status query"),
-    bind(Main, &[Char('n')], A::Step, "step", "one step of the worker"),
-    bind(Main, &[Char('t')], A::AdvanceNext, "timer", "move the clock to the next timer, retry or timeout"),
-    bind(Main, &[Char('r')], A::Run, "run", "run the worker until it waits for the clock or a signal"),
-    bind(Main, &[Left, Char('h')], A::Back, "back", "one step back in the timeline (every pane shows that moment)"),
-    bind(Main, &[Right, Char('l')], A::Forward, "fwd", "one step forward in the timeline"),
-    more(Main, &[Home], A::First, "first", "back to before the first action"),
-    more(Main, &[End], A::Last, "last", "forward to the end of the timeline"),
-    bind(Main, &[Up, Char('k')], A::SelectPrev, "event", "select the previous history event"),
-    bind(Main, &[Down, Char('j')], A::SelectNext, "event", "select the next history event"),
-    more(Main, &[PageUp], A::PagePrev, "page", "select ten events up"),
-    more(Main, &[PageDown], A::PageNext, "page", "select ten events down"),
-    bind(Main, &[Char('g')], A::ToggleGrouped, "group", "history: flat or grouped per activity, timer, decision task"),
-    bind(Main, &[Char('m')], A::ToggleAutoRun, "auto-run", "let the worker run after each signal, start or clock move"),
-    bind(Main, &[Char('p')], A::OpenPicker, "scenarios", "load a built-in scenario and step through it"),
-    bind(Main, &[Char('e')], A::OpenExport, "export", "write the history as Cadence JSON to a file"),
-    bind(Main, &[Char('i')], A::OpenImport, "import", "read a Cadence history JSON file and step through it"),
-    bind(Form, &[Enter], A::Submit, "start", "start the order"),
-    bind(Form, &[Tab, Down], A::NextField, "next field", "next field"),
-    bind(Form, &[BackTab, Up], A::PrevField, "prev field", "previous field"),
-    bind(Form, &[Esc], A::Cancel, "cancel", "close the form, start nothing"),
-    bind(Prompt, &[Enter], A::Submit, "ok", "confirm"),
-    bind(Prompt, &[Esc], A::Cancel, "cancel", "close, change nothing"),
-    bind(Picker, &[Enter], A::Submit, "load", "load the scenario, at its first step"),
-    bind(Picker, &[Up, Char('k')], A::SelectPrev, "up", "previous scenario"),
-    bind(Picker, &[Down, Char('j')], A::SelectNext, "down", "next scenario"),
-    bind(Picker, &[Esc, Char('q')], A::Cancel, "cancel", "close the picker"),
-    bind(Help, &[Esc, Char('?'), Char('q')], A::Cancel, "close", "close the help"),
+const OWN: &[Own] = &[
+    (Main, &[Up, Char('k')], A::SelectPrev, "event", "select the previous history event", true),
+    (Main, &[Down, Char('j')], A::SelectNext, "event", "select the next history event", true),
+    (Main, &[PageUp], A::PagePrev, "page", "select ten events up", false),
+    (Main, &[PageDown], A::PageNext, "page", "select ten events down", false),
+    (Form, &[Enter], A::Submit, "start", "start the order", true),
+    (Form, &[Tab, Down], A::NextField, "next field", "next field", true),
+    (Form, &[BackTab, Up], A::PrevField, "prev field", "previous field", true),
+    (Form, &[Esc], A::Cancel, "cancel", "close the form, start nothing", true),
+    (Prompt, &[Enter], A::Submit, "ok", "confirm", true),
+    (Prompt, &[Esc], A::Cancel, "cancel", "close, change nothing", true),
+    (Picker, &[Enter], A::Submit, "load", "load the scenario, at its first step", true),
+    (Picker, &[Up, Char('k')], A::SelectPrev, "up", "previous scenario", true),
+    (Picker, &[Down, Char('j')], A::SelectNext, "down", "next scenario", true),
+    (Picker, &[Esc, Char('q')], A::Cancel, "cancel", "close the picker", true),
+    (Help, &[Esc, Char('?'), Char('q')], A::Cancel, "close", "close the help", true),
 ];
+
+/// The terminal key of a shared key.
+pub fn code(key: Key) -> KeyCode {
+    match key {
+        Key::Char(c) => Char(c),
+        Key::Left => Left,
+        Key::Right => Right,
+        Key::Home => Home,
+        Key::End => End,
+    }
+}
+
+fn shared(code: KeyCode) -> Option<Key> {
+    match code {
+        Char(c) => Some(Key::Char(c)),
+        Left => Some(Key::Left),
+        Right => Some(Key::Right),
+        Home => Some(Key::Home),
+        End => Some(Key::End),
+        _ => None,
+    }
+}
+
+/// The bindings of a context, in the order the key bar and help show them: on the
+/// main screen the shared commands, with the terminal's own selection keys right
+/// after the timeline's (moving in time, then pointing at an event).
+pub fn bindings(context: Context) -> Vec<Binding> {
+    let own = || {
+        OWN.iter().filter(move |b| b.0 == context).map(|&(context, keys, action, name, help, in_bar)| Binding {
+            context,
+            keys: keys.to_vec(),
+            action,
+            name,
+            help,
+            in_bar,
+        })
+    };
+    if context != Main {
+        return own().collect();
+    }
+    let mut out = Vec::new();
+    for c in CONTROLS {
+        out.push(Binding {
+            context: Main,
+            keys: c.keys.iter().map(|k| code(*k)).collect(),
+            action: A::Do(c.command),
+            name: c.name,
+            help: c.help,
+            in_bar: c.in_bar,
+        });
+        if c.command == controls::Command::Last {
+            out.extend(own());
+        }
+    }
+    out
+}
 
 /// The action a key has in a context. Ctrl-C quits everywhere, so a user stuck in a
 /// form can always leave.
 pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return (key.code == Char('c')).then_some(A::Quit);
+        return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
     }
-    KEYMAP.iter().find(|b| b.context == context && b.keys.contains(&key.code)).map(|b| b.action)
-}
-
-/// The bindings of a context, in keymap order.
-pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
-    KEYMAP.iter().filter(move |b| b.context == context)
+    if context == Main {
+        if let Some(command) = shared(key.code).and_then(controls::command_for) {
+            return Some(A::Do(command));
+        }
+    }
+    OWN.iter().find(|b| b.0 == context && b.1.contains(&key.code)).map(|b| b.2)
 }
 
 /// How a key is written on screen.
@@ -133,13 +167,16 @@ pub fn keys_text(b: &Binding) -> String {
 mod tests {
     use super::*;
 
+    const CONTEXTS: [Context; 5] = [Main, Form, Prompt, Picker, Help];
+
     #[test]
     fn no_key_means_two_things_in_one_context() {
-        for (i, a) in KEYMAP.iter().enumerate() {
-            for b in &KEYMAP[i + 1..] {
-                if a.context == b.context {
-                    for k in a.keys {
-                        assert!(!b.keys.contains(k), "{k:?} is bound twice in {:?}", a.context);
+        for context in CONTEXTS {
+            let all = bindings(context);
+            for (i, a) in all.iter().enumerate() {
+                for b in &all[i + 1..] {
+                    for k in &a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} is bound twice in {context:?}");
                     }
                 }
             }
@@ -149,8 +186,20 @@ mod tests {
     #[test]
     fn typing_in_a_form_never_triggers_a_command() {
         // Forms and prompts take text: a bound letter there would be swallowed.
-        for b in KEYMAP.iter().filter(|b| matches!(b.context, Form | Prompt)) {
-            assert!(b.keys.iter().all(|k| !matches!(k, Char(_))), "{} binds a letter", b.name);
+        for context in [Form, Prompt] {
+            for b in bindings(context) {
+                assert!(b.keys.iter().all(|k| !matches!(k, Char(_))), "{} binds a letter", b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_shared_command_has_its_shared_keys_here() {
+        for c in CONTROLS {
+            for k in c.keys {
+                let event = KeyEvent::new(code(*k), KeyModifiers::NONE);
+                assert_eq!(lookup(Main, event), Some(A::Do(c.command)), "{k:?}");
+            }
         }
     }
 }

@@ -143,7 +143,7 @@ fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
     // A scenario is loaded at its first step for stepping; print shows where it ends.
     // Without one, the screen is the start form, as a user first sees it.
     if app.mode == postflow_tui::app::Mode::Main && app.bridge.is_none() {
-        app.dispatch(postflow_tui::action::UiAction::Last);
+        app.dispatch(postflow_tui::action::UiAction::Do(postflow_core::controls::Command::Last));
     }
     print!("{}", ui::render_text(&app, w, h));
     for f in &app.failures {

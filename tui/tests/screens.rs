@@ -4,6 +4,7 @@
 //! message and resizing. Each screen is an insta snapshot reviewed by eye.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use postflow_tui::keymap::Context;
 use postflow_tui::ui::render_text;
 use postflow_tui::{App, source};
 
@@ -162,8 +163,10 @@ fn help_overlay_lists_the_keymap() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));
     let s = render_text(&app, 120, 50);
-    for b in postflow_tui::keymap::KEYMAP {
-        assert!(s.contains(b.help), "help lists {:?}", b.help);
+    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
+        for b in postflow_tui::keymap::bindings(context) {
+            assert!(s.contains(b.help), "help lists {:?}", b.help);
+        }
     }
     insta::assert_snapshot!("help", s);
     key(&mut app, KeyCode::Esc);
@@ -295,4 +298,25 @@ fn export_then_import_round_trips_through_the_prompts() {
     assert!(app.session.is_imported());
     assert_eq!(app.session.history().len(), events);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn after_delivery_the_keys_follow_the_closed_workflow() {
+    let mut app = started();
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Char('t'));
+    }
+    key(&mut app, KeyCode::Char('d'));
+    let bar = screen(&app).lines().last().unwrap().to_owned();
+    for gone in ["c scan", "d delivered", "n step", "t timer", "r run"] {
+        assert!(!bar.contains(gone), "the key bar still offers {gone:?} after completion: {bar}");
+    }
+    assert!(bar.contains("a query"), "a closed workflow still answers queries: {bar}");
+    // The key still says why it does nothing, instead of opening the scan prompt.
+    key(&mut app, KeyCode::Char('c'));
+    let s = screen(&app);
+    assert!(s.contains("the workflow has completed: Cadence refuses signals to a closed workflow"), "{s}");
+    assert!(!s.contains("Scan the package"), "{s}");
+    key(&mut app, KeyCode::Char('n'));
+    assert!(screen(&app).contains("the workflow has completed: nothing runs any more"));
 }

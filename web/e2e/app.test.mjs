@@ -140,7 +140,7 @@ test('the life of a package, a share link and a reload', async () => {
   // Bad input: an invalid amount shows an inline error and changes nothing.
   await page.getByLabel('Order amount').fill('twenty');
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  await expectMatch(page.locator('#error'), /amount/);
+  await expectMatch(page.locator('#error'), /Amount/);
   await expectCount(page.locator('#history tr.event'), 0);
   await expectText(page.locator('#run-state'), 'not started');
   await page.getByLabel('Order amount').fill('20');
@@ -153,7 +153,7 @@ test('the life of a package, a share link and a reload', async () => {
 
   // The retry, then shipping: the notification timer is pending.
   await page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
-  await page.keyboard.press('n'); // the same, by shortcut
+  await page.keyboard.press('t'); // the same, by shortcut
   await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
 
   // Two scans: each resets the notification timer.
@@ -272,8 +272,14 @@ test('export a history, import it and a real server history', async () => {
   const page = await newPage(context);
   await open(page, BASE_URL);
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  await page.getByRole('button', { name: 'Run the worker until it is blocked' }).click();
   await expectMatch(page.locator('#pending'), /attempt 2 of 3/);
+  // The worker already ran after the start (auto-run): Run has nothing to do and says why.
+  const run = page.getByRole('button', { name: 'Run the worker until it is blocked' });
+  await eventually(() => run.isDisabled(), (d) => d, 'Run is disabled while the worker waits for the clock');
+  assert.match(await run.getAttribute('title'), /waits for the clock/);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('r');
+  await expectMatch(page.locator('#error'), /the worker waits for the clock or a signal/);
   const rows = await page.locator('#history tr.event td.type').allTextContents();
 
   // Export: a download of the history JSON with the same events.
@@ -281,7 +287,7 @@ test('export a history, import it and a real server history', async () => {
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export the history as JSON' }).click(),
   ]);
-  assert.equal(download.suggestedFilename(), 'Order123-history.json');
+  assert.equal(download.suggestedFilename(), 'Order123.history.json');
   const exported = readFileSync(await download.path(), 'utf8');
   assert.equal(JSON.parse(exported).history.events.length, rows.length);
 

@@ -1,29 +1,69 @@
 //! The controls: the order form, the action buttons and the time slider, the
-//! scenario picker, import and export, and the keyboard shortcuts.
+//! scenario picker, import and export, and the keyboard shortcuts. Commands, keys,
+//! button words and tooltips, when a command makes sense, and the input rules are
+//! core's (`postflow_core::controls`), the same as in the terminal app.
 
 use leptos::prelude::*;
+use postflow_core::controls::{self, Availability, Command, Key, OrderInput};
 use postflow_core::scenario::BUILTIN;
 use postflow_core::session::Action;
 use wasm_bindgen::JsCast;
 
 use crate::browser;
-use crate::form::{self, OrderForm};
-use crate::keys::{self, Command};
 use crate::state::Playground;
 
-/// Does what a shortcut or a button says.
+/// The shared commands the page offers, in the order its key list shows them.
+pub const PAGE_COMMANDS: &[Command] = &[
+    Command::Start,
+    Command::Scan,
+    Command::Delivered,
+    Command::Query,
+    Command::Step,
+    Command::NextTimer,
+    Command::Run,
+    Command::Back,
+    Command::Forward,
+    Command::First,
+    Command::Last,
+    Command::ToggleAutoRun,
+    Command::Export,
+];
+
+/// Whether a command makes sense now (read reactively: buttons follow the state).
+fn availability(pg: Playground, c: Command) -> Availability {
+    pg.session.with(|s| controls::availability(c, s))
+}
+
+/// Does what a shortcut or a button says; a command that makes no sense now says why.
 pub fn run(pg: Playground, c: Command) {
+    if let Availability::Unavailable(why) = pg.session.with_untracked(|s| controls::availability(c, s)) {
+        return pg.error.set(Some(why));
+    }
     match c {
         Command::Start => pg.start_order(),
-        Command::Scan => pg.act(form::scan_action(&pg.location.get_untracked())),
-        Command::Delivered => pg.act(form::delivered_action()),
-        Command::Query => pg.act(form::query_action()),
+        Command::Scan => match controls::scan_action(&pg.location.get_untracked()) {
+            Ok(a) => pg.act(a),
+            Err(e) => pg.error.set(Some(e)),
+        },
+        Command::Delivered => pg.act(controls::delivered_action()),
+        Command::Query => pg.act(controls::query_action()),
         Command::Step => pg.act(Action::Step),
         Command::NextTimer => pg.act(Action::AdvanceNext),
         Command::Run => pg.act(Action::Run),
         Command::Back => pg.back(),
         Command::Forward => pg.forward(),
+        Command::First => pg.seek(0),
+        Command::Last => pg.seek(usize::MAX),
+        Command::ToggleAutoRun => pg.set_auto_run(!pg.session.with_untracked(|s| s.auto_run)),
+        Command::Export => export(pg),
+        // The terminal's: quitting, its help overlay, its picker and import prompt.
+        Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
     }
+}
+
+fn export(pg: Playground) {
+    let (name, json) = pg.session.with_untracked(|s| (controls::history_file_name(s), s.history_json()));
+    browser::download(&name, "application/json", &json);
 }
 
 /// Keyboard shortcuts on the whole page, except while typing in a field.
@@ -39,7 +79,7 @@ pub fn install_shortcuts(pg: Playground) {
         if typing {
             return;
         }
-        if let Some(c) = keys::command(&ev.key()) {
+        if let Some(c) = Key::from_dom(&ev.key()).and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
             ev.prevent_default();
             run(pg, c);
         }
@@ -48,7 +88,7 @@ pub fn install_shortcuts(pg: Playground) {
     std::mem::forget(handle);
 }
 
-fn field(pg: Playground, label: &'static str, get: fn(&OrderForm) -> String, set: fn(&mut OrderForm, String)) -> impl IntoView {
+fn field(pg: Playground, label: &'static str, get: fn(&OrderInput) -> String, set: fn(&mut OrderInput, String)) -> impl IntoView {
     view! {
         <label class="field">
             <span>{label}</span>
@@ -83,17 +123,30 @@ pub fn OrderFormView(pg: Playground) -> impl IntoView {
             {field(pg, "amount", |f| f.amount.clone(), |f, v| f.amount = v)}
             {field(pg, "address", |f| f.address.clone(), |f, v| f.address = v)}
             {field(pg, "sendFrom", |f| f.send_from.clone(), |f, v| f.send_from = v)}
-            <button type="submit" id="start" aria-label="Start the order workflow" title="Starts a new session with this order (key o)">
+            <button type="submit" id="start" aria-label="Start the order workflow" title="Starts a new session with this order (key s)">
                 "Start order"
             </button>
         </form>
     }
 }
 
+/// A button for a shared command: its tooltip names the key, and it is disabled,
+/// with the reason as its tooltip, when the command makes no sense now.
 fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static str, c: Command) -> impl IntoView {
-    let key = keys::SHORTCUTS.iter().find(|(_, k, _)| *k == c).map_or("", |(k, ..)| *k);
+    let key = controls::keys_label(c);
+    let title = move || match availability(pg, c) {
+        Availability::Available => format!("{label} (key {key})"),
+        Availability::Unavailable(why) => why,
+    };
     view! {
-        <button type="button" id=id aria-label=label title=format!("{label} (key {key})") on:click=move |_| run(pg, c)>
+        <button
+            type="button"
+            id=id
+            aria-label=label
+            title=title
+            prop:disabled=move || !availability(pg, c).is_available()
+            on:click=move |_| run(pg, c)
+        >
             {text}
         </button>
     }
@@ -158,7 +211,11 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
             </div>
             <p class="keys">
                 "Keys: "
-                {keys::SHORTCUTS.iter().map(|(k, _, what)| format!("{k} {what}")).collect::<Vec<_>>().join(" · ")}
+                {PAGE_COMMANDS
+                    .iter()
+                    .map(|c| format!("{} {}", controls::keys_label(*c), controls::control(*c).name))
+                    .collect::<Vec<_>>()
+                    .join(" · ")}
             </p>
         </section>
     }
@@ -205,10 +262,7 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
             });
         }
     };
-    let export = move |_| {
-        let (name, json) = pg.session.with(|s| (format!("{}-history.json", s.workflow_id().unwrap_or("imported")), s.history_json()));
-        browser::download(&name, "application/json", &json);
-    };
+    let export = move |_| export(pg);
     view! {
         <section class="import" aria-label="Import and export">
             <h2>"Import / export"</h2>

@@ -10,15 +10,14 @@
 //!   [`timeline_svg`];
 //! - [`state`]: the session signal, inline errors, persistence;
 //! - [`timeline`]: the layout of the timeline SVG (pure, tested natively);
-//! - [`form`] and [`keys`]: form parsing and keyboard shortcuts (pure, tested natively);
+//! - the commands, their keys and the input rules are core's
+//!   ([`postflow_core::controls`]), the same as the terminal app's;
 //! - [`browser`]: the few browser calls (storage, URL hash, download, clipboard).
 
 pub mod app;
 pub mod browser;
 pub mod controls;
-pub mod form;
 pub mod history;
-pub mod keys;
 pub mod panels;
 pub mod state;
 pub mod timeline;

@@ -204,7 +204,7 @@ mod tests {
         let mut s = Session::new(SessionConfig::default());
         assert_eq!(last_cli(&s), None);
         s.perform(Session::workshop_start()).unwrap();
-        s.perform(crate::form::query_action()).unwrap();
+        s.perform(postflow_core::controls::query_action()).unwrap();
         assert_eq!(last_query(&s).unwrap(), r#"{"delivered":false,"locationHistory":["Aarhus"]}"#);
         assert!(last_cli(&s).unwrap().1.contains("wf query --query_type current_status"));
         s.back();

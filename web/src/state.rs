@@ -6,7 +6,7 @@ use postflow_core::scenario::{self, Scenario};
 use postflow_core::session::{Action, Session, SessionConfig};
 
 use crate::browser;
-use crate::form::OrderForm;
+use postflow_core::controls::OrderInput;
 
 /// Everything the components share. `Copy`: signals are handles.
 #[derive(Clone, Copy)]
@@ -18,7 +18,7 @@ pub struct Playground {
     pub error: RwSignal<Option<String>>,
     /// Where the current state came from (a scenario, a link, an import).
     pub notice: RwSignal<Option<String>>,
-    pub form: RwSignal<OrderForm>,
+    pub form: RwSignal<OrderInput>,
     pub location: RwSignal<String>,
     /// The history event whose full JSON is shown.
     pub selected_event: RwSignal<Option<i64>>,
@@ -78,7 +78,7 @@ impl Playground {
             imported_json: RwSignal::new(json),
             error: RwSignal::new(None),
             notice: RwSignal::new(notice),
-            form: RwSignal::new(OrderForm::default()),
+            form: RwSignal::new(OrderInput::default()),
             location: RwSignal::new("Delft".into()),
             selected_event: RwSignal::new(None),
         };
@@ -108,7 +108,7 @@ impl Playground {
 
     /// Starts the order in the form as a new session with the current configuration.
     pub fn start_order(&self) {
-        let action = match self.form.with(OrderForm::start_action) {
+        let action = match self.form.with(OrderInput::start_action) {
             Ok(a) => a,
             Err(e) => return self.error.set(Some(e)),
         };

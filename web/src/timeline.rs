@@ -310,7 +310,7 @@ mod tests {
         assert_eq!(kinds(&l, "backoff")[0].outcome, "pending", "the payment retry waits");
         s.perform(Action::AdvanceNext).unwrap();
         s.perform(Action::AdvanceNext).unwrap();
-        s.perform(crate::form::scan_action("Delft")).unwrap();
+        s.perform(postflow_core::controls::scan_action("Delft").unwrap()).unwrap();
         let l = layout(&s, Scale::Linear);
         let attempts = kinds(&l, "attempt");
         assert!(attempts.iter().any(|a| a.outcome == "failed") && attempts.iter().any(|a| a.outcome == "completed"));

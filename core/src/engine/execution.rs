@@ -42,6 +42,15 @@ impl WorkflowStatus {
     }
 }
 
+/// One step the built-in worker can take (activities by their scheduled event ID).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NextStep {
+    PollDecision,
+    RespondDecision,
+    StartAttempt(i64),
+    FinishAttempt(i64),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecisionTaskState {
     Scheduled { scheduled_event_id: i64 },
@@ -186,6 +195,23 @@ impl Execution {
 
     pub fn is_running(&self) -> bool {
         self.status == WorkflowStatus::Running
+    }
+
+    /// What the built-in worker would do next for this workflow at `now`, if anything.
+    pub(crate) fn next_step(&self, now: Timestamp) -> Option<NextStep> {
+        if !self.is_running() || self.stuck.is_some() {
+            return None;
+        }
+        match self.decision {
+            Some(DecisionTaskState::Scheduled { .. }) => return Some(NextStep::PollDecision),
+            Some(DecisionTaskState::Started { .. }) => return Some(NextStep::RespondDecision),
+            None => {}
+        }
+        self.activities.iter().find_map(|(id, a)| match a.state {
+            AttemptState::Scheduled { since } if since <= now => Some(NextStep::StartAttempt(*id)),
+            AttemptState::Started { .. } => Some(NextStep::FinishAttempt(*id)),
+            AttemptState::Scheduled { .. } => None,
+        })
     }
 
     fn begin_batch(&mut self) {

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 pub use activity::{AttemptState, PendingActivity};
+use execution::NextStep;
 pub use execution::{AttemptRecord, DecisionTaskState, PendingTimer, StartRequest, WorkflowStatus};
 
 use crate::history::{EventAttributes, HistoryEvent, WorkflowExecutionSignaledEventAttributes};
@@ -227,41 +228,31 @@ impl Engine {
     /// activity attempt — in that order of preference.
     pub fn step(&mut self) -> Option<StepReport> {
         let now = self.now;
-        for e in &mut self.executions {
-            if !e.is_running() || e.stuck.is_some() {
-                continue;
+        let (i, next) = self.executions.iter().enumerate().find_map(|(i, e)| Some((i, e.next_step(now)?)))?;
+        let e = &mut self.executions[i];
+        let outcome = match next {
+            NextStep::PollDecision => {
+                e.poll_decision(now, &mut self.ids);
+                StepOutcome::DecisionTaskStarted
             }
-            let outcome = match e.decision {
-                Some(DecisionTaskState::Scheduled { .. }) => {
-                    e.poll_decision(now, &mut self.ids);
-                    Some(StepOutcome::DecisionTaskStarted)
-                }
-                Some(DecisionTaskState::Started { .. }) => Some(match e.respond_decision(now, &mut self.ids) {
-                    Ok(decisions) => StepOutcome::DecisionTaskCompleted(decisions),
-                    Err(err) => StepOutcome::DecisionTaskFailed(err.to_string()),
-                }),
-                None => None,
-            };
-            let outcome = outcome.or_else(|| {
-                let (id, state) = e.activities.iter().map(|(id, a)| (*id, a.state.clone())).find(|(_, s)| match s {
-                    AttemptState::Scheduled { since } => *since <= now,
-                    AttemptState::Started { .. } => true,
-                })?;
-                Some(match state {
-                    AttemptState::Scheduled { .. } => {
-                        e.start_attempt(now, id);
-                        let a = &e.activities[&id];
-                        StepOutcome::AttemptStarted { activity_type: a.activity_type.clone(), attempt: a.attempt }
-                    }
-                    AttemptState::Started { .. } => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)?),
-                })
-            });
-            if let Some(outcome) = outcome {
-                e.settle_started_ids();
-                return Some(StepReport { workflow_id: e.workflow_id.clone(), outcome });
+            NextStep::RespondDecision => match e.respond_decision(now, &mut self.ids) {
+                Ok(decisions) => StepOutcome::DecisionTaskCompleted(decisions),
+                Err(err) => StepOutcome::DecisionTaskFailed(err.to_string()),
+            },
+            NextStep::StartAttempt(id) => {
+                e.start_attempt(now, id);
+                let a = &e.activities[&id];
+                StepOutcome::AttemptStarted { activity_type: a.activity_type.clone(), attempt: a.attempt }
             }
-        }
-        None
+            NextStep::FinishAttempt(id) => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)?),
+        };
+        e.settle_started_ids();
+        Some(StepReport { workflow_id: e.workflow_id.clone(), outcome })
+    }
+
+    /// Whether the worker has something to do now, without the clock or a signal.
+    pub fn has_step(&self) -> bool {
+        self.executions.iter().any(|e| e.next_step(self.now).is_some())
     }
 
     /// Steps until no step can be taken without the clock or a signal.

@@ -53,7 +53,8 @@ pub fn message(frame: &mut Frame, area: Rect, app: &App) {
 /// The keys that do something now, in keymap order; bindings that share a name
 /// ("event" for ↑ and ↓) share one entry.
 pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
-    let usable: Vec<&Binding> = keymap::bindings(app.context()).filter(|b| b.in_bar && app.available(b.action)).collect();
+    let all = keymap::bindings(app.context());
+    let usable: Vec<&Binding> = all.iter().filter(|b| b.in_bar && app.available(b.action)).collect();
     let mut spans = vec![Span::raw(" ")];
     let mut i = 0;
     while i < usable.len() {

@@ -27,7 +27,7 @@ fn error_line(error: &Option<String>) -> Line<'static> {
 }
 
 fn hint(context: Context) -> Line<'static> {
-    let text = keymap::bindings(context).map(|b| format!("{} {}", keys_text(b), b.name)).collect::<Vec<_>>().join("  ");
+    let text = keymap::bindings(context).iter().map(|b| format!("{} {}", keys_text(b), b.name)).collect::<Vec<_>>().join("  ");
     Line::styled(text, Style::new().fg(Color::DarkGray))
 }
 
@@ -81,7 +81,7 @@ pub fn help(frame: &mut Frame, screen: Rect, bridge: bool) {
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
         lines.push(Line::styled(context.title().to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
         for b in keymap::bindings(context) {
-            lines.push(Line::raw(format!("  {:<10} {}", keys_text(b), b.help)));
+            lines.push(Line::raw(format!("  {:<10} {}", keys_text(&b), b.help)));
         }
     }
     let height = lines.len() as u16 + 2;

@@ -1,0 +1,405 @@
+//! The controls both front ends offer, defined once: every command a person can give,
+//! its keys, its name in a key bar and its line in a help screen, when it makes sense
+//! (and why not, when it does not), and the rules for what a person types. The
+//! terminal app and the web playground only translate their own key events and
+//! clicks into these commands, so a key does the same thing in both, and the same
+//! input is accepted or refused with the same words.
+
+use std::time::Duration;
+
+use crate::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
+use crate::session::{Action, Session};
+
+/// One thing a person can ask for, whatever the key or button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    Help,
+    Quit,
+    /// Start an order (the form's order): `cadence wf start`.
+    Start,
+    /// Send ScanSignal with a location.
+    Scan,
+    Delivered,
+    Query,
+    /// One step of the worker.
+    Step,
+    /// Move the clock to the next timer, retry or timeout.
+    NextTimer,
+    /// Let the worker run until it waits for the clock or a signal.
+    Run,
+    Back,
+    Forward,
+    First,
+    Last,
+    ToggleGrouped,
+    ToggleAutoRun,
+    Scenarios,
+    Export,
+    Import,
+}
+
+/// A key, as both front ends can name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    Char(char),
+    Left,
+    Right,
+    Home,
+    End,
+}
+
+impl Key {
+    /// A browser `KeyboardEvent.key` value.
+    pub fn from_dom(key: &str) -> Option<Key> {
+        match key {
+            "ArrowLeft" => Some(Key::Left),
+            "ArrowRight" => Some(Key::Right),
+            "Home" => Some(Key::Home),
+            "End" => Some(Key::End),
+            k => {
+                let mut chars = k.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(Key::Char(c)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// How the key is written on screen.
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(c) => c.to_string(),
+            Key::Left => "←".into(),
+            Key::Right => "→".into(),
+            Key::Home => "Home".into(),
+            Key::End => "End".into(),
+        }
+    }
+}
+
+/// One line of the table.
+#[derive(Debug)]
+pub struct Control {
+    pub command: Command,
+    pub keys: &'static [Key],
+    /// The word in a key bar or on a button.
+    pub name: &'static str,
+    /// The sentence in a help screen or a tooltip.
+    pub help: &'static str,
+    /// Shown in a key bar (the help shows every control).
+    pub in_bar: bool,
+}
+
+use Command as C;
+use Key::*;
+
+const fn bar(command: Command, keys: &'static [Key], name: &'static str, help: &'static str) -> Control {
+    Control { command, keys, name, help, in_bar: true }
+}
+
+const fn more(command: Command, keys: &'static [Key], name: &'static str, help: &'static str) -> Control {
+    Control { command, keys, name, help, in_bar: false }
+}
+
+/// Every control, in the order key bars and help screens list them.
+pub const CONTROLS: &[Control] = &[
+    bar(C::Help, &[Char('?')], "help", "show every key"),
+    bar(C::Quit, &[Char('q')], "quit", "quit (ctrl-c quits anywhere)"),
+    bar(C::Start, &[Char('s')], "start", "start an order (cadence wf start)"),
+    bar(C::Scan, &[Char('c')], "scan", "send ScanSignal with a location"),
+    bar(C::Delivered, &[Char('d')], "delivered", "send DeliveredSignal"),
+    bar(C::Query, &[Char('a')], "query", "ask the current_status query"),
+    bar(C::Step, &[Char('n')], "step", "one step of the worker"),
+    bar(C::NextTimer, &[Char('t')], "timer", "move the clock to the next timer, retry or timeout"),
+    bar(C::Run, &[Char('r')], "run", "run the worker until it waits for the clock or a signal"),
+    bar(C::Back, &[Left, Char('h')], "back", "one step back in the timeline (everything shows that moment)"),
+    bar(C::Forward, &[Right, Char('l')], "fwd", "one step forward in the timeline"),
+    more(C::First, &[Home], "first", "back to before the first action"),
+    more(C::Last, &[End], "last", "forward to the end of the timeline"),
+    bar(C::ToggleGrouped, &[Char('g')], "group", "history: flat, or grouped per activity, timer and decision task"),
+    bar(C::ToggleAutoRun, &[Char('m')], "auto-run", "let the worker run after each signal, start or clock move"),
+    bar(C::Scenarios, &[Char('p')], "scenarios", "load a built-in scenario and step through it"),
+    bar(C::Export, &[Char('e')], "export", "save the history as Cadence JSON"),
+    bar(C::Import, &[Char('i')], "import", "read a Cadence history JSON and step through it"),
+];
+
+/// The control of a command.
+pub fn control(command: Command) -> &'static Control {
+    CONTROLS.iter().find(|c| c.command == command).expect("every command is in the table")
+}
+
+/// The command a key gives.
+pub fn command_for(key: Key) -> Option<Command> {
+    CONTROLS.iter().find(|c| c.keys.contains(&key)).map(|c| c.command)
+}
+
+/// "←/h": all keys of a command, as written on screen.
+pub fn keys_label(command: Command) -> String {
+    control(command).keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+}
+
+/// Whether a command makes sense now, and if not, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Availability {
+    Available,
+    Unavailable(String),
+}
+
+impl Availability {
+    pub fn is_available(&self) -> bool {
+        *self == Availability::Available
+    }
+
+    fn when(ok: bool, why: impl FnOnce() -> String) -> Availability {
+        if ok { Availability::Available } else { Availability::Unavailable(why()) }
+    }
+}
+
+/// Whether `command` makes sense for the session as it stands at its cursor.
+pub fn availability(command: Command, s: &Session) -> Availability {
+    let imported = s.is_imported();
+    let started = s.workflow_id().is_some() && !imported;
+    let running = started && s.status_line().run_state.starts_with("running");
+    let not_running = || -> String {
+        if imported {
+            "an imported history is read-only: step through it with ← and →".into()
+        } else if !started {
+            "no workflow yet: start an order first (s)".into()
+        } else {
+            format!("the workflow has {}: nothing runs any more", closed_word(s))
+        }
+    };
+    match command {
+        C::Help | C::Quit | C::Start | C::Scenarios | C::Import => Availability::Available,
+        C::Scan | C::Delivered => Availability::when(running, || {
+            if started {
+                format!("the workflow has {}: Cadence refuses signals to a closed workflow", closed_word(s))
+            } else {
+                not_running()
+            }
+        }),
+        C::Query => Availability::when(started, not_running),
+        C::Step | C::Run => Availability::when(running && s.engine().has_step(), || {
+            if running { "the worker waits for the clock or a signal (t moves the clock)".into() } else { not_running() }
+        }),
+        C::NextTimer => Availability::when(running && s.engine().next_due().is_some(), || {
+            if running { "nothing is scheduled: no timer, retry or timeout is pending".into() } else { not_running() }
+        }),
+        C::Back | C::First => Availability::when(s.cursor() > 0, || "already at the start of the timeline".into()),
+        C::Forward | C::Last => Availability::when(s.cursor() < s.timeline().len(), || "already at the end of the timeline".into()),
+        C::ToggleGrouped | C::Export => Availability::when(!s.history().is_empty(), || "the history is empty".into()),
+        C::ToggleAutoRun => Availability::when(!imported, || "an imported history is read-only".into()),
+    }
+}
+
+fn closed_word(s: &Session) -> String {
+    match s.status_line().run_state.split_whitespace().next() {
+        Some("timed_out") => "timed out".into(),
+        Some(state) => state.to_owned(),
+        None => "closed".into(),
+    }
+}
+
+/// The fields of the start form, as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderInput {
+    /// Empty: the order id is the workflow id.
+    pub workflow_id: String,
+    pub id: String,
+    pub customer: String,
+    pub amount: String,
+    pub address: String,
+    pub send_from: String,
+    /// The execution timeout in whole seconds.
+    pub timeout: String,
+}
+
+/// Cadence keeps timeouts in int32 seconds: a longer one is refused by a real server.
+pub const MAX_TIMEOUT_SECS: u64 = i32::MAX as u64;
+
+/// Cadence's default limit on the length of a workflow ID (`limit.maxIDLength`).
+pub const MAX_ID_LENGTH: usize = 1000;
+
+impl Default for OrderInput {
+    /// The workshop's example order.
+    fn default() -> OrderInput {
+        let o = Order::workshop();
+        OrderInput {
+            workflow_id: String::new(),
+            id: o.id,
+            customer: o.customer,
+            amount: format_amount(o.amount),
+            address: o.address,
+            send_from: o.send_from,
+            timeout: crate::session::DEFAULT_EXECUTION_TIMEOUT.as_secs().to_string(),
+        }
+    }
+}
+
+fn format_amount(a: f64) -> String {
+    if a.fract() == 0.0 { format!("{a:.0}") } else { a.to_string() }
+}
+
+/// An amount as typed: a finite number, zero or more.
+pub fn parse_amount(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let a: f64 = t.parse().map_err(|_| format!("Amount: {t:?} is not a number"))?;
+    if !a.is_finite() {
+        return Err(format!("Amount: {t} is too large to be a number a payment service would take"));
+    }
+    if a < 0.0 {
+        return Err(format!("Amount: {t} is negative; an order's amount is zero or more"));
+    }
+    Ok(a)
+}
+
+/// An execution timeout as typed: whole seconds, at least 1, at most what Cadence stores.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let secs: u64 = t.parse().map_err(|_| format!("Timeout: {t:?} is not a whole number of seconds"))?;
+    if secs == 0 {
+        return Err("Timeout: must be at least 1 second".into());
+    }
+    if secs > MAX_TIMEOUT_SECS {
+        return Err(format!("Timeout: {secs} s is more than Cadence accepts ({MAX_TIMEOUT_SECS} s, about 68 years)"));
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+impl OrderInput {
+    /// The workflow ID a start would use: the typed one, or the order id.
+    pub fn effective_workflow_id(&self) -> &str {
+        let typed = self.workflow_id.trim();
+        if typed.is_empty() { self.id.trim() } else { typed }
+    }
+
+    /// The start action for this order, or what is wrong with the form. Only the
+    /// form's own rules: whether the workflow likes the order (an empty customer, a
+    /// large amount) is the workflow's business, as in Cadence.
+    pub fn start_action(&self) -> Result<Action, String> {
+        let amount = parse_amount(&self.amount)?;
+        let execution_timeout = parse_timeout(&self.timeout)?;
+        let workflow_id = self.effective_workflow_id();
+        if workflow_id.is_empty() {
+            return Err("Workflow ID: give one, or an Order ID to default to".into());
+        }
+        if workflow_id.len() > MAX_ID_LENGTH {
+            return Err(format!("Workflow ID: {} characters; Cadence takes at most {MAX_ID_LENGTH}", workflow_id.len()));
+        }
+        let order = Order {
+            id: self.id.trim().to_owned(),
+            customer: self.customer.clone(),
+            amount,
+            address: self.address.clone(),
+            send_from: self.send_from.clone(),
+        };
+        Ok(Action::Start { workflow_id: workflow_id.to_owned(), input: order.to_input_json(), execution_timeout })
+    }
+}
+
+/// The ScanSignal for a location as typed.
+pub fn scan_action(location: &str) -> Result<Action, String> {
+    let location = location.trim();
+    if location.is_empty() {
+        return Err("type the location where the package was scanned".into());
+    }
+    Ok(Action::Signal { name: SCAN_SIGNAL.into(), input: Some(serde_json::json!({ "location": location }).to_string()) })
+}
+
+pub fn delivered_action() -> Action {
+    Action::Signal { name: DELIVERED_SIGNAL.into(), input: None }
+}
+
+pub fn query_action() -> Action {
+    Action::Query { name: CURRENT_STATUS_QUERY.into() }
+}
+
+/// The file name an exported history gets, in both front ends.
+pub fn history_file_name(s: &Session) -> String {
+    format!("{}.history.json", file_stem(s.workflow_id().unwrap_or("imported")))
+}
+
+/// A workflow ID made safe as a file name: no path separators, no control characters.
+fn file_stem(id: &str) -> String {
+    let stem: String = id.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).take(100).collect();
+    if stem.is_empty() || stem.starts_with('.') { format!("workflow{stem}") } else { stem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::SessionConfig;
+
+    #[test]
+    fn no_key_means_two_things() {
+        for (i, a) in CONTROLS.iter().enumerate() {
+            for b in &CONTROLS[i + 1..] {
+                for k in a.keys {
+                    assert!(!b.keys.contains(k), "{k:?} is bound to {:?} and {:?}", a.command, b.command);
+                }
+                assert_ne!(a.command, b.command, "{:?} is in the table twice", a.command);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_and_browser_names_agree() {
+        assert_eq!(Key::from_dom("ArrowLeft").and_then(command_for), Some(C::Back));
+        assert_eq!(Key::from_dom("s").and_then(command_for), Some(C::Start));
+        assert_eq!(Key::from_dom("Enter"), None);
+        assert_eq!(keys_label(C::Back), "←/h");
+    }
+
+    #[test]
+    fn the_key_bar_follows_the_workflow() {
+        let mut s = Session::new(SessionConfig::default());
+        assert!(!availability(C::Scan, &s).is_available());
+        assert!(availability(C::Start, &s).is_available());
+        s.perform(Session::workshop_start()).unwrap();
+        assert!(availability(C::Scan, &s).is_available());
+        assert!(availability(C::NextTimer, &s).is_available(), "the payment retry is due");
+        assert_eq!(
+            availability(C::Step, &s),
+            Availability::Unavailable("the worker waits for the clock or a signal (t moves the clock)".into())
+        );
+        for a in [Action::AdvanceNext, Action::AdvanceNext, delivered_action()] {
+            s.perform(a).unwrap();
+        }
+        for c in [C::Scan, C::Delivered, C::Step, C::Run, C::NextTimer] {
+            let Availability::Unavailable(why) = availability(c, &s) else { panic!("{c:?} offered after completion") };
+            assert!(why.contains("completed"), "{c:?}: {why}");
+        }
+        assert!(availability(C::Query, &s).is_available(), "a closed workflow still answers queries");
+    }
+
+    #[test]
+    fn the_form_refuses_what_a_server_would_and_names_the_field() {
+        let ok = OrderInput::default();
+        assert_eq!(ok.start_action().unwrap(), Session::workshop_start());
+        let with = |f: fn(&mut OrderInput)| {
+            let mut i = OrderInput::default();
+            f(&mut i);
+            i.start_action().unwrap_err()
+        };
+        assert_eq!(with(|i| i.amount = "twenty".into()), r#"Amount: "twenty" is not a number"#);
+        assert!(with(|i| i.amount = "-1".into()).contains("negative"));
+        assert!(with(|i| i.amount = "1e309".into()).contains("too large"));
+        assert!(with(|i| i.timeout = "0".into()).contains("at least 1"));
+        assert!(with(|i| i.timeout = "3000000000".into()).contains("more than Cadence accepts"));
+        assert!(with(|i| i.id = " ".into()).starts_with("Workflow ID"));
+        assert!(with(|i| i.workflow_id = "x".repeat(1001)).contains("at most 1000"));
+        assert_eq!(scan_action("  ").unwrap_err(), "type the location where the package was scanned");
+        let Action::Signal { input: Some(i), .. } = scan_action(r#"O"Hare "#).unwrap() else { panic!() };
+        assert_eq!(i, r#"{"location":"O\"Hare"}"#);
+    }
+
+    #[test]
+    fn export_names_are_files_not_paths() {
+        let mut s = Session::new(SessionConfig::default());
+        s.perform(Session::workshop_start()).unwrap();
+        assert_eq!(history_file_name(&s), "Order123.history.json");
+        assert_eq!(file_stem("../etc/passwd"), "workflow.._etc_passwd");
+        assert_eq!(file_stem("a/b c"), "a_b_c");
+    }
+}
