@@ -2,6 +2,8 @@
 //!
 //!     cargo run -p postflow-core --bin scenario -- happy-path
 //!     cargo run -p postflow-core --bin scenario -- path/to/file.toml --format json
+//!     cargo run -p postflow-core --bin scenario -- happy-path --format cli-json > happy-path.json
+//!     cargo run -p postflow-core --bin scenario -- --history exported.json [--format table|json|cli-json]
 //!     cargo run -p postflow-core --bin scenario -- --list
 //!
 //! Exit status: 0 when every expectation held, 1 when one failed, 2 on bad usage or
@@ -11,7 +13,9 @@ use std::process::ExitCode;
 
 use postflow_core::scenario::{self, BUILTIN, Scenario};
 
-const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|golden] [--transcript]\n       scenario --list";
+const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|golden] [--transcript]
+       scenario --history FILE [--format table|json|cli-json]   (a history in either JSON form)
+       scenario --list";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +32,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut target = None;
     let mut format = "table".to_owned();
     let mut transcript = false;
+    let mut history = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -40,6 +45,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             "--format" => format = it.next().ok_or(USAGE)?.clone(),
             "--transcript" => transcript = true,
+            "--history" => history = Some(it.next().ok_or(USAGE)?.clone()),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(ExitCode::SUCCESS);
@@ -47,6 +53,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             other if other.starts_with('-') => return Err(format!("unknown option {other}\n{USAGE}")),
             other => target = Some(other.to_owned()),
         }
+    }
+    if let Some(path) = history {
+        return convert_history(&path, &format);
     }
     let target = target.ok_or(USAGE)?;
     let scenario = load(&target)?;
@@ -63,8 +72,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     match format.as_str() {
         "json" => println!("{}", session.history_json()),
+        "cli-json" => println!("{}", session.history_cli_json()),
         "table" | "golden" => print!("{}", session.history_table()),
-        other => return Err(format!("unknown format {other}: table, json or golden")),
+        other => return Err(format!("unknown format {other}: table, json, cli-json or golden")),
     }
     if outcome.passed() {
         eprintln!("{}: all expectations held ({} events)", scenario.name, session.history().len());
@@ -75,6 +85,21 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         Ok(ExitCode::from(1))
     }
+}
+
+/// Reads a history file in either JSON form (the HTTP API's, or what `cadence wf show
+/// --output_filename` writes) and prints it in the form asked for.
+fn convert_history(path: &str, format: &str) -> Result<ExitCode, String> {
+    use postflow_core::history::{cli_json, json, table};
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let events = json::history_from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    match format {
+        "json" => println!("{}", json::history_to_json(&events)),
+        "cli-json" => println!("{}", cli_json::history_to_cli_json(&events)),
+        "table" | "golden" => print!("{}", table::render(&events, None)),
+        other => return Err(format!("unknown format {other}: table, json or cli-json")),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A built-in scenario by name, or a scenario file by path.

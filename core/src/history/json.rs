@@ -4,7 +4,9 @@
 //! times, zero values omitted.
 //!
 //! Reading accepts what a real server returns: the `GetWorkflowExecutionHistory`
-//! response, a bare `{"events": [...]}`, or a plain array, with unknown fields ignored.
+//! response, a bare `{"events": [...]}`, or a plain array, with unknown fields ignored;
+//! and the older form that `cadence wf show --output_filename` writes (see
+//! [`super::cli_json`]), event by event.
 
 use std::fmt;
 
@@ -96,13 +98,20 @@ impl Serialize for Payload {
 }
 
 impl<'de> Deserialize<'de> for Payload {
+    /// `{"data": base64}` (proto form) or a bare base64 string (the CLI's older form).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Payload, D::Error> {
-        #[derive(Deserialize)]
-        struct Wire {
-            #[serde(default, with = "base64_bytes")]
-            data: Vec<u8>,
-        }
-        Ok(Payload::from_bytes(Wire::deserialize(d)?.data))
+        const FORMS: &str = "expected a payload: {\"data\": \"<base64>\"} or a base64 string";
+        let text = match Value::deserialize(d)? {
+            Value::String(s) => s,
+            Value::Object(o) => match o.get("data") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => return Err(de::Error::custom(format!("data: {FORMS}, found {other}"))),
+            },
+            Value::Null => String::new(),
+            other => return Err(de::Error::custom(format!("{FORMS}, found {other}"))),
+        };
+        BASE64.decode(text.as_bytes()).map(Payload::from_bytes).map_err(|e| de::Error::custom(format!("invalid base64 ({e}): {FORMS}")))
     }
 }
 
@@ -125,19 +134,44 @@ impl Serialize for HistoryEvent {
 /// A history that could not be read, with the place and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HistoryJsonError {
-    #[error("history is not valid JSON: {0}")]
+    #[error("history is not valid JSON ({0}); {FORMS}")]
     Syntax(String),
-    #[error("history JSON has no events: expected an array, {{\"events\": [...]}} or {{\"history\": {{\"events\": [...]}}}}")]
+    #[error("history JSON has no events; {FORMS}")]
     NoEvents,
     #[error("history event #{index} (eventId {event_id}): {reason}")]
     Event { index: usize, event_id: String, reason: String },
 }
 
-/// Reads one event from its proto JSON object.
+/// The forms a history file may take, for error messages.
+pub const FORMS: &str = "a history is the JSON array that `cadence wf show --output_filename` writes, \
+    or the HTTP API's {\"history\": {\"events\": [...]}} (also {\"events\": [...]} or a bare array)";
+
+/// serde names the Rust type it expected ("expected struct TaskList"); a person reading
+/// an error about their file needs the JSON shape instead.
+fn plain_reason(reason: String) -> String {
+    match reason.find("expected struct ") {
+        Some(at) => {
+            let rest = &reason[at + "expected struct ".len()..];
+            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            format!("{}expected a JSON object{}", &reason[..at], &rest[end..])
+        }
+        None => reason,
+    }
+}
+
+/// Reads one event from its JSON object, in the proto form or the CLI's older form.
 pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, HistoryJsonError> {
     let obj = v.as_object();
     let id_text = obj.and_then(|o| o.get("eventId")).map(|v| v.to_string().trim_matches('"').to_owned()).unwrap_or_else(|| "?".into());
-    let fail = |reason: String| HistoryJsonError::Event { index, event_id: id_text.clone(), reason };
+    let fail = |reason: String| HistoryJsonError::Event { index, event_id: id_text.clone(), reason: plain_reason(reason) };
+    let converted;
+    let v = if super::cli_json::is_cli_event(v) {
+        converted = super::cli_json::event_to_proto(v).map_err(fail)?;
+        &converted
+    } else {
+        v
+    };
+    let obj = v.as_object();
     let obj = obj.ok_or_else(|| fail("an event must be a JSON object".into()))?;
     let int = |key: &str| -> Result<i64, HistoryJsonError> {
         match obj.get(key) {
@@ -156,7 +190,10 @@ pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, History
         None | Some(Value::Null) => Timestamp(0),
         Some(other) => return Err(fail(format!("eventTime: expected a time, found {other}"))),
     };
-    let (key, attrs) = obj.iter().find(|(k, _)| k.ends_with("EventAttributes")).ok_or_else(|| fail("no *EventAttributes field".into()))?;
+    let (key, attrs) = obj
+        .iter()
+        .find(|(k, _)| k.ends_with("EventAttributes"))
+        .ok_or_else(|| fail("no *EventAttributes field (e.g. \"workflowExecutionStartedEventAttributes\")".into()))?;
     let event_type = EventType::ALL
         .iter()
         .copied()
@@ -297,5 +334,42 @@ mod tests {
         assert!(err.to_string().contains("startToFireTimeout"), "{err}");
         assert_eq!(history_from_json("{}").unwrap_err(), HistoryJsonError::NoEvents);
         assert!(matches!(history_from_json("[").unwrap_err(), HistoryJsonError::Syntax(_)));
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_fields_and_accepted_forms_never_rust_types() {
+        let start = |attrs: &str| format!(r#"[{{"eventId":"1","workflowExecutionStartedEventAttributes":{attrs}}}]"#);
+        for (attrs, field) in [
+            (r#"{"input":7}"#, "input"),
+            (r#"{"taskList":"tasklist"}"#, "taskList"),
+            (r#"{"workflowType":[1]}"#, "workflowType"),
+            (r#"{"input":{"data":"***"}}"#, "input"),
+        ] {
+            let err = history_from_json(&start(attrs)).unwrap_err().to_string();
+            assert!(err.contains(field), "{attrs}: {err}");
+            assert!(!err.contains("struct") && !err.contains("Wire"), "{attrs}: {err}");
+        }
+        let err = history_from_json(&start(r#"{"input":7}"#)).unwrap_err().to_string();
+        assert!(err.contains(r#"{"data": "<base64>"} or a base64 string"#), "{err}");
+        for text in ["{}", "[", "42"] {
+            let err = history_from_json(text).unwrap_err().to_string();
+            assert!(
+                err.contains("cadence wf show --output_filename") && err.contains("GetWorkflowExecutionHistory")
+                    || err.contains("{\"history\""),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bare_base64_payload_reads_in_either_form() {
+        let text = r#"[{"eventId":"1","workflowExecutionSignaledEventAttributes":{"signalName":"ScanSignal","input":"eyJsb2NhdGlvbiI6IkRlbGZ0In0="}}]"#;
+        let EventAttributes::WorkflowExecutionSignaled(a) = &history_from_json(text).unwrap()[0].attributes else { panic!() };
+        assert_eq!(a.input.as_ref().unwrap().to_text(), r#"{"location":"Delft"}"#);
     }
 }

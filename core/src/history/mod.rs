@@ -1,10 +1,12 @@
 //! Cadence history events: every event type the postal workflow can produce, with
 //! Cadence's own names and attributes (`uber.cadence.api.v1` `history.proto`).
 //!
-//! The JSON form is in [`json`] (proto3 JSON, as the HTTP API returns it); the
+//! The JSON form is in [`json`] (proto3 JSON, as the HTTP API returns it), the older
+//! form that `cadence wf show --output_filename` writes in [`cli_json`]; the
 //! one-line-per-event text form used by golden files and the scenario runner is in
 //! [`table`]; what a history alone tells about its workflow is in [`derived`].
 
+pub mod cli_json;
 pub mod derived;
 pub mod json;
 pub mod table;

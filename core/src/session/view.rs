@@ -103,6 +103,12 @@ impl Session {
         json::history_to_json(self.history())
     }
 
+    /// The history as `cadence wf show --output_filename` writes it: the form the Go
+    /// client's replayer reads.
+    pub fn history_cli_json(&self) -> String {
+        crate::history::cli_json::history_to_cli_json(self.history())
+    }
+
     /// One event's full JSON, pretty-printed.
     pub fn event_json(&self, event_id: i64) -> Option<String> {
         let ev = self.history().iter().find(|e| e.event_id == event_id)?;
