@@ -67,8 +67,17 @@ fi
 step "waiting for the Debian, npm and Go packages"
 wait_prefetch
 
-step "the Go version of the workshop's workflow (the Go side of the comparisons)"
-(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go test ./workshop/...)
+step "the Go version of the workshop's workflow; the Go client replays every scenario's history postflow exports"
+# The CLI's older JSON form is what the Go client's replayer reads.
+histories="${CARGO_TARGET_DIR:-$PWD/target}/cli-histories"
+rm -rf "$histories" && mkdir -p "$histories"
+count=0
+for name in $(cargo run -q -p postflow-core --bin scenario -- --list | awk '{print $1}'); do
+  cargo run -q -p postflow-core --bin scenario -- "$name" --format cli-json >"$histories/$name.json" 2>/dev/null
+  count=$((count + 1))
+done
+(cd cadence-dev && POSTFLOW_CLI_HISTORIES="$histories" POSTFLOW_CLI_HISTORY_COUNT=$count \
+  GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/...)
 
 step "postflow-core builds for wasm32-unknown-unknown"
 scripts/wasm-toolchain.sh check-core
