@@ -257,16 +257,19 @@ impl Client {
 
     // ---- worker side ----
 
-    /// Long-polls for a decision task; `None` when the poll ended empty.
-    pub fn poll_decision_task(&self, domain: &str, task_list: &str, ttl: Duration) -> Result<Option<Value>, BridgeError> {
-        let body = json!({ "domain": domain, "taskList": { "name": task_list }, "identity": self.identity });
+    /// Long-polls for a decision task on `task_list` (a worker's sticky list when
+    /// `sticky`); `None` when the poll ended empty.
+    pub fn poll_decision_task(&self, domain: &str, task_list: &str, sticky: bool, ttl: Duration) -> Result<Option<Value>, BridgeError> {
+        let body = json!({ "domain": domain, "taskList": task_list_json(task_list, sticky), "identity": self.identity });
         let v = self.call("WorkerAPI", "PollForDecisionTask", &body, ttl)?;
         Ok(v.get("taskToken").is_some().then_some(v))
     }
 
-    /// Completes a decision task. No `stickyAttributes`: every task then carries the
-    /// full history, so this worker keeps no workflow state between tasks.
-    /// Returns the server's answer: it may hand activities scheduled with
+    /// Completes a decision task. With `sticky`, asks the server to send the run's
+    /// next decision tasks to this worker's sticky list (with only the new events),
+    /// as the Go client does. Like the Go client it asks for the next decision task in
+    /// the answer (`returnNewDecisionTask`: there is one when events arrived while this
+    /// task ran). The answer may also hand activities scheduled with
     /// `requestLocalDispatch` straight back (`activitiesToDispatchLocally`), already
     /// started, for this worker to run.
     pub fn respond_decision_completed(
@@ -274,12 +277,25 @@ impl Client {
         token: &str,
         decisions: &[Decision],
         query_results: Option<Value>,
+        sticky: Option<&Sticky>,
     ) -> Result<Value, BridgeError> {
-        let mut body = json!({ "taskToken": token, "decisions": decisions, "identity": self.identity });
+        let mut body = json!({ "taskToken": token, "decisions": decisions, "identity": self.identity, "returnNewDecisionTask": true });
         if let Some(q) = query_results {
             body["queryResults"] = q;
         }
+        if let Some(st) = sticky {
+            body["stickyAttributes"] =
+                json!({ "workerTaskList": task_list_json(&st.task_list, true), "scheduleToStartTimeout": secs(st.schedule_to_start) });
+        }
         self.call("WorkerAPI", "RespondDecisionTaskCompleted", &body, DEFAULT_TTL)
+    }
+
+    /// Tells the server to send a run's next decision tasks to the normal task list
+    /// again (a stopping worker's cached runs), instead of waiting for the sticky
+    /// schedule-to-start timeout.
+    pub fn reset_sticky_task_list(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<(), BridgeError> {
+        let body = json!({ "domain": domain, "workflowExecution": execution(workflow_id, run_id) });
+        self.call("WorkerAPI", "ResetStickyTaskList", &body, DEFAULT_TTL).map(|_| ())
     }
 
     pub fn respond_decision_failed(&self, token: &str, cause: &str, message: &str) -> Result<(), BridgeError> {
@@ -316,6 +332,18 @@ impl Client {
         let body = json!({ "taskToken": token, "result": query_result(answer) });
         self.call("WorkerAPI", "RespondQueryTaskCompleted", &body, DEFAULT_TTL).map(|_| ())
     }
+}
+
+/// A worker's sticky task list and how long the server waits for it to poll before
+/// it gives the decision task to the normal list instead.
+#[derive(Clone, Debug)]
+pub struct Sticky {
+    pub task_list: String,
+    pub schedule_to_start: Duration,
+}
+
+fn task_list_json(name: &str, sticky: bool) -> Value {
+    if sticky { json!({ "name": name, "kind": "TASK_LIST_KIND_STICKY" }) } else { json!({ "name": name }) }
 }
 
 /// `WorkflowQueryResult` JSON for an answer or an error.

@@ -8,14 +8,14 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use postflow_core::postal::{self, Chapter, PostalConfig};
+use postflow_core::postal::{self, Chapter};
 use postflow_core::scenario::{Scenario, builtin};
 use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{RunOptions, not_comparable, play};
-use cadence_bridge::worker::{Worker, WorkerConfig};
-use cadence_bridge::{BridgeError, shutdown};
+use cadence_bridge::worker::{self, Worker, WorkerConfig};
+use cadence_bridge::{BridgeError, registry, shutdown};
 
 #[derive(Parser)]
 #[command(name = "bridge", version, about = "Runs postflow's workflow code on a real Cadence server (HTTP/JSON API)")]
@@ -32,7 +32,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the postal workflow and activities on a task list until SIGINT/SIGTERM.
+    /// Serve the workshop's workflows (HelloWorld, OrderProcessingWorkflow,
+    /// OrderProcessingWorkflowComplete) and their activities until SIGINT/SIGTERM.
     Worker(WorkerArgs),
     /// Domain commands.
     Domain {
@@ -73,14 +74,20 @@ struct WorkerArgs {
     /// Seed of the estimate generator (per workflow run, as in the simulator).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// The workshop chapter whose workflow code runs.
-    #[arg(long, default_value = "notification", value_parser = chapter)]
+    /// Which workshop chapter's code answers to the starter name
+    /// (OrderProcessingWorkflow); HelloWorld and OrderProcessingWorkflowComplete are
+    /// served too. `activities` fits the workshop's first starter command.
+    #[arg(long, default_value = registry::DEFAULT_CHAPTER.name(), value_parser = chapter)]
     chapter: Chapter,
+    /// Running workflows kept between decision tasks (sticky execution, as the Go
+    /// worker's cache); 0 turns stickiness off and replays every task's full history.
+    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE)]
+    sticky_cache_size: usize,
     #[arg(long, default_value_t = 2)]
     decision_pollers: usize,
     #[arg(long, default_value_t = 2)]
     activity_pollers: usize,
-    /// How long the server may hold one poll (context-ttl-ms); a stop waits for open polls.
+    /// How long the server may hold one poll (context-ttl-ms).
     #[arg(long, default_value = "70s", value_parser = duration)]
     poll_timeout: Duration,
     /// Print every task.
@@ -228,34 +235,44 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             let stop = shutdown::install();
             let config = WorkerConfig {
                 domain: domain.into(),
-                task_list: a.task_list,
+                task_list: a.task_list.clone(),
                 decision_pollers: a.decision_pollers,
                 activity_pollers: a.activity_pollers,
-                postal: PostalConfig { chapter: a.chapter, timer_unit: a.timer_unit },
+                registry: registry::for_chapter(a.chapter, a.timer_unit),
                 seed: a.seed,
                 poll_ttl: a.poll_timeout.max(Duration::from_secs(3)),
+                sticky_cache_size: a.sticky_cache_size,
                 verbose: a.verbose,
             };
+            let mut names = config.registry.workflow_names().join(", ");
+            names.push_str(&format!(" (starter: chapter {})", a.chapter.name()));
+            let worker = Worker::start(client, config, stop.clone());
             eprintln!(
-                "worker: serving {} on {}/{} at {} (timer unit {:?}, seed {}); Ctrl-C stops",
-                a.chapter.names().workflow,
-                domain,
-                config.task_list,
+                "worker: serving {names} on {domain}/{} at {} (timer unit {:?}, seed {}, sticky {}); Ctrl-C stops",
+                a.task_list,
                 cli.address,
                 a.timer_unit,
-                a.seed
+                a.seed,
+                worker.sticky_task_list().map_or("off".to_owned(), |t| format!("{t}, cache {}", a.sticky_cache_size)),
             );
-            let config_poll_ttl = config.poll_ttl;
-            let worker = Worker::start(client, config, stop.clone());
             while !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(50));
             }
-            let grace = config_poll_ttl + Duration::from_secs(5);
-            eprintln!("worker: stopping: waiting up to {grace:?} for open polls and tasks in hand (signal again to quit now)");
+            let t0 = std::time::Instant::now();
+            let grace = Duration::from_secs(8);
+            eprintln!("worker: stopping: answering the tasks in hand (at most {grace:?}; signal again to quit now)");
             if !worker.stop(grace) {
-                eprintln!("worker: some pollers did not end in time");
+                eprintln!("worker: some tasks were not answered in time; the server retries them after their timeout");
             }
-            eprintln!("worker: stopped; {}", worker.stats().summary());
+            let cache = worker.cache_stats();
+            eprintln!(
+                "worker: stopped in {:.1} s; {}; sticky cache hits {}, misses {}, evictions {}",
+                t0.elapsed().as_secs_f64(),
+                worker.stats().summary(),
+                cache.hits,
+                cache.misses,
+                cache.evictions
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Domain { command: DomainCommand::Register { retention_days, local } } => {
