@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use postflow_core::decision::Decision;
 use postflow_core::history::HistoryEvent;
-use postflow_core::history::json::history_from_json;
+use postflow_core::history::json::event_from_value;
 use postflow_core::payload::{Failure, Payload};
 use serde_json::{Value, json};
 
@@ -19,9 +19,11 @@ use crate::error::BridgeError;
 
 /// The deadline of an ordinary (not long-polling) call.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(10);
-/// How long a task poll may be held by matching: it answers empty after
-/// min(60 s, ttl - 1 s), so 70 s gives full one-minute polls.
-pub const POLL_TTL: Duration = Duration::from_secs(70);
+/// How long a worker's task poll may be held by matching: it answers empty after
+/// min(60 s, ttl - 1 s). Short, because a poll cannot be taken back: the server does
+/// not notice that an HTTP client went away and hands the dead poll the next task
+/// (docs/bridge.md), so a stopping worker waits for its open polls to end.
+pub const POLL_TTL: Duration = Duration::from_secs(5);
 /// Extra time the HTTP client waits beyond the server's deadline, so the server's own
 /// "deadline exceeded" answer arrives before we cut the connection.
 const CLIENT_GRACE: Duration = Duration::from_secs(3);
@@ -354,10 +356,20 @@ pub fn query_result(answer: &Result<Payload, String>) -> Value {
     }
 }
 
-/// Reads server JSON events into core's model (the same reader the simulator's imports use).
+/// Reads server JSON events into core's model (the same reader the simulator's imports
+/// use). The events must follow one another, but need not start at event 1: a sticky
+/// decision task carries only the events after the last decision task.
 pub fn events_from_json(events: Vec<Value>) -> Result<Vec<HistoryEvent>, BridgeError> {
-    let text = json!({ "events": events }).to_string();
-    history_from_json(&text).map_err(|e| BridgeError::Decode { procedure: "GetWorkflowExecutionHistory".into(), reason: e.to_string() })
+    let fail = |reason: String| BridgeError::Decode { procedure: "GetWorkflowExecutionHistory".into(), reason };
+    let mut out: Vec<HistoryEvent> = Vec::with_capacity(events.len());
+    for (i, v) in events.iter().enumerate() {
+        let e = event_from_value(i, v).map_err(|e| fail(e.to_string()))?;
+        if let Some(prev) = out.last().filter(|p| p.event_id + 1 != e.event_id) {
+            return Err(fail(format!("event {} follows event {}: the history has a gap", e.event_id, prev.event_id)));
+        }
+        out.push(e);
+    }
+    Ok(out)
 }
 
 /// A proto `Payload`: `{"data": "<base64>"}`.
@@ -411,6 +423,15 @@ mod tests {
         assert_eq!(reuse_policy("AllowDuplicate").unwrap(), "WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE");
         assert_eq!(reuse_policy("WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE").unwrap(), "WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE");
         assert!(reuse_policy("sometimes").unwrap_err().to_string().contains("RejectDuplicate"));
+    }
+
+    #[test]
+    fn a_sticky_tasks_events_need_not_start_at_one_but_must_follow_one_another() {
+        let ev = |id: u32| json!({ "eventId": id.to_string(), "timerFiredEventAttributes": { "timerId": "3", "startedEventId": "2" } });
+        let read = events_from_json(vec![ev(7), ev(8)]).unwrap();
+        assert_eq!(read.iter().map(|e| e.event_id).collect::<Vec<_>>(), [7, 8]);
+        let e = events_from_json(vec![ev(7), ev(9)]).unwrap_err();
+        assert!(e.to_string().contains("gap"), "{e}");
     }
 
     #[test]

@@ -87,8 +87,9 @@ struct WorkerArgs {
     decision_pollers: usize,
     #[arg(long, default_value_t = 2)]
     activity_pollers: usize,
-    /// How long the server may hold one poll (context-ttl-ms).
-    #[arg(long, default_value = "70s", value_parser = duration)]
+    /// How long the server may hold one poll (context-ttl-ms). A stop waits for the
+    /// open polls to end: the server cannot take back a poll whose client went away.
+    #[arg(long, default_value = "5s", value_parser = duration)]
     poll_timeout: Duration,
     /// Print every task.
     #[arg(short, long)]
@@ -246,6 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             };
             let mut names = config.registry.workflow_names().join(", ");
             names.push_str(&format!(" (starter: chapter {})", a.chapter.name()));
+            let config_poll_ttl = config.poll_ttl;
             let worker = Worker::start(client, config, stop.clone());
             eprintln!(
                 "worker: serving {names} on {domain}/{} at {} (timer unit {:?}, seed {}, sticky {}); Ctrl-C stops",
@@ -259,10 +261,12 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 std::thread::sleep(Duration::from_millis(50));
             }
             let t0 = std::time::Instant::now();
-            let grace = Duration::from_secs(8);
-            eprintln!("worker: stopping: answering the tasks in hand (at most {grace:?}; signal again to quit now)");
+            let grace = config_poll_ttl + Duration::from_secs(5);
+            eprintln!(
+                "worker: stopping: open polls end within {config_poll_ttl:?}, tasks they bring are answered (signal again to quit now)"
+            );
             if !worker.stop(grace) {
-                eprintln!("worker: some tasks were not answered in time; the server retries them after their timeout");
+                eprintln!("worker: some pollers did not end in time; a task they hold is retried by the server after its timeout");
             }
             let cache = worker.cache_stats();
             eprintln!(

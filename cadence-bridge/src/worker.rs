@@ -136,8 +136,6 @@ struct Shared {
     stop: Arc<AtomicBool>,
     /// Poller threads still running.
     alive: AtomicUsize,
-    /// Tasks received and not yet answered.
-    in_hand: AtomicUsize,
     stats: Stats,
 }
 
@@ -162,7 +160,6 @@ impl Worker {
             rngs: Mutex::new(HashMap::new()),
             stop,
             alive: AtomicUsize::new(0),
-            in_hand: AtomicUsize::new(0),
             stats: Stats::default(),
         });
         let mut threads = Vec::new();
@@ -204,27 +201,31 @@ impl Worker {
         self.shared.stop.load(Ordering::SeqCst)
     }
 
-    /// The fast stop, for a worker process about to exit: no new polls; waits (at most
-    /// `grace`) until every task in hand is answered; then tells the server to send
-    /// the cached runs' next decision tasks to the normal task list
-    /// (ResetStickyTaskList), so the next worker gets them at once rather than after
-    /// the 5 s sticky schedule-to-start timeout. Polls still open are abandoned: when
-    /// the process exits, their connections close, and the server withdraws a poll
-    /// whose client went away without handing it a task (measured: docs/bridge.md).
-    /// Returns whether every task in hand was answered in time.
+    /// Stops: no new polls; the open ones end within the poll TTL (5 s by default) and
+    /// a task one brings is answered; then the runs this worker holds are handed back
+    /// (ResetStickyTaskList), so their next decision tasks go to the normal task list
+    /// at once instead of after the 5 s sticky schedule-to-start timeout. Open polls
+    /// cannot be abandoned: the server does not notice that an HTTP client went away
+    /// and hands the dead poll the next task, which then waits for its timeout (10 s
+    /// for a decision, the start-to-close timeout for an activity, failing it if it has
+    /// no retry policy). Measured in docs/bridge.md; hence the short polls.
+    /// Returns whether every poller ended within `grace`.
     pub fn stop(&self, grace: Duration) -> bool {
         self.shared.stop.store(true, Ordering::SeqCst);
+        // From now on answers ask for no stickiness; hand back what is cached already.
+        self.reset_sticky();
         let deadline = Instant::now() + grace;
-        let mut answered = true;
-        while self.shared.in_hand.load(Ordering::SeqCst) > 0 {
+        let mut ended = true;
+        while self.shared.alive.load(Ordering::SeqCst) > 0 {
             if Instant::now() >= deadline {
-                answered = false;
+                ended = false;
                 break;
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        // Runs whose answer (asking for stickiness) was in flight at the first pass.
         self.reset_sticky();
-        answered
+        ended
     }
 
     fn reset_sticky(&self) {
@@ -237,17 +238,9 @@ impl Worker {
         }
     }
 
-    /// Stops and waits until every poller has ended (its open poll ends within the poll
-    /// TTL and a task it brings is answered), for a worker inside a longer-lived
-    /// process (the scenario runner) whose next worker must not meet its polls.
+    /// [`stop`](Self::stop), then joins the poller threads.
     pub fn stop_and_join(self) {
         self.stop(self.shared.config.poll_ttl + Duration::from_secs(5));
-        let deadline = Instant::now() + self.shared.config.poll_ttl + Duration::from_secs(5);
-        while self.shared.alive.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // A task a last poll brought may have filled the cache again.
-        self.reset_sticky();
         for t in self.threads {
             let _ = t.join();
         }
@@ -266,15 +259,6 @@ fn hostname() -> String {
 enum Kind {
     Decision,
     Activity,
-}
-
-/// Marks a task as in hand until dropped.
-struct InHand<'a>(&'a AtomicUsize);
-
-impl Drop for InHand<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 fn poll_until_stopped(s: &Shared, kind: Kind) {
@@ -305,8 +289,6 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
                 }
                 backoff = Duration::from_millis(200);
                 let Some(task) = task else { continue };
-                s.in_hand.fetch_add(1, Ordering::SeqCst);
-                let _in_hand = InHand(&s.in_hand);
                 // A task we got is answered even while stopping, or it waits for its timeout.
                 // A panic on some odd task must not take the poller down with it.
                 let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
@@ -483,7 +465,9 @@ fn answer_decision_task(s: &Shared, task: &Value) -> Result<Option<Value>, Bridg
         let answers: serde_json::Map<String, Value> = query_answers.iter().map(|(id, a)| (id.clone(), client::query_result(a))).collect();
         json!(answers)
     });
-    match s.client.respond_decision_completed(token, &decisions, queries, s.sticky.as_ref()) {
+    // A stopping worker asks for no stickiness: the next worker gets the next task.
+    let sticky = s.sticky.as_ref().filter(|_| !s.stop.load(Ordering::SeqCst));
+    match s.client.respond_decision_completed(token, &decisions, queries, sticky) {
         Ok(answer) => {
             record_latency(s, t0);
             run_local_activities(s, &answer, &decisions, workflow_id, run_id);
