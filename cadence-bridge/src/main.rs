@@ -46,11 +46,14 @@ enum Command {
         #[command(subcommand)]
         command: WfCommand,
     },
-    /// Drive N full lifecycles (start, 3 scans, delivered) through the server; a
+    /// Drive N full lifecycles (start, scans, delivered) through the server; a
     /// `bridge worker` must be running. Prints throughput and decision latency.
     Load {
         #[arg(long, default_value_t = 100)]
         workflows: usize,
+        /// Scans per lifecycle.
+        #[arg(long, default_value_t = 3)]
+        scans: usize,
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
         /// Workflow ID prefix (IDs are <prefix>-<n>).
@@ -292,8 +295,8 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Wf { command } => wf(&client, domain, command),
-        Command::Load { workflows, concurrency, prefix } => {
-            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, &prefix);
+        Command::Load { workflows, scans, concurrency, prefix } => {
+            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, scans, &prefix);
             for f in r.failures.iter().take(10) {
                 eprintln!("load: {f}");
             }
