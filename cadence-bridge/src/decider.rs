@@ -8,7 +8,7 @@ use postflow_core::decision::Decision;
 use postflow_core::history::HistoryEvent;
 use postflow_core::payload::Payload;
 use postflow_core::registry::Registry;
-use postflow_core::runtime::{QueryError, RuntimeError, WorkflowRuntime};
+use postflow_core::runtime::{QueryError, WorkflowRuntime};
 
 use crate::cache::{CachedRun, RunCache};
 
@@ -179,7 +179,7 @@ fn decide(registry: &Registry, domain: &str, cache: &mut RunCache, job: Decision
     let decisions = match runtime.process(&job.events, true) {
         Ok(Some(d)) => d,
         Ok(None) => return Decided::Failed("the task's history does not end with DecisionTaskStarted".into()),
-        Err(e) => return Decided::Failed(runtime_error(&e)),
+        Err(e) => return Decided::Failed(e.to_string()),
     };
     let query_answers = job.queries.iter().map(|(id, ty)| (id.clone(), runtime.query(ty).map_err(|e| e.to_string()))).collect();
     // A closed run has nothing left to decide; the others wait for their next task.
@@ -208,6 +208,107 @@ fn unknown_type(registry: &Registry, name: &str) -> String {
     format!("unable to find workflow type: {name}. Supported types: [{}]", registry.workflow_names().join(", "))
 }
 
-fn runtime_error(e: &RuntimeError) -> String {
-    e.to_string()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postflow_core::history::json::history_from_json;
+    use postflow_core::postal::Chapter;
+
+    /// A real Go worker's history of the complete workflow (sticky, from a v1.4.1 server).
+    fn happy_path() -> Vec<HistoryEvent> {
+        let path = format!("{}/../core/tests/fixtures/real/happy-path.json", env!("CARGO_MANIFEST_DIR"));
+        history_from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn job(run_id: &str, previous: i64, events: &[HistoryEvent]) -> DecisionJob {
+        DecisionJob {
+            workflow_id: "Order123".into(),
+            run_id: run_id.into(),
+            workflow_type: "OrderProcessingWorkflowComplete".into(),
+            previous_started_event_id: previous,
+            events: events.to_vec(),
+            queries: vec![("q1".into(), "current_status".into())],
+        }
+    }
+
+    fn decisions(d: Decided) -> (Vec<Decision>, bool) {
+        match d {
+            Decided::Decisions { decisions, cache_hit, .. } => (decisions, cache_hit),
+            Decided::NeedFullHistory => panic!("asked for the full history"),
+            Decided::Failed(m) => panic!("failed: {m}"),
+        }
+    }
+
+    #[test]
+    fn a_cached_run_takes_only_the_new_events_and_decides_as_a_full_replay_does() {
+        let h = happy_path();
+        let d = Decider::start(crate::registry::for_chapter(Chapter::Activities, std::time::Duration::from_secs(60)), "d".into(), 10);
+        // The first task (events 1-3): a full history.
+        let (first, hit) = decisions(d.decide(job("r", 0, &h[..3])));
+        assert!(!hit);
+        assert_eq!(first.len(), 1, "{first:?}");
+        // Each later task as a sticky one: only the events after the last started one.
+        let mut previous = 3;
+        for started in
+            h.iter().filter(|e| e.event_type() == postflow_core::history::EventType::DecisionTaskStarted).map(|e| e.event_id).skip(1)
+        {
+            let (sticky, hit) = decisions(d.decide(job("r", previous, &h[previous as usize..started as usize])));
+            assert!(hit, "task at {started} did not continue the cached run");
+            // The same decisions as a worker without a cache replaying everything.
+            let (full, _) = decisions(d.decide(job("other", 0, &h[..started as usize])));
+            assert_eq!(sticky, full, "at event {started}");
+            previous = started;
+        }
+        let s = d.stats();
+        assert!(s.hits >= 6, "{s:?}");
+    }
+
+    #[test]
+    fn a_sticky_task_that_does_not_continue_the_cached_run_asks_for_the_full_history() {
+        let h = happy_path();
+        let d = Decider::start(crate::registry::for_chapter(Chapter::Activities, std::time::Duration::from_secs(60)), "d".into(), 10);
+        decisions(d.decide(job("r", 0, &h[..3])));
+        // Another worker answered the task at 9: the next task starts after 15, not after 3.
+        assert!(matches!(d.decide(job("r", 9, &h[9..15])), Decided::NeedFullHistory));
+        // Never seen at all.
+        assert!(matches!(d.decide(job("unknown", 3, &h[3..9])), Decided::NeedFullHistory));
+        // Forgotten (its answer did not reach the server).
+        decisions(d.decide(job("f", 0, &h[..3])));
+        d.forget("f");
+        assert!(matches!(d.decide(job("f", 3, &h[3..9])), Decided::NeedFullHistory));
+        // A sticky query for a cached run is answered from it, without history.
+        decisions(d.decide(job("q", 0, &h[..3])));
+        let answer = |run_id: &str| {
+            d.query(QueryJob {
+                workflow_id: "Order123".into(),
+                run_id: run_id.into(),
+                workflow_type: "OrderProcessingWorkflowComplete".into(),
+                events: vec![],
+                query_type: "current_status".into(),
+            })
+        };
+        match answer("q") {
+            Answered::Answer(Ok(p)) => assert_eq!(p.to_text(), "{\"delivered\":false,\"locationHistory\":[\"Aarhus\"]}\n"),
+            _ => panic!("no answer from the cached run"),
+        }
+        assert!(matches!(answer("never"), Answered::NeedFullHistory));
+        // Stopping hands every cached run back; the stale ones ("r") were dropped.
+        assert_eq!(d.drain(), [("Order123".to_owned(), "q".to_owned())]);
+        assert_eq!(d.stats().cached, 0);
+    }
+
+    #[test]
+    fn an_unknown_workflow_type_fails_with_the_types_served() {
+        let d = Decider::start(crate::registry::for_chapter(Chapter::Activities, std::time::Duration::from_secs(60)), "d".into(), 10);
+        let mut j = job("r", 0, &happy_path()[..3]);
+        j.workflow_type = "Nope".into();
+        match d.decide(j) {
+            Decided::Failed(m) => assert!(
+                m.contains("unable to find workflow type: Nope")
+                    && m.contains("HelloWorld, OrderProcessingWorkflow, OrderProcessingWorkflowComplete"),
+                "{m}"
+            ),
+            _ => panic!("an unknown type was decided"),
+        }
+    }
 }
