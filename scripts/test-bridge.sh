@@ -3,8 +3,9 @@
 #
 #   scripts/test-bridge.sh [extra cargo test args]
 #
-# Starts the dev server (scripts/cadence-dev.sh up), runs the ignored-by-default
-# server tests one at a time (they share the workshop's task list), then checks the
+# Starts the dev server (scripts/cadence-dev.sh up), builds the Go workshop worker
+# (the Go side of one comparison), runs the ignored-by-default server tests one at a
+# time (they share the workshop's task list), then checks the
 # terminal app in bridge mode on a real (tmux) terminal against the same server with
 # a `bridge worker`, and stops the server on exit, also on failure or Ctrl-C. A
 # server that was already running is left running.
