@@ -636,6 +636,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let go_id = fresh_id("go");
     let _c1 = Cleanup(go_id.clone());
     let go_history = scripted_lifecycle(&c, &go_id);
+    let go_failures = failing_orders(&c, "go");
     unsafe { libc::kill(go.id() as libc::pid_t, libc::SIGTERM) };
     let _ = go.wait();
     // Our worker, with a seed whose first estimates are the ones the Go worker drew.
@@ -651,6 +652,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let rust_id = fresh_id("rust");
     let _c2 = Cleanup(rust_id.clone());
     let rust_history = scripted_lifecycle(&c, &rust_id);
+    let rust_failures = failing_orders(&c, "rust");
     let (code, log) = ours.stop();
     assert_eq!(code, Some(0), "{log}");
     // Both used a sticky list after the first decision task, each its own.
@@ -667,4 +669,22 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     assert_ne!(go_sticky[0], rust_sticky[0]);
     let d = compare::diff(&compare::normalise(&go_history), &compare::normalise(&rust_history));
     assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
+    for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
+        let d = compare::diff(&compare::normalise(go), &compare::normalise(rust));
+        assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
+    }
+}
+
+/// The orders that fail: payment refused after its retries, shipping refused.
+fn failing_orders(c: &Client, prefix: &str) -> Vec<(&'static str, Vec<HistoryEvent>)> {
+    [("amount over 25", order("Order123", "Cadence", 30)), ("empty customer", order("Order123", "", 20))]
+        .into_iter()
+        .map(|(what, input)| {
+            let id = fresh_id(prefix);
+            let _cleanup = Cleanup(id.clone());
+            start(c, &id, &input);
+            let h = wait_for(c, &id, Duration::from_secs(60), what, has(EventType::WorkflowExecutionFailed));
+            (what, h)
+        })
+        .collect()
 }
