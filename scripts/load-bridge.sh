@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Load numbers for the bridge (not a test): N full order lifecycles (start, 3 scans,
-# delivered) through a real Cadence server, served by one `bridge worker`.
+# Load numbers for the bridge (not a test): N full order lifecycles (start, SCANS
+# scans, delivered) through a real Cadence server, served by one `bridge worker`.
 #
-#   scripts/load-bridge.sh [N=200] [CONCURRENCY=16]
+#   scripts/load-bridge.sh [N=200] [CONCURRENCY=16] [SCANS=3]
+#   STICKY_CACHE_SIZE=0 scripts/load-bridge.sh ...   # the worker without its sticky cache
 #
 # Prints lifecycles per second, decision-task latency p50/p99 (server side:
 # DecisionTaskScheduled to DecisionTaskCompleted event times; and worker side: task
-# arrival to acknowledged answer) and the worker's RSS (now and peak).
+# arrival to acknowledged answer), the worker's CPU time per lifecycle and its RSS
+# (now and peak).
 # Starts the dev server if needed and stops it again if it started it.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 N=${1:-200}
 CONCURRENCY=${2:-16}
+SCANS=${3:-3}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 ADDRESS="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
 
@@ -33,15 +36,19 @@ scripts/cadence-dev.sh up
 LOG=$(mktemp)
 # Default timer unit (60 s): no notification timer fires during a lifecycle, so
 # every lifecycle does the same work. Short polls: a quick, clean stop at the end.
-"$BRIDGE" --address "$ADDRESS" worker --decision-pollers 4 --activity-pollers 4 --poll-timeout 5s 2>"$LOG" &
+"$BRIDGE" --address "$ADDRESS" worker --decision-pollers 4 --activity-pollers 4 \
+  --sticky-cache-size "${STICKY_CACHE_SIZE:-10000}" 2>"$LOG" &
 WORKER_PID=$!
 
 PREFIX="load-$(date +%s)"
-"$BRIDGE" --address "$ADDRESS" load --workflows "$N" --concurrency "$CONCURRENCY" --prefix "$PREFIX"
+"$BRIDGE" --address "$ADDRESS" load --workflows "$N" --concurrency "$CONCURRENCY" --scans "$SCANS" --prefix "$PREFIX"
 
 rss=$(awk '/^VmRSS/ {print $2, $3}' "/proc/$WORKER_PID/status")
 peak=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$WORKER_PID/status")
+# utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks).
+cpu=$(awk -v hz="$(getconf CLK_TCK)" -v n="$N" '{printf "%.2f s, %.1f ms per lifecycle", ($14+$15)/hz, ($14+$15)/hz*1000/n}' "/proc/$WORKER_PID/stat")
 kill -TERM "$WORKER_PID"; wait "$WORKER_PID" || true; WORKER_PID=
+echo "worker CPU: $cpu"
 echo "worker RSS at the end: $rss (peak $peak)"
-grep 'stopped;' "$LOG" | sed 's/^worker: stopped; /worker side: /'
+grep 'stopped in' "$LOG" | sed 's/^worker: stopped in [0-9.]* s; /worker side: /'
 rm -f "$LOG"

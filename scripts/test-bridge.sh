@@ -3,8 +3,9 @@
 #
 #   scripts/test-bridge.sh [extra cargo test args]
 #
-# Starts the dev server (scripts/cadence-dev.sh up), runs the ignored-by-default
-# server tests one at a time (they share the workshop's task list), then checks the
+# Starts the dev server (scripts/cadence-dev.sh up), builds the Go workshop worker
+# (the Go side of one comparison), runs the ignored-by-default server tests one at a
+# time (they share the workshop's task list), then checks the
 # terminal app in bridge mode on a real (tmux) terminal against the same server with
 # a `bridge worker`, and stops the server on exit, also on failure or Ctrl-C. A
 # server that was already running is left running.
@@ -23,7 +24,7 @@ worker_pid=""
 cleanup() {
   if [[ -n $TMUX_SOCKET ]]; then tmux -L "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true; fi
   if [[ -n $worker_pid ]]; then
-    # SIGTERM lets the worker finish its open polls (at most its --poll-timeout).
+    # SIGTERM lets the worker finish its open polls (at most its --poll-timeout, 5 s).
     kill -TERM "$worker_pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$worker_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$worker_pid" 2>/dev/null || true
@@ -39,9 +40,13 @@ if ! command -v tmux >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
 fi
 
-# Build first, so compile time does not count against the server-side waits.
+# Build first, so compile time does not count against the server-side waits. The Go
+# workshop worker (cadence-dev/cmd/workshop-worker) is the Go side of one comparison;
+# its module is the dev server's, so a warm Go cache builds it in seconds.
 cargo test -p cadence-bridge --no-run
 cargo build -q -p cadence-bridge --bin bridge -p postflow-tui --bin tui
+export POSTFLOW_GO_WORKER="$CARGO_TARGET_DIR/workshop-worker"
+(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$POSTFLOW_GO_WORKER" ./cmd/workshop-worker)
 scripts/cadence-dev.sh up
 cargo test -p cadence-bridge -- --include-ignored --test-threads=1 "$@"
 
@@ -53,7 +58,7 @@ cargo test -p cadence-bridge -- --include-ignored --test-threads=1 "$@"
 # with --timer-unit 1s, so the timer takes seconds, not minutes.
 echo "bridge mode of the terminal app, on a tmux terminal"
 worker_log="$CARGO_TARGET_DIR/tui-bridge-worker.log"
-"$CARGO_TARGET_DIR/debug/bridge" worker --timer-unit 1s --poll-timeout 5s >"$worker_log" 2>&1 &
+"$CARGO_TARGET_DIR/debug/bridge" worker --timer-unit 1s >"$worker_log" 2>&1 &
 worker_pid=$!
 TMUX_SOCKET="postflow-tui-bridge-$$"
 WAIT_SECONDS=120

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use postflow_core::decision::Decision;
 use postflow_core::history::HistoryEvent;
-use postflow_core::history::json::history_from_json;
+use postflow_core::history::json::event_from_value;
 use postflow_core::payload::{Failure, Payload};
 use serde_json::{Value, json};
 
@@ -19,9 +19,11 @@ use crate::error::BridgeError;
 
 /// The deadline of an ordinary (not long-polling) call.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(10);
-/// How long a task poll may be held by matching: it answers empty after
-/// min(60 s, ttl - 1 s), so 70 s gives full one-minute polls.
-pub const POLL_TTL: Duration = Duration::from_secs(70);
+/// How long a worker's task poll may be held by matching: it answers empty after
+/// min(60 s, ttl - 1 s). Short, because a poll cannot be taken back: the server does
+/// not notice that an HTTP client went away and hands the dead poll the next task
+/// (docs/bridge.md), so a stopping worker waits for its open polls to end.
+pub const POLL_TTL: Duration = Duration::from_secs(5);
 /// Extra time the HTTP client waits beyond the server's deadline, so the server's own
 /// "deadline exceeded" answer arrives before we cut the connection.
 const CLIENT_GRACE: Duration = Duration::from_secs(3);
@@ -257,16 +259,19 @@ impl Client {
 
     // ---- worker side ----
 
-    /// Long-polls for a decision task; `None` when the poll ended empty.
-    pub fn poll_decision_task(&self, domain: &str, task_list: &str, ttl: Duration) -> Result<Option<Value>, BridgeError> {
-        let body = json!({ "domain": domain, "taskList": { "name": task_list }, "identity": self.identity });
+    /// Long-polls for a decision task on `task_list` (a worker's sticky list when
+    /// `sticky`); `None` when the poll ended empty.
+    pub fn poll_decision_task(&self, domain: &str, task_list: &str, sticky: bool, ttl: Duration) -> Result<Option<Value>, BridgeError> {
+        let body = json!({ "domain": domain, "taskList": task_list_json(task_list, sticky), "identity": self.identity });
         let v = self.call("WorkerAPI", "PollForDecisionTask", &body, ttl)?;
         Ok(v.get("taskToken").is_some().then_some(v))
     }
 
-    /// Completes a decision task. No `stickyAttributes`: every task then carries the
-    /// full history, so this worker keeps no workflow state between tasks.
-    /// Returns the server's answer: it may hand activities scheduled with
+    /// Completes a decision task. With `sticky`, asks the server to send the run's
+    /// next decision tasks to this worker's sticky list (with only the new events),
+    /// as the Go client does. Like the Go client it asks for the next decision task in
+    /// the answer (`returnNewDecisionTask`: there is one when events arrived while this
+    /// task ran). The answer may also hand activities scheduled with
     /// `requestLocalDispatch` straight back (`activitiesToDispatchLocally`), already
     /// started, for this worker to run.
     pub fn respond_decision_completed(
@@ -274,12 +279,25 @@ impl Client {
         token: &str,
         decisions: &[Decision],
         query_results: Option<Value>,
+        sticky: Option<&Sticky>,
     ) -> Result<Value, BridgeError> {
-        let mut body = json!({ "taskToken": token, "decisions": decisions, "identity": self.identity });
+        let mut body = json!({ "taskToken": token, "decisions": decisions, "identity": self.identity, "returnNewDecisionTask": true });
         if let Some(q) = query_results {
             body["queryResults"] = q;
         }
+        if let Some(st) = sticky {
+            body["stickyAttributes"] =
+                json!({ "workerTaskList": task_list_json(&st.task_list, true), "scheduleToStartTimeout": secs(st.schedule_to_start) });
+        }
         self.call("WorkerAPI", "RespondDecisionTaskCompleted", &body, DEFAULT_TTL)
+    }
+
+    /// Tells the server to send a run's next decision tasks to the normal task list
+    /// again (a stopping worker's cached runs), instead of waiting for the sticky
+    /// schedule-to-start timeout.
+    pub fn reset_sticky_task_list(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<(), BridgeError> {
+        let body = json!({ "domain": domain, "workflowExecution": execution(workflow_id, run_id) });
+        self.call("WorkerAPI", "ResetStickyTaskList", &body, DEFAULT_TTL).map(|_| ())
     }
 
     pub fn respond_decision_failed(&self, token: &str, cause: &str, message: &str) -> Result<(), BridgeError> {
@@ -318,6 +336,18 @@ impl Client {
     }
 }
 
+/// A worker's sticky task list and how long the server waits for it to poll before
+/// it gives the decision task to the normal list instead.
+#[derive(Clone, Debug)]
+pub struct Sticky {
+    pub task_list: String,
+    pub schedule_to_start: Duration,
+}
+
+fn task_list_json(name: &str, sticky: bool) -> Value {
+    if sticky { json!({ "name": name, "kind": "TASK_LIST_KIND_STICKY" }) } else { json!({ "name": name }) }
+}
+
 /// `WorkflowQueryResult` JSON for an answer or an error.
 pub fn query_result(answer: &Result<Payload, String>) -> Value {
     match answer {
@@ -326,10 +356,20 @@ pub fn query_result(answer: &Result<Payload, String>) -> Value {
     }
 }
 
-/// Reads server JSON events into core's model (the same reader the simulator's imports use).
+/// Reads server JSON events into core's model (the same reader the simulator's imports
+/// use). The events must follow one another, but need not start at event 1: a sticky
+/// decision task carries only the events after the last decision task.
 pub fn events_from_json(events: Vec<Value>) -> Result<Vec<HistoryEvent>, BridgeError> {
-    let text = json!({ "events": events }).to_string();
-    history_from_json(&text).map_err(|e| BridgeError::Decode { procedure: "GetWorkflowExecutionHistory".into(), reason: e.to_string() })
+    let fail = |reason: String| BridgeError::Decode { procedure: "GetWorkflowExecutionHistory".into(), reason };
+    let mut out: Vec<HistoryEvent> = Vec::with_capacity(events.len());
+    for (i, v) in events.iter().enumerate() {
+        let e = event_from_value(i, v).map_err(|e| fail(e.to_string()))?;
+        if let Some(prev) = out.last().filter(|p| p.event_id + 1 != e.event_id) {
+            return Err(fail(format!("event {} follows event {}: the history has a gap", e.event_id, prev.event_id)));
+        }
+        out.push(e);
+    }
+    Ok(out)
 }
 
 /// A proto `Payload`: `{"data": "<base64>"}`.
@@ -383,6 +423,15 @@ mod tests {
         assert_eq!(reuse_policy("AllowDuplicate").unwrap(), "WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE");
         assert_eq!(reuse_policy("WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE").unwrap(), "WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE");
         assert!(reuse_policy("sometimes").unwrap_err().to_string().contains("RejectDuplicate"));
+    }
+
+    #[test]
+    fn a_sticky_tasks_events_need_not_start_at_one_but_must_follow_one_another() {
+        let ev = |id: u32| json!({ "eventId": id.to_string(), "timerFiredEventAttributes": { "timerId": "3", "startedEventId": "2" } });
+        let read = events_from_json(vec![ev(7), ev(8)]).unwrap();
+        assert_eq!(read.iter().map(|e| e.event_id).collect::<Vec<_>>(), [7, 8]);
+        let e = events_from_json(vec![ev(7), ev(9)]).unwrap_err();
+        assert!(e.to_string().contains("gap"), "{e}");
     }
 
     #[test]

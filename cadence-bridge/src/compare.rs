@@ -3,11 +3,13 @@
 //! Both sides are read into core's event model and written back with core's JSON
 //! writer, so only meaning is compared, not formatting. Then the fields that cannot
 //! match between two runs are dropped: event times, task IDs, versions, run and
-//! request IDs, identities, binary checksums, and sticky task-list names (a decision
-//! task's list counts as the workflow's: stickiness is a worker option).
+//! request IDs, identities, binary checksums, and the names of sticky task lists (a
+//! worker's own `<host>:<uuid>`). Whether a decision task went to a sticky list or to
+//! the workflow's task list still counts: both our worker and the simulator's model
+//! of a Go worker use stickiness, so they must agree on where each task went.
 
 use postflow_core::history::json::history_to_json;
-use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
+use postflow_core::history::{EventAttributes, HistoryEvent};
 use serde_json::Value;
 
 /// Attribute keys whose values differ between any two runs.
@@ -17,25 +19,20 @@ const IGNORED_KEYS: &[&str] = &["identity", "requestId", "originalExecutionRunId
 pub fn normalise(events: &[HistoryEvent]) -> Vec<String> {
     let v: Value = serde_json::from_str(&history_to_json(events)).unwrap_or(Value::Null);
     let list = v["history"]["events"].as_array().cloned().unwrap_or_default();
-    let workflow_task_list = match events.first().map(|e| &e.attributes) {
-        Some(EventAttributes::WorkflowExecutionStarted(a)) => a.task_list.name.clone(),
-        _ => String::new(),
-    };
     list.into_iter()
         .zip(events)
         .map(|(mut e, ev)| {
             let attrs = e.as_object_mut().and_then(|o| o.iter_mut().find(|(k, _)| k.ends_with("EventAttributes")).map(|(_, v)| v.take()));
             let mut attrs = attrs.unwrap_or(Value::Null);
             scrub(&mut attrs);
-            // In history a sticky list carries only its name (the worker's host and a
-            // UUID). A decision task not on the workflow's task list is on a sticky
-            // one, and whether a worker uses stickiness is a worker option (ours does
-            // not; the simulator models a Go worker that does): count it as the
-            // workflow's task list.
-            if ev.event_type() == EventType::DecisionTaskScheduled {
-                if let Some(tl) = attrs.get_mut("taskList").and_then(Value::as_object_mut) {
-                    tl.insert("name".into(), Value::String(workflow_task_list.clone()));
-                    tl.remove("kind");
+            // In history a sticky list carries only its name, the worker's host and a
+            // UUID: which one it was cannot match, that it was one must.
+            if let EventAttributes::DecisionTaskScheduled(d) = &ev.attributes {
+                if d.task_list.is_sticky() {
+                    if let Some(tl) = attrs.get_mut("taskList").and_then(Value::as_object_mut) {
+                        tl.insert("name".into(), Value::String("<sticky>".into()));
+                        tl.remove("kind");
+                    }
                 }
             }
             format!("{} {} {}", ev.event_id, ev.event_type().name(), attrs)
@@ -110,26 +107,31 @@ mod tests {
     }
 
     #[test]
-    fn a_sticky_decision_task_list_counts_as_the_workflows() {
-        // The fixture comes from a Go worker with a sticky list ("vm:<uuid>"); ours uses none.
-        let sticky = fixture("happy-path");
-        let mut plain = sticky.clone();
+    fn sticky_list_names_are_ignored_but_not_where_a_decision_task_went() {
+        // The fixture comes from a Go worker with a sticky list ("vm:<uuid>").
+        let go = fixture("happy-path");
+        let mut other_worker = go.clone();
+        let mut plain = go.clone();
         let mut changed = 0;
-        for e in &mut plain {
-            if let postflow_core::history::EventAttributes::DecisionTaskScheduled(d) = &mut e.attributes {
-                if d.task_list.name != "tasklist" {
-                    d.task_list.name = "tasklist".into();
+        for (o, p) in other_worker.iter_mut().zip(&mut plain) {
+            if let (EventAttributes::DecisionTaskScheduled(o), EventAttributes::DecisionTaskScheduled(p)) =
+                (&mut o.attributes, &mut p.attributes)
+            {
+                if o.task_list.is_sticky() {
+                    o.task_list.name = "postflow-host:0b5c".into();
+                    p.task_list.name = "tasklist".into();
                     changed += 1;
                 }
             }
         }
         assert!(changed > 0, "the fixture has no sticky decision task list");
-        assert!(diff(&normalise(&sticky), &normalise(&plain)).is_empty());
+        assert!(diff(&normalise(&go), &normalise(&other_worker)).is_empty(), "another worker's sticky list name is not a difference");
+        assert_eq!(diff(&normalise(&go), &normalise(&plain)).len(), 2 * changed, "a decision task on the normal list instead is");
         // An activity on another task list is a real difference.
-        if let postflow_core::history::EventAttributes::ActivityTaskScheduled(a) = &mut plain[4].attributes {
+        if let EventAttributes::ActivityTaskScheduled(a) = &mut other_worker[4].attributes {
             a.task_list.name = "elsewhere".into();
         }
-        assert_eq!(diff(&normalise(&sticky), &normalise(&plain)).len(), 2);
+        assert_eq!(diff(&normalise(&go), &normalise(&other_worker)).len(), 2);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! A load driver: full order lifecycles (start, 3 scans, delivered) through a real
+//! A load driver: full order lifecycles (start, N scans, delivered) through a real
 //! server, served by a separately running `bridge worker`. Not a test: it measures.
 //!
 //! Latency is read from the histories the server wrote (DecisionTaskScheduled to
@@ -33,8 +33,9 @@ impl LoadReport {
     }
 }
 
-/// Runs `n` lifecycles, `concurrency` at a time; workflow IDs start with `prefix`.
-pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, prefix: &str) -> LoadReport {
+/// Runs `n` lifecycles of `scans` scans each, `concurrency` at a time; workflow IDs
+/// start with `prefix`.
+pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str) -> LoadReport {
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let latencies = Mutex::new(Vec::new());
@@ -49,7 +50,7 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, prefix: 
                         break;
                     }
                     let id = format!("{prefix}-{i}");
-                    match lifecycle(client, domain, &id) {
+                    match lifecycle(client, domain, &id, scans) {
                         Ok(h) => {
                             done.fetch_add(1, Ordering::SeqCst);
                             latencies.lock().unwrap_or_else(|p| p.into_inner()).extend(decision_latencies(&h));
@@ -68,7 +69,9 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, prefix: 
     }
 }
 
-fn lifecycle(c: &Client, domain: &str, id: &str) -> Result<Vec<HistoryEvent>, BridgeError> {
+const PLACES: [&str; 5] = ["Delft", "Utrecht", "Amsterdam", "Rotterdam", "Leiden"];
+
+fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize) -> Result<Vec<HistoryEvent>, BridgeError> {
     let input = format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#);
     c.start_workflow(&StartOptions {
         domain: domain.into(),
@@ -81,7 +84,7 @@ fn lifecycle(c: &Client, domain: &str, id: &str) -> Result<Vec<HistoryEvent>, Br
         id_reuse_policy: Some("AllowDuplicate".into()),
     })?;
     wait(c, domain, id, |h| h.iter().any(|e| e.event_type() == EventType::TimerStarted))?;
-    for (k, place) in ["Delft", "Utrecht", "Amsterdam"].iter().enumerate() {
+    for (k, place) in PLACES.iter().cycle().take(scans).enumerate() {
         c.signal(domain, id, "", "ScanSignal", Some(&format!(r#"{{"location":"{place}"}}"#)))?;
         // The scan is handled once a decision completed after the (k+1)-th signal.
         wait(c, domain, id, |h| {

@@ -8,14 +8,14 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use postflow_core::postal::{self, Chapter, PostalConfig};
+use postflow_core::postal::{self, Chapter};
 use postflow_core::scenario::{Scenario, builtin};
 use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{RunOptions, not_comparable, play};
-use cadence_bridge::worker::{Worker, WorkerConfig};
-use cadence_bridge::{BridgeError, shutdown};
+use cadence_bridge::worker::{self, Worker, WorkerConfig};
+use cadence_bridge::{BridgeError, registry, shutdown};
 
 #[derive(Parser)]
 #[command(name = "bridge", version, about = "Runs postflow's workflow code on a real Cadence server (HTTP/JSON API)")]
@@ -32,7 +32,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the postal workflow and activities on a task list until SIGINT/SIGTERM.
+    /// Serve the workshop's workflows (HelloWorld, OrderProcessingWorkflow,
+    /// OrderProcessingWorkflowComplete) and their activities until SIGINT/SIGTERM.
     Worker(WorkerArgs),
     /// Domain commands.
     Domain {
@@ -45,11 +46,14 @@ enum Command {
         #[command(subcommand)]
         command: WfCommand,
     },
-    /// Drive N full lifecycles (start, 3 scans, delivered) through the server; a
+    /// Drive N full lifecycles (start, scans, delivered) through the server; a
     /// `bridge worker` must be running. Prints throughput and decision latency.
     Load {
         #[arg(long, default_value_t = 100)]
         workflows: usize,
+        /// Scans per lifecycle.
+        #[arg(long, default_value_t = 3)]
+        scans: usize,
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
         /// Workflow ID prefix (IDs are <prefix>-<n>).
@@ -73,15 +77,22 @@ struct WorkerArgs {
     /// Seed of the estimate generator (per workflow run, as in the simulator).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// The workshop chapter whose workflow code runs.
-    #[arg(long, default_value = "notification", value_parser = chapter)]
+    /// Which workshop chapter's code answers to the starter name
+    /// (OrderProcessingWorkflow); HelloWorld and OrderProcessingWorkflowComplete are
+    /// served too. `activities` fits the workshop's first starter command.
+    #[arg(long, default_value = registry::DEFAULT_CHAPTER.name(), value_parser = chapter)]
     chapter: Chapter,
+    /// Running workflows kept between decision tasks (sticky execution, as the Go
+    /// worker's cache); 0 turns stickiness off and replays every task's full history.
+    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE)]
+    sticky_cache_size: usize,
     #[arg(long, default_value_t = 2)]
     decision_pollers: usize,
     #[arg(long, default_value_t = 2)]
     activity_pollers: usize,
-    /// How long the server may hold one poll (context-ttl-ms); a stop waits for open polls.
-    #[arg(long, default_value = "70s", value_parser = duration)]
+    /// How long the server may hold one poll (context-ttl-ms). A stop waits for the
+    /// open polls to end: the server cannot take back a poll whose client went away.
+    #[arg(long, default_value = "5s", value_parser = duration)]
     poll_timeout: Duration,
     /// Print every task.
     #[arg(short, long)]
@@ -228,34 +239,47 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             let stop = shutdown::install();
             let config = WorkerConfig {
                 domain: domain.into(),
-                task_list: a.task_list,
+                task_list: a.task_list.clone(),
                 decision_pollers: a.decision_pollers,
                 activity_pollers: a.activity_pollers,
-                postal: PostalConfig { chapter: a.chapter, timer_unit: a.timer_unit },
+                registry: registry::for_chapter(a.chapter, a.timer_unit),
                 seed: a.seed,
                 poll_ttl: a.poll_timeout.max(Duration::from_secs(3)),
+                sticky_cache_size: a.sticky_cache_size,
                 verbose: a.verbose,
             };
-            eprintln!(
-                "worker: serving {} on {}/{} at {} (timer unit {:?}, seed {}); Ctrl-C stops",
-                a.chapter.names().workflow,
-                domain,
-                config.task_list,
-                cli.address,
-                a.timer_unit,
-                a.seed
-            );
+            let mut names = config.registry.workflow_names().join(", ");
+            names.push_str(&format!(" (starter: chapter {})", a.chapter.name()));
             let config_poll_ttl = config.poll_ttl;
             let worker = Worker::start(client, config, stop.clone());
+            eprintln!(
+                "worker: serving {names} on {domain}/{} at {} (timer unit {:?}, seed {}, sticky {}); Ctrl-C stops",
+                a.task_list,
+                cli.address,
+                a.timer_unit,
+                a.seed,
+                worker.sticky_task_list().map_or("off".to_owned(), |t| format!("{t}, cache {}", a.sticky_cache_size)),
+            );
             while !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(50));
             }
+            let t0 = std::time::Instant::now();
             let grace = config_poll_ttl + Duration::from_secs(5);
-            eprintln!("worker: stopping: waiting up to {grace:?} for open polls and tasks in hand (signal again to quit now)");
+            eprintln!(
+                "worker: stopping: open polls end within {config_poll_ttl:?}, tasks they bring are answered (signal again to quit now)"
+            );
             if !worker.stop(grace) {
-                eprintln!("worker: some pollers did not end in time");
+                eprintln!("worker: some pollers did not end in time; a task they hold is retried by the server after its timeout");
             }
-            eprintln!("worker: stopped; {}", worker.stats().summary());
+            let cache = worker.cache_stats();
+            eprintln!(
+                "worker: stopped in {:.1} s; {}; sticky cache hits {}, misses {}, evictions {}",
+                t0.elapsed().as_secs_f64(),
+                worker.stats().summary(),
+                cache.hits,
+                cache.misses,
+                cache.evictions
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Domain { command: DomainCommand::Register { retention_days, local } } => {
@@ -271,8 +295,8 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Wf { command } => wf(&client, domain, command),
-        Command::Load { workflows, concurrency, prefix } => {
-            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, &prefix);
+        Command::Load { workflows, scans, concurrency, prefix } => {
+            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, scans, &prefix);
             for f in r.failures.iter().take(10) {
                 eprintln!("load: {f}");
             }

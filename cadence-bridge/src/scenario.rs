@@ -91,7 +91,7 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
             domain: o.domain.clone(),
             decision_pollers: 1,
             activity_pollers: 1,
-            postal: config.postal,
+            registry: crate::registry::for_chapter(config.postal.chapter, config.postal.timer_unit),
             seed: config.seed,
             poll_ttl: Duration::from_secs(5),
             verbose: o.verbose,

@@ -45,9 +45,15 @@ struct WorkerProcess {
 }
 
 impl WorkerProcess {
+    /// `bridge worker --timer-unit 1s` (timers in seconds, not minutes).
     fn spawn(extra: &[&str]) -> WorkerProcess {
+        WorkerProcess::spawn_plain(&[&["--timer-unit", "1s"], extra].concat())
+    }
+
+    /// `bridge worker` with only `extra` flags.
+    fn spawn_plain(extra: &[&str]) -> WorkerProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bridge"))
-            .args(["--address", &address(), "worker", "--timer-unit", "1s", "--poll-timeout", "5s"])
+            .args(["--address", &address(), "worker"])
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -198,88 +204,237 @@ fn comparable_builtin_scenarios_give_the_simulators_history_on_a_real_server() {
     }
 }
 
+/// The real `cadence` CLI over one transport: `--transport grpc` on 7833, or the CLI's
+/// default, tchannel, on the frontend's 7933 (the dev server's `rpc.port`).
+struct Cadence {
+    cli: std::path::PathBuf,
+    transport: &'static [&'static str],
+}
+
+impl Cadence {
+    const GRPC: &'static [&'static str] = &["--transport", "grpc", "--address", "127.0.0.1:7833"];
+    const TCHANNEL: &'static [&'static str] = &["--address", "127.0.0.1:7933"];
+
+    fn new(transport: &'static [&'static str]) -> Cadence {
+        let bin = Command::new(repo().join("scripts/cadence-dev.sh")).arg("bin").output().unwrap();
+        let cli = std::path::PathBuf::from(String::from_utf8_lossy(&bin.stdout).trim()).join("cadence");
+        assert!(cli.exists(), "no cadence CLI at {}", cli.display());
+        Cadence { cli, transport }
+    }
+
+    /// `cadence <transport> --domain cadence-workshop <args>`: output and success.
+    fn try_run(&self, args: &[&str]) -> (bool, String) {
+        let out = Command::new(&self.cli).args(self.transport).args(["--domain", DOMAIN]).args(args).output().unwrap();
+        (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let (ok, text) = self.try_run(args);
+        assert!(ok, "cadence {:?} {args:?} failed:\n{text}", self.transport);
+        text
+    }
+
+    /// `wf start ...` as the workshop writes it; the workflow ID the CLI printed.
+    fn start(&self, args: &[&str]) -> String {
+        let text = self.run(&[&["wf", "start"], args].concat());
+        let id = text.split("Workflow Id: ").nth(1).and_then(|r| r.split(',').next()).map(str::trim);
+        id.unwrap_or_else(|| panic!("no workflow ID in:\n{text}")).to_owned()
+    }
+}
+
+/// The result of a completed workflow, waiting (bounded) for it.
+fn completed_result(c: &Client, id: &str, within: Duration) -> String {
+    let h = wait_for(c, id, within, "completion", |h| h.last().is_some_and(|e| e.event_type().is_workflow_close()));
+    match &h.last().unwrap().attributes {
+        EventAttributes::WorkflowExecutionCompleted(a) => a.result.as_ref().unwrap().to_text(),
+        other => panic!("{id} did not complete: {other:?}\n{}", postflow_core::history::table::render(&h, None)),
+    }
+}
+
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
-fn the_workshops_cadence_cli_commands_drive_our_worker() {
-    let bin = Command::new(repo().join("scripts/cadence-dev.sh")).arg("bin").output().unwrap();
-    let cli = std::path::PathBuf::from(String::from_utf8_lossy(&bin.stdout).trim()).join("cadence");
-    assert!(cli.exists(), "no cadence CLI at {}", cli.display());
-    let cadence = |args: &[&str]| {
-        let out = Command::new(&cli)
-            .args(["--transport", "grpc", "--address", "127.0.0.1:7833", "--domain", DOMAIN, "workflow"])
-            .args(args)
-            .output()
-            .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success(), "cadence {args:?} failed:\n{text}");
-        text
-    };
-    let worker = WorkerProcess::spawn(&[]);
+fn the_workshops_commands_run_on_one_default_worker_over_grpc_and_tchannel() {
+    // No flags: the worker a participant starts instead of `go run main.go`.
+    let worker = WorkerProcess::spawn_plain(&[]);
     let c = client();
-    let id = fresh_id("cli");
-    let _cleanup = Cleanup(id.clone());
-    let input = order(&id, "Cadence", 20);
-    // The workshop's commands, word for word apart from the ID.
-    cadence(&[
-        "start",
-        "--tasklist",
-        "tasklist",
-        "--workflow_type",
-        "OrderProcessingWorkflowComplete",
-        "--execution_timeout",
-        "600",
-        "--workflow_id",
-        &id,
-        "--input",
-        &input,
-    ]);
-    wait_for(&c, &id, Duration::from_secs(60), "TimerStarted", has(EventType::TimerStarted));
-    let answer = cadence(&["query", "--workflow_id", &id, "--query_type", "current_status"]);
-    assert!(answer.contains("Aarhus") && answer.contains("false"), "{answer}");
-    cadence(&["signal", "--workflow_id", &id, "--name", "ScanSignal", "--input", r#"{"location":"Delft"}"#]);
-    // The workshop's query, asked again until the workflow has read the scan (the
-    // signal is in history at once; the selector reads it in a later decision task).
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let answer = cadence(&["query", "--workflow_id", &id, "--query_type", "current_status"]);
-        if answer.contains("Delft") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the scan never showed in current_status; the last answer was:\n{answer}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    cadence(&["signal", "--workflow_id", &id, "--name", "DeliveredSignal"]);
-    let h = wait_for(&c, &id, Duration::from_secs(30), "completion", has(EventType::WorkflowExecutionCompleted));
-    match &h.last().unwrap().attributes {
-        EventAttributes::WorkflowExecutionCompleted(a) => {
-            let result = a.result.as_ref().unwrap().to_text();
-            assert!(result.contains(&format!("Order {id} processed successfully for customer Cadence")), "{result}");
-        }
-        other => panic!("{other:?}"),
-    }
-    // An unknown query type is answered with the runtime's message, not a hang.
-    let out = Command::new(&cli)
-        .args([
-            "--transport",
-            "grpc",
-            "--address",
-            "127.0.0.1:7833",
-            "--domain",
-            DOMAIN,
-            "workflow",
-            "query",
+    let order = r#"{"id":"Order123", "customer": "Cadence", "amount": 20, "address": "Uber office", "sendFrom": "Aarhus"}"#;
+    for transport in [Cadence::GRPC, Cadence::TCHANNEL] {
+        let cadence = Cadence::new(transport);
+        // "To start the hello world workflow": word for word.
+        let hello = cadence.start(&[
+            "--tasklist",
+            "tasklist",
+            "--execution_timeout",
+            "10",
+            "--workflow_type",
+            "HelloWorld",
+            "--input",
+            r#"{"message":"Cadence"}"#,
+        ]);
+        let _c1 = Cleanup(hello.clone());
+        assert_eq!(completed_result(&c, &hello, Duration::from_secs(30)), "\"Hello, Cadence!\"\n", "{transport:?}");
+        // The starter's first command ("Implementing the first activities"): word for word.
+        let starter = cadence.start(&[
+            "--tasklist",
+            "tasklist",
+            "--execution_timeout",
+            "10",
+            "--workflow_type",
+            "OrderProcessingWorkflow",
+            "--input",
+            order,
+        ]);
+        let _c2 = Cleanup(starter.clone());
+        assert_eq!(
+            completed_result(&c, &starter, Duration::from_secs(30)),
+            "\"Order Order123 processed successfully for customer Cadence.\"\n",
+            "{transport:?}"
+        );
+        // The signal, query and delivered commands, on the complete workflow (its own
+        // workflow ID so the test can be repeated; the text uses Order123).
+        let id = fresh_id("Order123");
+        let _c3 = Cleanup(id.clone());
+        cadence.start(&[
+            "--tasklist",
+            "tasklist",
+            "--execution_timeout",
+            "600",
+            "--workflow_type",
+            "OrderProcessingWorkflowComplete",
             "--workflow_id",
             &id,
-            "--query_type",
-            "nope",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success() && text.contains("unknown queryType nope"), "{text}");
+            "--input",
+            order,
+        ]);
+        wait_for(&c, &id, Duration::from_secs(60), "TimerStarted", has(EventType::TimerStarted));
+        // Cadence's built-in queries: where the code waits, and which queries it answers.
+        let stack = cadence.run(&["wf", "stack", "--workflow_id", &id]);
+        assert!(
+            stack.contains("coroutine root [blocked on selector.Select]")
+                && stack.contains("waiting for the first of: timer 3")
+                && stack.contains("a ScanSignal signal; a DeliveredSignal signal"),
+            "{transport:?}: {stack}"
+        );
+        let types = cadence.run(&["wf", "query", "--query_type", "__query_types", "--workflow_id", &id]);
+        assert!(types.contains(r#"["__open_sessions","__query_types","__stack_trace","current_status"]"#), "{transport:?}: {types}");
+        cadence.run(&["wf", "signal", "--name", "ScanSignal", "--workflow_id", &id, "--input", r#"{"location":"delft"}"#]);
+        // The workshop's query, asked again until the workflow has read the scan (the
+        // signal is in history at once; the selector reads it in a later decision task).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let answer = cadence.run(&["wf", "query", "--query_type", "current_status", "--workflow_id", &id]);
+            if answer.contains(r#"{"delivered":false,"locationHistory":["Aarhus","delft"]}"#) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the scan never showed in current_status; the last answer was:\n{answer}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        cadence.run(&["wf", "signal", "--name", "DeliveredSignal", "--workflow_id", &id]);
+        let result = completed_result(&c, &id, Duration::from_secs(30));
+        assert!(result.contains("Order Order123 processed successfully for customer Cadence."), "{result}");
+        // An unknown query type is answered with the runtime's message, not a hang.
+        let (ok, text) = cadence.try_run(&["wf", "query", "--query_type", "nope", "--workflow_id", &id]);
+        assert!(!ok && text.contains("unknown queryType nope"), "{text}");
+    }
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "the worker did not stop cleanly on SIGTERM:\n{log}");
-    assert!(log.contains("stopped;"), "{log}");
+    // Sticky execution: after each run's first decision task, the cached run went on.
+    let hits: usize = log.split("sticky cache hits ").nth(1).and_then(|r| r.split(',').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(hits >= 8, "the sticky cache was hardly used:\n{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn an_unknown_workflow_type_is_reported_once_not_on_every_attempt() {
+    let worker = WorkerProcess::spawn_plain(&[]);
+    let c = client();
+    let id = fresh_id("unknown");
+    let _cleanup = Cleanup(id.clone());
+    c.start_workflow(&StartOptions {
+        domain: DOMAIN.into(),
+        workflow_id: id.clone(),
+        workflow_type: "NoSuchWorkflow".into(),
+        task_list: postal::TASK_LIST.into(),
+        input: Some("{}".into()),
+        execution_timeout: Duration::from_secs(120),
+        // Short decision timeouts: the server retries every 2 s.
+        task_timeout: Duration::from_secs(2),
+        id_reuse_policy: None,
+    })
+    .unwrap();
+    // Evidence from the server that it handed the task to the worker again after the
+    // reported failure: the pending decision's attempt number, and that it is started.
+    // (v1.4.1 backs off between later attempts, so two retries take a few seconds.)
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let attempts = loop {
+        let d = c.describe(DOMAIN, &id, "").unwrap();
+        let attempt = &d["pendingDecision"]["attempt"];
+        let attempt = attempt.as_i64().or_else(|| attempt.as_str().and_then(|a| a.parse().ok())).unwrap_or(0);
+        if attempt >= 2 && d["pendingDecision"]["state"] == "PENDING_DECISION_STATE_STARTED" {
+            break attempt;
+        }
+        assert!(Instant::now() < deadline, "the server did not retry the decision task: {d}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+    // The worker counts its own RespondDecisionTaskFailed calls.
+    let calls: usize = log
+        .split("RespondDecisionTaskFailed calls ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no call count in the worker's log:\n{log}"));
+    let failed: usize = log.split("(failed ").nth(1).and_then(|r| r.split(',').next()).and_then(|n| n.parse().ok()).unwrap_or_default();
+    assert!(failed as i64 > attempts, "the worker saw {failed} failing tasks for {attempts} retries:\n{log}");
+    assert!((1..=2).contains(&calls), "{calls} RespondDecisionTaskFailed calls for {failed} failing decision tasks:\n{log}");
+    assert_eq!(log.matches("unable to find workflow type: NoSuchWorkflow").count(), calls, "{log}");
+    // History shows the one reported failure, with the reason.
+    let h = c.history(DOMAIN, &id, "").unwrap();
+    let failed: Vec<String> = h
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::DecisionTaskFailed(a) => a.failure.as_ref().map(|f| f.details_text()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0].contains("unable to find workflow type: NoSuchWorkflow"), "{failed:?}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn sigterm_stops_the_worker_fast_and_the_next_worker_finishes_the_workflow_with_nothing_lost() {
+    let c = client();
+    let id = fresh_id("handover");
+    let _cleanup = Cleanup(id.clone());
+    let worker = WorkerProcess::spawn(&[]);
+    start(&c, &id, &order(&id, "Cadence", 20));
+    // In flight: the package is being tracked (the cached run waits in its selector on
+    // the sticky list) and a scan is on its way.
+    wait_for(&c, &id, Duration::from_secs(60), "TimerStarted", has(EventType::TimerStarted));
+    c.signal(DOMAIN, &id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap();
+    let t = Instant::now();
+    let (code, log) = worker.stop();
+    let took = t.elapsed();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(took < Duration::from_secs(10), "SIGTERM took {took:?} to stop the worker:\n{log}");
+    // A scan while no worker runs waits in history.
+    c.signal(DOMAIN, &id, "", "ScanSignal", Some(r#"{"location":"Utrecht"}"#)).unwrap();
+    let next = WorkerProcess::spawn(&[]);
+    wait_for_status(&c, &id, Duration::from_secs(60), "the scans never showed", |a| a.contains(r#"["Aarhus","Delft","Utrecht"]"#));
+    c.signal(DOMAIN, &id, "", "DeliveredSignal", None).unwrap();
+    let h = wait_for(&c, &id, Duration::from_secs(60), "completion", has(EventType::WorkflowExecutionCompleted));
+    // Nothing stranded: no task waited for a timeout (a decision task on the stopped
+    // worker's sticky list, or a task handed to a poll it left open).
+    let timed_out: Vec<String> = h
+        .iter()
+        .filter(|e| matches!(e.event_type(), EventType::DecisionTaskTimedOut | EventType::ActivityTaskTimedOut))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(timed_out.is_empty(), "tasks timed out: {timed_out:?}\n{}", postflow_core::history::table::render(&h, None));
+    let (code, log) = next.stop();
+    assert_eq!(code, Some(0), "{log}");
 }
 
 #[test]
@@ -439,4 +594,97 @@ fn a_nondeterministic_history_fails_the_decision_task_and_the_worker_goes_on() {
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
     assert!(log.contains("nondeterministic"), "the worker did not say why it failed the task:\n{log}");
+}
+
+/// One package's life through the API, waiting for the server's evidence at each step
+/// so both workers meet the same interleaving: start, wait for the notification timer,
+/// scan, wait for the new timer, deliver, wait for the end. (Timers of a minute per
+/// day: none fires meanwhile.)
+fn scripted_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
+    start(c, id, &order("Order123", "Cadence", 20));
+    let timers = |n: usize| move |h: &[HistoryEvent]| h.iter().filter(|e| e.event_type() == EventType::TimerStarted).count() >= n;
+    wait_for(c, id, Duration::from_secs(60), "the first timer", timers(1));
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap();
+    wait_for(c, id, Duration::from_secs(60), "the timer after the scan", timers(2));
+    c.signal(DOMAIN, id, "", "DeliveredSignal", None).unwrap();
+    wait_for(c, id, Duration::from_secs(60), "completion", has(EventType::WorkflowExecutionCompleted))
+}
+
+/// The estimates (days) a history's estimate activities returned, in order.
+fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
+    h.iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::ActivityTaskCompleted(a) => a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a Cadence server and the Go workshop worker (POSTFLOW_GO_WORKER): scripts/test-bridge.sh"]
+fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
+    let go_worker =
+        std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
+    let c = client();
+    // The Go worker (the Cadence Go client, gRPC, sticky cache on), seeded estimates.
+    let mut go = Command::new(&go_worker)
+        .args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the Go workshop worker");
+    let go_id = fresh_id("go");
+    let _c1 = Cleanup(go_id.clone());
+    let go_history = scripted_lifecycle(&c, &go_id);
+    let go_failures = failing_orders(&c, "go");
+    unsafe { libc::kill(go.id() as libc::pid_t, libc::SIGTERM) };
+    let _ = go.wait();
+    // Our worker, with a seed whose first estimates are the ones the Go worker drew.
+    let wanted = estimates(&go_history);
+    assert_eq!(wanted.len(), 2, "{wanted:?}");
+    let seed = (1..)
+        .find(|s| {
+            let mut r = postflow_core::rng::SplitMix64::new(*s);
+            wanted.iter().all(|w| r.one_to(3) == *w)
+        })
+        .unwrap();
+    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let rust_id = fresh_id("rust");
+    let _c2 = Cleanup(rust_id.clone());
+    let rust_history = scripted_lifecycle(&c, &rust_id);
+    let rust_failures = failing_orders(&c, "rust");
+    let (code, log) = ours.stop();
+    assert_eq!(code, Some(0), "{log}");
+    // Both used a sticky list after the first decision task, each its own.
+    let sticky = |h: &[HistoryEvent]| -> Vec<String> {
+        h.iter()
+            .filter_map(|e| match &e.attributes {
+                EventAttributes::DecisionTaskScheduled(d) if d.task_list.is_sticky() => Some(d.task_list.name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (go_sticky, rust_sticky) = (sticky(&go_history), sticky(&rust_history));
+    assert!(!go_sticky.is_empty() && go_sticky.len() == rust_sticky.len(), "{go_sticky:?} / {rust_sticky:?}");
+    assert_ne!(go_sticky[0], rust_sticky[0]);
+    let d = compare::diff(&compare::normalise(&go_history), &compare::normalise(&rust_history));
+    assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
+    for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
+        let d = compare::diff(&compare::normalise(go), &compare::normalise(rust));
+        assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
+    }
+}
+
+/// The orders that fail: payment refused after its retries, shipping refused.
+fn failing_orders(c: &Client, prefix: &str) -> Vec<(&'static str, Vec<HistoryEvent>)> {
+    [("amount over 25", order("Order123", "Cadence", 30)), ("empty customer", order("Order123", "", 20))]
+        .into_iter()
+        .map(|(what, input)| {
+            let id = fresh_id(prefix);
+            let _cleanup = Cleanup(id.clone());
+            start(c, &id, &input);
+            let h = wait_for(c, &id, Duration::from_secs(60), what, has(EventType::WorkflowExecutionFailed));
+            (what, h)
+        })
+        .collect()
 }

@@ -33,6 +33,23 @@ pub(crate) fn is_zero_f64(v: &f64) -> bool {
     *v == 0.0
 }
 
+/// Doubles as gogo `jsonpb` writes them (Go's `strconv.FormatFloat(v, 'g'-like)`): a
+/// whole number has no fraction (`2`, not `2.0`), so a coefficient the server writes
+/// as `2` is written `2` here too. Reading takes any JSON number.
+pub(crate) mod go_f64 {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        // Go switches to exponent notation at 1e21; below that a whole double prints
+        // as an integer, and every integer below 2^53 is exact in an i64.
+        if v.fract() == 0.0 && v.abs() < 1e15 { s.serialize_i64(*v as i64) } else { s.serialize_f64(*v) }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        f64::deserialize(d)
+    }
+}
+
 /// 64-bit integers: written as strings, read from strings or numbers.
 pub(crate) mod i64_str {
     use super::*;
@@ -295,9 +312,21 @@ mod tests {
         assert_eq!(a["input"]["data"], "eyJsb2NhdGlvbiI6ImRlbGZ0In0=");
         assert_eq!(a["heartbeatTimeout"], "0s");
         assert_eq!(a["decisionTaskCompletedEventId"], "4");
-        assert_eq!(a["retryPolicy"]["backoffCoefficient"], 2.0);
+        // A whole double is written as Go writes it: `2`, not `2.0`.
+        let text = serde_json::to_string(&scheduled()).unwrap();
+        assert!(text.contains(r#""backoffCoefficient":2,"#), "{text}");
         assert_eq!(a["retryPolicy"]["maximumAttempts"], 3);
         assert!(a["taskList"].get("kind").is_none(), "a real server writes only the name");
+    }
+
+    #[test]
+    fn doubles_are_written_as_go_writes_them() {
+        let text = |c: f64| serde_json::to_string(&RetryPolicy { backoff_coefficient: c, ..Default::default() }).unwrap();
+        assert_eq!(text(2.0), r#"{"backoffCoefficient":2}"#);
+        assert_eq!(text(1.5), r#"{"backoffCoefficient":1.5}"#);
+        assert_eq!(text(0.0), "{}", "zero values are omitted");
+        let back: RetryPolicy = serde_json::from_str(r#"{"backoffCoefficient":2.0}"#).unwrap();
+        assert_eq!(back.backoff_coefficient, 2.0);
     }
 
     #[test]

@@ -198,7 +198,7 @@ pub struct Header {
 pub struct RetryPolicy {
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub initial_interval: Option<Duration>,
-    #[serde(skip_serializing_if = "json::is_zero_f64")]
+    #[serde(with = "json::go_f64", skip_serializing_if = "json::is_zero_f64")]
     pub backoff_coefficient: f64,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub maximum_interval: Option<Duration>,

@@ -41,6 +41,23 @@ pub struct ChapterNames {
     pub estimated_delivery_time: &'static str,
 }
 
+impl ChapterNames {
+    /// The workshop's starter package (`workflow/shipping`), which participants edit.
+    pub const STARTER: ChapterNames = ChapterNames {
+        workflow: "OrderProcessingWorkflow",
+        validate_payment: "validatePayment",
+        ship_product: "shipProduct",
+        estimated_delivery_time: "estimatedDeliveryTime",
+    };
+    /// The workshop's finished workflow (`workflow/shippingcomplete`).
+    pub const COMPLETE: ChapterNames = ChapterNames {
+        workflow: "OrderProcessingWorkflowComplete",
+        validate_payment: "validatePaymentComplete",
+        ship_product: "shipProductComplete",
+        estimated_delivery_time: "estimatedDeliveryTimeComplete",
+    };
+}
+
 impl Chapter {
     pub const ALL: [Chapter; 7] = [
         Chapter::Activities,
@@ -71,22 +88,10 @@ impl Chapter {
             .ok_or_else(|| format!("unknown chapter {name:?}; chapters are {}", Chapter::ALL.map(Chapter::name).join(", ")))
     }
 
+    /// The names a chapter registers under in the simulator: the final workflow's
+    /// `…Complete` names for `notification`, the starter's for the others.
     pub fn names(self) -> ChapterNames {
-        if self == Chapter::Notification {
-            ChapterNames {
-                workflow: "OrderProcessingWorkflowComplete",
-                validate_payment: "validatePaymentComplete",
-                ship_product: "shipProductComplete",
-                estimated_delivery_time: "estimatedDeliveryTimeComplete",
-            }
-        } else {
-            ChapterNames {
-                workflow: "OrderProcessingWorkflow",
-                validate_payment: "validatePayment",
-                ship_product: "shipProduct",
-                estimated_delivery_time: "estimatedDeliveryTime",
-            }
-        }
+        if self == Chapter::Notification { ChapterNames::COMPLETE } else { ChapterNames::STARTER }
     }
 
     pub(crate) fn has_retries(self) -> bool {
@@ -164,12 +169,12 @@ pub(super) fn processed(order: &Order) -> String {
     format!("Order {} processed successfully for customer {}.", order.id, order.customer)
 }
 
-/// The workflow function of a chapter: decodes the order, runs, encodes the result.
-pub(super) fn workflow_fn(config: PostalConfig) -> WorkflowFn {
+/// The workflow function of a chapter, calling its activities by `names`: decodes the
+/// order, runs, encodes the result.
+pub(super) fn workflow_fn(config: PostalConfig, names: ChapterNames) -> WorkflowFn {
     std::sync::Arc::new(move |ctx, input: Payload| {
         Box::pin(async move {
             let order: Order = input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))?;
-            let names = config.chapter.names();
             let result = match config.chapter {
                 Chapter::Notification => super::workflow::order_processing(ctx, order, names, config.timer_unit).await?,
                 chapter => tracking(ctx, order, names, chapter).await?,

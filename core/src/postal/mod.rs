@@ -5,6 +5,7 @@
 
 mod activities;
 mod chapters;
+mod hello;
 mod workflow;
 
 use std::sync::Arc;
@@ -13,7 +14,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use activities::{estimated_delivery_time, ship_product, validate_payment};
-pub use chapters::Chapter;
+pub use chapters::{Chapter, ChapterNames};
+pub use hello::{HELLO_WORLD, HELLO_WORLD_ACTIVITY, HelloWorldInput, register_hello_world};
 
 use crate::payload::Payload;
 use crate::registry::{ActivityContext, ActivityDefinition, Registry, WorkflowDefinition};
@@ -124,29 +126,45 @@ pub fn validate_delivered(input: Option<&Payload>) -> Result<(), String> {
     }
 }
 
-/// The registry a postal worker serves: the chosen chapter's workflow and its activities.
+/// The registry a postal worker serves: the chosen chapter's workflow and its
+/// activities, under the chapter's own names.
 pub fn registry(config: PostalConfig) -> Registry {
-    let names = config.chapter.names();
     let mut r = Registry::default();
-    let transient = config.chapter.has_retries();
+    register_activities(&mut r, config.chapter, config.chapter.names());
+    r.register_workflow(workflow_definition(config, config.chapter.names()));
+    r
+}
+
+/// Registers the three activities under `names`, behaving as in `chapter`
+/// (`validatePayment` fails twice from the retries chapter on).
+pub fn register_activities(r: &mut Registry, chapter: Chapter, names: ChapterNames) {
+    let transient = chapter.has_retries();
     r.register_activity(activity(names.validate_payment, move |ctx, (order,)| validate_payment(ctx, &order, transient)));
     r.register_activity(activity(names.ship_product, |ctx, (order,)| ship_product(ctx, &order)));
     r.register_activity(activity(names.estimated_delivery_time, |ctx, (order, location): (Order, String)| {
         estimated_delivery_time(ctx, &order, &location)
     }));
-    r.register_workflow(WorkflowDefinition {
+}
+
+/// A chapter's workflow registered as `names.workflow`, calling the activities by
+/// `names`: the simulator uses each chapter's own names; a worker may serve any
+/// chapter under the starter's.
+pub fn workflow_definition(config: PostalConfig, names: ChapterNames) -> WorkflowDefinition {
+    WorkflowDefinition {
         name: names.workflow.into(),
-        run: chapters::workflow_fn(config),
+        run: chapters::workflow_fn(config, names),
         validate_input: validate_order,
         signals: config.chapter.signals(),
         queries: if config.chapter.has_query() { vec![CURRENT_STATUS_QUERY] } else { vec![] },
-    });
-    r
+    }
 }
 
 /// Wraps a typed activity function: decodes its arguments, encodes its result or
 /// error as a Go worker would.
-fn activity<A, R>(name: &str, f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static) -> ActivityDefinition
+pub(crate) fn activity<A, R>(
+    name: &str,
+    f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static,
+) -> ActivityDefinition
 where
     A: crate::payload::DecodeArgs,
     R: Serialize,
