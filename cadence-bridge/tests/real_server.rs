@@ -310,7 +310,7 @@ fn the_workshops_commands_run_on_one_default_worker_over_grpc_and_tchannel() {
         // Cadence's built-in queries: where the code waits, and which queries it answers.
         let stack = cadence.run(&["wf", "stack", "--workflow_id", &id]);
         assert!(
-            stack.contains("coroutine root [blocked on selector.Select]")
+            stack.contains("coroutine 1 [blocked on selector-1.Select]")
                 && stack.contains("waiting for the first of: timer 3")
                 && stack.contains("a ScanSignal signal; a DeliveredSignal signal"),
             "{transport:?}: {stack}"

@@ -24,13 +24,14 @@ import (
 
 // The workshop's domain and task list, signals and query.
 const (
-	Domain               = "cadence-workshop"
-	TaskList             = "tasklist"
-	ScanSignalName       = "ScanSignal"
-	DeliveredSignalName  = "DeliveredSignal"
-	CurrentStatusQuery   = "current_status"
-	HelloWorldWorkflow   = "HelloWorld"
-	defaultTimerUnitDays = time.Minute
+	Domain                 = "cadence-workshop"
+	TaskList               = "tasklist"
+	ScanSignalName         = "ScanSignal"
+	DeliveredSignalName    = "DeliveredSignal"
+	CurrentStatusQuery     = "current_status"
+	HelloWorldWorkflow     = "HelloWorld"
+	HelloWorldActivityName = "HelloWorldActivity"
+	defaultTimerUnitDays   = time.Minute
 )
 
 // Order is the workflow input; field names and order are the workshop's.
@@ -110,6 +111,7 @@ type Registry interface {
 // workflow as chapter `starter` has it, and the complete workflow.
 func Register(r Registry, starter Chapter, timerUnit time.Duration, estimate Estimator) {
 	r.RegisterWorkflowWithOptions(HelloWorld, workflow.RegisterOptions{Name: HelloWorldWorkflow})
+	r.RegisterActivityWithOptions(HelloWorldActivity, activity.RegisterOptions{Name: HelloWorldActivityName})
 	RegisterPackage(r, starter, StarterNames, timerUnit, estimate)
 	RegisterPackage(r, Notification, CompleteNames, timerUnit, estimate)
 }
@@ -130,10 +132,19 @@ type HelloInput struct {
 	Message string `json:"message"`
 }
 
-// HelloWorld greets: the workshop's check that worker and server talk.
+// HelloWorld greets through an activity, as the workshop's first workflow does:
+// the check that worker and server talk. Its result is the activity's greeting.
 func HelloWorld(ctx workflow.Context, input HelloInput) (string, error) {
-	workflow.GetLogger(ctx).Info("HelloWorld workflow started", zap.String("message", input.Message))
-	return fmt.Sprintf("Hello %s!", input.Message), nil
+	workflow.GetLogger(ctx).Info("HelloWorldWorkflow started")
+	var greeting string
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions()), HelloWorldActivityName, input).Get(ctx, &greeting)
+	return greeting, err
+}
+
+// HelloWorldActivity builds the greeting.
+func HelloWorldActivity(ctx context.Context, input HelloInput) (string, error) {
+	activity.GetLogger(ctx).Info("HelloWorldActivity started")
+	return fmt.Sprintf("Hello, %s!", input.Message), nil
 }
 
 // ValidatePayment refuses amounts over 25; with transient failures (from the

@@ -19,7 +19,7 @@ fn query(s: &Session, name: &str) -> String {
 fn while_the_payment_is_retried_the_code_waits_on_its_future() {
     let s = started();
     let trace: String = serde_json::from_str(&query(&s, "__stack_trace")).unwrap();
-    assert!(trace.starts_with("coroutine root [blocked on future.Get]:"), "{trace}");
+    assert!(trace.starts_with("coroutine 1 [blocked on future.Get]:"), "{trace}");
     assert!(trace.contains("core/src/postal/chapters.rs:"), "the line of workflow code that waits: {trace}");
     assert!(trace.contains("waiting for activity 0 (validatePaymentComplete) to close"), "{trace}");
 }
@@ -30,7 +30,7 @@ fn tracking_waits_on_the_selector_with_its_timer_and_both_channels() {
     s.perform(Action::AdvanceNext).unwrap();
     s.perform(Action::AdvanceNext).unwrap();
     let trace: String = serde_json::from_str(&query(&s, "__stack_trace")).unwrap();
-    assert!(trace.starts_with("coroutine root [blocked on selector.Select]:"), "{trace}");
+    assert!(trace.starts_with("coroutine 1 [blocked on selector-1.Select]:"), "{trace}");
     assert!(trace.contains("core/src/postal/workflow.rs:"), "{trace}");
     assert!(
         trace.ends_with("waiting for the first of: timer 3 (180s) to fire; a ScanSignal signal; a DeliveredSignal signal"),

@@ -231,9 +231,9 @@ fn payload_data(v: &Value) -> Option<Value> {
 
 /// Go's encoding/json writes a whole float64 without a fraction (`2`, not `2.0`).
 fn go_number(v: &Value) -> Value {
-    match v.as_f64() {
-        Some(f) if v.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => Value::from(f as i64),
-        _ => v.clone(),
+    match v.as_f64().filter(|_| v.is_f64()).and_then(super::json::go_whole) {
+        Some(i) => Value::from(i),
+        None => v.clone(),
     }
 }
 

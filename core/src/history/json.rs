@@ -33,16 +33,24 @@ pub(crate) fn is_zero_f64(v: &f64) -> bool {
     *v == 0.0
 }
 
-/// Doubles as gogo `jsonpb` writes them (Go's `strconv.FormatFloat(v, 'g'-like)`): a
-/// whole number has no fraction (`2`, not `2.0`), so a coefficient the server writes
-/// as `2` is written `2` here too. Reading takes any JSON number.
+/// A double that Go writes without a fraction, as the integer it writes: Go switches
+/// to exponent notation only at 1e21, and every integer below 2^53 is exact in an i64.
+/// Both JSON forms (gogo `jsonpb` and `encoding/json`) follow this rule.
+pub(crate) fn go_whole(v: f64) -> Option<i64> {
+    (v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
+}
+
+/// Doubles as gogo `jsonpb` writes them: a whole number has no fraction (`2`, not
+/// `2.0`), so a coefficient the server writes as `2` is written `2` here too.
+/// Reading takes any JSON number.
 pub(crate) mod go_f64 {
     use super::*;
 
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        // Go switches to exponent notation at 1e21; below that a whole double prints
-        // as an integer, and every integer below 2^53 is exact in an i64.
-        if v.fract() == 0.0 && v.abs() < 1e15 { s.serialize_i64(*v as i64) } else { s.serialize_f64(*v) }
+        match go_whole(*v) {
+            Some(i) => s.serialize_i64(i),
+            None => s.serialize_f64(*v),
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {

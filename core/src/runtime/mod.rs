@@ -403,7 +403,8 @@ impl WorkflowRuntime {
         s.waits
             .iter()
             .map(|w| Blocked {
-                coroutine: if w.coroutine == 0 { "root".to_owned() } else { w.coroutine.to_string() },
+                coroutine: (w.coroutine + 1).to_string(),
+                call: w.on.call(),
                 at: format!("{}:{}", w.at.file(), w.at.line()),
                 on: w.on.to_waiting(&unread),
             })

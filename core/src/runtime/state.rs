@@ -81,6 +81,8 @@ pub(crate) struct WorkflowState {
     /// The coroutine being polled, and where each coroutine waits (its last poll's records).
     pub coroutine: u32,
     pub waits: Vec<WaitRecord>,
+    /// Selectors made so far: the next one is `selector-<n+1>`.
+    pub selectors: u32,
 }
 
 impl WorkflowState {

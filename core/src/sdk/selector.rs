@@ -35,11 +35,18 @@ pub struct Selector<T> {
     /// What each case waits for, `None` once a one-shot case has fired: shared with
     /// the wait records, so a stack trace shows the cases as they are now.
     waits: Rc<RefCell<Vec<Option<WaitOn>>>>,
+    /// The Go client's number for this selector (`selector-1`), in the order of creation.
+    id: u32,
 }
 
 impl<T> Selector<T> {
     pub(crate) fn new(ctx: &WorkflowContext) -> Selector<T> {
-        Selector { ctx: ctx.clone(), cases: Vec::new(), waits: Rc::default() }
+        let id = {
+            let mut s = ctx.state.borrow_mut();
+            s.selectors += 1;
+            s.selectors
+        };
+        Selector { ctx: ctx.clone(), cases: Vec::new(), waits: Rc::default(), id }
     }
 
     /// Go's `AddFuture`: the case is ready when the future is, and fires once.
@@ -111,7 +118,7 @@ impl<T> Future for SelectFuture<'_, T> {
         let pick = if this.waited { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
         this.waited = true;
         let Some((i, _)) = pick else {
-            let waits = WaitOn::Select(this.selector.waits.clone());
+            let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
             this.selector.ctx.state.borrow_mut().wait(this.at, waits);
             return Poll::Pending;
         };

@@ -27,8 +27,9 @@ pub(crate) enum WaitOn {
     Signal {
         channel: Rc<str>,
     },
-    /// A selector's cases that can still fire, shared with the selector itself.
-    Select(Rc<RefCell<Vec<Option<WaitOn>>>>),
+    /// A selector (numbered from 1 in the order the run made them, as the Go client
+    /// names them) and its cases that can still fire, shared with the selector itself.
+    Select(u32, Rc<RefCell<Vec<Option<WaitOn>>>>),
 }
 
 /// One place where a coroutine waits.
@@ -42,8 +43,12 @@ pub(crate) struct WaitRecord {
 /// Where workflow code is blocked, for people and for `__stack_trace`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blocked {
-    /// "root" for the workflow function, "coroutine N" for one started with `spawn`.
+    /// "1" for the workflow function, "2" and on for coroutines started with `spawn`,
+    /// as the Go client numbers its coroutines.
     pub coroutine: String,
+    /// What the coroutine is blocked on, in the Go client's words: `selector-1.Select`,
+    /// `future.Get`, `ScanSignal.Receive`.
+    pub call: String,
     /// The line of workflow code that waits, as `file:line`.
     pub at: String,
     pub on: Waiting,
@@ -70,7 +75,7 @@ impl WaitOn {
             }
             WaitOn::Timer { timer_id, after } => Waiting::Timer { timer_id: timer_id.to_string(), after: *after },
             WaitOn::Signal { channel } => Waiting::Signal { channel: channel.to_string(), unread: unread(channel) },
-            WaitOn::Select(cases) => Waiting::Select(cases.borrow().iter().flatten().map(|c| c.to_waiting(unread)).collect()),
+            WaitOn::Select(_, cases) => Waiting::Select(cases.borrow().iter().flatten().map(|c| c.to_waiting(unread)).collect()),
         }
     }
 }
@@ -98,20 +103,25 @@ impl fmt::Display for Waiting {
     }
 }
 
+impl WaitOn {
+    /// The Go client's name for the blocking call.
+    pub(crate) fn call(&self) -> String {
+        match self {
+            WaitOn::Select(id, _) => format!("selector-{id}.Select"),
+            WaitOn::Activity { .. } | WaitOn::Timer { .. } => "future.Get".into(),
+            WaitOn::Signal { channel } => format!("{channel}.Receive"),
+        }
+    }
+}
+
 impl fmt::Display for Blocked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.on {
-            Waiting::Select(_) => "selector.Select",
-            Waiting::Activity { .. } => "future.Get",
-            Waiting::Timer { .. } => "timer future.Get",
-            Waiting::Signal { .. } => "channel.Receive",
-        };
-        write!(f, "coroutine {} [blocked on {what}]:\n\t{}\n\twaiting for {}", self.coroutine, self.at, self.on)
+        write!(f, "coroutine {} [blocked on {}]:\n\t{}\n\twaiting for {}", self.coroutine, self.call, self.at, self.on)
     }
 }
 
 /// The text of Cadence's `__stack_trace` query: one paragraph per waiting coroutine,
-/// in the Go client's shape ("coroutine root [blocked on selector.Select]:").
+/// in the Go client's shape ("coroutine 1 [blocked on selector-1.Select]:").
 pub fn stack_trace(blocked: &[Blocked]) -> String {
     if blocked.is_empty() {
         return "no coroutine is blocked: the workflow has finished or has not run yet".into();
