@@ -53,7 +53,7 @@ fn it_opens_on_the_workshop_order_ready_to_start() {
 fn the_workshop_walk_through() {
     let mut app = started();
     let s = screen(&app);
-    assert!(s.contains("attempt 2 of 3, retry in 1s"), "the payment retry is pending: {s}");
+    assert!(s.contains("attempt=1 (try 2"), "the payment retry is pending: {s}");
     assert!(s.contains("$ cadence --domain cadence-workshop wf start"));
     insta::assert_snapshot!("1_started", s);
 
@@ -319,4 +319,37 @@ fn after_delivery_the_keys_follow_the_closed_workflow() {
     assert!(!s.contains("Scan the package"), "{s}");
     key(&mut app, KeyCode::Char('n'));
     assert!(screen(&app).contains("the workflow has completed: nothing runs any more"));
+}
+
+#[test]
+fn scans_the_code_has_not_read_yet_show_in_pending() {
+    // Two scans while the payment retries: Cadence records them, the code reads them
+    // only when it tracks the package. Pending says so, with the locations.
+    let mut app = started();
+    scan(&mut app, "Delft");
+    scan(&mut app, "Lyon");
+    let s = render_text(&app, 160, 40);
+    assert!(s.contains("2 ScanSignal (not read by the code yet)"), "{s}");
+    assert!(s.contains(r#"{"location":"Delft"},"#) && s.contains(r#"{"location":"Lyon"}"#), "{s}");
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let s = render_text(&app, 160, 40);
+    assert!(!s.contains("not read by the code yet"), "read once the code tracks the package: {s}");
+}
+
+#[test]
+fn an_imported_history_tells_what_is_open_and_that_the_notification_went_out() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/cli/happy-path-scan.json");
+    let mut app = App::from_loaded(source::import(path).unwrap());
+    let s = render_text(&app, 220, 40);
+    assert!(s.contains("notification sent"), "the history has TimerFired: {s}");
+    assert!(s.contains(r#""locationHistory":["Aarhus","Delft"]"#), "the query pane replays the history: {s}");
+    assert!(!s.contains("a asks it"), "no key that is disabled here is offered: {s}");
+    // Back to just after the first timer started: Pending reads it from the history.
+    for _ in 0..21 {
+        key(&mut app, KeyCode::Left);
+    }
+    let s = render_text(&app, 160, 40);
+    assert!(s.contains("timer 3: fires in"), "{s}");
+    assert!(s.contains("workflow timeout: in"), "{s}");
 }

@@ -112,45 +112,22 @@ pub fn PendingView(pg: Playground) -> impl IntoView {
             <ul id="pending">
                 {move || {
                     pg.session
-                        .with(|s| {
-                            let mut items = Vec::new();
-                            for a in s.pending_activities() {
-                                let mut t = format!(
-                                    "activity {} {}: attempt {} of {}",
-                                    a.activity_id,
-                                    a.activity_type,
-                                    a.attempt,
-                                    a.maximum_attempts,
-                                );
-                                if a.running {
-                                    t.push_str(", running");
-                                }
-                                if let Some(w) = a.next_attempt_in {
-                                    t.push_str(&format!(", next retry in {}", format_duration(w)));
-                                }
-                                if let Some(f) = a.last_failure {
-                                    t.push_str(&format!(", last failure: {f}"));
-                                }
-                                items.push(("activity", t));
-                            }
-                            for t in s.pending_timers() {
-                                items.push((
-                                    "timer",
-                                    format!("timer {}: fires in {} (at {})", t.timer_id, format_duration(t.fires_in), t.fire_at),
-                                ));
-                            }
-                            if let Some(d) = s.pending_decision() {
-                                items.push(("decision", d));
-                            }
-                            items
-                        })
+                        .with(|s| s.pending())
                         .into_iter()
-                        .map(|(kind, t)| view! { <li data-kind=kind>{t}</li> })
+                        .map(|p| {
+                            let kind = p.kind.name();
+                            view! {
+                                <li data-kind=kind>
+                                    {p.text}
+                                    {p.detail.map(|d| view! { <span class="detail">{d}</span> })}
+                                </li>
+                            }
+                        })
                         .collect_view()
                 }}
                 {move || {
                     pg.session
-                        .with(|s| s.pending_activities().is_empty() && s.pending_timers().is_empty() && s.pending_decision().is_none())
+                        .with(|s| s.pending().is_empty())
                         .then(|| view! { <li class="none">"(nothing pending)"</li> })
                 }}
             </ul>

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use postflow_core::history::table::attempt_label;
 use postflow_core::history::{EventAttributes, HistoryEvent};
 use postflow_core::session::Session;
 use postflow_core::time::Timestamp;
@@ -117,7 +118,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
             lane,
             x1: start_x,
             x2: end_x,
-            title: format!("{} attempt {}: {}", a.activity_type, a.attempt + 1, a.outcome),
+            title: format!("{} {}: {}", a.activity_type, attempt_label(a.attempt, 0), a.outcome),
         });
     }
     // Backoff gaps: from the end of one attempt to the start of the next of the same activity.
@@ -134,7 +135,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                 lane,
                 x1: x(secs(a.ended_at)),
                 x2: x(secs(next_start)),
-                title: format!("retry backoff {}s before attempt {}", gap.as_secs(), next.attempt + 1),
+                title: format!("retry backoff {}s before {}", gap.as_secs(), attempt_label(next.attempt, 0)),
             });
         }
     }
@@ -151,7 +152,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                     lane,
                     x1: x(secs(last.ended_at)),
                     x2: x(secs(now) + wait.as_secs_f64()),
-                    title: format!("retry backoff: attempt {} in {}s", p.attempt, wait.as_secs()),
+                    title: format!("retry backoff: {} in {}s", p.attempt_label(), wait.as_secs()),
                 });
             }
         }

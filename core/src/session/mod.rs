@@ -8,14 +8,16 @@
 
 mod action;
 pub mod cli;
+mod pending;
 mod share;
 mod view;
 
 use std::time::Duration;
 
 pub use action::Action;
+pub use pending::{PendingItem, PendingKind, Timeout, pending_items};
 pub use share::ShareError;
-pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine};
+pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine, UnreadSignalRow};
 
 use crate::engine::{Engine, StartRequest};
 use crate::history::HistoryEvent;
@@ -143,8 +145,17 @@ impl Session {
             }
             Action::Signal { name, input } => {
                 let wid = self.require_workflow()?;
+                if let Some(i) = input {
+                    cli::check_input(i)?;
+                }
                 self.engine.signal(&wid, name, input.as_deref().map(Payload::from)).map_err(|e| e.to_string())?;
-                Ok(vec![entry(self, action.clone(), format!("signal {name} sent"))])
+                let outcome = match self.unread_by_code(name) {
+                    Some(workflow_type) => {
+                        format!("signal {name} recorded in history; nothing in {workflow_type} reads channel {name}, so it stays unread")
+                    }
+                    None => format!("signal {name} sent"),
+                };
+                Ok(vec![entry(self, action.clone(), outcome)])
             }
             Action::Query { name } => {
                 let wid = self.require_workflow()?;
@@ -170,6 +181,13 @@ impl Session {
                 Ok(vec![entry(self, action.clone(), advanced(*by, &fired))])
             }
         }
+    }
+
+    /// The workflow type, when its code never reads signal channel `name`.
+    pub fn unread_by_code(&self, name: &str) -> Option<&'static str> {
+        let t = self.workflow_type();
+        let d = self.engine.registry().workflow(t)?;
+        (!d.signals.contains(&name)).then_some(t)
     }
 
     fn require_workflow(&self) -> Result<String, String> {
