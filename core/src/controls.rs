@@ -36,6 +36,10 @@ pub enum Command {
     Scenarios,
     Export,
     Import,
+    /// Every `cadence` command of the session, in full.
+    Commands,
+    /// Copy the shown `cadence` command to the clipboard.
+    Copy,
 }
 
 /// A key, as both front ends can name it.
@@ -120,8 +124,10 @@ pub const CONTROLS: &[Control] = &[
     bar(C::ToggleGrouped, &[Char('g')], "group", "history: flat, or grouped per activity, timer and decision task"),
     bar(C::ToggleAutoRun, &[Char('m')], "auto-run", "let the worker run after each signal, start or clock move"),
     bar(C::Scenarios, &[Char('p')], "scenarios", "load a built-in scenario and step through it"),
-    bar(C::Export, &[Char('e')], "export", "save the history as Cadence JSON"),
+    bar(C::Export, &[Char('e')], "export", "save the history JSON (API or CLI form) or a replay script"),
     bar(C::Import, &[Char('i')], "import", "read a Cadence history JSON and step through it"),
+    bar(C::Commands, &[Char('o')], "commands", "every cadence command of the session, in full, to copy"),
+    bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
 ];
 
 /// The control of a command.
@@ -190,6 +196,9 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         C::Forward | C::Last => Availability::when(s.cursor() < s.timeline().len(), || "already at the end of the timeline".into()),
         C::ToggleGrouped | C::Export => Availability::when(!s.history().is_empty(), || "the history is empty".into()),
         C::ToggleAutoRun => Availability::when(!imported, || "an imported history is read-only".into()),
+        C::Commands | C::Copy => Availability::when(crate::session::script::last_command(s).is_some(), || {
+            if imported { "an imported history has no commands".into() } else { "no cadence command yet: start an order first (s)".into() }
+        }),
     }
 }
 
@@ -315,9 +324,76 @@ pub fn query_action() -> Action {
     Action::Query { name: CURRENT_STATUS_QUERY.into() }
 }
 
-/// The file name an exported history gets, in both front ends.
-pub fn history_file_name(s: &Session) -> String {
-    format!("{}.history.json", file_stem(s.workflow_id().unwrap_or("imported")))
+/// What a session can be exported as, with the same file names in both front ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The history as Cadence's HTTP API returns it (`GetWorkflowExecutionHistory`).
+    History,
+    /// The history as `cadence wf show --output_filename` writes it: what the Go
+    /// client's replayer (`ReplayWorkflowHistoryFromJSONFile`) reads.
+    CliHistory,
+    /// A shell script of `cadence` commands that replays the session on a real server.
+    Script,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 3] = [ExportKind::History, ExportKind::CliHistory, ExportKind::Script];
+
+    /// On a button or in a prompt.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportKind::History => "history JSON (HTTP API form)",
+            ExportKind::CliHistory => "history JSON (cadence wf show form, for the Go replayer)",
+            ExportKind::Script => "shell script of the cadence commands",
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            ExportKind::History => ".history.json",
+            ExportKind::CliHistory => ".cli-history.json",
+            ExportKind::Script => ".replay.sh",
+        }
+    }
+
+    pub fn file_name(self, s: &Session) -> String {
+        format!("{}{}", file_stem(s.workflow_id().unwrap_or("imported")), self.suffix())
+    }
+
+    /// The kind a typed file name asks for: `.sh` a script, `.cli-history.json` the
+    /// CLI's form, anything else the HTTP API's JSON.
+    pub fn for_path(path: &str) -> ExportKind {
+        if path.ends_with(".sh") {
+            ExportKind::Script
+        } else if path.ends_with(ExportKind::CliHistory.suffix()) {
+            ExportKind::CliHistory
+        } else {
+            ExportKind::History
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ExportKind::Script => "text/x-shellscript",
+            _ => "application/json",
+        }
+    }
+
+    pub fn contents(self, s: &Session) -> String {
+        match self {
+            ExportKind::History => s.history_json(),
+            ExportKind::CliHistory => s.history_cli_json(),
+            ExportKind::Script => s.replay_script(),
+        }
+    }
+
+    /// "42 events" or "5 commands": what an export message says was written.
+    pub fn what(self, s: &Session) -> String {
+        match self {
+            ExportKind::Script => format!("{} commands", crate::session::script::commands(s).len()),
+            _ => format!("{} events", s.history().len()),
+        }
+    }
 }
 
 /// A workflow ID made safe as a file name: no path separators, no control characters.
@@ -398,7 +474,13 @@ mod tests {
     fn export_names_are_files_not_paths() {
         let mut s = Session::new(SessionConfig::default());
         s.perform(Session::workshop_start()).unwrap();
-        assert_eq!(history_file_name(&s), "Order123.history.json");
+        let names: Vec<String> = ExportKind::ALL.iter().map(|k| k.file_name(&s)).collect();
+        assert_eq!(names, ["Order123.history.json", "Order123.cli-history.json", "Order123.replay.sh"]);
+        for k in ExportKind::ALL {
+            assert_eq!(ExportKind::for_path(&format!("/tmp/{}", k.file_name(&s))), k, "the name says the form");
+        }
+        assert!(ExportKind::CliHistory.contents(&s).starts_with("[\n{\"eventId\":1,"));
+        assert!(ExportKind::Script.contents(&s).starts_with("#!/bin/sh"));
         assert_eq!(file_stem("../etc/passwd"), "workflow.._etc_passwd");
         assert_eq!(file_stem("a/b c"), "a_b_c");
     }

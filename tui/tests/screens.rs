@@ -162,8 +162,8 @@ fn the_grouped_history_and_the_selected_events_json() {
 fn help_overlay_lists_the_keymap() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));
-    let s = render_text(&app, 120, 50);
-    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
+    let s = render_text(&app, 120, 60);
+    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         for b in postflow_tui::keymap::bindings(context) {
             assert!(s.contains(b.help), "help lists {:?}", b.help);
         }
@@ -352,4 +352,108 @@ fn an_imported_history_tells_what_is_open_and_that_the_notification_went_out() {
     let s = render_text(&app, 160, 40);
     assert!(s.contains("timer 3: fires in"), "{s}");
     assert!(s.contains("workflow timeout: in"), "{s}");
+}
+
+#[test]
+fn every_command_of_the_session_shows_in_full_unboxed_and_copies() {
+    let mut app = started();
+    type_text(&mut app, "");
+    key(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "Schiphol Airport, Amsterdam, the Netherlands");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('o'));
+    let s = render_text(&app, 80, 24);
+    let start = app.session.timeline()[0].cli.clone().unwrap();
+    // The command, wrapped only by the screen's width: no border, no indent.
+    let joined: String = s.lines().collect::<Vec<_>>().concat();
+    assert!(joined.contains(&start), "the whole start command at 80x24:\n{s}");
+    assert!(!s.lines().any(|l| l.starts_with("cadence") && l.contains('│')), "no box around a command:\n{s}");
+    // y copies the selected (newest) command; ↑ then y the start command.
+    key(&mut app, KeyCode::Char('y'));
+    let scan = app.clipboard.take().unwrap();
+    assert!(scan.ends_with(r#"--input '{"location":"Schiphol Airport, Amsterdam, the Netherlands"}'"#), "{scan}");
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.clipboard.take().unwrap(), start);
+    key(&mut app, KeyCode::Esc);
+    // On the main screen y copies the last command; after a clock move it is marked older.
+    key(&mut app, KeyCode::Char('t'));
+    let s = render_text(&app, 160, 40);
+    assert!(s.contains("$ is from step 5: the steps since have no cadence command"), "the scan was step 5: {s}");
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.clipboard.take().unwrap(), scan);
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut app = started();
+    app.too_small = true;
+    let events = app.session.history().len();
+    for c in ['t', 's', 'c', '?'] {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main, "no overlay opened unseen");
+    assert_eq!(app.session.history().len(), events, "nothing happened unseen");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit, "quitting still works");
+}
+
+#[test]
+fn the_help_scrolls_at_80x24() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('?'));
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("Keys: lines 1-"), "the title says there is more: {s}");
+    let last_help = "close the help";
+    assert!(!s.contains(last_help), "{s}");
+    for _ in 0..5 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains(last_help), "scrolled to the end: {s}");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main);
+}
+
+#[test]
+fn the_log_pane_shows_the_scanned_location_whole() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    scan(&mut app, "Rotterdam Europoort");
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("Europoort"), "{s}");
+}
+
+#[test]
+fn export_expands_the_home_directory_asks_before_overwriting_and_says_where() {
+    let home = std::env::temp_dir().join(format!("postflow-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    // SAFETY: this test binary's tests do not read HOME concurrently except through expand_home.
+    unsafe { std::env::set_var("HOME", &home) };
+    let mut app = started();
+    let export = |app: &mut App, name: &str| {
+        key(app, KeyCode::Char('e'));
+        for _ in 0.."Order123.history.json".len() {
+            key(app, KeyCode::Backspace);
+        }
+        type_text(app, name);
+        key(app, KeyCode::Enter);
+    };
+    export(&mut app, "~/run.replay.sh");
+    let path = home.join("run.replay.sh");
+    let script = std::fs::read_to_string(&path).unwrap();
+    assert!(script.starts_with("#!/bin/sh") && script.contains("wf start"), "{script}");
+    assert!(render_text(&app, 200, 40).contains(&format!("to {}", path.canonicalize().unwrap().display())));
+    // The same name again: asked first, written on the second Enter.
+    std::fs::write(&path, "mine").unwrap();
+    export(&mut app, "~/run.replay.sh");
+    assert!(render_text(&app, 120, 36).contains("exists: press Enter again"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine", "not overwritten without asking");
+    key(&mut app, KeyCode::Enter);
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("#!/bin/sh"));
+    // The CLI's form, by its name.
+    export(&mut app, "~/o.cli-history.json");
+    assert!(std::fs::read_to_string(home.join("o.cli-history.json")).unwrap().starts_with("[\n{\"eventId\":1,"));
+    std::fs::remove_dir_all(&home).unwrap();
 }

@@ -4,7 +4,7 @@
 //! core's (`postflow_core::controls`), the same as in the terminal app.
 
 use leptos::prelude::*;
-use postflow_core::controls::{self, Availability, Command, Key, OrderInput};
+use postflow_core::controls::{self, Availability, Command, ExportKind, Key, OrderInput};
 use postflow_core::scenario::BUILTIN;
 use postflow_core::session::Action;
 use wasm_bindgen::JsCast;
@@ -27,6 +27,8 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Last,
     Command::ToggleAutoRun,
     Command::Export,
+    Command::Commands,
+    Command::Copy,
 ];
 
 /// Whether a command makes sense now (read reactively: buttons follow the state).
@@ -56,14 +58,25 @@ pub fn run(pg: Playground, c: Command) {
         Command::Last => pg.seek(usize::MAX),
         Command::ToggleAutoRun => pg.set_auto_run(!pg.session.with_untracked(|s| s.auto_run)),
         Command::Export => export(pg),
+        Command::Copy => {
+            if let Some(last) = pg.session.with_untracked(postflow_core::session::script::last_command) {
+                browser::copy(&last.command);
+            }
+        }
+        Command::Commands => browser::reveal("cli-all"),
         // The terminal's: quitting, its help overlay, its picker and import prompt.
         Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
     }
 }
 
 fn export(pg: Playground) {
-    let (name, json) = pg.session.with_untracked(|s| (controls::history_file_name(s), s.history_json()));
-    browser::download(&name, "application/json", &json);
+    export_as(pg, ExportKind::History);
+}
+
+/// Downloads the session in one of the export forms, named as the terminal names it.
+pub fn export_as(pg: Playground, kind: ExportKind) {
+    let (name, text) = pg.session.with_untracked(|s| (kind.file_name(s), kind.contents(s)));
+    browser::download(&name, kind.media_type(), &text);
 }
 
 /// Keyboard shortcuts on the whole page, except while typing in a field.
@@ -282,6 +295,29 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                 <button type="button" id="export" aria-label="Export the history as JSON" on:click=export>
                     "Export"
                 </button>
+            </div>
+            <div class="row exports">
+                {ExportKind::ALL
+                    .into_iter()
+                    .map(|k| {
+                        let id = match k {
+                            ExportKind::History => "export-history",
+                            ExportKind::CliHistory => "export-cli-history",
+                            ExportKind::Script => "export-script",
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                id=id
+                                title=move || pg.session.with(|s| k.file_name(s))
+                                disabled=move || pg.session.with(|s| s.history().is_empty())
+                                on:click=move |_| export_as(pg, k)
+                            >
+                                {k.label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
             </div>
         </section>
     }

@@ -9,6 +9,7 @@
 mod action;
 pub mod cli;
 mod pending;
+pub mod script;
 mod share;
 mod view;
 

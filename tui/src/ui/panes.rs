@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::App;
@@ -70,34 +70,52 @@ pub fn query(frame: &mut Frame, area: Rect, app: &App) {
 pub fn log(frame: &mut Frame, area: Rect, app: &App) {
     let logs = app.session.logs();
     let block = Block::bordered().title(format!(" Workflow log ({} lines) ", logs.len()));
-    let height = block.inner(area).height as usize;
-    // The newest lines matter most: show the tail.
-    let lines: Vec<Line> = logs[logs.len().saturating_sub(height)..]
-        .iter()
-        .map(|l| {
-            let t = l.time.to_rfc3339();
-            let mut text = format!("{} {} {}", t.get(11..19).unwrap_or(&t), l.source, l.message);
-            if !l.fields.is_empty() {
-                text.push(' ');
-                text.push_str(&l.fields);
-            }
-            Line::raw(text)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    let (height, width) = (inner.height as usize, inner.width.max(1) as usize);
+    // The newest lines matter most: show the tail, each line whole (wrapped), so a
+    // scanned location at the end of a line is never cut off.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut rows = 0;
+    for l in logs.iter().rev() {
+        let t = l.time.to_rfc3339();
+        let mut text = format!("{} {} {}", t.get(11..19).unwrap_or(&t), l.source, l.message);
+        if !l.fields.is_empty() {
+            text.push(' ');
+            text.push_str(&l.fields);
+        }
+        let need = text.chars().count().max(1).div_ceil(width);
+        if rows + need > height && !lines.is_empty() {
+            break;
+        }
+        rows += need;
+        lines.push(Line::raw(text));
+    }
+    lines.reverse();
+    let scroll = rows.saturating_sub(height) as u16;
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), area);
 }
 
 pub fn last_action(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
-    let title = format!(" Last action (step {} of {}) ", s.cursor(), s.timeline().len());
+    let last = postflow_core::session::script::last_command(s);
+    // Steps and clock moves have no CLI equivalent: the command shown is the last one
+    // that has, and the title says so when it is older than the step shown.
+    let mut title = vec![Span::raw(format!(" Last action (step {} of {}) ", s.cursor(), s.timeline().len()))];
+    if let Some(l) = last.as_ref().filter(|l| l.older_than_step) {
+        title.push(Span::styled(
+            format!(" $ is from step {}: the steps since have no cadence command ", l.step),
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+    }
+    if last.is_some() {
+        title.push(Span::styled(" o: all commands · y: copy ", Style::new().fg(Color::DarkGray)));
+    }
     let mut lines = match s.last_entry() {
         Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), e.outcome))],
         None => vec![Line::raw("none yet")],
     };
-    // Steps and clock moves have no CLI equivalent; the command to copy is the last
-    // one that has.
-    if let Some(cli) = app.last_cli() {
-        lines.push(Line::styled(format!("$ {cli}"), Style::new().fg(Color::Green)));
+    if let Some(l) = last {
+        lines.push(Line::styled(format!("$ {}", l.command), Style::new().fg(Color::Green)));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(Line::from(title))), area);
 }
