@@ -250,15 +250,26 @@ fn format_amount(a: f64) -> String {
     if a.fract() == 0.0 { format!("{a:.0}") } else { a.to_string() }
 }
 
+/// What a person typed, quoted for an error message: long input is cut (a message
+/// must fit on a screen; the field still holds it all).
+pub fn shown(typed: &str) -> String {
+    const MAX: usize = 40;
+    if typed.chars().count() <= MAX {
+        return format!("{typed:?}");
+    }
+    let head: String = typed.chars().take(MAX).collect();
+    format!("{head:?}… ({} characters)", typed.chars().count())
+}
+
 /// An amount as typed: a finite number, zero or more.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let a: f64 = t.parse().map_err(|_| format!("Amount: {t:?} is not a number"))?;
+    let a: f64 = t.parse().map_err(|_| format!("Amount: {} is not a number", shown(t)))?;
     if !a.is_finite() {
-        return Err(format!("Amount: {t} is too large to be a number a payment service would take"));
+        return Err(format!("Amount: {} is too large to be a number a payment service would take", shown(t)));
     }
     if a < 0.0 {
-        return Err(format!("Amount: {t} is negative; an order's amount is zero or more"));
+        return Err(format!("Amount: {} is negative; an order's amount is zero or more", shown(t)));
     }
     Ok(a)
 }
@@ -266,7 +277,7 @@ pub fn parse_amount(text: &str) -> Result<f64, String> {
 /// An execution timeout as typed: whole seconds, at least 1, at most what Cadence stores.
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let secs: u64 = t.parse().map_err(|_| format!("Timeout: {t:?} is not a whole number of seconds"))?;
+    let secs: u64 = t.parse().map_err(|_| format!("Timeout: {} is not a whole number of seconds", shown(t)))?;
     if secs == 0 {
         return Err("Timeout: must be at least 1 second".into());
     }
@@ -461,6 +472,8 @@ mod tests {
         assert_eq!(with(|i| i.amount = "twenty".into()), r#"Amount: "twenty" is not a number"#);
         assert!(with(|i| i.amount = "-1".into()).contains("negative"));
         assert!(with(|i| i.amount = "1e309".into()).contains("too large"));
+        let long = with(|i| i.amount = "9".repeat(200_000) + "x");
+        assert!(long.len() < 120 && long.contains("(200001 characters)"), "a long input is not echoed whole: {long}");
         assert!(with(|i| i.timeout = "0".into()).contains("at least 1"));
         assert!(with(|i| i.timeout = "3000000000".into()).contains("more than Cadence accepts"));
         assert!(with(|i| i.id = " ".into()).starts_with("Workflow ID"));

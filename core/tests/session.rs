@@ -248,3 +248,30 @@ fn the_execution_timeout_is_pending_work_and_the_clock_move_that_fires_it_is_ann
     assert!(s.status_line().run_state.starts_with("timed_out"), "{}", s.status_line().run_state);
     assert!(s.pending().is_empty());
 }
+
+#[test]
+fn limits_a_real_server_has_are_refused_with_the_reason() {
+    let mut s = started();
+    let err = s.apply(Action::AdvanceBy { by: Duration::from_secs(999_999_999_999) }).unwrap_err();
+    assert!(err.contains("2262"), "{err}");
+    let err = postflow_core::time::parse_duration("999999999999s").unwrap_err();
+    assert!(err.contains("too large"), "{err}");
+    let mut fresh = Session::new(SessionConfig::default());
+    let err = fresh
+        .apply(Action::Start {
+            workflow_id: "X".into(),
+            input: r#"{"id":"X"}"#.into(),
+            execution_timeout: Duration::from_secs(3_000_000_000),
+        })
+        .unwrap_err();
+    assert!(err.contains("int32 seconds"), "{err}");
+}
+
+#[test]
+fn a_scenario_start_whose_input_is_not_json_says_so() {
+    use postflow_core::scenario::{self, Scenario};
+    let sc = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"Order123\"\n").unwrap();
+    let out = scenario::run(&sc);
+    let f = out.failures.join("\n");
+    assert!(f.contains("not valid JSON") && !f.contains("workflow id is empty"), "{f}");
+}

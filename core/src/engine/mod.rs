@@ -178,6 +178,10 @@ impl Engine {
         if req.execution_timeout.is_zero() || req.task_timeout.is_zero() {
             return Err(EngineError::BadInput("the execution and decision timeouts must be more than 0s".into()));
         }
+        // A real server keeps timeouts in int32 seconds and refuses longer ones.
+        if req.execution_timeout.as_secs() > i32::MAX as u64 || req.task_timeout.as_secs() > i32::MAX as u64 {
+            return Err(EngineError::BadInput(format!("a timeout of more than {} s (int32 seconds) is refused by Cadence", i32::MAX)));
+        }
         (definition.validate_input)(req.input.as_ref()).map_err(EngineError::BadInput)?;
         if let Some(i) = self.executions.iter().position(|e| *e.workflow_id == *req.workflow_id) {
             if self.executions[i].is_running() {

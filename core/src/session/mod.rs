@@ -178,6 +178,13 @@ impl Session {
                 Ok(vec![entry(self, Action::AdvanceNext, advanced(moved, &fired))])
             }
             Action::AdvanceBy { by } => {
+                let now = self.engine.now();
+                if now.0.checked_add(i64::try_from(by.as_nanos()).unwrap_or(i64::MAX)).is_none() {
+                    return Err(format!(
+                        "the clock cannot move by {}: it would pass the year 2262, the end of Cadence's clock",
+                        crate::time::format_duration(*by)
+                    ));
+                }
                 let fired = self.engine.advance_by(*by);
                 Ok(vec![entry(self, action.clone(), advanced(*by, &fired))])
             }
