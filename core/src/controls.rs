@@ -40,6 +40,8 @@ pub enum Command {
     Commands,
     /// Copy the shown `cadence` command to the clipboard.
     Copy,
+    /// Put back the later steps an action in the middle of the timeline replaced.
+    Undo,
 }
 
 /// A key, as both front ends can name it.
@@ -128,6 +130,7 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Import, &[Char('i')], "import", "read a Cadence history JSON and step through it"),
     bar(C::Commands, &[Char('o')], "commands", "every cadence command of the session, in full, to copy"),
     bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
+    bar(C::Undo, &[Char('u')], "undo", "put back the later steps the last action replaced"),
 ];
 
 /// The control of a command.
@@ -196,6 +199,7 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         C::Forward | C::Last => Availability::when(s.cursor() < s.timeline().len(), || "already at the end of the timeline".into()),
         C::ToggleGrouped | C::Export => Availability::when(!s.history().is_empty(), || "the history is empty".into()),
         C::ToggleAutoRun => Availability::when(!imported, || "an imported history is read-only".into()),
+        C::Undo => Availability::when(s.replaced_note().is_some(), || "nothing to undo: the last action replaced no steps".into()),
         C::Commands | C::Copy => Availability::when(crate::session::script::last_command(s).is_some(), || {
             if imported { "an imported history has no commands".into() } else { "no cadence command yet: start an order first (s)".into() }
         }),

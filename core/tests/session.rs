@@ -275,3 +275,24 @@ fn a_scenario_start_whose_input_is_not_json_says_so() {
     let f = out.failures.join("\n");
     assert!(f.contains("not valid JSON") && !f.contains("workflow id is empty"), "{f}");
 }
+
+#[test]
+fn acting_in_the_middle_of_the_timeline_says_what_it_replaced_and_undo_puts_it_back() {
+    let mut s = started();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(scan("Delft")).unwrap();
+    let (len, table) = (s.timeline().len(), s.history_table());
+    assert_eq!(s.replaced_note(), None, "acting at the end replaces nothing");
+    s.seek(2);
+    s.perform(scan("Lyon")).unwrap();
+    let note = s.replaced_note().expect("the later steps were replaced");
+    assert!(note.contains("acting at step 2 replaced the") && note.contains("undo puts them back"), "{note}");
+    assert!(s.history_table().contains("Lyon") && !s.history_table().contains("Delft"));
+    s.undo_replace().unwrap();
+    assert_eq!(s.cursor(), 2, "back where the action was taken");
+    assert_eq!(s.timeline().len(), len, "every replaced step is back");
+    s.seek(len);
+    assert_eq!(s.history_table(), table, "and replays to the same history");
+    assert!(s.undo_replace().is_err(), "one undo per replacement");
+}

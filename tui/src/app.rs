@@ -57,6 +57,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// The terminal is too small for the panes: only quitting does anything.
     pub too_small: bool,
+    /// What the loaded scenario is about; shown whenever no message is.
+    pub description: Option<String>,
     /// Bridge mode: the real server this app drives; `None` for the simulator.
     pub bridge: Option<Bridge>,
     /// Bumped on every change of the session, to key the rows cache.
@@ -86,6 +88,7 @@ impl App {
             should_quit: false,
             clipboard: None,
             too_small: false,
+            description: None,
             bridge: None,
             generation: 0,
             rows: RefCell::new(None),
@@ -160,6 +163,7 @@ impl App {
     }
 
     fn show(&mut self, loaded: Loaded) {
+        self.description = loaded.description.clone();
         self.session = loaded.session;
         self.label = loaded.label;
         self.failures = loaded.failures;
@@ -274,6 +278,13 @@ impl App {
                 let n = postflow_core::session::script::commands(&self.session).len();
                 self.mode = Mode::Commands(n.saturating_sub(1));
             }
+            Command::Undo => match self.session.undo_replace() {
+                Ok(()) => {
+                    self.message = Some(info(format!("the replaced steps are back; at step {}", self.session.cursor())));
+                    self.changed();
+                }
+                Err(e) => self.message = Some(err(e)),
+            },
             Command::Copy => {
                 let cmds = postflow_core::session::script::commands(&self.session);
                 let (step, text) = match self.mode {
@@ -474,7 +485,7 @@ impl App {
     }
 
     fn after_action(&mut self) {
-        self.message = None;
+        self.message = self.session.replaced_note().map(|n| info(format!("{n} (u)")));
         self.selected = None;
         self.changed();
     }

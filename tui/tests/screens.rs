@@ -457,3 +457,31 @@ fn export_expands_the_home_directory_asks_before_overwriting_and_says_where() {
     assert!(std::fs::read_to_string(home.join("o.cli-history.json")).unwrap().starts_with("[\n{\"eventId\":1,"));
     std::fs::remove_dir_all(&home).unwrap();
 }
+
+#[test]
+fn acting_mid_timeline_says_what_it_replaced_and_u_undoes_it() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let len = app.session.timeline().len();
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    scan(&mut app, "Delft");
+    let s = screen(&app);
+    assert!(s.contains("acting at step 2 replaced the") && s.contains("undo puts them back (u)"), "{s}");
+    assert!(s.contains(" undo "), "the key bar offers undo: {s}");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.timeline().len(), len);
+    assert!(screen(&app).contains("the replaced steps are back"));
+}
+
+#[test]
+fn a_loaded_scenarios_description_stays_in_view() {
+    let mut app = App::from_loaded(source::scenario("scans-reset-timer").unwrap());
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Right);
+    }
+    let s = render_text(&app, 200, 40);
+    assert!(s.contains("scans-reset-timer: "), "{s}");
+}

@@ -29,6 +29,7 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Export,
     Command::Commands,
     Command::Copy,
+    Command::Undo,
 ];
 
 /// Whether a command makes sense now (read reactively: buttons follow the state).
@@ -64,6 +65,7 @@ pub fn run(pg: Playground, c: Command) {
             }
         }
         Command::Commands => browser::reveal("cli-all"),
+        Command::Undo => pg.undo(),
         // The terminal's: quitting, its help overlay, its picker and import prompt.
         Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
     }
@@ -165,6 +167,36 @@ fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static 
     }
 }
 
+/// The state at a glance, next to the buttons: on a phone the full status is a
+/// screen further down, so what a tap did must show here.
+#[component]
+fn CompactStatus(pg: Playground) -> impl IntoView {
+    let line = move || {
+        pg.session.with(|s| {
+            let st = s.status_line();
+            let last = s.last_entry().map(|e| format!(" · {}", e.outcome)).unwrap_or_default();
+            format!("{} · {} · step {}/{}{last}", st.workflow_id, st.run_state, s.cursor(), s.timeline().len())
+        })
+    };
+    view! {
+        <p id="compact-status" class="compact-status" aria-live="polite">{line}</p>
+        {move || {
+            pg.session
+                .with(|s| s.replaced_note())
+                .map(|n| {
+                    view! {
+                        <p id="replaced" class="notice">
+                            {n}
+                            " "
+                            <button type="button" id="undo" on:click=move |_| pg.undo()>"Undo"</button>
+                        </p>
+                    }
+                })
+        }}
+        {move || pg.error.get().map(|e| view! { <p class="error compact" id="action-error">{e}</p> })}
+    }
+}
+
 #[component]
 pub fn ActionsView(pg: Playground) -> impl IntoView {
     let len = move || pg.session.with(|s| s.timeline().len());
@@ -173,6 +205,7 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
     view! {
         <section class="actions" aria-label="Actions">
             <h2>"Actions"</h2>
+            <CompactStatus pg=pg />
             <div class="row">
                 <input
                     type="text"
@@ -257,6 +290,7 @@ pub fn ScenariosView(pg: Playground) -> impl IntoView {
                     "Load"
                 </button>
             </div>
+            {move || pg.description.get().map(|d| view! { <p id="scenario-description" class="description">{d}</p> })}
         </section>
     }
 }

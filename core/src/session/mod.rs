@@ -62,11 +62,23 @@ pub struct Session {
     cursor: usize,
     /// Whether external actions are followed by a run of the worker.
     pub auto_run: bool,
+    /// The later steps the last action replaced (acting in the middle of the
+    /// timeline), with the cursor they hung from: what [`Session::undo_replace`] puts back.
+    replaced: Option<(usize, Vec<Entry>)>,
 }
 
 impl Session {
     pub fn new(config: SessionConfig) -> Session {
-        Session { config, imported: None, engine: new_engine(config), workflow_id: None, timeline: Vec::new(), cursor: 0, auto_run: true }
+        Session {
+            config,
+            imported: None,
+            engine: new_engine(config),
+            workflow_id: None,
+            timeline: Vec::new(),
+            cursor: 0,
+            auto_run: true,
+            replaced: None,
+        }
     }
 
     pub fn config(&self) -> SessionConfig {
@@ -104,8 +116,35 @@ impl Session {
         let external = action.is_external();
         self.apply(action)?;
         if self.auto_run && external {
+            // The run belongs to the same action: keep what the action replaced.
+            let replaced = self.replaced.take();
             self.apply(Action::Run)?;
+            self.replaced = replaced.or(self.replaced.take());
         }
+        Ok(())
+    }
+
+    /// What the last action replaced, for a front end to say so: "this replaced the
+    /// 5 later steps (undo puts them back)".
+    pub fn replaced_note(&self) -> Option<String> {
+        let (_, dropped) = self.replaced.as_ref()?;
+        Some(format!(
+            "acting at step {} replaced the {} later step(s) of the timeline; undo puts them back",
+            self.replaced.as_ref().map_or(0, |r| r.0),
+            dropped.len()
+        ))
+    }
+
+    /// Puts back the steps the last action replaced, as they were, at the step the
+    /// action was taken from.
+    pub fn undo_replace(&mut self) -> Result<(), String> {
+        let (at, dropped) = self.replaced.take().ok_or("nothing to undo: the last action replaced no steps")?;
+        self.timeline.truncate(at);
+        self.timeline.extend(dropped);
+        self.cursor = self.cursor.min(at);
+        let rebuilt = self.rebuilt(at);
+        *self = Session { timeline: std::mem::take(&mut self.timeline), ..rebuilt };
+        self.cursor = at;
         Ok(())
     }
 
@@ -118,6 +157,7 @@ impl Session {
         // A refused action changes nothing (the engine checks before it writes), so the
         // redo entries are only dropped once the action has succeeded.
         let added = self.apply_here(&action)?;
+        self.replaced = (self.cursor < self.timeline.len()).then(|| (self.cursor, self.timeline[self.cursor..].to_vec()));
         self.timeline.truncate(self.cursor);
         self.timeline.extend(added);
         self.cursor = self.timeline.len();
