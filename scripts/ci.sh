@@ -77,7 +77,7 @@ for name in $(cargo run -q -p postflow-core --bin scenario -- --list | awk '{pri
   count=$((count + 1))
 done
 (cd cadence-dev && POSTFLOW_CLI_HISTORIES="$histories" POSTFLOW_CLI_HISTORY_COUNT=$count \
-  GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/...)
+  GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/... ./cmd/compose-render/...)
 
 step "postflow-core builds for wasm32-unknown-unknown"
 scripts/wasm-toolchain.sh check-core
@@ -93,6 +93,9 @@ scripts/test-web.sh
 
 step "the bridge against a real Cadence server (built and started here)"
 scripts/test-bridge.sh
+
+step "docker-compose.yml's settings: rendered as the image does, on PostgreSQL, one workflow through the bridge"
+scripts/test-compose.sh
 
 summary
 echo "all checks passed"

@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export DEBIAN_FRONTEND=noninteractive
 
 # Every Debian package any test script installs (each script still checks its own).
-APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 chromium tmux)
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 chromium tmux postgresql)
 
 log() { echo "prefetch: $*" >&2; }
 

@@ -106,3 +106,54 @@ if [[ $status != 0 ]]; then
   exit 1
 fi
 echo "tmux bridge test passed: started $wid on the server, saw the timer, scanned, queried, delivered, saw it completed, quit with status 0"
+
+# ---- A session exported as a shell script replays on the real server ----
+# The scenario runner writes the script both front ends export (Session::replay_script);
+# the real `cadence` CLI runs it against this server with the worker above (a day is a
+# second for both, so the script's sleeps fit the worker's timers).
+echo "a session exported as a script of cadence commands, replayed by the cadence CLI"
+sid="script-$$-$RANDOM"
+scenario_file="$CARGO_TARGET_DIR/replay-$sid.toml"
+cat >"$scenario_file" <<TOML
+timer_unit = "1s"
+[[steps]]
+do = "start"
+input = '{"id":"$sid","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}'
+[[steps]]
+do = "run"
+[[steps]]
+do = "advance"
+to = "next"
+[[steps]]
+do = "run"
+[[steps]]
+do = "advance"
+to = "next"
+[[steps]]
+do = "run"
+[[steps]]
+do = "signal"
+name = "ScanSignal"
+input = "{\"location\":\"O'Hare \$HOME\"}"
+[[steps]]
+do = "run"
+[[steps]]
+do = "signal"
+name = "DeliveredSignal"
+[[steps]]
+do = "run"
+TOML
+script="$CARGO_TARGET_DIR/replay-$sid.sh"
+cargo run -q -p postflow-core --bin scenario -- "$scenario_file" --format script >"$script"
+PATH="$(scripts/cadence-dev.sh bin):$PATH" sh "$script" >"$script.out" 2>&1 || { cat "$script.out" >&2; echo "FAIL: the exported script did not run" >&2; exit 1; }
+cli=("$(scripts/cadence-dev.sh bin)/cadence" --domain cadence-workshop)
+for _ in $(seq 1 120); do
+  shown=$("${cli[@]}" wf show --workflow_id "$sid" 2>&1 || true)
+  [[ $shown == *WorkflowExecutionCompleted* ]] && break
+  sleep 0.5
+done
+[[ $shown == *WorkflowExecutionCompleted* ]] || { echo "$shown" >&2; echo "FAIL: the replayed workflow did not complete" >&2; exit 1; }
+answer=$("${cli[@]}" wf query --workflow_id "$sid" --query_type current_status 2>&1)
+[[ $answer == *'O'"'"'Hare $HOME'* ]] || { echo "$answer" >&2; echo "FAIL: the scan's location did not arrive as typed" >&2; exit 1; }
+rm -f "$scenario_file" "$script" "$script.out"
+echo "script replay passed: $sid completed on the server with the scanned location as typed"

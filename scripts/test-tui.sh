@@ -37,10 +37,10 @@ wait_for "needs at least 80x24"
 tm resize-window -t tui -x 140 -y 45
 wait_for "History:"
 keys Enter
-wait_for "attempt 2 of 3, retry in 1s"
+wait_for "attempt=1 (try 2"
 # Two clock moves: the payment retries succeed and the delivery timer starts.
 keys t
-wait_for "attempt 3 of 3"
+wait_for "attempt=2 (try 3"
 keys t
 wait_for "TimerStarted"
 keys c

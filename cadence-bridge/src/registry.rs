@@ -82,7 +82,7 @@ mod tests {
         assert_eq!(first.workflow("OrderProcessingWorkflowComplete").unwrap().queries, ["current_status"]);
         // The final chapter under the starter name signals as the complete one does.
         let last = for_chapter(Chapter::Notification, Duration::from_secs(60));
-        let signals: Vec<_> = last.workflow("OrderProcessingWorkflow").unwrap().signals.iter().map(|(n, _)| *n).collect();
+        let signals = last.workflow("OrderProcessingWorkflow").unwrap().signals.clone();
         assert_eq!(signals, ["ScanSignal", "DeliveredSignal"]);
     }
 }

@@ -36,6 +36,12 @@ pub enum Command {
     Scenarios,
     Export,
     Import,
+    /// Every `cadence` command of the session, in full.
+    Commands,
+    /// Copy the shown `cadence` command to the clipboard.
+    Copy,
+    /// Put back the later steps an action in the middle of the timeline replaced.
+    Undo,
 }
 
 /// A key, as both front ends can name it.
@@ -120,8 +126,11 @@ pub const CONTROLS: &[Control] = &[
     bar(C::ToggleGrouped, &[Char('g')], "group", "history: flat, or grouped per activity, timer and decision task"),
     bar(C::ToggleAutoRun, &[Char('m')], "auto-run", "let the worker run after each signal, start or clock move"),
     bar(C::Scenarios, &[Char('p')], "scenarios", "load a built-in scenario and step through it"),
-    bar(C::Export, &[Char('e')], "export", "save the history as Cadence JSON"),
+    bar(C::Export, &[Char('e')], "export", "save the history JSON (API or CLI form) or a replay script"),
     bar(C::Import, &[Char('i')], "import", "read a Cadence history JSON and step through it"),
+    bar(C::Commands, &[Char('o')], "commands", "every cadence command of the session, in full, to copy"),
+    bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
+    bar(C::Undo, &[Char('u')], "undo", "put back the later steps the last action replaced"),
 ];
 
 /// The control of a command.
@@ -190,6 +199,10 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         C::Forward | C::Last => Availability::when(s.cursor() < s.timeline().len(), || "already at the end of the timeline".into()),
         C::ToggleGrouped | C::Export => Availability::when(!s.history().is_empty(), || "the history is empty".into()),
         C::ToggleAutoRun => Availability::when(!imported, || "an imported history is read-only".into()),
+        C::Undo => Availability::when(s.replaced_note().is_some(), || "nothing to undo: the last action replaced no steps".into()),
+        C::Commands | C::Copy => Availability::when(crate::session::script::last_command(s).is_some(), || {
+            if imported { "an imported history has no commands".into() } else { "no cadence command yet: start an order first (s)".into() }
+        }),
     }
 }
 
@@ -241,15 +254,26 @@ fn format_amount(a: f64) -> String {
     if a.fract() == 0.0 { format!("{a:.0}") } else { a.to_string() }
 }
 
+/// What a person typed, quoted for an error message: long input is cut (a message
+/// must fit on a screen; the field still holds it all).
+pub fn shown(typed: &str) -> String {
+    const MAX: usize = 40;
+    if typed.chars().count() <= MAX {
+        return format!("{typed:?}");
+    }
+    let head: String = typed.chars().take(MAX).collect();
+    format!("{head:?}… ({} characters)", typed.chars().count())
+}
+
 /// An amount as typed: a finite number, zero or more.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let a: f64 = t.parse().map_err(|_| format!("Amount: {t:?} is not a number"))?;
+    let a: f64 = t.parse().map_err(|_| format!("Amount: {} is not a number", shown(t)))?;
     if !a.is_finite() {
-        return Err(format!("Amount: {t} is too large to be a number a payment service would take"));
+        return Err(format!("Amount: {} is too large to be a number a payment service would take", shown(t)));
     }
     if a < 0.0 {
-        return Err(format!("Amount: {t} is negative; an order's amount is zero or more"));
+        return Err(format!("Amount: {} is negative; an order's amount is zero or more", shown(t)));
     }
     Ok(a)
 }
@@ -257,7 +281,7 @@ pub fn parse_amount(text: &str) -> Result<f64, String> {
 /// An execution timeout as typed: whole seconds, at least 1, at most what Cadence stores.
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let secs: u64 = t.parse().map_err(|_| format!("Timeout: {t:?} is not a whole number of seconds"))?;
+    let secs: u64 = t.parse().map_err(|_| format!("Timeout: {} is not a whole number of seconds", shown(t)))?;
     if secs == 0 {
         return Err("Timeout: must be at least 1 second".into());
     }
@@ -315,9 +339,76 @@ pub fn query_action() -> Action {
     Action::Query { name: CURRENT_STATUS_QUERY.into() }
 }
 
-/// The file name an exported history gets, in both front ends.
-pub fn history_file_name(s: &Session) -> String {
-    format!("{}.history.json", file_stem(s.workflow_id().unwrap_or("imported")))
+/// What a session can be exported as, with the same file names in both front ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The history as Cadence's HTTP API returns it (`GetWorkflowExecutionHistory`).
+    History,
+    /// The history as `cadence wf show --output_filename` writes it: what the Go
+    /// client's replayer (`ReplayWorkflowHistoryFromJSONFile`) reads.
+    CliHistory,
+    /// A shell script of `cadence` commands that replays the session on a real server.
+    Script,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 3] = [ExportKind::History, ExportKind::CliHistory, ExportKind::Script];
+
+    /// On a button or in a prompt.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportKind::History => "history JSON (HTTP API form)",
+            ExportKind::CliHistory => "history JSON (cadence wf show form, for the Go replayer)",
+            ExportKind::Script => "shell script of the cadence commands",
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            ExportKind::History => ".history.json",
+            ExportKind::CliHistory => ".cli-history.json",
+            ExportKind::Script => ".replay.sh",
+        }
+    }
+
+    pub fn file_name(self, s: &Session) -> String {
+        format!("{}{}", file_stem(s.workflow_id().unwrap_or("imported")), self.suffix())
+    }
+
+    /// The kind a typed file name asks for: `.sh` a script, `.cli-history.json` the
+    /// CLI's form, anything else the HTTP API's JSON.
+    pub fn for_path(path: &str) -> ExportKind {
+        if path.ends_with(".sh") {
+            ExportKind::Script
+        } else if path.ends_with(ExportKind::CliHistory.suffix()) {
+            ExportKind::CliHistory
+        } else {
+            ExportKind::History
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ExportKind::Script => "text/x-shellscript",
+            _ => "application/json",
+        }
+    }
+
+    pub fn contents(self, s: &Session) -> String {
+        match self {
+            ExportKind::History => s.history_json(),
+            ExportKind::CliHistory => s.history_cli_json(),
+            ExportKind::Script => s.replay_script(),
+        }
+    }
+
+    /// "42 events" or "5 commands": what an export message says was written.
+    pub fn what(self, s: &Session) -> String {
+        match self {
+            ExportKind::Script => format!("{} commands", crate::session::script::commands(s).len()),
+            _ => format!("{} events", s.history().len()),
+        }
+    }
 }
 
 /// A workflow ID made safe as a file name: no path separators, no control characters.
@@ -385,6 +476,8 @@ mod tests {
         assert_eq!(with(|i| i.amount = "twenty".into()), r#"Amount: "twenty" is not a number"#);
         assert!(with(|i| i.amount = "-1".into()).contains("negative"));
         assert!(with(|i| i.amount = "1e309".into()).contains("too large"));
+        let long = with(|i| i.amount = "9".repeat(200_000) + "x");
+        assert!(long.len() < 120 && long.contains("(200001 characters)"), "a long input is not echoed whole: {long}");
         assert!(with(|i| i.timeout = "0".into()).contains("at least 1"));
         assert!(with(|i| i.timeout = "3000000000".into()).contains("more than Cadence accepts"));
         assert!(with(|i| i.id = " ".into()).starts_with("Workflow ID"));
@@ -398,7 +491,13 @@ mod tests {
     fn export_names_are_files_not_paths() {
         let mut s = Session::new(SessionConfig::default());
         s.perform(Session::workshop_start()).unwrap();
-        assert_eq!(history_file_name(&s), "Order123.history.json");
+        let names: Vec<String> = ExportKind::ALL.iter().map(|k| k.file_name(&s)).collect();
+        assert_eq!(names, ["Order123.history.json", "Order123.cli-history.json", "Order123.replay.sh"]);
+        for k in ExportKind::ALL {
+            assert_eq!(ExportKind::for_path(&format!("/tmp/{}", k.file_name(&s))), k, "the name says the form");
+        }
+        assert!(ExportKind::CliHistory.contents(&s).starts_with("[\n{\"eventId\":1,"));
+        assert!(ExportKind::Script.contents(&s).starts_with("#!/bin/sh"));
         assert_eq!(file_stem("../etc/passwd"), "workflow.._etc_passwd");
         assert_eq!(file_stem("a/b c"), "a_b_c");
     }

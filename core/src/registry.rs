@@ -29,8 +29,9 @@ pub struct WorkflowDefinition {
     pub name: String,
     pub run: WorkflowFn,
     pub validate_input: Validator,
-    /// The signals the workflow reads, with their input checks.
-    pub signals: Vec<(&'static str, Validator)>,
+    /// The signal channels the workflow code reads. A server records a signal of any
+    /// name and input; this only lets a front end say that nothing reads a channel.
+    pub signals: Vec<&'static str>,
     /// The query types the workflow answers.
     pub queries: Vec<&'static str>,
 }

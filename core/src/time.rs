@@ -155,8 +155,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         total += value * unit;
         rest = &rest[u..];
     }
-    if !total.is_finite() || total > 1e12 {
-        return Err(bad("too large"));
+    // Go's limit: a time.Duration is int64 nanoseconds (about 292 years).
+    if !total.is_finite() || total * 1e9 >= i64::MAX as f64 {
+        return Err(bad("too large: at most 2562047h (about 292 years), as Go's time.Duration"));
     }
     Ok(Duration::from_nanos((total * 1e9).round() as u64))
 }

@@ -6,7 +6,7 @@
 
 use postflow_core::history::json::history_from_json;
 use postflow_core::payload::Payload;
-use postflow_core::postal::{validate_order, validate_scan};
+use postflow_core::postal::validate_order;
 use postflow_core::scenario::Scenario;
 use postflow_core::session::{Action, Session, SessionConfig};
 use proptest::prelude::*;
@@ -39,7 +39,7 @@ fn read_scenario(bytes: &[u8]) {
 fn read_input(bytes: &[u8]) {
     let p = Payload::from_bytes(bytes.to_vec());
     let _ = validate_order(Some(&p));
-    let _ = validate_scan(Some(&p));
+    let _ = postflow_core::session::cli::check_input(&p.to_text());
 }
 
 /// Mutations that find parser bugs: truncate, flip a byte, duplicate a slice.

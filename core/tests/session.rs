@@ -25,11 +25,14 @@ fn a_new_order_waits_for_the_payment_retry() {
     let pending = s.pending_activities();
     assert_eq!(pending.len(), 1);
     let p = &pending[0];
-    assert_eq!((p.activity_type.as_str(), p.attempt, p.maximum_attempts, p.running), ("validatePaymentComplete", 2, 3, false));
+    assert_eq!((p.activity_type.as_str(), p.attempt, p.maximum_attempts, p.running), ("validatePaymentComplete", 1, 3, false));
     assert_eq!(p.next_attempt_in, Some(Duration::from_secs(1)));
     assert_eq!(p.last_failure.as_deref(), Some("temporary issue, please retry"));
     assert_eq!(s.status_line().run_state, "running");
-    assert_eq!(s.last_entry().unwrap().outcome, "validatePaymentComplete attempt 0 failed: temporary issue, please retry; attempt 1 in 1s");
+    assert_eq!(
+        s.last_entry().unwrap().outcome,
+        "validatePaymentComplete attempt=0 (try 1 of 3) failed: temporary issue, please retry; attempt=1 (try 2 of 3) in 1s"
+    );
     let start = &s.timeline()[0];
     assert!(
         start.cli.as_deref().unwrap().starts_with("cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600")
@@ -88,7 +91,7 @@ fn a_new_action_after_rewinding_replaces_the_rest() {
     let k = s.cursor();
     s.perform(Action::AdvanceNext).unwrap();
     s.seek(k);
-    assert!(s.apply(Action::Signal { name: "Nope".into(), input: None }).is_err());
+    assert!(s.apply(Action::Signal { name: "Nope".into(), input: Some("{".into()) }).is_err());
     assert!(s.timeline().len() > k, "a refused action keeps the entries after the cursor");
     s.apply(Action::AdvanceBy { by: Duration::from_secs(30) }).unwrap();
     assert_eq!(s.timeline().len(), k + 1);
@@ -100,8 +103,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     let before = (s.history_table(), s.timeline().len());
     let cases = [
         (Action::Signal { name: "ScanSignal".into(), input: Some("{\"location\":".into()) }, "not valid JSON"),
-        (Action::Signal { name: "ScanSignal".into(), input: Some("{}".into()) }, "location"),
-        (Action::Signal { name: "Teleport".into(), input: None }, "unknown signal Teleport"),
+        (Action::Signal { name: " ".into(), input: None }, "signal name is empty"),
         (Action::Query { name: "where_is_it".into() }, "unknown queryType where_is_it. KnownQueryTypes=[__stack_trace current_status]"),
         (
             Action::Start { workflow_id: "Order123".into(), input: "{}".into(), execution_timeout: Duration::from_secs(600) },
@@ -174,4 +176,123 @@ fn the_workshop_race_notifies_twice_when_a_scan_and_the_timer_meet() {
     let out = postflow_core::scenario::run(&sc);
     assert!(out.passed(), "{:?}", out.failures);
     assert_eq!(out.session.notifications(), 2);
+}
+
+#[test]
+fn signals_the_code_has_not_read_yet_show_in_pending_with_their_inputs() {
+    // Two scans while the payment is still being retried: Cadence records both, the
+    // workflow code reads them only once it tracks the package.
+    let mut s = started();
+    s.perform(scan("Delft")).unwrap();
+    s.perform(scan("Lyon")).unwrap();
+    assert_eq!(s.current_status().unwrap().location_history, ["Aarhus"]);
+    let unread = s.unread_signals();
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert_eq!(unread[0].channel, "ScanSignal");
+    assert_eq!(unread[0].inputs, [r#"{"location":"Delft"}"#, r#"{"location":"Lyon"}"#]);
+    let lines: Vec<String> = s.pending().iter().map(|p| p.text.clone()).collect();
+    assert!(lines.iter().any(|l| l.contains("2 ScanSignal (not read by the code yet)") && l.contains("Lyon")), "{lines:?}");
+    // Once the code tracks the package it reads them, and they leave Pending.
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    assert!(s.unread_signals().is_empty(), "{:?}", s.unread_signals());
+    assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", "Delft", "Lyon"]);
+}
+
+#[test]
+fn any_signal_name_and_input_is_recorded_as_a_real_server_records_it() {
+    let mut s = started();
+    for a in [Action::AdvanceNext, Action::AdvanceNext] {
+        s.perform(a).unwrap();
+    }
+    let before = s.history().len();
+    s.perform(Action::Signal { name: "Teleport".into(), input: Some(r#"{"to":"Mars"}"#.into()) }).unwrap();
+    let outcome = &s.timeline().iter().rev().find(|e| matches!(e.action, Action::Signal { .. })).unwrap().outcome;
+    assert!(outcome.contains("nothing in OrderProcessingWorkflowComplete reads channel Teleport"), "{outcome}");
+    assert!(s.history().len() > before, "the signal is in history");
+    let pending: Vec<String> = s.pending().iter().map(|p| p.text.clone()).collect();
+    assert!(pending.iter().any(|l| l.contains("Teleport (nothing in the code reads this channel)")), "{pending:?}");
+    assert_eq!(s.status_line().run_state, "running", "the workflow goes on");
+    // A scan without a location: Go's decoder reads {} as an empty location, so the code appends "".
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some("{}".into()) }).unwrap();
+    assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", ""]);
+}
+
+#[test]
+fn attempts_are_numbered_one_way_on_every_screen() {
+    let s = started();
+    let p = &s.pending_activities()[0];
+    assert_eq!(p.attempt_label(), "attempt=1 (try 2 of 3)");
+    let last = &s.last_entry().unwrap().outcome;
+    assert_eq!(last, "validatePaymentComplete attempt=0 (try 1 of 3) failed: temporary issue, please retry; attempt=1 (try 2 of 3) in 1s");
+    let text: Vec<String> = s.pending().iter().map(|p| p.text.clone()).collect();
+    assert!(text[0].contains("attempt=1 (try 2 of 3), retry in 1s"), "{text:?}");
+}
+
+#[test]
+fn the_execution_timeout_is_pending_work_and_the_clock_move_that_fires_it_is_announced() {
+    let mut s = Session::new(SessionConfig::default());
+    s.perform(Action::Start {
+        workflow_id: "T".into(),
+        input: r#"{"id":"T","amount":20}"#.into(),
+        execution_timeout: Duration::from_secs(2),
+    })
+    .unwrap();
+    let timeout = s.pending().into_iter().find(|p| p.kind == postflow_core::session::PendingKind::Timeout).unwrap();
+    assert!(timeout.text.starts_with("workflow timeout: in 2s"), "{}", timeout.text);
+    assert_eq!(timeout.detail, None, "the payment retry (1s) comes first");
+    s.perform(Action::AdvanceNext).unwrap();
+    let timeout = s.pending().into_iter().find(|p| p.kind == postflow_core::session::PendingKind::Timeout).unwrap();
+    assert!(timeout.detail.as_deref().unwrap().contains("the next clock move (timer) fires it"), "{timeout:?}");
+    s.perform(Action::AdvanceNext).unwrap();
+    assert!(s.status_line().run_state.starts_with("timed_out"), "{}", s.status_line().run_state);
+    assert!(s.pending().is_empty());
+}
+
+#[test]
+fn limits_a_real_server_has_are_refused_with_the_reason() {
+    let mut s = started();
+    let err = s.apply(Action::AdvanceBy { by: Duration::from_secs(999_999_999_999) }).unwrap_err();
+    assert!(err.contains("2262"), "{err}");
+    let err = postflow_core::time::parse_duration("999999999999s").unwrap_err();
+    assert!(err.contains("too large"), "{err}");
+    let mut fresh = Session::new(SessionConfig::default());
+    let err = fresh
+        .apply(Action::Start {
+            workflow_id: "X".into(),
+            input: r#"{"id":"X"}"#.into(),
+            execution_timeout: Duration::from_secs(3_000_000_000),
+        })
+        .unwrap_err();
+    assert!(err.contains("int32 seconds"), "{err}");
+}
+
+#[test]
+fn a_scenario_start_whose_input_is_not_json_says_so() {
+    use postflow_core::scenario::{self, Scenario};
+    let sc = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"Order123\"\n").unwrap();
+    let out = scenario::run(&sc);
+    let f = out.failures.join("\n");
+    assert!(f.contains("not valid JSON") && !f.contains("workflow id is empty"), "{f}");
+}
+
+#[test]
+fn acting_in_the_middle_of_the_timeline_says_what_it_replaced_and_undo_puts_it_back() {
+    let mut s = started();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(scan("Delft")).unwrap();
+    let (len, table) = (s.timeline().len(), s.history_table());
+    assert_eq!(s.replaced_note(), None, "acting at the end replaces nothing");
+    s.seek(2);
+    s.perform(scan("Lyon")).unwrap();
+    let note = s.replaced_note().expect("the later steps were replaced");
+    assert!(note.contains("acting at step 2 replaced the") && note.contains("undo puts them back"), "{note}");
+    assert!(s.history_table().contains("Lyon") && !s.history_table().contains("Delft"));
+    s.undo_replace().unwrap();
+    assert_eq!(s.cursor(), 2, "back where the action was taken");
+    assert_eq!(s.timeline().len(), len, "every replaced step is back");
+    s.seek(len);
+    assert_eq!(s.history_table(), table, "and replays to the same history");
+    assert!(s.undo_replace().is_err(), "one undo per replacement");
 }

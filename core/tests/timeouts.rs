@@ -54,7 +54,7 @@ fn a_retry_nobody_picks_up_times_out_schedule_to_start_and_is_retried() {
     assert!(s.history_table().contains("scheduleToStart=1800s scheduleToClose=86400s"), "{}", s.history_table());
     s.apply(Action::AdvanceBy { by: Duration::from_secs(1 + 1800) }).unwrap();
     let p = &s.pending_activities()[0];
-    assert_eq!((p.attempt, p.last_failure.as_deref()), (3, Some("")), "the third attempt is next, after a timeout");
+    assert_eq!((p.attempt, p.last_failure.as_deref()), (2, Some("")), "attempt=2, the third, is next after a timeout");
     assert!(s.attempts().iter().any(|a| a.attempt == 1 && a.outcome == "timed out (SCHEDULE_TO_START)"), "{:?}", s.attempts());
 }
 

@@ -42,7 +42,13 @@ fn session_with(min_events: usize, min_steps: usize) -> Session {
 }
 
 fn app(session: Session) -> App {
-    let mut app = App::from_loaded(postflow_tui::source::Loaded { session, label: "bench".into(), note: None, failures: Vec::new() });
+    let mut app = App::from_loaded(postflow_tui::source::Loaded {
+        session,
+        label: "bench".into(),
+        note: None,
+        failures: Vec::new(),
+        description: None,
+    });
     app.changed();
     app
 }

@@ -27,7 +27,10 @@ pub enum Mode {
     Prompt(Prompt),
     /// The scenario picker, with the selected index.
     Picker(usize),
-    Help,
+    /// The key help, scrolled by this many lines.
+    Help(u16),
+    /// Every cadence command of the session, with the selected one.
+    Commands(usize),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +52,13 @@ pub struct App {
     /// Failed expectations of the loaded scenario.
     pub failures: Vec<String>,
     pub should_quit: bool,
+    /// Text to put on the clipboard: the interactive loop writes it to the terminal
+    /// as an OSC 52 escape after the next draw.
+    pub clipboard: Option<String>,
+    /// The terminal is too small for the panes: only quitting does anything.
+    pub too_small: bool,
+    /// What the loaded scenario is about; shown whenever no message is.
+    pub description: Option<String>,
     /// Bridge mode: the real server this app drives; `None` for the simulator.
     pub bridge: Option<Bridge>,
     /// Bumped on every change of the session, to key the rows cache.
@@ -76,6 +86,9 @@ impl App {
             message: Some(info("Enter starts the workshop order; edit any field first if you like")),
             failures: Vec::new(),
             should_quit: false,
+            clipboard: None,
+            too_small: false,
+            description: None,
             bridge: None,
             generation: 0,
             rows: RefCell::new(None),
@@ -150,6 +163,7 @@ impl App {
     }
 
     fn show(&mut self, loaded: Loaded) {
+        self.description = loaded.description.clone();
         self.session = loaded.session;
         self.label = loaded.label;
         self.failures = loaded.failures;
@@ -169,12 +183,21 @@ impl App {
             Mode::Form(_) => Context::Form,
             Mode::Prompt(_) => Context::Prompt,
             Mode::Picker(_) => Context::Picker,
-            Mode::Help => Context::Help,
+            Mode::Help(_) => Context::Help,
+            Mode::Commands(_) => Context::Commands,
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
-        if let Some(action) = keymap::lookup(self.context(), key) {
+        let action = keymap::lookup(self.context(), key);
+        if self.too_small {
+            // The panes are not drawn: a key must not act unseen. Quitting still works.
+            if matches!(action, Some(UiAction::Do(Command::Quit))) {
+                self.should_quit = true;
+            }
+            return;
+        }
+        if let Some(action) = action {
             self.dispatch(action);
             return;
         }
@@ -250,13 +273,35 @@ impl App {
         }
         match c {
             Command::Quit => self.should_quit = true,
-            Command::Help => self.mode = Mode::Help,
+            Command::Help => self.mode = Mode::Help(0),
+            Command::Commands => {
+                let n = postflow_core::session::script::commands(&self.session).len();
+                self.mode = Mode::Commands(n.saturating_sub(1));
+            }
+            Command::Undo => match self.session.undo_replace() {
+                Ok(()) => {
+                    self.message = Some(info(format!("the replaced steps are back; at step {}", self.session.cursor())));
+                    self.changed();
+                }
+                Err(e) => self.message = Some(err(e)),
+            },
+            Command::Copy => {
+                let cmds = postflow_core::session::script::commands(&self.session);
+                let (step, text) = match self.mode {
+                    Mode::Commands(i) => cmds.get(i).cloned(),
+                    _ => cmds.last().cloned(),
+                }
+                .unwrap_or_default();
+                self.message =
+                    Some(info(format!("copied the command of step {step} to the clipboard ({} characters, OSC 52)", text.len())));
+                self.clipboard = Some(text);
+            }
             Command::Start => self.mode = Mode::Form(StartForm::workshop()),
             Command::Scan => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
             Command::Export => {
                 let name = match self.bridge.as_ref().and_then(|b| b.watched.as_ref()) {
                     Some(w) if self.session.workflow_id().is_none() => format!("{}.history.json", w.workflow_id),
-                    _ => controls::history_file_name(&self.session),
+                    _ => controls::ExportKind::History.file_name(&self.session),
                 };
                 self.mode = Mode::Prompt(Prompt::new(PromptKind::Export, name));
             }
@@ -296,6 +341,18 @@ impl App {
     }
 
     fn select(&mut self, action: UiAction) {
+        let up = matches!(action, UiAction::SelectPrev | UiAction::PagePrev);
+        let by = if matches!(action, UiAction::PagePrev | UiAction::PageNext) { 10 } else { 1 };
+        if let Mode::Help(scroll) = &mut self.mode {
+            *scroll =
+                if up { scroll.saturating_sub(by) } else { scroll.saturating_add(by).min(crate::ui::help_lines(self.bridge.is_some())) };
+            return;
+        }
+        if let Mode::Commands(i) = &mut self.mode {
+            let n = postflow_core::session::script::commands(&self.session).len();
+            *i = if up { i.saturating_sub(1) } else { (*i + 1).min(n.saturating_sub(1)) };
+            return;
+        }
         if let Mode::Picker(i) = &mut self.mode {
             let n = BUILTIN.len();
             *i = if action == UiAction::SelectPrev { (*i + n - 1) % n } else { (*i + 1) % n };
@@ -393,9 +450,15 @@ impl App {
                 if text.is_empty() {
                     return Err("type a file name".into());
                 }
-                let events = self.session.history().len();
-                std::fs::write(text, self.session.history_json()).map_err(|e| format!("{text}: {e}"))?;
-                self.message = Some(info(format!("exported {events} events to {text}")));
+                let path = crate::export::expand_home(text);
+                // A file that is there already is overwritten only when asked twice.
+                if path.exists() && !p.confirmed_overwrite(text) {
+                    return Err(format!("{} exists: press Enter again to overwrite it, or change the name", path.display()));
+                }
+                let kind = controls::ExportKind::for_path(text);
+                std::fs::write(&path, kind.contents(&self.session)).map_err(|e| format!("{}: {e}", path.display()))?;
+                let full = std::fs::canonicalize(&path).unwrap_or(path);
+                self.message = Some(info(format!("exported {} as {} to {}", kind.what(&self.session), kind.label(), full.display())));
             }
             PromptKind::Import => {
                 if text.is_empty() {
@@ -422,7 +485,7 @@ impl App {
     }
 
     fn after_action(&mut self) {
-        self.message = None;
+        self.message = self.session.replaced_note().map(|n| info(format!("{n} (u)")));
         self.selected = None;
         self.changed();
     }
@@ -447,11 +510,6 @@ impl App {
     pub fn last_query(&self) -> Option<(usize, &str)> {
         let done = &self.session.timeline()[..self.session.cursor()];
         done.iter().enumerate().rev().find(|(_, e)| matches!(e.action, Action::Query { .. })).map(|(i, e)| (i + 1, e.outcome.as_str()))
-    }
-
-    /// The `cadence` command of the last action at or before the cursor that has one.
-    pub fn last_cli(&self) -> Option<&str> {
-        self.session.timeline()[..self.session.cursor()].iter().rev().find_map(|e| e.cli.as_deref())
     }
 
     /// Descriptions of the built-in scenarios, for the picker.

@@ -17,6 +17,7 @@ pub enum Context {
     Prompt,
     Picker,
     Help,
+    Commands,
 }
 
 impl Context {
@@ -27,6 +28,7 @@ impl Context {
             Context::Prompt => "prompts (scan location, export/import path)",
             Context::Picker => "scenario picker",
             Context::Help => "this help",
+            Context::Commands => "the session's cadence commands",
         }
     }
 }
@@ -66,6 +68,14 @@ const OWN: &[Own] = &[
     (Picker, &[Down, Char('j')], A::SelectNext, "down", "next scenario", true),
     (Picker, &[Esc, Char('q')], A::Cancel, "cancel", "close the picker", true),
     (Help, &[Esc, Char('?'), Char('q')], A::Cancel, "close", "close the help", true),
+    (Help, &[Up, Char('k')], A::SelectPrev, "up", "scroll up", true),
+    (Help, &[Down, Char('j')], A::SelectNext, "down", "scroll down", true),
+    (Help, &[PageUp], A::PagePrev, "page up", "scroll a page up", false),
+    (Help, &[PageDown], A::PageNext, "page down", "scroll a page down", false),
+    (Commands, &[Up, Char('k')], A::SelectPrev, "up", "previous command", true),
+    (Commands, &[Down, Char('j')], A::SelectNext, "down", "next command", true),
+    (Commands, &[Char('y'), Enter], A::Do(controls::Command::Copy), "copy", "copy the selected command (OSC 52)", true),
+    (Commands, &[Esc, Char('o'), Char('q')], A::Cancel, "close", "back to the main screen", true),
 ];
 
 /// The terminal key of a shared key.

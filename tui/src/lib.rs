@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod bridge;
+pub mod export;
 pub mod form;
 pub mod keymap;
 pub mod prompt;

@@ -12,6 +12,9 @@ use postflow_core::session::SessionConfig;
 use postflow_tui::bridge::Bridge;
 use postflow_tui::{App, source, ui};
 
+/// The largest `--print --size` side: a frame is built in memory before it is printed.
+const MAX_PRINT_SIDE: u16 = 1000;
+
 const USAGE: &str = "\
 usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]]
            [--print [--size WxH]]
@@ -60,8 +63,13 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--size" => {
                 let v = value("--size")?;
                 let (w, h) = v.split_once('x').ok_or(format!("--size {v}: expected WxH, e.g. 160x50"))?;
-                args.size =
+                let (w, h): (u16, u16) =
                     (w.parse().map_err(|_| format!("--size {v}: bad width"))?, h.parse().map_err(|_| format!("--size {v}: bad height"))?);
+                // A screen is drawn in memory first: keep it to what a terminal could show.
+                if w > MAX_PRINT_SIDE || h > MAX_PRINT_SIDE {
+                    return Err(format!("--size {v}: at most {MAX_PRINT_SIDE}x{MAX_PRINT_SIDE}"));
+                }
+                args.size = (w, h);
             }
             "--list" => {
                 for (i, b) in postflow_core::scenario::BUILTIN.iter().enumerate() {
@@ -170,7 +178,14 @@ fn interactive(app: &mut App) -> std::io::Result<()> {
     // wake up every tick to take replies and redraw.
     let tick = app.bridge.as_ref().map(|_| Duration::from_millis(100));
     loop {
-        terminal.draw(|f| ui::draw(f, app))?;
+        let frame = terminal.draw(|f| ui::draw(f, app))?;
+        app.too_small = frame.area.width < ui::MIN_WIDTH || frame.area.height < ui::MIN_HEIGHT;
+        if let Some(text) = app.clipboard.take() {
+            use std::io::Write as _;
+            let mut out = std::io::stdout();
+            out.write_all(postflow_tui::export::osc52(&text).as_bytes())?;
+            out.flush()?;
+        }
         if let Some(t) = tick {
             app.tick();
             if !event::poll(t)? {

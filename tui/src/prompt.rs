@@ -11,7 +11,7 @@ impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
             PromptKind::Scan => "Scan the package: location (cadence wf signal --name ScanSignal)",
-            PromptKind::Export => "Export the history as Cadence JSON to file",
+            PromptKind::Export => "Export to file: NAME.json API history · NAME.cli-history.json CLI/Go replayer · NAME.sh replay script",
             PromptKind::Import => "Import a Cadence history JSON file",
         }
     }
@@ -33,6 +33,11 @@ impl Prompt {
     pub fn type_char(&mut self, c: char) {
         self.input.push(c);
         self.error = None;
+    }
+
+    /// The file was found to exist and Enter was pressed again without a change.
+    pub fn confirmed_overwrite(&self, text: &str) -> bool {
+        self.error.as_deref().is_some_and(|e| e.contains("exists: press Enter again")) && self.input.trim() == text
     }
 
     pub fn backspace(&mut self) {

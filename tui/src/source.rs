@@ -13,6 +13,8 @@ pub struct Loaded {
     pub note: Option<String>,
     /// Expectations of a scenario that did not hold.
     pub failures: Vec<String>,
+    /// A scenario's description, kept on screen while it is stepped through.
+    pub description: Option<String>,
 }
 
 /// Plays a built-in scenario (by name) or a scenario file (by path), then rewinds to
@@ -33,7 +35,8 @@ pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
     let mut session = out.session;
     session.seek(0);
     let note = (!sc.description.is_empty()).then(|| sc.description.clone());
-    Ok(Loaded { session, label: format!("scenario {}", sc.name), note, failures: out.failures })
+    let description = note.clone().map(|d| format!("{}: {}", sc.name, d.split_whitespace().collect::<Vec<_>>().join(" ")));
+    Ok(Loaded { session, label: format!("scenario {}", sc.name), note, failures: out.failures, description })
 }
 
 /// Reads a history JSON file (exported here or fetched from a real server).
@@ -41,5 +44,5 @@ pub fn import(path: &str) -> Result<Loaded, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let session = Session::import_history(SessionConfig::default(), &text).map_err(|e| format!("{path}: {e}"))?;
     let note = session.replay_error().map(|e| format!("the workflow code could not have written this history: {e}"));
-    Ok(Loaded { session, label: format!("imported {path}"), note, failures: Vec::new() })
+    Ok(Loaded { session, label: format!("imported {path}"), note, failures: Vec::new(), description: None })
 }

@@ -73,3 +73,10 @@ fn print_in_bridge_mode_with_the_server_down_says_so() {
     assert_eq!(code, 2);
     assert!(err.contains("go with --bridge"), "{err}");
 }
+
+#[test]
+fn a_huge_print_size_is_refused_not_allocated() {
+    let (code, _, err) = tui(&["--scenario", "happy-path", "--print", "--size", "65535x65535"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at most 1000x1000"), "{err}");
+}

@@ -53,7 +53,7 @@ fn it_opens_on_the_workshop_order_ready_to_start() {
 fn the_workshop_walk_through() {
     let mut app = started();
     let s = screen(&app);
-    assert!(s.contains("attempt 2 of 3, retry in 1s"), "the payment retry is pending: {s}");
+    assert!(s.contains("attempt=1 (try 2"), "the payment retry is pending: {s}");
     assert!(s.contains("$ cadence --domain cadence-workshop wf start"));
     insta::assert_snapshot!("1_started", s);
 
@@ -162,8 +162,8 @@ fn the_grouped_history_and_the_selected_events_json() {
 fn help_overlay_lists_the_keymap() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));
-    let s = render_text(&app, 120, 50);
-    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
+    let s = render_text(&app, 120, 60);
+    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         for b in postflow_tui::keymap::bindings(context) {
             assert!(s.contains(b.help), "help lists {:?}", b.help);
         }
@@ -319,4 +319,169 @@ fn after_delivery_the_keys_follow_the_closed_workflow() {
     assert!(!s.contains("Scan the package"), "{s}");
     key(&mut app, KeyCode::Char('n'));
     assert!(screen(&app).contains("the workflow has completed: nothing runs any more"));
+}
+
+#[test]
+fn scans_the_code_has_not_read_yet_show_in_pending() {
+    // Two scans while the payment retries: Cadence records them, the code reads them
+    // only when it tracks the package. Pending says so, with the locations.
+    let mut app = started();
+    scan(&mut app, "Delft");
+    scan(&mut app, "Lyon");
+    let s = render_text(&app, 160, 40);
+    assert!(s.contains("2 ScanSignal (not read by the code yet)"), "{s}");
+    assert!(s.contains(r#"{"location":"Delft"},"#) && s.contains(r#"{"location":"Lyon"}"#), "{s}");
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let s = render_text(&app, 160, 40);
+    assert!(!s.contains("not read by the code yet"), "read once the code tracks the package: {s}");
+}
+
+#[test]
+fn an_imported_history_tells_what_is_open_and_that_the_notification_went_out() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/cli/happy-path-scan.json");
+    let mut app = App::from_loaded(source::import(path).unwrap());
+    let s = render_text(&app, 220, 40);
+    assert!(s.contains("notification sent"), "the history has TimerFired: {s}");
+    assert!(s.contains(r#""locationHistory":["Aarhus","Delft"]"#), "the query pane replays the history: {s}");
+    assert!(!s.contains("a asks it"), "no key that is disabled here is offered: {s}");
+    // Back to just after the first timer started: Pending reads it from the history.
+    for _ in 0..21 {
+        key(&mut app, KeyCode::Left);
+    }
+    let s = render_text(&app, 160, 40);
+    assert!(s.contains("timer 3: fires in"), "{s}");
+    assert!(s.contains("workflow timeout: in"), "{s}");
+}
+
+#[test]
+fn every_command_of_the_session_shows_in_full_unboxed_and_copies() {
+    let mut app = started();
+    type_text(&mut app, "");
+    key(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "Schiphol Airport, Amsterdam, the Netherlands");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('o'));
+    let s = render_text(&app, 80, 24);
+    let start = app.session.timeline()[0].cli.clone().unwrap();
+    // The command, wrapped only by the screen's width: no border, no indent.
+    let joined: String = s.lines().collect::<Vec<_>>().concat();
+    assert!(joined.contains(&start), "the whole start command at 80x24:\n{s}");
+    assert!(!s.lines().any(|l| l.starts_with("cadence") && l.contains('│')), "no box around a command:\n{s}");
+    // y copies the selected (newest) command; ↑ then y the start command.
+    key(&mut app, KeyCode::Char('y'));
+    let scan = app.clipboard.take().unwrap();
+    assert!(scan.ends_with(r#"--input '{"location":"Schiphol Airport, Amsterdam, the Netherlands"}'"#), "{scan}");
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.clipboard.take().unwrap(), start);
+    key(&mut app, KeyCode::Esc);
+    // On the main screen y copies the last command; after a clock move it is marked older.
+    key(&mut app, KeyCode::Char('t'));
+    let s = render_text(&app, 160, 40);
+    assert!(s.contains("$ is from step 5: the steps since have no cadence command"), "the scan was step 5: {s}");
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.clipboard.take().unwrap(), scan);
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut app = started();
+    app.too_small = true;
+    let events = app.session.history().len();
+    for c in ['t', 's', 'c', '?'] {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main, "no overlay opened unseen");
+    assert_eq!(app.session.history().len(), events, "nothing happened unseen");
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit, "quitting still works");
+}
+
+#[test]
+fn the_help_scrolls_at_80x24() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('?'));
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("Keys: lines 1-"), "the title says there is more: {s}");
+    let last_help = "close the help";
+    assert!(!s.contains(last_help), "{s}");
+    for _ in 0..5 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains(last_help), "scrolled to the end: {s}");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main);
+}
+
+#[test]
+fn the_log_pane_shows_the_scanned_location_whole() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    scan(&mut app, "Rotterdam Europoort");
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("Europoort"), "{s}");
+}
+
+#[test]
+fn export_expands_the_home_directory_asks_before_overwriting_and_says_where() {
+    let home = std::env::temp_dir().join(format!("postflow-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    // SAFETY: this test binary's tests do not read HOME concurrently except through expand_home.
+    unsafe { std::env::set_var("HOME", &home) };
+    let mut app = started();
+    let export = |app: &mut App, name: &str| {
+        key(app, KeyCode::Char('e'));
+        for _ in 0.."Order123.history.json".len() {
+            key(app, KeyCode::Backspace);
+        }
+        type_text(app, name);
+        key(app, KeyCode::Enter);
+    };
+    export(&mut app, "~/run.replay.sh");
+    let path = home.join("run.replay.sh");
+    let script = std::fs::read_to_string(&path).unwrap();
+    assert!(script.starts_with("#!/bin/sh") && script.contains("wf start"), "{script}");
+    assert!(render_text(&app, 200, 40).contains(&format!("to {}", path.canonicalize().unwrap().display())));
+    // The same name again: asked first, written on the second Enter.
+    std::fs::write(&path, "mine").unwrap();
+    export(&mut app, "~/run.replay.sh");
+    assert!(render_text(&app, 120, 36).contains("exists: press Enter again"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine", "not overwritten without asking");
+    key(&mut app, KeyCode::Enter);
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("#!/bin/sh"));
+    // The CLI's form, by its name.
+    export(&mut app, "~/o.cli-history.json");
+    assert!(std::fs::read_to_string(home.join("o.cli-history.json")).unwrap().starts_with("[\n{\"eventId\":1,"));
+    std::fs::remove_dir_all(&home).unwrap();
+}
+
+#[test]
+fn acting_mid_timeline_says_what_it_replaced_and_u_undoes_it() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let len = app.session.timeline().len();
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    scan(&mut app, "Delft");
+    let s = screen(&app);
+    assert!(s.contains("acting at step 2 replaced the") && s.contains("undo puts them back (u)"), "{s}");
+    assert!(s.contains(" undo "), "the key bar offers undo: {s}");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.timeline().len(), len);
+    assert!(screen(&app).contains("the replaced steps are back"));
+}
+
+#[test]
+fn a_loaded_scenarios_description_stays_in_view() {
+    let mut app = App::from_loaded(source::scenario("scans-reset-timer").unwrap());
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Right);
+    }
+    let s = render_text(&app, 200, 40);
+    assert!(s.contains("scans-reset-timer: "), "{s}");
 }

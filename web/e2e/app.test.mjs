@@ -148,7 +148,7 @@ test('the life of a package, a share link and a reload', async () => {
   // Start the order: the payment fails once and waits for its retry.
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
   await expectCount(page.locator('#error'), 0); // a success clears the error
-  await expectMatch(page.locator('#pending'), /attempt 2 of 3.*next retry in 1s.*temporary issue/);
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\), retry in 1s.*temporary issue/);
   await expectMatch(page.locator('#cli'), /^cadence --domain cadence-workshop wf start --tasklist tasklist --execution_timeout 600 /);
 
   // The retry, then shipping: the notification timer is pending.
@@ -272,7 +272,7 @@ test('export a history, import it and a real server history', async () => {
   const page = await newPage(context);
   await open(page, BASE_URL);
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  await expectMatch(page.locator('#pending'), /attempt 2 of 3/);
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
   // The worker already ran after the start (auto-run): Run has nothing to do and says why.
   const run = page.getByRole('button', { name: 'Run the worker until it is blocked' });
   await eventually(() => run.isDisabled(), (d) => d, 'Run is disabled while the worker waits for the clock');
@@ -312,6 +312,115 @@ test('export a history, import it and a real server history', async () => {
   await page.reload();
   await page.locator('#app[data-ready="true"]').waitFor();
   await sameAs(() => page.locator('#history tr.event td.type').allTextContents(), realRows, 'the rows after a reload');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+// Nothing on the page is wider than the window: no sideways scrolling, and no element
+// (outside a box that scrolls on its own) reaching past the right edge.
+async function overflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const inScroller = (e) => e.closest('.table-scroll') && !e.classList.contains('table-scroll');
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => !inScroller(e) && e.getClientRects().length > 0)
+      .filter((e) => e.getBoundingClientRect().right > width + 1)
+      .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className?.baseVal ?? e.className} right=${Math.round(e.getBoundingClientRect().right)}`);
+    return { pageWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
+  });
+}
+const fits = (page, what) =>
+  eventually(() => overflow(page), (o) => o.pageWidth <= o.width && o.wide.length === 0, `${what}: nothing wider than the window`);
+
+test('on a phone (390x844): one column that fits, a scaled timeline, the state next to the buttons', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await fits(page, 'the opening page');
+  await page.getByRole('button', { name: 'Start the order workflow' }).tap();
+  // Two scans at once, while the payment still retries: Pending shows them unread.
+  await page.getByLabel('Scan location').fill('Delft');
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).tap();
+  await page.getByLabel('Scan location').fill('Lyon');
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).tap();
+  await expectMatch(page.locator('#pending'), /signal 2 ScanSignal \(not read by the code yet\): \{"location":"Delft"\}, \{"location":"Lyon"\}/);
+  await expectMatch(page.locator('#timeline'), /Delft.*Lyon/);
+
+  // A tap changes what is in view: the compact status sits with the buttons.
+  const next = page.getByRole('button', { name: 'Advance the clock to the next timer or retry' });
+  await next.scrollIntoViewIfNeeded();
+  await next.tap();
+  await expectMatch(page.locator('#compact-status'), /Order123 · running · step \d+\/\d+ · /);
+  const [status, button] = [await page.locator('#compact-status').boundingBox(), await next.boundingBox()];
+  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-phone-view.png') });
+  assert.ok(status.y >= 0 && status.y + status.height <= 844, `the status is in view: ${JSON.stringify(status)}`);
+  assert.ok(Math.abs(button.y - status.y) < 844, 'and so is the button');
+  await next.tap();
+  await expectMatch(page.locator('#current-status'), /"locationHistory":\["Aarhus","Delft","Lyon"\]/);
+  await expectMatch(page.locator('#pending'), /^(?!.*not read by the code yet)/);
+
+  // One column; the timeline scales to its card.
+  const [timeline, card] = [await page.locator('#timeline').boundingBox(), await page.locator('section.timeline').boundingBox()];
+  assert.ok(timeline.width <= card.width + 1, `timeline ${timeline.width} in its card ${card.width}`);
+  const columns = await page.evaluate(() => getComputedStyle(document.querySelector('main')).gridTemplateColumns.split(' ').length);
+  assert.equal(columns, 1);
+  await fits(page, 'a running order');
+  // The history table scrolls inside its card rather than squeezing its columns.
+  const scroller = await page.locator('.table-scroll').evaluate((e) => ({ client: e.clientWidth, scroll: e.scrollWidth }));
+  assert.ok(scroller.scroll > scroller.client, `the history table scrolls in its card: ${JSON.stringify(scroller)}`);
+  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-phone.png'), fullPage: true });
+
+  // A 300-character order id wraps instead of widening the page.
+  await page.getByLabel('Order id', { exact: true }).fill('x'.repeat(300));
+  await page.getByRole('button', { name: 'Start the order workflow' }).tap();
+  await expectMatch(page.locator('#workflow-id'), /^x{300}$/);
+  await fits(page, 'a 300-character workflow id on a phone');
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await fits(page, 'a 300-character workflow id on a desktop');
+  const desktop = await page.locator('#timeline').boundingBox();
+  const desktopCard = await page.locator('section.timeline').boundingBox();
+  assert.ok(desktop.x + desktop.width <= desktopCard.x + desktopCard.width + 1, 'the timeline is not clipped on a desktop');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('acting in the middle of the timeline says what it replaced and undo puts it back; exports in three forms', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.locator('#scenario').selectOption('scans-reset-timer');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await expectMatch(page.locator('#scenario-description'), /^scans-reset-timer: /);
+  const slider = page.locator('#slider');
+  const steps = await eventually(() => slider.getAttribute('max'), (m) => Number(m) > 5, 'the scenario has steps');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await expectMatch(page.locator('#scenario-description'), /^scans-reset-timer: /);
+  await page.getByLabel('Scan location').fill('Rotterdam');
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await expectMatch(page.locator('#replaced'), /acting at step 4 replaced the \d+ later step\(s\) of the timeline; undo puts them back/);
+  await page.locator('#undo').click();
+  await eventually(() => slider.getAttribute('max'), (m) => m === steps, 'every replaced step is back');
+  await expectCount(page.locator('#replaced'), 0);
+
+  // The session's commands, and the exports with the terminal's file names.
+  await page.keyboard.press('End');
+  await page.keyboard.press('o');
+  await eventually(() => page.locator('#cli-all').getAttribute('open'), (o) => o !== null, 'o opens every command');
+  assert.ok((await page.locator('#cli-all li').count()) >= 3);
+  const download = async (id) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.locator(`#${id}`).click()]);
+    return [d.suggestedFilename(), readFileSync(await d.path(), 'utf8')];
+  };
+  const [cliName, cliText] = await download('export-cli-history');
+  assert.equal(cliName, 'Order123.cli-history.json');
+  const events = JSON.parse(cliText);
+  assert.equal(typeof events[0].eventId, 'number');
+  assert.equal(events[0].eventType, 'WorkflowExecutionStarted');
+  const [scriptName, script] = await download('export-script');
+  assert.equal(scriptName, 'Order123.replay.sh');
+  assert.match(script, /^#!\/bin\/sh\n/);
+  assert.match(script, /cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123/);
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

@@ -77,6 +77,13 @@ pub fn copy(text: &str) {
     });
 }
 
+/// Opens a `<details>` element and scrolls it into view.
+pub fn reveal(id: &str) {
+    let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return };
+    let _ = el.set_attribute("open", "");
+    el.scroll_into_view();
+}
+
 /// Reads a picked file as text.
 pub async fn read_file(file: web_sys::File) -> Result<String, String> {
     let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.map_err(|e| format!("cannot read the file: {e:?}"))?;

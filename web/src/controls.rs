@@ -4,7 +4,7 @@
 //! core's (`postflow_core::controls`), the same as in the terminal app.
 
 use leptos::prelude::*;
-use postflow_core::controls::{self, Availability, Command, Key, OrderInput};
+use postflow_core::controls::{self, Availability, Command, ExportKind, Key, OrderInput};
 use postflow_core::scenario::BUILTIN;
 use postflow_core::session::Action;
 use wasm_bindgen::JsCast;
@@ -27,6 +27,9 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Last,
     Command::ToggleAutoRun,
     Command::Export,
+    Command::Commands,
+    Command::Copy,
+    Command::Undo,
 ];
 
 /// Whether a command makes sense now (read reactively: buttons follow the state).
@@ -56,14 +59,26 @@ pub fn run(pg: Playground, c: Command) {
         Command::Last => pg.seek(usize::MAX),
         Command::ToggleAutoRun => pg.set_auto_run(!pg.session.with_untracked(|s| s.auto_run)),
         Command::Export => export(pg),
+        Command::Copy => {
+            if let Some(last) = pg.session.with_untracked(postflow_core::session::script::last_command) {
+                browser::copy(&last.command);
+            }
+        }
+        Command::Commands => browser::reveal("cli-all"),
+        Command::Undo => pg.undo(),
         // The terminal's: quitting, its help overlay, its picker and import prompt.
         Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
     }
 }
 
 fn export(pg: Playground) {
-    let (name, json) = pg.session.with_untracked(|s| (controls::history_file_name(s), s.history_json()));
-    browser::download(&name, "application/json", &json);
+    export_as(pg, ExportKind::History);
+}
+
+/// Downloads the session in one of the export forms, named as the terminal names it.
+pub fn export_as(pg: Playground, kind: ExportKind) {
+    let (name, text) = pg.session.with_untracked(|s| (kind.file_name(s), kind.contents(s)));
+    browser::download(&name, kind.media_type(), &text);
 }
 
 /// Keyboard shortcuts on the whole page, except while typing in a field.
@@ -152,6 +167,36 @@ fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static 
     }
 }
 
+/// The state at a glance, next to the buttons: on a phone the full status is a
+/// screen further down, so what a tap did must show here.
+#[component]
+fn CompactStatus(pg: Playground) -> impl IntoView {
+    let line = move || {
+        pg.session.with(|s| {
+            let st = s.status_line();
+            let last = s.last_entry().map(|e| format!(" · {}", e.outcome)).unwrap_or_default();
+            format!("{} · {} · step {}/{}{last}", st.workflow_id, st.run_state, s.cursor(), s.timeline().len())
+        })
+    };
+    view! {
+        <p id="compact-status" class="compact-status" aria-live="polite">{line}</p>
+        {move || {
+            pg.session
+                .with(|s| s.replaced_note())
+                .map(|n| {
+                    view! {
+                        <p id="replaced" class="notice">
+                            {n}
+                            " "
+                            <button type="button" id="undo" on:click=move |_| pg.undo()>"Undo"</button>
+                        </p>
+                    }
+                })
+        }}
+        {move || pg.error.get().map(|e| view! { <p class="error compact" id="action-error">{e}</p> })}
+    }
+}
+
 #[component]
 pub fn ActionsView(pg: Playground) -> impl IntoView {
     let len = move || pg.session.with(|s| s.timeline().len());
@@ -160,6 +205,7 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
     view! {
         <section class="actions" aria-label="Actions">
             <h2>"Actions"</h2>
+            <CompactStatus pg=pg />
             <div class="row">
                 <input
                     type="text"
@@ -244,6 +290,7 @@ pub fn ScenariosView(pg: Playground) -> impl IntoView {
                     "Load"
                 </button>
             </div>
+            {move || pg.description.get().map(|d| view! { <p id="scenario-description" class="description">{d}</p> })}
         </section>
     }
 }
@@ -282,6 +329,29 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                 <button type="button" id="export" aria-label="Export the history as JSON" on:click=export>
                     "Export"
                 </button>
+            </div>
+            <div class="row exports">
+                {ExportKind::ALL
+                    .into_iter()
+                    .map(|k| {
+                        let id = match k {
+                            ExportKind::History => "export-history",
+                            ExportKind::CliHistory => "export-cli-history",
+                            ExportKind::Script => "export-script",
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                id=id
+                                title=move || pg.session.with(|s| k.file_name(s))
+                                disabled=move || pg.session.with(|s| s.history().is_empty())
+                                on:click=move |_| export_as(pg, k)
+                            >
+                                {k.label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
             </div>
         </section>
     }

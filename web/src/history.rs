@@ -12,6 +12,7 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
     view! {
         <section class="history" aria-label="History">
             <h2>"History"</h2>
+            <div class="table-scroll">
             <table id="history">
                 <thead>
                     <tr>
@@ -49,6 +50,7 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            </div>
             {move || {
                 selected_json()
                     .map(|j| {

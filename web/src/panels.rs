@@ -3,7 +3,7 @@
 //! timeline in [`crate::timeline_svg`].
 
 use leptos::prelude::*;
-use postflow_core::session::{Action, Session, cli};
+use postflow_core::session::{Action, Session, cli, script};
 use postflow_core::time::format_duration;
 
 use crate::browser;
@@ -68,14 +68,9 @@ fn last_query(s: &Session) -> Option<String> {
     s.timeline()[..s.cursor()].iter().rev().find(|e| matches!(e.action, Action::Query { .. })).map(|e| e.outcome.clone())
 }
 
-/// The CLI command of the last action that has one, and what it was.
-fn last_cli(s: &Session) -> Option<(String, String)> {
-    s.timeline()[..s.cursor()].iter().rev().find_map(|e| e.cli.clone().map(|c| (e.action.label(), c)))
-}
-
 #[component]
 pub fn CliView(pg: Playground) -> impl IntoView {
-    let last = move || pg.session.with(last_cli);
+    let last = move || pg.session.with(script::last_command);
     let show = move || pg.session.with(|s| s.workflow_id().map(cli::show));
     view! {
         <section class="cli" aria-label="Cadence CLI">
@@ -84,22 +79,35 @@ pub fn CliView(pg: Playground) -> impl IntoView {
                 {move || pg.session.with(|s| s.last_entry().map(|e| format!("last step: {} → {}", e.action.label(), e.outcome)))}
             </p>
             {move || match last() {
-                Some((label, cmd)) => {
-                    let copied = cmd.clone();
+                Some(l) => {
+                    let copied = l.command.clone();
+                    let cursor = pg.session.with(|s| s.cursor());
                     view! {
                         <div class="row">
-                            <span class="label">{label}</span>
+                            <span class="label" id="cli-from" class:older=l.older_than_step>{l.provenance(cursor)}</span>
                             <button type="button" id="copy-cli" aria-label="Copy the CLI command" on:click=move |_| browser::copy(&copied)>
                                 "Copy"
                             </button>
                         </div>
-                        <pre id="cli">{cmd}</pre>
+                        <pre id="cli">{l.command}</pre>
                     }
                         .into_any()
                 }
                 None => view! { <pre id="cli">"(start an order: its cadence command shows here)"</pre> }.into_any(),
             }}
             {move || show().map(|c| view! { <pre id="cli-show">{c}</pre> })}
+            <details id="cli-all">
+                <summary>{move || format!("every command of this session ({})", pg.session.with(|s| script::commands(s).len()))}</summary>
+                <ol>
+                    {move || {
+                        pg.session
+                            .with(script::commands)
+                            .into_iter()
+                            .map(|(step, c)| view! { <li value=step.to_string()><pre>{c}</pre></li> })
+                            .collect_view()
+                    }}
+                </ol>
+            </details>
         </section>
     }
 }
@@ -112,45 +120,22 @@ pub fn PendingView(pg: Playground) -> impl IntoView {
             <ul id="pending">
                 {move || {
                     pg.session
-                        .with(|s| {
-                            let mut items = Vec::new();
-                            for a in s.pending_activities() {
-                                let mut t = format!(
-                                    "activity {} {}: attempt {} of {}",
-                                    a.activity_id,
-                                    a.activity_type,
-                                    a.attempt,
-                                    a.maximum_attempts,
-                                );
-                                if a.running {
-                                    t.push_str(", running");
-                                }
-                                if let Some(w) = a.next_attempt_in {
-                                    t.push_str(&format!(", next retry in {}", format_duration(w)));
-                                }
-                                if let Some(f) = a.last_failure {
-                                    t.push_str(&format!(", last failure: {f}"));
-                                }
-                                items.push(("activity", t));
-                            }
-                            for t in s.pending_timers() {
-                                items.push((
-                                    "timer",
-                                    format!("timer {}: fires in {} (at {})", t.timer_id, format_duration(t.fires_in), t.fire_at),
-                                ));
-                            }
-                            if let Some(d) = s.pending_decision() {
-                                items.push(("decision", d));
-                            }
-                            items
-                        })
+                        .with(|s| s.pending())
                         .into_iter()
-                        .map(|(kind, t)| view! { <li data-kind=kind>{t}</li> })
+                        .map(|p| {
+                            let kind = p.kind.name();
+                            view! {
+                                <li data-kind=kind>
+                                    {p.text}
+                                    {p.detail.map(|d| view! { <span class="detail">{d}</span> })}
+                                </li>
+                            }
+                        })
                         .collect_view()
                 }}
                 {move || {
                     pg.session
-                        .with(|s| s.pending_activities().is_empty() && s.pending_timers().is_empty() && s.pending_decision().is_none())
+                        .with(|s| s.pending().is_empty())
                         .then(|| view! { <li class="none">"(nothing pending)"</li> })
                 }}
             </ul>
@@ -202,13 +187,13 @@ mod tests {
     #[test]
     fn the_last_query_and_cli_are_found_before_the_cursor() {
         let mut s = Session::new(SessionConfig::default());
-        assert_eq!(last_cli(&s), None);
+        assert_eq!(script::last_command(&s), None);
         s.perform(Session::workshop_start()).unwrap();
         s.perform(postflow_core::controls::query_action()).unwrap();
         assert_eq!(last_query(&s).unwrap(), r#"{"delivered":false,"locationHistory":["Aarhus"]}"#);
-        assert!(last_cli(&s).unwrap().1.contains("wf query --query_type current_status"));
+        assert!(script::last_command(&s).unwrap().command.contains("wf query --query_type current_status"));
         s.back();
         assert_eq!(last_query(&s), None);
-        assert!(last_cli(&s).unwrap().1.contains("wf start"));
+        assert!(script::last_command(&s).unwrap().command.contains("wf start"));
     }
 }

@@ -22,6 +22,8 @@ pub struct Playground {
     pub location: RwSignal<String>,
     /// The history event whose full JSON is shown.
     pub selected_event: RwSignal<Option<i64>>,
+    /// The loaded scenario's name and description, kept in view while stepping.
+    pub description: RwSignal<Option<String>>,
 }
 
 /// How the last state is saved in localStorage: a share text, or an imported history.
@@ -81,6 +83,7 @@ impl Playground {
             form: RwSignal::new(OrderInput::default()),
             location: RwSignal::new("Delft".into()),
             selected_event: RwSignal::new(None),
+            description: RwSignal::new(None),
         };
         Effect::new(move |_| {
             let json = pg.imported_json.get();
@@ -124,10 +127,24 @@ impl Playground {
     /// Shows another session (a scenario, a link, an import).
     pub fn replace(&self, s: Session, imported_json: Option<String>, notice: Option<String>) {
         self.selected_event.set(None);
+        self.description.set(None);
         self.error.set(None);
         self.notice.set(notice);
         self.imported_json.set(imported_json);
         self.session.set(s);
+    }
+
+    /// Puts back the steps the last action replaced.
+    pub fn undo(&self) {
+        let mut refused = None;
+        self.session.maybe_update(|s| match s.undo_replace() {
+            Ok(()) => true,
+            Err(e) => {
+                refused = Some(e);
+                false
+            }
+        });
+        self.error.set(refused);
     }
 
     pub fn seek(&self, k: usize) {
@@ -167,6 +184,7 @@ impl Playground {
             notice.push_str(&format!(" (its expectations failed: {})", out.failures.join("; ")));
         }
         self.replace(s, None, Some(notice));
+        self.description.set(Some(format!("{}: {}", sc.name, sc.description.split_whitespace().collect::<Vec<_>>().join(" "))));
     }
 
     /// Imports a history JSON; a malformed one shows an inline error and changes nothing.

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use postflow_core::history::table::attempt_label;
 use postflow_core::history::{EventAttributes, HistoryEvent};
 use postflow_core::session::Session;
 use postflow_core::time::Timestamp;
@@ -46,12 +47,41 @@ pub struct Mark {
     pub title: String,
 }
 
+/// A word drawn next to a mark, above it (`above`) or below, so that neighbours
+/// do not print over each other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub lane: usize,
+    pub x: f64,
+    pub above: bool,
+    pub text: String,
+}
+
+/// Roughly how wide a label is in the SVG's units (11 px text).
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 6.2
+}
+
+/// What a signal is, in a word: the scanned location, "delivered", or its name.
+pub fn signal_label(name: &str, input: &str) -> String {
+    match name {
+        "ScanSignal" => match serde_json::from_str::<serde_json::Value>(input).ok().and_then(|v| v.get("location").cloned()) {
+            Some(serde_json::Value::String(l)) if !l.is_empty() => l.chars().take(24).collect(),
+            _ => "scan".into(),
+        },
+        "DeliveredSignal" => "delivered".into(),
+        other => other.chars().take(24).collect(),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub lanes: Vec<String>,
     pub marks: Vec<Mark>,
     /// Axis ticks: x and label.
     pub ticks: Vec<(f64, String)>,
+    /// Visible words next to marks: each signal's scan location or name.
+    pub labels: Vec<Label>,
     /// The cursor's virtual time, when a workflow runs.
     pub now_x: Option<f64>,
     pub height: f64,
@@ -80,7 +110,7 @@ impl Lanes {
 pub fn layout(session: &Session, scale: Scale) -> Layout {
     let history = session.history();
     let Some(start) = history.first().map(|e| e.event_time) else {
-        return Layout { lanes: Vec::new(), marks: Vec::new(), ticks: Vec::new(), now_x: None, height: TOP };
+        return Layout { lanes: Vec::new(), marks: Vec::new(), labels: Vec::new(), ticks: Vec::new(), now_x: None, height: TOP };
     };
     let now = if session.is_imported() { history.last().map_or(start, |e| e.event_time) } else { session.status_line().virtual_time };
     let secs = |t: Timestamp| t.since(start).as_secs_f64();
@@ -117,7 +147,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
             lane,
             x1: start_x,
             x2: end_x,
-            title: format!("{} attempt {}: {}", a.activity_type, a.attempt + 1, a.outcome),
+            title: format!("{} {}: {}", a.activity_type, attempt_label(a.attempt, 0), a.outcome),
         });
     }
     // Backoff gaps: from the end of one attempt to the start of the next of the same activity.
@@ -134,7 +164,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                 lane,
                 x1: x(secs(a.ended_at)),
                 x2: x(secs(next_start)),
-                title: format!("retry backoff {}s before attempt {}", gap.as_secs(), next.attempt + 1),
+                title: format!("retry backoff {}s before {}", gap.as_secs(), attempt_label(next.attempt, 0)),
             });
         }
     }
@@ -151,24 +181,39 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                     lane,
                     x1: x(secs(last.ended_at)),
                     x2: x(secs(now) + wait.as_secs_f64()),
-                    title: format!("retry backoff: attempt {} in {}s", p.attempt, wait.as_secs()),
+                    title: format!("retry backoff: {} in {}s", p.attempt_label(), wait.as_secs()),
                 });
             }
         }
     }
     timer_marks(history, &mut lanes, &mut marks, &secs, &x, now);
+    let mut labels: Vec<Label> = Vec::new();
+    let mut last_dot: Option<f64> = None;
     for e in history {
         let at = x(secs(e.event_time));
         match &e.attributes {
             EventAttributes::WorkflowExecutionSignaled(s) => {
                 let lane = lanes.of("signals".into(), || "signals".into());
                 let input = s.input.as_ref().map(|p| p.to_text().trim_end().to_owned()).unwrap_or_default();
+                // Signals at the same moment would print as one dot: set each a dot apart.
+                let dot = match last_dot {
+                    Some(prev) if at < prev + 13.0 => prev + 13.0,
+                    _ => at,
+                };
+                last_dot = Some(dot);
+                let text = signal_label(&s.signal_name, &input);
+                // Above or below, whichever side the previous label leaves free.
+                let above = match labels.iter().rev().find(|l| l.lane == lane) {
+                    Some(prev) if prev.x + label_width(&prev.text) + 4.0 > dot => !prev.above,
+                    _ => true,
+                };
+                labels.push(Label { lane, x: dot, above, text });
                 marks.push(Mark {
                     kind: "signal",
                     outcome: "",
                     lane,
-                    x1: at,
-                    x2: at,
+                    x1: dot,
+                    x2: dot,
                     title: format!("event {}: {} {input}", e.event_id, s.signal_name),
                 });
             }
@@ -191,9 +236,11 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
     Layout {
         lanes: lanes.0.into_iter().map(|(_, l)| l).collect(),
         marks,
+        // Labels below the last lane need room under it.
+        height: TOP + LANE_HEIGHT * lane_count as f64 + if labels.iter().any(|l| !l.above) { 14.0 } else { 6.0 },
+        labels,
         ticks,
         now_x: Some(x(secs(now))),
-        height: TOP + LANE_HEIGHT * lane_count as f64 + 6.0,
     }
 }
 
@@ -333,5 +380,21 @@ mod tests {
             assert!(l.ticks.windows(2).all(|w| w[1].0 > w[0].0), "{:?}", l.ticks);
             assert!(l.marks.iter().all(|m| m.x1 >= AXIS_X && m.x2 <= WIDTH), "{scale:?}");
         }
+    }
+
+    #[test]
+    fn signals_are_labeled_and_never_drawn_on_top_of_each_other() {
+        let mut s = Session::new(SessionConfig::default());
+        s.perform(Session::workshop_start()).unwrap();
+        for place in ["Delft", "Lyon"] {
+            s.perform(postflow_core::controls::scan_action(place).unwrap()).unwrap();
+        }
+        s.perform(postflow_core::controls::delivered_action()).unwrap();
+        let l = layout(&s, Scale::Sqrt);
+        let texts: Vec<&str> = l.labels.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Delft", "Lyon", "delivered"]);
+        let dots: Vec<f64> = kinds(&l, "signal").iter().map(|m| m.x1).collect();
+        assert!(dots.windows(2).all(|w| w[1] - w[0] >= 13.0), "three signals at +0s stay apart: {dots:?}");
+        assert!(l.labels.windows(2).all(|w| w[0].above != w[1].above), "close labels alternate sides");
     }
 }

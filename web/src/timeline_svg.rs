@@ -34,9 +34,8 @@ pub fn TimelineView(pg: Playground) -> impl IntoView {
                         id="timeline"
                         role="img"
                         aria-label="Timeline of attempts, timers, signals and decisions"
-                        width=format!("{WIDTH:.0}")
-                        height=height.clone()
                         viewBox=format!("0 0 {WIDTH:.0} {height}")
+                        preserveAspectRatio="xMinYMin meet"
                     >
                         {l
                             .ticks
@@ -64,6 +63,18 @@ pub fn TimelineView(pg: Playground) -> impl IntoView {
                             })
                             .collect_view()}
                         {l.marks.iter().map(mark).collect_view()}
+                        {l
+                            .labels
+                            .iter()
+                            .map(|lb| {
+                                let y = timeline::lane_y(lb.lane) + if lb.above { -8.0 } else { 16.0 };
+                                view! {
+                                    <text class="signal-label" data-kind="signal-label" x=format!("{:.1}", lb.x - 3.0) y=format!("{y:.1}")>
+                                        {lb.text.clone()}
+                                    </text>
+                                }
+                            })
+                            .collect_view()}
                         {l
                             .now_x
                             .map(|x| {

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use postflow_core::scenario::{self, BUILTIN, Scenario};
 
-const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|golden] [--transcript]
+const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|script|golden] [--transcript]
        scenario --history FILE [--format table|json|cli-json]   (a history in either JSON form)
        scenario --list";
 
@@ -73,8 +73,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match format.as_str() {
         "json" => println!("{}", session.history_json()),
         "cli-json" => println!("{}", session.history_cli_json()),
+        "script" => print!("{}", session.replay_script()),
         "table" | "golden" => print!("{}", session.history_table()),
-        other => return Err(format!("unknown format {other}: table, json, cli-json or golden")),
+        other => return Err(format!("unknown format {other}: table, json, cli-json, script or golden")),
     }
     if outcome.passed() {
         eprintln!("{}: all expectations held ({} events)", scenario.name, session.history().len());

@@ -583,7 +583,8 @@ impl Execution {
                     },
                     ids,
                 );
-                Some(AttemptEnd { activity_type: a.activity_type, attempt: a.attempt, result: completed })
+                let maximum_attempts = a.maximum_attempts();
+                Some(AttemptEnd { activity_type: a.activity_type, attempt: a.attempt, maximum_attempts, result: completed })
             }
             Err(failure) => Some(self.attempt_failed(now, a, failure, None, ids)),
         }
@@ -623,6 +624,7 @@ impl Execution {
             let end = AttemptEnd {
                 activity_type: a.activity_type.clone(),
                 attempt: a.attempt,
+                maximum_attempts: a.maximum_attempts(),
                 result: AttemptResult::Ended { what, retry_in: Some(at.since(now)) },
             };
             a.attempt += 1;
@@ -653,7 +655,13 @@ impl Execution {
             },
             ids,
         );
-        AttemptEnd { activity_type: a.activity_type, attempt: a.attempt, result: AttemptResult::Ended { what, retry_in: None } }
+        let maximum_attempts = a.maximum_attempts();
+        AttemptEnd {
+            activity_type: a.activity_type,
+            attempt: a.attempt,
+            maximum_attempts,
+            result: AttemptResult::Ended { what, retry_in: None },
+        }
     }
 
     /// Writes an activity's close: for an activity with a retry policy, the last

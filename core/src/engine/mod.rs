@@ -40,8 +40,6 @@ pub enum EngineError {
     AlreadyCompleted(String),
     #[error("workflow type {name} is not registered; this worker runs {known}")]
     UnknownWorkflowType { name: String, known: String },
-    #[error("unknown signal {name}; {workflow_type} handles {known}")]
-    UnknownSignal { name: String, workflow_type: String, known: String },
     #[error("bad input: {0}")]
     BadInput(String),
     #[error("query failed: {0}")]
@@ -68,6 +66,7 @@ pub enum StepOutcome {
     AttemptStarted {
         activity_type: String,
         attempt: i32,
+        maximum_attempts: i32,
     },
     /// An activity attempt ended: completed, failed, retried or timed out.
     AttemptFinished(AttemptEnd),
@@ -77,7 +76,9 @@ pub enum StepOutcome {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttemptEnd {
     pub activity_type: String,
+    /// Cadence's attempt number, from 0 (as `attempt` in history).
     pub attempt: i32,
+    pub maximum_attempts: i32,
     pub result: AttemptResult,
 }
 
@@ -90,15 +91,18 @@ pub enum AttemptResult {
     Ended { what: String, retry_in: Option<Duration> },
 }
 
+use crate::history::table::attempt_label;
+
 impl std::fmt::Display for AttemptEnd {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let AttemptEnd { activity_type, attempt, result } = self;
+        let AttemptEnd { activity_type, attempt, maximum_attempts: max, result } = self;
+        let this = attempt_label(*attempt, *max);
         match result {
-            AttemptResult::Completed(p) => write!(f, "{activity_type} attempt {attempt} completed: {}", crate::history::table::payload(p)),
+            AttemptResult::Completed(p) => write!(f, "{activity_type} {this} completed: {}", crate::history::table::payload(p)),
             AttemptResult::Ended { what, retry_in: Some(wait) } => {
-                write!(f, "{activity_type} attempt {attempt} {what}; attempt {} in {}s", attempt + 1, wait.as_secs())
+                write!(f, "{activity_type} {this} {what}; {} in {}s", attempt_label(attempt + 1, *max), wait.as_secs())
             }
-            AttemptResult::Ended { what, retry_in: None } => write!(f, "{activity_type} attempt {attempt} {what}; no retry left"),
+            AttemptResult::Ended { what, retry_in: None } => write!(f, "{activity_type} {this} {what}; no retry left"),
         }
     }
 }
@@ -119,7 +123,9 @@ impl std::fmt::Display for StepOutcome {
                 Ok(())
             }
             StepOutcome::DecisionTaskFailed(why) => write!(f, "decision task failed: {why}"),
-            StepOutcome::AttemptStarted { activity_type, attempt } => write!(f, "{activity_type} attempt {attempt} started"),
+            StepOutcome::AttemptStarted { activity_type, attempt, maximum_attempts } => {
+                write!(f, "{activity_type} {} started", attempt_label(*attempt, *maximum_attempts))
+            }
             StepOutcome::AttemptFinished(end) => write!(f, "{end}"),
         }
     }
@@ -172,6 +178,10 @@ impl Engine {
         if req.execution_timeout.is_zero() || req.task_timeout.is_zero() {
             return Err(EngineError::BadInput("the execution and decision timeouts must be more than 0s".into()));
         }
+        // A real server keeps timeouts in int32 seconds and refuses longer ones.
+        if req.execution_timeout.as_secs() > i32::MAX as u64 || req.task_timeout.as_secs() > i32::MAX as u64 {
+            return Err(EngineError::BadInput(format!("a timeout of more than {} s (int32 seconds) is refused by Cadence", i32::MAX)));
+        }
         (definition.validate_input)(req.input.as_ref()).map_err(EngineError::BadInput)?;
         if let Some(i) = self.executions.iter().position(|e| *e.workflow_id == *req.workflow_id) {
             if self.executions[i].is_running() {
@@ -186,22 +196,18 @@ impl Engine {
         Ok(run_id)
     }
 
-    /// `SignalWorkflowExecution`. A signal to a closed workflow is refused and writes nothing.
+    /// `SignalWorkflowExecution`. As a real server, it records a signal of any name and
+    /// any input and leaves it to the workflow code to read it (or not); only a signal
+    /// to a closed workflow is refused, and writes nothing.
     pub fn signal(&mut self, workflow_id: &str, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
         let e =
             self.executions.iter_mut().find(|e| *e.workflow_id == *workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
         if !e.is_running() {
             return Err(EngineError::AlreadyCompleted(workflow_id.into()));
         }
-        let Some((_, validate)) = e.definition.signals.iter().find(|(n, _)| *n == name) else {
-            let known: Vec<&str> = e.definition.signals.iter().map(|(n, _)| *n).collect();
-            return Err(EngineError::UnknownSignal {
-                name: name.into(),
-                workflow_type: e.definition.name.clone(),
-                known: if known.is_empty() { "no signals".into() } else { known.join(", ") },
-            });
-        };
-        validate(input.as_ref()).map_err(EngineError::BadInput)?;
+        if name.trim().is_empty() {
+            return Err(EngineError::BadInput("the signal name is empty".into()));
+        }
         let request_id = self.ids.uuid();
         let event = EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
             signal_name: name.into(),
@@ -242,7 +248,11 @@ impl Engine {
             NextStep::StartAttempt(id) => {
                 e.start_attempt(now, id);
                 let a = &e.activities[&id];
-                StepOutcome::AttemptStarted { activity_type: a.activity_type.clone(), attempt: a.attempt }
+                StepOutcome::AttemptStarted {
+                    activity_type: a.activity_type.clone(),
+                    attempt: a.attempt,
+                    maximum_attempts: a.maximum_attempts(),
+                }
             }
             NextStep::FinishAttempt(id) => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)?),
         };

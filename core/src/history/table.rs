@@ -205,6 +205,17 @@ pub fn diff(expected: &str, actual: &str) -> Option<String> {
     Some(out)
 }
 
+/// An activity attempt, one way on every screen: Cadence's own number (from 0, as
+/// `attempt=` in history), then which try that is, and of how many.
+/// `attempt_label(1, 3)` is "attempt=1 (try 2 of 3)".
+pub fn attempt_label(attempt: i32, maximum_attempts: i32) -> String {
+    if maximum_attempts > 0 {
+        format!("attempt={attempt} (try {} of {maximum_attempts})", attempt + 1)
+    } else {
+        format!("attempt={attempt} (try {})", attempt + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

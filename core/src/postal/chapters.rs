@@ -10,7 +10,7 @@ use serde::de::IgnoredAny;
 
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, PostalConfig, QueryResult, SCAN_SIGNAL, ScanSignal};
 use crate::payload::Payload;
-use crate::registry::{Validator, WorkflowFn};
+use crate::registry::WorkflowFn;
 use crate::sdk::{ActivityOptions, Logger, RetryPolicy, WorkflowContext, WorkflowError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -102,13 +102,14 @@ impl Chapter {
         self >= Chapter::Query
     }
 
-    pub(crate) fn signals(self) -> Vec<(&'static str, Validator)> {
-        let mut v: Vec<(&'static str, Validator)> = Vec::new();
+    /// The signal channels this chapter's code reads.
+    pub(crate) fn signals(self) -> Vec<&'static str> {
+        let mut v = Vec::new();
         if self >= Chapter::ScanOnce {
-            v.push((SCAN_SIGNAL, super::validate_scan));
+            v.push(SCAN_SIGNAL);
         }
         if self >= Chapter::Delivered {
-            v.push((DELIVERED_SIGNAL, super::validate_delivered));
+            v.push(DELIVERED_SIGNAL);
         }
         v
     }

@@ -103,29 +103,6 @@ pub fn validate_order(input: Option<&Payload>) -> Result<(), String> {
     })
 }
 
-/// Checks a `ScanSignal` input: a JSON object with a string `location`.
-pub fn validate_scan(input: Option<&Payload>) -> Result<(), String> {
-    #[derive(Deserialize)]
-    struct Scan {
-        location: Option<serde_json::Value>,
-    }
-    let input = input.filter(|p| !p.is_empty()).ok_or(r#"ScanSignal needs an input like {"location":"Delft"}"#)?;
-    let scan: Scan = input.decode().map_err(|e| format!("ScanSignal input is not valid JSON: {e}"))?;
-    match scan.location {
-        Some(serde_json::Value::String(_)) => Ok(()),
-        Some(other) => Err(format!("ScanSignal location must be a string, found {other}")),
-        None => Err(format!(r#"ScanSignal input needs a "location", found {}"#, input.to_text().trim())),
-    }
-}
-
-/// `DeliveredSignal` carries nothing the workflow reads; any JSON input, or none, is fine.
-pub fn validate_delivered(input: Option<&Payload>) -> Result<(), String> {
-    match input.filter(|p| !p.is_empty()) {
-        None => Ok(()),
-        Some(p) => p.decode::<serde_json::Value>().map(|_| ()).map_err(|e| format!("DeliveredSignal input is not valid JSON: {e}")),
-    }
-}
-
 /// The registry a postal worker serves: the chosen chapter's workflow and its
 /// activities, under the chapter's own names.
 pub fn registry(config: PostalConfig) -> Registry {
@@ -200,10 +177,5 @@ mod tests {
         assert!(validate_order(Some(&p("[1]"))).unwrap_err().contains("JSON object"));
         assert!(validate_order(Some(&p("{\"amount\":\"20\"}"))).unwrap_err().contains("amount"));
         assert!(validate_order(Some(&p("{\"id\":\"A\"}"))).is_ok());
-        assert!(validate_scan(Some(&p("{\"loc\":\"x\"}"))).unwrap_err().contains("location"));
-        assert!(validate_scan(Some(&p("{\"location\":3}"))).unwrap_err().contains("string"));
-        assert!(validate_scan(None).is_err());
-        assert!(validate_delivered(None).is_ok());
-        assert!(validate_delivered(Some(&p("nope"))).is_err());
     }
 }

@@ -79,8 +79,9 @@ struct File {
     seed: Option<u64>,
     chapter: Option<String>,
     timer_unit: Option<String>,
+    /// Read one by one (see [`read_step`]), so an error names its step and line.
     #[serde(default)]
-    steps: Vec<Step>,
+    steps: Vec<toml::Spanned<toml::Table>>,
 }
 
 /// A scenario file that cannot be used, with where and why.
@@ -109,23 +110,56 @@ impl Scenario {
         if timer_unit < Duration::from_secs(1) {
             return Err(err("timer_unit must be at least 1s".into()));
         }
-        for (i, step) in file.steps.iter().enumerate() {
-            step.check().map_err(|m| err(format!("step {}: {m}", i + 1)))?;
+        if file.steps.is_empty() {
+            return Err(err("no steps: a scenario needs at least one [[steps]] (see docs/scenario-format.md)".into()));
+        }
+        let mut steps = Vec::with_capacity(file.steps.len());
+        for (i, spanned) in file.steps.iter().enumerate() {
+            let line = text[..spanned.span().start.min(text.len())].matches('\n').count() + 1;
+            let step = read_step(spanned.get_ref()).and_then(|s| s.check().map(|()| s));
+            steps.push(step.map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
         }
         Ok(Scenario {
             name: file.name.unwrap_or_else(|| stem.to_owned()),
             description: file.description,
             config: SessionConfig { seed: file.seed.unwrap_or(1), postal: PostalConfig { chapter, timer_unit } },
-            steps: file.steps,
+            steps,
         })
     }
+}
+
+/// One `[[steps]]` table as a step. serde cannot say which key of an internally
+/// tagged enum had the wrong type, so a type error names the key from the schema.
+fn read_step(table: &toml::Table) -> Result<Step, String> {
+    let kind = table.get("do").and_then(|d| d.as_str()).unwrap_or("?").to_owned();
+    toml::Value::Table(table.clone()).try_into::<Step>().map_err(|e| {
+        let message = e.to_string().trim_end().to_owned();
+        let wrong = table.iter().find(|(k, v)| match k.as_str() {
+            "count" => !v.is_integer(),
+            "events" | "no_events" => !v.is_array(),
+            "notification_sent" => !v.is_bool(),
+            _ => !v.is_str(),
+        });
+        match wrong {
+            Some((k, v)) if message.contains("invalid type") => {
+                format!("do = {kind:?}: key `{k}` has the wrong type ({}): {message}", v.type_str())
+            }
+            _ => format!("do = {kind:?}: {message}"),
+        }
+    })
 }
 
 impl Step {
     /// Checks what TOML alone cannot: durations and the choice between `to` and `by`.
     fn check(&self) -> Result<(), String> {
         match self {
-            Step::Start { execution_timeout: Some(t), .. } => parse_duration(t).map(|_| ()),
+            Step::Start { execution_timeout: Some(t), .. } => {
+                let d = parse_duration(t)?;
+                if d.as_secs() > i32::MAX as u64 {
+                    return Err(format!("execution_timeout {t}: Cadence keeps timeouts in int32 seconds, at most {} s", i32::MAX));
+                }
+                Ok(())
+            }
             Step::Advance { to: Some(to), by: None } if to == "next" => Ok(()),
             Step::Advance { to: Some(to), by: None } => {
                 Err(format!(r#"advance to = {to:?}: only "next" is known (use by = "30s" for a duration)"#))
@@ -171,8 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn errors_in_a_later_step_name_the_step_the_line_and_the_key() {
+        let text = "name = \"x\"\n[[steps]]\ndo = \"run\"\n\n[[steps]]\ndo = \"signal\"\nname = 3\n";
+        let e = Scenario::parse("x.toml", text).unwrap_err();
+        assert!(e.message.starts_with("step 2 (line 5): do = \"signal\": key `name` has the wrong type (integer)"), "{e}");
+        let e = Scenario::parse("x.toml", "").unwrap_err();
+        assert!(e.message.contains("no steps"), "{e}");
+        let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"{}\"\nexecution_timeout = \"3000000000s\"").unwrap_err();
+        assert!(e.message.contains("int32 seconds"), "{e}");
+    }
+
+    #[test]
     fn defaults_fill_in_what_a_file_leaves_out() {
-        let s = Scenario::parse("dir/my-case.toml", "").unwrap();
+        let s = Scenario::parse("dir/my-case.toml", "[[steps]]\ndo = \"run\"").unwrap();
         assert_eq!(s.name, "my-case");
         assert_eq!(s.config, SessionConfig::default());
     }

@@ -48,10 +48,26 @@ fn step_name(step: &Step) -> &'static str {
     }
 }
 
+/// Why a start input cannot be an order: the same words the engine gives a start.
+fn postflow_input_check(input: &str) -> Result<(), String> {
+    crate::postal::validate_order(Some(&crate::payload::Payload::from(input)))
+}
+
 fn play(session: &mut Session, step: &Step) -> Result<(), String> {
     match step {
         Step::Start { workflow_id, input, execution_timeout } => {
-            let workflow_id = workflow_id.clone().or_else(|| serde_json::from_str::<Order>(input).ok().map(|o| o.id)).unwrap_or_default();
+            let workflow_id = match workflow_id {
+                Some(w) => w.clone(),
+                // The order's id names the workflow, as in the workshop; an input that
+                // is no order gets the engine's own word on what is wrong with it.
+                None => match serde_json::from_str::<Order>(input) {
+                    Ok(o) => o.id,
+                    Err(_) => {
+                        postflow_input_check(input)?;
+                        String::new()
+                    }
+                },
+            };
             let execution_timeout = execution_timeout.as_deref().map(parse_duration).transpose()?.unwrap_or(DEFAULT_EXECUTION_TIMEOUT);
             session.apply(Action::Start { workflow_id, input: input.clone(), execution_timeout })
         }

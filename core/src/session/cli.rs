@@ -37,6 +37,22 @@ pub fn command(action: &Action, workflow_type: &str, workflow_id: &str) -> Optio
     }
 }
 
+/// What the `cadence` CLI checks of an `--input` before it sends anything: one or more
+/// JSON values, separated by white space. A server takes any bytes; the CLI refuses
+/// the rest, so the simulator refuses them with the same reason.
+pub fn check_input(input: &str) -> Result<(), String> {
+    let mut values = serde_json::Deserializer::from_str(input).into_iter::<serde::de::IgnoredAny>();
+    let mut count = 0;
+    for v in &mut values {
+        v.map_err(|e| format!("input is not valid JSON ({e}); the cadence CLI refuses it before it reaches the server"))?;
+        count += 1;
+    }
+    if count == 0 && !input.trim().is_empty() {
+        return Err("input is not valid JSON; the cadence CLI refuses it before it reaches the server".into());
+    }
+    Ok(())
+}
+
 /// `cadence wf show`: the history, as Cadence Web or the CLI would show it.
 pub fn show(workflow_id: &str) -> String {
     format!("cadence --domain {DOMAIN} wf show --workflow_id {}", shell_quote(workflow_id))
@@ -74,6 +90,16 @@ mod tests {
             "cadence --domain cadence-workshop wf query --query_type current_status --workflow_id Order123"
         );
         assert_eq!(command(&Action::Step, "", "x"), None);
+    }
+
+    #[test]
+    fn input_is_checked_as_the_cli_checks_it() {
+        for ok in [r#"{"location":"Delft"}"#, "[1,2,3]", r#""Delft""#, "{}", "1 2", ""] {
+            assert_eq!(check_input(ok), Ok(()), "{ok}");
+        }
+        for bad in [r#"{"location":"#, "Delft", "{} ]"] {
+            assert!(check_input(bad).unwrap_err().contains("not valid JSON"), "{bad}");
+        }
     }
 
     #[test]

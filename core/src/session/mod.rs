@@ -8,14 +8,17 @@
 
 mod action;
 pub mod cli;
+mod pending;
+pub mod script;
 mod share;
 mod view;
 
 use std::time::Duration;
 
 pub use action::Action;
+pub use pending::{PendingItem, PendingKind, Timeout, pending_items};
 pub use share::ShareError;
-pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine};
+pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine, UnreadSignalRow};
 
 use crate::engine::{Engine, StartRequest};
 use crate::history::HistoryEvent;
@@ -59,11 +62,23 @@ pub struct Session {
     cursor: usize,
     /// Whether external actions are followed by a run of the worker.
     pub auto_run: bool,
+    /// The later steps the last action replaced (acting in the middle of the
+    /// timeline), with the cursor they hung from: what [`Session::undo_replace`] puts back.
+    replaced: Option<(usize, Vec<Entry>)>,
 }
 
 impl Session {
     pub fn new(config: SessionConfig) -> Session {
-        Session { config, imported: None, engine: new_engine(config), workflow_id: None, timeline: Vec::new(), cursor: 0, auto_run: true }
+        Session {
+            config,
+            imported: None,
+            engine: new_engine(config),
+            workflow_id: None,
+            timeline: Vec::new(),
+            cursor: 0,
+            auto_run: true,
+            replaced: None,
+        }
     }
 
     pub fn config(&self) -> SessionConfig {
@@ -101,8 +116,35 @@ impl Session {
         let external = action.is_external();
         self.apply(action)?;
         if self.auto_run && external {
+            // The run belongs to the same action: keep what the action replaced.
+            let replaced = self.replaced.take();
             self.apply(Action::Run)?;
+            self.replaced = replaced.or(self.replaced.take());
         }
+        Ok(())
+    }
+
+    /// What the last action replaced, for a front end to say so: "this replaced the
+    /// 5 later steps (undo puts them back)".
+    pub fn replaced_note(&self) -> Option<String> {
+        let (_, dropped) = self.replaced.as_ref()?;
+        Some(format!(
+            "acting at step {} replaced the {} later step(s) of the timeline; undo puts them back",
+            self.replaced.as_ref().map_or(0, |r| r.0),
+            dropped.len()
+        ))
+    }
+
+    /// Puts back the steps the last action replaced, as they were, at the step the
+    /// action was taken from.
+    pub fn undo_replace(&mut self) -> Result<(), String> {
+        let (at, dropped) = self.replaced.take().ok_or("nothing to undo: the last action replaced no steps")?;
+        self.timeline.truncate(at);
+        self.timeline.extend(dropped);
+        self.cursor = self.cursor.min(at);
+        let rebuilt = self.rebuilt(at);
+        *self = Session { timeline: std::mem::take(&mut self.timeline), ..rebuilt };
+        self.cursor = at;
         Ok(())
     }
 
@@ -115,6 +157,7 @@ impl Session {
         // A refused action changes nothing (the engine checks before it writes), so the
         // redo entries are only dropped once the action has succeeded.
         let added = self.apply_here(&action)?;
+        self.replaced = (self.cursor < self.timeline.len()).then(|| (self.cursor, self.timeline[self.cursor..].to_vec()));
         self.timeline.truncate(self.cursor);
         self.timeline.extend(added);
         self.cursor = self.timeline.len();
@@ -143,8 +186,17 @@ impl Session {
             }
             Action::Signal { name, input } => {
                 let wid = self.require_workflow()?;
+                if let Some(i) = input {
+                    cli::check_input(i)?;
+                }
                 self.engine.signal(&wid, name, input.as_deref().map(Payload::from)).map_err(|e| e.to_string())?;
-                Ok(vec![entry(self, action.clone(), format!("signal {name} sent"))])
+                let outcome = match self.unread_by_code(name) {
+                    Some(workflow_type) => {
+                        format!("signal {name} recorded in history; nothing in {workflow_type} reads channel {name}, so it stays unread")
+                    }
+                    None => format!("signal {name} sent"),
+                };
+                Ok(vec![entry(self, action.clone(), outcome)])
             }
             Action::Query { name } => {
                 let wid = self.require_workflow()?;
@@ -166,10 +218,24 @@ impl Session {
                 Ok(vec![entry(self, Action::AdvanceNext, advanced(moved, &fired))])
             }
             Action::AdvanceBy { by } => {
+                let now = self.engine.now();
+                if now.0.checked_add(i64::try_from(by.as_nanos()).unwrap_or(i64::MAX)).is_none() {
+                    return Err(format!(
+                        "the clock cannot move by {}: it would pass the year 2262, the end of Cadence's clock",
+                        crate::time::format_duration(*by)
+                    ));
+                }
                 let fired = self.engine.advance_by(*by);
                 Ok(vec![entry(self, action.clone(), advanced(*by, &fired))])
             }
         }
+    }
+
+    /// The workflow type, when its code never reads signal channel `name`.
+    pub fn unread_by_code(&self, name: &str) -> Option<&'static str> {
+        let t = self.workflow_type();
+        let d = self.engine.registry().workflow(t)?;
+        (!d.signals.contains(&name)).then_some(t)
     }
 
     fn require_workflow(&self) -> Result<String, String> {

@@ -33,7 +33,7 @@ pub struct Group {
 pub struct PendingActivityRow {
     pub activity_id: String,
     pub activity_type: String,
-    /// 1-based for people: "attempt 2 of 3".
+    /// Cadence's attempt number, from 0 (as `attempt=` in history); see [`Self::attempt_label`].
     pub attempt: i32,
     pub maximum_attempts: i32,
     pub running: bool,
@@ -42,11 +42,38 @@ pub struct PendingActivityRow {
     pub last_failure: Option<String>,
 }
 
+impl PendingActivityRow {
+    /// "attempt=1 (try 2 of 3)": the one attempt scheme of every screen.
+    pub fn attempt_label(&self) -> String {
+        table::attempt_label(self.attempt, self.maximum_attempts)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingTimerRow {
     pub timer_id: String,
     pub fires_in: Duration,
     pub fire_at: Timestamp,
+}
+
+/// Signals Cadence holds for the workflow that its code has not read yet: recorded in
+/// history and waiting in the channel (for instance while the code still waits on an
+/// activity), in the order they arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadSignalRow {
+    pub channel: String,
+    /// The inputs as sent, oldest first (`(none)` for a signal without input).
+    pub inputs: Vec<String>,
+    /// False when nothing in the workflow code reads this channel at all.
+    pub read_by_code: bool,
+}
+
+impl UnreadSignalRow {
+    /// "2 unread on ScanSignal: {"location":"Delft"}, {"location":"Lyon"}"
+    pub fn describe(&self) -> String {
+        let who = if self.read_by_code { "not read by the code yet" } else { "nothing in the code reads this channel" };
+        format!("{} {} ({who}): {}", self.inputs.len(), self.channel, self.inputs.join(", "))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,7 +155,7 @@ impl Session {
             .map(|a| PendingActivityRow {
                 activity_id: a.activity_id.clone(),
                 activity_type: a.activity_type.clone(),
-                attempt: a.attempt + 1,
+                attempt: a.attempt,
                 maximum_attempts: a.maximum_attempts(),
                 running: matches!(a.state, AttemptState::Started { .. }),
                 next_attempt_in: match a.state {
@@ -146,6 +173,42 @@ impl Session {
         e.pending_timers()
             .map(|t| PendingTimerRow { timer_id: t.timer_id.clone(), fires_in: t.fire_at.since(now), fire_at: t.fire_at })
             .collect()
+    }
+
+    /// Signals in history that the workflow code has not read yet, per channel, with
+    /// their inputs: what the worker's channels hold after replaying the history at
+    /// the cursor (as a worker answering a query would). Only while the workflow runs.
+    pub fn unread_signals(&self) -> Vec<UnreadSignalRow> {
+        let definition = match self.imported_definition() {
+            Some(d) => d,
+            None => match self.execution() {
+                Some(e) if matches!(e.status(), crate::engine::WorkflowStatus::Running) => {
+                    match self.engine.registry().workflow(e.workflow_type()) {
+                        Some(d) => d,
+                        None => return Vec::new(),
+                    }
+                }
+                _ => return Vec::new(),
+            },
+        };
+        let history = self.history();
+        if crate::history::derived::derive(history).closed.is_some() {
+            return Vec::new();
+        }
+        let Ok(rt) = crate::runtime::WorkflowRuntime::replay_for_query(definition, "pending", crate::postal::DOMAIN, history) else {
+            return Vec::new();
+        };
+        let mut rows: Vec<UnreadSignalRow> = rt
+            .unread_signals()
+            .into_iter()
+            .map(|(channel, values)| UnreadSignalRow {
+                read_by_code: definition.signals.contains(&channel.as_str()),
+                inputs: values.iter().map(|p| if p.is_empty() { "(none)".to_owned() } else { p.to_text().trim_end().to_owned() }).collect(),
+                channel,
+            })
+            .collect();
+        rows.sort_by(|a, b| a.channel.cmp(&b.channel));
+        rows
     }
 
     /// The decision task waiting for the worker, if any, as text.
@@ -170,6 +233,11 @@ impl Session {
 
     /// How many times the workflow notified the customer.
     pub fn notifications(&self) -> usize {
+        if self.is_imported() {
+            // No log comes with a history; the workshop's code notifies (once) when
+            // its timer fires, and history tells that much.
+            return usize::from(!crate::history::derived::derive(self.history()).fired_timers.is_empty());
+        }
         self.logs().iter().filter(|l| l.source == "workflow" && l.message == "Notification sent").count()
     }
 
@@ -190,7 +258,7 @@ impl Session {
                 virtual_time: now,
                 elapsed: now.since(start),
                 seed: self.config.seed,
-                notification_sent: false,
+                notification_sent: self.notifications() > 0,
             };
         }
         let now = self.engine.now();

@@ -115,7 +115,7 @@ impl ServerState {
             .map(|a| PendingActivityRow {
                 activity_id: a.activity_id.clone(),
                 activity_type: a.activity_type.clone(),
-                attempt: a.attempt + 1,
+                attempt: a.attempt,
                 maximum_attempts: a.maximum_attempts,
                 running: a.started,
                 next_attempt_in: a.scheduled.filter(|t| *t > now).map(|t| t.since(now)),
@@ -193,7 +193,7 @@ mod tests {
         let s = ServerState::read(&describe, &[]);
         let now = Timestamp::parse_rfc3339("2026-11-25T18:04:55Z").unwrap();
         let rows = s.activity_rows(now);
-        assert_eq!(rows[0].attempt, 2);
+        assert_eq!(rows[0].attempt_label(), "attempt=1 (try 2 of 3)", "the server says attempt 1, as history would");
         assert_eq!(rows[0].maximum_attempts, 3);
         assert_eq!(rows[0].next_attempt_in, Some(Duration::from_secs(1)));
         assert_eq!(rows[0].last_failure.as_deref(), Some("temporary issue, please retry"));

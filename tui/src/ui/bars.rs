@@ -45,7 +45,13 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub fn message(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(m) = &app.message else { return };
+    let Some(m) = &app.message else {
+        // A loaded scenario's description stays in view while nothing else is said.
+        if let Some(d) = &app.description {
+            frame.render_widget(Paragraph::new(format!(" {d}")).style(Style::new().fg(Color::Cyan)), area);
+        }
+        return;
+    };
     let (mark, style) = if m.error { ("✗ ", Style::new().fg(Color::Red)) } else { ("", Style::new().fg(Color::Gray)) };
     frame.render_widget(Paragraph::new(format!(" {mark}{}", m.text)).style(style), area);
 }

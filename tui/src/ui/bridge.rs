@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::bridge::server::now;
 use crate::bridge::{Bridge, Health};
 use postflow_core::session::cli;
+use postflow_core::session::pending_items;
 use postflow_core::time::Timestamp;
 
 fn time_of_day(t: Timestamp) -> String {
@@ -76,7 +77,7 @@ pub fn pending(frame: &mut Frame, area: Rect, b: &Bridge) {
     let mut lines = match (&b.server, &b.health) {
         // What the server said before it went away may be stale by now.
         (_, Health::Down(_)) => Vec::new(),
-        (Some(v), _) => pending_lines(v.activity_rows(t), v.timer_rows(t), v.decision_text(t)),
+        (Some(v), _) => pending_lines(pending_items(&v.activity_rows(t), &v.timer_rows(t), v.decision_text(t).as_deref(), &[], None)),
         (None, _) => Vec::new(),
     };
     if lines.is_empty() {

@@ -64,8 +64,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Form(f) => overlay::form(frame, area, f),
         Mode::Prompt(p) => overlay::prompt(frame, area, p),
         Mode::Picker(i) => overlay::picker(frame, area, *i),
-        Mode::Help => overlay::help(frame, area, app.bridge.is_some()),
+        Mode::Help(scroll) => overlay::help(frame, area, app.bridge.is_some(), *scroll),
+        Mode::Commands(selected) => overlay::commands(frame, area, app, *selected),
     }
+}
+
+/// How many lines the help has (its scroll limit).
+pub fn help_lines(bridge: bool) -> u16 {
+    overlay::help_text(bridge).len() as u16
 }
 
 /// Draws one frame on an in-memory terminal of the given size.

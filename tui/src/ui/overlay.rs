@@ -71,20 +71,68 @@ pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 
-pub fn help(frame: &mut Frame, screen: Rect, bridge: bool) {
+/// The whole help, drawn from the keymap.
+pub fn help_text(bridge: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if bridge {
         let note = Style::new().fg(Color::Yellow);
         lines.push(Line::styled("bridge mode: a real Cadence server; the clock is real, so n, t, r and m do nothing,", note));
         lines.push(Line::styled("and p, i are the simulator's. The worker runs outside this app: bridge worker", note));
     }
-    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Help] {
+    for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         lines.push(Line::styled(context.title().to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
         for b in keymap::bindings(context) {
             lines.push(Line::raw(format!("  {:<10} {}", keys_text(&b), b.help)));
         }
     }
-    let height = lines.len() as u16 + 2;
-    let (area, block) = popup(frame, centered(screen, 84, height), " Keys (Esc closes) ");
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    lines
+}
+
+pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) {
+    let lines = help_text(bridge);
+    let total = lines.len() as u16;
+    let (area, _) = popup(frame, centered(screen, 84, total + 2), "");
+    let visible = area.height.saturating_sub(2);
+    let scroll = scroll.min(total.saturating_sub(visible));
+    let title = if total > visible {
+        format!(" Keys: lines {}-{} of {total}, ↑↓ PgUp PgDn scroll, Esc closes ", scroll + 1, (scroll + visible).min(total))
+    } else {
+        " Keys (Esc closes) ".to_owned()
+    };
+    let block = Block::bordered().title(title).style(Style::new().bg(Color::Black));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
+}
+
+/// Every cadence command of the session, full screen and without borders, so a
+/// mouse selection copies a command and nothing else; `y` copies it with OSC 52.
+pub fn commands(frame: &mut Frame, screen: Rect, app: &App, selected: usize) {
+    frame.render_widget(Clear, screen);
+    let s = &app.session;
+    let cmds = postflow_core::session::script::commands(s);
+    let mut lines = vec![
+        Line::styled(
+            format!("cadence commands of this session ({}), oldest first; the selected one is bright", cmds.len()),
+            Style::new().fg(Color::Cyan),
+        ),
+        hint(Context::Commands),
+        Line::raw(""),
+    ];
+    let width = screen.width.max(1) as usize;
+    let mut selected_end = 0;
+    for (i, (step, c)) in cmds.iter().enumerate() {
+        let style = if i == selected { Style::new().fg(Color::Green).add_modifier(Modifier::BOLD) } else { Style::new().fg(Color::Gray) };
+        lines.push(Line::styled(format!("# step {step}"), Style::new().fg(Color::DarkGray)));
+        // Cut at the screen's width, not at spaces: the rows put together are the
+        // command exactly, with no indent and no border.
+        let chars: Vec<char> = c.chars().collect();
+        for chunk in chars.chunks(width) {
+            lines.push(Line::styled(chunk.iter().collect::<String>(), style));
+        }
+        if i == selected {
+            selected_end = lines.len();
+        }
+    }
+    // Keep the selected command in view.
+    let scroll = (selected_end as u16).saturating_sub(screen.height);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).style(Style::new().bg(Color::Black)), screen);
 }

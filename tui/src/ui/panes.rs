@@ -4,20 +4,20 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::human;
 use crate::app::App;
-use postflow_core::session::{PendingActivityRow, PendingTimerRow};
+use postflow_core::controls::{Availability, Command, availability, keys_label};
+use postflow_core::session::{PendingItem, PendingKind};
 
 pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
-    let mut lines = pending_lines(s.pending_activities(), s.pending_timers(), s.pending_decision());
+    let mut lines = pending_lines(s.pending());
     if lines.is_empty() {
         let text = match s.outcome() {
             Some(o) => format!("nothing: the workflow is {o}"),
-            None if s.is_imported() => "not known for an imported history".into(),
+            None if s.is_imported() => "nothing open at this event of the imported history".into(),
             None if s.workflow_id().is_none() => "nothing: no workflow yet".into(),
             None => "nothing: the workflow waits for a signal".into(),
         };
@@ -26,40 +26,43 @@ pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Pending ")), area);
 }
 
-/// Pending activities, timers and the decision task as the pane lists them (the
-/// simulator's and the server's alike).
-pub(super) fn pending_lines(
-    activities: Vec<PendingActivityRow>,
-    timers: Vec<PendingTimerRow>,
-    decision: Option<String>,
-) -> Vec<Line<'static>> {
+/// The Pending pane's lines, as core words them (the simulator's, an imported
+/// history's and the server's alike).
+pub(super) fn pending_lines(items: Vec<PendingItem>) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for a in activities {
-        let state = match (a.running, a.next_attempt_in) {
-            (true, _) => "running".to_owned(),
-            (false, Some(d)) => format!("retry in {}", human(d)),
-            (false, None) => "due now, waiting for the worker".to_owned(),
+    for p in items {
+        let style = match p.kind {
+            PendingKind::Signal => Style::new().fg(Color::Magenta),
+            PendingKind::Timeout => Style::new().fg(Color::Yellow),
+            _ => Style::new(),
         };
-        lines.push(Line::raw(format!("activity {} {}", a.activity_id, a.activity_type)));
-        lines.push(Line::raw(format!("  attempt {} of {}, {state}", a.attempt, a.maximum_attempts)));
-        if let Some(f) = a.last_failure {
-            lines.push(Line::styled(format!("  last failure: {f}"), Style::new().fg(Color::Red)));
+        lines.push(Line::styled(p.text, style));
+        if let Some(d) = p.detail {
+            let style = if p.kind == PendingKind::Activity { Style::new().fg(Color::Red) } else { Style::new().fg(Color::DarkGray) };
+            lines.push(Line::styled(format!("  {d}"), style));
         }
-    }
-    for t in timers {
-        let at = t.fire_at.to_rfc3339();
-        lines.push(Line::raw(format!("timer {}: fires in {} (at {})", t.timer_id, human(t.fires_in), at.get(11..).unwrap_or(&at))));
-    }
-    if let Some(d) = decision {
-        lines.push(Line::raw(d));
     }
     lines
 }
 
 pub fn query(frame: &mut Frame, area: Rect, app: &App) {
+    let s = &app.session;
     let (title, text) = match app.last_query() {
         Some((step, answer)) => (format!(" Query current_status (step {step}) "), answer.to_owned()),
-        None => (" Query current_status ".to_owned(), "not asked yet: a asks it".to_owned()),
+        // An imported history cannot be asked, but replaying it answers the query.
+        None if s.is_imported() => (
+            " Query current_status (replayed from history) ".to_owned(),
+            s.current_status()
+                .and_then(|q| serde_json::to_string(&q).ok())
+                .unwrap_or_else(|| "no answer at this event: the code does not answer it yet".into()),
+        ),
+        None => {
+            let hint = match availability(Command::Query, s) {
+                Availability::Available => format!("not asked yet: {} asks it", keys_label(Command::Query)),
+                Availability::Unavailable(why) => format!("not asked yet ({why})"),
+            };
+            (" Query current_status ".to_owned(), hint)
+        }
     };
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
 }
@@ -67,34 +70,52 @@ pub fn query(frame: &mut Frame, area: Rect, app: &App) {
 pub fn log(frame: &mut Frame, area: Rect, app: &App) {
     let logs = app.session.logs();
     let block = Block::bordered().title(format!(" Workflow log ({} lines) ", logs.len()));
-    let height = block.inner(area).height as usize;
-    // The newest lines matter most: show the tail.
-    let lines: Vec<Line> = logs[logs.len().saturating_sub(height)..]
-        .iter()
-        .map(|l| {
-            let t = l.time.to_rfc3339();
-            let mut text = format!("{} {} {}", t.get(11..19).unwrap_or(&t), l.source, l.message);
-            if !l.fields.is_empty() {
-                text.push(' ');
-                text.push_str(&l.fields);
-            }
-            Line::raw(text)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    let (height, width) = (inner.height as usize, inner.width.max(1) as usize);
+    // The newest lines matter most: show the tail, each line whole (wrapped), so a
+    // scanned location at the end of a line is never cut off.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut rows = 0;
+    for l in logs.iter().rev() {
+        let t = l.time.to_rfc3339();
+        let mut text = format!("{} {} {}", t.get(11..19).unwrap_or(&t), l.source, l.message);
+        if !l.fields.is_empty() {
+            text.push(' ');
+            text.push_str(&l.fields);
+        }
+        let need = text.chars().count().max(1).div_ceil(width);
+        if rows + need > height && !lines.is_empty() {
+            break;
+        }
+        rows += need;
+        lines.push(Line::raw(text));
+    }
+    lines.reverse();
+    let scroll = rows.saturating_sub(height) as u16;
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), area);
 }
 
 pub fn last_action(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
-    let title = format!(" Last action (step {} of {}) ", s.cursor(), s.timeline().len());
+    let last = postflow_core::session::script::last_command(s);
+    // Steps and clock moves have no CLI equivalent: the command shown is the last one
+    // that has, and the title says so when it is older than the step shown.
+    let mut title = vec![Span::raw(format!(" Last action (step {} of {}) ", s.cursor(), s.timeline().len()))];
+    if let Some(l) = last.as_ref().filter(|l| l.older_than_step) {
+        title.push(Span::styled(
+            format!(" $ is from step {}: the steps since have no cadence command ", l.step),
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+    }
+    if last.is_some() {
+        title.push(Span::styled(" o: all commands · y: copy ", Style::new().fg(Color::DarkGray)));
+    }
     let mut lines = match s.last_entry() {
         Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), e.outcome))],
         None => vec![Line::raw("none yet")],
     };
-    // Steps and clock moves have no CLI equivalent; the command to copy is the last
-    // one that has.
-    if let Some(cli) = app.last_cli() {
-        lines.push(Line::styled(format!("$ {cli}"), Style::new().fg(Color::Green)));
+    if let Some(l) = last {
+        lines.push(Line::styled(format!("$ {}", l.command), Style::new().fg(Color::Green)));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(Line::from(title))), area);
 }
