@@ -5,13 +5,11 @@
 //! - [`decider`]: the thread that owns the workflow runtimes and the sticky [`cache`];
 //! - [`registry`]: what one worker serves (HelloWorld, the starter, the complete workflow);
 //! - [`scenario`]: a scenario played on the server and on the simulator in lockstep;
-//! - [`compare`]: history normalisation and a readable diff;
 //! - [`load`]: full lifecycles through the server, for numbers;
 //! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches.
 
 pub mod cache;
 pub mod client;
-pub mod compare;
 pub mod decider;
 pub mod error;
 pub mod load;
