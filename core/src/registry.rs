@@ -67,7 +67,10 @@ where
 
 /// An activity written against typed arguments: decodes them, encodes its result or
 /// error as a Go worker would.
-pub fn typed_activity<A, R>(name: &str, f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static) -> ActivityDefinition
+pub fn typed_activity<A, R>(
+    name: &str,
+    f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static,
+) -> ActivityDefinition
 where
     A: DecodeArgs,
     R: Serialize,

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use builtin::{BUILTIN, Builtin, builtin};
+pub(crate) use runner::status_of;
 pub use runner::{Outcome, check_history, play, run};
 
 use crate::postal::{Chapter, PostalConfig};

@@ -76,10 +76,8 @@ pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
         Step::Advance { to: Some(to), .. } if to == "timers" => {
             // Every pending timer fires, each at its own time; nothing else moves the
             // clock further (a workflow timeout further on stays pending).
-            let latest = session
-                .workflow_id()
-                .and_then(|w| session.engine().execution(w))
-                .and_then(|e| e.pending_timers().map(|t| t.fire_at).max());
+            let latest =
+                session.workflow_id().and_then(|w| session.engine().execution(w)).and_then(|e| e.pending_timers().map(|t| t.fire_at).max());
             let by = latest.map_or(Duration::ZERO, |at| at.since(session.engine().now()));
             session.apply(Action::AdvanceBy { by })
         }
