@@ -267,6 +267,21 @@ fn activities_chapter(c: &Ctx<'_>) -> Option<String> {
     if pay.is_empty() {
         return Some("the workflow never calls validatePayment: execute the activity first and wait for its result".into());
     }
+    let ref_acts = activities(&c.reference.history);
+    for (mine, theirs) in
+        [(pay.first(), of_type(&ref_acts, NAMES.validate_payment).first()), (ship.first(), of_type(&ref_acts, NAMES.ship_product).first())]
+    {
+        if let (Some(Some(got)), Some(Some(want))) = (mine.map(|a| &a.result), theirs.map(|a| &a.result)) {
+            if got != want {
+                return Some(format!(
+                    "{} returns {} where the workshop's returns {}",
+                    mine.map(|a| a.activity_type.as_str()).unwrap_or_default(),
+                    got.to_text().trim(),
+                    want.to_text().trim()
+                ));
+            }
+        }
+    }
     match c.check.name {
         "amount-over-25" => {
             if pay[0].result.is_some() {

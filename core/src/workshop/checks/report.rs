@@ -67,7 +67,7 @@ pub(super) fn judge(check: &Check, yours: &Run, reference: &Run) -> CheckReport 
         return r;
     }
     if r.difference.is_some() {
-        r.message = Some(format!("not yet: {}", check.expectation));
+        // The difference, explained, says it all.
         return r;
     }
     if let Some(m) = step_difference(check, yours, reference) {
@@ -180,8 +180,9 @@ fn attribute_difference(reference: &str, yours: &str) -> String {
 
 fn collect_differences(path: &str, r: &serde_json::Value, y: &serde_json::Value, out: &mut Vec<String>) {
     use serde_json::Value;
+    let payload = |v: &Value| matches!(v, Value::Object(o) if o.len() == 1 && o.contains_key("data"));
     match (r, y) {
-        (Value::Object(a), Value::Object(b)) => {
+        (Value::Object(a), Value::Object(b)) if !payload(r) && !payload(y) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
             keys.sort();
             keys.dedup();
