@@ -169,7 +169,7 @@ struct Progress {
 }
 
 /// Plays every check of `chapter` on the participant's code, one line per check.
-fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
+pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
     let list: Vec<&'static Check> = Check::of(chapter).collect();
     let progress = Arc::new(Mutex::new(Progress { check: 0, step: 0, since: Instant::now() }));
     let (tx, rx) = mpsc::channel::<Run>();
@@ -230,6 +230,28 @@ fn emit(check: &Check, run: &Run) {
         Ok(json) => println!("{RUN_LINE}{json}"),
         Err(e) => println!("{RUN_LINE}{{\"check\":\"{}\",\"error\":\"{e}\"}}", check.name),
     }
+}
+
+/// Reads what an exercise binary printed: the runs, by check name, and every other
+/// line (what the participant's code printed itself).
+pub fn read_runs(output: &str) -> Result<(Vec<(String, Run)>, Vec<String>), String> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        check: String,
+        run: Run,
+    }
+    let mut runs = Vec::new();
+    let mut printed = Vec::new();
+    for l in output.lines() {
+        match l.strip_prefix(RUN_LINE) {
+            Some(json) => {
+                let line: Line = serde_json::from_str(json).map_err(|e| format!("unreadable check result: {e}"))?;
+                runs.push((line.check, line.run));
+            }
+            None => printed.push(l.to_owned()),
+        }
+    }
+    Ok((runs, printed))
 }
 
 /// Panics in the participant's code are reported as a check result, with where they

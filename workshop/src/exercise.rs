@@ -3,7 +3,7 @@
 //! checks on the simulator in that binary, and judges each run against the reference
 //! solution with core's checks.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,9 +12,6 @@ use postflow_core::workshop::ChapterGuide;
 use postflow_core::workshop::checks::{self, Check, CheckReport, Run};
 
 use crate::layout::Layout;
-
-/// The line prefix an exercise binary writes each run with (postflow_exercises::RUN_LINE).
-const RUN_LINE: &str = "@@postflow-run ";
 
 /// The longest an exercise binary may run: its own watchdog ends a blocked decision
 /// task within a second or two, so this only catches the unforeseen.
@@ -125,7 +122,11 @@ fn run(exe: &Path, g: &ChapterGuide) -> Result<(Vec<(String, Run)>, Vec<String>)
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
     let stdout = child.stdout.take().ok_or("no output")?;
     let mut stderr = child.stderr.take().ok_or("no output")?;
-    let reader = std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<String>>());
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = BufReader::new(stdout).read_to_string(&mut s);
+        s
+    });
     let errors = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stderr.read_to_string(&mut s);
@@ -144,24 +145,9 @@ fn run(exe: &Path, g: &ChapterGuide) -> Result<(Vec<(String, Run)>, Vec<String>)
             Err(e) => return Err(e.to_string()),
         }
     };
-    let lines = reader.join().unwrap_or_default();
+    let output = reader.join().unwrap_or_default();
     let stderr = errors.join().unwrap_or_default();
-    let mut runs = Vec::new();
-    let mut printed = Vec::new();
-    for l in lines {
-        match l.strip_prefix(RUN_LINE) {
-            Some(json) => {
-                #[derive(serde::Deserialize)]
-                struct Line {
-                    check: String,
-                    run: Run,
-                }
-                let line: Line = serde_json::from_str(json).map_err(|e| format!("unreadable check result: {e}"))?;
-                runs.push((line.check, line.run));
-            }
-            None => printed.push(l),
-        }
-    }
+    let (runs, mut printed) = postflow_exercises::read_runs(&output)?;
     if !status.success() {
         printed.extend(stderr.lines().map(str::to_owned));
         printed.push(format!("(the exercise program ended with {status})"));
