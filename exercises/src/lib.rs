@@ -182,8 +182,10 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
             let step_progress = p.clone();
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 register(&mut w);
-                checks::play(check, w.into_registry(), Duration::from_secs(60), |step| {
-                    *step_progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress { check: i, step, since: Instant::now() };
+                checks::play(check, w.into_registry(), Duration::from_secs(60), |m| {
+                    if let checks::Moment::Before(step) = m {
+                        *step_progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress { check: i, step, since: Instant::now() };
+                    }
                 })
             }))
             .unwrap_or_else(|_| {
@@ -232,9 +234,15 @@ fn emit(check: &Check, run: &Run) {
     }
 }
 
-/// Reads what an exercise binary printed: the runs, by check name, and every other
-/// line (what the participant's code printed itself).
-pub fn read_runs(output: &str) -> Result<(Vec<(String, Run)>, Vec<String>), String> {
+/// What an exercise binary printed: each check's run by name, and every other line
+/// (what the participant's code printed itself).
+pub struct Output {
+    pub runs: Vec<(String, Run)>,
+    pub printed: Vec<String>,
+}
+
+/// Reads what an exercise binary printed.
+pub fn read_runs(output: &str) -> Result<Output, String> {
     #[derive(serde::Deserialize)]
     struct Line {
         check: String,
@@ -251,7 +259,7 @@ pub fn read_runs(output: &str) -> Result<(Vec<(String, Run)>, Vec<String>), Stri
             None => printed.push(l.to_owned()),
         }
     }
-    Ok((runs, printed))
+    Ok(Output { runs, printed })
 }
 
 /// Panics in the participant's code are reported as a check result, with where they

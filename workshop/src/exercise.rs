@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use postflow_core::workshop::ChapterGuide;
-use postflow_core::workshop::checks::{self, Check, CheckReport, Run};
+use postflow_core::workshop::checks::{self, Check, CheckReport};
 
 use crate::layout::Layout;
 
@@ -59,7 +59,7 @@ pub fn check(layout: &Layout, g: &ChapterGuide, code: Code, color: bool) -> Outc
         Err(BuildError::Other(why)) => return Outcome::Failed(why),
     };
     match run(&exe, g) {
-        Ok((runs, printed)) => {
+        Ok(postflow_exercises::Output { runs, printed }) => {
             let reports = Check::of(g.chapter)
                 .map(|c| match runs.iter().find(|(name, _)| name == c.name) {
                     Some((_, run)) => checks::evaluate(c, run, Duration::from_secs(60)),
@@ -112,7 +112,7 @@ fn build(layout: &Layout, bin: &str, color: bool) -> Result<(PathBuf, String), B
 }
 
 /// Runs `exe check --chapter N`; the runs it printed, by check name, and its other output.
-fn run(exe: &Path, g: &ChapterGuide) -> Result<(Vec<(String, Run)>, Vec<String>), String> {
+fn run(exe: &Path, g: &ChapterGuide) -> Result<postflow_exercises::Output, String> {
     let mut child = Command::new(exe)
         .args(["check", "--chapter", &g.number.to_string()])
         .stdin(Stdio::null())
@@ -147,10 +147,10 @@ fn run(exe: &Path, g: &ChapterGuide) -> Result<(Vec<(String, Run)>, Vec<String>)
     };
     let output = reader.join().unwrap_or_default();
     let stderr = errors.join().unwrap_or_default();
-    let (runs, mut printed) = postflow_exercises::read_runs(&output)?;
+    let postflow_exercises::Output { runs, mut printed } = postflow_exercises::read_runs(&output)?;
     if !status.success() {
         printed.extend(stderr.lines().map(str::to_owned));
         printed.push(format!("(the exercise program ended with {status})"));
     }
-    Ok((runs, printed))
+    Ok(postflow_exercises::Output { runs, printed })
 }

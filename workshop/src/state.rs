@@ -222,7 +222,7 @@ mod tests {
         let s = State::load(&path);
         assert_eq!(s.progress.current, 5);
         assert!(s.progress.chapter(4).passed && !s.progress.chapter(5).passed);
-        assert!(s.notice.unwrap().contains("older workshop"));
+        assert!(s.notice.as_deref().unwrap().contains("older workshop"));
         s.save().unwrap();
         assert!(std::fs::read_to_string(&path).unwrap().contains("version = 1"));
 

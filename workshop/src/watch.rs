@@ -83,8 +83,7 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     let mut g = ChapterGuide::number(u32::from(state.progress.current))?;
     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
     let mut passed = check(layout, state, g, &screen, color, true);
-    loop {
-        let Ok(event) = rx.recv() else { break };
+    while let Ok(event) = rx.recv() {
         match event {
             Event::Saved => {
                 // An editor writes a file in several steps: let them settle, once.

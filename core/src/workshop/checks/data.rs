@@ -88,6 +88,8 @@ pub static CHECKS: [Check; 20] = [
             expect!(r#"events = ["ActivityTaskCompleted", "ActivityTaskCompleted", "WorkflowExecutionCompleted"]"#),
             completed!()
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Activities,
@@ -104,6 +106,8 @@ pub static CHECKS: [Check; 20] = [
                 r#"no_events = ["ActivityTaskCompleted"]"#
             )
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Activities,
@@ -115,6 +119,8 @@ pub static CHECKS: [Check; 20] = [
             run!(),
             expect!("status = \"failed\"", "failure = \"ship product for order: customer is required\"")
         ),
+
+        simulator_only: None,
     },
     // 2 · Failures and retries
     Check {
@@ -132,6 +138,8 @@ pub static CHECKS: [Check; 20] = [
             run!(),
             completed!()
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Retries,
@@ -143,6 +151,8 @@ pub static CHECKS: [Check; 20] = [
             paid_after_retries!(),
             expect!("status = \"failed\"", "failure = \"validate payment for order: payment validation failed for order: Order123\"")
         ),
+
+        simulator_only: None,
     },
     // 3 · One scan signal
     Check {
@@ -151,6 +161,8 @@ pub static CHECKS: [Check; 20] = [
         expectation: "After shipping the workflow waits for a ScanSignal; once the package is scanned in Delft it adds the \
                       location to its list and completes",
         scenario: concat!(start!(), paid_after_retries!(), expect!("status = \"running\""), scan!("Delft"), run!(), completed!()),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::ScanOnce,
@@ -158,6 +170,8 @@ pub static CHECKS: [Check; 20] = [
         expectation: "A scan sent while the payment is still being retried is not lost: the workflow reads it after shipping \
                       and completes",
         scenario: concat!(start!(), run!(), scan!("Delft"), advance!(), run!(), advance!(), run!(), completed!()),
+
+        simulator_only: None,
     },
     // 4 · Scans in a loop
     Check {
@@ -176,12 +190,15 @@ pub static CHECKS: [Check; 20] = [
             run!(),
             expect!("status = \"running\"")
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Loop,
         name: "two-scans-at-once",
         expectation: "Two scans sent at once are two signals; both are read and the workflow keeps running",
         scenario: concat!(start!(), paid_after_retries!(), scan!("Delft"), scan!("Amsterdam"), run!(), expect!("status = \"running\"")),
+        simulator_only: Some("whether two signals sent at once land in one decision task depends on a real server's timing"),
     },
     // 5 · The delivered signal
     Check {
@@ -190,12 +207,16 @@ pub static CHECKS: [Check; 20] = [
         expectation: "After a scan, DeliveredSignal ends the loop and the workflow completes with the workshop's result; a scan \
                       after that is refused, as the workflow is closed",
         scenario: concat!(start!(), paid_after_retries!(), scan!("Delft"), run!(), delivered!(), run!(), completed!(), scan!("Amsterdam")),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Delivered,
         name: "delivered-right-away",
         expectation: "A package delivered without any scan completes the workflow as well",
         scenario: concat!(start!(), paid_after_retries!(), delivered!(), run!(), completed!()),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Delivered,
@@ -203,6 +224,8 @@ pub static CHECKS: [Check; 20] = [
         expectation: "DeliveredSignal sent while the payment is still being retried waits in its channel; the workflow \
                       completes right after shipping",
         scenario: concat!(start!(), run!(), delivered!(), advance!(), run!(), advance!(), run!(), completed!()),
+
+        simulator_only: None,
     },
     // 6 · The current_status query
     Check {
@@ -211,6 +234,8 @@ pub static CHECKS: [Check; 20] = [
         expectation: "current_status answers {\"delivered\":false,\"locationHistory\":[\"Aarhus\"]} from the very first decision \
                       task on, also while validatePayment is being retried",
         scenario: concat!(start!(), run!(), query!(), advance!(), run!(), query!(), advance!(), run!(), query!()),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Query,
@@ -232,6 +257,8 @@ pub static CHECKS: [Check; 20] = [
             query!(),
             completed!()
         ),
+
+        simulator_only: None,
     },
     // 7 · The notification timer
     Check {
@@ -247,6 +274,8 @@ pub static CHECKS: [Check; 20] = [
             run!(),
             completed!()
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Notification,
@@ -266,6 +295,8 @@ pub static CHECKS: [Check; 20] = [
             run!(),
             completed!()
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Notification,
@@ -286,6 +317,8 @@ pub static CHECKS: [Check; 20] = [
             run!(),
             completed!()
         ),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Notification,
@@ -301,6 +334,8 @@ pub static CHECKS: [Check; 20] = [
             completed!(),
             expect!(r#"no_events = ["TimerFired"]"#, "notification_sent = false")
         ),
+
+        simulator_only: None,
     },
     // Kept last: each chapter's checks are found by chapter, not by position.
     Check {
@@ -308,11 +343,15 @@ pub static CHECKS: [Check; 20] = [
         name: "query-is-read-only",
         expectation: "Asking current_status twice in a row gives the same answer and writes nothing into the history",
         scenario: concat!(start!(), paid_after_retries!(), scan!("Delft"), run!(), query!(), query!(), expect!("status = \"running\"")),
+
+        simulator_only: None,
     },
     Check {
         chapter: Chapter::Activities,
         name: "amount-of-25-is-fine",
         expectation: "An order of exactly 25 is not over 25: it is paid and shipped",
         scenario: concat!(start!("25", "Cadence"), run!(), expect!("status = \"completed\"")),
+
+        simulator_only: None,
     },
 ];

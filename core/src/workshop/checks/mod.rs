@@ -51,6 +51,8 @@ pub struct Check {
     pub expectation: &'static str,
     /// The scenario's steps, in the scenario file format (`docs/scenario-format.md`).
     pub scenario: &'static str,
+    /// Why a real server cannot play this check as the simulator does, if it cannot.
+    pub simulator_only: Option<&'static str>,
 }
 
 impl Check {
@@ -163,11 +165,20 @@ pub fn exercise_definition(chapter: Chapter, run: crate::registry::WorkflowFn) -
     crate::registry::WorkflowDefinition { run, ..reference }
 }
 
-/// Plays a check on the simulator with the workflow `registry` runs as
-/// `workflow_type`. `before_step(i)` is called before step `i`, so a caller can watch
-/// for code that never yields. Ends with a strict replay of the history, which names
-/// code that decides differently each time it runs (nondeterminism).
-pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut before_step: impl FnMut(usize)) -> Run {
+/// Where a play is, for whoever watches it.
+pub enum Moment<'a> {
+    /// Step `i` is about to be played.
+    Before(usize),
+    /// Step `i` was played: the session as it stands after it.
+    After(usize, &'a Session),
+}
+
+/// Plays a check on the simulator with the workflow `registry` runs under the
+/// starter name. `observe` sees each step before and after it is played, so a caller
+/// can watch for code that never yields, or pace a real server by it. Ends with a
+/// strict replay of the history, which names code that decides differently each time
+/// it runs (nondeterminism).
+pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut observe: impl FnMut(Moment<'_>)) -> Run {
     let workflow_type = ChapterNames::STARTER.workflow;
     let Some(definition) = registry.workflow(workflow_type).cloned() else {
         let registered = registry.workflow_names().into_iter().map(str::to_owned).collect();
@@ -179,7 +190,7 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut before_
     let steps = check.steps();
     let mut results = Vec::with_capacity(steps.len());
     for (i, step) in steps.iter().enumerate() {
-        before_step(i);
+        observe(Moment::Before(i));
         results.push(match step {
             Step::Query { name, .. } => match session.apply(Action::Query { name: name.clone() }) {
                 Ok(()) => StepResult::Answer(session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default()),
@@ -190,6 +201,7 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut before_
                 Err(e) => StepResult::Refused(e),
             },
         });
+        observe(Moment::After(i, &session));
     }
     let history = session.history().to_vec();
     let stack_trace = session
@@ -199,6 +211,37 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut before_
     // Twice: a random draw can repeat by chance once.
     let problem = (0..2).find_map(|_| replay_strictly(&definition, &history).err()).map(Problem::Nondeterminism);
     Run { history, steps: results, notifications: Some(session.notifications()), stack_trace, problem }
+}
+
+/// How far the reference solution has come after one step: what a real server
+/// should have written by then, and how far the step moved the simulated clock (a
+/// real server's clock moves on its own: that long must pass).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pace {
+    pub events: usize,
+    pub clock: Duration,
+    pub closed: bool,
+}
+
+/// The reference solution's pace through `check`, step by step, with `estimates`.
+pub fn pacing(check: &Check, estimates: Vec<Payload>, timer_unit: Duration) -> Vec<Pace> {
+    let mut paces = Vec::new();
+    let mut before = crate::time::EPOCH;
+    let registry = reference_registry(check.chapter, timer_unit, estimates);
+    play(check, registry, timer_unit, |m| match m {
+        Moment::Before(_) => {}
+        Moment::After(_, s) => {
+            let now = s.engine().now();
+            let history = s.history();
+            paces.push(Pace {
+                events: history.len(),
+                clock: now.since(before),
+                closed: history.last().is_some_and(|e| e.event_type().is_workflow_close()),
+            });
+            before = now;
+        }
+    });
+    paces
 }
 
 /// The reference solution's run of `check`, with the estimates `yours` recorded.
