@@ -83,7 +83,11 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
     let steps = check.steps();
     let mut results = Vec::with_capacity(steps.len());
     let mut history: Vec<HistoryEvent> = Vec::new();
-    let down = |why: String| Run::failed(Problem::Infrastructure(why));
+    // A check that cannot go on leaves nothing running behind it.
+    let down = |why: String| {
+        server.terminate(&workflow_id);
+        Run::failed(Problem::Infrastructure(why))
+    };
     for (i, step) in steps.iter().enumerate() {
         let result = match step {
             Step::Start { input, execution_timeout, .. } => {

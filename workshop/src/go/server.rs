@@ -214,6 +214,9 @@ impl Cli {
             .nth(1)
             .map(|l| l.trim().to_owned())
             .unwrap_or_else(|| stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned());
+        if details.is_empty() {
+            return Err(Fail::Down(format!("`{} {}` failed ({}) without saying why", self.program, rest.join(" "), out.status)));
+        }
         let down = ["connection refused", "Unavailable", "deadline exceeded", "no such host", "connection error"];
         if down.iter().any(|d| stderr.contains(d)) {
             return Err(Fail::Down(format!("`{}` cannot reach the server: {details}", self.program)));
