@@ -148,7 +148,81 @@ pub fn main(chapter: u8, register: fn(&mut Worker)) -> ExitCode {
             };
             check(chapter, register)
         }
+        Some("tui") => drivers::tui(guide(chapter), register, &args[1..]),
         _ => usage("the workshop runs this program; try `cargo run --bin workshop`"),
+    }
+}
+
+/// The other programs a participant's workflow runs in.
+#[cfg(feature = "drivers")]
+mod drivers {
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use postflow_core::postal::{ChapterNames, PostalConfig};
+    use postflow_core::session::{Session, SessionConfig};
+    use postflow_core::workshop::ChapterGuide;
+    use postflow_tui::App;
+
+    use crate::Worker;
+
+    /// `tui --exercise N`: the terminal app on the simulator, running this workflow.
+    pub fn tui(g: &'static ChapterGuide, register: fn(&mut Worker), args: &[String]) -> ExitCode {
+        let mut print = false;
+        let mut size = (160, 50);
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--print" => print = true,
+                "--size" => match it.next().and_then(|v| v.split_once('x')).and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))) {
+                    Some(s) => size = s,
+                    None => return fail("--size needs WxH, e.g. 160x50"),
+                },
+                other => return fail(&format!("unknown argument {other:?} with --exercise (it takes --print and --size)")),
+            }
+        }
+        let mut w = Worker::new(g.chapter);
+        register(&mut w);
+        let registry = w.into_registry();
+        let name = ChapterNames::STARTER.workflow;
+        if registry.workflow(name).is_none() {
+            return fail(&format!(
+                "your register_workflow registers no workflow named {name} (it registers {}); the terminal app starts {name}",
+                registry.workflow_names().join(", ")
+            ));
+        }
+        let config = SessionConfig { seed: 1, postal: PostalConfig { chapter: g.chapter, timer_unit: Duration::from_secs(60) } };
+        let app = App::with_session(Session::with_registry(config, registry, name), &format!("exercise {}", g.number));
+        if print {
+            return postflow_tui::run::print(app, size);
+        }
+        if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return fail("standard output is not a terminal; use --print for a text screen");
+        }
+        let mut app = app;
+        match postflow_tui::run::interactive(&mut app) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e.to_string()),
+        }
+    }
+
+    fn fail(why: &str) -> ExitCode {
+        eprintln!("tui: {why}");
+        ExitCode::from(2)
+    }
+}
+
+#[cfg(not(feature = "drivers"))]
+mod drivers {
+    use std::process::ExitCode;
+
+    use postflow_core::workshop::ChapterGuide;
+
+    use crate::Worker;
+
+    pub fn tui(g: &ChapterGuide, _: fn(&mut Worker), _: &[String]) -> ExitCode {
+        eprintln!("this build of the exercise has no terminal app: `cargo run --bin tui -- --exercise {}`", g.number);
+        ExitCode::from(2)
     }
 }
 

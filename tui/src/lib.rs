@@ -8,6 +8,7 @@ pub mod bridge;
 pub mod form;
 pub mod keymap;
 pub mod prompt;
+pub mod run;
 pub mod source;
 pub mod ui;
 

@@ -1,5 +1,6 @@
-//! Checks a Rust-track exercise: builds the chapter's own binary with cargo (a file
-//! that does not compile breaks only its own binary, never this program), runs its
+//! Checks a Rust-track exercise: builds the chapter's own binary with cargo
+//! (`postflow_exercise_launch`: a file that does not compile breaks only its own
+//! binary, never this program), runs its
 //! checks on the simulator in that binary, and judges each run against the reference
 //! solution with core's checks.
 
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use postflow_core::workshop::ChapterGuide;
 use postflow_core::workshop::checks::{self, Check, CheckReport};
+use postflow_exercise_launch::BuildError;
 
 use crate::layout::Layout;
 
@@ -53,8 +55,8 @@ pub fn check(layout: &Layout, g: &ChapterGuide, code: Code, color: bool) -> Outc
     if !file.is_file() {
         return Outcome::Missing(file);
     }
-    let (exe, warnings) = match build(layout, &bin, color) {
-        Ok(built) => built,
+    let (exe, warnings) = match postflow_exercise_launch::build(&layout.root, &bin, false, color) {
+        Ok(built) => (built.exe, built.warnings),
         Err(BuildError::Compile(out)) => return Outcome::CompileError(out),
         Err(BuildError::Other(why)) => return Outcome::Failed(why),
     };
@@ -77,38 +79,6 @@ pub fn check(layout: &Layout, g: &ChapterGuide, code: Code, color: bool) -> Outc
         }
         Err(why) => Outcome::Failed(why),
     }
-}
-
-enum BuildError {
-    Compile(String),
-    Other(String),
-}
-
-/// `cargo build` of one exercise binary: its path, and the compiler's warnings.
-fn build(layout: &Layout, bin: &str, color: bool) -> Result<(PathBuf, String), BuildError> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(&cargo)
-        .current_dir(&layout.root)
-        .args(["build", "--quiet", "--message-format=json-render-diagnostics", "-p", "postflow-exercises", "--bin", bin])
-        .arg(if color { "--color=always" } else { "--color=never" })
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| BuildError::Other(format!("cannot run cargo ({}): {e}", Path::new(&cargo).display())))?;
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    if !out.status.success() {
-        return Err(if stderr.contains("error") {
-            BuildError::Compile(stderr)
-        } else {
-            BuildError::Other(format!("cargo build failed: {stderr}"))
-        });
-    }
-    let exe = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["reason"] == "compiler-artifact" && v["target"]["name"] == bin)
-        .find_map(|v| v["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| BuildError::Other(format!("cargo built {bin} but did not say where")))?;
-    Ok((exe, stderr))
 }
 
 /// Runs `exe check --chapter N`; the runs it printed, by check name, and its other output.

@@ -20,9 +20,7 @@ impl Layout {
     /// The checkout this binary was built from, unless `--root` or
     /// `POSTFLOW_WORKSHOP_ROOT` names another.
     pub fn find(root: Option<PathBuf>) -> Result<Layout, String> {
-        let root = root
-            .or_else(|| std::env::var_os("POSTFLOW_WORKSHOP_ROOT").map(PathBuf::from))
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+        let root = root.unwrap_or_else(postflow_exercise_launch::root);
         let root = root.canonicalize().map_err(|e| format!("{}: {e}", root.display()))?;
         let layout = Layout { root };
         if !layout.exercises().join("Cargo.toml").is_file() {
