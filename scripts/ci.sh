@@ -64,6 +64,9 @@ if cargo run -q -p postflow-core --bin scenario -- "$bad" >/dev/null 2>&1; then
   exit 1
 fi
 
+step "the workshop: every reference solution passes its chapter's checks"
+cargo run -q -p postflow-workshop --bin workshop -- check --all --solutions >/dev/null
+
 step "waiting for the Debian, npm and Go packages"
 wait_prefetch
 
@@ -93,6 +96,12 @@ scripts/test-web.sh
 
 step "the bridge against a real Cadence server (built and started here)"
 scripts/test-bridge.sh
+
+step "the workshop in a real terminal (tmux): watch mode, the terminal app with your workflow, bad input"
+scripts/test-workshop.sh
+
+step "the workshop's Go track: Go workers, correct and broken, on a real Cadence server"
+scripts/test-workshop-go.sh
 
 summary
 echo "all checks passed"

@@ -48,7 +48,8 @@ pub fn build(root: &Path, bin: &str, drivers: bool, color: bool) -> Result<Built
         .map_err(|e| BuildError::Other(format!("cannot run cargo ({}): {e}", Path::new(&cargo).display())))?;
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if !out.status.success() {
-        return Err(if stderr.contains("error[") || stderr.contains("error:") && stderr.contains("-->") {
+        // Cargo's own last word on code that does not compile (colours cannot split it).
+        return Err(if stderr.contains("could not compile") {
             BuildError::Compile(stderr)
         } else {
             BuildError::Other(format!("cargo build --bin {bin} failed: {stderr}"))
