@@ -140,7 +140,7 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
     if !history.last().is_some_and(|e| e.event_type().is_workflow_close()) && !history.is_empty() {
         server.terminate(&workflow_id);
     }
-    Run { history, steps: results, notifications: None, stack_trace: None, problem: None }
+    Run { history, steps: results, notifications: None, stack_trace: None, unread: None, problem: None }
 }
 
 /// Waits for the real server to get as far as the reference did at step `i`, or to
@@ -154,7 +154,7 @@ fn wait(
     history: &mut Vec<HistoryEvent>,
 ) -> Result<(), String> {
     // The reference is paced with the estimates the server has recorded so far.
-    let so_far = Run { history: history.clone(), steps: vec![], notifications: None, stack_trace: None, problem: None };
+    let so_far = Run { history: history.clone(), steps: vec![], notifications: None, stack_trace: None, unread: None, problem: None };
     let pace = checks::pacing(check, so_far.estimates(), o.timer_unit).get(i).copied();
     let Some(pace) = pace else { return Ok(()) };
     // Letting every timer fire: the server's own pending timers say how long (a timer

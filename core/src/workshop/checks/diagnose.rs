@@ -195,15 +195,32 @@ pub(crate) fn problem(p: &Problem) -> String {
 
 /// The first typical mistake this run shows, in the workshop's words.
 pub(crate) fn mistake(c: &Ctx<'_>) -> Option<String> {
-    common(c).or_else(|| match c.check.chapter {
-        Chapter::Activities => activities_chapter(c),
-        Chapter::Retries => retries_chapter(c),
-        Chapter::ScanOnce => scan_once_chapter(c),
-        Chapter::Loop => loop_chapter(c),
-        Chapter::Delivered => delivered_chapter(c),
-        Chapter::Query => query_chapter(c),
-        Chapter::Notification => notification_chapter(c),
-    })
+    common(c)
+        .or_else(|| match c.check.chapter {
+            Chapter::Activities => activities_chapter(c),
+            Chapter::Retries => retries_chapter(c),
+            Chapter::ScanOnce => scan_once_chapter(c),
+            Chapter::Loop => loop_chapter(c),
+            Chapter::Delivered => delivered_chapter(c),
+            Chapter::Query => query_chapter(c),
+            Chapter::Notification => notification_chapter(c),
+        })
+        .or_else(|| unread(c))
+}
+
+/// Signals the participant's code left unread where the reference read them all.
+fn unread(c: &Ctx<'_>) -> Option<String> {
+    let h = c.mine();
+    if let (Some(mine), Some(theirs)) = (&c.yours.unread, &c.reference.unread) {
+        if let Some((name, n)) = mine.iter().find(|(name, n)| *n > theirs.iter().find(|(t, _)| t == name).map_or(0, |(_, k)| *k)) {
+            return Some(format!(
+                "the workflow {} with {n} {name} signal{} it never read: the reference solution reads every one",
+                if status(h) == "running" { "waits" } else { "ended" },
+                if *n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    None
 }
 
 fn common(c: &Ctx<'_>) -> Option<String> {

@@ -114,13 +114,16 @@ pub struct Run {
     pub notifications: Option<usize>,
     /// Where the workflow code waits at the end (`__stack_trace`), when known.
     pub stack_trace: Option<String>,
+    /// Signals in history the code never read, per channel, when known.
+    #[serde(default)]
+    pub unread: Option<Vec<(String, usize)>>,
     pub problem: Option<Problem>,
 }
 
 impl Run {
     /// A run that could not take place.
     pub fn failed(problem: Problem) -> Run {
-        Run { history: Vec::new(), steps: Vec::new(), notifications: None, stack_trace: None, problem: Some(problem) }
+        Run { history: Vec::new(), steps: Vec::new(), notifications: None, stack_trace: None, unread: None, problem: Some(problem) }
     }
 
     /// The results of `estimatedDeliveryTime` in the order they were recorded.
@@ -208,9 +211,12 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut observe
         .workflow_id()
         .and_then(|w| session.engine().query(w, crate::runtime::QUERY_STACK_TRACE).ok())
         .and_then(|p| p.decode::<String>().ok());
+    let unread = crate::runtime::WorkflowRuntime::replay_for_query(&definition, "check", postal::DOMAIN, &history)
+        .ok()
+        .map(|rt| rt.unread_signals().into_iter().map(|(name, values)| (name, values.len())).collect());
     // Twice: a random draw can repeat by chance once.
     let problem = (0..2).find_map(|_| replay_strictly(&definition, &history).err()).map(Problem::Nondeterminism);
-    Run { history, steps: results, notifications: Some(session.notifications()), stack_trace, problem }
+    Run { history, steps: results, notifications: Some(session.notifications()), stack_trace, unread, problem }
 }
 
 /// How far the reference solution has come after one step: what a real server
