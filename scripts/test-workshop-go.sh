@@ -41,7 +41,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Build first, so compile time does not count against the server-side waits.
-cargo build -q -p postflow-workshop --bin workshop
+cargo build -q -p postflow-workshop --bin workshop -p cadence-bridge --bin bridge
 (cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$WORKER" ./cmd/gotrack-worker)
 scripts/cadence-dev.sh up
 CLI="$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:7833 --transport grpc"
@@ -109,6 +109,24 @@ start_worker --chapter 2 --mistake no-retry-policy
 expect 1 "the activity has no retry policy" -- 2 --cli "$CLI"
 start_worker --chapter 6 --mistake query-after-first-activity
 expect 1 "the current_status query failed while the payment was being retried" -- 6 --cli "$CLI"
+
+# ---- a Rust participant's workflow, served by `bridge worker --exercise N` ----
+# The same checks judge it on the real server: the chapter solved in a scratch copy.
+source scripts/lib/workshop-scratch.sh
+make_scratch "$CARGO_TARGET_DIR/workshop-go-scratch"
+cp "$POSTFLOW_WORKSHOP_ROOT/exercises/solutions/06_query.rs" "$POSTFLOW_WORKSHOP_ROOT/exercises/06_query.rs"
+# Built before it serves (a first build takes a while), so the wait below is only for the start.
+cargo build -q --manifest-path "$POSTFLOW_WORKSHOP_ROOT/Cargo.toml" -p postflow-exercises --features drivers --bin exercise-6
+stop_worker
+"$CARGO_TARGET_DIR/debug/bridge" worker --exercise 6 --poll-timeout 3s >"$LOG" 2>&1 &
+worker_pid=$!
+for _ in $(seq 1 600); do
+  if grep -q "worker: serving" "$LOG"; then break; fi
+  if ! kill -0 "$worker_pid" 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
+  sleep 0.1
+done
+expect 0 "3 of 3 checks pass" -- 6 --address "$HTTP"
+unset POSTFLOW_WORKSHOP_ROOT
 
 # ---- what is not the participant's code: clear messages, never a hang ----
 stop_worker

@@ -35,14 +35,8 @@ trap 'exit 130' INT TERM
 cargo build -q -p postflow-workshop --bin workshop -p postflow-tui --bin tui
 
 # ---- a scratch workshop: the exercises, in a workspace of their own ----
-rm -rf "$SCRATCH"
-mkdir -p "$SCRATCH"
-cp Cargo.lock "$SCRATCH/"
-cp -r exercises "$SCRATCH/exercises"
-rm -rf "$SCRATCH/exercises/.backup" "$SCRATCH"/exercises/.workshop-progress.toml* "$SCRATCH/exercises/launch"
-sed -e 's|^members = .*|members = ["exercises"]|' -e "s|path = \"core\"|path = \"$REPO/core\"|" Cargo.toml >"$SCRATCH/Cargo.toml"
-sed -i "s|path = \"../tui\"|path = \"$REPO/tui\"|" "$SCRATCH/exercises/Cargo.toml"
-export POSTFLOW_WORKSHOP_ROOT="$SCRATCH"
+source scripts/lib/workshop-scratch.sh
+make_scratch "$SCRATCH"
 EX="$SCRATCH/exercises"
 passed=0
 ok() {

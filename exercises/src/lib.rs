@@ -149,6 +149,7 @@ pub fn main(chapter: u8, register: fn(&mut Worker)) -> ExitCode {
             check(chapter, register)
         }
         Some("tui") => drivers::tui(guide(chapter), register, &args[1..]),
+        Some("worker") => drivers::worker(guide(chapter), register, &args[1..]),
         _ => usage("the workshop runs this program; try `cargo run --bin workshop`"),
     }
 }
@@ -210,6 +211,58 @@ mod drivers {
         eprintln!("tui: {why}");
         ExitCode::from(2)
     }
+
+    /// `bridge worker --exercise N`: the bridge's worker on a real Cadence server, with
+    /// this workflow and its activities under the starter names, and HelloWorld and the
+    /// complete workflow beside them, as the workshop's Go worker serves them.
+    pub fn worker(g: &'static ChapterGuide, register: fn(&mut Worker), args: &[String]) -> ExitCode {
+        use clap::Parser;
+
+        #[derive(Parser)]
+        #[command(name = "bridge worker --exercise N")]
+        struct Cli {
+            #[arg(long, env = "POSTFLOW_CADENCE_HTTP", default_value = "http://127.0.0.1:8800")]
+            address: String,
+            #[arg(long, default_value = postflow_core::postal::DOMAIN)]
+            domain: String,
+            #[command(flatten)]
+            worker: cadence_bridge::serve::WorkerArgs,
+        }
+        let cli = match Cli::try_parse_from(std::iter::once("worker".to_owned()).chain(args.iter().cloned())) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = e.print();
+                return ExitCode::from(2);
+            }
+        };
+        let mut w = Worker::new(g.chapter);
+        register(&mut w);
+        let mine = w.into_registry();
+        let name = ChapterNames::STARTER.workflow;
+        let Some(definition) = mine.workflow(name).cloned() else {
+            eprintln!(
+                "bridge: your register_workflow registers no workflow named {name} (it registers {}); the workshop's commands \
+                 start {name}",
+                mine.workflow_names().join(", ")
+            );
+            return ExitCode::from(2);
+        };
+        let mut registry = cadence_bridge::registry::workshop_registry(definition, g.chapter, cli.worker.timer_unit);
+        for activity in mine.activity_names() {
+            if let Some(a) = mine.activity(activity) {
+                registry.register_activity(a.clone());
+            }
+        }
+        let client = match cadence_bridge::Client::new(&cli.address, &format!("exercise-{}@{}", g.number, std::process::id())) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("bridge: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let starter = format!("starter: your exercise {}", g.number);
+        cadence_bridge::serve::run(client, &cli.domain, &cli.address, &cli.worker, registry, &starter)
+    }
 }
 
 #[cfg(not(feature = "drivers"))]
@@ -222,6 +275,11 @@ mod drivers {
 
     pub fn tui(g: &ChapterGuide, _: fn(&mut Worker), _: &[String]) -> ExitCode {
         eprintln!("this build of the exercise has no terminal app: `cargo run --bin tui -- --exercise {}`", g.number);
+        ExitCode::from(2)
+    }
+
+    pub fn worker(g: &ChapterGuide, _: fn(&mut Worker), _: &[String]) -> ExitCode {
+        eprintln!("this build of the exercise has no worker: `cargo run --bin bridge -- worker --exercise {}`", g.number);
         ExitCode::from(2)
     }
 }

@@ -293,7 +293,7 @@ impl Server for Cli {
         self.run(&["workflow", "show", "--workflow_id", workflow_id, "--output_filename", &path])?;
         let text = std::fs::read_to_string(&file).map_err(|e| Fail::Down(format!("{path}: {e}")))?;
         let _ = std::fs::remove_file(&file);
-        postflow_core::history::cli_json::history_from_cli_json(&text)
+        postflow_core::history::json::history_from_json(&text)
             .map_err(|e| Fail::Down(format!("the history `cadence workflow show` wrote cannot be read: {e}")))
     }
 
