@@ -4,8 +4,8 @@
 #   scripts/test-workshop-go.sh
 #
 # Starts the dev server (scripts/cadence-dev.sh up), builds a Go participant's worker
-# (cadence-dev/cmd/gotrack-worker: a correct worker per chapter, or one with a typical
-# mistake) and runs `workshop check --go N` against it, over the HTTP API and through
+# (cadence-dev/cmd/workshop-worker: the correct code of a chapter, or with
+# --mistake NAME one of the typical mistakes of cadence-dev/gotrack) and runs `workshop check --go N` against it, over the HTTP API and through
 # the real `cadence` CLI: correct workers must pass, broken ones must fail with the
 # mistake named, and a missing worker, a server that is down and a missing or failing
 # `cadence` command must each end in a clear message, never a hang. A server that was
@@ -16,9 +16,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 HTTP="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
-WORKER="$CARGO_TARGET_DIR/gotrack-worker"
+WORKER="$CARGO_TARGET_DIR/workshop-worker"
 WORKSHOP="$CARGO_TARGET_DIR/debug/workshop"
-LOG="$CARGO_TARGET_DIR/gotrack-worker.log"
+LOG="$CARGO_TARGET_DIR/workshop-go-worker.log"
 OUT="$CARGO_TARGET_DIR/workshop-go.out"
 
 was_running=0
@@ -42,7 +42,7 @@ trap 'exit 130' INT TERM
 
 # Build first, so compile time does not count against the server-side waits.
 cargo build -q -p postflow-workshop --bin workshop -p cadence-bridge --bin bridge
-(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$WORKER" ./cmd/gotrack-worker)
+(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$WORKER" ./cmd/workshop-worker)
 scripts/cadence-dev.sh up
 CLI="$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:7833 --transport grpc"
 
@@ -52,7 +52,7 @@ start_worker() {
   "$WORKER" "$@" >"$LOG" 2>&1 &
   worker_pid=$!
   for _ in $(seq 1 300); do
-    if grep -q "gotrack worker started" "$LOG"; then return 0; fi
+    if grep -q "workshop worker started" "$LOG"; then return 0; fi
     if ! kill -0 "$worker_pid" 2>/dev/null; then break; fi
     sleep 0.1
   done

@@ -1,8 +1,8 @@
-// Package gotrack is a Go workshop participant, for the tests of the workshop's Go
-// track: a correct worker for any chapter (package workshop's code, under the
-// starter names a participant registers) and workers with the typical mistakes a
-// participant makes, each a small change of the correct code. `workshop check
-// --go N` must pass the first and name each mistake.
+// Package gotrack is a Go workshop participant who made a typical mistake, for the
+// tests of the workshop's Go track (`workshop-worker --chapter N --mistake NAME`):
+// each mistake is a small change of package workshop's correct code, registered
+// under the starter names a participant registers. `workshop check --go N` must
+// pass the correct worker and name each mistake.
 package gotrack
 
 import (
