@@ -83,6 +83,28 @@ fn main() -> ExitCode {
             failures.push(name);
         }
     };
+    // Each chapter's solution is byte for byte the next chapter's starting file, so a
+    // learner can join at any chapter (and `workshop reset` restores from it).
+    const STEMS: [&str; 8] =
+        ["00_begin", "01_activities", "02_retries", "03_scan_once", "04_loop", "05_delivered", "06_query", "07_notification"];
+    let dir = env!("CARGO_MANIFEST_DIR");
+    for n in 1..=7usize {
+        let start = std::fs::read(format!("{dir}/{}.rs", STEMS[n])).unwrap_or_default();
+        let before = std::fs::read(format!("{dir}/solutions/{}.rs", STEMS[n - 1])).unwrap_or_default();
+        verdict(
+            format!("starting_file_{n}_is_solution_{}_byte_for_byte", n - 1),
+            if !start.is_empty() && start == before {
+                Ok(())
+            } else {
+                Err(format!(
+                    "exercises/{}.rs is not solutions/{}.rs byte for byte (while you do the workshop that is your work; \
+                     `workshop reset {n}` restores the starting file)",
+                    STEMS[n],
+                    STEMS[n - 1]
+                ))
+            },
+        );
+    }
     for n in 1..=7u8 {
         let reports = judge(&["solution", &n.to_string()], n);
         let all = reports.len() == Check::of(guide(n).chapter).count() && reports.iter().all(|r| r.passed);
