@@ -64,6 +64,9 @@ if cargo run -q -p postflow-core --bin scenario -- "$bad" >/dev/null 2>&1; then
   exit 1
 fi
 
+step "the workshop: every reference solution passes its chapter's checks"
+cargo run -q -p postflow-workshop --bin workshop -- check --all --solutions >/dev/null
+
 step "waiting for the Debian, npm and Go packages"
 wait_prefetch
 
@@ -96,6 +99,12 @@ scripts/test-bridge.sh
 
 step "docker-compose.yml's settings: rendered as the image does, on PostgreSQL, one workflow through the bridge"
 scripts/test-compose.sh
+
+step "the workshop in a real terminal (tmux): watch mode, the terminal app with your workflow, bad input"
+scripts/test-workshop.sh
+
+step "the workshop's Go track: Go workers, correct and broken, on a real Cadence server"
+scripts/test-workshop-go.sh
 
 summary
 echo "all checks passed"

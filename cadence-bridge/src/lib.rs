@@ -4,19 +4,19 @@
 //! - [`worker`]: decision, query and activity pollers running core's runtime;
 //! - [`decider`]: the thread that owns the workflow runtimes and the sticky [`cache`];
 //! - [`registry`]: what one worker serves (HelloWorld, the starter, the complete workflow);
+//! - [`serve`]: `bridge worker`, for the reference chapters and for an exercise;
 //! - [`scenario`]: a scenario played on the server and on the simulator in lockstep;
-//! - [`compare`]: history normalisation and a readable diff;
 //! - [`load`]: full lifecycles through the server, for numbers;
 //! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches.
 
 pub mod cache;
 pub mod client;
-pub mod compare;
 pub mod decider;
 pub mod error;
 pub mod load;
 pub mod registry;
 pub mod scenario;
+pub mod serve;
 pub mod shutdown;
 pub mod worker;
 

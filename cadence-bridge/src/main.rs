@@ -4,18 +4,17 @@
 //! `--input`, `--name`, `--query_type`, ...), so the workshop's commands carry over.
 
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use postflow_core::postal::{self, Chapter};
+use postflow_core::postal;
 use postflow_core::scenario::{Scenario, builtin};
 use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{RunOptions, not_comparable, play};
-use cadence_bridge::worker::{self, Worker, WorkerConfig};
-use cadence_bridge::{BridgeError, registry, shutdown};
+use cadence_bridge::serve::{self, WorkerArgs};
+use cadence_bridge::{BridgeError, registry};
 
 #[derive(Parser)]
 #[command(name = "bridge", version, about = "Runs postflow's workflow code on a real Cadence server (HTTP/JSON API)")]
@@ -65,38 +64,6 @@ enum Command {
         #[command(subcommand)]
         command: ScenarioCommand,
     },
-}
-
-#[derive(Args)]
-struct WorkerArgs {
-    #[arg(long = "tasklist", visible_alias = "tl", default_value = postal::TASK_LIST)]
-    task_list: String,
-    /// How long a "day" of the delivery estimate lasts ("days become minutes": 60s; 1s for demos).
-    #[arg(long, default_value = "60s", value_parser = duration)]
-    timer_unit: Duration,
-    /// Seed of the estimate generator (per workflow run, as in the simulator).
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Which workshop chapter's code answers to the starter name
-    /// (OrderProcessingWorkflow); HelloWorld and OrderProcessingWorkflowComplete are
-    /// served too. `activities` fits the workshop's first starter command.
-    #[arg(long, default_value = registry::DEFAULT_CHAPTER.name(), value_parser = chapter)]
-    chapter: Chapter,
-    /// Running workflows kept between decision tasks (sticky execution, as the Go
-    /// worker's cache); 0 turns stickiness off and replays every task's full history.
-    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE)]
-    sticky_cache_size: usize,
-    #[arg(long, default_value_t = 2)]
-    decision_pollers: usize,
-    #[arg(long, default_value_t = 2)]
-    activity_pollers: usize,
-    /// How long the server may hold one poll (context-ttl-ms). A stop waits for the
-    /// open polls to end: the server cannot take back a poll whose client went away.
-    #[arg(long, default_value = "5s", value_parser = duration)]
-    poll_timeout: Duration,
-    /// Print every task.
-    #[arg(short, long)]
-    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -215,10 +182,6 @@ fn duration(s: &str) -> Result<Duration, String> {
     parse_duration(s)
 }
 
-fn chapter(s: &str) -> Result<Chapter, String> {
-    Chapter::parse(s)
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -236,51 +199,16 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
     let domain = cli.domain.as_str();
     match cli.command {
         Command::Worker(a) => {
-            let stop = shutdown::install();
-            let config = WorkerConfig {
-                domain: domain.into(),
-                task_list: a.task_list.clone(),
-                decision_pollers: a.decision_pollers,
-                activity_pollers: a.activity_pollers,
-                registry: registry::for_chapter(a.chapter, a.timer_unit),
-                seed: a.seed,
-                poll_ttl: a.poll_timeout.max(Duration::from_secs(3)),
-                sticky_cache_size: a.sticky_cache_size,
-                verbose: a.verbose,
-            };
-            let mut names = config.registry.workflow_names().join(", ");
-            names.push_str(&format!(" (starter: chapter {})", a.chapter.name()));
-            let config_poll_ttl = config.poll_ttl;
-            let worker = Worker::start(client, config, stop.clone());
-            eprintln!(
-                "worker: serving {names} on {domain}/{} at {} (timer unit {:?}, seed {}, sticky {}); Ctrl-C stops",
-                a.task_list,
-                cli.address,
-                a.timer_unit,
-                a.seed,
-                worker.sticky_task_list().map_or("off".to_owned(), |t| format!("{t}, cache {}", a.sticky_cache_size)),
-            );
-            while !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(50));
+            if let Some(n) = a.exercise {
+                // Your workflow runs in its own binary (this one never links it): hand over.
+                let rest = exercise_args(n);
+                let mut args = vec!["worker".to_owned(), "--address".into(), cli.address.clone(), "--domain".into(), domain.into()];
+                args.extend(rest);
+                return Err(BridgeError::Invalid(postflow_exercise_launch::hand_over(n, &args)));
             }
-            let t0 = std::time::Instant::now();
-            let grace = config_poll_ttl + Duration::from_secs(5);
-            eprintln!(
-                "worker: stopping: open polls end within {config_poll_ttl:?}, tasks they bring are answered (signal again to quit now)"
-            );
-            if !worker.stop(grace) {
-                eprintln!("worker: some pollers did not end in time; a task they hold is retried by the server after its timeout");
-            }
-            let cache = worker.cache_stats();
-            eprintln!(
-                "worker: stopped in {:.1} s; {}; sticky cache hits {}, misses {}, evictions {}",
-                t0.elapsed().as_secs_f64(),
-                worker.stats().summary(),
-                cache.hits,
-                cache.misses,
-                cache.evictions
-            );
-            Ok(ExitCode::SUCCESS)
+            let registry = registry::for_chapter(a.chapter, a.timer_unit);
+            let starter = format!("starter: chapter {}", a.chapter.name());
+            Ok(serve::run(client, domain, &cli.address, &a, registry, &starter))
         }
         Command::Domain { command: DomainCommand::Register { retention_days, local } } => {
             match client.register_domain(domain, retention_days, !local) {
@@ -351,6 +279,22 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             Ok(if played.equal() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
+}
+
+/// The worker's own arguments, as given, without `--exercise N`.
+fn exercise_args(n: u32) -> Vec<String> {
+    let all: Vec<String> = std::env::args().collect();
+    let after = all.iter().position(|a| a == "worker").map_or(all.len(), |i| i + 1);
+    let mut rest = Vec::new();
+    let mut it = all[after..].iter();
+    while let Some(a) = it.next() {
+        if a == "--exercise" {
+            it.next();
+        } else if a != &format!("--exercise={n}") {
+            rest.push(a.clone());
+        }
+    }
+    rest
 }
 
 fn builtin_list() -> Vec<&'static str> {

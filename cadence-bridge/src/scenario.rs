@@ -12,14 +12,13 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use postflow_core::engine::WorkflowStatus;
-use postflow_core::history::HistoryEvent;
+use postflow_core::history::{HistoryEvent, compare};
 use postflow_core::postal::Order;
 use postflow_core::scenario::{Scenario, Step};
 use postflow_core::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 use postflow_core::time::parse_duration;
 
 use crate::client::{Client, StartOptions};
-use crate::compare;
 use crate::error::BridgeError;
 use crate::worker::{Worker, WorkerConfig};
 

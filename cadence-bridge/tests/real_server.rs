@@ -8,10 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cadence_bridge::BridgeError;
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{RunOptions, not_comparable, play};
-use cadence_bridge::{BridgeError, compare};
-use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
+use postflow_core::history::{EventAttributes, EventType, HistoryEvent, compare};
 use postflow_core::postal;
 use postflow_core::scenario::{BUILTIN, Scenario};
 

@@ -110,9 +110,15 @@ type Registry interface {
 // Register registers what the workshop's worker serves: HelloWorld, the starter
 // workflow as chapter `starter` has it, and the complete workflow.
 func Register(r Registry, starter Chapter, timerUnit time.Duration, estimate Estimator) {
+	RegisterBeside(r, timerUnit, estimate)
+	RegisterPackage(r, starter, StarterNames, timerUnit, estimate)
+}
+
+// RegisterBeside registers what the workshop's worker serves beside the starter
+// package: HelloWorld and the complete workflow.
+func RegisterBeside(r Registry, timerUnit time.Duration, estimate Estimator) {
 	r.RegisterWorkflowWithOptions(HelloWorld, workflow.RegisterOptions{Name: HelloWorldWorkflow})
 	r.RegisterActivityWithOptions(HelloWorldActivity, activity.RegisterOptions{Name: HelloWorldActivityName})
-	RegisterPackage(r, starter, StarterNames, timerUnit, estimate)
 	RegisterPackage(r, Notification, CompleteNames, timerUnit, estimate)
 }
 

@@ -4,10 +4,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::log::LogLine;
-use crate::payload::{Failure, Payload};
+use crate::payload::{DecodeArgs, Failure, Payload};
 use crate::rng::SplitMix64;
 use crate::sdk::{WorkflowContext, WorkflowError};
 
@@ -40,6 +43,48 @@ pub struct WorkflowDefinition {
 pub struct ActivityDefinition {
     pub name: String,
     pub run: ActivityFn,
+}
+
+/// A workflow function written against typed input and result (the Go client's
+/// `func(ctx workflow.Context, order Order) (string, error)`): decodes the input,
+/// runs, encodes the result as a Go worker would.
+pub fn typed_workflow<I, R, F, Fut>(f: F) -> WorkflowFn
+where
+    I: DeserializeOwned + 'static,
+    R: Serialize,
+    F: Fn(WorkflowContext, I) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, WorkflowError>> + 'static,
+{
+    let f = Arc::new(f);
+    Arc::new(move |ctx, input: Payload| {
+        let f = f.clone();
+        Box::pin(async move {
+            let input: I = input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))?;
+            let result = f(ctx, input).await?;
+            Ok(Payload::encode(&result))
+        })
+    })
+}
+
+/// An activity written against typed arguments: decodes them, encodes its result or
+/// error as a Go worker would.
+pub fn typed_activity<A, R>(
+    name: &str,
+    f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static,
+) -> ActivityDefinition
+where
+    A: DecodeArgs,
+    R: Serialize,
+{
+    ActivityDefinition {
+        name: name.into(),
+        run: Arc::new(move |ctx, input| {
+            let args = input
+                .decode_args::<A>()
+                .map_err(|e| Failure::generic(format!("unable to decode the activity function input bytes with error: {e}")))?;
+            f(ctx, args).map(|r| Payload::encode(&r)).map_err(Failure::generic)
+        }),
+    }
 }
 
 /// What an activity attempt can see: the attempt number the server hands out, the
@@ -87,5 +132,38 @@ impl Registry {
 
     pub fn workflow_names(&self) -> Vec<&str> {
         self.workflows.iter().map(|w| w.name.as_str()).collect()
+    }
+
+    pub fn activity_names(&self) -> Vec<&str> {
+        self.activities.iter().map(|a| a.name.as_str()).collect()
+    }
+
+    /// Makes `activity_type` answer with recorded results instead of running: the
+    /// first activity of that type a workflow schedules gets `results[0]`, the next
+    /// `results[1]`, and so on (retries of one activity get the same result). Past the
+    /// recorded results the activity runs as registered. This is how the simulator
+    /// replays what a real worker's `estimatedDeliveryTime` drew at random.
+    pub fn script_results(&mut self, activity_type: &str, results: Vec<Payload>) {
+        let Some(i) = self.activities.iter().position(|a| a.name == activity_type) else { return };
+        let real = self.activities[i].run.clone();
+        // (workflow ID, activity ID) of each activity given a result, in order.
+        let given: Mutex<Vec<(String, String)>> = Mutex::default();
+        self.activities[i].run = Arc::new(move |ctx, input| {
+            let key = (ctx.workflow_id.to_owned(), ctx.activity_id.to_owned());
+            let mut given = given.lock().unwrap_or_else(|p| p.into_inner());
+            let index = match given.iter().position(|k| *k == key) {
+                Some(index) => index,
+                None => {
+                    given.push(key);
+                    given.len() - 1
+                }
+            };
+            let of_this_workflow = given[..=index].iter().filter(|(w, _)| w == ctx.workflow_id).count() - 1;
+            drop(given);
+            match results.get(of_this_workflow) {
+                Some(r) => Ok(r.clone()),
+                None => real(ctx, input),
+            }
+        });
     }
 }

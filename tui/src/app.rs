@@ -96,6 +96,12 @@ impl App {
         }
     }
 
+    /// The simulator running another workflow than the reference's (an exercise),
+    /// with the workshop order in the start form.
+    pub fn with_session(session: Session, label: &str) -> App {
+        App { session, label: label.into(), ..App::new() }
+    }
+
     /// An app showing a scenario or an imported history.
     pub fn from_loaded(loaded: Loaded) -> App {
         let mut app = App { mode: Mode::Main, ..App::new() };
@@ -419,8 +425,7 @@ impl App {
             return Ok(());
         }
         if self.session.workflow_id().is_some() || self.session.is_imported() {
-            let config = if self.session.is_imported() { SessionConfig::default() } else { self.session.config() };
-            let mut fresh = Session::new(config);
+            let mut fresh = if self.session.is_imported() { Session::new(SessionConfig::default()) } else { self.session.restarted() };
             fresh.auto_run = self.session.auto_run || self.session.is_imported();
             fresh.perform(action)?;
             self.session = fresh;

@@ -9,6 +9,7 @@ pub mod export;
 pub mod form;
 pub mod keymap;
 pub mod prompt;
+pub mod run;
 pub mod source;
 pub mod ui;
 

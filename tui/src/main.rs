@@ -7,17 +7,17 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crossterm::event::{self, Event, KeyEventKind};
 use postflow_core::session::SessionConfig;
 use postflow_tui::bridge::Bridge;
-use postflow_tui::{App, source, ui};
+use postflow_tui::run::{interactive, print};
+use postflow_tui::{App, source};
 
 /// The largest `--print --size` side: a frame is built in memory before it is printed.
 const MAX_PRINT_SIDE: u16 = 1000;
 
 const USAGE: &str = "\
-usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]]
-           [--print [--size WxH]]
+usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]
+            | --exercise N] [--print [--size WxH]]
 
   (no arguments)       the simulator with the workshop order in the start form
   --scenario NAME|PATH play a built-in scenario (happy-path, ...) or a scenario file,
@@ -30,6 +30,8 @@ usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id I
   --workflow-id ID     with --bridge: watch this workflow (started elsewhere) at once
   --timer-unit D       with --bridge: the worker's --timer-unit (default 60s), so the
                        history replays against the same workflow code
+  --exercise N         the simulator running your workflow of the workshop's chapter N
+                       (exercises/, built on its own: `cargo run --bin workshop` checks it)
   --print              print the final screen as text instead of running interactively;
                        exits 1 if a scenario expectation failed
   --size WxH           the size of the printed screen (default 160x50)
@@ -47,7 +49,19 @@ struct Args {
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args { scenario: None, import: None, bridge: None, workflow_id: None, timer_unit: None, print: false, size: (160, 50) };
-    let mut it = std::env::args().skip(1);
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    // Your workflow runs in its own binary (this one never links it): hand over to it.
+    if let Some(i) = all.iter().position(|a| a == "--exercise") {
+        let n = all.get(i + 1).ok_or("--exercise needs a chapter number, 1 to 7")?;
+        let n: u32 = n.parse().map_err(|_| format!("--exercise {n}: a chapter number, 1 to 7"))?;
+        let rest: Vec<String> = all.iter().enumerate().filter(|(k, _)| *k != i && *k != i + 1).map(|(_, a)| a.clone()).collect();
+        if let Some(other) = rest.iter().find(|a| ["--scenario", "--import", "--bridge"].contains(&a.as_str())) {
+            return Err(format!("--exercise goes with --print and --size, not with {other}"));
+        }
+        let args: Vec<String> = std::iter::once("tui".to_owned()).chain(rest).collect();
+        return Err(postflow_exercise_launch::hand_over(n, &args));
+    }
+    let mut it = all.into_iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
@@ -140,67 +154,6 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("tui: {e}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-/// `--print`: the final state (a scenario played to its end), rendered once.
-fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
-    // Bridge mode: the screen once the server has answered (or could not).
-    app.settle(Duration::from_secs(15));
-    // A scenario is loaded at its first step for stepping; print shows where it ends.
-    // Without one, the screen is the start form, as a user first sees it.
-    if app.mode == postflow_tui::app::Mode::Main && app.bridge.is_none() {
-        app.dispatch(postflow_tui::action::UiAction::Do(postflow_core::controls::Command::Last));
-    }
-    print!("{}", ui::render_text(&app, w, h));
-    for f in &app.failures {
-        eprintln!("tui: expectation failed: {f}");
-    }
-    if app.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-}
-
-/// Runs until quit. `ratatui::try_init` installs a panic hook that restores the
-/// terminal before the panic message is printed; the guard restores it on every
-/// other way out, errors included.
-fn interactive(app: &mut App) -> std::io::Result<()> {
-    struct Restore;
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            ratatui::restore();
-        }
-    }
-    // The guard comes first: if raw mode is on but the alternate screen fails, the
-    // early return still restores.
-    let _restore = Restore;
-    let mut terminal = ratatui::try_init()?;
-    // In bridge mode the screen moves without keys (the server's clock and replies):
-    // wake up every tick to take replies and redraw.
-    let tick = app.bridge.as_ref().map(|_| Duration::from_millis(100));
-    loop {
-        let frame = terminal.draw(|f| ui::draw(f, app))?;
-        app.too_small = frame.area.width < ui::MIN_WIDTH || frame.area.height < ui::MIN_HEIGHT;
-        if let Some(text) = app.clipboard.take() {
-            use std::io::Write as _;
-            let mut out = std::io::stdout();
-            out.write_all(postflow_tui::export::osc52(&text).as_bytes())?;
-            out.flush()?;
-        }
-        if let Some(t) = tick {
-            app.tick();
-            if !event::poll(t)? {
-                continue;
-            }
-        }
-        match event::read()? {
-            // Key releases (on terminals that report them) must not act twice.
-            Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
-            // The next draw fits the new size; nothing else to do.
-            Event::Resize(..) => {}
-            _ => continue,
-        }
-        if app.should_quit {
-            return Ok(());
         }
     }
 }

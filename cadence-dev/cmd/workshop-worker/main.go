@@ -5,7 +5,7 @@
 // tasklist, over gRPC as the workshop's worker does. Tests use it as the Go side
 // of comparisons with postflow's Rust worker.
 //
-//	workshop-worker [--address 127.0.0.1:7833] [--chapter notification] [--timer-unit 1m] [--seed 0]
+//	workshop-worker [--address 127.0.0.1:7833] [--chapter notification] [--timer-unit 1m] [--seed 0] [--mistake NAME]
 package main
 
 import (
@@ -14,6 +14,7 @@ import (
 	"math/rand"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -24,6 +25,7 @@ import (
 	"go.uber.org/yarpc/transport/grpc"
 	"go.uber.org/zap"
 
+	"postflow.local/cadence-dev/gotrack"
 	"postflow.local/cadence-dev/workshop"
 )
 
@@ -34,6 +36,8 @@ func main() {
 	chapterName := flag.String("chapter", "notification", "which chapter's code answers to the starter name OrderProcessingWorkflow")
 	timerUnit := flag.Duration("timer-unit", 0, "how long a day of delivery estimate lasts (the workshop: 1m)")
 	seed := flag.Int64("seed", 0, "seed of the delivery estimates (0: random)")
+	mistake := flag.String("mistake", "", "a typical workshop mistake in the starter package, as a participant makes it "+
+		"(the workshop's Go track tests): "+strings.Join(gotrack.Mistakes(), ", "))
 	flag.Parse()
 
 	chapter, err := workshop.ParseChapter(*chapterName)
@@ -73,7 +77,15 @@ func main() {
 	}
 
 	w := worker.New(service, *domain, *taskList, worker.Options{Logger: logger})
-	workshop.Register(w, chapter, *timerUnit, estimate)
+	if *mistake == "" {
+		workshop.Register(w, chapter, *timerUnit, estimate)
+	} else {
+		// What workshop.Register serves, with the starter package as the participant has it.
+		workshop.RegisterBeside(w, *timerUnit, estimate)
+		if err := gotrack.Register(w, chapter, *mistake, *timerUnit, estimate); err != nil {
+			fail(err)
+		}
+	}
 	if err := w.Start(); err != nil {
 		fail(fmt.Errorf("start the worker: %w", err))
 	}

@@ -7,6 +7,7 @@
 //! [`table`]; what a history alone tells about its workflow is in [`derived`].
 
 pub mod cli_json;
+pub mod compare;
 pub mod derived;
 pub mod json;
 pub mod table;

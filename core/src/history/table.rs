@@ -172,7 +172,7 @@ pub fn failure(f: &Failure) -> String {
     format!("{} {}", f.reason, serde_json::Value::String(f.details_text()))
 }
 
-fn retry(r: &RetryPolicy) -> String {
+pub fn retry(r: &RetryPolicy) -> String {
     format!("{},{},{},{}", secs(r.initial_interval), r.backoff_coefficient, secs(r.maximum_interval), r.maximum_attempts)
 }
 

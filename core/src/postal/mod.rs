@@ -8,7 +8,6 @@ mod chapters;
 mod hello;
 mod workflow;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -18,7 +17,7 @@ pub use chapters::{Chapter, ChapterNames};
 pub use hello::{HELLO_WORLD, HELLO_WORLD_ACTIVITY, HelloWorldInput, register_hello_world};
 
 use crate::payload::Payload;
-use crate::registry::{ActivityContext, ActivityDefinition, Registry, WorkflowDefinition};
+use crate::registry::{Registry, WorkflowDefinition};
 
 /// The workshop's domain and task list.
 pub const DOMAIN: &str = "cadence-workshop";
@@ -136,26 +135,8 @@ pub fn workflow_definition(config: PostalConfig, names: ChapterNames) -> Workflo
     }
 }
 
-/// Wraps a typed activity function: decodes its arguments, encodes its result or
-/// error as a Go worker would.
-pub(crate) fn activity<A, R>(
-    name: &str,
-    f: impl Fn(&mut ActivityContext<'_>, A) -> Result<R, String> + Send + Sync + 'static,
-) -> ActivityDefinition
-where
-    A: crate::payload::DecodeArgs,
-    R: Serialize,
-{
-    ActivityDefinition {
-        name: name.into(),
-        run: Arc::new(move |ctx, input| {
-            let args = input.decode_args::<A>().map_err(|e| {
-                crate::payload::Failure::generic(format!("unable to decode the activity function input bytes with error: {e}"))
-            })?;
-            f(ctx, args).map(|r| Payload::encode(&r)).map_err(crate::payload::Failure::generic)
-        }),
-    }
-}
+/// Typed activities, as everywhere else in the worker (one wrapper for every activity).
+pub(crate) use crate::registry::typed_activity as activity;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use builtin::{BUILTIN, Builtin, builtin};
-pub use runner::{Outcome, run};
+pub(crate) use runner::status_of;
+pub use runner::{Outcome, check_history, play, run};
 
 use crate::postal::{Chapter, PostalConfig};
 use crate::session::SessionConfig;
@@ -160,12 +161,12 @@ impl Step {
                 }
                 Ok(())
             }
-            Step::Advance { to: Some(to), by: None } if to == "next" => Ok(()),
+            Step::Advance { to: Some(to), by: None } if to == "next" || to == "timers" => Ok(()),
             Step::Advance { to: Some(to), by: None } => {
-                Err(format!(r#"advance to = {to:?}: only "next" is known (use by = "30s" for a duration)"#))
+                Err(format!(r#"advance to = {to:?}: "next" or "timers" (or by = "30s" for a duration)"#))
             }
             Step::Advance { to: None, by: Some(by) } => parse_duration(by).map(|_| ()),
-            Step::Advance { .. } => Err(r#"advance needs exactly one of to = "next" or by = "<duration>""#.into()),
+            Step::Advance { .. } => Err(r#"advance needs exactly one of to = "next", to = "timers" or by = "<duration>""#.into()),
             Step::Expect(e) => {
                 if let Some(s) = &e.status {
                     if !["running", "completed", "failed", "timed_out"].contains(&s.as_str()) {

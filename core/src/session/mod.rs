@@ -24,6 +24,7 @@ use crate::engine::{Engine, StartRequest};
 use crate::history::HistoryEvent;
 use crate::payload::Payload;
 use crate::postal::{self, Order, PostalConfig};
+use crate::registry::Registry;
 
 /// What a session simulates: the seed of the activities and which workflow code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,9 @@ pub const DEFAULT_EXECUTION_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub struct Session {
     config: SessionConfig,
+    /// The code the simulated worker runs and the workflow type a start names: the
+    /// chapter's reference workflow, or a participant's own (an exercise).
+    workload: Workload,
     /// Set when the session shows an imported history instead of simulating.
     imported: Option<Imported>,
     engine: Engine,
@@ -67,18 +71,41 @@ pub struct Session {
     replaced: Option<(usize, Vec<Entry>)>,
 }
 
+/// What the simulated worker serves in a session.
+#[derive(Clone)]
+struct Workload {
+    registry: Registry,
+    workflow_type: String,
+}
+
 impl Session {
     pub fn new(config: SessionConfig) -> Session {
+        let workflow_type = config.postal.chapter.names().workflow.to_owned();
+        Session::with_registry(config, postal::registry(config.postal), &workflow_type)
+    }
+
+    /// A session whose worker serves `registry` and whose starts name `workflow_type`:
+    /// a participant's own workflow runs on the same simulated server as the reference.
+    pub fn with_registry(config: SessionConfig, registry: Registry, workflow_type: &str) -> Session {
+        let workload = Workload { registry, workflow_type: workflow_type.to_owned() };
         Session {
             config,
+            engine: Engine::new(workload.registry.clone(), config.seed),
+            workload,
             imported: None,
-            engine: new_engine(config),
             workflow_id: None,
             timeline: Vec::new(),
             cursor: 0,
             auto_run: true,
             replaced: None,
         }
+    }
+
+    /// A fresh session that runs the same code with the same settings.
+    pub fn restarted(&self) -> Session {
+        let mut s = Session::with_registry(self.config, self.workload.registry.clone(), &self.workload.workflow_type);
+        s.auto_run = self.auto_run;
+        s
     }
 
     pub fn config(&self) -> SessionConfig {
@@ -93,8 +120,8 @@ impl Session {
         self.workflow_id.as_deref()
     }
 
-    pub fn workflow_type(&self) -> &'static str {
-        self.config.postal.chapter.names().workflow
+    pub fn workflow_type(&self) -> &str {
+        &self.workload.workflow_type
     }
 
     /// The whole timeline, including entries after the cursor (the "redo" part).
@@ -232,7 +259,7 @@ impl Session {
     }
 
     /// The workflow type, when its code never reads signal channel `name`.
-    pub fn unread_by_code(&self, name: &str) -> Option<&'static str> {
+    pub fn unread_by_code(&self, name: &str) -> Option<&str> {
         let t = self.workflow_type();
         let d = self.engine.registry().workflow(t)?;
         (!d.signals.contains(&name)).then_some(t)
@@ -271,8 +298,7 @@ impl Session {
 
     /// A fresh session with the first `k` entries of this timeline applied.
     fn rebuilt(&self, k: usize) -> Session {
-        let mut s = Session::new(self.config);
-        s.auto_run = self.auto_run;
+        let mut s = self.restarted();
         for e in &self.timeline[..k] {
             if let Ok(entries) = s.apply_here(&e.action) {
                 s.timeline.extend(entries);
@@ -344,10 +370,6 @@ struct Imported {
     events: Vec<HistoryEvent>,
     replay_error: Option<String>,
     definition: crate::registry::WorkflowDefinition,
-}
-
-fn new_engine(config: SessionConfig) -> Engine {
-    Engine::new(postal::registry(config.postal), config.seed)
 }
 
 fn advanced(by: Duration, fired: &[String]) -> String {

@@ -69,8 +69,9 @@ pub static GUIDES: [ChapterGuide; 7] = [
                    ActivityTaskStarted says attempt 2 and names the last failure.",
         hints: &[
             Hint {
-                text: "The activity is already written to fail twice; the fix is in how the \
-                       workflow calls it, not in the activity.",
+                text: "First make validatePayment fail on its attempts 0 and 1, as the workshop does \
+                       (the attempt number is in the activity's context): now the workflow fails. \
+                       The fix is in how the workflow calls the activity, not in the activity.",
                 rust: "",
                 go: "",
             },

@@ -8,6 +8,7 @@
 //! nothing about a chapter is written twice.
 
 mod chapters;
+pub mod checks;
 
 pub use crate::postal::Chapter;
 pub use chapters::GUIDES;

@@ -1,4 +1,6 @@
-//! Comparing a real server's history with the simulator's.
+//! Comparing two histories of the same workflow: a real server's with the
+//! simulator's (`bridge scenario run --compare`), or a workshop participant's with the
+//! reference solution's (the workshop's checks).
 //!
 //! Both sides are read into core's event model and written back with core's JSON
 //! writer, so only meaning is compared, not formatting. Then the fields that cannot
@@ -8,8 +10,8 @@
 //! the workflow's task list still counts: both our worker and the simulator's model
 //! of a Go worker use stickiness, so they must agree on where each task went.
 
-use postflow_core::history::json::history_to_json;
-use postflow_core::history::{EventAttributes, HistoryEvent};
+use super::json::history_to_json;
+use super::{EventAttributes, HistoryEvent};
 use serde_json::Value;
 
 /// Attribute keys whose values differ between any two runs.
@@ -74,10 +76,10 @@ pub fn diff(simulated: &[String], real: &[String]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use postflow_core::history::json::history_from_json;
+    use crate::history::json::history_from_json;
 
     fn fixture(name: &str) -> Vec<HistoryEvent> {
-        let path = format!("{}/../core/tests/fixtures/real/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/tests/fixtures/real/{name}.json", env!("CARGO_MANIFEST_DIR"));
         history_from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
@@ -86,9 +88,9 @@ mod tests {
         let a = fixture("happy-path");
         let mut b = a.clone();
         for e in &mut b {
-            e.event_time = postflow_core::time::Timestamp(e.event_time.0 + 5_000_000_000);
+            e.event_time = crate::time::Timestamp(e.event_time.0 + 5_000_000_000);
             e.task_id += 7;
-            if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(s) = &mut e.attributes {
+            if let crate::history::EventAttributes::WorkflowExecutionStarted(s) = &mut e.attributes {
                 s.original_execution_run_id = "other".into();
                 s.first_execution_run_id = "other".into();
                 s.identity = "someone-else".into();
@@ -96,7 +98,7 @@ mod tests {
             }
         }
         assert!(diff(&normalise(&a), &normalise(&b)).is_empty());
-        if let postflow_core::history::EventAttributes::TimerStarted(t) = &mut b[22].attributes {
+        if let crate::history::EventAttributes::TimerStarted(t) = &mut b[22].attributes {
             t.timer_id = "99".into();
         } else {
             panic!("event 23 is not TimerStarted: {:?}", b[22].event_type());

@@ -1,0 +1,247 @@
+//! The verdict of one check, and the first place where a participant's run and the
+//! reference solution's part, side by side. Front ends draw [`CheckReport`] as they
+//! like; [`CheckReport::render`] is the plain-text form the `workshop` binary prints.
+
+use serde::{Deserialize, Serialize};
+
+use super::diagnose::{self, Ctx};
+use super::{Check, Run, StepResult};
+use crate::history::compare::normalise;
+use crate::history::{HistoryEvent, table};
+
+/// What a check found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// "7.2".
+    pub label: String,
+    pub name: String,
+    pub expectation: String,
+    pub passed: bool,
+    /// Why it failed, in the workshop's words.
+    pub message: Option<String>,
+    /// The first history event where the runs part.
+    pub difference: Option<Difference>,
+}
+
+/// The first history event where two runs part, with a few events before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Difference {
+    pub event_id: i64,
+    /// In words: what the reference has there, and what yours has.
+    pub explanation: String,
+    pub rows: Vec<SideBySide>,
+}
+
+/// One row of the side-by-side view: the reference's event and yours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SideBySide {
+    pub reference: String,
+    pub yours: String,
+    pub differs: bool,
+}
+
+/// How many events before the first difference are shown.
+const CONTEXT: usize = 3;
+
+pub(super) fn judge(check: &Check, yours: &Run, reference: &Run) -> CheckReport {
+    let mut r = CheckReport {
+        label: check.label(),
+        name: check.name.into(),
+        expectation: check.expectation.into(),
+        passed: false,
+        message: None,
+        difference: first_difference(&reference.history, &yours.history),
+    };
+    if let Some(p) = &yours.problem {
+        r.message = Some(diagnose::problem(p));
+        return r;
+    }
+    if let Some(p) = &reference.problem {
+        // The reference is ours and tested; if it cannot run, say so rather than blame the participant.
+        r.message = Some(format!("the reference solution could not run this check: {}", diagnose::problem(p)));
+        return r;
+    }
+    let ctx = Ctx { check, yours, reference };
+    if let Some(m) = diagnose::mistake(&ctx) {
+        r.message = Some(m);
+        return r;
+    }
+    if r.difference.is_some() {
+        // The difference, explained, says it all.
+        return r;
+    }
+    if let Some(m) = step_difference(check, yours, reference) {
+        r.message = Some(m);
+        return r;
+    }
+    r.passed = true;
+    r
+}
+
+/// The first step whose outcome differs (a refusal on one side only, another answer).
+fn step_difference(check: &Check, yours: &Run, reference: &Run) -> Option<String> {
+    let steps = check.steps();
+    for (i, (y, r)) in yours.steps.iter().zip(&reference.steps).enumerate() {
+        let what = steps.get(i).map(step_label).unwrap_or_default();
+        let same = match (y, r) {
+            (StepResult::Answer(a), StepResult::Answer(b)) => json_equal(a, b),
+            (StepResult::Refused(_), StepResult::Refused(_)) | (StepResult::Done, StepResult::Done) => true,
+            _ => false,
+        };
+        if !same {
+            return Some(format!("step {} ({what}): the reference solution {}; yours {}", i + 1, outcome(r), outcome(y)));
+        }
+    }
+    None
+}
+
+fn step_label(s: &crate::scenario::Step) -> String {
+    use crate::scenario::Step;
+    match s {
+        Step::Start { .. } => "start the order".into(),
+        Step::Signal { name, input: Some(i), .. } => format!("signal {name} {i}"),
+        Step::Signal { name, .. } => format!("signal {name}"),
+        Step::Query { name, .. } => format!("query {name}"),
+        Step::Step { .. } => "one worker step".into(),
+        Step::Run => "let the worker run".into(),
+        Step::Advance { to: Some(to), .. } if to == "timers" => "let every timer fire".into(),
+        Step::Advance { .. } => "move the clock".into(),
+        Step::Expect(_) => "expectation".into(),
+    }
+}
+
+fn outcome(s: &StepResult) -> String {
+    match s {
+        StepResult::Done => "went through".into(),
+        StepResult::Answer(a) => format!("answers {}", a.trim()),
+        StepResult::Refused(why) => format!("fails: {why}"),
+        StepResult::NotRun => "was not played".into(),
+    }
+}
+
+fn json_equal(a: &str, b: &str) -> bool {
+    match (serde_json::from_str::<serde_json::Value>(a.trim()), serde_json::from_str::<serde_json::Value>(b.trim())) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// The first event where the normalised histories differ, explained.
+pub fn first_difference(reference: &[HistoryEvent], yours: &[HistoryEvent]) -> Option<Difference> {
+    let (a, b) = (normalise(reference), normalise(yours));
+    let i = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i))?;
+    let row = |h: &[HistoryEvent], k: usize| h.get(k).map(summary).unwrap_or_default();
+    let rows = (i.saturating_sub(CONTEXT)..=i)
+        .map(|k| SideBySide { reference: row(reference, k), yours: row(yours, k), differs: k == i })
+        .collect();
+    let event_id = (i + 1) as i64;
+    let explanation = match (reference.get(i), yours.get(i)) {
+        (Some(r), Some(y)) if r.event_type() == y.event_type() => format!(
+            "event {event_id} is {} in both, but {}",
+            r.event_type().name(),
+            attribute_difference(a.get(i).map_or("", String::as_str), b.get(i).map_or("", String::as_str))
+        ),
+        (Some(r), Some(y)) => {
+            format!("at event {event_id} the reference solution's history has {}, yours has {}", describe(r), describe(y))
+        }
+        (Some(r), None) => format!(
+            "your history ends after event {} ({}), where the reference solution's goes on with {}",
+            yours.len(),
+            crate::scenario::status_of(yours),
+            describe(r)
+        ),
+        (None, Some(y)) => format!("your history goes on with {} where the reference solution's ends", describe(y)),
+        (None, None) => String::new(),
+    };
+    Some(Difference { event_id, explanation, rows })
+}
+
+fn summary(e: &HistoryEvent) -> String {
+    format!("{} {} {}", e.event_id, e.event_type().name(), table::attributes(&e.attributes)).trim_end().to_owned()
+}
+
+fn describe(e: &HistoryEvent) -> String {
+    let a = table::attributes(&e.attributes);
+    let key: Vec<&str> = a
+        .split(' ')
+        .filter(|kv| ["type=", "timerId=", "signal=", "name=", "after=", "attempt="].iter().any(|k| kv.starts_with(k)))
+        .collect();
+    if key.is_empty() { e.event_type().name().to_owned() } else { format!("{} ({})", e.event_type().name(), key.join(", ")) }
+}
+
+/// Which attributes differ between two normalised lines (`<id> <type> <json>`).
+fn attribute_difference(reference: &str, yours: &str) -> String {
+    let json = |l: &str| l.splitn(3, ' ').nth(2).and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()).unwrap_or_default();
+    let (r, y) = (json(reference), json(yours));
+    let mut diffs = Vec::new();
+    collect_differences("", &r, &y, &mut diffs);
+    if diffs.is_empty() { "its attributes differ".into() } else { diffs.join("; ") }
+}
+
+fn collect_differences(path: &str, r: &serde_json::Value, y: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let payload = |v: &Value| matches!(v, Value::Object(o) if o.len() == 1 && o.contains_key("data"));
+    match (r, y) {
+        (Value::Object(a), Value::Object(b)) if !payload(r) && !payload(y) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                collect_differences(&p, a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null), out);
+            }
+        }
+        (a, b) if a != b => {
+            let show = |v: &Value| match v {
+                Value::Null => "nothing".to_owned(),
+                Value::Object(o) if o.len() == 1 && o.contains_key("data") => {
+                    crate::payload::Payload::from_bytes(base64_decode(o["data"].as_str().unwrap_or_default()))
+                        .to_text()
+                        .trim_end()
+                        .to_owned()
+                }
+                v => v.to_string(),
+            };
+            out.push(format!("{path} is {} in the reference solution and {} in yours", show(a), show(b)));
+        }
+        _ => {}
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap_or_default()
+}
+
+impl CheckReport {
+    /// The report as text: a mark and the expectation, then why it failed and the
+    /// first difference side by side, each column at most `width` characters.
+    pub fn render(&self, width: usize) -> String {
+        let mut out = format!("{} {} {}\n", if self.passed { "✓" } else { "✗" }, self.label, self.expectation);
+        if self.passed {
+            return out;
+        }
+        if let Some(m) = &self.message {
+            out.push_str(&format!("    {m}\n"));
+        }
+        if let Some(d) = &self.difference {
+            let cut = |s: &str| {
+                let s: String = s.chars().take(width).collect();
+                format!("{s:<width$}")
+            };
+            out.push_str(&format!("    first difference, at event {}: {}\n", d.event_id, d.explanation));
+            out.push_str(&format!("      {}   {}\n", cut("reference solution"), "your workflow"));
+            for r in &d.rows {
+                let mark = if r.differs { "≠" } else { " " };
+                out.push_str(&format!("    {mark} {} {mark} {}\n", cut(&r.reference), cut(&r.yours).trim_end()));
+            }
+            // The differing events in full, when the columns cut them.
+            if let Some(r) =
+                d.rows.iter().find(|r| r.differs).filter(|r| r.reference.chars().count() > width || r.yours.chars().count() > width)
+            {
+                out.push_str(&format!("      reference solution: {}\n      your workflow:      {}\n", r.reference, r.yours));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The workshop's Go track against a real Cadence server.
+#
+#   scripts/test-workshop-go.sh
+#
+# Starts the dev server (scripts/cadence-dev.sh up), builds a Go participant's worker
+# (cadence-dev/cmd/workshop-worker: the correct code of a chapter, or with
+# --mistake NAME one of the typical mistakes of cadence-dev/gotrack) and runs `workshop check --go N` against it, over the HTTP API and through
+# the real `cadence` CLI: correct workers must pass, broken ones must fail with the
+# mistake named, and a missing worker, a server that is down and a missing or failing
+# `cadence` command must each end in a clear message, never a hang. A server that was
+# already running is left running.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+HTTP="${POSTFLOW_CADENCE_HTTP:-http://127.0.0.1:8800}"
+WORKER="$CARGO_TARGET_DIR/workshop-worker"
+WORKSHOP="$CARGO_TARGET_DIR/debug/workshop"
+LOG="$CARGO_TARGET_DIR/workshop-go-worker.log"
+OUT="$CARGO_TARGET_DIR/workshop-go.out"
+
+was_running=0
+scripts/cadence-dev.sh status >/dev/null 2>&1 && was_running=1
+worker_pid=""
+stop_worker() {
+  if [[ -n $worker_pid ]]; then
+    kill -TERM "$worker_pid" 2>/dev/null || true
+    # A stopped worker must be gone before the next starts: its polls would take tasks.
+    for _ in $(seq 1 100); do kill -0 "$worker_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$worker_pid" 2>/dev/null || true
+    worker_pid=""
+  fi
+}
+cleanup() {
+  stop_worker
+  if [[ $was_running == 0 ]]; then scripts/cadence-dev.sh down || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Build first, so compile time does not count against the server-side waits.
+cargo build -q -p postflow-workshop --bin workshop -p cadence-bridge --bin bridge
+(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$WORKER" ./cmd/workshop-worker)
+scripts/cadence-dev.sh up
+CLI="$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:7833 --transport grpc"
+
+# Starts a participant's worker and waits for its own word that it polls.
+start_worker() {
+  stop_worker
+  "$WORKER" "$@" >"$LOG" 2>&1 &
+  worker_pid=$!
+  for _ in $(seq 1 300); do
+    if grep -q "workshop worker started" "$LOG"; then return 0; fi
+    if ! kill -0 "$worker_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "FAIL: the Go worker did not start ($*):" >&2
+  cat "$LOG" >&2
+  exit 1
+}
+
+passed=0
+# expect STATUS TEXT -- workshop args...: the exit status and a line of the output.
+expect() {
+  local want_status=$1 want_text=$2
+  shift 3
+  local status=0
+  timeout 600 "$WORKSHOP" check --go "$@" >"$OUT" 2>&1 || status=$?
+  if [[ $status != "$want_status" ]] || ! grep -qF -- "$want_text" "$OUT"; then
+    echo "FAIL: workshop check --go $* exited $status (expected $want_status) and should say: $want_text" >&2
+    cat "$OUT" >&2
+    echo "--- worker log:" >&2
+    tail -20 "$LOG" >&2
+    exit 1
+  fi
+  passed=$((passed + 1))
+  echo "ok: check --go $* -> $want_status, \"$want_text\""
+}
+
+# ---- over the HTTP API ----
+start_worker --chapter 1
+expect 0 "4 of 4 checks pass" -- 1 --address "$HTTP"
+start_worker --chapter 1 --mistake wrong-names
+expect 1 "your worker does not run OrderProcessingWorkflow" -- 1 --address "$HTTP"
+start_worker --chapter 2
+expect 0 "2 of 2 checks pass" -- 2 --address "$HTTP"
+start_worker --chapter 2 --mistake no-retry-policy
+expect 1 "the activity has no retry policy" -- 2 --address "$HTTP"
+start_worker --chapter 5
+expect 0 "3 of 3 checks pass" -- 5 --address "$HTTP"
+start_worker --chapter 5 --mistake delivered-not-ending
+expect 1 "the workflow is still running after DeliveredSignal: delivered must end the loop" -- 5 --address "$HTTP"
+start_worker --chapter 6
+expect 0 "3 of 3 checks pass" -- 6 --address "$HTTP"
+start_worker --chapter 6 --mistake query-after-first-activity
+expect 1 "the current_status query failed while the payment was being retried" -- 6 --address "$HTTP"
+# The timer chapter with a 5 s "day", so timers take seconds, not minutes.
+start_worker --chapter 7 --timer-unit 5s
+expect 0 "4 of 4 checks pass" -- 7 --timer-unit 5s --address "$HTTP"
+start_worker --chapter 7 --timer-unit 5s --mistake timer-not-canceled
+expect 1 "the customer was notified twice: the old timer was not canceled when the package was scanned" -- 7 --timer-unit 5s --address "$HTTP"
+
+# ---- through the real cadence CLI ----
+start_worker --chapter 1
+expect 0 "4 of 4 checks pass" -- 1 --cli "$CLI"
+start_worker --chapter 2 --mistake no-retry-policy
+expect 1 "the activity has no retry policy" -- 2 --cli "$CLI"
+start_worker --chapter 6 --mistake query-after-first-activity
+expect 1 "the current_status query failed while the payment was being retried" -- 6 --cli "$CLI"
+
+# ---- a Rust participant's workflow, served by `bridge worker --exercise N` ----
+# The same checks judge it on the real server: the chapter solved in a scratch copy.
+source scripts/lib/workshop-scratch.sh
+make_scratch "$CARGO_TARGET_DIR/workshop-go-scratch"
+cp "$POSTFLOW_WORKSHOP_ROOT/exercises/solutions/06_query.rs" "$POSTFLOW_WORKSHOP_ROOT/exercises/06_query.rs"
+# Built before it serves (a first build takes a while), so the wait below is only for the start.
+cargo build -q --manifest-path "$POSTFLOW_WORKSHOP_ROOT/Cargo.toml" -p postflow-exercises --features drivers --bin exercise-6
+stop_worker
+"$CARGO_TARGET_DIR/debug/bridge" worker --exercise 6 --poll-timeout 3s >"$LOG" 2>&1 &
+worker_pid=$!
+for _ in $(seq 1 600); do
+  if grep -q "worker: serving" "$LOG"; then break; fi
+  if ! kill -0 "$worker_pid" 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
+  sleep 0.1
+done
+expect 0 "3 of 3 checks pass" -- 6 --address "$HTTP"
+unset POSTFLOW_WORKSHOP_ROOT
+
+# ---- what is not the participant's code: clear messages, never a hang ----
+stop_worker
+expect 2 "no worker" -- 1 --address "$HTTP"
+expect 2 "Cadence server not reachable at http://127.0.0.1:9" -- 1 --address http://127.0.0.1:9
+expect 2 "cannot run the cadence command \"./no-such-cadence\"" -- 1 --cli ./no-such-cadence
+expect 2 "failed (exit status: 1) without saying why" -- 1 --cli false
+expect 2 "cannot reach the server" -- 1 --cli "$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:9 --transport grpc"
+expect 2 "there is no chapter 9" -- 9 --address "$HTTP"
+
+echo "workshop Go track: $passed passed, 0 failed"

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The workshop's Rust track as a participant meets it, in a real terminal (tmux).
+#
+#   scripts/test-workshop.sh
+#
+# Works on a scratch copy of exercises/ (a workspace of its own whose dependencies
+# point back at this checkout, built into the same target dir), so the real starting
+# files are never touched: the participant's file is edited, broken, fixed and
+# deleted there. Checks watch mode (the chapter's text, a hint, a compiler error as
+# the compiler wrote it, a passing chapter, the next one, progress kept across a
+# restart), the terminal app running the participant's workflow, and bad input:
+# a missing file, an unknown chapter, a corrupt progress file, a solution asked for
+# too early, a reset that keeps the participant's version.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+WORKSHOP="$CARGO_TARGET_DIR/debug/workshop"
+TUI="$CARGO_TARGET_DIR/debug/tui"
+SCRATCH="$CARGO_TARGET_DIR/workshop-scratch"
+OUT="$CARGO_TARGET_DIR/workshop-test.out"
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "installing tmux"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+fi
+
+TMUX_SOCKET="postflow-workshop-$$"
+cleanup() { tmux -L "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cargo build -q -p postflow-workshop --bin workshop -p postflow-tui --bin tui
+
+# ---- a scratch workshop: the exercises, in a workspace of their own ----
+source scripts/lib/workshop-scratch.sh
+make_scratch "$SCRATCH"
+EX="$SCRATCH/exercises"
+passed=0
+ok() {
+  passed=$((passed + 1))
+  echo "ok: $*"
+}
+
+# ---- watch mode, as a participant uses it ----
+WAIT_SECONDS=300 # a cold build of an exercise binary can take minutes on a busy machine
+source scripts/lib/tmux.sh
+tm new-session -d -s tui -x 140 -y 300 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
+wait_for "Chapter 1 · Two activities"
+wait_for "Why it matters in Cadence"
+wait_for "exercises/01_activities.rs"
+wait_for "checks: 0 of 4 pass"
+wait_for "validatePayment returns \"\" where the workshop's returns \"Payment successful\""
+ok "watch mode opens chapter 1 with its goal, why it matters, the file, and the checks failing with a reason"
+keys h
+wait_for "Hint 1 of 3 for chapter 1"
+ok "h shows a hint"
+printf '\nthis line is not Rust\n' >>"$EX/01_activities.rs"
+wait_for "does not compile yet; the compiler says"
+wait_for "error: expected"
+ok "a save that does not compile shows the compiler's own error"
+cp "$EX/solutions/01_activities.rs" "$EX/01_activities.rs"
+wait_for "checks: 4 of 4 pass"
+wait_for "Press n for chapter 2"
+ok "a save that solves the chapter passes all its checks"
+keys n
+wait_for "Chapter 2 · Failures and retries"
+wait_for "checks: 0 of 2 pass"
+ok "n moves on to chapter 2"
+keys q
+wait_for "workshop-exited-0"
+grep -q "current = 2" "$EX/.workshop-progress.toml"
+tm kill-session -t tui
+tm new-session -d -s tui -x 140 -y 300 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
+wait_for "Chapter 2 · Failures and retries"
+keys q
+wait_for "workshop-exited-0"
+tm kill-session -t tui
+ok "progress survives a restart: the workshop opens at chapter 2"
+
+# ---- the participant's workflow in the terminal app ----
+cp "$EX/solutions/07_notification.rs" "$EX/07_notification.rs"
+tm new-session -d -s tui -x 160 -y 45 "'$TUI' --exercise 7; echo tui-exited-\$?; sleep 600"
+wait_for "exercise 7"
+wait_for "Start an order"
+keys Enter
+wait_for "ActivityTaskScheduled"
+wait_for "validatePayment"
+keys q
+wait_for "tui-exited-0"
+tm kill-session -t tui
+ok "tui --exercise 7 runs the participant's workflow on the simulator"
+
+# ---- a broken exercise breaks only itself ----
+printf '\nfn broken( {\n' >>"$EX/03_scan_once.rs"
+status=0
+"$TUI" --exercise 3 >"$OUT" 2>&1 || status=$?
+[[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT" && grep -q "error" "$OUT"
+ok "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
+"$WORKSHOP" check 1 >"$OUT" 2>&1
+grep -q "checks: 4 of 4 pass" "$OUT"
+"$WORKSHOP" list >"$OUT" 2>&1
+grep -q "1 of 7 chapters done" "$OUT"
+ok "with chapter 3 broken, chapter 1 still checks and the list still shows"
+"$TUI" --print --size 100x30 >"$OUT" 2>&1
+grep -q "Start an order" "$OUT"
+ok "tui without --exercise runs whatever the exercises hold"
+
+# ---- bad input: a clear message, nothing lost ----
+status=0
+"$WORKSHOP" check 8 >"$OUT" 2>&1 || status=$?
+[[ $status == 2 ]] && grep -q "there is no chapter 8: the workshop has chapters 1 to 7" "$OUT"
+ok "an unknown chapter is named, exit 2"
+rm "$EX/04_loop.rs"
+status=0
+"$WORKSHOP" check 4 >"$OUT" 2>&1 || status=$?
+[[ $status == 1 ]] && grep -q "exercises/04_loop.rs is missing. \`workshop reset 4\` puts the starting file back" "$OUT"
+"$WORKSHOP" reset 4 >"$OUT" 2>&1
+cmp -s "$EX/04_loop.rs" "$EX/solutions/03_scan_once.rs"
+ok "a deleted starting file is named, and reset puts it back byte for byte"
+cp "$EX/solutions/01_activities.rs" "$EX/02_retries.rs"
+printf '// my own attempt\n' >>"$EX/02_retries.rs"
+"$WORKSHOP" reset 2 >"$OUT" 2>&1
+grep -q "Your version is kept as exercises/.backup/02_retries.rs." "$OUT"
+grep -q "my own attempt" "$EX"/.backup/02_retries.rs.*
+ok "reset keeps the participant's version"
+status=0
+"$WORKSHOP" solution 3 >"$OUT" 2>&1 || status=$?
+[[ $status == 1 ]] && grep -q "opens once your checks pass" "$OUT"
+"$WORKSHOP" solution 1 >"$OUT" 2>&1
+grep -q "solutions/01_activities.rs" "$OUT"
+ok "a solution opens only after its chapter passes"
+printf 'current = [oops\n' >"$EX/.workshop-progress.toml"
+"$WORKSHOP" list >"$OUT" 2>&1
+grep -q "is not valid TOML" "$OUT" && grep -q ".workshop-progress.toml.unreadable" "$OUT"
+grep -q "current = \[oops" "$EX/.workshop-progress.toml.unreadable"
+ok "a corrupt progress file is kept aside and named"
+
+echo "workshop Rust track: $passed passed, 0 failed"

@@ -1,0 +1,139 @@
+//! What the workshop prints: a chapter's introduction, check results with the hint,
+//! the progress table. Every text about a chapter comes from core's chapter guide.
+
+use postflow_core::workshop::{ChapterGuide, Hint};
+
+use crate::exercise::Outcome;
+use crate::layout::{Layout, chapters};
+use crate::state::Progress;
+
+/// Columns of the side-by-side history view.
+const COLUMN: usize = 58;
+
+/// Wraps text at `width` columns with an indent.
+pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + word.len() + 1 > width {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The chapter as the participant meets it: what to do, why it matters, where.
+pub fn intro(layout: &Layout, g: &ChapterGuide) -> String {
+    let mut s = format!("Chapter {}\n\n", g.heading());
+    s.push_str(&wrap(g.goal, "  ", 88));
+    s.push_str("\nThe idea\n");
+    s.push_str(&wrap(g.concept, "  ", 88));
+    s.push_str("\nWhy it matters in Cadence\n");
+    s.push_str(&wrap(g.why, "  ", 88));
+    s.push_str(&format!("\nYour file: {} (the TODO(chapter {}) lines)\n", layout.show(&layout.exercise(g)), g.number));
+    s
+}
+
+/// A hint, with the code for the Rust track (or the Go track).
+pub fn hint(g: &ChapterGuide, level: usize, go: bool) -> String {
+    let h: &Hint = &g.hints[level.min(g.hints.len() - 1)];
+    let mut s = format!("Hint {} of {} for chapter {}:\n", level + 1, g.hints.len(), g.number);
+    s.push_str(&wrap(h.text, "  ", 88));
+    let code = if go { h.go } else { h.rust };
+    if !code.is_empty() {
+        s.push('\n');
+        for l in code.lines() {
+            s.push_str("      ");
+            s.push_str(l);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The outcome of a check run, with the hint the participant has reached.
+pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, go: bool) -> String {
+    let mut s = String::new();
+    match o {
+        Outcome::Missing(path) => {
+            s.push_str(&format!(
+                "{} is missing. `workshop reset {}` puts the starting file back (nothing else is touched).\n",
+                layout.show(path),
+                g.number
+            ));
+        }
+        Outcome::CompileError(text) => {
+            s.push_str(&format!("{} does not compile yet; the compiler says:\n\n", layout.show(&layout.exercise(g))));
+            s.push_str(text.trim_end());
+            s.push('\n');
+        }
+        Outcome::Failed(why) => s.push_str(&format!("The checks could not run: {why}\n")),
+        Outcome::Checked { reports, printed, warnings } => {
+            if !printed.is_empty() {
+                s.push_str("Your program printed:\n");
+                for l in printed.iter().take(20) {
+                    s.push_str(&format!("  | {l}\n"));
+                }
+                if printed.len() > 20 {
+                    s.push_str(&format!("  | ... and {} more lines\n", printed.len() - 20));
+                }
+                s.push('\n');
+            }
+            let passed = reports.iter().filter(|r| r.passed).count();
+            s.push_str(&format!("Chapter {} checks: {passed} of {} pass\n", g.heading(), reports.len()));
+            for r in reports {
+                s.push_str(&r.render(COLUMN));
+            }
+            if !warnings.trim().is_empty() {
+                s.push_str("\nThe compiler warns:\n");
+                s.push_str(warnings.trim_end());
+                s.push('\n');
+            }
+            if passed < reports.len() {
+                s.push('\n');
+                s.push_str(&hint(g, hint_level, go));
+            }
+        }
+    }
+    s
+}
+
+/// The progress table.
+pub fn list(layout: &Layout, p: &Progress) -> String {
+    let mut s = format!("  {:>2}  {:<28} {:<32} {:<8} {}\n", "#", "chapter", "file", "status", "hints");
+    for g in chapters() {
+        let c = p.chapter(g.number);
+        let status = if c.passed {
+            "done"
+        } else if g.number == p.current {
+            "current"
+        } else {
+            "-"
+        };
+        let marker = if g.number == p.current { ">" } else { " " };
+        s.push_str(&format!(
+            "{marker} {:>2}  {:<28} {:<32} {:<8} {}/{}\n",
+            g.number,
+            g.title,
+            layout.show(&layout.exercise(g)),
+            status,
+            c.hints,
+            g.hints.len()
+        ));
+    }
+    let done = chapters().filter(|g| p.chapter(g.number).passed).count();
+    s.push_str(&format!("\n{done} of {} chapters done\n", chapters().count()));
+    s
+}
