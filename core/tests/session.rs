@@ -296,3 +296,20 @@ fn acting_in_the_middle_of_the_timeline_says_what_it_replaced_and_undo_puts_it_b
     assert_eq!(s.history_table(), table, "and replays to the same history");
     assert!(s.undo_replace().is_err(), "one undo per replacement");
 }
+
+/// As a Go worker does: a signal the code cannot decode is recorded by the server,
+/// dropped by the workflow with an error in its log, and the workflow goes on.
+#[test]
+fn a_signal_the_code_cannot_read_is_dropped_and_logged_not_fatal() {
+    let mut s = started();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#""Delft""#.into()) }).unwrap();
+    assert_eq!(s.status_line().run_state, "running", "the decision task did not fail");
+    assert!(s.history().iter().any(|e| e.event_type().name() == "WorkflowExecutionSignaled"));
+    let corrupt = s.logs().iter().find(|l| l.message.starts_with("Corrupt signal received on channel ScanSignal")).cloned();
+    assert!(corrupt.is_some(), "the workflow logs the dropped signal: {:?}", s.logs());
+    assert_eq!(s.current_status().unwrap().location_history, ["Aarhus"], "nothing was read from it");
+    s.perform(scan("Rotterdam")).unwrap();
+    assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", "Rotterdam"], "the next good scan is read");
+}

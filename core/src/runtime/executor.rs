@@ -50,9 +50,6 @@ impl Executor {
                 if state.borrow().version != before {
                     progressed = true;
                 }
-                if state.borrow().fatal.is_some() {
-                    return Ok(());
-                }
             }
             let spawned = std::mem::take(&mut state.borrow_mut().spawned);
             if !spawned.is_empty() {

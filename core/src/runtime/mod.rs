@@ -296,9 +296,6 @@ impl WorkflowRuntime {
         self.tasks_run += 1;
         self.executor.run_until_blocked(&self.state).map_err(RuntimeError::WorkflowTaskFailed)?;
         let mut s = self.state.borrow_mut();
-        if let Some(fatal) = s.fatal.clone() {
-            return Err(RuntimeError::WorkflowTaskFailed(fatal));
-        }
         if !self.close_sent {
             if let Some(outcome) = s.outcome.clone() {
                 self.close_sent = true;

@@ -74,8 +74,6 @@ pub(crate) struct WorkflowState {
     seq: u64,
     /// Bumped by every change that may let blocked code go on.
     pub version: u64,
-    /// Set when the code cannot go on (a payload it cannot decode): the decision task fails.
-    pub fatal: Option<String>,
     pub outcome: Option<Result<Payload, WorkflowError>>,
     pub spawned: Vec<LocalBoxFuture<()>>,
     /// The coroutine being polled, and where each coroutine waits (its last poll's records).

@@ -37,14 +37,23 @@ impl<T: DeserializeOwned> SignalChannel<T> {
         ReceiveFuture { channel: self, at: Location::caller() }
     }
 
-    /// Takes the oldest value if there is one, without waiting (Go's `ReceiveAsync`).
+    /// Takes the oldest value the code can read, if there is one, without waiting
+    /// (Go's `ReceiveAsync`): corrupt values on the way are dropped (see [`decode`]).
+    ///
+    /// [`decode`]: Self::decode
     pub fn try_receive(&self) -> Option<T> {
-        let payload = self.ctx.state.borrow_mut().pop_signal(&self.name)?;
-        self.decode(&payload)
+        loop {
+            let payload = self.ctx.state.borrow_mut().pop_signal(&self.name)?;
+            if let Some(v) = self.decode(&payload) {
+                return Some(v);
+            }
+        }
     }
 
-    /// Decodes a received value. A payload the code cannot read stops the run: the
-    /// decision task fails, as a Go worker's would, instead of guessing a value.
+    /// Decodes a received value. A payload the code cannot read is dropped with an
+    /// error in the workflow's log, as the Go client does ("Corrupt signal received on
+    /// channel"): the signal stays in history, the workflow goes on waiting for the
+    /// next one. A server records any signal; what the code makes of it is the code's.
     pub(crate) fn decode(&self, payload: &Payload) -> Option<T> {
         // An empty payload is a signal sent with no input: decode it as JSON null.
         let decoded = if payload.is_empty() {
@@ -55,7 +64,11 @@ impl<T: DeserializeOwned> SignalChannel<T> {
         match decoded {
             Ok(v) => Some(v),
             Err(e) => {
-                self.ctx.state.borrow_mut().fatal = Some(format!("signal {} carries input the workflow cannot decode: {e}", self.name));
+                let fields = serde_json::json!({ "error": e }).to_string();
+                let message = format!("Corrupt signal received on channel {}. Error deserializing", self.name);
+                let mut s = self.ctx.state.borrow_mut();
+                let line = crate::log::LogLine::workflow(s.now, crate::log::Level::Error, &message, &fields);
+                s.log(line);
                 None
             }
         }

@@ -113,26 +113,26 @@ impl<T> Future for SelectFuture<'_, T> {
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
         let this = self.get_mut();
-        let ready = this.selector.cases.iter().enumerate().filter(|(_, c)| !c.done).filter_map(|(i, c)| Some((i, (c.ready_seq)()?)));
         // On the first look the add order decides; once waiting, arrival order does.
-        let pick = if this.waited { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
+        let by_arrival = this.waited;
         this.waited = true;
-        let Some((i, _)) = pick else {
-            let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
-            this.selector.ctx.state.borrow_mut().wait(this.at, waits);
-            return Poll::Pending;
-        };
-        let case = &mut this.selector.cases[i];
-        match (case.take)() {
-            Some(v) => {
+        loop {
+            let ready = this.selector.cases.iter().enumerate().filter(|(_, c)| !c.done).filter_map(|(i, c)| Some((i, (c.ready_seq)()?)));
+            let pick = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
+            let Some((i, _)) = pick else {
+                let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
+                this.selector.ctx.state.borrow_mut().wait(this.at, waits);
+                return Poll::Pending;
+            };
+            let case = &mut this.selector.cases[i];
+            if let Some(v) = (case.take)() {
                 case.done = case.one_shot;
                 if case.done {
                     this.selector.waits.borrow_mut()[i] = None;
                 }
-                Poll::Ready(v)
+                return Poll::Ready(v);
             }
-            // The value could not be decoded: the run is failing; wait for the runtime to stop it.
-            None => Poll::Pending,
+            // A corrupt signal was dropped from that channel: look again.
         }
     }
 }
