@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 pub use builtin::{BUILTIN, Builtin, builtin};
 pub(crate) use runner::status_of;
-pub use runner::{Outcome, check_history, play, run};
+pub use runner::{Outcome, check_history, event_problems, play, run};
 
 use crate::postal::{Chapter, PostalConfig};
 use crate::session::SessionConfig;

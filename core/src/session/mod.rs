@@ -11,6 +11,7 @@ pub mod cli;
 mod pending;
 pub mod script;
 mod share;
+mod teach;
 mod view;
 
 use std::time::Duration;

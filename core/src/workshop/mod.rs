@@ -9,9 +9,11 @@
 
 mod chapters;
 pub mod checks;
+pub mod explain;
 
 pub use crate::postal::Chapter;
 pub use chapters::GUIDES;
+pub use explain::{Explanation, Related, Role, explain, explain_refusal};
 
 /// One chapter of the workshop, for someone meeting Cadence for the first time.
 #[derive(Debug, PartialEq, Eq)]
