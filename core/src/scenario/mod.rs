@@ -3,6 +3,7 @@
 //! that plays one on a session and checks it.
 
 mod builtin;
+mod export;
 mod runner;
 
 use std::time::Duration;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use builtin::{BUILTIN, Builtin, builtin};
+pub use export::to_toml;
 pub(crate) use runner::status_of;
 pub use runner::{Outcome, check_history, event_problems, play, run};
 

@@ -9,6 +9,7 @@
 mod action;
 pub mod cli;
 mod pending;
+mod play;
 pub mod script;
 mod share;
 mod teach;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use action::Action;
 pub use pending::{PendingItem, PendingKind, Timeout, pending_items};
+pub use play::{PlayMode, Player};
 pub use share::ShareError;
 pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine, UnreadSignalRow};
 
