@@ -140,8 +140,10 @@ impl WorkflowState {
 
     /// Remembers where the code asked for a command, when code lines are kept.
     pub fn code_line(&mut self, kind: CommandKind, id: &str, at: &'static std::panic::Location<'static>) {
-        if let (Some(lines), Ok(id)) = (self.code_lines.as_mut(), id.parse()) {
-            lines.push(CodeLine { kind, id, at });
+        if let Some(lines) = self.code_lines.as_mut() {
+            if let Ok(id) = id.parse() {
+                lines.push(CodeLine { kind, id, at });
+            }
         }
     }
 

@@ -172,8 +172,8 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             (
                 "The worker answered with the code's decisions".to_owned(),
                 format!(
-                    "The workflow code ran for the decision task {}/{} until it blocked, and the worker reported \
-                     what it asked for (RespondDecisionTaskCompleted).",
+                    "The workflow code ran for the decision task of events {} (scheduled) and {} (started) until it \
+                     blocked, and the worker reported what it asked for (RespondDecisionTaskCompleted).",
                     a.scheduled_event_id, a.started_event_id
                 ),
                 meaning,
