@@ -97,3 +97,16 @@ fn the_blocked_view_is_the_stack_trace_a_worker_answers() {
     let imported = Session::import_history(SessionConfig::default(), &live.history_json()).unwrap();
     assert_eq!(imported.stack_trace(), live.stack_trace());
 }
+
+#[test]
+fn a_signal_says_whether_the_code_has_read_it_yet() {
+    let mut s = Session::new(SessionConfig::default());
+    s.perform(Session::workshop_start()).unwrap();
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+    let id = event_id(&s, |a| matches!(a, EventAttributes::WorkflowExecutionSignaled(_)));
+    let note = s.explain(id).unwrap().note.unwrap();
+    assert!(note.contains("1 ScanSignal value(s) wait unread"), "{note}");
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    assert_eq!(s.explain(id).unwrap().note.as_deref(), Some("By now the code has read every ScanSignal signal."));
+}

@@ -99,7 +99,7 @@ fn the_tour_starts_in_chapter_one_and_asks_for_the_chapters_session() {
     assert_eq!(tour.session_config().postal.chapter, Chapter::Activities);
     let right = Session::new(tour.session_config());
     assert_eq!(tour.view(&right).session_hint, None);
-    assert_eq!(v.step.unwrap().command, "start");
+    assert_eq!(v.step.unwrap().command, postflow_core::controls::Command::Start);
 }
 
 #[test]

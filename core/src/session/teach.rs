@@ -27,6 +27,7 @@ impl Session {
                 if let Some((kind, id)) = command_of(history, event_id) {
                     x.code = rt.code_line(kind, &id);
                 }
+                x.note = unread_note(&rt, history, event_id);
             }
             Err(err) => x.note = Some(replay_note(&err, event_id, &definition.name)),
         }
@@ -74,6 +75,17 @@ fn command_of(history: &[HistoryEvent], event_id: i64) -> Option<(CommandKind, S
         EventAttributes::TimerCanceled(t) => Some((CommandKind::CancelTimer, t.timer_id.clone())),
         _ => None,
     }
+}
+
+/// For a signal: whether its channel still holds values the code has not read.
+fn unread_note(rt: &WorkflowRuntime, history: &[HistoryEvent], event_id: i64) -> Option<String> {
+    let e = history.iter().find(|e| e.event_id == event_id)?;
+    let EventAttributes::WorkflowExecutionSignaled(s) = &e.attributes else { return None };
+    let waiting = rt.unread_signals().into_iter().find(|(name, _)| *name == s.signal_name).map_or(0, |(_, v)| v.len());
+    Some(match waiting {
+        0 => format!("By now the code has read every {} signal.", s.signal_name),
+        n => format!("By now {n} {} value(s) wait unread in the channel: the code has not got to them.", s.signal_name),
+    })
 }
 
 fn replay_note(err: &RuntimeError, event_id: i64, workflow: &str) -> String {

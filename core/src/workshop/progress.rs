@@ -61,8 +61,8 @@ pub struct GuideView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepView {
     pub instruction: &'static str,
-    /// The command that does the step's action ("scan"), as the command tables name it.
-    pub command: &'static str,
+    /// The command that does the step's action: front ends show its keys.
+    pub command: crate::controls::Command,
     pub look_for: &'static str,
     /// The action was done; the expected events have not all appeared yet.
     pub waiting_for_events: bool,

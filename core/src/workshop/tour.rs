@@ -5,6 +5,7 @@
 //! The steps are data; the progress through them is [`super::progress::Tour`]. Tests
 //! play every step on the simulator and check that it writes what the step expects.
 
+use crate::controls::Command;
 use crate::postal::{Chapter, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
 use crate::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 
@@ -57,14 +58,14 @@ impl TourAction {
         }
     }
 
-    /// The name of the control that does it, as the front ends' command table names it.
-    pub fn command(&self) -> &'static str {
+    /// The command that does it, whose keys the front ends show next to the step.
+    pub fn command(&self) -> Command {
         match self {
-            TourAction::Start { .. } => "start",
-            TourAction::Scan(_) => "scan",
-            TourAction::Delivered => "delivered",
-            TourAction::Query => "query",
-            TourAction::NextTimer => "timer",
+            TourAction::Start { .. } => Command::Start,
+            TourAction::Scan(_) => Command::Scan,
+            TourAction::Delivered => Command::Delivered,
+            TourAction::Query => Command::Query,
+            TourAction::NextTimer => Command::NextTimer,
         }
     }
 

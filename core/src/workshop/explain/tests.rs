@@ -178,6 +178,16 @@ fn a_timer_firing_into_a_pending_decision_task_joins_it() {
 }
 
 #[test]
+fn a_signal_into_a_scheduled_decision_task_rides_along() {
+    let h = history("fired-then-scan");
+    let signal = ex(&h, 26);
+    assert!(signal.cause.contains("already scheduled (event 25) and not yet started"), "{}", signal.cause);
+    assert_related(&signal, &[(27, Role::Next)]);
+    let started = ex(&h, 27);
+    assert_related(&started, &[(24, Role::Handled), (26, Role::Handled)]);
+}
+
+#[test]
 fn failures_and_the_timeout_name_their_cause() {
     let h = history("amount-over-25");
     let failed_activity = ex(&h, 7);

@@ -4,6 +4,7 @@
 
 use super::links::{Links, activity_scheduled_id, decision_task_completed_id};
 use super::{Explanation, Related, Role};
+use crate::history::derived::{OpenDecisionTask, derive};
 use crate::history::{
     ActivityTaskScheduledEventAttributes, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, EventAttributes, EventType,
     HistoryEvent, table,
@@ -668,10 +669,11 @@ fn signaled(
     let behind = links.buffered_behind(i);
     let handling = links.handling_task(i);
     let next = links.after(i).filter(|n| n.event_type() == EventType::DecisionTaskScheduled);
-    let pending = links.prev_where(i, |p| p.event_type() == EventType::DecisionTaskScheduled).filter(|s| {
-        // Scheduled before the signal and not yet started when it came.
-        links.decision_started(s.event_id).is_none_or(|st| st.event_id > links.events[i].event_id)
-    });
+    // A decision task scheduled and not yet started when the signal came takes it along.
+    let pending = match derive(&links.events[..i]).decision_task {
+        Some(OpenDecisionTask::Scheduled { scheduled_event_id }) => links.get(scheduled_event_id),
+        _ => None,
+    };
     b.add_event(behind, Role::Cause);
     b.add_event(next, Role::Next);
     b.add_event(handling, Role::Next);
@@ -696,7 +698,7 @@ fn signaled(
              with the payment, the value simply waits in the channel."
         }
         "DeliveredSignal" => " The selector's delivered case ends the loop, and the workflow completes.",
-        _ => "",
+        _ => " The workshop's code reads no channel of that name: the value stays there unread and changes nothing.",
     };
     (
         format!("Signal {} received{}", a.signal_name, input.as_ref().map_or(String::new(), |p| format!(": {p}"))),
