@@ -148,7 +148,7 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Commands, &[Char('o')], "commands", "every cadence command of the session, in full, to copy"),
     bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
     bar(C::Undo, &[Char('u')], "undo", "put back the later steps the last action replaced"),
-    bar(C::Explain, &[Char('x')], "why", "explain the selected event, its related events marked; again: its JSON"),
+    bar(C::Explain, &[Char('x')], "why", "explain the selected event, related ones marked; again: its JSON"),
     bar(C::Guide, &[Char('G')], "tour", "the guided tour: the chapter, the step to do, a prediction"),
     more(C::TourNext, &[Char(']')], "tour next", "tour: skip to the next step (the tour never insists)"),
     more(C::TourBack, &[Char('[')], "tour back", "tour: back to the previous step"),
