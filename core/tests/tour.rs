@@ -208,3 +208,23 @@ fn steps_and_questions_are_well_formed_data() {
         assert!(steps_of(g.chapter).any(|s| question_for(s.id).is_some()), "chapter {} asks nothing", g.number);
     }
 }
+
+#[test]
+fn a_start_in_a_fresh_session_counts_as_the_steps_action() {
+    // Front ends start a new order in a fresh session, whose timeline is shorter than
+    // the one the tour watched before.
+    let (mut tour, mut s) = chapter_session(Chapter::Retries);
+    for step in steps_of(Chapter::Retries).take(3) {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    assert_eq!(tour.current().unwrap().id, "retries/over-25");
+    let mut fresh = Session::new(tour.session_config());
+    let step = TOUR.iter().find(|st| st.id == "retries/over-25").unwrap();
+    for a in std::iter::once(&step.action).chain(step.then) {
+        a.perform(&mut fresh).unwrap();
+    }
+    assert!(fresh.cursor() < s.cursor(), "the fresh session's timeline is shorter");
+    tour.new_session();
+    assert!(matches!(tour.observe(&fresh), Some(TourEvent::StepDone { step: "retries/over-25", chapter_done: true })));
+}

@@ -483,6 +483,7 @@ impl App {
             fresh.auto_run = self.session.auto_run || self.session.is_imported();
             fresh.perform(action)?;
             self.session = fresh;
+            self.teach.tour.new_session();
             self.label = "new order".into();
             self.failures.clear();
         } else {
@@ -583,7 +584,7 @@ impl App {
         self.selected = None;
         self.teach.guide_open = true;
         self.teach.player.pause();
-        self.teach.tour.rebase(&self.session);
+        self.teach.tour.new_session();
         self.mode = Mode::Form(StartForm::workshop());
         self.changed();
         self.message = Some(info(format!("{}: Enter starts the workshop order", self.label)));

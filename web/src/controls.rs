@@ -30,6 +30,16 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Commands,
     Command::Copy,
     Command::Undo,
+    Command::Explain,
+    Command::Guide,
+    Command::TourNext,
+    Command::TourBack,
+    Command::TourChapter,
+    Command::Predict,
+    Command::Play,
+    Command::Live,
+    Command::Faster,
+    Command::Slower,
 ];
 
 /// Whether a command makes sense now (read reactively: buttons follow the state).
@@ -66,6 +76,18 @@ pub fn run(pg: Playground, c: Command) {
         }
         Command::Commands => browser::reveal("cli-all"),
         Command::Undo => pg.undo(),
+        Command::Explain
+        | Command::Guide
+        | Command::TourNext
+        | Command::TourBack
+        | Command::TourChapter
+        | Command::Predict
+        | Command::Play
+        | Command::Live
+        | Command::Faster
+        | Command::Slower => {
+            crate::guide::run(pg, c);
+        }
         // The terminal's: quitting, its help overlay, its picker and import prompt.
         Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
     }
@@ -94,9 +116,14 @@ pub fn install_shortcuts(pg: Playground) {
         if typing {
             return;
         }
-        if let Some(c) = Key::from_dom(&ev.key()).and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
+        let key = Key::from_dom(&ev.key());
+        if let Some(c) = key.and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
             ev.prevent_default();
-            run(pg, c);
+            // The digit of a prediction key is the choice.
+            match key.and_then(controls::prediction_choice).filter(|_| c == Command::Predict) {
+                Some(choice) => crate::guide::predict(pg, choice),
+                None => run(pg, c),
+            }
         }
     });
     // The listener lives as long as the page.

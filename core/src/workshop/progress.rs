@@ -172,6 +172,12 @@ impl Tour {
         self.watch = Watch { cursor: session.cursor(), history: session.history().len(), armed: None };
     }
 
+    /// The front end replaced the session with another one (a fresh session for a new
+    /// start, a loaded scenario): everything the next session's timeline holds is new.
+    pub fn new_session(&mut self) {
+        self.watch = Watch::default();
+    }
+
     /// Records a prediction for the current step's question. Refused once the step's
     /// action was done: the action answers the question.
     pub fn answer(&mut self, choice: usize) -> Result<(), String> {

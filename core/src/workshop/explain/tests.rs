@@ -15,7 +15,7 @@ fn history(name: &str) -> Vec<HistoryEvent> {
     assert!(outcome.passed(), "{name}: {:?}", outcome.failures);
     let h = outcome.session.history().to_vec();
     // The golden file is the judge of the IDs these tests name.
-    assert_eq!(crate::history::table::diff(b.golden, &outcome.session.history_table()), None, "{name} drifted from its golden history");
+    assert_eq!(crate::history::table::diff(b.golden(), &outcome.session.history_table()), None, "{name} drifted from its golden history");
     h
 }
 
