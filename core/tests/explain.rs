@@ -78,7 +78,7 @@ fn real_server_histories_get_code_lines_too() {
 fn the_blocked_view_is_the_stack_trace_a_worker_answers() {
     let mut s = session(Chapter::Notification);
     let trace = s.stack_trace();
-    assert!(trace.starts_with("coroutine root [blocked on selector.Select]:"), "{trace}");
+    assert!(trace.starts_with("coroutine 1 [blocked on selector-1.Select]:"), "{trace}");
     assert!(trace.contains("a ScanSignal signal; a DeliveredSignal signal"), "{trace}");
     let answer: String = s.engine().query("Order123", "__stack_trace").unwrap().decode().unwrap();
     assert_eq!(trace, answer);

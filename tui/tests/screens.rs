@@ -28,8 +28,10 @@ fn scan(app: &mut App, location: &str) {
     key(app, KeyCode::Enter);
 }
 
+mod common;
+
 fn screen(app: &App) -> String {
-    render_text(app, W, H)
+    common::stable(render_text(app, W, H))
 }
 
 /// The workshop order started from the form that opens first.
@@ -165,7 +167,7 @@ fn the_grouped_history_and_the_selected_events_json() {
 fn help_overlay_lists_the_keymap() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));
-    let s = render_text(&app, 120, 60);
+    let s = common::stable(render_text(&app, 120, 60));
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         for b in postflow_tui::keymap::bindings(context) {
             // The main screen's keys with their sentence; the overlays' with their name.
@@ -192,14 +194,14 @@ fn resizing_redraws_for_the_new_size() {
     let app = started();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
-    let small = postflow_tui::ui::buffer_text(terminal.backend().buffer());
+    let small = common::stable(postflow_tui::ui::buffer_text(terminal.backend().buffer()));
     insta::assert_snapshot!("resize_80x24", small);
     terminal.backend_mut().resize(60, 20);
     terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
     assert!(postflow_tui::ui::buffer_text(terminal.backend().buffer()).contains("the terminal is 60x20"));
     terminal.backend_mut().resize(160, 40);
     terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
-    let big = postflow_tui::ui::buffer_text(terminal.backend().buffer());
+    let big = common::stable(postflow_tui::ui::buffer_text(terminal.backend().buffer()));
     assert!(big.lines().all(|l| l.chars().count() <= 160) && big.lines().count() == 40);
     assert!(big.contains("Pending") && big.contains("History"), "the panes are back after growing");
     insta::assert_snapshot!("resize_160x40", big);

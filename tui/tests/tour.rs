@@ -32,8 +32,10 @@ fn scan(app: &mut App, location: &str) {
     key(app, KeyCode::Enter);
 }
 
+mod common;
+
 fn screen(app: &App) -> String {
-    render_text(app, W, H)
+    common::stable(render_text(app, W, H))
 }
 
 /// An app whose tour stands at the first step of chapter 7, skipped to with ].

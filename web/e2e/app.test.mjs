@@ -497,7 +497,7 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   await expectMatch(page.locator('#code-line'), /core\/src\/postal\/workflow\.rs:\d+/);
   await expectCount(page.locator('#history tr.event.related'), 3);
   await eventually(() => page.locator('#timeline .related').count(), (c) => c >= 2, 'related timeline marks');
-  await expectMatch(page.locator('#stack-trace'), /blocked on selector\.Select/);
+  await expectMatch(page.locator('#stack-trace'), /blocked on selector-1\.Select/);
   // A related event is a button that selects it.
   await page.locator('#explanation button.related[data-related-id="24"]').click();
   await expectMatch(page.locator('#explanation'), /^24 WorkflowExecutionSignaled/);
