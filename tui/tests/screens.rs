@@ -3,6 +3,9 @@
 //! query, rewinding), the form's inline errors, overlays, imports, the tiny-terminal
 //! message and resizing. Each screen is an insta snapshot reviewed by eye.
 
+mod common;
+
+use common::{key, scan, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_tui::keymap::Context;
 use postflow_tui::ui::render_text;
@@ -10,25 +13,6 @@ use postflow_tui::{App, source};
 
 const W: u16 = 120;
 const H: u16 = 36;
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-/// Types text one key at a time, as a user would.
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn scan(app: &mut App, location: &str) {
-    key(app, KeyCode::Char('c'));
-    type_text(app, location);
-    key(app, KeyCode::Enter);
-}
-
-mod common;
 
 fn screen(app: &App) -> String {
     common::stable(render_text(app, W, H))

@@ -6,7 +6,10 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod common;
+
+use common::{key, scan};
+use crossterm::event::KeyCode;
 use postflow_core::workshop::Chapter;
 use postflow_core::workshop::tour::TOUR;
 use postflow_tui::App;
@@ -15,24 +18,6 @@ use postflow_tui::ui::render_text;
 
 const W: u16 = 150;
 const H: u16 = 50;
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn scan(app: &mut App, location: &str) {
-    key(app, KeyCode::Char('c'));
-    keys(app, location);
-    key(app, KeyCode::Enter);
-}
-
-mod common;
 
 fn screen(app: &App) -> String {
     common::stable(render_text(app, W, H))
