@@ -143,7 +143,7 @@ fn the_timer_firing_wakes_the_workflow_and_delivery_completes_it() {
     assert_related(&fired, &[(35, Role::Started), (37, Role::Next)]);
     assert!(fired.meaning.contains("handleTimeout"), "{}", fired.meaning);
     let quiet = ex(&h, 39);
-    assert!(quiet.meaning.starts_with("The code made no decisions"), "{}", quiet.meaning);
+    assert!(quiet.meaning.starts_with("The code made no decisions: the selector's timer case ran handleTimeout"), "{}", quiet.meaning);
     assert_related(&quiet, &[(36, Role::Handled)]);
     let done = ex(&h, 44);
     assert_related(&done, &[(43, Role::DecisionTask), (40, Role::Cause)]);

@@ -158,7 +158,13 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             for h in &handled {
                 b.add(h.event_id, Role::Handled);
             }
-            let meaning = if decisions.is_empty() {
+            let fired = handled.iter().any(|h| h.event_type() == EventType::TimerFired);
+            let meaning = if decisions.is_empty() && fired {
+                "The code made no decisions: the selector's timer case ran handleTimeout, which notified the \
+                 customer (see the log) and remembered it in the code's own state. There was nothing to ask \
+                 Cadence for, so the loop waits for the next scan or the delivery."
+                    .to_owned()
+            } else if decisions.is_empty() {
                 "The code made no decisions: it ran and blocked again without asking Cadence for anything. \
                  That is normal when the code only changes its own state (a scan added to the list, the \
                  notification logged) or waits for something that has not happened yet (a signal waiting \
@@ -246,11 +252,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             }
         }
         EventAttributes::ActivityTaskCompleted(a) => {
-            b.add(a.scheduled_event_id, Role::Scheduled);
-            b.add(a.started_event_id, Role::Started);
-            let next = woke(links, i);
-            b.add_event(next, Role::Next);
-            let name = activity_name(links, a.scheduled_event_id);
+            let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
             let result = a.result.as_ref().map(table::payload).unwrap_or_default();
             let purpose = match activity(&name) {
                 Activity::Estimate => format!(
@@ -268,12 +270,8 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             )
         }
         EventAttributes::ActivityTaskFailed(a) => {
-            b.add(a.scheduled_event_id, Role::Scheduled);
-            b.add(a.started_event_id, Role::Started);
-            let next = woke(links, i);
-            b.add_event(next, Role::Next);
+            let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
             b.add_event(links.next_where(i, |n| n.event_type() == EventType::WorkflowExecutionFailed), Role::Next);
-            let name = activity_name(links, a.scheduled_event_id);
             let sched = scheduled_attrs(links, a.scheduled_event_id);
             let failure = a.failure.as_ref().map(table::failure).unwrap_or_default();
             let final_why = match sched.and_then(|s| s.retry_policy.as_ref()) {
@@ -291,11 +289,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             )
         }
         EventAttributes::ActivityTaskTimedOut(a) => {
-            b.add(a.scheduled_event_id, Role::Scheduled);
-            b.add(a.started_event_id, Role::Started);
-            let next = woke(links, i);
-            b.add_event(next, Role::Next);
-            let name = activity_name(links, a.scheduled_event_id);
+            let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
             (
                 format!("{name} timed out ({})", a.timeout_type.short_name()),
                 format!(
@@ -708,6 +702,16 @@ fn signaled(
         ),
         format!("The value waits in the workflow's {} channel until the code reads it; signals are never dropped.{reader}", a.signal_name),
     )
+}
+
+/// An activity's closing event at `i`: links its scheduled and started events and the
+/// decision task it woke; returns that decision task and the activity's name.
+fn activity_closed<'h>(b: &mut Builder<'_, 'h>, i: usize, scheduled: i64, started: i64) -> (Option<&'h HistoryEvent>, String) {
+    b.add(scheduled, Role::Scheduled);
+    b.add(started, Role::Started);
+    let next = woke(b.links, i);
+    b.add_event(next, Role::Next);
+    (next, activity_name(b.links, scheduled))
 }
 
 /// The decision task scheduled in the same run right after event `i`, if the event woke the workflow.
