@@ -88,9 +88,8 @@ impl Playground {
             notice: RwSignal::new(notice),
             form: RwSignal::new(OrderInput::default()),
             location: RwSignal::new("Delft".into()),
-            selected_event: RwSignal::new(None),
-            description: RwSignal::new(None),
             selected_event,
+            description: RwSignal::new(None),
             teach,
         };
         if tour_problem.is_some() {

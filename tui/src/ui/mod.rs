@@ -40,10 +40,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     // The guide takes the middle of the right column; the query and log shrink to make room.
     let (pending, guide, query, log) = if app.teach.guide_open {
         let [p, g, q, l] =
-            Layout::vertical([Constraint::Length(9), Constraint::Min(10), Constraint::Length(3), Constraint::Length(4)]).areas(right);
+            Layout::vertical([Constraint::Length(8), Constraint::Min(10), Constraint::Length(3), Constraint::Length(4)]).areas(right);
         (p, Some(g), q, l)
     } else {
-        let [p, q, l] = Layout::vertical([Constraint::Length(9), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+        let [p, q, l] = Layout::vertical([Constraint::Length(8), Constraint::Length(4), Constraint::Min(3)]).areas(right);
         (p, None, q, l)
     };
 
