@@ -105,7 +105,7 @@ keys q
 # The app quits and its session with it (bounded wait).
 for _ in $(seq 1 600); do tm has-session -t tui 2>/dev/null || break; sleep 0.1; done
 if tm has-session -t tui 2>/dev/null; then echo "FAIL: tui did not quit on q" >&2; screen >&2; exit 1; fi
-test -s "$state_dir/tour.json" || { echo "FAIL: no tour progress in $state_dir/tour.json" >&2; exit 1; }
+test -s "$state_dir/tour.txt" || { echo "FAIL: no tour progress in $state_dir/tour.txt" >&2; exit 1; }
 tm new-session -d -s tui -x 160 -y 50 "POSTFLOW_STATE='$state_dir' '$bin'"
 wait_for "Start an order"
 keys Escape

@@ -171,8 +171,11 @@ fn progress_survives_a_save_and_a_damaged_save_is_refused() {
     assert_eq!(back.current().unwrap().id, "retries/second-attempt");
     assert_eq!(back.scores(), tour.scores());
     assert_eq!(back.scores()[1].correct, 1);
+    assert!(saved.starts_with("postflow tour 1\nstep retries/second-attempt\n"), "{saved}");
     assert!(Tour::from_saved("{not json").unwrap_err().contains("damaged"));
-    assert!(Tour::from_saved(r#"{"step":"chapter-9/nowhere"}"#).unwrap_err().contains("unknown step"));
+    assert!(Tour::from_saved("postflow tour 1\nanswer retries/start two").unwrap_err().contains("damaged"));
+    assert!(Tour::from_saved("postflow tour 1\nstep chapter-9/nowhere").unwrap_err().contains("unknown step"));
+    assert_eq!(Tour::from_saved(&Tour::default().to_saved()).unwrap(), Tour::default());
     // Skipping and going back move freely; the end of the tour is a state too.
     let mut t = back;
     for _ in 0..TOUR.len() + 3 {

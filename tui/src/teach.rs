@@ -47,7 +47,7 @@ impl Teach {
                 std::fs::create_dir_all(dir)?;
             }
             // Write, then rename: a crash never leaves half a file.
-            let tmp = file.with_extension("json.tmp");
+            let tmp = file.with_extension("txt.tmp");
             std::fs::write(&tmp, self.tour.to_saved())?;
             std::fs::rename(&tmp, file)
         };
@@ -59,12 +59,12 @@ impl Teach {
     }
 }
 
-/// Where the tour's progress lives: `$POSTFLOW_STATE/tour.json`, else
-/// `$XDG_STATE_HOME/postflow/tour.json`, else `~/.local/state/postflow/tour.json`.
+/// Where the tour's progress lives: `$POSTFLOW_STATE/tour.txt`, else
+/// `$XDG_STATE_HOME/postflow/tour.txt`, else `~/.local/state/postflow/tour.txt`.
 pub fn default_state_file() -> Option<PathBuf> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     let dir = var("POSTFLOW_STATE")
         .or_else(|| var("XDG_STATE_HOME").map(|d| d.join("postflow")))
         .or_else(|| var("HOME").map(|h| h.join(".local/state/postflow")))?;
-    Some(dir.join("tour.json"))
+    Some(dir.join("tour.txt"))
 }

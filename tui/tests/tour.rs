@@ -149,7 +149,7 @@ fn play_and_live_time_move_by_the_loops_tick() {
 #[test]
 fn tour_progress_is_kept_in_the_state_file() {
     let dir = std::env::temp_dir().join(format!("postflow-tour-test-{}", std::process::id()));
-    let file = dir.join("tour.json");
+    let file = dir.join("tour.txt");
     let _ = std::fs::remove_dir_all(&dir);
     let (teach, problem) = Teach::load(file.clone());
     assert_eq!(problem, None, "a first visit is no error");

@@ -450,7 +450,7 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   await start();
   await expectText(position, 'Tour · chapter 2 of 7 · step 2 of 4');
   await expectMatch(page.locator('#reveal'), /✓ right \(you chose 2\)/);
-  await expectMatch(page.locator('#pending'), /attempt 2 of 3/);
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
   await nextTimer();
   await expectText(position, 'Tour · chapter 2 of 7 · step 3 of 4');
   // A prediction by key, then the third attempt.
@@ -537,7 +537,7 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
 
   // Live time: the payment's retries and the shipping happen with no click on the clock.
   await start();
-  await expectMatch(page.locator('#pending'), /attempt 2 of 3/);
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
   await page.locator('#live').click();
   await expectText(page.locator('#player'), '● live ×10');
   await eventually(() => page.locator('#history tr.event[data-event-type="TimerStarted"]').count(), (c) => c === 1, 'the timer started in live time');

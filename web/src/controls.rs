@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use postflow_core::controls::{self, Availability, Command, ExportKind, Key, OrderInput};
-use postflow_core::scenario::BUILTIN;
+use postflow_core::scenario::NAMES;
 use postflow_core::session::Action;
 use wasm_bindgen::JsCast;
 
@@ -296,7 +296,7 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
 
 #[component]
 pub fn ScenariosView(pg: Playground) -> impl IntoView {
-    let chosen = RwSignal::new(BUILTIN[0].name.to_owned());
+    let chosen = RwSignal::new(NAMES[0].to_owned());
     view! {
         <section class="scenarios" aria-label="Scenarios">
             <h2>"Scenarios"</h2>
@@ -306,7 +306,7 @@ pub fn ScenariosView(pg: Playground) -> impl IntoView {
                     aria-label="Built-in scenario"
                     on:change=move |ev| chosen.set(event_target_value(&ev))
                 >
-                    {BUILTIN.iter().map(|b| view! { <option value=b.name>{b.name}</option> }).collect_view()}
+                    {NAMES.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
                 </select>
                 <button
                     type="button"

@@ -182,9 +182,9 @@ impl Playground {
 
     /// Runs a built-in scenario, then rewinds it so a person can step through it.
     pub fn play_scenario(&self, name: &str) {
-        let Some(b) = scenario::builtin(name) else { return self.error.set(Some(format!("no built-in scenario {name:?}"))) };
-        // The build-time JSON: no TOML parser in the page's WebAssembly.
-        let sc = match Scenario::parse_json(b.name, b.json()) {
+        // The build-time JSON: neither the TOML texts nor a TOML parser in the page.
+        let Some(json) = scenario::builtin_json(name) else { return self.error.set(Some(format!("no built-in scenario {name:?}"))) };
+        let sc = match Scenario::parse_json(name, json) {
             Ok(sc) => sc,
             Err(e) => return self.error.set(Some(e.to_string())),
         };

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use builtin::{BUILTIN, Builtin, builtin};
+pub use builtin::{BUILTIN, Builtin, NAMES, builtin, builtin_json};
 pub use export::to_toml;
 pub(crate) use runner::status_of;
 pub use runner::{Outcome, check_history, event_problems, play, run};
@@ -244,6 +244,7 @@ mod tests {
         for b in BUILTIN {
             assert_eq!(Scenario::parse_json(b.name, b.json()), Scenario::parse(b.name, b.toml), "{}", b.name);
         }
+        assert_eq!(NAMES, BUILTIN.iter().map(|b| b.name).collect::<Vec<_>>(), "the names in the picker's order");
     }
 
     #[test]

@@ -8,8 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
-
 use super::questions::{Question, question_for};
 use super::tour::{TOUR, TourStep, steps_of};
 use super::{Chapter, ChapterGuide, GUIDES};
@@ -17,18 +15,15 @@ use crate::postal::PostalConfig;
 use crate::scenario::event_problems;
 use crate::session::{Action, Session, SessionConfig};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tour {
     /// The ID of the current step; empty at the very start, "done" at the end.
     step: String,
     done: BTreeSet<String>,
     /// The choice given for each question, by its step's ID.
     answers: BTreeMap<String, usize>,
-    #[serde(skip)]
     watch: Watch,
     /// The last question answered by an action, until the next one is asked.
-    #[serde(skip)]
     reveal: Option<&'static str>,
 }
 
@@ -42,6 +37,8 @@ struct Watch {
 }
 
 const END: &str = "done";
+/// The first line of saved progress: what it is, and the version of its form.
+const SAVED_HEADER: &str = "postflow tour 1";
 
 /// Everything a front end draws of the tour.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,15 +104,41 @@ impl Tour {
     /// Reads saved progress. A damaged save is refused with a reason; the caller
     /// starts a fresh tour then, and the participant is told.
     pub fn from_saved(text: &str) -> Result<Tour, String> {
-        let tour: Tour = serde_json::from_str(text).map_err(|e| format!("the saved tour progress is damaged ({e}); starting over"))?;
+        let damaged = |why: String| format!("the saved tour progress is damaged ({why}); starting over");
+        let mut lines = text.lines();
+        if lines.next() != Some(SAVED_HEADER) {
+            return Err(damaged(format!("it does not begin with {SAVED_HEADER:?}")));
+        }
+        let mut tour = Tour::default();
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let mut words = line.split_whitespace();
+            match (words.next(), words.next(), words.next()) {
+                (Some("step"), Some(id), None) => tour.step = if id == "-" { String::new() } else { id.to_owned() },
+                (Some("done"), Some(id), None) => {
+                    tour.done.insert(id.to_owned());
+                }
+                (Some("answer"), Some(id), Some(n)) => {
+                    tour.answers.insert(id.to_owned(), n.parse().map_err(|_| damaged(format!("the line {line:?}")))?);
+                }
+                _ => return Err(damaged(format!("the line {line:?}"))),
+            }
+        }
         if !tour.step.is_empty() && tour.step != END && !TOUR.iter().any(|s| s.id == tour.step) {
             return Err(format!("the saved tour progress names an unknown step {:?}; starting over", tour.step));
         }
         Ok(tour)
     }
 
+    /// The progress as a few lines of text (read back by [`from_saved`](Self::from_saved)).
     pub fn to_saved(&self) -> String {
-        serde_json::to_string(self).expect("progress serializes")
+        let mut out = format!("{SAVED_HEADER}\nstep {}\n", if self.step.is_empty() { "-" } else { &self.step });
+        for id in &self.done {
+            out.push_str(&format!("done {id}\n"));
+        }
+        for (id, n) in &self.answers {
+            out.push_str(&format!("answer {id} {n}\n"));
+        }
+        out
     }
 
     /// The current step, `None` once the tour is over.
