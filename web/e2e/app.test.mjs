@@ -421,6 +421,9 @@ test('acting in the middle of the timeline says what it replaced and undo puts i
   assert.equal(scriptName, 'Order123.replay.sh');
   assert.match(script, /^#!\/bin\/sh\n/);
   assert.match(script, /cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123/);
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
 
 test('the guided tour through chapters 2 and 7, predictions, live time and a reload', async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
