@@ -23,10 +23,12 @@ source scripts/lib/tmux.sh
 # The app's exit status, written by the pane's shell when the app exits.
 status_file="$(mktemp)"
 rm -f "$status_file"
-trap 'tm kill-server >/dev/null 2>&1 || true; rm -f "$status_file"' EXIT
+# The tour's progress file goes to a private state dir, never the user's.
+state_dir="$(mktemp -d)"
+trap 'tm kill-server >/dev/null 2>&1 || true; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
 
 
-tm new-session -d -s tui -x 140 -y 45 "'$bin'; echo \$? > '$status_file'"
+tm new-session -d -s tui -x 140 -y 45 "POSTFLOW_STATE='$state_dir' '$bin'; echo \$? > '$status_file'"
 # Keep the pane after the app exits, to check how it exited.
 tm set-option -t tui remain-on-exit on >/dev/null
 
@@ -71,3 +73,46 @@ if screen | grep -qF "History:"; then
   exit 1
 fi
 echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, quit with status 0"
+
+# The guided tour and live time: chapter 1's first step, then chapter 2 in live time,
+# where the payment's retries happen by themselves; the progress survives a restart.
+tm kill-session -t tui
+tm new-session -d -s tui -x 160 -y 50 "POSTFLOW_STATE='$state_dir' '$bin'"
+wait_for "Start an order"
+keys Escape
+# The form closed (the main key bar shows) before G: an Esc and a G sent together read
+# as Alt-G.
+wait_for "? help"
+keys G
+wait_for "Tour · chapter 1 of 7 · step 1 of 2"
+keys T
+wait_for "tour: chapter activities"
+keys Enter
+wait_for "tour: activities/start done"
+wait_for "Tour · chapter 1 of 7 · step 2 of 2"
+keys "]"
+wait_for "Tour · chapter 2 of 7 · step 1 of 4"
+keys T
+wait_for "tour: chapter retries"
+keys Enter
+wait_for "attempt=1 (try 2"
+keys L
+wait_for "● live ×10"
+# No key moves the clock: live time reaches both retries and the order completes.
+wait_for "WorkflowExecutionCompleted"
+wait_for "Tour · chapter 2 of 7 · step 4 of 4"
+keys q
+# The app quits and its session with it (bounded wait).
+for _ in $(seq 1 600); do tm has-session -t tui 2>/dev/null || break; sleep 0.1; done
+if tm has-session -t tui 2>/dev/null; then echo "FAIL: tui did not quit on q" >&2; screen >&2; exit 1; fi
+test -s "$state_dir/tour.txt" || { echo "FAIL: no tour progress in $state_dir/tour.txt" >&2; exit 1; }
+tm new-session -d -s tui -x 160 -y 50 "POSTFLOW_STATE='$state_dir' '$bin'"
+wait_for "Start an order"
+keys Escape
+# The form closed (the main key bar shows) before G: an Esc and a G sent together read
+# as Alt-G.
+wait_for "? help"
+keys G
+wait_for "Tour · chapter 2 of 7 · step 4 of 4"
+keys q
+echo "tmux tour test passed: the tour moved on with the actions, live time ran the retries, the progress survived a restart"

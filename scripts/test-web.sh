@@ -4,7 +4,8 @@
 # in Debian's Chromium with playwright-core (web/e2e/app.test.mjs).
 # Idempotent: installs only what is missing. Runs as root with no tty (CI=true).
 #
-# Writes target/web-e2e.png (the final state) and web-e2e-timeline.png,
+# Writes target/web-e2e.png (the final state), web-e2e-timeline.png, and the tour at
+# desktop and phone width (web-e2e-tour.png, web-e2e-tour-phone.png),
 # target/web-timings.json (first render) and prints the .wasm size, raw and gzipped.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +28,11 @@ wasm=$(ls web/dist/*.wasm)
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 printf 'wasm: %s  %d bytes raw, %d bytes gzipped (gzip -9)\n' "$(basename "$wasm")" "$raw" "$gz"
+# The download budget (docs/web.md): 350 KB gzipped, the teaching texts included.
+if [ "$gz" -gt $((350 * 1024)) ]; then
+    echo "FAIL: the .wasm is $gz bytes gzipped, over the 350 KB budget (docs/web.md says what it holds)" >&2
+    exit 1
+fi
 
 log "chromium and playwright-core"
 if ! command -v chromium >/dev/null; then
@@ -58,5 +64,5 @@ done
 cd web/e2e
 BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
     node --test --test-reporter=spec app.test.mjs
-echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png"
+echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png, target/web-e2e-tour.png, target/web-e2e-tour-phone.png"
 python3 -c 'import json, sys; t = json.load(open(sys.argv[1])); t.pop("all"); print("first render:", json.dumps(t))' "$ROOT/target/web-timings.json"

@@ -42,6 +42,22 @@ pub enum Command {
     Copy,
     /// Put back the later steps an action in the middle of the timeline replaced.
     Undo,
+    /// Explain the selected event (cause, meaning, related events), or show its JSON.
+    Explain,
+    /// Show or hide the guided tour.
+    Guide,
+    TourNext,
+    TourBack,
+    /// A fresh session running the tour chapter's workflow code.
+    TourChapter,
+    /// A prediction for the tour step's question: the key's digit is the choice.
+    Predict,
+    /// Play the timeline one step at a time; again pauses.
+    Play,
+    /// Live time: the clock runs at a multiple of real time.
+    Live,
+    Faster,
+    Slower,
 }
 
 /// A key, as both front ends can name it.
@@ -75,6 +91,7 @@ impl Key {
     /// How the key is written on screen.
     pub fn label(self) -> String {
         match self {
+            Key::Char(' ') => "Space".into(),
             Key::Char(c) => c.to_string(),
             Key::Left => "←".into(),
             Key::Right => "→".into(),
@@ -131,7 +148,25 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Commands, &[Char('o')], "commands", "every cadence command of the session, in full, to copy"),
     bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
     bar(C::Undo, &[Char('u')], "undo", "put back the later steps the last action replaced"),
+    bar(C::Explain, &[Char('x')], "why", "explain the selected event, related ones marked; again: its JSON"),
+    bar(C::Guide, &[Char('G')], "tour", "the guided tour: the chapter, the step to do, a prediction"),
+    more(C::TourNext, &[Char(']')], "tour next", "tour: skip to the next step (the tour never insists)"),
+    more(C::TourBack, &[Char('[')], "tour back", "tour: back to the previous step"),
+    more(C::TourChapter, &[Char('T')], "chapter", "tour: a fresh session running the chapter's workflow code"),
+    more(C::Predict, &[Char('1'), Char('2'), Char('3'), Char('4')], "predict", "tour: predict choice 1 to 4 before doing the step"),
+    bar(C::Play, &[Char(' ')], "play", "play a step at a time (worker, clock to timers); again pauses"),
+    bar(C::Live, &[Char('L')], "live", "live: the clock runs at a multiple of real time, the worker polls"),
+    more(C::Faster, &[Char('+'), Char('=')], "faster", "play faster, or a larger multiple of real time when live"),
+    more(C::Slower, &[Char('-')], "slower", "play slower, or a smaller multiple of real time when live"),
 ];
+
+/// The choice a prediction key stands for: `1` is the first (0).
+pub fn prediction_choice(key: Key) -> Option<usize> {
+    match key {
+        Key::Char(d @ '1'..='9') => Some(d as usize - '1' as usize),
+        _ => None,
+    }
+}
 
 /// The control of a command.
 pub fn control(command: Command) -> &'static Control {
@@ -181,6 +216,15 @@ pub fn availability(command: Command, s: &Session) -> Availability {
     };
     match command {
         C::Help | C::Quit | C::Start | C::Scenarios | C::Import => Availability::Available,
+        // The tour decides about its own steps and predictions, and says why not.
+        C::Explain | C::Guide | C::TourNext | C::TourBack | C::TourChapter | C::Predict => Availability::Available,
+        C::Faster | C::Slower => Availability::Available,
+        C::Play => Availability::when(running || s.cursor() < s.timeline().len(), || {
+            if imported { "played to the end of the history".into() } else { not_running() }
+        }),
+        C::Live => Availability::when(!imported && (running || !started), || {
+            if imported { "an imported history has no live time".into() } else { not_running() }
+        }),
         C::Scan | C::Delivered => Availability::when(running, || {
             if started {
                 format!("the workflow has {}: Cadence refuses signals to a closed workflow", closed_word(s))
@@ -440,6 +484,10 @@ mod tests {
         assert_eq!(Key::from_dom("s").and_then(command_for), Some(C::Start));
         assert_eq!(Key::from_dom("Enter"), None);
         assert_eq!(keys_label(C::Back), "←/h");
+        assert_eq!(Key::from_dom(" ").and_then(command_for), Some(C::Play));
+        assert_eq!(keys_label(C::Play), "Space");
+        assert_eq!(Key::from_dom("3").and_then(command_for), Some(C::Predict));
+        assert_eq!(Key::from_dom("3").and_then(prediction_choice), Some(2));
     }
 
     #[test]

@@ -13,7 +13,7 @@ fn every_builtin_scenario_matches_its_golden_history() {
         for f in &outcome.failures {
             problems.push(format!("{}: {f}", b.name));
         }
-        if let Some(diff) = table::diff(b.golden, &outcome.session.history_table()) {
+        if let Some(diff) = table::diff(b.golden(), &outcome.session.history_table()) {
             problems.push(format!("{}: history differs from scenarios/{}.history\n{diff}", b.name, b.name));
         }
     }

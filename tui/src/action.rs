@@ -8,6 +8,8 @@ use postflow_core::controls::Command;
 pub enum UiAction {
     /// A command both front ends share, with its keys (`postflow_core::controls`).
     Do(Command),
+    /// A prediction for the tour's question: the choice the digit key stands for.
+    Predict(usize),
     /// History selection: the terminal's own way of pointing at an event.
     SelectPrev,
     SelectNext,

@@ -18,6 +18,7 @@ use crate::form::StartForm;
 use crate::keymap::{self, Context};
 use crate::prompt::{Prompt, PromptKind};
 use crate::source::{self, Loaded};
+use crate::teach::Teach;
 
 /// What has the keyboard.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,11 +62,16 @@ pub struct App {
     pub description: Option<String>,
     /// Bridge mode: the real server this app drives; `None` for the simulator.
     pub bridge: Option<Bridge>,
+    /// The tour, the teaching panes and the play control.
+    pub teach: Teach,
     /// Bumped on every change of the session, to key the rows cache.
     generation: u64,
     /// History rows are rebuilt only when the session changed, not on every frame.
     rows: RefCell<Option<(u64, Rc<Vec<HistoryRow>>)>>,
     groups: RefCell<Option<(u64, Rc<Vec<Group>>)>>,
+    /// The selected event's explanation and the stack trace, per change and selection.
+    explained: RefCell<Option<(u64, Option<usize>, Explained)>>,
+    trace: RefCell<Option<(u64, Rc<String>)>>,
 }
 
 impl Default for App {
@@ -83,16 +89,19 @@ impl App {
             label: "workshop order".into(),
             grouped: false,
             selected: None,
-            message: Some(info("Enter starts the workshop order; edit any field first if you like")),
+            message: Some(info("Enter starts the workshop order (edit any field first if you like); G opens the guided tour")),
             failures: Vec::new(),
             should_quit: false,
             clipboard: None,
             too_small: false,
             description: None,
             bridge: None,
+            teach: Teach::default(),
             generation: 0,
             rows: RefCell::new(None),
             groups: RefCell::new(None),
+            explained: RefCell::new(None),
+            trace: RefCell::new(None),
         }
     }
 
@@ -236,12 +245,12 @@ impl App {
                     return Availability::Unavailable("start or watch a workflow on the server first".into());
                 }
                 Command::Scan | Command::Delivered | Command::Query => return Availability::Available,
-                Command::Step | Command::NextTimer | Command::Run | Command::ToggleAutoRun => {
+                Command::Step | Command::NextTimer | Command::Run | Command::ToggleAutoRun | Command::Play | Command::Live => {
                     return Availability::Unavailable(
                         "bridge mode: the clock is real and the worker (bridge worker) runs the workflow; nothing to step".into(),
                     );
                 }
-                Command::Scenarios | Command::Import => {
+                Command::Scenarios | Command::Import | Command::TourChapter => {
                     return Availability::Unavailable(
                         "bridge mode shows the server's workflow; scenarios and imports are for the simulator (tui without --bridge)"
                             .into(),
@@ -256,6 +265,7 @@ impl App {
     pub fn dispatch(&mut self, action: UiAction) {
         match action {
             UiAction::Do(c) => self.command(c),
+            UiAction::Predict(choice) => self.predict(choice),
             UiAction::Cancel => self.mode = Mode::Main,
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
             UiAction::Submit => self.submit(),
@@ -328,7 +338,51 @@ impl App {
                 let on = if self.session.auto_run { "on: the worker runs after each signal, start and clock move" } else { "off" };
                 self.message = Some(info(format!("auto-run {on}")));
             }
+            Command::Explain => self.teach.explain_open = !self.teach.explain_open,
+            Command::Guide => {
+                self.teach.guide_open = !self.teach.guide_open;
+                self.teach.tour.rebase(&self.session);
+            }
+            Command::TourNext | Command::TourBack => {
+                self.teach.guide_open = true;
+                if c == Command::TourNext {
+                    self.teach.tour.next(&self.session)
+                } else {
+                    self.teach.tour.previous(&self.session)
+                }
+                self.save_tour();
+            }
+            Command::TourChapter => self.open_tour_chapter(),
+            // The digit is the choice: the keymap turns the key into `UiAction::Predict`.
+            Command::Predict => self.predict(0),
+            Command::Play => {
+                self.teach.player.toggle_play(&self.session);
+                self.message = Some(info(self.teach.player.label()));
+            }
+            Command::Live => {
+                self.teach.player.toggle_live(&self.session);
+                self.message = Some(info(self.teach.player.label()));
+            }
+            Command::Faster | Command::Slower => {
+                if c == Command::Faster {
+                    self.teach.player.faster()
+                } else {
+                    self.teach.player.slower()
+                }
+                self.message = Some(info(self.teach.player.label()));
+            }
         }
+    }
+
+    fn predict(&mut self, choice: usize) {
+        self.teach.guide_open = true;
+        self.message = Some(match self.teach.tour.answer(choice) {
+            Ok(()) => {
+                self.save_tour();
+                info(format!("prediction {}: now do the step and see", choice + 1))
+            }
+            Err(e) => err(e),
+        });
     }
 
     /// The commands that go to the server in bridge mode; `false` for the rest.
@@ -429,6 +483,7 @@ impl App {
             fresh.auto_run = self.session.auto_run || self.session.is_imported();
             fresh.perform(action)?;
             self.session = fresh;
+            self.teach.tour.new_session();
             self.label = "new order".into();
             self.failures.clear();
         } else {
@@ -495,10 +550,83 @@ impl App {
         self.changed();
     }
 
-    /// Drops what was derived from the session (history rows, groups). The app calls
-    /// it after every change it makes; call it after changing `session` directly.
+    /// Drops what was derived from the session (history rows, groups) and lets the
+    /// tour look at the change. The app calls it after every change it makes; call it
+    /// after changing `session` directly.
     pub fn changed(&mut self) {
         self.generation += 1;
+        if let Some(postflow_core::workshop::TourEvent::StepDone { step, chapter_done }) = self.teach.tour.observe(&self.session) {
+            self.teach.guide_open = true;
+            let next = if chapter_done { "chapter done: T opens the next chapter's session" } else { "next step in the guide" };
+            self.message = Some(info(format!("tour: {step} done ✓ — {next}")));
+            self.save_tour();
+        }
+    }
+
+    fn save_tour(&mut self) {
+        if let Err(e) = self.teach.save() {
+            self.message = Some(err(e));
+        }
+    }
+
+    /// A fresh session running the tour chapter's workflow, with the start form open.
+    fn open_tour_chapter(&mut self) {
+        if self.bridge.is_some() {
+            self.message = Some(err("the tour runs on the simulator (tui without --bridge)"));
+            return;
+        }
+        let config = self.teach.tour.session_config();
+        let mut fresh = Session::new(config);
+        fresh.auto_run = self.session.auto_run || self.session.is_imported();
+        self.session = fresh;
+        self.label = format!("tour: chapter {}", config.postal.chapter.name());
+        self.failures.clear();
+        self.selected = None;
+        self.teach.guide_open = true;
+        self.teach.player.pause();
+        self.teach.tour.new_session();
+        self.mode = Mode::Form(StartForm::workshop());
+        self.changed();
+        self.message = Some(info(format!("{}: Enter starts the workshop order", self.label)));
+    }
+
+    /// The tick of the interactive loop: plays or lives `elapsed` of real time.
+    pub fn tick_player(&mut self, elapsed: std::time::Duration) {
+        let was = self.teach.player.mode();
+        if self.teach.player.tick(&mut self.session, elapsed) {
+            self.selected = None;
+            self.changed();
+        }
+        if was != self.teach.player.mode() {
+            if let Some(why) = self.teach.player.stopped() {
+                self.message = Some(info(why.to_owned()));
+            }
+        }
+    }
+
+    /// The selected event explained, with the line of workflow code behind it.
+    pub fn explanation(&self) -> Explained {
+        let at = self.selected_index();
+        let mut cache = self.explained.borrow_mut();
+        match &*cache {
+            Some((g, s, x)) if *g == self.generation && *s == at => x.clone(),
+            _ => {
+                let rows = self.rows();
+                let x = Rc::new(at.and_then(|i| rows.get(i)).and_then(|row| self.session.explain(row.event_id)));
+                *cache = Some((self.generation, at, x.clone()));
+                x
+            }
+        }
+    }
+
+    /// Where the workflow code waits now (`__stack_trace`), once per change.
+    pub fn stack_trace(&self) -> Rc<String> {
+        cached(&self.trace, self.generation, || self.session.stack_trace())
+    }
+
+    /// The keys of a command, as the guide names them ("c").
+    pub fn keys_of(&self, command: Command) -> String {
+        controls::keys_label(command)
     }
 
     /// The history rows at the cursor, built once per change of the session.
@@ -523,6 +651,9 @@ impl App {
         Scenario::parse(b.name, b.toml).map(|s| s.description).unwrap_or_default()
     }
 }
+
+/// The explanation of the selected event, if an event is selected.
+pub type Explained = Rc<Option<postflow_core::workshop::Explanation>>;
 
 /// A value derived from the session, rebuilt only when the generation moved on: a
 /// frame for a long history then costs only what is on screen.

@@ -141,8 +141,12 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
     }
     if context == Main {
-        if let Some(command) = shared(key.code).and_then(controls::command_for) {
-            return Some(A::Do(command));
+        if let Some(shared) = shared(key.code) {
+            return match controls::command_for(shared)? {
+                // One control for the prediction keys: the digit is the choice.
+                controls::Command::Predict => controls::prediction_choice(shared).map(A::Predict),
+                command => Some(A::Do(command)),
+            };
         }
     }
     OWN.iter().find(|b| b.0 == context && b.1.contains(&key.code)).map(|b| b.2)
@@ -151,6 +155,7 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
 /// How a key is written on screen.
 pub fn key_name(code: KeyCode) -> String {
     match code {
+        Char(' ') => "Space".into(),
         Char(c) => c.to_string(),
         Left => "←".into(),
         Right => "→".into(),
@@ -208,7 +213,11 @@ mod tests {
         for c in CONTROLS {
             for k in c.keys {
                 let event = KeyEvent::new(code(*k), KeyModifiers::NONE);
-                assert_eq!(lookup(Main, event), Some(A::Do(c.command)), "{k:?}");
+                let want = match c.command {
+                    controls::Command::Predict => A::Predict(controls::prediction_choice(*k).unwrap()),
+                    command => A::Do(command),
+                };
+                assert_eq!(lookup(Main, event), Some(want), "{k:?}");
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod prompt;
 pub mod run;
 pub mod source;
+pub mod teach;
 pub mod ui;
 
 pub use app::App;

@@ -145,6 +145,16 @@ fn main() -> ExitCode {
     if args.print {
         return print(app, args.size);
     }
+    // The tour's progress is kept between runs (not for --print: a script's screen
+    // should not depend on what a person did before).
+    if let Some(file) = postflow_tui::teach::default_state_file() {
+        let (teach, problem) = postflow_tui::teach::Teach::load(file);
+        app.teach = teach;
+        app.teach.tour.rebase(&app.session);
+        if let Some(p) = problem {
+            app.message = Some(postflow_tui::app::Message { text: p, error: true });
+        }
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!("tui: standard output is not a terminal; use --print for a text screen");
         return ExitCode::from(2);

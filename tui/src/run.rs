@@ -39,9 +39,9 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
     // early return still restores.
     let _restore = Restore;
     let mut terminal = ratatui::try_init()?;
-    // In bridge mode the screen moves without keys (the server's clock and replies):
-    // wake up every tick to take replies and redraw.
-    let tick = app.bridge.as_ref().map(|_| Duration::from_millis(100));
+    // In bridge mode the screen moves without keys (the server's clock and replies),
+    // and so it does while playing or live: wake up every tick to move and redraw.
+    let mut last = std::time::Instant::now();
     loop {
         let frame = terminal.draw(|f| ui::draw(f, app))?;
         app.too_small = frame.area.width < ui::MIN_WIDTH || frame.area.height < ui::MIN_HEIGHT;
@@ -51,11 +51,21 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
             out.write_all(crate::export::osc52(&text).as_bytes())?;
             out.flush()?;
         }
+        let bridge_tick = app.bridge.as_ref().map(|_| Duration::from_millis(100));
+        let tick = match (bridge_tick, app.teach.player.tick_every()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         if let Some(t) = tick {
             app.tick();
+            let now = std::time::Instant::now();
+            app.tick_player(now - last);
+            last = now;
             if !event::poll(t)? {
                 continue;
             }
+        } else {
+            last = std::time::Instant::now();
         }
         match event::read()? {
             // Key releases (on terminals that report them) must not act twice.

@@ -3,6 +3,9 @@
 //! query, rewinding), the form's inline errors, overlays, imports, the tiny-terminal
 //! message and resizing. Each screen is an insta snapshot reviewed by eye.
 
+mod common;
+
+use common::{key, scan, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_tui::keymap::Context;
 use postflow_tui::ui::render_text;
@@ -11,25 +14,8 @@ use postflow_tui::{App, source};
 const W: u16 = 120;
 const H: u16 = 36;
 
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-/// Types text one key at a time, as a user would.
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn scan(app: &mut App, location: &str) {
-    key(app, KeyCode::Char('c'));
-    type_text(app, location);
-    key(app, KeyCode::Enter);
-}
-
 fn screen(app: &App) -> String {
-    render_text(app, W, H)
+    common::stable(render_text(app, W, H))
 }
 
 /// The workshop order started from the form that opens first.
@@ -70,7 +56,7 @@ fn the_workshop_walk_through() {
     key(&mut app, KeyCode::Char('t'));
     let s = screen(&app);
     assert!(s.contains("notification sent"), "{s}");
-    assert!(s.contains("Notification sent"), "the workflow log says so");
+    assert!(s.contains("Notification sent"), "the workflow log says so: {s}");
     insta::assert_snapshot!("3_notification", s);
 
     key(&mut app, KeyCode::Char('d'));
@@ -152,6 +138,9 @@ fn the_grouped_history_and_the_selected_events_json() {
     for _ in 0..3 {
         key(&mut app, KeyCode::Up);
     }
+    // The lower pane explains the selected event; x shows its JSON instead.
+    assert!(screen(&app).contains("Why 2 DecisionTaskScheduled (x: JSON)"), "{}", screen(&app));
+    key(&mut app, KeyCode::Char('x'));
     let s = screen(&app);
     assert!(s.contains("activity 0 validatePaymentComplete") && s.contains("decision task 2"), "{s}");
     assert!(s.contains("\"eventId\":"), "the selected event's JSON is shown");
@@ -162,7 +151,7 @@ fn the_grouped_history_and_the_selected_events_json() {
 fn help_overlay_lists_the_keymap() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));
-    let s = render_text(&app, 120, 60);
+    let s = common::stable(render_text(&app, 120, 80));
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         for b in postflow_tui::keymap::bindings(context) {
             assert!(s.contains(b.help), "help lists {:?}", b.help);
@@ -187,14 +176,14 @@ fn resizing_redraws_for_the_new_size() {
     let app = started();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
-    let small = postflow_tui::ui::buffer_text(terminal.backend().buffer());
+    let small = common::stable(postflow_tui::ui::buffer_text(terminal.backend().buffer()));
     insta::assert_snapshot!("resize_80x24", small);
     terminal.backend_mut().resize(60, 20);
     terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
     assert!(postflow_tui::ui::buffer_text(terminal.backend().buffer()).contains("the terminal is 60x20"));
     terminal.backend_mut().resize(160, 40);
     terminal.draw(|f| postflow_tui::ui::draw(f, &app)).unwrap();
-    let big = postflow_tui::ui::buffer_text(terminal.backend().buffer());
+    let big = common::stable(postflow_tui::ui::buffer_text(terminal.backend().buffer()));
     assert!(big.lines().all(|l| l.chars().count() <= 160) && big.lines().count() == 40);
     assert!(big.contains("Pending") && big.contains("History"), "the panes are back after growing");
     insta::assert_snapshot!("resize_160x40", big);

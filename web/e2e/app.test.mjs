@@ -424,3 +424,128 @@ test('acting in the middle of the timeline says what it replaced and undo puts i
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+test('the guided tour through chapters 2 and 7, predictions, live time and a reload', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  const position = page.locator('#tour-position');
+  await expectText(position, 'Tour · chapter 1 of 7 · step 1 of 2');
+  const start = () => page.getByRole('button', { name: 'Start the order workflow' }).click();
+  const nextTimer = () => page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
+  const scan = async (location) => {
+    await page.getByLabel('Scan location').fill(location);
+    await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  };
+
+  // Chapter 2: skip chapter 1, open the chapter's own workflow.
+  await page.locator('#tour-next').click();
+  await page.locator('#tour-next').click();
+  await expectText(position, 'Tour · chapter 2 of 7 · step 1 of 4');
+  await expectMatch(page.locator('#tour-hint'), /This chapter runs its own workflow/);
+  await page.locator('#tour-chapter').click();
+  await expectMatch(page.locator('#notice'), /chapter 2's workflow \(retries\)/);
+  await expectCount(page.locator('#tour-hint'), 0);
+
+  // Predict, then act: the action answers the prediction.
+  await page.locator('#choice-2').click();
+  await page.locator('#choice-2[aria-pressed="true"]').waitFor();
+  await start();
+  await expectText(position, 'Tour · chapter 2 of 7 · step 2 of 4');
+  await expectMatch(page.locator('#reveal'), /✓ right \(you chose 2\)/);
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await nextTimer();
+  await expectText(position, 'Tour · chapter 2 of 7 · step 3 of 4');
+  // A prediction by key, then the third attempt.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('3');
+  await page.locator('#choice-3[aria-pressed="true"]').waitFor();
+  await nextTimer();
+  await expectText(position, 'Tour · chapter 2 of 7 · step 4 of 4');
+  await expectMatch(page.locator('#reveal'), /✓ right \(you chose 3\)/);
+  // An order of 30: a wrong prediction this time.
+  await page.locator('#choice-1').click();
+  await page.locator('#choice-1[aria-pressed="true"]').waitFor();
+  await page.getByLabel('Order amount').fill('30');
+  await start();
+  await nextTimer();
+  await nextTimer();
+  await expectText(position, 'Tour · chapter 3 of 7 · step 1 of 5');
+  await expectMatch(page.locator('#reveal'), /✗ not this time \(you chose 1\); the answer was 2/);
+  await expectMatch(page.locator('#tour-scores'), /2: 2\/3/);
+  await page.getByLabel('Order amount').fill('20');
+
+  // Chapter 7.
+  for (let i = 0; i < 30; i++) {
+    if ((await position.textContent()) === 'Tour · chapter 7 of 7 · step 1 of 5') break;
+    await page.locator('#tour-next').click();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await expectText(position, 'Tour · chapter 7 of 7 · step 1 of 5');
+  await page.locator('#tour-chapter').click();
+  await start();
+  await nextTimer();
+  await nextTimer();
+  await expectText(position, 'Tour · chapter 7 of 7 · step 2 of 5');
+  await expectMatch(page.locator('#prediction'), /You are about to scan the package while the notification timer is running/);
+  await page.locator('#choice-2').click();
+  await page.locator('#choice-2[aria-pressed="true"]').waitFor();
+  await scan('Delft');
+  await expectText(position, 'Tour · chapter 7 of 7 · step 3 of 5');
+  await expectMatch(page.locator('#reveal'), /✓ right/);
+
+  // The explanation beside the event JSON, with its related events highlighted.
+  await page.locator('#history tr.event[data-event-type="TimerCanceled"]').first().click();
+  await expectMatch(page.locator('#explanation'), /updateTimeout/);
+  await expectMatch(page.locator('#code-line'), /core\/src\/postal\/workflow\.rs:\d+/);
+  await expectCount(page.locator('#history tr.event.related'), 3);
+  await eventually(() => page.locator('#timeline .related').count(), (c) => c >= 2, 'related timeline marks');
+  await expectMatch(page.locator('#stack-trace'), /blocked on selector-1\.Select/);
+  // A related event is a button that selects it.
+  await page.locator('#explanation button.related[data-related-id="24"]').click();
+  await expectMatch(page.locator('#explanation'), /^24 WorkflowExecutionSignaled/);
+  mkdirSync(dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-tour.png'), fullPage: true });
+
+  // At phone width the tour and the explanation fit the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const sel of ['#guide', '#explanation']) {
+    const box = await eventually(() => page.locator(sel).boundingBox(), (b) => b && b.width <= 390, `${sel} fits 390 px`);
+    assert.ok(box.width <= 390, `${sel} is ${box.width} px wide`);
+    const overflow = await page.locator(sel).evaluate((e) => e.scrollWidth - e.clientWidth);
+    assert.ok(overflow <= 1, `${sel} overflows by ${overflow} px`);
+  }
+  await fits(page, 'the tour and an explanation at 390 px');
+  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-tour-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+
+  // The rest of chapter 7.
+  await page.locator('#choice-2').click();
+  await page.locator('#choice-2[aria-pressed="true"]').waitFor();
+  await nextTimer();
+  await expectText(position, 'Tour · chapter 7 of 7 · step 4 of 5');
+  await page.locator('#choice-3').click();
+  await page.locator('#choice-3[aria-pressed="true"]').waitFor();
+  await scan('Lyon');
+  await expectText(position, 'Tour · chapter 7 of 7 · step 5 of 5');
+  await page.getByRole('button', { name: 'Send DeliveredSignal' }).click();
+  await expectText(position, 'Tour · finished');
+  await expectMatch(page.locator('#tour-scores'), /7: 3\/3/);
+
+  // A reload finds the progress kept (localStorage).
+  await page.reload();
+  await page.locator('#app[data-ready="true"]').waitFor();
+  await expectText(position, 'Tour · finished');
+  await expectMatch(page.locator('#tour-scores'), /2: 2\/3 .*7: 3\/3/);
+
+  // Live time: the payment's retries and the shipping happen with no click on the clock.
+  await start();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await page.locator('#live').click();
+  await expectText(page.locator('#player'), '● live ×10');
+  await eventually(() => page.locator('#history tr.event[data-event-type="TimerStarted"]').count(), (c) => c === 1, 'the timer started in live time');
+  await page.locator('#live').click();
+  await expectMatch(page.locator('#player'), /^paused/);
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::controls::{self, ActionsView, ImportExportView, OrderFormView, ScenariosView};
+use crate::guide::{BlockedView, GuideView, PlayView};
 use crate::history::{GroupsView, HistoryView};
 use crate::panels::{CliView, LogView, Messages, PendingView, ShareView, StatusView};
 use crate::state::Playground;
@@ -25,14 +26,17 @@ pub fn App() -> impl IntoView {
             <div class="left">
                 <OrderFormView pg=pg />
                 <ActionsView pg=pg />
+                <PlayView pg=pg />
                 <ScenariosView pg=pg />
                 <ImportExportView pg=pg />
                 <ShareView pg=pg />
             </div>
             <div class="right">
+                <GuideView pg=pg />
                 <StatusView pg=pg />
                 <CliView pg=pg />
                 <PendingView pg=pg />
+                <BlockedView pg=pg />
                 <TimelineView pg=pg />
                 <HistoryView pg=pg />
                 <GroupsView pg=pg />

@@ -89,3 +89,9 @@ pub async fn read_file(file: web_sys::File) -> Result<String, String> {
     let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.map_err(|e| format!("cannot read the file: {e:?}"))?;
     text.as_string().ok_or_else(|| "the file is not text".to_owned())
 }
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`): the tick of play
+/// and live time measures real time with it.
+pub fn now_ms() -> f64 {
+    window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use postflow_core::controls::{self, Availability, Command, ExportKind, Key, OrderInput};
-use postflow_core::scenario::BUILTIN;
+use postflow_core::scenario::NAMES;
 use postflow_core::session::Action;
 use wasm_bindgen::JsCast;
 
@@ -30,6 +30,16 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Commands,
     Command::Copy,
     Command::Undo,
+    Command::Explain,
+    Command::Guide,
+    Command::TourNext,
+    Command::TourBack,
+    Command::TourChapter,
+    Command::Predict,
+    Command::Play,
+    Command::Live,
+    Command::Faster,
+    Command::Slower,
 ];
 
 /// Whether a command makes sense now (read reactively: buttons follow the state).
@@ -66,6 +76,18 @@ pub fn run(pg: Playground, c: Command) {
         }
         Command::Commands => browser::reveal("cli-all"),
         Command::Undo => pg.undo(),
+        Command::Explain
+        | Command::Guide
+        | Command::TourNext
+        | Command::TourBack
+        | Command::TourChapter
+        | Command::Predict
+        | Command::Play
+        | Command::Live
+        | Command::Faster
+        | Command::Slower => {
+            crate::guide::run(pg, c);
+        }
         // The terminal's: quitting, its help overlay, its picker and import prompt.
         Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
     }
@@ -94,9 +116,14 @@ pub fn install_shortcuts(pg: Playground) {
         if typing {
             return;
         }
-        if let Some(c) = Key::from_dom(&ev.key()).and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
+        let key = Key::from_dom(&ev.key());
+        if let Some(c) = key.and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
             ev.prevent_default();
-            run(pg, c);
+            // The digit of a prediction key is the choice.
+            match key.and_then(controls::prediction_choice).filter(|_| c == Command::Predict) {
+                Some(choice) => crate::guide::predict(pg, choice),
+                None => run(pg, c),
+            }
         }
     });
     // The listener lives as long as the page.
@@ -269,7 +296,7 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
 
 #[component]
 pub fn ScenariosView(pg: Playground) -> impl IntoView {
-    let chosen = RwSignal::new(BUILTIN[0].name.to_owned());
+    let chosen = RwSignal::new(NAMES[0].to_owned());
     view! {
         <section class="scenarios" aria-label="Scenarios">
             <h2>"Scenarios"</h2>
@@ -279,7 +306,7 @@ pub fn ScenariosView(pg: Playground) -> impl IntoView {
                     aria-label="Built-in scenario"
                     on:change=move |ev| chosen.set(event_target_value(&ev))
                 >
-                    {BUILTIN.iter().map(|b| view! { <option value=b.name>{b.name}</option> }).collect_view()}
+                    {NAMES.iter().map(|name| view! { <option value=*name>{*name}</option> }).collect_view()}
                 </select>
                 <button
                     type="button"

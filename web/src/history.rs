@@ -33,6 +33,7 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
                                     <tr
                                         class="event"
                                         class:selected=move || pg.selected_event.get() == Some(id)
+                                        class:related=move || crate::guide::related_ids(pg).contains(&id)
                                         class:batch-odd=r.batch % 2 == 1
                                         data-event-type=r.event_type
                                         data-event-id=id.to_string()
@@ -55,11 +56,14 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
                 selected_json()
                     .map(|j| {
                         view! {
-                            <div class="event-json">
-                                <button type="button" aria-label="Close the event JSON" on:click=move |_| pg.selected_event.set(None)>
-                                    "×"
-                                </button>
-                                <pre id="event-json">{j}</pre>
+                            <div class="event-detail">
+                                <crate::guide::ExplanationView pg=pg />
+                                <div class="event-json">
+                                    <button type="button" aria-label="Close the event JSON" on:click=move |_| pg.selected_event.set(None)>
+                                        "×"
+                                    </button>
+                                    <pre id="event-json">{j}</pre>
+                                </div>
                             </div>
                         }
                     })

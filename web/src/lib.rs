@@ -12,11 +12,14 @@
 //! - [`timeline`]: the layout of the timeline SVG (pure, tested natively);
 //! - the commands, their keys and the input rules are core's
 //!   ([`postflow_core::controls`]), the same as the terminal app's;
+//! - [`guide`]: the teaching layer (the tour, explanations, where the code waits,
+//!   play and live time) drawn from core's `workshop` and `session::Player`;
 //! - [`browser`]: the few browser calls (storage, URL hash, download, clipboard).
 
 pub mod app;
 pub mod browser;
 pub mod controls;
+pub mod guide;
 pub mod history;
 pub mod panels;
 pub mod state;

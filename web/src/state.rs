@@ -6,6 +6,7 @@ use postflow_core::scenario::{self, Scenario};
 use postflow_core::session::{Action, Session, SessionConfig};
 
 use crate::browser;
+use crate::guide::Teach;
 use postflow_core::controls::OrderInput;
 
 /// Everything the components share. `Copy`: signals are handles.
@@ -24,6 +25,8 @@ pub struct Playground {
     pub selected_event: RwSignal<Option<i64>>,
     /// The loaded scenario's name and description, kept in view while stepping.
     pub description: RwSignal<Option<String>>,
+    /// The tour, the explanation and the play control.
+    pub teach: Teach,
 }
 
 /// How the last state is saved in localStorage: a share text, or an imported history.
@@ -75,16 +78,24 @@ impl Playground {
     /// Opens the state in the URL hash or localStorage, and saves every change.
     pub fn new() -> Playground {
         let (session, json, notice) = initial();
+        let session = RwSignal::new_local(session);
+        let selected_event = RwSignal::new(None);
+        let (teach, tour_problem) = Teach::new(session, selected_event);
         let pg = Playground {
-            session: RwSignal::new_local(session),
+            session,
             imported_json: RwSignal::new(json),
             error: RwSignal::new(None),
             notice: RwSignal::new(notice),
             form: RwSignal::new(OrderInput::default()),
             location: RwSignal::new("Delft".into()),
-            selected_event: RwSignal::new(None),
+            selected_event,
             description: RwSignal::new(None),
+            teach,
         };
+        if tour_problem.is_some() {
+            pg.error.set(tour_problem);
+        }
+        crate::guide::install(pg);
         Effect::new(move |_| {
             let json = pg.imported_json.get();
             pg.session.with(|s| {
@@ -131,6 +142,8 @@ impl Playground {
         self.error.set(None);
         self.notice.set(notice);
         self.imported_json.set(imported_json);
+        // The tour looks at the new session's timeline from its start.
+        self.teach.tour.update_untracked(postflow_core::workshop::Tour::new_session);
         self.session.set(s);
     }
 
@@ -169,8 +182,9 @@ impl Playground {
 
     /// Runs a built-in scenario, then rewinds it so a person can step through it.
     pub fn play_scenario(&self, name: &str) {
-        let Some(b) = scenario::builtin(name) else { return self.error.set(Some(format!("no built-in scenario {name:?}"))) };
-        let sc = match Scenario::parse(b.name, b.toml) {
+        // The build-time JSON: neither the TOML texts nor a TOML parser in the page.
+        let Some(json) = scenario::builtin_json(name) else { return self.error.set(Some(format!("no built-in scenario {name:?}"))) };
+        let sc = match Scenario::parse_json(name, json) {
             Ok(sc) => sc,
             Err(e) => return self.error.set(Some(e.to_string())),
         };

@@ -45,6 +45,8 @@ pub struct Mark {
     pub x2: f64,
     /// Tooltip text.
     pub title: String,
+    /// The history event the mark stands for, if one does: explanations highlight it.
+    pub event_id: Option<i64>,
 }
 
 /// A word drawn next to a mark, above it (`above`) or below, so that neighbours
@@ -148,6 +150,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
             x1: start_x,
             x2: end_x,
             title: format!("{} {}: {}", a.activity_type, attempt_label(a.attempt, 0), a.outcome),
+            event_id: None,
         });
     }
     // Backoff gaps: from the end of one attempt to the start of the next of the same activity.
@@ -165,6 +168,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                 x1: x(secs(a.ended_at)),
                 x2: x(secs(next_start)),
                 title: format!("retry backoff {}s before {}", gap.as_secs(), attempt_label(next.attempt, 0)),
+                event_id: None,
             });
         }
     }
@@ -182,6 +186,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                     x1: x(secs(last.ended_at)),
                     x2: x(secs(now) + wait.as_secs_f64()),
                     title: format!("retry backoff: {} in {}s", p.attempt_label(), wait.as_secs()),
+                    event_id: None,
                 });
             }
         }
@@ -215,6 +220,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                     x1: dot,
                     x2: dot,
                     title: format!("event {}: {} {input}", e.event_id, s.signal_name),
+                    event_id: Some(e.event_id),
                 });
             }
             EventAttributes::DecisionTaskCompleted(_) | EventAttributes::DecisionTaskFailed(_) => {
@@ -226,6 +232,7 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                     x1: at,
                     x2: at,
                     title: format!("event {}: {}", e.event_id, e.event_type().name()),
+                    event_id: Some(e.event_id),
                 });
             }
             _ => {}
@@ -265,6 +272,7 @@ fn timer_marks(
             x1: x(started),
             x2: x(started),
             title: format!("event {}: TimerStarted {} ({}s)", e.event_id, t.timer_id, timeout.as_secs()),
+            event_id: Some(e.event_id),
         });
         let closed = history.iter().find_map(|c| match &c.attributes {
             EventAttributes::TimerFired(f) if f.started_event_id == e.event_id => Some(("timer-fired", "fired", c)),
@@ -282,6 +290,7 @@ fn timer_marks(
                         x1: at,
                         x2: x(started + timeout.as_secs_f64()),
                         title: format!("timer {} would have fired at +{}s", t.timer_id, (started + timeout.as_secs_f64()).round()),
+                        event_id: None,
                     });
                 }
                 marks.push(Mark {
@@ -291,6 +300,7 @@ fn timer_marks(
                     x1: at,
                     x2: at,
                     title: format!("event {}: {} {}", c.event_id, c.event_type().name(), t.timer_id),
+                    event_id: Some(c.event_id),
                 });
                 (outcome, at)
             }
@@ -300,7 +310,7 @@ fn timer_marks(
             "pending" => format!("timer {}: fires in {}s", t.timer_id, (started + timeout.as_secs_f64() - secs(now)).max(0.0).round()),
             o => format!("timer {}: {o}", t.timer_id),
         };
-        marks.push(Mark { kind: "timer", outcome, lane, x1: x(started), x2: end, title });
+        marks.push(Mark { kind: "timer", outcome, lane, x1: x(started), x2: end, title, event_id: Some(e.event_id) });
     }
 }
 

@@ -62,7 +62,10 @@ pub fn TimelineView(pg: Playground) -> impl IntoView {
                                 }
                             })
                             .collect_view()}
-                        {l.marks.iter().map(mark).collect_view()}
+                        {
+                            let related = crate::guide::related_ids(pg);
+                            l.marks.iter().map(|m| mark(m, m.event_id.is_some_and(|id| related.contains(&id)))).collect_view()
+                        }
                         {l
                             .labels
                             .iter()
@@ -95,11 +98,15 @@ pub fn TimelineView(pg: Playground) -> impl IntoView {
     }
 }
 
-fn mark(m: &timeline::Mark) -> AnyView {
+/// One mark; `related` when the selected event's explanation points at it.
+fn mark(m: &timeline::Mark, related: bool) -> AnyView {
     let y = timeline::lane_y(m.lane);
     let (x1, x2) = (format!("{:.1}", m.x1), format!("{:.1}", m.x2));
     let title = m.title.clone();
-    let class = if m.outcome.is_empty() { m.kind.to_owned() } else { format!("{} {}", m.kind, m.outcome) };
+    let mut class = if m.outcome.is_empty() { m.kind.to_owned() } else { format!("{} {}", m.kind, m.outcome) };
+    if related {
+        class.push_str(" related");
+    }
     match m.kind {
         "attempt" | "timer" | "timer-planned" => {
             let h = if m.kind == "attempt" { LANE_HEIGHT * 0.6 } else { LANE_HEIGHT * 0.3 };

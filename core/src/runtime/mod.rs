@@ -29,7 +29,7 @@ use crate::registry::WorkflowDefinition;
 use crate::sdk::{ActivityError, Blocked, WorkflowContext};
 use executor::Executor;
 use machines::CommandKey;
-pub use state::WorkflowInfo;
+pub use state::{CommandKind, WorkflowInfo};
 use state::{SharedState, WorkflowState};
 
 /// The Go client's built-in query types, answered for every workflow.
@@ -157,6 +157,31 @@ impl WorkflowRuntime {
         let mut rt = WorkflowRuntime::new(definition, workflow_id, domain);
         rt.process(events, false).map_err(|e| QueryError::ReplayFailed(e.to_string()))?;
         Ok(rt)
+    }
+
+    /// Replays a history like [`replay_for_query`](Self::replay_for_query), keeping the
+    /// line of workflow code behind every command (see [`code_line`](Self::code_line)).
+    pub fn replay_with_code_lines(
+        definition: &WorkflowDefinition,
+        workflow_id: &str,
+        domain: &str,
+        events: &[HistoryEvent],
+    ) -> Result<WorkflowRuntime, RuntimeError> {
+        let mut rt = WorkflowRuntime::new(definition, workflow_id, domain);
+        rt.state.borrow_mut().code_lines = Some(Vec::new());
+        rt.process(events, false)?;
+        Ok(rt)
+    }
+
+    /// The line of workflow code (`file:line`) that asked for a command: the
+    /// `execute_activity` of an activity, the `new_timer` of a timer, the `cancel` that
+    /// canceled it. Known only on a runtime made by
+    /// [`replay_with_code_lines`](Self::replay_with_code_lines).
+    pub fn code_line(&self, kind: CommandKind, id: &str) -> Option<String> {
+        let id: u64 = id.parse().ok()?;
+        let s = self.state.borrow();
+        let line = s.code_lines.as_ref()?.iter().rev().find(|l| l.kind == kind && l.id == id)?;
+        Some(format!("{}:{}", line.at.file(), line.at.line()))
     }
 
     /// Applies the next events of the history (continuing where the last call ended).

@@ -81,6 +81,25 @@ pub(crate) struct WorkflowState {
     pub waits: Vec<WaitRecord>,
     /// Selectors made so far: the next one is `selector-<n+1>`.
     pub selectors: u32,
+    /// The line of code behind each command, kept only when a teaching view asked for
+    /// it (the simulator's own runs pay nothing for it).
+    pub code_lines: Option<Vec<CodeLine>>,
+}
+
+/// Which command a line of workflow code asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandKind {
+    ScheduleActivity,
+    StartTimer,
+    CancelTimer,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CodeLine {
+    pub kind: CommandKind,
+    /// The activity or timer ID (the Go client's sequence number).
+    pub id: u64,
+    pub at: &'static std::panic::Location<'static>,
 }
 
 impl WorkflowState {
@@ -117,6 +136,15 @@ impl WorkflowState {
     /// A future of the running coroutine is not ready: remember what it waits on.
     pub fn wait(&mut self, at: &'static std::panic::Location<'static>, on: WaitOn) {
         self.waits.push(WaitRecord { coroutine: self.coroutine, at, on });
+    }
+
+    /// Remembers where the code asked for a command, when code lines are kept.
+    pub fn code_line(&mut self, kind: CommandKind, id: &str, at: &'static std::panic::Location<'static>) {
+        if let Some(lines) = self.code_lines.as_mut() {
+            if let Ok(id) = id.parse() {
+                lines.push(CodeLine { kind, id, at });
+            }
+        }
     }
 
     /// How many values wait unread in a signal channel.

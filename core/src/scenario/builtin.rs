@@ -4,17 +4,43 @@
 pub struct Builtin {
     pub name: &'static str,
     pub toml: &'static str,
-    pub golden: &'static str,
 }
+
+impl Builtin {
+    /// The reviewed golden history. Kept apart from [`BUILTIN`] so that a program that
+    /// only plays scenarios (the web playground) does not carry every golden file.
+    pub fn golden(&self) -> &'static str {
+        GOLDEN.iter().find(|(name, _)| *name == self.name).map_or("", |(_, text)| text)
+    }
+
+    /// The scenario file as JSON (converted at build time, see `core/build.rs`): read
+    /// it with [`Scenario::parse_json`](super::Scenario::parse_json) where a TOML parser
+    /// would cost too much (the web playground's download).
+    pub fn json(&self) -> &'static str {
+        builtin_json(self.name).unwrap_or("{}")
+    }
+}
+
+/// A built-in scenario as JSON, by name, without [`BUILTIN`]: a program that uses only
+/// this and [`NAMES`] carries neither the TOML texts nor a TOML parser.
+pub fn builtin_json(name: &str) -> Option<&'static str> {
+    JSON.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin_json.rs"));
 
 macro_rules! builtins {
     ($($name:literal),+ $(,)?) => {
+        /// The built-in scenarios' names, in the order a picker shows them.
+        pub const NAMES: &[&str] = &[$($name,)+];
+
         /// Every built-in scenario, in the order a picker shows them.
         pub const BUILTIN: &[Builtin] = &[$(Builtin {
             name: $name,
             toml: include_str!(concat!("../../../scenarios/", $name, ".toml")),
-            golden: include_str!(concat!("../../../scenarios/", $name, ".history")),
         },)+];
+
+        static GOLDEN: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../../scenarios/", $name, ".history"))),)+];
     };
 }
 

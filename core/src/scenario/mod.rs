@@ -3,15 +3,17 @@
 //! that plays one on a session and checks it.
 
 mod builtin;
+mod export;
 mod runner;
 
 use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use builtin::{BUILTIN, Builtin, builtin};
+pub use builtin::{BUILTIN, Builtin, NAMES, builtin, builtin_json};
+pub use export::to_toml;
 pub(crate) use runner::status_of;
-pub use runner::{Outcome, check_history, play, run};
+pub use runner::{Outcome, check_history, event_problems, play, run};
 
 use crate::postal::{Chapter, PostalConfig};
 use crate::session::SessionConfig;
@@ -73,16 +75,16 @@ pub struct Expectation {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct File {
+struct File<S> {
     name: Option<String>,
     #[serde(default)]
     description: String,
     seed: Option<u64>,
     chapter: Option<String>,
     timer_unit: Option<String>,
-    /// Read one by one (see [`read_step`]), so an error names its step and line.
-    #[serde(default)]
-    steps: Vec<toml::Spanned<toml::Table>>,
+    /// In TOML, read one by one (see [`read_step`]), so an error names its step and line.
+    #[serde(default = "Vec::new")]
+    steps: Vec<S>,
 }
 
 /// A scenario file that cannot be used, with where and why.
@@ -98,34 +100,55 @@ impl Scenario {
     /// the default name.
     pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
-        let file: File = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_owned()))?;
-        let stem = origin.rsplit(['/', '\\']).next().unwrap_or(origin).trim_end_matches(".toml");
-        let chapter = match &file.chapter {
-            Some(c) => Chapter::parse(c).map_err(err)?,
-            None => Chapter::Notification,
-        };
-        let timer_unit = match &file.timer_unit {
-            Some(t) => parse_duration(t).map_err(err)?,
-            None => Duration::from_secs(60),
-        };
-        if timer_unit < Duration::from_secs(1) {
-            return Err(err("timer_unit must be at least 1s".into()));
-        }
-        if file.steps.is_empty() {
-            return Err(err("no steps: a scenario needs at least one [[steps]] (see docs/scenario-format.md)".into()));
-        }
+        let file: File<toml::Spanned<toml::Table>> = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_owned()))?;
+        let config = file.config(origin)?;
         let mut steps = Vec::with_capacity(file.steps.len());
         for (i, spanned) in file.steps.iter().enumerate() {
             let line = text[..spanned.span().start.min(text.len())].matches('\n').count() + 1;
             let step = read_step(spanned.get_ref()).and_then(|s| s.check().map(|()| s));
             steps.push(step.map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
         }
-        Ok(Scenario {
-            name: file.name.unwrap_or_else(|| stem.to_owned()),
-            description: file.description,
-            config: SessionConfig { seed: file.seed.unwrap_or(1), postal: PostalConfig { chapter, timer_unit } },
-            steps,
-        })
+        Ok(file.into_scenario(origin, config, steps))
+    }
+
+    /// Reads a scenario given as JSON (a built-in one's [`Builtin::json`], converted at
+    /// build time): the same fields and checks as the TOML form, without a TOML parser.
+    pub fn parse_json(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
+        let mut file: File<Step> = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let config = file.config(origin)?;
+        let steps = std::mem::take(&mut file.steps);
+        for (i, step) in steps.iter().enumerate() {
+            step.check().map_err(|m| err(format!("step {}: {m}", i + 1)))?;
+        }
+        Ok(file.into_scenario(origin, config, steps))
+    }
+}
+
+impl<S> File<S> {
+    /// The session configuration the file asks for, checked.
+    fn config(&self, origin: &str) -> Result<SessionConfig, ScenarioError> {
+        let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
+        let chapter = match &self.chapter {
+            Some(c) => Chapter::parse(c).map_err(err)?,
+            None => Chapter::Notification,
+        };
+        let timer_unit = match &self.timer_unit {
+            Some(t) => parse_duration(t).map_err(err)?,
+            None => Duration::from_secs(60),
+        };
+        if timer_unit < Duration::from_secs(1) {
+            return Err(err("timer_unit must be at least 1s".into()));
+        }
+        if self.steps.is_empty() {
+            return Err(err("no steps: a scenario needs at least one [[steps]] (see docs/scenario-format.md)".into()));
+        }
+        Ok(SessionConfig { seed: self.seed.unwrap_or(1), postal: PostalConfig { chapter, timer_unit } })
+    }
+
+    fn into_scenario(self, origin: &str, config: SessionConfig, steps: Vec<Step>) -> Scenario {
+        let stem = origin.rsplit(['/', '\\']).next().unwrap_or(origin).trim_end_matches(".toml");
+        Scenario { name: self.name.unwrap_or_else(|| stem.to_owned()), description: self.description, config, steps }
     }
 }
 
@@ -214,6 +237,14 @@ mod tests {
         assert!(e.message.contains("no steps"), "{e}");
         let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"{}\"\nexecution_timeout = \"3000000000s\"").unwrap_err();
         assert!(e.message.contains("int32 seconds"), "{e}");
+    }
+
+    #[test]
+    fn every_builtin_reads_the_same_from_its_build_time_json() {
+        for b in BUILTIN {
+            assert_eq!(Scenario::parse_json(b.name, b.json()), Scenario::parse(b.name, b.toml), "{}", b.name);
+        }
+        assert_eq!(NAMES, BUILTIN.iter().map(|b| b.name).collect::<Vec<_>>(), "the names in the picker's order");
     }
 
     #[test]

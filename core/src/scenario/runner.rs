@@ -121,6 +121,27 @@ fn json_equal(actual: &str, expected: &str) -> Result<(), String> {
     if a == e { Ok(()) } else { Err(format!("got {a}, expected {e}")) }
 }
 
+/// The event part of an expectation, on any run of events (a whole history, or what
+/// one action added): `events` appear in this order (a subsequence) and none of
+/// `no_events` appears. Each problem names what is missing or which event is unwanted.
+pub fn event_problems<S: AsRef<str>>(history: &[HistoryEvent], events: &[S], no_events: &[S]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut rest = history.iter().map(|ev| ev.event_type().name());
+    for want in events {
+        if !rest.any(|t| t == want.as_ref()) {
+            let order: Vec<&str> = events.iter().map(AsRef::as_ref).collect();
+            problems.push(format!("history lacks {} (in the expected order {order:?})", want.as_ref()));
+            break;
+        }
+    }
+    for unwanted in no_events {
+        if let Some(ev) = history.iter().find(|ev| ev.event_type().name() == unwanted.as_ref()) {
+            problems.push(format!("history has {} (event {})", unwanted.as_ref(), ev.event_id));
+        }
+    }
+    problems
+}
+
 fn check(session: &Session, e: &Expectation) -> Result<(), String> {
     let wid = session.workflow_id().ok_or("no workflow was started")?;
     let exec = session.engine().execution(wid).ok_or("the workflow is gone")?;
@@ -160,19 +181,7 @@ pub fn check_history(e: &Expectation, history: &[HistoryEvent], notifications: O
             _ => problems.push(format!("no failure: the workflow is {status}")),
         }
     }
-    let types: Vec<&str> = history.iter().map(|ev| ev.event_type().name()).collect();
-    let mut rest = types.iter();
-    for want in &e.events {
-        if !rest.any(|t| t == want) {
-            problems.push(format!("history lacks {want} (in the expected order {:?})", e.events));
-            break;
-        }
-    }
-    for unwanted in &e.no_events {
-        if let Some(ev) = history.iter().find(|ev| Some(ev.event_type()) == EventType::from_name(unwanted)) {
-            problems.push(format!("history has {unwanted} (event {})", ev.event_id));
-        }
-    }
+    problems.extend(event_problems(history, &e.events, &e.no_events));
     if let (Some(want), Some(count)) = (e.notification_sent, notifications) {
         let sent = count > 0;
         if sent != want {

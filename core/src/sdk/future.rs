@@ -21,7 +21,7 @@ use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTim
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
 use crate::runtime::machines::CommandKey;
-use crate::runtime::state::{ActivitySlot, SharedState, Slot, TimerSlot};
+use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
 
 /// A future the selector can wait on: it knows when it became ready.
 pub(crate) trait Selectable {
@@ -75,6 +75,7 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                     ..Default::default()
                 }));
                 wait = Some(WaitOn::Activity { activity_id: id.as_str().into(), activity_type: activity_type.into() });
+                s.code_line(CommandKind::ScheduleActivity, &id, at);
                 s.machines.add(CommandKey::Activity(id.clone()), decision);
                 s.activities.insert(id, slot.clone());
             }
@@ -148,6 +149,7 @@ impl TimerFuture {
                 start_to_fire_timeout: Some(Duration::from_secs(secs)),
             });
             wait = Some(WaitOn::Timer { timer_id: id.as_str().into(), after: Duration::from_secs(secs) });
+            s.code_line(CommandKind::StartTimer, &id, at);
             s.machines.add(CommandKey::Timer(id.clone()), decision);
             s.timers.insert(id.clone(), slot.clone());
             if let Some(sc) = scope {
@@ -209,7 +211,9 @@ impl CancellationScope {
         TimerFuture::start(&self.ctx, d, Some(self), Location::caller())
     }
 
+    #[track_caller]
     pub fn cancel(&self) {
+        let at = Location::caller();
         self.canceled.set(true);
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
@@ -221,6 +225,7 @@ impl CancellationScope {
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
             s.machines.cancel_timer(&id);
+            s.code_line(CommandKind::CancelTimer, &id, at);
         }
     }
 }

@@ -9,14 +9,17 @@
 mod action;
 pub mod cli;
 mod pending;
+mod play;
 pub mod script;
 mod share;
+mod teach;
 mod view;
 
 use std::time::Duration;
 
 pub use action::Action;
 pub use pending::{PendingItem, PendingKind, Timeout, pending_items};
+pub use play::{PlayMode, Player};
 pub use share::ShareError;
 pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine, UnreadSignalRow};
 

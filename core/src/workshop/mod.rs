@@ -9,9 +9,15 @@
 
 mod chapters;
 pub mod checks;
+pub mod explain;
+pub mod progress;
+pub mod questions;
+pub mod tour;
 
 pub use crate::postal::Chapter;
 pub use chapters::GUIDES;
+pub use explain::{Explanation, Related, Role, explain, explain_refusal};
+pub use progress::{GuideView, Tour, TourEvent};
 
 /// One chapter of the workshop, for someone meeting Cadence for the first time.
 #[derive(Debug, PartialEq, Eq)]

@@ -41,6 +41,9 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(sep());
         spans.push(Span::raw(if app.session.auto_run { "auto-run" } else { "manual" }));
     }
+    if app.teach.player.mode() != postflow_core::session::PlayMode::Paused {
+        spans.insert(1, Span::styled(format!(" {} ", app.teach.player.label()), Style::new().fg(Color::Black).bg(Color::Green)));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(Style::new().bg(Color::Black)), area);
 }
 

@@ -32,6 +32,9 @@ pub fn history(frame: &mut Frame, area: Rect, app: &App) {
     }
     let items = items(app, &rows);
     let selected = app.selected_index();
+    // The events the selected one relates to, marked while its explanation is shown.
+    let related: Vec<i64> =
+        if app.teach.explain_open { app.explanation().as_ref().as_ref().map(|x| x.related_ids()).unwrap_or_default() } else { Vec::new() };
     let at = items.iter().position(|i| matches!(i, Item::Row(r) if Some(*r) == selected)).unwrap_or(0);
     // Keep the selected line on screen; when following the newest event it sits at the bottom.
     let height = inner.height as usize;
@@ -41,7 +44,7 @@ pub fn history(frame: &mut Frame, area: Rect, app: &App) {
         .take(height)
         .map(|item| match item {
             Item::Header(t) => Line::styled(t.clone(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
-            Item::Row(r) => row_line(&rows[*r], app.grouped, Some(*r) == selected),
+            Item::Row(r) => row_line(&rows[*r], app.grouped, Some(*r) == selected, related.contains(&rows[*r].event_id)),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
@@ -61,11 +64,16 @@ fn items(app: &App, rows: &[HistoryRow]) -> Vec<Item> {
     items
 }
 
-fn row_line(r: &HistoryRow, indent: bool, selected: bool) -> Line<'static> {
-    let style = if selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
+fn row_line(r: &HistoryRow, indent: bool, selected: bool, related: bool) -> Line<'static> {
+    let style = match (selected, related) {
+        (true, _) => Style::new().add_modifier(Modifier::REVERSED),
+        (false, true) => Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        _ => Style::new(),
+    };
     let pad = if indent { "  " } else { "" };
+    let mark = if related { "»" } else { " " };
     Line::from(vec![
-        Span::raw(format!("{pad}{:>4} {:>5}s ", r.event_id, r.at_secs)),
+        Span::raw(format!("{pad}{mark}{:>3} {:>5}s ", r.event_id, r.at_secs)),
         Span::styled(format!("{:<27}", r.event_type), Style::new().fg(Color::Yellow)),
         Span::raw(r.details.clone()),
     ])

@@ -4,6 +4,7 @@
 
 mod bars;
 mod bridge;
+mod guide;
 mod history;
 mod overlay;
 mod panes;
@@ -35,11 +36,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(8), Constraint::Length(5), Constraint::Length(1), Constraint::Length(1)])
             .areas(area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let [hist, json] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(left);
-    let [pending, query, log] = Layout::vertical([Constraint::Length(8), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+    let [hist, json] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
+    // The guide takes the middle of the right column; the query and log shrink to make room.
+    let (pending, guide, query, log) = if app.teach.guide_open {
+        let [p, g, q, l] =
+            Layout::vertical([Constraint::Length(8), Constraint::Min(10), Constraint::Length(3), Constraint::Length(4)]).areas(right);
+        (p, Some(g), q, l)
+    } else {
+        let [p, q, l] = Layout::vertical([Constraint::Length(8), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+        (p, None, q, l)
+    };
 
     history::history(frame, hist, app);
-    history::event_json(frame, json, app);
+    if app.teach.explain_open {
+        guide::explanation(frame, json, app);
+    } else {
+        history::event_json(frame, json, app);
+    }
+    if let Some(g) = guide {
+        guide::guide(frame, g, app);
+    }
     match &app.bridge {
         None => {
             bars::status(frame, status, app);

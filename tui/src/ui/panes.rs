@@ -23,6 +23,7 @@ pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
+    lines.extend(super::guide::blocked_lines(app));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Pending ")), area);
 }
 

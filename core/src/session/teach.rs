@@ -1,0 +1,102 @@
+//! What the teaching views ask of a session: an event's explanation with the line of
+//! the session's workflow code behind it, and where that code is blocked right now
+//! (the `__stack_trace` answer). The words come from [`crate::workshop::explain`];
+//! this file only adds what needs the code.
+
+use super::Session;
+use crate::history::{EventAttributes, HistoryEvent};
+use crate::registry::WorkflowDefinition;
+use crate::runtime::{CommandKind, QUERY_STACK_TRACE, RuntimeError, WorkflowRuntime};
+use crate::workshop::{Explanation, explain};
+
+impl Session {
+    /// The workflow code this session runs (or replays, for an imported history).
+    fn definition(&self) -> Option<&WorkflowDefinition> {
+        self.imported_definition().or_else(|| self.engine().registry().workflow(self.workflow_type()))
+    }
+
+    /// The explanation of an event of the history at the cursor, with the line of
+    /// workflow code that asked for it. For an imported history that the code could
+    /// not have written, the event where replay stops says so.
+    pub fn explain(&self, event_id: i64) -> Option<Explanation> {
+        let history = self.history();
+        let mut x = explain(history, event_id)?;
+        let Some(definition) = self.definition() else { return Some(x) };
+        match WorkflowRuntime::replay_with_code_lines(definition, "explain", crate::postal::DOMAIN, history) {
+            Ok(rt) => {
+                if let Some((kind, id)) = command_of(history, event_id) {
+                    x.code = rt.code_line(kind, &id);
+                }
+                x.note = unread_note(&rt, history, event_id);
+            }
+            Err(err) => x.note = Some(replay_note(&err, event_id, &definition.name)),
+        }
+        Some(x)
+    }
+
+    /// Where the workflow code is blocked at the cursor, in the code's own terms: the
+    /// answer to Cadence's `__stack_trace` query, as a worker gives it.
+    pub fn stack_trace(&self) -> String {
+        let fallback = "the workflow code has not run yet".to_owned();
+        if self.is_imported() {
+            let Some(definition) = self.definition() else { return fallback };
+            return match WorkflowRuntime::replay_for_query(definition, "imported", crate::postal::DOMAIN, self.history()) {
+                Ok(rt) if rt.query(QUERY_STACK_TRACE).is_ok() => rt.stack_trace(),
+                Ok(_) => fallback,
+                Err(e) => e.to_string(),
+            };
+        }
+        let Some(wid) = self.workflow_id() else { return fallback };
+        match self.engine().query(wid, QUERY_STACK_TRACE) {
+            Ok(p) => p.decode::<String>().unwrap_or_else(|e| e.to_string()),
+            Err(_) => fallback,
+        }
+    }
+}
+
+/// The command behind an event, as the code's line is keyed: an activity's events
+/// point at its `execute_activity`, a timer's at its `new_timer`, a cancel at `cancel`.
+fn command_of(history: &[HistoryEvent], event_id: i64) -> Option<(CommandKind, String)> {
+    let e = history.iter().find(|e| e.event_id == event_id)?;
+    let activity = |scheduled: i64| {
+        history.iter().find(|s| s.event_id == scheduled).and_then(|s| match &s.attributes {
+            EventAttributes::ActivityTaskScheduled(a) => Some((CommandKind::ScheduleActivity, a.activity_id.clone())),
+            _ => None,
+        })
+    };
+    match &e.attributes {
+        EventAttributes::ActivityTaskScheduled(a) => Some((CommandKind::ScheduleActivity, a.activity_id.clone())),
+        EventAttributes::ActivityTaskStarted(a) => activity(a.scheduled_event_id),
+        EventAttributes::ActivityTaskCompleted(a) => activity(a.scheduled_event_id),
+        EventAttributes::ActivityTaskFailed(a) => activity(a.scheduled_event_id),
+        EventAttributes::ActivityTaskTimedOut(a) => activity(a.scheduled_event_id),
+        EventAttributes::TimerStarted(t) => Some((CommandKind::StartTimer, t.timer_id.clone())),
+        EventAttributes::TimerFired(t) => Some((CommandKind::StartTimer, t.timer_id.clone())),
+        EventAttributes::TimerCanceled(t) => Some((CommandKind::CancelTimer, t.timer_id.clone())),
+        _ => None,
+    }
+}
+
+/// For a signal: whether its channel still holds values the code has not read.
+fn unread_note(rt: &WorkflowRuntime, history: &[HistoryEvent], event_id: i64) -> Option<String> {
+    let e = history.iter().find(|e| e.event_id == event_id)?;
+    let EventAttributes::WorkflowExecutionSignaled(s) = &e.attributes else { return None };
+    let waiting = rt.unread_signals().into_iter().find(|(name, _)| *name == s.signal_name).map_or(0, |(_, v)| v.len());
+    Some(match waiting {
+        0 => format!("By now the code has read every {} signal.", s.signal_name),
+        n => format!("By now {n} {} value(s) wait unread in the channel: the code has not got to them.", s.signal_name),
+    })
+}
+
+fn replay_note(err: &RuntimeError, event_id: i64, workflow: &str) -> String {
+    match err {
+        RuntimeError::Nondeterminism(n) if n.event_id == Some(event_id) => format!(
+            "Replaying this history through the {workflow} code fails right here: {n}. A worker with this code would \
+             fail every decision task of this workflow (nondeterminism) until the code matches the history again."
+        ),
+        RuntimeError::Nondeterminism(n) => {
+            format!("This history does not replay through the {workflow} code: it stops at event {} ({n}).", n.event_id.unwrap_or(0))
+        }
+        other => format!("This history does not replay through the {workflow} code: {other}."),
+    }
+}

@@ -1,0 +1,268 @@
+//! Explanations checked against the golden histories: every event of every built-in
+//! scenario is explained, and the related events are the ones the golden files name.
+
+use std::collections::BTreeSet;
+
+use super::*;
+use crate::history::json::history_from_json;
+use crate::history::{DecisionTaskFailedEventAttributes, EventAttributes, EventType, HistoryEvent};
+use crate::payload::Failure;
+use crate::scenario::{self, Scenario};
+
+fn history(name: &str) -> Vec<HistoryEvent> {
+    let b = scenario::builtin(name).unwrap();
+    let outcome = scenario::run(&Scenario::parse(b.name, b.toml).unwrap());
+    assert!(outcome.passed(), "{name}: {:?}", outcome.failures);
+    let h = outcome.session.history().to_vec();
+    // The golden file is the judge of the IDs these tests name.
+    assert_eq!(crate::history::table::diff(b.golden(), &outcome.session.history_table()), None, "{name} drifted from its golden history");
+    h
+}
+
+fn ex(h: &[HistoryEvent], id: i64) -> Explanation {
+    explain(h, id).unwrap_or_else(|| panic!("no explanation for event {id}"))
+}
+
+fn role_of(x: &Explanation, id: i64) -> Option<Role> {
+    x.related.iter().find(|r| r.event_id == id).map(|r| r.role)
+}
+
+#[track_caller]
+fn assert_related(x: &Explanation, want: &[(i64, Role)]) {
+    for (id, role) in want {
+        assert_eq!(role_of(x, *id), Some(*role), "event {} {}: related {:?}\n{}", x.event_id, x.event_type, x.related, x.to_text());
+    }
+}
+
+#[test]
+fn every_event_of_every_builtin_scenario_is_explained() {
+    let mut seen = BTreeSet::new();
+    for b in scenario::BUILTIN {
+        let h = history(b.name);
+        for e in &h {
+            let x = ex(&h, e.event_id);
+            seen.insert(e.event_type());
+            assert_eq!(x.event_type, e.event_type().name());
+            for (what, text) in [("headline", &x.headline), ("cause", &x.cause), ("meaning", &x.meaning)] {
+                assert!(text.len() > 10, "{} event {}: {what} is empty: {text:?}", b.name, e.event_id);
+                assert!(!text.contains("  "), "{} event {}: {what} has a double space: {text:?}", b.name, e.event_id);
+            }
+            for r in &x.related {
+                assert_ne!(r.event_id, e.event_id, "{} event {} relates to itself", b.name, e.event_id);
+                assert!(
+                    h.iter().any(|o| o.event_id == r.event_id),
+                    "{} event {}: related {} is not in the history",
+                    b.name,
+                    e.event_id,
+                    r.event_id
+                );
+            }
+        }
+    }
+    // Every type the scenarios write: a type added to a scenario is explained too.
+    for t in [
+        EventType::WorkflowExecutionStarted,
+        EventType::WorkflowExecutionCompleted,
+        EventType::WorkflowExecutionFailed,
+        EventType::WorkflowExecutionTimedOut,
+        EventType::DecisionTaskScheduled,
+        EventType::DecisionTaskStarted,
+        EventType::DecisionTaskCompleted,
+        EventType::DecisionTaskFailed,
+        EventType::ActivityTaskScheduled,
+        EventType::ActivityTaskStarted,
+        EventType::ActivityTaskCompleted,
+        EventType::ActivityTaskFailed,
+        EventType::TimerStarted,
+        EventType::TimerFired,
+        EventType::TimerCanceled,
+        EventType::WorkflowExecutionSignaled,
+    ] {
+        assert!(seen.contains(&t), "no built-in scenario writes {}", t.name());
+    }
+}
+
+#[test]
+fn the_retried_payment_is_explained_as_the_last_attempt() {
+    let h = history("happy-path");
+    let started = ex(&h, 6);
+    assert!(started.headline.contains("attempt 2"), "{}", started.headline);
+    assert!(
+        started.cause.contains("attempts 0 to 1 failed") && started.cause.contains("temporary issue, please retry"),
+        "{}",
+        started.cause
+    );
+    assert!(started.meaning.contains("pending"), "{}", started.meaning);
+    assert_related(&started, &[(5, Role::Scheduled), (7, Role::Closed)]);
+
+    let scheduled = ex(&h, 5);
+    assert!(
+        scheduled.meaning.contains("task list tasklist") && scheduled.meaning.contains("blocked on the activity's future"),
+        "{}",
+        scheduled.meaning
+    );
+    assert!(scheduled.meaning.contains("3 attempts in all"), "{}", scheduled.meaning);
+    assert_related(&scheduled, &[(4, Role::DecisionTask), (6, Role::Started), (7, Role::Closed)]);
+
+    let completed = ex(&h, 7);
+    assert_related(&completed, &[(5, Role::Scheduled), (6, Role::Started), (8, Role::Next)]);
+    let woken = ex(&h, 8);
+    assert_related(&woken, &[(7, Role::Cause), (9, Role::Next)]);
+    assert!(woken.meaning.contains("sticky"), "{}", woken.meaning);
+}
+
+#[test]
+fn a_scan_cancels_the_timer_through_update_timeout() {
+    let h = history("happy-path");
+    let canceled = ex(&h, 28);
+    assert!(canceled.cause.contains("updateTimeout") && canceled.cause.contains("ScanSignal of event 24"), "{}", canceled.cause);
+    assert_related(&canceled, &[(23, Role::Started), (27, Role::DecisionTask), (24, Role::Cause)]);
+
+    let task = ex(&h, 27);
+    assert_related(&task, &[(25, Role::Scheduled), (26, Role::Started), (28, Role::Decision), (29, Role::Decision), (24, Role::Handled)]);
+    assert!(task.meaning.contains("28 CancelTimer (timer 3), 29 ScheduleActivityTask"), "{}", task.meaning);
+
+    let estimate = ex(&h, 29);
+    assert_related(&estimate, &[(27, Role::DecisionTask), (30, Role::Started), (31, Role::Closed), (24, Role::Cause)]);
+
+    let timer = ex(&h, 23);
+    assert_related(&timer, &[(22, Role::DecisionTask), (28, Role::Closed), (19, Role::Cause)]);
+    assert!(timer.cause.contains("said 3 day(s)"), "{}", timer.cause);
+
+    let signal = ex(&h, 24);
+    assert_related(&signal, &[(25, Role::Next), (26, Role::Next)]);
+    assert!(signal.cause.contains("No decision task was pending"), "{}", signal.cause);
+    let woken = ex(&h, 25);
+    assert_related(&woken, &[(24, Role::Cause)]);
+}
+
+#[test]
+fn the_timer_firing_wakes_the_workflow_and_delivery_completes_it() {
+    let h = history("happy-path");
+    let fired = ex(&h, 36);
+    assert_related(&fired, &[(35, Role::Started), (37, Role::Next)]);
+    assert!(fired.meaning.contains("handleTimeout"), "{}", fired.meaning);
+    let quiet = ex(&h, 39);
+    assert!(quiet.meaning.starts_with("The code made no decisions: the selector's timer case ran handleTimeout"), "{}", quiet.meaning);
+    assert_related(&quiet, &[(36, Role::Handled)]);
+    let done = ex(&h, 44);
+    assert_related(&done, &[(43, Role::DecisionTask), (40, Role::Cause)]);
+    assert!(done.meaning.contains("already completed"), "{}", done.meaning);
+}
+
+#[test]
+fn a_signal_during_a_running_decision_task_is_buffered_and_refuses_the_close() {
+    let h = history("unhandled-decision");
+    let failed = ex(&h, 27);
+    assert!(failed.headline.contains("UNHANDLED_DECISION"), "{}", failed.headline);
+    assert_related(&failed, &[(25, Role::Scheduled), (26, Role::Started), (28, Role::Cause), (29, Role::Next)]);
+    let signal = ex(&h, 28);
+    assert!(signal.cause.contains("buffered"), "{}", signal.cause);
+    assert_related(&signal, &[(27, Role::Cause), (29, Role::Next), (30, Role::Next)]);
+    let flushed = ex(&h, 29);
+    assert!(flushed.headline.contains("buffered"), "{}", flushed.headline);
+    assert_related(&flushed, &[(28, Role::Cause), (27, Role::Cause), (30, Role::Next)]);
+    assert!(flushed.meaning.contains("task list tasklist"), "the failed task cleared stickiness: {}", flushed.meaning);
+    let started = ex(&h, 30);
+    assert!(started.cause.contains("returnNewDecisionTask"), "{}", started.cause);
+    assert_related(&started, &[(24, Role::Handled), (28, Role::Handled), (31, Role::Closed)]);
+}
+
+#[test]
+fn a_timer_firing_into_a_pending_decision_task_joins_it() {
+    let h = history("scan-then-fired");
+    let fired = ex(&h, 26);
+    assert!(fired.meaning.contains("already pending"), "{}", fired.meaning);
+    assert_related(&fired, &[(23, Role::Started)]);
+    assert_eq!(role_of(&fired, 25), None, "no decision task was scheduled for it");
+}
+
+#[test]
+fn a_signal_into_a_scheduled_decision_task_rides_along() {
+    let h = history("fired-then-scan");
+    let signal = ex(&h, 26);
+    assert!(signal.cause.contains("already scheduled (event 25) and not yet started"), "{}", signal.cause);
+    assert_related(&signal, &[(27, Role::Next)]);
+    let started = ex(&h, 27);
+    assert_related(&started, &[(24, Role::Handled), (26, Role::Handled)]);
+}
+
+#[test]
+fn failures_and_the_timeout_name_their_cause() {
+    let h = history("amount-over-25");
+    let failed_activity = ex(&h, 7);
+    assert!(failed_activity.cause.contains("3 attempts are used up"), "{}", failed_activity.cause);
+    assert!(failed_activity.cause.contains("payment validation failed for order: Order123"), "{}", failed_activity.cause);
+    let failed = ex(&h, 11);
+    assert_related(&failed, &[(10, Role::DecisionTask), (7, Role::Cause)]);
+
+    let h = history("empty-customer");
+    let ship = h.iter().find(|e| e.event_type() == EventType::ActivityTaskFailed).unwrap();
+    assert!(ex(&h, ship.event_id).cause.contains("no retry policy"), "{}", ex(&h, ship.event_id).cause);
+
+    let h = history("workflow-timeout");
+    let timeout = ex(&h, 24);
+    assert!(timeout.cause.contains("executionStartToCloseTimeout (180s"), "{}", timeout.cause);
+    assert_related(&timeout, &[(1, Role::Cause)]);
+}
+
+#[test]
+fn a_signal_while_the_code_waits_on_an_activity_makes_an_empty_decision_task() {
+    let h = history("signal-during-activity");
+    let signal = ex(&h, 31);
+    assert_related(&signal, &[(32, Role::Next), (33, Role::Next)]);
+    let quiet = ex(&h, 34);
+    assert!(quiet.meaning.contains("waiting in its channel"), "{}", quiet.meaning);
+    let result = ex(&h, 35);
+    assert_related(&result, &[(29, Role::Scheduled), (30, Role::Started), (36, Role::Next)]);
+}
+
+#[test]
+fn real_server_histories_are_explained_too() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/happy-path.json");
+    let h = history_from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/happy-path.json"))).expect(path);
+    for e in &h {
+        ex(&h, e.event_id);
+    }
+    let canceled = ex(&h, 28);
+    assert_related(&canceled, &[(23, Role::Started), (27, Role::DecisionTask), (24, Role::Cause)]);
+    // A real server's sticky task list is named <host>:<uuid>.
+    assert!(ex(&h, 8).meaning.contains("sticky task list vm:"), "{}", ex(&h, 8).meaning);
+}
+
+#[test]
+fn a_nondeterministic_worker_failure_is_explained() {
+    let mut h = history("happy-path");
+    h.truncate(26);
+    let failure = "nondeterministic workflow: history event 28 TimerCanceled does not match the code's decision StartTimer";
+    h.push(HistoryEvent {
+        event_id: 27,
+        event_time: h[25].event_time,
+        version: 0,
+        task_id: 0,
+        attributes: EventAttributes::DecisionTaskFailed(DecisionTaskFailedEventAttributes {
+            scheduled_event_id: 25,
+            started_event_id: 26,
+            cause: crate::history::CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE.into(),
+            failure: Some(Failure { reason: "x".into(), details: failure.as_bytes().to_vec() }),
+            identity: String::new(),
+        }),
+    });
+    let x = ex(&h, 27);
+    assert!(x.headline.contains("WORKFLOW_WORKER_UNHANDLED_FAILURE"), "{}", x.headline);
+    assert!(x.cause.contains("nondeterminism") && x.cause.contains(failure), "{}", x.cause);
+    assert!(x.meaning.contains("stuck"), "{}", x.meaning);
+}
+
+#[test]
+fn refusals_a_participant_meets_are_explained() {
+    assert!(explain_refusal("workflow execution already completed (workflow Order123)").unwrap().contains("closed"));
+    assert!(
+        explain_refusal("query failed: unknown queryType current_status. KnownQueryTypes=[__stack_trace]")
+            .unwrap()
+            .contains("SetQueryHandler")
+    );
+    assert!(explain_refusal("nothing is scheduled: no timer, retry or timeout is pending").is_some());
+    assert_eq!(explain_refusal("bad input: amount must be a number"), None);
+    assert_eq!(explain(&history("happy-path"), 99), None);
+}

@@ -1,0 +1,801 @@
+//! The words of the explanations, one function per event type. Written for someone
+//! who meets Cadence for the first time; the Go names (`ExecuteActivity`,
+//! `updateTimeout`) are the workshop's, so the texts match the code participants write.
+
+use super::links::{Links, activity_scheduled_id, decision_task_completed_id};
+use super::{Explanation, Related, Role};
+use crate::history::derived::{OpenDecisionTask, derive};
+use crate::history::{
+    ActivityTaskScheduledEventAttributes, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, EventAttributes, EventType,
+    HistoryEvent, table,
+};
+use crate::time::format_duration;
+
+/// Refusals a participant meets, and what Cadence means by them.
+pub(super) const REFUSALS: &[(&str, &str)] = &[
+    (
+        "already completed",
+        "The workflow is closed. Cadence accepts no signal for a closed workflow and writes nothing: \
+         the history stays as it is. A real server answers WorkflowExecutionAlreadyCompletedError \
+         (the CLI prints \"workflow execution already completed\").",
+    ),
+    (
+        "unknown queryType",
+        "This workflow registered no handler for that query. Queries are answered by the workflow \
+         code itself: a worker replays the history and calls the handler the code registered with \
+         SetQueryHandler. Chapters before 6 register none.",
+    ),
+    (
+        "at least one decision task",
+        "The workflow code has not run yet, so no query handler is registered. The first decision \
+         task runs the code up to its first wait; after that, queries are answered.",
+    ),
+    (
+        "nothing is scheduled",
+        "No timer, retry or timeout is waiting on the clock: moving it would change nothing. The \
+         workflow waits for a signal (or has finished).",
+    ),
+];
+
+/// What an activity of the workshop does, by its registered name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Activity {
+    Payment,
+    Ship,
+    Estimate,
+    Other,
+}
+
+fn activity(name: &str) -> Activity {
+    if name.starts_with("validatePayment") {
+        Activity::Payment
+    } else if name.starts_with("shipProduct") {
+        Activity::Ship
+    } else if name.starts_with("estimatedDeliveryTime") {
+        Activity::Estimate
+    } else {
+        Activity::Other
+    }
+}
+
+/// What the workshop's code does with the activity's result.
+fn activity_purpose(a: Activity) -> &'static str {
+    match a {
+        Activity::Payment => "The workflow checks the payment first: no shipment without it.",
+        Activity::Ship => "The payment went through, so the workflow ships the package.",
+        Activity::Estimate => {
+            "updateTimeout asks how many days the package still needs from its last location, to set \
+             the notification timer."
+        }
+        Activity::Other => "",
+    }
+}
+
+struct Builder<'l, 'h> {
+    links: &'l Links<'h>,
+    related: Vec<Related>,
+}
+
+impl Builder<'_, '_> {
+    fn add(&mut self, event_id: i64, role: Role) {
+        if event_id > 0 && self.links.get(event_id).is_some() && !self.related.iter().any(|r| r.event_id == event_id) {
+            self.related.push(Related { event_id, role });
+        }
+    }
+
+    fn add_event(&mut self, e: Option<&HistoryEvent>, role: Role) {
+        if let Some(e) = e {
+            self.add(e.event_id, role);
+        }
+    }
+}
+
+pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
+    let e = &links.events[i];
+    let mut b = Builder { links, related: Vec::new() };
+    let (headline, cause, meaning) = match &e.attributes {
+        EventAttributes::WorkflowExecutionStarted(a) => {
+            b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
+            let input = a.input.as_ref().map(table::payload).unwrap_or_default();
+            (
+                format!("An order came in: workflow {} started", a.workflow_type.name),
+                format!(
+                    "A client asked Cadence to start the workflow (cadence wf start) with the order {input}. Cadence \
+                     wrote this first event and, in the same transaction, scheduled the first decision task."
+                ),
+                format!(
+                    "Nothing of the workflow code has run yet: a worker polling task list {} will run it from the top. \
+                     The whole workflow may take at most {} (executionStartToCloseTimeout); each decision task \
+                     at most {}.",
+                    a.task_list.name,
+                    format_duration(a.execution_start_to_close_timeout.unwrap_or_default()),
+                    format_duration(a.task_start_to_close_timeout.unwrap_or_default()),
+                ),
+            )
+        }
+        EventAttributes::DecisionTaskScheduled(a) => decision_scheduled(links, i, a, &mut b),
+        EventAttributes::DecisionTaskStarted(a) => {
+            b.add(a.scheduled_event_id, Role::Scheduled);
+            let ended = links.decision_ended(a.scheduled_event_id);
+            b.add_event(ended, Role::Closed);
+            let handled = links.handled_by(i);
+            for h in &handled {
+                b.add(h.event_id, Role::Handled);
+            }
+            let flush = a.request_id == super::links::FLUSH_REQUEST_ID;
+            let cause = if flush {
+                "The worker that completed the previous decision task asked for the next one in the same reply \
+                 (returnNewDecisionTask), so Cadence started this task in the same transaction."
+                    .to_owned()
+            } else {
+                format!("A worker polled the task list and took the decision task scheduled in event {}.", a.scheduled_event_id)
+            };
+            let what = if handled.is_empty() {
+                "The worker now runs the workflow code".to_owned()
+            } else {
+                format!("The worker now hands the code {} and runs it", list_events(&handled))
+            };
+            let meaning = match ended.map(HistoryEvent::event_type) {
+                None => format!(
+                    "{what} until every coroutine is blocked again. It is running right now: events that arrive \
+                     meanwhile are held back (buffered) until it answers."
+                ),
+                Some(EventType::DecisionTaskFailed) => {
+                    format!("{what}, but its answer is refused (see event {}).", ended.map_or(0, |e| e.event_id))
+                }
+                Some(_) => format!("{what} until every coroutine is blocked again; its decisions follow."),
+            };
+            ("A worker took the decision task".to_owned(), cause, meaning)
+        }
+        EventAttributes::DecisionTaskCompleted(a) => {
+            b.add(a.scheduled_event_id, Role::Scheduled);
+            b.add(a.started_event_id, Role::Started);
+            let decisions = links.decisions_of(e.event_id);
+            for d in &decisions {
+                b.add(d.event_id, Role::Decision);
+            }
+            let handled = links.index(a.started_event_id).map(|s| links.handled_by(s)).unwrap_or_default();
+            for h in &handled {
+                b.add(h.event_id, Role::Handled);
+            }
+            let fired = handled.iter().any(|h| h.event_type() == EventType::TimerFired);
+            let meaning = if decisions.is_empty() && fired {
+                "The code made no decisions: the selector's timer case ran handleTimeout, which notified the \
+                 customer (see the log) and remembered it in the code's own state. There was nothing to ask \
+                 Cadence for, so the loop waits for the next scan or the delivery."
+                    .to_owned()
+            } else if decisions.is_empty() {
+                "The code made no decisions: it ran and blocked again without asking Cadence for anything. \
+                 That is normal when the code only changes its own state (a scan added to the list, the \
+                 notification logged) or waits for something that has not happened yet (a signal waiting \
+                 in its channel while the code is still blocked on an activity)."
+                    .to_owned()
+            } else {
+                format!(
+                    "The code's decisions, written right after this event in the order the code made them: {}.",
+                    decisions.iter().map(|d| format!("{} {}", d.event_id, decision_name(d))).collect::<Vec<_>>().join(", ")
+                )
+            };
+            (
+                "The worker answered with the code's decisions".to_owned(),
+                format!(
+                    "The workflow code ran for the decision task of events {} (scheduled) and {} (started) until it \
+                     blocked, and the worker reported what it asked for (RespondDecisionTaskCompleted).",
+                    a.scheduled_event_id, a.started_event_id
+                ),
+                meaning,
+            )
+        }
+        EventAttributes::DecisionTaskFailed(a) => decision_failed(links, i, a, &mut b),
+        EventAttributes::DecisionTaskTimedOut(a) => {
+            b.add(a.scheduled_event_id, Role::Scheduled);
+            b.add(a.started_event_id, Role::Started);
+            b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
+            (
+                format!("The decision task timed out ({})", a.timeout_type.short_name()),
+                "No worker answered the decision task in time: the worker crashed, was too slow, or its \
+                 sticky task list had no poller."
+                    .to_owned(),
+                "Cadence schedules the decision task again, on the workflow's normal task list, so any worker \
+                 can replay the history and carry on. Nothing is lost: the history is the state."
+                    .to_owned(),
+            )
+        }
+        EventAttributes::ActivityTaskScheduled(a) => activity_scheduled(links, i, a, &mut b),
+        EventAttributes::ActivityTaskStarted(a) => {
+            b.add(a.scheduled_event_id, Role::Scheduled);
+            b.add_event(links.activity_closed(a.scheduled_event_id), Role::Closed);
+            let scheduled = links.get(a.scheduled_event_id);
+            let sched = scheduled.and_then(|s| match &s.attributes {
+                EventAttributes::ActivityTaskScheduled(s) => Some(s.as_ref()),
+                _ => None,
+            });
+            let name = sched.map_or("the activity", |s| s.activity_type.name.as_str());
+            let retried = sched.is_some_and(|s| s.retry_policy.is_some());
+            let last_failure = a.last_failure.as_ref().filter(|f| !f.is_empty());
+            let closed_with_it = links.after(i).is_some_and(|n| activity_scheduled_id(n) == Some(a.scheduled_event_id));
+            if a.attempt > 0 {
+                let failure = last_failure.map_or(String::new(), |f| format!(" The last of them failed with {}.", table::failure(f)));
+                (
+                    format!("{name} ran: attempt {} (counted from 0), the last one", a.attempt),
+                    format!(
+                        "This is the start of the last attempt, written only now, together with its result. With a retry \
+                         policy, Cadence keeps a running activity out of the history: attempts 0 to {} failed and the \
+                         server retried each one after its backoff, keeping the failure in its own state.{failure}",
+                        a.attempt - 1
+                    ),
+                    "The failed attempts and the waits between them are not in the history at all; while they \
+                     happened, the pending-activity view (Cadence Web's \"pending activities\", DescribeWorkflowExecution) \
+                     showed the attempt number and the time of the next retry. The workflow code never saw them: \
+                     its future only resolves with the final result."
+                        .to_owned(),
+                )
+            } else if retried && closed_with_it {
+                (
+                    format!("{name} ran (attempt 0), written with its result"),
+                    "The activity has a retry policy, so Cadence writes its ActivityTaskStarted only when the activity \
+                     closes, together with the closing event."
+                        .to_owned(),
+                    "It worked on the first attempt: no retry was needed.".to_owned(),
+                )
+            } else {
+                (
+                    format!("A worker picked up {name}"),
+                    "A worker took the activity task from the task list and runs the activity function. The Go worker \
+                     hands an activity it scheduled to itself when it has a free slot (local dispatch), which is why \
+                     this event often shares a transaction with the decision that scheduled it."
+                        .to_owned(),
+                    "The activity is running now. If the worker dies here, the start-to-close timeout tells Cadence \
+                     to give up on this attempt."
+                        .to_owned(),
+                )
+            }
+        }
+        EventAttributes::ActivityTaskCompleted(a) => {
+            let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
+            let result = a.result.as_ref().map(table::payload).unwrap_or_default();
+            let purpose = match activity(&name) {
+                Activity::Estimate => format!(
+                    " The estimate is {} day(s): updateTimeout starts the notification timer for that long.",
+                    result.trim_end_matches("\\n")
+                ),
+                _ => String::new(),
+            };
+            (
+                format!("{name} returned {result}"),
+                "The activity function returned without an error, and the worker reported its result \
+                 (RespondActivityTaskCompleted)."
+                    .to_owned(),
+                format!("{}{purpose}", wake_text(links, i, next, "The activity's future in the workflow code is ready")),
+            )
+        }
+        EventAttributes::ActivityTaskFailed(a) => {
+            let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
+            b.add_event(links.next_where(i, |n| n.event_type() == EventType::WorkflowExecutionFailed), Role::Next);
+            let sched = scheduled_attrs(links, a.scheduled_event_id);
+            let failure = a.failure.as_ref().map(table::failure).unwrap_or_default();
+            let final_why = match sched.and_then(|s| s.retry_policy.as_ref()) {
+                Some(r) => format!("It has a retry policy, but its {} attempts are used up, so this failure is final.", r.maximum_attempts),
+                None => "It has no retry policy, so its first failure is final: Cadence does not try again.".to_owned(),
+            };
+            (
+                format!("{name} failed for good"),
+                format!("The activity returned an error: {failure}. {final_why}"),
+                format!(
+                    "{} The error reaches the code through the activity's future; the workshop's code wraps it \
+                     (\"... for order: ...\") and returns it, which fails the workflow.",
+                    wake_text(links, i, next, "The activity's future in the workflow code now holds the error")
+                ),
+            )
+        }
+        EventAttributes::ActivityTaskTimedOut(a) => {
+            let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
+            (
+                format!("{name} timed out ({})", a.timeout_type.short_name()),
+                format!(
+                    "The activity did not finish within its {} timeout: Cadence's own timer ended it. With a retry \
+                     policy this is written only once no attempt is left.",
+                    a.timeout_type.short_name()
+                ),
+                wake_text(links, i, next, "The activity's future now holds a timeout error"),
+            )
+        }
+        EventAttributes::TimerStarted(a) => {
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            b.add_event(links.timer_closed(e.event_id), Role::Closed);
+            let estimate = links.prev_where(i, |p| {
+                matches!(&p.attributes, EventAttributes::ActivityTaskCompleted(c) if activity(&activity_name(links, c.scheduled_event_id)) == Activity::Estimate)
+            });
+            b.add_event(estimate, Role::Cause);
+            let from = estimate.map_or(String::new(), |est| {
+                let days = match &est.attributes {
+                    EventAttributes::ActivityTaskCompleted(c) => c.result.as_ref().and_then(|p| p.decode::<i64>().ok()),
+                    _ => None,
+                };
+                days.map_or(String::new(), |d| {
+                    format!(" The estimate in event {} said {d} day(s); the workshop counts a day as a minute.", est.event_id)
+                })
+            });
+            let d = format_duration(a.start_to_fire_timeout.unwrap_or_default());
+            (
+                format!("Timer {} started: it fires in {d}", a.timer_id),
+                format!(
+                    "The workflow code created a timer (workflow.NewTimer in updateTimeout, inside a cancellable \
+                     context) and the decision task of event {} sent the StartTimer decision.{from}",
+                    a.decision_task_completed_event_id
+                ),
+                "Cadence keeps the timer, not the worker: no worker holds a thread or a sleep for it, and \
+                 any worker can carry on when it fires. The code added the timer's future to its selector, \
+                 next to the ScanSignal and DeliveredSignal channels."
+                    .to_owned(),
+            )
+        }
+        EventAttributes::TimerFired(a) => {
+            b.add(a.started_event_id, Role::Started);
+            let next = woke(links, i);
+            b.add_event(next, Role::Next);
+            let d = links.get(a.started_event_id).and_then(|s| match &s.attributes {
+                EventAttributes::TimerStarted(t) => t.start_to_fire_timeout,
+                _ => None,
+            });
+            (
+                format!("Timer {} fired", a.timer_id),
+                format!(
+                    "The {} that the code asked for in event {} have passed, and nothing canceled the timer first.",
+                    d.map_or("time".to_owned(), format_duration),
+                    a.started_event_id
+                ),
+                format!(
+                    "{} The selector's timer case runs handleTimeout, which notifies the customer and remembers \
+                     that it did, so no later scan starts another timer.",
+                    wake_text(links, i, next, "The timer's future in the workflow code is ready")
+                ),
+            )
+        }
+        EventAttributes::TimerCanceled(a) => {
+            b.add(a.started_event_id, Role::Started);
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            let task = links.get(a.decision_task_completed_event_id);
+            let handled = task
+                .and_then(|t| match &t.attributes {
+                    EventAttributes::DecisionTaskCompleted(c) => links.index(c.started_event_id),
+                    _ => None,
+                })
+                .map(|s| links.handled_by(s))
+                .unwrap_or_default();
+            let scan = handled
+                .iter()
+                .find(|h| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal"));
+            b.add_event(scan.copied(), Role::Cause);
+            let because = scan.map_or("a signal".to_owned(), |s| format!("the ScanSignal of event {}", s.event_id));
+            (
+                format!("Timer {} canceled", a.timer_id),
+                format!(
+                    "The decision task of event {} handed the code {because}. The selector's scan case ran \
+                     updateTimeout, which first cancels the context of the running timer (cancelTimer()); the \
+                     worker turned that into a CancelTimer decision.",
+                    a.decision_task_completed_event_id
+                ),
+                "The old estimate no longer holds: the package moved. updateTimeout goes on to ask for a \
+                 fresh estimate from the new location and starts a new timer for it. The canceled timer's \
+                 future is ready with a CanceledError; a later Select takes it and handleTimeout ignores it."
+                    .to_owned(),
+            )
+        }
+        EventAttributes::CancelTimerFailed(a) => {
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            (
+                format!("Canceling timer {} failed ({})", a.timer_id, a.cause),
+                "The code asked to cancel a timer that Cadence no longer knows: it had already fired, or was \
+                 never started."
+                    .to_owned(),
+                "Nothing changes for the workflow. The Go client avoids this by not canceling a timer whose \
+                 TimerFired it has already seen."
+                    .to_owned(),
+            )
+        }
+        EventAttributes::WorkflowExecutionSignaled(a) => signaled(links, i, a, &mut b),
+        EventAttributes::WorkflowExecutionCompleted(a) => {
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            let handled = handled_by_completed(links, a.decision_task_completed_event_id);
+            let delivered = handled
+                .iter()
+                .find(|h| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "DeliveredSignal"));
+            b.add_event(delivered.copied(), Role::Cause);
+            let result = a.result.as_ref().map(table::payload).unwrap_or_default();
+            let because = delivered.map_or(String::new(), |d| format!(" The DeliveredSignal of event {} ended its loop.", d.event_id));
+            (
+                "The workflow completed".to_owned(),
+                format!(
+                    "The workflow function returned {result} and the worker sent the CompleteWorkflowExecution decision in \
+                     the decision task of event {}.{because}",
+                    a.decision_task_completed_event_id
+                ),
+                CLOSED.to_owned(),
+            )
+        }
+        EventAttributes::WorkflowExecutionFailed(a) => {
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            let activity_failure =
+                links.prev_where(i, |p| matches!(p.event_type(), EventType::ActivityTaskFailed | EventType::ActivityTaskTimedOut));
+            b.add_event(activity_failure, Role::Cause);
+            let failure = a.failure.as_ref().map(table::failure).unwrap_or_default();
+            let because =
+                activity_failure.map_or(String::new(), |f| format!(" It comes from the activity failure of event {}.", f.event_id));
+            (
+                "The workflow failed".to_owned(),
+                format!(
+                    "The workflow function returned an error, {failure}, and the worker sent the FailWorkflowExecution \
+                     decision.{because}"
+                ),
+                format!("{CLOSED} A failed workflow is not retried by itself: the order needs a new workflow (or a reset)."),
+            )
+        }
+        EventAttributes::WorkflowExecutionTimedOut(a) => {
+            b.add(1, Role::Cause);
+            let timeout = links.events.first().and_then(|s| match &s.attributes {
+                EventAttributes::WorkflowExecutionStarted(st) => st.execution_start_to_close_timeout,
+                _ => None,
+            });
+            (
+                format!("The workflow timed out ({})", a.timeout_type.short_name()),
+                format!(
+                    "The workflow ran longer than its executionStartToCloseTimeout ({}, set at the start in event 1). \
+                     Cadence's own timer closed it: no decision task ran, the code had no say.",
+                    timeout.map_or("?".to_owned(), format_duration)
+                ),
+                format!("{CLOSED} Its open activities and timers are dropped with it."),
+            )
+        }
+    };
+    Explanation {
+        event_id: e.event_id,
+        event_type: e.event_type().name(),
+        headline,
+        cause,
+        meaning,
+        related: b.related,
+        code: None,
+        note: None,
+    }
+}
+
+const CLOSED: &str = "The workflow is closed: the code runs no more, and Cadence refuses every new signal \
+                      (\"workflow execution already completed\") without writing anything. Its history is kept \
+                      for the domain's retention period, and queries still replay it.";
+
+fn decision_scheduled(
+    links: &Links<'_>,
+    i: usize,
+    a: &crate::history::DecisionTaskScheduledEventAttributes,
+    b: &mut Builder<'_, '_>,
+) -> (String, String, String) {
+    let e = &links.events[i];
+    b.add_event(links.decision_started(e.event_id), Role::Next);
+    let sticky = if a.task_list.is_sticky() {
+        format!(
+            " It is on the sticky task list {} of the worker that ran the last decision task: that worker still \
+             has the workflow in memory and gets only the new events.",
+            a.task_list.name
+        )
+    } else {
+        format!(" It is on the workflow's task list {}: any worker may take it and replays the history from the start.", a.task_list.name)
+    };
+    let prev = links.before(i);
+    let (headline, cause) = match prev.map(|p| (p, p.event_type())) {
+        None | Some((_, EventType::WorkflowExecutionStarted)) => {
+            b.add(1, Role::Cause);
+            (
+                "The first decision task".to_owned(),
+                "The workflow just started: Cadence schedules a decision task at once so that a worker runs the \
+                 workflow code from the top."
+                    .to_owned(),
+            )
+        }
+        Some((p, EventType::DecisionTaskFailed)) => {
+            b.add(p.event_id, Role::Cause);
+            (
+                "A new decision task after a failed one".to_owned(),
+                format!("The decision task before failed (event {}): Cadence tries again.", p.event_id),
+            )
+        }
+        Some((p, EventType::DecisionTaskTimedOut)) => {
+            b.add(p.event_id, Role::Cause);
+            (
+                "A new decision task after a timeout".to_owned(),
+                format!("The decision task before timed out (event {}): Cadence tries again.", p.event_id),
+            )
+        }
+        Some((p, _)) => {
+            // The events that woke the workflow: the run of inputs right before this event.
+            let run_start = links.events[..i].iter().rposition(|x| !super::links::is_bufferable(x.event_type())).map_or(0, |k| k + 1);
+            let wakers: Vec<&HistoryEvent> = links.events[run_start..i].iter().filter(|x| super::links::is_input(x.event_type())).collect();
+            for w in &wakers {
+                b.add(w.event_id, Role::Cause);
+            }
+            let behind = links.buffered_behind(i.saturating_sub(1)).filter(|_| !wakers.is_empty());
+            match behind {
+                Some(task_end) => {
+                    b.add(task_end.event_id, Role::Cause);
+                    (
+                        "A decision task for events that were buffered".to_owned(),
+                        format!(
+                            "{} arrived while the decision task ending at event {} was running. Cadence held them back \
+                             (buffered) and wrote them after that task's own events; since the code has not seen \
+                             them, Cadence scheduled this new decision task at once.",
+                            capitalize(&list_events(&wakers)),
+                            task_end.event_id
+                        ),
+                    )
+                }
+                None if !wakers.is_empty() => (
+                    "Cadence wakes the workflow".to_owned(),
+                    format!(
+                        "{} happened and no decision task was pending, so Cadence scheduled one: a decision task is how \
+                         Cadence wakes the workflow code to react.",
+                        capitalize(&list_events(&wakers))
+                    ),
+                ),
+                None => {
+                    b.add(p.event_id, Role::Cause);
+                    ("A decision task".to_owned(), format!("Cadence scheduled a decision task after event {}.", p.event_id))
+                }
+            }
+        }
+    };
+    let meaning = format!(
+        "Until a worker polls and starts it, nothing runs; a signal or timer that comes meanwhile joins this same \
+         task instead of getting one of its own.{sticky}"
+    );
+    (headline, cause, meaning)
+}
+
+fn decision_failed(
+    links: &Links<'_>,
+    i: usize,
+    a: &crate::history::DecisionTaskFailedEventAttributes,
+    b: &mut Builder<'_, '_>,
+) -> (String, String, String) {
+    b.add(a.scheduled_event_id, Role::Scheduled);
+    b.add(a.started_event_id, Role::Started);
+    let details = a.failure.as_ref().map(|f| f.details_text()).unwrap_or_default();
+    if a.cause == CAUSE_UNHANDLED_DECISION {
+        // The events that arrived while the task ran are written right after it.
+        let buffered: Vec<&HistoryEvent> =
+            links.events[i + 1..].iter().take_while(|x| super::links::is_bufferable(x.event_type())).collect();
+        for x in &buffered {
+            b.add(x.event_id, Role::Cause);
+        }
+        b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
+        let arrived = if buffered.is_empty() { "new events".to_owned() } else { list_events(&buffered) };
+        (
+            "Decision refused: UNHANDLED_DECISION".to_owned(),
+            format!(
+                "The worker answered with a decision that closes the workflow, but {arrived} arrived while the task \
+                 ran. Cadence does not close a workflow whose code has not seen every event: it threw the whole \
+                 answer away."
+            ),
+            "The buffered events are written now, right after this one, and a fresh decision task hands them to \
+             the code, which decides again with everything in view. The code itself did nothing wrong."
+                .to_owned(),
+        )
+    } else {
+        b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
+        let nondeterministic = details.contains("nondetermin");
+        let why = if nondeterministic {
+            "The code no longer matches the history: replaying it made different decisions than the ones \
+             recorded (nondeterminism). This happens when workflow code changes while workflows are running, \
+             or when it reads the wall clock, random numbers or anything outside Cadence."
+        } else {
+            "The workflow code could not run to its next wait (in Go: a panic)."
+        };
+        let cause_name = if a.cause == CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE {
+            "WORKFLOW_WORKER_UNHANDLED_FAILURE".to_owned()
+        } else {
+            a.cause.clone()
+        };
+        (
+            format!("The worker failed the decision task: {cause_name}"),
+            format!("{why}{}", if details.is_empty() { String::new() } else { format!(" The worker said: {details}") }),
+            "Nothing of this task's decisions is written. Cadence retries the decision task, and it fails the \
+             same way until the code is fixed and deployed: the workflow is stuck but not lost."
+                .to_owned(),
+        )
+    }
+}
+
+fn activity_scheduled(
+    links: &Links<'_>,
+    i: usize,
+    a: &ActivityTaskScheduledEventAttributes,
+    b: &mut Builder<'_, '_>,
+) -> (String, String, String) {
+    let e = &links.events[i];
+    b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+    b.add_event(links.activity_started(e.event_id), Role::Started);
+    b.add_event(links.activity_closed(e.event_id), Role::Closed);
+    let kind = activity(&a.activity_type.name);
+    if kind == Activity::Estimate {
+        // After a scan, the estimate comes from the scan's decision task.
+        let scan = handled_by_completed(links, a.decision_task_completed_event_id)
+            .into_iter()
+            .find(|h| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal"));
+        b.add_event(scan, Role::Cause);
+    }
+    let retry = match &a.retry_policy {
+        Some(r) => format!(
+            " It has a retry policy ({} first wait, ×{}, at most {} between attempts, {} attempts in all): a failed \
+             attempt will be retried by the server, and the history will not show it. Because it retries, Cadence \
+             raised its schedule-to-start and schedule-to-close timeouts to {}.",
+            format_duration(r.initial_interval.unwrap_or_default()),
+            r.backoff_coefficient,
+            format_duration(r.maximum_interval.unwrap_or_default()),
+            r.maximum_attempts,
+            format_duration(a.schedule_to_close_timeout.unwrap_or_default()),
+        ),
+        None => " It has no retry policy: if it fails, the failure goes straight to the workflow code.".to_owned(),
+    };
+    let purpose = activity_purpose(kind);
+    (
+        format!("The workflow asked for activity {} (ID {})", a.activity_type.name, a.activity_id),
+        format!(
+            "The workflow code called ExecuteActivity, and the decision task of event {} sent the \
+             ScheduleActivityTask decision. {purpose}",
+            a.decision_task_completed_event_id
+        )
+        .trim_end()
+        .to_owned(),
+        format!(
+            "Cadence recorded the request and put a task on task list {}. The workflow code is now blocked on \
+             the activity's future; nothing runs until a worker polls the task list and reports a result.{retry}",
+            a.task_list.name
+        ),
+    )
+}
+
+fn signaled(
+    links: &Links<'_>,
+    i: usize,
+    a: &crate::history::WorkflowExecutionSignaledEventAttributes,
+    b: &mut Builder<'_, '_>,
+) -> (String, String, String) {
+    let input = a.input.as_ref().filter(|p| !p.is_empty()).map(table::payload);
+    let behind = links.buffered_behind(i);
+    let handling = links.handling_task(i);
+    let next = links.after(i).filter(|n| n.event_type() == EventType::DecisionTaskScheduled);
+    // A decision task scheduled and not yet started when the signal came takes it along.
+    let pending = match derive(&links.events[..i]).decision_task {
+        Some(OpenDecisionTask::Scheduled { scheduled_event_id }) => links.get(scheduled_event_id),
+        _ => None,
+    };
+    b.add_event(behind, Role::Cause);
+    b.add_event(next, Role::Next);
+    b.add_event(handling, Role::Next);
+    let how = match (behind, next, pending) {
+        (Some(task_end), _, _) => format!(
+            " It arrived while a decision task was running, so Cadence held it back (buffered) and wrote it only \
+             after that task ended in event {}; a new decision task then brought it to the code.",
+            task_end.event_id
+        ),
+        (None, Some(n), _) => format!(" No decision task was pending, so Cadence scheduled one (event {}) to wake the code.", n.event_id),
+        (None, None, Some(p)) => format!(
+            " A decision task was already scheduled (event {}) and not yet started: that task brings this signal \
+             to the code too, with no extra decision task.",
+            p.event_id
+        ),
+        _ => String::new(),
+    };
+    let reader = match a.signal_name.as_str() {
+        "ScanSignal" => {
+            " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds the \
+             location to the list (and from chapter 7 resets the notification timer). If the code is still busy \
+             with the payment, the value simply waits in the channel."
+        }
+        "DeliveredSignal" => " The selector's delivered case ends the loop, and the workflow completes.",
+        _ => " The workshop's code reads no channel of that name: the value stays there unread and changes nothing.",
+    };
+    (
+        format!("Signal {} received{}", a.signal_name, input.as_ref().map_or(String::new(), |p| format!(": {p}"))),
+        format!(
+            "Someone sent the signal (cadence wf signal), here a scanner in a depot. Cadence wrote it the moment it \
+             accepted it, so it cannot get lost.{how}"
+        ),
+        format!("The value waits in the workflow's {} channel until the code reads it; signals are never dropped.{reader}", a.signal_name),
+    )
+}
+
+/// An activity's closing event at `i`: links its scheduled and started events and the
+/// decision task it woke; returns that decision task and the activity's name.
+fn activity_closed<'h>(b: &mut Builder<'_, 'h>, i: usize, scheduled: i64, started: i64) -> (Option<&'h HistoryEvent>, String) {
+    b.add(scheduled, Role::Scheduled);
+    b.add(started, Role::Started);
+    let next = woke(b.links, i);
+    b.add_event(next, Role::Next);
+    (next, activity_name(b.links, scheduled))
+}
+
+/// The decision task scheduled in the same run right after event `i`, if the event woke the workflow.
+fn woke<'h>(links: &Links<'h>, i: usize) -> Option<&'h HistoryEvent> {
+    let mut j = i + 1;
+    while let Some(e) = links.events.get(j) {
+        match e.event_type() {
+            EventType::DecisionTaskScheduled => return Some(e),
+            t if super::links::is_bufferable(t) => j += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// "The future is ready" plus how the code learns it.
+fn wake_text(links: &Links<'_>, i: usize, next: Option<&HistoryEvent>, ready: &str) -> String {
+    match next {
+        Some(n) => format!("{ready}; Cadence scheduled a decision task (event {}) so the code can go on with it.", n.event_id),
+        None => match links.handling_task(i) {
+            Some(t) => format!("{ready}; a decision task was already pending, and it hands this to the code (event {}).", t.event_id),
+            None => format!("{ready}; the decision task that was already pending will hand it to the code."),
+        },
+    }
+}
+
+fn handled_by_completed<'h>(links: &Links<'h>, completed: i64) -> Vec<&'h HistoryEvent> {
+    links
+        .get(completed)
+        .and_then(|t| match &t.attributes {
+            EventAttributes::DecisionTaskCompleted(c) => links.index(c.started_event_id),
+            _ => None,
+        })
+        .map(|s| links.handled_by(s))
+        .unwrap_or_default()
+}
+
+fn scheduled_attrs<'h>(links: &Links<'h>, scheduled: i64) -> Option<&'h ActivityTaskScheduledEventAttributes> {
+    links.get(scheduled).and_then(|s| match &s.attributes {
+        EventAttributes::ActivityTaskScheduled(a) => Some(a.as_ref()),
+        _ => None,
+    })
+}
+
+fn activity_name(links: &Links<'_>, scheduled: i64) -> String {
+    scheduled_attrs(links, scheduled).map_or_else(|| "the activity".to_owned(), |a| a.activity_type.name.clone())
+}
+
+/// A decision's event, named as the decision: "ScheduleActivityTask estimatedDeliveryTimeComplete".
+fn decision_name(e: &HistoryEvent) -> String {
+    match &e.attributes {
+        EventAttributes::ActivityTaskScheduled(a) => format!("ScheduleActivityTask ({})", a.activity_type.name),
+        EventAttributes::TimerStarted(a) => format!("StartTimer (timer {})", a.timer_id),
+        EventAttributes::TimerCanceled(a) => format!("CancelTimer (timer {})", a.timer_id),
+        EventAttributes::CancelTimerFailed(a) => format!("CancelTimer (timer {}, failed)", a.timer_id),
+        EventAttributes::WorkflowExecutionCompleted(_) => "CompleteWorkflowExecution".to_owned(),
+        EventAttributes::WorkflowExecutionFailed(_) => "FailWorkflowExecution".to_owned(),
+        _ => e.event_type().name().to_owned(),
+    }
+}
+
+/// "the ScanSignal of event 24 and TimerFired 26".
+fn list_events(events: &[&HistoryEvent]) -> String {
+    let names: Vec<String> = events.iter().map(|e| short(e)).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+fn short(e: &HistoryEvent) -> String {
+    match &e.attributes {
+        EventAttributes::WorkflowExecutionSignaled(s) => format!("the {} of event {}", s.signal_name, e.event_id),
+        EventAttributes::TimerFired(t) => format!("the firing of timer {} (event {})", t.timer_id, e.event_id),
+        EventAttributes::WorkflowExecutionStarted(_) => "the start (event 1)".to_owned(),
+        _ if decision_task_completed_id(e).is_some() || activity_scheduled_id(e).is_some() => {
+            format!("the {} of event {}", e.event_type().name(), e.event_id)
+        }
+        _ => format!("event {} {}", e.event_id, e.event_type().name()),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}

@@ -1,0 +1,326 @@
+//! Progress through the guided tour: which step is current, which are done, the
+//! predictions given and the score per chapter; and the watch that moves the tour on
+//! when the participant does a step's action and its events appear.
+//!
+//! The tour never blocks anything: it only looks at the session after each change
+//! ([`Tour::observe`]). Front ends keep the progress where they keep things (a state
+//! file, localStorage) as the text of [`Tour::to_saved`], and draw [`Tour::view`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::questions::{Question, question_for};
+use super::tour::{TOUR, TourStep, steps_of};
+use super::{Chapter, ChapterGuide, GUIDES};
+use crate::postal::PostalConfig;
+use crate::scenario::event_problems;
+use crate::session::{Action, Session, SessionConfig};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tour {
+    /// The ID of the current step; empty at the very start, "done" at the end.
+    step: String,
+    done: BTreeSet<String>,
+    /// The choice given for each question, by its step's ID.
+    answers: BTreeMap<String, usize>,
+    watch: Watch,
+    /// The last question answered by an action, until the next one is asked.
+    reveal: Option<&'static str>,
+}
+
+/// What the tour saw of the session at its last look.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Watch {
+    cursor: usize,
+    history: usize,
+    /// The step's action happened: its timeline index and the history length before it.
+    armed: Option<(usize, usize)>,
+}
+
+const END: &str = "done";
+/// The first line of saved progress: what it is, and the version of its form.
+const SAVED_HEADER: &str = "postflow tour 1";
+
+/// Everything a front end draws of the tour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuideView {
+    pub chapter: &'static ChapterGuide,
+    /// "Tour · chapter 2 of 7 · step 3 of 4".
+    pub position: String,
+    /// `None` once the tour is over.
+    pub step: Option<StepView>,
+    /// Set when the session does not run this chapter's workflow: what to do about it.
+    pub session_hint: Option<String>,
+    /// The last prediction, answered by the action.
+    pub reveal: Option<Reveal>,
+    pub scores: Vec<ChapterScore>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepView {
+    pub instruction: &'static str,
+    /// The command that does the step's action: front ends show its keys.
+    pub command: crate::controls::Command,
+    pub look_for: &'static str,
+    /// The action was done; the expected events have not all appeared yet.
+    pub waiting_for_events: bool,
+    pub question: Option<QuestionView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionView {
+    pub prompt: &'static str,
+    pub choices: Vec<&'static str>,
+    /// The participant's prediction so far; it can change until the action is done.
+    pub chosen: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reveal {
+    pub prompt: &'static str,
+    pub chosen: Option<usize>,
+    pub answer: usize,
+    pub answer_text: &'static str,
+    pub correct: bool,
+    pub why: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChapterScore {
+    pub number: u8,
+    pub steps_done: usize,
+    pub steps: usize,
+    pub correct: usize,
+    pub questions: usize,
+}
+
+/// What [`Tour::observe`] saw happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TourEvent {
+    /// A step's events appeared; the tour moved on.
+    StepDone { step: &'static str, chapter_done: bool },
+}
+
+impl Tour {
+    /// Reads saved progress. A damaged save is refused with a reason; the caller
+    /// starts a fresh tour then, and the participant is told.
+    pub fn from_saved(text: &str) -> Result<Tour, String> {
+        let damaged = |why: String| format!("the saved tour progress is damaged ({why}); starting over");
+        let mut lines = text.lines();
+        if lines.next() != Some(SAVED_HEADER) {
+            return Err(damaged(format!("it does not begin with {SAVED_HEADER:?}")));
+        }
+        let mut tour = Tour::default();
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let mut words = line.split_whitespace();
+            match (words.next(), words.next(), words.next()) {
+                (Some("step"), Some(id), None) => tour.step = if id == "-" { String::new() } else { id.to_owned() },
+                (Some("done"), Some(id), None) => {
+                    tour.done.insert(id.to_owned());
+                }
+                (Some("answer"), Some(id), Some(n)) => {
+                    tour.answers.insert(id.to_owned(), n.parse().map_err(|_| damaged(format!("the line {line:?}")))?);
+                }
+                _ => return Err(damaged(format!("the line {line:?}"))),
+            }
+        }
+        if !tour.step.is_empty() && tour.step != END && !TOUR.iter().any(|s| s.id == tour.step) {
+            return Err(format!("the saved tour progress names an unknown step {:?}; starting over", tour.step));
+        }
+        Ok(tour)
+    }
+
+    /// The progress as a few lines of text (read back by [`from_saved`](Self::from_saved)).
+    pub fn to_saved(&self) -> String {
+        let mut out = format!("{SAVED_HEADER}\nstep {}\n", if self.step.is_empty() { "-" } else { &self.step });
+        for id in &self.done {
+            out.push_str(&format!("done {id}\n"));
+        }
+        for (id, n) in &self.answers {
+            out.push_str(&format!("answer {id} {n}\n"));
+        }
+        out
+    }
+
+    /// The current step, `None` once the tour is over.
+    pub fn current(&self) -> Option<&'static TourStep> {
+        match self.step.as_str() {
+            "" => TOUR.first(),
+            END => None,
+            id => TOUR.iter().find(|s| s.id == id),
+        }
+    }
+
+    fn index(&self) -> usize {
+        self.current().and_then(|c| TOUR.iter().position(|s| s.id == c.id)).unwrap_or(TOUR.len())
+    }
+
+    /// The chapter the tour is in (the last one once it is over).
+    pub fn chapter(&self) -> Chapter {
+        self.current().map_or(Chapter::Notification, |s| s.chapter)
+    }
+
+    /// A session for the tour's chapter: that chapter's workflow code, the default seed.
+    pub fn session_config(&self) -> SessionConfig {
+        SessionConfig { postal: PostalConfig { chapter: self.chapter(), ..PostalConfig::default() }, ..SessionConfig::default() }
+    }
+
+    /// Whether the session runs the workflow the current chapter is about.
+    pub fn fits(&self, session: &Session) -> bool {
+        !session.is_imported() && session.config().postal.chapter == self.chapter()
+    }
+
+    fn go(&mut self, index: usize, session: &Session) {
+        self.step = TOUR.get(index).map_or(END.to_owned(), |s| s.id.to_owned());
+        self.rebase(session);
+    }
+
+    /// Skips to the next step (the tour never insists).
+    pub fn next(&mut self, session: &Session) {
+        self.go((self.index() + 1).min(TOUR.len()), session);
+    }
+
+    pub fn previous(&mut self, session: &Session) {
+        self.go(self.index().saturating_sub(1), session);
+    }
+
+    /// Jumps to the first step of a chapter.
+    pub fn go_to_chapter(&mut self, chapter: Chapter, session: &Session) {
+        let index = TOUR.iter().position(|s| s.chapter == chapter).unwrap_or(0);
+        self.go(index, session);
+    }
+
+    /// Starts watching from the session's present state: after the front end replaced
+    /// the session, or when a step begins.
+    pub fn rebase(&mut self, session: &Session) {
+        self.watch = Watch { cursor: session.cursor(), history: session.history().len(), armed: None };
+    }
+
+    /// The front end replaced the session with another one (a fresh session for a new
+    /// start, a loaded scenario): everything the next session's timeline holds is new.
+    pub fn new_session(&mut self) {
+        self.watch = Watch::default();
+    }
+
+    /// Records a prediction for the current step's question. Refused once the step's
+    /// action was done: the action answers the question.
+    pub fn answer(&mut self, choice: usize) -> Result<(), String> {
+        let step = self.current().ok_or("the tour is over")?;
+        let q = question_for(step.id).ok_or("this step asks no question")?;
+        if choice >= q.choices.len() {
+            return Err(format!("choose 1 to {}", q.choices.len()));
+        }
+        if self.watch.armed.is_some() {
+            return Err("the action was done already: its events answer the question".into());
+        }
+        self.answers.insert(step.id.to_owned(), choice);
+        self.reveal = None;
+        Ok(())
+    }
+
+    /// Looks at the session after a change. When the step's action was done and its
+    /// events have appeared, the step is done and the tour moves on.
+    pub fn observe(&mut self, session: &Session) -> Option<TourEvent> {
+        let step = self.current()?;
+        let (cursor, history_len) = (session.cursor(), session.history().len());
+        if !self.fits(session) {
+            self.rebase(session);
+            return None;
+        }
+        if self.watch.armed.is_some_and(|(at, from)| at >= cursor || from > history_len) {
+            // Rewound before the action, or a new run replaced the history: it no longer counts.
+            self.watch.armed = None;
+        }
+        if cursor > self.watch.cursor && self.watch.armed.is_none() {
+            let timeline = session.timeline();
+            if let Some(at) = (self.watch.cursor..cursor).find(|&k| step.action.matches(&timeline[k].action)) {
+                // A start begins a new run: its events are the whole new history.
+                let from = if matches!(timeline[at].action, Action::Start { .. }) { 0 } else { self.watch.history.min(history_len) };
+                self.watch.armed = Some((at, from));
+            }
+        }
+        self.watch.cursor = cursor;
+        self.watch.history = history_len;
+        let (_, from) = self.watch.armed?;
+        let new = &session.history()[from.min(history_len)..];
+        if !event_problems(new, step.events, step.no_events).is_empty() {
+            return None;
+        }
+        self.done.insert(step.id.to_owned());
+        self.reveal = question_for(step.id).map(|q| q.step);
+        let index = self.index();
+        self.go(index + 1, session);
+        let chapter_done = self.current().is_none_or(|next| next.chapter != step.chapter);
+        Some(TourEvent::StepDone { step: step.id, chapter_done })
+    }
+
+    /// The score of each chapter: steps done, predictions right.
+    pub fn scores(&self) -> Vec<ChapterScore> {
+        GUIDES
+            .iter()
+            .map(|g| {
+                let steps: Vec<&TourStep> = steps_of(g.chapter).collect();
+                let questions: Vec<&Question> = steps.iter().filter_map(|s| question_for(s.id)).collect();
+                ChapterScore {
+                    number: g.number,
+                    steps_done: steps.iter().filter(|s| self.done.contains(s.id)).count(),
+                    steps: steps.len(),
+                    correct: questions.iter().filter(|q| self.done.contains(q.step) && self.answers.get(q.step) == Some(&q.answer)).count(),
+                    questions: questions.len(),
+                }
+            })
+            .collect()
+    }
+
+    /// What to draw for the session the participant has now.
+    pub fn view(&self, session: &Session) -> GuideView {
+        let chapter = ChapterGuide::of(self.chapter());
+        let chapter_steps: Vec<&TourStep> = steps_of(chapter.chapter).collect();
+        let step = self.current();
+        let position = match step {
+            Some(s) => format!(
+                "Tour · chapter {} of {} · step {} of {}",
+                chapter.number,
+                GUIDES.len(),
+                chapter_steps.iter().position(|c| c.id == s.id).map_or(0, |i| i + 1),
+                chapter_steps.len()
+            ),
+            None => "Tour · finished".to_owned(),
+        };
+        let session_hint = (step.is_some() && !self.fits(session)).then(|| {
+            format!(
+                "This chapter runs its own workflow: chapter {}'s code ({}). Open the chapter's session to follow the \
+                 tour; what you do here is not lost until you open it.",
+                chapter.number,
+                chapter.chapter.name()
+            )
+        });
+        GuideView {
+            chapter,
+            position,
+            step: step.map(|s| StepView {
+                instruction: s.instruction,
+                command: s.action.command(),
+                look_for: s.look_for,
+                waiting_for_events: self.watch.armed.is_some(),
+                question: question_for(s.id).map(|q| QuestionView {
+                    prompt: q.prompt,
+                    choices: q.choices.iter().map(|c| c.text).collect(),
+                    chosen: self.answers.get(s.id).copied(),
+                }),
+            }),
+            session_hint,
+            reveal: self.reveal.and_then(question_for).map(|q| {
+                let chosen = self.answers.get(q.step).copied();
+                Reveal {
+                    prompt: q.prompt,
+                    chosen,
+                    answer: q.answer,
+                    answer_text: q.choices[q.answer].text,
+                    correct: chosen == Some(q.answer),
+                    why: q.why,
+                }
+            }),
+            scores: self.scores(),
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The guided tour against the simulator: every step's suggested actions write the
+//! events the step expects, every prediction's stated answer is what the simulator
+//! writes and every other choice is contradicted by it, and the progress model moves
+//! on exactly when a step's action and events happen.
+
+use postflow_core::scenario::event_problems;
+use postflow_core::session::{Action, Session};
+use postflow_core::workshop::questions::{QUESTIONS, question_for};
+use postflow_core::workshop::tour::{TOUR, TourStep, steps_of};
+use postflow_core::workshop::{Chapter, GUIDES, Tour, TourEvent};
+
+/// A session for a step's chapter, as the tour opens it.
+fn chapter_session(chapter: Chapter) -> (Tour, Session) {
+    let mut tour = Tour::default();
+    let s = Session::new(tour.session_config());
+    tour.go_to_chapter(chapter, &s);
+    let s = Session::new(tour.session_config());
+    tour.rebase(&s);
+    (tour, s)
+}
+
+/// Plays a step's suggested actions; returns the events they added (a start begins a
+/// new run, whose events are all new).
+fn play(step: &TourStep, s: &mut Session) -> Vec<postflow_core::history::HistoryEvent> {
+    let before = if matches!(step.action.action(), Action::Start { .. }) { 0 } else { s.history().len() };
+    for a in std::iter::once(&step.action).chain(step.then) {
+        a.perform(s).unwrap_or_else(|e| panic!("{}: {:?} refused: {e}", step.id, a));
+    }
+    s.history()[before..].to_vec()
+}
+
+#[test]
+fn every_step_writes_the_events_it_expects_and_the_tour_moves_on() {
+    let mut done_steps = 0;
+    for g in &GUIDES {
+        let (mut tour, mut s) = chapter_session(g.chapter);
+        let steps: Vec<&TourStep> = steps_of(g.chapter).collect();
+        assert!((2..=6).contains(&steps.len()), "chapter {} has {} steps", g.number, steps.len());
+        for (i, step) in steps.iter().enumerate() {
+            assert_eq!(tour.current().map(|c| c.id), Some(step.id));
+            let mut events = Vec::new();
+            let before = if matches!(step.action.action(), Action::Start { .. }) { 0 } else { s.history().len() };
+            let mut moved = None;
+            for a in std::iter::once(&step.action).chain(step.then) {
+                a.perform(&mut s).unwrap();
+                // Front ends look after every change; the step is done only at the end.
+                if let Some(e) = tour.observe(&s) {
+                    moved = Some(e);
+                }
+            }
+            events.extend_from_slice(&s.history()[before..]);
+            let problems = event_problems(&events, step.events, step.no_events);
+            assert!(problems.is_empty(), "{}: {problems:?}\n{}", step.id, s.history_table());
+            assert_eq!(moved, Some(TourEvent::StepDone { step: step.id, chapter_done: i + 1 == steps.len() }), "{}", step.id);
+            done_steps += 1;
+        }
+    }
+    assert_eq!(done_steps, TOUR.len());
+}
+
+#[test]
+fn every_prediction_is_what_the_simulator_writes_and_no_other_choice_is() {
+    assert!(QUESTIONS.len() >= 7, "a question in most chapters");
+    for q in QUESTIONS {
+        let target = TOUR.iter().find(|s| s.id == q.step).unwrap_or_else(|| panic!("{} names no step", q.step));
+        assert!(q.answer < q.choices.len() && (3..=4).contains(&q.choices.len()), "{}", q.step);
+        // Reach the moment of the question by playing the chapter's steps before it.
+        let (_, mut s) = chapter_session(target.chapter);
+        for step in steps_of(target.chapter).take_while(|st| st.id != q.step) {
+            play(step, &mut s);
+        }
+        let events = play(target, &mut s);
+        for (i, c) in q.choices.iter().enumerate() {
+            let problems = event_problems(&events, c.events, c.no_events);
+            if i == q.answer {
+                assert!(
+                    problems.is_empty(),
+                    "{}: the stated answer {:?} is contradicted: {problems:?}\n{}",
+                    q.step,
+                    c.text,
+                    s.history_table()
+                );
+            } else {
+                assert!(!problems.is_empty(), "{}: the wrong choice {:?} is what the simulator writes", q.step, c.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_tour_starts_in_chapter_one_and_asks_for_the_chapters_session() {
+    let tour = Tour::default();
+    let s = Session::new(postflow_core::session::SessionConfig::default());
+    let v = tour.view(&s);
+    assert_eq!(v.chapter.number, 1);
+    assert_eq!(v.position, "Tour · chapter 1 of 7 · step 1 of 2");
+    // The default session runs chapter 7's workflow: the tour says so and does not watch it.
+    assert!(v.session_hint.unwrap().contains("chapter 1's code (activities)"));
+    assert_eq!(tour.session_config().postal.chapter, Chapter::Activities);
+    let right = Session::new(tour.session_config());
+    assert_eq!(tour.view(&right).session_hint, None);
+    assert_eq!(v.step.unwrap().command, postflow_core::controls::Command::Start);
+}
+
+#[test]
+fn unrelated_actions_and_rewinds_never_complete_or_block_a_step() {
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    let first = play(TOUR.iter().find(|st| st.id == "notification/timer").unwrap(), &mut s);
+    assert!(!first.is_empty());
+    tour.observe(&s);
+    assert_eq!(tour.current().unwrap().id, "notification/scan");
+    // Free play: a query and a rewind do not count as the scan.
+    s.perform(Action::Query { name: "current_status".into() }).unwrap();
+    assert_eq!(tour.observe(&s), None);
+    // The scan done, then undone by rewinding before the events were looked at.
+    s.auto_run = false;
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+    assert_eq!(tour.observe(&s), None, "the events are not there yet (the worker did not run)");
+    assert!(tour.view(&s).step.unwrap().waiting_for_events);
+    s.back();
+    assert_eq!(tour.observe(&s), None);
+    assert!(!tour.view(&s).step.unwrap().waiting_for_events, "the rewound scan no longer counts");
+    s.perform(Action::Run).unwrap();
+    assert_eq!(tour.observe(&s), None, "running the worker is not the scan");
+    // Done for real: a scan, the worker run by hand.
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+    s.perform(Action::Run).unwrap();
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "notification/scan", .. })));
+}
+
+#[test]
+fn a_prediction_is_locked_by_the_action_and_scored_per_chapter() {
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    TOUR[TOUR.iter().position(|st| st.id == "notification/timer").unwrap()].action.perform(&mut s).unwrap();
+    for a in TOUR.iter().find(|st| st.id == "notification/timer").unwrap().then {
+        a.perform(&mut s).unwrap();
+    }
+    tour.observe(&s);
+    let q = question_for("notification/scan").unwrap();
+    assert!(tour.answer(9).unwrap_err().contains("choose 1 to 3"));
+    let wrong = (q.answer + 1) % q.choices.len();
+    tour.answer(wrong).unwrap();
+    tour.answer(q.answer).unwrap(); // a mind may change before acting
+    assert_eq!(tour.view(&s).step.unwrap().question.unwrap().chosen, Some(q.answer));
+    s.auto_run = false;
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+    tour.observe(&s);
+    assert!(tour.answer(wrong).unwrap_err().contains("action was done"));
+    s.perform(Action::Run).unwrap();
+    tour.observe(&s);
+    let reveal = tour.view(&s).reveal.expect("the answer is revealed after the action");
+    assert!(reveal.correct && reveal.why.contains("updateTimeout"));
+    // The next question gets no prediction: no point.
+    s.auto_run = true;
+    play(TOUR.iter().find(|st| st.id == "notification/fire").unwrap(), &mut s);
+    tour.observe(&s);
+    let reveal = tour.view(&s).reveal.unwrap();
+    assert_eq!((reveal.chosen, reveal.correct), (None, false));
+    let score = tour.scores()[6];
+    assert_eq!((score.number, score.correct, score.questions, score.steps_done, score.steps), (7, 1, 3, 3, 5));
+}
+
+#[test]
+fn progress_survives_a_save_and_a_damaged_save_is_refused() {
+    let (mut tour, mut s) = chapter_session(Chapter::Retries);
+    tour.answer(1).unwrap();
+    play(&TOUR[TOUR.iter().position(|st| st.id == "retries/start").unwrap()], &mut s);
+    tour.observe(&s);
+    let saved = tour.to_saved();
+    let back = Tour::from_saved(&saved).unwrap();
+    assert_eq!(back.current().unwrap().id, "retries/second-attempt");
+    assert_eq!(back.scores(), tour.scores());
+    assert_eq!(back.scores()[1].correct, 1);
+    assert!(saved.starts_with("postflow tour 1\nstep retries/second-attempt\n"), "{saved}");
+    assert!(Tour::from_saved("{not json").unwrap_err().contains("damaged"));
+    assert!(Tour::from_saved("postflow tour 1\nanswer retries/start two").unwrap_err().contains("damaged"));
+    assert!(Tour::from_saved("postflow tour 1\nstep chapter-9/nowhere").unwrap_err().contains("unknown step"));
+    assert_eq!(Tour::from_saved(&Tour::default().to_saved()).unwrap(), Tour::default());
+    // Skipping and going back move freely; the end of the tour is a state too.
+    let mut t = back;
+    for _ in 0..TOUR.len() + 3 {
+        t.next(&s);
+    }
+    assert_eq!(t.current(), None);
+    assert_eq!(t.view(&s).position, "Tour · finished");
+    t.previous(&s);
+    assert_eq!(t.current().unwrap().id, TOUR.last().unwrap().id);
+}
+
+#[test]
+fn steps_and_questions_are_well_formed_data() {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut last_chapter = Chapter::Activities;
+    for s in TOUR {
+        assert!(ids.insert(s.id), "step {} twice", s.id);
+        assert!(s.id.starts_with(s.chapter.name()), "{} is not named after its chapter", s.id);
+        assert!(s.chapter >= last_chapter, "{} is out of chapter order", s.id);
+        last_chapter = s.chapter;
+        for text in [s.instruction, s.look_for] {
+            assert!(text.len() > 15 && text.len() < 400, "{}: {text:?}", s.id);
+        }
+    }
+    let mut asked = std::collections::BTreeSet::new();
+    for q in QUESTIONS {
+        assert!(ids.contains(q.step), "{} names no step", q.step);
+        assert!(asked.insert(q.step), "two questions for {}", q.step);
+        assert!(q.why.len() > 40 && q.prompt.ends_with('?'), "{}", q.step);
+    }
+    // A prediction in every chapter.
+    for g in &GUIDES {
+        assert!(steps_of(g.chapter).any(|s| question_for(s.id).is_some()), "chapter {} asks nothing", g.number);
+    }
+}
+
+#[test]
+fn a_start_in_a_fresh_session_counts_as_the_steps_action() {
+    // Front ends start a new order in a fresh session, whose timeline is shorter than
+    // the one the tour watched before.
+    let (mut tour, mut s) = chapter_session(Chapter::Retries);
+    for step in steps_of(Chapter::Retries).take(3) {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    assert_eq!(tour.current().unwrap().id, "retries/over-25");
+    let mut fresh = Session::new(tour.session_config());
+    let step = TOUR.iter().find(|st| st.id == "retries/over-25").unwrap();
+    for a in std::iter::once(&step.action).chain(step.then) {
+        a.perform(&mut fresh).unwrap();
+    }
+    assert!(fresh.cursor() < s.cursor(), "the fresh session's timeline is shorter");
+    tour.new_session();
+    assert!(matches!(tour.observe(&fresh), Some(TourEvent::StepDone { step: "retries/over-25", chapter_done: true })));
+}

@@ -1,0 +1,117 @@
+//! The teaching panes: the guide (the tour's chapter, step, prediction and its
+//! answer) and the explanation of the selected event. They draw what
+//! `postflow_core::workshop` returns; the words are core's.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::app::App;
+
+const DIM: Style = Style::new().fg(Color::DarkGray);
+const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+
+pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
+    let v = app.teach.tour.view(&app.session);
+    let mut lines = vec![Line::styled(format!("{} · {}", v.chapter.number, v.chapter.title), BOLD.fg(Color::Cyan))];
+    if let Some(r) = &v.reveal {
+        let (mark, style) =
+            if r.correct { ("✓ right", Style::new().fg(Color::Green)) } else { ("✗ not this time", Style::new().fg(Color::Red)) };
+        let chose = r.chosen.map_or("no prediction".to_owned(), |c| format!("you chose {}", c + 1));
+        lines.push(Line::from(vec![
+            Span::styled(format!("Prediction: {mark} ({chose}); the answer was {}: ", r.answer + 1), style),
+            Span::raw(r.answer_text),
+        ]));
+        lines.push(Line::styled(r.why, DIM));
+    }
+    if let Some(hint) = &v.session_hint {
+        lines.push(Line::styled(
+            format!("{hint} Key: {}.", app.keys_of(postflow_core::controls::Command::TourChapter)),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    match &v.step {
+        None => lines.push(Line::raw("The tour is done. Every chapter's score is below; [ goes back a step.")),
+        Some(step) => {
+            lines.push(Line::from(vec![
+                Span::styled("Do: ", BOLD),
+                Span::raw(step.instruction),
+                Span::styled(format!(" (key {})", app.keys_of(step.command)), DIM),
+            ]));
+            if let Some(q) = &step.question {
+                lines.push(Line::from(vec![Span::styled("Predict first: ", BOLD.fg(Color::Magenta)), Span::raw(q.prompt)]));
+                for (i, c) in q.choices.iter().enumerate() {
+                    let chosen = q.chosen == Some(i);
+                    let style = if chosen { Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD) } else { Style::new() };
+                    lines.push(Line::styled(format!("{} {}. {c}", if chosen { "▶" } else { " " }, i + 1), style));
+                }
+            }
+            if step.waiting_for_events {
+                lines.push(Line::styled("Done; waiting for the events (the worker may need to run: r).", Style::new().fg(Color::Yellow)));
+            }
+            lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(step.look_for)]));
+        }
+    }
+    let scores: Vec<String> = v.scores.iter().map(|s| format!("{}:{}/{}", s.number, s.correct, s.questions)).collect();
+    lines.push(Line::styled(format!("Predictions right per chapter  {}", scores.join("  ")), DIM));
+    // The chapter's texts last: a short pane shows the step, a tall one the idea too.
+    lines.push(Line::from(vec![Span::styled("The idea: ", BOLD), Span::raw(v.chapter.concept)]));
+    lines.push(Line::from(vec![Span::styled("The chapter adds: ", BOLD), Span::raw(v.chapter.goal)]));
+    let title = format!(" {} ([ ] steps, T chapter session, G hides) ", v.position);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::bordered().title(title)), area);
+}
+
+/// The selected event explained, in place of its JSON.
+pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
+    let explained = app.explanation();
+    let Some(x) = explained.as_ref() else {
+        frame.render_widget(
+            Paragraph::new("select an event (↑↓) to see why it is there").style(DIM).block(Block::bordered().title(" Why ")),
+            area,
+        );
+        return;
+    };
+    let mut lines = vec![
+        Line::styled(x.headline.clone(), BOLD),
+        Line::from(vec![Span::styled("Why: ", BOLD), Span::raw(x.cause.clone())]),
+        Line::from(vec![Span::styled("Meaning: ", BOLD), Span::raw(x.meaning.clone())]),
+    ];
+    if !x.related.is_empty() {
+        let related: Vec<String> = x.related.iter().map(|r| format!("{} {}", r.event_id, r.role.label())).collect();
+        lines.push(Line::from(vec![Span::styled("Related (» in the history): ", BOLD), Span::raw(related.join(", "))]));
+    }
+    if let Some(code) = &x.code {
+        lines.push(Line::from(vec![Span::styled("Code: ", BOLD), Span::styled(code.clone(), Style::new().fg(Color::Green))]));
+    }
+    if let Some(note) = &x.note {
+        lines.push(Line::styled(note.clone(), Style::new().fg(Color::Yellow)));
+    }
+    let title = format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::bordered().title(title)), area);
+}
+
+/// Where the workflow code waits now, as lines for the pending pane: the
+/// `__stack_trace` answer, one paragraph per blocked coroutine.
+pub fn blocked_lines(app: &App) -> Vec<Line<'static>> {
+    if app.session.workflow_id().is_none() && !app.session.is_imported() {
+        return Vec::new();
+    }
+    let style = Style::new().fg(Color::Cyan);
+    let trace = app.stack_trace();
+    let mut lines = Vec::new();
+    for paragraph in trace.split("\n\n") {
+        let parts: Vec<&str> = paragraph.lines().map(str::trim).collect();
+        match parts[..] {
+            // "coroutine root [blocked on selector.Select]:", "file:line", "waiting for ..."
+            [head, at, ref rest @ ..] if head.starts_with("coroutine ") => {
+                let what = head.split_once('[').map_or(head, |(_, w)| w.trim_end_matches("]:"));
+                lines.push(Line::styled(format!("code: {what} at {at}"), style));
+                lines.extend(rest.iter().map(|l| Line::styled(format!("  {l}"), style)));
+            }
+            _ => lines.push(Line::styled(format!("code: {}", paragraph.trim()), style)),
+        }
+    }
+    lines
+}

@@ -1,0 +1,177 @@
+//! The guided tour in the terminal, through a whole chapter (7, the notification
+//! timer): the guide pane, predictions with 1-4, the answer revealed by the action,
+//! the score; the explanation pane with related events marked in the history; play
+//! and live time driven by the loop's tick; progress kept in a state file. Each
+//! screen is an insta snapshot reviewed by eye.
+
+use std::time::Duration;
+
+mod common;
+
+use common::{key, scan};
+use crossterm::event::KeyCode;
+use postflow_core::workshop::Chapter;
+use postflow_core::workshop::tour::TOUR;
+use postflow_tui::App;
+use postflow_tui::teach::Teach;
+use postflow_tui::ui::render_text;
+
+const W: u16 = 150;
+const H: u16 = 50;
+
+fn screen(app: &App) -> String {
+    common::stable(render_text(app, W, H))
+}
+
+/// An app whose tour stands at the first step of chapter 7, skipped to with ].
+fn at_chapter_seven() -> App {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('G'));
+    let before = TOUR.iter().take_while(|s| s.chapter != Chapter::Notification).count();
+    for _ in 0..before {
+        key(&mut app, KeyCode::Char(']'));
+    }
+    app
+}
+
+#[test]
+fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('G'));
+    let s = screen(&app);
+    assert!(s.contains("Tour · chapter 1 of 7 · step 1 of 2"), "{s}");
+    assert!(s.contains("1 · Two activities"));
+    assert!(s.contains("This chapter runs its own workflow"), "the default session runs chapter 7's code: {s}");
+    insta::assert_snapshot!("tour_0_chapter_one", s);
+    // T opens chapter 1's session with the start form; Enter does the step.
+    key(&mut app, KeyCode::Char('T'));
+    assert!(screen(&app).contains("tour: chapter activities"));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("tour: activities/start done ✓"), "{s}");
+    assert!(s.contains("Tour · chapter 1 of 7 · step 2 of 2"), "{s}");
+    assert!(s.contains("type=validatePayment ") && s.contains("WorkflowExecutionCompleted"), "chapter 1's code ran: {s}");
+}
+
+#[test]
+fn chapter_seven_of_the_tour_step_by_step() {
+    let mut app = at_chapter_seven();
+    let s = screen(&app);
+    assert!(s.contains("7 · The notification timer") && s.contains("step 1 of 5"), "{s}");
+    key(&mut app, KeyCode::Char('T'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&app);
+    assert!(s.contains("tour: notification/timer done ✓"), "{s}");
+    assert!(s.contains("Predict first: You are about to scan the package"), "{s}");
+    insta::assert_snapshot!("tour_7_1_timer_started", s);
+
+    // Predict 2 (the right one), then scan: the action answers it.
+    key(&mut app, KeyCode::Char('2'));
+    assert!(screen(&app).contains("▶ 2. TimerCanceled"), "{}", screen(&app));
+    scan(&mut app, "Delft");
+    let s = screen(&app);
+    assert!(s.contains("Prediction: ✓ right (you chose 2)"), "{s}");
+    assert!(s.contains("notification/scan done ✓"));
+    insta::assert_snapshot!("tour_7_2_scanned", s);
+
+    // A wrong prediction for the timer's firing.
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&app);
+    assert!(s.contains("Prediction: ✗ not this time (you chose 1); the answer was 2"), "{s}");
+    assert!(s.contains("Notification sent"), "the log shows the notification");
+    insta::assert_snapshot!("tour_7_3_fired", s);
+
+    key(&mut app, KeyCode::Char('3'));
+    scan(&mut app, "Lyon");
+    assert!(screen(&app).contains("Prediction: ✓ right (you chose 3)"));
+    key(&mut app, KeyCode::Char('d'));
+    let s = screen(&app);
+    assert!(s.contains("notification/deliver done ✓ — chapter done"), "{s}");
+    assert!(s.contains("Tour · finished") && s.contains("7:2/3"), "two of three predictions right in chapter 7: {s}");
+    insta::assert_snapshot!("tour_7_4_finished", s);
+}
+
+#[test]
+fn the_explanation_marks_its_related_events_in_the_history() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    scan(&mut app, "Delft");
+    // Select TimerCanceled (event 28) from the newest event (35).
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Up);
+    }
+    let s = screen(&app);
+    assert!(s.contains("Why 28 TimerCanceled"), "{s}");
+    assert!(s.contains("updateTimeout"), "{s}");
+    for related in ["» 23", "» 24", "» 27"] {
+        assert!(s.contains(related), "event {related} is marked related: {s}");
+    }
+    assert!(s.contains("Code: core/src/postal/workflow.rs:"), "{s}");
+    insta::assert_snapshot!("explain_timer_canceled", s);
+    // x shows the JSON instead, and the marks go.
+    key(&mut app, KeyCode::Char('x'));
+    let s = screen(&app);
+    assert!(s.contains("\"timerCanceledEventAttributes\"") && !s.contains("» 23"), "{s}");
+}
+
+#[test]
+fn play_and_live_time_move_by_the_loops_tick() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('L'));
+    assert!(screen(&app).contains("● live ×10"));
+    // Half a second of real time at ×10: the retries at +1 s and +3 s happen by themselves.
+    for _ in 0..5 {
+        app.tick_player(Duration::from_millis(100));
+    }
+    let s = screen(&app);
+    assert!(s.contains("TimerStarted") && s.contains("(+5s)"), "{s}");
+    key(&mut app, KeyCode::Char('+'));
+    assert!(screen(&app).contains("● live ×30"));
+    key(&mut app, KeyCode::Char('L'));
+    assert!(!screen(&app).contains("● live"), "paused");
+
+    // Play: back to the start, then forward one recorded step per second.
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char(' '));
+    app.tick_player(Duration::from_millis(1000));
+    let s = screen(&app);
+    assert!(s.contains("▶ play 1 steps/s") && s.contains("step 1/"), "{s}");
+}
+
+#[test]
+fn tour_progress_is_kept_in_the_state_file() {
+    let dir = std::env::temp_dir().join(format!("postflow-tour-test-{}", std::process::id()));
+    let file = dir.join("tour.txt");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (teach, problem) = Teach::load(file.clone());
+    assert_eq!(problem, None, "a first visit is no error");
+    let mut app = App::new();
+    app.teach = teach;
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(']'));
+    key(&mut app, KeyCode::Char(']'));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("retries/start"));
+
+    // A new run of the app finds the tour where it was.
+    let (teach, _) = Teach::load(file.clone());
+    let mut again = App::new();
+    again.teach = teach;
+    key(&mut again, KeyCode::Esc);
+    key(&mut again, KeyCode::Char('G'));
+    assert!(screen(&again).contains("2 · Failures and retries"), "{}", screen(&again));
+
+    // A damaged file: a fresh tour and a message that says why.
+    std::fs::write(&file, "{garbage").unwrap();
+    let (teach, problem) = Teach::load(file);
+    assert!(problem.unwrap().contains("damaged"));
+    assert_eq!(teach.tour.current().unwrap().id, "activities/start");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,374 @@
+//! The teaching layer in the browser: the guided tour's panel, the selected event's
+//! explanation beside its JSON, where the workflow code waits, and the play and
+//! live controls ticking on `gloo-timers`. The tour, the explanations, the questions
+//! and what a tick does are `postflow_core`'s; this only draws them, keeps the tour's
+//! progress in localStorage and gives core the browser's clock.
+
+use std::time::Duration;
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use postflow_core::controls::{self, Command};
+use postflow_core::session::{PlayMode, Player, Session};
+use postflow_core::workshop::{Explanation, GuideView as TourView, Tour, TourEvent};
+
+use crate::browser;
+use crate::state::Playground;
+
+/// The localStorage key of the tour's progress.
+pub const TOUR_KEY: &str = "postflow.tour";
+
+/// The teaching state the page shares. `Copy`: signals and stored values are handles.
+#[derive(Clone, Copy)]
+pub struct Teach {
+    pub tour: RwSignal<Tour>,
+    pub player: RwSignal<Player>,
+    pub guide_open: RwSignal<bool>,
+    pub explain_open: RwSignal<bool>,
+    /// The running interval while playing or live (dropping it stops it).
+    ticker: StoredValue<Option<Interval>, LocalStorage>,
+    /// `performance.now()` of the last tick.
+    last_tick: StoredValue<f64>,
+    /// The selected event's explanation, recomputed when the session or selection changes.
+    pub explained: Memo<Option<Explanation>>,
+}
+
+impl Teach {
+    /// The tour kept in localStorage (a damaged save starts over, and says so).
+    pub fn new(session: RwSignal<Session, LocalStorage>, selected: RwSignal<Option<i64>>) -> (Teach, Option<String>) {
+        let (tour, problem) = match browser::load(TOUR_KEY).map(|t| Tour::from_saved(&t)) {
+            Some(Ok(t)) => (t, None),
+            Some(Err(e)) => (Tour::default(), Some(e)),
+            None => (Tour::default(), None),
+        };
+        let teach = Teach {
+            tour: RwSignal::new(tour),
+            player: RwSignal::new(Player::default()),
+            guide_open: RwSignal::new(true),
+            explain_open: RwSignal::new(true),
+            ticker: StoredValue::new_local(None),
+            last_tick: StoredValue::new(0.0),
+            explained: Memo::new(move |_| selected.get().and_then(|id| session.with(|s| s.explain(id)))),
+        };
+        (teach, problem)
+    }
+}
+
+/// Watches the session for the tour and saves the tour's progress on every change.
+pub fn install(pg: Playground) {
+    let t = pg.teach;
+    t.tour.update_untracked(|tour| pg.session.with_untracked(|s| tour.rebase(s)));
+    Effect::new(move |_| {
+        let done = pg.session.with(|s| t.tour.try_update(|tour| tour.observe(s)).flatten());
+        if let Some(TourEvent::StepDone { step, chapter_done }) = done {
+            let next = if chapter_done { "chapter done: open the next chapter's session from the tour" } else { "next step in the tour" };
+            pg.notice.set(Some(format!("tour: {step} done ✓ — {next}")));
+        }
+    });
+    Effect::new(move |_| t.tour.with(|tour| browser::save(TOUR_KEY, &tour.to_saved())));
+}
+
+/// The teaching commands of the shared table; `false` for the others.
+pub fn run(pg: Playground, c: Command) -> bool {
+    let t = pg.teach;
+    match c {
+        Command::Explain => t.explain_open.update(|v| *v = !*v),
+        Command::Guide => t.guide_open.update(|v| *v = !*v),
+        Command::TourNext => pg.session.with_untracked(|s| t.tour.update(|tour| tour.next(s))),
+        Command::TourBack => pg.session.with_untracked(|s| t.tour.update(|tour| tour.previous(s))),
+        Command::TourChapter => open_chapter(pg),
+        Command::Predict => predict(pg, 0),
+        Command::Play => {
+            pg.session.with_untracked(|s| t.player.update(|p| p.toggle_play(s)));
+            retime(pg);
+        }
+        Command::Live => {
+            pg.session.with_untracked(|s| t.player.update(|p| p.toggle_live(s)));
+            retime(pg);
+        }
+        Command::Faster | Command::Slower => {
+            t.player.update(|p| if c == Command::Faster { p.faster() } else { p.slower() });
+            retime(pg);
+        }
+        _ => return false,
+    }
+    true
+}
+
+pub fn predict(pg: Playground, choice: usize) {
+    pg.teach.guide_open.set(true);
+    match pg.teach.tour.try_update(|t| t.answer(choice)) {
+        Some(Err(e)) => pg.error.set(Some(e)),
+        _ => pg.error.set(None),
+    }
+}
+
+/// A fresh session running the tour chapter's workflow code.
+fn open_chapter(pg: Playground) {
+    let config = pg.teach.tour.with_untracked(Tour::session_config);
+    let mut s = Session::new(config);
+    s.auto_run = pg.session.with_untracked(|s| s.auto_run || s.is_imported());
+    pg.teach.player.update(Player::pause);
+    retime(pg);
+    let number = pg.teach.tour.with_untracked(|t| postflow_core::workshop::ChapterGuide::of(t.chapter()).number);
+    pg.replace(s, None, Some(format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name())));
+}
+
+/// Starts, changes or stops the interval that ticks play and live time.
+fn retime(pg: Playground) {
+    let t = pg.teach;
+    t.ticker.set_value(None);
+    let Some(every) = t.player.with_untracked(Player::tick_every) else { return };
+    t.last_tick.set_value(browser::now_ms());
+    let interval = Interval::new(every.as_millis() as u32, move || tick(pg));
+    t.ticker.set_value(Some(interval));
+}
+
+fn tick(pg: Playground) {
+    let t = pg.teach;
+    let now = browser::now_ms();
+    let elapsed = Duration::from_secs_f64(((now - t.last_tick.get_value()) / 1000.0).max(0.0));
+    t.last_tick.set_value(now);
+    let mut player = t.player.get_untracked();
+    pg.session.maybe_update(|s| player.tick(s, elapsed));
+    let stopped = player.mode() == PlayMode::Paused;
+    if let (true, Some(why)) = (stopped, player.stopped()) {
+        pg.notice.set(Some(why.to_owned()));
+    }
+    t.player.set(player);
+    if stopped {
+        t.ticker.set_value(None);
+    }
+}
+
+/// The IDs of the events the selected one relates to, while its explanation shows.
+pub fn related_ids(pg: Playground) -> Vec<i64> {
+    if !pg.teach.explain_open.get() {
+        return Vec::new();
+    }
+    pg.teach.explained.with(|x| x.as_ref().map(Explanation::related_ids).unwrap_or_default())
+}
+
+/// Play, live, slower and faster, with the state they are in.
+#[component]
+pub fn PlayView(pg: Playground) -> impl IntoView {
+    let t = pg.teach;
+    let button = move |id: &'static str, text: &'static str, c: Command| {
+        let title = format!("{} (key {})", controls::control(c).help, controls::keys_label(c));
+        let disabled = move || !pg.session.with(|s| controls::availability(c, s).is_available());
+        view! {
+            <button type="button" id=id title=title prop:disabled=disabled on:click=move |_| {
+                run(pg, c);
+            }>{text}</button>
+        }
+    };
+    view! {
+        <section class="player" aria-label="Play and live time">
+            <h2>"Play"</h2>
+            <div class="row">
+                {button("play-toggle", "▶ Play / pause", Command::Play)}
+                {button("live", "● Live", Command::Live)}
+                {button("slower", "−", Command::Slower)}
+                {button("faster", "+", Command::Faster)}
+            </div>
+            <p id="player" aria-live="polite">{move || t.player.with(Player::label)}</p>
+        </section>
+    }
+}
+
+/// The guided tour: the chapter, the step to do with its key, the prediction, the
+/// answer once the action gave it, and the score per chapter. Drawn as one piece of
+/// HTML with one click handler: it keeps the page's WebAssembly small.
+#[component]
+pub fn GuideView(pg: Playground) -> impl IntoView {
+    let t = pg.teach;
+    let html = move || {
+        if !t.guide_open.get() {
+            return "<h2>Guided tour (key G)</h2>".to_owned();
+        }
+        pg.session.with(|s| t.tour.with(|tour| guide_html(&tour.view(s))))
+    };
+    view! { <section class="guide" id="guide" aria-label="Guided tour" on:click=move |ev| clicked(pg, &ev) inner_html=html></section> }
+}
+
+/// The selected event explained, beside its JSON; related events are buttons that
+/// select them.
+#[component]
+pub fn ExplanationView(pg: Playground) -> impl IntoView {
+    let html = move || {
+        let open = pg.teach.explain_open.get();
+        pg.teach.explained.with(|x| x.as_ref().filter(|_| open).map(explanation_html).unwrap_or_default())
+    };
+    view! { <div class="explain" id="explanation" on:click=move |ev| clicked(pg, &ev) inner_html=html></div> }
+}
+
+/// A click inside the tour or an explanation: the button's `data-do` says what.
+fn clicked(pg: Playground, ev: &leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("[data-do]").ok().flatten())
+    else {
+        return;
+    };
+    let n = el.get_attribute("data-n").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+    match el.get_attribute("data-do").as_deref() {
+        Some("choice") => predict(pg, n as usize),
+        Some("next") => {
+            run(pg, Command::TourNext);
+        }
+        Some("back") => {
+            run(pg, Command::TourBack);
+        }
+        Some("chapter") => open_chapter(pg),
+        Some("select") => pg.selected_event.set(Some(n)),
+        _ => {}
+    }
+}
+
+/// Text made safe inside HTML.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The tour panel's HTML.
+pub fn guide_html(v: &TourView) -> String {
+    use std::fmt::Write as _;
+    let mut h = format!(
+        "<h2 id=\"tour-position\">{}</h2><p class=\"chapter\"><strong>{} · {}</strong></p>",
+        esc(&v.position),
+        v.chapter.number,
+        esc(v.chapter.title)
+    );
+    if let Some(r) = &v.reveal {
+        let (class, verdict) = if r.correct { ("right", "✓ right") } else { ("wrong", "✗ not this time") };
+        let chose = r.chosen.map_or("no prediction".to_owned(), |c| format!("you chose {}", c + 1));
+        let _ = write!(
+            h,
+            "<p id=\"reveal\" class=\"{class}\"><strong>Prediction: {verdict} ({chose}); the answer was {}: </strong>{}<br>{}</p>",
+            r.answer + 1,
+            esc(r.answer_text),
+            esc(r.why)
+        );
+    }
+    if let Some(hint) = &v.session_hint {
+        let _ = write!(
+            h,
+            "<p id=\"tour-hint\">{} <button type=\"button\" id=\"tour-chapter\" data-do=\"chapter\">Open chapter {}</button></p>",
+            esc(hint),
+            v.chapter.number
+        );
+    }
+    match &v.step {
+        None => h.push_str("<p id=\"tour-step\">The tour is done: every chapter's score is below.</p>"),
+        Some(step) => {
+            let waiting = if step.waiting_for_events { " — done; waiting for its events (the worker may need to run)" } else { "" };
+            let _ = write!(
+                h,
+                "<p id=\"tour-step\"><strong>Do: </strong>{} <kbd>{}</kbd>{waiting}</p>",
+                esc(step.instruction),
+                esc(&controls::keys_label(step.command))
+            );
+            if let Some(q) = &step.question {
+                let _ = write!(h, "<fieldset id=\"prediction\"><legend>Predict first: {}</legend>", esc(q.prompt));
+                for (i, c) in q.choices.iter().enumerate() {
+                    let pressed = q.chosen == Some(i);
+                    let _ = write!(
+                        h,
+                        "<button type=\"button\" class=\"choice\" id=\"choice-{}\" data-do=\"choice\" data-n=\"{i}\" aria-pressed=\"{pressed}\">{}. {}</button>",
+                        i + 1,
+                        i + 1,
+                        esc(c)
+                    );
+                }
+                h.push_str("</fieldset>");
+            }
+            let _ = write!(h, "<p id=\"tour-look\"><strong>Look for: </strong>{}</p>", esc(step.look_for));
+        }
+    }
+    let scores: Vec<String> = v.scores.iter().map(|s| format!("{}: {}/{}", s.number, s.correct, s.questions)).collect();
+    let _ = write!(
+        h,
+        "<details><summary>The idea of this chapter</summary><p>{}</p><p>{}</p></details>\
+         <div class=\"row\"><button type=\"button\" id=\"tour-back\" data-do=\"back\">◀ step</button>\
+         <button type=\"button\" id=\"tour-next\" data-do=\"next\">step ▶</button></div>\
+         <p id=\"tour-scores\" class=\"keys\">Predictions right per chapter: {}</p>",
+        esc(v.chapter.concept),
+        esc(v.chapter.goal),
+        scores.join(" · ")
+    );
+    h
+}
+
+/// An explanation's HTML.
+pub fn explanation_html(x: &Explanation) -> String {
+    use std::fmt::Write as _;
+    let mut h = format!(
+        "<h3>{} {} — {}</h3><p><strong>Why: </strong>{}</p><p><strong>What it means: </strong>{}</p><p class=\"related-list\">",
+        x.event_id,
+        x.event_type,
+        esc(&x.headline),
+        esc(&x.cause),
+        esc(&x.meaning)
+    );
+    for r in &x.related {
+        let _ = write!(
+            h,
+            "<button type=\"button\" class=\"related\" data-do=\"select\" data-n=\"{0}\" data-related-id=\"{0}\">{0} {1}</button>",
+            r.event_id,
+            r.role.label()
+        );
+    }
+    h.push_str("</p>");
+    if let Some(c) = &x.code {
+        let _ = write!(h, "<p><strong>Code: </strong><code id=\"code-line\">{}</code></p>", esc(c));
+    }
+    if let Some(n) = &x.note {
+        let _ = write!(h, "<p class=\"note\">{}</p>", esc(n));
+    }
+    h
+}
+
+/// Where the workflow code waits now: the `__stack_trace` answer.
+#[component]
+pub fn BlockedView(pg: Playground) -> impl IntoView {
+    view! {
+        <section class="blocked" aria-label="Where the code waits">
+            <h2>"Where the code waits"</h2>
+            <pre id="stack-trace">{move || pg.session.with(Session::stack_trace)}</pre>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postflow_core::session::{Action, SessionConfig};
+
+    #[test]
+    fn the_tour_panel_names_its_parts_and_escapes_text() {
+        let tour = Tour::default();
+        let s = Session::new(SessionConfig::default());
+        let h = guide_html(&tour.view(&s));
+        for part in [
+            "id=\"tour-position\">Tour · chapter 1 of 7 · step 1 of 2<",
+            "id=\"tour-hint\"",
+            "data-do=\"chapter\"",
+            "<kbd>s</kbd>",
+            "id=\"tour-next\"",
+        ] {
+            assert!(h.contains(part), "{part} missing: {h}");
+        }
+        assert_eq!(esc("<b>\"&\""), "&lt;b&gt;&quot;&amp;&quot;");
+    }
+
+    #[test]
+    fn an_explanation_lists_its_related_events_as_buttons() {
+        let mut s = Session::new(SessionConfig::default());
+        s.perform(Session::workshop_start()).unwrap();
+        s.perform(Action::AdvanceNext).unwrap();
+        s.perform(Action::AdvanceNext).unwrap();
+        let h = explanation_html(&s.explain(6).unwrap());
+        assert!(h.starts_with("<h3>6 ActivityTaskStarted"), "{h}");
+        assert!(h.contains("data-related-id=\"5\">5 scheduledEventId</button>"), "{h}");
+        assert!(h.contains("id=\"code-line\">core/src/postal/chapters.rs:"), "{h}");
+    }
+}
