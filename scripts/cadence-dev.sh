@@ -35,13 +35,7 @@ HTTP="http://127.0.0.1:8800"
 say() { echo "cadence-dev: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
-# One HTTP+JSON call to the frontend: rpc PROCEDURE BODY [TTL_MS].
-# Prints the body; the exit status is curl's (22 on HTTP >= 400).
-rpc() {
-  curl -sS --fail-with-body --max-time $(( ${3:-5000} / 1000 + 2 )) -X POST "$HTTP" \
-    -H 'rpc-caller: postflow' -H 'rpc-service: cadence-frontend' -H 'rpc-encoding: json' \
-    -H "rpc-procedure: uber.cadence.api.v1.$1" -H "context-ttl-ms: ${3:-5000}" -d "$2"
-}
+source "$REPO/scripts/lib/cadence.sh"   # rpc, domain_usable
 
 cmd_install() {
   if [[ -x "$BIN/cadence-server" && -x "$BIN/cadence-sql-tool" && -x "$BIN/cadence" && -d "$CACHE/schema" ]]; then
@@ -131,17 +125,6 @@ register_domain() {
   fi
 }
 
-domain_usable() {
-  # New domains reach the per-service domain caches only on their refresh
-  # (~10 s). Probe the paths a test takes: frontend -> matching
-  # (DescribeTaskList) and frontend -> history (DescribeWorkflowExecution of an
-  # unknown workflow must fail about the workflow, "GetCurrentExecution failed",
-  # not about the domain).
-  rpc WorkflowAPI::DescribeTaskList "{\"domain\":\"$DOMAIN\",\"taskList\":{\"name\":\"cadence-dev-probe\"},\"taskListType\":\"TASK_LIST_TYPE_DECISION\"}" >/dev/null 2>&1 || return 1
-  local out
-  out=$(rpc WorkflowAPI::DescribeWorkflowExecution "{\"domain\":\"$DOMAIN\",\"workflowExecution\":{\"workflowId\":\"cadence-dev-probe\"}}" 2>&1) && return 0
-  grep -q 'GetCurrentExecution' <<<"$out" && ! grep -qi 'domain' <<<"$out"
-}
 
 cmd_up() {
   cmd_install
@@ -166,7 +149,7 @@ cmd_up() {
   fi
   wait_until "${CADENCE_START_TIMEOUT:-90}" "the frontend to answer MetaAPI::Health on $HTTP" healthy
   register_domain
-  wait_until "${CADENCE_DOMAIN_TIMEOUT:-60}" "domain $DOMAIN to become usable" domain_usable
+  wait_until "${CADENCE_DOMAIN_TIMEOUT:-60}" "domain $DOMAIN to become usable" domain_usable "$DOMAIN"
   say "up: HTTP $HTTP, gRPC 127.0.0.1:7833, domain $DOMAIN (pid $(server_pid))"
 }
 

@@ -25,7 +25,10 @@ say() { echo "test-compose: $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
 pg_bin=""
-pg_data="$STATE/pgdata"
+# PostgreSQL runs as the postgres user, which cannot reach a state dir under /root
+# (CI keeps its cache in ~/.cache): its files live in a directory of their own.
+PG="${TMPDIR:-/tmp}/postflow-compose-pg.$$"
+pg_data="$PG/data"
 server_pid="" worker_pid=""
 cleanup() {
   for pid in $worker_pid $server_pid; do
@@ -36,6 +39,7 @@ cleanup() {
   if [[ -n $pg_bin && -f "$pg_data/postmaster.pid" ]]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
   fi
+  rm -rf "$PG"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -85,11 +89,12 @@ user=$(awk '/^  postgres:/{p=1} p && /POSTGRES_USER:/{print $2; exit}' docker-co
 password=$(awk '/^  postgres:/{p=1} p && /POSTGRES_PASSWORD:/{print $2; exit}' docker-compose.yml)
 [[ $user == "$POSTGRES_USER" && $password == "$POSTGRES_PWD" ]] ||
   die "the postgres service's user/password ($user/$password) are not the cadence service's ($POSTGRES_USER/$POSTGRES_PWD)"
-install -d -o postgres -g postgres "$pg_data" "$STATE/pgsock" "$STATE/pglog"
-printf '%s\n' "$password" >"$STATE/pgpass" && chown postgres "$STATE/pgpass"
-runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -U "$user" --pwfile="$STATE/pgpass" --auth=scram-sha-256 >/dev/null
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -l "$STATE/pglog/postgres.log" -w -t 60 \
-  -o "-p $DB_PORT -c listen_addresses=127.0.0.1 -k $STATE/pgsock" start >/dev/null
+install -d -m 700 -o postgres -g postgres "$PG" "$pg_data" "$PG/sock" "$PG/log"
+printf '%s\n' "$password" >"$PG/pgpass" && chown postgres "$PG/pgpass"
+runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -U "$user" --pwfile="$PG/pgpass" --auth=scram-sha-256 >/dev/null
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -l "$PG/log/postgres.log" -w -t 60 \
+  -o "-p $DB_PORT -c listen_addresses=127.0.0.1 -k $PG/sock" start >/dev/null ||
+  { cat "$PG/log/postgres.log" >&2; die "PostgreSQL did not start"; }
 # The postgres image also creates a database named after the user (POSTGRES_DB's default).
 PGPASSWORD="$password" "$pg_bin/psql" -h 127.0.0.1 -p "$DB_PORT" -U "$user" -d postgres -qc "create database \"$user\"" >/dev/null
 say "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$DB_PORT, user $user"
@@ -110,11 +115,9 @@ say "schema installed (cadence, cadence_visibility)"
 # ---- 4. The server, from the rendered config ----
 "$BIN/cadence-server" --root "$STATE/root" --env docker --config config --services "$SERVICES" start >"$STATE/server.log" 2>&1 &
 server_pid=$!
-health() {
-  curl -sS --fail --max-time 3 -X POST http://127.0.0.1:"$FRONTEND_HTTP_PORT" -H 'rpc-caller: postflow' \
-    -H 'rpc-service: cadence-frontend' -H 'rpc-encoding: json' -H 'rpc-procedure: uber.cadence.api.v1.MetaAPI::Health' \
-    -H 'context-ttl-ms: 3000' -d '{}'
-}
+HTTP="http://127.0.0.1:$FRONTEND_HTTP_PORT"
+source scripts/lib/cadence.sh   # rpc, domain_usable
+health() { rpc MetaAPI::Health '{}' 3000; }
 wait_until 120 "the frontend to answer MetaAPI::Health on :$FRONTEND_HTTP_PORT" health
 grep -q 'pluginName.*postgres\|postgres' "$STATE/root/config/docker.yaml"
 say "server up on postgres (pid $server_pid)"
@@ -124,6 +127,7 @@ cli() { "$BIN/cadence" --transport grpc --address 127.0.0.1:7833 --domain cadenc
 register() { cli domain describe || cli domain register --retention 1; }
 wait_until 60 "domain cadence-workshop" register
 wait_until 60 "domain cadence-workshop to be described" cli domain describe
+wait_until 60 "domain cadence-workshop to reach the services' domain caches" domain_usable cadence-workshop
 "$CARGO_TARGET_DIR/debug/bridge" worker --timer-unit 1s --poll-timeout 5s >"$STATE/worker.log" 2>&1 &
 worker_pid=$!
 out=$("$CARGO_TARGET_DIR/debug/bridge" load --workflows 1 --concurrency 1 --prefix compose-proof) ||
