@@ -11,6 +11,14 @@ fn started() -> Session {
     s
 }
 
+/// Paid (after the two retries) and shipped: the workflow tracks the package.
+fn tracking() -> Session {
+    let mut s = started();
+    s.perform(Action::AdvanceNext).unwrap();
+    s.perform(Action::AdvanceNext).unwrap();
+    s
+}
+
 fn query(s: &Session, name: &str) -> String {
     s.engine().query("Order123", name).unwrap().to_text()
 }
@@ -26,9 +34,7 @@ fn while_the_payment_is_retried_the_code_waits_on_its_future() {
 
 #[test]
 fn tracking_waits_on_the_selector_with_its_timer_and_both_channels() {
-    let mut s = started();
-    s.perform(Action::AdvanceNext).unwrap();
-    s.perform(Action::AdvanceNext).unwrap();
+    let s = tracking();
     let trace: String = serde_json::from_str(&query(&s, "__stack_trace")).unwrap();
     assert!(trace.starts_with("coroutine 1 [blocked on selector-1.Select]:"), "{trace}");
     assert!(trace.contains("core/src/postal/workflow.rs:"), "{trace}");
@@ -86,9 +92,7 @@ fn the_query_types_are_the_go_clients_built_ins_and_the_workflows_own() {
 
 #[test]
 fn a_finished_workflow_waits_on_nothing() {
-    let mut s = started();
-    s.perform(Action::AdvanceNext).unwrap();
-    s.perform(Action::AdvanceNext).unwrap();
+    let mut s = tracking();
     s.perform(Action::Signal { name: "DeliveredSignal".into(), input: None }).unwrap();
     let trace: String = serde_json::from_str(&query(&s, "__stack_trace")).unwrap();
     assert!(trace.starts_with("no coroutine is blocked"), "{trace}");
