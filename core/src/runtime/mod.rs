@@ -234,7 +234,11 @@ impl WorkflowRuntime {
                 }
                 EventAttributes::TimerCanceled(a) => {
                     self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
-                    self.state.borrow_mut().machines.completed(CommandKey::Timer(&a.timer_id));
+                    // The timer's life is over: nothing in history refers to it again.
+                    self.started_timers.remove(&a.started_event_id);
+                    let mut s = self.state.borrow_mut();
+                    s.timers.remove(a.timer_id.as_str());
+                    s.machines.completed(CommandKey::Timer(&a.timer_id));
                 }
                 EventAttributes::CancelTimerFailed(a) => {
                     self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
@@ -263,9 +267,11 @@ impl WorkflowRuntime {
                     }),
                 )?,
                 EventAttributes::TimerFired(a) => {
-                    let id = self.started_timers.get(&a.started_event_id).unwrap_or(&a.timer_id);
+                    let started = self.started_timers.remove(&a.started_event_id);
+                    let id = started.as_deref().unwrap_or(&a.timer_id);
                     let mut s = self.state.borrow_mut();
-                    let slot = s.timers.get(id).cloned().ok_or_else(|| unknown(e, "timer"))?;
+                    // Resolved entries leave the maps, so their cost stays flat as history grows.
+                    let slot = s.timers.remove(id).ok_or_else(|| unknown(e, "timer"))?;
                     let seq = s.stamp();
                     slot.resolve(Ok(()), seq);
                     s.machines.completed(CommandKey::Timer(id));
@@ -373,12 +379,12 @@ impl WorkflowRuntime {
         scheduled_event_id: i64,
         result: Result<Payload, ActivityError>,
     ) -> Result<(), RuntimeError> {
-        let id = self.scheduled_activities.get(&scheduled_event_id).ok_or_else(|| unknown(e, "activity"))?;
+        let id = self.scheduled_activities.remove(&scheduled_event_id).ok_or_else(|| unknown(e, "activity"))?;
         let mut s = self.state.borrow_mut();
-        let slot = s.activities.get(id).cloned().ok_or_else(|| unknown(e, "activity"))?;
+        let slot = s.activities.remove(&id).ok_or_else(|| unknown(e, "activity"))?;
         let seq = s.stamp();
         slot.resolve(result, seq);
-        s.machines.completed(CommandKey::Activity(id));
+        s.machines.completed(CommandKey::Activity(&id));
         Ok(())
     }
 

@@ -20,7 +20,7 @@ use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
 use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
-use crate::runtime::machines::CommandKey;
+use crate::runtime::machines::{CancelOutcome, CommandKey};
 use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
 
 /// A future the selector can wait on: it knows when it became ready.
@@ -224,7 +224,10 @@ impl CancellationScope {
             }
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
-            s.machines.cancel_timer(&id);
+            if s.machines.cancel_timer(&id) == CancelOutcome::NeverSent {
+                // The server never hears of this timer: no event will refer to it.
+                s.timers.remove(&id);
+            }
             s.code_line(CommandKind::CancelTimer, &id, at);
         }
     }

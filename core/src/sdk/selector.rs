@@ -26,14 +26,17 @@ struct Case<T> {
     ready_seq: Box<dyn Fn() -> Option<u64>>,
     take: Box<dyn FnMut() -> Option<T>>,
     one_shot: bool,
-    done: bool,
 }
 
+/// Cases that can still fire, in the order they were added. A one-shot case leaves
+/// the list when it fires, so a `select` costs the same in a workflow's thousandth
+/// loop turn as in its first (a scan adds a timer case every turn).
 pub struct Selector<T> {
     ctx: WorkflowContext,
     cases: Vec<Case<T>>,
-    /// What each case waits for, `None` once a one-shot case has fired: shared with
-    /// the wait records, so a stack trace shows the cases as they are now.
+    /// What each case waits for (`None`: nothing the server holds), parallel to
+    /// `cases`: shared with the wait records, so a stack trace shows the cases as they
+    /// are now.
     waits: Rc<RefCell<Vec<Option<WaitOn>>>>,
     /// The Go client's number for this selector (`selector-1`), in the order of creation.
     id: u32,
@@ -63,7 +66,6 @@ impl<T> Selector<T> {
             ready_seq: Box::new(move || f.ready_seq()),
             take: Box::new(move || Some((map.take()?)(g.output()?))),
             one_shot: true,
-            done: false,
         });
         self
     }
@@ -85,7 +87,6 @@ impl<T> Selector<T> {
                 take_ch.decode(&payload).map(&mut map)
             }),
             one_shot: false,
-            done: false,
         });
         self
     }
@@ -98,7 +99,7 @@ impl<T> Selector<T> {
 
     /// True if some case could fire now (Go's `HasPending`).
     pub fn has_pending(&self) -> bool {
-        self.cases.iter().any(|c| !c.done && (c.ready_seq)().is_some())
+        self.cases.iter().any(|c| (c.ready_seq)().is_some())
     }
 }
 
@@ -117,7 +118,7 @@ impl<T> Future for SelectFuture<'_, T> {
         let by_arrival = this.waited;
         this.waited = true;
         loop {
-            let ready = this.selector.cases.iter().enumerate().filter(|(_, c)| !c.done).filter_map(|(i, c)| Some((i, (c.ready_seq)()?)));
+            let ready = this.selector.cases.iter().enumerate().filter_map(|(i, c)| Some((i, (c.ready_seq)()?)));
             let pick = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
             let Some((i, _)) = pick else {
                 let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
@@ -126,9 +127,9 @@ impl<T> Future for SelectFuture<'_, T> {
             };
             let case = &mut this.selector.cases[i];
             if let Some(v) = (case.take)() {
-                case.done = case.one_shot;
-                if case.done {
-                    this.selector.waits.borrow_mut()[i] = None;
+                if case.one_shot {
+                    this.selector.cases.remove(i);
+                    this.selector.waits.borrow_mut().remove(i);
                 }
                 return Poll::Ready(v);
             }
