@@ -284,11 +284,11 @@ impl Default for OrderInput {
         let o = Order::workshop();
         OrderInput {
             workflow_id: String::new(),
-            id: o.id,
-            customer: o.customer,
+            id: o.id.into(),
+            customer: o.customer.into(),
             amount: format_amount(o.amount),
-            address: o.address,
-            send_from: o.send_from,
+            address: o.address.into(),
+            send_from: o.send_from.into(),
             timeout: crate::session::DEFAULT_EXECUTION_TIMEOUT.as_secs().to_string(),
         }
     }
@@ -356,11 +356,11 @@ impl OrderInput {
             return Err(format!("Workflow ID: {} characters; Cadence takes at most {MAX_ID_LENGTH}", workflow_id.len()));
         }
         let order = Order {
-            id: self.id.trim().to_owned(),
-            customer: self.customer.clone(),
+            id: self.id.trim().into(),
+            customer: self.customer.as_str().into(),
             amount,
-            address: self.address.clone(),
-            send_from: self.send_from.clone(),
+            address: self.address.as_str().into(),
+            send_from: self.send_from.as_str().into(),
         };
         Ok(Action::Start { workflow_id: workflow_id.to_owned(), input: order.to_input_json(), execution_timeout })
     }

@@ -27,5 +27,6 @@ pub mod runtime;
 pub mod scenario;
 pub mod sdk;
 pub mod session;
+pub mod text;
 pub mod time;
 pub mod workshop;

@@ -15,6 +15,7 @@ use crate::payload::{Failure, Payload};
 use crate::registry::{ActivityContext, Registry, WorkflowDefinition};
 use crate::rng::SplitMix64;
 use crate::runtime::{RuntimeError, WorkflowRuntime};
+use crate::text::Str;
 use crate::time::Timestamp;
 
 /// The server's placeholder for an `ActivityTaskStarted` written only when the activity closes.
@@ -61,8 +62,8 @@ pub enum DecisionTaskState {
 /// an activity with a retry policy; these records let a timeline show them all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttemptRecord {
-    pub activity_id: String,
-    pub activity_type: String,
+    pub activity_id: Str,
+    pub activity_type: Str,
     pub attempt: i32,
     pub started_at: Option<Timestamp>,
     pub ended_at: Timestamp,
@@ -72,23 +73,23 @@ pub struct AttemptRecord {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingTimer {
-    pub timer_id: String,
+    pub timer_id: Str,
     pub started_event_id: i64,
     pub fire_at: Timestamp,
 }
 
 /// Names and IDs the server hands out; deterministic per seed.
 pub(crate) struct Identities {
-    pub worker: String,
-    pub client: String,
-    pub sticky_task_list: String,
+    pub worker: Str,
+    pub client: Str,
+    pub sticky_task_list: Str,
     pub ids: SplitMix64,
 }
 
 impl Identities {
     /// A version-4-shaped UUID from the seeded generator (written by hand: this runs
     /// for every request the simulated server records).
-    pub fn uuid(&mut self) -> String {
+    pub fn uuid(&mut self) -> Str {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
         let (a, b) = (a & !(0xf << 12) | (0x4 << 12), b & !(0x3 << 62) | (0x2 << 62));
@@ -99,16 +100,16 @@ impl Identities {
                 *c = HEX[(bits >> (4 * i)) as usize & 0xf];
             }
         }
-        std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").to_owned()
+        std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").into()
     }
 }
 
 pub struct Execution {
     /// Shared with every step report about this workflow.
     pub(crate) workflow_id: Rc<str>,
-    pub(crate) run_id: String,
+    pub(crate) run_id: Str,
     pub(crate) definition: WorkflowDefinition,
-    pub(crate) task_list: String,
+    pub(crate) task_list: Str,
     pub(crate) start_time: Timestamp,
     pub(crate) execution_timeout: Duration,
     pub(crate) task_timeout: Duration,
@@ -122,7 +123,7 @@ pub struct Execution {
     /// Events that arrived while a decision task was in flight.
     pub(crate) buffer: Vec<EventAttributes>,
     pub(crate) activities: BTreeMap<i64, PendingActivity>,
-    pub(crate) timers: BTreeMap<String, PendingTimer>,
+    pub(crate) timers: BTreeMap<Str, PendingTimer>,
     /// The worker's cached workflow (sticky cache); `None` after an eviction.
     runtime: Option<WorkflowRuntime>,
     fed: usize,
@@ -151,7 +152,7 @@ impl Execution {
             workflow_id: req.workflow_id.as_str().into(),
             run_id: ids.uuid(),
             definition,
-            task_list: req.task_list.clone(),
+            task_list: req.task_list.as_str().into(),
             start_time: now,
             execution_timeout: req.execution_timeout,
             task_timeout: req.task_timeout,
@@ -176,7 +177,7 @@ impl Execution {
         e.append(
             now,
             EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
-                workflow_type: WorkflowType { name: req.workflow_type.clone() },
+                workflow_type: WorkflowType { name: req.workflow_type.as_str().into() },
                 task_list: TaskList::named(&req.task_list),
                 input: req.input.clone(),
                 execution_start_to_close_timeout: Some(req.execution_timeout),
@@ -255,7 +256,7 @@ impl Execution {
         id
     }
 
-    fn start_decision(&mut self, now: Timestamp, scheduled_event_id: i64, request_id: String, ids: &Identities) {
+    fn start_decision(&mut self, now: Timestamp, scheduled_event_id: i64, request_id: Str, ids: &Identities) {
         let id = self.append(
             now,
             EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes {
@@ -342,7 +343,7 @@ impl Execution {
                 scheduled_event_id,
                 started_event_id,
                 identity: ids.worker.clone(),
-                binary_checksum: String::new(),
+                binary_checksum: Str::default(),
             }),
         );
         self.sticky = true;
@@ -367,7 +368,7 @@ impl Execution {
 
     fn schedule_and_start(&mut self, now: Timestamp, ids: &mut Identities) {
         let scheduled = self.schedule_decision(now, ids);
-        self.start_decision(now, scheduled, "request-from-RespondDecisionTaskCompleted".into(), ids);
+        self.start_decision(now, scheduled, Str::from_static("request-from-RespondDecisionTaskCompleted"), ids);
     }
 
     fn fail_decision(
@@ -674,7 +675,7 @@ impl Execution {
                 last_started = Some(EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes {
                     scheduled_event_id: a.scheduled_event_id,
                     identity: ids.worker.clone(),
-                    request_id: format!("{}-{}", a.scheduled_event_id, a.attempt),
+                    request_id: format!("{}-{}", a.scheduled_event_id, a.attempt).into(),
                     attempt: a.attempt,
                     last_failure: Some(a.last_failure.clone().unwrap_or_default()),
                 }));

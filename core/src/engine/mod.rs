@@ -23,6 +23,7 @@ use crate::payload::{Failure, Payload};
 use crate::registry::Registry;
 use crate::rng::SplitMix64;
 use crate::runtime::{QueryError, WorkflowRuntime};
+use crate::text::Str;
 use crate::time::{EPOCH, Timestamp};
 use execution::{Execution, Identities};
 
@@ -64,7 +65,7 @@ pub enum StepOutcome {
     /// The worker could not complete the decision task (nondeterminism, a failing workflow).
     DecisionTaskFailed(String),
     AttemptStarted {
-        activity_type: String,
+        activity_type: Str,
         attempt: i32,
         maximum_attempts: i32,
     },
@@ -75,7 +76,7 @@ pub enum StepOutcome {
 /// How an activity attempt ended.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttemptEnd {
-    pub activity_type: String,
+    pub activity_type: Str,
     /// Cadence's attempt number, from 0 (as `attempt` in history).
     pub attempt: i32,
     pub maximum_attempts: i32,
@@ -148,9 +149,9 @@ impl Engine {
             seed,
             ids: Identities {
                 // Shaped like the Go client's and the CLI's identities.
-                worker: "1@postflow-sim@tasklist".into(),
-                client: "cadence-cli@postflow-sim".into(),
-                sticky_task_list: "postflow-sim:sticky".into(),
+                worker: Str::from_static("1@postflow-sim@tasklist"),
+                client: Str::from_static("cadence-cli@postflow-sim"),
+                sticky_task_list: Str::from_static("postflow-sim:sticky"),
                 ids: SplitMix64::new(seed ^ 0x05EE_D1D5),
             },
             executions: Vec::new(),
@@ -193,7 +194,7 @@ impl Engine {
         let e = Execution::start(&req, definition, self.now, self.seed, &mut self.ids);
         let run_id = e.run_id.clone();
         self.executions.push(e);
-        Ok(run_id)
+        Ok(run_id.to_string())
     }
 
     /// `SignalWorkflowExecution`. As a real server, it records a signal of any name and

@@ -17,6 +17,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::payload::{Failure, Payload};
+use crate::text::Str;
 use crate::time::Timestamp;
 use json::{i64_str, is_zero_i32, is_zero_i64, opt_duration};
 
@@ -137,19 +138,19 @@ impl EventType {
 
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct WorkflowType {
-    pub name: String,
+    pub name: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ActivityType {
-    pub name: String,
+    pub name: Str,
 }
 
 /// `TaskList{name, kind}`; the kind is `TASK_LIST_KIND_STICKY` for a worker's sticky list.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TaskList {
-    pub name: String,
+    pub name: Str,
     #[serde(skip_serializing_if = "TaskListKind::is_invalid")]
     pub kind: TaskListKind,
 }
@@ -258,18 +259,18 @@ pub struct WorkflowExecutionStartedEventAttributes {
     pub execution_start_to_close_timeout: Option<Duration>,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub task_start_to_close_timeout: Option<Duration>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub original_execution_run_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub first_execution_run_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub original_execution_run_id: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub first_execution_run_id: Str,
     #[serde(skip_serializing_if = "is_zero_i32")]
     pub attempt: i32,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub first_decision_task_backoff: Option<Duration>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -311,10 +312,10 @@ pub struct DecisionTaskScheduledEventAttributes {
 pub struct DecisionTaskStartedEventAttributes {
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub scheduled_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -324,10 +325,10 @@ pub struct DecisionTaskCompletedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub binary_checksum: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub binary_checksum: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -347,22 +348,22 @@ pub struct DecisionTaskFailedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub cause: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub cause: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ActivityTaskScheduledEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub activity_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub activity_id: Str,
     pub activity_type: ActivityType,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub domain: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub domain: Str,
     pub task_list: TaskList,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Payload>,
@@ -387,10 +388,10 @@ pub struct ActivityTaskScheduledEventAttributes {
 pub struct ActivityTaskStartedEventAttributes {
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub scheduled_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
     #[serde(skip_serializing_if = "is_zero_i32")]
     pub attempt: i32,
     /// Always present in released servers: `{}` for attempt 0.
@@ -407,8 +408,8 @@ pub struct ActivityTaskCompletedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -420,8 +421,8 @@ pub struct ActivityTaskFailedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -441,8 +442,8 @@ pub struct ActivityTaskTimedOutEventAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TimerStartedEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub start_to_fire_timeout: Option<Duration>,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
@@ -452,8 +453,8 @@ pub struct TimerStartedEventAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TimerFiredEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
 }
@@ -461,38 +462,38 @@ pub struct TimerFiredEventAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TimerCanceledEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub decision_task_completed_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CancelTimerFailedEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub cause: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub cause: Str,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub decision_task_completed_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct WorkflowExecutionSignaledEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub signal_name: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub signal_name: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Payload>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
 }

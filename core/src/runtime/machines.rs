@@ -8,11 +8,12 @@
 //! writes `TimerCanceled` before the new estimate's `ActivityTaskScheduled`.
 
 use crate::decision::{CancelTimerDecisionAttributes, Decision};
+use crate::text::Str;
 
 /// What a command is: its kind and the ID the code gave it. Machines own their keys;
 /// lookups borrow one (`CommandKey<&str>`), so finding a machine allocates nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CommandKey<Id = String> {
+pub(crate) enum CommandKey<Id = Str> {
     Activity(Id),
     Timer(Id),
     CloseWorkflow,

@@ -27,6 +27,7 @@ use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::WorkflowDefinition;
 use crate::sdk::{ActivityError, Blocked, WorkflowContext};
+use crate::text::Str;
 use executor::Executor;
 use machines::CommandKey;
 pub use state::{CommandKind, WorkflowInfo};
@@ -104,8 +105,8 @@ pub struct WorkflowRuntime {
     sent: Rc<[Decision]>,
     /// How many of `sent` have met their event.
     seen: usize,
-    scheduled_activities: HashMap<i64, String>,
-    started_timers: HashMap<i64, String>,
+    scheduled_activities: HashMap<i64, Str>,
+    started_timers: HashMap<i64, Str>,
     close_sent: bool,
     tasks_run: u32,
 }
@@ -303,7 +304,7 @@ impl WorkflowRuntime {
         }
         {
             let mut s = self.state.borrow_mut();
-            s.info.task_list = a.task_list.name.clone();
+            s.info.task_list = a.task_list.name.to_string();
             s.info.start_time = e.event_time;
             s.now = e.event_time;
         }

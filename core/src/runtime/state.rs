@@ -12,6 +12,7 @@ use crate::payload::Payload;
 use crate::registry::LocalBoxFuture;
 use crate::sdk::wait::{WaitOn, WaitRecord};
 use crate::sdk::{ActivityError, Canceled, WorkflowError};
+use crate::text::Str;
 use crate::time::Timestamp;
 
 /// Facts about the run that workflow code may read.
@@ -65,8 +66,8 @@ pub(crate) struct WorkflowState {
     pub replaying: bool,
     next_id: u64,
     pub machines: Machines,
-    pub activities: HashMap<String, ActivitySlot>,
-    pub timers: HashMap<String, TimerSlot>,
+    pub activities: HashMap<Str, ActivitySlot>,
+    pub timers: HashMap<Str, TimerSlot>,
     /// Signal channels: values with the stamp of their arrival, oldest first.
     pub channels: BTreeMap<String, VecDeque<(Payload, u64)>>,
     pub query_handlers: BTreeMap<String, QueryHandler>,
@@ -104,11 +105,11 @@ pub(crate) struct CodeLine {
 
 impl WorkflowState {
     /// The Go client's `GenerateSequenceID`: one counter for activities and timers, from "0".
-    pub fn next_id(&mut self) -> String {
+    pub fn next_id(&mut self) -> Str {
         let id = self.next_id;
         self.next_id += 1;
         self.version += 1;
-        id.to_string()
+        Str::from(id.to_string())
     }
 
     /// The next readiness stamp.

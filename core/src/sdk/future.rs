@@ -22,6 +22,7 @@ use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
 use crate::runtime::machines::{CancelOutcome, CommandKey};
 use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
+use crate::text::Str;
 
 /// A future the selector can wait on: it knows when it became ready.
 pub(crate) trait Selectable {
@@ -62,7 +63,7 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                 let id = s.next_id();
                 let decision = Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
                     activity_id: id.clone(),
-                    activity_type: ActivityType { name: activity_type.to_owned() },
+                    activity_type: ActivityType { name: activity_type.into() },
                     task_list: TaskList::named(options.task_list.as_deref().unwrap_or(&s.info.task_list)),
                     input: Some(input),
                     schedule_to_close_timeout: Some(schedule_to_close),
@@ -197,7 +198,7 @@ impl Future for TimerFuture {
 #[derive(Clone)]
 pub struct CancellationScope {
     ctx: WorkflowContext,
-    timers: Rc<RefCell<Vec<String>>>,
+    timers: Rc<RefCell<Vec<Str>>>,
     canceled: Rc<Cell<bool>>,
 }
 
@@ -218,7 +219,7 @@ impl CancellationScope {
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
         for id in self.timers.borrow_mut().drain(..) {
-            let Some(slot) = s.timers.get(&id).cloned() else { continue };
+            let Some(slot) = s.timers.get(id.as_str()).cloned() else { continue };
             if slot.get().is_some() {
                 continue; // fired already: nothing to cancel
             }
@@ -226,7 +227,7 @@ impl CancellationScope {
             slot.resolve(Err(Canceled), seq);
             if s.machines.cancel_timer(&id) == CancelOutcome::NeverSent {
                 // The server never hears of this timer: no event will refer to it.
-                s.timers.remove(&id);
+                s.timers.remove(id.as_str());
             }
             s.code_line(CommandKind::CancelTimer, &id, at);
         }
