@@ -3,6 +3,8 @@
 //! `cargo build --profile profiling -p postflow-core --example replay`, then
 //! `valgrind --tool=callgrind target/profiling/examples/replay 1000 20` and the same
 //! with 5000 events: instructions per event should not grow with the history.
+//! `replay EVENTS 0 FILE` writes the history as proto JSON instead (for the Go
+//! replayer's side of scripts/bench-vs-go.sh).
 
 use std::time::Duration;
 
@@ -46,6 +48,9 @@ fn main() {
     let events = args.next().flatten().unwrap_or(1000);
     let times = args.next().flatten().unwrap_or(20);
     let history = long_history(events);
+    if let Some(path) = std::env::args().nth(3) {
+        std::fs::write(&path, postflow_core::history::json::history_to_json(&history)).expect("the history file can be written");
+    }
     let def = postal::registry(PostalConfig::default()).workflow("OrderProcessingWorkflowComplete").cloned().expect("registered");
     for _ in 0..times {
         WorkflowRuntime::replay(&def, "Long", postal::DOMAIN, &history).expect("our own history replays");

@@ -37,6 +37,24 @@ impl Str {
         Str(Repr::Static(s))
     }
 
+    /// A number in decimal, as the Go client writes activity and timer IDs.
+    pub fn from_u64(mut n: u64) -> Str {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let mut bytes = [0u8; INLINE];
+        let len = digits.len() - at;
+        bytes[..len].copy_from_slice(&digits[at..]);
+        Str(Repr::Inline { len: len as u8, bytes })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.as_str().is_empty()
     }
@@ -231,6 +249,9 @@ mod tests {
             assert_eq!(Str::from(s.to_owned()), a);
         }
         assert_eq!(Str::from_static("tasklist"), Str::from("tasklist"));
+        for n in [0, 7, 42, u64::MAX] {
+            assert_eq!(Str::from_u64(n), n.to_string());
+        }
         assert_eq!(std::mem::size_of::<Str>(), std::mem::size_of::<String>());
     }
 

@@ -102,9 +102,8 @@ impl Machines {
         outcome
     }
 
-    /// The decisions to send now, in list order; completed machines are dropped.
-    pub fn take_decisions(&mut self) -> Vec<Decision> {
-        let mut out = Vec::new();
+    /// The decisions to send now, in list order, appended to `out`; completed machines are dropped.
+    pub fn take_decisions(&mut self, out: &mut Vec<Decision>) {
         for m in &mut self.list {
             match m.state {
                 MachineState::Created => {
@@ -121,7 +120,6 @@ impl Machines {
             }
         }
         self.list.retain(|m| m.state != MachineState::Completed);
-        out
     }
 
     /// The command's event (`ActivityTaskScheduled`, `TimerStarted`, workflow close) is in history.
@@ -167,12 +165,18 @@ mod tests {
         Decision::StartTimer(StartTimerDecisionAttributes { timer_id: id.into(), start_to_fire_timeout: None })
     }
 
+    fn take(m: &mut Machines) -> Vec<Decision> {
+        let mut out = Vec::new();
+        m.take_decisions(&mut out);
+        out
+    }
+
     #[test]
     fn a_timer_canceled_before_it_is_sent_emits_nothing() {
         let mut m = Machines::default();
         m.add(CommandKey::Timer("0".into()), timer("0"));
         assert_eq!(m.cancel_timer("0"), CancelOutcome::NeverSent);
-        assert!(m.take_decisions().is_empty());
+        assert!(take(&mut m).is_empty());
         assert_eq!(m.len(), 0);
     }
 
@@ -180,11 +184,11 @@ mod tests {
     fn cancel_moves_the_timer_before_later_commands() {
         let mut m = Machines::default();
         m.add(CommandKey::Timer("3".into()), timer("3"));
-        m.take_decisions();
+        take(&mut m);
         m.initiated(CommandKey::Timer("3")).unwrap();
         assert_eq!(m.cancel_timer("3"), CancelOutcome::CancelTimer);
         m.add(CommandKey::Timer("4".into()), timer("4"));
-        let names: Vec<String> = m.take_decisions().iter().map(|d| d.to_string()).collect();
+        let names: Vec<String> = take(&mut m).iter().map(|d| d.to_string()).collect();
         assert_eq!(names, ["CancelTimer(timerId 3)", "StartTimer(timerId 4)"]);
     }
 

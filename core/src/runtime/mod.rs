@@ -17,7 +17,6 @@ pub(crate) mod machines;
 pub(crate) mod state;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -30,6 +29,7 @@ use crate::sdk::{ActivityError, Blocked, WorkflowContext};
 use crate::text::Str;
 use executor::Executor;
 use machines::CommandKey;
+use rustc_hash::FxHashMap;
 pub use state::{CommandKind, WorkflowInfo};
 use state::{SharedState, WorkflowState};
 
@@ -94,6 +94,23 @@ pub enum QueryError {
     ReplayFailed(String),
 }
 
+/// The decisions of the last decision task, waiting for their events in history.
+enum Sent {
+    /// A task already in history: nobody else needs its decisions.
+    Replayed(Vec<Decision>),
+    /// The task being answered: its decisions also went to the server.
+    Live(Rc<[Decision]>),
+}
+
+impl Sent {
+    fn as_slice(&self) -> &[Decision] {
+        match self {
+            Sent::Replayed(v) => v,
+            Sent::Live(d) => d,
+        }
+    }
+}
+
 /// One workflow run's code and state, driven by its history.
 pub struct WorkflowRuntime {
     definition: WorkflowDefinition,
@@ -102,11 +119,11 @@ pub struct WorkflowRuntime {
     next_event_id: i64,
     /// Decisions of the last decision task, waiting for their events in history: shared
     /// with the caller that sends them rather than copied.
-    sent: Rc<[Decision]>,
+    sent: Sent,
     /// How many of `sent` have met their event.
     seen: usize,
-    scheduled_activities: HashMap<i64, Str>,
-    started_timers: HashMap<i64, Str>,
+    scheduled_activities: FxHashMap<i64, Str>,
+    started_timers: FxHashMap<i64, Str>,
     close_sent: bool,
     tasks_run: u32,
 }
@@ -125,10 +142,10 @@ impl WorkflowRuntime {
             state: Rc::new(RefCell::new(state)),
             executor: Executor::default(),
             next_event_id: 1,
-            sent: Rc::default(),
+            sent: Sent::Replayed(Vec::new()),
             seen: 0,
-            scheduled_activities: HashMap::new(),
-            started_timers: HashMap::new(),
+            scheduled_activities: FxHashMap::default(),
+            started_timers: FxHashMap::default(),
             close_sent: false,
             tasks_run: 0,
         }
@@ -328,6 +345,7 @@ impl WorkflowRuntime {
         self.tasks_run += 1;
         self.executor.run_until_blocked(&self.state).map_err(RuntimeError::WorkflowTaskFailed)?;
         let mut s = self.state.borrow_mut();
+        let s = &mut *s;
         if !self.close_sent {
             if let Some(outcome) = s.outcome.clone() {
                 self.close_sent = true;
@@ -338,14 +356,28 @@ impl WorkflowRuntime {
                 s.machines.add(CommandKey::CloseWorkflow, decision);
             }
         }
-        let decisions: Rc<[Decision]> = s.machines.take_decisions().into();
-        self.sent = decisions.clone();
         self.seen = 0;
+        // A replayed task's decisions only meet their events: they stay in a buffer
+        // reused from task to task. A new task's decisions go out, shared.
+        let mut buffer = match std::mem::replace(&mut self.sent, Sent::Replayed(Vec::new())) {
+            Sent::Replayed(mut v) => {
+                v.clear();
+                v
+            }
+            Sent::Live(_) => Vec::new(),
+        };
+        s.machines.take_decisions(&mut buffer);
+        if replaying {
+            self.sent = Sent::Replayed(buffer);
+            return Ok(Rc::default());
+        }
+        let decisions: Rc<[Decision]> = buffer.into();
+        self.sent = Sent::Live(decisions.clone());
         Ok(decisions)
     }
 
     fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
-        let next = self.sent.get(self.seen);
+        let next = self.sent.as_slice().get(self.seen);
         if next.is_some() {
             self.seen += 1;
         }
@@ -360,7 +392,7 @@ impl WorkflowRuntime {
     }
 
     fn check_all_decisions_seen(&self, event_id: i64) -> Result<(), RuntimeError> {
-        match self.sent.get(self.seen) {
+        match self.sent.as_slice().get(self.seen) {
             Some(d) => {
                 Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision: Some(d.to_string()) }))
             }

@@ -3,7 +3,9 @@
 //! query handlers, logs and workflow time.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use super::machines::Machines;
@@ -66,8 +68,8 @@ pub(crate) struct WorkflowState {
     pub replaying: bool,
     next_id: u64,
     pub machines: Machines,
-    pub activities: HashMap<Str, ActivitySlot>,
-    pub timers: HashMap<Str, TimerSlot>,
+    pub activities: FxHashMap<Str, ActivitySlot>,
+    pub timers: FxHashMap<Str, TimerSlot>,
     /// Signal channels: values with the stamp of their arrival, oldest first.
     pub channels: BTreeMap<String, VecDeque<(Payload, u64)>>,
     pub query_handlers: BTreeMap<String, QueryHandler>,
@@ -109,7 +111,7 @@ impl WorkflowState {
         let id = self.next_id;
         self.next_id += 1;
         self.version += 1;
-        Str::from(id.to_string())
+        Str::from_u64(id)
     }
 
     /// The next readiness stamp.
@@ -121,7 +123,12 @@ impl WorkflowState {
 
     pub fn push_signal(&mut self, name: &str, payload: Payload) {
         let seq = self.stamp();
-        self.channels.entry(name.to_owned()).or_default().push_back((payload, seq));
+        match self.channels.get_mut(name) {
+            Some(values) => values.push_back((payload, seq)),
+            None => {
+                self.channels.insert(name.to_owned(), VecDeque::from([(payload, seq)]));
+            }
+        }
     }
 
     pub fn pop_signal(&mut self, name: &str) -> Option<Payload> {

@@ -2,11 +2,11 @@
 //! that never drop a value, including values that arrived before the code asked for
 //! the channel.
 
+use crate::text::Str;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
@@ -17,7 +17,7 @@ use crate::payload::Payload;
 
 pub struct SignalChannel<T> {
     pub(crate) ctx: WorkflowContext,
-    pub(crate) name: Rc<str>,
+    pub(crate) name: Str,
     _value: PhantomData<fn() -> T>,
 }
 
