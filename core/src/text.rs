@@ -136,7 +136,12 @@ impl Borrow<str> for Str {
 
 impl PartialEq for Str {
     fn eq(&self, other: &Str) -> bool {
-        self.as_str() == other.as_str()
+        match (&self.0, &other.0) {
+            // Inline bytes past `len` are zero, so equal strings have equal arrays:
+            // IDs compare in a few word compares.
+            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => a == b && x == y,
+            _ => self.as_str() == other.as_str(),
+        }
     }
 }
 

@@ -480,11 +480,14 @@ impl WorkflowRuntime {
     /// Signals in history that the code has not read yet, per channel, oldest first.
     pub fn unread_signals(&self) -> Vec<(String, Vec<Payload>)> {
         let s = self.state.borrow();
-        s.channels
+        let mut unread: Vec<(String, Vec<Payload>)> = s
+            .channels
             .iter()
-            .filter(|(_, values)| !values.is_empty())
-            .map(|(name, values)| (name.clone(), values.iter().map(|(p, _)| p.clone()).collect()))
-            .collect()
+            .filter(|c| !c.values.is_empty())
+            .map(|c| (c.name.to_string(), c.values.iter().map(|(p, _)| p.clone()).collect()))
+            .collect();
+        unread.sort_by(|a, b| a.0.cmp(&b.0));
+        unread
     }
 
     /// Log lines written since the last call.

@@ -61,6 +61,12 @@ pub(crate) type ActivitySlot = Rc<Slot<Result<Payload, ActivityError>>>;
 pub(crate) type TimerSlot = Rc<Slot<Result<(), Canceled>>>;
 pub(crate) type QueryHandler = Box<dyn Fn() -> Payload>;
 
+/// One signal channel: values with the stamp of their arrival, oldest first.
+pub(crate) struct Channel {
+    pub name: Str,
+    pub values: VecDeque<(Payload, u64)>,
+}
+
 #[derive(Default)]
 pub(crate) struct WorkflowState {
     pub info: WorkflowInfo,
@@ -70,8 +76,9 @@ pub(crate) struct WorkflowState {
     pub machines: Machines,
     pub activities: FxHashMap<Str, ActivitySlot>,
     pub timers: FxHashMap<Str, TimerSlot>,
-    /// Signal channels: values with the stamp of their arrival, oldest first.
-    pub channels: BTreeMap<String, VecDeque<(Payload, u64)>>,
+    /// Signal channels in the order they came to be; code holds a channel by its
+    /// index here, so a selector finds its channel without a lookup by name.
+    pub channels: Vec<Channel>,
     pub query_handlers: BTreeMap<String, QueryHandler>,
     pub logs: Vec<LogLine>,
     seq: u64,
@@ -121,24 +128,32 @@ impl WorkflowState {
         self.seq
     }
 
-    pub fn push_signal(&mut self, name: &str, payload: Payload) {
-        let seq = self.stamp();
-        match self.channels.get_mut(name) {
-            Some(values) => values.push_back((payload, seq)),
+    /// The index of the channel for signal `name`, made on first use by either the
+    /// code or an arriving signal.
+    pub fn channel(&mut self, name: &str) -> usize {
+        match self.channels.iter().position(|c| c.name == name) {
+            Some(i) => i,
             None => {
-                self.channels.insert(name.to_owned(), VecDeque::from([(payload, seq)]));
+                self.channels.push(Channel { name: name.into(), values: VecDeque::new() });
+                self.channels.len() - 1
             }
         }
     }
 
-    pub fn pop_signal(&mut self, name: &str) -> Option<Payload> {
-        let v = self.channels.get_mut(name)?.pop_front()?;
+    pub fn push_signal(&mut self, name: &str, payload: Payload) {
+        let seq = self.stamp();
+        let i = self.channel(name);
+        self.channels[i].values.push_back((payload, seq));
+    }
+
+    pub fn pop_signal(&mut self, channel: usize) -> Option<Payload> {
+        let v = self.channels.get_mut(channel)?.values.pop_front()?;
         self.version += 1;
         Some(v.0)
     }
 
-    pub fn signal_ready_seq(&self, name: &str) -> Option<u64> {
-        self.channels.get(name)?.front().map(|(_, s)| *s)
+    pub fn signal_ready_seq(&self, channel: usize) -> Option<u64> {
+        self.channels.get(channel)?.values.front().map(|(_, s)| *s)
     }
 
     /// A future of the running coroutine is not ready: remember what it waits on.
@@ -157,7 +172,7 @@ impl WorkflowState {
 
     /// How many values wait unread in a signal channel.
     pub fn unread(&self, name: &str) -> usize {
-        self.channels.get(name).map_or(0, VecDeque::len)
+        self.channels.iter().find(|c| c.name == name).map_or(0, |c| c.values.len())
     }
 
     pub fn log(&mut self, line: LogLine) {

@@ -60,11 +60,11 @@ struct ReceiveCase<V, M> {
 
 impl<T, V: DeserializeOwned, M: FnMut(V) -> T> Case<T> for ReceiveCase<V, M> {
     fn ready_seq(&self) -> Option<u64> {
-        self.channel.ctx.state.borrow().signal_ready_seq(&self.channel.name)
+        self.channel.ctx.state.borrow().signal_ready_seq(self.channel.index)
     }
 
     fn take(&mut self) -> Option<T> {
-        let payload = self.channel.ctx.state.borrow_mut().pop_signal(&self.channel.name)?;
+        let payload = self.channel.ctx.state.borrow_mut().pop_signal(self.channel.index)?;
         self.channel.decode(&payload).map(&mut self.map)
     }
 
