@@ -10,6 +10,7 @@ pub mod cli_json;
 pub mod compare;
 pub mod derived;
 pub mod json;
+pub mod packed;
 pub mod table;
 
 use std::time::Duration;
@@ -75,6 +76,18 @@ macro_rules! event_types {
             /// Writes the attributes under their proto JSON key.
             pub(crate) fn serialize_entry<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 match self { $(EventAttributes::$name(a) => map.serialize_entry($key, a),)+ }
+            }
+
+            /// Writes the attributes in their packed form (see [`packed`]).
+            pub(crate) fn pack(&self, w: &mut packed::Writer<'_>) {
+                use packed::Pack;
+                match self { $(EventAttributes::$name(a) => a.pack(w),)+ }
+            }
+
+            /// Reads the packed attributes of an event of type `t`.
+            pub(crate) fn unpack(t: EventType, r: &mut packed::Reader<'_>) -> Result<EventAttributes, packed::PackError> {
+                use packed::Pack;
+                Ok(match t { $(EventType::$name => EventAttributes::$name(Pack::unpack(r)?),)+ })
             }
 
             /// Reads the attributes of an event of type `t` from their JSON object.
