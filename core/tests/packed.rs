@@ -28,7 +28,7 @@ fn every_builtin_scenario_history_comes_back_event_for_event() {
         let s = Scenario::parse(b.name, b.toml).unwrap();
         let outcome = scenario::run(&s);
         for e in outcome.session.engine().executions() {
-            round_trip(&e.history(), &e.batches(), &mut dict);
+            round_trip(e.history(), e.batches(), &mut dict);
         }
     }
 }
@@ -54,7 +54,7 @@ fn a_parked_happy_path_is_a_small_fraction_of_its_json() {
     let e = outcome.session.engine().executions().next().unwrap();
     let history = e.history();
     let mut dict = Dictionary::default();
-    let packed = round_trip(&history, &e.batches(), &mut dict);
-    let json = postflow_core::history::json::history_to_json(&history).len();
+    let packed = round_trip(history, e.batches(), &mut dict);
+    let json = postflow_core::history::json::history_to_json(history).len();
     assert!(packed.byte_len() * 10 < json, "{} packed bytes for {json} bytes of JSON ({} events)", packed.byte_len(), history.len());
 }

@@ -4,10 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::activity::{AfterFailure, AttemptState, PendingActivity, rewrite_timeouts, timeout_failure};
-use super::{AttemptEnd, AttemptResult};
+use super::store::HistoryStore;
+use super::{AttemptEnd, AttemptResult, FiredKind, NO_RUN};
 use crate::decision::Decision;
 use crate::history::*;
 use crate::log::LogLine;
@@ -108,13 +110,12 @@ pub struct Execution {
     /// Shared with every step report about this workflow.
     pub(crate) workflow_id: Rc<str>,
     pub(crate) run_id: Str,
-    pub(crate) definition: WorkflowDefinition,
+    pub(crate) definition: Arc<WorkflowDefinition>,
     pub(crate) task_list: Str,
     pub(crate) start_time: Timestamp,
     pub(crate) execution_timeout: Duration,
     pub(crate) task_timeout: Duration,
-    pub(crate) history: Vec<HistoryEvent>,
-    pub(crate) batches: Vec<u32>,
+    pub(crate) history: HistoryStore,
     batch: u32,
     pub(crate) status: WorkflowStatus,
     pub(crate) decision: Option<DecisionTaskState>,
@@ -125,14 +126,30 @@ pub struct Execution {
     pub(crate) activities: BTreeMap<i64, PendingActivity>,
     pub(crate) timers: BTreeMap<Str, PendingTimer>,
     /// The worker's cached workflow (sticky cache); `None` after an eviction.
-    runtime: Option<WorkflowRuntime>,
+    pub(crate) runtime: Option<WorkflowRuntime>,
+    /// How many events of history the cached run has seen.
     fed: usize,
     pub(crate) rng: SplitMix64,
+    /// Whether log lines and every activity attempt are kept (for people; a fleet
+    /// of a million packages does without).
+    record: bool,
     pub(crate) logs: Vec<LogLine>,
     pub(crate) attempts: Vec<AttemptRecord>,
     /// Set when the worker keeps failing this workflow's decision tasks.
     pub(crate) stuck: Option<String>,
+    /// The `ActivityTaskStarted` event of an activity whose close is still to come.
     last_started: BTreeMap<i64, i64>,
+    /// The engine's bookkeeping: this run's entry in the timer queue and in the
+    /// worker cache's recency list.
+    pub(crate) wake_at: Option<Timestamp>,
+    pub(crate) lru: (u32, u32),
+}
+
+/// How an engine keeps an execution: see [`super::EngineOptions`].
+pub(crate) struct Keeping {
+    pub history: HistoryStore,
+    pub record: bool,
+    pub seed: u64,
 }
 
 /// The parameters of a workflow start (Cadence's `StartWorkflowExecutionRequest`).
@@ -147,7 +164,14 @@ pub struct StartRequest {
 }
 
 impl Execution {
-    pub(crate) fn start(req: &StartRequest, definition: WorkflowDefinition, now: Timestamp, seed: u64, ids: &mut Identities) -> Execution {
+    pub(crate) fn start(
+        req: &StartRequest,
+        definition: Arc<WorkflowDefinition>,
+        now: Timestamp,
+        keeping: Keeping,
+        ids: &mut Identities,
+    ) -> Execution {
+        let Keeping { history, record, seed } = keeping;
         let mut e = Execution {
             workflow_id: req.workflow_id.as_str().into(),
             run_id: ids.uuid(),
@@ -156,8 +180,7 @@ impl Execution {
             start_time: now,
             execution_timeout: req.execution_timeout,
             task_timeout: req.task_timeout,
-            history: Vec::new(),
-            batches: Vec::new(),
+            history,
             batch: 0,
             status: WorkflowStatus::Running,
             decision: None,
@@ -168,10 +191,13 @@ impl Execution {
             runtime: None,
             fed: 0,
             rng: SplitMix64::new(seed),
+            record,
             logs: Vec::new(),
             attempts: Vec::new(),
             stuck: None,
             last_started: BTreeMap::new(),
+            wake_at: None,
+            lru: (NO_RUN, NO_RUN),
         };
         e.begin_batch();
         e.append(
@@ -221,6 +247,7 @@ impl Execution {
 
     fn append(&mut self, time: Timestamp, mut attributes: EventAttributes) -> i64 {
         let event_id = self.history.len() as i64 + 1;
+        let cached = self.runtime.is_some();
         match &mut attributes {
             EventAttributes::ActivityTaskStarted(a) => {
                 self.last_started.insert(a.scheduled_event_id, event_id);
@@ -232,13 +259,13 @@ impl Execution {
             | EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes { scheduled_event_id, started_event_id, .. })
                 if *started_event_id == TRANSIENT_EVENT_ID =>
             {
-                *started_event_id = self.last_started.get(scheduled_event_id).copied().unwrap_or(0);
+                *started_event_id = self.last_started.remove(scheduled_event_id).unwrap_or(0);
             }
             _ => {}
         }
         // A global domain on a dev server writes failover version 1 on every event.
-        self.history.push(HistoryEvent { event_id, event_time: time, version: 1, task_id: TASK_ID_BASE + event_id - 1, attributes });
-        self.batches.push(self.batch);
+        let event = HistoryEvent { event_id, event_time: time, version: 1, task_id: TASK_ID_BASE + event_id - 1, attributes };
+        self.history.push(event, self.batch, cached);
         event_id
     }
 
@@ -393,18 +420,54 @@ impl Execution {
         // The server clears stickiness when a decision fails, and the worker drops its
         // cached run: the next decision task goes to the normal task list and replays.
         self.sticky = false;
+        self.forget_run();
+        self.decision = None;
+    }
+
+    /// The worker drops its cached run: the next decision task replays the history.
+    pub(crate) fn forget_run(&mut self) {
         self.runtime = None;
         self.fed = 0;
-        self.decision = None;
+        self.history.forget_unfed();
+    }
+
+    /// The worker's cache evicted this run. Like the Go worker, it asks the server
+    /// to reset stickiness (`ResetStickyTaskList`) unless the workflow has ended, so
+    /// the next decision task goes to the workflow's own task list.
+    pub(crate) fn evict(&mut self) {
+        if self.is_running() {
+            self.sticky = false;
+        }
+        self.forget_run();
     }
 
     /// Feeds the worker's cached run the events it has not seen and runs the code.
     fn run_worker(&mut self) -> Result<Rc<[Decision]>, RuntimeError> {
-        let runtime = self.runtime.get_or_insert_with(|| WorkflowRuntime::new(&self.definition, &self.workflow_id, super::DOMAIN));
-        let result = runtime.process_shared(&self.history[self.fed..], true);
+        let cached = self.runtime.is_some();
+        let runtime =
+            self.runtime.get_or_insert_with(|| WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN));
+        let result = if cached || !self.history.is_packed() {
+            runtime.process_shared(self.history.unfed(self.fed), true)
+        } else {
+            // A cache miss: the worker fetches the whole history and replays it.
+            match self.history.decode_all() {
+                Ok(all) => runtime.process_shared(&all, true),
+                Err(e) => Err(RuntimeError::InvalidHistory(e.to_string())),
+            }
+        };
         self.fed = self.history.len();
-        self.logs.extend(runtime.take_logs());
+        self.history.forget_unfed();
+        let logs = runtime.take_logs();
+        if self.record {
+            self.logs.extend(logs);
+        }
         result.map(Option::unwrap_or_default)
+    }
+
+    /// Events the worker must replay to answer the next decision task: all of them
+    /// when it does not hold the run.
+    pub(crate) fn replay_cost(&self) -> Option<usize> {
+        self.runtime.is_none().then(|| self.history.len())
     }
 
     fn apply_decision(
@@ -522,7 +585,7 @@ impl Execution {
         for a in self.activities.values_mut() {
             if let AttemptState::Started { started_event_id: Some(id), .. } = &mut a.state {
                 if *id == TRANSIENT_EVENT_ID {
-                    *id = self.last_started.get(&a.scheduled_event_id).copied().unwrap_or(0);
+                    *id = self.last_started.remove(&a.scheduled_event_id).unwrap_or(0);
                 }
             }
         }
@@ -533,6 +596,10 @@ impl Execution {
         self.activities.clear();
         self.timers.clear();
         self.buffer.clear();
+        self.last_started.clear();
+        // The worker drops a finished run from its cache.
+        self.forget_run();
+        self.history.shrink();
     }
 
     /// A retry attempt whose time has come starts (nothing is written).
@@ -563,7 +630,11 @@ impl Execution {
                     logs: &mut self.logs,
                     now,
                 };
-                (def.run)(&mut ctx, &a.input)
+                let result = (def.run)(&mut ctx, &a.input);
+                if !self.record {
+                    self.logs.clear();
+                }
+                result
             }
             None => Err(Failure::generic(format!("unable to find activityType={}", a.activity_type))),
         };
@@ -592,6 +663,9 @@ impl Execution {
     }
 
     fn record_attempt(&mut self, now: Timestamp, a: &PendingActivity, outcome: String) {
+        if !self.record {
+            return;
+        }
         let started_at = match a.state {
             AttemptState::Started { at, .. } => Some(at),
             AttemptState::Scheduled { .. } => None,
@@ -690,7 +764,7 @@ impl Execution {
 
     /// Fires whatever is due at `now`: timers, activity timeouts, the workflow timeout.
     /// Returns a line for each thing that happened.
-    pub(crate) fn fire_due(&mut self, now: Timestamp, ids: &Identities) -> Vec<String> {
+    pub(crate) fn fire_due(&mut self, now: Timestamp, ids: &Identities) -> Vec<FiredKind> {
         let mut out = Vec::new();
         if !self.is_running() {
             return out;
@@ -705,7 +779,7 @@ impl Execution {
             );
             self.status = WorkflowStatus::TimedOut;
             self.close();
-            out.push("workflow timed out (START_TO_CLOSE)".into());
+            out.push(FiredKind::WorkflowTimedOut);
             return out;
         }
         let due: Vec<PendingTimer> = self.timers.values().filter(|t| t.fire_at <= now).cloned().collect();
@@ -719,7 +793,7 @@ impl Execution {
                 })],
                 ids,
             );
-            out.push(format!("timer {} fired", t.timer_id));
+            out.push(FiredKind::Timer(t.timer_id));
         }
         let timed_out: Vec<(i64, TimeoutType)> = self
             .activities
@@ -735,7 +809,7 @@ impl Execution {
                 // No retry outlives the schedule-to-close timeout.
                 a.retry_policy = None;
             }
-            out.push(self.attempt_failed(now, a, timeout_failure(t), Some(t), ids).to_string());
+            out.push(FiredKind::ActivityTimedOut(self.attempt_failed(now, a, timeout_failure(t), Some(t), ids)));
         }
         out
     }

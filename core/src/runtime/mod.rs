@@ -19,6 +19,7 @@ pub(crate) mod state;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::decision::{CompleteWorkflowExecutionDecisionAttributes, Decision, FailWorkflowExecutionDecisionAttributes};
 use crate::history::{EventAttributes, EventType, HistoryEvent};
@@ -113,7 +114,7 @@ impl Sent {
 
 /// One workflow run's code and state, driven by its history.
 pub struct WorkflowRuntime {
-    definition: WorkflowDefinition,
+    definition: Arc<WorkflowDefinition>,
     state: SharedState,
     executor: Executor,
     next_event_id: i64,
@@ -130,6 +131,11 @@ pub struct WorkflowRuntime {
 
 impl WorkflowRuntime {
     pub fn new(definition: &WorkflowDefinition, workflow_id: &str, domain: &str) -> WorkflowRuntime {
+        WorkflowRuntime::new_shared(Arc::new(definition.clone()), workflow_id, domain)
+    }
+
+    /// [`new`](Self::new) with a definition shared with its registry (no copy).
+    pub fn new_shared(definition: Arc<WorkflowDefinition>, workflow_id: &str, domain: &str) -> WorkflowRuntime {
         let mut state = WorkflowState::default();
         state.info = WorkflowInfo {
             workflow_id: workflow_id.to_owned(),
@@ -138,7 +144,7 @@ impl WorkflowRuntime {
             ..Default::default()
         };
         WorkflowRuntime {
-            definition: definition.clone(),
+            definition,
             state: Rc::new(RefCell::new(state)),
             executor: Executor::default(),
             next_event_id: 1,
