@@ -142,6 +142,7 @@ pub struct Execution {
     /// The engine's bookkeeping: this run's entry in the timer queue and in the
     /// worker cache's recency list.
     pub(crate) wake_at: Option<Timestamp>,
+    pub(crate) ready: bool,
     pub(crate) lru: (u32, u32),
 }
 
@@ -197,6 +198,7 @@ impl Execution {
             stuck: None,
             last_started: BTreeMap::new(),
             wake_at: None,
+            ready: false,
             lru: (NO_RUN, NO_RUN),
         };
         e.begin_batch();

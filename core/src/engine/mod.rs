@@ -407,6 +407,9 @@ impl Engine {
                 return Some(report);
             }
             self.ready.remove(&r);
+            if let Some(e) = self.exec_mut(r) {
+                e.ready = false;
+            }
         }
         None
     }
@@ -551,10 +554,14 @@ impl Engine {
     fn refresh(&mut self, r: RunRef) {
         let now = self.now;
         let Some(e) = self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()) else { return };
-        if e.next_step(now).is_some() {
-            self.ready.insert(r.0);
-        } else {
-            self.ready.remove(&r.0);
+        let ready = e.next_step(now).is_some();
+        if ready != e.ready {
+            e.ready = ready;
+            if ready {
+                self.ready.insert(r.0);
+            } else {
+                self.ready.remove(&r.0);
+            }
         }
         let wake = e.next_wake(now);
         if wake != e.wake_at {

@@ -1,0 +1,2 @@
+//! The fleet: many packages through the workshop's workflow on one engine.
+pub mod shard;
