@@ -39,30 +39,20 @@ pub struct Inputs {
 }
 
 impl Default for Inputs {
+    /// Measured 2026-12-02 with `scripts/measure-capacity.sh 100 16` (docs/scale.md).
     fn default() -> Inputs {
+        const MEASURED: &str = "measured: scripts/measure-capacity.sh 100 16 on the dev server";
         Inputs {
-            events_per_lifecycle: Input { value: 56.0, source: "scripts/measure-capacity.sh (history of each lifecycle)" },
-            history_bytes_per_lifecycle: Input {
-                value: 10_500.0,
-                source: "scripts/measure-capacity.sh (history_node rows in the dev server's SQLite)",
-            },
+            events_per_lifecycle: Input { value: 51.3, source: MEASURED },
+            history_bytes_per_lifecycle: Input { value: 7751.0, source: "measured: the server's HistorySize (admin workflow describe), same run" },
             persistence_requests_per_lifecycle: Input {
-                value: 100.0,
-                source: "scripts/measure-capacity.sh (persistence_requests counters, before and after)",
+                value: 225.4,
+                source: "measured: persistence_requests counters before/after (reads include the load driver's history polling)",
             },
-            persistence_writes_per_lifecycle: Input {
-                value: 45.0,
-                source: "scripts/measure-capacity.sh (the write operations among them)",
-            },
-            decision_tasks_per_lifecycle: Input { value: 10.0, source: "scripts/measure-capacity.sh (DecisionTaskCompleted events)" },
-            shard_write_budget: Input {
-                value: 100.0,
-                source: "assumed planning figure: 100 persistence writes/s per history shard (a parameter)",
-            },
-            decision_task_time: Input {
-                value: 0.005,
-                source: "docs/benchmarks.md: worker-side decision latency p50 on the dev server (5.5 ms)",
-            },
+            persistence_writes_per_lifecycle: Input { value: 68.6, source: "measured: the write operations among them (AppendHistoryNodes 27.4, UpdateWorkflowExecution 30.6, CreateTask 6.6, ...)" },
+            decision_tasks_per_lifecycle: Input { value: 8.1, source: MEASURED },
+            shard_write_budget: Input { value: 100.0, source: "assumed planning figure: 100 persistence writes/s per history shard (a parameter)" },
+            decision_task_time: Input { value: 0.0055, source: "docs/benchmarks.md: worker-side decision latency p50 on the dev server (5.5 ms)" },
             target_decision_wait: Input { value: 0.010, source: "a planning target: decisions wait 10 ms for a worker on average" },
         }
     }
@@ -119,7 +109,7 @@ impl Model {
             line("decision tasks per package", decisions, "tasks", "fleet".into()),
             line("lifecycle, order to close", lifecycle_days, "days", "fleet: open workflows integrated over time / packages".into()),
             line("timers live per open workflow", timers_per_open, "", "fleet: timers live / open workflows at the peak".into()),
-            line("busiest shard / mean shard", shard_ratio, "x", format!("fleet: events per shard over {} shards", config.shards)),
+            line("busiest shard / mean shard", shard_ratio, "x", format!("fleet: events per shard over its {} shards", config.shards)),
         ];
         let i = &inputs;
         let writes_per_event = i.persistence_writes_per_lifecycle.value / i.events_per_lifecycle.value;
@@ -130,7 +120,20 @@ impl Model {
             let events_per_s = arrivals_per_s * events;
             let writes = events_per_s * writes_per_event;
             let decisions_per_s = arrivals_per_s * decisions;
-            let shards = (writes * shard_ratio / i.shard_write_budget.value).ceil().max(1.0);
+            // Workflows spread over shards by a hash, so each shard's share is Poisson:
+            // the busiest of many shards carries about 4 standard deviations more than
+            // the mean. Shards are added until the busiest fits the budget.
+            let mut shards = (writes / i.shard_write_budget.value).ceil().max(1.0);
+            let mut skew = 1.0;
+            for _ in 0..50 {
+                let per_shard = (in_flight / shards).max(1.0);
+                skew = 1.0 + 4.0 / per_shard.sqrt();
+                let needed = (writes * skew / i.shard_write_budget.value).ceil().max(1.0);
+                if needed <= shards {
+                    break;
+                }
+                shards = needed;
+            }
             let workers = workers_for(decisions_per_s, i.decision_task_time.value, i.target_decision_wait.value);
             Scenario {
                 name,
@@ -157,7 +160,7 @@ impl Model {
                         "history shards",
                         shards,
                         "",
-                        format!("writes/s x {shard_ratio:.2} (busiest shard) / {} writes/s per shard", i.shard_write_budget.value),
+                        format!("writes/s x {skew:.3} (busiest shard, Poisson) / {} writes/s per shard", i.shard_write_budget.value),
                     ),
                     line(
                         "worker slots",
@@ -219,6 +222,9 @@ fn line(what: &'static str, value: f64, unit: &'static str, how: String) -> Line
 }
 
 fn number(v: f64) -> String {
+    if v > 0.0 && v < 0.1 {
+        return format!("{v:.4}");
+    }
     if v >= 100.0 {
         let s = format!("{:.0}", v);
         let mut out = String::new();
