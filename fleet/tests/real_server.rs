@@ -31,7 +31,9 @@ fn server_shard(cli: &std::path::Path, workflow_id: &str) -> u32 {
         .output()
         .expect("the cadence CLI runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    let at = text.find("\"shardId\": \"").unwrap_or_else(|| panic!("no shardId for {workflow_id}: {text} {}", String::from_utf8_lossy(&out.stderr)));
+    let at = text
+        .find("\"shardId\": \"")
+        .unwrap_or_else(|| panic!("no shardId for {workflow_id}: {text} {}", String::from_utf8_lossy(&out.stderr)));
     let rest = &text[at + 12..];
     rest[..rest.find('"').unwrap()].parse().unwrap()
 }

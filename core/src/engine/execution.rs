@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::activity::{AfterFailure, AttemptState, PendingActivity, rewrite_timeouts, timeout_failure};
 use super::store::HistoryStore;
+use super::vec_map::VecMap;
 use super::{AttemptEnd, AttemptResult, FiredKind, NO_RUN};
 use crate::decision::Decision;
 use crate::history::*;
@@ -123,8 +124,8 @@ pub struct Execution {
     sticky: bool,
     /// Events that arrived while a decision task was in flight.
     pub(crate) buffer: Vec<EventAttributes>,
-    pub(crate) activities: BTreeMap<i64, PendingActivity>,
-    pub(crate) timers: BTreeMap<Str, PendingTimer>,
+    pub(crate) activities: VecMap<i64, PendingActivity>,
+    pub(crate) timers: VecMap<Str, PendingTimer>,
     /// The worker's cached workflow (sticky cache); `None` after an eviction.
     pub(crate) runtime: Option<WorkflowRuntime>,
     /// How many events of history the cached run has seen.
@@ -187,8 +188,8 @@ impl Execution {
             decision: None,
             sticky: false,
             buffer: Vec::new(),
-            activities: BTreeMap::new(),
-            timers: BTreeMap::new(),
+            activities: VecMap::default(),
+            timers: VecMap::default(),
             runtime: None,
             fed: 0,
             rng: SplitMix64::new(seed),

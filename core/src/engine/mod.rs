@@ -10,6 +10,7 @@
 mod activity;
 mod execution;
 mod store;
+mod vec_map;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;

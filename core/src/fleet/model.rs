@@ -44,15 +44,27 @@ impl Default for Inputs {
         const MEASURED: &str = "measured: scripts/measure-capacity.sh 100 16 on the dev server";
         Inputs {
             events_per_lifecycle: Input { value: 51.3, source: MEASURED },
-            history_bytes_per_lifecycle: Input { value: 7751.0, source: "measured: the server's HistorySize (admin workflow describe), same run" },
+            history_bytes_per_lifecycle: Input {
+                value: 7751.0,
+                source: "measured: the server's HistorySize (admin workflow describe), same run",
+            },
             persistence_requests_per_lifecycle: Input {
                 value: 225.4,
                 source: "measured: persistence_requests counters before/after (reads include the load driver's history polling)",
             },
-            persistence_writes_per_lifecycle: Input { value: 68.6, source: "measured: the write operations among them (AppendHistoryNodes 27.4, UpdateWorkflowExecution 30.6, CreateTask 6.6, ...)" },
+            persistence_writes_per_lifecycle: Input {
+                value: 68.6,
+                source: "measured: the write operations among them (AppendHistoryNodes 27.4, UpdateWorkflowExecution 30.6, CreateTask 6.6, ...)",
+            },
             decision_tasks_per_lifecycle: Input { value: 8.1, source: MEASURED },
-            shard_write_budget: Input { value: 100.0, source: "assumed planning figure: 100 persistence writes/s per history shard (a parameter)" },
-            decision_task_time: Input { value: 0.0055, source: "docs/benchmarks.md: worker-side decision latency p50 on the dev server (5.5 ms)" },
+            shard_write_budget: Input {
+                value: 100.0,
+                source: "assumed planning figure: 100 persistence writes/s per history shard (a parameter)",
+            },
+            decision_task_time: Input {
+                value: 0.0055,
+                source: "docs/benchmarks.md: worker-side decision latency p50 on the dev server (5.5 ms)",
+            },
             target_decision_wait: Input { value: 0.010, source: "a planning target: decisions wait 10 ms for a worker on average" },
         }
     }
