@@ -330,6 +330,13 @@ impl Fleet {
         Some((world::workflow_id(i), p.shard))
     }
 
+    /// Package `i`'s workflow status (`running`, `completed`, ...), `None` once its
+    /// retention is over.
+    pub fn package_status(&self, i: u64) -> Option<&'static str> {
+        let p = self.packages.get(usize::try_from(i).ok()?)?;
+        Some(self.engine.view(p.run)?.status().name())
+    }
+
     /// Package `i`'s history, decoded (`None` once its retention is over).
     pub fn package_history(&self, i: u64) -> Option<Vec<HistoryEvent>> {
         let p = self.packages.get(usize::try_from(i).ok()?)?;
