@@ -549,3 +549,41 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+test('a fleet runs in the page without freezing it, and a package opens in the single view', async () => {
+  const context = await browser.newContext();
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.locator('#fleet-packages').fill('150');
+  await page.locator('#fleet-run').click();
+  // The run is chunked: the page shows progress while it works, and answers meanwhile.
+  const seen = new Set();
+  await eventually(
+    async () => {
+      const t = await page.locator('#fleet-progress').textContent();
+      seen.add(t);
+      return t;
+    },
+    (t) => t === 'done: 150 packages',
+    'the fleet finishes',
+  );
+  assert.ok([...seen].some((t) => t.startsWith('running:')), `progress was shown while it ran: ${JSON.stringify([...seen])}`);
+  await expectMatch(page.locator('#fleet-summary'), /completed, \d+ failed .* timers live at the peak/);
+  for (const id of ['#fleet-events', '#fleet-timers', '#fleet-cache']) {
+    const points = await page.locator(`${id} polyline`).getAttribute('points');
+    assert.ok(points.split(' ').length > 24, `${id} draws a series over virtual time`);
+  }
+  assert.ok((await page.locator('#fleet-shards rect.bar').count()) >= 6, 'the shards histogram has bars');
+  await expectCount(page.locator('#fleet-packages-table tr.package'), 150);
+
+  // A click on a package opens its history in the single-workflow view.
+  const row = page.locator('#fleet-packages-table tr.package[data-status="completed"]').first();
+  await row.click();
+  await page.locator('#notice', { hasText: 'imported a history' }).waitFor();
+  const types = await page.locator('#history tr.event td.type').allTextContents();
+  assert.equal(types[0], 'WorkflowExecutionStarted');
+  assert.equal(types.at(-1), 'WorkflowExecutionCompleted');
+  assert.ok(types.includes('WorkflowExecutionSignaled'), 'the package was scanned');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

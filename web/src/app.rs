@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::controls::{self, ActionsView, ImportExportView, OrderFormView, ScenariosView};
 use crate::guide::{BlockedView, GuideView, PlayView};
+use crate::fleet::FleetView;
 use crate::history::{GroupsView, HistoryView};
 use crate::panels::{CliView, LogView, Messages, PendingView, ShareView, StatusView};
 use crate::state::Playground;
@@ -43,5 +44,6 @@ pub fn App() -> impl IntoView {
                 <LogView pg=pg />
             </div>
         </main>
+        <FleetView pg=pg />
     }
 }
