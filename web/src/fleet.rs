@@ -170,15 +170,7 @@ fn charts(r: &Report) -> impl IntoView + use<> {
     let bar_w = WIDTH / hist.len().max(1) as f64;
     view! {
         <p id="fleet-summary">
-            {format!(
-                "{} completed, {} failed · {:.1} events and {:.1} decision tasks per lifecycle · {} timers live at the peak · {:.0} % cache hits",
-                t.completed,
-                t.failed,
-                t.events_per_lifecycle(),
-                t.decision_tasks as f64 / t.started.max(1) as f64,
-                t.timers_live_peak,
-                t.cache_hit_rate().unwrap_or(0.0) * 100.0,
-            )}
+            {t.summary_line()}
         </p>
         {line_chart("fleet-events", "history events per second", r, |i| i.events_per_second())}
         {line_chart("fleet-timers", "timers live", r, |i| i.timers_live as f64)}

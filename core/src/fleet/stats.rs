@@ -136,6 +136,19 @@ impl Totals {
         if self.closed == 0 { 0.0 } else { self.closed_history_events as f64 / self.closed as f64 }
     }
 
+    /// One line for people: outcomes, lifecycle shape, timers, cache.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "{} completed, {} failed · {:.1} events and {:.1} decision tasks per lifecycle · {} timers live at the peak · {:.0} % cache hits",
+            self.completed,
+            self.failed,
+            self.events_per_lifecycle(),
+            self.decision_tasks as f64 / self.started.max(1) as f64,
+            self.timers_live_peak,
+            self.cache_hit_rate().unwrap_or(0.0) * 100.0
+        )
+    }
+
     pub fn packed_bytes_per_lifecycle(&self) -> f64 {
         if self.closed == 0 { 0.0 } else { self.closed_history_bytes as f64 / self.closed as f64 }
     }

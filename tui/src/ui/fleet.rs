@@ -93,15 +93,7 @@ fn summary(s: &FleetScreen) -> Paragraph<'static> {
             "{} packages · {} shards · {} worker slots · cache {} · seed {}",
             c.packages, c.shards, c.workers, c.worker_cache, c.seed
         )),
-        Line::from(format!(
-            "{} completed, {} failed · {:.1} events and {:.1} decision tasks per lifecycle · {} timers live at the peak · {:.0} % cache hits",
-            t.completed,
-            t.failed,
-            t.events_per_lifecycle(),
-            t.decision_tasks as f64 / t.started.max(1) as f64,
-            t.timers_live_peak,
-            t.cache_hit_rate().unwrap_or(0.0) * 100.0
-        )),
+        Line::from(t.summary_line()),
     ];
     Paragraph::new(text).block(Block::default().borders(Borders::BOTTOM).title(" fleet "))
 }
