@@ -136,6 +136,11 @@ impl PackedHistory {
 
     /// Appends an event; `new_batch` marks the first event of a server transaction.
     pub fn push(&mut self, e: &HistoryEvent, new_batch: bool, dict: &mut Dictionary) {
+        // Grow by a quarter, not double: a parked history's slack is memory a fleet
+        // pays for a million times.
+        if self.bytes.capacity() - self.bytes.len() < 256 {
+            self.bytes.reserve_exact(self.bytes.len() / 4 + 256);
+        }
         let index = self.len as i64;
         let mut flags = 0;
         if new_batch {
