@@ -173,9 +173,9 @@ impl FleetConfig {
         let days = f64::from(self.delivery_days.0 + self.delivery_days.1) / 2.0;
         let scans = days * 86_400.0 / self.scan_every_mean().as_secs_f64();
         let events = 30.0 + 12.0 * scans;
-        // Measured (docs/benchmarks.md): ~14 packed bytes per event, ~1.2 KB of
-        // mutable state and bookkeeping per run, ~6 KB per cached live run.
-        let per_parked = events * 14.0 + 1_200.0;
+        // Measured (docs/benchmarks.md): ~18 packed bytes per event, ~2.5 KB of
+        // mutable state and bookkeeping per run, ~6.4 KB per cached live run.
+        let per_parked = events * 18.0 + 2_500.0;
         let in_flight = (self.packages as f64 * (days * 86_400.0 / self.arrival_window.as_secs_f64()).min(1.0)).min(self.packages as f64);
         let cached = (self.worker_cache as f64).min(in_flight);
         let closed_kept =
