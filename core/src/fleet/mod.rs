@@ -179,8 +179,8 @@ impl FleetConfig {
         let in_flight = (self.packages as f64 * (days * 86_400.0 / self.arrival_window.as_secs_f64()).min(1.0)).min(self.packages as f64);
         let cached = (self.worker_cache as f64).min(in_flight);
         let closed_kept =
-            (self.packages as f64 * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)) * events * 14.0;
-        (in_flight * per_parked + cached * 6_000.0 + closed_kept + self.packages as f64 * 64.0 + 64.0 * 1024.0 * 1024.0) as u64
+            (self.packages as f64 * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)) * events * 18.0;
+        (in_flight * per_parked + cached * 6_400.0 + closed_kept + self.packages as f64 * 64.0 + 64.0 * 1024.0 * 1024.0) as u64
     }
 }
 
