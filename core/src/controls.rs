@@ -284,11 +284,11 @@ impl Default for OrderInput {
         let o = Order::workshop();
         OrderInput {
             workflow_id: String::new(),
-            id: o.id.into(),
-            customer: o.customer.into(),
+            id: o.id,
+            customer: o.customer,
             amount: format_amount(o.amount),
-            address: o.address.into(),
-            send_from: o.send_from.into(),
+            address: o.address,
+            send_from: o.send_from,
             timeout: crate::session::DEFAULT_EXECUTION_TIMEOUT.as_secs().to_string(),
         }
     }
@@ -356,11 +356,11 @@ impl OrderInput {
             return Err(format!("Workflow ID: {} characters; Cadence takes at most {MAX_ID_LENGTH}", workflow_id.len()));
         }
         let order = Order {
-            id: self.id.trim().into(),
-            customer: self.customer.as_str().into(),
+            id: self.id.trim().to_owned(),
+            customer: self.customer.clone(),
             amount,
-            address: self.address.as_str().into(),
-            send_from: self.send_from.as_str().into(),
+            address: self.address.clone(),
+            send_from: self.send_from.clone(),
         };
         Ok(Action::Start { workflow_id: workflow_id.to_owned(), input: order.to_input_json(), execution_timeout })
     }

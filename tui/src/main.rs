@@ -51,7 +51,16 @@ struct Args {
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args { scenario: None, import: None, bridge: None, workflow_id: None, timer_unit: None, print: false, size: (160, 50), fleet: None };
+    let mut args = Args {
+        scenario: None,
+        import: None,
+        bridge: None,
+        workflow_id: None,
+        timer_unit: None,
+        print: false,
+        size: (160, 50),
+        fleet: None,
+    };
     let all: Vec<String> = std::env::args().skip(1).collect();
     // Your workflow runs in its own binary (this one never links it): hand over to it.
     if let Some(i) = all.iter().position(|a| a == "--exercise") {

@@ -133,7 +133,13 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
             };
             match screen.session(open) {
                 Ok((session, label)) => {
-                    let loaded = crate::source::Loaded { session, label, note: Some("q goes back to the fleet".into()), failures: Vec::new(), description: None };
+                    let loaded = crate::source::Loaded {
+                        session,
+                        label,
+                        note: Some("q goes back to the fleet".into()),
+                        failures: Vec::new(),
+                        description: None,
+                    };
                     interactive(&mut App::from_loaded(loaded))?;
                 }
                 Err(e) => eprintln!("tui: {e}"),

@@ -113,6 +113,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                     .get()
                     .map(|s| {
                         view! {
+                            <div class="table-scroll">
                             <table id="fleet-packages-table">
                                 <tr>
                                     <th>"package"</th>
@@ -133,6 +134,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </table>
+                            </div>
                         }
                     })
             }}
@@ -176,7 +178,14 @@ fn charts(r: &Report) -> impl IntoView + use<> {
         {line_chart("fleet-timers", "timers live", r, |i| i.timers_live as f64)}
         {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().unwrap_or(0.0) * 100.0)}
         <h3>{format!("shards by events: min {} / median {} / max {}", spread.min, spread.median, spread.max)}</h3>
-        <svg id="fleet-shards" role="img" aria-label="Shards by events" width=format!("{WIDTH:.0}") height=format!("{HEIGHT:.0}")>
+        <svg
+            id="fleet-shards"
+            role="img"
+            aria-label="Shards by events"
+            width="100%"
+            style=format!("max-width: {WIDTH:.0}px")
+            viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")
+        >
             {hist
                 .iter()
                 .enumerate()
@@ -211,7 +220,7 @@ fn line_chart(
     let hours = r.intervals.last().map_or(0, |i| (i.start_secs + i.seconds) / 3600);
     view! {
         <h3>{format!("{title} (0 to {hours} h; top {top:.1})")}</h3>
-        <svg id=id role="img" aria-label=title width=format!("{WIDTH:.0}") height=format!("{HEIGHT:.0}")>
+        <svg id=id role="img" aria-label=title width="100%" style=format!("max-width: {WIDTH:.0}px") viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")>
             <polyline class="series" fill="none" points=points></polyline>
         </svg>
     }

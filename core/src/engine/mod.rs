@@ -431,7 +431,11 @@ impl Engine {
             NextStep::StartAttempt(id) => {
                 self.start_activity_attempt(r, id);
                 let a = &self.run(r)?.activities[&id];
-                StepOutcome::AttemptStarted { activity_type: a.activity_type.clone(), attempt: a.attempt, maximum_attempts: a.maximum_attempts() }
+                StepOutcome::AttemptStarted {
+                    activity_type: a.activity_type.clone(),
+                    attempt: a.attempt,
+                    maximum_attempts: a.maximum_attempts(),
+                }
             }
             NextStep::FinishAttempt(id) => StepOutcome::AttemptFinished(self.finish_activity_attempt(r, id)?),
         };

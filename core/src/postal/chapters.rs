@@ -157,7 +157,10 @@ pub(super) async fn ship(ctx: &WorkflowContext, names: ChapterNames, order: &Ord
 
 /// The workshop's log line for a scan (`zap.Any("value", signalVal)`).
 pub(super) fn received(logger: &Logger, signal: &ScanSignal) {
-    logger.info("Received signal!", format_args!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, JsonString(&signal.location)));
+    logger.info_with(
+        "Received signal!",
+        format_args!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, JsonString(&signal.location)),
+    );
 }
 
 pub(super) fn processed(order: &Order) -> String {

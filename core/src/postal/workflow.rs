@@ -52,7 +52,7 @@ pub(super) async fn order_processing(
                 let location = last_location(&status);
                 match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, location, names, timer_unit).await {
                     Ok(cancel) => timer_cancel = cancel,
-                    Err(e) => logger.error("Error updating timeout", format_args!(r#"{{"error":{}}}"#, JsonString(&e))),
+                    Err(e) => logger.error_with("Error updating timeout", format_args!(r#"{{"error":{}}}"#, JsonString(&e))),
                 }
             }
             Selected::Delivered => status.borrow_mut().delivered = true,

@@ -119,13 +119,23 @@ pub struct Logger {
 }
 
 impl Logger {
-    /// Logs a message with structured fields given as JSON text (may be empty). The
-    /// fields are formatted only when the line is written, never while replaying.
-    pub fn info(&self, message: &str, fields: impl fmt::Display) {
+    /// Logs a message with structured fields given as JSON text (may be empty).
+    pub fn info(&self, message: &str, fields: &str) {
         self.log(Level::Info, message, fields);
     }
 
-    pub fn error(&self, message: &str, fields: impl fmt::Display) {
+    pub fn error(&self, message: &str, fields: &str) {
+        self.log(Level::Error, message, fields);
+    }
+
+    /// [`info`](Self::info) with fields formatted only when the line is written,
+    /// never while replaying (`format_args!`).
+    pub fn info_with(&self, message: &str, fields: impl fmt::Display) {
+        self.log(Level::Info, message, fields);
+    }
+
+    /// [`error`](Self::error) with fields formatted only when the line is written.
+    pub fn error_with(&self, message: &str, fields: impl fmt::Display) {
         self.log(Level::Error, message, fields);
     }
 
