@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::controls::{self, ActionsView, ImportExportView, OrderFormView, ScenariosView};
-use crate::guide::{BlockedView, GuideView, PlayView};
 use crate::fleet::FleetView;
+use crate::guide::{BlockedView, GuideView, PlayView};
 use crate::history::{GroupsView, HistoryView};
 use crate::panels::{CliView, LogView, Messages, PendingView, ShareView, StatusView};
 use crate::state::Playground;

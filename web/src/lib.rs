@@ -20,8 +20,8 @@
 pub mod app;
 pub mod browser;
 pub mod controls;
-pub mod guide;
 pub mod fleet;
+pub mod guide;
 pub mod history;
 pub mod panels;
 pub mod state;
