@@ -1,3 +1,4 @@
+#![cfg(feature = "packed")]
 //! Parked histories (`history::packed`) give back exactly what went in: every
 //! built-in scenario's history and every history recorded on a real server, event
 //! for event and batch for batch, and at a small fraction of their JSON size.

@@ -455,7 +455,7 @@ impl Execution {
             // A cache miss: the worker fetches the whole history and replays it.
             match self.history.decode_all() {
                 Ok(all) => runtime.process_shared(&all, true),
-                Err(e) => Err(RuntimeError::InvalidHistory(e.to_string())),
+                Err(e) => Err(RuntimeError::InvalidHistory(e)),
             }
         };
         self.fed = self.history.len();

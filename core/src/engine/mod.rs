@@ -12,6 +12,7 @@ mod execution;
 mod store;
 mod vec_map;
 
+#[cfg(feature = "packed")]
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -24,6 +25,7 @@ use execution::NextStep;
 pub use execution::{AttemptRecord, DecisionTaskState, PendingTimer, StartRequest, WorkflowStatus};
 
 use crate::decision::Decision;
+#[cfg(feature = "packed")]
 use crate::history::packed::Dictionary;
 use crate::history::{EventAttributes, HistoryEvent, WorkflowExecutionSignaledEventAttributes};
 use crate::log::LogLine;
@@ -240,6 +242,7 @@ pub struct Engine {
     lru_head: u32,
     lru_tail: u32,
     cache: CacheStats,
+    #[cfg(feature = "packed")]
     dictionary: Rc<RefCell<Dictionary>>,
 }
 
@@ -269,6 +272,7 @@ impl Engine {
             lru_head: NO_RUN,
             lru_tail: NO_RUN,
             cache: CacheStats::default(),
+            #[cfg(feature = "packed")]
             dictionary: Rc::default(),
         }
     }
@@ -318,7 +322,7 @@ impl Engine {
         }
         let options = self.options;
         let keeping = execution::Keeping {
-            history: if options.packed_histories { HistoryStore::packed(self.dictionary.clone()) } else { HistoryStore::live() },
+            history: self.new_store(options.packed_histories),
             record: options.record_attempts_and_logs,
             seed: if options.seed_per_workflow { self.seed ^ fnv1a(req.workflow_id.as_bytes()) } else { self.seed },
         };
@@ -331,6 +335,17 @@ impl Engine {
         self.by_id.insert(req.workflow_id.as_str().into(), run);
         self.refresh(RunRef(run));
         Ok(RunRef(run))
+    }
+
+    /// Where a new run keeps its history. Without the `packed` feature (the
+    /// playground's build) every history is live.
+    fn new_store(&self, packed: bool) -> HistoryStore {
+        #[cfg(feature = "packed")]
+        if packed {
+            return HistoryStore::packed(self.dictionary.clone());
+        }
+        let _ = packed;
+        HistoryStore::live()
     }
 
     /// The current run of a workflow.
@@ -597,6 +612,7 @@ impl Engine {
     }
 
     /// The dictionary packed histories share: (entries, bytes).
+    #[cfg(feature = "packed")]
     pub fn dictionary_size(&self) -> (usize, usize) {
         self.dictionary.borrow().size()
     }

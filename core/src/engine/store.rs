@@ -7,10 +7,13 @@
 //! those, as a real worker gets only the new events. Everything else is decoded on
 //! demand: a cache miss replays the whole history, as a real worker does.
 
+#[cfg(feature = "packed")]
 use std::cell::{OnceCell, RefCell};
+#[cfg(feature = "packed")]
 use std::rc::Rc;
 
 use crate::history::HistoryEvent;
+#[cfg(feature = "packed")]
 use crate::history::packed::{Dictionary, PackError, PackedHistory};
 
 pub(crate) enum HistoryStore {
@@ -19,6 +22,7 @@ pub(crate) enum HistoryStore {
         /// The batch (server transaction) number of each event.
         batches: Vec<u32>,
     },
+    #[cfg(feature = "packed")]
     Packed {
         packed: PackedHistory,
         dict: Rc<RefCell<Dictionary>>,
@@ -35,6 +39,7 @@ impl HistoryStore {
         HistoryStore::Live { events: Vec::new(), batches: Vec::new() }
     }
 
+    #[cfg(feature = "packed")]
     pub fn packed(dict: Rc<RefCell<Dictionary>>) -> HistoryStore {
         HistoryStore::Packed { packed: PackedHistory::default(), dict, unfed: Vec::new(), last_batch: 0, decoded: OnceCell::new() }
     }
@@ -42,6 +47,7 @@ impl HistoryStore {
     pub fn len(&self) -> usize {
         match self {
             HistoryStore::Live { events, .. } => events.len(),
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { packed, .. } => packed.len(),
         }
     }
@@ -49,11 +55,13 @@ impl HistoryStore {
     /// Appends an event of server transaction `batch`. `cached`: the worker holds the
     /// run, so it will want this event on its next decision task.
     pub fn push(&mut self, event: HistoryEvent, batch: u32, cached: bool) {
+        let _ = cached;
         match self {
             HistoryStore::Live { events, batches } => {
                 events.push(event);
                 batches.push(batch);
             }
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { packed, dict, unfed, last_batch, decoded } => {
                 packed.push(&event, batch != *last_batch, &mut dict.borrow_mut());
                 *last_batch = batch;
@@ -70,12 +78,14 @@ impl HistoryStore {
     pub fn unfed(&self, fed: usize) -> &[HistoryEvent] {
         match self {
             HistoryStore::Live { events, .. } => &events[fed.min(events.len())..],
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { unfed, .. } => unfed,
         }
     }
 
     /// The worker has seen everything, or has forgotten the run.
     pub fn forget_unfed(&mut self) {
+        #[cfg(feature = "packed")]
         if let HistoryStore::Packed { unfed, .. } = self {
             unfed.clear();
             unfed.shrink_to_fit();
@@ -87,6 +97,7 @@ impl HistoryStore {
     pub fn events(&self) -> &[HistoryEvent] {
         match self {
             HistoryStore::Live { events, .. } => events,
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { .. } => &self.decoded().0,
         }
     }
@@ -94,12 +105,15 @@ impl HistoryStore {
     pub fn batches(&self) -> &[u32] {
         match self {
             HistoryStore::Live { batches, .. } => batches,
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { .. } => &self.decoded().1,
         }
     }
 
+    #[cfg(feature = "packed")]
     fn decoded(&self) -> &(Vec<HistoryEvent>, Vec<u32>) {
         match self {
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { packed, dict, decoded, .. } => decoded.get_or_init(|| {
                 // The bytes are only ever the encoder's own: failing here is a bug in it.
                 packed.decode(&dict.borrow()).unwrap_or_else(|e| panic!("{e}"))
@@ -110,15 +124,21 @@ impl HistoryStore {
 
     /// Every event, decoded afresh (a worker's replay after a cache miss), without
     /// keeping a copy.
-    pub fn decode_all(&self) -> Result<Vec<HistoryEvent>, PackError> {
+    pub fn decode_all(&self) -> Result<Vec<HistoryEvent>, String> {
         match self {
             HistoryStore::Live { events, .. } => Ok(events.clone()),
-            HistoryStore::Packed { packed, dict, .. } => packed.decode(&dict.borrow()).map(|(events, _)| events),
+            #[cfg(feature = "packed")]
+            HistoryStore::Packed { packed, dict, .. } => {
+                packed.decode(&dict.borrow()).map(|(events, _)| events).map_err(|e: PackError| e.to_string())
+            }
         }
     }
 
     pub fn is_packed(&self) -> bool {
-        matches!(self, HistoryStore::Packed { .. })
+        #[cfg(feature = "packed")]
+        return matches!(self, HistoryStore::Packed { .. });
+        #[cfg(not(feature = "packed"))]
+        false
     }
 
     /// Bytes the history holds: the encoded size when packed (what a parked workflow
@@ -126,6 +146,7 @@ impl HistoryStore {
     pub fn packed_bytes(&self) -> Option<usize> {
         match self {
             HistoryStore::Live { .. } => None,
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { packed, .. } => Some(packed.byte_len()),
         }
     }
@@ -137,6 +158,7 @@ impl HistoryStore {
                 events.shrink_to_fit();
                 batches.shrink_to_fit();
             }
+            #[cfg(feature = "packed")]
             HistoryStore::Packed { packed, unfed, .. } => {
                 packed.shrink();
                 unfed.clear();

@@ -10,6 +10,7 @@ pub mod cli_json;
 pub mod compare;
 pub mod derived;
 pub mod json;
+#[cfg(feature = "packed")]
 pub mod packed;
 pub mod table;
 
@@ -78,13 +79,15 @@ macro_rules! event_types {
                 match self { $(EventAttributes::$name(a) => map.serialize_entry($key, a),)+ }
             }
 
-            /// Writes the attributes in their packed form (see [`packed`]).
+            /// Writes the attributes in their packed form (see `packed`).
+            #[cfg(feature = "packed")]
             pub(crate) fn pack(&self, w: &mut packed::Writer<'_>) {
                 use packed::Pack;
                 match self { $(EventAttributes::$name(a) => a.pack(w),)+ }
             }
 
             /// Reads the packed attributes of an event of type `t`.
+            #[cfg(feature = "packed")]
             pub(crate) fn unpack(t: EventType, r: &mut packed::Reader<'_>) -> Result<EventAttributes, packed::PackError> {
                 use packed::Pack;
                 Ok(match t { $(EventType::$name => EventAttributes::$name(Pack::unpack(r)?),)+ })
