@@ -2,7 +2,6 @@
 //! (pending decision, activities, timers, buffered events) and the transactions that
 //! write history in the batches a real Cadence server writes (semantics notes §2.2).
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -139,11 +138,8 @@ pub struct Execution {
     /// Set when the worker keeps failing this workflow's decision tasks.
     pub(crate) stuck: Option<String>,
     /// The `ActivityTaskStarted` event of an activity whose close is still to come.
-    last_started: BTreeMap<i64, i64>,
-    /// The engine's bookkeeping: this run's entry in the timer queue and in the
-    /// worker cache's recency list.
-    pub(crate) wake_at: Option<Timestamp>,
-    pub(crate) ready: bool,
+    last_started: VecMap<i64, i64>,
+    /// The engine's bookkeeping: this run's place in the worker cache's recency list.
     pub(crate) lru: (u32, u32),
 }
 
@@ -197,9 +193,7 @@ impl Execution {
             logs: Vec::new(),
             attempts: Vec::new(),
             stuck: None,
-            last_started: BTreeMap::new(),
-            wake_at: None,
-            ready: false,
+            last_started: VecMap::default(),
             lru: (NO_RUN, NO_RUN),
         };
         e.begin_batch();

@@ -9,12 +9,12 @@
 
 mod activity;
 mod execution;
+mod queues;
 mod store;
 mod vec_map;
 
 #[cfg(feature = "packed")]
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -37,6 +37,7 @@ use crate::runtime::{QueryError, WorkflowRuntime};
 use crate::text::Str;
 use crate::time::{EPOCH, Timestamp};
 use execution::{Execution, Identities};
+use queues::{ReadySet, TimerQueue};
 use store::HistoryStore;
 
 /// The domain the simulator serves (the workshop's).
@@ -234,10 +235,10 @@ pub struct Engine {
     /// The current run of each workflow ID.
     by_id: FxHashMap<Str, u32>,
     /// Runs the built-in worker may have a step for, in start order.
-    ready: BTreeSet<u32>,
+    ready: ReadySet,
     /// The timer queue: when each run next needs the clock (a timer, a retry, a
     /// timeout), earliest first.
-    wakes: BTreeSet<(Timestamp, u32)>,
+    wakes: TimerQueue,
     /// The worker cache's recency list: most recently used first.
     lru_head: u32,
     lru_tail: u32,
@@ -267,8 +268,8 @@ impl Engine {
             },
             runs: Vec::new(),
             by_id: FxHashMap::default(),
-            ready: BTreeSet::new(),
-            wakes: BTreeSet::new(),
+            ready: ReadySet::default(),
+            wakes: TimerQueue::default(),
             lru_head: NO_RUN,
             lru_tail: NO_RUN,
             cache: CacheStats::default(),
@@ -363,11 +364,9 @@ impl Engine {
             return;
         }
         self.lru_unlink(r.0);
-        self.ready.remove(&r.0);
+        self.ready.set(r.0, false);
+        self.wakes.set(r.0, None);
         let Some(e) = self.runs[r.index()].take() else { return };
-        if let Some(at) = e.wake_at {
-            self.wakes.remove(&(at, r.0));
-        }
         if self.by_id.get(&*e.workflow_id) == Some(&r.0) {
             self.by_id.remove(&*e.workflow_id);
         }
@@ -418,14 +417,11 @@ impl Engine {
     /// activity attempt — in that order of preference, for the first run (in start
     /// order) that has one.
     pub fn step(&mut self) -> Option<StepReport> {
-        while let Some(&r) = self.ready.first() {
+        while let Some(r) = self.ready.first() {
             if let Some(report) = self.step_run(RunRef(r)) {
                 return Some(report);
             }
-            self.ready.remove(&r);
-            if let Some(e) = self.exec_mut(r) {
-                e.ready = false;
-            }
+            self.ready.set(r, false);
         }
         None
     }
@@ -459,7 +455,7 @@ impl Engine {
 
     /// Whether the worker has something to do now, without the clock or a signal.
     pub fn has_step(&self) -> bool {
-        self.ready.iter().any(|&r| self.run(RunRef(r)).is_some_and(|e| e.next_step(self.now).is_some()))
+        self.ready.iter().any(|r| self.run(RunRef(r)).is_some_and(|e| e.next_step(self.now).is_some()))
     }
 
     /// A worker polls a run's scheduled decision task: `DecisionTaskStarted`.
@@ -528,7 +524,7 @@ impl Engine {
 
     /// The earliest time at which a timer, retry or timeout is due.
     pub fn next_due(&self) -> Option<Timestamp> {
-        self.wakes.first().map(|(at, _)| *at)
+        self.wakes.first().map(|(at, _)| at)
     }
 
     /// Moves the clock to the next due time and fires what is due then.
@@ -546,7 +542,7 @@ impl Engine {
     /// at its own time, runs in start order at the same instant.
     pub fn advance_clock_to(&mut self, target: Timestamp) -> Vec<Fired> {
         let mut out = Vec::new();
-        while let Some(&(at, r)) = self.wakes.first().filter(|(at, _)| *at <= target) {
+        while let Some((at, r)) = self.wakes.first().filter(|(at, _)| *at <= target) {
             self.now = self.now.max(at);
             let now = self.now;
             if let Some(e) = self.runs.get_mut(r as usize).and_then(|e| e.as_deref_mut()) {
@@ -559,10 +555,7 @@ impl Engine {
                 }
             }
             // The run's next wake replaces this one (a retry now due just became ready).
-            self.wakes.remove(&(at, r));
-            if let Some(e) = self.runs.get_mut(r as usize).and_then(|e| e.as_deref_mut()) {
-                e.wake_at = None;
-            }
+            self.wakes.set(r, None);
             self.refresh(RunRef(r));
         }
         self.now = self.now.max(target);
@@ -573,25 +566,11 @@ impl Engine {
     /// next needs the clock.
     fn refresh(&mut self, r: RunRef) {
         let now = self.now;
-        let Some(e) = self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()) else { return };
-        let ready = e.next_step(now).is_some();
-        if ready != e.ready {
-            e.ready = ready;
-            if ready {
-                self.ready.insert(r.0);
-            } else {
-                self.ready.remove(&r.0);
-            }
-        }
+        let Some(e) = self.runs.get(r.index()).and_then(|e| e.as_deref()) else { return };
+        self.ready.set(r.0, e.next_step(now).is_some());
         let wake = e.next_wake(now);
-        if wake != e.wake_at {
-            if let Some(old) = e.wake_at {
-                self.wakes.remove(&(old, r.0));
-            }
-            if let Some(at) = wake {
-                self.wakes.insert((at, r.0));
-            }
-            e.wake_at = wake;
+        if wake != self.wakes.get(r.0) {
+            self.wakes.set(r.0, wake);
         }
     }
 

@@ -486,13 +486,12 @@ impl WorkflowRuntime {
     /// Signals in history that the code has not read yet, per channel, oldest first.
     pub fn unread_signals(&self) -> Vec<(String, Vec<Payload>)> {
         let s = self.state.borrow();
-        let mut unread: Vec<(String, Vec<Payload>)> = s
-            .channels
-            .iter()
-            .filter(|c| !c.values.is_empty())
-            .map(|c| (c.name.to_string(), c.values.iter().map(|(p, _)| p.clone()).collect()))
-            .collect();
-        unread.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut unread: Vec<(String, Vec<Payload>)> = Vec::new();
+        // Sorted by channel name as they go in (names are unique; a handful of channels).
+        for c in s.channels.iter().filter(|c| !c.values.is_empty()) {
+            let at = unread.partition_point(|(name, _)| name.as_str() < c.name.as_str());
+            unread.insert(at, (c.name.to_string(), c.values.iter().map(|(p, _)| p.clone()).collect()));
+        }
         unread
     }
 
