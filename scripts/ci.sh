@@ -80,7 +80,7 @@ for name in $(cargo run -q -p postflow-core --bin scenario -- --list | awk '{pri
   count=$((count + 1))
 done
 (cd cadence-dev && POSTFLOW_CLI_HISTORIES="$histories" POSTFLOW_CLI_HISTORY_COUNT=$count \
-  GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/... ./cmd/compose-render/...)
+  GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/... ./cmd/compose-render/... ./farm/...)
 
 step "postflow-core builds for wasm32-unknown-unknown"
 scripts/wasm-toolchain.sh check-core

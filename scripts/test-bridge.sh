@@ -44,11 +44,14 @@ fi
 # workshop worker (cadence-dev/cmd/workshop-worker) is the Go side of one comparison;
 # its module is the dev server's, so a warm Go cache builds it in seconds.
 cargo test -p cadence-bridge --no-run
+cargo test -p postflow-fleet --no-run
 cargo build -q -p cadence-bridge --bin bridge -p postflow-tui --bin tui
 export POSTFLOW_GO_WORKER="$CARGO_TARGET_DIR/workshop-worker"
 (cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$POSTFLOW_GO_WORKER" ./cmd/workshop-worker)
 scripts/cadence-dev.sh up
 cargo test -p cadence-bridge -- --include-ignored --test-threads=1 "$@"
+# Cadence's shard function: the server's admin CLI against postflow's fleet::shard.
+cargo test -p postflow-fleet -- --include-ignored
 
 # ---- The terminal app in bridge mode, on a real terminal ----
 # `tui --bridge` in a detached tmux session of fixed size, typed at as a user would:

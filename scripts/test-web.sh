@@ -64,5 +64,27 @@ done
 cd web/e2e
 BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
     node --test --test-reporter=spec app.test.mjs
+cd "$ROOT"
+
+log "the fleet section: its own build (trunk build --features fleet), its e2e test"
+(
+    eval "$(scripts/wasm-toolchain.sh env)"
+    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+    cd web
+    trunk build --release --offline --features fleet --dist dist-fleet
+)
+fleet_wasm=$(ls web/dist-fleet/*.wasm)
+printf 'wasm with the fleet section: %d bytes raw, %d bytes gzipped\n' "$(stat -c %s "$fleet_wasm")" "$(gzip -9 -c "$fleet_wasm" | wc -c)"
+fleet_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$fleet_port" --bind 127.0.0.1 --directory web/dist-fleet >"$ROOT/target/web-fleet-server.log" 2>&1 &
+fleet_server=$!
+trap 'kill "$server" "$fleet_server" 2>/dev/null || true' EXIT
+for i in $(seq 600); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$fleet_port") 2>/dev/null && break
+    [ "$i" = 600 ] && { echo "the fleet page's server did not listen on $fleet_port within 60 s" >&2; exit 1; }
+    sleep 0.1
+done
+(cd web/e2e && FLEET_BASE_URL="http://127.0.0.1:$fleet_port/" node --test --test-reporter=spec --test-name-pattern 'a fleet runs' app.test.mjs)
+
 echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png, target/web-e2e-tour.png, target/web-e2e-tour-phone.png"
 python3 -c 'import json, sys; t = json.load(open(sys.argv[1])); t.pop("all"); print("first render:", json.dumps(t))' "$ROOT/target/web-timings.json"

@@ -136,7 +136,8 @@ fn play_steps(
         let here = format!("step {}", i + 1);
         match step {
             Step::Start { workflow_id: wid, input, execution_timeout } => {
-                *workflow_id = wid.clone().or_else(|| serde_json::from_str::<Order>(input).ok().map(|o| o.id)).unwrap_or_default();
+                *workflow_id =
+                    wid.clone().or_else(|| serde_json::from_str::<Order>(input).ok().map(|o| o.id.to_string())).unwrap_or_default();
                 let timeout = execution_timeout.as_deref().map(parse_duration).transpose().map_err(BridgeError::Invalid)?;
                 let timeout = timeout.unwrap_or(DEFAULT_EXECUTION_TIMEOUT);
                 session

@@ -659,7 +659,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let sticky = |h: &[HistoryEvent]| -> Vec<String> {
         h.iter()
             .filter_map(|e| match &e.attributes {
-                EventAttributes::DecisionTaskScheduled(d) if d.task_list.is_sticky() => Some(d.task_list.name.clone()),
+                EventAttributes::DecisionTaskScheduled(d) if d.task_list.is_sticky() => Some(d.task_list.name.to_string()),
                 _ => None,
             })
             .collect()

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::history::json::opt_duration;
 use crate::history::{ActivityType, Header, RetryPolicy, TaskList};
 use crate::payload::{Failure, Payload};
+use crate::text::Str;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Decision {
@@ -60,10 +61,10 @@ impl fmt::Display for Decision {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ScheduleActivityTaskDecisionAttributes {
-    pub activity_id: String,
+    pub activity_id: Str,
     pub activity_type: ActivityType,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub domain: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub domain: Str,
     pub task_list: TaskList,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Payload>,
@@ -86,7 +87,7 @@ pub struct ScheduleActivityTaskDecisionAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StartTimerDecisionAttributes {
-    pub timer_id: String,
+    pub timer_id: Str,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub start_to_fire_timeout: Option<Duration>,
 }
@@ -94,7 +95,7 @@ pub struct StartTimerDecisionAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CancelTimerDecisionAttributes {
-    pub timer_id: String,
+    pub timer_id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]

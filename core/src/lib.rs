@@ -5,6 +5,8 @@
 //! - [`sdk`]: what workflow code is written against;
 //! - [`runtime`]: replays history through the code and returns decisions;
 //! - [`engine`]: the simulated Cadence server with a virtual clock;
+//! - [`fleet`]: many packages on one engine, with Cadence's shards, timer queues,
+//!   task lists and the worker's cache made visible;
 //! - [`postal`]: the workshop's domain, activities and workflow;
 //! - [`scenario`]: scenario files and their runner;
 //! - [`session`]: the view model the terminal and web front ends draw;
@@ -17,6 +19,7 @@
 pub mod controls;
 pub mod decision;
 pub mod engine;
+pub mod fleet;
 pub mod history;
 pub mod log;
 pub mod payload;
@@ -27,5 +30,6 @@ pub mod runtime;
 pub mod scenario;
 pub mod sdk;
 pub mod session;
+pub mod text;
 pub mod time;
 pub mod workshop;

@@ -107,14 +107,15 @@ impl ActivityContext<'_> {
 
 #[derive(Clone, Default)]
 pub struct Registry {
-    workflows: Vec<WorkflowDefinition>,
+    /// Shared: every execution and cached run of a type holds its definition.
+    workflows: Vec<Arc<WorkflowDefinition>>,
     activities: Vec<ActivityDefinition>,
 }
 
 impl Registry {
     pub fn register_workflow(&mut self, def: WorkflowDefinition) {
         self.workflows.retain(|w| w.name != def.name);
-        self.workflows.push(def);
+        self.workflows.push(Arc::new(def));
     }
 
     pub fn register_activity(&mut self, def: ActivityDefinition) {
@@ -123,6 +124,10 @@ impl Registry {
     }
 
     pub fn workflow(&self, name: &str) -> Option<&WorkflowDefinition> {
+        self.workflow_shared(name).map(|w| &**w)
+    }
+
+    pub(crate) fn workflow_shared(&self, name: &str) -> Option<&Arc<WorkflowDefinition>> {
         self.workflows.iter().find(|w| w.name == name)
     }
 

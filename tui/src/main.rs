@@ -17,7 +17,7 @@ const MAX_PRINT_SIDE: u16 = 1000;
 
 const USAGE: &str = "\
 usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]
-            | --exercise N] [--print [--size WxH]]
+            | --exercise N | --fleet N] [--print [--size WxH]]
 
   (no arguments)       the simulator with the workshop order in the start form
   --scenario NAME|PATH play a built-in scenario (happy-path, ...) or a scenario file,
@@ -35,6 +35,8 @@ usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id I
   --print              print the final screen as text instead of running interactively;
                        exits 1 if a scenario expectation failed
   --size WxH           the size of the printed screen (default 160x50)
+  --fleet N            run a fleet of N packages (docs/scale.md) and show its charts;
+                       Enter opens a package in the single-workflow screens
   --list               list the built-in scenarios";
 
 struct Args {
@@ -45,10 +47,20 @@ struct Args {
     timer_unit: Option<Duration>,
     print: bool,
     size: (u16, u16),
+    fleet: Option<u64>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args { scenario: None, import: None, bridge: None, workflow_id: None, timer_unit: None, print: false, size: (160, 50) };
+    let mut args = Args {
+        scenario: None,
+        import: None,
+        bridge: None,
+        workflow_id: None,
+        timer_unit: None,
+        print: false,
+        size: (160, 50),
+        fleet: None,
+    };
     let all: Vec<String> = std::env::args().skip(1).collect();
     // Your workflow runs in its own binary (this one never links it): hand over to it.
     if let Some(i) = all.iter().position(|a| a == "--exercise") {
@@ -74,6 +86,10 @@ fn parse_args() -> Result<Option<Args>, String> {
                 args.timer_unit = Some(postflow_core::time::parse_duration(&v).map_err(|e| format!("--timer-unit: {e}"))?);
             }
             "--print" => args.print = true,
+            "--fleet" => {
+                let v = value("--fleet")?;
+                args.fleet = Some(v.parse().ok().filter(|n| *n > 0).ok_or(format!("--fleet {v}: give a positive number of packages"))?);
+            }
             "--size" => {
                 let v = value("--size")?;
                 let (w, h) = v.split_once('x').ok_or(format!("--size {v}: expected WxH, e.g. 160x50"))?;
@@ -116,6 +132,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(packages) = args.fleet {
+        return postflow_tui::run::fleet(packages, args.print, args.size);
+    }
     let loaded = match (&args.scenario, &args.import) {
         (Some(s), _) => Some(source::scenario(s)),
         (_, Some(p)) => Some(source::import(p)),

@@ -25,16 +25,19 @@ pub fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
     if app.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
+/// Restores the terminal when dropped: on every way out of a screen loop.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
 /// Runs until quit. `ratatui::try_init` installs a panic hook that restores the
 /// terminal before the panic message is printed; the guard restores it on every
 /// other way out, errors included.
 pub fn interactive(app: &mut App) -> std::io::Result<()> {
-    struct Restore;
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            ratatui::restore();
-        }
-    }
     // The guard comes first: if raw mode is on but the alternate screen fails, the
     // early return still restores.
     let _restore = Restore;
@@ -76,6 +79,78 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
         }
         if app.should_quit {
             return Ok(());
+        }
+    }
+}
+
+/// `tui --fleet N`: a small fleet (16 shards, as a small cluster), its charts, and its
+/// packages opened one at a time in the normal screens (q comes back to the fleet).
+pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
+    use crate::ui::fleet::{FleetKey, FleetScreen};
+    let config = postflow_core::fleet::FleetConfig {
+        packages,
+        shards: 16,
+        workers: 16,
+        worker_cache: 1_000,
+        // Every package stays to be opened.
+        retention: Duration::from_secs(365 * 86_400),
+        ..Default::default()
+    };
+    eprintln!("tui: running a fleet of {packages} packages");
+    let mut screen = match FleetScreen::run(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tui: --fleet: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if print {
+        print!("{}", ui::render_fleet_text(&screen, w, h));
+        return ExitCode::SUCCESS;
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        eprintln!("tui: standard output is not a terminal; use --print for a text screen");
+        return ExitCode::from(2);
+    }
+    let result = (|| -> std::io::Result<()> {
+        loop {
+            let open = {
+                let _restore = Restore;
+                let mut terminal = ratatui::try_init()?;
+                loop {
+                    terminal.draw(|f| ui::fleet::draw(f, &screen))?;
+                    if let Event::Key(k) = event::read()? {
+                        if k.kind == KeyEventKind::Release {
+                            continue;
+                        }
+                        match screen.handle(k.code) {
+                            FleetKey::Quit => return Ok(()),
+                            FleetKey::Open(i) => break i,
+                            FleetKey::Nothing => {}
+                        }
+                    }
+                }
+            };
+            match screen.session(open) {
+                Ok((session, label)) => {
+                    let loaded = crate::source::Loaded {
+                        session,
+                        label,
+                        note: Some("q goes back to the fleet".into()),
+                        failures: Vec::new(),
+                        description: None,
+                    };
+                    interactive(&mut App::from_loaded(loaded))?;
+                }
+                Err(e) => eprintln!("tui: {e}"),
+            }
+        }
+    })();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tui: {e}");
+            ExitCode::FAILURE
         }
     }
 }

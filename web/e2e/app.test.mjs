@@ -549,3 +549,46 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+// The fleet section is a build of its own (trunk build --features fleet): scripts/test-web.sh
+// runs this test against it with FLEET_BASE_URL set.
+test('a fleet runs in the page without freezing it, and a package opens in the single view', { skip: !process.env.FLEET_BASE_URL }, async () => {
+  const BASE_URL = process.env.FLEET_BASE_URL;
+  const context = await browser.newContext();
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.locator('#fleet-packages').fill('1500');
+  await page.locator('#fleet-run').click();
+  // The run is chunked: the page shows progress while it works, and answers meanwhile
+  // (each read below is a round trip through the page's own thread).
+  const seen = new Set();
+  await eventually(
+    async () => {
+      const t = await page.locator('#fleet-progress').textContent();
+      seen.add(t);
+      return t;
+    },
+    (t) => t === 'done: 1500 packages',
+    'the fleet finishes',
+  );
+  const running = [...seen].filter((t) => t.startsWith('running:'));
+  assert.ok(running.length >= 2, `the page showed progress more than once while the fleet ran: ${JSON.stringify([...seen])}`);
+  await expectMatch(page.locator('#fleet-summary'), /completed, \d+ failed .* timers live at the peak/);
+  for (const id of ['#fleet-events', '#fleet-timers', '#fleet-cache']) {
+    const points = await page.locator(`${id} polyline`).getAttribute('points');
+    assert.ok(points.split(' ').length > 24, `${id} draws a series over virtual time`);
+  }
+  assert.ok((await page.locator('#fleet-shards rect.bar').count()) >= 6, 'the shards histogram has bars');
+  await expectCount(page.locator('#fleet-packages-table tr.package'), 200);
+
+  // A click on a package opens its history in the single-workflow view.
+  const row = page.locator('#fleet-packages-table tr.package[data-status="completed"]').first();
+  await row.click();
+  await page.locator('#notice', { hasText: 'imported a history' }).waitFor();
+  const types = await page.locator('#history tr.event td.type').allTextContents();
+  assert.equal(types[0], 'WorkflowExecutionStarted');
+  assert.equal(types.at(-1), 'WorkflowExecutionCompleted');
+  assert.ok(types.includes('WorkflowExecutionSignaled'), 'the package was scanned');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

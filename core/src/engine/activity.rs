@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::history::{ActivityTaskScheduledEventAttributes, RetryPolicy, TimeoutType};
 use crate::payload::{Failure, Payload};
+use crate::text::Str;
 use crate::time::Timestamp;
 
 /// The server's cap on a retried activity's schedule-to-start timeout
@@ -23,8 +24,8 @@ pub enum AttemptState {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingActivity {
-    pub activity_id: String,
-    pub activity_type: String,
+    pub activity_id: Str,
+    pub activity_type: Str,
     pub input: Payload,
     pub scheduled_event_id: i64,
     pub first_scheduled: Timestamp,

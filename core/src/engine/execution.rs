@@ -2,12 +2,14 @@
 //! (pending decision, activities, timers, buffered events) and the transactions that
 //! write history in the batches a real Cadence server writes (semantics notes §2.2).
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::activity::{AfterFailure, AttemptState, PendingActivity, rewrite_timeouts, timeout_failure};
-use super::{AttemptEnd, AttemptResult};
+use super::store::HistoryStore;
+use super::vec_map::VecMap;
+use super::{AttemptEnd, AttemptResult, FiredKind, NO_RUN};
 use crate::decision::Decision;
 use crate::history::*;
 use crate::log::LogLine;
@@ -15,6 +17,7 @@ use crate::payload::{Failure, Payload};
 use crate::registry::{ActivityContext, Registry, WorkflowDefinition};
 use crate::rng::SplitMix64;
 use crate::runtime::{RuntimeError, WorkflowRuntime};
+use crate::text::Str;
 use crate::time::Timestamp;
 
 /// The server's placeholder for an `ActivityTaskStarted` written only when the activity closes.
@@ -61,8 +64,8 @@ pub enum DecisionTaskState {
 /// an activity with a retry policy; these records let a timeline show them all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttemptRecord {
-    pub activity_id: String,
-    pub activity_type: String,
+    pub activity_id: Str,
+    pub activity_type: Str,
     pub attempt: i32,
     pub started_at: Option<Timestamp>,
     pub ended_at: Timestamp,
@@ -72,23 +75,23 @@ pub struct AttemptRecord {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PendingTimer {
-    pub timer_id: String,
+    pub timer_id: Str,
     pub started_event_id: i64,
     pub fire_at: Timestamp,
 }
 
 /// Names and IDs the server hands out; deterministic per seed.
 pub(crate) struct Identities {
-    pub worker: String,
-    pub client: String,
-    pub sticky_task_list: String,
+    pub worker: Str,
+    pub client: Str,
+    pub sticky_task_list: Str,
     pub ids: SplitMix64,
 }
 
 impl Identities {
     /// A version-4-shaped UUID from the seeded generator (written by hand: this runs
     /// for every request the simulated server records).
-    pub fn uuid(&mut self) -> String {
+    pub fn uuid(&mut self) -> Str {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
         let (a, b) = (a & !(0xf << 12) | (0x4 << 12), b & !(0x3 << 62) | (0x2 << 62));
@@ -99,21 +102,20 @@ impl Identities {
                 *c = HEX[(bits >> (4 * i)) as usize & 0xf];
             }
         }
-        std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").to_owned()
+        std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").into()
     }
 }
 
 pub struct Execution {
     /// Shared with every step report about this workflow.
     pub(crate) workflow_id: Rc<str>,
-    pub(crate) run_id: String,
-    pub(crate) definition: WorkflowDefinition,
-    pub(crate) task_list: String,
+    pub(crate) run_id: Str,
+    pub(crate) definition: Arc<WorkflowDefinition>,
+    pub(crate) task_list: Str,
     pub(crate) start_time: Timestamp,
     pub(crate) execution_timeout: Duration,
     pub(crate) task_timeout: Duration,
-    pub(crate) history: Vec<HistoryEvent>,
-    pub(crate) batches: Vec<u32>,
+    pub(crate) history: HistoryStore,
     batch: u32,
     pub(crate) status: WorkflowStatus,
     pub(crate) decision: Option<DecisionTaskState>,
@@ -121,17 +123,31 @@ pub struct Execution {
     sticky: bool,
     /// Events that arrived while a decision task was in flight.
     pub(crate) buffer: Vec<EventAttributes>,
-    pub(crate) activities: BTreeMap<i64, PendingActivity>,
-    pub(crate) timers: BTreeMap<String, PendingTimer>,
+    pub(crate) activities: VecMap<i64, PendingActivity>,
+    pub(crate) timers: VecMap<Str, PendingTimer>,
     /// The worker's cached workflow (sticky cache); `None` after an eviction.
-    runtime: Option<WorkflowRuntime>,
+    pub(crate) runtime: Option<WorkflowRuntime>,
+    /// How many events of history the cached run has seen.
     fed: usize,
     pub(crate) rng: SplitMix64,
+    /// Whether log lines and every activity attempt are kept (for people; a fleet
+    /// of a million packages does without).
+    record: bool,
     pub(crate) logs: Vec<LogLine>,
     pub(crate) attempts: Vec<AttemptRecord>,
     /// Set when the worker keeps failing this workflow's decision tasks.
     pub(crate) stuck: Option<String>,
-    last_started: BTreeMap<i64, i64>,
+    /// The `ActivityTaskStarted` event of an activity whose close is still to come.
+    last_started: VecMap<i64, i64>,
+    /// The engine's bookkeeping: this run's place in the worker cache's recency list.
+    pub(crate) lru: (u32, u32),
+}
+
+/// How an engine keeps an execution: see [`super::EngineOptions`].
+pub(crate) struct Keeping {
+    pub history: HistoryStore,
+    pub record: bool,
+    pub seed: u64,
 }
 
 /// The parameters of a workflow start (Cadence's `StartWorkflowExecutionRequest`).
@@ -146,37 +162,45 @@ pub struct StartRequest {
 }
 
 impl Execution {
-    pub(crate) fn start(req: &StartRequest, definition: WorkflowDefinition, now: Timestamp, seed: u64, ids: &mut Identities) -> Execution {
+    pub(crate) fn start(
+        req: &StartRequest,
+        definition: Arc<WorkflowDefinition>,
+        now: Timestamp,
+        keeping: Keeping,
+        ids: &mut Identities,
+    ) -> Execution {
+        let Keeping { history, record, seed } = keeping;
         let mut e = Execution {
             workflow_id: req.workflow_id.as_str().into(),
             run_id: ids.uuid(),
             definition,
-            task_list: req.task_list.clone(),
+            task_list: req.task_list.as_str().into(),
             start_time: now,
             execution_timeout: req.execution_timeout,
             task_timeout: req.task_timeout,
-            history: Vec::new(),
-            batches: Vec::new(),
+            history,
             batch: 0,
             status: WorkflowStatus::Running,
             decision: None,
             sticky: false,
             buffer: Vec::new(),
-            activities: BTreeMap::new(),
-            timers: BTreeMap::new(),
+            activities: VecMap::default(),
+            timers: VecMap::default(),
             runtime: None,
             fed: 0,
             rng: SplitMix64::new(seed),
+            record,
             logs: Vec::new(),
             attempts: Vec::new(),
             stuck: None,
-            last_started: BTreeMap::new(),
+            last_started: VecMap::default(),
+            lru: (NO_RUN, NO_RUN),
         };
         e.begin_batch();
         e.append(
             now,
             EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
-                workflow_type: WorkflowType { name: req.workflow_type.clone() },
+                workflow_type: WorkflowType { name: req.workflow_type.as_str().into() },
                 task_list: TaskList::named(&req.task_list),
                 input: req.input.clone(),
                 execution_start_to_close_timeout: Some(req.execution_timeout),
@@ -220,6 +244,7 @@ impl Execution {
 
     fn append(&mut self, time: Timestamp, mut attributes: EventAttributes) -> i64 {
         let event_id = self.history.len() as i64 + 1;
+        let cached = self.runtime.is_some();
         match &mut attributes {
             EventAttributes::ActivityTaskStarted(a) => {
                 self.last_started.insert(a.scheduled_event_id, event_id);
@@ -231,13 +256,13 @@ impl Execution {
             | EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes { scheduled_event_id, started_event_id, .. })
                 if *started_event_id == TRANSIENT_EVENT_ID =>
             {
-                *started_event_id = self.last_started.get(scheduled_event_id).copied().unwrap_or(0);
+                *started_event_id = self.last_started.remove(scheduled_event_id).unwrap_or(0);
             }
             _ => {}
         }
         // A global domain on a dev server writes failover version 1 on every event.
-        self.history.push(HistoryEvent { event_id, event_time: time, version: 1, task_id: TASK_ID_BASE + event_id - 1, attributes });
-        self.batches.push(self.batch);
+        let event = HistoryEvent { event_id, event_time: time, version: 1, task_id: TASK_ID_BASE + event_id - 1, attributes };
+        self.history.push(event, self.batch, cached);
         event_id
     }
 
@@ -255,7 +280,7 @@ impl Execution {
         id
     }
 
-    fn start_decision(&mut self, now: Timestamp, scheduled_event_id: i64, request_id: String, ids: &Identities) {
+    fn start_decision(&mut self, now: Timestamp, scheduled_event_id: i64, request_id: Str, ids: &Identities) {
         let id = self.append(
             now,
             EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes {
@@ -342,7 +367,7 @@ impl Execution {
                 scheduled_event_id,
                 started_event_id,
                 identity: ids.worker.clone(),
-                binary_checksum: String::new(),
+                binary_checksum: Str::default(),
             }),
         );
         self.sticky = true;
@@ -367,7 +392,7 @@ impl Execution {
 
     fn schedule_and_start(&mut self, now: Timestamp, ids: &mut Identities) {
         let scheduled = self.schedule_decision(now, ids);
-        self.start_decision(now, scheduled, "request-from-RespondDecisionTaskCompleted".into(), ids);
+        self.start_decision(now, scheduled, Str::from_static("request-from-RespondDecisionTaskCompleted"), ids);
     }
 
     fn fail_decision(
@@ -392,18 +417,54 @@ impl Execution {
         // The server clears stickiness when a decision fails, and the worker drops its
         // cached run: the next decision task goes to the normal task list and replays.
         self.sticky = false;
+        self.forget_run();
+        self.decision = None;
+    }
+
+    /// The worker drops its cached run: the next decision task replays the history.
+    pub(crate) fn forget_run(&mut self) {
         self.runtime = None;
         self.fed = 0;
-        self.decision = None;
+        self.history.forget_unfed();
+    }
+
+    /// The worker's cache evicted this run. Like the Go worker, it asks the server
+    /// to reset stickiness (`ResetStickyTaskList`) unless the workflow has ended, so
+    /// the next decision task goes to the workflow's own task list.
+    pub(crate) fn evict(&mut self) {
+        if self.is_running() {
+            self.sticky = false;
+        }
+        self.forget_run();
     }
 
     /// Feeds the worker's cached run the events it has not seen and runs the code.
     fn run_worker(&mut self) -> Result<Rc<[Decision]>, RuntimeError> {
-        let runtime = self.runtime.get_or_insert_with(|| WorkflowRuntime::new(&self.definition, &self.workflow_id, super::DOMAIN));
-        let result = runtime.process_shared(&self.history[self.fed..], true);
+        let cached = self.runtime.is_some();
+        let runtime =
+            self.runtime.get_or_insert_with(|| WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN));
+        let result = if cached || !self.history.is_packed() {
+            runtime.process_shared(self.history.unfed(self.fed), true)
+        } else {
+            // A cache miss: the worker fetches the whole history and replays it.
+            match self.history.decode_all() {
+                Ok(all) => runtime.process_shared(&all, true),
+                Err(e) => Err(RuntimeError::InvalidHistory(e)),
+            }
+        };
         self.fed = self.history.len();
-        self.logs.extend(runtime.take_logs());
+        self.history.forget_unfed();
+        let logs = runtime.take_logs();
+        if self.record {
+            self.logs.extend(logs);
+        }
         result.map(Option::unwrap_or_default)
+    }
+
+    /// Events the worker must replay to answer the next decision task: all of them
+    /// when it does not hold the run.
+    pub(crate) fn replay_cost(&self) -> Option<usize> {
+        self.runtime.is_none().then(|| self.history.len())
     }
 
     fn apply_decision(
@@ -521,7 +582,7 @@ impl Execution {
         for a in self.activities.values_mut() {
             if let AttemptState::Started { started_event_id: Some(id), .. } = &mut a.state {
                 if *id == TRANSIENT_EVENT_ID {
-                    *id = self.last_started.get(&a.scheduled_event_id).copied().unwrap_or(0);
+                    *id = self.last_started.remove(&a.scheduled_event_id).unwrap_or(0);
                 }
             }
         }
@@ -532,6 +593,10 @@ impl Execution {
         self.activities.clear();
         self.timers.clear();
         self.buffer.clear();
+        self.last_started.clear();
+        // The worker drops a finished run from its cache.
+        self.forget_run();
+        self.history.shrink();
     }
 
     /// A retry attempt whose time has come starts (nothing is written).
@@ -562,7 +627,11 @@ impl Execution {
                     logs: &mut self.logs,
                     now,
                 };
-                (def.run)(&mut ctx, &a.input)
+                let result = (def.run)(&mut ctx, &a.input);
+                if !self.record {
+                    self.logs.clear();
+                }
+                result
             }
             None => Err(Failure::generic(format!("unable to find activityType={}", a.activity_type))),
         };
@@ -591,6 +660,9 @@ impl Execution {
     }
 
     fn record_attempt(&mut self, now: Timestamp, a: &PendingActivity, outcome: String) {
+        if !self.record {
+            return;
+        }
         let started_at = match a.state {
             AttemptState::Started { at, .. } => Some(at),
             AttemptState::Scheduled { .. } => None,
@@ -674,7 +746,7 @@ impl Execution {
                 last_started = Some(EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes {
                     scheduled_event_id: a.scheduled_event_id,
                     identity: ids.worker.clone(),
-                    request_id: format!("{}-{}", a.scheduled_event_id, a.attempt),
+                    request_id: format!("{}-{}", a.scheduled_event_id, a.attempt).into(),
                     attempt: a.attempt,
                     last_failure: Some(a.last_failure.clone().unwrap_or_default()),
                 }));
@@ -689,7 +761,7 @@ impl Execution {
 
     /// Fires whatever is due at `now`: timers, activity timeouts, the workflow timeout.
     /// Returns a line for each thing that happened.
-    pub(crate) fn fire_due(&mut self, now: Timestamp, ids: &Identities) -> Vec<String> {
+    pub(crate) fn fire_due(&mut self, now: Timestamp, ids: &Identities) -> Vec<FiredKind> {
         let mut out = Vec::new();
         if !self.is_running() {
             return out;
@@ -704,7 +776,7 @@ impl Execution {
             );
             self.status = WorkflowStatus::TimedOut;
             self.close();
-            out.push("workflow timed out (START_TO_CLOSE)".into());
+            out.push(FiredKind::WorkflowTimedOut);
             return out;
         }
         let due: Vec<PendingTimer> = self.timers.values().filter(|t| t.fire_at <= now).cloned().collect();
@@ -718,7 +790,7 @@ impl Execution {
                 })],
                 ids,
             );
-            out.push(format!("timer {} fired", t.timer_id));
+            out.push(FiredKind::Timer(t.timer_id));
         }
         let timed_out: Vec<(i64, TimeoutType)> = self
             .activities
@@ -734,7 +806,7 @@ impl Execution {
                 // No retry outlives the schedule-to-close timeout.
                 a.retry_policy = None;
             }
-            out.push(self.attempt_failed(now, a, timeout_failure(t), Some(t), ids).to_string());
+            out.push(FiredKind::ActivityTimedOut(self.attempt_failed(now, a, timeout_failure(t), Some(t), ids)));
         }
         out
     }

@@ -9,22 +9,36 @@
 
 mod activity;
 mod execution;
+mod queues;
+mod store;
+mod vec_map;
 
+#[cfg(feature = "packed")]
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
+
+use rustc_hash::FxHashMap;
 
 pub use activity::{AttemptState, PendingActivity};
 use execution::NextStep;
 pub use execution::{AttemptRecord, DecisionTaskState, PendingTimer, StartRequest, WorkflowStatus};
 
+use crate::decision::Decision;
+#[cfg(feature = "packed")]
+use crate::history::packed::Dictionary;
 use crate::history::{EventAttributes, HistoryEvent, WorkflowExecutionSignaledEventAttributes};
 use crate::log::LogLine;
 use crate::payload::{Failure, Payload};
 use crate::registry::Registry;
 use crate::rng::SplitMix64;
+use crate::runtime::RuntimeError;
 use crate::runtime::{QueryError, WorkflowRuntime};
+use crate::text::Str;
 use crate::time::{EPOCH, Timestamp};
 use execution::{Execution, Identities};
+use queues::{ReadySet, TimerQueue};
+use store::HistoryStore;
 
 /// The domain the simulator serves (the workshop's).
 pub const DOMAIN: &str = crate::postal::DOMAIN;
@@ -64,7 +78,7 @@ pub enum StepOutcome {
     /// The worker could not complete the decision task (nondeterminism, a failing workflow).
     DecisionTaskFailed(String),
     AttemptStarted {
-        activity_type: String,
+        activity_type: Str,
         attempt: i32,
         maximum_attempts: i32,
     },
@@ -75,7 +89,7 @@ pub enum StepOutcome {
 /// How an activity attempt ended.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttemptEnd {
-    pub activity_type: String,
+    pub activity_type: Str,
     /// Cadence's attempt number, from 0 (as `attempt` in history).
     pub attempt: i32,
     pub maximum_attempts: i32,
@@ -131,29 +145,136 @@ impl std::fmt::Display for StepOutcome {
     }
 }
 
+/// How an engine keeps its executions. The defaults are for people looking at a
+/// few packages; a fleet of a million packages asks for less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// How many workflow runs the built-in worker keeps live (Go's sticky workflow
+    /// cache, `worker.SetStickyWorkflowCacheSize`). A run that is not cached is
+    /// rebuilt by replaying its history at its next decision task, and when the
+    /// cache evicts a running workflow the worker resets its stickiness, as the Go
+    /// worker does. `None`: the worker keeps every run.
+    pub worker_cache: Option<usize>,
+    /// Keep histories packed, as a parked workflow's history is kept in Cadence's
+    /// database, instead of as live events (see [`crate::history::packed`]).
+    pub packed_histories: bool,
+    /// Keep log lines and every activity attempt (for the timeline views).
+    pub record_attempts_and_logs: bool,
+    /// Seed each workflow's activities from the engine seed and the workflow ID,
+    /// instead of all from the engine seed (so packages of a fleet differ).
+    pub seed_per_workflow: bool,
+}
+
+impl Default for EngineOptions {
+    fn default() -> EngineOptions {
+        EngineOptions { worker_cache: None, packed_histories: false, record_attempts_and_logs: true, seed_per_workflow: false }
+    }
+}
+
+/// One run of a workflow in an engine: a cheap handle that stays valid for the
+/// engine's life (the run may be gone, see [`Engine::drop_run`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunRef(u32);
+
+impl RunRef {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// "No run" in the worker cache's recency list.
+pub(crate) const NO_RUN: u32 = u32::MAX;
+
+/// What the worker's cache did so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Decision tasks answered from a cached run (only the new events fed).
+    pub hits: u64,
+    /// Decision tasks that had to rebuild the run by replaying its whole history.
+    pub misses: u64,
+    /// Running workflows the cache dropped to make room.
+    pub evictions: u64,
+    /// History events replayed on misses.
+    pub events_replayed: u64,
+    /// Runs cached now.
+    pub cached: usize,
+}
+
+/// Something the clock made happen to one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fired {
+    pub run: RunRef,
+    pub what: FiredKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FiredKind {
+    Timer(Str),
+    WorkflowTimedOut,
+    ActivityTimedOut(AttemptEnd),
+}
+
+impl std::fmt::Display for FiredKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FiredKind::Timer(id) => write!(f, "timer {id} fired"),
+            FiredKind::WorkflowTimedOut => f.write_str("workflow timed out (START_TO_CLOSE)"),
+            FiredKind::ActivityTimedOut(end) => write!(f, "{end}"),
+        }
+    }
+}
+
 pub struct Engine {
     now: Timestamp,
     registry: Registry,
     seed: u64,
+    options: EngineOptions,
     ids: Identities,
-    executions: Vec<Execution>,
+    /// Every run started, in start order; `None` once dropped.
+    runs: Vec<Option<Box<Execution>>>,
+    /// The current run of each workflow ID.
+    by_id: FxHashMap<Str, u32>,
+    /// Runs the built-in worker may have a step for, in start order.
+    ready: ReadySet,
+    /// The timer queue: when each run next needs the clock (a timer, a retry, a
+    /// timeout), earliest first.
+    wakes: TimerQueue,
+    /// The worker cache's recency list: most recently used first.
+    lru_head: u32,
+    lru_tail: u32,
+    cache: CacheStats,
+    #[cfg(feature = "packed")]
+    dictionary: Rc<RefCell<Dictionary>>,
 }
 
 impl Engine {
     /// An engine serving `registry`, with activities seeded by `seed`.
     pub fn new(registry: Registry, seed: u64) -> Engine {
+        Engine::with_options(registry, seed, EngineOptions::default())
+    }
+
+    pub fn with_options(registry: Registry, seed: u64, options: EngineOptions) -> Engine {
         Engine {
             now: EPOCH,
             registry,
             seed,
+            options,
             ids: Identities {
                 // Shaped like the Go client's and the CLI's identities.
-                worker: "1@postflow-sim@tasklist".into(),
-                client: "cadence-cli@postflow-sim".into(),
-                sticky_task_list: "postflow-sim:sticky".into(),
+                worker: Str::from_static("1@postflow-sim@tasklist"),
+                client: Str::from_static("cadence-cli@postflow-sim"),
+                sticky_task_list: Str::from_static("postflow-sim:sticky"),
                 ids: SplitMix64::new(seed ^ 0x05EE_D1D5),
             },
-            executions: Vec::new(),
+            runs: Vec::new(),
+            by_id: FxHashMap::default(),
+            ready: ReadySet::default(),
+            wakes: TimerQueue::default(),
+            lru_head: NO_RUN,
+            lru_tail: NO_RUN,
+            cache: CacheStats::default(),
+            #[cfg(feature = "packed")]
+            dictionary: Rc::default(),
         }
     }
 
@@ -165,10 +286,20 @@ impl Engine {
         &self.registry
     }
 
+    pub fn options(&self) -> EngineOptions {
+        self.options
+    }
+
     /// `StartWorkflowExecution`: checks the type and the input, then writes
     /// `WorkflowExecutionStarted` and the first `DecisionTaskScheduled`.
     pub fn start_workflow(&mut self, req: StartRequest) -> Result<String, EngineError> {
-        let definition = self.registry.workflow(&req.workflow_type).cloned().ok_or_else(|| EngineError::UnknownWorkflowType {
+        let run = self.start_run(req)?;
+        Ok(self.run(run).map(|e| e.run_id.to_string()).unwrap_or_default())
+    }
+
+    /// [`start_workflow`](Self::start_workflow), answering with the new run's handle.
+    pub fn start_run(&mut self, req: StartRequest) -> Result<RunRef, EngineError> {
+        let definition = self.registry.workflow_shared(&req.workflow_type).cloned().ok_or_else(|| EngineError::UnknownWorkflowType {
             name: req.workflow_type.clone(),
             known: self.registry.workflow_names().join(", "),
         })?;
@@ -183,27 +314,78 @@ impl Engine {
             return Err(EngineError::BadInput(format!("a timeout of more than {} s (int32 seconds) is refused by Cadence", i32::MAX)));
         }
         (definition.validate_input)(req.input.as_ref()).map_err(EngineError::BadInput)?;
-        if let Some(i) = self.executions.iter().position(|e| *e.workflow_id == *req.workflow_id) {
-            if self.executions[i].is_running() {
+        if let Some(&old) = self.by_id.get(req.workflow_id.as_str()) {
+            if self.run(RunRef(old)).is_some_and(Execution::is_running) {
                 return Err(EngineError::AlreadyStarted(req.workflow_id));
             }
             // A closed run's id may be reused: the new run takes its place.
-            self.executions.remove(i);
+            self.drop_run(RunRef(old));
         }
-        let e = Execution::start(&req, definition, self.now, self.seed, &mut self.ids);
-        let run_id = e.run_id.clone();
-        self.executions.push(e);
-        Ok(run_id)
+        let options = self.options;
+        let keeping = execution::Keeping {
+            history: self.new_store(options.packed_histories),
+            record: options.record_attempts_and_logs,
+            seed: if options.seed_per_workflow { self.seed ^ fnv1a(req.workflow_id.as_bytes()) } else { self.seed },
+        };
+        let e = Execution::start(&req, definition, self.now, keeping, &mut self.ids);
+        let run = u32::try_from(self.runs.len())
+            .ok()
+            .filter(|r| *r != NO_RUN)
+            .ok_or_else(|| EngineError::BadInput(format!("this engine has started {} runs, as many as it can hold", self.runs.len())))?;
+        self.runs.push(Some(Box::new(e)));
+        self.by_id.insert(req.workflow_id.as_str().into(), run);
+        self.refresh(RunRef(run));
+        Ok(RunRef(run))
+    }
+
+    /// Where a new run keeps its history. Without the `packed` feature (the
+    /// playground's build) every history is live.
+    fn new_store(&self, packed: bool) -> HistoryStore {
+        #[cfg(feature = "packed")]
+        if packed {
+            return HistoryStore::packed(self.dictionary.clone());
+        }
+        let _ = packed;
+        HistoryStore::live()
+    }
+
+    /// The current run of a workflow.
+    pub fn lookup(&self, workflow_id: &str) -> Option<RunRef> {
+        self.by_id.get(workflow_id).map(|&r| RunRef(r))
+    }
+
+    fn run(&self, r: RunRef) -> Option<&Execution> {
+        self.runs.get(r.index())?.as_deref()
+    }
+
+    /// Forgets a run altogether (a reused workflow ID; a fleet's retention).
+    pub fn drop_run(&mut self, r: RunRef) {
+        if self.runs.get(r.index()).is_none_or(Option::is_none) {
+            return;
+        }
+        self.lru_unlink(r.0);
+        self.ready.set(r.0, false);
+        self.wakes.set(r.0, None);
+        let Some(e) = self.runs[r.index()].take() else { return };
+        if self.by_id.get(&*e.workflow_id) == Some(&r.0) {
+            self.by_id.remove(&*e.workflow_id);
+        }
     }
 
     /// `SignalWorkflowExecution`. As a real server, it records a signal of any name and
     /// any input and leaves it to the workflow code to read it (or not); only a signal
     /// to a closed workflow is refused, and writes nothing.
     pub fn signal(&mut self, workflow_id: &str, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
+        let r = self.lookup(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+        self.signal_run(r, name, input)
+    }
+
+    /// [`signal`](Self::signal) by handle.
+    pub fn signal_run(&mut self, r: RunRef, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
         let e =
-            self.executions.iter_mut().find(|e| *e.workflow_id == *workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+            self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()).ok_or_else(|| EngineError::NotFound(format!("run #{}", r.0)))?;
         if !e.is_running() {
-            return Err(EngineError::AlreadyCompleted(workflow_id.into()));
+            return Err(EngineError::AlreadyCompleted(e.workflow_id.to_string()));
         }
         if name.trim().is_empty() {
             return Err(EngineError::BadInput("the signal name is empty".into()));
@@ -217,6 +399,7 @@ impl Engine {
             request_id,
         });
         e.add_bufferable(self.now, [event], &self.ids);
+        self.refresh(r);
         Ok(())
     }
 
@@ -225,44 +408,113 @@ impl Engine {
     pub fn query(&self, workflow_id: &str, query_type: &str) -> Result<Payload, EngineError> {
         let e = self.execution(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
         // A worker without the run in its cache replays the history to answer.
-        let runtime = WorkflowRuntime::replay_for_query(&e.e.definition, workflow_id, DOMAIN, &e.e.history)?;
+        let runtime = WorkflowRuntime::replay_for_query(&e.e.definition, workflow_id, DOMAIN, e.e.history.events())?;
         Ok(runtime.query(query_type)?)
     }
 
     /// One step of the built-in worker, if any can be taken now: start a scheduled
     /// decision task, complete a started one, start a due retry, or finish a running
-    /// activity attempt — in that order of preference.
+    /// activity attempt — in that order of preference, for the first run (in start
+    /// order) that has one.
     pub fn step(&mut self) -> Option<StepReport> {
-        let now = self.now;
-        let (i, next) = self.executions.iter().enumerate().find_map(|(i, e)| Some((i, e.next_step(now)?)))?;
-        let e = &mut self.executions[i];
+        while let Some(r) = self.ready.first() {
+            if let Some(report) = self.step_run(RunRef(r)) {
+                return Some(report);
+            }
+            self.ready.set(r, false);
+        }
+        None
+    }
+
+    fn step_run(&mut self, r: RunRef) -> Option<StepReport> {
+        let e = self.runs.get(r.index())?.as_deref()?;
+        let next = e.next_step(self.now)?;
+        let workflow_id = e.workflow_id.clone();
         let outcome = match next {
             NextStep::PollDecision => {
-                e.poll_decision(now, &mut self.ids);
+                self.poll_decision_task(r);
                 StepOutcome::DecisionTaskStarted
             }
-            NextStep::RespondDecision => match e.respond_decision(now, &mut self.ids) {
+            NextStep::RespondDecision => match self.respond_decision_task(r)? {
                 Ok(decisions) => StepOutcome::DecisionTaskCompleted(decisions),
                 Err(err) => StepOutcome::DecisionTaskFailed(err.to_string()),
             },
             NextStep::StartAttempt(id) => {
-                e.start_attempt(now, id);
-                let a = &e.activities[&id];
+                self.start_activity_attempt(r, id);
+                let a = &self.run(r)?.activities[&id];
                 StepOutcome::AttemptStarted {
                     activity_type: a.activity_type.clone(),
                     attempt: a.attempt,
                     maximum_attempts: a.maximum_attempts(),
                 }
             }
-            NextStep::FinishAttempt(id) => StepOutcome::AttemptFinished(e.finish_attempt(now, id, &self.registry, &self.ids)?),
+            NextStep::FinishAttempt(id) => StepOutcome::AttemptFinished(self.finish_activity_attempt(r, id)?),
         };
-        e.settle_started_ids();
-        Some(StepReport { workflow_id: e.workflow_id.clone(), outcome })
+        Some(StepReport { workflow_id, outcome })
     }
 
     /// Whether the worker has something to do now, without the clock or a signal.
     pub fn has_step(&self) -> bool {
-        self.executions.iter().any(|e| e.next_step(self.now).is_some())
+        self.ready.iter().any(|r| self.run(RunRef(r)).is_some_and(|e| e.next_step(self.now).is_some()))
+    }
+
+    /// A worker polls a run's scheduled decision task: `DecisionTaskStarted`.
+    /// False when the run has no scheduled decision task.
+    pub fn poll_decision_task(&mut self, r: RunRef) -> bool {
+        let Some(e) = self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()) else { return false };
+        let polled = e.poll_decision(self.now, &mut self.ids);
+        if polled && e.runtime.is_some() {
+            // The worker takes the cached run out of its cache for the task.
+            self.lru_touch(r.0);
+        }
+        self.refresh(r);
+        polled
+    }
+
+    /// The worker answers a run's started decision task: the workflow code runs (on
+    /// the cached run, or on one rebuilt by replay) and its decisions are written or
+    /// refused. `None` when the run has no started decision task.
+    pub fn respond_decision_task(&mut self, r: RunRef) -> Option<Result<Rc<[Decision]>, RuntimeError>> {
+        let now = self.now;
+        let e = self.runs.get_mut(r.index())?.as_deref_mut()?;
+        if !matches!(e.decision, Some(DecisionTaskState::Started { .. })) {
+            return None;
+        }
+        match e.replay_cost() {
+            Some(events) => {
+                self.cache.misses += 1;
+                self.cache.events_replayed += events as u64;
+            }
+            None => self.cache.hits += 1,
+        }
+        let result = e.respond_decision(now, &mut self.ids);
+        e.settle_started_ids();
+        let cached = e.runtime.is_some();
+        if cached {
+            self.lru_touch(r.0);
+            self.evict_over_limit();
+        } else {
+            self.lru_unlink(r.0);
+        }
+        self.refresh(r);
+        Some(result)
+    }
+
+    /// A retry attempt whose time has come starts on a worker (nothing is written).
+    pub fn start_activity_attempt(&mut self, r: RunRef, scheduled_event_id: i64) {
+        if let Some(e) = self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()) {
+            e.start_attempt(self.now, scheduled_event_id);
+            self.refresh(r);
+        }
+    }
+
+    /// The started attempt of an activity runs to its end, and the server records it.
+    pub fn finish_activity_attempt(&mut self, r: RunRef, scheduled_event_id: i64) -> Option<AttemptEnd> {
+        let e = self.runs.get_mut(r.index())?.as_deref_mut()?;
+        let end = e.finish_attempt(self.now, scheduled_event_id, &self.registry, &self.ids);
+        e.settle_started_ids();
+        self.refresh(r);
+        end
     }
 
     /// Steps until no step can be taken without the clock or a signal.
@@ -272,39 +524,151 @@ impl Engine {
 
     /// The earliest time at which a timer, retry or timeout is due.
     pub fn next_due(&self) -> Option<Timestamp> {
-        self.executions.iter().filter_map(|e| e.next_wake(self.now)).min()
+        self.wakes.first().map(|(at, _)| at)
     }
 
     /// Moves the clock to the next due time and fires what is due then.
     pub fn advance_to_next(&mut self) -> Result<Vec<String>, EngineError> {
         let at = self.next_due().ok_or(EngineError::NothingScheduled)?;
-        Ok(self.advance_to(at))
+        Ok(self.advance_clock_to(at).iter().map(|f| f.what.to_string()).collect())
     }
 
     /// Moves the clock by `d`, firing what falls due on the way, each at its own time.
     pub fn advance_by(&mut self, d: Duration) -> Vec<String> {
-        self.advance_to(self.now.plus(d))
+        self.advance_clock_to(self.now.plus(d)).iter().map(|f| f.what.to_string()).collect()
     }
 
-    fn advance_to(&mut self, target: Timestamp) -> Vec<String> {
+    /// Moves the clock to `target` (never back), firing what falls due on the way, each
+    /// at its own time, runs in start order at the same instant.
+    pub fn advance_clock_to(&mut self, target: Timestamp) -> Vec<Fired> {
         let mut out = Vec::new();
-        while let Some(at) = self.executions.iter().filter_map(Execution::next_fire).min().filter(|t| *t <= target) {
+        while let Some((at, r)) = self.wakes.first().filter(|(at, _)| *at <= target) {
             self.now = self.now.max(at);
-            for e in &mut self.executions {
-                out.extend(e.fire_due(self.now, &self.ids));
+            let now = self.now;
+            if let Some(e) = self.runs.get_mut(r as usize).and_then(|e| e.as_deref_mut()) {
+                let running = e.is_running();
+                for what in e.fire_due(now, &self.ids) {
+                    out.push(Fired { run: RunRef(r), what });
+                }
+                if running && !e.is_running() {
+                    self.lru_unlink(r);
+                }
             }
+            // The run's next wake replaces this one (a retry now due just became ready).
+            self.wakes.set(r, None);
+            self.refresh(RunRef(r));
         }
         self.now = self.now.max(target);
         out
     }
 
+    /// After a change to run `r`: whether the worker has a step for it, and when it
+    /// next needs the clock.
+    fn refresh(&mut self, r: RunRef) {
+        let now = self.now;
+        let Some(e) = self.runs.get(r.index()).and_then(|e| e.as_deref()) else { return };
+        self.ready.set(r.0, e.next_step(now).is_some());
+        let wake = e.next_wake(now);
+        if wake != self.wakes.get(r.0) {
+            self.wakes.set(r.0, wake);
+        }
+    }
+
+    /// What the worker's cache did so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache
+    }
+
+    /// Runs whose timers, retries or timeouts are pending in the timer queue.
+    pub fn timer_queue_len(&self) -> usize {
+        self.wakes.len()
+    }
+
+    /// Runs the built-in worker has a step for now (decision tasks and activity tasks
+    /// waiting for a worker, or started).
+    pub fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// The dictionary packed histories share: (entries, bytes).
+    #[cfg(feature = "packed")]
+    pub fn dictionary_size(&self) -> (usize, usize) {
+        self.dictionary.borrow().size()
+    }
+
+    fn exec_mut(&mut self, r: u32) -> Option<&mut Execution> {
+        self.runs.get_mut(r as usize)?.as_deref_mut()
+    }
+
+    /// Puts a cached run at the front of the recency list (linking it if it is new).
+    fn lru_touch(&mut self, r: u32) {
+        self.lru_unlink(r);
+        let head = self.lru_head;
+        if let Some(e) = self.exec_mut(r) {
+            e.lru = (NO_RUN, head);
+        } else {
+            return;
+        }
+        if let Some(h) = self.exec_mut(head) {
+            h.lru.0 = r;
+        }
+        self.lru_head = r;
+        if self.lru_tail == NO_RUN {
+            self.lru_tail = r;
+        }
+        self.cache.cached += 1;
+    }
+
+    fn lru_unlink(&mut self, r: u32) {
+        let head = self.lru_head;
+        let Some(e) = self.exec_mut(r) else { return };
+        let (prev, next) = e.lru;
+        let linked = prev != NO_RUN || next != NO_RUN || head == r;
+        if !linked {
+            return;
+        }
+        e.lru = (NO_RUN, NO_RUN);
+        match self.exec_mut(prev) {
+            Some(p) => p.lru.1 = next,
+            None => self.lru_head = next,
+        }
+        match self.exec_mut(next) {
+            Some(n) => n.lru.0 = prev,
+            None => self.lru_tail = prev,
+        }
+        self.cache.cached -= 1;
+    }
+
+    /// Drops the least recently used runs while the cache holds more than its size.
+    fn evict_over_limit(&mut self) {
+        let Some(limit) = self.options.worker_cache else { return };
+        while self.cache.cached > limit {
+            let victim = self.lru_tail;
+            self.lru_unlink(victim);
+            if let Some(e) = self.exec_mut(victim) {
+                e.evict();
+                self.cache.evictions += 1;
+            }
+        }
+    }
+
     pub fn execution(&self, workflow_id: &str) -> Option<ExecutionView<'_>> {
-        self.executions.iter().find(|e| *e.workflow_id == *workflow_id).map(|e| ExecutionView { e })
+        self.view(self.lookup(workflow_id)?)
+    }
+
+    /// A run by handle.
+    pub fn view(&self, r: RunRef) -> Option<ExecutionView<'_>> {
+        self.run(r).map(|e| ExecutionView { e })
     }
 
     pub fn executions(&self) -> impl Iterator<Item = ExecutionView<'_>> {
-        self.executions.iter().map(|e| ExecutionView { e })
+        self.runs.iter().flatten().map(|e| ExecutionView { e })
     }
+}
+
+/// FNV-1a: a stable, dependency-free hash for seeding per-workflow generators.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// A read-only look at one execution, for front ends and tests.
@@ -326,13 +690,29 @@ impl<'a> ExecutionView<'a> {
         &self.e.definition.name
     }
 
+    /// The whole history (decoded on first look when the engine keeps it packed).
     pub fn history(&self) -> &'a [HistoryEvent] {
-        &self.e.history
+        self.e.history.events()
+    }
+
+    /// How many events the history has (without decoding a packed one).
+    pub fn history_len(&self) -> usize {
+        self.e.history.len()
+    }
+
+    /// The packed size of the history in bytes, when the engine keeps it packed.
+    pub fn packed_bytes(&self) -> Option<usize> {
+        self.e.history.packed_bytes()
+    }
+
+    /// Whether the worker holds this run in its cache.
+    pub fn is_cached(&self) -> bool {
+        self.e.runtime.is_some()
     }
 
     /// The batch (server transaction) number of each event.
     pub fn batches(&self) -> &'a [u32] {
-        &self.e.batches
+        self.e.history.batches()
     }
 
     pub fn status(&self) -> &'a WorkflowStatus {

@@ -102,8 +102,8 @@ pub fn derive(history: &[HistoryEvent]) -> Derived {
             }
             EventAttributes::ActivityTaskScheduled(a) => d.open_activities.push(OpenActivity {
                 scheduled_event_id: e.event_id,
-                activity_id: a.activity_id.clone(),
-                activity_type: a.activity_type.name.clone(),
+                activity_id: a.activity_id.to_string(),
+                activity_type: a.activity_type.name.to_string(),
                 started_event_id: None,
                 retry_policy: a.retry_policy.clone(),
             }),
@@ -116,18 +116,18 @@ pub fn derive(history: &[HistoryEvent]) -> Derived {
             EventAttributes::ActivityTaskFailed(a) => close_activity(&mut d, a.scheduled_event_id),
             EventAttributes::ActivityTaskTimedOut(a) => close_activity(&mut d, a.scheduled_event_id),
             EventAttributes::TimerStarted(a) => d.open_timers.push(OpenTimer {
-                timer_id: a.timer_id.clone(),
+                timer_id: a.timer_id.to_string(),
                 started_event_id: e.event_id,
                 fire_at: e.event_time.plus(a.start_to_fire_timeout.unwrap_or(Duration::ZERO)),
             }),
             EventAttributes::TimerFired(a) => {
                 d.open_timers.retain(|t| t.timer_id != a.timer_id);
-                d.fired_timers.push((a.timer_id.clone(), e.event_id));
+                d.fired_timers.push((a.timer_id.to_string(), e.event_id));
             }
             EventAttributes::TimerCanceled(a) => d.open_timers.retain(|t| t.timer_id != a.timer_id),
             EventAttributes::CancelTimerFailed(_) => {}
             EventAttributes::WorkflowExecutionSignaled(a) => {
-                d.signals.push(ReceivedSignal { event_id: e.event_id, name: a.signal_name.clone() });
+                d.signals.push(ReceivedSignal { event_id: e.event_id, name: a.signal_name.to_string() });
             }
             EventAttributes::WorkflowExecutionCompleted(_) => close(&mut d, Closed::Completed),
             EventAttributes::WorkflowExecutionFailed(_) => close(&mut d, Closed::Failed),

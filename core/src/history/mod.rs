@@ -10,6 +10,8 @@ pub mod cli_json;
 pub mod compare;
 pub mod derived;
 pub mod json;
+#[cfg(feature = "packed")]
+pub mod packed;
 pub mod table;
 
 use std::time::Duration;
@@ -17,6 +19,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::payload::{Failure, Payload};
+use crate::text::Str;
 use crate::time::Timestamp;
 use json::{i64_str, is_zero_i32, is_zero_i64, opt_duration};
 
@@ -74,6 +77,20 @@ macro_rules! event_types {
             /// Writes the attributes under their proto JSON key.
             pub(crate) fn serialize_entry<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 match self { $(EventAttributes::$name(a) => map.serialize_entry($key, a),)+ }
+            }
+
+            /// Writes the attributes in their packed form (see `packed`).
+            #[cfg(feature = "packed")]
+            pub(crate) fn pack(&self, w: &mut packed::Writer<'_>) {
+                use packed::Pack;
+                match self { $(EventAttributes::$name(a) => a.pack(w),)+ }
+            }
+
+            /// Reads the packed attributes of an event of type `t`.
+            #[cfg(feature = "packed")]
+            pub(crate) fn unpack(t: EventType, r: &mut packed::Reader<'_>) -> Result<EventAttributes, packed::PackError> {
+                use packed::Pack;
+                Ok(match t { $(EventType::$name => EventAttributes::$name(Pack::unpack(r)?),)+ })
             }
 
             /// Reads the attributes of an event of type `t` from their JSON object.
@@ -137,19 +154,19 @@ impl EventType {
 
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct WorkflowType {
-    pub name: String,
+    pub name: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ActivityType {
-    pub name: String,
+    pub name: Str,
 }
 
 /// `TaskList{name, kind}`; the kind is `TASK_LIST_KIND_STICKY` for a worker's sticky list.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TaskList {
-    pub name: String,
+    pub name: Str,
     #[serde(skip_serializing_if = "TaskListKind::is_invalid")]
     pub kind: TaskListKind,
 }
@@ -258,18 +275,18 @@ pub struct WorkflowExecutionStartedEventAttributes {
     pub execution_start_to_close_timeout: Option<Duration>,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub task_start_to_close_timeout: Option<Duration>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub original_execution_run_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub first_execution_run_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub original_execution_run_id: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub first_execution_run_id: Str,
     #[serde(skip_serializing_if = "is_zero_i32")]
     pub attempt: i32,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub first_decision_task_backoff: Option<Duration>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -311,10 +328,10 @@ pub struct DecisionTaskScheduledEventAttributes {
 pub struct DecisionTaskStartedEventAttributes {
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub scheduled_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -324,10 +341,10 @@ pub struct DecisionTaskCompletedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub binary_checksum: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub binary_checksum: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -347,22 +364,22 @@ pub struct DecisionTaskFailedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub cause: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub cause: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ActivityTaskScheduledEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub activity_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub activity_id: Str,
     pub activity_type: ActivityType,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub domain: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub domain: Str,
     pub task_list: TaskList,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Payload>,
@@ -387,10 +404,10 @@ pub struct ActivityTaskScheduledEventAttributes {
 pub struct ActivityTaskStartedEventAttributes {
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub scheduled_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
     #[serde(skip_serializing_if = "is_zero_i32")]
     pub attempt: i32,
     /// Always present in released servers: `{}` for attempt 0.
@@ -407,8 +424,8 @@ pub struct ActivityTaskCompletedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -420,8 +437,8 @@ pub struct ActivityTaskFailedEventAttributes {
     pub scheduled_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -441,8 +458,8 @@ pub struct ActivityTaskTimedOutEventAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TimerStartedEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
     #[serde(with = "opt_duration", skip_serializing_if = "Option::is_none")]
     pub start_to_fire_timeout: Option<Duration>,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
@@ -452,8 +469,8 @@ pub struct TimerStartedEventAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TimerFiredEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
 }
@@ -461,38 +478,38 @@ pub struct TimerFiredEventAttributes {
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TimerCanceledEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub started_event_id: i64,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub decision_task_completed_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CancelTimerFailedEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub timer_id: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub cause: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub timer_id: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub cause: Str,
     #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
     pub decision_task_completed_event_id: i64,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct WorkflowExecutionSignaledEventAttributes {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub signal_name: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub signal_name: Str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Payload>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub identity: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub request_id: String,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
 }

@@ -22,7 +22,7 @@ pub fn ship_product(ctx: &mut ActivityContext<'_>, order: &Order) -> Result<Stri
     if order.customer.is_empty() {
         return Err("customer is required".into());
     }
-    ctx.log_info("Shipping product", &format!(r#"{{"orderID":{}}}"#, serde_json::Value::String(order.id.clone())));
+    ctx.log_info("Shipping product", &format!(r#"{{"orderID":{}}}"#, crate::sdk::JsonString(&order.id)));
     Ok("Product shipped successfully".into())
 }
 

@@ -11,7 +11,7 @@ use serde::de::IgnoredAny;
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, PostalConfig, QueryResult, SCAN_SIGNAL, ScanSignal};
 use crate::payload::Payload;
 use crate::registry::WorkflowFn;
-use crate::sdk::{ActivityOptions, Logger, RetryPolicy, WorkflowContext, WorkflowError};
+use crate::sdk::{ActivityOptions, JsonString, Logger, RetryPolicy, WorkflowContext, WorkflowError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Chapter {
@@ -157,12 +157,9 @@ pub(super) async fn ship(ctx: &WorkflowContext, names: ChapterNames, order: &Ord
 
 /// The workshop's log line for a scan (`zap.Any("value", signalVal)`).
 pub(super) fn received(logger: &Logger, signal: &ScanSignal) {
-    logger.info(
+    logger.info_with(
         "Received signal!",
-        &format!(
-            r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#,
-            serde_json::to_string(&signal.location).expect("a string is JSON")
-        ),
+        format_args!(r#"{{"signal":"ScanSignal","value":{{"location":{}}}}}"#, JsonString(&signal.location)),
     );
 }
 

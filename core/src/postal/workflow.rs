@@ -10,7 +10,7 @@ use serde::de::IgnoredAny;
 
 use super::chapters::{ChapterNames, activity_options, payment_options, processed, received, ship, validate};
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, QueryResult, SCAN_SIGNAL, ScanSignal};
-use crate::sdk::{Canceled, CancellationScope, Logger, Selector, WorkflowContext, WorkflowError};
+use crate::sdk::{Canceled, CancellationScope, JsonString, Logger, Selector, WorkflowContext, WorkflowError};
 
 /// What the selector's cases hand back (Go's three callbacks).
 pub(super) enum Selected {
@@ -52,7 +52,7 @@ pub(super) async fn order_processing(
                 let location = last_location(&status);
                 match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, location, names, timer_unit).await {
                     Ok(cancel) => timer_cancel = cancel,
-                    Err(e) => logger.error("Error updating timeout", &format!(r#"{{"error":{}}}"#, serde_json::Value::String(e))),
+                    Err(e) => logger.error_with("Error updating timeout", format_args!(r#"{{"error":{}}}"#, JsonString(&e))),
                 }
             }
             Selected::Delivered => status.borrow_mut().delivered = true,

@@ -8,11 +8,12 @@
 //! writes `TimerCanceled` before the new estimate's `ActivityTaskScheduled`.
 
 use crate::decision::{CancelTimerDecisionAttributes, Decision};
+use crate::text::Str;
 
 /// What a command is: its kind and the ID the code gave it. Machines own their keys;
 /// lookups borrow one (`CommandKey<&str>`), so finding a machine allocates nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CommandKey<Id = String> {
+pub(crate) enum CommandKey<Id = Str> {
     Activity(Id),
     Timer(Id),
     CloseWorkflow,
@@ -54,6 +55,17 @@ pub(crate) struct CommandMachine {
     decision: Option<Decision>,
 }
 
+/// What cancelling a timer does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CancelOutcome {
+    /// The timer was made and canceled in the same decision task: nothing is sent.
+    NeverSent,
+    /// A `CancelTimer` decision will be sent.
+    CancelTimer,
+    /// Nothing to send now (unknown timer, or its start is still on the way).
+    Nothing,
+}
+
 /// A history event that no machine can take: the caller turns it into a
 /// nondeterminism error naming the event.
 #[derive(Debug)]
@@ -76,22 +88,22 @@ impl Machines {
         self.list.last_mut()
     }
 
-    /// Cancels a timer. Returns true when a `CancelTimer` decision will be sent.
-    pub fn cancel_timer(&mut self, timer_id: &str) -> bool {
-        let Some(m) = self.touch(CommandKey::Timer(timer_id)) else { return false };
-        m.state = match m.state {
+    /// Cancels a timer, and says what that means for the server.
+    pub fn cancel_timer(&mut self, timer_id: &str) -> CancelOutcome {
+        let Some(m) = self.touch(CommandKey::Timer(timer_id)) else { return CancelOutcome::Nothing };
+        let (state, outcome) = match m.state {
             // Never sent: the server never hears of this timer.
-            MachineState::Created => MachineState::Completed,
-            MachineState::DecisionSent => MachineState::CanceledBeforeInitiated,
-            MachineState::Initiated => MachineState::CanceledAfterInitiated,
-            other => other,
+            MachineState::Created => (MachineState::Completed, CancelOutcome::NeverSent),
+            MachineState::DecisionSent => (MachineState::CanceledBeforeInitiated, CancelOutcome::Nothing),
+            MachineState::Initiated => (MachineState::CanceledAfterInitiated, CancelOutcome::CancelTimer),
+            other => (other, CancelOutcome::Nothing),
         };
-        m.state == MachineState::CanceledAfterInitiated
+        m.state = state;
+        outcome
     }
 
-    /// The decisions to send now, in list order; completed machines are dropped.
-    pub fn take_decisions(&mut self) -> Vec<Decision> {
-        let mut out = Vec::new();
+    /// The decisions to send now, in list order, appended to `out`; completed machines are dropped.
+    pub fn take_decisions(&mut self, out: &mut Vec<Decision>) {
         for m in &mut self.list {
             match m.state {
                 MachineState::Created => {
@@ -108,7 +120,6 @@ impl Machines {
             }
         }
         self.list.retain(|m| m.state != MachineState::Completed);
-        out
     }
 
     /// The command's event (`ActivityTaskScheduled`, `TimerStarted`, workflow close) is in history.
@@ -154,12 +165,18 @@ mod tests {
         Decision::StartTimer(StartTimerDecisionAttributes { timer_id: id.into(), start_to_fire_timeout: None })
     }
 
+    fn take(m: &mut Machines) -> Vec<Decision> {
+        let mut out = Vec::new();
+        m.take_decisions(&mut out);
+        out
+    }
+
     #[test]
     fn a_timer_canceled_before_it_is_sent_emits_nothing() {
         let mut m = Machines::default();
         m.add(CommandKey::Timer("0".into()), timer("0"));
-        assert!(!m.cancel_timer("0"));
-        assert!(m.take_decisions().is_empty());
+        assert_eq!(m.cancel_timer("0"), CancelOutcome::NeverSent);
+        assert!(take(&mut m).is_empty());
         assert_eq!(m.len(), 0);
     }
 
@@ -167,11 +184,11 @@ mod tests {
     fn cancel_moves_the_timer_before_later_commands() {
         let mut m = Machines::default();
         m.add(CommandKey::Timer("3".into()), timer("3"));
-        m.take_decisions();
+        take(&mut m);
         m.initiated(CommandKey::Timer("3")).unwrap();
-        assert!(m.cancel_timer("3"));
+        assert_eq!(m.cancel_timer("3"), CancelOutcome::CancelTimer);
         m.add(CommandKey::Timer("4".into()), timer("4"));
-        let names: Vec<String> = m.take_decisions().iter().map(|d| d.to_string()).collect();
+        let names: Vec<String> = take(&mut m).iter().map(|d| d.to_string()).collect();
         assert_eq!(names, ["CancelTimer(timerId 3)", "StartTimer(timerId 4)"]);
     }
 

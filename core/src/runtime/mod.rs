@@ -17,9 +17,9 @@ pub(crate) mod machines;
 pub(crate) mod state;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::decision::{CompleteWorkflowExecutionDecisionAttributes, Decision, FailWorkflowExecutionDecisionAttributes};
 use crate::history::{EventAttributes, EventType, HistoryEvent};
@@ -27,8 +27,10 @@ use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::WorkflowDefinition;
 use crate::sdk::{ActivityError, Blocked, WorkflowContext};
+use crate::text::Str;
 use executor::Executor;
 use machines::CommandKey;
+use rustc_hash::FxHashMap;
 pub use state::{CommandKind, WorkflowInfo};
 use state::{SharedState, WorkflowState};
 
@@ -93,25 +95,47 @@ pub enum QueryError {
     ReplayFailed(String),
 }
 
+/// The decisions of the last decision task, waiting for their events in history.
+enum Sent {
+    /// A task already in history: nobody else needs its decisions.
+    Replayed(Vec<Decision>),
+    /// The task being answered: its decisions also went to the server.
+    Live(Rc<[Decision]>),
+}
+
+impl Sent {
+    fn as_slice(&self) -> &[Decision] {
+        match self {
+            Sent::Replayed(v) => v,
+            Sent::Live(d) => d,
+        }
+    }
+}
+
 /// One workflow run's code and state, driven by its history.
 pub struct WorkflowRuntime {
-    definition: WorkflowDefinition,
+    definition: Arc<WorkflowDefinition>,
     state: SharedState,
     executor: Executor,
     next_event_id: i64,
     /// Decisions of the last decision task, waiting for their events in history: shared
     /// with the caller that sends them rather than copied.
-    sent: Rc<[Decision]>,
+    sent: Sent,
     /// How many of `sent` have met their event.
     seen: usize,
-    scheduled_activities: HashMap<i64, String>,
-    started_timers: HashMap<i64, String>,
+    scheduled_activities: FxHashMap<i64, Str>,
+    started_timers: FxHashMap<i64, Str>,
     close_sent: bool,
     tasks_run: u32,
 }
 
 impl WorkflowRuntime {
     pub fn new(definition: &WorkflowDefinition, workflow_id: &str, domain: &str) -> WorkflowRuntime {
+        WorkflowRuntime::new_shared(Arc::new(definition.clone()), workflow_id, domain)
+    }
+
+    /// [`new`](Self::new) with a definition shared with its registry (no copy).
+    pub fn new_shared(definition: Arc<WorkflowDefinition>, workflow_id: &str, domain: &str) -> WorkflowRuntime {
         let mut state = WorkflowState::default();
         state.info = WorkflowInfo {
             workflow_id: workflow_id.to_owned(),
@@ -120,14 +144,14 @@ impl WorkflowRuntime {
             ..Default::default()
         };
         WorkflowRuntime {
-            definition: definition.clone(),
+            definition,
             state: Rc::new(RefCell::new(state)),
             executor: Executor::default(),
             next_event_id: 1,
-            sent: Rc::default(),
+            sent: Sent::Replayed(Vec::new()),
             seen: 0,
-            scheduled_activities: HashMap::new(),
-            started_timers: HashMap::new(),
+            scheduled_activities: FxHashMap::default(),
+            started_timers: FxHashMap::default(),
             close_sent: false,
             tasks_run: 0,
         }
@@ -234,7 +258,11 @@ impl WorkflowRuntime {
                 }
                 EventAttributes::TimerCanceled(a) => {
                     self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
-                    self.state.borrow_mut().machines.completed(CommandKey::Timer(&a.timer_id));
+                    // The timer's life is over: nothing in history refers to it again.
+                    self.started_timers.remove(&a.started_event_id);
+                    let mut s = self.state.borrow_mut();
+                    s.timers.remove(a.timer_id.as_str());
+                    s.machines.completed(CommandKey::Timer(&a.timer_id));
                 }
                 EventAttributes::CancelTimerFailed(a) => {
                     self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
@@ -263,9 +291,11 @@ impl WorkflowRuntime {
                     }),
                 )?,
                 EventAttributes::TimerFired(a) => {
-                    let id = self.started_timers.get(&a.started_event_id).unwrap_or(&a.timer_id);
+                    let started = self.started_timers.remove(&a.started_event_id);
+                    let id = started.as_deref().unwrap_or(&a.timer_id);
                     let mut s = self.state.borrow_mut();
-                    let slot = s.timers.get(id).cloned().ok_or_else(|| unknown(e, "timer"))?;
+                    // Resolved entries leave the maps, so their cost stays flat as history grows.
+                    let slot = s.timers.remove(id).ok_or_else(|| unknown(e, "timer"))?;
                     let seq = s.stamp();
                     slot.resolve(Ok(()), seq);
                     s.machines.completed(CommandKey::Timer(id));
@@ -297,7 +327,7 @@ impl WorkflowRuntime {
         }
         {
             let mut s = self.state.borrow_mut();
-            s.info.task_list = a.task_list.name.clone();
+            s.info.task_list = a.task_list.name.to_string();
             s.info.start_time = e.event_time;
             s.now = e.event_time;
         }
@@ -321,6 +351,7 @@ impl WorkflowRuntime {
         self.tasks_run += 1;
         self.executor.run_until_blocked(&self.state).map_err(RuntimeError::WorkflowTaskFailed)?;
         let mut s = self.state.borrow_mut();
+        let s = &mut *s;
         if !self.close_sent {
             if let Some(outcome) = s.outcome.clone() {
                 self.close_sent = true;
@@ -331,14 +362,28 @@ impl WorkflowRuntime {
                 s.machines.add(CommandKey::CloseWorkflow, decision);
             }
         }
-        let decisions: Rc<[Decision]> = s.machines.take_decisions().into();
-        self.sent = decisions.clone();
         self.seen = 0;
+        // A replayed task's decisions only meet their events: they stay in a buffer
+        // reused from task to task. A new task's decisions go out, shared.
+        let mut buffer = match std::mem::replace(&mut self.sent, Sent::Replayed(Vec::new())) {
+            Sent::Replayed(mut v) => {
+                v.clear();
+                v
+            }
+            Sent::Live(_) => Vec::new(),
+        };
+        s.machines.take_decisions(&mut buffer);
+        if replaying {
+            self.sent = Sent::Replayed(buffer);
+            return Ok(Rc::default());
+        }
+        let decisions: Rc<[Decision]> = buffer.into();
+        self.sent = Sent::Live(decisions.clone());
         Ok(decisions)
     }
 
     fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
-        let next = self.sent.get(self.seen);
+        let next = self.sent.as_slice().get(self.seen);
         if next.is_some() {
             self.seen += 1;
         }
@@ -353,7 +398,7 @@ impl WorkflowRuntime {
     }
 
     fn check_all_decisions_seen(&self, event_id: i64) -> Result<(), RuntimeError> {
-        match self.sent.get(self.seen) {
+        match self.sent.as_slice().get(self.seen) {
             Some(d) => {
                 Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision: Some(d.to_string()) }))
             }
@@ -373,12 +418,12 @@ impl WorkflowRuntime {
         scheduled_event_id: i64,
         result: Result<Payload, ActivityError>,
     ) -> Result<(), RuntimeError> {
-        let id = self.scheduled_activities.get(&scheduled_event_id).ok_or_else(|| unknown(e, "activity"))?;
+        let id = self.scheduled_activities.remove(&scheduled_event_id).ok_or_else(|| unknown(e, "activity"))?;
         let mut s = self.state.borrow_mut();
-        let slot = s.activities.get(id).cloned().ok_or_else(|| unknown(e, "activity"))?;
+        let slot = s.activities.remove(&id).ok_or_else(|| unknown(e, "activity"))?;
         let seq = s.stamp();
         slot.resolve(result, seq);
-        s.machines.completed(CommandKey::Activity(id));
+        s.machines.completed(CommandKey::Activity(&id));
         Ok(())
     }
 
@@ -441,11 +486,13 @@ impl WorkflowRuntime {
     /// Signals in history that the code has not read yet, per channel, oldest first.
     pub fn unread_signals(&self) -> Vec<(String, Vec<Payload>)> {
         let s = self.state.borrow();
-        s.channels
-            .iter()
-            .filter(|(_, values)| !values.is_empty())
-            .map(|(name, values)| (name.clone(), values.iter().map(|(p, _)| p.clone()).collect()))
-            .collect()
+        let mut unread: Vec<(String, Vec<Payload>)> = Vec::new();
+        // Sorted by channel name as they go in (names are unique; a handful of channels).
+        for c in s.channels.iter().filter(|c| !c.values.is_empty()) {
+            let at = unread.partition_point(|(name, _)| name.as_str() < c.name.as_str());
+            unread.insert(at, (c.name.to_string(), c.values.iter().map(|(p, _)| p.clone()).collect()));
+        }
+        unread
     }
 
     /// Log lines written since the last call.

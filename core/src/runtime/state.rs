@@ -3,7 +3,9 @@
 //! query handlers, logs and workflow time.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use super::machines::Machines;
@@ -12,6 +14,7 @@ use crate::payload::Payload;
 use crate::registry::LocalBoxFuture;
 use crate::sdk::wait::{WaitOn, WaitRecord};
 use crate::sdk::{ActivityError, Canceled, WorkflowError};
+use crate::text::Str;
 use crate::time::Timestamp;
 
 /// Facts about the run that workflow code may read.
@@ -58,6 +61,12 @@ pub(crate) type ActivitySlot = Rc<Slot<Result<Payload, ActivityError>>>;
 pub(crate) type TimerSlot = Rc<Slot<Result<(), Canceled>>>;
 pub(crate) type QueryHandler = Box<dyn Fn() -> Payload>;
 
+/// One signal channel: values with the stamp of their arrival, oldest first.
+pub(crate) struct Channel {
+    pub name: Str,
+    pub values: VecDeque<(Payload, u64)>,
+}
+
 #[derive(Default)]
 pub(crate) struct WorkflowState {
     pub info: WorkflowInfo,
@@ -65,10 +74,11 @@ pub(crate) struct WorkflowState {
     pub replaying: bool,
     next_id: u64,
     pub machines: Machines,
-    pub activities: HashMap<String, ActivitySlot>,
-    pub timers: HashMap<String, TimerSlot>,
-    /// Signal channels: values with the stamp of their arrival, oldest first.
-    pub channels: BTreeMap<String, VecDeque<(Payload, u64)>>,
+    pub activities: FxHashMap<Str, ActivitySlot>,
+    pub timers: FxHashMap<Str, TimerSlot>,
+    /// Signal channels in the order they came to be; code holds a channel by its
+    /// index here, so a selector finds its channel without a lookup by name.
+    pub channels: Vec<Channel>,
     pub query_handlers: BTreeMap<String, QueryHandler>,
     pub logs: Vec<LogLine>,
     seq: u64,
@@ -104,11 +114,11 @@ pub(crate) struct CodeLine {
 
 impl WorkflowState {
     /// The Go client's `GenerateSequenceID`: one counter for activities and timers, from "0".
-    pub fn next_id(&mut self) -> String {
+    pub fn next_id(&mut self) -> Str {
         let id = self.next_id;
         self.next_id += 1;
         self.version += 1;
-        id.to_string()
+        Str::from_u64(id)
     }
 
     /// The next readiness stamp.
@@ -118,19 +128,32 @@ impl WorkflowState {
         self.seq
     }
 
-    pub fn push_signal(&mut self, name: &str, payload: Payload) {
-        let seq = self.stamp();
-        self.channels.entry(name.to_owned()).or_default().push_back((payload, seq));
+    /// The index of the channel for signal `name`, made on first use by either the
+    /// code or an arriving signal.
+    pub fn channel(&mut self, name: &str) -> usize {
+        match self.channels.iter().position(|c| c.name == name) {
+            Some(i) => i,
+            None => {
+                self.channels.push(Channel { name: name.into(), values: VecDeque::new() });
+                self.channels.len() - 1
+            }
+        }
     }
 
-    pub fn pop_signal(&mut self, name: &str) -> Option<Payload> {
-        let v = self.channels.get_mut(name)?.pop_front()?;
+    pub fn push_signal(&mut self, name: &str, payload: Payload) {
+        let seq = self.stamp();
+        let i = self.channel(name);
+        self.channels[i].values.push_back((payload, seq));
+    }
+
+    pub fn pop_signal(&mut self, channel: usize) -> Option<Payload> {
+        let v = self.channels.get_mut(channel)?.values.pop_front()?;
         self.version += 1;
         Some(v.0)
     }
 
-    pub fn signal_ready_seq(&self, name: &str) -> Option<u64> {
-        self.channels.get(name)?.front().map(|(_, s)| *s)
+    pub fn signal_ready_seq(&self, channel: usize) -> Option<u64> {
+        self.channels.get(channel)?.values.front().map(|(_, s)| *s)
     }
 
     /// A future of the running coroutine is not ready: remember what it waits on.
@@ -149,7 +172,7 @@ impl WorkflowState {
 
     /// How many values wait unread in a signal channel.
     pub fn unread(&self, name: &str) -> usize {
-        self.channels.get(name).map_or(0, VecDeque::len)
+        self.channels.iter().find(|c| c.name == name).map_or(0, |c| c.values.len())
     }
 
     pub fn log(&mut self, line: LogLine) {

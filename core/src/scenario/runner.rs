@@ -61,7 +61,7 @@ pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
                 // The order's id names the workflow, as in the workshop; an input that
                 // is no order gets the engine's own word on what is wrong with it.
                 None => match serde_json::from_str::<Order>(input) {
-                    Ok(o) => o.id,
+                    Ok(o) => o.id.to_string(),
                     Err(_) => {
                         postflow_input_check(input)?;
                         String::new()

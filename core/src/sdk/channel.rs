@@ -2,11 +2,11 @@
 //! that never drop a value, including values that arrived before the code asked for
 //! the channel.
 
+use crate::text::Str;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
@@ -17,14 +17,16 @@ use crate::payload::Payload;
 
 pub struct SignalChannel<T> {
     pub(crate) ctx: WorkflowContext,
-    pub(crate) name: Rc<str>,
+    pub(crate) name: Str,
+    /// Where the channel lives in the run's state.
+    pub(crate) index: usize,
     _value: PhantomData<fn() -> T>,
 }
 
 impl<T: DeserializeOwned> SignalChannel<T> {
     pub(crate) fn new(ctx: &WorkflowContext, name: &str) -> SignalChannel<T> {
-        ctx.state.borrow_mut().channels.entry(name.to_owned()).or_default();
-        SignalChannel { ctx: ctx.clone(), name: name.into(), _value: PhantomData }
+        let index = ctx.state.borrow_mut().channel(name);
+        SignalChannel { ctx: ctx.clone(), name: name.into(), index, _value: PhantomData }
     }
 
     pub fn name(&self) -> &str {
@@ -43,7 +45,7 @@ impl<T: DeserializeOwned> SignalChannel<T> {
     /// [`decode`]: Self::decode
     pub fn try_receive(&self) -> Option<T> {
         loop {
-            let payload = self.ctx.state.borrow_mut().pop_signal(&self.name)?;
+            let payload = self.ctx.state.borrow_mut().pop_signal(self.index)?;
             if let Some(v) = self.decode(&payload) {
                 return Some(v);
             }
@@ -77,7 +79,7 @@ impl<T: DeserializeOwned> SignalChannel<T> {
 
 impl<T> Clone for SignalChannel<T> {
     fn clone(&self) -> Self {
-        SignalChannel { ctx: self.ctx.clone(), name: self.name.clone(), _value: PhantomData }
+        SignalChannel { ctx: self.ctx.clone(), name: self.name.clone(), index: self.index, _value: PhantomData }
     }
 }
 

@@ -20,8 +20,9 @@ use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
 use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
-use crate::runtime::machines::CommandKey;
+use crate::runtime::machines::{CancelOutcome, CommandKey};
 use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
+use crate::text::Str;
 
 /// A future the selector can wait on: it knows when it became ready.
 pub(crate) trait Selectable {
@@ -60,9 +61,10 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
             }
             Ok([schedule_to_start, schedule_to_close, start_to_close, heartbeat]) => {
                 let id = s.next_id();
+                let activity_type = Str::from(activity_type);
                 let decision = Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
                     activity_id: id.clone(),
-                    activity_type: ActivityType { name: activity_type.to_owned() },
+                    activity_type: ActivityType { name: activity_type.clone() },
                     task_list: TaskList::named(options.task_list.as_deref().unwrap_or(&s.info.task_list)),
                     input: Some(input),
                     schedule_to_close_timeout: Some(schedule_to_close),
@@ -74,7 +76,7 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                     request_local_dispatch: true,
                     ..Default::default()
                 }));
-                wait = Some(WaitOn::Activity { activity_id: id.as_str().into(), activity_type: activity_type.into() });
+                wait = Some(WaitOn::Activity { activity_id: id.clone(), activity_type });
                 s.code_line(CommandKind::ScheduleActivity, &id, at);
                 s.machines.add(CommandKey::Activity(id.clone()), decision);
                 s.activities.insert(id, slot.clone());
@@ -134,7 +136,7 @@ impl TimerFuture {
         let slot = Slot::new();
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
-        if scope.is_some_and(|sc| sc.canceled.get()) {
+        if scope.is_some_and(|sc| sc.scope.canceled.get()) {
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
         } else if d.is_zero() {
@@ -148,12 +150,12 @@ impl TimerFuture {
                 timer_id: id.clone(),
                 start_to_fire_timeout: Some(Duration::from_secs(secs)),
             });
-            wait = Some(WaitOn::Timer { timer_id: id.as_str().into(), after: Duration::from_secs(secs) });
+            wait = Some(WaitOn::Timer { timer_id: id.clone(), after: Duration::from_secs(secs) });
             s.code_line(CommandKind::StartTimer, &id, at);
             s.machines.add(CommandKey::Timer(id.clone()), decision);
             s.timers.insert(id.clone(), slot.clone());
             if let Some(sc) = scope {
-                sc.timers.borrow_mut().push(id);
+                sc.scope.timers.borrow_mut().push(id);
             }
         }
         drop(s);
@@ -197,13 +199,19 @@ impl Future for TimerFuture {
 #[derive(Clone)]
 pub struct CancellationScope {
     ctx: WorkflowContext,
-    timers: Rc<RefCell<Vec<String>>>,
-    canceled: Rc<Cell<bool>>,
+    scope: Rc<Scope>,
+}
+
+/// What clones of one scope share: its timers and whether it was canceled.
+#[derive(Default)]
+struct Scope {
+    timers: RefCell<Vec<Str>>,
+    canceled: Cell<bool>,
 }
 
 impl CancellationScope {
     pub(crate) fn new(ctx: &WorkflowContext) -> CancellationScope {
-        CancellationScope { ctx: ctx.clone(), timers: Rc::default(), canceled: Rc::default() }
+        CancellationScope { ctx: ctx.clone(), scope: Rc::default() }
     }
 
     #[track_caller]
@@ -214,17 +222,20 @@ impl CancellationScope {
     #[track_caller]
     pub fn cancel(&self) {
         let at = Location::caller();
-        self.canceled.set(true);
+        self.scope.canceled.set(true);
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
-        for id in self.timers.borrow_mut().drain(..) {
-            let Some(slot) = s.timers.get(&id).cloned() else { continue };
+        for id in self.scope.timers.borrow_mut().drain(..) {
+            let Some(slot) = s.timers.get(id.as_str()).cloned() else { continue };
             if slot.get().is_some() {
                 continue; // fired already: nothing to cancel
             }
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
-            s.machines.cancel_timer(&id);
+            if s.machines.cancel_timer(&id) == CancelOutcome::NeverSent {
+                // The server never hears of this timer: no event will refer to it.
+                s.timers.remove(id.as_str());
+            }
             s.code_line(CommandKind::CancelTimer, &id, at);
         }
     }

@@ -65,7 +65,11 @@ impl WorkflowContext {
         activity_type: &str,
         args: impl EncodeArgs,
     ) -> ActivityFuture<R> {
-        ActivityFuture::schedule(self, options, activity_type, args.encode_args(), std::panic::Location::caller())
+        // A decision task that is already in history only has its decisions matched
+        // against the events by ID and type (as the Go client does): the input it
+        // would send is never read, so replay does not spend time encoding it.
+        let input = if self.is_replaying() { Payload::default() } else { args.encode_args() };
+        ActivityFuture::schedule(self, options, activity_type, input, std::panic::Location::caller())
     }
 
     /// Go's `workflow.NewTimer` on a context that is never canceled.
@@ -124,10 +128,33 @@ impl Logger {
         self.log(Level::Error, message, fields);
     }
 
-    fn log(&self, level: Level, message: &str, fields: &str) {
+    /// [`info`](Self::info) with fields formatted only when the line is written,
+    /// never while replaying (`format_args!`).
+    pub fn info_with(&self, message: &str, fields: impl fmt::Display) {
+        self.log(Level::Info, message, fields);
+    }
+
+    /// [`error`](Self::error) with fields formatted only when the line is written.
+    pub fn error_with(&self, message: &str, fields: impl fmt::Display) {
+        self.log(Level::Error, message, fields);
+    }
+
+    fn log(&self, level: Level, message: &str, fields: impl fmt::Display) {
         let mut s = self.state.borrow_mut();
-        let line = LogLine::workflow(s.now, level, message, fields);
+        if s.replaying {
+            return;
+        }
+        let line = LogLine::workflow(s.now, level, message, &fields.to_string());
         s.log(line);
+    }
+}
+
+/// A string written as a JSON string literal when displayed (for log fields).
+pub struct JsonString<'a>(pub &'a str);
+
+impl fmt::Display for JsonString<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&serde_json::to_string(self.0).map_err(|_| fmt::Error)?)
     }
 }
 

@@ -22,18 +22,66 @@ use super::future::Selectable;
 use super::wait::WaitOn;
 use super::{SignalChannel, WorkflowContext};
 
-struct Case<T> {
-    ready_seq: Box<dyn Fn() -> Option<u64>>,
-    take: Box<dyn FnMut() -> Option<T>>,
-    one_shot: bool,
-    done: bool,
+/// One case of a selector: where its value comes from and what it maps into. Each
+/// case is one allocation (the future or channel together with its map).
+trait Case<T> {
+    /// The readiness stamp of the value the case would take, if it has one.
+    fn ready_seq(&self) -> Option<u64>;
+    /// Takes the value and maps it; `None` when it cannot (a value that does not decode).
+    fn take(&mut self) -> Option<T>;
+    /// Whether the case is spent once it fired (futures) or may fire again (channels).
+    fn one_shot(&self) -> bool;
 }
 
+struct FutureCase<F, M> {
+    future: F,
+    map: Option<M>,
+}
+
+impl<T, F: Selectable, M: FnOnce(F::Output) -> T> Case<T> for FutureCase<F, M> {
+    fn ready_seq(&self) -> Option<u64> {
+        self.future.ready_seq()
+    }
+
+    fn take(&mut self) -> Option<T> {
+        let value = self.future.output()?;
+        Some((self.map.take()?)(value))
+    }
+
+    fn one_shot(&self) -> bool {
+        true
+    }
+}
+
+struct ReceiveCase<V, M> {
+    channel: SignalChannel<V>,
+    map: M,
+}
+
+impl<T, V: DeserializeOwned, M: FnMut(V) -> T> Case<T> for ReceiveCase<V, M> {
+    fn ready_seq(&self) -> Option<u64> {
+        self.channel.ctx.state.borrow().signal_ready_seq(self.channel.index)
+    }
+
+    fn take(&mut self) -> Option<T> {
+        let payload = self.channel.ctx.state.borrow_mut().pop_signal(self.channel.index)?;
+        self.channel.decode(&payload).map(&mut self.map)
+    }
+
+    fn one_shot(&self) -> bool {
+        false
+    }
+}
+
+/// Cases that can still fire, in the order they were added. A one-shot case leaves
+/// the list when it fires, so a `select` costs the same in a workflow's thousandth
+/// loop turn as in its first (a scan adds a timer case every turn).
 pub struct Selector<T> {
     ctx: WorkflowContext,
-    cases: Vec<Case<T>>,
-    /// What each case waits for, `None` once a one-shot case has fired: shared with
-    /// the wait records, so a stack trace shows the cases as they are now.
+    cases: Vec<Box<dyn Case<T>>>,
+    /// What each case waits for (`None`: nothing the server holds), parallel to
+    /// `cases`: shared with the wait records, so a stack trace shows the cases as they
+    /// are now.
     waits: Rc<RefCell<Vec<Option<WaitOn>>>>,
     /// The Go client's number for this selector (`selector-1`), in the order of creation.
     id: u32,
@@ -56,15 +104,7 @@ impl<T> Selector<T> {
         F: Selectable + 'static,
     {
         self.waits.borrow_mut().push(future.wait_on());
-        let f = Rc::new(future);
-        let g = f.clone();
-        let mut map = Some(map);
-        self.cases.push(Case {
-            ready_seq: Box::new(move || f.ready_seq()),
-            take: Box::new(move || Some((map.take()?)(g.output()?))),
-            one_shot: true,
-            done: false,
-        });
+        self.cases.push(Box::new(FutureCase { future, map: Some(map) }));
         self
     }
 
@@ -73,20 +113,11 @@ impl<T> Selector<T> {
     pub fn add_receive<V: DeserializeOwned + 'static>(
         &mut self,
         channel: &SignalChannel<V>,
-        mut map: impl FnMut(V) -> T + 'static,
+        map: impl FnMut(V) -> T + 'static,
     ) -> &mut Self {
         assert!(channel.ctx.same_run(&self.ctx.state), "a selector only waits on channels of its own workflow run");
         self.waits.borrow_mut().push(Some(WaitOn::Signal { channel: channel.name.clone() }));
-        let (ready_ch, take_ch) = (channel.clone(), channel.clone());
-        self.cases.push(Case {
-            ready_seq: Box::new(move || ready_ch.ctx.state.borrow().signal_ready_seq(&ready_ch.name)),
-            take: Box::new(move || {
-                let payload = take_ch.ctx.state.borrow_mut().pop_signal(&take_ch.name)?;
-                take_ch.decode(&payload).map(&mut map)
-            }),
-            one_shot: false,
-            done: false,
-        });
+        self.cases.push(Box::new(ReceiveCase { channel: channel.clone(), map }));
         self
     }
 
@@ -98,7 +129,7 @@ impl<T> Selector<T> {
 
     /// True if some case could fire now (Go's `HasPending`).
     pub fn has_pending(&self) -> bool {
-        self.cases.iter().any(|c| !c.done && (c.ready_seq)().is_some())
+        self.cases.iter().any(|c| c.ready_seq().is_some())
     }
 }
 
@@ -117,7 +148,7 @@ impl<T> Future for SelectFuture<'_, T> {
         let by_arrival = this.waited;
         this.waited = true;
         loop {
-            let ready = this.selector.cases.iter().enumerate().filter(|(_, c)| !c.done).filter_map(|(i, c)| Some((i, (c.ready_seq)()?)));
+            let ready = this.selector.cases.iter().enumerate().filter_map(|(i, c)| Some((i, c.ready_seq()?)));
             let pick = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
             let Some((i, _)) = pick else {
                 let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
@@ -125,10 +156,10 @@ impl<T> Future for SelectFuture<'_, T> {
                 return Poll::Pending;
             };
             let case = &mut this.selector.cases[i];
-            if let Some(v) = (case.take)() {
-                case.done = case.one_shot;
-                if case.done {
-                    this.selector.waits.borrow_mut()[i] = None;
+            if let Some(v) = case.take() {
+                if case.one_shot() {
+                    this.selector.cases.remove(i);
+                    this.selector.waits.borrow_mut().remove(i);
                 }
                 return Poll::Ready(v);
             }

@@ -13,19 +13,21 @@ use std::panic::Location;
 use std::rc::Rc;
 use std::time::Duration;
 
+use crate::text::Str;
+
 /// What a future waits on, as the SDK knows it while the code runs.
 #[derive(Clone, Debug)]
 pub(crate) enum WaitOn {
     Activity {
-        activity_id: Rc<str>,
-        activity_type: Rc<str>,
+        activity_id: Str,
+        activity_type: Str,
     },
     Timer {
-        timer_id: Rc<str>,
+        timer_id: Str,
         after: Duration,
     },
     Signal {
-        channel: Rc<str>,
+        channel: Str,
     },
     /// A selector (numbered from 1 in the order the run made them, as the Go client
     /// names them) and its cases that can still fire, shared with the selector itself.

@@ -314,7 +314,7 @@ impl Session {
     /// The start action for the workshop's example order.
     pub fn workshop_start() -> Action {
         let order = Order::workshop();
-        Action::Start { workflow_id: order.id.clone(), input: order.to_input_json(), execution_timeout: DEFAULT_EXECUTION_TIMEOUT }
+        Action::Start { workflow_id: order.id.to_string(), input: order.to_input_json(), execution_timeout: DEFAULT_EXECUTION_TIMEOUT }
     }
 
     /// The history as it stands at the cursor.

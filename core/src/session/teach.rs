@@ -60,19 +60,19 @@ fn command_of(history: &[HistoryEvent], event_id: i64) -> Option<(CommandKind, S
     let e = history.iter().find(|e| e.event_id == event_id)?;
     let activity = |scheduled: i64| {
         history.iter().find(|s| s.event_id == scheduled).and_then(|s| match &s.attributes {
-            EventAttributes::ActivityTaskScheduled(a) => Some((CommandKind::ScheduleActivity, a.activity_id.clone())),
+            EventAttributes::ActivityTaskScheduled(a) => Some((CommandKind::ScheduleActivity, a.activity_id.to_string())),
             _ => None,
         })
     };
     match &e.attributes {
-        EventAttributes::ActivityTaskScheduled(a) => Some((CommandKind::ScheduleActivity, a.activity_id.clone())),
+        EventAttributes::ActivityTaskScheduled(a) => Some((CommandKind::ScheduleActivity, a.activity_id.to_string())),
         EventAttributes::ActivityTaskStarted(a) => activity(a.scheduled_event_id),
         EventAttributes::ActivityTaskCompleted(a) => activity(a.scheduled_event_id),
         EventAttributes::ActivityTaskFailed(a) => activity(a.scheduled_event_id),
         EventAttributes::ActivityTaskTimedOut(a) => activity(a.scheduled_event_id),
-        EventAttributes::TimerStarted(t) => Some((CommandKind::StartTimer, t.timer_id.clone())),
-        EventAttributes::TimerFired(t) => Some((CommandKind::StartTimer, t.timer_id.clone())),
-        EventAttributes::TimerCanceled(t) => Some((CommandKind::CancelTimer, t.timer_id.clone())),
+        EventAttributes::TimerStarted(t) => Some((CommandKind::StartTimer, t.timer_id.to_string())),
+        EventAttributes::TimerFired(t) => Some((CommandKind::StartTimer, t.timer_id.to_string())),
+        EventAttributes::TimerCanceled(t) => Some((CommandKind::CancelTimer, t.timer_id.to_string())),
         _ => None,
     }
 }

@@ -153,8 +153,8 @@ impl Session {
         let now = self.engine.now();
         e.pending_activities()
             .map(|a| PendingActivityRow {
-                activity_id: a.activity_id.clone(),
-                activity_type: a.activity_type.clone(),
+                activity_id: a.activity_id.to_string(),
+                activity_type: a.activity_type.to_string(),
                 attempt: a.attempt,
                 maximum_attempts: a.maximum_attempts(),
                 running: matches!(a.state, AttemptState::Started { .. }),
@@ -171,7 +171,7 @@ impl Session {
         let Some(e) = self.execution() else { return Vec::new() };
         let now = self.engine.now();
         e.pending_timers()
-            .map(|t| PendingTimerRow { timer_id: t.timer_id.clone(), fires_in: t.fire_at.since(now), fire_at: t.fire_at })
+            .map(|t| PendingTimerRow { timer_id: t.timer_id.to_string(), fires_in: t.fire_at.since(now), fire_at: t.fire_at })
             .collect()
     }
 
@@ -344,6 +344,6 @@ pub fn group_events(history: &[HistoryEvent]) -> Vec<Group> {
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
-fn activity_key(activity_of: &std::collections::HashMap<i64, String>, scheduled_event_id: i64) -> String {
-    format!("a{}", activity_of.get(&scheduled_event_id).map_or("?", String::as_str))
+fn activity_key(activity_of: &std::collections::HashMap<i64, crate::text::Str>, scheduled_event_id: i64) -> String {
+    format!("a{}", activity_of.get(&scheduled_event_id).map_or("?", |id| id.as_str()))
 }

@@ -4,6 +4,7 @@
 
 mod bars;
 mod bridge;
+pub mod fleet;
 mod guide;
 mod history;
 mod overlay;
@@ -115,6 +116,13 @@ pub fn buffer_text(buffer: &Buffer) -> String {
 /// The screen as text: what `--print` prints.
 pub fn render_text(app: &App, width: u16, height: u16) -> String {
     buffer_text(&render(app, width, height))
+}
+
+/// The fleet screen rendered as text (for `--print` and snapshot tests).
+pub fn render_fleet_text(screen: &fleet::FleetScreen, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("an in-memory terminal cannot fail");
+    terminal.draw(|f| fleet::draw(f, screen)).expect("drawing in memory cannot fail");
+    buffer_text(terminal.backend().buffer())
 }
 
 /// A rectangle of at most `w`x`h` centred in `area`.

@@ -34,7 +34,7 @@ pub(crate) fn activities(h: &[HistoryEvent]) -> Vec<Activity> {
             EventAttributes::ActivityTaskScheduled(a) => out.push((
                 e.event_id,
                 Activity {
-                    activity_type: a.activity_type.name.clone(),
+                    activity_type: a.activity_type.name.to_string(),
                     input: a.input.as_ref().map(Payload::to_text).unwrap_or_default(),
                     retry_policy: a.retry_policy.clone(),
                     timeouts: (a.schedule_to_start_timeout, a.start_to_close_timeout),
@@ -80,7 +80,7 @@ fn timers(h: &[HistoryEvent]) -> Vec<Timer> {
     for (i, e) in h.iter().enumerate() {
         match &e.attributes {
             EventAttributes::TimerStarted(t) => out.push(Timer {
-                id: t.timer_id.clone(),
+                id: t.timer_id.to_string(),
                 after: t.start_to_fire_timeout.unwrap_or_default(),
                 started: i,
                 fired: None,

@@ -245,7 +245,7 @@ fn a_nondeterministic_worker_failure_is_explained() {
             started_event_id: 26,
             cause: crate::history::CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE.into(),
             failure: Some(Failure { reason: "x".into(), details: failure.as_bytes().to_vec() }),
-            identity: String::new(),
+            identity: Default::default(),
         }),
     });
     let x = ex(&h, 27);

@@ -592,7 +592,7 @@ fn decision_failed(
         let cause_name = if a.cause == CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE {
             "WORKFLOW_WORKER_UNHANDLED_FAILURE".to_owned()
         } else {
-            a.cause.clone()
+            a.cause.to_string()
         };
         (
             format!("The worker failed the decision task: {cause_name}"),
@@ -757,7 +757,7 @@ fn scheduled_attrs<'h>(links: &Links<'h>, scheduled: i64) -> Option<&'h Activity
 }
 
 fn activity_name(links: &Links<'_>, scheduled: i64) -> String {
-    scheduled_attrs(links, scheduled).map_or_else(|| "the activity".to_owned(), |a| a.activity_type.name.clone())
+    scheduled_attrs(links, scheduled).map_or_else(|| "the activity".to_owned(), |a| a.activity_type.name.to_string())
 }
 
 /// A decision's event, named as the decision: "ScheduleActivityTask estimatedDeliveryTimeComplete".

@@ -1,0 +1,104 @@
+//! A map kept as a sorted vector: an execution has a handful of pending activities
+//! and timers, and a parked one must cost little memory. A `BTreeMap` node holds
+//! eleven slots however few are used (over a kilobyte for one pending timer); this
+//! holds what it holds. Iterates in key order, as the `BTreeMap` it replaces.
+
+use std::borrow::Borrow;
+
+#[derive(Clone, Debug)]
+pub(crate) struct VecMap<K, V> {
+    entries: Vec<(K, V)>,
+}
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap { entries: Vec::new() }
+    }
+}
+
+impl<K: Ord, V> VecMap<K, V> {
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        let i = self.find(key).ok()?;
+        let (_, v) = self.entries.remove(i);
+        if self.entries.is_empty() {
+            self.entries = Vec::new();
+        }
+        Some(v)
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &mut self.entries[i].1)
+    }
+
+    pub fn clear(&mut self) {
+        self.entries = Vec::new();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+}
+
+impl<K: Ord, V> std::ops::Index<&K> for VecMap<K, V> {
+    type Output = V;
+
+    fn index(&self, key: &K) -> &V {
+        self.get(key).expect("the key is in the map")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iterates_in_key_order_like_a_btree_map() {
+        let mut m = VecMap::default();
+        for k in [5, 1, 3] {
+            m.insert(k, k * 10);
+        }
+        assert_eq!(m.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [1, 3, 5]);
+        assert_eq!(m.remove(&3), Some(30));
+        assert_eq!(m.get(&3), None);
+        assert_eq!(m.insert(1, 11), Some(10));
+        assert_eq!(m[&1], 11);
+    }
+}

@@ -1,0 +1,310 @@
+//! The capacity model for a real cluster (docs/scale.md): what one lifecycle costs
+//! the server, measured on the real dev server, combined with the fleet
+//! simulation's per-package rates, for 10^8 packages a year and 10^8 in flight.
+//! Every input says where it comes from.
+
+use std::time::Duration;
+
+use super::FleetConfig;
+use super::stats::Report;
+
+/// A number and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    pub value: f64,
+    pub source: &'static str,
+}
+
+/// What one package lifecycle costs a real Cadence server, measured with
+/// `scripts/measure-capacity.sh` (Cadence v1.4.1 dev server, SQLite, our Rust
+/// worker through the HTTP API; lifecycle: start, two payment retries, ship, the
+/// estimate, 3 scans, delivered — the `bridge load` lifecycle).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inputs {
+    /// History events of the measured lifecycle.
+    pub events_per_lifecycle: Input,
+    /// Bytes the server stored for the lifecycle's history (its history tree rows).
+    pub history_bytes_per_lifecycle: Input,
+    /// Persistence requests of the lifecycle, all kinds, and the writes among them.
+    pub persistence_requests_per_lifecycle: Input,
+    pub persistence_writes_per_lifecycle: Input,
+    /// Decision tasks of the measured lifecycle.
+    pub decision_tasks_per_lifecycle: Input,
+    /// A per-shard budget of persistence writes per second.
+    pub shard_write_budget: Input,
+    /// Worker time per decision task.
+    pub decision_task_time: Input,
+    /// The decision latency to plan for (mean wait for a worker).
+    pub target_decision_wait: Input,
+}
+
+impl Default for Inputs {
+    /// Measured 2026-12-02 with `scripts/measure-capacity.sh 100 16` (docs/scale.md).
+    fn default() -> Inputs {
+        const MEASURED: &str = "measured: scripts/measure-capacity.sh 100 16 on the dev server";
+        Inputs {
+            events_per_lifecycle: Input { value: 51.3, source: MEASURED },
+            history_bytes_per_lifecycle: Input {
+                value: 7751.0,
+                source: "measured: the server's HistorySize (admin workflow describe), same run",
+            },
+            persistence_requests_per_lifecycle: Input {
+                value: 225.4,
+                source: "measured: persistence_requests counters before/after (reads include the load driver's history polling)",
+            },
+            persistence_writes_per_lifecycle: Input {
+                value: 68.6,
+                source: "measured: the write operations among them (AppendHistoryNodes 27.4, UpdateWorkflowExecution 30.6, CreateTask 6.6, ...)",
+            },
+            decision_tasks_per_lifecycle: Input { value: 8.1, source: MEASURED },
+            shard_write_budget: Input {
+                value: 100.0,
+                source: "assumed planning figure: 100 persistence writes/s per history shard (a parameter)",
+            },
+            decision_task_time: Input {
+                value: 0.0055,
+                source: "docs/benchmarks.md: worker-side decision latency p50 on the dev server (5.5 ms)",
+            },
+            target_decision_wait: Input { value: 0.010, source: "a planning target: decisions wait 10 ms for a worker on average" },
+        }
+    }
+}
+
+/// One row of the model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub what: &'static str,
+    pub value: f64,
+    pub unit: &'static str,
+    pub how: String,
+}
+
+/// The model for one scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub lines: Vec<Line>,
+}
+
+/// The capacity model: the measured inputs, what the fleet contributed, and the
+/// two scenarios.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub inputs: Inputs,
+    pub fleet: Vec<Line>,
+    pub scenarios: Vec<Scenario>,
+}
+
+const YEAR: f64 = 365.0 * 86_400.0;
+const DAY: f64 = 86_400.0;
+
+impl Model {
+    /// The model with the fleet's per-package rates (a finished run of `report`).
+    pub fn from_fleet(config: &FleetConfig, report: &Report) -> Model {
+        Model::new(Inputs::default(), config, report)
+    }
+
+    pub fn new(inputs: Inputs, config: &FleetConfig, report: &Report) -> Model {
+        let t = &report.totals;
+        let packages = t.closed.max(1) as f64;
+        let events = t.events_per_lifecycle().max(1.0);
+        let decisions = t.decision_tasks as f64 / t.started.max(1) as f64;
+        let lifecycle_days = mean_lifecycle_days(report).unwrap_or(f64::from(config.delivery_days.0 + config.delivery_days.1) / 2.0);
+        let timers_per_open = if t.open_peak == 0 { 1.0 } else { t.timers_live_peak as f64 / t.open_peak as f64 };
+        let shard_ratio = {
+            let s = report.shard_spread();
+            if s.mean > 0.0 { s.max as f64 / s.mean } else { 1.0 }
+        };
+        let fleet = vec![
+            line("packages simulated", packages, "", "this run".into()),
+            line("history events per lifecycle", events, "events", "fleet: mean over closed workflows".into()),
+            line("decision tasks per package", decisions, "tasks", "fleet".into()),
+            line("lifecycle, order to close", lifecycle_days, "days", "fleet: open workflows integrated over time / packages".into()),
+            line("timers live per open workflow", timers_per_open, "", "fleet: timers live / open workflows at the peak".into()),
+            line("busiest shard / mean shard", shard_ratio, "x", format!("fleet: events per shard over its {} shards", config.shards)),
+        ];
+        let i = &inputs;
+        let writes_per_event = i.persistence_writes_per_lifecycle.value / i.events_per_lifecycle.value;
+        let requests_per_event = i.persistence_requests_per_lifecycle.value / i.events_per_lifecycle.value;
+        let bytes_per_event = i.history_bytes_per_lifecycle.value / i.events_per_lifecycle.value;
+        let scenario = |name: String, arrivals_per_s: f64| -> Scenario {
+            let in_flight = arrivals_per_s * lifecycle_days * DAY;
+            let events_per_s = arrivals_per_s * events;
+            let writes = events_per_s * writes_per_event;
+            let decisions_per_s = arrivals_per_s * decisions;
+            // Workflows spread over shards by a hash, so each shard's share is Poisson:
+            // the busiest of many shards carries about 4 standard deviations more than
+            // the mean. Shards are added until the busiest fits the budget.
+            let mut shards = (writes / i.shard_write_budget.value).ceil().max(1.0);
+            let mut skew = 1.0;
+            for _ in 0..50 {
+                let per_shard = (in_flight / shards).max(1.0);
+                skew = 1.0 + 4.0 / per_shard.sqrt();
+                let needed = (writes * skew / i.shard_write_budget.value).ceil().max(1.0);
+                if needed <= shards {
+                    break;
+                }
+                shards = needed;
+            }
+            let workers = workers_for(decisions_per_s, i.decision_task_time.value, i.target_decision_wait.value);
+            Scenario {
+                name,
+                lines: vec![
+                    line("orders", arrivals_per_s, "/s", "the scenario".into()),
+                    line("packages in flight", in_flight, "", format!("orders/s x {lifecycle_days:.2} days (Little's law)")),
+                    line("history events", events_per_s, "/s", format!("orders/s x {events:.1} events per lifecycle (fleet)")),
+                    line(
+                        "persistence requests",
+                        events_per_s * requests_per_event,
+                        "/s",
+                        format!("events/s x {requests_per_event:.2} requests per event (measured)"),
+                    ),
+                    line("persistence writes", writes, "/s", format!("events/s x {writes_per_event:.2} writes per event (measured)")),
+                    line("timers live", in_flight * timers_per_open, "", format!("in flight x {timers_per_open:.2} (fleet)")),
+                    line(
+                        "history stored per day",
+                        events_per_s * DAY * bytes_per_event / 1e9,
+                        "GB/day",
+                        format!("events/day x {bytes_per_event:.0} bytes per event (measured)"),
+                    ),
+                    line("decision tasks", decisions_per_s, "/s", format!("orders/s x {decisions:.1} (fleet)")),
+                    line(
+                        "history shards",
+                        shards,
+                        "",
+                        format!("writes/s x {skew:.3} (busiest shard, Poisson) / {} writes/s per shard", i.shard_write_budget.value),
+                    ),
+                    line(
+                        "worker slots",
+                        workers,
+                        "",
+                        format!(
+                            "smallest M/M/c with mean wait <= {:.0} ms at {:.1} ms per decision task",
+                            i.target_decision_wait.value * 1e3,
+                            i.decision_task_time.value * 1e3
+                        ),
+                    ),
+                ],
+            }
+        };
+        let this_fleet = config.packages as f64 / config.arrival_window.as_secs_f64();
+        let scenarios = vec![
+            scenario("10^8 packages a year".into(), 1e8 / YEAR),
+            scenario(format!("10^8 packages in flight ({lifecycle_days:.1}-day lifecycles)"), 1e8 / (lifecycle_days * DAY)),
+            scenario(
+                format!("this fleet's rate ({} packages in {} h)", config.packages, config.arrival_window.as_secs() / 3600),
+                this_fleet,
+            ),
+        ];
+        Model { inputs, fleet, scenarios }
+    }
+
+    /// The model as a text table.
+    pub fn render(&self) -> String {
+        let mut out = String::from("\nCapacity model (docs/scale.md)\n\nMeasured on the real dev server and cited:\n");
+        let i = &self.inputs;
+        for (name, input) in [
+            ("events per lifecycle", &i.events_per_lifecycle),
+            ("history bytes per lifecycle", &i.history_bytes_per_lifecycle),
+            ("persistence requests per lifecycle", &i.persistence_requests_per_lifecycle),
+            ("persistence writes per lifecycle", &i.persistence_writes_per_lifecycle),
+            ("decision tasks per lifecycle", &i.decision_tasks_per_lifecycle),
+            ("per-shard write budget (/s)", &i.shard_write_budget),
+            ("worker time per decision task (s)", &i.decision_task_time),
+            ("target decision wait (s)", &i.target_decision_wait),
+        ] {
+            out.push_str(&format!("  {name:<36} {:>12}  {}\n", number(input.value), input.source));
+        }
+        out.push_str("\nFrom this fleet run:\n");
+        for l in &self.fleet {
+            out.push_str(&format!("  {:<36} {:>12} {:<6} {}\n", l.what, number(l.value), l.unit, l.how));
+        }
+        for s in &self.scenarios {
+            out.push_str(&format!("\n{}:\n", s.name));
+            for l in &s.lines {
+                out.push_str(&format!("  {:<36} {:>12} {:<6} {}\n", l.what, number(l.value), l.unit, l.how));
+            }
+        }
+        out
+    }
+}
+
+fn line(what: &'static str, value: f64, unit: &'static str, how: String) -> Line {
+    Line { what, value, unit, how }
+}
+
+fn number(v: f64) -> String {
+    if v > 0.0 && v < 0.1 {
+        return format!("{v:.4}");
+    }
+    if v >= 100.0 {
+        let s = format!("{:.0}", v);
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Mean lifecycle from the fleet's open-workflow series (Little's law backwards).
+fn mean_lifecycle_days(report: &Report) -> Option<f64> {
+    let open_secs: f64 = report.intervals.iter().map(|i| i.open_workflows as f64 * i.seconds as f64).sum();
+    let closed = report.totals.closed as f64;
+    (closed > 0.0 && open_secs > 0.0).then(|| open_secs / closed / DAY)
+}
+
+/// The fewest servers `c` of an M/M/c queue (arrival rate `lambda`, service time
+/// `s`) whose mean wait is at most `target` (Erlang C).
+pub fn workers_for(lambda: f64, s: f64, target: f64) -> f64 {
+    let a = lambda * s;
+    let mut c = a.floor().max(0.0) as u64 + 1;
+    loop {
+        let wait = erlang_c(c, a) * s / (c as f64 - a);
+        if wait <= target || c > 10_000_000 {
+            return c as f64;
+        }
+        c += 1;
+    }
+}
+
+/// Probability that an arrival waits in an M/M/c queue with offered load `a` (< c).
+fn erlang_c(c: u64, a: f64) -> f64 {
+    // Erlang B by recursion, then C from B: stable for large c.
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (k as f64 + a * b);
+    }
+    let rho = a / c as f64;
+    b / (1.0 - rho + rho * b)
+}
+
+/// Seconds in a duration, for callers formatting inputs.
+pub fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erlang_c_matches_textbook_values() {
+        // Two servers, offered load 1: P(wait) = 1/3.
+        assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-12);
+        // One server: P(wait) = rho.
+        assert!((erlang_c(1, 0.5) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn more_load_needs_more_workers() {
+        let few = workers_for(100.0, 0.005, 0.01);
+        let many = workers_for(10_000.0, 0.005, 0.01);
+        assert!(few >= 1.0 && many > 50.0 && many > few, "{few} {many}");
+    }
+}

@@ -1,0 +1,641 @@
+//! A history kept as Cadence keeps it between decision tasks: encoded, compactly,
+//! not as live objects. A fleet of a million parked workflows holds its histories
+//! here and decodes one only when a worker must replay it (a cache miss) or a
+//! person wants to see it.
+//!
+//! The encoding is ours (Cadence's own is thrift in a database): one record per
+//! event, a type tag and a flags byte, then the attributes field by field.
+//! - Event IDs are implicit (1, 2, 3, ...); the version and the task ID are one
+//!   bit each when they are what the simulated server writes; times are deltas.
+//! - Names and short payloads that repeat across workflows (identities, task lists,
+//!   activity types, IDs, results, scan locations) go into a [`Dictionary`] shared
+//!   by every history of an engine and cost a few bytes; request IDs (UUIDs) take
+//!   their 16 bytes.
+//! - A long payload shares its prefix with the workflow input, as every activity
+//!   input does (the order's JSON), and stores only the rest.
+//!
+//! Decoding gives back exactly the events that were encoded (tested on every
+//! golden and real-server history).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rustc_hash::FxHashMap;
+
+use super::*;
+use crate::payload::{Failure, Payload};
+use crate::text::Str;
+use crate::time::Timestamp;
+
+/// What a simulated server writes on every event (see the engine's `append`).
+const DEFAULT_VERSION: i64 = 1;
+const TASK_ID_BASE: i64 = 1_048_576;
+
+/// Strings and payloads up to this length go into the dictionary.
+const DICTIONARY_MAX_LEN: usize = 64;
+/// The dictionary stops growing here (a workload with endless distinct names
+/// would otherwise grow it forever); later values are written out in full.
+const DICTIONARY_MAX_ENTRIES: usize = 1 << 20;
+
+const FLAG_NEW_BATCH: u8 = 1;
+const FLAG_DEFAULT_VERSION: u8 = 2;
+const FLAG_DEFAULT_TASK_ID: u8 = 4;
+const FLAG_SAME_TIME: u8 = 8;
+
+/// Values shared by the histories of one engine, by index.
+#[derive(Default)]
+pub struct Dictionary {
+    strings: Vec<Str>,
+    string_index: FxHashMap<Str, u32>,
+    payloads: Vec<Payload>,
+    payload_index: FxHashMap<Payload, u32>,
+}
+
+impl Dictionary {
+    fn string(&mut self, s: &Str) -> Option<u32> {
+        if s.len() > DICTIONARY_MAX_LEN {
+            return None;
+        }
+        if let Some(&i) = self.string_index.get(s.as_str()) {
+            return Some(i);
+        }
+        if self.strings.len() >= DICTIONARY_MAX_ENTRIES {
+            return None;
+        }
+        let i = self.strings.len() as u32;
+        self.strings.push(s.clone());
+        self.string_index.insert(s.clone(), i);
+        Some(i)
+    }
+
+    fn payload(&mut self, p: &Payload) -> Option<u32> {
+        if p.as_bytes().len() > DICTIONARY_MAX_LEN {
+            return None;
+        }
+        if let Some(&i) = self.payload_index.get(p) {
+            return Some(i);
+        }
+        if self.payloads.len() >= DICTIONARY_MAX_ENTRIES {
+            return None;
+        }
+        let i = self.payloads.len() as u32;
+        self.payloads.push(p.clone());
+        self.payload_index.insert(p.clone(), i);
+        Some(i)
+    }
+
+    /// Entries and the bytes they hold (for memory accounting).
+    pub fn size(&self) -> (usize, usize) {
+        let bytes = self.strings.iter().map(|s| s.len()).sum::<usize>() + self.payloads.iter().map(|p| p.as_bytes().len()).sum::<usize>();
+        (self.strings.len() + self.payloads.len(), bytes)
+    }
+}
+
+/// A history that could not be decoded: only a bug can cause one, the bytes are
+/// never anyone's input but the encoder's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("packed history is corrupt at byte {at}: {what}")]
+pub struct PackError {
+    pub at: usize,
+    pub what: &'static str,
+}
+
+/// An append-only encoded history.
+#[derive(Default)]
+pub struct PackedHistory {
+    bytes: Vec<u8>,
+    len: usize,
+    last_time: i64,
+    /// The workflow input: long payloads are stored as their difference from it.
+    reference: Option<Payload>,
+}
+
+impl PackedHistory {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Encoded size in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Heap bytes held (what a parked history costs in memory).
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity()
+    }
+
+    /// Gives back memory the buffer holds beyond its contents.
+    pub fn shrink(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+
+    /// Appends an event; `new_batch` marks the first event of a server transaction.
+    pub fn push(&mut self, e: &HistoryEvent, new_batch: bool, dict: &mut Dictionary) {
+        // Grow by a quarter, not double: a parked history's slack is memory a fleet
+        // pays for a million times.
+        if self.bytes.capacity() - self.bytes.len() < 256 {
+            self.bytes.reserve_exact(self.bytes.len() / 4 + 256);
+        }
+        let index = self.len as i64;
+        let mut flags = 0;
+        if new_batch {
+            flags |= FLAG_NEW_BATCH;
+        }
+        if e.version == DEFAULT_VERSION {
+            flags |= FLAG_DEFAULT_VERSION;
+        }
+        if e.task_id == TASK_ID_BASE + index {
+            flags |= FLAG_DEFAULT_TASK_ID;
+        }
+        if e.event_time.0 == self.last_time && index > 0 {
+            flags |= FLAG_SAME_TIME;
+        }
+        let ty = e.event_type();
+        let tag = EventType::ALL.iter().position(|t| *t == ty).expect("every event type is in EventType::ALL") as u8;
+        self.bytes.push(tag);
+        self.bytes.push(flags);
+        let mut w = Writer { out: &mut self.bytes, dict, reference: &mut self.reference };
+        if e.event_id != index + 1 {
+            // Only a history that skips IDs (never the engine's) gets here; kept exact anyway.
+            w.out.push(1);
+            w.i64(e.event_id);
+        } else {
+            w.out.push(0);
+        }
+        if flags & FLAG_DEFAULT_VERSION == 0 {
+            w.i64(e.version);
+        }
+        if flags & FLAG_DEFAULT_TASK_ID == 0 {
+            w.i64(e.task_id);
+        }
+        if flags & FLAG_SAME_TIME == 0 {
+            w.i64(e.event_time.0.wrapping_sub(self.last_time));
+        }
+        e.attributes.pack(&mut w);
+        self.last_time = e.event_time.0;
+        self.len += 1;
+    }
+
+    /// Every event, in order, with the batch (server transaction) number of each.
+    pub fn decode(&self, dict: &Dictionary) -> Result<(Vec<HistoryEvent>, Vec<u32>), PackError> {
+        let mut events = Vec::with_capacity(self.len);
+        let mut batches = Vec::with_capacity(self.len);
+        let mut r = Reader { bytes: &self.bytes, at: 0, dict, reference: None };
+        let mut time = 0i64;
+        let mut batch = 0u32;
+        for index in 0..self.len as i64 {
+            let tag = r.u8()?;
+            let ty = *EventType::ALL.get(usize::from(tag)).ok_or(r.error("unknown event type"))?;
+            let flags = r.u8()?;
+            let event_id = if r.u8()? == 1 { r.i64()? } else { index + 1 };
+            let version = if flags & FLAG_DEFAULT_VERSION != 0 { DEFAULT_VERSION } else { r.i64()? };
+            let task_id = if flags & FLAG_DEFAULT_TASK_ID != 0 { TASK_ID_BASE + index } else { r.i64()? };
+            if flags & FLAG_SAME_TIME == 0 {
+                time = time.wrapping_add(r.i64()?);
+            }
+            if flags & FLAG_NEW_BATCH != 0 || index == 0 {
+                batch += 1;
+            }
+            let attributes = EventAttributes::unpack(ty, &mut r)?;
+            events.push(HistoryEvent { event_id, event_time: Timestamp(time), version, task_id, attributes });
+            batches.push(batch);
+        }
+        Ok((events, batches))
+    }
+}
+
+pub(crate) struct Writer<'a> {
+    out: &'a mut Vec<u8>,
+    dict: &'a mut Dictionary,
+    reference: &'a mut Option<Payload>,
+}
+
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    dict: &'a Dictionary,
+    reference: Option<Payload>,
+}
+
+impl Writer<'_> {
+    fn u64(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.out.push(v as u8);
+    }
+
+    fn i64(&mut self, v: i64) {
+        self.u64(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.out.extend_from_slice(b);
+    }
+}
+
+impl<'a> Reader<'a> {
+    fn error(&self, what: &'static str) -> PackError {
+        PackError { at: self.at, what }
+    }
+
+    fn u8(&mut self) -> Result<u8, PackError> {
+        let b = *self.bytes.get(self.at).ok_or(self.error("unexpected end"))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn u64(&mut self) -> Result<u64, PackError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(self.error("varint too long"))
+    }
+
+    fn i64(&mut self) -> Result<i64, PackError> {
+        let v = self.u64()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], PackError> {
+        let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
+        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))?;
+        let b = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(b)
+    }
+}
+
+/// A value that knows its packed form.
+pub(crate) trait Pack: Sized {
+    fn pack(&self, w: &mut Writer<'_>);
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError>;
+}
+
+impl Pack for i64 {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.i64(*self);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        r.i64()
+    }
+}
+
+impl Pack for i32 {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.i64(i64::from(*self));
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        i32::try_from(r.i64()?).map_err(|_| r.error("i32 out of range"))
+    }
+}
+
+impl Pack for f64 {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.out.extend_from_slice(&self.to_bits().to_le_bytes());
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        let mut b = [0u8; 8];
+        for x in &mut b {
+            *x = r.u8()?;
+        }
+        Ok(f64::from_bits(u64::from_le_bytes(b)))
+    }
+}
+
+impl Pack for Option<Duration> {
+    fn pack(&self, w: &mut Writer<'_>) {
+        match self {
+            None => w.u64(0),
+            Some(d) if d.subsec_nanos() == 0 => w.u64(1 + 2 * d.as_secs()),
+            Some(d) => {
+                w.u64(2 + 2 * d.as_secs());
+                w.u64(u64::from(d.subsec_nanos()));
+            }
+        }
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        Ok(match r.u64()? {
+            0 => None,
+            v if v % 2 == 1 => Some(Duration::from_secs((v - 1) / 2)),
+            v => {
+                let nanos = u32::try_from(r.u64()?).map_err(|_| r.error("nanoseconds out of range"))?;
+                Some(Duration::new((v - 2) / 2, nanos))
+            }
+        })
+    }
+}
+
+/// Strings: dictionary entry, UUID (16 bytes), or written out.
+impl Pack for Str {
+    fn pack(&self, w: &mut Writer<'_>) {
+        if let Some(bits) = uuid_bits(self) {
+            w.u64(1);
+            w.out.extend_from_slice(&bits.to_be_bytes());
+        } else if let Some(i) = w.dict.string(self) {
+            w.u64(2 + 2 * u64::from(i));
+        } else {
+            w.u64(0);
+            w.bytes(self.as_bytes());
+        }
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        match r.u64()? {
+            0 => {
+                let b = r.bytes()?;
+                std::str::from_utf8(b).map(Str::from).map_err(|_| r.error("string is not UTF-8"))
+            }
+            1 => {
+                let mut b = [0u8; 16];
+                for x in &mut b {
+                    *x = r.u8()?;
+                }
+                Ok(uuid_text(u128::from_be_bytes(b)))
+            }
+            v => r.dict.strings.get(usize::try_from((v - 2) / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown string")),
+        }
+    }
+}
+
+impl Pack for String {
+    fn pack(&self, w: &mut Writer<'_>) {
+        Str::from(self.as_str()).pack(w);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        Ok(Str::unpack(r)?.into())
+    }
+}
+
+/// Payloads: dictionary entry (short ones), or the bytes after the prefix they
+/// share with the workflow input.
+impl Pack for Payload {
+    fn pack(&self, w: &mut Writer<'_>) {
+        if let Some(i) = w.dict.payload(self) {
+            w.u64(1 + 2 * u64::from(i));
+            return;
+        }
+        let bytes = self.as_bytes();
+        let shared = match w.reference.as_ref() {
+            Some(r) => r.as_bytes().iter().zip(bytes).take_while(|(a, b)| a == b).count(),
+            None => {
+                *w.reference = Some(self.clone());
+                0
+            }
+        };
+        w.u64(2 * shared as u64);
+        w.bytes(&bytes[shared..]);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        let v = r.u64()?;
+        if v % 2 == 1 {
+            return r.dict.payloads.get(usize::try_from(v / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown payload"));
+        }
+        let shared = usize::try_from(v / 2).map_err(|_| r.error("prefix out of range"))?;
+        let rest = r.bytes()?;
+        if shared == 0 {
+            let p = Payload::from_bytes(rest);
+            if r.reference.is_none() {
+                r.reference = Some(p.clone());
+            }
+            return Ok(p);
+        }
+        let error = r.error("payload prefix");
+        let prefix = r.reference.as_ref().map(Payload::as_bytes).and_then(|b| b.get(..shared)).ok_or(error)?;
+        let mut bytes = Vec::with_capacity(shared + rest.len());
+        bytes.extend_from_slice(prefix);
+        bytes.extend_from_slice(rest);
+        Ok(Payload::from_bytes(bytes))
+    }
+}
+
+impl<T: Pack> Pack for Option<T> {
+    fn pack(&self, w: &mut Writer<'_>) {
+        match self {
+            None => w.out.push(0),
+            Some(v) => {
+                w.out.push(1);
+                v.pack(w);
+            }
+        }
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        Ok(match r.u8()? {
+            0 => None,
+            _ => Some(T::unpack(r)?),
+        })
+    }
+}
+
+impl<T: Pack> Pack for Box<T> {
+    fn pack(&self, w: &mut Writer<'_>) {
+        (**self).pack(w);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        T::unpack(r).map(Box::new)
+    }
+}
+
+impl<T: Pack> Pack for Vec<T> {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.u64(self.len() as u64);
+        for v in self {
+            v.pack(w);
+        }
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        let n = r.u64()?;
+        (0..n).map(|_| T::unpack(r)).collect()
+    }
+}
+
+impl Pack for Failure {
+    fn pack(&self, w: &mut Writer<'_>) {
+        self.reason.pack(w);
+        w.bytes(&self.details);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        Ok(Failure { reason: String::unpack(r)?, details: r.bytes()?.to_vec() })
+    }
+}
+
+impl Pack for TimeoutType {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.out.push(*self as u8);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        Ok(match r.u8()? {
+            0 => TimeoutType::Invalid,
+            1 => TimeoutType::StartToClose,
+            2 => TimeoutType::ScheduleToStart,
+            3 => TimeoutType::ScheduleToClose,
+            4 => TimeoutType::Heartbeat,
+            _ => return Err(r.error("unknown timeout type")),
+        })
+    }
+}
+
+impl Pack for TaskListKind {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.out.push(*self as u8);
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        Ok(match r.u8()? {
+            0 => TaskListKind::Invalid,
+            1 => TaskListKind::Normal,
+            2 => TaskListKind::Sticky,
+            3 => TaskListKind::Ephemeral,
+            _ => return Err(r.error("unknown task list kind")),
+        })
+    }
+}
+
+impl Pack for Header {
+    fn pack(&self, w: &mut Writer<'_>) {
+        w.u64(self.fields.len() as u64);
+        for (k, v) in &self.fields {
+            k.pack(w);
+            v.pack(w);
+        }
+    }
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+        let n = r.u64()?;
+        let mut fields = BTreeMap::new();
+        for _ in 0..n {
+            fields.insert(String::unpack(r)?, Payload::unpack(r)?);
+        }
+        Ok(Header { fields })
+    }
+}
+
+/// Packs a struct field by field, in declaration order.
+macro_rules! pack_fields {
+    ($($ty:ident { $($field:ident),* $(,)? })+) => {
+        $(impl Pack for $ty {
+            fn pack(&self, w: &mut Writer<'_>) {
+                $(self.$field.pack(w);)*
+            }
+            fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
+                Ok($ty { $($field: Pack::unpack(r)?,)* })
+            }
+        })+
+    };
+}
+
+pack_fields! {
+    WorkflowType { name }
+    ActivityType { name }
+    TaskList { name, kind }
+    RetryPolicy { initial_interval, backoff_coefficient, maximum_interval, maximum_attempts, non_retryable_error_reasons, expiration_interval }
+    WorkflowExecutionStartedEventAttributes {
+        workflow_type, task_list, input, execution_start_to_close_timeout, task_start_to_close_timeout, identity,
+        original_execution_run_id, first_execution_run_id, attempt, first_decision_task_backoff, request_id,
+    }
+    WorkflowExecutionCompletedEventAttributes { result, decision_task_completed_event_id }
+    WorkflowExecutionFailedEventAttributes { failure, decision_task_completed_event_id }
+    WorkflowExecutionTimedOutEventAttributes { timeout_type }
+    DecisionTaskScheduledEventAttributes { task_list, start_to_close_timeout, attempt }
+    DecisionTaskStartedEventAttributes { scheduled_event_id, identity, request_id }
+    DecisionTaskCompletedEventAttributes { scheduled_event_id, started_event_id, identity, binary_checksum }
+    DecisionTaskTimedOutEventAttributes { scheduled_event_id, started_event_id, timeout_type }
+    DecisionTaskFailedEventAttributes { scheduled_event_id, started_event_id, cause, failure, identity }
+    ActivityTaskScheduledEventAttributes {
+        activity_id, activity_type, domain, task_list, input, schedule_to_close_timeout, schedule_to_start_timeout,
+        start_to_close_timeout, heartbeat_timeout, decision_task_completed_event_id, retry_policy, header,
+    }
+    ActivityTaskStartedEventAttributes { scheduled_event_id, identity, request_id, attempt, last_failure }
+    ActivityTaskCompletedEventAttributes { result, scheduled_event_id, started_event_id, identity }
+    ActivityTaskFailedEventAttributes { failure, scheduled_event_id, started_event_id, identity }
+    ActivityTaskTimedOutEventAttributes { details, scheduled_event_id, started_event_id, timeout_type, last_failure }
+    TimerStartedEventAttributes { timer_id, start_to_fire_timeout, decision_task_completed_event_id }
+    TimerFiredEventAttributes { timer_id, started_event_id }
+    TimerCanceledEventAttributes { timer_id, started_event_id, decision_task_completed_event_id, identity }
+    CancelTimerFailedEventAttributes { timer_id, cause, decision_task_completed_event_id, identity }
+    WorkflowExecutionSignaledEventAttributes { signal_name, input, identity, request_id }
+}
+
+/// The 128 bits of a lowercase, dashed UUID, if `s` is one (so it packs into 16 bytes).
+fn uuid_bits(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = v << 4 | u128::from(d);
+    }
+    Some(v)
+}
+
+fn uuid_text(v: u128) -> Str {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'-'; 36];
+    let mut digit = 0;
+    for (i, c) in out.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        *c = HEX[(v >> (124 - 4 * digit)) as usize & 0xf];
+        digit += 1;
+    }
+    Str::from(std::str::from_utf8(&out).expect("hex digits and dashes are ASCII"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_pack_into_their_bits_and_back() {
+        let id = "0f6e1a3c-9d2b-4c4e-8a1f-5b7c9d0e1f23";
+        assert_eq!(uuid_text(uuid_bits(id).unwrap()), id);
+        assert_eq!(uuid_bits("0F6E1A3C-9D2B-4C4E-8A1F-5B7C9D0E1F23"), None, "upper case does not come back the same");
+        assert_eq!(uuid_bits("request-from-RespondDecisionTaskCompleted"), None);
+    }
+
+    #[test]
+    fn varints_and_durations_round_trip() {
+        let mut dict = Dictionary::default();
+        let mut out = Vec::new();
+        let mut reference = None;
+        let mut w = Writer { out: &mut out, dict: &mut dict, reference: &mut reference };
+        let values = [0i64, 1, -1, 63, -64, 1 << 40, i64::MIN, i64::MAX];
+        for v in values {
+            v.pack(&mut w);
+        }
+        let durations = [None, Some(Duration::ZERO), Some(Duration::from_secs(600)), Some(Duration::from_millis(1500))];
+        for d in durations {
+            d.pack(&mut w);
+        }
+        let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: None };
+        for v in values {
+            assert_eq!(i64::unpack(&mut r).unwrap(), v);
+        }
+        for d in durations {
+            assert_eq!(Option::<Duration>::unpack(&mut r).unwrap(), d);
+        }
+        assert!(i64::unpack(&mut r).is_err(), "reading past the end is an error, not a panic");
+    }
+}

@@ -1,0 +1,361 @@
+//! `fleet`: many packages through the workshop's workflow on postflow's engine, in
+//! virtual time, with Cadence's shards, timer queues, task lists and the worker's
+//! cache made visible.
+//!
+//!   cargo run --release --bin fleet -- --packages 1000000 [--shards 16384]
+//!       [--workers W] [--cache K] [--seed S] [--csv DIR] [--model]
+//!
+//! A progress bar while it runs, then a summary, plots over virtual time and the
+//! spread over shards. Ctrl-C stops the run and prints what it has so far.
+
+mod plot;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use postflow_core::fleet::model::Model;
+use postflow_core::fleet::stats::Report;
+use postflow_core::fleet::{Fleet, FleetConfig};
+
+#[derive(Parser, Debug)]
+#[command(name = "fleet", about = "Many packages through the workshop's workflow on postflow's engine, as Cadence would carry them")]
+struct Args {
+    /// Packages (workflows) to run through their whole life.
+    #[arg(long, default_value_t = 100_000, allow_negative_numbers = true)]
+    packages: i64,
+    /// History shards of the cluster (the dev server has 4).
+    #[arg(long, default_value_t = 16_384, allow_negative_numbers = true)]
+    shards: i64,
+    /// Worker slots: tasks served at once across all workers.
+    #[arg(long, default_value_t = 64, allow_negative_numbers = true)]
+    workers: i64,
+    /// Runs the workers keep cached in all (Go's default is 10,000 per worker).
+    #[arg(long = "cache", default_value_t = 100_000, allow_negative_numbers = true)]
+    cache: i64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Orders arrive over this many hours.
+    #[arg(long, default_value_t = 24.0)]
+    arrival_hours: f64,
+    /// Days from order to delivery, lowest-highest.
+    #[arg(long, default_value = "1-5")]
+    delivery_days: String,
+    /// Hours between two scans of a package, shortest-longest.
+    #[arg(long, default_value = "3-9")]
+    scan_hours: String,
+    /// What one day of the delivery estimate lasts on the notification timer (e.g. 1d, 1h, 60s).
+    #[arg(long, default_value = "1d")]
+    timer_unit: String,
+    /// Share of orders over 25 (payment fails) and of orders without a customer.
+    #[arg(long, default_value_t = 0.02)]
+    over_limit: f64,
+    #[arg(long, default_value_t = 0.01)]
+    no_customer: f64,
+    /// Worker milliseconds per decision task and per activity task.
+    #[arg(long, default_value_t = 2.0)]
+    decision_ms: f64,
+    #[arg(long, default_value_t = 5.0)]
+    activity_ms: f64,
+    /// Length of one row of the report, e.g. 1h, 30m.
+    #[arg(long, default_value = "1h")]
+    interval: String,
+    /// Write intervals.csv and shards.csv into this directory.
+    #[arg(long)]
+    csv: Option<std::path::PathBuf>,
+    /// Print the capacity model for this fleet's parameters (docs/scale.md).
+    #[arg(long)]
+    model: bool,
+    /// Refuse a fleet whose memory estimate is above this many GiB (default: the
+    /// memory available now).
+    #[arg(long)]
+    max_memory_gib: Option<f64>,
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = match config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fleet: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let estimate = config.memory_estimate();
+    let limit = args.max_memory_gib.map(|g| (g * 1024.0 * 1024.0 * 1024.0) as u64).or_else(available_memory);
+    if let Some(limit) = limit {
+        if estimate > limit {
+            eprintln!(
+                "fleet: {} packages need about {} of memory at their peak, more than the {} {}; run fewer packages, or a smaller --cache",
+                config.packages,
+                bytes(estimate),
+                bytes(limit),
+                if args.max_memory_gib.is_some() { "allowed (--max-memory-gib)" } else { "available" }
+            );
+            return ExitCode::from(2);
+        }
+    }
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, on_interrupt as *const () as libc::sighandler_t);
+    }
+
+    let mut fleet = match Fleet::new(config.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("fleet: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    eprintln!(
+        "fleet: {} packages over {} h, {} shards, {} worker slots, cache of {} runs, seed {} (memory estimate {})",
+        config.packages,
+        config.arrival_window.as_secs() / 3600,
+        config.shards,
+        config.workers,
+        config.worker_cache,
+        config.seed,
+        bytes(estimate)
+    );
+    let bar = ProgressBar::new(config.packages);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} packages done  {msg}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let finished = fleet.run(20_000, |f| {
+        let p = f.progress();
+        bar.set_position(p.closed);
+        bar.set_message(format!(
+            "{} arrived, day {:.1}, {} events",
+            p.arrived,
+            p.virtual_secs as f64 / 86_400.0,
+            plot::short(p.events as f64)
+        ));
+        !STOP.load(Ordering::SeqCst)
+    });
+    let wall = started.elapsed();
+    bar.finish_and_clear();
+    if !finished {
+        eprintln!("fleet: interrupted; what the run has so far:");
+    }
+    let report = fleet.report();
+    print!("{}", summary(&config, report, wall, finished));
+    print!("{}", plots(report));
+    if let Some(dir) = &args.csv {
+        if let Err(e) = write_csv(dir, report) {
+            eprintln!("fleet: cannot write the CSV files into {}: {e}", dir.display());
+            return ExitCode::from(1);
+        }
+        println!("series written to {}/intervals.csv and {}/shards.csv", dir.display(), dir.display());
+    }
+    if args.model {
+        print!("{}", Model::from_fleet(&config, report).render());
+    }
+    let _ = std::io::stdout().flush();
+    if finished { ExitCode::SUCCESS } else { ExitCode::from(130) }
+}
+
+fn range(name: &str, text: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("--{name} must be LOW-HIGH with LOW <= HIGH, e.g. 1-5 (got {text:?})");
+    let (a, b) = text.split_once('-').unwrap_or((text, text));
+    let (a, b): (f64, f64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    if !(a.is_finite() && b.is_finite()) || a <= 0.0 || a > b {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+/// A duration like `1d`, `6h`, `30m`, `90s`.
+fn duration(name: &str, text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len()));
+    let n: f64 = number.parse().map_err(|_| format!("--{name} must be a duration like 1d, 6h, 30m or 90s (got {text:?})"))?;
+    let secs = match unit {
+        "d" => 86_400.0,
+        "h" => 3600.0,
+        "m" => 60.0,
+        "s" | "" => 1.0,
+        _ => return Err(format!("--{name}: unknown unit {unit:?} (use d, h, m or s)")),
+    };
+    if !(n > 0.0 && n.is_finite()) {
+        return Err(format!("--{name} must be more than zero (got {text:?})"));
+    }
+    Ok(Duration::from_secs_f64(n * secs))
+}
+
+fn positive(name: &str, v: i64) -> Result<u64, String> {
+    if v <= 0 { Err(format!("--{name} must be a positive whole number (got {v})")) } else { Ok(v as u64) }
+}
+
+fn config(a: &Args) -> Result<FleetConfig, String> {
+    let packages = positive("packages", a.packages)?;
+    let shards = u32::try_from(positive("shards", a.shards)?).map_err(|_| "--shards is too large".to_owned())?;
+    let workers = u32::try_from(positive("workers", a.workers)?).map_err(|_| "--workers is too large".to_owned())?;
+    if a.cache < 0 {
+        return Err(format!("--cache must be 0 or more runs (got {})", a.cache));
+    }
+    let (d0, d1) = range("delivery-days", &a.delivery_days)?;
+    if d0.fract() != 0.0 || d1.fract() != 0.0 {
+        return Err("--delivery-days takes whole days, e.g. 1-5".into());
+    }
+    let (s0, s1) = range("scan-hours", &a.scan_hours)?;
+    if !(a.arrival_hours > 0.0 && a.arrival_hours.is_finite()) {
+        return Err(format!("--arrival-hours must be more than zero (got {})", a.arrival_hours));
+    }
+    for (name, v) in [("decision-ms", a.decision_ms), ("activity-ms", a.activity_ms)] {
+        if !(v >= 0.0 && v.is_finite()) {
+            return Err(format!("--{name} must be zero or more milliseconds (got {v})"));
+        }
+    }
+    let config = FleetConfig {
+        packages,
+        shards,
+        workers,
+        worker_cache: a.cache as usize,
+        seed: a.seed,
+        arrival_window: Duration::from_secs_f64(a.arrival_hours * 3600.0),
+        delivery_days: (d0 as u32, d1 as u32),
+        scan_every: (Duration::from_secs_f64(s0 * 3600.0), Duration::from_secs_f64(s1 * 3600.0)),
+        timer_unit: duration("timer-unit", &a.timer_unit)?,
+        over_limit_share: a.over_limit,
+        no_customer_share: a.no_customer,
+        decision_time: Duration::from_secs_f64(a.decision_ms / 1000.0),
+        activity_time: Duration::from_secs_f64(a.activity_ms / 1000.0),
+        interval: duration("interval", &a.interval)?,
+        ..FleetConfig::default()
+    };
+    config.validate().map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// MemAvailable from /proc/meminfo, in bytes.
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GiB", b / 1024.0 / 1024.0 / 1024.0)
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.0} MiB", b / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}
+
+fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> String {
+    let t = &r.totals;
+    let spread = r.shard_spread();
+    let rows: Vec<(&str, String)> = vec![
+        (
+            "packages",
+            format!(
+                "{} started, {} completed, {} failed, {} timed out{}",
+                t.started,
+                t.completed,
+                t.failed,
+                t.timed_out,
+                if finished { "" } else { " (interrupted)" }
+            ),
+        ),
+        ("virtual time", format!("{:.2} days from the first order to the last close", t.virtual_span.as_secs_f64() / 86_400.0)),
+        (
+            "wall time",
+            format!(
+                "{:.1} s ({:.0} packages/s, {:.2} M events/s)",
+                wall.as_secs_f64(),
+                t.closed as f64 / wall.as_secs_f64(),
+                t.events as f64 / wall.as_secs_f64() / 1e6
+            ),
+        ),
+        ("history events", format!("{} ({:.1} per lifecycle)", t.events, t.events_per_lifecycle())),
+        ("history stored", format!("{:.0} bytes per lifecycle, packed", t.packed_bytes_per_lifecycle())),
+        ("decision tasks", format!("{} ({:.1} per package)", t.decision_tasks, t.decision_tasks as f64 / t.started.max(1) as f64)),
+        ("activity tasks", format!("{} ({:.1} per package)", t.activity_tasks, t.activity_tasks as f64 / t.started.max(1) as f64)),
+        ("signals", format!("{} ({} refused: workflow already closed)", t.signals, t.signals_refused)),
+        ("timers", format!("{} fired, {} live at the peak", t.timers_fired, t.timers_live_peak)),
+        ("open workflows", format!("{} at the peak", t.open_peak)),
+        (
+            "task backlog",
+            format!(
+                "{} tasks at the peak; decision tasks waited {:.1} ms on average, {:.0} ms at most",
+                t.backlog_peak,
+                t.decision_wait_mean() * 1e3,
+                t.decision_wait_max * 1e3
+            ),
+        ),
+        (
+            "worker cache",
+            format!(
+                "{} hits, {} misses ({}), {} evictions, {} events replayed",
+                t.cache_hits,
+                t.cache_misses,
+                t.cache_hit_rate().map_or("-".into(), |h| format!("{:.1} % hits", h * 100.0)),
+                t.cache_evictions,
+                t.events_replayed
+            ),
+        ),
+        (
+            "shards",
+            format!(
+                "{} shards: events per shard min {} / median {} / p99 {} / max {}",
+                config.shards, spread.min, spread.median, spread.p99, spread.max
+            ),
+        ),
+    ];
+    let mut out = String::from("\n");
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<15} {v}\n"));
+    }
+    out.push('\n');
+    out
+}
+
+fn plots(r: &Report) -> String {
+    let width = r.intervals.len().clamp(1, 72);
+    let hours = |secs: u64| format!("{:.0} h", secs as f64 / 3600.0);
+    let first = r.intervals.first().map_or(String::new(), |i| hours(i.start_secs));
+    let last = r.intervals.last().map_or(String::new(), |i| hours(i.start_secs + i.seconds));
+    let series = |f: &dyn Fn(&postflow_core::fleet::stats::Interval) -> f64| -> Vec<f64> { r.intervals.iter().map(f).collect() };
+    let mut out = String::new();
+    out.push_str(&plot::bars("history events per second (virtual time)", &series(&|i| i.events_per_second()), width, 8, &first, &last));
+    out.push('\n');
+    out.push_str(&plot::bars("timers live", &series(&|i| i.timers_live as f64), width, 8, &first, &last));
+    out.push('\n');
+    out.push_str(&plot::bars(
+        "worker cache hit rate (%)",
+        &series(&|i| i.cache_hit_rate().unwrap_or(0.0) * 100.0),
+        width,
+        6,
+        &first,
+        &last,
+    ));
+    out.push('\n');
+    out.push_str(&plot::bars("busiest shard's events per interval", &series(&|i| i.shard_events.max as f64), width, 6, &first, &last));
+    out.push('\n');
+    let bins: Vec<(String, u64)> = r.shard_histogram(12).into_iter().map(|(from, n)| (format!("{from}+"), n)).collect();
+    out.push_str(&plot::histogram("shards by events over the run", &bins, 48));
+    out.push('\n');
+    out
+}
+
+fn write_csv(dir: &std::path::Path, r: &Report) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("intervals.csv"), r.intervals_csv())?;
+    std::fs::write(dir.join("shards.csv"), r.shards_csv())
+}

@@ -1,0 +1,87 @@
+//! The `fleet` binary as a user runs it: bad input refused with a clear message
+//! before anything runs, a fleet too large for memory refused with its estimate,
+//! Ctrl-C answered with what the run has so far, and a small run's report.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn fleet(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fleet")).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn nonsense_parameters_are_refused_with_what_is_wrong() {
+    for (args, says) in [
+        (vec!["--packages", "0"], "--packages must be a positive whole number (got 0)"),
+        (vec!["--packages", "-5"], "--packages must be a positive whole number (got -5)"),
+        (vec!["--shards", "0"], "--shards must be a positive whole number"),
+        (vec!["--delivery-days", "5-1"], "--delivery-days must be LOW-HIGH"),
+        (vec!["--timer-unit", "3 parsecs"], "--timer-unit"),
+        (vec!["--over-limit", "1.5"], "share must be between 0 and 1"),
+        (vec!["--workers", "1", "--decision-ms", "500"], "1 workers cannot keep up"),
+    ] {
+        let (code, stdout, stderr) = fleet(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?} ran anyway: {stdout}");
+    }
+    let (code, _, stderr) = fleet(&["--shards", "many"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("invalid value 'many' for '--shards"), "{stderr}");
+}
+
+#[test]
+fn a_fleet_too_large_for_memory_is_refused_with_its_estimate() {
+    let (code, stdout, stderr) = fleet(&["--packages", "1000000", "--max-memory-gib", "0.5"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("1000000 packages need about") && stderr.contains("GiB of memory at their peak"), "{stderr}");
+    assert!(stdout.is_empty());
+}
+
+#[test]
+fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
+    let dir = std::env::temp_dir().join(format!("fleet-cli-{}", std::process::id()));
+    let (code, stdout, stderr) =
+        fleet(&["--packages", "200", "--shards", "4", "--workers", "4", "--cache", "20", "--csv", dir.to_str().unwrap(), "--model"]);
+    assert_eq!(code, 0, "{stderr}");
+    for expected in [
+        "200 started",
+        "history events",
+        "worker cache",
+        "4 shards: events per shard",
+        "timers live",
+        "shards by events over the run",
+        "10^8 packages in flight",
+        "history shards",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} missing from\n{stdout}");
+    }
+    let intervals = std::fs::read_to_string(dir.join("intervals.csv")).unwrap();
+    assert!(intervals.starts_with("start_seconds,") && intervals.lines().count() > 24, "{intervals}");
+    assert_eq!(std::fs::read_to_string(dir.join("shards.csv")).unwrap().lines().count(), 5);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn ctrl_c_prints_what_the_run_has_so_far() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fleet"))
+        .args(["--packages", "300000", "--max-memory-gib", "64"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The run has begun once it says what it runs.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("300000 packages"), "{line}");
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}");
+    assert!(stdout.contains("(interrupted)") && stdout.contains("history events"), "{stdout}");
+}

@@ -1,0 +1,169 @@
+//! The fleet screen (`tui --fleet N`): a fleet run's series as charts — history
+//! events per second and timers live over virtual time, the worker cache's hit rate,
+//! events per shard — and its packages; Enter opens the selected package in the
+//! normal single-workflow screens. Everything shown comes from `core::fleet`.
+
+use postflow_core::fleet::stats::Report;
+use postflow_core::fleet::{Fleet, FleetConfig};
+use postflow_core::session::{Session, SessionConfig};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, BarChart, Block, Borders, Chart, Dataset, GraphType, List, ListItem, ListState, Paragraph, Sparkline};
+
+/// The fleet screen's state: the finished fleet and the selected package.
+pub struct FleetScreen {
+    pub fleet: Fleet,
+    pub selected: usize,
+}
+
+/// What a key on the fleet screen asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FleetKey {
+    Nothing,
+    Quit,
+    /// Open package `i` in the single-workflow screens.
+    Open(u64),
+}
+
+impl FleetScreen {
+    /// Runs a fleet of `config` to its end.
+    pub fn run(config: FleetConfig) -> Result<FleetScreen, String> {
+        let mut fleet = Fleet::new(config).map_err(|e| e.to_string())?;
+        fleet.run(50_000, |_| true);
+        Ok(FleetScreen { fleet, selected: 0 })
+    }
+
+    pub fn handle(&mut self, key: crossterm::event::KeyCode) -> FleetKey {
+        use crossterm::event::KeyCode::*;
+        let last = self.fleet.progress().arrived.saturating_sub(1) as usize;
+        match key {
+            Up | Char('k') => self.selected = self.selected.saturating_sub(1),
+            Down | Char('j') => self.selected = (self.selected + 1).min(last),
+            PageUp => self.selected = self.selected.saturating_sub(20),
+            PageDown => self.selected = (self.selected + 20).min(last),
+            Enter => return FleetKey::Open(self.selected as u64),
+            Char('q') | Esc => return FleetKey::Quit,
+            _ => {}
+        }
+        FleetKey::Nothing
+    }
+
+    /// Package `i` as a session to step through (its history, replayed through the
+    /// workflow code as any imported history is).
+    pub fn session(&self, i: u64) -> Result<(Session, String), String> {
+        let (id, shard) = self.fleet.package(i).ok_or("no such package")?;
+        let events = self.fleet.package_history(i).ok_or(format!("{id}: its history is past the retention period"))?;
+        let mut config = SessionConfig::default();
+        config.postal.timer_unit = self.fleet.config().timer_unit;
+        let json = postflow_core::history::json::history_to_json(&events);
+        let session = Session::import_history(config, &json)?;
+        Ok((session, format!("fleet package {id} (shard {shard})")))
+    }
+}
+
+pub fn draw(f: &mut Frame, s: &FleetScreen) {
+    let area = f.area();
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Length(3), Constraint::Min(10), Constraint::Length(1)])
+        .split(area);
+    f.render_widget(summary(s), rows[0]);
+    let cols = Layout::default().direction(Direction::Horizontal).constraints([Constraint::Min(40), Constraint::Length(38)]).split(rows[1]);
+    let charts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Percentage(35), Constraint::Percentage(35), Constraint::Length(4), Constraint::Min(6)])
+        .split(cols[0]);
+    let r = s.fleet.report();
+    series_chart(f, charts[0], "history events per second", r, |i| i.events_per_second());
+    series_chart(f, charts[1], "timers live", r, |i| i.timers_live as f64);
+    hit_rate(f, charts[2], r);
+    shards(f, charts[3], r);
+    packages(f, cols[1], s);
+    f.render_widget(Paragraph::new("↑↓ select package · Enter open it · q quit").style(Style::default().fg(Color::DarkGray)), rows[2]);
+}
+
+fn summary(s: &FleetScreen) -> Paragraph<'static> {
+    let c = s.fleet.config();
+    let t = &s.fleet.report().totals;
+    let text = vec![
+        Line::from(format!(
+            "{} packages · {} shards · {} worker slots · cache {} · seed {}",
+            c.packages, c.shards, c.workers, c.worker_cache, c.seed
+        )),
+        Line::from(t.summary_line()),
+    ];
+    Paragraph::new(text).block(Block::default().borders(Borders::BOTTOM).title(" fleet "))
+}
+
+fn series_chart(f: &mut Frame, area: Rect, title: &str, r: &Report, value: impl Fn(&postflow_core::fleet::stats::Interval) -> f64) {
+    let points: Vec<(f64, f64)> = r.intervals.iter().map(|i| (i.start_secs as f64 / 3600.0, value(i))).collect();
+    let x_max = points.last().map_or(1.0, |p| p.0.max(1.0));
+    let y_max = points.iter().map(|p| p.1).fold(0.0, f64::max).max(0.1);
+    let data = [Dataset::default()
+        .marker(symbols::Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(Style::default().fg(Color::Cyan))
+        .data(&points)];
+    let chart = Chart::new(data.to_vec())
+        .block(Block::default().borders(Borders::ALL).title(format!(" {title} ")))
+        .x_axis(Axis::default().title("hours").bounds([0.0, x_max]).labels(["0".to_string(), format!("{x_max:.0}")]))
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max])
+                .labels(["0".to_string(), if y_max < 10.0 { format!("{y_max:.1}") } else { format!("{y_max:.0}") }]),
+        );
+    f.render_widget(chart, area);
+}
+
+fn hit_rate(f: &mut Frame, area: Rect, r: &Report) {
+    let data: Vec<u64> = r.intervals.iter().map(|i| (i.cache_hit_rate().unwrap_or(0.0) * 100.0).round() as u64).collect();
+    let spark = Sparkline::default()
+        .block(Block::default().borders(Borders::ALL).title(" worker cache hit rate, % per interval "))
+        .data(&data)
+        .max(100)
+        .style(Style::default().fg(Color::Green));
+    f.render_widget(spark, area);
+}
+
+fn shards(f: &mut Frame, area: Rect, r: &Report) {
+    let spread = r.shard_spread();
+    let bins: Vec<(String, u64)> = r.shard_histogram(8).into_iter().map(|(from, n)| (format!("{from}+"), n)).collect();
+    let bars: Vec<(&str, u64)> = bins.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+    let chart = BarChart::default()
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" shards by events: min {} / median {} / max {} ", spread.min, spread.median, spread.max)),
+        )
+        .data(&bars)
+        .bar_width(7)
+        .bar_gap(1)
+        .bar_style(Style::default().fg(Color::Yellow));
+    f.render_widget(chart, area);
+}
+
+fn packages(f: &mut Frame, area: Rect, s: &FleetScreen) {
+    let count = s.fleet.progress().arrived as usize;
+    // Only the rows that fit are built: a fleet may hold many packages.
+    let height = area.height.saturating_sub(2) as usize;
+    let first = s.selected.saturating_sub(height / 2).min(count.saturating_sub(height));
+    let items: Vec<ListItem> = (first..count.min(first + height))
+        .filter_map(|i| {
+            let (id, shard) = s.fleet.package(i as u64)?;
+            let status = s.fleet.package_status(i as u64).unwrap_or("purged");
+            Some(ListItem::new(Line::from(vec![
+                Span::raw(format!("{id:<12}")),
+                Span::raw(format!(" shard {shard:<5} ")),
+                Span::raw(status),
+            ])))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(s.selected - first));
+    let list = List::new(items)
+        .block(Block::default().borders(Borders::ALL).title(format!(" packages ({count}) ")))
+        .highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+    f.render_stateful_widget(list, area, &mut state);
+}

@@ -1,0 +1,49 @@
+//! The fleet screen (`tui --fleet N`) on ratatui's TestBackend: its charts and
+//! packages as a snapshot reviewed by eye, and a package opened from it in the
+//! normal screens with exactly the history the fleet wrote.
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use postflow_core::fleet::FleetConfig;
+use postflow_core::history::EventType;
+use postflow_tui::ui::fleet::{FleetKey, FleetScreen};
+use postflow_tui::ui::render_fleet_text;
+
+fn screen() -> FleetScreen {
+    FleetScreen::run(FleetConfig {
+        packages: 120,
+        shards: 8,
+        workers: 8,
+        worker_cache: 40,
+        retention: Duration::from_secs(365 * 86_400),
+        ..FleetConfig::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_fleet_screen_shows_its_series_shards_and_packages() {
+    let s = screen();
+    let text = render_fleet_text(&s, 120, 40);
+    for expected in ["history events per second", "timers live", "worker cache hit rate", "shards by events", "packages (120)", "Order1 "] {
+        assert!(text.contains(expected), "{expected:?} missing from\n{text}");
+    }
+    insta::assert_snapshot!("fleet_screen", text);
+}
+
+#[test]
+fn enter_opens_the_selected_package_with_the_fleets_history() {
+    let mut s = screen();
+    assert_eq!(s.handle(KeyCode::Down), FleetKey::Nothing);
+    assert_eq!(s.handle(KeyCode::Down), FleetKey::Nothing);
+    assert_eq!(s.handle(KeyCode::Enter), FleetKey::Open(2));
+    let (session, label) = s.session(2).unwrap();
+    assert!(label.starts_with("fleet package Order3 (shard "), "{label}");
+    let history = s.fleet.package_history(2).unwrap();
+    assert_eq!(session.history(), &history[..]);
+    assert!(history.last().unwrap().event_type().is_workflow_close());
+    assert_eq!(session.replay_error(), None, "the workflow code replays the fleet's history");
+    assert!(history.iter().any(|e| e.event_type() == EventType::WorkflowExecutionSignaled));
+    assert_eq!(s.handle(KeyCode::Char('q')), FleetKey::Quit);
+}

@@ -1,0 +1,227 @@
+//! The fleet view: a fleet of packages (`core::fleet`, docs/scale.md) run in the
+//! page in small chunks between frames, so the page stays responsive, then its
+//! series as SVG charts — history events per second and timers live over virtual
+//! time, the worker cache's hit rate, events per shard — and its packages; a click
+//! on one opens it in the single-workflow view above (as an imported history).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use postflow_core::fleet::stats::Report;
+use postflow_core::fleet::{Fleet, FleetConfig};
+
+use crate::state::Playground;
+
+/// Where the fleet is kept: in the page's thread only (it holds the engine).
+type FleetCell = StoredValue<Option<Fleet>, LocalStorage>;
+
+/// Engine operations per chunk: a few milliseconds of work between two frames.
+const CHUNK: u64 = 3_000;
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 90.0;
+
+/// What the view shows of a finished (or running) fleet.
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    report: Report,
+    /// (package index, workflow ID, shard, status) of the packages listed.
+    packages: Vec<(u64, String, u32, &'static str)>,
+}
+
+#[component]
+pub fn FleetView(pg: Playground) -> impl IntoView {
+    let packages = RwSignal::new("2000".to_string());
+    let progress = RwSignal::new(None::<(u64, u64)>);
+    let shown = RwSignal::new(None::<Shown>);
+    let error = RwSignal::new(None::<String>);
+    // The fleet lives outside the reactive graph: it is big and changes in place.
+    let fleet: FleetCell = StoredValue::new_local(None);
+    let run = {
+        move |_| {
+            let n = match packages.get_untracked().trim().parse::<u64>() {
+                Ok(n) if (1..=20_000).contains(&n) => n,
+                _ => {
+                    return error.set(Some(
+                        "packages: a whole number from 1 to 20,000 (the browser is for small fleets; see the fleet binary)".into(),
+                    ));
+                }
+            };
+            let config = FleetConfig {
+                packages: n,
+                shards: 16,
+                workers: 16,
+                worker_cache: 1_000,
+                retention: Duration::from_secs(365 * 86_400),
+                ..FleetConfig::default()
+            };
+            match Fleet::new(config) {
+                Ok(f) => {
+                    error.set(None);
+                    shown.set(None);
+                    progress.set(Some((0, n)));
+                    fleet.set_value(Some(f));
+                    chunk(fleet, progress, shown);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        }
+    };
+    let open = {
+        move |i: u64| {
+            let json = fleet
+                .with_value(|f| f.as_ref().and_then(|f| f.package_history(i)).map(|h| postflow_core::history::json::history_to_json(&h)));
+            match json {
+                Some(json) => {
+                    pg.import(&json);
+                    if let Some(el) = document().get_element_by_id("history") {
+                        el.scroll_into_view();
+                    }
+                }
+                None => error.set(Some("that package's history is gone".into())),
+            }
+        }
+    };
+    view! {
+        <section class="fleet" id="fleet" aria-label="Fleet">
+            <h2>"Fleet (many packages, as Cadence carries them)"</h2>
+            <p class="hint">
+                "Packages arrive over a day, are paid, shipped, scanned every few hours and delivered after 1–5 days, on 16 history shards with 16 worker slots and a cache of 1,000 runs. The run happens in small steps, so the page stays usable."
+            </p>
+            <label>
+                "packages "
+                <input
+                    id="fleet-packages"
+                    type="number"
+                    min="1"
+                    max="20000"
+                    prop:value=move || packages.get()
+                    on:input=move |ev| packages.set(event_target_value(&ev))
+                />
+            </label>
+            <button id="fleet-run" on:click=run>"Run the fleet"</button>
+            {move || error.get().map(|e| view! { <p class="error" id="fleet-error">{e}</p> })}
+            <p id="fleet-progress">
+                {move || match progress.get() {
+                    Some((done, n)) if done < n => format!("running: {done} of {n} packages done"),
+                    Some((_, n)) => format!("done: {n} packages"),
+                    None => String::new(),
+                }}
+            </p>
+            {move || shown.get().map(|s| charts(&s.report))}
+            {move || {
+                shown
+                    .get()
+                    .map(|s| {
+                        view! {
+                            <div class="table-scroll">
+                            <table id="fleet-packages-table">
+                                <tr>
+                                    <th>"package"</th>
+                                    <th>"shard"</th>
+                                    <th>"status"</th>
+                                </tr>
+                                {s
+                                    .packages
+                                    .into_iter()
+                                    .map(|(i, id, shard, status)| {
+                                        view! {
+                                            <tr class="package" data-status=status on:click=move |_| open(i)>
+                                                <td class="id">{id}</td>
+                                                <td>{shard}</td>
+                                                <td>{status}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </table>
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// Runs one chunk, shows the progress, and schedules the next chunk after the
+/// browser had a chance to draw and take input.
+fn chunk(fleet: FleetCell, progress: RwSignal<Option<(u64, u64)>>, shown: RwSignal<Option<Shown>>) {
+    let Some((done, p)) = fleet.try_update_value(|f| f.as_mut().map(|f| (f.run_for(CHUNK), f.progress()))).flatten() else { return };
+    progress.set(Some((if done { p.packages } else { p.closed }, p.packages)));
+    if done {
+        let listed = fleet.with_value(|f| {
+            let f = f.as_ref()?;
+            let packages = (0..p.packages.min(200))
+                .filter_map(|i| {
+                    let (id, shard) = f.package(i)?;
+                    Some((i, id, shard, f.package_status(i).unwrap_or("purged")))
+                })
+                .collect();
+            Some(Shown { report: f.report().clone(), packages })
+        });
+        shown.set(listed);
+        return;
+    }
+    set_timeout(move || chunk(fleet, progress, shown), Duration::ZERO);
+}
+
+fn charts(r: &Report) -> impl IntoView + use<> {
+    let t = &r.totals;
+    let spread = r.shard_spread();
+    let hist = r.shard_histogram(12);
+    let most = hist.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    let bar_w = WIDTH / hist.len().max(1) as f64;
+    view! {
+        <p id="fleet-summary">
+            {t.summary_line()}
+        </p>
+        {line_chart("fleet-events", "history events per second", r, |i| i.events_per_second())}
+        {line_chart("fleet-timers", "timers live", r, |i| i.timers_live as f64)}
+        {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().unwrap_or(0.0) * 100.0)}
+        <h3>{format!("shards by events: min {} / median {} / max {}", spread.min, spread.median, spread.max)}</h3>
+        <svg
+            id="fleet-shards"
+            role="img"
+            aria-label="Shards by events"
+            width="100%"
+            style=format!("max-width: {WIDTH:.0}px")
+            viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")
+        >
+            {hist
+                .iter()
+                .enumerate()
+                .map(|(i, (from, n))| {
+                    let h = *n as f64 / most as f64 * (HEIGHT - 14.0);
+                    view! {
+                        <rect class="bar" x=format!("{:.1}", i as f64 * bar_w + 1.0) y=format!("{:.1}", HEIGHT - 14.0 - h) width=format!("{:.1}", bar_w - 2.0) height=format!("{h:.1}")>
+                            <title>{format!("{n} shards with {from}+ events")}</title>
+                        </rect>
+                    }
+                })
+                .collect_view()}
+        </svg>
+    }
+}
+
+fn line_chart(
+    id: &'static str,
+    title: &'static str,
+    r: &Report,
+    value: fn(&postflow_core::fleet::stats::Interval) -> f64,
+) -> impl IntoView + use<> {
+    let values: Vec<f64> = r.intervals.iter().map(value).collect();
+    let top = values.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
+    let n = values.len().max(2) - 1;
+    let points: String = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 / n as f64 * WIDTH, HEIGHT - 4.0 - v / top * (HEIGHT - 8.0)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let hours = r.intervals.last().map_or(0, |i| (i.start_secs + i.seconds) / 3600);
+    view! {
+        <h3>{format!("{title} (0 to {hours} h; top {top:.1})")}</h3>
+        <svg id=id role="img" aria-label=title width="100%" style=format!("max-width: {WIDTH:.0}px") viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")>
+            <polyline class="series" fill="none" points=points></polyline>
+        </svg>
+    }
+}
