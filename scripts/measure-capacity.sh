@@ -8,7 +8,7 @@
 #
 #   scripts/measure-capacity.sh [K=100] [CONCURRENCY=16]
 #
-# Run it inside your network namespace (COMMON.md). Starts the dev server if needed
+# Run it where port 8800 is free (or in a network namespace of its own). Starts the dev server if needed
 # and stops it again if it started it.
 set -euo pipefail
 

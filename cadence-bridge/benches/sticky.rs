@@ -10,7 +10,7 @@ use std::time::Duration;
 use cadence_bridge::decider::{Decided, Decider, DecisionJob};
 use cadence_bridge::registry;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use postflow_core::engine::{Engine, StartRequest};
+use postflow_core::engine::Engine;
 use postflow_core::history::{EventType, HistoryEvent};
 use postflow_core::payload::Payload;
 use postflow_core::postal::{self, Order, PostalConfig};
@@ -18,16 +18,7 @@ use postflow_core::postal::{self, Order, PostalConfig};
 /// Start, payment retries, 100 scans, delivered: the simulator's history.
 fn hundred_scans() -> Vec<HistoryEvent> {
     let mut engine = Engine::new(postal::registry(PostalConfig::default()), 1);
-    engine
-        .start_workflow(StartRequest {
-            workflow_id: "Order123".into(),
-            workflow_type: "OrderProcessingWorkflowComplete".into(),
-            task_list: postal::TASK_LIST.into(),
-            input: Some(Payload::from(Order::workshop().to_input_json().as_str())),
-            execution_timeout: Duration::from_secs(86_400),
-            task_timeout: Duration::from_secs(10),
-        })
-        .unwrap();
+    engine.start_workflow(Order::workshop().start_request(Duration::from_secs(86_400))).unwrap();
     engine.run_until_blocked();
     for _ in 0..2 {
         engine.advance_to_next().unwrap();

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use postflow_core::engine::{Engine, StartRequest};
+use postflow_core::engine::Engine;
 use postflow_core::payload::Payload;
 use postflow_core::postal::{self, Order, PostalConfig};
 use postflow_core::runtime::WorkflowRuntime;
@@ -34,16 +34,7 @@ static ALLOC: Counting = Counting;
 
 fn start(engine: &mut Engine, id: &str) {
     let order = Order { id: id.into(), ..Order::workshop() };
-    engine
-        .start_workflow(StartRequest {
-            workflow_id: id.into(),
-            workflow_type: "OrderProcessingWorkflowComplete".into(),
-            task_list: postal::TASK_LIST.into(),
-            input: Some(Payload::from(order.to_input_json().as_str())),
-            execution_timeout: Duration::from_secs(600),
-            task_timeout: Duration::from_secs(10),
-        })
-        .unwrap();
+    engine.start_workflow(order.start_request(Duration::from_secs(600))).unwrap();
 }
 
 /// Start, payment retries, ship, estimate, five scans, the notification, delivered.

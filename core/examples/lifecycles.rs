@@ -4,25 +4,18 @@
 
 use std::time::Duration;
 
-use postflow_core::engine::{Engine, StartRequest};
+use postflow_core::engine::Engine;
 use postflow_core::payload::Payload;
 use postflow_core::postal::{self, Order, PostalConfig};
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let registry = postal::registry(PostalConfig::default());
-    let input = Payload::from(Order::workshop().to_input_json().as_str());
+    let order = Order::workshop();
     let mut events = 0;
     for _ in 0..n {
         let mut engine = Engine::new(registry.clone(), 1);
-        let req = StartRequest {
-            workflow_id: "Order123".into(),
-            workflow_type: "OrderProcessingWorkflowComplete".into(),
-            task_list: postal::TASK_LIST.into(),
-            input: Some(input.clone()),
-            execution_timeout: Duration::from_secs(600),
-            task_timeout: Duration::from_secs(10),
-        };
+        let req = order.start_request(Duration::from_secs(600));
         engine.start_workflow(req).unwrap();
         engine.run_until_blocked();
         for _ in 0..2 {

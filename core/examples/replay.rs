@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use postflow_core::engine::{Engine, StartRequest};
+use postflow_core::engine::Engine;
 use postflow_core::history::HistoryEvent;
 use postflow_core::payload::Payload;
 use postflow_core::postal::{self, Order, PostalConfig};
@@ -18,16 +18,7 @@ use postflow_core::runtime::WorkflowRuntime;
 pub fn long_history(n: usize) -> Vec<HistoryEvent> {
     let mut engine = Engine::new(postal::registry(PostalConfig::default()), 1);
     let order = Order { id: "Long".into(), ..Order::workshop() };
-    engine
-        .start_workflow(StartRequest {
-            workflow_id: "Long".into(),
-            workflow_type: "OrderProcessingWorkflowComplete".into(),
-            task_list: postal::TASK_LIST.into(),
-            input: Some(Payload::from(order.to_input_json().as_str())),
-            execution_timeout: Duration::from_secs(600),
-            task_timeout: Duration::from_secs(10),
-        })
-        .expect("the workshop order starts");
+    engine.start_workflow(order.start_request(Duration::from_secs(600))).expect("the workshop order starts");
     engine.run_until_blocked();
     for _ in 0..2 {
         engine.advance_to_next().expect("a payment retry is due");

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use postflow_core::engine::{Engine, EngineOptions, StartRequest};
+use postflow_core::engine::{Engine, EngineOptions};
 use postflow_core::history::{EventAttributes, HistoryEvent, table};
 use postflow_core::payload::Payload;
 use postflow_core::postal::{self, Order, PostalConfig};
@@ -19,16 +19,7 @@ fn fleet_of_five(options: EngineOptions) -> Engine {
     let ids: Vec<String> = (0..PACKAGES).map(|i| format!("Order{i}")).collect();
     for id in &ids {
         let order = Order { id: id.as_str().into(), ..Order::workshop() };
-        engine
-            .start_workflow(StartRequest {
-                workflow_id: id.clone(),
-                workflow_type: "OrderProcessingWorkflowComplete".into(),
-                task_list: postal::TASK_LIST.into(),
-                input: Some(Payload::from(order.to_input_json().as_str())),
-                execution_timeout: Duration::from_secs(3600),
-                task_timeout: Duration::from_secs(10),
-            })
-            .unwrap();
+        engine.start_workflow(order.start_request(Duration::from_secs(3600))).unwrap();
     }
     engine.run_until_blocked();
     for _ in 0..2 {

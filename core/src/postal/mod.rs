@@ -16,6 +16,7 @@ pub use activities::{estimated_delivery_time, ship_product, validate_payment};
 pub use chapters::{Chapter, ChapterNames};
 pub use hello::{HELLO_WORLD, HELLO_WORLD_ACTIVITY, HelloWorldInput, register_hello_world};
 
+use crate::engine::StartRequest;
 use crate::payload::Payload;
 use crate::registry::{Registry, WorkflowDefinition};
 
@@ -50,6 +51,19 @@ impl Order {
         let p = Payload::encode(self);
         let text = p.to_text();
         text.trim_end_matches('\n').to_owned()
+    }
+
+    /// A start of the workshop's complete workflow for this order, under the order's
+    /// id, as the workshop's `cadence wf start` does (decision task timeout 10 s).
+    pub fn start_request(&self, execution_timeout: Duration) -> StartRequest {
+        StartRequest {
+            workflow_id: self.id.clone(),
+            workflow_type: ChapterNames::COMPLETE.workflow.into(),
+            task_list: TASK_LIST.into(),
+            input: Some(Payload::from(self.to_input_json().as_str())),
+            execution_timeout,
+            task_timeout: Duration::from_secs(10),
+        }
     }
 }
 
