@@ -26,21 +26,33 @@ if [[ "${CI:-}" == true && -z "${CARGO_TARGET_DIR:-}" ]]; then
   export CARGO_TARGET_DIR="${POSTFLOW_CACHE:-$HOME/.cache/postflow}/target"
 fi
 
-# Registry downloads and Debian packages in the background, while cargo compiles.
-prefetch_log="$(mktemp)"
+# In the background while cargo compiles, as they need neither it nor each other:
+# registry downloads and Debian packages, the web tools (trunk, wasm-bindgen-cli,
+# wasm-opt) and the Cadence server's build. On a cold machine those two builds are
+# half the run; on a warm one each is a quick check.
+prefetch_log="$(mktemp)" web_tools_log="$(mktemp)" cadence_log="$(mktemp)"
 scripts/prefetch.sh >"$prefetch_log" 2>&1 &
 prefetch=$!
+# (Each build in a process group of its own, so that stopping it stops its compilers.)
+setsid scripts/wasm-toolchain.sh install-tools >"$web_tools_log" 2>&1 &
+web_tools=$!
+setsid scripts/cadence-dev.sh install >"$cadence_log" 2>&1 &
+cadence=$!
 bad=""
-# On any exit: let an unfinished install end (killing apt mid-way breaks dpkg), then tidy up.
+# On any exit: let an unfinished install end (killing apt mid-way breaks dpkg), stop
+# the builds (cargo install and go build leave nothing half-installed), then tidy up.
 cleanup() {
+  for job in $web_tools $cadence; do kill -- "-$job" 2>/dev/null || true; done
   if [[ -n $prefetch ]]; then wait "$prefetch" 2>/dev/null || true; fi
-  rm -f "$prefetch_log" ${bad:+"$bad"}
+  rm -f "$prefetch_log" "$web_tools_log" "$cadence_log" ${bad:+"$bad"}
 }
 trap cleanup EXIT
-wait_prefetch() {
-  if [[ -n $prefetch ]]; then
-    wait "$prefetch" || { cat "$prefetch_log" >&2; echo "installing what the tests need failed" >&2; exit 1; }
-    prefetch=""
+# wait_for JOB_VAR LOG WHAT: wait for a background job once; on failure show its log.
+wait_for() {
+  local pid=${!1}
+  if [[ -n $pid ]]; then
+    wait "$pid" || { cat "$2" >&2; echo "$3 failed" >&2; exit 1; }
+    printf -v "$1" '%s' ""
   fi
 }
 
@@ -68,7 +80,7 @@ step "the workshop: every reference solution passes its chapter's checks"
 cargo run -q -p postflow-workshop --bin workshop -- check --all --solutions >/dev/null
 
 step "waiting for the Debian, npm and Go packages"
-wait_prefetch
+wait_for prefetch "$prefetch_log" "installing what the tests need"
 
 step "the Go version of the workshop's workflow; the Go client replays every scenario's history postflow exports"
 # The CLI's older JSON form is what the Go client's replayer reads.
@@ -82,17 +94,14 @@ done
 (cd cadence-dev && POSTFLOW_CLI_HISTORIES="$histories" POSTFLOW_CLI_HISTORY_COUNT=$count \
   GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/... ./cmd/compose-render/... ./farm/...)
 
-step "postflow-core builds for wasm32-unknown-unknown"
-scripts/wasm-toolchain.sh check-core
-
-step "the same scenario gives byte-identical histories natively and in wasm"
+step "postflow-core builds for wasm32-unknown-unknown, and the same scenario gives byte-identical histories natively and in wasm"
 scripts/wasm-determinism.sh
 
 step "the terminal app in a real terminal (tmux)"
 scripts/test-tui.sh
 
-step "the web playground in Chromium (trunk build, playwright-core)"
-scripts/test-web.sh
+step "waiting for the Cadence server's build"
+wait_for cadence "$cadence_log" "building the Cadence server"
 
 step "the bridge against a real Cadence server (built and started here)"
 scripts/test-bridge.sh
@@ -105,6 +114,13 @@ scripts/test-workshop.sh
 
 step "the workshop's Go track: Go workers, correct and broken, on a real Cadence server"
 scripts/test-workshop-go.sh
+
+# Last, so that building the web tools had the server tests' quiet minutes.
+step "waiting for the web tools' build (trunk, wasm-bindgen-cli, wasm-opt)"
+wait_for web_tools "$web_tools_log" "building the web tools"
+
+step "the web playground in Chromium (trunk build, playwright-core)"
+scripts/test-web.sh
 
 summary
 echo "all checks passed"

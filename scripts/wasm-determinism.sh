@@ -9,9 +9,11 @@ scripts/wasm-toolchain.sh install >/dev/null
 wasm_dir="${CARGO_TARGET_DIR:-$root/target}/wasm"
 (
   eval "$(scripts/wasm-toolchain.sh env)"
-  cargo build -q --release -p postflow-wasm-determinism --lib --target wasm32-unknown-unknown
+  # The playground's own profile: what is checked is what the browser runs, and the
+  # std and dependencies built here serve the playground's build too.
+  cargo build -q --profile wasm-release -p postflow-wasm-determinism --lib --target wasm32-unknown-unknown
 )
-wasm="$wasm_dir/wasm32-unknown-unknown/release/postflow_wasm_determinism.wasm"
+wasm="$wasm_dir/wasm32-unknown-unknown/wasm-release/postflow_wasm_determinism.wasm"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 

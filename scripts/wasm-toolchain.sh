@@ -15,6 +15,9 @@
 #   scripts/wasm-toolchain.sh install-web [CARGO_LOCK]
 #                                            also trunk, wasm-bindgen-cli (the version
 #                                            in Cargo.lock) and wasm-opt (npm binaryen)
+#   scripts/wasm-toolchain.sh install-tools [CARGO_LOCK]
+#                                            only those three (no Debian packages: CI
+#                                            builds them beside its other steps)
 #   scripts/wasm-toolchain.sh env [TARGET_DIR]
 #                                            prints the exports for a wasm build:
 #                                            eval "$(scripts/wasm-toolchain.sh env)"
@@ -111,26 +114,29 @@ has_version() {
 # cargo install with the default (host) toolchain, whatever wasm env the caller has eval'd.
 # The tools are built with a light release profile instead of their own (trunk's is
 # fat LTO with one codegen unit: 20 minutes cold on 2 busy cores). They only drive
-# cargo and rewrite a few files per build, so their own speed does not matter here.
+# cargo and rewrite a few files per build, so their own speed hardly matters here.
+# $1 is the optimisation level: 0 for trunk (it waits on cargo), 1 for wasm-bindgen
+# (it rewrites the whole .wasm on every build).
 host_cargo_install() {
+    local opt_level=$1
+    shift
     env -u RUSTUP_TOOLCHAIN -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD -u CARGO_TARGET_DIR \
         CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-        CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=false \
         cargo install --quiet "$@"
 }
 
-cmd_install_web() {
+cmd_install_tools() {
     local lock=${1:-$ROOT/Cargo.lock} bindgen_version
     bindgen_version=$(lock_wasm_bindgen_version "$lock")   # fail early, before long builds
-    cmd_install
     if ! has_version trunk "$TRUNK_VERSION"; then
-        log "building trunk $TRUNK_VERSION (a light release profile: about 6 minutes on 2 cores)"
-        host_cargo_install trunk --version "$TRUNK_VERSION" --locked
+        log "building trunk $TRUNK_VERSION (a light release profile: about 5 minutes on 2 cores)"
+        host_cargo_install 0 trunk --version "$TRUNK_VERSION" --locked
     fi
     if ! has_version wasm-bindgen "$bindgen_version"; then
         log "building wasm-bindgen-cli $bindgen_version (about 2 minutes)"
         # No --locked: its lock file pins a crate version the registry no longer serves.
-        host_cargo_install wasm-bindgen-cli --version "$bindgen_version" --force
+        host_cargo_install 1 wasm-bindgen-cli --version "$bindgen_version" --force
     fi
     install_wasm_opt
 }
@@ -170,7 +176,8 @@ cmd_check_core() {
 
 case "${1:-}" in
     install) cmd_install ;;
-    install-web) shift; cmd_install_web "$@" ;;
+    install-web) shift; cmd_install; cmd_install_tools "$@" ;;
+    install-tools) shift; cmd_install_tools "$@" ;;
     env) shift; cmd_env "$@" ;;
     check-core) shift; cmd_check_core "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
