@@ -52,13 +52,15 @@ impl WorkerProcess {
 
     /// `bridge worker` with only `extra` flags.
     fn spawn_plain(extra: &[&str]) -> WorkerProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bridge"))
-            .args(["--address", &address(), "worker"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start bridge worker");
+        let mut bridge = Command::new(env!("CARGO_BIN_EXE_bridge"));
+        bridge.args(["--address", &address(), "worker"]).args(extra);
+        WorkerProcess::spawn_command(bridge)
+    }
+
+    /// Any worker program (ours or the Go workshop worker), stopped when the test ends
+    /// however it ends.
+    fn spawn_command(mut command: Command) -> WorkerProcess {
+        let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start the worker");
         let stderr = Arc::new(Mutex::new(String::new()));
         let (mut pipe, sink) = (child.stderr.take().unwrap(), stderr.clone());
         std::thread::spawn(move || {
@@ -627,18 +629,17 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
         std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
     let c = client();
     // The Go worker (the Cadence Go client, gRPC, sticky cache on), seeded estimates.
-    let mut go = Command::new(&go_worker)
-        .args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the Go workshop worker");
+    // A guard, not a bare child: if this test fails, its Go worker must not live on and
+    // answer the next test's workflows.
+    let mut go = Command::new(&go_worker);
+    go.args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"]);
+    let go = WorkerProcess::spawn_command(go);
     let go_id = fresh_id("go");
     let _c1 = Cleanup(go_id.clone());
     let go_history = scripted_lifecycle(&c, &go_id);
     let go_failures = failing_orders(&c, "go");
-    unsafe { libc::kill(go.id() as libc::pid_t, libc::SIGTERM) };
-    let _ = go.wait();
+    let (code, log) = go.stop();
+    assert_eq!(code, Some(0), "the Go worker did not stop cleanly on SIGTERM:\n{log}");
     // Our worker, with a seed whose first estimates are the ones the Go worker drew.
     let wanted = estimates(&go_history);
     assert_eq!(wanted.len(), 2, "{wanted:?}");
