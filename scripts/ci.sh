@@ -27,24 +27,28 @@ if [[ "${CI:-}" == true && -z "${CARGO_TARGET_DIR:-}" ]]; then
 fi
 
 # In the background while cargo compiles, as they need neither it nor each other:
-# registry downloads and Debian packages, the web tools (trunk, wasm-bindgen-cli,
-# wasm-opt) and the Cadence server's build. On a cold machine those two builds are
-# half the run; on a warm one each is a quick check.
-prefetch_log="$(mktemp)" web_tools_log="$(mktemp)" cadence_log="$(mktemp)"
-scripts/prefetch.sh >"$prefetch_log" 2>&1 &
+# registry downloads and Debian packages (with the wasm toolchain made of them), the
+# Cadence server's build, and the web pages: their tools (trunk, wasm-bindgen-cli,
+# wasm-opt), then, once the packages are in, both pages. On a cold machine those
+# builds are half the run, and the terminal and server tests leave the CPU idle while
+# they wait on the server; on a warm machine each is a quick check.
+prefetch_log="$(mktemp)" web_log="$(mktemp)" cadence_log="$(mktemp)" prefetched="$(mktemp -u)"
+(scripts/prefetch.sh && scripts/wasm-toolchain.sh install && touch "$prefetched") >"$prefetch_log" 2>&1 &
 prefetch=$!
-# (Each build in a process group of its own, so that stopping it stops its compilers.)
-setsid scripts/wasm-toolchain.sh install-tools >"$web_tools_log" 2>&1 &
-web_tools=$!
+# (Each build in a process group of its own, so that stopping it stops its compilers.
+# The pages wait for the packages' marker file, not for a time.)
+setsid bash -c 'scripts/wasm-toolchain.sh install-tools && until [[ -e $1 ]]; do sleep 1; done && scripts/test-web.sh build' \
+  web-build "$prefetched" >"$web_log" 2>&1 &
+web_build=$!
 setsid scripts/cadence-dev.sh install >"$cadence_log" 2>&1 &
 cadence=$!
 bad=""
 # On any exit: let an unfinished install end (killing apt mid-way breaks dpkg), stop
 # the builds (cargo install and go build leave nothing half-installed), then tidy up.
 cleanup() {
-  for job in $web_tools $cadence; do kill -- "-$job" 2>/dev/null || true; done
+  for job in $web_build $cadence; do kill -- "-$job" 2>/dev/null || true; done
   if [[ -n $prefetch ]]; then wait "$prefetch" 2>/dev/null || true; fi
-  rm -f "$prefetch_log" "$web_tools_log" "$cadence_log" ${bad:+"$bad"}
+  rm -f "$prefetch_log" "$web_log" "$cadence_log" "$prefetched" ${bad:+"$bad"}
 }
 trap cleanup EXIT
 # wait_for JOB_VAR LOG WHAT: wait for a background job once; on failure show its log.
@@ -115,12 +119,13 @@ scripts/test-workshop.sh
 step "the workshop's Go track: Go workers, correct and broken, on a real Cadence server"
 scripts/test-workshop-go.sh
 
-# Last, so that building the web tools had the server tests' quiet minutes.
-step "waiting for the web tools' build (trunk, wasm-bindgen-cli, wasm-opt)"
-wait_for web_tools "$web_tools_log" "building the web tools"
+# Last, so that building the web pages had the server tests' quiet minutes.
+step "waiting for the web pages' build (trunk, wasm-bindgen-cli, wasm-opt; both pages)"
+wait_for web_build "$web_log" "building the web pages"
+grep -E '^(wasm|FAIL)' "$web_log"
 
-step "the web playground in Chromium (trunk build, playwright-core)"
-scripts/test-web.sh
+step "the web playground in Chromium (playwright-core)"
+scripts/test-web.sh e2e
 
 summary
 echo "all checks passed"

@@ -7,32 +7,55 @@
 # Writes target/web-e2e.png (the final state), web-e2e-timeline.png, and the tour at
 # desktop and phone width (web-e2e-tour.png, web-e2e-tour-phone.png),
 # target/web-timings.json (first render) and prints the .wasm size, raw and gzipped.
+#
+# Usage: scripts/test-web.sh [build|e2e]. With no argument, both. `build` makes the
+# two pages (the playground in web/dist, the fleet build in web/dist-fleet) and checks
+# the download budget; `e2e` tests pages already built. scripts/ci.sh builds in the
+# background while the other tests run, and tests at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export DEBIAN_FRONTEND=noninteractive
+phase=${1:-all}
+case "$phase" in build | e2e | all) ;; *) echo "usage: $0 [build|e2e]" >&2; exit 2 ;; esac
 
 log() { printf '\n== %s\n' "$*"; }
 
-log "toolchain (trunk, wasm-bindgen-cli of Cargo.lock, wasm-opt)"
-scripts/wasm-toolchain.sh install-web "$ROOT/Cargo.lock"
+# trunk build --release in web/ with the given extra arguments.
+trunk_build() {
+    (
+        eval "$(scripts/wasm-toolchain.sh env)"
+        export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+        cd web
+        trunk build --release --offline "$@"
+    )
+}
 
-log "trunk build --release"
-(
-    eval "$(scripts/wasm-toolchain.sh env)"
-    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-    cd web
-    trunk build --release --offline
-)
-wasm=$(ls web/dist/*.wasm)
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-printf 'wasm: %s  %d bytes raw, %d bytes gzipped (gzip -9)\n' "$(basename "$wasm")" "$raw" "$gz"
-# The download budget (docs/web.md): 350 KB gzipped, the teaching texts included.
-if [ "$gz" -gt $((350 * 1024)) ]; then
-    echo "FAIL: the .wasm is $gz bytes gzipped, over the 350 KB budget (docs/web.md says what it holds)" >&2
-    exit 1
+if [ "$phase" != e2e ]; then
+    log "toolchain (trunk, wasm-bindgen-cli of Cargo.lock, wasm-opt)"
+    scripts/wasm-toolchain.sh install-web "$ROOT/Cargo.lock"
+
+    log "trunk build --release"
+    trunk_build
+    wasm=$(ls web/dist/*.wasm)
+    raw=$(stat -c %s "$wasm")
+    gz=$(gzip -9 -c "$wasm" | wc -c)
+    printf 'wasm: %s  %d bytes raw, %d bytes gzipped (gzip -9)\n' "$(basename "$wasm")" "$raw" "$gz"
+    # The download budget (docs/web.md): 350 KB gzipped, the teaching texts included.
+    if [ "$gz" -gt $((350 * 1024)) ]; then
+        echo "FAIL: the .wasm is $gz bytes gzipped, over the 350 KB budget (docs/web.md says what it holds)" >&2
+        exit 1
+    fi
+
+    log "the fleet section's own build (trunk build --release --features fleet)"
+    trunk_build --features fleet --dist dist-fleet
+    fleet_wasm=$(ls web/dist-fleet/*.wasm)
+    printf 'wasm with the fleet section: %d bytes raw, %d bytes gzipped\n' "$(stat -c %s "$fleet_wasm")" "$(gzip -9 -c "$fleet_wasm" | wc -c)"
 fi
+[ "$phase" = build ] && exit 0
+for page in web/dist web/dist-fleet; do
+    ls "$page"/*.wasm >/dev/null 2>&1 || { echo "$page has no page built: run scripts/test-web.sh build first" >&2; exit 1; }
+done
 
 log "chromium and playwright-core"
 if ! command -v chromium >/dev/null; then
@@ -66,15 +89,7 @@ BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS
     node --test --test-reporter=spec app.test.mjs
 cd "$ROOT"
 
-log "the fleet section: its own build (trunk build --features fleet), its e2e test"
-(
-    eval "$(scripts/wasm-toolchain.sh env)"
-    export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-    cd web
-    trunk build --release --offline --features fleet --dist dist-fleet
-)
-fleet_wasm=$(ls web/dist-fleet/*.wasm)
-printf 'wasm with the fleet section: %d bytes raw, %d bytes gzipped\n' "$(stat -c %s "$fleet_wasm")" "$(gzip -9 -c "$fleet_wasm" | wc -c)"
+log "the fleet section's e2e test"
 fleet_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$fleet_port" --bind 127.0.0.1 --directory web/dist-fleet >"$ROOT/target/web-fleet-server.log" 2>&1 &
 fleet_server=$!
