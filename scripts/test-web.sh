@@ -34,6 +34,8 @@ trunk_build() {
 if [ "$phase" != e2e ]; then
     log "toolchain (trunk, wasm-bindgen-cli of Cargo.lock, wasm-opt)"
     scripts/wasm-toolchain.sh install-web "$ROOT/Cargo.lock"
+    # trunk builds --offline: the crates of every target in first (a quick check when there).
+    cargo fetch --locked --quiet
 
     log "trunk build --release"
     trunk_build

@@ -68,6 +68,11 @@ cmd_install() {
         log "linking Debian's Rust in /usr as rustup toolchain 'web'"
         rustup toolchain link web /usr
     fi
+    # std's own dependencies (dlmalloc, compiler_builtins, ...) at the versions of its
+    # lock file: -Zbuild-std needs them in the registry, and trunk builds --offline.
+    # (A second or so when they are there; reads the lock file, never writes it.)
+    RUSTUP_TOOLCHAIN=web RUSTC_BOOTSTRAP=1 cargo fetch --quiet --locked \
+        --manifest-path "$(rustc +web --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 }
 
 # The exports for a wasm build. Native builds and tests keep rustup's default
