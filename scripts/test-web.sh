@@ -73,35 +73,35 @@ fi
     fi
 )
 
+# serve DIR NAME: serves DIR on a free 127.0.0.1 port (in $port), its log in
+# target/NAME.log, stopped when this script ends; returns once it accepts connections
+# (bounded: a busy machine is slow to start python).
+servers=()
+trap 'kill "${servers[@]}" 2>/dev/null || true' EXIT
+serve() {
+    local dir=$1 log="$ROOT/target/$2.log" pid i
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir -p "$ROOT/target"
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir" >"$log" 2>&1 &
+    pid=$!
+    servers+=("$pid")
+    for i in $(seq 600); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "the server of $dir exited" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "the server of $dir did not listen on $port within 60 s" >&2
+    exit 1
+}
+
 log "serve web/dist and run the e2e test"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p target
-python3 -m http.server "$port" --bind 127.0.0.1 --directory web/dist >"$ROOT/target/web-server.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-# Wait for the server to accept connections (bounded: a busy machine is slow to start python).
-for i in $(seq 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    kill -0 "$server" 2>/dev/null || { cat "$ROOT/target/web-server.log" >&2; echo "the web server exited" >&2; exit 1; }
-    [ "$i" = 600 ] && { echo "the web server did not listen on $port within 60 s" >&2; exit 1; }
-    sleep 0.1
-done
-cd web/e2e
-BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
-    node --test --test-reporter=spec app.test.mjs
-cd "$ROOT"
+serve web/dist web-server
+(cd web/e2e && BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
+    node --test --test-reporter=spec app.test.mjs)
 
 log "the fleet section's e2e test"
-fleet_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server "$fleet_port" --bind 127.0.0.1 --directory web/dist-fleet >"$ROOT/target/web-fleet-server.log" 2>&1 &
-fleet_server=$!
-trap 'kill "$server" "$fleet_server" 2>/dev/null || true' EXIT
-for i in $(seq 600); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$fleet_port") 2>/dev/null && break
-    [ "$i" = 600 ] && { echo "the fleet page's server did not listen on $fleet_port within 60 s" >&2; exit 1; }
-    sleep 0.1
-done
-(cd web/e2e && FLEET_BASE_URL="http://127.0.0.1:$fleet_port/" node --test --test-reporter=spec --test-name-pattern 'a fleet runs' app.test.mjs)
+serve web/dist-fleet web-fleet-server
+(cd web/e2e && FLEET_BASE_URL="http://127.0.0.1:$port/" node --test --test-reporter=spec --test-name-pattern 'a fleet runs' app.test.mjs)
 
 echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png, target/web-e2e-tour.png, target/web-e2e-tour-phone.png"
 python3 -c 'import json, sys; t = json.load(open(sys.argv[1])); t.pop("all"); print("first render:", json.dumps(t))' "$ROOT/target/web-timings.json"
