@@ -14,55 +14,136 @@ use crate::registry::LocalBoxFuture;
 /// changing state without blocking is a bug in the workflow code, reported as such.
 const MAX_PASSES: usize = 100_000;
 
-/// Coroutines with the id they keep for life (0 is the workflow function itself).
+/// A coroutine: the id it keeps for life (0 is the workflow function itself), its
+/// future, and the state version it left behind at its last poll.
+struct Coroutine {
+    id: u32,
+    future: LocalBoxFuture<()>,
+    left_at: Option<u64>,
+}
+
 #[derive(Default)]
 pub(crate) struct Executor {
-    tasks: Vec<Option<(u32, LocalBoxFuture<()>)>>,
+    tasks: Vec<Option<Coroutine>>,
     next_id: u32,
 }
 
 impl Executor {
     pub fn spawn(&mut self, f: LocalBoxFuture<()>) {
-        self.tasks.push(Some((self.next_id, f)));
+        self.tasks.push(Some(Coroutine { id: self.next_id, future: f, left_at: None }));
         self.next_id += 1;
     }
 
     /// Runs every coroutine until all are blocked or done.
+    ///
+    /// Every coroutine is polled once; after that, only a coroutine whose state changed
+    /// since its last poll is polled again. A coroutine's own changes do not count: it
+    /// made them before it blocked, and whatever it polled after them saw them. So a
+    /// workflow with one coroutine runs once per decision task, not once more to find
+    /// that nothing changed.
     pub fn run_until_blocked(&mut self, state: &SharedState) -> Result<(), String> {
         let mut cx = Context::from_waker(Waker::noop());
+        for c in self.tasks.iter_mut().flatten() {
+            c.left_at = None;
+        }
         for _ in 0..MAX_PASSES {
-            let mut progressed = false;
+            let mut polled = false;
             for slot in &mut self.tasks {
-                let Some((id, task)) = slot else { continue };
-                let id = *id;
-                let before = {
-                    // What the coroutine waits on is what its latest poll says.
+                let Some(c) = slot else { continue };
+                {
                     let mut s = state.borrow_mut();
-                    s.coroutine = id;
+                    if c.left_at == Some(s.version) {
+                        continue;
+                    }
+                    // What the coroutine waits on is what its latest poll says.
+                    s.coroutine = c.id;
+                    let id = c.id;
                     s.waits.retain(|w| w.coroutine != id);
-                    s.version
-                };
-                if let Poll::Ready(()) = task.as_mut().poll(&mut cx) {
+                }
+                polled = true;
+                if let Poll::Ready(()) = c.future.as_mut().poll(&mut cx) {
+                    let id = c.id;
                     *slot = None;
                     state.borrow_mut().waits.retain(|w| w.coroutine != id);
-                    progressed = true;
+                    continue;
                 }
-                if state.borrow().version != before {
-                    progressed = true;
-                }
+                c.left_at = Some(state.borrow().version);
             }
             let spawned = std::mem::take(&mut state.borrow_mut().spawned);
-            if !spawned.is_empty() {
-                for f in spawned {
-                    self.spawn(f);
-                }
-                progressed = true;
+            let spawned_any = !spawned.is_empty();
+            for f in spawned {
+                self.spawn(f);
             }
-            if !progressed {
+            if !polled && !spawned_any {
                 self.tasks.retain(Option::is_some);
                 return Ok(());
             }
         }
         Err(format!("workflow code did not block after {MAX_PASSES} passes (a loop that never waits?)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::decision::Decision;
+    use crate::history::*;
+    use crate::payload::Payload;
+    use crate::registry::WorkflowDefinition;
+    use crate::runtime::WorkflowRuntime;
+
+    /// A workflow whose second coroutine (Go's `workflow.Go`) cancels the timer the
+    /// first one waits on: the first must run again in the same decision task and
+    /// finish, because another coroutine changed what it waits on.
+    fn cancel_from_another_coroutine() -> WorkflowDefinition {
+        WorkflowDefinition {
+            name: "CancelFromCoroutine".into(),
+            run: Arc::new(|ctx, _input: Payload| {
+                Box::pin(async move {
+                    let scope = ctx.cancellation_scope();
+                    let timer = scope.new_timer(Duration::from_secs(60));
+                    let canceller = scope.clone();
+                    ctx.spawn(async move { canceller.cancel() });
+                    let outcome = if timer.await.is_err() { "canceled" } else { "fired" };
+                    Ok(Payload::encode(outcome))
+                })
+            }),
+            validate_input: |_| Ok(()),
+            signals: vec![],
+            queries: vec![],
+        }
+    }
+
+    fn first_decision_task() -> Vec<HistoryEvent> {
+        let ev = |event_id: i64, attributes: EventAttributes| HistoryEvent {
+            event_id,
+            event_time: crate::time::EPOCH,
+            version: 0,
+            task_id: 0,
+            attributes,
+        };
+        vec![
+            ev(
+                1,
+                EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
+                    workflow_type: WorkflowType { name: "CancelFromCoroutine".into() },
+                    task_list: TaskList::named("tasklist"),
+                    ..Default::default()
+                })),
+            ),
+            ev(2, EventAttributes::DecisionTaskScheduled(Default::default())),
+            ev(3, EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() })),
+        ]
+    }
+
+    #[test]
+    fn a_coroutine_blocked_on_what_another_changes_runs_again_in_the_same_task() {
+        let (_, decisions) = WorkflowRuntime::replay(&cancel_from_another_coroutine(), "w", "d", &first_decision_task()).unwrap();
+        let decisions = decisions.unwrap();
+        // The timer was made and canceled in one task: the server never hears of it.
+        let [Decision::CompleteWorkflowExecution(done)] = decisions.as_slice() else { panic!("{decisions:?}") };
+        assert_eq!(done.result.as_ref().unwrap().to_text(), "\"canceled\"\n");
     }
 }

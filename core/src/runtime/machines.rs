@@ -2,9 +2,11 @@
 //! (`internal_decision_state_machine.go`): it decides which decisions a decision task
 //! sends, and in which order.
 //!
-//! The machines live in one list. A new machine goes to the back; touching a machine
-//! (cancel, or replaying one of its events) moves it to the back. A decision task
-//! sends, in list order, each machine's pending decision. That ordering is why a scan
+//! The machines live in one list, ordered as the Go client orders its own: a new
+//! machine goes to the back; touching a machine (cancel, or replaying one of its
+//! events) moves it to the back. A decision task sends, in that order, each machine's
+//! pending decision. A touch stamps the machine instead of moving it: the order is
+//! only read when decisions are taken. That ordering is why a scan
 //! writes `TimerCanceled` before the new estimate's `ActivityTaskScheduled`.
 
 use crate::decision::{CancelTimerDecisionAttributes, Decision};
@@ -53,6 +55,8 @@ pub(crate) struct CommandMachine {
     pub state: MachineState,
     /// The decision to send; taken when it is sent.
     decision: Option<Decision>,
+    /// Its place in the list: the stamp of its last touch.
+    order: u64,
 }
 
 /// What cancelling a timer does.
@@ -74,18 +78,21 @@ pub(crate) struct Unexpected(pub String);
 #[derive(Debug, Default)]
 pub(crate) struct Machines {
     list: Vec<CommandMachine>,
+    touches: u64,
 }
 
 impl Machines {
     pub fn add(&mut self, key: CommandKey, decision: Decision) {
-        self.list.push(CommandMachine { key, state: MachineState::Created, decision: Some(decision) });
+        self.touches += 1;
+        self.list.push(CommandMachine { key, state: MachineState::Created, decision: Some(decision), order: self.touches });
     }
 
+    /// Finds a machine and moves it to the back of the list.
     fn touch(&mut self, key: CommandKey<&str>) -> Option<&mut CommandMachine> {
-        let i = self.list.iter().position(|m| m.key.as_deref() == key)?;
-        let m = self.list.remove(i);
-        self.list.push(m);
-        self.list.last_mut()
+        let m = self.list.iter_mut().find(|m| m.key.as_deref() == key)?;
+        self.touches += 1;
+        m.order = self.touches;
+        Some(m)
     }
 
     /// Cancels a timer, and says what that means for the server.
@@ -104,6 +111,7 @@ impl Machines {
 
     /// The decisions to send now, in list order, appended to `out`; completed machines are dropped.
     pub fn take_decisions(&mut self, out: &mut Vec<Decision>) {
+        self.list.sort_unstable_by_key(|m| m.order);
         for m in &mut self.list {
             match m.state {
                 MachineState::Created => {

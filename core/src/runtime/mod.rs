@@ -236,7 +236,7 @@ impl WorkflowRuntime {
                     Some(EventType::DecisionTaskCompleted) => {
                         self.run_task(e, true)?;
                     }
-                    None if run_last => out = Some(self.run_task(e, false)?),
+                    None if run_last => out = self.run_task(e, false)?,
                     None => {}
                     Some(other) => {
                         return Err(RuntimeError::InvalidHistory(format!(
@@ -341,7 +341,8 @@ impl WorkflowRuntime {
         Ok(())
     }
 
-    fn run_task(&mut self, e: &HistoryEvent, replaying: bool) -> Result<Rc<[Decision]>, RuntimeError> {
+    /// Runs the code for a decision task; the decisions of a new one (not replaying).
+    fn run_task(&mut self, e: &HistoryEvent, replaying: bool) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
         self.check_all_decisions_seen(e.event_id)?;
         {
             let mut s = self.state.borrow_mut();
@@ -375,11 +376,11 @@ impl WorkflowRuntime {
         s.machines.take_decisions(&mut buffer);
         if replaying {
             self.sent = Sent::Replayed(buffer);
-            return Ok(Rc::default());
+            return Ok(None);
         }
         let decisions: Rc<[Decision]> = buffer.into();
         self.sent = Sent::Live(decisions.clone());
-        Ok(decisions)
+        Ok(Some(decisions))
     }
 
     fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
