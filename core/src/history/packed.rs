@@ -156,7 +156,8 @@ impl PackedHistory {
             flags |= FLAG_SAME_TIME;
         }
         let ty = e.event_type();
-        let tag = EventType::ALL.iter().position(|t| *t == ty).expect("every event type is in EventType::ALL") as u8;
+        // `ALL` lists the types in declaration order, so a type's discriminant is its index there.
+        let tag = ty as u8;
         self.bytes.push(tag);
         self.bytes.push(flags);
         let mut w = Writer { out: &mut self.bytes, dict, reference: &mut self.reference };
@@ -606,6 +607,13 @@ fn uuid_text(v: u128) -> Str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_types_tag_is_its_place_in_the_list_the_decoder_reads() {
+        for (i, ty) in EventType::ALL.iter().enumerate() {
+            assert_eq!(usize::from(*ty as u8), i, "{}", ty.name());
+        }
+    }
 
     #[test]
     fn uuids_pack_into_their_bits_and_back() {
