@@ -32,4 +32,5 @@ pub mod sdk;
 pub mod session;
 pub mod text;
 pub mod time;
+pub(crate) mod vec_map;
 pub mod workshop;

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use super::activity::{AfterFailure, AttemptState, PendingActivity, rewrite_timeouts, timeout_failure};
 use super::store::HistoryStore;
-use super::vec_map::VecMap;
 use super::{AttemptEnd, AttemptResult, FiredKind, NO_RUN};
 use crate::decision::Decision;
 use crate::history::*;
@@ -19,6 +18,7 @@ use crate::rng::SplitMix64;
 use crate::runtime::{RuntimeError, WorkflowRuntime};
 use crate::text::Str;
 use crate::time::Timestamp;
+use crate::vec_map::VecMap;
 
 /// The server's placeholder for an `ActivityTaskStarted` written only when the activity closes.
 const TRANSIENT_EVENT_ID: i64 = -124;

@@ -11,7 +11,6 @@ mod activity;
 mod execution;
 mod queues;
 mod store;
-mod vec_map;
 
 #[cfg(feature = "packed")]
 use std::cell::RefCell;

@@ -28,9 +28,9 @@ use crate::payload::Payload;
 use crate::registry::WorkflowDefinition;
 use crate::sdk::{ActivityError, Blocked, WorkflowContext};
 use crate::text::Str;
+use crate::vec_map::VecMap;
 use executor::Executor;
 use machines::CommandKey;
-use rustc_hash::FxHashMap;
 pub use state::{CommandKind, WorkflowInfo};
 use state::{SharedState, WorkflowState};
 
@@ -123,8 +123,8 @@ pub struct WorkflowRuntime {
     sent: Sent,
     /// How many of `sent` have met their event.
     seen: usize,
-    scheduled_activities: FxHashMap<i64, Str>,
-    started_timers: FxHashMap<i64, Str>,
+    scheduled_activities: VecMap<i64, Str, false>,
+    started_timers: VecMap<i64, Str, false>,
     close_sent: bool,
     tasks_run: u32,
 }
@@ -150,8 +150,8 @@ impl WorkflowRuntime {
             next_event_id: 1,
             sent: Sent::Replayed(Vec::new()),
             seen: 0,
-            scheduled_activities: FxHashMap::default(),
-            started_timers: FxHashMap::default(),
+            scheduled_activities: VecMap::default(),
+            started_timers: VecMap::default(),
             close_sent: false,
             tasks_run: 0,
         }

@@ -3,9 +3,8 @@
 //! query handlers, logs and workflow time.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use super::machines::Machines;
@@ -16,6 +15,7 @@ use crate::sdk::wait::{WaitOn, WaitRecord};
 use crate::sdk::{ActivityError, Canceled, WorkflowError};
 use crate::text::Str;
 use crate::time::Timestamp;
+use crate::vec_map::VecMap;
 
 /// Facts about the run that workflow code may read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -74,12 +74,12 @@ pub(crate) struct WorkflowState {
     pub replaying: bool,
     next_id: u64,
     pub machines: Machines,
-    pub activities: FxHashMap<Str, ActivitySlot>,
-    pub timers: FxHashMap<Str, TimerSlot>,
+    pub activities: VecMap<Str, ActivitySlot, false>,
+    pub timers: VecMap<Str, TimerSlot, false>,
     /// Signal channels in the order they came to be; code holds a channel by its
     /// index here, so a selector finds its channel without a lookup by name.
     pub channels: Vec<Channel>,
-    pub query_handlers: BTreeMap<String, QueryHandler>,
+    pub query_handlers: VecMap<String, QueryHandler>,
     pub logs: Vec<LogLine>,
     seq: u64,
     /// Bumped by every change that may let blocked code go on.

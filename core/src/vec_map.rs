@@ -1,22 +1,29 @@
-//! A map kept as a sorted vector: an execution has a handful of pending activities
-//! and timers, and a parked one must cost little memory. A `BTreeMap` node holds
-//! eleven slots however few are used (over a kilobyte for one pending timer); this
-//! holds what it holds. Iterates in key order, as the `BTreeMap` it replaces.
+//! A map kept as a sorted vector, for the handfuls of pending activities, timers
+//! and query handlers a workflow has, on the server's side and in the worker's run.
+//! A parked execution and a cached run must cost little memory: a `BTreeMap` node
+//! holds eleven slots however few are used (over a kilobyte for one pending timer), a
+//! hash table several; this holds what it holds, and finding one of a few entries by
+//! binary search costs less than hashing its key. Iterates in key order, as the
+//! `BTreeMap` it replaces.
 
 use std::borrow::Borrow;
 
+///
+/// `RELEASE`: whether the buffer goes back to the allocator when the map empties. A
+/// parked execution's maps do (their memory counts a million times in a fleet); a
+/// running workflow's maps, which fill and empty on every scan, keep it.
 #[derive(Clone, Debug)]
-pub(crate) struct VecMap<K, V> {
+pub(crate) struct VecMap<K, V, const RELEASE: bool = true> {
     entries: Vec<(K, V)>,
 }
 
-impl<K, V> Default for VecMap<K, V> {
+impl<K, V, const RELEASE: bool> Default for VecMap<K, V, RELEASE> {
     fn default() -> Self {
         VecMap { entries: Vec::new() }
     }
 }
 
-impl<K: Ord, V> VecMap<K, V> {
+impl<K: Ord, V, const RELEASE: bool> VecMap<K, V, RELEASE> {
     fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
@@ -40,7 +47,7 @@ impl<K: Ord, V> VecMap<K, V> {
     {
         let i = self.find(key).ok()?;
         let (_, v) = self.entries.remove(i);
-        if self.entries.is_empty() {
+        if RELEASE && self.entries.is_empty() {
             self.entries = Vec::new();
         }
         Some(v)
@@ -68,6 +75,10 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.entries.iter().map(|(_, v)| v)
     }
@@ -77,7 +88,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
-impl<K: Ord, V> std::ops::Index<&K> for VecMap<K, V> {
+impl<K: Ord, V, const RELEASE: bool> std::ops::Index<&K> for VecMap<K, V, RELEASE> {
     type Output = V;
 
     fn index(&self, key: &K) -> &V {
@@ -91,7 +102,7 @@ mod tests {
 
     #[test]
     fn iterates_in_key_order_like_a_btree_map() {
-        let mut m = VecMap::default();
+        let mut m: VecMap<i32, i32> = VecMap::default();
         for k in [5, 1, 3] {
             m.insert(k, k * 10);
         }
@@ -100,5 +111,17 @@ mod tests {
         assert_eq!(m.get(&3), None);
         assert_eq!(m.insert(1, 11), Some(10));
         assert_eq!(m[&1], 11);
+    }
+
+    #[test]
+    fn an_emptied_map_gives_its_buffer_back_only_when_it_releases() {
+        let mut parked: VecMap<i64, [u8; 64]> = VecMap::default();
+        let mut running: VecMap<i64, [u8; 64], false> = VecMap::default();
+        parked.insert(7, [0; 64]);
+        running.insert(7, [0; 64]);
+        parked.remove(&7);
+        running.remove(&7);
+        assert_eq!(parked.entries.capacity(), 0);
+        assert!(running.entries.capacity() > 0, "kept for the next insert");
     }
 }
