@@ -36,9 +36,10 @@ pub(crate) enum HistoryStore {
 
 impl HistoryStore {
     pub fn live() -> HistoryStore {
-        // A package's life is about a hundred events: growing to it one doubling at a
-        // time cost a twentieth of a lifecycle in copies.
-        HistoryStore::Live { events: Vec::with_capacity(64), batches: Vec::with_capacity(64) }
+        // A package's life is about a hundred events: growing to it from one event a
+        // doubling at a time cost a twentieth of a lifecycle in copies. 32 is what a
+        // workflow waiting on its first timer had grown to anyway.
+        HistoryStore::Live { events: Vec::with_capacity(32), batches: Vec::with_capacity(32) }
     }
 
     #[cfg(feature = "packed")]

@@ -5,9 +5,9 @@
 //! The machines live in one list, ordered as the Go client orders its own: a new
 //! machine goes to the back; touching a machine (cancel, or replaying one of its
 //! events) moves it to the back. A decision task sends, in that order, each machine's
-//! pending decision. A touch stamps the machine instead of moving it: the order is
-//! only read when decisions are taken. That ordering is why a scan
-//! writes `TimerCanceled` before the new estimate's `ActivityTaskScheduled`.
+//! pending decision: that is why a scan writes `TimerCanceled` before the new
+//! estimate's `ActivityTaskScheduled`. A touch stamps the machine rather than moving
+//! it, as the order is only read when decisions are taken.
 
 use crate::decision::{CancelTimerDecisionAttributes, Decision};
 use crate::text::Str;
