@@ -32,5 +32,6 @@ pub mod sdk;
 pub mod session;
 pub mod text;
 pub mod time;
+pub(crate) mod uuid;
 pub(crate) mod vec_map;
 pub mod workshop;

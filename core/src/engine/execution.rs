@@ -89,20 +89,12 @@ pub(crate) struct Identities {
 }
 
 impl Identities {
-    /// A version-4-shaped UUID from the seeded generator (written by hand: this runs
-    /// for every request the simulated server records).
+    /// A version-4-shaped UUID from the seeded generator (one for every request the
+    /// simulated server records).
     pub fn uuid(&mut self) -> Str {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
         let (a, b) = (a & !(0xf << 12) | (0x4 << 12), b & !(0x3 << 62) | (0x2 << 62));
-        // The 8-4-4-4-12 groups of hex digits, each from its bits of `a` and `b`.
-        let mut out = [b'-'; 36];
-        for (digits, bits) in [(0..8, a >> 32), (9..13, a >> 16), (14..18, a), (19..23, b >> 48), (24..36, b)] {
-            for (i, c) in out[digits].iter_mut().rev().enumerate() {
-                *c = HEX[(bits >> (4 * i)) as usize & 0xf];
-            }
-        }
-        std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").into()
+        crate::uuid::text(u128::from(a) << 64 | u128::from(b))
     }
 }
 

@@ -342,7 +342,7 @@ impl Pack for Option<Duration> {
 /// Strings: dictionary entry, UUID (16 bytes), or written out.
 impl Pack for Str {
     fn pack(&self, w: &mut Writer<'_>) {
-        if let Some(bits) = uuid_bits(self) {
+        if let Some(bits) = crate::uuid::bits(self) {
             w.u64(1);
             w.out.extend_from_slice(&bits.to_be_bytes());
         } else if let Some(i) = w.dict.string(self) {
@@ -363,7 +363,7 @@ impl Pack for Str {
                 for x in &mut b {
                     *x = r.u8()?;
                 }
-                Ok(uuid_text(u128::from_be_bytes(b)))
+                Ok(crate::uuid::text(u128::from_be_bytes(b)))
             }
             v => r.dict.strings.get(usize::try_from((v - 2) / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown string")),
         }
@@ -566,50 +566,6 @@ pack_fields! {
     WorkflowExecutionSignaledEventAttributes { signal_name, input, identity, request_id }
 }
 
-/// The 128 bits of a lowercase, dashed UUID, if `s` is one (so it packs into 16 bytes).
-fn uuid_bits(s: &str) -> Option<u128> {
-    /// Each byte's value as a lowercase hex digit, 0xff for anything else.
-    const NIBBLE: [u8; 256] = {
-        let mut t = [0xff; 256];
-        let mut i = 0;
-        while i < 16 {
-            t[b"0123456789abcdef"[i] as usize] = i as u8;
-            i += 1;
-        }
-        t
-    };
-    /// Where the 32 digits are, between the dashes at 8, 13, 18 and 23.
-    const DIGITS: [u8; 32] = {
-        let mut at = [0u8; 32];
-        let (mut i, mut d) = (0, 0);
-        while i < 36 {
-            if !matches!(i, 8 | 13 | 18 | 23) {
-                at[d] = i as u8;
-                d += 1;
-            }
-            i += 1;
-        }
-        at
-    };
-    let b = s.as_bytes();
-    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
-        return None;
-    }
-    // A table and two 64-bit halves: every string a history packs is checked here,
-    // and a u128 shifted a nibble at a time cost a tenth of packing.
-    let mut halves = [0u64; 2];
-    let mut invalid = 0u8;
-    for (half, digits) in halves.iter_mut().zip(DIGITS.chunks_exact(16)) {
-        for &at in digits {
-            let d = NIBBLE[usize::from(b[usize::from(at)])];
-            invalid |= d;
-            *half = *half << 4 | u64::from(d & 0xf);
-        }
-    }
-    // Only an invalid byte has the high bits set.
-    (invalid & 0xf0 == 0).then(|| u128::from(halves[0]) << 64 | u128::from(halves[1]))
-}
-
 /// How many leading bytes `a` and `b` share, compared a word at a time (an activity
 /// input shares a hundred bytes or more with the workflow input).
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -622,20 +578,6 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
         n += 8;
     }
     n + a[n..].iter().zip(&b[n..]).take_while(|(x, y)| x == y).count()
-}
-
-fn uuid_text(v: u128) -> Str {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [b'-'; 36];
-    let mut digit = 0;
-    for (i, c) in out.iter_mut().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            continue;
-        }
-        *c = HEX[(v >> (124 - 4 * digit)) as usize & 0xf];
-        digit += 1;
-    }
-    Str::from(std::str::from_utf8(&out).expect("hex digits and dashes are ASCII"))
 }
 
 #[cfg(test)]
@@ -659,18 +601,6 @@ mod tests {
             assert_eq!(common_prefix(a, &a[..cut]), cut, "one is a prefix of the other");
         }
         assert_eq!(common_prefix(a, a), a.len());
-    }
-
-    #[test]
-    fn uuids_pack_into_their_bits_and_back() {
-        let id = "0f6e1a3c-9d2b-4c4e-8a1f-5b7c9d0e1f23";
-        assert_eq!(uuid_text(uuid_bits(id).unwrap()), id);
-        assert_eq!(uuid_bits("0F6E1A3C-9D2B-4C4E-8A1F-5B7C9D0E1F23"), None, "upper case does not come back the same");
-        assert_eq!(uuid_bits("request-from-RespondDecisionTaskCompleted"), None);
-        assert_eq!(uuid_bits("0f6e1a3c-9d2b-4c4e-8a1f-5b7c9d0e1f2g"), None, "a letter past f");
-        assert_eq!(uuid_bits("0f6e1a3c-9d2b-4c4e-8a1f-5b7c9d0e1f2\u{e9}"), None, "not ASCII");
-        assert_eq!(uuid_bits("0f6e1a3c9-d2b-4c4e-8a1f-5b7c9d0e1f23"), None, "a dash out of place");
-        assert_eq!(uuid_text(uuid_bits("00000000-0000-4000-8000-00000000000f").unwrap()), "00000000-0000-4000-8000-00000000000f");
     }
 
     #[test]
