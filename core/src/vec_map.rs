@@ -8,10 +8,10 @@
 
 use std::borrow::Borrow;
 
-///
-/// `RELEASE`: whether the buffer goes back to the allocator when the map empties. A
-/// parked execution's maps do (their memory counts a million times in a fleet); a
-/// running workflow's maps, which fill and empty on every scan, keep it.
+/// Entries sorted by key. `RELEASE`: whether the buffer goes back to the allocator
+/// when the map empties. A parked execution's maps do (their memory counts a million
+/// times in a fleet); a running workflow's maps, which fill and empty on every scan,
+/// keep it.
 #[derive(Clone, Debug)]
 pub(crate) struct VecMap<K, V, const RELEASE: bool = true> {
     entries: Vec<(K, V)>,

@@ -62,18 +62,17 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
             Ok([schedule_to_start, schedule_to_close, start_to_close, heartbeat]) => {
                 let id = s.next_id();
                 let activity_type = Str::from(activity_type);
+                // A replayed decision only meets its event, by activity ID and type (as
+                // the Go client matches): the rest is filled in only for a new one.
+                let matched = ScheduleActivityTaskDecisionAttributes {
+                    activity_id: id.clone(),
+                    activity_type: ActivityType { name: activity_type.clone() },
+                    ..Default::default()
+                };
                 let attributes = if s.replaying {
-                    // A replayed decision only meets its event, by activity ID and type
-                    // (as the Go client matches): the rest would never be read.
-                    ScheduleActivityTaskDecisionAttributes {
-                        activity_id: id.clone(),
-                        activity_type: ActivityType { name: activity_type.clone() },
-                        ..Default::default()
-                    }
+                    matched
                 } else {
                     ScheduleActivityTaskDecisionAttributes {
-                        activity_id: id.clone(),
-                        activity_type: ActivityType { name: activity_type.clone() },
                         task_list: TaskList::named(options.task_list.as_deref().unwrap_or(&s.info.task_list)),
                         input: Some(input),
                         schedule_to_close_timeout: Some(schedule_to_close),
@@ -83,7 +82,7 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                         retry_policy: options.retry_policy.as_ref().map(|r| r.to_wire()),
                         header: Some(Header::default()),
                         request_local_dispatch: true,
-                        ..Default::default()
+                        ..matched
                     }
                 };
                 let decision = Decision::ScheduleActivityTask(Box::new(attributes));
