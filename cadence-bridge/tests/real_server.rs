@@ -447,19 +447,21 @@ fn a_worker_killed_mid_workflow_and_restarted_finishes_it_with_nothing_lost() {
     let _cleanup = Cleanup(id.clone());
     let mut worker = WorkerProcess::spawn(&[]);
     start(&c, &id, &order(&id, "Cadence", 20));
-    // Mid-workflow: the payment went through and shipping has been scheduled.
-    wait_for(&c, &id, Duration::from_secs(60), "shipProduct", |h| {
-        h.iter()
-            .any(|e| matches!(&e.attributes, EventAttributes::ActivityTaskScheduled(a) if a.activity_type.name == "shipProductComplete"))
-    });
+    // Mid-workflow, where a package spends its life: paid, shipped, its notification
+    // timer started, waiting for scans. Not while an activity runs: an activity that
+    // dies with its worker is lost to its 60 s start-to-close timeout, and shipping has
+    // no retry policy, so the workflow would fail there (as it does with the Go worker).
+    // Killing on "shipProduct scheduled" raced the worker's own poll for exactly that.
+    wait_for(&c, &id, Duration::from_secs(60), "TimerStarted", has(EventType::TimerStarted));
     worker.signal(libc::SIGKILL);
     let _ = worker.child.wait();
     drop(worker);
     // A signal sent while no worker runs waits in history.
     c.signal(DOMAIN, &id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap();
     let worker = WorkerProcess::spawn(&[]);
-    // The restarted worker ships, estimates, starts the timer and only then reaches the
-    // selector that reads the scan: the query shows Delft once it has.
+    // The killed worker never handed back its sticky list: the scan's decision task waits
+    // there for its schedule-to-start timeout, then the restarted worker replays the
+    // whole history and reads the scan. The query shows Delft once it has.
     wait_for_status(&c, &id, Duration::from_secs(120), "the scan sent while the worker was down never showed", |a| {
         a.contains(r#"["Aarhus","Delft"]"#)
     });
