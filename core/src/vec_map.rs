@@ -9,9 +9,9 @@
 use std::borrow::Borrow;
 
 /// Entries sorted by key. `RELEASE`: whether the buffer goes back to the allocator
-/// when the map empties. A parked execution's maps do (their memory counts a million
-/// times in a fleet); a running workflow's maps, which fill and empty on every scan,
-/// keep it.
+/// when the map empties, and starts with room for one entry when it fills again. A
+/// parked execution's maps do (their memory counts a million times in a fleet); a
+/// running workflow's maps, which fill and empty on every scan, keep their buffer.
 #[derive(Clone, Debug)]
 pub(crate) struct VecMap<K, V, const RELEASE: bool = true> {
     entries: Vec<(K, V)>,
@@ -35,6 +35,11 @@ impl<K: Ord, V, const RELEASE: bool> VecMap<K, V, RELEASE> {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
+                if RELEASE && self.entries.capacity() == 0 {
+                    // A parked execution mostly holds one entry (its notification
+                    // timer): room for exactly one, not the four a first push makes.
+                    self.entries.reserve_exact(1);
+                }
                 self.entries.insert(i, (key, value));
                 None
             }
@@ -123,5 +128,17 @@ mod tests {
         running.remove(&7);
         assert_eq!(parked.entries.capacity(), 0);
         assert!(running.entries.capacity() > 0, "kept for the next insert");
+    }
+
+    #[test]
+    fn a_releasing_map_holds_room_for_what_it_holds_and_still_grows() {
+        let mut parked: VecMap<i64, [u8; 64]> = VecMap::default();
+        parked.insert(7, [0; 64]);
+        assert_eq!(parked.entries.capacity(), 1, "one pending timer, room for one");
+        for k in 0..5 {
+            parked.insert(k, [k as u8; 64]);
+        }
+        assert_eq!(parked.keys().copied().collect::<Vec<_>>(), [0, 1, 2, 3, 4, 7]);
+        assert_eq!(parked[&3], [3; 64]);
     }
 }

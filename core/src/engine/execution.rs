@@ -117,8 +117,9 @@ pub struct Execution {
     pub(crate) buffer: Vec<EventAttributes>,
     pub(crate) activities: VecMap<i64, PendingActivity>,
     pub(crate) timers: VecMap<Str, PendingTimer>,
-    /// The worker's cached workflow (sticky cache); `None` after an eviction.
-    pub(crate) runtime: Option<WorkflowRuntime>,
+    /// The worker's cached workflow (sticky cache); `None` after an eviction. Boxed:
+    /// a parked execution pays a pointer for it, not the runtime's size.
+    pub(crate) runtime: Option<Box<WorkflowRuntime>>,
     /// How many events of history the cached run has seen.
     fed: usize,
     pub(crate) rng: SplitMix64,
@@ -433,8 +434,9 @@ impl Execution {
     /// Feeds the worker's cached run the events it has not seen and runs the code.
     fn run_worker(&mut self) -> Result<Rc<[Decision]>, RuntimeError> {
         let cached = self.runtime.is_some();
-        let runtime =
-            self.runtime.get_or_insert_with(|| WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN));
+        let runtime = self
+            .runtime
+            .get_or_insert_with(|| Box::new(WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN)));
         let result = if cached || !self.history.is_packed() {
             runtime.process_shared(self.history.unfed(self.fed), true)
         } else {
@@ -610,20 +612,20 @@ impl Execution {
         let a = self.activities.remove(&scheduled_event_id)?;
         let result = match registry.activity(&a.activity_type) {
             Some(def) => {
+                // Unrecorded log lines go to a buffer of this attempt's own: kept in the
+                // execution, its capacity stayed with every parked run of a fleet.
+                let mut unkept = Vec::new();
+                let logs = if self.record { &mut self.logs } else { &mut unkept };
                 let mut ctx = ActivityContext {
                     workflow_id: &self.workflow_id,
                     activity_id: &a.activity_id,
                     activity_type: &a.activity_type,
                     attempt: a.attempt,
                     rng: &mut self.rng,
-                    logs: &mut self.logs,
+                    logs,
                     now,
                 };
-                let result = (def.run)(&mut ctx, &a.input);
-                if !self.record {
-                    self.logs.clear();
-                }
-                result
+                (def.run)(&mut ctx, &a.input)
             }
             None => Err(Failure::generic(format!("unable to find activityType={}", a.activity_type))),
         };

@@ -30,7 +30,8 @@ pub(crate) enum HistoryStore {
         unfed: Vec<HistoryEvent>,
         last_batch: u32,
         /// The decoded history, for whoever wants to look at it; dropped on append.
-        decoded: OnceCell<(Vec<HistoryEvent>, Vec<u32>)>,
+        /// Boxed: most parked histories are never looked at, and pay a pointer.
+        decoded: OnceCell<Box<(Vec<HistoryEvent>, Vec<u32>)>>,
     },
 }
 
@@ -119,7 +120,7 @@ impl HistoryStore {
             #[cfg(feature = "packed")]
             HistoryStore::Packed { packed, dict, decoded, .. } => decoded.get_or_init(|| {
                 // The bytes are only ever the encoder's own: failing here is a bug in it.
-                packed.decode(&dict.borrow()).unwrap_or_else(|e| panic!("{e}"))
+                Box::new(packed.decode(&dict.borrow()).unwrap_or_else(|e| panic!("{e}")))
             }),
             HistoryStore::Live { .. } => unreachable!("only a packed store decodes"),
         }
