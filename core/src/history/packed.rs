@@ -37,10 +37,19 @@ const DICTIONARY_MAX_LEN: usize = 64;
 /// would otherwise grow it forever); later values are written out in full.
 const DICTIONARY_MAX_ENTRIES: usize = 1 << 20;
 
-const FLAG_NEW_BATCH: u8 = 1;
-const FLAG_DEFAULT_VERSION: u8 = 2;
-const FLAG_DEFAULT_TASK_ID: u8 = 4;
-const FLAG_SAME_TIME: u8 = 8;
+// An event starts with one byte: its type's tag in the low six bits and two flags.
+// The engine always writes an event ID, version and task ID that can be told from
+// the event's place; an event that does not (a history read from elsewhere) gets
+// the escape tag, then its real tag and a byte saying which of the three follow.
+// One byte instead of three is a ninth of a fleet's parked histories.
+const TAG_BITS: u8 = 0x3f;
+const TAG_ESCAPE: u8 = TAG_BITS;
+const HEAD_NEW_BATCH: u8 = 0x40;
+const HEAD_SAME_TIME: u8 = 0x80;
+const EXPLICIT_EVENT_ID: u8 = 1;
+const EXPLICIT_VERSION: u8 = 2;
+const EXPLICIT_TASK_ID: u8 = 4;
+const _: () = assert!(EventType::ALL.len() < TAG_ESCAPE as usize, "an event type's tag must leave room for the escape tag");
 
 /// Values shared by the histories of one engine, by index.
 #[derive(Default)]
@@ -142,39 +151,42 @@ impl PackedHistory {
             self.bytes.reserve_exact(self.bytes.len() / 4 + 256);
         }
         let index = self.len as i64;
-        let mut flags = 0;
-        if new_batch {
-            flags |= FLAG_NEW_BATCH;
-        }
-        if e.version == DEFAULT_VERSION {
-            flags |= FLAG_DEFAULT_VERSION;
-        }
-        if e.task_id == TASK_ID_BASE + index {
-            flags |= FLAG_DEFAULT_TASK_ID;
-        }
-        if e.event_time.0 == self.last_time && index > 0 {
-            flags |= FLAG_SAME_TIME;
-        }
-        let ty = e.event_type();
         // `ALL` lists the types in declaration order, so a type's discriminant is its index there.
-        let tag = ty as u8;
-        self.bytes.push(tag);
-        self.bytes.push(flags);
-        let mut w = Writer { out: &mut self.bytes, dict, reference: &mut self.reference };
+        let tag = e.event_type() as u8;
+        let mut head = 0;
+        if new_batch {
+            head |= HEAD_NEW_BATCH;
+        }
+        let same_time = e.event_time.0 == self.last_time && index > 0;
+        if same_time {
+            head |= HEAD_SAME_TIME;
+        }
+        let mut explicit = 0;
         if e.event_id != index + 1 {
-            // Only a history that skips IDs (never the engine's) gets here; kept exact anyway.
-            w.out.push(1);
-            w.i64(e.event_id);
+            explicit |= EXPLICIT_EVENT_ID;
+        }
+        if e.version != DEFAULT_VERSION {
+            explicit |= EXPLICIT_VERSION;
+        }
+        if e.task_id != TASK_ID_BASE + index {
+            explicit |= EXPLICIT_TASK_ID;
+        }
+        let mut w = Writer { out: &mut self.bytes, dict, reference: &mut self.reference };
+        if explicit == 0 {
+            w.out.push(head | tag);
         } else {
-            w.out.push(0);
+            w.out.extend_from_slice(&[head | TAG_ESCAPE, tag, explicit]);
+            if explicit & EXPLICIT_EVENT_ID != 0 {
+                w.i64(e.event_id);
+            }
+            if explicit & EXPLICIT_VERSION != 0 {
+                w.i64(e.version);
+            }
+            if explicit & EXPLICIT_TASK_ID != 0 {
+                w.i64(e.task_id);
+            }
         }
-        if flags & FLAG_DEFAULT_VERSION == 0 {
-            w.i64(e.version);
-        }
-        if flags & FLAG_DEFAULT_TASK_ID == 0 {
-            w.i64(e.task_id);
-        }
-        if flags & FLAG_SAME_TIME == 0 {
+        if !same_time {
             w.i64(e.event_time.0.wrapping_sub(self.last_time));
         }
         e.attributes.pack(&mut w);
@@ -190,16 +202,16 @@ impl PackedHistory {
         let mut time = 0i64;
         let mut batch = 0u32;
         for index in 0..self.len as i64 {
-            let tag = r.u8()?;
+            let head = r.u8()?;
+            let (tag, explicit) = if head & TAG_BITS == TAG_ESCAPE { (r.u8()?, r.u8()?) } else { (head & TAG_BITS, 0) };
             let ty = *EventType::ALL.get(usize::from(tag)).ok_or(r.error("unknown event type"))?;
-            let flags = r.u8()?;
-            let event_id = if r.u8()? == 1 { r.i64()? } else { index + 1 };
-            let version = if flags & FLAG_DEFAULT_VERSION != 0 { DEFAULT_VERSION } else { r.i64()? };
-            let task_id = if flags & FLAG_DEFAULT_TASK_ID != 0 { TASK_ID_BASE + index } else { r.i64()? };
-            if flags & FLAG_SAME_TIME == 0 {
+            let event_id = if explicit & EXPLICIT_EVENT_ID != 0 { r.i64()? } else { index + 1 };
+            let version = if explicit & EXPLICIT_VERSION != 0 { r.i64()? } else { DEFAULT_VERSION };
+            let task_id = if explicit & EXPLICIT_TASK_ID != 0 { r.i64()? } else { TASK_ID_BASE + index };
+            if head & HEAD_SAME_TIME == 0 {
                 time = time.wrapping_add(r.i64()?);
             }
-            if flags & FLAG_NEW_BATCH != 0 || index == 0 {
+            if head & HEAD_NEW_BATCH != 0 || index == 0 {
                 batch += 1;
             }
             let attributes = EventAttributes::unpack(ty, &mut r)?;
