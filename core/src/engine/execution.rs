@@ -85,16 +85,18 @@ pub(crate) struct Identities {
     pub worker: Str,
     pub client: Str,
     pub sticky_task_list: Str,
-    pub ids: SplitMix64,
+    pub uuids: crate::uuid::Sequence,
+    /// How many UUIDs the server has made.
+    pub made: u64,
 }
 
 impl Identities {
     /// A version-4-shaped UUID from the seeded generator (one for every request the
     /// simulated server records).
     pub fn uuid(&mut self) -> Str {
-        let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
-        let (a, b) = (a & !(0xf << 12) | (0x4 << 12), b & !(0x3 << 62) | (0x2 << 62));
-        crate::uuid::text(u128::from(a) << 64 | u128::from(b))
+        let bits = self.uuids.nth(self.made);
+        self.made += 1;
+        crate::uuid::text(bits)
     }
 }
 

@@ -30,7 +30,6 @@ use crate::history::{EventAttributes, HistoryEvent, WorkflowExecutionSignaledEve
 use crate::log::LogLine;
 use crate::payload::{Failure, Payload};
 use crate::registry::Registry;
-use crate::rng::SplitMix64;
 use crate::runtime::RuntimeError;
 use crate::runtime::{QueryError, WorkflowRuntime};
 use crate::text::Str;
@@ -253,6 +252,7 @@ impl Engine {
     }
 
     pub fn with_options(registry: Registry, seed: u64, options: EngineOptions) -> Engine {
+        let uuids = crate::uuid::Sequence::new(seed ^ 0x05EE_D1D5);
         Engine {
             now: EPOCH,
             registry,
@@ -263,7 +263,8 @@ impl Engine {
                 worker: Str::from_static("1@postflow-sim@tasklist"),
                 client: Str::from_static("cadence-cli@postflow-sim"),
                 sticky_task_list: Str::from_static("postflow-sim:sticky"),
-                ids: SplitMix64::new(seed ^ 0x05EE_D1D5),
+                uuids,
+                made: 0,
             },
             runs: Vec::new(),
             by_id: FxHashMap::default(),
@@ -272,8 +273,9 @@ impl Engine {
             lru_head: NO_RUN,
             lru_tail: NO_RUN,
             cache: CacheStats::default(),
+            // The histories keep the UUIDs this engine makes by their number.
             #[cfg(feature = "packed")]
-            dictionary: Rc::default(),
+            dictionary: Rc::new(RefCell::new(Dictionary::with_uuids(uuids))),
         }
     }
 

@@ -4,13 +4,14 @@
 //! person wants to see it.
 //!
 //! The encoding is ours (Cadence's own is thrift in a database): one record per
-//! event, a type tag and a flags byte, then the attributes field by field.
-//! - Event IDs are implicit (1, 2, 3, ...); the version and the task ID are one
-//!   bit each when they are what the simulated server writes; times are deltas.
+//! event, a byte with its type and two flags, then the attributes field by field.
+//! - Event IDs, versions and task IDs cost nothing when they are what the simulated
+//!   server writes (the event's place says them); times are deltas.
 //! - Names and short payloads that repeat across workflows (identities, task lists,
 //!   activity types, IDs, results, scan locations) go into a [`Dictionary`] shared
-//!   by every history of an engine and cost a few bytes; request IDs (UUIDs) take
-//!   their 16 bytes.
+//!   by every history of an engine and cost a few bytes; request and run IDs the
+//!   engine made are stored as their number in its UUID sequence, other UUIDs in
+//!   16 bytes.
 //! - A long payload shares its prefix with the workflow input, as every activity
 //!   input does (the order's JSON), and stores only the rest.
 //!
@@ -26,6 +27,7 @@ use super::*;
 use crate::payload::{Failure, Payload};
 use crate::text::Str;
 use crate::time::Timestamp;
+use crate::uuid::Sequence;
 
 /// What a simulated server writes on every event (see the engine's `append`).
 const DEFAULT_VERSION: i64 = 1;
@@ -58,9 +60,15 @@ pub struct Dictionary {
     string_index: FxHashMap<Str, u32>,
     payloads: Vec<Payload>,
     payload_index: FxHashMap<Payload, u32>,
+    /// The UUIDs the engine makes, stored by their number.
+    uuids: Option<Sequence>,
 }
 
 impl Dictionary {
+    pub(crate) fn with_uuids(uuids: Sequence) -> Dictionary {
+        Dictionary { uuids: Some(uuids), ..Dictionary::default() }
+    }
+
     fn string(&mut self, s: &Str) -> Option<u32> {
         if s.len() > DICTIONARY_MAX_LEN {
             return None;
@@ -351,12 +359,18 @@ impl Pack for Option<Duration> {
     }
 }
 
-/// Strings: dictionary entry, UUID (16 bytes), or written out.
+/// Strings: dictionary entry (even tags from 2), a UUID the engine made (its number,
+/// odd tags from 3), another UUID (16 bytes), or written out.
 impl Pack for Str {
     fn pack(&self, w: &mut Writer<'_>) {
         if let Some(bits) = crate::uuid::bits(self) {
-            w.u64(1);
-            w.out.extend_from_slice(&bits.to_be_bytes());
+            match w.dict.uuids.and_then(|u| u.position(bits)) {
+                Some(n) => w.u64(3 + 2 * n),
+                None => {
+                    w.u64(1);
+                    w.out.extend_from_slice(&bits.to_be_bytes());
+                }
+            }
         } else if let Some(i) = w.dict.string(self) {
             w.u64(2 + 2 * u64::from(i));
         } else {
@@ -376,6 +390,10 @@ impl Pack for Str {
                     *x = r.u8()?;
                 }
                 Ok(crate::uuid::text(u128::from_be_bytes(b)))
+            }
+            v if v % 2 == 1 => {
+                let uuids = r.dict.uuids.ok_or(r.error("a numbered UUID without the engine's sequence"))?;
+                Ok(crate::uuid::text(uuids.nth((v - 3) / 2)))
             }
             v => r.dict.strings.get(usize::try_from((v - 2) / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown string")),
         }
