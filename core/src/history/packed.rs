@@ -195,7 +195,7 @@ impl PackedHistory {
             }
         }
         if !same_time {
-            w.i64(e.event_time.0.wrapping_sub(self.last_time));
+            w.time_delta(e.event_time.0.wrapping_sub(self.last_time));
         }
         e.attributes.pack(&mut w);
         self.last_time = e.event_time.0;
@@ -217,7 +217,7 @@ impl PackedHistory {
             let version = if explicit & EXPLICIT_VERSION != 0 { r.i64()? } else { DEFAULT_VERSION };
             let task_id = if explicit & EXPLICIT_TASK_ID != 0 { r.i64()? } else { TASK_ID_BASE + index };
             if head & HEAD_SAME_TIME == 0 {
-                time = time.wrapping_add(r.i64()?);
+                time = time.wrapping_add(r.time_delta()?);
             }
             if head & HEAD_NEW_BATCH != 0 || index == 0 {
                 batch += 1;
@@ -260,7 +260,25 @@ impl Writer<'_> {
         self.u64(b.len() as u64);
         self.out.extend_from_slice(b);
     }
+
+    /// A time delta in nanoseconds. Most of a simulated history's are whole
+    /// milliseconds (task times): those go in milliseconds, a byte instead of four.
+    /// The low bit says which; 0 (no delta is written so) escapes to a full i64 for
+    /// a delta too large to shift.
+    fn time_delta(&mut self, nanos: i64) {
+        let zigzag = |v: i64| ((v << 1) ^ (v >> 63)) as u64;
+        if nanos % MILLI == 0 {
+            self.u64(zigzag(nanos / MILLI) << 1 | 1);
+        } else if zigzag(nanos) < 1 << 63 {
+            self.u64(zigzag(nanos) << 1);
+        } else {
+            self.u64(0);
+            self.i64(nanos);
+        }
+    }
 }
+
+const MILLI: i64 = 1_000_000;
 
 impl<'a> Reader<'a> {
     fn error(&self, what: &'static str) -> PackError {
@@ -288,6 +306,15 @@ impl<'a> Reader<'a> {
     fn i64(&mut self) -> Result<i64, PackError> {
         let v = self.u64()?;
         Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    fn time_delta(&mut self) -> Result<i64, PackError> {
+        let unzigzag = |v: u64| (v >> 1) as i64 ^ -((v & 1) as i64);
+        Ok(match self.u64()? {
+            0 => self.i64()?,
+            v if v & 1 == 1 => unzigzag(v >> 1).wrapping_mul(MILLI),
+            v => unzigzag(v >> 1),
+        })
     }
 
     fn bytes(&mut self) -> Result<&'a [u8], PackError> {
@@ -655,5 +682,26 @@ mod tests {
             assert_eq!(Option::<Duration>::unpack(&mut r).unwrap(), d);
         }
         assert!(i64::unpack(&mut r).is_err(), "reading past the end is an error, not a panic");
+    }
+
+    #[test]
+    fn time_deltas_round_trip_and_whole_milliseconds_take_a_byte() {
+        let mut dict = Dictionary::default();
+        let mut out = Vec::new();
+        let mut reference = None;
+        let mut w = Writer { out: &mut out, dict: &mut dict, reference: &mut reference };
+        w.time_delta(2 * MILLI);
+        assert_eq!(w.out.len(), 1, "a decision task's 2 ms");
+        let deltas =
+            [0, 1, -1, 2 * MILLI, -5 * MILLI, 1_000_000_007, 10_800_000_000_123, i64::MIN, i64::MAX, i64::MIN + 1, 1 << 62, -(1 << 62)];
+        for d in deltas {
+            w.time_delta(d);
+        }
+        let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: None };
+        assert_eq!(r.time_delta().unwrap(), 2 * MILLI);
+        for d in deltas {
+            assert_eq!(r.time_delta().unwrap(), d);
+        }
+        assert_eq!(r.at, out.len());
     }
 }
