@@ -30,7 +30,8 @@ const TASK_ID_BASE: i64 = 1_048_576;
 pub enum WorkflowStatus {
     Running,
     Completed(Payload),
-    Failed(Failure),
+    /// Boxed: every execution carries a status, few a failure.
+    Failed(Box<Failure>),
     TimedOut,
 }
 
@@ -100,6 +101,13 @@ impl Identities {
     }
 }
 
+/// What an execution keeps for people to look at.
+#[derive(Default)]
+pub(crate) struct Record {
+    pub logs: Vec<LogLine>,
+    pub attempts: Vec<AttemptRecord>,
+}
+
 pub struct Execution {
     /// Shared with every step report about this workflow.
     pub(crate) workflow_id: Rc<str>,
@@ -125,11 +133,9 @@ pub struct Execution {
     /// How many events of history the cached run has seen.
     fed: usize,
     pub(crate) rng: SplitMix64,
-    /// Whether log lines and every activity attempt are kept (for people; a fleet
-    /// of a million packages does without).
-    record: bool,
-    pub(crate) logs: Vec<LogLine>,
-    pub(crate) attempts: Vec<AttemptRecord>,
+    /// Log lines and every activity attempt, when they are kept (for people; a
+    /// fleet of a million packages does without, and pays a pointer).
+    pub(crate) record: Option<Box<Record>>,
     /// Set when the worker keeps failing this workflow's decision tasks.
     pub(crate) stuck: Option<String>,
     /// The `ActivityTaskStarted` event of an activity whose close is still to come.
@@ -184,9 +190,7 @@ impl Execution {
             runtime: None,
             fed: 0,
             rng: SplitMix64::new(seed),
-            record,
-            logs: Vec::new(),
-            attempts: Vec::new(),
+            record: record.then(Box::default),
             stuck: None,
             last_started: VecMap::default(),
             lru: (NO_RUN, NO_RUN),
@@ -451,8 +455,8 @@ impl Execution {
         self.fed = self.history.len();
         self.history.forget_unfed();
         let logs = runtime.take_logs();
-        if self.record {
-            self.logs.extend(logs);
+        if let Some(r) = &mut self.record {
+            r.logs.extend(logs);
         }
         result.map(Option::unwrap_or_default)
     }
@@ -557,7 +561,7 @@ impl Execution {
                         decision_task_completed_event_id: completed,
                     }),
                 );
-                self.status = WorkflowStatus::Failed(f.failure.clone().unwrap_or_default());
+                self.status = WorkflowStatus::Failed(Box::new(f.failure.clone().unwrap_or_default()));
             }
         }
     }
@@ -617,7 +621,10 @@ impl Execution {
                 // Unrecorded log lines go to a buffer of this attempt's own: kept in the
                 // execution, its capacity stayed with every parked run of a fleet.
                 let mut unkept = Vec::new();
-                let logs = if self.record { &mut self.logs } else { &mut unkept };
+                let logs = match &mut self.record {
+                    Some(r) => &mut r.logs,
+                    None => &mut unkept,
+                };
                 let mut ctx = ActivityContext {
                     workflow_id: &self.workflow_id,
                     activity_id: &a.activity_id,
@@ -656,14 +663,12 @@ impl Execution {
     }
 
     fn record_attempt(&mut self, now: Timestamp, a: &PendingActivity, outcome: String) {
-        if !self.record {
-            return;
-        }
+        let Some(record) = &mut self.record else { return };
         let started_at = match a.state {
             AttemptState::Started { at, .. } => Some(at),
             AttemptState::Scheduled { .. } => None,
         };
-        self.attempts.push(AttemptRecord {
+        record.attempts.push(AttemptRecord {
             activity_id: a.activity_id.clone(),
             activity_type: a.activity_type.clone(),
             attempt: a.attempt,

@@ -741,12 +741,12 @@ impl<'a> ExecutionView<'a> {
     }
 
     pub fn logs(&self) -> &'a [LogLine] {
-        &self.e.logs
+        self.e.record.as_ref().map_or(&[], |r| &r.logs)
     }
 
     /// Every activity attempt so far, retries included (history shows only the last).
     pub fn attempts(&self) -> &'a [AttemptRecord] {
-        &self.e.attempts
+        self.e.record.as_ref().map_or(&[], |r| &r.attempts)
     }
 
     /// Why the worker keeps failing this workflow's decision tasks, if it does.
