@@ -82,8 +82,18 @@ healthy() { rpc MetaAPI::Health '{}' 2000 >/dev/null 2>&1; }
 install_schema() {
   # The server refuses to start without its schema. Install once per state
   # dir; update-schema is idempotent, so a newer pinned release just upgrades.
-  local marker="$STATE/schema-$VERSION"
+  # The schema is installed with DATETIME(6) spelled DATETIME, for the fixed-width
+  # time text of base.yaml (_timefmt). State written before that ("schema-<version>"
+  # without "-timefmt") has times the server can no longer read: it starts anew.
+  local marker="$STATE/schema-$VERSION-timefmt"
   [[ -f "$marker" ]] && return 0
+  if ls "$STATE"/schema-* >/dev/null 2>&1 && ! ls "$STATE"/schema-*-timefmt >/dev/null 2>&1; then
+    say "recreating the databases in $STATE: they store times in the old encoding, which loses timers"
+    rm -f "$STATE"/cadence*.db* "$STATE"/schema-*
+  fi
+  local schema="$STATE/sqlite-schema"  # not schema-*: that names the markers
+  rm -rf "$schema" && cp -r "$CACHE/schema" "$schema"
+  find "$schema" -name '*.sql' -exec sed -i 's/DATETIME(6)/DATETIME/g' {} +
   local db dir
   for db in cadence visibility; do
     [[ $db == cadence ]] && dir="$STATE/cadence.db" || dir="$STATE/cadence_visibility.db"
@@ -92,9 +102,10 @@ install_schema() {
       "$BIN/cadence-sql-tool" --pl sqlite --db "$dir" setup-schema -v 0.0 >>"$LOG" 2>&1 \
         || die "schema setup of $dir failed, see $LOG"
     fi
-    "$BIN/cadence-sql-tool" --pl sqlite --db "$dir" update-schema -d "$CACHE/schema/$db/versioned" >>"$LOG" 2>&1 \
+    "$BIN/cadence-sql-tool" --pl sqlite --db "$dir" update-schema -d "$schema/$db/versioned" >>"$LOG" 2>&1 \
       || die "schema update of $dir failed, see $LOG"
   done
+  rm -rf "$schema"
   touch "$marker"
 }
 
