@@ -173,14 +173,14 @@ impl FleetConfig {
         let days = f64::from(self.delivery_days.0 + self.delivery_days.1) / 2.0;
         let scans = days * 86_400.0 / self.scan_every_mean().as_secs_f64();
         let events = 30.0 + 12.0 * scans;
-        // Measured (docs/benchmarks.md): ~18 packed bytes per event, ~2.5 KB of
-        // mutable state and bookkeeping per run, ~6.4 KB per cached live run.
-        let per_parked = events * 18.0 + 2_500.0;
+        // Measured (docs/benchmarks.md): ~11 packed bytes per event, ~1.3 KB of
+        // mutable state and bookkeeping per run, ~6 KB more per cached live run.
+        let per_parked = events * 11.0 + 1_300.0;
         let in_flight = (self.packages as f64 * (days * 86_400.0 / self.arrival_window.as_secs_f64()).min(1.0)).min(self.packages as f64);
         let cached = (self.worker_cache as f64).min(in_flight);
         let closed_kept =
-            (self.packages as f64 * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)) * events * 18.0;
-        (in_flight * per_parked + cached * 6_400.0 + closed_kept + self.packages as f64 * 64.0 + 64.0 * 1024.0 * 1024.0) as u64
+            (self.packages as f64 * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)) * events * 11.0;
+        (in_flight * per_parked + cached * 6_000.0 + closed_kept + self.packages as f64 * 64.0 + 64.0 * 1024.0 * 1024.0) as u64
     }
 }
 
