@@ -175,11 +175,11 @@ impl FleetConfig {
         let events = 30.0 + 12.0 * scans;
         // Measured (docs/benchmarks.md): ~11 packed bytes per event, ~1.3 KB of
         // mutable state and bookkeeping per run, ~6 KB more per cached live run.
-        let per_parked = events * 11.0 + 1_300.0;
+        let history = events * 11.0;
+        let per_parked = history + 1_300.0;
         let in_flight = (self.packages as f64 * (days * 86_400.0 / self.arrival_window.as_secs_f64()).min(1.0)).min(self.packages as f64);
         let cached = (self.worker_cache as f64).min(in_flight);
-        let closed_kept =
-            (self.packages as f64 * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)) * events * 11.0;
+        let closed_kept = (self.packages as f64 * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)) * history;
         (in_flight * per_parked + cached * 6_000.0 + closed_kept + self.packages as f64 * 64.0 + 64.0 * 1024.0 * 1024.0) as u64
     }
 }

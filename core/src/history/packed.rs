@@ -254,7 +254,7 @@ impl Writer<'_> {
     }
 
     fn i64(&mut self, v: i64) {
-        self.u64(((v << 1) ^ (v >> 63)) as u64);
+        self.u64(zigzag(v));
     }
 
     fn bytes(&mut self, b: &[u8]) {
@@ -267,7 +267,6 @@ impl Writer<'_> {
     /// The low bit says which; 0 (no delta is written so) escapes to a full i64 for
     /// a delta too large to shift.
     fn time_delta(&mut self, nanos: i64) {
-        let zigzag = |v: i64| ((v << 1) ^ (v >> 63)) as u64;
         if nanos % MILLI == 0 {
             self.u64(zigzag(nanos / MILLI) << 1 | 1);
         } else if zigzag(nanos) < 1 << 63 {
@@ -280,6 +279,16 @@ impl Writer<'_> {
 }
 
 const MILLI: i64 = 1_000_000;
+
+/// A signed number as an unsigned one whose varint is short when the number is near
+/// zero either way: 0, -1, 1, -2, ... become 0, 1, 2, 3, ...
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    (v >> 1) as i64 ^ -((v & 1) as i64)
+}
 
 impl<'a> Reader<'a> {
     fn error(&self, what: &'static str) -> PackError {
@@ -305,12 +314,10 @@ impl<'a> Reader<'a> {
     }
 
     fn i64(&mut self) -> Result<i64, PackError> {
-        let v = self.u64()?;
-        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+        self.u64().map(unzigzag)
     }
 
     fn time_delta(&mut self) -> Result<i64, PackError> {
-        let unzigzag = |v: u64| (v >> 1) as i64 ^ -((v & 1) as i64);
         Ok(match self.u64()? {
             0 => self.i64()?,
             v if v & 1 == 1 => unzigzag(v >> 1).wrapping_mul(MILLI),
@@ -661,20 +668,26 @@ mod tests {
         assert_eq!(common_prefix(a, a), a.len());
     }
 
-    #[test]
-    fn varints_and_durations_round_trip() {
+    /// The bytes `write` packs, with the dictionary it filled.
+    fn written(write: impl FnOnce(&mut Writer<'_>)) -> (Vec<u8>, Dictionary) {
         let mut dict = Dictionary::default();
         let mut out = Vec::new();
-        let mut reference = None;
-        let mut w = Writer { out: &mut out, dict: &mut dict, reference: &mut reference };
+        write(&mut Writer { out: &mut out, dict: &mut dict, reference: &mut None });
+        (out, dict)
+    }
+
+    #[test]
+    fn varints_and_durations_round_trip() {
         let values = [0i64, 1, -1, 63, -64, 1 << 40, i64::MIN, i64::MAX];
-        for v in values {
-            v.pack(&mut w);
-        }
         let durations = [None, Some(Duration::ZERO), Some(Duration::from_secs(600)), Some(Duration::from_millis(1500))];
-        for d in durations {
-            d.pack(&mut w);
-        }
+        let (out, dict) = written(|w| {
+            for v in values {
+                v.pack(w);
+            }
+            for d in durations {
+                d.pack(w);
+            }
+        });
         let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: None };
         for v in values {
             assert_eq!(i64::unpack(&mut r).unwrap(), v);
@@ -687,17 +700,15 @@ mod tests {
 
     #[test]
     fn time_deltas_round_trip_and_whole_milliseconds_take_a_byte() {
-        let mut dict = Dictionary::default();
-        let mut out = Vec::new();
-        let mut reference = None;
-        let mut w = Writer { out: &mut out, dict: &mut dict, reference: &mut reference };
-        w.time_delta(2 * MILLI);
-        assert_eq!(w.out.len(), 1, "a decision task's 2 ms");
         let deltas =
             [0, 1, -1, 2 * MILLI, -5 * MILLI, 1_000_000_007, 10_800_000_000_123, i64::MIN, i64::MAX, i64::MIN + 1, 1 << 62, -(1 << 62)];
-        for d in deltas {
-            w.time_delta(d);
-        }
+        let (out, dict) = written(|w| {
+            w.time_delta(2 * MILLI);
+            assert_eq!(w.out.len(), 1, "a decision task's 2 ms");
+            for d in deltas {
+                w.time_delta(d);
+            }
+        });
         let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: None };
         assert_eq!(r.time_delta().unwrap(), 2 * MILLI);
         for d in deltas {
