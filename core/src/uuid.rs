@@ -56,6 +56,7 @@ impl Sequence {
 }
 
 /// Where the 32 hex digits are, between the dashes at 8, 13, 18 and 23.
+#[cfg(feature = "packed")]
 const DIGITS: [u8; 32] = {
     let mut at = [0u8; 32];
     let (mut i, mut d) = (0, 0);
@@ -71,13 +72,27 @@ const DIGITS: [u8; 32] = {
 
 /// The UUID text of `v`, most significant digit first.
 pub(crate) fn text(v: u128) -> Str {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [b'-'; 36];
-    // Two 64-bit halves: a u128 shifted by a varying amount costs several times more.
-    for (half, digits) in [(v >> 64) as u64, v as u64].into_iter().zip(DIGITS.chunks_exact(16)) {
-        for (n, &at) in digits.iter().enumerate() {
-            out[usize::from(at)] = HEX[(half >> (60 - 4 * n)) as usize & 0xf];
+    /// Each byte's two hex digits: a packed history's UUIDs are written out again on
+    /// every replay after a cache miss, and a digit at a time was a twentieth of one.
+    const PAIRS: [[u8; 2]; 256] = {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut t = [[0u8; 2]; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = [HEX[i >> 4], HEX[i & 0xf]];
+            i += 1;
         }
+        t
+    };
+    let mut out = [b'-'; 36];
+    // Every dash falls after a whole byte: 4, 6, 8 and 10 bytes in.
+    let mut at = 0;
+    for (i, byte) in v.to_be_bytes().into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1;
+        }
+        out[at..at + 2].copy_from_slice(&PAIRS[usize::from(byte)]);
+        at += 2;
     }
     std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").into()
 }

@@ -132,9 +132,7 @@ impl HistoryStore {
         match self {
             HistoryStore::Live { events, .. } => Ok(events.clone()),
             #[cfg(feature = "packed")]
-            HistoryStore::Packed { packed, dict, .. } => {
-                packed.decode(&dict.borrow()).map(|(events, _)| events).map_err(|e: PackError| e.to_string())
-            }
+            HistoryStore::Packed { packed, dict, .. } => packed.decode_events(&dict.borrow()).map_err(|e: PackError| e.to_string()),
         }
     }
 

@@ -205,8 +205,18 @@ impl PackedHistory {
 
     /// Every event, in order, with the batch (server transaction) number of each.
     pub fn decode(&self, dict: &Dictionary) -> Result<(Vec<HistoryEvent>, Vec<u32>), PackError> {
-        let mut events = Vec::with_capacity(self.len);
         let mut batches = Vec::with_capacity(self.len);
+        let events = self.decode_into(dict, Some(&mut batches))?;
+        Ok((events, batches))
+    }
+
+    /// Every event, in order, without their batches (what a replay needs).
+    pub fn decode_events(&self, dict: &Dictionary) -> Result<Vec<HistoryEvent>, PackError> {
+        self.decode_into(dict, None)
+    }
+
+    fn decode_into(&self, dict: &Dictionary, mut batches: Option<&mut Vec<u32>>) -> Result<Vec<HistoryEvent>, PackError> {
+        let mut events = Vec::with_capacity(self.len);
         let mut r = Reader { bytes: &self.bytes, at: 0, dict, reference: None };
         let mut time = 0i64;
         let mut batch = 0u32;
@@ -225,9 +235,11 @@ impl PackedHistory {
             }
             let attributes = EventAttributes::unpack(ty, &mut r)?;
             events.push(HistoryEvent { event_id, event_time: Timestamp(time), version, task_id, attributes });
-            batches.push(batch);
+            if let Some(b) = batches.as_deref_mut() {
+                b.push(batch);
+            }
         }
-        Ok((events, batches))
+        Ok(events)
     }
 }
 
@@ -479,10 +491,18 @@ impl Pack for Payload {
         }
         let error = r.error("payload prefix");
         let prefix = r.reference.as_ref().map(Payload::as_bytes).and_then(|b| b.get(..shared)).ok_or(error)?;
-        let mut bytes = Vec::with_capacity(shared + rest.len());
-        bytes.extend_from_slice(prefix);
-        bytes.extend_from_slice(rest);
-        Ok(Payload::from_bytes(bytes))
+        // Joined on the stack, then copied once into the shared buffer: through a Vec
+        // it was two allocations. (Activity inputs are the order and a location.)
+        let mut joined = [0u8; 512];
+        let len = shared + rest.len();
+        Ok(match joined.get_mut(..len) {
+            Some(buf) => {
+                buf[..shared].copy_from_slice(prefix);
+                buf[shared..].copy_from_slice(rest);
+                Payload::from_bytes(&*buf)
+            }
+            None => Payload::from_bytes([prefix, rest].concat()),
+        })
     }
 }
 
@@ -715,5 +735,26 @@ mod tests {
             assert_eq!(r.time_delta().unwrap(), d);
         }
         assert_eq!(r.at, out.len());
+    }
+
+    #[test]
+    fn payloads_that_share_the_reference_come_back_whole_at_any_length() {
+        // Past the dictionary's limit, so each is stored as its difference from the first.
+        let reference = Payload::from_bytes(vec![b'o'; 700]);
+        let payloads: Vec<Payload> = [70, 511, 512, 513, 1400]
+            .into_iter()
+            .map(|len| Payload::from_bytes((0..len).map(|i| if i < 650 { b'o' } else { b'x' }).collect::<Vec<u8>>()))
+            .collect();
+        let (out, dict) = written(|w| {
+            reference.pack(w);
+            for p in &payloads {
+                p.pack(w);
+            }
+        });
+        let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: None };
+        assert_eq!(Payload::unpack(&mut r).unwrap(), reference);
+        for p in &payloads {
+            assert_eq!(Payload::unpack(&mut r).unwrap(), *p, "{} bytes", p.as_bytes().len());
+        }
     }
 }
