@@ -127,9 +127,11 @@ pub struct GoJsonFormatter;
 
 impl serde_json::ser::Formatter for GoJsonFormatter {
     fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
-        if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
-            // The common case (an amount of 20): an integer, written without a buffer.
-            return write!(w, "{}", value as i64);
+        // (Not -0: Go writes its sign, an integer has none.)
+        if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 && !(value == 0.0 && value.is_sign_negative()) {
+            // The common case (an amount of 20): an integer, written as serde_json
+            // writes one (through `fmt` it was a tenth of encoding an order).
+            return self.write_i64(w, value as i64);
         }
         w.write_all(go_float(value).as_bytes())
     }
@@ -233,6 +235,8 @@ mod tests {
             b"{\"id\":\"A\\u0026B\\u003cc\\u003e\",\"amount\":20}\n"
         );
         assert_eq!(("x", 1.5).encode_args().as_bytes(), b"\"x\"\n1.5\n");
+        assert_eq!(Payload::encode(&-0.0).as_bytes(), b"-0\n", "Go keeps the sign of a negative zero");
+        assert_eq!(Payload::encode(&-20.0).as_bytes(), b"-20\n");
     }
 
     #[test]
