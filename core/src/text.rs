@@ -43,20 +43,19 @@ impl Str {
     }
 
     /// A number in decimal, as the Go client writes activity and timer IDs.
-    pub fn from_u64(mut n: u64) -> Str {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+    pub fn from_u64(n: u64) -> Str {
+        // Straight into the inline bytes, last digit first (every command of a
+        // replay makes one of these).
+        let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
+        if len > INLINE {
+            return Str::from(n.to_string()); // past 10 digits in WebAssembly
         }
         let mut bytes = [0u8; INLINE];
-        let len = digits.len() - at;
-        bytes[..len].copy_from_slice(&digits[at..]);
+        let mut rest = n;
+        for at in (0..len).rev() {
+            bytes[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
         Str(Repr::Inline { len: len as u8, bytes })
     }
 
@@ -259,7 +258,7 @@ mod tests {
             assert_eq!(Str::from(s.to_owned()), a);
         }
         assert_eq!(Str::from_static("tasklist"), Str::from("tasklist"));
-        for n in [0, 7, 42, u64::MAX] {
+        for n in [0, 7, 9, 10, 42, 99, 100, 1 << 40, u64::MAX] {
             assert_eq!(Str::from_u64(n), n.to_string());
         }
         assert_eq!(std::mem::size_of::<Str>(), if cfg!(target_arch = "wasm32") { 12 } else { 40 });
