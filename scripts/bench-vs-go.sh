@@ -26,14 +26,16 @@ REPLAY="$CARGO_TARGET_DIR/release/examples/replay"
 "$REPLAY" "$EVENTS" 0 "$WORK/history.json" >/dev/null
 (cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go test -c -o "$WORK/workshop.test" ./workshop/)
 
-# Nanoseconds per lifecycle / per replayed event, one measurement each.
+# Nanoseconds per lifecycle / per replayed event, one measurement each, each about as
+# long as the Go side's (-test.benchtime 2s): a measurement of a few tens of
+# milliseconds moved by half from round to round.
 rust_lifecycle() {
-  local n=20000 t0 t1
+  local n=40000 t0 t1
   t0=$(date +%s%N); "$LIFECYCLES" "$n" >/dev/null; t1=$(date +%s%N)
   echo $(((t1 - t0) / n))
 }
 rust_replay() {
-  local n=500 t0 t1 events
+  local n=$((20000000 / EVENTS)) t0 t1 events
   events=$("$REPLAY" "$EVENTS" 0 | awk '{print $4}')
   t0=$(date +%s%N); "$REPLAY" "$EVENTS" "$n" >/dev/null; t1=$(date +%s%N)
   # The same run builds the history first; subtract that part.
