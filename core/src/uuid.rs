@@ -73,7 +73,7 @@ const DIGITS: [u8; 32] = {
 /// The UUID text of `v`, most significant digit first.
 pub(crate) fn text(v: u128) -> Str {
     /// Each byte's two hex digits: a packed history's UUIDs are written out again on
-    /// every replay after a cache miss, and a digit at a time was a twentieth of one.
+    /// every replay after a cache miss, and a digit at a time was a twelfth of decoding.
     const PAIRS: [[u8; 2]; 256] = {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut t = [[0u8; 2]; 256];
