@@ -56,7 +56,6 @@ impl Sequence {
 }
 
 /// Where the 32 hex digits are, between the dashes at 8, 13, 18 and 23.
-#[cfg(feature = "packed")]
 const DIGITS: [u8; 32] = {
     let mut at = [0u8; 32];
     let (mut i, mut d) = (0, 0);
@@ -85,14 +84,10 @@ pub(crate) fn text(v: u128) -> Str {
         t
     };
     let mut out = [b'-'; 36];
-    // Every dash falls after a whole byte: 4, 6, 8 and 10 bytes in.
-    let mut at = 0;
-    for (i, byte) in v.to_be_bytes().into_iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
-        out[at..at + 2].copy_from_slice(&PAIRS[usize::from(byte)]);
-        at += 2;
+    for (byte, at) in v.to_be_bytes().into_iter().zip(DIGITS.chunks_exact(2)) {
+        let [high, low] = PAIRS[usize::from(byte)];
+        out[usize::from(at[0])] = high;
+        out[usize::from(at[1])] = low;
     }
     std::str::from_utf8(&out).expect("hex digits and dashes are ASCII").into()
 }
