@@ -541,7 +541,6 @@ fn handle_activity_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
         Some(def) => {
             let mut rngs = s.rngs.lock().unwrap_or_else(|p| p.into_inner());
             let rng = rngs.entry(run_id.to_owned()).or_insert_with(|| SplitMix64::new(s.config.seed));
-            let mut logs = Vec::new();
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
             let mut ctx = ActivityContext {
                 workflow_id,
@@ -549,7 +548,7 @@ fn handle_activity_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
                 activity_type,
                 attempt,
                 rng,
-                logs: &mut logs,
+                logs: None,
                 now: Timestamp(now.as_nanos() as i64),
             };
             // Activity code is ours and should not panic; if it does, fail the attempt.

@@ -95,13 +95,17 @@ pub struct ActivityContext<'a> {
     pub activity_type: &'a str,
     pub attempt: i32,
     pub rng: &'a mut SplitMix64,
-    pub logs: &'a mut Vec<LogLine>,
+    /// Where the attempt's log lines go; `None` when nobody keeps them (a fleet, a
+    /// real worker), so logging costs nothing.
+    pub logs: Option<&'a mut Vec<LogLine>>,
     pub now: crate::time::Timestamp,
 }
 
 impl ActivityContext<'_> {
     pub fn log_info(&mut self, message: &str, fields: &str) {
-        self.logs.push(LogLine::activity(self.now, self.activity_type, message, fields));
+        if let Some(logs) = self.logs.as_deref_mut() {
+            logs.push(LogLine::activity(self.now, self.activity_type, message, fields));
+        }
     }
 }
 

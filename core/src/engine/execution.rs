@@ -618,20 +618,13 @@ impl Execution {
         let a = self.activities.remove(&scheduled_event_id)?;
         let result = match registry.activity(&a.activity_type) {
             Some(def) => {
-                // Unrecorded log lines go to a buffer of this attempt's own: kept in the
-                // execution, its capacity stayed with every parked run of a fleet.
-                let mut unkept = Vec::new();
-                let logs = match &mut self.record {
-                    Some(r) => &mut r.logs,
-                    None => &mut unkept,
-                };
                 let mut ctx = ActivityContext {
                     workflow_id: &self.workflow_id,
                     activity_id: &a.activity_id,
                     activity_type: &a.activity_type,
                     attempt: a.attempt,
                     rng: &mut self.rng,
-                    logs,
+                    logs: self.record.as_deref_mut().map(|r| &mut r.logs),
                     now,
                 };
                 (def.run)(&mut ctx, &a.input)

@@ -77,14 +77,13 @@ mod tests {
         // The activity, run as a worker would.
         let act = r.activity(HELLO_WORLD_ACTIVITY).unwrap();
         let mut rng = crate::rng::SplitMix64::new(1);
-        let mut logs = vec![];
         let mut ctx = crate::registry::ActivityContext {
             workflow_id: "w",
             activity_id: "0",
             activity_type: HELLO_WORLD_ACTIVITY,
             attempt: 0,
             rng: &mut rng,
-            logs: &mut logs,
+            logs: None,
             now: crate::time::EPOCH,
         };
         let input = Payload::from(r#"{"message":"Cadence"}"#);
