@@ -1,11 +1,14 @@
 #![cfg(feature = "packed")]
 //! Parked histories (`history::packed`) give back exactly what went in: every
 //! built-in scenario's history and every history recorded on a real server, event
-//! for event and batch for batch, and at a small fraction of their JSON size.
+//! for event and batch for batch, and at a small fraction of their JSON size. What a
+//! replay decodes of them (`replay_events`, skipping what replay never reads) is what
+//! it reads of the full events.
 
 use postflow_core::history::HistoryEvent;
 use postflow_core::history::json::history_from_json;
 use postflow_core::history::packed::{Dictionary, PackedHistory};
+use postflow_core::history::replay::ReplayEvent;
 use postflow_core::scenario::{self, BUILTIN, Scenario};
 
 fn round_trip(events: &[HistoryEvent], batches: &[u32], dict: &mut Dictionary) -> PackedHistory {
@@ -19,6 +22,12 @@ fn round_trip(events: &[HistoryEvent], batches: &[u32], dict: &mut Dictionary) -
     if !batches.is_empty() {
         assert_eq!(decoded_batches, batches);
     }
+    let mut replay = packed.replay_events(dict);
+    for e in events {
+        let replayed = replay.next_event().expect("as many events as went in").expect("our own encoding decodes for replay");
+        assert_eq!(replayed, ReplayEvent::from(e));
+    }
+    assert!(replay.next_event().is_none());
     packed
 }
 

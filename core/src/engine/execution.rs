@@ -447,10 +447,7 @@ impl Execution {
             runtime.process_shared(self.history.unfed(self.fed), true)
         } else {
             // A cache miss: the worker fetches the whole history and replays it.
-            match self.history.decode_all() {
-                Ok(all) => runtime.process_shared(&all, true),
-                Err(e) => Err(RuntimeError::InvalidHistory(e)),
-            }
+            self.history.replay_into(runtime)
         };
         self.fed = self.history.len();
         self.history.forget_unfed();

@@ -9,12 +9,13 @@
 
 #[cfg(feature = "packed")]
 use std::cell::{OnceCell, RefCell};
-#[cfg(feature = "packed")]
 use std::rc::Rc;
 
+use crate::decision::Decision;
 use crate::history::HistoryEvent;
 #[cfg(feature = "packed")]
-use crate::history::packed::{Dictionary, PackError, PackedHistory};
+use crate::history::packed::{Dictionary, PackedHistory};
+use crate::runtime::{RuntimeError, WorkflowRuntime};
 
 pub(crate) enum HistoryStore {
     Live {
@@ -126,13 +127,17 @@ impl HistoryStore {
         }
     }
 
-    /// Every event, decoded afresh (a worker's replay after a cache miss), without
-    /// keeping a copy.
-    pub fn decode_all(&self) -> Result<Vec<HistoryEvent>, String> {
+    /// Replays every event into a runtime that holds none of them yet (a worker's
+    /// cache miss). A packed history is decoded as the replay goes, only as far as
+    /// replay reads it, and nothing decoded is kept.
+    pub fn replay_into(&self, runtime: &mut WorkflowRuntime) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
         match self {
-            HistoryStore::Live { events, .. } => Ok(events.clone()),
+            HistoryStore::Live { events, .. } => runtime.process_shared(events, true),
             #[cfg(feature = "packed")]
-            HistoryStore::Packed { packed, dict, .. } => packed.decode_events(&dict.borrow()).map_err(|e: PackError| e.to_string()),
+            HistoryStore::Packed { packed, dict, .. } => {
+                let dict = dict.borrow();
+                runtime.process_events(&mut packed.replay_events(&dict), true)
+            }
         }
     }
 

@@ -4,7 +4,8 @@
 //! The JSON form is in [`json`] (proto3 JSON, as the HTTP API returns it), the older
 //! form that `cadence wf show --output_filename` writes in [`cli_json`]; the
 //! one-line-per-event text form used by golden files and the scenario runner is in
-//! [`table`]; what a history alone tells about its workflow is in [`derived`].
+//! [`table`]; what a history alone tells about its workflow is in [`derived`]; what
+//! a replay reads of each event in [`replay`].
 
 pub mod cli_json;
 pub mod compare;
@@ -12,6 +13,7 @@ pub mod derived;
 pub mod json;
 #[cfg(feature = "packed")]
 pub mod packed;
+pub mod replay;
 pub mod table;
 
 use std::time::Duration;

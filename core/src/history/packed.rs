@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use rustc_hash::FxHashMap;
 
+use super::replay::{ReplayAttributes, ReplayEvent};
 use super::*;
 use crate::payload::{Failure, Payload};
 use crate::text::Str;
@@ -206,41 +207,211 @@ impl PackedHistory {
     /// Every event, in order, with the batch (server transaction) number of each.
     pub fn decode(&self, dict: &Dictionary) -> Result<(Vec<HistoryEvent>, Vec<u32>), PackError> {
         let mut batches = Vec::with_capacity(self.len);
-        let events = self.decode_into(dict, Some(&mut batches))?;
-        Ok((events, batches))
-    }
-
-    /// Every event, in order, without their batches (what a replay needs).
-    pub fn decode_events(&self, dict: &Dictionary) -> Result<Vec<HistoryEvent>, PackError> {
-        self.decode_into(dict, None)
-    }
-
-    fn decode_into(&self, dict: &Dictionary, mut batches: Option<&mut Vec<u32>>) -> Result<Vec<HistoryEvent>, PackError> {
         let mut events = Vec::with_capacity(self.len);
         let mut r = Reader { bytes: &self.bytes, at: 0, dict, reference: None };
         let mut time = 0i64;
         let mut batch = 0u32;
         for index in 0..self.len as i64 {
-            let head = r.u8()?;
-            let (tag, explicit) = if head & TAG_BITS == TAG_ESCAPE { (r.u8()?, r.u8()?) } else { (head & TAG_BITS, 0) };
-            let ty = *EventType::ALL.get(usize::from(tag)).ok_or(r.error("unknown event type"))?;
-            let event_id = if explicit & EXPLICIT_EVENT_ID != 0 { r.i64()? } else { index + 1 };
-            let version = if explicit & EXPLICIT_VERSION != 0 { r.i64()? } else { DEFAULT_VERSION };
-            let task_id = if explicit & EXPLICIT_TASK_ID != 0 { r.i64()? } else { TASK_ID_BASE + index };
-            if head & HEAD_SAME_TIME == 0 {
-                time = time.wrapping_add(r.time_delta()?);
-            }
-            if head & HEAD_NEW_BATCH != 0 || index == 0 {
+            let head = Head::read(&mut r, index, &mut time)?;
+            if head.new_batch {
                 batch += 1;
             }
-            let attributes = EventAttributes::unpack(ty, &mut r)?;
-            events.push(HistoryEvent { event_id, event_time: Timestamp(time), version, task_id, attributes });
-            if let Some(b) = batches.as_deref_mut() {
-                b.push(batch);
+            let attributes = EventAttributes::unpack(head.event_type, &mut r)?;
+            events.push(HistoryEvent {
+                event_id: head.event_id,
+                event_time: Timestamp(time),
+                version: head.version,
+                task_id: head.task_id,
+                attributes,
+            });
+            batches.push(batch);
+        }
+        Ok((events, batches))
+    }
+
+    /// Every event, in order, as replay reads it (see [`ReplayEvent`]), decoded as the
+    /// replay goes: what a worker needs after a cache miss, at a fraction of a full
+    /// decode's cost (no identities, request IDs or activity inputs are built).
+    pub fn replay_events<'a>(&'a self, dict: &'a Dictionary) -> ReplayEvents<'a> {
+        ReplayEvents {
+            r: Reader { bytes: &self.bytes, at: 0, dict, reference: None },
+            index: 0,
+            len: self.len as i64,
+            time: 0,
+            slot: Slot::default(),
+        }
+    }
+}
+
+/// The part of an event's record before its attributes.
+struct Head {
+    event_type: EventType,
+    event_id: i64,
+    version: i64,
+    task_id: i64,
+    /// The first event of a server transaction.
+    new_batch: bool,
+}
+
+impl Head {
+    /// Reads the head byte and the event type (the escape tag's real tag included).
+    fn read_type(r: &mut Reader<'_>) -> Result<(u8, EventType), PackError> {
+        let head = r.u8()?;
+        let tag = if head & TAG_BITS == TAG_ESCAPE { r.u8()? } else { head & TAG_BITS };
+        Ok((head, *EventType::ALL.get(usize::from(tag)).ok_or(r.error("unknown event type"))?))
+    }
+
+    /// Reads the head of the `index`th event, moving `time` on to the event's time.
+    fn read(r: &mut Reader<'_>, index: i64, time: &mut i64) -> Result<Head, PackError> {
+        let (head, event_type) = Head::read_type(r)?;
+        let explicit = if head & TAG_BITS == TAG_ESCAPE { r.u8()? } else { 0 };
+        let event_id = if explicit & EXPLICIT_EVENT_ID != 0 { r.i64()? } else { index + 1 };
+        let version = if explicit & EXPLICIT_VERSION != 0 { r.i64()? } else { DEFAULT_VERSION };
+        let task_id = if explicit & EXPLICIT_TASK_ID != 0 { r.i64()? } else { TASK_ID_BASE + index };
+        if head & HEAD_SAME_TIME == 0 {
+            *time = time.wrapping_add(r.time_delta()?);
+        }
+        Ok(Head { event_type, event_id, version, task_id, new_batch: head & HEAD_NEW_BATCH != 0 || index == 0 })
+    }
+}
+
+/// A packed history's events as replay reads them, one at a time
+/// ([`PackedHistory::replay_events`]). Each event borrows from the reader's buffer, so
+/// it lasts until the next is read. Ends after the first error.
+pub struct ReplayEvents<'a> {
+    r: Reader<'a>,
+    index: i64,
+    len: i64,
+    time: i64,
+    slot: Slot,
+}
+
+/// The values of the event being read that a [`ReplayEvent`] borrows.
+#[derive(Default)]
+struct Slot {
+    strings: [Str; 2],
+    payload: Option<Payload>,
+    failure: Option<Failure>,
+}
+
+impl ReplayEvents<'_> {
+    /// The next event, or `None` after the last (or after an error).
+    pub fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, PackError>> {
+        if self.index >= self.len {
+            return None;
+        }
+        let head = match Head::read(&mut self.r, self.index, &mut self.time) {
+            Ok(head) => head,
+            Err(e) => {
+                self.index = self.len;
+                return Some(Err(e));
+            }
+        };
+        match replay_attributes(head.event_type, &mut self.r, &mut self.slot) {
+            Ok(attributes) => {
+                self.index += 1;
+                Some(Ok(ReplayEvent { event_id: head.event_id, event_time: Timestamp(self.time), attributes }))
+            }
+            Err(e) => {
+                self.index = self.len;
+                Some(Err(e))
             }
         }
-        Ok(events)
     }
+
+    /// The type of the event `next_event` gives, without reading it.
+    pub fn peek_type(&self) -> Result<Option<EventType>, PackError> {
+        if self.index >= self.len {
+            return Ok(None);
+        }
+        let mut r = Reader { bytes: self.r.bytes, at: self.r.at, dict: self.r.dict, reference: None };
+        Head::read_type(&mut r).map(|(_, t)| Some(t))
+    }
+}
+
+/// Reads what replay needs of an event's attributes into `slot` and skips the rest, in
+/// the order `pack_fields!` (below) packs them. What replay reads mostly comes first.
+fn replay_attributes<'s>(t: EventType, r: &mut Reader<'_>, slot: &'s mut Slot) -> Result<ReplayAttributes<'s>, PackError> {
+    type A<'s> = ReplayAttributes<'s>;
+    Ok(match t {
+        EventType::WorkflowExecutionStarted => {
+            slot.strings[0] = WorkflowType::unpack(r)?.name;
+            slot.strings[1] = TaskList::unpack(r)?.name;
+            slot.payload = Option::<Payload>::unpack(r)?;
+            WorkflowExecutionStartedEventAttributes::skip_fields_from(r, 3)?;
+            A::WorkflowExecutionStarted { workflow_type: &slot.strings[0], task_list: &slot.strings[1], input: slot.payload.as_ref() }
+        }
+        EventType::ActivityTaskScheduled => {
+            slot.strings[0] = Str::unpack(r)?;
+            slot.strings[1] = ActivityType::unpack(r)?.name;
+            ActivityTaskScheduledEventAttributes::skip_fields_from(r, 2)?;
+            A::ActivityTaskScheduled { activity_id: &slot.strings[0], activity_type: &slot.strings[1] }
+        }
+        EventType::ActivityTaskCompleted => {
+            slot.payload = Option::<Payload>::unpack(r)?;
+            let scheduled_event_id = i64::unpack(r)?;
+            ActivityTaskCompletedEventAttributes::skip_fields_from(r, 2)?;
+            A::ActivityTaskCompleted { scheduled_event_id, result: slot.payload.as_ref() }
+        }
+        EventType::ActivityTaskFailed => {
+            slot.failure = Option::<Failure>::unpack(r)?;
+            let scheduled_event_id = i64::unpack(r)?;
+            ActivityTaskFailedEventAttributes::skip_fields_from(r, 2)?;
+            A::ActivityTaskFailed { scheduled_event_id, failure: slot.failure.as_ref() }
+        }
+        EventType::ActivityTaskTimedOut => {
+            Option::<Payload>::skip(r)?; // details
+            let scheduled_event_id = i64::unpack(r)?;
+            i64::skip(r)?; // started_event_id
+            let timeout_type = TimeoutType::unpack(r)?;
+            slot.failure = Option::<Failure>::unpack(r)?;
+            ActivityTaskTimedOutEventAttributes::skip_fields_from(r, 5)?;
+            A::ActivityTaskTimedOut { scheduled_event_id, timeout_type, last_failure: slot.failure.as_ref() }
+        }
+        EventType::TimerStarted => {
+            slot.strings[0] = Str::unpack(r)?;
+            TimerStartedEventAttributes::skip_fields_from(r, 1)?;
+            A::TimerStarted { timer_id: &slot.strings[0] }
+        }
+        EventType::TimerFired => {
+            slot.strings[0] = Str::unpack(r)?;
+            let started_event_id = i64::unpack(r)?;
+            TimerFiredEventAttributes::skip_fields_from(r, 2)?;
+            A::TimerFired { timer_id: &slot.strings[0], started_event_id }
+        }
+        EventType::TimerCanceled => {
+            slot.strings[0] = Str::unpack(r)?;
+            let started_event_id = i64::unpack(r)?;
+            TimerCanceledEventAttributes::skip_fields_from(r, 2)?;
+            A::TimerCanceled { timer_id: &slot.strings[0], started_event_id }
+        }
+        EventType::CancelTimerFailed => {
+            slot.strings[0] = Str::unpack(r)?;
+            CancelTimerFailedEventAttributes::skip_fields_from(r, 1)?;
+            A::CancelTimerFailed { timer_id: &slot.strings[0] }
+        }
+        EventType::WorkflowExecutionSignaled => {
+            slot.strings[0] = Str::unpack(r)?;
+            slot.payload = Option::<Payload>::unpack(r)?;
+            WorkflowExecutionSignaledEventAttributes::skip_fields_from(r, 2)?;
+            A::WorkflowExecutionSignaled { signal_name: &slot.strings[0], input: slot.payload.as_ref() }
+        }
+        EventType::DecisionTaskScheduled => skipped::<DecisionTaskScheduledEventAttributes>(t, r)?,
+        EventType::DecisionTaskStarted => skipped::<DecisionTaskStartedEventAttributes>(t, r)?,
+        EventType::DecisionTaskCompleted => skipped::<DecisionTaskCompletedEventAttributes>(t, r)?,
+        EventType::DecisionTaskTimedOut => skipped::<DecisionTaskTimedOutEventAttributes>(t, r)?,
+        EventType::DecisionTaskFailed => skipped::<DecisionTaskFailedEventAttributes>(t, r)?,
+        EventType::ActivityTaskStarted => skipped::<ActivityTaskStartedEventAttributes>(t, r)?,
+        EventType::WorkflowExecutionCompleted => skipped::<WorkflowExecutionCompletedEventAttributes>(t, r)?,
+        EventType::WorkflowExecutionFailed => skipped::<WorkflowExecutionFailedEventAttributes>(t, r)?,
+        EventType::WorkflowExecutionTimedOut => skipped::<WorkflowExecutionTimedOutEventAttributes>(t, r)?,
+    })
+}
+
+/// An event of type `t` whose attributes replay does not read.
+fn skipped<T: Pack>(t: EventType, r: &mut Reader<'_>) -> Result<ReplayAttributes<'static>, PackError> {
+    T::skip(r)?;
+    Ok(ReplayAttributes::Other(t))
 }
 
 pub(crate) struct Writer<'a> {
@@ -337,6 +508,12 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Moves past `n` bytes.
+    fn advance(&mut self, n: usize) -> Result<(), PackError> {
+        self.at = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))?;
+        Ok(())
+    }
+
     fn bytes(&mut self) -> Result<&'a [u8], PackError> {
         let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
         let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))?;
@@ -350,6 +527,11 @@ impl<'a> Reader<'a> {
 pub(crate) trait Pack: Sized {
     fn pack(&self, w: &mut Writer<'_>);
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError>;
+    /// Moves past the value without building it, as a replay does with the fields it
+    /// never reads: it checks that the bytes are there, not what they say.
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        Self::unpack(r).map(drop)
+    }
 }
 
 impl Pack for i64 {
@@ -445,6 +627,13 @@ impl Pack for Str {
             v => r.dict.strings.get(usize::try_from((v - 2) / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown string")),
         }
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        match r.u64()? {
+            0 => r.bytes().map(drop),
+            1 => r.advance(16),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Pack for String {
@@ -453,6 +642,9 @@ impl Pack for String {
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
         Ok(Str::unpack(r)?.into())
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        Str::skip(r)
     }
 }
 
@@ -504,6 +696,19 @@ impl Pack for Payload {
             None => Payload::from_bytes([prefix, rest].concat()),
         })
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        let v = r.u64()?;
+        if v % 2 == 1 {
+            return Ok(());
+        }
+        let rest = r.bytes()?;
+        // The first payload written out in full is what later ones share a prefix with,
+        // whether or not this reader wants it.
+        if v == 0 && r.reference.is_none() {
+            r.reference = Some(Payload::from_bytes(rest));
+        }
+        Ok(())
+    }
 }
 
 impl<T: Pack> Pack for Option<T> {
@@ -522,6 +727,12 @@ impl<T: Pack> Pack for Option<T> {
             _ => Some(T::unpack(r)?),
         })
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        match r.u8()? {
+            0 => Ok(()),
+            _ => T::skip(r),
+        }
+    }
 }
 
 impl<T: Pack> Pack for Box<T> {
@@ -530,6 +741,9 @@ impl<T: Pack> Pack for Box<T> {
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
         T::unpack(r).map(Box::new)
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        T::skip(r)
     }
 }
 
@@ -544,6 +758,10 @@ impl<T: Pack> Pack for Vec<T> {
         let n = r.u64()?;
         (0..n).map(|_| T::unpack(r)).collect()
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        let n = r.u64()?;
+        (0..n).try_for_each(|_| T::skip(r))
+    }
 }
 
 impl Pack for Failure {
@@ -553,6 +771,10 @@ impl Pack for Failure {
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
         Ok(Failure { reason: String::unpack(r)?, details: r.bytes()?.to_vec() })
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        Str::skip(r)?;
+        r.bytes().map(drop)
     }
 }
 
@@ -603,6 +825,13 @@ impl Pack for Header {
         }
         Ok(Header { fields })
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+        let n = r.u64()?;
+        (0..n).try_for_each(|_| {
+            Str::skip(r)?;
+            Payload::skip(r)
+        })
+    }
 }
 
 /// Packs a struct field by field, in declaration order.
@@ -615,8 +844,36 @@ macro_rules! pack_fields {
             fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
                 Ok($ty { $($field: Pack::unpack(r)?,)* })
             }
+            fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
+                Self::skip_fields_from(r, 0)
+            }
+        }
+
+        impl Fields for $ty {
+            #[allow(unused_assignments)]
+            fn skip_fields_from(r: &mut Reader<'_>, first: usize) -> Result<(), PackError> {
+                let mut i = 0;
+                $(
+                    if i >= first {
+                        skip_field(r, |s: &$ty| &s.$field)?;
+                    }
+                    i += 1;
+                )*
+                Ok(())
+            }
         })+
     };
+}
+
+/// A struct packed field by field: a replay reads its first fields and skips the rest.
+trait Fields {
+    /// Skips the fields from the `first`th on (counting from 0, in packing order).
+    fn skip_fields_from(r: &mut Reader<'_>, first: usize) -> Result<(), PackError>;
+}
+
+/// Skips one field, its type named by the accessor (a macro knows fields by name only).
+fn skip_field<S, T: Pack>(r: &mut Reader<'_>, _field: fn(&S) -> &T) -> Result<(), PackError> {
+    T::skip(r)
 }
 
 pack_fields! {
@@ -756,5 +1013,96 @@ mod tests {
         for p in &payloads {
             assert_eq!(Payload::unpack(&mut r).unwrap(), *p, "{} bytes", p.as_bytes().len());
         }
+    }
+
+    fn event(event_id: i64, attributes: EventAttributes) -> HistoryEvent {
+        HistoryEvent {
+            event_id,
+            event_time: Timestamp(event_id * MILLI),
+            version: DEFAULT_VERSION,
+            task_id: TASK_ID_BASE + event_id - 1,
+            attributes,
+        }
+    }
+
+    /// A short workflow input goes to the dictionary, so the first payload written out
+    /// in full is an activity input, which replay skips; a signal that shares its
+    /// prefix must still come back whole. (Also the one event type whose fields replay
+    /// reads are not its first: a timeout.)
+    #[test]
+    fn replay_keeps_the_reference_payload_that_it_skips() {
+        let long = |tail: &str| Payload::from_bytes(format!("{}{tail}", "o".repeat(100)).into_bytes());
+        let events = [
+            event(
+                1,
+                EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
+                    input: Some(Payload::from("1")),
+                    ..Default::default()
+                })),
+            ),
+            event(
+                2,
+                EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledEventAttributes {
+                    activity_id: "0".into(),
+                    input: Some(long("input")),
+                    ..Default::default()
+                })),
+            ),
+            event(
+                3,
+                EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
+                    signal_name: "scan".into(),
+                    input: Some(long("signal")),
+                    ..Default::default()
+                }),
+            ),
+            event(
+                4,
+                EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes {
+                    details: Some(long("details")),
+                    scheduled_event_id: 2,
+                    started_event_id: 7,
+                    timeout_type: TimeoutType::ScheduleToStart,
+                    last_failure: Some(Failure { reason: "cadenceInternal:Generic".into(), details: b"down".to_vec() }),
+                }),
+            ),
+        ];
+        let mut dict = Dictionary::default();
+        let mut packed = PackedHistory::default();
+        for e in &events {
+            packed.push(e, true, &mut dict);
+        }
+        let mut replay = packed.replay_events(&dict);
+        for e in &events {
+            let replayed = replay.next_event().unwrap().unwrap();
+            assert_eq!(replayed, ReplayEvent::from(e));
+            if let ReplayAttributes::WorkflowExecutionSignaled { input, .. } = replayed.attributes {
+                assert_eq!(input, Some(&long("signal")));
+            }
+        }
+        assert!(replay.next_event().is_none());
+    }
+
+    #[test]
+    fn a_history_cut_short_ends_its_replay_with_an_error() {
+        let mut dict = Dictionary::default();
+        let mut packed = PackedHistory::default();
+        let signal = |id| {
+            event(
+                id,
+                EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
+                    // Past the dictionary's limit: written out, so the cut falls inside it.
+                    signal_name: "s".repeat(80).into(),
+                    ..Default::default()
+                }),
+            )
+        };
+        packed.push(&signal(1), true, &mut dict);
+        packed.push(&signal(2), false, &mut dict);
+        packed.bytes.truncate(packed.bytes.len() - 40);
+        let mut replay = packed.replay_events(&dict);
+        assert!(replay.next_event().unwrap().is_ok(), "the first event is whole");
+        assert_eq!(replay.next_event().unwrap().unwrap_err().what, "length past the end");
+        assert!(replay.next_event().is_none(), "nothing after the error");
     }
 }

@@ -22,12 +22,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::decision::{CompleteWorkflowExecutionDecisionAttributes, Decision, FailWorkflowExecutionDecisionAttributes};
-use crate::history::{EventAttributes, EventType, HistoryEvent};
+use crate::history::replay::{ReplayAttributes, ReplayEvent};
+use crate::history::{EventType, HistoryEvent};
 use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::WorkflowDefinition;
 use crate::sdk::{ActivityError, Blocked, WorkflowContext};
 use crate::text::Str;
+use crate::time::Timestamp;
 use crate::vec_map::VecMap;
 use executor::Executor;
 use machines::CommandKey;
@@ -109,6 +111,36 @@ impl Sent {
             Sent::Replayed(v) => v,
             Sent::Live(d) => d,
         }
+    }
+}
+
+/// Where a replay reads its events: one at a time, with a look at the type of the next
+/// (a decision task's events depend on what follows its `DecisionTaskStarted`).
+pub(crate) trait ReplaySource {
+    /// The next event; it may borrow from the source until the next call.
+    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>>;
+    /// The type of the event [`next_event`](Self::next_event) gives next, if any.
+    fn peek_type(&self) -> Result<Option<EventType>, RuntimeError>;
+}
+
+/// A live history, read in place.
+impl ReplaySource for std::slice::Iter<'_, HistoryEvent> {
+    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>> {
+        self.next().map(|e| Ok(ReplayEvent::from(e)))
+    }
+    fn peek_type(&self) -> Result<Option<EventType>, RuntimeError> {
+        Ok(self.as_slice().first().map(HistoryEvent::event_type))
+    }
+}
+
+/// A packed history, decoded as far as replay reads it, as the replay goes.
+#[cfg(feature = "packed")]
+impl ReplaySource for crate::history::packed::ReplayEvents<'_> {
+    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>> {
+        self.next_event().map(|e| e.map_err(|e| RuntimeError::InvalidHistory(e.to_string())))
+    }
+    fn peek_type(&self) -> Result<Option<EventType>, RuntimeError> {
+        self.peek_type().map_err(|e| RuntimeError::InvalidHistory(e.to_string()))
     }
 }
 
@@ -218,8 +250,19 @@ impl WorkflowRuntime {
     /// [`process`](Self::process), handing out the decisions the runtime keeps to match
     /// against the next events instead of a copy of them.
     pub(crate) fn process_shared(&mut self, events: &[HistoryEvent], run_last: bool) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
+        self.process_events(&mut events.iter(), run_last)
+    }
+
+    /// [`process_shared`](Self::process_shared) for events as replay reads them (a
+    /// packed history decodes only that much); an error among them ends the replay.
+    pub(crate) fn process_events(
+        &mut self,
+        events: &mut impl ReplaySource,
+        run_last: bool,
+    ) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
         let mut out = None;
-        for (i, e) in events.iter().enumerate() {
+        while let Some(e) = events.next_event() {
+            let e = e?;
             if e.event_id != self.next_event_id {
                 return Err(RuntimeError::InvalidHistory(format!("expected event {} but found event {}", self.next_event_id, e.event_id)));
             }
@@ -228,111 +271,111 @@ impl WorkflowRuntime {
             if !ty.is_command_event() && ty != EventType::DecisionTaskCompleted {
                 self.check_all_decisions_seen(e.event_id)?;
             }
-            match &e.attributes {
-                EventAttributes::WorkflowExecutionStarted(a) => self.start(e, a)?,
-                EventAttributes::DecisionTaskStarted(_) => match events.get(i + 1).map(HistoryEvent::event_type) {
-                    // That task's decisions never reached history: its events belong to the next batch.
-                    Some(EventType::DecisionTaskFailed | EventType::DecisionTaskTimedOut) => {}
-                    Some(EventType::DecisionTaskCompleted) => {
-                        self.run_task(e, true)?;
-                    }
-                    None if run_last => out = self.run_task(e, false)?,
-                    None => {}
-                    Some(other) => {
-                        return Err(RuntimeError::InvalidHistory(format!(
-                            "event {} DecisionTaskStarted is followed by {}",
-                            e.event_id,
-                            other.name()
-                        )));
-                    }
-                },
-                EventAttributes::ActivityTaskScheduled(a) => {
-                    self.match_command(e, |d| matches!(d, Decision::ScheduleActivityTask(s) if s.activity_id == a.activity_id && s.activity_type == a.activity_type))?;
-                    self.scheduled_activities.insert(e.event_id, a.activity_id.clone());
-                    self.initiated(e, CommandKey::Activity(&a.activity_id))?;
+            match e.attributes {
+                ReplayAttributes::WorkflowExecutionStarted { workflow_type, task_list, input } => {
+                    self.start(&e, workflow_type, task_list, input.cloned().unwrap_or_default())?
                 }
-                EventAttributes::TimerStarted(a) => {
-                    self.match_command(e, |d| matches!(d, Decision::StartTimer(s) if s.timer_id == a.timer_id))?;
-                    self.started_timers.insert(e.event_id, a.timer_id.clone());
-                    self.initiated(e, CommandKey::Timer(&a.timer_id))?;
+                ReplayAttributes::Other(EventType::DecisionTaskStarted) => {
+                    // What follows is read before this event is done with: keep what the task needs.
+                    let (event_id, event_time) = (e.event_id, e.event_time);
+                    match events.peek_type()? {
+                        // That task's decisions never reached history: its events belong to the next batch.
+                        Some(EventType::DecisionTaskFailed | EventType::DecisionTaskTimedOut) => {}
+                        Some(EventType::DecisionTaskCompleted) => {
+                            self.run_task(event_id, event_time, true)?;
+                        }
+                        None if run_last => out = self.run_task(event_id, event_time, false)?,
+                        None => {}
+                        Some(other) => {
+                            return Err(RuntimeError::InvalidHistory(format!(
+                                "event {} DecisionTaskStarted is followed by {}",
+                                event_id,
+                                other.name()
+                            )));
+                        }
+                    }
                 }
-                EventAttributes::TimerCanceled(a) => {
-                    self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
+                ReplayAttributes::ActivityTaskScheduled { activity_id, activity_type } => {
+                    self.match_command(&e, |d| matches!(d, Decision::ScheduleActivityTask(s) if s.activity_id == *activity_id && s.activity_type.name == *activity_type))?;
+                    self.scheduled_activities.insert(e.event_id, activity_id.clone());
+                    self.initiated(&e, CommandKey::Activity(activity_id))?;
+                }
+                ReplayAttributes::TimerStarted { timer_id } => {
+                    self.match_command(&e, |d| matches!(d, Decision::StartTimer(s) if s.timer_id == *timer_id))?;
+                    self.started_timers.insert(e.event_id, timer_id.clone());
+                    self.initiated(&e, CommandKey::Timer(timer_id))?;
+                }
+                ReplayAttributes::TimerCanceled { timer_id, started_event_id } => {
+                    self.match_command(&e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == *timer_id))?;
                     // The timer's life is over: nothing in history refers to it again.
-                    self.started_timers.remove(&a.started_event_id);
+                    self.started_timers.remove(&started_event_id);
                     let mut s = self.state.borrow_mut();
-                    s.timers.remove(a.timer_id.as_str());
-                    s.machines.completed(CommandKey::Timer(&a.timer_id));
+                    s.timers.remove(timer_id.as_str());
+                    s.machines.completed(CommandKey::Timer(timer_id));
                 }
-                EventAttributes::CancelTimerFailed(a) => {
-                    self.match_command(e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == a.timer_id))?;
-                    self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(&a.timer_id));
+                ReplayAttributes::CancelTimerFailed { timer_id } => {
+                    self.match_command(&e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == *timer_id))?;
+                    self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(timer_id));
                 }
-                EventAttributes::WorkflowExecutionCompleted(_) => {
-                    self.match_command(e, |d| matches!(d, Decision::CompleteWorkflowExecution(_)))?;
-                    self.initiated(e, CommandKey::CloseWorkflow)?;
+                ReplayAttributes::Other(EventType::WorkflowExecutionCompleted) => {
+                    self.match_command(&e, |d| matches!(d, Decision::CompleteWorkflowExecution(_)))?;
+                    self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }
-                EventAttributes::WorkflowExecutionFailed(_) => {
-                    self.match_command(e, |d| matches!(d, Decision::FailWorkflowExecution(_)))?;
-                    self.initiated(e, CommandKey::CloseWorkflow)?;
+                ReplayAttributes::Other(EventType::WorkflowExecutionFailed) => {
+                    self.match_command(&e, |d| matches!(d, Decision::FailWorkflowExecution(_)))?;
+                    self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }
-                EventAttributes::ActivityTaskCompleted(a) => {
-                    self.resolve_activity(e, a.scheduled_event_id, Ok(a.result.clone().unwrap_or_default()))?
+                ReplayAttributes::ActivityTaskCompleted { scheduled_event_id, result } => {
+                    let result = Ok(result.cloned().unwrap_or_default());
+                    self.resolve_activity(&e, scheduled_event_id, result)?
                 }
-                EventAttributes::ActivityTaskFailed(a) => {
-                    self.resolve_activity(e, a.scheduled_event_id, Err(ActivityError::Failed(a.failure.clone().unwrap_or_default())))?
+                ReplayAttributes::ActivityTaskFailed { scheduled_event_id, failure } => {
+                    let result = Err(ActivityError::Failed(failure.cloned().unwrap_or_default()));
+                    self.resolve_activity(&e, scheduled_event_id, result)?
                 }
-                EventAttributes::ActivityTaskTimedOut(a) => self.resolve_activity(
-                    e,
-                    a.scheduled_event_id,
-                    Err(ActivityError::TimedOut {
-                        timeout_type: a.timeout_type,
-                        last_failure: a.last_failure.clone().filter(|f| !f.is_empty()),
-                    }),
-                )?,
-                EventAttributes::TimerFired(a) => {
-                    let started = self.started_timers.remove(&a.started_event_id);
-                    let id = started.as_deref().unwrap_or(&a.timer_id);
+                ReplayAttributes::ActivityTaskTimedOut { scheduled_event_id, timeout_type, last_failure } => {
+                    let last_failure = last_failure.filter(|f| !f.is_empty()).cloned();
+                    self.resolve_activity(&e, scheduled_event_id, Err(ActivityError::TimedOut { timeout_type, last_failure }))?
+                }
+                ReplayAttributes::TimerFired { timer_id, started_event_id } => {
+                    let started = self.started_timers.remove(&started_event_id);
+                    let id = started.as_deref().unwrap_or(timer_id);
                     let mut s = self.state.borrow_mut();
                     // Resolved entries leave the maps, so their cost stays flat as history grows.
-                    let slot = s.timers.remove(id).ok_or_else(|| unknown(e, "timer"))?;
+                    let slot = s.timers.remove(id).ok_or_else(|| unknown(&e, "timer"))?;
                     let seq = s.stamp();
                     slot.resolve(Ok(()), seq);
                     s.machines.completed(CommandKey::Timer(id));
                 }
-                EventAttributes::WorkflowExecutionSignaled(a) => {
-                    self.state.borrow_mut().push_signal(&a.signal_name, a.input.clone().unwrap_or_default());
+                ReplayAttributes::WorkflowExecutionSignaled { signal_name, input } => {
+                    let input = input.cloned().unwrap_or_default();
+                    self.state.borrow_mut().push_signal(signal_name, input);
                 }
-                EventAttributes::DecisionTaskScheduled(_)
-                | EventAttributes::DecisionTaskCompleted(_)
-                | EventAttributes::DecisionTaskFailed(_)
-                | EventAttributes::DecisionTaskTimedOut(_)
-                | EventAttributes::ActivityTaskStarted(_)
-                | EventAttributes::WorkflowExecutionTimedOut(_) => {}
+                ReplayAttributes::Other(_) => {}
             }
         }
         Ok(out)
     }
 
-    fn start(&mut self, e: &HistoryEvent, a: &crate::history::WorkflowExecutionStartedEventAttributes) -> Result<(), RuntimeError> {
+    fn start(&mut self, e: &ReplayEvent, workflow_type: &str, task_list: &str, input: Payload) -> Result<(), RuntimeError> {
         if e.event_id != 1 {
             return Err(RuntimeError::InvalidHistory(format!("event {} WorkflowExecutionStarted is not the first event", e.event_id)));
         }
-        if a.workflow_type.name != self.definition.name {
+        if workflow_type != self.definition.name {
             return Err(RuntimeError::Nondeterminism(Nondeterminism {
                 event_id: Some(1),
-                event: Some(format!("WorkflowExecutionStarted (workflowType {})", a.workflow_type.name)),
+                event: Some(format!("WorkflowExecutionStarted (workflowType {workflow_type})")),
                 decision: Some(format!("workflow type {}", self.definition.name)),
             }));
         }
         {
             let mut s = self.state.borrow_mut();
-            s.info.task_list = a.task_list.name.to_string();
+            s.info.task_list = task_list.to_owned();
             s.info.start_time = e.event_time;
             s.now = e.event_time;
         }
         let ctx = WorkflowContext { state: self.state.clone() };
-        let run = (self.definition.run)(ctx, a.input.clone().unwrap_or_default());
+        let run = (self.definition.run)(ctx, input);
         let state = self.state.clone();
         self.executor.spawn(Box::pin(async move {
             let outcome = run.await;
@@ -342,11 +385,11 @@ impl WorkflowRuntime {
     }
 
     /// Runs the code for a decision task; the decisions of a new one (not replaying).
-    fn run_task(&mut self, e: &HistoryEvent, replaying: bool) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
-        self.check_all_decisions_seen(e.event_id)?;
+    fn run_task(&mut self, event_id: i64, event_time: Timestamp, replaying: bool) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
+        self.check_all_decisions_seen(event_id)?;
         {
             let mut s = self.state.borrow_mut();
-            s.now = e.event_time;
+            s.now = event_time;
             s.replaying = replaying;
         }
         self.tasks_run += 1;
@@ -383,7 +426,7 @@ impl WorkflowRuntime {
         Ok(Some(decisions))
     }
 
-    fn match_command(&mut self, e: &HistoryEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
+    fn match_command(&mut self, e: &ReplayEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
         let next = self.sent.as_slice().get(self.seen);
         if next.is_some() {
             self.seen += 1;
@@ -392,7 +435,7 @@ impl WorkflowRuntime {
             Some(d) if fits(d) => Ok(()),
             other => Err(RuntimeError::Nondeterminism(Nondeterminism {
                 event_id: Some(e.event_id),
-                event: Some(describe(e)),
+                event: Some(e.describe()),
                 decision: other.map(|d| d.to_string()),
             })),
         }
@@ -407,15 +450,15 @@ impl WorkflowRuntime {
         }
     }
 
-    fn initiated(&mut self, e: &HistoryEvent, key: CommandKey<&str>) -> Result<(), RuntimeError> {
+    fn initiated(&mut self, e: &ReplayEvent, key: CommandKey<&str>) -> Result<(), RuntimeError> {
         self.state.borrow_mut().machines.initiated(key).map_err(|why| {
-            RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event: Some(describe(e)), decision: Some(why.0) })
+            RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event: Some(e.describe()), decision: Some(why.0) })
         })
     }
 
     fn resolve_activity(
         &mut self,
-        e: &HistoryEvent,
+        e: &ReplayEvent,
         scheduled_event_id: i64,
         result: Result<Payload, ActivityError>,
     ) -> Result<(), RuntimeError> {
@@ -506,13 +549,6 @@ impl WorkflowRuntime {
     }
 }
 
-fn describe(e: &HistoryEvent) -> String {
-    let a = crate::history::table::attributes(&e.attributes);
-    let short: Vec<&str> =
-        a.split(' ').filter(|kv| kv.starts_with("activityId=") || kv.starts_with("type=") || kv.starts_with("timerId=")).collect();
-    if short.is_empty() { e.event_type().name().to_owned() } else { format!("{} ({})", e.event_type().name(), short.join(", ")) }
-}
-
-fn unknown(e: &HistoryEvent, what: &str) -> RuntimeError {
+fn unknown(e: &ReplayEvent, what: &str) -> RuntimeError {
     RuntimeError::InvalidHistory(format!("event {} {} refers to an {what} the history never started", e.event_id, e.event_type().name()))
 }
