@@ -300,23 +300,12 @@ impl ReplayEvents<'_> {
         if self.index >= self.len {
             return None;
         }
-        let head = match Head::read(&mut self.r, self.index, &mut self.time) {
-            Ok(head) => head,
-            Err(e) => {
-                self.index = self.len;
-                return Some(Err(e));
-            }
-        };
-        match replay_attributes(head.event_type, &mut self.r, &mut self.slot) {
-            Ok(attributes) => {
-                self.index += 1;
-                Some(Ok(ReplayEvent { event_id: head.event_id, event_time: Timestamp(self.time), attributes }))
-            }
-            Err(e) => {
-                self.index = self.len;
-                Some(Err(e))
-            }
-        }
+        let event = Head::read(&mut self.r, self.index, &mut self.time).and_then(|head| {
+            let attributes = replay_attributes(head.event_type, &mut self.r, &mut self.slot)?;
+            Ok(ReplayEvent { event_id: head.event_id, event_time: Timestamp(self.time), attributes })
+        });
+        self.index = if event.is_ok() { self.index + 1 } else { self.len };
+        Some(event)
     }
 
     /// The type of the event `next_event` gives, without reading it.
@@ -508,18 +497,18 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Moves past `n` bytes.
-    fn advance(&mut self, n: usize) -> Result<(), PackError> {
-        self.at = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))?;
-        Ok(())
-    }
-
-    fn bytes(&mut self) -> Result<&'a [u8], PackError> {
-        let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
+    /// The next `n` bytes.
+    fn take(&mut self, n: usize) -> Result<&'a [u8], PackError> {
         let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))?;
         let b = &self.bytes[self.at..end];
         self.at = end;
         Ok(b)
+    }
+
+    /// A length, then that many bytes.
+    fn bytes(&mut self) -> Result<&'a [u8], PackError> {
+        let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
+        self.take(n)
     }
 }
 
@@ -630,7 +619,7 @@ impl Pack for Str {
     fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
         match r.u64()? {
             0 => r.bytes().map(drop),
-            1 => r.advance(16),
+            1 => r.take(16).map(drop),
             _ => Ok(()),
         }
     }

@@ -137,11 +137,17 @@ impl ReplaySource for std::slice::Iter<'_, HistoryEvent> {
 #[cfg(feature = "packed")]
 impl ReplaySource for crate::history::packed::ReplayEvents<'_> {
     fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>> {
-        self.next_event().map(|e| e.map_err(|e| RuntimeError::InvalidHistory(e.to_string())))
+        self.next_event().map(|e| e.map_err(invalid))
     }
     fn peek_type(&self) -> Result<Option<EventType>, RuntimeError> {
-        self.peek_type().map_err(|e| RuntimeError::InvalidHistory(e.to_string()))
+        self.peek_type().map_err(invalid)
     }
+}
+
+/// Bytes a packed history's own encoder wrote that do not decode.
+#[cfg(feature = "packed")]
+fn invalid(e: crate::history::packed::PackError) -> RuntimeError {
+    RuntimeError::InvalidHistory(e.to_string())
 }
 
 /// One workflow run's code and state, driven by its history.
