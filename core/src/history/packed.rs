@@ -4,7 +4,9 @@
 //! person wants to see it.
 //!
 //! The encoding is ours (Cadence's own is thrift in a database): one record per
-//! event, a byte with its type and two flags, then the attributes field by field.
+//! event, a byte with its type and two flags, then the attributes' length and the
+//! attributes field by field (the length lets a replay read the first fields and
+//! jump over the rest).
 //! - Event IDs, versions and task IDs cost nothing when they are what the simulated
 //!   server writes (the event's place says them); times are deltas.
 //! - Names and short payloads that repeat across workflows (identities, task lists,
@@ -124,7 +126,8 @@ pub struct PackedHistory {
     bytes: Vec<u8>,
     len: usize,
     last_time: i64,
-    /// The workflow input: long payloads are stored as their difference from it.
+    /// The workflow input, when written in full: long payloads are stored as their
+    /// difference from it.
     reference: Option<Payload>,
 }
 
@@ -181,7 +184,7 @@ impl PackedHistory {
         if e.task_id != TASK_ID_BASE + index {
             explicit |= EXPLICIT_TASK_ID;
         }
-        let mut w = Writer { out: &mut self.bytes, dict, reference: &mut self.reference };
+        let mut w = Writer { out: &mut self.bytes, dict, reference: &mut self.reference, sets_reference: index == 0 };
         if explicit == 0 {
             w.out.push(head | tag);
         } else {
@@ -199,7 +202,21 @@ impl PackedHistory {
         if !same_time {
             w.time_delta(e.event_time.0.wrapping_sub(self.last_time));
         }
+        // The attributes' length goes first, so a replay can jump over the fields it
+        // never reads. It is known only after them: a byte is kept for it, the
+        // length of all but a long workflow input's record.
+        let at = w.out.len();
+        w.out.push(0);
         e.attributes.pack(&mut w);
+        let len = w.out.len() - at - 1;
+        if len < 0x80 {
+            w.out[at] = len as u8;
+        } else {
+            w.out.remove(at);
+            w.u64(len as u64);
+            let n = w.out.len() - at - len;
+            w.out[at..].rotate_right(n);
+        }
         self.last_time = e.event_time.0;
         self.len += 1;
     }
@@ -216,7 +233,11 @@ impl PackedHistory {
             if head.new_batch {
                 batch += 1;
             }
+            let end = r.attributes_end()?;
             let attributes = EventAttributes::unpack(head.event_type, &mut r)?;
+            if r.at != end {
+                return Err(r.error("attributes do not fill their length"));
+            }
             events.push(HistoryEvent {
                 event_id: head.event_id,
                 event_time: Timestamp(time),
@@ -301,7 +322,8 @@ impl ReplayEvents<'_> {
             return None;
         }
         let event = Head::read(&mut self.r, self.index, &mut self.time).and_then(|head| {
-            let attributes = replay_attributes(head.event_type, &mut self.r, &mut self.slot)?;
+            let end = self.r.attributes_end()?;
+            let attributes = replay_attributes(head.event_type, &mut self.r, end, &mut self.slot)?;
             Ok(ReplayEvent { event_id: head.event_id, event_time: Timestamp(self.time), attributes })
         });
         self.index = if event.is_ok() { self.index + 1 } else { self.len };
@@ -318,95 +340,82 @@ impl ReplayEvents<'_> {
     }
 }
 
-/// Reads what replay needs of an event's attributes into `slot` and skips the rest, in
-/// the order `pack_fields!` (below) packs them. What replay reads mostly comes first.
-fn replay_attributes<'s>(t: EventType, r: &mut Reader<'_>, slot: &'s mut Slot) -> Result<ReplayAttributes<'s>, PackError> {
+/// Reads what replay needs of an event's attributes into `slot` and jumps over the
+/// rest: the fields it reads come first in `pack_fields!` (below), and the record
+/// ends at `end`.
+fn replay_attributes<'s>(t: EventType, r: &mut Reader<'_>, end: usize, slot: &'s mut Slot) -> Result<ReplayAttributes<'s>, PackError> {
     type A<'s> = ReplayAttributes<'s>;
-    Ok(match t {
+    let attributes = match t {
         EventType::WorkflowExecutionStarted => {
             slot.strings[0] = WorkflowType::unpack(r)?.name;
             slot.strings[1] = TaskList::unpack(r)?.name;
             slot.payload = Option::<Payload>::unpack(r)?;
-            WorkflowExecutionStartedEventAttributes::skip_fields_from(r, 3)?;
             A::WorkflowExecutionStarted { workflow_type: &slot.strings[0], task_list: &slot.strings[1], input: slot.payload.as_ref() }
         }
         EventType::ActivityTaskScheduled => {
             slot.strings[0] = Str::unpack(r)?;
             slot.strings[1] = ActivityType::unpack(r)?.name;
-            ActivityTaskScheduledEventAttributes::skip_fields_from(r, 2)?;
             A::ActivityTaskScheduled { activity_id: &slot.strings[0], activity_type: &slot.strings[1] }
         }
         EventType::ActivityTaskCompleted => {
             slot.payload = Option::<Payload>::unpack(r)?;
-            let scheduled_event_id = i64::unpack(r)?;
-            ActivityTaskCompletedEventAttributes::skip_fields_from(r, 2)?;
-            A::ActivityTaskCompleted { scheduled_event_id, result: slot.payload.as_ref() }
+            A::ActivityTaskCompleted { scheduled_event_id: i64::unpack(r)?, result: slot.payload.as_ref() }
         }
         EventType::ActivityTaskFailed => {
             slot.failure = Option::<Failure>::unpack(r)?;
-            let scheduled_event_id = i64::unpack(r)?;
-            ActivityTaskFailedEventAttributes::skip_fields_from(r, 2)?;
-            A::ActivityTaskFailed { scheduled_event_id, failure: slot.failure.as_ref() }
+            A::ActivityTaskFailed { scheduled_event_id: i64::unpack(r)?, failure: slot.failure.as_ref() }
         }
         EventType::ActivityTaskTimedOut => {
-            Option::<Payload>::skip(r)?; // details
+            Option::<Payload>::unpack(r)?; // details
             let scheduled_event_id = i64::unpack(r)?;
-            i64::skip(r)?; // started_event_id
+            i64::unpack(r)?; // started_event_id
             let timeout_type = TimeoutType::unpack(r)?;
             slot.failure = Option::<Failure>::unpack(r)?;
-            ActivityTaskTimedOutEventAttributes::skip_fields_from(r, 5)?;
             A::ActivityTaskTimedOut { scheduled_event_id, timeout_type, last_failure: slot.failure.as_ref() }
         }
         EventType::TimerStarted => {
             slot.strings[0] = Str::unpack(r)?;
-            TimerStartedEventAttributes::skip_fields_from(r, 1)?;
             A::TimerStarted { timer_id: &slot.strings[0] }
         }
         EventType::TimerFired => {
             slot.strings[0] = Str::unpack(r)?;
-            let started_event_id = i64::unpack(r)?;
-            TimerFiredEventAttributes::skip_fields_from(r, 2)?;
-            A::TimerFired { timer_id: &slot.strings[0], started_event_id }
+            A::TimerFired { timer_id: &slot.strings[0], started_event_id: i64::unpack(r)? }
         }
         EventType::TimerCanceled => {
             slot.strings[0] = Str::unpack(r)?;
-            let started_event_id = i64::unpack(r)?;
-            TimerCanceledEventAttributes::skip_fields_from(r, 2)?;
-            A::TimerCanceled { timer_id: &slot.strings[0], started_event_id }
+            A::TimerCanceled { timer_id: &slot.strings[0], started_event_id: i64::unpack(r)? }
         }
         EventType::CancelTimerFailed => {
             slot.strings[0] = Str::unpack(r)?;
-            CancelTimerFailedEventAttributes::skip_fields_from(r, 1)?;
             A::CancelTimerFailed { timer_id: &slot.strings[0] }
         }
         EventType::WorkflowExecutionSignaled => {
             slot.strings[0] = Str::unpack(r)?;
             slot.payload = Option::<Payload>::unpack(r)?;
-            WorkflowExecutionSignaledEventAttributes::skip_fields_from(r, 2)?;
             A::WorkflowExecutionSignaled { signal_name: &slot.strings[0], input: slot.payload.as_ref() }
         }
-        EventType::DecisionTaskScheduled => skipped::<DecisionTaskScheduledEventAttributes>(t, r)?,
-        EventType::DecisionTaskStarted => skipped::<DecisionTaskStartedEventAttributes>(t, r)?,
-        EventType::DecisionTaskCompleted => skipped::<DecisionTaskCompletedEventAttributes>(t, r)?,
-        EventType::DecisionTaskTimedOut => skipped::<DecisionTaskTimedOutEventAttributes>(t, r)?,
-        EventType::DecisionTaskFailed => skipped::<DecisionTaskFailedEventAttributes>(t, r)?,
-        EventType::ActivityTaskStarted => skipped::<ActivityTaskStartedEventAttributes>(t, r)?,
-        EventType::WorkflowExecutionCompleted => skipped::<WorkflowExecutionCompletedEventAttributes>(t, r)?,
-        EventType::WorkflowExecutionFailed => skipped::<WorkflowExecutionFailedEventAttributes>(t, r)?,
-        EventType::WorkflowExecutionTimedOut => skipped::<WorkflowExecutionTimedOutEventAttributes>(t, r)?,
-    })
-}
-
-/// An event of type `t` whose attributes replay does not read.
-fn skipped<T: Pack>(t: EventType, r: &mut Reader<'_>) -> Result<ReplayAttributes<'static>, PackError> {
-    T::skip(r)?;
-    Ok(ReplayAttributes::Other(t))
+        EventType::DecisionTaskScheduled
+        | EventType::DecisionTaskStarted
+        | EventType::DecisionTaskCompleted
+        | EventType::DecisionTaskTimedOut
+        | EventType::DecisionTaskFailed
+        | EventType::ActivityTaskStarted
+        | EventType::WorkflowExecutionCompleted
+        | EventType::WorkflowExecutionFailed
+        | EventType::WorkflowExecutionTimedOut => A::Other(t),
+    };
+    r.jump_to(end)?;
+    Ok(attributes)
 }
 
 pub(crate) struct Writer<'a> {
     out: &'a mut Vec<u8>,
     dict: &'a mut Dictionary,
     reference: &'a mut Option<Payload>,
+    /// Whether a payload written in full becomes the reference: only in the first
+    /// event (the workflow input), so that a reader meets the reference whatever it
+    /// jumps over.
+    sets_reference: bool,
 }
 
 pub(crate) struct Reader<'a> {
@@ -497,12 +506,32 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Where the next `n` bytes end.
+    fn end_of(&self, n: usize) -> Result<usize, PackError> {
+        self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))
+    }
+
     /// The next `n` bytes.
     fn take(&mut self, n: usize) -> Result<&'a [u8], PackError> {
-        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(self.error("length past the end"))?;
+        let end = self.end_of(n)?;
         let b = &self.bytes[self.at..end];
         self.at = end;
         Ok(b)
+    }
+
+    /// Reads an event's attribute length: where its attributes end.
+    fn attributes_end(&mut self) -> Result<usize, PackError> {
+        let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
+        self.end_of(n)
+    }
+
+    /// Moves on to `end`, past fields nobody reads.
+    fn jump_to(&mut self, end: usize) -> Result<(), PackError> {
+        if self.at > end {
+            return Err(self.error("attributes longer than their length"));
+        }
+        self.at = end;
+        Ok(())
     }
 
     /// A length, then that many bytes.
@@ -516,11 +545,6 @@ impl<'a> Reader<'a> {
 pub(crate) trait Pack: Sized {
     fn pack(&self, w: &mut Writer<'_>);
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError>;
-    /// Moves past the value without building it, as a replay does with the fields it
-    /// never reads: it checks that the bytes are there, not what they say.
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        Self::unpack(r).map(drop)
-    }
 }
 
 impl Pack for i64 {
@@ -616,13 +640,6 @@ impl Pack for Str {
             v => r.dict.strings.get(usize::try_from((v - 2) / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown string")),
         }
     }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        match r.u64()? {
-            0 => r.bytes().map(drop),
-            1 => r.take(16).map(drop),
-            _ => Ok(()),
-        }
-    }
 }
 
 impl Pack for String {
@@ -631,9 +648,6 @@ impl Pack for String {
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
         Ok(Str::unpack(r)?.into())
-    }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        Str::skip(r)
     }
 }
 
@@ -648,10 +662,11 @@ impl Pack for Payload {
         let bytes = self.as_bytes();
         let shared = match w.reference.as_ref() {
             Some(r) => common_prefix(r.as_bytes(), bytes),
-            None => {
+            None if w.sets_reference => {
                 *w.reference = Some(self.clone());
                 0
             }
+            None => 0,
         };
         w.u64(2 * shared as u64);
         w.bytes(&bytes[shared..]);
@@ -685,19 +700,6 @@ impl Pack for Payload {
             None => Payload::from_bytes([prefix, rest].concat()),
         })
     }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        let v = r.u64()?;
-        if v % 2 == 1 {
-            return Ok(());
-        }
-        let rest = r.bytes()?;
-        // The first payload written out in full is what later ones share a prefix with,
-        // whether or not this reader wants it.
-        if v == 0 && r.reference.is_none() {
-            r.reference = Some(Payload::from_bytes(rest));
-        }
-        Ok(())
-    }
 }
 
 impl<T: Pack> Pack for Option<T> {
@@ -716,12 +718,6 @@ impl<T: Pack> Pack for Option<T> {
             _ => Some(T::unpack(r)?),
         })
     }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        match r.u8()? {
-            0 => Ok(()),
-            _ => T::skip(r),
-        }
-    }
 }
 
 impl<T: Pack> Pack for Box<T> {
@@ -730,9 +726,6 @@ impl<T: Pack> Pack for Box<T> {
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
         T::unpack(r).map(Box::new)
-    }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        T::skip(r)
     }
 }
 
@@ -747,10 +740,6 @@ impl<T: Pack> Pack for Vec<T> {
         let n = r.u64()?;
         (0..n).map(|_| T::unpack(r)).collect()
     }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        let n = r.u64()?;
-        (0..n).try_for_each(|_| T::skip(r))
-    }
 }
 
 impl Pack for Failure {
@@ -760,10 +749,6 @@ impl Pack for Failure {
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
         Ok(Failure { reason: String::unpack(r)?, details: r.bytes()?.to_vec() })
-    }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        Str::skip(r)?;
-        r.bytes().map(drop)
     }
 }
 
@@ -814,13 +799,6 @@ impl Pack for Header {
         }
         Ok(Header { fields })
     }
-    fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-        let n = r.u64()?;
-        (0..n).try_for_each(|_| {
-            Str::skip(r)?;
-            Payload::skip(r)
-        })
-    }
 }
 
 /// Packs a struct field by field, in declaration order.
@@ -833,36 +811,8 @@ macro_rules! pack_fields {
             fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
                 Ok($ty { $($field: Pack::unpack(r)?,)* })
             }
-            fn skip(r: &mut Reader<'_>) -> Result<(), PackError> {
-                Self::skip_fields_from(r, 0)
-            }
-        }
-
-        impl Fields for $ty {
-            #[allow(unused_assignments)]
-            fn skip_fields_from(r: &mut Reader<'_>, first: usize) -> Result<(), PackError> {
-                let mut i = 0;
-                $(
-                    if i >= first {
-                        skip_field(r, |s: &$ty| &s.$field)?;
-                    }
-                    i += 1;
-                )*
-                Ok(())
-            }
         })+
     };
-}
-
-/// A struct packed field by field: a replay reads its first fields and skips the rest.
-trait Fields {
-    /// Skips the fields from the `first`th on (counting from 0, in packing order).
-    fn skip_fields_from(r: &mut Reader<'_>, first: usize) -> Result<(), PackError>;
-}
-
-/// Skips one field, its type named by the accessor (a macro knows fields by name only).
-fn skip_field<S, T: Pack>(r: &mut Reader<'_>, _field: fn(&S) -> &T) -> Result<(), PackError> {
-    T::skip(r)
 }
 
 pack_fields! {
@@ -938,7 +888,7 @@ mod tests {
     fn written(write: impl FnOnce(&mut Writer<'_>)) -> (Vec<u8>, Dictionary) {
         let mut dict = Dictionary::default();
         let mut out = Vec::new();
-        write(&mut Writer { out: &mut out, dict: &mut dict, reference: &mut None });
+        write(&mut Writer { out: &mut out, dict: &mut dict, reference: &mut None, sets_reference: true });
         (out, dict)
     }
 
@@ -1014,12 +964,12 @@ mod tests {
         }
     }
 
-    /// A short workflow input goes to the dictionary, so the first payload written out
-    /// in full is an activity input, which replay skips; a signal that shares its
-    /// prefix must still come back whole. (Also the one event type whose fields replay
-    /// reads are not its first: a timeout.)
+    /// A short workflow input goes to the dictionary, so no payload is the reference:
+    /// the activity input replay jumps over and a signal much like it are both
+    /// written in full, and the signal comes back whole. (Also the one event type
+    /// whose fields replay reads are not its first: a timeout.)
     #[test]
-    fn replay_keeps_the_reference_payload_that_it_skips() {
+    fn without_a_reference_payload_replay_reads_payloads_whole() {
         let long = |tail: &str| Payload::from_bytes(format!("{}{tail}", "o".repeat(100)).into_bytes());
         let events = [
             event(
@@ -1070,6 +1020,33 @@ mod tests {
             }
         }
         assert!(replay.next_event().is_none());
+    }
+
+    /// The length before an event's attributes is checked against them: a wrong one
+    /// is an error for a decode and for a replay, never a misread event.
+    #[test]
+    fn an_attribute_length_that_does_not_fit_is_an_error() {
+        let mut dict = Dictionary::default();
+        let mut packed = PackedHistory::default();
+        let signal = event(
+            1,
+            EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
+                signal_name: "scan".into(),
+                input: Some(Payload::from("{}")),
+                ..Default::default()
+            }),
+        );
+        packed.push(&signal, true, &mut dict);
+        // The one event's record ends the buffer: its length byte says how far.
+        let at = (0..packed.bytes.len()).rev().find(|&i| usize::from(packed.bytes[i]) == packed.bytes.len() - i - 1).unwrap();
+        let len = packed.bytes[at];
+        packed.bytes[at] = len - 1;
+        assert_eq!(packed.decode(&dict).unwrap_err().what, "attributes do not fill their length");
+        packed.bytes[at] = 0;
+        assert_eq!(packed.replay_events(&dict).next_event().unwrap().unwrap_err().what, "attributes longer than their length");
+        packed.bytes[at] = len + 1;
+        assert_eq!(packed.decode(&dict).unwrap_err().what, "length past the end");
+        assert_eq!(packed.replay_events(&dict).next_event().unwrap().unwrap_err().what, "length past the end");
     }
 
     #[test]
