@@ -130,8 +130,6 @@ pub struct Execution {
     /// The worker's cached workflow (sticky cache); `None` after an eviction. Boxed:
     /// a parked execution pays a pointer for it, not the runtime's size.
     pub(crate) runtime: Option<Box<WorkflowRuntime>>,
-    /// How many events of history the cached run has seen.
-    fed: usize,
     pub(crate) rng: SplitMix64,
     /// Log lines and every activity attempt, when they are kept (for people; a
     /// fleet of a million packages does without, and pays a pointer).
@@ -188,7 +186,6 @@ impl Execution {
             activities: VecMap::default(),
             timers: VecMap::default(),
             runtime: None,
-            fed: 0,
             rng: SplitMix64::new(seed),
             record: record.then(Box::default),
             stuck: None,
@@ -243,7 +240,6 @@ impl Execution {
 
     fn append(&mut self, time: Timestamp, mut attributes: EventAttributes) -> i64 {
         let event_id = self.history.len() as i64 + 1;
-        let cached = self.runtime.is_some();
         match &mut attributes {
             EventAttributes::ActivityTaskStarted(a) => {
                 self.last_started.insert(a.scheduled_event_id, event_id);
@@ -261,7 +257,7 @@ impl Execution {
         }
         // A global domain on a dev server writes failover version 1 on every event.
         let event = HistoryEvent { event_id, event_time: time, version: 1, task_id: TASK_ID_BASE + event_id - 1, attributes };
-        self.history.push(event, self.batch, cached);
+        self.history.push(event, self.batch);
         event_id
     }
 
@@ -423,8 +419,7 @@ impl Execution {
     /// The worker drops its cached run: the next decision task replays the history.
     pub(crate) fn forget_run(&mut self) {
         self.runtime = None;
-        self.fed = 0;
-        self.history.forget_unfed();
+        self.history.forget_fed();
     }
 
     /// The worker's cache evicted this run. Like the Go worker, it asks the server
@@ -439,18 +434,11 @@ impl Execution {
 
     /// Feeds the worker's cached run the events it has not seen and runs the code.
     fn run_worker(&mut self) -> Result<Rc<[Decision]>, RuntimeError> {
-        let cached = self.runtime.is_some();
+        // A cache miss makes a run that has read nothing: it replays the whole history.
         let runtime = self
             .runtime
             .get_or_insert_with(|| Box::new(WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN)));
-        let result = if cached || !self.history.is_packed() {
-            runtime.process_shared(self.history.unfed(self.fed), true)
-        } else {
-            // A cache miss: the worker fetches the whole history and replays it.
-            self.history.replay_into(runtime)
-        };
-        self.fed = self.history.len();
-        self.history.forget_unfed();
+        let result = self.history.feed(runtime);
         let logs = runtime.take_logs();
         if let Some(r) = &mut self.record {
             r.logs.extend(logs);

@@ -2,10 +2,10 @@
 //! person steps through one package), or packed (a fleet, where a million parked
 //! workflows must fit in memory: see [`crate::history::packed`]).
 //!
-//! A packed store also keeps, while the worker has the run in its cache, the events
-//! the worker has not seen yet: a sticky decision task feeds the cached run only
-//! those, as a real worker gets only the new events. Everything else is decoded on
-//! demand: a cache miss replays the whole history, as a real worker does.
+//! A store also knows how far the worker's cached run has read: a sticky decision task
+//! feeds the run only the events after that, as a real worker gets only the new
+//! events, and a cache miss replays the whole history, as a real worker does. Both
+//! read a packed history in place; the full events are decoded only for people.
 
 #[cfg(feature = "packed")]
 use std::cell::{OnceCell, RefCell};
@@ -14,7 +14,7 @@ use std::rc::Rc;
 use crate::decision::Decision;
 use crate::history::HistoryEvent;
 #[cfg(feature = "packed")]
-use crate::history::packed::{Dictionary, PackedHistory};
+use crate::history::packed::{Dictionary, PackedHistory, Position};
 use crate::runtime::{RuntimeError, WorkflowRuntime};
 
 pub(crate) enum HistoryStore {
@@ -22,13 +22,15 @@ pub(crate) enum HistoryStore {
         events: Vec<HistoryEvent>,
         /// The batch (server transaction) number of each event.
         batches: Vec<u32>,
+        /// How many events the worker's cached run has read.
+        fed: usize,
     },
     #[cfg(feature = "packed")]
     Packed {
         packed: PackedHistory,
         dict: Rc<RefCell<Dictionary>>,
-        /// Events the cached run has not been fed yet (empty when nothing is cached).
-        unfed: Vec<HistoryEvent>,
+        /// Where the worker's cached run stopped reading (the start when no run is cached).
+        fed: Position,
         last_batch: u32,
         /// The decoded history, for whoever wants to look at it; dropped on append.
         /// Boxed: most parked histories are never looked at, and pay a pointer.
@@ -41,12 +43,12 @@ impl HistoryStore {
         // A package's life is about a hundred events: growing to it from one event a
         // doubling at a time cost a twentieth of a lifecycle in copies. 32 is what a
         // workflow waiting on its first timer had grown to anyway.
-        HistoryStore::Live { events: Vec::with_capacity(32), batches: Vec::with_capacity(32) }
+        HistoryStore::Live { events: Vec::with_capacity(32), batches: Vec::with_capacity(32), fed: 0 }
     }
 
     #[cfg(feature = "packed")]
     pub fn packed(dict: Rc<RefCell<Dictionary>>) -> HistoryStore {
-        HistoryStore::Packed { packed: PackedHistory::default(), dict, unfed: Vec::new(), last_batch: 0, decoded: OnceCell::new() }
+        HistoryStore::Packed { packed: PackedHistory::default(), dict, fed: Position::default(), last_batch: 0, decoded: OnceCell::new() }
     }
 
     pub fn len(&self) -> usize {
@@ -57,43 +59,47 @@ impl HistoryStore {
         }
     }
 
-    /// Appends an event of server transaction `batch`. `cached`: the worker holds the
-    /// run, so it will want this event on its next decision task.
-    pub fn push(&mut self, event: HistoryEvent, batch: u32, cached: bool) {
-        let _ = cached;
+    /// Appends an event of server transaction `batch`.
+    pub fn push(&mut self, event: HistoryEvent, batch: u32) {
         match self {
-            HistoryStore::Live { events, batches } => {
+            HistoryStore::Live { events, batches, .. } => {
                 events.push(event);
                 batches.push(batch);
             }
             #[cfg(feature = "packed")]
-            HistoryStore::Packed { packed, dict, unfed, last_batch, decoded } => {
+            HistoryStore::Packed { packed, dict, last_batch, decoded, .. } => {
                 packed.push(&event, batch != *last_batch, &mut dict.borrow_mut());
                 *last_batch = batch;
                 decoded.take();
-                if cached {
-                    unfed.push(event);
-                }
             }
         }
     }
 
-    /// The events after the first `fed`, for a worker that has seen those. A packed
-    /// store has kept them only while the run was cached.
-    pub fn unfed(&self, fed: usize) -> &[HistoryEvent] {
+    /// Feeds the worker's run the events it has not read: all of them for a run it
+    /// has just made (a cache miss), the new ones for the run it keeps. A packed
+    /// history is decoded as the run reads it, only as far as replay reads it.
+    pub fn feed(&mut self, runtime: &mut WorkflowRuntime) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
         match self {
-            HistoryStore::Live { events, .. } => &events[fed.min(events.len())..],
+            HistoryStore::Live { events, fed, .. } => {
+                let result = runtime.process_shared(&events[(*fed).min(events.len())..], true);
+                *fed = events.len();
+                result
+            }
             #[cfg(feature = "packed")]
-            HistoryStore::Packed { unfed, .. } => unfed,
+            HistoryStore::Packed { packed, dict, fed, .. } => {
+                let result = runtime.process_events(&mut packed.replay_events_from(&dict.borrow(), *fed), true);
+                *fed = packed.end();
+                result
+            }
         }
     }
 
-    /// The worker has seen everything, or has forgotten the run.
-    pub fn forget_unfed(&mut self) {
-        #[cfg(feature = "packed")]
-        if let HistoryStore::Packed { unfed, .. } = self {
-            unfed.clear();
-            unfed.shrink_to_fit();
+    /// The worker dropped its run: the next one reads the history from the start.
+    pub fn forget_fed(&mut self) {
+        match self {
+            HistoryStore::Live { fed, .. } => *fed = 0,
+            #[cfg(feature = "packed")]
+            HistoryStore::Packed { fed, .. } => *fed = Position::default(),
         }
     }
 
@@ -127,27 +133,6 @@ impl HistoryStore {
         }
     }
 
-    /// Replays every event into a runtime that holds none of them yet (a worker's
-    /// cache miss). A packed history is decoded as the replay goes, only as far as
-    /// replay reads it, and nothing decoded is kept.
-    pub fn replay_into(&self, runtime: &mut WorkflowRuntime) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
-        match self {
-            HistoryStore::Live { events, .. } => runtime.process_shared(events, true),
-            #[cfg(feature = "packed")]
-            HistoryStore::Packed { packed, dict, .. } => {
-                let dict = dict.borrow();
-                runtime.process_events(&mut packed.replay_events(&dict), true)
-            }
-        }
-    }
-
-    pub fn is_packed(&self) -> bool {
-        #[cfg(feature = "packed")]
-        return matches!(self, HistoryStore::Packed { .. });
-        #[cfg(not(feature = "packed"))]
-        false
-    }
-
     /// Bytes the history holds: the encoded size when packed (what a parked workflow
     /// costs), `None` when live.
     pub fn packed_bytes(&self) -> Option<usize> {
@@ -161,16 +146,12 @@ impl HistoryStore {
     /// Gives back memory a finished history no longer needs.
     pub fn shrink(&mut self) {
         match self {
-            HistoryStore::Live { events, batches } => {
+            HistoryStore::Live { events, batches, .. } => {
                 events.shrink_to_fit();
                 batches.shrink_to_fit();
             }
             #[cfg(feature = "packed")]
-            HistoryStore::Packed { packed, unfed, .. } => {
-                packed.shrink();
-                unfed.clear();
-                unfed.shrink_to_fit();
-            }
+            HistoryStore::Packed { packed, .. } => packed.shrink(),
         }
     }
 }

@@ -254,14 +254,36 @@ impl PackedHistory {
     /// replay goes: what a worker needs after a cache miss, at a fraction of a full
     /// decode's cost (no identities, request IDs or activity inputs are built).
     pub fn replay_events<'a>(&'a self, dict: &'a Dictionary) -> ReplayEvents<'a> {
+        self.replay_events_from(dict, Position::default())
+    }
+
+    /// The events after `from` (a position [`end`](Self::end) gave), as
+    /// [`replay_events`](Self::replay_events) reads them: what a cached run has not
+    /// seen yet.
+    pub fn replay_events_from<'a>(&'a self, dict: &'a Dictionary, from: Position) -> ReplayEvents<'a> {
         ReplayEvents {
-            r: Reader { bytes: &self.bytes, at: 0, dict, reference: None },
-            index: 0,
+            // Payloads anywhere may share a prefix with the workflow input.
+            r: Reader { bytes: &self.bytes, at: from.at, dict, reference: self.reference.clone() },
+            index: from.index,
             len: self.len as i64,
-            time: 0,
+            time: from.time,
             slot: Slot::default(),
         }
     }
+
+    /// Where the next event will go: a reader can start there later.
+    pub fn end(&self) -> Position {
+        Position { at: self.bytes.len(), index: self.len as i64, time: self.last_time }
+    }
+}
+
+/// A place between two events of a packed history, with what reading on from it
+/// needs to know: the event's number and the time so far (times are deltas).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    at: usize,
+    index: i64,
+    time: i64,
 }
 
 /// The part of an event's record before its attributes.
