@@ -435,9 +435,13 @@ impl Execution {
     /// Feeds the worker's cached run the events it has not seen and runs the code.
     fn run_worker(&mut self) -> Result<Rc<[Decision]>, RuntimeError> {
         // A cache miss makes a run that has read nothing: it replays the whole history.
-        let runtime = self
-            .runtime
-            .get_or_insert_with(|| Box::new(WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN)));
+        let runtime = self.runtime.get_or_insert_with(|| {
+            let mut runtime = Box::new(WorkflowRuntime::new_shared(self.definition.clone(), &self.workflow_id, super::DOMAIN));
+            if self.record.is_none() {
+                runtime.discard_logs();
+            }
+            runtime
+        });
         let result = self.history.feed(runtime);
         let logs = runtime.take_logs();
         if let Some(r) = &mut self.record {

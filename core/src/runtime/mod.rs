@@ -545,6 +545,12 @@ impl WorkflowRuntime {
         unread
     }
 
+    /// Drops the code's log lines from now on, unformatted: for a worker whose logs
+    /// nobody keeps.
+    pub(crate) fn discard_logs(&mut self) {
+        self.state.borrow_mut().discard_logs = true;
+    }
+
     /// Log lines written since the last call.
     pub fn take_logs(&mut self) -> Vec<LogLine> {
         std::mem::take(&mut self.state.borrow_mut().logs)

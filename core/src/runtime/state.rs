@@ -81,6 +81,9 @@ pub(crate) struct WorkflowState {
     pub channels: Vec<Channel>,
     pub query_handlers: VecMap<String, QueryHandler>,
     pub logs: Vec<LogLine>,
+    /// Set when nobody reads the run's log lines (a fleet's worker): the code's
+    /// logger then does not even format them.
+    pub discard_logs: bool,
     seq: u64,
     /// Bumped by every change that may let blocked code go on.
     pub version: u64,
@@ -175,8 +178,14 @@ impl WorkflowState {
         self.channels.iter().find(|c| c.name == name).map_or(0, |c| c.values.len())
     }
 
+    /// Whether a log line written now is kept: not while replaying (as the Go
+    /// client's replay-aware logger), not when nobody reads them.
+    pub fn writes_logs(&self) -> bool {
+        !self.replaying && !self.discard_logs
+    }
+
     pub fn log(&mut self, line: LogLine) {
-        if !self.replaying {
+        if self.writes_logs() {
             self.logs.push(line);
         }
     }

@@ -141,7 +141,7 @@ impl Logger {
 
     fn log(&self, level: Level, message: &str, fields: impl fmt::Display) {
         let mut s = self.state.borrow_mut();
-        if s.replaying {
+        if !s.writes_logs() {
             return;
         }
         let line = LogLine::workflow(s.now, level, message, &fields.to_string());
