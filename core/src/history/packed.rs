@@ -225,7 +225,7 @@ impl PackedHistory {
     pub fn decode(&self, dict: &Dictionary) -> Result<(Vec<HistoryEvent>, Vec<u32>), PackError> {
         let mut batches = Vec::with_capacity(self.len);
         let mut events = Vec::with_capacity(self.len);
-        let mut r = Reader { bytes: &self.bytes, at: 0, dict, reference: None };
+        let mut r = Reader { bytes: &self.bytes, at: 0, dict, reference: self.reference.as_ref() };
         let mut time = 0i64;
         let mut batch = 0u32;
         for index in 0..self.len as i64 {
@@ -262,8 +262,7 @@ impl PackedHistory {
     /// seen yet.
     pub fn replay_events_from<'a>(&'a self, dict: &'a Dictionary, from: Position) -> ReplayEvents<'a> {
         ReplayEvents {
-            // Payloads anywhere may share a prefix with the workflow input.
-            r: Reader { bytes: &self.bytes, at: from.at, dict, reference: self.reference.clone() },
+            r: Reader { bytes: &self.bytes, at: from.at, dict, reference: self.reference.as_ref() },
             index: from.index,
             len: self.len as i64,
             time: from.time,
@@ -357,7 +356,7 @@ impl ReplayEvents<'_> {
         if self.index >= self.len {
             return Ok(None);
         }
-        let mut r = Reader { bytes: self.r.bytes, at: self.r.at, dict: self.r.dict, reference: None };
+        let mut r = Reader { bytes: self.r.bytes, at: self.r.at, dict: self.r.dict, reference: self.r.reference };
         Head::read_type(&mut r).map(|(_, t)| Some(t))
     }
 }
@@ -444,7 +443,9 @@ pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     dict: &'a Dictionary,
-    reference: Option<Payload>,
+    /// The history's reference payload, as its writer kept it: a reader that starts
+    /// in the middle or jumps over fields needs it as much as one that reads all.
+    reference: Option<&'a Payload>,
 }
 
 impl Writer<'_> {
@@ -541,9 +542,14 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    /// A length written as a varint.
+    fn length(&mut self) -> Result<usize, PackError> {
+        usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))
+    }
+
     /// Reads an event's attribute length: where its attributes end.
     fn attributes_end(&mut self) -> Result<usize, PackError> {
-        let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
+        let n = self.length()?;
         self.end_of(n)
     }
 
@@ -558,7 +564,7 @@ impl<'a> Reader<'a> {
 
     /// A length, then that many bytes.
     fn bytes(&mut self) -> Result<&'a [u8], PackError> {
-        let n = usize::try_from(self.u64()?).map_err(|_| self.error("length out of range"))?;
+        let n = self.length()?;
         self.take(n)
     }
 }
@@ -701,14 +707,10 @@ impl Pack for Payload {
         let shared = usize::try_from(v / 2).map_err(|_| r.error("prefix out of range"))?;
         let rest = r.bytes()?;
         if shared == 0 {
-            let p = Payload::from_bytes(rest);
-            if r.reference.is_none() {
-                r.reference = Some(p.clone());
-            }
-            return Ok(p);
+            return Ok(Payload::from_bytes(rest));
         }
         let error = r.error("payload prefix");
-        let prefix = r.reference.as_ref().map(Payload::as_bytes).and_then(|b| b.get(..shared)).ok_or(error)?;
+        let prefix = r.reference.map(Payload::as_bytes).and_then(|b| b.get(..shared)).ok_or(error)?;
         // Joined on the stack, then copied once into the shared buffer: through a Vec
         // it was two allocations. (Activity inputs are the order and a location.)
         let mut joined = [0u8; 512];
@@ -969,7 +971,7 @@ mod tests {
                 p.pack(w);
             }
         });
-        let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: None };
+        let mut r = Reader { bytes: &out, at: 0, dict: &dict, reference: Some(&reference) };
         assert_eq!(Payload::unpack(&mut r).unwrap(), reference);
         for p in &payloads {
             assert_eq!(Payload::unpack(&mut r).unwrap(), *p, "{} bytes", p.as_bytes().len());
