@@ -505,7 +505,17 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    #[inline]
     fn u64(&mut self) -> Result<u64, PackError> {
+        // Most values (lengths, tags, time deltas in milliseconds) fit one byte.
+        if let Some(&b) = self.bytes.get(self.at).filter(|b| **b < 0x80) {
+            self.at += 1;
+            return Ok(u64::from(b));
+        }
+        self.u64_long()
+    }
+
+    fn u64_long(&mut self) -> Result<u64, PackError> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.u8()?;
