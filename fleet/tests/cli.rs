@@ -67,6 +67,7 @@ fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
 fn ctrl_c_prints_what_the_run_has_so_far() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fleet"))
         .args(["--packages", "300000", "--max-memory-gib", "64"])
+        .env_remove("GLIBC_TUNABLES")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -76,6 +77,12 @@ fn ctrl_c_prints_what_the_run_has_so_far() {
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
     assert!(line.contains("300000 packages"), "{line}");
+    // It restarted itself with huge pages for its heap (what makes a big fleet faster).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let environ = std::fs::read(format!("/proc/{}/environ", child.id())).unwrap();
+        assert!(environ.split(|b| *b == 0).any(|v| v == b"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"), "{}", String::from_utf8_lossy(&environ));
+    }
     // SAFETY: sending a signal to our own child process.
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
