@@ -304,6 +304,10 @@ impl Head {
     }
 
     /// Reads the head of the `index`th event, moving `time` on to the event's time.
+    /// Always inlined: replay reads one per event and keeps only the type and ID, so
+    /// the rest folds away; called, the whole head came back through a `Result`
+    /// (a third of decoding for replay).
+    #[inline(always)]
     fn read(r: &mut Reader<'_>, index: i64, time: &mut i64) -> Result<Head, PackError> {
         let (head, event_type) = Head::read_type(r)?;
         let explicit = if head & TAG_BITS == TAG_ESCAPE { r.u8()? } else { 0 };
@@ -315,30 +319,6 @@ impl Head {
         }
         Ok(Head { event_type, event_id, version, task_id, new_batch: head & HEAD_NEW_BATCH != 0 || index == 0 })
     }
-}
-
-/// What replay reads of an event's head: its type and ID, with `time` moved on to its
-/// time. Small enough to come back in registers: replay reads one per event, and
-/// the whole [`Head`] through a `Result` was a third of decoding.
-#[inline]
-fn replay_head(r: &mut Reader<'_>, index: i64, time: &mut i64) -> Result<(EventType, i64), PackError> {
-    let (head, event_type) = Head::read_type(r)?;
-    let mut event_id = index + 1;
-    if head & TAG_BITS == TAG_ESCAPE {
-        let explicit = r.u8()?;
-        if explicit & EXPLICIT_EVENT_ID != 0 {
-            event_id = r.i64()?;
-        }
-        for flag in [EXPLICIT_VERSION, EXPLICIT_TASK_ID] {
-            if explicit & flag != 0 {
-                r.u64()?;
-            }
-        }
-    }
-    if head & HEAD_SAME_TIME == 0 {
-        *time = time.wrapping_add(r.time_delta()?);
-    }
-    Ok((event_type, event_id))
 }
 
 /// A packed history's events as replay reads them, one at a time
@@ -366,10 +346,10 @@ impl ReplayEvents<'_> {
         if self.index >= self.len {
             return None;
         }
-        let event = replay_head(&mut self.r, self.index, &mut self.time).and_then(|(event_type, event_id)| {
+        let event = Head::read(&mut self.r, self.index, &mut self.time).and_then(|head| {
             let end = self.r.attributes_end()?;
-            let attributes = replay_attributes(event_type, &mut self.r, end, &mut self.slot)?;
-            Ok(ReplayEvent { event_id, event_time: Timestamp(self.time), attributes })
+            let attributes = replay_attributes(head.event_type, &mut self.r, end, &mut self.slot)?;
+            Ok(ReplayEvent { event_id: head.event_id, event_time: Timestamp(self.time), attributes })
         });
         self.index = if event.is_ok() { self.index + 1 } else { self.len };
         Some(event)
@@ -380,7 +360,7 @@ impl ReplayEvents<'_> {
         if self.index >= self.len {
             return Ok(None);
         }
-        let mut r = Reader { bytes: self.r.bytes, at: self.r.at, dict: self.r.dict, reference: self.r.reference };
+        let mut r = self.r.clone();
         Head::read_type(&mut r).map(|(_, t)| Some(t))
     }
 }
@@ -463,6 +443,7 @@ pub(crate) struct Writer<'a> {
     sets_reference: bool,
 }
 
+#[derive(Clone)]
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
