@@ -68,6 +68,7 @@ mod tests {
     use crate::decision::Decision;
     use crate::history::*;
     use crate::runtime::WorkflowRuntime;
+    use crate::runtime::test_history::{event, first_decision_task};
 
     #[test]
     fn hello_world_greets_with_the_activitys_result() {
@@ -91,30 +92,7 @@ mod tests {
         assert_eq!(result.to_text(), "\"Hello, Cadence!\"\n");
 
         // The workflow: first task schedules the activity with the input as Go encodes it.
-        let started = HistoryEvent {
-            event_id: 1,
-            event_time: crate::time::EPOCH,
-            version: 0,
-            task_id: 0,
-            attributes: EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
-                workflow_type: WorkflowType { name: HELLO_WORLD.into() },
-                task_list: TaskList::named("tasklist"),
-                input: Some(input),
-                ..Default::default()
-            })),
-        };
-        let ev = |id: i64, attributes: EventAttributes| HistoryEvent {
-            event_id: id,
-            event_time: crate::time::EPOCH,
-            version: 0,
-            task_id: 0,
-            attributes,
-        };
-        let mut events = vec![
-            started,
-            ev(2, EventAttributes::DecisionTaskScheduled(Default::default())),
-            ev(3, EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() })),
-        ];
+        let mut events = first_decision_task(HELLO_WORLD, Some(input));
         let (_, decisions) = WorkflowRuntime::replay(def, "w", "d", &events).unwrap();
         let decisions = decisions.unwrap();
         let Decision::ScheduleActivityTask(a) = &decisions[0] else { panic!("{decisions:?}") };
@@ -123,7 +101,7 @@ mod tests {
 
         // Once the activity completed, the workflow completes with the greeting.
         events.extend([
-            ev(
+            event(
                 4,
                 EventAttributes::DecisionTaskCompleted(DecisionTaskCompletedEventAttributes {
                     scheduled_event_id: 2,
@@ -131,7 +109,7 @@ mod tests {
                     ..Default::default()
                 }),
             ),
-            ev(
+            event(
                 5,
                 EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledEventAttributes {
                     activity_id: a.activity_id.clone(),
@@ -140,8 +118,11 @@ mod tests {
                     ..Default::default()
                 })),
             ),
-            ev(6, EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes { scheduled_event_id: 5, ..Default::default() })),
-            ev(
+            event(
+                6,
+                EventAttributes::ActivityTaskStarted(ActivityTaskStartedEventAttributes { scheduled_event_id: 5, ..Default::default() }),
+            ),
+            event(
                 7,
                 EventAttributes::ActivityTaskCompleted(ActivityTaskCompletedEventAttributes {
                     scheduled_event_id: 5,
@@ -150,8 +131,11 @@ mod tests {
                     ..Default::default()
                 }),
             ),
-            ev(8, EventAttributes::DecisionTaskScheduled(Default::default())),
-            ev(9, EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 8, ..Default::default() })),
+            event(8, EventAttributes::DecisionTaskScheduled(Default::default())),
+            event(
+                9,
+                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 8, ..Default::default() }),
+            ),
         ]);
         let (_, decisions) = WorkflowRuntime::replay(def, "w", "d", &events).unwrap();
         match &decisions.unwrap()[..] {

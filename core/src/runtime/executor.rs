@@ -89,10 +89,10 @@ mod tests {
     use std::time::Duration;
 
     use crate::decision::Decision;
-    use crate::history::*;
     use crate::payload::Payload;
     use crate::registry::WorkflowDefinition;
     use crate::runtime::WorkflowRuntime;
+    use crate::runtime::test_history::first_decision_task;
 
     /// A workflow whose second coroutine (Go's `workflow.Go`) cancels the timer the
     /// first one waits on: the first must run again in the same decision task and
@@ -116,31 +116,10 @@ mod tests {
         }
     }
 
-    fn first_decision_task() -> Vec<HistoryEvent> {
-        let ev = |event_id: i64, attributes: EventAttributes| HistoryEvent {
-            event_id,
-            event_time: crate::time::EPOCH,
-            version: 0,
-            task_id: 0,
-            attributes,
-        };
-        vec![
-            ev(
-                1,
-                EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
-                    workflow_type: WorkflowType { name: "CancelFromCoroutine".into() },
-                    task_list: TaskList::named("tasklist"),
-                    ..Default::default()
-                })),
-            ),
-            ev(2, EventAttributes::DecisionTaskScheduled(Default::default())),
-            ev(3, EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() })),
-        ]
-    }
-
     #[test]
     fn a_coroutine_blocked_on_what_another_changes_runs_again_in_the_same_task() {
-        let (_, decisions) = WorkflowRuntime::replay(&cancel_from_another_coroutine(), "w", "d", &first_decision_task()).unwrap();
+        let (_, decisions) =
+            WorkflowRuntime::replay(&cancel_from_another_coroutine(), "w", "d", &first_decision_task("CancelFromCoroutine", None)).unwrap();
         let decisions = decisions.unwrap();
         // The timer was made and canceled in one task: the server never hears of it.
         let [Decision::CompleteWorkflowExecution(done)] = decisions.as_slice() else { panic!("{decisions:?}") };

@@ -564,3 +564,35 @@ impl WorkflowRuntime {
 fn unknown(e: &ReplayEvent, what: &str) -> RuntimeError {
     RuntimeError::InvalidHistory(format!("event {} {} refers to an {what} the history never started", e.event_id, e.event_type().name()))
 }
+
+/// Histories written by hand for the runtime's and the SDK's own tests.
+#[cfg(test)]
+pub(crate) mod test_history {
+    use crate::history::*;
+    use crate::payload::Payload;
+
+    /// An event at the epoch, as the tests need no times.
+    pub fn event(event_id: i64, attributes: EventAttributes) -> HistoryEvent {
+        HistoryEvent { event_id, event_time: crate::time::EPOCH, version: 0, task_id: 0, attributes }
+    }
+
+    /// A run of `workflow_type` started with `input`, up to its first decision task's start.
+    pub fn first_decision_task(workflow_type: &str, input: Option<Payload>) -> Vec<HistoryEvent> {
+        vec![
+            event(
+                1,
+                EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
+                    workflow_type: WorkflowType { name: workflow_type.into() },
+                    task_list: TaskList::named("tasklist"),
+                    input,
+                    ..Default::default()
+                })),
+            ),
+            event(2, EventAttributes::DecisionTaskScheduled(Default::default())),
+            event(
+                3,
+                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() }),
+            ),
+        ]
+    }
+}

@@ -250,3 +250,89 @@ impl CancellationScope {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use serde::de::IgnoredAny;
+
+    use crate::decision::Decision;
+    use crate::history::*;
+    use crate::payload::Payload;
+    use crate::registry::WorkflowDefinition;
+    use crate::runtime::WorkflowRuntime;
+    use crate::runtime::test_history::{event, first_decision_task};
+
+    /// Two timers in one scope, canceled together when a signal comes.
+    fn two_timers_in_a_scope() -> WorkflowDefinition {
+        WorkflowDefinition {
+            name: "TwoTimers".into(),
+            run: Arc::new(|ctx, _input: Payload| {
+                Box::pin(async move {
+                    let scope = ctx.cancellation_scope();
+                    let first = scope.new_timer(Duration::from_secs(60));
+                    let second = scope.new_timer(Duration::from_secs(120));
+                    ctx.signal_channel::<IgnoredAny>("cancel").receive().await;
+                    scope.cancel();
+                    let canceled = [first.await.is_err(), second.await.is_err()];
+                    Ok(Payload::encode(&canceled))
+                })
+            }),
+            validate_input: |_| Ok(()),
+            signals: vec![],
+            queries: vec![],
+        }
+    }
+
+    #[test]
+    fn canceling_a_scope_cancels_every_timer_started_in_it_in_order() {
+        let def = two_timers_in_a_scope();
+        let mut events = first_decision_task("TwoTimers", None);
+        let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &events).unwrap();
+        let started: Vec<String> = decisions.unwrap().iter().map(|d| d.to_string()).collect();
+        assert_eq!(started, ["StartTimer(timerId 0)", "StartTimer(timerId 1)"]);
+
+        let timer_started = |id: i64, timer_id: &str| {
+            event(
+                id,
+                EventAttributes::TimerStarted(TimerStartedEventAttributes {
+                    timer_id: timer_id.into(),
+                    decision_task_completed_event_id: 4,
+                    ..Default::default()
+                }),
+            )
+        };
+        events.extend([
+            event(
+                4,
+                EventAttributes::DecisionTaskCompleted(DecisionTaskCompletedEventAttributes {
+                    scheduled_event_id: 2,
+                    started_event_id: 3,
+                    ..Default::default()
+                }),
+            ),
+            timer_started(5, "0"),
+            timer_started(6, "1"),
+            event(
+                7,
+                EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
+                    signal_name: "cancel".into(),
+                    ..Default::default()
+                }),
+            ),
+            event(8, EventAttributes::DecisionTaskScheduled(Default::default())),
+            event(
+                9,
+                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 8, ..Default::default() }),
+            ),
+        ]);
+        let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &events).unwrap();
+        let decisions = decisions.unwrap();
+        let names: Vec<String> = decisions.iter().map(|d| d.to_string()).collect();
+        assert_eq!(names[..2], ["CancelTimer(timerId 0)", "CancelTimer(timerId 1)"]);
+        let Some(Decision::CompleteWorkflowExecution(done)) = decisions.get(2) else { panic!("{names:?}") };
+        assert_eq!(done.result.as_ref().unwrap().to_text(), "[true,true]\n");
+    }
+}
