@@ -165,7 +165,7 @@ impl TimerFuture {
             s.machines.add(CommandKey::Timer(id.clone()), decision);
             s.timers.insert(id.clone(), slot.clone());
             if let Some(sc) = scope {
-                sc.scope.timers.borrow_mut().push(id);
+                sc.scope.add(id);
             }
         }
         drop(s);
@@ -215,8 +215,26 @@ pub struct CancellationScope {
 /// What clones of one scope share: its timers and whether it was canceled.
 #[derive(Default)]
 struct Scope {
-    timers: RefCell<Vec<Str>>,
+    /// The first timer, apart: a scope nearly always has just one (the workshop makes a
+    /// scope per scan), and a `Vec` would allocate for it.
+    first: RefCell<Option<Str>>,
+    more: RefCell<Vec<Str>>,
     canceled: Cell<bool>,
+}
+
+impl Scope {
+    fn add(&self, timer_id: Str) {
+        let mut first = self.first.borrow_mut();
+        match *first {
+            None => *first = Some(timer_id),
+            Some(_) => self.more.borrow_mut().push(timer_id),
+        }
+    }
+
+    /// The scope's timers, oldest first; the scope keeps none.
+    fn take(&self) -> impl Iterator<Item = Str> {
+        self.first.take().into_iter().chain(self.more.take())
+    }
 }
 
 impl CancellationScope {
@@ -235,7 +253,7 @@ impl CancellationScope {
         self.scope.canceled.set(true);
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
-        for id in self.scope.timers.borrow_mut().drain(..) {
+        for id in self.scope.take() {
             let Some(slot) = s.timers.get(id.as_str()).cloned() else { continue };
             if slot.get().is_some() {
                 continue; // fired already: nothing to cancel
