@@ -47,15 +47,19 @@ impl Decision {
 impl fmt::Display for Decision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Decision::ScheduleActivityTask(a) => {
-                write!(f, "ScheduleActivityTask(activityId {}, type {})", a.activity_id, a.activity_type.name)
-            }
+            Decision::ScheduleActivityTask(a) => write_schedule_activity(f, &a.activity_id, &a.activity_type.name),
             Decision::StartTimer(a) => write!(f, "StartTimer(timerId {})", a.timer_id),
             Decision::CancelTimer(a) => write!(f, "CancelTimer(timerId {})", a.timer_id),
             Decision::CompleteWorkflowExecution(_) => f.write_str("CompleteWorkflowExecution"),
             Decision::FailWorkflowExecution(_) => f.write_str("FailWorkflowExecution"),
         }
     }
+}
+
+/// How a `ScheduleActivityTask` prints: by what replay matches it by (also when a
+/// replay keeps only that of it).
+pub(crate) fn write_schedule_activity(f: &mut fmt::Formatter<'_>, activity_id: &str, activity_type: &str) -> fmt::Result {
+    write!(f, "ScheduleActivityTask(activityId {activity_id}, type {activity_type})")
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]

@@ -9,8 +9,83 @@
 //! estimate's `ActivityTaskScheduled`. A touch stamps the machine rather than moving
 //! it, as the order is only read when decisions are taken.
 
-use crate::decision::{CancelTimerDecisionAttributes, Decision};
+use std::fmt;
+
+use crate::decision::{CancelTimerDecisionAttributes, Decision, ScheduleActivityTaskDecisionAttributes, write_schedule_activity};
+use crate::history::ActivityType;
 use crate::text::Str;
+
+/// A command's decision as a decision task holds it. A task being answered sends its
+/// decisions in full. A task already in history only has its decisions matched
+/// against the events that follow, by activity ID and type or timer ID (as the Go
+/// client matches them), so a replayed activity keeps just those: every scan of a
+/// replay would otherwise build and drop the ~400 bytes of attributes the server reads.
+#[derive(Debug)]
+pub(crate) enum Command {
+    Decision(Decision),
+    ReplayedActivity { activity_id: Str, activity_type: Str },
+}
+
+impl Command {
+    /// The decision to send. (A task being answered makes only full decisions; a
+    /// replayed activity becomes the decision it was matched as.)
+    pub fn into_decision(self) -> Decision {
+        match self {
+            Command::Decision(d) => d,
+            Command::ReplayedActivity { activity_id, activity_type } => {
+                Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
+                    activity_id,
+                    activity_type: ActivityType { name: activity_type },
+                    ..Default::default()
+                }))
+            }
+        }
+    }
+
+    pub fn as_ref(&self) -> CommandRef<'_> {
+        match self {
+            Command::Decision(d) => CommandRef::Decision(d),
+            Command::ReplayedActivity { activity_id, activity_type } => CommandRef::ReplayedActivity { activity_id, activity_type },
+        }
+    }
+}
+
+/// A sent command as replay matches it against its event: borrowed from a task's
+/// [`Command`]s or from the decisions a task being answered sent.
+#[derive(Clone, Copy)]
+pub(crate) enum CommandRef<'a> {
+    Decision(&'a Decision),
+    ReplayedActivity { activity_id: &'a str, activity_type: &'a str },
+}
+
+impl<'a> CommandRef<'a> {
+    /// Whether this is the `ScheduleActivityTask` an `ActivityTaskScheduled` event records.
+    pub fn schedules(self, id: &str, ty: &str) -> bool {
+        match self {
+            CommandRef::Decision(Decision::ScheduleActivityTask(s)) => s.activity_id == id && s.activity_type.name == ty,
+            CommandRef::ReplayedActivity { activity_id, activity_type } => activity_id == id && activity_type == ty,
+            CommandRef::Decision(_) => false,
+        }
+    }
+
+    /// The decision, for the events matched by more than an activity's ID and type.
+    pub fn decision(self) -> Option<&'a Decision> {
+        match self {
+            CommandRef::Decision(d) => Some(d),
+            CommandRef::ReplayedActivity { .. } => None,
+        }
+    }
+}
+
+/// As the decision prints: a nondeterminism error names it so.
+impl fmt::Display for CommandRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandRef::Decision(d) => d.fmt(f),
+            CommandRef::ReplayedActivity { activity_id, activity_type } => write_schedule_activity(f, activity_id, activity_type),
+        }
+    }
+}
 
 /// What a command is: its kind and the ID the code gave it. Machines own their keys;
 /// lookups borrow one (`CommandKey<&str>`), so finding a machine allocates nothing.
@@ -54,7 +129,7 @@ pub(crate) struct CommandMachine {
     pub key: CommandKey,
     pub state: MachineState,
     /// The decision to send; taken when it is sent.
-    decision: Option<Decision>,
+    decision: Option<Command>,
     /// Its place in the list: the stamp of its last touch.
     order: u64,
 }
@@ -82,7 +157,7 @@ pub(crate) struct Machines {
 }
 
 impl Machines {
-    pub fn add(&mut self, key: CommandKey, decision: Decision) {
+    pub fn add(&mut self, key: CommandKey, decision: Command) {
         self.touches += 1;
         self.list.push(CommandMachine { key, state: MachineState::Created, decision: Some(decision), order: self.touches });
     }
@@ -110,7 +185,7 @@ impl Machines {
     }
 
     /// The decisions to send now, in list order, appended to `out`; completed machines are dropped.
-    pub fn take_decisions(&mut self, out: &mut Vec<Decision>) {
+    pub fn take_decisions(&mut self, out: &mut Vec<Command>) {
         self.list.sort_unstable_by_key(|m| m.order);
         for m in &mut self.list {
             match m.state {
@@ -120,7 +195,7 @@ impl Machines {
                 }
                 MachineState::CanceledAfterInitiated => {
                     if let CommandKey::Timer(id) = &m.key {
-                        out.push(Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: id.clone() }));
+                        out.push(Command::Decision(Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: id.clone() })));
                     }
                     m.state = MachineState::CancellationDecisionSent;
                 }
@@ -169,14 +244,14 @@ mod tests {
     use super::*;
     use crate::decision::StartTimerDecisionAttributes;
 
-    fn timer(id: &str) -> Decision {
-        Decision::StartTimer(StartTimerDecisionAttributes { timer_id: id.into(), start_to_fire_timeout: None })
+    fn timer(id: &str) -> Command {
+        Command::Decision(Decision::StartTimer(StartTimerDecisionAttributes { timer_id: id.into(), start_to_fire_timeout: None }))
     }
 
     fn take(m: &mut Machines) -> Vec<Decision> {
         let mut out = Vec::new();
         m.take_decisions(&mut out);
-        out
+        out.into_iter().map(Command::into_decision).collect()
     }
 
     #[test]

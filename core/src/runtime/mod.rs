@@ -32,7 +32,7 @@ use crate::text::Str;
 use crate::time::Timestamp;
 use crate::vec_map::VecMap;
 use executor::Executor;
-use machines::CommandKey;
+use machines::{Command, CommandKey, CommandRef};
 pub use state::{CommandKind, WorkflowInfo};
 use state::{SharedState, WorkflowState};
 
@@ -100,16 +100,23 @@ pub enum QueryError {
 /// The decisions of the last decision task, waiting for their events in history.
 enum Sent {
     /// A task already in history: nobody else needs its decisions.
-    Replayed(Vec<Decision>),
+    Replayed(Vec<Command>),
     /// The task being answered: its decisions also went to the server.
     Live(Rc<[Decision]>),
 }
 
 impl Sent {
-    fn as_slice(&self) -> &[Decision] {
+    fn len(&self) -> usize {
         match self {
-            Sent::Replayed(v) => v,
-            Sent::Live(d) => d,
+            Sent::Replayed(v) => v.len(),
+            Sent::Live(d) => d.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<CommandRef<'_>> {
+        match self {
+            Sent::Replayed(v) => v.get(i).map(Command::as_ref),
+            Sent::Live(d) => d.get(i).map(CommandRef::Decision),
         }
     }
 }
@@ -302,17 +309,17 @@ impl WorkflowRuntime {
                     }
                 }
                 ReplayAttributes::ActivityTaskScheduled { activity_id, activity_type } => {
-                    self.match_command(&e, |d| matches!(d, Decision::ScheduleActivityTask(s) if s.activity_id == *activity_id && s.activity_type.name == *activity_type))?;
+                    self.match_command(&e, |c| c.schedules(activity_id, activity_type))?;
                     self.scheduled_activities.insert(e.event_id, activity_id.clone());
                     self.initiated(&e, CommandKey::Activity(activity_id))?;
                 }
                 ReplayAttributes::TimerStarted { timer_id } => {
-                    self.match_command(&e, |d| matches!(d, Decision::StartTimer(s) if s.timer_id == *timer_id))?;
+                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::StartTimer(s)) if s.timer_id == *timer_id))?;
                     self.started_timers.insert(e.event_id, timer_id.clone());
                     self.initiated(&e, CommandKey::Timer(timer_id))?;
                 }
                 ReplayAttributes::TimerCanceled { timer_id, started_event_id } => {
-                    self.match_command(&e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == *timer_id))?;
+                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CancelTimer(s)) if s.timer_id == *timer_id))?;
                     // The timer's life is over: nothing in history refers to it again.
                     self.started_timers.remove(&started_event_id);
                     let mut s = self.state.borrow_mut();
@@ -320,15 +327,15 @@ impl WorkflowRuntime {
                     s.machines.completed(CommandKey::Timer(timer_id));
                 }
                 ReplayAttributes::CancelTimerFailed { timer_id } => {
-                    self.match_command(&e, |d| matches!(d, Decision::CancelTimer(s) if s.timer_id == *timer_id))?;
+                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CancelTimer(s)) if s.timer_id == *timer_id))?;
                     self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(timer_id));
                 }
                 ReplayAttributes::Other(EventType::WorkflowExecutionCompleted) => {
-                    self.match_command(&e, |d| matches!(d, Decision::CompleteWorkflowExecution(_)))?;
+                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CompleteWorkflowExecution(_))))?;
                     self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }
                 ReplayAttributes::Other(EventType::WorkflowExecutionFailed) => {
-                    self.match_command(&e, |d| matches!(d, Decision::FailWorkflowExecution(_)))?;
+                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::FailWorkflowExecution(_))))?;
                     self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }
                 ReplayAttributes::ActivityTaskCompleted { scheduled_event_id, result } => {
@@ -409,7 +416,7 @@ impl WorkflowRuntime {
                     Ok(result) => Decision::CompleteWorkflowExecution(CompleteWorkflowExecutionDecisionAttributes { result: Some(result) }),
                     Err(err) => Decision::FailWorkflowExecution(FailWorkflowExecutionDecisionAttributes { failure: Some(err.0) }),
                 };
-                s.machines.add(CommandKey::CloseWorkflow, decision);
+                s.machines.add(CommandKey::CloseWorkflow, Command::Decision(decision));
             }
         }
         self.seen = 0;
@@ -427,13 +434,13 @@ impl WorkflowRuntime {
             self.sent = Sent::Replayed(buffer);
             return Ok(None);
         }
-        let decisions: Rc<[Decision]> = buffer.into();
+        let decisions: Rc<[Decision]> = buffer.into_iter().map(Command::into_decision).collect();
         self.sent = Sent::Live(decisions.clone());
         Ok(Some(decisions))
     }
 
-    fn match_command(&mut self, e: &ReplayEvent, fits: impl Fn(&Decision) -> bool) -> Result<(), RuntimeError> {
-        let next = self.sent.as_slice().get(self.seen);
+    fn match_command(&mut self, e: &ReplayEvent, fits: impl Fn(CommandRef) -> bool) -> Result<(), RuntimeError> {
+        let next = self.sent.get(self.seen);
         if next.is_some() {
             self.seen += 1;
         }
@@ -447,13 +454,15 @@ impl WorkflowRuntime {
         }
     }
 
+    #[inline]
     fn check_all_decisions_seen(&self, event_id: i64) -> Result<(), RuntimeError> {
-        match self.sent.as_slice().get(self.seen) {
-            Some(d) => {
-                Err(RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision: Some(d.to_string()) }))
-            }
-            None => Ok(()),
-        }
+        if self.seen < self.sent.len() { Err(self.unmatched_decision(event_id)) } else { Ok(()) }
+    }
+
+    #[cold]
+    fn unmatched_decision(&self, event_id: i64) -> RuntimeError {
+        let decision = self.sent.get(self.seen).map(|d| d.to_string());
+        RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision })
     }
 
     fn initiated(&mut self, e: &ReplayEvent, key: CommandKey<&str>) -> Result<(), RuntimeError> {

@@ -20,7 +20,7 @@ use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
 use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
-use crate::runtime::machines::{CancelOutcome, CommandKey};
+use crate::runtime::machines::{CancelOutcome, Command, CommandKey};
 use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
 use crate::text::Str;
 
@@ -64,15 +64,12 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                 let activity_type = Str::from(activity_type);
                 // A replayed decision only meets its event, by activity ID and type (as
                 // the Go client matches): the rest is filled in only for a new one.
-                let matched = ScheduleActivityTaskDecisionAttributes {
-                    activity_id: id.clone(),
-                    activity_type: ActivityType { name: activity_type.clone() },
-                    ..Default::default()
-                };
-                let attributes = if s.replaying {
-                    matched
+                let command = if s.replaying {
+                    Command::ReplayedActivity { activity_id: id.clone(), activity_type: activity_type.clone() }
                 } else {
-                    ScheduleActivityTaskDecisionAttributes {
+                    Command::Decision(Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
+                        activity_id: id.clone(),
+                        activity_type: ActivityType { name: activity_type.clone() },
                         task_list: TaskList::named(options.task_list.as_deref().unwrap_or(&s.info.task_list)),
                         input: Some(input),
                         schedule_to_close_timeout: Some(schedule_to_close),
@@ -82,13 +79,12 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                         retry_policy: options.retry_policy.as_ref().map(|r| r.to_wire()),
                         header: Some(Header::default()),
                         request_local_dispatch: true,
-                        ..matched
-                    }
+                        ..Default::default()
+                    })))
                 };
-                let decision = Decision::ScheduleActivityTask(Box::new(attributes));
                 wait = Some(WaitOn::Activity { activity_id: id.clone(), activity_type });
                 s.code_line(CommandKind::ScheduleActivity, &id, at);
-                s.machines.add(CommandKey::Activity(id.clone()), decision);
+                s.machines.add(CommandKey::Activity(id.clone()), command);
                 s.activities.insert(id, slot.clone());
             }
         }
@@ -162,7 +158,7 @@ impl TimerFuture {
             });
             wait = Some(WaitOn::Timer { timer_id: id.clone(), after: Duration::from_secs(secs) });
             s.code_line(CommandKind::StartTimer, &id, at);
-            s.machines.add(CommandKey::Timer(id.clone()), decision);
+            s.machines.add(CommandKey::Timer(id.clone()), Command::Decision(decision));
             s.timers.insert(id.clone(), slot.clone());
             if let Some(sc) = scope {
                 sc.scope.add(id);
