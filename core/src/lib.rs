@@ -20,6 +20,7 @@ pub mod controls;
 pub mod decision;
 pub mod engine;
 pub mod fleet;
+pub(crate) mod go_json;
 pub mod history;
 pub mod log;
 pub mod payload;

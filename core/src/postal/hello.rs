@@ -3,10 +3,11 @@
 //! It runs one activity, `HelloWorldActivity`, whose greeting is the result:
 //! `"Hello, Cadence!"`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::activity;
 use super::chapters::activity_options;
+use crate::go_json::go_struct;
 use crate::payload::Payload;
 use crate::registry::{Registry, WorkflowDefinition};
 use crate::sdk::WorkflowError;
@@ -15,11 +16,12 @@ pub const HELLO_WORLD: &str = "HelloWorld";
 pub const HELLO_WORLD_ACTIVITY: &str = "HelloWorldActivity";
 
 /// The input, `{"message": ...}`; a missing field reads as empty, as Go's decoder does.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
 pub struct HelloWorldInput {
     pub message: String,
 }
+
+go_struct!(HelloWorldInput, "a greeting's input (a JSON object)", { "message" => message });
 
 /// The activity: builds the greeting.
 pub fn greeting(input: &HelloWorldInput) -> String {

@@ -17,6 +17,7 @@ pub use chapters::{Chapter, ChapterNames};
 pub use hello::{HELLO_WORLD, HELLO_WORLD_ACTIVITY, HelloWorldInput, register_hello_world};
 
 use crate::engine::StartRequest;
+use crate::go_json::go_struct;
 use crate::payload::Payload;
 use crate::registry::{Registry, WorkflowDefinition};
 
@@ -29,8 +30,7 @@ pub const CURRENT_STATUS_QUERY: &str = "current_status";
 
 /// An order (the workflow input). Field names and order are the Go struct's, so the
 /// JSON this workflow writes into activity inputs is byte-identical to a Go worker's.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Order {
     pub id: String,
     pub customer: String,
@@ -39,6 +39,14 @@ pub struct Order {
     #[serde(rename = "sendFrom")]
     pub send_from: String,
 }
+
+go_struct!(Order, "an order (a JSON object)", {
+    "id" => id,
+    "customer" => customer,
+    "amount" => amount,
+    "address" => address,
+    "sendFrom" => send_from,
+});
 
 impl Order {
     /// The workshop's example order.
@@ -68,11 +76,12 @@ impl Order {
 }
 
 /// The `ScanSignal` input: where the package was just scanned.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
 pub struct ScanSignal {
     pub location: String,
 }
+
+go_struct!(ScanSignal, "a scan signal (a JSON object)", { "location" => location });
 
 /// The `current_status` query result.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
