@@ -603,12 +603,13 @@ fn a_nondeterministic_history_fails_the_decision_task_and_the_worker_goes_on() {
 /// One package's life through the API, waiting for the server's evidence at each step
 /// so both workers meet the same interleaving: start, wait for the notification timer,
 /// scan, wait for the new timer, deliver, wait for the end. (Timers of a minute per
-/// day: none fires meanwhile.)
+/// day: none fires meanwhile.) The scan's key is spelled as the Go field is named,
+/// `Location`: Go's decoder ignores the case of keys, and so must ours.
 fn scripted_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
     start(c, id, &order("Order123", "Cadence", 20));
     let timers = |n: usize| move |h: &[HistoryEvent]| h.iter().filter(|e| e.event_type() == EventType::TimerStarted).count() >= n;
     wait_for(c, id, Duration::from_secs(60), "the first timer", timers(1));
-    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap();
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"Location":"Delft"}"#)).unwrap();
     wait_for(c, id, Duration::from_secs(60), "the timer after the scan", timers(2));
     c.signal(DOMAIN, id, "", "DeliveredSignal", None).unwrap();
     wait_for(c, id, Duration::from_secs(60), "completion", has(EventType::WorkflowExecutionCompleted))
@@ -670,6 +671,12 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let (go_sticky, rust_sticky) = (sticky(&go_history), sticky(&rust_history));
     assert!(!go_sticky.is_empty() && go_sticky.len() == rust_sticky.len(), "{go_sticky:?} / {rust_sticky:?}");
     assert_ne!(go_sticky[0], rust_sticky[0]);
+    // The Go worker read the scan as Delft: its estimate after the scan starts there.
+    let estimated_from_delft = go_history.iter().any(|e| match &e.attributes {
+        EventAttributes::ActivityTaskScheduled(a) => a.input.as_ref().is_some_and(|i| i.to_text().contains("\"Delft\"")),
+        _ => false,
+    });
+    assert!(estimated_from_delft, "the Go worker did not read {{\"Location\":\"Delft\"}} as Delft");
     let d = compare::diff(&compare::normalise(&go_history), &compare::normalise(&rust_history));
     assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
     for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
