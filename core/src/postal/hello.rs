@@ -70,7 +70,7 @@ mod tests {
     use crate::decision::Decision;
     use crate::history::*;
     use crate::runtime::WorkflowRuntime;
-    use crate::runtime::test_history::{event, first_decision_task};
+    use crate::runtime::test_history::{event, first_decision_task, first_decision_task_completed};
 
     #[test]
     fn hello_world_greets_with_the_activitys_result() {
@@ -103,14 +103,7 @@ mod tests {
 
         // Once the activity completed, the workflow completes with the greeting.
         events.extend([
-            event(
-                4,
-                EventAttributes::DecisionTaskCompleted(DecisionTaskCompletedEventAttributes {
-                    scheduled_event_id: 2,
-                    started_event_id: 3,
-                    ..Default::default()
-                }),
-            ),
+            first_decision_task_completed(),
             event(
                 5,
                 EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledEventAttributes {

@@ -85,35 +85,26 @@ impl Executor {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use crate::decision::Decision;
     use crate::payload::Payload;
     use crate::registry::WorkflowDefinition;
     use crate::runtime::WorkflowRuntime;
-    use crate::runtime::test_history::first_decision_task;
+    use crate::runtime::test_history::{first_decision_task, workflow};
 
     /// A workflow whose second coroutine (Go's `workflow.Go`) cancels the timer the
     /// first one waits on: the first must run again in the same decision task and
     /// finish, because another coroutine changed what it waits on.
     fn cancel_from_another_coroutine() -> WorkflowDefinition {
-        WorkflowDefinition {
-            name: "CancelFromCoroutine".into(),
-            run: Arc::new(|ctx, _input: Payload| {
-                Box::pin(async move {
-                    let scope = ctx.cancellation_scope();
-                    let timer = scope.new_timer(Duration::from_secs(60));
-                    let canceller = scope.clone();
-                    ctx.spawn(async move { canceller.cancel() });
-                    let outcome = if timer.await.is_err() { "canceled" } else { "fired" };
-                    Ok(Payload::encode(outcome))
-                })
-            }),
-            validate_input: |_| Ok(()),
-            signals: vec![],
-            queries: vec![],
-        }
+        workflow("CancelFromCoroutine", |ctx| async move {
+            let scope = ctx.cancellation_scope();
+            let timer = scope.new_timer(Duration::from_secs(60));
+            let canceller = scope.clone();
+            ctx.spawn(async move { canceller.cancel() });
+            let outcome = if timer.await.is_err() { "canceled" } else { "fired" };
+            Ok(Payload::encode(outcome))
+        })
     }
 
     #[test]

@@ -574,11 +574,31 @@ fn unknown(e: &ReplayEvent, what: &str) -> RuntimeError {
     RuntimeError::InvalidHistory(format!("event {} {} refers to an {what} the history never started", e.event_id, e.event_type().name()))
 }
 
-/// Histories written by hand for the runtime's and the SDK's own tests.
+/// Workflows and histories written by hand for the runtime's and the SDK's own tests.
 #[cfg(test)]
 pub(crate) mod test_history {
+    use std::future::Future;
+    use std::sync::Arc;
+
     use crate::history::*;
     use crate::payload::Payload;
+    use crate::registry::WorkflowDefinition;
+    use crate::sdk::{WorkflowContext, WorkflowError};
+
+    /// A workflow type whose code is `body` (its input unread).
+    pub fn workflow<F, R>(name: &str, body: F) -> WorkflowDefinition
+    where
+        F: Fn(WorkflowContext) -> R + Send + Sync + 'static,
+        R: Future<Output = Result<Payload, WorkflowError>> + 'static,
+    {
+        WorkflowDefinition {
+            name: name.into(),
+            run: Arc::new(move |ctx, _input| Box::pin(body(ctx))),
+            validate_input: |_| Ok(()),
+            signals: vec![],
+            queries: vec![],
+        }
+    }
 
     /// An event at the epoch, as the tests need no times.
     pub fn event(event_id: i64, attributes: EventAttributes) -> HistoryEvent {
@@ -603,5 +623,17 @@ pub(crate) mod test_history {
                 EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() }),
             ),
         ]
+    }
+
+    /// Event 4: that first decision task completed.
+    pub fn first_decision_task_completed() -> HistoryEvent {
+        event(
+            4,
+            EventAttributes::DecisionTaskCompleted(DecisionTaskCompletedEventAttributes {
+                scheduled_event_id: 2,
+                started_event_id: 3,
+                ..Default::default()
+            }),
+        )
     }
 }

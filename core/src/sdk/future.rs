@@ -267,7 +267,6 @@ impl CancellationScope {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use serde::de::IgnoredAny;
@@ -277,27 +276,19 @@ mod tests {
     use crate::payload::Payload;
     use crate::registry::WorkflowDefinition;
     use crate::runtime::WorkflowRuntime;
-    use crate::runtime::test_history::{event, first_decision_task};
+    use crate::runtime::test_history::{event, first_decision_task, first_decision_task_completed, workflow};
 
     /// Two timers in one scope, canceled together when a signal comes.
     fn two_timers_in_a_scope() -> WorkflowDefinition {
-        WorkflowDefinition {
-            name: "TwoTimers".into(),
-            run: Arc::new(|ctx, _input: Payload| {
-                Box::pin(async move {
-                    let scope = ctx.cancellation_scope();
-                    let first = scope.new_timer(Duration::from_secs(60));
-                    let second = scope.new_timer(Duration::from_secs(120));
-                    ctx.signal_channel::<IgnoredAny>("cancel").receive().await;
-                    scope.cancel();
-                    let canceled = [first.await.is_err(), second.await.is_err()];
-                    Ok(Payload::encode(&canceled))
-                })
-            }),
-            validate_input: |_| Ok(()),
-            signals: vec![],
-            queries: vec![],
-        }
+        workflow("TwoTimers", |ctx| async move {
+            let scope = ctx.cancellation_scope();
+            let first = scope.new_timer(Duration::from_secs(60));
+            let second = scope.new_timer(Duration::from_secs(120));
+            ctx.signal_channel::<IgnoredAny>("cancel").receive().await;
+            scope.cancel();
+            let canceled = [first.await.is_err(), second.await.is_err()];
+            Ok(Payload::encode(&canceled))
+        })
     }
 
     #[test]
@@ -319,14 +310,7 @@ mod tests {
             )
         };
         events.extend([
-            event(
-                4,
-                EventAttributes::DecisionTaskCompleted(DecisionTaskCompletedEventAttributes {
-                    scheduled_event_id: 2,
-                    started_event_id: 3,
-                    ..Default::default()
-                }),
-            ),
+            first_decision_task_completed(),
             timer_started(5, "0"),
             timer_started(6, "1"),
             event(
