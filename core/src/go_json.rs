@@ -6,7 +6,10 @@
 //! simple folding); lets the last of repeated keys win; skips unknown keys; leaves
 //! missing fields at their zero value; and takes nothing but an object for a struct.
 //! serde's derive matches keys exactly, refuses repeated keys and also takes arrays.
-//! (A JSON `null` is still refused, as before: Go would leave the struct empty.)
+//! A JSON `null` is still refused: the signal channel reads a signal sent without input
+//! as `null`, and the Go client cannot decode one either (`Decode` on no bytes is EOF,
+//! "Corrupt signal"). A literal `null`, which Go takes as an empty struct, is refused
+//! with it.
 
 use std::borrow::Cow;
 use std::fmt;
