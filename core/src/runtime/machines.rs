@@ -60,6 +60,7 @@ pub(crate) enum CommandRef<'a> {
 
 impl<'a> CommandRef<'a> {
     /// Whether this is the `ScheduleActivityTask` an `ActivityTaskScheduled` event records.
+    #[inline]
     pub fn schedules(self, id: &str, ty: &str) -> bool {
         match self {
             CommandRef::Decision(Decision::ScheduleActivityTask(s)) => s.activity_id == id && s.activity_type.name == ty,
@@ -68,7 +69,20 @@ impl<'a> CommandRef<'a> {
         }
     }
 
+    /// Whether this is the `StartTimer` a `TimerStarted` event records.
+    #[inline]
+    pub fn starts_timer(self, id: &str) -> bool {
+        matches!(self.decision(), Some(Decision::StartTimer(s)) if s.timer_id == id)
+    }
+
+    /// Whether this is the `CancelTimer` a `TimerCanceled` or `CancelTimerFailed` event records.
+    #[inline]
+    pub fn cancels_timer(self, id: &str) -> bool {
+        matches!(self.decision(), Some(Decision::CancelTimer(s)) if s.timer_id == id)
+    }
+
     /// The decision, for the events matched by more than an activity's ID and type.
+    #[inline]
     pub fn decision(self) -> Option<&'a Decision> {
         match self {
             CommandRef::Decision(d) => Some(d),

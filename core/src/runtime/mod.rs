@@ -314,12 +314,12 @@ impl WorkflowRuntime {
                     self.initiated(&e, CommandKey::Activity(activity_id))?;
                 }
                 ReplayAttributes::TimerStarted { timer_id } => {
-                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::StartTimer(s)) if s.timer_id == *timer_id))?;
+                    self.match_command(&e, |c| c.starts_timer(timer_id))?;
                     self.started_timers.insert(e.event_id, timer_id.clone());
                     self.initiated(&e, CommandKey::Timer(timer_id))?;
                 }
                 ReplayAttributes::TimerCanceled { timer_id, started_event_id } => {
-                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CancelTimer(s)) if s.timer_id == *timer_id))?;
+                    self.match_command(&e, |c| c.cancels_timer(timer_id))?;
                     // The timer's life is over: nothing in history refers to it again.
                     self.started_timers.remove(&started_event_id);
                     let mut s = self.state.borrow_mut();
@@ -327,7 +327,7 @@ impl WorkflowRuntime {
                     s.machines.completed(CommandKey::Timer(timer_id));
                 }
                 ReplayAttributes::CancelTimerFailed { timer_id } => {
-                    self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CancelTimer(s)) if s.timer_id == *timer_id))?;
+                    self.match_command(&e, |c| c.cancels_timer(timer_id))?;
                     self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(timer_id));
                 }
                 ReplayAttributes::Other(EventType::WorkflowExecutionCompleted) => {
