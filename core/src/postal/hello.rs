@@ -70,7 +70,7 @@ mod tests {
     use crate::decision::Decision;
     use crate::history::*;
     use crate::runtime::WorkflowRuntime;
-    use crate::runtime::test_history::{event, first_decision_task, first_decision_task_completed};
+    use crate::runtime::test_history::{decision_task, event, first_decision_task, first_decision_task_completed};
 
     #[test]
     fn hello_world_greets_with_the_activitys_result() {
@@ -126,12 +126,8 @@ mod tests {
                     ..Default::default()
                 }),
             ),
-            event(8, EventAttributes::DecisionTaskScheduled(Default::default())),
-            event(
-                9,
-                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 8, ..Default::default() }),
-            ),
         ]);
+        events.extend(decision_task(8));
         let (_, decisions) = WorkflowRuntime::replay(def, "w", "d", &events).unwrap();
         match &decisions.unwrap()[..] {
             [Decision::CompleteWorkflowExecution(c)] => assert_eq!(c.result.as_ref().unwrap().to_text(), "\"Hello, Cadence!\"\n"),

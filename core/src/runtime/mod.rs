@@ -607,20 +607,30 @@ pub(crate) mod test_history {
 
     /// A run of `workflow_type` started with `input`, up to its first decision task's start.
     pub fn first_decision_task(workflow_type: &str, input: Option<Payload>) -> Vec<HistoryEvent> {
-        vec![
+        let started = event(
+            1,
+            EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
+                workflow_type: WorkflowType { name: workflow_type.into() },
+                task_list: TaskList::named("tasklist"),
+                input,
+                ..Default::default()
+            })),
+        );
+        let mut events = vec![started];
+        events.extend(decision_task(2));
+        events
+    }
+
+    /// A decision task scheduled as event `scheduled` and started as the next.
+    pub fn decision_task(scheduled: i64) -> [HistoryEvent; 2] {
+        [
+            event(scheduled, EventAttributes::DecisionTaskScheduled(Default::default())),
             event(
-                1,
-                EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedEventAttributes {
-                    workflow_type: WorkflowType { name: workflow_type.into() },
-                    task_list: TaskList::named("tasklist"),
-                    input,
+                scheduled + 1,
+                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes {
+                    scheduled_event_id: scheduled,
                     ..Default::default()
-                })),
-            ),
-            event(2, EventAttributes::DecisionTaskScheduled(Default::default())),
-            event(
-                3,
-                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() }),
+                }),
             ),
         ]
     }

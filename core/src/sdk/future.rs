@@ -276,7 +276,7 @@ mod tests {
     use crate::payload::Payload;
     use crate::registry::WorkflowDefinition;
     use crate::runtime::WorkflowRuntime;
-    use crate::runtime::test_history::{event, first_decision_task, first_decision_task_completed, workflow};
+    use crate::runtime::test_history::{decision_task, event, first_decision_task, first_decision_task_completed, workflow};
 
     /// Two timers in one scope, canceled together when a signal comes.
     fn two_timers_in_a_scope() -> WorkflowDefinition {
@@ -320,12 +320,8 @@ mod tests {
                     ..Default::default()
                 }),
             ),
-            event(8, EventAttributes::DecisionTaskScheduled(Default::default())),
-            event(
-                9,
-                EventAttributes::DecisionTaskStarted(DecisionTaskStartedEventAttributes { scheduled_event_id: 8, ..Default::default() }),
-            ),
         ]);
+        events.extend(decision_task(8));
         let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &events).unwrap();
         let decisions = decisions.unwrap();
         let names: Vec<String> = decisions.iter().map(|d| d.to_string()).collect();
