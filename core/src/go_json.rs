@@ -5,11 +5,9 @@
 //! Go matches an object's keys to fields exactly, or else ignoring case (Unicode
 //! simple folding); lets the last of repeated keys win; skips unknown keys; leaves
 //! missing fields at their zero value; and takes nothing but an object for a struct.
-//! serde's derive matches keys exactly, refuses repeated keys and also takes arrays.
-//! A JSON `null` is still refused: the signal channel reads a signal sent without input
-//! as `null`, and the Go client cannot decode one either (`Decode` on no bytes is EOF,
-//! "Corrupt signal"). A literal `null`, which Go takes as an empty struct, is refused
-//! with it.
+//! A JSON `null` changes nothing, for the struct as for a field: `null` is an empty
+//! struct, and `{"location":"Delft","location":null}` is Delft. serde's derive matches
+//! keys exactly, refuses repeated keys and nulls, and also takes arrays.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -39,7 +37,8 @@ macro_rules! go_struct {
             #[inline]
             fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
                 match key {
-                    $($key => self.$field = map.next_value()?,)+
+                    // A null leaves the field as it was.
+                    $($key => if let Some(v) = map.next_value::<Option<_>>()? { self.$field = v },)+
                     _ => return Ok(false),
                 }
                 Ok(true)
@@ -55,7 +54,7 @@ macro_rules! go_struct {
 pub(crate) use go_struct;
 
 pub(crate) fn deserialize<'de, T: GoStruct, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-    d.deserialize_map(StructVisitor(PhantomData))
+    d.deserialize_option(StructVisitor(PhantomData))
 }
 
 struct StructVisitor<T>(PhantomData<T>);
@@ -65,6 +64,14 @@ impl<'de, T: GoStruct> Visitor<'de> for StructVisitor<T> {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(T::EXPECTING)
+    }
+
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_map(self)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {

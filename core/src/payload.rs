@@ -47,6 +47,18 @@ impl Payload {
         self.decode_args::<(T,)>().map(|(t,)| t)
     }
 
+    /// Decodes the payload into what the code asked for, as the Go client's
+    /// `decodeAndAssignValue` does: code that ignores the value (Go's `nil` pointer,
+    /// [`IgnoredAny`](serde::de::IgnoredAny) here) never reads the payload, so any bytes
+    /// do, even none; any other type decodes the first JSON value, and no bytes at all
+    /// are an error (Go's EOF).
+    pub fn decode_or_ignore<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        match T::deserialize(Unread) {
+            Ok(ignored) => Ok(ignored),
+            Err(NeedsValue) => self.decode(),
+        }
+    }
+
     /// Decodes a multi-argument payload (one JSON value per argument).
     pub fn decode_args<A: DecodeArgs>(&self) -> Result<A, DecodeError> {
         // One UTF-8 check for the whole payload: read from bytes, serde_json checks
@@ -65,6 +77,45 @@ impl fmt::Debug for Payload {
 impl From<&str> for Payload {
     fn from(s: &str) -> Payload {
         Payload(s.as_bytes().into())
+    }
+}
+
+/// A deserializer with no value in it: only a type that ignores its value comes out.
+struct Unread;
+
+/// What [`Unread`] says to every type but one that ignores its value. A unit, so that
+/// asking costs nothing.
+#[derive(Debug)]
+struct NeedsValue;
+
+impl fmt::Display for NeedsValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the value is read from the payload")
+    }
+}
+
+impl std::error::Error for NeedsValue {}
+
+impl serde::de::Error for NeedsValue {
+    fn custom<M: fmt::Display>(_: M) -> NeedsValue {
+        NeedsValue
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Unread {
+    type Error = NeedsValue;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, NeedsValue> {
+        Err(NeedsValue)
+    }
+
+    fn deserialize_ignored_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, NeedsValue> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
     }
 }
 

@@ -635,6 +635,35 @@ pub(crate) mod test_history {
         ]
     }
 
+    /// A signal `name` carrying `input` as it arrived (no bytes: sent without input).
+    pub fn signaled(event_id: i64, name: &str, input: &[u8]) -> HistoryEvent {
+        event(
+            event_id,
+            EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
+                signal_name: name.into(),
+                input: Some(Payload::from_bytes(input)),
+                ..Default::default()
+            }),
+        )
+    }
+
+    /// Replays a run of `def` that got `signals` (name and input) after its first
+    /// decision task: what it completed with, if it did, and what it logged.
+    pub fn replay_signals(def: &WorkflowDefinition, signals: &[(&str, &[u8])]) -> (Option<Payload>, Vec<String>) {
+        let mut events = first_decision_task(&def.name, None);
+        events.push(first_decision_task_completed());
+        for (name, input) in signals {
+            events.push(signaled(events.len() as i64 + 1, name, input));
+        }
+        events.extend(decision_task(events.len() as i64 + 1));
+        let (mut rt, decisions) = super::WorkflowRuntime::replay(def, "w", "d", &events).unwrap();
+        let result = decisions.unwrap().iter().find_map(|d| match d {
+            crate::decision::Decision::CompleteWorkflowExecution(done) => done.result.clone(),
+            _ => None,
+        });
+        (result, rt.take_logs().into_iter().map(|l| l.message).collect())
+    }
+
     /// Event 4: that first decision task completed.
     pub fn first_decision_task_completed() -> HistoryEvent {
         event(

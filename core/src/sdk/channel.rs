@@ -57,13 +57,9 @@ impl<T: DeserializeOwned> SignalChannel<T> {
     /// channel"): the signal stays in history, the workflow goes on waiting for the
     /// next one. A server records any signal; what the code makes of it is the code's.
     pub(crate) fn decode(&self, payload: &Payload) -> Option<T> {
-        // An empty payload is a signal sent with no input: decode it as JSON null.
-        let decoded = if payload.is_empty() {
-            serde_json::from_str("null").map_err(|e| e.to_string())
-        } else {
-            payload.decode::<T>().map_err(|e| e.to_string())
-        };
-        match decoded {
+        // A signal sent with no input has an empty payload: only code that ignores the
+        // value (Go's `c.Receive(ctx, nil)`) takes it, as in Go.
+        match payload.decode_or_ignore::<T>().map_err(|e| e.to_string()) {
             Ok(v) => Some(v),
             Err(e) => {
                 let fields = serde_json::json!({ "error": e }).to_string();
@@ -97,5 +93,48 @@ impl<T: DeserializeOwned> Future for ReceiveFuture<'_, T> {
             self.channel.ctx.state.borrow_mut().wait(self.at, WaitOn::Signal { channel: self.channel.name.clone() });
         }
         value.map_or(Poll::Pending, Poll::Ready)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::IgnoredAny;
+
+    use crate::payload::Payload;
+    use crate::postal::ScanSignal;
+    use crate::runtime::test_history::{replay_signals, workflow};
+
+    /// A workflow that reads one scan and waits for delivery, ignoring its value (the
+    /// workshop's `c.Receive(ctx, nil)`), after `signals`: the scan's location, if it
+    /// came that far, and the log. The Go side of each case is in
+    /// `cadence-dev/workshop/workshop_test.go`.
+    fn scan_then_delivered(signals: &[(&str, &[u8])]) -> (Option<String>, Vec<String>) {
+        let def = workflow("ScanThenDelivered", |ctx| async move {
+            let scan = ctx.signal_channel::<ScanSignal>("ScanSignal").receive().await;
+            ctx.signal_channel::<IgnoredAny>("DeliveredSignal").receive().await;
+            Ok(Payload::encode(&scan.location))
+        });
+        let (result, logs) = replay_signals(&def, signals);
+        (result.map(|r| r.decode::<String>().unwrap()), logs)
+    }
+    #[test]
+    fn a_scan_sent_without_input_is_dropped_as_corrupt_and_the_next_is_read() {
+        let (result, logs) =
+            scan_then_delivered(&[("ScanSignal", b""), ("ScanSignal", b"{\"location\":\"Delft\"}\n"), ("DeliveredSignal", b"")]);
+        assert_eq!(result.as_deref(), Some("Delft"));
+        assert!(logs.iter().any(|m| m.starts_with("Corrupt signal received on channel ScanSignal")), "{logs:?}");
+    }
+
+    #[test]
+    fn a_null_scan_is_a_scan_with_no_location() {
+        let (result, logs) = scan_then_delivered(&[("ScanSignal", b"null"), ("DeliveredSignal", b"")]);
+        assert_eq!(result.as_deref(), Some(""), "{logs:?}");
+    }
+
+    #[test]
+    fn code_that_ignores_a_signals_value_takes_any_bytes() {
+        let (result, logs) = scan_then_delivered(&[("ScanSignal", b"{}"), ("DeliveredSignal", b"not JSON at all")]);
+        assert_eq!(result.as_deref(), Some(""), "{logs:?}");
+        assert!(logs.iter().all(|m| !m.starts_with("Corrupt signal")), "{logs:?}");
     }
 }

@@ -101,7 +101,7 @@ impl<R: DeserializeOwned> Selectable for ActivityFuture<R> {
     }
 
     fn output(&self) -> Option<Self::Output> {
-        Some(self.slot.get()?.and_then(|p| p.decode::<R>().map_err(|e| ActivityError::Decode(format!("activity result: {e}")))))
+        Some(self.slot.get()?.and_then(|p| p.decode_or_ignore::<R>().map_err(|e| ActivityError::Decode(format!("activity result: {e}")))))
     }
 
     fn wait_on(&self) -> Option<WaitOn> {
