@@ -1,6 +1,7 @@
 package workshop
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +70,46 @@ func TestChaptersAreFoundByNameOrNumber(t *testing.T) {
 	}
 	if _, err := ParseChapter("8"); err == nil || !strings.Contains(err.Error(), "chapters are") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// What the Go client makes of a signal's raw bytes (postflow's channel and selector
+// tests, core/src/sdk/, check the same cases): a scan with no input cannot be decoded
+// and is dropped, and the scan case's Receive then waits for the next scan, so the
+// delivered signal meanwhile is not looked at; a `null` scan is a scan with no
+// location; the delivered signal's value, received into nil, is never read, so bytes
+// that are not JSON end the workflow as well as any.
+func TestASignalsRawBytesAsTheGoClientDecodesThem(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	RegisterPackage(env, Notification, CompleteNames, time.Minute, func(Order, string) int { return 3 })
+	status := func() QueryResult {
+		v, err := env.QueryWorkflow(CurrentStatusQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r QueryResult
+		if err := v.Get(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	var waiting QueryResult
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(ScanSignalName, []byte{}) }, time.Minute)
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(DeliveredSignalName, []byte("not JSON at all")) }, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		waiting = status()
+		env.SignalWorkflow(ScanSignalName, []byte("null"))
+	}, 3*time.Minute)
+	env.ExecuteWorkflow(CompleteNames.Workflow, Order{ID: "Order123", Customer: "Cadence", Amount: 20, Address: "Uber office", SendFrom: "Aarhus"})
+
+	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
+		t.Fatalf("completed %v, error %v", env.IsWorkflowCompleted(), env.GetWorkflowError())
+	}
+	if got := fmt.Sprintf("%q %v", waiting.LocationHistory, waiting.Delivered); got != `["Aarhus"] false` {
+		t.Fatalf("after an empty scan and a delivery: %s", got)
+	}
+	if got := fmt.Sprintf("%q", status().LocationHistory); got != `["Aarhus" ""]` {
+		t.Fatalf("after the null scan: %s", got)
 	}
 }

@@ -124,7 +124,7 @@ impl<T> Selector<T> {
     /// Go's `Select`: waits until one case fires and returns what its map made.
     #[track_caller]
     pub fn select(&mut self) -> SelectFuture<'_, T> {
-        SelectFuture { selector: self, waited: false, at: Location::caller() }
+        SelectFuture { selector: self, waited: false, committed: None, at: Location::caller() }
     }
 
     /// True if some case could fire now (Go's `HasPending`).
@@ -136,6 +136,10 @@ impl<T> Selector<T> {
 pub struct SelectFuture<'a, T> {
     selector: &'a mut Selector<T>,
     waited: bool,
+    /// The receive case that fired on a value that did not decode. Go runs the case's
+    /// callback, whose `c.Receive` drops that value and waits for the next one on the
+    /// same channel: the other cases stay unread until one decodes.
+    committed: Option<usize>,
     at: &'static Location<'static>,
 }
 
@@ -148,12 +152,23 @@ impl<T> Future for SelectFuture<'_, T> {
         let by_arrival = this.waited;
         this.waited = true;
         loop {
-            let ready = this.selector.cases.iter().enumerate().filter_map(|(i, c)| Some((i, c.ready_seq()?)));
-            let pick = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
-            let Some((i, _)) = pick else {
-                let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
-                this.selector.ctx.state.borrow_mut().wait(this.at, waits);
-                return Poll::Pending;
+            let i = if let Some(i) = this.committed {
+                if this.selector.cases[i].ready_seq().is_none() {
+                    let on = this.selector.waits.borrow()[i].clone();
+                    let on = on.unwrap_or_else(|| WaitOn::Select(this.selector.id, this.selector.waits.clone()));
+                    this.selector.ctx.state.borrow_mut().wait(this.at, on);
+                    return Poll::Pending;
+                }
+                i
+            } else {
+                let ready = this.selector.cases.iter().enumerate().filter_map(|(i, c)| Some((i, c.ready_seq()?)));
+                let pick = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
+                let Some((i, _)) = pick else {
+                    let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
+                    this.selector.ctx.state.borrow_mut().wait(this.at, waits);
+                    return Poll::Pending;
+                };
+                i
             };
             let case = &mut this.selector.cases[i];
             if let Some(v) = case.take() {
@@ -163,7 +178,52 @@ impl<T> Future for SelectFuture<'_, T> {
                 }
                 return Poll::Ready(v);
             }
-            // A corrupt signal was dropped from that channel: look again.
+            // A corrupt signal was dropped from that channel (only a receive case fails
+            // to take a value it has): wait on that channel alone.
+            this.committed = Some(i);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::IgnoredAny;
+
+    use crate::payload::Payload;
+    use crate::postal::ScanSignal;
+    use crate::runtime::test_history::{replay_signals, workflow};
+
+    enum Selected {
+        Scanned(ScanSignal),
+        Delivered,
+    }
+
+    /// The workshop's loop: scans until delivered; the locations read, once delivered.
+    fn scans_until_delivered(signals: &[(&str, &[u8])]) -> (Option<String>, Vec<String>) {
+        let def = workflow("ScansUntilDelivered", |ctx| async move {
+            let mut s = ctx.new_selector();
+            s.add_receive(&ctx.signal_channel::<ScanSignal>("ScanSignal"), Selected::Scanned);
+            s.add_receive(&ctx.signal_channel::<IgnoredAny>("DeliveredSignal"), |_| Selected::Delivered);
+            let mut locations = Vec::new();
+            while let Selected::Scanned(scan) = s.select().await {
+                locations.push(scan.location);
+            }
+            Ok(Payload::encode(&locations))
+        });
+        let (result, logs) = replay_signals(&def, signals);
+        (result.map(|r| r.to_text().trim_end().to_owned()), logs)
+    }
+
+    #[test]
+    fn a_receive_case_that_fired_on_a_corrupt_value_waits_for_its_own_channels_next() {
+        // As in Go: the scan case fired, its `Receive` dropped the value and waits for
+        // the next scan; the delivered signal that came meanwhile is not looked at.
+        let (result, logs) = scans_until_delivered(&[("ScanSignal", b""), ("DeliveredSignal", b"")]);
+        assert_eq!(result, None, "delivered was read while the scan case was still receiving");
+        assert!(logs.iter().any(|m| m.starts_with("Corrupt signal received on channel ScanSignal")), "{logs:?}");
+        // The next scan completes that case; the next select takes the delivery.
+        let (result, _) =
+            scans_until_delivered(&[("ScanSignal", b""), ("DeliveredSignal", b""), ("ScanSignal", b"{\"location\":\"Delft\"}")]);
+        assert_eq!(result.as_deref(), Some(r#"["Delft"]"#));
     }
 }
