@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use postflow_core::session::{Action, Session, SessionConfig};
+use postflow_core::workshop::explain::explain;
 
 fn scan(location: &str) -> Action {
     Action::Signal { name: "ScanSignal".into(), input: Some(format!(r#"{{"location":"{location}"}}"#)) }
@@ -298,7 +299,9 @@ fn acting_in_the_middle_of_the_timeline_says_what_it_replaced_and_undo_puts_it_b
 }
 
 /// As a Go worker does: a signal the code cannot decode is recorded by the server,
-/// dropped by the workflow with an error in its log, and the workflow goes on.
+/// dropped by the workflow with an error in its log, and the workflow goes on waiting
+/// for a scan it can read, the delivery that came meanwhile unread; the explanations
+/// say so.
 #[test]
 fn a_signal_the_code_cannot_read_is_dropped_and_logged_not_fatal() {
     let mut s = started();
@@ -306,10 +309,23 @@ fn a_signal_the_code_cannot_read_is_dropped_and_logged_not_fatal() {
     s.perform(Action::AdvanceNext).unwrap();
     s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#""Delft""#.into()) }).unwrap();
     assert_eq!(s.status_line().run_state, "running", "the decision task did not fail");
-    assert!(s.history().iter().any(|e| e.event_type().name() == "WorkflowExecutionSignaled"));
+    let last_signal =
+        |s: &Session| s.history().iter().rev().find(|e| e.event_type().name() == "WorkflowExecutionSignaled").unwrap().event_id;
+    let corrupt_scan = last_signal(&s);
     let corrupt = s.logs().iter().find(|l| l.message.starts_with("Corrupt signal received on channel ScanSignal")).cloned();
     assert!(corrupt.is_some(), "the workflow logs the dropped signal: {:?}", s.logs());
     assert_eq!(s.current_status().unwrap().location_history, ["Aarhus"], "nothing was read from it");
+    let why = explain(s.history(), corrupt_scan).unwrap().meaning;
+    assert!(why.contains("cannot read this value as a scan") && why.contains("not even a delivery"), "{why}");
+
+    s.perform(delivered()).unwrap();
+    assert_eq!(s.status_line().run_state, "running", "the scan case is still receiving: the delivery waits");
+    let why = explain(s.history(), last_signal(&s)).unwrap().meaning;
+    assert!(why.contains(&format!("the one of event {corrupt_scan} could not be read")), "{why}");
     s.perform(scan("Rotterdam")).unwrap();
     assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", "Rotterdam"], "the next good scan is read");
+    assert_eq!(s.status_line().run_state, "completed", "and then the delivery");
+    let mut signals = s.history().iter().filter(|e| e.event_type().name() == "WorkflowExecutionSignaled");
+    let why = explain(s.history(), signals.next_back().unwrap().event_id).unwrap().meaning;
+    assert!(!why.contains("cannot read"), "a good scan is explained as read: {why}");
 }

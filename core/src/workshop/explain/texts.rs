@@ -686,13 +686,35 @@ fn signaled(
         _ => String::new(),
     };
     let reader = match a.signal_name.as_str() {
-        "ScanSignal" => {
-            " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds the \
-             location to the list (and from chapter 7 resets the notification timer). If the code is still busy \
-             with the payment, the value simply waits in the channel."
+        "ScanSignal" => match unreadable_scan(a) {
+            None => " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds the \
+                     location to the list (and from chapter 7 resets the notification timer). If the code is still busy \
+                     with the payment, the value simply waits in the channel."
+                .to_owned(),
+            Some(e) => format!(
+                " But the code cannot read this value as a scan ({e}). When the scan case takes it, the workflow logs \
+                 \"Corrupt signal received\", drops it and waits for the next scan on that channel alone, as the Go \
+                 client's Receive does: nothing else is read until a scan that decodes arrives, not even a delivery."
+            ),
+        },
+        "DeliveredSignal" => {
+            let last_scan = links.events[..i]
+                .iter()
+                .rev()
+                .find_map(|e| match &e.attributes {
+                    EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal" => Some((e.event_id, s)),
+                    _ => None,
+                })
+                .filter(|(_, s)| unreadable_scan(s).is_some());
+            match last_scan {
+                None => " The selector's delivered case ends the loop, and the workflow completes.".to_owned(),
+                Some((id, _)) => format!(
+                    " The selector's delivered case ends the loop, but not yet: the scan case is still waiting for a scan \
+                     it can read (the one of event {id} could not be read), so this delivery is read after the next good scan."
+                ),
+            }
         }
-        "DeliveredSignal" => " The selector's delivered case ends the loop, and the workflow completes.",
-        _ => " The workshop's code reads no channel of that name: the value stays there unread and changes nothing.",
+        _ => " The workshop's code reads no channel of that name: the value stays there unread and changes nothing.".to_owned(),
     };
     (
         format!("Signal {} received{}", a.signal_name, input.as_ref().map_or(String::new(), |p| format!(": {p}"))),
@@ -700,8 +722,18 @@ fn signaled(
             "Someone sent the signal (cadence wf signal), here a scanner in a depot. Cadence wrote it the moment it \
              accepted it, so it cannot get lost.{how}"
         ),
-        format!("The value waits in the workflow's {} channel until the code reads it; signals are never dropped.{reader}", a.signal_name),
+        format!(
+            "The value waits in the workflow's {} channel until the code reads it: a channel never loses a signal.{reader}",
+            a.signal_name
+        ),
     )
+}
+
+/// Why a scan signal's input cannot be read as a scan, if it cannot: the workflow's own
+/// decoder decides (a signal sent without input is empty, and cannot).
+fn unreadable_scan(a: &crate::history::WorkflowExecutionSignaledEventAttributes) -> Option<String> {
+    let input = a.input.clone().unwrap_or_default();
+    input.decode_or_ignore::<crate::postal::ScanSignal>().err().map(|e| e.to_string())
 }
 
 /// An activity's closing event at `i`: links its scheduled and started events and the
