@@ -320,7 +320,8 @@ fn a_signal_the_code_cannot_read_is_dropped_and_logged_not_fatal() {
 
     s.perform(delivered()).unwrap();
     assert_eq!(s.status_line().run_state, "running", "the scan case is still receiving: the delivery waits");
-    let why = explain(s.history(), last_signal(&s)).unwrap().meaning;
+    let delivery = last_signal(&s);
+    let why = explain(s.history(), delivery).unwrap().meaning;
     assert!(why.contains(&format!("the one of event {corrupt_scan} could not be read")), "{why}");
     s.perform(scan("Rotterdam")).unwrap();
     assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", "Rotterdam"], "the next good scan is read");
@@ -328,4 +329,7 @@ fn a_signal_the_code_cannot_read_is_dropped_and_logged_not_fatal() {
     let mut signals = s.history().iter().filter(|e| e.event_type().name() == "WorkflowExecutionSignaled");
     let why = explain(s.history(), signals.next_back().unwrap().event_id).unwrap().meaning;
     assert!(!why.contains("cannot read"), "a good scan is explained as read: {why}");
+    let completed = s.history().last().unwrap().event_id;
+    let why = explain(s.history(), completed).unwrap().cause;
+    assert!(why.contains(&format!("The DeliveredSignal of event {} ended its loop", delivery)), "{why}");
 }

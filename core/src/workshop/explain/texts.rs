@@ -398,10 +398,11 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         EventAttributes::WorkflowExecutionCompleted(a) => {
             b.add(a.decision_task_completed_event_id, Role::DecisionTask);
             let handled = handled_by_completed(links, a.decision_task_completed_event_id);
-            let delivered = handled
-                .iter()
-                .find(|h| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "DeliveredSignal"));
-            b.add_event(delivered.copied(), Role::Cause);
+            let is_delivery = |h: &&HistoryEvent| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "DeliveredSignal");
+            // Usually the completing task brought the delivery; after a scan the code
+            // could not read, the delivery waited for a later scan, and came earlier.
+            let delivered = handled.iter().copied().find(is_delivery).or_else(|| links.events[..i].iter().rev().find(is_delivery));
+            b.add_event(delivered, Role::Cause);
             let result = a.result.as_ref().map(table::payload).unwrap_or_default();
             let because = delivered.map_or(String::new(), |d| format!(" The DeliveredSignal of event {} ended its loop.", d.event_id));
             (
