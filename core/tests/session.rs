@@ -180,6 +180,15 @@ fn the_workshop_race_notifies_twice_when_a_scan_and_the_timer_meet() {
 }
 
 #[test]
+fn unread_signals_are_listed_by_channel_name_whatever_came_first() {
+    let mut s = started();
+    s.perform(scan("Delft")).unwrap();
+    s.perform(delivered()).unwrap();
+    let channels: Vec<String> = s.unread_signals().into_iter().map(|u| u.channel).collect();
+    assert_eq!(channels, ["DeliveredSignal", "ScanSignal"]);
+}
+
+#[test]
 fn signals_the_code_has_not_read_yet_show_in_pending_with_their_inputs() {
     // Two scans while the payment is still being retried: Cadence records both, the
     // workflow code reads them only once it tracks the package.

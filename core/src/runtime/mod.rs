@@ -542,7 +542,8 @@ impl WorkflowRuntime {
         crate::sdk::stack_trace(&self.blocked())
     }
 
-    /// Signals in history that the code has not read yet, per channel, oldest first.
+    /// Signals in history that the code has not read yet, per channel (by channel name),
+    /// oldest first.
     pub fn unread_signals(&self) -> Vec<(String, Vec<Payload>)> {
         let s = self.state.borrow();
         let mut unread: Vec<(String, Vec<Payload>)> = Vec::new();

@@ -198,17 +198,15 @@ impl Session {
         let Ok(rt) = crate::runtime::WorkflowRuntime::replay_for_query(definition, "pending", crate::postal::DOMAIN, history) else {
             return Vec::new();
         };
-        let mut rows: Vec<UnreadSignalRow> = rt
-            .unread_signals()
+        // By channel name, as the runtime lists them.
+        rt.unread_signals()
             .into_iter()
             .map(|(channel, values)| UnreadSignalRow {
                 read_by_code: definition.signals.contains(&channel.as_str()),
                 inputs: values.iter().map(|p| if p.is_empty() { "(none)".to_owned() } else { p.to_text().trim_end().to_owned() }).collect(),
                 channel,
             })
-            .collect();
-        rows.sort_by(|a, b| a.channel.cmp(&b.channel));
-        rows
+            .collect()
     }
 
     /// The decision task waiting for the worker, if any, as text.
