@@ -703,11 +703,12 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
         })
         .collect();
     assert_eq!(estimated_from, [r#""Aarhus""#, r#""Delft""#, r#""""#, r#""Utrecht""#], "the Go worker's estimates");
-    let d = compare::diff(&compare::normalise(&go_history), &compare::normalise(&rust_history));
-    assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
+    let workers = ["Go worker", "Rust worker"];
+    let d = compare::diff_labeled(workers, &compare::normalise(&go_history), &compare::normalise(&rust_history));
+    assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
     for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
-        let d = compare::diff(&compare::normalise(go), &compare::normalise(rust));
-        assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's (- Go, + Rust):\n{}", d.join("\n"));
+        let d = compare::diff_labeled(workers, &compare::normalise(go), &compare::normalise(rust));
+        assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
     }
 }
 

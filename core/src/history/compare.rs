@@ -60,13 +60,19 @@ fn scrub(v: &mut Value) {
 /// A readable diff of two normalised histories; empty when they are equal.
 /// Every differing event is shown as `- simulator` / `+ real server` pairs.
 pub fn diff(simulated: &[String], real: &[String]) -> Vec<String> {
+    diff_labeled(["simulator", "real server"], simulated, real)
+}
+
+/// [`diff`] of two histories named by `labels` (who wrote each: "Go worker").
+pub fn diff_labeled(labels: [&str; 2], a: &[String], b: &[String]) -> Vec<String> {
+    let width = labels[0].len().max(labels[1].len()) + 1;
     let mut out = Vec::new();
-    for i in 0..simulated.len().max(real.len()) {
-        match (simulated.get(i), real.get(i)) {
-            (Some(a), Some(b)) if a == b => {}
-            (a, b) => {
-                out.push(format!("- simulator:   {}", a.map_or("(no event)", String::as_str)));
-                out.push(format!("+ real server: {}", b.map_or("(no event)", String::as_str)));
+    for i in 0..a.len().max(b.len()) {
+        match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) if x == y => {}
+            (x, y) => {
+                out.push(format!("- {:width$} {}", format!("{}:", labels[0]), x.map_or("(no event)", String::as_str)));
+                out.push(format!("+ {:width$} {}", format!("{}:", labels[1]), y.map_or("(no event)", String::as_str)));
             }
         }
     }
@@ -106,6 +112,8 @@ mod tests {
         let d = diff(&normalise(&a), &normalise(&b));
         assert_eq!(d.len(), 2, "{d:#?}");
         assert!(d[0].starts_with("- simulator:   23 TimerStarted") && d[1].contains("\"99\""), "{d:#?}");
+        let d = diff_labeled(["Go worker", "Rust worker"], &normalise(&a), &normalise(&b));
+        assert!(d[0].starts_with("- Go worker:   23 TimerStarted") && d[1].starts_with("+ Rust worker: 23 TimerStarted"), "{d:#?}");
     }
 
     #[test]
