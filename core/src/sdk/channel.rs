@@ -56,6 +56,8 @@ impl<T: DeserializeOwned> SignalChannel<T> {
     /// error in the workflow's log, as the Go client does ("Corrupt signal received on
     /// channel"): the signal stays in history, the workflow goes on waiting for the
     /// next one. A server records any signal; what the code makes of it is the code's.
+    /// (The Go client, v1.3.0, leaves the name out, "on channel . Error deserializing",
+    /// as its signal channels are unnamed; the log here names it.)
     pub(crate) fn decode(&self, payload: &Payload) -> Option<T> {
         // A signal sent with no input has an empty payload: only code that ignores the
         // value (Go's `c.Receive(ctx, nil)`) takes it, as in Go.
