@@ -721,7 +721,8 @@ impl Fleet {
         row.events_replayed = cache.events_replayed - self.last_cache.events_replayed;
         let capacity = u128::from(self.config.workers) * self.now.since(self.open.start).as_nanos();
         row.worker_utilization = if capacity == 0 { 0.0 } else { self.open.busy_nanos as f64 / capacity as f64 };
-        row.shard_events = ShardSpread::of(&mut self.open.shard_events.clone());
+        // Sorted in place, not copied: the counts are zeroed for the next interval below.
+        row.shard_events = ShardSpread::of(&mut self.open.shard_events);
         self.last_cache = cache;
         let t = &mut self.report.totals;
         t.cache_hits = cache.hits;
