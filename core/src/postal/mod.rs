@@ -105,12 +105,14 @@ impl Default for PostalConfig {
     }
 }
 
-/// Checks a workflow input before a start is accepted.
+/// Checks a workflow input before the simulator accepts a start. Stricter than a
+/// server, on purpose: Cadence takes any bytes, and a Go worker (or ours) would run a
+/// `null` order as an empty one, which fails at shipping; here a participant who meant
+/// an order hears what is wrong with it before anything starts.
 pub fn validate_order(input: Option<&Payload>) -> Result<(), String> {
     let input = input.filter(|p| !p.is_empty()).ok_or("the order input is missing")?;
     let first = input.as_bytes().iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
-        // serde would read a struct from an array too; Go's decoder would not.
         return match input.decode::<serde::de::IgnoredAny>() {
             Ok(_) => Err(format!("the order must be a JSON object, found {}", input.to_text().trim())),
             Err(e) => Err(format!("the order is not valid JSON: {e}")),
