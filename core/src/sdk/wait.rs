@@ -106,7 +106,8 @@ impl fmt::Display for Waiting {
 }
 
 impl WaitOn {
-    /// The Go client's name for the blocking call.
+    /// The Go client's name for the blocking call. A channel is named here where the
+    /// Go client (v1.3.0) writes ".Receive": its signal channels have no name.
     pub(crate) fn call(&self) -> String {
         match self {
             WaitOn::Select(id, _) => format!("selector-{id}.Select"),
