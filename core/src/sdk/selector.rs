@@ -4,7 +4,9 @@
 //!   were added wins;
 //! - otherwise it waits, and the first case to become ready wins (history order, as
 //!   the runtime stamps every result and signal when it applies the event);
-//! - a future case fires once and is then disabled; a receive case takes one value.
+//! - a future case fires once and is then disabled; a receive case takes one value;
+//! - a receive case that took a value the code cannot decode waits for the next value
+//!   on its own channel (Go's callback is blocked in `c.Receive`), other cases unread.
 //!
 //! Instead of Go's callbacks, each case maps its value into `T`, and the workflow
 //! matches on what `select` returns: the same control flow, in plain Rust.
