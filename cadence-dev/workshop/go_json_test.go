@@ -56,3 +56,24 @@ func TestInputsDecodeAsTheSharedCasesSay(t *testing.T) {
 		t.Fatalf("only %d cases", checked)
 	}
 }
+
+// Bytes that are not UTF-8, as a payload sent through the API can carry: encoding/json
+// reads each such byte in a string as U+FFFD. core/src/payload.rs checks postflow's
+// decoder against the same cases.
+func TestBytesThatAreNotUTF8ReadAsReplacementCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		"{\"location\":\"Delft\xff\"}":    "Delft\uFFFD",
+		"{\"location\":\"\xe2\x82A\"}":    "\uFFFD\uFFFDA",
+		"{\"location\":\"\xed\xa0\x80\"}": "\uFFFD\uFFFD\uFFFD",
+		"{\"loc\xffation\":\"Delft\"}":    "",
+	} {
+		var scan ScanSignal
+		if err := json.Unmarshal([]byte(in), &scan); err != nil || scan.Location != want {
+			t.Errorf("%q: got %q, %v; want %q", in, scan.Location, err, want)
+		}
+	}
+	var scan ScanSignal
+	if err := json.Unmarshal([]byte("{\"location\":\xff}"), &scan); err == nil {
+		t.Errorf("a byte that is not UTF-8 outside a string was accepted")
+	}
+}

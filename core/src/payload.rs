@@ -63,9 +63,24 @@ impl Payload {
     pub fn decode_args<A: DecodeArgs>(&self) -> Result<A, DecodeError> {
         // One UTF-8 check for the whole payload: read from bytes, serde_json checks
         // every string value again (a tenth of an activity attempt).
-        let text = std::str::from_utf8(&self.0).map_err(|e| DecodeError(format!("malformed JSON: the payload is not UTF-8 ({e})")))?;
-        A::decode_from(&mut serde_json::Deserializer::from_str(text))
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => A::decode_from(&mut serde_json::Deserializer::from_str(text)),
+            Err(_) => A::decode_from(&mut serde_json::Deserializer::from_str(&go_lossy_utf8(&self.0))),
+        }
     }
+}
+
+/// The bytes as Go's JSON decoder reads them: every byte that is not part of valid
+/// UTF-8 becomes U+FFFD, one per byte (inside a string; anywhere else it is a syntax
+/// error either way). A payload sent through the API can carry any bytes.
+#[cold]
+fn go_lossy_utf8(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(chunk.invalid().iter().map(|_| char::REPLACEMENT_CHARACTER));
+    }
+    out
 }
 
 impl fmt::Debug for Payload {
@@ -275,6 +290,17 @@ mod tests {
     struct Order<'a> {
         id: &'a str,
         amount: f64,
+    }
+
+    /// Go's side of these cases: `cadence-dev/workshop/go_json_test.go`.
+    #[test]
+    fn bytes_that_are_not_utf8_read_as_gos_decoder_reads_them() {
+        let location = |bytes: &[u8]| Payload::from_bytes(bytes).decode::<crate::postal::ScanSignal>().map(|s| s.location);
+        assert_eq!(location(b"{\"location\":\"Delft\xff\"}").unwrap(), "Delft\u{FFFD}");
+        assert_eq!(location(b"{\"location\":\"\xe2\x82A\"}").unwrap(), "\u{FFFD}\u{FFFD}A", "one per byte");
+        assert_eq!(location(b"{\"location\":\"\xed\xa0\x80\"}").unwrap(), "\u{FFFD}\u{FFFD}\u{FFFD}", "an encoded surrogate");
+        assert_eq!(location(b"{\"loc\xffation\":\"Delft\"}").unwrap(), "", "a key that is not a field's");
+        assert!(location(b"{\"location\":\xff}").is_err(), "outside a string it is not JSON");
     }
 
     #[test]
