@@ -63,11 +63,49 @@ impl Payload {
     pub fn decode_args<A: DecodeArgs>(&self) -> Result<A, DecodeError> {
         // One UTF-8 check for the whole payload: read from bytes, serde_json checks
         // every string value again (a tenth of an activity attempt).
-        match std::str::from_utf8(&self.0) {
-            Ok(text) => A::decode_from(&mut serde_json::Deserializer::from_str(text)),
-            Err(_) => A::decode_from(&mut serde_json::Deserializer::from_str(&go_lossy_utf8(&self.0))),
+        let lossy;
+        let text = match std::str::from_utf8(&self.0) {
+            Ok(text) => text,
+            Err(_) => {
+                lossy = go_lossy_utf8(&self.0);
+                &lossy
+            }
+        };
+        A::decode_from(&mut serde_json::Deserializer::from_str(text)).or_else(|e| match without_lone_surrogates(text) {
+            Some(fixed) => A::decode_from(&mut serde_json::Deserializer::from_str(&fixed)),
+            None => Err(e),
+        })
+    }
+}
+
+/// The text with each `\u` escape of a lone UTF-16 surrogate written as `\ufffd`, as
+/// Go's decoder reads it (serde_json refuses it); `None` if there is none. Only asked
+/// after a decode failed, so the common path never scans for it.
+#[cold]
+fn without_lone_surrogates(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let hex4 = |at: usize| b.get(at..at + 4).and_then(|h| u16::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+    let escape_at = |at: usize| (b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u')).then(|| hex4(at + 2)).flatten();
+    let (mut out, mut copied, mut i) = (String::new(), 0, 0);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match escape_at(i) {
+            // A pair: both kept.
+            Some(0xD800..=0xDBFF) if matches!(escape_at(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            // Any other escape (`\\` included) is two characters or more: skip its first two.
+            _ => i += 2,
         }
     }
+    (copied > 0).then(|| out + &text[copied..])
 }
 
 /// The bytes as Go's JSON decoder reads them: every byte that is not part of valid

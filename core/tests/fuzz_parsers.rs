@@ -39,6 +39,7 @@ fn read_scenario(bytes: &[u8]) {
 fn read_input(bytes: &[u8]) {
     let p = Payload::from_bytes(bytes.to_vec());
     let _ = validate_order(Some(&p));
+    let _ = p.decode::<postflow_core::postal::ScanSignal>();
     let _ = postflow_core::session::cli::check_input(&p.to_text());
 }
 
