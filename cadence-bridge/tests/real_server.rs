@@ -607,6 +607,7 @@ fn a_nondeterministic_history_fails_the_decision_task_and_the_worker_goes_on() {
 /// read by Go's rules, which ours must follow:
 /// - the scan's key spelled as the Go field is named, `Location` (keys ignore case);
 /// - a `null` scan: a scan with no location (a new estimate and timer);
+/// - a lone UTF-16 surrogate, `"\ud800"`: Go reads U+FFFD (serde_json would refuse it);
 /// - a scan with no input: it cannot be decoded and is dropped, and the scan case's
 ///   `Receive` waits for the next scan, so the delivered signal after it (bytes that
 ///   are not JSON: its value is never read) ends nothing until the next scan comes.
@@ -626,10 +627,12 @@ fn scripted_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
     wait_for(c, id, within, "the timer after the scan", timers(2));
     c.signal(DOMAIN, id, "", "ScanSignal", Some("null")).unwrap();
     wait_for(c, id, within, "the timer after the null scan", timers(3));
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"\ud800"}"#)).unwrap();
+    wait_for(c, id, within, "the timer after the lone surrogate", timers(4));
     c.signal(DOMAIN, id, "", "ScanSignal", None).unwrap();
-    wait_for(c, id, within, "the decision task after the empty scan", handled(3));
+    wait_for(c, id, within, "the decision task after the empty scan", handled(4));
     c.signal(DOMAIN, id, "", "DeliveredSignal", Some("not JSON at all")).unwrap();
-    wait_for(c, id, within, "the decision task after the delivery", handled(4));
+    wait_for(c, id, within, "the decision task after the delivery", handled(5));
     c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"Utrecht"}"#))
         .unwrap_or_else(|e| panic!("{id}: the last scan was refused ({e}): the delivery ended the run while the scan case waited"));
     wait_for(c, id, within, "completion", has(EventType::WorkflowExecutionCompleted))
@@ -665,7 +668,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     assert_eq!(code, Some(0), "the Go worker did not stop cleanly on SIGTERM:\n{log}");
     // Our worker, with a seed whose first estimates are the ones the Go worker drew.
     let wanted = estimates(&go_history);
-    assert_eq!(wanted.len(), 4, "{wanted:?}");
+    assert_eq!(wanted.len(), 5, "{wanted:?}");
     let seed = (1..)
         .find(|s| {
             let mut r = postflow_core::rng::SplitMix64::new(*s);
@@ -691,8 +694,9 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let (go_sticky, rust_sticky) = (sticky(&go_history), sticky(&rust_history));
     assert!(!go_sticky.is_empty() && go_sticky.len() == rust_sticky.len(), "{go_sticky:?} / {rust_sticky:?}");
     assert_ne!(go_sticky[0], rust_sticky[0]);
-    // The Go worker read {"Location":"Delft"} as Delft and the null scan as an empty
-    // location, and took nothing from the empty scan: its estimates start from these.
+    // The Go worker read {"Location":"Delft"} as Delft, the null scan as an empty
+    // location and the lone surrogate as U+FFFD, and took nothing from the empty scan:
+    // its estimates start from these.
     let estimated_from: Vec<String> = go_history
         .iter()
         .filter_map(|e| match &e.attributes {
@@ -702,7 +706,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
             _ => None,
         })
         .collect();
-    assert_eq!(estimated_from, [r#""Aarhus""#, r#""Delft""#, r#""""#, r#""Utrecht""#], "the Go worker's estimates");
+    assert_eq!(estimated_from, [r#""Aarhus""#, r#""Delft""#, r#""""#, "\"\u{FFFD}\"", r#""Utrecht""#], "the Go worker's estimates");
     let workers = ["Go worker", "Rust worker"];
     let d = compare::diff_labeled(workers, &compare::normalise(&go_history), &compare::normalise(&rust_history));
     assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
