@@ -335,8 +335,7 @@ fn a_signal_the_code_cannot_read_is_dropped_and_logged_not_fatal() {
     s.perform(scan("Rotterdam")).unwrap();
     assert_eq!(s.current_status().unwrap().location_history, ["Aarhus", "Rotterdam"], "the next good scan is read");
     assert_eq!(s.status_line().run_state, "completed", "and then the delivery");
-    let mut signals = s.history().iter().filter(|e| e.event_type().name() == "WorkflowExecutionSignaled");
-    let why = explain(s.history(), signals.next_back().unwrap().event_id).unwrap().meaning;
+    let why = explain(s.history(), last_signal(&s)).unwrap().meaning;
     assert!(!why.contains("cannot read"), "a good scan is explained as read: {why}");
     let completed = s.history().last().unwrap().event_id;
     let why = explain(s.history(), completed).unwrap().cause;

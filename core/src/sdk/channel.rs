@@ -119,6 +119,7 @@ mod tests {
         let (result, logs) = replay_signals(&def, signals);
         (result.map(|r| r.decode::<String>().unwrap()), logs)
     }
+
     #[test]
     fn a_scan_sent_without_input_is_dropped_as_corrupt_and_the_next_is_read() {
         let (result, logs) =

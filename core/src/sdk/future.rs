@@ -276,7 +276,7 @@ mod tests {
     use crate::payload::Payload;
     use crate::registry::WorkflowDefinition;
     use crate::runtime::WorkflowRuntime;
-    use crate::runtime::test_history::{decision_task, event, first_decision_task, first_decision_task_completed, workflow};
+    use crate::runtime::test_history::{decision_task, event, first_decision_task, first_decision_task_completed, signaled, workflow};
 
     /// Two timers in one scope, canceled together when a signal comes.
     fn two_timers_in_a_scope() -> WorkflowDefinition {
@@ -309,18 +309,7 @@ mod tests {
                 }),
             )
         };
-        events.extend([
-            first_decision_task_completed(),
-            timer_started(5, "0"),
-            timer_started(6, "1"),
-            event(
-                7,
-                EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
-                    signal_name: "cancel".into(),
-                    ..Default::default()
-                }),
-            ),
-        ]);
+        events.extend([first_decision_task_completed(), timer_started(5, "0"), timer_started(6, "1"), signaled(7, "cancel", b"")]);
         events.extend(decision_task(8));
         let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &events).unwrap();
         let decisions = decisions.unwrap();

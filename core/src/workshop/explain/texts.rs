@@ -7,7 +7,7 @@ use super::{Explanation, Related, Role};
 use crate::history::derived::{OpenDecisionTask, derive};
 use crate::history::{
     ActivityTaskScheduledEventAttributes, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, EventAttributes, EventType,
-    HistoryEvent, table,
+    HistoryEvent, WorkflowExecutionSignaledEventAttributes, table,
 };
 use crate::time::format_duration;
 
@@ -363,10 +363,8 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 })
                 .map(|s| links.handled_by(s))
                 .unwrap_or_default();
-            let scan = handled
-                .iter()
-                .find(|h| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal"));
-            b.add_event(scan.copied(), Role::Cause);
+            let scan = handled.iter().copied().find(|h| signal_named(h, "ScanSignal").is_some());
+            b.add_event(scan, Role::Cause);
             let because = scan.map_or("a signal".to_owned(), |s| format!("the ScanSignal of event {}", s.event_id));
             (
                 format!("Timer {} canceled", a.timer_id),
@@ -398,7 +396,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         EventAttributes::WorkflowExecutionCompleted(a) => {
             b.add(a.decision_task_completed_event_id, Role::DecisionTask);
             let handled = handled_by_completed(links, a.decision_task_completed_event_id);
-            let is_delivery = |h: &&HistoryEvent| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "DeliveredSignal");
+            let is_delivery = |h: &&HistoryEvent| signal_named(h, "DeliveredSignal").is_some();
             // Usually the completing task brought the delivery; after a scan the code
             // could not read, the delivery waited for a later scan, and came earlier.
             let delivered = handled.iter().copied().find(is_delivery).or_else(|| links.events[..i].iter().rev().find(is_delivery));
@@ -618,9 +616,8 @@ fn activity_scheduled(
     let kind = activity(&a.activity_type.name);
     if kind == Activity::Estimate {
         // After a scan, the estimate comes from the scan's decision task.
-        let scan = handled_by_completed(links, a.decision_task_completed_event_id)
-            .into_iter()
-            .find(|h| matches!(&h.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal"));
+        let scan =
+            handled_by_completed(links, a.decision_task_completed_event_id).into_iter().find(|h| signal_named(h, "ScanSignal").is_some());
         b.add_event(scan, Role::Cause);
     }
     let retry = match &a.retry_policy {
@@ -657,7 +654,7 @@ fn activity_scheduled(
 fn signaled(
     links: &Links<'_>,
     i: usize,
-    a: &crate::history::WorkflowExecutionSignaledEventAttributes,
+    a: &WorkflowExecutionSignaledEventAttributes,
     b: &mut Builder<'_, '_>,
 ) -> (String, String, String) {
     let input = a.input.as_ref().filter(|p| !p.is_empty()).map(table::payload);
@@ -699,15 +696,8 @@ fn signaled(
             ),
         },
         "DeliveredSignal" => {
-            let last_scan = links.events[..i]
-                .iter()
-                .rev()
-                .find_map(|e| match &e.attributes {
-                    EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal" => Some((e.event_id, s)),
-                    _ => None,
-                })
-                .filter(|(_, s)| unreadable_scan(s).is_some());
-            match last_scan {
+            let last_scan = links.events[..i].iter().rev().find_map(|e| Some((e.event_id, signal_named(e, "ScanSignal")?)));
+            match last_scan.filter(|(_, s)| unreadable_scan(s).is_some()) {
                 None => " The selector's delivered case ends the loop, and the workflow completes.".to_owned(),
                 Some((id, _)) => format!(
                     " The selector's delivered case ends the loop, but not yet: the scan case is still waiting for a scan \
@@ -730,9 +720,17 @@ fn signaled(
     )
 }
 
+/// The signal `name` that event `e` records, if it is one.
+fn signal_named<'h>(e: &'h HistoryEvent, name: &str) -> Option<&'h WorkflowExecutionSignaledEventAttributes> {
+    match &e.attributes {
+        EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == name => Some(s),
+        _ => None,
+    }
+}
+
 /// Why a scan signal's input cannot be read as a scan, if it cannot: the workflow's own
 /// decoder decides (a signal sent without input is empty, and cannot).
-fn unreadable_scan(a: &crate::history::WorkflowExecutionSignaledEventAttributes) -> Option<String> {
+fn unreadable_scan(a: &WorkflowExecutionSignaledEventAttributes) -> Option<String> {
     let input = a.input.clone().unwrap_or_default();
     input.decode_or_ignore::<crate::postal::ScanSignal>().err().map(|e| e.to_string())
 }
