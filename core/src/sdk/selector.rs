@@ -154,23 +154,21 @@ impl<T> Future for SelectFuture<'_, T> {
         let by_arrival = this.waited;
         this.waited = true;
         loop {
-            let i = if let Some(i) = this.committed {
-                if this.selector.cases[i].ready_seq().is_none() {
-                    let on = this.selector.waits.borrow()[i].clone();
-                    let on = on.unwrap_or_else(|| WaitOn::Select(this.selector.id, this.selector.waits.clone()));
-                    this.selector.ctx.state.borrow_mut().wait(this.at, on);
-                    return Poll::Pending;
+            let pick = match this.committed {
+                // Only the committed case's own channel can complete it.
+                Some(i) => this.selector.cases[i].ready_seq().map(|_| i),
+                None => {
+                    let ready = this.selector.cases.iter().enumerate().filter_map(|(i, c)| Some((i, c.ready_seq()?)));
+                    let first = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
+                    first.map(|(i, _)| i)
                 }
-                i
-            } else {
-                let ready = this.selector.cases.iter().enumerate().filter_map(|(i, c)| Some((i, c.ready_seq()?)));
-                let pick = if by_arrival { ready.min_by_key(|&(_, seq)| seq) } else { ready.into_iter().next() };
-                let Some((i, _)) = pick else {
-                    let waits = WaitOn::Select(this.selector.id, this.selector.waits.clone());
-                    this.selector.ctx.state.borrow_mut().wait(this.at, waits);
-                    return Poll::Pending;
-                };
-                i
+            };
+            let Some(i) = pick else {
+                // Blocked on the committed case's channel, or else on the whole select.
+                let on = this.committed.and_then(|i| this.selector.waits.borrow()[i].clone());
+                let on = on.unwrap_or_else(|| WaitOn::Select(this.selector.id, this.selector.waits.clone()));
+                this.selector.ctx.state.borrow_mut().wait(this.at, on);
+                return Poll::Pending;
             };
             let case = &mut this.selector.cases[i];
             if let Some(v) = case.take() {
