@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::activity;
-use super::chapters::activity_options;
+use super::chapters::ACTIVITY_OPTIONS;
 use crate::go_json::go_struct;
 use crate::payload::Payload;
 use crate::registry::{Registry, WorkflowDefinition};
@@ -42,7 +42,7 @@ pub fn register_hello_world(r: &mut Registry) {
                     input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))?;
                 ctx.logger().info("HelloWorldWorkflow started", "");
                 let greeting = ctx
-                    .execute_activity::<String>(&activity_options(), HELLO_WORLD_ACTIVITY, (&input,))
+                    .execute_activity::<String>(&ACTIVITY_OPTIONS, HELLO_WORLD_ACTIVITY, (&input,))
                     .await
                     .map_err(|e| WorkflowError::generic(e.to_string()))?;
                 Ok(Payload::encode(&greeting))

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::de::IgnoredAny;
 
-use super::chapters::{ChapterNames, activity_options, payment_options, processed, received, ship, validate};
+use super::chapters::{ACTIVITY_OPTIONS, ChapterNames, PAYMENT_OPTIONS, processed, received, ship, validate};
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, QueryResult, SCAN_SIGNAL, ScanSignal};
 use crate::sdk::{Canceled, CancellationScope, JsonString, Logger, Selector, WorkflowContext, WorkflowError};
 
@@ -22,7 +22,7 @@ pub(super) enum Selected {
 pub(super) async fn order_processing(
     ctx: WorkflowContext,
     order: Order,
-    names: ChapterNames,
+    names: &ChapterNames,
     timer_unit: Duration,
 ) -> Result<String, WorkflowError> {
     let status = Rc::new(RefCell::new(QueryResult { delivered: false, location_history: vec![order.send_from.clone()] }));
@@ -31,17 +31,16 @@ pub(super) async fn order_processing(
         .map_err(|e| WorkflowError::generic(format!("set query handler: {e}")))?;
 
     let logger = ctx.logger();
-    validate(&ctx, &payment_options(), names, &order).await?;
+    validate(&ctx, &PAYMENT_OPTIONS, names, &order).await?;
     ship(&ctx, names, &order).await?;
 
-    let scan_chan = ctx.signal_channel::<ScanSignal>(SCAN_SIGNAL);
     let mut s = ctx.new_selector::<Selected>();
     let mut notification_sent = false;
     let mut timer_cancel = update_timeout(&ctx, &mut s, None, notification_sent, &order, last_location(&status), names, timer_unit)
         .await
         .map_err(|e| WorkflowError::generic(format!("update timeout: {e}")))?;
 
-    s.add_receive(&scan_chan, Selected::Scanned);
+    s.add_receive(&ctx.signal_channel::<ScanSignal>(SCAN_SIGNAL), Selected::Scanned);
     s.add_receive(&ctx.signal_channel::<IgnoredAny>(DELIVERED_SIGNAL), |_| Selected::Delivered);
 
     while !status.borrow().delivered {
@@ -78,7 +77,7 @@ async fn update_timeout(
     notification_sent: bool,
     order: &Order,
     last_location: String,
-    names: ChapterNames,
+    names: &ChapterNames,
     timer_unit: Duration,
 ) -> Result<Option<CancellationScope>, String> {
     if let Some(cancel) = timer_cancel {
@@ -88,7 +87,7 @@ async fn update_timeout(
         return Ok(None);
     }
     let days: i64 = ctx
-        .execute_activity(&activity_options(), names.estimated_delivery_time, (order, last_location))
+        .execute_activity(&ACTIVITY_OPTIONS, names.estimated_delivery_time, (order, last_location))
         .await
         .map_err(|e| format!("estimated delivery time: {e}"))?;
     let timer_ctx = ctx.cancellation_scope();
