@@ -20,13 +20,13 @@
 //! Deterministic by seed; no I/O, no clock: the caller runs it in chunks
 //! ([`Fleet::run_for`]) and shows progress between them.
 
+mod calendar;
 pub mod model;
 pub mod shard;
 pub mod stats;
 pub mod world;
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use crate::engine::{AttemptState, DecisionTaskState, Engine, EngineOptions, FiredKind, RunRef, StartRequest, WorkflowStatus};
@@ -34,6 +34,7 @@ use crate::history::HistoryEvent;
 use crate::payload::Payload;
 use crate::postal::{self, Chapter, PostalConfig};
 use crate::time::{EPOCH, Timestamp};
+use calendar::Calendar;
 use stats::{Interval, Open, Report, Shard, ShardSpread};
 use world::{Arrivals, OrderKind, Plan};
 
@@ -242,7 +243,7 @@ pub struct Fleet {
     scan_inputs: Vec<Payload>,
     packages: Vec<Package>,
     /// Events in virtual time: (time, order of scheduling, event).
-    queue: BinaryHeap<Reverse<(Timestamp, u64, Event)>>,
+    queue: Calendar<Event>,
     seq: u64,
     backlog: VecDeque<(Timestamp, Task)>,
     free_workers: u32,
@@ -282,7 +283,7 @@ impl Fleet {
             arrivals: Arrivals::new(&config, EPOCH),
             scan_inputs: world::scan_inputs(),
             packages: Vec::new(),
-            queue: BinaryHeap::new(),
+            queue: Calendar::new(),
             seq: 0,
             backlog: VecDeque::new(),
             free_workers: config.workers,
@@ -351,7 +352,7 @@ impl Fleet {
 
     fn schedule(&mut self, at: Timestamp, e: Event) {
         self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, e)));
+        self.queue.push(at, self.seq, e);
     }
 
     /// Simulates until about `budget` engine operations are done or the fleet is
@@ -386,7 +387,7 @@ impl Fleet {
             return false;
         }
         let arrival = self.arrivals.peek().map(|(_, at)| at);
-        let queued = self.queue.peek().map(|Reverse((at, _, _))| *at);
+        let queued = self.queue.peek_time();
         let engine = self.engine.next_due();
         let Some(next) = [arrival, queued, engine].into_iter().flatten().min() else { return false };
         self.set_now(next);
@@ -407,7 +408,7 @@ impl Fleet {
             }
         } else if arrival == Some(next) {
             self.arrive();
-        } else if let Some(Reverse((_, _, event))) = self.queue.pop() {
+        } else if let Some((_, event)) = self.queue.pop() {
             self.handle(event);
         }
         self.dispatch();
