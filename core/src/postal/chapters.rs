@@ -178,17 +178,18 @@ pub(super) fn workflow_fn(config: PostalConfig, names: ChapterNames) -> Workflow
     std::sync::Arc::new(move |ctx, input: Payload| {
         Box::pin(async move {
             // The order goes straight into the chapter's code: a local here would keep a
-            // second, moved-from slot for it in every run's future.
+            // second, moved-from slot for it in every run's future. The input it is read
+            // from goes as it is read, not kept as long as the run.
             let result = match config.chapter {
-                Chapter::Notification => super::workflow::order_processing(ctx, order(&input)?, &names, config.timer_unit).await?,
-                chapter => tracking(ctx, order(&input)?, &names, chapter).await?,
+                Chapter::Notification => super::workflow::order_processing(ctx, order(input)?, &names, config.timer_unit).await?,
+                chapter => tracking(ctx, order(input)?, &names, chapter).await?,
             };
             Ok(Payload::encode(&result))
         })
     })
 }
 
-fn order(input: &Payload) -> Result<Order, WorkflowError> {
+fn order(input: Payload) -> Result<Order, WorkflowError> {
     input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))
 }
 

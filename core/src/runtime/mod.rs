@@ -34,7 +34,7 @@ use crate::vec_map::VecMap;
 use executor::Executor;
 use machines::{Command, CommandKey, CommandRef};
 pub use state::{CommandKind, WorkflowInfo};
-use state::{SharedState, WorkflowState};
+use state::{RunInfo, SharedState, WorkflowState};
 
 /// The Go client's built-in query types, answered for every workflow.
 pub const QUERY_STACK_TRACE: &str = "__stack_trace";
@@ -182,10 +182,10 @@ impl WorkflowRuntime {
     /// [`new`](Self::new) with a definition shared with its registry (no copy).
     pub fn new_shared(definition: Arc<WorkflowDefinition>, workflow_id: &str, domain: &str) -> WorkflowRuntime {
         let mut state = WorkflowState::default();
-        state.info = WorkflowInfo {
-            workflow_id: workflow_id.to_owned(),
-            domain: domain.to_owned(),
-            workflow_type: definition.name.clone(),
+        state.info = RunInfo {
+            workflow_id: workflow_id.into(),
+            domain: domain.into(),
+            workflow_type: Str::from(&definition.name),
             ..Default::default()
         };
         WorkflowRuntime {
@@ -383,7 +383,7 @@ impl WorkflowRuntime {
         }
         {
             let mut s = self.state.borrow_mut();
-            s.info.task_list = task_list.to_owned();
+            s.info.task_list = task_list.into();
             s.info.start_time = e.event_time;
             s.now = e.event_time;
         }
@@ -505,7 +505,7 @@ impl WorkflowRuntime {
             None => Err(QueryError::UnknownQueryType {
                 name: query_type.to_owned(),
                 // As the Go client lists them: the stack trace, then the workflow's own.
-                known: std::iter::once(QUERY_STACK_TRACE.to_owned()).chain(s.query_handlers.keys().cloned()).collect(),
+                known: std::iter::once(QUERY_STACK_TRACE.to_owned()).chain(s.query_handlers.keys().map(Str::to_string)).collect(),
             }),
         }
     }
@@ -516,7 +516,7 @@ impl WorkflowRuntime {
         let mut types: Vec<String> = [QUERY_OPEN_SESSIONS, QUERY_QUERY_TYPES, QUERY_STACK_TRACE]
             .into_iter()
             .map(str::to_owned)
-            .chain(s.query_handlers.keys().cloned())
+            .chain(s.query_handlers.keys().map(Str::to_string))
             .collect();
         types.sort();
         types

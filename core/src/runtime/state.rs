@@ -27,6 +27,29 @@ pub struct WorkflowInfo {
     pub start_time: Timestamp,
 }
 
+/// What [`WorkflowInfo`] is made of, kept without an allocation per field: a worker
+/// holds one per cached run, and a cache miss builds one.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunInfo {
+    pub workflow_id: Str,
+    pub domain: Str,
+    pub workflow_type: Str,
+    pub task_list: Str,
+    pub start_time: Timestamp,
+}
+
+impl RunInfo {
+    pub fn to_info(&self) -> WorkflowInfo {
+        WorkflowInfo {
+            workflow_id: self.workflow_id.to_string(),
+            domain: self.domain.to_string(),
+            workflow_type: self.workflow_type.to_string(),
+            task_list: self.task_list.to_string(),
+            start_time: self.start_time,
+        }
+    }
+}
+
 /// A result that arrives once, stamped with the order in which it became ready:
 /// the selector's "first to become ready wins" rule compares these stamps.
 pub(crate) struct Slot<T> {
@@ -69,7 +92,7 @@ pub(crate) struct Channel {
 
 #[derive(Default)]
 pub(crate) struct WorkflowState {
-    pub info: WorkflowInfo,
+    pub info: RunInfo,
     pub now: Timestamp,
     pub replaying: bool,
     next_id: u64,
@@ -79,7 +102,7 @@ pub(crate) struct WorkflowState {
     /// Signal channels in the order they came to be; code holds a channel by its
     /// index here, so a selector finds its channel without a lookup by name.
     pub channels: Vec<Channel>,
-    pub query_handlers: VecMap<String, QueryHandler>,
+    pub query_handlers: VecMap<Str, QueryHandler>,
     pub logs: Vec<LogLine>,
     /// Set when nobody reads the run's log lines (a fleet's worker): the code's
     /// logger then does not even format them.

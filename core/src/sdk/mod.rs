@@ -39,7 +39,7 @@ pub struct WorkflowContext {
 
 impl WorkflowContext {
     pub fn info(&self) -> WorkflowInfo {
-        self.state.borrow().info.clone()
+        self.state.borrow().info.to_info()
     }
 
     /// Workflow time: the time of the decision task being run, never the wall clock.
@@ -97,7 +97,7 @@ impl WorkflowContext {
         if query_type.starts_with("__") {
             return Err(WorkflowError::generic(format!("query type {query_type} is reserved")));
         }
-        self.state.borrow_mut().query_handlers.insert(query_type.to_owned(), Box::new(move || Payload::encode(&handler())));
+        self.state.borrow_mut().query_handlers.insert(query_type.into(), Box::new(move || Payload::encode(&handler())));
         Ok(())
     }
 
@@ -215,3 +215,29 @@ impl fmt::Display for WorkflowError {
 }
 
 impl std::error::Error for WorkflowError {}
+
+#[cfg(test)]
+mod tests {
+    use crate::decision::Decision;
+    use crate::payload::Payload;
+    use crate::runtime::WorkflowRuntime;
+    use crate::runtime::test_history::{first_decision_task, workflow};
+
+    /// The code reads the run's own facts: the ID and domain it was started with, its
+    /// type and the task list of its start event.
+    #[test]
+    fn info_tells_the_code_which_run_it_is() {
+        let def = workflow("Facts", |ctx| async move {
+            let i = ctx.info();
+            Ok(Payload::encode(&format!("{} {} {} {} {}", i.workflow_id, i.domain, i.workflow_type, i.task_list, i.start_time.0)))
+        });
+        let events = first_decision_task("Facts", None);
+        let (_, decisions) = WorkflowRuntime::replay(&def, "order-42", "samples-domain", &events).unwrap();
+        let result = decisions.unwrap().iter().find_map(|d| match d {
+            Decision::CompleteWorkflowExecution(done) => done.result.clone(),
+            _ => None,
+        });
+        let expected = format!("order-42 samples-domain Facts tasklist {}", crate::time::EPOCH.0);
+        assert_eq!(result, Some(Payload::encode(&expected)));
+    }
+}
