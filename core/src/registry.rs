@@ -45,6 +45,12 @@ pub struct ActivityDefinition {
     pub run: ActivityFn,
 }
 
+/// Reads a workflow's input as `I`, with the Go worker's error for one that does not
+/// decode. Takes the payload, so the run does not keep it once it is read.
+pub(crate) fn decode_workflow_input<I: DeserializeOwned>(input: Payload) -> Result<I, WorkflowError> {
+    input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))
+}
+
 /// A workflow function written against typed input and result (the Go client's
 /// `func(ctx workflow.Context, order Order) (string, error)`): decodes the input,
 /// runs, encodes the result as a Go worker would.
@@ -59,8 +65,7 @@ where
     Arc::new(move |ctx, input: Payload| {
         let f = f.clone();
         Box::pin(async move {
-            let input: I = input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))?;
-            let result = f(ctx, input).await?;
+            let result = f(ctx, decode_workflow_input(input)?).await?;
             Ok(Payload::encode(&result))
         })
     })

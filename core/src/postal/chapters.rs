@@ -10,7 +10,7 @@ use serde::de::IgnoredAny;
 
 use super::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, PostalConfig, QueryResult, SCAN_SIGNAL, ScanSignal};
 use crate::payload::Payload;
-use crate::registry::WorkflowFn;
+use crate::registry::{WorkflowFn, decode_workflow_input};
 use crate::sdk::{ActivityOptions, JsonString, Logger, RetryPolicy, WorkflowContext, WorkflowError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,16 +181,14 @@ pub(super) fn workflow_fn(config: PostalConfig, names: ChapterNames) -> Workflow
             // second, moved-from slot for it in every run's future. The input it is read
             // from goes as it is read, not kept as long as the run.
             let result = match config.chapter {
-                Chapter::Notification => super::workflow::order_processing(ctx, order(input)?, &names, config.timer_unit).await?,
-                chapter => tracking(ctx, order(input)?, &names, chapter).await?,
+                Chapter::Notification => {
+                    super::workflow::order_processing(ctx, decode_workflow_input(input)?, &names, config.timer_unit).await?
+                }
+                chapter => tracking(ctx, decode_workflow_input(input)?, &names, chapter).await?,
             };
             Ok(Payload::encode(&result))
         })
     })
-}
-
-fn order(input: Payload) -> Result<Order, WorkflowError> {
-    input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))
 }
 
 /// Chapters one to six: each adds one step of the workshop to the last.

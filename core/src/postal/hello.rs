@@ -9,7 +9,7 @@ use super::activity;
 use super::chapters::ACTIVITY_OPTIONS;
 use crate::go_json::go_struct;
 use crate::payload::Payload;
-use crate::registry::{Registry, WorkflowDefinition};
+use crate::registry::{Registry, WorkflowDefinition, decode_workflow_input};
 use crate::sdk::WorkflowError;
 
 pub const HELLO_WORLD: &str = "HelloWorld";
@@ -38,8 +38,7 @@ pub fn register_hello_world(r: &mut Registry) {
         name: HELLO_WORLD.into(),
         run: std::sync::Arc::new(|ctx, input: Payload| {
             Box::pin(async move {
-                let input: HelloWorldInput =
-                    input.decode().map_err(|e| WorkflowError::generic(format!("unable to decode the workflow input: {e}")))?;
+                let input: HelloWorldInput = decode_workflow_input(input)?;
                 ctx.logger().info("HelloWorldWorkflow started", "");
                 let greeting = ctx
                     .execute_activity::<String>(&ACTIVITY_OPTIONS, HELLO_WORLD_ACTIVITY, (&input,))

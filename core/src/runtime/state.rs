@@ -29,7 +29,7 @@ pub struct WorkflowInfo {
 
 /// What [`WorkflowInfo`] is made of, kept without an allocation per field: a worker
 /// holds one per cached run, and a cache miss builds one.
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub(crate) struct RunInfo {
     pub workflow_id: Str,
     pub domain: Str,
