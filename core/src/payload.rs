@@ -11,7 +11,10 @@ use std::io;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+#[cfg(not(target_arch = "wasm32"))]
+mod plain;
 
 /// Opaque payload bytes (`Payload{data}` in the proto API). Cheap to clone.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
@@ -71,11 +74,31 @@ impl Payload {
                 &lossy
             }
         };
-        A::decode_from(&mut serde_json::Deserializer::from_str(text)).or_else(|e| match without_lone_surrogates(text) {
-            Some(fixed) => A::decode_from(&mut serde_json::Deserializer::from_str(&fixed)),
+        // Nearly every payload is plain JSON that the quick reader takes; what it gives
+        // up on, serde_json reads from the start.
+        if let Some(args) = quick(text) {
+            return Ok(args);
+        }
+        let decode = |text: &str| A::decode_with(&mut serde_json::Deserializer::from_str(text)).map_err(decode_error);
+        decode(text).or_else(|e| match without_lone_surrogates(text) {
+            Some(fixed) => decode(&fixed),
             None => Err(e),
         })
     }
+}
+
+/// The arguments as [`plain`] reads them, if it takes the text. Not in the browser:
+/// the quick reader doubles the code of every type's decoder, which the playground's
+/// download budget has no room for (docs/web.md), and the browser runs small fleets.
+/// Both readers give the same values, so histories stay byte-identical in wasm.
+#[cfg(not(target_arch = "wasm32"))]
+fn quick<A: DecodeArgs>(text: &str) -> Option<A> {
+    A::decode_with(&mut plain::Plain::new(text)).ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn quick<A: DecodeArgs>(_: &str) -> Option<A> {
+    None
 }
 
 /// The text with each `\u` escape of a lone UTF-16 surrogate written as `\ufffd`, as
@@ -185,16 +208,19 @@ pub trait EncodeArgs {
 /// Argument lists decoded from one payload, value after value, as Go's streaming
 /// decoder reads them.
 pub trait DecodeArgs: Sized {
-    fn decode_from(de: &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>) -> Result<Self, DecodeError>;
+    /// Reads one value per argument from `de`, which stands before the first.
+    fn decode_with<'de, D, E>(de: &mut D) -> Result<Self, E>
+    where
+        for<'a> &'a mut D: Deserializer<'de, Error = E>;
 }
 
-fn decode_next<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>) -> Result<T, DecodeError> {
-    T::deserialize(&mut *de).map_err(|e| match e.classify() {
+fn decode_error(e: serde_json::Error) -> DecodeError {
+    match e.classify() {
         // The input ended: a value was cut short, or an argument is missing.
         serde_json::error::Category::Eof => DecodeError(format!("malformed JSON or a missing argument: {e}")),
         serde_json::error::Category::Syntax => DecodeError(format!("malformed JSON: {e}")),
         _ => DecodeError(e.to_string()),
-    })
+    }
 }
 
 macro_rules! tuple_args {
@@ -209,8 +235,11 @@ macro_rules! tuple_args {
             }
         }
         impl<$($name: DeserializeOwned),+> DecodeArgs for ($($name,)+) {
-            fn decode_from(de: &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>) -> Result<Self, DecodeError> {
-                Ok(($(decode_next::<$name>(de)?,)+))
+            fn decode_with<'de, D, E>(de: &mut D) -> Result<Self, E>
+            where
+                for<'a> &'a mut D: Deserializer<'de, Error = E>,
+            {
+                Ok(($($name::deserialize(&mut *de)?,)+))
             }
         }
     };

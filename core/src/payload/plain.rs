@@ -1,0 +1,613 @@
+//! A quick reader for the JSON that payloads nearly always hold: objects, arrays,
+//! strings without escapes, whole numbers, `true`, `false` and `null`. An activity
+//! attempt decodes its whole input and a replay every signal and result again; on
+//! such values serde_json's reader, made for every JSON text, is the slower by an
+//! eighth of an order's decoding (3,465 instructions against 3,046; the rest is
+//! serde's visitors and the strings' allocations, the same for both).
+//!
+//! It reads through serde, so every type decodes with it, and it decides nothing of
+//! its own: on anything outside that subset (an escape, a fraction, an exponent, `-0`)
+//! and on any error at all it gives up, and [`Payload::decode_args`] decodes the
+//! payload again with serde_json from the start. What it does read, it hands to the
+//! visitor exactly as serde_json would (the same calls with the same values), which
+//! `reads_what_serde_json_reads` (below) holds it to.
+//!
+//! [`Payload::decode_args`]: super::Payload::decode_args
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A payload's text, read value after value.
+pub(super) struct Plain<'de> {
+    bytes: &'de [u8],
+    text: &'de str,
+    at: usize,
+    depth: u8,
+}
+
+/// The value is outside what [`Plain`] reads, or not valid where it stands.
+#[derive(Debug)]
+pub(super) struct GiveUp;
+
+impl fmt::Display for GiveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("left to serde_json")
+    }
+}
+
+impl std::error::Error for GiveUp {}
+
+impl de::Error for GiveUp {
+    fn custom<M: fmt::Display>(_: M) -> GiveUp {
+        GiveUp
+    }
+}
+
+/// `hints! { number_for: deserialize_i8 ... }` reads those hints as whole numbers;
+/// `give_up:` gives them up.
+macro_rules! hints {
+    ($how:ident: $($method:ident)+) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+            hints!(@$how self visitor)
+        })+
+    };
+    (@number_for $p:ident $visitor:ident) => {
+        $p.number_for($visitor)
+    };
+    (@give_up $p:ident $visitor:ident) => {{
+        let _ = ($p, $visitor);
+        Err(GiveUp)
+    }};
+}
+
+/// serde_json's own nesting limit deeper values are its to refuse.
+const MAX_DEPTH: u8 = 127;
+
+/// The name serde_json gives its `RawValue`, which only serde_json can fill.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+enum Number {
+    Unsigned(u64),
+    Negative(i64),
+}
+
+impl<'de> Plain<'de> {
+    pub(super) fn new(text: &'de str) -> Plain<'de> {
+        Plain { bytes: text.as_bytes(), text, at: 0, depth: 0 }
+    }
+
+    /// The next byte that is not JSON white space.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes.get(self.at) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(b);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), GiveUp> {
+        if self.peek() != Some(byte) {
+            return Err(GiveUp);
+        }
+        self.at += 1;
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), GiveUp> {
+        if !self.bytes[self.at..].starts_with(word) {
+            return Err(GiveUp);
+        }
+        self.at += word.len();
+        Ok(())
+    }
+
+    /// A string without escapes or control characters, after white space.
+    fn string(&mut self) -> Result<&'de str, GiveUp> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let len = string_end(&self.bytes[start..]).ok_or(GiveUp)?;
+        if self.bytes[start + len] != b'"' {
+            return Err(GiveUp);
+        }
+        self.at = start + len + 1;
+        // A '"' is ASCII, so the text between two of them is whole characters.
+        Ok(&self.text[start..start + len])
+    }
+
+    /// A whole number as serde_json keeps one: non-negative as u64, negative as i64
+    /// (`-0` it makes a float: given up).
+    fn number(&mut self) -> Result<Number, GiveUp> {
+        let negative = self.peek() == Some(b'-');
+        let start = self.at + usize::from(negative);
+        let digits = self.bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let after = self.bytes.get(start + digits).copied();
+        // 18 digits cannot overflow either type; a leading zero is only "0".
+        let plain = (1..=18).contains(&digits)
+            && !matches!(after, Some(b'.' | b'e' | b'E'))
+            && (self.bytes[start] != b'0' || (digits == 1 && !negative));
+        if !plain {
+            return Err(GiveUp);
+        }
+        let value = self.bytes[start..start + digits].iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        self.at = start + digits;
+        // (u64 of at most 18 digits is below i64::MAX.)
+        Ok(if negative { Number::Negative(-(value as i64)) } else { Number::Unsigned(value) })
+    }
+
+    fn nested<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, GiveUp>) -> Result<T, GiveUp> {
+        if self.depth == MAX_DEPTH {
+            return Err(GiveUp);
+        }
+        self.depth += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
+
+    fn object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.expect(b'{')?;
+        self.nested(|p| {
+            let mut entries = Entries { p, first: true, done: false };
+            let value = visitor.visit_map(&mut entries)?;
+            // serde_json refuses a visitor that stops before the end; so does this.
+            if !entries.done {
+                return Err(GiveUp);
+            }
+            Ok(value)
+        })
+    }
+
+    fn array<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.expect(b'[')?;
+        self.nested(|p| {
+            let mut elements = Elements { p, first: true, done: false };
+            let value = visitor.visit_seq(&mut elements)?;
+            if !elements.done {
+                return Err(GiveUp);
+            }
+            Ok(value)
+        })
+    }
+
+    fn number_for<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
+        match self.number()? {
+            Number::Unsigned(n) => visitor.visit_u64(n),
+            Number::Negative(n) => visitor.visit_i64(n),
+        }
+    }
+
+    fn bool_for<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
+        match self.peek() {
+            Some(b't') => self.literal(b"true").and_then(|()| visitor.visit_bool(true)),
+            Some(b'f') => self.literal(b"false").and_then(|()| visitor.visit_bool(false)),
+            _ => Err(GiveUp),
+        }
+    }
+}
+
+/// Where a string's text stops: the first `"`, `\` or control character. Eight bytes
+/// at a time, as most of a payload is strings: a byte of a word is flagged when it
+/// is one of those (the lowest flag is exact; the ones above it may not be).
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    for (i, chunk) in chunks.by_ref().enumerate() {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let flags = zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\'))) | below_space;
+        if flags != 0 {
+            return Some(i * 8 + (flags.trailing_zeros() / 8) as usize);
+        }
+    }
+    let tail = chunks.remainder();
+    let at = tail.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    Some(bytes.len() - tail.len() + at)
+}
+
+impl<'de> Deserializer<'de> for &mut Plain<'de> {
+    type Error = GiveUp;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        match self.peek().ok_or(GiveUp)? {
+            b'"' => visitor.visit_borrowed_str(self.string()?),
+            b'{' => self.object(visitor),
+            b'[' => self.array(visitor),
+            b't' | b'f' => self.bool_for(visitor),
+            b'n' => self.literal(b"null").and_then(|()| visitor.visit_unit()),
+            b'-' | b'0'..=b'9' => self.number_for(visitor),
+            _ => Err(GiveUp),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    // Each hint takes only the kind of value serde_json takes for it; for any other
+    // serde_json calls no visitor, it fails.
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        visitor.visit_borrowed_str(self.string()?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.bool_for(visitor)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.peek();
+        self.literal(b"null")?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, GiveUp> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, GiveUp> {
+        if name == RAW_VALUE {
+            return Err(GiveUp);
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.array(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, GiveUp> {
+        self.array(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, visitor: V) -> Result<V::Value, GiveUp> {
+        self.array(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.object(visitor)
+    }
+
+    // (serde_json also takes an array for a struct; that is left to it.)
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], visitor: V) -> Result<V::Value, GiveUp> {
+        self.object(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        self.deserialize_any(de::IgnoredAny)?;
+        visitor.visit_unit()
+    }
+
+    // Whole numbers serde_json hands over as u64 or i64 whatever the hint, except the
+    // 128-bit ones.
+    hints! { number_for: deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64 }
+    hints! { give_up: deserialize_i128 deserialize_u128 deserialize_bytes deserialize_byte_buf }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value, GiveUp> {
+        Err(GiveUp)
+    }
+}
+
+/// An object's entries, the reader standing after `{` or after a value.
+struct Entries<'a, 'de> {
+    p: &'a mut Plain<'de>,
+    first: bool,
+    done: bool,
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, 'de> {
+    type Error = GiveUp;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, GiveUp> {
+        match self.p.peek() {
+            Some(b'}') if !self.done => {
+                self.p.at += 1;
+                self.done = true;
+                return Ok(None);
+            }
+            Some(b',') if !self.first => self.p.at += 1,
+            Some(b'"') if self.first => {}
+            _ => return Err(GiveUp),
+        }
+        self.first = false;
+        // serde_json reads a key as a string whatever the hint, and parses numbers in
+        // it for numeric hints; only the string hints are taken here.
+        seed.deserialize(Key(self.p)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, GiveUp> {
+        self.p.expect(b':')?;
+        seed.deserialize(&mut *self.p)
+    }
+}
+
+/// An array's elements, the reader standing after `[` or after a value.
+struct Elements<'a, 'de> {
+    p: &'a mut Plain<'de>,
+    first: bool,
+    done: bool,
+}
+
+impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = GiveUp;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, GiveUp> {
+        match self.p.peek() {
+            Some(b']') if !self.done => {
+                self.p.at += 1;
+                self.done = true;
+                return Ok(None);
+            }
+            Some(b',') if !self.first => self.p.at += 1,
+            Some(_) if self.first => {}
+            _ => return Err(GiveUp),
+        }
+        self.first = false;
+        seed.deserialize(&mut *self.p).map(Some)
+    }
+}
+
+/// An object's key.
+struct Key<'a, 'de>(&'a mut Plain<'de>);
+
+impl<'de> Deserializer<'de> for Key<'_, 'de> {
+    type Error = GiveUp;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
+        visitor.visit_borrowed_str(self.0.string()?)
+    }
+
+    // serde_json reads booleans and numbers inside a key's quotes, and takes any key as
+    // `Some`: left to it.
+    hints! {
+        give_up: deserialize_bool deserialize_option deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64 deserialize_bytes deserialize_byte_buf
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value, GiveUp> {
+        Err(GiveUp)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], _: V) -> Result<V::Value, GiveUp> {
+        Err(GiveUp)
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use serde::Deserialize;
+    use serde::de::{DeserializeOwned, IgnoredAny};
+
+    use super::*;
+    use crate::payload::{DecodeArgs, Payload, decode_error};
+    use crate::postal::{Order, ScanSignal};
+
+    /// What the quick reader makes of `text`, if it takes it, and what serde_json makes.
+    fn both<A: DecodeArgs>(text: &str) -> (Option<A>, Result<A, String>) {
+        let quick = A::decode_with(&mut Plain::new(text)).ok();
+        let slow = A::decode_with(&mut serde_json::Deserializer::from_str(text)).map_err(|e| decode_error(e).0);
+        (quick, slow)
+    }
+
+    /// The quick reader took `text` (or not, as `taken` says) and agrees with serde_json.
+    fn agrees<A: DecodeArgs + PartialEq + fmt::Debug>(text: &str) -> bool {
+        match both::<A>(text) {
+            (Some(quick), slow) => {
+                assert_eq!(Ok(&quick), slow.as_ref(), "{text:?}");
+                true
+            }
+            (None, _) => false,
+        }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(default)]
+    struct Mixed {
+        name: Option<String>,
+        count: i64,
+        ratio: f64,
+        flags: Vec<bool>,
+        nested: Option<Box<Mixed>>,
+        unit: (),
+        letter: Option<char>,
+        small: u8,
+    }
+
+    impl Default for Mixed {
+        fn default() -> Mixed {
+            Mixed { name: None, count: -1, ratio: 0.5, flags: Vec::new(), nested: None, unit: (), letter: None, small: 0 }
+        }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    enum Kind {
+        Scan,
+        Delivered,
+    }
+
+    #[test]
+    fn takes_the_payloads_a_package_carries() {
+        let order = Payload::encode(&Order::workshop());
+        let text = std::str::from_utf8(order.as_bytes()).unwrap();
+        assert!(agrees::<(Order,)>(text), "the workshop's order");
+        let args = format!("{text}\"Delft\"\n");
+        assert!(agrees::<(Order, String)>(&args), "an activity's two arguments");
+        assert!(agrees::<(ScanSignal,)>("{\"location\":\"Delft\"}\n"));
+        assert!(agrees::<(i64,)>("2\n"), "a delivery estimate");
+        assert!(agrees::<(IgnoredAny,)>("{\"location\":\"Delft\",\"at\":[1,2,{}]}"));
+        assert!(agrees::<(Mixed,)>(
+            r#" { "name" : "x" , "count": -12, "ratio": 3, "flags": [true,false], "nested": {"unit": null}, "letter": "ü" } "#
+        ));
+        assert!(agrees::<(BTreeMap<String, Vec<u32>>,)>(r#"{"a":[1,2],"b":[]}"#));
+        assert!(agrees::<(serde_json::Value,)>(r#"{"a":[1,-2,true,null,"s"],"b":{}}"#));
+    }
+
+    #[test]
+    fn leaves_the_rest_to_serde_json() {
+        for text in [
+            r#"{"location":"Del\"ft"}"#,          // an escape
+            "{\"location\":\"Del\u{1}ft\"}",      // a control character
+            r#"{"amount":20.5}"#,                 // a fraction
+            r#"{"amount":2e1}"#,                  // an exponent
+            r#"{"amount":-0}"#,                   // serde_json's float
+            r#"{"amount":012}"#,                  // a leading zero
+            r#"{"amount":12345678901234567890}"#, // too long
+            r#"{"location":"Delft",}"#,           // a trailing comma
+            r#"{"location":"Delft""#,             // cut short
+        ] {
+            assert!(!agrees::<(Order,)>(text) && !agrees::<(ScanSignal,)>(text), "{text}");
+        }
+        assert!(!agrees::<(Kind,)>("\"Scan\""), "enums are serde_json's");
+        assert!(!agrees::<(i128,)>("5"));
+        // A key that matches a field only as Go folds case goes through go_json's own
+        // rule, the same behind both readers.
+        assert!(agrees::<(ScanSignal,)>(r#"{"LOCATION":"Delft"}"#));
+    }
+
+    /// JSON-ish text: valid values of every kind, some outside the quick subset, some
+    /// cut or spoiled.
+    fn text() -> impl Strategy<Value = String> {
+        let key = prop_oneof![
+            "location",
+            "LOCATION",
+            "id",
+            "amount",
+            "customer",
+            "name",
+            "count",
+            "ratio",
+            "flags",
+            "nested",
+            "unit",
+            "letter",
+            "small",
+            "x",
+            "a\\\"b",
+            "ſendFrom",
+        ];
+        let string =
+            prop_oneof!["[a-zA-Zü ]{0,12}", "[a-z\\\\\"\u{1}\u{2028}]{0,4}", Just("\\u00e9".to_owned()), Just("\\ud800".to_owned())];
+        let number = prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| format!("-{n}")),
+            (0u8..3).prop_map(|n| n.to_string()),
+            Just("-0".to_owned()),
+            Just("01".to_owned()),
+            any::<f64>().prop_map(|f| f.to_string()),
+            Just("2e3".to_owned()),
+            Just("-".to_owned()),
+        ];
+        let leaf = prop_oneof![
+            string.prop_map(|s| format!("\"{s}\"")),
+            number,
+            Just("true".to_owned()),
+            Just("false".to_owned()),
+            Just("null".to_owned()),
+            Just("nul".to_owned()),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec((key.clone(), inner, " ?"), 0..5).prop_map(|entries| {
+                    let body: Vec<String> = entries.into_iter().map(|(k, v, ws)| format!("{ws}\"{k}\"{ws}:{ws}{v}")).collect();
+                    format!("{{{}}}", body.join(","))
+                }),
+            ]
+        });
+        (prop::collection::vec(value, 1..3), any::<prop::sample::Index>(), 0u8..4, "[ \t\n,\\]}{:x]").prop_map(
+            |(values, at, spoil, junk)| {
+                let mut text = values.join("\n");
+                let cut = at.index(text.len() + 1);
+                match spoil {
+                    0 if text.is_char_boundary(cut) => text.truncate(cut),
+                    1 if text.is_char_boundary(cut) => text.insert_str(cut, &junk),
+                    _ => {}
+                }
+                text
+            },
+        )
+    }
+
+    fn check<A: DecodeArgs + PartialEq + fmt::Debug>(text: &str, taken: &mut u32) {
+        *taken += u32::from(agrees::<A>(text));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn reads_what_serde_json_reads(text in text()) {
+            let mut taken = 0;
+            check::<(Order,)>(&text, &mut taken);
+            check::<(ScanSignal,)>(&text, &mut taken);
+            check::<(Order, String)>(&text, &mut taken);
+            check::<(Mixed,)>(&text, &mut taken);
+            check::<(Option<Mixed>, i64)>(&text, &mut taken);
+            check::<(Vec<Option<u16>>,)>(&text, &mut taken);
+            check::<(BTreeMap<String, bool>,)>(&text, &mut taken);
+            check::<(serde_json::Value, serde_json::Value)>(&text, &mut taken);
+            check::<(f64, f32, i8)>(&text, &mut taken);
+            check::<(String, char, ())>(&text, &mut taken);
+            // (Not every text is taken by some type: cut or spoiled ones often by none.)
+            let _ = taken;
+        }
+    }
+
+    /// The generated texts do reach the quick reader: it takes a good share of them.
+    #[test]
+    fn the_property_sees_the_quick_reader_at_work() {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut taken, mut texts) = (0, 0);
+        for _ in 0..500 {
+            let text = text().new_tree(&mut runner).unwrap().current();
+            let mut by_value = 0;
+            check::<(serde_json::Value,)>(&text, &mut by_value);
+            taken += by_value;
+            texts += 1;
+        }
+        assert!(taken * 4 > texts, "the quick reader took {taken} of {texts} texts");
+    }
+
+    fn decoded<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        Payload::from(text).decode::<T>().map_err(|e| e.0)
+    }
+
+    #[test]
+    fn a_payload_it_gives_up_on_still_decodes_or_fails_as_before() {
+        assert_eq!(decoded::<ScanSignal>(r#"{"location":"Del\u0066t"}"#).unwrap().location, "Delft");
+        let err = decoded::<Order>(r#"{"id":7}"#).unwrap_err();
+        assert!(err.contains("invalid type: integer `7`, expected a string"), "{err}");
+        let err = decoded::<Order>(r#"{"id":"a""#).unwrap_err();
+        assert!(err.starts_with("malformed JSON"), "{err}");
+    }
+}
