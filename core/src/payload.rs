@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod plain;
+mod swar;
 
 /// Opaque payload bytes (`Payload{data}` in the proto API). Cheap to clone.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
@@ -275,7 +276,8 @@ impl serde_json::ser::Formatter for GoJsonFormatter {
 
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
         // Most text has none of the characters Go escapes (U+2028/9 start with 0xE2).
-        if !fragment.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        let go_escaped = |w| swar::equal(w, b'<') | swar::equal(w, b'>') | swar::equal(w, b'&') | swar::equal(w, 0xE2);
+        if swar::position(fragment.as_bytes(), go_escaped, |b| matches!(b, b'<' | b'>' | b'&' | 0xE2)).is_none() {
             return w.write_all(fragment.as_bytes());
         }
         let mut start = 0;

@@ -18,6 +18,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::swar;
+
 /// A payload's text, read value after value.
 pub(super) struct Plain<'de> {
     bytes: &'de [u8],
@@ -188,25 +190,9 @@ impl<'de> Plain<'de> {
     }
 }
 
-/// Where a string's text stops: the first `"`, `\` or control character. Eight bytes
-/// at a time, as most of a payload is strings: a byte of a word is flagged when it
-/// is one of those (the lowest flag is exact; the ones above it may not be).
+/// Where a string's text stops: the first `"`, `\` or control character.
 fn string_end(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
-    let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGH;
-    let mut chunks = bytes.chunks_exact(8);
-    for (i, chunk) in chunks.by_ref().enumerate() {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        let flags = zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\'))) | below_space;
-        if flags != 0 {
-            return Some(i * 8 + (flags.trailing_zeros() / 8) as usize);
-        }
-    }
-    let tail = chunks.remainder();
-    let at = tail.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-    Some(bytes.len() - tail.len() + at)
+    swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20), |b| b == b'"' || b == b'\\' || b < 0x20)
 }
 
 impl<'de> Deserializer<'de> for &mut Plain<'de> {
