@@ -139,39 +139,28 @@ impl<'de> Plain<'de> {
         Ok(if negative { Number::Negative(-(value as i64)) } else { Number::Unsigned(value) })
     }
 
-    fn nested<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T, GiveUp>) -> Result<T, GiveUp> {
+    /// An object's entries or an array's elements, between `open` and `close`, to
+    /// `visit` (the visitor's `visit_map` or `visit_seq`).
+    fn items<T>(&mut self, open: u8, close: u8, visit: impl FnOnce(&mut Items<'_, 'de>) -> Result<T, GiveUp>) -> Result<T, GiveUp> {
+        self.expect(open)?;
         if self.depth == MAX_DEPTH {
             return Err(GiveUp);
         }
         self.depth += 1;
-        let value = read(self);
+        let mut items = Items { p: self, close, first: true, done: false };
+        let value = visit(&mut items);
+        // serde_json refuses a visitor that stops before the end; so does this.
+        let done = items.done;
         self.depth -= 1;
-        value
+        value.and_then(|v| if done { Ok(v) } else { Err(GiveUp) })
     }
 
     fn object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
-        self.expect(b'{')?;
-        self.nested(|p| {
-            let mut entries = Entries { p, first: true, done: false };
-            let value = visitor.visit_map(&mut entries)?;
-            // serde_json refuses a visitor that stops before the end; so does this.
-            if !entries.done {
-                return Err(GiveUp);
-            }
-            Ok(value)
-        })
+        self.items(b'{', b'}', |entries| visitor.visit_map(entries))
     }
 
     fn array<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
-        self.expect(b'[')?;
-        self.nested(|p| {
-            let mut elements = Elements { p, first: true, done: false };
-            let value = visitor.visit_seq(&mut elements)?;
-            if !elements.done {
-                return Err(GiveUp);
-            }
-            Ok(value)
-        })
+        self.items(b'[', b']', |elements| visitor.visit_seq(elements))
     }
 
     fn number_for<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, GiveUp> {
@@ -294,28 +283,42 @@ impl<'de> Deserializer<'de> for &mut Plain<'de> {
     }
 }
 
-/// An object's entries, the reader standing after `{` or after a value.
-struct Entries<'a, 'de> {
+/// An object's entries or an array's elements, the reader standing after the opening
+/// bracket or after an item.
+struct Items<'a, 'de> {
     p: &'a mut Plain<'de>,
+    close: u8,
     first: bool,
     done: bool,
 }
 
-impl<'de> MapAccess<'de> for Entries<'_, 'de> {
-    type Error = GiveUp;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, GiveUp> {
+impl Items<'_, '_> {
+    /// Steps over the separator before the next item: false at the closing bracket.
+    /// (What stands after a comma is for the item's reader to take or give up on,
+    /// a closing bracket among it.)
+    fn next(&mut self) -> Result<bool, GiveUp> {
         match self.p.peek() {
-            Some(b'}') if !self.done => {
+            Some(b) if b == self.close && !self.done => {
                 self.p.at += 1;
                 self.done = true;
-                return Ok(None);
+                return Ok(false);
             }
             Some(b',') if !self.first => self.p.at += 1,
-            Some(b'"') if self.first => {}
+            Some(_) if self.first => {}
             _ => return Err(GiveUp),
         }
         self.first = false;
+        Ok(true)
+    }
+}
+
+impl<'de> MapAccess<'de> for Items<'_, 'de> {
+    type Error = GiveUp;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, GiveUp> {
+        if !self.next()? {
+            return Ok(None);
+        }
         // serde_json reads a key as a string whatever the hint, and parses numbers in
         // it for numeric hints; only the string hints are taken here.
         seed.deserialize(Key(self.p)).map(Some)
@@ -327,28 +330,13 @@ impl<'de> MapAccess<'de> for Entries<'_, 'de> {
     }
 }
 
-/// An array's elements, the reader standing after `[` or after a value.
-struct Elements<'a, 'de> {
-    p: &'a mut Plain<'de>,
-    first: bool,
-    done: bool,
-}
-
-impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
+impl<'de> SeqAccess<'de> for Items<'_, 'de> {
     type Error = GiveUp;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, GiveUp> {
-        match self.p.peek() {
-            Some(b']') if !self.done => {
-                self.p.at += 1;
-                self.done = true;
-                return Ok(None);
-            }
-            Some(b',') if !self.first => self.p.at += 1,
-            Some(_) if self.first => {}
-            _ => return Err(GiveUp),
+        if !self.next()? {
+            return Ok(None);
         }
-        self.first = false;
         seed.deserialize(&mut *self.p).map(Some)
     }
 }
