@@ -63,7 +63,7 @@ macro_rules! hints {
     }};
 }
 
-/// serde_json's own nesting limit deeper values are its to refuse.
+/// Below serde_json's own nesting limit (128): deeper values are its to refuse.
 const MAX_DEPTH: u8 = 127;
 
 /// The name serde_json gives its `RawValue`, which only serde_json can fill.
@@ -583,5 +583,9 @@ mod tests {
         assert!(err.contains("invalid type: integer `7`, expected a string"), "{err}");
         let err = decoded::<Order>(r#"{"id":"a""#).unwrap_err();
         assert!(err.starts_with("malformed JSON"), "{err}");
+        // Nested past serde_json's limit: refused by it, not a stack overflow in either.
+        let err = decoded::<serde_json::Value>(&"[".repeat(100_000)).unwrap_err();
+        assert!(err.contains("recursion limit"), "{err}");
+        assert_eq!(decoded::<Vec<Vec<u8>>>("[[1],[]]"), Ok(vec![vec![1], vec![]]));
     }
 }
