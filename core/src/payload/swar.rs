@@ -24,16 +24,15 @@ pub(super) const fn below(w: u64, bound: u8) -> u64 {
 /// The index of the first byte that `is` picks; `flags` flags the same bytes of a
 /// word (little-endian), built from [`equal`] and [`below`].
 pub(super) fn position(bytes: &[u8], flags: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
-    for (i, chunk) in chunks.by_ref().enumerate() {
-        let found = flags(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let found = flags(u64::from_le_bytes(word.try_into().unwrap_or_default()));
         if found != 0 {
-            return Some(i * 8 + (found.trailing_zeros() / 8) as usize);
+            return Some(at + (found.trailing_zeros() / 8) as usize);
         }
+        at += 8;
     }
-    let tail = chunks.remainder();
-    let at = tail.iter().position(|&b| is(b))?;
-    Some(bytes.len() - tail.len() + at)
+    bytes[at..].iter().position(|&b| is(b)).map(|i| at + i)
 }
 
 #[cfg(test)]
