@@ -277,7 +277,7 @@ impl serde_json::ser::Formatter for GoJsonFormatter {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
         // Most text has none of the characters Go escapes (U+2028/9 start with 0xE2).
         let go_escaped = |w| swar::equal(w, b'<') | swar::equal(w, b'>') | swar::equal(w, b'&') | swar::equal(w, 0xE2);
-        if swar::position(fragment.as_bytes(), go_escaped, |b| matches!(b, b'<' | b'>' | b'&' | 0xE2)).is_none() {
+        if swar::position(fragment.as_bytes(), go_escaped).is_none() {
             return w.write_all(fragment.as_bytes());
         }
         let mut start = 0;

@@ -22,7 +22,6 @@ use super::swar;
 
 /// A payload's text, read value after value.
 pub(super) struct Plain<'de> {
-    bytes: &'de [u8],
     text: &'de str,
     at: usize,
     depth: u8,
@@ -76,12 +75,16 @@ enum Number {
 
 impl<'de> Plain<'de> {
     pub(super) fn new(text: &'de str) -> Plain<'de> {
-        Plain { bytes: text.as_bytes(), text, at: 0, depth: 0 }
+        Plain { text, at: 0, depth: 0 }
+    }
+
+    fn bytes(&self) -> &'de [u8] {
+        self.text.as_bytes()
     }
 
     /// The next byte that is not JSON white space.
     fn peek(&mut self) -> Option<u8> {
-        while let Some(&b) = self.bytes.get(self.at) {
+        while let Some(&b) = self.bytes().get(self.at) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                 return Some(b);
             }
@@ -98,8 +101,10 @@ impl<'de> Plain<'de> {
         Ok(())
     }
 
+    /// `word` (true, false, null), after white space.
     fn literal(&mut self, word: &[u8]) -> Result<(), GiveUp> {
-        if !self.bytes[self.at..].starts_with(word) {
+        self.peek();
+        if !self.bytes()[self.at..].starts_with(word) {
             return Err(GiveUp);
         }
         self.at += word.len();
@@ -110,8 +115,8 @@ impl<'de> Plain<'de> {
     fn string(&mut self) -> Result<&'de str, GiveUp> {
         self.expect(b'"')?;
         let start = self.at;
-        let len = string_end(&self.bytes[start..]).ok_or(GiveUp)?;
-        if self.bytes[start + len] != b'"' {
+        let len = string_end(&self.bytes()[start..]).ok_or(GiveUp)?;
+        if self.bytes()[start + len] != b'"' {
             return Err(GiveUp);
         }
         self.at = start + len + 1;
@@ -124,16 +129,16 @@ impl<'de> Plain<'de> {
     fn number(&mut self) -> Result<Number, GiveUp> {
         let negative = self.peek() == Some(b'-');
         let start = self.at + usize::from(negative);
-        let digits = self.bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-        let after = self.bytes.get(start + digits).copied();
+        let digits = self.bytes()[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let after = self.bytes().get(start + digits).copied();
         // 18 digits cannot overflow either type; a leading zero is only "0".
         let plain = (1..=18).contains(&digits)
             && !matches!(after, Some(b'.' | b'e' | b'E'))
-            && (self.bytes[start] != b'0' || (digits == 1 && !negative));
+            && (self.bytes()[start] != b'0' || (digits == 1 && !negative));
         if !plain {
             return Err(GiveUp);
         }
-        let value = self.bytes[start..start + digits].iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        let value = self.bytes()[start..start + digits].iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
         self.at = start + digits;
         // (u64 of at most 18 digits is below i64::MAX.)
         Ok(if negative { Number::Negative(-(value as i64)) } else { Number::Unsigned(value) })
@@ -181,7 +186,7 @@ impl<'de> Plain<'de> {
 
 /// Where a string's text stops: the first `"`, `\` or control character.
 fn string_end(bytes: &[u8]) -> Option<usize> {
-    swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20), |b| b == b'"' || b == b'\\' || b < 0x20)
+    swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20))
 }
 
 impl<'de> Deserializer<'de> for &mut Plain<'de> {
@@ -231,7 +236,6 @@ impl<'de> Deserializer<'de> for &mut Plain<'de> {
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GiveUp> {
-        self.peek();
         self.literal(b"null")?;
         visitor.visit_unit()
     }
