@@ -124,37 +124,50 @@ impl Sent {
 /// Where a replay reads its events: one at a time, with a look at the type of the next
 /// (a decision task's events depend on what follows its `DecisionTaskStarted`).
 pub(crate) trait ReplaySource {
+    /// What reading an event can fail with. Kept as the source's own small error until
+    /// the replay stops on it: every event passes through this `Result`.
+    type Error: Into<RuntimeError>;
     /// The next event; it may borrow from the source until the next call.
-    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>>;
+    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, Self::Error>>;
     /// The type of the event [`next_event`](Self::next_event) gives next, if any.
-    fn peek_type(&self) -> Result<Option<EventType>, RuntimeError>;
+    fn peek_type(&self) -> Result<Option<EventType>, Self::Error>;
 }
 
-/// A live history, read in place.
+/// A live history, read in place: nothing to fail.
 impl ReplaySource for std::slice::Iter<'_, HistoryEvent> {
-    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>> {
+    type Error = std::convert::Infallible;
+    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, Self::Error>> {
         self.next().map(|e| Ok(ReplayEvent::from(e)))
     }
-    fn peek_type(&self) -> Result<Option<EventType>, RuntimeError> {
+    fn peek_type(&self) -> Result<Option<EventType>, Self::Error> {
         Ok(self.as_slice().first().map(HistoryEvent::event_type))
+    }
+}
+
+impl From<std::convert::Infallible> for RuntimeError {
+    fn from(never: std::convert::Infallible) -> RuntimeError {
+        match never {}
     }
 }
 
 /// A packed history, decoded as far as replay reads it, as the replay goes.
 #[cfg(feature = "packed")]
 impl ReplaySource for crate::history::packed::ReplayEvents<'_> {
-    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, RuntimeError>> {
-        self.next_event().map(|e| e.map_err(invalid))
+    type Error = crate::history::packed::PackError;
+    fn next_event(&mut self) -> Option<Result<ReplayEvent<'_>, Self::Error>> {
+        self.next_event()
     }
-    fn peek_type(&self) -> Result<Option<EventType>, RuntimeError> {
-        self.peek_type().map_err(invalid)
+    fn peek_type(&self) -> Result<Option<EventType>, Self::Error> {
+        self.peek_type()
     }
 }
 
 /// Bytes a packed history's own encoder wrote that do not decode.
 #[cfg(feature = "packed")]
-fn invalid(e: crate::history::packed::PackError) -> RuntimeError {
-    RuntimeError::InvalidHistory(e.to_string())
+impl From<crate::history::packed::PackError> for RuntimeError {
+    fn from(e: crate::history::packed::PackError) -> RuntimeError {
+        RuntimeError::InvalidHistory(e.to_string())
+    }
 }
 
 /// One workflow run's code and state, driven by its history.
@@ -275,7 +288,7 @@ impl WorkflowRuntime {
     ) -> Result<Option<Rc<[Decision]>>, RuntimeError> {
         let mut out = None;
         while let Some(e) = events.next_event() {
-            let e = e?;
+            let e = e.map_err(Into::into)?;
             if e.event_id != self.next_event_id {
                 return Err(RuntimeError::InvalidHistory(format!("expected event {} but found event {}", self.next_event_id, e.event_id)));
             }
@@ -291,7 +304,7 @@ impl WorkflowRuntime {
                 ReplayAttributes::Other(EventType::DecisionTaskStarted) => {
                     // What follows is read before this event is done with: keep what the task needs.
                     let (event_id, event_time) = (e.event_id, e.event_time);
-                    match events.peek_type()? {
+                    match events.peek_type().map_err(Into::into)? {
                         // That task's decisions never reached history: its events belong to the next batch.
                         Some(EventType::DecisionTaskFailed | EventType::DecisionTaskTimedOut) => {}
                         Some(EventType::DecisionTaskCompleted) => {
