@@ -332,7 +332,8 @@ pub struct ReplayEvents<'a> {
     slot: Slot,
 }
 
-/// The values of the event being read that a [`ReplayEvent`] borrows.
+/// The values of the event being read that a [`ReplayEvent`] borrows, when they are
+/// not dictionary entries.
 #[derive(Default)]
 struct Slot {
     strings: [Str; 2],
@@ -365,26 +366,29 @@ impl ReplayEvents<'_> {
     }
 }
 
-/// Reads what replay needs of an event's attributes into `slot` and jumps over the
-/// rest: the fields it reads come first in `pack_fields!` (below), and the record
-/// ends at `end`.
-fn replay_attributes<'s>(t: EventType, r: &mut Reader<'_>, end: usize, slot: &'s mut Slot) -> Result<ReplayAttributes<'s>, PackError> {
+/// Reads what replay needs of an event's attributes and jumps over the rest: the
+/// fields it reads come first in `pack_fields!` (below), and the record ends at `end`.
+/// Dictionary entries are borrowed from the dictionary; only what is not one is
+/// decoded into `slot`.
+fn replay_attributes<'a: 's, 's>(
+    t: EventType,
+    r: &mut Reader<'a>,
+    end: usize,
+    slot: &'s mut Slot,
+) -> Result<ReplayAttributes<'s>, PackError> {
     type A<'s> = ReplayAttributes<'s>;
+    let [first, second] = &mut slot.strings;
     let attributes = match t {
         EventType::WorkflowExecutionStarted => {
-            slot.strings[0] = WorkflowType::unpack(r)?.name;
-            slot.strings[1] = TaskList::unpack(r)?.name;
-            slot.payload = Option::<Payload>::unpack(r)?;
-            A::WorkflowExecutionStarted { workflow_type: &slot.strings[0], task_list: &slot.strings[1], input: slot.payload.as_ref() }
+            let workflow_type = r.str_in(first)?;
+            let task_list = r.str_in(second)?;
+            TaskListKind::unpack(r)?;
+            A::WorkflowExecutionStarted { workflow_type, task_list, input: r.payload_in(&mut slot.payload)? }
         }
-        EventType::ActivityTaskScheduled => {
-            slot.strings[0] = Str::unpack(r)?;
-            slot.strings[1] = ActivityType::unpack(r)?.name;
-            A::ActivityTaskScheduled { activity_id: &slot.strings[0], activity_type: &slot.strings[1] }
-        }
+        EventType::ActivityTaskScheduled => A::ActivityTaskScheduled { activity_id: r.str_in(first)?, activity_type: r.str_in(second)? },
         EventType::ActivityTaskCompleted => {
-            slot.payload = Option::<Payload>::unpack(r)?;
-            A::ActivityTaskCompleted { scheduled_event_id: i64::unpack(r)?, result: slot.payload.as_ref() }
+            let result = r.payload_in(&mut slot.payload)?;
+            A::ActivityTaskCompleted { scheduled_event_id: i64::unpack(r)?, result }
         }
         EventType::ActivityTaskFailed => {
             slot.failure = Option::<Failure>::unpack(r)?;
@@ -398,26 +402,12 @@ fn replay_attributes<'s>(t: EventType, r: &mut Reader<'_>, end: usize, slot: &'s
             slot.failure = Option::<Failure>::unpack(r)?;
             A::ActivityTaskTimedOut { scheduled_event_id, timeout_type, last_failure: slot.failure.as_ref() }
         }
-        EventType::TimerStarted => {
-            slot.strings[0] = Str::unpack(r)?;
-            A::TimerStarted { timer_id: &slot.strings[0] }
-        }
-        EventType::TimerFired => {
-            slot.strings[0] = Str::unpack(r)?;
-            A::TimerFired { timer_id: &slot.strings[0], started_event_id: i64::unpack(r)? }
-        }
-        EventType::TimerCanceled => {
-            slot.strings[0] = Str::unpack(r)?;
-            A::TimerCanceled { timer_id: &slot.strings[0], started_event_id: i64::unpack(r)? }
-        }
-        EventType::CancelTimerFailed => {
-            slot.strings[0] = Str::unpack(r)?;
-            A::CancelTimerFailed { timer_id: &slot.strings[0] }
-        }
+        EventType::TimerStarted => A::TimerStarted { timer_id: r.str_in(first)? },
+        EventType::TimerFired => A::TimerFired { timer_id: r.str_in(first)?, started_event_id: i64::unpack(r)? },
+        EventType::TimerCanceled => A::TimerCanceled { timer_id: r.str_in(first)?, started_event_id: i64::unpack(r)? },
+        EventType::CancelTimerFailed => A::CancelTimerFailed { timer_id: r.str_in(first)? },
         EventType::WorkflowExecutionSignaled => {
-            slot.strings[0] = Str::unpack(r)?;
-            slot.payload = Option::<Payload>::unpack(r)?;
-            A::WorkflowExecutionSignaled { signal_name: &slot.strings[0], input: slot.payload.as_ref() }
+            A::WorkflowExecutionSignaled { signal_name: r.str_in(first)?, input: r.payload_in(&mut slot.payload)? }
         }
         EventType::DecisionTaskScheduled
         | EventType::DecisionTaskStarted
@@ -582,6 +572,50 @@ impl<'a> Reader<'a> {
         let n = self.length()?;
         self.take(n)
     }
+
+    /// The dictionary entry a string's `tag` names, if it names one (even tags from 2).
+    fn string_entry(&self, tag: u64) -> Option<Result<&'a Str, PackError>> {
+        let dict: &'a Dictionary = self.dict;
+        (tag >= 2 && tag % 2 == 0)
+            .then(|| dict.strings.get(usize::try_from((tag - 2) / 2).unwrap_or(usize::MAX)).ok_or(self.error("unknown string")))
+    }
+
+    /// A string as replay reads it. Nearly every name and ID a replay meets is a
+    /// dictionary entry: that is borrowed where it is instead of copied. Anything else is
+    /// decoded into `slot`.
+    fn str_in<'s>(&mut self, slot: &'s mut Str) -> Result<&'s Str, PackError>
+    where
+        'a: 's,
+    {
+        let tag = self.u64()?;
+        if let Some(entry) = self.string_entry(tag) {
+            return entry;
+        }
+        *slot = Str::unpack_tagged(self, tag)?;
+        Ok(slot)
+    }
+
+    /// An optional payload as replay reads it: a dictionary entry (results and scans
+    /// that repeat across workflows) borrowed, anything else decoded into `slot`.
+    fn payload_in<'s>(&mut self, slot: &'s mut Option<Payload>) -> Result<Option<&'s Payload>, PackError>
+    where
+        'a: 's,
+    {
+        if self.u8()? == 0 {
+            return Ok(None);
+        }
+        let tag = self.u64()?;
+        if let Some(entry) = self.payload_entry(tag) {
+            return entry.map(Some);
+        }
+        Ok(Some(slot.insert(Payload::unpack_tagged(self, tag)?)))
+    }
+
+    /// The dictionary entry a payload's `tag` names, if it names one (odd tags).
+    fn payload_entry(&self, tag: u64) -> Option<Result<&'a Payload, PackError>> {
+        let dict: &'a Dictionary = self.dict;
+        (tag % 2 == 1).then(|| dict.payloads.get(usize::try_from(tag / 2).unwrap_or(usize::MAX)).ok_or(self.error("unknown payload")))
+    }
 }
 
 /// A value that knows its packed form.
@@ -664,7 +698,15 @@ impl Pack for Str {
         }
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
-        match r.u64()? {
+        let tag = r.u64()?;
+        r.string_entry(tag).map(|e| e.cloned()).unwrap_or_else(|| Str::unpack_tagged(r, tag))
+    }
+}
+
+impl Str {
+    /// The string after its `tag`, when it is not a dictionary entry.
+    fn unpack_tagged(r: &mut Reader<'_>, tag: u64) -> Result<Str, PackError> {
+        match tag {
             0 => {
                 let b = r.bytes()?;
                 std::str::from_utf8(b).map(Str::from).map_err(|_| r.error("string is not UTF-8"))
@@ -680,7 +722,8 @@ impl Pack for Str {
                 let uuids = r.dict.uuids.ok_or(r.error("a numbered UUID without the engine's sequence"))?;
                 Ok(crate::uuid::text(uuids.nth((v - 3) / 2)))
             }
-            v => r.dict.strings.get(usize::try_from((v - 2) / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown string")),
+            // Even tags from 2: dictionary entries, which the callers look up first.
+            _ => Err(r.error("unknown string")),
         }
     }
 }
@@ -715,10 +758,14 @@ impl Pack for Payload {
         w.bytes(&bytes[shared..]);
     }
     fn unpack(r: &mut Reader<'_>) -> Result<Self, PackError> {
-        let v = r.u64()?;
-        if v % 2 == 1 {
-            return r.dict.payloads.get(usize::try_from(v / 2).unwrap_or(usize::MAX)).cloned().ok_or(r.error("unknown payload"));
-        }
+        let tag = r.u64()?;
+        r.payload_entry(tag).map(|e| e.cloned()).unwrap_or_else(|| Payload::unpack_tagged(r, tag))
+    }
+}
+
+impl Payload {
+    /// The payload after its `tag`, when it is not a dictionary entry.
+    fn unpack_tagged(r: &mut Reader<'_>, v: u64) -> Result<Payload, PackError> {
         let shared = usize::try_from(v / 2).map_err(|_| r.error("prefix out of range"))?;
         let rest = r.bytes()?;
         if shared == 0 {
@@ -1006,10 +1053,12 @@ mod tests {
     /// A short workflow input goes to the dictionary, so no payload is the reference:
     /// the activity input replay jumps over and a signal much like it are both
     /// written in full, and the signal comes back whole. (Also the one event type
-    /// whose fields replay reads are not its first: a timeout.)
+    /// whose fields replay reads are not its first: a timeout. And a signal name too
+    /// long for the dictionary, which replay decodes instead of borrowing.)
     #[test]
     fn without_a_reference_payload_replay_reads_payloads_whole() {
         let long = |tail: &str| Payload::from_bytes(format!("{}{tail}", "o".repeat(100)).into_bytes());
+        let long_name = "s".repeat(DICTIONARY_MAX_LEN + 1);
         let events = [
             event(
                 1,
@@ -1029,7 +1078,7 @@ mod tests {
             event(
                 3,
                 EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
-                    signal_name: "scan".into(),
+                    signal_name: long_name.as_str().into(),
                     input: Some(long("signal")),
                     ..Default::default()
                 }),
@@ -1054,8 +1103,8 @@ mod tests {
         for e in &events {
             let replayed = replay.next_event().unwrap().unwrap();
             assert_eq!(replayed, ReplayEvent::from(e));
-            if let ReplayAttributes::WorkflowExecutionSignaled { input, .. } = replayed.attributes {
-                assert_eq!(input, Some(&long("signal")));
+            if let ReplayAttributes::WorkflowExecutionSignaled { signal_name, input } = replayed.attributes {
+                assert_eq!((signal_name.as_str(), input), (long_name.as_str(), Some(&long("signal"))));
             }
         }
         assert!(replay.next_event().is_none());
