@@ -23,7 +23,7 @@ use crate::text::Str;
 #[derive(Debug)]
 pub(crate) enum Command {
     Decision(Decision),
-    ReplayedActivity { activity_id: Str, activity_type: Str },
+    ReplayedActivity { activity_id: CommandId, activity_type: Str },
 }
 
 impl Command {
@@ -34,7 +34,7 @@ impl Command {
             Command::Decision(d) => d,
             Command::ReplayedActivity { activity_id, activity_type } => {
                 Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
-                    activity_id,
+                    activity_id: Str::from_u64(activity_id),
                     activity_type: ActivityType { name: activity_type },
                     ..Default::default()
                 }))
@@ -45,7 +45,9 @@ impl Command {
     pub fn as_ref(&self) -> CommandRef<'_> {
         match self {
             Command::Decision(d) => CommandRef::Decision(d),
-            Command::ReplayedActivity { activity_id, activity_type } => CommandRef::ReplayedActivity { activity_id, activity_type },
+            Command::ReplayedActivity { activity_id, activity_type } => {
+                CommandRef::ReplayedActivity { activity_id: *activity_id, activity_type }
+            }
         }
     }
 }
@@ -55,7 +57,7 @@ impl Command {
 #[derive(Clone, Copy)]
 pub(crate) enum CommandRef<'a> {
     Decision(&'a Decision),
-    ReplayedActivity { activity_id: &'a str, activity_type: &'a str },
+    ReplayedActivity { activity_id: CommandId, activity_type: &'a str },
 }
 
 impl<'a> CommandRef<'a> {
@@ -64,7 +66,7 @@ impl<'a> CommandRef<'a> {
     pub fn schedules(self, id: &str, ty: &str) -> bool {
         match self {
             CommandRef::Decision(Decision::ScheduleActivityTask(s)) => s.activity_id == id && s.activity_type.name == ty,
-            CommandRef::ReplayedActivity { activity_id, activity_type } => activity_id == id && activity_type == ty,
+            CommandRef::ReplayedActivity { activity_id, activity_type } => command_id(id) == Some(activity_id) && activity_type == ty,
             CommandRef::Decision(_) => false,
         }
     }
@@ -96,28 +98,31 @@ impl fmt::Display for CommandRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CommandRef::Decision(d) => d.fmt(f),
-            CommandRef::ReplayedActivity { activity_id, activity_type } => write_schedule_activity(f, activity_id, activity_type),
+            CommandRef::ReplayedActivity { activity_id, activity_type } => {
+                write_schedule_activity(f, &activity_id.to_string(), activity_type)
+            }
         }
     }
 }
 
-/// What a command is: its kind and the ID the code gave it. Machines own their keys;
-/// lookups borrow one (`CommandKey<&str>`), so finding a machine allocates nothing.
+/// The ID the code gives an activity or a timer: the Go client's sequence number
+/// (`GenerateSequenceID`), written in decimal in decisions and events. The runtime
+/// keeps the number, so finding a command compares integers, not strings.
+pub(crate) type CommandId = u64;
+
+/// The command an event's activity or timer ID names: only the decimal form the Go
+/// client writes ("7", never "07" or "+7") is one; any other ID names no command.
+pub(crate) fn command_id(id: &str) -> Option<CommandId> {
+    let canonical = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && (id == "0" || !id.starts_with('0'));
+    canonical.then(|| id.parse().ok()).flatten()
+}
+
+/// What a command is: its kind and the ID the code gave it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CommandKey<Id = Str> {
-    Activity(Id),
-    Timer(Id),
+pub(crate) enum CommandKey {
+    Activity(CommandId),
+    Timer(CommandId),
     CloseWorkflow,
-}
-
-impl CommandKey {
-    pub fn as_deref(&self) -> CommandKey<&str> {
-        match self {
-            CommandKey::Activity(id) => CommandKey::Activity(id),
-            CommandKey::Timer(id) => CommandKey::Timer(id),
-            CommandKey::CloseWorkflow => CommandKey::CloseWorkflow,
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,15 +182,15 @@ impl Machines {
     }
 
     /// Finds a machine and moves it to the back of the list.
-    fn touch(&mut self, key: CommandKey<&str>) -> Option<&mut CommandMachine> {
-        let m = self.list.iter_mut().find(|m| m.key.as_deref() == key)?;
+    fn touch(&mut self, key: CommandKey) -> Option<&mut CommandMachine> {
+        let m = self.list.iter_mut().find(|m| m.key == key)?;
         self.touches += 1;
         m.order = self.touches;
         Some(m)
     }
 
     /// Cancels a timer, and says what that means for the server.
-    pub fn cancel_timer(&mut self, timer_id: &str) -> CancelOutcome {
+    pub fn cancel_timer(&mut self, timer_id: CommandId) -> CancelOutcome {
         let Some(m) = self.touch(CommandKey::Timer(timer_id)) else { return CancelOutcome::Nothing };
         let (state, outcome) = match m.state {
             // Never sent: the server never hears of this timer.
@@ -208,8 +213,8 @@ impl Machines {
                     m.state = MachineState::DecisionSent;
                 }
                 MachineState::CanceledAfterInitiated => {
-                    if let CommandKey::Timer(id) = &m.key {
-                        out.push(Command::Decision(Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: id.clone() })));
+                    if let CommandKey::Timer(id) = m.key {
+                        out.push(Command::Decision(Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: Str::from_u64(id) })));
                     }
                     m.state = MachineState::CancellationDecisionSent;
                 }
@@ -220,7 +225,7 @@ impl Machines {
     }
 
     /// The command's event (`ActivityTaskScheduled`, `TimerStarted`, workflow close) is in history.
-    pub fn initiated(&mut self, key: CommandKey<&str>) -> Result<(), Unexpected> {
+    pub fn initiated(&mut self, key: CommandKey) -> Result<(), Unexpected> {
         let m = self.touch(key).ok_or_else(|| Unexpected(format!("no command {key:?}")))?;
         m.state = match (m.state, &m.key) {
             (MachineState::DecisionSent, CommandKey::CloseWorkflow) => MachineState::Completed,
@@ -233,7 +238,7 @@ impl Machines {
     }
 
     /// An activity closed or a timer fired or was canceled: its machine is done.
-    pub fn completed(&mut self, key: CommandKey<&str>) {
+    pub fn completed(&mut self, key: CommandKey) {
         if let Some(m) = self.touch(key) {
             m.state = MachineState::Completed;
         }
@@ -241,7 +246,7 @@ impl Machines {
     }
 
     /// `CancelTimerFailed`: the timer is back to running as far as the code knows.
-    pub fn cancel_failed(&mut self, key: CommandKey<&str>) {
+    pub fn cancel_failed(&mut self, key: CommandKey) {
         if let Some(m) = self.touch(key) {
             m.state = MachineState::Initiated;
         }
@@ -271,8 +276,8 @@ mod tests {
     #[test]
     fn a_timer_canceled_before_it_is_sent_emits_nothing() {
         let mut m = Machines::default();
-        m.add(CommandKey::Timer("0".into()), timer("0"));
-        assert_eq!(m.cancel_timer("0"), CancelOutcome::NeverSent);
+        m.add(CommandKey::Timer(0), timer("0"));
+        assert_eq!(m.cancel_timer(0), CancelOutcome::NeverSent);
         assert!(take(&mut m).is_empty());
         assert_eq!(m.len(), 0);
     }
@@ -280,11 +285,11 @@ mod tests {
     #[test]
     fn cancel_moves_the_timer_before_later_commands() {
         let mut m = Machines::default();
-        m.add(CommandKey::Timer("3".into()), timer("3"));
+        m.add(CommandKey::Timer(3), timer("3"));
         take(&mut m);
-        m.initiated(CommandKey::Timer("3")).unwrap();
-        assert_eq!(m.cancel_timer("3"), CancelOutcome::CancelTimer);
-        m.add(CommandKey::Timer("4".into()), timer("4"));
+        m.initiated(CommandKey::Timer(3)).unwrap();
+        assert_eq!(m.cancel_timer(3), CancelOutcome::CancelTimer);
+        m.add(CommandKey::Timer(4), timer("4"));
         let names: Vec<String> = take(&mut m).iter().map(|d| d.to_string()).collect();
         assert_eq!(names, ["CancelTimer(timerId 3)", "StartTimer(timerId 4)"]);
     }
@@ -292,6 +297,14 @@ mod tests {
     #[test]
     fn an_event_for_an_unknown_command_is_reported() {
         let mut m = Machines::default();
-        assert!(m.initiated(CommandKey::Timer("9")).is_err());
+        assert!(m.initiated(CommandKey::Timer(9)).is_err());
+    }
+
+    #[test]
+    fn only_the_go_clients_decimal_form_names_a_command() {
+        assert_eq!([command_id("0"), command_id("7"), command_id("1234")], [Some(0), Some(7), Some(1234)]);
+        for other in ["", "07", "+7", "-1", " 7", "7 ", "x", "18446744073709551616"] {
+            assert_eq!(command_id(other), None, "{other:?}");
+        }
     }
 }

@@ -32,7 +32,7 @@ use crate::text::Str;
 use crate::time::Timestamp;
 use crate::vec_map::VecMap;
 use executor::Executor;
-use machines::{Command, CommandKey, CommandRef};
+use machines::{Command, CommandId, CommandKey, CommandRef, command_id};
 pub use state::{CommandKind, WorkflowInfo};
 use state::{RunInfo, SharedState, WorkflowState};
 
@@ -181,8 +181,8 @@ pub struct WorkflowRuntime {
     sent: Sent,
     /// How many of `sent` have met their event.
     seen: usize,
-    scheduled_activities: VecMap<i64, Str, false>,
-    started_timers: VecMap<i64, Str, false>,
+    scheduled_activities: VecMap<i64, CommandId, false>,
+    started_timers: VecMap<i64, CommandId, false>,
     close_sent: bool,
     tasks_run: u32,
 }
@@ -323,25 +323,29 @@ impl WorkflowRuntime {
                 }
                 ReplayAttributes::ActivityTaskScheduled { activity_id, activity_type } => {
                     self.match_command(&e, |c| c.schedules(activity_id, activity_type))?;
-                    self.scheduled_activities.insert(e.event_id, activity_id.clone());
-                    self.initiated(&e, CommandKey::Activity(activity_id))?;
+                    let id = command_id_of(&e, activity_id)?;
+                    self.scheduled_activities.insert(e.event_id, id);
+                    self.initiated(&e, CommandKey::Activity(id))?;
                 }
                 ReplayAttributes::TimerStarted { timer_id } => {
                     self.match_command(&e, |c| c.starts_timer(timer_id))?;
-                    self.started_timers.insert(e.event_id, timer_id.clone());
-                    self.initiated(&e, CommandKey::Timer(timer_id))?;
+                    let id = command_id_of(&e, timer_id)?;
+                    self.started_timers.insert(e.event_id, id);
+                    self.initiated(&e, CommandKey::Timer(id))?;
                 }
                 ReplayAttributes::TimerCanceled { timer_id, started_event_id } => {
                     self.match_command(&e, |c| c.cancels_timer(timer_id))?;
+                    let id = command_id_of(&e, timer_id)?;
                     // The timer's life is over: nothing in history refers to it again.
                     self.started_timers.remove(&started_event_id);
                     let mut s = self.state.borrow_mut();
-                    s.timers.remove(timer_id.as_str());
-                    s.machines.completed(CommandKey::Timer(timer_id));
+                    s.timers.remove(&id);
+                    s.machines.completed(CommandKey::Timer(id));
                 }
                 ReplayAttributes::CancelTimerFailed { timer_id } => {
                     self.match_command(&e, |c| c.cancels_timer(timer_id))?;
-                    self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(timer_id));
+                    let id = command_id_of(&e, timer_id)?;
+                    self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(id));
                 }
                 ReplayAttributes::Other(EventType::WorkflowExecutionCompleted) => {
                     self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CompleteWorkflowExecution(_))))?;
@@ -365,10 +369,10 @@ impl WorkflowRuntime {
                 }
                 ReplayAttributes::TimerFired { timer_id, started_event_id } => {
                     let started = self.started_timers.remove(&started_event_id);
-                    let id = started.as_deref().unwrap_or(timer_id);
+                    let id = started.or_else(|| command_id(timer_id)).ok_or_else(|| unknown(&e, "a timer"))?;
                     let mut s = self.state.borrow_mut();
                     // Resolved entries leave the maps, so their cost stays flat as history grows.
-                    let slot = s.timers.remove(id).ok_or_else(|| unknown(&e, "timer"))?;
+                    let slot = s.timers.remove(&id).ok_or_else(|| unknown(&e, "a timer"))?;
                     let seq = s.stamp();
                     slot.resolve(Ok(()), seq);
                     s.machines.completed(CommandKey::Timer(id));
@@ -478,7 +482,7 @@ impl WorkflowRuntime {
         RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(event_id), event: None, decision })
     }
 
-    fn initiated(&mut self, e: &ReplayEvent, key: CommandKey<&str>) -> Result<(), RuntimeError> {
+    fn initiated(&mut self, e: &ReplayEvent, key: CommandKey) -> Result<(), RuntimeError> {
         self.state.borrow_mut().machines.initiated(key).map_err(|why| {
             RuntimeError::Nondeterminism(Nondeterminism { event_id: Some(e.event_id), event: Some(e.describe()), decision: Some(why.0) })
         })
@@ -490,12 +494,12 @@ impl WorkflowRuntime {
         scheduled_event_id: i64,
         result: Result<Payload, ActivityError>,
     ) -> Result<(), RuntimeError> {
-        let id = self.scheduled_activities.remove(&scheduled_event_id).ok_or_else(|| unknown(e, "activity"))?;
+        let id = self.scheduled_activities.remove(&scheduled_event_id).ok_or_else(|| unknown(e, "an activity"))?;
         let mut s = self.state.borrow_mut();
-        let slot = s.activities.remove(&id).ok_or_else(|| unknown(e, "activity"))?;
+        let slot = s.activities.remove(&id).ok_or_else(|| unknown(e, "an activity"))?;
         let seq = s.stamp();
         slot.resolve(result, seq);
-        s.machines.completed(CommandKey::Activity(&id));
+        s.machines.completed(CommandKey::Activity(id));
         Ok(())
     }
 
@@ -584,8 +588,15 @@ impl WorkflowRuntime {
     }
 }
 
+/// The command named by an event that matched one of the code's decisions. The code
+/// writes only IDs that [`command_id`] reads, so after a match this cannot fail;
+/// it is an error rather than a panic all the same.
+fn command_id_of(e: &ReplayEvent, id: &str) -> Result<CommandId, RuntimeError> {
+    command_id(id).ok_or_else(|| unknown(e, "a command"))
+}
+
 fn unknown(e: &ReplayEvent, what: &str) -> RuntimeError {
-    RuntimeError::InvalidHistory(format!("event {} {} refers to an {what} the history never started", e.event_id, e.event_type().name()))
+    RuntimeError::InvalidHistory(format!("event {} {} refers to {what} the history never started", e.event_id, e.event_type().name()))
 }
 
 /// Workflows and histories written by hand for the runtime's and the SDK's own tests.
@@ -688,5 +699,50 @@ pub(crate) mod test_history {
                 ..Default::default()
             }),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::test_history::{decision_task, event, first_decision_task, first_decision_task_completed, workflow};
+    use super::{RuntimeError, WorkflowRuntime};
+    use crate::history::*;
+    use crate::payload::Payload;
+
+    /// A timer's events name it by the Go client's decimal ID. One that names no timer
+    /// the history started ("00" is not "0") is refused with the event that names it.
+    #[test]
+    fn a_timer_event_for_a_timer_never_started_is_refused_with_its_event() {
+        let def = workflow("OneTimer", |ctx| async move {
+            ctx.new_timer(Duration::from_secs(60)).await.ok();
+            Ok(Payload::encode(&"done"))
+        });
+        let fired = |timer_id: &str, started_event_id: i64| {
+            event(6, EventAttributes::TimerFired(TimerFiredEventAttributes { timer_id: timer_id.into(), started_event_id }))
+        };
+        let mut events = first_decision_task("OneTimer", None);
+        events.push(first_decision_task_completed());
+        events.push(event(
+            5,
+            EventAttributes::TimerStarted(TimerStartedEventAttributes {
+                timer_id: "0".into(),
+                decision_task_completed_event_id: 4,
+                ..Default::default()
+            }),
+        ));
+        for (timer_id, started) in [("00", 99), ("1", 99)] {
+            let mut history = events.clone();
+            history.push(fired(timer_id, started));
+            let err = WorkflowRuntime::replay(&def, "w", "d", &history).err();
+            let expected = "event 6 TimerFired refers to a timer the history never started";
+            assert_eq!(err, Some(RuntimeError::InvalidHistory(expected.into())), "timer {timer_id:?}");
+        }
+        // The same event with the timer's own ID lets the code go on to completion.
+        events.push(fired("0", 5));
+        events.extend(decision_task(7));
+        let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &events).unwrap();
+        assert_eq!(decisions.unwrap().iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["CompleteWorkflowExecution"]);
     }
 }

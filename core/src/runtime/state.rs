@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use std::rc::Rc;
 
-use super::machines::Machines;
+use super::machines::{CommandId, Machines};
 use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::LocalBoxFuture;
@@ -97,8 +97,8 @@ pub(crate) struct WorkflowState {
     pub replaying: bool,
     next_id: u64,
     pub machines: Machines,
-    pub activities: VecMap<Str, ActivitySlot, false>,
-    pub timers: VecMap<Str, TimerSlot, false>,
+    pub activities: VecMap<CommandId, ActivitySlot, false>,
+    pub timers: VecMap<CommandId, TimerSlot, false>,
     /// Signal channels in the order they came to be; code holds a channel by its
     /// index here, so a selector finds its channel without a lookup by name.
     pub channels: Vec<Channel>,
@@ -139,12 +139,12 @@ pub(crate) struct CodeLine {
 }
 
 impl WorkflowState {
-    /// The Go client's `GenerateSequenceID`: one counter for activities and timers, from "0".
-    pub fn next_id(&mut self) -> Str {
+    /// The Go client's `GenerateSequenceID`: one counter for activities and timers, from 0.
+    pub fn next_id(&mut self) -> CommandId {
         let id = self.next_id;
         self.next_id += 1;
         self.version += 1;
-        Str::from_u64(id)
+        id
     }
 
     /// The next readiness stamp.
@@ -188,11 +188,9 @@ impl WorkflowState {
     }
 
     /// Remembers where the code asked for a command, when code lines are kept.
-    pub fn code_line(&mut self, kind: CommandKind, id: &str, at: &'static std::panic::Location<'static>) {
+    pub fn code_line(&mut self, kind: CommandKind, id: CommandId, at: &'static std::panic::Location<'static>) {
         if let Some(lines) = self.code_lines.as_mut() {
-            if let Ok(id) = id.parse() {
-                lines.push(CodeLine { kind, id, at });
-            }
+            lines.push(CodeLine { kind, id, at });
         }
     }
 

@@ -20,7 +20,7 @@ use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
 use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
-use crate::runtime::machines::{CancelOutcome, Command, CommandKey};
+use crate::runtime::machines::{CancelOutcome, Command, CommandId, CommandKey};
 use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
 use crate::text::Str;
 
@@ -65,10 +65,10 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                 // A replayed decision only meets its event, by activity ID and type (as
                 // the Go client matches): the rest is filled in only for a new one.
                 let command = if s.replaying {
-                    Command::ReplayedActivity { activity_id: id.clone(), activity_type: activity_type.clone() }
+                    Command::ReplayedActivity { activity_id: id, activity_type: activity_type.clone() }
                 } else {
                     Command::Decision(Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
-                        activity_id: id.clone(),
+                        activity_id: Str::from_u64(id),
                         activity_type: ActivityType { name: activity_type.clone() },
                         task_list: TaskList::named(options.task_list.as_deref().unwrap_or(&s.info.task_list)),
                         input: Some(input),
@@ -82,9 +82,9 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                         ..Default::default()
                     })))
                 };
-                wait = Some(WaitOn::Activity { activity_id: id.clone(), activity_type });
-                s.code_line(CommandKind::ScheduleActivity, &id, at);
-                s.machines.add(CommandKey::Activity(id.clone()), command);
+                wait = Some(WaitOn::Activity { activity_id: id, activity_type });
+                s.code_line(CommandKind::ScheduleActivity, id, at);
+                s.machines.add(CommandKey::Activity(id), command);
                 s.activities.insert(id, slot.clone());
             }
         }
@@ -153,13 +153,13 @@ impl TimerFuture {
             let id = s.next_id();
             let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
             let decision = Decision::StartTimer(StartTimerDecisionAttributes {
-                timer_id: id.clone(),
+                timer_id: Str::from_u64(id),
                 start_to_fire_timeout: Some(Duration::from_secs(secs)),
             });
-            wait = Some(WaitOn::Timer { timer_id: id.clone(), after: Duration::from_secs(secs) });
-            s.code_line(CommandKind::StartTimer, &id, at);
-            s.machines.add(CommandKey::Timer(id.clone()), Command::Decision(decision));
-            s.timers.insert(id.clone(), slot.clone());
+            wait = Some(WaitOn::Timer { timer_id: id, after: Duration::from_secs(secs) });
+            s.code_line(CommandKind::StartTimer, id, at);
+            s.machines.add(CommandKey::Timer(id), Command::Decision(decision));
+            s.timers.insert(id, slot.clone());
             if let Some(sc) = scope {
                 sc.scope.add(id);
             }
@@ -213,22 +213,21 @@ pub struct CancellationScope {
 struct Scope {
     /// The first timer, apart: a scope nearly always has just one (the workshop makes a
     /// scope per scan), and a `Vec` would allocate for it.
-    first: RefCell<Option<Str>>,
-    more: RefCell<Vec<Str>>,
+    first: Cell<Option<CommandId>>,
+    more: RefCell<Vec<CommandId>>,
     canceled: Cell<bool>,
 }
 
 impl Scope {
-    fn add(&self, timer_id: Str) {
-        let mut first = self.first.borrow_mut();
-        match *first {
-            None => *first = Some(timer_id),
+    fn add(&self, timer_id: CommandId) {
+        match self.first.get() {
+            None => self.first.set(Some(timer_id)),
             Some(_) => self.more.borrow_mut().push(timer_id),
         }
     }
 
     /// The scope's timers, oldest first; the scope keeps none.
-    fn take(&self) -> impl Iterator<Item = Str> {
+    fn take(&self) -> impl Iterator<Item = CommandId> {
         self.first.take().into_iter().chain(self.more.take())
     }
 }
@@ -250,17 +249,17 @@ impl CancellationScope {
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
         for id in self.scope.take() {
-            let Some(slot) = s.timers.get(id.as_str()).cloned() else { continue };
+            let Some(slot) = s.timers.get(&id).cloned() else { continue };
             if slot.get().is_some() {
                 continue; // fired already: nothing to cancel
             }
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
-            if s.machines.cancel_timer(&id) == CancelOutcome::NeverSent {
+            if s.machines.cancel_timer(id) == CancelOutcome::NeverSent {
                 // The server never hears of this timer: no event will refer to it.
-                s.timers.remove(id.as_str());
+                s.timers.remove(&id);
             }
-            s.code_line(CommandKind::CancelTimer, &id, at);
+            s.code_line(CommandKind::CancelTimer, id, at);
         }
     }
 }

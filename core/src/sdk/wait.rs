@@ -13,17 +13,18 @@ use std::panic::Location;
 use std::rc::Rc;
 use std::time::Duration;
 
+use crate::runtime::machines::CommandId;
 use crate::text::Str;
 
 /// What a future waits on, as the SDK knows it while the code runs.
 #[derive(Clone, Debug)]
 pub(crate) enum WaitOn {
     Activity {
-        activity_id: Str,
+        activity_id: CommandId,
         activity_type: Str,
     },
     Timer {
-        timer_id: Str,
+        timer_id: CommandId,
         after: Duration,
     },
     Signal {
