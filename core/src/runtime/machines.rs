@@ -113,8 +113,17 @@ pub(crate) type CommandId = u64;
 /// The command an event's activity or timer ID names: only the decimal form the Go
 /// client writes ("7", never "07" or "+7") is one; any other ID names no command.
 pub(crate) fn command_id(id: &str) -> Option<CommandId> {
-    let canonical = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && (id == "0" || !id.starts_with('0'));
-    canonical.then(|| id.parse().ok()).flatten()
+    match id.as_bytes() {
+        [] => None,
+        [b'0', _, ..] => None,
+        digits => digits.iter().try_fold(0u64, |n, &b| {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            n.checked_mul(10)?.checked_add(u64::from(digit))
+        }),
+    }
 }
 
 /// What a command is: its kind and the ID the code gave it.
@@ -237,12 +246,13 @@ impl Machines {
         Ok(())
     }
 
-    /// An activity closed or a timer fired or was canceled: its machine is done.
+    /// An activity closed or a timer fired or was canceled: its machine is done, and
+    /// leaves the list. (Its place does not matter: the list is put in touch order
+    /// when decisions are taken.)
     pub fn completed(&mut self, key: CommandKey) {
-        if let Some(m) = self.touch(key) {
-            m.state = MachineState::Completed;
+        if let Some(i) = self.list.iter().position(|m| m.key == key) {
+            self.list.swap_remove(i);
         }
-        self.list.retain(|m| m.state != MachineState::Completed);
     }
 
     /// `CancelTimerFailed`: the timer is back to running as far as the code knows.
