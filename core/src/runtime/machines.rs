@@ -214,7 +214,12 @@ impl Machines {
 
     /// The decisions to send now, in list order, appended to `out`; completed machines are dropped.
     pub fn take_decisions(&mut self, out: &mut Vec<Command>) {
-        self.list.sort_unstable_by_key(|m| m.order);
+        // Mostly already in order, and mostly nothing to drop: a decision task looks
+        // at two or three machines, and a replay takes decisions at every one.
+        if !self.list.is_sorted_by_key(|m| m.order) {
+            self.list.sort_unstable_by_key(|m| m.order);
+        }
+        let mut any_completed = false;
         for m in &mut self.list {
             match m.state {
                 MachineState::Created => {
@@ -227,10 +232,13 @@ impl Machines {
                     }
                     m.state = MachineState::CancellationDecisionSent;
                 }
+                MachineState::Completed => any_completed = true,
                 _ => {}
             }
         }
-        self.list.retain(|m| m.state != MachineState::Completed);
+        if any_completed {
+            self.list.retain(|m| m.state != MachineState::Completed);
+        }
     }
 
     /// The command's event (`ActivityTaskScheduled`, `TimerStarted`, workflow close) is in history.
