@@ -69,10 +69,13 @@ impl Executor {
                 }
                 c.left_at = Some(state.borrow().version);
             }
-            let spawned = std::mem::take(&mut state.borrow_mut().spawned);
-            let spawned_any = !spawned.is_empty();
-            for f in spawned {
-                self.spawn(f);
+            // Most workflows never spawn: look before taking the list out.
+            let spawned_any = !state.borrow().spawned.is_empty();
+            if spawned_any {
+                let spawned = std::mem::take(&mut state.borrow_mut().spawned);
+                for f in spawned {
+                    self.spawn(f);
+                }
             }
             if !polled && !spawned_any {
                 self.tasks.retain(Option::is_some);
