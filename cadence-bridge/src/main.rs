@@ -12,7 +12,7 @@ use postflow_core::scenario::{Scenario, builtin};
 use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
-use cadence_bridge::scenario::{RunOptions, not_comparable, play};
+use cadence_bridge::scenario::{COMPARE_TIMER_UNIT, RunOptions, not_comparable, play};
 use cadence_bridge::serve::{self, WorkerArgs};
 use cadence_bridge::{BridgeError, registry};
 
@@ -165,9 +165,10 @@ enum ScenarioCommand {
         /// Compare the real history with the simulator's; exit 1 on any difference.
         #[arg(long)]
         compare: bool,
-        /// The timer unit on both sides (real timers take real time).
-        #[arg(long, default_value = "1s", value_parser = duration)]
-        timer_unit: Duration,
+        /// The timer unit on both sides (real timers take real time); 10s unless given,
+        /// so that a timer the scenario does not wait for cannot fire during its steps.
+        #[arg(long, value_parser = duration)]
+        timer_unit: Option<Duration>,
         /// The longest wait for the server at one step.
         #[arg(long, default_value = "60s", value_parser = duration)]
         step_timeout: Duration,
@@ -260,7 +261,8 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 println!("{}: not comparable on a real server: {why}", s.name);
                 return Ok(ExitCode::SUCCESS);
             }
-            let played = play(&client, &s, &RunOptions { domain: domain.into(), timer_unit: Some(timer_unit), step_timeout, verbose })?;
+            let timer_unit = Some(timer_unit.unwrap_or(COMPARE_TIMER_UNIT));
+            let played = play(&client, &s, &RunOptions { domain: domain.into(), timer_unit, step_timeout, verbose })?;
             if !compare {
                 print!("{}", postflow_core::history::table::render(&played.real, None));
                 return Ok(ExitCode::SUCCESS);

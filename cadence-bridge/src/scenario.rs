@@ -22,6 +22,14 @@ use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
 use crate::worker::{Worker, WorkerConfig};
 
+/// The "day" of a scenario played on a real server unless told otherwise. A
+/// notification timer the scenario does not advance to must not fire while the steps
+/// after its start run, or the server writes `TimerFired` where the simulator has the
+/// scan that resets it. Those steps are a few decision tasks of real time (seconds on a
+/// slow machine); an estimate is at least one day, so a day of 10 s leaves them 10 s,
+/// and a scenario that does advance to the timer waits at most three days: 30 s.
+pub const COMPARE_TIMER_UNIT: Duration = Duration::from_secs(10);
+
 /// Why a scenario cannot be compared on a real server, or `None` if it can.
 pub fn not_comparable(s: &Scenario) -> Option<String> {
     let by_name = match s.name.as_str() {
