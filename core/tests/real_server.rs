@@ -45,6 +45,26 @@ fn a_changed_history_is_a_named_nondeterminism_error() {
     );
 }
 
+#[test]
+fn a_timer_started_under_another_id_names_the_codes_timer() {
+    let def = postal::registry(PostalConfig::default()).workflow("OrderProcessingWorkflowComplete").cloned().unwrap();
+    let mut events = fixture("happy-path");
+    let (i, id) = events
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| match &e.attributes {
+            EventAttributes::TimerStarted(t) => Some((i, t.timer_id.to_string())),
+            _ => None,
+        })
+        .expect("the happy path starts a timer");
+    if let EventAttributes::TimerStarted(t) = &mut events[i].attributes {
+        t.timer_id = "99".into();
+    }
+    let msg = WorkflowRuntime::replay(&def, "Order123", postal::DOMAIN, &events).err().expect("a nondeterminism error").to_string();
+    let event_id = events[i].event_id;
+    assert!(msg.contains(&format!("history event {event_id} TimerStarted")) && msg.contains(&format!("StartTimer(timerId {id})")), "{msg}");
+}
+
 /// A seed whose first two estimates are 1 day, like the Go reference worker's fixed estimate.
 fn seed_with_two_one_day_estimates() -> u64 {
     (0..)

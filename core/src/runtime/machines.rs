@@ -10,8 +10,11 @@
 //! it, as the order is only read when decisions are taken.
 
 use std::fmt;
+use std::time::Duration;
 
-use crate::decision::{CancelTimerDecisionAttributes, Decision, ScheduleActivityTaskDecisionAttributes, write_schedule_activity};
+use crate::decision::{
+    CancelTimerDecisionAttributes, Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes, write_schedule_activity,
+};
 use crate::history::ActivityType;
 use crate::text::Str;
 
@@ -20,15 +23,18 @@ use crate::text::Str;
 /// against the events that follow, by activity ID and type or timer ID (as the Go
 /// client matches them), so a replayed activity keeps just those: every scan of a
 /// replay would otherwise build and drop the ~400 bytes of attributes the server reads.
+/// Timer decisions are that small anyway, and are kept as numbers until they are sent.
 #[derive(Debug)]
 pub(crate) enum Command {
     Decision(Decision),
     ReplayedActivity { activity_id: CommandId, activity_type: Str },
+    StartTimer { timer_id: CommandId, start_to_fire: Duration },
+    CancelTimer { timer_id: CommandId },
 }
 
 impl Command {
-    /// The decision to send. (A task being answered makes only full decisions; a
-    /// replayed activity becomes the decision it was matched as.)
+    /// The decision to send. (A task being answered makes only full activity
+    /// decisions; a replayed activity becomes the decision it was matched as.)
     pub fn into_decision(self) -> Decision {
         match self {
             Command::Decision(d) => d,
@@ -39,6 +45,11 @@ impl Command {
                     ..Default::default()
                 }))
             }
+            Command::StartTimer { timer_id, start_to_fire } => Decision::StartTimer(StartTimerDecisionAttributes {
+                timer_id: Str::from_u64(timer_id),
+                start_to_fire_timeout: Some(start_to_fire),
+            }),
+            Command::CancelTimer { timer_id } => Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: Str::from_u64(timer_id) }),
         }
     }
 
@@ -48,47 +59,60 @@ impl Command {
             Command::ReplayedActivity { activity_id, activity_type } => {
                 CommandRef::ReplayedActivity { activity_id: *activity_id, activity_type }
             }
+            &Command::StartTimer { timer_id, start_to_fire } => CommandRef::StartTimer { timer_id, start_to_fire },
+            &Command::CancelTimer { timer_id } => CommandRef::CancelTimer { timer_id },
         }
     }
 }
 
 /// A sent command as replay matches it against its event: borrowed from a task's
-/// [`Command`]s or from the decisions a task being answered sent.
+/// [`Command`]s or from the decisions a task being answered sent. An event's ID comes
+/// with its number, parsed once by the caller ([`command_id`]).
 #[derive(Clone, Copy)]
 pub(crate) enum CommandRef<'a> {
     Decision(&'a Decision),
     ReplayedActivity { activity_id: CommandId, activity_type: &'a str },
+    StartTimer { timer_id: CommandId, start_to_fire: Duration },
+    CancelTimer { timer_id: CommandId },
 }
 
 impl<'a> CommandRef<'a> {
     /// Whether this is the `ScheduleActivityTask` an `ActivityTaskScheduled` event records.
     #[inline]
-    pub fn schedules(self, id: &str, ty: &str) -> bool {
+    pub fn schedules(self, id: &str, number: Option<CommandId>, ty: &str) -> bool {
         match self {
             CommandRef::Decision(Decision::ScheduleActivityTask(s)) => s.activity_id == id && s.activity_type.name == ty,
-            CommandRef::ReplayedActivity { activity_id, activity_type } => command_id(id) == Some(activity_id) && activity_type == ty,
-            CommandRef::Decision(_) => false,
+            CommandRef::ReplayedActivity { activity_id, activity_type } => number == Some(activity_id) && activity_type == ty,
+            _ => false,
         }
     }
 
     /// Whether this is the `StartTimer` a `TimerStarted` event records.
     #[inline]
-    pub fn starts_timer(self, id: &str) -> bool {
-        matches!(self.decision(), Some(Decision::StartTimer(s)) if s.timer_id == id)
+    pub fn starts_timer(self, id: &str, number: Option<CommandId>) -> bool {
+        match self {
+            CommandRef::Decision(Decision::StartTimer(s)) => s.timer_id == id,
+            CommandRef::StartTimer { timer_id, .. } => number == Some(timer_id),
+            _ => false,
+        }
     }
 
     /// Whether this is the `CancelTimer` a `TimerCanceled` or `CancelTimerFailed` event records.
     #[inline]
-    pub fn cancels_timer(self, id: &str) -> bool {
-        matches!(self.decision(), Some(Decision::CancelTimer(s)) if s.timer_id == id)
+    pub fn cancels_timer(self, id: &str, number: Option<CommandId>) -> bool {
+        match self {
+            CommandRef::Decision(Decision::CancelTimer(s)) => s.timer_id == id,
+            CommandRef::CancelTimer { timer_id } => number == Some(timer_id),
+            _ => false,
+        }
     }
 
-    /// The decision, for the events matched by more than an activity's ID and type.
+    /// The decision, for the events matched by more than an ID.
     #[inline]
     pub fn decision(self) -> Option<&'a Decision> {
         match self {
             CommandRef::Decision(d) => Some(d),
-            CommandRef::ReplayedActivity { .. } => None,
+            _ => None,
         }
     }
 }
@@ -96,11 +120,14 @@ impl<'a> CommandRef<'a> {
 /// As the decision prints: a nondeterminism error names it so.
 impl fmt::Display for CommandRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        match *self {
             CommandRef::Decision(d) => d.fmt(f),
             CommandRef::ReplayedActivity { activity_id, activity_type } => {
                 write_schedule_activity(f, &activity_id.to_string(), activity_type)
             }
+            // Printed only for an error: the decision it stands for is built for that.
+            CommandRef::StartTimer { timer_id, start_to_fire } => Command::StartTimer { timer_id, start_to_fire }.into_decision().fmt(f),
+            CommandRef::CancelTimer { timer_id } => Command::CancelTimer { timer_id }.into_decision().fmt(f),
         }
     }
 }
@@ -227,8 +254,8 @@ impl Machines {
                     m.state = MachineState::DecisionSent;
                 }
                 MachineState::CanceledAfterInitiated => {
-                    if let CommandKey::Timer(id) = m.key {
-                        out.push(Command::Decision(Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: Str::from_u64(id) })));
+                    if let CommandKey::Timer(timer_id) = m.key {
+                        out.push(Command::CancelTimer { timer_id });
                     }
                     m.state = MachineState::CancellationDecisionSent;
                 }
@@ -279,10 +306,9 @@ impl Machines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decision::StartTimerDecisionAttributes;
 
-    fn timer(id: &str) -> Command {
-        Command::Decision(Decision::StartTimer(StartTimerDecisionAttributes { timer_id: id.into(), start_to_fire_timeout: None }))
+    fn timer(timer_id: CommandId) -> Command {
+        Command::StartTimer { timer_id, start_to_fire: Duration::from_secs(60) }
     }
 
     fn take(m: &mut Machines) -> Vec<Decision> {
@@ -294,7 +320,7 @@ mod tests {
     #[test]
     fn a_timer_canceled_before_it_is_sent_emits_nothing() {
         let mut m = Machines::default();
-        m.add(CommandKey::Timer(0), timer("0"));
+        m.add(CommandKey::Timer(0), timer(0));
         assert_eq!(m.cancel_timer(0), CancelOutcome::NeverSent);
         assert!(take(&mut m).is_empty());
         assert_eq!(m.len(), 0);
@@ -303,11 +329,11 @@ mod tests {
     #[test]
     fn cancel_moves_the_timer_before_later_commands() {
         let mut m = Machines::default();
-        m.add(CommandKey::Timer(3), timer("3"));
+        m.add(CommandKey::Timer(3), timer(3));
         take(&mut m);
         m.initiated(CommandKey::Timer(3)).unwrap();
         assert_eq!(m.cancel_timer(3), CancelOutcome::CancelTimer);
-        m.add(CommandKey::Timer(4), timer("4"));
+        m.add(CommandKey::Timer(4), timer(4));
         let names: Vec<String> = take(&mut m).iter().map(|d| d.to_string()).collect();
         assert_eq!(names, ["CancelTimer(timerId 3)", "StartTimer(timerId 4)"]);
     }

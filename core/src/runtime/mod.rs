@@ -322,20 +322,23 @@ impl WorkflowRuntime {
                     }
                 }
                 ReplayAttributes::ActivityTaskScheduled { activity_id, activity_type } => {
-                    self.match_command(&e, |c| c.schedules(activity_id, activity_type))?;
-                    let id = command_id_of(&e, activity_id)?;
+                    let number = command_id(activity_id);
+                    self.match_command(&e, |c| c.schedules(activity_id, number, activity_type))?;
+                    let id = matched_id(&e, number)?;
                     self.scheduled_activities.insert(e.event_id, id);
                     self.initiated(&e, CommandKey::Activity(id))?;
                 }
                 ReplayAttributes::TimerStarted { timer_id } => {
-                    self.match_command(&e, |c| c.starts_timer(timer_id))?;
-                    let id = command_id_of(&e, timer_id)?;
+                    let number = command_id(timer_id);
+                    self.match_command(&e, |c| c.starts_timer(timer_id, number))?;
+                    let id = matched_id(&e, number)?;
                     self.started_timers.insert(e.event_id, id);
                     self.initiated(&e, CommandKey::Timer(id))?;
                 }
                 ReplayAttributes::TimerCanceled { timer_id, started_event_id } => {
-                    self.match_command(&e, |c| c.cancels_timer(timer_id))?;
-                    let id = command_id_of(&e, timer_id)?;
+                    let number = command_id(timer_id);
+                    self.match_command(&e, |c| c.cancels_timer(timer_id, number))?;
+                    let id = matched_id(&e, number)?;
                     // The timer's life is over: nothing in history refers to it again.
                     self.started_timers.remove(&started_event_id);
                     let mut s = self.state.borrow_mut();
@@ -343,8 +346,9 @@ impl WorkflowRuntime {
                     s.machines.completed(CommandKey::Timer(id));
                 }
                 ReplayAttributes::CancelTimerFailed { timer_id } => {
-                    self.match_command(&e, |c| c.cancels_timer(timer_id))?;
-                    let id = command_id_of(&e, timer_id)?;
+                    let number = command_id(timer_id);
+                    self.match_command(&e, |c| c.cancels_timer(timer_id, number))?;
+                    let id = matched_id(&e, number)?;
                     self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(id));
                 }
                 ReplayAttributes::Other(EventType::WorkflowExecutionCompleted) => {
@@ -591,8 +595,10 @@ impl WorkflowRuntime {
 /// The command named by an event that matched one of the code's decisions. The code
 /// writes only IDs that [`command_id`] reads, so after a match this cannot fail;
 /// it is an error rather than a panic all the same.
-fn command_id_of(e: &ReplayEvent, id: &str) -> Result<CommandId, RuntimeError> {
-    command_id(id).ok_or_else(|| unknown(e, "a command"))
+/// The command an event's ID named, once the event matched a decision. (Every
+/// decision's ID is a number, so a match means there is one.)
+fn matched_id(e: &ReplayEvent, number: Option<CommandId>) -> Result<CommandId, RuntimeError> {
+    number.ok_or_else(|| unknown(e, "a command"))
 }
 
 fn unknown(e: &ReplayEvent, what: &str) -> RuntimeError {

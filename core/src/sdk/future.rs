@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 use super::wait::WaitOn;
 use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
-use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes};
+use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
 use crate::runtime::machines::{CancelOutcome, Command, CommandId, CommandKey};
@@ -152,13 +152,10 @@ impl TimerFuture {
         } else {
             let id = s.next_id();
             let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-            let decision = Decision::StartTimer(StartTimerDecisionAttributes {
-                timer_id: Str::from_u64(id),
-                start_to_fire_timeout: Some(Duration::from_secs(secs)),
-            });
+            let command = Command::StartTimer { timer_id: id, start_to_fire: Duration::from_secs(secs) };
             wait = Some(WaitOn::Timer { timer_id: id, after: Duration::from_secs(secs) });
             s.code_line(CommandKind::StartTimer, id, at);
-            s.machines.add(CommandKey::Timer(id), Command::Decision(decision));
+            s.machines.add(CommandKey::Timer(id), command);
             s.timers.insert(id, slot.clone());
             if let Some(sc) = scope {
                 sc.scope.add(id);
