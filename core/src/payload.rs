@@ -65,8 +65,13 @@ impl Payload {
 
     /// Decodes a multi-argument payload (one JSON value per argument).
     pub fn decode_args<A: DecodeArgs>(&self) -> Result<A, DecodeError> {
+        // Nearly every payload is plain JSON that the quick reader takes; what it gives
+        // up on, serde_json reads from the start.
+        if let Some(args) = quick(&self.0) {
+            return Ok(args);
+        }
         // One UTF-8 check for the whole payload: read from bytes, serde_json checks
-        // every string value again (a tenth of an activity attempt).
+        // every string value again.
         let lossy;
         let text = match std::str::from_utf8(&self.0) {
             Ok(text) => text,
@@ -75,11 +80,6 @@ impl Payload {
                 &lossy
             }
         };
-        // Nearly every payload is plain JSON that the quick reader takes; what it gives
-        // up on, serde_json reads from the start.
-        if let Some(args) = quick(text) {
-            return Ok(args);
-        }
         let decode = |text: &str| A::decode_with(&mut serde_json::Deserializer::from_str(text)).map_err(decode_error);
         decode(text).or_else(|e| match without_lone_surrogates(text) {
             Some(fixed) => decode(&fixed),
@@ -88,17 +88,17 @@ impl Payload {
     }
 }
 
-/// The arguments as [`plain`] reads them, if it takes the text. Not in the browser:
+/// The arguments as [`plain`] reads them, if it takes the payload. Not in the browser:
 /// the quick reader doubles the code of every type's decoder, which the playground's
 /// download budget has no room for (docs/web.md), and the browser runs small fleets.
 /// Both readers give the same values, so histories stay byte-identical in wasm.
 #[cfg(not(target_arch = "wasm32"))]
-fn quick<A: DecodeArgs>(text: &str) -> Option<A> {
-    A::decode_with(&mut plain::Plain::new(text)).ok()
+fn quick<A: DecodeArgs>(bytes: &[u8]) -> Option<A> {
+    A::decode_with(&mut plain::Plain::new(bytes)).ok()
 }
 
 #[cfg(target_arch = "wasm32")]
-fn quick<A: DecodeArgs>(_: &str) -> Option<A> {
+fn quick<A: DecodeArgs>(_: &[u8]) -> Option<A> {
     None
 }
 

@@ -20,9 +20,12 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use super::swar;
 
-/// A payload's text, read value after value.
+/// A payload's bytes, read value after value. They need not be UTF-8: what stands
+/// outside strings is read as ASCII, and a string is checked only when it holds more
+/// than ASCII, so the payload is never checked as a whole (for the short payloads a
+/// replay decodes, that check cost as much as reading them).
 pub(super) struct Plain<'de> {
-    text: &'de str,
+    bytes: &'de [u8],
     at: usize,
     depth: u8,
 }
@@ -74,12 +77,12 @@ enum Number {
 }
 
 impl<'de> Plain<'de> {
-    pub(super) fn new(text: &'de str) -> Plain<'de> {
-        Plain { text, at: 0, depth: 0 }
+    pub(super) fn new(bytes: &'de [u8]) -> Plain<'de> {
+        Plain { bytes, at: 0, depth: 0 }
     }
 
     fn bytes(&self) -> &'de [u8] {
-        self.text.as_bytes()
+        self.bytes
     }
 
     /// The next byte that is not JSON white space.
@@ -114,14 +117,24 @@ impl<'de> Plain<'de> {
     /// A string without escapes or control characters, after white space.
     fn string(&mut self) -> Result<&'de str, GiveUp> {
         self.expect(b'"')?;
-        let start = self.at;
-        let len = string_end(&self.bytes()[start..]).ok_or(GiveUp)?;
-        if self.bytes()[start + len] != b'"' {
+        let rest = &self.bytes()[self.at..];
+        let mut len = ascii_end(rest).ok_or(GiveUp)?;
+        let ascii = rest[len] < 0x80;
+        if !ascii {
+            len += string_end(&rest[len..]).ok_or(GiveUp)?;
+        }
+        if rest[len] != b'"' {
             return Err(GiveUp);
         }
-        self.at = start + len + 1;
-        // A '"' is ASCII, so the text between two of them is whole characters.
-        Ok(&self.text[start..start + len])
+        self.at += len + 1;
+        let text = &rest[..len];
+        if ascii {
+            // SAFETY: `ascii_end` stopped at the closing quote, before any byte of 0x80
+            // or more: the bytes are ASCII, which is UTF-8.
+            Ok(unsafe { std::str::from_utf8_unchecked(text) })
+        } else {
+            std::str::from_utf8(text).map_err(|_| GiveUp)
+        }
     }
 
     /// A whole number as serde_json keeps one: non-negative as u64, negative as i64
@@ -129,17 +142,21 @@ impl<'de> Plain<'de> {
     fn number(&mut self) -> Result<Number, GiveUp> {
         let negative = self.peek() == Some(b'-');
         let start = self.at + usize::from(negative);
-        let digits = self.bytes()[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-        let after = self.bytes().get(start + digits).copied();
+        let (mut end, mut value) = (start, 0u64);
+        while let Some(digit) = self.bytes().get(end).map(|b| b.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+            // Wraps only past 19 digits, which are given up below.
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+            end += 1;
+        }
+        let digits = end - start;
         // 18 digits cannot overflow either type; a leading zero is only "0".
         let plain = (1..=18).contains(&digits)
-            && !matches!(after, Some(b'.' | b'e' | b'E'))
+            && !matches!(self.bytes().get(end), Some(b'.' | b'e' | b'E'))
             && (self.bytes()[start] != b'0' || (digits == 1 && !negative));
         if !plain {
             return Err(GiveUp);
         }
-        let value = self.bytes()[start..start + digits].iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-        self.at = start + digits;
+        self.at = end;
         // (u64 of at most 18 digits is below i64::MAX.)
         Ok(if negative { Number::Negative(-(value as i64)) } else { Number::Unsigned(value) })
     }
@@ -187,6 +204,12 @@ impl<'de> Plain<'de> {
 /// Where a string's text stops: the first `"`, `\` or control character.
 fn string_end(bytes: &[u8]) -> Option<usize> {
     swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20))
+}
+
+/// Where a string's ASCII text stops: where [`string_end`] does, or at a byte of 0x80
+/// or more, the first of a longer character.
+fn ascii_end(bytes: &[u8]) -> Option<usize> {
+    swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20) | swar::non_ascii(w))
 }
 
 impl<'de> Deserializer<'de> for &mut Plain<'de> {
@@ -391,7 +414,7 @@ mod tests {
 
     /// What the quick reader makes of `text`, if it takes it, and what serde_json makes.
     fn both<A: DecodeArgs>(text: &str) -> (Option<A>, Result<A, String>) {
-        let quick = A::decode_with(&mut Plain::new(text)).ok();
+        let quick = A::decode_with(&mut Plain::new(text.as_bytes())).ok();
         let slow = A::decode_with(&mut serde_json::Deserializer::from_str(text)).map_err(|e| decode_error(e).0);
         (quick, slow)
     }
@@ -440,6 +463,7 @@ mod tests {
         let args = format!("{text}\"Delft\"\n");
         assert!(agrees::<(Order, String)>(&args), "an activity's two arguments");
         assert!(agrees::<(ScanSignal,)>("{\"location\":\"Delft\"}\n"));
+        assert!(agrees::<(ScanSignal,)>("{\"location\":\"Zürich, \u{1F4E6} 東京 Aarhus\"}"), "more than ASCII");
         assert!(agrees::<(i64,)>("2\n"), "a delivery estimate");
         assert!(agrees::<(IgnoredAny,)>("{\"location\":\"Delft\",\"at\":[1,2,{}]}"));
         assert!(agrees::<(Mixed,)>(
@@ -465,6 +489,10 @@ mod tests {
             assert!(!agrees::<(Order,)>(text) && !agrees::<(ScanSignal,)>(text), "{text}");
         }
         assert!(!agrees::<(Kind,)>("\"Scan\""), "enums are serde_json's");
+        // Bytes that are not UTF-8 are left to the lossy reading of `decode_args`.
+        for bytes in [&b"{\"location\":\"Z\xffrich\"}"[..], b"{\"location\":\"Z\xc3\"}", b"{\"location\":\xff}"] {
+            assert!(<(ScanSignal,)>::decode_with(&mut Plain::new(bytes)).is_err(), "{bytes:?}");
+        }
         assert!(!agrees::<(i128,)>("5"));
         // A key that matches a field only as Go folds case goes through go_json's own
         // rule, the same behind both readers.

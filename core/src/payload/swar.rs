@@ -21,6 +21,11 @@ pub(super) const fn below(w: u64, bound: u8) -> u64 {
     w.wrapping_sub(ONES * bound as u64) & !w & HIGH
 }
 
+/// The bytes of `w` of 0x80 or more, flagged as [`zero`] flags (all of them exact).
+pub(super) const fn non_ascii(w: u64) -> u64 {
+    w & HIGH
+}
+
 /// The index of the first byte that `flags` flags in its word (little-endian), built
 /// from [`equal`] and [`below`]. The last few bytes are tested as a word too, padded
 /// with zeros whose flags are masked off: flags only carry upward, so the padding
