@@ -142,7 +142,7 @@ impl TimerFuture {
         let slot = Slot::new();
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
-        if scope.is_some_and(|sc| sc.scope.canceled.get()) {
+        if scope.is_some_and(|sc| sc.with(|scope| scope.canceled.get())) {
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
         } else if d.is_zero() {
@@ -158,7 +158,7 @@ impl TimerFuture {
             s.machines.add(CommandKey::Timer(id), command);
             s.timers.insert(id, slot.clone());
             if let Some(sc) = scope {
-                sc.scope.add(id);
+                sc.with(|scope| scope.add(id));
             }
         }
         drop(s);
@@ -199,10 +199,17 @@ impl Future for TimerFuture {
 /// Go's `workflow.WithCancel` for timers: `cancel()` settles every timer of the scope
 /// that has not fired with `Canceled`, and tells the server only about timers it has
 /// already started.
-#[derive(Clone)]
 pub struct CancellationScope {
     ctx: WorkflowContext,
-    scope: Rc<Scope>,
+    scope: RefCell<ScopeHandle>,
+}
+
+/// Where a scope keeps its state: in the scope itself until it is first cloned, then
+/// in an `Rc` its clones share. The workshop makes a scope per scan and never clones
+/// one: an `Rc` for each was an allocation and a free per scan.
+enum ScopeHandle {
+    Alone(Scope),
+    Shared(Rc<Scope>),
 }
 
 /// What clones of one scope share: its timers and whether it was canceled.
@@ -224,14 +231,21 @@ impl Scope {
     }
 
     /// The scope's timers, oldest first; the scope keeps none.
-    fn take(&self) -> impl Iterator<Item = CommandId> {
+    fn take(&self) -> impl Iterator<Item = CommandId> + use<> {
         self.first.take().into_iter().chain(self.more.take())
     }
 }
 
 impl CancellationScope {
     pub(crate) fn new(ctx: &WorkflowContext) -> CancellationScope {
-        CancellationScope { ctx: ctx.clone(), scope: Rc::default() }
+        CancellationScope { ctx: ctx.clone(), scope: RefCell::new(ScopeHandle::Alone(Scope::default())) }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&Scope) -> R) -> R {
+        match &*self.scope.borrow() {
+            ScopeHandle::Alone(scope) => f(scope),
+            ScopeHandle::Shared(scope) => f(scope),
+        }
     }
 
     #[track_caller]
@@ -242,10 +256,13 @@ impl CancellationScope {
     #[track_caller]
     pub fn cancel(&self) {
         let at = Location::caller();
-        self.scope.canceled.set(true);
+        let timers = self.with(|scope| {
+            scope.canceled.set(true);
+            scope.take()
+        });
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
-        for id in self.scope.take() {
+        for id in timers {
             let Some(slot) = s.timers.get(&id).cloned() else { continue };
             if slot.get().is_some() {
                 continue; // fired already: nothing to cancel
@@ -261,6 +278,21 @@ impl CancellationScope {
     }
 }
 
+impl Clone for CancellationScope {
+    fn clone(&self) -> CancellationScope {
+        let mut handle = self.scope.borrow_mut();
+        let shared = match &mut *handle {
+            ScopeHandle::Shared(scope) => scope.clone(),
+            ScopeHandle::Alone(scope) => {
+                let scope = Rc::new(std::mem::take(scope));
+                *handle = ScopeHandle::Shared(scope.clone());
+                scope
+            }
+        };
+        CancellationScope { ctx: self.ctx.clone(), scope: RefCell::new(ScopeHandle::Shared(shared)) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -273,6 +305,23 @@ mod tests {
     use crate::registry::WorkflowDefinition;
     use crate::runtime::WorkflowRuntime;
     use crate::runtime::test_history::{decision_task, event, first_decision_task, first_decision_task_completed, signaled, workflow};
+
+    #[test]
+    fn clones_of_a_scope_share_its_timers_and_its_cancel() {
+        // Cloned before its timer, and used again after the clone canceled it.
+        let def = workflow("ClonedScope", |ctx| async move {
+            let scope = ctx.cancellation_scope();
+            let clone = scope.clone();
+            let timer = scope.new_timer(Duration::from_secs(60));
+            clone.cancel();
+            let late = scope.new_timer(Duration::from_secs(60));
+            Ok(Payload::encode(&[timer.await.is_err(), late.await.is_err()]))
+        });
+        let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &first_decision_task("ClonedScope", None)).unwrap();
+        let decisions = decisions.unwrap();
+        let [Decision::CompleteWorkflowExecution(done)] = decisions.as_slice() else { panic!("{decisions:?}") };
+        assert_eq!(done.result.as_ref().unwrap().to_text(), "[true,true]\n");
+    }
 
     /// Two timers in one scope, canceled together when a signal comes.
     fn two_timers_in_a_scope() -> WorkflowDefinition {
