@@ -65,6 +65,11 @@ impl<T: Clone> Slot<T> {
         self.value.borrow().as_ref().map(|(v, _)| v.clone())
     }
 
+    /// What `f` makes of the value, if it is there, without a copy of it.
+    pub fn map<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.value.borrow().as_ref().map(|(v, _)| f(v))
+    }
+
     pub fn ready_seq(&self) -> Option<u64> {
         self.value.borrow().as_ref().map(|(_, s)| *s)
     }

@@ -101,7 +101,10 @@ impl<R: DeserializeOwned> Selectable for ActivityFuture<R> {
     }
 
     fn output(&self) -> Option<Self::Output> {
-        Some(self.slot.get()?.and_then(|p| p.decode_or_ignore::<R>().map_err(|e| ActivityError::Decode(format!("activity result: {e}")))))
+        self.slot.map(|result| match result {
+            Ok(p) => p.decode_or_ignore::<R>().map_err(|e| ActivityError::Decode(format!("activity result: {e}"))),
+            Err(e) => Err(e.clone()),
+        })
     }
 
     fn wait_on(&self) -> Option<WaitOn> {
