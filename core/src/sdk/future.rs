@@ -145,7 +145,7 @@ impl TimerFuture {
         let slot = Slot::new();
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
-        if scope.is_some_and(|sc| sc.with(|scope| scope.canceled.get())) {
+        if scope.is_some_and(|sc| sc.scope.borrow().canceled()) {
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
         } else if d.is_zero() {
@@ -161,7 +161,7 @@ impl TimerFuture {
             s.machines.add(CommandKey::Timer(id), command);
             s.timers.insert(id, slot.clone());
             if let Some(sc) = scope {
-                sc.with(|scope| scope.add(id));
+                sc.scope.borrow_mut().add(id);
             }
         }
         drop(s);
@@ -207,48 +207,66 @@ pub struct CancellationScope {
     scope: RefCell<ScopeHandle>,
 }
 
-/// Where a scope keeps its state: in the scope itself until it is first cloned, then
-/// in an `Rc` its clones share. The workshop makes a scope per scan and never clones
-/// one: an `Rc` for each was an allocation and a free per scan.
+/// Where a scope keeps its state. The workshop makes a scope per scan, starts one
+/// timer in it and never clones it: such a scope keeps that in itself (an `Rc` for
+/// each was an allocation and a free per scan). A second timer or a clone moves the
+/// state into an `Rc` that the clones share.
 enum ScopeHandle {
-    Alone(Scope),
+    Alone { timer: Option<CommandId>, canceled: bool },
     Shared(Rc<Scope>),
 }
 
 /// What clones of one scope share: its timers and whether it was canceled.
-#[derive(Default)]
 struct Scope {
-    /// The first timer, apart: a scope nearly always has just one (the workshop makes a
-    /// scope per scan), and a `Vec` would allocate for it.
-    first: Cell<Option<CommandId>>,
-    more: RefCell<Vec<CommandId>>,
+    timers: RefCell<Vec<CommandId>>,
     canceled: Cell<bool>,
 }
 
-impl Scope {
-    fn add(&self, timer_id: CommandId) {
-        match self.first.get() {
-            None => self.first.set(Some(timer_id)),
-            Some(_) => self.more.borrow_mut().push(timer_id),
+impl ScopeHandle {
+    fn shared(&mut self) -> &Rc<Scope> {
+        if let ScopeHandle::Alone { timer, canceled } = *self {
+            let scope = Scope { timers: RefCell::new(timer.into_iter().collect()), canceled: Cell::new(canceled) };
+            *self = ScopeHandle::Shared(Rc::new(scope));
+        }
+        match self {
+            ScopeHandle::Shared(scope) => scope,
+            ScopeHandle::Alone { .. } => unreachable!("made shared above"),
         }
     }
 
-    /// The scope's timers, oldest first; the scope keeps none.
-    fn take(&self) -> impl Iterator<Item = CommandId> + use<> {
-        self.first.take().into_iter().chain(self.more.take())
+    fn canceled(&self) -> bool {
+        match self {
+            ScopeHandle::Alone { canceled, .. } => *canceled,
+            ScopeHandle::Shared(scope) => scope.canceled.get(),
+        }
+    }
+
+    fn add(&mut self, timer_id: CommandId) {
+        match self {
+            ScopeHandle::Alone { timer: timer @ None, .. } => *timer = Some(timer_id),
+            _ => self.shared().timers.borrow_mut().push(timer_id),
+        }
+    }
+
+    /// Marks the scope canceled and gives its timers, oldest first; it keeps none.
+    fn cancel(&mut self) -> impl Iterator<Item = CommandId> + use<> {
+        let (alone, shared) = match self {
+            ScopeHandle::Alone { timer, canceled } => {
+                *canceled = true;
+                (timer.take(), Vec::new())
+            }
+            ScopeHandle::Shared(scope) => {
+                scope.canceled.set(true);
+                (None, scope.timers.take())
+            }
+        };
+        alone.into_iter().chain(shared)
     }
 }
 
 impl CancellationScope {
     pub(crate) fn new(ctx: &WorkflowContext) -> CancellationScope {
-        CancellationScope { ctx: ctx.clone(), scope: RefCell::new(ScopeHandle::Alone(Scope::default())) }
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&Scope) -> R) -> R {
-        match &*self.scope.borrow() {
-            ScopeHandle::Alone(scope) => f(scope),
-            ScopeHandle::Shared(scope) => f(scope),
-        }
+        CancellationScope { ctx: ctx.clone(), scope: RefCell::new(ScopeHandle::Alone { timer: None, canceled: false }) }
     }
 
     #[track_caller]
@@ -259,10 +277,7 @@ impl CancellationScope {
     #[track_caller]
     pub fn cancel(&self) {
         let at = Location::caller();
-        let timers = self.with(|scope| {
-            scope.canceled.set(true);
-            scope.take()
-        });
+        let timers = self.scope.borrow_mut().cancel();
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
         for id in timers {
@@ -283,15 +298,7 @@ impl CancellationScope {
 
 impl Clone for CancellationScope {
     fn clone(&self) -> CancellationScope {
-        let mut handle = self.scope.borrow_mut();
-        let shared = match &mut *handle {
-            ScopeHandle::Shared(scope) => scope.clone(),
-            ScopeHandle::Alone(scope) => {
-                let scope = Rc::new(std::mem::take(scope));
-                *handle = ScopeHandle::Shared(scope.clone());
-                scope
-            }
-        };
+        let shared = self.scope.borrow_mut().shared().clone();
         CancellationScope { ctx: self.ctx.clone(), scope: RefCell::new(ScopeHandle::Shared(shared)) }
     }
 }
@@ -318,12 +325,17 @@ mod tests {
             let timer = scope.new_timer(Duration::from_secs(60));
             clone.cancel();
             let late = scope.new_timer(Duration::from_secs(60));
-            Ok(Payload::encode(&[timer.await.is_err(), late.await.is_err()]))
+            // Canceled before it was ever cloned: later timers, on it or on a clone, too.
+            let alone = ctx.cancellation_scope();
+            alone.cancel();
+            let (after, on_clone) = (alone.new_timer(Duration::from_secs(60)), alone.clone().new_timer(Duration::from_secs(60)));
+            let canceled = [timer.await.is_err(), late.await.is_err(), after.await.is_err(), on_clone.await.is_err()];
+            Ok(Payload::encode(&canceled))
         });
         let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &first_decision_task("ClonedScope", None)).unwrap();
         let decisions = decisions.unwrap();
         let [Decision::CompleteWorkflowExecution(done)] = decisions.as_slice() else { panic!("{decisions:?}") };
-        assert_eq!(done.result.as_ref().unwrap().to_text(), "[true,true]\n");
+        assert_eq!(done.result.as_ref().unwrap().to_text(), "[true,true,true,true]\n");
     }
 
     /// Two timers in one scope, canceled together when a signal comes.
