@@ -595,8 +595,6 @@ impl WorkflowRuntime {
 /// The command named by an event that matched one of the code's decisions. The code
 /// writes only IDs that [`command_id`] reads, so after a match this cannot fail;
 /// it is an error rather than a panic all the same.
-/// The command an event's ID named, once the event matched a decision. (Every
-/// decision's ID is a number, so a match means there is one.)
 fn matched_id(e: &ReplayEvent, number: Option<CommandId>) -> Result<CommandId, RuntimeError> {
     number.ok_or_else(|| unknown(e, "a command"))
 }
