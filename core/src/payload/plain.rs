@@ -564,8 +564,35 @@ mod tests {
         )
     }
 
+    /// What the quick reader takes from `bytes` is what serde_json reads from them as
+    /// `decode_args` hands them over: read as Go reads them where they are not UTF-8.
+    fn agrees_on_bytes<A: DecodeArgs + PartialEq + fmt::Debug>(bytes: &[u8]) {
+        if let Ok(quick) = A::decode_with(&mut Plain::new(bytes)) {
+            let text = crate::payload::go_lossy_utf8(bytes);
+            let slow = A::decode_with(&mut serde_json::Deserializer::from_str(&text)).map_err(|e| decode_error(e).0);
+            assert_eq!(Ok(&quick), slow.as_ref(), "{bytes:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn reads_bytes_that_are_not_utf8_as_decode_args_reads_them(
+            text in text(),
+            at in any::<prop::sample::Index>(),
+            junk in prop::collection::vec(0x80u8..=0xFF, 1..3),
+        ) {
+            let mut bytes = text.into_bytes();
+            let at = at.index(bytes.len() + 1);
+            bytes.splice(at..at, junk);
+            agrees_on_bytes::<(ScanSignal,)>(&bytes);
+            agrees_on_bytes::<(Order, String)>(&bytes);
+            agrees_on_bytes::<(Mixed,)>(&bytes);
+            agrees_on_bytes::<(BTreeMap<String, bool>,)>(&bytes);
+            agrees_on_bytes::<(serde_json::Value, serde_json::Value)>(&bytes);
+            agrees_on_bytes::<(String, char, ())>(&bytes);
+        }
 
         #[test]
         fn reads_what_serde_json_reads(text in text()) {
