@@ -322,23 +322,17 @@ impl WorkflowRuntime {
                     }
                 }
                 ReplayAttributes::ActivityTaskScheduled { activity_id, activity_type } => {
-                    let number = command_id(activity_id);
-                    self.match_command(&e, |c| c.schedules(activity_id, number, activity_type))?;
-                    let id = matched_id(&e, number)?;
+                    let id = self.match_command_id(&e, activity_id, |c, number| c.schedules(activity_id, number, activity_type))?;
                     self.scheduled_activities.insert(e.event_id, id);
                     self.initiated(&e, CommandKey::Activity(id))?;
                 }
                 ReplayAttributes::TimerStarted { timer_id } => {
-                    let number = command_id(timer_id);
-                    self.match_command(&e, |c| c.starts_timer(timer_id, number))?;
-                    let id = matched_id(&e, number)?;
+                    let id = self.match_command_id(&e, timer_id, |c, number| c.starts_timer(timer_id, number))?;
                     self.started_timers.insert(e.event_id, id);
                     self.initiated(&e, CommandKey::Timer(id))?;
                 }
                 ReplayAttributes::TimerCanceled { timer_id, started_event_id } => {
-                    let number = command_id(timer_id);
-                    self.match_command(&e, |c| c.cancels_timer(timer_id, number))?;
-                    let id = matched_id(&e, number)?;
+                    let id = self.match_command_id(&e, timer_id, |c, number| c.cancels_timer(timer_id, number))?;
                     // The timer's life is over: nothing in history refers to it again.
                     self.started_timers.remove(&started_event_id);
                     let mut s = self.state.borrow_mut();
@@ -346,9 +340,7 @@ impl WorkflowRuntime {
                     s.machines.completed(CommandKey::Timer(id));
                 }
                 ReplayAttributes::CancelTimerFailed { timer_id } => {
-                    let number = command_id(timer_id);
-                    self.match_command(&e, |c| c.cancels_timer(timer_id, number))?;
-                    let id = matched_id(&e, number)?;
+                    let id = self.match_command_id(&e, timer_id, |c, number| c.cancels_timer(timer_id, number))?;
                     self.state.borrow_mut().machines.cancel_failed(CommandKey::Timer(id));
                 }
                 ReplayAttributes::Other(EventType::WorkflowExecutionCompleted) => {
@@ -475,6 +467,21 @@ impl WorkflowRuntime {
         }
     }
 
+    /// [`match_command`](Self::match_command) for an event that names an activity or
+    /// a timer by `id`: `fits` gets the ID's number too (parsed once), and the number
+    /// comes back. The code writes only IDs that [`command_id`] reads, so after a match
+    /// there is one; a missing one is an error rather than a panic all the same.
+    fn match_command_id(
+        &mut self,
+        e: &ReplayEvent,
+        id: &str,
+        fits: impl Fn(CommandRef, Option<CommandId>) -> bool,
+    ) -> Result<CommandId, RuntimeError> {
+        let number = command_id(id);
+        self.match_command(e, |c| fits(c, number))?;
+        number.ok_or_else(|| unknown(e, "a command"))
+    }
+
     #[inline]
     fn check_all_decisions_seen(&self, event_id: i64) -> Result<(), RuntimeError> {
         if self.seen < self.sent.len() { Err(self.unmatched_decision(event_id)) } else { Ok(()) }
@@ -590,13 +597,6 @@ impl WorkflowRuntime {
     pub fn definition(&self) -> &WorkflowDefinition {
         &self.definition
     }
-}
-
-/// The command named by an event that matched one of the code's decisions. The code
-/// writes only IDs that [`command_id`] reads, so after a match this cannot fail;
-/// it is an error rather than a panic all the same.
-fn matched_id(e: &ReplayEvent, number: Option<CommandId>) -> Result<CommandId, RuntimeError> {
-    number.ok_or_else(|| unknown(e, "a command"))
 }
 
 fn unknown(e: &ReplayEvent, what: &str) -> RuntimeError {

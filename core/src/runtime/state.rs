@@ -62,7 +62,7 @@ impl<T: Clone> Slot<T> {
     }
 
     pub fn get(&self) -> Option<T> {
-        self.value.borrow().as_ref().map(|(v, _)| v.clone())
+        self.map(T::clone)
     }
 
     /// What `f` makes of the value, if it is there, without a copy of it.
