@@ -54,12 +54,12 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
         let slot = Slot::new();
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
-        match options.validated() {
+        match options.check() {
             Err(reason) => {
                 let seq = s.stamp();
                 slot.resolve(Err(ActivityError::InvalidOptions(reason)), seq);
             }
-            Ok([schedule_to_start, schedule_to_close, start_to_close, heartbeat]) => {
+            Ok(()) => {
                 let id = s.next_id();
                 let activity_type = Str::from(activity_type);
                 // A replayed decision only meets its event, by activity ID and type (as
@@ -67,6 +67,7 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                 let command = if s.replaying {
                     Command::ReplayedActivity { activity_id: id, activity_type: activity_type.clone() }
                 } else {
+                    let [schedule_to_start, schedule_to_close, start_to_close, heartbeat] = options.timeouts();
                     Command::Decision(Decision::ScheduleActivityTask(Box::new(ScheduleActivityTaskDecisionAttributes {
                         activity_id: Str::from_u64(id),
                         activity_type: ActivityType { name: activity_type.clone() },

@@ -38,24 +38,30 @@ fn ceil_secs(d: Duration) -> Duration {
 }
 
 impl ActivityOptions {
-    /// The client-side checks and defaults of `getValidatedActivityOptions`:
-    /// (schedule-to-start, schedule-to-close, start-to-close, heartbeat) in whole seconds.
-    pub(crate) fn validated(&self) -> Result<[Duration; 4], String> {
+    /// The client-side checks of `getValidatedActivityOptions`.
+    pub(crate) fn check(&self) -> Result<(), String> {
         if self.schedule_to_start_timeout.is_zero() {
             return Err("missing or negative ScheduleToStartTimeout".into());
         }
         if self.start_to_close_timeout.is_zero() {
             return Err("missing or negative StartToCloseTimeout".into());
         }
+        if let Some(r) = &self.retry_policy {
+            r.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The timeouts a checked decision sends, with the Go client's defaults, in whole
+    /// seconds: (schedule-to-start, schedule-to-close, start-to-close, heartbeat).
+    /// Apart from [`check`](Self::check), since a replayed decision sends nothing.
+    pub(crate) fn timeouts(&self) -> [Duration; 4] {
         let close = if self.schedule_to_close_timeout.is_zero() {
             self.schedule_to_start_timeout + self.start_to_close_timeout
         } else {
             self.schedule_to_close_timeout
         };
-        if let Some(r) = &self.retry_policy {
-            r.validate()?;
-        }
-        Ok([self.schedule_to_start_timeout, close, self.start_to_close_timeout, self.heartbeat_timeout].map(ceil_secs))
+        [self.schedule_to_start_timeout, close, self.start_to_close_timeout, self.heartbeat_timeout].map(ceil_secs)
     }
 }
 
@@ -101,7 +107,8 @@ mod tests {
             start_to_close_timeout: Duration::from_millis(59_100),
             ..Default::default()
         };
-        let [sts, stc_close, stc, hb] = o.validated().unwrap();
+        assert_eq!(o.check(), Ok(()));
+        let [sts, stc_close, stc, hb] = o.timeouts();
         assert_eq!((sts.as_secs(), stc_close.as_secs(), stc.as_secs(), hb.as_secs()), (60, 120, 60, 0));
         let wire = RetryPolicy { initial_interval: Duration::from_secs(1), maximum_attempts: 3, ..Default::default() }.to_wire();
         assert_eq!(wire.backoff_coefficient, 2.0);
@@ -110,13 +117,13 @@ mod tests {
 
     #[test]
     fn invalid_options_are_refused_with_a_reason() {
-        assert!(ActivityOptions::default().validated().unwrap_err().contains("ScheduleToStartTimeout"));
+        assert!(ActivityOptions::default().check().unwrap_err().contains("ScheduleToStartTimeout"));
         let o = ActivityOptions {
             schedule_to_start_timeout: Duration::from_secs(1),
             start_to_close_timeout: Duration::from_secs(1),
             retry_policy: Some(RetryPolicy { initial_interval: Duration::from_secs(1), ..Default::default() }),
             ..Default::default()
         };
-        assert!(o.validated().unwrap_err().contains("MaximumAttempts"));
+        assert!(o.check().unwrap_err().contains("MaximumAttempts"));
     }
 }
