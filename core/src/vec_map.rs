@@ -51,7 +51,9 @@ impl<K: Ord, V, const RELEASE: bool> VecMap<K, V, RELEASE> {
         K: Borrow<Q>,
     {
         let i = self.find(key).ok()?;
-        let (_, v) = self.entries.remove(i);
+        // Keys are mostly IDs that grow, so the entry is mostly the last one:
+        // `Vec::remove` would still call `memmove` to move nothing.
+        let (_, v) = if i + 1 == self.entries.len() { self.entries.pop()? } else { self.entries.remove(i) };
         if RELEASE && self.entries.is_empty() {
             self.entries = Vec::new();
         }
@@ -116,6 +118,12 @@ mod tests {
         assert_eq!(m.get(&3), None);
         assert_eq!(m.insert(1, 11), Some(10));
         assert_eq!(m[&1], 11);
+        // The last entry (the usual case) and the first come out as any other.
+        assert_eq!(m.remove(&5), Some(50));
+        assert_eq!(m.remove(&5), None);
+        m.insert(9, 90);
+        assert_eq!(m.remove(&1), Some(11));
+        assert_eq!(m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(9, 90)]);
     }
 
     #[test]
