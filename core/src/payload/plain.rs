@@ -201,15 +201,20 @@ impl<'de> Plain<'de> {
     }
 }
 
-/// Where a string's text stops: the first `"`, `\` or control character.
+/// The bytes of a word that end a string's text: `"`, `\` or a control character.
+fn stops_text(w: u64) -> u64 {
+    swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20)
+}
+
+/// Where a string's text stops: the first byte [`stops_text`] flags.
 fn string_end(bytes: &[u8]) -> Option<usize> {
-    swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20))
+    swar::position(bytes, stops_text)
 }
 
 /// Where a string's ASCII text stops: where [`string_end`] does, or at a byte of 0x80
 /// or more, the first of a longer character.
 fn ascii_end(bytes: &[u8]) -> Option<usize> {
-    swar::position(bytes, |w| swar::equal(w, b'"') | swar::equal(w, b'\\') | swar::below(w, 0x20) | swar::non_ascii(w))
+    swar::position(bytes, |w| stops_text(w) | swar::non_ascii(w))
 }
 
 impl<'de> Deserializer<'de> for &mut Plain<'de> {

@@ -27,7 +27,7 @@ pub(super) const fn non_ascii(w: u64) -> u64 {
 }
 
 /// The index of the first byte that `flags` flags in its word (little-endian), built
-/// from [`equal`] and [`below`]. The last few bytes are tested as a word too, padded
+/// from [`equal`], [`below`] and [`non_ascii`]. The last few bytes are tested as a word too, padded
 /// with zeros whose flags are masked off: flags only carry upward, so the padding
 /// cannot move the lowest one.
 pub(super) fn position(bytes: &[u8], flags: impl Fn(u64) -> u64) -> Option<usize> {
