@@ -36,7 +36,7 @@ pub(super) async fn order_processing(
 
     let mut s = ctx.new_selector::<Selected>();
     let mut notification_sent = false;
-    let mut timer_cancel = update_timeout(&ctx, &mut s, None, notification_sent, &order, last_location(&status), names, timer_unit)
+    let mut timer_cancel = update_timeout(&ctx, &mut s, None, notification_sent, &order, &status, names, timer_unit)
         .await
         .map_err(|e| WorkflowError::generic(format!("update timeout: {e}")))?;
 
@@ -48,8 +48,7 @@ pub(super) async fn order_processing(
             Selected::Scanned(signal) => {
                 received(&logger, &signal);
                 status.borrow_mut().location_history.push(signal.location);
-                let location = last_location(&status);
-                match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, location, names, timer_unit).await {
+                match update_timeout(&ctx, &mut s, timer_cancel.take(), notification_sent, &order, &status, names, timer_unit).await {
                     Ok(cancel) => timer_cancel = cancel,
                     Err(e) => logger.error_with("Error updating timeout", format_args!(r#"{{"error":{}}}"#, JsonString(&e))),
                 }
@@ -61,14 +60,9 @@ pub(super) async fn order_processing(
     Ok(processed(&order))
 }
 
-/// Where the package was seen last: the estimate starts from there. (A copy, as the
-/// status cannot stay borrowed while the workflow waits.)
-fn last_location(status: &RefCell<QueryResult>) -> String {
-    status.borrow().location_history.last().cloned().unwrap_or_default()
-}
-
 /// Cancels the previous notification timer and, unless the notification went out
-/// already, starts a new one from a fresh delivery estimate.
+/// already, starts a new one from a fresh delivery estimate, made from where the
+/// package was seen last.
 #[allow(clippy::too_many_arguments)]
 async fn update_timeout(
     ctx: &WorkflowContext,
@@ -76,7 +70,7 @@ async fn update_timeout(
     timer_cancel: Option<CancellationScope>,
     notification_sent: bool,
     order: &Order,
-    last_location: String,
+    status: &RefCell<QueryResult>,
     names: &ChapterNames,
     timer_unit: Duration,
 ) -> Result<Option<CancellationScope>, String> {
@@ -86,10 +80,15 @@ async fn update_timeout(
     if notification_sent {
         return Ok(None);
     }
-    let days: i64 = ctx
-        .execute_activity(&ACTIVITY_OPTIONS, names.estimated_delivery_time, (order, last_location))
-        .await
-        .map_err(|e| format!("estimated delivery time: {e}"))?;
+    // The last location is read in place, not copied (a copy per scan that replay
+    // would make only to drop): the status is borrowed only while the activity is
+    // scheduled, as a query may read it while the workflow waits.
+    let estimate = {
+        let status = status.borrow();
+        let last_location = status.location_history.last().map_or("", String::as_str);
+        ctx.execute_activity(&ACTIVITY_OPTIONS, names.estimated_delivery_time, (order, last_location))
+    };
+    let days: i64 = estimate.await.map_err(|e| format!("estimated delivery time: {e}"))?;
     let timer_ctx = ctx.cancellation_scope();
     // Days become timer units (minutes in the workshop), so a demo waits minutes, not days.
     let timer = timer_ctx.new_timer(timer_unit * u32::try_from(days.max(0)).unwrap_or(u32::MAX));
