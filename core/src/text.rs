@@ -141,15 +141,25 @@ impl Borrow<str> for Str {
 impl PartialEq for Str {
     fn eq(&self, other: &Str) -> bool {
         match (&self.0, &other.0) {
-            // Inline bytes past `len` are zero, so equal strings have equal arrays:
-            // IDs compare in a few word compares.
-            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => a == b && x == y,
+            // Inline bytes past `len` are zero, so equal strings have equal arrays.
+            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => a == b && inline_eq(x, y),
             _ => self.as_str() == other.as_str(),
         }
     }
 }
 
 impl Eq for Str {}
+
+/// Two inline arrays compared eight bytes at a time, the last word ending at the end
+/// (it may overlap the one before): a few word compares, where `==` on the arrays
+/// calls `bcmp` (a signal's channel is found by this at every signal).
+#[inline]
+fn inline_eq(x: &[u8; INLINE], y: &[u8; INLINE]) -> bool {
+    const { assert!(INLINE >= 8) };
+    let word = |b: &[u8; INLINE], at: usize| u64::from_ne_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    let differ = (0..INLINE / 8).fold(0, |d, i| d | (word(x, 8 * i) ^ word(y, 8 * i)));
+    differ | (word(x, INLINE - 8) ^ word(y, INLINE - 8)) == 0
+}
 
 impl PartialEq<str> for Str {
     fn eq(&self, other: &str) -> bool {
@@ -262,6 +272,23 @@ mod tests {
             assert_eq!(Str::from_u64(n), n.to_string());
         }
         assert_eq!(std::mem::size_of::<Str>(), if cfg!(target_arch = "wasm32") { 12 } else { 40 });
+    }
+
+    /// Inline strings compare word by word: a difference in any byte, the last word's
+    /// included, makes them unequal; a prefix is not equal either.
+    #[test]
+    fn inline_strings_differ_at_any_byte() {
+        for len in [1, 7, 8, 9, 16, 31, 33, INLINE - 1, INLINE] {
+            let same = "s".repeat(len);
+            assert_eq!(Str::from(same.as_str()), Str::from(same.clone()), "{len} bytes");
+            for at in 0..len {
+                let mut other = same.clone().into_bytes();
+                other[at] = b't';
+                let other = String::from_utf8(other).unwrap();
+                assert_ne!(Str::from(same.as_str()), Str::from(other.as_str()), "{len} bytes, byte {at}");
+            }
+            assert_ne!(Str::from(same.as_str()), Str::from(&same[1..]), "{len} bytes and one less");
+        }
     }
 
     #[test]

@@ -161,17 +161,19 @@ impl WorkflowState {
 
     /// The index of the channel for signal `name`, made on first use by either the
     /// code or an arriving signal.
-    pub fn channel(&mut self, name: &str) -> usize {
-        match self.channels.iter().position(|c| c.name == name) {
+    pub fn channel(&mut self, name: &Str) -> usize {
+        // `Str` against `Str`: names kept inline (all the workshop's) compare as a few
+        // words, where `&str` would call `memcmp` at every signal.
+        match self.channels.iter().position(|c| c.name == *name) {
             Some(i) => i,
             None => {
-                self.channels.push(Channel { name: name.into(), values: VecDeque::new() });
+                self.channels.push(Channel { name: name.clone(), values: VecDeque::new() });
                 self.channels.len() - 1
             }
         }
     }
 
-    pub fn push_signal(&mut self, name: &str, payload: Payload) {
+    pub fn push_signal(&mut self, name: &Str, payload: Payload) {
         let seq = self.stamp();
         let i = self.channel(name);
         self.channels[i].values.push_back((payload, seq));

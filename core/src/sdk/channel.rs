@@ -25,8 +25,9 @@ pub struct SignalChannel<T> {
 
 impl<T: DeserializeOwned> SignalChannel<T> {
     pub(crate) fn new(ctx: &WorkflowContext, name: &str) -> SignalChannel<T> {
-        let index = ctx.state.borrow_mut().channel(name);
-        SignalChannel { ctx: ctx.clone(), name: name.into(), index, _value: PhantomData }
+        let name = Str::from(name);
+        let index = ctx.state.borrow_mut().channel(&name);
+        SignalChannel { ctx: ctx.clone(), name, index, _value: PhantomData }
     }
 
     pub fn name(&self) -> &str {
