@@ -85,6 +85,37 @@ impl<T: Clone> Slot<T> {
     }
 }
 
+/// Slots whose futures are gone, kept for the next future of their kind. The
+/// workshop's loop makes an activity future and a timer future at every scan; a
+/// reused slot is a `malloc` and a `free` fewer.
+pub(crate) struct SpareSlots<T>(Vec<Rc<Slot<T>>>);
+
+impl<T> Default for SpareSlots<T> {
+    fn default() -> Self {
+        SpareSlots(Vec::new())
+    }
+}
+
+impl<T: Clone> SpareSlots<T> {
+    /// Enough for a loop's futures; few enough that a run that once had many futures
+    /// at a time does not keep their slots for good.
+    const KEEP: usize = 4;
+
+    /// An empty slot: a spare one, or a new one.
+    pub fn take(&mut self) -> Rc<Slot<T>> {
+        self.0.pop().unwrap_or_else(Slot::new)
+    }
+
+    /// Keeps the slot of a future being dropped, emptied, if nothing else holds it (the
+    /// runtime lets go of a slot when it fills it, or when its timer is canceled).
+    pub fn give_back(&mut self, slot: &Rc<Slot<T>>) {
+        if Rc::strong_count(slot) == 1 && self.0.len() < Self::KEEP {
+            slot.value.borrow_mut().take();
+            self.0.push(slot.clone());
+        }
+    }
+}
+
 pub(crate) type ActivitySlot = Rc<Slot<Result<Payload, ActivityError>>>;
 pub(crate) type TimerSlot = Rc<Slot<Result<(), Canceled>>>;
 pub(crate) type QueryHandler = Box<dyn Fn() -> Payload>;
@@ -104,6 +135,8 @@ pub(crate) struct WorkflowState {
     pub machines: Machines,
     pub activities: VecMap<CommandId, ActivitySlot, false>,
     pub timers: VecMap<CommandId, TimerSlot, false>,
+    pub spare_activity_slots: SpareSlots<Result<Payload, ActivityError>>,
+    pub spare_timer_slots: SpareSlots<Result<(), Canceled>>,
     /// Signal channels in the order they came to be; code holds a channel by its
     /// index here, so a selector finds its channel without a lookup by name.
     pub channels: Vec<Channel>,

@@ -21,7 +21,7 @@ use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
 use crate::runtime::machines::{CancelOutcome, Command, CommandId, CommandKey};
-use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, Slot, TimerSlot};
+use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, TimerSlot};
 use crate::text::Str;
 
 /// A future the selector can wait on: it knows when it became ready.
@@ -51,9 +51,9 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
         input: Payload,
         at: &'static Location<'static>,
     ) -> ActivityFuture<R> {
-        let slot = Slot::new();
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
+        let slot = s.spare_activity_slots.take();
         match options.check() {
             Err(reason) => {
                 let seq = s.stamp();
@@ -127,6 +127,16 @@ impl<R: DeserializeOwned> Future for ActivityFuture<R> {
     }
 }
 
+impl<R> Drop for ActivityFuture<R> {
+    fn drop(&mut self) {
+        // A future dropped while the state is borrowed (the runtime never does that)
+        // has its slot freed instead.
+        if let Ok(mut s) = self.ctx.state.try_borrow_mut() {
+            s.spare_activity_slots.give_back(&self.slot);
+        }
+    }
+}
+
 /// A timer (Go's `workflow.NewTimer`): `Ok(())` when it fires, `Err(Canceled)` at once
 /// when its scope is canceled first.
 pub struct TimerFuture {
@@ -143,9 +153,9 @@ impl TimerFuture {
         scope: Option<&CancellationScope>,
         at: &'static Location<'static>,
     ) -> TimerFuture {
-        let slot = Slot::new();
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
+        let slot = s.spare_timer_slots.take();
         if scope.is_some_and(|sc| sc.scope.borrow().canceled()) {
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
@@ -197,6 +207,14 @@ impl Future for TimerFuture {
             }
         }
         out.map_or(Poll::Pending, Poll::Ready)
+    }
+}
+
+impl Drop for TimerFuture {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.ctx.state.try_borrow_mut() {
+            s.spare_timer_slots.give_back(&self.slot);
+        }
     }
 }
 
