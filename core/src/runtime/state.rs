@@ -85,33 +85,30 @@ impl<T: Clone> Slot<T> {
     }
 }
 
-/// Slots whose futures are gone, kept for the next future of their kind. The
+/// The slot of a future that is gone, kept for the next future of its kind. The
 /// workshop's loop makes an activity future and a timer future at every scan; a
-/// reused slot is a `malloc` and a `free` fewer.
-pub(crate) struct SpareSlots<T>(Vec<Rc<Slot<T>>>);
+/// reused slot is a `malloc` and a `free` fewer. One is kept, not more: a worker
+/// caches many runs, and each keeps its spares while it waits.
+pub(crate) struct SpareSlot<T>(Option<Rc<Slot<T>>>);
 
-impl<T> Default for SpareSlots<T> {
+impl<T> Default for SpareSlot<T> {
     fn default() -> Self {
-        SpareSlots(Vec::new())
+        SpareSlot(None)
     }
 }
 
-impl<T: Clone> SpareSlots<T> {
-    /// Enough for a loop's futures; few enough that a run that once had many futures
-    /// at a time does not keep their slots for good.
-    const KEEP: usize = 4;
-
-    /// An empty slot: a spare one, or a new one.
+impl<T: Clone> SpareSlot<T> {
+    /// An empty slot: the spare one, or a new one.
     pub fn take(&mut self) -> Rc<Slot<T>> {
-        self.0.pop().unwrap_or_else(Slot::new)
+        self.0.take().unwrap_or_else(Slot::new)
     }
 
     /// Keeps the slot of a future being dropped, emptied, if nothing else holds it (the
     /// runtime lets go of a slot when it fills it, or when its timer is canceled).
     pub fn give_back(&mut self, slot: &Rc<Slot<T>>) {
-        if Rc::strong_count(slot) == 1 && self.0.len() < Self::KEEP {
+        if self.0.is_none() && Rc::strong_count(slot) == 1 {
             slot.value.borrow_mut().take();
-            self.0.push(slot.clone());
+            self.0 = Some(slot.clone());
         }
     }
 }
@@ -135,8 +132,8 @@ pub(crate) struct WorkflowState {
     pub machines: Machines,
     pub activities: VecMap<CommandId, ActivitySlot, false>,
     pub timers: VecMap<CommandId, TimerSlot, false>,
-    pub spare_activity_slots: SpareSlots<Result<Payload, ActivityError>>,
-    pub spare_timer_slots: SpareSlots<Result<(), Canceled>>,
+    pub spare_activity_slot: SpareSlot<Result<Payload, ActivityError>>,
+    pub spare_timer_slot: SpareSlot<Result<(), Canceled>>,
     /// Signal channels in the order they came to be; code holds a channel by its
     /// index here, so a selector finds its channel without a lookup by name.
     pub channels: Vec<Channel>,

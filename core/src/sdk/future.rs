@@ -53,7 +53,7 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
     ) -> ActivityFuture<R> {
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
-        let slot = s.spare_activity_slots.take();
+        let slot = s.spare_activity_slot.take();
         match options.check() {
             Err(reason) => {
                 let seq = s.stamp();
@@ -132,7 +132,7 @@ impl<R> Drop for ActivityFuture<R> {
         // A future dropped while the state is borrowed (the runtime never does that)
         // has its slot freed instead.
         if let Ok(mut s) = self.ctx.state.try_borrow_mut() {
-            s.spare_activity_slots.give_back(&self.slot);
+            s.spare_activity_slot.give_back(&self.slot);
         }
     }
 }
@@ -155,7 +155,7 @@ impl TimerFuture {
     ) -> TimerFuture {
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
-        let slot = s.spare_timer_slots.take();
+        let slot = s.spare_timer_slot.take();
         if scope.is_some_and(|sc| sc.scope.borrow().canceled()) {
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
@@ -213,7 +213,7 @@ impl Future for TimerFuture {
 impl Drop for TimerFuture {
     fn drop(&mut self) {
         if let Ok(mut s) = self.ctx.state.try_borrow_mut() {
-            s.spare_timer_slots.give_back(&self.slot);
+            s.spare_timer_slot.give_back(&self.slot);
         }
     }
 }
