@@ -165,6 +165,9 @@ impl TimerFuture {
             slot.resolve(Ok(()), seq);
         } else {
             let id = s.next_id();
+            // Go's `time.Duration` stops at 2^63 - 1 ns (292 years): no Go worker asks for
+            // a longer timer, and the history's encodings need not hold one.
+            let d = d.min(Duration::from_nanos(i64::MAX as u64));
             let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
             let command = Command::StartTimer { timer_id: id, start_to_fire: Duration::from_secs(secs) };
             wait = Some(WaitOn::Timer { timer_id: id, after: Duration::from_secs(secs) });
@@ -355,6 +358,32 @@ mod tests {
         let decisions = decisions.unwrap();
         let [Decision::CompleteWorkflowExecution(done)] = decisions.as_slice() else { panic!("{decisions:?}") };
         assert_eq!(done.result.as_ref().unwrap().to_text(), "[true,true,true,true]\n");
+    }
+
+    /// The longest durations are no panic: an activity with a `Duration::MAX` timeout
+    /// is scheduled with the longest the server keeps (int32 seconds), and a
+    /// `Duration::MAX` timer starts as the longest a Go worker could ask for (292
+    /// years, in whole seconds).
+    #[test]
+    fn the_longest_durations_go_out_as_the_longest_cadence_takes() {
+        let def = workflow("Forever", |ctx| async move {
+            let options = crate::sdk::ActivityOptions {
+                schedule_to_start_timeout: Duration::from_secs(60),
+                start_to_close_timeout: Duration::MAX,
+                ..Default::default()
+            };
+            let activity = ctx.execute_activity::<String>(&options, "work", ("x",));
+            let timer = ctx.new_timer(Duration::MAX);
+            activity.await.ok();
+            timer.await.ok();
+            Ok(Payload::encode("done"))
+        });
+        let (_, decisions) = WorkflowRuntime::replay(&def, "w", "d", &first_decision_task("Forever", None)).unwrap();
+        let decisions = decisions.unwrap();
+        let [Decision::ScheduleActivityTask(activity), Decision::StartTimer(timer)] = decisions.as_slice() else { panic!("{decisions:?}") };
+        let int32 = Some(Duration::from_secs(i32::MAX as u64));
+        assert_eq!((activity.start_to_close_timeout, activity.schedule_to_close_timeout), (int32, int32));
+        assert_eq!(timer.start_to_fire_timeout, Some(Duration::from_secs(9_223_372_037)));
     }
 
     /// Two timers in one scope, canceled together when a signal comes.

@@ -32,9 +32,13 @@ pub struct RetryPolicy {
     pub non_retriable_error_reasons: Vec<String>,
 }
 
-/// Go's `Int32Ceil`: the server keeps whole seconds and the client rounds up.
+/// Go's `Int32Ceil`: the server keeps whole seconds (int32) and the client rounds up.
+/// Past int32 Go's conversion wraps (to a negative number on amd64, which the server
+/// refuses for the whole decision task); this sends the longest the server keeps,
+/// which it caps at the workflow timeout like any long timeout. No panic either way:
+/// `Duration::MAX` is a timeout workflow code may well write.
 fn ceil_secs(d: Duration) -> Duration {
-    Duration::from_secs(d.as_secs() + u64::from(d.subsec_nanos() > 0))
+    Duration::from_secs(d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0)).min(i32::MAX as u64))
 }
 
 impl ActivityOptions {
@@ -57,7 +61,7 @@ impl ActivityOptions {
     /// Apart from [`check`](Self::check), since a replayed decision sends nothing.
     pub(crate) fn timeouts(&self) -> [Duration; 4] {
         let close = if self.schedule_to_close_timeout.is_zero() {
-            self.schedule_to_start_timeout + self.start_to_close_timeout
+            self.schedule_to_start_timeout.saturating_add(self.start_to_close_timeout)
         } else {
             self.schedule_to_close_timeout
         };
@@ -88,7 +92,11 @@ impl RetryPolicy {
         history::RetryPolicy {
             initial_interval: Some(initial),
             backoff_coefficient: if self.backoff_coefficient == 0.0 { 2.0 } else { self.backoff_coefficient },
-            maximum_interval: Some(if self.maximum_interval.is_zero() { initial * 100 } else { ceil_secs(self.maximum_interval) }),
+            maximum_interval: Some(if self.maximum_interval.is_zero() {
+                ceil_secs(initial.saturating_mul(100))
+            } else {
+                ceil_secs(self.maximum_interval)
+            }),
             maximum_attempts: self.maximum_attempts,
             non_retryable_error_reasons: self.non_retriable_error_reasons.clone(),
             expiration_interval: Some(ceil_secs(self.expiration_interval)),
@@ -125,5 +133,25 @@ mod tests {
             ..Default::default()
         };
         assert!(o.check().unwrap_err().contains("MaximumAttempts"));
+    }
+
+    /// Durations past what the server keeps go out as the longest it keeps, int32
+    /// seconds, and are no panic: `Duration::MAX`, a default schedule-to-close whose sum
+    /// is too long, and a retry policy's intervals.
+    #[test]
+    fn timeouts_past_int32_seconds_go_out_as_the_longest_the_server_keeps() {
+        let longest = Duration::from_secs(i32::MAX as u64);
+        let o = ActivityOptions {
+            schedule_to_start_timeout: Duration::from_secs(60),
+            start_to_close_timeout: Duration::MAX,
+            heartbeat_timeout: longest + Duration::from_millis(1),
+            ..Default::default()
+        };
+        assert_eq!(o.check(), Ok(()));
+        assert_eq!(o.timeouts(), [Duration::from_secs(60), longest, longest, longest]);
+        let under = ActivityOptions { start_to_close_timeout: longest - Duration::from_secs(60), ..o };
+        assert_eq!(under.timeouts()[1], longest, "60 s + (longest - 60 s)");
+        let wire = RetryPolicy { initial_interval: Duration::MAX, maximum_attempts: 3, ..Default::default() }.to_wire();
+        assert_eq!((wire.initial_interval, wire.maximum_interval), (Some(longest), Some(longest)));
     }
 }
