@@ -115,6 +115,12 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `d` in whole seconds, rounded up, as Cadence's clients send durations (the Go
+/// client's `Int32Ceil` and `Int64Ceil`). Saturates rather than overflow.
+pub fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
+}
+
 /// A duration as proto3 JSON writes it: seconds, fractional digits in groups of three
 /// (`"60s"`, `"1.500s"`, `"0s"`).
 pub fn format_duration(d: Duration) -> String {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::history;
+use crate::{history, time};
 
 /// Go's `workflow.ActivityOptions`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -38,7 +38,7 @@ pub struct RetryPolicy {
 /// which it caps at the workflow timeout like any long timeout. No panic either way:
 /// `Duration::MAX` is a timeout workflow code may well write.
 fn ceil_secs(d: Duration) -> Duration {
-    Duration::from_secs(d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0)).min(i32::MAX as u64))
+    Duration::from_secs(time::ceil_secs(d).min(i32::MAX as u64))
 }
 
 impl ActivityOptions {

@@ -4,7 +4,7 @@
 //! here. Both front ends export it (`controls::Export::Script`).
 
 use super::{Action, Session, cli};
-use crate::time::format_duration;
+use crate::time::{ceil_secs, format_duration};
 
 impl Session {
     /// The timeline up to the cursor as a POSIX shell script.
@@ -28,7 +28,7 @@ impl Session {
                 Action::AdvanceNext | Action::AdvanceBy { .. } => {
                     let moved = sim.engine.now().since(before);
                     // Whole seconds, rounded up, so what came due here is due there too.
-                    let secs = moved.as_secs() + u64::from(moved.subsec_nanos() > 0);
+                    let secs = ceil_secs(moved);
                     out.push_str(&format!("\n# the clock moved {}: {}\nsleep {secs}\n", format_duration(moved), e.outcome));
                 }
                 _ => {
