@@ -36,7 +36,7 @@ struct Args {
     /// Runs the workers keep cached in all (Go's default is 10,000 per worker).
     #[arg(long = "cache", default_value_t = 100_000, allow_negative_numbers = true)]
     cache: i64,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     seed: u64,
     /// Orders arrive over this many hours.
     #[arg(long, default_value_t = 24.0)]
@@ -71,7 +71,7 @@ struct Args {
     model: bool,
     /// Refuse a fleet whose memory estimate is above this many GiB (default: the
     /// memory available now).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     max_memory_gib: Option<f64>,
 }
 
@@ -231,6 +231,10 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     let workers = u32::try_from(positive("workers", a.workers)?).map_err(|_| "--workers is too large".to_owned())?;
     if a.cache < 0 {
         return Err(format!("--cache must be 0 or more runs (got {})", a.cache));
+    }
+    // NaN would otherwise become a limit of zero bytes, and the refusal would read "the 0 KiB allowed".
+    if let Some(g) = a.max_memory_gib.filter(|g| g.is_nan() || *g <= 0.0) {
+        return Err(format!("--max-memory-gib must be more than zero (got {g})"));
     }
     let (d0, d1) = range("delivery-days", &a.delivery_days)?;
     if d0.fract() != 0.0 || d1.fract() != 0.0 {

@@ -20,6 +20,10 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         (vec!["--timer-unit", "3 parsecs"], "--timer-unit"),
         (vec!["--over-limit", "1.5"], "share must be between 0 and 1"),
         (vec!["--workers", "1", "--decision-ms", "500"], "1 workers cannot keep up"),
+        (vec!["--max-memory-gib", "nan"], "--max-memory-gib must be more than zero (got NaN)"),
+        (vec!["--max-memory-gib", "-1"], "--max-memory-gib must be more than zero (got -1)"),
+        (vec!["--max-memory-gib", "0"], "--max-memory-gib must be more than zero (got 0)"),
+        (vec!["--seed", "-1"], "invalid value '-1' for '--seed <SEED>'"),
     ] {
         let (code, stdout, stderr) = fleet(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
