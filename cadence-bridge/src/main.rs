@@ -53,7 +53,8 @@ enum Command {
         /// Scans per lifecycle.
         #[arg(long, default_value_t = 3)]
         scans: usize,
-        #[arg(long, default_value_t = 8)]
+        /// Lifecycles in flight at once.
+        #[arg(long, default_value_t = 8, value_parser = at_least_one)]
         concurrency: usize,
         /// Workflow ID prefix (IDs are <prefix>-<n>).
         #[arg(long, default_value = "load")]
@@ -181,6 +182,15 @@ enum ScenarioCommand {
 
 fn duration(s: &str) -> Result<Duration, String> {
     parse_duration(s)
+}
+
+/// clap's own range check would name the range's end (`1..18446744073709551615`).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn main() -> ExitCode {
