@@ -175,8 +175,9 @@ mod drivers {
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--print" => print = true,
-                "--size" => match it.next().and_then(|v| v.split_once('x')).and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))) {
-                    Some(s) => size = s,
+                "--size" => match it.next().map(|v| postflow_tui::run::print_size(v)) {
+                    Some(Ok(s)) => size = s,
+                    Some(Err(e)) => return fail(&e),
                     None => return fail("--size needs WxH, e.g. 160x50"),
                 },
                 other => return fail(&format!("unknown argument {other:?} with --exercise (it takes --print and --size)")),

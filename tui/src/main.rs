@@ -9,11 +9,8 @@ use std::time::Duration;
 
 use postflow_core::session::SessionConfig;
 use postflow_tui::bridge::Bridge;
-use postflow_tui::run::{interactive, print};
+use postflow_tui::run::{interactive, print, print_size};
 use postflow_tui::{App, source};
-
-/// The largest `--print --size` side: a frame is built in memory before it is printed.
-const MAX_PRINT_SIDE: u16 = 1000;
 
 const USAGE: &str = "\
 usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]
@@ -70,6 +67,11 @@ fn parse_args() -> Result<Option<Args>, String> {
         if let Some(other) = rest.iter().find(|a| ["--scenario", "--import", "--bridge"].contains(&a.as_str())) {
             return Err(format!("--exercise goes with --print and --size, not with {other}"));
         }
+        // Checked here too (the exercise's binary checks it the same way), so that a bad
+        // size is not refused only after your exercise has been built.
+        if let Some(k) = rest.iter().position(|a| a == "--size") {
+            print_size(rest.get(k + 1).ok_or("--size needs a value")?)?;
+        }
         let args: Vec<String> = std::iter::once("tui".to_owned()).chain(rest).collect();
         return Err(postflow_exercise_launch::hand_over(n, &args));
     }
@@ -90,17 +92,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 let v = value("--fleet")?;
                 args.fleet = Some(v.parse().ok().filter(|n| *n > 0).ok_or(format!("--fleet {v}: give a positive number of packages"))?);
             }
-            "--size" => {
-                let v = value("--size")?;
-                let (w, h) = v.split_once('x').ok_or(format!("--size {v}: expected WxH, e.g. 160x50"))?;
-                let (w, h): (u16, u16) =
-                    (w.parse().map_err(|_| format!("--size {v}: bad width"))?, h.parse().map_err(|_| format!("--size {v}: bad height"))?);
-                // A screen is drawn in memory first: keep it to what a terminal could show.
-                if w > MAX_PRINT_SIDE || h > MAX_PRINT_SIDE {
-                    return Err(format!("--size {v}: at most {MAX_PRINT_SIDE}x{MAX_PRINT_SIDE}"));
-                }
-                args.size = (w, h);
-            }
+            "--size" => args.size = print_size(&value("--size")?)?,
             "--list" => {
                 for (i, b) in postflow_core::scenario::BUILTIN.iter().enumerate() {
                     println!("{:<30} {}", b.name, App::scenario_description(i));

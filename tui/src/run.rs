@@ -9,6 +9,25 @@ use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::{App, ui};
 
+/// The largest `--print --size` side: a frame is built in memory before it is printed.
+pub const MAX_PRINT_SIDE: u16 = 1000;
+
+/// `--print --size WxH`, as `tui` and an exercise's terminal app both read it: no
+/// smaller than the panes fit in (the screen would only say it is too small, and at
+/// 0x0 print nothing) and no larger than a terminal could show.
+pub fn print_size(v: &str) -> Result<(u16, u16), String> {
+    let (w, h) = v.split_once('x').ok_or(format!("--size {v}: expected WxH, e.g. 160x50"))?;
+    let (w, h): (u32, u32) =
+        (w.parse().map_err(|_| format!("--size {v}: bad width"))?, h.parse().map_err(|_| format!("--size {v}: bad height"))?);
+    if w > u32::from(MAX_PRINT_SIDE) || h > u32::from(MAX_PRINT_SIDE) {
+        return Err(format!("--size {v}: at most {MAX_PRINT_SIDE}x{MAX_PRINT_SIDE}"));
+    }
+    if w < u32::from(ui::MIN_WIDTH) || h < u32::from(ui::MIN_HEIGHT) {
+        return Err(format!("--size {v}: the screens need at least {}x{}", ui::MIN_WIDTH, ui::MIN_HEIGHT));
+    }
+    Ok((w as u16, h as u16))
+}
+
 /// `--print`: the final state (a scenario played to its end), rendered once.
 pub fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
     // Bridge mode: the screen once the server has answered (or could not).

@@ -79,4 +79,33 @@ fn a_huge_print_size_is_refused_not_allocated() {
     let (code, _, err) = tui(&["--scenario", "happy-path", "--print", "--size", "65535x65535"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("at most 1000x1000"), "{err}");
+    // Past what a terminal's side can be, too.
+    let (code, _, err) = tui(&["--scenario", "happy-path", "--print", "--size", "100000x100000"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at most 1000x1000"), "{err}");
+}
+
+#[test]
+fn a_print_size_smaller_than_the_screens_is_refused_not_printed_empty() {
+    for size in ["0x0", "79x24", "80x23"] {
+        let (code, screen, err) = tui(&["--scenario", "happy-path", "--print", "--size", size]);
+        assert_eq!(code, 2, "{size}: {err}");
+        assert!(err.contains(&format!("--size {size}: the screens need at least 80x24")), "{size}: {err}");
+        assert!(screen.is_empty(), "{size}: printed anyway: {screen}");
+    }
+    let (code, screen, err) = tui(&["--scenario", "happy-path", "--print", "--size", "80x24"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(screen.contains("History"), "{screen}");
+}
+
+/// `--exercise` hands the arguments over to the exercise's own binary, which once read
+/// `--size` without limits: 65535x65535 was a 171 GB frame and an abort.
+#[test]
+fn an_exercise_print_size_is_checked_by_the_same_rules() {
+    for (size, says) in [("65535x65535", "--size 65535x65535: at most 1000x1000"), ("0x0", "--size 0x0: the screens need at least 80x24")] {
+        let (code, screen, err) = tui(&["--exercise", "7", "--print", "--size", size]);
+        assert_eq!(code, 2, "{size}: {err}");
+        assert!(err.contains(says), "{size}: {err}");
+        assert!(screen.is_empty(), "{size}: printed anyway: {screen}");
+    }
 }
