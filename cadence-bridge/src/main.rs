@@ -48,13 +48,15 @@ enum Command {
     /// Drive N full lifecycles (start, scans, delivered) through the server; a
     /// `bridge worker` must be running. Prints throughput and decision latency.
     Load {
-        #[arg(long, default_value_t = 100)]
+        // Negative numbers are let through to the parsers, which say what is wrong with
+        // them; clap alone would call `-1` an unexpected argument.
+        #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
         workflows: usize,
         /// Scans per lifecycle.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, allow_negative_numbers = true)]
         scans: usize,
         /// Lifecycles in flight at once.
-        #[arg(long, default_value_t = 8, value_parser = at_least_one)]
+        #[arg(long, default_value_t = 8, allow_negative_numbers = true, value_parser = at_least_one)]
         concurrency: usize,
         /// Workflow ID prefix (IDs are <prefix>-<n>).
         #[arg(long, default_value = "load")]
@@ -186,9 +188,9 @@ fn duration(s: &str) -> Result<Duration, String> {
 
 /// clap's own range check would name the range's end (`1..18446744073709551615`).
 fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
+    match text.parse::<i64>() {
+        Ok(n) if n >= 1 => usize::try_from(n).map_err(|e| e.to_string()),
+        Ok(n) => Err(format!("must be at least 1 (got {n})")),
         Err(e) => Err(e.to_string()),
     }
 }
