@@ -316,17 +316,7 @@ fn builtin_list() -> Vec<&'static str> {
 }
 
 fn load_scenario(name_or_path: &str) -> Result<Scenario, BridgeError> {
-    let invalid = |e: postflow_core::scenario::ScenarioError| BridgeError::Invalid(e.to_string());
-    if let Some(b) = builtin(name_or_path) {
-        return Scenario::parse(b.name, b.toml).map_err(invalid);
-    }
-    let text = std::fs::read_to_string(name_or_path).map_err(|e| {
-        BridgeError::Invalid(format!(
-            "{name_or_path}: not a built-in scenario ({}) and not a readable file: {e}",
-            builtin_list().join(", ")
-        ))
-    })?;
-    Scenario::parse(name_or_path, &text).map_err(invalid)
+    Scenario::load(name_or_path).map_err(|e| BridgeError::Invalid(e.to_string()))
 }
 
 fn pretty(v: &serde_json::Value) -> String {

@@ -20,17 +20,7 @@ pub struct Loaded {
 /// Plays a built-in scenario (by name) or a scenario file (by path), then rewinds to
 /// the start so the user can step through it.
 pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
-    let parsed = match scenario::builtin(name_or_path) {
-        Some(b) => Scenario::parse(b.name, b.toml),
-        None => {
-            let text = std::fs::read_to_string(name_or_path).map_err(|e| {
-                let names = scenario::BUILTIN.iter().map(|b| b.name).collect::<Vec<_>>().join(", ");
-                format!("{name_or_path}: not a built-in scenario ({names}) and not a readable file: {e}")
-            })?;
-            Scenario::parse(name_or_path, &text)
-        }
-    };
-    let sc = parsed.map_err(|e| e.to_string())?;
+    let sc = Scenario::load(name_or_path).map_err(|e| e.to_string())?;
     let out = scenario::run(&sc);
     let mut session = out.session;
     session.seek(0);

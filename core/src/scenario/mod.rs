@@ -111,6 +111,24 @@ impl Scenario {
         Ok(file.into_scenario(origin, config, steps))
     }
 
+    /// `--scenario NAME|PATH`, as the terminal app and the bridge both take it: a
+    /// built-in scenario by name, or else a scenario file. A file that exists but cannot
+    /// be read says so, rather than that no such scenario exists.
+    pub fn load(name_or_path: &str) -> Result<Scenario, ScenarioError> {
+        if let Some(b) = builtin(name_or_path) {
+            return Scenario::parse(b.name, b.toml);
+        }
+        let text = std::fs::read_to_string(name_or_path).map_err(|e| {
+            let message = if std::path::Path::new(name_or_path).exists() {
+                format!("cannot be read as a scenario file: {e}")
+            } else {
+                format!("not a built-in scenario ({}) and no such file", NAMES.join(", "))
+            };
+            ScenarioError { origin: name_or_path.to_owned(), message }
+        })?;
+        Scenario::parse(name_or_path, &text)
+    }
+
     /// Reads a scenario given as JSON (a built-in one's [`Builtin::json`], converted at
     /// build time): the same fields and checks as the TOML form, without a TOML parser.
     pub fn parse_json(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
@@ -226,6 +244,25 @@ mod tests {
         assert!(e.message.contains("nam"), "{e}");
         let e = Scenario::parse("x.toml", "chapter = \"epilogue\"").unwrap_err();
         assert!(e.message.contains("epilogue"), "{e}");
+    }
+
+    #[test]
+    fn a_scenario_loads_by_name_or_path_and_a_file_it_cannot_read_is_not_called_missing() {
+        assert_eq!(Scenario::load("happy-path").unwrap().name, "happy-path");
+        let dir = std::env::temp_dir().join(format!("postflow-scenario-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("mine.toml");
+        std::fs::write(&file, "name = \"mine\"\n[[steps]]\ndo = \"run\"\n").unwrap();
+        assert_eq!(Scenario::load(file.to_str().unwrap()).unwrap().name, "mine");
+
+        let e = Scenario::load("no-such-scenario").unwrap_err();
+        assert_eq!(e.message, format!("not a built-in scenario ({}) and no such file", NAMES.join(", ")));
+        std::fs::write(&file, [0xff, 0xfe, 0x00]).unwrap();
+        let e = Scenario::load(file.to_str().unwrap()).unwrap_err();
+        assert!(e.message.starts_with("cannot be read as a scenario file: "), "{e}");
+        let e = Scenario::load(dir.to_str().unwrap()).unwrap_err();
+        assert!(e.message.starts_with("cannot be read as a scenario file: "), "a directory: {e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
