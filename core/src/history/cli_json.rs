@@ -298,7 +298,10 @@ pub(crate) fn attributes_to_cli(t: EventType, attrs: &Map<String, Value>) -> Map
 
 /// One event in the older form.
 pub(crate) fn event_to_cli(e: &HistoryEvent) -> Value {
-    let proto = serde_json::to_value(e).expect("history events serialize");
+    // Through the text the proto export writes, not `to_value`: every attribute type's
+    // serializer is then built once, not twice, in the playground's download.
+    let text = serde_json::to_string_pretty(e).expect("history events serialize");
+    let proto: Value = serde_json::from_str(&text).expect("our own JSON parses");
     let t = e.event_type();
     let attrs = proto.get(t.attributes_key()).and_then(Value::as_object).cloned().unwrap_or_default();
     let mut out = Map::new();
