@@ -10,7 +10,7 @@ use crossterm::event::{self, Event, KeyEventKind};
 use crate::{App, ui};
 
 /// The largest `--print --size` side: a frame is built in memory before it is printed.
-pub const MAX_PRINT_SIDE: u16 = 1000;
+const MAX_PRINT_SIDE: u16 = 1000;
 
 /// `--print --size WxH`, as `tui` and an exercise's terminal app both read it: no
 /// smaller than the panes fit in (the screen would only say it is too small, and at
