@@ -115,6 +115,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The longest Go's `time.Duration` holds: int64 nanoseconds, about 292 years. No Go
+/// client can ask for more, so neither the parser nor a timer goes past it.
+pub const GO_MAX_DURATION: Duration = Duration::from_nanos(i64::MAX as u64);
+
 /// `d` in whole seconds, rounded up, as Cadence's clients send durations (the Go
 /// client's `Int32Ceil` and `Int64Ceil`). Saturates rather than overflow.
 pub fn ceil_secs(d: Duration) -> u64 {
@@ -161,8 +165,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         total += value * unit;
         rest = &rest[u..];
     }
-    // Go's limit: a time.Duration is int64 nanoseconds (about 292 years).
-    if !total.is_finite() || total * 1e9 >= i64::MAX as f64 {
+    if !total.is_finite() || total * 1e9 >= GO_MAX_DURATION.as_nanos() as f64 {
         return Err(bad("too large: at most 2562047h (about 292 years), as Go's time.Duration"));
     }
     Ok(Duration::from_nanos((total * 1e9).round() as u64))

@@ -165,9 +165,8 @@ impl TimerFuture {
             slot.resolve(Ok(()), seq);
         } else {
             let id = s.next_id();
-            // Go's `time.Duration` stops at 2^63 - 1 ns (292 years): no Go worker asks for
-            // a longer timer, and the history's encodings need not hold one.
-            let secs = crate::time::ceil_secs(d.min(Duration::from_nanos(i64::MAX as u64)));
+            // No Go worker asks for a longer timer, and the history's encodings need not hold one.
+            let secs = crate::time::ceil_secs(d.min(crate::time::GO_MAX_DURATION));
             let command = Command::StartTimer { timer_id: id, start_to_fire: Duration::from_secs(secs) };
             wait = Some(WaitOn::Timer { timer_id: id, after: Duration::from_secs(secs) });
             s.code_line(CommandKind::StartTimer, id, at);

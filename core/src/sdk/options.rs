@@ -37,7 +37,7 @@ pub struct RetryPolicy {
 /// refuses for the whole decision task); this sends the longest the server keeps,
 /// which it caps at the workflow timeout like any long timeout. No panic either way:
 /// `Duration::MAX` is a timeout workflow code may well write.
-fn ceil_secs(d: Duration) -> Duration {
+fn int32_ceil(d: Duration) -> Duration {
     Duration::from_secs(time::ceil_secs(d).min(i32::MAX as u64))
 }
 
@@ -65,7 +65,7 @@ impl ActivityOptions {
         } else {
             self.schedule_to_close_timeout
         };
-        [self.schedule_to_start_timeout, close, self.start_to_close_timeout, self.heartbeat_timeout].map(ceil_secs)
+        [self.schedule_to_start_timeout, close, self.start_to_close_timeout, self.heartbeat_timeout].map(int32_ceil)
     }
 }
 
@@ -88,18 +88,18 @@ impl RetryPolicy {
 
     /// Go's `convertRetryPolicy`: what goes on the wire.
     pub fn to_wire(&self) -> history::RetryPolicy {
-        let initial = ceil_secs(self.initial_interval);
+        let initial = int32_ceil(self.initial_interval);
         history::RetryPolicy {
             initial_interval: Some(initial),
             backoff_coefficient: if self.backoff_coefficient == 0.0 { 2.0 } else { self.backoff_coefficient },
             maximum_interval: Some(if self.maximum_interval.is_zero() {
-                ceil_secs(initial.saturating_mul(100))
+                int32_ceil(initial.saturating_mul(100))
             } else {
-                ceil_secs(self.maximum_interval)
+                int32_ceil(self.maximum_interval)
             }),
             maximum_attempts: self.maximum_attempts,
             non_retryable_error_reasons: self.non_retriable_error_reasons.clone(),
-            expiration_interval: Some(ceil_secs(self.expiration_interval)),
+            expiration_interval: Some(int32_ceil(self.expiration_interval)),
         }
     }
 }
