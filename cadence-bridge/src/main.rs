@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use postflow_core::postal;
-use postflow_core::scenario::{Scenario, builtin};
+use postflow_core::scenario::{BUILTIN, Scenario};
 use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
@@ -257,12 +257,11 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             Ok(if r.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Scenario { command: ScenarioCommand::List } => {
-            for b in builtin_list() {
-                let s =
-                    Scenario::parse(b, builtin(b).map(|x| x.toml).unwrap_or_default()).map_err(|e| BridgeError::Invalid(e.to_string()))?;
+            for b in BUILTIN {
+                let s = Scenario::parse(b.name, b.toml).map_err(|e| BridgeError::Invalid(e.to_string()))?;
                 match not_comparable(&s) {
-                    None => println!("{b:32} comparable"),
-                    Some(why) => println!("{b:32} not comparable: {why}"),
+                    None => println!("{:32} comparable", b.name),
+                    Some(why) => println!("{:32} not comparable: {why}", b.name),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -309,10 +308,6 @@ fn exercise_args(n: u32) -> Vec<String> {
         }
     }
     rest
-}
-
-fn builtin_list() -> Vec<&'static str> {
-    postflow_core::scenario::BUILTIN.iter().map(|b| b.name).collect()
 }
 
 fn load_scenario(name_or_path: &str) -> Result<Scenario, BridgeError> {
