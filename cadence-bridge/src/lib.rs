@@ -7,6 +7,7 @@
 //! - [`serve`]: `bridge worker`, for the reference chapters and for an exercise;
 //! - [`scenario`]: a scenario played on the server and on the simulator in lockstep;
 //! - [`load`]: full lifecycles through the server, for numbers;
+//! - [`watch`]: what the server says about one workflow, read for a screen that shows it;
 //! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches.
 
 pub mod cache;
@@ -18,6 +19,7 @@ pub mod registry;
 pub mod scenario;
 pub mod serve;
 pub mod shutdown;
+pub mod watch;
 pub mod worker;
 
 pub use client::Client;

@@ -2,7 +2,8 @@
 //!
 //! The screen still draws a core `Session`: every ~500 ms (and right after each
 //! action) the watched workflow's history is fetched and shown read-only through
-//! `Session::import_history`, and `DescribeWorkflowExecution` fills the pending pane.
+//! `Session::import_history`, and `DescribeWorkflowExecution` fills the pending pane
+//! (both read by `cadence_bridge::watch`).
 //! Keys become client calls (start, signal, query); the clock is the server's real
 //! one, so step, timer and run have nothing to do. The workflow code runs in a
 //! separate `bridge worker`, never here. Every call runs off the UI thread
@@ -10,21 +11,19 @@
 //! a server that goes away and picks up again when it is back.
 
 pub mod calls;
-pub mod server;
 
 use std::time::{Duration, Instant};
 
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::error::BridgeError;
+use cadence_bridge::watch::{self, ServerState, Snapshot};
 use postflow_core::postal::{CURRENT_STATUS_QUERY, DOMAIN, TASK_LIST};
 use postflow_core::session::{Action, Session, SessionConfig};
 use postflow_core::time::Timestamp;
-use serde_json::{Value, json};
 
 use crate::app::Message;
 use crate::form::StartForm;
 use calls::Calls;
-use server::ServerState;
 
 /// How often the watched workflow is fetched again.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
@@ -70,7 +69,7 @@ pub enum Update {
 }
 
 enum Reply {
-    Refreshed { epoch: u64, result: Result<Option<(Value, Vec<Value>)>, BridgeError> },
+    Refreshed { epoch: u64, result: Result<Option<Snapshot>, BridgeError> },
     Started { action: Action, form: Box<StartForm>, result: Result<String, BridgeError> },
     Signalled { action: Action, result: Result<(), BridgeError> },
     Queried { epoch: u64, result: Result<String, BridgeError> },
@@ -211,12 +210,7 @@ impl Bridge {
             let result = match &watched {
                 // No workflow yet: is the server there, with our domain?
                 None => c.describe_domain(DOMAIN).map(|_| None),
-                Some(w) => c.describe(DOMAIN, &w.workflow_id, &w.run_id).and_then(|d| {
-                    // The run the server describes, so a newer run with this id does not mix in.
-                    let run = d["workflowExecutionInfo"]["workflowExecution"]["runId"].as_str().unwrap_or(&w.run_id);
-                    let events = c.history_json(DOMAIN, &w.workflow_id, run)?;
-                    Ok(Some((d, events)))
-                }),
+                Some(w) => c.snapshot(DOMAIN, &w.workflow_id, &w.run_id).map(Some),
             };
             Reply::Refreshed { epoch, result }
         });
@@ -290,13 +284,13 @@ impl Bridge {
                     Err(e) => format!("✗ {e}"),
                 };
                 self.last = Some(LastAction { action: Action::Query { name: CURRENT_STATUS_QUERY.into() }, outcome });
-                self.query = Some(QueryAnswer { at: server::now(), answer });
+                self.query = Some(QueryAnswer { at: watch::now(), answer });
                 vec![update]
             }
         }
     }
 
-    fn refreshed(&mut self, result: Result<Option<(Value, Vec<Value>)>, BridgeError>) -> Vec<Update> {
+    fn refreshed(&mut self, result: Result<Option<Snapshot>, BridgeError>) -> Vec<Update> {
         let mut out = Vec::new();
         let snapshot = match result {
             Ok(s) => s,
@@ -324,18 +318,16 @@ impl Bridge {
         if self.refresh_error.take().is_some() && out.is_empty() {
             out.push(message("the server answers again", false));
         }
-        let Some((describe, events)) = snapshot else { return out };
-        let state = ServerState::read(&describe, &events);
+        let Some(snapshot) = snapshot else { return out };
         if let Some(w) = &mut self.watched {
             if w.run_id.is_empty() {
-                w.run_id = state.run_id.clone();
+                w.run_id = snapshot.state.run_id.clone();
             }
         }
-        self.server = Some(state);
-        if events.len() != self.shown {
-            match Session::import_history(self.config, &json!({ "events": events }).to_string()) {
+        if snapshot.events.len() != self.shown {
+            match Session::import_history(self.config, &snapshot.history_json()) {
                 Ok(session) => {
-                    self.shown = events.len();
+                    self.shown = snapshot.events.len();
                     if let (Some(e), false) = (session.replay_error(), self.warned) {
                         self.warned = true;
                         out.push(message(
@@ -348,6 +340,7 @@ impl Bridge {
                 Err(e) => out.push(message(format!("cannot read the server's history: {e}"), true)),
             }
         }
+        self.server = Some(snapshot.state);
         out
     }
 

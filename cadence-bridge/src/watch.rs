@@ -1,15 +1,18 @@
-//! What the server says about the watched workflow right now, read from its
-//! `DescribeWorkflowExecution` answer (pending activities with their attempt, next
+//! What the server says about one workflow right now, for a screen that watches it:
+//! its `DescribeWorkflowExecution` answer (pending activities with their attempt, next
 //! retry and last failure; the pending decision task; the close status) and its
 //! history (timers started and not yet fired or canceled). Rows are the core's own
-//! pending-row types, so the pane draws them exactly as in the simulator.
+//! pending-row types, so a front end draws them exactly as in the simulator. The
+//! server's JSON is read here and nowhere else.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cadence_bridge::client::payload_text;
 use postflow_core::session::{PendingActivityRow, PendingTimerRow};
 use postflow_core::time::{Timestamp, parse_duration};
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::client::{Client, payload_text};
+use crate::error::BridgeError;
 
 /// The wall clock as a [`Timestamp`].
 pub fn now() -> Timestamp {
@@ -51,6 +54,32 @@ pub struct PendingDecision {
 pub struct Timer {
     pub timer_id: String,
     pub fire_at: Timestamp,
+}
+
+/// One look at a workflow: what the server says about it, and its history's events.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub state: ServerState,
+    /// The events as the server wrote them (proto JSON).
+    pub events: Vec<Value>,
+}
+
+impl Snapshot {
+    /// The history as the JSON text `Session::import_history` reads.
+    pub fn history_json(&self) -> String {
+        json!({ "events": self.events }).to_string()
+    }
+}
+
+impl Client {
+    /// Describes the workflow and fetches the history of the run it describes (the
+    /// latest, when `run_id` is empty), so a newer run with this ID does not mix in.
+    pub fn snapshot(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<Snapshot, BridgeError> {
+        let describe = self.describe(domain, workflow_id, run_id)?;
+        let run = describe["workflowExecutionInfo"]["workflowExecution"]["runId"].as_str().unwrap_or(run_id);
+        let events = self.history_json(domain, workflow_id, run)?;
+        Ok(Snapshot { state: ServerState::read(&describe, &events), events })
+    }
 }
 
 fn time(v: &Value) -> Option<Timestamp> {
