@@ -13,7 +13,7 @@ use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{COMPARE_TIMER_UNIT, RunOptions, not_comparable, play};
-use cadence_bridge::serve::{self, WorkerArgs};
+use cadence_bridge::serve::{self, WorkerArgs, at_least_one};
 use cadence_bridge::{BridgeError, registry};
 
 #[derive(Parser)]
@@ -74,7 +74,7 @@ enum DomainCommand {
     /// Register the domain (global, like the cadence CLI).
     Register {
         /// Retention in days.
-        #[arg(long = "retention", visible_alias = "rd", default_value_t = 1)]
+        #[arg(long = "retention", visible_alias = "rd", default_value_t = 1, allow_negative_numbers = true)]
         retention_days: u32,
         /// Register a local domain instead of a global one.
         #[arg(long)]
@@ -105,10 +105,10 @@ enum WfCommand {
         #[arg(long, short = 'i')]
         input: Option<String>,
         /// Workflow timeout in seconds.
-        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600)]
+        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600, allow_negative_numbers = true)]
         execution_timeout: u64,
         /// Decision task timeout in seconds.
-        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10)]
+        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10, allow_negative_numbers = true)]
         decision_timeout: u64,
         /// AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate or TerminateIfRunning.
         #[arg(long = "workflowidreusepolicy", visible_alias = "wrp")]
@@ -154,7 +154,7 @@ enum WfCommand {
     },
     /// List open workflows.
     List {
-        #[arg(long = "pagesize", visible_alias = "ps", default_value_t = 100)]
+        #[arg(long = "pagesize", visible_alias = "ps", default_value_t = 100, allow_negative_numbers = true)]
         page_size: u32,
     },
 }
@@ -170,29 +170,16 @@ enum ScenarioCommand {
         compare: bool,
         /// The timer unit on both sides (real timers take real time); 10s unless given,
         /// so that a timer the scenario does not wait for cannot fire during its steps.
-        #[arg(long, value_parser = duration)]
+        #[arg(long, value_parser = parse_duration, allow_hyphen_values = true)]
         timer_unit: Option<Duration>,
         /// The longest wait for the server at one step.
-        #[arg(long, default_value = "60s", value_parser = duration)]
+        #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
         step_timeout: Duration,
         #[arg(short, long)]
         verbose: bool,
     },
     /// List the built-in scenarios and whether they can be compared on a real server.
     List,
-}
-
-fn duration(s: &str) -> Result<Duration, String> {
-    parse_duration(s)
-}
-
-/// clap's own range check would name the range's end (`1..18446744073709551615`).
-fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.parse::<i64>() {
-        Ok(n) if n >= 1 => usize::try_from(n).map_err(|e| e.to_string()),
-        Ok(n) => Err(format!("must be at least 1 (got {n})")),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 fn main() -> ExitCode {

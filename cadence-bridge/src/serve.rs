@@ -16,12 +16,14 @@ use crate::client::Client;
 use crate::shutdown;
 use crate::worker::{self, Worker, WorkerConfig};
 
-fn duration(s: &str) -> Result<Duration, String> {
-    parse_duration(s)
-}
-
-fn chapter(s: &str) -> Result<Chapter, String> {
-    Chapter::parse(s)
+/// A count of one or more. clap's own range check would name the range's end
+/// (`1..18446744073709551615`).
+pub fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<i64>() {
+        Ok(n) if n >= 1 => usize::try_from(n).map_err(|e| e.to_string()),
+        Ok(n) => Err(format!("must be at least 1 (got {n})")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Args)]
@@ -29,34 +31,36 @@ pub struct WorkerArgs {
     #[arg(long = "tasklist", visible_alias = "tl", default_value = postal::TASK_LIST)]
     pub task_list: String,
     /// How long a "day" of the delivery estimate lasts ("days become minutes": 60s; 1s for demos).
-    #[arg(long, default_value = "60s", value_parser = duration)]
+    // Hyphens and negative numbers are let through to the parsers, which say what is
+    // wrong with them; clap alone would call `-1s` an unexpected argument.
+    #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub timer_unit: Duration,
     /// Seed of the estimate generator (per workflow run, as in the simulator).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     pub seed: u64,
     /// Which workshop chapter's code answers to the starter name
     /// (OrderProcessingWorkflow); HelloWorld and OrderProcessingWorkflowComplete are
     /// served too. `activities` fits the workshop's first starter command.
-    #[arg(long, default_value = crate::registry::DEFAULT_CHAPTER.name(), value_parser = chapter)]
+    #[arg(long, default_value = crate::registry::DEFAULT_CHAPTER.name(), value_parser = Chapter::parse)]
     pub chapter: Chapter,
     /// Running workflows kept between decision tasks (sticky execution, as the Go
     /// worker's cache); 0 turns stickiness off and replays every task's full history.
-    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE)]
+    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE, allow_negative_numbers = true)]
     pub sticky_cache_size: usize,
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one)]
     pub decision_pollers: usize,
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one)]
     pub activity_pollers: usize,
     /// How long the server may hold one poll (context-ttl-ms). A stop waits for the
     /// open polls to end: the server cannot take back a poll whose client went away.
-    #[arg(long, default_value = "5s", value_parser = duration)]
+    #[arg(long, default_value = "5s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub poll_timeout: Duration,
     /// Print every task.
     #[arg(short, long)]
     pub verbose: bool,
     /// Serve your own workflow of the workshop's chapter N (exercises/) under the
     /// starter name, instead of a reference chapter.
-    #[arg(long, conflicts_with = "chapter")]
+    #[arg(long, conflicts_with = "chapter", allow_negative_numbers = true)]
     pub exercise: Option<u32>,
 }
 

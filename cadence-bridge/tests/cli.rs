@@ -20,3 +20,30 @@ fn a_load_with_nonsense_counts_is_refused_before_it_starts() {
         assert!(out.stdout.is_empty(), "{flag} {value} ran anyway: {}", String::from_utf8_lossy(&out.stdout));
     }
 }
+
+#[test]
+fn negative_durations_and_counts_are_invalid_values_not_unknown_arguments() {
+    for (args, says) in [
+        (&["worker", "--timer-unit", "-1s"][..], "invalid value '-1s' for '--timer-unit <TIMER_UNIT>': invalid duration \"-1s\": negative"),
+        (&["worker", "--poll-timeout", "-5s"], "invalid value '-5s' for '--poll-timeout <POLL_TIMEOUT>'"),
+        (
+            &["worker", "--decision-pollers", "0"],
+            "invalid value '0' for '--decision-pollers <DECISION_POLLERS>': must be at least 1 (got 0)",
+        ),
+        (&["worker", "--activity-pollers", "-1"], "invalid value '-1' for '--activity-pollers <ACTIVITY_POLLERS>': must be at least 1"),
+        (&["worker", "--seed", "-1"], "invalid value '-1' for '--seed <SEED>'"),
+        (&["worker", "--sticky-cache-size", "-1"], "invalid value '-1' for '--sticky-cache-size <STICKY_CACHE_SIZE>'"),
+        (&["wf", "start", "--workflow_id", "x", "--et", "-5"], "invalid value '-5' for '--execution_timeout <EXECUTION_TIMEOUT>'"),
+        (&["wf", "start", "--workflow_id", "x", "--dt", "-1"], "invalid value '-1' for '--decision_timeout <DECISION_TIMEOUT>'"),
+        (&["wf", "list", "--pagesize", "-1"], "invalid value '-1' for '--pagesize <PAGE_SIZE>'"),
+        (&["domain", "register", "--retention", "-1"], "invalid value '-1' for '--retention <RETENTION_DAYS>'"),
+        (&["scenario", "run", "workshop", "--step-timeout", "-1s"], "invalid value '-1s' for '--step-timeout <STEP_TIMEOUT>'"),
+        // A flag where a duration belongs is not called negative.
+        (&["worker", "--timer-unit", "--verbose"], "invalid duration \"--verbose\": expected a number"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", "http://127.0.0.1:1"]).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

@@ -139,6 +139,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     if t.is_empty() {
         return Err(bad("empty"));
     }
+    if t.strip_prefix('-').is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || c == '.')) {
+        return Err(bad("negative (a duration here is 0 or more)"));
+    }
     if t == "0" {
         return Ok(Duration::ZERO);
     }
@@ -206,7 +209,7 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("10").is_err());
-        assert!(parse_duration("-5s").is_err());
+        assert_eq!(parse_duration("-5s"), Err(r#"invalid duration "-5s": negative (a duration here is 0 or more)"#.into()));
         assert!(parse_duration("5 parsecs").is_err());
     }
 }

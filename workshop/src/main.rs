@@ -65,7 +65,7 @@ enum Command {
         #[arg(long)]
         cli: Option<String>,
         /// With --go: how long a "day" of delivery estimate lasts in your worker (the workshop's: 60s).
-        #[arg(long, default_value = "60s", value_parser = duration)]
+        #[arg(long, default_value = "60s", value_parser = postflow_core::time::parse_duration, allow_hyphen_values = true)]
         timer_unit: Duration,
         /// With --go: the domain your worker serves.
         #[arg(long, default_value = postflow_core::postal::DOMAIN)]
@@ -75,10 +75,6 @@ enum Command {
     Reset { chapter: String },
     /// Show the reference solution of a chapter you have passed.
     Solution { chapter: String },
-}
-
-fn duration(s: &str) -> Result<Duration, String> {
-    postflow_core::time::parse_duration(s)
 }
 
 fn main() -> ExitCode {
