@@ -20,6 +20,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig};
+use postflow_core::time::parse_duration;
 
 #[derive(Parser, Debug)]
 #[command(name = "fleet", about = "Many packages through the workshop's workflow on postflow's engine, as Cadence would carry them")]
@@ -48,7 +49,7 @@ struct Args {
     #[arg(long, default_value = "3-9")]
     scan_hours: String,
     /// What one day of the delivery estimate lasts on the notification timer (e.g. 1d, 1h, 60s).
-    #[arg(long, default_value = "1d")]
+    #[arg(long, default_value = "1d", allow_hyphen_values = true)]
     timer_unit: String,
     /// Share of orders over 25 (payment fails) and of orders without a customer.
     #[arg(long, default_value_t = 0.02)]
@@ -61,7 +62,7 @@ struct Args {
     #[arg(long, default_value_t = 5.0)]
     activity_ms: f64,
     /// Length of one row of the report, e.g. 1h, 30m.
-    #[arg(long, default_value = "1h")]
+    #[arg(long, default_value = "1h", allow_hyphen_values = true)]
     interval: String,
     /// Write intervals.csv and shards.csv into this directory.
     #[arg(long)]
@@ -203,22 +204,19 @@ fn range(name: &str, text: &str) -> Result<(f64, f64), String> {
     Ok((a, b))
 }
 
-/// A duration like `1d`, `6h`, `30m`, `90s`.
+/// A duration of more than zero, in days (`1d`, `1.5d`: a fleet's spans are often
+/// days, where Go's durations stop at hours) or as Go writes one (`6h`, `1h30m`, `90s`).
 fn duration(name: &str, text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len()));
-    let n: f64 = number.parse().map_err(|_| format!("--{name} must be a duration like 1d, 6h, 30m or 90s (got {text:?})"))?;
-    let secs = match unit {
-        "d" => 86_400.0,
-        "h" => 3600.0,
-        "m" => 60.0,
-        "s" | "" => 1.0,
-        _ => return Err(format!("--{name}: unknown unit {unit:?} (use d, h, m or s)")),
+    let d = match t.strip_suffix('d').and_then(|n| n.parse::<f64>().ok()) {
+        Some(days) => Duration::try_from_secs_f64(days * 86_400.0)
+            .map_err(|_| format!("--{name} must be a number of days from 0 to about 10^14 (got {text:?})"))?,
+        None => parse_duration(t).map_err(|e| format!("--{name}: {e}; use days (1d) or Go's units (6h, 30m, 90s)"))?,
     };
-    if !(n > 0.0 && n.is_finite()) {
+    if d.is_zero() {
         return Err(format!("--{name} must be more than zero (got {text:?})"));
     }
-    Ok(Duration::from_secs_f64(n * secs))
+    Ok(d)
 }
 
 fn positive(name: &str, v: i64) -> Result<u64, String> {
@@ -389,4 +387,18 @@ fn write_csv(dir: &std::path::Path, r: &Report) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("intervals.csv"), r.intervals_csv())?;
     std::fs::write(dir.join("shards.csv"), r.shards_csv())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_days_or_go_durations() {
+        assert_eq!(duration("timer-unit", "1.5d"), Ok(Duration::from_secs(36 * 3600)));
+        assert_eq!(duration("interval", "1h30m"), Ok(Duration::from_secs(90 * 60)));
+        assert_eq!(duration("interval", " 90s "), Ok(Duration::from_secs(90)));
+        assert!(duration("interval", "90").is_err_and(|e| e.contains("missing unit")), "a bare number has no unit");
+        assert!(duration("timer-unit", "1e300d").is_err(), "too many days is an error, not a panic");
+    }
 }
