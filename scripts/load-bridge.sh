@@ -5,6 +5,7 @@
 #
 #   scripts/load-bridge.sh [N=200] [CONCURRENCY=16] [SCANS=3] [WORKERS=1]
 #   STICKY_CACHE_SIZE=0 scripts/load-bridge.sh ...   # the worker without its sticky cache
+#   POLLERS=32 scripts/load-bridge.sh ...             # decision and activity pollers per worker (4)
 #
 # Prints lifecycles per second, decision-task latency p50/p99 (server side:
 # DecisionTaskScheduled to DecisionTaskCompleted event times; and worker side: task
@@ -43,13 +44,13 @@ LOGS=()
 for w in $(seq 1 "$WORKERS"); do
   LOG=$(mktemp)
   LOGS+=("$LOG")
-  "$BRIDGE" --address "$ADDRESS" worker --decision-pollers 4 --activity-pollers 4 \
+  "$BRIDGE" --address "$ADDRESS" worker --decision-pollers "${POLLERS:-4}" --activity-pollers "${POLLERS:-4}" \
     --sticky-cache-size "${STICKY_CACHE_SIZE:-10000}" 2>"$LOG" &
   WORKER_PIDS+=($!)
 done
 
 PREFIX="load-$(date +%s)"
-echo "$WORKERS worker process(es)"
+echo "$WORKERS worker process(es), ${POLLERS:-4} decision and ${POLLERS:-4} activity pollers each"
 "$BRIDGE" --address "$ADDRESS" load --workflows "$N" --concurrency "$CONCURRENCY" --scans "$SCANS" --prefix "$PREFIX"
 
 for i in "${!WORKER_PIDS[@]}"; do

@@ -7,6 +7,7 @@
 # activity tasks from the histories. Not a test: it measures.
 #
 #   scripts/measure-capacity.sh [K=100] [CONCURRENCY=16]
+#   POLLERS=32 scripts/measure-capacity.sh ...   # the worker's decision and activity pollers (4)
 #
 # Run it where port 8800 is free (or in a network namespace of its own). Starts the dev server if needed
 # and stops it again if it started it.
@@ -47,7 +48,7 @@ scrape() {
     END { for (op in sum) print op, sum[op] }' | sort
 }
 
-"$BRIDGE" --address "$ADDRESS" worker --decision-pollers 4 --activity-pollers 4 2>"$WORK/worker.log" &
+"$BRIDGE" --address "$ADDRESS" worker --decision-pollers "${POLLERS:-4}" --activity-pollers "${POLLERS:-4}" 2>"$WORK/worker.log" &
 WORKER_PID=$!
 # Let the worker's first polls and the server's start-up writes settle.
 sleep 3
