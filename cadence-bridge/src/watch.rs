@@ -2,8 +2,8 @@
 //! its `DescribeWorkflowExecution` answer (pending activities with their attempt, next
 //! retry and last failure; the pending decision task; the close status) and its
 //! history (timers started and not yet fired or canceled). Rows are the core's own
-//! pending-row types, so a front end draws them exactly as in the simulator. The
-//! server's JSON is read here and nowhere else.
+//! pending-row types, so a front end draws them exactly as in the simulator, and
+//! never reads the server's JSON itself.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
