@@ -286,7 +286,7 @@ mod drivers {
 }
 
 fn guide(number: u8) -> &'static ChapterGuide {
-    ChapterGuide::number(u32::from(number)).unwrap_or_else(|_| &postflow_core::workshop::GUIDES[0])
+    ChapterGuide::number(number).unwrap_or_else(|_| &postflow_core::workshop::GUIDES[0])
 }
 
 fn usage(why: &str) -> ExitCode {

@@ -41,7 +41,7 @@ solutions!(
 );
 
 fn guide(n: u8) -> &'static ChapterGuide {
-    ChapterGuide::number(u32::from(n)).expect("chapters 1 to 7")
+    ChapterGuide::number(n).expect("chapters 1 to 7")
 }
 
 /// Plays chapter `chapter`'s checks on `code` in a child process and judges them.

@@ -41,12 +41,17 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Show the next hint of the current chapter (or of chapter N).
-    Hint { chapter: Option<String> },
+    // A chapter like `-1` is read as one (and refused as no chapter), not as a flag.
+    Hint {
+        #[arg(allow_negative_numbers = true)]
+        chapter: Option<String>,
+    },
     /// The chapters and your progress.
     List,
     /// Check a chapter (default: the current one) or all; exit status 0 when every check passes.
     Check {
         /// The chapter: 1 to 7, or its name.
+        #[arg(allow_negative_numbers = true)]
         chapter: Option<String>,
         /// Every chapter, in order.
         #[arg(long, conflicts_with = "chapter")]
@@ -72,9 +77,15 @@ enum Command {
         domain: String,
     },
     /// Put a chapter's starting file back as it was handed out (yours is kept in exercises/.backup/).
-    Reset { chapter: String },
+    Reset {
+        #[arg(allow_negative_numbers = true)]
+        chapter: String,
+    },
     /// Show the reference solution of a chapter you have passed.
-    Solution { chapter: String },
+    Solution {
+        #[arg(allow_negative_numbers = true)]
+        chapter: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -95,10 +106,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn chapter(text: &str) -> Result<&'static ChapterGuide, String> {
-    ChapterGuide::parse(text)
-}
-
 fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
     let mut state = State::load(&layout.state_file());
     if let Some(n) = state.notice.take() {
@@ -113,8 +120,8 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
         }
         Some(Command::Hint { chapter: c }) => {
             let g = match c {
-                Some(c) => chapter(&c)?,
-                None => ChapterGuide::number(u32::from(state.progress.current))?,
+                Some(c) => ChapterGuide::parse(&c)?,
+                None => ChapterGuide::number(state.progress.current)?,
             };
             let shown = state.progress.chapter(g.number).hints as usize;
             let level = shown.min(g.hints.len() - 1);
@@ -132,8 +139,8 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
         Some(Command::Check { chapter: c, all, solutions, go, address, cli, timer_unit, domain }) => {
             let list: Vec<&'static ChapterGuide> = match (&c, all) {
                 (_, true) => chapters().collect(),
-                (Some(c), false) => vec![chapter(c)?],
-                (None, false) => vec![ChapterGuide::number(u32::from(state.progress.current))?],
+                (Some(c), false) => vec![ChapterGuide::parse(c)?],
+                (None, false) => vec![ChapterGuide::number(state.progress.current)?],
             };
             if go {
                 let target = match cli {
@@ -162,7 +169,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Some(Command::Reset { chapter: c }) => {
-            let g = chapter(&c)?;
+            let g = ChapterGuide::parse(&c)?;
             let kept = reset(layout, g)?;
             state.progress.chapter_mut(g.number).passed = false;
             save(&state);
@@ -173,7 +180,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Solution { chapter: c }) => {
-            let g = chapter(&c)?;
+            let g = ChapterGuide::parse(&c)?;
             if !state.progress.chapter(g.number).passed {
                 eprintln!(
                     "workshop: the solution of chapter {} opens once your checks pass (`workshop check {}`); until then, \

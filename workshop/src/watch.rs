@@ -80,7 +80,7 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     spawn_keys(tx, _raw.is_some());
 
     let color = std::io::stdout().is_terminal();
-    let mut g = ChapterGuide::number(u32::from(state.progress.current))?;
+    let mut g = ChapterGuide::number(state.progress.current)?;
     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
     let mut passed = check(layout, state, g, &screen, color, true);
     while let Ok(event) = rx.recv() {

@@ -54,17 +54,19 @@ impl ChapterGuide {
     }
 
     /// The guide of chapter `n` (1 to 7), or a message that says which numbers exist.
-    pub fn number(n: u32) -> Result<&'static ChapterGuide, String> {
+    pub fn number(n: impl Into<i64>) -> Result<&'static ChapterGuide, String> {
+        let n = n.into();
         GUIDES
             .iter()
-            .find(|g| u32::from(g.number) == n)
+            .find(|g| i64::from(g.number) == n)
             .ok_or_else(|| format!("there is no chapter {n}: the workshop has chapters 1 to {}", GUIDES.len()))
     }
 
-    /// Reads a chapter given as a number ("3") or a name ("scan-once").
+    /// Reads a chapter given as a number ("3", and "-1" is no chapter, not a name) or a
+    /// name ("scan-once").
     pub fn parse(text: &str) -> Result<&'static ChapterGuide, String> {
         let text = text.trim();
-        match text.parse::<u32>() {
+        match text.parse::<i64>() {
             Ok(n) => ChapterGuide::number(n),
             Err(_) => Chapter::parse(text).map(ChapterGuide::of),
         }
@@ -123,6 +125,7 @@ mod tests {
         assert_eq!(ChapterGuide::parse("3").unwrap().chapter, Chapter::ScanOnce);
         assert_eq!(ChapterGuide::parse("notification").unwrap().number, 7);
         assert!(ChapterGuide::parse("8").unwrap_err().contains("chapters 1 to 7"));
+        assert_eq!(ChapterGuide::parse("-1").unwrap_err(), "there is no chapter -1: the workshop has chapters 1 to 7");
         assert!(ChapterGuide::parse("loops").unwrap_err().contains("unknown chapter"));
         assert_eq!(ChapterGuide::of(Chapter::Loop).previous().unwrap().chapter, Chapter::ScanOnce);
         assert!(ChapterGuide::of(Chapter::Activities).previous().is_none());
