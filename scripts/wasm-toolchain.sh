@@ -161,7 +161,10 @@ install_wasm_opt() {
         return 0
     fi
     log "installing wasm-opt $BINARYEN_VERSION (npm package binaryen)"
-    npm install --silent --no-audit --no-fund --prefix "$prefix" "binaryen@$BINARYEN_VERSION" >/dev/null
+    # npm's errors (a registry it cannot reach, a certificate it does not trust) are
+    # the only clue when this fails, so only its progress is silenced.
+    npm install --loglevel=error --no-audit --no-fund --prefix "$prefix" "binaryen@$BINARYEN_VERSION" >/dev/null ||
+        die "npm could not install binaryen@$BINARYEN_VERSION (its error is above; behind a proxy with its own CA, node needs NODE_EXTRA_CA_CERTS)"
     ln -sf "$prefix/node_modules/binaryen/bin/wasm-opt" "$bin_dir/wasm-opt"
     hash -r
     wasm-opt --version 2>/dev/null | grep -q "^wasm-opt version $BINARYEN_VERSION " ||
