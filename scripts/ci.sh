@@ -33,29 +33,41 @@ fi
 # builds are half the run, and the terminal and server tests leave the CPU idle while
 # they wait on the server; on a warm machine each is a quick check.
 prefetch_log="$(mktemp)" web_log="$(mktemp)" cadence_log="$(mktemp)" prefetched="$(mktemp -u)"
-(scripts/prefetch.sh && scripts/wasm-toolchain.sh install && touch "$prefetched") >"$prefetch_log" 2>&1 &
+# A job's exit status goes to LOG.status when it ends, and that file is what counts,
+# not `wait`: this machine has 32,768 PIDs and a cold run forks enough to wrap them,
+# and when bash forks a child that gets an ended job's PID, `wait` on that PID answers
+# with the new child's status (a failing job seen as passing, or a job that had
+# passed minutes earlier failing the run).
+(scripts/prefetch.sh && scripts/wasm-toolchain.sh install && touch "$prefetched"; echo $? >"$prefetch_log.status") >"$prefetch_log" 2>&1 &
 prefetch=$!
 # (Each build in a process group of its own, so that stopping it stops its compilers.
 # The pages wait for the packages' marker file, not for a time.)
-setsid bash -c 'scripts/wasm-toolchain.sh install-tools && until [[ -e $1 ]]; do sleep 1; done && scripts/test-web.sh build' \
-  web-build "$prefetched" >"$web_log" 2>&1 &
+setsid bash -c 'scripts/wasm-toolchain.sh install-tools && until [[ -e $1 ]]; do sleep 1; done && scripts/test-web.sh build; echo $? >"$0"' \
+  "$web_log.status" "$prefetched" >"$web_log" 2>&1 &
 web_build=$!
-setsid scripts/cadence-dev.sh install >"$cadence_log" 2>&1 &
+setsid bash -c 'scripts/cadence-dev.sh install; echo $? >"$0"' "$cadence_log.status" >"$cadence_log" 2>&1 &
 cadence=$!
 bad=""
 # On any exit: let an unfinished install end (killing apt mid-way breaks dpkg), stop
-# the builds (cargo install and go build leave nothing half-installed), then tidy up.
+# the builds still running (cargo install and go build leave nothing half-installed;
+# an ended build's PID, and so its process group's, may be someone else's now), then
+# tidy up.
 cleanup() {
-  for job in $web_build $cadence; do kill -- "-$job" 2>/dev/null || true; done
-  if [[ -n $prefetch ]]; then wait "$prefetch" 2>/dev/null || true; fi
-  rm -f "$prefetch_log" "$web_log" "$cadence_log" "$prefetched" ${bad:+"$bad"}
+  if [[ -n $web_build && ! -e "$web_log.status" ]]; then kill -- "-$web_build" 2>/dev/null || true; fi
+  if [[ -n $cadence && ! -e "$cadence_log.status" ]]; then kill -- "-$cadence" 2>/dev/null || true; fi
+  if [[ -n $prefetch && ! -e "$prefetch_log.status" ]]; then wait "$prefetch" 2>/dev/null || true; fi
+  rm -f "$prefetch_log"* "$web_log"* "$cadence_log"* "$prefetched" ${bad:+"$bad"}
 }
 trap cleanup EXIT
 # wait_for JOB_VAR LOG WHAT: wait for a background job once; on failure show its log.
+# `wait` only waits: on a job still running (whose PID nobody else can have), or it
+# returns at once (the only other children running now are the jobs started with it).
+# How the job ended is read from its status file.
 wait_for() {
   local pid=${!1}
   if [[ -n $pid ]]; then
-    wait "$pid" || { cat "$2" >&2; echo "$3 failed" >&2; exit 1; }
+    wait "$pid" 2>/dev/null || true
+    [[ "$(cat "$2.status" 2>/dev/null)" == 0 ]] || { cat "$2" >&2; echo "$3 failed" >&2; exit 1; }
     printf -v "$1" '%s' ""
   fi
 }
