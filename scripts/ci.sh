@@ -56,7 +56,9 @@ cleanup() {
   if [[ -n $web_build && ! -e "$web_log.status" ]]; then kill -- "-$web_build" 2>/dev/null || true; fi
   if [[ -n $cadence && ! -e "$cadence_log.status" ]]; then kill -- "-$cadence" 2>/dev/null || true; fi
   if [[ -n $prefetch && ! -e "$prefetch_log.status" ]]; then wait "$prefetch" 2>/dev/null || true; fi
-  rm -f "$prefetch_log"* "$web_log"* "$cadence_log"* "$prefetched" ${bad:+"$bad"}
+  local log
+  for log in "$prefetch_log" "$web_log" "$cadence_log"; do rm -f "$log" "$log.status"; done
+  rm -f "$prefetched" ${bad:+"$bad"}
 }
 trap cleanup EXIT
 # wait_for JOB_VAR LOG WHAT: wait for a background job once; on failure show its log.
