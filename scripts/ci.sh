@@ -33,19 +33,27 @@ fi
 # builds are half the run, and the terminal and server tests leave the CPU idle while
 # they wait on the server; on a warm machine each is a quick check.
 prefetch_log="$(mktemp)" web_log="$(mktemp)" cadence_log="$(mktemp)" prefetched="$(mktemp -u)"
-# A job's exit status goes to LOG.status when it ends, and that file is what counts,
-# not `wait`: this machine has 32,768 PIDs and a cold run forks enough to wrap them,
-# and when bash forks a child that gets an ended job's PID, `wait` on that PID answers
-# with the new child's status (a failing job seen as passing, or a job that had
-# passed minutes earlier failing the run).
-(scripts/prefetch.sh && scripts/wasm-toolchain.sh install && touch "$prefetched"; echo $? >"$prefetch_log.status") >"$prefetch_log" 2>&1 &
+# job [--own-group] LOG SCRIPT [ARG...]: runs the bash SCRIPT (ARGs are its $1...) in
+# the background, its output in LOG and, when it ends, its exit status in LOG.status.
+# That file is what counts, not `wait`: this machine has 32,768 PIDs and a cold run
+# forks enough to wrap them, and when bash forks a child that gets an ended job's PID,
+# `wait` on that PID answers with the new child's status (a failing job seen as
+# passing, or a job that had passed minutes earlier failing the run). --own-group puts
+# the job in a process group of its own, so that stopping it stops its compilers.
+job() {
+  local runner=()
+  if [[ $1 == --own-group ]]; then runner=(setsid); shift; fi
+  local log=$1 script=$2
+  shift 2
+  "${runner[@]}" bash -c "$script"$'\necho $? >"$0.status"' "$log" "$@" >"$log" 2>&1 &
+}
+job "$prefetch_log" 'scripts/prefetch.sh && scripts/wasm-toolchain.sh install && touch "$1"' "$prefetched"
 prefetch=$!
-# (Each build in a process group of its own, so that stopping it stops its compilers.
-# The pages wait for the packages' marker file, not for a time.)
-setsid bash -c 'scripts/wasm-toolchain.sh install-tools && until [[ -e $1 ]]; do sleep 1; done && scripts/test-web.sh build; echo $? >"$0"' \
-  "$web_log.status" "$prefetched" >"$web_log" 2>&1 &
+# (The pages wait for the packages' marker file, not for a time.)
+job --own-group "$web_log" 'scripts/wasm-toolchain.sh install-tools && until [[ -e $1 ]]; do sleep 1; done && scripts/test-web.sh build' \
+  "$prefetched"
 web_build=$!
-setsid bash -c 'scripts/cadence-dev.sh install; echo $? >"$0"' "$cadence_log.status" >"$cadence_log" 2>&1 &
+job --own-group "$cadence_log" 'scripts/cadence-dev.sh install'
 cadence=$!
 bad=""
 # On any exit: let an unfinished install end (killing apt mid-way breaks dpkg), stop
