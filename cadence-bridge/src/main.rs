@@ -13,8 +13,9 @@ use postflow_core::time::parse_duration;
 
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{COMPARE_TIMER_UNIT, RunOptions, not_comparable, play};
-use cadence_bridge::serve::{self, WorkerArgs, at_least_one};
+use cadence_bridge::serve::{self, WorkerArgs};
 use cadence_bridge::{BridgeError, registry};
+use postflow_core::count::{at_least_one, zero_or_more};
 
 #[derive(Parser)]
 #[command(name = "bridge", version, about = "Runs postflow's workflow code on a real Cadence server (HTTP/JSON API)")]
@@ -50,13 +51,13 @@ enum Command {
     Load {
         // Negative numbers are let through to the parsers, which say what is wrong with
         // them; clap alone would call `-1` an unexpected argument.
-        #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
+        #[arg(long, default_value_t = 100, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
         workflows: usize,
         /// Scans per lifecycle.
-        #[arg(long, default_value_t = 3, allow_negative_numbers = true)]
+        #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = zero_or_more::<usize>)]
         scans: usize,
         /// Lifecycles in flight at once.
-        #[arg(long, default_value_t = 8, allow_negative_numbers = true, value_parser = at_least_one)]
+        #[arg(long, default_value_t = 8, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
         concurrency: usize,
         /// Workflow ID prefix (IDs are <prefix>-<n>).
         #[arg(long, default_value = "load")]
@@ -74,7 +75,7 @@ enum DomainCommand {
     /// Register the domain (global, like the cadence CLI).
     Register {
         /// Retention in days.
-        #[arg(long = "retention", visible_alias = "rd", default_value_t = 1, allow_negative_numbers = true)]
+        #[arg(long = "retention", visible_alias = "rd", default_value_t = 1, allow_negative_numbers = true, value_parser = zero_or_more::<u32>)]
         retention_days: u32,
         /// Register a local domain instead of a global one.
         #[arg(long)]
@@ -105,10 +106,10 @@ enum WfCommand {
         #[arg(long, short = 'i')]
         input: Option<String>,
         /// Workflow timeout in seconds.
-        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600, allow_negative_numbers = true)]
+        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
         execution_timeout: u64,
         /// Decision task timeout in seconds.
-        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10, allow_negative_numbers = true)]
+        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
         decision_timeout: u64,
         /// AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate or TerminateIfRunning.
         #[arg(long = "workflowidreusepolicy", visible_alias = "wrp")]
@@ -154,7 +155,7 @@ enum WfCommand {
     },
     /// List open workflows.
     List {
-        #[arg(long = "pagesize", visible_alias = "ps", default_value_t = 100, allow_negative_numbers = true)]
+        #[arg(long = "pagesize", visible_alias = "ps", default_value_t = 100, allow_negative_numbers = true, value_parser = zero_or_more::<u32>)]
         page_size: u32,
     },
 }

@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use clap::Args;
+use postflow_core::count::{at_least_one, zero_or_more};
 use postflow_core::postal::{self, Chapter};
 use postflow_core::registry::Registry;
 use postflow_core::time::parse_duration;
@@ -15,16 +16,6 @@ use postflow_core::time::parse_duration;
 use crate::client::Client;
 use crate::shutdown;
 use crate::worker::{self, Worker, WorkerConfig};
-
-/// A count of one or more. clap's own range check would name the range's end
-/// (`1..18446744073709551615`).
-pub fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.parse::<i64>() {
-        Ok(n) if n >= 1 => usize::try_from(n).map_err(|e| e.to_string()),
-        Ok(n) => Err(format!("must be at least 1 (got {n})")),
-        Err(e) => Err(e.to_string()),
-    }
-}
 
 #[derive(Args)]
 pub struct WorkerArgs {
@@ -36,7 +27,7 @@ pub struct WorkerArgs {
     #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub timer_unit: Duration,
     /// Seed of the estimate generator (per workflow run, as in the simulator).
-    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
     pub seed: u64,
     /// Which workshop chapter's code answers to the starter name
     /// (OrderProcessingWorkflow); HelloWorld and OrderProcessingWorkflowComplete are
@@ -45,11 +36,11 @@ pub struct WorkerArgs {
     pub chapter: Chapter,
     /// Running workflows kept between decision tasks (sticky execution, as the Go
     /// worker's cache); 0 turns stickiness off and replays every task's full history.
-    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE, allow_negative_numbers = true, value_parser = zero_or_more::<usize>)]
     pub sticky_cache_size: usize,
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
     pub decision_pollers: usize,
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
     pub activity_pollers: usize,
     /// How long the server may hold one poll (context-ttl-ms). A stop waits for the
     /// open polls to end: the server cannot take back a poll whose client went away.
@@ -60,7 +51,7 @@ pub struct WorkerArgs {
     pub verbose: bool,
     /// Serve your own workflow of the workshop's chapter N (exercises/) under the
     /// starter name, instead of a reference chapter.
-    #[arg(long, conflicts_with = "chapter", allow_negative_numbers = true)]
+    #[arg(long, conflicts_with = "chapter", allow_negative_numbers = true, value_parser = at_least_one::<u32>)]
     pub exercise: Option<u32>,
 }
 

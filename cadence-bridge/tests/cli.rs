@@ -8,8 +8,10 @@ fn a_load_with_nonsense_counts_is_refused_before_it_starts() {
     for (flag, value, says) in [
         ("--concurrency", "0", "invalid value '0' for '--concurrency <CONCURRENCY>': must be at least 1 (got 0)"),
         ("--concurrency", "-2", "invalid value '-2' for '--concurrency <CONCURRENCY>': must be at least 1 (got -2)"),
-        ("--workflows", "-1", "invalid value '-1' for '--workflows <WORKFLOWS>'"),
-        ("--scans", "-1", "invalid value '-1' for '--scans <SCANS>'"),
+        ("--workflows", "-1", "invalid value '-1' for '--workflows <WORKFLOWS>': must be at least 1 (got -1)"),
+        ("--workflows", "0", "invalid value '0' for '--workflows <WORKFLOWS>': must be at least 1 (got 0)"),
+        ("--scans", "-1", "invalid value '-1' for '--scans <SCANS>': must be 0 or more (got -1)"),
+        ("--scans", "three", "invalid value 'three' for '--scans <SCANS>': expected a whole number, got \"three\""),
     ] {
         // An unreachable address: had the arguments passed, the run would say so instead.
         let out =
@@ -31,12 +33,23 @@ fn negative_durations_and_counts_are_invalid_values_not_unknown_arguments() {
             "invalid value '0' for '--decision-pollers <DECISION_POLLERS>': must be at least 1 (got 0)",
         ),
         (&["worker", "--activity-pollers", "-1"], "invalid value '-1' for '--activity-pollers <ACTIVITY_POLLERS>': must be at least 1"),
-        (&["worker", "--seed", "-1"], "invalid value '-1' for '--seed <SEED>'"),
-        (&["worker", "--sticky-cache-size", "-1"], "invalid value '-1' for '--sticky-cache-size <STICKY_CACHE_SIZE>'"),
-        (&["wf", "start", "--workflow_id", "x", "--et", "-5"], "invalid value '-5' for '--execution_timeout <EXECUTION_TIMEOUT>'"),
-        (&["wf", "start", "--workflow_id", "x", "--dt", "-1"], "invalid value '-1' for '--decision_timeout <DECISION_TIMEOUT>'"),
-        (&["wf", "list", "--pagesize", "-1"], "invalid value '-1' for '--pagesize <PAGE_SIZE>'"),
-        (&["domain", "register", "--retention", "-1"], "invalid value '-1' for '--retention <RETENTION_DAYS>'"),
+        (&["worker", "--seed", "-1"], "invalid value '-1' for '--seed <SEED>': must be 0 or more (got -1)"),
+        (&["worker", "--sticky-cache-size", "-1"], "invalid value '-1' for '--sticky-cache-size <STICKY_CACHE_SIZE>': must be 0 or more"),
+        (&["worker", "--exercise", "0"], "invalid value '0' for '--exercise <EXERCISE>': must be at least 1 (got 0)"),
+        (
+            &["wf", "start", "--workflow_id", "x", "--et", "-5"],
+            "invalid value '-5' for '--execution_timeout <EXECUTION_TIMEOUT>': must be 0 or more",
+        ),
+        (
+            &["wf", "start", "--workflow_id", "x", "--dt", "1.5"],
+            "invalid value '1.5' for '--decision_timeout <DECISION_TIMEOUT>': must be a whole number",
+        ),
+        (&["wf", "list", "--pagesize", "-1"], "invalid value '-1' for '--pagesize <PAGE_SIZE>': must be 0 or more (got -1)"),
+        (
+            &["wf", "list", "--pagesize", "4294967296"],
+            "invalid value '4294967296' for '--pagesize <PAGE_SIZE>': must be at most 4294967295",
+        ),
+        (&["domain", "register", "--retention", "-1"], "invalid value '-1' for '--retention <RETENTION_DAYS>': must be 0 or more (got -1)"),
         (&["scenario", "run", "workshop", "--step-timeout", "-1s"], "invalid value '-1s' for '--step-timeout <STEP_TIMEOUT>'"),
         // A flag where a duration belongs is not called negative.
         (&["worker", "--timer-unit", "--verbose"], "invalid duration \"--verbose\": expected a number"),

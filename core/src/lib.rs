@@ -11,12 +11,14 @@
 //! - [`scenario`]: scenario files and their runner;
 //! - [`session`]: the view model the terminal and web front ends draw;
 //! - [`workshop`]: the workshop's chapters as data, read by exercises and the guide;
-//! - [`controls`]: the commands, keys and input rules both front ends share.
+//! - [`controls`]: the commands, keys and input rules both front ends share;
+//! - [`count`]: whole numbers typed on a command line, read alike by every binary.
 //!
 //! No I/O, no wall clock, no threads, no unseeded randomness: it builds for
 //! `wasm32-unknown-unknown` and gives byte-identical histories everywhere.
 
 pub mod controls;
+pub mod count;
 pub mod decision;
 pub mod engine;
 pub mod fleet;

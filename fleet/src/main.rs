@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
+use postflow_core::count::{at_least_one, zero_or_more};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig};
@@ -25,19 +26,21 @@ use postflow_core::time::parse_duration;
 #[derive(Parser, Debug)]
 #[command(name = "fleet", about = "Many packages through the workshop's workflow on postflow's engine, as Cadence would carry them")]
 struct Args {
+    // Negative numbers are let through to the parsers, which say what is wrong with
+    // them; clap alone would call `-5` an unexpected argument.
     /// Packages (workflows) to run through their whole life.
-    #[arg(long, default_value_t = 100_000, allow_negative_numbers = true)]
-    packages: i64,
+    #[arg(long, default_value_t = 100_000, allow_negative_numbers = true, value_parser = at_least_one::<u64>)]
+    packages: u64,
     /// History shards of the cluster (the dev server has 4).
-    #[arg(long, default_value_t = 16_384, allow_negative_numbers = true)]
-    shards: i64,
+    #[arg(long, default_value_t = 16_384, allow_negative_numbers = true, value_parser = at_least_one::<u32>)]
+    shards: u32,
     /// Worker slots: tasks served at once across all workers.
-    #[arg(long, default_value_t = 64, allow_negative_numbers = true)]
-    workers: i64,
+    #[arg(long, default_value_t = 64, allow_negative_numbers = true, value_parser = at_least_one::<u32>)]
+    workers: u32,
     /// Runs the workers keep cached in all (Go's default is 10,000 per worker).
-    #[arg(long = "cache", default_value_t = 100_000, allow_negative_numbers = true)]
-    cache: i64,
-    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    #[arg(long = "cache", default_value_t = 100_000, allow_negative_numbers = true, value_parser = zero_or_more::<usize>)]
+    cache: usize,
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
     seed: u64,
     /// Orders arrive over this many hours.
     #[arg(long, default_value_t = 24.0)]
@@ -219,17 +222,7 @@ fn duration(name: &str, text: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-fn positive(name: &str, v: i64) -> Result<u64, String> {
-    if v <= 0 { Err(format!("--{name} must be a positive whole number (got {v})")) } else { Ok(v as u64) }
-}
-
 fn config(a: &Args) -> Result<FleetConfig, String> {
-    let packages = positive("packages", a.packages)?;
-    let shards = u32::try_from(positive("shards", a.shards)?).map_err(|_| "--shards is too large".to_owned())?;
-    let workers = u32::try_from(positive("workers", a.workers)?).map_err(|_| "--workers is too large".to_owned())?;
-    if a.cache < 0 {
-        return Err(format!("--cache must be 0 or more runs (got {})", a.cache));
-    }
     // NaN would otherwise become a limit of zero bytes, and the refusal would read "the 0 KiB allowed".
     if let Some(g) = a.max_memory_gib.filter(|g| g.is_nan() || *g <= 0.0) {
         return Err(format!("--max-memory-gib must be more than zero (got {g})"));
@@ -248,10 +241,10 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
         }
     }
     let config = FleetConfig {
-        packages,
-        shards,
-        workers,
-        worker_cache: a.cache as usize,
+        packages: a.packages,
+        shards: a.shards,
+        workers: a.workers,
+        worker_cache: a.cache,
         seed: a.seed,
         arrival_window: Duration::from_secs_f64(a.arrival_hours * 3600.0),
         delivery_days: (d0 as u32, d1 as u32),

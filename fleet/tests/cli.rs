@@ -13,9 +13,13 @@ fn fleet(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn nonsense_parameters_are_refused_with_what_is_wrong() {
     for (args, says) in [
-        (vec!["--packages", "0"], "--packages must be a positive whole number (got 0)"),
-        (vec!["--packages", "-5"], "--packages must be a positive whole number (got -5)"),
-        (vec!["--shards", "0"], "--shards must be a positive whole number"),
+        (vec!["--packages", "0"], "invalid value '0' for '--packages <PACKAGES>': must be at least 1 (got 0)"),
+        (vec!["--packages", "-5"], "invalid value '-5' for '--packages <PACKAGES>': must be at least 1 (got -5)"),
+        (vec!["--packages", "2.5"], "invalid value '2.5' for '--packages <PACKAGES>': must be a whole number (got 2.5)"),
+        (vec!["--shards", "0"], "invalid value '0' for '--shards <SHARDS>': must be at least 1 (got 0)"),
+        (vec!["--shards", "4294967296"], "must be at most 4294967295 (got 4294967296)"),
+        (vec!["--workers", "-2"], "invalid value '-2' for '--workers <WORKERS>': must be at least 1 (got -2)"),
+        (vec!["--cache", "-1"], "invalid value '-1' for '--cache <CACHE>': must be 0 or more (got -1)"),
         (vec!["--delivery-days", "5-1"], "--delivery-days must be LOW-HIGH"),
         (vec!["--timer-unit", "3 parsecs"], "--timer-unit: invalid duration \"3 parsecs\""),
         (vec!["--timer-unit", "-1d"], "--timer-unit must be a number of days from 0"),
@@ -27,7 +31,7 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         (vec!["--max-memory-gib", "nan"], "--max-memory-gib must be more than zero (got NaN)"),
         (vec!["--max-memory-gib", "-1"], "--max-memory-gib must be more than zero (got -1)"),
         (vec!["--max-memory-gib", "0"], "--max-memory-gib must be more than zero (got 0)"),
-        (vec!["--seed", "-1"], "invalid value '-1' for '--seed <SEED>'"),
+        (vec!["--seed", "-1"], "invalid value '-1' for '--seed <SEED>': must be 0 or more (got -1)"),
     ] {
         let (code, stdout, stderr) = fleet(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
@@ -36,7 +40,7 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
     }
     let (code, _, stderr) = fleet(&["--shards", "many"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("invalid value 'many' for '--shards"), "{stderr}");
+    assert!(stderr.contains("invalid value 'many' for '--shards <SHARDS>': expected a whole number, got \"many\""), "{stderr}");
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--print" => args.print = true,
             "--fleet" => {
                 let v = value("--fleet")?;
-                args.fleet = Some(v.parse().ok().filter(|n| *n > 0).ok_or(format!("--fleet {v}: give a positive number of packages"))?);
+                args.fleet = Some(postflow_core::count::at_least_one(&v).map_err(|e| format!("--fleet: {e}"))?);
             }
             "--size" => args.size = print_size(&value("--size")?)?,
             "--list" => {

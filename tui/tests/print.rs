@@ -54,6 +54,14 @@ fn bad_arguments_and_unknown_scenarios_are_named() {
     let (code, _, err) = tui(&["--frobnicate"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown argument") && err.contains("usage: tui"));
+    // Counts read by the same rules as the fleet's and the bridge's.
+    for (value, says) in
+        [("0", "--fleet: must be at least 1 (got 0)"), ("-3", "--fleet: must be at least 1 (got -3)"), ("ten", "expected a whole number")]
+    {
+        let (code, _, err) = tui(&["--fleet", value, "--print"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(says), "{value}: {err}");
+    }
 }
 
 #[test]

@@ -1,0 +1,82 @@
+//! Whole numbers typed on a command line (packages, workers, pollers, seeds, page
+//! sizes), read by one set of rules for every binary, so that one mistake gets one
+//! answer. The standard library's parser would answer `-1` with "invalid digit found
+//! in string" and a number past the type's end with "number too large to fit in target
+//! type"; these say what the value must be.
+
+use std::fmt::Display;
+use std::num::IntErrorKind;
+
+/// The unsigned integer types a count is read into.
+pub trait Count: Copy + Display + TryFrom<u64> {
+    const MAX: Self;
+}
+
+impl Count for u32 {
+    const MAX: Self = u32::MAX;
+}
+
+impl Count for u64 {
+    const MAX: Self = u64::MAX;
+}
+
+impl Count for usize {
+    const MAX: Self = usize::MAX;
+}
+
+/// A count of 0 or more.
+pub fn zero_or_more<T: Count>(text: &str) -> Result<T, String> {
+    at_least(0, text)
+}
+
+/// A count of 1 or more.
+pub fn at_least_one<T: Count>(text: &str) -> Result<T, String> {
+    at_least(1, text)
+}
+
+fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
+    // Read wider than any target, so that a negative number and one past the end are
+    // told apart from text that is no number at all.
+    let n = match text.parse::<i128>() {
+        Ok(n) => n,
+        Err(e) if *e.kind() == IntErrorKind::PosOverflow => i128::MAX,
+        Err(e) if *e.kind() == IntErrorKind::NegOverflow => i128::MIN,
+        Err(_) if text.parse::<f64>().is_ok() => return Err(format!("must be a whole number (got {text})")),
+        Err(_) => return Err(format!("expected a whole number, got {text:?}")),
+    };
+    if n < i128::from(low) {
+        return Err(match low {
+            0 => format!("must be 0 or more (got {text})"),
+            _ => format!("must be at least {low} (got {text})"),
+        });
+    }
+    u64::try_from(n).ok().and_then(|n| T::try_from(n).ok()).ok_or_else(|| format!("must be at most {} (got {text})", T::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_in_range_are_read_and_the_rest_are_refused_with_what_they_must_be() {
+        assert_eq!(zero_or_more::<u64>("0"), Ok(0));
+        assert_eq!(zero_or_more::<u64>("+7"), Ok(7));
+        assert_eq!(at_least_one::<u32>("4294967295"), Ok(u32::MAX));
+        assert_eq!(zero_or_more::<u64>("18446744073709551615"), Ok(u64::MAX));
+        for (got, says) in [
+            (zero_or_more::<u64>("-1").map(drop), "must be 0 or more (got -1)"),
+            (at_least_one::<usize>("0").map(drop), "must be at least 1 (got 0)"),
+            (at_least_one::<u64>("-99999999999999999999999999999999999999999").map(drop), "must be at least 1 (got -9999"),
+            (at_least_one::<u32>("4294967296").map(drop), "must be at most 4294967295 (got 4294967296)"),
+            (zero_or_more::<u64>("99999999999999999999999999999999999999999").map(drop), "must be at most 18446744073709551615"),
+            (zero_or_more::<u64>("1.5").map(drop), "must be a whole number (got 1.5)"),
+            (zero_or_more::<u64>("1e3").map(drop), "must be a whole number (got 1e3)"),
+            (zero_or_more::<u64>("many").map(drop), "expected a whole number, got \"many\""),
+            (zero_or_more::<u64>("").map(drop), "expected a whole number, got \"\""),
+            (zero_or_more::<u64>(" 3").map(drop), "expected a whole number, got \" 3\""),
+        ] {
+            let e = got.unwrap_err();
+            assert!(e.starts_with(says), "{e:?} should start with {says:?}");
+        }
+    }
+}
