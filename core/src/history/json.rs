@@ -17,6 +17,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::read_json::ReadJson;
 use super::{EventAttributes, EventType, HistoryEvent};
 use crate::payload::Payload;
 use crate::time::Timestamp;
@@ -171,24 +172,11 @@ pub enum HistoryJsonError {
 pub const FORMS: &str = "a history is the JSON array that `cadence wf show --output_filename` writes, \
     or the HTTP API's {\"history\": {\"events\": [...]}} (also {\"events\": [...]} or a bare array)";
 
-/// serde names the Rust type it expected ("expected struct TaskList"); a person reading
-/// an error about their file needs the JSON shape instead.
-fn plain_reason(reason: String) -> String {
-    match reason.find("expected struct ") {
-        Some(at) => {
-            let rest = &reason[at + "expected struct ".len()..];
-            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
-            format!("{}expected a JSON object{}", &reason[..at], &rest[end..])
-        }
-        None => reason,
-    }
-}
-
 /// Reads one event from its JSON object, in the proto form or the CLI's older form.
 pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, HistoryJsonError> {
     let obj = v.as_object();
     let id_text = obj.and_then(|o| o.get("eventId")).map(|v| v.to_string().trim_matches('"').to_owned()).unwrap_or_else(|| "?".into());
-    let fail = |reason: String| HistoryJsonError::Event { index, event_id: id_text.clone(), reason: plain_reason(reason) };
+    let fail = |reason: String| HistoryJsonError::Event { index, event_id: id_text.clone(), reason };
     let converted;
     let v = if super::cli_json::is_cli_event(v) {
         converted = super::cli_json::event_to_proto(v).map_err(fail)?;
@@ -201,7 +189,7 @@ pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, History
     let int = |key: &str| -> Result<i64, HistoryJsonError> {
         match obj.get(key) {
             None | Some(Value::Null) => Ok(0),
-            Some(v) => i64_str::deserialize(v).map_err(|e| fail(format!("{key}: {e}"))),
+            Some(v) => i64::read(v).map_err(|e| fail(e.message(key))),
         }
     };
     let event_id = int("eventId")?;

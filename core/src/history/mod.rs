@@ -13,6 +13,7 @@ pub mod derived;
 pub mod json;
 #[cfg(feature = "packed")]
 pub mod packed;
+mod read_json;
 pub mod replay;
 pub mod table;
 
@@ -40,6 +41,45 @@ impl HistoryEvent {
         self.attributes.event_type()
     }
 }
+
+/// Every attribute type with its fields, in declaration order, handed to `$apply!`:
+/// the packed form and the JSON reader both walk the fields from this one list.
+/// (`WorkflowType` and `ActivityType` are not in it: their one field is required, and
+/// each walker writes them out.)
+macro_rules! for_attribute_fields {
+    ($apply:ident) => {
+        $apply! {
+            TaskList { name, kind }
+            RetryPolicy { initial_interval, backoff_coefficient, maximum_interval, maximum_attempts, non_retryable_error_reasons, expiration_interval }
+            WorkflowExecutionStartedEventAttributes {
+                workflow_type, task_list, input, execution_start_to_close_timeout, task_start_to_close_timeout, identity,
+                original_execution_run_id, first_execution_run_id, attempt, first_decision_task_backoff, request_id,
+            }
+            WorkflowExecutionCompletedEventAttributes { result, decision_task_completed_event_id }
+            WorkflowExecutionFailedEventAttributes { failure, decision_task_completed_event_id }
+            WorkflowExecutionTimedOutEventAttributes { timeout_type }
+            DecisionTaskScheduledEventAttributes { task_list, start_to_close_timeout, attempt }
+            DecisionTaskStartedEventAttributes { scheduled_event_id, identity, request_id }
+            DecisionTaskCompletedEventAttributes { scheduled_event_id, started_event_id, identity, binary_checksum }
+            DecisionTaskTimedOutEventAttributes { scheduled_event_id, started_event_id, timeout_type }
+            DecisionTaskFailedEventAttributes { scheduled_event_id, started_event_id, cause, failure, identity }
+            ActivityTaskScheduledEventAttributes {
+                activity_id, activity_type, domain, task_list, input, schedule_to_close_timeout, schedule_to_start_timeout,
+                start_to_close_timeout, heartbeat_timeout, decision_task_completed_event_id, retry_policy, header,
+            }
+            ActivityTaskStartedEventAttributes { scheduled_event_id, identity, request_id, attempt, last_failure }
+            ActivityTaskCompletedEventAttributes { result, scheduled_event_id, started_event_id, identity }
+            ActivityTaskFailedEventAttributes { failure, scheduled_event_id, started_event_id, identity }
+            ActivityTaskTimedOutEventAttributes { details, scheduled_event_id, started_event_id, timeout_type, last_failure }
+            TimerStartedEventAttributes { timer_id, start_to_fire_timeout, decision_task_completed_event_id }
+            TimerFiredEventAttributes { timer_id, started_event_id }
+            TimerCanceledEventAttributes { timer_id, started_event_id, decision_task_completed_event_id, identity }
+            CancelTimerFailedEventAttributes { timer_id, cause, decision_task_completed_event_id, identity }
+            WorkflowExecutionSignaledEventAttributes { signal_name, input, identity, request_id }
+        }
+    };
+}
+pub(crate) use for_attribute_fields;
 
 macro_rules! event_types {
     ($($name:ident => $attrs:ty, $key:literal;)+) => {
@@ -97,10 +137,9 @@ macro_rules! event_types {
 
             /// Reads the attributes of an event of type `t` from their JSON object.
             pub(crate) fn from_json(t: EventType, v: &serde_json::Value) -> Result<EventAttributes, String> {
+                use read_json::ReadJson;
                 Ok(match t {
-                    $(EventType::$name => EventAttributes::$name(
-                        serde_path_to_error::deserialize(v).map_err(|e| format!("{}.{}: {}", $key, e.path(), e.inner()))?
-                    ),)+
+                    $(EventType::$name => EventAttributes::$name(<$attrs>::read(v).map_err(|e| e.message($key))?),)+
                 })
             }
         }

@@ -907,34 +907,8 @@ macro_rules! pack_fields {
 pack_fields! {
     WorkflowType { name }
     ActivityType { name }
-    TaskList { name, kind }
-    RetryPolicy { initial_interval, backoff_coefficient, maximum_interval, maximum_attempts, non_retryable_error_reasons, expiration_interval }
-    WorkflowExecutionStartedEventAttributes {
-        workflow_type, task_list, input, execution_start_to_close_timeout, task_start_to_close_timeout, identity,
-        original_execution_run_id, first_execution_run_id, attempt, first_decision_task_backoff, request_id,
-    }
-    WorkflowExecutionCompletedEventAttributes { result, decision_task_completed_event_id }
-    WorkflowExecutionFailedEventAttributes { failure, decision_task_completed_event_id }
-    WorkflowExecutionTimedOutEventAttributes { timeout_type }
-    DecisionTaskScheduledEventAttributes { task_list, start_to_close_timeout, attempt }
-    DecisionTaskStartedEventAttributes { scheduled_event_id, identity, request_id }
-    DecisionTaskCompletedEventAttributes { scheduled_event_id, started_event_id, identity, binary_checksum }
-    DecisionTaskTimedOutEventAttributes { scheduled_event_id, started_event_id, timeout_type }
-    DecisionTaskFailedEventAttributes { scheduled_event_id, started_event_id, cause, failure, identity }
-    ActivityTaskScheduledEventAttributes {
-        activity_id, activity_type, domain, task_list, input, schedule_to_close_timeout, schedule_to_start_timeout,
-        start_to_close_timeout, heartbeat_timeout, decision_task_completed_event_id, retry_policy, header,
-    }
-    ActivityTaskStartedEventAttributes { scheduled_event_id, identity, request_id, attempt, last_failure }
-    ActivityTaskCompletedEventAttributes { result, scheduled_event_id, started_event_id, identity }
-    ActivityTaskFailedEventAttributes { failure, scheduled_event_id, started_event_id, identity }
-    ActivityTaskTimedOutEventAttributes { details, scheduled_event_id, started_event_id, timeout_type, last_failure }
-    TimerStartedEventAttributes { timer_id, start_to_fire_timeout, decision_task_completed_event_id }
-    TimerFiredEventAttributes { timer_id, started_event_id }
-    TimerCanceledEventAttributes { timer_id, started_event_id, decision_task_completed_event_id, identity }
-    CancelTimerFailedEventAttributes { timer_id, cause, decision_task_completed_event_id, identity }
-    WorkflowExecutionSignaledEventAttributes { signal_name, input, identity, request_id }
 }
+super::for_attribute_fields!(pack_fields);
 
 /// How many leading bytes `a` and `b` share, compared a word at a time (an activity
 /// input shares a hundred bytes or more with the workflow input).
