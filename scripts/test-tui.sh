@@ -116,3 +116,17 @@ keys G
 wait_for "Tour · chapter 2 of 7 · step 4 of 4"
 keys q
 echo "tmux tour test passed: the tour moved on with the actions, live time ran the retries, the progress survived a restart"
+
+# A fleet: where it is while it runs (thousands of packages take seconds in a debug
+# build), then its charts; q quits. A tmux server of its own: the last one may still be
+# exiting after its last session ended, and a client that reaches it then fails.
+tour_socket=$TMUX_SOCKET
+TMUX_SOCKET="$tour_socket-fleet"
+trap 'tm kill-server >/dev/null 2>&1 || true; TMUX_SOCKET=$tour_socket tm kill-server >/dev/null 2>&1 || true; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
+tm new-session -d -s tui -x 140 -y 45 "'$bin' --fleet 6000"
+wait_for "packages closed, virtual day"
+wait_for "worker cache hit rate"
+keys q
+for _ in $(seq 1 600); do tm has-session -t tui 2>/dev/null || break; sleep 0.1; done
+if tm has-session -t tui 2>/dev/null; then echo "FAIL: tui --fleet did not quit on q" >&2; screen >&2; exit 1; fi
+echo "tmux fleet test passed: the progress while the fleet ran, then its charts, quit on q"

@@ -20,7 +20,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use postflow_core::count::{at_least_one, zero_or_more};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
-use postflow_core::fleet::{Fleet, FleetConfig};
+use postflow_core::fleet::{Fleet, FleetConfig, human_bytes, mem_available};
 use postflow_core::time::parse_duration;
 
 #[derive(Parser, Debug)]
@@ -122,18 +122,13 @@ fn main() -> ExitCode {
         }
     };
     let estimate = config.memory_estimate();
-    let limit = args.max_memory_gib.map(|g| (g * 1024.0 * 1024.0 * 1024.0) as u64).or_else(available_memory);
-    if let Some(limit) = limit {
-        if estimate > limit {
-            eprintln!(
-                "fleet: {} packages need about {} of memory at their peak, more than the {} {}; run fewer packages, or a smaller --cache",
-                config.packages,
-                bytes(estimate),
-                bytes(limit),
-                if args.max_memory_gib.is_some() { "allowed (--max-memory-gib)" } else { "available" }
-            );
-            return ExitCode::from(2);
-        }
+    let limit = match args.max_memory_gib {
+        Some(g) => Some(((g * 1024.0 * 1024.0 * 1024.0) as u64, "allowed (--max-memory-gib)")),
+        None => std::fs::read_to_string("/proc/meminfo").ok().as_deref().and_then(mem_available).map(|b| (b, "available")),
+    };
+    if let Some(Err(e)) = limit.map(|(limit, limit_is)| config.check_memory(limit, limit_is)) {
+        eprintln!("fleet: {e}; run fewer packages, or a smaller --cache");
+        return ExitCode::from(2);
     }
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
@@ -155,7 +150,7 @@ fn main() -> ExitCode {
         config.workers,
         config.worker_cache,
         config.seed,
-        bytes(estimate)
+        human_bytes(estimate)
     );
     let bar = ProgressBar::new(config.packages);
     bar.set_style(
@@ -259,25 +254,6 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     };
     config.validate().map_err(|e| e.to_string())?;
     Ok(config)
-}
-
-/// MemAvailable from /proc/meminfo, in bytes.
-fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-fn bytes(b: u64) -> String {
-    let b = b as f64;
-    if b >= 1024.0 * 1024.0 * 1024.0 {
-        format!("{:.1} GiB", b / 1024.0 / 1024.0 / 1024.0)
-    } else if b >= 1024.0 * 1024.0 {
-        format!("{:.0} MiB", b / 1024.0 / 1024.0)
-    } else {
-        format!("{:.0} KiB", b / 1024.0)
-    }
 }
 
 fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> String {

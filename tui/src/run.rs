@@ -102,6 +102,17 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
     }
 }
 
+/// Refuses a fleet the machine cannot hold (`meminfo`: Linux's /proc/meminfo, when
+/// there is one), with its estimate: the terminal app keeps every package to open.
+fn fits_in_memory(config: &postflow_core::fleet::FleetConfig, meminfo: Option<&str>) -> Result<(), String> {
+    match meminfo.and_then(postflow_core::fleet::mem_available) {
+        Some(available) => config.check_memory(available, "available").map_err(|e| {
+            format!("{e}; run fewer packages (the fleet binary runs large fleets: cargo run --release --bin fleet -- --packages N)")
+        }),
+        None => Ok(()),
+    }
+}
+
 /// `tui --fleet N`: a small fleet (16 shards, as a small cluster), its charts, and its
 /// packages opened one at a time in the normal screens (q comes back to the fleet).
 pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
@@ -115,8 +126,23 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
         retention: Duration::from_secs(365 * 86_400),
         ..Default::default()
     };
+    if let Err(e) = fits_in_memory(&config, std::fs::read_to_string("/proc/meminfo").ok().as_deref()) {
+        eprintln!("tui: --fleet: {e}");
+        return ExitCode::from(2);
+    }
     eprintln!("tui: running a fleet of {packages} packages");
-    let mut screen = match FleetScreen::run(config) {
+    // Where the run is, on one line rewritten in place; only for a person watching.
+    let watched = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let shown = |p: postflow_core::fleet::Progress| {
+        if watched {
+            eprint!("\rtui: {} of {} packages closed, virtual day {:.1} ", p.closed, p.packages, p.virtual_secs as f64 / 86_400.0);
+        }
+    };
+    let run = FleetScreen::run(config, shown);
+    if watched {
+        eprintln!();
+    }
+    let mut screen = match run {
         Ok(s) => s,
         Err(e) => {
             eprintln!("tui: --fleet: {e}");
@@ -171,5 +197,24 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
             eprintln!("tui: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use postflow_core::fleet::FleetConfig;
+
+    use super::fits_in_memory;
+
+    #[test]
+    fn a_fleet_larger_than_the_memory_available_is_refused_with_its_estimate() {
+        let fleet = |packages| FleetConfig { packages, ..FleetConfig::default() };
+        let meminfo = "MemTotal:        8000000 kB\nMemAvailable:    4194304 kB\n";
+        assert_eq!(fits_in_memory(&fleet(100_000), Some(meminfo)), Ok(()));
+        let refused = fits_in_memory(&fleet(2_000_000), Some(meminfo)).unwrap_err();
+        assert!(refused.starts_with("2000000 packages need about") && refused.contains("more than the 4.0 GiB available"), "{refused}");
+        assert!(refused.contains("cargo run --release --bin fleet"), "{refused}");
+        // Without /proc/meminfo (not Linux) nothing is known, and nothing is refused.
+        assert_eq!(fits_in_memory(&fleet(2_000_000), None), Ok(()));
     }
 }

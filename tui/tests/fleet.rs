@@ -11,14 +11,17 @@ use postflow_tui::ui::fleet::{FleetKey, FleetScreen};
 use postflow_tui::ui::render_fleet_text;
 
 fn screen() -> FleetScreen {
-    FleetScreen::run(FleetConfig {
-        packages: 120,
-        shards: 8,
-        workers: 8,
-        worker_cache: 40,
-        retention: Duration::from_secs(365 * 86_400),
-        ..FleetConfig::default()
-    })
+    FleetScreen::run(
+        FleetConfig {
+            packages: 120,
+            shards: 8,
+            workers: 8,
+            worker_cache: 40,
+            retention: Duration::from_secs(365 * 86_400),
+            ..FleetConfig::default()
+        },
+        |_| {},
+    )
     .unwrap()
 }
 

@@ -189,6 +189,42 @@ impl FleetConfig {
             (packages * (self.retention.as_secs_f64() / self.arrival_window.as_secs_f64()).min(1.0)).min(packages - in_flight);
         (in_flight * per_parked + cached * 6_000.0 + closed_kept * history + packages * 64.0 + 64.0 * 1024.0 * 1024.0) as u64
     }
+
+    /// Refuses a fleet whose [`memory_estimate`](Self::memory_estimate) is over `limit`
+    /// bytes, saying how much it needs, before it runs and meets the OOM killer.
+    /// `limit_is` says what the limit is ("available", "allowed (--max-memory-gib)").
+    pub fn check_memory(&self, limit: u64, limit_is: &str) -> Result<(), String> {
+        let estimate = self.memory_estimate();
+        if estimate <= limit {
+            return Ok(());
+        }
+        Err(format!(
+            "{} packages need about {} of memory at their peak, more than the {} {limit_is}",
+            self.packages,
+            human_bytes(estimate),
+            human_bytes(limit)
+        ))
+    }
+}
+
+/// `MemAvailable` of a Linux `/proc/meminfo` text, in bytes: the memory a fleet may
+/// take without pushing other programs out.
+pub fn mem_available(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// A size for people: KiB, MiB or GiB.
+pub fn human_bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GiB", b / 1024.0 / 1024.0 / 1024.0)
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.0} MiB", b / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
 }
 
 /// Where a fleet run is.
@@ -787,6 +823,22 @@ mod tests {
         // Orders over a month: open and closed-and-kept packages live side by side.
         assert!(estimate(30, 3) > estimate(30, 1));
         assert!(estimate(30, 1) < estimate(1, 1), "a tenth in flight at a time");
+    }
+
+    #[test]
+    fn a_fleet_over_the_memory_limit_is_refused_with_its_estimate() {
+        let config = FleetConfig { packages: 1_000_000, ..FleetConfig::default() };
+        let need = config.memory_estimate();
+        assert_eq!(config.check_memory(need, "available"), Ok(()));
+        let refused = config.check_memory(need - 1, "available").unwrap_err();
+        assert!(refused.starts_with("1000000 packages need about 3.") && refused.contains("GiB of memory at their peak"), "{refused}");
+        assert!(refused.ends_with(&format!("more than the {} available", human_bytes(need - 1))), "{refused}");
+        let meminfo = "MemTotal:       24559428 kB\nMemFree:         1048576 kB\nMemAvailable:    2097152 kB\n";
+        assert_eq!(mem_available(meminfo), Some(2 * 1024 * 1024 * 1024));
+        assert_eq!(mem_available("MemTotal: 1 kB\n"), None);
+        assert_eq!(mem_available("MemAvailable: lots kB\n"), None);
+        assert_eq!(human_bytes(512 * 1024), "512 KiB");
+        assert_eq!(human_bytes(300 * 1024 * 1024), "300 MiB");
     }
 
     #[test]

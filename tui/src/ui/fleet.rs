@@ -4,7 +4,7 @@
 //! normal single-workflow screens. Everything shown comes from `core::fleet`.
 
 use postflow_core::fleet::stats::Report;
-use postflow_core::fleet::{Fleet, FleetConfig};
+use postflow_core::fleet::{Fleet, FleetConfig, Progress};
 use postflow_core::session::{Session, SessionConfig};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -29,10 +29,14 @@ pub enum FleetKey {
 }
 
 impl FleetScreen {
-    /// Runs a fleet of `config` to its end.
-    pub fn run(config: FleetConfig) -> Result<FleetScreen, String> {
+    /// Runs a fleet of `config` to its end, telling `progress` where it is between
+    /// chunks (a big fleet takes minutes in a debug build).
+    pub fn run(config: FleetConfig, mut progress: impl FnMut(Progress)) -> Result<FleetScreen, String> {
         let mut fleet = Fleet::new(config).map_err(|e| e.to_string())?;
-        fleet.run(50_000, |_| true);
+        fleet.run(50_000, |f| {
+            progress(f.progress());
+            true
+        });
         Ok(FleetScreen { fleet, selected: 0 })
     }
 
