@@ -219,6 +219,13 @@ test('the life of a package, a share link and a reload', async () => {
   await page.getByRole('button', { name: 'Import the pasted history' }).click();
   await expectMatch(page.locator('#error'), /cannot import/);
   await sameAs(() => snapshot(page), before, 'the page state');
+  // A history with one bad field: the error names the event and the field's path.
+  const badField = [{ eventId: '1', eventTime: '2009-11-10T23:00:00Z',
+    workflowExecutionStartedEventAttributes: { workflowType: { name: 'OrderProcessingWorkflowComplete' }, taskList: { name: 5 } } }];
+  await page.getByLabel('History JSON to import').fill(JSON.stringify(badField));
+  await page.getByRole('button', { name: 'Import the pasted history' }).click();
+  await expectMatch(page.locator('#error'), /eventId 1\).*workflowExecutionStartedEventAttributes\.taskList\.name: expected a string, found 5/);
+  await sameAs(() => snapshot(page), before, 'the page state');
 
   // Back and forward by keys, and the slider.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
