@@ -225,6 +225,9 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
         }
         Command::Wf { command } => wf(&client, domain, command),
         Command::Load { workflows, scans, concurrency, prefix } => {
+            // A server that is down, or a domain it does not have, is one error before the
+            // run, not one per lifecycle.
+            client.describe_domain(domain)?;
             let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, scans, &prefix);
             for f in r.failures.iter().take(10) {
                 eprintln!("load: {f}");

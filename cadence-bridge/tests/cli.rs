@@ -60,3 +60,14 @@ fn negative_durations_and_counts_are_invalid_values_not_unknown_arguments() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_load_against_a_server_that_is_down_stops_at_one_clear_error() {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", "http://127.0.0.1:1", "load", "--workflows", "50"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("Cadence server not reachable at http://127.0.0.1:1").count(), 1, "{stderr}");
+    assert!(stderr.contains("is it running?"), "{stderr}");
+    assert!(out.stdout.is_empty(), "no report of a run that did not start: {}", String::from_utf8_lossy(&out.stdout));
+}
