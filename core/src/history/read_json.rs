@@ -170,32 +170,17 @@ impl ReadJson for Payload {
     }
 }
 
-impl ReadJson for Failure {
-    fn read(v: &Value) -> Result<Failure, ReadError> {
-        let mut out = Failure::default();
-        for (key, value) in object(v)? {
-            let read = match key.as_str() {
-                "reason" => String::read(value).map(|r| out.reason = r),
-                "details" => base64(value, "expected base64 text").map(|d| out.details = d),
-                _ => Ok(()),
-            };
-            read.map_err(|e| e.within(key.as_str()))?;
-        }
-        Ok(out)
+/// `bytes` fields (a failure's details): base64 text.
+impl ReadJson for Vec<u8> {
+    fn read(v: &Value) -> Result<Vec<u8>, ReadError> {
+        base64(v, "expected base64 text")
     }
 }
 
-impl ReadJson for Header {
-    fn read(v: &Value) -> Result<Header, ReadError> {
-        let mut out = Header::default();
-        if let Some(fields) = object(v)?.get("fields") {
-            let read = |fields: &Value| -> Result<BTreeMap<String, Payload>, ReadError> {
-                let map = object(fields)?;
-                map.iter().map(|(k, p)| Ok((k.clone(), Payload::read(p).map_err(|e| e.within(k.as_str()))?))).collect()
-            };
-            out.fields = read(fields).map_err(|e| e.within("fields"))?;
-        }
-        Ok(out)
+/// A header's fields: payloads by name.
+impl ReadJson for BTreeMap<String, Payload> {
+    fn read(v: &Value) -> Result<BTreeMap<String, Payload>, ReadError> {
+        object(v)?.iter().map(|(k, p)| Ok((k.clone(), Payload::read(p).map_err(|e| e.within(k.as_str()))?))).collect()
     }
 }
 
@@ -290,6 +275,10 @@ macro_rules! read_fields {
     };
 }
 
+read_fields! {
+    Failure { reason, details }
+    Header { fields }
+}
 super::for_attribute_fields!(read_fields);
 
 #[cfg(test)]
