@@ -25,7 +25,9 @@ status_file="$(mktemp)"
 rm -f "$status_file"
 # The tour's progress file goes to a private state dir, never the user's.
 state_dir="$(mktemp -d)"
-trap 'tm kill-server >/dev/null 2>&1 || true; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
+# The fleet part runs on a server of its own (below); both are stopped on exit.
+sockets=("$TMUX_SOCKET" "$TMUX_SOCKET-fleet")
+trap 'for s in "${sockets[@]}"; do TMUX_SOCKET=$s tm kill-server >/dev/null 2>&1 || true; done; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
 
 
 tm new-session -d -s tui -x 140 -y 45 "POSTFLOW_STATE='$state_dir' '$bin'; echo \$? > '$status_file'"
@@ -103,8 +105,7 @@ wait_for "WorkflowExecutionCompleted"
 wait_for "Tour · chapter 2 of 7 · step 4 of 4"
 keys q
 # The app quits and its session with it (bounded wait).
-for _ in $(seq 1 600); do tm has-session -t tui 2>/dev/null || break; sleep 0.1; done
-if tm has-session -t tui 2>/dev/null; then echo "FAIL: tui did not quit on q" >&2; screen >&2; exit 1; fi
+wait_gone tui
 test -s "$state_dir/tour.txt" || { echo "FAIL: no tour progress in $state_dir/tour.txt" >&2; exit 1; }
 tm new-session -d -s tui -x 160 -y 50 "POSTFLOW_STATE='$state_dir' '$bin'"
 wait_for "Start an order"
@@ -120,13 +121,10 @@ echo "tmux tour test passed: the tour moved on with the actions, live time ran t
 # A fleet: where it is while it runs (thousands of packages take seconds in a debug
 # build), then its charts; q quits. A tmux server of its own: the last one may still be
 # exiting after its last session ended, and a client that reaches it then fails.
-tour_socket=$TMUX_SOCKET
-TMUX_SOCKET="$tour_socket-fleet"
-trap 'tm kill-server >/dev/null 2>&1 || true; TMUX_SOCKET=$tour_socket tm kill-server >/dev/null 2>&1 || true; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
+TMUX_SOCKET=${sockets[1]}
 tm new-session -d -s tui -x 140 -y 45 "'$bin' --fleet 6000"
 wait_for "packages closed, virtual day"
 wait_for "worker cache hit rate"
 keys q
-for _ in $(seq 1 600); do tm has-session -t tui 2>/dev/null || break; sleep 0.1; done
-if tm has-session -t tui 2>/dev/null; then echo "FAIL: tui --fleet did not quit on q" >&2; screen >&2; exit 1; fi
+wait_gone "tui --fleet"
 echo "tmux fleet test passed: the progress while the fleet ran, then its charts, quit on q"

@@ -3,8 +3,8 @@
 # Source it, set TMUX_SOCKET (a name of the caller's own, so a user's tmux sessions
 # are never touched), optionally WAIT_SECONDS (default 60: only a bound for a failing
 # run, every wait ends as soon as the screen shows what it waits for) and a function
-# on_wait_failure that prints more context; then use tm, screen, keys, wait_for and
-# ask_until.
+# on_wait_failure that prints more context; then use tm, screen, keys, wait_for,
+# ask_until and wait_gone.
 
 tm() { tmux -L "$TMUX_SOCKET" "$@"; }
 screen() { tm capture-pane -p -t tui; }
@@ -39,5 +39,18 @@ ask_until() {
   echo "FAIL: pressing $key never made the screen show: $text" >&2
   screen >&2
   if declare -F on_wait_failure >/dev/null; then on_wait_failure >&2; fi
+  exit 1
+}
+
+# Waits (at most WAIT_SECONDS) until the session has ended, as after q; if it has
+# not, prints the screen and fails the script, naming what ($1) did not quit.
+wait_gone() {
+  local tries=$(( ${WAIT_SECONDS:-60} * 10 ))
+  for _ in $(seq 1 "$tries"); do
+    tm has-session -t tui 2>/dev/null || return 0
+    sleep 0.1
+  done
+  echo "FAIL: $1 did not quit on q" >&2
+  screen >&2
   exit 1
 }
