@@ -28,8 +28,8 @@ fi
 
 # In the background while cargo compiles, as they need neither it nor each other:
 # registry downloads and Debian packages (with the wasm toolchain made of them), the
-# Cadence server's build, and the web pages: their tools (trunk, wasm-bindgen-cli,
-# wasm-opt), then, once the packages are in, both pages. On a cold machine those
+# Cadence server's build, and the web page: its tools (trunk, wasm-bindgen-cli,
+# wasm-opt), then, once the packages are in, the page. On a cold machine those
 # builds are half the run, and the terminal and server tests leave the CPU idle while
 # they wait on the server; on a warm machine each is a quick check.
 prefetch_log="$(mktemp)" web_log="$(mktemp)" cadence_log="$(mktemp)" prefetched="$(mktemp -u)"
@@ -141,9 +141,9 @@ scripts/test-workshop.sh
 step "the workshop's Go track: Go workers, correct and broken, on a real Cadence server"
 scripts/test-workshop-go.sh
 
-# Last, so that building the web pages had the server tests' quiet minutes.
-step "waiting for the web pages' build (trunk, wasm-bindgen-cli, wasm-opt; both pages)"
-wait_for web_build "$web_log" "building the web pages"
+# Last, so that building the web page had the server tests' quiet minutes.
+step "waiting for the web page's build (trunk, wasm-bindgen-cli, wasm-opt)"
+wait_for web_build "$web_log" "building the web page"
 grep -E '^(wasm|FAIL)' "$web_log"
 
 step "the web playground in Chromium (playwright-core)"

@@ -9,8 +9,7 @@
 # target/web-timings.json (first render) and prints the .wasm size, raw and gzipped.
 #
 # Usage: scripts/test-web.sh [build|e2e]. With no argument, both. `build` makes the
-# two pages (the playground in web/dist, the fleet build in web/dist-fleet) and checks
-# the download budget; `e2e` tests pages already built. scripts/ci.sh builds in the
+# page in web/dist and checks the download budget; `e2e` tests the page already built. scripts/ci.sh builds in the
 # background while the other tests run, and tests at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,21 +42,15 @@ if [ "$phase" != e2e ]; then
     raw=$(stat -c %s "$wasm")
     gz=$(gzip -9 -c "$wasm" | wc -c)
     printf 'wasm: %s  %d bytes raw, %d bytes gzipped (gzip -9)\n' "$(basename "$wasm")" "$raw" "$gz"
-    # The download budget (docs/web.md): 350 KB gzipped, the teaching texts included.
+    # The download budget (docs/web.md): 350 KB gzipped for the whole app, the teaching
+    # texts and the fleet section included.
     if [ "$gz" -gt $((350 * 1024)) ]; then
         echo "FAIL: the .wasm is $gz bytes gzipped, over the 350 KB budget (docs/web.md says what it holds)" >&2
         exit 1
     fi
-
-    log "the fleet section's own build (trunk build --release --features fleet)"
-    trunk_build --features fleet --dist dist-fleet
-    fleet_wasm=$(ls web/dist-fleet/*.wasm)
-    printf 'wasm with the fleet section: %d bytes raw, %d bytes gzipped\n' "$(stat -c %s "$fleet_wasm")" "$(gzip -9 -c "$fleet_wasm" | wc -c)"
 fi
 [ "$phase" = build ] && exit 0
-for page in web/dist web/dist-fleet; do
-    ls "$page"/*.wasm >/dev/null 2>&1 || { echo "$page has no page built: run scripts/test-web.sh build first" >&2; exit 1; }
-done
+ls web/dist/*.wasm >/dev/null 2>&1 || { echo "web/dist has no page built: run scripts/test-web.sh build first" >&2; exit 1; }
 
 log "chromium and playwright-core"
 if ! command -v chromium >/dev/null; then
@@ -98,10 +91,6 @@ log "serve web/dist and run the e2e test"
 serve web/dist web-server
 (cd web/e2e && BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
     node --test --test-reporter=spec app.test.mjs)
-
-log "the fleet section's e2e test"
-serve web/dist-fleet web-fleet-server
-(cd web/e2e && FLEET_BASE_URL="http://127.0.0.1:$port/" node --test --test-reporter=spec --test-name-pattern 'a fleet runs' app.test.mjs)
 
 echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png, target/web-e2e-tour.png, target/web-e2e-tour-phone.png"
 python3 -c 'import json, sys; t = json.load(open(sys.argv[1])); t.pop("all"); print("first render:", json.dumps(t))' "$ROOT/target/web-timings.json"

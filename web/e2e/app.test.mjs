@@ -557,10 +557,7 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
 
-// The fleet section is a build of its own (trunk build --features fleet): scripts/test-web.sh
-// runs this test against it with FLEET_BASE_URL set.
-test('a fleet runs in the page without freezing it, and a package opens in the single view', { skip: !process.env.FLEET_BASE_URL }, async () => {
-  const BASE_URL = process.env.FLEET_BASE_URL;
+test('a fleet runs in the page without freezing it, and a package opens in the single view', async () => {
   const context = await browser.newContext();
   const page = await newPage(context);
   await open(page, BASE_URL);
@@ -587,6 +584,10 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   }
   assert.ok((await page.locator('#fleet-shards rect.bar').count()) >= 6, 'the shards histogram has bars');
   await expectCount(page.locator('#fleet-packages-table tr.package'), 200);
+  // The charts and the package table fit a phone too (the section is part of every page).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await fits(page, 'a finished fleet on a phone');
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // A click on a package opens its history in the single-workflow view.
   const row = page.locator('#fleet-packages-table tr.package[data-status="completed"]').first();

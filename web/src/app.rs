@@ -43,16 +43,6 @@ pub fn App() -> impl IntoView {
                 <LogView pg=pg />
             </div>
         </main>
-        {fleet_section(pg)}
+        <crate::fleet::FleetView pg=pg />
     }
 }
-
-/// The fleet section, in the build with the `fleet` feature only: the playground's
-/// download budget (docs/web.md) has no room for it.
-#[cfg(feature = "fleet")]
-fn fleet_section(pg: Playground) -> impl IntoView {
-    view! { <crate::fleet::FleetView pg=pg /> }
-}
-
-#[cfg(not(feature = "fleet"))]
-fn fleet_section(_: Playground) -> impl IntoView {}

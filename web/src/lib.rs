@@ -14,14 +14,13 @@
 //!   ([`postflow_core::controls`]), the same as the terminal app's;
 //! - [`guide`]: the teaching layer (the tour, explanations, where the code waits,
 //!   play and live time) drawn from core's `workshop` and `session::Player`;
-//! - `fleet` (feature `fleet`): many packages run in the page in chunks, as charts; a
-//!   package opens above;
+//! - [`fleet`]: many packages run in the page in chunks, as charts; a package opens
+//!   above;
 //! - [`browser`]: the few browser calls (storage, URL hash, download, clipboard).
 
 pub mod app;
 pub mod browser;
 pub mod controls;
-#[cfg(feature = "fleet")]
 pub mod fleet;
 pub mod guide;
 pub mod history;
