@@ -5,15 +5,18 @@
 mod builtin;
 mod export;
 mod runner;
+mod step;
 
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 pub use builtin::{BUILTIN, Builtin, NAMES, builtin, builtin_json};
 pub use export::to_toml;
 pub(crate) use runner::status_of;
 pub use runner::{Outcome, check_history, event_problems, play, run};
+pub use step::{Expectation, Step};
 
 use crate::postal::{Chapter, PostalConfig};
 use crate::session::SessionConfig;
@@ -27,52 +30,6 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-/// One step of a scenario, as written in the file.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Step {
-    Start {
-        workflow_id: Option<String>,
-        input: String,
-        execution_timeout: Option<String>,
-    },
-    Signal {
-        name: String,
-        input: Option<String>,
-        /// The signal must be refused with a message containing this.
-        error: Option<String>,
-    },
-    Query {
-        name: String,
-        /// The answer, compared as JSON.
-        expect: Option<String>,
-        /// The query must fail with a message containing this.
-        error: Option<String>,
-    },
-    Step {
-        count: Option<u32>,
-    },
-    Run,
-    Advance {
-        to: Option<String>,
-        by: Option<String>,
-    },
-    Expect(Expectation),
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expectation {
-    pub status: Option<String>,
-    pub result: Option<String>,
-    pub failure: Option<String>,
-    #[serde(default)]
-    pub events: Vec<String>,
-    #[serde(default)]
-    pub no_events: Vec<String>,
-    pub notification_sent: Option<bool>,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File<S> {
@@ -82,7 +39,7 @@ struct File<S> {
     seed: Option<u64>,
     chapter: Option<String>,
     timer_unit: Option<String>,
-    /// In TOML, read one by one (see [`read_step`]), so an error names its step and line.
+    /// Read one by one ([`Step::read`]), so an error names its step (and, in TOML, its line).
     #[serde(default = "Vec::new")]
     steps: Vec<S>,
 }
@@ -105,8 +62,8 @@ impl Scenario {
         let mut steps = Vec::with_capacity(file.steps.len());
         for (i, spanned) in file.steps.iter().enumerate() {
             let line = text[..spanned.span().start.min(text.len())].matches('\n').count() + 1;
-            let step = read_step(spanned.get_ref()).and_then(|s| s.check().map(|()| s));
-            steps.push(step.map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
+            let table = spanned.get_ref().iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect();
+            steps.push(Step::read(&table).map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
         }
         Ok(file.into_scenario(origin, config, steps))
     }
@@ -133,12 +90,11 @@ impl Scenario {
     /// build time): the same fields and checks as the TOML form, without a TOML parser.
     pub fn parse_json(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
-        let mut file: File<Step> = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let mut file: File<Map<String, Value>> = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
         let config = file.config(origin)?;
-        let steps = std::mem::take(&mut file.steps);
-        for (i, step) in steps.iter().enumerate() {
-            step.check().map_err(|m| err(format!("step {}: {m}", i + 1)))?;
-        }
+        let tables = std::mem::take(&mut file.steps);
+        let steps = tables.iter().enumerate().map(|(i, table)| Step::read(table).map_err(|m| err(format!("step {}: {m}", i + 1))));
+        let steps = steps.collect::<Result<_, _>>()?;
         Ok(file.into_scenario(origin, config, steps))
     }
 }
@@ -170,59 +126,19 @@ impl<S> File<S> {
     }
 }
 
-/// One `[[steps]]` table as a step. serde cannot say which key of an internally
-/// tagged enum had the wrong type, so a type error names the key from the schema.
-fn read_step(table: &toml::Table) -> Result<Step, String> {
-    let kind = table.get("do").and_then(|d| d.as_str()).unwrap_or("?").to_owned();
-    toml::Value::Table(table.clone()).try_into::<Step>().map_err(|e| {
-        let message = e.to_string().trim_end().to_owned();
-        let wrong = table.iter().find(|(k, v)| match k.as_str() {
-            "count" => !v.is_integer(),
-            "events" | "no_events" => !v.is_array(),
-            "notification_sent" => !v.is_bool(),
-            _ => !v.is_str(),
-        });
-        match wrong {
-            Some((k, v)) if message.contains("invalid type") => {
-                format!("do = {kind:?}: key `{k}` has the wrong type ({}): {message}", v.type_str())
-            }
-            _ => format!("do = {kind:?}: {message}"),
-        }
-    })
-}
-
-impl Step {
-    /// Checks what TOML alone cannot: durations and the choice between `to` and `by`.
-    fn check(&self) -> Result<(), String> {
-        match self {
-            Step::Start { execution_timeout: Some(t), .. } => {
-                let d = parse_duration(t)?;
-                if d.as_secs() > i32::MAX as u64 {
-                    return Err(format!("execution_timeout {t}: Cadence keeps timeouts in int32 seconds, at most {} s", i32::MAX));
-                }
-                Ok(())
-            }
-            Step::Advance { to: Some(to), by: None } if to == "next" || to == "timers" => Ok(()),
-            Step::Advance { to: Some(to), by: None } => {
-                Err(format!(r#"advance to = {to:?}: "next" or "timers" (or by = "30s" for a duration)"#))
-            }
-            Step::Advance { to: None, by: Some(by) } => parse_duration(by).map(|_| ()),
-            Step::Advance { .. } => Err(r#"advance needs exactly one of to = "next", to = "timers" or by = "<duration>""#.into()),
-            Step::Expect(e) => {
-                if let Some(s) = &e.status {
-                    if !["running", "completed", "failed", "timed_out"].contains(&s.as_str()) {
-                        return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
-                    }
-                }
-                for name in e.events.iter().chain(&e.no_events) {
-                    if crate::history::EventType::from_name(name).is_none() {
-                        return Err(format!("unknown event type {name:?}"));
-                    }
-                }
-                Ok(())
-            }
-            _ => Ok(()),
-        }
+/// A TOML value as the JSON value the step reader takes. A date-time and a float JSON
+/// cannot hold (nan, inf) become marked objects, so that a message still names their
+/// TOML type.
+fn toml_to_json(value: &toml::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| step::odd_float(*f), Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => step::datetime(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
     }
 }
 
@@ -274,6 +190,36 @@ mod tests {
         assert!(e.message.contains("no steps"), "{e}");
         let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"{}\"\nexecution_timeout = \"3000000000s\"").unwrap_err();
         assert!(e.message.contains("int32 seconds"), "{e}");
+    }
+
+    #[test]
+    fn a_step_the_player_cannot_use_is_refused_naming_its_key_and_why() {
+        let step = |body: &str| Scenario::parse("x.toml", &format!("[[steps]]\n{body}")).unwrap_err().message;
+        for (body, says) in [
+            ("do = \"dance\"", "do = \"dance\": no such step, expected one of start, signal, query, step, run, advance, expect"),
+            ("name = \"x\"", "a step needs a `do` key: one of start, signal"),
+            ("do = 3", "key `do` has the wrong type (integer): expected one of start"),
+            ("do = \"signal\"\nnam = \"ScanSignal\"", "do = \"signal\": unknown key `nam`: signal takes name, input, error"),
+            ("do = \"run\"\ncount = 3", "do = \"run\": unknown key `count`: run takes no other keys"),
+            ("do = \"start\"", "do = \"start\": key `input` is missing"),
+            ("do = \"query\"\nname = 1979-05-27T07:32:00Z", "key `name` has the wrong type (datetime): expected a string"),
+            ("do = \"signal\"\nname = \"ScanSignal\"\ninput = nan", "key `input` has the wrong type (float): expected a string"),
+            ("do = \"step\"\ncount = -1", "do = \"step\": key `count` must be 0 or more (got -1)"),
+            ("do = \"step\"\ncount = 5000000000", "key `count` must be at most 4294967295 (got 5000000000)"),
+            ("do = \"step\"\ncount = 1.5", "key `count` has the wrong type (float): expected a whole number"),
+            ("do = \"expect\"\nevents = \"TimerFired\"", "key `events` has the wrong type (string): expected a list of strings"),
+            ("do = \"expect\"\nevents = [\"TimerFired\", 1]", "key `events[1]` has the wrong type (integer): expected a string"),
+            ("do = \"expect\"\nnotification_sent = \"yes\"", "key `notification_sent` has the wrong type (string): expected true or false"),
+            ("do = \"advance\"\nto = { a = 1 }", "key `to` has the wrong type (table): expected a string"),
+        ] {
+            let message = step(body);
+            assert!(message.starts_with("step 1 (line 1): ") && message.contains(says), "{body:?}: {message:?} should say {says:?}");
+        }
+        let ok = Scenario::parse("x.toml", "[[steps]]\ndo = \"step\"\ncount = 3\n[[steps]]\ndo = \"expect\"\nevents = []").unwrap();
+        assert_eq!(ok.steps, [Step::Step { count: Some(3) }, Step::Expect(Expectation::default())]);
+        // The JSON form is read by the same code, so it refuses the same way.
+        let e = Scenario::parse_json("x", r#"{"steps": [{"do": "run"}, {"do": "run", "count": 3}]}"#).unwrap_err();
+        assert_eq!(e.message, "step 2: do = \"run\": unknown key `count`: run takes no other keys");
     }
 
     #[test]

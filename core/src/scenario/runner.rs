@@ -27,24 +27,12 @@ pub fn run(scenario: &Scenario) -> Outcome {
     session.auto_run = false;
     let mut failures = Vec::new();
     for (i, step) in scenario.steps.iter().enumerate() {
-        let here = format!("step {} ({})", i + 1, step_name(step));
+        let here = format!("step {} ({})", i + 1, step.kind());
         if let Err(why) = play(&mut session, step) {
             failures.push(format!("{here}: {why}"));
         }
     }
     Outcome { session, failures }
-}
-
-fn step_name(step: &Step) -> &'static str {
-    match step {
-        Step::Start { .. } => "start",
-        Step::Signal { .. } => "signal",
-        Step::Query { .. } => "query",
-        Step::Step { .. } => "step",
-        Step::Run => "run",
-        Step::Advance { .. } => "advance",
-        Step::Expect(_) => "expect",
-    }
 }
 
 /// Why a start input cannot be an order: the same words the engine gives a start.

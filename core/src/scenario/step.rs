@@ -1,0 +1,244 @@
+//! One step of a scenario: what it holds, how it is read from its table of keys, and
+//! the checks a file format cannot make.
+//!
+//! A TOML file's `[[steps]]` tables and the JSON the build makes of the built-in
+//! scenarios are read by the same code: a TOML table is first turned into the JSON
+//! object it is. One hand-written reader instead of serde's derived one, because the
+//! derived reader of an internally tagged enum could not say which key had the wrong
+//! type, let `do = "run"` carry keys it never reads, and was the largest single piece
+//! of the playground's code after the history reader.
+
+use serde_json::{Map, Value};
+
+use crate::history::EventType;
+use crate::time::parse_duration;
+
+/// One step of a scenario, as written in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Start {
+        workflow_id: Option<String>,
+        input: String,
+        execution_timeout: Option<String>,
+    },
+    Signal {
+        name: String,
+        input: Option<String>,
+        /// The signal must be refused with a message containing this.
+        error: Option<String>,
+    },
+    Query {
+        name: String,
+        /// The answer, compared as JSON.
+        expect: Option<String>,
+        /// The query must fail with a message containing this.
+        error: Option<String>,
+    },
+    Step {
+        count: Option<u32>,
+    },
+    Run,
+    Advance {
+        to: Option<String>,
+        by: Option<String>,
+    },
+    Expect(Expectation),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Expectation {
+    pub status: Option<String>,
+    pub result: Option<String>,
+    pub failure: Option<String>,
+    pub events: Vec<String>,
+    pub no_events: Vec<String>,
+    pub notification_sent: Option<bool>,
+}
+
+/// Every kind of step (its `do`), with the other keys it takes.
+const KINDS: [(&str, &[&str]); 7] = [
+    ("start", &["workflow_id", "input", "execution_timeout"]),
+    ("signal", &["name", "input", "error"]),
+    ("query", &["name", "expect", "error"]),
+    ("step", &["count"]),
+    ("run", &[]),
+    ("advance", &["to", "by"]),
+    ("expect", &["status", "result", "failure", "events", "no_events", "notification_sent"]),
+];
+
+impl Step {
+    /// The step's `do`.
+    pub fn kind(&self) -> &'static str {
+        let i = match self {
+            Step::Start { .. } => 0,
+            Step::Signal { .. } => 1,
+            Step::Query { .. } => 2,
+            Step::Step { .. } => 3,
+            Step::Run => 4,
+            Step::Advance { .. } => 5,
+            Step::Expect(_) => 6,
+        };
+        KINDS[i].0
+    }
+
+    /// Reads one step's table, checked: a message says which key is wrong and why.
+    pub(super) fn read(table: &Map<String, Value>) -> Result<Step, String> {
+        let kinds = || KINDS.map(|(k, _)| k).join(", ");
+        let kind = match table.get("do") {
+            Some(Value::String(kind)) => kind.as_str(),
+            Some(other) => return Err(format!("key `do` has the wrong type ({}): expected one of {}", type_name(other), kinds())),
+            None => return Err(format!("a step needs a `do` key: one of {}", kinds())),
+        };
+        let Some((_, keys)) = KINDS.iter().find(|(k, _)| *k == kind) else {
+            return Err(format!("do = {kind:?}: no such step, expected one of {}", kinds()));
+        };
+        let step = read_kind(kind, keys, table).map_err(|why| format!("do = {kind:?}: {why}"))?;
+        step.check()?;
+        Ok(step)
+    }
+
+    /// Checks what the format alone cannot: durations and the choice between `to` and `by`.
+    fn check(&self) -> Result<(), String> {
+        match self {
+            Step::Start { execution_timeout: Some(t), .. } => {
+                let d = parse_duration(t)?;
+                if d.as_secs() > i32::MAX as u64 {
+                    return Err(format!("execution_timeout {t}: Cadence keeps timeouts in int32 seconds, at most {} s", i32::MAX));
+                }
+                Ok(())
+            }
+            Step::Advance { to: Some(to), by: None } if to == "next" || to == "timers" => Ok(()),
+            Step::Advance { to: Some(to), by: None } => {
+                Err(format!(r#"advance to = {to:?}: "next" or "timers" (or by = "30s" for a duration)"#))
+            }
+            Step::Advance { to: None, by: Some(by) } => parse_duration(by).map(|_| ()),
+            Step::Advance { .. } => Err(r#"advance needs exactly one of to = "next", to = "timers" or by = "<duration>""#.into()),
+            Step::Expect(e) => {
+                if let Some(s) = &e.status {
+                    if !["running", "completed", "failed", "timed_out"].contains(&s.as_str()) {
+                        return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
+                    }
+                }
+                for name in e.events.iter().chain(&e.no_events) {
+                    if EventType::from_name(name).is_none() {
+                        return Err(format!("unknown event type {name:?}"));
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn read_kind(kind: &str, keys: &[&str], table: &Map<String, Value>) -> Result<Step, String> {
+    if let Some(key) = table.keys().find(|k| *k != "do" && !keys.contains(&k.as_str())) {
+        return Err(match keys {
+            [] => format!("unknown key `{key}`: {kind} takes no other keys"),
+            _ => format!("unknown key `{key}`: {kind} takes {}", keys.join(", ")),
+        });
+    }
+    let keys = Keys(table);
+    Ok(match kind {
+        "start" => Step::Start {
+            workflow_id: keys.string("workflow_id")?,
+            input: keys.required("input")?,
+            execution_timeout: keys.string("execution_timeout")?,
+        },
+        "signal" => Step::Signal { name: keys.required("name")?, input: keys.string("input")?, error: keys.string("error")? },
+        "query" => Step::Query { name: keys.required("name")?, expect: keys.string("expect")?, error: keys.string("error")? },
+        "step" => Step::Step { count: keys.count("count")? },
+        "run" => Step::Run,
+        "advance" => Step::Advance { to: keys.string("to")?, by: keys.string("by")? },
+        _ => Step::Expect(Expectation {
+            status: keys.string("status")?,
+            result: keys.string("result")?,
+            failure: keys.string("failure")?,
+            events: keys.strings("events")?,
+            no_events: keys.strings("no_events")?,
+            notification_sent: keys.boolean("notification_sent")?,
+        }),
+    })
+}
+
+/// A step's keys, read by the type each must have.
+struct Keys<'a>(&'a Map<String, Value>);
+
+impl Keys<'_> {
+    fn string(&self, key: &str) -> Result<Option<String>, String> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(wrong_type(key, other, "a string")),
+        }
+    }
+
+    fn required(&self, key: &str) -> Result<String, String> {
+        self.string(key)?.ok_or_else(|| format!("key `{key}` is missing"))
+    }
+
+    fn count(&self, key: &str) -> Result<Option<u32>, String> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) if !n.is_f64() => {
+                crate::count::zero_or_more(&n.to_string()).map(Some).map_err(|why| format!("key `{key}` {why}"))
+            }
+            Some(other) => Err(wrong_type(key, other, "a whole number")),
+        }
+    }
+
+    fn boolean(&self, key: &str) -> Result<Option<bool>, String> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(wrong_type(key, other, "true or false")),
+        }
+    }
+
+    fn strings(&self, key: &str) -> Result<Vec<String>, String> {
+        match self.0.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err(wrong_type(&format!("{key}[{i}]"), other, "a string")),
+                })
+                .collect(),
+            Some(other) => Err(wrong_type(key, other, "a list of strings")),
+        }
+    }
+}
+
+fn wrong_type(key: &str, value: &Value, expected: &str) -> String {
+    format!("key `{key}` has the wrong type ({}): expected {expected}", type_name(value))
+}
+
+/// How a TOML date-time, which JSON has no type for, reaches the reader.
+pub(super) fn datetime(text: String) -> Value {
+    Value::Object(Map::from_iter([(DATETIME.to_owned(), Value::String(text))]))
+}
+
+/// How a TOML float that JSON cannot hold (nan, inf) reaches the reader.
+pub(super) fn odd_float(f: f64) -> Value {
+    Value::Object(Map::from_iter([(ODD_FLOAT.to_owned(), Value::String(f.to_string()))]))
+}
+
+const DATETIME: &str = "$__postflow_datetime";
+const ODD_FLOAT: &str = "$__postflow_float";
+
+/// A value's type in the words of TOML, the format people write scenarios in.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(o) if o.len() == 1 && o.contains_key(DATETIME) => "datetime",
+        Value::Object(o) if o.len() == 1 && o.contains_key(ODD_FLOAT) => "float",
+        Value::Object(_) => "table",
+    }
+}
