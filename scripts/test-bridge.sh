@@ -21,8 +21,9 @@ scripts/cadence-dev.sh status >/dev/null 2>&1 && was_running=1
 # The terminal check's private tmux server and worker, once started.
 TMUX_SOCKET=""
 worker_pid=""
+source scripts/lib/tmux.sh
 cleanup() {
-  if [[ -n $TMUX_SOCKET ]]; then tmux -L "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true; fi
+  tm_stop
   if [[ -n $worker_pid ]]; then
     # SIGTERM lets the worker finish its open polls (at most its --poll-timeout, 5 s).
     kill -TERM "$worker_pid" 2>/dev/null || true
@@ -69,7 +70,6 @@ on_wait_failure() {
   echo "worker log:"
   tail -20 "$worker_log"
 }
-source scripts/lib/tmux.sh
 wid="tui-bridge-$(date +%s)-$$"
 status_file="$CARGO_TARGET_DIR/tui-bridge-status"
 rm -f "$status_file"

@@ -27,7 +27,7 @@ rm -f "$status_file"
 state_dir="$(mktemp -d)"
 # The fleet part runs on a server of its own (below); both are stopped on exit.
 sockets=("$TMUX_SOCKET" "$TMUX_SOCKET-fleet")
-trap 'for s in "${sockets[@]}"; do TMUX_SOCKET=$s tm kill-server >/dev/null 2>&1 || true; done; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
+trap 'for s in "${sockets[@]}"; do tm_stop "$s"; done; rm -f "$status_file"; rm -rf "$state_dir"' EXIT
 
 
 tm new-session -d -s tui -x 140 -y 45 "POSTFLOW_STATE='$state_dir' '$bin'; echo \$? > '$status_file'"

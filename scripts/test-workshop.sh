@@ -28,7 +28,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 TMUX_SOCKET="postflow-workshop-$$"
-cleanup() { tmux -L "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true; }
+source scripts/lib/tmux.sh
+cleanup() { tm_stop; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -46,7 +47,6 @@ ok() {
 
 # ---- watch mode, as a participant uses it ----
 WAIT_SECONDS=300 # a cold build of an exercise binary can take minutes on a busy machine
-source scripts/lib/tmux.sh
 tm new-session -d -s tui -x 140 -y 300 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
 wait_for "Chapter 1 · Two activities"
 wait_for "Why it matters in Cadence"

@@ -4,9 +4,18 @@
 # are never touched), optionally WAIT_SECONDS (default 60: only a bound for a failing
 # run, every wait ends as soon as the screen shows what it waits for) and a function
 # on_wait_failure that prints more context; then use tm, screen, keys, wait_for,
-# ask_until and wait_gone.
+# ask_until and wait_gone, and tm_stop when done.
 
 tm() { tmux -L "$TMUX_SOCKET" "$@"; }
+
+# Stops the private tmux server of socket $1 (default TMUX_SOCKET), if any, and
+# removes its socket file, which tmux leaves behind in its directory.
+tm_stop() {
+  local socket=${1:-$TMUX_SOCKET}
+  [[ -n $socket ]] || return 0
+  tmux -L "$socket" kill-server >/dev/null 2>&1 || true
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
+}
 screen() { tm capture-pane -p -t tui; }
 keys() { tm send-keys -t tui "$@"; }
 
