@@ -561,6 +561,11 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   const context = await browser.newContext();
   const page = await newPage(context);
   await open(page, BASE_URL);
+  // A count the page cannot run is refused in words, and nothing runs.
+  await page.locator('#fleet-packages').fill('0');
+  await page.locator('#fleet-run').click();
+  await expectText(page.locator('#fleet-error'), 'packages: must be at least 1 (got 0)');
+  assert.equal(await page.locator('#fleet-summary').count(), 0, 'no fleet ran');
   await page.locator('#fleet-packages').fill('1500');
   await page.locator('#fleet-run').click();
   // The run is chunked: the page shows progress while it works, and answers meanwhile

@@ -20,6 +20,19 @@ const CHUNK: u64 = 3_000;
 const WIDTH: f64 = 560.0;
 const HEIGHT: f64 = 90.0;
 
+/// The most packages a fleet in the page may have: the browser is for small fleets.
+const MAX_PACKAGES: u64 = 20_000;
+
+/// The package count typed in the form, read by the rules of every other count
+/// (`core::count`), with the page's own upper bound.
+fn package_count(text: &str) -> Result<u64, String> {
+    let n = postflow_core::count::at_least_one::<u64>(text.trim()).map_err(|why| format!("packages: {why}"))?;
+    if n > MAX_PACKAGES {
+        return Err(format!("packages: must be at most 20,000 in the browser (got {n}); the fleet binary runs millions"));
+    }
+    Ok(n)
+}
+
 /// What the view shows of a finished (or running) fleet.
 #[derive(Clone, Debug, PartialEq)]
 struct Shown {
@@ -38,13 +51,9 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
     let fleet: FleetCell = StoredValue::new_local(None);
     let run = {
         move |_| {
-            let n = match packages.get_untracked().trim().parse::<u64>() {
-                Ok(n) if (1..=20_000).contains(&n) => n,
-                _ => {
-                    return error.set(Some(
-                        "packages: a whole number from 1 to 20,000 (the browser is for small fleets; see the fleet binary)".into(),
-                    ));
-                }
+            let n = match package_count(&packages.get_untracked()) {
+                Ok(n) => n,
+                Err(why) => return error.set(Some(why)),
             };
             let config = FleetConfig {
                 packages: n,
@@ -93,7 +102,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                     id="fleet-packages"
                     type="number"
                     min="1"
-                    max="20000"
+                    max=MAX_PACKAGES.to_string()
                     prop:value=move || packages.get()
                     on:input=move |ev| packages.set(event_target_value(&ev))
                 />
@@ -223,5 +232,25 @@ fn line_chart(
         <svg id=id role="img" aria-label=title width="100%" style=format!("max-width: {WIDTH:.0}px") viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")>
             <polyline class="series" fill="none" points=points></polyline>
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_package_count_is_read_like_every_count_with_the_page_s_bound() {
+        assert_eq!(package_count(" 1500 "), Ok(1500));
+        assert_eq!(package_count("20000"), Ok(20_000));
+        for (typed, says) in [
+            ("0", "packages: must be at least 1 (got 0)"),
+            ("-5", "packages: must be at least 1 (got -5)"),
+            ("2.5", "packages: must be a whole number (got 2.5)"),
+            ("lots", "packages: expected a whole number, got \"lots\""),
+            ("20001", "packages: must be at most 20,000 in the browser (got 20001); the fleet binary runs millions"),
+        ] {
+            assert_eq!(package_count(typed), Err(says.to_string()), "{typed:?}");
+        }
     }
 }
