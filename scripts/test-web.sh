@@ -4,8 +4,9 @@
 # in Debian's Chromium with playwright-core (web/e2e/app.test.mjs).
 # Idempotent: installs only what is missing. Runs as root with no tty (CI=true).
 #
-# Writes target/web-e2e.png (the final state), web-e2e-timeline.png, and the tour at
-# desktop and phone width (web-e2e-tour.png, web-e2e-tour-phone.png),
+# Writes target/web-e2e.png (the final state), web-e2e-timeline.png, the tour at
+# desktop and phone width (web-e2e-tour.png, web-e2e-tour-phone.png), a finished fleet
+# (web-e2e-fleet.png),
 # target/web-timings.json (first render) and prints the .wasm size, raw and gzipped.
 #
 # Usage: scripts/test-web.sh [build|e2e]. With no argument, both. `build` makes the
@@ -92,5 +93,5 @@ serve web/dist web-server
 (cd web/e2e && BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
     node --test --test-reporter=spec app.test.mjs)
 
-echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png, target/web-e2e-tour.png, target/web-e2e-tour-phone.png"
+echo "screenshots: target/web-e2e.png, target/web-e2e-timeline.png, target/web-e2e-tour.png, target/web-e2e-tour-phone.png, target/web-e2e-fleet.png"
 python3 -c 'import json, sys; t = json.load(open(sys.argv[1])); t.pop("all"); print("first render:", json.dumps(t))' "$ROOT/target/web-timings.json"

@@ -583,12 +583,19 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   const running = [...seen].filter((t) => t.startsWith('running:'));
   assert.ok(running.length >= 2, `the page showed progress more than once while the fleet ran: ${JSON.stringify([...seen])}`);
   await expectMatch(page.locator('#fleet-summary'), /completed, \d+ failed .* timers live at the peak/);
+  // Each chart draws its series in a colour a person can see (a polyline is drawn
+  // with no stroke unless the page gives it one).
   for (const id of ['#fleet-events', '#fleet-timers', '#fleet-cache']) {
-    const points = await page.locator(`${id} polyline`).getAttribute('points');
-    assert.ok(points.split(' ').length > 24, `${id} draws a series over virtual time`);
+    const line = page.locator(`${id} polyline`);
+    assert.ok((await line.getAttribute('points')).split(' ').length > 24, `${id} draws a series over virtual time`);
+    const stroke = await line.evaluate((e) => getComputedStyle(e).stroke);
+    assert.ok(stroke !== 'none' && stroke !== 'rgba(0, 0, 0, 0)', `${id}'s line is drawn: stroke ${stroke}`);
   }
   assert.ok((await page.locator('#fleet-shards rect.bar').count()) >= 6, 'the shards histogram has bars');
+  const [low, high] = await page.locator('#fleet-shards text').allTextContents();
+  assert.match(await page.locator('#fleet-shards-title').textContent(), new RegExp(`min ${low} / median \\d+ / max ${high.replace(' events', '')}$`), 'the histogram\'s ends are the spread the heading gives');
   await expectCount(page.locator('#fleet-packages-table tr.package'), 200);
+  await page.locator('#fleet').screenshot({ path: SCREENSHOT.replace(/\.png$/, '-fleet.png') });
   // The charts and the package table fit a phone too (the section is part of every page).
   await page.setViewportSize({ width: 390, height: 844 });
   await fits(page, 'a finished fleet on a phone');

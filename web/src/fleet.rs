@@ -186,7 +186,7 @@ fn charts(r: &Report) -> impl IntoView + use<> {
         {line_chart("fleet-events", "history events per second", r, |i| i.events_per_second())}
         {line_chart("fleet-timers", "timers live", r, |i| i.timers_live as f64)}
         {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().unwrap_or(0.0) * 100.0)}
-        <h3>{format!("shards by events: min {} / median {} / max {}", spread.min, spread.median, spread.max)}</h3>
+        <h3 id="fleet-shards-title">{format!("shards by events: min {} / median {} / max {}", spread.min, spread.median, spread.max)}</h3>
         <svg
             id="fleet-shards"
             role="img"
@@ -207,6 +207,8 @@ fn charts(r: &Report) -> impl IntoView + use<> {
                     }
                 })
                 .collect_view()}
+            <text x="2" y=format!("{:.0}", HEIGHT - 2.0)>{spread.min}</text>
+            <text x=format!("{:.0}", WIDTH - 2.0) y=format!("{:.0}", HEIGHT - 2.0) text-anchor="end">{format!("{} events", spread.max)}</text>
         </svg>
     }
 }
