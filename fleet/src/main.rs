@@ -40,6 +40,7 @@ struct Args {
     /// Runs the workers keep cached in all (Go's default is 10,000 per worker).
     #[arg(long = "cache", default_value_t = 100_000, allow_negative_numbers = true, value_parser = zero_or_more::<usize>)]
     cache: usize,
+    /// Seed of the world (arrivals, scans, estimates): the same seed, the same fleet.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
     seed: u64,
     /// Orders arrive over this many hours.
@@ -51,17 +52,20 @@ struct Args {
     /// Hours between two scans of a package, shortest-longest.
     #[arg(long, default_value = "3-9")]
     scan_hours: String,
-    /// What one day of the delivery estimate lasts on the notification timer (e.g. 1d, 1h, 60s).
+    /// What one day of the delivery estimate lasts on the notification timer (e.g. 1d, 1h,
+    /// 60s). With 1d, scans every few hours reset it before it fires; 1h lets it fire.
     #[arg(long, default_value = "1d", allow_hyphen_values = true)]
     timer_unit: String,
-    /// Share of orders over 25 (payment fails) and of orders without a customer.
+    /// Share of orders over 25 (their payment fails after its retries), 0 to 1.
     #[arg(long, default_value_t = 0.02)]
     over_limit: f64,
+    /// Share of orders without a customer (shipping fails), 0 to 1.
     #[arg(long, default_value_t = 0.01)]
     no_customer: f64,
-    /// Worker milliseconds per decision task and per activity task.
+    /// Worker milliseconds a decision task holds its slot.
     #[arg(long, default_value_t = 2.0)]
     decision_ms: f64,
+    /// Worker milliseconds an activity task holds its slot.
     #[arg(long, default_value_t = 5.0)]
     activity_ms: f64,
     /// Length of one row of the report, e.g. 1h, 30m.
