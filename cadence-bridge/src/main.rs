@@ -87,8 +87,10 @@ enum DomainCommand {
 
 #[derive(Args)]
 struct Execution {
+    /// The workflow's ID.
     #[arg(long = "workflow_id", visible_alias = "wid", short = 'w')]
     workflow_id: String,
+    /// Its run; empty for the latest run of the ID.
     #[arg(long = "run_id", visible_alias = "rid", short = 'r', default_value = "")]
     run_id: String,
 }
@@ -97,12 +99,16 @@ struct Execution {
 enum WfCommand {
     /// Start a workflow.
     Start {
+        /// The new workflow's ID (an order's ID, for the workshop's workflow).
         #[arg(long = "workflow_id", visible_alias = "wid", short = 'w')]
         workflow_id: String,
+        /// The workflow type a worker registered.
         #[arg(long = "workflow_type", visible_alias = "wt", default_value = "OrderProcessingWorkflowComplete")]
         workflow_type: String,
+        /// The task list its decision tasks go to.
         #[arg(long = "tasklist", visible_alias = "tl", default_value = postal::TASK_LIST)]
         task_list: String,
+        /// The input, as JSON (for the workshop's workflow, the order).
         #[arg(long, short = 'i')]
         input: Option<String>,
         /// Workflow timeout in seconds.
@@ -119,8 +125,10 @@ enum WfCommand {
     Signal {
         #[command(flatten)]
         execution: Execution,
+        /// The signal's name (ScanSignal, DeliveredSignal).
         #[arg(long, short = 'n')]
         name: String,
+        /// Its input, as JSON (a scan's `{"location": ...}`); none for DeliveredSignal.
         #[arg(long, short = 'i')]
         input: Option<String>,
     },
@@ -128,8 +136,10 @@ enum WfCommand {
     Query {
         #[command(flatten)]
         execution: Execution,
+        /// The query's name (current_status, or __stack_trace).
         #[arg(long = "query_type", visible_alias = "qt")]
         query_type: String,
+        /// Its arguments, as JSON.
         #[arg(long, short = 'i')]
         input: Option<String>,
     },
@@ -150,11 +160,13 @@ enum WfCommand {
     Terminate {
         #[command(flatten)]
         execution: Execution,
+        /// Why, as the history's WorkflowExecutionTerminated will say.
         #[arg(long, default_value = "terminated with bridge")]
         reason: String,
     },
     /// List open workflows.
     List {
+        /// How many workflows to list.
         #[arg(long = "pagesize", visible_alias = "ps", default_value_t = 100, allow_negative_numbers = true, value_parser = zero_or_more::<u32>)]
         page_size: u32,
     },
@@ -176,6 +188,7 @@ enum ScenarioCommand {
         /// The longest wait for the server at one step.
         #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
         step_timeout: Duration,
+        /// Print every task the in-process worker takes.
         #[arg(short, long)]
         verbose: bool,
     },
