@@ -62,8 +62,8 @@ impl Scenario {
         let mut steps = Vec::with_capacity(file.steps.len());
         for (i, spanned) in file.steps.iter().enumerate() {
             let line = text[..spanned.span().start.min(text.len())].matches('\n').count() + 1;
-            let table = spanned.get_ref().iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect();
-            steps.push(Step::read(&table).map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
+            let step = Step::read(&step::table_from_toml(spanned.get_ref()));
+            steps.push(step.map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
         }
         Ok(file.into_scenario(origin, config, steps))
     }
@@ -123,22 +123,6 @@ impl<S> File<S> {
     fn into_scenario(self, origin: &str, config: SessionConfig, steps: Vec<Step>) -> Scenario {
         let stem = origin.rsplit(['/', '\\']).next().unwrap_or(origin).trim_end_matches(".toml");
         Scenario { name: self.name.unwrap_or_else(|| stem.to_owned()), description: self.description, config, steps }
-    }
-}
-
-/// A TOML value as the JSON value the step reader takes. A date-time and a float JSON
-/// cannot hold (nan, inf) become marked objects, so that a message still names their
-/// TOML type.
-fn toml_to_json(value: &toml::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| step::odd_float(*f), Value::Number),
-        toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Datetime(d) => step::datetime(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
     }
 }
 

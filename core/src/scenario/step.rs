@@ -3,7 +3,7 @@
 //!
 //! A TOML file's `[[steps]]` tables and the JSON the build makes of the built-in
 //! scenarios are read by the same code: a TOML table is first turned into the JSON
-//! object it is. One hand-written reader instead of serde's derived one, because the
+//! object it is ([`table_from_toml`]). One hand-written reader instead of serde's derived one, because the
 //! derived reader of an internally tagged enum could not say which key had the wrong
 //! type, let `do = "run"` carry keys it never reads, and was the largest single piece
 //! of the playground's code after the history reader.
@@ -215,14 +215,24 @@ fn wrong_type(key: &str, value: &Value, expected: &str) -> String {
     format!("key `{key}` has the wrong type ({}): expected {expected}", type_name(value))
 }
 
-/// How a TOML date-time, which JSON has no type for, reaches the reader.
-pub(super) fn datetime(text: String) -> Value {
-    Value::Object(Map::from_iter([(DATETIME.to_owned(), Value::String(text))]))
+/// A TOML step table as the JSON object the reader takes.
+pub(super) fn table_from_toml(table: &toml::Table) -> Map<String, Value> {
+    table.iter().map(|(k, v)| (k.clone(), from_toml(v))).collect()
 }
 
-/// How a TOML float that JSON cannot hold (nan, inf) reaches the reader.
-pub(super) fn odd_float(f: f64) -> Value {
-    Value::Object(Map::from_iter([(ODD_FLOAT.to_owned(), Value::String(f.to_string()))]))
+/// A date-time and a float JSON cannot hold (nan, inf) become marked objects, so that
+/// a message still names their TOML type.
+fn from_toml(value: &toml::Value) -> Value {
+    let marked = |marker: &str, text: String| Value::Object(Map::from_iter([(marker.to_owned(), Value::String(text))]));
+    match value {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| marked(ODD_FLOAT, f.to_string()), Value::Number),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => marked(DATETIME, d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.iter().map(from_toml).collect()),
+        toml::Value::Table(t) => Value::Object(table_from_toml(t)),
+    }
 }
 
 const DATETIME: &str = "$__postflow_datetime";
