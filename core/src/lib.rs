@@ -24,6 +24,7 @@ pub mod engine;
 pub mod fleet;
 pub(crate) mod go_json;
 pub mod history;
+pub(crate) mod keys;
 pub mod log;
 pub mod payload;
 pub mod postal;

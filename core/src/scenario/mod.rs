@@ -62,7 +62,7 @@ impl Scenario {
         let mut steps = Vec::with_capacity(file.steps.len());
         for (i, spanned) in file.steps.iter().enumerate() {
             let line = text[..spanned.span().start.min(text.len())].matches('\n').count() + 1;
-            let step = Step::read(&step::table_from_toml(spanned.get_ref()));
+            let step = Step::read(&crate::keys::table_from_toml(spanned.get_ref()));
             steps.push(step.map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
         }
         Ok(file.into_scenario(origin, config, steps))

@@ -2,15 +2,13 @@
 //! the checks a file format cannot make.
 //!
 //! A TOML file's `[[steps]]` tables and the JSON the build makes of the built-in
-//! scenarios are read by the same code: a TOML table is first turned into the JSON
-//! object it is ([`table_from_toml`]). One hand-written reader instead of serde's derived one, because the
-//! derived reader of an internally tagged enum could not say which key had the wrong
-//! type, let `do = "run"` carry keys it never reads, and was the largest single piece
-//! of the playground's code after the history reader.
+//! scenarios are read by the same code (`crate::keys`): a TOML table is first turned
+//! into the JSON object it is.
 
 use serde_json::{Map, Value};
 
 use crate::history::EventType;
+use crate::keys::{Keys, type_name};
 use crate::time::parse_duration;
 
 /// One step of a scenario, as written in the file.
@@ -147,7 +145,7 @@ fn read_kind(kind: &str, keys: &[&str], table: &Map<String, Value>) -> Result<St
         },
         "signal" => Step::Signal { name: keys.required("name")?, input: keys.string("input")?, error: keys.string("error")? },
         "query" => Step::Query { name: keys.required("name")?, expect: keys.string("expect")?, error: keys.string("error")? },
-        "step" => Step::Step { count: keys.count("count")? },
+        "step" => Step::Step { count: keys.count::<u32>("count")? },
         "run" => Step::Run,
         "advance" => Step::Advance { to: keys.string("to")?, by: keys.string("by")? },
         _ => Step::Expect(Expectation {
@@ -159,96 +157,4 @@ fn read_kind(kind: &str, keys: &[&str], table: &Map<String, Value>) -> Result<St
             notification_sent: keys.boolean("notification_sent")?,
         }),
     })
-}
-
-/// A step's keys, read by the type each must have.
-struct Keys<'a>(&'a Map<String, Value>);
-
-impl Keys<'_> {
-    fn string(&self, key: &str) -> Result<Option<String>, String> {
-        match self.0.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(wrong_type(key, other, "a string")),
-        }
-    }
-
-    fn required(&self, key: &str) -> Result<String, String> {
-        self.string(key)?.ok_or_else(|| format!("key `{key}` is missing"))
-    }
-
-    fn count(&self, key: &str) -> Result<Option<u32>, String> {
-        match self.0.get(key) {
-            None => Ok(None),
-            Some(Value::Number(n)) if !n.is_f64() => {
-                crate::count::zero_or_more(&n.to_string()).map(Some).map_err(|why| format!("key `{key}` {why}"))
-            }
-            Some(other) => Err(wrong_type(key, other, "a whole number")),
-        }
-    }
-
-    fn boolean(&self, key: &str) -> Result<Option<bool>, String> {
-        match self.0.get(key) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => Err(wrong_type(key, other, "true or false")),
-        }
-    }
-
-    fn strings(&self, key: &str) -> Result<Vec<String>, String> {
-        match self.0.get(key) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| match item {
-                    Value::String(s) => Ok(s.clone()),
-                    other => Err(wrong_type(&format!("{key}[{i}]"), other, "a string")),
-                })
-                .collect(),
-            Some(other) => Err(wrong_type(key, other, "a list of strings")),
-        }
-    }
-}
-
-fn wrong_type(key: &str, value: &Value, expected: &str) -> String {
-    format!("key `{key}` has the wrong type ({}): expected {expected}", type_name(value))
-}
-
-/// A TOML step table as the JSON object the reader takes.
-pub(super) fn table_from_toml(table: &toml::Table) -> Map<String, Value> {
-    table.iter().map(|(k, v)| (k.clone(), from_toml(v))).collect()
-}
-
-/// A date-time and a float JSON cannot hold (nan, inf) become marked objects, so that
-/// a message still names their TOML type.
-fn from_toml(value: &toml::Value) -> Value {
-    let marked = |marker: &str, text: String| Value::Object(Map::from_iter([(marker.to_owned(), Value::String(text))]));
-    match value {
-        toml::Value::String(s) => Value::String(s.clone()),
-        toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| marked(ODD_FLOAT, f.to_string()), Value::Number),
-        toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Datetime(d) => marked(DATETIME, d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.iter().map(from_toml).collect()),
-        toml::Value::Table(t) => Value::Object(table_from_toml(t)),
-    }
-}
-
-const DATETIME: &str = "$__postflow_datetime";
-const ODD_FLOAT: &str = "$__postflow_float";
-
-/// A value's type in the words of TOML, the format people write scenarios in.
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(o) if o.len() == 1 && o.contains_key(DATETIME) => "datetime",
-        Value::Object(o) if o.len() == 1 && o.contains_key(ODD_FLOAT) => "float",
-        Value::Object(_) => "table",
-    }
 }

@@ -4,26 +4,17 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
+use crate::keys::{Keys, type_name};
 use crate::time::{format_duration, parse_duration};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Start an order workflow (`cadence wf start`).
-    Start {
-        workflow_id: String,
-        input: String,
-        #[serde(with = "duration_text")]
-        execution_timeout: Duration,
-    },
+    Start { workflow_id: String, input: String, execution_timeout: Duration },
     /// Send a signal (`cadence wf signal`).
-    Signal {
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        input: Option<String>,
-    },
+    Signal { name: String, input: Option<String> },
     /// Run a query (`cadence wf query`); changes nothing.
     Query { name: String },
     /// One step of the worker.
@@ -33,10 +24,7 @@ pub enum Action {
     /// Move the clock to the next due timer, retry or timeout.
     AdvanceNext,
     /// Move the clock by a duration.
-    AdvanceBy {
-        #[serde(with = "duration_text")]
-        by: Duration,
-    },
+    AdvanceBy { by: Duration },
 }
 
 impl Action {
@@ -60,14 +48,44 @@ impl Action {
     }
 }
 
-mod duration_text {
-    use super::*;
-
-    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_duration(*d))
+/// An action as a share link keeps it: an object whose `do` names the kind, durations
+/// as text ("600s").
+impl Action {
+    pub(super) fn to_json(&self) -> Value {
+        match self {
+            Action::Start { workflow_id, input, execution_timeout } => json!({
+                "do": "start",
+                "workflow_id": workflow_id,
+                "input": input,
+                "execution_timeout": format_duration(*execution_timeout),
+            }),
+            Action::Signal { name, input: Some(input) } => json!({ "do": "signal", "name": name, "input": input }),
+            Action::Signal { name, input: None } => json!({ "do": "signal", "name": name }),
+            Action::Query { name } => json!({ "do": "query", "name": name }),
+            Action::Step => json!({ "do": "step" }),
+            Action::Run => json!({ "do": "run" }),
+            Action::AdvanceNext => json!({ "do": "advance_next" }),
+            Action::AdvanceBy { by } => json!({ "do": "advance_by", "by": format_duration(*by) }),
+        }
     }
 
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        parse_duration(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    pub(super) fn from_json(value: &Value) -> Result<Action, String> {
+        let Value::Object(object) = value else { return Err(format!("an action is an object, not {}", type_name(value))) };
+        let keys = Keys(object);
+        let duration = |key: &str| parse_duration(&keys.required(key)?).map_err(|why| format!("key `{key}`: {why}"));
+        Ok(match keys.required("do")?.as_str() {
+            "start" => Action::Start {
+                workflow_id: keys.required("workflow_id")?,
+                input: keys.required("input")?,
+                execution_timeout: duration("execution_timeout")?,
+            },
+            "signal" => Action::Signal { name: keys.required("name")?, input: keys.string("input")? },
+            "query" => Action::Query { name: keys.required("name")? },
+            "step" => Action::Step,
+            "run" => Action::Run,
+            "advance_next" => Action::AdvanceNext,
+            "advance_by" => Action::AdvanceBy { by: duration("by")? },
+            other => return Err(format!("no such action {other:?}")),
+        })
     }
 }

@@ -3,18 +3,44 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 use super::{Action, Session, SessionConfig};
+use crate::keys::{Keys, type_name};
 use crate::postal::{Chapter, PostalConfig};
 
-#[derive(Serialize, Deserialize)]
+/// What a link holds: the configuration, every recorded action, and the cursor.
 struct Shared {
     seed: u64,
     chapter: String,
     timer_unit_secs: u64,
     cursor: usize,
     actions: Vec<Action>,
+}
+
+impl Shared {
+    fn to_json(&self) -> Value {
+        json!({
+            "seed": self.seed,
+            "chapter": self.chapter,
+            "timer_unit_secs": self.timer_unit_secs,
+            "cursor": self.cursor,
+            "actions": self.actions.iter().map(Action::to_json).collect::<Vec<_>>(),
+        })
+    }
+
+    fn from_json(value: &Value) -> Result<Shared, String> {
+        let Value::Object(object) = value else { return Err(format!("a link holds an object, not {}", type_name(value))) };
+        let keys = Keys(object);
+        let actions = keys.list("actions", "actions")?.iter().enumerate();
+        Ok(Shared {
+            seed: keys.required_count("seed")?,
+            chapter: keys.required("chapter")?,
+            timer_unit_secs: keys.required_count("timer_unit_secs")?,
+            cursor: keys.required_count("cursor")?,
+            actions: actions.map(|(i, a)| Action::from_json(a).map_err(|why| format!("action {i}: {why}"))).collect::<Result<_, _>>()?,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,13 +61,14 @@ impl Session {
             cursor: self.cursor,
             actions: self.timeline.iter().map(|e| e.action.clone()).collect(),
         };
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&shared).expect("actions serialize"))
+        URL_SAFE_NO_PAD.encode(shared.to_json().to_string())
     }
 
     /// Rebuilds a session from share text.
     pub fn from_share_text(text: &str) -> Result<Session, ShareError> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim().trim_start_matches('#')).map_err(|e| ShareError::Damaged(e.to_string()))?;
-        let shared: Shared = serde_json::from_slice(&bytes).map_err(|e| ShareError::Damaged(e.to_string()))?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| ShareError::Damaged(e.to_string()))?;
+        let shared = Shared::from_json(&value).map_err(ShareError::Damaged)?;
         let chapter = Chapter::parse(&shared.chapter).map_err(ShareError::Damaged)?;
         if shared.timer_unit_secs == 0 {
             return Err(ShareError::Damaged("timer unit must be at least 1s".into()));
@@ -57,5 +84,86 @@ impl Session {
         }
         s.seek(shared.cursor);
         Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A link the playground made before actions were written by hand (serde's derived
+    /// writer, 2026-12-05): a start, steps, a clock move, a scan, a query, a duration,
+    /// a delivery without input; the cursor at 7 of 28.
+    const OLD_LINK: &str = "eyJzZWVkIjoxLCJjaGFwdGVyIjoibm90aWZpY2F0aW9uIiwidGltZXJfdW5pdF9zZWNzIjo2MCwiY3Vyc29yIjo3LCJhY3Rpb25zIjpbeyJkbyI6InN0YXJ0Iiwid29ya2Zsb3dfaWQiOiJPcmRlcjEyMyIsImlucHV0Ijoie1wiaWRcIjpcIk9yZGVyMTIzXCIsXCJjdXN0b21lclwiOlwiQ2FkZW5jZVwiLFwiYW1vdW50XCI6MjAsXCJhZGRyZXNzXCI6XCJVYmVyIG9mZmljZVwiLFwic2VuZEZyb21cIjpcIkFhcmh1c1wifSIsImV4ZWN1dGlvbl90aW1lb3V0IjoiNjAwcyJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InN0ZXAifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJhZHZhbmNlX25leHQifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InNpZ25hbCIsIm5hbWUiOiJTY2FuU2lnbmFsIiwiaW5wdXQiOiJ7XCJsb2NhdGlvblwiOlwiRGVsZnRcIn0ifSx7ImRvIjoicXVlcnkiLCJuYW1lIjoiY3VycmVudF9zdGF0dXMifSx7ImRvIjoiYWR2YW5jZV9ieSIsImJ5IjoiMzBzIn0seyJkbyI6InN0ZXAifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InN0ZXAifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InN0ZXAifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InN0ZXAifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InN0ZXAifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn0seyJkbyI6InNpZ25hbCIsIm5hbWUiOiJEZWxpdmVyZWRTaWduYWwifSx7ImRvIjoic3RlcCJ9LHsiZG8iOiJzdGVwIn1dfQ";
+
+    fn link(json: &str) -> String {
+        URL_SAFE_NO_PAD.encode(json)
+    }
+
+    #[test]
+    fn a_link_made_before_still_opens_and_every_action_kind_goes_through_a_link() {
+        let old = Session::from_share_text(OLD_LINK).unwrap();
+        assert_eq!((old.cursor(), old.timeline().len()), (7, 28));
+        let kinds: Vec<String> = old.timeline().iter().map(|e| e.action.label().split(' ').next().unwrap_or_default().to_owned()).collect();
+        for kind in ["start", "step", "advance", "signal", "query"] {
+            assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+        }
+        let again = Session::from_share_text(&old.to_share_text()).unwrap();
+        assert_eq!(
+            again.timeline().iter().map(|e| &e.action).collect::<Vec<_>>(),
+            old.timeline().iter().map(|e| &e.action).collect::<Vec<_>>()
+        );
+        assert_eq!((again.cursor(), again.history_table()), (old.cursor(), old.history_table()));
+
+        for action in [
+            Action::Start { workflow_id: "O".into(), input: "{}".into(), execution_timeout: Duration::from_secs(600) },
+            Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) },
+            Action::Signal { name: "DeliveredSignal".into(), input: None },
+            Action::Query { name: "current_status".into() },
+            Action::Step,
+            Action::Run,
+            Action::AdvanceNext,
+            Action::AdvanceBy { by: Duration::from_secs(90) },
+        ] {
+            assert_eq!(Action::from_json(&action.to_json()), Ok(action.clone()), "{}", action.to_json());
+        }
+    }
+
+    #[test]
+    fn a_damaged_link_says_what_is_wrong_and_opens_nothing() {
+        let ok_start = r#"{"do":"start","workflow_id":"O","input":"{}","execution_timeout":"600s"}"#;
+        for (json, says) in [
+            ("[1]".to_owned(), "a link holds an object, not array"),
+            (r#"{"chapter":"notification","timer_unit_secs":60,"cursor":0}"#.to_owned(), "key `seed` is missing"),
+            (
+                r#"{"seed":1,"chapter":"notification","timer_unit_secs":60,"cursor":-1}"#.to_owned(),
+                "key `cursor` must be 0 or more (got -1)",
+            ),
+            (
+                r#"{"seed":1,"chapter":"notification","timer_unit_secs":60,"cursor":0,"actions":{}}"#.to_owned(),
+                "key `actions` has the wrong type (table): expected a list of actions",
+            ),
+            (
+                format!(r#"{{"seed":1,"chapter":"notification","timer_unit_secs":60,"cursor":0,"actions":[{ok_start},{{"do":"dance"}}]}}"#),
+                "action 1: no such action \"dance\"",
+            ),
+            (
+                format!(
+                    r#"{{"seed":1,"chapter":"notification","timer_unit_secs":60,"cursor":0,"actions":[{ok_start},{{"do":"signal","name":7}}]}}"#
+                ),
+                "action 1: key `name` has the wrong type (integer): expected a string",
+            ),
+            (
+                r#"{"seed":1,"chapter":"notification","timer_unit_secs":60,"cursor":0,"actions":[{"do":"advance_by","by":"soon"}]}"#
+                    .to_owned(),
+                "action 0: key `by`: ",
+            ),
+            (r#"{"seed":1,"chapter":"epilogue","timer_unit_secs":60,"cursor":0,"actions":[]}"#.to_owned(), "epilogue"),
+        ] {
+            let e = Session::from_share_text(&link(&json)).err().unwrap_or_else(|| panic!("{json} opened"));
+            assert!(matches!(e, ShareError::Damaged(_)) && e.to_string().contains(says), "{json}: {e} should say {says:?}");
+        }
     }
 }
