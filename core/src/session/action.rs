@@ -69,6 +69,8 @@ impl Action {
         }
     }
 
+    /// Keys it does not know are ignored, as serde's derived reader did, so that a link
+    /// from a later version that says more still opens.
     pub(super) fn from_json(value: &Value) -> Result<Action, String> {
         let Value::Object(object) = value else { return Err(format!("an action is an object, not {}", type_name(value))) };
         let keys = Keys(object);
