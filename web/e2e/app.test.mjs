@@ -247,6 +247,16 @@ test('the life of a package, a share link and a reload', async () => {
   const shared = await newPage(other);
   await open(shared, link);
   await sameAs(() => snapshot(shared), before, 'the shared page state');
+  // A damaged link (its second action is no action) says what is wrong and loses
+  // nothing: the page keeps the session it had.
+  const damaged = Buffer.from(JSON.stringify({
+    seed: 1, chapter: 'notification', timer_unit_secs: 60, cursor: 1,
+    actions: [{ do: 'start', workflow_id: 'Order9', input: '{}', execution_timeout: '600s' }, { do: 'dance' }],
+  })).toString('base64url');
+  const broken = await newPage(other);
+  await open(broken, `${BASE_URL}#${damaged}`);
+  await expectText(broken.locator('#notice'), 'could not open the link in the address: the link is damaged: action 1: no such action "dance"');
+  await sameAs(() => snapshot(broken), before, 'the page state after a damaged link');
   await other.close();
 
   // The last state survives a reload without the hash (localStorage).
