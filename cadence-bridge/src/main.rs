@@ -59,7 +59,7 @@ enum Command {
         /// Lifecycles in flight at once.
         #[arg(long, default_value_t = 8, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
         concurrency: usize,
-        /// Workflow ID prefix (IDs are <prefix>-<n>).
+        /// Workflow ID prefix (IDs are PREFIX-N).
         #[arg(long, default_value = "load")]
         prefix: String,
     },

@@ -10,8 +10,8 @@
 //! Both directions go through the proto3 JSON form of [`super::json`]: reading turns an
 //! older event into its proto shape and lets the one proto reader check it; writing
 //! turns the proto shape into the older one. So the field names and value rules of the
-//! two forms live in this one table of renames and in [`attributes_to_proto`] /
-//! [`attributes_to_cli`].
+//! two forms live in this one table of renames and in `attributes_to_proto` /
+//! `attributes_to_cli`.
 
 use serde_json::{Map, Value, json};
 

@@ -41,9 +41,7 @@ impl<T: DeserializeOwned> SignalChannel<T> {
     }
 
     /// Takes the oldest value the code can read, if there is one, without waiting
-    /// (Go's `ReceiveAsync`): corrupt values on the way are dropped (see [`decode`]).
-    ///
-    /// [`decode`]: Self::decode
+    /// (Go's `ReceiveAsync`): corrupt values on the way are dropped (see `decode`).
     pub fn try_receive(&self) -> Option<T> {
         loop {
             let payload = self.ctx.state.borrow_mut().pop_signal(self.index)?;
