@@ -1,8 +1,9 @@
 //! A table of keys read by the type each key must have, with messages that name the
 //! key: a scenario file's steps (TOML tables, turned into the JSON objects they are)
 //! and a share link's actions. Written by hand, not serde's derived readers: those
-//! could not say which key of a tagged enum had the wrong type, let a kind carry keys
-//! it never reads, and were among the largest pieces of the playground's code.
+//! could not say which key of a tagged enum had the wrong type, let a scenario step
+//! carry keys it never reads, and were among the largest pieces of the playground's
+//! code. Whether unknown keys are refused is the caller's choice.
 
 use serde_json::{Map, Value};
 
