@@ -88,6 +88,9 @@ cargo fmt --all -- --check
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "doc comments: rustdoc without warnings (a link to a renamed or private item)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --document-private-items --quiet
+
 step "tests"
 cargo test --workspace
 

@@ -1,6 +1,6 @@
 //! What the teaching views ask of a session: an event's explanation with the line of
 //! the session's workflow code behind it, and where that code is blocked right now
-//! (the `__stack_trace` answer). The words come from [`crate::workshop::explain`];
+//! (the `__stack_trace` answer). The words come from [`crate::workshop::explain`](mod@crate::workshop::explain);
 //! this file only adds what needs the code.
 
 use super::Session;
