@@ -10,8 +10,8 @@
 # target/web-timings.json (first render) and prints the .wasm size, raw and gzipped.
 #
 # Usage: scripts/test-web.sh [build|e2e]. With no argument, both. `build` makes the
-# page in web/dist and checks the download budget; `e2e` tests the page already built. scripts/ci.sh builds in the
-# background while the other tests run, and tests at the end.
+# page in web/dist and checks the download budget; `e2e` tests the page already built.
+# scripts/ci.sh builds in the background while the other tests run, and tests at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -67,29 +67,27 @@ fi
     fi
 )
 
-# serve DIR NAME: serves DIR on a free 127.0.0.1 port (in $port), its log in
-# target/NAME.log, stopped when this script ends; returns once it accepts connections
-# (bounded: a busy machine is slow to start python).
-servers=()
-trap 'kill "${servers[@]}" 2>/dev/null || true' EXIT
+# Serves web/dist on a free 127.0.0.1 port (in $port), its log in
+# target/web-server.log, stopped when this script ends; returns once it accepts
+# connections (bounded: a busy machine is slow to start python).
 serve() {
-    local dir=$1 log="$ROOT/target/$2.log" pid i
+    local log="$ROOT/target/web-server.log" server i
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     mkdir -p "$ROOT/target"
-    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$dir" >"$log" 2>&1 &
-    pid=$!
-    servers+=("$pid")
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory web/dist >"$log" 2>&1 &
+    server=$!
+    trap "kill $server 2>/dev/null || true" EXIT
     for i in $(seq 600); do
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "the server of $dir exited" >&2; exit 1; }
+        kill -0 "$server" 2>/dev/null || { cat "$log" >&2; echo "the server of web/dist exited" >&2; exit 1; }
         sleep 0.1
     done
-    echo "the server of $dir did not listen on $port within 60 s" >&2
+    echo "the server of web/dist did not listen on $port within 60 s" >&2
     exit 1
 }
 
 log "serve web/dist and run the e2e test"
-serve web/dist web-server
+serve
 (cd web/e2e && BASE_URL="http://127.0.0.1:$port/" SCREENSHOT="$ROOT/target/web-e2e.png" TIMINGS="$ROOT/target/web-timings.json" \
     node --test --test-reporter=spec app.test.mjs)
 
