@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::history::EventType;
-use crate::keys::{Keys, type_name};
+use crate::keys::{Keys, wrong_type};
 use crate::time::parse_duration;
 
 /// One step of a scenario, as written in the file.
@@ -84,7 +84,7 @@ impl Step {
         let kinds = || KINDS.map(|(k, _)| k).join(", ");
         let kind = match table.get("do") {
             Some(Value::String(kind)) => kind.as_str(),
-            Some(other) => return Err(format!("key `do` has the wrong type ({}): expected one of {}", type_name(other), kinds())),
+            Some(other) => return Err(wrong_type("do", other, &format!("one of {}", kinds()))),
             None => return Err(format!("a step needs a `do` key: one of {}", kinds())),
         };
         let Some((_, keys)) = KINDS.iter().find(|(k, _)| *k == kind) else {
