@@ -58,7 +58,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         return convert_history(&path, &format);
     }
     let target = target.ok_or(USAGE)?;
-    let scenario = load(&target)?;
+    let scenario = Scenario::load(&target).map_err(|e| e.to_string())?;
     let outcome = scenario::run(&scenario);
     let session = &outcome.session;
     if transcript {
@@ -101,16 +101,4 @@ fn convert_history(path: &str, format: &str) -> Result<ExitCode, String> {
         other => return Err(format!("unknown format {other}: table, json or cli-json")),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A built-in scenario by name, or a scenario file by path.
-fn load(target: &str) -> Result<Scenario, String> {
-    if let Some(b) = scenario::builtin(target) {
-        return Scenario::parse(b.name, b.toml).map_err(|e| e.to_string());
-    }
-    let text = std::fs::read_to_string(target).map_err(|e| {
-        let names: Vec<&str> = BUILTIN.iter().map(|b| b.name).collect();
-        format!("{target}: {e} (built-in scenarios: {})", names.join(", "))
-    })?;
-    Scenario::parse(target, &text).map_err(|e| e.to_string())
 }

@@ -1,0 +1,28 @@
+//! The `scenario` runner's answers to a name it does not know, as a user types it:
+//! the same words as the terminal app's `--scenario`, from the one loader they share.
+
+use std::process::Command;
+
+use postflow_core::scenario::NAMES;
+
+fn scenario(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_scenario")).args(args).output().expect("the scenario binary runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn an_unknown_name_lists_the_built_in_scenarios_and_exits_2() {
+    let (code, stdout, stderr) = scenario(&["happy-pth"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let expected = format!("error: happy-pth: not a built-in scenario ({}) and no such file\n", NAMES.join(", "));
+    assert_eq!(stderr, expected);
+}
+
+#[test]
+fn a_directory_is_named_as_unreadable_not_as_missing() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let (code, _, stderr) = scenario(&[dir]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.starts_with(&format!("error: {dir}: cannot be read as a scenario file: ")), "{stderr}");
+}
