@@ -196,8 +196,9 @@ fn main() -> ExitCode {
     if finished { ExitCode::SUCCESS } else { ExitCode::from(130) }
 }
 
-fn range(name: &str, text: &str) -> Result<(f64, f64), String> {
-    let bad = || format!("--{name} must be LOW-HIGH with LOW <= HIGH, e.g. 1-5 (got {text:?})");
+/// `LOW-HIGH` (or one number for both): a span of more than zero, as `example` writes it.
+fn range(name: &str, text: &str, example: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("--{name} must be LOW-HIGH with 0 < LOW <= HIGH, e.g. {example} (got {text:?})");
     let (a, b) = text.split_once('-').unwrap_or((text, text));
     let (a, b): (f64, f64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
     if !(a.is_finite() && b.is_finite()) || a <= 0.0 || a > b {
@@ -226,11 +227,11 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     if let Some(g) = a.max_memory_gib.filter(|g| g.is_nan() || *g <= 0.0) {
         return Err(format!("--max-memory-gib must be more than zero (got {g})"));
     }
-    let (d0, d1) = range("delivery-days", &a.delivery_days)?;
+    let (d0, d1) = range("delivery-days", &a.delivery_days, "1-5")?;
     if d0.fract() != 0.0 || d1.fract() != 0.0 {
         return Err("--delivery-days takes whole days, e.g. 1-5".into());
     }
-    let (s0, s1) = range("scan-hours", &a.scan_hours)?;
+    let (s0, s1) = range("scan-hours", &a.scan_hours, "3-9")?;
     if !(a.arrival_hours > 0.0 && a.arrival_hours.is_finite()) {
         return Err(format!("--arrival-hours must be more than zero (got {})", a.arrival_hours));
     }
