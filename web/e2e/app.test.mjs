@@ -10,7 +10,9 @@ import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
-const SCREENSHOT = process.env.SCREENSHOT ?? 'web-e2e.png';
+// Run by hand (`node --test` in web/e2e), the screenshots go where the script puts them,
+// into the ignored target/, not beside the test where git would pick them up.
+const SCREENSHOT = process.env.SCREENSHOT ?? new URL('../../target/web-e2e.png', import.meta.url).pathname;
 const executablePath = process.env.CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
 
 // Assertions that wait for the page: a click's effects are drawn by the app's reactive
