@@ -38,7 +38,14 @@ if [ "$phase" != e2e ]; then
     cargo fetch --locked --quiet
 
     log "trunk build --release"
-    trunk_build
+    mkdir -p target
+    trunk_build 2>&1 | tee target/web-build.log
+    # clippy checks the native build only; code that the page's cfg leaves unused shows
+    # up here, as the compiler's warnings (cargo repeats them on a cached build too).
+    if grep -q '^warning' target/web-build.log; then
+        echo "FAIL: the page's build has warnings (above; all of them in target/web-build.log)" >&2
+        exit 1
+    fi
     wasm=$(ls web/dist/*.wasm)
     raw=$(stat -c %s "$wasm")
     gz=$(gzip -9 -c "$wasm" | wc -c)

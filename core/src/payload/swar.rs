@@ -16,12 +16,15 @@ pub(super) const fn equal(w: u64, byte: u8) -> u64 {
     zero(w ^ (ONES * byte as u64))
 }
 
-/// The bytes of `w` below `bound` (at most 0x80), flagged as [`zero`] flags.
+/// The bytes of `w` below `bound` (at most 0x80), flagged as [`zero`] flags. Only the
+/// quick payload reader needs it, and the page leaves that reader out.
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) const fn below(w: u64, bound: u8) -> u64 {
     w.wrapping_sub(ONES * bound as u64) & !w & HIGH
 }
 
 /// The bytes of `w` of 0x80 or more, flagged as [`zero`] flags (all of them exact).
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) const fn non_ascii(w: u64) -> u64 {
     w & HIGH
 }
