@@ -121,11 +121,14 @@ impl FleetConfig {
         }
         for (name, v) in [("over-limit", self.over_limit_share), ("no-customer", self.no_customer_share)] {
             if !(0.0..=1.0).contains(&v) {
-                return bad(format!("the {name} share must be between 0 and 1, not {v}"));
+                return bad(format!("--{name} must be a share between 0 and 1 (got {v})"));
             }
         }
         if self.over_limit_share + self.no_customer_share > 1.0 {
-            return bad("the failing shares add up to more than every order".into());
+            return bad(format!(
+                "--over-limit and --no-customer add up to more than every order ({} + {})",
+                self.over_limit_share, self.no_customer_share
+            ));
         }
         let (lo, hi) = self.delivery_days;
         if lo == 0 || lo > hi {
