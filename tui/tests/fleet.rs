@@ -36,6 +36,21 @@ fn the_fleet_screen_shows_its_series_shards_and_packages() {
 }
 
 #[test]
+fn every_shard_is_counted_in_the_histogram_at_every_width() {
+    let s = screen();
+    for width in [80, 100, 120, 160] {
+        let text = render_fleet_text(&s, width, 40);
+        let lines: Vec<&str> = text.lines().collect();
+        // The histogram's bottom rows: each bar's count in it, then the bins' lower bounds.
+        let labels = lines.iter().position(|l| l.matches("+ ").count() >= 2).unwrap_or_else(|| panic!("no bin labels at {width}:\n{text}"));
+        let pane = |l: &str| l.split('│').nth(1).unwrap_or_default().to_owned();
+        let counts = pane(lines[labels - 1]);
+        let shown: u64 = counts.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()).sum();
+        assert_eq!(shown, 8, "at {width} columns the histogram counts {shown} of the 8 shards:\n{counts}\n{}", pane(lines[labels]));
+    }
+}
+
+#[test]
 fn enter_opens_the_selected_package_with_the_fleets_history() {
     let mut s = screen();
     assert_eq!(s.handle(KeyCode::Down), FleetKey::Nothing);

@@ -134,7 +134,13 @@ fn hit_rate(f: &mut Frame, area: Rect, r: &Report) {
 
 fn shards(f: &mut Frame, area: Rect, r: &Report) {
     let spread = r.shard_spread();
-    let bins: Vec<(String, u64)> = r.shard_histogram(8).into_iter().map(|(from, n)| (format!("{from}+"), n)).collect();
+    let histogram = |bins| r.shard_histogram(bins).into_iter().map(|(from, n)| (format!("{from}+"), n)).collect::<Vec<_>>();
+    // Eight bins across the pane, or as many as fit with their labels whole: a bin drawn
+    // past the pane's edge is cut off, and with it the busiest shards.
+    let room = area.width.saturating_sub(2) + 1;
+    let label = histogram(8).iter().map(|(l, _)| l.len() as u16).max().unwrap_or(1);
+    let bar_width = label.max(room / 8 - 1).max(1);
+    let bins = histogram(usize::from((room / (bar_width + 1)).clamp(1, 8)));
     let bars: Vec<(&str, u64)> = bins.iter().map(|(l, n)| (l.as_str(), *n)).collect();
     let chart = BarChart::default()
         .block(
@@ -143,7 +149,7 @@ fn shards(f: &mut Frame, area: Rect, r: &Report) {
                 .title(format!(" shards by events: min {} / median {} / max {} ", spread.min, spread.median, spread.max)),
         )
         .data(&bars)
-        .bar_width(7)
+        .bar_width(bar_width)
         .bar_gap(1)
         .bar_style(Style::default().fg(Color::Yellow));
     f.render_widget(chart, area);
