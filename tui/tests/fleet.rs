@@ -47,6 +47,9 @@ fn every_shard_is_counted_in_the_histogram_at_every_width() {
         let counts = pane(lines[labels - 1]);
         let shown: u64 = counts.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()).sum();
         assert_eq!(shown, 8, "at {width} columns the histogram counts {shown} of the 8 shards:\n{counts}\n{}", pane(lines[labels]));
+        let spread = s.fleet.report().shard_spread();
+        let title = lines.iter().find(|l| l.contains("┌ shards")).unwrap_or_else(|| panic!("no histogram title at {width}:\n{text}"));
+        assert!(title.contains(&format!("max {}", spread.max)), "at {width} columns the title hides the busiest shard: {title}");
     }
 }
 

@@ -142,12 +142,13 @@ fn shards(f: &mut Frame, area: Rect, r: &Report) {
     let bar_width = label.max(room / 8 - 1).max(1);
     let bins = histogram(usize::from((room / (bar_width + 1)).clamp(1, 8)));
     let bars: Vec<(&str, u64)> = bins.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+    let (min, median, max) = (spread.min, spread.median, spread.max);
+    let mut title = format!(" shards by events: min {min} / median {median} / max {max} ");
+    if title.chars().count() > usize::from(area.width.saturating_sub(2)) {
+        title = format!(" shards: min {min} med {median} max {max} ");
+    }
     let chart = BarChart::default()
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" shards by events: min {} / median {} / max {} ", spread.min, spread.median, spread.max)),
-        )
+        .block(Block::default().borders(Borders::ALL).title(title))
         .data(&bars)
         .bar_width(bar_width)
         .bar_gap(1)
