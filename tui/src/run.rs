@@ -117,15 +117,7 @@ fn fits_in_memory(config: &postflow_core::fleet::FleetConfig, meminfo: Option<&s
 /// packages opened one at a time in the normal screens (q comes back to the fleet).
 pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
     use crate::ui::fleet::{FleetKey, FleetScreen};
-    let config = postflow_core::fleet::FleetConfig {
-        packages,
-        shards: 16,
-        workers: 16,
-        worker_cache: 1_000,
-        // Every package stays to be opened.
-        retention: Duration::from_secs(365 * 86_400),
-        ..Default::default()
-    };
+    let config = postflow_core::fleet::FleetConfig::for_view(packages);
     if let Err(e) = fits_in_memory(&config, std::fs::read_to_string("/proc/meminfo").ok().as_deref()) {
         eprintln!("tui: --fleet: {e}");
         return ExitCode::from(2);

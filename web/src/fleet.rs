@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use postflow_core::fleet::stats::Report;
-use postflow_core::fleet::{Fleet, FleetConfig};
+use postflow_core::fleet::{Fleet, FleetConfig, grouped};
 
 use crate::state::Playground;
 
@@ -28,7 +28,8 @@ const MAX_PACKAGES: u64 = 20_000;
 fn package_count(text: &str) -> Result<u64, String> {
     let n = postflow_core::count::at_least_one::<u64>(text.trim()).map_err(|why| format!("packages: {why}"))?;
     if n > MAX_PACKAGES {
-        return Err(format!("packages: must be at most 20,000 in the browser (got {n}); the fleet binary runs millions"));
+        let most = grouped(MAX_PACKAGES);
+        return Err(format!("packages: must be at most {most} in the browser (got {n}); the fleet binary runs millions"));
     }
     Ok(n)
 }
@@ -55,14 +56,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                 Ok(n) => n,
                 Err(why) => return error.set(Some(why)),
             };
-            let config = FleetConfig {
-                packages: n,
-                shards: 16,
-                workers: 16,
-                worker_cache: 1_000,
-                retention: Duration::from_secs(365 * 86_400),
-                ..FleetConfig::default()
-            };
+            let config = FleetConfig::for_view(n);
             match Fleet::new(config) {
                 Ok(f) => {
                     error.set(None);
@@ -94,7 +88,8 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
         <section class="fleet" id="fleet" aria-label="Fleet">
             <h2>"Fleet (many packages, as Cadence carries them)"</h2>
             <p class="hint">
-                "Packages arrive over a day, are paid, shipped, scanned every few hours and delivered after 1–5 days, on 16 history shards with 16 worker slots and a cache of 1,000 runs. The run happens in small steps, so the page stays usable."
+                {FleetConfig::for_view(0).describe()}
+                " The run happens in small steps, so the page stays usable."
             </p>
             <label>
                 "packages "

@@ -97,6 +97,41 @@ impl Default for FleetConfig {
     }
 }
 
+impl FleetConfig {
+    /// The fleet the front ends' fleet views run (`tui --fleet N`, the playground's
+    /// Fleet section): a small cluster's 16 shards and 16 worker slots, a cache of
+    /// 1,000 runs, and every history kept, so that any package can be opened.
+    pub fn for_view(packages: u64) -> FleetConfig {
+        FleetConfig {
+            packages,
+            shards: 16,
+            workers: 16,
+            worker_cache: 1_000,
+            retention: Duration::from_secs(365 * 86_400),
+            ..FleetConfig::default()
+        }
+    }
+
+    /// The world and the cluster in one sentence, for a page that shows the fleet.
+    pub fn describe(&self) -> String {
+        let hours = |d: Duration| {
+            let h = d.as_secs_f64() / 3600.0;
+            if h.fract() == 0.0 { format!("{h:.0}") } else { format!("{h:.1}") }
+        };
+        let ((d0, d1), (s0, s1)) = (self.delivery_days, self.scan_every);
+        format!(
+            "Packages arrive over {} hours, are paid, shipped, scanned every {}–{} hours and delivered after {d0}–{d1} days, \
+             on {} history shards with {} worker slots and a cache of {} runs.",
+            hours(self.arrival_window),
+            hours(s0),
+            hours(s1),
+            grouped(self.shards.into()),
+            grouped(self.workers.into()),
+            grouped(self.worker_cache as u64),
+        )
+    }
+}
+
 /// Parameters that cannot make a fleet, with what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -216,6 +251,19 @@ pub fn mem_available(meminfo: &str) -> Option<u64> {
     let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     kib.checked_mul(1024)
+}
+
+/// A whole number for people, its thousands separated: 20,000.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A size for people: KiB, MiB or GiB.
@@ -788,6 +836,25 @@ impl Fleet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_view_fleet_is_described_by_its_own_parameters() {
+        assert_eq!(
+            FleetConfig::for_view(2_000).describe(),
+            "Packages arrive over 24 hours, are paid, shipped, scanned every 3–9 hours and delivered after 1–5 days, \
+             on 16 history shards with 16 worker slots and a cache of 1,000 runs."
+        );
+        let c =
+            FleetConfig { scan_every: (Duration::from_secs(5400), Duration::from_secs(7200)), shards: 16_384, ..FleetConfig::default() };
+        assert!(c.describe().contains("every 1.5–2 hours") && c.describe().contains("on 16,384 history shards"), "{}", c.describe());
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        for (n, text) in [(0, "0"), (999, "999"), (1_000, "1,000"), (20_000, "20,000"), (1_234_567, "1,234,567")] {
+            assert_eq!(grouped(n), text);
+        }
+    }
 
     fn small() -> FleetConfig {
         FleetConfig { packages: 300, shards: 16, workers: 8, worker_cache: 50, ..FleetConfig::default() }

@@ -237,19 +237,7 @@ fn number(v: f64) -> String {
     if v > 0.0 && v < 0.1 {
         return format!("{v:.4}");
     }
-    if v >= 100.0 {
-        let s = format!("{:.0}", v);
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    } else {
-        format!("{v:.2}")
-    }
+    if v >= 100.0 { super::grouped(v.round() as u64) } else { format!("{v:.2}") }
 }
 
 /// Mean lifecycle from the fleet's open-workflow series (Little's law backwards).
