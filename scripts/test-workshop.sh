@@ -80,6 +80,26 @@ wait_for "workshop-exited-0"
 tm kill-session -t tui
 ok "progress survives a restart: the workshop opens at chapter 2"
 
+# An 80-column terminal, the size most open at: the chapter's text, the failing
+# checks side by side and a hint are written to fit, not broken by the terminal.
+# (A new server: the last session's may still be exiting, and would refuse it.)
+tm_stop
+tm new-session -d -s tui -x 80 -y 300 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
+wait_for "Chapter 2 · Failures and retries"
+wait_for "first difference"
+wait_for "Hint 1 of 3 for chapter 2"
+wait_for "Save the file to check again."
+# -J joins the rows of a line the terminal had to wrap: such a line shows as wider.
+wide=$(tm capture-pane -p -J -t tui | python3 -c 'import sys; print("\n".join(l for l in sys.stdin.buffer.read().decode().splitlines() if len(l) > 80))')
+if [[ -n $wide ]]; then
+  printf 'FAIL: on an 80-column terminal the workshop wrote lines wider than 80 characters:\n%s\n' "$wide" >&2
+  exit 1
+fi
+keys q
+wait_for "workshop-exited-0"
+tm_stop
+ok "on an 80-column terminal every line of the chapter, its checks and a hint fits"
+
 # ---- the participant's workflow in the terminal app ----
 cp "$EX/solutions/07_notification.rs" "$EX/07_notification.rs"
 tm new-session -d -s tui -x 160 -y 45 "'$TUI' --exercise 7; echo tui-exited-\$?; sleep 600"

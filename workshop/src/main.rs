@@ -126,9 +126,9 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             let shown = state.progress.chapter(g.number).hints as usize;
             let level = shown.min(g.hints.len() - 1);
             for l in 0..level {
-                print!("{}", render::hint(g, l, false));
+                print!("{}", render::hint(g, l, false, render::width()));
             }
-            print!("{}", render::hint(g, level, false));
+            print!("{}", render::hint(g, level, false, render::width()));
             if level + 1 == g.hints.len() {
                 println!("\nThat was the last hint of chapter {}.", g.number);
             }
@@ -154,7 +154,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                 let code = if solutions { Code::Solution } else { Code::Exercise };
                 let o = exercise::check(layout, g, code, color);
                 let level = state.progress.chapter(g.number).hints as usize;
-                print!("{}", render::outcome(layout, g, &o, level.saturating_sub(1), false));
+                print!("{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width()));
                 if !solutions && o.passed() {
                     state.progress.chapter_mut(g.number).passed = true;
                 }

@@ -1,56 +1,49 @@
 //! What the workshop prints: a chapter's introduction, check results with the hint,
 //! the progress table. Every text about a chapter comes from core's chapter guide.
 
-use postflow_core::workshop::{ChapterGuide, Hint};
+use std::io::IsTerminal;
+
+use postflow_core::workshop::{ChapterGuide, Hint, wrap};
 
 use crate::exercise::Outcome;
 use crate::layout::{Layout, chapters};
 use crate::state::Progress;
 
-/// Columns of the side-by-side history view.
-const COLUMN: usize = 58;
+/// Prose reads best in lines no longer than this, however wide the terminal.
+const PROSE: usize = 90;
 
-/// Wraps text at `width` columns with an indent.
-pub fn wrap(text: &str, indent: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + word.len() + 1 > width {
-            out.push_str(indent);
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
+/// The width to write for: the terminal's, read for every screen so that a resize
+/// counts. Output that is not a terminal (a pipe, a log, grep) gets whole lines, but
+/// for the chapter's prose.
+pub fn width() -> usize {
+    if !std::io::stdout().is_terminal() {
+        return usize::MAX;
     }
-    if !line.is_empty() {
-        out.push_str(indent);
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    crossterm::terminal::size().map_or(usize::MAX, |(columns, _)| usize::from(columns).max(40))
+}
+
+/// A paragraph of a chapter's text, indented, in lines of prose width.
+fn paragraph(text: &str, width: usize) -> String {
+    wrap(text, "  ", "  ", width.min(PROSE))
 }
 
 /// The chapter as the participant meets it: what to do, why it matters, where.
-pub fn intro(layout: &Layout, g: &ChapterGuide) -> String {
+pub fn intro(layout: &Layout, g: &ChapterGuide, width: usize) -> String {
     let mut s = format!("Chapter {}\n\n", g.heading());
-    s.push_str(&wrap(g.goal, "  ", 88));
+    s.push_str(&paragraph(g.goal, width));
     s.push_str("\nThe idea\n");
-    s.push_str(&wrap(g.concept, "  ", 88));
+    s.push_str(&paragraph(g.concept, width));
     s.push_str("\nWhy it matters in Cadence\n");
-    s.push_str(&wrap(g.why, "  ", 88));
+    s.push_str(&paragraph(g.why, width));
     s.push_str(&format!("\nYour file: {} (the TODO(chapter {}) lines)\n", layout.show(&layout.exercise(g)), g.number));
     s
 }
 
 /// A hint, with the code for the Rust track (or the Go track).
-pub fn hint(g: &ChapterGuide, level: usize, go: bool) -> String {
+pub fn hint(g: &ChapterGuide, level: usize, go: bool, width: usize) -> String {
     let h: &Hint = &g.hints[level.min(g.hints.len() - 1)];
     let mut s = format!("Hint {} of {} for chapter {}:\n", level + 1, g.hints.len(), g.number);
-    s.push_str(&wrap(h.text, "  ", 88));
+    s.push_str(&paragraph(h.text, width));
     let code = if go { h.go } else { h.rust };
     if !code.is_empty() {
         s.push('\n');
@@ -64,7 +57,7 @@ pub fn hint(g: &ChapterGuide, level: usize, go: bool) -> String {
 }
 
 /// The outcome of a check run, with the hint the participant has reached.
-pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, go: bool) -> String {
+pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, go: bool, width: usize) -> String {
     let mut s = String::new();
     match o {
         Outcome::Missing(path) => {
@@ -94,7 +87,7 @@ pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize
             let passed = reports.iter().filter(|r| r.passed).count();
             s.push_str(&format!("Chapter {} checks: {passed} of {} pass\n", g.heading(), reports.len()));
             for r in reports {
-                s.push_str(&r.render(COLUMN));
+                s.push_str(&r.render(width));
             }
             if !warnings.trim().is_empty() {
                 s.push_str("\nThe compiler warns:\n");
@@ -103,7 +96,7 @@ pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize
             }
             if passed < reports.len() {
                 s.push('\n');
-                s.push_str(&hint(g, hint_level, go));
+                s.push_str(&hint(g, hint_level, go, width));
             }
         }
     }
@@ -112,7 +105,10 @@ pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize
 
 /// The progress table.
 pub fn list(layout: &Layout, p: &Progress) -> String {
-    let mut s = format!("  {:>2}  {:<28} {:<32} {:<8} {}\n", "#", "chapter", "file", "status", "hints");
+    // Columns as wide as what is in them, so the table fits 80 columns.
+    let title = chapters().map(|g| g.title.chars().count()).max().unwrap_or(0);
+    let file = chapters().map(|g| layout.show(&layout.exercise(g)).chars().count()).max().unwrap_or(0);
+    let mut s = format!("  {:>2}  {:<title$}  {:<file$}  {:<8} {}\n", "#", "chapter", "file", "status", "hints");
     for g in chapters() {
         let c = p.chapter(g.number);
         let status = if c.passed {
@@ -124,7 +120,7 @@ pub fn list(layout: &Layout, p: &Progress) -> String {
         };
         let marker = if g.number == p.current { ">" } else { " " };
         s.push_str(&format!(
-            "{marker} {:>2}  {:<28} {:<32} {:<8} {}/{}\n",
+            "{marker} {:>2}  {:<title$}  {:<file$}  {:<8} {}/{}\n",
             g.number,
             g.title,
             layout.show(&layout.exercise(g)),

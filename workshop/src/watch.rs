@@ -93,7 +93,7 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
             }
             Event::Key('h') => {
                 let level = (state.progress.chapter(g.number).hints as usize).min(g.hints.len() - 1);
-                screen.say(&format!("\n{}", render::hint(g, level, false)));
+                screen.say(&format!("\n{}", render::hint(g, level, false, render::width())));
                 state.progress.chapter_mut(g.number).hints = (level + 1) as u8;
                 save(state, &screen);
             }
@@ -129,12 +129,12 @@ fn keys_help(passed: bool) -> String {
 fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &Screen, color: bool, intro: bool) -> bool {
     screen.clear();
     if intro {
-        screen.say(&render::intro(layout, g));
+        screen.say(&render::intro(layout, g, render::width()));
     }
     screen.say("\nBuilding and checking...\n");
     let o = exercise::check(layout, g, Code::Exercise, color);
     let level = state.progress.chapter(g.number).hints as usize;
-    screen.say(&format!("\n{}", render::outcome(layout, g, &o, level.saturating_sub(1), false)));
+    screen.say(&format!("\n{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width())));
     let passed = o.passed();
     if passed {
         state.progress.chapter_mut(g.number).passed = true;

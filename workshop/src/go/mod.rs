@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use postflow_core::history::{EventType, HistoryEvent};
 use postflow_core::scenario::{Step, check_history};
-use postflow_core::workshop::ChapterGuide;
 use postflow_core::workshop::checks::{self, Check, Problem, Run, StepResult};
+use postflow_core::workshop::{ChapterGuide, wrap};
 
 use crate::render;
 use crate::state::State;
@@ -53,7 +53,8 @@ pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &State) -> Resu
         let checks: Vec<&Check> = Check::of(g.chapter).collect();
         for c in &checks {
             if let Some(why) = c.simulator_only {
-                println!("– {} {} (checked on the simulator only: {why})", c.label(), c.expectation);
+                let line = format!("{} {} (checked on the simulator only: {why})", c.label(), c.expectation);
+                print!("{}", wrap(&line, "– ", "    ", render::width()));
                 passed += 1;
                 continue;
             }
@@ -63,14 +64,14 @@ pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &State) -> Resu
                 return Ok(ExitCode::from(2));
             }
             let report = checks::evaluate(c, &run, o.timer_unit);
-            print!("{}", report.render(58));
+            print!("{}", report.render(render::width()));
             passed += usize::from(report.passed);
         }
         println!("Chapter {} on the server: {passed} of {} checks pass", g.number, checks.len());
         if passed < checks.len() {
             all = false;
             let level = (state.progress.chapter(g.number).hints as usize).saturating_sub(1);
-            println!("\n{}", render::hint(g, level, true));
+            println!("\n{}", render::hint(g, level, true, render::width()));
         }
     }
     Ok(if all { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -266,7 +267,11 @@ impl Countdown {
             format!("  {}: waiting for your worker ({}s of at most {}s)", self.label, elapsed.as_secs(), self.limit.as_secs())
         };
         if self.tty {
-            print!("\r{text:<100}");
+            // One line rewritten in place: a line longer than the terminal would wrap,
+            // and the carriage return would rewrite only its last row.
+            let room = render::width().min(101) - 1;
+            let text: String = text.chars().take(room).collect();
+            print!("\r{text:<room$}");
             let _ = std::io::stdout().flush();
         } else if !self.shown {
             println!("{text}");
@@ -276,7 +281,7 @@ impl Countdown {
 
     fn done(&mut self) {
         if self.tty && self.shown {
-            print!("\r{:<100}\r", "");
+            print!("\r{:<1$}\r", "", render::width().min(101) - 1);
             let _ = std::io::stdout().flush();
         }
     }

@@ -8,6 +8,7 @@ use super::diagnose::{self, Ctx};
 use super::{Check, Run, StepResult};
 use crate::history::compare::normalise;
 use crate::history::{HistoryEvent, table};
+use crate::workshop::wrap;
 
 /// What a check found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,32 +215,38 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 impl CheckReport {
-    /// The report as text: a mark and the expectation, then why it failed and the
-    /// first difference side by side, each column at most `width` characters.
+    /// The report as text for a terminal `width` columns wide (`usize::MAX`: lines
+    /// unbroken): a mark and the expectation, then why it failed and the first
+    /// difference side by side (two columns of at most 58 characters, narrower on a
+    /// narrow terminal), then the differing events in full when the columns cut them.
     pub fn render(&self, width: usize) -> String {
-        let mut out = format!("{} {} {}\n", if self.passed { "✓" } else { "✗" }, self.label, self.expectation);
+        let mark = if self.passed { "✓" } else { "✗" };
+        let mut out = wrap(&format!("{} {}", self.label, self.expectation), &format!("{mark} "), "    ", width);
         if self.passed {
             return out;
         }
         if let Some(m) = &self.message {
-            out.push_str(&format!("    {m}\n"));
+            out.push_str(&wrap(m, "    ", "    ", width));
         }
         if let Some(d) = &self.difference {
+            // A row is "    ≠ <column> ≠ <column>".
+            let column = (width.saturating_sub(9) / 2).clamp(20, 58);
             let cut = |s: &str| {
-                let s: String = s.chars().take(width).collect();
-                format!("{s:<width$}")
+                let s: String = s.chars().take(column).collect();
+                format!("{s:<column$}")
             };
-            out.push_str(&format!("    first difference, at event {}: {}\n", d.event_id, d.explanation));
+            out.push_str(&wrap(&format!("first difference, at event {}: {}", d.event_id, d.explanation), "    ", "    ", width));
             out.push_str(&format!("      {}   {}\n", cut("reference solution"), "your workflow"));
             for r in &d.rows {
                 let mark = if r.differs { "≠" } else { " " };
                 out.push_str(&format!("    {mark} {} {mark} {}\n", cut(&r.reference), cut(&r.yours).trim_end()));
             }
-            // The differing events in full, when the columns cut them.
             if let Some(r) =
-                d.rows.iter().find(|r| r.differs).filter(|r| r.reference.chars().count() > width || r.yours.chars().count() > width)
+                d.rows.iter().find(|r| r.differs).filter(|r| r.reference.chars().count() > column || r.yours.chars().count() > column)
             {
-                out.push_str(&format!("      reference solution: {}\n      your workflow:      {}\n", r.reference, r.yours));
+                let under = " ".repeat(26);
+                out.push_str(&wrap(&r.reference, "      reference solution: ", &under, width));
+                out.push_str(&wrap(&r.yours, "      your workflow:      ", &under, width));
             }
         }
         out
