@@ -47,9 +47,12 @@ pub fn hint(g: &ChapterGuide, level: usize, go: bool, width: usize) -> String {
     let code = if go { h.go } else { h.rust };
     if !code.is_empty() {
         s.push('\n');
+        // Code four columns in (its lines are at most 76: it fits 80 columns, unwrapped).
         for l in code.lines() {
-            s.push_str("      ");
-            s.push_str(l);
+            if !l.is_empty() {
+                s.push_str("    ");
+                s.push_str(l);
+            }
             s.push('\n');
         }
     }

@@ -41,10 +41,20 @@ pub static GUIDES: [ChapterGuide; 7] = [
             Hint {
                 text: "Execute each activity with those options and wrap its error with what the \
                        workflow was doing.",
-                rust: "ctx.execute_activity::<String>(&options, names.validate_payment, (&order,))\n    .await\n    \
-                       .map_err(|e| WorkflowError::generic(format!(\"validate payment for order: {e}\")))?;",
-                go: "err := workflow.ExecuteActivity(ctx, validatePayment, order).Get(ctx, &result)\n\
-                     if err != nil {\n    return \"\", fmt.Errorf(\"validate payment for order: %v\", err)\n}",
+                rust: "ctx.execute_activity::<String>(\n    \
+                       &activity_options(),\n    \
+                       \"shipProduct\",\n    \
+                       (&order,),\n\
+                       )\n\
+                       .await\n\
+                       .map_err(|e| WorkflowError::generic(format!(\n    \
+                       \"ship product for order: {e}\"\n\
+                       )))?;",
+                go: "err := workflow.ExecuteActivity(ctx, validatePayment, order).\n    \
+                     Get(ctx, &result)\n\
+                     if err != nil {\n    \
+                     return \"\", fmt.Errorf(\"validate payment for order: %v\", err)\n\
+                     }",
             },
         ],
     },
@@ -123,9 +133,27 @@ pub static GUIDES: [ChapterGuide; 7] = [
                 go: "",
             },
             Hint {
-                text: "Get the ScanSignal channel and receive one value from it.",
-                rust: "let scan: ScanSignal = ctx.signal_channel::<ScanSignal>(SCAN_SIGNAL).receive().await;\n\
-                       locations.push(scan.location);",
+                text: "A selector with one receive case, on the \"ScanSignal\" channel, and one select: \
+                       it waits for the first scan.",
+                rust: "enum Selected {\n    \
+                       Scanned(ScanSignal),\n\
+                       }\n\n\
+                       let mut locations = vec![order.send_from.clone()];\n\
+                       let logger = ctx.logger();\n\n\
+                       let mut s = ctx.new_selector::<Selected>();\n\
+                       s.add_receive(\n    \
+                       &ctx.signal_channel::<ScanSignal>(\"ScanSignal\"),\n    \
+                       Selected::Scanned,\n\
+                       );\n\n\
+                       match s.select().await {\n    \
+                       Selected::Scanned(scan) => {\n        \
+                       logger.info(\n            \
+                       \"Received signal!\",\n            \
+                       &format!(r#\"{{\"location\":{:?}}}\"#, scan.location),\n        \
+                       );\n        \
+                       locations.push(scan.location);\n    \
+                       }\n\
+                       }",
                 go: "var scan ScanSignal\n\
                      workflow.GetSignalChannel(ctx, \"ScanSignal\").Receive(ctx, &scan)\n\
                      locationHistory = append(locationHistory, scan.Location)",
@@ -158,10 +186,17 @@ pub static GUIDES: [ChapterGuide; 7] = [
             },
             Hint {
                 text: "A loop around select.",
-                rust: "let mut s = ctx.new_selector::<Selected>();\n\
-                       s.add_receive(&ctx.signal_channel::<ScanSignal>(SCAN_SIGNAL), Selected::Scanned);\n\
-                       loop {\n    match s.select().await {\n        \
-                       Selected::Scanned(scan) => locations.push(scan.location),\n    }\n}",
+                rust: "loop {\n    \
+                       match s.select().await {\n        \
+                       Selected::Scanned(scan) => {\n            \
+                       logger.info(\n                \
+                       \"Received signal!\",\n                \
+                       &format!(r#\"{{\"location\":{:?}}}\"#, scan.location),\n            \
+                       );\n            \
+                       locations.push(scan.location);\n        \
+                       }\n    \
+                       }\n\
+                       }",
                 go: "selector := workflow.NewSelector(ctx)\n\
                      selector.AddReceive(scanChan, func(c workflow.Channel, more bool) {\n    \
                      c.Receive(ctx, &scan)\n    locationHistory = append(locationHistory, scan.Location)\n})\n\
@@ -200,11 +235,31 @@ pub static GUIDES: [ChapterGuide; 7] = [
             },
             Hint {
                 text: "Loop until delivered, then return the workshop's result text.",
-                rust: "s.add_receive(&ctx.signal_channel::<IgnoredAny>(DELIVERED_SIGNAL), |_| Selected::Delivered);\n\
-                       while !delivered {\n    match s.select().await {\n        \
-                       Selected::Scanned(scan) => locations.push(scan.location),\n        \
-                       Selected::Delivered => delivered = true,\n    }\n}\n\
-                       Ok(format!(\"Order {} processed successfully for customer {}.\", order.id, order.customer))",
+                rust: "enum Selected {\n    \
+                       Scanned(ScanSignal),\n    \
+                       Delivered,\n\
+                       }\n\n\
+                       let mut delivered = false;\n\n\
+                       s.add_receive(\n    \
+                       &ctx.signal_channel::<IgnoredAny>(\"DeliveredSignal\"),\n    \
+                       |_| Selected::Delivered,\n\
+                       );\n\
+                       while !delivered {\n    \
+                       match s.select().await {\n        \
+                       Selected::Scanned(scan) => {\n            \
+                       logger.info(\n                \
+                       \"Received signal!\",\n                \
+                       &format!(r#\"{{\"location\":{:?}}}\"#, scan.location),\n            \
+                       );\n            \
+                       locations.push(scan.location);\n        \
+                       }\n        \
+                       Selected::Delivered => delivered = true,\n    \
+                       }\n\
+                       }\n\
+                       Ok(format!(\n    \
+                       \"Order {} processed successfully for customer {}.\",\n    \
+                       order.id, order.customer\n\
+                       ))",
                 go: "selector.AddReceive(deliveredChan, func(c workflow.Channel, more bool) {\n    \
                      c.Receive(ctx, nil)\n    delivered = true\n})\n\
                      for !delivered {\n    selector.Select(ctx)\n}",
@@ -242,11 +297,27 @@ pub static GUIDES: [ChapterGuide; 7] = [
             Hint {
                 text: "Share the state between the loop and the handler, and register the handler \
                        at the top.",
-                rust: "let status = Rc::new(RefCell::new(QueryResult { delivered: false, location_history: vec![order.send_from.clone()] }));\n\
+                rust: "use std::cell::RefCell;\n\
+                       use std::rc::Rc;\n\n\
+                       let status = Rc::new(RefCell::new(QueryResult {\n    \
+                       delivered: false,\n    \
+                       location_history: vec![order.send_from.clone()],\n\
+                       }));\n\
                        let view = status.clone();\n\
-                       ctx.set_query_handler(CURRENT_STATUS_QUERY, move || view.borrow().clone())?;",
-                go: "err := workflow.SetQueryHandler(ctx, \"current_status\", func() (QueryResult, error) {\n    \
-                     return QueryResult{Delivered: delivered, LocationHistory: locationHistory}, nil\n})",
+                       ctx.set_query_handler(\"current_status\", move || view.borrow().clone())\n    \
+                       .map_err(|e| WorkflowError::generic(format!(\n        \
+                       \"set query handler: {e}\"\n    \
+                       )))?;\n\n\
+                       while !status.borrow().delivered {\n\n\
+                       status.borrow_mut().location_history.push(scan.location);\n\n\
+                       Selected::Delivered => status.borrow_mut().delivered = true,",
+                go: "status := func() (QueryResult, error) {\n    \
+                     return QueryResult{\n        \
+                     Delivered:       delivered,\n        \
+                     LocationHistory: locationHistory,\n    \
+                     }, nil\n\
+                     }\n\
+                     err := workflow.SetQueryHandler(ctx, \"current_status\", status)",
             },
         ],
     },
@@ -286,12 +357,37 @@ pub static GUIDES: [ChapterGuide; 7] = [
             Hint {
                 text: "A timer in a cancellable scope, added to the selector; a canceled timer's \
                        case is not a notification.",
-                rust: "if let Some(cancel) = timer_cancel.take() {\n    cancel.cancel();\n}\n\
-                       if !notification_sent {\n    let scope = ctx.cancellation_scope();\n    \
-                       s.add_future(scope.new_timer(unit * days as u32), Selected::Timer);\n    timer_cancel = Some(scope);\n}",
-                go: "if cancelTimer != nil {\n    cancelTimer()\n}\n\
-                     if !notificationSent {\n    timerCtx, cancel := workflow.WithCancel(ctx)\n    cancelTimer = cancel\n    \
-                     selector.AddFuture(workflow.NewTimer(timerCtx, time.Duration(days)*time.Minute), onTimer)\n}",
+                rust: "Timer(Result<(), Canceled>),\n\n\
+                       let days: i64 = ctx\n    \
+                       .execute_activity(\n        \
+                       &activity_options(),\n        \
+                       \"estimatedDeliveryTime\",\n        \
+                       (order, last_location),\n    \
+                       )\n    \
+                       .await\n    \
+                       .map_err(|e| format!(\"estimated delivery time: {e}\"))?;\n\
+                       let timer_ctx = ctx.cancellation_scope();\n\
+                       // A day is a minute here, as in the workshop.\n\
+                       s.add_future(\n    \
+                       timer_ctx.new_timer(Duration::from_secs(60) * days as u32),\n    \
+                       Selected::Timer,\n\
+                       );\n\n\
+                       Selected::Timer(fired) => {\n    \
+                       // A canceled timer's case is ready at once: that is not a notification.\n    \
+                       if fired.is_ok() {\n        \
+                       notification_sent = true;\n        \
+                       logger.info(\"Notification sent\", \"\");\n    \
+                       }\n\
+                       }",
+                go: "if cancelTimer != nil {\n    \
+                     cancelTimer()\n\
+                     }\n\
+                     if !notificationSent {\n    \
+                     timerCtx, cancel := workflow.WithCancel(ctx)\n    \
+                     cancelTimer = cancel\n    \
+                     timer := workflow.NewTimer(timerCtx, time.Duration(days)*time.Minute)\n    \
+                     selector.AddFuture(timer, onTimer)\n\
+                     }",
             },
         ],
     },

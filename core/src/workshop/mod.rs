@@ -113,6 +113,18 @@ mod tests {
     }
 
     #[test]
+    fn hint_code_fits_an_80_column_terminal() {
+        // The workshop prints code under a hint four columns in; code cannot be wrapped.
+        for g in &GUIDES {
+            for (i, h) in g.hints.iter().enumerate() {
+                for line in h.rust.lines().chain(h.go.lines()) {
+                    assert!(line.chars().count() <= 76, "chapter {} hint {}: {} characters: {line}", g.number, i + 1, line.chars().count());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn texts_are_written_and_short_enough_for_a_terminal() {
         for g in &GUIDES {
             for (what, text) in [("goal", g.goal), ("concept", g.concept), ("why", g.why), ("look for", g.look_for)] {
