@@ -68,7 +68,10 @@ pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     let explained = app.explanation();
     let Some(x) = explained.as_ref() else {
         frame.render_widget(
-            Paragraph::new("select an event (↑↓) to see why it is there").style(DIM).block(Block::bordered().title(" Why ")),
+            Paragraph::new("select an event (↑↓) to see why it is there")
+                .style(DIM)
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered().title(" Why ")),
             area,
         );
         return;
