@@ -245,10 +245,53 @@ impl CheckReport {
                 d.rows.iter().find(|r| r.differs).filter(|r| r.reference.chars().count() > column || r.yours.chars().count() > column)
             {
                 let under = " ".repeat(26);
-                out.push_str(&wrap(&r.reference, "      reference solution: ", &under, width));
-                out.push_str(&wrap(&r.yours, "      your workflow:      ", &under, width));
+                let event = |e: &str| if e.is_empty() { "(none: this history ends before it)".to_owned() } else { e.to_owned() };
+                out.push_str(&wrap(&event(&r.reference), "      reference solution: ", &under, width));
+                out.push_str(&wrap(&event(&r.yours), "      your workflow:      ", &under, width));
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CheckReport, Difference, SideBySide};
+
+    fn failed() -> CheckReport {
+        let row = |reference: &str, yours: &str, differs| SideBySide { reference: reference.into(), yours: yours.into(), differs };
+        CheckReport {
+            label: "4.2".into(),
+            name: "two-scans".into(),
+            expectation: "Two scans sent at once are two signals; both are read and the workflow keeps running".into(),
+            passed: false,
+            message: Some("the workflow completed after the first scan: a package is scanned many times on its way".into()),
+            difference: Some(Difference {
+                event_id: 22,
+                explanation: "your history goes on with WorkflowExecutionCompleted where the reference solution's ends".into(),
+                rows: vec![
+                    row("21 DecisionTaskCompleted scheduled=18 started=20", "21 DecisionTaskCompleted scheduled=18 started=20", false),
+                    row(
+                        "",
+                        r#"22 WorkflowExecutionCompleted result="Order Order123 processed successfully for customer Cadence."\n decision=21"#,
+                        true,
+                    ),
+                ],
+            }),
+        }
+    }
+
+    #[test]
+    fn a_report_fits_its_width_and_says_which_history_ended() {
+        for width in [60, 80, 125] {
+            let text = failed().render(width);
+            assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
+            assert!(text.starts_with("✗ 4.2 Two scans sent at once"), "{text}");
+            assert!(text.contains("      reference solution: (none: this history ends"), "{text}");
+        }
+        // Not a terminal: whole lines, as grep reads them.
+        let text = failed().render(usize::MAX);
+        assert!(text.contains("    the workflow completed after the first scan: a package is scanned many times on its way\n"), "{text}");
+        assert!(text.contains(r#"      your workflow:      22 WorkflowExecutionCompleted result="Order Order123 processed successfully for customer Cadence."\n decision=21"#), "{text}");
     }
 }
