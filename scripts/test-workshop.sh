@@ -10,7 +10,8 @@
 # the compiler wrote it, a passing chapter, the next one, progress kept across a
 # restart), the terminal app running the participant's workflow, and bad input:
 # a missing file, an unknown chapter, a corrupt progress file, a solution asked for
-# too early, a reset that keeps the participant's version.
+# too early, a reset that keeps the participant's version; and that the whole run
+# docs/workshop.md shows is what the workshop prints (scripts/workshop-transcript.sh).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -157,5 +158,9 @@ printf 'current = [oops\n' >"$EX/.workshop-progress.toml"
 grep -q "is not valid TOML" "$OUT" && grep -q ".workshop-progress.toml.unreadable" "$OUT"
 grep -q "current = \[oops" "$EX/.workshop-progress.toml.unreadable"
 ok "a corrupt progress file is kept aside and named"
+
+# ---- the documentation's whole run is what the tool prints (a fresh scratch copy) ----
+scripts/workshop-transcript.sh --check >"$OUT" 2>&1 || { cat "$OUT" >&2; exit 1; }
+ok "docs/workshop.md's run of chapters 1 to 7 is what the workshop prints, line for line"
 
 echo "workshop Rust track: $passed passed, 0 failed"
