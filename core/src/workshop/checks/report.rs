@@ -245,7 +245,7 @@ impl CheckReport {
                 d.rows.iter().find(|r| r.differs).filter(|r| r.reference.chars().count() > column || r.yours.chars().count() > column)
             {
                 let under = " ".repeat(26);
-                let event = |e: &str| if e.is_empty() { "(none: this history ends before it)".to_owned() } else { e.to_owned() };
+                let event = |e: &str| if e.is_empty() { "(no event: this history ends before it)".to_owned() } else { e.to_owned() };
                 out.push_str(&wrap(&event(&r.reference), "      reference solution: ", &under, width));
                 out.push_str(&wrap(&event(&r.yours), "      your workflow:      ", &under, width));
             }
@@ -287,7 +287,7 @@ mod tests {
             let text = failed().render(width);
             assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
             assert!(text.starts_with("✗ 4.2 Two scans sent at once"), "{text}");
-            assert!(text.contains("      reference solution: (none: this history ends"), "{text}");
+            assert!(text.contains("      reference solution: (no event: this history ends"), "{text}");
         }
         // Not a terminal: whole lines, as grep reads them.
         let text = failed().render(usize::MAX);
