@@ -1,5 +1,6 @@
-//! The `scenario` runner's answers to a name it does not know, as a user types it:
-//! the same words as the terminal app's `--scenario`, from the one loader they share.
+//! The `scenario` runner as a user types it: its answer to a name it does not know
+//! (the terminal app's words for `--scenario`, from the one loader they share), and
+//! its usage on an 80-column terminal.
 
 use std::process::Command;
 
@@ -25,4 +26,14 @@ fn a_directory_is_named_as_unreadable_not_as_missing() {
     let (code, _, stderr) = scenario(&[dir]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.starts_with(&format!("error: {dir}: cannot be read as a scenario file: ")), "{stderr}");
+}
+
+#[test]
+fn help_fits_an_80_column_terminal() {
+    let (code, stdout, _) = scenario(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("--history FILE"), "{stdout}");
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 80, "{} characters: {line}", line.chars().count());
+    }
 }

@@ -13,27 +13,32 @@ use postflow_tui::run::{interactive, print, print_size};
 use postflow_tui::{App, source};
 
 const USAGE: &str = "\
-usage: tui [--scenario NAME|PATH | --import PATH | --bridge URL [--workflow-id ID] [--timer-unit D]
-            | --exercise N | --fleet N] [--print [--size WxH]]
+usage: tui [--scenario NAME|PATH | --import PATH | --exercise N | --fleet N
+            | --bridge URL [--workflow-id ID] [--timer-unit D]]
+           [--print [--size WxH]]
 
   (no arguments)       the simulator with the workshop order in the start form
-  --scenario NAME|PATH play a built-in scenario (happy-path, ...) or a scenario file,
-                       then step through it from its start (→ forward, ← back)
-  --import PATH        step through a Cadence history JSON file (exported here, or
-                       fetched from a real server)
-  --bridge URL         drive a real Cadence server (its HTTP API, e.g. http://127.0.0.1:8800):
-                       the same screens, real time. The workflow runs in a worker you
-                       start yourself: cargo run -p cadence-bridge --bin bridge -- worker
-  --workflow-id ID     with --bridge: watch this workflow (started elsewhere) at once
-  --timer-unit D       with --bridge: the worker's --timer-unit (default 60s), so the
-                       history replays against the same workflow code
-  --exercise N         the simulator running your workflow of the workshop's chapter N
-                       (exercises/, built on its own: `cargo run --bin workshop` checks it)
-  --print              print the final screen as text instead of running interactively;
-                       exits 1 if a scenario expectation failed
+  --scenario NAME|PATH play a built-in scenario (happy-path, ...) or a scenario
+                       file, then step through it from its start (→ forward,
+                       ← back)
+  --import PATH        step through a Cadence history JSON file (exported
+                       here, or fetched from a real server)
+  --bridge URL         drive a real Cadence server (its HTTP API, e.g.
+                       http://127.0.0.1:8800): the same screens, real time.
+                       The workflow runs in a worker you start yourself:
+                       cargo run -p cadence-bridge --bin bridge -- worker
+  --workflow-id ID     with --bridge: open this workflow (started elsewhere)
+  --timer-unit D       with --bridge: the worker's --timer-unit (default 60s),
+                       so the history replays against the same workflow code
+  --exercise N         the simulator running your workflow of the workshop's
+                       chapter N (exercises/, built on its own:
+                       `cargo run --bin workshop` checks it)
+  --print              print the final screen as text instead of running
+                       interactively; exits 1 if a scenario expectation failed
   --size WxH           the size of the printed screen (default 160x50)
-  --fleet N            run a fleet of N packages (docs/scale.md) and show its charts;
-                       Enter opens a package in the single-workflow screens
+  --fleet N            run a fleet of N packages (docs/scale.md) and show its
+                       charts; Enter opens a package in the single-workflow
+                       screens
   --list               list the built-in scenarios";
 
 struct Args {

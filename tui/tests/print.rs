@@ -117,3 +117,13 @@ fn an_exercise_print_size_is_checked_by_the_same_rules() {
         assert!(screen.is_empty(), "{size}: printed anyway: {screen}");
     }
 }
+
+#[test]
+fn help_fits_an_80_column_terminal() {
+    let (code, stdout, _) = tui(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--fleet N"), "{stdout}");
+    for line in stdout.lines() {
+        assert!(line.chars().count() <= 80, "{} characters: {line}", line.chars().count());
+    }
+}

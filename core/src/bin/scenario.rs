@@ -13,8 +13,10 @@ use std::process::ExitCode;
 
 use postflow_core::scenario::{self, BUILTIN, Scenario};
 
-const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|script|golden] [--transcript]
-       scenario --history FILE [--format table|json|cli-json]   (a history in either JSON form)
+const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|script|golden]
+                         [--transcript]
+       scenario --history FILE [--format table|json|cli-json]
+                         (a history in either JSON form, converted)
        scenario --list";
 
 fn main() -> ExitCode {
