@@ -388,6 +388,17 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
 }
 
 #[test]
+fn the_status_line_at_80_columns_says_whether_the_customer_was_notified() {
+    let app = started();
+    let s = render_text(&app, 80, 24);
+    let status = s.lines().next().unwrap_or_default();
+    assert!(status.contains("notification not sent"), "{status}");
+    assert!(status.contains("+"), "the elapsed virtual time stays: {status}");
+    let wide = render_text(&app, 160, 50);
+    assert!(wide.lines().next().unwrap_or_default().contains("2009-11-10T23:00:00Z"), "a wide one shows the clock too");
+}
+
+#[test]
 fn the_help_scrolls_at_80x24() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));

@@ -26,7 +26,12 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
         sep(),
         Span::raw(format!("step {}/{}", app.session.cursor(), app.session.timeline().len())),
         sep(),
-        Span::raw(format!("{} (+{})", s.virtual_time, super::human(s.elapsed))),
+        // A narrow terminal keeps the elapsed time, and so room for the notification.
+        Span::raw(if area.width < 100 {
+            format!("+{}", super::human(s.elapsed))
+        } else {
+            format!("{} (+{})", s.virtual_time, super::human(s.elapsed))
+        }),
         sep(),
         Span::raw(if s.notification_sent { "notification sent" } else { "notification not sent" }),
         sep(),
