@@ -62,6 +62,15 @@ printf '\nthis line is not Rust\n' >>"$EX/01_activities.rs"
 wait_for "does not compile yet; the compiler says"
 wait_for "error: expected"
 ok "a save that does not compile shows the compiler's own error"
+wait_for "Chapter 1 · Two activities · exercises/01_activities.rs"
+if screen | grep -qF "Why it matters in Cadence"; then
+  echo "FAIL: a save printed the chapter's texts again, above its checks" >&2
+  screen >&2
+  exit 1
+fi
+keys i
+wait_for "Why it matters in Cadence"
+ok "after a save the screen holds the chapter's name and what the checks found; i shows the chapter's texts"
 cp "$EX/solutions/01_activities.rs" "$EX/01_activities.rs"
 wait_for "checks: 4 of 4 pass"
 wait_for "Press n for chapter 2"

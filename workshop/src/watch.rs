@@ -1,7 +1,7 @@
 //! Watch mode, as rustlings has it: the current chapter is shown, its file is watched
 //! (the `notify` crate), and every save rebuilds it and runs the chapter's checks on
-//! the simulator. Keys: h hint, l list, c check again, n next chapter (once it
-//! passes), q quit. On a terminal keys act at once; otherwise type the letter and
+//! the simulator. Keys: h hint, i the chapter's texts again, l list, c check again,
+//! n next chapter (once it passes), q quit. On a terminal keys act at once; otherwise type the letter and
 //! Enter.
 
 use std::io::{IsTerminal, Write};
@@ -89,7 +89,7 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 // An editor writes a file in several steps: let them settle, once.
                 std::thread::sleep(Duration::from_millis(150));
                 while let Ok(Event::Saved) = rx.try_recv() {}
-                passed = check(layout, state, g, &screen, color, true);
+                passed = check(layout, state, g, &screen, color, false);
             }
             Event::Key('h') => {
                 let level = (state.progress.chapter(g.number).hints as usize).min(g.hints.len() - 1);
@@ -97,8 +97,9 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 state.progress.chapter_mut(g.number).hints = (level + 1) as u8;
                 save(state, &screen);
             }
+            Event::Key('i') => screen.say(&format!("\n{}", render::intro(layout, g, render::width()))),
             Event::Key('l') => screen.say(&format!("\n{}", render::list(layout, &state.progress))),
-            Event::Key('c') => passed = check(layout, state, g, &screen, color, true),
+            Event::Key('c') => passed = check(layout, state, g, &screen, color, false),
             Event::Key('n') if passed => match g.next() {
                 Some(next) => {
                     g = next;
@@ -123,13 +124,17 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
 
 fn keys_help(passed: bool) -> String {
     let next = if passed { "n next chapter · " } else { "" };
-    format!("\n[{next}h hint · l list · c check again · q quit]\n")
+    format!("\n[{next}h hint · i the chapter · l list · c check again · q quit]\n")
 }
 
 fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &Screen, color: bool, intro: bool) -> bool {
     screen.clear();
+    // The chapter's texts when it opens; on a save only its name, so that the checks
+    // and the hint fill a small terminal (i shows the texts again).
     if intro {
         screen.say(&render::intro(layout, g, render::width()));
+    } else {
+        screen.say(&format!("Chapter {} · {}\n", g.heading(), layout.show(&layout.exercise(g))));
     }
     screen.say("\nBuilding and checking...\n");
     let o = exercise::check(layout, g, Code::Exercise, color);
