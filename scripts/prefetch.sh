@@ -14,17 +14,8 @@ APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 chromium tmux postgresql)
 
 log() { echo "prefetch: $*" >&2; }
 
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    sudo=()
-    if [ "$(id -u)" != 0 ]; then sudo=(sudo); fi
-    log "apt-get install ${missing[*]}"
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$ROOT/scripts/lib/debian.sh"
+debian_install "${APT_PACKAGES[@]}"
 
 if command -v npm >/dev/null; then
     (cd "$ROOT/web/e2e" && { [ -d node_modules/playwright-core ] || npm ci --silent --no-audit --no-fund; })

@@ -35,11 +35,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "installing tmux"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
-fi
+source scripts/lib/debian.sh
+command -v tmux >/dev/null 2>&1 || debian_install tmux
 
 # Build first, so compile time does not count against the server-side waits. The Go
 # workshop worker (cadence-dev/cmd/workshop-worker) is the Go side of one comparison;

@@ -59,10 +59,8 @@ wait_until() {
 
 # ---- 0. What it needs: postgresql, the Cadence binaries, the bridge (built here) ----
 if [[ ${1:-} != --in-netns ]]; then
-  if ! command -v pg_ctlcluster >/dev/null; then
-    say "installing postgresql"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
-  fi
+  source scripts/lib/debian.sh
+  command -v pg_ctlcluster >/dev/null || debian_install postgresql
   scripts/cadence-dev.sh install
   cargo build -q -p cadence-bridge --bin bridge
   mkdir -p "$CARGO_TARGET_DIR"

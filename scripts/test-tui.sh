@@ -6,11 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "installing tmux"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
-fi
+source scripts/lib/debian.sh
+command -v tmux >/dev/null 2>&1 || debian_install tmux
 
 target="${CARGO_TARGET_DIR:-target}"
 cargo build -q -p postflow-tui --bin tui

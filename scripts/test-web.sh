@@ -62,10 +62,8 @@ fi
 ls web/dist/*.wasm >/dev/null 2>&1 || { echo "web/dist has no page built: run scripts/test-web.sh build first" >&2; exit 1; }
 
 log "chromium and playwright-core"
-if ! command -v chromium >/dev/null; then
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium >/dev/null
-fi
+source scripts/lib/debian.sh
+command -v chromium >/dev/null || debian_install chromium
 (
     cd web/e2e
     if [ -f package-lock.json ]; then

@@ -22,11 +22,8 @@ TUI="$CARGO_TARGET_DIR/debug/tui"
 SCRATCH="$CARGO_TARGET_DIR/workshop-scratch"
 OUT="$CARGO_TARGET_DIR/workshop-test.out"
 
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "installing tmux"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
-fi
+source scripts/lib/debian.sh
+command -v tmux >/dev/null 2>&1 || debian_install tmux
 
 TMUX_SOCKET="postflow-workshop-$$"
 source scripts/lib/tmux.sh

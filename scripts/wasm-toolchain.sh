@@ -35,32 +35,11 @@ export DEBIAN_FRONTEND=noninteractive   # CI runs as root with no tty/stdin
 log() { echo "wasm-toolchain: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Packages of "$@" that dpkg does not list as installed.
-missing_packages() {
-    local p
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
-    done
-}
-
-# apt-get update only when something really has to be installed: it is the slow part.
-apt_install() {
-    local missing
-    missing=$(missing_packages "$@")
-    [ -z "$missing" ] && return 0
-    log "installing Debian packages:" "$(echo "$missing" | tr '\n' ' ')"
-    local sudo=()   # root on the project machines and CI; sudo elsewhere
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null || die "need root or sudo to install Debian packages"
-        sudo=(sudo)
-    fi
-    "${sudo[@]}" apt-get update -qq
-    # shellcheck disable=SC2086  # one word per package
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends $missing >/dev/null
-}
+# Debian packages: debian_install (only what is missing, root or sudo).
+source "$ROOT/scripts/lib/debian.sh"
 
 cmd_install() {
-    apt_install "${APT_PACKAGES[@]}"
+    debian_install "${APT_PACKAGES[@]}"
     command -v rustup >/dev/null || die "rustup not found (the web toolchain is linked into rustup)"
     # rustc-web puts rustc and cargo in /usr/bin, with the std sources under
     # /usr/lib/rustlib/src where -Zbuild-std looks for them.
