@@ -65,11 +65,13 @@ pub fn message(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The keys that do something now, in keymap order; bindings that share a name
-/// ("event" for ↑ and ↓) share one entry.
+/// ("event" for ↑ and ↓) share one entry. Only whole entries: the bar stops before
+/// one that would not fit (`?`, first, lists them all).
 pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
     let all = keymap::bindings(app.context());
     let usable: Vec<&Binding> = all.iter().filter(|b| b.in_bar && app.available(b.action)).collect();
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     let mut i = 0;
     while i < usable.len() {
         let name = usable[i].name;
@@ -78,8 +80,14 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
             i += 1;
             keys.push_str(&key_name(usable[i].keys[0]));
         }
+        let label = format!(" {name}  ");
+        used += keys.chars().count() + label.trim_end().chars().count();
+        if used > usize::from(area.width) {
+            break;
+        }
+        used += 2;
         spans.push(Span::styled(keys, Style::new().fg(Color::Black).bg(Color::Gray)));
-        spans.push(Span::raw(format!(" {name}  ")));
+        spans.push(Span::raw(label));
         i += 1;
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
