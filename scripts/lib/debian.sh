@@ -18,12 +18,12 @@ debian_install() {
   # root on the project's machines and in CI; sudo on a developer's
   if [[ $(id -u) != 0 ]]; then
     if ! command -v sudo >/dev/null; then
-      echo "error: need root or sudo to install Debian packages:" $missing >&2
+      echo "error: need root or sudo to install Debian packages: ${missing//$'\n'/ }" >&2
       return 1
     fi
     sudo=(sudo)
   fi
-  echo "installing Debian packages:" $missing >&2
+  echo "installing Debian packages: ${missing//$'\n'/ }" >&2
   "${sudo[@]}" apt-get update -qq
   # shellcheck disable=SC2086  # one word per package
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
