@@ -97,6 +97,11 @@ impl Default for FleetConfig {
     }
 }
 
+/// Parameters that cannot make a fleet, with what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
 impl FleetConfig {
     /// The fleet the front ends' fleet views run (`tui --fleet N`, the playground's
     /// Fleet section): a small cluster's 16 shards and 16 worker slots, a cache of
@@ -130,14 +135,7 @@ impl FleetConfig {
             grouped(self.worker_cache as u64),
         )
     }
-}
 
-/// Parameters that cannot make a fleet, with what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
-
-impl FleetConfig {
     /// Checks the parameters, including that the workers can keep up with the
     /// tasks the fleet makes at its busiest.
     pub fn validate(&self) -> Result<(), ConfigError> {
