@@ -111,7 +111,7 @@ cargo run -q -p postflow-workshop --bin workshop -- check --all --solutions >/de
 step "waiting for the Debian, npm and Go packages"
 wait_for prefetch "$prefetch_log" "installing what the tests need"
 
-step "the Go version of the workshop's workflow; the Go client replays every scenario's history postflow exports"
+step "the Go version of the workshop's workflow; the Go client replays every scenario's history postflow exports; the Go track's hints compile"
 # The CLI's older JSON form is what the Go client's replayer reads.
 histories="${CARGO_TARGET_DIR:-$PWD/target}/cli-histories"
 rm -rf "$histories" && mkdir -p "$histories"
@@ -122,6 +122,9 @@ for name in $(cargo run -q -p postflow-core --bin scenario -- --list | awk '{pri
 done
 (cd cadence-dev && POSTFLOW_CLI_HISTORIES="$histories" POSTFLOW_CLI_HISTORY_COUNT=$count \
   GOFLAGS="-mod=readonly -buildvcs=false" go test -count=1 ./workshop/... ./cmd/compose-render/... ./farm/...)
+# Every Go hint of the workshop, type-checked against the Cadence Go client.
+cargo run -q -p postflow-core --example go_hints >cadence-dev/hintcheck/hints.go
+(cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build ./hintcheck)
 
 step "postflow-core builds for wasm32-unknown-unknown, and the same scenario gives byte-identical histories natively and in wasm"
 scripts/wasm-determinism.sh

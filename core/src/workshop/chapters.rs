@@ -197,10 +197,16 @@ pub static GUIDES: [ChapterGuide; 7] = [
                        }\n    \
                        }\n\
                        }",
-                go: "selector := workflow.NewSelector(ctx)\n\
+                go: "scanChan := workflow.GetSignalChannel(ctx, \"ScanSignal\")\n\
+                     selector := workflow.NewSelector(ctx)\n\
                      selector.AddReceive(scanChan, func(c workflow.Channel, more bool) {\n    \
-                     c.Receive(ctx, &scan)\n    locationHistory = append(locationHistory, scan.Location)\n})\n\
-                     for {\n    selector.Select(ctx)\n}",
+                     var scan ScanSignal\n    \
+                     c.Receive(ctx, &scan)\n    \
+                     locationHistory = append(locationHistory, scan.Location)\n\
+                     })\n\
+                     for {\n    \
+                     selector.Select(ctx)\n\
+                     }",
             },
         ],
     },
@@ -260,9 +266,15 @@ pub static GUIDES: [ChapterGuide; 7] = [
                        \"Order {} processed successfully for customer {}.\",\n    \
                        order.id, order.customer\n\
                        ))",
-                go: "selector.AddReceive(deliveredChan, func(c workflow.Channel, more bool) {\n    \
-                     c.Receive(ctx, nil)\n    delivered = true\n})\n\
-                     for !delivered {\n    selector.Select(ctx)\n}",
+                go: "deliveredChan := workflow.GetSignalChannel(ctx, \"DeliveredSignal\")\n\
+                     delivered := false\n\
+                     selector.AddReceive(deliveredChan, func(c workflow.Channel, more bool) {\n    \
+                     c.Receive(ctx, nil)\n    \
+                     delivered = true\n\
+                     })\n\
+                     for !delivered {\n    \
+                     selector.Select(ctx)\n\
+                     }",
             },
         ],
     },
@@ -317,7 +329,10 @@ pub static GUIDES: [ChapterGuide; 7] = [
                      LocationHistory: locationHistory,\n    \
                      }, nil\n\
                      }\n\
-                     err := workflow.SetQueryHandler(ctx, \"current_status\", status)",
+                     err := workflow.SetQueryHandler(ctx, \"current_status\", status)\n\
+                     if err != nil {\n    \
+                     return \"\", err\n\
+                     }",
             },
         ],
     },
@@ -379,7 +394,13 @@ pub static GUIDES: [ChapterGuide; 7] = [
                        logger.info(\"Notification sent\", \"\");\n    \
                        }\n\
                        }",
-                go: "if cancelTimer != nil {\n    \
+                go: "// A canceled timer's future holds an error: that is no notification.\n\
+                     onTimer := func(f workflow.Future) {\n    \
+                     if f.Get(ctx, nil) == nil {\n        \
+                     notificationSent = true\n    \
+                     }\n\
+                     }\n\n\
+                     if cancelTimer != nil {\n    \
                      cancelTimer()\n\
                      }\n\
                      if !notificationSent {\n    \
