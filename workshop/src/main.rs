@@ -43,8 +43,12 @@ enum Command {
     /// Show the next hint of the current chapter (or of chapter N).
     // A chapter like `-1` is read as one (and refused as no chapter), not as a flag.
     Hint {
+        /// The chapter: 1 to 7, or its name (default: the current one).
         #[arg(allow_negative_numbers = true)]
         chapter: Option<String>,
+        /// The Go track's code in the hints that show code (the Rust track's otherwise).
+        #[arg(long)]
+        go: bool,
     },
     /// The chapters and your progress.
     List,
@@ -118,7 +122,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             print!("{}", render::list(layout, &state.progress));
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Hint { chapter: c }) => {
+        Some(Command::Hint { chapter: c, go }) => {
             let g = match c {
                 Some(c) => ChapterGuide::parse(&c)?,
                 None => ChapterGuide::number(state.progress.current)?,
@@ -126,9 +130,9 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             let shown = state.progress.chapter(g.number).hints as usize;
             let level = shown.min(g.hints.len() - 1);
             for l in 0..level {
-                print!("{}", render::hint(g, l, false, render::width()));
+                print!("{}", render::hint(g, l, go, render::width()));
             }
-            print!("{}", render::hint(g, level, false, render::width()));
+            print!("{}", render::hint(g, level, go, render::width()));
             if level + 1 == g.hints.len() {
                 println!("\nThat was the last hint of chapter {}.", g.number);
             }
