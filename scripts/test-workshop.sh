@@ -42,6 +42,14 @@ ok() {
   passed=$((passed + 1))
   echo "ok: $*"
 }
+# For checks of several parts: `{ a && b; } || fail WHAT`. (Under set -e a failing
+# command that is not the last of an && list, or is negated with !, does not stop
+# the script, so such a list on its own line could never fail.)
+fail() {
+  echo "FAIL: $*; the output was:" >&2
+  cat "$OUT" >&2
+  exit 1
+}
 
 # ---- watch mode, as a participant uses it ----
 WAIT_SECONDS=300 # a cold build of an exercise binary can take minutes on a busy machine
@@ -124,7 +132,7 @@ ok "tui --exercise 7 runs the participant's workflow on the simulator"
 printf '\nfn broken( {\n' >>"$EX/03_scan_once.rs"
 status=0
 "$TUI" --exercise 3 >"$OUT" 2>&1 || status=$?
-[[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT" && grep -q "error" "$OUT"
+{ [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT" && grep -q "error" "$OUT"; } || fail "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
 ok "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
 "$WORKSHOP" check 1 >"$OUT" 2>&1
 grep -q "checks: 4 of 4 pass" "$OUT"
@@ -138,12 +146,12 @@ ok "tui without --exercise runs whatever the exercises hold"
 # ---- bad input: a clear message, nothing lost ----
 status=0
 "$WORKSHOP" check 8 >"$OUT" 2>&1 || status=$?
-[[ $status == 2 ]] && grep -q "there is no chapter 8: the workshop has chapters 1 to 7" "$OUT"
+{ [[ $status == 2 ]] && grep -q "there is no chapter 8: the workshop has chapters 1 to 7" "$OUT"; } || fail "an unknown chapter is named, exit 2"
 ok "an unknown chapter is named, exit 2"
 rm "$EX/04_loop.rs"
 status=0
 "$WORKSHOP" check 4 >"$OUT" 2>&1 || status=$?
-[[ $status == 1 ]] && grep -q "exercises/04_loop.rs is missing. \`workshop reset 4\` puts the starting file back" "$OUT"
+{ [[ $status == 1 ]] && grep -q "exercises/04_loop.rs is missing. \`workshop reset 4\` puts the starting file back" "$OUT"; } || fail "a deleted starting file is named, and reset puts it back byte for byte"
 "$WORKSHOP" reset 4 >"$OUT" 2>&1
 cmp -s "$EX/04_loop.rs" "$EX/solutions/03_scan_once.rs"
 ok "a deleted starting file is named, and reset puts it back byte for byte"
@@ -155,13 +163,18 @@ grep -q "my own attempt" "$EX"/.backup/02_retries.rs.*
 ok "reset keeps the participant's version"
 status=0
 "$WORKSHOP" solution 3 >"$OUT" 2>&1 || status=$?
-[[ $status == 1 ]] && grep -q "opens once your checks pass" "$OUT"
+{ [[ $status == 1 ]] && grep -q "opens once your checks pass" "$OUT"; } || fail "a solution opens only after its chapter passes"
 "$WORKSHOP" solution 1 >"$OUT" 2>&1
 grep -q "solutions/01_activities.rs" "$OUT"
 ok "a solution opens only after its chapter passes"
+for _ in 1 2 3; do "$WORKSHOP" hint 7 --go >"$OUT" 2>&1; done
+{ grep -q "selector.AddFuture(timer, onTimer)" "$OUT" && ! grep -q "s.add_future" "$OUT"; } || fail "hint --go shows the Go track's code, hint the Rust track's"
+"$WORKSHOP" hint 7 >"$OUT" 2>&1
+{ grep -q "s.add_future(" "$OUT" && ! grep -q "selector.AddFuture" "$OUT"; } || fail "hint --go shows the Go track's code, hint the Rust track's"
+ok "hint --go shows the Go track's code, hint the Rust track's"
 printf 'current = [oops\n' >"$EX/.workshop-progress.toml"
 "$WORKSHOP" list >"$OUT" 2>&1
-grep -q "is not valid TOML" "$OUT" && grep -q ".workshop-progress.toml.unreadable" "$OUT"
+{ grep -q "is not valid TOML" "$OUT" && grep -q ".workshop-progress.toml.unreadable" "$OUT"; } || fail "a corrupt progress file is kept aside and named"
 grep -q "current = \[oops" "$EX/.workshop-progress.toml.unreadable"
 ok "a corrupt progress file is kept aside and named"
 
