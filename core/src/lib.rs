@@ -12,7 +12,8 @@
 //! - [`session`]: the view model the terminal and web front ends draw;
 //! - [`workshop`]: the workshop's chapters as data, read by exercises and the guide;
 //! - [`controls`]: the commands, keys and input rules both front ends share;
-//! - [`count`]: whole numbers typed on a command line, read alike by every binary.
+//! - [`count`]: whole numbers typed on a command line, read alike by every binary;
+//! - [`wrap`]: words wrapped to a terminal's width, for the binaries that print text.
 //!
 //! No I/O, no wall clock, no threads, no unseeded randomness: it builds for
 //! `wasm32-unknown-unknown` and gives byte-identical histories everywhere.
@@ -39,3 +40,4 @@ pub mod time;
 pub(crate) mod uuid;
 pub(crate) mod vec_map;
 pub mod workshop;
+pub mod wrap;

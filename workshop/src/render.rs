@@ -3,7 +3,8 @@
 
 use std::io::IsTerminal;
 
-use postflow_core::workshop::{ChapterGuide, Hint, wrap};
+use postflow_core::workshop::{ChapterGuide, Hint};
+use postflow_core::wrap::wrap;
 
 use crate::exercise::Outcome;
 use crate::layout::{Layout, chapters};

@@ -13,13 +13,11 @@ pub mod explain;
 pub mod progress;
 pub mod questions;
 pub mod tour;
-mod wrap;
 
 pub use crate::postal::Chapter;
 pub use chapters::GUIDES;
 pub use explain::{Explanation, Related, Role, explain, explain_refusal};
 pub use progress::{GuideView, Tour, TourEvent};
-pub use wrap::wrap;
 
 /// One chapter of the workshop, for someone meeting Cadence for the first time.
 #[derive(Debug, PartialEq, Eq)]

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use postflow_core::history::{EventType, HistoryEvent};
 use postflow_core::scenario::{Step, check_history};
+use postflow_core::workshop::ChapterGuide;
 use postflow_core::workshop::checks::{self, Check, Problem, Run, StepResult};
-use postflow_core::workshop::{ChapterGuide, wrap};
+use postflow_core::wrap::wrap;
 
 use crate::render;
 use crate::state::State;

@@ -8,7 +8,7 @@ use super::diagnose::{self, Ctx};
 use super::{Check, Run, StepResult};
 use crate::history::compare::normalise;
 use crate::history::{HistoryEvent, table};
-use crate::workshop::wrap;
+use crate::wrap::wrap;
 
 /// What a check found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
-//! Words wrapped to a terminal's width, for the workshop's plain-text output (check
-//! reports, chapter texts, hints). The terminal app and the page lay out their own
-//! text; a program that prints lines has to break them itself, or the terminal breaks
-//! them mid-word.
+//! Words wrapped to a terminal's width, for the binaries that print plain text (the
+//! workshop's check reports, chapter texts and hints; the fleet's summary and capacity
+//! model). The terminal app and the page lay out their own text; a program that
+//! prints lines has to break them itself, or the terminal breaks them mid-word.
 
 /// `text`'s words in lines of at most `width` characters: the first line starts with
 /// `first`, the others with `rest`. A word longer than a whole line (a payload's JSON)
