@@ -22,6 +22,7 @@ use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig, human_bytes, mem_available};
 use postflow_core::time::parse_duration;
+use postflow_core::wrap::wrap;
 
 #[derive(Parser, Debug)]
 #[command(name = "fleet", about = "Many packages through the workshop's workflow on postflow's engine, as Cadence would carry them")]
@@ -146,8 +147,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    eprintln!(
-        "fleet: {} packages over {} h, {} shards, {} worker slots, cache of {} runs, seed {} (memory estimate {})",
+    let intro = format!(
+        "{} packages over {} h, {} shards, {} worker slots, cache of {} runs, seed {} (memory estimate {})",
         config.packages,
         config.arrival_window.as_secs() / 3600,
         config.shards,
@@ -156,6 +157,7 @@ fn main() -> ExitCode {
         config.seed,
         human_bytes(estimate)
     );
+    eprint!("{}", wrap(&intro, "fleet: ", "  ", REPORT_WIDTH));
     let bar = ProgressBar::new(config.packages);
     bar.set_style(
         ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} packages done  {msg}")
@@ -187,10 +189,11 @@ fn main() -> ExitCode {
             eprintln!("fleet: cannot write the CSV files into {}: {e}", dir.display());
             return ExitCode::from(1);
         }
-        println!("series written to {}/intervals.csv and {}/shards.csv", dir.display(), dir.display());
+        let written = format!("series written to {0}/intervals.csv and {0}/shards.csv", dir.display());
+        print!("{}", wrap(&written, "", "  ", REPORT_WIDTH));
     }
     if args.model {
-        print!("{}", Model::from_fleet(&config, report).render());
+        print!("{}", Model::from_fleet(&config, report).render(REPORT_WIDTH));
     }
     let _ = std::io::stdout().flush();
     if finished { ExitCode::SUCCESS } else { ExitCode::from(130) }
@@ -261,6 +264,10 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     Ok(config)
 }
 
+/// What the report's lines fit: an 80-column terminal shows each whole, as it shows
+/// the plots (72 columns and their labels).
+const REPORT_WIDTH: usize = 80;
+
 fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> String {
     let t = &r.totals;
     let spread = r.shard_spread();
@@ -323,7 +330,7 @@ fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> 
     ];
     let mut out = String::from("\n");
     for (k, v) in rows {
-        out.push_str(&format!("  {k:<15} {v}\n"));
+        out.push_str(&wrap(&v, &format!("  {k:<15} "), &" ".repeat(18), REPORT_WIDTH));
     }
     out.push('\n');
     out

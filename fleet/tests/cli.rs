@@ -1,6 +1,7 @@
 //! The `fleet` binary as a user runs it: bad input refused with a clear message
 //! before anything runs, a fleet too large for memory refused with its estimate,
-//! Ctrl-C answered with what the run has so far, and a small run's report.
+//! Ctrl-C answered with what the run has so far, and a small run's report (in lines
+//! an 80-column terminal shows whole).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -71,6 +72,12 @@ fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
     ] {
         assert!(stdout.contains(expected), "{expected:?} missing from\n{stdout}");
     }
+    // The summary, the plots and the model are laid out for an 80-column terminal:
+    // a longer line would be broken by the terminal, mid-word.
+    for line in stdout.lines().chain(stderr.split(['\n', '\r'])) {
+        assert!(line.chars().count() <= 80, "over 80 columns: {line:?}");
+    }
+    assert!(stdout.contains("  persistence writes per lifecycle            68.60\n      measured:"), "{stdout}");
     let intervals = std::fs::read_to_string(dir.join("intervals.csv")).unwrap();
     assert!(intervals.starts_with("start_seconds,") && intervals.lines().count() > 24, "{intervals}");
     assert_eq!(std::fs::read_to_string(dir.join("shards.csv")).unwrap().lines().count(), 5);

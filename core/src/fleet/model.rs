@@ -199,8 +199,9 @@ impl Model {
         Model { inputs, fleet, scenarios }
     }
 
-    /// The model as a text table.
-    pub fn render(&self) -> String {
+    /// The model as a text table in lines of at most `width` characters: where an
+    /// input comes from goes on its row when it fits, under it when it does not.
+    pub fn render(&self, width: usize) -> String {
         let mut out = String::from("\nCapacity model (docs/scale.md)\n\nMeasured on the real dev server and cited:\n");
         let i = &self.inputs;
         for (name, input) in [
@@ -213,19 +214,31 @@ impl Model {
             ("worker time per decision task (s)", &i.decision_task_time),
             ("target decision wait (s)", &i.target_decision_wait),
         ] {
-            out.push_str(&format!("  {name:<36} {:>12}  {}\n", number(input.value), input.source));
+            row(&mut out, format!("  {name:<36} {:>12} {:<6}", number(input.value), ""), input.source, width);
         }
         out.push_str("\nFrom this fleet run:\n");
         for l in &self.fleet {
-            out.push_str(&format!("  {:<36} {:>12} {:<6} {}\n", l.what, number(l.value), l.unit, l.how));
+            row(&mut out, format!("  {:<36} {:>12} {:<6}", l.what, number(l.value), l.unit), &l.how, width);
         }
         for s in &self.scenarios {
             out.push_str(&format!("\n{}:\n", s.name));
             for l in &s.lines {
-                out.push_str(&format!("  {:<36} {:>12} {:<6} {}\n", l.what, number(l.value), l.unit, l.how));
+                row(&mut out, format!("  {:<36} {:>12} {:<6}", l.what, number(l.value), l.unit), &l.how, width);
             }
         }
         out
+    }
+}
+
+/// One row: `head` (name, value, unit), then `source` beside it or, when the two
+/// would pass `width`, in lines of their own under it.
+fn row(out: &mut String, head: String, source: &str, width: usize) {
+    if head.chars().count() + 1 + source.chars().count() <= width {
+        out.push_str(&format!("{head} {source}\n"));
+    } else {
+        out.push_str(head.trim_end());
+        out.push('\n');
+        out.push_str(&crate::wrap::wrap(source, "      ", "      ", width));
     }
 }
 
