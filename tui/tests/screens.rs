@@ -485,3 +485,16 @@ fn a_loaded_scenarios_description_stays_in_view() {
     let s = render_text(&app, 200, 40);
     assert!(s.contains("scans-reset-timer: "), "{s}");
 }
+
+#[test]
+fn the_last_actions_title_at_80_columns_keeps_its_parts_whole() {
+    // A clock move has no cadence command: the command shown is the start's, older.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    let title = |s: &str| s.lines().find(|l| l.contains("Last action")).unwrap_or_default().to_owned();
+    let narrow = title(&render_text(&app, 80, 24));
+    assert!(narrow.contains("$ is from step 1 ") && narrow.contains("o: all commands · y: copy"), "{narrow}");
+    assert!(!narrow.contains("the steps since"), "no sentence cut at the border: {narrow}");
+    let wide = title(&render_text(&app, 160, 40));
+    assert!(wide.contains("$ is from step 1: the steps since have no cadence command"), "{wide}");
+}

@@ -99,18 +99,8 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App) {
 pub fn last_action(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
     let last = postflow_core::session::script::last_command(s);
-    // Steps and clock moves have no CLI equivalent: the command shown is the last one
-    // that has, and the title says so when it is older than the step shown.
-    let mut title = vec![Span::raw(format!(" Last action (step {} of {}) ", s.cursor(), s.timeline().len()))];
-    if let Some(l) = last.as_ref().filter(|l| l.older_than_step) {
-        title.push(Span::styled(
-            format!(" $ is from step {}: the steps since have no cadence command ", l.step),
-            Style::new().fg(Color::Black).bg(Color::Yellow),
-        ));
-    }
-    if last.is_some() {
-        title.push(Span::styled(" o: all commands · y: copy ", Style::new().fg(Color::DarkGray)));
-    }
+    let older = last.as_ref().filter(|l| l.older_than_step).map(|l| l.step);
+    let title = last_action_title(usize::from(area.width.saturating_sub(2)), s.cursor(), s.timeline().len(), older, last.is_some());
     let mut lines = match s.last_entry() {
         Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), e.outcome))],
         None => vec![Line::raw("none yet")],
@@ -118,5 +108,24 @@ pub fn last_action(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(l) = last {
         lines.push(Line::styled(format!("$ {}", l.command), Style::new().fg(Color::Green)));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(Line::from(title))), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
+}
+
+/// The last action's title in `width` columns: the step, whether the command shown is
+/// older than it (steps and clock moves have no CLI equivalent, so the command is the
+/// last one that has), and the pane's keys. On a narrow pane the warning takes its
+/// short form and then the keys go, so that no part is cut mid-word.
+fn last_action_title(width: usize, step: usize, steps: usize, older: Option<usize>, keys: bool) -> Line<'static> {
+    let warning = Style::new().fg(Color::Black).bg(Color::Yellow);
+    let step = Span::raw(format!(" Last action (step {step} of {steps}) "));
+    let long = older.map(|n| Span::styled(format!(" $ is from step {n}: the steps since have no cadence command "), warning));
+    let short = older.map(|n| Span::styled(format!(" $ is from step {n} "), warning));
+    let keys = keys.then(|| Span::styled(" o: all commands · y: copy ", Style::new().fg(Color::DarkGray)));
+    let fits = |parts: &[&Option<Span<'static>>]| {
+        parts.iter().filter_map(|p| p.as_ref()).map(|p| p.width()).sum::<usize>() + step.width() <= width
+    };
+    let parts = [[&long, &keys], [&short, &keys], [&short, &None]].into_iter().find(|p| fits(p)).unwrap_or([&None, &None]);
+    let mut spans = vec![step.clone()];
+    spans.extend(parts.into_iter().filter_map(|p| p.clone()));
+    Line::from(spans)
 }
