@@ -141,8 +141,9 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
     }
     if context == Main {
-        if let Some(shared) = shared(key.code) {
-            return match controls::command_for(shared)? {
+        // A key no shared command takes may still be one of the terminal's own (j, k).
+        if let Some((shared, command)) = shared(key.code).and_then(|k| Some((k, controls::command_for(k)?))) {
+            return match command {
                 // One control for the prediction keys: the digit is the choice.
                 controls::Command::Predict => controls::prediction_choice(shared).map(A::Predict),
                 command => Some(A::Do(command)),
@@ -218,6 +219,21 @@ mod tests {
                     command => A::Do(command),
                 };
                 assert_eq!(lookup(Main, event), Some(want), "{k:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_help_lists_does_what_it_says() {
+        // The help and the key bar are drawn from these bindings: a key listed there
+        // must reach its action, in every context (j and k on the main screen did not).
+        for context in CONTEXTS {
+            // The prediction keys are one binding whose digit is the choice (tested above).
+            for b in bindings(context).into_iter().filter(|b| b.action != A::Do(controls::Command::Predict)) {
+                for k in &b.keys {
+                    let modifiers = if *k == BackTab { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+                    assert_eq!(lookup(context, KeyEvent::new(*k, modifiers)), Some(b.action), "{context:?} {k:?}");
+                }
             }
         }
     }
