@@ -15,6 +15,10 @@ pub enum UiAction {
     SelectNext,
     PagePrev,
     PageNext,
+    /// The pane under the history (the selected event's explanation or JSON), when
+    /// it holds more than it shows.
+    DetailUp,
+    DetailDown,
     /// Confirm the open form, prompt or picker.
     Submit,
     /// Close the open form, prompt, picker or help without doing anything.

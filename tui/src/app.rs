@@ -3,7 +3,7 @@
 //! out as session calls, or in bridge mode as calls to a real server (see
 //! [`crate::bridge`]); nothing here decides anything about the workflow.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -64,6 +64,8 @@ pub struct App {
     pub bridge: Option<Bridge>,
     /// The tour, the teaching panes and the play control.
     pub teach: Teach,
+    /// How far the pane under the history is scrolled.
+    pub detail: DetailScroll,
     /// Bumped on every change of the session, to key the rows cache.
     generation: u64,
     /// History rows are rebuilt only when the session changed, not on every frame.
@@ -97,6 +99,7 @@ impl App {
             description: None,
             bridge: None,
             teach: Teach::default(),
+            detail: DetailScroll::default(),
             generation: 0,
             rows: RefCell::new(None),
             groups: RefCell::new(None),
@@ -231,6 +234,7 @@ impl App {
         match action {
             UiAction::Do(c) => self.availability(c).is_available(),
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !self.session.history().is_empty(),
+            UiAction::DetailUp | UiAction::DetailDown => self.detail.max.get() > 0,
             _ => true,
         }
     }
@@ -268,6 +272,10 @@ impl App {
             UiAction::Predict(choice) => self.predict(choice),
             UiAction::Cancel => self.mode = Mode::Main,
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
+            UiAction::DetailUp | UiAction::DetailDown => {
+                let at = self.detail_at();
+                self.detail.scroll(at, action == UiAction::DetailDown);
+            }
             UiAction::Submit => self.submit(),
             UiAction::NextField | UiAction::PrevField => {
                 if let Mode::Form(f) = &mut self.mode {
@@ -432,6 +440,12 @@ impl App {
         let to = (at + by).clamp(0, len as isize - 1) as usize;
         // Moving back onto the newest event goes back to following it.
         self.selected = (to + 1 < len).then_some(to);
+    }
+
+    /// What the pane under the history shows: the session's state, the selected
+    /// event, and whether it is the explanation (or the JSON).
+    pub fn detail_at(&self) -> DetailAt {
+        (self.generation, self.selected_index(), self.teach.explain_open)
     }
 
     /// The selected history index at the cursor (the newest event when following).
@@ -675,4 +689,31 @@ fn info(text: impl Into<String>) -> Message {
 
 fn err(text: impl Into<String>) -> Message {
     Message { text: text.into(), error: true }
+}
+
+/// What the pane under the history shows: (session change, selected event, Why or JSON).
+pub type DetailAt = (u64, Option<usize>, bool);
+
+/// How far the pane under the history is scrolled. The offset belongs to what the pane
+/// showed when it was scrolled: another event, the other view or a new step starts at
+/// the top again.
+#[derive(Debug, Default)]
+pub struct DetailScroll {
+    at: Option<DetailAt>,
+    by: u16,
+    /// The most the pane can scroll, as the last draw measured it.
+    pub max: Cell<u16>,
+}
+
+impl DetailScroll {
+    /// The offset to draw `at` with.
+    pub fn offset(&self, at: DetailAt) -> u16 {
+        if self.at == Some(at) { self.by.min(self.max.get()) } else { 0 }
+    }
+
+    fn scroll(&mut self, at: DetailAt, down: bool) {
+        let from = self.offset(at);
+        self.at = Some(at);
+        self.by = if down { from.saturating_add(1).min(self.max.get()) } else { from.saturating_sub(1) };
+    }
 }

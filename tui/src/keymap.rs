@@ -57,6 +57,8 @@ const OWN: &[Own] = &[
     (Main, &[Down, Char('j')], A::SelectNext, "event", "select the next history event", true),
     (Main, &[PageUp], A::PagePrev, "page", "select ten events up", false),
     (Main, &[PageDown], A::PageNext, "page", "select ten events down", false),
+    (Main, &[Char('J')], A::DetailDown, "scroll", "scroll the Why / JSON pane down, when it holds more than it shows", false),
+    (Main, &[Char('K')], A::DetailUp, "scroll", "scroll the Why / JSON pane back up", false),
     (Form, &[Enter], A::Submit, "start", "start the order", true),
     (Form, &[Tab, Down], A::NextField, "next field", "next field", true),
     (Form, &[BackTab, Up], A::PrevField, "prev field", "previous field", true),
@@ -141,7 +143,7 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
     }
     if context == Main {
-        // A key no shared command takes may still be one of the terminal's own (j, k).
+        // A key no shared command takes may still be one of the terminal's own (j, k, J, K).
         if let Some((shared, command)) = shared(key.code).and_then(|k| Some((k, controls::command_for(k)?))) {
             return match command {
                 // One control for the prediction keys: the digit is the choice.
@@ -226,7 +228,7 @@ mod tests {
     #[test]
     fn every_key_the_help_lists_does_what_it_says() {
         // The help and the key bar are drawn from these bindings: a key listed there
-        // must reach its action, in every context (j and k on the main screen did not).
+        // must reach its action, in every context (j and k on the main screen once did not).
         for context in CONTEXTS {
             // The prediction keys are one binding whose digit is the choice (tested above).
             for b in bindings(context).into_iter().filter(|b| b.action != A::Do(controls::Command::Predict)) {

@@ -498,3 +498,49 @@ fn the_last_actions_title_at_80_columns_keeps_its_parts_whole() {
     let wide = title(&render_text(&app, 160, 40));
     assert!(wide.contains("$ is from step 1: the steps since have no cadence command"), "{wide}");
 }
+
+#[test]
+fn the_why_and_json_pane_scrolls_when_it_holds_more_than_it_shows() {
+    let mut app = started();
+    let pane = |s: &str, title: &str| -> Vec<String> {
+        // The pane: from its title to its bottom border, as wide as its title's border.
+        let lines: Vec<&str> = s.lines().collect();
+        let top = lines.iter().position(|l| l.starts_with(title)).unwrap();
+        let bottom = top + lines[top..].iter().position(|l| l.starts_with('└')).unwrap();
+        let width = lines[top].chars().position(|c| c == '┐').unwrap() + 1;
+        lines[top..=bottom].iter().map(|l| l.chars().take(width).collect()).collect()
+    };
+    let before = pane(&render_text(&app, 80, 24), "┌ Why");
+    let note = before.last().unwrap().clone();
+    assert!(note.contains("lines 1-5 of") && note.contains("J K scroll"), "{before:#?}");
+    let first_line = before[1].clone();
+    key(&mut app, KeyCode::Char('J'));
+    let after = pane(&render_text(&app, 80, 24), "┌ Why");
+    assert!(after.last().unwrap().contains("lines 2-6 of"), "{after:#?}");
+    assert_eq!(after[1], before[2], "the text moved up a line");
+    assert!(!after.contains(&first_line));
+    // Past the end it stops at the last line.
+    for _ in 0..100 {
+        key(&mut app, KeyCode::Char('J'));
+    }
+    let end = pane(&render_text(&app, 80, 24), "┌ Why");
+    let total: usize = note.split(" of ").nth(1).unwrap().split(':').next().unwrap().trim().parse().unwrap();
+    assert!(end.last().unwrap().contains(&format!("-{total} of {total}")), "{end:#?}");
+    key(&mut app, KeyCode::Char('K'));
+    let back = pane(&render_text(&app, 80, 24), "┌ Why");
+    assert!(back.last().unwrap().contains(&format!("-{} of {total}", total - 1)), "{back:#?}");
+    // Another event starts at the top again.
+    key(&mut app, KeyCode::Up);
+    let other = pane(&render_text(&app, 80, 24), "┌ Why");
+    assert!(other.last().unwrap().contains("lines 1-") || other.last().unwrap().ends_with("──┘"), "{other:#?}");
+    // A pane that shows everything has nothing to scroll, and says nothing.
+    let wide = render_text(&app, 200, 60);
+    assert!(!wide.contains("J K scroll"), "{wide}");
+    // The event's JSON (x) scrolls the same way.
+    key(&mut app, KeyCode::Char('x'));
+    let json = pane(&render_text(&app, 80, 24), "┌ Event");
+    assert!(json[1].contains('{') && json.last().unwrap().contains("lines 1-5 of"), "{json:#?}");
+    key(&mut app, KeyCode::Char('J'));
+    let json = pane(&render_text(&app, 80, 24), "┌ Event");
+    assert!(!json[1].contains('{') && json.last().unwrap().contains("lines 2-6 of"), "{json:#?}");
+}

@@ -67,6 +67,7 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
 pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     let explained = app.explanation();
     let Some(x) = explained.as_ref() else {
+        app.detail.max.set(0);
         frame.render_widget(
             Paragraph::new("select an event (↑↓) to see why it is there")
                 .style(DIM)
@@ -91,8 +92,14 @@ pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(note) = &x.note {
         lines.push(Line::styled(note.clone(), Style::new().fg(Color::Yellow)));
     }
-    let title = format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::bordered().title(title)), area);
+    let mut block = Block::bordered().title(format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type));
+    let inner = block.inner(area);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
+    let (offset, note) = super::detail_scroll(app, text.line_count(inner.width), usize::from(inner.height));
+    if let Some(note) = note {
+        block = block.title_bottom(note);
+    }
+    frame.render_widget(text.scroll((offset, 0)).block(block), area);
 }
 
 /// Where the workflow code waits now, as lines for the pending pane: the

@@ -15,6 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{App, Mode};
@@ -84,6 +85,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help(scroll) => overlay::help(frame, area, app.bridge.is_some(), *scroll),
         Mode::Commands(selected) => overlay::commands(frame, area, app, *selected),
     }
+}
+
+/// The pane under the history, `total` lines of which `visible` fit: its offset for
+/// this draw, kept within what there is to see, and the note for its bottom border
+/// when it holds more than it shows. The limit is kept for the scroll keys.
+fn detail_scroll(app: &App, total: usize, visible: usize) -> (u16, Option<Line<'static>>) {
+    let max = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
+    app.detail.max.set(max);
+    let offset = app.detail.offset(app.detail_at());
+    let note = (max > 0).then(|| {
+        let last = (usize::from(offset) + visible).min(total);
+        Line::from(format!(" lines {}-{last} of {total}: J K scroll ", offset + 1)).right_aligned()
+    });
+    (offset, note)
 }
 
 /// How many lines the help has (its scroll limit).
