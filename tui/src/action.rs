@@ -3,6 +3,15 @@
 
 use postflow_core::controls::Command;
 
+/// A pane whose text can be longer than the pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    /// The one under the history: the selected event's explanation, or its JSON.
+    Detail,
+    /// The tour's guide.
+    Guide,
+}
+
 /// One thing the user can ask for, independent of the key that asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UiAction {
@@ -15,10 +24,9 @@ pub enum UiAction {
     SelectNext,
     PagePrev,
     PageNext,
-    /// The pane under the history (the selected event's explanation or JSON), when
-    /// it holds more than it shows.
-    DetailUp,
-    DetailDown,
+    /// Scrolling a pane that holds more than it shows, down or back up.
+    ScrollDown(Pane),
+    ScrollUp(Pane),
     /// Confirm the open form, prompt or picker.
     Submit,
     /// Close the open form, prompt, picker or help without doing anything.

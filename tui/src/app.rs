@@ -12,7 +12,7 @@ use postflow_core::postal::{DELIVERED_SIGNAL, SCAN_SIGNAL};
 use postflow_core::scenario::{BUILTIN, Scenario};
 use postflow_core::session::{Action, Group, HistoryRow, Session, SessionConfig};
 
-use crate::action::UiAction;
+use crate::action::{Pane, UiAction};
 use crate::bridge::{Bridge, Update};
 use crate::form::StartForm;
 use crate::keymap::{self, Context};
@@ -64,8 +64,9 @@ pub struct App {
     pub bridge: Option<Bridge>,
     /// The tour, the teaching panes and the play control.
     pub teach: Teach,
-    /// How far the pane under the history is scrolled.
-    pub detail: DetailScroll,
+    /// How far the pane under the history and the guide are scrolled.
+    pub detail: PaneScroll<DetailAt>,
+    pub guide_scroll: PaneScroll<GuideAt>,
     /// Bumped on every change of the session, to key the rows cache.
     generation: u64,
     /// History rows are rebuilt only when the session changed, not on every frame.
@@ -99,7 +100,8 @@ impl App {
             description: None,
             bridge: None,
             teach: Teach::default(),
-            detail: DetailScroll::default(),
+            detail: PaneScroll::default(),
+            guide_scroll: PaneScroll::default(),
             generation: 0,
             rows: RefCell::new(None),
             groups: RefCell::new(None),
@@ -234,7 +236,8 @@ impl App {
         match action {
             UiAction::Do(c) => self.availability(c).is_available(),
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !self.session.history().is_empty(),
-            UiAction::DetailUp | UiAction::DetailDown => self.detail.max.get() > 0,
+            UiAction::ScrollDown(Pane::Detail) | UiAction::ScrollUp(Pane::Detail) => self.detail.max.get() > 0,
+            UiAction::ScrollDown(Pane::Guide) | UiAction::ScrollUp(Pane::Guide) => self.teach.guide_open && self.guide_scroll.max.get() > 0,
             _ => true,
         }
     }
@@ -272,9 +275,13 @@ impl App {
             UiAction::Predict(choice) => self.predict(choice),
             UiAction::Cancel => self.mode = Mode::Main,
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
-            UiAction::DetailUp | UiAction::DetailDown => {
-                let at = self.detail_at();
-                self.detail.scroll(at, action == UiAction::DetailDown);
+            UiAction::ScrollDown(pane) | UiAction::ScrollUp(pane) => {
+                let down = matches!(action, UiAction::ScrollDown(_));
+                match pane {
+                    Pane::Detail => self.detail.scroll(self.detail_at(), down),
+                    Pane::Guide if self.teach.guide_open => self.guide_scroll.scroll(self.guide_at(), down),
+                    Pane::Guide => {}
+                }
             }
             UiAction::Submit => self.submit(),
             UiAction::NextField | UiAction::PrevField => {
@@ -446,6 +453,12 @@ impl App {
     /// event, and whether it is the explanation (or the JSON).
     pub fn detail_at(&self) -> DetailAt {
         (self.generation, self.selected_index(), self.teach.explain_open)
+    }
+
+    /// What the guide shows: the session's state and the tour's step (a prediction
+    /// changes neither, so the guide stays where it was scrolled to).
+    pub fn guide_at(&self) -> GuideAt {
+        (self.generation, self.teach.tour.current().map(|s| s.id))
     }
 
     /// The selected history index at the cursor (the newest event when following).
@@ -693,26 +706,33 @@ fn err(text: impl Into<String>) -> Message {
 
 /// What the pane under the history shows: (session change, selected event, Why or JSON).
 pub type DetailAt = (u64, Option<usize>, bool);
+/// What the guide shows: (session change, tour step).
+pub type GuideAt = (u64, Option<&'static str>);
 
-/// How far the pane under the history is scrolled. The offset belongs to what the pane
-/// showed when it was scrolled: another event, the other view or a new step starts at
-/// the top again.
-#[derive(Debug, Default)]
-pub struct DetailScroll {
-    at: Option<DetailAt>,
+/// How far a pane is scrolled. The offset belongs to what the pane showed when it was
+/// scrolled (`K`): another event, step or view starts at the top again.
+#[derive(Debug)]
+pub struct PaneScroll<K> {
+    at: Option<K>,
     by: u16,
     /// The most the pane can scroll, as the last draw measured it.
     pub max: Cell<u16>,
 }
 
-impl DetailScroll {
+impl<K> Default for PaneScroll<K> {
+    fn default() -> PaneScroll<K> {
+        PaneScroll { at: None, by: 0, max: Cell::new(0) }
+    }
+}
+
+impl<K: PartialEq> PaneScroll<K> {
     /// The offset to draw `at` with.
-    pub fn offset(&self, at: DetailAt) -> u16 {
-        if self.at == Some(at) { self.by.min(self.max.get()) } else { 0 }
+    pub fn offset(&self, at: &K) -> u16 {
+        if self.at.as_ref() == Some(at) { self.by.min(self.max.get()) } else { 0 }
     }
 
-    fn scroll(&mut self, at: DetailAt, down: bool) {
-        let from = self.offset(at);
+    fn scroll(&mut self, at: K, down: bool) {
+        let from = self.offset(&at);
         self.at = Some(at);
         self.by = if down { from.saturating_add(1).min(self.max.get()) } else { from.saturating_sub(1) };
     }

@@ -7,7 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_core::controls::{self, CONTROLS, Key};
 
-use crate::action::UiAction;
+use crate::action::{Pane, UiAction};
 
 /// Where the keyboard focus is; each context has its own bindings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,8 +57,10 @@ const OWN: &[Own] = &[
     (Main, &[Down, Char('j')], A::SelectNext, "event", "select the next history event", true),
     (Main, &[PageUp], A::PagePrev, "page", "select ten events up", false),
     (Main, &[PageDown], A::PageNext, "page", "select ten events down", false),
-    (Main, &[Char('J')], A::DetailDown, "scroll", "scroll the Why / JSON pane down, when it holds more than it shows", false),
-    (Main, &[Char('K')], A::DetailUp, "scroll", "scroll the Why / JSON pane back up", false),
+    (Main, &[Char('J')], A::ScrollDown(Pane::Detail), "scroll", "scroll the Why / JSON pane down, when it holds more than it shows", false),
+    (Main, &[Char('K')], A::ScrollUp(Pane::Detail), "scroll", "scroll the Why / JSON pane back up", false),
+    (Main, &[Char('}')], A::ScrollDown(Pane::Guide), "scroll", "scroll the tour's guide down, when it holds more than it shows", false),
+    (Main, &[Char('{')], A::ScrollUp(Pane::Guide), "scroll", "scroll the tour's guide back up", false),
     (Form, &[Enter], A::Submit, "start", "start the order", true),
     (Form, &[Tab, Down], A::NextField, "next field", "next field", true),
     (Form, &[BackTab, Up], A::PrevField, "prev field", "previous field", true),
@@ -143,7 +145,7 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
     }
     if context == Main {
-        // A key no shared command takes may still be one of the terminal's own (j, k, J, K).
+        // A key no shared command takes may still be one of the terminal's own (j, k, J, K, { }).
         if let Some((shared, command)) = shared(key.code).and_then(|k| Some((k, controls::command_for(k)?))) {
             return match command {
                 // One control for the prediction keys: the digit is the choice.

@@ -175,3 +175,40 @@ fn tour_progress_is_kept_in_the_state_file() {
     assert_eq!(teach.tour.current().unwrap().id, "activities/start");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn at_80x24_the_guide_scrolls_to_the_prediction_choices() {
+    let mut app = at_chapter_seven();
+    key(&mut app, KeyCode::Char('T'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let small = |app: &App| render_text(app, 80, 24);
+    let s = small(&app);
+    assert!(s.contains("Predict first:"), "{s}");
+    // The pane is too short for the question's choices; its border says so.
+    assert!(!s.contains("3. A new estimate"), "{s}");
+    let first_line = |app: &App| -> usize {
+        let s = small(app);
+        let note = s.lines().find(|l| l.contains(": { } scroll")).unwrap_or_default().to_owned();
+        note.rsplit("lines ").next().and_then(|r| r.split('-').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    assert_eq!(first_line(&app), 1, "the guide's border names its lines and keys: {s}");
+    // } scrolls until the last choice shows; a prediction keeps the place.
+    let mut presses = 0;
+    while !small(&app).contains("3. A new estimate") {
+        key(&mut app, KeyCode::Char('}'));
+        presses += 1;
+        assert!(presses < 40, "the choices never showed: {}", small(&app));
+    }
+    let at = first_line(&app);
+    assert_eq!(at, presses + 1, "one line per press");
+    key(&mut app, KeyCode::Char('2'));
+    assert!(small(&app).contains("▶ 2."), "{}", small(&app));
+    assert_eq!(first_line(&app), at, "a prediction keeps the place");
+    key(&mut app, KeyCode::Char('{'));
+    assert_eq!(first_line(&app), at - 1);
+    // The next step starts at its top.
+    key(&mut app, KeyCode::Char(']'));
+    assert_eq!(first_line(&app), 1, "{}", small(&app));
+}

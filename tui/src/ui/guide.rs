@@ -56,11 +56,18 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
     }
     let scores: Vec<String> = v.scores.iter().map(|s| format!("{}:{}/{}", s.number, s.correct, s.questions)).collect();
     lines.push(Line::styled(format!("Predictions right per chapter  {}", scores.join("  ")), DIM));
-    // The chapter's texts last: a short pane shows the step, a tall one the idea too.
+    // The chapter's texts last: a short pane shows the step first, and scrolls to the idea.
     lines.push(Line::from(vec![Span::styled("The idea: ", BOLD), Span::raw(v.chapter.concept)]));
     lines.push(Line::from(vec![Span::styled("The chapter adds: ", BOLD), Span::raw(v.chapter.goal)]));
-    let title = format!(" {} ([ ] steps, T chapter session, G hides) ", v.position);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::bordered().title(title)), area);
+    let mut block = Block::bordered().title(format!(" {} ([ ] steps, T chapter session, G hides) ", v.position));
+    let inner = block.inner(area);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
+    let (offset, note) =
+        super::scrolled(&app.guide_scroll, &app.guide_at(), text.line_count(inner.width), usize::from(inner.height), "{ }");
+    if let Some(note) = note {
+        block = block.title_bottom(note);
+    }
+    frame.render_widget(text.scroll((offset, 0)).block(block), area);
 }
 
 /// The selected event explained, in place of its JSON.

@@ -18,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{App, Mode};
+use crate::app::{App, Mode, PaneScroll};
 
 /// The smallest terminal the panes fit in.
 pub const MIN_WIDTH: u16 = 80;
@@ -87,18 +87,24 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
-/// The pane under the history, `total` lines of which `visible` fit: its offset for
-/// this draw, kept within what there is to see, and the note for its bottom border
-/// when it holds more than it shows. The limit is kept for the scroll keys.
-fn detail_scroll(app: &App, total: usize, visible: usize) -> (u16, Option<Line<'static>>) {
+/// A pane showing `at`, `total` lines of which `visible` fit: its offset for this
+/// draw, kept within what there is to see, and the note for its bottom border when it
+/// holds more than it shows, naming the pane's scroll `keys`. The limit is kept for
+/// the keys.
+fn scrolled<K: PartialEq>(scroll: &PaneScroll<K>, at: &K, total: usize, visible: usize, keys: &str) -> (u16, Option<Line<'static>>) {
     let max = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
-    app.detail.max.set(max);
-    let offset = app.detail.offset(app.detail_at());
+    scroll.max.set(max);
+    let offset = scroll.offset(at);
     let note = (max > 0).then(|| {
         let last = (usize::from(offset) + visible).min(total);
-        Line::from(format!(" lines {}-{last} of {total}: J K scroll ", offset + 1)).right_aligned()
+        Line::from(format!(" lines {}-{last} of {total}: {keys} scroll ", offset + 1)).right_aligned()
     });
     (offset, note)
+}
+
+/// [`scrolled`] for the pane under the history.
+fn detail_scroll(app: &App, total: usize, visible: usize) -> (u16, Option<Line<'static>>) {
+    scrolled(&app.detail, &app.detail_at(), total, visible, "J K")
 }
 
 /// How many lines the help has (its scroll limit).
