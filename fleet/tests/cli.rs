@@ -78,6 +78,8 @@ fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
         assert!(line.chars().count() <= 80, "over 80 columns: {line:?}");
     }
     assert!(stdout.contains("  persistence writes per lifecycle            68.60\n      measured:"), "{stdout}");
+    // The default world fires no notification timer, and the report says why.
+    assert!(stdout.contains("0 fired") && stdout.contains("canceled by the next scan"), "{stdout}");
     let intervals = std::fs::read_to_string(dir.join("intervals.csv")).unwrap();
     assert!(intervals.starts_with("start_seconds,") && intervals.lines().count() > 24, "{intervals}");
     assert_eq!(std::fs::read_to_string(dir.join("shards.csv")).unwrap().lines().count(), 5);
