@@ -65,7 +65,7 @@ pub struct App {
     /// The tour, the teaching panes and the play control.
     pub teach: Teach,
     /// How far the pane under the history and the guide are scrolled.
-    pub detail: PaneScroll<DetailAt>,
+    pub detail_scroll: PaneScroll<DetailAt>,
     pub guide_scroll: PaneScroll<GuideAt>,
     /// Bumped on every change of the session, to key the rows cache.
     generation: u64,
@@ -100,7 +100,7 @@ impl App {
             description: None,
             bridge: None,
             teach: Teach::default(),
-            detail: PaneScroll::default(),
+            detail_scroll: PaneScroll::default(),
             guide_scroll: PaneScroll::default(),
             generation: 0,
             rows: RefCell::new(None),
@@ -236,7 +236,7 @@ impl App {
         match action {
             UiAction::Do(c) => self.availability(c).is_available(),
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !self.session.history().is_empty(),
-            UiAction::ScrollDown(Pane::Detail) | UiAction::ScrollUp(Pane::Detail) => self.detail.max.get() > 0,
+            UiAction::ScrollDown(Pane::Detail) | UiAction::ScrollUp(Pane::Detail) => self.detail_scroll.max.get() > 0,
             UiAction::ScrollDown(Pane::Guide) | UiAction::ScrollUp(Pane::Guide) => self.teach.guide_open && self.guide_scroll.max.get() > 0,
             _ => true,
         }
@@ -278,7 +278,7 @@ impl App {
             UiAction::ScrollDown(pane) | UiAction::ScrollUp(pane) => {
                 let down = matches!(action, UiAction::ScrollDown(_));
                 match pane {
-                    Pane::Detail => self.detail.scroll(self.detail_at(), down),
+                    Pane::Detail => self.detail_scroll.scroll(self.detail_at(), down),
                     Pane::Guide if self.teach.guide_open => self.guide_scroll.scroll(self.guide_at(), down),
                     Pane::Guide => {}
                 }
@@ -710,28 +710,28 @@ pub type DetailAt = (u64, Option<usize>, bool);
 pub type GuideAt = (u64, Option<&'static str>);
 
 /// How far a pane is scrolled. The offset belongs to what the pane showed when it was
-/// scrolled (`K`): another event, step or view starts at the top again.
+/// scrolled (`At`): another event, step or view starts at the top again.
 #[derive(Debug)]
-pub struct PaneScroll<K> {
-    at: Option<K>,
+pub struct PaneScroll<At> {
+    at: Option<At>,
     by: u16,
     /// The most the pane can scroll, as the last draw measured it.
     pub max: Cell<u16>,
 }
 
-impl<K> Default for PaneScroll<K> {
-    fn default() -> PaneScroll<K> {
+impl<At> Default for PaneScroll<At> {
+    fn default() -> PaneScroll<At> {
         PaneScroll { at: None, by: 0, max: Cell::new(0) }
     }
 }
 
-impl<K: PartialEq> PaneScroll<K> {
+impl<At: PartialEq> PaneScroll<At> {
     /// The offset to draw `at` with.
-    pub fn offset(&self, at: &K) -> u16 {
+    pub fn offset(&self, at: &At) -> u16 {
         if self.at.as_ref() == Some(at) { self.by.min(self.max.get()) } else { 0 }
     }
 
-    fn scroll(&mut self, at: K, down: bool) {
+    fn scroll(&mut self, at: At, down: bool) {
         let from = self.offset(&at);
         self.at = Some(at);
         self.by = if down { from.saturating_add(1).min(self.max.get()) } else { from.saturating_sub(1) };

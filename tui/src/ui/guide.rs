@@ -59,22 +59,15 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
     // The chapter's texts last: a short pane shows the step first, and scrolls to the idea.
     lines.push(Line::from(vec![Span::styled("The idea: ", BOLD), Span::raw(v.chapter.concept)]));
     lines.push(Line::from(vec![Span::styled("The chapter adds: ", BOLD), Span::raw(v.chapter.goal)]));
-    let mut block = Block::bordered().title(format!(" {} ([ ] steps, T chapter session, G hides) ", v.position));
-    let inner = block.inner(area);
-    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
-    let (offset, note) =
-        super::scrolled(&app.guide_scroll, &app.guide_at(), text.line_count(inner.width), usize::from(inner.height), "{ }");
-    if let Some(note) = note {
-        block = block.title_bottom(note);
-    }
-    frame.render_widget(text.scroll((offset, 0)).block(block), area);
+    let block = Block::bordered().title(format!(" {} ([ ] steps, T chapter session, G hides) ", v.position));
+    super::draw_scrolled(frame, area, block, lines, (&app.guide_scroll, &app.guide_at(), "{ }"));
 }
 
 /// The selected event explained, in place of its JSON.
 pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     let explained = app.explanation();
     let Some(x) = explained.as_ref() else {
-        app.detail.max.set(0);
+        app.detail_scroll.max.set(0);
         frame.render_widget(
             Paragraph::new("select an event (↑↓) to see why it is there")
                 .style(DIM)
@@ -99,14 +92,8 @@ pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(note) = &x.note {
         lines.push(Line::styled(note.clone(), Style::new().fg(Color::Yellow)));
     }
-    let mut block = Block::bordered().title(format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type));
-    let inner = block.inner(area);
-    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
-    let (offset, note) = super::detail_scroll(app, text.line_count(inner.width), usize::from(inner.height));
-    if let Some(note) = note {
-        block = block.title_bottom(note);
-    }
-    frame.render_widget(text.scroll((offset, 0)).block(block), area);
+    let block = Block::bordered().title(format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type));
+    super::draw_scrolled(frame, area, block, lines, (&app.detail_scroll, &app.detail_at(), "J K"));
 }
 
 /// Where the workflow code waits now, as lines for the pending pane: the

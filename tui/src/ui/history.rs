@@ -83,14 +83,14 @@ fn row_line(r: &HistoryRow, indent: bool, selected: bool, related: bool) -> Line
 pub fn event_json(frame: &mut Frame, area: Rect, app: &App) {
     let rows = app.rows();
     let Some(row) = app.selected_index().and_then(|i| rows.get(i)) else {
-        app.detail.max.set(0);
+        app.detail_scroll.max.set(0);
         frame.render_widget(Block::bordered().title(" Event JSON "), area);
         return;
     };
     let json = app.session.event_json(row.event_id).unwrap_or_default();
     let mut block = Block::bordered().title(format!(" Event {} {} (↑↓ select) ", row.event_id, row.event_type));
     let height = block.inner(area).height as usize;
-    let (offset, note) = super::detail_scroll(app, json.lines().count(), height);
+    let (offset, note) = super::scrolled(&app.detail_scroll, &app.detail_at(), json.lines().count(), height, "J K");
     if let Some(note) = note {
         block = block.title_bottom(note);
     }

@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::{App, Mode, PaneScroll};
 
@@ -91,7 +91,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 /// draw, kept within what there is to see, and the note for its bottom border when it
 /// holds more than it shows, naming the pane's scroll `keys`. The limit is kept for
 /// the keys.
-fn scrolled<K: PartialEq>(scroll: &PaneScroll<K>, at: &K, total: usize, visible: usize, keys: &str) -> (u16, Option<Line<'static>>) {
+fn scrolled<At: PartialEq>(scroll: &PaneScroll<At>, at: &At, total: usize, visible: usize, keys: &str) -> (u16, Option<Line<'static>>) {
     let max = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
     scroll.max.set(max);
     let offset = scroll.offset(at);
@@ -102,9 +102,22 @@ fn scrolled<K: PartialEq>(scroll: &PaneScroll<K>, at: &K, total: usize, visible:
     (offset, note)
 }
 
-/// [`scrolled`] for the pane under the history.
-fn detail_scroll(app: &App, total: usize, visible: usize) -> (u16, Option<Line<'static>>) {
-    scrolled(&app.detail, &app.detail_at(), total, visible, "J K")
+/// Draws `lines`, wrapped, in `block`, scrolled as `scroll` is for `at`; the bottom
+/// border says which lines show when they are not all of them.
+fn draw_scrolled<At: PartialEq>(
+    frame: &mut Frame,
+    area: Rect,
+    mut block: Block<'static>,
+    lines: Vec<Line<'static>>,
+    (scroll, at, keys): (&PaneScroll<At>, &At, &str),
+) {
+    let inner = block.inner(area);
+    let text = Paragraph::new(lines).wrap(Wrap { trim: true });
+    let (offset, note) = scrolled(scroll, at, text.line_count(inner.width), usize::from(inner.height), keys);
+    if let Some(note) = note {
+        block = block.title_bottom(note);
+    }
+    frame.render_widget(text.scroll((offset, 0)).block(block), area);
 }
 
 /// How many lines the help has (its scroll limit).
