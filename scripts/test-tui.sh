@@ -54,6 +54,16 @@ wait_for "WorkflowExecutionCompleted"
 wait_for "│ completed │"
 echo "screen after delivery:"
 screen | head -3
+# k (the previous event) and J (scroll its explanation), as a real terminal sends them:
+# on an 80x24 terminal the explanation is longer than its pane.
+keys k
+wait_for "DecisionTaskCompleted (x: JSON)"
+tm resize-window -t tui -x 80 -y 24
+wait_for "lines 1-5 of"
+keys J
+wait_for "lines 2-6 of"
+tm resize-window -t tui -x 140 -y 45
+wait_for "History:"
 
 keys q
 for _ in $(seq 1 300); do
@@ -71,7 +81,7 @@ if screen | grep -qF "History:"; then
   screen >&2
   exit 1
 fi
-echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, quit with status 0"
+echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, quit with status 0"
 
 # The guided tour and live time: chapter 1's first step, then chapter 2 in live time,
 # where the payment's retries happen by themselves; the progress survives a restart.
