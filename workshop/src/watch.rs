@@ -1,8 +1,8 @@
 //! Watch mode, as rustlings has it: the current chapter is shown, its file is watched
 //! (the `notify` crate), and every save rebuilds it and runs the chapter's checks on
 //! the simulator. Keys: h hint, i the chapter's texts again, l list, c check again,
-//! n next chapter (once it passes), q quit. On a terminal keys act at once; otherwise type the letter and
-//! Enter.
+//! n next chapter (once it passes), q quit. On a terminal keys act at once; otherwise
+//! type the letter and Enter.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
