@@ -55,8 +55,16 @@ fn a_server_that_is_down_is_named_and_nothing_crashes() {
     let s = render_text(&app, 160, 45);
     assert!(s.contains("not reachable"), "{s}");
     assert!(s.contains("nothing: no workflow yet"), "{s}");
-    // Small terminals and the help overlay draw too.
-    render_text(&app, 80, 24);
+    // Small terminals and the help overlay draw too; the line still says the server is down.
+    let narrow = render_text(&app, 80, 24);
+    let status = narrow.lines().next().unwrap();
+    assert!(status.starts_with(" - │ not started │ ✗ server not reachable │ "), "{status}");
+    assert!(!status.contains("real clock"), "what does not fit is left out, whole: {status}");
+    let wide = render_text(&app, 200, 45);
+    let whole: Vec<&str> = wide.lines().next().unwrap().trim_end().split(" │ ").collect();
+    for part in status.trim_end().split(" │ ").filter(|p| !p.contains("UTC")) {
+        assert!(whole.contains(&part), "{part:?} is cut: {status}");
+    }
     key(&mut app, KeyCode::Char('?'));
     assert!(render_text(&app, 160, 45).contains("bridge mode: a real Cadence server"));
 }

@@ -395,7 +395,15 @@ fn the_status_line_at_80_columns_says_whether_the_customer_was_notified() {
     assert!(status.contains("notification not sent"), "{status}");
     assert!(status.contains("+"), "the elapsed virtual time stays: {status}");
     let wide = render_text(&app, 160, 50);
-    assert!(wide.lines().next().unwrap_or_default().contains("2009-11-10T23:00:00Z"), "a wide one shows the clock too");
+    let wide = wide.lines().next().unwrap_or_default();
+    assert!(wide.contains("2009-11-10T23:00:00Z") && wide.ends_with("seed 1 │ auto-run"), "a wide one shows the clock too: {wide}");
+    // What does not fit is left out whole, not cut mid-word ("workshop ord", "see").
+    let parts: Vec<&str> = status.trim().split(" │ ").collect();
+    let whole: Vec<&str> = wide.trim().split(" │ ").collect();
+    assert!(parts.len() < whole.len(), "{status}");
+    for part in &parts[1..] {
+        assert!(whole.contains(part) || part.starts_with('+'), "{part:?} is cut: {status}");
+    }
 }
 
 #[test]
@@ -484,6 +492,36 @@ fn a_loaded_scenarios_description_stays_in_view() {
     }
     let s = render_text(&app, 200, 40);
     assert!(s.contains("scans-reset-timer: "), "{s}");
+    // On a narrow terminal it wraps above the key bar instead of being cut.
+    let description = app.description.clone().unwrap();
+    let last_word = description.split_whitespace().last().unwrap();
+    let narrow = render_text(&app, 80, 24);
+    let lines: Vec<&str> = narrow.lines().collect();
+    let message = lines[lines.len() - 3..lines.len() - 1].join(" ");
+    assert!(description.len() > 80 && message.trim_end().ends_with(last_word), "{narrow}");
+    assert!(lines[lines.len() - 1].contains("? help"), "the key bar stays: {narrow}");
+    assert_eq!(lines.len(), 24);
+}
+
+#[test]
+fn a_message_longer_than_the_terminal_is_wide_is_read_whole() {
+    // An export says where the file went: the path is what the user came for.
+    let mut app = started();
+    let dir = std::env::temp_dir().join(format!("postflow-tui-test-message-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = std::fs::canonicalize(&dir).unwrap().join("the-workshop-order.history.json");
+    key(&mut app, KeyCode::Char('e'));
+    for _ in 0.."Order123.history.json".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, file.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    let message = app.message.as_ref().expect("the export says where").text.clone();
+    assert!(message.chars().count() > 80, "{message}");
+    let narrow = render_text(&app, 80, 24);
+    assert!(narrow.lines().any(|l| l.trim() == file.to_str().unwrap()), "the whole path, on a line of its own: {narrow}");
+    assert!(narrow.lines().last().unwrap().contains("? help"), "the key bar stays at the bottom: {narrow}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -5,63 +5,91 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::App;
 use crate::keymap::{self, Binding, key_name};
 
 pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     let s = app.session.status_line();
-    let sep = || Span::styled(" │ ", Style::new().fg(Color::DarkGray));
     let state_color = match s.run_state.as_str() {
         r if r.starts_with("completed") => Color::Green,
         r if r.starts_with("failed") || r.starts_with("timed") => Color::Red,
         _ => Color::Yellow,
     };
-    // Most telling first: a narrow terminal cuts the end of the line.
-    let mut spans = vec![
+    // Most telling first: a narrow terminal drops the parts at the end that do not fit.
+    let mut parts = vec![
         Span::styled(format!(" {}", s.workflow_id), Style::new().add_modifier(Modifier::BOLD)),
-        sep(),
         Span::styled(s.run_state.clone(), Style::new().fg(state_color)),
-        sep(),
         Span::raw(format!("step {}/{}", app.session.cursor(), app.session.timeline().len())),
-        sep(),
         // A narrow terminal keeps the elapsed time, and so room for the notification.
         Span::raw(if area.width < 100 {
             format!("+{}", super::human(s.elapsed))
         } else {
             format!("{} (+{})", s.virtual_time, super::human(s.elapsed))
         }),
-        sep(),
         Span::raw(if s.notification_sent { "notification sent" } else { "notification not sent" }),
-        sep(),
         match app.failures.len() {
             0 => Span::styled(app.label.clone(), Style::new().fg(Color::Cyan)),
             n => Span::styled(format!("{}: {n} expectation(s) failed", app.label), Style::new().fg(Color::Red)),
         },
-        sep(),
         Span::raw(format!("seed {}", s.seed)),
     ];
     if !app.session.is_imported() {
-        spans.push(sep());
-        spans.push(Span::raw(if app.session.auto_run { "auto-run" } else { "manual" }));
+        parts.push(Span::raw(if app.session.auto_run { "auto-run" } else { "manual" }));
     }
-    if app.teach.player.mode() != postflow_core::session::PlayMode::Paused {
-        spans.insert(1, Span::styled(format!(" {} ", app.teach.player.label()), Style::new().fg(Color::Black).bg(Color::Green)));
+    let player = (app.teach.player.mode() != postflow_core::session::PlayMode::Paused)
+        .then(|| Span::styled(format!(" {} ", app.teach.player.label()), Style::new().fg(Color::Black).bg(Color::Green)));
+    status_line(frame, area, player, parts);
+}
+
+/// Draws a status line: `parts` between separators, the first always, then `badge`
+/// beside it, then as many of the others as fit whole. Callers put the most telling
+/// parts first: a narrow terminal leaves out the last ones rather than cut one mid-word.
+pub fn status_line(frame: &mut Frame, area: Rect, badge: Option<Span<'static>>, parts: Vec<Span<'static>>) {
+    let mut parts = parts.into_iter();
+    let mut spans: Vec<Span> = parts.next().into_iter().chain(badge).collect();
+    let mut used: usize = spans.iter().map(Span::width).sum();
+    for part in parts {
+        let sep = Span::styled(" │ ", Style::new().fg(Color::DarkGray));
+        used += sep.width() + part.width();
+        if used > usize::from(area.width) {
+            break;
+        }
+        spans.extend([sep, part]);
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(Style::new().bg(Color::Black)), area);
 }
 
-pub fn message(frame: &mut Frame, area: Rect, app: &App) {
-    let Some(m) = &app.message else {
-        // A loaded scenario's description stays in view while nothing else is said.
-        if let Some(d) = &app.description {
-            frame.render_widget(Paragraph::new(format!(" {d}")).style(Style::new().fg(Color::Cyan)), area);
-        }
-        return;
+/// The message line's text and style: what the last action said, or else a loaded
+/// scenario's description, which stays in view while nothing else is said.
+fn message_paragraph(app: &App) -> Option<Paragraph<'static>> {
+    let (text, style) = match (&app.message, &app.description) {
+        (Some(m), _) if m.error => (format!("✗ {}", m.text), Style::new().fg(Color::Red)),
+        (Some(m), _) => (m.text.clone(), Style::new().fg(Color::Gray)),
+        (None, Some(d)) => (d.clone(), Style::new().fg(Color::Cyan)),
+        (None, None) => return None,
     };
-    let (mark, style) = if m.error { ("✗ ", Style::new().fg(Color::Red)) } else { ("", Style::new().fg(Color::Gray)) };
-    frame.render_widget(Paragraph::new(format!(" {mark}{}", m.text)).style(style), area);
+    Some(Paragraph::new(text).style(style).wrap(Wrap { trim: false }))
+}
+
+/// Lines the message needs at `width`: one, or up to [`MESSAGE_MAX_LINES`] when it
+/// is longer than the terminal is wide (an error cut mid-sentence says nothing).
+pub fn message_height(app: &App, width: u16) -> u16 {
+    let lines = message_paragraph(app).map_or(1, |p| p.line_count(width.saturating_sub(MESSAGE_INDENT)));
+    u16::try_from(lines).unwrap_or(u16::MAX).clamp(1, MESSAGE_MAX_LINES)
+}
+
+/// More than this and the message takes too much from the panes.
+const MESSAGE_MAX_LINES: u16 = 3;
+/// The message stands a column in from the edge, on every line it wraps to.
+const MESSAGE_INDENT: u16 = 1;
+
+pub fn message(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(p) = message_paragraph(app) {
+        let indented = Rect { x: area.x + MESSAGE_INDENT, width: area.width.saturating_sub(MESSAGE_INDENT), ..area };
+        frame.render_widget(p, indented);
+    }
 }
 
 /// The keys that do something now, in keymap order; bindings that share a name

@@ -25,7 +25,6 @@ fn time_of_day(t: Timestamp) -> String {
 
 pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
     let s = &app.session;
-    let sep = || Span::styled(" │ ", Style::new().fg(Color::DarkGray));
     let following = s.cursor() >= s.timeline().len();
     let server = b.server.as_ref();
     let run_state = match (&b.watched, server.and_then(|v| v.close_status.clone())) {
@@ -54,22 +53,17 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
         Health::Reachable => ("server reachable", Color::Green),
         Health::Down(_) => ("✗ server not reachable", Color::Red),
     };
-    let spans = vec![
+    // The server's health right after the workflow's state: at 80 columns the line ends early.
+    let parts = vec![
         Span::styled(format!(" {}", b.watched.as_ref().map_or("-", |w| w.workflow_id.as_str())), Style::new().add_modifier(Modifier::BOLD)),
-        sep(),
         Span::styled(run_state, Style::new().fg(state_color)),
-        sep(),
-        Span::raw(format!("event {}/{}", s.cursor(), s.timeline().len())),
-        sep(),
-        Span::raw(format!("{} UTC{elapsed}", time_of_day(moment))),
-        sep(),
-        Span::styled(app.label.clone(), Style::new().fg(Color::Cyan)),
-        sep(),
         Span::styled(health, Style::new().fg(health_color)),
-        sep(),
+        Span::raw(format!("event {}/{}", s.cursor(), s.timeline().len())),
+        Span::raw(format!("{} UTC{elapsed}", time_of_day(moment))),
+        Span::styled(app.label.clone(), Style::new().fg(Color::Cyan)),
         Span::raw("real clock"),
     ];
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(Style::new().bg(Color::Black)), area);
+    super::bars::status_line(frame, area, None, parts);
 }
 
 pub fn pending(frame: &mut Frame, area: Rect, b: &Bridge) {

@@ -34,9 +34,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [status, body, last, message, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(8), Constraint::Length(5), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
+    let message_height = bars::message_height(app, area.width);
+    let [status, body, last, message, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(5),
+        Constraint::Length(message_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
     let [hist, json] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
     // The guide takes the middle of the right column; the query and log shrink to make room.
