@@ -21,7 +21,7 @@
 //! How the worker stops is in [`Worker::stop`] and docs/bridge.md.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -136,6 +136,7 @@ struct Shared {
     stop: Arc<AtomicBool>,
     /// Poller threads still running.
     alive: AtomicUsize,
+    server_away: ServerAway,
     stats: Stats,
 }
 
@@ -160,6 +161,7 @@ impl Worker {
             rngs: Mutex::new(HashMap::new()),
             stop,
             alive: AtomicUsize::new(0),
+            server_away: ServerAway::default(),
             stats: Stats::default(),
         });
         let mut threads = Vec::new();
@@ -263,7 +265,6 @@ enum Kind {
 
 fn poll_until_stopped(s: &Shared, kind: Kind) {
     let mut backoff = Duration::from_millis(200);
-    let mut reported = false;
     while !s.stop.load(Ordering::SeqCst) {
         let c = &s.config;
         let polled = match kind {
@@ -283,9 +284,8 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
         };
         match polled {
             Ok(task) => {
-                if reported {
-                    eprintln!("worker: server reachable again at {}", s.client.url());
-                    reported = false;
+                if let Some(line) = s.server_away.reached(s.client.url()) {
+                    eprintln!("{line}");
                 }
                 backoff = Duration::from_millis(200);
                 let Some(task) = task else { continue };
@@ -303,15 +303,42 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
                 }
             }
             Err(e) => {
-                // Report a lasting problem once, not on every retry.
-                if !reported {
-                    eprintln!("worker: {e}; retrying");
-                    reported = e.is_transient();
+                if let Some(line) = s.server_away.failed(&e) {
+                    eprintln!("{line}");
                 }
                 sleep_unless_stopped(s, backoff);
                 backoff = (backoff * 2).min(Duration::from_secs(5));
             }
         }
+    }
+}
+
+/// What the pollers say about the server's health: a lasting problem (the server
+/// away or overloaded) once when it starts or changes, not on every retry of every
+/// poller, and that the server is back once; any other error each time it happens.
+/// One per worker, shared by its pollers.
+#[derive(Default)]
+struct ServerAway(AtomicU8);
+
+impl ServerAway {
+    const REACHABLE: u8 = 0;
+
+    /// A poll failed: the line to print, if any.
+    fn failed(&self, e: &BridgeError) -> Option<String> {
+        let kind = match e {
+            _ if !e.is_transient() => None,
+            BridgeError::Unreachable { .. } => Some(1),
+            BridgeError::Timeout { .. } => Some(2),
+            BridgeError::Busy(_) => Some(3),
+            _ => Some(4),
+        };
+        let already_said = kind.is_some_and(|k| self.0.swap(k, Ordering::SeqCst) == k);
+        (!already_said).then(|| format!("worker: {e}; retrying"))
+    }
+
+    /// A poll reached the server: the line to print, if it had been away.
+    fn reached(&self, url: &str) -> Option<String> {
+        (self.0.swap(Self::REACHABLE, Ordering::SeqCst) != Self::REACHABLE).then(|| format!("worker: server reachable again at {url}"))
     }
 }
 
@@ -563,6 +590,27 @@ fn handle_activity_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_that_is_away_is_reported_once_by_all_the_pollers_and_its_return_once() {
+        let away = ServerAway::default();
+        let gone = BridgeError::Unreachable { url: "http://127.0.0.1:9".into(), reason: "Connection refused".into() };
+        let said: Vec<String> = (0..8).filter_map(|_| away.failed(&gone)).collect();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains("not reachable at http://127.0.0.1:9") && said[0].ends_with("; retrying"), "{said:?}");
+        // An error that is not about the server being away is said every time; another
+        // way of being away (the server shutting down answers "unavailable") once.
+        let refused = BridgeError::Invalid("bad task".into());
+        assert!(away.failed(&refused).is_some() && away.failed(&refused).is_some());
+        let closing = BridgeError::Server { code: "unavailable".into(), status: 503, message: "shutting down".into() };
+        assert!(away.failed(&closing).is_some() && away.failed(&closing).is_none());
+        assert!(away.failed(&gone).is_some(), "then refused connections: said once more");
+        assert!(away.failed(&gone).is_none());
+        let back: Vec<String> = (0..4).filter_map(|_| away.reached("http://127.0.0.1:9")).collect();
+        assert_eq!(back, ["worker: server reachable again at http://127.0.0.1:9"]);
+        // Gone again: said again.
+        assert!(away.failed(&gone).is_some());
+    }
 
     #[test]
     fn integers_are_read_as_numbers_or_as_the_strings_the_server_sends_for_64_bits() {

@@ -557,6 +557,9 @@ fn zz_a_stopped_server_is_reported_and_both_recover_when_it_returns() {
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
     assert!(log.contains("reachable again"), "{log}");
+    // Said once by the worker, not once by each of its four pollers.
+    let away = log.lines().filter(|l| l.contains("not reachable at") && l.ends_with("; retrying")).count();
+    assert_eq!(away, 1, "{log}");
 }
 
 #[test]
