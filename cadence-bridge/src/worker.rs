@@ -21,7 +21,7 @@
 //! How the worker stops is in [`Worker::stop`] and docs/bridge.md.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -267,6 +267,7 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
     let mut backoff = Duration::from_millis(200);
     while !s.stop.load(Ordering::SeqCst) {
         let c = &s.config;
+        let ticket = s.server_away.ticket();
         let polled = match kind {
             Kind::Decision => {
                 let sticky = choose_decision_list(s);
@@ -284,7 +285,7 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
         };
         match polled {
             Ok(task) => {
-                if let Some(line) = s.server_away.reached(s.client.url()) {
+                if let Some(line) = s.server_away.reached(ticket, s.client.url()) {
                     eprintln!("{line}");
                 }
                 backoff = Duration::from_millis(200);
@@ -318,27 +319,54 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
 /// poller, and that the server is back once; any other error each time it happens.
 /// One per worker, shared by its pollers.
 #[derive(Default)]
-struct ServerAway(AtomicU8);
+struct ServerAway(Mutex<Said>);
+
+/// The trouble last said (0: none) and how many times one was said.
+#[derive(Default)]
+struct Said {
+    trouble: u8,
+    count: u64,
+}
+
+/// Taken when a poll starts: a long poll that began before the trouble was said
+/// proves nothing when it ends well (a server shutting down answers its open polls
+/// empty, and the next poll is refused).
+#[derive(Clone, Copy)]
+struct PollTicket(u64);
 
 impl ServerAway {
-    const REACHABLE: u8 = 0;
+    fn said(&self) -> std::sync::MutexGuard<'_, Said> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn ticket(&self) -> PollTicket {
+        PollTicket(self.said().count)
+    }
 
     /// A poll failed: the line to print, if any.
     fn failed(&self, e: &BridgeError) -> Option<String> {
-        let kind = match e {
-            _ if !e.is_transient() => None,
-            BridgeError::Unreachable { .. } => Some(1),
-            BridgeError::Timeout { .. } => Some(2),
-            BridgeError::Busy(_) => Some(3),
-            _ => Some(4),
+        let trouble = match e {
+            _ if !e.is_transient() => return Some(format!("worker: {e}; retrying")),
+            BridgeError::Unreachable { .. } => 1,
+            BridgeError::Timeout { .. } => 2,
+            BridgeError::Busy(_) => 3,
+            _ => 4,
         };
-        let already_said = kind.is_some_and(|k| self.0.swap(k, Ordering::SeqCst) == k);
-        (!already_said).then(|| format!("worker: {e}; retrying"))
+        let mut said = self.said();
+        (said.trouble != trouble).then(|| {
+            *said = Said { trouble, count: said.count + 1 };
+            format!("worker: {e}; retrying")
+        })
     }
 
-    /// A poll reached the server: the line to print, if it had been away.
-    fn reached(&self, url: &str) -> Option<String> {
-        (self.0.swap(Self::REACHABLE, Ordering::SeqCst) != Self::REACHABLE).then(|| format!("worker: server reachable again at {url}"))
+    /// A poll that started with `ticket` reached the server: the line to print, if it
+    /// had been away when the poll started.
+    fn reached(&self, ticket: PollTicket, url: &str) -> Option<String> {
+        let mut said = self.said();
+        (said.trouble != 0 && said.count == ticket.0).then(|| {
+            said.trouble = 0;
+            format!("worker: server reachable again at {url}")
+        })
     }
 }
 
@@ -594,19 +622,26 @@ mod tests {
     #[test]
     fn a_server_that_is_away_is_reported_once_by_all_the_pollers_and_its_return_once() {
         let away = ServerAway::default();
-        let gone = BridgeError::Unreachable { url: "http://127.0.0.1:9".into(), reason: "Connection refused".into() };
+        let url = "http://127.0.0.1:9";
+        let gone = BridgeError::Unreachable { url: url.into(), reason: "Connection refused".into() };
+        // Four pollers had long polls open when the server went away.
+        let before = away.ticket();
         let said: Vec<String> = (0..8).filter_map(|_| away.failed(&gone)).collect();
         assert_eq!(said.len(), 1, "{said:?}");
         assert!(said[0].contains("not reachable at http://127.0.0.1:9") && said[0].ends_with("; retrying"), "{said:?}");
+        // One of the open polls ends well (a server shutting down answers them empty):
+        // that proves nothing, and the next refusal is not said again.
+        assert_eq!(away.reached(before, url), None);
+        assert_eq!(away.failed(&gone), None);
         // An error that is not about the server being away is said every time; another
-        // way of being away (the server shutting down answers "unavailable") once.
+        // way of being away (the server starting answers "unavailable") once.
         let refused = BridgeError::Invalid("bad task".into());
         assert!(away.failed(&refused).is_some() && away.failed(&refused).is_some());
-        let closing = BridgeError::Server { code: "unavailable".into(), status: 503, message: "shutting down".into() };
-        assert!(away.failed(&closing).is_some() && away.failed(&closing).is_none());
-        assert!(away.failed(&gone).is_some(), "then refused connections: said once more");
-        assert!(away.failed(&gone).is_none());
-        let back: Vec<String> = (0..4).filter_map(|_| away.reached("http://127.0.0.1:9")).collect();
+        let starting = BridgeError::Server { code: "unavailable".into(), status: 503, message: "starting".into() };
+        assert!(away.failed(&starting).is_some() && away.failed(&starting).is_none());
+        // Polls started now, while it is away, that reach it: back, said once.
+        let tickets = [away.ticket(), away.ticket(), away.ticket()];
+        let back: Vec<String> = tickets.iter().filter_map(|t| away.reached(*t, url)).collect();
         assert_eq!(back, ["worker: server reachable again at http://127.0.0.1:9"]);
         // Gone again: said again.
         assert!(away.failed(&gone).is_some());

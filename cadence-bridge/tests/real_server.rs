@@ -557,9 +557,12 @@ fn zz_a_stopped_server_is_reported_and_both_recover_when_it_returns() {
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
     assert!(log.contains("reachable again"), "{log}");
-    // Said once by the worker, not once by each of its four pollers.
+    // Said by the worker, not by each of its four pollers: once, or twice if the
+    // server fails again while it starts (refused, then "unavailable", then refused).
     let away = log.lines().filter(|l| l.contains("not reachable at") && l.ends_with("; retrying")).count();
-    assert_eq!(away, 1, "{log}");
+    assert!((1..=2).contains(&away), "{log}");
+    let back = log.lines().filter(|l| l.contains("server reachable again")).count();
+    assert!(back <= away, "back more often than away: {log}");
 }
 
 #[test]
