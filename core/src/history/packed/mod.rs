@@ -65,10 +65,8 @@ const _: () = assert!(EventType::ALL.len() < TAG_ESCAPE as usize, "an event type
 /// Values shared by the histories of one engine, by index.
 #[derive(Default)]
 pub struct Dictionary {
-    strings: Vec<Str>,
-    string_index: FxHashMap<Str, u32>,
-    payloads: Vec<Payload>,
-    payload_index: FxHashMap<Payload, u32>,
+    strings: Entries<Str>,
+    payloads: Entries<Payload>,
     /// The UUIDs the engine makes, stored by their number.
     uuids: Option<Sequence>,
 }
@@ -79,41 +77,54 @@ impl Dictionary {
     }
 
     fn string(&mut self, s: &Str) -> Option<u32> {
-        if s.len() > DICTIONARY_MAX_LEN {
-            return None;
-        }
-        if let Some(&i) = self.string_index.get(s.as_str()) {
-            return Some(i);
-        }
-        if self.strings.len() >= DICTIONARY_MAX_ENTRIES {
-            return None;
-        }
-        let i = self.strings.len() as u32;
-        self.strings.push(s.clone());
-        self.string_index.insert(s.clone(), i);
-        Some(i)
+        self.strings.index_of(s, s.len())
     }
 
     fn payload(&mut self, p: &Payload) -> Option<u32> {
-        if p.as_bytes().len() > DICTIONARY_MAX_LEN {
-            return None;
-        }
-        if let Some(&i) = self.payload_index.get(p) {
-            return Some(i);
-        }
-        if self.payloads.len() >= DICTIONARY_MAX_ENTRIES {
-            return None;
-        }
-        let i = self.payloads.len() as u32;
-        self.payloads.push(p.clone());
-        self.payload_index.insert(p.clone(), i);
-        Some(i)
+        self.payloads.index_of(p, p.as_bytes().len())
     }
 
     /// Entries and the bytes they hold (for memory accounting).
     pub fn size(&self) -> (usize, usize) {
-        let bytes = self.strings.iter().map(|s| s.len()).sum::<usize>() + self.payloads.iter().map(|p| p.as_bytes().len()).sum::<usize>();
-        (self.strings.len() + self.payloads.len(), bytes)
+        let bytes = self.strings.values.iter().map(|s| s.len()).sum::<usize>()
+            + self.payloads.values.iter().map(|p| p.as_bytes().len()).sum::<usize>();
+        (self.strings.values.len() + self.payloads.values.len(), bytes)
+    }
+}
+
+/// One kind of value in the dictionary: each once, by its index.
+struct Entries<T> {
+    values: Vec<T>,
+    index: FxHashMap<T, u32>,
+}
+
+impl<T> Default for Entries<T> {
+    fn default() -> Entries<T> {
+        Entries { values: Vec::new(), index: FxHashMap::default() }
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Entries<T> {
+    /// The index of `v` (`len` bytes long), added if new; `None` for a value too long
+    /// for the dictionary, or once it is full.
+    fn index_of(&mut self, v: &T, len: usize) -> Option<u32> {
+        if len > DICTIONARY_MAX_LEN {
+            return None;
+        }
+        if let Some(&i) = self.index.get(v) {
+            return Some(i);
+        }
+        if self.values.len() >= DICTIONARY_MAX_ENTRIES {
+            return None;
+        }
+        let i = self.values.len() as u32;
+        self.values.push(v.clone());
+        self.index.insert(v.clone(), i);
+        Some(i)
+    }
+
+    fn get(&self, i: u64) -> Option<&T> {
+        self.values.get(usize::try_from(i).ok()?)
     }
 }
 
