@@ -53,6 +53,16 @@ impl Drop for Restore {
     }
 }
 
+/// The terminal in raw mode on the alternate screen, already listening for resizes.
+/// crossterm starts watching SIGWINCH at its first poll: a window resized between the
+/// first frame and that poll would send no event, and the screen would keep the old
+/// size until a key (the tmux test met it on a loaded machine).
+fn init_terminal() -> std::io::Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    event::poll(Duration::ZERO)?;
+    Ok(terminal)
+}
+
 /// Runs until quit. `ratatui::try_init` installs a panic hook that restores the
 /// terminal before the panic message is printed; the guard restores it on every
 /// other way out, errors included.
@@ -60,7 +70,7 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
     // The guard comes first: if raw mode is on but the alternate screen fails, the
     // early return still restores.
     let _restore = Restore;
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = init_terminal()?;
     // In bridge mode the screen moves without keys (the server's clock and replies),
     // and so it does while playing or live: wake up every tick to move and redraw.
     let mut last = std::time::Instant::now();
@@ -153,7 +163,7 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
         loop {
             let open = {
                 let _restore = Restore;
-                let mut terminal = ratatui::try_init()?;
+                let mut terminal = init_terminal()?;
                 loop {
                     terminal.draw(|f| ui::fleet::draw(f, &screen))?;
                     if let Event::Key(k) = event::read()? {
