@@ -63,7 +63,7 @@ pub fn status_line(frame: &mut Frame, area: Rect, badge: Option<Span<'static>>, 
 
 /// The message line's text and style: what the last action said, or else a loaded
 /// scenario's description, which stays in view while nothing else is said.
-fn message_paragraph(app: &App) -> Option<Paragraph<'static>> {
+pub fn message_paragraph(app: &App) -> Option<Paragraph<'static>> {
     let (text, style) = match (&app.message, &app.description) {
         (Some(m), _) if m.error => (format!("✗ {}", m.text), Style::new().fg(Color::Red)),
         (Some(m), _) => (m.text.clone(), Style::new().fg(Color::Gray)),
@@ -75,8 +75,8 @@ fn message_paragraph(app: &App) -> Option<Paragraph<'static>> {
 
 /// Lines the message needs at `width`: one, or up to [`MESSAGE_MAX_LINES`] when it
 /// is longer than the terminal is wide (an error cut mid-sentence says nothing).
-pub fn message_height(app: &App, width: u16) -> u16 {
-    let lines = message_paragraph(app).map_or(1, |p| p.line_count(width.saturating_sub(MESSAGE_INDENT)));
+pub fn message_height(message: Option<&Paragraph>, width: u16) -> u16 {
+    let lines = message.map_or(1, |p| p.line_count(width.saturating_sub(MESSAGE_INDENT)));
     u16::try_from(lines).unwrap_or(u16::MAX).clamp(1, MESSAGE_MAX_LINES)
 }
 
@@ -85,8 +85,8 @@ const MESSAGE_MAX_LINES: u16 = 3;
 /// The message stands a column in from the edge, on every line it wraps to.
 const MESSAGE_INDENT: u16 = 1;
 
-pub fn message(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(p) = message_paragraph(app) {
+pub fn message(frame: &mut Frame, area: Rect, message: Option<Paragraph<'static>>) {
+    if let Some(p) = message {
         let indented = Rect { x: area.x + MESSAGE_INDENT, width: area.width.saturating_sub(MESSAGE_INDENT), ..area };
         frame.render_widget(p, indented);
     }

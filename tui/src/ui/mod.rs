@@ -34,7 +34,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let message_height = bars::message_height(app, area.width);
+    // Built once: its height shapes the layout, then it is drawn.
+    let message_text = bars::message_paragraph(app);
+    let message_height = bars::message_height(message_text.as_ref(), area.width);
     let [status, body, last, message, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(8),
@@ -80,7 +82,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             bridge::last_action(frame, last, b);
         }
     }
-    bars::message(frame, message, app);
+    bars::message(frame, message, message_text);
     bars::keys(frame, keys, app);
 
     match &app.mode {
