@@ -139,6 +139,7 @@ impl ServerState {
     }
 
     pub fn activity_rows(&self, now: Timestamp) -> Vec<PendingActivityRow> {
+        let now = to_second(now);
         self.activities
             .iter()
             .map(|a| PendingActivityRow {
@@ -147,18 +148,20 @@ impl ServerState {
                 attempt: a.attempt,
                 maximum_attempts: a.maximum_attempts,
                 running: a.started,
-                next_attempt_in: a.scheduled.filter(|t| *t > now).map(|t| t.since(now)),
+                next_attempt_in: a.scheduled.map(to_second).filter(|t| *t > now).map(|t| t.since(now)),
                 last_failure: a.last_failure.clone(),
             })
             .collect()
     }
 
     pub fn timer_rows(&self, now: Timestamp) -> Vec<PendingTimerRow> {
-        // Shown to the second, as the simulator's whole-second clock shows it.
-        let second = |t: Timestamp| Timestamp(t.0 - t.0.rem_euclid(1_000_000_000));
+        let now = to_second(now);
         self.timers
             .iter()
-            .map(|t| PendingTimerRow { timer_id: t.timer_id.clone(), fires_in: t.fire_at.since(now), fire_at: second(t.fire_at) })
+            .map(|t| {
+                let fire_at = to_second(t.fire_at);
+                PendingTimerRow { timer_id: t.timer_id.clone(), fires_in: fire_at.since(now), fire_at }
+            })
             .collect()
     }
 
@@ -204,9 +207,17 @@ fn open_timers(events: &[Value]) -> Vec<Timer> {
     timers
 }
 
+/// `t` to the whole second below it. Waits are shown to the second, as the
+/// simulator's whole-second clock shows them: the server's times carry nanoseconds,
+/// and "fires in 105.473328690s" reads as noise.
+fn to_second(t: Timestamp) -> Timestamp {
+    Timestamp(t.0 - t.0.rem_euclid(1_000_000_000))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use postflow_core::time::format_duration;
     use serde_json::json;
 
     #[test]
@@ -244,5 +255,26 @@ mod tests {
         let s = ServerState::read(&closed, &events);
         assert_eq!(s.close_status.as_deref(), Some("completed"));
         assert!(s.timers.is_empty());
+    }
+
+    #[test]
+    fn waits_are_shown_to_the_second_though_the_server_counts_nanoseconds() {
+        let events = vec![json!({
+            "eventTime": "2026-11-25T18:00:00.473328690Z",
+            "timerStartedEventAttributes": { "timerId": "5", "startToFireTimeout": "120s" }
+        })];
+        let describe = json!({
+            "pendingActivities": [{ "activityId": "0", "scheduledTime": "2026-11-25T18:00:02.900Z" }],
+            "workflowExecutionInfo": {}
+        });
+        let s = ServerState::read(&describe, &events);
+        let now = Timestamp::parse_rfc3339("2026-11-25T18:00:15.000000001Z").unwrap();
+        let timer = &s.timer_rows(now)[0];
+        assert_eq!(format_duration(timer.fires_in), "105s", "not 105.473328689s");
+        assert_eq!(timer.fire_at, Timestamp::parse_rfc3339("2026-11-25T18:02:00Z").unwrap());
+        // A retry due within the second still counts as due in the future, to the second.
+        let at = Timestamp::parse_rfc3339("2026-11-25T18:00:01.999Z").unwrap();
+        assert_eq!(s.activity_rows(at)[0].next_attempt_in, Some(Duration::from_secs(1)));
+        assert_eq!(s.activity_rows(Timestamp::parse_rfc3339("2026-11-25T18:00:02.5Z").unwrap())[0].next_attempt_in, None);
     }
 }
