@@ -35,6 +35,7 @@ pub fn history(frame: &mut Frame, area: Rect, app: &App) {
     // The events the selected one relates to, marked while its explanation is shown.
     let related: Vec<i64> =
         if app.teach.explain_open { app.explanation().as_ref().as_ref().map(|x| x.related_ids()).unwrap_or_default() } else { Vec::new() };
+    let columns = Columns::fitting(&rows);
     let at = items.iter().position(|i| matches!(i, Item::Row(r) if Some(*r) == selected)).unwrap_or(0);
     // Keep the selected line on screen; when following the newest event it sits at the bottom.
     let height = inner.height as usize;
@@ -44,7 +45,7 @@ pub fn history(frame: &mut Frame, area: Rect, app: &App) {
         .take(height)
         .map(|item| match item {
             Item::Header(t) => Line::styled(t.clone(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
-            Item::Row(r) => row_line(&rows[*r], app.grouped, Some(*r) == selected, related.contains(&rows[*r].event_id)),
+            Item::Row(r) => columns.line(&rows[*r], app.grouped, Some(*r) == selected, related.contains(&rows[*r].event_id)),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
@@ -64,20 +65,43 @@ fn items(app: &App, rows: &[HistoryRow]) -> Vec<Item> {
     items
 }
 
-fn row_line(r: &HistoryRow, indent: bool, selected: bool, related: bool) -> Line<'static> {
-    let style = match (selected, related) {
-        (true, _) => Style::new().add_modifier(Modifier::REVERSED),
-        (false, true) => Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
-        _ => Style::new(),
-    };
-    let pad = if indent { "  " } else { "" };
-    let mark = if related { "»" } else { " " };
-    Line::from(vec![
-        Span::raw(format!("{pad}{mark}{:>3} {:>5}s ", r.event_id, r.at_secs)),
-        Span::styled(format!("{:<27}", r.event_type), Style::new().fg(Color::Yellow)),
-        Span::raw(r.details.clone()),
-    ])
-    .style(style)
+/// The widths of a row's columns, fitted to the whole history (not the rows on
+/// screen, so the columns stay put while scrolling): every column a fixed width would
+/// waste is one more character of the details, which at 80 columns get what is left
+/// of a 44-column pane.
+#[derive(Clone, Copy)]
+struct Columns {
+    id: usize,
+    at: usize,
+    event_type: usize,
+}
+
+impl Columns {
+    fn fitting(rows: &[HistoryRow]) -> Columns {
+        let digits = |n: u64| n.checked_ilog10().unwrap_or(0) as usize + 1;
+        Columns {
+            id: rows.iter().map(|r| digits(r.event_id.unsigned_abs())).max().unwrap_or(1),
+            at: rows.iter().map(|r| digits(r.at_secs)).max().unwrap_or(1),
+            event_type: rows.iter().map(|r| r.event_type.len()).max().unwrap_or(0),
+        }
+    }
+
+    fn line(&self, r: &HistoryRow, indent: bool, selected: bool, related: bool) -> Line<'static> {
+        let style = match (selected, related) {
+            (true, _) => Style::new().add_modifier(Modifier::REVERSED),
+            (false, true) => Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            _ => Style::new(),
+        };
+        let pad = if indent { "  " } else { "" };
+        let mark = if related { "»" } else { " " };
+        let Columns { id, at, event_type } = *self;
+        Line::from(vec![
+            Span::raw(format!("{pad}{mark}{:>id$} {:>at$}s ", r.event_id, r.at_secs)),
+            Span::styled(format!("{:<event_type$} ", r.event_type), Style::new().fg(Color::Yellow)),
+            Span::raw(r.details.clone()),
+        ])
+        .style(style)
+    }
 }
 
 pub fn event_json(frame: &mut Frame, area: Rect, app: &App) {
