@@ -7,7 +7,7 @@ use postflow_core::scenario::event_problems;
 use postflow_core::session::{Action, Session};
 use postflow_core::workshop::questions::{QUESTIONS, question_for};
 use postflow_core::workshop::tour::{TOUR, TourStep, steps_of};
-use postflow_core::workshop::{Chapter, GUIDES, Tour, TourEvent};
+use postflow_core::workshop::{Chapter, GUIDES, Tour, TourEvent, Verdict};
 
 /// A session for a step's chapter, as the tour opens it.
 fn chapter_session(chapter: Chapter) -> (Tour, Session) {
@@ -150,12 +150,16 @@ fn a_prediction_is_locked_by_the_action_and_scored_per_chapter() {
     tour.observe(&s);
     let reveal = tour.view(&s).reveal.expect("the answer is revealed after the action");
     assert!(reveal.correct && reveal.why.contains("updateTimeout"));
-    // The next question gets no prediction: no point.
+    assert_eq!(reveal.verdict(), Verdict::Right);
+    assert_eq!(reveal.headline(), format!("Prediction: ✓ right (you chose {0}); the answer was {0}: ", q.answer + 1));
+    // The next question gets no prediction: no point, and not called wrong either.
     s.auto_run = true;
     play(TOUR.iter().find(|st| st.id == "notification/fire").unwrap(), &mut s);
     tour.observe(&s);
     let reveal = tour.view(&s).reveal.unwrap();
     assert_eq!((reveal.chosen, reveal.correct), (None, false));
+    assert_eq!(reveal.verdict(), Verdict::NotPredicted);
+    assert!(reveal.headline().starts_with("Prediction: – no prediction; the answer was "), "{}", reveal.headline());
     let score = tour.scores()[6];
     assert_eq!((score.number, score.correct, score.questions, score.steps_done, score.steps), (7, 1, 3, 3, 5));
 }

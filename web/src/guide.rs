@@ -239,12 +239,11 @@ pub fn guide_html(v: &TourView) -> String {
         esc(v.chapter.title)
     );
     if let Some(r) = &v.reveal {
-        let (class, verdict) = if r.correct { ("right", "✓ right") } else { ("wrong", "✗ not this time") };
-        let chose = r.chosen.map_or("no prediction".to_owned(), |c| format!("you chose {}", c + 1));
         let _ = write!(
             h,
-            "<p id=\"reveal\" class=\"{class}\"><strong>Prediction: {verdict} ({chose}); the answer was {}: </strong>{}<br>{}</p>",
-            r.answer + 1,
+            "<p id=\"reveal\" class=\"{}\"><strong>{}</strong>{}<br>{}</p>",
+            r.verdict().name(),
+            esc(&r.headline()),
             esc(r.answer_text),
             esc(r.why)
         );

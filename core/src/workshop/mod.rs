@@ -17,7 +17,7 @@ pub mod tour;
 pub use crate::postal::Chapter;
 pub use chapters::GUIDES;
 pub use explain::{Explanation, Related, Role, explain, explain_refusal};
-pub use progress::{GuideView, Tour, TourEvent};
+pub use progress::{GuideView, Reveal, Tour, TourEvent, Verdict};
 
 /// One chapter of the workshop, for someone meeting Cadence for the first time.
 #[derive(Debug, PartialEq, Eq)]

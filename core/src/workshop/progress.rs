@@ -84,6 +84,56 @@ pub struct Reveal {
     pub why: &'static str,
 }
 
+/// How a prediction turned out. A step done without one is not called wrong: the
+/// tour never insists on predicting, and the participant may not have seen the
+/// question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Right,
+    Wrong,
+    NotPredicted,
+}
+
+impl Verdict {
+    /// The mark the front ends show: `✓ right`, `✗ not this time`, `– no prediction`.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Verdict::Right => "✓ right",
+            Verdict::Wrong => "✗ not this time",
+            Verdict::NotPredicted => "– no prediction",
+        }
+    }
+
+    /// A name for styling (the page's CSS class).
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Right => "right",
+            Verdict::Wrong => "wrong",
+            Verdict::NotPredicted => "skipped",
+        }
+    }
+}
+
+impl Reveal {
+    pub fn verdict(&self) -> Verdict {
+        match self.chosen {
+            None => Verdict::NotPredicted,
+            Some(_) if self.correct => Verdict::Right,
+            Some(_) => Verdict::Wrong,
+        }
+    }
+
+    /// "Prediction: ✓ right (you chose 2); the answer was 2: " — the answer's text follows.
+    pub fn headline(&self) -> String {
+        let verdict = self.verdict();
+        let chose = match self.chosen {
+            Some(c) => format!(" (you chose {})", c + 1),
+            None => String::new(),
+        };
+        format!("Prediction: {}{chose}; the answer was {}: ", verdict.mark(), self.answer + 1)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChapterScore {
     pub number: u8,
