@@ -92,7 +92,9 @@ impl App {
             label: "workshop order".into(),
             grouped: false,
             selected: None,
-            message: Some(info("Enter starts the workshop order (edit any field first if you like); G opens the guided tour")),
+            message: Some(info(
+                "Enter starts the workshop order (edit any field first if you like); Esc closes the form, then G opens the guided tour",
+            )),
             failures: Vec::new(),
             should_quit: false,
             clipboard: None,
@@ -273,7 +275,14 @@ impl App {
         match action {
             UiAction::Do(c) => self.command(c),
             UiAction::Predict(choice) => self.predict(choice),
-            UiAction::Cancel => self.mode = Mode::Main,
+            UiAction::Cancel => {
+                // The form's own message ("Enter starts…") would go on promising what Enter no longer does.
+                if matches!(self.mode, Mode::Form(_)) {
+                    let next = if self.session.workflow_id().is_none() { "; G opens the guided tour" } else { "" };
+                    self.message = Some(info(format!("no order started: s opens the start form again{next}")));
+                }
+                self.mode = Mode::Main;
+            }
             UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
             UiAction::ScrollDown(pane) | UiAction::ScrollUp(pane) => {
                 let down = matches!(action, UiAction::ScrollDown(_));
@@ -612,9 +621,17 @@ impl App {
         self.teach.guide_open = true;
         self.teach.player.pause();
         self.teach.tour.new_session();
-        self.mode = Mode::Form(StartForm::workshop());
         self.changed();
-        self.message = Some(info(format!("{}: Enter starts the workshop order", self.label)));
+        // The form would cover the tour's question, and Enter would answer it unseen.
+        let question = self.teach.tour.view(&self.session).step.and_then(|s| s.question).filter(|q| q.chosen.is_none());
+        if let Some(q) = question {
+            self.mode = Mode::Main;
+            self.message =
+                Some(info(format!("{}: predict first (1-{} in the tour pane), then s opens the start form", self.label, q.choices.len())));
+        } else {
+            self.mode = Mode::Form(StartForm::workshop());
+            self.message = Some(info(format!("{}: Enter starts the workshop order", self.label)));
+        }
     }
 
     /// The tick of the interactive loop: plays or lives `elapsed` of real time.

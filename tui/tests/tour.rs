@@ -56,6 +56,28 @@ fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
 }
 
 #[test]
+fn a_chapters_session_opens_on_its_question_not_over_it() {
+    // Chapter 2 asks its first question at the start: the start form would cover it,
+    // and Enter in the form would do the step unpredicted.
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('G'));
+    for _ in 0..TOUR.iter().take_while(|s| s.chapter != Chapter::Retries).count() {
+        key(&mut app, KeyCode::Char(']'));
+    }
+    key(&mut app, KeyCode::Char('T'));
+    let s = common::stable(render_text(&app, 80, 24));
+    assert!(!s.contains("Start an order"), "no form over the question: {s}");
+    assert!(s.contains("predict first (1-3 in the tour pane), then s opens the"), "{s}");
+    assert!(s.contains("Predict first (keys 1-3)"), "the question and its keys are on screen at 80x24: {s}");
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("(you chose 2); the answer was"), "the start answered the prediction made: {s}");
+}
+
+#[test]
 fn chapter_seven_of_the_tour_step_by_step() {
     let mut app = at_chapter_seven();
     let s = screen(&app);
@@ -66,7 +88,7 @@ fn chapter_seven_of_the_tour_step_by_step() {
     key(&mut app, KeyCode::Char('t'));
     let s = screen(&app);
     assert!(s.contains("tour: notification/timer done ✓"), "{s}");
-    assert!(s.contains("Predict first: You are about to scan the package"), "{s}");
+    assert!(s.contains("Predict first (keys 1-3): You are about to scan the package"), "{s}");
     insta::assert_snapshot!("tour_7_1_timer_started", s);
 
     // Predict 2 (the right one), then scan: the action answers it.
@@ -185,7 +207,7 @@ fn at_80x24_the_guide_scrolls_to_the_prediction_choices() {
     key(&mut app, KeyCode::Char('t'));
     let small = |app: &App| render_text(app, 80, 24);
     let s = small(&app);
-    assert!(s.contains("Predict first:"), "{s}");
+    assert!(s.contains("Predict first (keys 1-3):"), "{s}");
     // The pane is too short for the question's choices; its border says so.
     assert!(!s.contains("3. A new estimate"), "{s}");
     let first_line = |app: &App| -> usize {

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::App;
+use postflow_core::workshop::Verdict;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -17,13 +18,12 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
     let v = app.teach.tour.view(&app.session);
     let mut lines = vec![Line::styled(format!("{} · {}", v.chapter.number, v.chapter.title), BOLD.fg(Color::Cyan))];
     if let Some(r) = &v.reveal {
-        let (mark, style) =
-            if r.correct { ("✓ right", Style::new().fg(Color::Green)) } else { ("✗ not this time", Style::new().fg(Color::Red)) };
-        let chose = r.chosen.map_or("no prediction".to_owned(), |c| format!("you chose {}", c + 1));
-        lines.push(Line::from(vec![
-            Span::styled(format!("Prediction: {mark} ({chose}); the answer was {}: ", r.answer + 1), style),
-            Span::raw(r.answer_text),
-        ]));
+        let color = match r.verdict() {
+            Verdict::Right => Color::Green,
+            Verdict::Wrong => Color::Red,
+            Verdict::NotPredicted => Color::Yellow,
+        };
+        lines.push(Line::from(vec![Span::styled(r.headline(), Style::new().fg(color)), Span::raw(r.answer_text)]));
         lines.push(Line::styled(r.why, DIM));
     }
     if let Some(hint) = &v.session_hint {
@@ -41,7 +41,13 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(format!(" (key {})", app.keys_of(step.command)), DIM),
             ]));
             if let Some(q) = &step.question {
-                lines.push(Line::from(vec![Span::styled("Predict first: ", BOLD.fg(Color::Magenta)), Span::raw(q.prompt)]));
+                // The keys are named here: the key bar has no room for them at 80 columns.
+                let keys = if q.chosen.is_some() { "change: 1" } else { "keys 1" };
+                lines.push(Line::from(vec![
+                    Span::styled("Predict first ", BOLD.fg(Color::Magenta)),
+                    Span::styled(format!("({keys}-{}): ", q.choices.len()), DIM),
+                    Span::raw(q.prompt),
+                ]));
                 for (i, c) in q.choices.iter().enumerate() {
                     let chosen = q.chosen == Some(i);
                     let style = if chosen { Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD) } else { Style::new() };
@@ -54,12 +60,21 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
             lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(step.look_for)]));
         }
     }
+    // The keys go in the title when it has room for them, else after the step.
+    let keys = "[ ] steps, T chapter session, G hides";
+    let wide = format!(" {} ({keys}) ", v.position);
+    let title = if wide.chars().count() + 2 <= usize::from(area.width) {
+        wide
+    } else {
+        lines.push(Line::styled(format!("Keys: {keys}"), DIM));
+        format!(" {} ", v.position)
+    };
     let scores: Vec<String> = v.scores.iter().map(|s| format!("{}:{}/{}", s.number, s.correct, s.questions)).collect();
     lines.push(Line::styled(format!("Predictions right per chapter  {}", scores.join("  ")), DIM));
     // The chapter's texts last: a short pane shows the step first, and scrolls to the idea.
     lines.push(Line::from(vec![Span::styled("The idea: ", BOLD), Span::raw(v.chapter.concept)]));
     lines.push(Line::from(vec![Span::styled("The chapter adds: ", BOLD), Span::raw(v.chapter.goal)]));
-    let block = Block::bordered().title(format!(" {} ([ ] steps, T chapter session, G hides) ", v.position));
+    let block = Block::bordered().title(title);
     super::draw_scrolled(frame, area, block, lines, (&app.guide_scroll, &app.guide_at(), "{ }"));
 }
 
