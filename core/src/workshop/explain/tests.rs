@@ -46,6 +46,8 @@ fn every_event_of_every_builtin_scenario_is_explained() {
             for (what, text) in [("headline", &x.headline), ("cause", &x.cause), ("meaning", &x.meaning)] {
                 assert!(text.len() > 10, "{} event {}: {what} is empty: {text:?}", b.name, e.event_id);
                 assert!(!text.contains("  "), "{} event {}: {what} has a double space: {text:?}", b.name, e.event_id);
+                // Prose, not the one-line table's escapes: the Go client ends every value with a newline.
+                assert!(!text.contains("\\n"), "{} event {}: {what} shows a \\n: {text:?}", b.name, e.event_id);
             }
             for r in &x.related {
                 assert_ne!(r.event_id, e.event_id, "{} event {} relates to itself", b.name, e.event_id);

@@ -9,6 +9,7 @@ use crate::history::{
     ActivityTaskScheduledEventAttributes, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, EventAttributes, EventType,
     HistoryEvent, WorkflowExecutionSignaledEventAttributes, table,
 };
+use crate::payload::Payload;
 use crate::time::format_duration;
 
 /// Refusals a participant meets, and what Cadence means by them.
@@ -96,7 +97,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
     let (headline, cause, meaning) = match &e.attributes {
         EventAttributes::WorkflowExecutionStarted(a) => {
             b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
-            let input = a.input.as_ref().map(table::payload).unwrap_or_default();
+            let input = a.input.as_ref().map(prose).unwrap_or_default();
             (
                 format!("An order came in: workflow {} started", a.workflow_type.name),
                 format!(
@@ -253,12 +254,11 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         }
         EventAttributes::ActivityTaskCompleted(a) => {
             let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
-            let result = a.result.as_ref().map(table::payload).unwrap_or_default();
+            let result = a.result.as_ref().map(prose).unwrap_or_default();
             let purpose = match activity(&name) {
-                Activity::Estimate => format!(
-                    " The estimate is {} day(s): updateTimeout starts the notification timer for that long.",
-                    result.trim_end_matches("\\n")
-                ),
+                Activity::Estimate => {
+                    format!(" The estimate is {} day(s): updateTimeout starts the notification timer for that long.", result)
+                }
                 _ => String::new(),
             };
             (
@@ -401,7 +401,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             // could not read, the delivery waited for a later scan, and came earlier.
             let delivered = handled.iter().copied().find(is_delivery).or_else(|| links.events[..i].iter().rev().find(is_delivery));
             b.add_event(delivered, Role::Cause);
-            let result = a.result.as_ref().map(table::payload).unwrap_or_default();
+            let result = a.result.as_ref().map(prose).unwrap_or_default();
             let because = delivered.map_or(String::new(), |d| format!(" The DeliveredSignal of event {} ended its loop.", d.event_id));
             (
                 "The workflow completed".to_owned(),
@@ -657,7 +657,7 @@ fn signaled(
     a: &WorkflowExecutionSignaledEventAttributes,
     b: &mut Builder<'_, '_>,
 ) -> (String, String, String) {
-    let input = a.input.as_ref().filter(|p| !p.is_empty()).map(table::payload);
+    let input = a.input.as_ref().filter(|p| !p.is_empty()).map(prose);
     let behind = links.buffered_behind(i);
     let handling = links.handling_task(i);
     let next = links.after(i).filter(|n| n.event_type() == EventType::DecisionTaskScheduled);
@@ -824,6 +824,13 @@ fn short(e: &HistoryEvent) -> String {
         }
         _ => format!("event {} {}", e.event_id, e.event_type().name()),
     }
+}
+
+/// A payload inside a sentence: its JSON values separated by spaces. The Go client
+/// ends every value with a newline, which the one-line history table shows as `\n`
+/// and a sentence must not.
+fn prose(p: &Payload) -> String {
+    p.to_text().split('\n').filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 fn capitalize(s: &str) -> String {
