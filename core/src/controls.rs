@@ -312,8 +312,13 @@ pub fn shown(typed: &str) -> String {
 /// An amount as typed: a finite number, zero or more.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let a: f64 = t.parse().map_err(|_| format!("Amount: {} is not a number", shown(t)))?;
-    if !a.is_finite() {
+    let not_a_number = || format!("Amount: {} is not a number", shown(t));
+    let a: f64 = t.parse().map_err(|_| not_a_number())?;
+    // Rust's parser takes "NaN", which no payment service would.
+    if a.is_nan() {
+        return Err(not_a_number());
+    }
+    if a.is_infinite() {
         return Err(format!("Amount: {} is too large to be a number a payment service would take", shown(t)));
     }
     if a < 0.0 {
@@ -325,12 +330,17 @@ pub fn parse_amount(text: &str) -> Result<f64, String> {
 /// An execution timeout as typed: whole seconds, at least 1, at most what Cadence stores.
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let secs: u64 = t.parse().map_err(|_| format!("Timeout: {} is not a whole number of seconds", shown(t)))?;
+    let too_long =
+        |secs: &dyn std::fmt::Display| format!("Timeout: {secs} s is more than Cadence accepts ({MAX_TIMEOUT_SECS} s, about 68 years)");
+    let secs: u64 = t.parse().map_err(|e: std::num::ParseIntError| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => too_long(&shown(t)),
+        _ => format!("Timeout: {} is not a whole number of seconds", shown(t)),
+    })?;
     if secs == 0 {
         return Err("Timeout: must be at least 1 second".into());
     }
     if secs > MAX_TIMEOUT_SECS {
-        return Err(format!("Timeout: {secs} s is more than Cadence accepts ({MAX_TIMEOUT_SECS} s, about 68 years)"));
+        return Err(too_long(&secs));
     }
     Ok(Duration::from_secs(secs))
 }
@@ -353,7 +363,8 @@ impl OrderInput {
             return Err("Workflow ID: give one, or an Order ID to default to".into());
         }
         if workflow_id.len() > MAX_ID_LENGTH {
-            return Err(format!("Workflow ID: {} characters; Cadence takes at most {MAX_ID_LENGTH}", workflow_id.len()));
+            // Cadence counts bytes (Go's len), so a name in another script reaches the limit sooner.
+            return Err(format!("Workflow ID: {} bytes in UTF-8; Cadence takes at most {MAX_ID_LENGTH}", workflow_id.len()));
         }
         let order = Order {
             id: self.id.trim().to_owned(),
@@ -524,10 +535,15 @@ mod tests {
         assert_eq!(with(|i| i.amount = "twenty".into()), r#"Amount: "twenty" is not a number"#);
         assert!(with(|i| i.amount = "-1".into()).contains("negative"));
         assert!(with(|i| i.amount = "1e309".into()).contains("too large"));
+        assert_eq!(with(|i| i.amount = "NaN".into()), r#"Amount: "NaN" is not a number"#);
         let long = with(|i| i.amount = "9".repeat(200_000) + "x");
         assert!(long.len() < 120 && long.contains("(200001 characters)"), "a long input is not echoed whole: {long}");
         assert!(with(|i| i.timeout = "0".into()).contains("at least 1"));
         assert!(with(|i| i.timeout = "3000000000".into()).contains("more than Cadence accepts"));
+        let huge = with(|i| i.timeout = "99999999999999999999".into());
+        assert!(huge.contains("\"99999999999999999999\" s is more than Cadence accepts"), "a whole number, only too large: {huge}");
+        assert!(with(|i| i.timeout = "1.5".into()).contains("not a whole number"));
+        assert_eq!(with(|i| i.workflow_id = "ü".repeat(501)), "Workflow ID: 1002 bytes in UTF-8; Cadence takes at most 1000");
         assert!(with(|i| i.id = " ".into()).starts_with("Workflow ID"));
         assert!(with(|i| i.workflow_id = "x".repeat(1001)).contains("at most 1000"));
         assert_eq!(scan_action("  ").unwrap_err(), "type the location where the package was scanned");
