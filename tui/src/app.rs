@@ -547,6 +547,10 @@ impl App {
                     return Err("type a file name".into());
                 }
                 let path = crate::export::expand_home(text);
+                if path.is_dir() {
+                    let example = path.join(controls::ExportKind::History.file_name(&self.session));
+                    return Err(format!("{} is a directory: type a file name in it, e.g. {}", path.display(), example.display()));
+                }
                 // A file that is there already is overwritten only when asked twice.
                 if path.exists() && !p.confirmed_overwrite(text) {
                     return Err(format!("{} exists: press Enter again to overwrite it, or change the name", path.display()));
@@ -560,7 +564,8 @@ impl App {
                 if text.is_empty() {
                     return Err("type the path of a history JSON file".into());
                 }
-                let loaded = source::import(text)?;
+                // As typed to export: `~/x.json` written there is read back from there.
+                let loaded = source::import(&crate::export::expand_home(text).to_string_lossy())?;
                 self.show(loaded);
             }
         }

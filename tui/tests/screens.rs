@@ -463,6 +463,18 @@ fn export_expands_the_home_directory_asks_before_overwriting_and_says_where() {
     // The CLI's form, by its name.
     export(&mut app, "~/o.cli-history.json");
     assert!(std::fs::read_to_string(home.join("o.cli-history.json")).unwrap().starts_with("[\n{\"eventId\":1,"));
+    // A directory is no file to overwrite.
+    export(&mut app, "~");
+    let s = render_text(&app, 160, 36);
+    assert!(s.contains(&format!("{} is a directory: type a file name in it", home.display())), "{s}");
+    assert!(home.is_dir());
+    key(&mut app, KeyCode::Esc);
+    // What was exported to ~/... imports from ~/... too.
+    key(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "~/o.cli-history.json");
+    key(&mut app, KeyCode::Enter);
+    let s = render_text(&app, 160, 36);
+    assert!(s.contains("running (imported, event 5 of 5)"), "{s}");
     std::fs::remove_dir_all(&home).unwrap();
 }
 
