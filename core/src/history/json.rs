@@ -227,6 +227,10 @@ pub fn history_from_json(text: &str) -> Result<Vec<HistoryEvent>, HistoryJsonErr
         },
         _ => return Err(HistoryJsonError::NoEvents),
     };
+    // A run's history begins when it starts: an empty one is no history at all.
+    if events.is_empty() {
+        return Err(HistoryJsonError::NoEvents);
+    }
     let mut out = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         let event = event_from_value(i, e)?;
@@ -358,6 +362,9 @@ mod tests {
         let err = history_from_json(r#"[{"eventId":"1","timerStartedEventAttributes":{"startToFireTimeout":"soon"}}]"#).unwrap_err();
         assert!(err.to_string().contains("startToFireTimeout"), "{err}");
         assert_eq!(history_from_json("{}").unwrap_err(), HistoryJsonError::NoEvents);
+        for empty in ["[]", r#"{"history":{"events":[]}}"#, r#"{"events":[]}"#] {
+            assert_eq!(history_from_json(empty).unwrap_err(), HistoryJsonError::NoEvents, "{empty}");
+        }
         assert!(matches!(history_from_json("[").unwrap_err(), HistoryJsonError::Syntax(_)));
     }
 }
