@@ -1,6 +1,7 @@
 //! The `scenario` runner as a user types it: its answer to a name it does not know
-//! (the terminal app's words for `--scenario`, from the one loader they share), and
-//! its usage on an 80-column terminal.
+//! (the terminal app's words for `--scenario`, from the one loader they share), its
+//! usage on an 80-column terminal, bad formats and empty histories, and output that
+//! stays one document when piped.
 
 use std::process::Command;
 
@@ -36,4 +37,37 @@ fn help_fits_an_80_column_terminal() {
     for line in stdout.lines() {
         assert!(line.chars().count() <= 80, "{} characters: {line}", line.chars().count());
     }
+}
+
+#[test]
+fn the_transcript_leaves_json_and_scripts_whole_on_stdout() {
+    let (code, stdout, stderr) = scenario(&["happy-path", "--format", "json", "--transcript"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let history: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is one JSON document");
+    assert!(history["history"]["events"].as_array().is_some_and(|e| !e.is_empty()), "{stdout}");
+    assert!(stderr.contains("$ cadence --domain cadence-workshop wf start"), "the transcript is on stderr: {stderr}");
+    let (_, script, _) = scenario(&["happy-path", "--format", "script", "--transcript"]);
+    assert!(script.starts_with("#!/bin/sh"), "{script}");
+    // With the table, the transcript comes first on stdout, for reading.
+    let (_, table, _) = scenario(&["happy-path", "--transcript"]);
+    assert!(table.trim_start().starts_with("1  start"), "{table}");
+}
+
+#[test]
+fn a_bad_format_is_refused_before_the_scenario_runs() {
+    let (code, stdout, stderr) = scenario(&["happy-path", "--format", "bogus", "--transcript"]);
+    assert_eq!(code, Some(2));
+    assert!(stdout.is_empty(), "nothing ran: {stdout}");
+    assert_eq!(stderr, "error: unknown format bogus: table, json, cli-json, script or golden\n");
+}
+
+#[test]
+fn an_empty_history_is_refused_as_the_terminal_app_refuses_it() {
+    let file = std::env::temp_dir().join(format!("postflow-empty-{}.json", std::process::id()));
+    std::fs::write(&file, "[]").unwrap();
+    let (code, stdout, stderr) = scenario(&["--history", file.to_str().unwrap()]);
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(code, Some(2));
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("history JSON has no events"), "{stderr}");
 }

@@ -14,7 +14,8 @@ use std::process::ExitCode;
 use postflow_core::scenario::{self, BUILTIN, Scenario};
 
 const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|script|golden]
-                         [--transcript]
+                         [--transcript]   (the steps; on stderr beside
+                                           json, cli-json and script)
        scenario --history FILE [--format table|json|cli-json]
                          (a history in either JSON form, converted)
        scenario --list";
@@ -59,25 +60,33 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if let Some(path) = history {
         return convert_history(&path, &format);
     }
+    // Checked before the scenario runs, so a typo costs nothing.
+    let machine_readable = match format.as_str() {
+        "json" | "cli-json" | "script" => true,
+        "table" | "golden" => false,
+        other => return Err(format!("unknown format {other}: table, json, cli-json, script or golden")),
+    };
     let target = target.ok_or(USAGE)?;
     let scenario = Scenario::load(&target).map_err(|e| e.to_string())?;
     let outcome = scenario::run(&scenario);
     let session = &outcome.session;
     if transcript {
+        // Beside JSON or a script the transcript goes to stderr: stdout stays one
+        // document that `jq` or `sh` can take.
+        let mut text = String::new();
         for (i, e) in session.timeline().iter().enumerate() {
-            println!("{:>4}  {:<24} {}", i + 1, e.action.label(), e.outcome);
+            text += &format!("{:>4}  {:<24} {}\n", i + 1, e.action.label(), e.outcome);
             if let Some(cli) = &e.cli {
-                println!("      $ {cli}");
+                text += &format!("      $ {cli}\n");
             }
         }
-        println!();
+        if machine_readable { eprintln!("{text}") } else { println!("{text}") }
     }
     match format.as_str() {
         "json" => println!("{}", session.history_json()),
         "cli-json" => println!("{}", session.history_cli_json()),
         "script" => print!("{}", session.replay_script()),
-        "table" | "golden" => print!("{}", session.history_table()),
-        other => return Err(format!("unknown format {other}: table, json, cli-json, script or golden")),
+        _ => print!("{}", session.history_table()),
     }
     if outcome.passed() {
         eprintln!("{}: all expectations held ({} events)", scenario.name, session.history().len());
