@@ -62,6 +62,8 @@ pub struct App {
     pub description: Option<String>,
     /// Bridge mode: the real server this app drives; `None` for the simulator.
     pub bridge: Option<Bridge>,
+    /// The key bar's name for q: "quit", or where q leads back to.
+    pub quit_name: &'static str,
     /// The tour, the teaching panes and the play control.
     pub teach: Teach,
     /// How far the pane under the history and the guide are scrolled.
@@ -101,6 +103,7 @@ impl App {
             too_small: false,
             description: None,
             bridge: None,
+            quit_name: "quit",
             teach: Teach::default(),
             detail_scroll: PaneScroll::default(),
             guide_scroll: PaneScroll::default(),
@@ -122,6 +125,14 @@ impl App {
     pub fn from_loaded(loaded: Loaded) -> App {
         let mut app = App { mode: Mode::Main, ..App::new() };
         app.show(loaded);
+        app
+    }
+
+    /// One package of a fleet, opened from the fleet screen, to which q goes back.
+    pub fn fleet_package(session: Session, label: String) -> App {
+        let note = Some("q goes back to the fleet".into());
+        let mut app = App::from_loaded(Loaded { session, label, note, failures: Vec::new(), description: None });
+        app.quit_name = "back to fleet";
         app
     }
 

@@ -142,7 +142,8 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
     };
     let run = FleetScreen::run(config, shown);
     if watched {
-        eprintln!();
+        // The count stopped short of the end: clear it rather than leave it behind.
+        eprint!("\r\x1b[2K");
     }
     let mut screen = match run {
         Ok(s) => s,
@@ -179,16 +180,7 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
                 }
             };
             match screen.session(open) {
-                Ok((session, label)) => {
-                    let loaded = crate::source::Loaded {
-                        session,
-                        label,
-                        note: Some("q goes back to the fleet".into()),
-                        failures: Vec::new(),
-                        description: None,
-                    };
-                    interactive(&mut App::from_loaded(loaded))?;
-                }
+                Ok((session, label)) => interactive(&mut App::fleet_package(session, label))?,
                 Err(e) => eprintln!("tui: {e}"),
             }
         }

@@ -7,8 +7,9 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 use postflow_core::fleet::FleetConfig;
 use postflow_core::history::EventType;
+use postflow_tui::App;
 use postflow_tui::ui::fleet::{FleetKey, FleetScreen};
-use postflow_tui::ui::render_fleet_text;
+use postflow_tui::ui::{render_fleet_text, render_text};
 
 fn screen() -> FleetScreen {
     FleetScreen::run(
@@ -67,4 +68,10 @@ fn enter_opens_the_selected_package_with_the_fleets_history() {
     assert_eq!(session.replay_error(), None, "the workflow code replays the fleet's history");
     assert!(history.iter().any(|e| e.event_type() == EventType::WorkflowExecutionSignaled));
     assert_eq!(s.handle(KeyCode::Char('q')), FleetKey::Quit);
+    // In the package's screens, q leads back to the fleet, and the key bar says so.
+    let (session, label) = s.session(2).unwrap();
+    let package = render_text(&App::fleet_package(session, label), 80, 24);
+    let bar = package.lines().last().unwrap();
+    assert!(bar.contains("q back to fleet") && !bar.contains("quit"), "{bar}");
+    assert!(package.contains("q goes back to the fleet"), "{package}");
 }

@@ -7,8 +7,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::action::UiAction;
 use crate::app::App;
 use crate::keymap::{self, Binding, key_name};
+use postflow_core::controls::Command;
 
 pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     let s = app.session.status_line();
@@ -102,7 +104,7 @@ pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
     let mut used = 1;
     let mut i = 0;
     while i < usable.len() {
-        let name = usable[i].name;
+        let name = if usable[i].action == UiAction::Do(Command::Quit) { app.quit_name } else { usable[i].name };
         let mut keys = key_name(usable[i].keys[0]);
         while i + 1 < usable.len() && usable[i + 1].name == name {
             i += 1;
