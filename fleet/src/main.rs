@@ -45,29 +45,29 @@ struct Args {
     #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
     seed: u64,
     /// Orders arrive over this many hours.
-    #[arg(long, default_value_t = 24.0)]
+    #[arg(long, default_value_t = 24.0, allow_negative_numbers = true)]
     arrival_hours: f64,
     /// Days from order to delivery, lowest-highest.
-    #[arg(long, default_value = "1-5")]
+    #[arg(long, default_value = "1-5", allow_hyphen_values = true)]
     delivery_days: String,
     /// Hours between two scans of a package, shortest-longest.
-    #[arg(long, default_value = "3-9")]
+    #[arg(long, default_value = "3-9", allow_hyphen_values = true)]
     scan_hours: String,
     /// What one day of the delivery estimate lasts on the notification timer (e.g. 1d, 1h,
     /// 60s). With 1d, scans every few hours reset it before it fires; 1h lets it fire.
     #[arg(long, default_value = "1d", allow_hyphen_values = true)]
     timer_unit: String,
     /// Share of orders over 25 (their payment fails after its retries), 0 to 1.
-    #[arg(long, default_value_t = 0.02)]
+    #[arg(long, default_value_t = 0.02, allow_negative_numbers = true)]
     over_limit: f64,
     /// Share of orders without a customer (shipping fails), 0 to 1.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
     no_customer: f64,
     /// Worker milliseconds a decision task holds its slot.
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
     decision_ms: f64,
     /// Worker milliseconds an activity task holds its slot.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
     activity_ms: f64,
     /// Length of one row of the report, e.g. 1h, 30m.
     #[arg(long, default_value = "1h", allow_hyphen_values = true)]
@@ -140,6 +140,13 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGINT, on_interrupt as *const () as libc::sighandler_t);
     }
 
+    // Before the run, not after it: a path that cannot take the files costs nothing.
+    if let Some(dir) = &args.csv {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("fleet: cannot write the CSV files into {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
     let mut fleet = match Fleet::new(config.clone()) {
         Ok(f) => f,
         Err(e) => {
@@ -148,12 +155,12 @@ fn main() -> ExitCode {
         }
     };
     let intro = format!(
-        "{} packages over {} h, {} shards, {} worker slots, cache of {} runs, seed {} (memory estimate {})",
-        config.packages,
+        "{} over {} h, {}, {}, cache of {}, seed {} (memory estimate {})",
+        many(config.packages, "package"),
         config.arrival_window.as_secs() / 3600,
-        config.shards,
-        config.workers,
-        config.worker_cache,
+        many(config.shards, "shard"),
+        many(config.workers, "worker slot"),
+        many(config.worker_cache as u64, "run"),
         config.seed,
         human_bytes(estimate)
     );
@@ -264,6 +271,14 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     Ok(config)
 }
 
+/// `n` things, the noun made plural by an s unless there is one.
+fn many(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// What the report's lines fit: an 80-column terminal shows each whole, as it shows
 /// the plots (72 columns and their labels).
 const REPORT_WIDTH: usize = 80;
@@ -305,7 +320,8 @@ fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> 
                 t.timers_fired,
                 t.timers_live_peak,
                 // Not a fault: the world scans more often than the shortest estimate (docs/scale.md).
-                if t.timers_fired == 0 && t.timers_live_peak > 0 {
+                // (Only of a whole run: an interrupted one may just not have got there.)
+                if finished && t.timers_fired == 0 && t.timers_live_peak > 0 {
                     " (every notification timer was canceled by the next scan or the delivery; a shorter --timer-unit lets some fire)"
                 } else {
                     ""
@@ -316,8 +332,8 @@ fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> 
         (
             "task backlog",
             format!(
-                "{} tasks at the peak; decision tasks waited {:.1} ms on average, {:.0} ms at most",
-                t.backlog_peak,
+                "{} at the peak; decision tasks waited {:.1} ms on average, {:.0} ms at most",
+                many(t.backlog_peak, "task"),
                 t.decision_wait_mean() * 1e3,
                 t.decision_wait_max * 1e3
             ),
@@ -325,19 +341,23 @@ fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> 
         (
             "worker cache",
             format!(
-                "{} hits, {} misses ({}), {} evictions, {} events replayed",
-                t.cache_hits,
-                t.cache_misses,
+                "{}, {} ({}), {}, {} replayed",
+                many(t.cache_hits, "hit"),
+                if t.cache_misses == 1 { "1 miss".to_owned() } else { format!("{} misses", t.cache_misses) },
                 t.cache_hit_rate().map_or("-".into(), |h| format!("{:.1} % hits", h * 100.0)),
-                t.cache_evictions,
-                t.events_replayed
+                many(t.cache_evictions, "eviction"),
+                many(t.events_replayed, "event")
             ),
         ),
         (
             "shards",
             format!(
-                "{} shards: events per shard min {} / median {} / p99 {} / max {}",
-                config.shards, spread.min, spread.median, spread.p99, spread.max
+                "{}: events per shard min {} / median {} / p99 {} / max {}",
+                many(config.shards, "shard"),
+                spread.min,
+                spread.median,
+                spread.p99,
+                spread.max
             ),
         ),
     ];
@@ -394,5 +414,25 @@ mod tests {
         assert_eq!(duration("interval", " 90s "), Ok(Duration::from_secs(90)));
         assert!(duration("interval", "90").is_err_and(|e| e.contains("missing unit")), "a bare number has no unit");
         assert!(duration("timer-unit", "1e300d").is_err(), "too many days is an error, not a panic");
+    }
+
+    #[test]
+    fn only_a_whole_run_is_told_why_no_timer_fired() {
+        let config = FleetConfig { packages: 200, shards: 4, workers: 4, worker_cache: 20, ..FleetConfig::default() };
+        let mut fleet = Fleet::new(config.clone()).unwrap();
+        assert!(fleet.run(1_000, |_| true));
+        let report = fleet.report();
+        assert_eq!(report.totals.timers_fired, 0, "the default world fires no notification timer");
+        let why = "canceled by the next scan";
+        assert!(summary(&config, report, Duration::from_secs(1), true).contains(why));
+        let cut = summary(&config, report, Duration::from_secs(1), false);
+        assert!(cut.contains("(interrupted)") && !cut.contains(why), "a cut run may not have got to its timers: {cut}");
+    }
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        assert_eq!(many(1u32, "shard"), "1 shard");
+        assert_eq!(many(16_384u32, "shard"), "16384 shards");
+        assert_eq!(many(0u64, "hit"), "0 hits");
     }
 }

@@ -39,7 +39,8 @@ pub fn bars(title: &str, values: &[f64], width: usize, height: usize, first: &st
         out.push('\n');
     }
     out.push_str(&format!("{:>pad$} └{}\n", "", "─".repeat(columns.len())));
-    let gap = columns.len().saturating_sub(first.len() + last.len());
+    // At least a space: a short run's labels would read as one ("0 h2 h").
+    let gap = columns.len().saturating_sub(first.len() + last.len()).max(1);
     out.push_str(&format!("{:>pad$}  {first}{}{last}\n", "", " ".repeat(gap)));
     out
 }
@@ -81,10 +82,11 @@ mod tests {
 
     #[test]
     fn bars_reach_the_top_for_the_largest_value() {
-        let chart = bars("t", &[0.0, 5.0, 10.0], 3, 2, "a", "b");
+        let chart = bars("t", &[0.0, 5.0, 10.0], 3, 2, "0 h", "2 h");
         let lines: Vec<&str> = chart.lines().collect();
         assert_eq!(lines[1], "10 ┤  █");
         assert_eq!(lines[2], " 0 ┤ ██");
+        assert_eq!(lines[4], "    0 h 2 h", "labels wider than the chart stay apart: {chart}");
     }
 
     #[test]

@@ -30,7 +30,11 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         (vec!["--interval", "0s"], "--interval must be more than zero"),
         (vec!["--over-limit", "1.5"], "--over-limit must be a share between 0 and 1 (got 1.5)"),
         (vec!["--over-limit", "0.6", "--no-customer", "0.5"], "--over-limit and --no-customer add up to more than every order (0.6 + 0.5)"),
-        (vec!["--workers", "1", "--decision-ms", "500"], "1 workers cannot keep up"),
+        (vec!["--workers", "1", "--decision-ms", "500"], "1 worker cannot keep up"),
+        (vec!["--over-limit", "-0.5"], "--over-limit must be a share between 0 and 1 (got -0.5)"),
+        (vec!["--decision-ms", "-1"], "--decision-ms must be zero or more milliseconds (got -1)"),
+        (vec!["--arrival-hours", "-1"], "--arrival-hours must be more than zero (got -1)"),
+        (vec!["--delivery-days", "-1-5"], "--delivery-days must be LOW-HIGH with 0 < LOW <= HIGH"),
         (vec!["--max-memory-gib", "nan"], "--max-memory-gib must be more than zero (got NaN)"),
         (vec!["--max-memory-gib", "-1"], "--max-memory-gib must be more than zero (got -1)"),
         (vec!["--max-memory-gib", "0"], "--max-memory-gib must be more than zero (got 0)"),
@@ -41,6 +45,15 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
         assert!(stdout.is_empty(), "{args:?} ran anyway: {stdout}");
     }
+    // A CSV path that cannot take the files is refused before the run, not after it.
+    let file = std::env::temp_dir().join(format!("fleet-cli-file-{}", std::process::id()));
+    std::fs::write(&file, "mine").unwrap();
+    let (code, stdout, stderr) = fleet(&["--packages", "50", "--csv", file.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&format!("cannot write the CSV files into {}", file.display())), "{stderr}");
+    assert!(stdout.is_empty() && !stderr.contains("fleet: 50 packages"), "the run did not begin: {stderr}");
     let (code, _, stderr) = fleet(&["--shards", "many"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid value 'many' for '--shards <SHARDS>': expected a whole number, got \"many\""), "{stderr}");

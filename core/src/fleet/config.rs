@@ -155,9 +155,9 @@ impl FleetConfig {
         let busy = in_flight * work_per_package / (86_400.0 * f64::from(lo + hi) / 2.0).min(last_delivery.as_secs_f64());
         if busy > f64::from(self.workers) {
             return bad(format!(
-                "{} workers cannot keep up: at its busiest this fleet needs about {:.0} workers busy all the time \
+                "{} cannot keep up: at its busiest this fleet needs about {:.0} workers busy all the time \
                  ({:.1} ms of worker time per package); add workers or make tasks shorter",
-                self.workers,
+                if self.workers == 1 { "1 worker".to_owned() } else { format!("{} workers", self.workers) },
                 busy.ceil(),
                 work_per_package * 1000.0
             ));
