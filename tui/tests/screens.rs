@@ -594,3 +594,29 @@ fn the_why_and_json_pane_scrolls_when_it_holds_more_than_it_shows() {
     let json = pane(&render_text(&app, 80, 24), "┌ Event");
     assert!(!json[1].contains('{') && json.last().unwrap().contains("lines 2-6 of"), "{json:#?}");
 }
+
+#[test]
+fn the_workflow_log_ends_with_the_newest_line_whole() {
+    // Log lines wrap at words; counting characters undercounted their rows, and the
+    // pane cut the newest line's end off (here the shipment's order ID).
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    for (w, h) in [(80, 24), (100, 34)] {
+        let s = render_text(&app, w, h);
+        let lines: Vec<&str> = s.lines().collect();
+        let top = lines.iter().position(|l| l.contains("Workflow log (")).unwrap_or_else(|| panic!("no log pane: {s}"));
+        let left = lines[top].chars().position(|c| c == '┌').unwrap_or(0);
+        let pane: Vec<String> = lines[top + 1..]
+            .iter()
+            .take_while(|l| l.chars().nth(left).is_none_or(|c| c != '└'))
+            .map(|l| l.chars().skip(left + 1).collect::<String>().trim_end_matches(['│', ' ']).to_owned())
+            .collect();
+        let last = pane.iter().rev().find(|r| !r.is_empty()).unwrap_or_else(|| panic!("an empty log at {w}x{h}: {s}"));
+        assert!(last.ends_with(r#"{"orderID":"Order123"}"#), "at {w}x{h}: {pane:#?}\n{s}");
+        // Where the pane has room, its first row is the start of a line, at its time.
+        if h > 24 {
+            assert!(pane[0].get(2..3) == Some(":") && pane[0].get(5..6) == Some(":"), "at {w}x{h}: {pane:#?}");
+        }
+    }
+}

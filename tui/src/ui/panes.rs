@@ -72,7 +72,7 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App) {
     let logs = app.session.logs();
     let block = Block::bordered().title(format!(" Workflow log ({} lines) ", logs.len()));
     let inner = block.inner(area);
-    let (height, width) = (inner.height as usize, inner.width.max(1) as usize);
+    let (height, width) = (inner.height as usize, inner.width.max(1));
     // The newest lines matter most: show the tail, each line whole (wrapped), so a
     // scanned location at the end of a line is never cut off.
     let mut lines: Vec<Line> = Vec::new();
@@ -84,12 +84,15 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App) {
             text.push(' ');
             text.push_str(&l.fields);
         }
-        let need = text.chars().count().max(1).div_ceil(width);
+        // Measured as the wrap will draw it (at words): counting characters
+        // undercounts, and the pane then showed the tail of a line, e.g. "sent".
+        let line = Line::raw(text);
+        let need = Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(width);
         if rows + need > height && !lines.is_empty() {
             break;
         }
         rows += need;
-        lines.push(Line::raw(text));
+        lines.push(line);
     }
     lines.reverse();
     let scroll = rows.saturating_sub(height) as u16;
