@@ -620,3 +620,26 @@ fn the_workflow_log_ends_with_the_newest_line_whole() {
         }
     }
 }
+
+#[test]
+fn the_pending_pane_takes_the_rows_it_needs_and_says_when_it_has_more() {
+    // Just before the timeout: the pending pane warns that the next clock move times
+    // the workflow out, and says where the code waits.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    scan(&mut app, "Delft");
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('d'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Left);
+    }
+    let tall = render_text(&app, 140, 40);
+    for whole in ["fires it: the workflow will", "time out", "waiting for the first of: a ScanSignal signal; a", "DeliveredSignal"] {
+        assert!(tall.contains(whole), "{whole:?} is shown at 140x40:\n{tall}");
+    }
+    assert!(!tall.contains("a taller window"), "{tall}");
+    // At 80x24 it cannot all fit, and the pane's border says there is more.
+    let small = render_text(&app, 80, 24);
+    assert!(small.contains("─ more: a taller window shows it ┘"), "{small}");
+}

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::human;
-use super::panes::pending_lines;
+use super::panes::{PendingPane, pending_lines};
 use crate::app::App;
 use crate::bridge::{Bridge, Health};
 use cadence_bridge::watch::now;
@@ -66,7 +66,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
     super::bars::status_line(frame, area, None, parts);
 }
 
-pub fn pending(frame: &mut Frame, area: Rect, b: &Bridge) {
+pub fn pending(b: &Bridge) -> PendingPane {
     let t = now();
     let mut lines = match (&b.server, &b.health) {
         // What the server said before it went away may be stale by now.
@@ -86,8 +86,7 @@ pub fn pending(frame: &mut Frame, area: Rect, b: &Bridge) {
         };
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
-    let block = Block::bordered().title(" Pending (on the server, now) ");
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    PendingPane { title: " Pending (on the server, now) ", lines }
 }
 
 pub fn query(frame: &mut Frame, area: Rect, b: &Bridge) {

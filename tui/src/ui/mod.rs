@@ -47,13 +47,27 @@ pub fn draw(frame: &mut Frame, app: &App) {
     .areas(area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
     let [hist, json] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(left);
-    // The guide takes the middle of the right column; the query and log shrink to make room.
+    // Built before the layout, like the message: the pane takes the rows it needs.
+    let pending_pane = match &app.bridge {
+        None => panes::pending(app),
+        Some(b) => bridge::pending(b),
+    };
+    let pending_height = pending_pane.height(right.width).max(4);
+    // The guide takes the middle of the right column; the pending pane, the query and
+    // the log shrink to make room.
     let (pending, guide, query, log) = if app.teach.guide_open {
-        let [p, g, q, l] =
-            Layout::vertical([Constraint::Length(8), Constraint::Min(10), Constraint::Length(3), Constraint::Length(4)]).areas(right);
+        let [p, g, q, l] = Layout::vertical([
+            // A third of the column at most (8 rows on a small screen): the guide is
+            // what the participant reads now.
+            Constraint::Length(pending_height.min((right.height / 3).max(8))),
+            Constraint::Min(10),
+            Constraint::Length(3),
+            Constraint::Length(4),
+        ])
+        .areas(right);
         (p, Some(g), q, l)
     } else {
-        let [p, q, l] = Layout::vertical([Constraint::Length(8), Constraint::Length(4), Constraint::Min(3)]).areas(right);
+        let [p, q, l] = Layout::vertical([Constraint::Length(pending_height), Constraint::Length(4), Constraint::Min(3)]).areas(right);
         (p, None, q, l)
     };
 
@@ -66,17 +80,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(g) = guide {
         guide::guide(frame, g, app);
     }
+    pending_pane.draw(frame, pending);
     match &app.bridge {
         None => {
             bars::status(frame, status, app);
-            panes::pending(frame, pending, app);
             panes::query(frame, query, app);
             panes::log(frame, log, app);
             panes::last_action(frame, last, app);
         }
         Some(b) => {
             bridge::status(frame, status, app, b);
-            bridge::pending(frame, pending, b);
             bridge::query(frame, query, b);
             bridge::log(frame, log);
             bridge::last_action(frame, last, b);

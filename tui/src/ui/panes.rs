@@ -11,7 +11,36 @@ use crate::app::App;
 use postflow_core::controls::{Availability, Command, availability, keys_label};
 use postflow_core::session::{PendingItem, PendingKind};
 
-pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
+/// A pending pane's content, built before the layout: the pane takes the rows it
+/// needs, as far as the screen has them.
+pub struct PendingPane {
+    pub title: &'static str,
+    pub lines: Vec<Line<'static>>,
+}
+
+impl PendingPane {
+    fn paragraph(&self) -> Paragraph<'static> {
+        Paragraph::new(self.lines.clone()).wrap(Wrap { trim: false })
+    }
+
+    /// Its height with borders, at `width` columns outside them.
+    pub fn height(&self, width: u16) -> u16 {
+        let rows = self.paragraph().line_count(width.saturating_sub(2));
+        u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)
+    }
+
+    /// Draws it; when the screen is too short for all of it, the border says so (the
+    /// warnings that come last, such as a coming timeout, must not vanish unsaid).
+    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+        let mut block = Block::bordered().title(self.title);
+        if self.height(area.width) > area.height {
+            block = block.title_bottom(Line::from(" more: a taller window shows it ").right_aligned());
+        }
+        frame.render_widget(self.paragraph().block(block), area);
+    }
+}
+
+pub fn pending(app: &App) -> PendingPane {
     let s = &app.session;
     let mut lines = pending_lines(s.pending());
     if lines.is_empty() {
@@ -24,7 +53,7 @@ pub fn pending(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
     lines.extend(super::guide::blocked_lines(app));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" Pending ")), area);
+    PendingPane { title: " Pending ", lines }
 }
 
 /// The Pending pane's lines, as core words them (the simulator's, an imported
