@@ -165,7 +165,7 @@ fn play_and_live_time_move_by_the_loops_tick() {
     key(&mut app, KeyCode::Char(' '));
     app.tick_player(Duration::from_millis(1000));
     let s = screen(&app);
-    assert!(s.contains("▶ play 1 steps/s") && s.contains("step 1/"), "{s}");
+    assert!(s.contains("▶ play 1 step/s") && s.contains("step 1/"), "{s}");
 }
 
 #[test]

@@ -106,17 +106,23 @@ impl Player {
         LIVE_SPEEDS[self.live_speed]
     }
 
-    /// Play steps per second, as text ("0.5", "2").
+    /// Play speed, as text ("0.5 steps/s", "1 step/s").
     fn steps_per_second(&self) -> String {
         let per = 1000.0 / PLAY_INTERVALS_MS[self.play_speed] as f64;
-        if per.fract() == 0.0 { format!("{per:.0}") } else { format!("{per}") }
+        if per == 1.0 {
+            "1 step/s".to_owned()
+        } else if per.fract() == 0.0 {
+            format!("{per:.0} steps/s")
+        } else {
+            format!("{per} steps/s")
+        }
     }
 
     /// The control's state for a status line: "paused", "▶ play 1 step/s", "● live ×10".
     pub fn label(&self) -> String {
         match self.mode {
-            PlayMode::Paused => format!("paused (play {} steps/s, live ×{})", self.steps_per_second(), self.live_speed()),
-            PlayMode::Play => format!("▶ play {} steps/s", self.steps_per_second()),
+            PlayMode::Paused => format!("paused (play {}, live ×{})", self.steps_per_second(), self.live_speed()),
+            PlayMode::Play => format!("▶ play {}", self.steps_per_second()),
             PlayMode::Live => format!("● live ×{}", self.live_speed()),
         }
     }
@@ -302,6 +308,8 @@ mod tests {
             p.slower();
         }
         assert_eq!(p.label(), "▶ play 0.5 steps/s");
+        p.faster();
+        assert_eq!(p.label(), "▶ play 1 step/s");
         p.toggle_live(&s);
         assert_eq!(p.label(), "● live ×10");
         p.faster();

@@ -157,8 +157,8 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &[],
         no_events: &["ActivityTaskStarted", "DecisionTaskScheduled"],
-        look_for: "The history did not change: attempt 1 failed too. The pending activity now says attempt 3 \
-                   of 3, with the next retry 2 s away (the backoff doubled).",
+        look_for: "The history did not change: attempt 1 failed too. The pending activity now says \
+                   attempt=2 (try 3 of 3), with the next retry 2 s away (the backoff doubled).",
     },
     TourStep {
         chapter: Chapter::Retries,
