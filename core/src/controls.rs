@@ -208,6 +208,9 @@ pub fn availability(command: Command, s: &Session) -> Availability {
     let not_running = || -> String {
         if imported {
             "an imported history is read-only: step through it with ← and →".into()
+        } else if !started && s.cursor() < s.timeline().len() {
+            // A scenario at its start: its steps are ahead, and a start here would replace them.
+            format!("no workflow yet at step {}: → steps forward ({} steps ahead)", s.cursor(), s.timeline().len() - s.cursor())
         } else if !started {
             "no workflow yet: start an order first (s)".into()
         } else {
@@ -549,6 +552,20 @@ mod tests {
         assert_eq!(scan_action("  ").unwrap_err(), "type the location where the package was scanned");
         let Action::Signal { input: Some(i), .. } = scan_action(r#"O"Hare "#).unwrap() else { panic!() };
         assert_eq!(i, r#"{"location":"O\"Hare"}"#);
+    }
+
+    #[test]
+    fn at_a_scenarios_start_the_way_on_is_forward_not_a_new_order() {
+        let mut s = Session::new(SessionConfig::default());
+        for a in [Session::workshop_start(), Action::AdvanceNext, Action::AdvanceNext] {
+            s.perform(a).unwrap();
+        }
+        s.seek(0);
+        let Availability::Unavailable(why) = availability(C::Scan, &s) else { panic!("a scan before the start") };
+        assert_eq!(why, format!("no workflow yet at step 0: → steps forward ({} steps ahead)", s.timeline().len()));
+        let fresh = Session::new(SessionConfig::default());
+        let Availability::Unavailable(why) = availability(C::Scan, &fresh) else { panic!() };
+        assert_eq!(why, "no workflow yet: start an order first (s)");
     }
 
     #[test]

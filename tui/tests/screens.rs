@@ -207,7 +207,12 @@ fn the_scenario_picker_loads_a_scenario_at_its_start() {
 #[test]
 fn a_scenario_steps_forward_from_its_start() {
     let mut app = App::from_loaded(source::scenario("happy-path").unwrap());
-    assert!(screen(&app).contains("step 0/"));
+    let s = screen(&app);
+    assert!(s.contains("step 0/"));
+    // The way on is forward: s would start a new order in place of the scenario.
+    assert!(s.contains("no workflow yet at this step: → steps forward") && !s.contains("s opens the start form"), "{s}");
+    key(&mut app, KeyCode::Char('c'));
+    assert!(screen(&app).contains("no workflow yet at step 0: → steps forward"), "{}", screen(&app));
     for _ in 0..5 {
         key(&mut app, KeyCode::Right);
     }

@@ -26,7 +26,13 @@ pub fn history(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if rows.is_empty() {
-        let hint = if app.session.workflow_id().is_none() { "no workflow yet: s opens the start form" } else { "no events yet" };
+        let s = &app.session;
+        let hint = match s.workflow_id() {
+            // A scenario at its start: its steps are ahead.
+            None if s.cursor() < s.timeline().len() => "no workflow yet at this step: → steps forward",
+            None => "no workflow yet: s opens the start form",
+            Some(_) => "no events yet",
+        };
         frame.render_widget(Paragraph::new(hint).style(Style::new().fg(Color::DarkGray)), inner);
         return;
     }
