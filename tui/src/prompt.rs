@@ -11,8 +11,18 @@ impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
             PromptKind::Scan => "Scan the package: location (cadence wf signal --name ScanSignal)",
-            PromptKind::Export => "Export to file: NAME.json API history · NAME.cli-history.json CLI/Go replayer · NAME.sh replay script",
+            PromptKind::Export => "Export to file",
             PromptKind::Import => "Import a Cadence history JSON file",
+        }
+    }
+
+    /// What the prompt's input decides, shown under it (a title has no room for it at 80 columns).
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            PromptKind::Export => Some(
+                "the name's end picks the form: .json the API's history · .cli-history.json the CLI's and Go replayer's · .sh a replay script",
+            ),
+            PromptKind::Scan | PromptKind::Import => None,
         }
     }
 }

@@ -648,3 +648,17 @@ fn the_pending_pane_takes_the_rows_it_needs_and_says_when_it_has_more() {
     let small = render_text(&app, 80, 24);
     assert!(small.contains("─ more: a taller window shows it ┘"), "{small}");
 }
+
+#[test]
+fn prompts_at_80x24_show_their_forms_and_keep_their_keys_under_a_long_error() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('e'));
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains(".sh a replay script"), "every form the name can pick is named: {s}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "/no/such/place/with/a/rather/long/path/and/then/some/more/folders/history-file.json");
+    key(&mut app, KeyCode::Enter);
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("No such file or directory") && s.contains("│Enter ok  Esc cancel"), "{s}");
+}

@@ -50,9 +50,17 @@ pub fn form(frame: &mut Frame, screen: Rect, f: &StartForm) {
 }
 
 pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
-    let (area, block) = popup(frame, centered(screen, 76, 6), p.kind.title());
-    let lines = vec![Line::raw(format!("> {}_", p.input)), error_line(&p.error), hint(Context::Prompt)];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    let mut lines = vec![Line::raw(format!("> {}_", p.input)), error_line(&p.error)];
+    if let Some(note) = p.kind.note() {
+        lines.push(Line::styled(note, Style::new().fg(Color::Gray)));
+    }
+    lines.push(hint(Context::Prompt));
+    // As tall as its lines wrap to, so a long error never pushes the keys out.
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let width = 76.min(screen.width);
+    let height = u16::try_from(text.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX).saturating_add(2);
+    let (area, block) = popup(frame, centered(screen, width, height), p.kind.title());
+    frame.render_widget(text.block(block), area);
 }
 
 pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
