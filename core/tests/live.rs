@@ -69,6 +69,9 @@ fn exported_scenarios_keep_every_kind_of_action() {
     let mut s = Session::new(SessionConfig::default());
     s.perform(Session::workshop_start()).unwrap();
     s.perform(Action::AdvanceBy { by: Duration::from_millis(1500) }).unwrap();
+    // The move, to the millisecond as the action says it ("+1s" read as a time since the start).
+    let moved = s.timeline().iter().rev().find(|e| matches!(e.action, Action::AdvanceBy { .. })).unwrap();
+    assert_eq!(moved.outcome, "clock moved 1.500s");
     s.perform(Action::AdvanceNext).unwrap();
     s.apply(Action::Query { name: "current_status".into() }).unwrap();
     s.perform(scan("Delft \"Centraal\"")).unwrap();

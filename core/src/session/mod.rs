@@ -376,7 +376,8 @@ struct Imported {
 }
 
 fn advanced(by: Duration, fired: &[String]) -> String {
-    let mut s = format!("clock +{}s", by.as_secs());
+    // "moved", not "+": the status line's "+2m 3s" is the time since the start.
+    let mut s = format!("clock moved {}", crate::time::format_duration(by));
     if !fired.is_empty() {
         s.push_str(": ");
         s.push_str(&fired.join("; "));
