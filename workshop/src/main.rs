@@ -136,8 +136,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             if level + 1 == g.hints.len() {
                 println!("\nThat was the last hint of chapter {}.", g.number);
             }
-            state.progress.chapter_mut(g.number).hints = (level + 1) as u8;
-            save(&state);
+            record(&mut state, |p| p.chapter_mut(g.number).hints = (level + 1) as u8);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { chapter: c, all, solutions, go, address, cli, timer_unit, domain }) => {
@@ -160,24 +159,30 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                 let level = state.progress.chapter(g.number).hints as usize;
                 print!("{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width()));
                 if !solutions && o.passed() {
-                    state.progress.chapter_mut(g.number).passed = true;
+                    // At once: a check of every chapter takes minutes, and watch mode may record meanwhile.
+                    record(&mut state, |p| p.chapter_mut(g.number).passed = true);
                 }
                 all_passed &= o.passed();
                 if matches!(o, Outcome::Failed(_)) {
-                    save(&state);
                     return Ok(ExitCode::from(2));
                 }
                 println!();
             }
-            save(&state);
             Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Some(Command::Reset { chapter: c }) => {
             let g = ChapterGuide::parse(&c)?;
             let kept = reset(layout, g)?;
-            state.progress.chapter_mut(g.number).passed = false;
-            save(&state);
+            let was_passed = state.progress.chapter(g.number).passed;
+            record(&mut state, |p| p.chapter_mut(g.number).passed = false);
             println!("{} is back as it was handed out.", layout.show(&layout.exercise(g)));
+            if was_passed {
+                println!(
+                    "Chapter {} counts as not passed again, until its checks pass on the file you write now \
+                     (its solution opens again then).",
+                    g.number
+                );
+            }
             if let Some(k) = kept {
                 println!("Your version is kept as {}.", layout.show(&k));
             }
@@ -203,10 +208,33 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
     }
 }
 
-fn save(state: &State) {
-    if let Err(e) = state.save() {
+fn record(state: &mut State, change: impl FnOnce(&mut state::Progress)) {
+    if let Err(e) = state.update(change) {
         eprintln!("workshop: {e}");
     }
+}
+
+/// The time of a backup as its name's end, readable and valid in every file system:
+/// `2026-12-06T11-20-05Z`.
+fn backup_stamp() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let t = postflow_core::time::Timestamp(i64::try_from(now).unwrap_or(0).saturating_mul(1_000_000_000)).to_rfc3339();
+    t.replace(':', "-")
+}
+
+/// Writes `bytes` to `path`, or to `path-2`, `path-3`… when there is a file there
+/// already: two resets in one second keep both versions.
+fn keep(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, String> {
+    use std::io::Write as _;
+    for n in 1.. {
+        let candidate = if n == 1 { path.to_owned() } else { PathBuf::from(format!("{}-{n}", path.display())) };
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(mut f) => return f.write_all(bytes).map(|()| candidate.clone()).map_err(|e| format!("{}: {e}", candidate.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("{}: {e}", candidate.display())),
+        }
+    }
+    unreachable!("some name is free")
 }
 
 /// Puts the starting file back; the file it replaces is kept, if there was one.
@@ -218,14 +246,40 @@ pub fn reset(layout: &Layout, g: &ChapterGuide) -> Result<Option<PathBuf>, Strin
         if mine == pristine {
             return Ok(None);
         }
-        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let dir = layout.backups();
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let backup = dir.join(format!("{name}.{stamp}"));
-        std::fs::write(&backup, mine).map_err(|e| format!("{}: {e}", backup.display()))?;
-        kept = Some(backup);
+        kept = Some(keep(&dir.join(format!("{name}.{}", backup_stamp())), &mine)?);
     }
     std::fs::write(&target, pristine).map_err(|e| format!("{}: {e}", target.display()))?;
     Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_resets_in_one_second_keep_both_versions() {
+        let root = std::env::temp_dir().join(format!("workshop-reset-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("exercises/solutions")).unwrap();
+        let layout = Layout { root: root.clone() };
+        let g = ChapterGuide::number(4).unwrap();
+        std::fs::write(layout.pristine(g), "// as handed out\n").unwrap();
+        let mut kept = Vec::new();
+        for edit in ["// edit A\n", "// edit B\n"] {
+            std::fs::write(layout.exercise(g), edit).unwrap();
+            kept.push(reset(&layout, g).unwrap().expect("a changed file is kept"));
+        }
+        assert_ne!(kept[0], kept[1]);
+        let texts: Vec<String> = kept.iter().map(|k| std::fs::read_to_string(k).unwrap()).collect();
+        assert_eq!(texts, ["// edit A\n", "// edit B\n"]);
+        let name = kept[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("04_loop.rs.20") && name.contains('T') && !name.contains(':'), "{name}");
+        assert_eq!(std::fs::read_to_string(layout.exercise(g)).unwrap(), "// as handed out\n");
+        // An unchanged file is not kept again.
+        assert_eq!(reset(&layout, g).unwrap(), None);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -139,8 +139,35 @@ impl State {
         }
     }
 
+    /// Records a change: the file is read again first and the change made to what it
+    /// says now, so that another `workshop` (watch mode in one terminal, `workshop
+    /// hint` or `check` in another) does not lose what this one did not see.
+    pub fn update(&mut self, change: impl FnOnce(&mut Progress)) -> Result<(), String> {
+        self.refresh();
+        change(&mut self.progress);
+        self.save()
+    }
+
+    /// Takes what the file says now, when it says it in this workshop's form; else
+    /// (gone, damaged, another version) what this one holds stays as it is.
+    pub fn refresh(&mut self) {
+        if self.read_only {
+            return;
+        }
+        let Ok(text) = std::fs::read_to_string(&self.path) else { return };
+        let Ok(v) = toml::from_str::<toml::Value>(&text) else { return };
+        if v.get("version").and_then(toml::Value::as_integer) != Some(i64::from(VERSION)) {
+            return;
+        }
+        if let Ok(p) = v.try_into::<Progress>() {
+            if (1..=7).contains(&p.current) {
+                self.progress = p;
+            }
+        }
+    }
+
     /// Writes the progress; a failure is reported, never fatal.
-    pub fn save(&self) -> Result<(), String> {
+    fn save(&self) -> Result<(), String> {
         if self.read_only {
             return Ok(());
         }
@@ -195,13 +222,33 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let mut s = State::load(&path);
         assert_eq!(s.progress.current, 1);
-        s.progress.current = 4;
-        s.progress.chapter_mut(3).passed = true;
-        s.progress.chapter_mut(4).hints = 2;
-        s.save().unwrap();
+        s.update(|p| {
+            p.current = 4;
+            p.chapter_mut(3).passed = true;
+            p.chapter_mut(4).hints = 2;
+        })
+        .unwrap();
         let again = State::load(&path);
         assert_eq!(again.progress, s.progress);
         assert!(again.notice.is_none());
+    }
+
+    #[test]
+    fn two_workshops_at_once_keep_what_each_recorded() {
+        // Watch mode in one terminal, `workshop hint 2` in another.
+        let path = dir().join("two.toml");
+        let _ = std::fs::remove_file(&path);
+        let mut watch = State::load(&path);
+        let mut other = State::load(&path);
+        other.update(|p| p.chapter_mut(2).hints = 1).unwrap();
+        other.update(|p| p.chapter_mut(3).passed = true).unwrap();
+        watch.update(|p| p.chapter_mut(4).passed = true).unwrap();
+        let after = State::load(&path).progress;
+        assert_eq!((after.chapter(2).hints, after.chapter(3).passed, after.chapter(4).passed), (1, true, true), "{after:?}");
+        // And what the other recorded is what watch mode lists now.
+        other.update(|p| p.current = 5).unwrap();
+        watch.refresh();
+        assert_eq!(watch.progress.current, 5);
     }
 
     #[test]

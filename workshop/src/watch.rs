@@ -92,19 +92,21 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 passed = check(layout, state, g, &screen, color, false);
             }
             Event::Key('h') => {
+                state.refresh();
                 let level = (state.progress.chapter(g.number).hints as usize).min(g.hints.len() - 1);
                 screen.say(&format!("\n{}", render::hint(g, level, false, render::width())));
-                state.progress.chapter_mut(g.number).hints = (level + 1) as u8;
-                save(state, &screen);
+                record(state, &screen, |p| p.chapter_mut(g.number).hints = (level + 1) as u8);
             }
             Event::Key('i') => screen.say(&format!("\n{}", render::intro(layout, g, render::width()))),
-            Event::Key('l') => screen.say(&format!("\n{}", render::list(layout, &state.progress))),
+            Event::Key('l') => {
+                state.refresh();
+                screen.say(&format!("\n{}", render::list(layout, &state.progress)));
+            }
             Event::Key('c') => passed = check(layout, state, g, &screen, color, false),
             Event::Key('n') if passed => match g.next() {
                 Some(next) => {
                     g = next;
-                    state.progress.current = g.number;
-                    save(state, &screen);
+                    record(state, &screen, |p| p.current = g.number);
                     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
                     passed = check(layout, state, g, &screen, color, true);
                 }
@@ -142,8 +144,7 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     screen.say(&format!("\n{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width())));
     let passed = o.passed();
     if passed {
-        state.progress.chapter_mut(g.number).passed = true;
-        save(state, screen);
+        record(state, screen, |p| p.chapter_mut(g.number).passed = true);
         let next = match g.next() {
             Some(n) => format!("Press n for chapter {}.", n.heading()),
             None => "That was the last chapter. Press n to finish.".into(),
@@ -156,8 +157,8 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     passed
 }
 
-fn save(state: &State, screen: &Screen) {
-    if let Err(e) = state.save() {
+fn record(state: &mut State, screen: &Screen, change: impl FnOnce(&mut crate::state::Progress)) {
+    if let Err(e) = state.update(change) {
         screen.say(&format!("workshop: {e}\n"));
     }
 }
