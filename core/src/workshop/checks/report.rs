@@ -193,14 +193,14 @@ fn collect_differences(path: &str, r: &serde_json::Value, y: &serde_json::Value,
             }
         }
         (a, b) if a != b => {
+            let text = |base64: &str| crate::payload::Payload::from_bytes(base64_decode(base64)).to_text().trim_end().to_owned();
+            // A failure's details are bytes too, written as bare base64: shown as the
+            // text the history table shows, not as "dGVtcG9y…".
+            let bytes = path.rsplit('.').next().is_some_and(|k| k == "details" || k.ends_with("Details"));
             let show = |v: &Value| match v {
                 Value::Null => "nothing".to_owned(),
-                Value::Object(o) if o.len() == 1 && o.contains_key("data") => {
-                    crate::payload::Payload::from_bytes(base64_decode(o["data"].as_str().unwrap_or_default()))
-                        .to_text()
-                        .trim_end()
-                        .to_owned()
-                }
+                Value::Object(o) if o.len() == 1 && o.contains_key("data") => text(o["data"].as_str().unwrap_or_default()),
+                Value::String(s) if bytes => Value::String(text(s)).to_string(),
                 v => v.to_string(),
             };
             out.push(format!("{path} is {} in the reference solution and {} in yours", show(a), show(b)));
@@ -256,7 +256,7 @@ impl CheckReport {
 
 #[cfg(test)]
 mod tests {
-    use super::{CheckReport, Difference, SideBySide};
+    use super::{CheckReport, Difference, SideBySide, attribute_difference};
 
     fn failed() -> CheckReport {
         let row = |reference: &str, yours: &str, differs| SideBySide { reference: reference.into(), yours: yours.into(), differs };
@@ -279,6 +279,19 @@ mod tests {
                 ],
             }),
         }
+    }
+
+    #[test]
+    fn differing_failure_details_are_shown_as_text() {
+        let line =
+            |details: &str| format!(r#"5 ActivityTaskFailed {{"failure":{{"reason":"cadenceInternal:Generic","details":"{details}"}}}}"#);
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let diff = attribute_difference(&line(&b64("ship product for order: customer is required")), &line(&b64("shipping failed")));
+        assert_eq!(
+            diff,
+            r#"failure.details is "ship product for order: customer is required" in the reference solution and "shipping failed" in yours"#
+        );
     }
 
     #[test]
