@@ -299,12 +299,15 @@ struct Progress {
     check: usize,
     step: usize,
     since: Instant,
+    /// The history as the last step left it: what a run that panics or hangs did
+    /// write (its WorkflowExecutionStarted at least), for the report to compare.
+    history: Vec<postflow_core::history::HistoryEvent>,
 }
 
 /// Plays every check of `chapter` on the participant's code, one line per check.
 pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
     let list: Vec<&'static Check> = Check::of(chapter).collect();
-    let progress = Arc::new(Mutex::new(Progress { check: 0, step: 0, since: Instant::now() }));
+    let progress = Arc::new(Mutex::new(Progress { check: 0, step: 0, since: Instant::now(), history: Vec::new() }));
     let (tx, rx) = mpsc::channel::<Run>();
     let panics = capture_panics();
     let p = progress.clone();
@@ -316,19 +319,25 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 register(&mut w);
                 checks::play(check, w.into_registry(), Duration::from_secs(60), |m| {
-                    if let checks::Moment::Before(step) = m {
-                        *step_progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress { check: i, step, since: Instant::now() };
+                    let mut p = step_progress.lock().unwrap_or_else(|e| e.into_inner());
+                    match m {
+                        checks::Moment::Before(step) => {
+                            let history = if step == 0 { Vec::new() } else { std::mem::take(&mut p.history) };
+                            *p = Progress { check: i, step, since: Instant::now(), history };
+                        }
+                        checks::Moment::After(_, session) => p.history = session.history().to_vec(),
                     }
                 })
             }))
             .unwrap_or_else(|_| {
                 let why = panics.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_else(|| "a panic".into());
-                Run::failed(Problem::Panicked(why))
+                let history = std::mem::take(&mut p.lock().unwrap_or_else(|e| e.into_inner()).history);
+                Run { history, ..Run::failed(Problem::Panicked(why)) }
             });
             if tx.send(run).is_err() {
                 return;
             }
-            *p.lock().unwrap_or_else(|e| e.into_inner()) = Progress { check: i + 1, step: 0, since: Instant::now() };
+            *p.lock().unwrap_or_else(|e| e.into_inner()) = Progress { check: i + 1, step: 0, since: Instant::now(), history: Vec::new() };
         }
     });
     let mut done = 0;
@@ -340,13 +349,13 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let (check, step, stuck) = {
-                    let p = progress.lock().unwrap_or_else(|e| e.into_inner());
-                    (p.check, p.step, p.since.elapsed())
-                };
+                let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
+                let (check, step, stuck) = (p.check, p.step, p.since.elapsed());
                 if check == done && stuck > DEADLOCK_TIMEOUT {
                     // The thread cannot be stopped: report and leave; the process ends it.
-                    emit(list[done], &Run::failed(Problem::Deadlock { step, after: stuck }));
+                    let doing = list[done].steps().get(step).map(|s| s.summary()).unwrap_or_default();
+                    let history = std::mem::take(&mut p.history);
+                    emit(list[done], &Run { history, ..Run::failed(Problem::Deadlock { step, after: stuck, doing }) });
                     return ExitCode::SUCCESS;
                 }
             }

@@ -65,6 +65,21 @@ const KINDS: [(&str, &[&str]); 7] = [
 ];
 
 impl Step {
+    /// What the step does, in words for someone who never saw the scenario file:
+    /// "sending ScanSignal", "moving the clock to the next timer".
+    pub fn summary(&self) -> String {
+        match self {
+            Step::Start { .. } => "starting the order".into(),
+            Step::Signal { name, .. } => format!("sending {name}"),
+            Step::Query { name, .. } => format!("asking the {name} query"),
+            Step::Step { .. } => "letting the worker take a step".into(),
+            Step::Run => "letting the worker run".into(),
+            Step::Advance { by: Some(by), .. } => format!("moving the clock by {by}"),
+            Step::Advance { .. } => "moving the clock to the next timer".into(),
+            Step::Expect(_) => "looking at the history".into(),
+        }
+    }
+
     /// The step's `do`.
     pub fn kind(&self) -> &'static str {
         let i = match self {

@@ -176,12 +176,13 @@ pub(crate) fn problem(p: &Problem) -> String {
         Problem::Panicked(why) => {
             format!("your workflow code panicked: {why}. A Go worker would fail the decision task and retry it forever")
         }
-        Problem::Deadlock { step, after } => format!(
-            "potential deadlock detected: a decision task did not yield for over {}s (at scenario step {}). Workflow code \
+        Problem::Deadlock { step, after, doing } => format!(
+            "potential deadlock detected: a decision task did not yield for over {}s ({}the check's step {}). Workflow code \
              must never block the worker's thread: no std::thread::sleep, no waiting on the wall clock, no loop that \
              never awaits. Wait with ctx.new_timer(..) or a selector; and call select inside the loop, each select \
              handles one event",
             after.as_secs().max(1),
+            if doing.is_empty() { String::new() } else { format!("{doing}, ") },
             step + 1
         ),
         Problem::Nondeterminism(why) => format!(

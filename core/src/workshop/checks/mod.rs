@@ -96,7 +96,13 @@ pub enum Problem {
     /// The workflow code panicked.
     Panicked(String),
     /// A decision task blocked the thread (a sleep, a busy loop): Go's deadlock detector.
-    Deadlock { step: usize, after: Duration },
+    Deadlock {
+        step: usize,
+        after: Duration,
+        /// What the check was doing then ([`Step::summary`]).
+        #[serde(default)]
+        doing: String,
+    },
     /// Replaying the history gave other decisions than the ones it recorded.
     Nondeterminism(String),
     /// The run could not be made (a server or a command that failed).

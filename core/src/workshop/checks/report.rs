@@ -55,6 +55,11 @@ pub(super) fn judge(check: &Check, yours: &Run, reference: &Run) -> CheckReport 
     };
     if let Some(p) = &yours.problem {
         r.message = Some(diagnose::problem(p));
+        // A run cut short before any step ended brought no history back: saying it
+        // "ends after event 0 (not started)" would be false (it started, then failed).
+        if yours.history.is_empty() {
+            r.difference = None;
+        }
         return r;
     }
     if let Some(p) = &reference.problem {

@@ -90,3 +90,23 @@ fn a_different_history_is_shown_side_by_side_at_its_first_difference() {
     assert!(d.rows.last().unwrap().differs && d.rows.last().unwrap().yours.is_empty());
     assert!(d.rows.len() > 1 && !d.rows[0].differs);
 }
+
+#[test]
+fn a_run_cut_short_is_compared_only_as_far_as_it_got() {
+    let check = Check::of(Chapter::Loop).nth(1).unwrap();
+    // A panic in the first decision task: no step ended, so no history came back.
+    // The report names the panic and claims nothing about a history it never saw.
+    let nothing = evaluate(check, &Run::failed(Problem::Panicked("no customer at 04_loop.rs:27".into())), MINUTE);
+    assert!(nothing.message.as_deref().is_some_and(|m| m.starts_with("your workflow code panicked: no customer")), "{nothing:?}");
+    assert_eq!(nothing.difference, None, "not 'your history ends after event 0 (not started)'");
+    // A hang later on: the history as the last finished step left it is compared.
+    let reference = reference_run(check, &Run::failed(Problem::Panicked(String::new())), MINUTE);
+    let so_far = reference.history[..8].to_vec();
+    let doing = check.steps()[3].summary();
+    let hung = Run { history: so_far, ..Run::failed(Problem::Deadlock { step: 3, after: Duration::from_secs(1), doing }) };
+    let report = evaluate(check, &hung, MINUTE);
+    let message = report.message.unwrap();
+    assert!(message.contains(&format!("({}, the check's step 4)", check.steps()[3].summary())), "{message}");
+    let d = report.difference.expect("the history so far is compared");
+    assert!(d.explanation.starts_with("your history ends after event 8 (running)"), "{}", d.explanation);
+}
