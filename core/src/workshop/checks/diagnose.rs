@@ -237,16 +237,17 @@ fn common(c: &Ctx<'_>) -> Option<String> {
         }
     }
     let acts = activities(h);
+    let known = [NAMES.validate_payment, NAMES.ship_product, NAMES.estimated_delivery_time];
     for a in &acts {
         if let Some(f) = &a.failure {
-            if let Some(name) = f.strip_prefix("unable to find activityType=") {
+            // A workshop name unregistered is the registration's fault; any other name, the call's.
+            if let Some(name) = f.strip_prefix("unable to find activityType=").filter(|n| known.contains(n)) {
                 return Some(format!(
                     "the activity {name} is not registered with your worker: its task failed with \"{f}\". Register it \
                      next to the workflow, as validatePayment is"
                 ));
             }
         }
-        let known = [NAMES.validate_payment, NAMES.ship_product, NAMES.estimated_delivery_time];
         if !known.contains(&a.activity_type.as_str()) {
             return Some(format!(
                 "your workflow calls an activity named \"{}\"; the workshop's activities are validatePayment, shipProduct and \
