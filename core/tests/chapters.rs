@@ -32,6 +32,20 @@ fn retries_chapter_needs_the_backoff_to_pass() {
     s.perform(Action::AdvanceNext).unwrap();
     assert!(s.outcome().unwrap().starts_with("completed"));
     assert!(s.history_table().contains("attempt=2 lastFailure=cadenceInternal:Generic \"temporary issue, please retry\""));
+    // What chapter 2's text says to look for: the server stretched the one-minute
+    // timeouts of the retried activity to the workflow's 600 s.
+    assert!(postflow_core::workshop::GUIDES[1].look_for.contains("here the workflow's 600 s"));
+    let scheduled = s
+        .history()
+        .iter()
+        .find_map(|e| match &e.attributes {
+            postflow_core::history::EventAttributes::ActivityTaskScheduled(a) if a.retry_policy.is_some() => Some(a.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(scheduled.schedule_to_start_timeout, Some(Duration::from_secs(600)));
+    assert_eq!(scheduled.schedule_to_close_timeout, Some(Duration::from_secs(600)));
+    assert_eq!(scheduled.start_to_close_timeout, Some(Duration::from_secs(60)));
 }
 
 #[test]

@@ -19,8 +19,10 @@ pub static GUIDES: [ChapterGuide; 7] = [
                   list, a worker picks the task up, runs the function and reports back, and only \
                   then does the workflow code go on with the result.",
         why: "Because every step is recorded by the server, a worker can crash between the payment \
-              and the shipment and another worker carries on where it stopped: the payment is not \
-              taken twice and nothing is forgotten.",
+              and the shipment and another worker carries on where it stopped: the completed \
+              payment is in the history, so it is not asked for again, and nothing is forgotten. \
+              (A payment still running when its worker crashed is run again: activities run at \
+              least once, so a real payment service takes a request ID and ignores repeats.)",
         look_for: "Each activity appears three times in the history: ActivityTaskScheduled (the \
                    workflow asked), ActivityTaskStarted (a worker took it) and ActivityTaskCompleted \
                    or ActivityTaskFailed (the result). Between them, DecisionTask events show the \
@@ -76,7 +78,11 @@ pub static GUIDES: [ChapterGuide; 7] = [
               failed order.",
         look_for: "One ActivityTaskScheduled for the payment, then nothing while the attempts fail; \
                    the pending view shows the attempt and the time of the next retry. At the end, \
-                   ActivityTaskStarted says attempt 2 and names the last failure.",
+                   ActivityTaskStarted says attempt 2 and names the last failure. The scheduled \
+                   event's timeouts changed too, though you set one minute each: with a retry \
+                   policy the server stretches the schedule-to-start and schedule-to-close timeouts \
+                   to the time the retries may take, here the workflow's 600 s, so that waiting for \
+                   a retry never times the activity out.",
         hints: &[
             Hint {
                 text: "First make validatePayment fail on its attempts 0 and 1, as the workshop does \
