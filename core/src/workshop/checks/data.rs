@@ -158,8 +158,9 @@ pub static CHECKS: [Check; 20] = [
     Check {
         chapter: Chapter::ScanOnce,
         name: "waits-for-a-scan",
-        expectation: "After shipping the workflow waits for a ScanSignal; once the package is scanned in Delft it adds the \
-                      location to its list and completes",
+        expectation: "After shipping the workflow waits for a ScanSignal; once the package is scanned in Delft it reads \
+                      the signal and completes (the location list it keeps shows from chapter 6 on, when the query \
+                      answers with it)",
         scenario: concat!(start!(), paid_after_retries!(), expect!("status = \"running\""), scan!("Delft"), run!(), completed!()),
 
         simulator_only: None,
