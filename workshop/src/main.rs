@@ -157,7 +157,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                 let code = if solutions { Code::Solution } else { Code::Exercise };
                 let o = exercise::check(layout, g, code, color);
                 let level = state.progress.chapter(g.number).hints as usize;
-                print!("{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width()));
+                print!("{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width(), false));
                 if !solutions && o.passed() {
                     // At once: a check of every chapter takes minutes, and watch mode may record meanwhile.
                     record(&mut state, |p| p.chapter_mut(g.number).passed = true);

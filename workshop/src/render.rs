@@ -36,6 +36,8 @@ pub fn intro(layout: &Layout, g: &ChapterGuide, width: usize) -> String {
     s.push_str(&paragraph(g.concept, width));
     s.push_str("\nWhy it matters in Cadence\n");
     s.push_str(&paragraph(g.why, width));
+    s.push_str("\nWhat to look for in the history (tui --exercise N shows it)\n");
+    s.push_str(&paragraph(g.look_for, width));
     s.push_str(&format!("\nYour file: {} (the TODO(chapter {}) lines)\n", layout.show(&layout.exercise(g)), g.number));
     s
 }
@@ -61,7 +63,7 @@ pub fn hint(g: &ChapterGuide, level: usize, go: bool, width: usize) -> String {
 }
 
 /// The outcome of a check run, with the hint the participant has reached.
-pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, go: bool, width: usize) -> String {
+pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, go: bool, width: usize, brief: bool) -> String {
     let mut s = String::new();
     match o {
         Outcome::Missing(path) => {
@@ -90,8 +92,19 @@ pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize
             }
             let passed = reports.iter().filter(|r| r.passed).count();
             s.push_str(&format!("Chapter {} checks: {passed} of {} pass\n", g.heading(), reports.len()));
+            // Brief (watch mode, a screen to fit): the first failing check in full, the
+            // others by their line; `workshop check` gives every one in full.
+            let mut shown_in_full = false;
             for r in reports {
-                s.push_str(&r.render(width));
+                if brief && !r.passed && shown_in_full {
+                    s.push_str(&r.headline(width));
+                } else {
+                    s.push_str(&r.render(width));
+                    shown_in_full |= !r.passed;
+                }
+            }
+            if brief && reports.iter().filter(|r| !r.passed).count() > 1 {
+                s.push_str(&format!("(`workshop check {}` shows every failing check in full)\n", g.number));
             }
             if !warnings.trim().is_empty() {
                 s.push_str("\nThe compiler warns:\n");

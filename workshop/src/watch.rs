@@ -95,6 +95,9 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 state.refresh();
                 let level = (state.progress.chapter(g.number).hints as usize).min(g.hints.len() - 1);
                 screen.say(&format!("\n{}", render::hint(g, level, false, render::width())));
+                if level + 1 == g.hints.len() {
+                    screen.say(&format!("That was the last hint of chapter {}.\n", g.number));
+                }
                 record(state, &screen, |p| p.chapter_mut(g.number).hints = (level + 1) as u8);
             }
             Event::Key('i') => screen.say(&format!("\n{}", render::intro(layout, g, render::width()))),
@@ -141,7 +144,7 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     screen.say("\nBuilding and checking...\n");
     let o = exercise::check(layout, g, Code::Exercise, color);
     let level = state.progress.chapter(g.number).hints as usize;
-    screen.say(&format!("\n{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width())));
+    screen.say(&format!("\n{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width(), true)));
     let passed = o.passed();
     if passed {
         record(state, screen, |p| p.chapter_mut(g.number).passed = true);

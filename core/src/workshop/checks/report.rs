@@ -220,13 +220,18 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 impl CheckReport {
+    /// The report's first line alone: the mark, the label and the expectation.
+    pub fn headline(&self, width: usize) -> String {
+        let mark = if self.passed { "✓" } else { "✗" };
+        wrap(&format!("{} {}", self.label, self.expectation), &format!("{mark} "), "    ", width)
+    }
+
     /// The report as text for a terminal `width` columns wide (`usize::MAX`: lines
     /// unbroken): a mark and the expectation, then why it failed and the first
     /// difference side by side (two columns of at most 58 characters, narrower on a
     /// narrow terminal), then the differing events in full when the columns cut them.
     pub fn render(&self, width: usize) -> String {
-        let mark = if self.passed { "✓" } else { "✗" };
-        let mut out = wrap(&format!("{} {}", self.label, self.expectation), &format!("{mark} "), "    ", width);
+        let mut out = self.headline(width);
         if self.passed {
             return out;
         }
