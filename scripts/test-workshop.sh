@@ -67,7 +67,8 @@ ok "h shows a hint"
 printf '\nthis line is not Rust\n' >>"$EX/01_activities.rs"
 wait_for "does not compile yet; the compiler says"
 wait_for "error: expected"
-ok "a save that does not compile shows the compiler's own error"
+wait_for "> exercises/01_activities.rs:"
+ok "a save that does not compile shows the compiler's own error, at the file as the participant knows it"
 wait_for "Chapter 1 · Two activities · exercises/01_activities.rs"
 if screen | grep -qF "Why it matters in Cadence"; then
   echo "FAIL: a save printed the chapter's texts again, above its checks" >&2

@@ -46,7 +46,10 @@ pub fn build(root: &Path, bin: &str, drivers: bool, color: bool) -> Result<Built
         .stdin(Stdio::null())
         .output()
         .map_err(|e| BuildError::Other(format!("cannot run cargo ({}): {e}", Path::new(&cargo).display())))?;
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // The compiler names a file by the path its binary includes it by
+    // (exercises/src/bin/../../01_activities.rs); the participant knows it as
+    // exercises/01_activities.rs.
+    let stderr = String::from_utf8_lossy(&out.stderr).replace("exercises/src/bin/../../", "exercises/");
     if !out.status.success() {
         // Cargo's own last word on code that does not compile (colours cannot split it).
         return Err(if stderr.contains("could not compile") {
