@@ -106,11 +106,52 @@ pub struct ActivityContext<'a> {
     pub now: crate::time::Timestamp,
 }
 
-impl ActivityContext<'_> {
+impl<'a> ActivityContext<'a> {
     pub fn log_info(&mut self, message: &str, fields: &str) {
         if let Some(logs) = self.logs.as_deref_mut() {
             logs.push(LogLine::activity(self.now, self.activity_type, message, fields));
         }
+    }
+
+    /// Go's `activity.GetLogger(ctx)`, written as the workflow's logger is, so that
+    /// `ctx.logger().info(message, fields)` works in both.
+    pub fn logger(&mut self) -> ActivityLogger<'_, 'a> {
+        ActivityLogger(self)
+    }
+}
+
+/// An activity's logger: see [`ActivityContext::logger`].
+pub struct ActivityLogger<'c, 'a>(&'c mut ActivityContext<'a>);
+
+impl ActivityLogger<'_, '_> {
+    /// Logs a message with structured fields given as JSON text (may be empty).
+    pub fn info(self, message: &str, fields: &str) {
+        self.0.log_info(message, fields);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_activity_logs_through_its_logger_as_a_workflow_does() {
+        let mut rng = SplitMix64::new(1);
+        let mut logs = Vec::new();
+        let mut ctx = ActivityContext {
+            workflow_id: "Order123",
+            activity_id: "1",
+            activity_type: "shipProduct",
+            attempt: 0,
+            rng: &mut rng,
+            logs: Some(&mut logs),
+            now: crate::time::EPOCH,
+        };
+        ctx.logger().info("Shipping product", r#"{"orderID":"Order123"}"#);
+        ctx.log_info("Shipped", "");
+        let messages: Vec<&str> = logs.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(messages, ["Shipping product", "Shipped"]);
+        assert_eq!(logs[0].source, "shipProduct");
     }
 }
 
