@@ -5,7 +5,8 @@
 
 /// `text`'s words in lines of at most `width` characters: the first line starts with
 /// `first`, the others with `rest`. A word longer than a whole line (a payload's JSON)
-/// is cut across lines, as the terminal would cut it, but under the indent.
+/// is cut across lines under the indent, after a comma where the line has one, so
+/// that `"amount":20,` is not read as `"amount":2` and `0,`.
 pub fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut line = String::from(first);
@@ -24,7 +25,8 @@ pub fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
         }
         if empty && used + len > width && width > used {
             // Too long for any line: what fits here, the rest as the next word.
-            let split = word.char_indices().nth(width - used).map_or(word.len(), |(i, _)| i);
+            let limit = word.char_indices().nth(width - used).map_or(word.len(), |(i, _)| i);
+            let split = word[..limit].rfind(',').map(|i| i + 1).filter(|&i| i > limit / 3).unwrap_or(limit);
             words.push(&word[split..]);
             line.push_str(&word[..split]);
             used = width;
@@ -49,6 +51,19 @@ pub fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::wrap;
+
+    #[test]
+    fn a_long_json_word_is_cut_after_its_commas() {
+        let json = r#"input={"id":"Order123","customer":"Cadence","amount":20,"address":"Uber office"}"#;
+        let wrapped = wrap(json, "", "  ", 40);
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 40), "{wrapped}");
+        assert!(wrapped.lines().all(|l| l.ends_with(',') || l.ends_with('}')), "cut after a comma: {wrapped}");
+        assert!(wrapped.contains(r#""amount":20,"#), "{wrapped}");
+        let joined: String = wrapped.lines().map(str::trim_start).collect();
+        assert_eq!(joined, json, "nothing lost");
+        // A word without commas is cut where the line ends.
+        assert_eq!(wrap(&"x".repeat(12), "", "", 5), "xxxxx\nxxxxx\nxx\n");
+    }
 
     #[test]
     fn lines_stay_within_the_width_and_keep_every_word() {
