@@ -102,9 +102,15 @@ wait_for "Tour · chapter 1 of 7 · step 2 of 2"
 keys "]"
 wait_for "Tour · chapter 2 of 7 · step 1 of 4"
 keys T
-wait_for "tour: chapter retries"
+# Chapter 2 asks first: its session opens on the question, not under the start form.
+wait_for "tour: chapter retries: predict first (1-3 in the tour pane)"
+keys 2
+wait_for "prediction 2: now do the step and see"
+keys s
+wait_for "Start an order"
 keys Enter
 wait_for "attempt=1 (try 2"
+wait_for "Prediction: ✓ right (you chose 2)"
 keys L
 wait_for "● live ×10"
 # No key moves the clock: live time reaches both retries and the order completes.

@@ -147,7 +147,7 @@ pub static TOUR: &[TourStep] = &[
         events: &["ActivityTaskScheduled"],
         no_events: &["ActivityTaskStarted", "ActivityTaskFailed"],
         look_for: "Only ActivityTaskScheduled: attempt 0 failed and wrote nothing. The pending activity shows \
-                   attempt 2 of 3, the last failure and the time to the next retry.",
+                   attempt=1 (try 2 of 3), the last failure and the time to the next retry.",
     },
     TourStep {
         chapter: Chapter::Retries,
