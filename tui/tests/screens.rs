@@ -25,6 +25,14 @@ fn started() -> App {
     app
 }
 
+/// The workshop order paid (the clock moved to both retries) and shipped: it waits for scans.
+fn shipped() -> App {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    app
+}
+
 #[test]
 fn it_opens_on_the_workshop_order_ready_to_start() {
     let app = App::new();
@@ -430,9 +438,7 @@ fn the_help_scrolls_at_80x24() {
 
 #[test]
 fn the_log_pane_shows_the_scanned_location_whole() {
-    let mut app = started();
-    key(&mut app, KeyCode::Char('t'));
-    key(&mut app, KeyCode::Char('t'));
+    let mut app = shipped();
     scan(&mut app, "Rotterdam Europoort");
     let s = render_text(&app, 80, 24);
     assert!(s.contains("Europoort"), "{s}");
@@ -485,9 +491,7 @@ fn export_expands_the_home_directory_asks_before_overwriting_and_says_where() {
 
 #[test]
 fn acting_mid_timeline_says_what_it_replaced_and_u_undoes_it() {
-    let mut app = started();
-    key(&mut app, KeyCode::Char('t'));
-    key(&mut app, KeyCode::Char('t'));
+    let mut app = shipped();
     let len = app.session.timeline().len();
     key(&mut app, KeyCode::Home);
     key(&mut app, KeyCode::Right);
@@ -604,9 +608,7 @@ fn the_why_and_json_pane_scrolls_when_it_holds_more_than_it_shows() {
 fn the_workflow_log_ends_with_the_newest_line_whole() {
     // Log lines wrap at words; counting characters undercounted their rows, and the
     // pane cut the newest line's end off (here the shipment's order ID).
-    let mut app = started();
-    key(&mut app, KeyCode::Char('t'));
-    key(&mut app, KeyCode::Char('t'));
+    let app = shipped();
     for (w, h) in [(80, 24), (100, 34)] {
         let s = render_text(&app, w, h);
         let lines: Vec<&str> = s.lines().collect();
@@ -630,9 +632,7 @@ fn the_workflow_log_ends_with_the_newest_line_whole() {
 fn the_pending_pane_takes_the_rows_it_needs_and_says_when_it_has_more() {
     // Just before the timeout: the pending pane warns that the next clock move times
     // the workflow out, and says where the code waits.
-    let mut app = started();
-    key(&mut app, KeyCode::Char('t'));
-    key(&mut app, KeyCode::Char('t'));
+    let mut app = shipped();
     scan(&mut app, "Delft");
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Char('d'));
