@@ -38,6 +38,7 @@ fn every_step_writes_the_events_it_expects_and_the_tour_moves_on() {
         assert!((2..=6).contains(&steps.len()), "chapter {} has {} steps", g.number, steps.len());
         for (i, step) in steps.iter().enumerate() {
             assert_eq!(tour.current().map(|c| c.id), Some(step.id));
+            assert_eq!(tour.view(&s).step.and_then(|v| v.blocked), None, "{}: the steps as written are never blocked", step.id);
             let mut events = Vec::new();
             let before = if matches!(step.action.action(), Action::Start { .. }) { 0 } else { s.history().len() };
             let mut moved = None;
@@ -234,4 +235,28 @@ fn a_start_in_a_fresh_session_counts_as_the_steps_action() {
     assert!(fresh.cursor() < s.cursor(), "the fresh session's timeline is shorter");
     tour.new_session();
     assert!(matches!(tour.observe(&fresh), Some(TourEvent::StepDone { step: "retries/over-25", chapter_done: true })));
+}
+
+#[test]
+fn a_step_its_run_can_no_longer_reach_says_so() {
+    // Chapter 2 started with chapter 1's last order (no customer): the payment is
+    // retried as the step expects, then shipping fails the run, and the step that
+    // waits for the next retry can never happen.
+    let (mut tour, mut s) = chapter_session(Chapter::Retries);
+    let no_customer = r#"{"id":"Order123","customer":"","amount":20,"address":"Uber office","sendFrom":"Aarhus"}"#;
+    s.perform(Action::Start {
+        workflow_id: "Order123".into(),
+        input: no_customer.into(),
+        execution_timeout: std::time::Duration::from_secs(600),
+    })
+    .unwrap();
+    tour.observe(&s);
+    while s.outcome().is_none() {
+        s.perform(Action::AdvanceNext).unwrap();
+        tour.observe(&s);
+    }
+    assert!(s.outcome().unwrap().starts_with("failed"), "{:?}", s.outcome());
+    let step = tour.view(&s).step.expect("the tour is in chapter 2");
+    let blocked = step.blocked.expect("the step says it cannot happen");
+    assert!(blocked.starts_with("This run has failed (see the history), so this step cannot happen"), "{blocked}");
 }

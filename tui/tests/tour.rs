@@ -78,6 +78,33 @@ fn a_chapters_session_opens_on_its_question_not_over_it() {
 }
 
 #[test]
+fn a_step_its_run_cannot_reach_says_so_and_how_to_go_on() {
+    // Chapter 2 started with an order without a customer: the payment's retries go as
+    // the tour says, then shipping fails the run, and the next step cannot happen.
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('G'));
+    for _ in 0..TOUR.iter().take_while(|s| s.chapter != Chapter::Retries).count() {
+        key(&mut app, KeyCode::Char(']'));
+    }
+    key(&mut app, KeyCode::Char('T'));
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Tab);
+    for _ in 0.."Cadence".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('t'));
+    }
+    assert!(app.session.outcome().is_some_and(|o| o.contains("customer is required")), "{:?}", app.session.outcome());
+    let s = screen(&app);
+    assert!(s.contains("This run has failed (see the history), so this step cannot happen"), "{s}");
+    assert!(!s.contains("waiting for the events"), "{s}");
+}
+
+#[test]
 fn chapter_seven_of_the_tour_step_by_step() {
     let mut app = at_chapter_seven();
     let s = screen(&app);

@@ -110,6 +110,9 @@ fn open_chapter(pg: Playground) {
     s.auto_run = pg.session.with_untracked(|s| s.auto_run || s.is_imported());
     pg.teach.player.update(Player::pause);
     retime(pg);
+    // The tour's steps say "the workshop's order": an order left in the form from an
+    // earlier step (chapter 1 ends with one without a customer) would fail the run.
+    pg.form.set(postflow_core::controls::OrderInput::default());
     let number = pg.teach.tour.with_untracked(|t| postflow_core::workshop::ChapterGuide::of(t.chapter()).number);
     pg.replace(s, None, Some(format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name())));
 }
@@ -259,13 +262,25 @@ pub fn guide_html(v: &TourView) -> String {
     match &v.step {
         None => h.push_str("<p id=\"tour-step\">The tour is done: every chapter's score is below.</p>"),
         Some(step) => {
-            let waiting = if step.waiting_for_events { " — done; waiting for its events (the worker may need to run)" } else { "" };
+            let waiting = if step.waiting_for_events && step.blocked.is_none() {
+                " — done; waiting for its events (the worker may need to run)"
+            } else {
+                ""
+            };
             let _ = write!(
                 h,
                 "<p id=\"tour-step\"><strong>Do: </strong>{} <kbd>{}</kbd>{waiting}</p>",
                 esc(step.instruction),
                 esc(&controls::keys_label(step.command))
             );
+            if let Some(why) = &step.blocked {
+                let number = v.chapter.number;
+                let _ = write!(
+                    h,
+                    "<p id=\"tour-blocked\">{} <button type=\"button\" data-do=\"chapter\">Open chapter {number} again</button></p>",
+                    esc(why)
+                );
+            }
             if let Some(q) = &step.question {
                 let _ = write!(h, "<fieldset id=\"prediction\"><legend>Predict first: {}</legend>", esc(q.prompt));
                 for (i, c) in q.choices.iter().enumerate() {
@@ -357,6 +372,30 @@ mod tests {
             assert!(h.contains(part), "{part} missing: {h}");
         }
         assert_eq!(esc("<b>\"&\""), "&lt;b&gt;&quot;&amp;&quot;");
+    }
+
+    #[test]
+    fn a_step_its_run_cannot_reach_says_so_with_a_way_on() {
+        let mut tour = Tour::default();
+        tour.go_to_chapter(postflow_core::workshop::Chapter::Retries, &Session::new(SessionConfig::default()));
+        let mut s = Session::new(tour.session_config());
+        tour.rebase(&s);
+        let order = r#"{"id":"Order123","customer":"","amount":20,"address":"Uber office","sendFrom":"Aarhus"}"#;
+        s.perform(Action::Start {
+            workflow_id: "Order123".into(),
+            input: order.into(),
+            execution_timeout: std::time::Duration::from_secs(600),
+        })
+        .unwrap();
+        tour.observe(&s);
+        while s.outcome().is_none() {
+            s.perform(Action::AdvanceNext).unwrap();
+            tour.observe(&s);
+        }
+        let h = guide_html(&tour.view(&s));
+        assert!(h.contains("<p id=\"tour-blocked\">This run has failed (see the history)"), "{h}");
+        assert!(h.contains("data-do=\"chapter\">Open chapter 2 again</button>"), "{h}");
+        assert!(!h.contains("waiting for its events"), "{h}");
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub struct StepView {
     pub look_for: &'static str,
     /// The action was done; the expected events have not all appeared yet.
     pub waiting_for_events: bool,
+    /// Why the step cannot happen in this session at all (its run closed another way,
+    /// say an order without a customer failed), and how to go on.
+    pub blocked: Option<String>,
     pub question: Option<QuestionView>,
 }
 
@@ -321,6 +324,20 @@ impl Tour {
             .collect()
     }
 
+    /// A step whose run has closed: its action is refused, or its events can no
+    /// longer come. Said, or the participant waits for what will never happen.
+    fn blocked(&self, step: &TourStep, session: &Session) -> Option<String> {
+        let outcome = session.outcome().filter(|_| self.fits(session))?;
+        let refused = !crate::controls::availability(step.action.command(), session).is_available();
+        (refused || self.watch.armed.is_some()).then(|| {
+            let outcome = outcome.split(':').next().unwrap_or_default();
+            format!(
+                "This run has {outcome} (see the history), so this step cannot happen in it: the chapter's session \
+                 starts it again with the workshop's order."
+            )
+        })
+    }
+
     /// What to draw for the session the participant has now.
     pub fn view(&self, session: &Session) -> GuideView {
         let chapter = ChapterGuide::of(self.chapter());
@@ -352,6 +369,7 @@ impl Tour {
                 command: s.action.command(),
                 look_for: s.look_for,
                 waiting_for_events: self.watch.armed.is_some(),
+                blocked: self.blocked(s, session),
                 question: question_for(s.id).map(|q| QuestionView {
                     prompt: q.prompt,
                     choices: q.choices.iter().map(|c| c.text).collect(),

@@ -54,7 +54,10 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
                     lines.push(Line::styled(format!("{} {}. {c}", if chosen { "▶" } else { " " }, i + 1), style));
                 }
             }
-            if step.waiting_for_events {
+            if let Some(why) = &step.blocked {
+                let key = app.keys_of(postflow_core::controls::Command::TourChapter);
+                lines.push(Line::styled(format!("{why} Key: {key}."), Style::new().fg(Color::Red)));
+            } else if step.waiting_for_events {
                 lines.push(Line::styled("Done; waiting for the events (the worker may need to run: r).", Style::new().fg(Color::Yellow)));
             }
             lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(step.look_for)]));
