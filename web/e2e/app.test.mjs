@@ -578,6 +578,14 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   await page.locator('#fleet-run').click();
   await expectText(page.locator('#fleet-error'), 'packages: must be at least 1 (got 0)');
   assert.equal(await page.locator('#fleet-summary').count(), 0, 'no fleet ran');
+  // Typed key by key, as a person types: what was typed stays and is answered, it
+  // does not turn into another number ("2.5" ran 52 packages in a number field).
+  await page.locator('#fleet-packages').fill('');
+  await page.locator('#fleet-packages').pressSequentially('2.5');
+  assert.equal(await page.locator('#fleet-packages').inputValue(), '2.5');
+  await page.locator('#fleet-run').click();
+  await expectText(page.locator('#fleet-error'), 'packages: must be a whole number (got 2.5)');
+  assert.equal(await page.locator('#fleet-summary').count(), 0, 'no fleet ran');
   await page.locator('#fleet-packages').fill('1500');
   await page.locator('#fleet-run').click();
   // The run is chunked: the page shows progress while it works, and answers meanwhile

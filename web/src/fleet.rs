@@ -26,10 +26,17 @@ const MAX_PACKAGES: u64 = 20_000;
 /// The package count typed in the form, read by the rules of every other count
 /// (`core::count`), with the page's own upper bound.
 fn package_count(text: &str) -> Result<u64, String> {
-    let n = postflow_core::count::at_least_one::<u64>(text.trim()).map_err(|why| format!("packages: {why}"))?;
+    let t = text.trim();
+    let too_many = |n: &dyn std::fmt::Display| {
+        format!("packages: must be at most {} in the browser (got {n}); the fleet binary runs millions", grouped(MAX_PACKAGES))
+    };
+    // Past the page's bound gets the page's words, even past what a u64 holds.
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && t.parse::<u64>().is_err() {
+        return Err(too_many(&t));
+    }
+    let n = postflow_core::count::at_least_one::<u64>(t).map_err(|why| format!("packages: {why}"))?;
     if n > MAX_PACKAGES {
-        let most = grouped(MAX_PACKAGES);
-        return Err(format!("packages: must be at most {most} in the browser (got {n}); the fleet binary runs millions"));
+        return Err(too_many(&n));
     }
     Ok(n)
 }
@@ -95,9 +102,12 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                 "packages "
                 <input
                     id="fleet-packages"
-                    type="number"
-                    min="1"
-                    max=MAX_PACKAGES.to_string()
+                    // Text, not a number field: the browser reports a number field's
+                    // unfinished text ("-", "2.") as empty, the value bound to it then
+                    // wiped what was typed, and "2.5" ran 52 packages. The count's own
+                    // rules answer what is typed.
+                    type="text"
+                    inputmode="numeric"
                     prop:value=move || packages.get()
                     on:input=move |ev| packages.set(event_target_value(&ev))
                 />
@@ -246,6 +256,10 @@ mod tests {
             ("2.5", "packages: must be a whole number (got 2.5)"),
             ("lots", "packages: expected a whole number, got \"lots\""),
             ("20001", "packages: must be at most 20,000 in the browser (got 20001); the fleet binary runs millions"),
+            (
+                "99999999999999999999",
+                "packages: must be at most 20,000 in the browser (got 99999999999999999999); the fleet binary runs millions",
+            ),
         ] {
             assert_eq!(package_count(typed), Err(says.to_string()), "{typed:?}");
         }
