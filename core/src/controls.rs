@@ -363,7 +363,7 @@ impl OrderInput {
         let execution_timeout = parse_timeout(&self.timeout)?;
         let workflow_id = self.effective_workflow_id();
         if workflow_id.is_empty() {
-            return Err("Workflow ID: give one, or an Order ID to default to".into());
+            return Err("Order ID: give one (the workflow ID is the order ID unless a Workflow ID is typed)".into());
         }
         if workflow_id.len() > MAX_ID_LENGTH {
             // Cadence counts bytes (Go's len), so a name in another script reaches the limit sooner.
@@ -547,7 +547,7 @@ mod tests {
         assert!(huge.contains("\"99999999999999999999\" s is more than Cadence accepts"), "a whole number, only too large: {huge}");
         assert!(with(|i| i.timeout = "1.5".into()).contains("not a whole number"));
         assert_eq!(with(|i| i.workflow_id = "ü".repeat(501)), "Workflow ID: 1002 bytes in UTF-8; Cadence takes at most 1000");
-        assert!(with(|i| i.id = " ".into()).starts_with("Workflow ID"));
+        assert!(with(|i| i.id = " ".into()).starts_with("Order ID: give one"));
         assert!(with(|i| i.workflow_id = "x".repeat(1001)).contains("at most 1000"));
         assert_eq!(scan_action("  ").unwrap_err(), "type the location where the package was scanned");
         let Action::Signal { input: Some(i), .. } = scan_action(r#"O"Hare "#).unwrap() else { panic!() };

@@ -569,6 +569,30 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
 
+test('a keyboard user presses focused buttons and opens history rows; an empty history is not exported', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  const exportButton = page.locator('#export');
+  assert.ok(await exportButton.isDisabled(), 'nothing to export on a fresh page');
+  assert.equal(await exportButton.getAttribute('title'), 'the history is empty');
+  assert.ok(await page.locator('#play-toggle').isDisabled());
+  assert.match(await page.locator('#play-toggle').getAttribute('title'), /start an order first/, 'a disabled button says why');
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  assert.ok(!(await exportButton.isDisabled()), 'a history to export');
+  // Space on the focused Query button asks the query; it is not the page's play key.
+  await page.locator('#query').focus();
+  await page.keyboard.press(' ');
+  await expectMatch(page.locator('#query-result'), /"locationHistory"/);
+  assert.match(await page.locator('#player').textContent(), /^paused/);
+  // Enter on a focused history row opens its JSON, as a click does.
+  await page.locator('#history tr.event[data-event-id="1"]').focus();
+  await page.keyboard.press('Enter');
+  await expectMatch(page.locator('#event-json'), /workflowExecutionStartedEventAttributes/);
+  await context.close();
+});
+
 test('a fleet runs in the page without freezing it, and a package opens in the single view', async () => {
   const context = await browser.newContext();
   const page = await newPage(context);

@@ -109,11 +109,13 @@ pub fn install_shortcuts(pg: Playground) {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if typing {
+        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let typing = target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        // Space and Enter on a focused button or link press it, as everywhere on the
+        // web: a keyboard user's Space on "Query" must ask the query, not play.
+        let pressing = matches!(ev.key().as_str(), " " | "Enter")
+            && target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY"));
+        if typing || pressing {
             return;
         }
         let key = Key::from_dom(&ev.key());
@@ -336,7 +338,6 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
             });
         }
     };
-    let export = move |_| export(pg);
     view! {
         <section class="import" aria-label="Import and export">
             <h2>"Import / export"</h2>
@@ -353,9 +354,8 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                     "Import"
                 </button>
                 <input type="file" id="import-file" accept=".json,application/json" aria-label="Import a history file" on:change=on_file />
-                <button type="button" id="export" aria-label="Export the history as JSON" on:click=export>
-                    "Export"
-                </button>
+                // The shared command, so that it is refused as the e key is (an empty history).
+                {button(pg, "export", "Export", "Export the history as JSON", Command::Export)}
             </div>
             <div class="row exports">
                 {ExportKind::ALL
@@ -370,7 +370,9 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                             <button
                                 type="button"
                                 id=id
-                                title=move || pg.session.with(|s| k.file_name(s))
+                                title=move || {
+                                    pg.session.with(|s| if s.history().is_empty() { "the history is empty".into() } else { k.file_name(s) })
+                                }
                                 disabled=move || pg.session.with(|s| s.history().is_empty())
                                 on:click=move |_| export_as(pg, k)
                             >

@@ -39,6 +39,14 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
                                         data-event-id=id.to_string()
                                         tabindex="0"
                                         on:click=move |_| pg.selected_event.set(Some(id))
+                                        // Focusable, so it opens from the keyboard as a button does.
+                                        on:keydown=move |ev| {
+                                            if ev.key() == "Enter" || ev.key() == " " {
+                                                ev.prevent_default();
+                                                ev.stop_propagation();
+                                                pg.selected_event.set(Some(id));
+                                            }
+                                        }
                                     >
                                         <td>{id}</td>
                                         <td>{format!("+{}s", r.at_secs)}</td>
