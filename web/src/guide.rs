@@ -302,7 +302,7 @@ pub fn guide_html(v: &TourView) -> String {
             let _ = write!(h, "<p id=\"tour-look\"><strong>Look for: </strong>{}</p>", esc(step.look_for));
         }
     }
-    let scores: Vec<String> = v.scores.iter().map(|s| format!("{}: {}/{}", s.number, s.correct, s.questions)).collect();
+    let scores: Vec<String> = v.scores.iter().map(|s| format!("{}: {}", s.number, s.label())).collect();
     let _ = write!(
         h,
         "<details><summary>The idea of this chapter</summary><p>{}</p><p>{}</p></details>\

@@ -146,6 +146,14 @@ pub struct ChapterScore {
     pub questions: usize,
 }
 
+impl ChapterScore {
+    /// "2/3" right of the chapter's questions, or "–" before any of its steps is done:
+    /// a fresh tour's "0/3" read as three wrong answers already.
+    pub fn label(&self) -> String {
+        if self.steps_done == 0 { "–".to_owned() } else { format!("{}/{}", self.correct, self.questions) }
+    }
+}
+
 /// What [`Tour::observe`] saw happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TourEvent {

@@ -72,7 +72,7 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::styled(format!("Keys: {keys}"), DIM));
         format!(" {} ", v.position)
     };
-    let scores: Vec<String> = v.scores.iter().map(|s| format!("{}:{}/{}", s.number, s.correct, s.questions)).collect();
+    let scores: Vec<String> = v.scores.iter().map(|s| format!("{}:{}", s.number, s.label())).collect();
     lines.push(Line::styled(format!("Predictions right per chapter  {}", scores.join("  ")), DIM));
     // The chapter's texts last: a short pane shows the step first, and scrolls to the idea.
     lines.push(Line::from(vec![Span::styled("The idea: ", BOLD), Span::raw(v.chapter.concept)]));
