@@ -234,8 +234,10 @@ fn line_chart(
         .collect::<Vec<_>>()
         .join(" ");
     let hours = r.intervals.last().map_or(0, |i| (i.start_secs + i.seconds) / 3600);
+    // A count (timers live) reads as one; a rate keeps its tenth.
+    let top_text = if top.fract() == 0.0 { format!("{top:.0}") } else { format!("{top:.1}") };
     view! {
-        <h3>{format!("{title} (0 to {hours} h; top {top:.1})")}</h3>
+        <h3>{format!("{title} (0 to {hours} h; top {top_text})")}</h3>
         <svg id=id role="img" aria-label=title width="100%" style=format!("max-width: {WIDTH:.0}px") viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")>
             <polyline class="series" fill="none" points=points></polyline>
         </svg>
