@@ -627,6 +627,8 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   const running = [...seen].filter((t) => t.startsWith('running:'));
   assert.ok(running.length >= 2, `the page showed progress more than once while the fleet ran: ${JSON.stringify([...seen])}`);
   await expectMatch(page.locator('#fleet-summary'), /completed, \d+ failed .* timers live at the peak/);
+  // The timers chart counts timers: its top is a whole number, as the summary's peak.
+  assert.match(await page.locator('#fleet-timers').locator('xpath=preceding-sibling::h3[1]').textContent(), /^timers live .*; top \d+\)$/);
   // Each chart draws its series in a colour a person can see (a polyline is drawn
   // with no stroke unless the page gives it one).
   for (const id of ['#fleet-events', '#fleet-timers', '#fleet-cache']) {
