@@ -259,6 +259,9 @@ test('the life of a package, a share link and a reload', async () => {
   await open(broken, `${BASE_URL}#${damaged}`);
   await expectText(broken.locator('#notice'), 'could not open the link in the address: the link is damaged: action 1: no such action "dance"');
   await sameAs(() => snapshot(broken), before, 'the page state after a damaged link');
+  // Acting is what comes next: the notice about the link goes.
+  await broken.getByRole('button', { name: 'Query current_status' }).click();
+  await expectCount(broken.locator('#notice'), 0);
   await other.close();
 
   // The last state survives a reload without the hash (localStorage).

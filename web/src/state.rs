@@ -117,6 +117,11 @@ impl Playground {
                 false
             }
         });
+        // What the last load said (a damaged link, a scenario loaded) is past once the
+        // participant acts, as the terminal's message line is.
+        if refused.is_none() {
+            self.notice.set(None);
+        }
         self.error.set(refused);
     }
 
