@@ -155,7 +155,11 @@ fn an_exported_history_imports_and_steps_event_by_event() {
     let mut i = Session::import_history(SessionConfig::default(), &s.history_json()).unwrap();
     assert_eq!(i.replay_error(), None, "the code replays its own history");
     assert_eq!(i.history().len(), s.history().len());
+    // At its end, the imported run's outcome is its closing event's, as the original's.
+    assert_eq!(i.outcome(), s.outcome());
+    assert!(i.outcome().unwrap().starts_with("completed: \"Order Order123 processed"), "{:?}", i.outcome());
     i.seek(23);
+    assert_eq!(i.outcome(), None, "not closed yet at event 23");
     assert_eq!(i.history().len(), 23);
     assert_eq!(i.current_status().unwrap().location_history, ["Aarhus"]);
     assert!(i.apply(Action::Step).is_err(), "an imported history is read-only");

@@ -291,8 +291,22 @@ impl Session {
         self.engine.query(wid, CURRENT_STATUS_QUERY).ok()?.decode().ok()
     }
 
-    /// The workflow's result or failure, once it has closed.
+    /// The workflow's result or failure, once it has closed (for an imported history,
+    /// once the cursor has reached its closing event).
     pub fn outcome(&self) -> Option<String> {
+        if self.is_imported() {
+            use crate::history::EventAttributes as A;
+            return match &self.history().last()?.attributes {
+                A::WorkflowExecutionCompleted(a) => {
+                    Some(format!("completed: {}", a.result.as_ref().map(|p| p.to_text().trim_end().to_owned()).unwrap_or_default()))
+                }
+                A::WorkflowExecutionFailed(a) => {
+                    Some(format!("failed: {}", a.failure.as_ref().map(|f| f.details_text()).unwrap_or_default()))
+                }
+                A::WorkflowExecutionTimedOut(_) => Some("timed out".to_owned()),
+                _ => None,
+            };
+        }
         let e = self.execution()?;
         Some(match e.status() {
             crate::engine::WorkflowStatus::Running => return None,
