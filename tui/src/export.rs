@@ -1,6 +1,6 @@
-//! Where things leave the app: a path as typed in the export (and import) prompt, with
-//! `~` expanded as a shell would, and text for the clipboard as an OSC 52 escape (the terminal copies it,
-//! also over ssh and in tmux with `set-clipboard on`).
+//! Where things leave the app: a path as typed in the export (and import) prompt,
+//! with `~` expanded as a shell would, and text for the clipboard as an OSC 52 escape
+//! (the terminal copies it, also over ssh and in tmux with `set-clipboard on`).
 
 use std::path::PathBuf;
 
