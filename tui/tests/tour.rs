@@ -23,12 +23,12 @@ fn screen(app: &App) -> String {
     common::stable(render_text(app, W, H))
 }
 
-/// An app whose tour stands at the first step of chapter 7, skipped to with ].
-fn at_chapter_seven() -> App {
+/// An app whose tour stands at the first step of `chapter`, skipped to with ].
+fn at_chapter(chapter: Chapter) -> App {
     let mut app = App::new();
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('G'));
-    let before = TOUR.iter().take_while(|s| s.chapter != Chapter::Notification).count();
+    let before = TOUR.iter().take_while(|s| s.chapter != chapter).count();
     for _ in 0..before {
         key(&mut app, KeyCode::Char(']'));
     }
@@ -59,12 +59,7 @@ fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
 fn a_chapters_session_opens_on_its_question_not_over_it() {
     // Chapter 2 asks its first question at the start: the start form would cover it,
     // and Enter in the form would do the step unpredicted.
-    let mut app = App::new();
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('G'));
-    for _ in 0..TOUR.iter().take_while(|s| s.chapter != Chapter::Retries).count() {
-        key(&mut app, KeyCode::Char(']'));
-    }
+    let mut app = at_chapter(Chapter::Retries);
     key(&mut app, KeyCode::Char('T'));
     let s = common::stable(render_text(&app, 80, 24));
     assert!(!s.contains("Start an order"), "no form over the question: {s}");
@@ -81,12 +76,7 @@ fn a_chapters_session_opens_on_its_question_not_over_it() {
 fn a_step_its_run_cannot_reach_says_so_and_how_to_go_on() {
     // Chapter 2 started with an order without a customer: the payment's retries go as
     // the tour says, then shipping fails the run, and the next step cannot happen.
-    let mut app = App::new();
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('G'));
-    for _ in 0..TOUR.iter().take_while(|s| s.chapter != Chapter::Retries).count() {
-        key(&mut app, KeyCode::Char(']'));
-    }
+    let mut app = at_chapter(Chapter::Retries);
     key(&mut app, KeyCode::Char('T'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('s'));
@@ -106,7 +96,7 @@ fn a_step_its_run_cannot_reach_says_so_and_how_to_go_on() {
 
 #[test]
 fn chapter_seven_of_the_tour_step_by_step() {
-    let mut app = at_chapter_seven();
+    let mut app = at_chapter(Chapter::Notification);
     let s = screen(&app);
     assert!(s.contains("7 · The notification timer") && s.contains("step 1 of 5"), "{s}");
     key(&mut app, KeyCode::Char('T'));
@@ -227,7 +217,7 @@ fn tour_progress_is_kept_in_the_state_file() {
 
 #[test]
 fn at_80x24_the_guide_scrolls_to_the_prediction_choices() {
-    let mut app = at_chapter_seven();
+    let mut app = at_chapter(Chapter::Notification);
     key(&mut app, KeyCode::Char('T'));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('t'));
