@@ -243,13 +243,7 @@ impl Session {
         if self.is_imported() {
             let h = self.history();
             let (start, now) = (h.first().map(|e| e.event_time).unwrap_or_default(), h.last().map(|e| e.event_time).unwrap_or_default());
-            let state = match h.last().map(|e| e.event_type().name()) {
-                Some("WorkflowExecutionCompleted") => "completed",
-                Some("WorkflowExecutionFailed") => "failed",
-                Some("WorkflowExecutionTimedOut") => "timed_out",
-                Some(_) => "running",
-                None => "not started",
-            };
+            let state = self.imported_status().map_or("not started", |st| st.name());
             return StatusLine {
                 workflow_id: "(imported)".into(),
                 run_state: format!("{state} (imported, event {} of {})", self.cursor(), self.timeline().len()),
@@ -294,25 +288,32 @@ impl Session {
     /// The workflow's result or failure, once it has closed (for an imported history,
     /// once the cursor has reached its closing event).
     pub fn outcome(&self) -> Option<String> {
-        if self.is_imported() {
-            use crate::history::EventAttributes as A;
-            return match &self.history().last()?.attributes {
-                A::WorkflowExecutionCompleted(a) => {
-                    Some(format!("completed: {}", a.result.as_ref().map(|p| p.to_text().trim_end().to_owned()).unwrap_or_default()))
-                }
-                A::WorkflowExecutionFailed(a) => {
-                    Some(format!("failed: {}", a.failure.as_ref().map(|f| f.details_text()).unwrap_or_default()))
-                }
-                A::WorkflowExecutionTimedOut(_) => Some("timed out".to_owned()),
-                _ => None,
-            };
-        }
-        let e = self.execution()?;
-        Some(match e.status() {
-            crate::engine::WorkflowStatus::Running => return None,
-            crate::engine::WorkflowStatus::Completed(p) => format!("completed: {}", p.to_text().trim_end()),
-            crate::engine::WorkflowStatus::Failed(f) => format!("failed: {}", f.details_text()),
-            crate::engine::WorkflowStatus::TimedOut => "timed out".to_owned(),
+        use crate::engine::WorkflowStatus as S;
+        let imported;
+        let status = if self.is_imported() {
+            imported = self.imported_status()?;
+            &imported
+        } else {
+            self.execution()?.status()
+        };
+        Some(match status {
+            S::Running => return None,
+            S::Completed(p) => format!("completed: {}", p.to_text().trim_end()),
+            S::Failed(f) => format!("failed: {}", f.details_text()),
+            S::TimedOut => "timed out".to_owned(),
+        })
+    }
+
+    /// An imported history's workflow status at the cursor, read from its last event
+    /// as the engine keeps it for a simulated one; `None` before the first event.
+    fn imported_status(&self) -> Option<crate::engine::WorkflowStatus> {
+        use crate::engine::WorkflowStatus as S;
+        use crate::history::EventAttributes as A;
+        Some(match &self.history().last()?.attributes {
+            A::WorkflowExecutionCompleted(a) => S::Completed(a.result.clone().unwrap_or_default()),
+            A::WorkflowExecutionFailed(a) => S::Failed(Box::new(a.failure.clone().unwrap_or_default())),
+            A::WorkflowExecutionTimedOut(_) => S::TimedOut,
+            _ => S::Running,
         })
     }
 }
