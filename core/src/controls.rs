@@ -253,7 +253,8 @@ pub fn availability(command: Command, s: &Session) -> Availability {
     }
 }
 
-fn closed_word(s: &Session) -> String {
+/// How a closed workflow closed, in words: "completed", "failed", "timed out".
+pub(crate) fn closed_word(s: &Session) -> String {
     match s.status_line().run_state.split_whitespace().next() {
         Some("timed_out") => "timed out".into(),
         Some(state) => state.to_owned(),

@@ -335,10 +335,10 @@ impl Tour {
     /// A step whose run has closed: its action is refused, or its events can no
     /// longer come. Said, or the participant waits for what will never happen.
     fn blocked(&self, step: &TourStep, session: &Session) -> Option<String> {
-        let outcome = session.outcome().filter(|_| self.fits(session))?;
+        session.outcome().filter(|_| self.fits(session))?;
         let refused = !crate::controls::availability(step.action.command(), session).is_available();
         (refused || self.watch.armed.is_some()).then(|| {
-            let outcome = outcome.split(':').next().unwrap_or_default();
+            let outcome = crate::controls::closed_word(session);
             format!(
                 "This run has {outcome} (see the history), so this step cannot happen in it: the chapter's session \
                  starts it again with the workshop's order."
