@@ -86,7 +86,7 @@ pub fn pending(b: &Bridge) -> PendingPane {
         };
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
-    PendingPane { title: " Pending (on the server, now) ", lines }
+    PendingPane::new(" Pending (on the server, now) ", lines)
 }
 
 pub fn query(frame: &mut Frame, area: Rect, b: &Bridge) {

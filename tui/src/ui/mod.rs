@@ -52,7 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         None => panes::pending(app),
         Some(b) => bridge::pending(b),
     };
-    let pending_height = pending_pane.height(right.width).max(4);
+    // Measured once: the layout gives it rows, and its border says when they fell short.
+    let pending_needed = pending_pane.height(right.width);
+    let pending_height = pending_needed.max(4);
     // The guide takes the middle of the right column; the pending pane, the query and
     // the log shrink to make room.
     let (pending, guide, query, log) = if app.teach.guide_open {
@@ -80,7 +82,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(g) = guide {
         guide::guide(frame, g, app);
     }
-    pending_pane.draw(frame, pending);
+    pending_pane.draw(frame, pending, pending_needed);
     match &app.bridge {
         None => {
             bars::status(frame, status, app);
@@ -181,6 +183,11 @@ pub fn render_fleet_text(screen: &fleet::FleetScreen, width: u16, height: u16) -
 }
 
 /// A rectangle of at most `w`x`h` centred in `area`.
+/// The rows wrapped text takes in a bordered box `width` columns wide, borders included.
+fn bordered_height(text: &Paragraph, width: u16) -> u16 {
+    u16::try_from(text.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX).saturating_add(2)
+}
+
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let (w, h) = (w.min(area.width), h.min(area.height));
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }

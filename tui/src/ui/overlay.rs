@@ -58,7 +58,7 @@ pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
     // As tall as its lines wrap to, so a long error never pushes the keys out.
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
     let width = 76.min(screen.width);
-    let height = u16::try_from(text.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX).saturating_add(2);
+    let height = super::bordered_height(&text, width);
     let (area, block) = popup(frame, centered(screen, width, height), p.kind.title());
     frame.render_widget(text.block(block), area);
 }

@@ -14,29 +14,29 @@ use postflow_core::session::{PendingItem, PendingKind};
 /// A pending pane's content, built before the layout: the pane takes the rows it
 /// needs, as far as the screen has them.
 pub struct PendingPane {
-    pub title: &'static str,
-    pub lines: Vec<Line<'static>>,
+    title: &'static str,
+    text: Paragraph<'static>,
 }
 
 impl PendingPane {
-    fn paragraph(&self) -> Paragraph<'static> {
-        Paragraph::new(self.lines.clone()).wrap(Wrap { trim: false })
+    pub fn new(title: &'static str, lines: Vec<Line<'static>>) -> PendingPane {
+        PendingPane { title, text: Paragraph::new(lines).wrap(Wrap { trim: false }) }
     }
 
     /// Its height with borders, at `width` columns outside them.
     pub fn height(&self, width: u16) -> u16 {
-        let rows = self.paragraph().line_count(width.saturating_sub(2));
-        u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)
+        super::bordered_height(&self.text, width)
     }
 
-    /// Draws it; when the screen is too short for all of it, the border says so (the
-    /// warnings that come last, such as a coming timeout, must not vanish unsaid).
-    pub fn draw(&self, frame: &mut Frame, area: Rect) {
+    /// Draws it in `area`, `needed` rows being its [`height`](Self::height) there;
+    /// when the screen is too short for all of it, the border says so (the warnings
+    /// that come last, such as a coming timeout, must not vanish unsaid).
+    pub fn draw(self, frame: &mut Frame, area: Rect, needed: u16) {
         let mut block = Block::bordered().title(self.title);
-        if self.height(area.width) > area.height {
+        if needed > area.height {
             block = block.title_bottom(Line::from(" more: a taller window shows it ").right_aligned());
         }
-        frame.render_widget(self.paragraph().block(block), area);
+        frame.render_widget(self.text.block(block), area);
     }
 }
 
@@ -53,7 +53,7 @@ pub fn pending(app: &App) -> PendingPane {
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
     lines.extend(super::guide::blocked_lines(app));
-    PendingPane { title: " Pending ", lines }
+    PendingPane::new(" Pending ", lines)
 }
 
 /// The Pending pane's lines, as core words them (the simulator's, an imported
