@@ -2,7 +2,8 @@
 //! sizes), read by one set of rules for every binary, so that one mistake gets one
 //! answer. The standard library's parser would answer `-1` with "invalid digit found
 //! in string" and a number past the type's end with "number too large to fit in target
-//! type"; these say what the value must be.
+//! type"; these say what the value must be. And counts written back in words
+//! ([`many`]: "1 worker", "2 workers").
 
 use std::fmt::Display;
 use std::num::IntErrorKind;
@@ -53,6 +54,14 @@ fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
     u64::try_from(n).ok().and_then(|n| T::try_from(n).ok()).ok_or_else(|| format!("must be at most {} (got {text})", T::MAX))
 }
 
+/// `n` things, the noun made plural by an s unless there is one: "1 shard", "0 hits".
+pub fn many(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +87,12 @@ mod tests {
             let e = got.unwrap_err();
             assert!(e.starts_with(says), "{e:?} should start with {says:?}");
         }
+    }
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        assert_eq!(many(1u32, "shard"), "1 shard");
+        assert_eq!(many(16_384u32, "shard"), "16384 shards");
+        assert_eq!(many(0u64, "hit"), "0 hits");
     }
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use postflow_core::count::{at_least_one, zero_or_more};
+use postflow_core::count::{at_least_one, many, zero_or_more};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig, human_bytes, mem_available};
@@ -271,14 +271,6 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     Ok(config)
 }
 
-/// `n` things, the noun made plural by an s unless there is one.
-fn many(n: impl Into<u64>, noun: &str) -> String {
-    match n.into() {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
-    }
-}
-
 /// What the report's lines fit: an 80-column terminal shows each whole, as it shows
 /// the plots (72 columns and their labels).
 const REPORT_WIDTH: usize = 80;
@@ -427,12 +419,5 @@ mod tests {
         assert!(summary(&config, report, Duration::from_secs(1), true).contains(why));
         let cut = summary(&config, report, Duration::from_secs(1), false);
         assert!(cut.contains("(interrupted)") && !cut.contains(why), "a cut run may not have got to its timers: {cut}");
-    }
-
-    #[test]
-    fn counts_of_one_are_singular() {
-        assert_eq!(many(1u32, "shard"), "1 shard");
-        assert_eq!(many(16_384u32, "shard"), "16384 shards");
-        assert_eq!(many(0u64, "hit"), "0 hits");
     }
 }

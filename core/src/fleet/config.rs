@@ -157,7 +157,7 @@ impl FleetConfig {
             return bad(format!(
                 "{} cannot keep up: at its busiest this fleet needs about {:.0} workers busy all the time \
                  ({:.1} ms of worker time per package); add workers or make tasks shorter",
-                if self.workers == 1 { "1 worker".to_owned() } else { format!("{} workers", self.workers) },
+                crate::count::many(self.workers, "worker"),
                 busy.ceil(),
                 work_per_package * 1000.0
             ));

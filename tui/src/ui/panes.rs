@@ -99,8 +99,7 @@ pub fn query(frame: &mut Frame, area: Rect, app: &App) {
 
 pub fn log(frame: &mut Frame, area: Rect, app: &App) {
     let logs = app.session.logs();
-    let count = if logs.len() == 1 { "1 line".to_owned() } else { format!("{} lines", logs.len()) };
-    let block = Block::bordered().title(format!(" Workflow log ({count}) "));
+    let block = Block::bordered().title(format!(" Workflow log ({}) ", postflow_core::count::many(logs.len() as u64, "line")));
     let inner = block.inner(area);
     let (height, width) = (inner.height as usize, inner.width.max(1));
     // The newest lines matter most: show the tail, each line whole (wrapped), so a
