@@ -176,7 +176,7 @@ pub fn OrderFormView(pg: Playground) -> impl IntoView {
 
 /// A button for a shared command: its tooltip names the key, and it is disabled,
 /// with the reason as its tooltip, when the command makes no sense now.
-fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static str, c: Command) -> impl IntoView {
+pub(crate) fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static str, c: Command) -> impl IntoView {
     let key = controls::keys_label(c);
     let title = move || match availability(pg, c) {
         Availability::Available => format!("{label} (key {key})"),

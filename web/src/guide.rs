@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
-use postflow_core::controls::{self, Availability, Command};
+use postflow_core::controls::{self, Command};
 use postflow_core::session::{PlayMode, Player, Session};
 use postflow_core::workshop::{Explanation, GuideView as TourView, Tour, TourEvent};
 
@@ -156,19 +156,9 @@ pub fn related_ids(pg: Playground) -> Vec<i64> {
 #[component]
 pub fn PlayView(pg: Playground) -> impl IntoView {
     let t = pg.teach;
-    let button = move |id: &'static str, text: &'static str, c: Command| {
-        // Disabled, the tooltip says why, as the other buttons' do.
-        let title = move || match pg.session.with(|s| controls::availability(c, s)) {
-            Availability::Available => format!("{} (key {})", controls::control(c).help, controls::keys_label(c)),
-            Availability::Unavailable(why) => why,
-        };
-        let disabled = move || !pg.session.with(|s| controls::availability(c, s).is_available());
-        view! {
-            <button type="button" id=id title=title prop:disabled=disabled on:click=move |_| {
-                run(pg, c);
-            }>{text}</button>
-        }
-    };
+    // The shared command buttons: disabled with the reason, named by the control's help.
+    let button =
+        move |id: &'static str, text: &'static str, c: Command| crate::controls::button(pg, id, text, controls::control(c).help, c);
     view! {
         <section class="player" aria-label="Play and live time">
             <h2>"Play"</h2>
