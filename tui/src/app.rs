@@ -234,7 +234,10 @@ impl App {
             self.dispatch(action);
             return;
         }
-        // Keys the keymap does not bind are text in forms and prompts.
+        // Keys the keymap does not bind are text in forms and prompts; chords are not text.
+        if !keymap::is_plain(key) {
+            return;
+        }
         match (&mut self.mode, key.code) {
             (Mode::Form(f), KeyCode::Char(c)) => f.type_char(c),
             (Mode::Form(f), KeyCode::Backspace) => f.backspace(),

@@ -144,6 +144,9 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
     }
+    if !is_plain(key) {
+        return None;
+    }
     if context == Main {
         // A key no shared command takes may still be one of the terminal's own (j, k, J, K, { }).
         if let Some((shared, command)) = shared(key.code).and_then(|k| Some((k, controls::command_for(k)?))) {
@@ -155,6 +158,13 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         }
     }
     OWN.iter().find(|b| b.0 == context && b.1.contains(&key.code)).map(|b| b.2)
+}
+
+/// Whether a key is pressed without Ctrl, Alt or a system key (Shift is part of the
+/// letter). Chords are the terminal's or the desktop's own, as the page leaves them to
+/// the browser: Alt-x is not x, and Ctrl-a types nothing into a form.
+pub fn is_plain(key: KeyEvent) -> bool {
+    (key.modifiers - KeyModifiers::SHIFT).is_empty()
 }
 
 /// How a key is written on screen.
@@ -211,6 +221,17 @@ mod tests {
                 assert!(b.keys.iter().all(|k| !matches!(k, Char(_))), "{} binds a letter", b.name);
             }
         }
+    }
+
+    #[test]
+    fn a_chord_is_not_its_letter() {
+        for (modifiers, what) in [(KeyModifiers::ALT, "Alt"), (KeyModifiers::SUPER, "Super"), (KeyModifiers::META, "Meta")] {
+            assert_eq!(lookup(Main, KeyEvent::new(Char('x'), modifiers)), None, "{what}-x");
+            assert_eq!(lookup(Main, KeyEvent::new(Char('q'), modifiers)), None, "{what}-q");
+        }
+        // Terminals report a capital letter with Shift held.
+        assert_eq!(lookup(Main, KeyEvent::new(Char('G'), KeyModifiers::SHIFT)), Some(A::Do(controls::Command::Guide)));
+        assert_eq!(lookup(Form, KeyEvent::new(Char('c'), KeyModifiers::CONTROL)), Some(A::Do(controls::Command::Quit)));
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
                         if k.kind == KeyEventKind::Release {
                             continue;
                         }
-                        match screen.handle(k.code) {
+                        match screen.handle(k) {
                             FleetKey::Quit => return Ok(()),
                             FleetKey::Open(i) => break i,
                             FleetKey::Nothing => {}

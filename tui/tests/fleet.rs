@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_core::fleet::FleetConfig;
 use postflow_core::history::EventType;
 use postflow_tui::App;
@@ -54,12 +54,16 @@ fn every_shard_is_counted_in_the_histogram_at_every_width() {
     }
 }
 
+fn plain(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
 #[test]
 fn enter_opens_the_selected_package_with_the_fleets_history() {
     let mut s = screen();
-    assert_eq!(s.handle(KeyCode::Down), FleetKey::Nothing);
-    assert_eq!(s.handle(KeyCode::Down), FleetKey::Nothing);
-    assert_eq!(s.handle(KeyCode::Enter), FleetKey::Open(2));
+    assert_eq!(s.handle(plain(KeyCode::Down)), FleetKey::Nothing);
+    assert_eq!(s.handle(plain(KeyCode::Down)), FleetKey::Nothing);
+    assert_eq!(s.handle(plain(KeyCode::Enter)), FleetKey::Open(2));
     let (session, label) = s.session(2).unwrap();
     assert!(label.starts_with("fleet package Order3 (shard "), "{label}");
     let history = s.fleet.package_history(2).unwrap();
@@ -67,7 +71,9 @@ fn enter_opens_the_selected_package_with_the_fleets_history() {
     assert!(history.last().unwrap().event_type().is_workflow_close());
     assert_eq!(session.replay_error(), None, "the workflow code replays the fleet's history");
     assert!(history.iter().any(|e| e.event_type() == EventType::WorkflowExecutionSignaled));
-    assert_eq!(s.handle(KeyCode::Char('q')), FleetKey::Quit);
+    assert_eq!(s.handle(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)), FleetKey::Nothing, "Alt-q is not q");
+    assert_eq!(s.handle(plain(KeyCode::Char('q'))), FleetKey::Quit);
+    assert_eq!(s.handle(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), FleetKey::Quit, "Ctrl-C quits, as everywhere");
     // In the package's screens, q leads back to the fleet, and the key bar says so.
     let (session, label) = s.session(2).unwrap();
     let package = render_text(&App::fleet_package(session, label), 80, 24);

@@ -273,6 +273,20 @@ fn ctrl_c_quits_even_from_the_form() {
 }
 
 #[test]
+fn chords_are_neither_text_nor_commands() {
+    // Alt-x, Ctrl-a: the terminal's or the desktop's own keys, not a letter typed.
+    let mut app = App::new();
+    app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL));
+    app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
+    type_text(&mut app, "9");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("Order1239 │ running"), "only the plain key reached the Workflow ID field: {s}");
+    app.handle_key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
+    assert!(!app.should_quit, "Alt-q is not q");
+}
+
+#[test]
 fn export_then_import_round_trips_through_the_prompts() {
     let mut app = started();
     let dir = std::env::temp_dir().join(format!("postflow-tui-test-{}", std::process::id()));

@@ -40,10 +40,18 @@ impl FleetScreen {
         Ok(FleetScreen { fleet, selected: 0 })
     }
 
-    pub fn handle(&mut self, key: crossterm::event::KeyCode) -> FleetKey {
+    pub fn handle(&mut self, key: crossterm::event::KeyEvent) -> FleetKey {
         use crossterm::event::KeyCode::*;
+        use crossterm::event::KeyModifiers;
+        // Ctrl-C quits here as on every other screen; other chords are not keys of ours.
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c') {
+            return FleetKey::Quit;
+        }
+        if !crate::keymap::is_plain(key) {
+            return FleetKey::Nothing;
+        }
         let last = self.fleet.progress().arrived.saturating_sub(1) as usize;
-        match key {
+        match key.code {
             Up | Char('k') => self.selected = self.selected.saturating_sub(1),
             Down | Char('j') => self.selected = (self.selected + 1).min(last),
             PageUp => self.selected = self.selected.saturating_sub(20),
