@@ -560,6 +560,23 @@ fn a_message_longer_than_the_terminal_is_wide_is_read_whole() {
 }
 
 #[test]
+fn a_long_command_is_shown_whole_where_there_is_room_and_said_to_be_cut_where_not() {
+    let app = started();
+    let pane = |s: &str| -> String {
+        let lines: Vec<&str> = s.lines().collect();
+        let top = lines.iter().position(|l| l.contains("┌ Last action")).unwrap();
+        let bottom = top + lines[top..].iter().position(|l| l.starts_with('└')).unwrap();
+        lines[top..=bottom].join("\n")
+    };
+    let tall = pane(&render_text(&app, 120, 40));
+    assert!(tall.contains(r#""sendFrom":"Aarhus"}'"#), "the start's input to its end: {tall}");
+    assert!(!tall.contains("more:"), "{tall}");
+    let small = pane(&render_text(&app, 80, 24));
+    assert!(!small.contains("sendFrom"), "80x24 has no rows to spare: {small}");
+    assert!(small.lines().last().unwrap().contains("more: o shows every command whole"), "{small}");
+}
+
+#[test]
 fn the_last_actions_title_at_80_columns_keeps_its_parts_whole() {
     // A clock move has no cadence command: the command shown is the start's, older.
     let mut app = started();

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::human;
-use super::panes::{PendingPane, pending_lines};
+use super::panes::{FittedPane, TALLER, pending_lines};
 use crate::app::App;
 use crate::bridge::{Bridge, Health};
 use cadence_bridge::watch::now;
@@ -66,7 +66,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
     super::bars::status_line(frame, area, None, parts);
 }
 
-pub fn pending(b: &Bridge) -> PendingPane {
+pub fn pending(b: &Bridge) -> FittedPane {
     let t = now();
     let mut lines = match (&b.server, &b.health) {
         // What the server said before it went away may be stale by now.
@@ -86,7 +86,7 @@ pub fn pending(b: &Bridge) -> PendingPane {
         };
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
-    PendingPane::new(" Pending (on the server, now) ", lines)
+    FittedPane::new(" Pending (on the server, now) ", lines, TALLER)
 }
 
 pub fn query(frame: &mut Frame, area: Rect, b: &Bridge) {
@@ -110,7 +110,7 @@ pub fn log(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).style(Style::new().fg(Color::DarkGray)).wrap(Wrap { trim: true }).block(block), area);
 }
 
-pub fn last_action(frame: &mut Frame, area: Rect, b: &Bridge) {
+pub fn last_action(b: &Bridge) -> FittedPane {
     let mut lines = match &b.last {
         Some(l) => vec![Line::raw(format!("{} → {}", l.action.label(), l.outcome))],
         None => vec![Line::raw("none yet")],
@@ -120,6 +120,5 @@ pub fn last_action(frame: &mut Frame, area: Rect, b: &Bridge) {
             lines.push(Line::styled(format!("$ {c}"), Style::new().fg(Color::Green)));
         }
     }
-    let block = Block::bordered().title(format!(" Last action (sent to {}) ", b.url));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    FittedPane::new(format!(" Last action (sent to {}) ", b.url), lines, TALLER)
 }

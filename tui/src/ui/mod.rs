@@ -37,10 +37,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     // Built once: its height shapes the layout, then it is drawn.
     let message_text = bars::message_paragraph(app);
     let message_height = bars::message_height(message_text.as_ref(), area.width);
+    // The last action grows for a long command (a start with its input wraps to four
+    // lines at 80 columns) by rows a taller window has to spare: at 80x24 the panes
+    // above need every row. Its border says when the command is cut.
+    let last_pane = match &app.bridge {
+        None => panes::last_action(app, area.width),
+        Some(b) => bridge::last_action(b),
+    };
+    let last_needed = last_pane.height(area.width);
     let [status, body, last, message, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(8),
-        Constraint::Length(5),
+        Constraint::Length(last_needed.clamp(5, 7.min(5 + (area.height - MIN_HEIGHT) / 4))),
         Constraint::Length(message_height),
         Constraint::Length(1),
     ])
@@ -88,15 +96,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
             bars::status(frame, status, app);
             panes::query(frame, query, app);
             panes::log(frame, log, app);
-            panes::last_action(frame, last, app);
         }
         Some(b) => {
             bridge::status(frame, status, app, b);
             bridge::query(frame, query, b);
             bridge::log(frame, log);
-            bridge::last_action(frame, last, b);
         }
     }
+    last_pane.draw(frame, last, last_needed);
     bars::message(frame, message, message_text);
     bars::keys(frame, keys, app);
 

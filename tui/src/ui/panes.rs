@@ -11,16 +11,18 @@ use crate::app::App;
 use postflow_core::controls::{Availability, Command, availability, keys_label};
 use postflow_core::session::{PendingItem, PendingKind};
 
-/// A pending pane's content, built before the layout: the pane takes the rows it
-/// needs, as far as the screen has them.
-pub struct PendingPane {
-    title: &'static str,
+/// A pane's content built before the layout (the pending work, the last action): the
+/// pane takes the rows it needs, as far as the screen has them.
+pub struct FittedPane {
+    title: Line<'static>,
     text: Paragraph<'static>,
+    /// The bottom border's note when the pane is cut: where the rest can be seen.
+    more: &'static str,
 }
 
-impl PendingPane {
-    pub fn new(title: &'static str, lines: Vec<Line<'static>>) -> PendingPane {
-        PendingPane { title, text: Paragraph::new(lines).wrap(Wrap { trim: false }) }
+impl FittedPane {
+    pub fn new(title: impl Into<Line<'static>>, lines: Vec<Line<'static>>, more: &'static str) -> FittedPane {
+        FittedPane { title: title.into(), text: Paragraph::new(lines).wrap(Wrap { trim: false }), more }
     }
 
     /// Its height with borders, at `width` columns outside them.
@@ -30,17 +32,21 @@ impl PendingPane {
 
     /// Draws it in `area`, `needed` rows being its [`height`](Self::height) there;
     /// when the screen is too short for all of it, the border says so (the warnings
-    /// that come last, such as a coming timeout, must not vanish unsaid).
+    /// that come last, such as a coming timeout, and the end of a command, its input,
+    /// must not vanish unsaid).
     pub fn draw(self, frame: &mut Frame, area: Rect, needed: u16) {
         let mut block = Block::bordered().title(self.title);
         if needed > area.height {
-            block = block.title_bottom(Line::from(" more: a taller window shows it ").right_aligned());
+            block = block.title_bottom(Line::from(self.more).right_aligned());
         }
         frame.render_widget(self.text.block(block), area);
     }
 }
 
-pub fn pending(app: &App) -> PendingPane {
+/// The note of a pane that a taller window shows whole.
+pub const TALLER: &str = " more: a taller window shows it ";
+
+pub fn pending(app: &App) -> FittedPane {
     let s = &app.session;
     let mut lines = pending_lines(s.pending());
     if lines.is_empty() {
@@ -53,7 +59,7 @@ pub fn pending(app: &App) -> PendingPane {
         lines.push(Line::styled(text, Style::new().fg(Color::DarkGray)));
     }
     lines.extend(super::guide::blocked_lines(app));
-    PendingPane::new(" Pending ", lines)
+    FittedPane::new(" Pending ", lines, TALLER)
 }
 
 /// The Pending pane's lines, as core words them (the simulator's, an imported
@@ -128,11 +134,12 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), area);
 }
 
-pub fn last_action(frame: &mut Frame, area: Rect, app: &App) {
+/// The last action and its command, in a pane `width` columns wide.
+pub fn last_action(app: &App, width: u16) -> FittedPane {
     let s = &app.session;
     let last = postflow_core::session::script::last_command(s);
     let older = last.as_ref().filter(|l| l.older_than_step).map(|l| l.step);
-    let title = last_action_title(usize::from(area.width.saturating_sub(2)), s.cursor(), s.timeline().len(), older, last.is_some());
+    let title = last_action_title(usize::from(width.saturating_sub(2)), s.cursor(), s.timeline().len(), older, last.is_some());
     let mut lines = match s.last_entry() {
         Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), e.outcome))],
         None => vec![Line::raw("none yet")],
@@ -140,7 +147,7 @@ pub fn last_action(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(l) = last {
         lines.push(Line::styled(format!("$ {}", l.command), Style::new().fg(Color::Green)));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
+    FittedPane::new(title, lines, " more: o shows every command whole ")
 }
 
 /// The last action's title in `width` columns: the step, whether the command shown is
