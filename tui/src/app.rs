@@ -45,6 +45,9 @@ pub struct App {
     pub mode: Mode,
     /// Where the session came from, for the status line.
     pub label: String,
+    /// The label of the workflow code the session runs, when it is not the reference
+    /// ("exercise 3", "tour: chapter loop"): a new order runs the same code, and says so.
+    code_label: Option<String>,
     /// History pane: grouped per activity/timer/decision, or flat.
     pub grouped: bool,
     /// The selected history event (index); `None` follows the newest event.
@@ -92,6 +95,7 @@ impl App {
             session: Session::new(SessionConfig::default()),
             mode: Mode::Form(StartForm::workshop()),
             label: "workshop order".into(),
+            code_label: None,
             grouped: false,
             selected: None,
             message: Some(info(
@@ -118,7 +122,7 @@ impl App {
     /// The simulator running another workflow than the reference's (an exercise),
     /// with the workshop order in the start form.
     pub fn with_session(session: Session, label: &str) -> App {
-        App { session, label: label.into(), ..App::new() }
+        App { session, label: label.into(), code_label: Some(label.into()), ..App::new() }
     }
 
     /// An app showing a scenario or an imported history.
@@ -199,6 +203,7 @@ impl App {
         self.description = loaded.description.clone();
         self.session = loaded.session;
         self.label = loaded.label;
+        self.code_label = None;
         self.failures = loaded.failures;
         self.selected = None;
         self.message = Some(match (&self.failures[..], loaded.note) {
@@ -532,9 +537,13 @@ impl App {
             let mut fresh = if self.session.is_imported() { Session::new(SessionConfig::default()) } else { self.session.restarted() };
             fresh.auto_run = self.session.auto_run || self.session.is_imported();
             fresh.perform(action)?;
+            if self.session.is_imported() {
+                // An imported history's code is not run for a new order: the reference is.
+                self.code_label = None;
+            }
             self.session = fresh;
             self.teach.tour.new_session();
-            self.label = "new order".into();
+            self.label = self.code_label.clone().unwrap_or_else(|| "new order".into());
             self.failures.clear();
         } else {
             self.session.perform(action)?;
@@ -635,6 +644,7 @@ impl App {
         fresh.auto_run = self.session.auto_run || self.session.is_imported();
         self.session = fresh;
         self.label = format!("tour: chapter {}", config.postal.chapter.name());
+        self.code_label = Some(self.label.clone());
         self.failures.clear();
         self.selected = None;
         self.teach.guide_open = true;

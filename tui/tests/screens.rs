@@ -227,6 +227,11 @@ fn a_scenario_steps_forward_from_its_start() {
     assert!(screen(&app).contains("step 5/"));
     key(&mut app, KeyCode::End);
     assert!(screen(&app).contains("WorkflowExecutionCompleted"));
+    // A new order leaves the scenario: the status line no longer names it.
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    let status = screen(&app).lines().next().unwrap().to_owned();
+    assert!(status.contains("new order") && !status.contains("happy-path"), "{status}");
 }
 
 #[test]

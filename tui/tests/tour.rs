@@ -53,6 +53,12 @@ fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
     assert!(s.contains("tour: activities/start done ✓"), "{s}");
     assert!(s.contains("Tour · chapter 1 of 7 · step 2 of 2"), "{s}");
     assert!(s.contains("type=validatePayment ") && s.contains("WorkflowExecutionCompleted"), "chapter 1's code ran: {s}");
+    // A second order runs the chapter's code again, and the status line still says whose.
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.lines().next().unwrap().contains("tour: chapter activities"), "{s}");
+    assert!(s.contains("type=validatePayment "), "{s}");
 }
 
 #[test]
