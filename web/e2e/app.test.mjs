@@ -384,8 +384,12 @@ test('on a phone (390x844): one column that fits, a scaled timeline, the state n
   // One column; the timeline scales to its card.
   const [timeline, card] = [await page.locator('#timeline').boundingBox(), await page.locator('section.timeline').boundingBox()];
   assert.ok(timeline.width <= card.width + 1, `timeline ${timeline.width} in its card ${card.width}`);
-  const columns = await page.evaluate(() => getComputedStyle(document.querySelector('main')).gridTemplateColumns.split(' ').length);
-  assert.equal(columns, 1);
+  const lefts = await page.evaluate(() => [...document.querySelectorAll('main section, main form.order')].map((e) => Math.round(e.getBoundingClientRect().left)));
+  assert.equal(new Set(lefts).size, 1, `one column: every card starts at the same x: ${lefts}`);
+  // The tour follows the buttons its steps ask for, before the cards for later.
+  const top = async (sel) => (await page.locator(sel).boundingBox()).y;
+  const [actions, guide, player] = [await top('section.actions'), await top('#guide'), await top('section.player')];
+  assert.ok(actions < guide && guide < player, `actions ${actions}, tour ${guide}, play ${player}`);
   await fits(page, 'a running order');
   // The history table scrolls inside its card rather than squeezing its columns.
   const scroller = await page.locator('.table-scroll').evaluate((e) => ({ client: e.clientWidth, scroll: e.scrollWidth }));
