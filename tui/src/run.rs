@@ -33,9 +33,11 @@ pub fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
     // Bridge mode: the screen once the server has answered (or could not).
     app.settle(Duration::from_secs(15));
     // A scenario is loaded at its first step for stepping; print shows where it ends.
-    // Without one, the screen is the start form, as a user first sees it.
-    if app.mode == crate::app::Mode::Main && app.bridge.is_none() {
-        app.dispatch(crate::action::UiAction::Do(postflow_core::controls::Command::Last));
+    // Without one, the screen is the start form, as a user first sees it. An import is
+    // at its end already, and its message (why the code could not replay it) stays.
+    let last = postflow_core::controls::Command::Last;
+    if app.mode == crate::app::Mode::Main && app.bridge.is_none() && app.availability(last).is_available() {
+        app.dispatch(crate::action::UiAction::Do(last));
     }
     print!("{}", ui::render_text(&app, w, h));
     for f in &app.failures {

@@ -44,6 +44,16 @@ fn print_imports_a_real_server_history() {
     let (code, screen, _) = tui(&["--import", path, "--print"]);
     assert_eq!(code, 0);
     assert!(screen.contains("completed (imported, event"), "{screen}");
+    assert!(!screen.contains('✗'), "a good history has no error on the screen: {screen}");
+
+    // One the code could not have written: the message line says why, as interactively.
+    let text = std::fs::read_to_string(path).unwrap().replacen("validatePaymentComplete", "chargeCard", 1);
+    let file = std::env::temp_dir().join(format!("postflow-tui-nondeterministic-{}.json", std::process::id()));
+    std::fs::write(&file, text).unwrap();
+    let (_, screen, _) = tui(&["--import", file.to_str().unwrap(), "--print"]);
+    std::fs::remove_file(&file).unwrap();
+    assert!(screen.contains("✗ the workflow code could not have written this history"), "{screen}");
+    assert!(!screen.contains("already at the end"), "{screen}");
 }
 
 #[test]
