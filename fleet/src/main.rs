@@ -57,6 +57,10 @@ struct Args {
     /// 60s). With 1d, scans every few hours reset it before it fires; 1h lets it fire.
     #[arg(long, default_value = "1d", allow_hyphen_values = true)]
     timer_unit: String,
+    /// Each workflow's execution timeout (e.g. 7d, 200h): longer than the longest
+    /// delivery, or the server times the workflows out first.
+    #[arg(long, default_value = "7d", allow_hyphen_values = true)]
+    execution_timeout: String,
     /// Share of orders over 25 (their payment fails after its retries), 0 to 1.
     #[arg(long, default_value_t = 0.02, allow_negative_numbers = true)]
     over_limit: f64,
@@ -265,6 +269,7 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
         decision_time: Duration::from_secs_f64(a.decision_ms / 1000.0),
         activity_time: Duration::from_secs_f64(a.activity_ms / 1000.0),
         interval: duration("interval", &a.interval)?,
+        execution_timeout: duration("execution-timeout", &a.execution_timeout)?,
         ..FleetConfig::default()
     };
     config.validate().map_err(|e| e.to_string())?;

@@ -39,6 +39,13 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         (vec!["--max-memory-gib", "-1"], "--max-memory-gib must be more than zero (got -1)"),
         (vec!["--max-memory-gib", "0"], "--max-memory-gib must be more than zero (got 0)"),
         (vec!["--seed", "-1"], "invalid value '-1' for '--seed <SEED>': must be 0 or more (got -1)"),
+        (
+            vec!["--delivery-days", "1-40"],
+            "an execution timeout of 7d ends workflows before their deliveries (up to 40 days): make it longer (--execution-timeout 41d)",
+        ),
+        (vec!["--execution-timeout", "36h"], "an execution timeout of 36h ends workflows before their deliveries (up to 5 days)"),
+        (vec!["--execution-timeout", "0d"], "--execution-timeout must be more than zero"),
+        (vec!["--execution-timeout", "30000d"], "--execution-timeout is more than Cadence accepts (2147483647 s, about 68 years)"),
     ] {
         let (code, stdout, stderr) = fleet(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
@@ -57,6 +64,15 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
     let (code, _, stderr) = fleet(&["--shards", "many"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid value 'many' for '--shards <SHARDS>': expected a whole number, got \"many\""), "{stderr}");
+}
+
+#[test]
+fn long_deliveries_run_with_the_execution_timeout_the_refusal_names() {
+    let (code, stdout, stderr) =
+        fleet(&["--packages", "60", "--shards", "4", "--workers", "4", "--delivery-days", "8-9", "--execution-timeout", "10d"]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = stdout.lines().find(|l| l.trim_start().starts_with("packages")).unwrap_or_default();
+    assert!(line.contains("60 started") && line.contains("0 timed out"), "{line}");
 }
 
 #[test]

@@ -63,6 +63,15 @@ impl Default for FleetConfig {
     }
 }
 
+/// A span as the fleet's flags take it: "7d", "36h", "90s".
+fn days(d: Duration) -> String {
+    match (d.as_secs(), d.subsec_nanos()) {
+        (s, 0) if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        (s, 0) if s % 3600 == 0 => format!("{}h", s / 3600),
+        _ => format!("{}s", d.as_secs_f64()),
+    }
+}
+
 /// Parameters that cannot make a fleet, with what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -142,8 +151,16 @@ impl FleetConfig {
         let last_delivery = self.arrival_window + Duration::from_secs(86_400 * u64::from(hi));
         if self.execution_timeout <= Duration::from_secs(86_400 * u64::from(hi)) {
             return bad(format!(
-                "an execution timeout of {} ends workflows before their deliveries (up to {hi} days): make it longer",
-                crate::time::format_duration(self.execution_timeout)
+                "an execution timeout of {} ends workflows before their deliveries (up to {hi} days): \
+                 make it longer (--execution-timeout {}d)",
+                days(self.execution_timeout),
+                hi + 1
+            ));
+        }
+        if self.execution_timeout.as_secs() > crate::controls::MAX_TIMEOUT_SECS {
+            return bad(format!(
+                "--execution-timeout is more than Cadence accepts ({} s, about 68 years)",
+                crate::controls::MAX_TIMEOUT_SECS
             ));
         }
         // Tasks per package: ~6 decision tasks before the first scan, 2 per scan and 2 at
