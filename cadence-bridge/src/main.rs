@@ -197,6 +197,7 @@ enum ScenarioCommand {
 }
 
 fn main() -> ExitCode {
+    postflow_core::cli::end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -13,11 +13,13 @@
 //! - [`workshop`]: the workshop's chapters as data, read by exercises and the guide;
 //! - [`controls`]: the commands, keys and input rules both front ends share;
 //! - [`count`]: whole numbers typed on a command line, read alike by every binary;
-//! - [`wrap`]: words wrapped to a terminal's width, for the binaries that print text.
+//! - [`wrap`]: words wrapped to a terminal's width, for the binaries that print text;
+//! - [`cli`]: how the command-line programs end when their reader goes away.
 //!
 //! No I/O, no wall clock, no threads, no unseeded randomness: it builds for
 //! `wasm32-unknown-unknown` and gives byte-identical histories everywhere.
 
+pub mod cli;
 pub mod controls;
 pub mod count;
 pub mod decision;

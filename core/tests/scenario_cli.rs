@@ -71,3 +71,28 @@ fn an_empty_history_is_refused_as_the_terminal_app_refuses_it() {
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("history JSON has no events"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `scenario happy-path | head -1`: a pipe whose reading end is closed before
+    // anything is written, so that the first write meets it (no race with a reader).
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe(2) writes; the reading end
+    // is closed here and the writing end owned by `writer` alone.
+    let writer = unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        libc::close(fds[0]);
+        OwnedFd::from_raw_fd(fds[1])
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_scenario"))
+        .args(["happy-path", "--format", "json"])
+        .stdout(writer)
+        .output()
+        .expect("the scenario binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "no panic, no backtrace: {stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "ended as cat or grep end: {:?}", out.status);
+}

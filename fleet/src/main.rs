@@ -121,6 +121,7 @@ extern "C" fn on_interrupt(_: libc::c_int) {
 }
 
 fn main() -> ExitCode {
+    postflow_core::cli::end_quietly_on_a_closed_pipe();
     use_huge_pages();
     let args = Args::parse();
     let config = match config(&args) {

@@ -93,6 +93,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    postflow_core::cli::end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     let layout = match Layout::find(cli.root) {
         Ok(l) => l,

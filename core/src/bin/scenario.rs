@@ -21,6 +21,7 @@ const USAGE: &str = "usage: scenario NAME|PATH [--format table|json|cli-json|scr
        scenario --list";
 
 fn main() -> ExitCode {
+    postflow_core::cli::end_quietly_on_a_closed_pipe();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
