@@ -4,7 +4,7 @@
 //! here. Both front ends export it (`controls::Export::Script`).
 
 use super::{Action, Session, cli};
-use crate::time::{ceil_secs, format_duration};
+use crate::time::ceil_secs;
 
 impl Session {
     /// The timeline up to the cursor as a POSIX shell script.
@@ -29,7 +29,8 @@ impl Session {
                     let moved = sim.engine.now().since(before);
                     // Whole seconds, rounded up, so what came due here is due there too.
                     let secs = ceil_secs(moved);
-                    out.push_str(&format!("\n# the clock moved {}: {}\nsleep {secs}\n", format_duration(moved), e.outcome));
+                    // The outcome says the move and what it made due: "clock moved 120s: timer 5 fired".
+                    out.push_str(&format!("\n# {}\nsleep {secs}\n", e.outcome));
                 }
                 _ => {
                     if let Some(c) = &e.cli {
@@ -115,6 +116,9 @@ mod tests {
         );
         assert_eq!(lines[2], "sleep 1", "the payment retry came due after 1s");
         assert_eq!(lines[3], "sleep 2", "1.5s rounds up");
+        // Each sleep says the move once, and what it made due.
+        assert!(script.contains("\n# clock moved 1s\nsleep 1\n"), "{script}");
+        assert!(script.contains("\n# clock moved 1.500s\nsleep 2\n"), "{script}");
         assert!(lines[4].contains("wf query --query_type current_status"));
         assert_eq!(commands(&s).len(), 3);
         let last = last_command(&s).unwrap();
