@@ -13,7 +13,7 @@
 #   POSTFLOW_CACHE  where binaries are cached (default ~/.cache/postflow). Kept
 #                   outside the repo because CI clones the repo into a new
 #                   folder each run; the build takes minutes, a warm run none.
-#   POSTFLOW_STATE  databases, pid file and log (default <repo>/target/cadence-dev)
+#   POSTFLOW_CADENCE_STATE  databases, pid file and log (default <repo>/target/cadence-dev)
 #   CADENCE_DOMAIN  domain to register (default cadence-workshop)
 set -euo pipefail
 
@@ -26,7 +26,7 @@ VERSION=$(awk '$1 == "github.com/uber/cadence" && $2 ~ /^v/ { print $2; exit }
 KEY=$(cat "$DEV/go.mod" "$DEV/go.sum" "$DEV/cmd/cadence-server/main.go" | sha256sum | cut -c1-12)
 CACHE="${POSTFLOW_CACHE:-$HOME/.cache/postflow}/cadence-$VERSION-$KEY"
 BIN="$CACHE/bin"
-STATE="${POSTFLOW_STATE:-$REPO/target/cadence-dev}"
+STATE="${POSTFLOW_CADENCE_STATE:-$REPO/target/cadence-dev}"
 PIDFILE="$STATE/cadence-server.pid"
 LOG="$STATE/cadence-server.log"
 DOMAIN="${CADENCE_DOMAIN:-cadence-workshop}"
