@@ -105,6 +105,9 @@ expect 1 "the customer was notified twice: the old timer was not canceled when t
 # ---- through the real cadence CLI ----
 start_worker --chapter 1
 expect 0 "4 of 4 checks pass" -- 1 --cli "$CLI"
+# The CLI's history leaves the retry policy's zero expiration out: still the reference's policy.
+start_worker --chapter 2
+expect 0 "2 of 2 checks pass" -- 2 --cli "$CLI"
 start_worker --chapter 2 --mistake no-retry-policy
 expect 1 "the activity has no retry policy" -- 2 --cli "$CLI"
 start_worker --chapter 6 --mistake query-after-first-activity

@@ -173,6 +173,9 @@ pub(crate) fn attributes_to_proto(t: EventType, attrs: &Map<String, Value>) -> R
                     }
                 }
             }
+            // The CLI leaves a zero expiration out; the proto form of a real server
+            // writes it ("0s"), and the two must read as the same policy.
+            p.entry("expirationInterval").or_insert_with(|| Value::from("0s"));
             out.insert(key.into(), Value::Object(p));
         } else if key == "header" {
             let mut h = Map::new();
@@ -271,6 +274,8 @@ pub(crate) fn attributes_to_cli(t: EventType, attrs: &Map<String, Value>) -> Map
             let mut p = Map::new();
             for (k, x) in v.as_object().into_iter().flatten() {
                 match RETRY_DURATIONS.iter().find(|(_, proto)| proto == k) {
+                    // As the CLI writes it: no zero expiration.
+                    Some((cli, _)) if *cli == "expirationIntervalInSeconds" && whole_seconds(x) == Value::from(0) => None,
                     Some((cli, _)) => p.insert((*cli).into(), whole_seconds(x)),
                     None if k == "nonRetryableErrorReasons" => p.insert("nonRetriableErrorReasons".into(), x.clone()),
                     None => p.insert(k.clone(), go_number(x)),
@@ -382,6 +387,11 @@ mod tests {
         let EventAttributes::ActivityTaskScheduled(s) = &events[4].attributes else { panic!() };
         assert_eq!(s.start_to_close_timeout, Some(std::time::Duration::from_secs(60)));
         assert_eq!(s.retry_policy.as_ref().unwrap().maximum_attempts, 3);
+        // The CLI leaves out the zero expiration the server's proto form writes: the
+        // same policy either way (the workshop's checks compare them over --cli).
+        let real = history_from_json(include_str!("../../tests/fixtures/real/happy-path.json")).unwrap();
+        let EventAttributes::ActivityTaskScheduled(r) = &real[4].attributes else { panic!() };
+        assert_eq!(s.retry_policy, r.retry_policy);
         assert_eq!(events[0].event_time.0, 1_796_175_854_469_593_523, "timestamp is Unix nanoseconds");
         let scan = events.iter().find_map(|e| match &e.attributes {
             EventAttributes::WorkflowExecutionSignaled(a) if a.signal_name == "ScanSignal" => a.input.clone(),
