@@ -275,7 +275,7 @@ pub(crate) fn attributes_to_cli(t: EventType, attrs: &Map<String, Value>) -> Map
             for (k, x) in v.as_object().into_iter().flatten() {
                 match RETRY_DURATIONS.iter().find(|(_, proto)| proto == k) {
                     // As the CLI writes it: no zero expiration.
-                    Some((cli, _)) if *cli == "expirationIntervalInSeconds" && whole_seconds(x) == Value::from(0) => None,
+                    Some((cli, _)) if *cli == "expirationIntervalInSeconds" && whole_seconds(x) == 0 => None,
                     Some((cli, _)) => p.insert((*cli).into(), whole_seconds(x)),
                     None if k == "nonRetryableErrorReasons" => p.insert("nonRetriableErrorReasons".into(), x.clone()),
                     None => p.insert(k.clone(), go_number(x)),
