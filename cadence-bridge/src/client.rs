@@ -63,6 +63,15 @@ pub struct Client {
 impl Client {
     /// A client of the frontend at `url` (e.g. `http://127.0.0.1:8800`).
     pub fn new(url: &str, identity: &str) -> Result<Client, BridgeError> {
+        // Said here, not as "relative URL without a base" at the first call.
+        match reqwest::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+            _ => {
+                return Err(BridgeError::Invalid(format!(
+                    "{url:?} is not an HTTP URL: write the server's HTTP API with its scheme, e.g. http://127.0.0.1:8800"
+                )));
+            }
+        }
         let http = reqwest::blocking::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             // No default timeout: each call sets its own (polls last a minute).
@@ -113,7 +122,12 @@ impl Client {
                 reason = s.to_string();
                 source = s.source();
             }
-            BridgeError::Unreachable { url: self.url.trim_end_matches('/').to_owned(), reason }
+            let url = self.url.trim_end_matches('/').to_owned();
+            // hyper's words for an answer that is not HTTP/1 (a gRPC port answers HTTP/2 frames).
+            if reason.contains("unexpected message") || reason.contains("invalid HTTP") {
+                return BridgeError::NotHttpApi { url, reason };
+            }
+            BridgeError::Unreachable { url, reason }
         }
     }
 
@@ -439,6 +453,30 @@ mod tests {
         let p = payload(br#"{"location":"delft"}"#);
         assert_eq!(p, json!({ "data": "eyJsb2NhdGlvbiI6ImRlbGZ0In0=" }));
         assert_eq!(payload_text(&p), r#"{"location":"delft"}"#);
+    }
+
+    #[test]
+    fn an_address_without_its_scheme_is_refused_with_the_form_it_takes() {
+        for bad in ["127.0.0.1:8800", "localhost", "grpc://127.0.0.1:7833", ""] {
+            let e = Client::new(bad, "test").err().unwrap_or_else(|| panic!("{bad:?} was taken"));
+            assert!(e.to_string().contains("is not an HTTP URL") && e.to_string().contains("http://127.0.0.1:8800"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_port_that_answers_another_protocol_is_named_as_not_the_http_api() {
+        // What a gRPC port sends first: an HTTP/2 SETTINGS frame.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut conn, _) = listener.accept().unwrap();
+            let _ = conn.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+            let _ = conn.read(&mut [0; 1024]);
+        });
+        let e = Client::new(&format!("http://127.0.0.1:{port}"), "test").unwrap().describe_domain("x").unwrap_err();
+        assert!(matches!(e, BridgeError::NotHttpApi { .. }), "{e:?}");
+        assert!(e.to_string().contains("answers, but not as Cadence's HTTP API"), "{e}");
     }
 
     #[test]

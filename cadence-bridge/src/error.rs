@@ -11,6 +11,13 @@ pub enum BridgeError {
     /// Nothing listens, or the connection broke: the server is down or the URL is wrong.
     #[error("Cadence server not reachable at {url} ({reason}); is it running? (scripts/cadence-dev.sh up)")]
     Unreachable { url: String, reason: String },
+    /// Something answers at the URL, but not Cadence's HTTP API: another of the server's
+    /// ports (gRPC, tchannel), or another program.
+    #[error(
+        "{url} answers, but not as Cadence's HTTP API ({reason}); on the dev server the HTTP API is \
+         http://127.0.0.1:8800 (7833 is gRPC and 7933 tchannel, for the cadence CLI)"
+    )]
+    NotHttpApi { url: String, reason: String },
     /// The call did not finish within its deadline.
     #[error("{procedure}: no answer within {after:?} (deadline exceeded)")]
     Timeout { procedure: String, after: Duration },

@@ -345,7 +345,7 @@ impl Bridge {
     }
 
     fn note_health(&mut self, e: &BridgeError) {
-        if matches!(e, BridgeError::Unreachable { .. } | BridgeError::Timeout { .. }) {
+        if matches!(e, BridgeError::Unreachable { .. } | BridgeError::NotHttpApi { .. } | BridgeError::Timeout { .. }) {
             self.health = Health::Down(e.to_string());
         }
     }
