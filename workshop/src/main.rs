@@ -141,6 +141,11 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { chapter: c, all, solutions, go, address, cli, timer_unit, domain }) => {
+            if go && all {
+                return Err("on the Go track your worker runs one chapter's code at a time, so the other chapters' checks \
+                            would fail: check the chapter it is at (`workshop check --go N`)"
+                    .into());
+            }
             let list: Vec<&'static ChapterGuide> = match (&c, all) {
                 (_, true) => chapters().collect(),
                 (Some(c), false) => vec![ChapterGuide::parse(c)?],
@@ -151,7 +156,8 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                     Some(command) => go::Target::Cli(command),
                     None => go::Target::Http(address),
                 };
-                return go::check(&list, &go::Options { target, domain, timer_unit }, &state);
+                let stop = cadence_bridge::shutdown::install();
+                return go::check(&list, &go::Options { target, domain, timer_unit, stop }, &mut state);
             }
             let mut all_passed = true;
             for g in list {
@@ -193,9 +199,10 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             let g = ChapterGuide::parse(&c)?;
             if !state.progress.chapter(g.number).passed {
                 eprintln!(
-                    "workshop: the solution of chapter {} opens once your checks pass (`workshop check {}`); until then, \
-                     `workshop hint {}` helps",
+                    "workshop: the solution of chapter {} opens once your checks pass (`workshop check {}`, or `workshop \
+                     check --go {}` on the Go track); until then, `workshop hint {}` helps",
                     g.heading(),
+                    g.number,
                     g.number,
                     g.number
                 );
@@ -209,7 +216,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
     }
 }
 
-fn record(state: &mut State, change: impl FnOnce(&mut state::Progress)) {
+pub(crate) fn record(state: &mut State, change: impl FnOnce(&mut state::Progress)) {
     if let Err(e) = state.update(change) {
         eprintln!("workshop: {e}");
     }

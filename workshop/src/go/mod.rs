@@ -9,6 +9,8 @@ mod server;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use postflow_core::history::{EventType, HistoryEvent};
@@ -30,6 +32,8 @@ pub struct Options {
     pub target: Target,
     pub domain: String,
     pub timer_unit: Duration,
+    /// Set by Ctrl-C: the check in flight terminates its workflow and the run stops.
+    pub stop: Arc<AtomicBool>,
 }
 
 /// How long past the reference's own pace a step may wait for the real server.
@@ -37,7 +41,7 @@ const MARGIN: Duration = Duration::from_secs(15);
 /// How long the first decision task may wait for a worker before we say none runs.
 const NO_WORKER: Duration = Duration::from_secs(10);
 
-pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &State) -> Result<ExitCode, String> {
+pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &mut State) -> Result<ExitCode, String> {
     let server: Box<dyn Server> = match &o.target {
         Target::Http(url) => Box::new(Http::new(url, &o.domain)?),
         Target::Cli(command) => Box::new(Cli::new(command, &o.domain)?),
@@ -48,34 +52,84 @@ pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &State) -> Resu
         return Ok(ExitCode::from(2));
     }
     let mut all = true;
+    // The workers that took this run's tasks, by the identity the history records.
+    let mut workers = std::collections::BTreeSet::new();
     for g in list {
         println!("\nChapter {}", g.heading());
-        let mut passed = 0;
+        let (mut passed, mut elsewhere) = (0, 0);
         let checks: Vec<&Check> = Check::of(g.chapter).collect();
         for c in &checks {
             if let Some(why) = c.simulator_only {
                 let line = format!("{} {} (checked on the simulator only: {why})", c.label(), c.expectation);
                 print!("{}", wrap(&line, "– ", "    ", render::width()));
-                passed += 1;
+                elsewhere += 1;
                 continue;
             }
             let run = drive(server.as_ref(), c, o);
+            if o.stop.load(Ordering::SeqCst) {
+                eprintln!("workshop: stopped; the check's workflow on the server was terminated");
+                return Ok(ExitCode::from(130));
+            }
             if let Some(Problem::Infrastructure(why)) = &run.problem {
                 eprintln!("workshop: {why}");
                 return Ok(ExitCode::from(2));
             }
+            workers.extend(run.history.iter().filter_map(task_taken_by));
             let report = checks::evaluate(c, &run, o.timer_unit);
             print!("{}", report.render(render::width()));
             passed += usize::from(report.passed);
         }
-        println!("Chapter {} on the server: {passed} of {} checks pass", g.number, checks.len());
-        if passed < checks.len() {
+        let run_here = checks.len() - elsewhere;
+        let not_here = match elsewhere {
+            0 => String::new(),
+            n => format!(" ({n} more on the simulator only)"),
+        };
+        println!("Chapter {} on the server: {passed} of {run_here} checks pass{not_here}", g.number);
+        if passed < run_here {
             all = false;
             let level = (state.progress.chapter(g.number).hints as usize).saturating_sub(1);
             println!("\n{}", render::hint(g, level, true, render::width()));
+        } else {
+            // The Go track's progress is the Rust track's: `list`, `hint` and `solution` read it.
+            let next = g.next().filter(|_| state.progress.current == g.number);
+            crate::record(state, |p| {
+                p.chapter_mut(g.number).passed = true;
+                if let Some(n) = next {
+                    p.current = n.number;
+                }
+            });
+            if let Some(n) = next {
+                println!(
+                    "Chapter {} passes. Next: chapter {} (`workshop check --go` checks it once your worker is there).",
+                    g.number,
+                    n.heading()
+                );
+            }
         }
     }
+    if workers.len() > 1 {
+        // An old `go run` left open in another terminal takes some of the tasks: each
+        // verdict came from whichever worker's code took them.
+        let line = format!(
+            "\nNote: {} workers took these checks' tasks ({}). If one of them is an older version still running \
+             (in another terminal?), stop it and check again: the server gives each task to any worker that polls.",
+            workers.len(),
+            workers.into_iter().collect::<Vec<_>>().join(", ")
+        );
+        print!("{}", wrap(&line, "", "  ", render::width()));
+    }
     Ok(if all { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// The worker that took a decision or activity task, as the history names it.
+fn task_taken_by(e: &HistoryEvent) -> Option<String> {
+    use postflow_core::history::EventAttributes;
+    match &e.attributes {
+        EventAttributes::DecisionTaskStarted(a) => Some(a.identity.to_string()),
+        EventAttributes::ActivityTaskStarted(a) => Some(a.identity.to_string()),
+        _ => None,
+    }
+    .filter(|i| !i.is_empty())
 }
 
 /// Plays one check on the server; what the server recorded.
@@ -91,6 +145,9 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
         Run::failed(Problem::Infrastructure(why))
     };
     for (i, step) in steps.iter().enumerate() {
+        if o.stop.load(Ordering::SeqCst) {
+            return down("stopped".into());
+        }
         let result = match step {
             Step::Start { input, execution_timeout, .. } => {
                 let timeout = execution_timeout
@@ -212,7 +269,7 @@ fn wait(
         let elapsed = started.elapsed();
         let settled = history.len() >= pace.events && !pending.decision && elapsed >= timers_due;
         let quiet = !pending.decision && !pending.activity && unchanged_since.elapsed() > Duration::from_secs(2) && elapsed >= clock;
-        if settled || quiet || elapsed >= limit {
+        if settled || quiet || elapsed >= limit || o.stop.load(Ordering::SeqCst) {
             break;
         }
         countdown.show(elapsed);

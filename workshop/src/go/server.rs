@@ -64,7 +64,9 @@ impl Http {
 
 fn fail(e: BridgeError) -> Fail {
     match e {
-        BridgeError::Unreachable { .. } | BridgeError::Timeout { .. } | BridgeError::NotAllowed(_) => Fail::Down(e.to_string()),
+        BridgeError::Unreachable { .. } | BridgeError::NotHttpApi { .. } | BridgeError::Timeout { .. } | BridgeError::NotAllowed(_) => {
+            Fail::Down(e.to_string())
+        }
         BridgeError::Server { .. } if e.is_transient() => Fail::Down(e.to_string()),
         other => Fail::Refused(other.to_string()),
     }
