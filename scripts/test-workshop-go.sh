@@ -45,6 +45,9 @@ cargo build -q -p postflow-workshop --bin workshop -p cadence-bridge --bin bridg
 (cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$WORKER" ./cmd/workshop-worker)
 scripts/cadence-dev.sh up
 CLI="$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:7833 --transport grpc"
+# The progress a passing check records goes to a scratch copy, not to this checkout's.
+source scripts/lib/workshop-scratch.sh
+make_scratch "$CARGO_TARGET_DIR/workshop-go-scratch"
 
 # Starts a participant's worker and waits for its own word that it polls.
 start_worker() {
@@ -82,12 +85,18 @@ expect() {
 # ---- over the HTTP API ----
 start_worker --chapter 1
 expect 0 "4 of 4 checks pass" -- 1 --address "$HTTP"
+# A passed chapter is the participant's progress, as on the Rust track.
+grep -q "Next: chapter 2" "$OUT" || { echo "FAIL: no word of the next chapter:" >&2; cat "$OUT" >&2; exit 1; }
+"$WORKSHOP" list | grep -q "^1 of 7 chapters done" || { echo "FAIL: workshop list does not count chapter 1:" >&2; "$WORKSHOP" list >&2; exit 1; }
 start_worker --chapter 1 --mistake wrong-names
 expect 1 "your worker does not run OrderProcessingWorkflow" -- 1 --address "$HTTP"
 start_worker --chapter 2
 expect 0 "2 of 2 checks pass" -- 2 --address "$HTTP"
 start_worker --chapter 2 --mistake no-retry-policy
 expect 1 "the activity has no retry policy" -- 2 --address "$HTTP"
+# A check the server cannot play is not counted as passed there.
+start_worker --chapter 4
+expect 0 "1 of 1 checks pass (1 more on the simulator only)" -- 4 --address "$HTTP"
 start_worker --chapter 5
 expect 0 "3 of 3 checks pass" -- 5 --address "$HTTP"
 start_worker --chapter 5 --mistake delivered-not-ending
@@ -113,6 +122,26 @@ expect 1 "the activity has no retry policy" -- 2 --cli "$CLI"
 start_worker --chapter 6 --mistake query-after-first-activity
 expect 1 "the current_status query failed while the payment was being retried" -- 6 --cli "$CLI"
 
+# ---- typical Go mistakes named in the workshop's words (one worker each) ----
+# A timer callback without the CanceledError check: the canceled timer counts as the
+# notification, and the second scan starts no timer (7.4 scans twice).
+start_worker --chapter 7 --timer-unit 5s --mistake canceled-timer-notifies
+expect 1 "the customer is never notified: a scan canceled the timer but asked for no new estimate" -- 7 --timer-unit 5s --address "$HTTP"
+start_worker --chapter 7 --timer-unit 5s --mistake scan-keeps-the-timer
+expect 1 "a scan did not restart the notification timer" -- 7 --timer-unit 5s --address "$HTTP"
+# The worker's day is 5 s, the check's the default minute: the flag is named, no Rust code.
+start_worker --chapter 7 --timer-unit 5s
+expect 1 "If your worker's day lasts 5s, run the check with --timer-unit 5s" -- 7 --address "$HTTP"
+start_worker --chapter 6 --mistake query-misnamed
+expect 1 "its query handler is registered as \"currentStatus\"" -- 6 --address "$HTTP"
+start_worker --chapter 3 --mistake scan-channel-misnamed
+expect 1 "the name must match exactly, case included (\"ScanSignal\", not \"scanSignal\")" -- 3 --address "$HTTP"
+start_worker --chapter 3 --mistake sleep-in-workflow
+expect 1 "a decision task of your workflow timed out" -- 3 --address "$HTTP"
+# Without a retry policy the timeouts differ too: the first difference says why.
+start_worker --chapter 2 --mistake no-retry-policy
+expect 1 "the timeouts differ only because of the retry policy" -- 2 --address "$HTTP"
+
 # ---- a Rust participant's workflow, served by `bridge worker --exercise N` ----
 # The same checks judge it on the real server: the chapter solved in a scratch copy.
 source scripts/lib/workshop-scratch.sh
@@ -129,10 +158,41 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 expect 0 "3 of 3 checks pass" -- 6 --address "$HTTP"
-unset POSTFLOW_WORKSHOP_ROOT
 
 # ---- what is not the participant's code: clear messages, never a hang ----
+# An old worker still running beside the new one is pointed out.
+start_worker --chapter 1
+"$WORKER" --chapter 1 >"$LOG.second" 2>&1 &
+second_pid=$!
+for _ in $(seq 1 300); do grep -q "workshop worker started" "$LOG.second" && break; sleep 0.1; done
+expect 0 "2 workers took these checks' tasks" -- 1 --address "$HTTP"
+kill -TERM "$second_pid"
+wait "$second_pid" 2>/dev/null || true
+# Ctrl-C in the middle of a check ends it and leaves no workflow of it open.
+start_worker --chapter 7 --timer-unit 5s
+"$WORKSHOP" check --go 7 --timer-unit 5s --address "$HTTP" >"$OUT" 2>&1 &
+check_pid=$!
+for _ in $(seq 1 600); do grep -q "waiting for" "$OUT" && break; sleep 0.1; done
+grep -q "waiting for" "$OUT" || { echo "FAIL: the check never waited:" >&2; cat "$OUT" >&2; exit 1; }
+kill -INT "$check_pid"
+status=0
+wait "$check_pid" || status=$?
+if [[ $status != 130 ]] || ! grep -q "stopped; the check's workflow on the server was terminated" "$OUT"; then
+  echo "FAIL: Ctrl-C during a check exited $status:" >&2
+  cat "$OUT" >&2
+  exit 1
+fi
+if "$CARGO_TARGET_DIR/debug/bridge" --address "$HTTP" wf list | grep -q "workshop-"; then
+  echo "FAIL: the stopped check left its workflow open:" >&2
+  "$CARGO_TARGET_DIR/debug/bridge" --address "$HTTP" wf list >&2
+  exit 1
+fi
+passed=$((passed + 1))
+echo "ok: Ctrl-C during check --go 7 -> 130, its workflow terminated"
 stop_worker
+expect 2 "one chapter's code at a time" -- --all --address "$HTTP"
+expect 2 "\"127.0.0.1:8800\" is not an HTTP URL" -- 1 --address 127.0.0.1:8800
+expect 2 "answers, but not as Cadence's HTTP API" -- 1 --address http://127.0.0.1:7833
 expect 2 "no worker" -- 1 --address "$HTTP"
 expect 2 "Cadence server not reachable at http://127.0.0.1:9" -- 1 --address http://127.0.0.1:9
 expect 2 "cannot run the cadence command \"./no-such-cadence\"" -- 1 --cli ./no-such-cadence

@@ -53,7 +53,34 @@ var mistakes = map[string]mistake{
 	// A scan starts a new timer but leaves the old one running.
 	"timer-not-canceled": {workshop.Notification, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
 		activities(r, workshop.Notification, est)
-		r.RegisterWorkflowWithOptions(timerNotCanceled(unit), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+		r.RegisterWorkflowWithOptions(notification(unit, oldTimerKept), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
+	// The timer's callback does not check for a CanceledError: the timer a scan
+	// cancels counts as the notification, and the next scan starts no timer.
+	"canceled-timer-notifies": {workshop.Notification, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Notification, est)
+		r.RegisterWorkflowWithOptions(notification(unit, canceledNotifies), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
+	// A scan adds its location but neither cancels the timer nor starts a new one.
+	"scan-keeps-the-timer": {workshop.Notification, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Notification, est)
+		r.RegisterWorkflowWithOptions(notification(unit, scanKeepsTimer), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
+	// The query handler is registered as "currentStatus", not "current_status".
+	"query-misnamed": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Query, est)
+		r.RegisterWorkflowWithOptions(queryNamed("currentStatus"), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
+	// The workflow listens on "scanSignal": the ScanSignal it is sent never reaches it.
+	"scan-channel-misnamed": {workshop.ScanOnce, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.ScanOnce, est)
+		r.RegisterWorkflowWithOptions(scanOnce("scanSignal", 0), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
+	// After the scan the workflow code sleeps with time.Sleep, blocking the decision
+	// task past its timeout (Go's deadlock detector logs it; the server times it out).
+	"sleep-in-workflow": {workshop.ScanOnce, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.ScanOnce, est)
+		r.RegisterWorkflowWithOptions(scanOnce(workshop.ScanSignalName, time.Minute), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
 }
 
@@ -172,7 +199,65 @@ func queryAfterFirstActivity(ctx workflow.Context, order workshop.Order) (string
 	return processed(order), nil
 }
 
-func timerNotCanceled(unit time.Duration) func(workflow.Context, workshop.Order) (string, error) {
+// scanOnce is chapter 3's workflow reading its scan from `channel`, then sleeping
+// `sleep` with the wall clock (0: not at all) before it returns.
+func scanOnce(channel string, sleep time.Duration) func(workflow.Context, workshop.Order) (string, error) {
+	return func(ctx workflow.Context, order workshop.Order) (string, error) {
+		if err := payAndShip(ctx, order); err != nil {
+			return "", err
+		}
+		var scan workshop.ScanSignal
+		workflow.GetSignalChannel(ctx, channel).Receive(ctx, &scan)
+		if sleep > 0 {
+			time.Sleep(sleep) // The mistake: the decision task blocks; workflow.Sleep would not.
+		}
+		return processed(order), nil
+	}
+}
+
+// queryNamed is chapter 6's workflow with its query handler registered as `name`.
+func queryNamed(name string) func(workflow.Context, workshop.Order) (string, error) {
+	return func(ctx workflow.Context, order workshop.Order) (string, error) {
+		locations := []string{order.SendFrom}
+		delivered := false
+		if err := workflow.SetQueryHandler(ctx, name, func() (workshop.QueryResult, error) {
+			return workshop.QueryResult{Delivered: delivered, LocationHistory: locations}, nil
+		}); err != nil {
+			return "", err
+		}
+		if err := payAndShip(ctx, order); err != nil {
+			return "", err
+		}
+		s := workflow.NewSelector(ctx)
+		s.AddReceive(workflow.GetSignalChannel(ctx, workshop.ScanSignalName), func(c workflow.Channel, more bool) {
+			var scan workshop.ScanSignal
+			c.Receive(ctx, &scan)
+			locations = append(locations, scan.Location)
+		})
+		s.AddReceive(workflow.GetSignalChannel(ctx, workshop.DeliveredSignalName), func(c workflow.Channel, more bool) {
+			c.Receive(ctx, nil)
+			delivered = true
+		})
+		for !delivered {
+			s.Select(ctx)
+		}
+		return processed(order), nil
+	}
+}
+
+// A flaw of chapter 7's timer handling.
+type timerFlaw int
+
+const (
+	// A new scope every time, and the old timer's cancel is dropped.
+	oldTimerKept timerFlaw = iota
+	// The timer's callback takes a canceled timer for one that fired.
+	canceledNotifies
+	// A scan only adds its location: the first timer stays as it was.
+	scanKeepsTimer
+)
+
+func notification(unit time.Duration, flaw timerFlaw) func(workflow.Context, workshop.Order) (string, error) {
 	return func(ctx workflow.Context, order workshop.Order) (string, error) {
 		locations := []string{order.SendFrom}
 		delivered := false
@@ -186,7 +271,11 @@ func timerNotCanceled(unit time.Duration) func(workflow.Context, workshop.Order)
 		}
 		s := workflow.NewSelector(ctx)
 		notificationSent := false
+		var timerCancel workflow.CancelFunc
 		startTimer := func() error {
+			if timerCancel != nil && flaw != oldTimerKept {
+				timerCancel()
+			}
 			if notificationSent {
 				return nil
 			}
@@ -196,11 +285,11 @@ func timerNotCanceled(unit time.Duration) func(workflow.Context, workshop.Order)
 			if err != nil {
 				return fmt.Errorf("estimated delivery time: %v", err)
 			}
-			// The mistake: a new scope every time, and the old timer's cancel is dropped.
-			timerCtx, _ := workflow.WithCancel(ctx)
+			var timerCtx workflow.Context
+			timerCtx, timerCancel = workflow.WithCancel(ctx)
 			s.AddFuture(workflow.NewTimer(timerCtx, time.Duration(days)*unit), func(f workflow.Future) {
 				var canceled *cadence.CanceledError
-				if err := f.Get(ctx, nil); errors.As(err, &canceled) {
+				if err := f.Get(ctx, nil); errors.As(err, &canceled) && flaw != canceledNotifies {
 					return
 				}
 				notificationSent = true
@@ -215,6 +304,9 @@ func timerNotCanceled(unit time.Duration) func(workflow.Context, workshop.Order)
 			var scan workshop.ScanSignal
 			c.Receive(ctx, &scan)
 			locations = append(locations, scan.Location)
+			if flaw == scanKeepsTimer {
+				return
+			}
 			if err := startTimer(); err != nil {
 				workflow.GetLogger(ctx).Error("Error updating timeout")
 			}

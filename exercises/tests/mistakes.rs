@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use postflow_core::workshop::ChapterGuide;
-use postflow_core::workshop::checks::{Check, CheckReport, evaluate};
+use postflow_core::workshop::checks::{Check, CheckReport, Track, evaluate};
 use postflow_exercises::Worker;
 
 pub struct Mistake {
@@ -56,7 +56,7 @@ fn judge(code: &[&str], chapter: u8) -> Vec<CheckReport> {
     let runs = postflow_exercises::read_runs(&text).expect("readable runs").runs;
     let g = guide(chapter);
     Check::of(g.chapter)
-        .filter_map(|c| runs.iter().find(|(n, _)| n == c.name).map(|(_, r)| evaluate(c, r, Duration::from_secs(60))))
+        .filter_map(|c| runs.iter().find(|(n, _)| n == c.name).map(|(_, r)| evaluate(c, r, Duration::from_secs(60), Track::Rust)))
         .collect()
 }
 

@@ -64,7 +64,7 @@ pub fn check(layout: &Layout, g: &ChapterGuide, code: Code, color: bool) -> Outc
         Ok(postflow_exercises::Output { runs, printed }) => {
             let reports = Check::of(g.chapter)
                 .map(|c| match runs.iter().find(|(name, _)| name == c.name) {
-                    Some((_, run)) => checks::evaluate(c, run, Duration::from_secs(60)),
+                    Some((_, run)) => checks::evaluate(c, run, Duration::from_secs(60), checks::Track::Rust),
                     None => CheckReport {
                         label: c.label(),
                         name: c.name.into(),

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use super::{Check, Problem, Run, StepResult};
-use crate::history::{EventAttributes, HistoryEvent, RetryPolicy};
+use super::{Check, Problem, Run, StepResult, Track};
+use crate::history::{EventAttributes, HistoryEvent, RetryPolicy, TimeoutType};
 use crate::payload::Payload;
 use crate::postal::{Chapter, ChapterNames};
 
@@ -137,6 +137,10 @@ pub(crate) struct Ctx<'a> {
     pub check: &'a Check,
     pub yours: &'a Run,
     pub reference: &'a Run,
+    /// Whose words: Rust code and the simulator, or Go code and `check --go`.
+    pub track: Track,
+    /// How long a day of an estimate lasts in both runs.
+    pub timer_unit: Duration,
 }
 
 impl Ctx<'_> {
@@ -266,12 +270,57 @@ fn common(c: &Ctx<'_>) -> Option<String> {
             ));
         }
     }
+    if let Some(timeout) = decision_timeout(h) {
+        return Some(format!(
+            "a decision task of your workflow timed out: the worker took it but did not answer within the task's timeout \
+             ({timeout}s), so the server wrote DecisionTaskTimedOut and handed the task out again. Your workflow code ran \
+             that long without yielding to the SDK: a busy loop, or a sleep on the wall clock. Workflow code must wait \
+             only the SDK's way: {}",
+            match c.track {
+                Track::Go => "workflow.Sleep or workflow.NewTimer, a Selector's Select, a Future's Get; never time.Sleep",
+                Track::Rust => "ctx.new_timer(..), a selector's select, an .await; never std::thread::sleep",
+            }
+        ));
+    }
     if let Some(details) = decision_failures(h).into_iter().next() {
         if c.reference.history.iter().all(|e| !matches!(e.attributes, EventAttributes::DecisionTaskFailed(_))) {
             return Some(format!("a decision task of your workflow failed: {}", details.trim()));
         }
     }
     None
+}
+
+/// The timeout, in seconds, of the first decision task that timed out while running
+/// (START_TO_CLOSE: a worker held it too long). A sticky task nobody picked up
+/// (SCHEDULE_TO_START) is the server's affair, not the code's.
+fn decision_timeout(h: &[HistoryEvent]) -> Option<u64> {
+    let (i, scheduled) = h.iter().enumerate().find_map(|(i, e)| match &e.attributes {
+        EventAttributes::DecisionTaskTimedOut(t) if t.timeout_type == TimeoutType::StartToClose => Some((i, t.scheduled_event_id)),
+        _ => None,
+    })?;
+    let timeout = h[..i].iter().rev().find_map(|e| match &e.attributes {
+        EventAttributes::DecisionTaskScheduled(d) if e.event_id == scheduled => d.start_to_close_timeout,
+        _ => None,
+    });
+    Some(timeout.or_else(|| start_attributes(h).and_then(|a| a.task_start_to_close_timeout)).map_or(10, |d| d.as_secs()))
+}
+
+fn start_attributes(h: &[HistoryEvent]) -> Option<&crate::history::WorkflowExecutionStartedEventAttributes> {
+    h.iter().find_map(|e| match &e.attributes {
+        EventAttributes::WorkflowExecutionStarted(a) => Some(&**a),
+        _ => None,
+    })
+}
+
+/// A retry policy in words: what the four numbers of `retry=1s,2,10s,3` are.
+pub(crate) fn retry_words(p: &RetryPolicy) -> String {
+    format!(
+        "initial interval {}, backoff coefficient {}, maximum interval {}, maximum attempts {}",
+        secs(p.initial_interval),
+        p.backoff_coefficient,
+        secs(p.maximum_interval),
+        p.maximum_attempts
+    )
 }
 
 fn secs(d: Option<Duration>) -> String {
@@ -329,7 +378,7 @@ fn activities_chapter(c: &Ctx<'_>) -> Option<String> {
             }
         }
     }
-    if ship.is_empty() && status(&c.reference.history) == "completed" {
+    if ship.is_empty() && !of_type(&ref_acts, NAMES.ship_product).is_empty() {
         return Some("the workflow never calls shipProduct: execute it once validatePayment has succeeded".into());
     }
     None
@@ -370,9 +419,10 @@ fn retries_chapter(c: &Ctx<'_>) -> Option<String> {
             if let Some(want) = want {
                 if *p != want {
                     return Some(format!(
-                        "validatePayment's retry policy is {}; the workshop's is 1 s initial interval, backoff coefficient 2, \
-                         at most 10 s between attempts, 3 attempts in all",
-                        crate::history::table::retry(p)
+                        "validatePayment's retry policy has {}; the workshop's has {} (1 s before the first retry, each wait \
+                         twice the last, at most 10 s between attempts, 3 attempts in all)",
+                        retry_words(p),
+                        retry_words(&want)
                     ));
                 }
             }
@@ -428,6 +478,17 @@ fn scan_once_chapter(c: &Ctx<'_>) -> Option<String> {
                 c.waiting_for()
             ));
         }
+        if c.track == Track::Go {
+            // No stack trace from a real server: whether the code read the signal
+            // cannot be told, only that the signal reached the workflow.
+            return Some(
+                "the workflow is still running after the scan, though the ScanSignal reached it (the history shows \
+                 WorkflowExecutionSignaled, signal ScanSignal). If your code waits on a signal channel of another name, \
+                 it never gets this one: the name must match exactly, case included (\"ScanSignal\", not \"scanSignal\"). \
+                 If it does read ScanSignal: add the location to the list and return"
+                    .into(),
+            );
+        }
         return Some("the workflow is still running after the scan: read one ScanSignal, add its location to the list and return".into());
     }
     None
@@ -464,8 +525,13 @@ fn delivered_chapter(c: &Ctx<'_>) -> Option<String> {
                  the channel \"DeliveredSignal\" (named exactly so) to the selector",
                 c.waiting_for()
             ),
-            _ => "the workflow is still running after DeliveredSignal: delivered must end the loop (loop while not \
+            Some(true) => "the workflow is still running after DeliveredSignal: delivered must end the loop (loop while not \
                   delivered, then return the result)"
+                .into(),
+            None => "the workflow is still running after DeliveredSignal: delivered must end the loop (loop while not \
+                     delivered, then return the result). The signal did reach the workflow (WorkflowExecutionSignaled, \
+                     signal DeliveredSignal): if your selector has no case for a channel named exactly \"DeliveredSignal\" \
+                     (case included), your code never gets it"
                 .into(),
         });
     }
@@ -493,7 +559,23 @@ fn query_chapter(c: &Ctx<'_>) -> Option<String> {
             ));
         }
         if !answered {
-            return Some(format!("the workflow does not answer current_status ({why}): register a query handler for it"));
+            let known = known_query_types(&why);
+            return Some(match known.as_slice() {
+                [] => format!("the workflow does not answer current_status ({why}): register a query handler for it"),
+                [one] => format!(
+                    "the workflow does not answer current_status: its query handler is registered as \"{one}\" (the \
+                     workflow knows the query types {}). Register it as \"current_status\", exactly: the name a query \
+                     asks for must match, case and underscore included",
+                    known_list(&why)
+                ),
+                many => format!(
+                    "the workflow does not answer current_status: its query handlers are registered as {} (the workflow \
+                     knows the query types {}). Register one as \"current_status\", exactly: the name a query asks for \
+                     must match, case and underscore included",
+                    many.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "),
+                    known_list(&why)
+                ),
+            });
         }
     }
     for (_, y, r) in &pairs {
@@ -529,6 +611,31 @@ fn query_chapter(c: &Ctx<'_>) -> Option<String> {
     None
 }
 
+/// The query types an "unknown queryType" refusal lists (`KnownQueryTypes=[a b]`, as the
+/// Go client and the simulator both write it).
+fn known_list(why: &str) -> String {
+    let list = why.split_once("KnownQueryTypes=[").and_then(|(_, rest)| rest.split_once(']')).map_or("", |(l, _)| l);
+    list.split_whitespace().collect::<Vec<_>>().join(", ")
+}
+
+/// The participant's own query types in such a refusal: not the SDK's built-in ones
+/// (`__stack_trace`, `__open_sessions`, `__query_types`).
+fn known_query_types(why: &str) -> Vec<String> {
+    if !why.contains("unknown queryType") {
+        return Vec::new();
+    }
+    known_list(why).split(", ").filter(|k| !k.is_empty() && !k.starts_with("__")).map(str::to_owned).collect()
+}
+
+/// "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
 fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
     let acts = activities(h);
@@ -549,13 +656,69 @@ fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
     for (k, t) in ts.iter().enumerate() {
         let older_pending = ts[..k].iter().any(|o| o.fired.is_none_or(|f| f > t.started) && o.canceled.is_none_or(|x| x > t.started));
         if older_pending {
-            return Some(if c.notifications() >= 2 {
-                "the customer was notified twice: the old timer was not canceled when the package was scanned".into()
+            // Every timer never canceled notifies when it fires: the ones that fired
+            // did, the ones still running (or ended with the workflow) would have.
+            let left_running = ts.iter().filter(|t| t.canceled.is_none()).count();
+            let fired = c.notifications();
+            return Some(if fired >= 2 {
+                format!(
+                    "the customer was notified {}: the old timer was not canceled when the package was scanned, so each \
+                     timer started ran to its end and notified",
+                    times(fired)
+                )
             } else {
-                "the old timer was not canceled when the package was scanned: both timers would fire and the customer would \
-                 be notified twice"
-                    .into()
+                format!(
+                    "the customer would be notified {}: the old timer was not canceled when the package was scanned, so \
+                     each timer started runs to its end and notifies ({} fired before the check ended)",
+                    times(left_running.max(2)),
+                    if fired == 0 { "none".to_owned() } else { format!("only {fired}") }
+                )
             });
+        }
+    }
+    let ref_timers = timers(&c.reference.history);
+    // A scan canceled the last timer and started none, though none had fired: a
+    // canceled timer was taken for the notification.
+    if let Some(last) = ts.last() {
+        if let Some(x) = last.canceled {
+            if ts.iter().all(|t| t.fired.is_none()) && !estimates.iter().any(|a| a.at > x) && ref_timers.len() > ts.len() {
+                return Some(format!(
+                    "the customer is never notified: a scan canceled the timer but asked for no new estimate and started no \
+                     new timer, as if the customer had been notified already, though no timer had fired. The timer an \
+                     earlier scan canceled was taken for the notification: a canceled timer's {}",
+                    match c.track {
+                        Track::Go =>
+                            "future is ready at once, with an error. In the timer's callback, return when f.Get \
+                                      gives a *cadence.CanceledError (errors.As(err, &canceled)); only a timer that fired \
+                                      sets notificationSent",
+                        Track::Rust =>
+                            "case is ready at once, with Err(Canceled). Set notification_sent only when the \
+                                        timer's result is Ok(()), for a timer that fired",
+                    }
+                ));
+            }
+        }
+    }
+    // A scan, before any notification, that left the running timer as it was.
+    let mine_scans = signals(h, "ScanSignal");
+    let ref_scans = signals(&c.reference.history, "ScanSignal");
+    for (n, &s) in mine_scans.iter().enumerate() {
+        let until = |scans: &[usize], len: usize| scans.get(n + 1).copied().unwrap_or(len);
+        let pending = ts.iter().any(|t| t.started < s && t.fired.is_none_or(|f| f > s) && t.canceled.is_none_or(|x| x > s));
+        let fired_before = ts.iter().any(|t| t.fired.is_some_and(|f| f < s));
+        let end = until(&mine_scans, h.len());
+        let touched = ts.iter().any(|t| (s..end).contains(&t.started) || t.canceled.is_some_and(|x| (s..end).contains(&x)));
+        let reference_cancels = ref_scans.get(n).is_some_and(|&r| {
+            let end = until(&ref_scans, c.reference.history.len());
+            ref_timers.iter().any(|t| t.canceled.is_some_and(|x| (r..end).contains(&x)))
+        });
+        if pending && !fired_before && !touched && reference_cancels {
+            return Some(
+                "a scan did not restart the notification timer: the old timer kept running, as first set from Aarhus. On \
+                 every scan, until the customer is notified, cancel the old timer, ask estimatedDeliveryTime again from the \
+                 new location and start a new timer for that many days"
+                    .into(),
+            );
         }
     }
     if let Some(first_fired) = ts.iter().filter_map(|t| t.fired).min() {
@@ -587,16 +750,39 @@ fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
             ));
         }
     }
-    let ref_timers = timers(&c.reference.history);
     for (mine, theirs) in ts.iter().zip(&ref_timers) {
         if mine.after != theirs.after {
-            return Some(format!(
-                "a timer waits {}s where the estimate asks for {}s: start it for the estimated days, a day being a minute here \
-                 (Duration::from_secs(60) * days)",
-                mine.after.as_secs(),
-                theirs.after.as_secs()
-            ));
+            return Some(timer_length(c, mine.after, theirs.after));
         }
     }
     None
+}
+
+/// A timer of `mine` where the estimate asks for `want`, in the track's words.
+fn timer_length(c: &Ctx<'_>, mine: Duration, want: Duration) -> String {
+    let (m, w) = (mine.as_secs(), want.as_secs());
+    if c.track == Track::Rust {
+        return format!(
+            "a timer waits {m}s where the estimate asks for {w}s: start it for the estimated days, a day being a minute here \
+             (Duration::from_secs(60) * days)"
+        );
+    }
+    let unit = c.timer_unit.as_secs().max(1);
+    let days = (w / unit).max(1);
+    let day = |d: u64| if d == 1 { "day" } else { "days" };
+    let yours = if m % days == 0 && m > 0 {
+        format!(
+            " If your worker's day lasts {}s, run the check with --timer-unit {}s; if it is meant to last {unit}s, start the \
+             timer for the estimated days times that (time.Duration(days) * time.Minute in the workshop)",
+            m / days,
+            m / days
+        )
+    } else {
+        " Start the timer for the estimated days times your worker's day (time.Duration(days) * time.Minute in the workshop)".to_owned()
+    };
+    format!(
+        "a timer waits {m}s where the estimate of {days} {} asks for {w}s: the check counts a day as {unit}s (its \
+         --timer-unit, 60s unless you give another), but your worker's timers count a day differently.{yours}",
+        day(days)
+    )
 }

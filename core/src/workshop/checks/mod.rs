@@ -261,10 +261,21 @@ pub fn reference_run(check: &Check, yours: &Run, timer_unit: Duration) -> Run {
     play(check, reference_registry(check.chapter, timer_unit, yours.estimates()), timer_unit, |_| {})
 }
 
-/// Judges a participant's run of `check` against the reference solution's.
-pub fn evaluate(check: &Check, yours: &Run, timer_unit: Duration) -> CheckReport {
+/// Which track a participant follows: the words of a message depend on it (Rust code
+/// or Go code, the simulator's clock or `check --go`'s `--timer-unit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Track {
+    /// The exercises in Rust, checked on the simulator.
+    Rust,
+    /// A Go worker, checked on a real server by `workshop check --go N`.
+    Go,
+}
+
+/// Judges a participant's run of `check` against the reference solution's, in the
+/// words of `track`; `timer_unit` is how long a day of an estimate lasts in the run.
+pub fn evaluate(check: &Check, yours: &Run, timer_unit: Duration, track: Track) -> CheckReport {
     let reference = reference_run(check, yours, timer_unit);
-    report::judge(check, yours, &reference)
+    report::judge(check, yours, &reference, track, timer_unit)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::history::EventAttributes;
 use crate::postal::Chapter;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -46,7 +47,7 @@ fn the_reference_solution_meets_every_expectation_and_passes_its_checks() {
                 assert_eq!(result, &StepResult::Done, "{}: the reference fails its own expectation", check.name);
             }
         }
-        let report = evaluate(check, &run, MINUTE);
+        let report = evaluate(check, &run, MINUTE, Track::Rust);
         assert!(report.passed, "{}: {:?}", check.name, report);
     }
 }
@@ -57,7 +58,7 @@ fn each_chapters_starting_point_fails_its_checks_with_a_message() {
     for pair in Chapter::ALL.windows(2) {
         let (before, chapter) = (pair[0], pair[1]);
         let failed: Vec<CheckReport> = Check::of(chapter)
-            .map(|check| evaluate(check, &play(check, as_exercise(before, chapter), MINUTE, |_| {}), MINUTE))
+            .map(|check| evaluate(check, &play(check, as_exercise(before, chapter), MINUTE, |_| {}), MINUTE, Track::Rust))
             .filter(|r| !r.passed)
             .collect();
         assert!(!failed.is_empty(), "chapter {chapter:?}: the previous chapter's workflow passes every check");
@@ -96,7 +97,7 @@ fn a_run_cut_short_is_compared_only_as_far_as_it_got() {
     let check = Check::of(Chapter::Loop).nth(1).unwrap();
     // A panic in the first decision task: no step ended, so no history came back.
     // The report names the panic and claims nothing about a history it never saw.
-    let nothing = evaluate(check, &Run::failed(Problem::Panicked("no customer at 04_loop.rs:27".into())), MINUTE);
+    let nothing = evaluate(check, &Run::failed(Problem::Panicked("no customer at 04_loop.rs:27".into())), MINUTE, Track::Rust);
     assert!(nothing.message.as_deref().is_some_and(|m| m.starts_with("your workflow code panicked: no customer")), "{nothing:?}");
     assert_eq!(nothing.difference, None, "not 'your history ends after event 0 (not started)'");
     // A hang later on: the history as the last finished step left it is compared.
@@ -104,9 +105,209 @@ fn a_run_cut_short_is_compared_only_as_far_as_it_got() {
     let so_far = reference.history[..8].to_vec();
     let doing = check.steps()[3].summary();
     let hung = Run { history: so_far, ..Run::failed(Problem::Deadlock { step: 3, after: Duration::from_secs(1), doing }) };
-    let report = evaluate(check, &hung, MINUTE);
+    let report = evaluate(check, &hung, MINUTE, Track::Rust);
     let message = report.message.unwrap();
     assert!(message.contains(&format!("({}, the check's step 4)", check.steps()[3].summary())), "{message}");
     let d = report.difference.expect("the history so far is compared");
     assert!(d.explanation.starts_with("your history ends after event 8 (running)"), "{}", d.explanation);
+}
+
+/// The reference's run of the check `name`, as a real server's run would come back:
+/// no notification count, no stack trace, no unread signals (the Go track).
+fn go_run(name: &str) -> (&'static Check, Run) {
+    let check = CHECKS.iter().find(|c| c.name == name).unwrap();
+    let run = play(check, reference(check.chapter), MINUTE, |_| {});
+    (check, Run { notifications: None, stack_trace: None, unread: None, ..run })
+}
+
+fn at(run: &Run, t: crate::history::EventType) -> Vec<usize> {
+    run.history.iter().enumerate().filter(|(_, e)| e.event_type() == t).map(|(i, _)| i).collect()
+}
+
+fn message(check: &Check, run: &Run, track: Track) -> String {
+    let report = evaluate(check, run, MINUTE, track);
+    assert!(!report.passed, "{report:?}");
+    report.message.unwrap_or_default()
+}
+
+#[test]
+fn a_canceled_timer_taken_for_the_notification_is_named_on_both_tracks() {
+    use crate::history::EventType::TimerCanceled;
+    // The second scan cancels the timer, and no estimate nor timer follows it.
+    let (check, mut go) = go_run("delivered-before-the-timer");
+    let second = at(&go, TimerCanceled)[1];
+    go.history.truncate(second + 1);
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("the customer is never notified: a scan canceled the timer but asked for no new estimate"), "{m}");
+    assert!(m.contains("*cadence.CanceledError"), "{m}");
+    let rust = Run { notifications: Some(1), ..go };
+    let m = message(check, &rust, Track::Rust);
+    assert!(m.contains("Err(Canceled)") && !m.contains("cadence.CanceledError"), "{m}");
+}
+
+#[test]
+fn a_scan_that_leaves_the_timer_running_is_named() {
+    use crate::history::EventType::WorkflowExecutionSignaled;
+    for name in ["scan-resets-the-timer", "delivered-before-the-timer"] {
+        let (check, mut go) = go_run(name);
+        // Nothing after the scan: no TimerCanceled, no new estimate, no new timer.
+        let scan = at(&go, WorkflowExecutionSignaled)[0];
+        go.history.truncate(scan + 1);
+        let m = message(check, &go, Track::Go);
+        assert!(m.starts_with("a scan did not restart the notification timer"), "{name}: {m}");
+    }
+}
+
+#[test]
+fn timers_left_running_say_how_often_the_customer_is_or_would_be_notified() {
+    use crate::history::EventType::TimerCanceled;
+    let (check, mut go) = go_run("delivered-before-the-timer");
+    // No timer canceled: three timers run, none fired before delivery ended it all.
+    let canceled = at(&go, TimerCanceled);
+    for i in canceled.into_iter().rev() {
+        go.history.remove(i);
+    }
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("the customer would be notified 3 times: the old timer was not canceled when the package was scanned"), "{m}");
+    assert!(m.ends_with("(none fired before the check ended)"), "{m}");
+    // Two that fired: said as it happened.
+    let m = message(check, &Run { notifications: Some(2), ..go }, Track::Rust);
+    assert!(m.starts_with("the customer was notified twice: the old timer was not canceled when the package was scanned"), "{m}");
+}
+
+#[test]
+fn a_timer_of_another_day_length_names_the_timer_unit_on_the_go_track() {
+    let (check, mut go) = go_run("timer-after-shipping");
+    let days = go
+        .history
+        .iter_mut()
+        .find_map(|e| match &mut e.attributes {
+            EventAttributes::TimerStarted(t) => {
+                let days = t.start_to_fire_timeout.unwrap().as_secs() / 60;
+                t.start_to_fire_timeout = Some(Duration::from_secs(5 * days));
+                Some(days)
+            }
+            _ => None,
+        })
+        .unwrap();
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with(&format!("a timer waits {}s where the estimate of {days} day", 5 * days)), "{m}");
+    assert!(m.contains("the check counts a day as 60s (its --timer-unit, 60s unless you give another)"), "{m}");
+    assert!(m.contains("If your worker's day lasts 5s, run the check with --timer-unit 5s"), "{m}");
+    assert!(!m.contains("Duration::from_secs"), "no Rust code on the Go track: {m}");
+    // The Rust track keeps its own words.
+    let m = message(check, &Run { notifications: Some(0), ..go }, Track::Rust);
+    assert!(m.contains("Duration::from_secs(60) * days"), "{m}");
+}
+
+#[test]
+fn a_decision_task_that_timed_out_is_named() {
+    use crate::history::{DecisionTaskTimedOutEventAttributes, EventType, HistoryEvent, TimeoutType};
+    let (check, mut go) = go_run("waits-for-a-scan");
+    // The scan's decision task was taken and never answered.
+    let started = *at(&go, EventType::DecisionTaskStarted).last().unwrap();
+    go.history.truncate(started + 1);
+    let last = go.history.last().unwrap().clone();
+    go.history.push(HistoryEvent {
+        event_id: last.event_id + 1,
+        attributes: EventAttributes::DecisionTaskTimedOut(DecisionTaskTimedOutEventAttributes {
+            scheduled_event_id: last.event_id - 1,
+            started_event_id: last.event_id,
+            timeout_type: TimeoutType::StartToClose,
+        }),
+        ..last
+    });
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("a decision task of your workflow timed out"), "{m}");
+    assert!(m.contains("(10s)") && m.contains("a busy loop, or a sleep") && m.contains("never time.Sleep"), "{m}");
+}
+
+#[test]
+fn a_retry_policy_is_said_in_words_and_a_missing_one_explains_the_timeouts() {
+    let (check, go) = go_run("flaky-payment-retried");
+    let edit = |f: &dyn Fn(&mut crate::history::ActivityTaskScheduledEventAttributes)| {
+        let mut run = go.clone();
+        for e in &mut run.history {
+            if let EventAttributes::ActivityTaskScheduled(a) = &mut e.attributes {
+                if a.activity_type.name == "validatePayment" {
+                    f(a);
+                }
+            }
+        }
+        run
+    };
+    let two = edit(&|a| a.retry_policy.as_mut().unwrap().maximum_attempts = 2);
+    let report = evaluate(check, &two, MINUTE, Track::Go);
+    let m = report.message.unwrap();
+    assert!(
+        m.starts_with(
+            "validatePayment's retry policy has initial interval 1s, backoff coefficient 2, maximum interval 10s, maximum \
+             attempts 2; the workshop's has initial interval 1s, backoff coefficient 2, maximum interval 10s, maximum attempts 3"
+        ),
+        "{m}"
+    );
+    let d = report.difference.unwrap();
+    assert!(
+        d.explanation
+            .ends_with("(retry= lists the retry policy's initial interval, backoff coefficient, maximum interval and maximum attempts)"),
+        "{}",
+        d.explanation
+    );
+    // No policy: the server did not stretch the timeouts, and the difference says why.
+    let none = edit(&|a| {
+        a.retry_policy = None;
+        a.schedule_to_start_timeout = Some(MINUTE);
+        a.schedule_to_close_timeout = Some(2 * MINUTE);
+    });
+    let d = report::first_difference(&reference_run(check, &none, MINUTE).history, &none.history).unwrap();
+    assert!(d.explanation.contains("but retryPolicy is "), "{}", d.explanation);
+    assert!(d.explanation.contains("the timeouts differ only because of the retry policy"), "{}", d.explanation);
+}
+
+#[test]
+fn a_query_handler_under_another_name_is_named() {
+    let (check, mut go) = go_run("status-while-paying");
+    let why = "query failed: unknown queryType current_status. KnownQueryTypes=[__stack_trace __open_sessions currentStatus]";
+    for s in &mut go.steps {
+        if matches!(s, StepResult::Answer(_)) {
+            *s = StepResult::Refused(why.into());
+        }
+    }
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("the workflow does not answer current_status: its query handler is registered as \"currentStatus\""), "{m}");
+    assert!(m.contains("the query types __stack_trace, __open_sessions, currentStatus"), "{m}");
+}
+
+#[test]
+fn no_chapter_7_title_counts_in_minutes() {
+    for c in Check::of(Chapter::Notification) {
+        assert!(!c.expectation.contains("minute") || c.expectation.contains("--timer-unit"), "{}", c.expectation);
+    }
+}
+
+#[test]
+fn a_workflow_that_never_ships_is_told_so_on_every_check_that_ships() {
+    use crate::history::EventType::ActivityTaskScheduled;
+    for name in ["paid-and-shipped", "no-customer", "amount-of-25-is-fine"] {
+        let (check, mut go) = go_run(name);
+        // Paid, then nothing: shipProduct is never scheduled.
+        let ship = at(&go, ActivityTaskScheduled)[1];
+        go.history.truncate(ship);
+        let m = message(check, &go, Track::Go);
+        assert!(m.starts_with("the workflow never calls shipProduct"), "{name}: {m}");
+    }
+}
+
+#[test]
+fn a_signal_that_reached_the_workflow_but_was_not_acted_on_names_the_channels_name() {
+    for (name, says) in [
+        ("waits-for-a-scan", "the name must match exactly, case included (\"ScanSignal\", not \"scanSignal\")"),
+        ("delivered-right-away", "if your selector has no case for a channel named exactly \"DeliveredSignal\" (case included)"),
+    ] {
+        let (check, mut go) = go_run(name);
+        // Still running: the completion is gone, the signal is there.
+        go.history.pop();
+        let m = message(check, &go, Track::Go);
+        assert!(m.contains(says), "{name}: {m}");
+    }
 }
