@@ -88,6 +88,8 @@ expect 0 "4 of 4 checks pass" -- 1 --address "$HTTP"
 # A passed chapter is the participant's progress, as on the Rust track.
 grep -q "Next: chapter 2" "$OUT" || { echo "FAIL: no word of the next chapter:" >&2; cat "$OUT" >&2; exit 1; }
 "$WORKSHOP" list | grep -q "^1 of 7 chapters done" || { echo "FAIL: workshop list does not count chapter 1:" >&2; "$WORKSHOP" list >&2; exit 1; }
+start_worker --chapter 1 --mistake ship-product-not-registered
+expect 1 "shipProduct was scheduled but never completed" -- 1 --address "$HTTP"
 start_worker --chapter 1 --mistake wrong-names
 expect 1 "your worker does not run OrderProcessingWorkflow" -- 1 --address "$HTTP"
 start_worker --chapter 2
@@ -189,7 +191,21 @@ if "$CARGO_TARGET_DIR/debug/bridge" --address "$HTTP" wf list | grep -q "worksho
 fi
 passed=$((passed + 1))
 echo "ok: Ctrl-C during check --go 7 -> 130, its workflow terminated"
+# A worker that stops in the middle of a check is said to have stopped, not blamed on the code.
+start_worker --chapter 7 --timer-unit 5s
+"$WORKSHOP" check --go 7 --timer-unit 5s --address "$HTTP" >"$OUT" 2>&1 &
+check_pid=$!
+for _ in $(seq 1 600); do grep -q "waiting for" "$OUT" && break; sleep 0.1; done
 stop_worker
+status=0
+wait "$check_pid" || status=$?
+if [[ $status != 2 ]] || ! grep -q "Did your worker stop?" "$OUT"; then
+  echo "FAIL: a worker stopped during a check: exit $status" >&2
+  cat "$OUT" >&2
+  exit 1
+fi
+passed=$((passed + 1))
+echo "ok: a worker stopped during check --go 7 -> 2, \"Did your worker stop?\""
 expect 2 "one chapter's code at a time" -- --all --address "$HTTP"
 expect 2 "\"127.0.0.1:8800\" is not an HTTP URL" -- 1 --address 127.0.0.1:8800
 expect 2 "answers, but not as Cadence's HTTP API" -- 1 --address http://127.0.0.1:7833

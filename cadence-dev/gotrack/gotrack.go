@@ -76,6 +76,14 @@ var mistakes = map[string]mistake{
 		activities(r, workshop.ScanOnce, est)
 		r.RegisterWorkflowWithOptions(scanOnce("scanSignal", 0), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
+	// shipProduct is left out of the registrations: the worker takes its task and
+	// never answers ("unable to find activityType=shipProduct" in its log).
+	"ship-product-not-registered": {workshop.Activities, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		names := workshop.StarterNames
+		r.RegisterWorkflowWithOptions(workshop.Workflow(workshop.Activities, names, unit), workflow.RegisterOptions{Name: names.Workflow})
+		r.RegisterActivityWithOptions(workshop.ValidatePayment(false), activity.RegisterOptions{Name: names.ValidatePayment})
+		r.RegisterActivityWithOptions(workshop.EstimatedDeliveryTime(est), activity.RegisterOptions{Name: names.EstimatedDeliveryTime})
+	}},
 	// After the scan the workflow code sleeps with time.Sleep, blocking the decision
 	// task past its timeout (Go's deadlock detector logs it; the server times it out).
 	"sleep-in-workflow": {workshop.ScanOnce, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {

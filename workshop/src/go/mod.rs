@@ -40,6 +40,8 @@ pub struct Options {
 const MARGIN: Duration = Duration::from_secs(15);
 /// How long the first decision task may wait for a worker before we say none runs.
 const NO_WORKER: Duration = Duration::from_secs(10);
+/// The same for a later one, which first waits out the worker's sticky task list.
+const NO_WORKER_ANY_MORE: Duration = Duration::from_secs(20);
 
 pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &mut State) -> Result<ExitCode, String> {
     let server: Box<dyn Server> = match &o.target {
@@ -121,6 +123,22 @@ pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &mut State) -> 
     Ok(if all { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// A worker that took the workflow's decision tasks and then stopped: the last one
+/// timed out waiting on the worker's sticky task list (where a running worker takes
+/// it at once) and nobody took it after. Its code is not to blame for what follows.
+fn worker_gone(history: &[HistoryEvent]) -> Option<String> {
+    use postflow_core::history::{EventAttributes, TimeoutType};
+    let last_started = history.iter().rposition(|e| e.event_type() == EventType::DecisionTaskStarted)?;
+    let scheduled = history[last_started..].iter().find_map(|e| match &e.attributes {
+        EventAttributes::DecisionTaskTimedOut(t) if t.timeout_type == TimeoutType::ScheduleToStart => Some(t.scheduled_event_id),
+        _ => None,
+    })?;
+    Some(format!(
+        "your Go worker took the workflow's decision tasks, then not the one scheduled at event {scheduled}: it timed out on \
+         the worker's sticky task list and no worker has taken it since. Did your worker stop? Start it again and check again"
+    ))
+}
+
 /// The worker that took a decision or activity task, as the history names it.
 fn task_taken_by(e: &HistoryEvent) -> Option<String> {
     use postflow_core::history::EventAttributes;
@@ -199,6 +217,9 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
     if !history.last().is_some_and(|e| e.event_type().is_workflow_close()) && !history.is_empty() {
         server.terminate(&workflow_id);
     }
+    if let Some(why) = worker_gone(&history) {
+        return Run::failed(Problem::Infrastructure(why));
+    }
     Run { history, steps: results, notifications: None, stack_trace: None, unread: None, problem: None }
 }
 
@@ -261,6 +282,16 @@ fn wait(
                      and task list tasklist?",
                     NO_WORKER.as_secs(),
                     o.domain
+                ));
+            }
+            // A worker that took the earlier tasks and then went: its sticky task
+            // list times out first (5 s in the Go worker), then nobody takes the task.
+            if since.elapsed() > NO_WORKER_ANY_MORE {
+                countdown.done();
+                return Err(format!(
+                    "no worker has taken the workflow's next decision task for {}s, though one took the earlier ones. Did \
+                     your worker stop? Start it again and check again",
+                    NO_WORKER_ANY_MORE.as_secs()
                 ));
             }
         } else {

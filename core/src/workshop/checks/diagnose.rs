@@ -270,6 +270,15 @@ fn common(c: &Ctx<'_>) -> Option<String> {
             ));
         }
     }
+    if let Some(a) = never_answered(c, &acts) {
+        return Some(format!(
+            "{0} was scheduled but never completed, where the reference solution's completed at once. A Go worker that \
+             does not register {0} takes its task and never answers (its log says \"unable to find activityType={0}\"); \
+             one that polls for no activities never takes it. Register {0} with your worker: \
+             w.RegisterActivityWithOptions(.., activity.RegisterOptions{{Name: \"{0}\"}})",
+            a.activity_type
+        ));
+    }
     if let Some(timeout) = decision_timeout(h) {
         return Some(format!(
             "a decision task of your workflow timed out: the worker took it but did not answer within the task's timeout \
@@ -288,6 +297,22 @@ fn common(c: &Ctx<'_>) -> Option<String> {
         }
     }
     None
+}
+
+/// On the Go track, the last activity of a running workflow that has no result (taken
+/// by a worker or not: with a retry policy a real history writes ActivityTaskStarted
+/// only once an attempt ends), where the reference completed the same call on its
+/// first attempt: one it retries may still be between attempts. The simulator's worker
+/// fails an unregistered activity at once, so the Rust track never sees this.
+fn never_answered<'a>(c: &Ctx<'_>, acts: &'a [Activity]) -> Option<&'a Activity> {
+    if c.track != Track::Go || status(c.mine()) != "running" {
+        return None;
+    }
+    let last = acts.last().filter(|a| a.result.is_none() && a.failure.is_none())?;
+    let nth = acts.iter().filter(|a| a.activity_type == last.activity_type).count();
+    let theirs = activities(&c.reference.history);
+    let same = theirs.iter().filter(|t| t.activity_type == last.activity_type).nth(nth - 1)?;
+    (same.result.is_some() && same.attempt == Some(0)).then_some(last)
 }
 
 /// The timeout, in seconds, of the first decision task that timed out while running

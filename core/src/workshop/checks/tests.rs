@@ -49,6 +49,10 @@ fn the_reference_solution_meets_every_expectation_and_passes_its_checks() {
         }
         let report = evaluate(check, &run, MINUTE, Track::Rust);
         assert!(report.passed, "{}: {:?}", check.name, report);
+        // As a real server's run comes back to `check --go`, judged in the Go track's words.
+        let go = Run { notifications: None, stack_trace: None, unread: None, ..run };
+        let report = evaluate(check, &go, MINUTE, Track::Go);
+        assert!(report.passed, "{} on the Go track: {:?}", check.name, report);
     }
 }
 
@@ -310,4 +314,25 @@ fn a_signal_that_reached_the_workflow_but_was_not_acted_on_names_the_channels_na
         let m = message(check, &go, Track::Go);
         assert!(m.contains(says), "{name}: {m}");
     }
+}
+
+#[test]
+fn an_activity_a_go_worker_never_answers_is_named_with_its_registration() {
+    use crate::history::EventType::{ActivityTaskCompleted, ActivityTaskScheduled};
+    // shipProduct scheduled, then nothing: a Go worker without it takes the task and never answers.
+    // Without a retry policy the server writes ActivityTaskStarted as a worker takes the task.
+    let (check, go) = go_run("paid-and-shipped");
+    let ship = at(&go, ActivityTaskScheduled)[1];
+    for end in [ship + 1, ship + 2] {
+        let taken = Run { history: go.history[..end].to_vec(), ..go.clone() };
+        let m = message(check, &taken, Track::Go);
+        assert!(m.starts_with("shipProduct was scheduled but never completed, where the reference solution's completed at once"), "{m}");
+        assert!(m.contains("unable to find activityType=shipProduct") && m.contains("RegisterOptions{Name: \"shipProduct\"}"), "{m}");
+    }
+    // Still in flight at the reference's own pace (the payment's retries): not this.
+    let (check, mut go) = go_run("flaky-payment-retried");
+    let paid = at(&go, ActivityTaskCompleted)[0];
+    go.history.truncate(paid - 1);
+    let m = message(check, &go, Track::Go);
+    assert!(!m.contains("never completed"), "{m}");
 }
