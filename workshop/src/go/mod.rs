@@ -265,6 +265,10 @@ fn wait(
         {
             break;
         }
+        if let Some(why) = worker_gone(history) {
+            countdown.done();
+            return Err(why);
+        }
         let pending = match server.pending(workflow_id) {
             Ok(p) => p,
             Err(Fail::Down(why)) => return Err(why),
