@@ -170,42 +170,37 @@ for _ in $(seq 1 300); do grep -q "workshop worker started" "$LOG.second" && bre
 expect 0 "2 workers took these checks' tasks" -- 1 --address "$HTTP"
 kill -TERM "$second_pid"
 wait "$second_pid" 2>/dev/null || true
-# Ctrl-C in the middle of a check ends it and leaves no workflow of it open.
-start_worker --chapter 7 --timer-unit 5s
-"$WORKSHOP" check --go 7 --timer-unit 5s --address "$HTTP" >"$OUT" 2>&1 &
-check_pid=$!
-for _ in $(seq 1 600); do grep -q "waiting for" "$OUT" && break; sleep 0.1; done
-grep -q "waiting for" "$OUT" || { echo "FAIL: the check never waited:" >&2; cat "$OUT" >&2; exit 1; }
-kill -INT "$check_pid"
-status=0
-wait "$check_pid" || status=$?
-if [[ $status != 130 ]] || ! grep -q "stopped; the check's workflow on the server was terminated" "$OUT"; then
-  echo "FAIL: Ctrl-C during a check exited $status:" >&2
-  cat "$OUT" >&2
-  exit 1
-fi
+# A chapter-7 check that meets ACTION ("ctrl-c", "worker-stops") once it waits on
+# real time: its exit status and a line of its output.
+during_a_wait() {
+  local action=$1 want_status=$2 want_text=$3 status=0
+  start_worker --chapter 7 --timer-unit 5s
+  "$WORKSHOP" check --go 7 --timer-unit 5s --address "$HTTP" >"$OUT" 2>&1 &
+  local check_pid=$!
+  for _ in $(seq 1 600); do grep -q "waiting for" "$OUT" && break; sleep 0.1; done
+  grep -q "waiting for" "$OUT" || { echo "FAIL: the check never waited:" >&2; cat "$OUT" >&2; exit 1; }
+  case $action in
+    ctrl-c) kill -INT "$check_pid" ;;
+    worker-stops) stop_worker ;;
+  esac
+  wait "$check_pid" || status=$?
+  if [[ $status != "$want_status" ]] || ! grep -q "$want_text" "$OUT"; then
+    echo "FAIL: $action during check --go 7 exited $status (expected $want_status) and should say: $want_text" >&2
+    cat "$OUT" >&2
+    exit 1
+  fi
+  passed=$((passed + 1))
+  echo "ok: $action during check --go 7 -> $want_status, \"$want_text\""
+}
+# Ctrl-C ends the check and leaves no workflow of it open.
+during_a_wait ctrl-c 130 "stopped; the check's workflow on the server was terminated"
 if "$CARGO_TARGET_DIR/debug/bridge" --address "$HTTP" wf list | grep -q "workshop-"; then
   echo "FAIL: the stopped check left its workflow open:" >&2
   "$CARGO_TARGET_DIR/debug/bridge" --address "$HTTP" wf list >&2
   exit 1
 fi
-passed=$((passed + 1))
-echo "ok: Ctrl-C during check --go 7 -> 130, its workflow terminated"
 # A worker that stops in the middle of a check is said to have stopped, not blamed on the code.
-start_worker --chapter 7 --timer-unit 5s
-"$WORKSHOP" check --go 7 --timer-unit 5s --address "$HTTP" >"$OUT" 2>&1 &
-check_pid=$!
-for _ in $(seq 1 600); do grep -q "waiting for" "$OUT" && break; sleep 0.1; done
-stop_worker
-status=0
-wait "$check_pid" || status=$?
-if [[ $status != 2 ]] || ! grep -q "Did your worker stop?" "$OUT"; then
-  echo "FAIL: a worker stopped during a check: exit $status" >&2
-  cat "$OUT" >&2
-  exit 1
-fi
-passed=$((passed + 1))
-echo "ok: a worker stopped during check --go 7 -> 2, \"Did your worker stop?\""
+during_a_wait worker-stops 2 "Did your worker stop?"
 expect 2 "one chapter's code at a time" -- --all --address "$HTTP"
 expect 2 "\"127.0.0.1:8800\" is not an HTTP URL" -- 1 --address 127.0.0.1:8800
 expect 2 "answers, but not as Cadence's HTTP API" -- 1 --address http://127.0.0.1:7833

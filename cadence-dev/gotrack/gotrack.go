@@ -191,20 +191,26 @@ func queryAfterFirstActivity(ctx workflow.Context, order workshop.Order) (string
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, options(false)), workshop.StarterNames.ShipProduct, order).Get(ctx, &result); err != nil {
 		return "", fmt.Errorf("ship product for order: %v", err)
 	}
+	trackUntilDelivered(ctx, &locations, &delivered)
+	return processed(order), nil
+}
+
+// trackUntilDelivered adds each scan's location to locations until DeliveredSignal
+// sets delivered (the query handlers read both).
+func trackUntilDelivered(ctx workflow.Context, locations *[]string, delivered *bool) {
 	s := workflow.NewSelector(ctx)
 	s.AddReceive(workflow.GetSignalChannel(ctx, workshop.ScanSignalName), func(c workflow.Channel, more bool) {
 		var scan workshop.ScanSignal
 		c.Receive(ctx, &scan)
-		locations = append(locations, scan.Location)
+		*locations = append(*locations, scan.Location)
 	})
 	s.AddReceive(workflow.GetSignalChannel(ctx, workshop.DeliveredSignalName), func(c workflow.Channel, more bool) {
 		c.Receive(ctx, nil)
-		delivered = true
+		*delivered = true
 	})
-	for !delivered {
+	for !*delivered {
 		s.Select(ctx)
 	}
-	return processed(order), nil
 }
 
 // scanOnce is chapter 3's workflow reading its scan from `channel`, then sleeping
@@ -236,19 +242,7 @@ func queryNamed(name string) func(workflow.Context, workshop.Order) (string, err
 		if err := payAndShip(ctx, order); err != nil {
 			return "", err
 		}
-		s := workflow.NewSelector(ctx)
-		s.AddReceive(workflow.GetSignalChannel(ctx, workshop.ScanSignalName), func(c workflow.Channel, more bool) {
-			var scan workshop.ScanSignal
-			c.Receive(ctx, &scan)
-			locations = append(locations, scan.Location)
-		})
-		s.AddReceive(workflow.GetSignalChannel(ctx, workshop.DeliveredSignalName), func(c workflow.Channel, more bool) {
-			c.Receive(ctx, nil)
-			delivered = true
-		})
-		for !delivered {
-			s.Select(ctx)
-		}
+		trackUntilDelivered(ctx, &locations, &delivered)
 		return processed(order), nil
 	}
 }
