@@ -189,12 +189,12 @@ pub fn render_fleet_text(screen: &fleet::FleetScreen, width: u16, height: u16) -
     buffer_text(terminal.backend().buffer())
 }
 
-/// A rectangle of at most `w`x`h` centred in `area`.
 /// The rows wrapped text takes in a bordered box `width` columns wide, borders included.
 fn bordered_height(text: &Paragraph, width: u16) -> u16 {
     u16::try_from(text.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX).saturating_add(2)
 }
 
+/// A rectangle of at most `w`x`h` centred in `area`.
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let (w, h) = (w.min(area.width), h.min(area.height));
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
