@@ -142,7 +142,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
 /// form can always leave.
 pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return (key.code == Char('c')).then_some(A::Do(controls::Command::Quit));
+        return is_ctrl_c(key).then_some(A::Do(controls::Command::Quit));
     }
     if !is_plain(key) {
         return None;
@@ -158,6 +158,11 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         }
     }
     OWN.iter().find(|b| b.0 == context && b.1.contains(&key.code)).map(|b| b.2)
+}
+
+/// Ctrl-C, which quits every screen (the fleet's too, which has keys of its own).
+pub fn is_ctrl_c(key: KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c')
 }
 
 /// Whether a key is pressed without Ctrl, Alt or a system key (Shift is part of the

@@ -42,9 +42,8 @@ impl FleetScreen {
 
     pub fn handle(&mut self, key: crossterm::event::KeyEvent) -> FleetKey {
         use crossterm::event::KeyCode::*;
-        use crossterm::event::KeyModifiers;
         // Ctrl-C quits here as on every other screen; other chords are not keys of ours.
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c') {
+        if crate::keymap::is_ctrl_c(key) {
             return FleetKey::Quit;
         }
         if !crate::keymap::is_plain(key) {
