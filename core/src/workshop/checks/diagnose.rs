@@ -794,7 +794,6 @@ fn timer_length(c: &Ctx<'_>, mine: Duration, want: Duration) -> String {
     }
     let unit = c.timer_unit.as_secs().max(1);
     let days = (w / unit).max(1);
-    let day = |d: u64| if d == 1 { "day" } else { "days" };
     let yours = if m % days == 0 && m > 0 {
         format!(
             " If your worker's day lasts {}s, run the check with --timer-unit {}s; if it is meant to last {unit}s, start the \
@@ -806,8 +805,8 @@ fn timer_length(c: &Ctx<'_>, mine: Duration, want: Duration) -> String {
         " Start the timer for the estimated days times your worker's day (time.Duration(days) * time.Minute in the workshop)".to_owned()
     };
     format!(
-        "a timer waits {m}s where the estimate of {days} {} asks for {w}s: the check counts a day as {unit}s (its \
+        "a timer waits {m}s where the estimate of {} asks for {w}s: the check counts a day as {unit}s (its \
          --timer-unit, 60s unless you give another), but your worker's timers count a day differently.{yours}",
-        day(days)
+        crate::count::many(days, "day")
     )
 }
