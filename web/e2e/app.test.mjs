@@ -583,11 +583,16 @@ test('a keyboard user presses focused buttons and opens history rows; an empty h
   const exportButton = page.locator('#export');
   assert.ok(await exportButton.isDisabled(), 'nothing to export on a fresh page');
   assert.equal(await exportButton.getAttribute('title'), 'the history is empty');
+  for (const id of ['#export-history', '#export-cli-history', '#export-script']) {
+    assert.ok(await page.locator(id).isDisabled(), `${id}: nothing to export`);
+    assert.equal(await page.locator(id).getAttribute('title'), 'the history is empty', id);
+  }
   assert.ok(await page.locator('#play-toggle').isDisabled());
   assert.match(await page.locator('#play-toggle').getAttribute('title'), /start an order first/, 'a disabled button says why');
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
   await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
   assert.ok(!(await exportButton.isDisabled()), 'a history to export');
+  assert.equal(await page.locator('#export-script').getAttribute('title'), 'Order123.replay.sh', 'its file name, once there is a history');
   // Space on the focused Query button asks the query; it is not the page's play key.
   await page.locator('#query').focus();
   await page.keyboard.press(' ');

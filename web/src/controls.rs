@@ -370,10 +370,12 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                             <button
                                 type="button"
                                 id=id
-                                title=move || {
-                                    pg.session.with(|s| if s.history().is_empty() { "the history is empty".into() } else { k.file_name(s) })
+                                // The Export command's rule, as its button and the e key have it.
+                                title=move || match availability(pg, Command::Export) {
+                                    Availability::Available => pg.session.with(|s| k.file_name(s)),
+                                    Availability::Unavailable(why) => why,
                                 }
-                                disabled=move || pg.session.with(|s| s.history().is_empty())
+                                disabled=move || !availability(pg, Command::Export).is_available()
                                 on:click=move |_| export_as(pg, k)
                             >
                                 {k.label()}
