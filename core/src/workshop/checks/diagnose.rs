@@ -550,14 +550,18 @@ fn delivered_chapter(c: &Ctx<'_>) -> Option<String> {
                  the channel \"DeliveredSignal\" (named exactly so) to the selector",
                 c.waiting_for()
             ),
-            Some(true) => "the workflow is still running after DeliveredSignal: delivered must end the loop (loop while not \
-                  delivered, then return the result)"
-                .into(),
-            None => "the workflow is still running after DeliveredSignal: delivered must end the loop (loop while not \
-                     delivered, then return the result). The signal did reach the workflow (WorkflowExecutionSignaled, \
-                     signal DeliveredSignal): if your selector has no case for a channel named exactly \"DeliveredSignal\" \
-                     (case included), your code never gets it"
-                .into(),
+            // Without a stack trace (a real server's run) the history cannot tell whether the code reads the channel.
+            reads => format!(
+                "the workflow is still running after DeliveredSignal: delivered must end the loop (loop while not \
+                 delivered, then return the result){}",
+                if reads.is_some() {
+                    ""
+                } else {
+                    ". The signal did reach the workflow (WorkflowExecutionSignaled, signal DeliveredSignal): if your \
+                     selector has no case for a channel named exactly \"DeliveredSignal\" (case included), your code \
+                     never gets it"
+                }
+            ),
         });
     }
     if status(h) == "completed" && delivered.is_empty() {
@@ -585,22 +589,17 @@ fn query_chapter(c: &Ctx<'_>) -> Option<String> {
         }
         if !answered {
             let known = known_query_types(&why);
-            return Some(match known.as_slice() {
-                [] => format!("the workflow does not answer current_status ({why}): register a query handler for it"),
-                [one] => format!(
-                    "the workflow does not answer current_status: its query handler is registered as \"{one}\" (the \
-                     workflow knows the query types {}). Register it as \"current_status\", exactly: the name a query \
-                     asks for must match, case and underscore included",
-                    known_list(&why)
-                ),
-                many => format!(
-                    "the workflow does not answer current_status: its query handlers are registered as {} (the workflow \
-                     knows the query types {}). Register one as \"current_status\", exactly: the name a query asks for \
-                     must match, case and underscore included",
-                    many.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "),
-                    known_list(&why)
-                ),
-            });
+            if known.is_empty() {
+                return Some(format!("the workflow does not answer current_status ({why}): register a query handler for it"));
+            }
+            let (handlers, one) = if known.len() == 1 { ("handler is", "it") } else { ("handlers are", "one") };
+            return Some(format!(
+                "the workflow does not answer current_status: its query {handlers} registered as {} (the workflow knows \
+                 the query types {}). Register {one} as \"current_status\", exactly: the name a query asks for must \
+                 match, case and underscore included",
+                known.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "),
+                known_list(&why)
+            ));
         }
     }
     for (_, y, r) in &pairs {
