@@ -1,0 +1,134 @@
+//! What a history shows, as the detectors compare it: its activities with their
+//! attempts and outcomes, its timers with how they ended, its signals, its status.
+
+use std::time::Duration;
+
+use crate::history::{EventAttributes, HistoryEvent, RetryPolicy};
+use crate::payload::Payload;
+
+/// One activity as its history shows it.
+#[derive(Clone, Debug)]
+pub(crate) struct Activity {
+    pub activity_type: String,
+    pub input: String,
+    pub retry_policy: Option<RetryPolicy>,
+    pub timeouts: (Option<Duration>, Option<Duration>),
+    /// The attempt of the `ActivityTaskStarted`, if written.
+    pub attempt: Option<i32>,
+    pub result: Option<Payload>,
+    pub failure: Option<String>,
+    /// Index in the history of the scheduled event.
+    pub at: usize,
+}
+
+pub(crate) fn activities(h: &[HistoryEvent]) -> Vec<Activity> {
+    let mut out: Vec<(i64, Activity)> = Vec::new();
+    for (i, e) in h.iter().enumerate() {
+        match &e.attributes {
+            EventAttributes::ActivityTaskScheduled(a) => out.push((
+                e.event_id,
+                Activity {
+                    activity_type: a.activity_type.name.to_string(),
+                    input: a.input.as_ref().map(Payload::to_text).unwrap_or_default(),
+                    retry_policy: a.retry_policy.clone(),
+                    timeouts: (a.schedule_to_start_timeout, a.start_to_close_timeout),
+                    attempt: None,
+                    result: None,
+                    failure: None,
+                    at: i,
+                },
+            )),
+            EventAttributes::ActivityTaskStarted(a) => {
+                if let Some((_, act)) = out.iter_mut().find(|(s, _)| *s == a.scheduled_event_id) {
+                    act.attempt = Some(a.attempt);
+                }
+            }
+            EventAttributes::ActivityTaskCompleted(a) => {
+                if let Some((_, act)) = out.iter_mut().find(|(s, _)| *s == a.scheduled_event_id) {
+                    act.result = Some(a.result.clone().unwrap_or_default());
+                }
+            }
+            EventAttributes::ActivityTaskFailed(a) => {
+                if let Some((_, act)) = out.iter_mut().find(|(s, _)| *s == a.scheduled_event_id) {
+                    act.failure = Some(a.failure.clone().unwrap_or_default().details_text());
+                }
+            }
+            _ => {}
+        }
+    }
+    out.into_iter().map(|(_, a)| a).collect()
+}
+
+/// One timer as its history shows it.
+#[derive(Clone, Debug)]
+pub(super) struct Timer {
+    pub id: String,
+    pub after: Duration,
+    pub started: usize,
+    pub fired: Option<usize>,
+    pub canceled: Option<usize>,
+}
+
+pub(super) fn timers(h: &[HistoryEvent]) -> Vec<Timer> {
+    let mut out: Vec<Timer> = Vec::new();
+    for (i, e) in h.iter().enumerate() {
+        match &e.attributes {
+            EventAttributes::TimerStarted(t) => out.push(Timer {
+                id: t.timer_id.to_string(),
+                after: t.start_to_fire_timeout.unwrap_or_default(),
+                started: i,
+                fired: None,
+                canceled: None,
+            }),
+            EventAttributes::TimerFired(t) => {
+                if let Some(x) = out.iter_mut().find(|x| x.id == t.timer_id) {
+                    x.fired = Some(i);
+                }
+            }
+            EventAttributes::TimerCanceled(t) => {
+                if let Some(x) = out.iter_mut().find(|x| x.id == t.timer_id) {
+                    x.canceled = Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Indexes of the signals of one name.
+pub(super) fn signals(h: &[HistoryEvent], name: &str) -> Vec<usize> {
+    h.iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(&e.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == name))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+pub(super) fn status(h: &[HistoryEvent]) -> &'static str {
+    crate::scenario::status_of(h)
+}
+
+pub(super) fn of_type<'a>(acts: &'a [Activity], name: &str) -> Vec<&'a Activity> {
+    acts.iter().filter(|a| a.activity_type == name).collect()
+}
+
+pub(super) fn decision_failures(h: &[HistoryEvent]) -> Vec<String> {
+    h.iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::DecisionTaskFailed(d) => Some(d.failure.clone().unwrap_or_default().details_text()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(super) fn completed_or_failed_before(h: &[HistoryEvent], i: usize) -> bool {
+    h[..i.min(h.len())].iter().any(|e| e.event_type().is_workflow_close())
+}
+
+pub(super) fn start_attributes(h: &[HistoryEvent]) -> Option<&crate::history::WorkflowExecutionStartedEventAttributes> {
+    h.iter().find_map(|e| match &e.attributes {
+        EventAttributes::WorkflowExecutionStarted(a) => Some(&**a),
+        _ => None,
+    })
+}
