@@ -21,8 +21,10 @@ pub static GUIDES: [ChapterGuide; 7] = [
         why: "Because every step is recorded by the server, a worker can crash between the payment \
               and the shipment and another worker carries on where it stopped: the completed \
               payment is in the history, so it is not asked for again, and nothing is forgotten. \
-              (A payment still running when its worker crashed is run again: activities run at \
-              least once, so a real payment service takes a request ID and ignores repeats.)",
+              (A payment whose worker crashed while running it is another matter: Cadence notices \
+              only when its start-to-close timeout runs out, and tries it again only if the \
+              activity has a retry policy, as in chapter 2. With retries an activity can run more \
+              than once, so a real payment service takes a request ID and ignores repeats.)",
         look_for: "Each activity appears three times in the history: ActivityTaskScheduled (the \
                    workflow asked), ActivityTaskStarted (a worker took it) and ActivityTaskCompleted \
                    or ActivityTaskFailed (the result). Between them, DecisionTask events show the \
@@ -70,19 +72,22 @@ pub static GUIDES: [ChapterGuide; 7] = [
                in all) so that the third attempt goes through and the order is paid.",
         concept: "Retries are the server's job. With a retry policy, a failed attempt writes nothing \
                   into the history: Cadence waits for the backoff, hands out the next attempt and \
-                  keeps the last failure in its mutable state. Only when the activity finally \
-                  completes, or fails for good, does the history get ActivityTaskStarted (with the \
-                  attempt number, counted from 0) and the closing event, in one go.",
+                  keeps the last failure in its own record of the running workflow (its mutable \
+                  state). Only when the activity finally completes, or fails for good, does the \
+                  history get ActivityTaskStarted (with the attempt number, counted from 0) and the \
+                  closing event, in one go.",
         why: "The workflow code stays a straight line: no loop, no sleep, no counter to keep. A \
-              payment service that is down for a minute costs a few retries on the server, not a \
-              failed order.",
+              payment service that stumbles for a moment costs a few retries on the server, not a \
+              failed order. This policy gives up quickly, though: its third and last attempt starts \
+              about 3 s after the first (1 s, then 2 s of backoff); to ride out a longer outage, \
+              allow more attempts or a longer interval.",
         look_for: "One ActivityTaskScheduled for the payment, then nothing while the attempts fail; \
                    the pending view shows the attempt and the time of the next retry. At the end, \
                    ActivityTaskStarted says attempt 2 and names the last failure. The scheduled \
                    event's timeouts changed too, though you set one minute each: with a retry \
                    policy the server stretches the schedule-to-start and schedule-to-close timeouts \
-                   to the time the retries may take, here the workflow's 600 s, so that waiting for \
-                   a retry never times the activity out.",
+                   to how long the retries may go on, here the workflow's 600 s (the default when \
+                   the policy sets no expiration interval), so that the retries fit inside them.",
         hints: &[
             Hint {
                 text: "First make validatePayment fail on its attempts 0 and 1, as the workshop does \
@@ -115,10 +120,12 @@ pub static GUIDES: [ChapterGuide; 7] = [
                sendFrom. It waits for one ScanSignal {\"location\": ...}, adds the location to \
                the list and completes.",
         concept: "A signal is a message sent to a running workflow from outside (here, a scanner \
-                  in a depot). Cadence writes WorkflowExecutionSignaled into the history the moment \
-                  it accepts the signal, and the value waits in the workflow's signal channel until \
-                  the code reads it. A signal that arrives while the workflow is still busy with \
-                  the payment is not lost: it is read when the code gets to the channel.",
+                  in a depot). Cadence stores the signal durably the moment it accepts it and writes \
+                  WorkflowExecutionSignaled into the history (if a decision task is running just \
+                  then, as soon as that task ends); the value waits in the workflow's signal \
+                  channel until the code reads it. A signal that arrives while the workflow is \
+                  still busy with the payment is not lost: it is read when the code gets to the \
+                  channel.",
         why: "The scanner does not need to know which worker holds the package, or whether any \
               worker is running at all: it talks to Cadence, and Cadence keeps the signal with the \
               workflow.",
@@ -173,13 +180,14 @@ pub static GUIDES: [ChapterGuide; 7] = [
         goal: "A package is scanned many times on its way. Read ScanSignal again and again, adding \
                each location to the list, with a selector inside a loop.",
         concept: "A selector waits on several things at once (channels, timers, activity results) \
-                  and runs the one case that is ready. Each call to select handles exactly one \
-                  event, so it has to sit inside the loop. The workflow's local variables, like the \
-                  location list, survive between signals because Cadence can always rebuild them by \
-                  replaying the history through the code.",
-        why: "The workflow may wait days between two scans. No worker keeps it in memory all that \
-              time: when the next scan comes, any worker replays the history and the loop goes on \
-              where it was.",
+                  and runs a case that is ready. Each call to select handles exactly one event, so \
+                  it has to sit inside the loop. The workflow's local variables, like the location \
+                  list, survive between signals because a worker can always rebuild them by \
+                  replaying: it runs the code again from the start and feeds it the results \
+                  recorded in the history instead of doing the work again.",
+        why: "The workflow may wait days between two scans. No worker has to keep it in memory all \
+              that time: when the next scan comes, any worker replays the history and the loop goes \
+              on where it was.",
         look_for: "Every scan adds WorkflowExecutionSignaled and a decision task; the workflow stays \
                    running. Two scans sent at once are two signals, handled one after the other.",
         hints: &[
@@ -224,9 +232,10 @@ pub static GUIDES: [ChapterGuide; 7] = [
                processed successfully for customer <customer>.\". Scans before it are still \
                recorded.",
         concept: "A workflow ends when its code returns: Cadence writes WorkflowExecutionCompleted \
-                  with the result. The selector now has two receive cases, and whichever signal \
-                  arrived first is handled first. After completion, Cadence refuses new signals: \
-                  the workflow is closed.",
+                  with the result. The selector now has two receive cases and each select runs one: \
+                  the signal that comes first while it waits, or, when both channels already hold \
+                  a signal, the case added first, so a scan waiting next to the delivery is still \
+                  read. After completion, Cadence refuses new signals: the workflow is closed.",
         why: "A finished workflow costs nothing but its history, kept for the retention period. \
               Ending it on delivery is what keeps a hundred million packages from piling up as open \
               workflows.",
@@ -292,9 +301,11 @@ pub static GUIDES: [ChapterGuide; 7] = [
                [...]}, at any moment of the workflow's life, even while the payment is still \
                being retried.",
         concept: "A query reads a workflow's state without changing it. Cadence hands the query to a \
-                  worker, which rebuilds the workflow from the history and calls the query handler. \
-                  Nothing is written into the history. The handler must be registered before the \
-                  workflow first waits, or early queries find no handler.",
+                  worker, which calls the query handler on the workflow's state: the state it has \
+                  in its cache, or rebuilt by replaying the history. Nothing is written into the \
+                  history. The handler may only read: it cannot wait for anything (no activity, no \
+                  timer, no channel). It must be registered before the workflow first waits, or \
+                  early queries find no handler.",
         why: "Customers ask where their package is far more often than it moves. A query answers \
               from the history Cadence already keeps, so asking costs no writes and no extra state.",
         look_for: "Ask the query at several moments: the answer follows the scans, and the history \
@@ -353,9 +364,9 @@ pub static GUIDES: [ChapterGuide; 7] = [
                fires, notify the customer, once; never after delivery.",
         concept: "A timer is kept by Cadence, not by the worker: TimerStarted records it, and when it \
                   is due Cadence writes TimerFired and wakes the workflow with a decision task. \
-                  Canceling a timer is a decision too (TimerCanceled). Waiting with the wall clock \
-                  or a sleep instead would break replay: the code must only see time through \
-                  Cadence.",
+                  Canceling a timer is a decision too (CancelTimer, written as TimerCanceled). \
+                  Waiting with the wall clock or a sleep instead would break replay: the code must \
+                  only see time through Cadence.",
         why: "Millions of packages mean millions of timers that may run for days. Cadence stores \
               them durably on its own shards; workers hold none of them and can restart at any time.",
         look_for: "After each scan: TimerCanceled for the old timer, ActivityTaskScheduled for a new \
@@ -419,3 +430,97 @@ pub static GUIDES: [ChapterGuide; 7] = [
         ],
     },
 ];
+
+/// What the chapter texts claim about Cadence, played on the simulator: a claim the
+/// simulator stops bearing out fails here.
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::GUIDES;
+    use crate::history::{EventAttributes, EventType};
+    use crate::postal::{Chapter, PostalConfig};
+    use crate::scenario::{self, Scenario};
+    use crate::session::{Action, Session, SessionConfig};
+
+    fn guide(chapter: Chapter) -> &'static super::ChapterGuide {
+        GUIDES.iter().find(|g| g.chapter == chapter).unwrap()
+    }
+
+    /// Plays a scenario written for this test; its own expectations must hold.
+    fn play(chapter: &str, steps: &str) -> scenario::Outcome {
+        let toml = format!(
+            "name = \"claim\"\ndescription = \"a chapter text's claim\"\nchapter = \"{chapter}\"\nseed = 1\n\n\
+             [[steps]]\ndo = \"start\"\ninput = '{{\"id\":\"Order123\",\"customer\":\"Cadence\",\"amount\":20,\
+             \"address\":\"Uber office\",\"sendFrom\":\"Aarhus\"}}'\n\n[[steps]]\ndo = \"run\"\n\n{steps}"
+        );
+        let outcome = scenario::run(&Scenario::parse("claim", &toml).unwrap());
+        assert!(outcome.passed(), "{:?}\n{}", outcome.failures, outcome.session.history_table());
+        outcome
+    }
+
+    /// The payment's two retries: each waits for its backoff on the clock, then runs.
+    const PAST_THE_PAYMENT: &str = "[[steps]]\ndo = \"advance\"\nto = \"next\"\n\n[[steps]]\ndo = \"run\"\n\n\
+         [[steps]]\ndo = \"advance\"\nto = \"next\"\n\n[[steps]]\ndo = \"run\"\n\n";
+
+    #[test]
+    fn an_activity_without_a_retry_policy_is_not_run_again_after_its_worker_died() {
+        assert!(guide(Chapter::Activities).why.contains("tries it again only if the activity has a retry policy"));
+        let config =
+            SessionConfig { postal: PostalConfig { chapter: Chapter::Activities, ..PostalConfig::default() }, ..Default::default() };
+        let mut s = Session::new(config);
+        s.auto_run = false;
+        s.apply(Session::workshop_start()).unwrap();
+        // The worker "dies" while shipProduct runs: it never reports, and the clock
+        // passes the activity's 60 s start-to-close timeout.
+        while !s.pending_activities().iter().any(|a| a.activity_type == "shipProduct" && a.running) {
+            s.apply(Action::Step).unwrap_or_else(|e| panic!("{e}\n{}", s.history_table()));
+        }
+        s.apply(Action::AdvanceBy { by: Duration::from_secs(61) }).unwrap();
+        s.apply(Action::Run).unwrap();
+        let types: Vec<EventType> = s.history().iter().map(|e| e.event_type()).collect();
+        assert!(types.contains(&EventType::ActivityTaskTimedOut), "{}", s.history_table());
+        assert_eq!(types.iter().filter(|t| **t == EventType::ActivityTaskScheduled).count(), 2, "{}", s.history_table());
+        assert_eq!(types.last(), Some(&EventType::WorkflowExecutionFailed), "{}", s.history_table());
+    }
+
+    #[test]
+    fn the_workshop_retry_policy_gives_up_about_three_seconds_after_the_first_attempt() {
+        assert!(guide(Chapter::Retries).why.contains("last attempt starts about 3 s after the first (1 s, then 2 s of backoff)"));
+        let b = scenario::builtin("payment-retries").unwrap();
+        let o = scenario::run(&Scenario::parse(b.name, b.toml).unwrap());
+        let h = o.session.history();
+        let started = h.iter().find(|e| matches!(&e.attributes, EventAttributes::ActivityTaskStarted(a) if a.attempt == 2)).unwrap();
+        assert_eq!(started.event_time.since(h[0].event_time).as_secs(), 3, "{}", o.session.history_table());
+        // The look-for's stretched timeouts: the workflow's 600 s, both of them.
+        assert!(guide(Chapter::Retries).look_for.contains("here the workflow's 600 s (the default when"));
+        assert!(o.session.history_table().contains("scheduleToStart=600s scheduleToClose=600s"), "{}", o.session.history_table());
+    }
+
+    #[test]
+    fn a_select_takes_the_first_arrival_while_it_waits_and_the_first_case_when_both_wait() {
+        let concept = guide(Chapter::Delivered).concept;
+        assert!(concept.contains("the signal that comes first while it waits"), "{concept}");
+        assert!(concept.contains("the case added first, so a scan waiting next to the delivery is still read"), "{concept}");
+        let deliver_then_scan = "[[steps]]\ndo = \"signal\"\nname = \"DeliveredSignal\"\n\n\
+             [[steps]]\ndo = \"signal\"\nname = \"ScanSignal\"\ninput = '{\"location\":\"Delft\"}'\n\n[[steps]]\ndo = \"run\"\n\n";
+        // Both signals wait in their channels while the payment is retried: the scan
+        // case, added first, reads its scan before the delivery ends the loop.
+        play(
+            "query",
+            &format!(
+                "{deliver_then_scan}{PAST_THE_PAYMENT}[[steps]]\ndo = \"query\"\nname = \"current_status\"\n\
+                 expect = '{{\"delivered\":true,\"locationHistory\":[\"Aarhus\",\"Delft\"]}}'\n"
+            ),
+        );
+        // The select already waits: the delivery, first to arrive, ends the loop, and
+        // the scan after it is never read.
+        play(
+            "query",
+            &format!(
+                "{PAST_THE_PAYMENT}{deliver_then_scan}[[steps]]\ndo = \"query\"\nname = \"current_status\"\n\
+                 expect = '{{\"delivered\":true,\"locationHistory\":[\"Aarhus\"]}}'\n"
+            ),
+        );
+    }
+}

@@ -181,15 +181,16 @@ pub static QUESTIONS: &[Question] = &[
         choices: &[
             choice("A decision task to run the query handler.", &["DecisionTaskScheduled"], &[]),
             choice(
-                "Nothing: a worker answers from the state it rebuilds by replay.",
+                "Nothing: a worker answers from the workflow's state, cached or rebuilt by replay.",
                 &[],
                 &["DecisionTaskScheduled", "WorkflowExecutionSignaled"],
             ),
             choice("WorkflowExecutionSignaled: a query is a kind of signal.", &["WorkflowExecutionSignaled"], &[]),
         ],
         answer: 1,
-        why: "A query is read-only: Cadence hands it to a worker, which replays the history and calls the \
-              handler. Nothing is written, so asking is free for the workflow.",
+        why: "A query is read-only: Cadence hands it to a worker, which calls the handler on the workflow's \
+              state (from its cache, or rebuilt by replaying the history). Nothing is written, so asking is free \
+              for the workflow.",
     },
     Question {
         step: "notification/scan",

@@ -96,6 +96,12 @@ fn the_retried_payment_is_explained_as_the_last_attempt() {
     );
     assert!(started.meaning.contains("pending"), "{}", started.meaning);
     assert_related(&started, &[(5, Role::Scheduled), (7, Role::Closed)]);
+    // Had the second attempt gone through, one attempt failed before it.
+    let mut second = h.clone();
+    let EventAttributes::ActivityTaskStarted(a) = &mut second[5].attributes else { panic!("{:?}", second[5]) };
+    a.attempt = 1;
+    let x = ex(&second, 6);
+    assert!(x.cause.contains("attempt 0 failed and the server retried"), "{}", x.cause);
 
     let scheduled = ex(&h, 5);
     assert!(
@@ -230,6 +236,11 @@ fn real_server_histories_are_explained_too() {
     assert_related(&canceled, &[(23, Role::Started), (27, Role::DecisionTask), (24, Role::Cause)]);
     // A real server's sticky task list is named <host>:<uuid>.
     assert!(ex(&h, 8).meaning.contains("sticky task list vm:"), "{}", ex(&h, 8).meaning);
+    // The timeouts a real v1.4.1 server wrote for the retried payment, as the explanation names them.
+    let EventAttributes::ActivityTaskScheduled(a) = &h[4].attributes else { panic!("{:?}", h[4]) };
+    let (to_start, to_close) = (a.schedule_to_start_timeout.unwrap().as_secs(), a.schedule_to_close_timeout.unwrap().as_secs());
+    assert_eq!((to_start, to_close), (600, 600));
+    assert!(ex(&h, 5).meaning.contains("schedule-to-start and schedule-to-close timeouts to 600s"), "{}", ex(&h, 5).meaning);
 }
 
 #[test]
@@ -267,4 +278,60 @@ fn refusals_a_participant_meets_are_explained() {
     assert!(explain_refusal("nothing is scheduled: no timer, retry or timeout is pending").is_some());
     assert_eq!(explain_refusal("bad input: amount must be a number"), None);
     assert_eq!(explain(&history("happy-path"), 99), None);
+}
+
+#[test]
+fn the_estimate_names_the_timer_the_simulator_starts() {
+    let h = history("happy-path");
+    for (estimate, timer) in [(19, 23), (31, 35)] {
+        let days = match &h[estimate as usize - 1].attributes {
+            EventAttributes::ActivityTaskCompleted(c) => c.result.as_ref().unwrap().decode::<i64>().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let fires = match &h[timer as usize - 1].attributes {
+            EventAttributes::TimerStarted(t) => t.start_to_fire_timeout.unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fires.as_secs(), days as u64 * 60, "a day is a minute");
+        let x = ex(&h, estimate);
+        assert!(x.meaning.contains(&format!("for {days} minute(s)")), "{}", x.meaning);
+    }
+}
+
+#[test]
+fn a_decision_task_that_closes_the_workflow_ran_the_code_until_it_returned() {
+    let h = history("happy-path");
+    assert!(ex(&h, 43).cause.contains("until it returned"), "{}", ex(&h, 43).cause);
+    assert!(ex(&h, 39).cause.contains("until it blocked"), "{}", ex(&h, 39).cause);
+    assert!(ex(&h, 42).meaning.contains("until the workflow function returns"), "{}", ex(&h, 42).meaning);
+    assert!(ex(&h, 38).meaning.contains("until every coroutine is blocked again"), "{}", ex(&h, 38).meaning);
+}
+
+#[test]
+fn a_signal_is_kept_at_once_but_written_after_a_running_decision_task() {
+    let h = history("unhandled-decision");
+    let buffered = ex(&h, 28);
+    assert!(buffered.cause.contains("stored it durably as soon as it accepted it"), "{}", buffered.cause);
+    assert!(buffered.cause.contains("wrote it into the history only after that task ended in event 27"), "{}", buffered.cause);
+    let delivery = ex(&h, 24);
+    assert!(!delivery.cause.contains("scanner"), "a delivery is no scan: {}", delivery.cause);
+}
+
+#[test]
+fn a_retried_activity_names_the_timeouts_the_server_wrote() {
+    // With a one-day workflow, the server caps schedule-to-start at 30 minutes but
+    // stretches schedule-to-close to the whole day (notes §1.5).
+    let mut s = crate::session::Session::new(crate::session::SessionConfig::default());
+    let crate::session::Action::Start { workflow_id, input, .. } = crate::session::Session::workshop_start() else { unreachable!() };
+    s.perform(crate::session::Action::Start { workflow_id, input, execution_timeout: std::time::Duration::from_secs(86_400) }).unwrap();
+    let h = s.history().to_vec();
+    assert!(s.history_table().contains("scheduleToStart=1800s scheduleToClose=86400s"), "{}", s.history_table());
+    let x = ex(&h, 5);
+    assert!(
+        x.meaning.contains("raised its schedule-to-start timeout to 1800s and its schedule-to-close timeout to 86400s"),
+        "{}",
+        x.meaning
+    );
+    // The workshop's 600 s workflow: both become 600 s.
+    assert!(ex(&history("happy-path"), 5).meaning.contains("schedule-to-start and schedule-to-close timeouts to 600s"));
 }

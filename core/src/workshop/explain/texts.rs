@@ -23,8 +23,9 @@ pub(super) const REFUSALS: &[(&str, &str)] = &[
     (
         "unknown queryType",
         "This workflow registered no handler for that query. Queries are answered by the workflow \
-         code itself: a worker replays the history and calls the handler the code registered with \
-         SetQueryHandler. Chapters before 6 register none.",
+         code itself: a worker calls the handler the code registered with SetQueryHandler, on the \
+         workflow's state (cached, or rebuilt by replaying the history). Chapters before 6 register \
+         none.",
     ),
     (
         "at least one decision task",
@@ -125,7 +126,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             }
             let flush = a.request_id == super::links::FLUSH_REQUEST_ID;
             let cause = if flush {
-                "The worker that completed the previous decision task asked for the next one in the same reply \
+                "The worker that answered the previous decision task asked for the next one in the same reply \
                  (returnNewDecisionTask), so Cadence started this task in the same transaction."
                     .to_owned()
             } else {
@@ -143,6 +144,9 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 ),
                 Some(EventType::DecisionTaskFailed) => {
                     format!("{what}, but its answer is refused (see event {}).", ended.map_or(0, |e| e.event_id))
+                }
+                Some(_) if ended.is_some_and(|c| links.decisions_of(c.event_id).iter().any(|d| d.event_type().is_workflow_close())) => {
+                    format!("{what} until the workflow function returns; its decisions follow.")
                 }
                 Some(_) => format!("{what} until every coroutine is blocked again; its decisions follow."),
             };
@@ -177,12 +181,15 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                     decisions.iter().map(|d| format!("{} {}", d.event_id, decision_name(d))).collect::<Vec<_>>().join(", ")
                 )
             };
+            let returned = decisions.iter().any(|d| d.event_type().is_workflow_close());
             (
                 "The worker answered with the code's decisions".to_owned(),
                 format!(
                     "The workflow code ran for the decision task of events {} (scheduled) and {} (started) until it \
-                     blocked, and the worker reported what it asked for (RespondDecisionTaskCompleted).",
-                    a.scheduled_event_id, a.started_event_id
+                     {}, and the worker reported what it asked for (RespondDecisionTaskCompleted).",
+                    a.scheduled_event_id,
+                    a.started_event_id,
+                    if returned { "returned" } else { "blocked" }
                 ),
                 meaning,
             )
@@ -221,9 +228,9 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                     format!("{name} ran: attempt {} (counted from 0), the last one", a.attempt),
                     format!(
                         "This is the start of the last attempt, written only now, together with its result. With a retry \
-                         policy, Cadence keeps a running activity out of the history: attempts 0 to {} failed and the \
-                         server retried each one after its backoff, keeping the failure in its own state.{failure}",
-                        a.attempt - 1
+                         policy, Cadence keeps a running activity out of the history: {} and the server retried after \
+                         each backoff, keeping the failure in its own state.{failure}",
+                        if a.attempt == 1 { "attempt 0 failed".to_owned() } else { format!("attempts 0 to {} failed", a.attempt - 1) }
                     ),
                     "The failed attempts and the waits between them are not in the history at all; while they \
                      happened, the pending-activity view (Cadence Web's \"pending activities\", DescribeWorkflowExecution) \
@@ -242,12 +249,13 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             } else {
                 (
                     format!("A worker picked up {name}"),
-                    "A worker took the activity task from the task list and runs the activity function. The Go worker \
-                     hands an activity it scheduled to itself when it has a free slot (local dispatch), which is why \
-                     this event often shares a transaction with the decision that scheduled it."
+                    "A worker took the activity task and runs the activity function. When the Go worker that \
+                     scheduled an activity has an activity poller free, it asks Cadence to hand the task straight back \
+                     to it (local dispatch), which is why this event often shares a transaction with the decision \
+                     that scheduled it."
                         .to_owned(),
-                    "The activity is running now. If the worker dies here, the start-to-close timeout tells Cadence \
-                     to give up on this attempt."
+                    "From here the activity runs until the worker reports its result. If the worker dies meanwhile, \
+                     the start-to-close timeout tells Cadence to give up on this attempt."
                         .to_owned(),
                 )
             }
@@ -256,9 +264,13 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
             let result = a.result.as_ref().map(prose).unwrap_or_default();
             let purpose = match activity(&name) {
-                Activity::Estimate => {
-                    format!(" The estimate is {} day(s): updateTimeout starts the notification timer for that long.", result)
-                }
+                Activity::Estimate => match a.result.as_ref().and_then(|p| p.decode::<i64>().ok()) {
+                    Some(days) => format!(
+                        " The estimate is {days} day(s): updateTimeout starts the notification timer for {days} minute(s), \
+                         as the workshop counts a day as a minute."
+                    ),
+                    None => format!(" The estimate is {result}: updateTimeout starts the notification timer from it."),
+                },
                 _ => String::new(),
             };
             (
@@ -621,16 +633,24 @@ fn activity_scheduled(
         b.add_event(scan, Role::Cause);
     }
     let retry = match &a.retry_policy {
-        Some(r) => format!(
-            " It has a retry policy ({} first wait, ×{}, at most {} between attempts, {} attempts in all): a failed \
-             attempt will be retried by the server, and the history will not show it. Because it retries, Cadence \
-             raised its schedule-to-start and schedule-to-close timeouts to {}.",
-            format_duration(r.initial_interval.unwrap_or_default()),
-            r.backoff_coefficient,
-            format_duration(r.maximum_interval.unwrap_or_default()),
-            r.maximum_attempts,
-            format_duration(a.schedule_to_close_timeout.unwrap_or_default()),
-        ),
+        Some(r) => {
+            let to_start = format_duration(a.schedule_to_start_timeout.unwrap_or_default());
+            let to_close = format_duration(a.schedule_to_close_timeout.unwrap_or_default());
+            let raised = if to_start == to_close {
+                format!("its schedule-to-start and schedule-to-close timeouts to {to_close}")
+            } else {
+                format!("its schedule-to-start timeout to {to_start} and its schedule-to-close timeout to {to_close}")
+            };
+            format!(
+                " It has a retry policy ({} first wait, ×{}, at most {} between attempts, {} attempts in all): a failed \
+                 attempt will be retried by the server, and the history will not show it. Because it retries, Cadence \
+                 raised {raised}.",
+                format_duration(r.initial_interval.unwrap_or_default()),
+                r.backoff_coefficient,
+                format_duration(r.maximum_interval.unwrap_or_default()),
+                r.maximum_attempts,
+            )
+        }
         None => " It has no retry policy: if it fails, the failure goes straight to the workflow code.".to_owned(),
     };
     let purpose = activity_purpose(kind);
@@ -645,7 +665,7 @@ fn activity_scheduled(
         .to_owned(),
         format!(
             "Cadence recorded the request and put a task on task list {}. The workflow code is now blocked on \
-             the activity's future; nothing runs until a worker polls the task list and reports a result.{retry}",
+             the activity's future: it goes on only once a worker has run the activity and reported a result.{retry}",
             a.task_list.name
         ),
     )
@@ -671,8 +691,8 @@ fn signaled(
     b.add_event(handling, Role::Next);
     let how = match (behind, next, pending) {
         (Some(task_end), _, _) => format!(
-            " It arrived while a decision task was running, so Cadence held it back (buffered) and wrote it only \
-             after that task ended in event {}; a new decision task then brought it to the code.",
+            " It arrived while a decision task was running, so Cadence held it back (buffered) and wrote it into \
+             the history only after that task ended in event {}; a new decision task then brought it to the code.",
             task_end.event_id
         ),
         (None, Some(n), _) => format!(" No decision task was pending, so Cadence scheduled one (event {}) to wake the code.", n.event_id),
@@ -707,11 +727,16 @@ fn signaled(
         }
         _ => " The workshop's code reads no channel of that name: the value stays there unread and changes nothing.".to_owned(),
     };
+    let sender = match a.signal_name.as_str() {
+        "ScanSignal" => ", here a scanner in a depot",
+        "DeliveredSignal" => ", here the courier confirming the delivery",
+        _ => "",
+    };
     (
         format!("Signal {} received{}", a.signal_name, input.as_ref().map_or(String::new(), |p| format!(": {p}"))),
         format!(
-            "Someone sent the signal (cadence wf signal), here a scanner in a depot. Cadence wrote it the moment it \
-             accepted it, so it cannot get lost.{how}"
+            "Someone sent the signal (cadence wf signal){sender}. Cadence stored it durably as soon as it accepted it, \
+             so it cannot get lost.{how}"
         ),
         format!(
             "The value waits in the workflow's {} channel until the code reads it: a channel never loses a signal.{reader}",
