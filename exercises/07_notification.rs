@@ -43,6 +43,7 @@ enum Selected {
     Scanned(ScanSignal),
     Delivered,
     // TODO(chapter 7): a case for the notification timer firing (or being canceled).
+    // A timer that fires notifies the customer: log "Notification sent".
 }
 
 /// Processes one order: pays, ships, and tracks the package until it is delivered.

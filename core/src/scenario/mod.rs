@@ -166,6 +166,26 @@ mod tests {
     }
 
     #[test]
+    fn a_notification_expectation_that_fails_names_the_log_line_it_looks_for() {
+        let start = "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"Order123\",\"customer\":\"Cadence\",\"amount\":20,\
+                     \"address\":\"Uber office\",\"sendFrom\":\"Aarhus\"}'\n[[steps]]\ndo = \"run\"\n";
+        // Before the timer fires nothing was logged; after it, one line was.
+        for (extra, want, said) in [
+            ("", "true", "the customer was not notified: the workflow never logged \"Notification sent\""),
+            (
+                "[[steps]]\ndo = \"advance\"\nto = \"next\"\n[[steps]]\ndo = \"run\"\n",
+                "false",
+                "(1 \"Notification sent\" in the workflow's log)",
+            ),
+        ] {
+            let passing = "[[steps]]\ndo = \"advance\"\nto = \"next\"\n[[steps]]\ndo = \"run\"\n".repeat(2);
+            let text = format!("{start}{passing}{extra}[[steps]]\ndo = \"expect\"\nnotification_sent = {want}\n");
+            let outcome = run(&Scenario::parse("x.toml", &text).unwrap());
+            assert!(outcome.failures.iter().any(|f| f.contains(said)), "{:?}\n{}", outcome.failures, outcome.session.history_table());
+        }
+    }
+
+    #[test]
     fn errors_in_a_later_step_name_the_step_the_line_and_the_key() {
         let text = "name = \"x\"\n[[steps]]\ndo = \"run\"\n\n[[steps]]\ndo = \"signal\"\nname = 3\n";
         let e = Scenario::parse("x.toml", text).unwrap_err();

@@ -173,7 +173,13 @@ pub fn check_history(e: &Expectation, history: &[HistoryEvent], notifications: O
     if let (Some(want), Some(count)) = (e.notification_sent, notifications) {
         let sent = count > 0;
         if sent != want {
-            problems.push(format!("notification sent is {sent}, expected {want}"));
+            // The workshop's code notifies by logging "Notification sent": say so, or
+            // a participant who logs other words cannot see why they fail.
+            problems.push(if want {
+                "the customer was not notified: the workflow never logged \"Notification sent\"".to_owned()
+            } else {
+                format!("the customer was notified ({count} \"Notification sent\" in the workflow's log), where no notification was due")
+            });
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }

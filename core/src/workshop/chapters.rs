@@ -361,7 +361,8 @@ pub static GUIDES: [ChapterGuide; 7] = [
                after every scan, ask estimatedDeliveryTime how many days are left from the last \
                location and start a timer for that long (a day is a minute here, as in the \
                workshop). Each scan cancels the old timer and starts a new one. When a timer \
-               fires, notify the customer, once; never after delivery.",
+               fires, notify the customer, once, by logging \"Notification sent\" (the checks \
+               look for that line); never after delivery.",
         concept: "A timer is kept by Cadence, not by the worker: TimerStarted records it, and when it \
                   is due Cadence writes TimerFired and wakes the workflow with a decision task. \
                   Canceling a timer is a decision too (CancelTimer, written as TimerCanceled). \
