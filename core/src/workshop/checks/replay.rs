@@ -29,13 +29,19 @@ pub fn replay_strictly(definition: &WorkflowDefinition, history: &[HistoryEvent]
         for (k, d) in decisions.iter().enumerate() {
             match recorded.get(k) {
                 None => {
-                    return Err(format!("on replay, the decision task of event {} made {d}, which its history does not have", e.event_id));
+                    return Err(format!(
+                        "on replay, the decision task of event {} made {}, which its history does not have",
+                        e.event_id,
+                        compared(d)
+                    ));
                 }
                 Some(ev) => {
                     if let Some(why) = differs(d, ev) {
                         return Err(format!(
-                            "on replay, the decision task of event {} made {d}, but event {} is {why}",
-                            e.event_id, ev.event_id
+                            "on replay, the decision task of event {} made {}, but event {} is {why}",
+                            e.event_id,
+                            compared(d),
+                            ev.event_id
                         ));
                     }
                 }
@@ -51,6 +57,29 @@ pub fn replay_strictly(definition: &WorkflowDefinition, history: &[HistoryEvent]
         }
     }
     Ok(())
+}
+
+/// Decision `d` with the attributes [`differs`] compares, written as the history
+/// table writes an event's, so the two sides of a mismatch read alike.
+fn compared(d: &Decision) -> String {
+    use crate::history::table::{failure, payload, retry};
+    match d {
+        Decision::ScheduleActivityTask(a) => {
+            let input = a.input.as_ref().map_or(String::new(), |p| format!(" input={}", payload(p)));
+            let policy = a.retry_policy.as_ref().map_or(String::new(), |r| format!(" retry={}", retry(r)));
+            format!("ScheduleActivityTask activityId={} type={}{input}{policy}", a.activity_id, a.activity_type.name)
+        }
+        Decision::StartTimer(a) => {
+            format!("StartTimer timerId={} fireAfter={}s", a.timer_id, a.start_to_fire_timeout.unwrap_or_default().as_secs())
+        }
+        Decision::CancelTimer(a) => format!("CancelTimer timerId={}", a.timer_id),
+        Decision::CompleteWorkflowExecution(a) => {
+            format!("CompleteWorkflowExecution{}", a.result.as_ref().map_or(String::new(), |p| format!(" result={}", payload(p))))
+        }
+        Decision::FailWorkflowExecution(a) => {
+            format!("FailWorkflowExecution{}", a.failure.as_ref().map_or(String::new(), |f| format!(" failure={}", failure(f))))
+        }
+    }
 }
 
 /// How `event` differs from what decision `d` would write, if it does.
@@ -129,6 +158,10 @@ mod tests {
         // The ordinary replay sees the same timer ID and finds nothing wrong.
         assert!(WorkflowRuntime::replay(&random, "w", "d", &h).is_ok());
         let err = replay_strictly(&random, &h).unwrap_err();
-        assert!(err.contains("StartTimer") && err.contains("TimerStarted"), "{err}");
+        // Both lengths are named: the one decided now and the one the history holds.
+        let fire_after = |side: &str| side.split("fireAfter=").nth(1).and_then(|v| v.split('s').next()).map(str::to_owned);
+        let (made, recorded) = err.split_once(", but event 5 is TimerStarted timerId=0").unwrap_or_else(|| panic!("{err}"));
+        assert!(made.ends_with(&format!("made StartTimer timerId=0 fireAfter={}s", fire_after(made).unwrap())), "{err}");
+        assert_ne!(fire_after(made), fire_after(recorded), "{err}");
     }
 }
