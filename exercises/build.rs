@@ -19,6 +19,10 @@ fn main() {
         let chapter = m["chapter"].as_integer().expect("chapter") as usize;
         let name = m["name"].as_str().expect("name");
         let message = m["message"].as_str().expect("message");
+        // Optional: what the exercise program prints beside its runs, and what the
+        // failed check's first difference says.
+        let printed = m.get("printed").map(|v| v.as_str().expect("printed"));
+        let difference = m.get("difference").map(|v| v.as_str().expect("difference"));
         let path = format!("solutions/{}.rs", SOLUTIONS[chapter]);
         println!("cargo::rerun-if-changed={path}");
         let mut code = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -33,7 +37,8 @@ fn main() {
         let _ = writeln!(modules, "#[allow(unused, clippy::all)]\npub mod mistake_{i} {{\n{code}}}\n");
         let _ = writeln!(
             table,
-            "    Mistake {{ chapter: {chapter}, name: {name:?}, message: {message:?}, register: mistake_{i}::register_workflow }},"
+            "    Mistake {{ chapter: {chapter}, name: {name:?}, message: {message:?}, printed: {printed:?}, difference: \
+             {difference:?}, register: mistake_{i}::register_workflow }},"
         );
     }
     table.push_str("];\n");

@@ -10,8 +10,12 @@
 //! - `exercise-N check [--chapter K]`: plays chapter K's checks (default N) on the
 //!   simulator and prints each [`Run`] as one line `@@postflow-run <json>`; the
 //!   `workshop` binary judges them. A decision task that does not yield for a second
-//!   is reported as a potential deadlock (as the Go client's detector does) and ends
-//!   the process, since its thread cannot be stopped.
+//!   is reported as a potential deadlock (as the Go client's detector does), an
+//!   activity that does not return as one a real server would time out; either ends
+//!   the process, since its thread cannot be stopped, and says so on a line of its own.
+//!
+//! An activity that panics fails that activity alone, as a Go worker's does: the
+//! workflow code gets the panic as the activity's error.
 //!
 //! [`Run`]: postflow_core::workshop::checks::Run
 
@@ -102,7 +106,7 @@ where
     R: Serialize,
 {
     fn definition(self, name: &str) -> ActivityDefinition {
-        typed_activity(name, move |ctx, (a,): (A,)| self(ctx, a))
+        as_go_worker_runs_it(typed_activity(name, move |ctx, (a,): (A,)| self(ctx, a)))
     }
 }
 
@@ -114,7 +118,39 @@ where
     R: Serialize,
 {
     fn definition(self, name: &str) -> ActivityDefinition {
-        typed_activity(name, move |ctx, (a, b): (A, B)| self(ctx, a, b))
+        as_go_worker_runs_it(typed_activity(name, move |ctx, (a, b): (A, B)| self(ctx, a, b)))
+    }
+}
+
+/// The activity attempt running now, if any: what a blocked step is blocked in.
+static RUNNING_ACTIVITY: Mutex<Option<(String, i32)>> = Mutex::new(None);
+
+/// An activity run as a Go worker runs one: a panic in it is recovered and fails the
+/// attempt alone (reason `cadenceInternal:Panic`, the message and where it happened as
+/// details), and while it runs the watchdog knows which activity it is.
+fn as_go_worker_runs_it(def: ActivityDefinition) -> ActivityDefinition {
+    let run = def.run.clone();
+    ActivityDefinition {
+        run: Arc::new(move |ctx, input| {
+            struct Running;
+            impl Drop for Running {
+                fn drop(&mut self) {
+                    IN_ACTIVITY.with(|a| a.set(false));
+                    *RUNNING_ACTIVITY.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                }
+            }
+            *RUNNING_ACTIVITY.lock().unwrap_or_else(|e| e.into_inner()) = Some((ctx.activity_type.to_owned(), ctx.attempt));
+            IN_ACTIVITY.with(|a| a.set(true));
+            let _running = Running;
+            let _ = take_panic();
+            std::panic::catch_unwind(AssertUnwindSafe(|| run(ctx, input))).unwrap_or_else(|payload| {
+                let (message, at) = take_panic().unwrap_or_else(|| (panic_message(payload.as_ref()), String::new()));
+                // The Go worker's stack trace begins "activity for <task list> [panic]:".
+                let stack = format!("activity for {} [panic]:\n\t{at}", postflow_core::postal::TASK_LIST);
+                Err(postflow_core::sdk::activity_panic(&message, stack.trim_end()))
+            })
+        }),
+        ..def
     }
 }
 
@@ -148,8 +184,14 @@ pub fn main(chapter: u8, register: fn(&mut Worker)) -> ExitCode {
             };
             check(chapter, register)
         }
-        Some("tui") => drivers::tui(guide(chapter), register, &args[1..]),
-        Some("worker") => drivers::worker(guide(chapter), register, &args[1..]),
+        Some("tui") => {
+            capture_panics(false);
+            drivers::tui(guide(chapter), register, &args[1..])
+        }
+        Some("worker") => {
+            capture_panics(false);
+            drivers::worker(guide(chapter), register, &args[1..])
+        }
         _ => usage("the workshop runs this program; try `cargo run --bin workshop`"),
     }
 }
@@ -294,13 +336,19 @@ fn usage(why: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// An activity attempt may run this long (real time) before the checks call it one
+/// that does not return. A real server gives it its start-to-close timeout (a minute
+/// in the workshop); the workshop's activities return at once, and the checks cannot
+/// wait a minute.
+pub const ACTIVITY_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Where the checks are: which one, which step, since when.
 struct Progress {
     check: usize,
     step: usize,
     since: Instant,
-    /// The history as the last step left it: what a run that panics or hangs did
-    /// write (its WorkflowExecutionStarted at least), for the report to compare.
+    /// The history as it stood before the worker's last step: what a run that panics
+    /// or hangs in that step did write, for the report to compare.
     history: Vec<postflow_core::history::HistoryEvent>,
 }
 
@@ -309,7 +357,7 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
     let list: Vec<&'static Check> = Check::of(chapter).collect();
     let progress = Arc::new(Mutex::new(Progress { check: 0, step: 0, since: Instant::now(), history: Vec::new() }));
     let (tx, rx) = mpsc::channel::<Run>();
-    let panics = capture_panics();
+    capture_panics(true);
     let p = progress.clone();
     let list2 = list.clone();
     std::thread::spawn(move || {
@@ -325,12 +373,16 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
                             let history = if step == 0 { Vec::new() } else { std::mem::take(&mut p.history) };
                             *p = Progress { check: i, step, since: Instant::now(), history };
                         }
-                        checks::Moment::After(_, session) => p.history = session.history().to_vec(),
+                        checks::Moment::Working(_, session) | checks::Moment::After(_, session) => {
+                            p.history.clear();
+                            p.history.extend_from_slice(session.history());
+                        }
                     }
                 })
             }))
-            .unwrap_or_else(|_| {
-                let why = panics.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_else(|| "a panic".into());
+            .unwrap_or_else(|payload| {
+                let (message, at) = take_panic().unwrap_or_else(|| (panic_message(payload.as_ref()), String::new()));
+                let why = if at.is_empty() { message } else { format!("{message} at {at}") };
                 let history = std::mem::take(&mut p.lock().unwrap_or_else(|e| e.into_inner()).history);
                 Run { history, ..Run::failed(Problem::Panicked(why)) }
             });
@@ -351,11 +403,37 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
                 let (check, step, stuck) = (p.check, p.step, p.since.elapsed());
-                if check == done && stuck > DEADLOCK_TIMEOUT {
+                let activity = RUNNING_ACTIVITY.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let limit = if activity.is_some() { ACTIVITY_TIMEOUT } else { DEADLOCK_TIMEOUT };
+                if check == done && stuck > limit {
                     // The thread cannot be stopped: report and leave; the process ends it.
                     let doing = list[done].steps().get(step).map(|s| s.summary()).unwrap_or_default();
                     let history = std::mem::take(&mut p.history);
-                    emit(list[done], &Run { history, ..Run::failed(Problem::Deadlock { step, after: stuck, doing }) });
+                    let query = matches!(list[done].steps().get(step), Some(postflow_core::scenario::Step::Query { .. }));
+                    let what = match (&activity, query) {
+                        (Some((a, _)), _) => format!("the activity {a} did not return"),
+                        (None, true) => "a query handler did not return".to_owned(),
+                        (None, false) => "the workflow code blocked the worker's thread".to_owned(),
+                    };
+                    let problem = match activity {
+                        Some((activity_type, attempt)) => {
+                            Problem::ActivityDidNotReturn { activity_type, attempt, step, after: stuck, doing }
+                        }
+                        None => Problem::Deadlock { step, after: stuck, doing },
+                    };
+                    emit(list[done], &Run { history, ..Run::failed(problem) });
+                    // What the workshop's "stopped before this check (see its output above)" points to.
+                    let rest: Vec<String> = list[done + 1..].iter().map(|c| c.label()).collect();
+                    println!(
+                        "The checks stopped at {}: {what}, and a thread cannot be stopped from outside, so the exercise \
+                         program ended there{}.",
+                        list[done].label(),
+                        match rest.len() {
+                            0 => String::new(),
+                            1 => format!("; check {} did not run", rest[0]),
+                            _ => format!("; checks {} to {} did not run", rest[0], rest[rest.len() - 1]),
+                        }
+                    );
                     return ExitCode::SUCCESS;
                 }
             }
@@ -404,20 +482,37 @@ pub fn read_runs(output: &str) -> Result<Output, String> {
     Ok(Output { runs, printed })
 }
 
-/// Panics in the participant's code are reported as a check result, with where they
-/// happened, instead of the default message on stderr.
-fn capture_panics() -> Arc<Mutex<Option<String>>> {
-    let last: Arc<Mutex<Option<String>>> = Arc::default();
-    let keep = last.clone();
+std::thread_local! {
+    /// The last panic on this thread: its message and where it happened.
+    static LAST_PANIC: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+    /// Whether this thread runs an activity attempt now.
+    static IN_ACTIVITY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The last panic on this thread, once.
+fn take_panic() -> Option<(String, String)> {
+    LAST_PANIC.with(|p| p.borrow_mut().take())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// Panics in the participant's code are reported with where they happened
+/// (`exercises/01_activities.rs:38`, as people know the file): as a check result
+/// (`quiet`: nothing on stderr), or as the activity's failure. Elsewhere, and outside
+/// an activity, a panic is also told as Rust tells it.
+fn capture_panics(quiet: bool) {
+    let rust = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
-        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        *keep.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{message}{at}"));
+        let at = info.location().map(postflow_core::sdk::source_line).unwrap_or_default();
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some((panic_message(info.payload()), at)));
+        if !quiet && !IN_ACTIVITY.with(std::cell::Cell::get) {
+            rust(info);
+        }
     }));
-    last
 }

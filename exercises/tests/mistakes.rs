@@ -17,6 +17,10 @@ pub struct Mistake {
     chapter: u8,
     name: &'static str,
     message: &'static str,
+    /// A line the exercise program prints beside its runs, if one is expected.
+    printed: Option<&'static str>,
+    /// What the first difference of the check that names it says, if that matters.
+    difference: Option<&'static str>,
     register: fn(&mut Worker),
 }
 
@@ -46,6 +50,11 @@ fn guide(n: u8) -> &'static ChapterGuide {
 
 /// Plays chapter `chapter`'s checks on `code` in a child process and judges them.
 fn judge(code: &[&str], chapter: u8) -> Vec<CheckReport> {
+    judge_printed(code, chapter).0
+}
+
+/// [`judge`], with the lines the child printed beside its runs.
+fn judge_printed(code: &[&str], chapter: u8) -> (Vec<CheckReport>, Vec<String>) {
     let out = Command::new(std::env::current_exe().expect("own path"))
         .args(["--run"])
         .args(code)
@@ -53,11 +62,12 @@ fn judge(code: &[&str], chapter: u8) -> Vec<CheckReport> {
         .output()
         .expect("run a child");
     let text = String::from_utf8_lossy(&out.stdout);
-    let runs = postflow_exercises::read_runs(&text).expect("readable runs").runs;
+    let output = postflow_exercises::read_runs(&text).expect("readable runs");
     let g = guide(chapter);
-    Check::of(g.chapter)
-        .filter_map(|c| runs.iter().find(|(n, _)| n == c.name).map(|(_, r)| evaluate(c, r, Duration::from_secs(60), Track::Rust)))
-        .collect()
+    let reports = Check::of(g.chapter)
+        .filter_map(|c| output.runs.iter().find(|(n, _)| n == c.name).map(|(_, r)| evaluate(c, r, Duration::from_secs(60), Track::Rust)))
+        .collect();
+    (reports, output.printed)
 }
 
 fn main() -> ExitCode {
@@ -120,13 +130,25 @@ fn main() -> ExitCode {
         );
     }
     for m in MISTAKES {
-        let reports = judge(&["mistake", m.name], m.chapter);
-        let caught = reports.iter().any(|r| !r.passed && r.message.as_deref().is_some_and(|t| t.contains(m.message)));
+        let (reports, printed) = judge_printed(&["mistake", m.name], m.chapter);
+        let named = reports.iter().find(|r| !r.passed && r.message.as_deref().is_some_and(|t| t.contains(m.message)));
         let text: String = reports.iter().map(|r| r.render(usize::MAX)).collect();
-        verdict(
-            format!("mistake_{}_{}_is_named", m.chapter, m.name.replace('-', "_")),
-            if caught { Ok(()) } else { Err(format!("expected a failed check saying {:?}, got:\n{text}", m.message)) },
-        );
+        // `MISTAKES_SHOW=<part of a name>` prints what the workshop says to those mistakes.
+        if std::env::var("MISTAKES_SHOW").is_ok_and(|show| m.name.contains(&show)) {
+            println!("--- {}\n{}{text}", m.name, printed.iter().map(|l| format!("  | {l}\n")).collect::<String>());
+        }
+        let difference = named.and_then(|r| r.difference.as_ref()).map(|d| d.explanation.as_str()).unwrap_or_default();
+        let ok = match (named, m.difference, m.printed) {
+            (None, ..) => Err(format!("expected a failed check saying {:?}, got:\n{text}", m.message)),
+            (Some(_), Some(want), _) if !difference.contains(want) => {
+                Err(format!("expected its first difference to say {want:?}, got {difference:?}:\n{text}"))
+            }
+            (Some(_), _, Some(want)) if !printed.iter().any(|l| l.contains(want)) => {
+                Err(format!("expected the exercise program to print {want:?}, it printed {printed:?}"))
+            }
+            _ => Ok(()),
+        };
+        verdict(format!("mistake_{}_{}_is_named", m.chapter, m.name.replace('-', "_")), ok);
     }
     let per_chapter = (1..=7u8).all(|n| MISTAKES.iter().filter(|m| m.chapter == n).count() >= 2);
     verdict("every_chapter_has_two_typical_mistakes".into(), if per_chapter { Ok(()) } else { Err("a chapter has fewer than two".into()) });

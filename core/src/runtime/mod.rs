@@ -263,7 +263,7 @@ impl WorkflowRuntime {
         let id: u64 = id.parse().ok()?;
         let s = self.state.borrow();
         let line = s.code_lines.as_ref()?.iter().rev().find(|l| l.kind == kind && l.id == id)?;
-        Some(format!("{}:{}", line.at.file(), line.at.line()))
+        Some(crate::sdk::source_line(line.at))
     }
 
     /// Applies the next events of the history (continuing where the last call ended).
@@ -559,7 +559,7 @@ impl WorkflowRuntime {
             .map(|w| Blocked {
                 coroutine: (w.coroutine + 1).to_string(),
                 call: w.on.call(),
-                at: format!("{}:{}", w.at.file(), w.at.line()),
+                at: crate::sdk::source_line(w.at),
                 on: w.on.to_waiting(&unread),
             })
             .collect()

@@ -23,7 +23,7 @@ pub use channel::{ReceiveFuture, SignalChannel};
 pub use future::{ActivityFuture, CancellationScope, TimerFuture};
 pub use options::{ActivityOptions, RetryPolicy};
 pub use selector::{SelectFuture, Selector};
-pub use wait::{Blocked, Waiting, stack_trace};
+pub use wait::{Blocked, Waiting, source_line, source_path, stack_trace};
 
 use crate::log::{Level, LogLine};
 use crate::payload::{EncodeArgs, Failure, GENERIC_REASON, Payload};
@@ -176,6 +176,10 @@ impl fmt::Display for ActivityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ActivityError::Failed(fail) if fail.reason == GENERIC_REASON => f.write_str(&fail.details_text()),
+            // Go's `*PanicError`: its text is the panic's message.
+            ActivityError::Failed(fail) if fail.reason == PANIC_REASON => {
+                f.write_str(&panic_parts(fail).map_or_else(|| fail.details_text(), |(message, _)| message))
+            }
             ActivityError::Failed(fail) => f.write_str(&fail.reason),
             ActivityError::TimedOut { timeout_type, .. } => write!(f, "TimeoutType: {}", timeout_type.short_name()),
             ActivityError::Decode(m) | ActivityError::InvalidOptions(m) => f.write_str(m),
@@ -184,6 +188,29 @@ impl fmt::Display for ActivityError {
 }
 
 impl std::error::Error for ActivityError {}
+
+/// The reason a Go worker gives an activity that panicked: it recovers the panic and
+/// fails the activity task alone (`RespondActivityTaskFailed`), never the decision task.
+pub const PANIC_REASON: &str = "cadenceInternal:Panic";
+
+/// An activity's panic as a Go worker reports it (the Go client's `*PanicError`):
+/// reason [`PANIC_REASON`], details the panic's message and its stack trace, each a
+/// JSON string on a line of its own (`encodeArgs(msg, stack)`). The workflow's
+/// `execute_activity` gets it as an error whose text is the message.
+pub fn activity_panic(message: &str, stack: &str) -> Failure {
+    let json = |s: &str| serde_json::Value::from(s).to_string();
+    Failure { reason: PANIC_REASON.into(), details: format!("{}\n{}\n", json(message), json(stack)).into_bytes() }
+}
+
+/// The message and stack trace of an activity's panic ([`activity_panic`]).
+pub fn panic_parts(failure: &Failure) -> Option<(String, String)> {
+    if failure.reason != PANIC_REASON {
+        return None;
+    }
+    let mut values = serde_json::Deserializer::from_slice(&failure.details).into_iter::<String>();
+    let message = values.next()?.ok()?;
+    Some((message, values.next().and_then(Result::ok).unwrap_or_default()))
+}
 
 /// A timer (or anything else) canceled through its scope: Go's `*CanceledError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,6 +245,7 @@ impl std::error::Error for WorkflowError {}
 
 #[cfg(test)]
 mod tests {
+    use super::{ActivityError, activity_panic, panic_parts};
     use crate::decision::Decision;
     use crate::payload::Payload;
     use crate::runtime::WorkflowRuntime;
@@ -239,5 +267,19 @@ mod tests {
         });
         let expected = format!("order-42 samples-domain Facts tasklist {}", crate::time::EPOCH.0);
         assert_eq!(result, Some(Payload::encode(&expected)));
+    }
+
+    /// As the Go client writes a `*PanicError` and reads it back: the workflow's error
+    /// says what the panic said.
+    #[test]
+    fn an_activity_panic_reaches_the_workflow_as_its_message() {
+        let f = activity_panic("no \"customer\"", "activity for tasklist [panic]:\n\texercises/01_activities.rs:38");
+        assert_eq!(f.details_text(), "\"no \\\"customer\\\"\"\n\"activity for tasklist [panic]:\\n\\texercises/01_activities.rs:38\"\n");
+        let (message, stack) = panic_parts(&f).unwrap();
+        assert_eq!(
+            (message.as_str(), stack.as_str()),
+            ("no \"customer\"", "activity for tasklist [panic]:\n\texercises/01_activities.rs:38")
+        );
+        assert_eq!(ActivityError::Failed(f).to_string(), "no \"customer\"");
     }
 }

@@ -124,6 +124,35 @@ impl fmt::Display for Blocked {
     }
 }
 
+/// A line of code as people read it, `file:line`: the one text form of a code location
+/// (stack traces, the "blocked on" lines, panics), with the file's path tidied by
+/// [`source_path`].
+pub fn source_line(at: &Location<'_>) -> String {
+    format!("{}:{}", source_path(at.file()), at.line())
+}
+
+/// A source file's path without its `dir/..` detours. An exercise binary includes the
+/// participant's file from `exercises/src/bin/` as `../../01_activities.rs`, and the
+/// compiler keeps the path as written (`exercises/src/bin/../../01_activities.rs`);
+/// people know the file as `exercises/01_activities.rs`. Only the text is changed,
+/// nothing is looked up on disk; a `..` with nothing before it to undo stays.
+pub fn source_path(file: &str) -> std::borrow::Cow<'_, str> {
+    if !file.split(['/', '\\']).any(|part| part == ".." || part == ".") {
+        return file.into();
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in file.split(['/', '\\']) {
+        match part {
+            "." => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/").into()
+}
+
 /// The text of Cadence's `__stack_trace` query: one paragraph per waiting coroutine,
 /// in the Go client's shape ("coroutine 1 [blocked on selector-1.Select]:").
 pub fn stack_trace(blocked: &[Blocked]) -> String {
@@ -131,4 +160,19 @@ pub fn stack_trace(blocked: &[Blocked]) -> String {
         return "no coroutine is blocked: the workflow has finished or has not run yet".into();
     }
     blocked.iter().map(Blocked::to_string).collect::<Vec<_>>().join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_path;
+
+    #[test]
+    fn a_path_through_the_exercise_binaries_reads_as_the_participants_file() {
+        assert_eq!(source_path("exercises/src/bin/../../01_activities.rs"), "exercises/01_activities.rs");
+        assert_eq!(source_path("exercises/tests/../solutions/./07_notification.rs"), "exercises/solutions/07_notification.rs");
+        assert_eq!(source_path("/home/me/postflow/exercises/src/bin/../../04_loop.rs"), "/home/me/postflow/exercises/04_loop.rs");
+        // Nothing to tidy, or nothing before a `..` to undo: as it was.
+        assert_eq!(source_path("core/src/sdk/channel.rs"), "core/src/sdk/channel.rs");
+        assert_eq!(source_path("../elsewhere/x.rs"), "../elsewhere/x.rs");
+    }
 }

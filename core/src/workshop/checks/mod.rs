@@ -96,12 +96,32 @@ pub enum Problem {
     /// The workflow code panicked.
     Panicked(String),
     /// A decision task blocked the thread (a sleep, a busy loop): Go's deadlock detector.
+    /// On a query step, the query handler did.
     Deadlock {
         step: usize,
         after: Duration,
         /// What the check was doing then ([`Step::summary`]).
         #[serde(default)]
         doing: String,
+    },
+    /// An activity attempt did not return (a loop that never ends, a wait that never
+    /// comes back): a real server ends it with the start-to-close timeout.
+    ActivityDidNotReturn {
+        activity_type: String,
+        attempt: i32,
+        step: usize,
+        after: Duration,
+        #[serde(default)]
+        doing: String,
+    },
+    /// Signals the code dropped: its channel's type cannot hold what they carry (the
+    /// SDK logs "Corrupt signal received on channel ..."). The history shows only that
+    /// the signals arrived.
+    CorruptSignal {
+        channel: String,
+        /// The decoder's complaint about the first one.
+        error: String,
+        count: usize,
     },
     /// Replaying the history gave other decisions than the ones it recorded.
     Nondeterminism(String),
@@ -178,6 +198,10 @@ pub fn exercise_definition(chapter: Chapter, run: crate::registry::WorkflowFn) -
 pub enum Moment<'a> {
     /// Step `i` is about to be played.
     Before(usize),
+    /// During step `i`, the worker is about to take one step (run workflow code for a
+    /// decision task, or an activity attempt): the session as it stands before it, what
+    /// a run that panics or blocks in that step did write.
+    Working(usize, &'a Session),
     /// Step `i` was played: the session as it stands after it.
     After(usize, &'a Session),
 }
@@ -194,7 +218,7 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut observe
         return Run::failed(Problem::NotRegistered { workflow_type: workflow_type.into(), registered });
     };
     let config = SessionConfig { seed: SEED, postal: PostalConfig { chapter: check.chapter, timer_unit } };
-    let mut session = Session::with_registry(config, registry, workflow_type);
+    let mut session = Session::with_registry(config, with_unregistered_named(registry), workflow_type);
     session.auto_run = false;
     let steps = check.steps();
     let mut results = Vec::with_capacity(steps.len());
@@ -205,6 +229,29 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut observe
                 Ok(()) => StepResult::Answer(session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default()),
                 Err(e) => StepResult::Refused(e),
             },
+            // The worker's steps one by one, each watched before it is taken.
+            Step::Run | Step::Step { .. } => {
+                let count = match step {
+                    Step::Step { count } => Some(count.unwrap_or(1)),
+                    _ => None,
+                };
+                let mut result = StepResult::Done;
+                let mut taken = 0;
+                while count.is_none_or(|n| taken < n) {
+                    if count.is_none() && !session.engine().has_step() {
+                        break;
+                    }
+                    observe(Moment::Working(i, &session));
+                    if let Err(e) = session.apply(Action::Step) {
+                        if count.is_some() {
+                            result = StepResult::Refused(e);
+                        }
+                        break;
+                    }
+                    taken += 1;
+                }
+                result
+            }
             step => match scenario::play(&mut session, step) {
                 Ok(()) => StepResult::Done,
                 Err(e) => StepResult::Refused(e),
@@ -221,8 +268,47 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut observe
         .ok()
         .map(|rt| rt.unread_signals().into_iter().map(|(name, values)| (name, values.len())).collect());
     // Twice: a random draw can repeat by chance once.
-    let problem = (0..2).find_map(|_| replay_strictly(&definition, &history).err()).map(Problem::Nondeterminism);
+    let problem = (0..2)
+        .find_map(|_| replay_strictly(&definition, &history).err())
+        .map(Problem::Nondeterminism)
+        .or_else(|| corrupt_signal(session.logs()));
     Run { history, steps: results, notifications: Some(session.notifications()), stack_trace, unread, problem }
+}
+
+/// What the SDK logged of the first channel whose signals it dropped as corrupt.
+fn corrupt_signal(logs: &[crate::log::LogLine]) -> Option<Problem> {
+    let corrupt: Vec<(&str, String)> = logs
+        .iter()
+        .filter(|l| l.source == "workflow")
+        .filter_map(|l| {
+            let channel = l.message.strip_prefix("Corrupt signal received on channel ")?.strip_suffix(". Error deserializing")?;
+            let error = serde_json::from_str::<serde_json::Value>(&l.fields)
+                .ok()
+                .and_then(|f| f.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            Some((channel, error))
+        })
+        .collect();
+    let (channel, error) = corrupt.first()?;
+    let count = corrupt.iter().filter(|(c, _)| c == channel).count();
+    Some(Problem::CorruptSignal { channel: (*channel).to_owned(), error: error.clone(), count })
+}
+
+/// `registry`, with each of the workshop's activities it lacks answered as a Go worker
+/// answers an activity type it does not have: the task fails with "unable to find
+/// activityType=shipProduct. Supported types: [validatePayment, ShipProduct]" (the Go
+/// client's words), so the history names what the worker does register.
+fn with_unregistered_named(mut registry: Registry) -> Registry {
+    let names = ChapterNames::STARTER;
+    let supported = registry.activity_names().join(", ");
+    for name in [names.validate_payment, names.ship_product, names.estimated_delivery_time] {
+        if registry.activity(name).is_none() {
+            let why = format!("unable to find activityType={name}. Supported types: [{supported}]");
+            let run: crate::registry::ActivityFn = std::sync::Arc::new(move |_, _| Err(crate::payload::Failure::generic(why.clone())));
+            registry.register_activity(crate::registry::ActivityDefinition { name: name.into(), run });
+        }
+    }
+    registry
 }
 
 /// How far the reference solution has come after one step: what a real server
@@ -241,7 +327,7 @@ pub fn pacing(check: &Check, estimates: Vec<Payload>, timer_unit: Duration) -> V
     let mut before = crate::time::EPOCH;
     let registry = reference_registry(check.chapter, timer_unit, estimates);
     play(check, registry, timer_unit, |m| match m {
-        Moment::Before(_) => {}
+        Moment::Before(_) | Moment::Working(..) => {}
         Moment::After(_, s) => {
             let now = s.engine().now();
             let history = s.history();

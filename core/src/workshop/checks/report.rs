@@ -54,7 +54,7 @@ pub(super) fn judge(check: &Check, yours: &Run, reference: &Run, track: Track, t
         difference: first_difference(&reference.history, &yours.history),
     };
     if let Some(p) = &yours.problem {
-        r.message = Some(diagnose::problem(p));
+        r.message = Some(diagnose::problem(p, check));
         // A run cut short before any step ended brought no history back: saying it
         // "ends after event 0 (not started)" would be false (it started, then failed).
         if yours.history.is_empty() {
@@ -64,7 +64,7 @@ pub(super) fn judge(check: &Check, yours: &Run, reference: &Run, track: Track, t
     }
     if let Some(p) = &reference.problem {
         // The reference is ours and tested; if it cannot run, say so rather than blame the participant.
-        r.message = Some(format!("the reference solution could not run this check: {}", diagnose::problem(p)));
+        r.message = Some(format!("the reference solution could not run this check: {}", diagnose::problem(p, check)));
         return r;
     }
     let ctx = Ctx { check, yours, reference, track, timer_unit };
@@ -192,15 +192,19 @@ fn attribute_difference(reference: &str, yours: &str) -> String {
     collect_differences("", &r, &y, &mut diffs);
     // A retry policy on one side only: the timeouts differ because of it (the server
     // stretches them to what the retries may take), not because they were set apart.
-    let policy_missing = r.get("retryPolicy").is_some() != y.get("retryPolicy").is_some();
-    if policy_missing && diffs.iter().any(|d| d.split(' ').next().is_some_and(|p| p.ends_with("Timeout"))) {
+    let (theirs, mine) = (r.get("retryPolicy").is_some(), y.get("retryPolicy").is_some());
+    if theirs != mine && diffs.iter().any(|d| d.split(' ').next().is_some_and(|p| p.ends_with("Timeout"))) {
         diffs.sort_by_key(|d| !d.starts_with("retryPolicy"));
-        diffs.push(
+        let so = if theirs {
+            "so give the activity the retry policy and leave its timeouts at a minute each"
+        } else {
+            "and the reference solution gives this activity none: take the retry policy off it and leave its timeouts \
+             at a minute each"
+        };
+        diffs.push(format!(
             "the timeouts differ only because of the retry policy: with one, the server stretches an activity's \
-             schedule-to-start and schedule-to-close timeouts to what its retries may take (chapter 2), so give the activity \
-             the retry policy and leave its timeouts at a minute each"
-                .into(),
-        );
+             schedule-to-start and schedule-to-close timeouts to what its retries may take (chapter 2), {so}"
+        ));
     }
     if diffs.is_empty() { "its attributes differ".into() } else { diffs.join("; ") }
 }

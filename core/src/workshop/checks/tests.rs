@@ -336,3 +336,90 @@ fn an_activity_a_go_worker_never_answers_is_named_with_its_registration() {
     let m = message(check, &go, Track::Go);
     assert!(!m.contains("never completed"), "{m}");
 }
+
+/// The reference's run of `name` on the Go track, with shipProduct's completion
+/// replaced by `end` (written with the completion's IDs).
+fn ship_ends_with(name: &str, end: impl Fn(i64, i64) -> EventAttributes) -> (&'static Check, Run) {
+    use crate::history::EventType::ActivityTaskCompleted;
+    let (check, mut go) = go_run(name);
+    let shipped = at(&go, ActivityTaskCompleted)[1];
+    let EventAttributes::ActivityTaskCompleted(done) = &go.history[shipped].attributes else { unreachable!() };
+    let (scheduled, started) = (done.scheduled_event_id, done.started_event_id);
+    go.history.truncate(shipped + 1);
+    go.history[shipped].attributes = end(scheduled, started);
+    (check, go)
+}
+
+#[test]
+fn an_activity_that_panicked_is_named_as_the_activitys_panic() {
+    use crate::history::ActivityTaskFailedEventAttributes;
+    // A Go worker's panic: the message, then the goroutine's stack.
+    let failure = crate::sdk::activity_panic(
+        "strconv.Atoi: parsing \"Cadence\": invalid syntax",
+        "activity for tasklist [panic]:\ngoroutine 1 [running]:\nmain.shipProduct(...)\n\t/src/workshop.go:38 +0x1d",
+    );
+    let (check, go) = ship_ends_with("paid-and-shipped", |scheduled_event_id, started_event_id| {
+        EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes {
+            failure: Some(failure.clone()),
+            scheduled_event_id,
+            started_event_id,
+            identity: "worker".into(),
+        })
+    });
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("your activity shipProduct panicked: strconv.Atoi: parsing \"Cadence\": invalid syntax. A Go worker"), "{m}");
+    assert!(m.contains("fails that activity alone (ActivityTaskFailed, reason cadenceInternal:Panic), not the decision task"), "{m}");
+    // The Rust track's stack is the line that panicked: said where.
+    let failure = crate::sdk::activity_panic("no number", "activity for tasklist [panic]:\n\texercises/01_activities.rs:38");
+    let (check, rust) = ship_ends_with("paid-and-shipped", |scheduled_event_id, started_event_id| {
+        EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes {
+            failure: Some(failure.clone()),
+            scheduled_event_id,
+            started_event_id,
+            identity: "worker".into(),
+        })
+    });
+    let m = message(check, &Run { notifications: Some(0), ..rust }, Track::Rust);
+    assert!(m.starts_with("your activity shipProduct panicked at exercises/01_activities.rs:38: no number. "), "{m}");
+}
+
+#[test]
+fn an_activity_that_timed_out_while_running_is_named() {
+    use crate::history::{ActivityTaskTimedOutEventAttributes, TimeoutType};
+    let (check, go) = ship_ends_with("paid-and-shipped", |scheduled_event_id, started_event_id| {
+        EventAttributes::ActivityTaskTimedOut(ActivityTaskTimedOutEventAttributes {
+            details: None,
+            scheduled_event_id,
+            started_event_id,
+            timeout_type: TimeoutType::StartToClose,
+            last_failure: None,
+        })
+    });
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("your activity shipProduct did not return within its start-to-close timeout (60s)"), "{m}");
+}
+
+#[test]
+fn a_retry_policy_on_the_wrong_activity_is_explained_the_right_way_round() {
+    // shipProduct with the payment's retry policy: the server stretched its timeouts.
+    let (check, mut go) = go_run("flaky-payment-retried");
+    let policy = go.history.iter().find_map(|e| match &e.attributes {
+        EventAttributes::ActivityTaskScheduled(a) if a.activity_type.name == "validatePayment" => a.retry_policy.clone(),
+        _ => None,
+    });
+    for e in &mut go.history {
+        if let EventAttributes::ActivityTaskScheduled(a) = &mut e.attributes {
+            if a.activity_type.name == "shipProduct" {
+                a.retry_policy = policy.clone();
+                a.schedule_to_start_timeout = Some(10 * MINUTE);
+                a.schedule_to_close_timeout = Some(10 * MINUTE);
+            }
+        }
+    }
+    let report = evaluate(check, &go, MINUTE, Track::Go);
+    assert_eq!(report.message.as_deref(), Some("shipProduct got the retry policy too: the workshop gives it to validatePayment only"));
+    let d = report.difference.unwrap();
+    assert!(d.explanation.contains("the timeouts differ only because of the retry policy"), "{}", d.explanation);
+    assert!(d.explanation.contains("the reference solution gives this activity none: take the retry policy off it"), "{}", d.explanation);
+    assert!(!d.explanation.contains("give the activity the retry policy"), "{}", d.explanation);
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::{Check, Problem, Run, Track};
 use crate::history::{EventAttributes, HistoryEvent, RetryPolicy, TimeoutType};
 use crate::postal::{Chapter, ChapterNames};
+use crate::scenario::Step;
 
 const NAMES: ChapterNames = ChapterNames::STARTER;
 
@@ -58,8 +59,11 @@ impl Ctx<'_> {
     }
 }
 
-/// The run's problem, in the workshop's words.
-pub(crate) fn problem(p: &Problem) -> String {
+/// The run's problem, in the workshop's words; `check` is the check it happened in.
+pub(crate) fn problem(p: &Problem, check: &Check) -> String {
+    let at_step = |step: usize, doing: &str| {
+        if doing.is_empty() { format!("the check's step {}", step + 1) } else { format!("{doing}, the check's step {}", step + 1) }
+    };
     match p {
         Problem::NotRegistered { workflow_type, registered } if registered.is_empty() => {
             format!("your worker registers no workflow: the checks start {workflow_type}; register it in register_workflow")
@@ -72,6 +76,29 @@ pub(crate) fn problem(p: &Problem) -> String {
         Problem::Panicked(why) => {
             format!("your workflow code panicked: {why}. A Go worker would fail the decision task and retry it forever")
         }
+        Problem::Deadlock { step, after, doing } if matches!(check.steps().get(*step), Some(Step::Query { .. })) => {
+            let name = match check.steps().get(*step) {
+                Some(Step::Query { name, .. }) => name.clone(),
+                _ => String::new(),
+            };
+            format!(
+                "the {name} query handler did not return for over {}s ({}): a query handler must return at once, reading \
+                 the workflow's state only. No std::thread::sleep, no waiting, no loop in it: it runs on the worker's \
+                 thread, and one that blocks holds that thread while the caller's query times out",
+                after.as_secs().max(1),
+                at_step(*step, doing)
+            )
+        }
+        Problem::ActivityDidNotReturn { activity_type, attempt, step, after, doing } => format!(
+            "your activity {activity_type} did not return: its attempt {attempt} was still running after {}s ({}), where \
+             the workshop's activities return at once. A loop that never ends, or a wait that never comes back? On a real \
+             Cadence server the attempt's start-to-close timeout (a minute in the workshop) ends it: the server writes \
+             ActivityTaskTimedOut and your workflow code gets a timeout error instead of a result. An activity must \
+             return, Ok(..) or Err(..), within its start-to-close timeout",
+            after.as_secs().max(1),
+            at_step(*step, doing)
+        ),
+        Problem::CorruptSignal { channel, error, count } => corrupt_signal(channel, error, *count),
         Problem::Deadlock { step, after, doing } => format!(
             "potential deadlock detected: a decision task did not yield for over {}s ({}the check's step {}). Workflow code \
              must never block the worker's thread: no std::thread::sleep, no waiting on the wall clock, no loop that \
@@ -135,14 +162,30 @@ fn common(c: &Ctx<'_>) -> Option<String> {
     let acts = activities(h);
     let known = [NAMES.validate_payment, NAMES.ship_product, NAMES.estimated_delivery_time];
     for a in &acts {
+        if let Some(m) = activity_panicked(c, a) {
+            return Some(m);
+        }
         if let Some(f) = &a.failure {
             // A workshop name unregistered is the registration's fault; any other name, the call's.
-            if let Some(name) = f.strip_prefix("unable to find activityType=").filter(|n| known.contains(n)) {
+            if let Some((name, supported)) = unable_to_find(f).filter(|(n, _)| known.contains(n)) {
+                let close: Vec<&str> = supported.iter().copied().filter(|s| close_names(s, name)).collect();
+                if !close.is_empty() {
+                    let (names, one) = if close.len() == 1 { ("it as", "it") } else { ("them as", "one") };
+                    return Some(format!(
+                        "the activity {name} is not registered with your worker under that name: its task failed with \
+                         \"{f}\". Your worker registers {names} {}: the name a workflow calls must match the registered \
+                         name exactly, case included. Register {one} as \"{name}\"",
+                        close.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                    ));
+                }
                 return Some(format!(
                     "the activity {name} is not registered with your worker: its task failed with \"{f}\". Register it \
                      next to the workflow, as validatePayment is"
                 ));
             }
+        }
+        if let Some(m) = activity_timed_out(a) {
+            return Some(m);
         }
         if !known.contains(&a.activity_type.as_str()) {
             return Some(format!(
@@ -235,4 +278,101 @@ pub(crate) fn retry_words(p: &RetryPolicy) -> String {
 
 fn secs(d: Option<Duration>) -> String {
     d.map_or("none".into(), |d| format!("{}s", d.as_secs()))
+}
+
+/// The activity type and the supported types of the Go worker's "unable to find
+/// activityType=shipProduct. Supported types: [validatePayment, ShipProduct]" (the
+/// simulator's worker writes the first part alone when the list is not known).
+fn unable_to_find(failure: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = failure.strip_prefix("unable to find activityType=")?;
+    match rest.split_once(". Supported types: [") {
+        Some((name, list)) => Some((name, list.trim_end_matches(']').split(',').map(str::trim).filter(|n| !n.is_empty()).collect())),
+        None => Some((rest, Vec::new())),
+    }
+}
+
+/// Whether a registered name is the called one mistyped: alike but for case, `_`
+/// or `-`, or one or two letters.
+fn close_names(registered: &str, called: &str) -> bool {
+    let plain = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect::<Vec<char>>();
+    let (a, b) = (plain(registered), plain(called));
+    registered != called && (a == b || edit_distance(&a, &b) <= 2)
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// An activity that panicked: a Go worker recovers the panic and fails the activity
+/// alone, with reason `cadenceInternal:Panic` and the message and stack as details.
+fn activity_panicked(c: &Ctx<'_>, a: &Activity) -> Option<String> {
+    if a.reason.as_deref() != Some(crate::sdk::PANIC_REASON) {
+        return None;
+    }
+    let failure = crate::payload::Failure { reason: crate::sdk::PANIC_REASON.into(), details: a.failure.clone()?.into_bytes() };
+    let (message, stack) = crate::sdk::panic_parts(&failure).unwrap_or_else(|| (a.failure.clone().unwrap_or_default(), String::new()));
+    // The Rust track's stack is the line that panicked, under the Go worker's top line.
+    let at = stack.lines().skip(1).map(str::trim).find(|l| l.rsplit_once(':').is_some_and(|(_, n)| n.parse::<u32>().is_ok()));
+    let (at, instead) = match c.track {
+        Track::Rust => (
+            at.map(|l| format!(" at {l}")).unwrap_or_default(),
+            "return Err(..) from the activity for what it cannot handle (no unwrap on input it has not checked)",
+        ),
+        Track::Go => ("".into(), "return an error from the activity for what it cannot handle"),
+    };
+    Some(format!(
+        "your activity {} panicked{at}: {message}. A Go worker recovers a panic in an activity and fails that activity \
+         alone (ActivityTaskFailed, reason cadenceInternal:Panic), not the decision task: your workflow code gets it as \
+         the activity's error{}. An activity should not panic: {instead}",
+        a.activity_type,
+        if a.retry_policy.is_some() { ", once the retry policy's attempts are used up" } else { "" }
+    ))
+}
+
+/// An activity whose last attempt timed out while it ran: on a real server, an
+/// activity that did not return within its start-to-close timeout.
+fn activity_timed_out(a: &Activity) -> Option<String> {
+    if a.timed_out != Some(crate::history::TimeoutType::StartToClose) {
+        return None;
+    }
+    Some(format!(
+        "your activity {0} did not return within its start-to-close timeout ({1}): the server wrote ActivityTaskTimedOut \
+         and your workflow code got a timeout error instead of a result. A loop that never ends, or a wait that never \
+         comes back, in {0}? An activity must return its result or its error in time",
+        a.activity_type,
+        secs(a.timeouts.1)
+    ))
+}
+
+/// Signals of `channel` that the code dropped as corrupt, in the workshop's words.
+fn corrupt_signal(channel: &str, error: &str, count: usize) -> String {
+    let carries = match channel {
+        "ScanSignal" => {
+            "A ScanSignal carries a JSON object with the location, {\"location\":\"Delft\"}: the reference solution reads \
+             it as the workshop's ScanSignal type, ctx.signal_channel::<ScanSignal>(\"ScanSignal\")"
+        }
+        "DeliveredSignal" => {
+            "A DeliveredSignal carries no data: it is sent without input, so its payload is empty, and a type that needs \
+             a value (a String, or ()) finds nothing to decode. The reference solution takes it as \
+             ctx.signal_channel::<IgnoredAny>(\"DeliveredSignal\"): IgnoredAny accepts any payload, the empty one \
+             included, as Go's c.Receive(ctx, nil) does"
+        }
+        _ => "Declare the channel with the type the workshop's signal carries",
+    };
+    format!(
+        "your code dropped {} as corrupt: the channel's type cannot hold what the signal carries. The workflow's log \
+         says \"Corrupt signal received on channel {channel}\" ({error}), and the workflow went on waiting as if no \
+         {channel} had come. {carries}",
+        if count == 1 { format!("the {channel} signal") } else { format!("{count} {channel} signals") }
+    )
 }

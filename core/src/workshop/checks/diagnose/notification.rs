@@ -100,6 +100,30 @@ pub(super) fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
             );
         }
     }
+    // A scan that asked for the new estimate first and canceled the old timer after it.
+    let first_in = |scans: &[usize], n: usize, len: usize, timers: &[super::read::Timer], estimates: &[&super::read::Activity]| {
+        let (from, to) = (scans[n], scans.get(n + 1).copied().unwrap_or(len));
+        let canceled = timers.iter().filter_map(|t| t.canceled).filter(|x| (from..to).contains(x)).min();
+        let asked = estimates.iter().map(|a| a.at).filter(|x| (from..to).contains(x)).min();
+        (canceled, asked)
+    };
+    let ref_acts = activities(&c.reference.history);
+    let ref_estimates = of_type(&ref_acts, NAMES.estimated_delivery_time);
+    for n in 0..mine_scans.len().min(ref_scans.len()) {
+        let (canceled, asked) = first_in(&mine_scans, n, h.len(), &ts, &estimates);
+        let (ref_canceled, ref_asked) = first_in(&ref_scans, n, c.reference.history.len(), &ref_timers, &ref_estimates);
+        let late = matches!((canceled, asked), (Some(x), Some(a)) if a < x);
+        let cancel_first = matches!((ref_canceled, ref_asked), (Some(x), Some(a)) if x < a);
+        if late && cancel_first {
+            return Some(
+                "a scan asked estimatedDeliveryTime for the new estimate before canceling the old timer: cancel the old \
+                 timer first, as soon as the scan is read, then ask for the estimate and start the new timer. Until the \
+                 CancelTimer decision is made the old timer keeps running, and the estimate takes an activity task of its \
+                 own: if the old timer fires meanwhile, the customer is notified on an estimate the scan has replaced"
+                    .into(),
+            );
+        }
+    }
     if let Some(first_fired) = ts.iter().filter_map(|t| t.fired).min() {
         if ts.iter().any(|t| t.started > first_fired) || estimates.iter().any(|a| a.at > first_fired) {
             return Some(
@@ -116,8 +140,6 @@ pub(super) fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
         }
     }
     // Each estimate's location, and each timer's length against its estimate.
-    let ref_acts = activities(&c.reference.history);
-    let ref_estimates = of_type(&ref_acts, NAMES.estimated_delivery_time);
     for (mine, theirs) in estimates.iter().zip(&ref_estimates) {
         if mine.input != theirs.input {
             let location = |input: &str| input.lines().nth(1).unwrap_or("").to_owned();

@@ -1,8 +1,8 @@
 //! Chapters 1 and 2: the two activities called in order, and a payment that fails
 //! twice and is retried by the server under the workshop's retry policy.
 
-use super::read::{activities, of_type, status};
-use super::{Ctx, NAMES, retry_words};
+use super::read::{Activity, activities, of_type, status};
+use super::{Ctx, NAMES, Track, retry_words};
 use crate::history::EventAttributes;
 
 pub(super) fn activities_chapter(c: &Ctx<'_>) -> Option<String> {
@@ -112,6 +112,31 @@ pub(super) fn retries_chapter(c: &Ctx<'_>) -> Option<String> {
              retry\" (ctx.attempt), as a flaky payment provider would"
                 .into(),
         );
+    }
+    // The flaky failures counted wrong: every attempt failed, or the right one was not the one that went through.
+    let attempt = match c.track {
+        Track::Rust => "ctx.attempt",
+        Track::Go => "activity.GetInfo(ctx).Attempt",
+    };
+    let temporary = |a: &Activity| a.failure.as_deref().is_some_and(|f| f.contains("temporary issue"));
+    let ref_acts = activities(&c.reference.history);
+    if let Some(theirs) = of_type(&ref_acts, NAMES.validate_payment).first() {
+        let their_attempt = theirs.attempt;
+        if temporary(first) && !temporary(theirs) {
+            let tries = first.attempt.map_or(String::new(), |a| format!(" {}", crate::count::many((a + 1).max(0) as u64, "attempt")));
+            return Some(format!(
+                "validatePayment failed on all{tries} with \"temporary issue, please retry\", so the payment failed for good \
+                 (the retry policy allows 3 attempts, numbered 0, 1 and 2). Fail only on attempts 0 and 1 ({attempt} < 2, \
+                 {attempt} counts from 0) and let attempt 2 go through"
+            ));
+        }
+        if first.result.is_some() && first.attempt.is_some() && first.attempt != their_attempt {
+            return Some(format!(
+                "validatePayment succeeded on attempt {}: fail on attempts 0 and 1 ({attempt} < 2, {attempt} counts from 0), \
+                 so that attempt 2, the third and last, goes through",
+                first.attempt.unwrap_or_default()
+            ));
+        }
     }
     for a in of_type(&acts, NAMES.ship_product) {
         if a.retry_policy.is_some() {

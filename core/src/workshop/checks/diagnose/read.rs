@@ -16,7 +16,12 @@ pub(crate) struct Activity {
     /// The attempt of the `ActivityTaskStarted`, if written.
     pub attempt: Option<i32>,
     pub result: Option<Payload>,
+    /// The failure's details as text.
     pub failure: Option<String>,
+    /// The failure's reason (`cadenceInternal:Generic`, `cadenceInternal:Panic`).
+    pub reason: Option<String>,
+    /// How it timed out, with no attempt left.
+    pub timed_out: Option<crate::history::TimeoutType>,
     /// Index in the history of the scheduled event.
     pub at: usize,
 }
@@ -35,6 +40,8 @@ pub(crate) fn activities(h: &[HistoryEvent]) -> Vec<Activity> {
                     attempt: None,
                     result: None,
                     failure: None,
+                    reason: None,
+                    timed_out: None,
                     at: i,
                 },
             )),
@@ -50,7 +57,14 @@ pub(crate) fn activities(h: &[HistoryEvent]) -> Vec<Activity> {
             }
             EventAttributes::ActivityTaskFailed(a) => {
                 if let Some((_, act)) = out.iter_mut().find(|(s, _)| *s == a.scheduled_event_id) {
-                    act.failure = Some(a.failure.clone().unwrap_or_default().details_text());
+                    let failure = a.failure.clone().unwrap_or_default();
+                    act.failure = Some(failure.details_text());
+                    act.reason = Some(failure.reason);
+                }
+            }
+            EventAttributes::ActivityTaskTimedOut(a) => {
+                if let Some((_, act)) = out.iter_mut().find(|(s, _)| *s == a.scheduled_event_id) {
+                    act.timed_out = Some(a.timeout_type);
                 }
             }
             _ => {}

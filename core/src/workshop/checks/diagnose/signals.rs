@@ -59,11 +59,21 @@ pub(super) fn scan_once_chapter(c: &Ctx<'_>) -> Option<String> {
 pub(super) fn loop_chapter(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
     if status(h) == "completed" && status(&c.reference.history) == "running" {
-        return Some(
+        // The scans that reached the workflow before it closed, less those left unread.
+        let sent = signals(h, "ScanSignal").into_iter().filter(|&i| !completed_or_failed_before(h, i)).count();
+        let unread = c.yours.unread.as_ref().and_then(|u| u.iter().find(|(name, _)| name == "ScanSignal")).map_or(0, |(_, n)| *n);
+        let read = sent.saturating_sub(unread);
+        return Some(if read <= 1 {
             "the workflow completed after the first scan: a package is scanned many times on its way. Keep calling select in \
              a loop"
-                .into(),
-        );
+                .into()
+        } else {
+            format!(
+                "the workflow completed after reading {read} scans: a package is scanned any number of times on its way, so \
+                 the loop must not stop after a count of scans. Keep calling select in a loop that does not end (from \
+                 chapter 5 on, only DeliveredSignal ends it)"
+            )
+        });
     }
     if let Some(trace) = &c.yours.stack_trace {
         if trace.contains("unread in the channel") && status(h) == "running" {
