@@ -8,10 +8,14 @@
 # files are never touched: the participant's file is edited, broken, fixed and
 # deleted there. Checks watch mode (the chapter's text, a hint, a compiler error as
 # the compiler wrote it, a passing chapter, the next one, progress kept across a
-# restart), the terminal app running the participant's workflow, and bad input:
-# a missing file, an unknown chapter, a corrupt progress file, a solution asked for
-# too early, a reset that keeps the participant's version; and that the whole run
-# docs/workshop.md shows is what the workshop prints (scripts/workshop-transcript.sh).
+# restart; on an 80x24 terminal the screen of a failing save fits, the reason first,
+# a long hint cut with a sign; the key line after h, i and l), `check` moving the
+# current chapter on, a hint shown by `check` counted, the terminal app running the
+# participant's workflow (a chapter by number or name), and bad input: a missing file
+# (also in the list), an unknown chapter, a corrupt progress file (kept aside once,
+# never over an earlier one), a solution asked for too early, a reset that keeps the
+# participant's version; and that the whole run docs/workshop.md shows is what the
+# workshop prints (scripts/workshop-transcript.sh).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,6 +54,29 @@ fail() {
   cat "$OUT" >&2
   exit 1
 }
+# The screen's last line with text on it.
+last_line() { screen | awk 'NF { l = $0 } END { print l }'; }
+# Waits until the screen's last line with text is $1 (what watch mode printed last).
+wait_last_line() {
+  for _ in $(seq 1 $((WAIT_SECONDS * 10))); do
+    [[ $(last_line) == "$1" ]] && return 0
+    sleep 0.1
+  done
+  echo "FAIL: the screen's last line never became: $1" >&2
+  screen >&2
+  exit 1
+}
+# Fails when a line of the pane is wider than $1 columns (-J joins the rows of a line
+# the terminal had to wrap: such a line shows as wider), naming $2.
+no_wider_than() {
+  local wide
+  wide=$(tm capture-pane -p -J -t tui | python3 -c 'import sys; w = int(sys.argv[1]); print("\n".join(l for l in sys.stdin.buffer.read().decode().splitlines() if len(l) > w))' "$1")
+  if [[ -n $wide ]]; then
+    printf 'FAIL: %s: lines wider than %s characters:\n%s\n' "$2" "$1" "$wide" >&2
+    exit 1
+  fi
+}
+KEYS="[h hint · i the chapter · l list · c check again · q quit]"
 
 # ---- watch mode, as a participant uses it ----
 WAIT_SECONDS=300 # a cold build of an exercise binary can take minutes on a busy machine
@@ -61,9 +88,10 @@ wait_for "checks: 0 of 4 pass"
 wait_for "validatePayment returns \"\" where the workshop's returns \"Payment successful\""
 wait_for "\`workshop check 1\` shows every failing check in full"
 ok "watch mode opens chapter 1 with its goal, why it matters, the file, and the checks failing with a reason (the first in full)"
-keys h
 wait_for "Hint 1 of 3 for chapter 1"
-ok "h shows a hint"
+keys h
+wait_for "Hint 2 of 3 for chapter 1"
+ok "the check showed hint 1, and that counts: h shows the next one, hint 2"
 printf '\nthis line is not Rust\n' >>"$EX/01_activities.rs"
 wait_for "does not compile yet; the compiler says"
 wait_for "error: expected"
@@ -106,16 +134,75 @@ wait_for "Chapter 2 · Failures and retries"
 wait_for "first difference"
 wait_for "Hint 1 of 3 for chapter 2"
 wait_for "Save the file to check again."
-# -J joins the rows of a line the terminal had to wrap: such a line shows as wider.
-wide=$(tm capture-pane -p -J -t tui | python3 -c 'import sys; print("\n".join(l for l in sys.stdin.buffer.read().decode().splitlines() if len(l) > 80))')
-if [[ -n $wide ]]; then
-  printf 'FAIL: on an 80-column terminal the workshop wrote lines wider than 80 characters:\n%s\n' "$wide" >&2
-  exit 1
-fi
+no_wider_than 80 "on an 80-column terminal"
+# The history side by side, in columns of 35: a row cut there ends in …
+screen | grep -qE '^      2 DecisionTaskScheduled taskList=[^ ]*…   2 DecisionTaskScheduled' || { screen >&2; echo "FAIL: a cut row of the side-by-side history has no …" >&2; exit 1; }
 keys q
 wait_for "workshop-exited-0"
 tm_stop
-ok "on an 80-column terminal every line of the chapter, its checks and a hint fits"
+ok "on an 80-column terminal every line of the chapter, its checks and a hint fits; a row cut in the side-by-side history ends in …"
+
+# An 80x24 terminal, chapter 7 with its three hints used: after a save the screen
+# holds the chapter's name, why the first check fails, the hint cut with a sign, and
+# the keys; nothing of it scrolled away.
+cp "$EX/.workshop-progress.toml" "$EX/.workshop-progress.toml.saved"
+printf 'version = 1\ncurrent = 7\n[chapters.7]\nhints = 3\n' >"$EX/.workshop-progress.toml"
+printf '\nfn broken( {\n' >>"$EX/07_notification.rs"
+tm new-session -d -s tui -x 80 -y 24 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
+wait_for "does not compile yet"
+cp "$EX/solutions/06_query.rs" "$EX/07_notification.rs"
+wait_for "more lines of this hint: h shows it whole"
+{ screen | head -1 | grep -qF "Chapter 7 · The notification timer · exercises/07_notification.rs" &&
+  screen | grep -qF "✗ 7.1 After shipping" &&
+  screen | grep -qF "there is no notification timer" &&
+  screen | grep -qF "Hint 3 of 3 for chapter 7:" &&
+  screen | grep -qF "Save the file to check again." &&
+  [[ $(last_line) == "$KEYS" ]]; } || { screen >&2; echo "FAIL: the 80x24 screen of a failing save" >&2; exit 1; }
+no_wider_than 80 "the 80x24 screen of a failing save"
+ok "80x24, a failing save: the chapter, the first failing check's reason, the hint cut with a sign (h), the keys, all on screen"
+keys h
+wait_for "That was the last hint of chapter 7."
+screen | grep -qF "notification_sent = true;" || { screen >&2; echo "FAIL: h did not show the cut hint whole" >&2; exit 1; }
+wait_last_line "$KEYS"
+keys i
+wait_for "What to look for in the history (tui --exercise 7 shows it)"
+wait_last_line "$KEYS"
+keys l
+wait_for "chapters done"
+wait_last_line "$KEYS"
+ok "h shows the hint the screen cut, whole; after h, i and l the keys are shown again; the texts name tui --exercise 7"
+rm "$EX/07_notification.rs"
+wait_for "exercises/07_notification.rs is missing."
+no_wider_than 80 "the missing-file message on an 80-column terminal"
+ok "a file deleted while watched is named, wrapped to the terminal"
+keys q
+wait_for "workshop-exited-0"
+tm_stop
+cp "$EX/solutions/06_query.rs" "$EX/07_notification.rs"
+mv "$EX/.workshop-progress.toml.saved" "$EX/.workshop-progress.toml"
+
+# ---- check moves the current chapter on, as watch mode's pass does ----
+cp "$EX/solutions/02_retries.rs" "$EX/02_retries.rs"
+"$WORKSHOP" check >"$OUT" 2>&1 || fail "workshop check (chapter 2, solved) passes"
+grep -q "Chapter 2 passes. Next: chapter 3 · One scan signal" "$OUT" || fail "check names the chapter it moved on to"
+"$WORKSHOP" list >"$OUT" 2>&1
+grep -q "^>  3  One scan signal" "$OUT" || fail "after check passes the current chapter, the list is at chapter 3"
+"$WORKSHOP" check 1 >"$OUT" 2>&1 || fail "check 1 passes"
+"$WORKSHOP" list >"$OUT" 2>&1
+grep -q "^>  3  One scan signal" "$OUT" || fail "passing another chapter does not move the current one"
+"$WORKSHOP" hint >"$OUT" 2>&1
+grep -q "Hint 1 of 3 for chapter 3" "$OUT" || fail "hint without a chapter follows the current one"
+ok "check that passes the current chapter moves it on (list, hint and check follow); passing another chapter moves nothing"
+
+# ---- a hint that check shows counts as used ----
+status=0
+"$WORKSHOP" check 6 >"$OUT" 2>&1 || status=$?
+{ [[ $status == 1 ]] && grep -q "Hint 1 of 3 for chapter 6" "$OUT"; } || fail "a failing check 6 shows hint 1"
+"$WORKSHOP" hint 6 >"$OUT" 2>&1
+grep -q "Hint 2 of 3 for chapter 6" "$OUT" || fail "after check showed hint 1, hint shows hint 2"
+"$WORKSHOP" list >"$OUT" 2>&1
+grep -q "^   6  The current_status query .* 2/3$" "$OUT" || fail "the list counts the hint check showed"
+ok "a hint check shows is counted: hint shows the next one"
 
 # ---- the participant's workflow in the terminal app ----
 cp "$EX/solutions/07_notification.rs" "$EX/07_notification.rs"
@@ -136,10 +223,17 @@ status=0
 "$TUI" --exercise 3 >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT" && grep -q "error" "$OUT"; } || fail "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
 ok "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
+status=0
+"$TUI" --exercise scan-once >"$OUT" 2>&1 || status=$?
+{ [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT"; } || fail "tui --exercise scan-once is chapter 3, as for workshop"
+status=0
+"$TUI" --exercise loops >"$OUT" 2>&1 || status=$?
+{ [[ $status == 2 ]] && grep -q 'unknown chapter "loops"; chapters are activities, retries, scan-once, loop' "$OUT"; } || fail "tui --exercise names an unknown chapter as workshop does"
+ok "tui --exercise reads a chapter's name as workshop does"
 "$WORKSHOP" check 1 >"$OUT" 2>&1
 grep -q "checks: 4 of 4 pass" "$OUT"
 "$WORKSHOP" list >"$OUT" 2>&1
-grep -q "1 of 7 chapters done" "$OUT"
+grep -q "2 of 7 chapters done" "$OUT"
 ok "with chapter 3 broken, chapter 1 still checks and the list still shows"
 "$TUI" --print --size 100x30 >"$OUT" 2>&1
 grep -q "Start an order" "$OUT"
@@ -154,6 +248,8 @@ rm "$EX/04_loop.rs"
 status=0
 "$WORKSHOP" check 4 >"$OUT" 2>&1 || status=$?
 { [[ $status == 1 ]] && grep -q "exercises/04_loop.rs is missing. \`workshop reset 4\` puts the starting file back" "$OUT"; } || fail "a deleted starting file is named, and reset puts it back byte for byte"
+"$WORKSHOP" list >"$OUT" 2>&1
+{ grep -q "^   4  Scans in a loop .* missing " "$OUT" && grep -q "exercises/04_loop.rs is missing: \`workshop reset 4\` puts the starting file back" "$OUT"; } || fail "the list says a chapter's file is missing, and how to get it back"
 "$WORKSHOP" reset 4 >"$OUT" 2>&1
 cmp -s "$EX/04_loop.rs" "$EX/solutions/03_scan_once.rs"
 ok "a deleted starting file is named, and reset puts it back byte for byte"
@@ -178,7 +274,13 @@ printf 'current = [oops\n' >"$EX/.workshop-progress.toml"
 "$WORKSHOP" list >"$OUT" 2>&1
 { grep -q "is not valid TOML" "$OUT" && grep -q ".workshop-progress.toml.unreadable" "$OUT"; } || fail "a corrupt progress file is kept aside and named"
 grep -q "current = \[oops" "$EX/.workshop-progress.toml.unreadable"
-ok "a corrupt progress file is kept aside and named"
+"$WORKSHOP" list >"$OUT" 2>&1
+! grep -q "not valid TOML" "$OUT" || fail "the notice of a corrupt progress file comes once: a new one was started"
+printf 'current = [again\n' >"$EX/.workshop-progress.toml"
+"$WORKSHOP" list >"$OUT" 2>&1
+grep -q ".workshop-progress.toml.unreadable-2 and a new one" "$OUT" || fail "a second corrupt progress file is kept beside the first"
+{ grep -q "current = \[oops" "$EX/.workshop-progress.toml.unreadable" && grep -q "current = \[again" "$EX/.workshop-progress.toml.unreadable-2"; } || fail "the first kept copy is never overwritten"
+ok "a corrupt progress file is kept aside and named, once; a second one never overwrites the first"
 
 # ---- the documentation's whole run is what the tool prints (a fresh scratch copy) ----
 scripts/workshop-transcript.sh --check >"$OUT" 2>&1 || { cat "$OUT" >&2; exit 1; }

@@ -52,6 +52,14 @@ struct Args {
     fleet: Option<u64>,
 }
 
+/// `--exercise`'s chapter: a number or a name, read as `workshop` reads a chapter
+/// (core's one parser), so that `tui --exercise loop` is chapter 4 there too.
+fn exercise_chapter(arg: Option<&str>) -> Result<u32, String> {
+    let arg = arg.ok_or("--exercise needs a chapter: 1 to 7, or its name")?;
+    let g = postflow_core::workshop::ChapterGuide::parse(arg).map_err(|e| format!("--exercise {arg}: {e}"))?;
+    Ok(u32::from(g.number))
+}
+
 fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         scenario: None,
@@ -66,8 +74,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     let all: Vec<String> = std::env::args().skip(1).collect();
     // Your workflow runs in its own binary (this one never links it): hand over to it.
     if let Some(i) = all.iter().position(|a| a == "--exercise") {
-        let n = all.get(i + 1).ok_or("--exercise needs a chapter number, 1 to 7")?;
-        let n: u32 = n.parse().map_err(|_| format!("--exercise {n}: a chapter number, 1 to 7"))?;
+        let n = exercise_chapter(all.get(i + 1).map(String::as_str))?;
         let rest: Vec<String> = all.iter().enumerate().filter(|(k, _)| *k != i && *k != i + 1).map(|(_, a)| a.clone()).collect();
         if let Some(other) = rest.iter().find(|a| ["--scenario", "--import", "--bridge"].contains(&a.as_str())) {
             return Err(format!("--exercise goes with --print and --size, not with {other}"));
@@ -182,5 +189,25 @@ fn main() -> ExitCode {
             eprintln!("tui: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exercise_chapter;
+
+    #[test]
+    fn an_exercise_is_a_chapter_number_or_name_as_the_workshop_reads_it() {
+        assert_eq!(exercise_chapter(Some("4")), Ok(4));
+        assert_eq!(exercise_chapter(Some("loop")), Ok(4));
+        assert_eq!(exercise_chapter(Some("scan-once")), Ok(3));
+        assert_eq!(exercise_chapter(Some("8")).unwrap_err(), "--exercise 8: there is no chapter 8: the workshop has chapters 1 to 7");
+        assert!(exercise_chapter(Some("loops")).unwrap_err().contains("unknown chapter \"loops\""));
+        assert!(exercise_chapter(None).unwrap_err().contains("1 to 7, or its name"));
+        // The workshop's own parser, the one both binaries read a chapter with.
+        assert_eq!(
+            exercise_chapter(Some("notification")).unwrap(),
+            u32::from(postflow_core::workshop::ChapterGuide::parse("notification").unwrap().number)
+        );
     }
 }

@@ -44,6 +44,11 @@ impl Outcome {
     pub fn passed(&self) -> bool {
         matches!(self, Outcome::Checked { reports, .. } if reports.iter().all(|r| r.passed))
     }
+
+    /// The checks ran and one failed: the result shows the hint reached.
+    pub fn checks_failed(&self) -> bool {
+        matches!(self, Outcome::Checked { reports, .. } if reports.iter().any(|r| !r.passed))
+    }
 }
 
 /// Builds and checks chapter `g` with `code`.

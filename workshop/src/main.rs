@@ -128,8 +128,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                 Some(c) => ChapterGuide::parse(&c)?,
                 None => ChapterGuide::number(state.progress.current)?,
             };
-            let shown = state.progress.chapter(g.number).hints as usize;
-            let level = shown.min(g.hints.len() - 1);
+            let level = state.progress.next_hint(g);
             for l in 0..level {
                 print!("{}", render::hint(g, l, go, render::width()));
             }
@@ -137,7 +136,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             if level + 1 == g.hints.len() {
                 println!("\nThat was the last hint of chapter {}.", g.number);
             }
-            record(&mut state, |p| p.chapter_mut(g.number).hints = (level + 1) as u8);
+            hint_shown(&mut state, g, level);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { chapter: c, all, solutions, go, address, cli, timer_unit, domain }) => {
@@ -163,11 +162,17 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             for g in list {
                 let code = if solutions { Code::Solution } else { Code::Exercise };
                 let o = exercise::check(layout, g, code, color);
-                let level = state.progress.chapter(g.number).hints as usize;
-                print!("{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width(), false));
+                state.refresh();
+                let level = state.progress.hint_with_checks(g);
+                print!("{}", render::outcome(layout, g, &o, level, render::width()));
+                // At once: a check of every chapter takes minutes, and watch mode may record meanwhile.
+                if !solutions && o.checks_failed() {
+                    hint_shown(&mut state, g, level);
+                }
                 if !solutions && o.passed() {
-                    // At once: a check of every chapter takes minutes, and watch mode may record meanwhile.
-                    record(&mut state, |p| p.chapter_mut(g.number).passed = true);
+                    if let Some(next) = passed(&mut state, g) {
+                        print!("{}", render::moved_on(g, next, false, render::width()));
+                    }
                 }
                 all_passed &= o.passed();
                 if matches!(o, Outcome::Failed(_)) {
@@ -222,6 +227,25 @@ pub(crate) fn record(state: &mut State, change: impl FnOnce(&mut state::Progress
     }
 }
 
+/// Chapter `g` passed (both tracks): recorded, and the current chapter moved on by
+/// [`state::Progress::pass`]'s rule; the chapter it moved to.
+pub(crate) fn passed(state: &mut State, g: &ChapterGuide) -> Option<&'static ChapterGuide> {
+    match state.passed(g.number) {
+        Ok(moved) => moved.and_then(|n| ChapterGuide::number(n).ok()),
+        Err(e) => {
+            eprintln!("workshop: {e}");
+            None
+        }
+    }
+}
+
+/// Hint `level` of chapter `g` was printed (both tracks): recorded as used.
+pub(crate) fn hint_shown(state: &mut State, g: &ChapterGuide, level: usize) {
+    if let Err(e) = state.hint_shown(g.number, level) {
+        eprintln!("workshop: {e}");
+    }
+}
+
 /// The time of a backup as its name's end, readable and valid in every file system:
 /// `2026-12-06T11-20-05Z`.
 fn backup_stamp() -> String {
@@ -232,7 +256,7 @@ fn backup_stamp() -> String {
 
 /// Writes `bytes` to `path`, or to `path-2`, `path-3`… when there is a file there
 /// already: two resets in one second keep both versions.
-fn keep(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, String> {
+pub(crate) fn keep(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, String> {
     use std::io::Write as _;
     for n in 1.. {
         let candidate = if n == 1 { path.to_owned() } else { PathBuf::from(format!("{}-{n}", path.display())) };

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use postflow_core::workshop::{ChapterGuide, GUIDES};
 use serde::{Deserialize, Serialize};
 
 /// The version this workshop writes.
@@ -55,6 +56,39 @@ impl Progress {
     pub fn chapter_mut(&mut self, n: u8) -> &mut ChapterProgress {
         self.chapters.entry(n.to_string()).or_default()
     }
+
+    /// Chapter `n` passed: recorded, and, when it was the current chapter, the current
+    /// one moves on to the next chapter not passed yet (after it, else from chapter 1),
+    /// so that `workshop check` and `workshop hint` follow. Passing another chapter (an
+    /// earlier one again, a later one ahead) moves nothing, and when every chapter has
+    /// passed the current one stays. The one rule for both tracks and watch mode;
+    /// returns the chapter the current one moved to.
+    pub fn pass(&mut self, n: u8) -> Option<u8> {
+        self.chapter_mut(n).passed = true;
+        if self.current != n {
+            return None;
+        }
+        let last = GUIDES.len() as u8;
+        let next = (n + 1..=last).chain(1..n).find(|&c| !self.chapter(c).passed)?;
+        self.current = next;
+        Some(next)
+    }
+
+    /// Hint `level` (from 0) of chapter `n` was shown: a hint shown is a hint used.
+    pub fn saw_hint(&mut self, n: u8, level: usize) {
+        let c = self.chapter_mut(n);
+        c.hints = c.hints.max(u8::try_from(level + 1).unwrap_or(u8::MAX));
+    }
+
+    /// The hint a failing check shows with its result: the last one shown, or the first.
+    pub fn hint_with_checks(&self, g: &ChapterGuide) -> usize {
+        usize::from(self.chapter(g.number).hints).saturating_sub(1).min(g.hints.len() - 1)
+    }
+
+    /// The hint `workshop hint` and watch mode's h show: the next one, or the last again.
+    pub fn next_hint(&self, g: &ChapterGuide) -> usize {
+        usize::from(self.chapter(g.number).hints).min(g.hints.len() - 1)
+    }
 }
 
 impl State {
@@ -70,24 +104,26 @@ impl State {
             }
             Ok(bytes) => bytes,
         };
-        let text = String::from_utf8_lossy(&text);
+        let bytes = text;
+        let text = String::from_utf8_lossy(&bytes);
         match toml::from_str::<toml::Value>(&text) {
             Err(e) => {
-                let kept = state.keep_aside("unreadable");
-                state.notice = Some(format!(
-                    "the progress file {} is not valid TOML ({}); it is kept as {} and a new one is started: \
-                     `workshop check --all` records every chapter that passes again",
-                    path.display(),
-                    e.message().trim(),
-                    kept
-                ));
+                let why = format!("the progress file {} is not valid TOML ({})", path.display(), e.message().trim());
+                state.notice = Some(match state.keep_aside(&bytes, "unreadable") {
+                    Ok(kept) => {
+                        format!(
+                            "{why}; it is kept as {kept} and a new one is started: `workshop check --all` records every chapter that passes again"
+                        )
+                    }
+                    Err(not) => format!("{why}; {not}"),
+                });
             }
-            Ok(v) => state.read_value(&v),
+            Ok(v) => state.read_value(&v, &bytes),
         }
         state
     }
 
-    fn read_value(&mut self, v: &toml::Value) {
+    fn read_value(&mut self, v: &toml::Value, bytes: &[u8]) {
         let version = v.get("version").and_then(toml::Value::as_integer);
         match version {
             Some(n) if n == i64::from(VERSION) => match v.clone().try_into::<Progress>() {
@@ -98,13 +134,12 @@ impl State {
                         Some(format!("the progress file names chapter {}, which does not exist; back to chapter 1", v["current"]));
                 }
                 Err(e) => {
-                    let kept = self.keep_aside("unreadable");
                     self.progress = lenient(v);
-                    self.notice = Some(format!(
-                        "the progress file does not fit this workshop ({}); kept as {}, and what could be read of it is used",
-                        e.message().trim(),
-                        kept
-                    ));
+                    let why = format!("the progress file does not fit this workshop ({})", e.message().trim());
+                    self.notice = Some(match self.keep_aside(bytes, "unreadable") {
+                        Ok(kept) => format!("{why}; kept as {kept}, and what could be read of it is used"),
+                        Err(not) => format!("{why}; what could be read of it is used, and {not}"),
+                    });
                 }
             },
             Some(n) if n > i64::from(VERSION) => {
@@ -117,26 +152,49 @@ impl State {
                 ));
             }
             _ => {
-                let kept = self.keep_aside("old");
                 self.progress = lenient(v);
-                self.notice = Some(format!(
-                    "the progress file {} is from an older workshop; it is kept as {} and its progress carried over",
-                    self.path.display(),
-                    kept
-                ));
+                let why = format!("the progress file {} is from an older workshop", self.path.display());
+                self.notice = Some(match self.keep_aside(bytes, "old") {
+                    Ok(kept) => format!("{why}; it is kept as {kept} and its progress carried over"),
+                    Err(not) => format!("{why}; its progress is carried over, and {not}"),
+                });
             }
         }
     }
 
-    /// Copies the file aside, so nothing the participant had is lost.
-    fn keep_aside(&self, why: &str) -> String {
+    /// Keeps the file's `bytes` aside as `<file>.<why>` (`-2`, `-3`… when an earlier
+    /// one is there: a copy kept before is never overwritten), then writes what is
+    /// used now in its place, so that the next command reads that and says nothing
+    /// again. When the copy cannot be made the file is left as it is and nothing is
+    /// written: the error is what to say about it.
+    fn keep_aside(&mut self, bytes: &[u8], why: &str) -> Result<String, String> {
         let mut aside = self.path.clone().into_os_string();
         aside.push(format!(".{why}"));
-        let aside = PathBuf::from(aside);
-        match std::fs::copy(&self.path, &aside) {
-            Ok(_) => aside.display().to_string(),
-            Err(e) => format!("(could not copy it: {e})"),
+        match crate::keep(&PathBuf::from(aside), bytes) {
+            Ok(kept) => {
+                if let Err(e) = self.save() {
+                    return Ok(format!("{} ({e})", kept.display()));
+                }
+                Ok(kept.display().to_string())
+            }
+            Err(e) => {
+                self.read_only = true;
+                Err(format!("it could not be kept aside ({e}), so it is left as it is and progress is not saved this time"))
+            }
         }
+    }
+
+    /// Chapter `n`'s checks passed: recorded by [`Progress::pass`]'s rule; the chapter
+    /// the current one moved to, if it moved.
+    pub fn passed(&mut self, n: u8) -> Result<Option<u8>, String> {
+        let mut moved = None;
+        self.update(|p| moved = p.pass(n))?;
+        Ok(moved)
+    }
+
+    /// Hint `level` of chapter `n` was shown: recorded as used.
+    pub fn hint_shown(&mut self, n: u8, level: usize) -> Result<(), String> {
+        self.update(|p| p.saw_hint(n, level))
     }
 
     /// Records a change: the file is read again first and the change made to what it
@@ -252,14 +310,83 @@ mod tests {
     }
 
     #[test]
-    fn a_corrupt_file_is_kept_aside_and_named() {
+    fn a_corrupt_file_is_kept_aside_and_named_once_and_never_overwritten() {
         let path = dir().join("bad.toml");
+        let aside = |n: &str| PathBuf::from(format!("{}.unreadable{n}", path.display()));
+        let _ = std::fs::remove_file(aside(""));
+        let _ = std::fs::remove_file(aside("-2"));
         std::fs::write(&path, "current = 3\n[chapters.1\npassed = true").unwrap();
         let s = State::load(&path);
         let notice = s.notice.unwrap();
-        assert!(notice.contains("not valid TOML") && notice.contains("bad.toml.unreadable"), "{notice}");
-        assert_eq!(std::fs::read_to_string(path.with_extension("toml.unreadable")).unwrap(), "current = 3\n[chapters.1\npassed = true");
+        assert!(notice.contains("not valid TOML") && notice.contains("bad.toml.unreadable and a new one"), "{notice}");
+        assert_eq!(std::fs::read_to_string(aside("")).unwrap(), "current = 3\n[chapters.1\npassed = true");
         assert_eq!(s.progress.current, 1);
+        // A new one is started, as said: the next command (a `list`, which records
+        // nothing) reads it and says nothing more.
+        let again = State::load(&path);
+        assert_eq!(again.notice, None);
+        assert_eq!(again.progress.current, 1);
+        // A second corruption is kept beside the first, which stays as it was.
+        std::fs::write(&path, "current = [oops").unwrap();
+        let notice = State::load(&path).notice.unwrap();
+        assert!(notice.contains("bad.toml.unreadable-2"), "{notice}");
+        assert_eq!(std::fs::read_to_string(aside("-2")).unwrap(), "current = [oops");
+        assert_eq!(std::fs::read_to_string(aside("")).unwrap(), "current = 3\n[chapters.1\npassed = true");
+        assert_eq!(State::load(&path).notice, None);
+    }
+
+    #[test]
+    fn an_older_file_is_carried_over_once() {
+        let path = dir().join("older.toml");
+        let _ = std::fs::remove_file(format!("{}.old", path.display()));
+        std::fs::write(&path, "current = 2\npassed = [1]\n").unwrap();
+        assert!(State::load(&path).notice.unwrap().contains("older.toml.old"));
+        let again = State::load(&path);
+        assert_eq!((again.notice, again.progress.current, again.progress.chapter(1).passed), (None, 2, true));
+    }
+
+    #[test]
+    fn passing_the_current_chapter_moves_it_on_to_the_next_not_passed() {
+        let mut p = Progress::fresh();
+        assert_eq!(p.pass(1), Some(2));
+        assert_eq!(p.current, 2);
+        // Another chapter passing moves nothing: not an earlier one again, not a later one.
+        assert_eq!(p.pass(1), None);
+        assert_eq!(p.pass(4), None);
+        assert_eq!(p.current, 2);
+        assert!(p.chapter(4).passed);
+        // Past the ones passed already.
+        p.pass(3);
+        assert_eq!(p.pass(2), Some(5));
+        for n in [5, 6] {
+            p.pass(n);
+        }
+        assert_eq!(p.current, 7);
+        // The last one passed, every chapter passed: it stays.
+        assert_eq!(p.pass(7), None);
+        assert_eq!(p.current, 7);
+        // The last one passed with an earlier one not passed: back to that one.
+        let mut p = Progress { current: 7, ..Progress::fresh() };
+        p.chapter_mut(1).passed = true;
+        assert_eq!(p.pass(7), Some(2));
+    }
+
+    #[test]
+    fn a_hint_shown_is_a_hint_used() {
+        let g = ChapterGuide::number(2).unwrap();
+        let mut p = Progress::fresh();
+        // A failing check shows the first hint; `workshop hint` then shows the next one.
+        assert_eq!(p.hint_with_checks(g), 0);
+        p.saw_hint(2, p.hint_with_checks(g));
+        assert_eq!(p.chapter(2).hints, 1);
+        assert_eq!(p.next_hint(g), 1);
+        p.saw_hint(2, p.next_hint(g));
+        assert_eq!(p.hint_with_checks(g), 1);
+        // Showing an earlier one again takes nothing back; the last is shown again.
+        p.saw_hint(2, 0);
+        assert_eq!(p.chapter(2).hints, 2);
+        p.saw_hint(2, p.next_hint(g));
+        assert_eq!((p.chapter(2).hints, p.next_hint(g), p.hint_with_checks(g)), (3, 2, 2));
     }
 
     #[test]

@@ -39,10 +39,13 @@ impl Screen {
         let _ = out.flush();
     }
 
-    fn clear(&self) {
-        if std::io::stdout().is_terminal() {
+    /// Clears a terminal; whether there was one to clear.
+    fn clear(&self) -> bool {
+        let tty = std::io::stdout().is_terminal();
+        if tty {
             self.say("\x1b[2J\x1b[H");
         }
+        tty
     }
 }
 
@@ -82,43 +85,56 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     let color = std::io::stdout().is_terminal();
     let mut g = ChapterGuide::number(state.progress.current)?;
     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
-    let mut passed = check(layout, state, g, &screen, color, true);
+    let Checked { mut passed, mut hint_cut } = check(layout, state, g, &screen, color, true);
     while let Ok(event) = rx.recv() {
         match event {
             Event::Saved => {
                 // An editor writes a file in several steps: let them settle, once.
                 std::thread::sleep(Duration::from_millis(150));
                 while let Ok(Event::Saved) = rx.try_recv() {}
-                passed = check(layout, state, g, &screen, color, false);
+                Checked { passed, hint_cut } = check(layout, state, g, &screen, color, false);
             }
             Event::Key('h') => {
                 state.refresh();
-                let level = (state.progress.chapter(g.number).hints as usize).min(g.hints.len() - 1);
+                // The hint the screen cut, whole; else the next one.
+                let level = hint_cut.take().unwrap_or_else(|| state.progress.next_hint(g));
                 screen.say(&format!("\n{}", render::hint(g, level, false, render::width())));
                 if level + 1 == g.hints.len() {
                     screen.say(&format!("That was the last hint of chapter {}.\n", g.number));
                 }
-                record(state, &screen, |p| p.chapter_mut(g.number).hints = (level + 1) as u8);
+                if let Err(e) = state.hint_shown(g.number, level) {
+                    screen.say(&format!("workshop: {e}\n"));
+                }
+                screen.say(&keys_help(passed));
             }
-            Event::Key('i') => screen.say(&format!("\n{}", render::intro(layout, g, render::width()))),
+            Event::Key('i') => {
+                screen.say(&format!("\n{}", render::intro(layout, g, render::width())));
+                screen.say(&keys_help(passed));
+            }
             Event::Key('l') => {
                 state.refresh();
                 screen.say(&format!("\n{}", render::list(layout, &state.progress)));
+                screen.say(&keys_help(passed));
             }
-            Event::Key('c') => passed = check(layout, state, g, &screen, color, false),
+            Event::Key('c') => Checked { passed, hint_cut } = check(layout, state, g, &screen, color, false),
             Event::Key('n') if passed => match g.next() {
                 Some(next) => {
                     g = next;
-                    record(state, &screen, |p| p.current = g.number);
+                    if let Err(e) = state.update(|p| p.current = g.number) {
+                        screen.say(&format!("workshop: {e}\n"));
+                    }
                     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
-                    passed = check(layout, state, g, &screen, color, true);
+                    Checked { passed, hint_cut } = check(layout, state, g, &screen, color, true);
                 }
                 None => {
                     screen.say("\nThat was the last chapter: the workshop is done. Congratulations!\n");
                     break;
                 }
             },
-            Event::Key('n') => screen.say("\nNot yet: the checks of this chapter must pass first (h for a hint).\n"),
+            Event::Key('n') => {
+                screen.say("\nNot yet: the checks of this chapter must pass first (h for a hint).\n");
+                screen.say(&keys_help(passed));
+            }
             Event::Key('q') | Event::End => break,
             Event::Key(_) => screen.say(&keys_help(passed)),
         }
@@ -127,43 +143,83 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The keys, after everything watch mode shows (a check, a hint, the texts, the list).
 fn keys_help(passed: bool) -> String {
-    let next = if passed { "n next chapter · " } else { "" };
-    format!("\n[{next}h hint · i the chapter · l list · c check again · q quit]\n")
+    format!("\n{}\n", keys_line(passed))
 }
 
-fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &Screen, color: bool, intro: bool) -> bool {
+fn keys_line(passed: bool) -> String {
+    let next = if passed { "n next chapter · " } else { "" };
+    format!("[{next}h hint · i the chapter · l list · c check again · q quit]")
+}
+
+/// What a check left on the screen.
+struct Checked {
+    passed: bool,
+    /// The screen cut the hint it showed (this one): h shows it whole.
+    hint_cut: Option<usize>,
+}
+
+fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &Screen, color: bool, intro: bool) -> Checked {
     screen.clear();
     // The chapter's texts when it opens; on a save only its name, so that the checks
     // and the hint fill a small terminal (i shows the texts again).
+    let header = format!("Chapter {} · {}", g.heading(), layout.show(&layout.exercise(g)));
     if intro {
         screen.say(&render::intro(layout, g, render::width()));
     } else {
-        screen.say(&format!("Chapter {} · {}\n", g.heading(), layout.show(&layout.exercise(g))));
+        screen.say(&format!("{header}\n"));
     }
     screen.say("\nBuilding and checking...\n");
     let o = exercise::check(layout, g, Code::Exercise, color);
-    let level = state.progress.chapter(g.number).hints as usize;
-    screen.say(&format!("\n{}", render::outcome(layout, g, &o, level.saturating_sub(1), false, render::width(), true)));
+    state.refresh();
+    let level = state.progress.hint_with_checks(g);
     let passed = o.passed();
+    // Said under the screen, which a save clears again.
+    let mut errors = String::new();
+    let mut moved = None;
     if passed {
-        record(state, screen, |p| p.chapter_mut(g.number).passed = true);
+        match state.passed(g.number) {
+            Ok(m) => moved = m,
+            Err(e) => errors.push_str(&format!("workshop: {e}\n")),
+        }
+    }
+    let said = if passed {
         let next = match g.next() {
             Some(n) => format!("Press n for chapter {}.", n.heading()),
             None => "That was the last chapter. Press n to finish.".into(),
         };
-        screen.say(&format!("\nEvery check of chapter {} passes. {next}\n", g.number));
+        // The current chapter moved on (`workshop check`, and watch mode when it starts
+        // again, go there) to a chapter other than the next: said.
+        let later = match moved.and_then(|m| ChapterGuide::number(m).ok()) {
+            Some(m) if Some(m) != g.next() => format!(" (Chapter {} is the first one not passed yet.)", m.heading()),
+            _ => String::new(),
+        };
+        format!("Every check of chapter {} passes. {next}{later}", g.number)
     } else {
-        screen.say("\nSave the file to check again.\n");
+        "Save the file to check again.".to_owned()
+    };
+    let said = postflow_core::wrap::wrap(&said, "", "", render::width());
+    let keys = keys_line(passed);
+    // A save shows the chapter's name again on a clear screen; the chapter's texts,
+    // when it opens, stay above (and the terminal keeps them).
+    let header = if intro || !screen.clear() {
+        screen.say("\n");
+        String::new()
+    } else {
+        header
+    };
+    // The last row holds the cursor.
+    let fitted =
+        render::screen(layout, g, &o, level, &header, &[said.trim_end(), &keys], render::width(), render::height().saturating_sub(1));
+    screen.say(&fitted.text);
+    if o.checks_failed() {
+        if let Err(e) = state.hint_shown(g.number, level) {
+            errors.push_str(&format!("workshop: {e}\n"));
+        }
     }
-    screen.say(&keys_help(passed));
-    passed
-}
-
-fn record(state: &mut State, screen: &Screen, change: impl FnOnce(&mut crate::state::Progress)) {
-    if let Err(e) = state.update(change) {
-        screen.say(&format!("workshop: {e}\n"));
-    }
+    screen.say(&errors);
+    Checked { passed, hint_cut: fitted.hint_cut.then_some(level) }
 }
 
 /// Reads keys: single key presses on a raw terminal, else letters typed with Enter.

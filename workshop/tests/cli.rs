@@ -1,7 +1,9 @@
-//! The `workshop` binary's answers to chapters that do not exist: refused with the
-//! chapters there are, before anything is checked, reset or written.
+//! The `workshop` binary as a participant runs it, on workshops of its own (a
+//! temporary `exercises/`): chapters that do not exist, a corrupt progress file, a
+//! chapter whose file is gone.
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 #[test]
 fn a_chapter_that_does_not_exist_is_named_as_such() {
@@ -12,4 +14,71 @@ fn a_chapter_that_does_not_exist_is_named_as_such() {
         assert!(stderr.contains(&format!("there is no chapter {}: the workshop has chapters 1 to 7", args[1])), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?} printed: {}", String::from_utf8_lossy(&out.stdout));
     }
+}
+
+/// A workshop of its own: `exercises/` with every chapter's file but those in `without`.
+fn workshop(name: &str, without: &[&str]) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("workshop-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let ex = root.join("exercises");
+    std::fs::create_dir_all(&ex).unwrap();
+    std::fs::write(ex.join("Cargo.toml"), "").unwrap();
+    for f in ["01_activities", "02_retries", "03_scan_once", "04_loop", "05_delivered", "06_query", "07_notification"] {
+        if !without.contains(&f) {
+            std::fs::write(ex.join(format!("{f}.rs")), "// the participant's\n").unwrap();
+        }
+    }
+    root
+}
+
+fn run(root: &Path, args: &[&str]) -> (Output, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_workshop")).arg("--root").arg(root).args(args).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    (out, stdout, stderr)
+}
+
+#[test]
+fn a_corrupt_progress_file_is_kept_aside_once_and_a_new_one_started() {
+    let root = workshop("corrupt", &[]);
+    let progress = root.join("exercises/.workshop-progress.toml");
+    let aside = |n: &str| PathBuf::from(format!("{}.unreadable{n}", progress.display()));
+    std::fs::write(&progress, "current = [oops\n").unwrap();
+    let (out, stdout, stderr) = run(&root, &["list"]);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("is not valid TOML") && stderr.contains(".workshop-progress.toml.unreadable and a new one is started"),
+        "{stderr}"
+    );
+    assert!(stdout.contains(">  1  Two activities"), "{stdout}");
+    // Said once: the next command (read-only as `list` is) finds the new file.
+    let (_, _, stderr) = run(&root, &["list"]);
+    assert!(stderr.is_empty(), "the notice came again: {stderr}");
+    // A second corruption is kept beside the first, never over it.
+    std::fs::write(&progress, "current = [oops, again\n").unwrap();
+    let (_, _, stderr) = run(&root, &["list"]);
+    assert!(stderr.contains(".workshop-progress.toml.unreadable-2 and a new one"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(aside("")).unwrap(), "current = [oops\n");
+    assert_eq!(std::fs::read_to_string(aside("-2")).unwrap(), "current = [oops, again\n");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn the_list_says_when_a_chapters_file_is_gone_and_how_to_get_it_back() {
+    let root = workshop("missing", &["04_loop", "05_delivered"]);
+    let progress = "version = 1\ncurrent = 5\n[chapters.4]\npassed = true\nhints = 1\n";
+    std::fs::write(root.join("exercises/.workshop-progress.toml"), progress).unwrap();
+    let (out, stdout, stderr) = run(&root, &["list"]);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("   4  Scans in a loop           exercises/04_loop.rs          missing  1/3\n"), "{stdout}");
+    assert!(stdout.contains(">  5  The delivered signal      exercises/05_delivered.rs     missing  0/3\n"), "{stdout}");
+    assert!(stdout.contains("   3  One scan signal           exercises/03_scan_once.rs     -        0/3\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "exercises/04_loop.rs is missing: `workshop reset 4` puts the starting file back (the chapter counts as not passed then"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("exercises/05_delivered.rs is missing: `workshop reset 5` puts the starting file back.\n"), "{stdout}");
+    assert!(!stdout.contains("done     "), "{stdout}");
+    std::fs::remove_dir_all(&root).unwrap();
 }

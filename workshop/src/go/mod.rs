@@ -89,24 +89,14 @@ pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &mut State) -> 
         println!("Chapter {} on the server: {passed} of {run_here} checks pass{not_here}", g.number);
         if passed < run_here {
             all = false;
-            let level = (state.progress.chapter(g.number).hints as usize).saturating_sub(1);
+            state.refresh();
+            let level = state.progress.hint_with_checks(g);
             println!("\n{}", render::hint(g, level, true, render::width()));
-        } else {
-            // The Go track's progress is the Rust track's: `list`, `hint` and `solution` read it.
-            let next = g.next().filter(|_| state.progress.current == g.number);
-            crate::record(state, |p| {
-                p.chapter_mut(g.number).passed = true;
-                if let Some(n) = next {
-                    p.current = n.number;
-                }
-            });
-            if let Some(n) = next {
-                println!(
-                    "Chapter {} passes. Next: chapter {} (`workshop check --go` checks it once your worker is there).",
-                    g.number,
-                    n.heading()
-                );
-            }
+            crate::hint_shown(state, g, level);
+        } else if let Some(next) = crate::passed(state, g) {
+            // The Go track's progress is the Rust track's, moved on by the same rule:
+            // `list`, `hint` and `solution` read it.
+            print!("{}", render::moved_on(g, next, true, render::width()));
         }
     }
     if workers.len() > 1 {

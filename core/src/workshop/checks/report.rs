@@ -267,7 +267,8 @@ impl CheckReport {
             // A row is "    ≠ <column> ≠ <column>".
             let column = (width.saturating_sub(9) / 2).clamp(20, 58);
             let cut = |s: &str| {
-                let s: String = s.chars().take(column).collect();
+                // A cut is marked: the last character shown is `…`.
+                let s: String = if s.chars().count() > column { s.chars().take(column - 1).chain(['…']).collect() } else { s.to_owned() };
                 format!("{s:<column$}")
             };
             out.push_str(&wrap(&format!("first difference, at event {}: {}", d.event_id, d.explanation), "    ", "    ", width));
