@@ -216,7 +216,7 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
         Command::Worker(a) => {
             if let Some(n) = a.exercise {
                 // Your workflow runs in its own binary (this one never links it): hand over.
-                let rest = exercise_args(n);
+                let rest = exercise_args();
                 let mut args = vec!["worker".to_owned(), "--address".into(), cli.address.clone(), "--domain".into(), domain.into()];
                 args.extend(rest);
                 return Err(BridgeError::Invalid(postflow_exercise_launch::hand_over(n, &args)));
@@ -299,8 +299,8 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
     }
 }
 
-/// The worker's own arguments, as given, without `--exercise N`.
-fn exercise_args(n: u32) -> Vec<String> {
+/// The worker's own arguments, as given, without `--exercise N` (a number or a name).
+fn exercise_args() -> Vec<String> {
     let all: Vec<String> = std::env::args().collect();
     let after = all.iter().position(|a| a == "worker").map_or(all.len(), |i| i + 1);
     let mut rest = Vec::new();
@@ -308,7 +308,7 @@ fn exercise_args(n: u32) -> Vec<String> {
     while let Some(a) = it.next() {
         if a == "--exercise" {
             it.next();
-        } else if a != &format!("--exercise={n}") {
+        } else if !a.starts_with("--exercise=") {
             rest.push(a.clone());
         }
     }

@@ -51,8 +51,14 @@ pub struct WorkerArgs {
     pub verbose: bool,
     /// Serve your own workflow of the workshop's chapter N (exercises/) under the
     /// starter name, instead of a reference chapter.
-    #[arg(long, conflicts_with = "chapter", allow_negative_numbers = true, value_parser = at_least_one::<u32>)]
+    #[arg(long, conflicts_with = "chapter", allow_negative_numbers = true, value_parser = exercise_chapter)]
     pub exercise: Option<u32>,
+}
+
+/// `--exercise`'s chapter, a number or a name, read by the workshop's own parser (as
+/// `workshop check loop` and `tui --exercise loop` read it).
+fn exercise_chapter(text: &str) -> Result<u32, String> {
+    postflow_core::workshop::ChapterGuide::parse(text).map(|g| u32::from(g.number))
 }
 
 /// Serves `registry` until SIGINT/SIGTERM; `starter` says what answers to the starter name.
@@ -100,4 +106,17 @@ pub fn run(client: Client, domain: &str, address: &str, a: &WorkerArgs, registry
         cache.evictions
     );
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exercise_chapter;
+
+    #[test]
+    fn an_exercise_is_a_chapter_number_or_name() {
+        assert_eq!(exercise_chapter("4"), Ok(4));
+        assert_eq!(exercise_chapter("loop"), Ok(4));
+        assert_eq!(exercise_chapter("notification"), Ok(7));
+        assert!(exercise_chapter("8").unwrap_err().contains("no chapter 8"));
+    }
 }

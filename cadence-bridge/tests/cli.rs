@@ -35,7 +35,9 @@ fn negative_durations_and_counts_are_invalid_values_not_unknown_arguments() {
         (&["worker", "--activity-pollers", "-1"], "invalid value '-1' for '--activity-pollers <ACTIVITY_POLLERS>': must be at least 1"),
         (&["worker", "--seed", "-1"], "invalid value '-1' for '--seed <SEED>': must be 0 or more (got -1)"),
         (&["worker", "--sticky-cache-size", "-1"], "invalid value '-1' for '--sticky-cache-size <STICKY_CACHE_SIZE>': must be 0 or more"),
-        (&["worker", "--exercise", "0"], "invalid value '0' for '--exercise <EXERCISE>': must be at least 1 (got 0)"),
+        (&["worker", "--exercise", "0"], "invalid value '0' for '--exercise <EXERCISE>': there is no chapter 0"),
+        // A chapter's name is read as `workshop` reads it: a wrong one is named.
+        (&["worker", "--exercise", "loops"], "invalid value 'loops' for '--exercise <EXERCISE>': unknown chapter \"loops\""),
         (
             &["wf", "start", "--workflow_id", "x", "--et", "-5"],
             "invalid value '-5' for '--execution_timeout <EXECUTION_TIMEOUT>': must be 0 or more",
