@@ -52,7 +52,8 @@ fn every_step_writes_the_events_it_expects_and_the_tour_moves_on() {
             events.extend_from_slice(&s.history()[before..]);
             let problems = event_problems(&events, step.events, step.no_events);
             assert!(problems.is_empty(), "{}: {problems:?}\n{}", step.id, s.history_table());
-            assert_eq!(moved, Some(TourEvent::StepDone { step: step.id, chapter_done: i + 1 == steps.len() }), "{}", step.id);
+            let (chapter_done, tour_done) = (i + 1 == steps.len(), step.id == TOUR[TOUR.len() - 1].id);
+            assert_eq!(moved, Some(TourEvent::StepDone { step: step.id, chapter_done, tour_done }), "{}", step.id);
             done_steps += 1;
         }
     }
@@ -236,7 +237,7 @@ fn a_start_in_a_fresh_session_counts_as_the_steps_action() {
     }
     assert!(fresh.cursor() < s.cursor(), "the fresh session's timeline is shorter");
     tour.new_session();
-    assert!(matches!(tour.observe(&fresh), Some(TourEvent::StepDone { step: "retries/over-25", chapter_done: true })));
+    assert!(matches!(tour.observe(&fresh), Some(TourEvent::StepDone { step: "retries/over-25", chapter_done: true, .. })));
 }
 
 #[test]
@@ -261,4 +262,25 @@ fn a_step_its_run_can_no_longer_reach_says_so() {
     let step = tour.view(&s).step.expect("the tour is in chapter 2");
     let blocked = step.blocked.expect("the step says it cannot happen");
     assert!(blocked.starts_with("This run has failed (see the history), so this step cannot happen"), "{blocked}");
+}
+
+#[test]
+fn a_step_done_is_told_by_its_chapter_and_place_and_the_last_one_ends_the_tour() {
+    let words = |step: &'static str, chapter_done, tour_done| {
+        TourEvent::StepDone { step, chapter_done, tour_done }.notice("T opens the next chapter's session", "the guide")
+    };
+    let first = &TOUR[0];
+    let n = steps_of(first.chapter).count();
+    assert_eq!(words(first.id, false, false), format!("tour: chapter 1, step 1 of {n} done ✓ — next step in the guide"));
+    let last_of_first: &TourStep = steps_of(first.chapter).last().unwrap();
+    assert_eq!(
+        words(last_of_first.id, true, false),
+        format!("tour: chapter 1, step {n} of {n} done ✓ — chapter 1 done: T opens the next chapter's session")
+    );
+    let last = &TOUR[TOUR.len() - 1];
+    let n = steps_of(last.chapter).count();
+    assert_eq!(
+        words(last.id, true, true),
+        format!("tour: chapter 7, step {n} of {n} done ✓ — the tour is finished: your score per chapter is in the guide")
+    );
 }

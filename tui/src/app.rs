@@ -619,10 +619,9 @@ impl App {
     /// after changing `session` directly.
     pub fn changed(&mut self) {
         self.generation += 1;
-        if let Some(postflow_core::workshop::TourEvent::StepDone { step, chapter_done }) = self.teach.tour.observe(&self.session) {
+        if let Some(done) = self.teach.tour.observe(&self.session) {
             self.teach.guide_open = true;
-            let next = if chapter_done { "chapter done: T opens the next chapter's session" } else { "next step in the guide" };
-            self.message = Some(info(format!("tour: {step} done ✓ — {next}")));
+            self.message = Some(info(done.notice("T opens the next chapter's session", "the guide")));
             self.save_tour();
         }
     }

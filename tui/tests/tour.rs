@@ -50,7 +50,7 @@ fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
     assert!(screen(&app).contains("tour: chapter activities"));
     key(&mut app, KeyCode::Enter);
     let s = screen(&app);
-    assert!(s.contains("tour: activities/start done ✓"), "{s}");
+    assert!(s.contains("tour: chapter 1, step 1 of 2 done ✓"), "{s}");
     assert!(s.contains("Tour · chapter 1 of 7 · step 2 of 2"), "{s}");
     assert!(s.contains("type=validatePayment ") && s.contains("WorkflowExecutionCompleted"), "chapter 1's code ran: {s}");
     // A second order runs the chapter's code again, and the status line still says whose.
@@ -110,7 +110,7 @@ fn chapter_seven_of_the_tour_step_by_step() {
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Char('t'));
     let s = screen(&app);
-    assert!(s.contains("tour: notification/timer done ✓"), "{s}");
+    assert!(s.contains("tour: chapter 7, step 1 of 5 done ✓"), "{s}");
     assert!(s.contains("Predict first (keys 1-3): You are about to scan the package"), "{s}");
     insta::assert_snapshot!("tour_7_1_timer_started", s);
 
@@ -120,7 +120,7 @@ fn chapter_seven_of_the_tour_step_by_step() {
     scan(&mut app, "Delft");
     let s = screen(&app);
     assert!(s.contains("Prediction: ✓ right (you chose 2)"), "{s}");
-    assert!(s.contains("notification/scan done ✓"));
+    assert!(s.contains("tour: chapter 7, step 2 of 5 done ✓"), "{s}");
     insta::assert_snapshot!("tour_7_2_scanned", s);
 
     // A wrong prediction for the timer's firing.
@@ -136,7 +136,8 @@ fn chapter_seven_of_the_tour_step_by_step() {
     assert!(screen(&app).contains("Prediction: ✓ right (you chose 3)"));
     key(&mut app, KeyCode::Char('d'));
     let s = screen(&app);
-    assert!(s.contains("notification/deliver done ✓ — chapter done"), "{s}");
+    // The last step of the last chapter: no next chapter to open, the tour is over.
+    assert!(s.contains("tour: chapter 7, step 5 of 5 done ✓ — the tour is finished: your score per chapter is in the guide"), "{s}");
     assert!(s.contains("Tour · finished") && s.contains("7:2/3"), "two of three predictions right in chapter 7: {s}");
     insta::assert_snapshot!("tour_7_4_finished", s);
 }

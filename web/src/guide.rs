@@ -10,7 +10,7 @@ use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use postflow_core::controls::{self, Command};
 use postflow_core::session::{PlayMode, Player, Session};
-use postflow_core::workshop::{Explanation, GuideView as TourView, Tour, TourEvent};
+use postflow_core::workshop::{Explanation, GuideView as TourView, Tour};
 
 use crate::browser;
 use crate::state::Playground;
@@ -60,9 +60,8 @@ pub fn install(pg: Playground) {
     t.tour.update_untracked(|tour| pg.session.with_untracked(|s| tour.rebase(s)));
     Effect::new(move |_| {
         let done = pg.session.with(|s| t.tour.try_update(|tour| tour.observe(s)).flatten());
-        if let Some(TourEvent::StepDone { step, chapter_done }) = done {
-            let next = if chapter_done { "chapter done: open the next chapter's session from the tour" } else { "next step in the tour" };
-            pg.notice.set(Some(format!("tour: {step} done ✓ — {next}")));
+        if let Some(done) = done {
+            pg.notice.set(Some(done.notice("open the next chapter's session from the tour", "the tour panel")));
         }
     });
     Effect::new(move |_| t.tour.with(|tour| browser::save(TOUR_KEY, &tour.to_saved())));

@@ -157,8 +157,30 @@ impl ChapterScore {
 /// What [`Tour::observe`] saw happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TourEvent {
-    /// A step's events appeared; the tour moved on.
-    StepDone { step: &'static str, chapter_done: bool },
+    /// A step's events appeared; the tour moved on (to the next chapter, when
+    /// `chapter_done`; past its end, when `tour_done`).
+    StepDone { step: &'static str, chapter_done: bool, tour_done: bool },
+}
+
+impl TourEvent {
+    /// What the front ends tell the participant, in their words for two places:
+    /// `open_chapter`, how the next chapter's session opens there ("T opens the next
+    /// chapter's session"), and `scores`, where the scores are shown ("the guide").
+    pub fn notice(&self, open_chapter: &str, scores: &str) -> String {
+        let TourEvent::StepDone { step, chapter_done, tour_done } = self;
+        let Some(done) = TOUR.iter().find(|s| s.id == *step) else { return format!("tour: {step} done ✓") };
+        let number = ChapterGuide::of(done.chapter).number;
+        let steps: Vec<&TourStep> = steps_of(done.chapter).collect();
+        let k = steps.iter().position(|s| s.id == done.id).map_or(0, |i| i + 1);
+        let next = if *tour_done {
+            format!("the tour is finished: your score per chapter is in {scores}")
+        } else if *chapter_done {
+            format!("chapter {number} done: {open_chapter}")
+        } else {
+            "next step in the guide".to_owned()
+        };
+        format!("tour: chapter {number}, step {k} of {} done ✓ — {next}", steps.len())
+    }
 }
 
 impl Tour {
@@ -311,7 +333,7 @@ impl Tour {
         let index = self.index();
         self.go(index + 1, session);
         let chapter_done = self.current().is_none_or(|next| next.chapter != step.chapter);
-        Some(TourEvent::StepDone { step: step.id, chapter_done })
+        Some(TourEvent::StepDone { step: step.id, chapter_done, tour_done: self.current().is_none() })
     }
 
     /// The score of each chapter: steps done, predictions right.
