@@ -257,11 +257,13 @@ test('the life of a package, a share link and a reload', async () => {
   })).toString('base64url');
   const broken = await newPage(other);
   await open(broken, `${BASE_URL}#${damaged}`);
-  await expectText(broken.locator('#notice'), 'could not open the link in the address: the link is damaged: action 1: no such action "dance"');
+  // It is a failure, drawn as every other (red, an alert), not as a notice of where the state came from.
+  await expectText(broken.locator('#error'), 'could not open the link in the address: the link is damaged: action 1: no such action "dance"');
+  assert.equal(await broken.locator('#error').getAttribute('role'), 'alert');
   await sameAs(() => snapshot(broken), before, 'the page state after a damaged link');
-  // Acting is what comes next: the notice about the link goes.
+  // Acting is what comes next: the message about the link goes.
   await broken.getByRole('button', { name: 'Query current_status' }).click();
-  await expectCount(broken.locator('#notice'), 0);
+  await expectCount(broken.locator('#error'), 0);
   await other.close();
 
   // The last state survives a reload without the hash (localStorage).
@@ -359,6 +361,8 @@ test('on a phone (390x844): one column that fits, a scaled timeline, the state n
   const page = await newPage(context);
   await open(page, BASE_URL);
   await fits(page, 'the opening page');
+  // A touch screen has no keys to press: their list does not push the buttons' state and the tour down.
+  await page.locator('section.actions p.keys').waitFor({ state: 'hidden' });
   await page.getByRole('button', { name: 'Start the order workflow' }).tap();
   // Two scans at once, while the payment still retries: Pending shows them unread.
   await page.getByLabel('Scan location').fill('Delft');
@@ -557,6 +561,8 @@ test('the guided tour through chapters 2 and 7, predictions, live time and a rel
   await page.getByRole('button', { name: 'Send DeliveredSignal' }).click();
   await expectText(position, 'Tour · finished');
   await expectMatch(page.locator('#tour-scores'), /7: 3\/3/);
+  // The last chapter sends no one to a next chapter that is not there.
+  await expectText(page.locator('#notice'), 'tour: chapter 7, step 5 of 5 done ✓ — the tour is finished: your score per chapter is in the tour panel');
 
   // A reload finds the progress kept (localStorage).
   await page.reload();
@@ -622,6 +628,16 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   await page.locator('#fleet-run').click();
   await expectText(page.locator('#fleet-error'), 'packages: must be a whole number (got 2.5)');
   assert.equal(await page.locator('#fleet-summary').count(), 0, 'no fleet ran');
+  // Enter in the count runs the fleet, as the button does. A small fleet has intervals in
+  // which no decision task ran: they have no cache hit rate, and the chart does not
+  // draw them as 0 % (it did: the line fell to the bottom near the end of the run).
+  await page.locator('#fleet-packages').fill('300');
+  await page.locator('#fleet-packages').press('Enter');
+  await expectText(page.locator('#fleet-progress'), 'done: 300 packages');
+  const cache = (await page.locator('#fleet-cache polyline').getAttribute('points')).split(' ').map((p) => Number(p.split(',')[1]));
+  assert.ok(cache.length > 24 && cache.every((y) => y < 86), `no interval of the cache chart is at 0 %: ${cache.filter((y) => y >= 86).length} are`);
+  // The list says what it holds and what a click does.
+  await expectMatch(page.locator('#fleet-table-hint'), /^The first 200 packages .*; click one to open its history in the view above\.$/);
   await page.locator('#fleet-packages').fill('1500');
   await page.locator('#fleet-run').click();
   // The run is chunked: the page shows progress while it works, and answers meanwhile
@@ -661,12 +677,65 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
 
   // A click on a package opens its history in the single-workflow view.
   const row = page.locator('#fleet-packages-table tr.package[data-status="completed"]').first();
+  const name = await row.locator('td.id').textContent();
   await row.click();
-  await page.locator('#notice', { hasText: 'imported a history' }).waitFor();
+  // The history has no workflow ID: the notice names the package, and it is in view.
+  const notice = page.locator('#notice', { hasText: 'imported a history' });
+  await expectMatch(notice, new RegExp(`^fleet package ${name} \\(shard \\d+\\): imported a history of \\d+ events`));
+  await eventually(() => notice.boundingBox(), (b) => b && b.y >= 0 && b.y + b.height <= 720, 'the notice about the opened package is in view');
   const types = await page.locator('#history tr.event td.type').allTextContents();
   assert.equal(types[0], 'WorkflowExecutionStarted');
   assert.equal(types.at(-1), 'WorkflowExecutionCompleted');
   assert.ok(types.includes('WorkflowExecutionSignaled'), 'the package was scanned');
   await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('what a newcomer reaches for: copy says whether it copied, Enter sends a scan, a clicked event shows its explanation', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  // Enter in the location field sends the scan, as the button next to it does.
+  await page.getByLabel('Scan location').fill('Paris');
+  await page.getByLabel('Scan location').press('Enter');
+  await expectMatch(page.locator('#cli'), /ScanSignal .*"location":"Paris"/);
+
+  // A copy button says that it copied (it said nothing), and the clipboard holds it.
+  await page.getByRole('button', { name: 'Copy the share link' }).click();
+  await expectText(page.locator('#copy-link-said'), 'copied ✓');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.locator('#share-link').getAttribute('href'));
+  await page.getByRole('button', { name: 'Copy the CLI command' }).click();
+  await expectText(page.locator('#copy-cli-said'), 'copied ✓');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.locator('#cli').textContent());
+  // The y key has no button: the message line says it.
+  await page.locator('h1').click();
+  await page.keyboard.press('y');
+  await expectText(page.locator('#notice'), 'the last cadence command: copied ✓');
+
+  // A clicked history row shows why the event is there; the explanation is drawn below
+  // the whole table, so the page brings it into view.
+  await page.getByLabel('Built-in scenario').selectOption('happy-path');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await page.keyboard.press('End');
+  await expectCount(page.locator('#history tr.event'), 44);
+  const row = page.locator('#history tr.event[data-event-id="5"]');
+  await row.scrollIntoViewIfNeeded();
+  await row.click();
+  const explanation = page.locator('#explanation');
+  await expectMatch(explanation, /^5 ActivityTaskScheduled/);
+  await eventually(() => explanation.boundingBox(), (b) => b && b.y >= 0 && b.y < 800, 'the explanation of the clicked event is in view');
+  await context.close();
+
+  // Where the browser gives the page no clipboard (plain http from another machine),
+  // the button says so instead of doing nothing.
+  const bare = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  await bare.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+  const phone = await newPage(bare);
+  await open(phone, BASE_URL);
+  await phone.getByRole('button', { name: 'Copy the share link' }).tap();
+  await expectMatch(phone.locator('#copy-link-said'), /did not let the page copy/);
+  await bare.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

@@ -67,14 +67,33 @@ pub fn download(file_name: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// Copies `text` to the clipboard; a refusal (no permission, no secure context) is ignored.
-pub fn copy(text: &str) {
-    let Some(w) = window() else { return };
-    let clipboard = w.navigator().clipboard();
-    let promise = clipboard.write_text(text);
+/// Copies `text` to the clipboard, then tells `done` whether the browser let it: a
+/// refusal (no permission, or no clipboard at all outside a secure context, as on
+/// `http://` from another machine) is the caller's to say.
+pub fn copy(text: &str, done: Box<dyn FnOnce(bool)>) {
+    let Some(w) = window() else { return done(false) };
+    // Outside a secure context `navigator.clipboard` is undefined: calling it would throw.
+    let has_clipboard = js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
+    if !has_clipboard {
+        return done(false);
+    }
+    let promise = w.navigator().clipboard().write_text(text);
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
     });
+}
+
+/// Scrolls the element with this id into view, as little as needed, once the page has
+/// drawn what the last change added.
+pub fn show(id: &'static str) {
+    let Some(w) = window() else { return };
+    let scroll = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return };
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    });
+    let _ = w.request_animation_frame(scroll.unchecked_ref());
 }
 
 /// Opens a `<details>` element and scrolls it into view.

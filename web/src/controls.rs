@@ -71,7 +71,14 @@ pub fn run(pg: Playground, c: Command) {
         Command::Export => export(pg),
         Command::Copy => {
             if let Some(last) = pg.session.with_untracked(postflow_core::session::script::last_command) {
-                browser::copy(&last.command);
+                // The key has no button beside which to say it: the message line says it.
+                browser::copy(
+                    &last.command,
+                    Box::new(move |ok| {
+                        let said = format!("the last cadence command: {}", crate::panels::copy_result(ok));
+                        _ = if ok { pg.notice.try_set(Some(said)) } else { pg.error.try_set(Some(said)) };
+                    }),
+                );
             }
         }
         Command::Commands => browser::reveal("cli-all"),
@@ -235,7 +242,15 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
         <section class="actions" aria-label="Actions">
             <h2>"Actions"</h2>
             <CompactStatus pg=pg />
-            <div class="row">
+            // A form, so that Enter in the location field sends the scan, as the button does.
+            <form
+                class="row"
+                aria-label="Scan"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    run(pg, Command::Scan);
+                }
+            >
                 <input
                     type="text"
                     id="location"
@@ -245,7 +260,7 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                     on:input=move |ev| pg.location.set(event_target_value(&ev))
                 />
                 {button(pg, "scan", "Scan", "Send ScanSignal with this location", Command::Scan)}
-            </div>
+            </form>
             <div class="row">
                 {button(pg, "delivered", "Delivered", "Send DeliveredSignal", Command::Delivered)}
                 {button(pg, "query", "Query", "Query current_status", Command::Query)}

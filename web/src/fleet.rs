@@ -58,7 +58,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
     // The fleet lives outside the reactive graph: it is big and changes in place.
     let fleet: FleetCell = StoredValue::new_local(None);
     let run = {
-        move |_| {
+        move || {
             let n = match package_count(&packages.get_untracked()) {
                 Ok(n) => n,
                 Err(why) => return error.set(Some(why)),
@@ -78,14 +78,22 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
     };
     let open = {
         move |i: u64| {
-            let json = fleet
-                .with_value(|f| f.as_ref().and_then(|f| f.package_history(i)).map(|h| postflow_core::history::json::history_to_json(&h)));
+            let json = fleet.with_value(|f| {
+                let f = f.as_ref()?;
+                let (id, shard) = f.package(i)?;
+                Some((postflow_core::history::json::history_to_json(&f.package_history(i)?), id, shard))
+            });
             match json {
-                Some(json) => {
+                Some((json, id, shard)) => {
                     pg.import(&json);
-                    if let Some(el) = document().get_element_by_id("history") {
-                        el.scroll_into_view();
-                    }
+                    // A history carries no workflow ID ("(imported)" above): the notice names
+                    // the package, and the page goes up to it and the slider.
+                    pg.notice.update(|n| {
+                        if let Some(n) = n {
+                            *n = format!("fleet package {id} (shard {shard}): {n}");
+                        }
+                    });
+                    crate::browser::show("notice");
                 }
                 None => error.set(Some("that package's history is gone".into())),
             }
@@ -98,6 +106,14 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                 {FleetConfig::for_view(0).describe()}
                 " The run happens in small steps, so the page stays usable."
             </p>
+            // A form, so that Enter in the count runs the fleet, as the button does.
+            <form
+                class="row"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    run();
+                }
+            >
             <label>
                 "packages "
                 <input
@@ -112,7 +128,8 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                     on:input=move |ev| packages.set(event_target_value(&ev))
                 />
             </label>
-            <button id="fleet-run" on:click=run>"Run the fleet"</button>
+            <button type="submit" id="fleet-run">"Run the fleet"</button>
+            </form>
             {move || error.get().map(|e| view! { <p class="error" id="fleet-error">{e}</p> })}
             <p id="fleet-progress">
                 {move || match progress.get() {
@@ -129,6 +146,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                         view! {
                             <div class="table-scroll">
                             <table id="fleet-packages-table">
+                                <caption id="fleet-table-hint">"The first 200 packages (or all, if fewer); click one to open its history in the view above."</caption>
                                 <tr>
                                     <th>"package"</th>
                                     <th>"shard"</th>
@@ -188,9 +206,10 @@ fn charts(r: &Report) -> impl IntoView + use<> {
         <p id="fleet-summary">
             {t.summary_line()}
         </p>
-        {line_chart("fleet-events", "history events per second", r, |i| i.events_per_second())}
-        {line_chart("fleet-timers", "timers live", r, |i| i.timers_live as f64)}
-        {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().unwrap_or(0.0) * 100.0)}
+        {line_chart("fleet-events", "history events per second", r, |i| Some(i.events_per_second()))}
+        {line_chart("fleet-timers", "timers live", r, |i| Some(i.timers_live as f64))}
+        // An interval without a decision task has no hit rate: no point, not a drop to 0 %.
+        {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().map(|h| h * 100.0))}
         <h3 id="fleet-shards-title">{format!("shards by events: min {} / median {} / max {}", spread.min, spread.median, spread.max)}</h3>
         <svg
             id="fleet-shards"
@@ -222,14 +241,15 @@ fn line_chart(
     id: &'static str,
     title: &'static str,
     r: &Report,
-    value: fn(&postflow_core::fleet::stats::Interval) -> f64,
+    value: fn(&postflow_core::fleet::stats::Interval) -> Option<f64>,
 ) -> impl IntoView + use<> {
-    let values: Vec<f64> = r.intervals.iter().map(value).collect();
-    let top = values.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
+    let values: Vec<Option<f64>> = r.intervals.iter().map(value).collect();
+    let top = values.iter().flatten().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
     let n = values.len().max(2) - 1;
     let points: String = values
         .iter()
         .enumerate()
+        .filter_map(|(i, v)| Some((i, (*v)?)))
         .map(|(i, v)| format!("{:.1},{:.1}", i as f64 / n as f64 * WIDTH, HEIGHT - 4.0 - v / top * (HEIGHT - 8.0)))
         .collect::<Vec<_>>()
         .join(" ");

@@ -38,13 +38,13 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
                                         data-event-type=r.event_type
                                         data-event-id=id.to_string()
                                         tabindex="0"
-                                        on:click=move |_| pg.selected_event.set(Some(id))
+                                        on:click=move |_| open_event(pg, id)
                                         // Focusable, so it opens from the keyboard as a button does.
                                         on:keydown=move |ev| {
                                             if ev.key() == "Enter" || ev.key() == " " {
                                                 ev.prevent_default();
                                                 ev.stop_propagation();
-                                                pg.selected_event.set(Some(id));
+                                                open_event(pg, id);
                                             }
                                         }
                                     >
@@ -64,7 +64,7 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
                 selected_json()
                     .map(|j| {
                         view! {
-                            <div class="event-detail">
+                            <div class="event-detail" id="event-detail">
                                 <crate::guide::ExplanationView pg=pg />
                                 <div class="event-json">
                                     <button type="button" aria-label="Close the event JSON" on:click=move |_| pg.selected_event.set(None)>
@@ -78,6 +78,13 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Selects an event and brings its explanation and JSON into view: they are drawn below
+/// the whole table, a screen or more under a row near its top.
+fn open_event(pg: Playground, id: i64) {
+    pg.selected_event.set(Some(id));
+    crate::browser::show("event-detail");
 }
 
 #[component]

@@ -85,9 +85,7 @@ pub fn CliView(pg: Playground) -> impl IntoView {
                     view! {
                         <div class="row">
                             <span class="label" id="cli-from" class:older=l.older_than_step>{l.provenance(cursor)}</span>
-                            <button type="button" id="copy-cli" aria-label="Copy the CLI command" on:click=move |_| browser::copy(&copied)>
-                                "Copy"
-                            </button>
+                            {copy_button("copy-cli", "copy-cli-said", "Copy", "Copy the CLI command", copied)}
                         </div>
                         <pre id="cli">{l.command}</pre>
                     }
@@ -143,6 +141,23 @@ pub fn PendingView(pg: Playground) -> impl IntoView {
     }
 }
 
+/// What a copy said: the clipboard took it, or the browser refused (it says nothing itself).
+pub fn copy_result(ok: bool) -> &'static str {
+    if ok { "copied ✓" } else { "the browser did not let the page copy: select it and copy it yourself" }
+}
+
+/// A copy button with, beside it, whether the copy worked. Drawn again with each new
+/// text, so an old "copied" does not stay beside a newer text.
+fn copy_button(id: &'static str, said_id: &'static str, text: &'static str, label: &'static str, copied: String) -> impl IntoView {
+    let said = RwSignal::new(None::<bool>);
+    view! {
+        <button type="button" id=id aria-label=label on:click=move |_| browser::copy(&copied, Box::new(move |ok| _ = said.try_set(Some(ok))))>
+            {text}
+        </button>
+        <span class="copied" id=said_id role="status">{move || said.get().map(copy_result)}</span>
+    }
+}
+
 #[component]
 pub fn ShareView(pg: Playground) -> impl IntoView {
     let link = move || pg.session.with(|s| (!s.is_imported()).then(|| browser::link_with_hash(&s.to_share_text())));
@@ -155,9 +170,7 @@ pub fn ShareView(pg: Playground) -> impl IntoView {
                     view! {
                         <a id="share-link" href=l.clone()>"link to this state"</a>
                         " "
-                        <button type="button" id="copy-link" aria-label="Copy the share link" on:click=move |_| browser::copy(&copied)>
-                            "Copy link"
-                        </button>
+                        {copy_button("copy-link", "copy-link-said", "Copy link", "Copy the share link", copied)}
                     }
                         .into_any()
                 }

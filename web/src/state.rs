@@ -49,27 +49,31 @@ fn restore_saved(text: &str) -> Result<(Session, Option<String>), String> {
     Ok((s, Some(json.to_owned())))
 }
 
+/// What opening the page says: where the state came from (a notice), or what could
+/// not be opened (an error, in red as every other failure is).
+type Said = Option<Result<String, String>>;
+
 /// The state to open with: the link in the URL hash, else the last saved state.
-fn initial() -> (Session, Option<String>, Option<String>) {
+fn initial() -> (Session, Option<String>, Said) {
     let hash = browser::hash();
     if !hash.is_empty() {
         // After a reload the address still holds the last state: that is no new link.
         let reloaded = browser::load(browser::STORAGE_KEY).is_some_and(|t| t.strip_prefix("s:") == Some(hash.as_str()));
         match Session::from_share_text(&hash) {
-            Ok(s) => return (s, None, Some(if reloaded { "restored your last session" } else { "opened the shared link" }.into())),
+            Ok(s) => return (s, None, Some(Ok(if reloaded { "restored your last session" } else { "opened the shared link" }.into()))),
             Err(e) => {
                 let (s, json, _) = from_storage();
-                return (s, json, Some(format!("could not open the link in the address: {e}")));
+                return (s, json, Some(Err(format!("could not open the link in the address: {e}"))));
             }
         }
     }
     from_storage()
 }
 
-fn from_storage() -> (Session, Option<String>, Option<String>) {
+fn from_storage() -> (Session, Option<String>, Said) {
     match browser::load(browser::STORAGE_KEY).map(|t| restore_saved(&t)) {
-        Some(Ok((s, json))) => (s, json, Some("restored your last session".into())),
-        Some(Err(e)) => (Session::new(SessionConfig::default()), None, Some(format!("could not restore the last session: {e}"))),
+        Some(Ok((s, json))) => (s, json, Some(Ok("restored your last session".into()))),
+        Some(Err(e)) => (Session::new(SessionConfig::default()), None, Some(Err(format!("could not restore the last session: {e}")))),
         None => (Session::new(SessionConfig::default()), None, None),
     }
 }
@@ -77,15 +81,15 @@ fn from_storage() -> (Session, Option<String>, Option<String>) {
 impl Playground {
     /// Opens the state in the URL hash or localStorage, and saves every change.
     pub fn new() -> Playground {
-        let (session, json, notice) = initial();
+        let (session, json, said) = initial();
         let session = RwSignal::new_local(session);
         let selected_event = RwSignal::new(None);
         let (teach, tour_problem) = Teach::new(session, selected_event);
         let pg = Playground {
             session,
             imported_json: RwSignal::new(json),
-            error: RwSignal::new(None),
-            notice: RwSignal::new(notice),
+            error: RwSignal::new(said.clone().and_then(Result::err)),
+            notice: RwSignal::new(said.and_then(Result::ok)),
             form: RwSignal::new(OrderInput::default()),
             location: RwSignal::new("Delft".into()),
             selected_event,

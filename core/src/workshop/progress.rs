@@ -163,21 +163,22 @@ pub enum TourEvent {
 }
 
 impl TourEvent {
-    /// What the front ends tell the participant, in their words for two places:
+    /// What the front ends tell the participant, in their words for two things:
     /// `open_chapter`, how the next chapter's session opens there ("T opens the next
-    /// chapter's session"), and `scores`, where the scores are shown ("the guide").
-    pub fn notice(&self, open_chapter: &str, scores: &str) -> String {
+    /// chapter's session"), and `panel`, where the tour's steps and scores are shown
+    /// ("the guide").
+    pub fn notice(&self, open_chapter: &str, panel: &str) -> String {
         let TourEvent::StepDone { step, chapter_done, tour_done } = self;
         let Some(done) = TOUR.iter().find(|s| s.id == *step) else { return format!("tour: {step} done ✓") };
         let number = ChapterGuide::of(done.chapter).number;
         let steps: Vec<&TourStep> = steps_of(done.chapter).collect();
         let k = steps.iter().position(|s| s.id == done.id).map_or(0, |i| i + 1);
         let next = if *tour_done {
-            format!("the tour is finished: your score per chapter is in {scores}")
+            format!("the tour is finished: your score per chapter is in {panel}")
         } else if *chapter_done {
             format!("chapter {number} done: {open_chapter}")
         } else {
-            "next step in the guide".to_owned()
+            format!("next step in {panel}")
         };
         format!("tour: chapter {number}, step {k} of {} done ✓ — {next}", steps.len())
     }
