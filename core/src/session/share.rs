@@ -66,8 +66,13 @@ impl Session {
 
     /// Rebuilds a session from share text.
     pub fn from_share_text(text: &str) -> Result<Session, ShareError> {
-        let bytes = URL_SAFE_NO_PAD.decode(text.trim().trim_start_matches('#')).map_err(|e| ShareError::Damaged(e.to_string()))?;
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| ShareError::Damaged(e.to_string()))?;
+        // A link that does not decode, or decodes to no whole JSON, was cut short or
+        // changed on its way: say that first, the decoder's words after.
+        let mangled = |e: &dyn std::fmt::Display| {
+            ShareError::Damaged(format!("it was cut short or changed on its way; copy the whole link again ({e})"))
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim().trim_start_matches('#')).map_err(|e| mangled(&e))?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| mangled(&e))?;
         let shared = Shared::from_json(&value).map_err(ShareError::Damaged)?;
         let chapter = Chapter::parse(&shared.chapter).map_err(ShareError::Damaged)?;
         if shared.timer_unit_secs == 0 {
@@ -164,6 +169,26 @@ mod tests {
         ] {
             let e = Session::from_share_text(&link(&json)).err().unwrap_or_else(|| panic!("{json} opened"));
             assert!(matches!(e, ShareError::Damaged(_)) && e.to_string().contains(says), "{json}: {e} should say {says:?}");
+        }
+    }
+
+    #[test]
+    fn a_link_cut_short_or_changed_says_so_before_the_decoders_words() {
+        let whole = Session::new(SessionConfig::default()).to_share_text();
+        // Cut inside a character (base64 refuses it), cut between two (the JSON stops
+        // short), and changed.
+        let cut_whole = whole.len() / 4 * 4 - 8;
+        for (broken, decoder) in [
+            (whole[..whole.len() - 5].to_owned(), "Invalid last symbol"),
+            (whole[..cut_whole].to_owned(), "EOF while parsing"),
+            (format!("{}!{}", &whole[..10], &whole[11..]), "Invalid symbol"),
+        ] {
+            let e = Session::from_share_text(&broken).err().unwrap_or_else(|| panic!("{broken} opened")).to_string();
+            assert!(
+                e.starts_with("the link is damaged: it was cut short or changed on its way; copy the whole link again (")
+                    && e.contains(decoder),
+                "{e}"
+            );
         }
     }
 }
