@@ -358,27 +358,24 @@ fn an_activity_that_panicked_is_named_as_the_activitys_panic() {
         "strconv.Atoi: parsing \"Cadence\": invalid syntax",
         "activity for tasklist [panic]:\ngoroutine 1 [running]:\nmain.shipProduct(...)\n\t/src/workshop.go:38 +0x1d",
     );
-    let (check, go) = ship_ends_with("paid-and-shipped", |scheduled_event_id, started_event_id| {
-        EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes {
-            failure: Some(failure.clone()),
-            scheduled_event_id,
-            started_event_id,
-            identity: "worker".into(),
+    // shipProduct's attempt failed with `failure`, as the worker reported it.
+    let failed_with = |failure: crate::payload::Failure| {
+        ship_ends_with("paid-and-shipped", move |scheduled_event_id, started_event_id| {
+            EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes {
+                failure: Some(failure.clone()),
+                scheduled_event_id,
+                started_event_id,
+                identity: "worker".into(),
+            })
         })
-    });
+    };
+    let (check, go) = failed_with(failure);
     let m = message(check, &go, Track::Go);
     assert!(m.starts_with("your activity shipProduct panicked: strconv.Atoi: parsing \"Cadence\": invalid syntax. A Go worker"), "{m}");
     assert!(m.contains("fails that activity alone (ActivityTaskFailed, reason cadenceInternal:Panic), not the decision task"), "{m}");
     // The Rust track's stack is the line that panicked: said where.
     let failure = crate::sdk::activity_panic("no number", "activity for tasklist [panic]:\n\texercises/01_activities.rs:38");
-    let (check, rust) = ship_ends_with("paid-and-shipped", |scheduled_event_id, started_event_id| {
-        EventAttributes::ActivityTaskFailed(ActivityTaskFailedEventAttributes {
-            failure: Some(failure.clone()),
-            scheduled_event_id,
-            started_event_id,
-            identity: "worker".into(),
-        })
-    });
+    let (check, rust) = failed_with(failure);
     let m = message(check, &Run { notifications: Some(0), ..rust }, Track::Rust);
     assert!(m.starts_with("your activity shipProduct panicked at exercises/01_activities.rs:38: no number. "), "{m}");
 }
