@@ -97,7 +97,7 @@ wait_for "Tour · chapter 1 of 7 · step 1 of 2"
 keys T
 wait_for "tour: chapter activities"
 keys Enter
-wait_for "tour: activities/start done"
+wait_for "tour: chapter 1, step 1 of 2 done"
 wait_for "Tour · chapter 1 of 7 · step 2 of 2"
 keys "]"
 wait_for "Tour · chapter 2 of 7 · step 1 of 4"
