@@ -335,3 +335,39 @@ fn a_retried_activity_names_the_timeouts_the_server_wrote() {
     // The workshop's 600 s workflow: both become 600 s.
     assert!(ex(&history("happy-path"), 5).meaning.contains("schedule-to-start and schedule-to-close timeouts to 600s"));
 }
+
+#[test]
+fn a_scan_behind_the_delivery_in_one_batch_is_told_as_never_read() {
+    // Played on the simulator: the code waits in its selector, then a delivery and a
+    // scan arrive together; and the same two while the payment is still retried.
+    let play = |steps: &str| {
+        let toml = format!(
+            "name = \"x\"\nchapter = \"query\"\nseed = 1\n\n[[steps]]\ndo = \"start\"\ninput = '{{\"id\":\"Order123\",\
+             \"customer\":\"Cadence\",\"amount\":20,\"address\":\"Uber office\",\"sendFrom\":\"Aarhus\"}}'\n\n\
+             [[steps]]\ndo = \"run\"\n\n{steps}"
+        );
+        let outcome = scenario::run(&Scenario::parse("x", &toml).unwrap());
+        assert!(outcome.passed(), "{:?}\n{}", outcome.failures, outcome.session.history_table());
+        outcome.session.history().to_vec()
+    };
+    let payment = "[[steps]]\ndo = \"advance\"\nto = \"next\"\n\n[[steps]]\ndo = \"run\"\n\n".repeat(2);
+    let both = "[[steps]]\ndo = \"signal\"\nname = \"DeliveredSignal\"\n\n[[steps]]\ndo = \"signal\"\nname = \"ScanSignal\"\n\
+                input = '{\"location\":\"Delft\"}'\n\n[[steps]]\ndo = \"run\"\n\n";
+    let query = |locations: &str| {
+        format!("[[steps]]\ndo = \"query\"\nname = \"current_status\"\nexpect = '{{\"delivered\":true,\"locationHistory\":{locations}}}'\n")
+    };
+    let scan_of = |h: &[HistoryEvent]| {
+        h.iter()
+            .find(|e| matches!(&e.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "ScanSignal"))
+            .unwrap()
+            .event_id
+    };
+    // Waiting: the scan is never read (the query shows Aarhus alone), and said so.
+    let h = play(&format!("{payment}{both}{}", query("[\"Aarhus\"]")));
+    let x = ex(&h, scan_of(&h));
+    assert!(x.meaning.contains("But it is never read: it came in the same batch as the delivery of event"), "{}", x.meaning);
+    // Busy with the payment: the scan case, added first, reads it (Delft is in the list).
+    let h = play(&format!("{both}{payment}{}", query("[\"Aarhus\",\"Delft\"]")));
+    let x = ex(&h, scan_of(&h));
+    assert!(x.meaning.contains("The code reads it from the ScanSignal channel"), "{}", x.meaning);
+}

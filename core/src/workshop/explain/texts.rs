@@ -705,10 +705,18 @@ fn signaled(
     };
     let reader = match a.signal_name.as_str() {
         "ScanSignal" => match unreadable_scan(a) {
-            None => " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds the \
-                     location to the list (and from chapter 7 resets the notification timer). If the code is still busy \
-                     with the payment, the value simply waits in the channel."
-                .to_owned(),
+            None => match delivered_first(links, i) {
+                Some(delivery) => format!(
+                    " But it is never read: it came in the same batch as the delivery of event {}, which arrived first \
+                     while the code waited in its selector. A waiting select takes the first signal to arrive, the \
+                     delivered case ended the loop, and the workflow completed with this scan still in its channel.",
+                    delivery.event_id
+                ),
+                None => " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds \
+                         the location to the list (and from chapter 7 resets the notification timer). If the code is still \
+                         busy with the payment, the value simply waits in the channel."
+                    .to_owned(),
+            },
             Some(e) => format!(
                 " But the code cannot read this value as a scan ({e}). When the scan case takes it, the workflow logs \
                  \"Corrupt signal received\", drops it and waits for the next scan on that channel alone, as the Go \
@@ -743,6 +751,29 @@ fn signaled(
             a.signal_name
         ),
     )
+}
+
+/// The DeliveredSignal that kept the scan at position `i` from being read: the first
+/// event of the scan's decision batch, handed to code that waited in its selector (no
+/// activity open when the batch began), in a decision task that closed the workflow.
+/// A waiting select takes the first signal to arrive (notes §3.1); when the code was
+/// busy instead, both wait in their channels and the scan case, added first, wins.
+fn delivered_first<'h>(links: &Links<'h>, i: usize) -> Option<&'h HistoryEvent> {
+    let task = links.handling_task(i)?;
+    let t = links.index(task.event_id)?;
+    let completed = links.after(t).filter(|e| e.event_type() == EventType::DecisionTaskCompleted)?;
+    if !links.decisions_of(completed.event_id).iter().any(|d| d.event_type().is_workflow_close()) {
+        return None;
+    }
+    let batch = links.handled_by(t);
+    let first = *batch.first()?;
+    signal_named(first, "DeliveredSignal")?;
+    let begun = links.index(first.event_id)?;
+    let scan_id = links.events[i].event_id;
+    let waiting = first.event_id < scan_id
+        && links.events[..begun].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted)
+        && derive(&links.events[..begun]).open_activities.is_empty();
+    waiting.then_some(first)
 }
 
 /// The signal `name` that event `e` records, if it is one.
