@@ -76,19 +76,23 @@ pub(crate) fn problem(p: &Problem, check: &Check) -> String {
         Problem::Panicked(why) => {
             format!("your workflow code panicked: {why}. A Go worker would fail the decision task and retry it forever")
         }
-        Problem::Deadlock { step, after, doing } if matches!(check.steps().get(*step), Some(Step::Query { .. })) => {
-            let name = match check.steps().get(*step) {
-                Some(Step::Query { name, .. }) => name.clone(),
-                _ => String::new(),
-            };
-            format!(
+        Problem::Deadlock { step, after, doing } => match check.steps().get(*step) {
+            Some(Step::Query { name, .. }) => format!(
                 "the {name} query handler did not return for over {}s ({}): a query handler must return at once, reading \
                  the workflow's state only. No std::thread::sleep, no waiting, no loop in it: it runs on the worker's \
                  thread, and one that blocks holds that thread while the caller's query times out",
                 after.as_secs().max(1),
                 at_step(*step, doing)
-            )
-        }
+            ),
+            _ => format!(
+                "potential deadlock detected: a decision task did not yield for over {}s ({}). Workflow code must never \
+                 block the worker's thread: no std::thread::sleep, no waiting on the wall clock, no loop that never \
+                 awaits. Wait with ctx.new_timer(..) or a selector; and call select inside the loop, each select handles \
+                 one event",
+                after.as_secs().max(1),
+                at_step(*step, doing)
+            ),
+        },
         Problem::ActivityDidNotReturn { activity_type, attempt, step, after, doing } => format!(
             "your activity {activity_type} did not return: its attempt {attempt} was still running after {}s ({}), where \
              the workshop's activities return at once. A loop that never ends, or a wait that never comes back? On a real \
@@ -99,15 +103,6 @@ pub(crate) fn problem(p: &Problem, check: &Check) -> String {
             at_step(*step, doing)
         ),
         Problem::CorruptSignal { channel, error, count } => corrupt_signal(channel, error, *count),
-        Problem::Deadlock { step, after, doing } => format!(
-            "potential deadlock detected: a decision task did not yield for over {}s ({}the check's step {}). Workflow code \
-             must never block the worker's thread: no std::thread::sleep, no waiting on the wall clock, no loop that \
-             never awaits. Wait with ctx.new_timer(..) or a selector; and call select inside the loop, each select \
-             handles one event",
-            after.as_secs().max(1),
-            if doing.is_empty() { String::new() } else { format!("{doing}, ") },
-            step + 1
-        ),
         Problem::Nondeterminism(why) => format!(
             "nondeterministic workflow: {why}. Replaying its own history, the code decided something else: workflow \
              code must decide the same way every time it runs. No wall clock (use ctx.now()), no random numbers (ask an \
@@ -316,11 +311,7 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 /// An activity that panicked: a Go worker recovers the panic and fails the activity
 /// alone, with reason `cadenceInternal:Panic` and the message and stack as details.
 fn activity_panicked(c: &Ctx<'_>, a: &Activity) -> Option<String> {
-    if a.reason.as_deref() != Some(crate::sdk::PANIC_REASON) {
-        return None;
-    }
-    let failure = crate::payload::Failure { reason: crate::sdk::PANIC_REASON.into(), details: a.failure.clone()?.into_bytes() };
-    let (message, stack) = crate::sdk::panic_parts(&failure).unwrap_or_else(|| (a.failure.clone().unwrap_or_default(), String::new()));
+    let (message, stack) = a.panic.as_ref()?;
     // The Rust track's stack is the line that panicked, under the Go worker's top line.
     let at = stack.lines().skip(1).map(str::trim).find(|l| l.rsplit_once(':').is_some_and(|(_, n)| n.parse::<u32>().is_ok()));
     let (at, instead) = match c.track {

@@ -18,8 +18,10 @@ pub(crate) struct Activity {
     pub result: Option<Payload>,
     /// The failure's details as text.
     pub failure: Option<String>,
-    /// The failure's reason (`cadenceInternal:Generic`, `cadenceInternal:Panic`).
-    pub reason: Option<String>,
+    /// The message and stack of a panic the worker recovered (reason
+    /// `cadenceInternal:Panic`), as [`crate::sdk::panic_parts`] reads them (the whole
+    /// details as the message when they do not read so).
+    pub panic: Option<(String, String)>,
     /// How it timed out, with no attempt left.
     pub timed_out: Option<crate::history::TimeoutType>,
     /// Index in the history of the scheduled event.
@@ -40,7 +42,7 @@ pub(crate) fn activities(h: &[HistoryEvent]) -> Vec<Activity> {
                     attempt: None,
                     result: None,
                     failure: None,
-                    reason: None,
+                    panic: None,
                     timed_out: None,
                     at: i,
                 },
@@ -59,7 +61,8 @@ pub(crate) fn activities(h: &[HistoryEvent]) -> Vec<Activity> {
                 if let Some((_, act)) = out.iter_mut().find(|(s, _)| *s == a.scheduled_event_id) {
                     let failure = a.failure.clone().unwrap_or_default();
                     act.failure = Some(failure.details_text());
-                    act.reason = Some(failure.reason);
+                    act.panic = (failure.reason == crate::sdk::PANIC_REASON)
+                        .then(|| crate::sdk::panic_parts(&failure).unwrap_or_else(|| (failure.details_text(), String::new())));
                 }
             }
             EventAttributes::ActivityTaskTimedOut(a) => {
