@@ -64,7 +64,7 @@ impl<T: DeserializeOwned> SignalChannel<T> {
             Ok(v) => Some(v),
             Err(e) => {
                 let fields = serde_json::json!({ "error": e }).to_string();
-                let message = format!("Corrupt signal received on channel {}. Error deserializing", self.name);
+                let message = format!("{CORRUPT_BEFORE}{}{CORRUPT_AFTER}", self.name);
                 let mut s = self.ctx.state.borrow_mut();
                 let line = crate::log::LogLine::workflow(s.now, crate::log::Level::Error, &message, &fields);
                 s.log(line);
@@ -72,6 +72,16 @@ impl<T: DeserializeOwned> SignalChannel<T> {
             }
         }
     }
+}
+
+/// The log message of a signal dropped as corrupt, around its channel's name.
+const CORRUPT_BEFORE: &str = "Corrupt signal received on channel ";
+const CORRUPT_AFTER: &str = ". Error deserializing";
+
+/// The channel a workflow log message says a signal was dropped on as corrupt, if it
+/// is such a message (the checks name the mistake from it).
+pub fn corrupt_signal_channel(message: &str) -> Option<&str> {
+    message.strip_prefix(CORRUPT_BEFORE)?.strip_suffix(CORRUPT_AFTER)
 }
 
 impl<T> Clone for SignalChannel<T> {

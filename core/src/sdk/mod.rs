@@ -19,7 +19,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use channel::{ReceiveFuture, SignalChannel};
+pub use channel::{ReceiveFuture, SignalChannel, corrupt_signal_channel};
 pub use future::{ActivityFuture, CancellationScope, TimerFuture};
 pub use options::{ActivityOptions, RetryPolicy};
 pub use selector::{SelectFuture, Selector};

@@ -281,7 +281,7 @@ fn corrupt_signal(logs: &[crate::log::LogLine]) -> Option<Problem> {
         .iter()
         .filter(|l| l.source == "workflow")
         .filter_map(|l| {
-            let channel = l.message.strip_prefix("Corrupt signal received on channel ")?.strip_suffix(". Error deserializing")?;
+            let channel = crate::sdk::corrupt_signal_channel(&l.message)?;
             let error = serde_json::from_str::<serde_json::Value>(&l.fields)
                 .ok()
                 .and_then(|f| f.get("error").and_then(|e| e.as_str()).map(str::to_owned))
