@@ -6,7 +6,7 @@
 use postflow_core::scenario::event_problems;
 use postflow_core::session::{Action, Session};
 use postflow_core::workshop::questions::{QUESTIONS, question_for};
-use postflow_core::workshop::tour::{TOUR, TourStep, steps_of};
+use postflow_core::workshop::tour::{TOUR, TourStep, WORKSHOP_ORDER, steps_of};
 use postflow_core::workshop::{Chapter, GUIDES, Tour, TourEvent, Verdict};
 
 /// A session for a step's chapter, as the tour opens it.
@@ -105,6 +105,53 @@ fn the_tour_starts_in_chapter_one_and_asks_for_the_chapters_session() {
 }
 
 #[test]
+fn a_step_of_several_actions_says_the_clock_is_what_it_waits_for() {
+    // "Start the workshop's order and move the clock twice": after the start alone the
+    // worker has run (auto-run) and only the clock brings the retries.
+    let (mut tour, mut s) = chapter_session(Chapter::Loop);
+    let step = TOUR.iter().find(|st| st.id == "loop/wait").unwrap();
+    step.action.perform(&mut s).unwrap();
+    assert_eq!(tour.observe(&s), None);
+    let waiting = tour.view(&s).step.unwrap().waiting.unwrap();
+    assert!(waiting.contains("the worker waits for the clock: t moves it"), "{waiting}");
+    for a in step.then {
+        a.perform(&mut s).unwrap();
+    }
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "loop/wait", .. })));
+}
+
+#[test]
+fn a_step_whose_run_moved_past_its_premise_says_so_and_stepping_back_lifts_it() {
+    // Chapter 6: the query is asked "while the payment is still being retried"; a
+    // participant who moved the clock on is past it.
+    let (mut tour, mut s) = chapter_session(Chapter::Query);
+    WORKSHOP_ORDER.perform(&mut s).unwrap();
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "query/start", .. })));
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None);
+    for _ in 0..2 {
+        s.perform(Action::AdvanceNext).unwrap();
+        tour.observe(&s);
+    }
+    let blocked = tour.view(&s).step.unwrap().blocked.unwrap();
+    assert!(blocked.contains("needs a payment still being retried") && blocked.contains("step back"), "{blocked}");
+    // Back to just before the last clock move: a retry is still to come.
+    let last_move = s.timeline().iter().rposition(|e| matches!(e.action, Action::AdvanceNext)).unwrap();
+    s.seek(last_move);
+    tour.observe(&s);
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None, "stepped back before the payment went through");
+    // Chapter 7: "scan while the timer runs" after the timer fired could never complete.
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    play(TOUR.iter().find(|st| st.id == "notification/timer").unwrap(), &mut s);
+    tour.observe(&s);
+    assert_eq!(tour.current().unwrap().id, "notification/scan");
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None);
+    s.perform(Action::AdvanceNext).unwrap();
+    tour.observe(&s);
+    let blocked = tour.view(&s).step.unwrap().blocked.unwrap();
+    assert!(blocked.contains("needs the notification timer running"), "{blocked}");
+}
+
+#[test]
 fn unrelated_actions_and_rewinds_never_complete_or_block_a_step() {
     let (mut tour, mut s) = chapter_session(Chapter::Notification);
     let first = play(TOUR.iter().find(|st| st.id == "notification/timer").unwrap(), &mut s);
@@ -118,10 +165,11 @@ fn unrelated_actions_and_rewinds_never_complete_or_block_a_step() {
     s.auto_run = false;
     s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
     assert_eq!(tour.observe(&s), None, "the events are not there yet (the worker did not run)");
-    assert!(tour.view(&s).step.unwrap().waiting_for_events);
+    let waiting = tour.view(&s).step.unwrap().waiting.unwrap();
+    assert!(waiting.contains("the worker has a task to take: r runs it"), "{waiting}");
     s.back();
     assert_eq!(tour.observe(&s), None);
-    assert!(!tour.view(&s).step.unwrap().waiting_for_events, "the rewound scan no longer counts");
+    assert_eq!(tour.view(&s).step.unwrap().waiting, None, "the rewound scan no longer counts");
     s.perform(Action::Run).unwrap();
     assert_eq!(tour.observe(&s), None, "running the worker is not the scan");
     // Done for real: a scan, the worker run by hand.

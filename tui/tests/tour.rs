@@ -97,7 +97,7 @@ fn a_step_its_run_cannot_reach_says_so_and_how_to_go_on() {
     assert!(app.session.outcome().is_some_and(|o| o.contains("customer is required")), "{:?}", app.session.outcome());
     let s = screen(&app);
     assert!(s.contains("This run has failed (see the history), so this step cannot happen"), "{s}");
-    assert!(!s.contains("waiting for the events"), "{s}");
+    assert!(!s.contains("have not all appeared yet"), "{s}");
 }
 
 #[test]

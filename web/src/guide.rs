@@ -255,10 +255,9 @@ pub fn guide_html(v: &TourView) -> String {
     match &v.step {
         None => h.push_str("<p id=\"tour-step\">The tour is done: every chapter's score is below.</p>"),
         Some(step) => {
-            let waiting = if step.waiting_for_events && step.blocked.is_none() {
-                " — done; waiting for its events (the worker may need to run)"
-            } else {
-                ""
+            let waiting = match (&step.waiting, &step.blocked) {
+                (Some(w), None) => format!(" — {}", esc(w)),
+                _ => String::new(),
             };
             let _ = write!(
                 h,
@@ -373,12 +372,12 @@ mod tests {
         // such a run), the panel says so, offers the chapter again, and does not wait.
         let mut v = Tour::default().view(&Session::new(SessionConfig::default()));
         let step = v.step.as_mut().unwrap();
-        step.waiting_for_events = true;
+        step.waiting = Some("Done so far; the events to look for have not all appeared yet (…).".into());
         step.blocked = Some("This run has failed (see the history), so this step cannot happen in it.".into());
         let h = guide_html(&v);
         assert!(h.contains("<p id=\"tour-blocked\">This run has failed (see the history)"), "{h}");
         assert!(h.contains("data-do=\"chapter\">Open chapter 1 again</button>"), "{h}");
-        assert!(!h.contains("waiting for its events"), "{h}");
+        assert!(!h.contains("Done so far"), "{h}");
     }
 
     #[test]

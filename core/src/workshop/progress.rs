@@ -61,8 +61,9 @@ pub struct StepView {
     /// The command that does the step's action: front ends show its keys.
     pub command: crate::controls::Command,
     pub look_for: &'static str,
-    /// The action was done; the expected events have not all appeared yet.
-    pub waiting_for_events: bool,
+    /// The action was done and the expected events have not all appeared yet: what
+    /// brings them (the worker, the clock), in words with the keys.
+    pub waiting: Option<String>,
     /// Why the step cannot happen in this session at all (its run closed another way,
     /// say an order without a customer failed), and how to go on.
     pub blocked: Option<String>,
@@ -358,7 +359,16 @@ impl Tour {
     /// A step whose run has closed: its action is refused, or its events can no
     /// longer come. Said, or the participant waits for what will never happen.
     fn blocked(&self, step: &TourStep, session: &Session) -> Option<String> {
-        session.outcome().filter(|_| self.fits(session))?;
+        if !self.fits(session) {
+            return None;
+        }
+        // Before its action, a step whose premise the run is past (the clock moved on)
+        // can never see its events; after the action the run moves on by the step itself.
+        let started = !session.history().is_empty() && session.outcome().is_none();
+        if let Some(p) = step.premise.filter(|p| started && self.watch.armed.is_none() && !p.holds(session)) {
+            return Some(p.unmet());
+        }
+        session.outcome()?;
         let refused = !crate::controls::availability(step.action.command(), session).is_available();
         (refused || self.watch.armed.is_some()).then(|| {
             let outcome = crate::controls::closed_word(session);
@@ -399,7 +409,7 @@ impl Tour {
                 instruction: s.instruction,
                 command: s.action.command(),
                 look_for: s.look_for,
-                waiting_for_events: self.watch.armed.is_some(),
+                waiting: self.watch.armed.is_some().then(|| waiting_note(session)),
                 blocked: self.blocked(s, session),
                 question: question_for(s.id).map(|q| QuestionView {
                     prompt: q.prompt,
@@ -422,4 +432,19 @@ impl Tour {
             scores: self.scores(),
         }
     }
+}
+
+/// What a step whose action is done still waits for. A step may take more than its
+/// first key ("start the order and move the clock twice"): the session knows whether
+/// the worker has a task to take or only the clock can bring the next event.
+fn waiting_note(session: &Session) -> String {
+    use crate::controls::{Command, availability, keys_label};
+    let next = if availability(Command::Run, session).is_available() {
+        format!("the worker has a task to take: {} runs it, {} steps it", keys_label(Command::Run), keys_label(Command::Step))
+    } else if availability(Command::NextTimer, session).is_available() {
+        format!("the worker waits for the clock: {} moves it to the next timer", keys_label(Command::NextTimer))
+    } else {
+        "the workflow waits for a signal".to_owned()
+    };
+    format!("Done so far; the events to look for have not all appeared yet ({next}).")
 }

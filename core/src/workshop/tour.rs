@@ -6,6 +6,7 @@
 //! play every step on the simulator and check that it writes what the step expects.
 
 use crate::controls::Command;
+use crate::history::EventAttributes;
 use crate::postal::{Chapter, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
 use crate::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 
@@ -96,6 +97,54 @@ pub struct TourStep {
     pub no_events: &'static [&'static str],
     /// What to look at once the events are there.
     pub look_for: &'static str,
+    /// What the step takes for granted in the run, when the participant can have gone
+    /// past it by moving the clock on.
+    pub premise: Option<Premise>,
+}
+
+/// A state of the run a step is written for ("while the payment is still being
+/// retried", "while the timer runs"). A participant who moved the clock on is past it:
+/// the step's events can no longer come, and the tour says so rather than wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Premise {
+    /// The payment has not gone through yet: a retry is still to come.
+    PaymentPending,
+    /// The notification timer runs (started, not fired or canceled).
+    TimerRunning,
+}
+
+impl Premise {
+    /// Whether the run at the session's cursor is still in that state.
+    pub fn holds(self, session: &Session) -> bool {
+        let history = session.history();
+        match self {
+            Premise::PaymentPending => {
+                let payment = session.config().postal.chapter.names().validate_payment;
+                !history.iter().any(|e| match &e.attributes {
+                    EventAttributes::ActivityTaskCompleted(a) => {
+                        usize::try_from(a.scheduled_event_id - 1).ok().and_then(|i| history.get(i)).is_some_and(
+                            |s| matches!(&s.attributes, EventAttributes::ActivityTaskScheduled(x) if x.activity_type.name == payment),
+                        )
+                    }
+                    _ => false,
+                })
+            }
+            Premise::TimerRunning => !crate::history::derived::derive(history).open_timers.is_empty(),
+        }
+    }
+
+    /// What the step needs that this run is past, and the way back to it.
+    pub fn unmet(self) -> String {
+        let back = crate::controls::keys_label(Command::Back);
+        let (needs, past) = match self {
+            Premise::PaymentPending => ("a payment still being retried", "the payment went through (the clock moved on)"),
+            Premise::TimerRunning => ("the notification timer running", "no timer runs (it fired, or was never started)"),
+        };
+        format!(
+            "This step needs {needs}, and in this run {past}: step back ({back}) to before that, or the chapter's \
+             session starts it again with the workshop's order."
+        )
+    }
 }
 
 use TourAction::{Delivered, NextTimer, Query, Scan};
@@ -122,6 +171,7 @@ pub static TOUR: &[TourStep] = &[
             "WorkflowExecutionCompleted",
         ],
         no_events: &["ActivityTaskFailed"],
+        premise: None,
         look_for: "validatePayment, then shipProduct, each Scheduled (the workflow asked), Started (a worker took it) \
                    and Completed (the result). Between them, decision tasks: the workflow code running. Select an \
                    event to see why it is there.",
@@ -134,6 +184,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["ActivityTaskFailed", "WorkflowExecutionFailed"],
         no_events: &[],
+        premise: None,
         look_for: "ActivityTaskFailed carries the activity's error; the workflow returns it wrapped, and \
                    WorkflowExecutionFailed closes the run.",
     },
@@ -146,6 +197,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["ActivityTaskScheduled"],
         no_events: &["ActivityTaskStarted", "ActivityTaskFailed"],
+        premise: None,
         look_for: "Only ActivityTaskScheduled: attempt 0 failed and wrote nothing. The pending activity shows \
                    attempt=1 (try 2 of 3), the last failure and the time to the next retry.",
     },
@@ -157,6 +209,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &[],
         no_events: &["ActivityTaskStarted", "DecisionTaskScheduled"],
+        premise: Some(Premise::PaymentPending),
         look_for: "The history did not change: attempt 1 failed too. The pending activity now says \
                    attempt=2 (try 3 of 3), with the next retry 2 s away (the backoff doubled).",
     },
@@ -168,6 +221,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["ActivityTaskStarted", "ActivityTaskCompleted", "WorkflowExecutionCompleted"],
         no_events: &["ActivityTaskFailed"],
+        premise: Some(Premise::PaymentPending),
         look_for: "ActivityTaskStarted says attempt 2 and names the last failure: it was written with the result. \
                    Select it for the whole story.",
     },
@@ -179,6 +233,7 @@ pub static TOUR: &[TourStep] = &[
         then: TWO_RETRIES,
         events: &["ActivityTaskStarted", "ActivityTaskFailed", "WorkflowExecutionFailed"],
         no_events: &[],
+        premise: None,
         look_for: "Three attempts, one ActivityTaskFailed: the failure is final only when no attempt is left.",
     },
     // 3 · One scan signal
@@ -190,6 +245,7 @@ pub static TOUR: &[TourStep] = &[
         then: TWO_RETRIES,
         events: &["ActivityTaskCompleted", "ActivityTaskScheduled", "ActivityTaskCompleted", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: None,
         look_for: "The last decision task made no decisions: the code now waits in the ScanSignal channel. \
                    \"Blocked on\" shows the line.",
     },
@@ -201,6 +257,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskScheduled", "DecisionTaskCompleted", "WorkflowExecutionCompleted"],
         no_events: &[],
+        premise: None,
         look_for: "The signal woke the workflow through a decision task; the code read it, added Delft and returned.",
     },
     TourStep {
@@ -211,6 +268,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["ActivityTaskScheduled"],
         no_events: &[],
+        premise: None,
         look_for: "The payment is being retried: the code waits on its future, not on the channel.",
     },
     TourStep {
@@ -221,6 +279,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: Some(Premise::PaymentPending),
         look_for: "The signal is in the history, but the code has not read it: the decision task made no \
                    decisions. \"Blocked on\" counts it as unread in the channel.",
     },
@@ -232,6 +291,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[NextTimer],
         events: &["ActivityTaskCompleted", "WorkflowExecutionCompleted"],
         no_events: &[],
+        premise: Some(Premise::PaymentPending),
         look_for: "No new signal: the code read the one that waited in the channel. Signals are never lost.",
     },
     // 4 · Scans in a loop
@@ -243,6 +303,7 @@ pub static TOUR: &[TourStep] = &[
         then: TWO_RETRIES,
         events: &["ActivityTaskCompleted", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: None,
         look_for: "The code waits in selector.Select, on the ScanSignal channel.",
     },
     TourStep {
@@ -253,6 +314,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: None,
         look_for: "The workflow keeps running: the loop went round and waits in Select again. The log shows the scan.",
     },
     TourStep {
@@ -263,6 +325,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: None,
         look_for: "Each scan: one signal, one decision task. The location list lives in the code's memory and is \
                    rebuilt by replay whenever a worker needs it.",
     },
@@ -275,6 +338,7 @@ pub static TOUR: &[TourStep] = &[
         then: TWO_RETRIES,
         events: &["ActivityTaskCompleted", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: None,
         look_for: "The selector now has two receive cases: ScanSignal and DeliveredSignal.",
     },
     TourStep {
@@ -285,6 +349,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: None,
         look_for: "Still running: a scan goes round the loop.",
     },
     TourStep {
@@ -295,6 +360,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted", "WorkflowExecutionCompleted"],
         no_events: &[],
+        premise: None,
         look_for: "The loop ended, the function returned, and the result is in WorkflowExecutionCompleted. Now try \
                    a scan: Cadence refuses it and writes nothing.",
     },
@@ -307,6 +373,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["ActivityTaskScheduled"],
         no_events: &[],
+        premise: None,
         look_for: "The payment is being retried; the query handler was registered before it.",
     },
     TourStep {
@@ -317,6 +384,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &[],
         no_events: &["DecisionTaskScheduled", "WorkflowExecutionSignaled"],
+        premise: Some(Premise::PaymentPending),
         look_for: "The answer lists Aarhus, the order's sendFrom, and the history did not grow.",
     },
     TourStep {
@@ -327,6 +395,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[NextTimer, Scan("Delft"), Query],
         events: &["ActivityTaskCompleted", "WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
+        premise: Some(Premise::PaymentPending),
         look_for: "The answer follows the scans: Aarhus, Delft. A query never writes to the history.",
     },
     // 7 · The notification timer
@@ -338,6 +407,7 @@ pub static TOUR: &[TourStep] = &[
         then: TWO_RETRIES,
         events: &["ActivityTaskScheduled", "ActivityTaskCompleted", "TimerStarted"],
         no_events: &[],
+        premise: None,
         look_for: "After shipping, estimatedDeliveryTime said how many days; TimerStarted waits that many minutes. \
                    The selector now waits on the timer too.",
     },
@@ -349,6 +419,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "TimerCanceled", "ActivityTaskScheduled", "ActivityTaskCompleted", "TimerStarted"],
         no_events: &["TimerFired"],
+        premise: Some(Premise::TimerRunning),
         look_for: "TimerCanceled for the old timer, a fresh estimate from Delft, TimerStarted for the new one: \
                    updateTimeout at work.",
     },
@@ -360,6 +431,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["TimerFired", "DecisionTaskScheduled", "DecisionTaskCompleted"],
         no_events: &["TimerStarted"],
+        premise: Some(Premise::TimerRunning),
         look_for: "TimerFired woke the workflow; the log says Notification sent.",
     },
     TourStep {
@@ -370,6 +442,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["ActivityTaskScheduled", "TimerStarted", "TimerCanceled"],
+        premise: None,
         look_for: "The location is recorded, but no estimate and no timer: the customer was told already.",
     },
     TourStep {
@@ -380,6 +453,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "WorkflowExecutionCompleted"],
         no_events: &[],
+        premise: None,
         look_for: "Done: one notification, every scan in the list. Try live time next (the tour ends here) and \
                    watch retries and the timer happen by themselves.",
     },

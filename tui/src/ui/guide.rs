@@ -57,8 +57,8 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
             if let Some(why) = &step.blocked {
                 let key = app.keys_of(postflow_core::controls::Command::TourChapter);
                 lines.push(Line::styled(format!("{why} Key: {key}."), Style::new().fg(Color::Red)));
-            } else if step.waiting_for_events {
-                lines.push(Line::styled("Done; waiting for the events (the worker may need to run: r).", Style::new().fg(Color::Yellow)));
+            } else if let Some(waiting) = &step.waiting {
+                lines.push(Line::styled(waiting.clone(), Style::new().fg(Color::Yellow)));
             }
             lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(step.look_for)]));
         }
