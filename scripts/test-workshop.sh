@@ -222,7 +222,8 @@ printf '\nfn broken( {\n' >>"$EX/03_scan_once.rs"
 status=0
 "$TUI" --exercise 3 >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT" && grep -q "error" "$OUT"; } || fail "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
-ok "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
+grep -q "^building exercise 3 (cargo build" "$OUT" || fail "tui --exercise says it is building before cargo's quiet build"
+ok "tui --exercise 3 says it builds, then with a broken file shows the compiler's error and exits 2"
 status=0
 "$TUI" --exercise scan-once >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT"; } || fail "tui --exercise scan-once is chapter 3, as for workshop"

@@ -131,6 +131,18 @@ pub fn format_duration(d: Duration) -> String {
     format!("{}{}s", d.as_secs(), fraction(d.subsec_nanos()))
 }
 
+/// A duration for a person reading a pane: whole seconds, tenths under ten seconds,
+/// rounded up as Cadence rounds a timeout ("600s", "1.5s"). A real server's history
+/// puts nanoseconds into what is left of a timeout, which `format_duration` would
+/// print whole ("596.523124910s").
+pub fn format_duration_short(d: Duration) -> String {
+    if d.subsec_nanos() == 0 || d >= Duration::from_secs(10) {
+        return format!("{}s", ceil_secs(d));
+    }
+    let tenths = d.as_nanos().div_ceil(100_000_000);
+    if tenths % 10 == 0 { format!("{}s", tenths / 10) } else { format!("{}.{}s", tenths / 10, tenths % 10) }
+}
+
 /// Parses a duration the way Go's `time.ParseDuration` does for the units Cadence
 /// users type (`"600s"`, `"1.5s"`, `"2m"`, `"1h30m"`, `"250ms"`). Negative values are refused.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -191,6 +203,18 @@ mod tests {
         assert_eq!(EPOCH.plus(Duration::from_millis(1500)).to_rfc3339(), "2009-11-10T23:00:01.500Z");
         let offset = Timestamp::parse_rfc3339("2009-11-11T00:00:00+01:00").unwrap();
         assert_eq!(offset, EPOCH);
+    }
+
+    #[test]
+    fn short_durations_read_in_seconds_rounded_up() {
+        let short = |nanos: u64| format_duration_short(Duration::from_nanos(nanos));
+        assert_eq!(short(596_523_124_910), "597s");
+        assert_eq!(short(600_000_000_000), "600s");
+        assert_eq!(short(1_500_000_000), "1.5s");
+        assert_eq!(short(1_410_000_000), "1.5s");
+        assert_eq!(short(1_950_000_001), "2s");
+        assert_eq!(short(0), "0s");
+        assert_eq!(short(1), "0.1s");
     }
 
     #[test]

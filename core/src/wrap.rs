@@ -48,9 +48,29 @@ pub fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
     out
 }
 
+/// `text` in at most `max` characters (`max` ≥ 1): whole when it fits, else its start
+/// with `…` as the last character shown, so a cut is never mistaken for the value.
+pub fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some(_) => {
+            let keep = text.char_indices().nth(max.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+            format!("{}…", &text[..keep]).into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{shortened, wrap};
+
+    #[test]
+    fn a_shortened_text_ends_in_an_ellipsis_within_its_length() {
+        assert_eq!(shortened("Delft", 5), "Delft");
+        assert_eq!(shortened("Delft!", 5), "Delf…");
+        assert_eq!(shortened("東京東京", 3), "東京…");
+        assert_eq!(shortened("ab", 1), "…");
+    }
 
     #[test]
     fn a_long_json_word_is_cut_after_its_commas() {

@@ -214,6 +214,25 @@ fn signals_the_code_has_not_read_yet_show_in_pending_with_their_inputs() {
 }
 
 #[test]
+fn a_very_long_unread_input_is_cut_in_pending_and_kept_whole_in_the_signal() {
+    let mut s = started();
+    let location = "Delft ".repeat(400);
+    let input = format!(r#"{{"location":"{location}"}}"#);
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(input.clone()) }).unwrap();
+    let line = s.pending().into_iter().map(|p| p.text).find(|l| l.contains("ScanSignal")).unwrap();
+    assert!(line.len() < 300 && line.ends_with('…'), "{line}");
+    assert_eq!(s.unread_signals()[0].inputs, [input], "the signal keeps its whole input");
+}
+
+#[test]
+fn an_imported_real_history_says_its_timeout_in_whole_seconds() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/poll-decision-task.json");
+    let s = Session::import_history(SessionConfig::default(), &std::fs::read_to_string(path).unwrap()).unwrap();
+    let line = s.pending().into_iter().map(|p| p.text).find(|l| l.starts_with("workflow timeout")).unwrap();
+    assert!(line.starts_with("workflow timeout: in 597s (at "), "{line}");
+}
+
+#[test]
 fn any_signal_name_and_input_is_recorded_as_a_real_server_records_it() {
     let mut s = started();
     for a in [Action::AdvanceNext, Action::AdvanceNext] {

@@ -199,6 +199,18 @@ impl Fleet {
         Some(self.engine.view(p.run)?.history().to_vec())
     }
 
+    /// Package `i` as a session to step through, the way both front ends open one:
+    /// its history replayed through the workflow code as any imported history is, under
+    /// its workflow ID, with a label naming it and its shard.
+    pub fn package_session(&self, i: u64) -> Result<(crate::session::Session, String), String> {
+        let (id, shard) = self.package(i).ok_or("no such package")?;
+        let events = self.package_history(i).ok_or(format!("{id}: its history is past the retention period"))?;
+        let mut config = crate::session::SessionConfig::default();
+        config.postal.timer_unit = self.config.timer_unit;
+        let session = crate::session::Session::import_events(config, events, Some(id.clone()))?;
+        Ok((session, format!("fleet package {id} (shard {shard})")))
+    }
+
     fn schedule(&mut self, at: Timestamp, e: Event) {
         self.seq += 1;
         self.queue.push(at, self.seq, e);

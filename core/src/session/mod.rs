@@ -331,6 +331,12 @@ impl Session {
     /// have written is reported.
     pub fn import_history(config: SessionConfig, json: &str) -> Result<Session, String> {
         let events = crate::history::json::history_from_json(json).map_err(|e| e.to_string())?;
+        Self::import_events(config, events, None)
+    }
+
+    /// [`Self::import_history`] of events already read, with the workflow ID when it is
+    /// known (a history carries none: a fleet's package knows it, a pasted file not).
+    pub fn import_events(config: SessionConfig, events: Vec<HistoryEvent>, workflow_id: Option<String>) -> Result<Session, String> {
         let definition = postal::registry(config.postal)
             .workflow(config.postal.chapter.names().workflow)
             .cloned()
@@ -351,7 +357,7 @@ impl Session {
         let mut s = Session::new(config);
         s.cursor = timeline.len();
         s.timeline = timeline;
-        s.imported = Some(Imported { events, replay_error, definition });
+        s.imported = Some(Imported { events, replay_error, definition, workflow_id });
         Ok(s)
     }
 
@@ -367,12 +373,18 @@ impl Session {
     pub(crate) fn imported_definition(&self) -> Option<&crate::registry::WorkflowDefinition> {
         self.imported.as_ref().map(|i| &i.definition)
     }
+
+    /// For an imported history: its workflow ID, when the importer knew it.
+    pub(crate) fn imported_workflow_id(&self) -> Option<&str> {
+        self.imported.as_ref()?.workflow_id.as_deref()
+    }
 }
 
 struct Imported {
     events: Vec<HistoryEvent>,
     replay_error: Option<String>,
     definition: crate::registry::WorkflowDefinition,
+    workflow_id: Option<String>,
 }
 
 fn advanced(by: Duration, fired: &[String]) -> String {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::Session;
 use super::view::{PendingActivityRow, PendingTimerRow, UnreadSignalRow};
 use crate::history::derived::{self, OpenDecisionTask};
-use crate::time::{Timestamp, format_duration};
+use crate::time::{Timestamp, format_duration_short};
 
 /// What a line of the Pending pane is about (front ends may style them apart).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub fn pending_items(
     for a in activities {
         let state = match (a.running, a.next_attempt_in) {
             (true, _) => "running".to_owned(),
-            (false, Some(d)) => format!("retry in {}", format_duration(d)),
+            (false, Some(d)) => format!("retry in {}", format_duration_short(d)),
             (false, None) => "due now, waiting for the worker".to_owned(),
         };
         out.push(item(
@@ -86,7 +86,7 @@ pub fn pending_items(
     for t in timers {
         out.push(item(
             PendingKind::Timer,
-            format!("timer {}: fires in {} (at {})", t.timer_id, format_duration(t.fires_in), clock(t.fire_at)),
+            format!("timer {}: fires in {} (at {})", t.timer_id, format_duration_short(t.fires_in), clock(t.fire_at)),
             None,
         ));
     }
@@ -98,7 +98,11 @@ pub fn pending_items(
     }
     if let Some(t) = timeout {
         let detail = t.next_clock_move_fires_it.then(|| "the next clock move (timer) fires it: the workflow will time out".to_owned());
-        out.push(item(PendingKind::Timeout, format!("workflow timeout: in {} (at {})", format_duration(t.left), clock(t.at)), detail));
+        out.push(item(
+            PendingKind::Timeout,
+            format!("workflow timeout: in {} (at {})", format_duration_short(t.left), clock(t.at)),
+            detail,
+        ));
     }
     out
 }

@@ -69,11 +69,17 @@ pub struct UnreadSignalRow {
 }
 
 impl UnreadSignalRow {
-    /// "2 unread on ScanSignal: {"location":"Delft"}, {"location":"Lyon"}"
+    /// "2 unread on ScanSignal: {"location":"Delft"}, {"location":"Lyon"}"; an input
+    /// longer than [`Self::INPUT_SHOWN`] characters is cut: a pasted 2,000-character
+    /// location filled the Pending pane (its history event keeps it whole).
     pub fn describe(&self) -> String {
         let who = if self.read_by_code { "not read by the code yet" } else { "nothing in the code reads this channel" };
-        format!("{} {} ({who}): {}", self.inputs.len(), self.channel, self.inputs.join(", "))
+        let inputs: Vec<_> = self.inputs.iter().map(|i| crate::wrap::shortened(i, Self::INPUT_SHOWN)).collect();
+        format!("{} {} ({who}): {}", self.inputs.len(), self.channel, inputs.join(", "))
     }
+
+    /// The most of one input [`Self::describe`] shows.
+    pub const INPUT_SHOWN: usize = 120;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,7 +251,7 @@ impl Session {
             let (start, now) = (h.first().map(|e| e.event_time).unwrap_or_default(), h.last().map(|e| e.event_time).unwrap_or_default());
             let state = self.imported_status().map_or("not started", |st| st.name());
             return StatusLine {
-                workflow_id: "(imported)".into(),
+                workflow_id: self.imported_workflow_id().unwrap_or("(imported)").into(),
                 run_state: format!("{state} (imported, event {} of {})", self.cursor(), self.timeline().len()),
                 virtual_time: now,
                 elapsed: now.since(start),

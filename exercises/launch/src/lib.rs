@@ -75,6 +75,9 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     }
     let root = root();
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // Cargo builds quietly (its output is read for the binary's path), and a first build
+    // takes a while: without this line the terminal stayed blank, as if nothing ran.
+    eprintln!("building exercise {chapter} (cargo build -p postflow-exercises --bin exercise-{chapter})…");
     let built = match build(&root, &format!("exercise-{chapter}"), true, color) {
         Ok(b) => b,
         Err(BuildError::Compile(text)) => {

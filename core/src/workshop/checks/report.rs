@@ -268,8 +268,7 @@ impl CheckReport {
             let column = (width.saturating_sub(9) / 2).clamp(20, 58);
             let cut = |s: &str| {
                 // A cut is marked: the last character shown is `…`.
-                let s: String = if s.chars().count() > column { s.chars().take(column - 1).chain(['…']).collect() } else { s.to_owned() };
-                format!("{s:<column$}")
+                format!("{:<column$}", crate::wrap::shortened(s, column))
             };
             out.push_str(&wrap(&format!("first difference, at event {}: {}", d.event_id, d.explanation), "    ", "    ", width));
             out.push_str(&format!("      {}   {}\n", cut("reference solution"), "your workflow"));
