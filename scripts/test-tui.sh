@@ -62,6 +62,13 @@ tm resize-window -t tui -x 80 -y 24
 wait_for "lines 1-5 of"
 keys J
 wait_for "lines 2-6 of"
+# j: back to the newest event, whose Why title at 80 columns drops its key hint
+# rather than be cut mid-word ("(x: JSO").
+keys j
+wait_for "┌ Why 40 WorkflowExecutionCompleted ─"
+# A letter that is no key says so, rather than leave the screen as it was.
+keys Z
+wait_for "Z does nothing here: ? lists every key"
 tm resize-window -t tui -x 140 -y 45
 wait_for "History:"
 
@@ -81,7 +88,7 @@ if screen | grep -qF "History:"; then
   screen >&2
   exit 1
 fi
-echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, quit with status 0"
+echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, quit with status 0"
 
 # The guided tour and live time: chapter 1's first step, then chapter 2 in live time,
 # where the payment's retries happen by themselves; the progress survives a restart.

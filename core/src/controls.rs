@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
-use crate::session::{Action, Session};
+use crate::session::{Action, PlayMode, Session};
 
 /// One thing a person can ask for, whatever the key or button.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -128,6 +128,8 @@ const fn more(command: Command, keys: &'static [Key], name: &'static str, help: 
 /// Every control, in the order key bars and help screens list them.
 pub const CONTROLS: &[Control] = &[
     bar(C::Help, &[Char('?')], "help", "show every key"),
+    // Second: the tour is where a newcomer starts, and a narrow key bar keeps its start.
+    bar(C::Guide, &[Char('G')], "tour", "the guided tour: the chapter, the step to do, a prediction"),
     bar(C::Quit, &[Char('q')], "quit", "quit (ctrl-c quits anywhere)"),
     bar(C::Start, &[Char('s')], "start", "start an order (cadence wf start)"),
     bar(C::Scan, &[Char('c')], "scan", "send ScanSignal with a location"),
@@ -149,7 +151,6 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
     bar(C::Undo, &[Char('u')], "undo", "put back the later steps the last action replaced"),
     bar(C::Explain, &[Char('x')], "why", "explain the selected event, related ones marked; again: its JSON"),
-    bar(C::Guide, &[Char('G')], "tour", "the guided tour: the chapter, the step to do, a prediction"),
     more(C::TourNext, &[Char(']')], "tour next", "tour: skip to the next step (the tour never insists)"),
     more(C::TourBack, &[Char('[')], "tour back", "tour: back to the previous step"),
     more(C::TourChapter, &[Char('T')], "chapter", "tour: a fresh session running the chapter's workflow code"),
@@ -225,9 +226,10 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         C::Play => Availability::when(running || s.cursor() < s.timeline().len(), || {
             if imported { "played to the end of the history".into() } else { not_running() }
         }),
-        C::Live => Availability::when(!imported && (running || !started), || {
-            if imported { "an imported history has no live time".into() } else { not_running() }
-        }),
+        // Live time moves a running workflow's clock: with none started (an empty page, a
+        // scenario at its start) it would show "live" and do nothing. (`running` is never
+        // true of an imported history.)
+        C::Live => Availability::when(running, || if imported { "an imported history has no live time".into() } else { not_running() }),
         C::Scan | C::Delivered => Availability::when(running, || {
             if started {
                 format!("the workflow has {}: Cadence refuses signals to a closed workflow", closed_word(s))
@@ -250,6 +252,29 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         C::Commands | C::Copy => Availability::when(crate::session::script::last_command(s).is_some(), || {
             if imported { "an imported history has no commands".into() } else { "no cadence command yet: start an order first (s)".into() }
         }),
+    }
+}
+
+/// What a front end holds beside the session that changes what makes sense now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrontState {
+    /// What the player does: play or live time that is on can always be turned off,
+    /// even where turning it on would make no sense (live time kept on while a
+    /// scenario loads would otherwise be stuck on, its key refused).
+    pub play: PlayMode,
+    /// The session the tour's chapter replaced is kept, and undo brings it back.
+    pub session_kept: bool,
+}
+
+/// What a front end says while it keeps the session the tour's chapter replaced.
+pub const SESSION_KEPT_NOTE: &str = "the tour's chapter replaced your session; undo puts it back";
+
+/// [`availability`], knowing what the front end holds beside the session.
+pub fn availability_in(command: Command, s: &Session, front: FrontState) -> Availability {
+    match (command, front.play) {
+        (C::Live, PlayMode::Live) | (C::Play, PlayMode::Play) => Availability::Available,
+        (C::Undo, _) if front.session_kept => Availability::Available,
+        _ => availability(command, s),
     }
 }
 
@@ -525,6 +550,25 @@ mod tests {
             assert!(why.contains("completed"), "{c:?}: {why}");
         }
         assert!(availability(C::Query, &s).is_available(), "a closed workflow still answers queries");
+    }
+
+    #[test]
+    fn live_time_needs_a_running_workflow_and_always_turns_off() {
+        let mut s = Session::new(SessionConfig::default());
+        assert_eq!(availability(C::Live, &s), Availability::Unavailable("no workflow yet: start an order first (s)".into()));
+        let front = |play| FrontState { play, session_kept: false };
+        assert!(availability_in(C::Live, &s, front(PlayMode::Live)).is_available(), "live time that is on turns off");
+        assert!(!availability_in(C::Live, &s, front(PlayMode::Paused)).is_available());
+        assert!(!availability_in(C::Undo, &s, front(PlayMode::Paused)).is_available());
+        let kept = FrontState { play: PlayMode::Paused, session_kept: true };
+        assert!(availability_in(C::Undo, &s, kept).is_available(), "a kept session can be put back");
+        s.perform(Session::workshop_start()).unwrap();
+        assert!(availability(C::Live, &s).is_available());
+        for a in [Action::AdvanceNext, Action::AdvanceNext, delivered_action()] {
+            s.perform(a).unwrap();
+        }
+        let Availability::Unavailable(why) = availability(C::Live, &s) else { panic!("live time after completion") };
+        assert!(why.contains("completed"), "{why}");
     }
 
     #[test]

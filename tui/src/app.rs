@@ -69,9 +69,15 @@ pub struct App {
     pub quit_name: &'static str,
     /// The tour, the teaching panes and the play control.
     pub teach: Teach,
+    /// The session the tour's chapter (`T`) replaced, until the next action: `T` is
+    /// one key away from losing a session, and undo puts it back.
+    kept: Option<Kept>,
     /// How far the pane under the history and the guide are scrolled.
     pub detail_scroll: PaneScroll<DetailAt>,
     pub guide_scroll: PaneScroll<GuideAt>,
+    /// The most the help can scroll, as the last draw measured it: scrolling past it
+    /// would make the next keys up seem to do nothing.
+    pub help_max: Cell<u16>,
     /// Bumped on every change of the session, to key the rows cache.
     generation: u64,
     /// History rows are rebuilt only when the session changed, not on every frame.
@@ -111,6 +117,8 @@ impl App {
             teach: Teach::default(),
             detail_scroll: PaneScroll::default(),
             guide_scroll: PaneScroll::default(),
+            help_max: Cell::new(u16::MAX),
+            kept: None,
             generation: 0,
             rows: RefCell::new(None),
             groups: RefCell::new(None),
@@ -200,6 +208,7 @@ impl App {
     }
 
     fn show(&mut self, loaded: Loaded) {
+        self.kept = None;
         self.description = loaded.description.clone();
         self.session = loaded.session;
         self.label = loaded.label;
@@ -210,7 +219,7 @@ impl App {
             ([first, ..], _) => err(format!("{} expectation(s) failed: {first}", self.failures.len())),
             ([], Some(note)) if self.session.replay_error().is_some() => err(note),
             ([], Some(note)) => info(note),
-            ([], None) => info("→ steps forward, ← back"),
+            ([], None) => info(stepping_hint(&self.session)),
         });
         self.changed();
     }
@@ -248,6 +257,9 @@ impl App {
             (Mode::Form(f), KeyCode::Backspace) => f.backspace(),
             (Mode::Prompt(p), KeyCode::Char(c)) => p.type_char(c),
             (Mode::Prompt(p), KeyCode::Backspace) => p.backspace(),
+            // A letter that is no key at all must not leave the last message standing
+            // as if it were the answer (a newcomer tries keys).
+            (Mode::Main, KeyCode::Char(c)) => self.message = Some(unbound(c)),
             _ => {}
         }
     }
@@ -287,7 +299,10 @@ impl App {
                 _ => {}
             }
         }
-        controls::availability(c, &self.session)
+        // Play and live time that are on can always be turned off, even where turning
+        // them on would make no sense (a scenario loaded while live, at its start).
+        let front = controls::FrontState { play: self.teach.player.mode(), session_kept: self.kept.is_some() };
+        controls::availability_in(c, &self.session, front)
     }
 
     pub fn dispatch(&mut self, action: UiAction) {
@@ -302,8 +317,26 @@ impl App {
                 }
                 self.mode = Mode::Main;
             }
-            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => self.select(action),
+            // The terminal's own keys on the main screen answer as the shared commands
+            // do: with why, when they can do nothing now, and clearing the last message.
+            UiAction::SelectPrev
+            | UiAction::SelectNext
+            | UiAction::PagePrev
+            | UiAction::PageNext
+            | UiAction::ScrollDown(_)
+            | UiAction::ScrollUp(_)
+                if self.mode == Mode::Main && !self.available(action) =>
+            {
+                self.message = Some(err(self.own_key_refusal(action)));
+            }
+            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => {
+                if self.mode == Mode::Main {
+                    self.message = None;
+                }
+                self.select(action)
+            }
             UiAction::ScrollDown(pane) | UiAction::ScrollUp(pane) => {
+                self.message = None;
                 let down = matches!(action, UiAction::ScrollDown(_));
                 match pane {
                     Pane::Detail => self.detail_scroll.scroll(self.detail_at(), down),
@@ -320,6 +353,24 @@ impl App {
         }
     }
 
+    /// Why one of the terminal's own main-screen keys (event selection, pane scrolling)
+    /// can do nothing now.
+    fn own_key_refusal(&self, action: UiAction) -> String {
+        match action {
+            UiAction::ScrollDown(Pane::Guide) | UiAction::ScrollUp(Pane::Guide) if !self.teach.guide_open => {
+                format!("the tour is closed: {} opens it", controls::keys_label(Command::Guide))
+            }
+            UiAction::ScrollDown(Pane::Guide) | UiAction::ScrollUp(Pane::Guide) => {
+                "the tour's guide shows all it holds: nothing to scroll".into()
+            }
+            UiAction::ScrollDown(Pane::Detail) | UiAction::ScrollUp(Pane::Detail) => {
+                let pane = if self.teach.explain_open { "Why" } else { "event JSON" };
+                format!("the {pane} pane shows all it holds: nothing to scroll")
+            }
+            _ => "no events at this moment: nothing to select".into(),
+        }
+    }
+
     /// A shared command: refused with the reason when it makes no sense now, so the
     /// message always says why a key did nothing.
     fn command(&mut self, c: Command) {
@@ -327,6 +378,10 @@ impl App {
             self.message = Some(err(why));
             return;
         }
+        // What the last key said is about an earlier moment: a command that says
+        // nothing of its own (a tour step, the grouped view) must not leave it
+        // standing, e.g. "this step asks no question" over a step that asks one.
+        self.message = None;
         if self.bridge.is_some() && self.bridge_command(c) {
             return;
         }
@@ -337,6 +392,7 @@ impl App {
                 let n = postflow_core::session::script::commands(&self.session).len();
                 self.mode = Mode::Commands(n.saturating_sub(1));
             }
+            Command::Undo if self.kept.is_some() => self.put_back(),
             Command::Undo => match self.session.undo_replace() {
                 Ok(()) => {
                     self.message = Some(info(format!("the replaced steps are back; at step {}", self.session.cursor())));
@@ -447,8 +503,8 @@ impl App {
         let up = matches!(action, UiAction::SelectPrev | UiAction::PagePrev);
         let by = if matches!(action, UiAction::PagePrev | UiAction::PageNext) { 10 } else { 1 };
         if let Mode::Help(scroll) = &mut self.mode {
-            *scroll =
-                if up { scroll.saturating_sub(by) } else { scroll.saturating_add(by).min(crate::ui::help_lines(self.bridge.is_some())) };
+            let max = crate::ui::help_lines(self.bridge.is_some()).min(self.help_max.get());
+            *scroll = if up { scroll.saturating_sub(by) } else { scroll.saturating_add(by).min(max) };
             return;
         }
         if let Mode::Commands(i) = &mut self.mode {
@@ -609,6 +665,7 @@ impl App {
     }
 
     fn after_action(&mut self) {
+        self.kept = None;
         self.message = self.session.replaced_note().map(|n| info(format!("{n} (u)")));
         self.selected = None;
         self.changed();
@@ -641,10 +698,18 @@ impl App {
         let config = self.teach.tour.session_config();
         let mut fresh = Session::new(config);
         fresh.auto_run = self.session.auto_run || self.session.is_imported();
-        self.session = fresh;
-        self.label = format!("tour: chapter {}", config.postal.chapter.name());
-        self.code_label = Some(self.label.clone());
-        self.failures.clear();
+        let label = format!("tour: chapter {}", config.postal.chapter.name());
+        let old = Kept {
+            session: std::mem::replace(&mut self.session, fresh),
+            label: std::mem::replace(&mut self.label, label),
+            code_label: self.code_label.replace(self.label.clone()),
+            failures: std::mem::take(&mut self.failures),
+            description: self.description.take(),
+        };
+        // An empty session has nothing to lose; `T` twice still leads back to the first.
+        if old.session.is_imported() || !old.session.timeline().is_empty() {
+            self.kept = Some(old);
+        }
         self.selected = None;
         self.teach.guide_open = true;
         self.teach.player.pause();
@@ -652,14 +717,36 @@ impl App {
         self.changed();
         // The form would cover the tour's question, and Enter would answer it unseen.
         let question = self.teach.tour.view(&self.session).step.and_then(|s| s.question).filter(|q| q.chosen.is_none());
+        let undo = if self.kept.is_some() {
+            format!(" ({}: {})", controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo))
+        } else {
+            String::new()
+        };
         if let Some(q) = question {
             self.mode = Mode::Main;
-            self.message =
-                Some(info(format!("{}: predict first (1-{} in the tour pane), then s opens the start form", self.label, q.choices.len())));
+            self.message = Some(info(format!(
+                "{}: predict first (1-{} in the tour pane), then s opens the start form{undo}",
+                self.label,
+                q.choices.len()
+            )));
         } else {
             self.mode = Mode::Form(StartForm::workshop());
-            self.message = Some(info(format!("{}: Enter starts the workshop order", self.label)));
+            self.message = Some(info(format!("{}: Enter starts the workshop order{undo}", self.label)));
         }
+    }
+
+    /// Brings back the session the tour's chapter replaced.
+    fn put_back(&mut self) {
+        let Some(k) = self.kept.take() else { return };
+        self.session = k.session;
+        self.label = k.label;
+        self.code_label = k.code_label;
+        self.failures = k.failures;
+        self.description = k.description;
+        self.selected = None;
+        self.teach.player.pause();
+        self.message = Some(info("your session is back"));
+        self.changed();
     }
 
     /// The tick of the interactive loop: plays or lives `elapsed` of real time.
@@ -747,6 +834,31 @@ fn info(text: impl Into<String>) -> Message {
 
 fn err(text: impl Into<String>) -> Message {
     Message { text: text.into(), error: true }
+}
+
+/// How to move through a session just loaded: a scenario opens at its start, an
+/// import at its end, where "→ steps forward" would promise what → does not do.
+fn stepping_hint(s: &Session) -> &'static str {
+    match (s.cursor(), s.timeline().len()) {
+        (at, len) if at >= len => "← steps back, Home goes to the start",
+        (0, _) => "→ steps forward, End goes to the end",
+        _ => "→ steps forward, ← back",
+    }
+}
+
+/// What a letter that no binding takes says: that it did nothing, and where the keys are.
+fn unbound(c: char) -> Message {
+    let key = crate::keymap::key_name(KeyCode::Char(c));
+    err(format!("{key} does nothing here: {} lists every key", controls::keys_label(Command::Help)))
+}
+
+/// A session put aside by the tour's chapter, with what the status line said of it.
+struct Kept {
+    session: Session,
+    label: String,
+    code_label: Option<String>,
+    failures: Vec<String>,
+    description: Option<String>,
 }
 
 /// What the pane under the history shows: (session change, selected event, Why or JSON).

@@ -8,11 +8,12 @@ pub enum PromptKind {
 }
 
 impl PromptKind {
+    /// The title, padded by a space on each side as every pane's is.
     pub fn title(self) -> &'static str {
         match self {
-            PromptKind::Scan => "Scan the package: location (cadence wf signal --name ScanSignal)",
-            PromptKind::Export => "Export to file",
-            PromptKind::Import => "Import a Cadence history JSON file",
+            PromptKind::Scan => " Scan the package: location (cadence wf signal --name ScanSignal) ",
+            PromptKind::Export => " Export to file ",
+            PromptKind::Import => " Import a Cadence history JSON file ",
         }
     }
 

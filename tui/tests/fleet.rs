@@ -34,6 +34,15 @@ fn the_fleet_screen_shows_its_series_shards_and_packages() {
         assert!(text.contains(expected), "{expected:?} missing from\n{text}");
     }
     insta::assert_snapshot!("fleet_screen", text);
+    // The time axis says its unit at every size, and nothing is drawn over the line.
+    for (w, h) in [(80, 24), (140, 45)] {
+        let text = render_fleet_text(&s, w, h);
+        assert!(
+            text.lines().any(|l| l.split('│').any(|cell| cell.trim_end().ends_with(" h") && cell.trim_start().starts_with('0'))),
+            "no unit on the time axis at {w}x{h}:\n{text}"
+        );
+        assert!(!text.contains("hours"), "{text}");
+    }
 }
 
 #[test]
@@ -80,4 +89,7 @@ fn enter_opens_the_selected_package_with_the_fleets_history() {
     let bar = package.lines().last().unwrap();
     assert!(bar.contains("q back to fleet") && !bar.contains("quit"), "{bar}");
     assert!(package.contains("q goes back to the fleet"), "{package}");
+    // The status line names the package, not "(imported)": the fleet knows its ID.
+    let status = package.lines().next().unwrap();
+    assert!(status.contains("Order3") && !status.contains("(imported)"), "{status}");
 }

@@ -258,3 +258,30 @@ fn at_80x24_the_guide_scrolls_to_the_prediction_choices() {
     key(&mut app, KeyCode::Char(']'));
     assert_eq!(first_line(&app), 1, "{}", small(&app));
 }
+
+#[test]
+fn t_keeps_the_session_it_replaces_and_u_puts_it_back() {
+    // A session of one's own: the workshop order and a scan.
+    let mut app = App::new();
+    key(&mut app, KeyCode::Enter);
+    scan(&mut app, "Delft");
+    let (history, label) = (app.session.history().to_vec(), app.label.clone());
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('T'));
+    assert!(app.session.history().is_empty(), "T opens a fresh session");
+    let s = screen(&app);
+    assert!(s.contains("undo puts it back"), "T says the old session is kept: {s}");
+    key(&mut app, KeyCode::Esc);
+    assert!(screen(&app).lines().last().unwrap().contains("u undo"), "the key bar offers undo");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.history(), &history[..], "u puts the scanned session back");
+    assert_eq!(app.label, label);
+    assert!(screen(&app).contains("your session is back"));
+    // Kept only until the next action: after a start in the chapter, u has nothing to bring back.
+    key(&mut app, KeyCode::Char('T'));
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.session.history().is_empty());
+    key(&mut app, KeyCode::Char('u'));
+    assert_ne!(app.session.history(), &history[..], "u did not bring the kept session back a second time");
+    assert!(screen(&app).contains("nothing to undo"), "{}", screen(&app));
+}

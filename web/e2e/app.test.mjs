@@ -345,7 +345,7 @@ test('export a history, import it and a real server history', async () => {
 async function overflow(page) {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
-    const inScroller = (e) => e.closest('.table-scroll') && !e.classList.contains('table-scroll');
+    const inScroller = (e) => e.closest('.table-scroll, .timeline-scroll') && !e.matches('.table-scroll, .timeline-scroll');
     const wide = [...document.querySelectorAll('body *')]
       .filter((e) => !inScroller(e) && e.getClientRects().length > 0)
       .filter((e) => e.getBoundingClientRect().right > width + 1)
@@ -356,7 +356,7 @@ async function overflow(page) {
 const fits = (page, what) =>
   eventually(() => overflow(page), (o) => o.pageWidth <= o.width && o.wide.length === 0, `${what}: nothing wider than the window`);
 
-test('on a phone (390x844): one column that fits, a scaled timeline, the state next to the buttons', async () => {
+test('on a phone (390x844): one column that fits, a readable timeline that scrolls, the state next to the buttons', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true });
   const page = await newPage(context);
   await open(page, BASE_URL);
@@ -385,9 +385,15 @@ test('on a phone (390x844): one column that fits, a scaled timeline, the state n
   await expectMatch(page.locator('#current-status'), /"locationHistory":\["Aarhus","Delft","Lyon"\]/);
   await expectMatch(page.locator('#pending'), /^(?!.*not read by the code yet)/);
 
-  // One column; the timeline scales to its card.
+  // One column; the timeline keeps a readable size (it was drawn at a third of it, 11 px
+  // labels at 4 px) and scrolls sideways in its card instead of widening the page.
   const [timeline, card] = [await page.locator('#timeline').boundingBox(), await page.locator('section.timeline').boundingBox()];
-  assert.ok(timeline.width <= card.width + 1, `timeline ${timeline.width} in its card ${card.width}`);
+  const viewBoxWidth = await page.locator('#timeline').evaluate((e) => e.viewBox.baseVal.width);
+  assert.ok(timeline.width / viewBoxWidth >= 0.75, `the timeline is drawn at ${Math.round((timeline.width / viewBoxWidth) * 100)} % of its size`);
+  const sideways = await page.locator('.timeline-scroll').evaluate((e) => ({ client: e.clientWidth, scroll: e.scrollWidth }));
+  assert.ok(sideways.scroll > sideways.client && sideways.client <= card.width, `the timeline scrolls in its card: ${JSON.stringify(sideways)}`);
+  const label = await page.locator('#timeline text.signal-label').first().boundingBox();
+  assert.ok(label.height >= 8, `a signal's label is ${label.height} px high`);
   const lefts = await page.evaluate(() => [...document.querySelectorAll('main section, main form.order')].map((e) => Math.round(e.getBoundingClientRect().left)));
   assert.equal(new Set(lefts).size, 1, `one column: every card starts at the same x: ${lefts}`);
   // The tour follows the buttons its steps ask for, before the cards for later.
@@ -679,9 +685,10 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   const row = page.locator('#fleet-packages-table tr.package[data-status="completed"]').first();
   const name = await row.locator('td.id').textContent();
   await row.click();
-  // The history has no workflow ID: the notice names the package, and it is in view.
+  // The notice names the package, and it is in view; the status line says its workflow ID.
   const notice = page.locator('#notice', { hasText: 'imported a history' });
   await expectMatch(notice, new RegExp(`^fleet package ${name} \\(shard \\d+\\): imported a history of \\d+ events`));
+  await expectMatch(page.locator('#workflow-id'), new RegExp(`^${name}$`));
   await eventually(() => notice.boundingBox(), (b) => b && b.y >= 0 && b.y + b.height <= 720, 'the notice about the opened package is in view');
   const types = await page.locator('#history tr.event td.type').allTextContents();
   assert.equal(types[0], 'WorkflowExecutionStarted');
@@ -737,5 +744,84 @@ test('what a newcomer reaches for: copy says whether it copied, Enter sends a sc
   await phone.getByRole('button', { name: 'Copy the share link' }).tap();
   await expectMatch(phone.locator('#copy-link-said'), /did not let the page copy/);
   await bare.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('the second newcomer walk: fleet rows by keyboard, a pasted damaged link, live time needs a workflow, undo after a chapter replaced a session', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+
+  // Live time on an empty page would show "live" and do nothing: it is disabled with the
+  // reason, as play is, and its key says why.
+  const live = page.locator('#live');
+  await eventually(() => live.isDisabled(), (d) => d, 'live time is disabled on an empty page');
+  assert.equal(await live.getAttribute('title'), 'no workflow yet: start an order first (s)');
+  await page.locator('h1').click();
+  await page.keyboard.press('L');
+  await expectText(page.locator('#error'), 'no workflow yet: start an order first (s)');
+  assert.match(await page.locator('#player').textContent(), /^paused/);
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await eventually(() => live.isDisabled(), (d) => !d, 'live time once the order runs');
+  await page.getByLabel('Scan location').fill('Delft');
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await expectMatch(page.locator('#cli'), /ScanSignal .*"location":"Delft"/);
+  const rows = await page.locator('#history tr.event').count();
+  const good = new URL(page.url()).hash;
+  assert.ok(good.length > 1, 'the address carries the session');
+
+  // A damaged link pasted into the address bar: the error shows, the session stays, and
+  // the address goes back to the session's link, so a reload or a copy does not carry
+  // the damaged one on.
+  await page.evaluate(() => { location.hash = 'this-is-no-link!'; });
+  await expectMatch(page.locator('#error'), /^could not open the link: the link is damaged/);
+  await eventually(() => new URL(page.url()).hash, (h) => h === good, 'the address holds the session again');
+  await expectCount(page.locator('#history tr.event'), rows);
+  await page.reload();
+  await page.locator('#app[data-ready="true"]').waitFor();
+  await expectText(page.locator('#notice'), 'restored your last session');
+  await expectCount(page.locator('#error'), 0);
+  await expectCount(page.locator('#history tr.event'), rows);
+
+  // T opens the tour chapter's fresh session; undo (its button beside the buttons' state,
+  // or u) brings the replaced one back, also after a second T (the empty chapter
+  // session is nothing to go back to).
+  await page.locator('h1').click();
+  await page.keyboard.press('T');
+  await expectMatch(page.locator('#notice'), /^tour: chapter 1's workflow/);
+  await expectCount(page.locator('#history tr.event'), 0);
+  await page.keyboard.press('T');
+  await expectText(page.locator('#replaced'), "the tour's chapter replaced your session; undo puts it back Undo");
+  await page.locator('#undo').click();
+  await expectText(page.locator('#notice'), 'your session is back');
+  await expectCount(page.locator('#history tr.event'), rows);
+  await expectMatch(page.locator('#cli'), /ScanSignal .*"location":"Delft"/);
+  await expectCount(page.locator('#replaced'), 0);
+  await page.locator('h1').click();
+  await page.keyboard.press('T');
+  await expectCount(page.locator('#history tr.event'), 0);
+  await page.keyboard.press('u');
+  await expectCount(page.locator('#history tr.event'), rows);
+  // The way back lasts until the next action.
+  await page.keyboard.press('T');
+  await page.locator('#replaced').waitFor();
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectCount(page.locator('#replaced'), 0);
+
+  // The fleet's packages are reached with Tab and opened with Enter, as with a click.
+  await page.locator('#fleet-packages').fill('40');
+  await page.locator('#fleet-run').click();
+  await expectText(page.locator('#fleet-progress'), 'done: 40 packages');
+  await page.locator('#fleet-run').focus();
+  const focusedRow = () => page.evaluate(() => document.activeElement?.closest('tr.package')?.querySelector('td.id')?.textContent ?? null);
+  let name = null;
+  for (let i = 0; i < 5 && name === null; i++) {
+    await page.keyboard.press('Tab');
+    name = await focusedRow();
+  }
+  assert.ok(name, 'Tab from the run button reaches a package');
+  await page.keyboard.press('Enter');
+  await expectMatch(page.locator('#notice'), new RegExp(`^fleet package ${name} \\(shard \\d+\\): imported a history`));
+  await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

@@ -42,14 +42,17 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Slower,
 ];
 
-/// Whether a command makes sense now (read reactively: buttons follow the state).
+/// Whether a command makes sense now (read reactively: buttons follow the state). The
+/// player's mode counts: live time that is on can be turned off wherever it is.
 fn availability(pg: Playground, c: Command) -> Availability {
-    pg.session.with(|s| controls::availability(c, s))
+    // The session a tour chapter replaced is put back by undo (`Playground::put_back`).
+    let front = controls::FrontState { play: pg.teach.player.with(|p| p.mode()), session_kept: pg.replaced.with(Option::is_some) };
+    pg.session.with(|s| controls::availability_in(c, s, front))
 }
 
 /// Does what a shortcut or a button says; a command that makes no sense now says why.
 pub fn run(pg: Playground, c: Command) {
-    if let Availability::Unavailable(why) = pg.session.with_untracked(|s| controls::availability(c, s)) {
+    if let Availability::Unavailable(why) = untrack(|| availability(pg, c)) {
         return pg.error.set(Some(why));
     }
     match c {
@@ -219,6 +222,7 @@ fn CompactStatus(pg: Playground) -> impl IntoView {
         {move || {
             pg.session
                 .with(|s| s.replaced_note())
+                .or_else(|| pg.replaced.with(|r| r.as_ref().map(|_| controls::SESSION_KEPT_NOTE.to_owned())))
                 .map(|n| {
                     view! {
                         <p id="replaced" class="notice">

@@ -78,23 +78,14 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
     };
     let open = {
         move |i: u64| {
-            let json = fleet.with_value(|f| {
-                let f = f.as_ref()?;
-                let (id, shard) = f.package(i)?;
-                Some((postflow_core::history::json::history_to_json(&f.package_history(i)?), id, shard))
-            });
-            match json {
-                Some((json, id, shard)) => {
-                    pg.import(&json);
-                    // A history carries no workflow ID ("(imported)" above): the notice names
-                    // the package, and the page goes up to it and the slider.
-                    pg.notice.update(|n| {
-                        if let Some(n) = n {
-                            *n = format!("fleet package {id} (shard {shard}): {n}");
-                        }
-                    });
+            match fleet.with_value(|f| f.as_ref().map(|f| f.package_session(i))) {
+                Some(Ok((s, label))) => {
+                    let json = postflow_core::history::json::history_to_json(s.history());
+                    // The notice names the package, and the page goes up to it and the slider.
+                    pg.show_imported(s, json, Some(label));
                     crate::browser::show("notice");
                 }
+                Some(Err(e)) => error.set(Some(e)),
                 None => error.set(Some("that package's history is gone".into())),
             }
         }
@@ -157,7 +148,22 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                                     .into_iter()
                                     .map(|(i, id, shard, status)| {
                                         view! {
-                                            <tr class="package" data-status=status on:click=move |_| open(i)>
+                                            // Focusable, and Enter or Space opens it: a keyboard
+                                            // user reaches a package as a click does.
+                                            <tr
+                                                class="package"
+                                                data-status=status
+                                                tabindex="0"
+                                                on:click=move |_| open(i)
+                                                on:keydown=move |ev| {
+                                                    if ev.key() == "Enter" || ev.key() == " " {
+                                                        // Not also the page's shortcut (Space plays).
+                                                        ev.prevent_default();
+                                                        ev.stop_propagation();
+                                                        open(i);
+                                                    }
+                                                }
+                                            >
                                                 <td class="id">{id}</td>
                                                 <td>{shard}</td>
                                                 <td>{status}</td>

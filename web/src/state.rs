@@ -27,6 +27,9 @@ pub struct Playground {
     pub description: RwSignal<Option<String>>,
     /// The tour, the explanation and the play control.
     pub teach: Teach,
+    /// The session a tour chapter replaced (its [`saved_text`]), until the next action:
+    /// `T` is one key away from losing a session, so the page offers it back.
+    pub replaced: RwSignal<Option<String>>,
 }
 
 /// How the last state is saved in localStorage: a share text, or an imported history.
@@ -35,6 +38,12 @@ fn saved_text(s: &Session, imported_json: Option<&str>) -> String {
         Some(json) if s.is_imported() => format!("i:{}:{json}", s.cursor()),
         _ => format!("s:{}", s.to_share_text()),
     }
+}
+
+/// What the address bar's hash holds for a session: its share text (an imported
+/// history has none: it is too long for an address, and kept in localStorage).
+fn address_text(s: &Session) -> String {
+    if s.is_imported() { String::new() } else { s.to_share_text() }
 }
 
 /// The session saved by [`saved_text`].
@@ -95,6 +104,7 @@ impl Playground {
             selected_event,
             description: RwSignal::new(None),
             teach,
+            replaced: RwSignal::new(None),
         };
         if tour_problem.is_some() {
             pg.error.set(tour_problem);
@@ -104,7 +114,7 @@ impl Playground {
             let json = pg.imported_json.get();
             pg.session.with(|s| {
                 browser::save(browser::STORAGE_KEY, &saved_text(s, json.as_deref()));
-                browser::set_hash(&if s.is_imported() { String::new() } else { s.to_share_text() });
+                browser::set_hash(&address_text(s));
             });
         });
         pg
@@ -125,6 +135,7 @@ impl Playground {
         // participant acts, as the terminal's message line is.
         if refused.is_none() {
             self.notice.set(None);
+            self.replaced.set(None);
         }
         self.error.set(refused);
     }
@@ -146,6 +157,7 @@ impl Playground {
 
     /// Shows another session (a scenario, a link, an import).
     pub fn replace(&self, s: Session, imported_json: Option<String>, notice: Option<String>) {
+        self.replaced.set(None);
         self.selected_event.set(None);
         self.description.set(None);
         self.error.set(None);
@@ -156,8 +168,33 @@ impl Playground {
         self.session.set(s);
     }
 
-    /// Puts back the steps the last action replaced.
+    /// Shows `s` instead of the session now shown, and keeps that one (when it had
+    /// anything to lose) for [`put_back`](Self::put_back). An empty one keeps what was
+    /// kept before: `T` twice still leads back to the session before the first.
+    pub fn replace_undoably(&self, s: Session, notice: String) {
+        let json = self.imported_json.get_untracked();
+        let now =
+            self.session.with_untracked(|old| (old.is_imported() || !old.timeline().is_empty()).then(|| saved_text(old, json.as_deref())));
+        let kept = now.or_else(|| self.replaced.get_untracked());
+        self.replace(s, None, Some(notice));
+        self.replaced.set(kept);
+    }
+
+    /// Brings back the session [`replace_undoably`](Self::replace_undoably) replaced.
+    fn put_back(&self) {
+        let Some(text) = self.replaced.get_untracked() else { return };
+        match restore_saved(&text) {
+            Ok((s, json)) => self.replace(s, json, Some("your session is back".into())),
+            Err(e) => self.error.set(Some(format!("could not put your session back: {e}"))),
+        }
+    }
+
+    /// Puts back the steps the last action replaced, or the session a tour chapter
+    /// replaced.
     pub fn undo(&self) {
+        if self.replaced.with_untracked(Option::is_some) {
+            return self.put_back();
+        }
         let mut refused = None;
         self.session.maybe_update(|s| match s.undo_replace() {
             Ok(()) => true,
@@ -213,16 +250,23 @@ impl Playground {
     /// Imports a history JSON; a malformed one shows an inline error and changes nothing.
     pub fn import(&self, json: &str) {
         match Session::import_history(SessionConfig::default(), json) {
-            Ok(s) => {
-                let n = s.timeline().len();
-                let mut notice = format!("imported a history of {n} events; step back and forth through it");
-                if let Some(e) = s.replay_error() {
-                    notice.push_str(&format!(" (this workflow code could not have written it: {e})"));
-                }
-                self.replace(s, Some(json.to_owned()), Some(notice));
-            }
+            Ok(s) => self.show_imported(s, json.to_owned(), None),
             Err(e) => self.error.set(Some(format!("cannot import this history: {e}"))),
         }
+    }
+
+    /// Shows an imported history (`json`, kept for the page's reload), its notice
+    /// naming where it came from (`from`: a fleet's package) when it is not a file.
+    pub fn show_imported(&self, s: Session, json: String, from: Option<String>) {
+        let n = s.timeline().len();
+        let mut notice = format!("imported a history of {n} events; step back and forth through it");
+        if let Some(e) = s.replay_error() {
+            notice.push_str(&format!(" (this workflow code could not have written it: {e})"));
+        }
+        if let Some(from) = from {
+            notice = format!("{from}: {notice}");
+        }
+        self.replace(s, Some(json), Some(notice));
     }
 
     /// Opens the share text of a link pasted into the address bar.
@@ -232,7 +276,12 @@ impl Playground {
         }
         match Session::from_share_text(text) {
             Ok(s) => self.replace(s, None, Some("opened the shared link".into())),
-            Err(e) => self.error.set(Some(format!("could not open the link: {e}"))),
+            Err(e) => {
+                self.error.set(Some(format!("could not open the link: {e}")));
+                // The session stays, so the address goes back to it: a reload or a copy of
+                // the address would carry the damaged link on (replaceState: no hashchange).
+                browser::set_hash(&self.session.with_untracked(address_text));
+            }
         }
     }
 }

@@ -26,6 +26,9 @@ pub fn TimelineView(pg: Playground) -> impl IntoView {
                 />
                 " square-root time axis (seconds and minutes both visible)"
             </label>
+            // On a phone the drawing keeps a readable minimum width and scrolls sideways
+            // in this box (style.css), instead of shrinking to a third of its size.
+            <div class="timeline-scroll">
             {move || {
                 let l = layout();
                 let height = format!("{:.0}", l.height);
@@ -91,6 +94,7 @@ pub fn TimelineView(pg: Playground) -> impl IntoView {
                     </svg>
                 }
             }}
+            </div>
             <p class="legend">
                 "Bars: activity attempts (green completed, red failed), red dashes: retry backoff. Timers: blue dot started, red ring canceled (dashed: when it would have fired), green dot fired. Purple: signals. Ticks: decision tasks completed (red: failed)."
             </p>

@@ -90,7 +90,16 @@ const MESSAGE_INDENT: u16 = 1;
 pub fn message(frame: &mut Frame, area: Rect, message: Option<Paragraph<'static>>) {
     if let Some(p) = message {
         let indented = Rect { x: area.x + MESSAGE_INDENT, width: area.width.saturating_sub(MESSAGE_INDENT), ..area };
+        let cut = p.line_count(indented.width) > usize::from(indented.height);
         frame.render_widget(p, indented);
+        // Longer than the lines it may take (a long scenario description at 80x24):
+        // its last cell says that more was left out, rather than end mid-sentence unsaid.
+        if cut && !indented.is_empty() {
+            let (buffer, y) = (frame.buffer_mut(), indented.bottom() - 1);
+            let end = (indented.left()..indented.right()).rev().find(|&x| buffer[(x, y)].symbol() != " ");
+            let x = end.map_or(indented.left(), |x| (x + 1).min(indented.right() - 1));
+            buffer[(x, y)].set_symbol("…");
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig, Progress};
-use postflow_core::session::{Session, SessionConfig};
+use postflow_core::session::Session;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -62,16 +62,9 @@ impl FleetScreen {
         FleetKey::Nothing
     }
 
-    /// Package `i` as a session to step through (its history, replayed through the
-    /// workflow code as any imported history is).
+    /// Package `i` as a session to step through (core's, as the page opens it).
     pub fn session(&self, i: u64) -> Result<(Session, String), String> {
-        let (id, shard) = self.fleet.package(i).ok_or("no such package")?;
-        let events = self.fleet.package_history(i).ok_or(format!("{id}: its history is past the retention period"))?;
-        let mut config = SessionConfig::default();
-        config.postal.timer_unit = self.fleet.config().timer_unit;
-        let json = postflow_core::history::json::history_to_json(&events);
-        let session = Session::import_history(config, &json)?;
-        Ok((session, format!("fleet package {id} (shard {shard})")))
+        self.fleet.package_session(i)
     }
 }
 
@@ -120,7 +113,9 @@ fn series_chart(f: &mut Frame, area: Rect, title: &str, r: &Report, value: impl 
         .data(&points)];
     let chart = Chart::new(data.to_vec())
         .block(Block::default().borders(Borders::ALL).title(format!(" {title} ")))
-        .x_axis(Axis::default().title("hours").bounds([0.0, x_max]).labels(["0".to_string(), format!("{x_max:.0}")]))
+        // The unit on the last label, not as the axis title: ratatui draws the title
+        // over the line's end, and leaves it out on a small pane.
+        .x_axis(Axis::default().bounds([0.0, x_max]).labels(["0".to_string(), format!("{x_max:.0} h")]))
         .y_axis(
             Axis::default()
                 .bounds([0.0, y_max])

@@ -70,7 +70,10 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
         wide
     } else {
         lines.push(Line::styled(format!("Keys: {keys}"), DIM));
-        format!(" {} ", v.position)
+        // At 80 columns "Tour · chapter 1 of 7 · step 2 of 2" is two columns too many:
+        // the pane's place says it is the tour, the numbers say where in it.
+        let short = v.position.strip_prefix("Tour · ").unwrap_or(&v.position);
+        super::fitted_title(area.width, &[format!(" {} ", v.position), format!(" {short} ")])
     };
     let scores: Vec<String> = v.scores.iter().map(|s| format!("{}:{}", s.number, s.label())).collect();
     lines.push(Line::styled(format!("Predictions right per chapter  {}", scores.join("  ")), DIM));
@@ -86,13 +89,13 @@ pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     let explained = app.explanation();
     let Some(x) = explained.as_ref() else {
         app.detail_scroll.max.set(0);
-        frame.render_widget(
-            Paragraph::new("select an event (↑↓) to see why it is there")
-                .style(DIM)
-                .wrap(Wrap { trim: true })
-                .block(Block::bordered().title(" Why ")),
-            area,
-        );
+        // With no event at all, ↑↓ have nothing to select.
+        let text = if app.session.history().is_empty() {
+            "no events at this moment: the selected event is explained here once there are"
+        } else {
+            "select an event (↑↓) to see why it is there"
+        };
+        frame.render_widget(Paragraph::new(text).style(DIM).wrap(Wrap { trim: true }).block(Block::bordered().title(" Why ")), area);
         return;
     };
     let mut lines = vec![
@@ -110,7 +113,11 @@ pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(note) = &x.note {
         lines.push(Line::styled(note.clone(), Style::new().fg(Color::Yellow)));
     }
-    let block = Block::bordered().title(format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type));
+    let title = super::fitted_title(
+        area.width,
+        &[format!(" Why {} {} (x: JSON) ", x.event_id, x.event_type), format!(" Why {} {} ", x.event_id, x.event_type)],
+    );
+    let block = Block::bordered().title(title);
     super::draw_scrolled(frame, area, block, lines, (&app.detail_scroll, &app.detail_at(), "J K"));
 }
 

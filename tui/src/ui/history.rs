@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::App;
 use postflow_core::session::HistoryRow;
@@ -22,7 +22,11 @@ enum Item {
 pub fn history(frame: &mut Frame, area: Rect, app: &App) {
     let rows = app.rows();
     let view = if app.grouped { "grouped" } else { "flat" };
-    let block = Block::bordered().title(format!(" History: {} events ({view}, g toggles) ", rows.len()));
+    let title = super::fitted_title(
+        area.width,
+        &[format!(" History: {} events ({view}, g toggles) ", rows.len()), format!(" History: {} events ({view}) ", rows.len())],
+    );
+    let block = Block::bordered().title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if rows.is_empty() {
@@ -33,7 +37,7 @@ pub fn history(frame: &mut Frame, area: Rect, app: &App) {
             None => "no workflow yet: s opens the start form",
             Some(_) => "no events yet",
         };
-        frame.render_widget(Paragraph::new(hint).style(Style::new().fg(Color::DarkGray)), inner);
+        frame.render_widget(Paragraph::new(hint).style(Style::new().fg(Color::DarkGray)).wrap(Wrap { trim: true }), inner);
         return;
     }
     let items = items(app, &rows);
@@ -118,12 +122,20 @@ pub fn event_json(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let json = app.session.event_json(row.event_id).unwrap_or_default();
-    let mut block = Block::bordered().title(format!(" Event {} {} (↑↓ select) ", row.event_id, row.event_type));
-    let height = block.inner(area).height as usize;
-    let (offset, note) = super::scrolled(&app.detail_scroll, &app.detail_at(), json.lines().count(), height, "J K");
+    let title = super::fitted_title(
+        area.width,
+        &[format!(" Event {} {} (↑↓ select) ", row.event_id, row.event_type), format!(" Event {} {} ", row.event_id, row.event_type)],
+    );
+    let mut block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    // Wrapped, indentation kept: a long value (a result, a failure's details) cut at
+    // the pane's edge was not "the event's full JSON" at 80 columns.
+    let lines: Vec<Line> = json.lines().map(|l| Line::raw(l.to_owned())).collect();
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let (offset, note) =
+        super::scrolled(&app.detail_scroll, &app.detail_at(), text.line_count(inner.width), usize::from(inner.height), "J K");
     if let Some(note) = note {
         block = block.title_bottom(note);
     }
-    let lines: Vec<Line> = json.lines().skip(usize::from(offset)).take(height).map(|l| Line::raw(l.to_owned())).collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(text.scroll((offset, 0)).block(block), area);
 }

@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Form(f) => overlay::form(frame, area, f),
         Mode::Prompt(p) => overlay::prompt(frame, area, p),
         Mode::Picker(i) => overlay::picker(frame, area, *i),
-        Mode::Help(scroll) => overlay::help(frame, area, app.bridge.is_some(), *scroll),
+        Mode::Help(scroll) => app.help_max.set(overlay::help(frame, area, app.bridge.is_some(), *scroll)),
         Mode::Commands(selected) => overlay::commands(frame, area, app, *selected),
     }
 }
@@ -148,6 +148,26 @@ fn draw_scrolled<At: PartialEq>(
         block = block.title_bottom(note);
     }
     frame.render_widget(text.scroll((offset, 0)).block(block), area);
+}
+
+/// The first of `titles` (longest first) that fits on the top border of a pane
+/// `width` columns wide, its corners left free; else the last, cut with "…". A title
+/// cut mid-word ("(x: JSO") says less than a shorter one said whole.
+fn fitted_title(width: u16, titles: &[String]) -> String {
+    let room = usize::from(width.saturating_sub(2));
+    let fits = |t: &String| Line::raw(t.as_str()).width() <= room;
+    if let Some(t) = titles.iter().find(|t| fits(t)) {
+        return t.clone();
+    }
+    let last = titles.last().map(String::as_str).unwrap_or_default();
+    let mut cut = String::new();
+    for c in last.chars() {
+        if Line::raw(format!("{cut}{c}…")).width() > room {
+            break;
+        }
+        cut.push(c);
+    }
+    format!("{cut}…")
 }
 
 /// How many lines the help has (its scroll limit).
@@ -218,6 +238,15 @@ fn human(d: std::time::Duration) -> String {
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
+
+    #[test]
+    fn a_title_is_the_longest_that_fits_whole() {
+        let titles = [" Why 40 WorkflowExecutionCompleted (x: JSON) ".to_owned(), " Why 40 WorkflowExecutionCompleted ".to_owned()];
+        assert_eq!(super::fitted_title(80, &titles), titles[0]);
+        assert_eq!(super::fitted_title(44, &titles), titles[1], "44 columns hold 42 of title");
+        assert_eq!(super::fitted_title(20, &titles), " Why 40 WorkflowE…", "18 columns, the … one of them");
+        assert_eq!(super::fitted_title(2, &titles), "…");
+    }
 
     #[test]
     fn elapsed_time_reads_as_a_person_says_it() {

@@ -96,12 +96,15 @@ pub fn help_text(bridge: bool) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) {
+/// Draws the help scrolled by `scroll` lines; returns the most it can scroll at this
+/// size, for the keys.
+pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) -> u16 {
     let lines = help_text(bridge);
     let total = lines.len() as u16;
     let (area, _) = popup(frame, centered(screen, 84, total + 2), "");
     let visible = area.height.saturating_sub(2);
-    let scroll = scroll.min(total.saturating_sub(visible));
+    let max = total.saturating_sub(visible);
+    let scroll = scroll.min(max);
     let title = if total > visible {
         format!(" Keys: lines {}-{} of {total}, ↑↓ PgUp PgDn scroll, Esc closes ", scroll + 1, (scroll + visible).min(total))
     } else {
@@ -109,6 +112,7 @@ pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) {
     };
     let block = Block::bordered().title(title).style(Style::new().bg(Color::Black));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
+    max
 }
 
 /// Every cadence command of the session, full screen and without borders, so a
@@ -123,7 +127,12 @@ pub fn commands(frame: &mut Frame, screen: Rect, app: &App, selected: usize) {
             Style::new().fg(Color::Cyan),
         ),
         hint(Context::Commands),
-        Line::raw(""),
+        // The overlay covers the message line: what y said ("copied ...") shows here.
+        match &app.message {
+            Some(m) if m.error => Line::styled(format!("✗ {}", m.text), Style::new().fg(Color::Red)),
+            Some(m) => Line::styled(m.text.clone(), Style::new().fg(Color::Yellow)),
+            None => Line::raw(""),
+        },
     ];
     let width = screen.width.max(1) as usize;
     let mut selected_end = 0;

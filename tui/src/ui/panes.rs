@@ -51,7 +51,8 @@ pub fn pending(app: &App) -> FittedPane {
     let mut lines = pending_lines(s.pending());
     if lines.is_empty() {
         let text = match s.outcome() {
-            Some(o) => format!("nothing: the workflow is {o}"),
+            // "completed: ...", "failed: ...", "timed out": a verb, not a state ("is failed").
+            Some(o) => format!("nothing: the workflow {o}"),
             None if s.is_imported() => "nothing open at this event of the imported history".into(),
             None if s.workflow_id().is_none() => "nothing: no workflow yet".into(),
             None => "nothing: the workflow waits for a signal".into(),
@@ -87,7 +88,10 @@ pub fn query(frame: &mut Frame, area: Rect, app: &App) {
         Some((step, answer)) => (format!(" Query current_status (step {step}) "), answer.to_owned()),
         // An imported history cannot be asked, but replaying it answers the query.
         None if s.is_imported() => (
-            " Query current_status (replayed from history) ".to_owned(),
+            super::fitted_title(
+                area.width,
+                &[" Query current_status (replayed from history) ".to_owned(), " Query current_status (replayed) ".to_owned()],
+            ),
             s.current_status()
                 .and_then(|q| serde_json::to_string(&q).ok())
                 .unwrap_or_else(|| "no answer at this event: the code does not answer it yet".into()),
@@ -95,7 +99,8 @@ pub fn query(frame: &mut Frame, area: Rect, app: &App) {
         None => {
             let hint = match availability(Command::Query, s) {
                 Availability::Available => format!("not asked yet: {} asks it", keys_label(Command::Query)),
-                Availability::Unavailable(why) => format!("not asked yet ({why})"),
+                // The reason alone: in parentheses it did not fit the pane's two lines at 80x24.
+                Availability::Unavailable(why) => why,
             };
             (" Query current_status ".to_owned(), hint)
         }
@@ -121,17 +126,40 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App) {
         }
         // Measured as the wrap will draw it (at words): counting characters
         // undercounts, and the pane then showed the tail of a line, e.g. "sent".
-        let line = Line::raw(text);
-        let need = Paragraph::new(line.clone()).wrap(Wrap { trim: false }).line_count(width);
+        let wrapped = |t: &str| Paragraph::new(t).wrap(Wrap { trim: false }).line_count(width);
+        let mut need = wrapped(&text);
         if rows + need > height && !lines.is_empty() {
             break;
         }
+        if need > height {
+            // The newest line alone is taller than the pane (one row at 80x24): its end,
+            // where a scan's location is, marked as cut rather than a bare "processing".
+            text = tail_that_fits(&text, height * usize::from(width), |t| wrapped(t) <= height);
+            need = wrapped(&text);
+        }
         rows += need;
-        lines.push(line);
+        lines.push(Line::raw(text));
     }
     lines.reverse();
     let scroll = rows.saturating_sub(height) as u16;
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).block(block), area);
+}
+
+/// The longest end of `text` that `fits` once marked with a leading "…": cut after a
+/// space or a comma where it can be (a word or a JSON field whole), else anywhere.
+/// `room` (the pane's cells) bounds the ends worth measuring: a 2,000-character scan
+/// location is not laid out 2,000 times a frame.
+fn tail_that_fits(text: &str, room: usize, fits: impl Fn(&str) -> bool) -> String {
+    let total = text.chars().count();
+    // (byte index, characters from there to the end) of every place a cut may start.
+    let starts = || text.char_indices().enumerate().map(move |(n, (i, c))| (i, c, total - n));
+    let cuts = starts().filter(|&(_, c, _)| c == ' ' || c == ',').map(|(i, c, left)| (i + c.len_utf8(), left - 1));
+    let anywhere = starts().skip(1).map(|(i, _, left)| (i, left));
+    cuts.chain(anywhere)
+        .filter(|&(_, left)| left < room)
+        .map(|(i, _)| format!("…{}", text[i..].trim_start()))
+        .find(|t| fits(t))
+        .unwrap_or_else(|| "…".to_owned())
 }
 
 /// The last action and its command, in a pane `width` columns wide.
@@ -167,4 +195,21 @@ fn last_action_title(width: usize, step: usize, steps: usize, older: Option<usiz
     let mut spans = vec![step.clone()];
     spans.extend(parts.into_iter().filter_map(|p| p.clone()));
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tail_that_fits;
+
+    #[test]
+    fn a_log_line_too_long_for_its_pane_keeps_its_end_marked_as_cut() {
+        let fits = |t: &str| t.chars().count() <= 34;
+        let failure = "23:00:00 validatePayment Temporary failure in payment processing";
+        assert_eq!(tail_that_fits(failure, 34, fits), "…failure in payment processing");
+        let scan = r#"23:00:03 workflow Received signal! {"signal":"ScanSignal","value":{"location":"Delft"}}"#;
+        assert_eq!(tail_that_fits(scan, 34, fits), r#"…"value":{"location":"Delft"}}"#);
+        let word = "x".repeat(50);
+        assert_eq!(tail_that_fits(&word, 34, fits), format!("…{}", "x".repeat(33)));
+        assert_eq!(tail_that_fits("Zürich 東京", 3, |t| t.chars().count() <= 3), "…東京");
+    }
 }

@@ -1,0 +1,241 @@
+//! What a newcomer's walk through the app at 80x24 found: titles cut mid-word, a
+//! message left over from an earlier key, keys that did nothing without saying so,
+//! a help that would not scroll back, a copy with no word of it, and panes whose
+//! words read oddly. Each test drives the app with keys on a `TestBackend`.
+
+mod common;
+
+use common::{key, type_text};
+use crossterm::event::KeyCode;
+use postflow_tui::App;
+use postflow_tui::app::Mode;
+use postflow_tui::source;
+use postflow_tui::ui::render_text;
+
+/// The smallest screen the panes fit in: what a default terminal window shows.
+fn small(app: &App) -> String {
+    common::stable(render_text(app, 80, 24))
+}
+
+fn started() -> App {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
+/// The message line: the row above the key bar.
+fn message(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len() - 2].trim().to_owned()
+}
+
+#[test]
+fn pane_titles_at_80_columns_are_whole_or_shorter_never_cut_mid_word() {
+    let mut app = source::scenario("happy-path").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::End);
+    let s = small(&app);
+    assert!(s.contains("┌ Why 44 WorkflowExecutionCompleted ─"), "the Why title drops its key hint rather than cut it: {s}");
+    assert!(!s.contains("(x: JSO"), "{s}");
+    key(&mut app, KeyCode::Char('x'));
+    let s = small(&app);
+    assert!(s.contains("┌ Event 44 WorkflowExecutionCompleted ─"), "{s}");
+    assert!(!s.contains("(↑↓ s"), "{s}");
+    key(&mut app, KeyCode::Char('G'));
+    let s = small(&app);
+    assert!(s.contains("┌ chapter 1 of 7 · step 1 of 2 ─"), "the tour's title loses its \"Tour ·\", not its end: {s}");
+    assert!(!s.contains("step 1 of┐"), "{s}");
+}
+
+#[test]
+fn an_imported_historys_query_title_fits_at_80_columns() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/happy-path.json");
+    let app = App::from_loaded(source::import(path).unwrap());
+    let s = small(&app);
+    assert!(s.contains("┌ Query current_status (replayed) ─"), "{s}");
+    assert!(!s.contains("(replayed fr"), "{s}");
+}
+
+#[test]
+fn a_tour_step_does_not_keep_the_message_of_the_step_before() {
+    // 1 on chapter 1's first step: it asks nothing. ] moves on to a step that asks;
+    // the old "asks no question" must not stand over the question.
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('1'));
+    assert!(message(&small(&app)).contains("this step asks no question"));
+    key(&mut app, KeyCode::Char(']'));
+    let s = small(&app);
+    assert!(!s.contains("asks no question"), "{s}");
+    assert!(s.contains("step 2 of 2"), "{s}");
+}
+
+#[test]
+fn a_letter_that_is_no_key_says_so() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('Z'));
+    assert_eq!(message(&small(&app)), "✗ Z does nothing here: ? lists every key");
+    // A key that is one says what it says, and the next one that is not, again.
+    key(&mut app, KeyCode::Char('a'));
+    assert!(!small(&app).contains("does nothing here"));
+}
+
+#[test]
+fn the_help_scrolls_back_up_at_once_after_paging_past_its_end() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('?'));
+    let title = |app: &App| small(app).lines().next().unwrap().to_owned();
+    for _ in 0..20 {
+        key(&mut app, KeyCode::PageDown);
+        // The loop draws after every key; the draw measures how far the help scrolls.
+        small(&app);
+    }
+    let bottom = title(&app);
+    assert!(bottom.contains("Keys: lines"), "the help is longer than 24 rows: {bottom}");
+    key(&mut app, KeyCode::Up);
+    assert_ne!(title(&app), bottom, "one key up moves the help up one line");
+}
+
+#[test]
+fn copying_in_the_commands_view_says_so_there() {
+    // The view covers the whole screen, message line included.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('o'));
+    key(&mut app, KeyCode::Char('y'));
+    assert!(matches!(app.mode, Mode::Commands(_)));
+    let s = small(&app);
+    assert!(s.lines().nth(2).unwrap().starts_with("copied the command of step 1 to the clipboard"), "{s}");
+}
+
+#[test]
+fn prompt_titles_stand_off_their_corners_as_every_panes_does() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('c'));
+    assert!(small(&app).contains("┌ Scan the package: location"), "{}", small(&app));
+}
+
+#[test]
+fn a_one_row_log_shows_where_its_newest_line_was_cut() {
+    // At 80x24 the log has one row: the newest line's end, marked, at a word.
+    let app = started();
+    let s = small(&app);
+    assert!(s.contains("│…failure in payment processing"), "{s}");
+}
+
+#[test]
+fn a_closed_workflows_pending_pane_says_how_it_closed_in_plain_words() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "30");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    let s = common::stable(render_text(&app, 120, 36));
+    assert!(s.contains("nothing: the workflow failed: validate payment"), "{s}");
+    assert!(!s.contains("is failed"), "{s}");
+}
+
+#[test]
+fn before_any_event_the_why_pane_does_not_ask_to_select_one() {
+    let mut app = source::scenario("happy-path").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::Home);
+    let s = common::stable(render_text(&app, 120, 36));
+    assert!(!s.contains("select an event"), "there is none to select: {s}");
+    assert!(s.contains("no events at this moment"), "{s}");
+    assert!(s.contains("no workflow yet at this step: → steps forward"), "{s}");
+}
+
+#[test]
+fn live_time_turned_on_can_be_turned_off_where_it_could_not_be_turned_on() {
+    // Live time on, then a scenario loaded: at its start there is no workflow, where
+    // live time makes no sense; L must still turn it off, not refuse.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('L'));
+    assert!(app.teach.player.label().contains("live"));
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.teach.player.mode(), postflow_core::session::PlayMode::Live, "loading keeps live time on");
+    key(&mut app, KeyCode::Char('L'));
+    let s = small(&app);
+    assert!(!s.contains("✗"), "{s}");
+    assert_eq!(app.teach.player.mode(), postflow_core::session::PlayMode::Paused, "{s}");
+}
+
+#[test]
+fn the_events_json_at_80_columns_wraps_rather_than_cut_its_values() {
+    // The completion's result (base64, as Cadence's API writes a payload) is longer
+    // than the pane is wide: scrolled near the end, its last characters are there.
+    let mut app = source::scenario("happy-path").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('x'));
+    let json = app.session.event_json(44).unwrap();
+    let data = json.split("\"data\": \"").nth(1).and_then(|d| d.split('"').next()).unwrap();
+    assert!(data.len() > 42, "the value is wider than the pane: {data}");
+    for _ in 0..40 {
+        key(&mut app, KeyCode::Char('J'));
+        small(&app);
+    }
+    key(&mut app, KeyCode::Char('K'));
+    let s = small(&app);
+    // The pane's rows inside its borders, put together: a wrapped line reads whole.
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines.iter().position(|l| l.starts_with("┌ Event")).unwrap();
+    let rows: String = lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.chars().skip(1).take(42).collect::<String>().trim_end().to_owned())
+        .collect();
+    assert!(rows.contains(&data[data.len() - 12..]), "{s}");
+}
+
+#[test]
+fn a_loaded_session_says_which_way_it_can_step() {
+    // An import opens at its end: → would do nothing there.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/happy-path.json");
+    let app = App::from_loaded(source::import(path).unwrap());
+    assert_eq!(message(&small(&app)), "← steps back, Home goes to the start");
+    // A scenario without a description of its own opens at its start.
+    let file = std::env::temp_dir().join(format!("postflow-walk-{}.toml", std::process::id()));
+    std::fs::write(&file, "name = \"bare\"\n\n[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"Order1\",\"customer\":\"C\",\"amount\":1,\"address\":\"A\",\"sendFrom\":\"B\"}'\n").unwrap();
+    let loaded = source::scenario(file.to_str().unwrap());
+    std::fs::remove_file(&file).unwrap();
+    let app = App::from_loaded(loaded.unwrap());
+    assert_eq!(message(&small(&app)), "→ steps forward, End goes to the end");
+}
+
+#[test]
+fn a_message_longer_than_its_three_lines_ends_with_an_ellipsis() {
+    // This scenario's description takes four lines at 80 columns.
+    let mut app = source::scenario("unreadable-scan").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::End);
+    let s = small(&app);
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(lines[lines.len() - 4].contains("unreadable-scan: "), "{s}");
+    assert!(lines[lines.len() - 2].ends_with('…'), "{s}");
+    // One that fits is not marked.
+    let mut app = source::scenario("happy-path").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::End);
+    let s = small(&app);
+    assert!(message(&s).ends_with("then the package is delivered."), "{s}");
+}
+
+#[test]
+fn the_terminals_own_keys_say_why_when_they_can_do_nothing() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    small(&app);
+    key(&mut app, KeyCode::Char('J'));
+    assert_eq!(message(&small(&app)), "✗ the Why pane shows all it holds: nothing to scroll");
+    key(&mut app, KeyCode::Char('}'));
+    assert_eq!(message(&small(&app)), "✗ the tour is closed: G opens it");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(message(&small(&app)), "✗ no events at this moment: nothing to select");
+    // Where they can, they act, and the message of the key before goes.
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('Z'));
+    key(&mut app, KeyCode::Up);
+    assert!(!small(&app).contains("does nothing here"));
+}
