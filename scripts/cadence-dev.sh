@@ -6,6 +6,7 @@
 #   scripts/cadence-dev.sh down      stop the server (SIGTERM, then SIGKILL after a bound)
 #   scripts/cadence-dev.sh status    does it run and answer? (exit 0 only if it answers)
 #   scripts/cadence-dev.sh logs [-f] last log lines (or follow)
+#   scripts/cadence-dev.sh bin       the folder of cadence (the CLI) and cadence-sql-tool, for PATH
 #
 # The Cadence release is pinned in cadence-dev/go.mod; cadence-dev/config holds
 # the server config (SQLite files, HTTP API on 127.0.0.1:8800, gRPC on 7833).

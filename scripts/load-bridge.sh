@@ -41,11 +41,12 @@ scripts/cadence-dev.sh up
 LOGS=()
 # Default timer unit (60 s): no notification timer fires during a lifecycle, so
 # every lifecycle does the same work. Short polls: a quick, clean stop at the end.
+# Quiet: the workflows' log lines are not part of what a load run measures.
 for w in $(seq 1 "$WORKERS"); do
   LOG=$(mktemp)
   LOGS+=("$LOG")
   "$BRIDGE" --address "$ADDRESS" worker --decision-pollers "${POLLERS:-4}" --activity-pollers "${POLLERS:-4}" \
-    --sticky-cache-size "${STICKY_CACHE_SIZE:-10000}" 2>"$LOG" &
+    --sticky-cache-size "${STICKY_CACHE_SIZE:-10000}" --quiet 2>"$LOG" &
   WORKER_PIDS+=($!)
 done
 

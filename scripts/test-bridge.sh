@@ -5,7 +5,7 @@
 #
 # Starts the dev server (scripts/cadence-dev.sh up), builds the Go workshop worker
 # (the Go side of one comparison), runs the ignored-by-default server tests one at a
-# time (they share the workshop's task list), then checks the
+# time (they share the workshop's task list) and the terminal app's bridge tests, then checks the
 # terminal app in bridge mode on a real (tmux) terminal against the same server with
 # a `bridge worker`, and stops the server on exit, also on failure or Ctrl-C. A
 # server that was already running is left running.
@@ -42,12 +42,15 @@ command -v tmux >/dev/null 2>&1 || debian_install tmux
 # workshop worker (cadence-dev/cmd/workshop-worker) is the Go side of one comparison;
 # its module is the dev server's, so a warm Go cache builds it in seconds.
 cargo test -p cadence-bridge --no-run
+cargo test -p postflow-tui --test bridge --no-run
 cargo test -p postflow-fleet --no-run
 cargo build -q -p cadence-bridge --bin bridge -p postflow-tui --bin tui
 export POSTFLOW_GO_WORKER="$CARGO_TARGET_DIR/workshop-worker"
 (cd cadence-dev && GOFLAGS="-mod=readonly -buildvcs=false" go build -o "$POSTFLOW_GO_WORKER" ./cmd/workshop-worker)
 scripts/cadence-dev.sh up
 cargo test -p cadence-bridge -- --include-ignored --test-threads=1 "$@"
+# The terminal app's bridge tests, with the ones that need this server.
+cargo test -p postflow-tui --test bridge -- --include-ignored --test-threads=1
 # Cadence's shard function: the server's admin CLI against postflow's fleet::shard.
 cargo test -p postflow-fleet -- --include-ignored
 

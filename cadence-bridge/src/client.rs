@@ -127,6 +127,19 @@ impl Client {
             if reason.contains("unexpected message") || reason.contains("invalid HTTP") {
                 return BridgeError::NotHttpApi { url, reason };
             }
+            // What the frontend's tchannel port (7933) does with an HTTP request. It stays
+            // "not reachable" (a server going down mid-call says the same), with the hint
+            // that the port may be the wrong one: "is it running?" alone sent people to a
+            // server that runs.
+            if reason.contains("closed before message completed") {
+                return BridgeError::Unreachable {
+                    url,
+                    reason: format!(
+                        "{reason}: something took the connection and hung up; if that is Cadence, this is not its HTTP API port \
+                         (8800 on the dev server; 7833 is gRPC and 7933 tchannel, for the cadence CLI)"
+                    ),
+                };
+            }
             BridgeError::Unreachable { url, reason }
         }
     }

@@ -6,6 +6,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use postflow_core::decision::Decision;
 use postflow_core::history::HistoryEvent;
+use postflow_core::log::LogLine;
 use postflow_core::payload::Payload;
 use postflow_core::registry::Registry;
 use postflow_core::runtime::{QueryError, WorkflowRuntime};
@@ -32,6 +33,8 @@ pub enum Decided {
         query_answers: Vec<(String, Result<Payload, String>)>,
         /// The run continued from the cache (only the new events were applied).
         cache_hit: bool,
+        /// What the code logged in this task: new lines only, as replay logs nothing.
+        logs: Vec<LogLine>,
     },
     /// Partial history and no cached run to continue: send the full history.
     NeedFullHistory,
@@ -182,12 +185,13 @@ fn decide(registry: &Registry, domain: &str, cache: &mut RunCache, job: Decision
         Err(e) => return Decided::Failed(e.to_string()),
     };
     let query_answers = job.queries.iter().map(|(id, ty)| (id.clone(), runtime.query(ty).map_err(|e| e.to_string()))).collect();
+    let logs = runtime.take_logs();
     // A closed run has nothing left to decide; the others wait for their next task.
     if !decisions.iter().any(Decision::is_close) {
         let started_event_id = job.events.last().map_or(0, |e| e.event_id);
         cache.put(&job.run_id, CachedRun { runtime, workflow_id: job.workflow_id, started_event_id });
     }
-    Decided::Decisions { decisions, query_answers, cache_hit }
+    Decided::Decisions { decisions, query_answers, cache_hit, logs }
 }
 
 fn query(registry: &Registry, domain: &str, cache: &mut RunCache, job: QueryJob) -> Answered {

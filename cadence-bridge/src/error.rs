@@ -9,7 +9,7 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum BridgeError {
     /// Nothing listens, or the connection broke: the server is down or the URL is wrong.
-    #[error("Cadence server not reachable at {url} ({reason}); is it running? (scripts/cadence-dev.sh up)")]
+    #[error("Cadence server not reachable at {url} ({reason}); is it running? (scripts/cadence-dev.sh up, or docker compose up -d)")]
     Unreachable { url: String, reason: String },
     /// Something answers at the URL, but not Cadence's HTTP API: another of the server's
     /// ports (gRPC, tchannel), or another program.
@@ -23,7 +23,14 @@ pub enum BridgeError {
     Timeout { procedure: String, after: Duration },
     #[error("not found: {0}")]
     NotFound(String),
-    #[error("already started: {0}")]
+    /// The workflow exists but has closed (completed, failed, timed out, terminated):
+    /// the server says "not found" with "Workflow execution already completed." for
+    /// any of them, which reads as if the ID were wrong.
+    #[error("the workflow has closed, it takes no more signals or changes: {0}")]
+    Closed(String),
+    /// The ID is taken: by a running workflow, or by a closed run the reuse policy
+    /// keeps (the server's text says which), so not always "already started".
+    #[error("workflow ID in use: {0}")]
     AlreadyStarted(String),
     #[error("already exists: {0}")]
     AlreadyExists(String),
@@ -53,6 +60,14 @@ impl BridgeError {
             || matches!(self, BridgeError::Server { code, .. } if code == "unavailable" || code == "internal" || code == "unknown")
     }
 
+    /// Why a workflow ID is in use, as the server's first sentence says it ("Workflow
+    /// execution is already running", "... already finished successfully"), without
+    /// the IDs and the reuse policy it appends: short enough for a form's error line.
+    pub fn id_in_use_reason(&self) -> Option<&str> {
+        let BridgeError::AlreadyStarted(m) = self else { return None };
+        Some(m.split(". WorkflowId").next().unwrap_or(m).trim_end_matches('.'))
+    }
+
     /// Maps one HTTP error answer from the frontend.
     pub fn from_response(procedure: &str, status: u16, code: Option<&str>, app_error: Option<&str>, body: &str) -> BridgeError {
         let message = body.trim().to_owned();
@@ -60,6 +75,7 @@ impl BridgeError {
             (None, _) if status == 404 => BridgeError::NotAllowed(procedure.to_owned()),
             (_, Some("WorkflowExecutionAlreadyStartedError")) => BridgeError::AlreadyStarted(message),
             (_, Some("QueryFailedError")) => BridgeError::QueryFailed(message),
+            (Some("not-found"), _) if message.contains("already completed") => BridgeError::Closed(message),
             (Some("not-found"), _) => BridgeError::NotFound(message),
             (Some("already-exists"), _) => BridgeError::AlreadyExists(message),
             (Some("invalid-argument") | Some("failed-precondition"), _) => BridgeError::BadRequest(message),
@@ -77,8 +93,15 @@ mod tests {
     fn server_errors_become_the_cases_users_tell_apart() {
         let e = BridgeError::from_response("P", 409, Some("already-exists"), Some("WorkflowExecutionAlreadyStartedError"), "started\n");
         assert!(matches!(e, BridgeError::AlreadyStarted(ref m) if m == "started"), "{e}");
+        let e = BridgeError::AlreadyStarted(
+            "Workflow execution already finished successfully. WorkflowId: Order123, RunId: 93fe. Workflow ID reuse policy: x.".into(),
+        );
+        assert_eq!(e.id_in_use_reason(), Some("Workflow execution already finished successfully"));
         let e = BridgeError::from_response("P", 404, Some("not-found"), Some("EntityNotExistsError"), "gone");
         assert!(e.to_string().starts_with("not found: gone"));
+        let e =
+            BridgeError::from_response("P", 404, Some("not-found"), Some("EntityNotExistsError"), "Workflow execution already completed.");
+        assert!(matches!(e, BridgeError::Closed(_)) && !e.to_string().contains("not found"), "{e}");
         let e = BridgeError::from_response("uber.cadence.api.v1.X::Y", 404, None, None, "404 page not found");
         assert!(e.to_string().contains("allow-list") || e.to_string().contains("procedures"), "{e}");
         assert!(matches!(BridgeError::from_response("P", 400, Some("invalid-argument"), None, "x"), BridgeError::BadRequest(_)));

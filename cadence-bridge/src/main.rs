@@ -51,6 +51,7 @@ enum Command {
     Load {
         // Negative numbers are let through to the parsers, which say what is wrong with
         // them; clap alone would call `-1` an unexpected argument.
+        /// Lifecycles to run in all.
         #[arg(long, default_value_t = 100, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
         workflows: usize,
         /// Scans per lifecycle.
@@ -278,7 +279,16 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 return Ok(ExitCode::SUCCESS);
             }
             let timer_unit = Some(timer_unit.unwrap_or(COMPARE_TIMER_UNIT));
-            let played = play(&client, &s, &RunOptions { domain: domain.into(), timer_unit, step_timeout, verbose })?;
+            // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server.
+            let interrupt = Some(cadence_bridge::shutdown::install());
+            let options = RunOptions { domain: domain.into(), timer_unit, step_timeout, verbose, interrupt: interrupt.clone() };
+            let played = match play(&client, &s, &options) {
+                Err(e) if interrupt.is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst)) => {
+                    eprintln!("bridge: {}: {e}; its workflow on the server was terminated", s.name);
+                    return Ok(ExitCode::from(130));
+                }
+                played => played?,
+            };
             if !compare {
                 print!("{}", postflow_core::history::table::render(&played.real, None));
                 return Ok(ExitCode::SUCCESS);
@@ -289,7 +299,10 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             if played.diff.is_empty() {
                 println!("{}: {} events, real server and simulator agree", s.name, played.simulated.len());
             } else {
-                println!("{}: the histories differ (normalised; - simulator, + real server):", s.name);
+                println!(
+                    "{}: the histories differ (normalised; - simulator, + real server: workflow {} on {}):",
+                    s.name, played.workflow_id, played.task_list
+                );
                 for l in &played.diff {
                     println!("  {l}");
                 }
@@ -323,7 +336,21 @@ fn pretty(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
+/// Refuses an `--input` that is not JSON before anything is sent, as the `cadence` CLI
+/// does: the server would take any bytes, and a malformed order would then fail its
+/// workflow on the worker instead of being refused here, with nothing started.
+fn check_input(input: Option<&str>) -> Result<(), BridgeError> {
+    match input.map(postflow_core::session::cli::check_input) {
+        Some(Err(e)) => Err(BridgeError::Invalid(format!("--input {:?}: {e}", input.unwrap_or_default()))),
+        _ => Ok(()),
+    }
+}
+
 fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
+    match &command {
+        WfCommand::Start { input, .. } | WfCommand::Signal { input, .. } | WfCommand::Query { input, .. } => check_input(input.as_deref())?,
+        _ => {}
+    }
     match command {
         WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy } => {
             let run_id = client.start_workflow(&StartOptions {
@@ -341,6 +368,16 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         WfCommand::Signal { execution, name, input } => {
             client.signal(domain, &execution.workflow_id, &execution.run_id, &name, input.as_deref())?;
             println!("Signal workflow succeeded.");
+            // The server records a signal of any name, as for the cadence CLI; a typo
+            // ("scanSignal") then sits in the history unread, with nothing said.
+            if ![postal::SCAN_SIGNAL, postal::DELIVERED_SIGNAL].contains(&name.as_str()) {
+                eprintln!(
+                    "bridge: note: the workshop's workflows read only {} and {}; the server recorded {name:?} in the history, \
+                     and the workflow code will not act on it",
+                    postal::SCAN_SIGNAL,
+                    postal::DELIVERED_SIGNAL
+                );
+            }
         }
         WfCommand::Query { execution, query_type, input } => {
             let answer = client.query(domain, &execution.workflow_id, &execution.run_id, &query_type, input.as_deref())?;

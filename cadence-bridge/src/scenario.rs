@@ -6,14 +6,21 @@
 //! bounded waits until the real history has as many events as the simulator's after
 //! the same step. Scenarios whose meaning is an exact interleaving of worker steps
 //! and clock moves cannot be reproduced by a real server; [`not_comparable`] says why.
+//!
+//! A run is kept apart from whatever else uses the server: its workflow runs on a task
+//! list of its own (served only by the run's in-process worker, never by a `bridge
+//! worker` someone left running on `tasklist`, whose timer unit and seed would write
+//! another history) under a workflow ID of its own (so it never terminates or collides
+//! with the participant's `Order123`). Neither name is in the simulator's history: the
+//! task list's name is put back to `tasklist` before the comparison.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use postflow_core::engine::WorkflowStatus;
 use postflow_core::history::{HistoryEvent, compare};
-use postflow_core::postal::Order;
+use postflow_core::postal::{Order, TASK_LIST};
 use postflow_core::scenario::{Scenario, Step};
 use postflow_core::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 use postflow_core::time::parse_duration;
@@ -55,7 +62,11 @@ pub fn not_comparable(s: &Scenario) -> Option<String> {
 
 /// What playing a scenario on both sides gave.
 pub struct Played {
+    /// Where the real run was: its own workflow ID and task list.
+    pub workflow_id: String,
+    pub task_list: String,
     pub simulated: Vec<HistoryEvent>,
+    /// As the server wrote it (on the run's own task list).
     pub real: Vec<HistoryEvent>,
     /// Step outcomes that differed (a refusal on one side only, a wrong query answer).
     pub problems: Vec<String>,
@@ -78,6 +89,23 @@ pub struct RunOptions {
     /// How long one `run`/`advance` may wait for the real server.
     pub step_timeout: Duration,
     pub verbose: bool,
+    /// Set (by Ctrl-C) to end the run early: the run's workflow is terminated, not
+    /// left on the server.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+/// Where one run plays on the server: names no one else uses.
+struct Place {
+    /// Appended to the scenario's workflow ID.
+    suffix: String,
+    task_list: String,
+}
+
+impl Place {
+    fn new() -> Place {
+        let run = uuid::Uuid::new_v4().simple().to_string();
+        Place { suffix: format!("-scenario-{}", &run[..8]), task_list: format!("{TASK_LIST}-scenario-{}", &run[..8]) }
+    }
 }
 
 /// Plays `scenario` on the server at `client` (with its own in-process worker) and on
@@ -89,24 +117,27 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
     }
     let mut session = Session::new(config);
     session.auto_run = false;
+    let place = Place::new();
     // One poller of each kind and short polls: the worker must be gone before the next
     // scenario starts, or its leftover poll could take that scenario's tasks.
     let worker = Worker::start(
         client.clone(),
         WorkerConfig {
             domain: o.domain.clone(),
+            task_list: place.task_list.clone(),
             decision_pollers: 1,
             activity_pollers: 1,
             registry: crate::registry::for_chapter(config.postal.chapter, config.postal.timer_unit),
             seed: config.seed,
             poll_ttl: Duration::from_secs(5),
             verbose: o.verbose,
+            logs: o.verbose,
             ..WorkerConfig::default()
         },
         Arc::new(AtomicBool::new(false)),
     );
     let mut workflow_id = String::new();
-    let result = play_steps(client, scenario, &mut session, o, &mut workflow_id);
+    let result = play_steps(client, scenario, &mut session, o, &place, &mut workflow_id);
     worker.stop_and_join();
     let problems = match result {
         Ok(p) => p,
@@ -120,16 +151,20 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
         }
     };
     let simulated = session.history().to_vec();
-    let real = client.history(&o.domain, &workflow_id, "")?;
-    let running = matches!(session.engine().execution(&workflow_id).map(|e| e.status()), Some(WorkflowStatus::Running));
+    let sim_id = session.workflow_id().unwrap_or_default().to_owned();
+    let mut json = client.history_json(&o.domain, &workflow_id, "")?;
+    let real = crate::client::events_from_json(json.clone())?;
+    rename_task_list(&mut json, &place.task_list, TASK_LIST);
+    let renamed = crate::client::events_from_json(json)?;
+    let running = matches!(session.engine().execution(&sim_id).map(|e| e.status()), Some(WorkflowStatus::Running));
     // The scenario ended, not the workflow: the real one goes on in real time, so only
     // the part the simulator played is compared. Then it is ended so it does not linger.
-    let real_cmp = if running { &real[..real.len().min(simulated.len())] } else { &real[..] };
+    let real_cmp = if running { &renamed[..renamed.len().min(simulated.len())] } else { &renamed[..] };
     if running {
         let _ = client.terminate(&o.domain, &workflow_id, "", "scenario finished");
     }
     let diff = compare::diff(&compare::normalise(&simulated), &compare::normalise(real_cmp));
-    Ok(Played { simulated, real, problems, diff })
+    Ok(Played { workflow_id, task_list: place.task_list, simulated, real, problems, diff })
 }
 
 fn play_steps(
@@ -137,29 +172,35 @@ fn play_steps(
     scenario: &Scenario,
     session: &mut Session,
     o: &RunOptions,
+    place: &Place,
     workflow_id: &mut String,
 ) -> Result<Vec<String>, BridgeError> {
     let mut problems = Vec::new();
     for (i, step) in scenario.steps.iter().enumerate() {
         let here = format!("step {}", i + 1);
+        if o.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+            return Err(BridgeError::Invalid(format!("{here}: interrupted")));
+        }
         match step {
             Step::Start { workflow_id: wid, input, execution_timeout } => {
-                *workflow_id =
+                let sim_id =
                     wid.clone().or_else(|| serde_json::from_str::<Order>(input).ok().map(|o| o.id.to_string())).unwrap_or_default();
                 let timeout = execution_timeout.as_deref().map(parse_duration).transpose().map_err(BridgeError::Invalid)?;
                 let timeout = timeout.unwrap_or(DEFAULT_EXECUTION_TIMEOUT);
                 session
-                    .apply(Action::Start { workflow_id: workflow_id.clone(), input: input.clone(), execution_timeout: timeout })
+                    .apply(Action::Start { workflow_id: sim_id.clone(), input: input.clone(), execution_timeout: timeout })
                     .map_err(|e| BridgeError::Invalid(format!("{here}: the simulator refused the start: {e}")))?;
-                // A run left open by an earlier attempt would make this start fail.
-                if client.describe(&o.domain, workflow_id, "").is_ok_and(|d| d["workflowExecutionInfo"].get("closeStatus").is_none()) {
-                    client.terminate(&o.domain, workflow_id, "", "replaced by a new scenario run")?;
+                // The workflow ID is not in the history, so the run's own one changes
+                // nothing there; it keeps the run off any workflow of the same name.
+                *workflow_id = format!("{sim_id}{}", place.suffix);
+                if o.verbose {
+                    eprintln!("scenario {}: workflow {workflow_id} on {}/{}", scenario.name, o.domain, place.task_list);
                 }
                 client.start_workflow(&StartOptions {
                     domain: o.domain.clone(),
                     workflow_id: workflow_id.clone(),
                     workflow_type: session.workflow_type().into(),
-                    task_list: postflow_core::postal::TASK_LIST.into(),
+                    task_list: place.task_list.clone(),
                     input: Some(input.clone()),
                     execution_timeout: timeout,
                     task_timeout: Duration::from_secs(10),
@@ -200,7 +241,7 @@ fn play_steps(
                     _ => Action::Step,
                 };
                 session.apply(action).map_err(|e| BridgeError::Invalid(format!("{here}: the simulator refused: {e}")))?;
-                wait_for_events(client, &o.domain, workflow_id, session.history().len(), o.step_timeout)
+                wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
                     .map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
             }
             Step::Expect(_) => {} // the simulator's own expectations are checked by `scenario` in core
@@ -208,7 +249,7 @@ fn play_steps(
     }
     // The simulator may have closed the workflow: wait until the real one closed too.
     if !workflow_id.is_empty() {
-        wait_for_events(client, &o.domain, workflow_id, session.history().len(), o.step_timeout)
+        wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
             .map_err(|e| BridgeError::Invalid(format!("at the end: {e}")))?;
     }
     Ok(problems)
@@ -228,12 +269,26 @@ fn json_equal(a: &str, b: &str) -> bool {
     }
 }
 
+/// Writes `to` for the task list `from` wherever an event names it (the workflow's,
+/// its decision tasks', its activities').
+fn rename_task_list(events: &mut [serde_json::Value], from: &str, to: &str) {
+    for attrs in events.iter_mut().filter_map(|e| e.as_object_mut()).flat_map(|e| e.values_mut()) {
+        if let Some(name) = attrs.pointer_mut("/taskList/name").filter(|n| n.as_str() == Some(from)) {
+            *name = serde_json::Value::String(to.to_owned());
+        }
+    }
+}
+
 /// Waits until the real history has at least `n` events: polls the history every
-/// 100 ms, within `timeout`.
-pub fn wait_for_events(client: &Client, domain: &str, workflow_id: &str, n: usize, timeout: Duration) -> Result<usize, String> {
+/// 100 ms, within the step timeout, or until the run is interrupted.
+fn wait_for_events(client: &Client, domain: &str, workflow_id: &str, n: usize, o: &RunOptions) -> Result<usize, String> {
+    let timeout = o.step_timeout;
     let deadline = Instant::now() + timeout;
     let mut last = 0;
     loop {
+        if o.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+            return Err(format!("interrupted while the real history had {last} of {n} events"));
+        }
         match client.history_json(domain, workflow_id, "") {
             Ok(events) if events.len() >= n => return Ok(events.len()),
             Ok(events) => last = events.len(),

@@ -14,11 +14,13 @@ use postflow_core::registry::Registry;
 use postflow_core::time::parse_duration;
 
 use crate::client::Client;
+use crate::error::BridgeError;
 use crate::shutdown;
 use crate::worker::{self, Worker, WorkerConfig};
 
 #[derive(Args)]
 pub struct WorkerArgs {
+    /// The task list to serve (the workshop's commands start their workflows on `tasklist`).
     #[arg(long = "tasklist", visible_alias = "tl", default_value = postal::TASK_LIST)]
     pub task_list: String,
     /// How long a "day" of the delivery estimate lasts ("days become minutes": 60s; 1s for demos).
@@ -38,8 +40,10 @@ pub struct WorkerArgs {
     /// worker's cache); 0 turns stickiness off and replays every task's full history.
     #[arg(long, default_value_t = worker::DEFAULT_STICKY_CACHE_SIZE, allow_negative_numbers = true, value_parser = zero_or_more::<usize>)]
     pub sticky_cache_size: usize,
+    /// Decision polls kept open at once (split between `tasklist` and the sticky list).
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
     pub decision_pollers: usize,
+    /// Activity polls kept open at once.
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = at_least_one::<usize>)]
     pub activity_pollers: usize,
     /// How long the server may hold one poll (context-ttl-ms). A stop waits for the
@@ -49,6 +53,10 @@ pub struct WorkerArgs {
     /// Print every task.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Print neither the workflows' nor the activities' log lines (printed by default,
+    /// as the Go worker's logger does; load runs measure without them).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Serve your own workflow of the workshop's chapter N (exercises/) under the
     /// starter name, instead of a reference chapter.
     #[arg(long, conflicts_with = "chapter", allow_negative_numbers = true, value_parser = exercise_chapter)]
@@ -74,7 +82,17 @@ pub fn run(client: Client, domain: &str, address: &str, a: &WorkerArgs, registry
         poll_ttl: a.poll_timeout.max(Duration::from_secs(3)),
         sticky_cache_size: a.sticky_cache_size,
         verbose: a.verbose,
+        logs: !a.quiet,
     };
+    // A domain the server does not have will not appear while we poll: say so and stop,
+    // rather than retry for ever. A server that is away is waited for, as at any time.
+    if let Err(BridgeError::NotFound(e)) = client.describe_domain(domain) {
+        eprintln!(
+            "worker: the domain {domain} is not registered on {address} ({e}): register it with `bridge --domain {domain} domain \
+             register` (or `cadence --domain {domain} domain register`), or name another with --domain"
+        );
+        return ExitCode::FAILURE;
+    }
     let mut names = config.registry.workflow_names().join(", ");
     names.push_str(&format!(" ({starter})"));
     let config_poll_ttl = config.poll_ttl;

@@ -63,6 +63,9 @@ pub struct WorkerConfig {
     pub sticky_cache_size: usize,
     /// Print one line per task to stderr.
     pub verbose: bool,
+    /// Print what the workflow code and the activities log (stderr, one line each, as
+    /// the Go worker's logger does): the only place a `bridge worker`'s runs write to.
+    pub logs: bool,
 }
 
 impl Default for WorkerConfig {
@@ -77,6 +80,7 @@ impl Default for WorkerConfig {
             poll_ttl: client::POLL_TTL,
             sticky_cache_size: DEFAULT_STICKY_CACHE_SIZE,
             verbose: false,
+            logs: false,
         }
     }
 }
@@ -316,7 +320,8 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
 
 /// What the pollers say about the server's health: a lasting problem (the server
 /// away or overloaded) once when it starts or changes, not on every retry of every
-/// poller, and that the server is back once; any other error each time it happens.
+/// poller, and that the server is back once; a refusal (any other error) once until a
+/// poll gets through or another refusal comes.
 /// One per worker, shared by its pollers.
 #[derive(Default)]
 struct ServerAway(Mutex<Said>);
@@ -326,6 +331,9 @@ struct ServerAway(Mutex<Said>);
 struct Said {
     trouble: u8,
     count: u64,
+    /// The last refusal said (a domain deleted under the worker): said again only once
+    /// a poll got through, not by every poller on every retry.
+    refused: Option<String>,
 }
 
 /// Taken when a poll starts: a long poll that began before the trouble was said
@@ -346,7 +354,14 @@ impl ServerAway {
     /// A poll failed: the line to print, if any.
     fn failed(&self, e: &BridgeError) -> Option<String> {
         let trouble = match e {
-            _ if !e.is_transient() => return Some(format!("worker: {e}; retrying")),
+            _ if !e.is_transient() => {
+                let line = format!("worker: {e}; retrying");
+                let mut said = self.said();
+                return (said.refused.as_deref() != Some(line.as_str())).then(|| {
+                    said.refused = Some(line.clone());
+                    line
+                });
+            }
             BridgeError::Unreachable { .. } => 1,
             BridgeError::Timeout { .. } => 2,
             BridgeError::Busy(_) => 3,
@@ -354,7 +369,7 @@ impl ServerAway {
         };
         let mut said = self.said();
         (said.trouble != trouble).then(|| {
-            *said = Said { trouble, count: said.count + 1 };
+            (said.trouble, said.count) = (trouble, said.count + 1);
             format!("worker: {e}; retrying")
         })
     }
@@ -363,9 +378,11 @@ impl ServerAway {
     /// had been away when the poll started.
     fn reached(&self, ticket: PollTicket, url: &str) -> Option<String> {
         let mut said = self.said();
+        said.refused = None;
         (said.trouble != 0 && said.count == ticket.0).then(|| {
             said.trouble = 0;
-            format!("worker: server reachable again at {url}")
+            // As the "not reachable at" line names it, without the client's trailing slash.
+            format!("worker: server reachable again at {}", url.trim_end_matches('/'))
         })
     }
 }
@@ -390,6 +407,15 @@ fn sleep_unless_stopped(s: &Shared, d: Duration) {
     let until = Instant::now() + d;
     while Instant::now() < until && !s.stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(50).min(until - Instant::now()));
+    }
+}
+
+/// The code's own log lines, each named with its workflow (many runs share one stderr).
+fn print_logs(s: &Shared, workflow_id: &str, lines: &[postflow_core::log::LogLine]) {
+    if s.config.logs {
+        for line in lines {
+            eprintln!("worker: {workflow_id}: {line}");
+        }
     }
 }
 
@@ -504,7 +530,8 @@ fn answer_decision_task(s: &Shared, task: &Value) -> Result<Option<Value>, Bridg
         };
     }
     let (decisions, query_answers) = match decided {
-        Decided::Decisions { decisions, query_answers, cache_hit } => {
+        Decided::Decisions { decisions, query_answers, cache_hit, logs } => {
+            print_logs(s, workflow_id, &logs);
             log(s, || {
                 let d: Vec<String> = decisions.iter().map(|d| d.to_string()).collect();
                 format!("{workflow_id}: decisions [{}]{}", d.join(", "), if cache_hit { " (cached)" } else { "" })
@@ -597,18 +624,23 @@ fn handle_activity_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
             let mut rngs = s.rngs.lock().unwrap_or_else(|p| p.into_inner());
             let rng = rngs.entry(run_id.to_owned()).or_insert_with(|| SplitMix64::new(s.config.seed));
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+            // Nobody reads the lines of a worker that does not print them: not even formatted.
+            let mut lines = Vec::new();
             let mut ctx = ActivityContext {
                 workflow_id,
                 activity_id,
                 activity_type,
                 attempt,
                 rng,
-                logs: None,
+                logs: s.config.logs.then_some(&mut lines),
                 now: Timestamp(now.as_nanos() as i64),
             };
             // Activity code is ours and should not panic; if it does, fail the attempt.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (def.run)(&mut ctx, &input)))
-                .unwrap_or_else(|_| Err(Failure::generic("activity panicked")))
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (def.run)(&mut ctx, &input)))
+                .unwrap_or_else(|_| Err(Failure::generic("activity panicked")));
+            drop(rngs);
+            print_logs(s, workflow_id, &lines);
+            outcome
         }
     };
     log(s, || format!("{workflow_id}: activity {activity_type} #{activity_id} attempt {attempt} -> {outcome:?}"));
@@ -633,16 +665,20 @@ mod tests {
         // that proves nothing, and the next refusal is not said again.
         assert_eq!(away.reached(before, url), None);
         assert_eq!(away.failed(&gone), None);
-        // An error that is not about the server being away is said every time; another
-        // way of being away (the server starting answers "unavailable") once.
-        let refused = BridgeError::Invalid("bad task".into());
-        assert!(away.failed(&refused).is_some() && away.failed(&refused).is_some());
+        // A refusal (a domain deleted under the worker) is said once, not by every poller
+        // on every retry; another refusal is said; another way of being away (the server
+        // starting answers "unavailable") once.
+        let refused = BridgeError::NotFound("Domain nope does not exist.".into());
+        assert!(away.failed(&refused).is_some() && away.failed(&refused).is_none());
+        assert!(away.failed(&BridgeError::Invalid("bad task".into())).is_some());
         let starting = BridgeError::Server { code: "unavailable".into(), status: 503, message: "starting".into() };
         assert!(away.failed(&starting).is_some() && away.failed(&starting).is_none());
         // Polls started now, while it is away, that reach it: back, said once.
         let tickets = [away.ticket(), away.ticket(), away.ticket()];
         let back: Vec<String> = tickets.iter().filter_map(|t| away.reached(*t, url)).collect();
         assert_eq!(back, ["worker: server reachable again at http://127.0.0.1:9"]);
+        // A poll got through: a refusal after that is news again.
+        assert!(away.failed(&refused).is_some());
         // Gone again: said again.
         assert!(away.failed(&gone).is_some());
     }

@@ -73,3 +73,33 @@ fn a_load_against_a_server_that_is_down_stops_at_one_clear_error() {
     assert!(stderr.contains("is it running?"), "{stderr}");
     assert!(out.stdout.is_empty(), "no report of a run that did not start: {}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn every_flag_of_worker_and_load_says_what_it_does() {
+    // docs/bridge.md sends people to `bridge worker --help` for what each flag does.
+    for (args, flags) in [
+        (
+            &["worker", "--help"][..],
+            &["--tasklist", "--decision-pollers", "--activity-pollers", "--quiet", "--verbose", "--timer-unit"][..],
+        ),
+        (&["load", "--help"], &["--workflows", "--scans", "--concurrency", "--prefix"]),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(args).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        for flag in flags {
+            // The flag's entry: its line, and the lines up to the next flag's.
+            let lines: Vec<&str> = help.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| l.split_whitespace().any(|w| w.trim_end_matches(',') == *flag))
+                .unwrap_or_else(|| panic!("{flag} missing from {args:?}:\n{help}"));
+            let end = lines[at + 1..].iter().position(|l| l.trim_start().starts_with('-')).map_or(lines.len(), |n| at + 1 + n);
+            let entry = lines[at..end].join(" ");
+            // What is left without the flag's names, its value and the bracketed defaults.
+            let words: Vec<&str> = entry.split_whitespace().filter(|w| !w.starts_with('-') && !w.starts_with('<')).collect();
+            let text = words.join(" ");
+            let said = text.split('[').next().unwrap_or_default();
+            assert!(said.chars().any(char::is_alphabetic), "{flag} has no description in {args:?}: {entry:?}");
+        }
+    }
+}

@@ -194,6 +194,7 @@ fn comparable_builtin_scenarios_give_the_simulators_history_on_a_real_server() {
             timer_unit: Some(COMPARE_TIMER_UNIT),
             step_timeout: Duration::from_secs(60),
             verbose: false,
+            interrupt: None,
         };
         match play(&c, &s, &o) {
             Ok(p) if p.equal() => compared.push(b.name),
@@ -508,13 +509,80 @@ fn errors_name_what_went_wrong() {
         })
         .unwrap_err();
     assert!(matches!(e, BridgeError::AlreadyStarted(_)), "{e}");
-    assert!(c.list_open(DOMAIN, 1000).unwrap().iter().any(|w| w.workflow_id == id), "a started workflow is not listed as open");
+    // Visibility is written after the start returns: wait (bounded) for the listing.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !c.list_open(DOMAIN, 1000).unwrap().iter().any(|w| w.workflow_id == id) {
+        assert!(Instant::now() < deadline, "a started workflow is not listed as open");
+        std::thread::sleep(Duration::from_millis(200));
+    }
     c.terminate(DOMAIN, &id, "", "test over").unwrap();
+    // A closed workflow is found, and closed: its ID is not wrong. The server answers
+    // "not found" with "already completed" for it, and "already started" for its ID
+    // under RejectDuplicate although the run is over.
+    let e = c.signal(DOMAIN, &id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap_err();
+    assert!(matches!(e, BridgeError::Closed(_)), "{e}");
+    assert!(e.to_string().contains("has closed") && !e.to_string().contains("not found"), "{e}");
+    let e = c
+        .start_workflow(&StartOptions {
+            domain: DOMAIN.into(),
+            workflow_id: id.clone(),
+            workflow_type: "OrderProcessingWorkflowComplete".into(),
+            task_list: "tasklist".into(),
+            input: None,
+            execution_timeout: Duration::from_secs(60),
+            task_timeout: Duration::from_secs(10),
+            id_reuse_policy: Some("RejectDuplicate".into()),
+        })
+        .unwrap_err();
+    assert!(matches!(e, BridgeError::AlreadyStarted(_)), "{e}");
+    assert!(e.to_string().starts_with("workflow ID in use: ") && e.to_string().contains("already finished"), "{e}");
     let e = c.describe_domain("no-such-domain-here").unwrap_err();
     assert!(matches!(e, BridgeError::NotFound(_)), "{e}");
     let e = c.query(DOMAIN, &id, "", "current_status", None);
     // A terminated workflow that never ran a decision cannot answer: an error, not a hang.
     assert!(e.is_err() || e.as_ref().is_ok_and(|a| a.contains("locationHistory")), "{e:?}");
+    // A signal name no workshop workflow reads is recorded (as the cadence CLI's is),
+    // but not in silence.
+    let open = fresh_id("typo");
+    let _open = Cleanup(open.clone());
+    start(&c, &open, &order(&open, "Cadence", 20));
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args([
+            "--address",
+            &address(),
+            "wf",
+            "signal",
+            "--workflow_id",
+            &open,
+            "--name",
+            "scanSignal",
+            "--input",
+            r#"{"location":"Delft"}"#,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("read only ScanSignal and DeliveredSignal") && stderr.contains("\"scanSignal\""), "{stderr}");
+    let h = wait_for(&c, &open, Duration::from_secs(10), "the signal", has(EventType::WorkflowExecutionSignaled));
+    assert_eq!(count(&h, |a| matches!(a, EventAttributes::WorkflowExecutionSignaled(s) if &*s.signal_name == "scanSignal")), 1);
+    // A malformed order is refused before it is sent, as the cadence CLI refuses it:
+    // nothing is started (the server would take it, and the workflow would fail).
+    let malformed = fresh_id("malformed");
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(["--address", &address(), "wf", "start", "--workflow_id", &malformed, "--input", "{\"id\": Order123}"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("input is not valid JSON"), "{stderr}");
+    let e = c.describe(DOMAIN, &malformed, "").unwrap_err();
+    assert!(matches!(e, BridgeError::NotFound(_)), "a malformed order was started: {e}");
+    // The frontend's tchannel port takes an HTTP request and hangs up: the wrong port
+    // is named as a possibility, not only a server that is down.
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", "http://127.0.0.1:7933", "domain", "describe"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("not its HTTP API port") && stderr.contains("7933 tchannel"), "{stderr}");
     // The CLI exits non-zero with the message.
     let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
         .args(["--address", &address(), "wf", "show", "--workflow_id", &missing])
@@ -539,7 +607,9 @@ fn zz_a_stopped_server_is_reported_and_both_recover_when_it_returns() {
     assert!(matches!(e, BridgeError::Unreachable { .. }) && e.to_string().contains("not reachable"), "{e}");
     assert!(t.elapsed() < Duration::from_secs(10), "the client hung for {:?}", t.elapsed());
     let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &address(), "domain", "describe"]).output().unwrap();
-    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not reachable"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Both ways of running a server the docs give, not only the dev script.
+    assert!(!out.status.success() && stderr.contains("not reachable") && stderr.contains("docker compose up -d"), "{stderr}");
     // The worker says so (once) and keeps trying.
     let deadline = Instant::now() + Duration::from_secs(30);
     while !worker.stderr.lock().unwrap().contains("not reachable") {
@@ -556,7 +626,8 @@ fn zz_a_stopped_server_is_reported_and_both_recover_when_it_returns() {
     assert_eq!(compare::normalise(&h).len(), h.len());
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
-    assert!(log.contains("reachable again"), "{log}");
+    // Named as the "not reachable at" line names it (no trailing slash).
+    assert!(log.contains(&format!("server reachable again at {}\n", address().trim_end_matches('/'))), "{log}");
     // Said by the worker, not by each of its four pollers: once, or twice if the
     // server fails again while it starts (refused, then "unavailable", then refused).
     let away = log.lines().filter(|l| l.contains("not reachable at") && l.ends_with("; retrying")).count();
@@ -736,4 +807,161 @@ fn failing_orders(c: &Client, prefix: &str) -> Vec<(&'static str, Vec<HistoryEve
             (what, h)
         })
         .collect()
+}
+
+/// A built-in scenario whose order (and so workflow) ID is `id` instead of `Order123`.
+fn builtin_as(name: &str, id: &str) -> String {
+    let b = BUILTIN.iter().find(|b| b.name == name).unwrap_or_else(|| panic!("no built-in {name}"));
+    assert!(b.toml.contains("\"Order123\""), "{name} no longer orders Order123");
+    b.toml.replace("\"Order123\"", &format!("\"{id}\""))
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_scenario_run_keeps_off_a_running_worker_and_off_the_participants_workflow() {
+    // What a participant following the README has: a default `bridge worker` (a day of
+    // 60 s, its own estimates) on cadence-workshop/tasklist, and their own order open
+    // under the ID the scenario orders.
+    let c = client();
+    let id = fresh_id("mine");
+    let _cleanup = Cleanup(id.clone());
+    let worker = WorkerProcess::spawn_plain(&[]);
+    start(&c, &id, &order(&id, "Cadence", 20));
+    // Evidence that the worker serves tasklist: it answered the order's first decision task.
+    wait_for(&c, &id, Duration::from_secs(30), "first decision by the running worker", has(EventType::DecisionTaskCompleted));
+    let s = Scenario::parse("signal-after-completion", &builtin_as("signal-after-completion", &id)).unwrap();
+    let o = RunOptions {
+        domain: DOMAIN.into(),
+        timer_unit: Some(COMPARE_TIMER_UNIT),
+        step_timeout: Duration::from_secs(60),
+        verbose: false,
+        interrupt: None,
+    };
+    let played = play(&c, &s, &o).unwrap();
+    assert!(
+        played.equal(),
+        "the running worker's tasks got into the comparison:\n{}\n{}",
+        played.problems.join("\n"),
+        played.diff.join("\n")
+    );
+    assert_ne!(played.workflow_id, id, "the scenario ran under the participant's workflow ID");
+    assert_ne!(played.task_list, postal::TASK_LIST);
+    // The participant's order was neither terminated nor touched.
+    let d = c.describe(DOMAIN, &id, "").unwrap();
+    assert!(d["workflowExecutionInfo"].get("closeStatus").is_none(), "the participant's workflow was closed: {d}");
+    let h = c.history(DOMAIN, &id, "").unwrap();
+    assert!(!has(EventType::WorkflowExecutionSignaled)(&h), "the scenario's signals reached the participant's workflow");
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
+    let c = client();
+    let id = fresh_id("interrupted");
+    let path = std::env::temp_dir().join(format!("{id}.toml"));
+    std::fs::write(&path, builtin_as("happy-path", &id)).unwrap();
+    let mut run = Command::new(env!("CARGO_BIN_EXE_bridge"));
+    run.args(["--address", &address(), "scenario", "run", "--compare", "-v"]).arg(&path);
+    let mut run = WorkerProcess::spawn_command(run);
+    // -v names the run's workflow; wait for it, then for its first events on the server.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let workflow_id = loop {
+        let said = run.stderr.lock().unwrap().clone();
+        if let Some(w) = said.lines().find_map(|l| l.split(": workflow ").nth(1)).and_then(|r| r.split(' ').next()) {
+            break w.to_owned();
+        }
+        assert!(Instant::now() < deadline, "the run did not name its workflow:\n{said}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _cleanup = Cleanup(workflow_id.clone());
+    wait_for(&c, &workflow_id, Duration::from_secs(30), "the scenario's first activity", has(EventType::ActivityTaskScheduled));
+    run.signal(libc::SIGINT);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = run.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "Ctrl-C did not end the run");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::fs::remove_file(&path).ok();
+    // The reader thread may still be copying the last lines.
+    let said = loop {
+        let said = run.stderr.lock().unwrap().clone();
+        if said.contains("terminated") || Instant::now() > deadline {
+            break said;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(said.contains("interrupted") && said.contains("terminated"), "{said}");
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{d}");
+}
+
+/// Waits (bounded) until the worker has written `text` to stderr; returns all it wrote.
+fn wait_for_worker_line(w: &WorkerProcess, text: &str, within: Duration) -> String {
+    let deadline = Instant::now() + within;
+    loop {
+        let said = w.stderr.lock().unwrap().clone();
+        if said.contains(text) {
+            return said;
+        }
+        assert!(Instant::now() < deadline, "the worker did not write {text:?} within {within:?}:\n{said}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn the_worker_prints_what_the_workflow_and_its_activities_log_once_each() {
+    // Without its cache the worker replays the whole history on every task: a line
+    // written again on replay would show up more than once.
+    let c = client();
+    let worker = WorkerProcess::spawn(&["--sticky-cache-size", "0"]);
+    let id = fresh_id("logs");
+    let _cleanup = Cleanup(id.clone());
+    start(&c, &id, &order(&id, "Cadence", 20));
+    wait_for(&c, &id, Duration::from_secs(60), "the notification timer", has(EventType::TimerStarted));
+    c.signal(DOMAIN, &id, "", "ScanSignal", Some("oops")).unwrap();
+    c.signal(DOMAIN, &id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap();
+    c.signal(DOMAIN, &id, "", "DeliveredSignal", None).unwrap();
+    wait_for(&c, &id, Duration::from_secs(60), "completion", has(EventType::WorkflowExecutionCompleted));
+    let received = format!(r#"{id}: "#);
+    let said =
+        wait_for_worker_line(&worker, r#"Received signal! {"signal":"ScanSignal","value":{"location":"Delft"}}"#, Duration::from_secs(10));
+    let lines: Vec<&str> = said.lines().filter(|l| l.starts_with(&format!("worker: {received}"))).collect();
+    let once = |text: &str| {
+        let n = lines.iter().filter(|l| l.contains(text)).count();
+        assert_eq!(n, 1, "{text:?} written {n} times:\n{said}");
+    };
+    once("ERROR [workflow] Corrupt signal received on channel ScanSignal");
+    once("INFO  [workflow] Received signal!");
+    once(&format!(r#"[shipProductComplete] Shipping product {{"orderID":"{id}"}}"#));
+    once("[validatePaymentComplete] Payment processed successfully");
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_worker_for_a_domain_the_server_does_not_have_says_so_and_exits() {
+    let domain = fresh_id("no-such-domain");
+    let mut w = Command::new(env!("CARGO_BIN_EXE_bridge"));
+    w.args(["--address", &address(), "--domain", &domain, "worker"]);
+    let mut w = WorkerProcess::spawn_command(w);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = w.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the worker polls a domain that does not exist:\n{}", w.stderr.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let said = wait_for_worker_line(&w, "domain register", Duration::from_secs(5));
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(said.contains(&format!("the domain {domain} is not registered")), "{said}");
+    assert!(!said.contains("retrying"), "{said}");
 }

@@ -1,9 +1,12 @@
 //! Bridge mode without a server: a URL where nothing listens must give a clear "not
 //! reachable" on screen, refused actions inline, and no crash; the key bar hides what
 //! only the simulator can do (step, timer, run). The real-server walk-through is in
-//! scripts/test-bridge.sh.
+//! scripts/test-bridge.sh, which also runs the `#[ignore]`d tests here against its
+//! server (POSTFLOW_CADENCE_HTTP, default http://127.0.0.1:8800).
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cadence_bridge::client::{Client, StartOptions};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_core::session::SessionConfig;
@@ -93,4 +96,55 @@ fn the_key_bar_hides_what_only_the_simulator_does() {
     key(&mut app, KeyCode::Char('a'));
     let s = render_text(&app, 160, 45);
     assert!(s.contains("Query current_status (asked"), "{s}");
+}
+
+#[test]
+fn the_query_pane_keeps_the_time_of_its_answer_at_80_columns() {
+    let mut app = app(Some("Order123"));
+    key(&mut app, KeyCode::Char('a'));
+    let at = app.bridge.as_ref().unwrap().query.as_ref().expect("asked").at.to_rfc3339();
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains(&format!("({})", &at[11..19])), "the query pane's title lost its time: {s}");
+}
+
+fn server() -> String {
+    std::env::var("POSTFLOW_CADENCE_HTTP").unwrap_or_else(|_| "http://127.0.0.1:8800".into())
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_message_line() {
+    let url = server();
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let id = format!("taken-{}-{nanos}", std::process::id());
+    let c = Client::new(&url, "tui-test").unwrap();
+    c.start_workflow(&StartOptions {
+        domain: "cadence-workshop".into(),
+        workflow_id: id.clone(),
+        workflow_type: "OrderProcessingWorkflowComplete".into(),
+        task_list: "tasklist".into(),
+        input: Some(format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#)),
+        execution_timeout: Duration::from_secs(60),
+        task_timeout: Duration::from_secs(10),
+        id_reuse_policy: None,
+    })
+    .unwrap();
+    let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), None).unwrap());
+    app.settle(Duration::from_secs(10));
+    // The form opens on the Order ID; one field up is the Workflow ID.
+    key(&mut app, KeyCode::Up);
+    for ch in id.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+    }
+    key(&mut app, KeyCode::Enter);
+    let _ = c.terminate("cadence-workshop", &id, "", "test over");
+    let Mode::Form(form) = &app.mode else { panic!("the form stays open: {:?}", app.mode) };
+    let error = form.error.clone().unwrap_or_default();
+    assert!(error.starts_with(&format!("{id} is taken (Workflow execution is already running)")), "{error}");
+    assert!(error.ends_with(&format!("--workflow-id {id}")), "{error}");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("is taken") && !m.text.contains("sending"), "the message line still waits: {m:?}");
+    // At 80x24 the way out is on screen, not cut off.
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("--workflow-id"), "{s}");
 }

@@ -247,12 +247,17 @@ impl Bridge {
                     }
                     Err(e) => {
                         self.note_health(&e);
-                        let mut text = e.to_string();
-                        if matches!(e, BridgeError::AlreadyStarted(_)) {
-                            text.push_str(" (type another Workflow ID, or watch it with tui --bridge URL --workflow-id ID)");
-                        }
-                        form.error = Some(text);
-                        vec![Update::FormError(*form)]
+                        let text = match (e.id_in_use_reason(), &action) {
+                            // The server's whole text (run ID, reuse policy) did not fit the
+                            // form at 80x24 and cut off the way out; this says what to do.
+                            (Some(why), Action::Start { workflow_id, .. }) => format!(
+                                "{workflow_id} is taken ({why}): type another Workflow ID, or watch it with --workflow-id {workflow_id}"
+                            ),
+                            _ => e.to_string(),
+                        };
+                        form.error = Some(text.clone());
+                        // The message line said "sending to the server…": it gets the answer too.
+                        vec![Update::FormError(*form), message(format!("{}: {text}", action.label()), true)]
                     }
                 }
             }

@@ -92,7 +92,16 @@ pub fn pending(b: &Bridge) -> FittedPane {
 pub fn query(frame: &mut Frame, area: Rect, b: &Bridge) {
     let (title, line) = match &b.query {
         Some(q) => {
-            let title = format!(" Query current_status (asked {} UTC) ", time_of_day(q.at));
+            // The time says whether the answer is fresh: at 80 columns the long title lost it.
+            let at = time_of_day(q.at);
+            let title = super::fitted_title(
+                area.width,
+                &[
+                    format!(" Query current_status (asked {at} UTC) "),
+                    format!(" Query current_status ({at}) "),
+                    format!(" current_status {at} "),
+                ],
+            );
             match &q.answer {
                 Ok(a) => (title, Line::raw(a.clone())),
                 Err(e) => (title, Line::styled(format!("✗ {e}"), Style::new().fg(Color::Red))),
