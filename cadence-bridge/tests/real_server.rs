@@ -496,8 +496,9 @@ fn errors_name_what_went_wrong() {
     assert!(e.to_string().starts_with("not found"), "{e}");
     let id = fresh_id("twice");
     start(&c, &id, &order(&id, "Cadence", 20));
-    let e = c
-        .start_workflow(&StartOptions {
+    // The same ID again, refused whether its run is open or over.
+    let start_again = || {
+        c.start_workflow(&StartOptions {
             domain: DOMAIN.into(),
             workflow_id: id.clone(),
             workflow_type: "OrderProcessingWorkflowComplete".into(),
@@ -507,7 +508,9 @@ fn errors_name_what_went_wrong() {
             task_timeout: Duration::from_secs(10),
             id_reuse_policy: Some("RejectDuplicate".into()),
         })
-        .unwrap_err();
+        .unwrap_err()
+    };
+    let e = start_again();
     assert!(matches!(e, BridgeError::AlreadyStarted(_)), "{e}");
     // Visibility is written after the start returns: wait (bounded) for the listing.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -522,18 +525,7 @@ fn errors_name_what_went_wrong() {
     let e = c.signal(DOMAIN, &id, "", "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap_err();
     assert!(matches!(e, BridgeError::Closed(_)), "{e}");
     assert!(e.to_string().contains("has closed") && !e.to_string().contains("not found"), "{e}");
-    let e = c
-        .start_workflow(&StartOptions {
-            domain: DOMAIN.into(),
-            workflow_id: id.clone(),
-            workflow_type: "OrderProcessingWorkflowComplete".into(),
-            task_list: "tasklist".into(),
-            input: None,
-            execution_timeout: Duration::from_secs(60),
-            task_timeout: Duration::from_secs(10),
-            id_reuse_policy: Some("RejectDuplicate".into()),
-        })
-        .unwrap_err();
+    let e = start_again();
     assert!(matches!(e, BridgeError::AlreadyStarted(_)), "{e}");
     assert!(e.to_string().starts_with("workflow ID in use: ") && e.to_string().contains("already finished"), "{e}");
     let e = c.describe_domain("no-such-domain-here").unwrap_err();
