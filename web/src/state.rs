@@ -27,7 +27,7 @@ pub struct Playground {
     pub description: RwSignal<Option<String>>,
     /// The tour, the explanation and the play control.
     pub teach: Teach,
-    /// The session a tour chapter replaced (its [`saved_text`]), until the next action:
+    /// The session a tour chapter replaced (its `saved_text`), until the next action:
     /// `T` is one key away from losing a session, so the page offers it back.
     pub replaced: RwSignal<Option<String>>,
 }
@@ -169,7 +169,7 @@ impl Playground {
     }
 
     /// Shows `s` instead of the session now shown, and keeps that one (when it had
-    /// anything to lose) for [`put_back`](Self::put_back). An empty one keeps what was
+    /// anything to lose) for `put_back`. An empty one keeps what was
     /// kept before: `T` twice still leads back to the session before the first.
     pub fn replace_undoably(&self, s: Session, notice: String) {
         let json = self.imported_json.get_untracked();
