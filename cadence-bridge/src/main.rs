@@ -329,7 +329,12 @@ fn exercise_args() -> Vec<String> {
 }
 
 fn load_scenario(name_or_path: &str) -> Result<Scenario, BridgeError> {
-    Scenario::load(name_or_path).map_err(|e| BridgeError::Invalid(e.to_string()))
+    let s = Scenario::load(name_or_path).map_err(|e| BridgeError::Invalid(e.to_string()))?;
+    // As the scenario runner says them: a misspelled signal plays, and is never read.
+    for w in s.warnings() {
+        eprintln!("bridge: warning: {}: {w}", s.name);
+    }
+    Ok(s)
 }
 
 fn pretty(v: &serde_json::Value) -> String {

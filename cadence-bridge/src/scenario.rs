@@ -111,6 +111,9 @@ impl Place {
 /// Plays `scenario` on the server at `client` (with its own in-process worker) and on
 /// the simulator, and compares.
 pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Played, BridgeError> {
+    // A server that is down or a domain it lacks, said once before the run's worker
+    // starts polling (whose own "retrying" line said it first, a second way).
+    client.describe_domain(&o.domain)?;
     let mut config = scenario.config;
     if let Some(u) = o.timer_unit {
         config.postal.timer_unit = u;

@@ -75,6 +75,22 @@ fn a_load_against_a_server_that_is_down_stops_at_one_clear_error() {
 }
 
 #[test]
+fn a_scenario_run_warns_of_a_misspelled_signal_and_a_down_server_is_said_once() {
+    let file = std::env::temp_dir().join(format!("bridge-cli-{}.toml", std::process::id()));
+    std::fs::write(&file, "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"P\"}'\n[[steps]]\ndo = \"signal\"\nname = \"ScanSignl\"\n")
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(["--address", "http://127.0.0.1:1", "scenario", "run", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("warning: ") && stderr.contains("signal \"ScanSignl\" is not one"), "{stderr}");
+    assert_eq!(stderr.matches("not reachable").count(), 1, "{stderr}");
+}
+
+#[test]
 fn every_flag_of_worker_and_load_says_what_it_does() {
     // docs/bridge.md sends people to `bridge worker --help` for what each flag does.
     for (args, flags) in [

@@ -31,8 +31,9 @@ fn read_history(bytes: &[u8]) {
 }
 
 fn read_scenario(bytes: &[u8]) {
-    if let Err(e) = Scenario::parse("fuzz.toml", &String::from_utf8_lossy(bytes)) {
-        assert!(e.to_string().starts_with("fuzz.toml: "), "{e}");
+    match Scenario::parse("fuzz.toml", &String::from_utf8_lossy(bytes)) {
+        Ok(s) => assert!(s.warnings().iter().all(|w| !w.is_empty())),
+        Err(e) => assert!(e.to_string().starts_with("fuzz.toml: "), "{e}"),
     }
 }
 
@@ -97,7 +98,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_scenarios_never_panic(i in 0usize..6, cut in any::<usize>(), at in any::<usize>(), byte in any::<u8>(), dup in any::<usize>()) {
+    fn mutated_scenarios_never_panic(i in 0usize..64, cut in any::<usize>(), at in any::<usize>(), byte in any::<u8>(), dup in any::<usize>()) {
         let c = corpus("scenario");
         read_scenario(&mutate(&c[i % c.len()], cut, at, byte, dup));
     }

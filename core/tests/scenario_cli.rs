@@ -50,7 +50,7 @@ fn the_transcript_leaves_json_and_scripts_whole_on_stdout() {
     assert!(script.starts_with("#!/bin/sh"), "{script}");
     // With the table, the transcript comes first on stdout, for reading.
     let (_, table, _) = scenario(&["happy-path", "--transcript"]);
-    assert!(table.trim_start().starts_with("1  start"), "{table}");
+    assert!(table.starts_with("step 1 (start): starting the order\n   1  start Order123"), "{table}");
 }
 
 #[test]
@@ -95,4 +95,115 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.is_empty(), "no panic, no backtrace: {stderr}");
     assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "ended as cat or grep end: {:?}", out.status);
+}
+
+/// A scenario file of the test's own, in a directory of the test's own (the file's stem
+/// is the scenario's name), removed when the test ends.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, text: &str) -> TempFile {
+        let dir = std::env::temp_dir().join(format!("postflow-scenario-cli-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        TempFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0.parent().unwrap());
+    }
+}
+
+const START: &str = "[[steps]]\ndo = \"start\"\n\
+    input = '{\"id\":\"Pkg7\",\"customer\":\"Ada\",\"amount\":5,\"address\":\"Dam 1\",\"sendFrom\":\"Ede\"}'\n\
+    [[steps]]\ndo = \"run\"\n";
+
+#[test]
+fn a_history_beside_a_scenario_is_refused_not_one_of_them_ignored() {
+    let (code, stdout, stderr) = scenario(&["happy-path", "--history", "h.json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.starts_with("error: --history converts a history and runs no scenario: give either happy-path or --history h.json\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_order_the_server_would_refuse_exits_2_naming_the_file_the_step_and_the_line() {
+    let file = TempFile::new("bad-order.toml", "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"Pkg7\", '\n");
+    let (code, stdout, stderr) = scenario(&[file.path()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "nothing ran: {stdout}");
+    let expected =
+        format!("error: {}: step 1 (line 1): do = \"start\": key `input` is not an order: the order is not valid JSON", file.path());
+    assert!(stderr.starts_with(&expected), "{stderr}");
+}
+
+#[test]
+fn a_failed_expectation_exits_1_and_names_its_step() {
+    let file = TempFile::new("fails.toml", &format!("{START}[[steps]]\ndo = \"expect\"\nstatus = \"completed\"\n"));
+    let (code, stdout, stderr) = scenario(&[file.path()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.contains("WorkflowExecutionStarted"), "the history is printed all the same: {stdout}");
+    assert_eq!(stderr, "FAILED fails: step 3 (expect): status is running, expected completed\n");
+}
+
+#[test]
+fn a_signal_the_workflow_does_not_read_is_warned_about_and_still_sent() {
+    let file = TempFile::new(
+        "typo.toml",
+        &format!("{START}[[steps]]\ndo = \"signal\"\nname = \"ScanSignl\"\ninput = '{{\"location\":\"Delft\"}}'\n"),
+    );
+    let (code, stdout, stderr) = scenario(&[file.path()]);
+    assert_eq!(code, Some(0), "Cadence accepts a signal of any name: {stderr}");
+    assert!(stdout.contains("WorkflowExecutionSignaled   signal=ScanSignl"), "{stdout}");
+    let warning = format!(
+        "warning: {}: step 3: signal \"ScanSignl\" is not one OrderProcessingWorkflowComplete reads \
+         (it reads ScanSignal, DeliveredSignal): Cadence records it in the history, and the workflow never sees it\n",
+        file.path()
+    );
+    assert!(stderr.starts_with(&warning), "{stderr}");
+}
+
+#[test]
+fn a_second_scenario_is_refused_not_run_in_place_of_the_first() {
+    let (code, stdout, stderr) = scenario(&["happy-path", "payment-retries"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "nothing ran: {stdout}");
+    assert!(stderr.starts_with("error: one scenario at a time: payment-retries given after happy-path\n"), "{stderr}");
+}
+
+#[test]
+fn the_transcript_numbers_steps_as_the_file_does_and_shows_what_failed_where() {
+    // A refused signal adds nothing to the session, and an expectation nothing either:
+    // they have their lines all the same, so "FAILED ...: step 4" can be found.
+    let file = TempFile::new(
+        "refused.toml",
+        &format!(
+            "{START}[[steps]]\ndo = \"signal\"\nname = \"ScanSignal\"\ninput = \"Delft\"\n[[steps]]\ndo = \"expect\"\nstatus = \"running\"\n"
+        ),
+    );
+    let (code, stdout, _) = scenario(&[file.path(), "--transcript"]);
+    assert_eq!(code, Some(1));
+    let transcript = &stdout[..stdout.find("\n\n").expect("a blank line after the transcript")];
+    let heads: Vec<&str> = transcript.lines().filter(|l| l.starts_with("step ") || l.contains("FAILED")).collect();
+    assert_eq!(
+        heads,
+        [
+            "step 1 (start): starting the order",
+            "step 2 (run): letting the worker run",
+            "step 3 (signal): sending ScanSignal",
+            "      FAILED: refused: input is not valid JSON (expected value at line 1 column 1); the cadence CLI refuses it before it reaches the server",
+            "step 4 (expect): looking at the history",
+        ],
+        "{transcript}"
+    );
 }

@@ -302,11 +302,10 @@ fn limits_a_real_server_has_are_refused_with_the_reason() {
 
 #[test]
 fn a_scenario_start_whose_input_is_not_json_says_so() {
-    use postflow_core::scenario::{self, Scenario};
-    let sc = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"Order123\"\n").unwrap();
-    let out = scenario::run(&sc);
-    let f = out.failures.join("\n");
-    assert!(f.contains("not valid JSON") && !f.contains("workflow id is empty"), "{f}");
+    // Refused when the file is read (exit 2), since no step can expect a refused start.
+    use postflow_core::scenario::Scenario;
+    let e = Scenario::parse("x.toml", "[[steps]]\ndo = \"start\"\ninput = \"Order123\"\n").unwrap_err();
+    assert!(e.message.contains("not valid JSON") && !e.message.contains("workflow id is empty"), "{e}");
 }
 
 #[test]

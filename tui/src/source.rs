@@ -24,8 +24,16 @@ pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
     let out = scenario::run(&sc);
     let mut session = out.session;
     session.seek(0);
-    let note = (!sc.description.is_empty()).then(|| sc.description.clone());
-    let description = note.clone().map(|d| format!("{}: {}", sc.name, d.split_whitespace().collect::<Vec<_>>().join(" ")));
+    // A warning (a signal the code never reads) comes first; the description stays on
+    // screen once the message goes.
+    let warnings = sc.warnings();
+    let note = if warnings.is_empty() {
+        (!sc.description.is_empty()).then(|| sc.description.clone())
+    } else {
+        Some(format!("warning: {}", warnings.join("; ")))
+    };
+    let description =
+        (!sc.description.is_empty()).then(|| format!("{}: {}", sc.name, sc.description.split_whitespace().collect::<Vec<_>>().join(" ")));
     Ok(Loaded { session, label: format!("scenario {}", sc.name), note, failures: out.failures, description })
 }
 
@@ -35,4 +43,20 @@ pub fn import(path: &str) -> Result<Loaded, String> {
     let session = Session::import_history(SessionConfig::default(), &text).map_err(|e| format!("{path}: {e}"))?;
     let note = session.replay_error().map(|e| format!("the workflow code could not have written this history: {e}"));
     Ok(Loaded { session, label: format!("imported {path}"), note, failures: Vec::new(), description: None })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_scenarios_warning_is_what_the_app_says_first() {
+        let file = std::env::temp_dir().join(format!("postflow-source-{}.toml", std::process::id()));
+        let start = "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"Pkg1\"}'\n";
+        std::fs::write(&file, format!("description = \"mine\"\n{start}[[steps]]\ndo = \"signal\"\nname = \"ScanSignl\"\n")).unwrap();
+        let loaded = super::scenario(file.to_str().unwrap());
+        std::fs::remove_file(&file).unwrap();
+        let loaded = loaded.unwrap();
+        let note = loaded.note.unwrap();
+        assert!(note.starts_with("warning: step 2: signal \"ScanSignl\" is not one"), "{note}");
+        assert!(loaded.description.unwrap().ends_with(": mine"));
+    }
 }

@@ -55,10 +55,19 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             }
             other if other.starts_with('-') => return Err(format!("unknown option {other}\n{USAGE}")),
+            // One scenario a run: a second name replaced the first without a word.
+            other if target.is_some() => {
+                return Err(format!("one scenario at a time: {other} given after {}\n{USAGE}", target.unwrap_or_default()));
+            }
             other => target = Some(other.to_owned()),
         }
     }
     if let Some(path) = history {
+        // One run does one thing: a scenario named beside --history was ignored without
+        // a word, and its author wondered why it never ran.
+        if let Some(target) = target {
+            return Err(format!("--history converts a history and runs no scenario: give either {target} or --history {path}\n{USAGE}"));
+        }
         return convert_history(&path, &format);
     }
     // Checked before the scenario runs, so a typo costs nothing.
@@ -69,18 +78,15 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     };
     let target = target.ok_or(USAGE)?;
     let scenario = Scenario::load(&target).map_err(|e| e.to_string())?;
+    for warning in scenario.warnings() {
+        eprintln!("warning: {target}: {warning}");
+    }
     let outcome = scenario::run(&scenario);
     let session = &outcome.session;
     if transcript {
         // Beside JSON or a script the transcript goes to stderr: stdout stays one
         // document that `jq` or `sh` can take.
-        let mut text = String::new();
-        for (i, e) in session.timeline().iter().enumerate() {
-            text += &format!("{:>4}  {:<24} {}\n", i + 1, e.action.label(), e.outcome);
-            if let Some(cli) = &e.cli {
-                text += &format!("      $ {cli}\n");
-            }
-        }
+        let text = transcript_of(&scenario, &outcome);
         if machine_readable { eprintln!("{text}") } else { println!("{text}") }
     }
     match format.as_str() {
@@ -100,11 +106,36 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
+/// What each step of the file did: a line naming the step as the file numbers it, then
+/// the session's entries it added, numbered as the terminal app numbers them, with the
+/// `cadence` command of each. A step that added none (an `expect`, a refused signal)
+/// still has its line, and a step that failed says why beneath it, so the failures
+/// printed at the end can be found in the transcript.
+fn transcript_of(scenario: &Scenario, outcome: &scenario::Outcome) -> String {
+    let timeline = outcome.session.timeline();
+    let mut text = String::new();
+    let mut from = 0;
+    for (i, (step, &end)) in scenario.steps.iter().zip(&outcome.ends).enumerate() {
+        text += &format!("{}: {}\n", scenario::here(i, step), step.summary());
+        for (k, e) in timeline.iter().enumerate().take(end).skip(from) {
+            text += &format!("{:>4}  {:<24} {}\n", k + 1, e.action.label(), e.outcome);
+            if let Some(cli) = &e.cli {
+                text += &format!("      $ {cli}\n");
+            }
+        }
+        if let Some(why) = outcome.failure_of(i, step) {
+            text += &format!("      FAILED: {why}\n");
+        }
+        from = end;
+    }
+    text
+}
+
 /// Reads a history file in either JSON form (the HTTP API's, or what `cadence wf show
 /// --output_filename` writes) and prints it in the form asked for.
 fn convert_history(path: &str, format: &str) -> Result<ExitCode, String> {
     use postflow_core::history::{cli_json, json, table};
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot be read as a history file: {e}"))?;
     let events = json::history_from_json(&text).map_err(|e| format!("{path}: {e}"))?;
     match format {
         "json" => println!("{}", json::history_to_json(&events)),

@@ -4,6 +4,7 @@
 
 mod builtin;
 mod export;
+mod lint;
 mod runner;
 mod step;
 
@@ -15,12 +16,12 @@ use serde_json::{Map, Value};
 pub use builtin::{BUILTIN, Builtin, NAMES, builtin, builtin_json};
 pub use export::to_toml;
 pub(crate) use runner::status_of;
-pub use runner::{Outcome, check_history, event_problems, play, run};
+pub use runner::{Outcome, check_history, event_problems, here, play, run};
 pub use step::{Expectation, Step};
 
+use crate::keys::Keys;
 use crate::postal::{Chapter, PostalConfig};
 use crate::session::SessionConfig;
-use crate::time::parse_duration;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -30,18 +31,27 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
+/// A file's top level. The settings are kept as the format's own values (`V`) and read
+/// by `crate::keys`, as the steps are: serde's derived reader answered `seed = -1`
+/// with "invalid value: integer `-1`, expected u64".
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct File<S> {
-    name: Option<String>,
-    #[serde(default)]
-    description: String,
-    seed: Option<u64>,
-    chapter: Option<String>,
-    timer_unit: Option<String>,
+struct File<S, V> {
+    name: Option<V>,
+    description: Option<V>,
+    seed: Option<V>,
+    chapter: Option<V>,
+    timer_unit: Option<V>,
     /// Read one by one ([`Step::read`]), so an error names its step (and, in TOML, its line).
     #[serde(default = "Vec::new")]
     steps: Vec<S>,
+}
+
+/// The settings of a file's top level, read and checked.
+struct Settings {
+    name: Option<String>,
+    description: String,
+    config: SessionConfig,
 }
 
 /// A scenario file that cannot be used, with where and why.
@@ -57,15 +67,19 @@ impl Scenario {
     /// the default name.
     pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
-        let file: File<toml::Spanned<toml::Table>> = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_owned()))?;
-        let config = file.config(origin)?;
+        let file: File<toml::Spanned<toml::Table>, toml::Value> =
+            toml::from_str(text).map_err(|e| err(shorten_lines(e.to_string().trim_end())))?;
+        let settings = file
+            .settings(|key, value| crate::keys::table_from_toml(&toml::Table::from_iter([(key.to_owned(), value.clone())])))
+            .map_err(err)?;
         let mut steps = Vec::with_capacity(file.steps.len());
+        let mut lines = LineCounter::new(text);
         for (i, spanned) in file.steps.iter().enumerate() {
-            let line = text[..spanned.span().start.min(text.len())].matches('\n').count() + 1;
+            let line = lines.line_of(spanned.span().start);
             let step = Step::read(&crate::keys::table_from_toml(spanned.get_ref()));
             steps.push(step.map_err(|m| err(format!("step {} (line {line}): {m}", i + 1)))?);
         }
-        Ok(file.into_scenario(origin, config, steps))
+        Ok(settings.into_scenario(origin, steps))
     }
 
     /// `--scenario NAME|PATH`, as the terminal app and the bridge both take it: a
@@ -90,40 +104,90 @@ impl Scenario {
     /// build time): the same fields and checks as the TOML form, without a TOML parser.
     pub fn parse_json(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
-        let mut file: File<Map<String, Value>> = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
-        let config = file.config(origin)?;
-        let tables = std::mem::take(&mut file.steps);
-        let steps = tables.iter().enumerate().map(|(i, table)| Step::read(table).map_err(|m| err(format!("step {}: {m}", i + 1))));
+        let file: File<Map<String, Value>, Value> = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let settings = file.settings(|key, value| Map::from_iter([(key.to_owned(), value.clone())])).map_err(err)?;
+        let steps = file.steps.iter().enumerate().map(|(i, table)| Step::read(table).map_err(|m| err(format!("step {}: {m}", i + 1))));
         let steps = steps.collect::<Result<_, _>>()?;
-        Ok(file.into_scenario(origin, config, steps))
+        Ok(settings.into_scenario(origin, steps))
     }
 }
 
-impl<S> File<S> {
-    /// The session configuration the file asks for, checked.
-    fn config(&self, origin: &str) -> Result<SessionConfig, ScenarioError> {
-        let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
-        let chapter = match &self.chapter {
-            Some(c) => Chapter::parse(c).map_err(err)?,
+impl<S, V> File<S, V> {
+    /// The settings the file asks for, checked. `as_object` turns one key and its value
+    /// into the object `crate::keys` reads.
+    fn settings(&self, as_object: impl Fn(&str, &V) -> Map<String, Value>) -> Result<Settings, String> {
+        let given = [
+            ("name", &self.name),
+            ("description", &self.description),
+            ("seed", &self.seed),
+            ("chapter", &self.chapter),
+            ("timer_unit", &self.timer_unit),
+        ];
+        let object = given.iter().filter_map(|(key, value)| value.as_ref().map(|v| as_object(key, v))).flatten().collect();
+        let keys = Keys(&object);
+        let chapter = match keys.string("chapter")? {
+            Some(c) => Chapter::parse(&c)?,
             None => Chapter::Notification,
         };
-        let timer_unit = match &self.timer_unit {
-            Some(t) => parse_duration(t).map_err(err)?,
+        let timer_unit = match keys.string("timer_unit")? {
+            Some(t) => step::duration("timer_unit", &t)?,
             None => Duration::from_secs(60),
         };
         if timer_unit < Duration::from_secs(1) {
-            return Err(err("timer_unit must be at least 1s".into()));
+            return Err("key `timer_unit` must be at least 1s".into());
         }
+        let seed = keys.count::<u64>("seed")?.unwrap_or(1);
+        let (name, description) = (keys.string("name")?, keys.string("description")?.unwrap_or_default());
         if self.steps.is_empty() {
-            return Err(err("no steps: a scenario needs at least one [[steps]] (see docs/scenario-format.md)".into()));
+            return Err("no steps: a scenario needs at least one [[steps]] (see docs/scenario-format.md)".into());
         }
-        Ok(SessionConfig { seed: self.seed.unwrap_or(1), postal: PostalConfig { chapter, timer_unit } })
+        Ok(Settings { name, description, config: SessionConfig { seed, postal: PostalConfig { chapter, timer_unit } } })
+    }
+}
+
+impl Settings {
+    fn into_scenario(self, origin: &str, steps: Vec<Step>) -> Scenario {
+        let stem = origin.rsplit(['/', '\\']).next().unwrap_or(origin).trim_end_matches(".toml");
+        Scenario { name: self.name.unwrap_or_else(|| stem.to_owned()), description: self.description, config: self.config, steps }
+    }
+}
+
+/// Line numbers of byte offsets that come in increasing order (the steps of a file),
+/// counted once through the text: counting from the start for every step made a file
+/// of 200,000 steps take minutes.
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter { text, offset: 0, line: 1 }
     }
 
-    fn into_scenario(self, origin: &str, config: SessionConfig, steps: Vec<Step>) -> Scenario {
-        let stem = origin.rsplit(['/', '\\']).next().unwrap_or(origin).trim_end_matches(".toml");
-        Scenario { name: self.name.unwrap_or_else(|| stem.to_owned()), description: self.description, config, steps }
+    /// The 1-based line of `offset`; an offset before the last one counts afresh.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            *self = LineCounter::new(self.text);
+        }
+        self.line += self.text.as_bytes()[self.offset..offset].iter().filter(|b| **b == b'\n').count();
+        self.offset = offset;
+        self.line
     }
+}
+
+/// The TOML parser's message quotes the line it stopped at, whole: for a file written on
+/// one long line that is the whole file on the terminal. Each line is cut to a width
+/// a person reads.
+fn shorten_lines(message: &str) -> String {
+    const WIDTH: usize = 160;
+    let cut = |line: &str| match line.char_indices().nth(WIDTH) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_owned(),
+    };
+    message.lines().map(cut).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
@@ -224,6 +288,92 @@ mod tests {
         // The JSON form is read by the same code, so it refuses the same way.
         let e = Scenario::parse_json("x", r#"{"steps": [{"do": "run"}, {"do": "run", "count": 3}]}"#).unwrap_err();
         assert_eq!(e.message, "step 2: do = \"run\": unknown key `count`: run takes no other keys");
+    }
+
+    #[test]
+    fn a_start_the_server_would_refuse_is_refused_before_anything_runs() {
+        let start = |keys: &str| Scenario::parse("x.toml", &format!("[[steps]]\ndo = \"run\"\n[[steps]]\ndo = \"start\"\n{keys}"));
+        for (keys, says) in [
+            ("input = 'not json'", "step 2 (line 3): do = \"start\": key `input` is not an order: the order is not valid JSON"),
+            ("input = '{\"id\":\"A\",\"amount\":\"five\"}'", "key `input` is not an order: the order does not fit {id, customer"),
+            ("input = '[1]'", "key `input` is not an order: the order must be a JSON object"),
+            ("input = '{}'", "the order has no \"id\" and the step no `workflow_id`"),
+            ("input = '{}'\nworkflow_id = \" \"", "key `workflow_id` is empty"),
+            ("input = '{\"id\":\"A\"}'\nexecution_timeout = \"0s\"", "key `execution_timeout` must be more than 0s"),
+        ] {
+            let e = start(keys).unwrap_err();
+            assert!(e.message.contains(says), "{keys}: {e} should say {says:?}");
+        }
+        // The server reads an order as the Go worker does: missing fields are empty.
+        assert!(start("input = '{}'\nworkflow_id = \"W\"").is_ok());
+    }
+
+    #[test]
+    fn what_is_compared_as_json_must_be_json_and_a_query_expects_one_thing() {
+        let step = |body: &str| Scenario::parse("x.toml", &format!("[[steps]]\n{body}")).unwrap_err().message;
+        let quotes = "a JSON string keeps its quotes: '\"text\"'";
+        let e = step("do = \"query\"\nname = \"current_status\"\nexpect = \"delivered\"");
+        assert!(
+            e.starts_with("step 1 (line 1): do = \"query\": key `expect` is compared as JSON, and \"delivered\" is not JSON")
+                && e.ends_with(quotes),
+            "{e}"
+        );
+        let e = step("do = \"expect\"\nresult = \"Order Order123 processed\"");
+        assert!(e.contains("key `result` is compared as JSON") && e.ends_with(quotes), "{e}");
+        let e = step("do = \"query\"\nname = \"current_status\"\nexpect = \"{}\"\nerror = \"unknown\"");
+        assert_eq!(e, "step 1 (line 1): do = \"query\": a query takes `expect` (its answer) or `error` (its refusal), not both");
+    }
+
+    #[test]
+    fn durations_and_settings_are_refused_naming_their_key_in_plain_words() {
+        let message = |text: &str| Scenario::parse("x.toml", text).unwrap_err().message;
+        let run = "[[steps]]\ndo = \"run\"\n";
+        let e = message(&format!("{run}[[steps]]\ndo = \"advance\"\nby = \"1e9h\""));
+        assert!(e.starts_with("step 2 (line 3): do = \"advance\": key `by`: invalid duration \"1e9h\""), "{e}");
+        assert!(e.ends_with(r#"a duration is a number and a unit (ns, us, ms, s, m, h), no spaces, e.g. "90s", "1.5s", "1h30m""#), "{e}");
+        let e = message("[[steps]]\ndo = \"start\"\ninput = \"{}\"\nexecution_timeout = \"-1s\"");
+        assert!(e.contains("do = \"start\": key `execution_timeout`: invalid duration \"-1s\": negative"), "{e}");
+        let e = message(&format!("{run}[[steps]]\ndo = \"advance\"\nto = \"nxt\""));
+        assert!(e.contains(r#"do = "advance": key `to` is "nxt": expected "next" or "timers""#), "{e}");
+        for (setting, says) in [
+            ("timer_unit = \"5x\"", "key `timer_unit`: invalid duration \"5x\": unknown unit \"x\"; a duration is"),
+            ("timer_unit = 60", "key `timer_unit` has the wrong type (integer): expected a string"),
+            ("timer_unit = \"500ms\"", "key `timer_unit` must be at least 1s"),
+            ("seed = -1", "key `seed` must be 0 or more (got -1)"),
+            ("seed = \"7\"", "key `seed` has the wrong type (string): expected a whole number"),
+            ("name = 5", "key `name` has the wrong type (integer): expected a string"),
+        ] {
+            let e = message(&format!("{setting}\n{run}"));
+            assert!(e.starts_with(says), "{setting}: {e}");
+        }
+        // The JSON form reads its settings by the same code.
+        let e = Scenario::parse_json("x", r#"{"seed": -1, "steps": [{"do": "run"}]}"#).unwrap_err();
+        assert_eq!(e.message, "key `seed` must be 0 or more (got -1)");
+    }
+
+    #[test]
+    fn a_toml_error_on_a_long_line_quotes_a_readable_part_of_it() {
+        let text = format!("x = {}{}\n[[steps]]\ndo = \"run\"\n", "[".repeat(50_000), "]".repeat(50_000));
+        let e = Scenario::parse("x.toml", &text).unwrap_err();
+        assert!(e.message.starts_with("TOML parse error at line 1"), "{}", &e.message[..200.min(e.message.len())]);
+        assert!(e.message.lines().all(|l| l.chars().count() <= 161), "{} bytes", e.message.len());
+    }
+
+    #[test]
+    fn the_last_of_many_steps_is_named_with_its_line() {
+        // Lines are counted in one pass (from the start for every step, 200,000 steps
+        // took minutes); the last step's line must still be right.
+        let steps = 10_000;
+        let text = format!("{}[[steps]]\ndo = \"rn\"\n", "[[steps]]\ndo = \"run\"\n".repeat(steps - 1));
+        let e = Scenario::parse("x.toml", &text).unwrap_err();
+        assert!(e.message.starts_with(&format!("step {steps} (line {}): do = \"rn\"", 2 * steps - 1)), "{e}");
+    }
+
+    #[test]
+    fn a_step_count_past_what_the_worker_can_do_says_how_far_it_got() {
+        let start = "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"Pkg7\"}'\n";
+        let outcome = run(&Scenario::parse("x.toml", &format!("{start}[[steps]]\ndo = \"step\"\ncount = 10\n")).unwrap());
+        assert_eq!(outcome.failures, ["step 2 (step): nothing to step: the worker waits for the clock or a signal (after 3 of 10 steps)"]);
     }
 
     #[test]

@@ -11,14 +11,30 @@ use crate::time::parse_duration;
 
 pub struct Outcome {
     pub session: Session,
-    /// Each expectation that did not hold, naming its step.
+    /// Each expectation that did not hold, naming its step ([`here`]).
     pub failures: Vec<String>,
+    /// For each step of the scenario, the length of the session's timeline once it was
+    /// played: step `i` added the entries `ends[i - 1]..ends[i]` (none, for an `expect`
+    /// or a refused signal). A transcript groups the entries by step with it.
+    pub ends: Vec<usize>,
 }
 
 impl Outcome {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
+
+    /// Why step `i` (from 0) of `scenario` failed, if it did.
+    pub fn failure_of(&self, i: usize, step: &Step) -> Option<&str> {
+        let here = here(i, step);
+        self.failures.iter().find_map(|f| f.strip_prefix(&here)?.strip_prefix(": "))
+    }
+}
+
+/// How a message names step `i` (from 0): "step 3 (expect)", numbered as the file's
+/// steps are, not as the timeline's entries.
+pub fn here(i: usize, step: &Step) -> String {
+    format!("step {} ({})", i + 1, step.kind())
 }
 
 /// Plays every step; a failed expectation is recorded and the play goes on.
@@ -26,13 +42,14 @@ pub fn run(scenario: &Scenario) -> Outcome {
     let mut session = Session::new(scenario.config);
     session.auto_run = false;
     let mut failures = Vec::new();
+    let mut ends = Vec::with_capacity(scenario.steps.len());
     for (i, step) in scenario.steps.iter().enumerate() {
-        let here = format!("step {} ({})", i + 1, step.kind());
         if let Err(why) = play(&mut session, step) {
-            failures.push(format!("{here}: {why}"));
+            failures.push(format!("{}: {why}", here(i, step)));
         }
+        ends.push(session.timeline().len());
     }
-    Outcome { session, failures }
+    Outcome { session, failures, ends }
 }
 
 /// Why a start input cannot be an order: the same words the engine gives a start.
@@ -71,8 +88,11 @@ pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
             }
         }
         Step::Step { count } => {
-            for _ in 0..count.unwrap_or(1) {
-                session.apply(Action::Step)?;
+            // A count that runs past what the worker can do says how far it got, so the
+            // author can shorten it or put the missing `advance` before it.
+            let n = count.unwrap_or(1);
+            for done in 0..n {
+                session.apply(Action::Step).map_err(|why| if n > 1 { format!("{why} (after {done} of {n} steps)") } else { why })?;
             }
             Ok(())
         }

@@ -5,10 +5,14 @@
 //! scenarios are read by the same code (`crate::keys`): a TOML table is first turned
 //! into the JSON object it is.
 
+use std::time::Duration;
+
 use serde_json::{Map, Value};
 
 use crate::history::EventType;
 use crate::keys::{Keys, wrong_type};
+use crate::payload::Payload;
+use crate::postal::Order;
 use crate::time::parse_duration;
 
 /// One step of a scenario, as written in the file.
@@ -75,6 +79,7 @@ impl Step {
             Step::Step { .. } => "letting the worker take a step".into(),
             Step::Run => "letting the worker run".into(),
             Step::Advance { by: Some(by), .. } => format!("moving the clock by {by}"),
+            Step::Advance { to: Some(to), .. } if to == "timers" => "moving the clock until every pending timer has fired".into(),
             Step::Advance { .. } => "moving the clock to the next timer".into(),
             Step::Expect(_) => "looking at the history".into(),
         }
@@ -105,28 +110,44 @@ impl Step {
         let Some((_, keys)) = KINDS.iter().find(|(k, _)| *k == kind) else {
             return Err(format!("do = {kind:?}: no such step, expected one of {}", kinds()));
         };
-        let step = read_kind(kind, keys, table).map_err(|why| format!("do = {kind:?}: {why}"))?;
-        step.check()?;
-        Ok(step)
+        let step = read_kind(kind, keys, table).and_then(|step| step.check().map(|()| step));
+        step.map_err(|why| format!("do = {kind:?}: {why}"))
     }
 
-    /// Checks what the format alone cannot: durations and the choice between `to` and `by`.
+    /// Checks what the format alone cannot: durations, the choice between `to` and
+    /// `by`, and an order the workflow can be started with. A start the simulated server
+    /// would refuse is refused here, with the file's line, since no step can expect it.
     fn check(&self) -> Result<(), String> {
         match self {
-            Step::Start { execution_timeout: Some(t), .. } => {
-                let d = parse_duration(t)?;
-                if d.as_secs() > i32::MAX as u64 {
-                    return Err(format!("execution_timeout {t}: Cadence keeps timeouts in int32 seconds, at most {} s", i32::MAX));
+            Step::Start { workflow_id, input, execution_timeout } => {
+                if let Some(t) = execution_timeout {
+                    let d = duration("execution_timeout", t)?;
+                    if d.is_zero() {
+                        return Err("key `execution_timeout` must be more than 0s".into());
+                    }
+                    if d.as_secs() > i32::MAX as u64 {
+                        return Err(format!(
+                            "key `execution_timeout` is {t}: Cadence keeps timeouts in int32 seconds, at most {} s",
+                            i32::MAX
+                        ));
+                    }
                 }
-                Ok(())
+                check_order(workflow_id.as_deref(), input)
             }
             Step::Advance { to: Some(to), by: None } if to == "next" || to == "timers" => Ok(()),
             Step::Advance { to: Some(to), by: None } => {
-                Err(format!(r#"advance to = {to:?}: "next" or "timers" (or by = "30s" for a duration)"#))
+                Err(format!(r#"key `to` is {to:?}: expected "next" or "timers" (or by = "30s" for a duration)"#))
             }
-            Step::Advance { to: None, by: Some(by) } => parse_duration(by).map(|_| ()),
+            Step::Advance { to: None, by: Some(by) } => duration("by", by).map(|_| ()),
             Step::Advance { .. } => Err(r#"advance needs exactly one of to = "next", to = "timers" or by = "<duration>""#.into()),
+            Step::Query { expect: Some(_), error: Some(_), .. } => {
+                Err("a query takes `expect` (its answer) or `error` (its refusal), not both".into())
+            }
+            Step::Query { expect: Some(want), .. } => json("expect", want),
             Step::Expect(e) => {
+                if let Some(want) = &e.result {
+                    json("result", want)?;
+                }
                 if let Some(s) = &e.status {
                     if !["running", "completed", "failed", "timed_out"].contains(&s.as_str()) {
                         return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
@@ -142,6 +163,45 @@ impl Step {
             _ => Ok(()),
         }
     }
+}
+
+/// A duration key, read as Go's `time.ParseDuration` reads it; a message names the key
+/// and shows what a duration looks like, since `"1 s"`, `"5x"` and `"1e9h"` all fail.
+pub(super) fn duration(key: &str, text: &str) -> Result<Duration, String> {
+    parse_duration(text).map_err(|why| format!("key `{key}`: {why}; {DURATION_FORM}"))
+}
+
+/// A key compared as JSON must be JSON, or the comparison fails whatever the workflow
+/// does: a string result is written with its quotes, `'"Payment successful"'`.
+fn json(key: &str, text: &str) -> Result<(), String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            Err(format!("key `{key}` is compared as JSON, and {text:?} is not JSON ({e}); a JSON string keeps its quotes: '\"text\"'"))
+        }
+    }
+}
+
+/// What every duration message ends with.
+const DURATION_FORM: &str = r#"a duration is a number and a unit (ns, us, ms, s, m, h), no spaces, e.g. "90s", "1.5s", "1h30m""#;
+
+/// The start's input must be an order the workflow takes (the server's check at
+/// `StartWorkflowExecution`, `postal::validate_order`), and the workflow needs an ID:
+/// the step's `workflow_id`, or else the order's `id`, as the workshop names it.
+fn check_order(workflow_id: Option<&str>, input: &str) -> Result<(), String> {
+    crate::postal::validate_order(Some(&Payload::from(input))).map_err(|why| format!("key `input` is not an order: {why}"))?;
+    let id = match workflow_id {
+        Some(w) => w,
+        // Read as the Go worker reads it: a missing field is empty, not an error.
+        None => &serde_json::from_str::<Order>(input).map(|o| o.id).unwrap_or_default(),
+    };
+    if !id.trim().is_empty() {
+        return Ok(());
+    }
+    Err(match workflow_id {
+        Some(_) => "key `workflow_id` is empty: a workflow needs an ID".into(),
+        None => "the order has no \"id\" and the step no `workflow_id`: the workflow is named after the order's id".into(),
+    })
 }
 
 fn read_kind(kind: &str, keys: &[&str], table: &Map<String, Value>) -> Result<Step, String> {
