@@ -8,7 +8,10 @@
 //! A progress bar while it runs, then a summary, plots over virtual time and the
 //! spread over shards. Ctrl-C stops the run and prints what it has so far.
 
+mod csv;
 mod plot;
+mod progress;
+mod summary;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,13 +19,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
-use postflow_core::count::{at_least_one, many, zero_or_more};
+use indicatif::ProgressBar;
+use postflow_core::count::{at_least_one, zero_or_more};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
-use postflow_core::fleet::{Fleet, FleetConfig, human_bytes, mem_available};
+use postflow_core::fleet::{Fleet, FleetConfig, grouped, human_bytes, mem_available};
 use postflow_core::time::parse_duration;
 use postflow_core::wrap::wrap;
+use summary::{count, plural};
 
 #[derive(Parser, Debug)]
 #[command(name = "fleet", about = "Many packages through the workshop's workflow on postflow's engine, as Cadence would carry them")]
@@ -32,13 +36,18 @@ struct Args {
     /// Packages (workflows) to run through their whole life.
     #[arg(long, default_value_t = 100_000, allow_negative_numbers = true, value_parser = at_least_one::<u64>)]
     packages: u64,
-    /// History shards of the cluster (the dev server has 4).
+    /// History shards of the cluster (numHistoryShards: the dev server has 4, a large
+    /// cluster 16,384). Any number, not only a power of two: a workflow's shard is the
+    /// hash of its ID modulo this.
     #[arg(long, default_value_t = 16_384, allow_negative_numbers = true, value_parser = at_least_one::<u32>)]
     shards: u32,
-    /// Worker slots: tasks served at once across all workers.
+    /// Worker slots: decision and activity tasks served at once, across all worker
+    /// processes.
     #[arg(long, default_value_t = 64, allow_negative_numbers = true, value_parser = at_least_one::<u32>)]
     workers: u32,
-    /// Runs the workers keep cached in all (Go's default is 10,000 per worker).
+    /// Workflow runs the workers keep live in their sticky cache, all together (Go's
+    /// default is 10,000 per worker process); a run not cached replays its history
+    /// at its next decision task, and 0 replays it at every one.
     #[arg(long = "cache", default_value_t = 100_000, allow_negative_numbers = true, value_parser = zero_or_more::<usize>)]
     cache: usize,
     /// Seed of the world (arrivals, scans, estimates): the same seed, the same fleet.
@@ -137,7 +146,13 @@ fn main() -> ExitCode {
         None => std::fs::read_to_string("/proc/meminfo").ok().as_deref().and_then(mem_available).map(|b| (b, "available")),
     };
     if let Some(Err(e)) = limit.map(|(limit, limit_is)| config.check_memory(limit, limit_is)) {
-        eprintln!("fleet: {e}; run fewer packages, or a smaller --cache");
+        // Say what makes it large: the packages and their cached runs, or the shards.
+        let fewer = if config.shard_counters_memory() > estimate / 2 {
+            "use fewer --shards (a large Cadence cluster has 16,384)"
+        } else {
+            "run fewer packages, or a smaller --cache"
+        };
+        eprintln!("fleet: {e}; {fewer}");
         return ExitCode::from(2);
     }
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
@@ -147,8 +162,8 @@ fn main() -> ExitCode {
 
     // Before the run, not after it: a path that cannot take the files costs nothing.
     if let Some(dir) = &args.csv {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("fleet: cannot write the CSV files into {}: {e}", dir.display());
+        if let Err(e) = csv::can_take_the_files(dir) {
+            eprintln!("fleet: {e}");
             return ExitCode::from(2);
         }
     }
@@ -160,32 +175,26 @@ fn main() -> ExitCode {
         }
     };
     let intro = format!(
-        "{} over {} h, {}, {}, cache of {}, seed {} (memory estimate {})",
-        many(config.packages, "package"),
+        "{} over {} h, {} history {}, {} worker {}, a sticky cache of {} {}, seed {} (memory estimate {})",
+        count(config.packages, "package"),
         config.arrival_window.as_secs() / 3600,
-        many(config.shards, "shard"),
-        many(config.workers, "worker slot"),
-        many(config.worker_cache as u64, "run"),
+        grouped(config.shards.into()),
+        plural(config.shards.into(), "shard"),
+        grouped(config.workers.into()),
+        plural(config.workers.into(), "slot"),
+        grouped(config.worker_cache as u64),
+        plural(config.worker_cache as u64, "run"),
         config.seed,
         human_bytes(estimate)
     );
     eprint!("{}", wrap(&intro, "fleet: ", "  ", REPORT_WIDTH));
-    let bar = ProgressBar::new(config.packages);
-    bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} packages done  {msg}")
-            .expect("the template is valid")
-            .progress_chars("=> "),
-    );
+    let bar = ProgressBar::with_draw_target(Some(config.packages), progress::target());
+    bar.set_style(progress::style());
     let started = Instant::now();
     let finished = fleet.run(20_000, |f| {
         let p = f.progress();
         bar.set_position(p.closed);
-        bar.set_message(format!(
-            "{} arrived, day {:.1}, {} events",
-            p.arrived,
-            p.virtual_secs as f64 / 86_400.0,
-            plot::short(p.events as f64)
-        ));
+        bar.set_message(progress::message(&p, progress::terminal_columns()));
         !STOP.load(Ordering::SeqCst)
     });
     let wall = started.elapsed();
@@ -194,18 +203,18 @@ fn main() -> ExitCode {
         eprintln!("fleet: interrupted; what the run has so far:");
     }
     let report = fleet.report();
-    print!("{}", summary(&config, report, wall, finished));
+    print!("{}", summary::summary(&config, report, wall, finished));
     print!("{}", plots(report));
     if let Some(dir) = &args.csv {
-        if let Err(e) = write_csv(dir, report) {
-            eprintln!("fleet: cannot write the CSV files into {}: {e}", dir.display());
+        if let Err(e) = csv::write(dir, report) {
+            eprintln!("fleet: {e}");
             return ExitCode::from(1);
         }
         let written = format!("series written to {0}/intervals.csv and {0}/shards.csv", dir.display());
         print!("{}", wrap(&written, "", "  ", REPORT_WIDTH));
     }
     if args.model {
-        print!("{}", Model::from_fleet(&config, report).render(REPORT_WIDTH));
+        print!("{}", model(&config, report, finished));
     }
     let _ = std::io::stdout().flush();
     if finished { ExitCode::SUCCESS } else { ExitCode::from(130) }
@@ -281,92 +290,6 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
 /// the plots (72 columns and their labels).
 const REPORT_WIDTH: usize = 80;
 
-fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool) -> String {
-    let t = &r.totals;
-    let spread = r.shard_spread();
-    let rows: Vec<(&str, String)> = vec![
-        (
-            "packages",
-            format!(
-                "{} started, {} completed, {} failed, {} timed out{}",
-                t.started,
-                t.completed,
-                t.failed,
-                t.timed_out,
-                if finished { "" } else { " (interrupted)" }
-            ),
-        ),
-        ("virtual time", format!("{:.2} days from the first order to the last close", t.virtual_span.as_secs_f64() / 86_400.0)),
-        (
-            "wall time",
-            format!(
-                "{:.1} s ({:.0} packages/s, {:.2} M events/s)",
-                wall.as_secs_f64(),
-                t.closed as f64 / wall.as_secs_f64(),
-                t.events as f64 / wall.as_secs_f64() / 1e6
-            ),
-        ),
-        ("history events", format!("{} ({:.1} per lifecycle)", t.events, t.events_per_lifecycle())),
-        ("history stored", format!("{:.0} bytes per lifecycle, packed", t.packed_bytes_per_lifecycle())),
-        ("decision tasks", format!("{} ({:.1} per package)", t.decision_tasks, t.decision_tasks as f64 / t.started.max(1) as f64)),
-        ("activity tasks", format!("{} ({:.1} per package)", t.activity_tasks, t.activity_tasks as f64 / t.started.max(1) as f64)),
-        ("signals", format!("{} ({} refused: workflow already closed)", t.signals, t.signals_refused)),
-        (
-            "timers",
-            format!(
-                "{} fired, {} live at the peak{}",
-                t.timers_fired,
-                t.timers_live_peak,
-                // Not a fault: the world scans more often than the shortest estimate (docs/scale.md).
-                // (Only of a whole run: an interrupted one may just not have got there.)
-                if finished && t.timers_fired == 0 && t.timers_live_peak > 0 {
-                    " (every notification timer was canceled by the next scan or the delivery; a shorter --timer-unit lets some fire)"
-                } else {
-                    ""
-                }
-            ),
-        ),
-        ("open workflows", format!("{} at the peak", t.open_peak)),
-        (
-            "task backlog",
-            format!(
-                "{} at the peak; decision tasks waited {:.1} ms on average, {:.0} ms at most",
-                many(t.backlog_peak, "task"),
-                t.decision_wait_mean() * 1e3,
-                t.decision_wait_max * 1e3
-            ),
-        ),
-        (
-            "worker cache",
-            format!(
-                "{}, {} ({}), {}, {} replayed",
-                many(t.cache_hits, "hit"),
-                if t.cache_misses == 1 { "1 miss".to_owned() } else { format!("{} misses", t.cache_misses) },
-                t.cache_hit_rate().map_or("-".into(), |h| format!("{:.1} % hits", h * 100.0)),
-                many(t.cache_evictions, "eviction"),
-                many(t.events_replayed, "event")
-            ),
-        ),
-        (
-            "shards",
-            format!(
-                "{}: events per shard min {} / median {} / p99 {} / max {}",
-                many(config.shards, "shard"),
-                spread.min,
-                spread.median,
-                spread.p99,
-                spread.max
-            ),
-        ),
-    ];
-    let mut out = String::from("\n");
-    for (k, v) in rows {
-        out.push_str(&wrap(&v, &format!("  {k:<15} "), &" ".repeat(18), REPORT_WIDTH));
-    }
-    out.push('\n');
-    out
-}
-
 fn plots(r: &Report) -> String {
     let width = r.intervals.len().clamp(1, 72);
     let hours = |secs: u64| format!("{:.0} h", secs as f64 / 3600.0);
@@ -378,13 +301,14 @@ fn plots(r: &Report) -> String {
     out.push('\n');
     out.push_str(&plot::bars("timers live", &series(&|i| i.timers_live as f64), width, 8, &first, &last));
     out.push('\n');
-    out.push_str(&plot::bars(
-        "worker cache hit rate (%)",
+    out.push_str(&plot::bars_up_to(
+        "worker cache hit rate (%; 0 in an interval without decision tasks)",
         &series(&|i| i.cache_hit_rate().unwrap_or(0.0) * 100.0),
         width,
         6,
         &first,
         &last,
+        Some(100.0),
     ));
     out.push('\n');
     out.push_str(&plot::bars("busiest shard's events per interval", &series(&|i| i.shard_events.max as f64), width, 6, &first, &last));
@@ -395,10 +319,18 @@ fn plots(r: &Report) -> String {
     out
 }
 
-fn write_csv(dir: &std::path::Path, r: &Report) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("intervals.csv"), r.intervals_csv())?;
-    std::fs::write(dir.join("shards.csv"), r.shards_csv())
+/// The capacity model, only of a whole run. A run stopped early has closed the
+/// packages that fail first and the shortest deliveries: its events per lifecycle
+/// and its lifecycle's length (open workflows over closed ones) would put wrong
+/// numbers into every row of the model.
+fn model(config: &FleetConfig, report: &Report, finished: bool) -> String {
+    if finished {
+        return Model::from_fleet(config, report).render(REPORT_WIDTH);
+    }
+    let why = "No capacity model: the run was interrupted, and its lifecycles so far are the \
+               short ones (failed payments, early deliveries). Let the run finish, or run \
+               fewer packages.";
+    format!("\n{}", wrap(why, "", "", REPORT_WIDTH))
 }
 
 #[cfg(test)]
@@ -412,18 +344,5 @@ mod tests {
         assert_eq!(duration("interval", " 90s "), Ok(Duration::from_secs(90)));
         assert!(duration("interval", "90").is_err_and(|e| e.contains("missing unit")), "a bare number has no unit");
         assert!(duration("timer-unit", "1e300d").is_err(), "too many days is an error, not a panic");
-    }
-
-    #[test]
-    fn only_a_whole_run_is_told_why_no_timer_fired() {
-        let config = FleetConfig { packages: 200, shards: 4, workers: 4, worker_cache: 20, ..FleetConfig::default() };
-        let mut fleet = Fleet::new(config.clone()).unwrap();
-        assert!(fleet.run(1_000, |_| true));
-        let report = fleet.report();
-        assert_eq!(report.totals.timers_fired, 0, "the default world fires no notification timer");
-        let why = "canceled by the next scan";
-        assert!(summary(&config, report, Duration::from_secs(1), true).contains(why));
-        let cut = summary(&config, report, Duration::from_secs(1), false);
-        assert!(cut.contains("(interrupted)") && !cut.contains(why), "a cut run may not have got to its timers: {cut}");
     }
 }

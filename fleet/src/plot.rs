@@ -6,6 +6,13 @@ const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇',
 /// A bar chart of `values` (one per column, squeezed or stretched to `width`),
 /// `height` rows tall, with the top value, zero and the first and last labels.
 pub fn bars(title: &str, values: &[f64], width: usize, height: usize, first: &str, last: &str) -> String {
+    bars_up_to(title, values, width, height, first, last, None)
+}
+
+/// [`bars`] on a scale up to `top` instead of the largest value: a share in percent
+/// reads against 100, and a run whose hit rate never left 0 % would otherwise
+/// label its top row 0, the same as its bottom one.
+pub fn bars_up_to(title: &str, values: &[f64], width: usize, height: usize, first: &str, last: &str, top: Option<f64>) -> String {
     let mut out = format!("{title}\n");
     if values.is_empty() {
         out.push_str("  (nothing measured)\n");
@@ -19,7 +26,7 @@ pub fn bars(title: &str, values: &[f64], width: usize, height: usize, first: &st
             values[from..to].iter().copied().fold(0.0, f64::max)
         })
         .collect();
-    let top = columns.iter().copied().fold(0.0, f64::max);
+    let top = top.unwrap_or_else(|| columns.iter().copied().fold(0.0, f64::max));
     let label = |v: f64| short(v);
     let pad = label(top).len().max(1);
     for row in (0..height).rev() {
@@ -87,6 +94,15 @@ mod tests {
         assert_eq!(lines[1], "10 ┤  █");
         assert_eq!(lines[2], " 0 ┤ ██");
         assert_eq!(lines[4], "    0 h 2 h", "labels wider than the chart stay apart: {chart}");
+    }
+
+    #[test]
+    fn a_share_is_drawn_against_its_whole() {
+        let chart = bars_up_to("hits (%)", &[0.0, 0.0], 2, 2, "0 h", "2 h", Some(100.0));
+        let lines: Vec<&str> = chart.lines().collect();
+        assert_eq!((lines[1], lines[2]), ("100 ┤  ", "  0 ┤  "), "{chart}");
+        let half = bars_up_to("hits (%)", &[50.0], 1, 2, "", "", Some(100.0));
+        assert_eq!(half.lines().nth(2), Some("  0 ┤█"), "{half}");
     }
 
     #[test]

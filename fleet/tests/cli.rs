@@ -1,7 +1,8 @@
 //! The `fleet` binary as a user runs it: bad input refused with a clear message
-//! before anything runs, a fleet too large for memory refused with its estimate,
-//! Ctrl-C answered with what the run has so far, and a small run's report (in lines
-//! an 80-column terminal shows whole).
+//! before anything runs, a fleet too large for memory (packages or shards) refused
+//! with its estimate, Ctrl-C answered with what the run has so far (and no capacity
+//! model from it), and a small run's report (in lines an 80-column terminal shows
+//! whole).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -93,7 +94,7 @@ fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
         "200 started",
         "history events",
         "worker cache",
-        "4 shards: events per shard",
+        "history shards  4: events per shard",
         "timers live",
         "shards by events over the run",
         "10^8 packages in flight",
@@ -118,7 +119,7 @@ fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
 #[test]
 fn ctrl_c_prints_what_the_run_has_so_far() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fleet"))
-        .args(["--packages", "300000", "--max-memory-gib", "64"])
+        .args(["--packages", "300000", "--max-memory-gib", "64", "--model"])
         .env_remove("GLIBC_TUNABLES")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -128,7 +129,7 @@ fn ctrl_c_prints_what_the_run_has_so_far() {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
-    assert!(line.contains("300000 packages"), "{line}");
+    assert!(line.contains("300,000 packages"), "{line}");
     // It restarted itself with huge pages for its heap (what makes a big fleet faster).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -142,5 +143,27 @@ fn ctrl_c_prints_what_the_run_has_so_far() {
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(130), "{stdout}");
-    assert!(stdout.contains("(interrupted)") && stdout.contains("history events"), "{stdout}");
+    assert!(stdout.contains("(interrupted: ") && stdout.contains("history events"), "{stdout}");
+    // The lifecycles closed so far are the short ones: no capacity model from them.
+    assert!(!stdout.contains("Capacity model") && stdout.contains("No capacity model: the run was interrupted"), "{stdout}");
+}
+
+#[test]
+fn more_shards_than_memory_holds_are_refused_with_the_estimate() {
+    // Four billion shards' counters: before, an allocation failure (exit 134).
+    let (code, stdout, stderr) = fleet(&["--packages", "1000", "--shards", "4294967295", "--max-memory-gib", "64"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("1000 packages need about 384.") && stderr.contains("use fewer --shards"), "{stderr}");
+    assert!(stdout.is_empty());
+}
+
+#[test]
+fn a_csv_file_that_cannot_be_written_is_named_before_the_run() {
+    let dir = std::env::temp_dir().join(format!("fleet-cli-csv-dir-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("intervals.csv")).unwrap();
+    let (code, stdout, stderr) = fleet(&["--packages", "50", "--csv", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&format!("cannot write {}", dir.join("intervals.csv").display())), "{stderr}");
+    assert!(stdout.is_empty() && !stderr.contains("fleet: 50 packages"), "the run did not begin: {stderr}");
 }

@@ -116,12 +116,22 @@ impl Model {
             if s.mean > 0.0 { s.max as f64 / s.mean } else { 1.0 }
         };
         let fleet = vec![
-            line("packages simulated", packages, "", "this run".into()),
+            line("lifecycles measured", packages, "", "this run: workflows closed".into()),
             line("history events per lifecycle", events, "events", "fleet: mean over closed workflows".into()),
             line("decision tasks per package", decisions, "tasks", "fleet".into()),
             line("lifecycle, order to close", lifecycle_days, "days", "fleet: open workflows integrated over time / packages".into()),
             line("timers live per open workflow", timers_per_open, "", "fleet: timers live / open workflows at the peak".into()),
-            line("busiest shard / mean shard", shard_ratio, "x", format!("fleet: events per shard over its {} shards", config.shards)),
+            // Shown, not used: the fleet's shards each hold a few workflows, the
+            // model's many, whose busiest is nearer the mean (Poisson, below).
+            line(
+                "busiest shard / mean shard",
+                shard_ratio,
+                "x",
+                format!(
+                    "fleet: events per shard over its {} shards; not used below, where each shard holds many more workflows",
+                    super::grouped(config.shards.into())
+                ),
+            ),
         ];
         let i = &inputs;
         let writes_per_event = i.persistence_writes_per_lifecycle.value / i.events_per_lifecycle.value;
@@ -179,7 +189,7 @@ impl Model {
                         workers,
                         "",
                         format!(
-                            "smallest M/M/c with mean wait <= {:.0} ms at {:.1} ms per decision task",
+                            "smallest M/M/c with mean wait <= {:.0} ms at {:.1} ms per decision task (measured, not --decision-ms)",
                             i.target_decision_wait.value * 1e3,
                             i.decision_task_time.value * 1e3
                         ),
@@ -192,7 +202,7 @@ impl Model {
             scenario("10^8 packages a year".into(), 1e8 / YEAR),
             scenario(format!("10^8 packages in flight ({lifecycle_days:.1}-day lifecycles)"), 1e8 / (lifecycle_days * DAY)),
             scenario(
-                format!("this fleet's rate ({} packages in {} h)", config.packages, config.arrival_window.as_secs() / 3600),
+                format!("this fleet's rate ({} packages in {} h)", super::grouped(config.packages), config.arrival_window.as_secs() / 3600),
                 this_fleet,
             ),
         ];
@@ -202,7 +212,7 @@ impl Model {
     /// The model as a text table in lines of at most `width` characters: where an
     /// input comes from goes on its row when it fits, under it when it does not.
     pub fn render(&self, width: usize) -> String {
-        let mut out = String::from("\nCapacity model (docs/scale.md)\n\nMeasured on the real dev server and cited:\n");
+        let mut out = String::from("\nCapacity model (docs/scale.md)\n\nInputs, measured on the real dev server or planning figures:\n");
         let i = &self.inputs;
         for (name, input) in [
             ("events per lifecycle", &i.events_per_lifecycle),
@@ -246,11 +256,13 @@ fn line(what: &'static str, value: f64, unit: &'static str, how: String) -> Line
     Line { what, value, unit, how }
 }
 
+/// A value for the table: whole numbers (shards, worker slots) without decimals,
+/// small ones with four, the rest with two below 100 and none above.
 fn number(v: f64) -> String {
     if v > 0.0 && v < 0.1 {
         return format!("{v:.4}");
     }
-    if v >= 100.0 { super::grouped(v.round() as u64) } else { format!("{v:.2}") }
+    if v >= 100.0 || v.fract() == 0.0 { super::grouped(v.round() as u64) } else { format!("{v:.2}") }
 }
 
 /// Mean lifecycle from the fleet's open-workflow series (Little's law backwards).
@@ -300,6 +312,30 @@ mod tests {
         assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-12);
         // One server: P(wait) = rho.
         assert!((erlang_c(1, 0.5) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn counts_are_whole_and_the_shard_skew_of_the_run_says_it_is_not_used() {
+        let config = FleetConfig { packages: 300, shards: 64, workers: 8, worker_cache: 50, ..FleetConfig::default() };
+        let mut fleet = super::super::Fleet::new(config.clone()).unwrap();
+        assert!(fleet.run(10_000, |_| true));
+        let text = Model::from_fleet(&config, fleet.report()).render(80);
+        let row = |what: &str| text.lines().filter(|l| l.trim_start().starts_with(what)).map(str::to_owned).collect::<Vec<_>>();
+        for what in ["history shards", "worker slots", "lifecycles measured"] {
+            let rows = row(what);
+            assert!(!rows.is_empty(), "{what} missing from {text}");
+            for r in rows {
+                assert!(!r.contains(".00"), "a count with decimals: {r:?}");
+            }
+        }
+        // Where a source is wrapped under its row, its words still follow each other.
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("not used below, where each shard holds many more workflows"), "{text}");
+        assert!(words.contains("(measured, not --decision-ms)"), "{text}");
+        assert_eq!(
+            (number(7.0), number(61.0), number(3.17), number(0.0055), number(841.2)),
+            ("7".into(), "61".into(), "3.17".into(), "0.0055".into(), "841".into())
+        );
     }
 
     #[test]
