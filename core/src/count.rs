@@ -42,6 +42,10 @@ fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
         Ok(n) => n,
         Err(e) if *e.kind() == IntErrorKind::PosOverflow => i128::MAX,
         Err(e) if *e.kind() == IntErrorKind::NegOverflow => i128::MIN,
+        // 1e9 is whole, but not written in digits, which is all a count is read in.
+        Err(_) if text.parse::<f64>().is_ok_and(|f| f.is_finite() && f.fract() == 0.0) => {
+            return Err(format!("must be written in digits (got {text}; 1e9 is 1000000000)"));
+        }
         Err(_) if text.parse::<f64>().is_ok() => return Err(format!("must be a whole number (got {text})")),
         Err(_) => return Err(format!("expected a whole number, got {text:?}")),
     };
@@ -79,7 +83,9 @@ mod tests {
             (at_least_one::<u32>("4294967296").map(drop), "must be at most 4294967295 (got 4294967296)"),
             (zero_or_more::<u64>("99999999999999999999999999999999999999999").map(drop), "must be at most 18446744073709551615"),
             (zero_or_more::<u64>("1.5").map(drop), "must be a whole number (got 1.5)"),
-            (zero_or_more::<u64>("1e3").map(drop), "must be a whole number (got 1e3)"),
+            (zero_or_more::<u64>("1e3").map(drop), "must be written in digits (got 1e3; 1e9 is 1000000000)"),
+            (zero_or_more::<u64>("1.5e3").map(drop), "must be written in digits (got 1.5e3"),
+            (zero_or_more::<u64>("1e-3").map(drop), "must be a whole number (got 1e-3)"),
             (zero_or_more::<u64>("many").map(drop), "expected a whole number, got \"many\""),
             (zero_or_more::<u64>("").map(drop), "expected a whole number, got \"\""),
             (zero_or_more::<u64>(" 3").map(drop), "expected a whole number, got \" 3\""),

@@ -42,6 +42,8 @@ fn the_fleet_screen_shows_its_series_shards_and_packages() {
             "no unit on the time axis at {w}x{h}:\n{text}"
         );
         assert!(!text.contains("hours"), "{text}");
+        // The header's second line, the run's summary, is there whole.
+        assert!(text.contains("completed,") && text.contains("cache hits"), "no run summary at {w}x{h}:\n{text}");
     }
 }
 

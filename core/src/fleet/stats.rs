@@ -139,15 +139,18 @@ impl Totals {
         if self.closed == 0 { 0.0 } else { self.closed_history_events as f64 / self.closed as f64 }
     }
 
-    /// One line for people: outcomes, lifecycle shape, timers, cache.
+    /// One line for people: outcomes, lifecycle shape, timers, cache. Each average
+    /// names what it is over: while the fleet runs, the workflows closed so far are the
+    /// short ones, and the decision tasks include those of open workflows.
     pub fn summary_line(&self) -> String {
         format!(
-            "{} completed, {} failed · {:.1} events and {:.1} decision tasks per lifecycle · {} timers live at the peak · {:.0} % cache hits",
-            self.completed,
-            self.failed,
+            "{} completed, {} failed · {:.1} events per closed workflow · {:.1} decision tasks per package started · {} timers \
+             live at the peak · {:.0} % cache hits",
+            super::grouped(self.completed),
+            super::grouped(self.failed),
             self.events_per_lifecycle(),
             self.decision_tasks as f64 / self.started.max(1) as f64,
-            self.timers_live_peak,
+            super::grouped(self.timers_live_peak),
             self.cache_hit_rate().unwrap_or(0.0) * 100.0
         )
     }

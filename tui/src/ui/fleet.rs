@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, BarChart, Block, Borders, Chart, Dataset, GraphType, List, ListItem, ListState, Paragraph, Sparkline};
+use ratatui::widgets::{Axis, BarChart, Block, Borders, Chart, Dataset, GraphType, List, ListItem, ListState, Paragraph, Sparkline, Wrap};
 
 /// The fleet screen's state: the finished fleet and the selected package.
 pub struct FleetScreen {
@@ -70,11 +70,15 @@ impl FleetScreen {
 
 pub fn draw(f: &mut Frame, s: &FleetScreen) {
     let area = f.area();
+    // The header takes the rows its wrapped lines need, its title and border: at a
+    // fixed three rows the run's summary line was never shown.
+    let header = summary(s);
+    let header_rows = u16::try_from(header.line_count(area.width)).unwrap_or(u16::MAX).min(area.height / 3);
     let rows = Layout::default()
         .direction(Direction::Vertical)
-        .constraints([Constraint::Length(3), Constraint::Min(10), Constraint::Length(1)])
+        .constraints([Constraint::Length(header_rows), Constraint::Min(10), Constraint::Length(1)])
         .split(area);
-    f.render_widget(summary(s), rows[0]);
+    f.render_widget(header, rows[0]);
     let cols = Layout::default().direction(Direction::Horizontal).constraints([Constraint::Min(40), Constraint::Length(38)]).split(rows[1]);
     let charts = Layout::default()
         .direction(Direction::Vertical)
@@ -99,7 +103,7 @@ fn summary(s: &FleetScreen) -> Paragraph<'static> {
         )),
         Line::from(t.summary_line()),
     ];
-    Paragraph::new(text).block(Block::default().borders(Borders::BOTTOM).title(" fleet "))
+    Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::default().borders(Borders::BOTTOM).title(" fleet "))
 }
 
 fn series_chart(f: &mut Frame, area: Rect, title: &str, r: &Report, value: impl Fn(&postflow_core::fleet::stats::Interval) -> f64) {
@@ -125,13 +129,28 @@ fn series_chart(f: &mut Frame, area: Rect, title: &str, r: &Report, value: impl 
 }
 
 fn hit_rate(f: &mut Frame, area: Rect, r: &Report) {
-    let data: Vec<u64> = r.intervals.iter().map(|i| (i.cache_hit_rate().unwrap_or(0.0) * 100.0).round() as u64).collect();
+    let rates: Vec<f64> = r.intervals.iter().map(|i| i.cache_hit_rate().unwrap_or(0.0) * 100.0).collect();
+    // One column per interval drew only the first ones (hours 0-38 at 80 columns under
+    // charts of 0-142 h): each column is the mean of the intervals it stands for.
+    let data = squeezed(&rates, usize::from(area.width.saturating_sub(2)));
     let spark = Sparkline::default()
-        .block(Block::default().borders(Borders::ALL).title(" worker cache hit rate, % per interval "))
+        .block(Block::default().borders(Borders::ALL).title(" worker cache hit rate, 0-100 % over the run "))
         .data(&data)
         .max(100)
         .style(Style::default().fg(Color::Green));
     f.render_widget(spark, area);
+}
+
+/// `values` in at most `columns` columns, each the rounded mean of its share of them,
+/// so the whole run spans the pane as the charts above do.
+fn squeezed(values: &[f64], columns: usize) -> Vec<u64> {
+    let columns = columns.clamp(1, values.len().max(1));
+    (0..columns)
+        .filter_map(|c| {
+            let part = &values[c * values.len() / columns..(c + 1) * values.len() / columns];
+            (!part.is_empty()).then(|| (part.iter().sum::<f64>() / part.len() as f64).round() as u64)
+        })
+        .collect()
 }
 
 fn shards(f: &mut Frame, area: Rect, r: &Report) {
@@ -179,4 +198,17 @@ fn packages(f: &mut Frame, area: Rect, s: &FleetScreen) {
         .block(Block::default().borders(Borders::ALL).title(format!(" packages ({count}) ")))
         .highlight_style(Style::default().add_modifier(Modifier::REVERSED));
     f.render_stateful_widget(list, area, &mut state);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_hit_rate_spans_the_whole_run_in_the_columns_it_has() {
+        let rates: Vec<f64> = (0..143).map(|h| if h < 100 { 0.0 } else { 100.0 }).collect();
+        let columns = super::squeezed(&rates, 78);
+        assert_eq!(columns.len(), 78);
+        assert_eq!((columns[0], *columns.last().unwrap()), (0, 100), "the last hours are drawn too: {columns:?}");
+        assert_eq!(super::squeezed(&[40.0, 60.0], 78), [40, 60], "fewer intervals than columns: one each");
+        assert!(super::squeezed(&[], 78).is_empty());
+    }
 }
