@@ -63,13 +63,12 @@ impl RunCache {
         }
         self.take(run_id);
         let mut evicted = None;
-        if self.runs.len() >= self.capacity {
-            if let Some((_, oldest)) = self.order.pop_first() {
-                if let Some((r, _)) = self.runs.remove(&oldest) {
-                    self.evictions += 1;
-                    evicted = Some((r.workflow_id, oldest));
-                }
-            }
+        if self.runs.len() >= self.capacity
+            && let Some((_, oldest)) = self.order.pop_first()
+            && let Some((r, _)) = self.runs.remove(&oldest)
+        {
+            self.evictions += 1;
+            evicted = Some((r.workflow_id, oldest));
         }
         self.tick += 1;
         self.order.insert(self.tick, run_id.to_owned());

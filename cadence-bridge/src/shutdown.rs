@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
 extern "C" fn on_signal(_: libc::c_int) {
-    if let Some(flag) = FLAG.get() {
-        if flag.swap(true, Ordering::SeqCst) {
-            // Only async-signal-safe calls here: _exit, not std::process::exit.
-            unsafe { libc::_exit(130) };
-        }
+    if let Some(flag) = FLAG.get()
+        && flag.swap(true, Ordering::SeqCst)
+    {
+        // Only async-signal-safe calls here: _exit, not std::process::exit.
+        unsafe { libc::_exit(130) };
     }
 }
 

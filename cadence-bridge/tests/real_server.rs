@@ -157,10 +157,10 @@ fn wait_for_status(c: &Client, id: &str, within: Duration, what: &str, done: imp
     let deadline = Instant::now() + within;
     loop {
         let answer = c.query(DOMAIN, id, "", "current_status", None).map_err(|e| e.to_string());
-        if let Ok(a) = &answer {
-            if done(a) {
-                return a.clone();
-            }
+        if let Ok(a) = &answer
+            && done(a)
+        {
+            return a.clone();
         }
         assert!(Instant::now() < deadline, "{id}: {what} within {within:?}; the last answer to current_status was {answer:?}");
         std::thread::sleep(Duration::from_millis(200));

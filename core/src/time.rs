@@ -140,7 +140,7 @@ pub fn format_duration_short(d: Duration) -> String {
         return format!("{}s", ceil_secs(d));
     }
     let tenths = d.as_nanos().div_ceil(100_000_000);
-    if tenths % 10 == 0 { format!("{}s", tenths / 10) } else { format!("{}.{}s", tenths / 10, tenths % 10) }
+    if tenths.is_multiple_of(10) { format!("{}s", tenths / 10) } else { format!("{}.{}s", tenths / 10, tenths % 10) }
 }
 
 /// Parses a duration the way Go's `time.ParseDuration` does for the units Cadence

@@ -161,11 +161,11 @@ fn main() -> ExitCode {
     }
 
     // Before the run, not after it: a path that cannot take the files costs nothing.
-    if let Some(dir) = &args.csv {
-        if let Err(e) = csv::can_take_the_files(dir) {
-            eprintln!("fleet: {e}");
-            return ExitCode::from(2);
-        }
+    if let Some(dir) = &args.csv
+        && let Err(e) = csv::can_take_the_files(dir)
+    {
+        eprintln!("fleet: {e}");
+        return ExitCode::from(2);
     }
     let mut fleet = match Fleet::new(config.clone()) {
         Ok(f) => f,

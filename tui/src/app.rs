@@ -756,10 +756,10 @@ impl App {
             self.selected = None;
             self.changed();
         }
-        if was != self.teach.player.mode() {
-            if let Some(why) = self.teach.player.stopped() {
-                self.message = Some(info(why.to_owned()));
-            }
+        if was != self.teach.player.mode()
+            && let Some(why) = self.teach.player.stopped()
+        {
+            self.message = Some(info(why.to_owned()));
         }
     }
 

@@ -169,10 +169,11 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                 if !solutions && o.checks_failed() {
                     hint_shown(&mut state, g, level);
                 }
-                if !solutions && o.passed() {
-                    if let Some(next) = passed(&mut state, g) {
-                        print!("{}", render::moved_on(g, next, false, render::width()));
-                    }
+                if !solutions
+                    && o.passed()
+                    && let Some(next) = passed(&mut state, g)
+                {
+                    print!("{}", render::moved_on(g, next, false, render::width()));
                 }
                 all_passed &= o.passed();
                 if matches!(o, Outcome::Failed(_)) {

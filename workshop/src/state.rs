@@ -217,10 +217,10 @@ impl State {
         if v.get("version").and_then(toml::Value::as_integer) != Some(i64::from(VERSION)) {
             return;
         }
-        if let Ok(p) = v.try_into::<Progress>() {
-            if (1..=7).contains(&p.current) {
-                self.progress = p;
-            }
+        if let Ok(p) = v.try_into::<Progress>()
+            && (1..=7).contains(&p.current)
+        {
+            self.progress = p;
         }
     }
 

@@ -213,10 +213,10 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     let fitted =
         render::screen(layout, g, &o, level, &header, &[said.trim_end(), &keys], render::width(), render::height().saturating_sub(1));
     screen.say(&fitted.text);
-    if o.checks_failed() {
-        if let Err(e) = state.hint_shown(g.number, level) {
-            errors.push_str(&format!("workshop: {e}\n"));
-        }
+    if o.checks_failed()
+        && let Err(e) = state.hint_shown(g.number, level)
+    {
+        errors.push_str(&format!("workshop: {e}\n"));
     }
     screen.say(&errors);
     Checked { passed, hint_cut: fitted.hint_cut.then_some(level) }
@@ -256,10 +256,10 @@ fn spawn_keys(tx: mpsc::Sender<Event>, raw: bool) {
                         return;
                     }
                     Ok(_) => {
-                        if let Some(c) = line.trim().chars().next() {
-                            if tx.send(Event::Key(c.to_ascii_lowercase())).is_err() {
-                                return;
-                            }
+                        if let Some(c) = line.trim().chars().next()
+                            && tx.send(Event::Key(c.to_ascii_lowercase())).is_err()
+                        {
+                            return;
                         }
                     }
                 }

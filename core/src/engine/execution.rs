@@ -569,10 +569,10 @@ impl Execution {
     /// learn their started event IDs.
     pub(crate) fn settle_started_ids(&mut self) {
         for a in self.activities.values_mut() {
-            if let AttemptState::Started { started_event_id: Some(id), .. } = &mut a.state {
-                if *id == TRANSIENT_EVENT_ID {
-                    *id = self.last_started.remove(&a.scheduled_event_id).unwrap_or(0);
-                }
+            if let AttemptState::Started { started_event_id: Some(id), .. } = &mut a.state
+                && *id == TRANSIENT_EVENT_ID
+            {
+                *id = self.last_started.remove(&a.scheduled_event_id).unwrap_or(0);
             }
         }
     }

@@ -204,7 +204,7 @@ mod tests {
         // Enough runs for a heap of several levels.
         for _ in 0..20_000 {
             let r = (rng.next_u64() % 300) as u32;
-            let when = (rng.next_u64() % 4 != 0).then(|| Timestamp((rng.next_u64() % 500) as i64));
+            let when = (!rng.next_u64().is_multiple_of(4)).then(|| Timestamp((rng.next_u64() % 500) as i64));
             q.set(r, when);
             model[r as usize] = when;
             let expected = model.iter().enumerate().filter_map(|(r, t)| Some((t.as_ref().copied()?, r as u32))).min();

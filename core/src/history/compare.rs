@@ -29,13 +29,12 @@ pub fn normalise(events: &[HistoryEvent]) -> Vec<String> {
             scrub(&mut attrs);
             // In history a sticky list carries only its name, the worker's host and a
             // UUID: which one it was cannot match, that it was one must.
-            if let EventAttributes::DecisionTaskScheduled(d) = &ev.attributes {
-                if d.task_list.is_sticky() {
-                    if let Some(tl) = attrs.get_mut("taskList").and_then(Value::as_object_mut) {
-                        tl.insert("name".into(), Value::String("<sticky>".into()));
-                        tl.remove("kind");
-                    }
-                }
+            if let EventAttributes::DecisionTaskScheduled(d) = &ev.attributes
+                && d.task_list.is_sticky()
+                && let Some(tl) = attrs.get_mut("taskList").and_then(Value::as_object_mut)
+            {
+                tl.insert("name".into(), Value::String("<sticky>".into()));
+                tl.remove("kind");
             }
             format!("{} {} {}", ev.event_id, ev.event_type().name(), attrs)
         })
@@ -126,12 +125,11 @@ mod tests {
         for (o, p) in other_worker.iter_mut().zip(&mut plain) {
             if let (EventAttributes::DecisionTaskScheduled(o), EventAttributes::DecisionTaskScheduled(p)) =
                 (&mut o.attributes, &mut p.attributes)
+                && o.task_list.is_sticky()
             {
-                if o.task_list.is_sticky() {
-                    o.task_list.name = "postflow-host:0b5c".into();
-                    p.task_list.name = "tasklist".into();
-                    changed += 1;
-                }
+                o.task_list.name = "postflow-host:0b5c".into();
+                p.task_list.name = "tasklist".into();
+                changed += 1;
             }
         }
         assert!(changed > 0, "the fixture has no sticky decision task list");

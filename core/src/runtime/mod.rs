@@ -422,15 +422,15 @@ impl WorkflowRuntime {
         self.executor.run_until_blocked(&self.state).map_err(RuntimeError::WorkflowTaskFailed)?;
         let mut s = self.state.borrow_mut();
         let s = &mut *s;
-        if !self.close_sent {
-            if let Some(outcome) = s.outcome.clone() {
-                self.close_sent = true;
-                let decision = match outcome {
-                    Ok(result) => Decision::CompleteWorkflowExecution(CompleteWorkflowExecutionDecisionAttributes { result: Some(result) }),
-                    Err(err) => Decision::FailWorkflowExecution(FailWorkflowExecutionDecisionAttributes { failure: Some(err.0) }),
-                };
-                s.machines.add(CommandKey::CloseWorkflow, Command::Decision(decision));
-            }
+        if !self.close_sent
+            && let Some(outcome) = s.outcome.clone()
+        {
+            self.close_sent = true;
+            let decision = match outcome {
+                Ok(result) => Decision::CompleteWorkflowExecution(CompleteWorkflowExecutionDecisionAttributes { result: Some(result) }),
+                Err(err) => Decision::FailWorkflowExecution(FailWorkflowExecutionDecisionAttributes { failure: Some(err.0) }),
+            };
+            s.machines.add(CommandKey::CloseWorkflow, Command::Decision(decision));
         }
         self.seen = 0;
         // A replayed task's decisions only meet their events: they stay in a buffer

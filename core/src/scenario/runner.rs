@@ -162,10 +162,10 @@ fn check(session: &Session, e: &Expectation) -> Result<(), String> {
 pub fn check_history(e: &Expectation, history: &[HistoryEvent], notifications: Option<usize>) -> Result<(), String> {
     let mut problems = Vec::new();
     let status = status_of(history);
-    if let Some(want) = &e.status {
-        if status != want {
-            problems.push(format!("status is {status}, expected {want}"));
-        }
+    if let Some(want) = &e.status
+        && status != want
+    {
+        problems.push(format!("status is {status}, expected {want}"));
     }
     let close = history.last().map(|ev| &ev.attributes);
     if let Some(want) = &e.result {

@@ -148,10 +148,10 @@ impl Step {
                 if let Some(want) = &e.result {
                     json("result", want)?;
                 }
-                if let Some(s) = &e.status {
-                    if !["running", "completed", "failed", "timed_out"].contains(&s.as_str()) {
-                        return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
-                    }
+                if let Some(s) = &e.status
+                    && !["running", "completed", "failed", "timed_out"].contains(&s.as_str())
+                {
+                    return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
                 }
                 for name in e.events.iter().chain(&e.no_events) {
                     if EventType::from_name(name).is_none() {

@@ -118,10 +118,10 @@ impl<R: DeserializeOwned> Future for ActivityFuture<R> {
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
         let out = self.output();
-        if out.is_none() {
-            if let Some(on) = &self.wait {
-                self.ctx.state.borrow_mut().wait(self.at, on.clone());
-            }
+        if out.is_none()
+            && let Some(on) = &self.wait
+        {
+            self.ctx.state.borrow_mut().wait(self.at, on.clone());
         }
         out.map_or(Poll::Pending, Poll::Ready)
     }
@@ -202,10 +202,10 @@ impl Future for TimerFuture {
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
         let out = self.slot.get();
-        if out.is_none() {
-            if let Some(on) = &self.wait {
-                self.ctx.state.borrow_mut().wait(self.at, on.clone());
-            }
+        if out.is_none()
+            && let Some(on) = &self.wait
+        {
+            self.ctx.state.borrow_mut().wait(self.at, on.clone());
         }
         out.map_or(Poll::Pending, Poll::Ready)
     }

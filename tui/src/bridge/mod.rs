@@ -324,10 +324,10 @@ impl Bridge {
             out.push(message("the server answers again", false));
         }
         let Some(snapshot) = snapshot else { return out };
-        if let Some(w) = &mut self.watched {
-            if w.run_id.is_empty() {
-                w.run_id = snapshot.state.run_id.clone();
-            }
+        if let Some(w) = &mut self.watched
+            && w.run_id.is_empty()
+        {
+            w.run_id = snapshot.state.run_id.clone();
         }
         if snapshot.events.len() != self.shown {
             match Session::import_history(self.config, &snapshot.history_json()) {

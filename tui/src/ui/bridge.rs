@@ -124,10 +124,10 @@ pub fn last_action(b: &Bridge) -> FittedPane {
         Some(l) => vec![Line::raw(format!("{} → {}", l.action.label(), l.outcome))],
         None => vec![Line::raw("none yet")],
     };
-    if let (Some(l), Some(w)) = (&b.last, &b.watched) {
-        if let Some(c) = cli::command(&l.action, b.workflow_type(), &w.workflow_id) {
-            lines.push(Line::styled(format!("$ {c}"), Style::new().fg(Color::Green)));
-        }
+    if let (Some(l), Some(w)) = (&b.last, &b.watched)
+        && let Some(c) = cli::command(&l.action, b.workflow_type(), &w.workflow_id)
+    {
+        lines.push(Line::styled(format!("$ {c}"), Style::new().fg(Color::Green)));
     }
     FittedPane::new(format!(" Last action (sent to {}) ", b.url), lines, TALLER)
 }

@@ -166,7 +166,7 @@ impl<'a> Reader<'a> {
     /// The dictionary entry a string's `tag` names, if it names one (even tags from 2).
     pub(super) fn string_entry(&self, tag: u64) -> Option<Result<&'a Str, PackError>> {
         let dict: &'a Dictionary = self.dict;
-        (tag >= 2 && tag % 2 == 0).then(|| dict.strings.get((tag - 2) / 2).ok_or(self.error("unknown string")))
+        (tag >= 2 && tag.is_multiple_of(2)).then(|| dict.strings.get((tag - 2) / 2).ok_or(self.error("unknown string")))
     }
 
     /// A string as replay reads it. Nearly every name and ID a replay meets is a

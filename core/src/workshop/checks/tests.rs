@@ -232,10 +232,10 @@ fn a_retry_policy_is_said_in_words_and_a_missing_one_explains_the_timeouts() {
     let edit = |f: &dyn Fn(&mut crate::history::ActivityTaskScheduledEventAttributes)| {
         let mut run = go.clone();
         for e in &mut run.history {
-            if let EventAttributes::ActivityTaskScheduled(a) = &mut e.attributes {
-                if a.activity_type.name == "validatePayment" {
-                    f(a);
-                }
+            if let EventAttributes::ActivityTaskScheduled(a) = &mut e.attributes
+                && a.activity_type.name == "validatePayment"
+            {
+                f(a);
             }
         }
         run
@@ -405,12 +405,12 @@ fn a_retry_policy_on_the_wrong_activity_is_explained_the_right_way_round() {
         _ => None,
     });
     for e in &mut go.history {
-        if let EventAttributes::ActivityTaskScheduled(a) = &mut e.attributes {
-            if a.activity_type.name == "shipProduct" {
-                a.retry_policy = policy.clone();
-                a.schedule_to_start_timeout = Some(10 * MINUTE);
-                a.schedule_to_close_timeout = Some(10 * MINUTE);
-            }
+        if let EventAttributes::ActivityTaskScheduled(a) = &mut e.attributes
+            && a.activity_type.name == "shipProduct"
+        {
+            a.retry_policy = policy.clone();
+            a.schedule_to_start_timeout = Some(10 * MINUTE);
+            a.schedule_to_close_timeout = Some(10 * MINUTE);
         }
     }
     let report = evaluate(check, &go, MINUTE, Track::Go);

@@ -130,14 +130,14 @@ pub(crate) fn mistake(c: &Ctx<'_>) -> Option<String> {
 /// Signals the participant's code left unread where the reference read them all.
 fn unread(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
-    if let (Some(mine), Some(theirs)) = (&c.yours.unread, &c.reference.unread) {
-        if let Some((name, n)) = mine.iter().find(|(name, n)| *n > theirs.iter().find(|(t, _)| t == name).map_or(0, |(_, k)| *k)) {
-            return Some(format!(
-                "the workflow {} with {n} {name} signal{} it never read: the reference solution reads every one",
-                if status(h) == "running" { "waits" } else { "ended" },
-                if *n == 1 { "" } else { "s" }
-            ));
-        }
+    if let (Some(mine), Some(theirs)) = (&c.yours.unread, &c.reference.unread)
+        && let Some((name, n)) = mine.iter().find(|(name, n)| *n > theirs.iter().find(|(t, _)| t == name).map_or(0, |(_, k)| *k))
+    {
+        return Some(format!(
+            "the workflow {} with {n} {name} signal{} it never read: the reference solution reads every one",
+            if status(h) == "running" { "waits" } else { "ended" },
+            if *n == 1 { "" } else { "s" }
+        ));
     }
     None
 }
@@ -221,10 +221,10 @@ fn common(c: &Ctx<'_>) -> Option<String> {
             }
         ));
     }
-    if let Some(details) = decision_failures(h).into_iter().next() {
-        if c.reference.history.iter().all(|e| !matches!(e.attributes, EventAttributes::DecisionTaskFailed(_))) {
-            return Some(format!("a decision task of your workflow failed: {}", details.trim()));
-        }
+    if let Some(details) = decision_failures(h).into_iter().next()
+        && c.reference.history.iter().all(|e| !matches!(e.attributes, EventAttributes::DecisionTaskFailed(_)))
+    {
+        return Some(format!("a decision task of your workflow failed: {}", details.trim()));
     }
     None
 }

@@ -58,25 +58,26 @@ pub(super) fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
     let ref_timers = timers(&c.reference.history);
     // A scan canceled the last timer and started none, though none had fired: a
     // canceled timer was taken for the notification.
-    if let Some(last) = ts.last() {
-        if let Some(x) = last.canceled {
-            if ts.iter().all(|t| t.fired.is_none()) && !estimates.iter().any(|a| a.at > x) && ref_timers.len() > ts.len() {
-                return Some(format!(
-                    "the customer is never notified: a scan canceled the timer but asked for no new estimate and started no \
+    if let Some(last) = ts.last()
+        && let Some(x) = last.canceled
+        && ts.iter().all(|t| t.fired.is_none())
+        && !estimates.iter().any(|a| a.at > x)
+        && ref_timers.len() > ts.len()
+    {
+        return Some(format!(
+            "the customer is never notified: a scan canceled the timer but asked for no new estimate and started no \
                      new timer, as if the customer had been notified already, though no timer had fired. The timer an \
                      earlier scan canceled was taken for the notification: a canceled timer's {}",
-                    match c.track {
-                        Track::Go =>
-                            "future is ready at once, with an error. In the timer's callback, return when f.Get \
+            match c.track {
+                Track::Go =>
+                    "future is ready at once, with an error. In the timer's callback, return when f.Get \
                                       gives a *cadence.CanceledError (errors.As(err, &canceled)); only a timer that fired \
                                       sets notificationSent",
-                        Track::Rust =>
-                            "case is ready at once, with Err(Canceled). Set notification_sent only when the \
+                Track::Rust =>
+                    "case is ready at once, with Err(Canceled). Set notification_sent only when the \
                                         timer's result is Ok(()), for a timer that fired",
-                    }
-                ));
             }
-        }
+        ));
     }
     // A scan, before any notification, that left the running timer as it was.
     let mine_scans = signals(h, "ScanSignal");
@@ -124,20 +125,21 @@ pub(super) fn notification_chapter(c: &Ctx<'_>) -> Option<String> {
             );
         }
     }
-    if let Some(first_fired) = ts.iter().filter_map(|t| t.fired).min() {
-        if ts.iter().any(|t| t.started > first_fired) || estimates.iter().any(|a| a.at > first_fired) {
-            return Some(
-                "the notification was sent again after a scan: once the customer has been notified, a scan asks for no \
+    if let Some(first_fired) = ts.iter().filter_map(|t| t.fired).min()
+        && (ts.iter().any(|t| t.started > first_fired) || estimates.iter().any(|a| a.at > first_fired))
+    {
+        return Some(
+            "the notification was sent again after a scan: once the customer has been notified, a scan asks for no \
                  estimate and starts no timer"
-                    .into(),
-            );
-        }
+                .into(),
+        );
     }
     let delivered_at = signals(h, "DeliveredSignal").first().copied();
-    if let (Some(d), Some(f)) = (delivered_at, ts.iter().filter_map(|t| t.fired).min()) {
-        if f > d && c.notifications() > 0 {
-            return Some("the customer was notified after the package was delivered: delivery must end the workflow first".into());
-        }
+    if let (Some(d), Some(f)) = (delivered_at, ts.iter().filter_map(|t| t.fired).min())
+        && f > d
+        && c.notifications() > 0
+    {
+        return Some("the customer was notified after the package was delivered: delivery must end the workflow first".into());
     }
     // Each estimate's location, and each timer's length against its estimate.
     for (mine, theirs) in estimates.iter().zip(&ref_estimates) {

@@ -17,15 +17,15 @@ pub(super) fn activities_chapter(c: &Ctx<'_>) -> Option<String> {
     for (mine, theirs) in
         [(pay.first(), of_type(&ref_acts, NAMES.validate_payment).first()), (ship.first(), of_type(&ref_acts, NAMES.ship_product).first())]
     {
-        if let (Some(Some(got)), Some(Some(want))) = (mine.map(|a| &a.result), theirs.map(|a| &a.result)) {
-            if got != want {
-                return Some(format!(
-                    "{} returns {} where the workshop's returns {}",
-                    mine.map(|a| a.activity_type.as_str()).unwrap_or_default(),
-                    got.to_text().trim(),
-                    want.to_text().trim()
-                ));
-            }
+        if let (Some(Some(got)), Some(Some(want))) = (mine.map(|a| &a.result), theirs.map(|a| &a.result))
+            && got != want
+        {
+            return Some(format!(
+                "{} returns {} where the workshop's returns {}",
+                mine.map(|a| a.activity_type.as_str()).unwrap_or_default(),
+                got.to_text().trim(),
+                want.to_text().trim()
+            ));
         }
     }
     match c.check.name {
@@ -94,15 +94,15 @@ pub(super) fn retries_chapter(c: &Ctx<'_>) -> Option<String> {
                 EventAttributes::ActivityTaskScheduled(a) if a.activity_type.name == NAMES.validate_payment => a.retry_policy.clone(),
                 _ => None,
             });
-            if let Some(want) = want {
-                if *p != want {
-                    return Some(format!(
-                        "validatePayment's retry policy has {}; the workshop's has {} (1 s before the first retry, each wait \
+            if let Some(want) = want
+                && *p != want
+            {
+                return Some(format!(
+                    "validatePayment's retry policy has {}; the workshop's has {} (1 s before the first retry, each wait \
                          twice the last, at most 10 s between attempts, 3 attempts in all)",
-                        retry_words(p),
-                        retry_words(&want)
-                    ));
-                }
+                    retry_words(p),
+                    retry_words(&want)
+                ));
             }
         }
     }

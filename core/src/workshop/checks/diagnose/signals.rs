@@ -75,14 +75,15 @@ pub(super) fn loop_chapter(c: &Ctx<'_>) -> Option<String> {
             )
         });
     }
-    if let Some(trace) = &c.yours.stack_trace {
-        if trace.contains("unread in the channel") && status(h) == "running" {
-            return Some(format!(
-                "scans are left unread in the ScanSignal channel while the workflow waits for {}: every select handles one \
+    if let Some(trace) = &c.yours.stack_trace
+        && trace.contains("unread in the channel")
+        && status(h) == "running"
+    {
+        return Some(format!(
+            "scans are left unread in the ScanSignal channel while the workflow waits for {}: every select handles one \
                  signal, so the loop must come back to select",
-                c.waiting_for()
-            ));
-        }
+            c.waiting_for()
+        ));
     }
     None
 }
