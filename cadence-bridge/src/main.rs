@@ -179,7 +179,8 @@ enum ScenarioCommand {
     Run {
         /// A built-in name (happy-path, ...) or a path to a .toml file.
         scenario: String,
-        /// Compare the real history with the simulator's; exit 1 on any difference.
+        /// Compare the real history with the simulator's; exit 1 on any difference, 2 for a
+        /// scenario a real server cannot play as the simulator does (`scenario list`).
         #[arg(long)]
         compare: bool,
         /// The timer unit on both sides (real timers take real time); 10s unless given,
@@ -274,9 +275,10 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
         }
         Command::Scenario { command: ScenarioCommand::Run { scenario, compare, timer_unit, step_timeout, verbose } } => {
             let s = load_scenario(&scenario)?;
+            // Not a pass: a script comparing every scenario must not count it as one.
             if compare && let Some(why) = not_comparable(&s) {
-                println!("{}: not comparable on a real server: {why}", s.name);
-                return Ok(ExitCode::SUCCESS);
+                eprintln!("bridge: {}: not comparable on a real server: {why}", s.name);
+                return Ok(ExitCode::from(2));
             }
             let timer_unit = Some(timer_unit.unwrap_or(COMPARE_TIMER_UNIT));
             // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server.

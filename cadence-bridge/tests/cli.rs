@@ -91,6 +91,18 @@ fn a_scenario_run_warns_of_a_misspelled_signal_and_a_down_server_is_said_once() 
 }
 
 #[test]
+fn comparing_a_scenario_a_real_server_cannot_play_is_not_a_pass() {
+    // Refused before the server is asked: no server runs at this address.
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(["--address", "http://127.0.0.1:1", "scenario", "run", "scan-then-fired", "--compare"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("scan-then-fired: not comparable on a real server"), "{stderr}");
+}
+
+#[test]
 fn every_flag_of_worker_and_load_says_what_it_does() {
     // docs/bridge.md sends people to `bridge worker --help` for what each flag does.
     for (args, flags) in [

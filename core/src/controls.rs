@@ -489,8 +489,8 @@ impl ExportKind {
     /// "42 events" or "5 commands": what an export message says was written.
     pub fn what(self, s: &Session) -> String {
         match self {
-            ExportKind::Script => format!("{} commands", crate::session::script::commands(s).len()),
-            _ => format!("{} events", s.history().len()),
+            ExportKind::Script => crate::count::many(crate::session::script::commands(s).len() as u64, "command"),
+            _ => crate::count::many(s.history().len() as u64, "event"),
         }
     }
 }
@@ -624,6 +624,7 @@ mod tests {
         }
         assert!(ExportKind::CliHistory.contents(&s).starts_with("[\n{\"eventId\":1,"));
         assert!(ExportKind::Script.contents(&s).starts_with("#!/bin/sh"));
+        assert_eq!(ExportKind::Script.what(&s), "1 command", "one start: one command, said in the singular");
         assert_eq!(file_stem("../etc/passwd"), "workflow.._etc_passwd");
         assert_eq!(file_stem("a/b c"), "a_b_c");
     }
