@@ -60,10 +60,14 @@ fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
 
 /// `n` things, the noun made plural by an s unless there is one: "1 shard", "0 hits".
 pub fn many(n: impl Into<u64>, noun: &str) -> String {
-    match n.into() {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
-    }
+    let n = n.into();
+    format!("{n} {}", plural(n, noun))
+}
+
+/// The noun for `n` of it ("shard", "shards"), for a count written another way
+/// (grouped digits, a word between).
+pub fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { noun.to_owned() } else { format!("{noun}s") }
 }
 
 #[cfg(test)]

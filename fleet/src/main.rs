@@ -20,13 +20,14 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use indicatif::ProgressBar;
+use postflow_core::count::plural;
 use postflow_core::count::{at_least_one, zero_or_more};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig, grouped, human_bytes, mem_available};
 use postflow_core::time::parse_duration;
 use postflow_core::wrap::wrap;
-use summary::{count, plural};
+use summary::count;
 
 #[derive(Parser, Debug)]
 #[command(name = "fleet", about = "Many packages through the workshop's workflow on postflow's engine, as Cadence would carry them")]

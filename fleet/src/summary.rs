@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use postflow_core::count::plural;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{FleetConfig, grouped};
 use postflow_core::wrap::wrap;
@@ -13,11 +14,6 @@ use crate::REPORT_WIDTH;
 /// `n noun(s)` with the thousands grouped: "1 shard", "16,384 shards".
 pub fn count(n: u64, noun: &str) -> String {
     format!("{} {}", grouped(n), plural(n, noun))
-}
-
-/// The noun for `n` of it.
-pub fn plural(n: u64, noun: &str) -> String {
-    if n == 1 { noun.to_owned() } else { format!("{noun}s") }
 }
 
 /// The summary, laid out for an 80-column terminal. `finished` is false for a run
