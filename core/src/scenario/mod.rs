@@ -179,14 +179,9 @@ impl<'a> LineCounter<'a> {
 
 /// The TOML parser's message quotes the line it stopped at, whole: for a file written on
 /// one long line that is the whole file on the terminal. Each line is cut to a width
-/// a person reads.
+/// a person reads (161 characters, the `…` one of them).
 fn shorten_lines(message: &str) -> String {
-    const WIDTH: usize = 160;
-    let cut = |line: &str| match line.char_indices().nth(WIDTH) {
-        Some((at, _)) => format!("{}…", &line[..at]),
-        None => line.to_owned(),
-    };
-    message.lines().map(cut).collect::<Vec<_>>().join("\n")
+    message.lines().map(|line| crate::wrap::shortened(line, 161)).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
