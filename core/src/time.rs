@@ -143,6 +143,9 @@ pub fn format_duration_short(d: Duration) -> String {
     if tenths.is_multiple_of(10) { format!("{}s", tenths / 10) } else { format!("{}.{}s", tenths / 10, tenths % 10) }
 }
 
+/// The units `parse_duration` reads, for its messages.
+const UNITS: &str = "ns, us, ms, s, m, h";
+
 /// Parses a duration the way Go's `time.ParseDuration` does for the units Cadence
 /// users type (`"600s"`, `"1.5s"`, `"2m"`, `"1h30m"`, `"250ms"`). Negative values are refused.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -162,9 +165,10 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     while !rest.is_empty() {
         let n = rest.bytes().take_while(|c| c.is_ascii_digit() || *c == b'.').count();
         if n == 0 {
-            return Err(bad("expected a number"));
+            return Err(bad(r#"expected a number, as in "90s", "1.5s" or "1h30m""#));
         }
-        let value: f64 = rest[..n].parse().map_err(|_| bad("bad number"))?;
+        let number = &rest[..n];
+        let value: f64 = number.parse().map_err(|_| bad("bad number"))?;
         rest = &rest[n..];
         let u = rest.bytes().take_while(|c| c.is_ascii_alphabetic() || *c == 0xC2 || *c == 0xB5).count();
         let unit = match &rest[..u] {
@@ -174,8 +178,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            "" => return Err(bad("missing unit (s, m, h, ms)")),
-            other => return Err(bad(&format!("unknown unit {other:?}"))),
+            "" => return Err(bad(&format!("missing unit after {number:?} (the units: {UNITS}; no spaces)"))),
+            other => return Err(bad(&format!("unknown unit {other:?} (the units: {UNITS})"))),
         };
         total += value * unit;
         rest = &rest[u..];
@@ -234,6 +238,12 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("10").is_err());
         assert_eq!(parse_duration("-5s"), Err(r#"invalid duration "-5s": negative (a duration here is 0 or more)"#.into()));
-        assert!(parse_duration("5 parsecs").is_err());
+        // Whoever typed it sees what would have been read.
+        assert_eq!(
+            parse_duration("5 parsecs"),
+            Err(r#"invalid duration "5 parsecs": missing unit after "5" (the units: ns, us, ms, s, m, h; no spaces)"#.into())
+        );
+        assert_eq!(parse_duration("1d"), Err(r#"invalid duration "1d": unknown unit "d" (the units: ns, us, ms, s, m, h)"#.into()));
+        assert_eq!(parse_duration("h"), Err(r#"invalid duration "h": expected a number, as in "90s", "1.5s" or "1h30m""#.into()));
     }
 }

@@ -168,7 +168,7 @@ impl Step {
 /// A duration key, read as Go's `time.ParseDuration` reads it; a message names the key
 /// and shows what a duration looks like, since `"1 s"`, `"5x"` and `"1e9h"` all fail.
 pub(super) fn duration(key: &str, text: &str) -> Result<Duration, String> {
-    parse_duration(text).map_err(|why| format!("key `{key}`: {why}; {DURATION_FORM}"))
+    parse_duration(text).map_err(|why| format!("key `{key}`: {why}"))
 }
 
 /// A key compared as JSON must be JSON, or the comparison fails whatever the workflow
@@ -181,9 +181,6 @@ fn json(key: &str, text: &str) -> Result<(), String> {
         }
     }
 }
-
-/// What every duration message ends with.
-const DURATION_FORM: &str = r#"a duration is a number and a unit (ns, us, ms, s, m, h), no spaces, e.g. "90s", "1.5s", "1h30m""#;
 
 /// The start's input must be an order the workflow takes (the server's check at
 /// `StartWorkflowExecution`, `postal::validate_order`), and the workflow needs an ID:
