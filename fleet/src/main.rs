@@ -156,6 +156,10 @@ fn main() -> ExitCode {
         eprintln!("fleet: {e}; {fewer}");
         return ExitCode::from(2);
     }
+    if let Err(e) = config.check_workers() {
+        eprintln!("fleet: {e}");
+        return ExitCode::from(2);
+    }
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         libc::signal(libc::SIGINT, on_interrupt as *const () as libc::sighandler_t);
@@ -283,7 +287,7 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
         execution_timeout: duration("execution-timeout", &a.execution_timeout)?,
         ..FleetConfig::default()
     };
-    config.validate().map_err(|e| e.to_string())?;
+    config.check_values().map_err(|e| e.to_string())?;
     Ok(config)
 }
 

@@ -80,8 +80,14 @@ fn long_deliveries_run_with_the_execution_timeout_the_refusal_names() {
 fn a_fleet_too_large_for_memory_is_refused_with_its_estimate() {
     let (code, stdout, stderr) = fleet(&["--packages", "1000000", "--max-memory-gib", "0.5"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("1000000 packages need about") && stderr.contains("GiB of memory at their peak"), "{stderr}");
+    assert!(stderr.contains("1,000,000 packages need about") && stderr.contains("GiB of memory at their peak"), "{stderr}");
     assert!(stdout.is_empty());
+    // Too large for both the memory and the workers: memory is said first, since
+    // adding the workers it asks for would only lead to that refusal.
+    let (code, stdout, stderr) = fleet(&["--packages", "1000000000", "--max-memory-gib", "20"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("1,000,000,000 packages need about 3.0 TiB of memory"), "{stderr}");
+    assert!(!stderr.contains("cannot keep up") && stdout.is_empty(), "{stderr}");
 }
 
 #[test]
@@ -153,7 +159,7 @@ fn more_shards_than_memory_holds_are_refused_with_the_estimate() {
     // Four billion shards' counters: before, an allocation failure (exit 134).
     let (code, stdout, stderr) = fleet(&["--packages", "1000", "--shards", "4294967295", "--max-memory-gib", "64"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("1000 packages need about 384.") && stderr.contains("use fewer --shards"), "{stderr}");
+    assert!(stderr.contains("1,000 packages need about 384.") && stderr.contains("use fewer --shards"), "{stderr}");
     assert!(stdout.is_empty());
 }
 

@@ -114,6 +114,12 @@ impl FleetConfig {
     /// Checks the parameters, including that the workers can keep up with the
     /// tasks the fleet makes at its busiest.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check_values()?;
+        self.check_workers()
+    }
+
+    /// Checks that every parameter makes sense on its own and beside the others.
+    pub fn check_values(&self) -> Result<(), ConfigError> {
         let bad = |m: String| Err(ConfigError(m));
         if self.packages == 0 {
             return bad("--packages must be at least 1".into());
@@ -148,7 +154,6 @@ impl FleetConfig {
         if self.arrival_window.is_zero() || self.interval.is_zero() || self.timer_unit.is_zero() {
             return bad("the arrival window, the interval and the timer unit must be more than zero".into());
         }
-        let last_delivery = self.arrival_window + Duration::from_secs(86_400 * u64::from(hi));
         if self.execution_timeout <= Duration::from_secs(86_400 * u64::from(hi)) {
             return bad(format!(
                 "an execution timeout of {} ends workflows before their deliveries (up to {hi} days): \
@@ -163,21 +168,30 @@ impl FleetConfig {
                 crate::controls::MAX_TIMEOUT_SECS
             ));
         }
+        Ok(())
+    }
+
+    /// Checks that the workers can keep up with the tasks the fleet makes at its
+    /// busiest. The fleet binary checks memory before this: more workers cannot make
+    /// a fleet fit, so a fleet too large for both hears about memory first.
+    pub fn check_workers(&self) -> Result<(), ConfigError> {
+        let (lo, hi) = self.delivery_days;
         // Tasks per package: ~6 decision tasks before the first scan, 2 per scan and 2 at
         // the end; an activity task per scan and 5 before (payment attempts, ship, estimate).
         let scans = (Duration::from_secs(86_400) * (lo + hi)).as_secs_f64() / 2.0 / self.scan_every_mean().as_secs_f64();
         let work_per_package = (8.0 + 2.0 * scans) * self.decision_time.as_secs_f64() + (5.0 + scans) * self.activity_time.as_secs_f64();
         // At the busiest, every package that arrived in a day is in flight.
         let in_flight = self.packages as f64 * (86_400.0 * f64::from(lo + hi) / 2.0 / self.arrival_window.as_secs_f64()).min(1.0);
+        let last_delivery = self.arrival_window + Duration::from_secs(86_400 * u64::from(hi));
         let busy = in_flight * work_per_package / (86_400.0 * f64::from(lo + hi) / 2.0).min(last_delivery.as_secs_f64());
         if busy > f64::from(self.workers) {
-            return bad(format!(
+            return Err(ConfigError(format!(
                 "{} cannot keep up: at its busiest this fleet needs about {:.0} workers busy all the time \
                  ({:.1} ms of worker time per package); add workers or make tasks shorter",
                 crate::count::many(self.workers, "worker"),
                 busy.ceil(),
                 work_per_package * 1000.0
-            ));
+            )));
         }
         Ok(())
     }
@@ -229,8 +243,9 @@ impl FleetConfig {
             return Ok(());
         }
         Err(format!(
-            "{} packages need about {} of memory at their peak, more than the {} {limit_is}",
-            self.packages,
+            "{} {} need about {} of memory at their peak, more than the {} {limit_is}",
+            grouped(self.packages),
+            crate::count::plural(self.packages, "package"),
             human_bytes(estimate),
             human_bytes(limit)
         ))
@@ -258,10 +273,12 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// A size for people: KiB, MiB or GiB.
+/// A size for people: KiB, MiB, GiB or TiB.
 pub fn human_bytes(b: u64) -> String {
     let b = b as f64;
-    if b >= 1024.0 * 1024.0 * 1024.0 {
+    if b >= 1024.0 * 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} TiB", b / 1024.0 / 1024.0 / 1024.0 / 1024.0)
+    } else if b >= 1024.0 * 1024.0 * 1024.0 {
         format!("{:.1} GiB", b / 1024.0 / 1024.0 / 1024.0)
     } else if b >= 1024.0 * 1024.0 {
         format!("{:.0} MiB", b / 1024.0 / 1024.0)
@@ -319,7 +336,7 @@ mod tests {
         let need = config.memory_estimate();
         assert_eq!(config.check_memory(need, "available"), Ok(()));
         let refused = config.check_memory(need - 1, "available").unwrap_err();
-        assert!(refused.starts_with("1000000 packages need about 3.") && refused.contains("GiB of memory at their peak"), "{refused}");
+        assert!(refused.starts_with("1,000,000 packages need about 3.") && refused.contains("GiB of memory at their peak"), "{refused}");
         assert!(refused.ends_with(&format!("more than the {} available", human_bytes(need - 1))), "{refused}");
         let meminfo = "MemTotal:       24559428 kB\nMemFree:         1048576 kB\nMemAvailable:    2097152 kB\n";
         assert_eq!(mem_available(meminfo), Some(2 * 1024 * 1024 * 1024));
@@ -327,6 +344,7 @@ mod tests {
         assert_eq!(mem_available("MemAvailable: lots kB\n"), None);
         assert_eq!(human_bytes(512 * 1024), "512 KiB");
         assert_eq!(human_bytes(300 * 1024 * 1024), "300 MiB");
+        assert_eq!(human_bytes(3 << 40), "3.0 TiB", "not 3072.0 GiB");
     }
 
     #[test]
@@ -336,7 +354,7 @@ mod tests {
         assert_eq!(most.memory_estimate() - few.memory_estimate(), (u64::from(u32::MAX) - 16_384) * 96);
         // A thousand packages on four billion shards: refused before anything is allocated.
         let refused = most.check_memory(32 << 30, "available").unwrap_err();
-        assert!(refused.starts_with("1000 packages need about 384.") && refused.contains("GiB"), "{refused}");
+        assert!(refused.starts_with("1,000 packages need about 384.") && refused.contains("GiB"), "{refused}");
         assert!(most.shard_counters_memory() > most.memory_estimate() / 2, "the shards are what makes it large");
     }
 }
