@@ -381,6 +381,20 @@ impl OrderInput {
         if typed.is_empty() { self.id.trim() } else { typed }
     }
 
+    /// The same order under the next workflow ID (`Order123` → `Order124`), for a
+    /// server where the last one is taken: Cadence keeps a closed workflow's ID, and
+    /// its default reuse policy refuses a second start of one that completed. The
+    /// typed workflow ID moves on if there is one, else the order ID it stands for.
+    pub fn next(&self) -> OrderInput {
+        let mut next = self.clone();
+        if self.workflow_id.trim().is_empty() {
+            next.id = next_id(self.id.trim());
+        } else {
+            next.workflow_id = next_id(self.workflow_id.trim());
+        }
+        next
+    }
+
     /// The start action for this order, or what is wrong with the form. Only the
     /// form's own rules: whether the workflow likes the order (an empty customer, a
     /// large amount) is the workflow's business, as in Cadence.
@@ -501,10 +515,51 @@ fn file_stem(id: &str) -> String {
     if stem.is_empty() || stem.starts_with('.') { format!("workflow{stem}") } else { stem }
 }
 
+/// The ID after `id`: its trailing number plus one, as wide as it was
+/// (`Order009` → `Order010`), or `2` appended when it ends in no digit.
+fn next_id(id: &str) -> String {
+    let stem = id.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &id[stem.len()..];
+    if digits.is_empty() {
+        return format!("{id}2");
+    }
+    // Adding one by hand carries through any number of digits, where a u64 would overflow.
+    let mut out: Vec<u8> = digits.bytes().collect();
+    let mut i = out.len();
+    loop {
+        if i == 0 {
+            out.insert(0, b'1');
+            break;
+        }
+        i -= 1;
+        if out[i] == b'9' {
+            out[i] = b'0';
+        } else {
+            out[i] += 1;
+            break;
+        }
+    }
+    format!("{stem}{}", String::from_utf8(out).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::session::SessionConfig;
+
+    #[test]
+    fn the_next_order_moves_the_id_the_workflow_id_comes_from() {
+        assert_eq!(next_id("Order123"), "Order124");
+        assert_eq!(next_id("Order009"), "Order010");
+        assert_eq!(next_id("Order99"), "Order100");
+        assert_eq!(next_id("Order"), "Order2");
+        assert_eq!(next_id("99999999999999999999999"), "100000000000000000000000");
+        let o = OrderInput::default();
+        let next = o.next();
+        assert_eq!((next.id.as_str(), next.workflow_id.as_str(), next.customer.as_str()), ("Order124", "", o.customer.as_str()));
+        let typed = OrderInput { workflow_id: "pkg-7".into(), ..OrderInput::default() }.next();
+        assert_eq!((typed.id.as_str(), typed.workflow_id.as_str()), ("Order123", "pkg-8"));
+    }
 
     #[test]
     fn no_key_means_two_things() {

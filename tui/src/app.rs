@@ -411,7 +411,10 @@ impl App {
                     Some(info(format!("copied the command of step {step} to the clipboard ({} characters, OSC 52)", text.len())));
                 self.clipboard = Some(text);
             }
-            Command::Start => self.mode = Mode::Form(StartForm::workshop()),
+            Command::Start => {
+                let next = self.bridge.as_ref().and_then(|b| b.next_form.clone());
+                self.mode = Mode::Form(next.unwrap_or_else(StartForm::workshop));
+            }
             Command::Scan => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
             Command::Export => {
                 let name = match self.bridge.as_ref().and_then(|b| b.watched.as_ref()) {

@@ -49,8 +49,24 @@ impl StartForm {
 
     /// The start action, or what is wrong with the form.
     pub fn to_action(&self) -> Result<Action, String> {
+        self.input().start_action()
+    }
+
+    /// The same order under the next workflow ID (core's `OrderInput::next`), the
+    /// focus kept and no error: it is a new proposal.
+    pub fn next_order(&self) -> StartForm {
+        let o = self.input().next();
+        StartForm { values: [o.workflow_id, o.id, o.customer, o.amount, o.address, o.send_from, o.timeout], focus: self.focus, error: None }
+    }
+
+    /// The workflow ID a start would use.
+    pub fn workflow_id(&self) -> String {
+        self.input().effective_workflow_id().to_owned()
+    }
+
+    fn input(&self) -> OrderInput {
         let [workflow_id, id, customer, amount, address, send_from, timeout] = self.values.clone();
-        OrderInput { workflow_id, id, customer, amount, address, send_from, timeout }.start_action()
+        OrderInput { workflow_id, id, customer, amount, address, send_from, timeout }
     }
 }
 
@@ -71,6 +87,17 @@ mod tests {
         assert!(matches!(form.to_action().unwrap(), Action::Start { workflow_id, .. } if workflow_id == "Order9"));
         form.values[0] = "mine".into();
         assert!(matches!(form.to_action().unwrap(), Action::Start { workflow_id, .. } if workflow_id == "mine"));
+    }
+
+    #[test]
+    fn the_next_order_keeps_what_was_typed_under_the_next_id() {
+        let mut form = StartForm::workshop();
+        form.values[2] = "Ada".into();
+        form.focus = 4;
+        form.error = Some("Order123 is taken".into());
+        let next = form.next_order();
+        assert_eq!((next.workflow_id().as_str(), next.values[2].as_str(), next.focus), ("Order124", "Ada", 4));
+        assert_eq!(next.error, None);
     }
 
     #[test]

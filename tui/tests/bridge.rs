@@ -147,4 +147,15 @@ fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_mess
     // At 80x24 the way out is on screen, not cut off.
     let s = render_text(&app, 80, 24);
     assert!(s.contains("--workflow-id"), "{s}");
+    // The form holds the next ID already, and the error names it: Enter starts it.
+    let next = form.workflow_id();
+    assert!(next != id && next.starts_with("taken-") && error.contains(&format!("Enter starts {next},")), "{next}: {error}");
+    key(&mut app, KeyCode::Enter);
+    let watched = app.bridge.as_ref().and_then(|b| b.watched.clone()).map(|w| w.workflow_id);
+    let _ = c.terminate("cadence-workshop", &next, "", "test over");
+    assert_eq!(watched.as_deref(), Some(next.as_str()), "{:?}", app.message);
+    // And `s` proposes the one after it, not the ID just taken.
+    key(&mut app, KeyCode::Char('s'));
+    let Mode::Form(form) = &app.mode else { panic!("s opens the form: {:?}", app.mode) };
+    assert!(form.workflow_id() != next && form.workflow_id() != id && form.error.is_none(), "{form:?}");
 }

@@ -82,6 +82,9 @@ pub struct Bridge {
     /// The workflow code the history is replayed with (chapter, timer unit).
     pub config: SessionConfig,
     pub watched: Option<Watched>,
+    /// The form `s` opens next: the last order started, under the next workflow ID
+    /// (the server keeps the last one's).
+    pub next_form: Option<StartForm>,
     /// Bumped whenever another workflow is watched: replies about the one before are dropped.
     epoch: u64,
     pub health: Health,
@@ -114,6 +117,7 @@ impl Bridge {
             url: url.trim_end_matches('/').to_owned(),
             config,
             watched: workflow_id.map(|workflow_id| Watched { workflow_id, run_id: String::new() }),
+            next_form: None,
             epoch: 0,
             health: Health::Unknown,
             server: None,
@@ -233,6 +237,7 @@ impl Bridge {
                     Ok(run_id) => {
                         let Action::Start { workflow_id, .. } = &action else { return Vec::new() };
                         self.watched = Some(Watched { workflow_id: workflow_id.clone(), run_id: run_id.clone() });
+                        self.next_form = Some(form.next_order());
                         self.epoch += 1;
                         self.server = None;
                         self.query = None;
@@ -249,10 +254,13 @@ impl Bridge {
                         self.note_health(&e);
                         let text = match (e.id_in_use_reason(), &action) {
                             // The server's whole text (run ID, reuse policy) did not fit the
-                            // form at 80x24 and cut off the way out; this says what to do.
-                            (Some(why), Action::Start { workflow_id, .. }) => format!(
-                                "{workflow_id} is taken ({why}): type another Workflow ID, or watch it with --workflow-id {workflow_id}"
-                            ),
+                            // form at 80x24 and cut off the way out; this says what to do,
+                            // and the form already holds the next ID.
+                            (Some(why), Action::Start { workflow_id, .. }) => {
+                                *form = form.next_order();
+                                let next = form.workflow_id();
+                                format!("{workflow_id} is taken ({why}): Enter starts {next}, or watch it with --workflow-id {workflow_id}")
+                            }
                             _ => e.to_string(),
                         };
                         form.error = Some(text.clone());
