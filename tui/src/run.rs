@@ -208,7 +208,7 @@ mod tests {
         let meminfo = "MemTotal:        8000000 kB\nMemAvailable:    4194304 kB\n";
         assert_eq!(fits_in_memory(&fleet(100_000), Some(meminfo)), Ok(()));
         let refused = fits_in_memory(&fleet(2_000_000), Some(meminfo)).unwrap_err();
-        assert!(refused.starts_with("2000000 packages need about") && refused.contains("more than the 4.0 GiB available"), "{refused}");
+        assert!(refused.starts_with("2,000,000 packages need about") && refused.contains("more than the 4.0 GiB available"), "{refused}");
         assert!(refused.contains("cargo run --release --bin fleet"), "{refused}");
         // Without /proc/meminfo (not Linux) nothing is known, and nothing is refused.
         assert_eq!(fits_in_memory(&fleet(2_000_000), None), Ok(()));
