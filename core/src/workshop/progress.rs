@@ -144,14 +144,18 @@ pub struct ChapterScore {
     pub steps_done: usize,
     pub steps: usize,
     pub correct: usize,
+    /// Questions answered with a prediction, among the steps done: a question skipped
+    /// (or not reached yet) is neither right nor wrong.
+    pub predicted: usize,
     pub questions: usize,
 }
 
 impl ChapterScore {
-    /// "2/3" right of the chapter's questions, or "–" before any of its steps is done:
-    /// a fresh tour's "0/3" read as three wrong answers already.
+    /// "2/3": right of the predictions given, or "–" before any: a question skipped
+    /// or not reached yet is not a wrong answer ("0/3" on a fresh tour, or "1/3" after
+    /// one right answer, read as wrong answers already).
     pub fn label(&self) -> String {
-        if self.steps_done == 0 { "–".to_owned() } else { format!("{}/{}", self.correct, self.questions) }
+        if self.predicted == 0 { "–".to_owned() } else { format!("{}/{}", self.correct, self.predicted) }
     }
 }
 
@@ -350,6 +354,7 @@ impl Tour {
                     steps_done: steps.iter().filter(|s| self.done.contains(s.id)).count(),
                     steps: steps.len(),
                     correct: questions.iter().filter(|q| self.done.contains(q.step) && self.answers.get(q.step) == Some(&q.answer)).count(),
+                    predicted: questions.iter().filter(|q| self.done.contains(q.step) && self.answers.contains_key(q.step)).count(),
                     questions: questions.len(),
                 }
             })
