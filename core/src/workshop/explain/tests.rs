@@ -90,7 +90,7 @@ fn the_retried_payment_is_explained_as_the_last_attempt() {
     let started = ex(&h, 6);
     assert!(started.headline.contains("attempt 2"), "{}", started.headline);
     assert!(
-        started.cause.contains("attempts 0 to 1 failed") && started.cause.contains("temporary issue, please retry"),
+        started.cause.contains("attempts 0 and 1 failed") && started.cause.contains("temporary issue, please retry"),
         "{}",
         started.cause
     );
@@ -102,6 +102,11 @@ fn the_retried_payment_is_explained_as_the_last_attempt() {
     a.attempt = 1;
     let x = ex(&second, 6);
     assert!(x.cause.contains("attempt 0 failed and the server retried"), "{}", x.cause);
+    // With a longer policy, a range.
+    let EventAttributes::ActivityTaskStarted(a) = &mut second[5].attributes else { panic!("{:?}", second[5]) };
+    a.attempt = 4;
+    let x = ex(&second, 6);
+    assert!(x.cause.contains("attempts 0 to 3 failed"), "{}", x.cause);
 
     let scheduled = ex(&h, 5);
     assert!(
@@ -220,7 +225,8 @@ fn a_signal_while_the_code_waits_on_an_activity_makes_an_empty_decision_task() {
     let signal = ex(&h, 31);
     assert_related(&signal, &[(32, Role::Next), (33, Role::Next)]);
     let quiet = ex(&h, 34);
-    assert!(quiet.meaning.contains("waiting in its channel"), "{}", quiet.meaning);
+    assert!(quiet.meaning.contains("still blocked on the future of activity 4"), "{}", quiet.meaning);
+    assert!(quiet.meaning.contains("waits unread in its channel"), "{}", quiet.meaning);
     let result = ex(&h, 35);
     assert_related(&result, &[(29, Role::Scheduled), (30, Role::Started), (36, Role::Next)]);
 }
@@ -370,4 +376,100 @@ fn a_scan_behind_the_delivery_in_one_batch_is_told_as_never_read() {
     let h = play(&format!("{both}{payment}{}", query("[\"Aarhus\",\"Delft\"]")));
     let x = ex(&h, scan_of(&h));
     assert!(x.meaning.contains("The code reads it from the ScanSignal channel"), "{}", x.meaning);
+}
+
+#[test]
+fn one_buffered_event_is_it_not_them() {
+    // unhandled-decision: only the ScanSignal of event 28 was held back behind the refused task.
+    let h = history("unhandled-decision");
+    let x = ex(&h, 29);
+    assert!(x.cause.starts_with("The ScanSignal of event 28 arrived"), "{}", x.cause);
+    assert!(x.cause.contains("Cadence held it back (buffered) and wrote it after"), "{}", x.cause);
+    assert!(!x.cause.contains("them"), "{}", x.cause);
+}
+
+#[test]
+fn a_second_estimate_in_a_row_says_a_waiting_scan_canceled_the_timer_before_it_was_sent() {
+    // scan-before-loop: the scan of event 6 waited in its channel through the payment
+    // and the shipment; estimate 4 follows estimate 2 with no TimerStarted "3" at all.
+    let h = history("scan-before-loop");
+    assert!(!h.iter().any(|e| matches!(&e.attributes, EventAttributes::TimerStarted(t) if t.timer_id == "3")));
+    let x = ex(&h, 27);
+    assert!(x.headline.contains("(ID 4)"), "{}", x.headline);
+    for needle in ["the one of event 23 had just come back", "timer for it (ID 3)", "the ScanSignal of event 6 was already waiting"] {
+        assert!(x.cause.contains(needle), "missing {needle:?}: {}", x.cause);
+    }
+    assert!(x.cause.contains("no TimerStarted is written for it, and its ID is skipped"), "{}", x.cause);
+    assert_related(&x, &[(23, Role::Cause), (6, Role::Cause)]);
+    // A scan waiting behind a running estimate: the same, with timer 5 skipped.
+    let h = history("signal-during-activity");
+    assert!(!h.iter().any(|e| matches!(&e.attributes, EventAttributes::TimerStarted(t) if t.timer_id == "5")));
+    let x = ex(&h, 39);
+    assert!(x.cause.contains("the one of event 35 had just come back") && x.cause.contains("(ID 5)"), "{}", x.cause);
+    assert!(x.cause.contains("the ScanSignal of event 31 was already waiting"), "{}", x.cause);
+    // An estimate asked for by the scan's own decision task, or after shipping, says none of it.
+    for (name, id) in [("happy-path", 29), ("happy-path", 17), ("scans-reset-timer", 17)] {
+        let x = ex(&history(name), id);
+        assert!(!x.cause.contains("second estimate in a row"), "{name} event {id}: {}", x.cause);
+    }
+}
+
+#[test]
+fn a_timer_firing_behind_a_scan_in_one_batch_tells_the_double_notification_race() {
+    // scan-then-fired: ScanSignal 24, then TimerFired 26, both handed to the task of 27.
+    let h = history("scan-then-fired");
+    let x = ex(&h, 26);
+    assert!(x.meaning.contains("the ScanSignal of event 24 came first in the same batch"), "{}", x.meaning);
+    assert!(x.meaning.contains("notified a second time"), "{}", x.meaning);
+    assert!(!x.meaning.contains("no later scan starts another timer"), "{}", x.meaning);
+    assert_related(&x, &[(24, Role::Cause)]);
+    // What the text claims is what the history shows: the scan's task asked for an
+    // estimate, and a new timer started after the firing.
+    assert!(matches!(&h[28].attributes, EventAttributes::ActivityTaskScheduled(a) if a.decision_task_completed_event_id == 28));
+    assert!(h[26..].iter().any(|e| matches!(&e.attributes, EventAttributes::TimerStarted(t) if t.timer_id == "5")));
+    // Fired first, scan second: the timer case wins, and the usual text holds.
+    let h = history("fired-then-scan");
+    let x = ex(&h, 24);
+    assert!(x.meaning.contains("no later scan starts another timer"), "{}", x.meaning);
+    assert!(!x.meaning.contains("second time"), "{}", x.meaning);
+}
+
+#[test]
+fn a_decision_task_without_decisions_says_what_the_code_waits_for_at_that_moment() {
+    // The code blocked on an activity: the signal that woke it waits unread.
+    let h = history("scan-before-loop");
+    let x = ex(&h, 9);
+    assert!(x.meaning.contains("still blocked on the future of activity 0 (validatePaymentComplete, event 5)"), "{}", x.meaning);
+    assert!(x.meaning.contains("The ScanSignal of event 6 woke it"), "{}", x.meaning);
+    let x = ex(&history("signal-during-activity"), 34);
+    assert!(x.meaning.contains("activity 4 (estimatedDeliveryTimeComplete, event 29)"), "{}", x.meaning);
+    // The code in its selector: the scan changed only its own state.
+    let x = ex(&history("notification-then-scans"), 31);
+    assert!(x.meaning.contains("its selector took the ScanSignal of event 28"), "{}", x.meaning);
+    assert!(!x.meaning.contains("blocked on an activity"), "{}", x.meaning);
+    // The timer and a scan in one batch: both cases ran.
+    let x = ex(&history("fired-then-scan"), 28);
+    assert!(x.meaning.contains("handleTimeout") && x.meaning.contains("The scan handed over with it"), "{}", x.meaning);
+    // A scan the code cannot read, and a delivery that waits behind it.
+    let h = history("unreadable-scan");
+    let x = ex(&h, 27);
+    assert!(x.meaning.contains("could not read it") && x.meaning.contains("ScanSignal channel alone"), "{}", x.meaning);
+    let x = ex(&h, 31);
+    assert!(x.meaning.contains("the DeliveredSignal of event 28 woke it") && x.meaning.contains("the one of event 24"), "{}", x.meaning);
+    // After the shipment in chapter 3 the code waits for the first scan: no signal yet.
+    let config = crate::session::SessionConfig {
+        postal: crate::postal::PostalConfig { chapter: crate::postal::Chapter::ScanOnce, ..Default::default() },
+        ..Default::default()
+    };
+    let mut s = crate::session::Session::new(config);
+    s.auto_run = true;
+    s.perform(crate::session::Session::workshop_start()).unwrap();
+    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    let h = s.history().to_vec();
+    let last = h.last().unwrap();
+    assert_eq!(last.event_type(), EventType::DecisionTaskCompleted, "{}", s.history_table());
+    let x = ex(&h, last.event_id);
+    assert!(x.meaning.contains("went on with the result and now waits for what only the outside world brings"), "{}", x.meaning);
+    assert!(!x.meaning.contains("blocked on an activity"), "{}", x.meaning);
 }

@@ -165,16 +165,19 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             }
             let fired = handled.iter().any(|h| h.event_type() == EventType::TimerFired);
             let meaning = if decisions.is_empty() && fired {
-                "The code made no decisions: the selector's timer case ran handleTimeout, which notified the \
-                 customer (see the log) and remembered it in the code's own state. There was nothing to ask \
-                 Cadence for, so the loop waits for the next scan or the delivery."
-                    .to_owned()
+                let scan_too = if handled.iter().any(|h| signal_named(h, "ScanSignal").is_some()) {
+                    " The scan handed over with it went through the scan case after that: its location was added to \
+                     the list, and since the customer had just been notified, no new estimate and no new timer."
+                } else {
+                    ""
+                };
+                format!(
+                    "The code made no decisions: the selector's timer case ran handleTimeout, which notified the \
+                     customer (see the log) and remembered it in the code's own state.{scan_too} There was nothing to \
+                     ask Cadence for, so the loop waits for the next scan or the delivery."
+                )
             } else if decisions.is_empty() {
-                "The code made no decisions: it ran and blocked again without asking Cadence for anything. \
-                 That is normal when the code only changes its own state (a scan added to the list, the \
-                 notification logged) or waits for something that has not happened yet (a signal waiting \
-                 in its channel while the code is still blocked on an activity)."
-                    .to_owned()
+                no_decisions(links, i, &handled)
             } else {
                 format!(
                     "The code's decisions, written right after this event in the order the code made them: {}.",
@@ -230,7 +233,11 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                         "This is the start of the last attempt, written only now, together with its result. With a retry \
                          policy, Cadence keeps a running activity out of the history: {} and the server retried after \
                          each backoff, keeping the failure in its own state.{failure}",
-                        if a.attempt == 1 { "attempt 0 failed".to_owned() } else { format!("attempts 0 to {} failed", a.attempt - 1) }
+                        match a.attempt {
+                            1 => "attempt 0 failed".to_owned(),
+                            2 => "attempts 0 and 1 failed".to_owned(),
+                            n => format!("attempts 0 to {} failed", n - 1),
+                        }
                     ),
                     "The failed attempts and the waits between them are not in the history at all; while they \
                      happened, the pending-activity view (Cadence Web's \"pending activities\", DescribeWorkflowExecution) \
@@ -358,9 +365,13 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                     a.started_event_id
                 ),
                 format!(
-                    "{} The selector's timer case runs handleTimeout, which notifies the customer and remembers \
-                     that it did, so no later scan starts another timer.",
-                    wake_text(links, i, next, "The timer's future in the workflow code is ready")
+                    "{} {}",
+                    wake_text(links, i, next, "The timer's future in the workflow code is ready"),
+                    scan_before_firing(links, i, &mut b).unwrap_or_else(|| {
+                        "The selector's timer case runs handleTimeout, which notifies the customer and remembers \
+                         that it did, so no later scan starts another timer."
+                            .to_owned()
+                    })
                 ),
             )
         }
@@ -531,11 +542,12 @@ fn decision_scheduled(
                     (
                         "A decision task for events that were buffered".to_owned(),
                         format!(
-                            "{} arrived while the decision task ending at event {} was running. Cadence held them back \
-                             (buffered) and wrote them after that task's own events; since the code has not seen \
-                             them, Cadence scheduled this new decision task at once.",
+                            "{} arrived while the decision task ending at event {} was running. Cadence held {them} back \
+                             (buffered) and wrote {them} after that task's own events; since the code has not seen \
+                             {them}, Cadence scheduled this new decision task at once.",
                             capitalize(&list_events(&wakers)),
-                            task_end.event_id
+                            task_end.event_id,
+                            them = if wakers.len() == 1 { "it" } else { "them" },
                         ),
                     )
                 }
@@ -626,11 +638,20 @@ fn activity_scheduled(
     b.add_event(links.activity_started(e.event_id), Role::Started);
     b.add_event(links.activity_closed(e.event_id), Role::Closed);
     let kind = activity(&a.activity_type.name);
+    let mut again = String::new();
     if kind == Activity::Estimate {
         // After a scan, the estimate comes from the scan's decision task.
-        let scan =
-            handled_by_completed(links, a.decision_task_completed_event_id).into_iter().find(|h| signal_named(h, "ScanSignal").is_some());
+        let handled = handled_by_completed(links, a.decision_task_completed_event_id);
+        let scan = handled.iter().copied().find(|h| signal_named(h, "ScanSignal").is_some());
         b.add_event(scan, Role::Cause);
+        if scan.is_none()
+            && let Some((text, causes)) = estimate_again(links, i, a, &handled)
+        {
+            for id in causes {
+                b.add(id, Role::Cause);
+            }
+            again = text;
+        }
     }
     let retry = match &a.retry_policy {
         Some(r) => {
@@ -658,7 +679,7 @@ fn activity_scheduled(
         format!("The workflow asked for activity {} (ID {})", a.activity_type.name, a.activity_id),
         format!(
             "The workflow code called ExecuteActivity, and the decision task of event {} sent the \
-             ScheduleActivityTask decision. {purpose}",
+             ScheduleActivityTask decision. {purpose}{again}",
             a.decision_task_completed_event_id
         )
         .trim_end()
@@ -669,6 +690,108 @@ fn activity_scheduled(
             a.task_list.name
         ),
     )
+}
+
+/// Why the decision task completed at `i`, which handed the code `handled`, made no
+/// decisions (a timer's firing aside), from what the history shows at that moment.
+fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent]) -> String {
+    let signals: Vec<&HistoryEvent> = handled.iter().copied().filter(|h| h.event_type() == EventType::WorkflowExecutionSignaled).collect();
+    let open = derive(&links.events[..i]).open_activities;
+    // A scan the code could not read leaves its scan case waiting on that channel alone.
+    let unreadable = links.events[..i].iter().rev().find_map(|e| Some((e, signal_named(e, "ScanSignal")?)));
+    if let Some((bad, _)) = unreadable.filter(|(_, s)| unreadable_scan(s).is_some()).filter(|_| open.is_empty()) {
+        return if signals.iter().any(|s| s.event_id == bad.event_id) {
+            format!(
+                "The code made no decisions: its selector took the ScanSignal of event {}, but the scan case could \
+                 not read it. It logged \"Corrupt signal received\", dropped the value and now waits on the \
+                 ScanSignal channel alone, for a scan it can read; the notification timer runs on untouched.",
+                bad.event_id
+            )
+        } else {
+            format!(
+                "The code made no decisions: {} woke it, but its scan case still waits on the ScanSignal channel \
+                 alone for a scan it can read (the one of event {} could not be read). Nothing else is read until \
+                 then: the signal waits unread in its channel.",
+                list_events(&signals),
+                bad.event_id
+            )
+        };
+    }
+    match (open.first(), signals.is_empty()) {
+        (Some(a), false) => format!(
+            "The code made no decisions: it is still blocked on the future of activity {} ({}, event {}). {} woke it, \
+             but the code cannot get to the channel before that activity is done, so it blocked again at once. The \
+             signal waits unread in its channel; a channel never loses one.",
+            a.activity_id,
+            a.activity_type,
+            a.scheduled_event_id,
+            capitalize(&list_events(&signals))
+        ),
+        (None, false) => format!(
+            "The code made no decisions: its selector took {} and the case changed only the code's own state (a scan \
+             adds its location to the list; once the customer was notified, a scan starts no new estimate). Then the \
+             loop waits in the selector again: waiting on a channel is no decision, so nothing more is written until \
+             the next signal comes.",
+            list_events(&signals)
+        ),
+        (None, true) if handled.iter().any(|h| h.event_type() == EventType::ActivityTaskCompleted) => {
+            "The code made no decisions: it went on with the result and now waits for what only the outside world \
+             brings, a signal such as a scan. Waiting on a channel is no decision: nothing more is written \
+             until a signal comes."
+                .to_owned()
+        }
+        _ => "The code made no decisions: it ran and blocked again without asking Cadence for anything.".to_owned(),
+    }
+}
+
+/// A timer firing at `i` that reaches the code in one decision batch behind a scan:
+/// the waiting select takes the scan, the first to arrive, and its updateTimeout runs
+/// before the customer is notified, so it asks for an estimate and a new timer (the
+/// race of the README's `scan-then-fired`). `None` for any other firing.
+fn scan_before_firing(links: &Links<'_>, i: usize, b: &mut Builder<'_, '_>) -> Option<String> {
+    let task = links.handling_task(i)?;
+    let fired = links.events[i].event_id;
+    let scan = links
+        .handled_by(links.index(task.event_id)?)
+        .into_iter()
+        .find(|h| h.event_id < fired && signal_named(h, "ScanSignal").is_some())?;
+    b.add(scan.event_id, Role::Cause);
+    Some(format!(
+        "But the ScanSignal of event {} came first in the same batch, so the waiting select took the scan: \
+         updateTimeout ran while the customer had not been notified yet. Canceling the timer that had already \
+         fired did nothing, and it asked for a fresh estimate and a new timer. The timer case runs handleTimeout \
+         only at a later select, once updateTimeout has started that new timer, and notifies the customer. The new \
+         timer is not canceled by the notification: if it fires before the delivery, the customer is notified a \
+         second time. That is a race in the workshop's code, not in Cadence.",
+        scan.event_id
+    ))
+}
+
+/// An estimate asked for right after the previous one came back, with no scan in the
+/// decision task: a scan was already waiting in its channel. The code created the
+/// notification timer, the selector took the scan in the same decision task, and
+/// updateTimeout canceled the timer before it was ever sent (notes §2.6): no
+/// TimerStarted, and the timer's ID is skipped.
+fn estimate_again(
+    links: &Links<'_>,
+    i: usize,
+    a: &ActivityTaskScheduledEventAttributes,
+    handled: &[&HistoryEvent],
+) -> Option<(String, [i64; 2])> {
+    let returned = handled.iter().copied().find(|h| {
+        matches!(&h.attributes, EventAttributes::ActivityTaskCompleted(c) if activity(&activity_name(links, c.scheduled_event_id)) == Activity::Estimate)
+    })?;
+    let scan = links.prev_where(i, |p| signal_named(p, "ScanSignal").is_some())?;
+    let timer = a.activity_id.parse::<i64>().ok().filter(|id| *id > 0).map_or(String::new(), |id| format!(" (ID {})", id - 1));
+    let text = format!(
+        " This is a second estimate in a row: the one of event {} had just come back, and the code created the \
+         notification timer for it{timer}, but the ScanSignal of event {} was already waiting in its channel. The \
+         selector took that scan in the same decision task, and updateTimeout canceled the new timer and asked again, \
+         from the scanned location. A timer created and canceled within one decision task never reaches Cadence: no \
+         TimerStarted is written for it, and its ID is skipped.",
+        returned.event_id, scan.event_id
+    );
+    Some((text, [returned.event_id, scan.event_id]))
 }
 
 fn signaled(
