@@ -207,3 +207,49 @@ fn the_transcript_numbers_steps_as_the_file_does_and_shows_what_failed_where() {
         "{transcript}"
     );
 }
+
+/// `--history` with a file that is not a history: each is named for what it is, with
+/// the file's name, and nothing is printed on stdout.
+#[test]
+fn a_history_file_that_is_no_history_is_named_for_what_it_is() {
+    let dir = std::env::temp_dir().join(format!("postflow-scenario-cli-{}-not-histories", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    // Windows PowerShell's `cadence ... > h.json` writes UTF-16 with a byte order mark.
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("[]".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let happy = include_str!("fixtures/cli/happy-path-scan.json");
+    let cases = [
+        (write("h16.json", &utf16), "the file is UTF-16 text"),
+        (write("h.gz", &[0x1F, 0x8B, 0x08, 0x00, 0xFF]), "not a text file (byte 2 on line 1 is no UTF-8 character)"),
+        (write("empty.json", b""), "the file is empty"),
+        (
+            write("cut.json", &happy.as_bytes()[..5000]),
+            "the JSON stops at line 1, column 5000 before it is complete: the file was cut short",
+        ),
+        (write("order.json", br#"{"id":"Order123","customer":"Cadence","amount":20}"#), "(an order, not a history)"),
+        (
+            write("happy.toml", include_bytes!("../../scenarios/happy-path.toml")),
+            "this is a scenario file, not a history: run it with `scenario ",
+        ),
+    ];
+    for (path, says) in &cases {
+        let (code, stdout, stderr) = scenario(&["--history", path]);
+        assert_eq!(code, Some(2), "{path}: {stderr}");
+        assert!(stdout.is_empty(), "{path}: {stdout}");
+        assert!(stderr.starts_with(&format!("error: {path}: ")) && stderr.contains(says), "{path}: {stderr} should say {says:?}");
+    }
+    // A mistyped format is named before the file is even read.
+    let (code, _, stderr) = scenario(&["--history", &cases[0].0, "--format", "tabel"]);
+    assert_eq!((code, stderr.as_str()), (Some(2), "error: unknown format tabel: table, json or cli-json (--history converts a history)\n"));
+    // A byte order mark (Notepad's) is no reason to refuse a history.
+    let bom = write("bom.json", format!("\u{feff}{happy}").as_bytes());
+    let (code, stdout, stderr) = scenario(&["--history", &bom, "--format", "cli-json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, plain, _) = scenario(&["--history", &write("plain.json", happy.as_bytes()), "--format", "cli-json"]);
+    assert!(stdout.starts_with("[\n{\"eventId\":1,") && stdout == plain, "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -135,13 +135,23 @@ fn transcript_of(scenario: &Scenario, outcome: &scenario::Outcome) -> String {
 /// --output_filename` writes) and prints it in the form asked for.
 fn convert_history(path: &str, format: &str) -> Result<ExitCode, String> {
     use postflow_core::history::{cli_json, json, table};
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: cannot be read as a history file: {e}"))?;
-    let events = json::history_from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    // Checked before the file is read, so a typo is named first.
+    if !matches!(format, "json" | "cli-json" | "table" | "golden") {
+        return Err(format!("unknown format {format}: table, json or cli-json (--history converts a history)"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot be read as a history file: {e}"))?;
+    let text = json::history_file_text(bytes).map_err(|why| format!("{path}: {why}"))?;
+    let events = json::history_from_json(&text).map_err(|e| match e {
+        // A scenario handed to --history: say how to run it.
+        json::HistoryJsonError::Syntax(_) | json::HistoryJsonError::ForReading if Scenario::parse(path, &text).is_ok() => {
+            format!("{path}: this is a scenario file, not a history: run it with `scenario {path}`")
+        }
+        e => format!("{path}: {e}"),
+    })?;
     match format {
         "json" => println!("{}", json::history_to_json(&events)),
         "cli-json" => println!("{}", cli_json::history_to_cli_json(&events)),
-        "table" | "golden" => print!("{}", table::render(&events, None)),
-        other => return Err(format!("unknown format {other}: table, json or cli-json")),
+        _ => print!("{}", table::render(&events, None)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -78,20 +78,17 @@ pub(crate) fn event_to_proto(v: &Value) -> Result<Value, String> {
         }
         Some(other) => return Err(format!("timestamp: expected Unix nanoseconds as a whole number, found {other}")),
     }
-    let (key, attrs) = obj
-        .iter()
-        .find(|(k, _)| k.ends_with("EventAttributes"))
-        .ok_or("no *EventAttributes field (e.g. \"workflowExecutionStartedEventAttributes\")")?;
+    let (key, attrs) = super::json::the_attributes(obj)?;
     let event_type = EventType::ALL.iter().copied().find(|t| t.attributes_key() == key);
     if let Some(named) = obj.get("eventType") {
         let named = named.as_str().ok_or_else(|| format!("eventType: expected an event type name, found {named}"))?;
         match (EventType::from_name(named), event_type) {
             (Some(n), Some(t)) if n != t => return Err(format!("eventType {named} does not match its attributes {key}")),
-            (None, _) => return Err(format!("eventType {named:?} is not one this workflow produces")),
+            (None, _) => return Err(super::json::not_read(named)),
             _ => {}
         }
     }
-    let event_type = event_type.ok_or_else(|| format!("event type {key:?} is not one this workflow produces"))?;
+    let event_type = event_type.ok_or_else(|| super::json::not_read(key.strip_suffix("EventAttributes").unwrap_or(key)))?;
     let attrs = attrs.as_object().ok_or_else(|| format!("{key}: expected a JSON object"))?;
     out.insert(key.clone(), Value::Object(attributes_to_proto(event_type, attrs).map_err(|e| format!("{key}.{e}"))?));
     Ok(Value::Object(out))
@@ -437,7 +434,7 @@ mod tests {
         let err = history_from_json(r#"[{"eventId":1,"eventType":"MarkerRecorded","markerRecordedEventAttributes":{}}]"#)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("MarkerRecorded") && err.contains("not one this workflow produces"), "{err}");
+        assert!(err.contains("MarkerRecorded events cannot be read here"), "{err}");
         let err = history_from_json(&event(r#"{"timerId":{"a":1}}"#)).unwrap_err().to_string();
         assert!(err.contains("timerId"), "{err}");
     }

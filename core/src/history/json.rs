@@ -160,23 +160,139 @@ impl Serialize for HistoryEvent {
 /// A history that could not be read, with the place and the reason.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HistoryJsonError {
+    #[error("the file is empty; {FORMS}")]
+    Empty,
+    /// The JSON stops before its last bracket: a download or a copy that did not finish.
+    #[error(
+        "the JSON stops at line {line}, column {column} before it is complete: the file was cut short \
+         (a download or a copy that did not finish?); {FORMS}"
+    )]
+    CutShort { line: usize, column: usize },
     #[error("history is not valid JSON ({0}); {FORMS}")]
     Syntax(String),
     #[error("history JSON has no events; {FORMS}")]
     NoEvents,
-    #[error("history event #{index} (eventId {event_id}): {reason}")]
-    Event { index: usize, event_id: String, reason: String },
+    /// A history printed for people (a table), which names the events but is no JSON.
+    #[error(
+        "this is a history printed for reading (what `cadence wf show` prints without --output_filename, or a \
+         table of `scenario`), not JSON; write the file with `cadence wf show --output_filename FILE`, or \
+         `scenario NAME --format cli-json`"
+    )]
+    ForReading,
+    /// JSON, but not a history: what was found instead.
+    #[error("history JSON has no events: this is {0}; {FORMS}")]
+    NotAHistory(String),
+    /// One page of a history fetched from the HTTP API: the events after it are missing.
+    #[error(
+        "this is one page of a longer history (its nextPageToken is set): the events after event {0} are not in it; \
+         ask for the next pages with that token and put their events together, or export the whole history with \
+         `cadence wf show --output_filename`"
+    )]
+    OnePage(usize),
+    /// `index` counts from 0; messages count from 1. `line` is where the event begins in
+    /// the text, when the event came from one.
+    #[error("history event {} ({}eventId {event_id}): {reason}", .index + 1, at_line(.line))]
+    Event { index: usize, line: Option<usize>, event_id: String, reason: String },
+}
+
+fn at_line(line: &Option<usize>) -> String {
+    line.map(|l| format!("line {l}, ")).unwrap_or_default()
 }
 
 /// The forms a history file may take, for error messages.
 pub const FORMS: &str = "a history is the JSON array that `cadence wf show --output_filename` writes, \
     or the HTTP API's {\"history\": {\"events\": [...]}} (also {\"events\": [...]} or a bare array)";
 
+/// What a JSON value that is no history is, in a few words, so that a person sees
+/// which file they picked.
+fn what_it_is(v: &Value) -> String {
+    match v {
+        Value::Object(o) if o.is_empty() => "an empty object".into(),
+        // What the HTTP API answers instead of a history, e.g. for a workflow it does not know.
+        Value::Object(o) if o.get("message").is_some_and(Value::is_string) && !o.contains_key("events") => {
+            format!("an error the server answered: {}", o["message"])
+        }
+        Value::Object(o) => {
+            let mut keys: Vec<String> = o.keys().take(6).map(|k| format!("{k:?}")).collect();
+            if o.len() > keys.len() {
+                keys.push("...".into());
+            }
+            let guess = if ["customer", "amount", "sendFrom"].iter().any(|k| o.contains_key(*k)) {
+                " (an order, not a history)"
+            } else if ["seed", "cursor", "actions"].iter().all(|k| o.contains_key(*k)) {
+                " (a saved session, not a history)"
+            } else {
+                ""
+            };
+            format!("an object with the keys {}{guess}", keys.join(", "))
+        }
+        Value::Array(_) => "an array".into(),
+        Value::String(_) => "a string".into(),
+        Value::Number(_) => "a number".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Null => "null".into(),
+    }
+}
+
+/// The syntax error of a text that is not JSON, in a person's words.
+fn syntax_error(text: &str, e: &serde_json::Error) -> HistoryJsonError {
+    if text.trim().is_empty() {
+        HistoryJsonError::Empty
+    } else if !text.trim_start().starts_with(['[', '{'])
+        && text.lines().any(|l| l.trim_start().starts_with("1 ") && l.contains("WorkflowExecutionStarted"))
+    {
+        HistoryJsonError::ForReading
+    } else if e.classify() == serde_json::error::Category::Eof {
+        HistoryJsonError::CutShort { line: e.line(), column: e.column() }
+    } else {
+        HistoryJsonError::Syntax(e.to_string())
+    }
+}
+
+/// The line on which each event of the history in `text` begins, in the container
+/// `history_from_json` found. Only asked for when an event is refused, so a good file
+/// is parsed once.
+fn event_lines(text: &str, container: Container) -> Vec<usize> {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    struct Events<'a> {
+        #[serde(borrow)]
+        events: Vec<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Response<'a> {
+        #[serde(borrow)]
+        history: Events<'a>,
+    }
+    let raws = match container {
+        Container::Array => serde_json::from_str::<Vec<&RawValue>>(text).ok(),
+        Container::Events => serde_json::from_str::<Events>(text).ok().map(|e| e.events),
+        Container::Response => serde_json::from_str::<Response>(text).ok().map(|r| r.history.events),
+    };
+    let mut lines = Vec::new();
+    let (mut line, mut from) = (1, 0);
+    for raw in raws.unwrap_or_default() {
+        let at = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
+        line += text.as_bytes()[from..at.max(from)].iter().filter(|&&b| b == b'\n').count();
+        from = at.max(from);
+        lines.push(line);
+    }
+    lines
+}
+
+/// Where a history's events were found.
+#[derive(Clone, Copy)]
+enum Container {
+    Array,
+    Events,
+    Response,
+}
+
 /// Reads one event from its JSON object, in the proto form or the CLI's older form.
 pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, HistoryJsonError> {
     let obj = v.as_object();
     let id_text = obj.and_then(|o| o.get("eventId")).map(|v| v.to_string().trim_matches('"').to_owned()).unwrap_or_else(|| "?".into());
-    let fail = |reason: String| HistoryJsonError::Event { index, event_id: id_text.clone(), reason };
+    let fail = |reason: String| HistoryJsonError::Event { index, line: None, event_id: id_text.clone(), reason };
     let converted;
     let v = if super::cli_json::is_cli_event(v) {
         converted = super::cli_json::event_to_proto(v).map_err(fail)?;
@@ -197,52 +313,157 @@ pub fn event_from_value(index: usize, v: &Value) -> Result<HistoryEvent, History
         return Err(fail("eventId must be a positive integer".into()));
     }
     let event_time = match obj.get("eventTime") {
-        Some(Value::String(s)) => Timestamp::parse_rfc3339(s).map_err(fail)?,
+        Some(Value::String(s)) => {
+            // Cadence keeps a time as Unix nanoseconds in 64 bits: 1677 to 2262. A year
+            // outside it is refused before the arithmetic would overflow.
+            if s.get(..4).and_then(|y| y.parse::<u16>().ok()).is_some_and(|y| !(1678..=2261).contains(&y)) {
+                return Err(fail(format!("eventTime {s:?}: Cadence's clock holds times from 1678 to 2261")));
+            }
+            Timestamp::parse_rfc3339(s).map_err(fail)?
+        }
         // The thrift form writes Unix nanoseconds.
         Some(Value::Number(n)) => Timestamp(n.as_i64().ok_or_else(|| fail("eventTime out of range".into()))?),
         None | Some(Value::Null) => Timestamp(0),
         Some(other) => return Err(fail(format!("eventTime: expected a time, found {other}"))),
     };
-    let (key, attrs) = obj
-        .iter()
-        .find(|(k, _)| k.ends_with("EventAttributes"))
-        .ok_or_else(|| fail("no *EventAttributes field (e.g. \"workflowExecutionStartedEventAttributes\")".into()))?;
+    let (key, attrs) = the_attributes(obj).map_err(fail)?;
     let event_type = EventType::ALL
         .iter()
         .copied()
         .find(|t| t.attributes_key() == key)
-        .ok_or_else(|| fail(format!("event type {key:?} is not one this workflow produces")))?;
+        .ok_or_else(|| fail(not_read(key.strip_suffix("EventAttributes").unwrap_or(key))))?;
     let attributes = EventAttributes::from_json(event_type, attrs).map_err(fail)?;
     Ok(HistoryEvent { event_id, event_time, version: int("version")?, task_id: int("taskId")?, attributes })
 }
 
+/// The one `*EventAttributes` field of an event object: an event has exactly one, and
+/// a second (a hand edit) would leave it unclear which the event is.
+pub(crate) fn the_attributes(obj: &serde_json::Map<String, Value>) -> Result<(&String, &Value), String> {
+    let mut found = obj.iter().filter(|(k, _)| k.ends_with("EventAttributes"));
+    let first = found.next().ok_or("no *EventAttributes field (e.g. \"workflowExecutionStartedEventAttributes\")")?;
+    match found.next() {
+        Some((second, _)) => Err(format!("two attribute fields, {} and {second}: an event has exactly one", first.0)),
+        None => Ok(first),
+    }
+}
+
+/// Cadence's event types that the workshop's workflow never writes, and when Cadence
+/// writes one.
+const OTHER_EVENT_TYPES: &[(&str, &str)] = &[
+    ("WorkflowExecutionTerminated", "someone runs `cadence wf terminate`"),
+    ("WorkflowExecutionCancelRequested", "someone runs `cadence wf cancel`"),
+    ("WorkflowExecutionCanceled", "a workflow ends by accepting a cancellation"),
+    ("WorkflowExecutionContinuedAsNew", "a workflow continues as a new run"),
+    ("MarkerRecorded", "workflow code takes a side effect, runs a local activity or asks GetVersion"),
+    ("ActivityTaskCancelRequested", "workflow code cancels an activity"),
+    ("ActivityTaskCanceled", "workflow code cancels an activity"),
+    ("RequestCancelActivityTaskFailed", "workflow code cancels an activity"),
+    ("StartChildWorkflowExecutionInitiated", "workflow code starts a child workflow"),
+    ("UpsertWorkflowSearchAttributes", "workflow code sets search attributes"),
+];
+
+/// Why an event of type `name` (Cadence's name, e.g. `MarkerRecorded`) cannot be read.
+pub(crate) fn not_read(name: &str) -> String {
+    // The proto key's camelCase (`markerRecorded`) as the type's name.
+    let mut chars = name.chars();
+    let name: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    let because = OTHER_EVENT_TYPES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, when)| format!(" (Cadence writes one when {when})"))
+        .unwrap_or_default();
+    format!(
+        "{name} events cannot be read here{because}: postflow reads the {} event types that the workshop's \
+         order workflow writes, and this history has another kind",
+        EventType::ALL.len()
+    )
+}
+
+/// A history file's bytes as text. JSON is UTF-8: a file in UTF-16 (what Windows
+/// PowerShell's `>` writes) or a binary file is named for what it is, with the place
+/// of the first byte that is not UTF-8. Every front end that reads a history file can
+/// read it through this.
+pub fn history_file_text(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("the file is UTF-16 text (Windows PowerShell's `>` writes it so); a history is UTF-8 JSON: \
+             save it as UTF-8, or write it with `cadence wf show --output_filename FILE`"
+            .into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        let what = if bytes.contains(&0) { "not a text file" } else { "not UTF-8 text" };
+        format!("{what} (byte {} on line {line} is no UTF-8 character); a history is JSON text", at + 1)
+    })
+}
+
 /// Reads a history from JSON text and checks that event IDs run 1, 2, 3, ...
+/// A byte order mark before the JSON (some Windows editors write one) is skipped.
 pub fn history_from_json(text: &str) -> Result<Vec<HistoryEvent>, HistoryJsonError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| HistoryJsonError::Syntax(e.to_string()))?;
-    let events = match &v {
-        Value::Array(a) => a,
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let v: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
+    let (events, container) = match &v {
+        Value::Array(a) => (a, Container::Array),
         Value::Object(o) => match (o.get("history").and_then(|h| h.get("events")), o.get("events")) {
-            (Some(Value::Array(a)), _) | (None, Some(Value::Array(a))) => a,
-            _ => return Err(HistoryJsonError::NoEvents),
+            (Some(Value::Array(a)), _) => (a, Container::Response),
+            (None, Some(Value::Array(a))) => (a, Container::Events),
+            _ if o.is_empty() => return Err(HistoryJsonError::NoEvents),
+            _ => return Err(HistoryJsonError::NotAHistory(what_it_is(&v))),
         },
-        _ => return Err(HistoryJsonError::NoEvents),
+        other => return Err(HistoryJsonError::NotAHistory(what_it_is(other))),
     };
     // A run's history begins when it starts: an empty one is no history at all.
     if events.is_empty() {
         return Err(HistoryJsonError::NoEvents);
     }
-    let mut out = Vec::with_capacity(events.len());
+    let at = |mut e: HistoryJsonError| {
+        if let HistoryJsonError::Event { index, line, .. } = &mut e {
+            *line = event_lines(text, container).get(*index).copied();
+        }
+        e
+    };
+    let mut out: Vec<HistoryEvent> = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
-        let event = event_from_value(i, e)?;
+        let event = event_from_value(i, e).map_err(at)?;
         let expected = i as i64 + 1;
         if event.event_id != expected {
-            return Err(HistoryJsonError::Event {
+            // Every ID below `expected` is taken already.
+            let why = if event.event_id < expected {
+                format!("eventId {} is used twice", event.event_id)
+            } else {
+                "events are missing before it, or out of order".to_owned()
+            };
+            return Err(at(HistoryJsonError::Event {
                 index: i,
+                line: None,
                 event_id: event.event_id.to_string(),
-                reason: format!("event IDs must run 1, 2, 3, ...: expected {expected}"),
-            });
+                reason: format!("event IDs run 1, 2, 3, ... in the order of the file, so this one should be {expected} ({why})"),
+            }));
+        }
+        // No run lasts longer than Go's time.Duration holds (292 years): further from
+        // the start, the time since it is no number a history can hold.
+        if let Some(first) = out.first() {
+            let apart = i128::from(event.event_time.0) - i128::from(first.event_time.0);
+            if apart.unsigned_abs() > i64::MAX as u128 {
+                let side = if apart < 0 { "before" } else { "after" };
+                return Err(at(HistoryJsonError::Event {
+                    index: i,
+                    line: None,
+                    event_id: event.event_id.to_string(),
+                    reason: format!(
+                        "eventTime {} lies more than 292 years {side} the first event's ({}); a workflow's events lie closer together",
+                        event.event_time, first.event_time
+                    ),
+                }));
+            }
         }
         out.push(event);
+    }
+    // The HTTP API hands a long history out in pages: without the later ones the
+    // workflow would look still open, at the last event of this page.
+    if v.get("nextPageToken").and_then(Value::as_str).is_some_and(|t| !t.is_empty()) {
+        return Err(HistoryJsonError::OnePage(out.len()));
     }
     Ok(out)
 }
@@ -354,9 +575,9 @@ mod tests {
     #[test]
     fn corrupt_histories_name_the_event_and_the_problem() {
         let err = history_from_json(r#"[{"eventId":"1","markerRecordedEventAttributes":{}}]"#).unwrap_err();
-        assert!(err.to_string().contains("markerRecordedEventAttributes"), "{err}");
+        assert!(err.to_string().contains("MarkerRecorded events cannot be read here"), "{err}");
         let err = history_from_json(r#"[{"eventId":"2","timerFiredEventAttributes":{}}]"#).unwrap_err();
-        assert!(err.to_string().contains("expected 1"), "{err}");
+        assert!(err.to_string().contains("should be 1"), "{err}");
         let err = history_from_json(r#"[{"eventId":"1","eventTime":"yesterday","timerFiredEventAttributes":{}}]"#).unwrap_err();
         assert!(err.to_string().contains("eventId 1"), "{err}");
         let err = history_from_json(r#"[{"eventId":"1","timerStartedEventAttributes":{"startToFireTimeout":"soon"}}]"#).unwrap_err();
@@ -365,7 +586,160 @@ mod tests {
         for empty in ["[]", r#"{"history":{"events":[]}}"#, r#"{"events":[]}"#] {
             assert_eq!(history_from_json(empty).unwrap_err(), HistoryJsonError::NoEvents, "{empty}");
         }
-        assert!(matches!(history_from_json("[").unwrap_err(), HistoryJsonError::Syntax(_)));
+        assert!(matches!(history_from_json("[").unwrap_err(), HistoryJsonError::CutShort { line: 1, column: 1 }));
+        assert!(matches!(history_from_json("[}").unwrap_err(), HistoryJsonError::Syntax(_)));
+    }
+
+    const REAL: &str = include_str!("../../tests/fixtures/real/happy-path.json");
+
+    /// The real server's history, one event a line as the CLI form is laid out here:
+    /// event k is on line k + 1.
+    fn one_event_a_line(edit: impl Fn(&mut Vec<Value>)) -> String {
+        let v: Value = serde_json::from_str(REAL).unwrap();
+        let mut events = v["history"]["events"].as_array().unwrap().clone();
+        edit(&mut events);
+        let lines: Vec<String> = events.iter().map(Value::to_string).collect();
+        format!("[\n{}\n]", lines.join(",\n"))
+    }
+
+    #[test]
+    fn an_empty_a_cut_short_or_a_wrong_file_is_named_for_what_it_is() {
+        for empty in ["", "  \n\t"] {
+            assert_eq!(history_from_json(empty), Err(HistoryJsonError::Empty), "{empty:?}");
+        }
+        assert!(history_from_json("").unwrap_err().to_string().starts_with("the file is empty; a history is"));
+        // A download that stopped on line 3: the place, and what most likely happened.
+        let text = one_event_a_line(|_| ());
+        let cut = &text[..text.match_indices('\n').nth(2).unwrap().0 + 40];
+        let err = history_from_json(cut).unwrap_err();
+        assert!(matches!(err, HistoryJsonError::CutShort { line: 4, .. }), "{err:?}");
+        assert!(err.to_string().starts_with("the JSON stops at line 4, column "), "{err}");
+        assert!(err.to_string().contains("the file was cut short"), "{err}");
+        // An order, a saved session, a number: JSON, but no history.
+        let order = r#"{"id":"Order123","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}"#;
+        let err = history_from_json(order).unwrap_err().to_string();
+        assert!(
+            err.starts_with("history JSON has no events: this is an object with the keys ") && err.contains("(an order, not a history)"),
+            "{err}"
+        );
+        let err = history_from_json(r#"{"seed":1,"cursor":0,"actions":[]}"#).unwrap_err().to_string();
+        assert!(err.contains("(a saved session, not a history)"), "{err}");
+        assert!(history_from_json("42").unwrap_err().to_string().starts_with("history JSON has no events: this is a number; "));
+    }
+
+    #[test]
+    fn a_history_printed_for_reading_or_a_servers_error_is_named() {
+        // `cadence wf show` without --output_filename, and the scenario runner's table.
+        let shown = "  1  WorkflowExecutionStarted    {WorkflowType:{Name:OrderProcessingWorkflowComplete}}\n  \
+                     2  DecisionTaskScheduled       {TaskList:{Name:tasklist}}\n";
+        let table = "1   +0s    WorkflowExecutionStarted    type=OrderProcessingWorkflowComplete taskList=tasklist\n";
+        for text in [shown, table] {
+            let err = history_from_json(text).unwrap_err();
+            assert_eq!(err, HistoryJsonError::ForReading, "{text}");
+            assert!(err.to_string().contains("write the file with `cadence wf show --output_filename FILE`"), "{err}");
+        }
+        let answer = r#"{"code":5,"message":"Workflow execution not found.","details":[]}"#;
+        let err = history_from_json(answer).unwrap_err().to_string();
+        assert!(
+            err.starts_with("history JSON has no events: this is an error the server answered: \"Workflow execution not found.\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_json_is_skipped() {
+        let with_bom = format!("\u{feff}{REAL}");
+        assert_eq!(history_from_json(&with_bom).unwrap(), history_from_json(REAL).unwrap());
+    }
+
+    #[test]
+    fn an_event_in_error_is_counted_from_1_with_the_line_it_begins_on() {
+        // The 6th event given the 5th one's ID, as a copy and paste leaves it.
+        let text = one_event_a_line(|e| e[5]["eventId"] = "5".into());
+        let err = history_from_json(&text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "history event 6 (line 7, eventId 5): event IDs run 1, 2, 3, ... in the order of the file, \
+             so this one should be 6 (eventId 5 is used twice)"
+        );
+        let text = one_event_a_line(|e| e.swap(3, 4));
+        let err = history_from_json(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("history event 4 (line 5, eventId 5): ") && err.ends_with("(events are missing before it, or out of order)"),
+            "{err}"
+        );
+        // In the HTTP API's pretty-printed form too: the line of the event's `{`.
+        let pretty = history_to_json(&history_from_json(REAL).unwrap()).replacen("\"eventId\": \"3\"", "\"eventId\": \"three\"", 1);
+        let line = 1 + pretty[..pretty.find("\"three\"").unwrap()].matches('\n').count() - 1;
+        let err = history_from_json(&pretty).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("history event 3 (line {line}, eventId three): eventId: ")), "{err}");
+        // An event read on its own (the bridge's pages) has no line to name.
+        let err = event_from_value(0, &Value::from(7)).unwrap_err().to_string();
+        assert_eq!(err, "history event 1 (eventId ?): an event must be a JSON object");
+    }
+
+    #[test]
+    fn an_event_with_two_attribute_fields_is_refused_in_either_form() {
+        let proto = r#"[{"eventId":"1","timerFiredEventAttributes":{"timerId":"3"},"timerStartedEventAttributes":{"timerId":"3"}}]"#;
+        let cli =
+            r#"[{"eventId":1,"timestamp":5,"eventType":"TimerFired","timerFiredEventAttributes":{},"timerStartedEventAttributes":{}}]"#;
+        for text in [proto, cli] {
+            let err = history_from_json(text).unwrap_err().to_string();
+            assert!(
+                err.ends_with("two attribute fields, timerFiredEventAttributes and timerStartedEventAttributes: an event has exactly one"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_event_type_of_another_workflow_says_what_writes_it() {
+        let terminated = one_event_a_line(|e| {
+            e.truncate(4);
+            e.push(serde_json::json!({"eventId": "5", "workflowExecutionTerminatedEventAttributes": {"reason": "enough"}}));
+        });
+        let err = history_from_json(&terminated).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "history event 5 (line 6, eventId 5): WorkflowExecutionTerminated events cannot be read here \
+                 (Cadence writes one when someone runs `cadence wf terminate`): postflow reads the "
+            ),
+            "{err}"
+        );
+        assert!(!err.contains("is not one this workflow produces"), "any workflow can be terminated: {err}");
+    }
+
+    #[test]
+    fn times_no_64_bit_clock_holds_are_refused_not_a_panic() {
+        let time = |t: Value| one_event_a_line(move |e| e[3]["eventTime"] = t.clone());
+        for (t, says) in [
+            (Value::from("9999-12-31T23:59:59Z"), "eventTime \"9999-12-31T23:59:59Z\": Cadence's clock holds times from 1678 to 2261"),
+            (Value::from("1500-01-01T00:00:00Z"), "Cadence's clock holds times from 1678 to 2261"),
+            (Value::from("1700-01-01T00:00:00Z"), "lies more than 292 years before the first event's (2026-11-25T17:15:43.391061825Z)"),
+            (Value::from(i64::MIN), "lies more than 292 years before the first event's"),
+        ] {
+            let err = history_from_json(&time(t.clone())).unwrap_err().to_string();
+            assert!(err.starts_with("history event 4 (line 5, eventId 4): ") && err.contains(says), "{t}: {err}");
+        }
+        // In the CLI's form, in nanoseconds, too.
+        let mut cli: Value = serde_json::from_str(&super::super::cli_json::history_to_cli_json(&history_from_json(REAL).unwrap())).unwrap();
+        cli[0]["timestamp"] = i64::MAX.into();
+        cli[1]["timestamp"] = i64::MIN.into();
+        let cli = format!("[\n{}\n]", cli.as_array().unwrap().iter().map(Value::to_string).collect::<Vec<_>>().join(",\n"));
+        let err = history_from_json(&cli).unwrap_err().to_string();
+        assert!(err.starts_with("history event 2 (line 3, eventId 2): eventTime ") && err.contains("292 years before"), "{err}");
+    }
+
+    #[test]
+    fn one_page_of_a_longer_history_is_refused_not_shown_as_an_open_workflow() {
+        let mut v: Value = serde_json::from_str(REAL).unwrap();
+        v["nextPageToken"] = "CAEQARgB".into();
+        let err = history_from_json(&v.to_string()).unwrap_err();
+        assert_eq!(err, HistoryJsonError::OnePage(44));
+        assert!(err.to_string().contains("the events after event 44 are not in it"), "{err}");
+        // The last page has none (or an empty one): the whole history.
+        v["nextPageToken"] = "".into();
+        assert_eq!(history_from_json(&v.to_string()).unwrap().len(), 44);
     }
 }
 

@@ -10,25 +10,52 @@ use crate::time::Timestamp;
 
 /// Renders events, one per line, with `---` between batches. `batches[i]` is the
 /// batch number of `events[i]`; with no batch information every event stands alone.
+/// The ID and time columns are as wide as the history's widest, so that the event
+/// types stand in one column however long the run (`+5s` beside `+1380s`, event 9
+/// beside event 1468).
 pub fn render(events: &[HistoryEvent], batches: Option<&[u32]>) -> String {
     let start = events.first().map(|e| e.event_time).unwrap_or_default();
+    let widths = Widths {
+        id: events.iter().map(|e| e.event_id.to_string().len()).max().unwrap_or(0).max(3),
+        time: events.iter().map(|e| offset(e.event_time, start).len()).max().unwrap_or(0),
+    };
     let mut out = String::new();
     for (i, e) in events.iter().enumerate() {
         if i > 0 && batches.is_some_and(|b| b.get(i) != b.get(i - 1)) {
             out.push_str("---\n");
         }
-        out.push_str(&line(e, start));
+        out.push_str(&padded_line(e, start, widths));
         out.push('\n');
     }
     out
 }
 
+/// The widths of a table's ID and time columns.
+#[derive(Clone, Copy)]
+struct Widths {
+    id: usize,
+    time: usize,
+}
+
 /// One event as `<id> +<s>s <Type> <attributes>`.
 pub fn line(e: &HistoryEvent, start: Timestamp) -> String {
-    let secs = e.event_time.since(start).as_secs();
-    let mut s = format!("{:<3} +{secs}s {:<27} {}", e.event_id, e.event_type().name(), attributes(&e.attributes));
+    padded_line(e, start, Widths { id: 3, time: 0 })
+}
+
+fn padded_line(e: &HistoryEvent, start: Timestamp, w: Widths) -> String {
+    let at = offset(e.event_time, start);
+    let mut s =
+        format!("{:<id$} {at:<time$} {:<27} {}", e.event_id, e.event_type().name(), attributes(&e.attributes), id = w.id, time = w.time);
     s.truncate(s.trim_end().len());
     s
+}
+
+/// Whole seconds from `start` to `t`, signed: `+93s`, or `-5s` for an event a file
+/// puts before the workflow's start (only a hand-edited file does).
+fn offset(t: Timestamp, start: Timestamp) -> String {
+    // In i128: the two instants may be any i64 a file holds.
+    let secs = (i128::from(t.0) - i128::from(start.0)).div_euclid(1_000_000_000);
+    if secs < 0 { format!("{secs}s") } else { format!("+{secs}s") }
 }
 
 /// The key attributes of an event, as `name=value` pairs.
@@ -219,6 +246,7 @@ pub fn attempt_label(attempt: i32, maximum_attempts: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::EventAttributes;
 
     #[test]
     fn normalize_ignores_comments_blank_lines_and_spacing() {
@@ -227,6 +255,48 @@ mod tests {
         assert!(diff(a, "1 +0s Foo a=1\n---").is_none());
         let d = diff(a, "1 +0s Foo a=2\n").unwrap();
         assert!(d.contains("expected: 1 +0s Foo a=1") && d.contains("actual:   1 +0s Foo a=2") && d.contains("<none>"), "{d}");
+    }
+
+    fn fired(event_id: i64, event_time: Timestamp) -> HistoryEvent {
+        let attributes =
+            EventAttributes::TimerFired(crate::history::TimerFiredEventAttributes { timer_id: "3".into(), started_event_id: 2 });
+        HistoryEvent { event_id, event_time, version: 0, task_id: 0, attributes }
+    }
+
+    /// The column of the event type on each line: where its name begins.
+    fn type_columns(table: &str) -> Vec<usize> {
+        table.lines().filter(|l| *l != "---").map(|l| l.find("TimerFired").unwrap()).collect()
+    }
+
+    #[test]
+    fn the_type_column_stays_put_in_a_long_run() {
+        // 1,200 events over 6,000 s: IDs of 1 to 4 digits, times of 3 to 6 characters.
+        let events: Vec<HistoryEvent> =
+            (1..=1200).map(|i| fired(i, crate::time::EPOCH.plus(std::time::Duration::from_secs(5 * i as u64 - 5)))).collect();
+        let batches: Vec<u32> = (0..1200).map(|i| i / 7).collect();
+        for table in [render(&events, None), render(&events, Some(&batches))] {
+            let columns = type_columns(&table);
+            assert_eq!(columns.len(), 1200);
+            assert!(columns.iter().all(|&c| c == columns[0]), "{:?}", &table[..400]);
+            let lines: Vec<&str> = table.lines().filter(|l| *l != "---").collect();
+            assert!(lines[0].starts_with("1    +0s    TimerFired"), "{}", lines[0]);
+            assert!(lines[1199].starts_with("1200 +5995s TimerFired"), "{}", lines[1199]);
+        }
+        // Still the golden format: the padding means nothing to a comparison.
+        assert_eq!(normalize(&render(&events[..1], None)), vec!["1 +0s TimerFired timerId=3 started=2"]);
+    }
+
+    #[test]
+    fn an_event_a_file_puts_before_the_start_shows_a_negative_time() {
+        let events = [
+            fired(1, Timestamp(10_000_000_000)),
+            fired(2, Timestamp(4_000_000_000)),
+            fired(3, Timestamp(i64::MIN)),
+            fired(4, Timestamp(i64::MAX)),
+        ];
+        let lines = normalize(&render(&events, None));
+        assert_eq!(lines[1], "2 -6s TimerFired timerId=3 started=2");
+        assert!(lines[2].starts_with("3 -9223372047s ") && lines[3].starts_with("4 +9223372026s "), "{lines:?}");
     }
 
     #[test]
