@@ -336,7 +336,11 @@ impl App {
                 self.select(action)
             }
             UiAction::ScrollDown(pane) | UiAction::ScrollUp(pane) => {
-                self.message = None;
+                // The detail pane's keys scroll a refusal's explanation, which stands
+                // as long as its message does.
+                if !(pane == Pane::Detail && self.refusal_explained().is_some()) {
+                    self.message = None;
+                }
                 let down = matches!(action, UiAction::ScrollDown(_));
                 match pane {
                     Pane::Detail => self.detail_scroll.scroll(self.detail_at(), down),
@@ -764,6 +768,13 @@ impl App {
         {
             self.message = Some(info(why.to_owned()));
         }
+    }
+
+    /// Why the action on the message line was refused, in Cadence's terms, while the
+    /// message stands (core's `explain_refusal`): the detail pane shows it in place of
+    /// the event, whichever of JSON and Why it shows.
+    pub fn refusal_explained(&self) -> Option<&'static str> {
+        self.message.as_ref().filter(|m| m.error).and_then(|m| postflow_core::workshop::explain_refusal(&m.text))
     }
 
     /// The selected event explained, with the line of workflow code behind it.

@@ -239,3 +239,33 @@ fn the_terminals_own_keys_say_why_when_they_can_do_nothing() {
     key(&mut app, KeyCode::Up);
     assert!(!small(&app).contains("does nothing here"));
 }
+
+#[test]
+fn a_refusal_is_explained_in_the_detail_pane_until_the_next_key() {
+    // A scan to the closed workflow of a finished scenario: Cadence refuses it.
+    let mut app = source::scenario("happy-path").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('c'));
+    let s = common::stable(render_text(&app, 140, 45));
+    assert!(message(&s).contains("refuses signals to a closed workflow"), "{}", message(&s));
+    assert!(s.contains("Why it was refused") && s.contains("Cadence accepts no signal for a closed workflow"), "{s}");
+    // The next key clears the message, and the pane shows the event again.
+    key(&mut app, KeyCode::Up);
+    let s = common::stable(render_text(&app, 140, 45));
+    assert!(!s.contains("Why it was refused") && s.contains("Why 43 "), "{s}");
+    // A query to a chapter whose code registers no handler (chapter 1's session).
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('T'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('a'));
+    let s = small(&app);
+    assert!(s.contains("✗ query failed: unknown queryType current_status"), "{s}");
+    assert!(s.contains("registered no handler") && s.contains("J K scroll"), "at 80x24 too, its end a scroll away: {s}");
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('J'));
+    }
+    let s = small(&app);
+    assert!(s.contains("Chapters before 6 register") && s.contains("✗ query failed"), "J scrolls it and keeps it: {s}");
+}

@@ -807,6 +807,10 @@ test('the second newcomer walk: fleet rows by keyboard, a pasted damaged link, l
   await page.locator('#replaced').waitFor();
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
   await expectCount(page.locator('#replaced'), 0);
+  // Chapter 1's code registers no query handler: the refusal says so, and why.
+  await page.locator('#query').click();
+  await expectMatch(page.locator('#error'), /unknown queryType current_status/);
+  await expectMatch(page.locator('#error-why'), /registered no handler for that query/);
 
   // The fleet's packages are reached with Tab and opened with Enter, as with a click.
   await page.locator('#fleet-packages').fill('40');

@@ -12,7 +12,11 @@ use crate::state::Playground;
 #[component]
 pub fn Messages(pg: Playground) -> impl IntoView {
     view! {
-        {move || pg.error.get().map(|e| view! { <p class="error" id="error" role="alert">{e}</p> })}
+        {move || pg.error.get().map(|e| {
+            // A refusal a participant meets is explained in Cadence's terms (core's words).
+            let why = postflow_core::workshop::explain_refusal(&e).map(|w| view! { <p class="refusal-why" id="error-why">{w}</p> });
+            view! { <p class="error" id="error" role="alert">{e}</p> {why} }
+        })}
         {move || pg.notice.get().map(|n| view! { <p class="notice" id="notice">{n}</p> })}
     }
 }

@@ -84,6 +84,13 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
     super::draw_scrolled(frame, area, block, lines, (&app.guide_scroll, &app.guide_at(), "{ }"));
 }
 
+/// Why the action on the message line was refused, while the message stands (J K
+/// scroll it and keep it).
+pub fn refusal(frame: &mut Frame, area: Rect, app: &App, why: &str) {
+    let block = Block::bordered().title(super::fitted_title(area.width, &[" Why it was refused ".to_owned(), " Refused ".to_owned()]));
+    super::draw_scrolled(frame, area, block, vec![Line::raw(why.to_owned())], (&app.detail_scroll, &app.detail_at(), "J K"));
+}
+
 /// The selected event explained, in place of its JSON.
 pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     let explained = app.explanation();

@@ -82,7 +82,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     };
 
     history::history(frame, hist, app);
-    if app.teach.explain_open {
+    if let Some(why) = app.refusal_explained() {
+        guide::refusal(frame, json, app, why);
+    } else if app.teach.explain_open {
         guide::explanation(frame, json, app);
     } else {
         history::event_json(frame, json, app);

@@ -120,7 +120,7 @@ pub fn explain(history: &[HistoryEvent], event_id: i64) -> Option<Explanation> {
 /// Explains why an action was refused, in Cadence's terms, for the refusals a
 /// workshop participant meets: `None` when the message speaks for itself.
 pub fn explain_refusal(message: &str) -> Option<&'static str> {
-    texts::REFUSALS.iter().find(|(needle, _)| message.contains(needle)).map(|(_, text)| *text)
+    texts::REFUSALS.iter().find(|(needles, _)| needles.iter().any(|n| message.contains(n))).map(|(_, text)| *text)
 }
 
 #[cfg(test)]

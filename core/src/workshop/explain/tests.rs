@@ -276,6 +276,11 @@ fn a_nondeterministic_worker_failure_is_explained() {
 #[test]
 fn refusals_a_participant_meets_are_explained() {
     assert!(explain_refusal("workflow execution already completed (workflow Order123)").unwrap().contains("closed"));
+    // The front ends refuse a signal to a closed workflow before sending it, in their own words.
+    assert_eq!(
+        explain_refusal("the workflow has completed: Cadence refuses signals to a closed workflow"),
+        explain_refusal("workflow execution already completed (workflow Order123)")
+    );
     assert!(
         explain_refusal("query failed: unknown queryType current_status. KnownQueryTypes=[__stack_trace]")
             .unwrap()

@@ -13,27 +13,28 @@ use crate::payload::Payload;
 use crate::time::format_duration;
 
 /// Refusals a participant meets, and what Cadence means by them.
-pub(super) const REFUSALS: &[(&str, &str)] = &[
+pub(super) const REFUSALS: &[(&[&str], &str)] = &[
     (
-        "already completed",
+        // The engine's refusal, and the front ends' own before they send anything.
+        &["already completed", "refuses signals to a closed workflow"],
         "The workflow is closed. Cadence accepts no signal for a closed workflow and writes nothing: \
          the history stays as it is. A real server answers WorkflowExecutionAlreadyCompletedError \
          (the CLI prints \"workflow execution already completed\").",
     ),
     (
-        "unknown queryType",
+        &["unknown queryType"],
         "This workflow registered no handler for that query. Queries are answered by the workflow \
          code itself: a worker calls the handler the code registered with SetQueryHandler, on the \
          workflow's state (cached, or rebuilt by replaying the history). Chapters before 6 register \
          none.",
     ),
     (
-        "at least one decision task",
+        &["at least one decision task"],
         "The workflow code has not run yet, so no query handler is registered. The first decision \
          task runs the code up to its first wait; after that, queries are answered.",
     ),
     (
-        "nothing is scheduled",
+        &["nothing is scheduled"],
         "No timer, retry or timeout is waiting on the clock: moving it would change nothing. The \
          workflow waits for a signal (or has finished).",
     ),
