@@ -22,7 +22,12 @@ impl Timestamp {
 
     /// Time from `earlier` to `self`, zero when `earlier` is later.
     pub fn since(self, earlier: Timestamp) -> Duration {
-        Duration::from_nanos(u64::try_from(self.0 - earlier.0).unwrap_or(0))
+        // In i128: two times an imported file holds may be any i64s.
+        Duration::from_nanos(u64::try_from(i128::from(self.0) - i128::from(earlier.0)).unwrap_or(if self.0 > earlier.0 {
+            u64::MAX
+        } else {
+            0
+        }))
     }
 
     /// RFC 3339 in UTC with `Z` and 0, 3, 6 or 9 fractional digits, as gogo jsonpb writes it.
@@ -73,7 +78,11 @@ impl Timestamp {
             return Err(bad());
         }
         let secs = days_from_civil(y, mo, d) * 86_400 + hh * 3600 + mi * 60 + ss - offset;
-        Ok(Timestamp(secs * 1_000_000_000 + nanos))
+        // Nanoseconds in an i64 reach from 1677 to 2262, as Go's time.Time in UnixNano.
+        secs.checked_mul(1_000_000_000)
+            .and_then(|n| n.checked_add(nanos))
+            .map(Timestamp)
+            .ok_or_else(|| format!("{s:?} is outside the times a clock in nanoseconds holds (1677 to 2262)"))
     }
 }
 
@@ -193,6 +202,14 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_past_the_nanosecond_clock_are_refused_and_far_apart_ones_do_not_overflow() {
+        assert!(Timestamp::parse_rfc3339("9999-12-31T23:59:59Z").unwrap_err().contains("1677 to 2262"));
+        assert!(Timestamp::parse_rfc3339("1500-01-01T00:00:00Z").is_err());
+        assert_eq!(Timestamp(i64::MAX).since(Timestamp(i64::MIN)), Duration::from_nanos(u64::MAX));
+        assert_eq!(Timestamp(i64::MIN).since(Timestamp(i64::MAX)), Duration::ZERO);
+    }
 
     #[test]
     fn epoch_prints_as_the_go_playground_start() {

@@ -39,7 +39,9 @@ pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
 
 /// Reads a history JSON file (exported here or fetched from a real server).
 pub fn import(path: &str) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    // Core names a UTF-16 or binary file for what it is, as the scenario binary does.
+    let text = postflow_core::history::json::history_file_text(bytes).map_err(|why| format!("{path}: {why}"))?;
     let session = Session::import_history(SessionConfig::default(), &text).map_err(|e| format!("{path}: {e}"))?;
     let note = session.replay_error().map(|e| format!("the workflow code could not have written this history: {e}"));
     Ok(Loaded { session, label: format!("imported {path}"), note, failures: Vec::new(), description: None })
@@ -58,5 +60,16 @@ mod tests {
         let note = loaded.note.unwrap();
         assert!(note.starts_with("warning: step 2: signal \"ScanSignl\" is not one"), "{note}");
         assert!(loaded.description.unwrap().ends_with(": mine"));
+    }
+
+    #[test]
+    fn a_utf16_file_is_named_for_what_it_is() {
+        let file = std::env::temp_dir().join(format!("postflow-source-{}.json", std::process::id()));
+        std::fs::write(&file, b"\xff\xfe[\x00]\x00").unwrap();
+        let path = file.to_str().unwrap().to_owned();
+        let refused = super::import(&path).err();
+        std::fs::remove_file(&file).unwrap();
+        let refused = refused.expect("refused");
+        assert!(refused.starts_with(&format!("{path}: the file is UTF-16 text")), "{refused}");
     }
 }
