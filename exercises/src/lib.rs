@@ -364,21 +364,41 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
         for (i, check) in list2.iter().enumerate() {
             let mut w = Worker::new(chapter);
             let step_progress = p.clone();
+            // Where a query handler panicked, by step: the query failed alone (core
+            // caught it), and the participant is told the line.
+            let mut handler_panics: Vec<(usize, String)> = Vec::new();
             let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 register(&mut w);
-                checks::play(check, w.into_registry(), Duration::from_secs(60), |m| {
+                let mut run = checks::play(check, w.into_registry(), Duration::from_secs(60), |m| {
                     let mut p = step_progress.lock().unwrap_or_else(|e| e.into_inner());
                     match m {
                         checks::Moment::Before(step) => {
                             let history = if step == 0 { Vec::new() } else { std::mem::take(&mut p.history) };
                             *p = Progress { check: i, step, since: Instant::now(), history };
                         }
-                        checks::Moment::Working(_, session) | checks::Moment::After(_, session) => {
+                        checks::Moment::Working(_, session) => {
                             p.history.clear();
                             p.history.extend_from_slice(session.history());
                         }
+                        checks::Moment::After(step, session) => {
+                            p.history.clear();
+                            p.history.extend_from_slice(session.history());
+                            // An activity's panic is taken where it is recovered, and the
+                            // workflow's ends the play: one left here is a query handler's.
+                            if let Some((_, at)) = take_panic().filter(|(_, at)| !at.is_empty()) {
+                                handler_panics.push((step, at));
+                            }
+                        }
                     }
-                })
+                });
+                for (step, at) in handler_panics.drain(..) {
+                    if let Some(checks::StepResult::Refused(why)) = run.steps.get_mut(step)
+                        && why.starts_with(checks::QUERY_HANDLER_PANIC)
+                    {
+                        why.push_str(&format!(" at {at}"));
+                    }
+                }
+                run
             }))
             .unwrap_or_else(|payload| {
                 let (message, at) = take_panic().unwrap_or_else(|| (panic_message(payload.as_ref()), String::new()));

@@ -95,6 +95,10 @@ pub enum QueryError {
     NotReady,
     #[error("the worker could not replay the history to answer: {0}")]
     ReplayFailed(String),
+    /// The handler panicked: the Go client recovers it and fails this query alone,
+    /// in these words; the workflow goes on.
+    #[error("query handler panic: {0}")]
+    HandlerPanicked(String),
 }
 
 /// The decisions of the last decision task, waiting for their events in history.
@@ -529,7 +533,10 @@ impl WorkflowRuntime {
         }
         let s = self.state.borrow();
         match s.query_handlers.get(query_type) {
-            Some(handler) => Ok(handler()),
+            Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler())).map_err(|payload| {
+                let text = payload.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| payload.downcast_ref::<String>().cloned());
+                QueryError::HandlerPanicked(text.unwrap_or_else(|| "a panic".into()))
+            }),
             None => Err(QueryError::UnknownQueryType {
                 name: query_type.to_owned(),
                 // As the Go client lists them: the stack trace, then the workflow's own.

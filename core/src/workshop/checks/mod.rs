@@ -275,6 +275,11 @@ pub fn play(check: &Check, registry: Registry, timer_unit: Duration, mut observe
     Run { history, steps: results, notifications: Some(session.notifications()), stack_trace, unread, problem }
 }
 
+/// What a query that reaches the participant's handler fails with when the handler
+/// panics, before the panic's message: the runtime fails that query alone, in the Go
+/// client's words (`runtime::QueryError::HandlerPanicked`); the workflow goes on.
+pub const QUERY_HANDLER_PANIC: &str = "query failed: query handler panic: ";
+
 /// What the SDK logged of the first channel whose signals it dropped as corrupt.
 fn corrupt_signal(logs: &[crate::log::LogLine]) -> Option<Problem> {
     let corrupt: Vec<(&str, String)> = logs

@@ -420,3 +420,28 @@ fn a_retry_policy_on_the_wrong_activity_is_explained_the_right_way_round() {
     assert!(d.explanation.contains("the reference solution gives this activity none: take the retry policy off it"), "{}", d.explanation);
     assert!(!d.explanation.contains("give the activity the retry policy"), "{}", d.explanation);
 }
+
+#[test]
+fn a_query_handler_that_panics_fails_the_query_alone_and_is_named() {
+    use crate::sdk::{WorkflowContext, WorkflowError};
+    // As a Go worker's query handler that panics: the query fails, the workflow and the
+    // check go on, and the participant is told it was the handler, not the workflow.
+    let mut r = reference(Chapter::Query);
+    let run = crate::registry::typed_workflow(|ctx: WorkflowContext, order: crate::postal::Order| async move {
+        ctx.set_query_handler("current_status", || -> crate::postal::QueryResult { panic!("no status yet") })?;
+        Ok::<_, WorkflowError>(order.id)
+    });
+    r.register_workflow(exercise_definition(Chapter::Query, run));
+    let check = CHECKS.iter().find(|c| c.name == "status-while-paying").unwrap();
+    let yours = play(check, r, MINUTE, |_| {});
+    assert_eq!(yours.problem, None, "a query handler's panic is not the workflow's");
+    let queries: Vec<&StepResult> =
+        check.steps().iter().zip(&yours.steps).filter(|(s, _)| matches!(s, crate::scenario::Step::Query { .. })).map(|(_, r)| r).collect();
+    assert!(queries.len() > 1, "{:?}", yours.steps);
+    for q in queries {
+        assert_eq!(q, &StepResult::Refused(format!("{QUERY_HANDLER_PANIC}no status yet")), "every query was asked, and failed alone");
+    }
+    let m = message(check, &yours, Track::Rust);
+    assert!(m.starts_with("your current_status query handler panicked: no status yet (the check's step "), "{m}");
+    assert!(m.contains("fails that query alone") && !m.contains("retry it forever"), "{m}");
+}

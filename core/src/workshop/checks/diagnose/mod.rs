@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{Check, Problem, Run, Track};
+use super::{Check, Problem, Run, StepResult, Track};
 use crate::history::{EventAttributes, HistoryEvent, RetryPolicy, TimeoutType};
 use crate::postal::{Chapter, ChapterNames};
 use crate::scenario::Step;
@@ -127,6 +127,27 @@ pub(crate) fn mistake(c: &Ctx<'_>) -> Option<String> {
         .or_else(|| unread(c))
 }
 
+/// A query handler that panicked: on a Go worker the query alone fails, with the
+/// panic's message, and the workflow goes on (not the decision task: it is not
+/// workflow code that failed).
+fn query_handler_panicked(c: &Ctx<'_>) -> Option<String> {
+    let (i, why) = c.yours.steps.iter().enumerate().find_map(|(i, s)| match s {
+        StepResult::Refused(why) => why.strip_prefix(crate::workshop::checks::QUERY_HANDLER_PANIC).map(|w| (i, w)),
+        _ => None,
+    })?;
+    let name = match c.check.steps().get(i) {
+        Some(Step::Query { name, .. }) => name.clone(),
+        _ => "query".into(),
+    };
+    Some(format!(
+        "your {name} query handler panicked: {why} (the check's step {}). On a Cadence worker a panic in a query handler \
+         fails that query alone (the caller gets \"query handler panic: ...\") and the workflow goes on, but nobody can \
+         ask it where the package is: a handler must return the workflow's state as it is, and never panic on what may \
+         not be there yet",
+        i + 1
+    ))
+}
+
 /// Signals the participant's code left unread where the reference read them all.
 fn unread(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
@@ -143,6 +164,9 @@ fn unread(c: &Ctx<'_>) -> Option<String> {
 }
 
 fn common(c: &Ctx<'_>) -> Option<String> {
+    if let Some(m) = query_handler_panicked(c) {
+        return Some(m);
+    }
     let h = c.mine();
     for details in decision_failures(h) {
         if details.contains("unable to find workflow type") {
