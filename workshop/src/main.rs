@@ -159,14 +159,22 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                 return go::check(&list, &go::Options { target, domain, timer_unit, stop }, &mut state);
             }
             let mut all_passed = true;
+            // Chapters `--all` found failing but gave no hint: they are not the one worked on.
+            let mut without_hint = Vec::new();
             for g in list {
                 let code = if solutions { Code::Solution } else { Code::Exercise };
                 let o = exercise::check(layout, g, code, color);
                 state.refresh();
-                let level = state.progress.hint_with_checks(g);
-                print!("{}", render::outcome(layout, g, &o, level, render::width()));
+                // A hint shown is a hint used: `--all` shows one for the chapter the
+                // participant is at, not one for every chapter ahead that fails.
+                let hint = (!solutions && o.checks_failed() && (!all || g.number == state.progress.current))
+                    .then(|| state.progress.hint_with_checks(g));
+                if all && !solutions && o.checks_failed() && hint.is_none() {
+                    without_hint.push(g.number);
+                }
+                print!("{}", render::outcome(layout, g, &o, hint, render::width()));
                 // At once: a check of every chapter takes minutes, and watch mode may record meanwhile.
-                if !solutions && o.checks_failed() {
+                if let Some(level) = hint {
                     hint_shown(&mut state, g, level);
                 }
                 if !solutions
@@ -180,6 +188,9 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
                     return Ok(ExitCode::from(2));
                 }
                 println!();
+            }
+            if !without_hint.is_empty() {
+                print!("{}", render::no_hints_ahead(&without_hint, state.progress.current, render::width()));
             }
             Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }

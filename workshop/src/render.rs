@@ -71,8 +71,9 @@ pub fn hint(g: &ChapterGuide, level: usize, go: bool, width: usize) -> String {
 }
 
 /// The outcome of a check run, whole (`workshop check`), with the hint the participant
-/// has reached.
-pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, width: usize) -> String {
+/// has reached when the checks fail (`None`: no hint, as `check --all` shows none for
+/// a chapter other than the current one).
+pub fn outcome(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: Option<usize>, width: usize) -> String {
     parts(layout, g, o, hint_level, width, false).iter().flat_map(|p| p.lines.iter()).map(|l| format!("{l}\n")).collect()
 }
 
@@ -132,8 +133,9 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 /// The parts of an outcome, in the order they are shown. `brief` (watch mode): the
-/// first failing check in full, the others by their expectation.
-fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, width: usize, brief: bool) -> Vec<Part> {
+/// first failing check in full, the others by their expectation. `hint_level`: the
+/// hint shown when the checks fail, if any.
+fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: Option<usize>, width: usize, brief: bool) -> Vec<Part> {
     let full = format!("`workshop check {}` shows", g.number);
     let mut out = Vec::new();
     match o {
@@ -206,7 +208,7 @@ fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: usize, widt
                 let text = format!("The compiler warns:\n{}", warnings.trim_end());
                 out.push(Part::cut(&text, 1, 5, &format!("… {{n}} more lines of warnings: {full} them all")));
             }
-            if o.checks_failed() {
+            if let (true, Some(hint_level)) = (o.checks_failed(), hint_level) {
                 out.push(Part::spacer());
                 let h = hint(g, hint_level, false, width);
                 // Its words stay; its code may be cut, and h shows it whole.
@@ -256,7 +258,7 @@ pub fn screen(
         all.push(Part::whole(header));
         all.push(Part::spacer());
     }
-    all.extend(parts(layout, g, o, hint_level, width, true));
+    all.extend(parts(layout, g, o, Some(hint_level), width, true));
     for f in footer {
         all.push(Part::spacer());
         all.push(Part::whole(f));
@@ -336,12 +338,20 @@ fn fit(parts: &[Part], width: usize, height: usize) -> Screen {
             if p.lines.iter().any(|l| l.contains('\x1b')) {
                 text.push_str("\x1b[0m");
             }
-            text.push_str(&sign.replace("{n}", &(p.lines.len() - n).to_string()));
+            text.push_str(&counted(sign, p.lines.len() - n));
             text.push('\n');
         }
         hint_cut |= cut && p.hint;
     }
     Screen { text, hint_cut }
+}
+
+/// A sign with its count in: "1 more line", "3 more lines", "(1 line)".
+fn counted(sign: &str, n: usize) -> String {
+    let lines = postflow_core::count::plural(n as u64, "line");
+    sign.replace("{n} more lines", &format!("{n} more {lines}"))
+        .replace("{n} lines", &format!("{n} {lines}"))
+        .replace("{n}", &n.to_string())
 }
 
 /// A line that goes on but is cut here: it ends in `…`, within `width`.
@@ -361,6 +371,22 @@ pub fn moved_on(g: &ChapterGuide, next: &ChapterGuide, go: bool, width: usize) -
     let how =
         if go { "`workshop check --go` checks it once your worker is there" } else { "`workshop check` and `workshop hint` go to it now" };
     wrap(&format!("Chapter {} passes. Next: chapter {} ({how}).", g.number, next.heading()), "", "  ", width)
+}
+
+/// What `check --all` says under the chapters that failed without a hint: a hint
+/// shown counts as used, so `--all` shows only the current chapter's.
+pub fn no_hints_ahead(chapters: &[u8], current: u8, width: usize) -> String {
+    let names: Vec<String> = chapters.iter().map(u8::to_string).collect();
+    let which = match names.as_slice() {
+        [one] => format!("chapter {one}"),
+        [first @ .., last] => format!("chapters {} and {last}", first.join(", ")),
+        [] => return String::new(),
+    };
+    let text = format!(
+        "No hint for {which}: `check --all` shows the hint of the chapter you are at (chapter {current}) only, as a \
+         hint shown counts as used. `workshop hint N` shows chapter N's."
+    );
+    wrap(&text, "", "  ", width)
 }
 
 /// The progress table. A chapter whose file is gone says so, whatever its progress,
@@ -498,11 +524,21 @@ mod tests {
     }
 
     #[test]
+    fn one_line_cut_is_said_as_one_line() {
+        // The program printed one line, too long for the window: "1 more line", not "1 more lines".
+        let g = ChapterGuide::number(2).unwrap();
+        let o = Outcome::Checked { reports: vec![failing("2.1")], printed: vec!["x".repeat(300)], warnings: String::new() };
+        let fitted = screen(&layout(), g, &o, 0, "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
+        assert!(fitted.text.contains("  | … 1 more line: `workshop check 2` shows them all"), "{}", fitted.text);
+        assert!(!fitted.text.contains(" 1 more lines") && !fitted.text.contains("(1 lines)"), "{}", fitted.text);
+    }
+
+    #[test]
     fn the_columns_side_by_side_mark_a_cut() {
         let g = ChapterGuide::number(7).unwrap();
         let o = Outcome::Checked { reports: vec![failing("7.2")], printed: vec![], warnings: String::new() };
         for width in [80, 120, usize::MAX] {
-            let text = outcome(&layout(), g, &o, 0, width);
+            let text = outcome(&layout(), g, &o, Some(0), width);
             let cut: Vec<&str> = text.lines().filter(|l| l.contains("25 DecisionTaskScheduled")).collect();
             assert_eq!(cut.len(), 1, "{text}");
             // The row is cut in both columns, and says so.
@@ -512,7 +548,7 @@ mod tests {
             let short = text.lines().find(|l| l.contains("26 DecisionTaskStarted")).unwrap();
             assert!(!short.contains('…'), "{short}");
         }
-        let text = outcome(&layout(), g, &o, 0, 80);
+        let text = outcome(&layout(), g, &o, Some(0), 80);
         assert!(text.contains("      25 DecisionTaskScheduled taskList=…   25 DecisionTaskScheduled taskList=…\n"), "{text}");
         assert!(text.contains("    ≠ 28 TimerCanceled timerId=3 started…"), "{text}");
     }
@@ -524,14 +560,14 @@ mod tests {
         let failed = Outcome::Failed("cargo build --bin exercise-4 failed: error: failed to load manifest for workspace member\n\nCaused by: something long enough to be wrapped on a narrow terminal".into());
         for o in [missing, failed] {
             for width in [40, 60, 80] {
-                let text = outcome(&layout(), g, &o, 0, width);
+                let text = outcome(&layout(), g, &o, Some(0), width);
                 assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
                 // No word is split across lines.
                 let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
-                assert_eq!(words(&text), words(&outcome(&layout(), g, &o, 0, usize::MAX)), "{width}:\n{text}");
+                assert_eq!(words(&text), words(&outcome(&layout(), g, &o, Some(0), usize::MAX)), "{width}:\n{text}");
             }
         }
-        let text = outcome(&layout(), g, &Outcome::Missing(PathBuf::from("/nowhere/exercises/04_loop.rs")), 0, 80);
+        let text = outcome(&layout(), g, &Outcome::Missing(PathBuf::from("/nowhere/exercises/04_loop.rs")), Some(0), 80);
         assert_eq!(text, "exercises/04_loop.rs is missing. `workshop reset 4` puts the starting file back\n  (nothing else is touched).\n");
     }
 

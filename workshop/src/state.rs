@@ -49,8 +49,20 @@ impl Progress {
         Progress { version: VERSION, current: 1, chapters: BTreeMap::new() }
     }
 
+    /// Chapter `n`'s progress; never more hints used than the chapter has (a
+    /// hand-edited file may say more).
     pub fn chapter(&self, n: u8) -> ChapterProgress {
-        self.chapters.get(&n.to_string()).cloned().unwrap_or_default()
+        let mut c = self.chapters.get(&n.to_string()).cloned().unwrap_or_default();
+        if let Some(g) = GUIDES.iter().find(|g| g.number == n) {
+            c.hints = c.hints.min(u8::try_from(g.hints.len()).unwrap_or(u8::MAX));
+        }
+        c
+    }
+
+    /// The first chapter not passed yet, else the last: where to go on when the file
+    /// names no chapter that exists.
+    fn first_not_passed(&self) -> u8 {
+        GUIDES.iter().map(|g| g.number).find(|&n| !self.chapter(n).passed).unwrap_or(GUIDES.len() as u8)
     }
 
     pub fn chapter_mut(&mut self, n: u8) -> &mut ChapterProgress {
@@ -106,6 +118,14 @@ impl State {
         };
         let bytes = text;
         let text = String::from_utf8_lossy(&bytes);
+        if text.trim().is_empty() {
+            // Nothing to lose and nothing to carry over (a write cut short, a `touch`).
+            state.notice = Some(match state.save() {
+                Ok(()) => format!("the progress file {} was empty; a new one is started", path.display()),
+                Err(e) => format!("the progress file {} is empty, and {e}", path.display()),
+            });
+            return state;
+        }
         match toml::from_str::<toml::Value>(&text) {
             Err(e) => {
                 let why = format!("the progress file {} is not valid TOML ({})", path.display(), e.message().trim());
@@ -129,9 +149,19 @@ impl State {
             Some(n) if n == i64::from(VERSION) => match v.clone().try_into::<Progress>() {
                 Ok(p) if (1..=7).contains(&p.current) => self.progress = p,
                 Ok(p) => {
-                    self.progress = Progress { current: 1, ..p };
-                    self.notice =
-                        Some(format!("the progress file names chapter {}, which does not exist; back to chapter 1", v["current"]));
+                    // Everything else it says holds: only the current chapter is put right,
+                    // and written, so that this is said once.
+                    self.progress = p;
+                    self.progress.current = self.progress.first_not_passed();
+                    let why = format!(
+                        "the progress file names chapter {} as the current one, which does not exist; the current chapter \
+                         is now chapter {}",
+                        v["current"], self.progress.current
+                    );
+                    self.notice = Some(match self.save() {
+                        Ok(()) => why,
+                        Err(e) => format!("{why} ({e})"),
+                    });
                 }
                 Err(e) => {
                     self.progress = lenient(v);
@@ -333,6 +363,43 @@ mod tests {
         assert_eq!(std::fs::read_to_string(aside("-2")).unwrap(), "current = [oops");
         assert_eq!(std::fs::read_to_string(aside("")).unwrap(), "current = 3\n[chapters.1\npassed = true");
         assert_eq!(State::load(&path).notice, None);
+    }
+
+    #[test]
+    fn a_current_chapter_that_does_not_exist_is_put_right_once_and_the_rest_kept() {
+        let path = dir().join("out-of-range.toml");
+        std::fs::write(&path, "version = 1\ncurrent = 99\n[chapters.1]\npassed = true\nhints = 2\n[chapters.2]\npassed = true\n").unwrap();
+        let s = State::load(&path);
+        let notice = s.notice.unwrap();
+        assert!(notice.contains("names chapter 99") && notice.contains("the current chapter is now chapter 3"), "{notice}");
+        assert_eq!((s.progress.current, s.progress.chapter(1).hints, s.progress.chapter(2).passed), (3, 2, true));
+        // Said once: the file says chapter 3 now, and still what was passed.
+        let again = State::load(&path);
+        assert_eq!((again.notice, again.progress), (None, s.progress));
+    }
+
+    #[test]
+    fn an_empty_file_is_a_fresh_start_not_an_older_workshop() {
+        let path = dir().join("empty.toml");
+        let _ = std::fs::remove_file(format!("{}.old", path.display()));
+        std::fs::write(&path, "").unwrap();
+        let notice = State::load(&path).notice.unwrap();
+        assert!(notice.contains("was empty; a new one is started") && !notice.contains("older"), "{notice}");
+        assert!(!PathBuf::from(format!("{}.old", path.display())).exists());
+        let again = State::load(&path);
+        assert_eq!((again.notice, again.progress.current), (None, 1));
+    }
+
+    #[test]
+    fn more_hints_than_a_chapter_has_count_as_all_of_them() {
+        let path = dir().join("hints.toml");
+        std::fs::write(&path, "version = 1\ncurrent = 2\n[chapters.2]\nhints = 7\n").unwrap();
+        let s = State::load(&path);
+        let g = ChapterGuide::number(2).unwrap();
+        assert_eq!((s.progress.chapter(2).hints, s.progress.next_hint(g)), (3, 2));
+        // A file too odd for the form (300 is no u8) is read leniently, as far as it goes.
+        std::fs::write(&path, "version = 1\ncurrent = 2\n[chapters.2]\nhints = 300\n").unwrap();
+        assert_eq!(State::load(&path).progress.chapter(2).hints, 3);
     }
 
     #[test]

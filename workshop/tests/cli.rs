@@ -82,3 +82,66 @@ fn the_list_says_when_a_chapters_file_is_gone_and_how_to_get_it_back() {
     assert!(!stdout.contains("done     "), "{stdout}");
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// A `cargo` that "builds" every exercise into a program that ends at once without a
+/// result: every check of every chapter fails ("stopped before this check"), as an
+/// untouched starting file does, without building anything.
+#[cfg(unix)]
+fn cargo_whose_exercises_fail(root: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let exe = root.join("exercise-program");
+    std::fs::write(&exe, "#!/bin/sh\nexit 0\n").unwrap();
+    let cargo = root.join("fake-cargo");
+    std::fs::write(
+        &cargo,
+        format!(
+            "#!/bin/sh\nfor a; do [ \"$prev\" = --bin ] && bin=$a; prev=$a; done\n\
+             printf '{{\"reason\":\"compiler-artifact\",\"target\":{{\"name\":\"%s\"}},\"executable\":\"%s\"}}\\n' \"$bin\" '{}'\n",
+            exe.display()
+        ),
+    )
+    .unwrap();
+    for f in [&exe, &cargo] {
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    cargo
+}
+
+#[cfg(unix)]
+#[test]
+fn check_all_spends_a_hint_on_the_current_chapter_only() {
+    // A participant at chapter 2 runs `check --all` to see where they stand: the
+    // chapters ahead fail, as they must, and their hints stay unused.
+    let root = workshop("all", &[]);
+    let progress = root.join("exercises/.workshop-progress.toml");
+    std::fs::write(&progress, "version = 1\ncurrent = 2\n").unwrap();
+    let cargo = cargo_whose_exercises_fail(&root);
+    let out = Command::new(env!("CARGO_BIN_EXE_workshop"))
+        .env("CARGO", &cargo)
+        .arg("--root")
+        .arg(&root)
+        .args(["check", "--all"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches(" checks: 0 of ").count(), 7, "{stdout}");
+    for n in 1..=7 {
+        assert_eq!(stdout.contains(&format!("Hint 1 of 3 for chapter {n}:")), n == 2, "chapter {n}:\n{stdout}");
+    }
+    assert!(
+        stdout.contains("No hint for chapters 1, 3, 4, 5, 6 and 7: `check --all` shows the hint of the chapter you are at (chapter 2)"),
+        "{stdout}"
+    );
+    let (_, list, _) = run(&root, &["list"]);
+    for n in 1..=7 {
+        let used = if n == 2 { "1/3" } else { "0/3" };
+        let row = list.lines().find(|l| l.get(2..4).is_some_and(|c| c.trim() == n.to_string())).unwrap();
+        assert!(row.ends_with(used), "chapter {n} should have {used} hints used:\n{list}");
+    }
+    // `check 3` asks for chapter 3 by name: its hint is shown, and counted.
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_workshop")).env("CARGO", &cargo).arg("--root").arg(&root).args(["check", "3"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Hint 1 of 3 for chapter 3:"));
+    std::fs::remove_dir_all(&root).unwrap();
+}
