@@ -82,9 +82,11 @@ impl Chapter {
     }
 
     pub fn parse(name: &str) -> Result<Chapter, String> {
+        // "Loop" and "scan_once" are what people type for "loop" and "scan-once".
+        let typed = name.trim().to_ascii_lowercase().replace('_', "-");
         Chapter::ALL
             .into_iter()
-            .find(|c| c.name() == name)
+            .find(|c| c.name() == typed)
             .ok_or_else(|| format!("unknown chapter {name:?}; chapters are {}", Chapter::ALL.map(Chapter::name).join(", ")))
     }
 

@@ -533,7 +533,7 @@ impl WorkflowRuntime {
         }
         let s = self.state.borrow();
         match s.query_handlers.get(query_type) {
-            Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler())).map_err(|payload| {
+            Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler)).map_err(|payload| {
                 let text = payload.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| payload.downcast_ref::<String>().cloned());
                 QueryError::HandlerPanicked(text.unwrap_or_else(|| "a panic".into()))
             }),

@@ -68,6 +68,10 @@ impl ChapterGuide {
         let text = text.trim();
         match text.parse::<i64>() {
             Ok(n) => ChapterGuide::number(n),
+            // Digits too many for a number are still a number, not a chapter's name.
+            Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(format!("there is no chapter {text}: the workshop has chapters 1 to {}", GUIDES.len()))
+            }
             Err(_) => Chapter::parse(text).map(ChapterGuide::of),
         }
     }
@@ -90,6 +94,18 @@ impl ChapterGuide {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chapter_is_found_as_people_type_it() {
+        assert_eq!(ChapterGuide::parse("Loop").map(|g| g.number), Ok(4));
+        assert_eq!(ChapterGuide::parse("scan_once").map(|g| g.number), Ok(3));
+        assert_eq!(ChapterGuide::parse(" 7 ").map(|g| g.number), Ok(7));
+        assert_eq!(
+            ChapterGuide::parse("99999999999999999999").map(|g| g.number),
+            Err("there is no chapter 99999999999999999999: the workshop has chapters 1 to 7".into())
+        );
+        assert!(ChapterGuide::parse("loops").unwrap_err().starts_with("unknown chapter \"loops\"; chapters are"));
+    }
 
     #[test]
     fn every_chapter_has_one_guide_in_workshop_order() {
