@@ -224,6 +224,17 @@ status=0
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT" && grep -q "error" "$OUT"; } || fail "tui --exercise 3 with a broken file shows the compiler's error and exits 2"
 grep -q "^building exercise 3 (cargo build" "$OUT" || fail "tui --exercise says it is building before cargo's quiet build"
 ok "tui --exercise 3 says it builds, then with a broken file shows the compiler's error and exits 2"
+# An activity's argument passed bare, the first slip of many: the compiler's own
+# message says to write a tuple (core's diagnostic on EncodeArgs), not just the trait.
+cp "$EX/01_activities.rs" "$EX/01_activities.rs.saved"
+sed 's/"shipProduct", (&order,))/"shipProduct", order)/' "$EX/solutions/01_activities.rs" >"$EX/01_activities.rs"
+grep -qF '"shipProduct", order)' "$EX/01_activities.rs" || fail "the test could not write the bare argument into exercise 1"
+status=0
+"$TUI" --exercise 1 >"$OUT" 2>&1 || status=$?
+{ [[ $status == 2 ]] && grep -qF "the arguments of an activity or a workflow are a tuple, not one value" "$OUT" && grep -qF '`(&order,)` for one' "$OUT"; } ||
+    { cat "$OUT" >&2; fail "tui --exercise 1 with a bare activity argument says to write a tuple"; }
+mv "$EX/01_activities.rs.saved" "$EX/01_activities.rs"
+ok "an activity's argument passed bare: the compiler's message says to write it as a tuple"
 status=0
 "$TUI" --exercise scan-once >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT"; } || fail "tui --exercise scan-once is chapter 3, as for workshop"

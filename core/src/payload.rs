@@ -202,6 +202,13 @@ impl<'de> serde::Deserializer<'de> for Unread {
 pub struct DecodeError(pub String);
 
 /// Argument lists that encode to one payload, one JSON value per argument.
+// A participant's first slip is an activity's argument passed bare; rustc would
+// otherwise point into this file with the trait's name.
+#[diagnostic::on_unimplemented(
+    message = "the arguments of an activity or a workflow are a tuple, not one value",
+    label = "write the arguments as a tuple: `(&order,)` for one, `(&a, &b)` for two",
+    note = "as in Go's ExecuteActivity(ctx, name, args...), each element of the tuple is one argument"
+)]
 pub trait EncodeArgs {
     fn encode_args(&self) -> Payload;
 }
