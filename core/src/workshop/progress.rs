@@ -402,7 +402,7 @@ impl Tour {
         let session_hint = (step.is_some() && !self.fits(session)).then(|| {
             format!(
                 "This chapter runs its own workflow: chapter {}'s code ({}). Open the chapter's session to follow the \
-                 tour; what you do here is not lost until you open it.",
+                 tour; the session you have now is kept, and undo brings it back until you act in the new one.",
                 chapter.number,
                 chapter.chapter.name()
             )
