@@ -251,31 +251,51 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> HistoryJsonError {
 
 /// The line on which each event of the history in `text` begins, in the container
 /// `history_from_json` found. Only asked for when an event is refused, so a good file
-/// is parsed once.
+/// is parsed once. A plain scan of the text, which `history_from_json` has already
+/// found to be JSON: serde's borrowed readers for the three containers cost the page
+/// more than the scan.
 fn event_lines(text: &str, container: Container) -> Vec<usize> {
-    use serde_json::value::RawValue;
-    #[derive(Deserialize)]
-    struct Events<'a> {
-        #[serde(borrow)]
-        events: Vec<&'a RawValue>,
-    }
-    #[derive(Deserialize)]
-    struct Response<'a> {
-        #[serde(borrow)]
-        history: Events<'a>,
-    }
-    let raws = match container {
-        Container::Array => serde_json::from_str::<Vec<&RawValue>>(text).ok(),
-        Container::Events => serde_json::from_str::<Events>(text).ok().map(|e| e.events),
-        Container::Response => serde_json::from_str::<Response>(text).ok().map(|r| r.history.events),
+    // The keys from the top object to the events array.
+    let path: &[&str] = match container {
+        Container::Array => &[],
+        Container::Events => &["events"],
+        Container::Response => &["history", "events"],
     };
-    let mut lines = Vec::new();
-    let (mut line, mut from) = (1, 0);
-    for raw in raws.unwrap_or_default() {
-        let at = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
-        line += text.as_bytes()[from..at.max(from)].iter().filter(|&&b| b == b'\n').count();
-        from = at.max(from);
-        lines.push(line);
+    let bytes = text.as_bytes();
+    let (mut lines, mut line, mut depth, mut on_path) = (Vec::new(), 1, 0, 0);
+    // The last string read: the key of the value that follows, when it is one.
+    let mut key: Option<&str> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                key = text.get(start..i.min(bytes.len()));
+            }
+            open @ (b'{' | b'[') => {
+                // An element of the events array: the path's containers are all open.
+                if open == b'{' && on_path == path.len() + 1 && depth == on_path {
+                    lines.push(line);
+                }
+                // The top container, and below it each one opened under the path's next key.
+                let on = depth == 0 || path.get(depth - 1).is_some_and(|k| Some(*k) == key);
+                if on_path == depth && on {
+                    on_path += 1;
+                }
+                depth += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                on_path = on_path.min(depth);
+            }
+            _ => {}
+        }
+        i += 1;
     }
     lines
 }
@@ -673,6 +693,11 @@ mod tests {
         let line = 1 + pretty[..pretty.find("\"three\"").unwrap()].matches('\n').count() - 1;
         let err = history_from_json(&pretty).unwrap_err().to_string();
         assert!(err.starts_with(&format!("history event 3 (line {line}, eventId three): eventId: ")), "{err}");
+        // Under "events" beside another array of objects, and with a string holding a
+        // brace and an escaped quote: only the events' own braces count.
+        let text = "{\"note\": [{\"a\": \"{\\\"[\"}],\n \"events\": [\n{\"eventId\": \"1\"},\n\n{\"eventId\": 7}]}";
+        let err = history_from_json(text).unwrap_err().to_string();
+        assert!(err.starts_with("history event 1 (line 3, eventId 1)"), "the note's object is no event: {err}");
         // An event read on its own (the bridge's pages) has no line to name.
         let err = event_from_value(0, &Value::from(7)).unwrap_err().to_string();
         assert_eq!(err, "history event 1 (eventId ?): an event must be a JSON object");
