@@ -332,3 +332,146 @@ fn a_step_done_is_told_by_its_chapter_and_place_and_the_last_one_ends_the_tour()
         format!("tour: chapter 7, step {n} of {n} done ✓ — the tour is finished: your score per chapter is in the guide")
     );
 }
+
+#[test]
+fn chapter_six_is_done_only_once_the_query_is_asked_again_after_the_scan() {
+    // The chapter's last instruction is to ask the query again after the scan; the
+    // tour moved on at the scan, before the answer it promised (Aarhus, Delft) was asked.
+    let (mut tour, mut s) = chapter_session(Chapter::Query);
+    for step in steps_of(Chapter::Query).take_while(|st| st.id != "query/scan") {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    assert_eq!(tour.current().unwrap().id, "query/scan");
+    for a in [
+        Action::AdvanceNext,
+        Action::AdvanceNext,
+        Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) },
+    ] {
+        s.perform(a).unwrap();
+        tour.observe(&s);
+    }
+    let v = tour.view(&s);
+    assert_eq!(v.position, "Tour · chapter 6 of 7 · step 4 of 4", "the scan alone does not end the chapter");
+    let step = v.step.unwrap();
+    assert_eq!(step.command, postflow_core::controls::Command::Query);
+    assert_eq!(step.blocked, None);
+    let before = s.history().len();
+    s.perform(Action::Query { name: "current_status".into() }).unwrap();
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "query/after-scan", chapter_done: true, .. })));
+    // What the step told the participant to look for is what the query answered.
+    let answer = s.current_status().unwrap();
+    assert_eq!(answer.location_history, ["Aarhus", "Delft"]);
+    assert!(step.look_for.contains("Aarhus, Delft"), "{}", step.look_for);
+    assert_eq!(s.history().len(), before, "asking wrote nothing");
+}
+
+#[test]
+fn a_step_for_a_moment_not_reached_yet_says_how_to_get_there() {
+    // Chapter 7: the timer's firing skipped (`]`), "scan again" with the timer still
+    // running writes TimerCanceled and a new timer, never what the step expects; the
+    // tour waited for it and pointed at the clock, which times the run out.
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    for step in steps_of(Chapter::Notification).take(2) {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    assert_eq!(tour.current().unwrap().id, "notification/fire");
+    tour.next(&s);
+    assert_eq!(tour.current().unwrap().id, "notification/scan-after");
+    let blocked = tour.view(&s).step.unwrap().blocked.expect("the customer was not notified yet: the step says so");
+    assert_eq!(
+        blocked,
+        "This step needs the customer notified, and in this run no notification timer has fired yet: move the clock to \
+         the timer first (t), as the step before does."
+    );
+    s.perform(Action::AdvanceNext).unwrap();
+    tour.observe(&s);
+    assert_eq!(s.notifications(), 1);
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None, "notified: the step can happen now");
+    play(TOUR.iter().find(|st| st.id == "notification/scan-after").unwrap(), &mut s);
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "notification/scan-after", .. })));
+
+    // Chapter 7 again: the order started, the clock not moved, the first step skipped:
+    // the timer has not started yet, and stepping back is no way to it.
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    WORKSHOP_ORDER.perform(&mut s).unwrap();
+    tour.observe(&s);
+    tour.next(&s);
+    assert_eq!(tour.current().unwrap().id, "notification/scan");
+    let blocked = tour.view(&s).step.unwrap().blocked.expect("no timer runs yet");
+    assert!(blocked.contains("if it has not started yet, move the clock on (t) until the package is shipped"), "{blocked}");
+    for _ in 0..2 {
+        s.perform(Action::AdvanceNext).unwrap();
+        tour.observe(&s);
+    }
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None, "the timer runs now");
+
+    // Chapter 6: the query "again" with the scan skipped would list Aarhus alone.
+    let (mut tour, mut s) = chapter_session(Chapter::Query);
+    for step in steps_of(Chapter::Query).take(2) {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    tour.next(&s);
+    assert_eq!(tour.current().unwrap().id, "query/after-scan");
+    let blocked = tour.view(&s).step.unwrap().blocked.expect("no scan read yet");
+    assert!(blocked.starts_with("This step needs a scan the code has read") && blocked.contains("scan first (c)"), "{blocked}");
+    for a in [
+        Action::AdvanceNext,
+        Action::AdvanceNext,
+        Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) },
+    ] {
+        s.perform(a).unwrap();
+        tour.observe(&s);
+    }
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None);
+}
+
+#[test]
+fn the_notification_chapter_says_when_the_timer_really_fires() {
+    // The goal said "when the package is about a day away"; the timer runs the whole
+    // estimate, so the customer hears at the estimated delivery, not a day before it.
+    let guide = GUIDES.iter().find(|g| g.chapter == Chapter::Notification).unwrap();
+    assert!(!guide.goal.contains("a day away"), "{}", guide.goal);
+    assert!(guide.goal.contains("close to delivery") && guide.goal.contains("whole estimate ran out"), "{}", guide.goal);
+    let (_, mut s) = chapter_session(Chapter::Notification);
+    play(TOUR.iter().find(|st| st.id == "notification/timer").unwrap(), &mut s);
+    s.perform(Action::AdvanceNext).unwrap();
+    let h = s.history();
+    let days: i64 = h
+        .iter()
+        .rev()
+        .find_map(|e| match &e.attributes {
+            postflow_core::history::EventAttributes::ActivityTaskCompleted(a) => {
+                a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok())
+            }
+            _ => None,
+        })
+        .unwrap();
+    let time_of = |name: &str| h.iter().find(|e| e.event_type().name() == name).unwrap().event_time;
+    assert_eq!(time_of("TimerFired").since(time_of("TimerStarted")).as_secs(), days as u64 * 60, "the timer lasts the whole estimate");
+    assert_eq!(s.notifications(), 1);
+}
+
+#[test]
+fn chapter_four_says_what_two_scans_sent_at_once_write() {
+    // "Two scans sent at once are two signals, handled one after the other", next to
+    // "every scan adds a signal and a decision task", promised two decision tasks; the
+    // simulator writes one, whose code reads both.
+    let guide = GUIDES.iter().find(|g| g.chapter == Chapter::Loop).unwrap();
+    assert!(guide.look_for.contains("two signals and one decision task"), "{}", guide.look_for);
+    let (_, mut s) = chapter_session(Chapter::Loop);
+    play(TOUR.iter().find(|st| st.id == "loop/wait").unwrap(), &mut s);
+    let before = s.history().len();
+    s.auto_run = false;
+    for place in ["Delft", "Lyon"] {
+        s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(format!(r#"{{"location":"{place}"}}"#)) }).unwrap();
+    }
+    s.perform(Action::Run).unwrap();
+    let new: Vec<&str> = s.history()[before..].iter().map(|e| e.event_type().name()).collect();
+    assert_eq!(new.iter().filter(|t| **t == "WorkflowExecutionSignaled").count(), 2, "{new:?}");
+    assert_eq!(new.iter().filter(|t| **t == "DecisionTaskCompleted").count(), 1, "{new:?}");
+    assert_eq!(s.logs().iter().filter(|l| l.message == "Received signal!").count(), 2, "the loop went round twice");
+    assert_eq!(s.outcome(), None);
+}

@@ -1,6 +1,7 @@
 //! The order processing workflow as the workshop ends: validate the payment (with
 //! retries), ship, then track scans until delivered, notifying the customer once when
-//! delivery is about a day away. Written to read like the workshop's Go code.
+//! a delivery estimate runs out with no newer scan (the workshop's "about a day away":
+//! its timer runs the whole estimate). Written to read like the workshop's Go code.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -188,8 +188,10 @@ pub static GUIDES: [ChapterGuide; 7] = [
         why: "The workflow may wait days between two scans. No worker has to keep it in memory all \
               that time: when the next scan comes, any worker replays the history and the loop goes \
               on where it was.",
-        look_for: "Every scan adds WorkflowExecutionSignaled and a decision task; the workflow stays \
-                   running. Two scans sent at once are two signals, handled one after the other.",
+        look_for: "Every scan adds WorkflowExecutionSignaled and, when no decision task is waiting \
+                   already, a decision task; the workflow stays running. Two scans sent at once (turn \
+                   auto-run off first) are two signals and one decision task, in which the loop goes \
+                   round twice and reads both, one after the other.",
         hints: &[
             Hint { text: "One select handles one signal. What makes the workflow handle the next one?", rust: "", go: "" },
             Hint {
@@ -357,12 +359,13 @@ pub static GUIDES: [ChapterGuide; 7] = [
         chapter: Chapter::Notification,
         number: 7,
         title: "The notification timer",
-        goal: "Tell the customer once when the package is about a day away. After shipping and \
-               after every scan, ask estimatedDeliveryTime how many days are left from the last \
+        goal: "Tell the customer, once, that the package is close to delivery. After shipping \
+               and after every scan, ask estimatedDeliveryTime how many days are left from the last \
                location and start a timer for that long (a day is a minute here, as in the \
-               workshop). Each scan cancels the old timer and starts a new one. When a timer \
-               fires, notify the customer, once, by logging \"Notification sent\" (the checks \
-               look for that line); never after delivery.",
+               workshop). Each scan cancels the old timer and starts a new one, so a timer fires \
+               only when its whole estimate ran out with no newer scan. When it fires, notify the \
+               customer, once, by logging \"Notification sent\" (the checks look for that line); \
+               never after delivery.",
         concept: "A timer is kept by Cadence, not by the worker: TimerStarted records it, and when it \
                   is due Cadence writes TimerFired and wakes the workflow with a decision task. \
                   Canceling a timer is a decision too (CancelTimer, written as TimerCanceled). \

@@ -103,14 +103,21 @@ pub struct TourStep {
 }
 
 /// A state of the run a step is written for ("while the payment is still being
-/// retried", "while the timer runs"). A participant who moved the clock on is past it:
-/// the step's events can no longer come, and the tour says so rather than wait.
+/// retried", "while the timer runs", "once the customer was notified"). A participant
+/// who moved the clock on is past it, one who skipped a step is not there yet: either
+/// way the step's events cannot come, and the tour says so, and how to get there,
+/// rather than wait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Premise {
     /// The payment has not gone through yet: a retry is still to come.
     PaymentPending,
     /// The notification timer runs (started, not fired or canceled).
     TimerRunning,
+    /// The customer was notified: a notification timer fired and the code handled it.
+    Notified,
+    /// The code has read a scan: the query's location list holds more than the
+    /// order's sendFrom.
+    Scanned,
 }
 
 impl Premise {
@@ -130,20 +137,41 @@ impl Premise {
                 })
             }
             Premise::TimerRunning => !crate::history::derived::derive(history).open_timers.is_empty(),
+            Premise::Notified => session.notifications() > 0,
+            Premise::Scanned => session.current_status().is_some_and(|s| s.location_history.len() > 1),
         }
     }
 
-    /// What the step needs that this run is past, and the way back to it.
+    /// What the step needs that this run is past, or has not reached yet, and the way
+    /// to it.
     pub fn unmet(self) -> String {
-        let back = crate::controls::keys_label(Command::Back);
-        let (needs, past) = match self {
-            Premise::PaymentPending => ("a payment still being retried", "the payment went through (the clock moved on)"),
-            Premise::TimerRunning => ("the notification timer running", "no timer runs (it fired, or was never started)"),
+        use crate::controls::keys_label;
+        let back = format!(
+            "step back ({}) to before that, or the chapter's session starts it again with the workshop's order",
+            keys_label(Command::Back)
+        );
+        let (needs, state, way) = match self {
+            Premise::PaymentPending => ("a payment still being retried", "the payment went through (the clock moved on)", back),
+            Premise::TimerRunning => (
+                "the notification timer running",
+                "no timer runs",
+                format!(
+                    "if it fired, {back}; if it has not started yet, move the clock on ({}) until the package is shipped",
+                    keys_label(Command::NextTimer)
+                ),
+            ),
+            Premise::Notified => (
+                "the customer notified",
+                "no notification timer has fired yet",
+                format!("move the clock to the timer first ({}), as the step before does", keys_label(Command::NextTimer)),
+            ),
+            Premise::Scanned => (
+                "a scan the code has read",
+                "the query's list still holds only the order's sendFrom",
+                format!("scan first ({}), after the payment went through, as the step before does", keys_label(Command::Scan)),
+            ),
         };
-        format!(
-            "This step needs {needs}, and in this run {past}: step back ({back}) to before that, or the chapter's \
-             session starts it again with the workshop's order."
-        )
+        format!("This step needs {needs}, and in this run {state}: {way}.")
     }
 }
 
@@ -326,8 +354,8 @@ pub static TOUR: &[TourStep] = &[
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
         premise: None,
-        look_for: "Each scan: one signal, one decision task. The location list lives in the code's memory and is \
-                   rebuilt by replay whenever a worker needs it.",
+        look_for: "Each scan sent on its own: one signal, one decision task. The location list lives in the code's \
+                   memory and is rebuilt by replay whenever a worker needs it.",
     },
     // 5 · The delivered signal
     TourStep {
@@ -389,14 +417,26 @@ pub static TOUR: &[TourStep] = &[
     },
     TourStep {
         chapter: Chapter::Query,
-        id: "query/after-scan",
-        instruction: "Move the clock twice, scan at Delft, then ask the query again.",
+        id: "query/scan",
+        instruction: "Move the clock on until the payment goes through (twice since the start), then scan at Delft.",
         action: NextTimer,
-        then: &[NextTimer, Scan("Delft"), Query],
+        then: &[NextTimer, Scan("Delft")],
         events: &["ActivityTaskCompleted", "WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["WorkflowExecutionCompleted"],
         premise: Some(Premise::PaymentPending),
-        look_for: "The answer follows the scans: Aarhus, Delft. A query never writes to the history.",
+        look_for: "The payment, the shipment, then the scan and a decision task in which the loop adds Delft to the \
+                   list the query handler reads.",
+    },
+    TourStep {
+        chapter: Chapter::Query,
+        id: "query/after-scan",
+        instruction: "Ask the current_status query again.",
+        action: Query,
+        then: &[],
+        events: &[],
+        no_events: &["DecisionTaskScheduled", "WorkflowExecutionSignaled"],
+        premise: Some(Premise::Scanned),
+        look_for: "The answer follows the scans: Aarhus, Delft. Asking wrote nothing into the history, now as before.",
     },
     // 7 · The notification timer
     TourStep {
@@ -442,7 +482,7 @@ pub static TOUR: &[TourStep] = &[
         then: &[],
         events: &["WorkflowExecutionSignaled", "DecisionTaskCompleted"],
         no_events: &["ActivityTaskScheduled", "TimerStarted", "TimerCanceled"],
-        premise: None,
+        premise: Some(Premise::Notified),
         look_for: "The location is recorded, but no estimate and no timer: the customer was told already.",
     },
     TourStep {
