@@ -134,12 +134,20 @@ expect 1 "a scan did not restart the notification timer" -- 7 --timer-unit 5s --
 # The worker's day is 5 s, the check's the default minute: the flag is named, no Rust code.
 start_worker --chapter 7 --timer-unit 5s
 expect 1 "If your worker's day lasts 5s, run the check with --timer-unit 5s" -- 7 --address "$HTTP"
+# The other way round, the worker's day the workshop's minute and the check's 5 s: the
+# first check says so, and the others are not run (each would wait minutes to fail alike).
+start_worker --chapter 7
+expect 1 "0 of 4 checks pass (3 not run: your worker's timers count a day as 60s and the check as 5s" -- 7 --timer-unit 5s --address "$HTTP"
 start_worker --chapter 6 --mistake query-misnamed
 expect 1 "its query handler is registered as \"currentStatus\"" -- 6 --address "$HTTP"
 start_worker --chapter 3 --mistake scan-channel-misnamed
 expect 1 "the name must match exactly, case included (\"ScanSignal\", not \"scanSignal\")" -- 3 --address "$HTTP"
 start_worker --chapter 3 --mistake sleep-in-workflow
 expect 1 "a decision task of your workflow timed out" -- 3 --address "$HTTP"
+# Scans read in a plain goroutine: the SDK panics there and the worker dies in the middle
+# of a decision task, which times out. Said to be a worker that stopped, not a sleep.
+start_worker --chapter 5 --mistake scans-in-a-goroutine
+expect 2 "Did it crash? Its output says why. A panic \"getState: illegal access from outside of workflow context\"" -- 5 --address "$HTTP"
 # Without a retry policy the timeouts differ too: the first difference says why.
 start_worker --chapter 2 --mistake no-retry-policy
 expect 1 "the timeouts differ only because of the retry policy" -- 2 --address "$HTTP"
@@ -209,6 +217,9 @@ expect 2 "Cadence server not reachable at http://127.0.0.1:9" -- 1 --address htt
 expect 2 "cannot run the cadence command \"./no-such-cadence\"" -- 1 --cli ./no-such-cadence
 expect 2 "failed (exit status: 1) without saying why" -- 1 --cli false
 expect 2 "cannot reach the server" -- 1 --cli "$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:9 --transport grpc"
+# The gRPC port without --transport grpc: the CLI's own error is a reset connection.
+expect 2 "at 127.0.0.1:7833 with --transport grpc" -- 1 --cli "$(scripts/cadence-dev.sh bin)/cadence --address 127.0.0.1:7833"
 expect 2 "there is no chapter 9" -- 9 --address "$HTTP"
+expect 2 "a day must last whole seconds, 1s or more" -- 7 --timer-unit 0s --address "$HTTP"
 
 echo "workshop Go track: $passed passed, 0 failed"

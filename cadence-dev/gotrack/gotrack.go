@@ -44,6 +44,13 @@ var mistakes = map[string]mistake{
 		activities(r, workshop.Delivered, est)
 		r.RegisterWorkflowWithOptions(deliveredNotEnding, workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
+	// Scans are read in a goroutine started with `go`, not workflow.Go: the SDK
+	// panics there ("getState: illegal access from outside of workflow context"),
+	// and the panic of a plain goroutine ends the whole worker.
+	"scans-in-a-goroutine": {workshop.Delivered, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Delivered, est)
+		r.RegisterWorkflowWithOptions(scansInAGoroutine, workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
 	// The query handler is set once the payment went through: too late for a query
 	// that comes while the payment is retried.
 	"query-after-first-activity": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
@@ -174,6 +181,22 @@ func deliveredNotEnding(ctx workflow.Context, order workshop.Order) (string, err
 	for {
 		s.Select(ctx)
 	}
+}
+
+func scansInAGoroutine(ctx workflow.Context, order workshop.Order) (string, error) {
+	if err := payAndShip(ctx, order); err != nil {
+		return "", err
+	}
+	locations := []string{order.SendFrom}
+	go func() {
+		for {
+			var scan workshop.ScanSignal
+			workflow.GetSignalChannel(ctx, workshop.ScanSignalName).Receive(ctx, &scan)
+			locations = append(locations, scan.Location)
+		}
+	}()
+	workflow.GetSignalChannel(ctx, workshop.DeliveredSignalName).Receive(ctx, nil)
+	return processed(order), nil
 }
 
 func queryAfterFirstActivity(ctx workflow.Context, order workshop.Order) (string, error) {

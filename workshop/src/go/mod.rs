@@ -37,80 +37,156 @@ pub struct Options {
 }
 
 /// How long past the reference's own pace a step may wait for the real server.
-const MARGIN: Duration = Duration::from_secs(15);
+const MARGIN: Duration = if cfg!(test) { Duration::from_millis(100) } else { Duration::from_secs(15) };
 /// How long the first decision task may wait for a worker before we say none runs.
-const NO_WORKER: Duration = Duration::from_secs(10);
+const NO_WORKER: Duration = if cfg!(test) { Duration::from_millis(200) } else { Duration::from_secs(10) };
 /// The same for a later one, which first waits out the worker's sticky task list.
-const NO_WORKER_ANY_MORE: Duration = Duration::from_secs(20);
+const NO_WORKER_ANY_MORE: Duration = if cfg!(test) { Duration::from_millis(150) } else { Duration::from_secs(20) };
 
 pub fn check(list: &[&'static ChapterGuide], o: &Options, state: &mut State) -> Result<ExitCode, String> {
+    day_of(o.timer_unit)?;
     let server: Box<dyn Server> = match &o.target {
         Target::Http(url) => Box::new(Http::new(url, &o.domain)?),
         Target::Cli(command) => Box::new(Cli::new(command, &o.domain)?),
     };
-    println!("Go track: checking your worker through {} (domain {}, task list tasklist)", server.describe(), o.domain);
+    Ok(run(list, server.as_ref(), o, state, &mut std::io::stdout()))
+}
+
+/// A day of `--timer-unit`, if a Cadence timer can last it: whole seconds, at least one
+/// (the Go client rounds a timer up to whole seconds, and one of 0s is no timer at all).
+fn day_of(unit: Duration) -> Result<Duration, String> {
+    if unit < Duration::from_secs(1) || unit.subsec_nanos() != 0 {
+        let shown = if unit.subsec_nanos() == 0 { format!("{}s", unit.as_secs()) } else { format!("{unit:?}") };
+        return Err(format!(
+            "--timer-unit {shown}: a day must last whole seconds, 1s or more, as Cadence's timers count whole seconds (the \
+             workshop's day is 60s; give the day your worker uses, e.g. --timer-unit 5s)"
+        ));
+    }
+    Ok(unit)
+}
+
+/// The checks of `list` on `server`; what a participant reads goes to `out`, why the
+/// checks could not run to stderr.
+fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: &mut State, out: &mut dyn Write) -> ExitCode {
+    let width = render::width();
+    let _ = writeln!(out, "Go track: checking your worker through {} (domain {}, task list tasklist)", server.describe(), o.domain);
     if let Err(why) = server.preflight(&o.domain) {
         eprintln!("workshop: {why}");
-        return Ok(ExitCode::from(2));
+        return ExitCode::from(2);
     }
     let mut all = true;
-    // The workers that took this run's tasks, by the identity the history records.
-    let mut workers = std::collections::BTreeSet::new();
     for g in list {
-        println!("\nChapter {}", g.heading());
-        let (mut passed, mut elsewhere) = (0, 0);
+        let _ = writeln!(out, "\nChapter {}", g.heading());
+        let (mut passed, mut elsewhere, mut not_run) = (0, 0, 0);
+        // The workers that took this chapter's tasks, by the identity the history records.
+        let mut workers = std::collections::BTreeSet::new();
+        // Set once a check shows that the worker's day is not the check's.
+        let mut wrong_day = None;
         let checks: Vec<&Check> = Check::of(g.chapter).collect();
         for c in &checks {
             if let Some(why) = c.simulator_only {
                 let line = format!("{} {} (checked on the simulator only: {why})", c.label(), c.expectation);
-                print!("{}", wrap(&line, "– ", "    ", render::width()));
+                let _ = write!(out, "{}", wrap(&line, "– ", "    ", width));
                 elsewhere += 1;
                 continue;
             }
-            let run = drive(server.as_ref(), c, o);
+            if wrong_day.is_some() {
+                not_run += 1;
+                continue;
+            }
+            let run = drive(server, c, o);
             if o.stop.load(Ordering::SeqCst) {
                 eprintln!("workshop: stopped; the check's workflow on the server was terminated");
-                return Ok(ExitCode::from(130));
+                return ExitCode::from(130);
             }
             if let Some(Problem::Infrastructure(why)) = &run.problem {
                 eprintln!("workshop: {why}");
-                return Ok(ExitCode::from(2));
+                return ExitCode::from(2);
             }
             workers.extend(run.history.iter().filter_map(task_taken_by));
             let report = checks::evaluate(c, &run, o.timer_unit, checks::Track::Go);
-            print!("{}", report.render(render::width()));
+            let _ = write!(out, "{}", report.render(width));
             passed += usize::from(report.passed);
+            if !report.passed {
+                wrong_day = worker_day(&run.history).filter(|day| *day != o.timer_unit);
+            }
+        }
+        if workers.len() > 1 {
+            // An old `go run` left open in another terminal takes some of the tasks: each
+            // verdict came from whichever worker's code took them.
+            let line = format!(
+                "Note: {} workers took these checks' tasks ({}), so each verdict above is that of whichever worker's code \
+                 took the task. If one of them is an older version still running (in another terminal?), stop it and check \
+                 again: the server gives each task to any worker that polls the task list.",
+                workers.len(),
+                workers.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+            );
+            let _ = write!(out, "\n{}", wrap(&line, "", "  ", width));
         }
         let run_here = checks.len() - elsewhere;
-        let not_here = match elsewhere {
-            0 => String::new(),
-            n => format!(" ({n} more on the simulator only)"),
-        };
-        println!("Chapter {} on the server: {passed} of {run_here} checks pass{not_here}", g.number);
-        if passed < run_here {
+        let mut not_here = Vec::new();
+        if let Some(day) = wrong_day
+            && not_run > 0
+        {
+            not_here.push(format!(
+                "{not_run} not run: your worker's timers count a day as {}s and the check as {}s, so the others would wait \
+                 for your worker's timers only to fail the same way; if that is your worker's day, check again with \
+                 `workshop check --go {} --timer-unit {}s`",
+                day.as_secs(),
+                o.timer_unit.as_secs(),
+                g.number,
+                day.as_secs(),
+            ));
+        }
+        if elsewhere > 0 {
+            not_here.push(format!("{elsewhere} more on the simulator only"));
+        }
+        let not_here = if not_here.is_empty() { String::new() } else { format!(" ({})", not_here.join("; ")) };
+        let summary = format!("Chapter {} on the server: {passed} of {run_here} checks pass{not_here}", g.number);
+        let _ = write!(out, "{}", wrap(&summary, "", "  ", width));
+        if not_run > 0 {
+            // The worker's clock, not its code, failed the checks: no hint for the code.
             all = false;
+        } else if passed < run_here {
+            all = false;
+            // The trap of the Go track: the worker runs the code it was started with.
+            let line = "Changed your code since you started your worker? It still runs the code it was started with: stop it \
+                        (Ctrl-C) and start it again before checking.";
+            let _ = write!(out, "{}", wrap(line, "", "  ", width));
             state.refresh();
             let level = state.progress.hint_with_checks(g);
-            println!("\n{}", render::hint(g, level, true, render::width()));
+            let _ = writeln!(out, "\n{}", render::hint(g, level, true, width));
             crate::hint_shown(state, g, level);
         } else if let Some(next) = crate::passed(state, g) {
             // The Go track's progress is the Rust track's, moved on by the same rule:
             // `list`, `hint` and `solution` read it.
-            print!("{}", render::moved_on(g, next, true, render::width()));
+            let _ = write!(out, "{}", render::moved_on(g, next, true, width));
         }
     }
-    if workers.len() > 1 {
-        // An old `go run` left open in another terminal takes some of the tasks: each
-        // verdict came from whichever worker's code took them.
-        let line = format!(
-            "\nNote: {} workers took these checks' tasks ({}). If one of them is an older version still running \
-             (in another terminal?), stop it and check again: the server gives each task to any worker that polls.",
-            workers.len(),
-            workers.into_iter().collect::<Vec<_>>().join(", ")
-        );
-        print!("{}", wrap(&line, "", "  ", render::width()));
+    let _ = out.flush();
+    if all { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// How long a day of delivery estimate lasts in the worker that wrote `history`, as
+/// its notification timers say: each one's length over the days of the estimate
+/// before it, alike for all of them.
+fn worker_day(history: &[HistoryEvent]) -> Option<Duration> {
+    use postflow_core::history::EventAttributes;
+    let run = Run { history: history.to_vec(), steps: vec![], notifications: None, stack_trace: None, unread: None, problem: None };
+    let timers = history.iter().filter_map(|e| match &e.attributes {
+        EventAttributes::TimerStarted(t) => t.start_to_fire_timeout,
+        _ => None,
+    });
+    let mut day = None;
+    for (estimate, timer) in run.estimates().iter().zip(timers) {
+        let days = estimate.decode::<u32>().ok().filter(|d| *d > 0)?;
+        let this = (timer / days).max(Duration::from_secs(1));
+        if day.is_some_and(|d| d != this) {
+            return None;
+        }
+        day = Some(this);
     }
-    Ok(if all { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    day
 }
 
 /// A worker that took the workflow's decision tasks and then stopped: the last one
@@ -126,6 +202,27 @@ fn worker_gone(history: &[HistoryEvent]) -> Option<String> {
     Some(format!(
         "your Go worker took the workflow's decision tasks, then not the one scheduled at event {scheduled}: it timed out on \
          the worker's sticky task list and no worker has taken it since. Did your worker stop? Start it again and check again"
+    ))
+}
+
+/// A worker that took a decision task and never answered it, and that has taken no
+/// task since: the task timed out and waits for a worker again. A worker that is
+/// still there takes it again at once (a workflow that sleeps on the wall clock);
+/// one that crashed does not. Called once the task has waited long enough.
+fn worker_crashed(history: &[HistoryEvent]) -> Option<String> {
+    use postflow_core::history::{EventAttributes, TimeoutType};
+    let last_started = history.iter().rposition(|e| e.event_type() == EventType::DecisionTaskStarted)?;
+    let scheduled = history[last_started..].iter().find_map(|e| match &e.attributes {
+        EventAttributes::DecisionTaskTimedOut(t) if t.timeout_type == TimeoutType::StartToClose => Some(t.scheduled_event_id),
+        _ => None,
+    })?;
+    Some(format!(
+        "your Go worker took the decision task scheduled at event {scheduled} and never answered it (it timed out), and no \
+         worker has taken the task again for {}s: your worker has stopped. Did it crash? Its output says why. A panic \
+         \"getState: illegal access from outside of workflow context\" comes from workflow code run in a goroutine of its \
+         own (`go func()`): the SDK can run workflow code only in goroutines it starts, with workflow.Go. Start your worker \
+         again and check again",
+        NO_WORKER_ANY_MORE.as_secs()
     ))
 }
 
@@ -147,6 +244,9 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
     let steps = check.steps();
     let mut results = Vec::with_capacity(steps.len());
     let mut history: Vec<HistoryEvent> = Vec::new();
+    // The decision task that waits for a worker, and since when: across steps, as a
+    // worker that went is seen only over more than one step's wait.
+    let mut waiting: Option<(i64, Instant)> = None;
     // A check that cannot go on leaves nothing running behind it.
     let down = |why: String| {
         server.terminate(&workflow_id);
@@ -184,10 +284,12 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
                 });
                 continue;
             }
-            Step::Run | Step::Step { .. } | Step::Advance { .. } => match wait(server, check, i, &workflow_id, o, &mut history) {
-                Ok(()) => Ok(()),
-                Err(why) => return down(why),
-            },
+            Step::Run | Step::Step { .. } | Step::Advance { .. } => {
+                match wait(server, check, i, &workflow_id, o, &mut history, &mut waiting) {
+                    Ok(()) => Ok(()),
+                    Err(why) => return down(why),
+                }
+            }
         };
         match result {
             Ok(()) => results.push(StepResult::Done),
@@ -222,6 +324,7 @@ fn wait(
     workflow_id: &str,
     o: &Options,
     history: &mut Vec<HistoryEvent>,
+    waiting: &mut Option<(i64, Instant)>,
 ) -> Result<(), String> {
     // The reference is paced with the estimates the server has recorded so far.
     let so_far = Run { history: history.clone(), steps: vec![], notifications: None, stack_trace: None, unread: None, problem: None };
@@ -239,7 +342,6 @@ fn wait(
     let mut last_len = usize::MAX;
     let mut unchanged_since = Instant::now();
     let mut countdown = Countdown::new(check, i, clock, limit);
-    let mut waiting_for_worker = None::<Instant>;
     loop {
         *history = match server.history(workflow_id) {
             Ok(h) => h,
@@ -268,7 +370,11 @@ fn wait(
             continue;
         }
         if pending.decision_waiting {
-            let since = *waiting_for_worker.get_or_insert_with(Instant::now);
+            let scheduled = history.iter().rev().find(|e| e.event_type() == EventType::DecisionTaskScheduled).map_or(0, |e| e.event_id);
+            if waiting.is_none_or(|(s, _)| s != scheduled) {
+                *waiting = Some((scheduled, Instant::now()));
+            }
+            let since = waiting.map_or_else(Instant::now, |(_, since)| since);
             if since.elapsed() > NO_WORKER && history.iter().all(|e| e.event_type() != EventType::DecisionTaskStarted) {
                 countdown.done();
                 return Err(format!(
@@ -282,6 +388,9 @@ fn wait(
             // list times out first (5 s in the Go worker), then nobody takes the task.
             if since.elapsed() > NO_WORKER_ANY_MORE {
                 countdown.done();
+                if let Some(why) = worker_crashed(history) {
+                    return Err(why);
+                }
                 return Err(format!(
                     "no worker has taken the workflow's next decision task for {}s, though one took the earlier ones. Did \
                      your worker stop? Start it again and check again",
@@ -289,7 +398,7 @@ fn wait(
                 ));
             }
         } else {
-            waiting_for_worker = None;
+            *waiting = None;
         }
         let elapsed = started.elapsed();
         let settled = history.len() >= pace.events && !pending.decision && elapsed >= timers_due;
@@ -367,5 +476,240 @@ impl Countdown {
             print!("\r{:<1$}\r", "", render::width().min(101) - 1);
             let _ = std::io::stdout().flush();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postflow_core::history::EventAttributes;
+    use postflow_core::postal::Chapter;
+
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    /// A server whose worker runs the reference solution of chapter `code` with days
+    /// of `worker_day`: a check of `chapter` has the history of that code's run of it,
+    /// its tasks taken by `workers` in turn.
+    struct Fake {
+        chapter: Chapter,
+        code: Chapter,
+        worker_day: Duration,
+        workers: Vec<&'static str>,
+        /// What happened to the worker: the history as the server has it once this
+        /// many signals were sent.
+        tamper: fn(Vec<HistoryEvent>, usize) -> Vec<HistoryEvent>,
+        signals: std::cell::Cell<usize>,
+    }
+
+    fn as_it_ran(history: Vec<HistoryEvent>, _: usize) -> Vec<HistoryEvent> {
+        history
+    }
+
+    /// The worker crashed in the middle of its fourth decision task, the one of the
+    /// first scan (a goroutine of its own that panicked): the task timed out and has
+    /// waited for a worker ever since, over the waits of more than one step.
+    fn crashed_in_the_fourth_decision_task(mut history: Vec<HistoryEvent>, signals: usize) -> Vec<HistoryEvent> {
+        if signals == 0 {
+            // Before the scan: the workflow waits for it, as the reference's does.
+            let scan = history.iter().position(|e| e.event_type() == EventType::WorkflowExecutionSignaled).unwrap();
+            history.truncate(scan);
+            return history;
+        }
+        use postflow_core::history::{DecisionTaskScheduledEventAttributes, DecisionTaskTimedOutEventAttributes, TimeoutType};
+        let fourth = history.iter().filter(|e| e.event_type() == EventType::DecisionTaskStarted).nth(3).unwrap().clone();
+        history.truncate(fourth.event_id as usize);
+        let event = |id: i64, attributes| HistoryEvent { event_id: id, attributes, ..fourth.clone() };
+        let timed_out = DecisionTaskTimedOutEventAttributes {
+            scheduled_event_id: fourth.event_id - 1,
+            started_event_id: fourth.event_id,
+            timeout_type: TimeoutType::StartToClose,
+        };
+        history.push(event(fourth.event_id + 1, EventAttributes::DecisionTaskTimedOut(timed_out)));
+        let again = DecisionTaskScheduledEventAttributes { attempt: 1, ..Default::default() };
+        history.push(event(fourth.event_id + 2, EventAttributes::DecisionTaskScheduled(again)));
+        history
+    }
+
+    impl Server for Fake {
+        fn describe(&self) -> String {
+            "a server of the tests".into()
+        }
+        fn preflight(&self, _: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn start(&self, _: &str, _: &str, _: Duration) -> Result<(), Fail> {
+            Ok(())
+        }
+        fn signal(&self, _: &str, _: &str, _: Option<&str>) -> Result<(), Fail> {
+            self.signals.set(self.signals.get() + 1);
+            Ok(())
+        }
+        fn query(&self, _: &str, _: &str) -> Result<String, Fail> {
+            Err(Fail::Refused("no queries here".into()))
+        }
+        fn history(&self, workflow_id: &str) -> Result<Vec<HistoryEvent>, Fail> {
+            let check = Check::of(self.chapter).find(|c| workflow_id.starts_with(&format!("workshop-{}-", c.name))).unwrap();
+            let registry = checks::reference_registry(self.code, self.worker_day, vec![]);
+            let mut history = checks::play(check, registry, self.worker_day, |_| {}).history;
+            let mut turn = self.workers.iter().cycle();
+            for e in &mut history {
+                match &mut e.attributes {
+                    EventAttributes::DecisionTaskStarted(a) => a.identity = (*turn.next().unwrap()).into(),
+                    EventAttributes::ActivityTaskStarted(a) => a.identity = (*turn.next().unwrap()).into(),
+                    _ => {}
+                }
+            }
+            Ok((self.tamper)(history, self.signals.get()))
+        }
+        fn pending(&self, workflow_id: &str) -> Result<server::Pending, Fail> {
+            let history = self.history(workflow_id)?;
+            let closed = history.last().is_some_and(|e| e.event_type().is_workflow_close());
+            let waiting = history.last().is_some_and(|e| e.event_type() == EventType::DecisionTaskScheduled);
+            Ok(server::Pending { closed, decision_waiting: waiting, decision: waiting, activity: false })
+        }
+        fn terminate(&self, _: &str) {}
+        fn poll_every(&self) -> Duration {
+            Duration::from_millis(1)
+        }
+    }
+
+    /// What `workshop check --go N --timer-unit UNIT` prints and its exit status.
+    fn check_go(fake: Fake, unit: Duration, name: &str) -> (String, ExitCode) {
+        let dir = std::env::temp_dir().join(format!("workshop-go-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let _ = std::fs::remove_file(dir.join("progress.toml"));
+        let mut state = State::load(&dir.join("progress.toml"));
+        let o =
+            Options { target: Target::Http(String::new()), domain: "cadence-workshop".into(), timer_unit: unit, stop: Default::default() };
+        let mut out = Vec::new();
+        let status = run(&[ChapterGuide::of(fake.chapter)], &fake, &o, &mut state, &mut out);
+        (String::from_utf8(out).unwrap(), status)
+    }
+
+    #[test]
+    fn a_worker_on_the_checks_day_passes() {
+        let fake = Fake {
+            chapter: Chapter::Activities,
+            code: Chapter::Activities,
+            worker_day: MINUTE,
+            workers: vec!["1@here"],
+            tamper: as_it_ran,
+            signals: Default::default(),
+        };
+        let (out, status) = check_go(fake, MINUTE, "pass");
+        assert_eq!(status, ExitCode::SUCCESS, "{out}");
+        assert!(out.contains("Chapter 1 on the server: 4 of 4 checks pass\n"), "{out}");
+        assert!(!out.contains("Note:") && !out.contains("Changed your code"), "{out}");
+    }
+
+    #[test]
+    fn two_workers_are_named_before_the_verdicts_are_summed_up_and_the_hint() {
+        // An older worker left running beside the new one: what it did is in the verdicts.
+        let fake = Fake {
+            chapter: Chapter::Notification,
+            code: Chapter::Query,
+            worker_day: MINUTE,
+            workers: vec!["1@old", "2@new"],
+            tamper: as_it_ran,
+            signals: Default::default(),
+        };
+        let (out, status) = check_go(fake, MINUTE, "two");
+        assert_eq!(status, ExitCode::FAILURE, "{out}");
+        let note = out.find("Note: 2 workers took these checks' tasks (1@old, 2@new), so each verdict above is that of").expect(&out);
+        let summary = out.find("Chapter 7 on the server").expect(&out);
+        let hint = out.find("Hint 1 of 3 for chapter 7").expect(&out);
+        assert!(note < summary && summary < hint, "{out}");
+    }
+
+    #[test]
+    fn a_failing_chapter_reminds_that_a_worker_runs_the_code_it_was_started_with() {
+        let fake = Fake {
+            chapter: Chapter::Notification,
+            code: Chapter::Query,
+            worker_day: MINUTE,
+            workers: vec!["1@here"],
+            tamper: as_it_ran,
+            signals: Default::default(),
+        };
+        let (out, status) = check_go(fake, MINUTE, "restart");
+        assert_eq!(status, ExitCode::FAILURE, "{out}");
+        assert!(out.contains("Changed your code since you started your worker? It still runs the code it was started with"), "{out}");
+    }
+
+    #[test]
+    fn a_worker_whose_day_is_not_the_checks_stops_the_chapter_after_the_first_check() {
+        // The worker's day is the workshop's minute, the check's 5 s: on a real server
+        // each further check would wait minutes for the worker's timers, to fail alike.
+        let fake = Fake {
+            chapter: Chapter::Notification,
+            code: Chapter::Notification,
+            worker_day: MINUTE,
+            workers: vec!["1@here"],
+            tamper: as_it_ran,
+            signals: Default::default(),
+        };
+        let (out, status) = check_go(fake, Duration::from_secs(5), "day");
+        assert_eq!(status, ExitCode::FAILURE, "{out}");
+        assert!(out.contains("run the check with --timer-unit 60s"), "{out}");
+        assert!(!out.contains("7.2"), "{out}");
+        assert!(
+            out.contains(
+                "Chapter 7 on the server: 0 of 4 checks pass (3 not run: your worker's timers count a day as 60s and the \
+                 check as 5s, so the others would wait for your worker's timers only to fail the same way; if that is your \
+                 worker's day, check again with `workshop check --go 7 --timer-unit 60s`)"
+            ),
+            "{out}"
+        );
+        // Its code is not what failed: no hint for the code.
+        assert!(!out.contains("Hint") && !out.contains("Changed your code"), "{out}");
+    }
+
+    #[test]
+    fn a_worker_that_crashed_in_a_decision_task_is_said_to_have_stopped_not_to_sleep() {
+        // Not "a busy loop, or a sleep on the wall clock": the worker is gone, and the
+        // checks stop there (a real server would only wait for it).
+        let fake = Fake {
+            chapter: Chapter::Delivered,
+            code: Chapter::Delivered,
+            worker_day: MINUTE,
+            workers: vec!["1@here"],
+            tamper: crashed_in_the_fourth_decision_task,
+            signals: Default::default(),
+        };
+        let (out, status) = check_go(fake, MINUTE, "crash");
+        assert_eq!(status, ExitCode::from(2), "{out}");
+        assert!(!out.contains("5.1") && !out.contains("Hint"), "{out}");
+        let fake = Fake {
+            chapter: Chapter::Delivered,
+            code: Chapter::Delivered,
+            worker_day: MINUTE,
+            workers: vec!["1@here"],
+            tamper: crashed_in_the_fourth_decision_task,
+            signals: Default::default(),
+        };
+        let check = Check::of(Chapter::Delivered).next().unwrap();
+        let o = Options {
+            target: Target::Http(String::new()),
+            domain: "cadence-workshop".into(),
+            timer_unit: MINUTE,
+            stop: Default::default(),
+        };
+        let Some(Problem::Infrastructure(why)) = drive(&fake, check, &o).problem else { panic!("not stopped") };
+        assert!(why.contains("never answered it (it timed out), and no worker has taken the task again"), "{why}");
+        assert!(why.contains("Did it crash?") && why.contains("workflow.Go"), "{why}");
+    }
+
+    #[test]
+    fn a_day_no_cadence_timer_can_last_is_refused_before_anything_runs() {
+        for unit in [Duration::ZERO, Duration::from_millis(500), Duration::from_millis(1500)] {
+            let m = day_of(unit).unwrap_err();
+            assert!(m.contains("a day must last whole seconds, 1s or more"), "{m}");
+            let o =
+                Options { target: Target::Cli("no-such-cadence".into()), domain: "d".into(), timer_unit: unit, stop: Default::default() };
+            let dir = std::env::temp_dir().join(format!("workshop-go-{}-day-of", std::process::id()));
+            let mut state = State::load(&dir.join("progress.toml"));
+            assert_eq!(check(&[ChapterGuide::of(Chapter::Notification)], &o, &mut state).err(), Some(m));
+        }
+        assert_eq!(day_of(Duration::from_secs(5)), Ok(Duration::from_secs(5)));
     }
 }

@@ -223,6 +223,18 @@ impl Cli {
         if down.iter().any(|d| stderr.contains(d)) {
             return Err(Fail::Down(format!("`{}` cannot reach the server: {details}", self.program)));
         }
+        // Something answers at the address, but not as Cadence's frontend does over the
+        // CLI's transport: its default (tchannel) sent to the gRPC port 7833 or to the
+        // HTTP API, or gRPC sent to another service's port.
+        let elsewhere = ["connection reset by peer", "unexpected EOF", "unrecognized service name"];
+        if elsewhere.iter().any(|d| stderr.contains(d)) {
+            return Err(Fail::Down(format!(
+                "`{}` reached something at its address that does not answer as Cadence's frontend over the CLI's transport \
+                 ({details}). The dev server's frontend takes the CLI at 127.0.0.1:7933 (the CLI's default) or, over gRPC, at \
+                 127.0.0.1:7833 with --transport grpc: --cli 'cadence --address 127.0.0.1:7833 --transport grpc'",
+                self.program
+            )));
+        }
         Err(Fail::Refused(details))
     }
 }
@@ -323,5 +335,46 @@ impl Server for Cli {
 impl Drop for Cli {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `cadence` command that fails as the real one does, with `stderr`.
+    fn failing_cadence(name: &str, stderr: &str) -> String {
+        let path = std::env::temp_dir().join(format!("workshop-go-cli-{}-{name}", std::process::id()));
+        let script = format!("#!/bin/sh\ncat >&2 <<'EOF'\n{stderr}\nEOF\nexit 1\n");
+        std::fs::write(&path, script).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        path.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn a_cli_talking_to_the_wrong_port_or_transport_is_told_how_to_reach_the_frontend() {
+        // What the real CLI (v1.4.1) writes for each: `--address 127.0.0.1:7833` without
+        // `--transport grpc`, the HTTP API's port, and gRPC to the history service.
+        let cases = [
+            ("grpc-port", "err: read tcp 127.0.0.1:36662->127.0.0.1:7833: read: connection reset by peer"),
+            ("http-port", "err: unexpected EOF"),
+            (
+                "history",
+                "code:unimplemented message:unrecognized service name \"cadence-frontend\", available services: \"cadence-history\"",
+            ),
+        ];
+        for (name, why) in cases {
+            let stderr = format!("Error: Operation DescribeDomain failed.\nError details:\n  code:unknown message:{why}");
+            let cli = Cli::new(&failing_cadence(name, &stderr), "cadence-workshop").unwrap();
+            let m = cli.preflight("cadence-workshop").unwrap_err();
+            assert!(m.contains("does not answer as Cadence's frontend over the CLI's transport"), "{name}: {m}");
+            assert!(m.contains("--cli 'cadence --address 127.0.0.1:7833 --transport grpc'"), "{name}: {m}");
+            // Mid-check too, it stops the checks rather than passing for a refusal.
+            assert!(matches!(cli.signal("w", "ScanSignal", None), Err(Fail::Down(_))), "{name}");
+        }
     }
 }
