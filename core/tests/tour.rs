@@ -6,7 +6,7 @@
 use postflow_core::scenario::event_problems;
 use postflow_core::session::{Action, Session};
 use postflow_core::workshop::questions::{QUESTIONS, question_for};
-use postflow_core::workshop::tour::{TOUR, TourStep, WORKSHOP_ORDER, steps_of};
+use postflow_core::workshop::tour::{Premise, TOUR, TourStep, WORKSHOP_ORDER, steps_of};
 use postflow_core::workshop::{Chapter, GUIDES, Tour, TourEvent, Verdict};
 
 /// A session for a step's chapter, as the tour opens it.
@@ -310,6 +310,51 @@ fn a_step_its_run_can_no_longer_reach_says_so() {
     let step = tour.view(&s).step.expect("the tour is in chapter 2");
     let blocked = step.blocked.expect("the step says it cannot happen");
     assert!(blocked.starts_with("This run has failed (see the history), so this step cannot happen"), "{blocked}");
+    assert!(blocked.contains("step back (←/h) to before that"), "the way back is named, not only a new session: {blocked}");
+}
+
+#[test]
+fn a_steps_action_done_past_its_moment_leaves_the_step_blocked_not_waiting() {
+    // Chapter 7's "scan while the timer runs" after the timer fired: blocked, as before.
+    // The scan done anyway cancels nothing; the tour went on to say "Done so far ... t
+    // moves the clock", and t timed the run out.
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    play(steps_of(Chapter::Notification).next().unwrap(), &mut s);
+    tour.observe(&s);
+    assert_eq!(tour.current().unwrap().id, "notification/scan");
+    s.perform(Action::AdvanceNext).unwrap();
+    tour.observe(&s);
+    assert!(s.notifications() == 1 && tour.view(&s).step.unwrap().blocked.is_some(), "the timer fired: blocked");
+    s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+    tour.observe(&s);
+    let step = tour.view(&s).step.unwrap();
+    let blocked = step.blocked.expect("still blocked after the scan");
+    assert!(blocked.starts_with("This step needs the notification timer running") && blocked.contains("step back (←/h)"), "{blocked}");
+    assert_eq!(step.waiting, None, "a blocked step waits for nothing");
+    // Stepping back to before the firing lifts it, and the step can then be done.
+    while !Premise::TimerRunning.holds(&s) {
+        s.back();
+    }
+    tour.observe(&s);
+    assert_eq!(tour.view(&s).step.unwrap().blocked, None);
+
+    // Chapter 6's "ask again" on a run that timed out before any scan: a query still
+    // answers on a closed run, and would have completed the step with Aarhus alone.
+    let (mut tour, mut s) = chapter_session(Chapter::Query);
+    for step in steps_of(Chapter::Query).take(2) {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    while s.outcome().is_none() {
+        s.perform(Action::AdvanceNext).unwrap();
+        tour.observe(&s);
+    }
+    tour.next(&s);
+    assert_eq!(tour.current().unwrap().id, "query/after-scan");
+    let blocked = tour.view(&s).step.unwrap().blocked.expect("no scan was read: the query cannot list Delft");
+    assert!(blocked.starts_with("This step needs a scan the code has read"), "{blocked}");
+    s.perform(Action::Query { name: "current_status".into() }).unwrap();
+    assert_eq!(tour.observe(&s), None, "the query does not complete the step");
 }
 
 #[test]

@@ -34,6 +34,9 @@ struct Watch {
     history: usize,
     /// The step's action happened: its timeline index and the history length before it.
     armed: Option<(usize, usize)>,
+    /// The step's premise did not hold at the last look before its action: the action
+    /// came too early or too late, and its events cannot come in this run.
+    premise_unmet: bool,
 }
 
 const END: &str = "done";
@@ -281,7 +284,12 @@ impl Tour {
     /// Starts watching from the session's present state: after the front end replaced
     /// the session, or when a step begins.
     pub fn rebase(&mut self, session: &Session) {
-        self.watch = Watch { cursor: session.cursor(), history: session.history().len(), armed: None };
+        self.watch = Watch {
+            cursor: session.cursor(),
+            history: session.history().len(),
+            armed: None,
+            premise_unmet: self.current().is_some_and(|s| premise_unmet(s, session)),
+        };
     }
 
     /// The front end replaced the session with another one (a fresh session for a new
@@ -319,17 +327,28 @@ impl Tour {
             // Rewound before the action, or a new run replaced the history: it no longer counts.
             self.watch.armed = None;
         }
+        // Whether the premise held is kept from the last look before the action: the
+        // action changes the run (a scan cancels the timer it was meant to meet).
+        let unmet_before = self.watch.premise_unmet;
+        if self.watch.armed.is_none() {
+            self.watch.premise_unmet = premise_unmet(step, session);
+        }
         if cursor > self.watch.cursor && self.watch.armed.is_none() {
             let timeline = session.timeline();
             if let Some(at) = (self.watch.cursor..cursor).find(|&k| step.action.matches(&timeline[k].action)) {
                 // A start begins a new run: its events are the whole new history.
                 let from = if matches!(timeline[at].action, Action::Start { .. }) { 0 } else { self.watch.history.min(history_len) };
                 self.watch.armed = Some((at, from));
+                self.watch.premise_unmet = unmet_before;
             }
         }
         self.watch.cursor = cursor;
         self.watch.history = history_len;
         let (_, from) = self.watch.armed?;
+        if self.watch.premise_unmet {
+            // Done past its moment: whatever it writes is not what the step is about.
+            return None;
+        }
         let new = &session.history()[from.min(history_len)..];
         if !event_problems(new, step.events, step.no_events).is_empty() {
             return None;
@@ -367,10 +386,11 @@ impl Tour {
         if !self.fits(session) {
             return None;
         }
-        // Before its action, a step whose premise the run is past (the clock moved on)
-        // can never see its events; after the action the run moves on by the step itself.
-        let started = !session.history().is_empty() && session.outcome().is_none();
-        if let Some(p) = step.premise.filter(|p| started && self.watch.armed.is_none() && !p.holds(session)) {
+        // A step whose premise the run is past (the clock moved on) or has not reached
+        // can never see its events: before its action, and after an action done anyway
+        // (checked at the last look before it; the action itself moves the run on).
+        let unmet = if self.watch.armed.is_some() { self.watch.premise_unmet } else { premise_unmet(step, session) };
+        if let Some(p) = step.premise.filter(|_| unmet) {
             return Some(p.unmet());
         }
         session.outcome()?;
@@ -378,8 +398,9 @@ impl Tour {
         (refused || self.watch.armed.is_some()).then(|| {
             let outcome = crate::controls::closed_word(session);
             format!(
-                "This run has {outcome} (see the history), so this step cannot happen in it: the chapter's session \
-                 starts it again with the workshop's order."
+                "This run has {outcome} (see the history), so this step cannot happen in it: step back ({}) to \
+                 before that, or the chapter's session starts it again with the workshop's order.",
+                crate::controls::keys_label(crate::controls::Command::Back)
             )
         })
     }
@@ -410,17 +431,21 @@ impl Tour {
         GuideView {
             chapter,
             position,
-            step: step.map(|s| StepView {
-                instruction: s.instruction,
-                command: s.action.command(),
-                look_for: s.look_for,
-                waiting: self.watch.armed.is_some().then(|| waiting_note(session)),
-                blocked: self.blocked(s, session),
-                question: question_for(s.id).map(|q| QuestionView {
-                    prompt: q.prompt,
-                    choices: q.choices.iter().map(|c| c.text).collect(),
-                    chosen: self.answers.get(s.id).copied(),
-                }),
+            step: step.map(|s| {
+                let blocked = self.blocked(s, session);
+                StepView {
+                    instruction: s.instruction,
+                    command: s.action.command(),
+                    look_for: s.look_for,
+                    // A blocked step waits for nothing: its events cannot come.
+                    waiting: (self.watch.armed.is_some() && blocked.is_none()).then(|| waiting_note(session)),
+                    blocked,
+                    question: question_for(s.id).map(|q| QuestionView {
+                        prompt: q.prompt,
+                        choices: q.choices.iter().map(|c| c.text).collect(),
+                        chosen: self.answers.get(s.id).copied(),
+                    }),
+                }
             }),
             session_hint,
             reveal: self.reveal.and_then(question_for).map(|q| {
@@ -437,6 +462,12 @@ impl Tour {
             scores: self.scores(),
         }
     }
+}
+
+/// Whether the run is past the state `step` is written for, or not there yet. A run
+/// not started is neither: the step's action is refused, or starts it.
+fn premise_unmet(step: &TourStep, session: &Session) -> bool {
+    step.premise.is_some_and(|p| !session.history().is_empty() && !p.holds(session))
 }
 
 /// What a step whose action is done still waits for. A step may take more than its
