@@ -61,17 +61,19 @@ enum Command {
         #[arg(long, conflicts_with = "chapter")]
         all: bool,
         /// Check the reference solutions instead of your files (progress is not touched).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "go")]
         solutions: bool,
         /// The Go track: check your Go worker, running on a real Cadence server.
         #[arg(long)]
         go: bool,
-        /// With --go: the server's HTTP API.
-        #[arg(long, env = "POSTFLOW_CADENCE_HTTP", default_value = "http://127.0.0.1:8800")]
-        address: String,
+        /// With --go: the server's HTTP API (default: $POSTFLOW_CADENCE_HTTP, else
+        /// http://127.0.0.1:8800). Read in code, not by clap's `env`, so that a variable
+        /// set for bridge mode does not conflict with --cli.
+        #[arg(long)]
+        address: Option<String>,
         /// With --go: reach the server through your own `cadence` command instead of the
         /// HTTP API (e.g. './cadence', or 'cadence --address 127.0.0.1:7833 --transport grpc').
-        #[arg(long)]
+        #[arg(long, conflicts_with = "address")]
         cli: Option<String>,
         /// With --go: how long a "day" of delivery estimate lasts in your worker (the workshop's: 60s).
         #[arg(long, default_value = "60s", value_parser = postflow_core::time::parse_duration, allow_hyphen_values = true)]
@@ -153,7 +155,9 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             if go {
                 let target = match cli {
                     Some(command) => go::Target::Cli(command),
-                    None => go::Target::Http(address),
+                    None => go::Target::Http(
+                        address.or_else(|| std::env::var("POSTFLOW_CADENCE_HTTP").ok()).unwrap_or_else(|| "http://127.0.0.1:8800".into()),
+                    ),
                 };
                 let stop = cadence_bridge::shutdown::install();
                 return go::check(&list, &go::Options { target, domain, timer_unit, stop }, &mut state);

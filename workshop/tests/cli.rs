@@ -16,6 +16,25 @@ fn a_chapter_that_does_not_exist_is_named_as_such() {
     }
 }
 
+#[test]
+fn go_track_options_that_cannot_go_together_are_refused_not_dropped() {
+    // --cli went to the server and --address was dropped without a word; --solutions
+    // on the Go track checked the participant's worker anyway.
+    for (args, says) in [
+        (
+            &["check", "--go", "1", "--cli", "cadence", "--address", "http://127.0.0.1:8800"][..],
+            "'--cli <CLI>' cannot be used with '--address",
+        ),
+        (&["check", "--go", "1", "--solutions"], "'--go' cannot be used with '--solutions'"),
+    ] {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_workshop")).args(args).env("POSTFLOW_CADENCE_HTTP", "http://127.0.0.1:9").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
 /// A workshop of its own: `exercises/` with every chapter's file but those in `without`.
 fn workshop(name: &str, without: &[&str]) -> PathBuf {
     let root = std::env::temp_dir().join(format!("workshop-cli-{name}-{}", std::process::id()));

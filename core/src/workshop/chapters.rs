@@ -146,8 +146,8 @@ pub static GUIDES: [ChapterGuide; 7] = [
                 go: "",
             },
             Hint {
-                text: "A selector with one receive case, on the \"ScanSignal\" channel, and one select: \
-                       it waits for the first scan.",
+                text: "Wait for the first scan on the \"ScanSignal\" channel: a selector with one receive \
+                       case and one select (in Go, the channel's Receive, which blocks until a scan comes).",
                 rust: "enum Selected {\n    \
                        Scanned(ScanSignal),\n\
                        }\n\n\

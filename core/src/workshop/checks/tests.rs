@@ -445,3 +445,15 @@ fn a_query_handler_that_panics_fails_the_query_alone_and_is_named() {
     assert!(m.starts_with("your current_status query handler panicked: no status yet (the check's step "), "{m}");
     assert!(m.contains("fails that query alone") && !m.contains("retry it forever"), "{m}");
 }
+
+#[test]
+fn a_workflow_that_does_not_wait_for_a_scan_is_told_the_call_of_its_track() {
+    // Chapter 3's check on chapter 2's code: it completes right after shipping.
+    let check = CHECKS.iter().find(|c| c.name == "waits-for-a-scan").unwrap();
+    let run = play(check, reference(Chapter::Retries), MINUTE, |_| {});
+    let go = message(check, &Run { notifications: None, stack_trace: None, unread: None, ..run.clone() }, Track::Go);
+    assert!(go.starts_with("the workflow completed right after shipping without waiting for a scan"), "{go}");
+    assert!(go.ends_with("(Receive waits; ReceiveAsync does not)") && !go.contains(".await"), "Go words on the Go track: {go}");
+    let rust = message(check, &run, Track::Rust);
+    assert!(rust.ends_with("(receive().await waits; try_receive, Go's ReceiveAsync, does not)"), "{rust}");
+}

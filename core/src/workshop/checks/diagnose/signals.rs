@@ -26,11 +26,14 @@ pub(super) fn closed_without_waiting(c: &Ctx<'_>, signal: &str) -> bool {
 pub(super) fn scan_once_chapter(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
     if closed_without_waiting(c, "ScanSignal") || (status(h) == "completed" && signals(h, "ScanSignal").is_empty()) {
-        return Some(
+        let how = match c.track {
+            Track::Rust => "receive().await waits; try_receive, Go's ReceiveAsync, does not",
+            Track::Go => "Receive waits; ReceiveAsync does not",
+        };
+        return Some(format!(
             "the workflow completed right after shipping without waiting for a scan: it must wait until a ScanSignal arrives \
-             (receive().await waits; try_receive, Go's ReceiveAsync, does not)"
-                .into(),
-        );
+             ({how})"
+        ));
     }
     if status(h) == "running" && status(&c.reference.history) == "completed" && !signals(h, "ScanSignal").is_empty() {
         if c.waits_on("ScanSignal") == Some(false) {
