@@ -478,3 +478,27 @@ fn a_decision_task_without_decisions_says_what_the_code_waits_for_at_that_moment
     assert!(x.meaning.contains("went on with the result and now waits for what only the outside world brings"), "{}", x.meaning);
     assert!(!x.meaning.contains("blocked on an activity"), "{}", x.meaning);
 }
+
+#[test]
+fn a_scan_before_chapter_seven_is_explained_without_a_notification() {
+    // Chapter 4's loop has no timer: a scan's decision task spoke of a notified customer.
+    let config = crate::session::SessionConfig {
+        postal: crate::postal::PostalConfig { chapter: crate::postal::Chapter::Loop, ..Default::default() },
+        ..Default::default()
+    };
+    let mut s = crate::session::Session::new(config);
+    s.auto_run = true;
+    s.perform(crate::session::Session::workshop_start()).unwrap();
+    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    s.perform(crate::session::Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+    let h = s.history().to_vec();
+    let last = h.last().unwrap();
+    assert_eq!(last.event_type(), EventType::DecisionTaskCompleted, "{}", s.history_table());
+    let x = ex(&h, last.event_id);
+    assert!(x.meaning.contains("a scan adds its location to the list)"), "{}", x.meaning);
+    assert!(!x.meaning.contains("notified"), "no customer is notified before chapter 7: {}", x.meaning);
+    // In chapter 7's run after the notification, the clause stays.
+    let x = ex(&history("notification-then-scans"), 31);
+    assert!(x.meaning.contains("once the customer was notified, a scan starts no new estimate"), "{}", x.meaning);
+}

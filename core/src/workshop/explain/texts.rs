@@ -728,13 +728,18 @@ fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent]) -> Strin
             a.scheduled_event_id,
             capitalize(&list_events(&signals))
         ),
-        (None, false) => format!(
-            "The code made no decisions: its selector took {} and the case changed only the code's own state (a scan \
-             adds its location to the list; once the customer was notified, a scan starts no new estimate). Then the \
-             loop waits in the selector again: waiting on a channel is no decision, so nothing more is written until \
-             the next signal comes.",
-            list_events(&signals)
-        ),
+        (None, false) => {
+            // Only a run whose timer fired has a notified customer (chapter 7's code);
+            // before that chapter there is no timer at all.
+            let notified = links.events[..i].iter().any(|e| e.event_type() == EventType::TimerFired);
+            format!(
+                "The code made no decisions: its selector took {} and the case changed only the code's own state (a scan \
+                 adds its location to the list{}). Then the loop waits in the selector again: waiting on a channel is no \
+                 decision, so nothing more is written until the next signal comes.",
+                list_events(&signals),
+                if notified { "; once the customer was notified, a scan starts no new estimate" } else { "" }
+            )
+        }
         (None, true) if handled.iter().any(|h| h.event_type() == EventType::ActivityTaskCompleted) => {
             "The code made no decisions: it went on with the result and now waits for what only the outside world \
              brings, a signal such as a scan. Waiting on a channel is no decision: nothing more is written \
