@@ -19,6 +19,16 @@ fn chapter_session(chapter: Chapter) -> (Tour, Session) {
     (tour, s)
 }
 
+/// A chapter's session with its first `steps` steps played as written.
+fn played(chapter: Chapter, steps: usize) -> (Tour, Session) {
+    let (mut tour, mut s) = chapter_session(chapter);
+    for step in steps_of(chapter).take(steps) {
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    (tour, s)
+}
+
 /// Plays a step's suggested actions; returns the events they added (a start begins a
 /// new run, whose events are all new).
 fn play(step: &TourStep, s: &mut Session) -> Vec<postflow_core::history::HistoryEvent> {
@@ -272,11 +282,7 @@ fn steps_and_questions_are_well_formed_data() {
 fn a_start_in_a_fresh_session_counts_as_the_steps_action() {
     // Front ends start a new order in a fresh session, whose timeline is shorter than
     // the one the tour watched before.
-    let (mut tour, mut s) = chapter_session(Chapter::Retries);
-    for step in steps_of(Chapter::Retries).take(3) {
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    let (mut tour, s) = played(Chapter::Retries, 3);
     assert_eq!(tour.current().unwrap().id, "retries/over-25");
     let mut fresh = Session::new(tour.session_config());
     let step = TOUR.iter().find(|st| st.id == "retries/over-25").unwrap();
@@ -340,11 +346,7 @@ fn a_steps_action_done_past_its_moment_leaves_the_step_blocked_not_waiting() {
 
     // Chapter 6's "ask again" on a run that timed out before any scan: a query still
     // answers on a closed run, and would have completed the step with Aarhus alone.
-    let (mut tour, mut s) = chapter_session(Chapter::Query);
-    for step in steps_of(Chapter::Query).take(2) {
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    let (mut tour, mut s) = played(Chapter::Query, 2);
     while s.outcome().is_none() {
         s.perform(Action::AdvanceNext).unwrap();
         tour.observe(&s);
@@ -416,11 +418,7 @@ fn a_step_for_a_moment_not_reached_yet_says_how_to_get_there() {
     // Chapter 7: the timer's firing skipped (`]`), "scan again" with the timer still
     // running writes TimerCanceled and a new timer, never what the step expects; the
     // tour waited for it and pointed at the clock, which times the run out.
-    let (mut tour, mut s) = chapter_session(Chapter::Notification);
-    for step in steps_of(Chapter::Notification).take(2) {
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    let (mut tour, mut s) = played(Chapter::Notification, 2);
     assert_eq!(tour.current().unwrap().id, "notification/fire");
     tour.next(&s);
     assert_eq!(tour.current().unwrap().id, "notification/scan-after");
@@ -453,11 +451,7 @@ fn a_step_for_a_moment_not_reached_yet_says_how_to_get_there() {
     assert_eq!(tour.view(&s).step.unwrap().blocked, None, "the timer runs now");
 
     // Chapter 6: the query "again" with the scan skipped would list Aarhus alone.
-    let (mut tour, mut s) = chapter_session(Chapter::Query);
-    for step in steps_of(Chapter::Query).take(2) {
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    let (mut tour, mut s) = played(Chapter::Query, 2);
     tour.next(&s);
     assert_eq!(tour.current().unwrap().id, "query/after-scan");
     let blocked = tour.view(&s).step.unwrap().blocked.expect("no scan read yet");

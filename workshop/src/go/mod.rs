@@ -501,6 +501,12 @@ mod tests {
         signals: std::cell::Cell<usize>,
     }
 
+    /// A worker running `code` for chapter `chapter`'s checks, alone, on the workshop's
+    /// day, as it ran.
+    fn worker_running(chapter: Chapter, code: Chapter) -> Fake {
+        Fake { chapter, code, worker_day: MINUTE, workers: vec!["1@here"], tamper: as_it_ran, signals: Default::default() }
+    }
+
     fn as_it_ran(history: Vec<HistoryEvent>, _: usize) -> Vec<HistoryEvent> {
         history
     }
@@ -588,14 +594,7 @@ mod tests {
 
     #[test]
     fn a_worker_on_the_checks_day_passes() {
-        let fake = Fake {
-            chapter: Chapter::Activities,
-            code: Chapter::Activities,
-            worker_day: MINUTE,
-            workers: vec!["1@here"],
-            tamper: as_it_ran,
-            signals: Default::default(),
-        };
+        let fake = worker_running(Chapter::Activities, Chapter::Activities);
         let (out, status) = check_go(fake, MINUTE, "pass");
         assert_eq!(status, ExitCode::SUCCESS, "{out}");
         assert!(out.contains("Chapter 1 on the server: 4 of 4 checks pass\n"), "{out}");
@@ -605,14 +604,7 @@ mod tests {
     #[test]
     fn two_workers_are_named_before_the_verdicts_are_summed_up_and_the_hint() {
         // An older worker left running beside the new one: what it did is in the verdicts.
-        let fake = Fake {
-            chapter: Chapter::Notification,
-            code: Chapter::Query,
-            worker_day: MINUTE,
-            workers: vec!["1@old", "2@new"],
-            tamper: as_it_ran,
-            signals: Default::default(),
-        };
+        let fake = Fake { workers: vec!["1@old", "2@new"], ..worker_running(Chapter::Notification, Chapter::Query) };
         let (out, status) = check_go(fake, MINUTE, "two");
         assert_eq!(status, ExitCode::FAILURE, "{out}");
         let note = out.find("Note: 2 workers took these checks' tasks (1@old, 2@new), so each verdict above is that of").expect(&out);
@@ -623,14 +615,7 @@ mod tests {
 
     #[test]
     fn a_failing_chapter_reminds_that_a_worker_runs_the_code_it_was_started_with() {
-        let fake = Fake {
-            chapter: Chapter::Notification,
-            code: Chapter::Query,
-            worker_day: MINUTE,
-            workers: vec!["1@here"],
-            tamper: as_it_ran,
-            signals: Default::default(),
-        };
+        let fake = worker_running(Chapter::Notification, Chapter::Query);
         let (out, status) = check_go(fake, MINUTE, "restart");
         assert_eq!(status, ExitCode::FAILURE, "{out}");
         assert!(out.contains("Changed your code since you started your worker? It still runs the code it was started with"), "{out}");
@@ -640,14 +625,7 @@ mod tests {
     fn a_worker_whose_day_is_not_the_checks_stops_the_chapter_after_the_first_check() {
         // The worker's day is the workshop's minute, the check's 5 s: on a real server
         // each further check would wait minutes for the worker's timers, to fail alike.
-        let fake = Fake {
-            chapter: Chapter::Notification,
-            code: Chapter::Notification,
-            worker_day: MINUTE,
-            workers: vec!["1@here"],
-            tamper: as_it_ran,
-            signals: Default::default(),
-        };
+        let fake = worker_running(Chapter::Notification, Chapter::Notification);
         let (out, status) = check_go(fake, Duration::from_secs(5), "day");
         assert_eq!(status, ExitCode::FAILURE, "{out}");
         assert!(out.contains("run the check with --timer-unit 60s"), "{out}");
@@ -668,25 +646,11 @@ mod tests {
     fn a_worker_that_crashed_in_a_decision_task_is_said_to_have_stopped_not_to_sleep() {
         // Not "a busy loop, or a sleep on the wall clock": the worker is gone, and the
         // checks stop there (a real server would only wait for it).
-        let fake = Fake {
-            chapter: Chapter::Delivered,
-            code: Chapter::Delivered,
-            worker_day: MINUTE,
-            workers: vec!["1@here"],
-            tamper: crashed_in_the_fourth_decision_task,
-            signals: Default::default(),
-        };
+        let fake = Fake { tamper: crashed_in_the_fourth_decision_task, ..worker_running(Chapter::Delivered, Chapter::Delivered) };
         let (out, status) = check_go(fake, MINUTE, "crash");
         assert_eq!(status, ExitCode::from(2), "{out}");
         assert!(!out.contains("5.1") && !out.contains("Hint"), "{out}");
-        let fake = Fake {
-            chapter: Chapter::Delivered,
-            code: Chapter::Delivered,
-            worker_day: MINUTE,
-            workers: vec!["1@here"],
-            tamper: crashed_in_the_fourth_decision_task,
-            signals: Default::default(),
-        };
+        let fake = Fake { tamper: crashed_in_the_fourth_decision_task, ..worker_running(Chapter::Delivered, Chapter::Delivered) };
         let check = Check::of(Chapter::Delivered).next().unwrap();
         let o = Options {
             target: Target::Http(String::new()),

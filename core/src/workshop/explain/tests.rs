@@ -462,15 +462,7 @@ fn a_decision_task_without_decisions_says_what_the_code_waits_for_at_that_moment
     let x = ex(&h, 31);
     assert!(x.meaning.contains("the DeliveredSignal of event 28 woke it") && x.meaning.contains("the one of event 24"), "{}", x.meaning);
     // After the shipment in chapter 3 the code waits for the first scan: no signal yet.
-    let config = crate::session::SessionConfig {
-        postal: crate::postal::PostalConfig { chapter: crate::postal::Chapter::ScanOnce, ..Default::default() },
-        ..Default::default()
-    };
-    let mut s = crate::session::Session::new(config);
-    s.auto_run = true;
-    s.perform(crate::session::Session::workshop_start()).unwrap();
-    s.perform(crate::session::Action::AdvanceNext).unwrap();
-    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    let s = shipped(crate::postal::Chapter::ScanOnce);
     let h = s.history().to_vec();
     let last = h.last().unwrap();
     assert_eq!(last.event_type(), EventType::DecisionTaskCompleted, "{}", s.history_table());
@@ -482,15 +474,7 @@ fn a_decision_task_without_decisions_says_what_the_code_waits_for_at_that_moment
 #[test]
 fn a_scan_before_chapter_seven_is_explained_without_a_notification() {
     // Chapter 4's loop has no timer: a scan's decision task spoke of a notified customer.
-    let config = crate::session::SessionConfig {
-        postal: crate::postal::PostalConfig { chapter: crate::postal::Chapter::Loop, ..Default::default() },
-        ..Default::default()
-    };
-    let mut s = crate::session::Session::new(config);
-    s.auto_run = true;
-    s.perform(crate::session::Session::workshop_start()).unwrap();
-    s.perform(crate::session::Action::AdvanceNext).unwrap();
-    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    let mut s = shipped(crate::postal::Chapter::Loop);
     s.perform(crate::session::Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
     let h = s.history().to_vec();
     let last = h.last().unwrap();
@@ -501,4 +485,17 @@ fn a_scan_before_chapter_seven_is_explained_without_a_notification() {
     // In chapter 7's run after the notification, the clause stays.
     let x = ex(&history("notification-then-scans"), 31);
     assert!(x.meaning.contains("once the customer was notified, a scan starts no new estimate"), "{}", x.meaning);
+}
+
+/// A session of `chapter`'s code with the workshop's order started and the clock moved
+/// through the payment's two retries: the package is shipped.
+fn shipped(chapter: crate::postal::Chapter) -> crate::session::Session {
+    let config =
+        crate::session::SessionConfig { postal: crate::postal::PostalConfig { chapter, ..Default::default() }, ..Default::default() };
+    let mut s = crate::session::Session::new(config);
+    s.auto_run = true;
+    s.perform(crate::session::Session::workshop_start()).unwrap();
+    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    s.perform(crate::session::Action::AdvanceNext).unwrap();
+    s
 }
