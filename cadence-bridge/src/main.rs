@@ -358,6 +358,26 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         WfCommand::Start { input, .. } | WfCommand::Signal { input, .. } | WfCommand::Query { input, .. } => check_input(input.as_deref())?,
         _ => {}
     }
+    let execution = match &command {
+        WfCommand::Signal { execution, .. }
+        | WfCommand::Query { execution, .. }
+        | WfCommand::Show { execution, .. }
+        | WfCommand::Describe { execution }
+        | WfCommand::Terminate { execution, .. } => Some((execution.workflow_id.clone(), execution.run_id.clone())),
+        WfCommand::Start { .. } | WfCommand::List { .. } => None,
+    };
+    wf_call(client, domain, command).map_err(|e| match (e, execution) {
+        // The server's own words for an ID it does not have are its storage's
+        // ("GetCurrentExecution failed. Error: sql: no rows in result set").
+        (BridgeError::NotFound(raw), Some((id, run))) if !raw.contains("Domain") => {
+            let run = if run.is_empty() { String::new() } else { format!(" (run {run})") };
+            BridgeError::NotFound(format!("no workflow {id}{run} in domain {domain} (the server: {})", raw.trim()))
+        }
+        (e, _) => e,
+    })
+}
+
+fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
     match command {
         WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy } => {
             let run_id = client.start_workflow(&StartOptions {

@@ -581,7 +581,26 @@ fn errors_name_what_went_wrong() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not found"), "{}", String::from_utf8_lossy(&out.stderr));
+    // Named as the workflow the user asked for, not the server's storage words alone.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("not found: no workflow {missing} in domain cadence-workshop")), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args([
+            "--address",
+            &address(),
+            "wf",
+            "signal",
+            "--workflow_id",
+            &missing,
+            "--name",
+            "ScanSignal",
+            "--input",
+            r#"{"location":"x"}"#,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains(&format!("no workflow {missing} in domain")), "{stderr}");
 }
 
 #[test]
