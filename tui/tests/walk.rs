@@ -269,3 +269,13 @@ fn a_refusal_is_explained_in_the_detail_pane_until_the_next_key() {
     let s = small(&app);
     assert!(s.contains("Chapters before 6 register") && s.contains("✗ query failed"), "J scrolls it and keeps it: {s}");
 }
+
+#[test]
+fn the_json_pane_with_no_event_says_what_it_will_show() {
+    // Esc, then x before any order: the JSON pane was an empty box.
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('x'));
+    let s = small(&app);
+    assert!(s.contains("Event JSON") && s.contains("no events at this moment") && s.contains("shown as JSON here"), "{s}");
+}

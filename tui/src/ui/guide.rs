@@ -91,18 +91,25 @@ pub fn refusal(frame: &mut Frame, area: Rect, app: &App, why: &str) {
     super::draw_scrolled(frame, area, block, vec![Line::raw(why.to_owned())], (&app.detail_scroll, &app.detail_at(), "J K"));
 }
 
+/// The detail pane with no event selected: what it will show, and how to get it.
+/// `what` is what it shows of an event, said after "the selected event is …" and
+/// after "to see …".
+pub fn no_event(frame: &mut Frame, area: Rect, app: &App, title: &str, (shown, see): (&str, &str)) {
+    app.detail_scroll.max.set(0);
+    // With no event at all, ↑↓ have nothing to select.
+    let text = if app.session.history().is_empty() {
+        format!("no events at this moment: the selected event is {shown} here once there are")
+    } else {
+        format!("select an event (↑↓) to see {see}")
+    };
+    frame.render_widget(Paragraph::new(text).style(DIM).wrap(Wrap { trim: true }).block(Block::bordered().title(title.to_owned())), area);
+}
+
 /// The selected event explained, in place of its JSON.
 pub fn explanation(frame: &mut Frame, area: Rect, app: &App) {
     let explained = app.explanation();
     let Some(x) = explained.as_ref() else {
-        app.detail_scroll.max.set(0);
-        // With no event at all, ↑↓ have nothing to select.
-        let text = if app.session.history().is_empty() {
-            "no events at this moment: the selected event is explained here once there are"
-        } else {
-            "select an event (↑↓) to see why it is there"
-        };
-        frame.render_widget(Paragraph::new(text).style(DIM).wrap(Wrap { trim: true }).block(Block::bordered().title(" Why ")), area);
+        no_event(frame, area, app, " Why ", ("explained", "why it is there"));
         return;
     };
     let mut lines = vec![

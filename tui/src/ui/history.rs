@@ -117,8 +117,7 @@ impl Columns {
 pub fn event_json(frame: &mut Frame, area: Rect, app: &App) {
     let rows = app.rows();
     let Some(row) = app.selected_index().and_then(|i| rows.get(i)) else {
-        app.detail_scroll.max.set(0);
-        frame.render_widget(Block::bordered().title(" Event JSON "), area);
+        super::guide::no_event(frame, area, app, " Event JSON ", ("shown as JSON", "its JSON"));
         return;
     };
     let json = app.session.event_json(row.event_id).unwrap_or_default();
