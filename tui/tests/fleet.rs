@@ -95,3 +95,10 @@ fn enter_opens_the_selected_package_with_the_fleets_history() {
     let status = package.lines().next().unwrap();
     assert!(status.contains("Order3") && !status.contains("(imported)"), "{status}");
 }
+
+#[test]
+fn the_fleet_header_groups_its_counts_as_the_summary_does() {
+    let s = FleetScreen::run(FleetConfig { packages: 1_500, shards: 16_384, ..FleetConfig::default() }, |_| {}).unwrap();
+    let text = render_fleet_text(&s, 140, 45);
+    assert!(text.contains("1,500 packages · 16,384 shards · 64 worker slots · cache 100,000"), "{text}");
+}

@@ -4,7 +4,7 @@
 //! normal single-workflow screens. Everything shown comes from `core::fleet`.
 
 use postflow_core::fleet::stats::Report;
-use postflow_core::fleet::{Fleet, FleetConfig, Progress};
+use postflow_core::fleet::{Fleet, FleetConfig, Progress, grouped};
 use postflow_core::session::Session;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -99,7 +99,11 @@ fn summary(s: &FleetScreen) -> Paragraph<'static> {
     let text = vec![
         Line::from(format!(
             "{} packages · {} shards · {} worker slots · cache {} · seed {}",
-            c.packages, c.shards, c.workers, c.worker_cache, c.seed
+            grouped(c.packages),
+            grouped(c.shards.into()),
+            grouped(c.workers.into()),
+            grouped(c.worker_cache as u64),
+            c.seed
         )),
         Line::from(t.summary_line()),
     ];
