@@ -206,6 +206,17 @@ fn the_transcript_numbers_steps_as_the_file_does_and_shows_what_failed_where() {
         ],
         "{transcript}"
     );
+    // A refusal the scenario expects is said too: the step added nothing to the timeline.
+    let (code, stdout, _) = scenario(&["signal-after-completion", "--transcript"]);
+    assert_eq!(code, Some(0));
+    let at = stdout.find("step 12 (signal): sending ScanSignal\n").expect(&stdout);
+    assert!(
+        stdout[at..]
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l == "      refused, as the scenario expects: workflow execution already completed (workflow Order123)"),
+        "{stdout}"
+    );
 }
 
 /// `--history` with a file that is not a history: each is named for what it is, with

@@ -123,6 +123,11 @@ fn transcript_of(scenario: &Scenario, outcome: &scenario::Outcome) -> String {
                 text += &format!("      $ {cli}\n");
             }
         }
+        // A refused action adds no entry to the timeline: said here, or the step looks as
+        // if nothing had been tried.
+        if let Some((_, refused)) = outcome.refusals.iter().find(|(at, _)| *at == i) {
+            text += &format!("      refused, as the scenario expects: {refused}\n");
+        }
         if let Some(why) = outcome.failure_of(i, step) {
             text += &format!("      FAILED: {why}\n");
         }

@@ -17,6 +17,9 @@ pub struct Outcome {
     /// played: step `i` added the entries `ends[i - 1]..ends[i]` (none, for an `expect`
     /// or a refused signal). A transcript groups the entries by step with it.
     pub ends: Vec<usize>,
+    /// The refusals the scenario expected, by step index: what the server said. A
+    /// refused action adds no timeline entry, so a transcript shows them from here.
+    pub refusals: Vec<(usize, String)>,
 }
 
 impl Outcome {
@@ -43,13 +46,16 @@ pub fn run(scenario: &Scenario) -> Outcome {
     session.auto_run = false;
     let mut failures = Vec::new();
     let mut ends = Vec::with_capacity(scenario.steps.len());
+    let mut refusals = Vec::new();
     for (i, step) in scenario.steps.iter().enumerate() {
-        if let Err(why) = play(&mut session, step) {
-            failures.push(format!("{}: {why}", here(i, step)));
+        match play_noting(&mut session, step) {
+            Ok(Some(refused)) => refusals.push((i, refused)),
+            Ok(None) => {}
+            Err(why) => failures.push(format!("{}: {why}", here(i, step))),
         }
         ends.push(session.timeline().len());
     }
-    Outcome { session, failures, ends }
+    Outcome { session, failures, ends, refusals }
 }
 
 /// Why a start input cannot be an order: the same words the engine gives a start.
@@ -59,6 +65,11 @@ fn postflow_input_check(input: &str) -> Result<(), String> {
 
 /// Plays one step on a session; an expectation that does not hold is an error.
 pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
+    play_noting(session, step).map(|_| ())
+}
+
+/// [`play`], with the refusal an `error` key expected, when one came.
+fn play_noting(session: &mut Session, step: &Step) -> Result<Option<String>, String> {
     match step {
         Step::Start { workflow_id, input, execution_timeout } => {
             let workflow_id = match workflow_id {
@@ -74,7 +85,7 @@ pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
                 },
             };
             let execution_timeout = execution_timeout.as_deref().map(parse_duration).transpose()?.unwrap_or(DEFAULT_EXECUTION_TIMEOUT);
-            session.apply(Action::Start { workflow_id, input: input.clone(), execution_timeout })
+            session.apply(Action::Start { workflow_id, input: input.clone(), execution_timeout }).map(|()| None)
         }
         Step::Signal { name, input, error } => {
             expect_refusal(session.apply(Action::Signal { name: name.clone(), input: input.clone() }), error.as_deref())
@@ -83,7 +94,9 @@ pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
             let result = session.apply(Action::Query { name: name.clone() });
             let answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();
             match (result, expect) {
-                (Ok(()), Some(want)) if error.is_none() => json_equal(&answer, want).map_err(|e| format!("query answer: {e}")),
+                (Ok(()), Some(want)) if error.is_none() => {
+                    json_equal(&answer, want).map(|()| None).map_err(|e| format!("query answer: {e}"))
+                }
                 (result, _) => expect_refusal(result, error.as_deref()),
             }
         }
@@ -94,30 +107,32 @@ pub fn play(session: &mut Session, step: &Step) -> Result<(), String> {
             for done in 0..n {
                 session.apply(Action::Step).map_err(|why| if n > 1 { format!("{why} (after {done} of {n} steps)") } else { why })?;
             }
-            Ok(())
+            Ok(None)
         }
-        Step::Run => session.apply(Action::Run),
+        Step::Run => session.apply(Action::Run).map(|()| None),
         Step::Advance { to: Some(to), .. } if to == "timers" => {
             // Every pending timer fires, each at its own time; nothing else moves the
             // clock further (a workflow timeout further on stays pending).
             let latest =
                 session.workflow_id().and_then(|w| session.engine().execution(w)).and_then(|e| e.pending_timers().map(|t| t.fire_at).max());
             let by = latest.map_or(Duration::ZERO, |at| at.since(session.engine().now()));
-            session.apply(Action::AdvanceBy { by })
+            session.apply(Action::AdvanceBy { by }).map(|()| None)
         }
-        Step::Advance { to: Some(_), .. } => session.apply(Action::AdvanceNext),
+        Step::Advance { to: Some(_), .. } => session.apply(Action::AdvanceNext).map(|()| None),
         Step::Advance { by, .. } => {
-            session.apply(Action::AdvanceBy { by: by.as_deref().map(parse_duration).transpose()?.unwrap_or(Duration::ZERO) })
+            session.apply(Action::AdvanceBy { by: by.as_deref().map(parse_duration).transpose()?.unwrap_or(Duration::ZERO) }).map(|()| None)
         }
-        Step::Expect(e) => check(session, e),
+        Step::Expect(e) => check(session, e).map(|()| None),
     }
 }
 
-fn expect_refusal(result: Result<(), String>, error: Option<&str>) -> Result<(), String> {
+/// An action's result against the refusal its step expects; an expected refusal is
+/// handed back, for the transcript.
+fn expect_refusal(result: Result<(), String>, error: Option<&str>) -> Result<Option<String>, String> {
     match (result, error) {
-        (Ok(()), None) => Ok(()),
+        (Ok(()), None) => Ok(None),
         (Ok(()), Some(want)) => Err(format!("expected a refusal containing {want:?}, but it was accepted")),
-        (Err(got), Some(want)) if got.contains(want) => Ok(()),
+        (Err(got), Some(want)) if got.contains(want) => Ok(Some(got)),
         (Err(got), _) => Err(format!("refused: {got}")),
     }
 }
