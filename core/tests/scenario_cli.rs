@@ -22,6 +22,17 @@ fn an_unknown_name_lists_the_built_in_scenarios_and_exits_2() {
 }
 
 #[test]
+fn list_names_every_built_in_scenario_and_takes_nothing_else() {
+    let (code, stdout, _) = scenario(&["--list"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(stdout.lines().count(), NAMES.len(), "{stdout}");
+    // --format json beside it printed the table without a word.
+    let (code, stdout, stderr) = scenario(&["--list", "--format", "json"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(stdout.is_empty() && stderr.starts_with("error: --list prints the built-in scenarios' names and takes no other"), "{stderr}");
+}
+
+#[test]
 fn a_directory_is_named_as_unreadable_not_as_missing() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let (code, _, stderr) = scenario(&[dir]);

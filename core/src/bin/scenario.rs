@@ -37,16 +37,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut format = "table".to_owned();
     let mut transcript = false;
     let mut history = None;
+    let mut list = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--list" => {
-                for b in BUILTIN {
-                    let s = Scenario::parse(b.name, b.toml).map_err(|e| e.to_string())?;
-                    println!("{:<32} {}", b.name, s.description);
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
+            "--list" => list = true,
             "--format" => format = it.next().ok_or(USAGE)?.clone(),
             "--transcript" => transcript = true,
             "--history" => history = Some(it.next().ok_or(USAGE)?.clone()),
@@ -61,6 +56,17 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             other => target = Some(other.to_owned()),
         }
+    }
+    if list {
+        // --list --format json printed the table anyway, without a word.
+        if args.len() > 1 {
+            return Err(format!("--list prints the built-in scenarios' names and takes no other argument\n{USAGE}"));
+        }
+        for b in BUILTIN {
+            let s = Scenario::parse(b.name, b.toml).map_err(|e| e.to_string())?;
+            println!("{:<32} {}", b.name, s.description);
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = history {
         // One run does one thing: a scenario named beside --history was ignored without
