@@ -16,6 +16,7 @@ const USAGE: &str = "\
 usage: tui [--scenario NAME|PATH | --import PATH | --exercise N | --fleet N
             | --bridge URL [--workflow-id ID] [--timer-unit D]]
            [--print [--size WxH]]
+       tui --list
 
   (no arguments)       the simulator with the workshop order in the start form
   --scenario NAME|PATH play a built-in scenario (happy-path, ...) or a scenario

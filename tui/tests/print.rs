@@ -133,6 +133,9 @@ fn help_fits_an_80_column_terminal() {
     let (code, stdout, _) = tui(&["--help"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("--fleet N"), "{stdout}");
+    // The usage lines name every way to call it, --list too.
+    let usage: String = stdout.lines().take_while(|l| !l.is_empty()).collect();
+    assert!(usage.contains("tui --list"), "{usage}");
     for line in stdout.lines() {
         assert!(line.chars().count() <= 80, "{} characters: {line}", line.chars().count());
     }
