@@ -92,6 +92,9 @@ wait_for "Hint 1 of 3 for chapter 1"
 keys h
 wait_for "Hint 2 of 3 for chapter 1"
 ok "the check showed hint 1, and that counts: h shows the next one, hint 2"
+keys x
+wait_for "x is no key here."
+ok "a letter that is no key says so"
 printf '\nthis line is not Rust\n' >>"$EX/01_activities.rs"
 wait_for "does not compile yet; the compiler says"
 wait_for "error: expected"

@@ -136,7 +136,8 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 screen.say(&keys_help(passed));
             }
             Event::Key('q') | Event::End => break,
-            Event::Key(_) => screen.say(&keys_help(passed)),
+            // A letter that is no key says so: the key line alone read as if it had been taken.
+            Event::Key(c) => screen.say(&format!("\n{c} is no key here.{}", keys_help(passed))),
         }
     }
     screen.say("\n");
