@@ -127,7 +127,21 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                     Checked { passed, hint_cut } = check(layout, state, g, &screen, color, true);
                 }
                 None => {
-                    screen.say("\nThat was the last chapter: the workshop is done. Congratulations!\n");
+                    // The last chapter can pass with an earlier one skipped: not "done" then.
+                    let open: Vec<String> = crate::layout::chapters()
+                        .filter(|c| !state.progress.chapter(c.number).passed)
+                        .map(|c| c.number.to_string())
+                        .collect();
+                    if open.is_empty() {
+                        screen.say("\nThat was the last chapter: the workshop is done. Congratulations!\n");
+                    } else {
+                        screen.say(&format!(
+                            "\nThat was the last chapter. Not passed yet: {} {} (`workshop check N` there, `workshop list` \
+                             shows where you stand).\n",
+                            if open.len() == 1 { "chapter" } else { "chapters" },
+                            open.join(", ")
+                        ));
+                    }
                     break;
                 }
             },
