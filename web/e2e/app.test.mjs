@@ -829,3 +829,129 @@ test('the second newcomer walk: fleet rows by keyboard, a pasted damaged link, l
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+test('the third newcomer walk: the page while it loads, a tap on a greyed button says why, stale refusals go, the tour keeps the keyboard focus, import and the fleet in plain words', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+
+  // While the WebAssembly loads the page says so (it was blank), and the line goes once
+  // the app has drawn itself.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(BASE_URL);
+  await expectMatch(page.locator('#loading'), /^Loading the simulated Cadence server .*If this line stays, the page could not start/);
+  assert.ok(await page.locator('#loading').isVisible(), 'the loading line shows while the wasm loads');
+  release();
+  await page.locator('#app[data-ready="true"]').waitFor();
+  await eventually(() => page.locator('#loading').isVisible(), (v) => !v, 'the loading line is gone once the app is drawn');
+  await page.unroute(/\.wasm$/);
+
+  // A button that makes no sense now looks disabled and says so to assistive technology,
+  // but a tap on it says why (a disabled button swallowed the tap: its reason was only a
+  // tooltip, which a touch screen never shows). Playwright's click waits for an enabled
+  // button, so the tap is forced, as a person's finger is.
+  const scan = page.locator('#scan');
+  assert.ok(await scan.isDisabled(), 'Scan is marked disabled on an empty page');
+  await scan.click({ force: true });
+  await expectText(page.locator('#action-error'), 'no workflow yet: start an order first (s)');
+  await page.locator('#export-script').click({ force: true });
+  await expectText(page.locator('#error'), 'the history is empty');
+
+  // A refusal is about its moment: the next command that works takes it away, as the
+  // terminal's message line does (it stayed, red, over a step back).
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await page.locator('#step').click({ force: true });
+  await expectMatch(page.locator('#error'), /^the worker waits for the clock/);
+  await page.locator('h1').click();
+  await page.keyboard.press('h');
+  await expectText(page.locator('#position'), '3 / 4');
+  await expectCount(page.locator('#error'), 0);
+
+  // Import with nothing pasted says so (it said "the file is empty" with no file picked).
+  await page.locator('#import').click();
+  await expectText(page.locator('#error'), 'nothing to import: paste a history JSON into the box first, or pick a file');
+  // A picked file is imported, and the picker is emptied, so that picking the same file
+  // again is heard (it was not: the second pick of a file did nothing).
+  const realHistory = new URL('../../core/tests/fixtures/real/happy-path.json', import.meta.url).pathname;
+  await page.locator('#import-file').setInputFiles(realHistory);
+  await expectText(page.locator('#notice'), 'imported a history of 44 events; step back and forth through it');
+  assert.equal(await page.locator('#import-file').inputValue(), '', 'the picker is ready for the same file again');
+
+  // The tour's buttons keep the keyboard focus: the panel is drawn anew on each press,
+  // and the focus fell to the page, so a second Enter did nothing and a second Space
+  // played the session instead of stepping the tour.
+  const position = page.locator('#tour-position');
+  const focusedId = () => page.evaluate(() => document.activeElement?.id ?? null);
+  await expectText(position, 'Tour · chapter 1 of 7 · step 1 of 2');
+  await page.locator('#tour-next').focus();
+  await page.keyboard.press('Enter');
+  await expectText(position, 'Tour · chapter 1 of 7 · step 2 of 2');
+  await eventually(focusedId, (id) => id === 'tour-next', 'the focus is back on "step ▶"');
+  await page.keyboard.press('Enter');
+  await expectText(position, 'Tour · chapter 2 of 7 · step 1 of 4');
+  await eventually(focusedId, (id) => id === 'tour-next', 'the focus is back on "step ▶"');
+  await page.keyboard.press(' ');
+  await expectText(position, 'Tour · chapter 2 of 7 · step 2 of 4');
+  assert.match(await page.locator('#player').textContent(), /^paused/, 'Space stepped the tour, it did not play');
+  // The chapter's button goes once pressed: the focus stays in the tour panel.
+  await page.locator('#tour-chapter').focus();
+  await page.keyboard.press('Enter');
+  await expectMatch(page.locator('#notice'), /^tour: chapter 2's workflow/);
+  await eventually(focusedId, (id) => id === 'guide', 'the focus stays in the tour panel');
+
+  // A fleet of one: "1 package", and a chart's top is a number that is not 0 when its
+  // line rises ("top 0.0" sat over a line with peaks).
+  await page.locator('#fleet-packages').fill('1');
+  await page.locator('#fleet-run').click();
+  await expectText(page.locator('#fleet-progress'), 'done: 1 package');
+  const eventsTitle = await page.locator('#fleet-events').locator('xpath=preceding-sibling::h3[1]').textContent();
+  assert.match(eventsTitle, /; top 0\.0*[1-9]\d*\)$/, `the events chart's top says its value: ${eventsTitle}`);
+
+  // On a phone the status's names stay whole ("current_status" broke into "current_statu"
+  // and "s"), and signals close in time keep their labels apart on the timeline (a third
+  // label was written over the first: "Delftdelivered").
+  await page.getByLabel('Built-in scenario').selectOption('signal-during-activity');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  await expectText(page.locator('#run-state'), 'completed');
+  await page.setViewportSize({ width: 390, height: 844 });
+  // The lines a name's text takes (a grid row is as high as its answer: the box says nothing).
+  const lines = () =>
+    page.locator('#status dt').evaluateAll((dts) =>
+      dts.map((d) => {
+        const r = document.createRange();
+        r.selectNodeContents(d);
+        return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+      }),
+    );
+  await eventually(lines, (ls) => ls.length === 8 && ls.every((n) => n === 1), 'every name of the status is one line at 390 px');
+  const boxes = await page.locator('#timeline text.signal-label').evaluateAll((ts) =>
+    ts.map((t) => { const b = t.getBBox(); return { y: b.y, x1: b.x, x2: b.x + b.width, text: t.textContent }; }),
+  );
+  assert.deepEqual(boxes.map((b) => b.text), ['Delft', 'Rotterdam', 'delivered']);
+  for (const [i, a] of boxes.entries()) {
+    for (const b of boxes.slice(i + 1)) {
+      const apart = a.y !== b.y || a.x2 <= b.x1 || b.x2 <= a.x1;
+      assert.ok(apart, `the labels ${a.text} and ${b.text} overlap: ${JSON.stringify(boxes)}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Both damaged saves are said (the session's problem was lost under the tour's).
+  await page.evaluate(() => {
+    localStorage.setItem('postflow.state', 's:this-is-no-session');
+    localStorage.setItem('postflow.tour', 'no tour here');
+  });
+  await page.goto(BASE_URL);
+  await page.locator('#app[data-ready="true"]').waitFor();
+  // The saved session's problem in words that fit it (they spoke of a link to copy again).
+  await expectText(
+    page.locator('#error'),
+    'could not restore the last session saved in this browser (it is damaged, or from another version of the page): this is a new one; the saved tour progress is damaged (it does not begin with "postflow tour 1"); starting over',
+  );
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

@@ -96,6 +96,27 @@ pub fn show(id: &'static str) {
     let _ = w.request_animation_frame(scroll.unchecked_ref());
 }
 
+/// Gives the keyboard focus back once the page has redrawn, when a redraw took it: to
+/// the element with `id` (the pressed button, drawn anew), else to `fallback`. A panel
+/// drawn as one piece of HTML replaces the button pressed in it, and the focus fell to
+/// the page: a second Enter did nothing, and a second Space played the session.
+pub fn refocus(id: String, fallback: &'static str) {
+    let Some(w) = window() else { return };
+    let f = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let Some(d) = window().and_then(|w| w.document()) else { return };
+        // Only when the focus was lost: a person may have moved it on meanwhile.
+        let body: Option<web_sys::Element> = d.body().map(Into::into);
+        if d.active_element().is_some() && d.active_element() != body {
+            return;
+        }
+        let el = d.get_element_by_id(&id).or_else(|| d.get_element_by_id(fallback));
+        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+    let _ = w.request_animation_frame(f.unchecked_ref());
+}
+
 /// Opens a `<details>` element and scrolls it into view.
 pub fn reveal(id: &str) {
     let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return };

@@ -50,10 +50,23 @@ fn availability(pg: Playground, c: Command) -> Availability {
     pg.session.with(|s| controls::availability_in(c, s, front))
 }
 
+/// Says why a command makes no sense now (`true`), or else clears what the last
+/// refusal said: it is about an earlier moment, as in the terminal, and a command that
+/// says nothing of its own (auto-run, a step back) must not leave it standing.
+fn refused(pg: Playground, c: Command) -> bool {
+    let why = match untrack(|| availability(pg, c)) {
+        Availability::Unavailable(why) => Some(why),
+        Availability::Available => None,
+    };
+    let refused = why.is_some();
+    pg.error.set(why);
+    refused
+}
+
 /// Does what a shortcut or a button says; a command that makes no sense now says why.
 pub fn run(pg: Playground, c: Command) {
-    if let Availability::Unavailable(why) = untrack(|| availability(pg, c)) {
-        return pg.error.set(Some(why));
+    if refused(pg, c) {
+        return;
     }
     match c {
         Command::Start => pg.start_order(),
@@ -184,8 +197,16 @@ pub fn OrderFormView(pg: Playground) -> impl IntoView {
     }
 }
 
-/// A button for a shared command: its tooltip names the key, and it is disabled,
-/// with the reason as its tooltip, when the command makes no sense now.
+/// `aria-disabled` while the command makes no sense now. Not `disabled`: a disabled
+/// button swallows a tap without a word (its tooltip needs a mouse), so the button
+/// looks disabled and a press says why, as the key does.
+fn unavailable(pg: Playground, c: Command) -> Option<&'static str> {
+    (!availability(pg, c).is_available()).then_some("true")
+}
+
+/// A button for a shared command: its tooltip names the key, and it is marked
+/// disabled, with the reason as its tooltip and as what a press says, when the
+/// command makes no sense now.
 pub(crate) fn button(pg: Playground, id: &'static str, text: &'static str, label: &'static str, c: Command) -> impl IntoView {
     let key = controls::keys_label(c);
     let title = move || match availability(pg, c) {
@@ -198,7 +219,7 @@ pub(crate) fn button(pg: Playground, id: &'static str, text: &'static str, label
             id=id
             aria-label=label
             title=title
-            prop:disabled=move || !availability(pg, c).is_available()
+            aria-disabled=move || unavailable(pg, c)
             on:click=move |_| run(pg, c)
         >
             {text}
@@ -343,12 +364,19 @@ pub fn ScenariosView(pg: Playground) -> impl IntoView {
     }
 }
 
+/// What Import says with nothing pasted.
+const EMPTY_BOX: &str = "nothing to import: paste a history JSON into the box first, or pick a file";
+
 #[component]
 pub fn ImportExportView(pg: Playground) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+        let file = input.files().and_then(|l| l.get(0));
+        // Emptied, so that picking the same file again (changed since, or after another
+        // import) is a change the page hears; it was not, and the pick did nothing.
+        input.set_value("");
+        if let Some(file) = file {
             leptos::task::spawn_local(async move {
                 match browser::read_file(file).await {
                     Ok(t) => pg.import(&t),
@@ -369,7 +397,18 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
             <div class="row">
-                <button type="button" id="import" aria-label="Import the pasted history" on:click=move |_| pg.import(&text.get_untracked())>
+                <button
+                    type="button"
+                    id="import"
+                    aria-label="Import the pasted history"
+                    on:click=move |_| {
+                        // Core would call an empty text an empty file: here it is a box not filled in.
+                        if text.with_untracked(|t| t.trim().is_empty()) {
+                            return pg.error.set(Some(EMPTY_BOX.into()));
+                        }
+                        pg.import(&text.get_untracked())
+                    }
+                >
                     "Import"
                 </button>
                 <input type="file" id="import-file" accept=".json,application/json" aria-label="Import a history file" on:change=on_file />
@@ -394,8 +433,12 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                                     Availability::Available => pg.session.with(|s| k.file_name(s)),
                                     Availability::Unavailable(why) => why,
                                 }
-                                disabled=move || !availability(pg, Command::Export).is_available()
-                                on:click=move |_| export_as(pg, k)
+                                aria-disabled=move || unavailable(pg, Command::Export)
+                                on:click=move |_| {
+                                    if !refused(pg, Command::Export) {
+                                        export_as(pg, k)
+                                    }
+                                }
                             >
                                 {k.label()}
                             </button>

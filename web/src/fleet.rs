@@ -41,6 +41,23 @@ fn package_count(text: &str) -> Result<u64, String> {
     Ok(n)
 }
 
+/// A chart's top value as a person reads it: a count as a whole number, a rate with
+/// its first digits that are not 0 (a fleet of one has rates like 0.03 events per
+/// second, and "top 0.0" sat above a line that plainly rose).
+fn top_text(top: f64) -> String {
+    if top < 1e-9 {
+        return "0".into();
+    }
+    let mut decimals = if top.fract() == 0.0 { 0 } else { 1 };
+    // Below 1, two significant digits (a loop: log10 is a kilobyte of the page).
+    let mut t = top;
+    while t < 1.0 {
+        decimals = decimals.max(2) + usize::from(t < 0.1);
+        t *= 10.0;
+    }
+    format!("{top:.decimals$}")
+}
+
 /// What the view shows of a finished (or running) fleet.
 #[derive(Clone, Debug, PartialEq)]
 struct Shown {
@@ -124,8 +141,8 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" id="fleet-error">{e}</p> })}
             <p id="fleet-progress">
                 {move || match progress.get() {
-                    Some((done, n)) if done < n => format!("running: {done} of {n} packages done"),
-                    Some((_, n)) => format!("done: {n} packages"),
+                    Some((done, n)) if done < n => format!("running: {done} of {} done", postflow_core::count::many(n, "package")),
+                    Some((_, n)) => format!("done: {}", postflow_core::count::many(n, "package")),
                     None => String::new(),
                 }}
             </p>
@@ -260,8 +277,7 @@ fn line_chart(
         .collect::<Vec<_>>()
         .join(" ");
     let hours = r.intervals.last().map_or(0, |i| (i.start_secs + i.seconds) / 3600);
-    // A count (timers live) reads as one; a rate keeps its tenth.
-    let top_text = if top.fract() == 0.0 { format!("{top:.0}") } else { format!("{top:.1}") };
+    let top_text = top_text(top);
     view! {
         <h3>{format!("{title} (0 to {hours} h; top {top_text})")}</h3>
         <svg id=id role="img" aria-label=title width="100%" style=format!("max-width: {WIDTH:.0}px") viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")>
@@ -290,6 +306,14 @@ mod tests {
             ),
         ] {
             assert_eq!(package_count(typed), Err(says.to_string()), "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn counts_and_tops_read_as_a_person_reads_them() {
+        // A count as a whole number, a rate with a tenth, a small rate with its digits.
+        for (top, says) in [(12.0, "12"), (3.25, "3.2"), (0.5, "0.50"), (0.034, "0.034"), (0.0012, "0.0012"), (f64::MIN_POSITIVE, "0")] {
+            assert_eq!(top_text(top), says, "{top}");
         }
     }
 }

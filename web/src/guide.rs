@@ -185,7 +185,7 @@ pub fn GuideView(pg: Playground) -> impl IntoView {
         }
         pg.session.with(|s| t.tour.with(|tour| guide_html(&tour.view(s))))
     };
-    view! { <section class="guide" id="guide" aria-label="Guided tour" on:click=move |ev| clicked(pg, &ev) inner_html=html></section> }
+    view! { <section class="guide" id="guide" tabindex="-1" aria-label="Guided tour" on:click=move |ev| clicked(pg, &ev) inner_html=html></section> }
 }
 
 /// The selected event explained, beside its JSON; related events are buttons that
@@ -196,7 +196,7 @@ pub fn ExplanationView(pg: Playground) -> impl IntoView {
         let open = pg.teach.explain_open.get();
         pg.teach.explained.with(|x| x.as_ref().filter(|_| open).map(explanation_html).unwrap_or_default())
     };
-    view! { <div class="explain" id="explanation" on:click=move |ev| clicked(pg, &ev) inner_html=html></div> }
+    view! { <div class="explain" id="explanation" tabindex="-1" on:click=move |ev| clicked(pg, &ev) inner_html=html></div> }
 }
 
 /// A click inside the tour or an explanation: the button's `data-do` says what.
@@ -207,6 +207,10 @@ fn clicked(pg: Playground, ev: &leptos::ev::MouseEvent) {
         return;
     };
     let n = el.get_attribute("data-n").and_then(|n| n.parse::<i64>().ok()).unwrap_or(0);
+    // The panel is drawn anew: the focus goes back to the button (or to the panel) for
+    // a keyboard user's next press.
+    let panel = if el.closest("#guide").ok().flatten().is_some() { "guide" } else { "explanation" };
+    browser::refocus(el.id(), panel);
     match el.get_attribute("data-do").as_deref() {
         Some("choice") => predict(pg, n as usize),
         Some("next") => {

@@ -82,7 +82,13 @@ fn initial() -> (Session, Option<String>, Said) {
 fn from_storage() -> (Session, Option<String>, Said) {
     match browser::load(browser::STORAGE_KEY).map(|t| restore_saved(&t)) {
         Some(Ok((s, json))) => (s, json, Some(Ok("restored your last session".into()))),
-        Some(Err(e)) => (Session::new(SessionConfig::default()), None, Some(Err(format!("could not restore the last session: {e}")))),
+        // Not the reader's words: they speak of a link to copy again, and the save is
+        // nothing a person can mend (damaged, or written by another version of the page).
+        Some(Err(_)) => (
+            Session::new(SessionConfig::default()),
+            None,
+            Some(Err("could not restore the last session saved in this browser (it is damaged, or from another version of the page): this is a new one".into())),
+        ),
         None => (Session::new(SessionConfig::default()), None, None),
     }
 }
@@ -106,8 +112,9 @@ impl Playground {
             teach,
             replaced: RwSignal::new(None),
         };
-        if tour_problem.is_some() {
-            pg.error.set(tour_problem);
+        // Both said when both are damaged (the session's problem was lost under the tour's).
+        if let Some(tour) = tour_problem {
+            pg.error.update(|e| *e = Some(e.take().map_or_else(|| tour.clone(), |e| format!("{e}; {tour}"))));
         }
         crate::guide::install(pg);
         Effect::new(move |_| {

@@ -207,12 +207,17 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
                 };
                 last_dot = Some(dot);
                 let text = signal_label(&s.signal_name, &input);
-                // Above or below, whichever side the previous label leaves free.
-                let above = match labels.iter().rev().find(|l| l.lane == lane) {
-                    Some(prev) if prev.x + label_width(&prev.text) + 4.0 > dot => !prev.above,
-                    _ => true,
+                // Above or below, on the side free first: at its dot, or else just after
+                // the side's last label (looking at the last label only, a third signal
+                // close by was written over the first: "Delftdelivered").
+                let free = |above: bool| {
+                    let end =
+                        labels.iter().rev().find(|l| l.lane == lane && l.above == above).map_or(dot, |l| l.x + label_width(&l.text) + 4.0);
+                    end.max(dot)
                 };
-                labels.push(Label { lane, x: dot, above, text });
+                let (up, down) = (free(true), free(false));
+                let above = up <= down;
+                labels.push(Label { lane, x: if above { up } else { down }, above, text });
                 marks.push(Mark {
                     kind: "signal",
                     outcome: "",
@@ -406,5 +411,11 @@ mod tests {
         let dots: Vec<f64> = kinds(&l, "signal").iter().map(|m| m.x1).collect();
         assert!(dots.windows(2).all(|w| w[1] - w[0] >= 13.0), "three signals at +0s stay apart: {dots:?}");
         assert!(l.labels.windows(2).all(|w| w[0].above != w[1].above), "close labels alternate sides");
+        // No label on one side starts before the one before it on that side has ended
+        // (the third, "delivered", was written over "Delft").
+        for side in [true, false] {
+            let on: Vec<&Label> = l.labels.iter().filter(|l| l.above == side).collect();
+            assert!(on.windows(2).all(|w| w[1].x >= w[0].x + label_width(&w[0].text)), "{:?}", l.labels);
+        }
     }
 }
