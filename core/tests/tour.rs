@@ -514,3 +514,26 @@ fn chapter_four_says_what_two_scans_sent_at_once_write() {
     assert_eq!(s.logs().iter().filter(|l| l.message == "Received signal!").count(), 2, "the loop went round twice");
     assert_eq!(s.outcome(), None);
 }
+
+#[test]
+fn a_step_whose_action_came_before_a_reload_completes_after_it() {
+    // The page saves the tour and the session; chapter 3's first step (start, then the
+    // clock twice) with one clock move before the reload never completed after it.
+    let (mut tour, mut s) = chapter_session(Chapter::ScanOnce);
+    let step = tour.current().unwrap();
+    assert_eq!(step.action.action(), Session::workshop_start());
+    step.action.perform(&mut s).unwrap();
+    tour.observe(&s);
+    s.perform(Action::AdvanceNext).unwrap();
+    tour.observe(&s);
+    assert!(tour.view(&s).step.unwrap().waiting.is_some(), "the action was done, its events are still to come");
+    let mut restored = Tour::from_saved(&tour.to_saved()).unwrap();
+    restored.resume(&s);
+    s.perform(Action::AdvanceNext).unwrap();
+    assert!(matches!(restored.observe(&s), Some(TourEvent::StepDone { .. })), "{:?}", restored.view(&s).step);
+    // A session that does not hold the action where the save says (another link): watched afresh.
+    let mut other = Tour::from_saved(&tour.to_saved()).unwrap();
+    let fresh = Session::new(tour.session_config());
+    other.resume(&fresh);
+    assert!(other.view(&fresh).step.unwrap().waiting.is_none());
+}

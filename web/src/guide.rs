@@ -57,7 +57,8 @@ impl Teach {
 /// Watches the session for the tour and saves the tour's progress on every change.
 pub fn install(pg: Playground) {
     let t = pg.teach;
-    t.tour.update_untracked(|tour| pg.session.with_untracked(|s| tour.rebase(s)));
+    // A step whose action came before a reload still completes after it.
+    t.tour.update_untracked(|tour| pg.session.with_untracked(|s| tour.resume(s)));
     Effect::new(move |_| {
         let done = pg.session.with(|s| t.tour.try_update(|tour| tour.observe(s)).flatten());
         if let Some(done) = done {

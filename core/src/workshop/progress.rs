@@ -212,6 +212,11 @@ impl Tour {
                 (Some("answer"), Some(id), Some(n)) => {
                     tour.answers.insert(id.to_owned(), n.parse().map_err(|_| damaged(format!("the line {line:?}")))?);
                 }
+                (Some("armed"), Some(at), Some(from)) => {
+                    let n = |w: &str| w.parse::<usize>().map_err(|_| damaged(format!("the line {line:?}")));
+                    tour.watch.armed = Some((n(at)?, n(from)?));
+                    tour.watch.premise_unmet = words.next() == Some("unmet");
+                }
                 _ => return Err(damaged(format!("the line {line:?}"))),
             }
         }
@@ -230,7 +235,29 @@ impl Tour {
         for (id, n) in &self.answers {
             out.push_str(&format!("answer {id} {n}\n"));
         }
+        // The step's action done, its events still to come: kept, or a reload in
+        // between would wait for an action that is already in the session.
+        if let Some((at, from)) = self.watch.armed {
+            out.push_str(&format!("armed {at} {from}{}\n", if self.watch.premise_unmet { " unmet" } else { "" }));
+        }
         out
+    }
+
+    /// Watches `session` after a restore: as [`rebase`](Self::rebase), keeping a saved
+    /// action of the step's that the session still holds where it was.
+    pub fn resume(&mut self, session: &Session) {
+        let (armed, unmet) = (self.watch.armed, self.watch.premise_unmet);
+        self.rebase(session);
+        let timeline = session.timeline();
+        let still_there = |(at, from): (usize, usize)| {
+            at < session.cursor()
+                && from <= session.history().len()
+                && self.current().is_some_and(|step| timeline.get(at).is_some_and(|e| step.action.matches(&e.action)))
+        };
+        if let Some(kept) = armed.filter(|&a| still_there(a)) {
+            self.watch.armed = Some(kept);
+            self.watch.premise_unmet = unmet;
+        }
     }
 
     /// The current step, `None` once the tour is over.
