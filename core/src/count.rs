@@ -35,16 +35,31 @@ pub fn at_least_one<T: Count>(text: &str) -> Result<T, String> {
     at_least(1, text)
 }
 
+/// `text` without the separators of digit groups people write (`20,000`,
+/// `1_000_000`), when every group after the first has three digits; else as it is.
+fn ungrouped(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some(sep) = [',', '_'].into_iter().find(|c| text.contains(*c)) else { return text.into() };
+    let mut groups = text.strip_prefix(['-', '+']).unwrap_or(text).split(sep);
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()));
+    if first_ok && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit())) {
+        text.replace(sep, "").into()
+    } else {
+        text.into()
+    }
+}
+
 fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
+    let digits = ungrouped(text);
     // Read wider than any target, so that a negative number and one past the end are
     // told apart from text that is no number at all.
-    let n = match text.parse::<i128>() {
+    let n = match digits.parse::<i128>() {
         Ok(n) => n,
         Err(e) if *e.kind() == IntErrorKind::PosOverflow => i128::MAX,
         Err(e) if *e.kind() == IntErrorKind::NegOverflow => i128::MIN,
         // 1e9 is whole, but not written in digits, which is all a count is read in.
-        Err(_) if text.parse::<f64>().is_ok_and(|f| f.is_finite() && f.fract() == 0.0) => {
-            return Err(format!("must be written in digits (got {text}; 1e9 is 1000000000)"));
+        Err(_) if text.parse::<f64>().is_ok_and(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30) => {
+            let whole = text.parse::<f64>().map_or(0, |f| f as i128);
+            return Err(format!("must be written in digits (got {text}; that is {whole})"));
         }
         Err(_) if text.parse::<f64>().is_ok() => return Err(format!("must be a whole number (got {text})")),
         Err(_) => return Err(format!("expected a whole number, got {text:?}")),
@@ -80,6 +95,9 @@ mod tests {
         assert_eq!(zero_or_more::<u64>("+7"), Ok(7));
         assert_eq!(at_least_one::<u32>("4294967295"), Ok(u32::MAX));
         assert_eq!(zero_or_more::<u64>("18446744073709551615"), Ok(u64::MAX));
+        // Digit groups as people write them, as the counts are written back.
+        assert_eq!(zero_or_more::<u64>("20,000"), Ok(20_000));
+        assert_eq!(at_least_one::<u64>("1_000_000"), Ok(1_000_000));
         for (got, says) in [
             (zero_or_more::<u64>("-1").map(drop), "must be 0 or more (got -1)"),
             (at_least_one::<usize>("0").map(drop), "must be at least 1 (got 0)"),
@@ -87,7 +105,10 @@ mod tests {
             (at_least_one::<u32>("4294967296").map(drop), "must be at most 4294967295 (got 4294967296)"),
             (zero_or_more::<u64>("99999999999999999999999999999999999999999").map(drop), "must be at most 18446744073709551615"),
             (zero_or_more::<u64>("1.5").map(drop), "must be a whole number (got 1.5)"),
-            (zero_or_more::<u64>("1e3").map(drop), "must be written in digits (got 1e3; 1e9 is 1000000000)"),
+            (zero_or_more::<u64>("1e3").map(drop), "must be written in digits (got 1e3; that is 1000)"),
+            (zero_or_more::<u64>("20000.0").map(drop), "must be written in digits (got 20000.0; that is 20000)"),
+            (zero_or_more::<u64>("2,00").map(drop), "expected a whole number, got \"2,00\""),
+            (zero_or_more::<u64>("20,000,0").map(drop), "expected a whole number, got \"20,000,0\""),
             (zero_or_more::<u64>("1.5e3").map(drop), "must be written in digits (got 1.5e3"),
             (zero_or_more::<u64>("1e-3").map(drop), "must be a whole number (got 1e-3)"),
             (zero_or_more::<u64>("many").map(drop), "expected a whole number, got \"many\""),

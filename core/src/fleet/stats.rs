@@ -144,13 +144,14 @@ impl Totals {
     /// short ones, and the decision tasks include those of open workflows.
     pub fn summary_line(&self) -> String {
         format!(
-            "{} completed, {} failed · {:.1} events per closed workflow · {:.1} decision tasks per package started · {} timers \
+            "{} completed, {} failed · {:.1} events per closed workflow · {:.1} decision tasks per package started · {} {} \
              live at the peak · {:.0} % cache hits",
             super::grouped(self.completed),
             super::grouped(self.failed),
             self.events_per_lifecycle(),
             self.decision_tasks as f64 / self.started.max(1) as f64,
             super::grouped(self.timers_live_peak),
+            crate::count::plural(self.timers_live_peak, "timer"),
             self.cache_hit_rate().unwrap_or(0.0) * 100.0
         )
     }
@@ -258,8 +259,16 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use super::ShardSpread;
+    use super::{ShardSpread, Totals};
     use crate::rng::SplitMix64;
+
+    #[test]
+    fn the_summary_says_one_timer_as_one() {
+        let one = Totals { timers_live_peak: 1, ..Totals::default() };
+        assert!(one.summary_line().contains(" · 1 timer live at the peak · "), "{}", one.summary_line());
+        let many = Totals { timers_live_peak: 12_000, ..Totals::default() };
+        assert!(many.summary_line().contains(" · 12,000 timers live at the peak · "), "{}", many.summary_line());
+    }
 
     #[test]
     fn the_spread_ranks_as_a_sorted_list_would() {
