@@ -58,8 +58,9 @@ fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
         Err(e) if *e.kind() == IntErrorKind::NegOverflow => i128::MIN,
         // 1e9 is whole, but not written in digits, which is all a count is read in.
         Err(_) if text.parse::<f64>().is_ok_and(|f| f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30) => {
-            let whole = text.parse::<f64>().map_or(0, |f| f as i128);
-            return Err(format!("must be written in digits (got {text}; that is {whole})"));
+            // As a float, not an i128: the page has no other use for i128's formatting.
+            let whole = text.parse::<f64>().unwrap_or_default();
+            return Err(format!("must be written in digits (got {text}; that is {whole:.0})"));
         }
         Err(_) if text.parse::<f64>().is_ok() => return Err(format!("must be a whole number (got {text})")),
         Err(_) => return Err(format!("expected a whole number, got {text:?}")),
