@@ -266,8 +266,9 @@ pub struct FrontState {
     pub session_kept: bool,
 }
 
-/// What a front end says while it keeps the session the tour's chapter replaced.
-pub const SESSION_KEPT_NOTE: &str = "the tour's chapter replaced your session; undo puts it back";
+/// What a front end says while it keeps the session a new one replaced (a start, the
+/// tour's chapter), until the next action.
+pub const SESSION_KEPT_NOTE: &str = "a new session replaced yours; undo puts it back";
 
 /// [`availability`], knowing what the front end holds beside the session.
 pub fn availability_in(command: Command, s: &Session, front: FrontState) -> Availability {

@@ -596,22 +596,36 @@ impl App {
             self.selected = None;
             return Ok(());
         }
+        let mut kept = None;
         if self.session.workflow_id().is_some() || self.session.is_imported() {
             let mut fresh = if self.session.is_imported() { Session::new(SessionConfig::default()) } else { self.session.restarted() };
             fresh.auto_run = self.session.auto_run || self.session.is_imported();
             fresh.perform(action)?;
-            if self.session.is_imported() {
+            let label = self.code_label.clone().unwrap_or_else(|| "new order".into());
+            kept = Some(Kept {
+                session: std::mem::replace(&mut self.session, fresh),
+                label: std::mem::replace(&mut self.label, label),
+                code_label: self.code_label.clone(),
+                failures: std::mem::take(&mut self.failures),
+                description: self.description.clone(),
+            });
+            if kept.as_ref().is_some_and(|k| k.session.is_imported()) {
                 // An imported history's code is not run for a new order: the reference is.
                 self.code_label = None;
+                self.label = "new order".into();
             }
-            self.session = fresh;
             self.teach.tour.new_session();
-            self.label = self.code_label.clone().unwrap_or_else(|| "new order".into());
-            self.failures.clear();
         } else {
             self.session.perform(action)?;
         }
+        // What the start replaced stays within reach until the next action, as after
+        // `T` (an empty session keeps what `T` kept before it).
+        let kept = kept.or_else(|| self.kept.take());
         self.after_action();
+        if kept.is_some() && self.message.is_none() {
+            self.message = Some(info(format!("started; {}: {}", controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo))));
+        }
+        self.kept = kept;
         Ok(())
     }
 

@@ -277,11 +277,32 @@ fn t_keeps_the_session_it_replaces_and_u_puts_it_back() {
     assert_eq!(app.session.history(), &history[..], "u puts the scanned session back");
     assert_eq!(app.label, label);
     assert!(screen(&app).contains("your session is back"));
-    // Kept only until the next action: after a start in the chapter, u has nothing to bring back.
+    // A start in the chapter's (empty) session keeps what T kept: u still brings it back.
     key(&mut app, KeyCode::Char('T'));
     key(&mut app, KeyCode::Enter);
-    assert!(!app.session.history().is_empty());
+    assert!(!app.session.history().is_empty() && app.session.history() != &history[..]);
     key(&mut app, KeyCode::Char('u'));
-    assert_ne!(app.session.history(), &history[..], "u did not bring the kept session back a second time");
+    assert_eq!(app.session.history(), &history[..], "u after the chapter's start puts the scanned session back");
+}
+
+#[test]
+fn a_start_keeps_the_session_it_replaces_until_the_next_action() {
+    // s and Enter on a session of one's own replaced it for good.
+    let mut app = App::new();
+    key(&mut app, KeyCode::Enter);
+    scan(&mut app, "Delft");
+    let history = app.session.history().to_vec();
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.session.history().len() < history.len(), "a new order, a new session");
+    assert!(screen(&app).contains("started; a new session replaced yours; undo puts it back: u"), "{}", screen(&app));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.history(), &history[..], "u puts the scanned session back");
+    // Kept only until the next action: after a start and a scan, u has nothing to bring back.
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    scan(&mut app, "Lyon");
+    key(&mut app, KeyCode::Char('u'));
+    assert_ne!(app.session.history(), &history[..]);
     assert!(screen(&app).contains("nothing to undo"), "{}", screen(&app));
 }

@@ -112,7 +112,7 @@ fn open_chapter(pg: Playground) {
     retime(pg);
     let number = pg.teach.tour.with_untracked(|t| postflow_core::workshop::ChapterGuide::of(t.chapter()).number);
     // Replaced with a way back: `T` is one key away from losing a session.
-    pg.replace_undoably(s, format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name()));
+    pg.replace_undoably(s, Some(format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name())));
     // The tour's steps say "the workshop's order": an order left in the form from an
     // earlier step (chapter 1 ends with one without a customer) would fail the run.
     pg.form.set(postflow_core::controls::OrderInput::default());

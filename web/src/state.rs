@@ -157,7 +157,8 @@ impl Playground {
         let mut s = Session::new(config);
         s.auto_run = auto_run;
         match s.perform(action) {
-            Ok(()) => self.replace(s, None, None),
+            // One click on Start must not cost a session that took a while to build.
+            Ok(()) => self.replace_undoably(s, None),
             Err(e) => self.error.set(Some(e)),
         }
     }
@@ -178,12 +179,12 @@ impl Playground {
     /// Shows `s` instead of the session now shown, and keeps that one (when it had
     /// anything to lose) for `put_back`. An empty one keeps what was
     /// kept before: `T` twice still leads back to the session before the first.
-    pub fn replace_undoably(&self, s: Session, notice: String) {
+    pub fn replace_undoably(&self, s: Session, notice: Option<String>) {
         let json = self.imported_json.get_untracked();
         let now =
             self.session.with_untracked(|old| (old.is_imported() || !old.timeline().is_empty()).then(|| saved_text(old, json.as_deref())));
         let kept = now.or_else(|| self.replaced.get_untracked());
-        self.replace(s, None, Some(notice));
+        self.replace(s, None, notice);
         self.replaced.set(kept);
     }
 
