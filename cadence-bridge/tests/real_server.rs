@@ -538,21 +538,7 @@ fn errors_name_what_went_wrong() {
     let open = fresh_id("typo");
     let _open = Cleanup(open.clone());
     start(&c, &open, &order(&open, "Cadence", 20));
-    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
-        .args([
-            "--address",
-            &address(),
-            "wf",
-            "signal",
-            "--workflow_id",
-            &open,
-            "--name",
-            "scanSignal",
-            "--input",
-            r#"{"location":"Delft"}"#,
-        ])
-        .output()
-        .unwrap();
+    let out = signal_cli(&open, "scanSignal");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("read only ScanSignal and DeliveredSignal") && stderr.contains("\"scanSignal\""), "{stderr}");
@@ -584,23 +570,17 @@ fn errors_name_what_went_wrong() {
     // Named as the workflow the user asked for, not the server's storage words alone.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("not found: no workflow {missing} in domain cadence-workshop")), "{stderr}");
-    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
-        .args([
-            "--address",
-            &address(),
-            "wf",
-            "signal",
-            "--workflow_id",
-            &missing,
-            "--name",
-            "ScanSignal",
-            "--input",
-            r#"{"location":"x"}"#,
-        ])
-        .output()
-        .unwrap();
+    let out = signal_cli(&missing, "ScanSignal");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && stderr.contains(&format!("no workflow {missing} in domain")), "{stderr}");
+}
+
+/// `bridge wf signal` of a scan at Delft to workflow `id`, under signal name `name`.
+fn signal_cli(id: &str, name: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(["--address", &address(), "wf", "signal", "--workflow_id", id, "--name", name, "--input", r#"{"location":"Delft"}"#])
+        .output()
+        .unwrap()
 }
 
 #[test]

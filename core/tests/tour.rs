@@ -29,6 +29,19 @@ fn played(chapter: Chapter, steps: usize) -> (Tour, Session) {
     (tour, s)
 }
 
+/// The clock moved through the payment's two retries, then a scan at Delft, the tour
+/// watching each.
+fn paid_and_scanned(tour: &mut Tour, s: &mut Session) {
+    for a in [
+        Action::AdvanceNext,
+        Action::AdvanceNext,
+        Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) },
+    ] {
+        s.perform(a).unwrap();
+        tour.observe(s);
+    }
+}
+
 /// Plays a step's suggested actions; returns the events they added (a start begins a
 /// new run, whose events are all new).
 fn play(step: &TourStep, s: &mut Session) -> Vec<postflow_core::history::HistoryEvent> {
@@ -390,14 +403,7 @@ fn chapter_six_is_done_only_once_the_query_is_asked_again_after_the_scan() {
         tour.observe(&s);
     }
     assert_eq!(tour.current().unwrap().id, "query/scan");
-    for a in [
-        Action::AdvanceNext,
-        Action::AdvanceNext,
-        Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) },
-    ] {
-        s.perform(a).unwrap();
-        tour.observe(&s);
-    }
+    paid_and_scanned(&mut tour, &mut s);
     let v = tour.view(&s);
     assert_eq!(v.position, "Tour · chapter 6 of 7 · step 4 of 4", "the scan alone does not end the chapter");
     let step = v.step.unwrap();
@@ -456,14 +462,7 @@ fn a_step_for_a_moment_not_reached_yet_says_how_to_get_there() {
     assert_eq!(tour.current().unwrap().id, "query/after-scan");
     let blocked = tour.view(&s).step.unwrap().blocked.expect("no scan read yet");
     assert!(blocked.starts_with("This step needs a scan the code has read") && blocked.contains("scan first (c)"), "{blocked}");
-    for a in [
-        Action::AdvanceNext,
-        Action::AdvanceNext,
-        Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) },
-    ] {
-        s.perform(a).unwrap();
-        tour.observe(&s);
-    }
+    paid_and_scanned(&mut tour, &mut s);
     assert_eq!(tour.view(&s).step.unwrap().blocked, None);
 }
 
