@@ -250,6 +250,10 @@ fn progress_survives_a_save_and_a_damaged_save_is_refused() {
     assert_eq!(back.current().unwrap().id, "retries/second-attempt");
     assert_eq!(back.scores(), tour.scores());
     assert_eq!(back.scores()[1].correct, 1);
+    // The answer to the question just done is still shown after a reload.
+    let reveal = |t: &Tour| t.view(&s).reveal.map(|r| (r.prompt, r.correct));
+    assert!(reveal(&tour).is_some());
+    assert_eq!(reveal(&back), reveal(&tour));
     assert!(saved.starts_with("postflow tour 1\nstep retries/second-attempt\n"), "{saved}");
     assert!(Tour::from_saved("{not json").unwrap_err().contains("damaged"));
     assert!(Tour::from_saved("postflow tour 1\nanswer retries/start two").unwrap_err().contains("damaged"));

@@ -212,6 +212,9 @@ impl Tour {
                 (Some("answer"), Some(id), Some(n)) => {
                     tour.answers.insert(id.to_owned(), n.parse().map_err(|_| damaged(format!("the line {line:?}")))?);
                 }
+                // The answer to the last question, shown until the next prediction: a
+                // reload in between dropped it.
+                (Some("reveal"), Some(id), None) => tour.reveal = question_for(id).map(|q| q.step),
                 (Some("armed"), Some(at), Some(from)) => {
                     let n = |w: &str| w.parse::<usize>().map_err(|_| damaged(format!("the line {line:?}")));
                     tour.watch.armed = Some((n(at)?, n(from)?));
@@ -234,6 +237,9 @@ impl Tour {
         }
         for (id, n) in &self.answers {
             out.push_str(&format!("answer {id} {n}\n"));
+        }
+        if let Some(id) = self.reveal {
+            out.push_str(&format!("reveal {id}\n"));
         }
         // The step's action done, its events still to come: kept, or a reload in
         // between would wait for an action that is already in the session.
