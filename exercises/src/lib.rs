@@ -144,7 +144,7 @@ fn as_go_worker_runs_it(def: ActivityDefinition) -> ActivityDefinition {
             let _running = Running;
             let _ = take_panic();
             std::panic::catch_unwind(AssertUnwindSafe(|| run(ctx, input))).unwrap_or_else(|payload| {
-                let (message, at) = take_panic().unwrap_or_else(|| (panic_message(payload.as_ref()), String::new()));
+                let (message, at) = take_panic().unwrap_or_else(|| (postflow_core::sdk::panic_message(payload.as_ref()), String::new()));
                 // The Go worker's stack trace begins "activity for <task list> [panic]:".
                 let stack = format!("activity for {} [panic]:\n\t{at}", postflow_core::postal::TASK_LIST);
                 Err(postflow_core::sdk::activity_panic(&message, stack.trim_end()))
@@ -401,7 +401,7 @@ pub fn check(chapter: Chapter, register: fn(&mut Worker)) -> ExitCode {
                 run
             }))
             .unwrap_or_else(|payload| {
-                let (message, at) = take_panic().unwrap_or_else(|| (panic_message(payload.as_ref()), String::new()));
+                let (message, at) = take_panic().unwrap_or_else(|| (postflow_core::sdk::panic_message(payload.as_ref()), String::new()));
                 let why = if at.is_empty() { message } else { format!("{message} at {at}") };
                 let history = std::mem::take(&mut p.lock().unwrap_or_else(|e| e.into_inner()).history);
                 Run { history, ..Run::failed(Problem::Panicked(why)) }
@@ -514,14 +514,6 @@ fn take_panic() -> Option<(String, String)> {
     LAST_PANIC.with(|p| p.borrow_mut().take())
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into())
-}
-
 /// Panics in the participant's code are reported with where they happened
 /// (`exercises/01_activities.rs:38`, as people know the file): as a check result
 /// (`quiet`: nothing on stderr), or as the activity's failure. Elsewhere, and outside
@@ -530,7 +522,7 @@ fn capture_panics(quiet: bool) {
     let rust = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let at = info.location().map(postflow_core::sdk::source_line).unwrap_or_default();
-        LAST_PANIC.with(|p| *p.borrow_mut() = Some((panic_message(info.payload()), at)));
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some((postflow_core::sdk::panic_message(info.payload()), at)));
         if !quiet && !IN_ACTIVITY.with(std::cell::Cell::get) {
             rust(info);
         }

@@ -533,10 +533,8 @@ impl WorkflowRuntime {
         }
         let s = self.state.borrow();
         match s.query_handlers.get(query_type) {
-            Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler)).map_err(|payload| {
-                let text = payload.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| payload.downcast_ref::<String>().cloned());
-                QueryError::HandlerPanicked(text.unwrap_or_else(|| "a panic".into()))
-            }),
+            Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler))
+                .map_err(|payload| QueryError::HandlerPanicked(crate::sdk::panic_message(payload.as_ref()))),
             None => Err(QueryError::UnknownQueryType {
                 name: query_type.to_owned(),
                 // As the Go client lists them: the stack trace, then the workflow's own.

@@ -202,6 +202,16 @@ pub fn activity_panic(message: &str, stack: &str) -> Failure {
     Failure { reason: PANIC_REASON.into(), details: format!("{}\n{}\n", json(message), json(stack)).into_bytes() }
 }
 
+/// The message a panic was raised with (`panic!("...")`, `.unwrap()`'s text), from
+/// what `catch_unwind` or a panic hook hands over; "a panic" when it carries none.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
 /// The message and stack trace of an activity's panic ([`activity_panic`]).
 pub fn panic_parts(failure: &Failure) -> Option<(String, String)> {
     if failure.reason != PANIC_REASON {
