@@ -23,11 +23,8 @@ impl Timestamp {
     /// Time from `earlier` to `self`, zero when `earlier` is later.
     pub fn since(self, earlier: Timestamp) -> Duration {
         // In i128: two times an imported file holds may be any i64s.
-        Duration::from_nanos(u64::try_from(i128::from(self.0) - i128::from(earlier.0)).unwrap_or(if self.0 > earlier.0 {
-            u64::MAX
-        } else {
-            0
-        }))
+        let nanos = (i128::from(self.0) - i128::from(earlier.0)).clamp(0, i128::from(u64::MAX));
+        Duration::from_nanos(nanos as u64)
     }
 
     /// RFC 3339 in UTC with `Z` and 0, 3, 6 or 9 fractional digits, as gogo jsonpb writes it.
