@@ -193,12 +193,7 @@ fn worker_day(history: &[HistoryEvent]) -> Option<Duration> {
 /// timed out waiting on the worker's sticky task list (where a running worker takes
 /// it at once) and nobody took it after. Its code is not to blame for what follows.
 fn worker_gone(history: &[HistoryEvent]) -> Option<String> {
-    use postflow_core::history::{EventAttributes, TimeoutType};
-    let last_started = history.iter().rposition(|e| e.event_type() == EventType::DecisionTaskStarted)?;
-    let scheduled = history[last_started..].iter().find_map(|e| match &e.attributes {
-        EventAttributes::DecisionTaskTimedOut(t) if t.timeout_type == TimeoutType::ScheduleToStart => Some(t.scheduled_event_id),
-        _ => None,
-    })?;
+    let scheduled = timed_out_since_last_start(history, postflow_core::history::TimeoutType::ScheduleToStart)?;
     Some(format!(
         "your Go worker took the workflow's decision tasks, then not the one scheduled at event {scheduled}: it timed out on \
          the worker's sticky task list and no worker has taken it since. Did your worker stop? Start it again and check again"
@@ -210,12 +205,7 @@ fn worker_gone(history: &[HistoryEvent]) -> Option<String> {
 /// still there takes it again at once (a workflow that sleeps on the wall clock);
 /// one that crashed does not. Called once the task has waited long enough.
 fn worker_crashed(history: &[HistoryEvent]) -> Option<String> {
-    use postflow_core::history::{EventAttributes, TimeoutType};
-    let last_started = history.iter().rposition(|e| e.event_type() == EventType::DecisionTaskStarted)?;
-    let scheduled = history[last_started..].iter().find_map(|e| match &e.attributes {
-        EventAttributes::DecisionTaskTimedOut(t) if t.timeout_type == TimeoutType::StartToClose => Some(t.scheduled_event_id),
-        _ => None,
-    })?;
+    let scheduled = timed_out_since_last_start(history, postflow_core::history::TimeoutType::StartToClose)?;
     Some(format!(
         "your Go worker took the decision task scheduled at event {scheduled} and never answered it (it timed out), and no \
          worker has taken the task again for {}s: your worker has stopped. Did it crash? Its output says why. A panic \
@@ -224,6 +214,17 @@ fn worker_crashed(history: &[HistoryEvent]) -> Option<String> {
          again and check again",
         NO_WORKER_ANY_MORE.as_secs()
     ))
+}
+
+/// The scheduled event of a decision task that timed out (`kind`) after the last
+/// decision task a worker started: what [`worker_gone`] and [`worker_crashed`] read.
+fn timed_out_since_last_start(history: &[HistoryEvent], kind: postflow_core::history::TimeoutType) -> Option<i64> {
+    use postflow_core::history::EventAttributes;
+    let last_started = history.iter().rposition(|e| e.event_type() == EventType::DecisionTaskStarted)?;
+    history[last_started..].iter().find_map(|e| match &e.attributes {
+        EventAttributes::DecisionTaskTimedOut(t) if t.timeout_type == kind => Some(t.scheduled_event_id),
+        _ => None,
+    })
 }
 
 /// The worker that took a decision or activity task, as the history names it.
