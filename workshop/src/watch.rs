@@ -138,7 +138,7 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                         screen.say(&format!(
                             "\nThat was the last chapter. Not passed yet: {} {} (`workshop check N` there, `workshop list` \
                              shows where you stand).\n",
-                            if open.len() == 1 { "chapter" } else { "chapters" },
+                            postflow_core::count::plural(open.len() as u64, "chapter"),
                             open.join(", ")
                         ));
                     }
