@@ -159,6 +159,38 @@ fn an_order_the_server_would_refuse_exits_2_naming_the_file_the_step_and_the_lin
 }
 
 #[test]
+fn a_history_the_runner_exported_is_not_run_as_a_scenario_and_the_way_to_read_it_is_named() {
+    // A participant saves `--format json` (or cli-json) and hands the file back to the
+    // runner: the TOML parser's "invalid key" at line 1, column 1 told them nothing.
+    for format in ["json", "cli-json"] {
+        let (code, history, _) = scenario(&["happy-path", "--format", format]);
+        assert_eq!(code, Some(0));
+        let file = TempFile::new(&format!("happy-path-{format}.json"), &history);
+        let (code, stdout, stderr) = scenario(&[file.path()]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stdout.is_empty(), "nothing ran: {stdout}");
+        let expected = format!("error: {}: this file is JSON, and a scenario file is TOML: ", file.path());
+        assert!(stderr.starts_with(&expected) && stderr.contains("`scenario --history FILE`"), "{format}: {stderr}");
+        // ...and the way it names works on this very file.
+        let (code, table, stderr) = scenario(&["--history", file.path()]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(table.contains("WorkflowExecutionCompleted"), "{table}");
+    }
+}
+
+#[test]
+fn a_step_after_the_workflow_closed_says_it_closed_not_that_it_waits_for_a_signal() {
+    let file = TempFile::new("after-close.toml", &format!("{START}[[steps]]\ndo = \"advance\"\nby = \"700s\"\n[[steps]]\ndo = \"step\"\n"));
+    let (code, _, stderr) = scenario(&[file.path(), "--transcript"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        "FAILED after-close: step 4 (step): nothing to step: the workflow has closed (timed out), and a closed workflow \
+         gets no more decision tasks, activities or timers\n"
+    );
+}
+
+#[test]
 fn a_failed_expectation_exits_1_and_names_its_step() {
     let file = TempFile::new("fails.toml", &format!("{START}[[steps]]\ndo = \"expect\"\nstatus = \"completed\"\n"));
     let (code, stdout, stderr) = scenario(&[file.path()]);

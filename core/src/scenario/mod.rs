@@ -67,7 +67,7 @@ impl Scenario {
     /// the default name.
     pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let err = |message: String| ScenarioError { origin: origin.to_owned(), message };
-        let file: TomlFile = toml::from_str(text).map_err(|e| err(shorten_lines(e.to_string().trim_end())))?;
+        let file: TomlFile = toml::from_str(text).map_err(|e| err(not_toml(text, &e)))?;
         let settings = settings(&crate::keys::table_from_toml(&file.settings), !file.steps.is_empty()).map_err(err)?;
         let mut steps = Vec::with_capacity(file.steps.len());
         let mut lines = LineCounter::new(text);
@@ -175,6 +175,18 @@ impl<'a> LineCounter<'a> {
         self.offset = offset;
         self.line
     }
+}
+
+/// What is wrong with a file the TOML parser refused. A file that is JSON (a history
+/// exported with `--format json`, or a scenario written as JSON) is said to be JSON:
+/// the parser's "invalid key" at line 1, column 1 says nothing to its author.
+fn not_toml(text: &str, e: &toml::de::Error) -> String {
+    if serde_json::from_str::<Value>(text).is_ok_and(|v| v.is_object() || v.is_array()) {
+        return "this file is JSON, and a scenario file is TOML: `[[steps]]` tables of `do = \"...\"` keys \
+                (docs/scenario-format.md); a history in JSON is read by `scenario --history FILE` and `tui --import FILE`"
+            .into();
+    }
+    shorten_lines(e.to_string().trim_end())
 }
 
 /// The TOML parser's message quotes the line it stopped at, whole: for a file written on
@@ -355,6 +367,53 @@ mod tests {
         let e = Scenario::parse("x.toml", &text).unwrap_err();
         assert!(e.message.starts_with("TOML parse error at line 1"), "{}", &e.message[..200.min(e.message.len())]);
         assert!(e.message.lines().all(|l| l.chars().count() <= 161), "{} bytes", e.message.len());
+    }
+
+    #[test]
+    fn a_json_file_is_said_to_be_json_rather_than_a_toml_key_error() {
+        // A scenario written as JSON, or a history exported with --format json or
+        // cli-json and handed to the runner: the parser said "invalid key" at 1:1.
+        for text in [r#"{"steps": [{"do": "run"}]}"#, "[{\"eventId\": 1}]\n"] {
+            let e = Scenario::parse("x.json", text).unwrap_err();
+            assert!(e.message.starts_with("this file is JSON, and a scenario file is TOML: "), "{e}");
+            assert!(e.message.contains("`scenario --history FILE`") && e.message.contains("`tui --import FILE`"), "{e}");
+        }
+        // TOML that does not parse keeps the parser's line and column.
+        let e = Scenario::parse("x.toml", "[[steps]\ndo = \"run\"\n").unwrap_err();
+        assert!(e.message.starts_with("TOML parse error at line 1, column 8"), "{e}");
+    }
+
+    #[test]
+    fn a_step_or_a_clock_move_with_no_workflow_to_act_on_says_why() {
+        // Before a start, and after the workflow has closed, "the worker waits for the
+        // clock or a signal" sent the author looking for a signal that cannot help.
+        let idle = "[[steps]]\ndo = \"step\"\n[[steps]]\ndo = \"advance\"\nto = \"next\"\n";
+        let outcome = run(&Scenario::parse("x.toml", idle).unwrap());
+        assert_eq!(
+            outcome.failures,
+            [
+                "step 1 (step): nothing to step: no workflow was started (a `start` step comes first)",
+                "step 2 (advance): nothing is scheduled: no workflow was started (a `start` step comes first)",
+            ]
+        );
+        let start = "[[steps]]\ndo = \"start\"\ninput = '{\"id\":\"Pkg7\",\"customer\":\"Cadence\",\"amount\":20}'\n";
+        let text = format!(
+            "chapter = \"activities\"\n{start}[[steps]]\ndo = \"run\"\n[[steps]]\ndo = \"expect\"\nstatus = \"completed\"\n\
+             [[steps]]\ndo = \"step\"\ncount = 2\n{}",
+            &idle[idle.find("[[steps]]\ndo = \"advance\"").unwrap()..]
+        );
+        let outcome = run(&Scenario::parse("x.toml", &text).unwrap());
+        let closed = "the workflow has closed (completed), and a closed workflow gets no more decision tasks, activities or timers";
+        assert_eq!(
+            outcome.failures,
+            [
+                format!("step 4 (step): nothing to step: {closed} (after 0 of 2 steps)"),
+                format!("step 5 (advance): nothing is scheduled: {closed}")
+            ]
+        );
+        // While the workflow runs, the wait is what stops the worker, and is named.
+        let outcome = run(&Scenario::parse("x.toml", &format!("{start}[[steps]]\ndo = \"run\"\n[[steps]]\ndo = \"step\"\n")).unwrap());
+        assert_eq!(outcome.failures, ["step 3 (step): nothing to step: the worker waits for the clock or a signal"]);
     }
 
     #[test]

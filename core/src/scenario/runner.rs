@@ -105,7 +105,10 @@ fn play_noting(session: &mut Session, step: &Step) -> Result<Option<String>, Str
             // author can shorten it or put the missing `advance` before it.
             let n = count.unwrap_or(1);
             for done in 0..n {
-                session.apply(Action::Step).map_err(|why| if n > 1 { format!("{why} (after {done} of {n} steps)") } else { why })?;
+                session.apply(Action::Step).map_err(|why| {
+                    let why = idle_because(session).map_or(why, |state| format!("nothing to step: {state}"));
+                    if n > 1 { format!("{why} (after {done} of {n} steps)") } else { why }
+                })?;
             }
             Ok(None)
         }
@@ -118,11 +121,31 @@ fn play_noting(session: &mut Session, step: &Step) -> Result<Option<String>, Str
             let by = latest.map_or(Duration::ZERO, |at| at.since(session.engine().now()));
             session.apply(Action::AdvanceBy { by }).map(|()| None)
         }
-        Step::Advance { to: Some(_), .. } => session.apply(Action::AdvanceNext).map(|()| None),
+        Step::Advance { to: Some(_), .. } => session
+            .apply(Action::AdvanceNext)
+            .map(|()| None)
+            .map_err(|why| idle_because(session).map_or(why, |state| format!("nothing is scheduled: {state}"))),
         Step::Advance { by, .. } => {
             session.apply(Action::AdvanceBy { by: by.as_deref().map(parse_duration).transpose()?.unwrap_or(Duration::ZERO) }).map(|()| None)
         }
         Step::Expect(e) => check(session, e).map(|()| None),
+    }
+}
+
+/// Why neither the worker nor the clock has anything to act on, when the cause is the
+/// workflow's state rather than a wait: none was started, or it has closed. The
+/// session's own words ("the worker waits for the clock or a signal") send an author
+/// looking for a signal that can no longer help.
+fn idle_because(session: &Session) -> Option<String> {
+    if session.workflow_id().is_none() {
+        return Some("no workflow was started (a `start` step comes first)".into());
+    }
+    match status_of(session.history()) {
+        "running" => None,
+        closed => Some(format!(
+            "the workflow has closed ({}), and a closed workflow gets no more decision tasks, activities or timers",
+            closed.replace('_', " ")
+        )),
     }
 }
 
