@@ -15,10 +15,13 @@ fn main() {
     let file: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("mistakes.toml: {e}"));
     let mut modules = String::new();
     let mut table = String::from("pub const MISTAKES: &[Mistake] = &[\n");
+    // A test runs a mistake by its name: a second of the same name would run the first's code.
+    let mut names = std::collections::HashSet::new();
     for (i, m) in file["mistake"].as_array().expect("[[mistake]] entries").iter().enumerate() {
         let chapter = m["chapter"].as_integer().expect("chapter") as usize;
         let name = m["name"].as_str().expect("name");
         let message = m["message"].as_str().expect("message");
+        assert!(names.insert(name), "mistake {name}: the name is used twice in mistakes.toml");
         // Optional: what the exercise program prints beside its runs, and what the
         // failed check's first difference says.
         let printed = m.get("printed").map(|v| v.as_str().expect("printed"));

@@ -115,16 +115,25 @@ pub(crate) fn problem(p: &Problem, check: &Check) -> String {
 /// The first typical mistake this run shows, in the workshop's words.
 pub(crate) fn mistake(c: &Ctx<'_>) -> Option<String> {
     common(c)
-        .or_else(|| match c.check.chapter {
-            Chapter::Activities => activities_chapter(c),
-            Chapter::Retries => retries_chapter(c),
-            Chapter::ScanOnce => scan_once_chapter(c),
-            Chapter::Loop => loop_chapter(c),
-            Chapter::Delivered => delivered_chapter(c),
-            Chapter::Query => query_chapter(c),
-            Chapter::Notification => notification_chapter(c),
-        })
+        .or_else(|| chapter_mistake(c, c.check.chapter))
+        // The loop that delivery ends stays in chapters 6 and 7, and so does its typical
+        // mistake. Its conditions hold against any later chapter's reference; other
+        // chapters' do not (chapter 3's "completed without a scan" is right in chapter 5).
+        .or_else(|| (c.check.chapter > Chapter::Delivered).then(|| delivered_chapter(c)).flatten())
         .or_else(|| unread(c))
+}
+
+/// The typical mistakes of what `chapter` teaches.
+fn chapter_mistake(c: &Ctx<'_>, chapter: Chapter) -> Option<String> {
+    match chapter {
+        Chapter::Activities => activities_chapter(c),
+        Chapter::Retries => retries_chapter(c),
+        Chapter::ScanOnce => scan_once_chapter(c),
+        Chapter::Loop => loop_chapter(c),
+        Chapter::Delivered => delivered_chapter(c),
+        Chapter::Query => query_chapter(c),
+        Chapter::Notification => notification_chapter(c),
+    }
 }
 
 /// A query handler that panicked: on a Go worker the query alone fails, with the
