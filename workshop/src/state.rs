@@ -103,6 +103,12 @@ impl Progress {
     }
 }
 
+/// The TOML parser's message, whose parts it puts on lines of their own, on one line:
+/// it stands inside a sentence of the notice.
+fn one_line(message: &str) -> String {
+    message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(": ")
+}
+
 impl State {
     /// Reads the progress file; a missing one is a fresh start.
     pub fn load(path: &Path) -> State {
@@ -128,7 +134,8 @@ impl State {
         }
         match toml::from_str::<toml::Value>(&text) {
             Err(e) => {
-                let why = format!("the progress file {} is not valid TOML ({})", path.display(), e.message().trim());
+                let line = e.span().map_or(String::new(), |at| format!("line {}: ", text[..at.start].matches('\n').count() + 1));
+                let why = format!("the progress file {} is not valid TOML ({line}{})", path.display(), one_line(e.message()));
                 state.notice = Some(match state.keep_aside(&bytes, "unreadable") {
                     Ok(kept) => {
                         format!(
@@ -165,7 +172,7 @@ impl State {
                 }
                 Err(e) => {
                     self.progress = lenient(v);
-                    let why = format!("the progress file does not fit this workshop ({})", e.message().trim());
+                    let why = format!("the progress file does not fit this workshop ({})", one_line(e.message()));
                     self.notice = Some(match self.keep_aside(bytes, "unreadable") {
                         Ok(kept) => format!("{why}; kept as {kept}, and what could be read of it is used"),
                         Err(not) => format!("{why}; what could be read of it is used, and {not}"),
@@ -349,6 +356,9 @@ mod tests {
         let s = State::load(&path);
         let notice = s.notice.unwrap();
         assert!(notice.contains("not valid TOML") && notice.contains("bad.toml.unreadable and a new one"), "{notice}");
+        // The parser's reason, with its line, inside the sentence: not broken over lines.
+        assert!(notice.contains("TOML (line 2: "), "{notice}");
+        assert!(!notice.contains('\n'), "{notice}");
         assert_eq!(std::fs::read_to_string(aside("")).unwrap(), "current = 3\n[chapters.1\npassed = true");
         assert_eq!(s.progress.current, 1);
         // A new one is started, as said: the next command (a `list`, which records
