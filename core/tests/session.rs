@@ -287,6 +287,14 @@ fn limits_a_real_server_has_are_refused_with_the_reason() {
     let mut s = started();
     let err = s.apply(Action::AdvanceBy { by: Duration::from_secs(999_999_999_999) }).unwrap_err();
     assert!(err.contains("2262"), "{err}");
+    // A move typed in hours reads back in seconds: its size in years, and how far the
+    // clock can still go, say what to type instead.
+    assert!(err.starts_with("the clock cannot move by 999999999999s (about 31688 years): "), "{err}");
+    let most = err.split("from here it can move at most ").nth(1).expect(&err);
+    let most_secs: u64 = most.split('s').next().unwrap().parse().expect(&err);
+    assert!(s.apply(Action::AdvanceBy { by: Duration::from_secs(most_secs + 1) }).is_err());
+    s.apply(Action::AdvanceBy { by: Duration::from_secs(most_secs) }).expect("the most it named is a move it makes");
+    assert!(most.ends_with(" years)"), "{err}");
     let err = postflow_core::time::parse_duration("999999999999s").unwrap_err();
     assert!(err.contains("too large"), "{err}");
     let mut fresh = Session::new(SessionConfig::default());

@@ -250,9 +250,15 @@ impl Session {
             Action::AdvanceBy { by } => {
                 let now = self.engine.now();
                 if now.0.checked_add(i64::try_from(by.as_nanos()).unwrap_or(i64::MAX)).is_none() {
+                    // A move typed in hours or days reads back as seconds: the years say the size.
+                    let most = Duration::from_secs(u64::try_from(i64::MAX.saturating_sub(now.0) / 1_000_000_000).unwrap_or(0));
                     return Err(format!(
-                        "the clock cannot move by {}: it would pass the year 2262, the end of Cadence's clock",
-                        crate::time::format_duration(*by)
+                        "the clock cannot move by {}{}: it would pass the year 2262, the end of Cadence's clock; from here \
+                         it can move at most {}{}",
+                        crate::time::format_duration(*by),
+                        in_years(*by),
+                        crate::time::format_duration(most),
+                        in_years(most)
                     ));
                 }
                 let fired = self.engine.advance_by(*by);
@@ -385,6 +391,13 @@ struct Imported {
     replay_error: Option<String>,
     definition: crate::registry::WorkflowDefinition,
     workflow_id: Option<String>,
+}
+
+/// " (about 292 years)" for a duration of a year or more; nothing for a shorter one.
+fn in_years(d: Duration) -> String {
+    // Julian years, as astronomers count them: close enough for "about".
+    let years = d.as_secs() / 31_557_600;
+    if years == 0 { String::new() } else { format!(" (about {})", crate::count::many(years, "year")) }
 }
 
 fn advanced(by: Duration, fired: &[String]) -> String {
