@@ -149,7 +149,7 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Import, &[Char('i')], "import", "read a Cadence history JSON and step through it"),
     bar(C::Commands, &[Char('o')], "commands", "every cadence command of the session, in full, to copy"),
     bar(C::Copy, &[Char('y')], "copy", "copy the last cadence command to the clipboard"),
-    bar(C::Undo, &[Char('u')], "undo", "put back the later steps the last action replaced"),
+    bar(C::Undo, &[Char('u')], "undo", "put back the steps or the session the last action replaced"),
     bar(C::Explain, &[Char('x')], "why", "explain the selected event, related ones marked; again: its JSON"),
     more(C::TourNext, &[Char(']')], "tour next", "tour: skip to the next step (the tour never insists)"),
     more(C::TourBack, &[Char('[')], "tour back", "tour: back to the previous step"),
@@ -267,7 +267,7 @@ pub struct FrontState {
 }
 
 /// What a front end says while it keeps the session a new one replaced (a start, the
-/// tour's chapter), until the next action.
+/// tour's chapter, in the terminal also a scenario or an import), until the next action.
 pub const SESSION_KEPT_NOTE: &str = "a new session replaced yours; undo puts it back";
 
 /// [`availability`], knowing what the front end holds beside the session.

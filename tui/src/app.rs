@@ -208,19 +208,29 @@ impl App {
     }
 
     fn show(&mut self, loaded: Loaded) {
-        self.kept = None;
-        self.description = loaded.description.clone();
-        self.session = loaded.session;
-        self.label = loaded.label;
-        self.code_label = None;
-        self.failures = loaded.failures;
+        // A scenario (`p`) or an import (`i`) replaces the session: what it replaced
+        // stays within reach until the next action, as after a start or `T` (an empty
+        // session keeps what was kept before it).
+        let replaced = Kept {
+            session: std::mem::replace(&mut self.session, loaded.session),
+            label: std::mem::replace(&mut self.label, loaded.label),
+            code_label: self.code_label.take(),
+            failures: std::mem::replace(&mut self.failures, loaded.failures),
+            description: std::mem::replace(&mut self.description, loaded.description),
+        };
+        let had_work = replaced.session.is_imported() || !replaced.session.timeline().is_empty();
+        self.kept = if had_work { Some(replaced) } else { self.kept.take() };
         self.selected = None;
-        self.message = Some(match (&self.failures[..], loaded.note) {
+        let mut message = match (&self.failures[..], loaded.note) {
             ([first, ..], _) => err(format!("{} expectation(s) failed: {first}", self.failures.len())),
             ([], Some(note)) if self.session.replay_error().is_some() => err(note),
             ([], Some(note)) => info(note),
             ([], None) => info(stepping_hint(&self.session)),
-        });
+        };
+        if self.kept.is_some() {
+            message.text = format!("{} ({}: {})", message.text, controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo));
+        }
+        self.message = Some(message);
         self.changed();
     }
 
@@ -261,6 +271,34 @@ impl App {
             // as if it were the answer (a newcomer tries keys).
             (Mode::Main, KeyCode::Char(c)) => self.message = Some(unbound(c)),
             _ => {}
+        }
+    }
+
+    /// Text pasted into the terminal (bracketed paste: it arrives whole, not as keys).
+    /// In a form or a prompt it is typed, its line breaks and tabs as spaces (a copied
+    /// line's own line break dropped), so a paste of two lines cannot press Enter and
+    /// have its second line run as commands (`d` delivers); anywhere else it does
+    /// nothing, and says so.
+    pub fn paste(&mut self, text: &str) {
+        if self.too_small {
+            return;
+        }
+        let text: String = text
+            .trim_end_matches(['\r', '\n'])
+            .replace("\r\n", "\n")
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        match &mut self.mode {
+            Mode::Form(f) => text.chars().for_each(|c| f.type_char(c)),
+            Mode::Prompt(p) => text.chars().for_each(|c| p.type_char(c)),
+            _ => {
+                self.message = Some(err("pasted text is read only in a form or a prompt (c asks for a scan's location): nothing was done"))
+            }
         }
     }
 

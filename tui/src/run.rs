@@ -51,6 +51,7 @@ struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
 }
@@ -59,8 +60,11 @@ impl Drop for Restore {
 /// crossterm starts watching SIGWINCH at its first poll: a window resized between the
 /// first frame and that poll would send no event, and the screen would keep the old
 /// size until a key (the tmux test met it on a loaded machine).
+/// Pasted text comes as one event (bracketed paste), not as keys: a pasted line break
+/// would be Enter, and the line after it keys (`App::paste`).
 fn init_terminal() -> std::io::Result<ratatui::DefaultTerminal> {
     let terminal = ratatui::try_init()?;
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste)?;
     event::poll(Duration::ZERO)?;
     Ok(terminal)
 }
@@ -104,6 +108,7 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
         match event::read()? {
             // Key releases (on terminals that report them) must not act twice.
             Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
+            Event::Paste(text) => app.paste(&text),
             // The next draw fits the new size; nothing else to do.
             Event::Resize(..) => {}
             _ => continue,

@@ -698,3 +698,96 @@ fn prompts_at_80x24_show_their_forms_and_keep_their_keys_under_a_long_error() {
     let s = render_text(&app, 80, 24);
     assert!(s.contains("No such file or directory") && s.contains("│Enter ok  Esc cancel"), "{s}");
 }
+
+#[test]
+fn a_long_value_in_the_start_form_keeps_every_field_and_the_keys_in_view() {
+    let mut app = App::new();
+    type_text(&mut app, &"é".repeat(150));
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("ééé_"), "the focused field shows its end, where typing goes: {s}");
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Tab);
+    }
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("Timeout (s) 600_"), "the field tabbed to is in view: {s}");
+    assert!(s.contains("Order123ééé") && s.contains("é…"), "a long field not focused shows its start, cut: {s}");
+    assert!(s.contains("Tab/↓ next field"), "the form's keys stay in its box: {s}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.workflow_id(), Some(format!("Order123{}", "é".repeat(150)).as_str()), "the whole value is started");
+}
+
+#[test]
+fn a_scenario_or_an_import_loaded_over_a_session_can_be_undone() {
+    let mut app = shipped();
+    scan(&mut app, "Delft");
+    let events = app.session.history().len();
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("undo puts it back: u"), "the message says the session is kept: {}", screen(&app));
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.history().len(), events, "u brings the session back after a scenario");
+    assert!(screen(&app).contains("your session is back"));
+
+    let dir = std::env::temp_dir().join(format!("postflow-tui-undo-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("other.json");
+    std::fs::write(&file, started().session.history_json()).unwrap();
+    key(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, file.to_str().unwrap());
+    key(&mut app, KeyCode::Enter);
+    assert!(app.session.is_imported());
+    key(&mut app, KeyCode::Char('u'));
+    assert!(!app.session.is_imported(), "u brings the session back after an import");
+    assert_eq!(app.session.history().len(), events);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_pasted_text_of_two_lines_is_typed_into_the_prompt_and_never_run_as_keys() {
+    let mut app = shipped();
+    key(&mut app, KeyCode::Char('c'));
+    app.paste("Delft\ndam\r\n");
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("> Delft dam_"), "the line break is a space, the last one dropped: {s}");
+    key(&mut app, KeyCode::Enter);
+    let s = render_text(&app, 200, 50);
+    assert!(s.contains(r#"--input '{"location":"Delft dam"}'"#), "one scan, of both lines: {s}");
+    assert!(!s.contains("signal=DeliveredSignal"), "nothing delivered: {s}");
+
+    let events = app.session.history().len();
+    app.paste("d");
+    assert_eq!(app.session.history().len(), events, "a paste on the main screen runs no key");
+    assert!(screen(&app).contains("✗ pasted text is read only in a form or a prompt"), "{}", screen(&app));
+
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Tab);
+    for _ in 0.."Cadence".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    app.paste("Ada\tLovelace\n");
+    assert!(render_text(&app, 80, 24).contains("Customer Ada Lovelace_"), "{}", render_text(&app, 80, 24));
+}
+
+#[test]
+fn a_long_workflow_id_leaves_the_run_state_in_the_status_line() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Up);
+    type_text(&mut app, &"w".repeat(300));
+    key(&mut app, KeyCode::Enter);
+    let s = render_text(&app, 80, 24);
+    let status = s.lines().next().unwrap();
+    assert!(status.contains("www…") && status.contains("│ running │ step 4/4"), "{status}");
+}
+
+#[test]
+fn a_long_pasted_location_keeps_the_prompts_keys_in_view_and_is_sent_whole() {
+    let mut app = shipped();
+    key(&mut app, KeyCode::Char('c'));
+    app.paste(&"y".repeat(3000));
+    type_text(&mut app, "END");
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("yyyEND_") && s.contains("│Enter ok  Esc cancel"), "the end, where typing goes, and the keys: {s}");
+    key(&mut app, KeyCode::Enter);
+    let (_, last) = postflow_core::session::script::commands(&app.session).pop().unwrap();
+    assert!(last.contains(&format!(r#"{{"location":"{}END"}}"#, "y".repeat(3000))), "the whole location is sent: {last}");
+}

@@ -21,7 +21,11 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     };
     // Most telling first: a narrow terminal drops the parts at the end that do not fit.
     let mut parts = vec![
-        Span::styled(format!(" {}", s.workflow_id), Style::new().add_modifier(Modifier::BOLD)),
+        // A long workflow id (up to 1000 bytes) is cut, so the run state stays in view.
+        Span::styled(
+            format!(" {}", super::fit_start(&s.workflow_id, usize::from(area.width / 3).max(12))),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
         Span::styled(s.run_state.clone(), Style::new().fg(state_color)),
         Span::raw(format!("step {}/{}", app.session.cursor(), app.session.timeline().len())),
         // A narrow terminal keeps the elapsed time, and so room for the notification.

@@ -216,6 +216,45 @@ fn bordered_height(text: &Paragraph, width: u16) -> u16 {
     u16::try_from(text.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX).saturating_add(2)
 }
 
+/// How many columns `s` takes on the terminal (wide characters take two).
+fn columns(s: &str) -> usize {
+    ratatui::text::Span::raw(s).width()
+}
+
+/// `s` whole if it fits in `room` columns, else its start and `…`.
+fn fit_start(s: &str, room: usize) -> String {
+    if columns(s) <= room {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if columns(&out) + columns(c.encode_utf8(&mut [0; 4])) + 1 > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `s` whole if it fits in `room` columns, else `…` and its end.
+fn fit_end(s: &str, room: usize) -> String {
+    if columns(s) <= room {
+        return s.to_owned();
+    }
+    let mut tail = Vec::new();
+    let mut used = 1;
+    for c in s.chars().rev() {
+        let w = columns(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
 /// A rectangle of at most `w`x`h` centred in `area`.
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let (w, h) = (w.min(area.width), h.min(area.height));

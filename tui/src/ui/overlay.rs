@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::centered;
+use super::{centered, fit_end, fit_start};
 use crate::app::App;
 use crate::form::{LABELS, StartForm};
 use crate::keymap::{self, Context, keys_text};
@@ -32,13 +32,18 @@ fn hint(context: Context) -> Line<'static> {
 }
 
 pub fn form(frame: &mut Frame, screen: Rect, f: &StartForm) {
-    let (area, block) = popup(frame, centered(screen, 72, LABELS.len() as u16 + 6), " Start an order (cadence wf start) ");
+    let width = 72.min(screen.width);
+    // Every field keeps one row, so a long value (a pasted order id) cannot push the
+    // fields below it, or the keys, out of the box: the focused field shows its end,
+    // where typing goes, the others their start, each cut with `…`.
+    let room = usize::from(width.saturating_sub(2)).saturating_sub(13);
     let mut lines = Vec::new();
     for (i, label) in LABELS.iter().enumerate() {
         let focused = i == f.focus;
         let value = match f.placeholder(i) {
-            Some(p) if !focused => Span::styled(p, Style::new().fg(Color::DarkGray)),
-            _ => Span::raw(format!("{}{}", f.values[i], if focused { "_" } else { "" })),
+            Some(p) if !focused => Span::styled(fit_start(&p, room), Style::new().fg(Color::DarkGray)),
+            _ if focused => Span::raw(fit_end(&format!("{}_", f.values[i]), room)),
+            _ => Span::raw(fit_start(&f.values[i], room)),
         };
         let label_style = if focused { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
         lines.push(Line::from(vec![Span::styled(format!("{label:>12}"), label_style), Span::raw(" "), value]));
@@ -46,18 +51,28 @@ pub fn form(frame: &mut Frame, screen: Rect, f: &StartForm) {
     lines.push(Line::raw(""));
     lines.push(error_line(&f.error));
     lines.push(hint(Context::Form));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    // As tall as its lines wrap to (a long error), so the keys stay in the box.
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let height = super::bordered_height(&text, width).max(LABELS.len() as u16 + 6);
+    let (area, block) = popup(frame, centered(screen, width, height), " Start an order (cadence wf start) ");
+    frame.render_widget(text.block(block), area);
 }
 
+/// The most rows a prompt's input takes.
+const PROMPT_INPUT_ROWS: usize = 4;
+
 pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
-    let mut lines = vec![Line::raw(format!("> {}_", p.input)), error_line(&p.error)];
+    let width = 76.min(screen.width);
+    // A long input (a pasted text) shows its end, where typing goes, in at most a few
+    // rows: the error and the keys below it stay in view.
+    let room = (usize::from(width.saturating_sub(2)) * PROMPT_INPUT_ROWS).saturating_sub(2);
+    let mut lines = vec![Line::raw(format!("> {}", fit_end(&format!("{}_", p.input), room))), error_line(&p.error)];
     if let Some(note) = p.kind.note() {
         lines.push(Line::styled(note, Style::new().fg(Color::Gray)));
     }
     lines.push(hint(Context::Prompt));
     // As tall as its lines wrap to, so a long error never pushes the keys out.
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let width = 76.min(screen.width);
     let height = super::bordered_height(&text, width);
     let (area, block) = popup(frame, centered(screen, width, height), p.kind.title());
     frame.render_widget(text.block(block), area);
