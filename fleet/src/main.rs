@@ -24,7 +24,7 @@ use postflow_core::count::plural;
 use postflow_core::count::{at_least_one, zero_or_more};
 use postflow_core::fleet::model::Model;
 use postflow_core::fleet::stats::Report;
-use postflow_core::fleet::{Fleet, FleetConfig, grouped, human_bytes, mem_available};
+use postflow_core::fleet::{Fleet, FleetConfig, grouped, human_bytes, mem_available, span_text};
 use postflow_core::time::parse_duration;
 use postflow_core::wrap::wrap;
 use summary::count;
@@ -180,9 +180,9 @@ fn main() -> ExitCode {
         }
     };
     let intro = format!(
-        "{} over {} h, {} history {}, {} worker {}, a sticky cache of {} {}, seed {} (memory estimate {})",
+        "{} over {}, {} history {}, {} worker {}, a sticky cache of {} {}, seed {} (memory estimate {})",
         count(config.packages, "package"),
-        config.arrival_window.as_secs() / 3600,
+        span_text(config.arrival_window),
         grouped(config.shards.into()),
         plural(config.shards.into(), "shard"),
         grouped(config.workers.into()),
@@ -251,6 +251,12 @@ fn duration(name: &str, text: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// `value` of `unit`s (`seconds` of one) as a duration, or why it cannot be one: a
+/// value past what a duration holds (`--arrival-hours 1e300`) is refused, not a panic.
+fn span(name: &str, value: f64, unit: &str, seconds: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value * seconds).map_err(|_| format!("--{name} is more {unit} than a run can last (got {value:e})"))
+}
+
 fn config(a: &Args) -> Result<FleetConfig, String> {
     // NaN would otherwise become a limit of zero bytes, and the refusal would read "the 0 KiB allowed".
     if let Some(g) = a.max_memory_gib.filter(|g| g.is_nan() || *g <= 0.0) {
@@ -275,14 +281,14 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
         workers: a.workers,
         worker_cache: a.cache,
         seed: a.seed,
-        arrival_window: Duration::from_secs_f64(a.arrival_hours * 3600.0),
+        arrival_window: span("arrival-hours", a.arrival_hours, "hours", 3600.0)?,
         delivery_days: (d0 as u32, d1 as u32),
-        scan_every: (Duration::from_secs_f64(s0 * 3600.0), Duration::from_secs_f64(s1 * 3600.0)),
+        scan_every: (span("scan-hours", s0, "hours", 3600.0)?, span("scan-hours", s1, "hours", 3600.0)?),
         timer_unit: duration("timer-unit", &a.timer_unit)?,
         over_limit_share: a.over_limit,
         no_customer_share: a.no_customer,
-        decision_time: Duration::from_secs_f64(a.decision_ms / 1000.0),
-        activity_time: Duration::from_secs_f64(a.activity_ms / 1000.0),
+        decision_time: span("decision-ms", a.decision_ms, "milliseconds", 0.001)?,
+        activity_time: span("activity-ms", a.activity_ms, "milliseconds", 0.001)?,
         interval: duration("interval", &a.interval)?,
         execution_timeout: duration("execution-timeout", &a.execution_timeout)?,
         ..FleetConfig::default()

@@ -47,6 +47,23 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         (vec!["--execution-timeout", "36h"], "an execution timeout of 36h ends workflows before their deliveries (up to 5 days)"),
         (vec!["--execution-timeout", "0d"], "--execution-timeout must be more than zero"),
         (vec!["--execution-timeout", "30000d"], "--execution-timeout is more than Cadence accepts (2147483647 s, about 68 years)"),
+        // Past what a duration holds: before, a panic ("cannot convert float seconds to Duration").
+        (vec!["--arrival-hours", "1e300"], "--arrival-hours is more hours than a run can last (got 1e300)"),
+        (vec!["--scan-hours", "3-1e300"], "--scan-hours is more hours than a run can last (got 1e300)"),
+        (vec!["--decision-ms", "1e300"], "--decision-ms is more milliseconds than a run can last (got 1e300)"),
+        (vec!["--activity-ms", "1e300"], "--activity-ms is more milliseconds than a run can last (got 1e300)"),
+        // Before, read as 4294967295 days, and the refusal suggested `--execution-timeout 0d`.
+        (
+            vec!["--delivery-days", "1-99999999999"],
+            "--delivery-days: at most 24,854 days (got 4294967295): a workflow's execution timeout must outlast its delivery",
+        ),
+        // Before, a row of the report per second ran (on 16,384 shards it took 20 s for 50
+        // packages, and 1ns never ended).
+        (
+            vec!["--packages", "50", "--shards", "4", "--interval", "1s"],
+            "--interval 1s makes about 518,400 rows of the report over the run's 6 days (orders over 24 h, deliveries up to 5 days); \
+             at most 50,000: use --interval 11s or longer",
+        ),
     ] {
         let (code, stdout, stderr) = fleet(&args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
@@ -120,6 +137,21 @@ fn a_small_fleet_reports_its_lifecycles_shards_and_plots() {
     assert!(intervals.starts_with("start_seconds,") && intervals.lines().count() > 24, "{intervals}");
     assert_eq!(std::fs::read_to_string(dir.join("shards.csv")).unwrap().lines().count(), 5);
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn the_model_of_the_fleets_own_rate_is_its_orders_kept_up() {
+    // Orders over half an hour: before, the run said "over 0 h" and the model's last
+    // scenario "this fleet's rate (200 packages in 0 h)", with far more packages in
+    // flight than the run had and nothing saying why.
+    let (code, stdout, stderr) = fleet(&["--packages", "200", "--shards", "4", "--workers", "4", "--arrival-hours", "0.5", "--model"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.starts_with("fleet: 200 packages over 30 min, 4 history shards"), "{stderr}");
+    let heading = "this fleet's order rate, kept up without end (200 packages every 30 min):\n  orders ";
+    assert!(stdout.contains(heading), "{stdout}");
+    let in_flight = stdout[stdout.find(heading).unwrap()..].lines().find(|l| l.trim_start().starts_with("packages in flight")).unwrap();
+    let n: u64 = in_flight.split_whitespace().nth(3).unwrap().replace(',', "").parse().unwrap();
+    assert!(n > 200, "orders kept coming: more in flight than this run's 200: {in_flight}");
 }
 
 #[test]

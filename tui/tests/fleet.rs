@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use postflow_core::fleet::FleetConfig;
+use postflow_core::fleet::{FleetConfig, grouped};
 use postflow_core::history::EventType;
 use postflow_tui::App;
 use postflow_tui::ui::fleet::{FleetKey, FleetScreen};
@@ -61,7 +61,7 @@ fn every_shard_is_counted_in_the_histogram_at_every_width() {
         assert_eq!(shown, 8, "at {width} columns the histogram counts {shown} of the 8 shards:\n{counts}\n{}", pane(lines[labels]));
         let spread = s.fleet.report().shard_spread();
         let title = lines.iter().find(|l| l.contains("┌ shards")).unwrap_or_else(|| panic!("no histogram title at {width}:\n{text}"));
-        assert!(title.contains(&format!("max {}", spread.max)), "at {width} columns the title hides the busiest shard: {title}");
+        assert!(title.contains(&format!("max {}", grouped(spread.max))), "at {width} columns the title hides the busiest shard: {title}");
     }
 }
 
@@ -101,4 +101,44 @@ fn the_fleet_header_groups_its_counts_as_the_summary_does() {
     let s = FleetScreen::run(FleetConfig { packages: 1_500, shards: 16_384, ..FleetConfig::default() }, |_| {}).unwrap();
     let text = render_fleet_text(&s, 140, 45);
     assert!(text.contains("1,500 packages · 16,384 shards · 64 worker slots · cache 100,000"), "{text}");
+    assert!(text.contains("┌ packages (1,500) "), "the list groups its count as the header does:\n{text}");
+}
+
+#[test]
+fn a_terminal_too_small_for_the_fleet_says_so() {
+    // Before, 40x12 showed the cache and shard charts alone: no packages, no keys.
+    let s = screen();
+    for (w, h) in [(40, 12), (79, 24), (80, 23)] {
+        let text = render_fleet_text(&s, w, h);
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains(&format!(
+                "postflow: the terminal is {w}x{h}; the fleet needs at least 80x24. Make it larger, or press q to quit."
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("shards"), "{text}");
+    }
+    assert!(!render_fleet_text(&s, 80, 24).contains("the fleet needs at least"));
+}
+
+#[test]
+fn the_cache_hit_rate_has_its_whole_title_and_spans_the_run() {
+    let s = screen();
+    let last = s.fleet.report().intervals.last().unwrap().cache_hit_rate().unwrap_or(0.0);
+    assert!(last >= 0.5, "the last hour has hits, so its column is drawn: {last}");
+    for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+        let text = render_fleet_text(&s, w, h);
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines.iter().position(|l| l.contains("hit rate, 0-100 %")).unwrap_or_else(|| panic!("no hit rate at {w}x{h}:\n{text}"));
+        // Its title is whole: at 80 columns it read "worker cache hit rate, 0-100 % over the".
+        let title = lines[top].split('┌').nth(1).unwrap().split('┐').next().unwrap();
+        assert!(!title.contains("over the") || title.contains("over the run"), "cut title at {w}x{h}: {title}");
+        // The pane's columns reach its right border: the run's last hours are drawn.
+        let pane = |l: &str| l.split('│').nth(1).unwrap_or_default().to_owned();
+        let inner = pane(lines[top + 1]).chars().count();
+        let drawn =
+            (top + 1..).map_while(|i| lines.get(i).filter(|l| !l.starts_with('└'))).map(|l| pane(l).trim_end().chars().count()).max();
+        assert_eq!(drawn, Some(inner), "at {w}x{h} the hit rate stops short of its pane's edge:\n{}", lines[top..top + 4].join("\n"));
+    }
 }

@@ -72,6 +72,28 @@ fn days(d: Duration) -> String {
     }
 }
 
+/// The most rows (intervals) a run's report may have: each counts every shard, and
+/// the plots show 72 columns of them.
+pub const MAX_INTERVALS: u64 = 50_000;
+
+/// A span for people: "24 h", "1.5 h", "30 min", "90 s", "360µs"; days as "6 days"
+/// from two days up.
+pub fn span_text(d: Duration) -> String {
+    let one = |v: f64| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") };
+    let secs = d.as_secs_f64();
+    if secs >= 2.0 * 86_400.0 {
+        format!("{} days", one((secs / 86_400.0 * 10.0).round() / 10.0))
+    } else if secs >= 3600.0 {
+        format!("{} h", one((secs / 3600.0 * 10.0).round() / 10.0))
+    } else if secs >= 60.0 {
+        format!("{} min", one((secs / 60.0 * 10.0).round() / 10.0))
+    } else if secs >= 1.0 {
+        format!("{} s", one((secs * 10.0).round() / 10.0))
+    } else {
+        format!("{d:?}")
+    }
+}
+
 /// Parameters that cannot make a fleet, with what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -148,6 +170,18 @@ impl FleetConfig {
         if lo == 0 || lo > hi {
             return bad(format!("delivery days must be 1 or more, lowest first: {lo}..{hi}"));
         }
+        // The execution timeout must outlast the longest delivery, and Cadence takes no
+        // timeout over about 68 years: a longer delivery could never finish. (Unchecked,
+        // 99999999999 days was read as 4294967295 and the refusal below suggested
+        // `--execution-timeout 0d`.)
+        let max_days = crate::controls::MAX_TIMEOUT_SECS / 86_400 - 1;
+        if u64::from(hi) > max_days {
+            return bad(format!(
+                "--delivery-days: at most {} days (got {hi}): a workflow's execution timeout must outlast its delivery, \
+                 and Cadence takes none over about 68 years",
+                grouped(max_days)
+            ));
+        }
         if self.scan_every.0.is_zero() || self.scan_every.0 > self.scan_every.1 {
             return bad("the time between scans must be more than zero, shortest first".into());
         }
@@ -159,13 +193,36 @@ impl FleetConfig {
                 "an execution timeout of {} ends workflows before their deliveries (up to {hi} days): \
                  make it longer (--execution-timeout {}d)",
                 days(self.execution_timeout),
-                hi + 1
+                u64::from(hi) + 1
             ));
         }
         if self.execution_timeout.as_secs() > crate::controls::MAX_TIMEOUT_SECS {
             return bad(format!(
                 "--execution-timeout is more than Cadence accepts ({} s, about 68 years)",
                 crate::controls::MAX_TIMEOUT_SECS
+            ));
+        }
+        // A row of the report per interval, each counting every shard: a nanosecond's
+        // interval kept the run going for ever, a second's took 20 s for 50 packages.
+        let span = self.arrival_window.as_secs_f64() + 86_400.0 * f64::from(hi);
+        let rows = span / self.interval.as_secs_f64();
+        if rows > MAX_INTERVALS as f64 {
+            // In a unit the flag takes, rounded up: "11s", "2m", "3h".
+            let shortest = match (span / MAX_INTERVALS as f64).ceil() {
+                s if s > 3600.0 => format!("{}h", (s / 3600.0).ceil()),
+                s if s > 60.0 => format!("{}m", (s / 60.0).ceil()),
+                s => format!("{s}s"),
+            };
+            return bad(format!(
+                "--interval {} makes about {} rows of the report over the run's {} (orders over {}, deliveries up to {hi} {}); \
+                 at most {}: use --interval {} or longer",
+                days(self.interval),
+                if rows < 1e15 { grouped(rows.ceil() as u64) } else { format!("{rows:.1e}") },
+                span_text(Duration::from_secs_f64(span)),
+                span_text(self.arrival_window),
+                crate::count::plural(hi.into(), "day"),
+                grouped(MAX_INTERVALS),
+                shortest
             ));
         }
         Ok(())
@@ -301,6 +358,37 @@ mod tests {
         let c =
             FleetConfig { scan_every: (Duration::from_secs(5400), Duration::from_secs(7200)), shards: 16_384, ..FleetConfig::default() };
         assert!(c.describe().contains("every 1.5–2 hours") && c.describe().contains("on 16,384 history shards"), "{}", c.describe());
+    }
+
+    #[test]
+    fn an_interval_too_short_for_the_report_is_refused_with_the_shortest_that_fits() {
+        let with = |interval| FleetConfig { interval, ..FleetConfig::default() }.check_values();
+        // Before, a nanosecond's interval was accepted, and the run never ended.
+        let refused = with(Duration::from_nanos(1)).unwrap_err().0;
+        assert!(refused.starts_with("--interval 0.000000001s makes about 518,400,000,000,000 rows"), "{refused}");
+        assert!(refused.ends_with("at most 50,000: use --interval 11s or longer"), "{refused}");
+        assert_eq!(with(Duration::from_secs(11)), Ok(()));
+        let long = FleetConfig { arrival_window: Duration::from_secs(3_000 * 86_400), ..FleetConfig::default() };
+        assert!(long.check_values().unwrap_err().0.ends_with("use --interval 2h or longer"), "whole hours for a long run");
+        // Deliveries past any execution timeout Cadence takes: before, `hi + 1` overflowed.
+        let far = FleetConfig { delivery_days: (1, u32::MAX), ..FleetConfig::default() }.check_values().unwrap_err().0;
+        assert!(far.starts_with("--delivery-days: at most 24,854 days (got 4294967295)"), "{far}");
+    }
+
+    #[test]
+    fn spans_are_written_in_the_unit_that_suits_them() {
+        let s = Duration::from_secs;
+        for (d, text) in [
+            (s(6 * 86_400), "6 days"),
+            (s(86_400), "24 h"),
+            (s(5400), "1.5 h"),
+            (s(1800), "30 min"),
+            (s(90), "1.5 min"),
+            (s(11), "11 s"),
+            (Duration::from_micros(360), "360µs"),
+        ] {
+            assert_eq!(span_text(d), text);
+        }
     }
 
     #[test]

@@ -202,7 +202,13 @@ impl Model {
             scenario("10^8 packages a year".into(), 1e8 / YEAR),
             scenario(format!("10^8 packages in flight ({lifecycle_days:.1}-day lifecycles)"), 1e8 / (lifecycle_days * DAY)),
             scenario(
-                format!("this fleet's rate ({} packages in {} h)", super::grouped(config.packages), config.arrival_window.as_secs() / 3600),
+                // Its orders kept coming at this rate: more packages in flight than
+                // the run had, when its lifecycle is longer than its arrival window.
+                format!(
+                    "this fleet's order rate, kept up without end ({} packages every {})",
+                    super::grouped(config.packages),
+                    super::span_text(config.arrival_window)
+                ),
                 this_fleet,
             ),
         ];

@@ -70,6 +70,11 @@ impl FleetScreen {
 
 pub fn draw(f: &mut Frame, s: &FleetScreen) {
     let area = f.area();
+    // As the other screens: below 80x24 the packages' list and the keys were pushed
+    // out, and what was left was a chart or two with their titles cut.
+    if super::too_small(f, "the fleet", "q") {
+        return;
+    }
     // The header takes the rows its wrapped lines need, its title and border: at a
     // fixed three rows the run's summary line was never shown.
     let header = summary(s);
@@ -136,19 +141,30 @@ fn hit_rate(f: &mut Frame, area: Rect, r: &Report) {
     let rates: Vec<f64> = r.intervals.iter().map(|i| i.cache_hit_rate().unwrap_or(0.0) * 100.0).collect();
     // One column per interval drew only the first ones (hours 0-38 at 80 columns under
     // charts of 0-142 h): each column is the mean of the intervals it stands for.
-    let data = squeezed(&rates, usize::from(area.width.saturating_sub(2)));
+    let inner = usize::from(area.width.saturating_sub(2));
+    let data = squeezed(&rates, inner);
+    // The whole title where it fits; at 80 columns it was cut to "... over the".
+    let mut title = " worker cache hit rate, 0-100 % over the run ";
+    if title.chars().count() > inner {
+        title = " cache hit rate, 0-100 % ";
+    }
     let spark = Sparkline::default()
-        .block(Block::default().borders(Borders::ALL).title(" worker cache hit rate, 0-100 % over the run "))
+        .block(Block::default().borders(Borders::ALL).title(title))
         .data(&data)
         .max(100)
         .style(Style::default().fg(Color::Green));
     f.render_widget(spark, area);
 }
 
-/// `values` in at most `columns` columns, each the rounded mean of its share of them,
-/// so the whole run spans the pane as the charts above do.
+/// `values` in `columns` columns, so that the whole run spans the pane as the charts
+/// above do: with more values than columns each column is the rounded mean of its
+/// share of them; with fewer, each value is drawn over the columns its time takes (at
+/// one column per value, a wide pane ended the run three quarters of the way across).
 fn squeezed(values: &[f64], columns: usize) -> Vec<u64> {
-    let columns = columns.clamp(1, values.len().max(1));
+    let columns = columns.max(1);
+    if values.len() < columns {
+        return (0..columns * usize::from(!values.is_empty())).map(|c| values[c * values.len() / columns].round() as u64).collect();
+    }
     (0..columns)
         .filter_map(|c| {
             let part = &values[c * values.len() / columns..(c + 1) * values.len() / columns];
@@ -167,7 +183,7 @@ fn shards(f: &mut Frame, area: Rect, r: &Report) {
     let bar_width = label.max(room / 8 - 1).max(1);
     let bins = histogram(usize::from((room / (bar_width + 1)).clamp(1, 8)));
     let bars: Vec<(&str, u64)> = bins.iter().map(|(l, n)| (l.as_str(), *n)).collect();
-    let (min, median, max) = (spread.min, spread.median, spread.max);
+    let (min, median, max) = (grouped(spread.min), grouped(spread.median), grouped(spread.max));
     let mut title = format!(" shards by events: min {min} / median {median} / max {max} ");
     if title.chars().count() > usize::from(area.width.saturating_sub(2)) {
         title = format!(" shards: min {min} med {median} max {max} ");
@@ -199,7 +215,7 @@ fn packages(f: &mut Frame, area: Rect, s: &FleetScreen) {
         .collect();
     let mut state = ListState::default().with_selected(Some(s.selected - first));
     let list = List::new(items)
-        .block(Block::default().borders(Borders::ALL).title(format!(" packages ({count}) ")))
+        .block(Block::default().borders(Borders::ALL).title(format!(" packages ({}) ", grouped(count as u64))))
         .highlight_style(Style::default().add_modifier(Modifier::REVERSED));
     f.render_stateful_widget(list, area, &mut state);
 }
@@ -212,7 +228,8 @@ mod tests {
         let columns = super::squeezed(&rates, 78);
         assert_eq!(columns.len(), 78);
         assert_eq!((columns[0], *columns.last().unwrap()), (0, 100), "the last hours are drawn too: {columns:?}");
-        assert_eq!(super::squeezed(&[40.0, 60.0], 78), [40, 60], "fewer intervals than columns: one each");
+        assert_eq!(super::squeezed(&[40.0, 60.0], 4), [40, 40, 60, 60], "fewer intervals than columns: each spread over its share");
+        assert_eq!(super::squeezed(&[40.0, 60.0], 2), [40, 60]);
         assert!(super::squeezed(&[], 78).is_empty());
     }
 }

@@ -24,14 +24,24 @@ use crate::app::{App, Mode, PaneScroll};
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Below the smallest size the panes fit in, says so in their place (`what` needs it,
+/// `quit` quits); whether it did.
+pub(crate) fn too_small(frame: &mut Frame, what: &str, quit: &str) -> bool {
+    let area = frame.area();
+    if area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT {
+        return false;
+    }
+    let text = format!(
+        "postflow: the terminal is {}x{}; {what} needs at least {MIN_WIDTH}x{MIN_HEIGHT}. Make it larger, or press {quit} to quit.",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    true
+}
+
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = format!(
-            "postflow: the terminal is {}x{}; it needs at least {MIN_WIDTH}x{MIN_HEIGHT}. Make it larger, or press ctrl-c to quit.",
-            area.width, area.height
-        );
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    if too_small(frame, "it", "ctrl-c") {
         return;
     }
     // Built once: its height shapes the layout, then it is drawn.
