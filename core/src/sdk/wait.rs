@@ -157,7 +157,8 @@ pub fn source_path(file: &str) -> std::borrow::Cow<'_, str> {
 /// in the Go client's shape ("coroutine 1 [blocked on selector-1.Select]:").
 pub fn stack_trace(blocked: &[Blocked]) -> String {
     if blocked.is_empty() {
-        return "no coroutine is blocked: the workflow has finished or has not run yet".into();
+        // Said in the words of a newcomer reading the pane, who has not met coroutines.
+        return "nothing waits: the workflow code has returned, or has not run yet".into();
     }
     blocked.iter().map(Blocked::to_string).collect::<Vec<_>>().join("\n\n")
 }
