@@ -243,7 +243,10 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> HistoryJsonError {
     {
         HistoryJsonError::ForReading
     } else if e.classify() == serde_json::error::Category::Eof {
-        HistoryJsonError::CutShort { line: e.line(), column: e.column() }
+        // Where the text ends, not where the parser ran out of it: after a last line
+        // break that is "line 2, column 0", a column no editor shows.
+        let kept = text.trim_end();
+        HistoryJsonError::CutShort { line: kept.lines().count().max(1), column: kept.rsplit('\n').next().map_or(0, |l| l.chars().count()) }
     } else {
         HistoryJsonError::Syntax(e.to_string())
     }
@@ -607,6 +610,9 @@ mod tests {
             assert_eq!(history_from_json(empty).unwrap_err(), HistoryJsonError::NoEvents, "{empty}");
         }
         assert!(matches!(history_from_json("[").unwrap_err(), HistoryJsonError::CutShort { line: 1, column: 1 }));
+        // A saved file ends in a line break: the place is its last character, not "line 2, column 0".
+        let cut = "{\"history\": {\"events\": [ {\"eventId\": \"1\"\n";
+        assert_eq!(history_from_json(cut).unwrap_err(), HistoryJsonError::CutShort { line: 1, column: 40 });
         assert!(matches!(history_from_json("[}").unwrap_err(), HistoryJsonError::Syntax(_)));
     }
 
