@@ -9,13 +9,13 @@
 # deleted there. Checks watch mode (the chapter's text, a hint, a compiler error as
 # the compiler wrote it, a passing chapter, the next one, progress kept across a
 # restart; on an 80x24 terminal the screen of a failing save fits, the reason first,
-# a long hint cut with a sign; the key line after h, i and l), `check` moving the
-# current chapter on, a hint shown by `check` counted, the terminal app running the
-# participant's workflow (a chapter by number or name), and bad input: a missing file
-# (also in the list), an unknown chapter, a corrupt progress file (kept aside once,
-# never over an earlier one), a solution asked for too early, a reset that keeps the
-# participant's version; and that the whole run docs/workshop.md shows is what the
-# workshop prints (scripts/workshop-transcript.sh).
+# a long hint cut with a sign, drawn again when the terminal is resized; the key line
+# after h, i and l), `check` moving the current chapter on, a hint shown by `check`
+# counted, the terminal app running the participant's workflow (a chapter by number
+# or name), and bad input: a missing file (also in the list), an unknown chapter, a
+# corrupt progress file (kept aside once, never over an earlier one), a solution asked
+# for too early, a reset that keeps the participant's version; and that the whole run
+# docs/workshop.md shows is what the workshop prints (scripts/workshop-transcript.sh).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -163,6 +163,14 @@ wait_for "more lines of this hint: h shows it whole"
   [[ $(last_line) == "$KEYS" ]]; } || { screen >&2; echo "FAIL: the 80x24 screen of a failing save" >&2; exit 1; }
 no_wider_than 80 "the 80x24 screen of a failing save"
 ok "80x24, a failing save: the chapter, the first failing check's reason, the hint cut with a sign (h), the keys, all on screen"
+# A resize draws the check screen again, to the new size (it stayed cut at 24 rows).
+tm resize-window -t tui -x 80 -y 100
+wait_for "notification_sent = true;"
+if screen | grep -qF "more lines of this hint"; then fail "at 100 rows the check screen still cut the hint"; fi
+tm resize-window -t tui -x 80 -y 24
+wait_for "more lines of this hint: h shows it whole"
+wait_last_line "$KEYS"
+ok "a resize draws the check screen again: 100 rows show the hint whole, 24 cut it again with its sign"
 keys h
 wait_for "That was the last hint of chapter 7."
 screen | grep -qF "notification_sent = true;" || { screen >&2; echo "FAIL: h did not show the cut hint whole" >&2; exit 1; }

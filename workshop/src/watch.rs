@@ -22,6 +22,8 @@ enum Event {
     /// The file of the current chapter changed.
     Saved,
     Key(char),
+    /// The terminal changed size.
+    Resized,
     /// Input ended (Ctrl-D, a closed pipe).
     End,
 }
@@ -85,14 +87,27 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     let color = std::io::stdout().is_terminal();
     let mut g = ChapterGuide::number(state.progress.current)?;
     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
-    let Checked { mut passed, mut hint_cut } = check(layout, state, g, &screen, color, true);
+    let Checked { mut passed, mut hint_cut, found } = check(layout, state, g, &screen, color, true);
+    // The check screen, while it is the last thing shown: a resize draws it again to
+    // the new size. Anything printed below it (a hint, the list) is left as it is.
+    let mut on_screen = Some(found);
     while let Ok(event) = rx.recv() {
+        if !matches!(event, Event::Resized) {
+            on_screen = None;
+        }
         match event {
             Event::Saved => {
                 // An editor writes a file in several steps: let them settle, once.
                 std::thread::sleep(Duration::from_millis(150));
                 while let Ok(Event::Saved) = rx.try_recv() {}
-                Checked { passed, hint_cut } = check(layout, state, g, &screen, color, false);
+                let found;
+                Checked { passed, hint_cut, found } = check(layout, state, g, &screen, color, false);
+                on_screen = Some(found);
+            }
+            Event::Resized => {
+                if let Some(found) = &on_screen {
+                    hint_cut = draw(layout, g, &screen, found, true);
+                }
             }
             Event::Key('h') => {
                 state.refresh();
@@ -116,7 +131,11 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 screen.say(&format!("\n{}", render::list(layout, &state.progress)));
                 screen.say(&keys_help(passed));
             }
-            Event::Key('c') => Checked { passed, hint_cut } = check(layout, state, g, &screen, color, false),
+            Event::Key('c') => {
+                let found;
+                Checked { passed, hint_cut, found } = check(layout, state, g, &screen, color, false);
+                on_screen = Some(found);
+            }
             Event::Key('n') if passed => match g.next() {
                 Some(next) => {
                     g = next;
@@ -124,7 +143,9 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                         screen.say(&format!("workshop: {e}\n"));
                     }
                     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
-                    Checked { passed, hint_cut } = check(layout, state, g, &screen, color, true);
+                    let found;
+                    Checked { passed, hint_cut, found } = check(layout, state, g, &screen, color, true);
+                    on_screen = Some(found);
                 }
                 None => {
                     // The last chapter can pass with an earlier one skipped: not "done" then.
@@ -173,6 +194,19 @@ struct Checked {
     passed: bool,
     /// The screen cut the hint it showed (this one): h shows it whole.
     hint_cut: Option<usize>,
+    found: Found,
+}
+
+/// What a check found, kept to draw its screen again at another terminal size.
+struct Found {
+    outcome: exercise::Outcome,
+    /// The hint shown with it.
+    level: usize,
+    /// What to do next, unwrapped.
+    said: String,
+    passed: bool,
+    /// The chapter's texts stand above it.
+    intro: bool,
 }
 
 fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &Screen, color: bool, intro: bool) -> Checked {
@@ -214,27 +248,52 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     } else {
         "Save the file to check again.".to_owned()
     };
-    let said = postflow_core::wrap::wrap(&said, "", "", render::width());
-    let keys = keys_line(passed);
-    // A save shows the chapter's name again on a clear screen; the chapter's texts,
-    // when it opens, stay above (and the terminal keeps them).
-    let header = if intro || !screen.clear() {
-        screen.say("\n");
-        String::new()
-    } else {
-        header
-    };
-    // The last row holds the cursor.
-    let fitted =
-        render::screen(layout, g, &o, level, &header, &[said.trim_end(), &keys], render::width(), render::height().saturating_sub(1));
-    screen.say(&fitted.text);
     if o.checks_failed()
         && let Err(e) = state.hint_shown(g.number, level)
     {
         errors.push_str(&format!("workshop: {e}\n"));
     }
+    let found = Found { outcome: o, level, said, passed, intro };
+    let hint_cut = draw(layout, g, screen, &found, false);
     screen.say(&errors);
-    Checked { passed, hint_cut: fitted.hint_cut.then_some(level) }
+    Checked { passed, hint_cut, found }
+}
+
+/// Draws what a check found to the terminal's size, under the chapter's texts when it
+/// opened the chapter (printed again when `again`, on a cleared screen); the hint it
+/// cut, if it cut one.
+fn draw(layout: &Layout, g: &ChapterGuide, screen: &Screen, found: &Found, again: bool) -> Option<usize> {
+    // A save shows the chapter's name again on a clear screen. The chapter's texts,
+    // when it opens, stay above (and the terminal keeps them), and its name heads the
+    // checks too: on a short terminal the texts have scrolled away above them.
+    let name = format!("Chapter {} · {}", g.heading(), layout.show(&layout.exercise(g)));
+    let header = if found.intro {
+        if again && screen.clear() {
+            screen.say(&render::intro(layout, g, render::width()));
+        }
+        screen.say("\n");
+        name
+    } else if screen.clear() {
+        name
+    } else {
+        screen.say("\n");
+        String::new()
+    };
+    let said = postflow_core::wrap::wrap(&found.said, "", "", render::width());
+    let keys = keys_line(found.passed);
+    // The last row holds the cursor.
+    let fitted = render::screen(
+        layout,
+        g,
+        &found.outcome,
+        found.level,
+        &header,
+        &[said.trim_end(), &keys],
+        render::width(),
+        render::height().saturating_sub(1),
+    );
+    screen.say(&fitted.text);
+    fitted.hint_cut.then_some(found.level)
 }
 
 /// Reads keys: single key presses on a raw terminal, else letters typed with Enter.
@@ -245,6 +304,12 @@ fn spawn_keys(tx: mpsc::Sender<Event>, raw: bool) {
             loop {
                 let event = match read() {
                     Ok(CEvent::Key(k)) if k.kind != KeyEventKind::Release => k,
+                    Ok(CEvent::Resize(..)) => {
+                        if tx.send(Event::Resized).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
                     Ok(_) => continue,
                     Err(_) => {
                         let _ = tx.send(Event::End);
