@@ -31,14 +31,20 @@ pub static GUIDES: [ChapterGuide; 7] = [
                    workflow code running.",
         hints: &[
             Hint {
-                text: "Call validatePayment first and wait for its result; only then call shipProduct. \
-                       A failed activity is an error the workflow returns.",
+                text: "Two activities, each a plain function that returns a result or an error, each \
+                       registered with the worker under its name: validatePayment refuses an amount over \
+                       25 (\"payment validation failed for order: <id>\") and otherwise returns \"Payment \
+                       successful\"; shipProduct refuses an order without a customer (\"customer is \
+                       required\") and otherwise returns \"Product shipped successfully\". The workflow \
+                       calls validatePayment, waits for its result, and only then calls shipProduct.",
                 rust: "",
                 go: "",
             },
             Hint {
-                text: "Activities need options before they can run: a schedule-to-start and a \
-                       start-to-close timeout of one minute each, as the workshop sets them.",
+                text: "An activity runs with options: a schedule-to-start and a start-to-close timeout \
+                       of one minute each, as the workshop sets them. A failed activity is an error the \
+                       workflow returns, with what it was doing in front of it: \"ship product for order: \
+                       customer is required\".",
                 rust: "",
                 go: "",
             },
