@@ -614,6 +614,9 @@ test('a keyboard user presses focused buttons and opens history rows; an empty h
   await page.locator('#history tr.event[data-event-id="1"]').focus();
   await page.keyboard.press('Enter');
   await expectMatch(page.locator('#event-json'), /workflowExecutionStartedEventAttributes/);
+  // Escape closes it again, wherever the page is scrolled.
+  await page.keyboard.press('Escape');
+  await eventually(() => page.locator('#event-detail').count(), (c) => c === 0, 'Escape closed the event JSON');
   await context.close();
 });
 

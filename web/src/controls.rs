@@ -141,6 +141,13 @@ pub fn install_shortcuts(pg: Playground) {
         if typing || pressing {
             return;
         }
+        // Escape closes the event's JSON and explanation, as it closes the terminal's
+        // overlays: the panel sits below the whole table, so its × may be screens away.
+        if ev.key() == "Escape" && pg.selected_event.get_untracked().is_some() {
+            ev.prevent_default();
+            pg.selected_event.set(None);
+            return;
+        }
         let key = Key::from_dom(&ev.key());
         if let Some(c) = key.and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
             ev.prevent_default();
