@@ -262,6 +262,30 @@ fn the_transcript_numbers_steps_as_the_file_does_and_shows_what_failed_where() {
     );
 }
 
+/// Windows PowerShell's `cadence ... > h.json` writes UTF-16 with a byte order mark, in
+/// either byte order: it reads as the same history as the UTF-8 file.
+#[test]
+fn a_history_saved_as_utf16_reads_as_the_utf8_one_does() {
+    let happy = include_str!("fixtures/cli/happy-path-scan.json");
+    let dir = std::env::temp_dir().join(format!("postflow-scenario-cli-{}-utf16", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let utf8 = dir.join("h8.json");
+    std::fs::write(&utf8, happy).unwrap();
+    let (code, expected, stderr) = scenario(&["--history", utf8.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for (name, bom, unit) in
+        [("le.json", [0xFF, 0xFE], u16::to_le_bytes as fn(u16) -> [u8; 2]), ("be.json", [0xFE, 0xFF], u16::to_be_bytes)]
+    {
+        let bytes: Vec<u8> = bom.into_iter().chain(happy.encode_utf16().flat_map(unit)).collect();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (code, table, stderr) = scenario(&["--history", path.to_str().unwrap()]);
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        assert_eq!(table, expected, "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `--history` with a file that is not a history: each is named for what it is, with
 /// the file's name, and nothing is printed on stdout.
 #[test]
@@ -273,11 +297,11 @@ fn a_history_file_that_is_no_history_is_named_for_what_it_is() {
         std::fs::write(&path, bytes).unwrap();
         path.to_str().unwrap().to_owned()
     };
-    // Windows PowerShell's `cadence ... > h.json` writes UTF-16 with a byte order mark.
-    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("[]".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    // UTF-16 that breaks off inside a character (a lone high surrogate).
+    let utf16: Vec<u8> = [0xFF, 0xFE, b'[', 0, 0x00, 0xD8].into();
     let happy = include_str!("fixtures/cli/happy-path-scan.json");
     let cases = [
-        (write("h16.json", &utf16), "the file is UTF-16 text"),
+        (write("h16.json", &utf16), "the file begins as UTF-16 text (Windows PowerShell's `>` writes it so) but is not"),
         (write("h.gz", &[0x1F, 0x8B, 0x08, 0x00, 0xFF]), "not a text file (byte 2 on line 1 is no UTF-8 character)"),
         (write("empty.json", b""), "the file is empty"),
         (

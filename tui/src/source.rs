@@ -40,7 +40,8 @@ pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
 /// Reads a history JSON file (exported here or fetched from a real server).
 pub fn import(path: &str) -> Result<Loaded, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    // Core names a UTF-16 or binary file for what it is, as the scenario binary does.
+    // Core reads UTF-16 (PowerShell's `>`) and names a binary file for what it is, as the
+    // scenario binary does.
     let text = postflow_core::history::json::history_file_text(bytes).map_err(|why| format!("{path}: {why}"))?;
     let session = Session::import_history(SessionConfig::default(), &text).map_err(|e| format!("{path}: {e}"))?;
     let note = session.replay_error().map(|e| format!("the workflow code could not have written this history: {e}"));
@@ -63,13 +64,16 @@ mod tests {
     }
 
     #[test]
-    fn a_utf16_file_is_named_for_what_it_is() {
+    fn a_utf16_file_is_read_as_its_text() {
+        // What Windows PowerShell's `>` writes: UTF-16 with its byte order mark.
         let file = std::env::temp_dir().join(format!("postflow-source-{}.json", std::process::id()));
-        std::fs::write(&file, b"\xff\xfe[\x00]\x00").unwrap();
-        let path = file.to_str().unwrap().to_owned();
-        let refused = super::import(&path).err();
+        let mut s = postflow_core::session::Session::new(Default::default());
+        s.perform(postflow_core::session::Session::workshop_start()).unwrap();
+        let json = s.history_json();
+        std::fs::write(&file, [0xFF, 0xFE].into_iter().chain(json.encode_utf16().flat_map(u16::to_le_bytes)).collect::<Vec<u8>>()).unwrap();
+        let loaded = super::import(file.to_str().unwrap());
         std::fs::remove_file(&file).unwrap();
-        let refused = refused.expect("refused");
-        assert!(refused.starts_with(&format!("{path}: the file is UTF-16 text")), "{refused}");
+        let loaded = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.session.history(), s.history());
     }
 }

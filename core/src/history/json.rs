@@ -402,15 +402,23 @@ pub(crate) fn not_read(name: &str) -> String {
     )
 }
 
-/// A history file's bytes as text. JSON is UTF-8: a file in UTF-16 (what Windows
-/// PowerShell's `>` writes) or a binary file is named for what it is, with the place
-/// of the first byte that is not UTF-8. Every front end that reads a history file can
-/// read it through this.
+/// A history file's bytes as text. JSON is UTF-8, but a file in UTF-16 with its byte
+/// order mark (what Windows PowerShell's `>` writes) is read too; a binary file is
+/// named for what it is, with the place of the first byte that is not UTF-8. Every
+/// front end that reads a history file can read it through this.
 pub fn history_file_text(bytes: Vec<u8>) -> Result<String, String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("the file is UTF-16 text (Windows PowerShell's `>` writes it so); a history is UTF-8 JSON: \
-             save it as UTF-8, or write it with `cadence wf show --output_filename FILE`"
-            .into());
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xFE, 0xFF]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| unit([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        return String::from_utf16(&units).map_err(|_| {
+            "the file begins as UTF-16 text (Windows PowerShell's `>` writes it so) but is not UTF-16 all through; \
+             a history is JSON text: write it with `cadence wf show --output_filename FILE`"
+                .to_owned()
+        });
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
