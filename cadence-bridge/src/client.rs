@@ -214,11 +214,23 @@ impl Client {
         }
         let body = json!({ "domain": domain, "workflowExecution": execution(workflow_id, run_id), "query": query });
         // A query waits for a worker to answer; give it longer than a plain call.
-        let v = self.call("WorkflowAPI", "QueryWorkflow", &body, Duration::from_secs(20))?;
+        let v = self.call("WorkflowAPI", "QueryWorkflow", &body, QUERY_TTL).map_err(query_error)?;
         if let Some(rejected) = v.get("queryRejected") {
             return Err(BridgeError::QueryFailed(format!("query rejected: {rejected}")));
         }
         Ok(payload_text(&v["queryResult"]))
+    }
+
+    /// The workers polling `task_list` for decision tasks, by identity
+    /// (`DescribeTaskList`). The server lists a poller for minutes after its last poll;
+    /// one whose last poll is older than [`POLLER_GONE_AFTER`] is left out: a running
+    /// worker polls again as soon as a poll ends (ours every few seconds, the Go
+    /// client's within a minute).
+    pub fn decision_pollers(&self, domain: &str, task_list: &str) -> Result<Vec<String>, BridgeError> {
+        let body = json!({ "domain": domain, "taskList": { "name": task_list }, "taskListType": "TASK_LIST_TYPE_DECISION" });
+        let v = self.call("WorkflowAPI", "DescribeTaskList", &body, DEFAULT_TTL)?;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        Ok(live_pollers(&v, postflow_core::time::Timestamp(now.as_nanos() as i64)))
     }
 
     pub fn describe(&self, domain: &str, workflow_id: &str, run_id: &str) -> Result<Value, BridgeError> {
@@ -363,6 +375,45 @@ impl Client {
     }
 }
 
+/// A poller whose last poll is older than this has stopped (see [`Client::decision_pollers`]).
+pub const POLLER_GONE_AFTER: Duration = Duration::from_secs(90);
+
+/// The identities of a `DescribeTaskList` answer's pollers that polled within
+/// [`POLLER_GONE_AFTER`] of `now` (one without a readable time counts as polling).
+fn live_pollers(v: &Value, now: postflow_core::time::Timestamp) -> Vec<String> {
+    let recent = |p: &Value| {
+        p["lastAccessTime"]
+            .as_str()
+            .and_then(|t| postflow_core::time::Timestamp::parse_rfc3339(t).ok())
+            .is_none_or(|t| t.0 > now.0 - POLLER_GONE_AFTER.as_nanos() as i64)
+    };
+    v["pollers"]
+        .as_array()
+        .map(|p| p.iter().filter(|p| recent(p)).map(|p| p["identity"].as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// How long the server may wait for a worker to answer a query.
+pub const QUERY_TTL: Duration = Duration::from_secs(20);
+
+/// A query is answered by a worker that runs the workflow's code, never by the server:
+/// the two ways that goes wrong are said in those terms, with what to do, instead of
+/// as the server's bare "deadline exceeded" or its precondition.
+fn query_error(e: BridgeError) -> BridgeError {
+    match e {
+        BridgeError::Server { code, .. } if code == "deadline-exceeded" => BridgeError::QueryFailed(format!(
+            "no worker answered within {} s: the server hands a query to a worker that runs the workflow's code, and none \
+             took it; is a worker (`bridge worker`) running for the workflow's domain and task list?",
+            QUERY_TTL.as_secs()
+        )),
+        BridgeError::QueryFailed(m) if m.contains("at least one decision task") => BridgeError::QueryFailed(format!(
+            "{m}: no worker has run the workflow's code yet, so there is no state to ask; once a worker (`bridge worker`) \
+             for its task list takes its first decision task the query is answered"
+        )),
+        e => e,
+    }
+}
+
 /// A worker's sticky task list and how long the server waits for it to poll before
 /// it gives the decision task to the normal list instead.
 #[derive(Clone, Debug)]
@@ -459,6 +510,51 @@ mod tests {
         assert_eq!(read.iter().map(|e| e.event_id).collect::<Vec<_>>(), [7, 8]);
         let e = events_from_json(vec![ev(7), ev(9)]).unwrap_err();
         assert!(e.to_string().contains("gap"), "{e}");
+    }
+
+    #[test]
+    fn a_query_no_worker_answers_says_a_worker_is_missing_not_only_deadline_exceeded() {
+        let timed_out = BridgeError::from_response(
+            "uber.cadence.api.v1.WorkflowAPI::QueryWorkflow",
+            504,
+            Some("deadline-exceeded"),
+            None,
+            "call to procedure \"uber.cadence.api.v1.WorkflowAPI::QueryWorkflow\" of service \"cadence-frontend\" timed out",
+        );
+        let said = query_error(timed_out).to_string();
+        assert!(said.starts_with("query failed: no worker answered within 20 s"), "{said}");
+        assert!(said.contains("`bridge worker`") && !said.contains("server error"), "{said}");
+        let never_ran = BridgeError::from_response(
+            "P",
+            400,
+            Some("failed-precondition"),
+            Some("QueryFailedError"),
+            "workflow must handle at least one decision task before it can be queried",
+        );
+        let said = query_error(never_ran).to_string();
+        assert!(said.contains("before it can be queried: no worker has run the workflow's code yet"), "{said}");
+        assert!(said.contains("`bridge worker`"), "{said}");
+        // Anything else is left as it was.
+        let unknown = BridgeError::QueryFailed("unknown queryType nope. KnownQueryTypes=[__stack_trace current_status]".into());
+        assert_eq!(
+            query_error(unknown).to_string(),
+            "query failed: unknown queryType nope. KnownQueryTypes=[__stack_trace current_status]"
+        );
+    }
+
+    #[test]
+    fn a_poller_the_server_still_lists_minutes_after_its_last_poll_is_not_a_worker() {
+        // As the dev server answered DescribeTaskList a minute after a worker stopped,
+        // beside one polling now.
+        let v = json!({ "pollers": [
+            { "lastAccessTime": "2026-12-07T01:13:47.409677829Z", "identity": "bridge@17770", "ratePerSecond": 100000 },
+            { "lastAccessTime": "2026-12-07T01:15:55Z", "identity": "bridge@20001" },
+        ]});
+        let now = postflow_core::time::Timestamp::parse_rfc3339("2026-12-07T01:15:57Z").unwrap();
+        assert_eq!(live_pollers(&v, now), ["bridge@20001"]);
+        let now = postflow_core::time::Timestamp::parse_rfc3339("2026-12-07T01:14:00Z").unwrap();
+        assert_eq!(live_pollers(&v, now), ["bridge@17770", "bridge@20001"]);
+        assert!(live_pollers(&json!({ "taskList": { "name": "tasklst" } }), now).is_empty());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! by design) and the sticky cache. Pollers hand it a decision or query task's events
 //! and get back decisions or an answer; they do all the HTTP.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use postflow_core::decision::Decision;
 use postflow_core::history::HistoryEvent;
@@ -74,79 +76,159 @@ pub struct CacheStats {
     pub evictions: u64,
 }
 
+/// How long workflow code may run without yielding before the worker calls it a
+/// potential deadlock, as the Go client's deadlock detector does (one second).
+pub const DEADLOCK_AFTER: Duration = Duration::from_secs(1);
+
+/// The workflow whose code the decider thread is running, and since when.
+type Busy = Arc<Mutex<Option<(String, Instant)>>>;
+
 /// The pollers' handle on the decider thread.
 #[derive(Clone)]
 pub struct Decider {
     jobs: Sender<Job>,
+    busy: Busy,
 }
 
 impl Decider {
     /// Starts the thread; `cache_size` 0 keeps no run between tasks.
     pub fn start(registry: Registry, domain: String, cache_size: usize) -> Decider {
         let (jobs, rx) = channel();
+        let busy = Busy::default();
+        let running = busy.clone();
         std::thread::Builder::new()
             .name("decider".into())
-            .spawn(move || serve(rx, &registry, &domain, RunCache::new(cache_size)))
+            .spawn(move || serve(rx, &registry, &domain, RunCache::new(cache_size), &running))
             .expect("spawn the decider thread");
-        Decider { jobs }
+        Decider { jobs, busy }
+    }
+
+    /// The workflow whose code has held the decider thread for over
+    /// [`DEADLOCK_AFTER`], if one has.
+    pub fn blocked_by(&self) -> Option<String> {
+        let busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        busy.as_ref().filter(|(_, since)| since.elapsed() > DEADLOCK_AFTER).map(|(what, _)| what.clone())
+    }
+
+    /// Waits for the decider's reply; `None`, with why, once workflow code has held
+    /// the thread for over [`DEADLOCK_AFTER`]. A thread cannot be stopped from outside,
+    /// so that code runs on, but the pollers do not wait for it: the task is failed
+    /// with the reason, and so is every task after it until the code yields.
+    fn reply<T>(&self, rx: &Receiver<T>, this: &str) -> Result<T, String> {
+        loop {
+            match rx.recv_timeout(DEADLOCK_AFTER / 4) {
+                Ok(r) => return Ok(r),
+                Err(RecvTimeoutError::Disconnected) => return Err("the worker's decider thread has stopped".into()),
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Some(blocker) = self.blocked_by() {
+                        return Err(blocked_message(&blocker, this));
+                    }
+                }
+            }
+        }
     }
 
     pub fn decide(&self, job: DecisionJob) -> Decided {
+        let this = workflow_name(&job.workflow_id, &job.workflow_type);
+        if let Some(blocker) = self.blocked_by() {
+            return Decided::Failed(blocked_message(&blocker, &this));
+        }
         let (tx, rx) = channel();
         if self.jobs.send(Job::Decide(job, tx)).is_err() {
             return Decided::Failed("the worker's decider thread has stopped".into());
         }
-        rx.recv().unwrap_or_else(|_| Decided::Failed("the worker's decider thread stopped while deciding".into()))
+        self.reply(&rx, &this).unwrap_or_else(Decided::Failed)
     }
 
     pub fn query(&self, job: QueryJob) -> Answered {
+        let this = workflow_name(&job.workflow_id, &job.workflow_type);
+        if let Some(blocker) = self.blocked_by() {
+            return Answered::Answer(Err(blocked_message(&blocker, &this)));
+        }
         let (tx, rx) = channel();
         if self.jobs.send(Job::Query(job, tx)).is_err() {
             return Answered::Answer(Err("the worker's decider thread has stopped".into()));
         }
-        rx.recv().unwrap_or_else(|_| Answered::Answer(Err("the worker's decider thread stopped while answering".into())))
+        self.reply(&rx, &this).unwrap_or_else(|e| Answered::Answer(Err(e)))
     }
 
     pub fn forget(&self, run_id: &str) {
         let _ = self.jobs.send(Job::Forget(run_id.to_owned()));
     }
 
+    /// Empties the cache; nothing when workflow code holds the thread (a stopping
+    /// worker must not wait for it).
     pub fn drain(&self) -> Vec<(String, String)> {
         let (tx, rx) = channel();
-        if self.jobs.send(Job::Drain(tx)).is_err() {
+        if self.blocked_by().is_some() || self.jobs.send(Job::Drain(tx)).is_err() {
             return vec![];
         }
-        rx.recv().unwrap_or_default()
+        self.reply(&rx, "").unwrap_or_default()
     }
 
     pub fn stats(&self) -> CacheStats {
         let (tx, rx) = channel();
-        if self.jobs.send(Job::Stats(tx)).is_err() {
+        if self.blocked_by().is_some() || self.jobs.send(Job::Stats(tx)).is_err() {
             return CacheStats::default();
         }
-        rx.recv().unwrap_or_default()
+        self.reply(&rx, "").unwrap_or_default()
     }
 }
 
-fn serve(rx: Receiver<Job>, registry: &Registry, domain: &str, mut cache: RunCache) {
+fn workflow_name(workflow_id: &str, workflow_type: &str) -> String {
+    format!("workflow {workflow_id} ({workflow_type})")
+}
+
+/// Why a task cannot run while `blocker`'s code holds the decider thread.
+fn blocked_message(blocker: &str, this: &str) -> String {
+    let what = "potential deadlock detected: the code of";
+    let rules = "Workflow code must never block the worker's thread: no std::thread::sleep, no waiting on the wall clock, no \
+                 loop that never awaits; wait with a timer, a selector or an activity";
+    let then = "This worker runs every workflow's code on one thread, so none moves on until it yields: fix the code, then \
+                restart the worker (the workflows go on from their histories)";
+    if blocker == this {
+        format!("{what} {this} did not yield for over {} s. {rules}. {then}", DEADLOCK_AFTER.as_secs())
+    } else {
+        format!("this task cannot run: {what} {blocker} has not yielded for over {} s. {then}", DEADLOCK_AFTER.as_secs())
+    }
+}
+
+fn serve(rx: Receiver<Job>, registry: &Registry, domain: &str, mut cache: RunCache, busy: &Busy) {
     let (mut hits, mut misses) = (0u64, 0u64);
+    let running = |what: Option<String>| *busy.lock().unwrap_or_else(|p| p.into_inner()) = what.map(|w| (w, Instant::now()));
     for job in rx {
         match job {
             Job::Decide(job, reply) => {
+                let run_id = job.run_id.clone();
+                running(Some(workflow_name(&job.workflow_id, &job.workflow_type)));
                 // Workflow code is ours, but a panic in it must not end the thread
                 // every poller depends on: it fails this task instead.
                 let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(registry, domain, &mut cache, job)))
-                    .unwrap_or_else(|_| Decided::Failed("the workflow code panicked".into()));
+                    .unwrap_or_else(|p| {
+                        Decided::Failed(format!("the workflow code panicked: {}", postflow_core::sdk::panic_message(p.as_ref())))
+                    });
+                running(None);
                 match &decided {
                     Decided::Decisions { cache_hit: true, .. } => hits += 1,
                     Decided::Decisions { .. } | Decided::NeedFullHistory => misses += 1,
                     Decided::Failed(_) => {}
                 }
-                let _ = reply.send(decided);
+                if reply.send(decided).is_err() {
+                    // Nobody waits for these decisions any more (the task was failed as
+                    // a potential deadlock): the cached run is ahead of the history.
+                    cache.take(&run_id);
+                }
             }
             Job::Query(job, reply) => {
+                running(Some(workflow_name(&job.workflow_id, &job.workflow_type)));
                 let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| query(registry, domain, &mut cache, job)))
-                    .unwrap_or_else(|_| Answered::Answer(Err("the workflow code panicked while answering".into())));
+                    .unwrap_or_else(|p| {
+                        Answered::Answer(Err(format!(
+                            "the workflow code panicked while answering: {}",
+                            postflow_core::sdk::panic_message(p.as_ref())
+                        )))
+                    });
+                running(None);
                 let _ = reply.send(answered);
             }
             Job::Forget(run_id) => {
@@ -299,6 +381,105 @@ mod tests {
         // Stopping hands every cached run back; the stale ones ("r") were dropped.
         assert_eq!(d.drain(), [("Order123".to_owned(), "q".to_owned())]);
         assert_eq!(d.stats().cached, 0);
+    }
+
+    #[test]
+    fn workflow_code_that_blocks_the_thread_is_named_and_the_worker_goes_on_once_it_yields() {
+        use postflow_core::registry::WorkflowDefinition;
+        use std::sync::Condvar;
+        // A workflow whose code blocks the thread (as std::thread::sleep or a loop that
+        // never awaits does) until the test opens the gate.
+        let gate = Arc::new((Mutex::new(false), Condvar::new()));
+        let mut registry = crate::registry::for_chapter(Chapter::Activities, Duration::from_secs(60));
+        let g = gate.clone();
+        registry.register_workflow(WorkflowDefinition {
+            name: "Blocking".into(),
+            run: Arc::new(move |_ctx, _input| {
+                let g = g.clone();
+                Box::pin(async move {
+                    let (open, opened) = &*g;
+                    let mut o = open.lock().unwrap();
+                    while !*o {
+                        o = opened.wait(o).unwrap();
+                    }
+                    Ok(Payload::from("done"))
+                })
+            }),
+            validate_input: |_| Ok(()),
+            signals: vec![],
+            queries: vec![],
+        });
+        let d = Decider::start(registry, "d".into(), 10);
+        let h = happy_path();
+        let mut blocking = job("b", 0, &h[..3]);
+        if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(a) = &mut blocking.events[0].attributes {
+            a.workflow_type.name = "Blocking".into();
+        }
+        blocking.workflow_id = "Stuck1".into();
+        blocking.workflow_type = "Blocking".into();
+        match d.decide(blocking) {
+            Decided::Failed(m) => {
+                assert!(
+                    m.starts_with("potential deadlock detected: the code of workflow Stuck1 (Blocking) did not yield for over 1 s"),
+                    "{m}"
+                );
+                assert!(m.contains("no std::thread::sleep") && m.contains("fix the code, then restart the worker"), "{m}");
+            }
+            _ => panic!("a blocked decision task was not failed"),
+        }
+        // Meanwhile another workflow's task and a query are failed at once, naming the
+        // code that holds the thread, and a stopping worker is not held up.
+        match d.decide(job("r", 0, &h[..3])) {
+            Decided::Failed(m) => assert!(m.starts_with("this task cannot run: ") && m.contains("workflow Stuck1 (Blocking)"), "{m}"),
+            _ => panic!("a task ran on a blocked thread"),
+        }
+        let q = QueryJob {
+            workflow_id: "Order123".into(),
+            run_id: "r".into(),
+            workflow_type: "OrderProcessingWorkflowComplete".into(),
+            events: h[..3].to_vec(),
+            query_type: "current_status".into(),
+        };
+        assert!(matches!(d.query(q), Answered::Answer(Err(m)) if m.contains("Stuck1")));
+        assert!(d.drain().is_empty());
+        // Once the code yields, the worker goes on.
+        *gate.0.lock().unwrap() = true;
+        gate.1.notify_all();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while d.blocked_by().is_some() {
+            assert!(Instant::now() < deadline, "the decider did not go on after the code yielded");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let (first, _) = decisions(d.decide(job("r", 0, &h[..3])));
+        assert_eq!(first.len(), 1, "{first:?}");
+        // The blocked run's decisions never reached the server: it is not cached.
+        assert_eq!(d.drain(), [("Order123".to_owned(), "r".to_owned())]);
+    }
+
+    #[test]
+    fn a_panic_in_workflow_code_fails_the_task_with_its_message_and_the_worker_goes_on() {
+        use postflow_core::registry::WorkflowDefinition;
+        let mut registry = crate::registry::for_chapter(Chapter::Activities, Duration::from_secs(60));
+        registry.register_workflow(WorkflowDefinition {
+            name: "Panicking".into(),
+            run: Arc::new(|_ctx, _input| Box::pin(async { panic!("order {} has no address", "Order123") })),
+            validate_input: |_| Ok(()),
+            signals: vec![],
+            queries: vec![],
+        });
+        let d = Decider::start(registry, "d".into(), 10);
+        let h = happy_path();
+        let mut panicking = job("p", 0, &h[..3]);
+        panicking.workflow_type = "Panicking".into();
+        if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(a) = &mut panicking.events[0].attributes {
+            a.workflow_type.name = "Panicking".into();
+        }
+        match d.decide(panicking) {
+            Decided::Failed(m) => assert_eq!(m, "the workflow code panicked: order Order123 has no address"),
+            _ => panic!("a panicking task was decided"),
+        }
+        let (first, _) = decisions(d.decide(job("r", 0, &h[..3])));
+        assert_eq!(first.len(), 1, "{first:?}");
     }
 
     #[test]

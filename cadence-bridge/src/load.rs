@@ -6,7 +6,7 @@
 //! round trips and our replay, as a user of the server would see it.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
@@ -17,6 +17,10 @@ use crate::error::BridgeError;
 pub struct LoadReport {
     pub lifecycles: usize,
     pub failures: Vec<String>,
+    /// The run was interrupted (Ctrl-C): no lifecycle started after it.
+    pub interrupted: bool,
+    /// Workflows in flight when it was interrupted, terminated on the server.
+    pub terminated: usize,
     pub elapsed: Duration,
     /// Server-side decision-task latencies, scheduled to completed.
     pub decision_latencies: Vec<Duration>,
@@ -33,29 +37,75 @@ impl LoadReport {
     }
 }
 
+/// How long one step of a lifecycle may go without the history moving on.
+const STEP_BOUND: Duration = Duration::from_secs(60);
+
+/// Waits (bounded by `within`, or until `interrupt`) until a worker polls `task_list`
+/// (the lifecycles' is the workshop's) for decision tasks; `waiting` is called once if
+/// none does at first. The lifecycles need one: without it each would wait out its
+/// bound in silence.
+pub fn wait_for_worker(
+    client: &Client,
+    domain: &str,
+    task_list: &str,
+    within: Duration,
+    interrupt: &AtomicBool,
+    waiting: impl FnOnce(),
+) -> Result<(), BridgeError> {
+    let deadline = Instant::now() + within;
+    let mut waiting = Some(waiting);
+    while client.decision_pollers(domain, task_list)?.is_empty() {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(BridgeError::Invalid("interrupted while waiting for a worker; nothing was started".into()));
+        }
+        if Instant::now() >= deadline {
+            return Err(BridgeError::Invalid(format!(
+                "no worker polls task list {task_list} in domain {domain} (waited {} s): `bridge load` starts workflows that a \
+                 worker runs; start `bridge worker` in another terminal, then the load again",
+                within.as_secs()
+            )));
+        }
+        if let Some(w) = waiting.take() {
+            w();
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Ok(())
+}
+
 /// Runs `n` lifecycles of `scans` scans each, `concurrency` at a time; workflow IDs
-/// start with `prefix`.
-pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str) -> LoadReport {
+/// start with `prefix`. Once `interrupt` is set no lifecycle starts, and those in
+/// flight stop and terminate their workflows.
+pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str, interrupt: &AtomicBool) -> LoadReport {
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let latencies = Mutex::new(Vec::new());
     let done = AtomicUsize::new(0);
+    let terminated = AtomicUsize::new(0);
     let t0 = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..concurrency.max(1) {
             scope.spawn(|| {
                 loop {
+                    if interrupt.load(Ordering::SeqCst) {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     if i >= n {
                         break;
                     }
                     let id = format!("{prefix}-{i}");
-                    match lifecycle(client, domain, &id, scans) {
+                    match lifecycle(client, domain, &id, scans, interrupt) {
                         Ok(h) => {
                             done.fetch_add(1, Ordering::SeqCst);
                             latencies.lock().unwrap_or_else(|p| p.into_inner()).extend(decision_latencies(&h));
                         }
-                        Err(e) => failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}")),
+                        Err(Step::Interrupted) => {
+                            if client.terminate(domain, &id, "", "bridge load interrupted").is_ok() {
+                                terminated.fetch_add(1, Ordering::SeqCst);
+                            }
+                        }
+                        Err(Step::Failed(e)) => failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}")),
                     }
                 }
             });
@@ -64,14 +114,29 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
     LoadReport {
         lifecycles: done.load(Ordering::SeqCst),
         failures: failures.into_inner().unwrap_or_default(),
+        interrupted: interrupt.load(Ordering::SeqCst),
+        terminated: terminated.load(Ordering::SeqCst),
         elapsed: t0.elapsed(),
         decision_latencies: latencies.into_inner().unwrap_or_default(),
     }
 }
 
+/// Why a lifecycle ended early.
+enum Step {
+    /// Ctrl-C, with its workflow open on the server.
+    Interrupted,
+    Failed(BridgeError),
+}
+
+impl From<BridgeError> for Step {
+    fn from(e: BridgeError) -> Step {
+        Step::Failed(e)
+    }
+}
+
 const PLACES: [&str; 5] = ["Delft", "Utrecht", "Amsterdam", "Rotterdam", "Leiden"];
 
-fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize) -> Result<Vec<HistoryEvent>, BridgeError> {
+fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, interrupt: &AtomicBool) -> Result<Vec<HistoryEvent>, Step> {
     let input = format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#);
     c.start_workflow(&StartOptions {
         domain: domain.into(),
@@ -83,11 +148,13 @@ fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize) -> Result<Vec<His
         task_timeout: Duration::from_secs(10),
         id_reuse_policy: Some("AllowDuplicate".into()),
     })?;
-    wait(c, domain, id, |h| h.iter().any(|e| e.event_type() == EventType::TimerStarted))?;
+    wait(c, domain, id, interrupt, "the first notification timer to start", |h| {
+        h.iter().any(|e| e.event_type() == EventType::TimerStarted)
+    })?;
     for (k, place) in PLACES.iter().cycle().take(scans).enumerate() {
         c.signal(domain, id, "", "ScanSignal", Some(&format!(r#"{{"location":"{place}"}}"#)))?;
         // The scan is handled once a decision completed after the (k+1)-th signal.
-        wait(c, domain, id, |h| {
+        wait(c, domain, id, interrupt, "the scan to be handled", |h| {
             let signals: Vec<usize> =
                 h.iter().enumerate().filter(|(_, e)| e.event_type() == EventType::WorkflowExecutionSignaled).map(|(i, _)| i).collect();
             signals.get(k).is_some_and(|&at| h[at..].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted))
@@ -95,22 +162,44 @@ fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize) -> Result<Vec<His
         })?;
     }
     c.signal(domain, id, "", "DeliveredSignal", None)?;
-    wait(c, domain, id, |h| h.last().is_some_and(|e| e.event_type().is_workflow_close()))
+    wait(c, domain, id, interrupt, "the workflow to close", |h| h.last().is_some_and(|e| e.event_type().is_workflow_close()))
 }
 
-/// Polls the history (bounded, 60 s) until `done` holds.
-fn wait(c: &Client, domain: &str, id: &str, done: impl Fn(&[HistoryEvent]) -> bool) -> Result<Vec<HistoryEvent>, BridgeError> {
-    let deadline = Instant::now() + Duration::from_secs(60);
+/// Polls the history (bounded by [`STEP_BOUND`]) until `done` holds, or until the run
+/// is interrupted.
+fn wait(
+    c: &Client,
+    domain: &str,
+    id: &str,
+    interrupt: &AtomicBool,
+    what: &str,
+    done: impl Fn(&[HistoryEvent]) -> bool,
+) -> Result<Vec<HistoryEvent>, Step> {
+    let deadline = Instant::now() + STEP_BOUND;
     loop {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(Step::Interrupted);
+        }
         let h = c.history(domain, id, "")?;
         if done(&h) {
             return Ok(h);
         }
         if Instant::now() >= deadline {
-            return Err(BridgeError::Invalid(format!("stuck at {} events", h.len())));
+            return Err(Step::Failed(BridgeError::Invalid(stuck(what, &h))));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A lifecycle that did not move on within [`STEP_BOUND`], said with where it stopped.
+fn stuck(what: &str, h: &[HistoryEvent]) -> String {
+    let last = h.last().map_or_else(|| "none".to_owned(), |e| format!("{} {:?}", e.event_id, e.event_type()));
+    format!(
+        "waited {} s for {what}; the history stopped at {} events (the last: {last}); is the `bridge worker` still running \
+         (its log says why a task failed)?",
+        STEP_BOUND.as_secs(),
+        h.len()
+    )
 }
 
 /// Scheduled-to-completed time of every completed decision task in a history.
@@ -124,4 +213,21 @@ pub fn decision_latencies(h: &[HistoryEvent]) -> Vec<Duration> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lifecycle_that_does_not_move_on_says_where_it_stopped_and_what_to_check() {
+        let path = format!("{}/../core/tests/fixtures/real/happy-path.json", env!("CARGO_MANIFEST_DIR"));
+        let h = postflow_core::history::json::history_from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let said = stuck("the first notification timer to start", &h[..2]);
+        assert_eq!(
+            said,
+            "waited 60 s for the first notification timer to start; the history stopped at 2 events (the last: 2 \
+             DecisionTaskScheduled); is the `bridge worker` still running (its log says why a task failed)?"
+        );
+    }
 }

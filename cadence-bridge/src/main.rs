@@ -17,6 +17,10 @@ use cadence_bridge::serve::{self, WorkerArgs};
 use cadence_bridge::{BridgeError, registry};
 use postflow_core::count::{at_least_one, zero_or_more};
 
+/// How long `bridge load` waits for a worker to poll the workshop's task list: a worker
+/// started just before it is polling within seconds.
+const LOAD_WORKER_WAIT: Duration = Duration::from_secs(30);
+
 #[derive(Parser)]
 #[command(name = "bridge", version, about = "Runs postflow's workflow code on a real Cadence server (HTTP/JSON API)")]
 struct Cli {
@@ -112,11 +116,11 @@ enum WfCommand {
         /// The input, as JSON (for the workshop's workflow, the order).
         #[arg(long, short = 'i')]
         input: Option<String>,
-        /// Workflow timeout in seconds.
-        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
+        /// Workflow timeout in seconds (the server refuses 0).
+        #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600, allow_negative_numbers = true, value_parser = at_least_one::<u64>)]
         execution_timeout: u64,
-        /// Decision task timeout in seconds.
-        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10, allow_negative_numbers = true, value_parser = zero_or_more::<u64>)]
+        /// Decision task timeout in seconds (the server refuses 0).
+        #[arg(long = "decision_timeout", visible_alias = "dt", default_value_t = 10, allow_negative_numbers = true, value_parser = at_least_one::<u64>)]
         decision_timeout: u64,
         /// AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate or TerminateIfRunning.
         #[arg(long = "workflowidreusepolicy", visible_alias = "wrp")]
@@ -244,9 +248,30 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             // A server that is down, or a domain it does not have, is one error before the
             // run, not one per lifecycle.
             client.describe_domain(domain)?;
-            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, scans, &prefix);
+            // Ctrl-C ends the run and terminates the workflows in flight, instead of leaving
+            // them open on the server (where their IDs would refuse the next run's starts).
+            let interrupt = cadence_bridge::shutdown::install();
+            // Without a worker every lifecycle would wait out its bound in silence.
+            let waited = cadence_bridge::load::wait_for_worker(&client, domain, postal::TASK_LIST, LOAD_WORKER_WAIT, &interrupt, || {
+                eprintln!(
+                    "load: waiting for a worker on task list {} in domain {domain} (start one in another terminal: `bridge \
+                     worker`)",
+                    postal::TASK_LIST
+                )
+            });
+            if let Err(e) = waited {
+                eprintln!("bridge: {e}");
+                return Ok(ExitCode::from(if interrupt.load(std::sync::atomic::Ordering::SeqCst) { 130 } else { 1 }));
+            }
+            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, scans, &prefix, &interrupt);
             for f in r.failures.iter().take(10) {
                 eprintln!("load: {f}");
+            }
+            if r.interrupted {
+                eprintln!(
+                    "load: interrupted: {} lifecycles of {workflows} completed; the {} in flight were terminated on the server",
+                    r.lifecycles, r.terminated
+                );
             }
             println!(
                 "lifecycles {} of {} in {:.1} s: {:.2} lifecycles/s (concurrency {concurrency})",
@@ -261,7 +286,13 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 r.percentile(0.50).as_secs_f64() * 1e3,
                 r.percentile(0.99).as_secs_f64() * 1e3
             );
-            Ok(if r.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if r.interrupted {
+                ExitCode::from(130)
+            } else if r.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Scenario { command: ScenarioCommand::List } => {
             for b in BUILTIN {
@@ -366,7 +397,12 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         | WfCommand::Terminate { execution, .. } => Some((execution.workflow_id.clone(), execution.run_id.clone())),
         WfCommand::Start { .. } | WfCommand::List { .. } => None,
     };
+    let started = match &command {
+        WfCommand::Start { workflow_id, .. } => Some(workflow_id.clone()),
+        _ => None,
+    };
     wf_call(client, domain, command).map_err(|e| match (e, execution) {
+        (BridgeError::AlreadyStarted(raw), _) => BridgeError::AlreadyStarted(id_in_use_advice(&raw, started.as_deref().unwrap_or("ID"))),
         // The server's own words for an ID it does not have are its storage's
         // ("GetCurrentExecution failed. Error: sql: no rows in result set").
         (BridgeError::NotFound(raw), Some((id, run))) if !raw.contains("Domain") => {
@@ -377,6 +413,23 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
     })
 }
 
+/// The server's reason an ID is taken, and what to do about it: a running workflow is
+/// ended or left alone, a finished run's ID is reused only under another reuse policy.
+fn id_in_use_advice(raw: &str, workflow_id: &str) -> String {
+    let raw = raw.trim();
+    if raw.contains("already running") {
+        format!(
+            "{raw} Cadence runs one workflow per ID at a time: start this one under another --workflow_id, or end the running \
+             one first (`bridge wf terminate --workflow_id {workflow_id}`)"
+        )
+    } else {
+        format!(
+            "{raw} Cadence keeps a closed workflow's ID for its domain's retention: start under another --workflow_id, or allow \
+             a new run of this ID with --workflowidreusepolicy AllowDuplicate"
+        )
+    }
+}
+
 fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
     match command {
         WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy } => {
@@ -384,13 +437,22 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
                 domain: domain.into(),
                 workflow_id: workflow_id.clone(),
                 workflow_type,
-                task_list,
+                task_list: task_list.clone(),
                 input,
                 execution_timeout: Duration::from_secs(execution_timeout),
                 task_timeout: Duration::from_secs(decision_timeout),
                 id_reuse_policy,
             })?;
             println!("Started Workflow Id: {workflow_id}, run Id: {run_id}");
+            // The server takes a start for any task list, and the workflow then waits, with
+            // nothing said, until a worker polls that list (a typo, or no worker yet).
+            if client.decision_pollers(domain, &task_list).is_ok_and(|p| p.is_empty()) {
+                eprintln!(
+                    "bridge: note: no worker polls task list {task_list} in domain {domain} now: the workflow waits, its first \
+                     decision task scheduled, until one does; start one with `bridge worker` (with --tasklist {task_list} if \
+                     that is not a typo)"
+                );
+            }
         }
         WfCommand::Signal { execution, name, input } => {
             client.signal(domain, &execution.workflow_id, &execution.run_id, &name, input.as_deref())?;

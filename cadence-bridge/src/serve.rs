@@ -86,12 +86,21 @@ pub fn run(client: Client, domain: &str, address: &str, a: &WorkerArgs, registry
     };
     // A domain the server does not have will not appear while we poll: say so and stop,
     // rather than retry for ever. A server that is away is waited for, as at any time.
-    if let Err(BridgeError::NotFound(e)) = client.describe_domain(domain) {
-        eprintln!(
-            "worker: the domain {domain} is not registered on {address} ({e}): register it with `bridge --domain {domain} domain \
-             register` (or `cadence --domain {domain} domain register`), or name another with --domain"
-        );
-        return ExitCode::FAILURE;
+    match client.describe_domain(domain) {
+        Err(BridgeError::NotFound(e)) => {
+            eprintln!(
+                "worker: the domain {domain} is not registered on {address} ({e}): register it with `bridge --domain {domain} \
+                 domain register` (or `cadence --domain {domain} domain register`), or name another with --domain"
+            );
+            return ExitCode::FAILURE;
+        }
+        // Another protocol on that port (gRPC, say) will not turn into the HTTP API:
+        // polling it again and again would only repeat this.
+        Err(e @ BridgeError::NotHttpApi { .. }) => {
+            eprintln!("worker: {e}; give the HTTP API with --address");
+            return ExitCode::FAILURE;
+        }
+        _ => {}
     }
     let mut names = config.registry.workflow_names().join(", ");
     names.push_str(&format!(" ({starter})"));

@@ -40,7 +40,17 @@ fn negative_durations_and_counts_are_invalid_values_not_unknown_arguments() {
         (&["worker", "--exercise", "loops"], "invalid value 'loops' for '--exercise <EXERCISE>': unknown chapter \"loops\""),
         (
             &["wf", "start", "--workflow_id", "x", "--et", "-5"],
-            "invalid value '-5' for '--execution_timeout <EXECUTION_TIMEOUT>': must be 0 or more",
+            "invalid value '-5' for '--execution_timeout <EXECUTION_TIMEOUT>': must be at least 1",
+        ),
+        // The server refuses a zero timeout ("A valid ExecutionStartToCloseTimeoutSeconds
+        // is not set on request"): said here, in the flag's terms.
+        (
+            &["wf", "start", "--workflow_id", "x", "--et", "0"],
+            "invalid value '0' for '--execution_timeout <EXECUTION_TIMEOUT>': must be at least 1 (got 0)",
+        ),
+        (
+            &["wf", "start", "--workflow_id", "x", "--dt", "0"],
+            "invalid value '0' for '--decision_timeout <DECISION_TIMEOUT>': must be at least 1 (got 0)",
         ),
         (
             &["wf", "start", "--workflow_id", "x", "--dt", "1.5"],
@@ -130,4 +140,41 @@ fn every_flag_of_worker_and_load_says_what_it_does() {
             assert!(said.chars().any(char::is_alphabetic), "{flag} has no description in {args:?}: {entry:?}");
         }
     }
+}
+
+#[test]
+fn a_worker_given_a_port_that_speaks_another_protocol_says_so_and_exits() {
+    // What a gRPC port (7833 on the dev server) answers an HTTP/1 request with: an
+    // HTTP/2 SETTINGS frame, to every connection.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            use std::io::{Read, Write};
+            let Ok(mut conn) = conn else { continue };
+            let _ = conn.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+            let _ = conn.read(&mut [0; 1024]);
+        }
+    });
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(["--address", &format!("http://127.0.0.1:{port}"), "worker"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = worker.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = worker.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut worker.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "the worker kept polling a port that is not the HTTP API:\n{stderr}");
+    assert!(stderr.contains("answers, but not as Cadence's HTTP API") && stderr.contains("--address"), "{stderr}");
+    assert!(!stderr.contains("retrying"), "{stderr}");
 }

@@ -956,3 +956,108 @@ fn a_worker_for_a_domain_the_server_does_not_have_says_so_and_exits() {
     assert!(said.contains(&format!("the domain {domain} is not registered")), "{said}");
     assert!(!said.contains("retrying"), "{said}");
 }
+
+/// `bridge` with `args` against the test server: its exit status and stderr.
+fn bridge_cli(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &address()]).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_workflow_no_worker_serves_is_said_at_its_start_and_at_its_query() {
+    let c = client();
+    // A task list no worker polls: a typo of `tasklist`, or a worker not started yet.
+    let task_list = fresh_id("tasklst");
+    let id = fresh_id("unserved");
+    let _cleanup = Cleanup(id.clone());
+    let input = order(&id, "Cadence", 20);
+    let (code, said) = bridge_cli(&["wf", "start", "--workflow_id", &id, "--tasklist", &task_list, "--input", &input]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains(&format!("no worker polls task list {task_list} in domain cadence-workshop")), "{said}");
+    assert!(said.contains("`bridge worker`"), "{said}");
+    // Its query has no worker to answer it: said in those terms, with what to do.
+    let (code, said) = bridge_cli(&["wf", "query", "--workflow_id", &id, "--query_type", "current_status"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("query failed: ") && said.contains("`bridge worker`"), "{said}");
+    assert!(!said.contains("server error"), "{said}");
+    // The same ID again: what to do, for a running workflow and for a closed one.
+    let (code, said) = bridge_cli(&["wf", "start", "--workflow_id", &id, "--tasklist", &task_list, "--input", &input]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("workflow ID in use") && said.contains(&format!("`bridge wf terminate --workflow_id {id}`")), "{said}");
+    c.terminate(DOMAIN, &id, "", "test over").unwrap();
+    let (code, said) = bridge_cli(&[
+        "wf",
+        "start",
+        "--workflow_id",
+        &id,
+        "--tasklist",
+        &task_list,
+        "--input",
+        &input,
+        "--workflowidreusepolicy",
+        "RejectDuplicate",
+    ]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("--workflowidreusepolicy AllowDuplicate") && !said.contains("terminate"), "{said}");
+    // `bridge load` waits for a worker on its task list, bounded, and says so.
+    let flag = std::sync::atomic::AtomicBool::new(false);
+    let mut told = false;
+    let e = cadence_bridge::load::wait_for_worker(&c, DOMAIN, &task_list, Duration::from_secs(1), &flag, || told = true).unwrap_err();
+    assert!(told && e.to_string().contains(&format!("no worker polls task list {task_list}")), "{e}");
+    let worker = WorkerProcess::spawn(&["--tasklist", &task_list]);
+    cadence_bridge::load::wait_for_worker(&c, DOMAIN, &task_list, Duration::from_secs(30), &flag, || {}).unwrap();
+    drop(worker);
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn ctrl_c_during_a_load_ends_it_and_terminates_the_workflows_in_flight() {
+    let c = client();
+    let worker = WorkerProcess::spawn(&["-q"]);
+    let prefix = fresh_id("load-interrupted");
+    let mut load = Command::new(env!("CARGO_BIN_EXE_bridge"));
+    load.args(["--address", &address(), "load", "--workflows", "200", "--concurrency", "3", "--prefix", &prefix]);
+    let mut load = WorkerProcess::spawn_command(load);
+    // In flight: the first lifecycle's workflow has started its first activity.
+    let first = format!("{prefix}-0");
+    wait_for(&c, &first, Duration::from_secs(60), "the load's first activity", has(EventType::ActivityTaskScheduled));
+    load.signal(libc::SIGINT);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = load.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "Ctrl-C did not end the load");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let said = loop {
+        let said = load.stderr.lock().unwrap().clone();
+        if said.contains("terminated") || Instant::now() > deadline {
+            break said;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(said.contains("load: interrupted: ") && said.contains("in flight were terminated on the server"), "{said}");
+    // Not one of the load's workflows is left open on the server: each is completed or
+    // terminated, and the rest were never started.
+    let mut started = 0;
+    for i in 0..200 {
+        match c.describe(DOMAIN, &format!("{prefix}-{i}"), "") {
+            Ok(d) => {
+                started += 1;
+                let status = d["workflowExecutionInfo"]["closeStatus"].as_str().unwrap_or("open").to_owned();
+                assert!(
+                    ["WORKFLOW_EXECUTION_CLOSE_STATUS_COMPLETED", "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED"].contains(&status.as_str()),
+                    "{prefix}-{i} left {status}: {said}"
+                );
+            }
+            Err(BridgeError::NotFound(_)) => {}
+            Err(e) => panic!("{prefix}-{i}: {e}"),
+        }
+    }
+    assert!(started < 200, "the load was not interrupted: {said}");
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
