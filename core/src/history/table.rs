@@ -91,6 +91,11 @@ pub fn attributes(a: &EventAttributes) -> String {
             kv("scheduled", &a.scheduled_event_id);
             kv("started", &a.started_event_id);
             kv("cause", &a.cause.trim_start_matches("DECISION_TASK_FAILED_CAUSE_"));
+            // Why the worker failed it (a panic's message, say): without it, `wf show`
+            // names only the cause, and the reason is in the worker's log alone.
+            if let Some(f) = a.failure.as_ref().filter(|f| !f.is_empty()) {
+                kv("failure", &failure(f));
+            }
         }
         EventAttributes::DecisionTaskTimedOut(a) => {
             kv("scheduled", &a.scheduled_event_id);
@@ -297,6 +302,24 @@ mod tests {
         let lines = normalize(&render(&events, None));
         assert_eq!(lines[1], "2 -6s TimerFired timerId=3 started=2");
         assert!(lines[2].starts_with("3 -9223372047s ") && lines[3].starts_with("4 +9223372026s "), "{lines:?}");
+    }
+
+    #[test]
+    fn a_failed_decision_task_says_why_the_worker_failed_it() {
+        let failed = |failure| {
+            EventAttributes::DecisionTaskFailed(crate::history::DecisionTaskFailedEventAttributes {
+                scheduled_event_id: 2,
+                started_event_id: 3,
+                cause: "WORKFLOW_WORKER_UNHANDLED_FAILURE".into(),
+                failure,
+                identity: Default::default(),
+            })
+        };
+        assert_eq!(
+            attributes(&failed(Some(Failure::generic("the workflow code panicked: boom")))),
+            "scheduled=2 started=3 cause=WORKFLOW_WORKER_UNHANDLED_FAILURE failure=cadenceInternal:Generic \"the workflow code panicked: boom\""
+        );
+        assert_eq!(attributes(&failed(None)), "scheduled=2 started=3 cause=WORKFLOW_WORKER_UNHANDLED_FAILURE");
     }
 
     #[test]
