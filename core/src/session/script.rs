@@ -9,14 +9,22 @@ use crate::time::ceil_secs;
 impl Session {
     /// The timeline up to the cursor as a POSIX shell script.
     pub fn replay_script(&self) -> String {
-        let mut out = String::from(
+        // The worker that answers as this session's did: its chapter's code, the length
+        // of its "day" and the seed its delivery estimates were drawn with.
+        let postal = self.config.postal;
+        let mut out = format!(
             "#!/bin/sh\n\
              # Replays a postflow session on a real Cadence server, command by command.\n\
              # Needs: the cadence CLI on PATH (CADENCE_CLI_ADDRESS=host:port picks the server),\n\
-             # the domain cadence-workshop, and a worker on task list tasklist\n\
-             # (`bridge worker`, or the workshop's Go worker).\n\
+             # the domain cadence-workshop, and a worker on task list tasklist that runs\n\
+             # this session's code, days and estimates:\n\
+             #   cargo run --bin bridge -- worker --chapter {} --timer-unit {} --seed {}\n\
+             # (the workshop's Go worker draws estimates of its own).\n\
              # Moves of the simulator's clock become sleeps of the same length.\n\
              set -eu\n",
+            postal.chapter.name(),
+            crate::time::format_duration(postal.timer_unit),
+            self.config.seed
         );
         let mut sim = Session::new(self.config);
         sim.auto_run = false;
@@ -130,6 +138,16 @@ mod tests {
         // Rewound, the script stops at the cursor.
         s.seek(1);
         assert_eq!(s.replay_script().lines().filter(|l| is_command(l)).count(), 1);
+    }
+
+    #[test]
+    fn the_script_names_the_worker_that_answers_as_the_session_did() {
+        let config = SessionConfig {
+            seed: 7,
+            postal: crate::postal::PostalConfig { chapter: crate::postal::Chapter::Loop, timer_unit: Duration::from_secs(5) },
+        };
+        let script = Session::new(config).replay_script();
+        assert!(script.contains("\n#   cargo run --bin bridge -- worker --chapter loop --timer-unit 5s --seed 7\n"), "{script}");
     }
 
     #[test]
