@@ -217,7 +217,9 @@ impl FleetConfig {
                 "--interval {} makes about {} rows of the report over the run's {} (orders over {}, deliveries up to {hi} {}); \
                  at most {}: use --interval {} or longer",
                 days(self.interval),
-                if rows < 1e15 { grouped(rows.ceil() as u64) } else { format!("{rows:.1e}") },
+                // Not a float's exponent form: its formatting code is most of a kilobyte of
+                // the page. Past u64 (an absurd interval) the count saturates; "about" holds.
+                grouped(rows.ceil() as u64),
                 span_text(Duration::from_secs_f64(span)),
                 span_text(self.arrival_window),
                 crate::count::plural(hi.into(), "day"),
