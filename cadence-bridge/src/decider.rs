@@ -383,18 +383,37 @@ mod tests {
         assert_eq!(d.stats().cached, 0);
     }
 
+    /// A decider that serves, beside the workshop's workflows, one of type `name` whose
+    /// code is `run`, and the first decision task of a workflow of that type, `workflow_id`.
+    fn serving(name: &str, workflow_id: &str, run: postflow_core::registry::WorkflowFn) -> (Decider, DecisionJob) {
+        let mut registry = crate::registry::for_chapter(Chapter::Activities, Duration::from_secs(60));
+        registry.register_workflow(postflow_core::registry::WorkflowDefinition {
+            name: name.into(),
+            run,
+            validate_input: |_| Ok(()),
+            signals: vec![],
+            queries: vec![],
+        });
+        let mut first = job(workflow_id, 0, &happy_path()[..3]);
+        if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(a) = &mut first.events[0].attributes {
+            a.workflow_type.name = name.into();
+        }
+        first.workflow_id = workflow_id.into();
+        first.workflow_type = name.into();
+        (Decider::start(registry, "d".into(), 10), first)
+    }
+
     #[test]
     fn workflow_code_that_blocks_the_thread_is_named_and_the_worker_goes_on_once_it_yields() {
-        use postflow_core::registry::WorkflowDefinition;
         use std::sync::Condvar;
         // A workflow whose code blocks the thread (as std::thread::sleep or a loop that
         // never awaits does) until the test opens the gate.
         let gate = Arc::new((Mutex::new(false), Condvar::new()));
-        let mut registry = crate::registry::for_chapter(Chapter::Activities, Duration::from_secs(60));
         let g = gate.clone();
-        registry.register_workflow(WorkflowDefinition {
-            name: "Blocking".into(),
-            run: Arc::new(move |_ctx, _input| {
+        let (d, blocking) = serving(
+            "Blocking",
+            "Stuck1",
+            Arc::new(move |_ctx, _input| {
                 let g = g.clone();
                 Box::pin(async move {
                     let (open, opened) = &*g;
@@ -405,18 +424,8 @@ mod tests {
                     Ok(Payload::from("done"))
                 })
             }),
-            validate_input: |_| Ok(()),
-            signals: vec![],
-            queries: vec![],
-        });
-        let d = Decider::start(registry, "d".into(), 10);
+        );
         let h = happy_path();
-        let mut blocking = job("b", 0, &h[..3]);
-        if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(a) = &mut blocking.events[0].attributes {
-            a.workflow_type.name = "Blocking".into();
-        }
-        blocking.workflow_id = "Stuck1".into();
-        blocking.workflow_type = "Blocking".into();
         match d.decide(blocking) {
             Decided::Failed(m) => {
                 assert!(
@@ -458,22 +467,9 @@ mod tests {
 
     #[test]
     fn a_panic_in_workflow_code_fails_the_task_with_its_message_and_the_worker_goes_on() {
-        use postflow_core::registry::WorkflowDefinition;
-        let mut registry = crate::registry::for_chapter(Chapter::Activities, Duration::from_secs(60));
-        registry.register_workflow(WorkflowDefinition {
-            name: "Panicking".into(),
-            run: Arc::new(|_ctx, _input| Box::pin(async { panic!("order {} has no address", "Order123") })),
-            validate_input: |_| Ok(()),
-            signals: vec![],
-            queries: vec![],
-        });
-        let d = Decider::start(registry, "d".into(), 10);
+        let (d, panicking) =
+            serving("Panicking", "p", Arc::new(|_ctx, _input| Box::pin(async { panic!("order {} has no address", "Order123") })));
         let h = happy_path();
-        let mut panicking = job("p", 0, &h[..3]);
-        panicking.workflow_type = "Panicking".into();
-        if let postflow_core::history::EventAttributes::WorkflowExecutionStarted(a) = &mut panicking.events[0].attributes {
-            a.workflow_type.name = "Panicking".into();
-        }
         match d.decide(panicking) {
             Decided::Failed(m) => assert_eq!(m, "the workflow code panicked: order Order123 has no address"),
             _ => panic!("a panicking task was decided"),

@@ -79,6 +79,19 @@ impl WorkerProcess {
         unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
     }
 
+    /// The exit status, once the process has ended on its own; fails the test, naming
+    /// `what` and what the process said, if it has not within `within`.
+    fn exited_within(&mut self, within: Duration, what: &str) -> std::process::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "{what}:\n{}", self.stderr.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// SIGTERM, then the exit status (bounded: SIGKILL after 20 s).
     fn stop(mut self) -> (Option<i32>, String) {
         self.signal(libc::SIGTERM);
@@ -869,14 +882,7 @@ fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
     let _cleanup = Cleanup(workflow_id.clone());
     wait_for(&c, &workflow_id, Duration::from_secs(30), "the scenario's first activity", has(EventType::ActivityTaskScheduled));
     run.signal(libc::SIGINT);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = run.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "Ctrl-C did not end the run");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = run.exited_within(Duration::from_secs(20), "Ctrl-C did not end the run");
     std::fs::remove_file(&path).ok();
     // The reader thread may still be copying the last lines.
     let said = loop {
@@ -943,14 +949,7 @@ fn a_worker_for_a_domain_the_server_does_not_have_says_so_and_exits() {
     let mut w = Command::new(env!("CARGO_BIN_EXE_bridge"));
     w.args(["--address", &address(), "--domain", &domain, "worker"]);
     let mut w = WorkerProcess::spawn_command(w);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = w.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the worker polls a domain that does not exist:\n{}", w.stderr.lock().unwrap());
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = w.exited_within(Duration::from_secs(20), "the worker polls a domain that does not exist");
     let said = wait_for_worker_line(&w, "domain register", Duration::from_secs(5));
     assert_eq!(status.code(), Some(1), "{said}");
     assert!(said.contains(&format!("the domain {domain} is not registered")), "{said}");
@@ -1023,21 +1022,9 @@ fn ctrl_c_during_a_load_ends_it_and_terminates_the_workflows_in_flight() {
     let first = format!("{prefix}-0");
     wait_for(&c, &first, Duration::from_secs(60), "the load's first activity", has(EventType::ActivityTaskScheduled));
     load.signal(libc::SIGINT);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = load.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "Ctrl-C did not end the load");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let said = loop {
-        let said = load.stderr.lock().unwrap().clone();
-        if said.contains("terminated") || Instant::now() > deadline {
-            break said;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C did not end the load");
+    // The reader thread may not have passed the last lines on yet.
+    let said = wait_for_worker_line(&load, "terminated", Duration::from_secs(30));
     assert_eq!(status.code(), Some(130), "{said}");
     assert!(said.contains("load: interrupted: ") && said.contains("in flight were terminated on the server"), "{said}");
     // Not one of the load's workflows is left open on the server: each is completed or
