@@ -208,18 +208,14 @@ impl App {
     }
 
     fn show(&mut self, loaded: Loaded) {
-        // A scenario (`p`) or an import (`i`) replaces the session: what it replaced
-        // stays within reach until the next action, as after a start or `T` (an empty
-        // session keeps what was kept before it).
-        let replaced = Kept {
-            session: std::mem::replace(&mut self.session, loaded.session),
-            label: std::mem::replace(&mut self.label, loaded.label),
-            code_label: self.code_label.take(),
-            failures: std::mem::replace(&mut self.failures, loaded.failures),
-            description: std::mem::replace(&mut self.description, loaded.description),
-        };
-        let had_work = replaced.session.is_imported() || !replaced.session.timeline().is_empty();
-        self.kept = if had_work { Some(replaced) } else { self.kept.take() };
+        // A scenario (`p`) or an import (`i`) replaces the session, as a start or `T` does.
+        self.replace_session(Kept {
+            session: loaded.session,
+            label: loaded.label,
+            code_label: None,
+            failures: loaded.failures,
+            description: loaded.description,
+        });
         self.selected = None;
         let mut message = match (&self.failures[..], loaded.note) {
             ([first, ..], _) => err(format!("{} expectation(s) failed: {first}", self.failures.len())),
@@ -227,11 +223,32 @@ impl App {
             ([], Some(note)) => info(note),
             ([], None) => info(stepping_hint(&self.session)),
         };
-        if self.kept.is_some() {
-            message.text = format!("{} ({}: {})", message.text, controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo));
+        if let Some(note) = self.kept_note() {
+            message.text = format!("{} ({note})", message.text);
         }
         self.message = Some(message);
         self.changed();
+    }
+
+    /// Puts `next` in place of the session and what goes with it. The session it
+    /// replaces is kept for undo until the next action when it holds work; an empty one
+    /// leaves what was kept before it (`T` twice still leads back to the first).
+    fn replace_session(&mut self, next: Kept) {
+        let old = Kept {
+            session: std::mem::replace(&mut self.session, next.session),
+            label: std::mem::replace(&mut self.label, next.label),
+            code_label: std::mem::replace(&mut self.code_label, next.code_label),
+            failures: std::mem::replace(&mut self.failures, next.failures),
+            description: std::mem::replace(&mut self.description, next.description),
+        };
+        if old.session.is_imported() || !old.session.timeline().is_empty() {
+            self.kept = Some(old);
+        }
+    }
+
+    /// What a message says while a replaced session is kept ("...; undo puts it back: u").
+    fn kept_note(&self) -> Option<String> {
+        self.kept.as_ref().map(|_| format!("{}: {}", controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo)))
     }
 
     pub fn context(&self) -> Context {
@@ -634,36 +651,27 @@ impl App {
             self.selected = None;
             return Ok(());
         }
-        let mut kept = None;
         if self.session.workflow_id().is_some() || self.session.is_imported() {
-            let mut fresh = if self.session.is_imported() { Session::new(SessionConfig::default()) } else { self.session.restarted() };
-            fresh.auto_run = self.session.auto_run || self.session.is_imported();
+            let imported = self.session.is_imported();
+            let mut fresh = if imported { Session::new(SessionConfig::default()) } else { self.session.restarted() };
+            fresh.auto_run = self.session.auto_run || imported;
             fresh.perform(action)?;
-            let label = self.code_label.clone().unwrap_or_else(|| "new order".into());
-            kept = Some(Kept {
-                session: std::mem::replace(&mut self.session, fresh),
-                label: std::mem::replace(&mut self.label, label),
-                code_label: self.code_label.clone(),
-                failures: std::mem::take(&mut self.failures),
-                description: self.description.clone(),
-            });
-            if kept.as_ref().is_some_and(|k| k.session.is_imported()) {
-                // An imported history's code is not run for a new order: the reference is.
-                self.code_label = None;
-                self.label = "new order".into();
-            }
+            // An imported history's code is not run for a new order: the reference is.
+            let code_label = if imported { None } else { self.code_label.clone() };
+            let label = code_label.clone().unwrap_or_else(|| "new order".into());
+            self.replace_session(Kept { session: fresh, label, code_label, failures: Vec::new(), description: self.description.clone() });
             self.teach.tour.new_session();
         } else {
             self.session.perform(action)?;
         }
-        // What the start replaced stays within reach until the next action, as after
-        // `T` (an empty session keeps what `T` kept before it).
-        let kept = kept.or_else(|| self.kept.take());
+        // What the start replaced (or what `T` kept before an empty session) stays
+        // within reach until the next action.
+        let kept = self.kept.take();
         self.after_action();
-        if kept.is_some() && self.message.is_none() {
-            self.message = Some(info(format!("started; {}: {}", controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo))));
-        }
         self.kept = kept;
+        if let (Some(note), None) = (self.kept_note(), &self.message) {
+            self.message = Some(info(format!("started; {note}")));
+        }
         Ok(())
     }
 
@@ -758,17 +766,14 @@ impl App {
         let mut fresh = Session::new(config);
         fresh.auto_run = self.session.auto_run || self.session.is_imported();
         let label = format!("tour: chapter {}", config.postal.chapter.name());
-        let old = Kept {
-            session: std::mem::replace(&mut self.session, fresh),
-            label: std::mem::replace(&mut self.label, label),
-            code_label: self.code_label.replace(self.label.clone()),
-            failures: std::mem::take(&mut self.failures),
-            description: self.description.take(),
-        };
-        // An empty session has nothing to lose; `T` twice still leads back to the first.
-        if old.session.is_imported() || !old.session.timeline().is_empty() {
-            self.kept = Some(old);
-        }
+        // A start in it runs under the tour's label.
+        self.replace_session(Kept {
+            session: fresh,
+            label: label.clone(),
+            code_label: Some(label),
+            failures: Vec::new(),
+            description: None,
+        });
         self.selected = None;
         self.teach.guide_open = true;
         self.teach.player.pause();
@@ -776,11 +781,7 @@ impl App {
         self.changed();
         // The form would cover the tour's question, and Enter would answer it unseen.
         let question = self.teach.tour.view(&self.session).step.and_then(|s| s.question).filter(|q| q.chosen.is_none());
-        let undo = if self.kept.is_some() {
-            format!(" ({}: {})", controls::SESSION_KEPT_NOTE, controls::keys_label(Command::Undo))
-        } else {
-            String::new()
-        };
+        let undo = self.kept_note().map(|note| format!(" ({note})")).unwrap_or_default();
         if let Some(q) = question {
             self.mode = Mode::Main;
             self.message = Some(info(format!(
