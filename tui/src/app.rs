@@ -241,7 +241,7 @@ impl App {
             failures: std::mem::replace(&mut self.failures, next.failures),
             description: std::mem::replace(&mut self.description, next.description),
         };
-        if old.session.is_imported() || !old.session.timeline().is_empty() {
+        if old.session.holds_work() {
             self.kept = Some(old);
         }
     }

@@ -181,8 +181,7 @@ impl Playground {
     /// kept before: `T` twice still leads back to the session before the first.
     pub fn replace_undoably(&self, s: Session, notice: Option<String>) {
         let json = self.imported_json.get_untracked();
-        let now =
-            self.session.with_untracked(|old| (old.is_imported() || !old.timeline().is_empty()).then(|| saved_text(old, json.as_deref())));
+        let now = self.session.with_untracked(|old| old.holds_work().then(|| saved_text(old, json.as_deref())));
         let kept = now.or_else(|| self.replaced.get_untracked());
         self.replace(s, None, notice);
         self.replaced.set(kept);

@@ -376,6 +376,13 @@ impl Session {
         self.imported.is_some()
     }
 
+    /// Whether replacing this session would lose anything: an import, or a step taken.
+    /// Both front ends keep a replaced session for undo only then, so that an empty
+    /// one leaves what was kept before it.
+    pub fn holds_work(&self) -> bool {
+        self.is_imported() || !self.timeline.is_empty()
+    }
+
     pub(crate) fn imported_definition(&self) -> Option<&crate::registry::WorkflowDefinition> {
         self.imported.as_ref().map(|i| &i.definition)
     }
