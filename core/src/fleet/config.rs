@@ -79,19 +79,13 @@ pub const MAX_INTERVALS: u64 = 50_000;
 /// A span for people: "24 h", "1.5 h", "30 min", "90 s", "360µs"; days as "6 days"
 /// from two days up.
 pub fn span_text(d: Duration) -> String {
-    let one = |v: f64| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") };
     let secs = d.as_secs_f64();
-    if secs >= 2.0 * 86_400.0 {
-        format!("{} days", one((secs / 86_400.0 * 10.0).round() / 10.0))
-    } else if secs >= 3600.0 {
-        format!("{} h", one((secs / 3600.0 * 10.0).round() / 10.0))
-    } else if secs >= 60.0 {
-        format!("{} min", one((secs / 60.0 * 10.0).round() / 10.0))
-    } else if secs >= 1.0 {
-        format!("{} s", one((secs * 10.0).round() / 10.0))
-    } else {
-        format!("{d:?}")
-    }
+    // (from how many seconds, seconds in the unit, the unit)
+    let units = [(2.0 * 86_400.0, 86_400.0, "days"), (3600.0, 3600.0, "h"), (60.0, 60.0, "min"), (1.0, 1.0, "s")];
+    let Some(&(_, per, unit)) = units.iter().find(|(from, ..)| secs >= *from) else { return format!("{d:?}") };
+    // To a tenth, and no ".0" on a whole number.
+    let v = (secs / per * 10.0).round() / 10.0;
+    if v.fract() == 0.0 { format!("{v:.0} {unit}") } else { format!("{v:.1} {unit}") }
 }
 
 /// Parameters that cannot make a fleet, with what is wrong.
