@@ -87,32 +87,27 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     let color = std::io::stdout().is_terminal();
     let mut g = ChapterGuide::number(state.progress.current)?;
     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
-    let Checked { mut passed, mut hint_cut, found } = check(layout, state, g, &screen, color, true);
-    // The check screen, while it is the last thing shown: a resize draws it again to
-    // the new size. Anything printed below it (a hint, the list) is left as it is.
-    let mut on_screen = Some(found);
+    let mut last = check(layout, state, g, &screen, color, true);
+    // The last check's screen is the last thing shown: a resize draws it again to the
+    // new size. Anything printed below it (a hint, the list) is left as it is.
+    let mut on_screen = true;
     while let Ok(event) = rx.recv() {
-        if !matches!(event, Event::Resized) {
-            on_screen = None;
-        }
+        let passed = last.found.passed;
+        on_screen &= matches!(event, Event::Resized);
         match event {
             Event::Saved => {
                 // An editor writes a file in several steps: let them settle, once.
                 std::thread::sleep(Duration::from_millis(150));
                 while let Ok(Event::Saved) = rx.try_recv() {}
-                let found;
-                Checked { passed, hint_cut, found } = check(layout, state, g, &screen, color, false);
-                on_screen = Some(found);
+                last = check(layout, state, g, &screen, color, false);
+                on_screen = true;
             }
-            Event::Resized => {
-                if let Some(found) = &on_screen {
-                    hint_cut = draw(layout, g, &screen, found, true);
-                }
-            }
+            Event::Resized if on_screen => last.hint_cut = draw(layout, g, &screen, &last.found, true),
+            Event::Resized => {}
             Event::Key('h') => {
                 state.refresh();
                 // The hint the screen cut, whole; else the next one.
-                let level = hint_cut.take().unwrap_or_else(|| state.progress.next_hint(g));
+                let level = last.hint_cut.take().unwrap_or_else(|| state.progress.next_hint(g));
                 screen.say(&format!("\n{}", render::hint(g, level, false, render::width())));
                 if level + 1 == g.hints.len() {
                     screen.say(&format!("That was the last hint of chapter {}.\n", g.number));
@@ -132,9 +127,8 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 screen.say(&keys_help(passed));
             }
             Event::Key('c') => {
-                let found;
-                Checked { passed, hint_cut, found } = check(layout, state, g, &screen, color, false);
-                on_screen = Some(found);
+                last = check(layout, state, g, &screen, color, false);
+                on_screen = true;
             }
             Event::Key('n') if passed => match g.next() {
                 Some(next) => {
@@ -143,9 +137,8 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                         screen.say(&format!("workshop: {e}\n"));
                     }
                     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
-                    let found;
-                    Checked { passed, hint_cut, found } = check(layout, state, g, &screen, color, true);
-                    on_screen = Some(found);
+                    last = check(layout, state, g, &screen, color, true);
+                    on_screen = true;
                 }
                 None => {
                     // The last chapter can pass with an earlier one skipped: not "done" then.
@@ -191,7 +184,6 @@ fn keys_line(passed: bool) -> String {
 
 /// What a check left on the screen.
 struct Checked {
-    passed: bool,
     /// The screen cut the hint it showed (this one): h shows it whole.
     hint_cut: Option<usize>,
     found: Found,
@@ -256,7 +248,7 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     let found = Found { outcome: o, level, said, passed, intro };
     let hint_cut = draw(layout, g, screen, &found, false);
     screen.say(&errors);
-    Checked { passed, hint_cut, found }
+    Checked { hint_cut, found }
 }
 
 /// Draws what a check found to the terminal's size, under the chapter's texts when it
