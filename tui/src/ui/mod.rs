@@ -237,10 +237,14 @@ fn fit_start(s: &str, room: usize) -> String {
         return s.to_owned();
     }
     let mut out = String::new();
+    // The `…` is one column.
+    let mut used = 1;
     for c in s.chars() {
-        if columns(&out) + columns(c.encode_utf8(&mut [0; 4])) + 1 > room {
+        let w = columns(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
             break;
         }
+        used += w;
         out.push(c);
     }
     out.push('…');
