@@ -224,6 +224,16 @@ fn play_steps(
                     problems.push(format!("{here} (signal {name}): simulator {}, real server {}", outcome(&sim), outcome(&real)));
                 }
             }
+            Step::Terminate { reason, .. } => {
+                let reason = reason.clone().unwrap_or_default();
+                let sim = session.apply(Action::Terminate { reason: reason.clone() });
+                let real = client.terminate(&o.domain, workflow_id, "", &reason).map_err(|e| e.to_string());
+                if sim.is_ok() != real.is_ok() {
+                    problems.push(format!("{here} (terminate): simulator {}, real server {}", outcome(&sim), outcome(&real)));
+                }
+                wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
+                    .map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
+            }
             Step::Query { name, .. } => {
                 let sim = session.apply(Action::Query { name: name.clone() });
                 let sim_answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();

@@ -33,6 +33,8 @@ pub enum WorkflowStatus {
     /// Boxed: every execution carries a status, few a failure.
     Failed(Box<Failure>),
     TimedOut,
+    /// `cadence wf terminate`, with its reason.
+    Terminated(Box<str>),
 }
 
 impl WorkflowStatus {
@@ -42,6 +44,7 @@ impl WorkflowStatus {
             WorkflowStatus::Completed(_) => "completed",
             WorkflowStatus::Failed(_) => "failed",
             WorkflowStatus::TimedOut => "timed_out",
+            WorkflowStatus::Terminated(_) => "terminated",
         }
     }
 }
@@ -575,6 +578,41 @@ impl Execution {
                 *id = self.last_started.remove(&a.scheduled_event_id).unwrap_or(0);
             }
         }
+    }
+
+    /// The server closes the run on its own (a terminate), in
+    /// one batch: a decision task a worker has started is failed first, since its
+    /// answer can no longer count, and the signals that waited for it are written;
+    /// then the close event. A decision task only scheduled is dropped unwritten.
+    fn force_close(&mut self, now: Timestamp, close: EventAttributes, status: WorkflowStatus) {
+        self.begin_batch();
+        if let Some(DecisionTaskState::Started { scheduled_event_id, started_event_id }) = self.decision {
+            self.append(
+                now,
+                EventAttributes::DecisionTaskFailed(DecisionTaskFailedEventAttributes {
+                    scheduled_event_id,
+                    started_event_id,
+                    cause: CAUSE_FORCE_CLOSE_DECISION.into(),
+                    // A real server writes an empty failure here (`"failure": {}`).
+                    failure: Some(Failure::default()),
+                    identity: IDENTITY_HISTORY_SERVICE.into(),
+                }),
+            );
+            self.flush_buffer(now);
+        }
+        self.append(now, close);
+        self.status = status;
+        self.close();
+    }
+
+    /// `TerminateWorkflowExecution`; the caller has checked the run is open.
+    pub(crate) fn terminate(&mut self, now: Timestamp, reason: &str, identity: Str) {
+        let close = EventAttributes::WorkflowExecutionTerminated(WorkflowExecutionTerminatedEventAttributes {
+            reason: reason.into(),
+            details: None,
+            identity,
+        });
+        self.force_close(now, close, WorkflowStatus::Terminated(reason.into()));
     }
 
     fn close(&mut self) {

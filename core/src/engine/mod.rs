@@ -404,6 +404,20 @@ impl Engine {
         Ok(())
     }
 
+    /// `TerminateWorkflowExecution` (`cadence wf terminate`): the server closes the run
+    /// at once without asking the workflow code. A closed workflow is refused, as a
+    /// real server refuses it, and nothing is written.
+    pub fn terminate(&mut self, workflow_id: &str, reason: &str) -> Result<(), EngineError> {
+        let r = self.lookup(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+        let e = self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+        if !e.is_running() {
+            return Err(EngineError::AlreadyCompleted(e.workflow_id.to_string()));
+        }
+        e.terminate(self.now, reason, self.ids.client.clone());
+        self.refresh(r);
+        Ok(())
+    }
+
     /// `QueryWorkflow`: answered by the worker from the state after its last decision
     /// task; writes nothing.
     pub fn query(&self, workflow_id: &str, query_type: &str) -> Result<Payload, EngineError> {

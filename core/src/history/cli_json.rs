@@ -137,7 +137,9 @@ pub(crate) fn attributes_to_proto(t: EventType, attrs: &Map<String, Value>) -> R
         let key = key.as_str();
         if let Some((_, proto)) = DURATIONS.iter().find(|(cli, _)| *cli == key) {
             out.insert((*proto).into(), seconds(key, v)?);
-        } else if PAYLOADS.contains(&key) || (key == "details" && t == EventType::ActivityTaskTimedOut) {
+        } else if PAYLOADS.contains(&key)
+            || (key == "details" && matches!(t, EventType::ActivityTaskTimedOut | EventType::WorkflowExecutionTerminated))
+        {
             out.insert(key.into(), bare_base64(key, v)?);
         } else if (has_flat_failure(t) && (key == "reason" || key == "details"))
             || key == "lastFailureReason"

@@ -49,6 +49,7 @@ pub enum Closed {
     Completed,
     Failed,
     TimedOut,
+    Terminated,
 }
 
 impl Closed {
@@ -57,6 +58,7 @@ impl Closed {
             Closed::Completed => "completed",
             Closed::Failed => "failed",
             Closed::TimedOut => "timed_out",
+            Closed::Terminated => "terminated",
         }
     }
 }
@@ -132,6 +134,7 @@ pub fn derive(history: &[HistoryEvent]) -> Derived {
             EventAttributes::WorkflowExecutionCompleted(_) => close(&mut d, Closed::Completed),
             EventAttributes::WorkflowExecutionFailed(_) => close(&mut d, Closed::Failed),
             EventAttributes::WorkflowExecutionTimedOut(_) => close(&mut d, Closed::TimedOut),
+            EventAttributes::WorkflowExecutionTerminated(_) => close(&mut d, Closed::Terminated),
         }
     }
     d

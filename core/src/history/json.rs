@@ -373,7 +373,6 @@ pub(crate) fn the_attributes(obj: &serde_json::Map<String, Value>) -> Result<(&S
 /// Cadence's event types that the workshop's workflow never writes, and when Cadence
 /// writes one.
 const OTHER_EVENT_TYPES: &[(&str, &str)] = &[
-    ("WorkflowExecutionTerminated", "someone runs `cadence wf terminate`"),
     ("WorkflowExecutionCancelRequested", "someone runs `cadence wf cancel`"),
     ("WorkflowExecutionCanceled", "a workflow ends by accepting a cancellation"),
     ("WorkflowExecutionContinuedAsNew", "a workflow continues as a new run"),
@@ -733,19 +732,19 @@ mod tests {
 
     #[test]
     fn an_event_type_of_another_workflow_says_what_writes_it() {
-        let terminated = one_event_a_line(|e| {
+        let canceled = one_event_a_line(|e| {
             e.truncate(4);
-            e.push(serde_json::json!({"eventId": "5", "workflowExecutionTerminatedEventAttributes": {"reason": "enough"}}));
+            e.push(serde_json::json!({"eventId": "5", "workflowExecutionCancelRequestedEventAttributes": {"cause": "enough"}}));
         });
-        let err = history_from_json(&terminated).unwrap_err().to_string();
+        let err = history_from_json(&canceled).unwrap_err().to_string();
         assert!(
             err.starts_with(
-                "history event 5 (line 6, eventId 5): WorkflowExecutionTerminated events cannot be read here \
-                 (Cadence writes one when someone runs `cadence wf terminate`): postflow reads the "
+                "history event 5 (line 6, eventId 5): WorkflowExecutionCancelRequested events cannot be read here \
+                 (Cadence writes one when someone runs `cadence wf cancel`): postflow reads the "
             ),
             "{err}"
         );
-        assert!(!err.contains("is not one this workflow produces"), "any workflow can be terminated: {err}");
+        assert!(!err.contains("is not one this workflow produces"), "any workflow can be canceled: {err}");
     }
 
     #[test]

@@ -58,6 +58,7 @@ macro_rules! for_attribute_fields {
             WorkflowExecutionCompletedEventAttributes { result, decision_task_completed_event_id }
             WorkflowExecutionFailedEventAttributes { failure, decision_task_completed_event_id }
             WorkflowExecutionTimedOutEventAttributes { timeout_type }
+            WorkflowExecutionTerminatedEventAttributes { reason, details, identity }
             DecisionTaskScheduledEventAttributes { task_list, start_to_close_timeout, attempt }
             DecisionTaskStartedEventAttributes { scheduled_event_id, identity, request_id }
             DecisionTaskCompletedEventAttributes { scheduled_event_id, started_event_id, identity, binary_checksum }
@@ -152,6 +153,7 @@ event_types! {
     WorkflowExecutionCompleted => WorkflowExecutionCompletedEventAttributes, "workflowExecutionCompletedEventAttributes";
     WorkflowExecutionFailed => WorkflowExecutionFailedEventAttributes, "workflowExecutionFailedEventAttributes";
     WorkflowExecutionTimedOut => WorkflowExecutionTimedOutEventAttributes, "workflowExecutionTimedOutEventAttributes";
+    WorkflowExecutionTerminated => WorkflowExecutionTerminatedEventAttributes, "workflowExecutionTerminatedEventAttributes";
     DecisionTaskScheduled => DecisionTaskScheduledEventAttributes, "decisionTaskScheduledEventAttributes";
     DecisionTaskStarted => DecisionTaskStartedEventAttributes, "decisionTaskStartedEventAttributes";
     DecisionTaskCompleted => DecisionTaskCompletedEventAttributes, "decisionTaskCompletedEventAttributes";
@@ -183,7 +185,7 @@ impl EventType {
     /// Events that close the workflow execution.
     pub fn is_workflow_close(self) -> bool {
         use EventType::*;
-        matches!(self, WorkflowExecutionCompleted | WorkflowExecutionFailed | WorkflowExecutionTimedOut)
+        matches!(self, WorkflowExecutionCompleted | WorkflowExecutionFailed | WorkflowExecutionTimedOut | WorkflowExecutionTerminated)
     }
 
     /// Activity close events: the server moves them after the other buffered events.
@@ -304,6 +306,11 @@ pub const CAUSE_UNHANDLED_DECISION: &str = "DECISION_TASK_FAILED_CAUSE_UNHANDLED
 pub const CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE: &str = "DECISION_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE";
 /// The cause of `CancelTimerFailed` for a timer the server does not know.
 pub const CAUSE_TIMER_ID_UNKNOWN: &str = "TIMER_ID_UNKNOWN";
+/// The cause the server writes for a started decision task when it closes the run
+/// itself (a terminate, the workflow's timeout): the worker's answer can no longer count.
+pub const CAUSE_FORCE_CLOSE_DECISION: &str = "DECISION_TASK_FAILED_CAUSE_FORCE_CLOSE_DECISION";
+/// The identity the history service writes on events it adds on its own.
+pub const IDENTITY_HISTORY_SERVICE: &str = "history-service";
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -352,6 +359,19 @@ pub struct WorkflowExecutionFailedEventAttributes {
 #[serde(rename_all = "camelCase", default)]
 pub struct WorkflowExecutionTimedOutEventAttributes {
     pub timeout_type: TimeoutType,
+}
+
+/// `cadence wf terminate`: the server closes the run at once, without asking the
+/// workflow code, and writes who asked and why.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WorkflowExecutionTerminatedEventAttributes {
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub reason: Str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Payload>,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]

@@ -308,6 +308,7 @@ mod tests {
             WorkflowExecutionCompleted,
             WorkflowExecutionFailed,
             WorkflowExecutionTimedOut,
+            WorkflowExecutionTerminated,
             DecisionTaskScheduled,
             DecisionTaskStarted,
             DecisionTaskCompleted,

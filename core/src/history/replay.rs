@@ -151,7 +151,8 @@ impl<'a> From<&'a EventAttributes> for ReplayAttributes<'a> {
             | EventAttributes::ActivityTaskStarted(_)
             | EventAttributes::WorkflowExecutionCompleted(_)
             | EventAttributes::WorkflowExecutionFailed(_)
-            | EventAttributes::WorkflowExecutionTimedOut(_) => ReplayAttributes::Other(a.event_type()),
+            | EventAttributes::WorkflowExecutionTimedOut(_)
+            | EventAttributes::WorkflowExecutionTerminated(_) => ReplayAttributes::Other(a.event_type()),
         }
     }
 }

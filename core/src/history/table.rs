@@ -186,6 +186,12 @@ pub fn attributes(a: &EventAttributes) -> String {
             kv("decision", &a.decision_task_completed_event_id);
         }
         EventAttributes::WorkflowExecutionTimedOut(a) => kv("timeoutType", &a.timeout_type.short_name()),
+        EventAttributes::WorkflowExecutionTerminated(a) => {
+            kv("reason", &a.reason);
+            if let Some(p) = a.details.as_ref().filter(|p| !p.is_empty()) {
+                kv("details", &payload(p));
+            }
+        }
     }
     s
 }

@@ -42,6 +42,12 @@ pub fn to_toml(session: &Session, name: &str) -> String {
             Action::Query { name } => {
                 let _ = write!(out, "do = \"query\"\nname = {}\n", q(name));
             }
+            Action::Terminate { reason } => {
+                out.push_str("do = \"terminate\"\n");
+                if !reason.is_empty() {
+                    let _ = writeln!(out, "reason = {}", q(reason));
+                }
+            }
             Action::Run => out.push_str("do = \"run\"\n"),
             Action::Step => {
                 // Consecutive worker steps are one step with a count.

@@ -90,6 +90,9 @@ fn play_noting(session: &mut Session, step: &Step) -> Result<Option<String>, Str
         Step::Signal { name, input, error } => {
             expect_refusal(session.apply(Action::Signal { name: name.clone(), input: input.clone() }), error.as_deref())
         }
+        Step::Terminate { reason, error } => {
+            expect_refusal(session.apply(Action::Terminate { reason: reason.clone().unwrap_or_default() }), error.as_deref())
+        }
         Step::Query { name, expect, error } => {
             let result = session.apply(Action::Query { name: name.clone() });
             let answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();
@@ -250,6 +253,7 @@ pub(crate) fn status_of(history: &[HistoryEvent]) -> &'static str {
         Some(EventType::WorkflowExecutionCompleted) => "completed",
         Some(EventType::WorkflowExecutionFailed) => "failed",
         Some(EventType::WorkflowExecutionTimedOut) => "timed_out",
+        Some(EventType::WorkflowExecutionTerminated) => "terminated",
         Some(_) => "running",
     }
 }

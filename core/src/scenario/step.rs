@@ -29,6 +29,11 @@ pub enum Step {
         /// The signal must be refused with a message containing this.
         error: Option<String>,
     },
+    Terminate {
+        reason: Option<String>,
+        /// The terminate must be refused with a message containing this.
+        error: Option<String>,
+    },
     Query {
         name: String,
         /// The answer, compared as JSON.
@@ -58,9 +63,10 @@ pub struct Expectation {
 }
 
 /// Every kind of step (its `do`), with the other keys it takes.
-const KINDS: [(&str, &[&str]); 7] = [
+const KINDS: [(&str, &[&str]); 8] = [
     ("start", &["workflow_id", "input", "execution_timeout"]),
     ("signal", &["name", "input", "error"]),
+    ("terminate", &["reason", "error"]),
     ("query", &["name", "expect", "error"]),
     ("step", &["count"]),
     ("run", &[]),
@@ -75,6 +81,7 @@ impl Step {
         match self {
             Step::Start { .. } => "starting the order".into(),
             Step::Signal { name, .. } => format!("sending {name}"),
+            Step::Terminate { .. } => "terminating the workflow".into(),
             Step::Query { name, .. } => format!("asking the {name} query"),
             Step::Step { .. } => "letting the worker take a step".into(),
             Step::Run => "letting the worker run".into(),
@@ -90,11 +97,12 @@ impl Step {
         let i = match self {
             Step::Start { .. } => 0,
             Step::Signal { .. } => 1,
-            Step::Query { .. } => 2,
-            Step::Step { .. } => 3,
-            Step::Run => 4,
-            Step::Advance { .. } => 5,
-            Step::Expect(_) => 6,
+            Step::Terminate { .. } => 2,
+            Step::Query { .. } => 3,
+            Step::Step { .. } => 4,
+            Step::Run => 5,
+            Step::Advance { .. } => 6,
+            Step::Expect(_) => 7,
         };
         KINDS[i].0
     }
@@ -149,9 +157,9 @@ impl Step {
                     json("result", want)?;
                 }
                 if let Some(s) = &e.status
-                    && !["running", "completed", "failed", "timed_out"].contains(&s.as_str())
+                    && !["running", "completed", "failed", "timed_out", "terminated"].contains(&s.as_str())
                 {
-                    return Err(format!("unknown status {s:?}: running, completed, failed or timed_out"));
+                    return Err(format!("unknown status {s:?}: running, completed, failed, timed_out or terminated"));
                 }
                 for name in e.events.iter().chain(&e.no_events) {
                     if EventType::from_name(name).is_none() {
@@ -216,6 +224,7 @@ fn read_kind(kind: &str, keys: &[&str], table: &Map<String, Value>) -> Result<St
             execution_timeout: keys.string("execution_timeout")?,
         },
         "signal" => Step::Signal { name: keys.required("name")?, input: keys.string("input")?, error: keys.string("error")? },
+        "terminate" => Step::Terminate { reason: keys.string("reason")?, error: keys.string("error")? },
         "query" => Step::Query { name: keys.required("name")?, expect: keys.string("expect")?, error: keys.string("error")? },
         "step" => Step::Step { count: keys.count::<u32>("count")? },
         "run" => Step::Run,

@@ -17,6 +17,8 @@ pub enum Action {
     Signal { name: String, input: Option<String> },
     /// Run a query (`cadence wf query`); changes nothing.
     Query { name: String },
+    /// Close the workflow without asking its code (`cadence wf terminate`).
+    Terminate { reason: String },
     /// One step of the worker.
     Step,
     /// Steps until nothing can happen without the clock or a signal (recorded as steps).
@@ -31,7 +33,10 @@ impl Action {
     /// Actions that come from outside the worker: after them, a session in auto-run
     /// mode lets the worker run.
     pub fn is_external(&self) -> bool {
-        matches!(self, Action::Start { .. } | Action::Signal { .. } | Action::AdvanceNext | Action::AdvanceBy { .. })
+        matches!(
+            self,
+            Action::Start { .. } | Action::Signal { .. } | Action::Terminate { .. } | Action::AdvanceNext | Action::AdvanceBy { .. }
+        )
     }
 
     pub fn label(&self) -> String {
@@ -40,6 +45,8 @@ impl Action {
             Action::Signal { name, input: Some(i) } => format!("signal {name} {i}"),
             Action::Signal { name, input: None } => format!("signal {name}"),
             Action::Query { name } => format!("query {name}"),
+            Action::Terminate { reason } if reason.is_empty() => "terminate".into(),
+            Action::Terminate { reason } => format!("terminate: {reason}"),
             Action::Step => "step".into(),
             Action::Run => "run".into(),
             Action::AdvanceNext => "advance to next".into(),
@@ -62,6 +69,7 @@ impl Action {
             Action::Signal { name, input: Some(input) } => json!({ "do": "signal", "name": name, "input": input }),
             Action::Signal { name, input: None } => json!({ "do": "signal", "name": name }),
             Action::Query { name } => json!({ "do": "query", "name": name }),
+            Action::Terminate { reason } => json!({ "do": "terminate", "reason": reason }),
             Action::Step => json!({ "do": "step" }),
             Action::Run => json!({ "do": "run" }),
             Action::AdvanceNext => json!({ "do": "advance_next" }),
@@ -83,6 +91,7 @@ impl Action {
             },
             "signal" => Action::Signal { name: keys.required("name")?, input: keys.string("input")? },
             "query" => Action::Query { name: keys.required("name")? },
+            "terminate" => Action::Terminate { reason: keys.string("reason")?.unwrap_or_default() },
             "step" => Action::Step,
             "run" => Action::Run,
             "advance_next" => Action::AdvanceNext,

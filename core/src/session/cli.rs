@@ -33,6 +33,13 @@ pub fn command(action: &Action, workflow_type: &str, workflow_id: &str) -> Optio
         Action::Query { name } => {
             Some(format!("{base} query --query_type {} --workflow_id {}", shell_quote(name), shell_quote(workflow_id)))
         }
+        Action::Terminate { reason } => {
+            let mut c = format!("{base} terminate --workflow_id {}", shell_quote(workflow_id));
+            if !reason.is_empty() {
+                c.push_str(&format!(" --reason {}", shell_quote(reason)));
+            }
+            Some(c)
+        }
         Action::Step | Action::Run | Action::AdvanceNext | Action::AdvanceBy { .. } => None,
     }
 }
@@ -88,6 +95,11 @@ mod tests {
         assert_eq!(
             command(&query, "", "Order123").unwrap(),
             "cadence --domain cadence-workshop wf query --query_type current_status --workflow_id Order123"
+        );
+        let terminate = Action::Terminate { reason: "lost in the post".into() };
+        assert_eq!(
+            command(&terminate, "", "Order123").unwrap(),
+            "cadence --domain cadence-workshop wf terminate --workflow_id Order123 --reason 'lost in the post'"
         );
         assert_eq!(command(&Action::Step, "", "x"), None);
     }

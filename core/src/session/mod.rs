@@ -233,6 +233,11 @@ impl Session {
                 let answer = self.engine.query(&wid, name).map_err(|e| e.to_string())?;
                 Ok(vec![entry(self, action.clone(), answer.to_text().trim_end().to_owned())])
             }
+            Action::Terminate { reason } => {
+                let wid = self.require_workflow()?;
+                self.engine.terminate(&wid, reason).map_err(|e| e.to_string())?;
+                Ok(vec![entry(self, action.clone(), "terminated: the server closed the workflow without asking its code".into())])
+            }
             Action::Step => {
                 let report = self.engine.step().ok_or("nothing to step: the worker waits for the clock or a signal")?;
                 Ok(vec![entry(self, Action::Step, report.outcome.to_string())])

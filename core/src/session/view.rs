@@ -307,6 +307,8 @@ impl Session {
             S::Completed(p) => format!("completed: {}", p.to_text().trim_end()),
             S::Failed(f) => format!("failed: {}", f.details_text()),
             S::TimedOut => "timed out".to_owned(),
+            S::Terminated(reason) if reason.is_empty() => "terminated".to_owned(),
+            S::Terminated(reason) => format!("terminated: {reason}"),
         })
     }
 
@@ -319,6 +321,7 @@ impl Session {
             A::WorkflowExecutionCompleted(a) => S::Completed(a.result.clone().unwrap_or_default()),
             A::WorkflowExecutionFailed(a) => S::Failed(Box::new(a.failure.clone().unwrap_or_default())),
             A::WorkflowExecutionTimedOut(_) => S::TimedOut,
+            A::WorkflowExecutionTerminated(a) => S::Terminated(a.reason.as_str().into()),
             _ => S::Running,
         })
     }
@@ -353,7 +356,8 @@ pub fn group_events(history: &[HistoryEvent]) -> Vec<Group> {
             EventAttributes::WorkflowExecutionStarted(_)
             | EventAttributes::WorkflowExecutionCompleted(_)
             | EventAttributes::WorkflowExecutionFailed(_)
-            | EventAttributes::WorkflowExecutionTimedOut(_) => ("w".to_owned(), "workflow".to_owned()),
+            | EventAttributes::WorkflowExecutionTimedOut(_)
+            | EventAttributes::WorkflowExecutionTerminated(_) => ("w".to_owned(), "workflow".to_owned()),
         };
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, g)) => g.event_ids.push(e.event_id),

@@ -266,6 +266,11 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
                 server.start(&workflow_id, input, timeout)
             }
             Step::Signal { name, input, .. } => server.signal(&workflow_id, name, input.as_deref()),
+            // No chapter's check terminates; one that did would end the run here too.
+            Step::Terminate { .. } => {
+                server.terminate(&workflow_id);
+                Ok(())
+            }
             Step::Query { name, .. } => match server.query(&workflow_id, name) {
                 Ok(answer) => {
                     results.push(StepResult::Answer(answer));

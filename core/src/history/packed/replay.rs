@@ -106,7 +106,8 @@ fn replay_attributes<'a: 's, 's>(
         | EventType::ActivityTaskStarted
         | EventType::WorkflowExecutionCompleted
         | EventType::WorkflowExecutionFailed
-        | EventType::WorkflowExecutionTimedOut => A::Other(t),
+        | EventType::WorkflowExecutionTimedOut
+        | EventType::WorkflowExecutionTerminated => A::Other(t),
     };
     r.jump_to(end)?;
     Ok(attributes)

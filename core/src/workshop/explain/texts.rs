@@ -6,8 +6,8 @@ use super::links::{Links, activity_scheduled_id, decision_task_completed_id};
 use super::{Explanation, Related, Role};
 use crate::history::derived::{OpenDecisionTask, derive};
 use crate::history::{
-    ActivityTaskScheduledEventAttributes, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, EventAttributes, EventType,
-    HistoryEvent, WorkflowExecutionSignaledEventAttributes, table,
+    ActivityTaskScheduledEventAttributes, CAUSE_FORCE_CLOSE_DECISION, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+    EventAttributes, EventType, HistoryEvent, WorkflowExecutionSignaledEventAttributes, table,
 };
 use crate::payload::Payload;
 use crate::time::format_duration;
@@ -470,6 +470,35 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 format!("{CLOSED} Its open activities and timers are dropped with it."),
             )
         }
+        EventAttributes::WorkflowExecutionTerminated(a) => {
+            // The server first fails a running decision task, then writes the signals that
+            // waited for it, then this event.
+            let force_closed = links.events[..i]
+                .iter()
+                .rev()
+                .find(|p| !super::links::is_bufferable(p.event_type()))
+                .filter(|p| matches!(&p.attributes, EventAttributes::DecisionTaskFailed(f) if f.cause == CAUSE_FORCE_CLOSE_DECISION));
+            b.add_event(force_closed, Role::DecisionTask);
+            let why = if a.reason.is_empty() { String::new() } else { format!(", giving the reason \"{}\"", a.reason) };
+            let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("{} (the identity the server wrote)", a.identity) };
+            let open = open_work(&links.events[..i]);
+            (
+                "The workflow was terminated".to_owned(),
+                format!(
+                    "{who} asked the server to terminate the workflow (`cadence wf terminate`){why}. The server closed \
+                     it on the spot and wrote this event itself: no decision task ran, and the workflow code was not \
+                     asked, so it could not clean up or answer.{}",
+                    force_closed.map_or(String::new(), |f| format!(
+                        " A decision task was running at that moment; event {} threw its answer away first.",
+                        f.event_id
+                    ))
+                ),
+                format!(
+                    "{CLOSED} {open}Terminating is for a workflow that is stuck or no longer wanted; to end one in an \
+                     orderly way, send it a signal its code handles (here: DeliveredSignal)."
+                ),
+            )
+        }
     };
     Explanation {
         event_id: e.event_id,
@@ -481,6 +510,23 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         code: None,
         note: None,
     }
+}
+
+/// What a close by the server dropped: the activities and timers still open.
+fn open_work(before: &[HistoryEvent]) -> String {
+    let d = derive(before);
+    let mut dropped = Vec::new();
+    if !d.open_activities.is_empty() {
+        let names: Vec<&str> = d.open_activities.iter().map(|a| a.activity_type.as_str()).collect();
+        dropped.push(format!("activity {}", names.join(", ")));
+    }
+    for t in &d.open_timers {
+        dropped.push(format!("timer {} (started in event {})", t.timer_id, t.started_event_id));
+    }
+    if dropped.is_empty() {
+        return String::new();
+    }
+    format!("What was still open is dropped without an event of its own: {}. ", dropped.join(" and "))
 }
 
 const CLOSED: &str = "The workflow is closed: the code runs no more, and Cadence refuses every new signal \
@@ -583,7 +629,26 @@ fn decision_failed(
     b.add(a.scheduled_event_id, Role::Scheduled);
     b.add(a.started_event_id, Role::Started);
     let details = a.failure.as_ref().map(|f| f.details_text()).unwrap_or_default();
-    if a.cause == CAUSE_UNHANDLED_DECISION {
+    if a.cause == CAUSE_FORCE_CLOSE_DECISION {
+        let closed = links.next_where(i, |n| n.event_type().is_workflow_close());
+        b.add_event(closed, Role::Next);
+        let by = match closed.map(HistoryEvent::event_type) {
+            Some(EventType::WorkflowExecutionTerminated) => "a terminate request",
+            Some(EventType::WorkflowExecutionTimedOut) => "its execution timeout",
+            _ => "the server",
+        };
+        (
+            "Decision task cut off: FORCE_CLOSE_DECISION".to_owned(),
+            format!(
+                "A worker had started this decision task, but the workflow was being closed by {by} before it answered. \
+                 The server failed the task itself (identity {}): whatever the worker sends back now is refused.",
+                a.identity
+            ),
+            "Nothing of this task's decisions is written, and no new decision task follows: the close comes right \
+             after this event, together with any signal that arrived while the task ran."
+                .to_owned(),
+        )
+    } else if a.cause == CAUSE_UNHANDLED_DECISION {
         // The events that arrived while the task ran are written right after it.
         let buffered: Vec<&HistoryEvent> =
             links.events[i + 1..].iter().take_while(|x| super::links::is_bufferable(x.event_type())).collect();
