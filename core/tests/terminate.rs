@@ -106,6 +106,23 @@ fn a_waiting_workflow_is_closed_its_timer_dropped_and_every_later_request_refuse
 }
 
 #[test]
+fn the_workflow_timeout_fails_a_decision_task_in_flight_too() {
+    // Cadence's history service closes a timed-out run as it closes a terminated one
+    // (`timeoutWorkflow` beside `TerminateWorkflow`): a started decision task is failed
+    // with FORCE_CLOSE_DECISION first.
+    let mut s = started("T1", Duration::from_secs(5));
+    s.apply(Action::Step).unwrap();
+    s.apply(Action::AdvanceNext).unwrap();
+    assert_eq!(
+        last_lines(&s, 2),
+        [
+            "4 +5s DecisionTaskFailed scheduled=2 started=3 cause=FORCE_CLOSE_DECISION",
+            "5 +5s WorkflowExecutionTimedOut timeoutType=START_TO_CLOSE",
+        ]
+    );
+}
+
+#[test]
 fn a_terminated_history_from_the_cli_reads_replays_and_explains_what_was_dropped() {
     let text = include_str!("fixtures/cli/terminated-waiting.json");
     let events = history_from_json(text).unwrap();

@@ -580,7 +580,7 @@ impl Execution {
         }
     }
 
-    /// The server closes the run on its own (a terminate), in
+    /// The server closes the run on its own (a terminate, the workflow's timeout), in
     /// one batch: a decision task a worker has started is failed first, since its
     /// answer can no longer count, and the signals that waited for it are written;
     /// then the close event. A decision task only scheduled is dropped unwritten.
@@ -788,15 +788,13 @@ impl Execution {
             return out;
         }
         if now >= self.start_time.plus(self.execution_timeout) {
-            self.begin_batch();
-            self.append(
+            self.force_close(
                 now,
                 EventAttributes::WorkflowExecutionTimedOut(WorkflowExecutionTimedOutEventAttributes {
                     timeout_type: TimeoutType::StartToClose,
                 }),
+                WorkflowStatus::TimedOut,
             );
-            self.status = WorkflowStatus::TimedOut;
-            self.close();
             out.push(FiredKind::WorkflowTimedOut);
             return out;
         }
