@@ -217,7 +217,9 @@ fn comparable_builtin_scenarios_give_the_simulators_history_on_a_real_server() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // The ones a real server can reproduce; a scenario silently dropping out would be a regression.
-    for name in ["happy-path", "amount-over-25", "empty-customer", "scan-before-loop", "signal-after-completion", "unreadable-scan"] {
+    for name in
+        ["happy-path", "amount-over-25", "empty-customer", "scan-before-loop", "signal-after-completion", "terminated", "unreadable-scan"]
+    {
         assert!(compared.contains(&name), "{name} was not compared: {compared:?}");
     }
 }
@@ -1047,4 +1049,35 @@ fn ctrl_c_during_a_load_ends_it_and_terminates_the_workflows_in_flight() {
     assert!(started < 200, "the load was not interrupted: {said}");
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
+    // No worker serves this task list: the workflow waits on its first decision task.
+    let c = client();
+    let id = fresh_id("Terminated");
+    c.start_workflow(&StartOptions {
+        domain: DOMAIN.into(),
+        workflow_id: id.clone(),
+        workflow_type: "OrderProcessingWorkflowComplete".into(),
+        task_list: format!("{id}-list"),
+        input: Some(order(&id, "Cadence", 20)),
+        execution_timeout: Duration::from_secs(600),
+        task_timeout: Duration::from_secs(10),
+        id_reuse_policy: None,
+    })
+    .unwrap();
+    let bridge = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_bridge")).arg("--address").arg(address()).args(args).output().unwrap();
+    let out = bridge(&["wf", "terminate", "--workflow_id", &id, "--reason", "lost in the post"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Before, `wf show` refused the history: "WorkflowExecutionTerminated events cannot be read here".
+    let out = bridge(&["wf", "show", "--workflow_id", &id]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("WorkflowExecutionTerminated") && last.contains("reason=lost in the post"), "{stdout}");
+    // A second terminate is refused, as a signal to a closed workflow is.
+    let out = bridge(&["wf", "terminate", "--workflow_id", &id]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("already completed"));
 }

@@ -57,6 +57,7 @@ builtins!(
     "fired-then-scan",
     "scan-then-fired",
     "signal-after-completion",
+    "terminated",
     "unreadable-scan",
     "workflow-timeout",
     "unhandled-decision",
