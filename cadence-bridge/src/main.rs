@@ -477,7 +477,14 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
             if json {
                 println!("{}", pretty(&serde_json::json!({ "history": { "events": events } })));
             } else {
-                let events = cadence_bridge::client::events_from_json(events)?;
+                // The table needs every event read; the JSON form shows any history.
+                let events = cadence_bridge::client::events_from_json(events).map_err(|e| match e {
+                    BridgeError::Decode { procedure, reason } => BridgeError::Decode {
+                        procedure,
+                        reason: format!("{reason}. `bridge wf show --json` prints the history as the server sent it"),
+                    },
+                    other => other,
+                })?;
                 print!("{}", postflow_core::history::table::render(&events, None));
             }
         }

@@ -1080,4 +1080,28 @@ fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
     // A second terminate is refused, as a signal to a closed workflow is.
     let out = bridge(&["wf", "terminate", "--workflow_id", &id]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("already completed"));
+
+    // A cancel request (`cadence wf cancel`) writes an event the workshop's workflow
+    // never does: the table cannot show it, and says where the history can be seen.
+    let cancelled = fresh_id("Cancelled");
+    let _cleanup = Cleanup(cancelled.clone());
+    c.start_workflow(&StartOptions {
+        domain: DOMAIN.into(),
+        workflow_id: cancelled.clone(),
+        workflow_type: "OrderProcessingWorkflowComplete".into(),
+        task_list: format!("{cancelled}-list"),
+        input: Some(order(&cancelled, "Cadence", 20)),
+        execution_timeout: Duration::from_secs(600),
+        task_timeout: Duration::from_secs(10),
+        id_reuse_policy: None,
+    })
+    .unwrap();
+    Cadence::new(Cadence::GRPC).run(&["wf", "cancel", "--workflow_id", &cancelled]);
+    let out = bridge(&["wf", "show", "--workflow_id", &cancelled]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("WorkflowExecutionCancelRequested events cannot be read here"), "{stderr}");
+    assert!(stderr.contains("`bridge wf show --json` prints the history as the server sent it"), "{stderr}");
+    let out = bridge(&["wf", "show", "--workflow_id", &cancelled, "--json"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("workflowExecutionCancelRequestedEventAttributes"));
 }
