@@ -217,7 +217,9 @@ pub fn panic_parts(failure: &Failure) -> Option<(String, String)> {
     if failure.reason != PANIC_REASON {
         return None;
     }
-    let mut values = serde_json::Deserializer::from_slice(&failure.details).into_iter::<String>();
+    // From text, not bytes: one serde_json reader in the playground's download.
+    let details = std::str::from_utf8(&failure.details).ok()?;
+    let mut values = serde_json::Deserializer::from_str(details).into_iter::<String>();
     let message = values.next()?.ok()?;
     Some((message, values.next().and_then(Result::ok).unwrap_or_default()))
 }

@@ -72,7 +72,10 @@ impl Session {
             ShareError::Damaged(format!("it was cut short or changed on its way; copy the whole link again ({e})"))
         };
         let bytes = URL_SAFE_NO_PAD.decode(text.trim().trim_start_matches('#')).map_err(|e| mangled(&e))?;
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| mangled(&e))?;
+        // Read as text, as every other JSON here is: a second reader over bytes would
+        // be a copy of serde_json's parser in the playground's download.
+        let text = std::str::from_utf8(&bytes).map_err(|e| mangled(&e))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| mangled(&e))?;
         let shared = Shared::from_json(&value).map_err(ShareError::Damaged)?;
         let chapter = Chapter::parse(&shared.chapter).map_err(ShareError::Damaged)?;
         if shared.timer_unit_secs == 0 {
