@@ -48,6 +48,7 @@ fn terminating_a_workflow_whose_decision_task_waits_writes_only_the_close() {
     terminate(&mut s, "");
     assert_eq!(normalise(s.history()), normalise(&real("terminated-scheduled", "stl")));
     assert_eq!(s.outcome().as_deref(), Some("terminated"));
+    assert_eq!(last_lines(&s, 1), ["3 +0s WorkflowExecutionTerminated"], "no reason, no empty reason=");
     assert!(s.apply(Action::Step).is_err(), "the dropped decision task is not run: {}", s.history_table());
 }
 
@@ -100,6 +101,15 @@ fn a_waiting_workflow_is_closed_its_timer_dropped_and_every_later_request_refuse
         assert!(why.contains("already completed"), "{refused:?}: {why}");
     }
     assert_eq!(s.history().len(), len, "a refusal writes nothing");
+    // Both front ends refuse the key before sending, in words the refusal's explanation knows.
+    let postflow_core::controls::Availability::Unavailable(why) =
+        postflow_core::controls::availability(postflow_core::controls::Command::Terminate, &s)
+    else {
+        panic!("terminate offered on a closed workflow")
+    };
+    assert_eq!(why, "the workflow has terminated: Cadence refuses to terminate a closed workflow");
+    let explained = postflow_core::workshop::explain::explain_refusal(&why).unwrap();
+    assert!(explained.contains("nor a terminate"), "{explained}");
     // The `cadence` command a participant can run against a real server.
     let cli = s.timeline().last().unwrap().cli.clone().unwrap();
     assert_eq!(cli, "cadence --domain cadence-workshop wf terminate --workflow_id Order123 --reason 'lost in the post'");
@@ -137,7 +147,9 @@ fn a_terminated_history_from_the_cli_reads_replays_and_explains_what_was_dropped
     assert!(x.cause.contains("\"lost in the post\"") && x.cause.contains("no decision task ran"), "{}", x.cause);
     assert!(x.meaning.contains("timer 3 (started in event 23)"), "{}", x.meaning);
     // The code was stopped where it waited, and a query's replay shows it there.
-    assert!(s.stack_trace().starts_with("coroutine 1 [blocked on selector-1.Select]:"), "{}", s.stack_trace());
+    let trace = s.stack_trace();
+    assert!(trace.starts_with("the workflow was terminated while its code waited here; none of it runs any more"), "{trace}");
+    assert!(trace.contains("coroutine 1 [blocked on selector-1.Select]:"), "{trace}");
 
     // Both export forms read back to the same events.
     assert_eq!(history_from_json(&history_to_json(&events)).unwrap(), events);

@@ -187,7 +187,9 @@ pub fn attributes(a: &EventAttributes) -> String {
         }
         EventAttributes::WorkflowExecutionTimedOut(a) => kv("timeoutType", &a.timeout_type.short_name()),
         EventAttributes::WorkflowExecutionTerminated(a) => {
-            kv("reason", &a.reason);
+            if !a.reason.is_empty() {
+                kv("reason", &a.reason);
+            }
             if let Some(p) = a.details.as_ref().filter(|p| !p.is_empty()) {
                 kv("details", &payload(p));
             }

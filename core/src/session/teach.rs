@@ -4,7 +4,7 @@
 //! this file only adds what needs the code.
 
 use super::Session;
-use crate::history::{EventAttributes, HistoryEvent};
+use crate::history::{EventAttributes, EventType, HistoryEvent};
 use crate::registry::WorkflowDefinition;
 use crate::runtime::{CommandKind, QUERY_STACK_TRACE, RuntimeError, WorkflowRuntime};
 use crate::workshop::{Explanation, explain};
@@ -37,6 +37,18 @@ impl Session {
     /// Where the workflow code is blocked at the cursor, in the code's own terms: the
     /// answer to Cadence's `__stack_trace` query, as a worker gives it.
     pub fn stack_trace(&self) -> String {
+        let trace = self.code_waits();
+        // A terminated workflow's code never returned: a replay finds it where it waited,
+        // and that must not read as if it still waits.
+        match self.history().last().map(HistoryEvent::event_type) {
+            Some(EventType::WorkflowExecutionTerminated) => {
+                format!("the workflow was terminated while its code waited here; none of it runs any more\n\n{trace}")
+            }
+            _ => trace,
+        }
+    }
+
+    fn code_waits(&self) -> String {
         let fallback = "the workflow code has not run yet".to_owned();
         if self.is_imported() {
             let Some(definition) = self.definition() else { return fallback };

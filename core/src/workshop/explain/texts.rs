@@ -16,9 +16,9 @@ use crate::time::format_duration;
 pub(super) const REFUSALS: &[(&[&str], &str)] = &[
     (
         // The engine's refusal, and the front ends' own before they send anything.
-        &["already completed", "refuses signals to a closed workflow"],
-        "The workflow is closed. Cadence accepts no signal for a closed workflow and writes nothing: \
-         the history stays as it is. A real server answers WorkflowExecutionAlreadyCompletedError \
+        &["already completed", "refuses signals to a closed workflow", "refuses to terminate a closed workflow"],
+        "The workflow is closed. Cadence accepts no signal for a closed workflow, nor a terminate, and \
+         writes nothing: the history stays as it is. A real server answers WorkflowExecutionAlreadyCompletedError \
          (the CLI prints \"workflow execution already completed\").",
     ),
     (
@@ -480,12 +480,12 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 .filter(|p| matches!(&p.attributes, EventAttributes::DecisionTaskFailed(f) if f.cause == CAUSE_FORCE_CLOSE_DECISION));
             b.add_event(force_closed, Role::DecisionTask);
             let why = if a.reason.is_empty() { String::new() } else { format!(", giving the reason \"{}\"", a.reason) };
-            let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("{} (the identity the server wrote)", a.identity) };
+            let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("A client with identity {}", a.identity) };
             let open = open_work(&links.events[..i]);
             (
                 "The workflow was terminated".to_owned(),
                 format!(
-                    "{who} asked the server to terminate the workflow (`cadence wf terminate`){why}. The server closed \
+                    "{who} asked the server to terminate the workflow (cadence wf terminate){why}. The server closed \
                      it on the spot and wrote this event itself: no decision task ran, and the workflow code was not \
                      asked, so it could not clean up or answer.{}",
                     force_closed.map_or(String::new(), |f| format!(
