@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The real `tui` binary on a real (pseudo) terminal: runs it in a detached tmux
 # session of fixed size, types as a user would (start, scan with a location, deliver,
-# quit) and reads the screen back with capture-pane. Needs no tty of its own, so it
-# runs in CI. Installs tmux if missing.
+# terminate a new order with a reason, quit) and reads the screen back with
+# capture-pane. Needs no tty of its own, so it runs in CI. Installs tmux if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,6 +71,19 @@ keys Z
 wait_for "Z does nothing here: ? lists every key"
 tm resize-window -t tui -x 140 -y 45
 wait_for "History:"
+# Terminate: a new order (the delivered one is closed), X, a reason typed, Enter; the
+# server's own close event shows in the history and the status line says terminated.
+keys s
+wait_for "Start an order"
+keys Enter
+wait_for "started; a new session replaced yours"
+keys X
+wait_for "Terminate the workflow: reason"
+keys -l "lost in the post"
+keys Enter
+wait_for "WorkflowExecutionTerminated reason=lost in the post"
+wait_for "│ terminated │"
+wait_for "Order123 terminated (reason: lost in the post)"
 
 keys q
 for _ in $(seq 1 300); do
@@ -88,7 +101,7 @@ if screen | grep -qF "History:"; then
   screen >&2
   exit 1
 fi
-echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, quit with status 0"
+echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, terminated a new order with a reason, quit with status 0"
 
 # The guided tour and live time: chapter 1's first step, then chapter 2 in live time,
 # where the payment's retries happen by themselves; the progress survives a restart.

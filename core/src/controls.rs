@@ -20,6 +20,8 @@ pub enum Command {
     /// Send ScanSignal with a location.
     Scan,
     Delivered,
+    /// Close the workflow without asking its code: `cadence wf terminate`.
+    Terminate,
     Query,
     /// One step of the worker.
     Step,
@@ -135,6 +137,7 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Scan, &[Char('c')], "scan", "send ScanSignal with a location"),
     bar(C::Delivered, &[Char('d')], "delivered", "send DeliveredSignal"),
     bar(C::Query, &[Char('a')], "query", "ask the current_status query"),
+    more(C::Terminate, &[Char('X')], "terminate", "close the workflow at once, its code not asked (cadence wf terminate)"),
     bar(C::Step, &[Char('n')], "step", "one step of the worker"),
     bar(C::NextTimer, &[Char('t')], "timer", "move the clock to the next timer, retry or timeout"),
     bar(C::Run, &[Char('r')], "run", "run the worker until it waits for the clock or a signal"),
@@ -230,9 +233,10 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         // scenario at its start) it would show "live" and do nothing. (`running` is never
         // true of an imported history.)
         C::Live => Availability::when(running, || if imported { "an imported history has no live time".into() } else { not_running() }),
-        C::Scan | C::Delivered => Availability::when(running, || {
+        C::Scan | C::Delivered | C::Terminate => Availability::when(running, || {
             if started {
-                format!("the workflow has {}: Cadence refuses signals to a closed workflow", closed_word(s))
+                let refuses = if command == C::Terminate { "to terminate" } else { "signals to" };
+                format!("the workflow has {}: Cadence refuses {refuses} a closed workflow", closed_word(s))
             } else {
                 not_running()
             }
@@ -432,6 +436,11 @@ pub fn scan_action(location: &str) -> Result<Action, String> {
 
 pub fn delivered_action() -> Action {
     Action::Signal { name: DELIVERED_SIGNAL.into(), input: None }
+}
+
+/// `cadence wf terminate` with the reason as typed; a reason is optional, as on the CLI.
+pub fn terminate_action(reason: &str) -> Action {
+    Action::Terminate { reason: reason.trim().to_owned() }
 }
 
 pub fn query_action() -> Action {

@@ -336,10 +336,12 @@ impl App {
         if let Some(b) = &self.bridge {
             let watched = b.watched.is_some();
             match c {
-                Command::Scan | Command::Delivered | Command::Query if !watched => {
+                // Whether the workflow still runs is the server's to say: a refusal comes
+                // back in its own words.
+                Command::Scan | Command::Delivered | Command::Query | Command::Terminate if !watched => {
                     return Availability::Unavailable("start or watch a workflow on the server first".into());
                 }
-                Command::Scan | Command::Delivered | Command::Query => return Availability::Available,
+                Command::Scan | Command::Delivered | Command::Query | Command::Terminate => return Availability::Available,
                 Command::Step | Command::NextTimer | Command::Run | Command::ToggleAutoRun | Command::Play | Command::Live => {
                     return Availability::Unavailable(
                         "bridge mode: the clock is real and the worker (bridge worker) runs the workflow; nothing to step".into(),
@@ -369,6 +371,10 @@ impl App {
                 if matches!(self.mode, Mode::Form(_)) {
                     let next = if self.session.workflow_id().is_none() { "; G opens the guided tour" } else { "" };
                     self.message = Some(info(format!("no order started: s opens the start form again{next}")));
+                }
+                // A terminate is the one prompt whose Esc is a decision worth confirming.
+                if matches!(&self.mode, Mode::Prompt(p) if p.kind == PromptKind::Terminate) {
+                    self.message = Some(info("nothing terminated: the workflow goes on as it was"));
                 }
                 self.mode = Mode::Main;
             }
@@ -475,6 +481,7 @@ impl App {
                 self.mode = Mode::Form(next.unwrap_or_else(StartForm::workshop));
             }
             Command::Scan => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
+            Command::Terminate => self.mode = Mode::Prompt(Prompt::new(PromptKind::Terminate, "")),
             Command::Export => {
                 let name = match self.bridge.as_ref().and_then(|b| b.watched.as_ref()) {
                     Some(w) if self.session.workflow_id().is_none() => format!("{}.history.json", w.workflow_id),
@@ -688,6 +695,26 @@ impl App {
                 self.session.perform(action)?;
                 self.after_action();
             }
+            PromptKind::Terminate => {
+                let action = controls::terminate_action(text);
+                let Action::Terminate { reason } = &action else { unreachable!("terminate_action gives a terminate") };
+                if let Some(b) = &mut self.bridge {
+                    b.terminate(reason)?;
+                    self.message = Some(info("sending the terminate to the server…"));
+                    return Ok(());
+                }
+                let done = format!(
+                    "{} {}: closed at once, its code not asked; {} goes back to before it",
+                    self.session.workflow_id().unwrap_or("the workflow"),
+                    terminated_words(reason),
+                    controls::keys_label(Command::Back),
+                );
+                self.session.perform(action)?;
+                self.after_action();
+                // What the action replaced (undo) or the tour said stays on the line too.
+                let also = self.message.take().map(|m| format!("; {}", m.text)).unwrap_or_default();
+                self.message = Some(info(format!("{done}{also}")));
+            }
             PromptKind::Export => {
                 if text.is_empty() {
                     return Err("type a file name".into());
@@ -893,6 +920,12 @@ fn cached<T>(cell: &RefCell<Option<(u64, Rc<T>)>>, generation: u64, build: impl 
             v
         }
     }
+}
+
+/// "terminated (reason: lost)" or "terminated (no reason given)": what a terminate did,
+/// on the message line of the simulator and of bridge mode alike.
+pub(crate) fn terminated_words(reason: &str) -> String {
+    if reason.is_empty() { "terminated (no reason given)".into() } else { format!("terminated (reason: {reason})") }
 }
 
 fn info(text: impl Into<String>) -> Message {

@@ -25,7 +25,7 @@ impl Context {
         match self {
             Context::Main => "main screen",
             Context::Form => "start form",
-            Context::Prompt => "prompts (scan location, export/import path)",
+            Context::Prompt => "prompts (scan location, terminate reason, export/import path)",
             Context::Picker => "scenario picker",
             Context::Help => "this help",
             Context::Commands => "the session's cadence commands",

@@ -1,8 +1,10 @@
-//! One-line prompts: the scan location and the export/import paths.
+//! One-line prompts: the scan location, the reason of a terminate and the export/import paths.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PromptKind {
     Scan,
+    /// `cadence wf terminate`: the reason, which may be left empty.
+    Terminate,
     Export,
     Import,
 }
@@ -12,6 +14,7 @@ impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
             PromptKind::Scan => " Scan the package: location (cadence wf signal --name ScanSignal) ",
+            PromptKind::Terminate => " Terminate the workflow: reason (cadence wf terminate --reason) ",
             PromptKind::Export => " Export to file ",
             PromptKind::Import => " Import a Cadence history JSON file ",
         }
@@ -22,6 +25,10 @@ impl PromptKind {
         match self {
             PromptKind::Export => Some(
                 "the name's end picks the form: .json the API's history · .cli-history.json the CLI's and Go replayer's · .sh a replay script",
+            ),
+            PromptKind::Terminate => Some(
+                "the server closes the workflow at once, without asking its code; its open activities and timers are dropped. \
+                 The reason is optional: Enter on an empty line terminates with none",
             ),
             PromptKind::Scan | PromptKind::Import => None,
         }

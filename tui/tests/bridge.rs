@@ -99,6 +99,30 @@ fn the_key_bar_hides_what_only_the_simulator_does() {
 }
 
 #[test]
+fn a_terminate_goes_to_the_server_and_its_failure_is_said() {
+    // Nothing watched: nothing to terminate, and no prompt opens.
+    let mut none = app(None);
+    key(&mut none, KeyCode::Esc);
+    key(&mut none, KeyCode::Char('X'));
+    let m = none.message.clone().unwrap();
+    assert!(m.error && m.text == "start or watch a workflow on the server first", "{m:?}");
+    assert_eq!(none.mode, Mode::Main);
+
+    // Watched: the prompt asks for the reason; the server is down, so the call fails and says why.
+    let mut app = app(Some("Order123"));
+    key(&mut app, KeyCode::Char('X'));
+    assert!(render_text(&app, 160, 45).contains("Terminate the workflow: reason"), "X opens the prompt in bridge mode too");
+    for c in "stuck".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Main, "the prompt closed: the call went out");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.starts_with("terminate: stuck: Cadence server not reachable"), "{m:?}");
+    assert!(app.bridge.as_ref().unwrap().last.is_none(), "nothing was done on the server");
+}
+
+#[test]
 fn the_query_pane_keeps_the_time_of_its_answer_at_80_columns() {
     let mut app = app(Some("Order123"));
     key(&mut app, KeyCode::Char('a'));
@@ -158,4 +182,48 @@ fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_mess
     key(&mut app, KeyCode::Char('s'));
     let Mode::Form(form) = &app.mode else { panic!("s opens the form: {:?}", app.mode) };
     assert!(form.workflow_id() != next && form.workflow_id() != id && form.error.is_none(), "{form:?}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn x_terminates_the_watched_workflow_on_the_server_and_a_second_is_refused_in_the_servers_words() {
+    let url = server();
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let id = format!("terminated-{}-{nanos}", std::process::id());
+    let c = Client::new(&url, "tui-test").unwrap();
+    c.start_workflow(&StartOptions {
+        domain: "cadence-workshop".into(),
+        workflow_id: id.clone(),
+        workflow_type: "OrderProcessingWorkflowComplete".into(),
+        task_list: "tasklist".into(),
+        input: Some(format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#)),
+        execution_timeout: Duration::from_secs(60),
+        task_timeout: Duration::from_secs(10),
+        id_reuse_policy: None,
+    })
+    .unwrap();
+    let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), Some(id.clone())).unwrap());
+    app.settle(Duration::from_secs(10));
+    key(&mut app, KeyCode::Char('X'));
+    for ch in "lost in the post".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+    }
+    key(&mut app, KeyCode::Enter);
+    // The history comes from the server: the close is the server's own event.
+    let history = c.history_json("cadence-workshop", &id, "").unwrap();
+    let last = history.last().unwrap();
+    let _ = c.terminate("cadence-workshop", &id, "", "test over");
+    assert_eq!(last["workflowExecutionTerminatedEventAttributes"]["reason"], "lost in the post", "{last}");
+    let m = app.message.clone().unwrap();
+    assert!(!m.error && m.text.contains("terminated (reason: lost in the post) on the server"), "{m:?}");
+    let s = render_text(&app, 160, 45);
+    assert!(s.contains("WorkflowExecutionTerminated reason=lost in the post"), "the refreshed history shows it: {s}");
+    assert!(s.contains("│ terminated"), "the status line says so: {s}");
+    assert!(s.contains(&format!("wf terminate --workflow_id {id} --reason 'lost in the post'")), "the last action's command: {s}");
+
+    // A second terminate reaches the server, which refuses it; its words are shown.
+    key(&mut app, KeyCode::Char('X'));
+    key(&mut app, KeyCode::Enter);
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.starts_with("terminate: the workflow has closed") && m.text.contains("already completed"), "{m:?}");
 }

@@ -160,9 +160,13 @@ fn help_overlay_lists_the_keymap() {
     let mut app = started();
     key(&mut app, KeyCode::Char('?'));
     let s = common::stable(render_text(&app, 120, 80));
+    // The help's own column (84 wide, centred), its rows read on: a sentence longer
+    // than the column goes on in the row under it.
+    let column: Vec<String> = s.lines().map(|l| l.chars().skip(19).take(82).collect::<String>().trim().to_owned()).collect();
+    let read = column.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         for b in postflow_tui::keymap::bindings(context) {
-            assert!(s.contains(b.help), "help lists {:?}", b.help);
+            assert!(read.contains(b.help), "help lists {:?}", b.help);
         }
     }
     insta::assert_snapshot!("help", s);
@@ -790,4 +794,121 @@ fn a_long_pasted_location_keeps_the_prompts_keys_in_view_and_is_sent_whole() {
     key(&mut app, KeyCode::Enter);
     let (_, last) = postflow_core::session::script::commands(&app.session).pop().unwrap();
     assert!(last.contains(&format!(r#"{{"location":"{}END"}}"#, "y".repeat(3000))), "the whole location is sent: {last}");
+}
+
+/// `X`, a reason typed, Enter: `cadence wf terminate` of the running workflow.
+fn terminate(app: &mut App, reason: &str) {
+    key(app, KeyCode::Char('X'));
+    type_text(app, reason);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn x_asks_for_a_reason_and_terminates_the_workflow() {
+    let mut app = shipped();
+    key(&mut app, KeyCode::Char('X'));
+    let s = screen(&app);
+    assert!(s.contains("Terminate the workflow: reason (cadence wf terminate --reason)"), "{s}");
+    assert!(s.contains("The reason is optional"), "the prompt says Enter needs no reason: {s}");
+    insta::assert_snapshot!("terminate_prompt", s);
+
+    type_text(&mut app, "lost in the post");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main, "the prompt closed");
+    assert!(s.contains("Order123 │ terminated │"), "the status line says terminated: {s}");
+    assert!(s.contains("WorkflowExecutionTerminated reason=lost in the post"), "the history shows the close: {s}");
+    assert!(s.contains("Order123 terminated (reason: lost in the post): closed at once"), "the message line says what happened: {s}");
+    assert!(s.contains("Why 24 WorkflowExecutionTerminated") && s.contains("The workflow was terminated"), "the Why pane explains it: {s}");
+    assert!(s.contains("$ cadence --domain cadence-workshop wf terminate --workflow_id Order123 --reason 'lost in the post'"), "{s}");
+    insta::assert_snapshot!("terminated", s);
+
+    // A closed workflow takes no second terminate, and no prompt opens for one.
+    key(&mut app, KeyCode::Char('X'));
+    let s = screen(&app);
+    assert!(s.contains("✗ the workflow has terminated: Cadence refuses to terminate a closed workflow"), "{s}");
+    assert!(!s.contains("Terminate the workflow: reason"), "{s}");
+    assert!(!s.contains(" c scan") && !s.contains(" d delivered"), "nothing is offered that a closed workflow refuses: {s}");
+}
+
+#[test]
+fn a_terminate_needs_no_reason_and_esc_changes_nothing() {
+    let mut app = shipped();
+    let steps = app.session.timeline().len();
+    key(&mut app, KeyCode::Char('X'));
+    type_text(&mut app, "never mind");
+    key(&mut app, KeyCode::Esc);
+    let s = screen(&app);
+    assert_eq!(app.session.timeline().len(), steps, "Esc sent nothing");
+    assert!(s.contains("Order123 │ running │") && !s.contains("WorkflowExecutionTerminated"), "{s}");
+    assert!(s.contains("nothing terminated: the workflow goes on as it was"), "{s}");
+
+    // Enter on an empty line (spaces only count as nothing) terminates with no reason.
+    terminate(&mut app, "  ");
+    let s = screen(&app);
+    assert!(s.contains("Order123 │ terminated │"), "{s}");
+    let row = s.lines().find(|l| l.contains("WorkflowExecutionTerminated")).unwrap_or_default();
+    assert!(!row.contains("never mind"), "the text Esc dropped is not the reason: {row}");
+    assert!(s.contains("Order123 terminated (no reason given)"), "{s}");
+    assert!(s.contains("$ cadence --domain cadence-workshop wf terminate --workflow_id Order123"), "{s}");
+    assert!(!s.contains("--reason"), "the CLI command has no --reason either: {s}");
+}
+
+#[test]
+fn after_a_terminate_a_step_back_and_a_new_action_work_as_for_any_action() {
+    let mut app = shipped();
+    terminate(&mut app, "wrong address");
+    let steps = app.session.timeline().len();
+    key(&mut app, KeyCode::Left);
+    let s = screen(&app);
+    assert!(s.contains("Order123 │ running │") && !s.contains("WorkflowExecutionTerminated"), "← goes back to before it: {s}");
+    assert!(s.contains(" c scan"), "the running workflow's keys are back: {s}");
+    key(&mut app, KeyCode::Right);
+    assert!(screen(&app).contains("WorkflowExecutionTerminated reason=wrong address"), "→ goes forward to it again");
+    key(&mut app, KeyCode::Left);
+
+    // Acting there replaces the terminate, as any later step is replaced, and u puts it back.
+    scan(&mut app, "Delft");
+    let s = screen(&app);
+    assert!(s.contains("Order123 │ running │") && !s.contains("WorkflowExecutionTerminated"), "{s}");
+    assert!(s.contains("acting at step") && s.contains("(u)"), "{s}");
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.timeline().len(), steps);
+    key(&mut app, KeyCode::End);
+    assert!(screen(&app).contains("Order123 │ terminated │"), "the terminate is back");
+}
+
+#[test]
+fn x_where_nothing_runs_says_why_and_opens_no_prompt() {
+    let refused = |app: &mut App, why: &str| {
+        key(app, KeyCode::Char('X'));
+        let s = screen(app);
+        assert!(s.contains(&format!("✗ {why}")), "{s}");
+        assert_eq!(app.mode, postflow_tui::app::Mode::Main, "no prompt opened: {s}");
+    };
+    let mut app = App::new();
+    key(&mut app, KeyCode::Esc);
+    refused(&mut app, "no workflow yet: start an order first (s)");
+
+    let mut app = shipped();
+    key(&mut app, KeyCode::Char('d'));
+    refused(&mut app, "the workflow has completed: Cadence refuses to terminate a closed workflow");
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/started-only.json");
+    let mut app = App::from_loaded(source::import(path).unwrap());
+    refused(&mut app, "an imported history is read-only: step through it with ← and →");
+
+    // An imported history of a terminated workflow reads as terminated.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/terminated-in-flight.json");
+    let app = App::from_loaded(source::import(path).unwrap());
+    assert!(screen(&app).contains("terminated (imported, event"), "{}", screen(&app));
+}
+
+#[test]
+fn the_help_lists_x_for_terminate() {
+    let mut app = started();
+    key(&mut app, KeyCode::Char('?'));
+    let s = render_text(&app, 120, 80);
+    let line = s.lines().find(|l| l.contains("close the workflow at once, its code not asked (cadence wf terminate)")).unwrap_or_default();
+    assert!(line.trim_start_matches([' ', '│']).starts_with('X'), "the help lists X with its line: {line:?}");
 }

@@ -963,3 +963,89 @@ test('the third newcomer walk: the page while it loads, a tap on a greyed button
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+test('terminate: with a reason, the closed workflow refuses, the link keeps it, back and undo', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  const types = () => page.locator('#history tr.event td.type').allTextContents();
+  const terminated = page.locator('#history tr.event[data-event-type="WorkflowExecutionTerminated"]');
+  const terminate = page.locator('#terminate');
+
+  // Not before a workflow runs: the control looks disabled and says why.
+  assert.equal(await terminate.getAttribute('aria-disabled'), 'true');
+  assert.equal(await terminate.getAttribute('title'), 'no workflow yet: start an order first (s)');
+
+  // The order runs until it waits for a scan or its notification timer.
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await page.locator('h1').click();
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /attempt=2 \(try 3 of 3\)/);
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
+  await eventually(() => terminate.getAttribute('title'), (t) => /^Terminate the workflow .*\(key X\)$/.test(t ?? ''), 'terminate names its key');
+
+  // Terminated with a reason: the server closes the run, its code not asked.
+  await page.getByLabel('Terminate reason').fill('lost in the post');
+  await page.getByRole('button', { name: 'Terminate the workflow (cadence wf terminate) with this reason' }).click();
+  await expectCount(terminated, 1);
+  assert.equal((await types()).at(-1), 'WorkflowExecutionTerminated');
+  await expectText(page.locator('#run-state'), 'terminated');
+  await expectText(page.locator('#outcome'), 'terminated: lost in the post');
+  await expectText(page.locator('#cli'), "cadence --domain cadence-workshop wf terminate --workflow_id Order123 --reason 'lost in the post'");
+  await expectMatch(terminated.locator('td.details'), /lost in the post/);
+  // The event explains itself.
+  await terminated.click();
+  await expectMatch(page.locator('#explanation'), /WorkflowExecutionTerminated[\s\S]*terminated[\s\S]*cadence wf terminate/);
+
+  // A closed workflow takes no scan and no second terminate: both look disabled with the reason.
+  await expectMatch(page.locator('#compact-status'), /^Order123 · terminated · step (\d+)\/\1 · terminated: the server closed the workflow without asking its code$/);
+  assert.equal(await page.locator('#scan').getAttribute('aria-disabled'), 'true');
+  assert.match(await page.locator('#scan').getAttribute('title'), /^the workflow has terminated: Cadence refuses signals/);
+  assert.equal(await terminate.getAttribute('aria-disabled'), 'true');
+  const refusal = await terminate.getAttribute('title');
+  assert.match(refusal, /^the workflow has terminated: Cadence refuses .*terminate/);
+  // X says why, and writes nothing.
+  const closed = await types();
+  await page.locator('h1').click();
+  await page.keyboard.press('X');
+  await expectText(page.locator('#action-error'), refusal);
+  assert.deepEqual(await types(), closed);
+
+  // The share link opens the terminated workflow.
+  const link = await page.locator('#share-link').getAttribute('href');
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const shared = await newPage(other);
+  await open(shared, link);
+  await expectText(shared.locator('#outcome'), 'terminated: lost in the post');
+  await sameAs(() => shared.locator('#history tr.event td.type').allTextContents(), closed, 'the shared history');
+  await other.close();
+
+  // Back one step: the workflow runs again, and takes a scan.
+  await page.keyboard.press('ArrowLeft');
+  await expectText(page.locator('#run-state'), 'running');
+  await expectCount(terminated, 0);
+  await eventually(() => page.locator('#scan').getAttribute('aria-disabled'), (v) => v === null, 'scan is enabled again');
+  // A scan there replaces the terminate; undo puts it back, one step ahead.
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await expectMatch(page.locator('#replaced'), /replaced the 1 later step/);
+  await expectMatch(page.locator('#cli'), /ScanSignal/);
+  await page.locator('#undo').click();
+  await expectCount(page.locator('#replaced'), 0);
+  await page.locator('h1').click();
+  await page.keyboard.press('ArrowRight');
+  await expectCount(terminated, 1);
+  await expectText(page.locator('#outcome'), 'terminated: lost in the post');
+
+  // The X key is the button: back again, no reason this time (a reason is optional).
+  await page.keyboard.press('ArrowLeft');
+  await expectText(page.locator('#run-state'), 'running');
+  await page.getByLabel('Terminate reason').fill('');
+  await page.locator('h1').click();
+  await page.keyboard.press('X');
+  await expectText(page.locator('#outcome'), 'terminated');
+  await expectText(page.locator('#cli'), 'cadence --domain cadence-workshop wf terminate --workflow_id Order123');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

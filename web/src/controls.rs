@@ -18,6 +18,7 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Scan,
     Command::Delivered,
     Command::Query,
+    Command::Terminate,
     Command::Step,
     Command::NextTimer,
     Command::Run,
@@ -75,6 +76,7 @@ pub fn run(pg: Playground, c: Command) {
             Err(e) => pg.error.set(Some(e)),
         },
         Command::Delivered => pg.act(controls::delivered_action()),
+        Command::Terminate => pg.act(controls::terminate_action(&pg.reason.get_untracked())),
         Command::Query => pg.act(controls::query_action()),
         Command::Step => pg.act(Action::Step),
         Command::NextTimer => pg.act(Action::AdvanceNext),
@@ -297,6 +299,25 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                 {button(pg, "delivered", "Delivered", "Send DeliveredSignal", Command::Delivered)}
                 {button(pg, "query", "Query", "Query current_status", Command::Query)}
             </div>
+            // The reason may stay empty, as on the CLI; Enter in it terminates, as the button does.
+            <form
+                class="row"
+                aria-label="Terminate"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    run(pg, Command::Terminate);
+                }
+            >
+                <input
+                    type="text"
+                    id="reason"
+                    aria-label="Terminate reason"
+                    placeholder="reason (optional)"
+                    prop:value=move || pg.reason.get()
+                    on:input=move |ev| pg.reason.set(event_target_value(&ev))
+                />
+                {button(pg, "terminate", "Terminate", "Terminate the workflow (cadence wf terminate) with this reason", Command::Terminate)}
+            </form>
             <div class="row">
                 {button(pg, "step", "Step", "Step the worker once", Command::Step)}
                 {button(pg, "next-timer", "Next timer", "Advance the clock to the next timer or retry", Command::NextTimer)}

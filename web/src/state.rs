@@ -21,6 +21,8 @@ pub struct Playground {
     pub notice: RwSignal<Option<String>>,
     pub form: RwSignal<OrderInput>,
     pub location: RwSignal<String>,
+    /// The reason a terminate gives (optional, as on the CLI).
+    pub reason: RwSignal<String>,
     /// The history event whose full JSON is shown.
     pub selected_event: RwSignal<Option<i64>>,
     /// The loaded scenario's name and description, kept in view while stepping.
@@ -107,6 +109,7 @@ impl Playground {
             notice: RwSignal::new(said.and_then(Result::ok)),
             form: RwSignal::new(OrderInput::default()),
             location: RwSignal::new("Delft".into()),
+            reason: RwSignal::new(String::new()),
             selected_event,
             description: RwSignal::new(None),
             teach,

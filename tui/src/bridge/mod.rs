@@ -4,9 +4,9 @@
 //! action) the watched workflow's history is fetched and shown read-only through
 //! `Session::import_history`, and `DescribeWorkflowExecution` fills the pending pane
 //! (both read by `cadence_bridge::watch`).
-//! Keys become client calls (start, signal, query); the clock is the server's real
-//! one, so step, timer and run have nothing to do. The workflow code runs in a
-//! separate `bridge worker`, never here. Every call runs off the UI thread
+//! Keys become client calls (start, signal, terminate, query); the clock is the
+//! server's real one, so step, timer and run have nothing to do. The workflow code
+//! runs in a separate `bridge worker`, never here. Every call runs off the UI thread
 //! ([`calls`]); errors come back as messages and polling goes on, so the app outlives
 //! a server that goes away and picks up again when it is back.
 
@@ -46,7 +46,7 @@ pub enum Health {
     Down(String),
 }
 
-/// The last start, signal or query sent from here, and what came of it.
+/// The last start, signal, terminate or query sent from here, and what came of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LastAction {
     pub action: Action,
@@ -68,10 +68,12 @@ pub enum Update {
     FormError(StartForm),
 }
 
+/// A server's reply to one call; `Sent` is a signal's or a terminate's, whose answer is
+/// only yes or why not.
 enum Reply {
     Refreshed { epoch: u64, result: Result<Option<Snapshot>, BridgeError> },
     Started { action: Action, form: Box<StartForm>, result: Result<String, BridgeError> },
-    Signalled { action: Action, result: Result<(), BridgeError> },
+    Sent { action: Action, result: Result<(), BridgeError> },
     Queried { epoch: u64, result: Result<String, BridgeError> },
 }
 
@@ -160,7 +162,20 @@ impl Bridge {
         self.calls.spawn(move |c| {
             let Action::Signal { name, input } = &action else { unreachable!("built above") };
             let result = c.signal(DOMAIN, &w.workflow_id, &w.run_id, name, input.as_deref());
-            Reply::Signalled { action, result }
+            Reply::Sent { action, result }
+        });
+        Ok(())
+    }
+
+    /// `TerminateWorkflowExecution` of the watched workflow (`cadence wf terminate`);
+    /// an empty reason is sent as the CLI sends it, empty.
+    pub fn terminate(&mut self, reason: &str) -> Result<(), String> {
+        let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
+        let action = Action::Terminate { reason: reason.to_owned() };
+        self.calls.spawn(move |c| {
+            let Action::Terminate { reason } = &action else { unreachable!("built above") };
+            let result = c.terminate(DOMAIN, &w.workflow_id, &w.run_id, reason);
+            Reply::Sent { action, result }
         });
         Ok(())
     }
@@ -269,13 +284,19 @@ impl Bridge {
                     }
                 }
             }
-            Reply::Signalled { action, result } => {
+            Reply::Sent { action, result } => {
                 self.dirty = true;
                 match result {
                     Ok(()) => {
-                        let label = action.label();
-                        self.last = Some(LastAction { action, outcome: "sent".into() });
-                        vec![message(format!("{label}: sent"), false)]
+                        let (text, outcome) = match &action {
+                            Action::Terminate { reason } => {
+                                let done = crate::app::terminated_words(reason);
+                                (format!("{done} on the server: closed at once, its code not asked"), "closed by the server".into())
+                            }
+                            _ => (format!("{}: sent", action.label()), "sent".into()),
+                        };
+                        self.last = Some(LastAction { action, outcome });
+                        vec![message(text, false)]
                     }
                     Err(e) => {
                         self.note_health(&e);

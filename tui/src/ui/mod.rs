@@ -184,7 +184,8 @@ fn fitted_title(width: u16, titles: &[String]) -> String {
 
 /// How many lines the help has (its scroll limit).
 pub fn help_lines(bridge: bool) -> u16 {
-    overlay::help_text(bridge).len() as u16
+    // As many as the narrowest screen the panes are drawn on wraps the help to.
+    overlay::help_text(bridge, MIN_WIDTH).len() as u16
 }
 
 /// Draws one frame on an in-memory terminal of the given size.

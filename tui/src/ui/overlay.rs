@@ -94,8 +94,15 @@ pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 
-/// The whole help, drawn from the keymap.
-pub fn help_text(bridge: bool) -> Vec<Line<'static>> {
+/// The help's width, where the screen has room for it.
+const HELP_WIDTH: u16 = 84;
+/// A help line's keys column: indent, keys, a space.
+const HELP_KEYS: usize = 13;
+
+/// The whole help, drawn from the keymap, for a help `width` columns wide (borders
+/// included): a sentence longer than its column goes on under itself, never cut.
+pub fn help_text(bridge: bool, width: u16) -> Vec<Line<'static>> {
+    let room = usize::from(width.saturating_sub(2)).saturating_sub(HELP_KEYS).max(20);
     let mut lines = Vec::new();
     if bridge {
         let note = Style::new().fg(Color::Yellow);
@@ -105,7 +112,10 @@ pub fn help_text(bridge: bool) -> Vec<Line<'static>> {
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         lines.push(Line::styled(context.title().to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
         for b in keymap::bindings(context) {
-            lines.push(Line::raw(format!("  {:<10} {}", keys_text(&b), b.help)));
+            for (i, part) in wrap_words(b.help, room).into_iter().enumerate() {
+                let keys = if i == 0 { keys_text(&b) } else { String::new() };
+                lines.push(Line::raw(format!("  {keys:<10} {part}")));
+            }
         }
     }
     lines
@@ -114,9 +124,10 @@ pub fn help_text(bridge: bool) -> Vec<Line<'static>> {
 /// Draws the help scrolled by `scroll` lines; returns the most it can scroll at this
 /// size, for the keys.
 pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) -> u16 {
-    let lines = help_text(bridge);
+    let width = HELP_WIDTH.min(screen.width);
+    let lines = help_text(bridge, width);
     let total = lines.len() as u16;
-    let (area, _) = popup(frame, centered(screen, 84, total + 2), "");
+    let (area, _) = popup(frame, centered(screen, width, total + 2), "");
     let visible = area.height.saturating_sub(2);
     let max = total.saturating_sub(visible);
     let scroll = scroll.min(max);
@@ -128,6 +139,30 @@ pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) -> u16 {
     let block = Block::bordered().title(title).style(Style::new().bg(Color::Black));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
     max
+}
+
+/// `text` in rows of at most `room` characters, broken at spaces (a word longer than a
+/// row is cut into pieces).
+fn wrap_words(text: &str, room: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    for word in text.split(' ') {
+        let row = rows.last_mut().expect("one row at least");
+        let (have, more) = (row.chars().count(), word.chars().count());
+        if have > 0 && have + 1 + more <= room {
+            row.push(' ');
+            row.push_str(word);
+        } else if have == 0 && more <= room {
+            row.push_str(word);
+        } else {
+            let chars: Vec<char> = word.chars().collect();
+            let mut pieces = chars.chunks(room.max(1)).map(|c| c.iter().collect::<String>());
+            if have == 0 {
+                *row = pieces.next().unwrap_or_default();
+            }
+            rows.extend(pieces);
+        }
+    }
+    rows
 }
 
 /// Every cadence command of the session, full screen and without borders, so a
