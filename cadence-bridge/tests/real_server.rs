@@ -1054,20 +1054,24 @@ fn ctrl_c_during_a_load_ends_it_and_terminates_the_workflows_in_flight() {
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
-    // No worker serves this task list: the workflow waits on its first decision task.
-    let c = client();
-    let id = fresh_id("Terminated");
-    c.start_workflow(&StartOptions {
-        domain: DOMAIN.into(),
-        workflow_id: id.clone(),
-        workflow_type: "OrderProcessingWorkflowComplete".into(),
-        task_list: format!("{id}-list"),
-        input: Some(order(&id, "Cadence", 20)),
-        execution_timeout: Duration::from_secs(600),
-        task_timeout: Duration::from_secs(10),
-        id_reuse_policy: None,
-    })
-    .unwrap();
+    // No worker serves its task list: a workflow waits on its first decision task.
+    let unserved = |prefix: &str| {
+        let id = fresh_id(prefix);
+        client()
+            .start_workflow(&StartOptions {
+                domain: DOMAIN.into(),
+                workflow_id: id.clone(),
+                workflow_type: "OrderProcessingWorkflowComplete".into(),
+                task_list: format!("{id}-list"),
+                input: Some(order(&id, "Cadence", 20)),
+                execution_timeout: Duration::from_secs(600),
+                task_timeout: Duration::from_secs(10),
+                id_reuse_policy: None,
+            })
+            .unwrap();
+        id
+    };
+    let id = unserved("Terminated");
     let bridge = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_bridge")).arg("--address").arg(address()).args(args).output().unwrap();
     let out = bridge(&["wf", "terminate", "--workflow_id", &id, "--reason", "lost in the post"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -1083,19 +1087,8 @@ fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
 
     // A cancel request (`cadence wf cancel`) writes an event the workshop's workflow
     // never does: the table cannot show it, and says where the history can be seen.
-    let cancelled = fresh_id("Cancelled");
+    let cancelled = unserved("Cancelled");
     let _cleanup = Cleanup(cancelled.clone());
-    c.start_workflow(&StartOptions {
-        domain: DOMAIN.into(),
-        workflow_id: cancelled.clone(),
-        workflow_type: "OrderProcessingWorkflowComplete".into(),
-        task_list: format!("{cancelled}-list"),
-        input: Some(order(&cancelled, "Cadence", 20)),
-        execution_timeout: Duration::from_secs(600),
-        task_timeout: Duration::from_secs(10),
-        id_reuse_policy: None,
-    })
-    .unwrap();
     Cadence::new(Cadence::GRPC).run(&["wf", "cancel", "--workflow_id", &cancelled]);
     let out = bridge(&["wf", "show", "--workflow_id", &cancelled]);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -135,12 +135,12 @@ fn server() -> String {
     std::env::var("POSTFLOW_CADENCE_HTTP").unwrap_or_else(|_| "http://127.0.0.1:8800".into())
 }
 
-#[test]
-#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
-fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_message_line() {
+/// The workshop's order started on the server under a new ID `<prefix>-<pid>-<nanos>`:
+/// the server's address, a client and the ID.
+fn started_on_server(prefix: &str) -> (String, Client, String) {
     let url = server();
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    let id = format!("taken-{}-{nanos}", std::process::id());
+    let id = format!("{prefix}-{}-{nanos}", std::process::id());
     let c = Client::new(&url, "tui-test").unwrap();
     c.start_workflow(&StartOptions {
         domain: "cadence-workshop".into(),
@@ -153,6 +153,13 @@ fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_mess
         id_reuse_policy: None,
     })
     .unwrap();
+    (url, c, id)
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_message_line() {
+    let (url, c, id) = started_on_server("taken");
     let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), None).unwrap());
     app.settle(Duration::from_secs(10));
     // The form opens on the Order ID; one field up is the Workflow ID.
@@ -187,21 +194,7 @@ fn a_start_under_a_taken_workflow_id_says_what_to_do_in_the_form_and_on_the_mess
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn x_terminates_the_watched_workflow_on_the_server_and_a_second_is_refused_in_the_servers_words() {
-    let url = server();
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    let id = format!("terminated-{}-{nanos}", std::process::id());
-    let c = Client::new(&url, "tui-test").unwrap();
-    c.start_workflow(&StartOptions {
-        domain: "cadence-workshop".into(),
-        workflow_id: id.clone(),
-        workflow_type: "OrderProcessingWorkflowComplete".into(),
-        task_list: "tasklist".into(),
-        input: Some(format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#)),
-        execution_timeout: Duration::from_secs(60),
-        task_timeout: Duration::from_secs(10),
-        id_reuse_policy: None,
-    })
-    .unwrap();
+    let (url, c, id) = started_on_server("terminated");
     let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), Some(id.clone())).unwrap());
     app.settle(Duration::from_secs(10));
     key(&mut app, KeyCode::Char('X'));
