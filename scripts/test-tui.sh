@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The real `tui` binary on a real (pseudo) terminal: runs it in a detached tmux
-# session of fixed size, types as a user would (start, scan with a location, deliver,
-# terminate a new order with a reason, quit) and reads the screen back with
-# capture-pane. Needs no tty of its own, so it runs in CI. Installs tmux if missing.
+# session of fixed size, types as a user would (start, scan with a location whose typo
+# is fixed with ← and Backspace, deliver, terminate a new order with a reason, quit)
+# and reads the screen back with capture-pane. Needs no tty of its own, so it runs in
+# CI. Installs tmux if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,9 +47,15 @@ keys t
 wait_for "TimerStarted"
 keys c
 wait_for "Scan the package"
-keys -l "Delft"
+# A typo fixed as in any terminal program: ← onto the t, Backspace deletes the x before it.
+keys -l "Delfxt"
+wait_for "> Delfxt_"
+keys Left
+keys BSpace
+wait_for "> Delft "
 keys Enter
 wait_for "ScanSignal --workflow_id Order123"
+wait_for '{"location":"Delft"}'
 keys d
 wait_for "WorkflowExecutionCompleted"
 wait_for "│ completed │"
@@ -101,7 +108,7 @@ if screen | grep -qF "History:"; then
   screen >&2
   exit 1
 fi
-echo "tmux test passed: resized, started, scanned, delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, terminated a new order with a reason, quit with status 0"
+echo "tmux test passed: resized, started, scanned (a typo fixed with ← and Backspace), delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, terminated a new order with a reason, quit with status 0"
 
 # The guided tour and live time: chapter 1's first step, then chapter 2 in live time,
 # where the payment's retries happen by themselves; the progress survives a restart.

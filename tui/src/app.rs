@@ -275,27 +275,30 @@ impl App {
             self.dispatch(action);
             return;
         }
-        // Keys the keymap does not bind are text in forms and prompts; chords are not text.
-        if !keymap::is_plain(key) {
+        // Keys the keymap does not bind edit the text of forms and prompts, at the
+        // cursor (typing, ←/→, Home/End, Backspace, Delete); other chords are not text.
+        if let Some(edit) = keymap::edit(self.context(), key) {
+            match &mut self.mode {
+                Mode::Form(f) => f.edit(edit),
+                Mode::Prompt(p) => p.edit(edit),
+                _ => {}
+            }
             return;
         }
-        match (&mut self.mode, key.code) {
-            (Mode::Form(f), KeyCode::Char(c)) => f.type_char(c),
-            (Mode::Form(f), KeyCode::Backspace) => f.backspace(),
-            (Mode::Prompt(p), KeyCode::Char(c)) => p.type_char(c),
-            (Mode::Prompt(p), KeyCode::Backspace) => p.backspace(),
-            // A letter that is no key at all must not leave the last message standing
-            // as if it were the answer (a newcomer tries keys).
-            (Mode::Main, KeyCode::Char(c)) => self.message = Some(unbound(c)),
-            _ => {}
+        // A letter that is no key at all must not leave the last message standing
+        // as if it were the answer (a newcomer tries keys).
+        if let (Mode::Main, KeyCode::Char(c)) = (&self.mode, key.code)
+            && keymap::is_plain(key)
+        {
+            self.message = Some(unbound(c));
         }
     }
 
     /// Text pasted into the terminal (bracketed paste: it arrives whole, not as keys).
-    /// In a form or a prompt it is typed, its line breaks and tabs as spaces (a copied
-    /// line's own line break dropped), so a paste of two lines cannot press Enter and
-    /// have its second line run as commands (`d` delivers); anywhere else it does
-    /// nothing, and says so.
+    /// In a form or a prompt it is typed at the cursor, its line breaks and tabs as
+    /// spaces (a copied line's own line break dropped), so a paste of two lines cannot
+    /// press Enter and have its second line run as commands (`d` delivers); anywhere
+    /// else it does nothing, and says so.
     pub fn paste(&mut self, text: &str) {
         if self.too_small {
             return;
@@ -311,8 +314,8 @@ impl App {
             })
             .collect();
         match &mut self.mode {
-            Mode::Form(f) => text.chars().for_each(|c| f.type_char(c)),
-            Mode::Prompt(p) => text.chars().for_each(|c| p.type_char(c)),
+            Mode::Form(f) => f.insert(&text),
+            Mode::Prompt(p) => p.insert(&text),
             _ => {
                 self.message = Some(err("pasted text is read only in a form or a prompt (c asks for a scan's location): nothing was done"))
             }

@@ -1,9 +1,12 @@
 //! The start form: the workshop order's fields as editable text. What a typed order
 //! must look like is core's rule (`postflow_core::controls::OrderInput`), the same
-//! in the browser; this module only holds the text and the focus.
+//! in the browser; this module only holds the text, the focus and the cursor in the
+//! focused field.
 
 use postflow_core::controls::OrderInput;
 use postflow_core::session::Action;
+
+use crate::prompt::{Cursor, Edit};
 
 pub const LABELS: [&str; 7] = ["Workflow ID", "Order ID", "Customer", "Amount", "Address", "Send from", "Timeout (s)"];
 const WORKFLOW_ID: usize = 0;
@@ -15,13 +18,20 @@ pub struct StartForm {
     pub focus: usize,
     /// Why the last submit was refused.
     pub error: Option<String>,
+    /// The cursor in the focused field; a field moved to has it at its end.
+    cursor: Cursor,
 }
 
 impl StartForm {
     /// The workshop order, ready to start.
     pub fn workshop() -> StartForm {
         let o = OrderInput::default();
-        StartForm { values: [o.workflow_id, o.id, o.customer, o.amount, o.address, o.send_from, o.timeout], focus: 1, error: None }
+        StartForm {
+            values: [o.workflow_id, o.id, o.customer, o.amount, o.address, o.send_from, o.timeout],
+            focus: 1,
+            error: None,
+            cursor: Cursor::default(),
+        }
     }
 
     /// What an empty workflow id field stands for.
@@ -29,22 +39,33 @@ impl StartForm {
         (field == WORKFLOW_ID && self.values[WORKFLOW_ID].is_empty()).then(|| format!("(order id: {})", self.values[1]))
     }
 
-    pub fn type_char(&mut self, c: char) {
-        self.values[self.focus].push(c);
-        self.error = None;
+    /// Where the cursor is in the focused field: how many characters are before it.
+    pub fn cursor(&self) -> usize {
+        self.cursor.at(&self.values[self.focus])
     }
 
-    pub fn backspace(&mut self) {
-        self.values[self.focus].pop();
-        self.error = None;
+    /// A key's edit of the focused field; a change of the text makes the last error stale.
+    pub fn edit(&mut self, edit: Edit) {
+        if self.cursor.apply(&mut self.values[self.focus], edit) {
+            self.error = None;
+        }
+    }
+
+    /// Text put in the focused field at the cursor (a paste), the cursor after it.
+    pub fn insert(&mut self, text: &str) {
+        if self.cursor.insert(&mut self.values[self.focus], text) {
+            self.error = None;
+        }
     }
 
     pub fn next_field(&mut self) {
         self.focus = (self.focus + 1) % LABELS.len();
+        self.cursor = Cursor::default();
     }
 
     pub fn prev_field(&mut self) {
         self.focus = (self.focus + LABELS.len() - 1) % LABELS.len();
+        self.cursor = Cursor::default();
     }
 
     /// The start action, or what is wrong with the form.
@@ -56,7 +77,12 @@ impl StartForm {
     /// focus kept and no error: it is a new proposal.
     pub fn next_order(&self) -> StartForm {
         let o = self.input().next();
-        StartForm { values: [o.workflow_id, o.id, o.customer, o.amount, o.address, o.send_from, o.timeout], focus: self.focus, error: None }
+        StartForm {
+            values: [o.workflow_id, o.id, o.customer, o.amount, o.address, o.send_from, o.timeout],
+            focus: self.focus,
+            error: None,
+            cursor: Cursor::default(),
+        }
     }
 
     /// The workflow ID a start would use.
@@ -98,6 +124,26 @@ mod tests {
         let next = form.next_order();
         assert_eq!((next.workflow_id().as_str(), next.values[2].as_str(), next.focus), ("Order124", "Ada", 4));
         assert_eq!(next.error, None);
+    }
+
+    #[test]
+    fn edits_go_to_the_focused_field_at_its_cursor_and_a_new_field_starts_at_its_end() {
+        let mut form = StartForm::workshop();
+        form.next_field();
+        form.values[2] = "Zürch".into();
+        assert_eq!(form.cursor(), 5, "a field moved to has the cursor at its end");
+        form.edit(Edit::Left);
+        form.edit(Edit::Left);
+        form.edit(Edit::Insert('i'));
+        assert_eq!((form.values[2].as_str(), form.cursor()), ("Zürich", 4));
+        form.edit(Edit::Home);
+        form.edit(Edit::Delete);
+        form.insert("Z");
+        assert_eq!(form.values[2], "Zürich");
+        form.next_field();
+        form.prev_field();
+        assert_eq!(form.cursor(), 6, "back in the field, the cursor is at its end again");
+        assert_eq!(form.values[1], "Order123", "the other fields are untouched");
     }
 
     #[test]

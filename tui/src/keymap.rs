@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_core::controls::{self, CONTROLS, Key};
 
 use crate::action::{Pane, UiAction};
+use crate::prompt::Edit;
 
 /// Where the keyboard focus is; each context has its own bindings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +161,41 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
     OWN.iter().find(|b| b.0 == context && b.1.contains(&key.code)).map(|b| b.2)
 }
 
+/// What a key does to the text of a form field or a prompt, for the keys no binding of
+/// the context takes (`lookup` first): ←/→ move by a character, Home/End and the
+/// shell's Ctrl-A/Ctrl-E go to the start/end, Backspace and Delete delete before and at
+/// the cursor, and a plain character is typed at the cursor. On the main screen
+/// ←/→/Home/End move in time instead: they are the text's only where text is typed.
+pub fn edit(context: Context, key: KeyEvent) -> Option<Edit> {
+    if !matches!(context, Form | Prompt) {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        // Only Ctrl and Shift: Ctrl-Alt-a is not Ctrl-A.
+        if !(key.modifiers - KeyModifiers::CONTROL - KeyModifiers::SHIFT).is_empty() {
+            return None;
+        }
+        return match key.code {
+            Char('a' | 'A') => Some(Edit::Home),
+            Char('e' | 'E') => Some(Edit::End),
+            _ => None,
+        };
+    }
+    if !is_plain(key) {
+        return None;
+    }
+    Some(match key.code {
+        Left => Edit::Left,
+        Right => Edit::Right,
+        Home => Edit::Home,
+        End => Edit::End,
+        Backspace => Edit::Backspace,
+        Delete => Edit::Delete,
+        Char(c) => Edit::Insert(c),
+        _ => return None,
+    })
+}
+
 /// Ctrl-C, which quits every screen (the fleet's too, which has keys of its own).
 pub fn is_ctrl_c(key: KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c')
@@ -167,7 +203,8 @@ pub fn is_ctrl_c(key: KeyEvent) -> bool {
 
 /// Whether a key is pressed without Ctrl, Alt or a system key (Shift is part of the
 /// letter). Chords are the terminal's or the desktop's own, as the page leaves them to
-/// the browser: Alt-x is not x, and Ctrl-a types nothing into a form.
+/// the browser: Alt-x is not x, and Ctrl-b types nothing into a form
+/// (the shell's Ctrl-A and Ctrl-E are the text's: [`edit`]).
 pub fn is_plain(key: KeyEvent) -> bool {
     (key.modifiers - KeyModifiers::SHIFT).is_empty()
 }
@@ -226,6 +263,38 @@ mod tests {
                 assert!(b.keys.iter().all(|k| !matches!(k, Char(_))), "{} binds a letter", b.name);
             }
         }
+    }
+
+    #[test]
+    fn in_a_form_or_a_prompt_the_arrows_and_home_end_edit_the_text() {
+        let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        let ctrl = |c| KeyEvent::new(Char(c), KeyModifiers::CONTROL);
+        for context in [Form, Prompt] {
+            for (key, want) in [
+                (plain(Left), Edit::Left),
+                (plain(Right), Edit::Right),
+                (plain(Home), Edit::Home),
+                (plain(End), Edit::End),
+                (ctrl('a'), Edit::Home),
+                (ctrl('e'), Edit::End),
+                (plain(Backspace), Edit::Backspace),
+                (plain(Delete), Edit::Delete),
+                (plain(Char('ü')), Edit::Insert('ü')),
+                (KeyEvent::new(Char('Z'), KeyModifiers::SHIFT), Edit::Insert('Z')),
+            ] {
+                // No binding of the context takes the key first.
+                assert_eq!(lookup(context, key), None, "{context:?} {key:?} is bound");
+                assert_eq!(edit(context, key), Some(want), "{context:?} {key:?}");
+            }
+            assert_eq!(edit(context, KeyEvent::new(Char('x'), KeyModifiers::ALT)), None, "Alt-x types nothing");
+            assert_eq!(edit(context, KeyEvent::new(Char('a'), KeyModifiers::CONTROL | KeyModifiers::ALT)), None);
+            assert_eq!(edit(context, ctrl('c')), None, "Ctrl-C quits, it is no edit");
+            assert_eq!(edit(context, plain(Enter)), None);
+            assert_eq!(edit(context, plain(Up)), None);
+        }
+        // On the main screen the same keys move in time.
+        assert_eq!(edit(Main, plain(Left)), None);
+        assert_eq!(lookup(Main, plain(Left)), Some(A::Do(controls::Command::Back)));
     }
 
     #[test]

@@ -8,8 +8,9 @@ mod common;
 use common::{key, scan, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_tui::keymap::Context;
-use postflow_tui::ui::render_text;
+use postflow_tui::ui::{render, render_text};
 use postflow_tui::{App, source};
+use ratatui::style::Modifier;
 
 const W: u16 = 120;
 const H: u16 = 36;
@@ -283,9 +284,9 @@ fn ctrl_c_quits_even_from_the_form() {
 
 #[test]
 fn chords_are_neither_text_nor_commands() {
-    // Alt-x, Ctrl-a: the terminal's or the desktop's own keys, not a letter typed.
+    // Alt-x, Ctrl-b: the terminal's or the desktop's own keys, not a letter typed.
     let mut app = App::new();
-    app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::CONTROL));
+    app.handle_key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL));
     app.handle_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
     type_text(&mut app, "9");
     key(&mut app, KeyCode::Enter);
@@ -911,4 +912,154 @@ fn the_help_lists_x_for_terminate() {
     let s = render_text(&app, 120, 80);
     let line = s.lines().find(|l| l.contains("close the workflow at once, its code not asked (cadence wf terminate)")).unwrap_or_default();
     assert!(line.trim_start_matches([' ', '│']).starts_with('X'), "the help lists X with its line: {line:?}");
+}
+
+/// The row of a `width`x`height` screen that holds `marker`, trailing blanks trimmed,
+/// with its reversed cells in brackets: a text field's cursor is the reversed character
+/// (the focused field's label is reversed too).
+fn row_with_cursor(app: &App, width: u16, height: u16, marker: &str) -> String {
+    let buffer = render(app, width, height);
+    let area = buffer.area;
+    for y in area.top()..area.bottom() {
+        let (mut row, mut plain, mut reversed, mut covered) = (String::new(), String::new(), false, 0);
+        for x in area.left()..area.right() {
+            let cell = &buffer[(x, y)];
+            // The cells a wide character covers after its own are not text.
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            covered = ratatui::text::Span::raw(cell.symbol()).width().saturating_sub(1);
+            if cell.modifier.contains(Modifier::REVERSED) != reversed {
+                reversed = !reversed;
+                row.push(if reversed { '[' } else { ']' });
+            }
+            row.push_str(cell.symbol());
+            plain.push_str(cell.symbol());
+        }
+        if plain.contains(marker) {
+            return row.trim_end().to_owned();
+        }
+    }
+    panic!("no row holds {marker}: {}", render_text(app, width, height));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+#[test]
+fn a_typo_in_the_scan_location_is_fixed_with_the_arrows_and_backspace() {
+    let mut app = shipped();
+    let step = app.session.cursor();
+    key(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "Delfft");
+    key(&mut app, KeyCode::Left);
+    assert!(
+        row_with_cursor(&app, 80, 24, "> Delf").contains("> Delff[t]"),
+        "← puts the cursor on the t: {}",
+        row_with_cursor(&app, 80, 24, "> Delf")
+    );
+    key(&mut app, KeyCode::Backspace);
+    assert!(row_with_cursor(&app, 80, 24, "> Del").contains("> Delf[t]"), "Backspace deletes the f before it");
+    // Home/End (and the shell's Ctrl-A/Ctrl-E): typing goes in where the cursor is.
+    key(&mut app, KeyCode::Home);
+    type_text(&mut app, "Nieuw ");
+    ctrl(&mut app, 'e');
+    type_text(&mut app, " Zuid");
+    ctrl(&mut app, 'a');
+    key(&mut app, KeyCode::Delete);
+    type_text(&mut app, "n");
+    key(&mut app, KeyCode::End);
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("> nieuw Delft Zuid_"), "{s}");
+    assert_eq!(app.session.cursor(), step, "← and Home in the prompt moved the text's cursor, not the timeline");
+    key(&mut app, KeyCode::Enter);
+    let (_, last) = postflow_core::session::script::commands(&app.session).pop().unwrap();
+    assert!(last.contains(r#"{"location":"nieuw Delft Zuid"}"#), "the fixed location is sent: {last}");
+    // Out of the prompt, ← is the timeline's again.
+    let after = app.session.cursor();
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.session.cursor(), after - 1, "← on the main screen steps back");
+}
+
+#[test]
+fn umlauts_wide_characters_and_emoji_move_and_delete_as_one_character() {
+    let mut app = App::new();
+    key(&mut app, KeyCode::Tab);
+    for _ in 0.."Cadence".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "Zürich東京📦");
+    assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Zürich東京📦_"), "{}", render_text(&app, 80, 24));
+    key(&mut app, KeyCode::Left);
+    assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Zürich東京[📦]"));
+    key(&mut app, KeyCode::Backspace);
+    assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Zürich東[📦]"), "Backspace took 京 whole");
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Züric[h]東📦"), "{}", row_with_cursor(&app, 80, 24, "Customer"));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Right);
+    assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Z[ü]rich東📦"));
+    key(&mut app, KeyCode::Delete);
+    type_text(&mut app, "ue");
+    assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Zue[r]ich東📦"), "Delete took ü whole, typing went in before r");
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Enter);
+    let (_, start) = postflow_core::session::script::commands(&app.session).into_iter().next().unwrap();
+    assert!(start.contains("Zuerich東") && !start.contains('📦'), "the edited customer is started: {start}");
+}
+
+#[test]
+fn a_long_field_shows_the_part_around_its_cursor() {
+    // The form: one row per field; Home shows the start, with the cursor on it.
+    let mut app = App::new();
+    type_text(&mut app, &"é".repeat(150));
+    key(&mut app, KeyCode::Home);
+    let row = row_with_cursor(&app, 80, 24, "Order ID");
+    assert!(row.contains("] [O]rder123ééé") && row.contains("é…│"), "{row}");
+    type_text(&mut app, "#");
+    assert!(row_with_cursor(&app, 80, 24, "Order ID").contains("] #[O]rder123"));
+    // In the middle both sides are cut, the cursor in view.
+    for _ in 0..60 {
+        key(&mut app, KeyCode::Right);
+    }
+    let row = row_with_cursor(&app, 80, 24, "Order ID");
+    assert!(row.contains("] …ééé") && row.contains("é[é]é") && row.contains("é…│"), "{row}");
+    key(&mut app, KeyCode::End);
+    let row = row_with_cursor(&app, 80, 24, "Order ID");
+    assert!(row.contains("] …ééé") && row.contains("ééé_│"), "End: the end, where typing goes: {row}");
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("Tab/↓ next field") && s.contains("Timeout (s) 600"), "every field and the keys stay in the box: {s}");
+
+    // A prompt: at most four rows, its keys in view wherever the cursor is.
+    let mut app = shipped();
+    key(&mut app, KeyCode::Char('c'));
+    app.paste(&format!("START{}END", "y".repeat(3000)));
+    key(&mut app, KeyCode::Home);
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("> START") && s.contains("│Enter ok  Esc cancel") && !s.contains("END"), "{s}");
+    assert!(row_with_cursor(&app, 80, 24, "> ").contains("> [S]TARTyyy"));
+    for _ in 0..1500 {
+        key(&mut app, KeyCode::Right);
+    }
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("> …yyy") && !s.contains("START") && !s.contains("END") && s.contains("│Enter ok  Esc cancel"), "{s}");
+    key(&mut app, KeyCode::End);
+    assert!(render_text(&app, 80, 24).contains("yyyEND_"));
+}
+
+#[test]
+fn a_paste_goes_in_at_the_cursor() {
+    let mut app = shipped();
+    key(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "Delft");
+    key(&mut app, KeyCode::Home);
+    app.paste("Nieuw ");
+    assert!(row_with_cursor(&app, 80, 24, "> Nieuw").contains("> Nieuw [D]elft"), "{}", render_text(&app, 80, 24));
+    key(&mut app, KeyCode::Enter);
+    let (_, last) = postflow_core::session::script::commands(&app.session).pop().unwrap();
+    assert!(last.contains(r#"{"location":"Nieuw Delft"}"#), "{last}");
 }

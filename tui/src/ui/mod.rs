@@ -252,24 +252,6 @@ fn fit_start(s: &str, room: usize) -> String {
     out
 }
 
-/// `s` whole if it fits in `room` columns, else `…` and its end.
-fn fit_end(s: &str, room: usize) -> String {
-    if columns(s) <= room {
-        return s.to_owned();
-    }
-    let mut tail = Vec::new();
-    let mut used = 1;
-    for c in s.chars().rev() {
-        let w = columns(c.encode_utf8(&mut [0; 4]));
-        if used + w > room {
-            break;
-        }
-        used += w;
-        tail.push(c);
-    }
-    std::iter::once('…').chain(tail.into_iter().rev()).collect()
-}
-
 /// A rectangle of at most `w`x`h` centred in `area`.
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let (w, h) = (w.min(area.width), h.min(area.height));

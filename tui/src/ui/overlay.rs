@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{centered, fit_end, fit_start};
+use super::{centered, fit_start};
 use crate::app::App;
 use crate::form::{LABELS, StartForm};
 use crate::keymap::{self, Context, keys_text};
@@ -31,22 +31,110 @@ fn hint(context: Context) -> Line<'static> {
     Line::styled(text, Style::new().fg(Color::DarkGray))
 }
 
+/// A text being edited, in at most `room` columns: the text before the cursor, the
+/// cursor, the text after it. The cursor is the character under it reversed, or after
+/// the end a `_`, where typing goes. A text longer than the room shows the part around
+/// the cursor, cut with `…` on the side(s) it goes on: its end while the cursor is in
+/// the end's part (as typing at the end always was), its start while the cursor is in
+/// the start's, else the cursor in the middle.
+fn edited_text(text: &str, cursor: usize, room: usize) -> Vec<Span<'static>> {
+    let chars: Vec<char> = text.chars().collect();
+    let cursor = cursor.min(chars.len());
+    // One cell per character, and the `_` after the end when the cursor is there.
+    let mut widths: Vec<usize> = chars.iter().map(|c| super::columns(c.encode_utf8(&mut [0; 4]))).collect();
+    if cursor == chars.len() {
+        widths.push(1);
+    }
+    let cells = widths.len();
+    let cost = |from: usize, to: usize| widths[from..to].iter().sum::<usize>() + usize::from(from > 0) + usize::from(to < cells);
+    let (from, to) = if cost(0, cells) <= room {
+        (0, cells)
+    } else {
+        // The longest end that fits, else the longest start, else around the cursor.
+        let tail = (0..cells).find(|&from| cost(from, cells) <= room).unwrap_or(cells);
+        let head = (0..=cells).rev().find(|&to| cost(0, to) <= room).unwrap_or(0);
+        if tail <= cursor {
+            (tail, cells)
+        } else if cursor < head {
+            (0, head)
+        } else {
+            let (mut from, mut to) = (cursor, cursor + 1);
+            loop {
+                let right = to < cells && cost(from, to + 1) <= room;
+                if right {
+                    to += 1;
+                }
+                let left = from > 0 && cost(from - 1, to) <= room;
+                if left {
+                    from -= 1;
+                }
+                if !right && !left {
+                    break (from, to);
+                }
+            }
+        }
+    };
+    // Cells `a..b` as text; the `_` cell after the end is none of the characters.
+    let piece = |a: usize, b: usize| chars[a.min(chars.len())..b.min(chars.len())].iter().collect::<String>();
+    let mut spans = Vec::new();
+    if from > 0 {
+        spans.push(Span::raw("…"));
+    }
+    spans.push(Span::raw(piece(from, cursor)));
+    match chars.get(cursor) {
+        Some(c) => spans.push(Span::styled(c.to_string(), Style::new().add_modifier(Modifier::REVERSED))),
+        None => spans.push(Span::raw("_")),
+    }
+    spans.push(Span::raw(piece(cursor + 1, to)));
+    if to < cells {
+        spans.push(Span::raw("…"));
+    }
+    spans
+}
+
+/// `spans` cut into rows of `width` columns at any character, as a shell's input line
+/// wraps: a long word is not moved to a row of its own (word wrapping would leave
+/// `> ` alone on the first row, and the input a row taller than its room).
+fn char_rows(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut rows = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = super::columns(c.encode_utf8(&mut [0; 4]));
+            if used + w > width && used > 0 {
+                let row = rows.last_mut().expect("one row at least");
+                row.push(Span::styled(std::mem::take(&mut piece), span.style));
+                rows.push(Vec::new());
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        rows.last_mut().expect("one row at least").push(Span::styled(piece, span.style));
+    }
+    rows.into_iter().map(Line::from).collect()
+}
+
 pub fn form(frame: &mut Frame, screen: Rect, f: &StartForm) {
     let width = 72.min(screen.width);
     // Every field keeps one row, so a long value (a pasted order id) cannot push the
-    // fields below it, or the keys, out of the box: the focused field shows its end,
-    // where typing goes, the others their start, each cut with `…`.
+    // fields below it, or the keys, out of the box: the focused field shows the part
+    // around its cursor, the others their start, each cut with `…`.
     let room = usize::from(width.saturating_sub(2)).saturating_sub(13);
     let mut lines = Vec::new();
     for (i, label) in LABELS.iter().enumerate() {
         let focused = i == f.focus;
-        let value = match f.placeholder(i) {
-            Some(p) if !focused => Span::styled(fit_start(&p, room), Style::new().fg(Color::DarkGray)),
-            _ if focused => Span::raw(fit_end(&format!("{}_", f.values[i]), room)),
-            _ => Span::raw(fit_start(&f.values[i], room)),
-        };
-        let label_style = if focused { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
-        lines.push(Line::from(vec![Span::styled(format!("{label:>12}"), label_style), Span::raw(" "), value]));
+        let mut spans = vec![
+            Span::styled(format!("{label:>12}"), if focused { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() }),
+            Span::raw(" "),
+        ];
+        match f.placeholder(i) {
+            Some(p) if !focused => spans.push(Span::styled(fit_start(&p, room), Style::new().fg(Color::DarkGray))),
+            _ if focused => spans.extend(edited_text(&f.values[i], f.cursor(), room)),
+            _ => spans.push(Span::raw(fit_start(&f.values[i], room))),
+        }
+        lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
     lines.push(error_line(&f.error));
@@ -63,10 +151,13 @@ const PROMPT_INPUT_ROWS: usize = 4;
 
 pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
     let width = 76.min(screen.width);
-    // A long input (a pasted text) shows its end, where typing goes, in at most a few
+    // A long input (a pasted text) shows the part around the cursor in at most a few
     // rows: the error and the keys below it stay in view.
     let room = (usize::from(width.saturating_sub(2)) * PROMPT_INPUT_ROWS).saturating_sub(2);
-    let mut lines = vec![Line::raw(format!("> {}", fit_end(&format!("{}_", p.input), room))), error_line(&p.error)];
+    let mut input = vec![Span::raw("> ")];
+    input.extend(edited_text(&p.input, p.cursor(), room));
+    let mut lines = char_rows(input, usize::from(width.saturating_sub(2)));
+    lines.push(error_line(&p.error));
     if let Some(note) = p.kind.note() {
         lines.push(Line::styled(note, Style::new().fg(Color::Gray)));
     }
@@ -202,4 +293,79 @@ pub fn commands(frame: &mut Frame, screen: Rect, app: &App, selected: usize) {
     // Keep the selected command in view.
     let scroll = (selected_end as u16).saturating_sub(screen.height);
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).style(Style::new().bg(Color::Black)), screen);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `edited_text` shows, the cursor's character in brackets.
+    fn shown(text: &str, cursor: usize, room: usize) -> String {
+        edited_text(text, cursor, room)
+            .iter()
+            .map(|s| if s.style.add_modifier.contains(Modifier::REVERSED) { format!("[{}]", s.content) } else { s.content.to_string() })
+            .collect()
+    }
+
+    #[test]
+    fn a_text_that_fits_is_shown_whole_with_its_cursor() {
+        assert_eq!(shown("Delft", 5, 20), "Delft_");
+        assert_eq!(shown("Delft", 0, 20), "[D]elft");
+        assert_eq!(shown("", 0, 20), "_");
+        assert_eq!(shown("東京📦", 1, 20), "東[京]📦");
+    }
+
+    #[test]
+    fn a_long_text_shows_the_end_the_start_or_the_middle_where_the_cursor_is() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(shown(text, 26, 10), "…stuvwxyz_");
+        assert_eq!(shown(text, 20, 10), "…rst[u]vwxyz", "still in the end's part");
+        assert_eq!(shown(text, 0, 10), "[a]bcdefghi…");
+        assert_eq!(shown(text, 7, 10), "abcdefg[h]i…", "still in the start's part");
+        assert_eq!(shown(text, 13, 10), "…klm[n]opqr…", "the middle");
+    }
+
+    #[test]
+    fn wide_characters_count_two_columns_in_the_room() {
+        // 10 wide characters are 20 columns: 9 columns hold `…`, four of them and `_`.
+        let text = "東京東京東京東京東京";
+        assert_eq!(shown(text, 10, 10), "…東京東京_");
+        assert_eq!(shown(text, 0, 10), "[東]京東京…");
+        let middle = shown(text, 5, 10);
+        assert!(middle.starts_with('…') && middle.ends_with('…') && middle.contains("[京]"), "{middle}");
+        assert!(ratatui::text::Span::raw(middle.replace(['[', ']'], "")).width() <= 10, "{middle}");
+    }
+
+    #[test]
+    fn a_prompts_input_is_cut_into_rows_at_any_character_its_cursor_kept() {
+        let spans =
+            vec![Span::raw("> "), Span::raw("ab東"), Span::styled("c", Style::new().add_modifier(Modifier::REVERSED)), Span::raw("def")];
+        let rows: Vec<String> =
+            char_rows(spans, 4)
+                .iter()
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| {
+                            if s.style.add_modifier.contains(Modifier::REVERSED) {
+                                format!("[{}]", s.content)
+                            } else {
+                                s.content.to_string()
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+        // `> ` stays with the text after it; 東 (two columns) does not fit after `ab`.
+        assert_eq!(rows, ["> ab", "東[c]d", "ef"]);
+    }
+
+    #[test]
+    fn a_room_too_small_for_anything_still_shows_the_cursor_and_never_panics() {
+        for room in 0..4 {
+            for at in 0..=3 {
+                assert!(shown("a東📦", at, room).contains(['[', '_']), "room {room} at {at}");
+            }
+        }
+    }
 }
