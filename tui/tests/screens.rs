@@ -992,6 +992,8 @@ fn umlauts_wide_characters_and_emoji_move_and_delete_as_one_character() {
     }
     type_text(&mut app, "Zürich東京📦");
     assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Zürich東京📦_"), "{}", render_text(&app, 80, 24));
+    // `--print` writes what a terminal shows: a wide character's second cell is no space.
+    assert!(render_text(&app, 80, 24).contains("Zürich東京📦_"), "{}", render_text(&app, 80, 24));
     key(&mut app, KeyCode::Left);
     assert!(row_with_cursor(&app, 80, 24, "Customer").contains("] Zürich東京[📦]"));
     key(&mut app, KeyCode::Backspace);

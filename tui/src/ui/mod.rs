@@ -201,8 +201,13 @@ pub fn buffer_text(buffer: &Buffer) -> String {
     let mut out = String::new();
     for y in area.top()..area.bottom() {
         let mut line = String::new();
-        for x in area.left()..area.right() {
-            line.push_str(buffer[(x, y)].symbol());
+        let mut x = area.left();
+        while x < area.right() {
+            // A wide character (東, 📦) takes two cells and the second holds a blank
+            // that a terminal never prints: skip it, or the text reads "東 京".
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x = x.saturating_add(u16::try_from(columns(symbol).max(1)).unwrap_or(1));
         }
         out.push_str(line.trim_end());
         out.push('\n');
