@@ -184,17 +184,22 @@ pub fn edit(context: Context, key: KeyEvent) -> Option<Edit> {
     if !is_plain(key) {
         return None;
     }
-    Some(match key.code {
-        Left => Edit::Left,
-        Right => Edit::Right,
-        Home => Edit::Home,
-        End => Edit::End,
-        Backspace => Edit::Backspace,
-        Delete => Edit::Delete,
-        Char(c) => Edit::Insert(c),
-        _ => return None,
-    })
+    match key.code {
+        Char(c) => Some(Edit::Insert(c)),
+        code => EDIT_KEYS.iter().find(|(k, ..)| *k == code).map(|(_, e, _)| *e),
+    }
 }
+
+/// The editing keys of a form field or a prompt, with their lines in the help (the
+/// shell's Ctrl-A and Ctrl-E are in `edit`, named in the Home and End lines).
+pub const EDIT_KEYS: &[(KeyCode, Edit, &str)] = &[
+    (Left, Edit::Left, "move the cursor one character left"),
+    (Right, Edit::Right, "move the cursor one character right"),
+    (Home, Edit::Home, "to the start of the text (also Ctrl-A)"),
+    (End, Edit::End, "to the end of the text (also Ctrl-E)"),
+    (Backspace, Edit::Backspace, "delete the character before the cursor"),
+    (Delete, Edit::Delete, "delete the character at the cursor"),
+];
 
 /// Ctrl-C, which quits every screen (the fleet's too, which has keys of its own).
 pub fn is_ctrl_c(key: KeyEvent) -> bool {

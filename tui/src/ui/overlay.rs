@@ -200,14 +200,19 @@ pub fn help_text(bridge: bool, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::styled("bridge mode: a real Cadence server; the clock is real, so n, t, r and m do nothing,", note));
         lines.push(Line::styled("and p, i are the simulator's. The worker runs outside this app: bridge worker", note));
     }
+    let heading = |title: &str| Line::styled(title.to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD));
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
-        lines.push(Line::styled(context.title().to_owned(), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
+        lines.push(heading(context.title()));
         for b in keymap::bindings(context) {
             for (i, part) in wrap_words(b.help, room).into_iter().enumerate() {
                 let keys = if i == 0 { keys_text(&b) } else { String::new() };
                 lines.push(Line::raw(format!("  {keys:<10} {part}")));
             }
         }
+    }
+    lines.push(heading("typing in the start form's fields and in prompts"));
+    for (code, _, help) in keymap::EDIT_KEYS {
+        lines.push(Line::raw(format!("  {:<10} {help}", keymap::key_name(*code))));
     }
     lines
 }
