@@ -194,6 +194,13 @@ error = "already completed"
     let again = scenario::run(&Scenario::parse("again.toml", &exported).unwrap());
     assert_eq!(again.session.history(), outcome.session.history());
 
+    // A reason over two lines (a scenario, a share link, a CLI's $'...') keeps the
+    // history table at one line per event.
+    let two_lines = toml.replace("reason = \"customer moved\"", "reason = \"customer\\nmoved\"");
+    let outcome = scenario::run(&Scenario::parse("two-lines.toml", &two_lines).unwrap());
+    let table = outcome.session.history_table();
+    assert!(table.lines().any(|l| l.ends_with(r"WorkflowExecutionTerminated reason=customer\nmoved")), "{table}");
+
     let wrong = toml.replace("status = \"terminated\"", "status = \"killed\"");
     let err = Scenario::parse("wrong.toml", &wrong).unwrap_err().to_string();
     assert!(err.contains("unknown status \"killed\": running, completed, failed, timed_out or terminated"), "{err}");

@@ -168,7 +168,7 @@ pub fn attributes(a: &EventAttributes) -> String {
             kv("decision", &a.decision_task_completed_event_id);
         }
         EventAttributes::WorkflowExecutionSignaled(a) => {
-            kv("signal", &a.signal_name);
+            kv("signal", &one_line(&a.signal_name));
             if let Some(p) = a.input.as_ref().filter(|p| !p.is_empty()) {
                 kv("input", &payload(p));
             }
@@ -188,7 +188,7 @@ pub fn attributes(a: &EventAttributes) -> String {
         EventAttributes::WorkflowExecutionTimedOut(a) => kv("timeoutType", &a.timeout_type.short_name()),
         EventAttributes::WorkflowExecutionTerminated(a) => {
             if !a.reason.is_empty() {
-                kv("reason", &a.reason);
+                kv("reason", &one_line(&a.reason));
             }
             if let Some(p) = a.details.as_ref().filter(|p| !p.is_empty()) {
                 kv("details", &payload(p));
@@ -204,7 +204,13 @@ fn secs(d: Option<std::time::Duration>) -> String {
 
 /// Payload bytes as text with each newline written as `\n`.
 pub fn payload(p: &Payload) -> String {
-    p.to_text().replace('\n', "\\n")
+    one_line(&p.to_text())
+}
+
+/// Text someone typed (a signal's name, a terminate's reason) on the event's one line:
+/// each newline written as `\n`, as in a payload.
+fn one_line(text: &str) -> String {
+    text.replace('\n', "\\n")
 }
 
 /// `<reason> "<details>"`, the details as a JSON string.
