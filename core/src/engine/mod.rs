@@ -383,11 +383,7 @@ impl Engine {
 
     /// [`signal`](Self::signal) by handle.
     pub fn signal_run(&mut self, r: RunRef, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
-        let e =
-            self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()).ok_or_else(|| EngineError::NotFound(format!("run #{}", r.0)))?;
-        if !e.is_running() {
-            return Err(EngineError::AlreadyCompleted(e.workflow_id.to_string()));
-        }
+        let e = open_run(&mut self.runs, r)?;
         if name.trim().is_empty() {
             return Err(EngineError::BadInput("the signal name is empty".into()));
         }
@@ -409,11 +405,7 @@ impl Engine {
     /// real server refuses it, and nothing is written.
     pub fn terminate(&mut self, workflow_id: &str, reason: &str) -> Result<(), EngineError> {
         let r = self.lookup(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
-        let e = self.runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
-        if !e.is_running() {
-            return Err(EngineError::AlreadyCompleted(e.workflow_id.to_string()));
-        }
-        e.terminate(self.now, reason, self.ids.client.clone());
+        open_run(&mut self.runs, r)?.terminate(self.now, reason, self.ids.client.clone());
         self.refresh(r);
         Ok(())
     }
@@ -774,4 +766,14 @@ impl<'a> ExecutionView<'a> {
             _ => None,
         }
     }
+}
+
+/// The run a request from outside (a signal, a terminate) is for, if it is still open:
+/// a real server refuses both for a closed workflow, and writes nothing.
+fn open_run(runs: &mut [Option<Box<Execution>>], r: RunRef) -> Result<&mut Execution, EngineError> {
+    let e = runs.get_mut(r.index()).and_then(|e| e.as_deref_mut()).ok_or_else(|| EngineError::NotFound(format!("run #{}", r.0)))?;
+    if !e.is_running() {
+        return Err(EngineError::AlreadyCompleted(e.workflow_id.to_string()));
+    }
+    Ok(e)
 }
