@@ -471,13 +471,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             )
         }
         EventAttributes::WorkflowExecutionTerminated(a) => {
-            // The server first fails a running decision task, then writes the signals that
-            // waited for it, then this event.
-            let force_closed = links.events[..i]
-                .iter()
-                .rev()
-                .find(|p| !super::links::is_bufferable(p.event_type()))
-                .filter(|p| matches!(&p.attributes, EventAttributes::DecisionTaskFailed(f) if f.cause == CAUSE_FORCE_CLOSE_DECISION));
+            let force_closed = cut_off_decision(links, i);
             b.add_event(force_closed, Role::DecisionTask);
             let why = if a.reason.is_empty() { String::new() } else { format!(", giving the reason \"{}\"", a.reason) };
             let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("A client with identity {}", a.identity) };
@@ -510,6 +504,15 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         code: None,
         note: None,
     }
+}
+
+/// The decision task a close by the server (at position `i`) cut off, if a worker held
+/// one: the server fails it first, then writes the signals that waited for it, then
+/// the close.
+fn cut_off_decision<'h>(links: &Links<'h>, i: usize) -> Option<&'h HistoryEvent> {
+    links
+        .prev_where(i, |p| !super::links::is_bufferable(p.event_type()))
+        .filter(|p| matches!(&p.attributes, EventAttributes::DecisionTaskFailed(f) if f.cause == CAUSE_FORCE_CLOSE_DECISION))
 }
 
 /// What a close by the server dropped: the activities and timers still open.
