@@ -193,7 +193,9 @@ const HELP_KEYS: usize = 13;
 /// The whole help, drawn from the keymap, for a help `width` columns wide (borders
 /// included): a sentence longer than its column goes on under itself, never cut.
 pub fn help_text(bridge: bool, width: u16) -> Vec<Line<'static>> {
-    let room = usize::from(width.saturating_sub(2)).saturating_sub(HELP_KEYS).max(20);
+    // The sentences' column keeps at least 20 characters however narrow the screen.
+    let line_width = usize::from(width.saturating_sub(2)).saturating_sub(HELP_KEYS).max(20) + HELP_KEYS;
+    let indent = " ".repeat(HELP_KEYS);
     let mut lines = Vec::new();
     if bridge {
         let note = Style::new().fg(Color::Yellow);
@@ -204,10 +206,8 @@ pub fn help_text(bridge: bool, width: u16) -> Vec<Line<'static>> {
     for context in [Context::Main, Context::Form, Context::Prompt, Context::Picker, Context::Commands, Context::Help] {
         lines.push(heading(context.title()));
         for b in keymap::bindings(context) {
-            for (i, part) in wrap_words(b.help, room).into_iter().enumerate() {
-                let keys = if i == 0 { keys_text(&b) } else { String::new() };
-                lines.push(Line::raw(format!("  {keys:<10} {part}")));
-            }
+            let keys = format!("  {:<10} ", keys_text(&b));
+            lines.extend(postflow_core::wrap::wrap(b.help, &keys, &indent, line_width).lines().map(|l| Line::raw(l.to_owned())));
         }
     }
     lines.push(heading("typing in the start form's fields and in prompts"));
@@ -235,30 +235,6 @@ pub fn help(frame: &mut Frame, screen: Rect, bridge: bool, scroll: u16) -> u16 {
     let block = Block::bordered().title(title).style(Style::new().bg(Color::Black));
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
     max
-}
-
-/// `text` in rows of at most `room` characters, broken at spaces (a word longer than a
-/// row is cut into pieces).
-fn wrap_words(text: &str, room: usize) -> Vec<String> {
-    let mut rows = vec![String::new()];
-    for word in text.split(' ') {
-        let row = rows.last_mut().expect("one row at least");
-        let (have, more) = (row.chars().count(), word.chars().count());
-        if have > 0 && have + 1 + more <= room {
-            row.push(' ');
-            row.push_str(word);
-        } else if have == 0 && more <= room {
-            row.push_str(word);
-        } else {
-            let chars: Vec<char> = word.chars().collect();
-            let mut pieces = chars.chunks(room.max(1)).map(|c| c.iter().collect::<String>());
-            if have == 0 {
-                *row = pieces.next().unwrap_or_default();
-            }
-            rows.extend(pieces);
-        }
-    }
-    rows
 }
 
 /// Every cadence command of the session, full screen and without borders, so a
