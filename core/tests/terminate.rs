@@ -130,6 +130,36 @@ fn the_workflow_timeout_fails_a_decision_task_in_flight_too() {
             "5 +5s WorkflowExecutionTimedOut timeoutType=START_TO_CLOSE",
         ]
     );
+    let closed = s.explain(5).unwrap();
+    assert!(closed.cause.contains("event 4 threw its answer away"), "{}", closed.cause);
+    assert!(closed.related.iter().any(|r| r.event_id == 4), "the cut-off decision task is marked: {:?}", closed.related);
+    let failed = s.explain(4).unwrap();
+    assert!(failed.cause.contains("its execution timeout"), "{}", failed.cause);
+}
+
+#[test]
+fn a_timed_out_workflow_is_told_which_of_its_timers_were_dropped() {
+    let mut s = Session::new(SessionConfig::default());
+    let input = r#"{"id":"T2","customer":"ann","amount":10}"#.to_owned();
+    s.apply(Action::Start { workflow_id: "T2".into(), input, execution_timeout: Duration::from_secs(60) }).unwrap();
+    let scan = Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) };
+    loop {
+        s.apply(Action::Run).unwrap();
+        if s.history().iter().any(|e| e.event_type() == EventType::TimerStarted) {
+            break;
+        }
+        if s.apply(Action::AdvanceNext).is_err() {
+            s.apply(scan.clone()).unwrap();
+        }
+    }
+    let timer = s.history().iter().rev().find(|e| e.event_type() == EventType::TimerStarted).unwrap().event_id;
+    // The notification timer is a day (a minute) or more away; the timeout comes first.
+    s.apply(Action::AdvanceNext).unwrap();
+    let last = s.history().last().unwrap();
+    assert_eq!(last.event_type(), EventType::WorkflowExecutionTimedOut, "{}", s.history_table());
+    let closed = s.explain(last.event_id).unwrap();
+    assert!(closed.meaning.contains(&format!("(started in event {timer})")), "{}", closed.meaning);
+    assert!(!closed.cause.contains("threw its answer away"), "no decision task was running: {}", closed.cause);
 }
 
 #[test]

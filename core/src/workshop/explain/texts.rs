@@ -464,15 +464,15 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 format!("The workflow timed out ({})", a.timeout_type.short_name()),
                 format!(
                     "The workflow ran longer than its executionStartToCloseTimeout ({}, set at the start in event 1). \
-                     Cadence's own timer closed it: no decision task ran, the code had no say.",
-                    timeout.map_or("?".to_owned(), format_duration)
+                     Cadence's own timer closed it: no decision task ran, the code had no say.{}",
+                    timeout.map_or("?".to_owned(), format_duration),
+                    cut_off(&mut b, i)
                 ),
-                format!("{CLOSED} Its open activities and timers are dropped with it."),
+                format!("{CLOSED} {}", open_work(&links.events[..i])).trim_end().to_owned(),
             )
         }
         EventAttributes::WorkflowExecutionTerminated(a) => {
-            let force_closed = cut_off_decision(links, i);
-            b.add_event(force_closed, Role::DecisionTask);
+            let cut_off = cut_off(&mut b, i);
             let why = if a.reason.is_empty() { String::new() } else { format!(", giving the reason \"{}\"", a.reason) };
             let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("A client with identity {}", a.identity) };
             let open = open_work(&links.events[..i]);
@@ -481,11 +481,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 format!(
                     "{who} asked the server to terminate the workflow (cadence wf terminate){why}. The server closed \
                      it on the spot and wrote this event itself: no decision task ran, and the workflow code was not \
-                     asked, so it could not clean up or answer.{}",
-                    force_closed.map_or(String::new(), |f| format!(
-                        " A decision task was running at that moment; event {} threw its answer away first.",
-                        f.event_id
-                    ))
+                     asked, so it could not clean up or answer.{cut_off}"
                 ),
                 format!(
                     "{CLOSED} {open}Terminating is for a workflow that is stuck or no longer wanted; to end one in an \
@@ -507,12 +503,17 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
 }
 
 /// The decision task a close by the server (at position `i`) cut off, if a worker held
-/// one: the server fails it first, then writes the signals that waited for it, then
-/// the close.
-fn cut_off_decision<'h>(links: &Links<'h>, i: usize) -> Option<&'h HistoryEvent> {
-    links
+/// one (the server fails it first, then writes the signals that waited for it, then
+/// the close), as a sentence, and linked.
+fn cut_off(b: &mut Builder<'_, '_>, i: usize) -> String {
+    let failed = b
+        .links
         .prev_where(i, |p| !super::links::is_bufferable(p.event_type()))
-        .filter(|p| matches!(&p.attributes, EventAttributes::DecisionTaskFailed(f) if f.cause == CAUSE_FORCE_CLOSE_DECISION))
+        .filter(|p| matches!(&p.attributes, EventAttributes::DecisionTaskFailed(f) if f.cause == CAUSE_FORCE_CLOSE_DECISION));
+    b.add_event(failed, Role::DecisionTask);
+    failed.map_or(String::new(), |f| {
+        format!(" A decision task was running at that moment; event {} threw its answer away first.", f.event_id)
+    })
 }
 
 /// What a close by the server dropped: the activities and timers still open.
