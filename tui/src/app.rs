@@ -224,7 +224,11 @@ impl App {
             ([], None) => info(stepping_hint(&self.session)),
         };
         if let Some(note) = self.kept_note() {
-            message.text = format!("{} ({note})", message.text);
+            // The note first: a scenario's description (read a moment ago in the picker,
+            // and on screen again once the message goes) fills the message's three lines
+            // at 80 columns and cut the note off, the one place that says undo is there.
+            // An error keeps its own words first.
+            message.text = if message.error { format!("{} ({note})", message.text) } else { format!("{note}. {}", message.text) };
         }
         self.message = Some(message);
         self.changed();

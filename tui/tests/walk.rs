@@ -279,3 +279,113 @@ fn the_json_pane_with_no_event_says_what_it_will_show() {
     let s = small(&app);
     assert!(s.contains("Event JSON") && s.contains("no events at this moment") && s.contains("shown as JSON here"), "{s}");
 }
+
+/// The row and column (in characters) where `title` starts on `screen`, if it shows.
+fn find(screen: &str, title: &str) -> Option<(usize, usize)> {
+    screen.lines().enumerate().find_map(|(row, line)| line.find(title).map(|at| (row, line[..at].chars().count())))
+}
+
+/// The character at `row`, `column` (in characters) of `screen`.
+fn at(screen: &str, row: usize, column: usize) -> Option<char> {
+    screen.lines().nth(row).and_then(|l| l.chars().nth(column))
+}
+
+#[test]
+fn with_the_tour_open_the_query_and_the_log_show_a_line_or_give_their_rows_to_the_guide() {
+    // The tour takes the middle of the right column: on a short window the query and
+    // the log were squeezed to their borders (100x30: "Workflow log (6 lines)" over
+    // nothing) or to a lone top border (80x24 with a two-line message).
+    let mut app = started();
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('t'));
+    common::scan(&mut app, "Delft");
+    key(&mut app, KeyCode::Char('G'));
+    for (w, h) in [(80, 24), (100, 30), (120, 36), (160, 50)] {
+        // With one message line and with three (the longest a message takes).
+        for long in [false, true] {
+            app.message = long.then(|| postflow_tui::app::Message { text: "a message that wraps. ".repeat(10), error: false });
+            let s = common::stable(render_text(&app, w, h));
+            for title in ["┌ Query current_status", "┌ Workflow log"] {
+                if let Some((row, column)) = find(&s, title) {
+                    assert_eq!(at(&s, row + 1, column), Some('│'), "{title} at {w}x{h} shows a line of text under its title: {s}");
+                    assert!(matches!(at(&s, row + 2, column), Some('│' | '└')), "{title} at {w}x{h} ends in its own border: {s}");
+                }
+            }
+            let guide = find(&s, "chapter 1 of 7").expect("the tour shows");
+            assert!(s.lines().skip(guide.0).take(12).any(|l| l.contains("1 · Two activities")), "{w}x{h}: {s}");
+        }
+        app.message = None;
+        // Where the log shows, the tour's "the log shows the scan" can be checked.
+        let s = render_text(&app, w, h);
+        if w >= 100 {
+            assert!(s.contains("┌ Workflow log") && s.contains(r#""Delft"}}"#), "{w}x{h}: {s}");
+        }
+    }
+    // Where they gave their rows away, the guide's keys say how to see them.
+    let guide = |app: &App| {
+        // The guide's column alone, its rows put together.
+        let s = render_text(app, 80, 24);
+        let column = find(&s, "┌ chapter 1 of 7").expect("the tour shows").1 + 1;
+        let rows: Vec<String> = s.lines().map(|l| l.chars().skip(column).take(34).collect()).collect();
+        rows.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    for _ in 0..80 {
+        if guide(&app).contains("G hides the tour and shows the query and the log") {
+            break;
+        }
+        key(&mut app, KeyCode::Char('}'));
+    }
+    assert!(guide(&app).contains("G hides the tour and shows the query and the log"), "{}", render_text(&app, 80, 24));
+    let s = render_text(&app, 160, 50);
+    assert!(s.contains("┌ Query current_status") && s.contains("┌ Workflow log"), "{s}");
+    assert!(!s.contains("and shows the"), "nothing to point at where they show: {s}");
+}
+
+#[test]
+fn the_pickers_keys_stay_in_its_box_under_a_long_description() {
+    // unreadable-scan's description wraps to four lines in the picker: the box kept
+    // its height, and the line with its keys fell out of it.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('p'));
+    while postflow_core::scenario::BUILTIN[match app.mode {
+        Mode::Picker(i) => i,
+        _ => unreachable!("the picker is open"),
+    }]
+    .name
+        != "unreadable-scan"
+    {
+        key(&mut app, KeyCode::Down);
+    }
+    for (w, h) in [(80, 24), (100, 30), (160, 50)] {
+        let s = common::stable(render_text(&app, w, h));
+        assert!(s.contains("│can read."), "the description's end, at {w}x{h}: {s}");
+        assert!(s.contains("│Enter load  ↑/k up  ↓/j down  Esc/q cancel"), "the keys in the box, at {w}x{h}: {s}");
+    }
+    // A short description keeps the box as it was.
+    key(&mut app, KeyCode::Up);
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("│Enter load"), "{s}");
+}
+
+#[test]
+fn a_scenario_loaded_over_your_session_says_undo_even_when_its_description_is_long() {
+    // unreadable-scan's description alone fills the message's three lines at 80x24:
+    // the note after it ("a new session replaced yours; undo puts it back: u") was cut
+    // to "(a new…", and the key bar has no room for u at 80 columns.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('p'));
+    while app.mode != Mode::Picker(13) {
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(postflow_core::scenario::BUILTIN[13].name, "unreadable-scan");
+    key(&mut app, KeyCode::Enter);
+    let s = small(&app);
+    let lines: Vec<&str> = s.lines().collect();
+    let shown = lines[lines.len() - 4..lines.len() - 1].join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(shown.contains("a new session replaced yours; undo puts it back: u."), "{s}");
+    assert!(!s.contains("u undo"), "the key bar has no room for it, so the message must say it: {s}");
+    // The description is the next thing said, and stays once the message goes.
+    assert!(shown.contains("A ScanSignal sent without input"), "{s}");
+    key(&mut app, KeyCode::Right);
+    assert!(small(&app).contains("unreadable-scan: A ScanSignal sent without input"), "{}", small(&app));
+}

@@ -14,7 +14,9 @@ use postflow_core::workshop::Verdict;
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 
-pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
+/// The guide in `area`; `hidden` names the panes it took the rows of (a short window),
+/// which `G` shows again.
+pub fn guide(frame: &mut Frame, area: Rect, app: &App, hidden: Option<&str>) {
     let v = app.teach.tour.view(&app.session);
     let mut lines = vec![Line::styled(format!("{} · {}", v.chapter.number, v.chapter.title), BOLD.fg(Color::Cyan))];
     if let Some(r) = &v.reveal {
@@ -64,7 +66,10 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     // The keys go in the title when it has room for them, else after the step.
-    let keys = "[ ] steps, T chapter session, G hides";
+    let keys = match hidden {
+        Some(panes) => format!("[ ] steps, T chapter session, G hides the tour and shows {panes}"),
+        None => "[ ] steps, T chapter session, G hides".to_owned(),
+    };
     let wide = format!(" {} ({keys}) ", v.position);
     let title = if wide.chars().count() + 2 <= usize::from(area.width) {
         wide

@@ -76,16 +76,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     // The guide takes the middle of the right column; the pending pane, the query and
     // the log shrink to make room.
     let (pending, guide, query, log) = if app.teach.guide_open {
-        let [p, g, q, l] = Layout::vertical([
-            // A third of the column at most (8 rows on a small screen): the guide is
-            // what the participant reads now.
-            Constraint::Length(pending_height.min((right.height / 3).max(8))),
-            Constraint::Min(10),
-            Constraint::Length(3),
-            Constraint::Length(4),
-        ])
-        .areas(right);
-        (p, Some(g), q, l)
+        let rows = tour_column(right.height, pending_height);
+        let [p, g, q, l] = Layout::vertical(rows.map(Constraint::Length)).areas(right);
+        // The guide says where the panes it took went: the tour points at the log.
+        let hidden = match (rows[2] == 0, rows[3] == 0) {
+            (true, true) => Some("the query and the log"),
+            (true, false) => Some("the query"),
+            (false, true) => Some("the log"),
+            (false, false) => None,
+        };
+        (p, Some((g, hidden)), q, l)
     } else {
         let [p, q, l] = Layout::vertical([Constraint::Length(pending_height), Constraint::Length(4), Constraint::Min(3)]).areas(right);
         (p, None, q, l)
@@ -99,8 +99,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else {
         history::event_json(frame, json, app);
     }
-    if let Some(g) = guide {
-        guide::guide(frame, g, app);
+    if let Some((g, hidden)) = guide {
+        guide::guide(frame, g, app, hidden);
     }
     pending_pane.draw(frame, pending, pending_needed);
     match &app.bridge {
@@ -127,6 +127,33 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help(scroll) => app.help_max.set(overlay::help(frame, area, app.bridge.is_some(), *scroll)),
         Mode::Commands(selected) => overlay::commands(frame, area, app, *selected),
     }
+}
+
+/// The guide's fewest rows: its title, eight lines and its bottom border.
+const GUIDE_MIN: u16 = 10;
+/// A pane with one line of text: its borders and the line.
+const ONE_LINE: u16 = 3;
+
+/// The rows of the right column with the tour open, `height` in all: the pending pane
+/// (at most what it needs, and a third of the column, 8 rows on a small screen), the
+/// guide (at least [`GUIDE_MIN`]: it is what the participant reads now), the query
+/// and the log. The log and the query are given their rows whole or not at all (a
+/// pane of borders only said nothing, and a lone top border looked broken); the log
+/// first, as the tour points at it ("the log says Notification sent") and a query's
+/// answer shows in the last action pane too. What they do not take goes to the guide.
+fn tour_column(height: u16, pending_needed: u16) -> [u16; 4] {
+    let pending = pending_needed.min((height / 3).max(8)).min(height.saturating_sub(GUIDE_MIN));
+    let mut rest = height.saturating_sub(pending + GUIDE_MIN);
+    let mut take = |rows: u16| {
+        let got = if rest >= rows { rows } else { 0 };
+        rest -= got;
+        got
+    };
+    let log = take(ONE_LINE);
+    let query = take(ONE_LINE);
+    // The log's second line comes before more rows of the guide, which scrolls.
+    let log = log + if log > 0 { take(1) } else { 0 };
+    [pending, GUIDE_MIN + rest, query, log]
 }
 
 /// A pane showing `at`, `total` lines of which `visible` fit: its offset for this
@@ -289,6 +316,28 @@ mod tests {
         assert_eq!(super::fitted_title(44, &titles), titles[1], "44 columns hold 42 of title");
         assert_eq!(super::fitted_title(20, &titles), " Why 40 WorkflowE…", "18 columns, the … one of them");
         assert_eq!(super::fitted_title(2, &titles), "…");
+    }
+
+    #[test]
+    fn with_the_tour_open_the_query_and_the_log_get_a_line_or_no_rows() {
+        // (pending, guide, query, log) for the right column's height and what the
+        // pending pane needs.
+        for height in 14..60 {
+            for needed in 4..30 {
+                let [pending, guide, query, log] = super::tour_column(height, needed);
+                assert_eq!(pending + guide + query + log, height, "{height} {needed}");
+                assert!(guide >= super::GUIDE_MIN, "{height} {needed}");
+                assert!(pending >= 4 && pending <= needed, "{height} {needed}");
+                assert!(query == 0 || query == 3, "{height} {needed}: {query}");
+                assert!(log == 0 || log >= 3, "{height} {needed}: {log}");
+                assert!(log > 0 || query == 0, "the log comes first: {height} {needed}");
+            }
+        }
+        // 80x24: the pending pane and the guide take the column; 100x30: the log too;
+        // a tall window: everything, the guide the rest.
+        assert_eq!(super::tour_column(16, 9), [6, 10, 0, 0]);
+        assert_eq!(super::tour_column(22, 9), [8, 10, 0, 4]);
+        assert_eq!(super::tour_column(40, 9), [9, 24, 3, 4]);
     }
 
     #[test]

@@ -170,7 +170,7 @@ pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
 }
 
 pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
-    let (area, block) = popup(frame, centered(screen, 76, BUILTIN.len() as u16 + 7), " Built-in scenarios ");
+    let width = 76.min(screen.width);
     let mut lines: Vec<Line> = BUILTIN
         .iter()
         .enumerate()
@@ -182,7 +182,13 @@ pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(App::scenario_description(selected), Style::new().fg(Color::Gray)));
     lines.push(hint(Context::Picker));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    // As tall as the selected scenario's description wraps to, so its end and the keys
+    // stay in the box (unreadable-scan's takes four lines at this width); the box keeps
+    // its height for the shorter ones.
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let height = super::bordered_height(&text, width).max(BUILTIN.len() as u16 + 7);
+    let (area, block) = popup(frame, centered(screen, width, height), " Built-in scenarios ");
+    frame.render_widget(text.block(block), area);
 }
 
 /// The help's width, where the screen has room for it.
