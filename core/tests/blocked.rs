@@ -95,5 +95,5 @@ fn a_finished_workflow_waits_on_nothing() {
     let mut s = tracking();
     s.perform(Action::Signal { name: "DeliveredSignal".into(), input: None }).unwrap();
     let trace: String = serde_json::from_str(&query(&s, "__stack_trace")).unwrap();
-    assert_eq!(trace, "nothing waits: the workflow code has returned, or has not run yet");
+    assert_eq!(trace, "nothing waits: the workflow code has returned");
 }

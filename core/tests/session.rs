@@ -166,6 +166,36 @@ fn an_exported_history_imports_and_steps_event_by_event() {
     assert!(Session::import_history(SessionConfig::default(), "{\"events\": 3}").is_err());
 }
 
+/// The tour's and the exercises' chapter sessions run the starter's workflow type,
+/// which six chapters' code share; both front ends import with the default session
+/// (chapter 7's type). The export must read back with the code that wrote it.
+#[test]
+fn a_chapter_sessions_export_imports_with_the_chapters_code() {
+    use postflow_core::postal::{Chapter, PostalConfig};
+    let config = |chapter| SessionConfig { postal: PostalConfig { chapter, ..PostalConfig::default() }, ..SessionConfig::default() };
+    let mut s = Session::new(config(Chapter::Retries));
+    s.perform(Session::workshop_start()).unwrap();
+    while s.outcome().is_none() {
+        s.perform(Action::AdvanceNext).unwrap();
+    }
+    assert!(s.outcome().unwrap().starts_with("completed"), "{:?}", s.outcome());
+    let i = Session::import_history(SessionConfig::default(), &s.history_json()).unwrap();
+    assert_eq!(i.replay_error(), None, "chapter 2's history against chapter 2's code");
+    assert_eq!(i.config().postal.chapter, Chapter::Retries);
+    assert_eq!(i.outcome(), s.outcome());
+    // A later chapter's code would have waited for scans instead of completing: it is
+    // not the one chosen, and an explanation points at the chapters' code, not the final workflow's.
+    let shipped = s.history().iter().rev().find(|e| e.event_type() == postflow_core::history::EventType::ActivityTaskScheduled);
+    let x = i.explain(shipped.unwrap().event_id).unwrap();
+    assert!(x.code.as_deref().is_some_and(|c| c.starts_with("core/src/postal/chapters.rs:")), "{x:?}");
+
+    // A history that none of them could have written keeps the latest one's error.
+    let mut broken = s.history_json();
+    broken = broken.replacen("validatePayment", "validatePaymnt", 1);
+    let b = Session::import_history(SessionConfig::default(), &broken).unwrap();
+    assert!(b.replay_error().is_some_and(|e| e.contains("validatePaymnt")), "{:?}", b.replay_error());
+}
+
 /// The workshop's code has a race: when a scan and the timer's firing reach the worker
 /// in one decision batch, scan first, the scan starts a new timer before the fired
 /// timer's notification is handled — and that new timer notifies the customer again.

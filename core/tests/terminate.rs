@@ -50,6 +50,7 @@ fn terminating_a_workflow_whose_decision_task_waits_writes_only_the_close() {
     assert_eq!(s.outcome().as_deref(), Some("terminated"));
     assert_eq!(last_lines(&s, 1), ["3 +0s WorkflowExecutionTerminated"], "no reason, no empty reason=");
     assert!(s.apply(Action::Step).is_err(), "the dropped decision task is not run: {}", s.history_table());
+    assert_eq!(s.stack_trace(), "the workflow was terminated before its code ever ran; none of it will run");
 }
 
 #[test]
@@ -160,6 +161,10 @@ fn a_timed_out_workflow_is_told_which_of_its_timers_were_dropped() {
     let closed = s.explain(last.event_id).unwrap();
     assert!(closed.meaning.contains(&format!("(started in event {timer})")), "{}", closed.meaning);
     assert!(!closed.cause.contains("threw its answer away"), "no decision task was running: {}", closed.cause);
+    // The code stopped where it waited; the pane must not read as if it still waits.
+    let trace = s.stack_trace();
+    assert!(trace.starts_with("the workflow timed out while its code waited here; none of it runs any more"), "{trace}");
+    assert!(trace.contains("blocked on selector-1.Select"), "{trace}");
 }
 
 #[test]

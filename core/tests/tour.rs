@@ -120,7 +120,14 @@ fn the_tour_starts_in_chapter_one_and_asks_for_the_chapters_session() {
     assert_eq!(v.chapter.number, 1);
     assert_eq!(v.position, "Tour · chapter 1 of 7 · step 1 of 2");
     // The default session runs chapter 7's workflow: the tour says so and does not watch it.
-    assert!(v.session_hint.unwrap().contains("chapter 1's code (activities)"));
+    let hint = v.session_hint.unwrap();
+    assert!(hint.contains("chapter 1's code (activities)"), "{hint}");
+    // An empty session is not kept for undo, so the hint promises nothing of it ...
+    assert!(!hint.contains("undo"), "{hint}");
+    // ... and one with work in it is.
+    let mut worked = Session::new(postflow_core::session::SessionConfig::default());
+    worked.apply(Session::workshop_start()).unwrap();
+    assert!(tour.view(&worked).session_hint.unwrap().contains("undo brings it back"));
     assert_eq!(tour.session_config().postal.chapter, Chapter::Activities);
     let right = Session::new(tour.session_config());
     assert_eq!(tour.view(&right).session_hint, None);

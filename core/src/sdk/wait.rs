@@ -158,7 +158,9 @@ pub fn source_path(file: &str) -> std::borrow::Cow<'_, str> {
 pub fn stack_trace(blocked: &[Blocked]) -> String {
     if blocked.is_empty() {
         // Said in the words of a newcomer reading the pane, who has not met coroutines.
-        return "nothing waits: the workflow code has returned, or has not run yet".into();
+        // (Only code that has run is asked: a query before the first decision task is
+        // refused.)
+        return "nothing waits: the workflow code has returned".into();
     }
     blocked.iter().map(Blocked::to_string).collect::<Vec<_>>().join("\n\n")
 }

@@ -348,19 +348,11 @@ impl Session {
     /// [`Self::import_history`] of events already read, with the workflow ID when it is
     /// known (a history carries none: a fleet's package knows it, a pasted file not).
     pub fn import_events(config: SessionConfig, events: Vec<HistoryEvent>, workflow_id: Option<String>) -> Result<Session, String> {
-        let definition = postal::registry(config.postal)
-            .workflow(config.postal.chapter.names().workflow)
-            .cloned()
-            .ok_or("no workflow definition for this chapter")?;
         let workflow_type = match events.first().map(|e| &e.attributes) {
             Some(crate::history::EventAttributes::WorkflowExecutionStarted(a)) => a.workflow_type.name.clone(),
             _ => return Err("the history does not begin with WorkflowExecutionStarted".into()),
         };
-        let replay_error = if workflow_type == definition.name {
-            crate::runtime::WorkflowRuntime::replay(&definition, "imported", postal::DOMAIN, &events).err().map(|e| e.to_string())
-        } else {
-            Some(format!("the history is of workflow type {workflow_type}; this session runs {}", definition.name))
-        };
+        let (config, definition, replay_error) = code_for(config, &workflow_type, &events)?;
         let timeline = events
             .iter()
             .map(|e| Entry { action: Action::Step, outcome: format!("{} {}", e.event_id, e.event_type().name()), cli: None })
@@ -396,6 +388,40 @@ impl Session {
     pub(crate) fn imported_workflow_id(&self) -> Option<&str> {
         self.imported.as_ref()?.workflow_id.as_deref()
     }
+}
+
+/// The chapter whose code an imported history is replayed with, its definition, and
+/// why that code could not have written the history, if it could not. The session's
+/// own chapter first; else, as the tour's and the exercises' chapter sessions export
+/// histories of the starter's workflow type, which six chapters share, the latest of
+/// them whose code replays it (else the latest of them, with its error).
+fn code_for(
+    config: SessionConfig,
+    workflow_type: &str,
+    events: &[HistoryEvent],
+) -> Result<(SessionConfig, crate::registry::WorkflowDefinition, Option<String>), String> {
+    let own = config.postal.chapter;
+    let mut first_tried = None;
+    for chapter in std::iter::once(own).chain(postal::Chapter::ALL.into_iter().rev().filter(|c| *c != own)) {
+        if chapter.names().workflow != workflow_type {
+            continue;
+        }
+        let config = SessionConfig { postal: PostalConfig { chapter, ..config.postal }, ..config };
+        let definition =
+            postal::registry(config.postal).workflow(workflow_type).cloned().ok_or("no workflow definition for this chapter")?;
+        let error = crate::runtime::WorkflowRuntime::replay(&definition, "imported", postal::DOMAIN, events).err().map(|e| e.to_string());
+        if error.is_none() {
+            return Ok((config, definition, None));
+        }
+        first_tried.get_or_insert((config, definition, error));
+    }
+    if let Some(tried) = first_tried {
+        return Ok(tried);
+    }
+    let definition =
+        postal::registry(config.postal).workflow(own.names().workflow).cloned().ok_or("no workflow definition for this chapter")?;
+    let error = format!("the history is of workflow type {workflow_type}; this session runs {}", definition.name);
+    Ok((config, definition, Some(error)))
 }
 
 struct Imported {

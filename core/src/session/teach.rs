@@ -38,31 +38,33 @@ impl Session {
     /// answer to Cadence's `__stack_trace` query, as a worker gives it.
     pub fn stack_trace(&self) -> String {
         let trace = self.code_waits();
-        // A terminated workflow's code never returned: a replay finds it where it waited,
-        // and that must not read as if it still waits.
-        match self.history().last().map(HistoryEvent::event_type) {
-            Some(EventType::WorkflowExecutionTerminated) => {
-                format!("the workflow was terminated while its code waited here; none of it runs any more\n\n{trace}")
-            }
-            _ => trace,
+        // A workflow the server closed (terminated, timed out) never returned: a replay
+        // finds its code where it waited, and that must not read as if it still waits.
+        let closed_by_server = match self.history().last().map(HistoryEvent::event_type) {
+            Some(EventType::WorkflowExecutionTerminated) => Some("was terminated"),
+            Some(EventType::WorkflowExecutionTimedOut) => Some("timed out"),
+            _ => None,
+        };
+        match (closed_by_server, trace) {
+            (Some(how), Some(trace)) => format!("the workflow {how} while its code waited here; none of it runs any more\n\n{trace}"),
+            (Some(how), None) => format!("the workflow {how} before its code ever ran; none of it will run"),
+            (None, trace) => trace.unwrap_or_else(|| "the workflow code has not run yet".to_owned()),
         }
     }
 
-    fn code_waits(&self) -> String {
-        let fallback = "the workflow code has not run yet".to_owned();
+    /// Where the code waits, or `None` when it has not run.
+    fn code_waits(&self) -> Option<String> {
         if self.is_imported() {
-            let Some(definition) = self.definition() else { return fallback };
+            let definition = self.definition()?;
             return match WorkflowRuntime::replay_for_query(definition, "imported", crate::postal::DOMAIN, self.history()) {
-                Ok(rt) if rt.query(QUERY_STACK_TRACE).is_ok() => rt.stack_trace(),
-                Ok(_) => fallback,
-                Err(e) => e.to_string(),
+                Ok(rt) if rt.query(QUERY_STACK_TRACE).is_ok() => Some(rt.stack_trace()),
+                Ok(_) => None,
+                Err(e) => Some(e.to_string()),
             };
         }
-        let Some(wid) = self.workflow_id() else { return fallback };
-        match self.engine().query(wid, QUERY_STACK_TRACE) {
-            Ok(p) => p.decode::<String>().unwrap_or_else(|e| e.to_string()),
-            Err(_) => fallback,
-        }
+        // Refused (`QueryError::NotReady`) until a decision task has run the code.
+        let p = self.engine().query(self.workflow_id()?, QUERY_STACK_TRACE).ok()?;
+        Some(p.decode::<String>().unwrap_or_else(|e| e.to_string()))
     }
 }
 

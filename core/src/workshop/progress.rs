@@ -454,9 +454,15 @@ impl Tour {
             None => "Tour · finished".to_owned(),
         };
         let session_hint = (step.is_some() && !self.fits(session)).then(|| {
+            // Only a session with work in it is kept for undo (`Session::holds_work`).
+            let kept = if session.holds_work() {
+                "; the session you have now is kept, and undo brings it back until you act in the new one"
+            } else {
+                ""
+            };
             format!(
                 "This chapter runs its own workflow: chapter {}'s code ({}). Open the chapter's session to follow the \
-                 tour; the session you have now is kept, and undo brings it back until you act in the new one.",
+                 tour{kept}.",
                 chapter.number,
                 chapter.chapter.name()
             )
