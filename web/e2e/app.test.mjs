@@ -903,6 +903,9 @@ test('the third newcomer walk: the page while it loads, a tap on a greyed button
   await page.keyboard.press(' ');
   await expectText(position, 'Tour · chapter 2 of 7 · step 2 of 4');
   assert.match(await page.locator('#player').textContent(), /^paused/, 'Space stepped the tour, it did not play');
+  // The focus is given back a frame after the press: wait for it before moving it on (a
+  // late return took it from the chapter's button below on a loaded machine).
+  await eventually(focusedId, (id) => id === 'tour-next', 'the focus is back on "step ▶" after Space');
   // The chapter's button goes once pressed: the focus stays in the tour panel.
   await page.locator('#tour-chapter').focus();
   await page.keyboard.press('Enter');
@@ -1046,6 +1049,66 @@ test('terminate: with a reason, the closed workflow refuses, the link keeps it, 
   await page.keyboard.press('X');
   await expectText(page.locator('#outcome'), 'terminated');
   await expectText(page.locator('#cli'), 'cadence --domain cadence-workshop wf terminate --workflow_id Order123');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('the fourth newcomer walk: keys after a checkbox or the slider, a scenario loaded in live time, x before any event is selected', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+
+  // A checkbox and the slider keep the focus once clicked; the page's keys still work
+  // there (they did nothing: t after dragging the slider left the clock where it was).
+  const autoRun = page.locator('#auto-run');
+  await autoRun.click();
+  await autoRun.click();
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /attempt=2 \(try 3 of 3\)/);
+  // Space on a focused checkbox ticks it, as everywhere; it does not play.
+  await page.keyboard.press(' ');
+  await eventually(() => autoRun.isChecked(), (c) => !c, 'Space on the checkbox unticked auto-run');
+  await page.keyboard.press(' ');
+  await eventually(() => autoRun.isChecked(), (c) => c, 'Space on the checkbox ticked auto-run again');
+  assert.match(await page.locator('#player').textContent(), /^paused/, 'Space ticked the checkbox, it did not play');
+  const len = Number((await page.locator('#position').textContent()).split(' / ')[1]);
+  await page.getByLabel('Position in the timeline').fill('2');
+  await expectText(page.locator('#position'), `2 / ${len}`);
+  await page.keyboard.press('End');
+  await expectText(page.locator('#position'), `${len} / ${len}`);
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
+  await page.getByLabel('Square-root time axis').click();
+  await page.keyboard.press('a');
+  await expectMatch(page.locator('#query-result'), /"locationHistory":\["Aarhus"\]/);
+
+  // A scenario loaded while live time runs: it opens paused, with its own notice (live
+  // time saw the cursor go back to 0 and said "you stepped back", over the scenario's words).
+  await page.locator('h1').click();
+  await page.keyboard.press('L');
+  await expectText(page.locator('#player'), '● live ×10');
+  await page.getByLabel('Built-in scenario').selectOption('payment-retries');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await expectMatch(page.locator('#player'), /^paused/);
+  await expectMatch(page.locator('#notice'), /^scenario payment-retries: /);
+  await expectText(page.locator('#position'), `0 / ${await page.locator('#slider').getAttribute('max')}`);
+
+  // x pressed before any event is selected (the key list says "x why"), then a click on an
+  // event: its explanation shows (it stayed hidden, an empty box beside the JSON).
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('x');
+  await page.locator('#history tr.event[data-event-id="5"]').click();
+  await expectMatch(page.locator('#explanation'), /^5 ActivityTaskScheduled/);
+  // x hides it, and no empty box stays beside the JSON; x shows it again.
+  await page.locator('h1').click();
+  await page.keyboard.press('x');
+  await eventually(() => page.locator('#explanation').isVisible(), (v) => !v, 'x hid the explanation and its box');
+  await expectMatch(page.locator('#event-json'), /activityTaskScheduledEventAttributes/);
+  await page.keyboard.press('x');
+  await expectMatch(page.locator('#explanation'), /^5 ActivityTaskScheduled/);
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

@@ -135,11 +135,17 @@ pub fn install_shortcuts(pg: Playground) {
             return;
         }
         let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        let typing = target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        // Space and Enter on a focused button or link press it, as everywhere on the
-        // web: a keyboard user's Space on "Query" must ask the query, not play.
+        // Typing is in a text field: a clicked checkbox or the slider keeps the focus,
+        // and the page's keys went dead after them (t after a drag of the slider did nothing).
+        let typing = target.as_ref().is_some_and(|e| match e.tag_name().as_str() {
+            "INPUT" => e.get_attribute("type").as_deref() == Some("text"),
+            tag => tag == "TEXTAREA" || tag == "SELECT",
+        });
+        // Space and Enter on a focused button, link or other control press it, as
+        // everywhere on the web: a keyboard user's Space on "Query" must ask the query
+        // (and on a checkbox tick it), not play.
         let pressing = matches!(ev.key().as_str(), " " | "Enter")
-            && target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY"));
+            && target.as_ref().is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY" | "INPUT"));
         if typing || pressing {
             return;
         }

@@ -108,14 +108,20 @@ fn open_chapter(pg: Playground) {
     let config = pg.teach.tour.with_untracked(Tour::session_config);
     let mut s = Session::new(config);
     s.auto_run = pg.session.with_untracked(|s| s.auto_run || s.is_imported());
-    pg.teach.player.update(Player::pause);
-    retime(pg);
     let number = pg.teach.tour.with_untracked(|t| postflow_core::workshop::ChapterGuide::of(t.chapter()).number);
     // Replaced with a way back: `T` is one key away from losing a session.
     pg.replace_undoably(s, Some(format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name())));
     // The tour's steps say "the workshop's order": an order left in the form from an
     // earlier step (chapter 1 ends with one without a customer) would fail the run.
     pg.form.set(postflow_core::controls::OrderInput::default());
+}
+
+/// Pauses play and live time: a new session (a start, a scenario, a link, an import,
+/// a tour chapter) begins paused. Live time kept on saw the new session's cursor behind
+/// the old one's and said "you stepped back" in place of what was loaded.
+pub fn pause(pg: Playground) {
+    pg.teach.player.update(Player::pause);
+    retime(pg);
 }
 
 /// Starts, changes or stops the interval that ticks play and live time.

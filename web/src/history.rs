@@ -81,8 +81,11 @@ pub fn HistoryView(pg: Playground) -> impl IntoView {
 }
 
 /// Selects an event and brings its explanation and JSON into view: they are drawn below
-/// the whole table, a screen or more under a row near its top.
+/// the whole table, a screen or more under a row near its top. A click asks why, so the
+/// explanation shows even after `x` hid it (an `x` pressed with no row selected hid
+/// every explanation after it, silently, and a touch screen has no `x` to undo it).
 fn open_event(pg: Playground, id: i64) {
+    pg.teach.explain_open.set(true);
     pg.selected_event.set(Some(id));
     crate::browser::show("event-detail");
 }

@@ -168,6 +168,7 @@ impl Playground {
 
     /// Shows another session (a scenario, a link, an import).
     pub fn replace(&self, s: Session, imported_json: Option<String>, notice: Option<String>) {
+        crate::guide::pause(*self);
         self.replaced.set(None);
         self.selected_event.set(None);
         self.description.set(None);
