@@ -33,7 +33,7 @@ pub enum Outcome {
     Missing(PathBuf),
     /// It does not compile: the compiler's own words.
     CompileError(String),
-    /// The checks ran. `printed` is what the code wrote to stdout itself; `warnings`
+    /// The checks ran. `printed` is what the code wrote itself (stdout, then stderr); `warnings`
     /// what the compiler said about a file that compiled.
     Checked { reports: Vec<CheckReport>, printed: Vec<String>, warnings: String },
     /// Something outside the participant's code failed (cargo, the binary).
@@ -121,10 +121,14 @@ fn run(exe: &Path, g: &ChapterGuide) -> Result<postflow_exercises::Output, Strin
         }
     };
     let output = reader.join().unwrap_or_default();
-    let stderr = errors.join().unwrap_or_default();
+    // What the code wrote to stderr is shown whether the program ended well or not:
+    // `dbg!` and `eprintln!` write there, and a participant debugging with them saw
+    // nothing. `dbg!` names the file as the binary includes it; the participant knows
+    // it as exercises/NN_name.rs, as the compiler's messages name it.
+    let stderr = errors.join().unwrap_or_default().replace("exercises/src/bin/../../", "exercises/");
     let postflow_exercises::Output { runs, mut printed } = postflow_exercises::read_runs(&output)?;
+    printed.extend(stderr.lines().map(str::to_owned));
     if !status.success() {
-        printed.extend(stderr.lines().map(str::to_owned));
         printed.push(format!("(the exercise program ended with {status})"));
     }
     Ok(postflow_exercises::Output { runs, printed })

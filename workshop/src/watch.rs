@@ -1,8 +1,8 @@
 //! Watch mode, as rustlings has it: the current chapter is shown, its file is watched
 //! (the `notify` crate), and every save rebuilds it and runs the chapter's checks on
 //! the simulator. Keys: h hint, i the chapter's texts again, l list, c check again,
-//! n next chapter (once it passes), q quit. On a terminal keys act at once; otherwise
-//! type the letter and Enter.
+//! n next chapter (once it passes; after the last one, n finishes), q quit. On a
+//! terminal keys act at once; otherwise type the letter and Enter.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -115,16 +115,16 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
                 if let Err(e) = state.hint_shown(g.number, level) {
                     screen.say(&format!("workshop: {e}\n"));
                 }
-                screen.say(&keys_help(passed));
+                screen.say(&keys_help(g, passed));
             }
             Event::Key('i') => {
                 screen.say(&format!("\n{}", render::intro(layout, g, render::width())));
-                screen.say(&keys_help(passed));
+                screen.say(&keys_help(g, passed));
             }
             Event::Key('l') => {
                 state.refresh();
                 screen.say(&format!("\n{}", render::list(layout, &state.progress)));
-                screen.say(&keys_help(passed));
+                screen.say(&keys_help(g, passed));
             }
             Event::Key('c') => {
                 last = check(layout, state, g, &screen, color, false);
@@ -161,11 +161,11 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
             },
             Event::Key('n') => {
                 screen.say("\nNot yet: the checks of this chapter must pass first (h for a hint).\n");
-                screen.say(&keys_help(passed));
+                screen.say(&keys_help(g, passed));
             }
             Event::Key('q') | Event::End => break,
             // A letter that is no key says so: the key line alone read as if it had been taken.
-            Event::Key(c) => screen.say(&format!("\n{c} is no key here.{}", keys_help(passed))),
+            Event::Key(c) => screen.say(&format!("\n{c} is no key here.{}", keys_help(g, passed))),
         }
     }
     screen.say("\n");
@@ -173,12 +173,18 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
 }
 
 /// The keys, after everything watch mode shows (a check, a hint, the texts, the list).
-fn keys_help(passed: bool) -> String {
-    format!("\n{}\n", keys_line(passed))
+fn keys_help(g: &ChapterGuide, passed: bool) -> String {
+    format!("\n{}\n", keys_line(g, passed))
 }
 
-fn keys_line(passed: bool) -> String {
-    let next = if passed { "n next chapter · " } else { "" };
+/// The keys of chapter `g`'s screen; `n` once it passes (after the last chapter there
+/// is no next one: `n` finishes, as the line above it says).
+fn keys_line(g: &ChapterGuide, passed: bool) -> String {
+    let next = match (passed, g.next()) {
+        (false, _) => "",
+        (true, Some(_)) => "n next chapter · ",
+        (true, None) => "n finish · ",
+    };
     format!("[{next}h hint · i the chapter · l list · c check again · q quit]")
 }
 
@@ -272,7 +278,7 @@ fn draw(layout: &Layout, g: &ChapterGuide, screen: &Screen, found: &Found, again
         String::new()
     };
     let said = postflow_core::wrap::wrap(&found.said, "", "", render::width());
-    let keys = keys_line(found.passed);
+    let keys = keys_line(g, found.passed);
     // The last row holds the cursor.
     let fitted = render::screen(
         layout,
@@ -338,4 +344,22 @@ fn spawn_keys(tx: mpsc::Sender<Event>, raw: bool) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_chapter_offers_n_to_finish_not_a_next_chapter() {
+        // Chapter 7 passed: the line above said "Press n to finish." while the keys
+        // offered "n next chapter", which there is not.
+        let last = ChapterGuide::number(7).unwrap();
+        assert_eq!(keys_line(last, true), "[n finish · h hint · i the chapter · l list · c check again · q quit]");
+        let g = ChapterGuide::number(6).unwrap();
+        assert_eq!(keys_line(g, true), "[n next chapter · h hint · i the chapter · l list · c check again · q quit]");
+        for g in [g, last] {
+            assert_eq!(keys_line(g, false), "[h hint · i the chapter · l list · c check again · q quit]");
+        }
+    }
 }

@@ -107,9 +107,15 @@ fn the_list_says_when_a_chapters_file_is_gone_and_how_to_get_it_back() {
 /// untouched starting file does, without building anything.
 #[cfg(unix)]
 fn cargo_whose_exercises_fail(root: &Path) -> PathBuf {
+    cargo_building(root, "exit 0\n")
+}
+
+/// A `cargo` that "builds" every exercise into a shell program of `script`.
+#[cfg(unix)]
+fn cargo_building(root: &Path, script: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let exe = root.join("exercise-program");
-    std::fs::write(&exe, "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::write(&exe, format!("#!/bin/sh\n{script}")).unwrap();
     let cargo = root.join("fake-cargo");
     std::fs::write(
         &cargo,
@@ -162,5 +168,29 @@ fn check_all_spends_a_hint_on_the_current_chapter_only() {
     let out =
         Command::new(env!("CARGO_BIN_EXE_workshop")).env("CARGO", &cargo).arg("--root").arg(&root).args(["check", "3"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Hint 1 of 3 for chapter 3:"));
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn what_the_code_writes_to_stderr_is_shown_also_when_the_program_ends_well() {
+    // A participant debugging with dbg! or eprintln! (both write to stderr) saw only
+    // what println! wrote: stderr was shown only when the program failed.
+    let root = workshop("stderr", &[]);
+    let cargo = cargo_building(
+        &root,
+        "echo 'scanned at Delft'\n\
+         echo '[exercises/src/bin/../../01_activities.rs:30:5] &order.amount = 20.0' >&2\n\
+         exit 0\n",
+    );
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_workshop")).env("CARGO", &cargo).arg("--root").arg(&root).args(["check", "1"]).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    // dbg! names the participant's file as they know it, not as the binary includes it.
+    assert!(
+        stdout.contains("Your program printed:\n  | scanned at Delft\n  | [exercises/01_activities.rs:30:5] &order.amount = 20.0\n"),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }
