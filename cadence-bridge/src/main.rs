@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use postflow_core::postal;
+use postflow_core::payload::Payload;
+use postflow_core::postal::{self, ChapterNames};
 use postflow_core::scenario::{BUILTIN, Scenario};
 use postflow_core::time::parse_duration;
 
@@ -205,7 +206,8 @@ enum ScenarioCommand {
 fn main() -> ExitCode {
     postflow_core::cli::end_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
-    match run(cli) {
+    let domain = cli.domain.clone();
+    match run(cli).map_err(|e| no_such_domain(e, &domain)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("bridge: {e}");
@@ -311,6 +313,16 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 eprintln!("bridge: {}: not comparable on a real server: {why}", s.name);
                 return Ok(ExitCode::from(2));
             }
+            // It plays, but a real server writes its own history for it (a timer fires
+            // that the scenario resets, say): said before it plays, not taken for the
+            // scenario's story.
+            if !compare && let Some(why) = not_comparable(&s) {
+                eprintln!(
+                    "bridge: note: {}: a real server cannot play it as the simulator does ({why}); it plays, and the history \
+                     printed is the server's, which can differ from the scenario's (`bridge scenario list`)",
+                    s.name
+                );
+            }
             let timer_unit = Some(timer_unit.unwrap_or(COMPARE_TIMER_UNIT));
             // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server.
             let interrupt = Some(cadence_bridge::shutdown::install());
@@ -324,6 +336,10 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             };
             if !compare {
                 print!("{}", postflow_core::history::table::render(&played.real, None));
+                // Not a comparison, so not a failure; but not kept from the user either.
+                for p in &played.problems {
+                    eprintln!("bridge: note: {}: {p}", s.name);
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             for p in &played.problems {
@@ -359,6 +375,27 @@ fn exercise_args() -> Vec<String> {
         }
     }
     rest
+}
+
+/// The server's words for a domain it does not have ("Domain cadence-workshp does not
+/// exist.") say nothing of what to do; every command but `worker` (which says it
+/// itself) and `domain register` meets them the same way, most often for a typo in
+/// `--domain`.
+fn no_such_domain(e: BridgeError, domain: &str) -> BridgeError {
+    match e {
+        BridgeError::NotFound(raw) if raw.starts_with("Domain") && raw.contains("does not exist") => {
+            let check = if domain == postal::DOMAIN {
+                String::new()
+            } else {
+                format!("check --domain (the workshop's is {}, the default), or ", postal::DOMAIN)
+            };
+            BridgeError::NotFound(format!(
+                "{} The server has no domain {domain}: {check}register it with `bridge --domain {domain} domain register`",
+                raw.trim()
+            ))
+        }
+        e => e,
+    }
 }
 
 fn load_scenario(name_or_path: &str) -> Result<Scenario, BridgeError> {
@@ -409,8 +446,44 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
             let run = if run.is_empty() { String::new() } else { format!(" (run {run})") };
             BridgeError::NotFound(format!("no workflow {id}{run} in domain {domain} (the server: {})", raw.trim()))
         }
+        // A query no worker answered: which task list wants one, so the user starts the
+        // right worker (a workflow started on another list than `tasklist` waits for a
+        // worker of that list, and `bridge worker` alone serves `tasklist`). Unless it
+        // closed before any worker ran its code: then no worker ever can.
+        (BridgeError::QueryFailed(m), Some((id, run))) if m.contains("`bridge worker`") => {
+            let Ok(d) = client.describe(domain, &id, &run) else { return BridgeError::QueryFailed(m) };
+            let closed = d["workflowExecutionInfo"]["closeStatus"].as_str();
+            match (closed, d["executionConfiguration"]["taskList"]["name"].as_str()) {
+                (Some(status), _) if m.contains("at least one decision task") => BridgeError::QueryFailed(format!(
+                    "workflow {id} closed ({}) before any worker ran its code: it has no state to ask, and no worker can give \
+                     it one (`bridge wf show --workflow_id {id}` shows its history)",
+                    status.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase()
+                )),
+                (_, Some(t)) => {
+                    let domain = if domain == postal::DOMAIN { String::new() } else { format!(" --domain {domain}") };
+                    let list = if t == postal::TASK_LIST { String::new() } else { format!(" --tasklist {t}") };
+                    BridgeError::QueryFailed(format!("{m} (workflow {id} is on task list {t}: `bridge{domain} worker{list}` serves it)"))
+                }
+                _ => BridgeError::QueryFailed(m),
+            }
+        }
         (e, _) => e,
     })
+}
+
+/// The workshop's order, as its commands give it.
+const ORDER_EXAMPLE: &str = r#"--input '{"id":"Order123","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}'"#;
+
+/// Why the workshop's order workflows cannot read `input` (JSON, but not an order: a
+/// number in quotes, an array, none at all), read as their code reads it; `None` for
+/// an order, and for any other workflow type. The server takes any input: only the
+/// worker's first decision task finds out, and fails the workflow.
+fn unreadable_order(workflow_type: &str, input: Option<&str>) -> Option<String> {
+    if ![ChapterNames::STARTER.workflow, ChapterNames::COMPLETE.workflow].contains(&workflow_type) {
+        return None;
+    }
+    let payload = Payload::from_bytes(input.unwrap_or_default().as_bytes().to_vec());
+    payload.decode::<postal::Order>().err().map(|e| e.to_string())
 }
 
 /// The server's reason an ID is taken, and what to do about it: a running workflow is
@@ -433,6 +506,7 @@ fn id_in_use_advice(raw: &str, workflow_id: &str) -> String {
 fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
     match command {
         WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy } => {
+            let unreadable = unreadable_order(&workflow_type, input.as_deref());
             let run_id = client.start_workflow(&StartOptions {
                 domain: domain.into(),
                 workflow_id: workflow_id.clone(),
@@ -444,6 +518,14 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
                 id_reuse_policy,
             })?;
             println!("Started Workflow Id: {workflow_id}, run Id: {run_id}");
+            if let Some(why) = unreadable {
+                eprintln!(
+                    "bridge: note: this input is not an order the workflow can read ({why}): the worker fails the workflow at \
+                     its first decision task, as the Go worker does (`bridge wf show --workflow_id {workflow_id}` shows \
+                     WorkflowExecutionFailed). An order reads: {}",
+                    ORDER_EXAMPLE
+                );
+            }
             // The server takes a start for any task list, and the workflow then waits, with
             // nothing said, until a worker polls that list (a typo, or no worker yet).
             if client.decision_pollers(domain, &task_list).is_ok_and(|p| p.is_empty()) {

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use postflow_core::engine::WorkflowStatus;
 use postflow_core::history::{HistoryEvent, compare};
 use postflow_core::postal::{Order, TASK_LIST};
-use postflow_core::scenario::{Scenario, Step};
+use postflow_core::scenario::{Scenario, Step, check_history};
 use postflow_core::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 use postflow_core::time::parse_duration;
 
@@ -257,7 +257,14 @@ fn play_steps(
                 wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
                     .map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
             }
-            Step::Expect(_) => {} // the simulator's own expectations are checked by `scenario` in core
+            // The scenario's own expectations, on the simulator's side as the `scenario`
+            // runner checks them: a scenario whose expectation fails is not a pass here
+            // either, however well the two histories agree.
+            Step::Expect(e) => {
+                if let Err(why) = check_history(e, session.history(), Some(session.notifications())) {
+                    problems.push(format!("{here} (expect): the simulator's history fails it: {why}"));
+                }
+            }
         }
     }
     // The simulator may have closed the workflow: wait until the real one closed too.

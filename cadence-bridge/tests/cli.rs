@@ -113,6 +113,27 @@ fn comparing_a_scenario_a_real_server_cannot_play_is_not_a_pass() {
 }
 
 #[test]
+fn playing_a_scenario_a_real_server_cannot_play_as_written_says_so_before_it_plays() {
+    // Said before the server is asked (none runs at this address): the history printed
+    // would otherwise be taken for the scenario's (scans-reset-timer's notification,
+    // which it says never fires, fires on a real server).
+    let run = |name: &str| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", "http://127.0.0.1:1", "scenario", "run", name]).output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = run("scans-reset-timer");
+    assert!(
+        said.contains("bridge: note: scans-reset-timer: a real server cannot play it as the simulator does (it uses `advance by`"),
+        "{said}"
+    );
+    assert!(said.find("note:") < said.find("not reachable"), "{said}");
+    // A comparable one plays without it.
+    let said = run("happy-path");
+    assert!(!said.contains("note:") && said.contains("not reachable"), "{said}");
+}
+
+#[test]
 fn every_flag_of_worker_and_load_says_what_it_does() {
     // docs/bridge.md sends people to `bridge worker --help` for what each flag does.
     for (args, flags) in [
