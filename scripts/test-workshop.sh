@@ -250,8 +250,21 @@ status=0
 "$TUI" --exercise 1 >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -qF "the arguments of an activity or a workflow are a tuple, not one value" "$OUT" && grep -qF '`(&order,)` for one' "$OUT"; } ||
     { cat "$OUT" >&2; fail "tui --exercise 1 with a bare activity argument says to write a tuple"; }
-mv "$EX/01_activities.rs.saved" "$EX/01_activities.rs"
 ok "an activity's argument passed bare: the compiler's message says to write it as a tuple"
+# A forgotten .await compiles (the activity is still scheduled, as in Go) and the
+# workflow goes on without the result: the compiler's warning must reach the
+# participant (the starting files' allow list once silenced it).
+perl -0pe 's/("shipProduct", \(&order,\)\)\n\s*)\.await\n\s*\.map_err\([^\n]*\n/$1;\n/' "$EX/solutions/01_activities.rs" >"$EX/01_activities.rs"
+perl -0ne 'exit(/"shipProduct", \(&order,\)\)\s*;/ ? 0 : 1)' "$EX/01_activities.rs" ||
+    fail "the test could not take the .await off shipProduct in exercise 1"
+status=0
+"$WORKSHOP" check 1 >"$OUT" 2>&1 || status=$?
+{ [[ $status == 1 ]] && grep -qF "the workflow code goes on without waiting for the activity" "$OUT"; } ||
+    { cat "$OUT" >&2; fail "a forgotten .await is warned about by the compiler, in the check's output"; }
+mv "$EX/01_activities.rs.saved" "$EX/01_activities.rs"
+# (mv keeps the saved file's older time, which cargo would take for built already.)
+touch "$EX/01_activities.rs"
+ok "a forgotten .await: the check shows the compiler's warning that the workflow does not wait for the activity"
 status=0
 "$TUI" --exercise scan-once >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT"; } || fail "tui --exercise scan-once is chapter 3, as for workshop"

@@ -159,8 +159,10 @@ fn as_go_worker_runs_it(def: ActivityDefinition) -> ActivityDefinition {
 #[macro_export]
 macro_rules! exercise {
     ($chapter:literal, $path:literal) => {
-        // Starting files leave things unused on purpose (that is what the TODOs are for).
-        #[allow(unused)]
+        // Starting files leave things unused on purpose (that is what the TODOs are for);
+        // not `unused` as a whole, which would also silence `unused_must_use`, the
+        // compiler's warning for a forgotten `.await`.
+        #[allow(unused_variables, unused_imports, unused_mut, unused_assignments, dead_code)]
         #[path = $path]
         mod exercise;
 

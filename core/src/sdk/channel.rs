@@ -90,6 +90,7 @@ impl<T> Clone for SignalChannel<T> {
     }
 }
 
+#[must_use = "nothing is received unless you `.await` it"]
 pub struct ReceiveFuture<'a, T> {
     channel: &'a SignalChannel<T>,
     at: &'static Location<'static>,

@@ -34,6 +34,9 @@ pub(crate) trait Selectable {
 }
 
 /// The result of an activity (Go's `workflow.Future` from `ExecuteActivity`).
+// The activity is scheduled either way, as in Go; without `.await` the code does not
+// wait for it, which in the workshop is a mistake, not a choice.
+#[must_use = "the workflow code goes on without waiting for the activity: `.await` its result"]
 pub struct ActivityFuture<R> {
     slot: ActivitySlot,
     ctx: WorkflowContext,
@@ -139,6 +142,7 @@ impl<R> Drop for ActivityFuture<R> {
 
 /// A timer (Go's `workflow.NewTimer`): `Ok(())` when it fires, `Err(Canceled)` at once
 /// when its scope is canceled first.
+#[must_use = "the workflow code goes on without waiting for the timer: `.await` it, or add it to a selector"]
 pub struct TimerFuture {
     slot: TimerSlot,
     ctx: WorkflowContext,

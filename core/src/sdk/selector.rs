@@ -135,6 +135,7 @@ impl<T> Selector<T> {
     }
 }
 
+#[must_use = "no case runs unless you `.await` the select"]
 pub struct SelectFuture<'a, T> {
     selector: &'a mut Selector<T>,
     waited: bool,
