@@ -352,7 +352,9 @@ impl Session {
             Some(crate::history::EventAttributes::WorkflowExecutionStarted(a)) => a.workflow_type.name.clone(),
             _ => return Err("the history does not begin with WorkflowExecutionStarted".into()),
         };
-        let (config, definition, replay_error) = code_for(config, &workflow_type, &events)?;
+        let (chapter, replay_error) = chapter_for(config.postal, &workflow_type, &events);
+        let config = SessionConfig { postal: PostalConfig { chapter, ..config.postal }, ..config };
+        let definition = postal::workflow_definition(config.postal, chapter.names());
         let timeline = events
             .iter()
             .map(|e| Entry { action: Action::Step, outcome: format!("{} {}", e.event_id, e.event_type().name()), cli: None })
@@ -390,38 +392,30 @@ impl Session {
     }
 }
 
-/// The chapter whose code an imported history is replayed with, its definition, and
-/// why that code could not have written the history, if it could not. The session's
-/// own chapter first; else, as the tour's and the exercises' chapter sessions export
-/// histories of the starter's workflow type, which six chapters share, the latest of
-/// them whose code replays it (else the latest of them, with its error).
-fn code_for(
-    config: SessionConfig,
-    workflow_type: &str,
-    events: &[HistoryEvent],
-) -> Result<(SessionConfig, crate::registry::WorkflowDefinition, Option<String>), String> {
-    let own = config.postal.chapter;
-    let mut first_tried = None;
-    for chapter in std::iter::once(own).chain(postal::Chapter::ALL.into_iter().rev().filter(|c| *c != own)) {
-        if chapter.names().workflow != workflow_type {
-            continue;
+/// The chapter whose code an imported history is replayed with, and why that code
+/// could not have written the history, if it could not. The session's own chapter
+/// first; else, as the tour's and the exercises' chapter sessions export histories of
+/// the starter's workflow type, which six chapters share, the latest of them whose
+/// code replays it (else the first of them tried, with its error).
+fn chapter_for(postal: PostalConfig, workflow_type: &str, events: &[HistoryEvent]) -> (postal::Chapter, Option<String>) {
+    let own = postal.chapter;
+    let mut first_error = None;
+    let of_type = |c: &postal::Chapter| c.names().workflow == workflow_type;
+    for chapter in std::iter::once(own).chain(postal::Chapter::ALL.into_iter().rev().filter(|c| *c != own)).filter(of_type) {
+        // Replay runs no activity: the workflow's definition is all it needs (and a
+        // chapter, not a definition, is what is kept: moving those costs the page).
+        let definition = postal::workflow_definition(PostalConfig { chapter, ..postal }, chapter.names());
+        match crate::runtime::WorkflowRuntime::replay(&definition, "imported", postal::DOMAIN, events) {
+            Ok(_) => return (chapter, None),
+            Err(e) => {
+                first_error.get_or_insert_with(|| (chapter, e.to_string()));
+            }
         }
-        let config = SessionConfig { postal: PostalConfig { chapter, ..config.postal }, ..config };
-        let definition =
-            postal::registry(config.postal).workflow(workflow_type).cloned().ok_or("no workflow definition for this chapter")?;
-        let error = crate::runtime::WorkflowRuntime::replay(&definition, "imported", postal::DOMAIN, events).err().map(|e| e.to_string());
-        if error.is_none() {
-            return Ok((config, definition, None));
-        }
-        first_tried.get_or_insert((config, definition, error));
     }
-    if let Some(tried) = first_tried {
-        return Ok(tried);
+    match first_error {
+        Some((chapter, e)) => (chapter, Some(e)),
+        None => (own, Some(format!("the history is of workflow type {workflow_type}; this session runs {}", own.names().workflow))),
     }
-    let definition =
-        postal::registry(config.postal).workflow(own.names().workflow).cloned().ok_or("no workflow definition for this chapter")?;
-    let error = format!("the history is of workflow type {workflow_type}; this session runs {}", definition.name);
-    Ok((config, definition, Some(error)))
 }
 
 struct Imported {
