@@ -535,10 +535,12 @@ mod tests {
         assert!(said.contains("before it can be queried: no worker has run the workflow's code yet"), "{said}");
         assert!(said.contains("`bridge worker`"), "{said}");
         // Anything else is left as it was.
-        let unknown = BridgeError::QueryFailed("unknown queryType nope. KnownQueryTypes=[__stack_trace current_status]".into());
+        let unknown = BridgeError::QueryFailed(
+            "unknown queryType nope. KnownQueryTypes=[__open_sessions __query_types __stack_trace current_status]".into(),
+        );
         assert_eq!(
             query_error(unknown).to_string(),
-            "query failed: unknown queryType nope. KnownQueryTypes=[__stack_trace current_status]"
+            "query failed: unknown queryType nope. KnownQueryTypes=[__open_sessions __query_types __stack_trace current_status]"
         );
     }
 

@@ -87,7 +87,7 @@ fn the_query_types_are_the_go_clients_built_ins_and_the_workflows_own() {
     assert_eq!(query(&s, "__query_types"), "[\"__open_sessions\",\"__query_types\",\"__stack_trace\",\"current_status\"]\n");
     assert_eq!(query(&s, "__open_sessions"), "[]\n");
     let e = s.engine().query("Order123", "nope").unwrap_err().to_string();
-    assert!(e.contains("unknown queryType nope. KnownQueryTypes=[__stack_trace current_status]"), "{e}");
+    assert!(e.contains("unknown queryType nope. KnownQueryTypes=[__open_sessions __query_types __stack_trace current_status]"), "{e}");
 }
 
 #[test]

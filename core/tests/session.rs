@@ -105,7 +105,10 @@ fn bad_input_is_refused_and_changes_nothing() {
     let cases = [
         (Action::Signal { name: "ScanSignal".into(), input: Some("{\"location\":".into()) }, "not valid JSON"),
         (Action::Signal { name: " ".into(), input: None }, "signal name is empty"),
-        (Action::Query { name: "where_is_it".into() }, "unknown queryType where_is_it. KnownQueryTypes=[__stack_trace current_status]"),
+        (
+            Action::Query { name: "where_is_it".into() },
+            "unknown queryType where_is_it. KnownQueryTypes=[__open_sessions __query_types __stack_trace current_status]",
+        ),
         (
             Action::Start { workflow_id: "Order123".into(), input: "{}".into(), execution_timeout: Duration::from_secs(600) },
             "already running",

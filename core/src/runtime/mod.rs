@@ -535,11 +535,9 @@ impl WorkflowRuntime {
         match s.query_handlers.get(query_type) {
             Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler))
                 .map_err(|payload| QueryError::HandlerPanicked(crate::sdk::panic_message(payload.as_ref()))),
-            None => Err(QueryError::UnknownQueryType {
-                name: query_type.to_owned(),
-                // As the Go client lists them: the stack trace, then the workflow's own.
-                known: std::iter::once(QUERY_STACK_TRACE.to_owned()).chain(s.query_handlers.keys().map(Str::to_string)).collect(),
-            }),
+            // As the Go client (v1.3.0) lists them: every type it answers, built-ins
+            // included, sorted; the Go worker and this one side by side say the same.
+            None => Err(QueryError::UnknownQueryType { name: query_type.to_owned(), known: self.query_types() }),
         }
     }
 
