@@ -73,7 +73,8 @@ pub static GUIDES: [ChapterGuide; 7] = [
         number: 2,
         title: "Failures and retries",
         goal: "validatePayment now fails on its first two attempts with \"temporary issue, please \
-               retry\", as a flaky payment provider would. Give the activity a retry policy (1 s \
+               retry\", as a flaky payment provider would (in the exercise, you write that failure into \
+               the activity yourself). Give the activity a retry policy (1 s \
                initial interval, backoff coefficient 2, at most 10 s between attempts, 3 attempts \
                in all) so that the third attempt goes through and the order is paid.",
         concept: "Retries are the server's job. With a retry policy, a failed attempt writes nothing \

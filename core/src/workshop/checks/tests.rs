@@ -457,3 +457,20 @@ fn a_workflow_that_does_not_wait_for_a_scan_is_told_the_call_of_its_track() {
     let rust = message(check, &run, Track::Rust);
     assert!(rust.ends_with("(receive().await waits; try_receive, Go's ReceiveAsync, does not)"), "{rust}");
 }
+
+#[test]
+fn an_activity_that_outlasts_the_checks_wait_is_not_said_to_be_stopped_by_a_real_server() {
+    // The checks wait 3 s; a real server lets an attempt run for its start-to-close
+    // timeout (a minute in the workshop). A 4 s activity is slow, not doomed.
+    let check = CHECKS.iter().find(|c| c.name == "paid-and-shipped").unwrap();
+    let p = Problem::ActivityDidNotReturn {
+        activity_type: "shipProduct".into(),
+        attempt: 0,
+        step: 1,
+        after: Duration::from_secs(3),
+        doing: String::new(),
+    };
+    let m = diagnose::problem(&p, check);
+    assert!(m.contains("after 3s (the check's step 2), which is as long as the checks wait"), "{m}");
+    assert!(m.contains("A real Cadence server would wait longer, up to the attempt's start-to-close timeout"), "{m}");
+}
