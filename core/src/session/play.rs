@@ -219,6 +219,19 @@ fn live(session: &mut Session, by: Duration) -> Result<bool, String> {
         Some(WorkflowStatus::Running) => {}
         Some(s) => return Err(format!("live time stopped: the workflow {}", s.name().replace('_', " "))),
     }
+    // Live time's steps are one stretch: what its first step replaced (live turned on at
+    // a rewound step) stays for undo, and for the front end's note, until the person
+    // acts again; each later step, replacing nothing, would have forgotten it.
+    // (The tick's own steps each replace nothing after the first: it is recorded here.)
+    let at = session.cursor;
+    let dropped = (at < session.timeline.len()).then(|| (at, session.timeline[at..].to_vec()));
+    let before = session.replaced.take();
+    let moved = live_steps(session, by);
+    session.replaced = if session.cursor != at { dropped.or(before) } else { before };
+    moved
+}
+
+fn live_steps(session: &mut Session, by: Duration) -> Result<bool, String> {
     // Whole milliseconds keep the recorded clock moves short and exact in text.
     let by = Duration::from_millis(by.as_millis() as u64);
     let before = session.timeline().len();
@@ -407,6 +420,25 @@ mod tests {
         p.toggle_live(&s);
         assert!(!p.tick(&mut s, TICK));
         assert_eq!(p.stopped(), Some("live time stopped: the workflow completed"));
+
+        // Going live at a rewound step drops the steps after it, and undo puts them back,
+        // however many ticks later (each tick's steps replaced nothing themselves).
+        let mut s = started();
+        s.perform(Action::AdvanceNext).unwrap();
+        s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
+        let scanned = s.timeline().len();
+        s.seek(2);
+        let mut p = Player::default();
+        p.toggle_live(&s);
+        for _ in 0..50 {
+            p.tick(&mut s, TICK);
+        }
+        assert!(!s.timeline().iter().any(|e| e.action.label().contains("ScanSignal")), "live time went on from step 2");
+        assert!(s.replaced_note().is_some_and(|n| n.contains("acting at step 2 replaced")), "{:?}", s.replaced_note());
+        s.undo_replace().unwrap();
+        assert_eq!(s.timeline().len(), scanned);
+        assert!(s.timeline().iter().any(|e| e.action.label().contains("ScanSignal")));
+        p.pause();
 
         // Before a start, live time waits for the order without recording anything.
         let mut s = Session::new(SessionConfig::default());
