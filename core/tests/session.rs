@@ -169,6 +169,34 @@ fn an_exported_history_imports_and_steps_event_by_event() {
     assert!(Session::import_history(SessionConfig::default(), "{\"events\": 3}").is_err());
 }
 
+/// A timeline draws the activity attempts; an import has no engine that ran them, so
+/// they are read from the events: each activity's last attempt, as a server writes it.
+#[test]
+fn an_imported_history_has_its_activities_last_attempts() {
+    let mut s = started();
+    for a in [Action::AdvanceNext, Action::AdvanceNext, scan("Delft")] {
+        s.perform(a).unwrap();
+    }
+    let mut i = Session::import_history(SessionConfig::default(), &s.history_json()).unwrap();
+    let read: Vec<(String, i32, String)> =
+        i.attempts().iter().map(|a| (a.activity_type.to_string(), a.attempt, a.outcome.clone())).collect();
+    // The simulator's records, but for the payment's two failed attempts: a history
+    // keeps only the last attempt of a retried activity.
+    let expected: Vec<(String, i32, String)> = s
+        .attempts()
+        .iter()
+        .filter(|a| !a.outcome.starts_with("failed"))
+        .map(|a| (a.activity_type.to_string(), a.attempt, a.outcome.clone()))
+        .collect();
+    assert_eq!(read.len(), 4, "{read:?}");
+    assert_eq!(read, expected);
+    assert_eq!(i.attempts()[0].started_at, s.attempts()[2].started_at, "the payment's third attempt, with its own start");
+    // Stepped back to the payment's completion: only its attempt is drawn.
+    let paid = s.history().iter().find(|e| e.event_type() == postflow_core::history::EventType::ActivityTaskCompleted).unwrap().event_id;
+    i.seek(paid as usize);
+    assert_eq!(i.attempts().len(), 1);
+}
+
 /// The tour's and the exercises' chapter sessions run the starter's workflow type,
 /// which six chapters' code share; both front ends import with the default session
 /// (chapter 7's type). The export must read back with the code that wrote it.

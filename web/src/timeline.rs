@@ -418,4 +418,20 @@ mod tests {
             assert!(on.windows(2).all(|w| w[1].x >= w[0].x + label_width(&w[0].text)), "{:?}", l.labels);
         }
     }
+
+    #[test]
+    fn an_imported_history_draws_its_activities() {
+        // A fleet's package, a real server's history or an export showed no activity
+        // at all under a legend that speaks of them.
+        let mut s = Session::new(SessionConfig::default());
+        s.perform(Session::workshop_start()).unwrap();
+        s.perform(Action::AdvanceNext).unwrap();
+        s.perform(Action::AdvanceNext).unwrap();
+        let imported = Session::import_history(SessionConfig::default(), &s.history_json()).unwrap();
+        let l = layout(&imported, Scale::Sqrt);
+        let attempts = kinds(&l, "attempt");
+        assert_eq!(attempts.iter().map(|a| a.outcome).collect::<Vec<_>>(), ["completed"; 3]);
+        assert!(attempts.iter().all(|a| a.x1 <= a.x2), "{attempts:?}");
+        assert_eq!(l.lanes, layout(&s, Scale::Sqrt).lanes, "the same lanes as the simulator's own session");
+    }
 }

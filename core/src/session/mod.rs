@@ -362,7 +362,8 @@ impl Session {
         let mut s = Session::new(config);
         s.cursor = timeline.len();
         s.timeline = timeline;
-        s.imported = Some(Imported { events, replay_error, definition, workflow_id });
+        let (attempts, attempts_closed_at) = attempts_in(&events);
+        s.imported = Some(Imported { events, replay_error, definition, workflow_id, attempts, attempts_closed_at });
         Ok(s)
     }
 
@@ -423,6 +424,47 @@ struct Imported {
     replay_error: Option<String>,
     definition: crate::registry::WorkflowDefinition,
     workflow_id: Option<String>,
+    /// Each activity's last attempt, read from the events (see [`attempts_in`]), and
+    /// the position of the event that closed it.
+    attempts: Vec<crate::engine::AttemptRecord>,
+    attempts_closed_at: Vec<usize>,
+}
+
+/// The activity attempts a history records: only each activity's last (a server
+/// writes the started event of a retried activity only when it closes), from its
+/// started event (none when it never started) to its close, in the engine's words.
+fn attempts_in(events: &[HistoryEvent]) -> (Vec<crate::engine::AttemptRecord>, Vec<usize>) {
+    use crate::history::EventAttributes as A;
+    let event = |id: i64| events.iter().find(|e| e.event_id == id);
+    let (mut attempts, mut closed_at) = (Vec::new(), Vec::new());
+    for (at, e) in events.iter().enumerate() {
+        let (scheduled, started, outcome) = match &e.attributes {
+            A::ActivityTaskCompleted(a) => (a.scheduled_event_id, a.started_event_id, "completed".to_owned()),
+            A::ActivityTaskFailed(a) => {
+                let why = a.failure.as_ref().map_or(String::new(), |f| f.details_text());
+                (a.scheduled_event_id, a.started_event_id, format!("failed: {why}"))
+            }
+            A::ActivityTaskTimedOut(a) => {
+                (a.scheduled_event_id, a.started_event_id, format!("timed out ({})", a.timeout_type.short_name()))
+            }
+            _ => continue,
+        };
+        let Some(A::ActivityTaskScheduled(s)) = event(scheduled).map(|e| &e.attributes) else { continue };
+        let start = event(started);
+        attempts.push(crate::engine::AttemptRecord {
+            activity_id: s.activity_id.clone(),
+            activity_type: s.activity_type.name.clone(),
+            attempt: match start.map(|e| &e.attributes) {
+                Some(A::ActivityTaskStarted(a)) => a.attempt,
+                _ => 0,
+            },
+            started_at: start.map(|e| e.event_time),
+            ended_at: e.event_time,
+            outcome,
+        });
+        closed_at.push(at);
+    }
+    (attempts, closed_at)
 }
 
 /// " (about 292 years)" for a duration of a year or more; nothing for a shorter one.

@@ -226,8 +226,14 @@ impl Session {
     }
 
     /// Every activity attempt, with start and end on the virtual clock: what a
-    /// timeline draws to show the retry backoff that history does not record.
+    /// timeline draws to show the retry backoff that history does not record. An
+    /// imported history has only each activity's last attempt (as a server writes it),
+    /// those closed by the event at the cursor.
     pub fn attempts(&self) -> &[crate::engine::AttemptRecord] {
+        if let Some(i) = &self.imported {
+            let shown = i.attempts_closed_at.partition_point(|&at| at < self.cursor);
+            return &i.attempts[..shown];
+        }
         self.execution().map_or(&[], |e| e.attempts())
     }
 
