@@ -547,3 +547,19 @@ fn a_step_whose_action_came_before_a_reload_completes_after_it() {
     other.resume(&fresh);
     assert!(other.view(&fresh).step.unwrap().waiting.is_none());
 }
+
+#[test]
+fn a_start_step_done_with_the_wrong_order_says_to_start_again_with_the_steps_order() {
+    // Chapter 1's second step asks for an order without a customer; a participant who
+    // starts the workshop's order again (the form still holds it) must not be sent back
+    // to "the chapter's session with the workshop's order".
+    let (mut tour, mut s) = chapter_session(Chapter::Activities);
+    WORKSHOP_ORDER.perform(&mut s).unwrap();
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "activities/start", .. })));
+    WORKSHOP_ORDER.perform(&mut s).unwrap();
+    tour.observe(&s);
+    assert!(s.outcome().unwrap().starts_with("completed"), "{:?}", s.outcome());
+    let blocked = tour.view(&s).step.expect("still chapter 1's second step").blocked.expect("the step says it did not happen");
+    assert!(blocked.starts_with("This run has completed (see the history), not as this step asks: start again (s)"), "{blocked}");
+    assert!(!blocked.contains("workshop's order"), "{blocked}");
+}

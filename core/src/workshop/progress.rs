@@ -430,6 +430,16 @@ impl Tour {
         let refused = !crate::controls::availability(step.action.command(), session).is_available();
         (refused || self.watch.armed.is_some()).then(|| {
             let outcome = crate::controls::closed_word(session);
+            // A start begins a new run: the way forward is the step's own order, not a
+            // step back, nor the chapter's session with the workshop's order (chapter 1's
+            // second step asks for another one).
+            if step.action.command() == crate::controls::Command::Start {
+                return format!(
+                    "This run has {outcome} (see the history), not as this step asks: start again ({}) with the order \
+                     the step describes; a start begins a new run.",
+                    crate::controls::keys_label(crate::controls::Command::Start)
+                );
+            }
             format!(
                 "This run has {outcome} (see the history), so this step cannot happen in it: step back ({}) to \
                  before that, or the chapter's session starts it again with the workshop's order.",
