@@ -56,6 +56,9 @@ cmd_install() {
 
 # The exports for a wasm build. Native builds and tests keep rustup's default
 # toolchain: only shells/commands that take these variables use `web`.
+# Panic locations (file, line, column) only for the project's own crates: see
+# scripts/lib/rustc-own-locations.sh. (With --target, RUSTFLAGS reach only the wasm
+# build, not build scripts and proc macros.)
 print_env() {
     local target_dir=$1
     cat <<EOF
@@ -64,6 +67,8 @@ export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22
 export CARGO_TARGET_DIR=$target_dir
+export RUSTFLAGS=-Zlocation-detail=none
+export RUSTC_WORKSPACE_WRAPPER=$ROOT/scripts/lib/rustc-own-locations.sh
 EOF
 }
 # (A target dir of its own keeps the two toolchains from rebuilding each
