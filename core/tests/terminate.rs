@@ -37,6 +37,21 @@ fn terminate(s: &mut Session, reason: &str) {
     s.apply(Action::Terminate { reason: reason.into() }).unwrap();
 }
 
+/// Through the payment's retries to the first notification timer (a scan when the
+/// workflow waits for one), and not past it.
+fn to_the_notification_timer(s: &mut Session) {
+    let scan = Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) };
+    loop {
+        s.apply(Action::Run).unwrap();
+        if s.history().iter().any(|e| e.event_type() == EventType::TimerStarted) {
+            return;
+        }
+        if s.apply(Action::AdvanceNext).is_err() {
+            s.apply(scan.clone()).unwrap();
+        }
+    }
+}
+
 fn last_lines(s: &Session, n: usize) -> Vec<String> {
     let lines = normalize(&s.history_table());
     lines[lines.len().saturating_sub(n)..].to_vec()
@@ -78,17 +93,7 @@ fn a_decision_task_in_flight_is_failed_first_and_the_signals_that_waited_come_be
 fn a_waiting_workflow_is_closed_its_timer_dropped_and_every_later_request_refused() {
     let mut s = Session::new(SessionConfig::default());
     s.apply(Session::workshop_start()).unwrap();
-    // Through the payment's retries to the notification timer a scan sets.
-    let scan = Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) };
-    loop {
-        s.apply(Action::Run).unwrap();
-        if s.history().iter().any(|e| e.event_type() == EventType::TimerStarted) {
-            break;
-        }
-        if s.apply(Action::AdvanceNext).is_err() {
-            s.apply(scan.clone()).unwrap();
-        }
-    }
+    to_the_notification_timer(&mut s);
     terminate(&mut s, "lost in the post");
     assert_eq!(s.outcome().as_deref(), Some("terminated: lost in the post"));
     assert_eq!(s.status_line().run_state.split_whitespace().next(), Some("terminated"));
@@ -143,16 +148,7 @@ fn a_timed_out_workflow_is_told_which_of_its_timers_were_dropped() {
     let mut s = Session::new(SessionConfig::default());
     let input = r#"{"id":"T2","customer":"ann","amount":10}"#.to_owned();
     s.apply(Action::Start { workflow_id: "T2".into(), input, execution_timeout: Duration::from_secs(60) }).unwrap();
-    let scan = Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) };
-    loop {
-        s.apply(Action::Run).unwrap();
-        if s.history().iter().any(|e| e.event_type() == EventType::TimerStarted) {
-            break;
-        }
-        if s.apply(Action::AdvanceNext).is_err() {
-            s.apply(scan.clone()).unwrap();
-        }
-    }
+    to_the_notification_timer(&mut s);
     let timer = s.history().iter().rev().find(|e| e.event_type() == EventType::TimerStarted).unwrap().event_id;
     // The notification timer is a day (a minute) or more away; the timeout comes first.
     s.apply(Action::AdvanceNext).unwrap();
