@@ -237,7 +237,10 @@ impl App {
     /// Puts `next` in place of the session and what goes with it. The session it
     /// replaces is kept for undo until the next action when it holds work; an empty one
     /// leaves what was kept before it (`T` twice still leads back to the first).
+    /// The new session starts paused: play would run it on unasked, and live time took
+    /// its cursor, behind the old one's, for a step back and said so over its notice.
     fn replace_session(&mut self, next: Kept) {
+        self.teach.player.pause();
         let old = Kept {
             session: std::mem::replace(&mut self.session, next.session),
             label: std::mem::replace(&mut self.label, next.label),
@@ -347,6 +350,10 @@ impl App {
                 // back in its own words.
                 Command::Scan | Command::Delivered | Command::Query | Command::Terminate if !watched => {
                     return Availability::Unavailable("start or watch a workflow on the server first".into());
+                }
+                // The server said it has no such workflow: every call would get that answer.
+                Command::Scan | Command::Delivered | Command::Query | Command::Terminate if let Some(why) = &b.missing => {
+                    return Availability::Unavailable(why.clone());
                 }
                 Command::Scan | Command::Delivered | Command::Query | Command::Terminate => return Availability::Available,
                 Command::Step | Command::NextTimer | Command::Run | Command::ToggleAutoRun | Command::Play | Command::Live => {
@@ -810,7 +817,6 @@ impl App {
         });
         self.selected = None;
         self.teach.guide_open = true;
-        self.teach.player.pause();
         self.teach.tour.new_session();
         self.changed();
         // The form would cover the tour's question, and Enter would answer it unseen.

@@ -43,7 +43,12 @@ pub fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
     for f in &app.failures {
         eprintln!("tui: expectation failed: {f}");
     }
-    if app.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    // Bridge mode: a workflow the server does not have is a screen of nothing, not a result.
+    let missing = app.bridge.as_ref().and_then(|b| b.missing.as_deref());
+    if let Some(m) = missing {
+        eprintln!("tui: {m}");
+    }
+    if app.failures.is_empty() && missing.is_none() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// Restores the terminal when dropped: on every way out of a screen loop.

@@ -4,6 +4,9 @@
 //! scripts/test-bridge.sh, which also runs the `#[ignore]`d tests here against its
 //! server (POSTFLOW_CADENCE_HTTP, default http://127.0.0.1:8800).
 
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cadence_bridge::client::{Client, StartOptions};
@@ -27,6 +30,15 @@ fn app(workflow_id: Option<&str>) -> App {
 fn key(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
     app.settle(Duration::from_secs(10));
+}
+
+/// A scan at `location`, through the prompt, as a user types it.
+fn scan(app: &mut App, location: &str) {
+    app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE));
+    for ch in location.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+    }
+    key(app, KeyCode::Enter);
 }
 
 fn key_bar(screen: &str) -> &str {
@@ -119,7 +131,25 @@ fn a_terminate_goes_to_the_server_and_its_failure_is_said() {
     assert_eq!(app.mode, Mode::Main, "the prompt closed: the call went out");
     let m = app.message.clone().unwrap();
     assert!(m.error && m.text.starts_with("terminate: stuck: Cadence server not reachable"), "{m:?}");
-    assert!(app.bridge.as_ref().unwrap().last.is_none(), "nothing was done on the server");
+    let last = app.bridge.as_ref().unwrap().last.clone().expect("the failed terminate stays in the Last action pane");
+    assert!(
+        last.not_sent && last.outcome.starts_with("✗ not sent: Cadence server not reachable"),
+        "nothing was done on the server: {last:?}"
+    );
+}
+
+#[test]
+fn a_scan_the_server_never_got_stays_in_the_last_action_pane_as_not_sent() {
+    let mut app = app(Some("Order123"));
+    scan(&mut app, "Delft");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.starts_with(r#"signal ScanSignal {"location":"Delft"}: Cadence server not reachable"#), "{m:?}");
+    // The message line moves on (here: Esc's word); the pane still says the scan never left.
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.message.clone().unwrap().text.contains("ScanSignal"));
+    let s = render_text(&app, 160, 45);
+    assert!(s.contains(r#"signal ScanSignal {"location":"Delft"} → ✗ not sent: Cadence server not reachable"#), "{s}");
 }
 
 #[test]
@@ -219,4 +249,141 @@ fn x_terminates_the_watched_workflow_on_the_server_and_a_second_is_refused_in_th
     key(&mut app, KeyCode::Enter);
     let m = app.message.clone().unwrap();
     assert!(m.error && m.text.starts_with("terminate: the workflow has closed") && m.text.contains("already completed"), "{m:?}");
+}
+
+/// The real server behind a port of its own that a test takes down and brings back: down,
+/// the port refuses connections and the open ones are cut, as when the server stops.
+struct Switch {
+    addr: std::net::SocketAddr,
+    upstream: std::net::SocketAddr,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+    accepting: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
+}
+
+impl Switch {
+    fn new(upstream_url: &str) -> Switch {
+        let host = upstream_url.trim_start_matches("http://").trim_end_matches('/');
+        let upstream = std::net::ToSocketAddrs::to_socket_addrs(host).unwrap().next().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut s = Switch { addr: listener.local_addr().unwrap(), upstream, open: Arc::default(), accepting: None };
+        s.accept(listener);
+        s
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn accept(&mut self, listener: TcpListener) {
+        let (stop, open, upstream) = (Arc::new(AtomicBool::new(false)), self.open.clone(), self.upstream);
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            for client in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(client) = client else { continue };
+                let Ok(server) = TcpStream::connect(upstream) else { continue };
+                let mut all = open.lock().unwrap();
+                all.extend([client.try_clone().unwrap(), server.try_clone().unwrap()]);
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        self.accepting = Some((stop, thread));
+    }
+
+    fn down(&mut self) {
+        let (stop, thread) = self.accepting.take().expect("up");
+        stop.store(true, Ordering::SeqCst);
+        // Wakes the accepting thread, which sees the stop and drops the listener.
+        let _ = TcpStream::connect(self.addr);
+        thread.join().unwrap();
+        for c in self.open.lock().unwrap().drain(..) {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn up(&mut self) {
+        let listener = TcpListener::bind(self.addr).unwrap();
+        self.accept(listener);
+    }
+}
+
+/// Ticks the app as its loop does until `done`, at most 20 s.
+fn until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !done(app) {
+        assert!(std::time::Instant::now() < deadline, "{what}: not within 20 s: {:?}", app.message);
+        app.tick();
+        app.settle(Duration::from_secs(10));
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_scan_sent_while_the_server_is_down_is_said_not_sent_when_it_is_back() {
+    let (url, c, id) = started_on_server("unsent");
+    let mut switch = Switch::new(&url);
+    let mut app = App::bridged(Bridge::new(&switch.url(), SessionConfig::default(), Some(id.clone())).unwrap());
+    until(&mut app, "the history on screen", |a| !a.session.history().is_empty());
+    assert_eq!(app.bridge.as_ref().unwrap().health, Health::Reachable);
+
+    switch.down();
+    scan(&mut app, "Delft");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("signal ScanSignal") && m.text.contains("not reachable"), "{m:?}");
+
+    switch.up();
+    until(&mut app, "the server back", |a| a.bridge.as_ref().unwrap().health == Health::Reachable);
+    let m = app.message.clone().unwrap();
+    let _ = c.terminate("cadence-workshop", &id, "", "test over");
+    let s = render_text(&app, 160, 45);
+    assert!(
+        m.error
+            && m.text.starts_with(&format!("server reachable again at {}", switch.url()))
+            && m.text.ends_with(r#"; the last action, signal ScanSignal {"location":"Delft"}, was not sent: c sends it again"#),
+        "{m:?}"
+    );
+    assert!(s.contains(r#"signal ScanSignal {"location":"Delft"} → ✗ not sent"#), "the pane still says so: {s}");
+    let history = c.history_json("cadence-workshop", &id, "").unwrap();
+    assert!(!history.iter().any(|e| e.to_string().contains("ScanSignal")), "the server never got it: {history:?}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_workflow_id_the_server_does_not_have_is_said_once_and_print_fails() {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let id = format!("Nope-{}-{nanos}", std::process::id());
+    let mut app = App::bridged(Bridge::new(&server(), SessionConfig::default(), Some(id.clone())).unwrap());
+    app.settle(Duration::from_secs(10));
+    let want = format!("no workflow {id} in domain cadence-workshop: s starts one, or check the ID (bridge wf list)");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text == want, "{m:?}");
+    let s = render_text(&app, 160, 45);
+    let status = s.lines().next().unwrap();
+    assert!(status.contains("not on the server │ server reachable"), "the server answered: {status}");
+    assert!(!s.contains("connecting") && !s.contains("sql:") && !s.contains("retrying"), "{s}");
+    assert!(!key_bar(&s).contains("c scan") && key_bar(&s).contains("s start"), "{}", key_bar(&s));
+    // No more asking: the loop's ticks send nothing.
+    for _ in 0..3 {
+        app.tick();
+        assert!(!app.bridge.as_ref().unwrap().busy(), "a refresh went out again");
+    }
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.mode, Mode::Main, "no scan prompt for a workflow that is not there");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tui"))
+        .args(["--bridge", &server(), "--workflow-id", &id, "--print"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "--print exits non-zero: {stdout}");
+    assert!(stderr.contains(&want), "{stderr}");
+    assert!(stdout.contains(&format!("no workflow {id} in domain")), "{stdout}");
 }

@@ -306,3 +306,56 @@ fn a_start_keeps_the_session_it_replaces_until_the_next_action() {
     assert_ne!(app.session.history(), &history[..]);
     assert!(screen(&app).contains("nothing to undo"), "{}", screen(&app));
 }
+
+/// What each way of putting another session on screen does, typed as a user types it.
+fn replace_session(app: &mut App, how: &str) {
+    match how {
+        "p" => {
+            key(app, KeyCode::Char('p'));
+            key(app, KeyCode::Enter);
+        }
+        "i" => {
+            key(app, KeyCode::Char('i'));
+            for c in concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/real/happy-path.json").chars() {
+                key(app, KeyCode::Char(c));
+            }
+            key(app, KeyCode::Enter);
+        }
+        "s" => {
+            key(app, KeyCode::Char('s'));
+            key(app, KeyCode::Enter);
+        }
+        "T" => key(app, KeyCode::Char('T')),
+        _ => unreachable!("{how}"),
+    }
+}
+
+#[test]
+fn a_new_session_starts_paused_and_its_notice_stays() {
+    for how in ["p", "i", "s", "T"] {
+        for on in ['L', ' '] {
+            let mut app = App::new();
+            key(&mut app, KeyCode::Enter);
+            key(&mut app, KeyCode::Char('t'));
+            key(&mut app, KeyCode::Char('t'));
+            scan(&mut app, "Delft");
+            // Live time runs at the end, moving the clock by itself; play from the start,
+            // through the recorded steps.
+            key(&mut app, if on == 'L' { KeyCode::End } else { KeyCode::Home });
+            key(&mut app, KeyCode::Char(on));
+            app.tick_player(Duration::from_millis(1000));
+            assert_ne!(app.teach.player.mode(), postflow_core::session::PlayMode::Paused, "{on} runs");
+            replace_session(&mut app, how);
+            let notice = app.message.clone();
+            assert!(notice.is_some(), "{how} {on}: the new session says what it is");
+            // The loop's next ticks: the new session's cursor is not a step back.
+            for _ in 0..3 {
+                app.tick_player(Duration::from_millis(1000));
+            }
+            let s = screen(&app);
+            assert_eq!(app.teach.player.mode(), postflow_core::session::PlayMode::Paused, "{how} {on}: {s}");
+            assert_eq!(app.message, notice, "{how} {on}: the new session's notice stays: {s}");
+            assert!(!s.contains("stepped back") && !s.contains("● live") && !s.contains("▶ play"), "{how} {on}: {s}");
+        }
+    }
+}

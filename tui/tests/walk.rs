@@ -149,14 +149,14 @@ fn before_any_event_the_why_pane_does_not_ask_to_select_one() {
 
 #[test]
 fn live_time_turned_on_can_be_turned_off_where_it_could_not_be_turned_on() {
-    // Live time on, then a scenario loaded: at its start there is no workflow, where
-    // live time makes no sense; L must still turn it off, not refuse.
+    // Live time on, then back to the start before its next tick: there is no workflow
+    // there, where live time makes no sense; L must still turn it off, not refuse.
     let mut app = started();
     key(&mut app, KeyCode::Char('L'));
     assert!(app.teach.player.label().contains("live"));
-    key(&mut app, KeyCode::Char('p'));
-    key(&mut app, KeyCode::Enter);
-    assert_eq!(app.teach.player.mode(), postflow_core::session::PlayMode::Live, "loading keeps live time on");
+    key(&mut app, KeyCode::Home);
+    assert_eq!(app.session.workflow_id(), None, "no workflow at the start");
+    assert_eq!(app.teach.player.mode(), postflow_core::session::PlayMode::Live, "stepping back leaves live time on until its tick");
     key(&mut app, KeyCode::Char('L'));
     let s = small(&app);
     assert!(!s.contains("✗"), "{s}");

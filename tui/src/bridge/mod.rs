@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::error::BridgeError;
 use cadence_bridge::watch::{self, ServerState, Snapshot};
-use postflow_core::postal::{CURRENT_STATUS_QUERY, DOMAIN, TASK_LIST};
+use postflow_core::controls::{Command, keys_label};
+use postflow_core::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, DOMAIN, SCAN_SIGNAL, TASK_LIST};
 use postflow_core::session::{Action, Session, SessionConfig};
 use postflow_core::time::Timestamp;
 
@@ -51,6 +52,14 @@ pub enum Health {
 pub struct LastAction {
     pub action: Action,
     pub outcome: String,
+    /// The server was not reached: the action never got there, and is to be sent again.
+    pub not_sent: bool,
+}
+
+impl LastAction {
+    fn done(action: Action, outcome: impl Into<String>) -> LastAction {
+        LastAction { action, outcome: outcome.into(), not_sent: false }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,9 +78,10 @@ pub enum Update {
 }
 
 /// A server's reply to one call; `Sent` is a signal's or a terminate's, whose answer is
-/// only yes or why not.
+/// only yes or why not. A refresh's `no_workflow`: the server answered that it has no
+/// such workflow, in a domain it has.
 enum Reply {
-    Refreshed { epoch: u64, result: Result<Option<Snapshot>, BridgeError> },
+    Refreshed { epoch: u64, result: Result<Option<Snapshot>, BridgeError>, no_workflow: bool },
     Started { action: Action, form: Box<StartForm>, result: Result<String, BridgeError> },
     Sent { action: Action, result: Result<(), BridgeError> },
     Queried { epoch: u64, result: Result<String, BridgeError> },
@@ -94,6 +104,9 @@ pub struct Bridge {
     pub server: Option<ServerState>,
     pub query: Option<QueryAnswer>,
     pub last: Option<LastAction>,
+    /// The watched workflow is not on the server (it said so): what to do instead.
+    /// Refreshing stops until another workflow is started; asking again gets the same answer.
+    pub missing: Option<String>,
     /// Events in the session on screen; a refresh with more replaces it.
     shown: usize,
     /// The last error of a refresh, so it is reported once, not every 500 ms.
@@ -125,6 +138,7 @@ impl Bridge {
             server: None,
             query: None,
             last: None,
+            missing: None,
             shown: 0,
             refresh_error: None,
             warned: false,
@@ -221,30 +235,47 @@ impl Bridge {
     }
 
     fn refresh(&mut self, now: Instant) {
+        if self.missing.is_some() {
+            self.dirty = false;
+            return;
+        }
         self.refreshing = true;
         self.dirty = false;
         self.next_refresh = now + REFRESH_EVERY;
         let (watched, epoch) = (self.watched.clone(), self.epoch);
         self.calls.spawn(move |c| {
+            let mut no_workflow = false;
             let result = match &watched {
                 // No workflow yet: is the server there, with our domain?
                 None => c.describe_domain(DOMAIN).map(|_| None),
-                Some(w) => c.snapshot(DOMAIN, &w.workflow_id, &w.run_id).map(Some),
+                Some(w) => match c.snapshot(DOMAIN, &w.workflow_id, &w.run_id) {
+                    // Not found: the workflow, or the domain it was looked for in. The
+                    // domain's own description tells which (the server's words for a
+                    // missing workflow are its database's).
+                    Err(BridgeError::NotFound(m)) => match c.describe_domain(DOMAIN) {
+                        Ok(_) => {
+                            no_workflow = true;
+                            Err(BridgeError::NotFound(m))
+                        }
+                        Err(e) => Err(e),
+                    },
+                    other => other.map(Some),
+                },
             };
-            Reply::Refreshed { epoch, result }
+            Reply::Refreshed { epoch, result, no_workflow }
         });
     }
 
     fn apply(&mut self, reply: Reply) -> Vec<Update> {
         match reply {
-            Reply::Refreshed { epoch, result } => {
+            Reply::Refreshed { epoch, result, no_workflow } => {
                 self.refreshing = false;
                 // A refresh of a workflow no longer on screen tells nothing.
                 if epoch != self.epoch {
                     self.dirty = true;
                     return Vec::new();
                 }
-                self.refreshed(result)
+                self.refreshed(result, no_workflow)
             }
             Reply::Started { action, mut form, result } => {
                 self.dirty = true;
@@ -259,7 +290,8 @@ impl Bridge {
                         self.shown = 0;
                         self.warned = false;
                         self.refresh_error = None;
-                        self.last = Some(LastAction { action, outcome: format!("started, run {run_id}") });
+                        self.missing = None;
+                        self.last = Some(LastAction::done(action, format!("started, run {run_id}")));
                         vec![
                             Update::Session(Box::new(Session::new(self.config))),
                             message("started on the server; the worker runs it", false),
@@ -288,19 +320,25 @@ impl Bridge {
                 self.dirty = true;
                 match result {
                     Ok(()) => {
-                        let (text, outcome) = match &action {
+                        let (text, outcome): (String, String) = match &action {
                             Action::Terminate { reason } => {
                                 let done = crate::app::terminated_words(reason);
                                 (format!("{done} on the server: closed at once, its code not asked"), "closed by the server".into())
                             }
                             _ => (format!("{}: sent", action.label()), "sent".into()),
                         };
-                        self.last = Some(LastAction { action, outcome });
+                        self.last = Some(LastAction::done(action, outcome));
                         vec![message(text, false)]
                     }
                     Err(e) => {
                         self.note_health(&e);
-                        vec![message(format!("{}: {e}", action.label()), true)]
+                        let text = format!("{}: {e}", action.label());
+                        // The pane keeps it once the message line has moved on (the server
+                        // back, a refresh's news): a scan not sent must not look sent.
+                        let not_sent = matches!(e, BridgeError::Unreachable { .. } | BridgeError::NotHttpApi { .. });
+                        let outcome = if not_sent { format!("✗ not sent: {e}") } else { format!("✗ {e}") };
+                        self.last = Some(LastAction { action, outcome, not_sent });
+                        vec![message(text, true)]
                     }
                 }
             }
@@ -317,27 +355,46 @@ impl Bridge {
                     Ok(a) => a.clone(),
                     Err(e) => format!("✗ {e}"),
                 };
-                self.last = Some(LastAction { action: Action::Query { name: CURRENT_STATUS_QUERY.into() }, outcome });
+                self.last = Some(LastAction::done(Action::Query { name: CURRENT_STATUS_QUERY.into() }, outcome));
                 self.query = Some(QueryAnswer { at: watch::now(), answer });
                 vec![update]
             }
         }
     }
 
-    fn refreshed(&mut self, result: Result<Option<Snapshot>, BridgeError>) -> Vec<Update> {
+    fn refreshed(&mut self, result: Result<Option<Snapshot>, BridgeError>, no_workflow: bool) -> Vec<Update> {
         let mut out = Vec::new();
         let snapshot = match result {
             Ok(s) => s,
+            Err(_) if no_workflow => {
+                // The server answered, so it is there; it has no such workflow, and would
+                // say so again every refresh.
+                let id = self.watched.as_ref().map_or("", |w| w.workflow_id.as_str());
+                let text = format!(
+                    "no workflow {id} in domain {DOMAIN}: {} starts one, or check the ID (bridge wf list)",
+                    keys_label(Command::Start)
+                );
+                self.health = Health::Reachable;
+                self.refresh_error = None;
+                self.missing = Some(text.clone());
+                out.push(message(text, true));
+                return out;
+            }
             Err(e) => {
+                // An action that just failed for this very reason said so already, naming
+                // itself (a scan not sent): its message stays rather than this one's.
+                let said = matches!(&self.health, Health::Down(why) if *why == e.to_string());
                 self.note_health(&e);
-                let text = match (&e, &self.watched) {
-                    (BridgeError::NotFound(_), None) => format!("{e}: is the domain {DOMAIN} registered? (bridge domain register)"),
-                    (BridgeError::NotFound(_), Some(w)) => format!("workflow {}: {e}", w.workflow_id),
+                let text = match &e {
+                    // A missing workflow is told apart above: this is the domain.
+                    BridgeError::NotFound(_) => format!("{e}: is the domain {DOMAIN} registered? (bridge domain register)"),
                     _ => e.to_string(),
                 };
                 if self.refresh_error.as_deref() != Some(text.as_str()) {
                     self.refresh_error = Some(text.clone());
-                    out.push(message(format!("{text}; retrying"), true));
+                    if !said {
+                        out.push(message(format!("{text}; retrying"), true));
+                    }
                 }
                 return out;
             }
@@ -346,7 +403,13 @@ impl Bridge {
             let again = matches!(self.health, Health::Down(_));
             self.health = Health::Reachable;
             if again {
-                out.push(message(format!("server reachable again at {}", self.url), false));
+                let unsent = self.last.as_ref().filter(|l| l.not_sent).map(|l| {
+                    let resend = resend_key(&l.action).map(|k| format!(": {k} sends it again")).unwrap_or_default();
+                    format!("; the last action, {}, was not sent{resend}", l.action.label())
+                });
+                let text = format!("server reachable again at {}{}", self.url, unsent.clone().unwrap_or_default());
+                // Not sent is worth the red of an error: the package was not scanned.
+                out.push(message(text, unsent.is_some()));
             }
         }
         if self.refresh_error.take().is_some() && out.is_empty() {
@@ -383,4 +446,17 @@ impl Bridge {
             self.health = Health::Down(e.to_string());
         }
     }
+}
+
+/// The key that sends an action of bridge mode again, as the key bar names it.
+fn resend_key(action: &Action) -> Option<String> {
+    let command = match action {
+        Action::Signal { name, .. } if name == SCAN_SIGNAL => Command::Scan,
+        Action::Signal { name, .. } if name == DELIVERED_SIGNAL => Command::Delivered,
+        Action::Terminate { .. } => Command::Terminate,
+        Action::Query { .. } => Command::Query,
+        Action::Start { .. } => Command::Start,
+        _ => return None,
+    };
+    Some(keys_label(command))
 }

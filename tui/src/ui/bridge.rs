@@ -29,6 +29,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
     let server = b.server.as_ref();
     let run_state = match (&b.watched, server.and_then(|v| v.close_status.clone())) {
         (None, _) => "not started".to_owned(),
+        _ if b.missing.is_some() => "not on the server".to_owned(),
         _ if s.history().is_empty() => "starting".to_owned(),
         (_, Some(closed)) if following => closed,
         _ if following => "running".to_owned(),
@@ -77,6 +78,7 @@ pub fn pending(b: &Bridge) -> FittedPane {
     if lines.is_empty() {
         let text = match (&b.watched, &b.server, &b.health) {
             (None, _, _) => "nothing: no workflow yet".to_owned(),
+            _ if b.missing.is_some() => "nothing: the server has no workflow of this ID".to_owned(),
             (_, _, Health::Down(_)) => "not known: the server is not reachable".to_owned(),
             (_, Some(v), _) if v.close_status.is_some() => {
                 format!("nothing: the workflow is {}", v.close_status.as_deref().unwrap_or_default())
