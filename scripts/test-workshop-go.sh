@@ -100,11 +100,11 @@ expect 1 "the activity has no retry policy" -- 2 --address "$HTTP"
 start_worker --chapter 4
 expect 0 "1 of 1 checks pass (1 more on the simulator only)" -- 4 --address "$HTTP"
 start_worker --chapter 5
-expect 0 "3 of 3 checks pass" -- 5 --address "$HTTP"
+expect 0 "4 of 4 checks pass" -- 5 --address "$HTTP"
 start_worker --chapter 5 --mistake delivered-not-ending
 expect 1 "the workflow is still running after DeliveredSignal: delivered must end the loop" -- 5 --address "$HTTP"
 start_worker --chapter 6
-expect 0 "3 of 3 checks pass" -- 6 --address "$HTTP"
+expect 0 "4 of 4 checks pass" -- 6 --address "$HTTP"
 start_worker --chapter 6 --mistake query-after-first-activity
 expect 1 "the current_status query failed while the payment was being retried" -- 6 --address "$HTTP"
 # The timer chapter with a 5 s "day", so timers take seconds, not minutes.
@@ -156,18 +156,36 @@ expect 1 "the timeouts differ only because of the retry policy" -- 2 --address "
 # The same checks judge it on the real server: the chapter solved in a scratch copy.
 source scripts/lib/workshop-scratch.sh
 make_scratch "$CARGO_TARGET_DIR/workshop-go-scratch"
+# serve_exercise N: `bridge worker --exercise N` on the scratch copy, built before it
+# serves (a first build takes a while), so that the wait is only for its start.
+serve_exercise() {
+  cargo build -q --manifest-path "$POSTFLOW_WORKSHOP_ROOT/Cargo.toml" -p postflow-exercises --features drivers --bin "exercise-$1"
+  stop_worker
+  "$CARGO_TARGET_DIR/debug/bridge" worker --exercise "$1" --poll-timeout 3s >"$LOG" 2>&1 &
+  worker_pid=$!
+  for _ in $(seq 1 600); do
+    if grep -q "worker: serving" "$LOG"; then break; fi
+    if ! kill -0 "$worker_pid" 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
+    sleep 0.1
+  done
+}
 cp "$POSTFLOW_WORKSHOP_ROOT/exercises/solutions/06_query.rs" "$POSTFLOW_WORKSHOP_ROOT/exercises/06_query.rs"
-# Built before it serves (a first build takes a while), so the wait below is only for the start.
-cargo build -q --manifest-path "$POSTFLOW_WORKSHOP_ROOT/Cargo.toml" -p postflow-exercises --features drivers --bin exercise-6
-stop_worker
-"$CARGO_TARGET_DIR/debug/bridge" worker --exercise 6 --poll-timeout 3s >"$LOG" 2>&1 &
-worker_pid=$!
-for _ in $(seq 1 600); do
-  if grep -q "worker: serving" "$LOG"; then break; fi
-  if ! kill -0 "$worker_pid" 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
-  sleep 0.1
-done
-expect 0 "3 of 3 checks pass" -- 6 --address "$HTTP"
+serve_exercise 6
+expect 0 "4 of 4 checks pass" -- 6 --address "$HTTP"
+# The same chapter with the selector's cases swapped (DeliveredSignal first): a scan
+# and the delivery waiting together lose the scan. Reading a signal writes no event,
+# so on a server only the query after completion tells; it is named as the cases' order.
+python3 - "$POSTFLOW_WORKSHOP_ROOT/exercises/06_query.rs" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+a = '    s.add_receive(&ctx.signal_channel::<ScanSignal>("ScanSignal"), Selected::Scanned);\n'
+b = '    s.add_receive(&ctx.signal_channel::<IgnoredAny>("DeliveredSignal"), |_| Selected::Delivered);\n'
+assert a + b in s, "the solution's two cases are not where this test looks for them"
+open(p, "w").write(s.replace(a + b, b + a))
+PY
+serve_exercise 6
+expect 1 "the workflow completed without reading the scan in Delft" -- 6 --address "$HTTP"
 
 # ---- what is not the participant's code: clear messages, never a hang ----
 # An old worker still running beside the new one is pointed out.

@@ -398,30 +398,83 @@ pub static GUIDES: [ChapterGuide; 7] = [
                 go: "",
             },
             Hint {
-                text: "A timer in a cancellable scope, added to the selector; a canceled timer's \
-                       case is not a notification.",
-                rust: "Timer(Result<(), Canceled>),\n\n\
-                       let days: i64 = ctx\n    \
-                       .execute_activity(\n        \
-                       &activity_options(),\n        \
-                       \"estimatedDeliveryTime\",\n        \
-                       (order, last_location),\n    \
-                       )\n    \
-                       .await\n    \
-                       .map_err(|e| format!(\"estimated delivery time: {e}\"))?;\n\
-                       let timer_ctx = ctx.cancellation_scope();\n\
-                       // A day is a minute here, as in the workshop.\n\
-                       s.add_future(\n    \
-                       timer_ctx.new_timer(Duration::from_secs(60) * days as u32),\n    \
-                       Selected::Timer,\n\
-                       );\n\n\
+                text: "Cancel the old timer; then, unless the customer was notified already, ask for \
+                       an estimate from the last location and start a new timer in a fresh \
+                       cancellable scope, added to the selector. Do it once after shipping, before \
+                       the receive cases, and again on every scan, after its location is added. A \
+                       canceled timer's case is not a notification. In Rust, update_timeout does it \
+                       (put it and last_location below the workflow), Selected gets a Timer variant \
+                       and the match its case, and register_workflow registers \
+                       estimatedDeliveryTime.",
+                rust: "async fn update_timeout(\n    \
+                       ctx: &WorkflowContext,\n    \
+                       s: &mut Selector<Selected>,\n    \
+                       timer_cancel: Option<CancellationScope>,\n    \
+                       notification_sent: bool,\n    \
+                       order: &Order,\n    \
+                       last_location: String,\n\
+                       ) -> Result<Option<CancellationScope>, String> {\n    \
+                       if let Some(cancel) = timer_cancel {\n        \
+                       cancel.cancel();\n    \
+                       }\n    \
+                       if notification_sent {\n        \
+                       return Ok(None);\n    \
+                       }\n    \
+                       let days: i64 = ctx\n        \
+                       .execute_activity(\n            \
+                       &activity_options(),\n            \
+                       \"estimatedDeliveryTime\",\n            \
+                       (order, last_location),\n        \
+                       )\n        \
+                       .await\n        \
+                       .map_err(|e| format!(\"estimated delivery time: {e}\"))?;\n    \
+                       let timer_ctx = ctx.cancellation_scope();\n    \
+                       // A day is a minute here, as in the workshop.\n    \
+                       s.add_future(\n        \
+                       timer_ctx.new_timer(Duration::from_secs(60) * days as u32),\n        \
+                       Selected::Timer,\n    \
+                       );\n    \
+                       Ok(Some(timer_ctx))\n\
+                       }\n\n\
+                       fn last_location(status: &RefCell<QueryResult>) -> String {\n    \
+                       status.borrow().location_history.last().cloned().unwrap_or_default()\n\
+                       }\n\n\
+                       Timer(Result<(), Canceled>),\n\n\
+                       let mut notification_sent = false;\n\
+                       let mut timer_cancel = update_timeout(\n    \
+                       &ctx,\n    \
+                       &mut s,\n    \
+                       None,\n    \
+                       notification_sent,\n    \
+                       &order,\n    \
+                       last_location(&status),\n\
+                       )\n\
+                       .await\n\
+                       .map_err(|e| WorkflowError::generic(format!(\"update timeout: {e}\")))?;\n\n\
+                       match update_timeout(\n    \
+                       &ctx,\n    \
+                       &mut s,\n    \
+                       timer_cancel.take(),\n    \
+                       notification_sent,\n    \
+                       &order,\n    \
+                       last_location(&status),\n\
+                       )\n\
+                       .await\n\
+                       {\n    \
+                       Ok(cancel) => timer_cancel = cancel,\n    \
+                       Err(e) => logger.error(\n        \
+                       \"Error updating timeout\",\n        \
+                       &format!(r#\"{{\"error\":{e:?}}}\"#),\n    \
+                       ),\n\
+                       }\n\n\
                        Selected::Timer(fired) => {\n    \
                        // A canceled timer's case is ready at once: that is not a notification.\n    \
                        if fired.is_ok() {\n        \
                        notification_sent = true;\n        \
                        logger.info(\"Notification sent\", \"\");\n    \
                        }\n\
-                       }",
+                       }\n\n\
+                       w.register_activity(\"estimatedDeliveryTime\", estimated_delivery_time);",
                 go: "// A canceled timer's future holds an error: that is no notification.\n\
                      onTimer := func(f workflow.Future) {\n    \
                      if f.Get(ctx, nil) == nil {\n        \
@@ -506,6 +559,20 @@ mod tests {
         // The look-for's stretched timeouts: the workflow's 600 s, both of them.
         assert!(guide(Chapter::Retries).look_for.contains("here the workflow's 600 s (the default when"));
         assert!(o.session.history_table().contains("scheduleToStart=600s scheduleToClose=600s"), "{}", o.session.history_table());
+    }
+
+    #[test]
+    fn the_last_rust_hint_of_chapter_7_shows_the_helper_it_calls_and_where_it_is_called() {
+        // Pasted at the TODOs, the code must compile: the helper it calls comes whole,
+        // signature first, with the cancel and the notification_sent guard that are
+        // the chapter's point, and the two places that call it.
+        let last = guide(Chapter::Notification).hints.last().unwrap();
+        assert!(last.rust.starts_with("async fn update_timeout(\n"), "{}", last.rust);
+        for line in ["cancel.cancel();", "if notification_sent {", "return Ok(None);", "fn last_location(", "timer_cancel.take(),"] {
+            assert!(last.rust.contains(line), "{line}: {}", last.rust);
+        }
+        assert_eq!(last.rust.matches("update_timeout(").count(), 3, "the helper, its call after shipping, its call on a scan");
+        assert!(last.text.contains("once after shipping") && last.text.contains("again on every scan"), "{}", last.text);
     }
 
     #[test]

@@ -61,6 +61,11 @@ macro_rules! query {
     () => {
         "[[steps]]\ndo = \"query\"\nname = \"current_status\"\n"
     };
+    // The answer the reference solution gives (tested); a participant's is compared
+    // with the reference's as any query's is.
+    ($answer:literal) => {
+        concat!(query!(), "expect = '", $answer, "'\n")
+    };
 }
 
 macro_rules! expect {
@@ -75,7 +80,7 @@ macro_rules! completed {
     };
 }
 
-pub static CHECKS: [Check; 20] = [
+pub static CHECKS: [Check; 22] = [
     // 1 · Two activities
     Check {
         chapter: Chapter::Activities,
@@ -360,6 +365,40 @@ pub static CHECKS: [Check; 20] = [
         name: "amount-of-25-is-fine",
         expectation: "An order of exactly 25 is not over 25: it is paid and shipped",
         scenario: concat!(start!("25", "Cadence"), run!(), expect!("status = \"completed\"")),
+
+        simulator_only: None,
+    },
+    Check {
+        chapter: Chapter::Delivered,
+        name: "scan-and-delivery-waiting",
+        expectation: "A scan in Delft and DeliveredSignal, both sent while the payment is still being retried, wait side \
+                      by side in their channels; after shipping the select takes the ScanSignal case first (the case \
+                      added first wins when both wait), so the scan is read before the delivery ends the loop",
+        // A decision task between the two signals: a real server may start one between
+        // them or not, so without it the history would depend on its timing.
+        scenario: concat!(start!(), run!(), scan!("Delft"), run!(), delivered!(), advance!(), run!(), advance!(), run!(), completed!()),
+
+        simulator_only: None,
+    },
+    Check {
+        chapter: Chapter::Query,
+        name: "status-after-scan-and-delivery",
+        expectation: "A scan in Delft, then DeliveredSignal, both sent while the payment is retried, are both read: once \
+                      the workflow completes, current_status answers \
+                      {\"delivered\":true,\"locationHistory\":[\"Aarhus\",\"Delft\"]}",
+        scenario: concat!(
+            start!(),
+            run!(),
+            scan!("Delft"),
+            run!(),
+            delivered!(),
+            advance!(),
+            run!(),
+            advance!(),
+            run!(),
+            completed!(),
+            query!(r#"{"delivered":true,"locationHistory":["Aarhus","Delft"]}"#)
+        ),
 
         simulator_only: None,
     },

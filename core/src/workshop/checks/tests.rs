@@ -43,8 +43,18 @@ fn the_reference_solution_meets_every_expectation_and_passes_its_checks() {
         let run = play(check, reference(check.chapter), MINUTE, |_| {});
         assert_eq!(run.problem, None, "{}", check.name);
         for (step, result) in check.steps().iter().zip(&run.steps) {
-            if matches!(step, crate::scenario::Step::Expect(_)) {
-                assert_eq!(result, &StepResult::Done, "{}: the reference fails its own expectation", check.name);
+            match step {
+                crate::scenario::Step::Expect(_) => {
+                    assert_eq!(result, &StepResult::Done, "{}: the reference fails its own expectation", check.name);
+                }
+                crate::scenario::Step::Query { expect: Some(want), .. } => match result {
+                    StepResult::Answer(answer) => {
+                        let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+                        assert_eq!(json(answer), json(want), "{}: the reference's answer", check.name);
+                    }
+                    other => panic!("{}: the reference's query gave {other:?}", check.name),
+                },
+                _ => {}
             }
         }
         let report = evaluate(check, &run, MINUTE, Track::Rust);
@@ -473,4 +483,22 @@ fn an_activity_that_outlasts_the_checks_wait_is_not_said_to_be_stopped_by_a_real
     let m = diagnose::problem(&p, check);
     assert!(m.contains("after 3s (the check's step 2), which is as long as the checks wait"), "{m}");
     assert!(m.contains("A real Cadence server would wait longer, up to the attempt's start-to-close timeout"), "{m}");
+}
+
+#[test]
+fn a_scan_lost_to_the_delivery_beside_it_is_named_as_the_selectors_order_on_both_tracks() {
+    // Chapter 6 on a real server: the history is the reference's, but the answer after
+    // completion lacks Delft (the DeliveredSignal case was added first).
+    let (check, mut go) = go_run("status-after-scan-and-delivery");
+    let last = go.steps.len() - 1;
+    go.steps[last] = StepResult::Answer(r#"{"delivered":true,"locationHistory":["Aarhus"]}"#.into());
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("the workflow completed without reading the scan in Delft"), "{m}");
+    assert!(m.contains("yours has the DeliveredSignal case before the ScanSignal case"), "{m}");
+    assert!(!m.contains("not a copy"), "not taken for a handler that copied the state: {m}");
+    // Chapter 5 on the simulator: only the unread scan tells.
+    let (check, go) = go_run("scan-and-delivery-waiting");
+    let rust = Run { unread: Some(vec![("ScanSignal".into(), 1)]), ..go };
+    let m = message(check, &rust, Track::Rust);
+    assert!(m.starts_with("the workflow completed without reading the scan in Delft"), "{m}");
 }

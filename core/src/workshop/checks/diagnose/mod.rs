@@ -23,7 +23,7 @@ use payment::{activities_chapter, retries_chapter};
 use query::query_chapter;
 pub(crate) use read::activities;
 use read::{Activity, decision_failures, start_attributes, status, timers};
-use signals::{delivered_chapter, loop_chapter, scan_once_chapter};
+use signals::{delivered_chapter, loop_chapter, scan_lost_to_the_delivery, scan_once_chapter};
 
 /// What the participant's run and the reference's share for a judgement.
 pub(crate) struct Ctx<'a> {
@@ -116,6 +116,9 @@ pub(crate) fn problem(p: &Problem, check: &Check) -> String {
 /// The first typical mistake this run shows, in the workshop's words.
 pub(crate) fn mistake(c: &Ctx<'_>) -> Option<String> {
     common(c)
+        // A scan lost to a delivery beside it shows in chapter 6's answers and chapter
+        // 7's timers too: named before what those chapters would take it for.
+        .or_else(|| (c.check.chapter >= Chapter::Delivered).then(|| scan_lost_to_the_delivery(c)).flatten())
         .or_else(|| chapter_mistake(c, c.check.chapter))
         // The loop that delivery ends stays in chapters 6 and 7, and so does its typical
         // mistake. Its conditions hold against any later chapter's reference; other

@@ -120,3 +120,79 @@ pub(super) fn delivered_chapter(c: &Ctx<'_>) -> Option<String> {
     }
     None
 }
+
+/// Scans that waited beside the delivery and were never read, though the workflow
+/// completed as the reference's did: when both channels hold a signal, select takes
+/// the case added first, and the selector has the DeliveredSignal case before the
+/// ScanSignal case. The Rust track knows the signals left unread; the Go track sees
+/// it in a query answered after completion that lacks the locations.
+pub(super) fn scan_lost_to_the_delivery(c: &Ctx<'_>) -> Option<String> {
+    let h = c.mine();
+    if status(h) != "completed" || status(&c.reference.history) != "completed" {
+        return None;
+    }
+    let delivered = *signals(h, "DeliveredSignal").first()?;
+    let scans: Vec<usize> = signals(h, "ScanSignal").into_iter().filter(|&i| i < delivered).collect();
+    if scans.is_empty() {
+        return None;
+    }
+    let lost: Vec<String> = match (&c.yours.unread, &c.reference.unread) {
+        (Some(mine), Some(theirs)) => {
+            let count = |u: &[(String, usize)]| u.iter().find(|(name, _)| name == "ScanSignal").map_or(0, |(_, n)| *n);
+            let n = count(mine).saturating_sub(count(theirs));
+            // A channel is read in order: the scans left are the last ones.
+            scans[scans.len().saturating_sub(n)..].iter().map(|&i| scan_location(&h[i])).collect()
+        }
+        _ => missing_locations(c),
+    };
+    if lost.is_empty() {
+        return None;
+    }
+    let (what, it) = if lost.len() == 1 {
+        (format!("the scan in {}", lost[0]), "it")
+    } else {
+        (format!("{} scans ({})", lost.len(), lost.join(", ")), "them")
+    };
+    Some(format!(
+        "the workflow completed without reading {what}: {it} waited in the ScanSignal channel next to the \
+         DeliveredSignal, and the delivery ended the loop first. When both channels already hold a signal, select takes \
+         the case that was added to the selector first: yours has the DeliveredSignal case before the ScanSignal case \
+         (or reads DeliveredSignal before it selects). Add the ScanSignal case first, then the DeliveredSignal case: a scan waiting beside the delivery is then \
+         read before the loop ends, and no location is lost"
+    ))
+}
+
+/// The location a ScanSignal event carries, or "an unreadable location".
+fn scan_location(e: &crate::history::HistoryEvent) -> String {
+    match &e.attributes {
+        crate::history::EventAttributes::WorkflowExecutionSignaled(s) => s
+            .input
+            .as_ref()
+            .and_then(|p| p.decode::<serde_json::Value>().ok())
+            .and_then(|v| v.get("location").and_then(|l| l.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "an unreadable location".into()),
+        _ => String::new(),
+    }
+}
+
+/// The locations the reference's answer to a query lists after delivery and yours
+/// lacks at its end, where both say delivered and yours is the start of the
+/// reference's list.
+fn missing_locations(c: &Ctx<'_>) -> Vec<String> {
+    let json = |s: &StepResult| match s {
+        StepResult::Answer(a) => serde_json::from_str::<serde_json::Value>(a).ok(),
+        _ => None,
+    };
+    let list = |v: &serde_json::Value| -> Option<Vec<String>> {
+        v.get("locationHistory")?.as_array()?.iter().map(|l| l.as_str().map(str::to_owned)).collect()
+    };
+    for (y, r) in c.yours.steps.iter().zip(&c.reference.steps) {
+        let (Some(y), Some(r)) = (json(y), json(r)) else { continue };
+        let delivered = |v: &serde_json::Value| v.get("delivered").and_then(serde_json::Value::as_bool) == Some(true);
+        let (Some(mine), Some(theirs)) = (list(&y), list(&r)) else { continue };
+        if delivered(&y) && delivered(&r) && mine.len() < theirs.len() && theirs.starts_with(&mine) {
+            return theirs[mine.len()..].to_vec();
+        }
+    }
+    Vec::new()
+}
