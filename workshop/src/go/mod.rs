@@ -194,11 +194,20 @@ fn worker_day(history: &[HistoryEvent]) -> Option<Duration> {
 /// it at once) and nobody took it after. Its code is not to blame for what follows.
 fn worker_gone(history: &[HistoryEvent]) -> Option<String> {
     let scheduled = timed_out_since_last_start(history, postflow_core::history::TimeoutType::ScheduleToStart)?;
+    // A worker that crashed between two decision tasks (a goroutine of its own panics
+    // when it will) looks the same from the server: the crash's likeliest cause is said
+    // here too, or which message a participant got would depend on that timing.
     Some(format!(
         "your Go worker took the workflow's decision tasks, then not the one scheduled at event {scheduled}: it timed out on \
-         the worker's sticky task list and no worker has taken it since. Did your worker stop? Start it again and check again"
+         the worker's sticky task list and no worker has taken it since. Did your worker stop? If it crashed, its output \
+         says why: {GOROUTINE_PANIC}. Start it again and check again"
     ))
 }
+
+/// The crash a workshop's Go worker most often has, and why.
+const GOROUTINE_PANIC: &str = "a panic \"getState: illegal access from outside of workflow context\" comes from workflow \
+     code run in a goroutine of its own (`go func()`): the SDK can run workflow code only in goroutines it starts, with \
+     workflow.Go";
 
 /// A worker that took a decision task and never answered it, and that has taken no
 /// task since: the task timed out and waits for a worker again. A worker that is
@@ -208,10 +217,8 @@ fn worker_crashed(history: &[HistoryEvent]) -> Option<String> {
     let scheduled = timed_out_since_last_start(history, postflow_core::history::TimeoutType::StartToClose)?;
     Some(format!(
         "your Go worker took the decision task scheduled at event {scheduled} and never answered it (it timed out), and no \
-         worker has taken the task again for {}s: your worker has stopped. Did it crash? Its output says why. A panic \
-         \"getState: illegal access from outside of workflow context\" comes from workflow code run in a goroutine of its \
-         own (`go func()`): the SDK can run workflow code only in goroutines it starts, with workflow.Go. Start your worker \
-         again and check again",
+         worker has taken the task again for {}s: your worker has stopped. Did it crash? Its output says why: \
+         {GOROUTINE_PANIC}. Start your worker again and check again",
         NO_WORKER_ANY_MORE.as_secs()
     ))
 }
@@ -667,6 +674,25 @@ mod tests {
         let Some(Problem::Infrastructure(why)) = drive(&fake, check, &o).problem else { panic!("not stopped") };
         assert!(why.contains("never answered it (it timed out), and no worker has taken the task again"), "{why}");
         assert!(why.contains("Did it crash?") && why.contains("workflow.Go"), "{why}");
+    }
+
+    #[test]
+    fn a_worker_gone_between_two_decision_tasks_is_told_the_crash_it_likely_had() {
+        // The goroutine's panic may fall after a decision task was answered: the next
+        // one then times out on the sticky list, never started. That must name the
+        // panic's cause as a crash inside a task does (CI met both timings).
+        use postflow_core::history::{DecisionTaskStartedEventAttributes, DecisionTaskTimedOutEventAttributes, TimeoutType};
+        let event = |event_id, attributes| HistoryEvent { event_id, event_time: Default::default(), version: 0, task_id: 0, attributes };
+        let started = DecisionTaskStartedEventAttributes { scheduled_event_id: 2, ..Default::default() };
+        let timed_out =
+            DecisionTaskTimedOutEventAttributes { scheduled_event_id: 5, started_event_id: 0, timeout_type: TimeoutType::ScheduleToStart };
+        let history = [event(3, EventAttributes::DecisionTaskStarted(started)), event(6, EventAttributes::DecisionTaskTimedOut(timed_out))];
+        let why = worker_gone(&history).unwrap();
+        assert!(why.contains("not the one scheduled at event 5") && why.contains("Did your worker stop?"), "{why}");
+        assert!(
+            why.contains("\"getState: illegal access from outside of workflow context\" comes from workflow code run in a goroutine"),
+            "{why}"
+        );
     }
 
     #[test]
