@@ -398,14 +398,12 @@ pub static GUIDES: [ChapterGuide; 7] = [
                 go: "",
             },
             Hint {
-                text: "Cancel the old timer; then, unless the customer was notified already, ask for \
-                       an estimate from the last location and start a new timer in a fresh \
-                       cancellable scope, added to the selector. Do it once after shipping, before \
-                       the receive cases, and again on every scan, after its location is added. A \
-                       canceled timer's case is not a notification. In Rust, update_timeout does it \
-                       (put it and last_location below the workflow), Selected gets a Timer variant \
-                       and the match its case, and register_workflow registers \
-                       estimatedDeliveryTime.",
+                // Short: the watch screen keeps a hint's words whole on 80x24.
+                text: "Cancel the old timer; unless the customer was notified, ask for an estimate \
+                       from the last location and start a new timer in a fresh cancellable scope, \
+                       added to the selector: once after shipping and again on every scan. A \
+                       canceled timer's case is no notification. In Rust: update_timeout and \
+                       last_location below the workflow, a Timer case, and the activity registered.",
                 rust: "async fn update_timeout(\n    \
                        ctx: &WorkflowContext,\n    \
                        s: &mut Selector<Selected>,\n    \
