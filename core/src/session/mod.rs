@@ -146,12 +146,23 @@ impl Session {
         let external = action.is_external();
         self.apply(action)?;
         if self.auto_run && external {
-            // The run belongs to the same action: keep what the action replaced.
-            let replaced = self.replaced.take();
-            self.apply(Action::Run)?;
-            self.replaced = replaced.or(self.replaced.take());
+            // The run belongs to the same action.
+            self.apply_following(Action::Run)?;
         }
         Ok(())
+    }
+
+    /// Applies an action that follows on from the last one rather than being a new
+    /// one of the person's (the run after an action in auto-run mode, live time's
+    /// steps): what the last action replaced stays for undo, and for the front end's
+    /// note, unless this one replaces something itself.
+    pub(crate) fn apply_following(&mut self, action: Action) -> Result<(), String> {
+        let earlier = self.replaced.take();
+        let applied = self.apply(action);
+        if self.replaced.is_none() {
+            self.replaced = earlier;
+        }
+        applied
     }
 
     /// What the last action replaced, for a front end to say so: "this replaced the

@@ -219,29 +219,19 @@ fn live(session: &mut Session, by: Duration) -> Result<bool, String> {
         Some(WorkflowStatus::Running) => {}
         Some(s) => return Err(format!("live time stopped: the workflow {}", s.name().replace('_', " "))),
     }
-    // Live time's steps are one stretch: what its first step replaced (live turned on at
-    // a rewound step) stays for undo, and for the front end's note, until the person
-    // acts again; each later step, replacing nothing, would have forgotten it.
-    // (The tick's own steps each replace nothing after the first: it is recorded here.)
-    let at = session.cursor;
-    let dropped = (at < session.timeline.len()).then(|| (at, session.timeline[at..].to_vec()));
-    let before = session.replaced.take();
-    let moved = live_steps(session, by);
-    session.replaced = if session.cursor != at { dropped.or(before) } else { before };
-    moved
-}
-
-fn live_steps(session: &mut Session, by: Duration) -> Result<bool, String> {
     // Whole milliseconds keep the recorded clock moves short and exact in text.
     let by = Duration::from_millis(by.as_millis() as u64);
     let before = session.timeline().len();
     let target = session.engine().now().plus(by);
+    // Live time's steps are one stretch (`apply_following`): what its first step
+    // replaced (live turned on at a rewound step) stays for undo until the person acts
+    // again; each later step, replacing nothing, would have forgotten it.
     loop {
-        session.apply(Action::Run)?;
+        session.apply_following(Action::Run)?;
         match session.engine().next_due() {
             Some(due) if due <= target => {
                 let step = due.since(session.engine().now());
-                session.apply(Action::AdvanceBy { by: step })?;
+                session.apply_following(Action::AdvanceBy { by: step })?;
             }
             _ => break,
         }
@@ -277,7 +267,7 @@ impl Session {
             }
             None => {
                 // Cannot fail: a clock move is always accepted.
-                let _ = self.apply(Action::AdvanceBy { by });
+                let _ = self.apply_following(Action::AdvanceBy { by });
             }
         }
     }
