@@ -162,15 +162,15 @@ pub(super) fn scan_lost_to_the_delivery(c: &Ctx<'_>) -> Option<String> {
     ))
 }
 
-/// The location a ScanSignal event carries, or "an unreadable location".
+/// The location a ScanSignal event carries, read as the workflow reads it, or "an
+/// unreadable location".
 fn scan_location(e: &crate::history::HistoryEvent) -> String {
     match &e.attributes {
         crate::history::EventAttributes::WorkflowExecutionSignaled(s) => s
             .input
             .as_ref()
-            .and_then(|p| p.decode::<serde_json::Value>().ok())
-            .and_then(|v| v.get("location").and_then(|l| l.as_str()).map(str::to_owned))
-            .unwrap_or_else(|| "an unreadable location".into()),
+            .and_then(|p| p.decode::<crate::postal::ScanSignal>().ok())
+            .map_or_else(|| "an unreadable location".into(), |scan| scan.location),
         _ => String::new(),
     }
 }
