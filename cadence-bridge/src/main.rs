@@ -452,12 +452,10 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         // closed before any worker ran its code: then no worker ever can.
         (BridgeError::QueryFailed(m), Some((id, run))) if m.contains("`bridge worker`") => {
             let Ok(d) = client.describe(domain, &id, &run) else { return BridgeError::QueryFailed(m) };
-            let closed = d["workflowExecutionInfo"]["closeStatus"].as_str();
-            match (closed, d["executionConfiguration"]["taskList"]["name"].as_str()) {
+            match (cadence_bridge::watch::close_status(&d), d["executionConfiguration"]["taskList"]["name"].as_str()) {
                 (Some(status), _) if m.contains("at least one decision task") => BridgeError::QueryFailed(format!(
-                    "workflow {id} closed ({}) before any worker ran its code: it has no state to ask, and no worker can give \
-                     it one (`bridge wf show --workflow_id {id}` shows its history)",
-                    status.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase()
+                    "workflow {id} closed ({status}) before any worker ran its code: it has no state to ask, and no worker can \
+                     give it one (`bridge wf show --workflow_id {id}` shows its history)"
                 )),
                 (_, Some(t)) => {
                     let domain = if domain == postal::DOMAIN { String::new() } else { format!(" --domain {domain}") };

@@ -90,6 +90,14 @@ fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
+/// A `DescribeWorkflowExecution` answer's close status in a word ("completed",
+/// "terminated"), or `None` while the workflow runs.
+pub fn close_status(describe: &Value) -> Option<String> {
+    describe["workflowExecutionInfo"]["closeStatus"]
+        .as_str()
+        .map(|s| s.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase())
+}
+
 fn int(v: &Value) -> i32 {
     // proto3 JSON writes 32-bit integers as numbers, 64-bit ones as strings.
     v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(0) as i32
@@ -99,8 +107,7 @@ impl ServerState {
     /// Reads a `DescribeWorkflowExecution` answer and the history's events.
     pub fn read(describe: &Value, events: &[Value]) -> ServerState {
         let info = &describe["workflowExecutionInfo"];
-        let close_status =
-            info["closeStatus"].as_str().map(|s| s.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase());
+        let close_status = close_status(describe);
         let activities = describe["pendingActivities"]
             .as_array()
             .map(|a| {
