@@ -218,7 +218,7 @@ impl Client {
         if let Some(rejected) = v.get("queryRejected") {
             return Err(BridgeError::QueryFailed(format!("query rejected: {rejected}")));
         }
-        Ok(payload_text(&v["queryResult"]))
+        Ok(query_answer(&v["queryResult"]))
     }
 
     /// The workers polling `task_list` for decision tasks, by identity
@@ -455,6 +455,13 @@ pub fn payload(bytes: &[u8]) -> Value {
     json!({ "data": B64.encode(bytes) })
 }
 
+/// A query's answer as text: the JSON the worker encoded, without the line end Go's
+/// JSON encoder (and ours, as the Go client's) puts after it. `cadence wf query` prints
+/// the answer with that line end; a screen shows it without.
+pub fn query_answer(v: &Value) -> String {
+    payload_text(v).trim_end().to_owned()
+}
+
 /// The bytes of a proto `Payload`, as text (empty when absent or undecodable).
 pub fn payload_text(v: &Value) -> String {
     payload_bytes(v).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
@@ -557,6 +564,14 @@ mod tests {
         let now = postflow_core::time::Timestamp::parse_rfc3339("2026-12-07T01:14:00Z").unwrap();
         assert_eq!(live_pollers(&v, now), ["bridge@17770", "bridge@20001"]);
         assert!(live_pollers(&json!({ "taskList": { "name": "tasklst" } }), now).is_empty());
+    }
+
+    #[test]
+    fn a_query_answer_is_the_workers_json_without_the_encoders_line_end() {
+        // A worker's answer as the server passes it on: Go's JSON encoder ends it with a line end.
+        let answer = payload(b"{\"delivered\":false,\"locationHistory\":[\"Aarhus\"]}\n");
+        assert_eq!(query_answer(&answer), r#"{"delivered":false,"locationHistory":["Aarhus"]}"#);
+        assert_eq!(query_answer(&payload(br#""Hello""#)), r#""Hello""#);
     }
 
     #[test]

@@ -550,7 +550,9 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
         }
         WfCommand::Query { execution, query_type, input } => {
             let answer = client.query(domain, &execution.workflow_id, &execution.run_id, &query_type, input.as_deref())?;
-            println!("Query result:\n{answer}");
+            // What `cadence wf query` prints: the answer alone, on its line, so a script
+            // can read it as JSON.
+            println!("{answer}");
         }
         WfCommand::Show { execution, json } => {
             let events = client.history_json(domain, &execution.workflow_id, &execution.run_id)?;

@@ -337,6 +337,13 @@ fn the_workshops_commands_run_on_one_default_worker_over_grpc_and_tchannel() {
         );
         let types = cadence.run(&["wf", "query", "--query_type", "__query_types", "--workflow_id", &id]);
         assert!(types.contains(r#"["__open_sessions","__query_types","__stack_trace","current_status"]"#), "{transport:?}: {types}");
+        // `bridge wf query` prints what `cadence wf query` prints: the answer alone, on its line.
+        let ours = Command::new(env!("CARGO_BIN_EXE_bridge"))
+            .args(["--address", &address(), "wf", "query", "--query_type", "__query_types", "--workflow_id", &id])
+            .output()
+            .unwrap();
+        assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+        assert_eq!(String::from_utf8_lossy(&ours.stdout), types, "{transport:?}");
         cadence.run(&["wf", "signal", "--name", "ScanSignal", "--workflow_id", &id, "--input", r#"{"location":"delft"}"#]);
         // The workshop's query, asked again until the workflow has read the scan (the
         // signal is in history at once; the selector reads it in a later decision task).
