@@ -34,6 +34,15 @@ impl StartForm {
         }
     }
 
+    /// The workshop order with `id` as its order ID, and so as its workflow ID (the
+    /// workshop's commands give both the same): what `s` offers for a workflow ID the
+    /// server does not have, the one the person asked for.
+    pub fn workshop_as(id: &str) -> StartForm {
+        let mut form = StartForm::workshop();
+        form.values[1] = id.to_owned();
+        form
+    }
+
     /// What an empty workflow id field stands for.
     pub fn placeholder(&self, field: usize) -> Option<String> {
         (field == WORKFLOW_ID && self.values[WORKFLOW_ID].is_empty()).then(|| format!("(order id: {})", self.values[1]))

@@ -35,7 +35,8 @@ usage: tui [--scenario NAME|PATH | --import PATH | --exercise N | --fleet N
                        chapter N (exercises/, built on its own:
                        `cargo run --bin workshop` checks it)
   --print              print the final screen as text instead of running
-                       interactively; exits 1 if a scenario expectation failed
+                       interactively; exits 1 if a scenario expectation failed,
+                       or if the bridge's server or workflow is not there
   --size WxH           the size of the printed screen (default 160x50)
   --fleet N            run a fleet of N packages (docs/scale.md) and show its
                        charts; Enter opens a package in the single-workflow

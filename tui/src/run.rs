@@ -43,12 +43,13 @@ pub fn print(mut app: App, (w, h): (u16, u16)) -> ExitCode {
     for f in &app.failures {
         eprintln!("tui: expectation failed: {f}");
     }
-    // Bridge mode: a workflow the server does not have is a screen of nothing, not a result.
-    let missing = app.bridge.as_ref().and_then(|b| b.missing.as_deref());
-    if let Some(m) = missing {
-        eprintln!("tui: {m}");
+    // Bridge mode: a server that is down, or a workflow it does not have, is a screen of
+    // nothing, not a result: a script that checks the status must not take it for one.
+    let unanswered = app.bridge.as_ref().and_then(|b| b.unanswered());
+    if let Some(why) = &unanswered {
+        eprintln!("tui: {why}");
     }
-    if app.failures.is_empty() && missing.is_none() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if app.failures.is_empty() && unanswered.is_none() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// Restores the terminal when dropped: on every way out of a screen loop.

@@ -83,10 +83,16 @@ fn without_a_terminal_it_points_to_print() {
 }
 
 #[test]
-fn print_in_bridge_mode_with_the_server_down_says_so() {
-    let (code, screen, _) = tui(&["--bridge", "http://127.0.0.1:9", "--print", "--size", "120x30"]);
-    assert_eq!(code, 0);
-    assert!(screen.contains("bridge http://127.0.0.1:9") && screen.contains("not reachable"), "{screen}");
+fn print_in_bridge_mode_with_the_server_down_says_so_and_fails() {
+    // A script that checks the status must not take a screen of nothing for a result: as
+    // for a workflow the server does not have, the status is 1 and stderr says why.
+    for watched in [&[][..], &["--workflow-id", "Order123"]] {
+        let (code, screen, err) = tui(&[&["--bridge", "http://127.0.0.1:9", "--print", "--size", "120x30"], watched].concat());
+        assert_eq!(code, 1, "{watched:?}: {err}");
+        assert!(screen.contains("bridge http://127.0.0.1:9") && screen.contains("not reachable"), "{screen}");
+        assert!(err.starts_with("tui: Cadence server not reachable at http://127.0.0.1:9 ("), "{watched:?}: {err}");
+        assert!(err.contains("is it running? (scripts/cadence-dev.sh up"), "{err}");
+    }
     let (code, _, err) = tui(&["--workflow-id", "x"]);
     assert_eq!(code, 2);
     assert!(err.contains("go with --bridge"), "{err}");

@@ -95,7 +95,8 @@ pub struct Bridge {
     pub config: SessionConfig,
     pub watched: Option<Watched>,
     /// The form `s` opens next: the last order started, under the next workflow ID
-    /// (the server keeps the last one's).
+    /// (the server keeps the last one's), or the order under the workflow ID asked for
+    /// that the server does not have.
     pub next_form: Option<StartForm>,
     /// Bumped whenever another workflow is watched: replies about the one before are dropped.
     epoch: u64,
@@ -229,6 +230,21 @@ impl Bridge {
         out
     }
 
+    /// Why nothing on screen comes from the server, in the words the message line used:
+    /// the workflow is not there, or the server did not answer (down, another protocol
+    /// at the URL, past the deadline, without our domain), or has not answered yet.
+    /// `None` once it has answered. `--print` exits 1 on it.
+    pub fn unanswered(&self) -> Option<String> {
+        if let Some(why) = self.missing.as_ref().or(self.refresh_error.as_ref()) {
+            return Some(why.clone());
+        }
+        match &self.health {
+            Health::Reachable => None,
+            Health::Down(why) => Some(why.clone()),
+            Health::Unknown => Some(format!("no answer yet from the Cadence server at {}", self.url)),
+        }
+    }
+
     /// Calls still out.
     pub fn busy(&self) -> bool {
         self.calls.in_flight() > 0
@@ -346,7 +362,7 @@ impl Bridge {
                 if epoch != self.epoch {
                     return Vec::new();
                 }
-                let answer = result.map(|a| a.trim_end().to_owned()).map_err(|e| e.to_string());
+                let answer = result.map_err(|e| e.to_string());
                 let update = match &answer {
                     Ok(_) => message("query current_status: answered", false),
                     Err(e) => message(format!("query current_status: {e}"), true),
@@ -377,6 +393,8 @@ impl Bridge {
                 self.health = Health::Reachable;
                 self.refresh_error = None;
                 self.missing = Some(text.clone());
+                // `s starts one`: this one, the ID asked for, not the workshop's Order123.
+                self.next_form = Some(StartForm::workshop_as(id));
                 out.push(message(text, true));
                 return out;
             }
@@ -459,4 +477,33 @@ fn resend_key(action: &Action) -> Option<String> {
         _ => return None,
     };
     Some(keys_label(command))
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::App;
+    use crate::app::Mode;
+
+    #[test]
+    fn s_offers_the_workflow_id_the_server_does_not_have() {
+        // `tui --bridge URL --workflow-id Nope`, and the server's answer to the first
+        // refresh: no such workflow, in a domain it has (tests/bridge.rs meets it on a
+        // real server).
+        let mut bridge = Bridge::new("http://127.0.0.1:9", SessionConfig::default(), Some("Nope".into())).unwrap();
+        let said = bridge.apply(Reply::Refreshed {
+            epoch: 0,
+            result: Err(BridgeError::NotFound("workflow execution not found".into())),
+            no_workflow: true,
+        });
+        assert!(matches!(&said[..], [Update::Message(m)] if m.text.starts_with("no workflow Nope in domain")), "{}", said.len());
+        let mut app = App::bridged(bridge);
+        app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE));
+        let Mode::Form(form) = &app.mode else { panic!("s opens the form: {:?}", app.mode) };
+        assert_eq!(form.workflow_id(), "Nope", "{form:?}");
+        let screen = crate::ui::render_text(&app, 80, 24);
+        assert!(screen.contains("Workflow ID (order id: Nope)") && screen.contains("Order ID Nope"), "{screen}");
+    }
 }
