@@ -285,10 +285,10 @@ pub fn availability_in(command: Command, s: &Session, front: FrontState) -> Avai
 
 /// How a closed workflow closed, in words: "completed", "failed", "timed out".
 pub(crate) fn closed_word(s: &Session) -> String {
-    match s.status_line().run_state.split_whitespace().next() {
-        Some("timed_out") => "timed out".into(),
-        Some(state) => state.to_owned(),
-        None => "closed".into(),
+    // The state before its note: "timed out (imported, event 9 of 9)".
+    match s.status_line().run_state.split(" (").next() {
+        Some(state) if !state.is_empty() => state.to_owned(),
+        _ => "closed".into(),
     }
 }
 

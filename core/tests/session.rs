@@ -339,8 +339,12 @@ fn the_execution_timeout_is_pending_work_and_the_clock_move_that_fires_it_is_ann
     let timeout = s.pending().into_iter().find(|p| p.kind == postflow_core::session::PendingKind::Timeout).unwrap();
     assert!(timeout.detail.as_deref().unwrap().contains("the next clock move (timer) fires it"), "{timeout:?}");
     s.perform(Action::AdvanceNext).unwrap();
-    assert!(s.status_line().run_state.starts_with("timed_out"), "{}", s.status_line().run_state);
+    // The state line says what the outcome says, for the history imported too.
+    assert_eq!(s.status_line().run_state, "timed out");
+    assert_eq!(s.outcome().as_deref(), Some("timed out"));
     assert!(s.pending().is_empty());
+    let imported = Session::import_history(SessionConfig::default(), &s.history_json()).unwrap();
+    assert_eq!(imported.status_line().run_state, format!("timed out (imported, event {0} of {0})", imported.cursor()));
 }
 
 #[test]

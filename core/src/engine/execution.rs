@@ -47,6 +47,15 @@ impl WorkflowStatus {
             WorkflowStatus::Terminated(_) => "terminated",
         }
     }
+
+    /// The status as a person reads it beside an outcome ("timed out"); [`Self::name`]
+    /// is the CLI's and the scenario files' word (`timed_out`).
+    pub fn words(&self) -> &'static str {
+        match self {
+            WorkflowStatus::TimedOut => "timed out",
+            other => other.name(),
+        }
+    }
 }
 
 /// One step the built-in worker can take (activities by their scheduled event ID).

@@ -85,6 +85,8 @@ impl UnreadSignalRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusLine {
     pub workflow_id: String,
+    /// In a person's words, as the outcome says them ("timed out"), with a note after
+    /// it in parentheses for an imported history or a failing decision task.
     pub run_state: String,
     pub virtual_time: Timestamp,
     pub elapsed: Duration,
@@ -255,7 +257,7 @@ impl Session {
         if self.is_imported() {
             let h = self.history();
             let (start, now) = (h.first().map(|e| e.event_time).unwrap_or_default(), h.last().map(|e| e.event_time).unwrap_or_default());
-            let state = self.imported_status().map_or("not started", |st| st.name());
+            let state = self.imported_status().map_or("not started", |st| st.words());
             return StatusLine {
                 workflow_id: self.imported_workflow_id().unwrap_or("(imported)").into(),
                 run_state: format!("{state} (imported, event {} of {})", self.cursor(), self.timeline().len()),
@@ -268,7 +270,7 @@ impl Session {
         let now = self.engine.now();
         let (workflow_id, run_state, elapsed) = match self.execution() {
             Some(e) => {
-                let mut state = e.status().name().to_owned();
+                let mut state = e.status().words().to_owned();
                 if e.stuck().is_some() {
                     state.push_str(" (decision task failing)");
                 }
