@@ -140,6 +140,10 @@ start_worker --chapter 7
 expect 1 "0 of 4 checks pass (3 not run: your worker's timers count a day as 60s and the check as 5s" -- 7 --timer-unit 5s --address "$HTTP"
 start_worker --chapter 6 --mistake query-misnamed
 expect 1 "its query handler is registered as \"currentStatus\"" -- 6 --address "$HTTP"
+# The selector's DeliveredSignal case added before the ScanSignal one: the scan waiting
+# beside the delivery is never read, which only the query after completion shows.
+start_worker --chapter 6 --mistake delivered-case-first
+expect 1 "select takes the case that was added to the selector first" -- 6 --address "$HTTP"
 start_worker --chapter 3 --mistake scan-channel-misnamed
 expect 1 "the name must match exactly, case included (\"ScanSignal\", not \"scanSignal\")" -- 3 --address "$HTTP"
 start_worker --chapter 3 --mistake sleep-in-workflow

@@ -73,10 +73,16 @@ var mistakes = map[string]mistake{
 		activities(r, workshop.Notification, est)
 		r.RegisterWorkflowWithOptions(notification(unit, scanKeepsTimer), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
+	// The DeliveredSignal case is added to the selector before the ScanSignal one: a
+	// scan and the delivery waiting together end the workflow with the scan unread.
+	"delivered-case-first": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Query, est)
+		r.RegisterWorkflowWithOptions(tracked(workshop.CurrentStatusQuery, deliveredFirst), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
 	// The query handler is registered as "currentStatus", not "current_status".
 	"query-misnamed": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
 		activities(r, workshop.Query, est)
-		r.RegisterWorkflowWithOptions(queryNamed("currentStatus"), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+		r.RegisterWorkflowWithOptions(tracked("currentStatus", scanFirst), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
 	// The workflow listens on "scanSignal": the ScanSignal it is sent never reaches it.
 	"scan-channel-misnamed": {workshop.ScanOnce, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
@@ -214,23 +220,41 @@ func queryAfterFirstActivity(ctx workflow.Context, order workshop.Order) (string
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, options(false)), workshop.StarterNames.ShipProduct, order).Get(ctx, &result); err != nil {
 		return "", fmt.Errorf("ship product for order: %v", err)
 	}
-	trackUntilDelivered(ctx, &locations, &delivered)
+	trackUntilDelivered(ctx, &locations, &delivered, scanFirst)
 	return processed(order), nil
 }
 
+// The order in which trackUntilDelivered adds its selector's cases.
+type caseOrder int
+
+const (
+	scanFirst caseOrder = iota
+	deliveredFirst
+)
+
 // trackUntilDelivered adds each scan's location to locations until DeliveredSignal
-// sets delivered (the query handlers read both).
-func trackUntilDelivered(ctx workflow.Context, locations *[]string, delivered *bool) {
+// sets delivered (the query handlers read both). A selector takes the first ready
+// case in the order they were added, so the order decides which of two waiting
+// signals is read first.
+func trackUntilDelivered(ctx workflow.Context, locations *[]string, delivered *bool, order caseOrder) {
 	s := workflow.NewSelector(ctx)
-	s.AddReceive(workflow.GetSignalChannel(ctx, workshop.ScanSignalName), func(c workflow.Channel, more bool) {
-		var scan workshop.ScanSignal
-		c.Receive(ctx, &scan)
-		*locations = append(*locations, scan.Location)
-	})
+	scan := func(s workflow.Selector) {
+		s.AddReceive(workflow.GetSignalChannel(ctx, workshop.ScanSignalName), func(c workflow.Channel, more bool) {
+			var scan workshop.ScanSignal
+			c.Receive(ctx, &scan)
+			*locations = append(*locations, scan.Location)
+		})
+	}
+	if order == scanFirst {
+		scan(s)
+	}
 	s.AddReceive(workflow.GetSignalChannel(ctx, workshop.DeliveredSignalName), func(c workflow.Channel, more bool) {
 		c.Receive(ctx, nil)
 		*delivered = true
 	})
+	if order == deliveredFirst {
+		scan(s)
+	}
 	for !*delivered {
 		s.Select(ctx)
 	}
@@ -252,8 +276,9 @@ func scanOnce(channel string, sleep time.Duration) func(workflow.Context, worksh
 	}
 }
 
-// queryNamed is chapter 6's workflow with its query handler registered as `name`.
-func queryNamed(name string) func(workflow.Context, workshop.Order) (string, error) {
+// tracked is chapter 6's workflow with its query handler registered as `name` and
+// its selector's cases added in `cases` order.
+func tracked(name string, cases caseOrder) func(workflow.Context, workshop.Order) (string, error) {
 	return func(ctx workflow.Context, order workshop.Order) (string, error) {
 		locations := []string{order.SendFrom}
 		delivered := false
@@ -265,7 +290,7 @@ func queryNamed(name string) func(workflow.Context, workshop.Order) (string, err
 		if err := payAndShip(ctx, order); err != nil {
 			return "", err
 		}
-		trackUntilDelivered(ctx, &locations, &delivered)
+		trackUntilDelivered(ctx, &locations, &delivered, cases)
 		return processed(order), nil
 	}
 }
