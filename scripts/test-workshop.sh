@@ -8,9 +8,10 @@
 # files are never touched: the participant's file is edited, broken, fixed and
 # deleted there. Checks watch mode (the chapter's text, a hint, a compiler error as
 # the compiler wrote it, a passing chapter, the next one, progress kept across a
-# restart; on an 80x24 terminal the screen of a failing save fits, the reason first,
-# a long hint cut with a sign, drawn again when the terminal is resized; the key line
-# after h, i and l), `check` moving the current chapter on, a hint shown by `check`
+# restart; on an 80x24 terminal a compiler's message broken between words, the screen
+# of a failing save fits, the reason first, a long hint cut with a sign, drawn again
+# when the terminal is resized; the key line after h, i and l; a note where the
+# program's output repeats), `check` moving the current chapter on, a hint shown by `check`
 # counted, the terminal app running the participant's workflow (a chapter by number
 # or name), and bad input: a missing file (also in the list), an unknown chapter, a
 # corrupt progress file (kept aside once, never over an earlier one), a solution asked
@@ -150,9 +151,19 @@ ok "on an 80-column terminal every line of the chapter, its checks and a hint fi
 # the keys; nothing of it scrolled away.
 cp "$EX/.workshop-progress.toml" "$EX/.workshop-progress.toml.saved"
 printf 'version = 1\ncurrent = 7\n[chapters.7]\nhints = 3\n' >"$EX/.workshop-progress.toml"
-printf '\nfn broken( {\n' >>"$EX/07_notification.rs"
+# An activity's argument passed bare: rustc's message and label are wider than 80
+# columns; they are broken between words, the label's rest under the gutter.
+sed 's/"shipProduct", (&order,))/"shipProduct", order)/' "$EX/solutions/06_query.rs" >"$EX/07_notification.rs"
+grep -qF '"shipProduct", order)' "$EX/07_notification.rs" || fail "the test could not write the bare argument into exercise 7"
 tm new-session -d -s tui -x 80 -y 24 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
 wait_for "does not compile yet"
+wait_last_line "$KEYS"
+{ screen | grep -qE '^error\[E0277\]: the arguments of an activity or a workflow are a tuple, not one$' &&
+  screen | grep -qE '^ +value$' &&
+  screen | grep -qE '^    \| +write the arguments as a tuple: `\(&order,\)` for one, `\(&a, &b\)` for two$'; } ||
+  { screen >&2; fail "80x24, a compile error: its message and label are broken between words"; }
+no_wider_than 80 "the 80x24 screen of a compile error"
+ok "80x24, a compile error wider than the terminal: broken between words, a label's rest under the gutter"
 cp "$EX/solutions/06_query.rs" "$EX/07_notification.rs"
 wait_for "more lines of this hint: h shows it whole"
 { screen | head -1 | grep -qF "Chapter 7 · The notification timer · exercises/07_notification.rs" &&
@@ -198,6 +209,28 @@ ok "n after the last chapter names the chapters not passed yet, not 'the worksho
 tm_stop
 cp "$EX/solutions/06_query.rs" "$EX/07_notification.rs"
 mv "$EX/.workshop-progress.toml.saved" "$EX/.workshop-progress.toml"
+
+# ---- what the program printed: lines a replay prints again are explained ----
+# (Chapter 2 is the current one again; a println! at the workflow's start comes
+# again in every replay and every check.)
+perl -0pe 's/(pub async fn order_processing_workflow\(ctx: WorkflowContext, order: Order\) -> Result<String, WorkflowError> \{\n)/$1    println!("paying for {}", order.id);\n/' \
+  "$EX/solutions/01_activities.rs" >"$EX/02_retries.rs"
+grep -qF 'println!("paying for {}", order.id);' "$EX/02_retries.rs" || fail "the test could not add a println! to exercise 2"
+tm new-session -d -s tui -x 80 -y 60 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
+wait_for "Chapter 2 · Failures and retries"
+wait_last_line "$KEYS"
+# The note stands once, after the first line and above its first repeat.
+screen | awk '
+  /^  \| / { if (note && !after) { after = $0 } else if (!note) { before[$0] = 1 } }
+  /^  ↺ Lines repeat from here: Cadence rebuilds a workflow/ { note++ }
+  END { exit !(note == 1 && after in before && after == "  | paying for Order123") }' ||
+  { screen >&2; fail "the program's output repeats a line: a note says why, above the first repeat"; }
+screen | grep -qF 'code again from the start (a replay); each check is a new run' || { screen >&2; fail "the note says what a replay is"; }
+no_wider_than 80 "the note on repeated output"
+keys q
+wait_for "workshop-exited-0"
+tm_stop
+ok "the program's output repeats a line: a note above the first repeat says a replay runs the code again"
 
 # ---- check moves the current chapter on, as watch mode's pass does ----
 cp "$EX/solutions/02_retries.rs" "$EX/02_retries.rs"

@@ -151,13 +151,18 @@ fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: Option<usiz
             let says = format!("{} does not compile yet; the compiler says:", layout.show(&layout.exercise(g)));
             out.push(Part::whole(&wrap(&says, "", "  ", width)));
             out.push(Part::spacer());
-            out.push(Part::cut(text.trim_end(), 6, 1, &format!("… {{n}} more lines from the compiler: {full} them all")));
+            let text = crate::compiler::fit(text.trim_end(), width);
+            out.push(Part::cut(&text, 6, 1, &format!("… {{n}} more lines from the compiler: {full} them all")));
         }
         Outcome::Failed(why) => out.push(Part::whole(&wrap_lines(why.trim_end(), "The checks could not run: ", "  ", width))),
         Outcome::Checked { reports, printed, warnings } => {
             if !printed.is_empty() {
                 let mut s = String::from("Your program printed:\n");
-                for l in printed.iter().take(20) {
+                let first_again = printed.iter().take(20).enumerate().position(|(i, l)| printed[..i].contains(l));
+                for (i, l) in printed.iter().take(20).enumerate() {
+                    if Some(i) == first_again {
+                        s.push_str(&wrap(&g.repeated_output_note(), "  ↺ ", "    ", width));
+                    }
                     s.push_str(&format!("  | {l}\n"));
                 }
                 if printed.len() > 20 {
@@ -205,7 +210,7 @@ fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: Option<usiz
             }
             if !warnings.trim().is_empty() {
                 out.push(Part::spacer());
-                let text = format!("The compiler warns:\n{}", warnings.trim_end());
+                let text = format!("The compiler warns:\n{}", crate::compiler::fit(warnings.trim_end(), width));
                 out.push(Part::cut(&text, 1, 5, &format!("… {{n}} more lines of warnings: {full} them all")));
             }
             if let (true, Some(hint_level)) = (o.checks_failed(), hint_level) {
@@ -531,6 +536,34 @@ mod tests {
         let fitted = screen(&layout(), g, &o, 0, "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
         assert!(fitted.text.contains("  | … 1 more line: `workshop check 2` shows them all"), "{}", fitted.text);
         assert!(!fitted.text.contains(" 1 more lines") && !fitted.text.contains("(1 lines)"), "{}", fitted.text);
+    }
+
+    #[test]
+    fn where_the_program_output_first_repeats_a_note_says_why() {
+        let g = ChapterGuide::number(2).unwrap();
+        let printed = |lines: &[&str]| Outcome::Checked {
+            reports: vec![failing("2.1")],
+            printed: lines.iter().map(|l| l.to_string()).collect(),
+            warnings: String::new(),
+        };
+        let o = printed(&["paying for Order123", "shipping Order123", "paying for Order123", "paying for Order123"]);
+        let text = outcome(&layout(), g, &o, Some(0), 80);
+        let lines: Vec<&str> = text.lines().collect();
+        let note = lines.iter().position(|l| l.starts_with("  ↺ Lines repeat from here:")).expect(&text);
+        // Above the first line printed again, once, and the lines before it untouched.
+        assert_eq!(lines[note - 2..note], ["  | paying for Order123", "  | shipping Order123"], "{text}");
+        let after = lines[note..].iter().position(|l| l.starts_with("  | ")).unwrap() + note;
+        assert_eq!(lines[after..after + 2], ["  | paying for Order123", "  | paying for Order123"], "{text}");
+        assert!(lines[note + 1..after].iter().all(|l| l.starts_with("    ")), "{text}");
+        assert_eq!(text.matches('↺').count(), 1, "{text}");
+        let said: String = lines[note..after].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        assert!(said.contains("running its code again from the start (a replay); each check is a new run"), "{said}");
+        assert!(said.contains("ctx.logger() writes a line once (tui --exercise 2 shows its log)"), "{said}");
+        assert!(said.contains("`if !ctx.is_replaying()` skips a worker's replays"), "{said}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");
+        // Nothing printed twice: no note.
+        let text = outcome(&layout(), g, &printed(&["paying for Order123", "shipping Order123"]), Some(0), 80);
+        assert!(!text.contains('↺'), "{text}");
     }
 
     #[test]

@@ -89,6 +89,20 @@ impl ChapterGuide {
     pub fn heading(&self) -> String {
         format!("{} · {}", self.number, self.title)
     }
+
+    /// Said above the first line a participant's program prints again during the
+    /// checks: the same line many times is the first replay a newcomer meets. The
+    /// checks replay each run twice more, strictly, and such a replay takes each run's
+    /// last decision task for a new one, so a line under `is_replaying()` still comes
+    /// three times per check there.
+    pub fn repeated_output_note(&self) -> String {
+        format!(
+            "Lines repeat from here: Cadence rebuilds a workflow's state by running its code again from the start (a \
+             replay); each check is a new run, replayed twice more. ctx.logger() writes a line once (tui --exercise {} \
+             shows its log); `if !ctx.is_replaying()` skips a worker's replays, not the checks'.",
+            self.number
+        )
+    }
 }
 
 #[cfg(test)]

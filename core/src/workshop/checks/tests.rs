@@ -502,3 +502,33 @@ fn a_scan_lost_to_the_delivery_beside_it_is_named_as_the_selectors_order_on_both
     let m = message(check, &rust, Track::Rust);
     assert!(m.starts_with("the workflow completed without reading the scan in Delft"), "{m}");
 }
+
+#[test]
+fn a_line_printed_outside_replay_comes_three_times_per_check_as_the_workshop_note_says() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // The workflow's first lines, as a participant's `println!` would run them: every
+    // time, and only when not replaying.
+    let (every, fresh) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let mut r = reference(Chapter::Retries);
+    let inner = r.workflow(ChapterNames::STARTER.workflow).unwrap().run.clone();
+    let (e, f) = (every.clone(), fresh.clone());
+    let run: crate::registry::WorkflowFn = Arc::new(move |ctx, input| {
+        let (e, f, inner) = (e.clone(), f.clone(), inner.clone());
+        Box::pin(async move {
+            e.fetch_add(1, Ordering::Relaxed);
+            if !ctx.is_replaying() {
+                f.fetch_add(1, Ordering::Relaxed);
+            }
+            inner(ctx, input).await
+        })
+    });
+    r.register_workflow(exercise_definition(Chapter::Retries, run));
+    let check = Check::of(Chapter::Retries).next().unwrap();
+    let run = play(check, r, MINUTE, |_| {});
+    assert_eq!(run.problem, None);
+    let note = crate::workshop::ChapterGuide::of(Chapter::Retries).repeated_output_note();
+    assert!(note.contains("replayed twice more") && note.contains("not the checks'"), "{note}");
+    assert_eq!(fresh.load(Ordering::Relaxed), 3, "the run and its two strict replays, each with a new last decision task");
+    assert!(every.load(Ordering::Relaxed) > 3, "unguarded, the line repeats more: {}", every.load(Ordering::Relaxed));
+}
