@@ -13,9 +13,10 @@
 # when the terminal is resized; the key line after h, i and l; a note where the
 # program's output repeats), `check` moving the current chapter on, a hint shown by `check`
 # counted, the terminal app running the participant's workflow (a chapter by number
-# or name), and bad input: a missing file (also in the list), an unknown chapter, a
-# corrupt progress file (kept aside once, never over an earlier one), a solution asked
-# for too early, a reset that keeps the participant's version; and that the whole run
+# or name; a compile error at 80 columns broken between words), and bad input: a
+# missing file (also in the list), an unknown chapter, a corrupt progress file (kept
+# aside once, never over an earlier one), a solution asked for too early, a reset
+# that keeps the participant's version; and that the whole run
 # docs/workshop.md shows is what the workshop prints (scripts/workshop-transcript.sh).
 set -euo pipefail
 
@@ -285,6 +286,20 @@ status=0
 { [[ $status == 2 ]] && grep -qF "the arguments of an activity or a workflow are a tuple, not one value" "$OUT" && grep -qF '`(&order,)` for one' "$OUT"; } ||
     { cat "$OUT" >&2; fail "tui --exercise 1 with a bare activity argument says to write a tuple"; }
 ok "an activity's argument passed bare: the compiler's message says to write it as a tuple"
+# The same in an 80-column terminal: the compiler's message is laid out as watch mode
+# lays it out (exercises/launch/src/compiler.rs), broken between words, the label's
+# rest under the gutter, not cut mid-word by the terminal. (A new server: the last
+# session's may still be exiting.)
+tm_stop
+tm new-session -d -s tui -x 80 -y 70 "'$TUI' --exercise 1; echo tui-exited-\$?; sleep 600"
+wait_for "tui-exited-2"
+{ screen | grep -qE '^error\[E0277\]: the arguments of an activity or a workflow are a tuple, not one$' &&
+  screen | grep -qE '^ +value$' &&
+  screen | grep -qE '^    \| +write the arguments as a tuple: `\(&order,\)` for one, `\(&a, &b\)` for two$'; } ||
+  { screen >&2; fail "tui --exercise 1 at 80 columns: the compiler's message is broken between words"; }
+no_wider_than 80 "tui --exercise 1 at 80 columns, a compile error"
+tm_stop
+ok "tui --exercise 1 at 80 columns: the compiler's message broken between words, as watch mode shows it"
 # A forgotten .await compiles (the activity is still scheduled, as in Go) and the
 # workflow goes on without the result: the compiler's warning must reach the
 # participant (the starting files' allow list once silenced it).

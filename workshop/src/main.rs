@@ -5,7 +5,6 @@
 //! are for scripts and for the Go track: `hint`, `list`, `check [N|--all]`, `reset N`,
 //! `solution N`, `check --go N` (a Go worker on a real Cadence server).
 
-mod compiler;
 mod exercise;
 mod go;
 mod layout;

@@ -151,7 +151,7 @@ fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: Option<usiz
             let says = format!("{} does not compile yet; the compiler says:", layout.show(&layout.exercise(g)));
             out.push(Part::whole(&wrap(&says, "", "  ", width)));
             out.push(Part::spacer());
-            let text = crate::compiler::fit(text.trim_end(), width);
+            let text = postflow_exercise_launch::compiler::fit(text.trim_end(), width);
             out.push(Part::cut(&text, 6, 1, &format!("… {{n}} more lines from the compiler: {full} them all")));
         }
         Outcome::Failed(why) => out.push(Part::whole(&wrap_lines(why.trim_end(), "The checks could not run: ", "  ", width))),
@@ -210,7 +210,7 @@ fn parts(layout: &Layout, g: &ChapterGuide, o: &Outcome, hint_level: Option<usiz
             }
             if !warnings.trim().is_empty() {
                 out.push(Part::spacer());
-                let text = format!("The compiler warns:\n{}", crate::compiler::fit(warnings.trim_end(), width));
+                let text = format!("The compiler warns:\n{}", postflow_exercise_launch::compiler::fit(warnings.trim_end(), width));
                 out.push(Part::cut(&text, 1, 5, &format!("… {{n}} more lines of warnings: {full} them all")));
             }
             if let (true, Some(hint_level)) = (o.checks_failed(), hint_level) {

@@ -3,6 +3,8 @@
 //! a file that does not compile breaks only its own binary. `workshop` checks it,
 //! `tui --exercise N` and `bridge worker --exercise N` hand over to it.
 
+pub mod compiler;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -67,6 +69,35 @@ pub fn build(root: &Path, bin: &str, drivers: bool, color: bool) -> Result<Built
     Ok(Built { exe, warnings: stderr })
 }
 
+/// What `hand_over` says of an exercise that does not compile: the compiler's words,
+/// laid out for `width` (`usize::MAX`: as the compiler wrote them).
+fn does_not_compile(chapter: u32, text: &str, width: usize) -> String {
+    format!(
+        "exercise {chapter} does not compile yet; the compiler says:\n\n{}\n\n`cargo run --bin workshop` checks it as you fix it",
+        compiler::fit(text.trim_end(), width).trim_end()
+    )
+}
+
+/// The columns of the terminal stderr writes to; `None` when it is not a terminal (a
+/// pipe or a file gets whole lines). Asked of `stty size` on that terminal: this crate
+/// stays without a terminal library.
+fn stderr_width() -> Option<usize> {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let tty = std::io::stderr().as_fd().try_clone_to_owned().ok()?;
+        let out = Command::new("stty").arg("size").stdin(Stdio::from(tty)).stderr(Stdio::null()).output().ok()?;
+        let columns: usize = String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1)?.parse().ok()?;
+        // As the workshop: a terminal said to be 0 columns wide is one that did not say.
+        (columns > 0).then_some(columns.max(40))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
 /// Builds exercise `chapter` with the drivers and hands this process over to it with
 /// `args` (`tui ...`, `worker ...`). Returns only if that cannot be done, with why.
 pub fn hand_over(chapter: u32, args: &[String]) -> String {
@@ -80,13 +111,7 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     eprintln!("building exercise {chapter} (cargo build -p postflow-exercises --bin exercise-{chapter})…");
     let built = match build(&root, &format!("exercise-{chapter}"), true, color) {
         Ok(b) => b,
-        Err(BuildError::Compile(text)) => {
-            return format!(
-                "exercise {chapter} does not compile yet; the compiler says:\n\n{}\n\n`cargo run --bin workshop` checks it as you \
-                 fix it",
-                text.trim_end()
-            );
-        }
+        Err(BuildError::Compile(text)) => return does_not_compile(chapter, &text, stderr_width().unwrap_or(usize::MAX)),
         Err(e) => return e.to_string(),
     };
     let mut cmd = Command::new(&built.exe);
@@ -101,5 +126,28 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     match cmd.status() {
         Ok(s) => std::process::exit(s.code().unwrap_or(1)),
         Err(e) => format!("cannot run {}: {e}", built.exe.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::does_not_compile;
+
+    const MESSAGE: &str = "error[E0277]: the arguments of an activity or a workflow are a tuple, not one value\n   --> \
+                           exercises/01_activities.rs:35:72\nerror: could not compile `postflow-exercises` (bin \"exercise-1\") due \
+                           to 1 previous error\n";
+
+    #[test]
+    fn a_file_that_does_not_compile_is_told_at_the_terminals_width_and_whole_into_a_pipe() {
+        let told = does_not_compile(1, MESSAGE, 80);
+        assert!(told.lines().all(|l| l.chars().count() <= 80), "{told}");
+        assert!(
+            told.contains("\n\nerror[E0277]: the arguments of an activity or a workflow are a tuple, not one\n              value\n"),
+            "{told}"
+        );
+        assert!(told.starts_with("exercise 1 does not compile yet; the compiler says:\n\n"), "{told}");
+        assert!(told.ends_with("previous error\n\n`cargo run --bin workshop` checks it as you fix it"), "{told}");
+        let piped = does_not_compile(1, MESSAGE, usize::MAX);
+        assert!(piped.contains(MESSAGE.trim_end()), "{piped}");
     }
 }

@@ -1,13 +1,15 @@
-//! The compiler's messages laid out for the terminal's width. Cargo's output is read
-//! through a pipe, so neither cargo nor rustc knows how wide the terminal is (cargo
-//! 1.95 has no setting that tells rustc `--diagnostic-width` for it), and rustc does not
-//! wrap its words anyway: a message wider than the terminal was broken by the terminal,
-//! mid-word. Here each such line is broken between words, its next lines indented under
-//! its text (under the gutter `|` for a label), so that it reads as rustc's own layout.
-//! A line of code is never wrapped (the markers under it would point elsewhere): when a
-//! marker lies beyond the width, the code and its markers move left together, the part
-//! left out shown as `…`, as rustc itself does with `--diagnostic-width`; what still does
-//! not fit ends in `…`. Colors (`--color=always`) are kept and take no columns.
+//! The compiler's messages laid out for the terminal's width, for both ways an exercise
+//! is built: the workshop's checks and `tui --exercise N` / `bridge worker --exercise N`
+//! ([`crate::hand_over`]). Cargo's output is read through a pipe (`crate::build`), so
+//! neither cargo nor rustc knows how wide the terminal is (cargo 1.95 has no setting
+//! that tells rustc `--diagnostic-width` for it), and rustc does not wrap its words
+//! anyway: a message wider than the terminal was broken by the terminal, mid-word. Here
+//! each such line is broken between words, its next lines indented under its text
+//! (under the gutter `|` for a label), so that it reads as rustc's own layout. A line of
+//! code is never wrapped (the markers under it would point elsewhere): when a marker
+//! lies beyond the width, the code and its markers move left together, the part left
+//! out shown as `…`, as rustc itself does with `--diagnostic-width`; what still does not
+//! fit ends in `…`. Colors (`--color=always`) are kept and take no columns.
 
 /// `text` (the compiler's output) with every line within `width` columns.
 pub fn fit(text: &str, width: usize) -> String {
