@@ -77,7 +77,20 @@ fn at_least<T: Count>(low: u64, text: &str) -> Result<T, String> {
 /// `n` things, the noun made plural by an s unless there is one: "1 shard", "0 hits".
 pub fn many(n: impl Into<u64>, noun: &str) -> String {
     let n = n.into();
-    format!("{n} {}", plural(n, noun))
+    format!("{} {}", grouped(n), plural(n, noun))
+}
+
+/// A whole number for people, its thousands separated: 20,000.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The noun for `n` of it ("shard", "shards"), for a count written another way
@@ -124,7 +137,7 @@ mod tests {
     #[test]
     fn counts_of_one_are_singular() {
         assert_eq!(many(1u32, "shard"), "1 shard");
-        assert_eq!(many(16_384u32, "shard"), "16384 shards");
+        assert_eq!(many(16_384u32, "shard"), "16,384 shards");
         assert_eq!(many(0u64, "hit"), "0 hits");
     }
 }

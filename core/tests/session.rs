@@ -354,7 +354,7 @@ fn limits_a_real_server_has_are_refused_with_the_reason() {
     assert!(err.contains("2262"), "{err}");
     // A move typed in hours reads back in seconds: its size in years, and how far the
     // clock can still go, say what to type instead.
-    assert!(err.starts_with("the clock cannot move by 999999999999s (about 31688 years): "), "{err}");
+    assert!(err.starts_with("the clock cannot move by 999999999999s (about 31,688 years): "), "{err}");
     let most = err.split("from here it can move at most ").nth(1).expect(&err);
     let most_secs: u64 = most.split('s').next().unwrap().parse().expect(&err);
     assert!(s.apply(Action::AdvanceBy { by: Duration::from_secs(most_secs + 1) }).is_err());

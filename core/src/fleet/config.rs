@@ -3,6 +3,7 @@
 //! the memory estimate those checks use, and the numbers' formatting for people.
 
 use std::time::Duration;
+use crate::count::grouped;
 
 /// A fleet's parameters. The defaults are a day of orders for a large cluster.
 #[derive(Clone, Debug, PartialEq)]
@@ -311,19 +312,6 @@ pub fn mem_available(meminfo: &str) -> Option<u64> {
     let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     kib.checked_mul(1024)
-}
-
-/// A whole number for people, its thousands separated: 20,000.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A size for people: KiB, MiB, GiB or TiB.

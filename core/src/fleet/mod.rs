@@ -36,7 +36,8 @@ use crate::payload::Payload;
 use crate::postal::{self, Chapter, PostalConfig};
 use crate::time::{EPOCH, Timestamp};
 use calendar::Calendar;
-pub use config::{ConfigError, FleetConfig, MAX_INTERVALS, grouped, human_bytes, mem_available, span_text};
+pub use crate::count::grouped;
+pub use config::{ConfigError, FleetConfig, MAX_INTERVALS, human_bytes, mem_available, span_text};
 use stats::{Interval, Open, Report, Shard, ShardSpread};
 use world::{Arrivals, OrderKind, Plan};
 
