@@ -658,14 +658,21 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
       seen.add(t);
       return t;
     },
-    (t) => t === 'done: 1500 packages',
+    (t) => t === 'done: 1,500 packages',
     'the fleet finishes',
   );
   const running = [...seen].filter((t) => t.startsWith('running:'));
   assert.ok(running.length >= 2, `the page showed progress more than once while the fleet ran: ${JSON.stringify([...seen])}`);
-  await expectMatch(page.locator('#fleet-summary'), /completed, \d+ failed .* timers live at the peak/);
-  // The timers chart counts timers: its top is a whole number, as the summary's peak.
-  assert.match(await page.locator('#fleet-timers').locator('xpath=preceding-sibling::h3[1]').textContent(), /^timers live .*; top \d+\)$/);
+  // Every number of the section groups its thousands as the summary does ("1,938"; the
+  // progress, the charts' tops and the shards' spread said "1938").
+  const count = String.raw`\d{1,3}(?:,\d{3})*`;
+  for (const t of running) assert.match(t, new RegExp(`^running: ${count} of 1,500 packages done$`));
+  await expectMatch(page.locator('#fleet-summary'), new RegExp(`completed, ${count} failed .* timers? live at the peak`));
+  // The timers chart counts timers: its top is a whole number, grouped as the summary's peak.
+  const peak = (await page.locator('#fleet-summary').textContent()).match(new RegExp(`· (${count}) timers? live at the peak`))[1];
+  const timersTitle = await page.locator('#fleet-timers').locator('xpath=preceding-sibling::h3[1]').textContent();
+  assert.match(timersTitle, new RegExp(`^timers live .*; top ${count}\\)$`));
+  assert.ok(peak.includes(',') && timersTitle.includes(','), `a peak in the thousands is grouped in the summary (${peak}) and the chart's top: ${timersTitle}`);
   // Each chart draws its series in a colour a person can see (a polyline is drawn
   // with no stroke unless the page gives it one).
   for (const id of ['#fleet-events', '#fleet-timers', '#fleet-cache']) {
@@ -676,7 +683,11 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   }
   assert.ok((await page.locator('#fleet-shards rect.bar').count()) >= 6, 'the shards histogram has bars');
   const [low, high] = await page.locator('#fleet-shards text').allTextContents();
-  assert.match(await page.locator('#fleet-shards-title').textContent(), new RegExp(`min ${low} / median \\d+ / max ${high.replace(' events', '')}$`), 'the histogram\'s ends are the spread the heading gives');
+  assert.match(low, /^\d{1,3}(,\d{3})+$/, 'a shard carries thousands of events, grouped');
+  assert.match(await page.locator('#fleet-shards-title').textContent(), new RegExp(`min ${low} / median ${count} / max ${high.replace(' events', '')}$`), 'the histogram\'s ends are the spread the heading gives');
+  for (const t of await page.locator('#fleet-shards rect.bar title').allTextContents()) {
+    assert.match(t, new RegExp(`^(1 shard|${count} shards) with ${count}\\+ events$`));
+  }
   await expectCount(page.locator('#fleet-packages-table tr.package'), 200);
   await page.locator('#fleet').screenshot({ path: SCREENSHOT.replace(/\.png$/, '-fleet.png') });
   // The charts and the package table fit a phone too (the section is part of every page).
@@ -1109,6 +1120,37 @@ test('the fourth newcomer walk: keys after a checkbox or the slider, a scenario 
   await expectMatch(page.locator('#event-json'), /activityTaskScheduledEventAttributes/);
   await page.keyboard.press('x');
   await expectMatch(page.locator('#explanation'), /^5 ActivityTaskScheduled/);
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('the fifth newcomer walk: a timed-out workflow in words, the folded tour opened again by a tap', async () => {
+  // A phone: a touch screen, so the tour's way back must be something to tap, not G.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+
+  // The state line says what the outcome says ("timed_out" sat beside "timed out").
+  await page.getByLabel('Built-in scenario').selectOption('workflow-timeout');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await expectMatch(page.locator('#notice'), /^scenario workflow-timeout: /);
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  await expectText(page.locator('#outcome'), 'timed out');
+  await expectText(page.locator('#run-state'), 'timed out');
+  await expectMatch(page.locator('#compact-status'), /^Order123 · timed out · step (\d+)\/\1 · /);
+
+  // The tour, folded (with G, on an attached keyboard), comes back with a tap.
+  await expectMatch(page.locator('#tour-position'), /^Tour · chapter 1 of 7/);
+  await page.keyboard.press('G');
+  await expectCount(page.locator('#tour-position'), 0);
+  const reopen = page.getByRole('button', { name: 'Open the tour (key G)' });
+  await reopen.scrollIntoViewIfNeeded();
+  await reopen.tap();
+  await expectMatch(page.locator('#tour-position'), /^Tour · chapter 1 of 7/);
+  await expectCount(reopen, 0);
+  assert.ok(await page.locator('#tour-next').isVisible(), 'the tour\'s own buttons are back');
+  await fits(page, 'the tour opened again on a phone');
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

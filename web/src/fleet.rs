@@ -27,28 +27,33 @@ const MAX_PACKAGES: u64 = 20_000;
 /// (`core::count`), with the page's own upper bound.
 fn package_count(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let too_many = |n: &dyn std::fmt::Display| {
-        format!("packages: must be at most {} in the browser (got {n}); the fleet binary runs millions", grouped(MAX_PACKAGES))
-    };
+    // What was typed, as every count's error echoes it ("20,001" stays so).
+    let too_many =
+        || format!("packages: must be at most {} in the browser (got {t}); the fleet binary runs millions", grouped(MAX_PACKAGES));
     // Past the page's bound gets the page's words, even past what a u64 holds.
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && t.parse::<u64>().is_err() {
-        return Err(too_many(&t));
+        return Err(too_many());
     }
     let n = postflow_core::count::at_least_one::<u64>(t).map_err(|why| format!("packages: {why}"))?;
     if n > MAX_PACKAGES {
-        return Err(too_many(&n));
+        return Err(too_many());
     }
     Ok(n)
 }
 
 /// A chart's top value as a person reads it: a count as a whole number, a rate with
 /// its first digits that are not 0 (a fleet of one has rates like 0.03 events per
-/// second, and "top 0.0" sat above a line that plainly rose).
+/// second, and "top 0.0" sat above a line that plainly rose). A count's thousands are
+/// grouped as in the summary above it ("top 1,938" under "1,938 timers live at the
+/// peak"); the rates stay far below a thousand in a fleet the page runs.
 fn top_text(top: f64) -> String {
     if top < 1e-9 {
         return "0".into();
     }
-    let mut decimals = if top.fract() == 0.0 { 0 } else { 1 };
+    if top.fract() == 0.0 {
+        return grouped(top as u64);
+    }
+    let mut decimals = 1;
     // Below 1, two significant digits (a loop: log10 is a kilobyte of the page).
     let mut t = top;
     while t < 1.0 {
@@ -141,7 +146,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" id="fleet-error">{e}</p> })}
             <p id="fleet-progress">
                 {move || match progress.get() {
-                    Some((done, n)) if done < n => format!("running: {done} of {} done", postflow_core::count::many(n, "package")),
+                    Some((done, n)) if done < n => format!("running: {} of {} done", grouped(done), postflow_core::count::many(n, "package")),
                     Some((_, n)) => format!("done: {}", postflow_core::count::many(n, "package")),
                     None => String::new(),
                 }}
@@ -233,7 +238,7 @@ fn charts(r: &Report) -> impl IntoView + use<> {
         {line_chart("fleet-timers", "timers live", r, |i| Some(i.timers_live as f64))}
         // An interval without a decision task has no hit rate: no point, not a drop to 0 %.
         {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().map(|h| h * 100.0))}
-        <h3 id="fleet-shards-title">{format!("shards by events: min {} / median {} / max {}", spread.min, spread.median, spread.max)}</h3>
+        <h3 id="fleet-shards-title">{format!("shards by events: min {} / median {} / max {}", grouped(spread.min), grouped(spread.median), grouped(spread.max))}</h3>
         <svg
             id="fleet-shards"
             role="img"
@@ -249,13 +254,13 @@ fn charts(r: &Report) -> impl IntoView + use<> {
                     let h = *n as f64 / most as f64 * (HEIGHT - 14.0);
                     view! {
                         <rect class="bar" x=format!("{:.1}", i as f64 * bar_w + 1.0) y=format!("{:.1}", HEIGHT - 14.0 - h) width=format!("{:.1}", bar_w - 2.0) height=format!("{h:.1}")>
-                            <title>{format!("{n} shards with {from}+ events")}</title>
+                            <title>{format!("{n} {} with {}+ events", postflow_core::count::plural(*n, "shard"), grouped(*from))}</title>
                         </rect>
                     }
                 })
                 .collect_view()}
-            <text x="2" y=format!("{:.0}", HEIGHT - 2.0)>{spread.min}</text>
-            <text x=format!("{:.0}", WIDTH - 2.0) y=format!("{:.0}", HEIGHT - 2.0) text-anchor="end">{format!("{} events", spread.max)}</text>
+            <text x="2" y=format!("{:.0}", HEIGHT - 2.0)>{grouped(spread.min)}</text>
+            <text x=format!("{:.0}", WIDTH - 2.0) y=format!("{:.0}", HEIGHT - 2.0) text-anchor="end">{format!("{} events", grouped(spread.max))}</text>
         </svg>
     }
 }
@@ -300,6 +305,7 @@ mod tests {
             ("2.5", "packages: must be a whole number (got 2.5)"),
             ("lots", "packages: expected a whole number, got \"lots\""),
             ("20001", "packages: must be at most 20,000 in the browser (got 20001); the fleet binary runs millions"),
+            ("20,001", "packages: must be at most 20,000 in the browser (got 20,001); the fleet binary runs millions"),
             (
                 "99999999999999999999",
                 "packages: must be at most 20,000 in the browser (got 99999999999999999999); the fleet binary runs millions",
@@ -312,7 +318,17 @@ mod tests {
     #[test]
     fn counts_and_tops_read_as_a_person_reads_them() {
         // A count as a whole number, a rate with a tenth, a small rate with its digits.
-        for (top, says) in [(12.0, "12"), (3.25, "3.2"), (0.5, "0.50"), (0.034, "0.034"), (0.0012, "0.0012"), (f64::MIN_POSITIVE, "0")] {
+        // A count's thousands grouped, as the summary groups them.
+        for (top, says) in [
+            (12.0, "12"),
+            (3.25, "3.2"),
+            (0.5, "0.50"),
+            (0.034, "0.034"),
+            (0.0012, "0.0012"),
+            (f64::MIN_POSITIVE, "0"),
+            (1938.0, "1,938"),
+            (20_000.0, "20,000"),
+        ] {
             assert_eq!(top_text(top), says, "{top}");
         }
     }

@@ -188,7 +188,9 @@ pub fn GuideView(pg: Playground) -> impl IntoView {
     let t = pg.teach;
     let html = move || {
         if !t.guide_open.get() {
-            return "<h2>Guided tour (key G)</h2>".to_owned();
+            // A button too: a touch screen has no G to press.
+            return "<h2>Guided tour</h2><button type=\"button\" id=\"tour-open\" data-do=\"open\">Open the tour (key G)</button>"
+                .to_owned();
         }
         pg.session.with(|s| t.tour.with(|tour| guide_html(&tour.view(s))))
     };
@@ -227,6 +229,7 @@ fn clicked(pg: Playground, ev: &leptos::ev::MouseEvent) {
             run(pg, Command::TourBack);
         }
         Some("chapter") => open_chapter(pg),
+        Some("open") => pg.teach.guide_open.set(true),
         Some("select") => pg.selected_event.set(Some(n)),
         _ => {}
     }
