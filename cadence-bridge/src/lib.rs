@@ -8,7 +8,8 @@
 //! - [`scenario`]: a scenario played on the server and on the simulator in lockstep;
 //! - [`load`]: full lifecycles through the server, for numbers;
 //! - [`watch`]: what the server says about one workflow, read for a screen that shows it;
-//! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches.
+//! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches; a second signal waits
+//!   for a cleanup that would otherwise leave a workflow open on the server.
 
 pub mod cache;
 pub mod client;

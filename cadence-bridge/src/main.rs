@@ -324,12 +324,14 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 );
             }
             let timer_unit = Some(timer_unit.unwrap_or(COMPARE_TIMER_UNIT));
-            // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server.
+            // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server;
+            // a second one does not cut that short (a third does, naming what it leaves).
             let interrupt = Some(cadence_bridge::shutdown::install());
             let options = RunOptions { domain: domain.into(), timer_unit, step_timeout, verbose, interrupt: interrupt.clone() };
             let played = match play(&client, &s, &options) {
+                // The error says what became of the run's workflow.
                 Err(e) if interrupt.is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst)) => {
-                    eprintln!("bridge: {}: {e}; its workflow on the server was terminated", s.name);
+                    eprintln!("bridge: {}: {e}", s.name);
                     return Ok(ExitCode::from(130));
                 }
                 played => played?,

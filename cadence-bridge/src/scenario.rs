@@ -27,6 +27,7 @@ use postflow_core::time::parse_duration;
 
 use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
+use crate::shutdown::Unfinished;
 use crate::worker::{Worker, WorkerConfig};
 
 /// The "day" of a scenario played on a real server unless told otherwise. A
@@ -140,32 +141,53 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
         Arc::new(AtomicBool::new(false)),
     );
     let mut workflow_id = String::new();
-    let result = play_steps(client, scenario, &mut session, o, &place, &mut workflow_id);
-    worker.stop_and_join();
+    let mut unfinished = None;
+    let result = play_steps(client, scenario, &mut session, o, &place, &mut workflow_id, &mut unfinished);
     let problems = match result {
         Ok(p) => p,
         Err(e) => {
             // Do not leave a half-played workflow running: it would hold the ID and
-            // hand its tasks to whatever worker serves the task list next.
-            if !workflow_id.is_empty() {
-                let _ = client.terminate(&o.domain, &workflow_id, "", "scenario run failed");
+            // hand its tasks to whatever worker serves the task list next. Ended before
+            // the worker stops (its open polls take seconds to end), so a second Ctrl-C
+            // finds nothing left to cut short, and said in the error.
+            let why = if interrupted(o) { "scenario run interrupted" } else { "scenario run failed" };
+            let ended = end_workflow(client, &o.domain, &workflow_id, why);
+            drop(unfinished);
+            if interrupted(o) {
+                // The process is going away: the polls end on their own, on the run's
+                // own task list, which nothing else serves and nothing is left on.
+                worker.stop(Duration::ZERO);
+            } else {
+                worker.stop_and_join();
             }
-            return Err(e);
+            return Err(match ended {
+                None if interrupted(o) => BridgeError::Invalid(format!("{e}; nothing was started on the server")),
+                None => e,
+                Some(ended) => BridgeError::Invalid(format!("{e}; {ended}")),
+            });
         }
     };
-    let simulated = session.history().to_vec();
     let sim_id = session.workflow_id().unwrap_or_default().to_owned();
-    let mut json = client.history_json(&o.domain, &workflow_id, "")?;
-    let real = crate::client::events_from_json(json.clone())?;
-    rename_task_list(&mut json, &place.task_list, TASK_LIST);
-    let renamed = crate::client::events_from_json(json)?;
     let running = matches!(session.engine().execution(&sim_id).map(|e| e.status()), Some(WorkflowStatus::Running));
+    if !running {
+        // Closed on the server too (play_steps waited for it): nothing is left open.
+        drop(unfinished.take());
+    }
+    worker.stop_and_join();
+    let simulated = session.history().to_vec();
+    let json = client.history_json(&o.domain, &workflow_id, "");
     // The scenario ended, not the workflow: the real one goes on in real time, so only
-    // the part the simulator played is compared. Then it is ended so it does not linger.
-    let real_cmp = if running { &renamed[..renamed.len().min(simulated.len())] } else { &renamed[..] };
+    // the part the simulator played is compared (read above). It is ended so it does
+    // not linger, whether or not its history could be read.
     if running {
         let _ = client.terminate(&o.domain, &workflow_id, "", "scenario finished");
     }
+    drop(unfinished);
+    let mut json = json?;
+    let real = crate::client::events_from_json(json.clone())?;
+    rename_task_list(&mut json, &place.task_list, TASK_LIST);
+    let renamed = crate::client::events_from_json(json)?;
+    let real_cmp = if running { &renamed[..renamed.len().min(simulated.len())] } else { &renamed[..] };
     let diff = compare::diff(&compare::normalise(&simulated), &compare::normalise(real_cmp));
     Ok(Played { workflow_id, task_list: place.task_list, simulated, real, problems, diff })
 }
@@ -177,11 +199,12 @@ fn play_steps(
     o: &RunOptions,
     place: &Place,
     workflow_id: &mut String,
+    unfinished: &mut Option<Unfinished>,
 ) -> Result<Vec<String>, BridgeError> {
     let mut problems = Vec::new();
     for (i, step) in scenario.steps.iter().enumerate() {
         let here = format!("step {}", i + 1);
-        if o.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+        if interrupted(o) {
             return Err(BridgeError::Invalid(format!("{here}: interrupted")));
         }
         match step {
@@ -199,6 +222,8 @@ fn play_steps(
                 if o.verbose {
                     eprintln!("scenario {}: workflow {workflow_id} on {}/{}", scenario.name, o.domain, place.task_list);
                 }
+                // From the start call on, Ctrl-C must not quit before the workflow is ended.
+                *unfinished = Some(left_open(client, &o.domain, workflow_id));
                 client.start_workflow(&StartOptions {
                     domain: o.domain.clone(),
                     workflow_id: workflow_id.clone(),
@@ -275,6 +300,47 @@ fn play_steps(
     Ok(problems)
 }
 
+fn interrupted(o: &RunOptions) -> bool {
+    o.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
+}
+
+/// The command that ends the run's workflow by hand.
+fn terminate_command(client: &Client, domain: &str, workflow_id: &str) -> String {
+    format!("bridge --address {} --domain {domain} wf terminate --wid {workflow_id}", client.url().trim_end_matches('/'))
+}
+
+/// What a second and a third Ctrl-C say while the run's workflow may be open.
+fn left_open(client: &Client, domain: &str, workflow_id: &str) -> Unfinished {
+    Unfinished::hold(
+        &format!(
+            "bridge: finishing the cleanup: ending the scenario's workflow {workflow_id} on the server (interrupt again to quit \
+             now and leave it open until its execution timeout)"
+        ),
+        &format!(
+            "bridge: quit before the cleanup ended: the scenario's workflow {workflow_id} may be open on the server until its \
+             execution timeout; end it with `{}`",
+            terminate_command(client, domain, workflow_id)
+        ),
+    )
+}
+
+/// Terminates the run's workflow, if one was started, and says how that went: `None`
+/// if none was.
+fn end_workflow(client: &Client, domain: &str, workflow_id: &str, reason: &str) -> Option<String> {
+    if workflow_id.is_empty() {
+        return None;
+    }
+    Some(match client.terminate(domain, workflow_id, "", reason) {
+        Ok(()) => format!("its workflow {workflow_id} on the server was terminated"),
+        Err(BridgeError::Closed(_)) => format!("its workflow {workflow_id} had closed on the server already"),
+        Err(BridgeError::NotFound(_)) => format!("its workflow {workflow_id} was not started on the server"),
+        Err(e) => format!(
+            "its workflow {workflow_id} may be open on the server until its execution timeout ({e}); end it with `{}`",
+            terminate_command(client, domain, workflow_id)
+        ),
+    })
+}
+
 fn outcome<T>(r: &Result<T, String>) -> String {
     match r {
         Ok(_) => "accepted".into(),
@@ -306,7 +372,7 @@ fn wait_for_events(client: &Client, domain: &str, workflow_id: &str, n: usize, o
     let deadline = Instant::now() + timeout;
     let mut last = 0;
     loop {
-        if o.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+        if interrupted(o) {
             return Err(format!("interrupted while the real history had {last} of {n} events"));
         }
         match client.history_json(domain, workflow_id, "") {

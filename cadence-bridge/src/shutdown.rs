@@ -1,18 +1,48 @@
 //! SIGINT and SIGTERM set a flag instead of killing the process, so the worker can
 //! finish the tasks it holds before it exits. A second signal exits at once, for a
-//! person who does not want to wait.
+//! person who does not want to wait, unless quitting then would leave something behind
+//! on the server (a workflow open until its execution timeout): while an [`Unfinished`]
+//! is held, the second signal says that the cleanup is being finished and what a third
+//! would leave, and only a third exits at once, saying what it left.
 
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
+/// Signals received so far.
+static SIGNALS: AtomicUsize = AtomicUsize::new(0);
+
+/// What the handler writes while an [`Unfinished`] is held; null when none is.
+static NOTES: AtomicPtr<Notes> = AtomicPtr::new(std::ptr::null_mut());
+
+struct Notes {
+    /// Written on the second signal: the cleanup goes on.
+    finishing: Box<[u8]>,
+    /// Written on the third, just before exiting: what is left behind.
+    left: Box<[u8]>,
+}
+
 extern "C" fn on_signal(_: libc::c_int) {
-    if let Some(flag) = FLAG.get()
-        && flag.swap(true, Ordering::SeqCst)
-    {
-        // Only async-signal-safe calls here: _exit, not std::process::exit.
+    // Only async-signal-safe calls here: atomics, write(2) and _exit, not
+    // std::process::exit or eprintln!.
+    if let Some(flag) = FLAG.get() {
+        flag.store(true, Ordering::SeqCst);
+    }
+    let n = SIGNALS.fetch_add(1, Ordering::SeqCst) + 1;
+    if n == 1 {
+        return;
+    }
+    let notes = NOTES.load(Ordering::SeqCst);
+    if notes.is_null() {
+        unsafe { libc::_exit(130) };
+    }
+    // SAFETY: notes are never freed once published (see Unfinished::drop).
+    let notes = unsafe { &*notes };
+    let text = if n == 2 { &notes.finishing } else { &notes.left };
+    unsafe { libc::write(libc::STDERR_FILENO, text.as_ptr().cast(), text.len()) };
+    if n > 2 {
         unsafe { libc::_exit(130) };
     }
 }
@@ -21,10 +51,93 @@ extern "C" fn on_signal(_: libc::c_int) {
 pub fn install() -> Arc<AtomicBool> {
     let flag = FLAG.get_or_init(|| Arc::new(AtomicBool::new(false))).clone();
     let handler = on_signal as extern "C" fn(libc::c_int) as *const () as libc::sighandler_t;
-    // SAFETY: the handler only touches an atomic and calls _exit, both async-signal-safe.
+    // SAFETY: the handler only touches atomics and calls write and _exit, all
+    // async-signal-safe.
     unsafe {
         libc::signal(libc::SIGINT, handler);
         libc::signal(libc::SIGTERM, handler);
     }
     flag
+}
+
+/// Held while quitting would leave something behind on the server, from before the
+/// call that creates it until the call that ends it has returned. A second signal then
+/// writes `finishing` (a line: the cleanup goes on, and what a third signal would
+/// leave) and does not exit; a third writes `left` (a line: what is left and how to end
+/// it) and exits with status 130. One is held at a time; the latest counts.
+pub struct Unfinished(());
+
+impl Unfinished {
+    pub fn hold(finishing: &str, left: &str) -> Unfinished {
+        let line = |s: &str| format!("{}\n", s.trim_end()).into_bytes().into_boxed_slice();
+        let notes = Box::new(Notes { finishing: line(finishing), left: line(left) });
+        // The one before, if any, stays allocated: a handler may be reading it.
+        NOTES.store(Box::into_raw(notes), Ordering::SeqCst);
+        Unfinished(())
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        // Not freed: a handler running on another thread may still be writing it. A
+        // few hundred bytes per cleanup, one or two in a process's life.
+        NOTES.store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+    use std::sync::atomic::Ordering;
+
+    use super::{SIGNALS, Unfinished, install};
+
+    /// Set in the child process that the test below runs: this same test binary.
+    const CHILD: &str = "POSTFLOW_SHUTDOWN_TEST_CHILD";
+
+    #[test]
+    fn while_a_cleanup_is_unfinished_a_second_signal_waits_for_it_and_a_third_says_what_it_leaves() {
+        if let Ok(signals) = std::env::var(CHILD) {
+            // The child: a run with a workflow open, interrupted `signals` times; raise()
+            // returns once the handler has run.
+            let flag = install();
+            let unfinished = Unfinished::hold("cleanup: finishing", "cleanup: left W open");
+            for _ in 0..signals.parse::<usize>().unwrap() {
+                unsafe { libc::raise(libc::SIGINT) };
+            }
+            assert!(flag.load(Ordering::SeqCst));
+            eprintln!("child: cleanup done after {} signals", SIGNALS.load(Ordering::SeqCst));
+            drop(unfinished);
+            // Nothing left behind now: the next signal quits at once.
+            unsafe { libc::raise(libc::SIGINT) };
+            eprintln!("child: still running");
+            return;
+        }
+        let child = |signals: &str| {
+            let out = Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "shutdown::tests::while_a_cleanup_is_unfinished_a_second_signal_waits_for_it_and_a_third_says_what_it_leaves",
+                ])
+                .args(["--nocapture", "--test-threads=1"])
+                .env(CHILD, signals)
+                .output()
+                .unwrap();
+            (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+        };
+        // Ctrl-C, Ctrl-C: the cleanup is not cut short; it says so, and the signal after
+        // it quits at once (status 130).
+        let (code, err) = child("2");
+        assert_eq!(code, Some(130), "{err}");
+        assert!(err.contains("cleanup: finishing\n") && err.contains("child: cleanup done after 2 signals"), "{err}");
+        assert!(!err.contains("left W open") && !err.contains("still running"), "{err}");
+        // A third quits before the cleanup ends, saying what it leaves.
+        let (code, err) = child("3");
+        assert_eq!(code, Some(130), "{err}");
+        assert!(err.contains("cleanup: finishing\ncleanup: left W open\n"), "{err}");
+        assert!(!err.contains("cleanup done"), "{err}");
+        // One signal only sets the flag, as before.
+        let (_, err) = child("1");
+        assert!(err.contains("child: cleanup done after 1 signals") && !err.contains("cleanup: finishing"), "{err}");
+    }
 }

@@ -869,16 +869,15 @@ fn a_scenario_run_keeps_off_a_running_worker_and_off_the_participants_workflow()
     assert_eq!(code, Some(0), "{log}");
 }
 
-#[test]
-#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
-fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
-    let c = client();
-    let id = fresh_id("interrupted");
+/// `bridge scenario run --compare -v` of happy-path under a fresh ID, once its workflow
+/// has its first activity on the server: the run's process and its workflow's ID.
+fn a_scenario_run_under_way(c: &Client, prefix: &str) -> (WorkerProcess, String) {
+    let id = fresh_id(prefix);
     let path = std::env::temp_dir().join(format!("{id}.toml"));
     std::fs::write(&path, builtin_as("happy-path", &id)).unwrap();
     let mut run = Command::new(env!("CARGO_BIN_EXE_bridge"));
     run.args(["--address", &address(), "scenario", "run", "--compare", "-v"]).arg(&path);
-    let mut run = WorkerProcess::spawn_command(run);
+    let run = WorkerProcess::spawn_command(run);
     // -v names the run's workflow; wait for it, then for its first events on the server.
     let deadline = Instant::now() + Duration::from_secs(30);
     let workflow_id = loop {
@@ -889,23 +888,112 @@ fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
         assert!(Instant::now() < deadline, "the run did not name its workflow:\n{said}");
         std::thread::sleep(Duration::from_millis(100));
     };
-    let _cleanup = Cleanup(workflow_id.clone());
-    wait_for(&c, &workflow_id, Duration::from_secs(30), "the scenario's first activity", has(EventType::ActivityTaskScheduled));
-    run.signal(libc::SIGINT);
-    let status = run.exited_within(Duration::from_secs(20), "Ctrl-C did not end the run");
     std::fs::remove_file(&path).ok();
-    // The reader thread may still be copying the last lines.
-    let said = loop {
-        let said = run.stderr.lock().unwrap().clone();
-        if said.contains("terminated") || Instant::now() > deadline {
-            break said;
+    wait_for(c, &workflow_id, Duration::from_secs(30), "the scenario's first activity", has(EventType::ActivityTaskScheduled));
+    (run, workflow_id)
+}
+
+impl WorkerProcess {
+    /// Ctrl-C, returning once the process has taken it (no longer pending for it), so
+    /// that the next one is a signal of its own, not merged with this one.
+    fn interrupt_taken(&mut self) {
+        self.signal(libc::SIGINT);
+        let status = format!("/proc/{}/status", self.child.id());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let pending = std::fs::read_to_string(&status).unwrap_or_default();
+            let shared = pending.lines().find_map(|l| l.strip_prefix("ShdPnd:")).map(|m| u64::from_str_radix(m.trim(), 16).unwrap());
+            if shared.is_none_or(|m| m & (1 << (libc::SIGINT - 1)) == 0) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "SIGINT stayed pending: {pending}");
+            std::thread::sleep(Duration::from_millis(1));
         }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(130), "{said}");
-    assert!(said.contains("interrupted") && said.contains("terminated"), "{said}");
+    }
+
+    /// Its exit status and all it said, once it has ended and its stderr is read to the end.
+    fn ended(mut self, within: Duration, what: &str) -> (Option<i32>, String) {
+        let status = self.exited_within(within, what);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        // The reader thread may still be copying the last lines: ended when they are in.
+        let said = loop {
+            let said = self.stderr.lock().unwrap().clone();
+            if said.contains("bridge: ") || Instant::now() > deadline {
+                break said;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        (status.code(), said)
+    }
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
+    let c = client();
+    let (mut run, workflow_id) = a_scenario_run_under_way(&c, "interrupted");
+    let _cleanup = Cleanup(workflow_id.clone());
+    run.signal(libc::SIGINT);
+    let (code, said) = run.ended(Duration::from_secs(20), "Ctrl-C did not end the run");
+    assert_eq!(code, Some(130), "{said}");
+    assert!(said.contains("interrupted") && said.contains(&format!("its workflow {workflow_id} on the server was terminated")), "{said}");
     let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
     assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{d}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_second_ctrl_c_during_a_scenario_run_does_not_cut_its_cleanup_short() {
+    // Ctrl-C pressed twice, the second as soon as the first is taken: it quit at once,
+    // leaving the run's workflow open until its execution timeout, with not a word.
+    let c = client();
+    let (mut run, workflow_id) = a_scenario_run_under_way(&c, "interrupted-twice");
+    let _cleanup = Cleanup(workflow_id.clone());
+    run.interrupt_taken();
+    run.interrupt_taken();
+    let (code, said) = run.ended(Duration::from_secs(20), "Ctrl-C twice did not end the run");
+    assert_eq!(code, Some(130), "{said}");
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{said}\n{d}");
+    // The second said what goes on (unless the cleanup was over before it came: then it
+    // quit at once, with nothing left behind to speak of).
+    let finishing = format!(
+        "bridge: finishing the cleanup: ending the scenario's workflow {workflow_id} on the server (interrupt again to quit now and \
+         leave it open until its execution timeout)\n"
+    );
+    assert!(said.contains(&finishing) || !said.contains("finishing the cleanup"), "{said}");
+    if said.contains(&finishing) {
+        assert!(said.contains(&format!("its workflow {workflow_id} on the server was terminated")), "{said}");
+    }
+    eprintln!("{said}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_third_ctrl_c_during_a_scenario_run_quits_naming_the_workflow_it_may_leave_and_how_to_end_it() {
+    let c = client();
+    let (mut run, workflow_id) = a_scenario_run_under_way(&c, "interrupted-thrice");
+    let _cleanup = Cleanup(workflow_id.clone());
+    for _ in 0..3 {
+        run.interrupt_taken();
+    }
+    let (code, said) = run.ended(Duration::from_secs(20), "Ctrl-C three times did not end the run");
+    assert_eq!(code, Some(130), "{said}");
+    let quit = format!("bridge: quit before the cleanup ended: the scenario's workflow {workflow_id} may be open on the server");
+    if said.contains(&quit) {
+        // What it said to type ends the workflow (or finds it ended, if the cleanup's
+        // call reached the server before the process went).
+        let command = said.split(&quit).nth(1).and_then(|r| r.split('`').nth(1)).unwrap_or_else(|| panic!("no command: {said}"));
+        let args: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(args[..3], ["bridge", "--address", address().trim_end_matches('/')], "{said}");
+        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() || err.contains("has closed"), "{command}: {err}");
+    }
+    // Otherwise the cleanup was over before the third came: it quit at once, leaving nothing.
+    eprintln!("{said}");
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{said}\n{d}");
 }
 
 #[test]
