@@ -401,6 +401,27 @@ fn a_workflow_id_the_server_does_not_have_is_said_once_and_print_fails() {
 
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn s_while_watching_a_workflow_the_server_has_offers_the_id_after_it() {
+    // The server keeps the watched one's ID: `s` offers the next, as after a start, and
+    // Enter starts it (not "Order123 is taken", nor the watched one refused).
+    let (url, c, id) = started_on_server("watched");
+    let (stem, n) = id.rsplit_once('-').unwrap();
+    let next = format!("{stem}-{}", n.parse::<u128>().unwrap() + 1);
+    let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), Some(id.clone())).unwrap());
+    app.settle(Duration::from_secs(10));
+    assert!(app.bridge.as_ref().unwrap().unanswered().is_none(), "{:?}", app.message);
+    key(&mut app, KeyCode::Char('s'));
+    let Mode::Form(form) = &app.mode else { panic!("s opens the form: {:?}", app.mode) };
+    assert_eq!(form.workflow_id(), next, "{form:?}");
+    key(&mut app, KeyCode::Enter);
+    let _ = c.terminate("cadence-workshop", &id, "", "test over");
+    let _ = c.terminate("cadence-workshop", &next, "", "test over");
+    let watched = app.bridge.as_ref().and_then(|b| b.watched.clone()).map(|w| w.workflow_id);
+    assert_eq!(watched.as_deref(), Some(next.as_str()), "{:?}", app.message);
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn print_of_a_workflow_the_server_has_exits_0() {
     // The other side of a server that is down (tests/print.rs) or a workflow it lacks
     // (above): the server answered with the workflow, and the screen is a result.

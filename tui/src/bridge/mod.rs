@@ -95,8 +95,9 @@ pub struct Bridge {
     pub config: SessionConfig,
     pub watched: Option<Watched>,
     /// The form `s` opens next: the last order started, under the next workflow ID
-    /// (the server keeps the last one's), or the order under the workflow ID asked for
-    /// that the server does not have.
+    /// (the server keeps the last one's); for a workflow watched with `--workflow-id`,
+    /// the workshop's order under the ID after it, as after a start of it, or under the
+    /// ID itself once the server says it does not have it.
     pub next_form: Option<StartForm>,
     /// Bumped whenever another workflow is watched: replies about the one before are dropped.
     epoch: u64,
@@ -132,8 +133,9 @@ impl Bridge {
             calls: Calls::new(client),
             url: url.trim_end_matches('/').to_owned(),
             config,
+            // The server keeps the watched one's ID, open or closed: as after a start.
+            next_form: workflow_id.as_deref().map(|id| StartForm::workshop_as(id).next_order()),
             watched: workflow_id.map(|workflow_id| Watched { workflow_id, run_id: String::new() }),
-            next_form: None,
             epoch: 0,
             health: Health::Unknown,
             server: None,
@@ -486,6 +488,24 @@ mod tests {
     use super::*;
     use crate::App;
     use crate::app::Mode;
+
+    #[test]
+    fn s_offers_the_id_after_a_watched_workflow_the_server_has() {
+        // `tui --bridge URL --workflow-id Order200`, and the server's answer: it has it.
+        let mut bridge = Bridge::new("http://127.0.0.1:9", SessionConfig::default(), Some("Order200".into())).unwrap();
+        let state = ServerState { run_id: "run-1".into(), ..Default::default() };
+        bridge.apply(Reply::Refreshed { epoch: 0, result: Ok(Some(Snapshot { state, events: Vec::new() })), no_workflow: false });
+        assert_eq!(bridge.health, Health::Reachable);
+        let mut app = App::bridged(bridge);
+        app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE));
+        let Mode::Form(form) = &app.mode else { panic!("s opens the form: {:?}", app.mode) };
+        assert_eq!(form.workflow_id(), "Order201", "{form:?}");
+        let screen = crate::ui::render_text(&app, 80, 24);
+        assert!(screen.contains("Workflow ID (order id: Order201)") && screen.contains("Order ID Order201"), "{screen}");
+        // An ID that does not end in a number gets one, as a start's next does.
+        let bridge = Bridge::new("http://127.0.0.1:9", SessionConfig::default(), Some("mine".into())).unwrap();
+        assert_eq!(bridge.next_form.map(|f| f.workflow_id()).as_deref(), Some("mine2"));
+    }
 
     #[test]
     fn s_offers_the_workflow_id_the_server_does_not_have() {
