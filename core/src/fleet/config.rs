@@ -2,8 +2,8 @@
 //! run (nonsense values, workers that cannot keep up, more memory than there is),
 //! the memory estimate those checks use, and the numbers' formatting for people.
 
-use std::time::Duration;
 use crate::count::grouped;
+use std::time::Duration;
 
 /// A fleet's parameters. The defaults are a day of orders for a large cluster.
 #[derive(Clone, Debug, PartialEq)]

@@ -30,13 +30,13 @@ pub mod world;
 use std::collections::VecDeque;
 use std::time::Duration;
 
+pub use crate::count::grouped;
 use crate::engine::{AttemptState, DecisionTaskState, Engine, EngineOptions, FiredKind, RunRef, StartRequest, WorkflowStatus};
 use crate::history::HistoryEvent;
 use crate::payload::Payload;
 use crate::postal::{self, Chapter, PostalConfig};
 use crate::time::{EPOCH, Timestamp};
 use calendar::Calendar;
-pub use crate::count::grouped;
 pub use config::{ConfigError, FleetConfig, MAX_INTERVALS, human_bytes, mem_available, span_text};
 use stats::{Interval, Open, Report, Shard, ShardSpread};
 use world::{Arrivals, OrderKind, Plan};
