@@ -13,7 +13,8 @@
 # when the terminal is resized; the key line after h, i and l; a note where the
 # program's output repeats), `check` moving the current chapter on, a hint shown by `check`
 # counted, the terminal app running the participant's workflow (a chapter by number
-# or name; a compile error at 80 columns broken between words), and bad input: a
+# or name; a compile error at 80 columns broken between words; a forgotten .await's
+# warning told above the app, and written whole into the worker's log), and bad input: a
 # missing file (also in the list), an unknown chapter, a corrupt progress file (kept
 # aside once, never over an earlier one), a solution asked for too early, a reset
 # that keeps the participant's version; and that the whole run
@@ -25,6 +26,7 @@ cd "$REPO"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 WORKSHOP="$CARGO_TARGET_DIR/debug/workshop"
 TUI="$CARGO_TARGET_DIR/debug/tui"
+BRIDGE="$CARGO_TARGET_DIR/debug/bridge"
 SCRATCH="$CARGO_TARGET_DIR/workshop-scratch"
 OUT="$CARGO_TARGET_DIR/workshop-test.out"
 
@@ -37,7 +39,7 @@ cleanup() { tm_stop; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cargo build -q -p postflow-workshop --bin workshop -p postflow-tui --bin tui
+cargo build -q -p postflow-workshop --bin workshop -p postflow-tui --bin tui -p cadence-bridge --bin bridge
 
 # ---- a scratch workshop: the exercises, in a workspace of their own ----
 source scripts/lib/workshop-scratch.sh
@@ -310,10 +312,39 @@ status=0
 "$WORKSHOP" check 1 >"$OUT" 2>&1 || status=$?
 { [[ $status == 1 ]] && grep -qF "the workflow code goes on without waiting for the activity" "$OUT"; } ||
     { cat "$OUT" >&2; fail "a forgotten .await is warned about by the compiler, in the check's output"; }
+ok "a forgotten .await: the check shows the compiler's warning that the workflow does not wait for the activity"
+# tui --exercise 1 builds it too, then the app takes the screen: one line before it
+# says the compiler warned and where to read it, and is there when the app ends.
+tm_stop
+tm new-session -d -s tui -x 80 -y 24 "'$TUI' --exercise 1; echo tui-exited-\$?; sleep 600"
+wait_for "Start an order"
+keys Enter
+wait_for "ActivityTaskScheduled"
+keys q
+wait_for "tui-exited-0"
+screen | grep -qxF 'the compiler warns; `cargo run --bin workshop -- check 1` shows the warnings' ||
+  { screen >&2; fail "tui --exercise 1 with a forgotten .await: a line says the compiler warned and where to read it"; }
+tm_stop
+ok "a forgotten .await: tui --exercise 1 says the compiler warned, and where to read it, above the app"
+# The worker writes a log of lines: the warnings themselves come first in it. (No
+# server at that address: the worker says so and tries again until it is stopped.)
+"$BRIDGE" --address http://127.0.0.1:9 worker --exercise 1 >"$OUT" 2>&1 &
+worker_pid=$!
+for _ in $(seq 1 $((WAIT_SECONDS * 10))); do
+  grep -q "^worker: serving" "$OUT" && break
+  kill -0 "$worker_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -TERM "$worker_pid" 2>/dev/null || true
+wait "$worker_pid" || true
+{ grep -q "^worker: serving" "$OUT" &&
+  grep -qxF "exercise 1 compiles, and the compiler warns:" "$OUT" &&
+  grep -qF "= note: the workflow code goes on without waiting for the activity" "$OUT"; } ||
+  fail "bridge worker --exercise 1 with a forgotten .await: the compiler's warnings come first in its log"
+ok "a forgotten .await: bridge worker --exercise 1 writes the compiler's warnings into its log"
 mv "$EX/01_activities.rs.saved" "$EX/01_activities.rs"
 # (mv keeps the saved file's older time, which cargo would take for built already.)
 touch "$EX/01_activities.rs"
-ok "a forgotten .await: the check shows the compiler's warning that the workflow does not wait for the activity"
 status=0
 "$TUI" --exercise scan-once >"$OUT" 2>&1 || status=$?
 { [[ $status == 2 ]] && grep -q "exercise 3 does not compile yet" "$OUT"; } || fail "tui --exercise scan-once is chapter 3, as for workshop"

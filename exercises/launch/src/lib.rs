@@ -78,6 +78,36 @@ fn does_not_compile(chapter: u32, text: &str, width: usize) -> String {
     )
 }
 
+/// What `hand_over` says of an exercise that compiles with `warnings` (cargo's output),
+/// before it hands over; `None` when the compiler warned of nothing. A program that takes
+/// the whole screen (`full_screen`, the terminal app) would cover the warnings at once:
+/// one line says there are some and where to read them, and it is still there when the
+/// app ends. A program that writes lines (the worker, `tui --print`) gets the warnings
+/// themselves, laid out for `width` (`usize::MAX`: as the compiler wrote them).
+fn compiles_with_warnings(chapter: u32, warnings: &str, full_screen: bool, width: usize) -> Option<String> {
+    if warnings.trim().is_empty() {
+        return None;
+    }
+    if full_screen {
+        let line = format!("the compiler warns; `cargo run --bin workshop -- check {chapter}` shows the warnings");
+        return Some(compiler::fit(&line, width).trim_end().to_owned());
+    }
+    // A blank line parts them from what the program writes next.
+    Some(format!("exercise {chapter} compiles, and the compiler warns:\n\n{}\n", compiler::fit(warnings.trim_end(), width).trim_end()))
+}
+
+/// Whether the program `args` starts takes the whole screen: the terminal app, unless
+/// it prints one screen as text (`--print`).
+fn takes_the_screen(args: &[String]) -> bool {
+    args.first().is_some_and(|a| a == "tui") && !args.iter().any(|a| a == "--print")
+}
+
+/// What `hand_over` says when cargo could not build for a reason other than the code:
+/// cargo's words, laid out for `width` as the compiler's are.
+fn could_not_build(e: &BuildError, width: usize) -> String {
+    compiler::fit(&e.to_string(), width).trim_end().to_owned()
+}
+
 /// The columns of the terminal stderr writes to; `None` when it is not a terminal (a
 /// pipe or a file gets whole lines). Asked of `stty size` on that terminal: this crate
 /// stays without a terminal library.
@@ -109,11 +139,16 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     // Cargo builds quietly (its output is read for the binary's path), and a first build
     // takes a while: without this line the terminal stayed blank, as if nothing ran.
     eprintln!("building exercise {chapter} (cargo build -p postflow-exercises --bin exercise-{chapter})…");
+    let width = || stderr_width().unwrap_or(usize::MAX);
     let built = match build(&root, &format!("exercise-{chapter}"), true, color) {
         Ok(b) => b,
-        Err(BuildError::Compile(text)) => return does_not_compile(chapter, &text, stderr_width().unwrap_or(usize::MAX)),
-        Err(e) => return e.to_string(),
+        Err(BuildError::Compile(text)) => return does_not_compile(chapter, &text, width()),
+        Err(e) => return could_not_build(&e, width()),
     };
+    // A forgotten `.await` compiles: the compiler's warning is the participant's only clue.
+    if let Some(told) = compiles_with_warnings(chapter, &built.warnings, takes_the_screen(args), width()) {
+        eprintln!("{told}");
+    }
     let mut cmd = Command::new(&built.exe);
     cmd.args(args);
     #[cfg(unix)]
@@ -131,7 +166,7 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::does_not_compile;
+    use super::{BuildError, compiles_with_warnings, could_not_build, does_not_compile, takes_the_screen};
 
     const MESSAGE: &str = "error[E0277]: the arguments of an activity or a workflow are a tuple, not one value\n   --> \
                            exercises/01_activities.rs:35:72\nerror: could not compile `postflow-exercises` (bin \"exercise-1\") due \
@@ -149,5 +184,53 @@ mod tests {
         assert!(told.ends_with("previous error\n\n`cargo run --bin workshop` checks it as you fix it"), "{told}");
         let piped = does_not_compile(1, MESSAGE, usize::MAX);
         assert!(piped.contains(MESSAGE.trim_end()), "{piped}");
+    }
+
+    /// What rustc wrote for an activity whose `.await` was forgotten (a wide terminal).
+    const FORGOTTEN_AWAIT: &str = "warning: unused `postflow_core::sdk::future::ActivityFuture` that must be used\n  --> \
+                                   exercises/01_activities.rs:35:5\n   |\n35 |     ctx.execute_activity::<String>(&activity_options(), \
+                                   \"shipProduct\", (&order,))\n   |     \
+                                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n   |\n   = note: the \
+                                   workflow code goes on without waiting for the activity: `.await` its result\n";
+
+    #[test]
+    fn a_warning_is_one_line_before_the_terminal_app_and_whole_before_a_worker() {
+        // The terminal app covers the screen: one line, naming where the warnings are.
+        let app = ["tui".to_owned()];
+        assert!(takes_the_screen(&app));
+        let told = compiles_with_warnings(1, FORGOTTEN_AWAIT, takes_the_screen(&app), 80).expect("the compiler warned");
+        assert_eq!(told, "the compiler warns; `cargo run --bin workshop -- check 1` shows the warnings");
+        // Lines written one after another (the worker, `tui --print`): the warnings
+        // themselves, laid out for the terminal, or whole into a pipe.
+        let worker = ["worker".to_owned(), "--address".to_owned(), "http://127.0.0.1:7933".to_owned()];
+        let print = ["tui".to_owned(), "--print".to_owned()];
+        assert!(!takes_the_screen(&worker) && !takes_the_screen(&print));
+        let told = compiles_with_warnings(1, FORGOTTEN_AWAIT, false, 80).expect("the compiler warned");
+        assert!(told.starts_with("exercise 1 compiles, and the compiler warns:\n\nwarning: unused"), "{told}");
+        assert!(told.lines().all(|l| l.chars().count() <= 80), "{told}");
+        assert!(
+            told.contains("   = note: the workflow code goes on without waiting for the activity: `.await`\n           its result\n"),
+            "{told}"
+        );
+        let piped = compiles_with_warnings(1, FORGOTTEN_AWAIT, false, usize::MAX).expect("the compiler warned");
+        assert!(piped.contains(FORGOTTEN_AWAIT.trim_end()), "{piped}");
+        // No warnings, nothing said.
+        assert_eq!(compiles_with_warnings(1, "", true, 80), None);
+        assert_eq!(compiles_with_warnings(1, "\n", false, 80), None);
+    }
+
+    #[test]
+    fn cargos_own_failure_is_laid_out_at_the_terminals_width_and_whole_into_a_pipe() {
+        let cargo = "error: failed to load manifest for workspace member `/home/participant/postflow/exercises`\nreferenced by \
+                     workspace at `/home/participant/postflow/Cargo.toml`\n";
+        let e = BuildError::Other(format!("cargo build --bin exercise-1 failed: {cargo}"));
+        let told = could_not_build(&e, 80);
+        assert!(told.lines().all(|l| l.chars().count() <= 80), "{told}");
+        assert_eq!(
+            told,
+            "cargo build --bin exercise-1 failed: error: failed to load manifest for\n  workspace member \
+             `/home/participant/postflow/exercises`\nreferenced by workspace at `/home/participant/postflow/Cargo.toml`"
+        );
+        assert_eq!(could_not_build(&e, usize::MAX), e.to_string());
     }
 }
