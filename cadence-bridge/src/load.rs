@@ -13,6 +13,7 @@ use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
 
 use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
+use crate::shutdown::{Unfinished, bridge_command};
 
 pub struct LoadReport {
     pub lifecycles: usize,
@@ -21,6 +22,8 @@ pub struct LoadReport {
     pub interrupted: bool,
     /// Workflows in flight when it was interrupted, terminated on the server.
     pub terminated: usize,
+    /// Workflows in flight whose terminate failed: each named, with the command that ends it.
+    pub left_open: Vec<String>,
     pub elapsed: Duration,
     /// Server-side decision-task latencies, scheduled to completed.
     pub decision_latencies: Vec<Duration>,
@@ -39,6 +42,8 @@ impl LoadReport {
 
 /// How long one step of a lifecycle may go without the history moving on.
 const STEP_BOUND: Duration = Duration::from_secs(60);
+/// A lifecycle's workflow timeout: how long one left open stays open.
+const EXECUTION_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Waits (bounded by `within`, or until `interrupt`) until a worker polls `task_list`
 /// (the lifecycles' is the workshop's) for decision tasks; `waiting` is called once if
@@ -75,9 +80,12 @@ pub fn wait_for_worker(
 
 /// Runs `n` lifecycles of `scans` scans each, `concurrency` at a time; workflow IDs
 /// start with `prefix`. Once `interrupt` is set no lifecycle starts, and those in
-/// flight stop and terminate their workflows.
+/// flight stop and terminate their workflows; a second signal does not cut that short
+/// (see [`Unfinished`]).
 pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str, interrupt: &AtomicBool) -> LoadReport {
+    let _unfinished = left_open(client, domain, prefix);
     let next = AtomicUsize::new(0);
+    let open = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
     let latencies = Mutex::new(Vec::new());
     let done = AtomicUsize::new(0);
@@ -100,11 +108,17 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
                             done.fetch_add(1, Ordering::SeqCst);
                             latencies.lock().unwrap_or_else(|p| p.into_inner()).extend(decision_latencies(&h));
                         }
-                        Err(Step::Interrupted) => {
-                            if client.terminate(domain, &id, "", "bridge load interrupted").is_ok() {
+                        Err(Step::Interrupted) => match client.terminate(domain, &id, "", "bridge load interrupted") {
+                            Ok(()) => {
                                 terminated.fetch_add(1, Ordering::SeqCst);
                             }
-                        }
+                            // Closed on its own meanwhile, or never started: nothing left.
+                            Err(BridgeError::Closed(_) | BridgeError::NotFound(_)) => {}
+                            Err(e) => open.lock().unwrap_or_else(|p| p.into_inner()).push(format!(
+                                "{id} may be open on the server until its execution timeout ({e}); end it with `{}`",
+                                bridge_command(client, domain, &format!("wf terminate --wid {id}"))
+                            )),
+                        },
                         Err(Step::Failed(e)) => failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}")),
                     }
                 }
@@ -116,9 +130,27 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
         failures: failures.into_inner().unwrap_or_default(),
         interrupted: interrupt.load(Ordering::SeqCst),
         terminated: terminated.load(Ordering::SeqCst),
+        left_open: open.into_inner().unwrap_or_default(),
         elapsed: t0.elapsed(),
         decision_latencies: latencies.into_inner().unwrap_or_default(),
     }
+}
+
+/// What a second and a third Ctrl-C say while a load's workflows may be in flight.
+fn left_open(client: &Client, domain: &str, prefix: &str) -> Unfinished {
+    Unfinished::hold(
+        &format!(
+            "bridge: finishing the cleanup: terminating the load's workflows in flight ({prefix}-N) on the server (interrupt \
+             again to quit now and leave them open until their execution timeout)"
+        ),
+        &format!(
+            "bridge: quit before the cleanup ended: workflows of the load ({prefix}-N) may be open on the server until their \
+             execution timeout ({} s); `{}` lists the open ones, `{}` ends one",
+            EXECUTION_TIMEOUT.as_secs(),
+            bridge_command(client, domain, "wf list"),
+            bridge_command(client, domain, &format!("wf terminate --wid {prefix}-N"))
+        ),
+    )
 }
 
 /// Why a lifecycle ended early.
@@ -144,7 +176,7 @@ fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, interrupt: &Atomi
         workflow_type: "OrderProcessingWorkflowComplete".into(),
         task_list: postflow_core::postal::TASK_LIST.into(),
         input: Some(input),
-        execution_timeout: Duration::from_secs(600),
+        execution_timeout: EXECUTION_TIMEOUT,
         task_timeout: Duration::from_secs(10),
         id_reuse_policy: Some("AllowDuplicate".into()),
     })?;

@@ -269,11 +269,17 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             for f in r.failures.iter().take(10) {
                 eprintln!("load: {f}");
             }
+            // Every one, however many: each is a workflow someone has to end.
+            for open in &r.left_open {
+                eprintln!("load: {open}");
+            }
             if r.interrupted {
-                eprintln!(
-                    "load: interrupted: {} lifecycles of {workflows} completed; the {} in flight were terminated on the server",
-                    r.lifecycles, r.terminated
-                );
+                let ended = match (r.terminated, r.left_open.len()) {
+                    (n, 0) => format!("the {n} in flight were terminated on the server"),
+                    (0, open) => format!("the {open} in flight may be open on the server (above)"),
+                    (n, open) => format!("{n} in flight were terminated on the server, {open} may be open (above)"),
+                };
+                eprintln!("load: interrupted: {} lifecycles of {workflows} completed; {ended}", r.lifecycles);
             }
             println!(
                 "lifecycles {} of {} in {:.1} s: {:.2} lifecycles/s (concurrency {concurrency})",
@@ -336,6 +342,10 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 }
                 played => played?,
             };
+            // The run is over, but its workflow may not be: said whatever the outcome.
+            if let Some(open) = &played.left_open {
+                eprintln!("bridge: note: {}: the scenario finished, but {open}", s.name);
+            }
             if !compare {
                 print!("{}", postflow_core::history::table::render(&played.real, None));
                 // Not a comparison, so not a failure; but not kept from the user either.

@@ -27,7 +27,7 @@ use postflow_core::time::parse_duration;
 
 use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
-use crate::shutdown::Unfinished;
+use crate::shutdown::{Unfinished, bridge_command};
 use crate::worker::{Worker, WorkerConfig};
 
 /// The "day" of a scenario played on a real server unless told otherwise. A
@@ -73,6 +73,9 @@ pub struct Played {
     pub problems: Vec<String>,
     /// The readable difference of the normalised histories; empty when equal.
     pub diff: Vec<String>,
+    /// The real workflow was still running when the scenario ended, and terminating it
+    /// failed: a note naming it and the command that ends it.
+    pub left_open: Option<String>,
 }
 
 impl Played {
@@ -151,7 +154,7 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
             // the worker stops (its open polls take seconds to end), so a second Ctrl-C
             // finds nothing left to cut short, and said in the error.
             let why = if interrupted(o) { "scenario run interrupted" } else { "scenario run failed" };
-            let ended = end_workflow(client, &o.domain, &workflow_id, why);
+            let ended = end_workflow(client, &o.domain, &workflow_id, why).map(|r| r.unwrap_or_else(|open| open));
             drop(unfinished);
             if interrupted(o) {
                 // The process is going away: the polls end on their own, on the run's
@@ -178,18 +181,23 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
     let json = client.history_json(&o.domain, &workflow_id, "");
     // The scenario ended, not the workflow: the real one goes on in real time, so only
     // the part the simulator played is compared (read above). It is ended so it does
-    // not linger, whether or not its history could be read.
-    if running {
-        let _ = client.terminate(&o.domain, &workflow_id, "", "scenario finished");
-    }
+    // not linger, whether or not its history could be read; if that fails, it is named.
+    let left_open = if running { end_workflow(client, &o.domain, &workflow_id, "scenario finished").and_then(Result::err) } else { None };
     drop(unfinished);
-    let mut json = json?;
-    let real = crate::client::events_from_json(json.clone())?;
-    rename_task_list(&mut json, &place.task_list, TASK_LIST);
-    let renamed = crate::client::events_from_json(json)?;
-    let real_cmp = if running { &renamed[..renamed.len().min(simulated.len())] } else { &renamed[..] };
-    let diff = compare::diff(&compare::normalise(&simulated), &compare::normalise(real_cmp));
-    Ok(Played { workflow_id, task_list: place.task_list, simulated, real, problems, diff })
+    let compared = json.and_then(|mut json| {
+        let real = crate::client::events_from_json(json.clone())?;
+        rename_task_list(&mut json, &place.task_list, TASK_LIST);
+        let renamed = crate::client::events_from_json(json)?;
+        let real_cmp = if running { &renamed[..renamed.len().min(simulated.len())] } else { &renamed[..] };
+        Ok((compare::diff(&compare::normalise(&simulated), &compare::normalise(real_cmp)), real))
+    });
+    let (diff, real) = match (compared, &left_open) {
+        (Ok(c), _) => c,
+        (Err(e), None) => return Err(e),
+        // An unreadable history does not hide what is left open.
+        (Err(e), Some(open)) => return Err(BridgeError::Invalid(format!("{e}; {open}"))),
+    };
+    Ok(Played { workflow_id, task_list: place.task_list, simulated, real, problems, diff, left_open })
 }
 
 fn play_steps(
@@ -306,7 +314,7 @@ fn interrupted(o: &RunOptions) -> bool {
 
 /// The command that ends the run's workflow by hand.
 fn terminate_command(client: &Client, domain: &str, workflow_id: &str) -> String {
-    format!("bridge --address {} --domain {domain} wf terminate --wid {workflow_id}", client.url().trim_end_matches('/'))
+    bridge_command(client, domain, &format!("wf terminate --wid {workflow_id}"))
 }
 
 /// What a second and a third Ctrl-C say while the run's workflow may be open.
@@ -325,19 +333,19 @@ fn left_open(client: &Client, domain: &str, workflow_id: &str) -> Unfinished {
 }
 
 /// Terminates the run's workflow, if one was started, and says how that went: `None`
-/// if none was.
-fn end_workflow(client: &Client, domain: &str, workflow_id: &str, reason: &str) -> Option<String> {
+/// if none was, an error if it may be left open (naming it, with the command that ends it).
+fn end_workflow(client: &Client, domain: &str, workflow_id: &str, reason: &str) -> Option<Result<String, String>> {
     if workflow_id.is_empty() {
         return None;
     }
     Some(match client.terminate(domain, workflow_id, "", reason) {
-        Ok(()) => format!("its workflow {workflow_id} on the server was terminated"),
-        Err(BridgeError::Closed(_)) => format!("its workflow {workflow_id} had closed on the server already"),
-        Err(BridgeError::NotFound(_)) => format!("its workflow {workflow_id} was not started on the server"),
-        Err(e) => format!(
+        Ok(()) => Ok(format!("its workflow {workflow_id} on the server was terminated")),
+        Err(BridgeError::Closed(_)) => Ok(format!("its workflow {workflow_id} had closed on the server already")),
+        Err(BridgeError::NotFound(_)) => Ok(format!("its workflow {workflow_id} was not started on the server")),
+        Err(e) => Err(format!(
             "its workflow {workflow_id} may be open on the server until its execution timeout ({e}); end it with `{}`",
             terminate_command(client, domain, workflow_id)
-        ),
+        )),
     })
 }
 

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
+use crate::client::Client;
+
 static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
 /// Signals received so far.
@@ -75,6 +77,13 @@ impl Unfinished {
         NOTES.store(Box::into_raw(notes), Ordering::SeqCst);
         Unfinished(())
     }
+}
+
+/// The `bridge` command line that runs `args` against the server and domain `client`
+/// works with, for a note on what is left open there: `bridge --address URL --domain
+/// cadence-workshop wf terminate --wid Order123`.
+pub fn bridge_command(client: &Client, domain: &str, args: &str) -> String {
+    format!("bridge --address {} --domain {domain} {args}", client.url().trim_end_matches('/'))
 }
 
 impl Drop for Unfinished {

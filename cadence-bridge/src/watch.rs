@@ -22,7 +22,7 @@ pub fn now() -> Timestamp {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServerState {
     pub run_id: String,
-    /// `completed`, `failed`, `timed_out`, `terminated`, ... once closed.
+    /// "completed", "failed", "timed out", "terminated", ... once closed ([`close_status`]).
     pub close_status: Option<String>,
     pub start_time: Option<Timestamp>,
     pub close_time: Option<Timestamp>,
@@ -90,12 +90,14 @@ fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
-/// A `DescribeWorkflowExecution` answer's close status in a word ("completed",
-/// "terminated"), or `None` while the workflow runs.
+/// A `DescribeWorkflowExecution` answer's close status in the words the simulator's
+/// status line uses beside an outcome ("completed", "timed out", "continued as new"),
+/// or `None` while the workflow runs. The server's name for it is
+/// `WORKFLOW_EXECUTION_CLOSE_STATUS_TIMED_OUT`.
 pub fn close_status(describe: &Value) -> Option<String> {
     describe["workflowExecutionInfo"]["closeStatus"]
         .as_str()
-        .map(|s| s.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase())
+        .map(|s| s.trim_start_matches("WORKFLOW_EXECUTION_CLOSE_STATUS_").to_ascii_lowercase().replace('_', " "))
 }
 
 fn int(v: &Value) -> i32 {
@@ -129,7 +131,10 @@ impl ServerState {
             })
             .unwrap_or_default();
         let d = &describe["pendingDecision"];
-        let decision = d.is_object().then(|| PendingDecision {
+        // A closed workflow waits for nothing, though the server may still describe the
+        // decision task it had scheduled when it timed out, or a timer it left running.
+        let open = close_status.is_none();
+        let decision = (open && d.is_object()).then(|| PendingDecision {
             started: d["state"].as_str().is_some_and(|s| s.ends_with("STARTED")),
             scheduled: time(&d["scheduledTime"]),
         });
@@ -137,10 +142,9 @@ impl ServerState {
             run_id: text(&info["workflowExecution"]["runId"]),
             start_time: time(&info["startTime"]),
             close_time: time(&info["closeTime"]),
-            activities,
+            activities: if open { activities } else { Vec::new() },
             decision,
-            // A closed workflow waits for nothing, even if it left a timer running.
-            timers: if close_status.is_none() { open_timers(events) } else { Vec::new() },
+            timers: if open { open_timers(events) } else { Vec::new() },
             close_status,
         }
     }
@@ -262,6 +266,35 @@ mod tests {
         let s = ServerState::read(&closed, &events);
         assert_eq!(s.close_status.as_deref(), Some("completed"));
         assert!(s.timers.is_empty());
+        // Timed out with its first decision task still scheduled: the server describes
+        // that task, but nothing will ever run it.
+        let timed_out = json!({
+            "pendingDecision": { "state": "PENDING_DECISION_STATE_SCHEDULED", "scheduledTime": "2026-11-25T18:00:00Z" },
+            "pendingActivities": [{ "activityId": "0", "state": "PENDING_ACTIVITY_STATE_SCHEDULED" }],
+            "workflowExecutionInfo": { "closeStatus": "WORKFLOW_EXECUTION_CLOSE_STATUS_TIMED_OUT" }
+        });
+        let s = ServerState::read(&timed_out, &events);
+        assert_eq!((s.decision, s.activities, s.timers), (None, vec![], vec![]), "a closed workflow waits for nothing");
+    }
+
+    #[test]
+    fn a_close_status_reads_in_the_words_the_simulator_shows() {
+        use postflow_core::engine::WorkflowStatus;
+        let closed = |status: &str| close_status(&json!({ "workflowExecutionInfo": { "closeStatus": status } }));
+        // The statuses the simulator has too: the same words as its status line, so
+        // bridge mode reads alike following the workflow and moved back in its history.
+        for (server, sim) in [
+            ("COMPLETED", WorkflowStatus::Completed(Default::default())),
+            ("FAILED", WorkflowStatus::Failed(Default::default())),
+            ("TIMED_OUT", WorkflowStatus::TimedOut),
+            ("TERMINATED", WorkflowStatus::Terminated("".into())),
+        ] {
+            assert_eq!(closed(&format!("WORKFLOW_EXECUTION_CLOSE_STATUS_{server}")).as_deref(), Some(sim.words()), "{server}");
+        }
+        assert_eq!(closed("WORKFLOW_EXECUTION_CLOSE_STATUS_TIMED_OUT").as_deref(), Some("timed out"), "not timed_out");
+        assert_eq!(closed("WORKFLOW_EXECUTION_CLOSE_STATUS_CONTINUED_AS_NEW").as_deref(), Some("continued as new"));
+        assert_eq!(closed("WORKFLOW_EXECUTION_CLOSE_STATUS_CANCELED").as_deref(), Some("canceled"));
+        assert_eq!(close_status(&json!({ "workflowExecutionInfo": {} })), None, "running");
     }
 
     #[test]

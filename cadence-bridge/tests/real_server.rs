@@ -3,8 +3,10 @@
 //! must not run at the same time. The server's HTTP address comes from
 //! POSTFLOW_CADENCE_HTTP (default http://127.0.0.1:8800).
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -1301,4 +1303,247 @@ fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
     assert!(stderr.contains("`bridge wf show --json` prints the history as the server sent it"), "{stderr}");
     let out = bridge(&["wf", "show", "--workflow_id", &cancelled, "--json"]);
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("workflowExecutionCancelRequestedEventAttributes"));
+}
+
+/// The server behind a port of the test's own that answers TerminateWorkflowExecution
+/// with HTTP 503 ("unavailable", as a server going away answers) while `refusing` is
+/// set, and passes every other call on: a terminate that fails while all else works.
+struct RefusingTerminate {
+    url: String,
+    refusing: Arc<AtomicBool>,
+}
+
+impl RefusingTerminate {
+    fn start() -> RefusingTerminate {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let refusing = Arc::new(AtomicBool::new(true));
+        let r = refusing.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let r = r.clone();
+                std::thread::spawn(move || pass_on(conn, &r));
+            }
+        });
+        RefusingTerminate { url, refusing }
+    }
+}
+
+/// One connection's requests (HTTP/1.1, kept alive), each answered in turn.
+fn pass_on(conn: TcpStream, refusing: &AtomicBool) -> std::io::Result<()> {
+    let upstream = reqwest::blocking::Client::builder().timeout(None).build().map_err(std::io::Error::other)?;
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut conn = conn;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line)? == 0 {
+            return Ok(());
+        }
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            reader.read_line(&mut h)?;
+            match h.trim_end().split_once(':') {
+                Some((k, v)) => headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned())),
+                None => break,
+            }
+        }
+        let len = headers.iter().find(|(k, _)| k == "content-length").map_or(0, |(_, v)| v.parse().unwrap_or(0));
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body)?;
+        let terminate = headers.iter().any(|(k, v)| k == "rpc-procedure" && v.ends_with("::TerminateWorkflowExecution"));
+        let (status, answer_headers, text) = if terminate && refusing.load(Ordering::SeqCst) {
+            (503, vec![("rpc-error-code".to_owned(), "unavailable".to_owned())], b"the test's port refuses terminates".to_vec())
+        } else {
+            let mut call = upstream.post(format!("{}/", address().trim_end_matches('/')));
+            for (k, v) in headers.iter().filter(|(k, _)| k.starts_with("rpc-") || k == "context-ttl-ms" || k == "content-type") {
+                call = call.header(k, v);
+            }
+            let resp = call.body(body).send().map_err(std::io::Error::other)?;
+            let status = resp.status().as_u16();
+            let answer_headers = resp
+                .headers()
+                .iter()
+                .filter(|(k, _)| k.as_str().starts_with("rpc-") || k.as_str() == "content-type")
+                .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+                .collect();
+            (status, answer_headers, resp.bytes().map_err(std::io::Error::other)?.to_vec())
+        };
+        let mut head = format!("HTTP/1.1 {status} Answer\r\ncontent-length: {}\r\n", text.len());
+        for (k, v) in answer_headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        conn.write_all(head.as_bytes())?;
+        conn.write_all(&text)?;
+    }
+}
+
+/// The workflow a note names ("... workflow W may be open ...") and the command it
+/// gives in backquotes after it, run against `address` (by then passing terminates on).
+fn end_as_told(note: &str, before: &str) -> (String, std::process::Output) {
+    let rest = note.split(before).nth(1).unwrap_or_else(|| panic!("no {before:?} in: {note}"));
+    let workflow_id = rest.split(' ').next().unwrap().to_owned();
+    let command = rest.split('`').nth(1).unwrap_or_else(|| panic!("no command: {note}"));
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(args[0], "bridge", "{note}");
+    assert!(command.ends_with(&format!("wf terminate --wid {workflow_id}")), "{command}");
+    (workflow_id, Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap())
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_scenario_whose_final_terminate_fails_names_its_workflow_and_the_command_that_ends_it() {
+    // A scenario that ends with its workflow running: the run terminates it, and the
+    // server refuses. It used to leave it open until its execution timeout, silently.
+    let c = client();
+    let port = RefusingTerminate::start();
+    let id = fresh_id("unended");
+    let path = std::env::temp_dir().join(format!("{id}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "name = \"unended\"\nseed = 1\n\n[[steps]]\ndo = \"start\"\ninput = '{}'\n\n[[steps]]\ndo = \"run\"\n",
+            order(&id, "Cadence", 20)
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &port.url, "scenario", "run"]).arg(&path).output().unwrap();
+    std::fs::remove_file(&path).ok();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "the scenario played: {said}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ActivityTaskScheduled"), "{said}");
+    let note =
+        said.lines().find(|l| l.starts_with("bridge: note: unended: the scenario finished, but its workflow ")).unwrap_or_else(|| {
+            panic!("no note: {said}");
+        });
+    assert!(note.contains("may be open on the server until its execution timeout (server error (unavailable, HTTP 503)"), "{note}");
+    assert!(note.contains(&format!("end it with `bridge --address {} --domain {DOMAIN} wf terminate --wid ", port.url)), "{note}");
+    // It is open indeed; what the note says to type ends it.
+    let workflow_id = note.split("its workflow ").nth(1).unwrap().split(' ').next().unwrap().to_owned();
+    let _cleanup = Cleanup(workflow_id.clone());
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert!(d["workflowExecutionInfo"].get("closeStatus").is_none(), "{d}");
+    port.refusing.store(false, Ordering::SeqCst);
+    let (named, ended) = end_as_told(note, "its workflow ");
+    assert_eq!(named, workflow_id);
+    assert!(ended.status.success(), "{}", String::from_utf8_lossy(&ended.stderr));
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{d}");
+}
+
+/// `bridge load` of many lifecycles, 3 at a time, at `url`, once its first workflow has
+/// its first activity: the load's process and its prefix. A worker must be running.
+fn a_load_under_way(c: &Client, url: &str, prefix: &str) -> (WorkerProcess, String) {
+    let prefix = fresh_id(prefix);
+    let mut load = Command::new(env!("CARGO_BIN_EXE_bridge"));
+    load.args(["--address", url, "load", "--workflows", "200", "--concurrency", "3", "--prefix", &prefix]);
+    let load = WorkerProcess::spawn_command(load);
+    wait_for(c, &format!("{prefix}-0"), Duration::from_secs(60), "the load's first activity", has(EventType::ActivityTaskScheduled));
+    (load, prefix)
+}
+
+/// The load's workflows still open on the server, ended here so no later test meets them.
+fn open_of_the_load(c: &Client, prefix: &str) -> Vec<String> {
+    let open: Vec<String> =
+        c.list_open(DOMAIN, 1000).unwrap().into_iter().map(|w| w.workflow_id).filter(|w| w.starts_with(&format!("{prefix}-"))).collect();
+    for id in &open {
+        let _ = c.terminate(DOMAIN, id, "", "test over");
+    }
+    open
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_second_ctrl_c_during_a_load_does_not_cut_its_cleanup_short() {
+    let c = client();
+    let worker = WorkerProcess::spawn(&["-q"]);
+    let (mut load, prefix) = a_load_under_way(&c, &address(), "load-twice");
+    load.interrupt_taken();
+    load.interrupt_taken();
+    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C twice did not end the load");
+    let said = wait_for_worker_line(&load, "load: interrupted: ", Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130), "{said}");
+    let open = open_of_the_load(&c, &prefix);
+    assert!(open.is_empty(), "left open: {open:?}\n{said}");
+    // The second said what goes on, unless the cleanup was over before it came.
+    let finishing = format!(
+        "bridge: finishing the cleanup: terminating the load's workflows in flight ({prefix}-N) on the server (interrupt again \
+         to quit now and leave them open until their execution timeout)\n"
+    );
+    assert!(said.contains(&finishing) || !said.contains("finishing the cleanup"), "{said}");
+    eprintln!("{said}");
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_third_ctrl_c_during_a_load_quits_naming_its_prefix_and_the_list_of_open_workflows() {
+    let c = client();
+    let worker = WorkerProcess::spawn(&["-q"]);
+    let (mut load, prefix) = a_load_under_way(&c, &address(), "load-thrice");
+    for _ in 0..3 {
+        load.interrupt_taken();
+    }
+    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C three times did not end the load");
+    // It ends with the summary, or with the note of the third: wait for either.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let said = loop {
+        let said = load.stderr.lock().unwrap().clone();
+        if said.contains("load: interrupted: ") || said.contains("quit before the cleanup ended") || Instant::now() > deadline {
+            break said;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130), "{said}");
+    let quit = format!("bridge: quit before the cleanup ended: workflows of the load ({prefix}-N) may be open on the server");
+    if said.contains(&quit) {
+        // The list it names runs, and shows the load's open workflows, if any are left.
+        let list = said.split(&quit).nth(1).and_then(|r| r.split('`').nth(1)).unwrap_or_else(|| panic!("no command: {said}"));
+        let args: Vec<&str> = list.split_whitespace().collect();
+        assert_eq!(args[..3], ["bridge", "--address", address().trim_end_matches('/')], "{said}");
+        assert_eq!(args[args.len() - 2..], ["wf", "list"], "{said}");
+        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap();
+        assert!(out.status.success(), "{list}: {}", String::from_utf8_lossy(&out.stderr));
+        let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+        for id in open_of_the_load(&c, &prefix) {
+            assert!(listed.contains(&id), "{id} open but not listed:\n{listed}");
+        }
+    } else {
+        // The cleanup was over before the third came: it quit at once, leaving nothing.
+        assert!(said.contains("in flight were terminated on the server"), "{said}");
+        let open = open_of_the_load(&c, &prefix);
+        assert!(open.is_empty(), "left open: {open:?}\n{said}");
+    }
+    eprintln!("{said}");
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_load_whose_terminates_fail_on_ctrl_c_names_each_workflow_left_open_and_how_to_end_it() {
+    let c = client();
+    let worker = WorkerProcess::spawn(&["-q"]);
+    let port = RefusingTerminate::start();
+    let (mut load, prefix) = a_load_under_way(&c, &port.url, "load-unended");
+    load.signal(libc::SIGINT);
+    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C did not end the load");
+    let said = wait_for_worker_line(&load, "load: interrupted: ", Duration::from_secs(10));
+    assert_eq!(status.code(), Some(130), "{said}");
+    let notes: Vec<&str> = said.lines().filter(|l| l.starts_with(&format!("load: {prefix}-"))).collect();
+    // Every terminate was refused: none is said to be terminated.
+    assert!(!notes.is_empty() && said.contains(&format!("; the {} in flight may be open on the server (above)", notes.len())), "{said}");
+    // Each one named is open, and what its note says to type ends it.
+    port.refusing.store(false, Ordering::SeqCst);
+    for note in &notes {
+        assert!(note.contains("may be open on the server until its execution timeout (server error (unavailable, HTTP 503)"), "{note}");
+        let (id, ended) = end_as_told(note, "load: ");
+        assert!(ended.status.success(), "{id}: {}", String::from_utf8_lossy(&ended.stderr));
+    }
+    let open = open_of_the_load(&c, &prefix);
+    assert!(open.is_empty(), "open, and not named: {open:?}\n{said}");
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
 }
