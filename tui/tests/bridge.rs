@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cadence_bridge::client::{Client, StartOptions};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use postflow_core::session::SessionConfig;
+use postflow_core::history::EventType;
+use postflow_core::session::{Action, Session, SessionConfig};
 use postflow_tui::App;
 use postflow_tui::app::Mode;
 use postflow_tui::bridge::{Bridge, Health};
@@ -159,6 +160,44 @@ fn the_query_pane_keeps_the_time_of_its_answer_at_80_columns() {
     let at = app.bridge.as_ref().unwrap().query.as_ref().expect("asked").at.to_rfc3339();
     let s = render_text(&app, 80, 24);
     assert!(s.contains(&format!("({})", &at[11..19])), "the query pane's title lost its time: {s}");
+}
+
+#[test]
+fn a_timed_out_workflow_reads_timed_out_at_its_end_and_moved_back() {
+    // A history that ends in a timeout (the simulator's, written as a server writes it)
+    // and the server's close status for it: the status line says both in the same words.
+    let mut sim = Session::new(SessionConfig::default());
+    sim.perform(Action::Start {
+        workflow_id: "T".into(),
+        input: r#"{"id":"T","amount":20}"#.into(),
+        execution_timeout: Duration::from_secs(2),
+    })
+    .unwrap();
+    while sim.outcome().is_none() {
+        sim.perform(Action::AdvanceNext).unwrap();
+    }
+    let mut app = app(Some("T"));
+    let b = app.bridge.as_mut().unwrap();
+    b.health = Health::Reachable;
+    let describe = serde_json::json!({ "workflowExecutionInfo": { "closeStatus": "WORKFLOW_EXECUTION_CLOSE_STATUS_TIMED_OUT" } });
+    b.server = Some(cadence_bridge::watch::ServerState::read(&describe, &[]));
+    app.session = Session::import_history(SessionConfig::default(), &sim.history_json()).unwrap();
+    app.changed();
+
+    let s = render_text(&app, 160, 45);
+    let status = s.lines().next().unwrap();
+    assert!(status.starts_with(" T │ timed out │ server reachable │ "), "following, the server's word: {status}");
+    assert!(s.contains("nothing: the workflow timed out"), "as the simulator's pending pane says it: {s}");
+    // The history's own reading of its end (as `i` shows it imported) says the same.
+    let imported = app.session.status_line().run_state;
+    assert_eq!(imported.split(" (imported").next(), Some("timed out"), "{imported}");
+    // One step back: the moment before the timeout, read from the history; forward again, the end.
+    app.handle_key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+    let back = render_text(&app, 160, 45).lines().next().unwrap().to_owned();
+    assert!(back.starts_with(" T │ running │ server reachable │ event 5/6 "), "{back}");
+    app.handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+    let end = render_text(&app, 160, 45).lines().next().unwrap().to_owned();
+    assert!(end.starts_with(" T │ timed out │ server reachable │ event 6/6 "), "{end}");
 }
 
 fn server() -> String {
@@ -323,6 +362,36 @@ fn until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
         app.settle(Duration::from_secs(10));
         std::thread::yield_now();
     }
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_workflow_the_server_timed_out_reads_timed_out() {
+    // No worker needed: the server times the workflow out after its 1 s.
+    let url = server();
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let id = format!("timeout-{}-{nanos}", std::process::id());
+    let c = Client::new(&url, "tui-test").unwrap();
+    c.start_workflow(&StartOptions {
+        domain: "cadence-workshop".into(),
+        workflow_id: id.clone(),
+        workflow_type: "OrderProcessingWorkflowComplete".into(),
+        task_list: "no-worker-here".into(),
+        input: Some(format!(r#"{{"id":"{id}","amount":20}}"#)),
+        execution_timeout: Duration::from_secs(1),
+        task_timeout: Duration::from_secs(1),
+        id_reuse_policy: None,
+    })
+    .unwrap();
+    let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), Some(id.clone())).unwrap());
+    until(&mut app, "the timeout in the history", |a| {
+        a.session.history().last().is_some_and(|e| e.event_type() == EventType::WorkflowExecutionTimedOut)
+            && a.bridge.as_ref().unwrap().server.as_ref().is_some_and(|v| v.close_status.is_some())
+    });
+    let s = render_text(&app, 160, 45);
+    let status = s.lines().next().unwrap();
+    assert!(status.starts_with(&format!(" {id} │ timed out │ server reachable │ ")), "{status}");
+    assert!(s.contains("nothing: the workflow timed out"), "{s}");
 }
 
 #[test]

@@ -80,8 +80,9 @@ pub fn pending(b: &Bridge) -> FittedPane {
             (None, _, _) => "nothing: no workflow yet".to_owned(),
             _ if b.missing.is_some() => "nothing: the server has no workflow of this ID".to_owned(),
             (_, _, Health::Down(_)) => "not known: the server is not reachable".to_owned(),
+            // "timed out", "continued as new": a verb, as the simulator's pane says it.
             (_, Some(v), _) if v.close_status.is_some() => {
-                format!("nothing: the workflow is {}", v.close_status.as_deref().unwrap_or_default())
+                format!("nothing: the workflow {}", v.close_status.as_deref().unwrap_or_default())
             }
             (_, Some(_), _) => "nothing: the workflow waits for a signal".to_owned(),
             (_, None, _) => "asking the server…".to_owned(),
