@@ -156,15 +156,21 @@ cp "$EX/.workshop-progress.toml" "$EX/.workshop-progress.toml.saved"
 printf 'version = 1\ncurrent = 7\n[chapters.7]\nhints = 3\n' >"$EX/.workshop-progress.toml"
 # An activity's argument passed bare: rustc's message and label are wider than 80
 # columns; they are broken between words, the label's rest under the gutter.
+# bare_argument_broken_between_words WHAT: rustc's message on an activity's argument
+# passed bare, as the screen shows it at 80 columns: the message's last word and the
+# label's rest on lines of their own, under the text and under the gutter.
+bare_argument_broken_between_words() {
+  { screen | grep -qE '^error\[E0277\]: the arguments of an activity or a workflow are a tuple, not one$' &&
+    screen | grep -qE '^ +value$' &&
+    screen | grep -qE '^    \| +write the arguments as a tuple: `\(&order,\)` for one, `\(&a, &b\)` for two$'; } ||
+    { screen >&2; fail "$1"; }
+}
 sed 's/"shipProduct", (&order,))/"shipProduct", order)/' "$EX/solutions/06_query.rs" >"$EX/07_notification.rs"
 grep -qF '"shipProduct", order)' "$EX/07_notification.rs" || fail "the test could not write the bare argument into exercise 7"
 tm new-session -d -s tui -x 80 -y 24 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
 wait_for "does not compile yet"
 wait_last_line "$KEYS"
-{ screen | grep -qE '^error\[E0277\]: the arguments of an activity or a workflow are a tuple, not one$' &&
-  screen | grep -qE '^ +value$' &&
-  screen | grep -qE '^    \| +write the arguments as a tuple: `\(&order,\)` for one, `\(&a, &b\)` for two$'; } ||
-  { screen >&2; fail "80x24, a compile error: its message and label are broken between words"; }
+bare_argument_broken_between_words "80x24, a compile error: its message and label are broken between words"
 no_wider_than 80 "the 80x24 screen of a compile error"
 ok "80x24, a compile error wider than the terminal: broken between words, a label's rest under the gutter"
 cp "$EX/solutions/06_query.rs" "$EX/07_notification.rs"
@@ -295,10 +301,7 @@ ok "an activity's argument passed bare: the compiler's message says to write it 
 tm_stop
 tm new-session -d -s tui -x 80 -y 70 "'$TUI' --exercise 1; echo tui-exited-\$?; sleep 600"
 wait_for "tui-exited-2"
-{ screen | grep -qE '^error\[E0277\]: the arguments of an activity or a workflow are a tuple, not one$' &&
-  screen | grep -qE '^ +value$' &&
-  screen | grep -qE '^    \| +write the arguments as a tuple: `\(&order,\)` for one, `\(&a, &b\)` for two$'; } ||
-  { screen >&2; fail "tui --exercise 1 at 80 columns: the compiler's message is broken between words"; }
+bare_argument_broken_between_words "tui --exercise 1 at 80 columns: the compiler's message is broken between words"
 no_wider_than 80 "tui --exercise 1 at 80 columns, a compile error"
 tm_stop
 ok "tui --exercise 1 at 80 columns: the compiler's message broken between words, as watch mode shows it"
