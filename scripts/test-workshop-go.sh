@@ -103,6 +103,12 @@ start_worker --chapter 5
 expect 0 "4 of 4 checks pass" -- 5 --address "$HTTP"
 start_worker --chapter 5 --mistake delivered-not-ending
 expect 1 "the workflow is still running after DeliveredSignal: delivered must end the loop" -- 5 --address "$HTTP"
+# Scans read from a misnamed channel leave the history as it is when they are read: the
+# chapter passes on the server, and says where the mistake shows, the worker's log.
+start_worker --chapter 5 --mistake scan-channel-misnamed-in-loop
+expect 0 "Your Go worker's log tells: when a workflow completes with a signal it never read, it logs \"Workflow has unhandled signals\"" -- 5 --address "$HTTP"
+grep -q 'Workflow has unhandled signals.*"SignalNames": \["ScanSignal"\]' "$LOG" \
+  || { echo "FAIL: the Go worker did not log the scans it never read:" >&2; tail -20 "$LOG" >&2; exit 1; }
 start_worker --chapter 6
 expect 0 "4 of 4 checks pass" -- 6 --address "$HTTP"
 start_worker --chapter 6 --mistake query-after-first-activity

@@ -79,6 +79,12 @@ var mistakes = map[string]mistake{
 		activities(r, workshop.Query, est)
 		r.RegisterWorkflowWithOptions(tracked(workshop.CurrentStatusQuery, deliveredFirst), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
+	// Chapter 5's loop reads its scans from "Scansignal": the scans are never read, and
+	// the history is the same as when they are (reading a signal writes no event).
+	"scan-channel-misnamed-in-loop": {workshop.Delivered, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Delivered, est)
+		r.RegisterWorkflowWithOptions(tracked(workshop.CurrentStatusQuery, scanMisnamed), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
 	// The query handler is registered as "currentStatus", not "current_status".
 	"query-misnamed": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
 		activities(r, workshop.Query, est)
@@ -230,6 +236,8 @@ type caseOrder int
 const (
 	scanFirst caseOrder = iota
 	deliveredFirst
+	// As scanFirst, with the scan case on a channel named "Scansignal".
+	scanMisnamed
 )
 
 // trackUntilDelivered adds each scan's location to locations until DeliveredSignal
@@ -238,14 +246,18 @@ const (
 // signals is read first.
 func trackUntilDelivered(ctx workflow.Context, locations *[]string, delivered *bool, order caseOrder) {
 	s := workflow.NewSelector(ctx)
+	channel := workshop.ScanSignalName
+	if order == scanMisnamed {
+		channel = "Scansignal"
+	}
 	scan := func(s workflow.Selector) {
-		s.AddReceive(workflow.GetSignalChannel(ctx, workshop.ScanSignalName), func(c workflow.Channel, more bool) {
+		s.AddReceive(workflow.GetSignalChannel(ctx, channel), func(c workflow.Channel, more bool) {
 			var scan workshop.ScanSignal
 			c.Receive(ctx, &scan)
 			*locations = append(*locations, scan.Location)
 		})
 	}
-	if order == scanFirst {
+	if order != deliveredFirst {
 		scan(s)
 	}
 	s.AddReceive(workflow.GetSignalChannel(ctx, workshop.DeliveredSignalName), func(c workflow.Channel, more bool) {

@@ -149,22 +149,64 @@ fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: 
             all = false;
         } else if passed < run_here {
             all = false;
+            state.refresh();
+            if let Some(line) = passed_before(g, state) {
+                // An earlier chapter checked again, on a worker that has moved on: its
+                // hint would send the participant back to code they have outgrown.
+                let _ = write!(out, "{}", wrap(&line, "", "  ", width));
+                continue;
+            }
             // The trap of the Go track: the worker runs the code it was started with.
             let line = "Changed your code since you started your worker? It still runs the code it was started with: stop it \
                         (Ctrl-C) and start it again before checking.";
             let _ = write!(out, "{}", wrap(line, "", "  ", width));
-            state.refresh();
             let level = state.progress.hint_with_checks(g);
             let _ = writeln!(out, "\n{}", render::hint(g, level, true, width));
             crate::hint_shown(state, g, level);
-        } else if let Some(next) = crate::passed(state, g) {
-            // The Go track's progress is the Rust track's, moved on by the same rule:
-            // `list`, `hint` and `solution` read it.
-            let _ = write!(out, "{}", render::moved_on(g, next, true, width));
+        } else {
+            if let Some(line) = unseen_on_the_server(g) {
+                let _ = write!(out, "{}", wrap(line, "", "  ", width));
+            }
+            if let Some(next) = crate::passed(state, g) {
+                // The Go track's progress is the Rust track's, moved on by the same rule:
+                // `list`, `hint` and `solution` read it.
+                let _ = write!(out, "{}", render::moved_on(g, next, true, width));
+            }
         }
     }
     let _ = out.flush();
     if all { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// What a failing chapter says instead of its hint when it passed before and the
+/// participant has moved on to a later one: their worker most likely runs that later
+/// chapter's code, which no earlier chapter's checks expect.
+fn passed_before(g: &ChapterGuide, state: &State) -> Option<String> {
+    let current = state.progress.current;
+    if !state.progress.chapter(g.number).passed || current <= g.number {
+        return None;
+    }
+    Some(format!(
+        "Chapter {n} passed before (`workshop list`). If your worker runs a later chapter's code now, that is why these \
+         checks fail: a worker runs one chapter's code, and each chapter's checks expect that chapter's history, so the code \
+         of a later chapter fails an earlier chapter's checks. `workshop check --go` checks the chapter you are at (chapter \
+         {current}); to check chapter {n} again, start a worker with chapter {n}'s code.",
+        n = g.number
+    ))
+}
+
+/// What the server cannot show in a chapter that passed: a signal the code never
+/// reads writes nothing into the history, so only the worker's own log tells.
+/// Chapter 3 sees a scan not read (the workflow never completes), chapter 6 asks
+/// current_status and chapter 7's timers follow the scans; chapters 4 and 5 see nothing.
+fn unseen_on_the_server(g: &ChapterGuide) -> Option<&'static str> {
+    use postflow_core::postal::Chapter;
+    matches!(g.chapter, Chapter::Loop | Chapter::Delivered).then_some(
+        "Not seen on the server: reading a signal writes nothing into the history, so code that waits on a channel named \
+         other than \"ScanSignal\" (case included) never reads a scan and still passes these checks. Your Go worker's log \
+         tells: when a workflow completes with a signal it never read, it logs \"Workflow has unhandled signals\" and the \
+         signal's name (\"SignalNames\": [\"ScanSignal\"]). Chapter 6's checks, which ask current_status, see it too.",
+    )
 }
 
 /// How long a day of delivery estimate lasts in the worker that wrote `history`, as
@@ -594,10 +636,18 @@ mod tests {
 
     /// What `workshop check --go N --timer-unit UNIT` prints and its exit status.
     fn check_go(fake: Fake, unit: Duration, name: &str) -> (String, ExitCode) {
+        check_go_after(fake, unit, name, &[])
+    }
+
+    /// The same, once the chapters `passed` have passed, in that order.
+    fn check_go_after(fake: Fake, unit: Duration, name: &str, passed: &[u8]) -> (String, ExitCode) {
         let dir = std::env::temp_dir().join(format!("workshop-go-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let _ = std::fs::remove_file(dir.join("progress.toml"));
         let mut state = State::load(&dir.join("progress.toml"));
+        for &n in passed {
+            state.passed(n).unwrap();
+        }
         let o =
             Options { target: Target::Http(String::new()), domain: "cadence-workshop".into(), timer_unit: unit, stop: Default::default() };
         let mut out = Vec::new();
@@ -632,6 +682,41 @@ mod tests {
         let (out, status) = check_go(fake, MINUTE, "restart");
         assert_eq!(status, ExitCode::FAILURE, "{out}");
         assert!(out.contains("Changed your code since you started your worker? It still runs the code it was started with"), "{out}");
+    }
+
+    #[test]
+    fn an_earlier_chapter_checked_on_a_worker_that_moved_on_says_why_it_fails_not_its_hint() {
+        // Chapters 1 and 2 passed, and the worker runs chapter 2's code, whose retry
+        // policy chapter 1's checks do not expect.
+        let fake = worker_running(Chapter::Activities, Chapter::Retries);
+        let (out, status) = check_go_after(fake, MINUTE, "moved-on", &[1, 2]);
+        assert_eq!(status, ExitCode::FAILURE, "{out}");
+        assert!(out.contains("Chapter 1 on the server: 0 of 4 checks pass"), "{out}");
+        assert!(out.contains("Chapter 1 passed before (`workshop list`). If your worker runs a later chapter's code now"), "{out}");
+        assert!(out.contains("`workshop check --go` checks the chapter you are at (chapter 3)"), "{out}");
+        assert!(!out.contains("Hint") && !out.contains("Changed your code"), "{out}");
+        // A chapter not passed yet gets its hint, as before.
+        let fake = worker_running(Chapter::Activities, Chapter::Retries);
+        let (out, _) = check_go(fake, MINUTE, "not-moved-on");
+        assert!(out.contains("Hint 1 of 3 for chapter 1") && !out.contains("passed before"), "{out}");
+    }
+
+    #[test]
+    fn a_passing_chapter_whose_histories_cannot_show_an_unread_scan_says_where_to_look() {
+        // A scan read from a misnamed channel writes the same history as one read: in
+        // chapters 4 and 5 only the Go worker's log can tell.
+        // (The fake server refuses no signal and has a check's whole history at once, so
+        // chapter 5 is asked directly; scripts/test-workshop-go.sh plays it for real.)
+        assert!(unseen_on_the_server(ChapterGuide::of(Chapter::Delivered)).is_some());
+        for (chapter, note) in [(Chapter::Loop, true), (Chapter::Activities, false)] {
+            let (out, status) = check_go(worker_running(chapter, chapter), MINUTE, "unseen");
+            assert_eq!(status, ExitCode::SUCCESS, "{out}");
+            assert_eq!(out.contains("Not seen on the server:"), note, "{chapter:?}: {out}");
+            if note {
+                assert!(out.contains("it logs \"Workflow has unhandled signals\" and the signal's name"), "{out}");
+                assert!(out.find("checks pass").unwrap() < out.find("Not seen").unwrap(), "{out}");
+            }
+        }
     }
 
     #[test]
