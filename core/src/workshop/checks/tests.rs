@@ -532,3 +532,73 @@ fn a_line_printed_outside_replay_comes_three_times_per_check_as_the_workshop_not
     assert_eq!(fresh.load(Ordering::Relaxed), 3, "the run and its two strict replays, each with a new last decision task");
     assert!(every.load(Ordering::Relaxed) > 3, "unguarded, the line repeats more: {}", every.load(Ordering::Relaxed));
 }
+
+#[test]
+fn scans_waited_for_on_a_misnamed_channel_are_named_as_never_read_not_as_the_selectors_order() {
+    // Chapter 6 with the scans read from "Scansignal": the same history (reading a signal
+    // writes no event), and every answer without Delft and Amsterdam.
+    let (check, mut go) = go_run("status-follows-scans");
+    let answers = go.steps.iter().filter(|s| matches!(s, StepResult::Answer(_))).count();
+    let mut seen = 0;
+    for s in go.steps.iter_mut() {
+        if let StepResult::Answer(_) = s {
+            seen += 1;
+            let delivered = seen == answers;
+            *s = StepResult::Answer(format!(r#"{{"delivered":{delivered},"locationHistory":["Aarhus"]}}"#));
+        }
+    }
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("the workflow never read 2 scans (Delft, Amsterdam): a decision task ran after they arrived"), "{m}");
+    assert!(m.contains("it must be \"ScanSignal\" exactly, case included (a Go worker logs \"Workflow has unhandled signals\""), "{m}");
+    assert!(!m.contains("DeliveredSignal case before") && !m.contains("Rc<RefCell"), "not the cases' order, no Rust: {m}");
+    // The simulator knows they are still in the channel.
+    let rust = Run { unread: Some(vec![("ScanSignal".into(), 2)]), ..go.clone() };
+    let m = message(check, &rust, Track::Rust);
+    assert!(m.starts_with("the workflow never read 2 scans (Delft, Amsterdam)") && !m.contains("Go worker"), "{m}");
+    // A handler that returns a copy made at its registration: delivered stays false too.
+    for s in go.steps.iter_mut() {
+        if let StepResult::Answer(_) = s {
+            *s = StepResult::Answer(r#"{"delivered":false,"locationHistory":["Aarhus"]}"#.into());
+        }
+    }
+    let m = message(check, &go, Track::Go);
+    assert!(m.contains("either the handler returns a copy made when it was registered") && !m.contains("Rc<RefCell"), "{m}");
+    assert!(m.contains("the channel it waits on must be named \"ScanSignal\" exactly"), "{m}");
+    assert!(message(check, &go, Track::Rust).contains("e.g. in an Rc<RefCell<..>>"));
+}
+
+#[test]
+fn a_go_function_registered_without_a_name_is_told_how_to_name_it() {
+    use crate::history::{EventAttributes, EventType};
+    // The Go client names a function registered without a name by its Go name.
+    let (check, mut go) = go_run("paid-and-shipped");
+    let started = at(&go, EventType::DecisionTaskStarted)[0];
+    go.history.truncate(started + 1);
+    let mut failed = go.history[started].clone();
+    failed.event_id += 1;
+    failed.attributes = EventAttributes::DecisionTaskFailed(crate::history::DecisionTaskFailedEventAttributes {
+        scheduled_event_id: started as i64,
+        started_event_id: started as i64 + 1,
+        cause: "WORKFLOW_WORKER_UNHANDLED_FAILURE".into(),
+        failure: Some(crate::payload::Failure::generic(
+            "unable to find workflow type: OrderProcessingWorkflow. Supported types: [main.OrderProcessingWorkflow]",
+        )),
+        ..Default::default()
+    });
+    go.history.push(failed);
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("your worker does not run OrderProcessingWorkflow"), "{m}");
+    assert!(m.contains("by its Go name (main.OrderProcessingWorkflow)"), "{m}");
+    assert!(
+        m.contains("w.RegisterWorkflowWithOptions(OrderProcessingWorkflow, workflow.RegisterOptions{Name: \"OrderProcessingWorkflow\"})"),
+        "{m}"
+    ); // Registered under a name of its own: nothing about Go names.
+    let last = go.history.len() - 1;
+    if let EventAttributes::DecisionTaskFailed(f) = &mut go.history[last].attributes {
+        f.failure = Some(crate::payload::Failure::generic(
+            "unable to find workflow type: OrderProcessingWorkflow. Supported types: [PackageProcessingWorkflow]",
+        ));
+    }
+    let m = message(check, &go, Track::Go);
+    assert!(m.starts_with("your worker does not run OrderProcessingWorkflow") && !m.contains("Go name"), "{m}");
+}

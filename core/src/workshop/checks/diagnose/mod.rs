@@ -183,9 +183,20 @@ fn common(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
     for details in decision_failures(h) {
         if details.contains("unable to find workflow type") {
+            // Go names a function registered without a name by its package: main.OrderProcessingWorkflow.
+            let supported = details.split_once("Supported types: [").map_or("", |(_, rest)| rest.trim_end().trim_end_matches(']'));
+            let go_name = supported.split([',', ' ']).find(|t| t.ends_with(&format!(".{}", NAMES.workflow)));
+            let how = match go_name {
+                Some(go_name) => format!(
+                    ": a Go worker knows a function registered without a name by its Go name ({go_name}), so give it \
+                     the name, w.RegisterWorkflowWithOptions({0}, workflow.RegisterOptions{{Name: \"{0}\"}})",
+                    NAMES.workflow
+                ),
+                None => String::new(),
+            };
             return Some(format!(
                 "your worker does not run {}: its decision tasks fail with \"{}\". Register the workflow under the \
-                 workshop's name",
+                 workshop's name{how}",
                 NAMES.workflow,
                 details.trim()
             ));

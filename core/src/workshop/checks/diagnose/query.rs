@@ -1,7 +1,7 @@
 //! Chapter 6: the `current_status` query, compared answer by answer with the
 //! reference's, and the refusals a misnamed or late handler gets.
 
-use super::Ctx;
+use super::{Ctx, Track};
 use crate::workshop::checks::StepResult;
 
 pub(super) fn query_chapter(c: &Ctx<'_>) -> Option<String> {
@@ -53,11 +53,26 @@ pub(super) fn query_chapter(c: &Ctx<'_>) -> Option<String> {
             ));
         }
         if yv["locationHistory"] != rv["locationHistory"] {
-            return Some(format!(
-                "current_status answered {} where the package had been at {}: the handler must read the workflow's current \
-                 state (shared with the loop, e.g. in an Rc<RefCell<..>>), not a copy made when it was registered",
-                yv["locationHistory"], rv["locationHistory"]
-            ));
+            let answered =
+                format!("current_status answered {} where the package had been at {}", yv["locationHistory"], rv["locationHistory"]);
+            let unread_scans = c.yours.unread.as_ref().is_some_and(|u| u.iter().any(|(name, n)| name == "ScanSignal" && *n > 0));
+            return Some(match c.track {
+                Track::Rust if unread_scans => format!(
+                    "{answered}: the scans were never read, they are still in the ScanSignal channel. Your code waits for \
+                     them on a channel of another name: it must be \"ScanSignal\" exactly, case included"
+                ),
+                Track::Rust => format!(
+                    "{answered}: the handler must read the workflow's current state (shared with the loop, e.g. in an \
+                     Rc<RefCell<..>>), not a copy made when it was registered"
+                ),
+                // A real server's history cannot tell a scan read into a copy from one never read.
+                Track::Go => format!(
+                    "{answered}: either the handler returns a copy made when it was registered (it must read the \
+                     variables the loop appends to, which its closure captures), or the code never reads the scans: \
+                     the channel it waits on must be named \"ScanSignal\" exactly, case included (a Go worker logs \
+                     \"Workflow has unhandled signals\" for signals it never read)"
+                ),
+            });
         }
         if yv["delivered"] != rv["delivered"] {
             return Some(format!(

@@ -3,6 +3,7 @@
 
 use super::read::{completed_or_failed_before, signals, status};
 use super::{Ctx, Track};
+use crate::history::EventType;
 use crate::workshop::checks::StepResult;
 
 /// After shipping, the workflow closed though the reference waited for a signal.
@@ -136,23 +137,56 @@ pub(super) fn scan_lost_to_the_delivery(c: &Ctx<'_>) -> Option<String> {
     if scans.is_empty() {
         return None;
     }
-    let lost: Vec<String> = match (&c.yours.unread, &c.reference.unread) {
+    let lost: Vec<usize> = match (&c.yours.unread, &c.reference.unread) {
         (Some(mine), Some(theirs)) => {
             let count = |u: &[(String, usize)]| u.iter().find(|(name, _)| name == "ScanSignal").map_or(0, |(_, n)| *n);
             let n = count(mine).saturating_sub(count(theirs));
             // A channel is read in order: the scans left are the last ones.
-            scans[scans.len().saturating_sub(n)..].iter().map(|&i| scan_location(&h[i])).collect()
+            scans[scans.len().saturating_sub(n)..].to_vec()
         }
-        _ => missing_locations(c),
+        _ => {
+            let missing = missing_locations(c);
+            scans.iter().copied().filter(|&i| missing.contains(&scan_location(&h[i]))).collect()
+        }
     };
     if lost.is_empty() {
         return None;
     }
-    let (what, it) = if lost.len() == 1 {
-        (format!("the scan in {}", lost[0]), "it")
-    } else {
-        (format!("{} scans ({})", lost.len(), lost.join(", ")), "them")
+    let names = |scans: &[usize]| -> (String, &'static str) {
+        let at: Vec<String> = scans.iter().map(|&i| scan_location(&h[i])).collect();
+        if at.len() == 1 { (format!("the scan in {}", at[0]), "it") } else { (format!("{} scans ({})", at.len(), at.join(", ")), "they") }
     };
+    // A scan a decision task saw in the loop, before the delivery came, was the only
+    // thing to select then: whatever the cases' order, code reading that channel takes
+    // it. Not read, it was never the channel the code waits on. (The loop starts once
+    // shipProduct has completed: before that, the code waits on the activities.)
+    let looping = shipped(h).unwrap_or(delivered);
+    let alone: Vec<usize> = lost
+        .iter()
+        .copied()
+        .filter(|&i| {
+            h.get(i.max(looping)..delivered).is_some_and(|between| between.iter().any(|e| e.event_type() == EventType::DecisionTaskStarted))
+        })
+        .collect();
+    if !alone.is_empty() {
+        let (what, it) = names(&alone);
+        // The Rust track knows the scans are still in the channel; a real server's history
+        // cannot tell a scan never read from one read and not added to the list.
+        let otherwise = match c.track {
+            Track::Go => {
+                " (a Go worker logs \"Workflow has unhandled signals\" with the names of the signals it never read). If it \
+                 does read ScanSignal, it does not add the location to the list current_status returns"
+            }
+            Track::Rust => "",
+        };
+        return Some(format!(
+            "the workflow never read {what}: a decision task ran after {it} arrived and before DeliveredSignal did, with \
+             nothing else to select, and the location is still missing. The signal reached the workflow \
+             (WorkflowExecutionSignaled, signal ScanSignal), so your code waits for scans on a channel of another name: it \
+             must be \"ScanSignal\" exactly, case included{otherwise}"
+        ));
+    }
+    let (what, it) = names(&lost);
     Some(format!(
         "the workflow completed without reading {what}: {it} waited in the ScanSignal channel next to the \
          DeliveredSignal, and the delivery ended the loop first. When both channels already hold a signal, select takes \
@@ -160,6 +194,15 @@ pub(super) fn scan_lost_to_the_delivery(c: &Ctx<'_>) -> Option<String> {
          (or reads DeliveredSignal before it selects). Add the ScanSignal case first, then the DeliveredSignal case: a scan waiting beside the delivery is then \
          read before the loop ends, and no location is lost"
     ))
+}
+
+/// Where shipProduct's completion is in the history: the workflow's loop starts after it.
+fn shipped(h: &[crate::history::HistoryEvent]) -> Option<usize> {
+    let ship = super::read::activities(h).into_iter().find(|a| a.activity_type == super::NAMES.ship_product)?;
+    let scheduled = h[ship.at].event_id;
+    h.iter().position(
+        |e| matches!(&e.attributes, crate::history::EventAttributes::ActivityTaskCompleted(a) if a.scheduled_event_id == scheduled),
+    )
 }
 
 /// The location a ScanSignal event carries, read as the workflow reads it, or "an
