@@ -5,7 +5,10 @@
 // workshop's names.
 package hintcheck
 
-import "go.uber.org/cadence/workflow"
+import (
+	"go.uber.org/cadence/worker"
+	"go.uber.org/cadence/workflow"
+)
 
 // Order is the workshop's order, as validatePayment takes it.
 type Order struct{ ID string }
@@ -32,3 +35,9 @@ var (
 )
 
 func validatePayment(o Order) (string, error) { return "", nil }
+
+// OrderProcessingWorkflow is the participant's workflow function, and w their worker,
+// as the registration in a hint names them.
+func OrderProcessingWorkflow(ctx workflow.Context, o Order) (string, error) { return "", nil }
+
+var w worker.Worker

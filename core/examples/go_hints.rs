@@ -9,9 +9,11 @@ use postflow_core::workshop::GUIDES;
 fn main() {
     println!("// Written by `cargo run -p postflow-core --example go_hints`: not to be edited.");
     println!("package hintcheck\n");
-    println!("import (\n\t\"fmt\"\n\t\"time\"\n\n\t\"go.uber.org/cadence\"\n\t\"go.uber.org/cadence/workflow\"\n)\n");
+    println!(
+        "import (\n\t\"fmt\"\n\t\"time\"\n\n\t\"go.uber.org/cadence\"\n\t\"go.uber.org/cadence/activity\"\n\t\"go.uber.org/cadence/workflow\"\n)\n"
+    );
     // A hint need not use every import.
-    println!("var _, _, _ = fmt.Sprint, time.Second, cadence.RetryPolicy{{}}\n");
+    println!("var _, _, _, _ = fmt.Sprint, time.Second, cadence.RetryPolicy{{}}, activity.RegisterOptions{{}}\n");
     for g in &GUIDES {
         for (i, h) in g.hints.iter().enumerate().filter(|(_, h)| !h.go.is_empty()) {
             let name = format!("chapter{}Hint{}", g.number, i + 1);

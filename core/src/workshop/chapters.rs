@@ -32,7 +32,7 @@ pub static GUIDES: [ChapterGuide; 7] = [
         hints: &[
             Hint {
                 text: "Two activities, each a plain function that returns a result or an error, each \
-                       registered with the worker under its name: validatePayment refuses an amount over \
+                       registered with the worker under the workshop's name for it: validatePayment refuses an amount over \
                        25 (\"payment validation failed for order: <id>\") and otherwise returns \"Payment \
                        successful\"; shipProduct refuses an order without a customer (\"customer is \
                        required\") and otherwise returns \"Product shipped successfully\". The workflow \
@@ -64,7 +64,13 @@ pub static GUIDES: [ChapterGuide; 7] = [
                      Get(ctx, &result)\n\
                      if err != nil {\n    \
                      return \"\", fmt.Errorf(\"validate payment for order: %v\", err)\n\
-                     }",
+                     }\n\n\
+                     // In main, where the worker is made: the workshop's names, not the\n\
+                     // Go names it would take (main.OrderProcessingWorkflow).\n\
+                     w.RegisterWorkflowWithOptions(OrderProcessingWorkflow,\n    \
+                     workflow.RegisterOptions{Name: \"OrderProcessingWorkflow\"})\n\
+                     w.RegisterActivityWithOptions(validatePayment,\n    \
+                     activity.RegisterOptions{Name: \"validatePayment\"})",
             },
         ],
     },
