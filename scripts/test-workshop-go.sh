@@ -92,6 +92,8 @@ start_worker --chapter 1 --mistake ship-product-not-registered
 expect 1 "shipProduct was scheduled but never completed" -- 1 --address "$HTTP"
 start_worker --chapter 1 --mistake wrong-names
 expect 1 "your worker does not run OrderProcessingWorkflow" -- 1 --address "$HTTP"
+# Said once: the other checks would only fail the same way.
+grep -qF "(3 not run: your worker does not run the workshop's workflow" "$OUT" || { echo "FAIL: every check run on a worker without the workflow:" >&2; cat "$OUT" >&2; exit 1; }
 start_worker --chapter 2
 expect 0 "2 of 2 checks pass" -- 2 --address "$HTTP"
 start_worker --chapter 2 --mistake no-retry-policy
@@ -109,6 +111,10 @@ start_worker --chapter 5 --mistake scan-channel-misnamed-in-loop
 expect 0 "Your Go worker's log tells: when a workflow completes with a signal it never read, it logs \"Workflow has unhandled signals\"" -- 5 --address "$HTTP"
 grep -q 'Workflow has unhandled signals.*"SignalNames": \["ScanSignal"\]' "$LOG" \
   || { echo "FAIL: the Go worker did not log the scans it never read:" >&2; tail -20 "$LOG" >&2; exit 1; }
+# In chapter 6 current_status shows it: the scans were never read, not lost to the
+# delivery beside them (a decision task saw each one alone).
+start_worker --chapter 6 --mistake scan-channel-misnamed-in-query
+expect 1 "the workflow never read 2 scans (Delft, Amsterdam): a decision task ran after they arrived" -- 6 --address "$HTTP"
 start_worker --chapter 6
 expect 0 "4 of 4 checks pass" -- 6 --address "$HTTP"
 start_worker --chapter 6 --mistake query-after-first-activity

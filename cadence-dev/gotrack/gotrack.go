@@ -85,6 +85,11 @@ var mistakes = map[string]mistake{
 		activities(r, workshop.Delivered, est)
 		r.RegisterWorkflowWithOptions(tracked(workshop.CurrentStatusQuery, scanMisnamed), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
 	}},
+	// The same in chapter 6, whose current_status shows the locations never read.
+	"scan-channel-misnamed-in-query": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
+		activities(r, workshop.Query, est)
+		r.RegisterWorkflowWithOptions(tracked(workshop.CurrentStatusQuery, scanMisnamed), workflow.RegisterOptions{Name: workshop.StarterNames.Workflow})
+	}},
 	// The query handler is registered as "currentStatus", not "current_status".
 	"query-misnamed": {workshop.Query, func(r workshop.Registry, unit time.Duration, est workshop.Estimator) {
 		activities(r, workshop.Query, est)

@@ -373,8 +373,12 @@ fn ellipsis(line: &str, width: usize) -> String {
 
 /// What `check` says when the current chapter passed and moved on (both tracks).
 pub fn moved_on(g: &ChapterGuide, next: &ChapterGuide, go: bool, width: usize) -> String {
-    let how =
-        if go { "`workshop check --go` checks it once your worker is there" } else { "`workshop check` and `workshop hint` go to it now" };
+    let how = if go {
+        // A Go worker runs the code it was started with: the new chapter's needs a new start.
+        format!("`workshop check --go` checks it once your worker runs chapter {}'s code: stop it and start it again", next.number)
+    } else {
+        "`workshop check` and `workshop hint` go to it now".to_owned()
+    };
     wrap(&format!("Chapter {} passes. Next: chapter {} ({how}).", g.number, next.heading()), "", "  ", width)
 }
 
@@ -536,6 +540,14 @@ mod tests {
         let fitted = screen(&layout(), g, &o, 0, "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
         assert!(fitted.text.contains("  | … 1 more line: `workshop check 2` shows them all"), "{}", fitted.text);
         assert!(!fitted.text.contains(" 1 more lines") && !fitted.text.contains("(1 lines)"), "{}", fitted.text);
+    }
+
+    #[test]
+    fn a_go_participant_is_told_the_worker_must_be_started_again_for_the_next_chapter() {
+        let (one, two) = (ChapterGuide::number(1).unwrap(), ChapterGuide::number(2).unwrap());
+        let said = moved_on(one, two, true, 80).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(said.contains("once your worker runs chapter 2's code: stop it and start it again"), "{said}");
+        assert!(!moved_on(one, two, false, 80).contains("worker"));
     }
 
     #[test]

@@ -82,6 +82,9 @@ fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: 
         let mut workers = std::collections::BTreeSet::new();
         // Set once a check shows that the worker's day is not the check's.
         let mut wrong_day = None;
+        // Set once a check shows that the worker does not run the workshop's workflow:
+        // every other check would start it only to fail the same way.
+        let mut unregistered = false;
         let checks: Vec<&Check> = Check::of(g.chapter).collect();
         for c in &checks {
             if let Some(why) = c.simulator_only {
@@ -90,7 +93,7 @@ fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: 
                 elsewhere += 1;
                 continue;
             }
-            if wrong_day.is_some() {
+            if wrong_day.is_some() || unregistered {
                 not_run += 1;
                 continue;
             }
@@ -109,6 +112,7 @@ fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: 
             passed += usize::from(report.passed);
             if !report.passed {
                 wrong_day = worker_day(&run.history).filter(|day| *day != o.timer_unit);
+                unregistered = workflow_type_unknown(&run.history);
             }
         }
         if workers.len() > 1 {
@@ -137,6 +141,9 @@ fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: 
                 g.number,
                 day.as_secs(),
             ));
+        }
+        if unregistered && not_run > 0 {
+            not_here.push(format!("{not_run} not run: your worker does not run the workshop's workflow, so they would fail the same way"));
         }
         if elsewhere > 0 {
             not_here.push(format!("{elsewhere} more on the simulator only"));
@@ -207,6 +214,17 @@ fn unseen_on_the_server(g: &ChapterGuide) -> Option<&'static str> {
          tells: when a workflow completes with a signal it never read, it logs \"Workflow has unhandled signals\" and the \
          signal's name (\"SignalNames\": [\"ScanSignal\"]). Chapter 6's checks, which ask current_status, see it too.",
     )
+}
+
+/// Whether a decision task of `history` failed because the worker does not know the
+/// workflow type it was started with.
+fn workflow_type_unknown(history: &[postflow_core::history::HistoryEvent]) -> bool {
+    history.iter().any(|e| match &e.attributes {
+        postflow_core::history::EventAttributes::DecisionTaskFailed(d) => {
+            d.failure.as_ref().is_some_and(|f| f.details_text().contains("unable to find workflow type"))
+        }
+        _ => false,
+    })
 }
 
 /// How long a day of delivery estimate lasts in the worker that wrote `history`, as
@@ -738,6 +756,42 @@ mod tests {
         );
         // Its code is not what failed: no hint for the code.
         assert!(!out.contains("Hint") && !out.contains("Changed your code"), "{out}");
+    }
+
+    /// The worker registered the workflow under another name: its first decision task
+    /// fails, as a Go worker fails it, and is retried for ever.
+    fn workflow_type_not_registered(mut history: Vec<HistoryEvent>, _: usize) -> Vec<HistoryEvent> {
+        let started = history.iter().position(|e| e.event_type() == EventType::DecisionTaskStarted).unwrap();
+        history.truncate(started + 1);
+        let mut failed = history[started].clone();
+        failed.event_id += 1;
+        failed.attributes = EventAttributes::DecisionTaskFailed(postflow_core::history::DecisionTaskFailedEventAttributes {
+            scheduled_event_id: history[started - 1].event_id,
+            started_event_id: history[started].event_id,
+            cause: "WORKFLOW_WORKER_UNHANDLED_FAILURE".into(),
+            failure: Some(postflow_core::payload::Failure::generic(
+                "unable to find workflow type: OrderProcessingWorkflow. Supported types: [main.OrderProcessingWorkflow]",
+            )),
+            ..Default::default()
+        });
+        history.push(failed);
+        history
+    }
+
+    #[test]
+    fn a_worker_without_the_workshops_workflow_fails_one_check_not_every_one_alike() {
+        let fake = Fake { tamper: workflow_type_not_registered, ..worker_running(Chapter::Activities, Chapter::Activities) };
+        let (out, status) = check_go(fake, MINUTE, "unregistered");
+        assert_eq!(status, ExitCode::FAILURE, "{out}");
+        assert_eq!(out.matches("your worker does not run OrderProcessingWorkflow").count(), 1, "{out}");
+        let summary = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            summary.contains(
+                "0 of 4 checks pass (3 not run: your worker does not run the workshop's workflow, so they would fail the same way)"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("by its Go name (main.OrderProcessingWorkflow)"), "{out}");
     }
 
     #[test]
