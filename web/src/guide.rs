@@ -229,7 +229,9 @@ fn clicked(pg: Playground, ev: &leptos::ev::MouseEvent) {
             run(pg, Command::TourBack);
         }
         Some("chapter") => open_chapter(pg),
+        // Both ways, for a touch screen that has no G to press.
         Some("open") => pg.teach.guide_open.set(true),
+        Some("fold") => pg.teach.guide_open.set(false),
         Some("select") => pg.selected_event.set(Some(n)),
         _ => {}
     }
@@ -310,7 +312,8 @@ pub fn guide_html(v: &TourView) -> String {
         h,
         "<details><summary>The idea of this chapter</summary><p>{}</p><p>{}</p></details>\
          <div class=\"row\"><button type=\"button\" id=\"tour-back\" data-do=\"back\">◀ step</button>\
-         <button type=\"button\" id=\"tour-next\" data-do=\"next\">step ▶</button></div>\
+         <button type=\"button\" id=\"tour-next\" data-do=\"next\">step ▶</button>\
+         <button type=\"button\" id=\"tour-fold\" data-do=\"fold\">Fold (G)</button></div>\
          <p id=\"tour-scores\" class=\"keys\">Predictions right per chapter: {}</p>",
         esc(v.chapter.concept),
         esc(v.chapter.goal),
