@@ -13,7 +13,7 @@ use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
 
 use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
-use crate::shutdown::{Unfinished, bridge_command};
+use crate::shutdown::{Unfinished, bridge_command, may_be_open, terminate_command};
 
 pub struct LoadReport {
     pub lifecycles: usize,
@@ -114,10 +114,7 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
                             }
                             // Closed on its own meanwhile, or never started: nothing left.
                             Err(BridgeError::Closed(_) | BridgeError::NotFound(_)) => {}
-                            Err(e) => open.lock().unwrap_or_else(|p| p.into_inner()).push(format!(
-                                "{id} may be open on the server until its execution timeout ({e}); end it with `{}`",
-                                bridge_command(client, domain, &format!("wf terminate --wid {id}"))
-                            )),
+                            Err(e) => open.lock().unwrap_or_else(|p| p.into_inner()).push(may_be_open(client, domain, &id, &e)),
                         },
                         Err(Step::Failed(e)) => failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}")),
                     }
@@ -148,7 +145,7 @@ fn left_open(client: &Client, domain: &str, prefix: &str) -> Unfinished {
              execution timeout ({} s); `{}` lists the open ones, `{}` ends one",
             EXECUTION_TIMEOUT.as_secs(),
             bridge_command(client, domain, "wf list"),
-            bridge_command(client, domain, &format!("wf terminate --wid {prefix}-N"))
+            terminate_command(client, domain, &format!("{prefix}-N"))
         ),
     )
 }

@@ -27,7 +27,7 @@ use postflow_core::time::parse_duration;
 
 use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
-use crate::shutdown::{Unfinished, bridge_command};
+use crate::shutdown::{Unfinished, may_be_open, terminate_command};
 use crate::worker::{Worker, WorkerConfig};
 
 /// The "day" of a scenario played on a real server unless told otherwise. A
@@ -312,11 +312,6 @@ fn interrupted(o: &RunOptions) -> bool {
     o.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
 }
 
-/// The command that ends the run's workflow by hand.
-fn terminate_command(client: &Client, domain: &str, workflow_id: &str) -> String {
-    bridge_command(client, domain, &format!("wf terminate --wid {workflow_id}"))
-}
-
 /// What a second and a third Ctrl-C say while the run's workflow may be open.
 fn left_open(client: &Client, domain: &str, workflow_id: &str) -> Unfinished {
     Unfinished::hold(
@@ -342,10 +337,7 @@ fn end_workflow(client: &Client, domain: &str, workflow_id: &str, reason: &str) 
         Ok(()) => Ok(format!("its workflow {workflow_id} on the server was terminated")),
         Err(BridgeError::Closed(_)) => Ok(format!("its workflow {workflow_id} had closed on the server already")),
         Err(BridgeError::NotFound(_)) => Ok(format!("its workflow {workflow_id} was not started on the server")),
-        Err(e) => Err(format!(
-            "its workflow {workflow_id} may be open on the server until its execution timeout ({e}); end it with `{}`",
-            terminate_command(client, domain, workflow_id)
-        )),
+        Err(e) => Err(format!("its workflow {}", may_be_open(client, domain, workflow_id, &e))),
     })
 }
 

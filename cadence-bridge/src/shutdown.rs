@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 use crate::client::Client;
+use crate::error::BridgeError;
 
 static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
@@ -79,19 +80,33 @@ impl Unfinished {
     }
 }
 
-/// The `bridge` command line that runs `args` against the server and domain `client`
-/// works with, for a note on what is left open there: `bridge --address URL --domain
-/// cadence-workshop wf terminate --wid Order123`.
-pub fn bridge_command(client: &Client, domain: &str, args: &str) -> String {
-    format!("bridge --address {} --domain {domain} {args}", client.url().trim_end_matches('/'))
-}
-
 impl Drop for Unfinished {
     fn drop(&mut self) {
         // Not freed: a handler running on another thread may still be writing it. A
         // few hundred bytes per cleanup, one or two in a process's life.
         NOTES.store(std::ptr::null_mut(), Ordering::SeqCst);
     }
+}
+
+/// The `bridge` command line that runs `args` against the server and domain `client`
+/// works with, for a note on what is left open there: `bridge --address URL --domain
+/// cadence-workshop wf list`.
+pub fn bridge_command(client: &Client, domain: &str, args: &str) -> String {
+    format!("bridge --address {} --domain {domain} {args}", client.url().trim_end_matches('/'))
+}
+
+/// The command that ends workflow `workflow_id` by hand.
+pub fn terminate_command(client: &Client, domain: &str, workflow_id: &str) -> String {
+    bridge_command(client, domain, &format!("wf terminate --wid {workflow_id}"))
+}
+
+/// What is said of a workflow whose terminate failed with `error`: it stays open until
+/// its execution timeout unless someone ends it, with the command that does.
+pub fn may_be_open(client: &Client, domain: &str, workflow_id: &str, error: &BridgeError) -> String {
+    format!(
+        "{workflow_id} may be open on the server until its execution timeout ({error}); end it with `{}`",
+        terminate_command(client, domain, workflow_id)
+    )
 }
 
 #[cfg(test)]
