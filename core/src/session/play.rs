@@ -204,7 +204,7 @@ fn play_step(session: &mut Session) -> Result<(), String> {
     }
     Err(match session.execution_status() {
         Some(WorkflowStatus::Running) | None => "played to where the workflow waits for a signal".into(),
-        Some(s) => format!("played to the end: the workflow {}", s.name().replace('_', " ")),
+        Some(s) => format!("played to the end: the workflow {}", s.words()),
     })
 }
 
@@ -217,7 +217,7 @@ fn live(session: &mut Session, by: Duration) -> Result<bool, String> {
     match session.execution_status() {
         None => return Ok(false), // nothing started yet: the clock waits for an order
         Some(WorkflowStatus::Running) => {}
-        Some(s) => return Err(format!("live time stopped: the workflow {}", s.name().replace('_', " "))),
+        Some(s) => return Err(format!("live time stopped: the workflow {}", s.words())),
     }
     // Whole milliseconds keep the recorded clock moves short and exact in text.
     let by = Duration::from_millis(by.as_millis() as u64);
