@@ -285,11 +285,7 @@ pub fn availability_in(command: Command, s: &Session, front: FrontState) -> Avai
 
 /// How a closed workflow closed, in words: "completed", "failed", "timed out".
 pub(crate) fn closed_word(s: &Session) -> String {
-    // The state before its note: "timed out (imported, event 9 of 9)".
-    match s.status_line().run_state.split(" (").next() {
-        Some(state) if !state.is_empty() => state.to_owned(),
-        _ => "closed".into(),
-    }
+    s.state_words().to_owned()
 }
 
 /// The fields of the start form, as typed.

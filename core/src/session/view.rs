@@ -253,11 +253,19 @@ impl Session {
         self.logs().iter().filter(|l| l.source == "workflow" && l.message == "Notification sent").count()
     }
 
+    /// The run's state in a person's words, without the status line's note: "timed
+    /// out", "running", "not started".
+    pub(crate) fn state_words(&self) -> &'static str {
+        let words =
+            if self.is_imported() { self.imported_status().map(|st| st.words()) } else { self.execution().map(|e| e.status().words()) };
+        words.unwrap_or("not started")
+    }
+
     pub fn status_line(&self) -> StatusLine {
         if self.is_imported() {
             let h = self.history();
             let (start, now) = (h.first().map(|e| e.event_time).unwrap_or_default(), h.last().map(|e| e.event_time).unwrap_or_default());
-            let state = self.imported_status().map_or("not started", |st| st.words());
+            let state = self.state_words();
             return StatusLine {
                 workflow_id: self.imported_workflow_id().unwrap_or("(imported)").into(),
                 run_state: format!("{state} (imported, event {} of {})", self.cursor(), self.timeline().len()),
