@@ -112,7 +112,7 @@ fn run(list: &[&'static ChapterGuide], server: &dyn Server, o: &Options, state: 
             passed += usize::from(report.passed);
             if !report.passed {
                 wrong_day = worker_day(&run.history).filter(|day| *day != o.timer_unit);
-                unregistered = workflow_type_unknown(&run.history);
+                unregistered = checks::unknown_workflow_type(&run.history).is_some();
             }
         }
         if workers.len() > 1 {
@@ -214,17 +214,6 @@ fn unseen_on_the_server(g: &ChapterGuide) -> Option<&'static str> {
          tells: when a workflow completes with a signal it never read, it logs \"Workflow has unhandled signals\" and the \
          signal's name (\"SignalNames\": [\"ScanSignal\"]). Chapter 6's checks, which ask current_status, see it too.",
     )
-}
-
-/// Whether a decision task of `history` failed because the worker does not know the
-/// workflow type it was started with.
-fn workflow_type_unknown(history: &[postflow_core::history::HistoryEvent]) -> bool {
-    history.iter().any(|e| match &e.attributes {
-        postflow_core::history::EventAttributes::DecisionTaskFailed(d) => {
-            d.failure.as_ref().is_some_and(|f| f.details_text().contains("unable to find workflow type"))
-        }
-        _ => false,
-    })
 }
 
 /// How long a day of delivery estimate lasts in the worker that wrote `history`, as

@@ -28,6 +28,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use data::CHECKS;
+pub use diagnose::unknown_workflow_type;
 pub use replay::replay_strictly;
 pub use report::{CheckReport, Difference, SideBySide};
 

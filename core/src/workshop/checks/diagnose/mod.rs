@@ -22,7 +22,8 @@ use notification::notification_chapter;
 use payment::{activities_chapter, retries_chapter};
 use query::query_chapter;
 pub(crate) use read::activities;
-use read::{Activity, decision_failures, start_attributes, status, timers};
+pub use read::unknown_workflow_type;
+use read::{Activity, decision_failures, start_attributes, status, supported_types, timers};
 use signals::{delivered_chapter, loop_chapter, scan_lost_to_the_delivery, scan_once_chapter};
 
 /// What the participant's run and the reference's share for a judgement.
@@ -181,26 +182,23 @@ fn common(c: &Ctx<'_>) -> Option<String> {
         return Some(m);
     }
     let h = c.mine();
-    for details in decision_failures(h) {
-        if details.contains("unable to find workflow type") {
-            // Go names a function registered without a name by its package: main.OrderProcessingWorkflow.
-            let supported = details.split_once("Supported types: [").map_or("", |(_, rest)| rest.trim_end().trim_end_matches(']'));
-            let go_name = supported.split([',', ' ']).find(|t| t.ends_with(&format!(".{}", NAMES.workflow)));
-            let how = match go_name {
-                Some(go_name) => format!(
-                    ": a Go worker knows a function registered without a name by its Go name ({go_name}), so give it \
-                     the name, w.RegisterWorkflowWithOptions({0}, workflow.RegisterOptions{{Name: \"{0}\"}})",
-                    NAMES.workflow
-                ),
-                None => String::new(),
-            };
-            return Some(format!(
-                "your worker does not run {}: its decision tasks fail with \"{}\". Register the workflow under the \
-                 workshop's name{how}",
-                NAMES.workflow,
-                details.trim()
-            ));
-        }
+    if let Some(details) = unknown_workflow_type(h) {
+        // Go names a function registered without a name by its package: main.OrderProcessingWorkflow.
+        let go_name = supported_types(&details).into_iter().find(|t| t.ends_with(&format!(".{}", NAMES.workflow)));
+        let how = match go_name {
+            Some(go_name) => format!(
+                ": a Go worker knows a function registered without a name by its Go name ({go_name}), so give it \
+                 the name, w.RegisterWorkflowWithOptions({0}, workflow.RegisterOptions{{Name: \"{0}\"}})",
+                NAMES.workflow
+            ),
+            None => String::new(),
+        };
+        return Some(format!(
+            "your worker does not run {}: its decision tasks fail with \"{}\". Register the workflow under the \
+             workshop's name{how}",
+            NAMES.workflow,
+            details.trim()
+        ));
     }
     let acts = activities(h);
     let known = [NAMES.validate_payment, NAMES.ship_product, NAMES.estimated_delivery_time];
@@ -328,10 +326,8 @@ fn secs(d: Option<Duration>) -> String {
 /// simulator's worker writes the first part alone when the list is not known).
 fn unable_to_find(failure: &str) -> Option<(&str, Vec<&str>)> {
     let rest = failure.strip_prefix("unable to find activityType=")?;
-    match rest.split_once(". Supported types: [") {
-        Some((name, list)) => Some((name, list.trim_end_matches(']').split(',').map(str::trim).filter(|n| !n.is_empty()).collect())),
-        None => Some((rest, Vec::new())),
-    }
+    let name = rest.split_once(". Supported types: [").map_or(rest, |(name, _)| name);
+    Some((name, supported_types(rest)))
 }
 
 /// Whether a registered name is the called one mistyped: alike but for case, `_`

@@ -139,6 +139,20 @@ pub(super) fn decision_failures(h: &[HistoryEvent]) -> Vec<String> {
         .collect()
 }
 
+/// What a decision task that failed because the worker does not know the workflow
+/// type says ("unable to find workflow type: ... Supported types: [...]"), if one did.
+pub fn unknown_workflow_type(h: &[HistoryEvent]) -> Option<String> {
+    decision_failures(h).into_iter().find(|d| d.contains("unable to find workflow type"))
+}
+
+/// The names a worker's "unable to find ..." failure lists as registered
+/// ("Supported types: [main.validatePayment, shipProduct]").
+pub(super) fn supported_types(failure: &str) -> Vec<&str> {
+    failure.split_once("Supported types: [").map_or_else(Vec::new, |(_, list)| {
+        list.trim_end().trim_end_matches(']').split(',').map(str::trim).filter(|n| !n.is_empty()).collect()
+    })
+}
+
 pub(super) fn completed_or_failed_before(h: &[HistoryEvent], i: usize) -> bool {
     h[..i.min(h.len())].iter().any(|e| e.event_type().is_workflow_close())
 }
