@@ -23,7 +23,7 @@ use payment::{activities_chapter, retries_chapter};
 use query::query_chapter;
 pub(crate) use read::activities;
 pub use read::unknown_workflow_type;
-use read::{Activity, decision_failures, start_attributes, status, supported_types, timers};
+use read::{Activity, decision_failures, start_attributes, status, supported_types, timers, unread_count};
 use signals::{delivered_chapter, loop_chapter, scan_lost_to_the_delivery, scan_once_chapter};
 
 /// What the participant's run and the reference's share for a judgement.
@@ -166,7 +166,7 @@ fn query_handler_panicked(c: &Ctx<'_>) -> Option<String> {
 fn unread(c: &Ctx<'_>) -> Option<String> {
     let h = c.mine();
     if let (Some(mine), Some(theirs)) = (&c.yours.unread, &c.reference.unread)
-        && let Some((name, n)) = mine.iter().find(|(name, n)| *n > theirs.iter().find(|(t, _)| t == name).map_or(0, |(_, k)| *k))
+        && let Some((name, n)) = mine.iter().find(|(name, n)| *n > unread_count(theirs, name))
     {
         return Some(format!(
             "the workflow {} with {n} {name} signal{} it never read: the reference solution reads every one",

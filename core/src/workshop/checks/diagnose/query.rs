@@ -1,6 +1,7 @@
 //! Chapter 6: the `current_status` query, compared answer by answer with the
 //! reference's, and the refusals a misnamed or late handler gets.
 
+use super::read::unread_count;
 use super::{Ctx, Track};
 use crate::workshop::checks::StepResult;
 
@@ -55,7 +56,7 @@ pub(super) fn query_chapter(c: &Ctx<'_>) -> Option<String> {
         if yv["locationHistory"] != rv["locationHistory"] {
             let answered =
                 format!("current_status answered {} where the package had been at {}", yv["locationHistory"], rv["locationHistory"]);
-            let unread_scans = c.yours.unread.as_ref().is_some_and(|u| u.iter().any(|(name, n)| name == "ScanSignal" && *n > 0));
+            let unread_scans = c.yours.unread.as_deref().is_some_and(|u| unread_count(u, "ScanSignal") > 0);
             return Some(match c.track {
                 Track::Rust if unread_scans => format!(
                     "{answered}: the scans were never read, they are still in the ScanSignal channel. Your code waits for \

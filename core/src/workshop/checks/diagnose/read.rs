@@ -153,6 +153,11 @@ pub(super) fn supported_types(failure: &str) -> Vec<&str> {
     })
 }
 
+/// How many `name` signals a run's `unread` list says it left in their channel.
+pub(super) fn unread_count(unread: &[(String, usize)], name: &str) -> usize {
+    unread.iter().find(|(n, _)| n == name).map_or(0, |(_, k)| *k)
+}
+
 pub(super) fn completed_or_failed_before(h: &[HistoryEvent], i: usize) -> bool {
     h[..i.min(h.len())].iter().any(|e| e.event_type().is_workflow_close())
 }

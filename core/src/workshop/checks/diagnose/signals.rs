@@ -1,7 +1,7 @@
 //! Chapters 3 to 5: one scan, scans in a loop, and the delivery that ends it; what a
 //! workflow that does not wait, does not loop or does not read a channel looks like.
 
-use super::read::{completed_or_failed_before, signals, status};
+use super::read::{completed_or_failed_before, signals, status, unread_count};
 use super::{Ctx, Track};
 use crate::history::EventType;
 use crate::workshop::checks::StepResult;
@@ -65,7 +65,7 @@ pub(super) fn loop_chapter(c: &Ctx<'_>) -> Option<String> {
     if status(h) == "completed" && status(&c.reference.history) == "running" {
         // The scans that reached the workflow before it closed, less those left unread.
         let sent = signals(h, "ScanSignal").into_iter().filter(|&i| !completed_or_failed_before(h, i)).count();
-        let unread = c.yours.unread.as_ref().and_then(|u| u.iter().find(|(name, _)| name == "ScanSignal")).map_or(0, |(_, n)| *n);
+        let unread = c.yours.unread.as_deref().map_or(0, |u| unread_count(u, "ScanSignal"));
         let read = sent.saturating_sub(unread);
         return Some(if read <= 1 {
             "the workflow completed after the first scan: a package is scanned many times on its way. Keep calling select in \
@@ -139,8 +139,7 @@ pub(super) fn scan_lost_to_the_delivery(c: &Ctx<'_>) -> Option<String> {
     }
     let lost: Vec<usize> = match (&c.yours.unread, &c.reference.unread) {
         (Some(mine), Some(theirs)) => {
-            let count = |u: &[(String, usize)]| u.iter().find(|(name, _)| name == "ScanSignal").map_or(0, |(_, n)| *n);
-            let n = count(mine).saturating_sub(count(theirs));
+            let n = unread_count(mine, "ScanSignal").saturating_sub(unread_count(theirs, "ScanSignal"));
             // A channel is read in order: the scans left are the last ones.
             scans[scans.len().saturating_sub(n)..].to_vec()
         }
