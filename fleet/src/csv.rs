@@ -13,6 +13,11 @@ const FILES: [&str; 2] = ["intervals.csv", "shards.csv"];
 /// Creates `dir` if need be and opens both files for writing (emptying them), or
 /// says which cannot be written and why.
 pub fn can_take_the_files(dir: &Path) -> Result<(), String> {
+    // A file in the directory's place: the system's words for it were "File exists"
+    // (os error 17), which reads as if existing were the fault.
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("cannot write the CSV files into {}: it is a file, not a directory", dir.display()));
+    }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot write the CSV files into {}: {e}", dir.display()))?;
     for name in FILES {
         open(&dir.join(name))?;

@@ -22,7 +22,7 @@ use clap::Parser;
 use indicatif::ProgressBar;
 use postflow_core::count::plural;
 use postflow_core::count::{at_least_one, zero_or_more};
-use postflow_core::fleet::model::Model;
+use postflow_core::fleet::model::{Input, Inputs, Model};
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig, grouped, human_bytes, mem_available, span_text};
 use postflow_core::time::parse_duration;
@@ -92,6 +92,14 @@ struct Args {
     /// Print the capacity model for this fleet's parameters (docs/scale.md).
     #[arg(long)]
     model: bool,
+    /// With --model: the persistence writes per second one history shard takes, your
+    /// database's number (a planning figure; the model assumes 100).
+    #[arg(long, requires = "model", allow_negative_numbers = true)]
+    shard_write_budget: Option<f64>,
+    /// With --model: the mean time, in milliseconds, decision tasks may wait for a
+    /// worker (a planning target; the model plans for 10).
+    #[arg(long, requires = "model", allow_negative_numbers = true)]
+    decision_wait_ms: Option<f64>,
     /// Refuse a fleet whose memory estimate is above this many GiB (default: the
     /// memory available now).
     #[arg(long, allow_negative_numbers = true)]
@@ -134,7 +142,7 @@ fn main() -> ExitCode {
     postflow_core::cli::end_quietly_on_a_closed_pipe();
     use_huge_pages();
     let args = Args::parse();
-    let config = match config(&args) {
+    let (config, inputs) = match config(&args).and_then(|c| Ok((c, inputs(&args)?))) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("fleet: {e}");
@@ -219,7 +227,7 @@ fn main() -> ExitCode {
         print!("{}", wrap(&written, "", "  ", REPORT_WIDTH));
     }
     if args.model {
-        print!("{}", model(&config, report, finished));
+        print!("{}", model(&config, &inputs, report, finished));
     }
     let _ = std::io::stdout().flush();
     if finished { ExitCode::SUCCESS } else { ExitCode::from(130) }
@@ -257,6 +265,28 @@ fn span(name: &str, value: f64, unit: &str, seconds: f64) -> Result<Duration, St
     Duration::try_from_secs_f64(value * seconds).map_err(|_| format!("--{name} is more {unit} than a run can last (got {value:e})"))
 }
 
+/// The capacity model's inputs: the measurements, and the two planning figures as
+/// the flags set them (docs/scale.md tells to change them to one's own numbers).
+fn inputs(a: &Args) -> Result<Inputs, String> {
+    let mut inputs = Inputs::default();
+    let positive = |name: &str, v: f64| {
+        if v > 0.0 && v.is_finite() { Ok(v) } else { Err(format!("--{name} must be a number more than zero (got {v})")) }
+    };
+    if let Some(v) = a.shard_write_budget {
+        inputs.shard_write_budget = Input {
+            value: positive("shard-write-budget", v)?,
+            source: "your planning figure: writes/s per history shard (--shard-write-budget)",
+        };
+    }
+    if let Some(v) = a.decision_wait_ms {
+        inputs.target_decision_wait = Input {
+            value: positive("decision-wait-ms", v)? / 1e3,
+            source: "your planning target: mean wait for a worker (--decision-wait-ms)",
+        };
+    }
+    Ok(inputs)
+}
+
 fn config(a: &Args) -> Result<FleetConfig, String> {
     // NaN would otherwise become a limit of zero bytes, and the refusal would read "the 0 KiB allowed".
     if let Some(g) = a.max_memory_gib.filter(|g| g.is_nan() || *g <= 0.0) {
@@ -268,7 +298,9 @@ fn config(a: &Args) -> Result<FleetConfig, String> {
     }
     let (s0, s1) = range("scan-hours", &a.scan_hours, "3-9")?;
     if !(a.arrival_hours > 0.0 && a.arrival_hours.is_finite()) {
-        return Err(format!("--arrival-hours must be more than zero (got {})", a.arrival_hours));
+        // Infinity is more than zero: it is the end that is missing.
+        let must = if a.arrival_hours == f64::INFINITY { "a number of hours" } else { "more than zero" };
+        return Err(format!("--arrival-hours must be {must} (got {})", a.arrival_hours));
     }
     for (name, v) in [("decision-ms", a.decision_ms), ("activity-ms", a.activity_ms)] {
         if !(v >= 0.0 && v.is_finite()) {
@@ -334,9 +366,9 @@ fn plots(r: &Report) -> String {
 /// packages that fail first and the shortest deliveries: its events per lifecycle
 /// and its lifecycle's length (open workflows over closed ones) would put wrong
 /// numbers into every row of the model.
-fn model(config: &FleetConfig, report: &Report, finished: bool) -> String {
+fn model(config: &FleetConfig, inputs: &Inputs, report: &Report, finished: bool) -> String {
     if finished {
-        return Model::from_fleet(config, report).render(REPORT_WIDTH);
+        return Model::new(inputs.clone(), config, report).render(REPORT_WIDTH);
     }
     let why = "No capacity model: the run was interrupted, and its lifecycles so far are the \
                short ones (failed payments, early deliveries). Let the run finish, or run \

@@ -35,6 +35,11 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
         (vec!["--over-limit", "-0.5"], "--over-limit must be a share between 0 and 1 (got -0.5)"),
         (vec!["--decision-ms", "-1"], "--decision-ms must be zero or more milliseconds (got -1)"),
         (vec!["--arrival-hours", "-1"], "--arrival-hours must be more than zero (got -1)"),
+        // Before: "must be more than zero (got inf)".
+        (vec!["--arrival-hours", "inf"], "--arrival-hours must be a number of hours (got inf)"),
+        (vec!["--model", "--shard-write-budget", "0"], "--shard-write-budget must be a number more than zero (got 0)"),
+        (vec!["--model", "--decision-wait-ms", "-5"], "--decision-wait-ms must be a number more than zero (got -5)"),
+        (vec!["--shard-write-budget", "50"], "the following required arguments were not provided:\n  --model"),
         (vec!["--delivery-days", "-1-5"], "--delivery-days must be LOW-HIGH with 0 < LOW <= HIGH"),
         (vec!["--max-memory-gib", "nan"], "--max-memory-gib must be more than zero (got NaN)"),
         (vec!["--max-memory-gib", "-1"], "--max-memory-gib must be more than zero (got -1)"),
@@ -77,7 +82,8 @@ fn nonsense_parameters_are_refused_with_what_is_wrong() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
     std::fs::remove_file(&file).unwrap();
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains(&format!("cannot write the CSV files into {}", file.display())), "{stderr}");
+    assert!(stderr.contains(&format!("cannot write the CSV files into {}: it is a file, not a directory", file.display())), "{stderr}");
+    assert!(!stderr.contains("File exists"), "the system's words read as if existing were the fault: {stderr}");
     assert!(stdout.is_empty() && !stderr.contains("fleet: 50 packages"), "the run did not begin: {stderr}");
     let (code, _, stderr) = fleet(&["--shards", "many"]);
     assert_eq!(code, 2);
@@ -204,4 +210,30 @@ fn a_csv_file_that_cannot_be_written_is_named_before_the_run() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains(&format!("cannot write {}", dir.join("intervals.csv").display())), "{stderr}");
     assert!(stdout.is_empty() && !stderr.contains("fleet: 50 packages"), "the run did not begin: {stderr}");
+}
+
+#[test]
+fn the_model_s_planning_figures_are_flags() {
+    // docs/scale.md: "change it to your database's number"; before, only by editing
+    // the source.
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--packages", "200", "--shards", "4", "--workers", "4", "--model"];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = fleet(&args);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    // The first scenario's row `name`'s value, 10^8 packages a year.
+    let row = |text: &str, name: &str| -> f64 {
+        let from = text.find("10^8 packages a year:").unwrap();
+        let line = text[from..].lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_else(|| panic!("{name} in {text}"));
+        line[name.len() + 2..].split_whitespace().next().unwrap().replace(',', "").parse().unwrap()
+    };
+    let (planned, mine) = (run(&[]), run(&["--shard-write-budget", "10", "--decision-wait-ms", "1"]));
+    let words = mine.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("per-shard write budget (/s) 10 your planning figure"), "{mine}");
+    assert!(words.contains("/ 10 writes/s per shard") && words.contains("mean wait <= 1 ms at 5.5 ms"), "{mine}");
+    let (shards, slots) = (row(&planned, "history shards"), row(&planned, "worker slots"));
+    assert!(row(&mine, "history shards") >= 9.0 * shards, "a tenth of the budget: ten times the shards ({shards} before)\n{mine}");
+    assert!(row(&mine, "worker slots") > slots, "a shorter wait takes more workers ({slots} before)\n{mine}");
 }

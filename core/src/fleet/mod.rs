@@ -279,7 +279,9 @@ impl Fleet {
 
     fn set_now(&mut self, t: Timestamp) {
         if t > self.now {
-            self.open.busy_nanos += u128::from(self.busy) * t.since(self.now).as_nanos();
+            let span = t.since(self.now).as_nanos();
+            self.open.busy_nanos += u128::from(self.busy) * span;
+            self.report.totals.open_workflow_nanos += u128::from(self.open_workflows) * span;
             self.now = t;
         }
         // The engine's clock follows without firing what is not yet due.

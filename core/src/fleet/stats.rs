@@ -152,6 +152,9 @@ pub struct Totals {
     pub purged: u64,
     /// Virtual time from the first order to the last workflow's close.
     pub virtual_span: Duration,
+    /// Open workflows integrated over virtual time, in workflow-nanoseconds: once
+    /// every package has closed, the sum of their lifecycles (order to close).
+    pub open_workflow_nanos: u128,
 }
 
 impl Totals {
