@@ -43,7 +43,10 @@ pub fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool)
             if finished {
                 format!("{:.2} days from the first order to the last close", t.virtual_span.as_secs_f64() / 86_400.0)
             } else {
-                format!("{:.2} days from the first order to the interruption", t.virtual_span.as_secs_f64() / 86_400.0)
+                // Where the run stopped: the last row ends there. (The span to the last
+                // close said 0.00 days of a run stopped half a day in, before any close.)
+                let stopped = r.intervals.last().map_or(0, |i| i.start_secs + i.seconds);
+                format!("{:.2} days from the first order to the interruption", stopped as f64 / 86_400.0)
             },
         ),
         (
@@ -55,15 +58,27 @@ pub fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool)
                 t.events as f64 / wall.as_secs_f64() / 1e6
             ),
         ),
-        ("history events", format!("{} ({:.1} {per_closed})", g(t.events), t.events_per_lifecycle())),
+        (
+            "history events",
+            if t.closed == 0 {
+                // Not "0.0 per workflow closed so far": there is no average of none.
+                format!("{} (no workflow has closed yet)", g(t.events))
+            } else {
+                format!("{} ({:.1} {per_closed})", g(t.events), t.events_per_lifecycle())
+            },
+        ),
         (
             // What this simulation keeps, not what a server stores: the capacity model
             // takes that from the dev server (docs/scale.md).
             "history packed",
             format!(
-                "{} bytes {per_closed}, in the simulation's memory (the dev server stores \
-                 ~151 bytes per event: docs/scale.md)",
-                g(t.packed_bytes_per_lifecycle().round() as u64)
+                "{}, in the simulation's memory (the dev server stores ~151 bytes per \
+                 event: docs/scale.md)",
+                if t.closed == 0 {
+                    "no history closed yet".to_owned()
+                } else {
+                    format!("{} bytes {per_closed}", g(t.packed_bytes_per_lifecycle().round() as u64))
+                }
             ),
         ),
         ("decision tasks", format!("{} ({:.1} per package started)", g(t.decision_tasks), per_started(t.decision_tasks))),
@@ -88,10 +103,11 @@ pub fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool)
         (
             "task lists",
             format!(
-                "{} waiting at the peak; decision tasks waited for a worker {:.1} ms on average, {:.0} ms at most",
+                "{} waiting at the peak; decision tasks waited for a worker {:.1} ms on average, {} ms at most",
                 count(t.backlog_peak, "task"),
                 t.decision_wait_mean() * 1e3,
-                t.decision_wait_max * 1e3
+                // Grouped as every other count here: "4,140 ms", not "4140 ms".
+                g((t.decision_wait_max * 1e3).round() as u64)
             ),
         ),
         (
@@ -128,6 +144,7 @@ pub fn summary(config: &FleetConfig, r: &Report, wall: Duration, finished: bool)
 #[cfg(test)]
 mod tests {
     use postflow_core::fleet::Fleet;
+    use postflow_core::fleet::stats::Totals;
 
     use super::*;
 
@@ -159,6 +176,38 @@ mod tests {
         assert!(cut.contains("days from the first order to the interruption"), "{cut}");
         let whole = summary(&config, report, Duration::from_secs(1), true);
         assert!(whole.contains("per lifecycle") && whole.contains("to the last close"), "{whole}");
+    }
+
+    #[test]
+    fn a_run_stopped_before_any_close_says_where_it_stopped_and_averages_nothing() {
+        // No failed orders: nothing closes before the first delivery, a day in.
+        let config = FleetConfig {
+            packages: 300,
+            shards: 4,
+            workers: 4,
+            worker_cache: 20,
+            over_limit_share: 0.0,
+            no_customer_share: 0.0,
+            ..FleetConfig::default()
+        };
+        let mut fleet = Fleet::new(config.clone()).unwrap();
+        assert!(!fleet.run(500, |f| f.progress().virtual_secs < 12 * 3600));
+        let stopped = fleet.progress().virtual_secs as f64 / 86_400.0;
+        assert_eq!((fleet.report().totals.closed, stopped > 0.49), (0, true), "{stopped}");
+        let cut = summary(&config, fleet.report(), Duration::from_secs(1), false);
+        let words = cut.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Before: "0.00 days from the first order to the interruption", half a day in.
+        assert!(words.contains(&format!("virtual time {stopped:.2} days from the first order to the interruption")), "{cut}");
+        assert!(words.contains("(no workflow has closed yet)") && words.contains("history packed no history closed yet"), "{cut}");
+        assert!(!words.contains("0.0 per workflow closed") && !words.contains("0 bytes per"), "{cut}");
+    }
+
+    #[test]
+    fn the_longest_wait_is_grouped_as_the_other_counts() {
+        let report = Report { totals: Totals { decision_wait_max: 4.14, ..Totals::default() }, ..Report::default() };
+        let text = summary(&FleetConfig::default(), &report, Duration::from_secs(1), true);
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("0.0 ms on average, 4,140 ms at most"), "{text}");
     }
 
     #[test]

@@ -241,10 +241,11 @@ impl FleetConfig {
         if busy > f64::from(self.workers) {
             return Err(ConfigError(format!(
                 "{} cannot keep up: at its busiest this fleet needs about {:.0} workers busy all the time \
-                 ({:.1} ms of worker time per package); add workers or make tasks shorter",
+                 ({} ms of worker time per package); add workers or make tasks shorter",
                 crate::count::many(self.workers, "worker"),
                 busy.ceil(),
-                work_per_package * 1000.0
+                // Grouped as the fleet's other counts: "64,085 ms", not "64085.0 ms".
+                grouped((work_per_package * 1000.0).round() as u64)
             )));
         }
         Ok(())
@@ -357,6 +358,13 @@ mod tests {
         // Deliveries past any execution timeout Cadence takes: before, `hi + 1` overflowed.
         let far = FleetConfig { delivery_days: (1, u32::MAX), ..FleetConfig::default() }.check_values().unwrap_err().0;
         assert!(far.starts_with("--delivery-days: at most 24,854 days (got 4294967295)"), "{far}");
+    }
+
+    #[test]
+    fn workers_that_cannot_keep_up_are_told_the_work_in_grouped_milliseconds() {
+        let config = FleetConfig { packages: 10_000, workers: 1, decision_time: Duration::from_secs(2), ..FleetConfig::default() };
+        let refused = config.check_workers().unwrap_err().0;
+        assert!(refused.starts_with("1 worker cannot keep up") && refused.contains("(64,085 ms of worker time per package)"), "{refused}");
     }
 
     #[test]

@@ -55,6 +55,9 @@ impl FleetScreen {
             Down | Char('j') => self.selected = (self.selected + 1).min(last),
             PageUp => self.selected = self.selected.saturating_sub(20),
             PageDown => self.selected = (self.selected + 20).min(last),
+            // The list's ends: the last of 10,000 packages was 500 PageDowns away.
+            Home => self.selected = 0,
+            End => self.selected = last,
             Enter => return FleetKey::Open(self.selected as u64),
             Char('q') | Esc => return FleetKey::Quit,
             _ => {}
@@ -132,7 +135,8 @@ fn series_chart(f: &mut Frame, area: Rect, title: &str, r: &Report, value: impl 
         .y_axis(
             Axis::default()
                 .bounds([0.0, y_max])
-                .labels(["0".to_string(), if y_max < 10.0 { format!("{y_max:.1}") } else { format!("{y_max:.0}") }]),
+                // Grouped as the header's counts: "9,697" under "9,697 timers live at the peak".
+                .labels(["0".to_string(), if y_max < 10.0 { format!("{y_max:.1}") } else { grouped(y_max.round() as u64) }]),
         );
     f.render_widget(chart, area);
 }
@@ -222,6 +226,33 @@ fn packages(f: &mut Frame, area: Rect, s: &FleetScreen) {
 
 #[cfg(test)]
 mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use postflow_core::fleet::FleetConfig;
+
+    use super::*;
+
+    #[test]
+    fn home_and_end_reach_the_list_s_ends() {
+        let config = FleetConfig { packages: 60, shards: 4, workers: 4, worker_cache: 20, ..FleetConfig::default() };
+        let mut s = FleetScreen::run(config, |_| {}).unwrap();
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        assert_eq!(s.handle(key(KeyCode::End)), FleetKey::Nothing);
+        assert_eq!(s.handle(key(KeyCode::Enter)), FleetKey::Open(59), "End selects the last package");
+        s.handle(key(KeyCode::Home));
+        assert_eq!(s.handle(key(KeyCode::Enter)), FleetKey::Open(0), "Home the first");
+    }
+
+    #[test]
+    fn the_axes_group_their_thousands_as_the_header_does() {
+        let config = FleetConfig { packages: 2_000, shards: 4, workers: 16, worker_cache: 1_000, ..FleetConfig::default() };
+        let s = FleetScreen::run(config, |_| {}).unwrap();
+        let text = crate::ui::render_fleet_text(&s, 120, 40);
+        let peak = s.fleet.report().intervals.iter().map(|i| i.timers_live).max().unwrap();
+        assert!(peak >= 1_000, "{peak}");
+        // Before: "1938" on the axis under "1,938 timers live at the peak".
+        assert!(text.contains(&format!("│{}│", grouped(peak))), "the timers' axis top is {}, grouped:\n{text}", grouped(peak));
+    }
+
     #[test]
     fn the_hit_rate_spans_the_whole_run_in_the_columns_it_has() {
         let rates: Vec<f64> = (0..143).map(|h| if h < 100 { 0.0 } else { 100.0 }).collect();
