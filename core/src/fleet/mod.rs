@@ -516,9 +516,6 @@ impl Fleet {
                 _ => self.backlog.push_back((now, Task::Activity { package, scheduled_event_id: id })),
             }
         }
-        let backlog = self.backlog.len() as u64;
-        self.open.row.backlog_max = self.open.row.backlog_max.max(backlog);
-        self.report.totals.backlog_peak = self.report.totals.backlog_peak.max(backlog);
     }
 
     /// Free workers take tasks from the backlog, oldest first.
@@ -563,7 +560,13 @@ impl Fleet {
             self.free_workers -= 1;
             self.busy += 1;
         }
-        self.open.row.backlog_end = self.backlog.len() as u64;
+        // Counted once the free workers have taken theirs: a task queued and taken at
+        // the same instant never waited, and counting it made every run report "1 task
+        // waiting at the peak" beside "waited 0 ms at most".
+        let backlog = self.backlog.len() as u64;
+        self.open.row.backlog_end = backlog;
+        self.open.row.backlog_max = self.open.row.backlog_max.max(backlog);
+        self.report.totals.backlog_peak = self.report.totals.backlog_peak.max(backlog);
     }
 
     /// Ends the current interval: its row of the report.
@@ -631,6 +634,24 @@ mod tests {
         assert_eq!(fleet.report().shards.iter().map(|s| s.events).sum::<u64>(), t.events);
         assert_eq!(fleet.report().intervals.iter().map(|i| i.events).sum::<u64>(), t.events);
         assert!(t.cache_misses > 0 && t.cache_hits > 0);
+    }
+
+    #[test]
+    fn the_backlog_counts_only_tasks_that_waited_for_a_worker() {
+        let run = |workers| {
+            let config = FleetConfig { workers, arrival_window: Duration::from_secs(60), ..small() };
+            let mut fleet = Fleet::new(config).unwrap();
+            assert!(fleet.run(1_000, |_| true));
+            let t = fleet.report().totals.clone();
+            let rows_max = fleet.report().intervals.iter().map(|i| i.backlog_max).max().unwrap();
+            (t.backlog_peak, t.decision_wait_max, rows_max)
+        };
+        // Workers to spare: no task ever waits, and none is reported waiting.
+        let (peak, waited, rows) = run(64);
+        assert_eq!((peak, waited, rows), (0, 0.0, 0));
+        // Two workers for 300 orders in one minute: tasks queue behind each other.
+        let (peak, waited, rows) = run(2);
+        assert!(peak > 0 && waited > 0.0 && rows == peak, "peak {peak}, waited {waited} s, rows' max {rows}");
     }
 
     #[test]
