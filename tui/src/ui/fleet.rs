@@ -98,7 +98,7 @@ pub fn draw(f: &mut Frame, s: &FleetScreen) {
     hit_rate(f, charts[2], r);
     shards(f, charts[3], r);
     packages(f, cols[1], s);
-    f.render_widget(Paragraph::new("↑↓ select package · Enter open it · q quit").style(Style::default().fg(Color::DarkGray)), rows[2]);
+    f.render_widget(Paragraph::new("↑↓ PgUp PgDn Home End select a package · Enter open it · q quit").style(Style::default().fg(Color::DarkGray)), rows[2]);
 }
 
 fn summary(s: &FleetScreen) -> Paragraph<'static> {
@@ -179,7 +179,7 @@ fn squeezed(values: &[f64], columns: usize) -> Vec<u64> {
 
 fn shards(f: &mut Frame, area: Rect, r: &Report) {
     let spread = r.shard_spread();
-    let histogram = |bins| r.shard_histogram(bins).into_iter().map(|(from, n)| (format!("{from}+"), n)).collect::<Vec<_>>();
+    let histogram = |bins| r.shard_histogram(bins).into_iter().map(|(from, n)| (format!("{}+", grouped(from)), n)).collect::<Vec<_>>();
     // Eight bins across the pane, or as many as fit with their labels whole: a bin drawn
     // past the pane's edge is cut off, and with it the busiest shards.
     let room = area.width.saturating_sub(2) + 1;
