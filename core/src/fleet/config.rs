@@ -82,8 +82,15 @@ pub const MAX_INTERVALS: u64 = 50_000;
 pub fn span_text(d: Duration) -> String {
     let secs = d.as_secs_f64();
     // (from how many seconds, seconds in the unit, the unit)
-    let units = [(2.0 * 86_400.0, 86_400.0, "days"), (3600.0, 3600.0, "h"), (60.0, 60.0, "min"), (1.0, 1.0, "s")];
-    let Some(&(_, per, unit)) = units.iter().find(|(from, ..)| secs >= *from) else { return format!("{d:?}") };
+    let units = [
+        (2.0 * 86_400.0, 86_400.0, "days"),
+        (3600.0, 3600.0, "h"),
+        (60.0, 60.0, "min"),
+        (1.0, 1.0, "s"),
+        (1e-3, 1e-3, "ms"),
+        (1e-6, 1e-6, "µs"),
+    ];
+    let Some(&(_, per, unit)) = units.iter().find(|(from, ..)| secs >= *from) else { return format!("{} ns", d.as_nanos()) };
     // To a tenth, and no ".0" on a whole number.
     let v = (secs / per * 10.0).round() / 10.0;
     if v.fract() == 0.0 { format!("{v:.0} {unit}") } else { format!("{v:.1} {unit}") }
@@ -377,7 +384,10 @@ mod tests {
             (s(1800), "30 min"),
             (s(90), "1.5 min"),
             (s(11), "11 s"),
-            (Duration::from_micros(360), "360µs"),
+            // Not "360µs" (Debug's words, with no space) beside "24 h" and "11 s".
+            (Duration::from_micros(360), "360 µs"),
+            (Duration::from_micros(2500), "2.5 ms"),
+            (Duration::from_nanos(40), "40 ns"),
         ] {
             assert_eq!(span_text(d), text);
         }
