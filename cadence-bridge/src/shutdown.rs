@@ -6,8 +6,8 @@
 //! would leave, and only a third exits at once, saying what it left.
 
 use std::sync::Arc;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crate::client::Client;
 use crate::error::BridgeError;
@@ -19,6 +19,14 @@ static SIGNALS: AtomicUsize = AtomicUsize::new(0);
 
 /// What the handler writes while an [`Unfinished`] is held; null when none is.
 static NOTES: AtomicPtr<Notes> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Handlers that may be reading [`NOTES`]: notes taken out of it are freed only once
+/// none is (a handler that starts after that reads the ones put in).
+static READING: AtomicUsize = AtomicUsize::new(0);
+
+/// The [`Unfinished`] whose notes are in [`NOTES`] (0: none), and the last one handed
+/// out; taken by whatever puts notes in or takes them out, never by the handler.
+static HOLDER: Mutex<(u64, u64)> = Mutex::new((0, 0));
 
 struct Notes {
     /// Written on the second signal: the cleanup goes on.
@@ -37,17 +45,20 @@ extern "C" fn on_signal(_: libc::c_int) {
     if n == 1 {
         return;
     }
+    READING.fetch_add(1, Ordering::SeqCst);
     let notes = NOTES.load(Ordering::SeqCst);
     if notes.is_null() {
         unsafe { libc::_exit(130) };
     }
-    // SAFETY: notes are never freed once published (see Unfinished::drop).
+    // SAFETY: notes taken out of NOTES are freed only once READING is back to 0 (see
+    // publish), and this handler counts in it until it is done with them.
     let notes = unsafe { &*notes };
     let text = if n == 2 { &notes.finishing } else { &notes.left };
     unsafe { libc::write(libc::STDERR_FILENO, text.as_ptr().cast(), text.len()) };
     if n > 2 {
         unsafe { libc::_exit(130) };
     }
+    READING.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// Installs the handlers; the returned flag turns true on the first signal.
@@ -65,27 +76,48 @@ pub fn install() -> Arc<AtomicBool> {
 
 /// Held while quitting would leave something behind on the server, from before the
 /// call that creates it until the call that ends it has returned. A second signal then
-/// writes `finishing` (a line: the cleanup goes on, and what a third signal would
-/// leave) and does not exit; a third writes `left` (a line: what is left and how to end
-/// it) and exits with status 130. One is held at a time; the latest counts.
-pub struct Unfinished(());
+/// writes `finishing` (the cleanup goes on, and what a third signal would leave) and
+/// does not exit; a third writes `left` (what is left and how to end it) and exits with
+/// status 130. One is held at a time: the latest counts, and dropping an older one
+/// changes nothing. What is left can change (a load's workflows in flight): hold anew,
+/// as often as needed; the notes replaced are freed.
+pub struct Unfinished(u64);
 
 impl Unfinished {
     pub fn hold(finishing: &str, left: &str) -> Unfinished {
         let line = |s: &str| format!("{}\n", s.trim_end()).into_bytes().into_boxed_slice();
         let notes = Box::new(Notes { finishing: line(finishing), left: line(left) });
-        // The one before, if any, stays allocated: a handler may be reading it.
-        NOTES.store(Box::into_raw(notes), Ordering::SeqCst);
-        Unfinished(())
+        let mut holder = HOLDER.lock().unwrap_or_else(|p| p.into_inner());
+        holder.1 += 1;
+        holder.0 = holder.1;
+        publish(Box::into_raw(notes));
+        Unfinished(holder.1)
     }
 }
 
 impl Drop for Unfinished {
     fn drop(&mut self) {
-        // Not freed: a handler running on another thread may still be writing it. A
-        // few hundred bytes per cleanup, one or two in a process's life.
-        NOTES.store(std::ptr::null_mut(), Ordering::SeqCst);
+        let mut holder = HOLDER.lock().unwrap_or_else(|p| p.into_inner());
+        if holder.0 == self.0 {
+            holder.0 = 0;
+            publish(std::ptr::null_mut());
+        }
     }
+}
+
+/// Puts `notes` in [`NOTES`] and frees the ones it replaces once no handler can be
+/// reading them. Called with [`HOLDER`] taken. A handler running on this thread has
+/// returned before this goes on, so the wait ends (one that exits does not return).
+fn publish(notes: *mut Notes) {
+    let old = NOTES.swap(notes, Ordering::SeqCst);
+    if old.is_null() {
+        return;
+    }
+    while READING.load(Ordering::SeqCst) != 0 {
+        std::thread::yield_now();
+    }
+    // SAFETY: `old` came from Box::into_raw in hold, and is no longer in NOTES nor read.
+    drop(unsafe { Box::from_raw(old) });
 }
 
 /// The `bridge` command line that runs `args` against the server and domain `client`
@@ -125,7 +157,11 @@ mod tests {
             // The child: a run with a workflow open, interrupted `signals` times; raise()
             // returns once the handler has run.
             let flag = install();
+            // What is left changed once (a load's workflows in flight): the latest
+            // notes count, and dropping the older hold changes nothing.
+            let older = Unfinished::hold("cleanup: finishing V", "cleanup: left V open");
             let unfinished = Unfinished::hold("cleanup: finishing", "cleanup: left W open");
+            drop(older);
             for _ in 0..signals.parse::<usize>().unwrap() {
                 unsafe { libc::raise(libc::SIGINT) };
             }
@@ -159,7 +195,7 @@ mod tests {
         let (code, err) = child("3");
         assert_eq!(code, Some(130), "{err}");
         assert!(err.contains("cleanup: finishing\ncleanup: left W open\n"), "{err}");
-        assert!(!err.contains("cleanup done"), "{err}");
+        assert!(!err.contains("cleanup done") && !err.contains(" V"), "{err}");
         // One signal only sets the flag, as before.
         let (_, err) = child("1");
         assert!(err.contains("child: cleanup done after 1 signals") && !err.contains("cleanup: finishing"), "{err}");
