@@ -80,10 +80,10 @@ pub fn wait_for_worker(
 
 /// Runs `n` lifecycles of `scans` scans each, `concurrency` at a time; workflow IDs
 /// start with `prefix`. Once `interrupt` is set no lifecycle starts, and those in
-/// flight stop and terminate their workflows; a second signal does not cut that short
-/// (see [`Unfinished`]).
+/// flight stop and terminate their workflows; a second signal does not cut that short,
+/// and a third names the workflows it leaves (see [`Unfinished`] and [`InFlight`]).
 pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str, interrupt: &AtomicBool) -> LoadReport {
-    let _unfinished = left_open(client, domain, prefix);
+    let in_flight = InFlight::new(client, domain, prefix);
     let next = AtomicUsize::new(0);
     let open = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
@@ -103,20 +103,30 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
                         break;
                     }
                     let id = format!("{prefix}-{i}");
+                    // From before its start until it is closed: a third Ctrl-C names it.
+                    in_flight.add(i);
                     match lifecycle(client, domain, &id, scans, interrupt) {
                         Ok(h) => {
+                            in_flight.remove(i);
                             done.fetch_add(1, Ordering::SeqCst);
                             latencies.lock().unwrap_or_else(|p| p.into_inner()).extend(decision_latencies(&h));
                         }
                         Err(Step::Interrupted) => match client.terminate(domain, &id, "", "bridge load interrupted") {
                             Ok(()) => {
+                                in_flight.remove(i);
                                 terminated.fetch_add(1, Ordering::SeqCst);
                             }
                             // Closed on its own meanwhile, or never started: nothing left.
-                            Err(BridgeError::Closed(_) | BridgeError::NotFound(_)) => {}
+                            Err(BridgeError::Closed(_) | BridgeError::NotFound(_)) => in_flight.remove(i),
+                            // Still named by a third Ctrl-C, and at the end.
                             Err(e) => open.lock().unwrap_or_else(|p| p.into_inner()).push(may_be_open(client, domain, &id, &e)),
                         },
-                        Err(Step::Failed(e)) => failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}")),
+                        Err(Step::Failed(e)) => {
+                            // Not ended by the cleanup (its history shows where it stopped):
+                            // reported with the failures, not in a Ctrl-C's notes.
+                            in_flight.remove(i);
+                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}"));
+                        }
                     }
                 }
             });
@@ -133,21 +143,82 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
     }
 }
 
-/// What a second and a third Ctrl-C say while a load's workflows may be in flight.
-fn left_open(client: &Client, domain: &str, prefix: &str) -> Unfinished {
-    Unfinished::hold(
-        &format!(
-            "bridge: finishing the cleanup: terminating the load's workflows in flight ({prefix}-N) on the server (interrupt \
-             again to quit now and leave them open until their execution timeout)"
-        ),
-        &format!(
-            "bridge: quit before the cleanup ended: workflows of the load ({prefix}-N) may be open on the server until their \
-             execution timeout ({} s); `{}` lists the open ones, `{}` ends one",
-            EXECUTION_TIMEOUT.as_secs(),
-            bridge_command(client, domain, "wf list"),
-            terminate_command(client, domain, &format!("{prefix}-N"))
-        ),
-    )
+/// How many workflows a Ctrl-C's note names one by one; the rest are counted.
+const NAMED: usize = 5;
+
+/// The load's workflows that may be open on the server (from before their start until
+/// they closed or were terminated), and the notes a second and a third Ctrl-C write
+/// about them, held anew at every change: none while there is none, so that then a
+/// second Ctrl-C quits at once, as there is nothing to wait for.
+struct InFlight<'a> {
+    client: &'a Client,
+    domain: &'a str,
+    prefix: &'a str,
+    now: Mutex<(std::collections::BTreeSet<usize>, Option<Unfinished>)>,
+}
+
+impl<'a> InFlight<'a> {
+    fn new(client: &'a Client, domain: &'a str, prefix: &'a str) -> InFlight<'a> {
+        InFlight { client, domain, prefix, now: Mutex::new(Default::default()) }
+    }
+
+    fn add(&self, i: usize) {
+        self.change(|ids| ids.insert(i));
+    }
+
+    fn remove(&self, i: usize) {
+        self.change(|ids| ids.remove(&i));
+    }
+
+    fn change(&self, f: impl FnOnce(&mut std::collections::BTreeSet<usize>) -> bool) {
+        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        let (ids, held) = &mut *now;
+        if !f(ids) {
+            return;
+        }
+        let ids: Vec<String> = ids.iter().map(|i| format!("{}-{i}", self.prefix)).collect();
+        *held = (!ids.is_empty()).then(|| {
+            let (finishing, left) = notes(self.client, self.domain, self.prefix, &ids);
+            Unfinished::hold(&finishing, &left)
+        });
+    }
+}
+
+/// What a second and a third Ctrl-C say while the workflows `ids` of a load may be
+/// open: the first [`NAMED`] of them by name, each with the command that ends it, and
+/// how many more, with the command that lists them.
+fn notes(client: &Client, domain: &str, prefix: &str, ids: &[String]) -> (String, String) {
+    let (them, their) = if ids.len() == 1 { ("it", "its") } else { ("them", "their") };
+    let more = ids.len().saturating_sub(NAMED);
+    let mut names = ids[..ids.len().min(NAMED)].join(", ");
+    if more > 0 {
+        names.push_str(&format!(" and {more} more"));
+    }
+    let finishing = format!(
+        "bridge: finishing the cleanup: terminating the load's {} in flight ({names}) on the server (interrupt again to quit \
+         now and leave {them} open until {their} execution timeout)",
+        workflows(ids.len())
+    );
+    let mut left = format!(
+        "bridge: quit before the cleanup ended: the load's {} in flight may be open on the server until {their} execution \
+         timeout ({} s); end {them} with:",
+        workflows(ids.len()),
+        EXECUTION_TIMEOUT.as_secs()
+    );
+    for id in ids.iter().take(NAMED) {
+        left.push_str(&format!("\n  {}", terminate_command(client, domain, id)));
+    }
+    if more > 0 {
+        left.push_str(&format!(
+            "\n  and {more} more ({prefix}-N): `{}` lists them among the open workflows",
+            bridge_command(client, domain, "wf list")
+        ));
+    }
+    (finishing, left)
+}
+
+fn workflows(n: usize) -> String {
+    if n == 1 { "1 workflow".into() } else { format!("{n} workflows") }
 }
 
 /// Why a lifecycle ended early.
@@ -247,6 +318,41 @@ pub fn decision_latencies(h: &[HistoryEvent]) -> Vec<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ctrl_c_names_the_loads_workflows_in_flight_and_how_to_end_each() {
+        let c = Client::new("http://127.0.0.1:8800/", "test").unwrap();
+        let end = "bridge --address http://127.0.0.1:8800 --domain cadence-workshop wf terminate --wid";
+        let (finishing, left) = notes(&c, "cadence-workshop", "load", &["load-7".into()]);
+        assert_eq!(
+            finishing,
+            "bridge: finishing the cleanup: terminating the load's 1 workflow in flight (load-7) on the server (interrupt again \
+             to quit now and leave it open until its execution timeout)"
+        );
+        assert_eq!(
+            left,
+            format!(
+                "bridge: quit before the cleanup ended: the load's 1 workflow in flight may be open on the server until its \
+                 execution timeout (600 s); end it with:\n  {end} load-7"
+            )
+        );
+        // Past a handful, the rest are counted, with the command that lists them.
+        let ids: Vec<String> = (3..10).map(|i| format!("load-{i}")).collect();
+        let (finishing, left) = notes(&c, "cadence-workshop", "load", &ids);
+        assert!(finishing.contains("the load's 7 workflows in flight (load-3, load-4, load-5, load-6, load-7 and 2 more)"), "{finishing}");
+        assert!(finishing.ends_with("leave them open until their execution timeout)"), "{finishing}");
+        let lines: Vec<&str> = left.lines().collect();
+        assert_eq!(lines.len(), 7, "{left}");
+        assert!(lines[0].contains("the load's 7 workflows in flight may be open") && lines[0].ends_with("end them with:"), "{left}");
+        for (line, i) in lines[1..6].iter().zip(3..) {
+            assert_eq!(*line, format!("  {end} load-{i}"));
+        }
+        assert_eq!(
+            lines[6],
+            "  and 2 more (load-N): `bridge --address http://127.0.0.1:8800 --domain cadence-workshop wf list` lists them among \
+             the open workflows"
+        );
+    }
 
     #[test]
     fn a_lifecycle_that_does_not_move_on_says_where_it_stopped_and_what_to_check() {

@@ -6,8 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use cadence_bridge::BridgeError;
@@ -871,14 +870,15 @@ fn a_scenario_run_keeps_off_a_running_worker_and_off_the_participants_workflow()
     assert_eq!(code, Some(0), "{log}");
 }
 
-/// `bridge scenario run --compare -v` of happy-path under a fresh ID, once its workflow
-/// has its first activity on the server: the run's process and its workflow's ID.
-fn a_scenario_run_under_way(c: &Client, prefix: &str) -> (WorkerProcess, String) {
+/// `bridge scenario run --compare -v` of happy-path under a fresh ID against `url`, once
+/// its workflow has its first activity on the server: the run's process and its
+/// workflow's ID. The workflow stays open until the run signals it on.
+fn a_scenario_run_under_way(c: &Client, url: &str, prefix: &str) -> (WorkerProcess, String) {
     let id = fresh_id(prefix);
     let path = std::env::temp_dir().join(format!("{id}.toml"));
     std::fs::write(&path, builtin_as("happy-path", &id)).unwrap();
     let mut run = Command::new(env!("CARGO_BIN_EXE_bridge"));
-    run.args(["--address", &address(), "scenario", "run", "--compare", "-v"]).arg(&path);
+    run.args(["--address", url, "scenario", "run", "--compare", "-v"]).arg(&path);
     let run = WorkerProcess::spawn_command(run);
     // -v names the run's workflow; wait for it, then for its first events on the server.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -933,7 +933,7 @@ impl WorkerProcess {
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
     let c = client();
-    let (mut run, workflow_id) = a_scenario_run_under_way(&c, "interrupted");
+    let (mut run, workflow_id) = a_scenario_run_under_way(&c, &address(), "interrupted");
     let _cleanup = Cleanup(workflow_id.clone());
     run.signal(libc::SIGINT);
     let (code, said) = run.ended(Duration::from_secs(20), "Ctrl-C did not end the run");
@@ -943,57 +943,83 @@ fn ctrl_c_during_a_scenario_run_ends_it_and_terminates_its_workflow() {
     assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{d}");
 }
 
+/// Ctrl-C to `run` (a scenario run or a load, through `port`, which holds terminates),
+/// and once the `n` terminates of its cleanup are under way (held at the port), Ctrl-C
+/// again: what that says, `finishing`, is awaited. Returns the workflows being
+/// terminated, in order. Every Ctrl-C after the first thus comes while the cleanup is
+/// unfinished.
+fn interrupt_during_the_cleanup(
+    run: &mut WorkerProcess,
+    port: &TerminateGate,
+    n: usize,
+    finishing: impl Fn(&[String]) -> String,
+) -> Vec<String> {
+    run.interrupt_taken();
+    let mut ending = port.arrived(n, Duration::from_secs(30));
+    in_order(&mut ending);
+    run.interrupt_taken();
+    wait_for_worker_line(run, &finishing(&ending), Duration::from_secs(10));
+    ending
+}
+
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn a_second_ctrl_c_during_a_scenario_run_does_not_cut_its_cleanup_short() {
-    // Ctrl-C pressed twice, the second as soon as the first is taken: it quit at once,
-    // leaving the run's workflow open until its execution timeout, with not a word.
+    // Ctrl-C pressed twice, the second while the run's terminate is under way: it used
+    // to quit at once, leaving the run's workflow open until its execution timeout, with
+    // not a word.
     let c = client();
-    let (mut run, workflow_id) = a_scenario_run_under_way(&c, "interrupted-twice");
+    let port = TerminateGate::start(Terminates::Hold);
+    let (mut run, workflow_id) = a_scenario_run_under_way(&c, &port.url, "interrupted-twice");
     let _cleanup = Cleanup(workflow_id.clone());
-    run.interrupt_taken();
-    run.interrupt_taken();
+    let finishing = |_: &[String]| {
+        format!(
+            "bridge: finishing the cleanup: ending the scenario's workflow {workflow_id} on the server (interrupt again to quit \
+             now and leave it open until its execution timeout)\n"
+        )
+    };
+    assert_eq!(interrupt_during_the_cleanup(&mut run, &port, 1, finishing), std::slice::from_ref(&workflow_id));
+    // Still running, the terminate unanswered: let it through.
+    assert!(run.child.try_wait().unwrap().is_none(), "{}", run.stderr.lock().unwrap());
+    port.set(Terminates::Pass);
     let (code, said) = run.ended(Duration::from_secs(20), "Ctrl-C twice did not end the run");
     assert_eq!(code, Some(130), "{said}");
+    assert!(said.contains(&format!("its workflow {workflow_id} on the server was terminated")), "{said}");
+    assert!(!said.contains("quit before the cleanup ended"), "{said}");
     let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
     assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{said}\n{d}");
-    // The second said what goes on (unless the cleanup was over before it came: then it
-    // quit at once, with nothing left behind to speak of).
-    let finishing = format!(
-        "bridge: finishing the cleanup: ending the scenario's workflow {workflow_id} on the server (interrupt again to quit now and \
-         leave it open until its execution timeout)\n"
-    );
-    assert!(said.contains(&finishing) || !said.contains("finishing the cleanup"), "{said}");
-    if said.contains(&finishing) {
-        assert!(said.contains(&format!("its workflow {workflow_id} on the server was terminated")), "{said}");
-    }
-    eprintln!("{said}");
 }
 
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn a_third_ctrl_c_during_a_scenario_run_quits_naming_the_workflow_it_may_leave_and_how_to_end_it() {
     let c = client();
-    let (mut run, workflow_id) = a_scenario_run_under_way(&c, "interrupted-thrice");
+    let port = TerminateGate::start(Terminates::Hold);
+    let (mut run, workflow_id) = a_scenario_run_under_way(&c, &port.url, "interrupted-thrice");
     let _cleanup = Cleanup(workflow_id.clone());
-    for _ in 0..3 {
-        run.interrupt_taken();
-    }
+    interrupt_during_the_cleanup(&mut run, &port, 1, |_| {
+        format!("bridge: finishing the cleanup: ending the scenario's workflow {workflow_id} ")
+    });
+    run.interrupt_taken();
+    wait_for_worker_line(&run, "bridge: quit before the cleanup ended", Duration::from_secs(10));
     let (code, said) = run.ended(Duration::from_secs(20), "Ctrl-C three times did not end the run");
     assert_eq!(code, Some(130), "{said}");
-    let quit = format!("bridge: quit before the cleanup ended: the scenario's workflow {workflow_id} may be open on the server");
-    if said.contains(&quit) {
-        // What it said to type ends the workflow (or finds it ended, if the cleanup's
-        // call reached the server before the process went).
-        let command = said.split(&quit).nth(1).and_then(|r| r.split('`').nth(1)).unwrap_or_else(|| panic!("no command: {said}"));
-        let args: Vec<&str> = command.split_whitespace().collect();
-        assert_eq!(args[..3], ["bridge", "--address", address().trim_end_matches('/')], "{said}");
-        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() || err.contains("has closed"), "{command}: {err}");
-    }
-    // Otherwise the cleanup was over before the third came: it quit at once, leaving nothing.
-    eprintln!("{said}");
+    // It quit with the terminate unanswered: the workflow is open, and the note says so.
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert!(d["workflowExecutionInfo"].get("closeStatus").is_none(), "{said}\n{d}");
+    let note = said.lines().find(|l| l.starts_with("bridge: quit before")).unwrap();
+    let quit = format!(
+        "bridge: quit before the cleanup ended: the scenario's workflow {workflow_id} may be open on the server until its \
+         execution timeout; end it with `bridge --address {} --domain {DOMAIN} wf terminate --wid {workflow_id}`",
+        port.url
+    );
+    assert_eq!(note, quit, "{said}");
+    // What it says to type ends it (the held terminate, whose caller is gone, refused first).
+    port.set(Terminates::Refuse);
+    port.set(Terminates::Pass);
+    let (named, ended) = end_as_told(note, "the scenario's workflow ");
+    assert_eq!(named, workflow_id);
+    assert!(ended.status.success(), "{}", String::from_utf8_lossy(&ended.stderr));
     let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
     assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{said}\n{d}");
 }
@@ -1305,32 +1331,91 @@ fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("workflowExecutionCancelRequestedEventAttributes"));
 }
 
-/// The server behind a port of the test's own that answers TerminateWorkflowExecution
-/// with HTTP 503 ("unavailable", as a server going away answers) while `refusing` is
-/// set, and passes every other call on: a terminate that fails while all else works.
-struct RefusingTerminate {
-    url: String,
-    refusing: Arc<AtomicBool>,
+/// What the port in front of the server does with a TerminateWorkflowExecution call.
+#[derive(Clone, Copy, PartialEq)]
+enum Terminates {
+    /// Answers HTTP 503 ("unavailable", as a server going away answers).
+    Refuse,
+    /// Keeps it, unanswered, until told what to do with it: a terminate known to be
+    /// under way for as long as the test needs.
+    Hold,
+    /// Passes it on, as every other call.
+    Pass,
 }
 
-impl RefusingTerminate {
-    fn start() -> RefusingTerminate {
+/// The server behind a port of the test's own that passes every call on but
+/// TerminateWorkflowExecution, which it handles as the test says (see [`Terminates`]),
+/// and counts.
+struct TerminateGate {
+    url: String,
+    state: Arc<(Mutex<Gate>, Condvar)>,
+}
+
+struct Gate {
+    terminates: Terminates,
+    /// The workflow IDs of the terminates that reached the port, in order.
+    arrived: Vec<String>,
+    /// Of those, how many it holds now.
+    held: usize,
+}
+
+impl TerminateGate {
+    fn start(terminates: Terminates) -> TerminateGate {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let refusing = Arc::new(AtomicBool::new(true));
-        let r = refusing.clone();
+        let state = Arc::new((Mutex::new(Gate { terminates, arrived: Vec::new(), held: 0 }), Condvar::new()));
+        let s = state.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming().flatten() {
-                let r = r.clone();
-                std::thread::spawn(move || pass_on(conn, &r));
+                let s = s.clone();
+                std::thread::spawn(move || pass_on(conn, &s));
             }
         });
-        RefusingTerminate { url, refusing }
+        TerminateGate { url, state }
+    }
+
+    /// Terminates are handled as `terminates` says from now on, the held ones too;
+    /// returns once none is held (unless it is to hold them).
+    fn set(&self, terminates: Terminates) {
+        let (gate, changed) = &*self.state;
+        gate.lock().unwrap().terminates = terminates;
+        changed.notify_all();
+        drop(self.wait(Duration::from_secs(10), "the held terminates to be let go", |g| terminates == Terminates::Hold || g.held == 0));
+    }
+
+    /// The workflow IDs of the first `n` terminates that reached the port, once they have.
+    fn arrived(&self, n: usize, within: Duration) -> Vec<String> {
+        self.wait(within, &format!("{n} terminates to arrive"), |g| g.arrived.len() >= n).arrived[..n].to_vec()
+    }
+
+    fn wait(&self, within: Duration, what: &str, done: impl Fn(&Gate) -> bool) -> std::sync::MutexGuard<'_, Gate> {
+        let (gate, changed) = &*self.state;
+        let (g, timeout) = changed.wait_timeout_while(gate.lock().unwrap(), within, |g| !done(g)).unwrap();
+        assert!(!timeout.timed_out(), "the port waited {within:?} for {what}; terminates so far: {:?}", g.arrived);
+        g
     }
 }
 
+/// Whether the port refuses the terminate of `body` (which has reached it): once it is
+/// no longer to hold it.
+fn refuses(state: &(Mutex<Gate>, Condvar), body: &[u8]) -> bool {
+    let (gate, changed) = state;
+    let workflow_id = serde_json::from_slice::<serde_json::Value>(body).unwrap_or_default()["workflowExecution"]["workflowId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut g = gate.lock().unwrap();
+    g.arrived.push(workflow_id);
+    g.held += 1;
+    changed.notify_all();
+    let mut g = changed.wait_while(g, |g| g.terminates == Terminates::Hold).unwrap();
+    g.held -= 1;
+    changed.notify_all();
+    g.terminates == Terminates::Refuse
+}
+
 /// One connection's requests (HTTP/1.1, kept alive), each answered in turn.
-fn pass_on(conn: TcpStream, refusing: &AtomicBool) -> std::io::Result<()> {
+fn pass_on(conn: TcpStream, state: &(Mutex<Gate>, Condvar)) -> std::io::Result<()> {
     let upstream = reqwest::blocking::Client::builder().timeout(None).build().map_err(std::io::Error::other)?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut conn = conn;
@@ -1352,7 +1437,7 @@ fn pass_on(conn: TcpStream, refusing: &AtomicBool) -> std::io::Result<()> {
         let mut body = vec![0; len];
         reader.read_exact(&mut body)?;
         let terminate = headers.iter().any(|(k, v)| k == "rpc-procedure" && v.ends_with("::TerminateWorkflowExecution"));
-        let (status, answer_headers, text) = if terminate && refusing.load(Ordering::SeqCst) {
+        let (status, answer_headers, text) = if terminate && refuses(state, &body) {
             (503, vec![("rpc-error-code".to_owned(), "unavailable".to_owned())], b"the test's port refuses terminates".to_vec())
         } else {
             let mut call = upstream.post(format!("{}/", address().trim_end_matches('/')));
@@ -1397,7 +1482,7 @@ fn a_scenario_whose_final_terminate_fails_names_its_workflow_and_the_command_tha
     // A scenario that ends with its workflow running: the run terminates it, and the
     // server refuses. It used to leave it open until its execution timeout, silently.
     let c = client();
-    let port = RefusingTerminate::start();
+    let port = TerminateGate::start(Terminates::Refuse);
     let id = fresh_id("unended");
     let path = std::env::temp_dir().join(format!("{id}.toml"));
     std::fs::write(
@@ -1424,7 +1509,7 @@ fn a_scenario_whose_final_terminate_fails_names_its_workflow_and_the_command_tha
     let _cleanup = Cleanup(workflow_id.clone());
     let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
     assert!(d["workflowExecutionInfo"].get("closeStatus").is_none(), "{d}");
-    port.refusing.store(false, Ordering::SeqCst);
+    port.set(Terminates::Pass);
     let (named, ended) = end_as_told(note, "its workflow ");
     assert_eq!(named, workflow_id);
     assert!(ended.status.success(), "{}", String::from_utf8_lossy(&ended.stderr));
@@ -1432,12 +1517,13 @@ fn a_scenario_whose_final_terminate_fails_names_its_workflow_and_the_command_tha
     assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{d}");
 }
 
-/// `bridge load` of many lifecycles, 3 at a time, at `url`, once its first workflow has
-/// its first activity: the load's process and its prefix. A worker must be running.
-fn a_load_under_way(c: &Client, url: &str, prefix: &str) -> (WorkerProcess, String) {
+/// `bridge load` of many lifecycles, `concurrency` at a time, at `url`, once its first
+/// workflow has its first activity: the load's process and its prefix. A worker must be
+/// running.
+fn a_load_under_way(c: &Client, url: &str, prefix: &str, concurrency: usize) -> (WorkerProcess, String) {
     let prefix = fresh_id(prefix);
     let mut load = Command::new(env!("CARGO_BIN_EXE_bridge"));
-    load.args(["--address", url, "load", "--workflows", "200", "--concurrency", "3", "--prefix", &prefix]);
+    load.args(["--address", url, "load", "--workflows", "200", "--concurrency", &concurrency.to_string(), "--prefix", &prefix]);
     let load = WorkerProcess::spawn_command(load);
     wait_for(c, &format!("{prefix}-0"), Duration::from_secs(60), "the load's first activity", has(EventType::ActivityTaskScheduled));
     (load, prefix)
@@ -1453,72 +1539,124 @@ fn open_of_the_load(c: &Client, prefix: &str) -> Vec<String> {
     open
 }
 
-#[test]
-#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
-fn a_second_ctrl_c_during_a_load_does_not_cut_its_cleanup_short() {
-    let c = client();
+/// A load of `concurrency` lifecycles at a time through `port`, stopped where it is: its
+/// worker stopped, so that none of its workflows moves on or closes by itself. Returns
+/// the load, its prefix and its workflows in flight (all open on the server), in order.
+fn a_load_held_still(c: &Client, port: &TerminateGate, prefix: &str, concurrency: usize) -> (WorkerProcess, String, Vec<String>) {
     let worker = WorkerProcess::spawn(&["-q"]);
-    let (mut load, prefix) = a_load_under_way(&c, &address(), "load-twice");
-    load.interrupt_taken();
-    load.interrupt_taken();
-    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C twice did not end the load");
-    let said = wait_for_worker_line(&load, "load: interrupted: ", Duration::from_secs(10));
-    assert_eq!(status.code(), Some(130), "{said}");
-    let open = open_of_the_load(&c, &prefix);
-    assert!(open.is_empty(), "left open: {open:?}\n{said}");
-    // The second said what goes on, unless the cleanup was over before it came.
-    let finishing = format!(
-        "bridge: finishing the cleanup: terminating the load's workflows in flight ({prefix}-N) on the server (interrupt again \
-         to quit now and leave them open until their execution timeout)\n"
-    );
-    assert!(said.contains(&finishing) || !said.contains("finishing the cleanup"), "{said}");
-    eprintln!("{said}");
+    let (load, prefix) = a_load_under_way(c, &port.url, prefix, concurrency);
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
+    // Each lifecycle started its workflow, or starts one and waits for it in vain. The
+    // list of open workflows can lag behind a close; describe does not.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let in_flight = loop {
+        let open: Vec<String> = c
+            .list_open(DOMAIN, 1000)
+            .unwrap()
+            .into_iter()
+            .map(|w| w.workflow_id)
+            .filter(|w| w.starts_with(&format!("{prefix}-")) && is_open(c, w))
+            .collect();
+        if open.len() == concurrency {
+            break open;
+        }
+        assert!(Instant::now() < deadline, "not {concurrency} of the load open: {open:?}\n{}", load.stderr.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut in_flight = in_flight;
+    in_order(&mut in_flight);
+    (load, prefix, in_flight)
+}
+
+fn is_open(c: &Client, workflow_id: &str) -> bool {
+    c.describe(DOMAIN, workflow_id, "").unwrap()["workflowExecutionInfo"].get("closeStatus").is_none()
+}
+
+/// Workflow IDs of one load in the order of their numbers (`P-9` before `P-10`).
+fn in_order(ids: &mut [String]) {
+    ids.sort_by_key(|id| (id.len(), id.clone()));
 }
 
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
-fn a_third_ctrl_c_during_a_load_quits_naming_its_prefix_and_the_list_of_open_workflows() {
+fn a_second_ctrl_c_during_a_load_does_not_cut_its_cleanup_short() {
     let c = client();
-    let worker = WorkerProcess::spawn(&["-q"]);
-    let (mut load, prefix) = a_load_under_way(&c, &address(), "load-thrice");
-    for _ in 0..3 {
-        load.interrupt_taken();
-    }
-    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C three times did not end the load");
-    // It ends with the summary, or with the note of the third: wait for either.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let said = loop {
-        let said = load.stderr.lock().unwrap().clone();
-        if said.contains("load: interrupted: ") || said.contains("quit before the cleanup ended") || Instant::now() > deadline {
-            break said;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let port = TerminateGate::start(Terminates::Hold);
+    let (mut load, prefix, in_flight) = a_load_held_still(&c, &port, "load-twice", 3);
+    // The second Ctrl-C comes once the 3 terminates are under way, and names those 3.
+    let finishing = |ids: &[String]| {
+        format!(
+            "bridge: finishing the cleanup: terminating the load's 3 workflows in flight ({}) on the server (interrupt again to \
+             quit now and leave them open until their execution timeout)\n",
+            ids.join(", ")
+        )
     };
+    assert_eq!(interrupt_during_the_cleanup(&mut load, &port, 3, finishing), in_flight);
+    assert!(load.child.try_wait().unwrap().is_none(), "{}", load.stderr.lock().unwrap());
+    port.set(Terminates::Pass);
+    let status = load.exited_within(Duration::from_secs(30), "Ctrl-C twice did not end the load");
+    let said = wait_for_worker_line(&load, "load: interrupted: ", Duration::from_secs(10));
     assert_eq!(status.code(), Some(130), "{said}");
-    let quit = format!("bridge: quit before the cleanup ended: workflows of the load ({prefix}-N) may be open on the server");
-    if said.contains(&quit) {
-        // The list it names runs, and shows the load's open workflows, if any are left.
-        let list = said.split(&quit).nth(1).and_then(|r| r.split('`').nth(1)).unwrap_or_else(|| panic!("no command: {said}"));
-        let args: Vec<&str> = list.split_whitespace().collect();
-        assert_eq!(args[..3], ["bridge", "--address", address().trim_end_matches('/')], "{said}");
-        assert_eq!(args[args.len() - 2..], ["wf", "list"], "{said}");
-        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap();
-        assert!(out.status.success(), "{list}: {}", String::from_utf8_lossy(&out.stderr));
-        let listed = String::from_utf8_lossy(&out.stdout).into_owned();
-        for id in open_of_the_load(&c, &prefix) {
-            assert!(listed.contains(&id), "{id} open but not listed:\n{listed}");
-        }
-    } else {
-        // The cleanup was over before the third came: it quit at once, leaving nothing.
-        assert!(said.contains("in flight were terminated on the server"), "{said}");
-        let open = open_of_the_load(&c, &prefix);
-        assert!(open.is_empty(), "left open: {open:?}\n{said}");
-    }
+    assert!(said.contains("; the 3 in flight were terminated on the server"), "{said}");
+    assert!(!said.contains("quit before the cleanup ended"), "{said}");
+    let open: Vec<&String> = in_flight.iter().filter(|id| is_open(&c, id)).collect();
+    assert!(open.is_empty(), "left open: {open:?}\n{said}");
+    open_of_the_load(&c, &prefix);
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_third_ctrl_c_during_a_load_quits_naming_its_workflows_in_flight_and_how_to_end_each() {
+    // 7 in flight: 5 are named, each with its command; the other 2 are counted, and the
+    // list it names shows them.
+    let c = client();
+    let port = TerminateGate::start(Terminates::Hold);
+    let (mut load, prefix, in_flight) = a_load_held_still(&c, &port, "load-thrice", 7);
+    let finishing = |ids: &[String]| format!("terminating the load's 7 workflows in flight ({} and 2 more)", ids[..5].join(", "));
+    let ending = interrupt_during_the_cleanup(&mut load, &port, 7, finishing);
+    assert_eq!(ending, in_flight);
+    load.interrupt_taken();
+    wait_for_worker_line(&load, "bridge: quit before the cleanup ended", Duration::from_secs(10));
+    let (code, said) = load.ended(Duration::from_secs(30), "Ctrl-C three times did not end the load");
+    assert_eq!(code, Some(130), "{said}");
     eprintln!("{said}");
-    let (code, log) = worker.stop();
-    assert_eq!(code, Some(0), "{log}");
+    // It quit with every terminate unanswered: all 7 are open.
+    assert!(in_flight.iter().all(|id| is_open(&c, id)), "{said}");
+    let note: Vec<&str> = said.lines().skip_while(|l| !l.starts_with("bridge: quit before")).collect();
+    assert_eq!(
+        note[0],
+        "bridge: quit before the cleanup ended: the load's 7 workflows in flight may be open on the server until their \
+         execution timeout (600 s); end them with:",
+        "{said}"
+    );
+    let commands: Vec<&str> = note[1..6].iter().map(|l| l.trim_start()).collect();
+    let list = format!("`bridge --address {} --domain {DOMAIN} wf list`", port.url);
+    assert_eq!(note[6], format!("  and 2 more ({prefix}-N): {list} lists them among the open workflows"), "{said}");
+    assert_eq!(note.len(), 7, "{said}");
+    // Each command ends its workflow (the held terminates, whose caller is gone, refused
+    // first), and the list shows the other two.
+    port.set(Terminates::Refuse);
+    port.set(Terminates::Pass);
+    let bridge = |command: &str| {
+        let args: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(args[..3], ["bridge", "--address", &port.url], "{command}");
+        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap();
+        assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for (command, id) in commands.iter().zip(&in_flight) {
+        assert_eq!(*command, format!("bridge --address {} --domain {DOMAIN} wf terminate --wid {id}", port.url));
+        bridge(command);
+    }
+    let listed = bridge(list.trim_matches('`'));
+    for id in &in_flight[..5] {
+        assert!(!is_open(&c, id), "{id} named, and still open after its command");
+    }
+    for id in &in_flight[5..] {
+        assert!(is_open(&c, id) && listed.contains(id.as_str()), "{id} open but not listed:\n{listed}");
+    }
+    open_of_the_load(&c, &prefix);
 }
 
 #[test]
@@ -1526,8 +1664,8 @@ fn a_third_ctrl_c_during_a_load_quits_naming_its_prefix_and_the_list_of_open_wor
 fn a_load_whose_terminates_fail_on_ctrl_c_names_each_workflow_left_open_and_how_to_end_it() {
     let c = client();
     let worker = WorkerProcess::spawn(&["-q"]);
-    let port = RefusingTerminate::start();
-    let (mut load, prefix) = a_load_under_way(&c, &port.url, "load-unended");
+    let port = TerminateGate::start(Terminates::Refuse);
+    let (mut load, prefix) = a_load_under_way(&c, &port.url, "load-unended", 3);
     load.signal(libc::SIGINT);
     let status = load.exited_within(Duration::from_secs(30), "Ctrl-C did not end the load");
     let said = wait_for_worker_line(&load, "load: interrupted: ", Duration::from_secs(10));
@@ -1536,7 +1674,7 @@ fn a_load_whose_terminates_fail_on_ctrl_c_names_each_workflow_left_open_and_how_
     // Every terminate was refused: none is said to be terminated.
     assert!(!notes.is_empty() && said.contains(&format!("; the {} in flight may be open on the server (above)", notes.len())), "{said}");
     // Each one named is open, and what its note says to type ends it.
-    port.refusing.store(false, Ordering::SeqCst);
+    port.set(Terminates::Pass);
     for note in &notes {
         assert!(note.contains("may be open on the server until its execution timeout (server error (unavailable, HTTP 503)"), "{note}");
         let (id, ended) = end_as_told(note, "load: ");
