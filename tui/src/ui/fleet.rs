@@ -98,7 +98,10 @@ pub fn draw(f: &mut Frame, s: &FleetScreen) {
     hit_rate(f, charts[2], r);
     shards(f, charts[3], r);
     packages(f, cols[1], s);
-    f.render_widget(Paragraph::new("↑↓ PgUp PgDn Home End select a package · Enter open it · q quit").style(Style::default().fg(Color::DarkGray)), rows[2]);
+    f.render_widget(
+        Paragraph::new("↑↓ PgUp PgDn Home End select a package · Enter open it · q quit").style(Style::default().fg(Color::DarkGray)),
+        rows[2],
+    );
 }
 
 fn summary(s: &FleetScreen) -> Paragraph<'static> {
