@@ -75,6 +75,17 @@ fn init_terminal() -> std::io::Result<ratatui::DefaultTerminal> {
     Ok(terminal)
 }
 
+/// What the compiler warned of when `tui --exercise N` built the participant's code
+/// (`postflow_exercise_launch::hand_over` puts it in the environment): shown as the
+/// app's first message, and whenever no other message stands, in the place a loaded
+/// scenario's description takes. The line printed before the app is covered by it at
+/// once, and was readable only after quitting.
+fn show_compiler_warning(app: &mut App, warned: Option<String>) {
+    let Some(text) = warned.filter(|w| !w.trim().is_empty()) else { return };
+    app.message = Some(crate::app::Message { text: text.clone(), error: true });
+    app.description = Some(text);
+}
+
 /// Runs until quit. `ratatui::try_init` installs a panic hook that restores the
 /// terminal before the panic message is printed; the guard restores it on every
 /// other way out, errors included.
@@ -83,6 +94,7 @@ pub fn interactive(app: &mut App) -> std::io::Result<()> {
     // early return still restores.
     let _restore = Restore;
     let mut terminal = init_terminal()?;
+    show_compiler_warning(app, std::env::var(postflow_exercise_launch::COMPILER_WARNS).ok());
     // In bridge mode the screen moves without keys (the server's clock and replies),
     // and so it does while playing or live: wake up every tick to move and redraw.
     let mut last = std::time::Instant::now();
@@ -211,7 +223,35 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
 mod tests {
     use postflow_core::fleet::FleetConfig;
 
-    use super::fits_in_memory;
+    use super::{fits_in_memory, show_compiler_warning};
+    use crate::App;
+
+    #[test]
+    fn the_compilers_warning_is_on_the_exercises_screen_while_it_runs() {
+        // `tui --exercise 1` with a forgotten .await: the one line printed before the
+        // app was covered by it at once.
+        let warned = "The compiler warns, exercises/01_activities.rs:35:5: unused `ActivityFuture` that must be used: the \
+                      workflow code goes on without waiting for the activity: `.await` its result. `cargo run --bin workshop \
+                      -- check 1` shows the warnings.";
+        let mut app = App::new();
+        show_compiler_warning(&mut app, Some(warned.into()));
+        let on_screen = |app: &App| crate::ui::render_text(app, 80, 24).split_whitespace().collect::<Vec<_>>().join(" ");
+        let first = on_screen(&app);
+        assert!(first.contains("✗ The compiler warns, exercises/01_activities.rs:35:5: unused `ActivityFuture`"), "{first}");
+        assert!(first.contains("`.await` its result. `cargo run --bin workshop -- check 1` shows the warnings."), "{first}");
+        // Enter starts the order; what that says is gone at the next key, the warning stays.
+        let key = |c| crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE);
+        app.handle_key(key(crossterm::event::KeyCode::Enter));
+        app.handle_key(key(crossterm::event::KeyCode::Down));
+        let later = on_screen(&app);
+        assert!(later.contains("ActivityTaskScheduled"), "{later}");
+        assert!(later.contains("The compiler warns, exercises/01_activities.rs:35:5"), "{later}");
+        // Nothing warned, nothing said.
+        let mut quiet = App::new();
+        show_compiler_warning(&mut quiet, Some(String::new()));
+        show_compiler_warning(&mut quiet, None);
+        assert!(quiet.description.is_none() && !on_screen(&quiet).contains("compiler"));
+    }
 
     #[test]
     fn a_fleet_larger_than_the_memory_available_is_refused_with_its_estimate() {

@@ -96,6 +96,78 @@ fn compiles_with_warnings(chapter: u32, warnings: &str, full_screen: bool, width
     Some(format!("exercise {chapter} compiles, and the compiler warns:\n\n{}\n", compiler::fit(warnings.trim_end(), width).trim_end()))
 }
 
+/// The variable through which [`hand_over`] tells the terminal app what the compiler
+/// warned of (one line, [`warning_in_the_app`]), so that the app shows it while it runs
+/// (`postflow_tui::run::interactive`): the line before the app is covered at once.
+pub const COMPILER_WARNS: &str = "POSTFLOW_EXERCISE_COMPILER_WARNS";
+
+/// The compiler's `warnings` (cargo's output, colored or not) in one sentence for the
+/// terminal app's message line: the first warning, where it is and its note (for a
+/// forgotten `.await`, the SDK's words on what the code does instead), how many more,
+/// and where to read them whole. `None` when the compiler warned of nothing.
+pub fn warning_in_the_app(chapter: u32, warnings: &str) -> Option<String> {
+    let text = without_colors(warnings);
+    let lines: Vec<&str> = text.lines().collect();
+    // Cargo's own count at the end ("`postflow-exercises` (bin …) generated 1 warning") is none of them.
+    let starts: Vec<usize> =
+        (0..lines.len()).filter(|&i| lines[i].starts_with("warning: ") && !lines[i].contains(") generated ")).collect();
+    let &first = starts.first()?;
+    let end = starts.get(1).copied().unwrap_or(lines.len());
+    let what = short_paths(lines[first].trim_start_matches("warning: ").trim());
+    let at = lines[first..end].iter().find_map(|l| l.trim_start().strip_prefix("--> ")).map(str::trim);
+    // The first note that says something about the code (not which lint is on).
+    let note =
+        lines[first..end].iter().filter_map(|l| l.trim_start().strip_prefix("= note: ")).find(|n| !n.starts_with("`#[")).map(str::trim);
+    let mut s = String::from("The compiler warns");
+    if let Some(at) = at {
+        s.push_str(&format!(", {at}"));
+    }
+    s.push_str(&format!(": {what}"));
+    if let Some(note) = note {
+        s.push_str(&format!(": {note}"));
+    }
+    match starts.len() - 1 {
+        0 => {}
+        1 => s.push_str(" (and 1 more warning)"),
+        n => s.push_str(&format!(" (and {n} more warnings)")),
+    }
+    s.push_str(&format!(". `cargo run --bin workshop -- check {chapter}` shows the warnings."));
+    Some(s)
+}
+
+/// `text` without its color codes.
+fn without_colors(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut escape = false;
+    for c in text.chars() {
+        match c {
+            '\x1b' => escape = true,
+            c if escape => escape = !c.is_ascii_alphabetic(),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A type named by its whole path in backticks (`postflow_core::sdk::future::ActivityFuture`)
+/// by its name alone (`ActivityFuture`), as the participant's code names it.
+fn short_paths(text: &str) -> String {
+    let mut parts: Vec<String> = text.split('`').map(str::to_owned).collect();
+    for part in parts.iter_mut().skip(1).step_by(2) {
+        let segments: Vec<&str> = part.split("::").collect();
+        let modules = segments.len().saturating_sub(1);
+        if modules > 0
+            && segments[..modules]
+                .iter()
+                .all(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            && segments[modules].starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            *part = segments[modules].to_owned();
+        }
+    }
+    parts.join("`")
+}
+
 /// Whether the program `args` starts takes the whole screen: the terminal app, unless
 /// it prints one screen as text (`--print`).
 fn takes_the_screen(args: &[String]) -> bool {
@@ -151,6 +223,11 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     }
     let mut cmd = Command::new(&built.exe);
     cmd.args(args);
+    // The line above is covered by the app at once: the app shows the warning itself.
+    match warning_in_the_app(chapter, &built.warnings).filter(|_| takes_the_screen(args)) {
+        Some(w) => cmd.env(COMPILER_WARNS, w),
+        None => cmd.env_remove(COMPILER_WARNS),
+    };
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -166,7 +243,7 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BuildError, compiles_with_warnings, could_not_build, does_not_compile, takes_the_screen};
+    use super::{BuildError, compiles_with_warnings, could_not_build, does_not_compile, takes_the_screen, warning_in_the_app};
 
     const MESSAGE: &str = "error[E0277]: the arguments of an activity or a workflow are a tuple, not one value\n   --> \
                            exercises/01_activities.rs:35:72\nerror: could not compile `postflow-exercises` (bin \"exercise-1\") due \
@@ -217,6 +294,34 @@ mod tests {
         // No warnings, nothing said.
         assert_eq!(compiles_with_warnings(1, "", true, 80), None);
         assert_eq!(compiles_with_warnings(1, "\n", false, 80), None);
+    }
+
+    #[test]
+    fn the_terminal_app_is_told_the_first_warning_where_it_is_and_what_it_means() {
+        // The app covers the line printed before it: it shows this one while it runs.
+        let told = warning_in_the_app(1, FORGOTTEN_AWAIT).expect("the compiler warned");
+        assert_eq!(
+            told,
+            "The compiler warns, exercises/01_activities.rs:35:5: unused `ActivityFuture` that must be used: the workflow \
+             code goes on without waiting for the activity: `.await` its result. `cargo run --bin workshop -- check 1` shows \
+             the warnings."
+        );
+        // As cargo writes it to a terminal: in color, with the lint's own note and its
+        // count after it, and a second warning.
+        let colored = format!(
+            "\x1b[0m\x1b[1m\x1b[33mwarning\x1b[0m\x1b[1m: unused variable: `scan`\x1b[0m\n  \x1b[1m\x1b[94m--> \x1b[0mexercises/04_loop.rs:40:9\n   \
+             |\n   = note: `#[warn(unused_variables)]` on by default\n{}\x1b[1m\x1b[33mwarning\x1b[0m: `postflow-exercises` (bin \
+             \"exercise-4\") generated 2 warnings\n",
+            FORGOTTEN_AWAIT
+        );
+        let told = warning_in_the_app(4, &colored).expect("the compiler warned");
+        assert_eq!(
+            told,
+            "The compiler warns, exercises/04_loop.rs:40:9: unused variable: `scan` (and 1 more warning). `cargo run --bin \
+             workshop -- check 4` shows the warnings."
+        );
+        assert_eq!(warning_in_the_app(1, ""), None);
+        assert_eq!(warning_in_the_app(1, "warning: `postflow-exercises` (bin \"exercise-1\") generated 0 warnings\n"), None);
     }
 
     #[test]
