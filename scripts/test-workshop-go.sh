@@ -88,6 +88,16 @@ expect 0 "4 of 4 checks pass" -- 1 --address "$HTTP"
 # A passed chapter is the participant's progress, as on the Rust track.
 grep -q "Next: chapter 2" "$OUT" || { echo "FAIL: no word of the next chapter:" >&2; cat "$OUT" >&2; exit 1; }
 "$WORKSHOP" list | grep -q "^1 of 7 chapters done" || { echo "FAIL: workshop list does not count chapter 1:" >&2; "$WORKSHOP" list >&2; exit 1; }
+# `check --go` put the participant on the Go track: `list` shows no Rust files and the
+# Go track's next command, `solution` the Go code, without --go.
+"$WORKSHOP" list >"$OUT" 2>&1
+{ ! grep -q "exercises/" "$OUT" && grep -qF 'On the Go track: `workshop check --go` checks chapter 2 once your worker runs its code' "$OUT"; } ||
+  { echo "FAIL: after check --go, workshop list is not the Go track's:" >&2; cat "$OUT" >&2; exit 1; }
+"$WORKSHOP" solution 1 >"$OUT" 2>&1
+{ grep -qF "workflow.ExecuteActivity(ctx, validatePayment, order)" "$OUT" && ! grep -q "solutions/01_activities.rs" "$OUT"; } ||
+  { echo "FAIL: after check --go, workshop solution 1 is not the Go code:" >&2; cat "$OUT" >&2; exit 1; }
+passed=$((passed + 1))
+echo "ok: after check --go, list and solution are the Go track's"
 start_worker --chapter 1 --mistake ship-product-not-registered
 expect 1 "shipProduct was scheduled but never completed" -- 1 --address "$HTTP"
 start_worker --chapter 1 --mistake wrong-names

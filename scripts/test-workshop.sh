@@ -14,7 +14,8 @@
 # program's output repeats), `check` moving the current chapter on, a hint shown by `check`
 # counted, the terminal app running the participant's workflow (a chapter by number
 # or name; a compile error at 80 columns broken between words; a forgotten .await's
-# warning told above the app, and written whole into the worker's log), and bad input: a
+# warning shown in the app while it runs and told above it, and written whole into the
+# worker's log), and bad input: a
 # missing file (also in the list), an unknown chapter, a corrupt progress file (kept
 # aside once, never over an earlier one), a solution asked for too early, a reset
 # that keeps the participant's version; and that the whole run
@@ -317,18 +318,25 @@ status=0
     { cat "$OUT" >&2; fail "a forgotten .await is warned about by the compiler, in the check's output"; }
 ok "a forgotten .await: the check shows the compiler's warning that the workflow does not wait for the activity"
 # tui --exercise 1 builds it too, then the app takes the screen: one line before it
-# says the compiler warned and where to read it, and is there when the app ends.
+# says the compiler warned and where to read it, and is there when the app ends. The
+# app covers that line at once: it shows the warning itself, first as its message and
+# then whenever no other message stands.
 tm_stop
 tm new-session -d -s tui -x 80 -y 24 "'$TUI' --exercise 1; echo tui-exited-\$?; sleep 600"
 wait_for "Start an order"
+wait_for "✗ The compiler warns, exercises/01_activities.rs:"
 keys Enter
 wait_for "ActivityTaskScheduled"
+keys Down
+wait_for "that must be used: the workflow code goes on without waiting for the activity:"
+screen | grep -qF "The compiler warns, exercises/01_activities.rs:" ||
+  { screen >&2; fail "tui --exercise 1 with a forgotten .await: the warning stays in view while the app runs"; }
 keys q
 wait_for "tui-exited-0"
 screen | grep -qxF 'the compiler warns; `cargo run --bin workshop -- check 1` shows the warnings' ||
   { screen >&2; fail "tui --exercise 1 with a forgotten .await: a line says the compiler warned and where to read it"; }
 tm_stop
-ok "a forgotten .await: tui --exercise 1 says the compiler warned, and where to read it, above the app"
+ok "a forgotten .await: tui --exercise 1 shows the compiler's warning while it runs, and the line above the app says where to read it"
 # The worker writes a log of lines: the warnings themselves come first in it. (No
 # server at that address: the worker says so and tries again until it is stopped.)
 "$BRIDGE" --address http://127.0.0.1:9 worker --exercise 1 >"$OUT" 2>&1 &
@@ -392,9 +400,16 @@ grep -q "solutions/01_activities.rs" "$OUT"
 ok "a solution opens only after its chapter passes"
 for _ in 1 2 3; do "$WORKSHOP" hint 7 --go >"$OUT" 2>&1; done
 { grep -q "selector.AddFuture(timer, onTimer)" "$OUT" && ! grep -q "s.add_future" "$OUT"; } || fail "hint --go shows the Go track's code, hint the Rust track's"
+# --go is remembered: the Go participant's next `hint` (and `list`, `solution`) is on
+# the Go track too, until --rust (or a check without --go) goes back, and says so.
 "$WORKSHOP" hint 7 >"$OUT" 2>&1
-{ grep -q "s.add_future(" "$OUT" && ! grep -q "selector.AddFuture" "$OUT"; } || fail "hint --go shows the Go track's code, hint the Rust track's"
-ok "hint --go shows the Go track's code, hint the Rust track's"
+{ grep -q "selector.AddFuture(timer, onTimer)" "$OUT" && ! grep -q "s.add_future" "$OUT"; } || fail "after hint --go, hint shows the Go track's code"
+"$WORKSHOP" hint 7 --rust >"$OUT" 2>&1
+{ grep -q "s.add_future(" "$OUT" && ! grep -q "selector.AddFuture" "$OUT" && grep -q "you are on the Rust track now" "$OUT"; } ||
+  fail "hint --rust shows the Rust track's code, and says the track changed"
+"$WORKSHOP" hint 7 >"$OUT" 2>&1
+{ grep -q "s.add_future(" "$OUT" && ! grep -q "track now" "$OUT"; } || fail "after hint --rust, hint shows the Rust track's code"
+ok "hint --go shows the Go track's code, and hint follows the track named last (--go, --rust)"
 printf 'current = [oops\n' >"$EX/.workshop-progress.toml"
 "$WORKSHOP" list >"$OUT" 2>&1
 { grep -q "is not valid TOML" "$OUT" && grep -q ".workshop-progress.toml.unreadable" "$OUT"; } || fail "a corrupt progress file is kept aside and named"

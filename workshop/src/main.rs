@@ -19,10 +19,11 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use postflow_core::workshop::ChapterGuide;
+use postflow_core::wrap::wrap;
 
 use exercise::{Code, Outcome};
 use layout::{Layout, chapters};
-use state::State;
+use state::{State, Track};
 
 #[derive(Parser)]
 #[command(
@@ -38,20 +39,45 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// Which track a command is about. Named once, it is remembered (in the progress
+/// file): later commands without `--go` or `--rust` follow it.
+#[derive(clap::Args)]
+struct TrackArgs {
+    /// The Go track: your own Go worker on a real Cadence server (remembered).
+    #[arg(long, conflicts_with = "rust")]
+    go: bool,
+    /// The Rust track: your files in exercises/ on the simulator (remembered).
+    #[arg(long)]
+    rust: bool,
+}
+
+impl TrackArgs {
+    fn named(&self) -> Option<Track> {
+        match (self.go, self.rust) {
+            (true, _) => Some(Track::Go),
+            (_, true) => Some(Track::Rust),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Show the next hint of the current chapter (or of chapter N).
+    /// Show the next hint of the current chapter (or of chapter N), with the code of
+    /// your track (--go: Go; default: the track you last named).
     // A chapter like `-1` is read as one (and refused as no chapter), not as a flag.
     Hint {
         /// The chapter: 1 to 7, or its name (default: the current one).
         #[arg(allow_negative_numbers = true)]
         chapter: Option<String>,
-        /// The Go track's code in the hints that show code (the Rust track's otherwise).
-        #[arg(long)]
-        go: bool,
+        #[command(flatten)]
+        track: TrackArgs,
     },
-    /// The chapters and your progress.
-    List,
+    /// The chapters and your progress (on the Rust track, your files).
+    List {
+        #[command(flatten)]
+        track: TrackArgs,
+    },
     /// Check a chapter (default: the current one) or all; exit status 0 when every check passes.
     Check {
         /// The chapter: 1 to 7, or its name.
@@ -66,6 +92,9 @@ enum Command {
         /// The Go track: check your Go worker, running on a real Cadence server.
         #[arg(long)]
         go: bool,
+        /// The Rust track (what `check` does without --go): your file on the simulator.
+        #[arg(long, conflicts_with = "go")]
+        rust: bool,
         /// With --go: the server's HTTP API (default: $POSTFLOW_CADENCE_HTTP, else
         /// http://127.0.0.1:8800). Read in code, not by clap's `env`, so that a variable
         /// set for bridge mode does not conflict with --cli.
@@ -82,15 +111,21 @@ enum Command {
         #[arg(long, default_value = postflow_core::postal::DOMAIN)]
         domain: String,
     },
-    /// Put a chapter's starting file back as it was handed out (yours is kept in exercises/.backup/).
+    /// Put a chapter's starting file back as it was handed out (yours is kept in
+    /// exercises/.backup/); the Rust track's.
     Reset {
         #[arg(allow_negative_numbers = true)]
         chapter: String,
+        #[command(flatten)]
+        track: TrackArgs,
     },
-    /// Show the reference solution of a chapter you have passed.
+    /// Show the reference solution of a chapter you have passed (on the Go track, the
+    /// workshop's Go code for it).
     Solution {
         #[arg(allow_negative_numbers = true)]
         chapter: String,
+        #[command(flatten)]
+        track: TrackArgs,
     },
 }
 
@@ -120,16 +155,24 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
     }
     let color = std::io::stdout().is_terminal();
     match command {
-        None => watch::run(layout, &mut state),
-        Some(Command::List) => {
-            print!("{}", render::list(layout, &state.progress));
+        None => {
+            // Watch mode is the Rust track: it watches your file in exercises/.
+            let switched = track(&mut state, Some(Track::Rust)).1;
+            watch::run(layout, &mut state, switched)
+        }
+        Some(Command::List { track: t }) => {
+            let t = say_track(&mut state, t.named());
+            print!("{}", render::list(layout, &state.progress, t));
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Hint { chapter: c, go }) => {
-            let g = match c {
-                Some(c) => ChapterGuide::parse(&c)?,
+        Some(Command::Hint { chapter: c, track: t }) => {
+            let chosen = c.as_deref().map(ChapterGuide::parse).transpose()?;
+            let t = say_track(&mut state, t.named());
+            let g = match chosen {
+                Some(g) => g,
                 None => ChapterGuide::number(state.progress.current)?,
             };
+            let go = t == Track::Go;
             let level = state.progress.next_hint(g);
             for l in 0..level {
                 print!("{}", render::hint(g, l, go, render::width()));
@@ -141,15 +184,20 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             hint_shown(&mut state, g, level);
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { chapter: c, all, solutions, go, address, cli, timer_unit, domain }) => {
+        Some(Command::Check { chapter: c, all, solutions, go, rust: _, address, cli, timer_unit, domain }) => {
             if go && all {
                 return Err("on the Go track your worker runs one chapter's code at a time, so the other chapters' checks \
                             would fail: check the chapter it is at (`workshop check --go N`)"
                     .into());
             }
-            let list: Vec<&'static ChapterGuide> = match (&c, all) {
+            let chosen = c.as_deref().map(ChapterGuide::parse).transpose()?;
+            // A check of your code is on a track, and names it; the reference solutions are nobody's.
+            if !solutions {
+                say_track(&mut state, Some(if go { Track::Go } else { Track::Rust }));
+            }
+            let list: Vec<&'static ChapterGuide> = match (chosen, all) {
                 (_, true) => chapters().collect(),
-                (Some(c), false) => vec![ChapterGuide::parse(c)?],
+                (Some(g), false) => vec![g],
                 (None, false) => vec![ChapterGuide::number(state.progress.current)?],
             };
             if go {
@@ -198,8 +246,17 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             }
             Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Some(Command::Reset { chapter: c }) => {
+        Some(Command::Reset { chapter: c, track: t }) => {
             let g = ChapterGuide::parse(&c)?;
+            let t = say_track(&mut state, t.named());
+            if t == Track::Go {
+                // It would undo the chapter a Go worker passed, for a file it never reads.
+                eprintln!(
+                    "workshop: {}",
+                    render::no_reset_on_go(layout, g, state.progress.chapter(g.number).passed, render::width()).trim_end()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             let kept = reset(layout, g)?;
             let was_passed = state.progress.chapter(g.number).passed;
             record(&mut state, |p| p.chapter_mut(g.number).passed = false);
@@ -216,18 +273,24 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Solution { chapter: c }) => {
+        Some(Command::Solution { chapter: c, track: t }) => {
             let g = ChapterGuide::parse(&c)?;
+            let t = say_track(&mut state, t.named());
             if !state.progress.chapter(g.number).passed {
+                let how = match t {
+                    Track::Rust => format!("`workshop check {n}`, or `workshop check --go {n}` on the Go track", n = g.number),
+                    Track::Go => format!("`workshop check --go {}`, with your worker running its code", g.number),
+                };
                 eprintln!(
-                    "workshop: the solution of chapter {} opens once your checks pass (`workshop check {}`, or `workshop \
-                     check --go {}` on the Go track); until then, `workshop hint {}` helps",
+                    "workshop: the solution of chapter {} opens once your checks pass ({how}); until then, `workshop hint {}` helps",
                     g.heading(),
-                    g.number,
-                    g.number,
                     g.number
                 );
                 return Ok(ExitCode::FAILURE);
+            }
+            if t == Track::Go {
+                print!("{}", render::go_solution(layout, g, render::width()));
+                return Ok(ExitCode::SUCCESS);
             }
             let path = layout.solution(g.number);
             let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", layout.show(&path)))?;
@@ -235,6 +298,30 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The track a command is about: the one it names, recorded as the participant's,
+/// else the one they named last; and, when naming it changed the track, what to say.
+fn track(state: &mut State, named: Option<Track>) -> (Track, Option<String>) {
+    let Some(t) = named else { return (state.progress.track, None) };
+    match state.named_track(t) {
+        Ok(true) => (t, Some(render::switched(t))),
+        Ok(false) => (t, None),
+        Err(e) => {
+            eprintln!("workshop: {e}");
+            (t, None)
+        }
+    }
+}
+
+/// [`track`], saying on stderr when the track changed (a command that prints lines;
+/// watch mode says it on its screen).
+fn say_track(state: &mut State, named: Option<Track>) -> Track {
+    let (t, said) = track(state, named);
+    if let Some(s) = said {
+        eprint!("{}", wrap(&format!("workshop: {s}"), "", "  ", render::width()));
+    }
+    t
 }
 
 pub(crate) fn record(state: &mut State, change: impl FnOnce(&mut state::Progress)) {

@@ -8,7 +8,7 @@ use postflow_core::wrap::wrap;
 
 use crate::exercise::Outcome;
 use crate::layout::{Layout, chapters};
-use crate::state::Progress;
+use crate::state::{Progress, Track};
 
 /// Prose reads best in lines no longer than this, however wide the terminal.
 const PROSE: usize = 90;
@@ -375,12 +375,73 @@ fn ellipsis(line: &str, width: usize) -> String {
 pub fn moved_on(g: &ChapterGuide, next: &ChapterGuide, go: bool, width: usize) -> String {
     let how = if go {
         // A Go worker runs the code it was started with: the new chapter's needs a new start.
-        format!("`workshop check --go` checks it once your worker runs chapter {}'s code: stop it and start it again", next.number)
+        format!(
+            "`workshop hint` goes to it now; `workshop check --go` checks it once your worker runs chapter {}'s code: stop it \
+             and start it again",
+            next.number
+        )
     } else {
         "`workshop check` and `workshop hint` go to it now".to_owned()
     };
     wrap(&format!("Chapter {} passes. Next: chapter {} ({how}).", g.number, next.heading()), "", "  ", width)
 }
+
+/// What a command says when it changed the participant's track (once, at the change).
+pub fn switched(t: Track) -> String {
+    match t {
+        Track::Go => "you are on the Go track now: `workshop list`, `hint` and `solution` show it without --go (your Go \
+                      worker's chapters, the Go code); `workshop check` without --go, or --rust, goes back to the Rust track."
+            .into(),
+        Track::Rust => "you are on the Rust track now (your files in exercises/, checked on the simulator): `workshop list`, \
+                        `hint` and `solution` show it; `workshop check --go`, or --go, goes back to the Go track."
+            .into(),
+    }
+}
+
+/// Why `reset` does nothing on the Go track: it would count a chapter passed on the
+/// participant's worker as not passed, for a Rust file that worker never reads.
+pub fn no_reset_on_go(layout: &Layout, g: &ChapterGuide, passed: bool, width: usize) -> String {
+    let undone = if passed { format!(", and counts chapter {} as not passed again", g.number) } else { String::new() };
+    let text = format!(
+        "you are on the Go track, where your code is your Go worker's own: the workshop neither keeps nor resets it. \
+         `workshop reset {n}` puts back the Rust track's starting file, {file}{undone}; to do that all the same: \
+         `workshop reset {n} --rust`.",
+        n = g.number,
+        file = layout.show(&layout.exercise(g))
+    );
+    wrap(&text, "", "  ", width)
+}
+
+/// `workshop solution N` on the Go track: the Go code of the chapter's hints, which
+/// are excerpts of its reference solution, and where the whole workflow is in Go.
+pub fn go_solution(layout: &Layout, g: &ChapterGuide, width: usize) -> String {
+    let mut s = wrap(
+        &format!("Chapter {} on the Go track: the Go code of its hints, excerpts of the reference solution.", g.heading()),
+        "",
+        "  ",
+        width,
+    );
+    for (level, h) in g.hints.iter().enumerate() {
+        if !h.go.is_empty() {
+            s.push('\n');
+            s.push_str(&hint(g, level, true, width));
+        }
+    }
+    let whole = layout.root.join(GO_REFERENCE);
+    if whole.is_file() {
+        let text = format!(
+            "The whole workflow in Go, every chapter in one file: {} (this project's Go reference: `tracking` is chapters 1 \
+             to 6, `orderProcessing` chapter 7).",
+            layout.show(&whole)
+        );
+        s.push('\n');
+        s.push_str(&wrap(&text, "", "  ", width));
+    }
+    s
+}
+
+/// The Go package that writes the workshop's workflow chapter by chapter.
+const GO_REFERENCE: &str = "cadence-dev/workshop/workshop.go";
 
 /// What `check --all` says under the chapters that failed without a hint: a hint
 /// shown counts as used, so `--all` shows only the current chapter's.
@@ -398,17 +459,21 @@ pub fn no_hints_ahead(chapters: &[u8], current: u8, width: usize) -> String {
     wrap(&text, "", "  ", width)
 }
 
-/// The progress table. A chapter whose file is gone says so, whatever its progress,
-/// and how to get the file back.
-pub fn list(layout: &Layout, p: &Progress) -> String {
+/// The progress table. On the Rust track a chapter whose file is gone says so,
+/// whatever its progress, and how to get the file back; on the Go track the files
+/// are the participant's own and not listed, and what to run next is said.
+pub fn list(layout: &Layout, p: &Progress, track: Track) -> String {
+    let go = track == Track::Go;
     // Columns as wide as what is in them, so the table fits 80 columns.
     let title = chapters().map(|g| g.title.chars().count()).max().unwrap_or(0);
-    let file = chapters().map(|g| layout.show(&layout.exercise(g)).chars().count()).max().unwrap_or(0);
-    let mut s = format!("  {:>2}  {:<title$}  {:<file$}  {:<8} {}\n", "#", "chapter", "file", "status", "hints");
+    let shown = |g: &ChapterGuide| if go { String::new() } else { format!("{}  ", layout.show(&layout.exercise(g))) };
+    let file = chapters().map(|g| shown(g).chars().count()).max().unwrap_or(0);
+    let heading = if go { "" } else { "file" };
+    let mut s = format!("  {:>2}  {:<title$}  {:<file$}{:<8} {}\n", "#", "chapter", heading, "status", "hints");
     let mut missing = Vec::new();
     for g in chapters() {
         let c = p.chapter(g.number);
-        let status = if !layout.exercise(g).is_file() {
+        let status = if !go && !layout.exercise(g).is_file() {
             missing.push((g, c.passed));
             "missing"
         } else if c.passed {
@@ -420,10 +485,10 @@ pub fn list(layout: &Layout, p: &Progress) -> String {
         };
         let marker = if g.number == p.current { ">" } else { " " };
         s.push_str(&format!(
-            "{marker} {:>2}  {:<title$}  {:<file$}  {:<8} {}/{}\n",
+            "{marker} {:>2}  {:<title$}  {:<file$}{:<8} {}/{}\n",
             g.number,
             g.title,
-            layout.show(&layout.exercise(g)),
+            shown(g),
             status,
             c.hints,
             g.hints.len()
@@ -435,6 +500,18 @@ pub fn list(layout: &Layout, p: &Progress) -> String {
         let then = if passed { " (the chapter counts as not passed then, until its checks pass again)" } else { "" };
         let line =
             format!("{} is missing: `workshop reset {}` puts the starting file back{then}.", layout.show(&layout.exercise(g)), g.number);
+        s.push_str(&wrap(&line, "", "  ", width()));
+    }
+    if go {
+        let line = if p.chapter(p.current).passed {
+            "On the Go track: every chapter has passed on your worker.".to_owned()
+        } else {
+            format!(
+                "On the Go track: `workshop check --go` checks chapter {n} once your worker runs its code; `workshop hint` \
+                 shows its hints with the Go code.",
+                n = p.current
+            )
+        };
         s.push_str(&wrap(&line, "", "  ", width()));
     }
     s

@@ -1,5 +1,6 @@
 //! Progress, kept in `exercises/.workshop-progress.toml` so it survives restarts:
-//! the current chapter, which chapters passed, how many hints were shown.
+//! the current chapter, which chapters passed, how many hints were shown, and the
+//! track the participant last named (Rust or Go).
 //!
 //! Progress is never lost to an error: a file that cannot be read is kept aside
 //! untouched (and named in the message), a file from a newer workshop is left alone,
@@ -20,9 +21,31 @@ pub struct Progress {
     pub version: u32,
     /// The chapter the participant works on (1 to 7).
     pub current: u8,
+    /// The track the participant last named (`--go`, `--rust`, a check on either):
+    /// what `list`, `hint`, `solution` and `reset` show without a flag. Not written
+    /// while it is Rust, so a Rust participant's file is as it always was. (Before the
+    /// tables: TOML writes plain values first.)
+    #[serde(default, skip_serializing_if = "Track::is_rust")]
+    pub track: Track,
     /// Per chapter ("1" to "7").
     #[serde(default)]
     pub chapters: BTreeMap<String, ChapterProgress>,
+}
+
+/// The two ways through the workshop: your Rust file in `exercises/` on the simulator,
+/// or your own Go worker on a real Cadence server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Track {
+    #[default]
+    Rust,
+    Go,
+}
+
+impl Track {
+    fn is_rust(&self) -> bool {
+        *self == Track::Rust
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +69,7 @@ pub struct State {
 
 impl Progress {
     fn fresh() -> Progress {
-        Progress { version: VERSION, current: 1, chapters: BTreeMap::new() }
+        Progress { version: VERSION, current: 1, track: Track::Rust, chapters: BTreeMap::new() }
     }
 
     /// Chapter `n`'s progress; never more hints used than the chapter has (a
@@ -139,7 +162,8 @@ impl State {
                 state.notice = Some(match state.keep_aside(&bytes, "unreadable") {
                     Ok(kept) => {
                         format!(
-                            "{why}; it is kept as {kept} and a new one is started: `workshop check --all` records every chapter that passes again"
+                            "{why}; it is kept as {kept} and a new one is started: `workshop check --all` records every chapter that \
+                             passes again (on the Go track, `workshop check --go N` with your worker running chapter N's code)"
                         )
                     }
                     Err(not) => format!("{why}; {not}"),
@@ -234,6 +258,17 @@ impl State {
         self.update(|p| p.saw_hint(n, level))
     }
 
+    /// The participant named track `t` (a flag, or a check on it): recorded; whether
+    /// that changed the track.
+    pub fn named_track(&mut self, t: Track) -> Result<bool, String> {
+        self.refresh();
+        if self.progress.track == t {
+            return Ok(false);
+        }
+        self.update(|p| p.track = t)?;
+        Ok(true)
+    }
+
     /// Records a change: the file is read again first and the change made to what it
     /// says now, so that another `workshop` (watch mode in one terminal, `workshop
     /// hint` or `check` in another) does not lose what this one did not see.
@@ -282,6 +317,9 @@ fn lenient(v: &toml::Value) -> Progress {
     if let Some(c) = v.get("current").and_then(toml::Value::as_integer).filter(|c| (1..=7).contains(c)) {
         p.current = c as u8;
     }
+    if v.get("track").and_then(toml::Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("go")) {
+        p.track = Track::Go;
+    }
     if let Some(done) = v.get("passed").or_else(|| v.get("done")).and_then(toml::Value::as_array) {
         for n in done.iter().filter_map(toml::Value::as_integer).filter(|n| (1..=7).contains(n)) {
             p.chapter_mut(n as u8).passed = true;
@@ -329,6 +367,32 @@ mod tests {
     }
 
     #[test]
+    fn the_track_named_is_kept_and_a_rust_participants_file_stays_as_it_was() {
+        let path = dir().join("track.toml");
+        let _ = std::fs::remove_file(&path);
+        let mut s = State::load(&path);
+        s.update(|p| p.chapter_mut(1).passed = true).unwrap();
+        // Naming the Rust track, the default, changes nothing and writes no new line.
+        assert!(!s.named_track(Track::Rust).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("track"), "{text}");
+        assert!(s.named_track(Track::Go).unwrap());
+        assert!(!s.named_track(Track::Go).unwrap(), "named again: no change");
+        let again = State::load(&path);
+        assert_eq!((again.progress.track, again.progress.chapter(1).passed, again.notice), (Track::Go, true, None));
+        assert!(std::fs::read_to_string(&path).unwrap().contains("track = \"go\"\n"));
+        // Another workshop running meanwhile (watch mode) keeps what this one named.
+        let mut other = State::load(&path);
+        s.named_track(Track::Rust).unwrap();
+        other.update(|p| p.chapter_mut(2).hints = 1).unwrap();
+        assert_eq!(State::load(&path).progress.track, Track::Rust);
+        // A hand-written "Go" is read as the Go track, the rest kept.
+        std::fs::write(&path, "version = 1\ncurrent = 3\ntrack = \"Go\"\n").unwrap();
+        let s = State::load(&path);
+        assert_eq!((s.progress.track, s.progress.current), (Track::Go, 3));
+    }
+
+    #[test]
     fn two_workshops_at_once_keep_what_each_recorded() {
         // Watch mode in one terminal, `workshop hint 2` in another.
         let path = dir().join("two.toml");
@@ -356,6 +420,8 @@ mod tests {
         let s = State::load(&path);
         let notice = s.notice.unwrap();
         assert!(notice.contains("not valid TOML") && notice.contains("bad.toml.unreadable and a new one"), "{notice}");
+        // What records the chapters again, on both tracks (`--all` is refused on the Go track).
+        assert!(notice.contains("(on the Go track, `workshop check --go N` with your worker running chapter N's code)"), "{notice}");
         // The parser's reason, with its line, inside the sentence: not broken over lines.
         assert!(notice.contains("TOML (line 2: "), "{notice}");
         assert!(!notice.contains('\n'), "{notice}");

@@ -59,7 +59,9 @@ impl Drop for RawMode {
     }
 }
 
-pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
+/// `switched`: what to say, under the first screen, when starting watch mode took the
+/// participant from the Go track to the Rust track.
+pub fn run(layout: &Layout, state: &mut State, switched: Option<String>) -> Result<ExitCode, String> {
     let (tx, rx) = mpsc::channel::<Event>();
     let watched: std::sync::Arc<std::sync::Mutex<PathBuf>> = Default::default();
     let w = watched.clone();
@@ -88,6 +90,12 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
     let mut g = ChapterGuide::number(state.progress.current)?;
     *watched.lock().map_err(|e| e.to_string())? = layout.exercise(g);
     let mut last = check(layout, state, g, &screen, color, true);
+    if let Some(s) = switched {
+        // Said under the first screen, as its texts are: before it, the screen's clearing would take it away.
+        let mut chars = s.chars();
+        let s: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
+        screen.say(&format!("\n{}{}", postflow_core::wrap::wrap(&s, "", "  ", render::width()), keys_help(g, last.found.passed)));
+    }
     // The last check's screen is the last thing shown: a resize draws it again to the
     // new size. Anything printed below it (a hint, the list) is left as it is.
     let mut on_screen = true;
@@ -123,7 +131,7 @@ pub fn run(layout: &Layout, state: &mut State) -> Result<ExitCode, String> {
             }
             Event::Key('l') => {
                 state.refresh();
-                screen.say(&format!("\n{}", render::list(layout, &state.progress)));
+                screen.say(&format!("\n{}", render::list(layout, &state.progress, crate::state::Track::Rust)));
                 screen.say(&keys_help(g, passed));
             }
             Event::Key('c') => {

@@ -194,3 +194,140 @@ fn what_the_code_writes_to_stderr_is_shown_also_when_the_program_ends_well() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// A Go participant's workshop: chapter 1 passed on their worker with two hints seen,
+/// chapter 2 the current one, and the Go reference beside the exercises.
+fn go_participant(name: &str) -> PathBuf {
+    let root = workshop(name, &[]);
+    std::fs::write(root.join("exercises/.workshop-progress.toml"), "version = 1\ncurrent = 2\n[chapters.1]\npassed = true\nhints = 2\n")
+        .unwrap();
+    std::fs::create_dir_all(root.join("cadence-dev/workshop")).unwrap();
+    std::fs::write(root.join("cadence-dev/workshop/workshop.go"), "package workshop\n").unwrap();
+    root
+}
+
+#[test]
+fn a_go_participant_reads_their_own_track_in_list_hint_solution_and_reset() {
+    // docs/workshop.md's Go track: `hint --go`, `check --go`. `list` then showed the
+    // Rust track's files, `solution` its Rust file, and `reset` undid a chapter passed
+    // on the worker for a Rust file it never reads.
+    let root = go_participant("go-track");
+    let (out, stdout, stderr) = run(&root, &["hint", "--go", "1"]);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("workflow.ExecuteActivity(ctx, validatePayment, order)") && !stdout.contains("ctx.execute_activity"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("you are on the Go track now: `workshop list`, `hint` and `solution` show it without --go"), "{stderr}");
+
+    let (out, stdout, stderr) = run(&root, &["list"]);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "said once, at the change: {stderr}");
+    assert!(!stdout.contains("exercises/") && !stdout.contains("file"), "{stdout}");
+    assert!(
+        stdout.starts_with("   #  chapter                   status   hints\n   1  Two activities            done     3/3\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(">  2  Failures and retries      current  0/3\n"), "{stdout}");
+    assert!(stdout.contains("\n1 of 7 chapters done\n"), "{stdout}");
+    assert!(stdout.contains("On the Go track: `workshop check --go` checks chapter 2 once your worker runs its code"), "{stdout}");
+
+    // Without --go, the hints' code is Go's now.
+    let (_, stdout, _) = run(&root, &["hint", "1"]);
+    assert!(stdout.contains("workflow.RegisterOptions{Name: \"OrderProcessingWorkflow\"}") && !stdout.contains("ctx."), "{stdout}");
+
+    let (out, stdout, stderr) = run(&root, &["solution", "1"]);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("Chapter 1 · Two activities on the Go track: the Go code of its hints"), "{stdout}");
+    assert!(stdout.contains("workflow.ExecuteActivity(ctx, validatePayment, order)"), "{stdout}");
+    assert!(!stdout.contains("exercises/solutions") && !stdout.contains("ctx.execute_activity"), "{stdout}");
+    assert!(stdout.contains("The whole workflow in Go, every chapter in one file: cadence-dev/workshop/workshop.go"), "{stdout}");
+    // Not passed yet: where to pass it, on this track.
+    let (out, _, stderr) = run(&root, &["solution", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("(`workshop check --go 2`, with your worker running its code)") && !stderr.contains("`workshop check 2`"),
+        "{stderr}"
+    );
+
+    let (out, stdout, stderr) = run(&root, &["reset", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("you are on the Go track, where your code is your Go worker's own"), "{stderr}");
+    assert!(stderr.contains("counts chapter 1 as not passed again; to do that all the same: `workshop reset 1 --rust`"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(root.join("exercises/01_activities.rs")).unwrap(), "// the participant's\n");
+    let (_, list, _) = run(&root, &["list"]);
+    assert!(list.contains("\n1 of 7 chapters done\n"), "the reset undid the chapter:\n{list}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn check_go_puts_a_participant_on_the_go_track_even_when_the_server_is_down() {
+    let root = go_participant("check-go");
+    let (out, _, stderr) = run(&root, &["check", "--go", "--address", "http://127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("you are on the Go track now"), "{stderr}");
+    let (_, list, stderr) = run(&root, &["list"]);
+    assert!(stderr.is_empty() && !list.contains("exercises/") && list.contains("checks chapter 2 once your worker"), "{list}{stderr}");
+    // --rust on a command that shows things takes them back to the Rust track, and says so.
+    let (_, list, stderr) = run(&root, &["list", "--rust"]);
+    assert!(stderr.contains("you are on the Rust track now"), "{stderr}");
+    assert!(list.contains("exercises/02_retries.rs") && !list.contains("On the Go track"), "{list}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_check_on_the_rust_track_takes_a_go_participant_back_and_says_so() {
+    let root = go_participant("back-to-rust");
+    let cargo = cargo_whose_exercises_fail(&root);
+    let workshop = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_workshop")).env("CARGO", &cargo).arg("--root").arg(&root).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (_, _, stderr) = workshop(&["list", "--go"]);
+    assert!(stderr.contains("you are on the Go track now"), "{stderr}");
+    // `workshop check` without --go checks the Rust file, as it always has: said, once.
+    let (status, stdout, stderr) = workshop(&["check", "2"]);
+    assert_eq!(status, Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("you are on the Rust track now (your files in exercises/, checked on the simulator)"), "{stderr}");
+    assert!(stderr.contains("`workshop check --go`, or --go, goes back to the Go track"), "{stderr}");
+    let (_, _, stderr) = workshop(&["check", "2"]);
+    assert!(stderr.is_empty(), "{stderr}");
+    let (_, list, _) = workshop(&["list"]);
+    assert!(list.contains("exercises/02_retries.rs") && !list.contains("On the Go track"), "{list}");
+    // The reference solutions are nobody's track: checking them names none.
+    let (_, _, stderr) = workshop(&["list", "--go"]);
+    assert!(stderr.contains("Go track now"), "{stderr}");
+    workshop(&["check", "1", "--solutions"]);
+    let (_, list, _) = workshop(&["list"]);
+    assert!(list.contains("On the Go track"), "{list}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn watch_mode_says_it_is_the_rust_track_to_a_go_participant() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let root = go_participant("watch");
+    std::fs::write(root.join("exercises/.workshop-progress.toml"), "version = 1\ncurrent = 2\ntrack = \"go\"\n").unwrap();
+    let cargo = cargo_whose_exercises_fail(&root);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_workshop"))
+        .env("CARGO", &cargo)
+        .arg("--root")
+        .arg(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"q\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let note = stdout.find("You are on the Rust track now (your files in exercises/, checked on the simulator)").expect(&stdout);
+    assert!(stdout.find("checks: 0 of 2 pass").unwrap() < note, "under the first screen:\n{stdout}");
+    let (_, list, _) = run(&root, &["list"]);
+    assert!(list.contains("exercises/02_retries.rs"), "{list}");
+    std::fs::remove_dir_all(&root).unwrap();
+}

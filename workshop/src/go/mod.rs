@@ -669,6 +669,15 @@ mod tests {
         assert_eq!(status, ExitCode::SUCCESS, "{out}");
         assert!(out.contains("Chapter 1 on the server: 4 of 4 checks pass\n"), "{out}");
         assert!(!out.contains("Note:") && !out.contains("Changed your code"), "{out}");
+        // The next chapter, and the next commands on this track (their hints follow at once; the worker must restart).
+        let next = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            next.contains(
+                "Chapter 1 passes. Next: chapter 2 · Failures and retries (`workshop hint` goes to it now; `workshop check \
+                 --go` checks it once your worker runs chapter 2's code: stop it and start it again)."
+            ),
+            "{out}"
+        );
     }
 
     #[test]
