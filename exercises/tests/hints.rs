@@ -10,9 +10,11 @@ use postflow_core::workshop::GUIDES;
 
 /// Code without its layout: no whitespace, no trailing comma before a closing
 /// bracket (rustfmt adds one when it breaks a list over lines) or at the end (a
-/// match arm shown on its own).
+/// match arm shown on its own), and no line that is only a comment (a hint's comment
+/// may say where its block goes, which the solution does not need to say).
 fn bare(code: &str) -> String {
-    let mut out: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let code: Vec<&str> = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+    let mut out: String = code.join("\n").chars().filter(|c| !c.is_whitespace()).collect();
     for close in [")", "]", "}"] {
         out = out.replace(&format!(",{close}"), close);
     }
