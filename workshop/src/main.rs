@@ -2,7 +2,7 @@
 //!
 //! Without a command it watches the current chapter's file, rebuilds it on every
 //! save and runs the chapter's checks on the simulator (the Rust track). The commands
-//! are for scripts and for the Go track: `hint`, `list`, `check [N|--all]`, `reset N`,
+//! are for scripts and for the Go track: `chapter`, `hint`, `list`, `check [N|--all]`, `reset N`,
 //! `solution N`, `check --go N` (a Go worker on a real Cadence server).
 
 mod exercise;
@@ -67,6 +67,15 @@ enum Command {
     /// your track (--go: Go; default: the track you last named).
     // A chapter like `-1` is read as one (and refused as no chapter), not as a flag.
     Hint {
+        /// The chapter: 1 to 7, or its name (default: the current one).
+        #[arg(allow_negative_numbers = true)]
+        chapter: Option<String>,
+        #[command(flatten)]
+        track: TrackArgs,
+    },
+    /// A chapter's texts: its goal, the Cadence idea, why it matters, what to look for
+    /// in the history, and where your code is on your track (default: the current one).
+    Chapter {
         /// The chapter: 1 to 7, or its name (default: the current one).
         #[arg(allow_negative_numbers = true)]
         chapter: Option<String>,
@@ -159,6 +168,16 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             // Watch mode is the Rust track: it watches your file in exercises/.
             let switched = track(&mut state, Some(Track::Rust)).1;
             watch::run(layout, &mut state, switched)
+        }
+        Some(Command::Chapter { chapter: c, track: t }) => {
+            let chosen = c.as_deref().map(ChapterGuide::parse).transpose()?;
+            let t = say_track(&mut state, t.named());
+            let g = match chosen {
+                Some(g) => g,
+                None => ChapterGuide::number(state.progress.current)?,
+            };
+            print!("{}", render::intro(layout, g, t, render::width()));
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::List { track: t }) => {
             let t = say_track(&mut state, t.named());

@@ -37,16 +37,37 @@ fn paragraph(text: &str, width: usize) -> String {
 }
 
 /// The chapter as the participant meets it: what to do, why it matters, where.
-pub fn intro(layout: &Layout, g: &ChapterGuide, width: usize) -> String {
+pub fn intro(layout: &Layout, g: &ChapterGuide, track: Track, width: usize) -> String {
     let mut s = format!("Chapter {}\n\n", g.heading());
     s.push_str(&paragraph(g.goal, width));
     s.push_str("\nThe idea\n");
     s.push_str(&paragraph(g.concept, width));
     s.push_str("\nWhy it matters in Cadence\n");
     s.push_str(&paragraph(g.why, width));
-    s.push_str(&format!("\nWhat to look for in the history (tui --exercise {} shows it)\n", g.number));
-    s.push_str(&paragraph(g.look_for, width));
-    s.push_str(&format!("\nYour file: {} (the TODO(chapter {}) lines)\n", layout.show(&layout.exercise(g)), g.number));
+    match track {
+        Track::Rust => {
+            s.push_str(&format!("\nWhat to look for in the history (tui --exercise {} shows it)\n", g.number));
+            s.push_str(&paragraph(g.look_for, width));
+            s.push_str(&format!("\nYour file: {} (the TODO(chapter {}) lines)\n", layout.show(&layout.exercise(g)), g.number));
+        }
+        Track::Go => {
+            // The workshop's own compose file serves Cadence Web; ours does too, beside
+            // the HTTP API that bridge mode follows a workflow through.
+            s.push_str("\nWhat to look for in the history (Cadence Web, http://localhost:8088, shows it)\n");
+            s.push_str(&paragraph(g.look_for, width));
+            s.push('\n');
+            s.push_str(&wrap(
+                &format!(
+                    "Your code: your Go worker, started with this chapter's code; `workshop check --go {}` checks it on the \
+                     server.",
+                    g.number
+                ),
+                "",
+                "  ",
+                width,
+            ));
+        }
+    }
     s
 }
 
@@ -376,8 +397,8 @@ pub fn moved_on(g: &ChapterGuide, next: &ChapterGuide, go: bool, width: usize) -
     let how = if go {
         // A Go worker runs the code it was started with: the new chapter's needs a new start.
         format!(
-            "`workshop hint` goes to it now; `workshop check --go` checks it once your worker runs chapter {}'s code: stop it \
-             and start it again",
+            "`workshop chapter` and `workshop hint` go to it now; `workshop check --go` checks it once your worker runs \
+             chapter {}'s code: stop it and start it again",
             next.number
         )
     } else {
@@ -389,11 +410,11 @@ pub fn moved_on(g: &ChapterGuide, next: &ChapterGuide, go: bool, width: usize) -
 /// What a command says when it changed the participant's track (once, at the change).
 pub fn switched(t: Track) -> String {
     match t {
-        Track::Go => "you are on the Go track now: `workshop list`, `hint` and `solution` show it without --go (your Go \
+        Track::Go => "you are on the Go track now: `workshop chapter`, `list`, `hint` and `solution` show it without --go (your Go \
                       worker's chapters, the Go code); `workshop check` without --go, or --rust, goes back to the Rust track."
             .into(),
         Track::Rust => "you are on the Rust track now (your files in exercises/, checked on the simulator): `workshop list`, \
-                        `hint` and `solution` show it; `workshop check --go`, or --go, goes back to the Go track."
+                        `hint`, `chapter` and `solution` show it; `workshop check --go`, or --go, goes back to the Go track."
             .into(),
     }
 }
@@ -696,9 +717,20 @@ mod tests {
     #[test]
     fn the_chapter_texts_name_the_chapter_to_open_in_the_terminal_app() {
         for g in chapters() {
-            let text = intro(&layout(), g, 80);
+            let text = intro(&layout(), g, Track::Rust, 80);
             assert!(text.contains(&format!("What to look for in the history (tui --exercise {} shows it)", g.number)), "{text}");
             assert!(!text.contains("--exercise N"), "{text}");
+        }
+    }
+
+    #[test]
+    fn on_the_go_track_the_chapter_texts_name_the_server_and_the_check_not_a_rust_file() {
+        for g in chapters() {
+            let text = intro(&layout(), g, Track::Go, 80);
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(words.contains(&g.goal.split_whitespace().collect::<Vec<_>>().join(" ")), "{text}");
+            assert!(words.contains(&format!("`workshop check --go {}` checks it on the server", g.number)), "{text}");
+            assert!(!text.contains("exercises/") && !text.contains("tui --exercise"), "{text}");
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::exercise::{self, Code};
 use crate::layout::Layout;
 use crate::render;
 use crate::state::State;
+use crate::state::Track;
 
 enum Event {
     /// The file of the current chapter changed.
@@ -126,7 +127,7 @@ pub fn run(layout: &Layout, state: &mut State, switched: Option<String>) -> Resu
                 screen.say(&keys_help(g, passed));
             }
             Event::Key('i') => {
-                screen.say(&format!("\n{}", render::intro(layout, g, render::width())));
+                screen.say(&format!("\n{}", render::intro(layout, g, Track::Rust, render::width())));
                 screen.say(&keys_help(g, passed));
             }
             Event::Key('l') => {
@@ -221,7 +222,7 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     // and the hint fill a small terminal (i shows the texts again).
     let header = format!("Chapter {} · {}", g.heading(), layout.show(&layout.exercise(g)));
     if intro {
-        screen.say(&render::intro(layout, g, render::width()));
+        screen.say(&render::intro(layout, g, Track::Rust, render::width()));
     } else {
         screen.say(&format!("{header}\n"));
     }
@@ -275,7 +276,7 @@ fn draw(layout: &Layout, g: &ChapterGuide, screen: &Screen, found: &Found, again
     let name = format!("Chapter {} · {}", g.heading(), layout.show(&layout.exercise(g)));
     let header = if found.intro {
         if again && screen.clear() {
-            screen.say(&render::intro(layout, g, render::width()));
+            screen.say(&render::intro(layout, g, Track::Rust, render::width()));
         }
         screen.say("\n");
         name

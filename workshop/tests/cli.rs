@@ -218,7 +218,10 @@ fn a_go_participant_reads_their_own_track_in_list_hint_solution_and_reset() {
         stdout.contains("workflow.ExecuteActivity(ctx, validatePayment, order)") && !stdout.contains("ctx.execute_activity"),
         "{stdout}"
     );
-    assert!(stderr.contains("you are on the Go track now: `workshop list`, `hint` and `solution` show it without --go"), "{stderr}");
+    assert!(
+        stderr.contains("you are on the Go track now: `workshop chapter`, `list`, `hint` and `solution` show it without --go"),
+        "{stderr}"
+    );
 
     let (out, stdout, stderr) = run(&root, &["list"]);
     assert!(out.status.success(), "{stderr}");
@@ -231,6 +234,18 @@ fn a_go_participant_reads_their_own_track_in_list_hint_solution_and_reset() {
     assert!(stdout.contains(">  2  Failures and retries      current  0/3\n"), "{stdout}");
     assert!(stdout.contains("\n1 of 7 chapters done\n"), "{stdout}");
     assert!(stdout.contains("On the Go track: `workshop check --go` checks chapter 2 once your worker runs its code"), "{stdout}");
+
+    // The chapter's texts end with where the code is on this track: the worker, not a file.
+    let (out, stdout, stderr) = run(&root, &["chapter"]);
+    assert!(out.status.success(), "{stderr}");
+    let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(stdout.starts_with("Chapter 2 · Failures and retries\n") && words.contains("Why it matters in Cadence"), "{stdout}");
+    assert!(words.contains("Your code: your Go worker, started with this chapter's code; `workshop check --go 2` checks it"), "{stdout}");
+    assert!(!stdout.contains("exercises/") && !stdout.contains("tui --exercise"), "{stdout}");
+    let (_, stdout, _) = run(&root, &["chapter", "7", "--rust"]);
+    assert!(stdout.contains("Your file: exercises/07_notification.rs (the TODO(chapter 7) lines)"), "{stdout}");
+    let (_, _, stderr) = run(&root, &["chapter", "--go"]);
+    assert!(stderr.contains("you are on the Go track now"), "{stderr}");
 
     // Without --go, the hints' code is Go's now.
     let (_, stdout, _) = run(&root, &["hint", "1"]);

@@ -673,7 +673,7 @@ mod tests {
         let next = out.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             next.contains(
-                "Chapter 1 passes. Next: chapter 2 · Failures and retries (`workshop hint` goes to it now; `workshop check \
+                "Chapter 1 passes. Next: chapter 2 · Failures and retries (`workshop chapter` and `workshop hint` go to it now; `workshop check \
                  --go` checks it once your worker runs chapter 2's code: stop it and start it again)."
             ),
             "{out}"
