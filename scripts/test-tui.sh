@@ -163,7 +163,8 @@ echo "tmux tour test passed: the tour moved on with the actions, live time ran t
 # exiting after its last session ended, and a client that reaches it then fails.
 TMUX_SOCKET=${sockets[1]}
 tm new-session -d -s tui -x 140 -y 45 "'$bin' --fleet 6000"
-wait_for "packages closed, virtual day"
+# Its counts grouped as the screen groups them: "of 6,000 packages", not "of 6000".
+wait_for "of 6,000 packages closed, virtual day"
 wait_for "worker cache hit rate"
 keys q
 wait_gone "tui --fleet"

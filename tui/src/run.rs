@@ -157,12 +157,17 @@ pub fn fleet(packages: u64, print: bool, (w, h): (u16, u16)) -> ExitCode {
         eprintln!("tui: --fleet: {e}");
         return ExitCode::from(2);
     }
-    eprintln!("tui: running a fleet of {packages} packages");
+    eprintln!("tui: running a fleet of {} packages", postflow_core::fleet::grouped(packages));
     // Where the run is, on one line rewritten in place; only for a person watching.
     let watched = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let shown = |p: postflow_core::fleet::Progress| {
         if watched {
-            eprint!("\rtui: {} of {} packages closed, virtual day {:.1} ", p.closed, p.packages, p.virtual_secs as f64 / 86_400.0);
+            eprint!(
+                "\rtui: {} of {} packages closed, virtual day {:.1} ",
+                postflow_core::fleet::grouped(p.closed),
+                postflow_core::fleet::grouped(p.packages),
+                p.virtual_secs as f64 / 86_400.0
+            );
         }
     };
     let run = FleetScreen::run(config, shown);
