@@ -103,7 +103,7 @@ pub fn no_event(frame: &mut Frame, area: Rect, app: &App, title: &str, (shown, s
     app.detail_scroll.max.set(0);
     // With no event at all, ↑↓ have nothing to select.
     let text = if app.session.history().is_empty() {
-        format!("no events at this moment: the selected event is {shown} here once there are")
+        format!("no events at this moment: once there are, the selected event is {shown} here")
     } else {
         format!("select an event (↑↓) to see {see}")
     };
