@@ -210,7 +210,7 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     // Cargo builds quietly (its output is read for the binary's path), and a first build
     // takes a while: without this line the terminal stayed blank, as if nothing ran.
-    eprintln!("building exercise {chapter} (cargo build -p postflow-exercises --bin exercise-{chapter})…");
+    eprintln!("building exercise {chapter} (cargo build -p postflow-exercises --features drivers --bin exercise-{chapter})…");
     let width = || stderr_width().unwrap_or(usize::MAX);
     let built = match build(&root, &format!("exercise-{chapter}"), true, color) {
         Ok(b) => b,
