@@ -322,14 +322,19 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             // It plays, but a real server writes its own history for it (a timer fires
             // that the scenario resets, say): said before it plays, not taken for the
             // scenario's story.
+            let timer_unit = timer_unit.unwrap_or(COMPARE_TIMER_UNIT);
             if !compare && let Some(why) = not_comparable(&s) {
+                // The day's length is most of why: scans-reset-timer's scans come 90 s
+                // apart, after a 10 s day's timer has fired.
                 eprintln!(
                     "bridge: note: {}: a real server cannot play it as the simulator does ({why}); it plays, and the history \
-                     printed is the server's, which can differ from the scenario's (`bridge scenario list`)",
-                    s.name
+                     printed is the server's, which can differ from the scenario's (`bridge scenario list`): a day of its \
+                     timers lasts {} here (--timer-unit), while the scenario's own durations stay as written",
+                    s.name,
+                    postflow_core::time::format_duration_short(timer_unit)
                 );
             }
-            let timer_unit = Some(timer_unit.unwrap_or(COMPARE_TIMER_UNIT));
+            let timer_unit = Some(timer_unit);
             // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server;
             // a second one does not cut that short (a third does, naming what it leaves).
             let interrupt = Some(cadence_bridge::shutdown::install());

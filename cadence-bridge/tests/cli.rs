@@ -116,7 +116,7 @@ fn comparing_a_scenario_a_real_server_cannot_play_is_not_a_pass() {
 fn playing_a_scenario_a_real_server_cannot_play_as_written_says_so_before_it_plays() {
     // Said before the server is asked (none runs at this address): the history printed
     // would otherwise be taken for the scenario's (scans-reset-timer's notification,
-    // which it says never fires, fires on a real server).
+    // which it says never fires, fires there: a day lasts 10 s).
     let run = |name: &str| {
         let out =
             Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", "http://127.0.0.1:1", "scenario", "run", name]).output().unwrap();
@@ -128,6 +128,9 @@ fn playing_a_scenario_a_real_server_cannot_play_as_written_says_so_before_it_pla
         "{said}"
     );
     assert!(said.find("note:") < said.find("not reachable"), "{said}");
+    // Its scans come 90 s apart: with a 10 s day its first timer fires before them.
+    let words = said.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("a day of its timers lasts 10s here (--timer-unit), while the scenario's own durations"), "{said}");
     // A comparable one plays without it.
     let said = run("happy-path");
     assert!(!said.contains("note:") && said.contains("not reachable"), "{said}");
