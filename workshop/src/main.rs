@@ -170,12 +170,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             watch::run(layout, &mut state, switched)
         }
         Some(Command::Chapter { chapter: c, track: t }) => {
-            let chosen = c.as_deref().map(ChapterGuide::parse).transpose()?;
-            let t = say_track(&mut state, t.named());
-            let g = match chosen {
-                Some(g) => g,
-                None => ChapterGuide::number(state.progress.current)?,
-            };
+            let (g, t) = chapter_on_track(&mut state, c.as_deref(), t.named())?;
             print!("{}", render::intro(layout, g, t, render::width()));
             Ok(ExitCode::SUCCESS)
         }
@@ -185,12 +180,7 @@ fn run(layout: &Layout, command: Option<Command>) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Hint { chapter: c, track: t }) => {
-            let chosen = c.as_deref().map(ChapterGuide::parse).transpose()?;
-            let t = say_track(&mut state, t.named());
-            let g = match chosen {
-                Some(g) => g,
-                None => ChapterGuide::number(state.progress.current)?,
-            };
+            let (g, t) = chapter_on_track(&mut state, c.as_deref(), t.named())?;
             let go = t == Track::Go;
             let level = state.progress.next_hint(g);
             for l in 0..level {
@@ -331,6 +321,14 @@ fn track(state: &mut State, named: Option<Track>) -> (Track, Option<String>) {
             (t, None)
         }
     }
+}
+
+/// The chapter a command names (default: the current one) and the track it is about.
+/// A chapter that does not exist is refused before the track named is recorded.
+fn chapter_on_track(state: &mut State, chapter: Option<&str>, named: Option<Track>) -> Result<(&'static ChapterGuide, Track), String> {
+    let chosen = chapter.map(ChapterGuide::parse).transpose()?;
+    let t = say_track(state, named);
+    Ok((chosen.map_or_else(|| ChapterGuide::number(state.progress.current), Ok)?, t))
 }
 
 /// [`track`], saying on stderr when the track changed (a command that prints lines;

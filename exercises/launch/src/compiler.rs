@@ -291,16 +291,7 @@ error: could not compile `postflow-exercises` (bin "exercise-1") due to 1 previo
 "#;
 
     fn visible(text: &str) -> String {
-        let mut s = String::new();
-        let mut escape = false;
-        for c in text.chars() {
-            match c {
-                '\x1b' => escape = true,
-                c if escape => escape = !c.is_ascii_alphabetic(),
-                c => s.push(c),
-            }
-        }
-        s
+        crate::without_colors(text)
     }
 
     fn words(text: &str) -> Vec<String> {

@@ -136,7 +136,7 @@ pub fn warning_in_the_app(chapter: u32, warnings: &str) -> Option<String> {
 }
 
 /// `text` without its color codes.
-fn without_colors(text: &str) -> String {
+pub(crate) fn without_colors(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut escape = false;
     for c in text.chars() {
