@@ -81,7 +81,8 @@ pub fn wait_for_worker(
 /// Runs `n` lifecycles of `scans` scans each, `concurrency` at a time; workflow IDs
 /// start with `prefix`. Once `interrupt` is set no lifecycle starts, and those in
 /// flight stop and terminate their workflows; a second signal does not cut that short,
-/// and a third names the workflows it leaves (see [`Unfinished`] and [`InFlight`]).
+/// and a third names the workflows it leaves (see [`Unfinished`]; the load keeps its
+/// workflows in flight for it).
 pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str, interrupt: &AtomicBool) -> LoadReport {
     let in_flight = InFlight::new(client, domain, prefix);
     let next = AtomicUsize::new(0);
