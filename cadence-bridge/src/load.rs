@@ -15,9 +15,33 @@ use crate::client::{Client, StartOptions};
 use crate::error::BridgeError;
 use crate::shutdown::{Unfinished, bridge_command, may_be_open, terminate_command};
 
+/// What a load runs.
+pub struct Plan<'a> {
+    /// Lifecycles in all.
+    pub workflows: usize,
+    /// Lifecycles in flight at once.
+    pub concurrency: usize,
+    /// Scans per lifecycle.
+    pub scans: usize,
+    /// Workflow IDs are PREFIX-N.
+    pub prefix: &'a str,
+    /// How long one step of a lifecycle may go without its history moving on.
+    pub step_timeout: Duration,
+}
+
+/// A lifecycle that did not complete.
+pub struct Failure {
+    /// What went wrong and what became of its workflow: `load-3: waited ...; its
+    /// workflow was terminated on the server ...`.
+    pub said: String,
+    /// Its workflow may be open on the server (`said` gives the command that ends it).
+    pub left_open: bool,
+}
+
 pub struct LoadReport {
     pub lifecycles: usize,
-    pub failures: Vec<String>,
+    /// In the order they happened.
+    pub failures: Vec<Failure>,
     /// The run was interrupted (Ctrl-C): no lifecycle started after it.
     pub interrupted: bool,
     /// Workflows in flight when it was interrupted, terminated on the server.
@@ -40,8 +64,6 @@ impl LoadReport {
     }
 }
 
-/// How long one step of a lifecycle may go without the history moving on.
-const STEP_BOUND: Duration = Duration::from_secs(60);
 /// A lifecycle's workflow timeout: how long one left open stays open.
 const EXECUTION_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -78,12 +100,16 @@ pub fn wait_for_worker(
     Ok(())
 }
 
-/// Runs `n` lifecycles of `scans` scans each, `concurrency` at a time; workflow IDs
-/// start with `prefix`. Once `interrupt` is set no lifecycle starts, and those in
-/// flight stop and terminate their workflows; a second signal does not cut that short,
-/// and a third names the workflows it leaves (see [`Unfinished`]; the load keeps its
-/// workflows in flight for it).
-pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: usize, prefix: &str, interrupt: &AtomicBool) -> LoadReport {
+/// Runs the lifecycles of `plan`. A lifecycle that fails (one of its steps did not move
+/// on within the step timeout, or a call failed) has its workflow terminated, so that
+/// it does not hold its ID until its execution timeout (a rerun with the same prefix
+/// would meet it running); the failure says so, or names the workflow with the command
+/// that ends it. Once `interrupt` is set no lifecycle starts, and those in flight stop
+/// and terminate their workflows; a second signal does not cut that short, and a third
+/// names the workflows it leaves (see [`Unfinished`]; the load keeps its workflows in
+/// flight for it).
+pub fn run(client: &Client, domain: &str, plan: &Plan, interrupt: &AtomicBool) -> LoadReport {
+    let Plan { workflows: n, concurrency, scans, prefix, step_timeout } = *plan;
     let in_flight = InFlight::new(client, domain, prefix);
     let next = AtomicUsize::new(0);
     let open = Mutex::new(Vec::new());
@@ -106,13 +132,24 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
                     let id = format!("{prefix}-{i}");
                     // From before its start until it is closed: a third Ctrl-C names it.
                     in_flight.add(i);
-                    match lifecycle(client, domain, &id, scans, interrupt) {
+                    let run_id = match start(client, domain, &id) {
+                        Ok(run_id) => run_id,
+                        Err(e) => {
+                            // Nothing of this load's is open under the ID: one that is
+                            // running there is someone else's to end.
+                            in_flight.remove(i);
+                            let said = format!("{id}: {}", not_started(client, domain, &id, &e));
+                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(Failure { said, left_open: false });
+                            continue;
+                        }
+                    };
+                    match lifecycle(client, domain, &id, scans, step_timeout, interrupt) {
                         Ok(h) => {
                             in_flight.remove(i);
                             done.fetch_add(1, Ordering::SeqCst);
                             latencies.lock().unwrap_or_else(|p| p.into_inner()).extend(decision_latencies(&h));
                         }
-                        Err(Step::Interrupted) => match client.terminate(domain, &id, "", "bridge load interrupted") {
+                        Err(Step::Interrupted) => match client.terminate(domain, &id, &run_id, "bridge load interrupted") {
                             Ok(()) => {
                                 in_flight.remove(i);
                                 terminated.fetch_add(1, Ordering::SeqCst);
@@ -123,10 +160,12 @@ pub fn run(client: &Client, domain: &str, n: usize, concurrency: usize, scans: u
                             Err(e) => open.lock().unwrap_or_else(|p| p.into_inner()).push(may_be_open(client, domain, &id, &e)),
                         },
                         Err(Step::Failed(e)) => {
-                            // Not ended by the cleanup (its history shows where it stopped):
-                            // reported with the failures, not in a Ctrl-C's notes.
+                            // Ended, as a Ctrl-C ends it (named by a third one until then):
+                            // left open, it would refuse a rerun's start of its ID.
+                            let (ended, left_open) = end_failed(client, domain, &id, &run_id);
                             in_flight.remove(i);
-                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{id}: {e}"));
+                            let said = format!("{id}: {}; {ended}", e.to_string().trim_end_matches('.'));
+                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(Failure { said, left_open });
                         }
                     }
                 }
@@ -235,9 +274,37 @@ impl From<BridgeError> for Step {
     }
 }
 
+/// What is said of a lifecycle whose workflow `start` refused to start with `error`.
+fn not_started(client: &Client, domain: &str, id: &str, error: &BridgeError) -> String {
+    match error.id_in_use_reason() {
+        // An earlier load's, left open (killed, or quit with a third Ctrl-C), or anyone's:
+        // not this load's to end.
+        Some(reason) if reason.contains("already running") => format!(
+            "not started: {reason} under this ID (left open by an earlier load with this --prefix?): run the load with another \
+             --prefix, or end that workflow with `{}`",
+            terminate_command(client, domain, id)
+        ),
+        _ => format!("not started: {error}"),
+    }
+}
+
+/// Terminates the workflow (run `run_id`) of a lifecycle that failed, and says what
+/// became of it, and whether it may be open still.
+fn end_failed(client: &Client, domain: &str, id: &str, run_id: &str) -> (String, bool) {
+    let show = bridge_command(client, domain, &format!("wf show --wid {id}"));
+    match client.terminate(domain, id, run_id, "bridge load: its lifecycle failed") {
+        Ok(()) => (format!("its workflow was terminated on the server (`{show}` shows where it stopped)"), false),
+        Err(BridgeError::Closed(_) | BridgeError::NotFound(_)) => {
+            (format!("its workflow had closed on the server already (`{show}` shows how)"), false)
+        }
+        Err(e) => (may_be_open(client, domain, id, &e), true),
+    }
+}
+
 const PLACES: [&str; 5] = ["Delft", "Utrecht", "Amsterdam", "Rotterdam", "Leiden"];
 
-fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, interrupt: &AtomicBool) -> Result<Vec<HistoryEvent>, Step> {
+/// Starts lifecycle `id`'s workflow: its run ID.
+fn start(c: &Client, domain: &str, id: &str) -> Result<String, BridgeError> {
     let input = format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#);
     c.start_workflow(&StartOptions {
         domain: domain.into(),
@@ -248,14 +315,18 @@ fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, interrupt: &Atomi
         execution_timeout: EXECUTION_TIMEOUT,
         task_timeout: Duration::from_secs(10),
         id_reuse_policy: Some("AllowDuplicate".into()),
-    })?;
-    wait(c, domain, id, interrupt, "the first notification timer to start", |h| {
-        h.iter().any(|e| e.event_type() == EventType::TimerStarted)
-    })?;
+    })
+}
+
+/// The rest of lifecycle `id`, once started: its scans and its delivery, each step
+/// awaited (within `bound`) in the history, which it returns once closed.
+fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, bound: Duration, interrupt: &AtomicBool) -> Result<Vec<HistoryEvent>, Step> {
+    let wait = |what: &str, done: &dyn Fn(&[HistoryEvent]) -> bool| wait(c, domain, id, bound, interrupt, what, done);
+    wait("the first notification timer to start", &|h| h.iter().any(|e| e.event_type() == EventType::TimerStarted))?;
     for (k, place) in PLACES.iter().cycle().take(scans).enumerate() {
         c.signal(domain, id, "", "ScanSignal", Some(&format!(r#"{{"location":"{place}"}}"#)))?;
         // The scan is handled once a decision completed after the (k+1)-th signal.
-        wait(c, domain, id, interrupt, "the scan to be handled", |h| {
+        wait("the scan to be handled", &|h| {
             let signals: Vec<usize> =
                 h.iter().enumerate().filter(|(_, e)| e.event_type() == EventType::WorkflowExecutionSignaled).map(|(i, _)| i).collect();
             signals.get(k).is_some_and(|&at| h[at..].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted))
@@ -263,20 +334,21 @@ fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, interrupt: &Atomi
         })?;
     }
     c.signal(domain, id, "", "DeliveredSignal", None)?;
-    wait(c, domain, id, interrupt, "the workflow to close", |h| h.last().is_some_and(|e| e.event_type().is_workflow_close()))
+    wait("the workflow to close", &|h| h.last().is_some_and(|e| e.event_type().is_workflow_close()))
 }
 
-/// Polls the history (bounded by [`STEP_BOUND`]) until `done` holds, or until the run
-/// is interrupted.
+/// Polls the history (bounded by `bound`) until `done` holds, or until the run is
+/// interrupted.
 fn wait(
     c: &Client,
     domain: &str,
     id: &str,
+    bound: Duration,
     interrupt: &AtomicBool,
     what: &str,
-    done: impl Fn(&[HistoryEvent]) -> bool,
+    done: &dyn Fn(&[HistoryEvent]) -> bool,
 ) -> Result<Vec<HistoryEvent>, Step> {
-    let deadline = Instant::now() + STEP_BOUND;
+    let deadline = Instant::now() + bound;
     loop {
         if interrupt.load(Ordering::SeqCst) {
             return Err(Step::Interrupted);
@@ -286,19 +358,19 @@ fn wait(
             return Ok(h);
         }
         if Instant::now() >= deadline {
-            return Err(Step::Failed(BridgeError::Invalid(stuck(what, &h))));
+            return Err(Step::Failed(BridgeError::Invalid(stuck(what, bound, &h))));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-/// A lifecycle that did not move on within [`STEP_BOUND`], said with where it stopped.
-fn stuck(what: &str, h: &[HistoryEvent]) -> String {
+/// A lifecycle that did not move on within `bound`, said with where it stopped.
+fn stuck(what: &str, bound: Duration, h: &[HistoryEvent]) -> String {
     let last = h.last().map_or_else(|| "none".to_owned(), |e| format!("{} {:?}", e.event_id, e.event_type()));
     format!(
-        "waited {} s for {what}; the history stopped at {} events (the last: {last}); is the `bridge worker` still running \
-         (its log says why a task failed)?",
-        STEP_BOUND.as_secs(),
+        "waited {} (--step-timeout) for {what}, and the history stopped at {} events (the last: {last}): check that a \
+         `bridge worker` runs (its log says why a task failed)",
+        postflow_core::time::format_duration_short(bound),
         h.len()
     )
 }
@@ -359,11 +431,11 @@ mod tests {
     fn a_lifecycle_that_does_not_move_on_says_where_it_stopped_and_what_to_check() {
         let path = format!("{}/../core/tests/fixtures/real/happy-path.json", env!("CARGO_MANIFEST_DIR"));
         let h = postflow_core::history::json::history_from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let said = stuck("the first notification timer to start", &h[..2]);
+        let said = stuck("the first notification timer to start", Duration::from_millis(1500), &h[..2]);
         assert_eq!(
             said,
-            "waited 60 s for the first notification timer to start; the history stopped at 2 events (the last: 2 \
-             DecisionTaskScheduled); is the `bridge worker` still running (its log says why a task failed)?"
+            "waited 1.5s (--step-timeout) for the first notification timer to start, and the history stopped at 2 events (the \
+             last: 2 DecisionTaskScheduled): check that a `bridge worker` runs (its log says why a task failed)"
         );
     }
 }

@@ -68,6 +68,11 @@ enum Command {
         /// Workflow ID prefix (IDs are PREFIX-N).
         #[arg(long, default_value = "load")]
         prefix: String,
+        /// The longest wait for the server at one step of a lifecycle (its start, each
+        /// scan, its delivery); a lifecycle that waits longer fails, and its workflow is
+        /// terminated.
+        #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
+        step_timeout: Duration,
     },
     /// Scenario commands.
     Scenario {
@@ -246,7 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Wf { command } => wf(&client, domain, command),
-        Command::Load { workflows, scans, concurrency, prefix } => {
+        Command::Load { workflows, scans, concurrency, prefix, step_timeout } => {
             // A server that is down, or a domain it does not have, is one error before the
             // run, not one per lifecycle.
             client.describe_domain(domain)?;
@@ -265,13 +270,27 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 eprintln!("bridge: {e}");
                 return Ok(ExitCode::from(if interrupt.load(std::sync::atomic::Ordering::SeqCst) { 130 } else { 1 }));
             }
-            let r = cadence_bridge::load::run(&client, domain, workflows, concurrency, scans, &prefix, &interrupt);
-            for f in r.failures.iter().take(10) {
-                eprintln!("load: {f}");
+            let plan = cadence_bridge::load::Plan { workflows, concurrency, scans, prefix: &prefix, step_timeout };
+            let r = cadence_bridge::load::run(&client, domain, &plan, &interrupt);
+            // The first few, and every one that leaves a workflow someone has to end.
+            const FAILURES_SHOWN: usize = 10;
+            for (_, f) in r.failures.iter().enumerate().filter(|(i, f)| *i < FAILURES_SHOWN || f.left_open) {
+                eprintln!("load: {}", f.said);
             }
             // Every one, however many: each is a workflow someone has to end.
             for open in &r.left_open {
                 eprintln!("load: {open}");
+            }
+            if !r.failures.is_empty() {
+                let n = r.failures.len();
+                let shown = if n > FAILURES_SHOWN { format!(": the first {FAILURES_SHOWN}, and each one left open,") } else { ",".into() };
+                let open = match (n, r.failures.iter().filter(|f| f.left_open).count()) {
+                    (_, 0) => String::new(),
+                    (1, _) => "; its workflow may be open on the server".into(),
+                    (_, open) => format!("; {open} of their workflows may be open on the server"),
+                };
+                let lifecycles = if n == 1 { "lifecycle" } else { "lifecycles" };
+                eprintln!("load: {n} {lifecycles} of {workflows} failed (above{shown} each with what became of its workflow){open}");
             }
             if r.interrupted {
                 let ended = match (r.terminated, r.left_open.len()) {
@@ -337,15 +356,26 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
             let timer_unit = Some(timer_unit);
             // Ctrl-C ends the run, and its workflow, instead of leaving it open on the server;
             // a second one does not cut that short (a third does, naming what it leaves).
-            let interrupt = Some(cadence_bridge::shutdown::install());
-            let options = RunOptions { domain: domain.into(), timer_unit, step_timeout, verbose, interrupt: interrupt.clone() };
+            let interrupt = cadence_bridge::shutdown::install();
+            let interrupted = || interrupt.load(std::sync::atomic::Ordering::SeqCst);
+            let options = RunOptions { domain: domain.into(), timer_unit, step_timeout, verbose, interrupt: Some(interrupt.clone()) };
             let played = match play(&client, &s, &options) {
                 // The error says what became of the run's workflow.
-                Err(e) if interrupt.is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst)) => {
+                Err(e) if interrupted() => {
                     eprintln!("bridge: {}: {e}", s.name);
                     return Ok(ExitCode::from(130));
                 }
                 played => played?,
+            };
+            // A Ctrl-C after the last step (while the worker stops, the histories are read
+            // and compared) cuts nothing short: the run is finished, but its status still
+            // says it was interrupted, as a script that runs scenarios in turn expects.
+            let finished = |code: ExitCode| {
+                if !interrupted() {
+                    return code;
+                }
+                eprintln!("bridge: {}: interrupted after the last step; the run was finished, and its result above is complete", s.name);
+                ExitCode::from(130)
             };
             // The run is over, but its workflow may not be: said whatever the outcome.
             if let Some(open) = &played.left_open {
@@ -357,7 +387,7 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 for p in &played.problems {
                     eprintln!("bridge: note: {}: {p}", s.name);
                 }
-                return Ok(ExitCode::SUCCESS);
+                return Ok(finished(ExitCode::SUCCESS));
             }
             for p in &played.problems {
                 println!("{}: {p}", s.name);
@@ -373,7 +403,7 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                     println!("  {l}");
                 }
             }
-            Ok(if played.equal() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(finished(if played.equal() { ExitCode::SUCCESS } else { ExitCode::FAILURE }))
         }
     }
 }

@@ -63,6 +63,9 @@ fn negative_durations_and_counts_are_invalid_values_not_unknown_arguments() {
         ),
         (&["domain", "register", "--retention", "-1"], "invalid value '-1' for '--retention <RETENTION_DAYS>': must be 0 or more (got -1)"),
         (&["scenario", "run", "workshop", "--step-timeout", "-1s"], "invalid value '-1s' for '--step-timeout <STEP_TIMEOUT>'"),
+        // The same flag as a scenario run's, read the same way.
+        (&["load", "--step-timeout", "-1s"], "invalid value '-1s' for '--step-timeout <STEP_TIMEOUT>': invalid duration \"-1s\": negative"),
+        (&["load", "--step-timeout", "5"], "invalid value '5' for '--step-timeout <STEP_TIMEOUT>': invalid duration \"5\": missing unit"),
         // A flag where a duration belongs is not called negative.
         (&["worker", "--timer-unit", "--verbose"], "invalid duration \"--verbose\": expected a number"),
     ] {
@@ -144,7 +147,7 @@ fn every_flag_of_worker_and_load_says_what_it_does() {
             &["worker", "--help"][..],
             &["--tasklist", "--decision-pollers", "--activity-pollers", "--quiet", "--verbose", "--timer-unit"][..],
         ),
-        (&["load", "--help"], &["--workflows", "--scans", "--concurrency", "--prefix"]),
+        (&["load", "--help"], &["--workflows", "--scans", "--concurrency", "--prefix", "--step-timeout"]),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(args).output().unwrap();
         let help = String::from_utf8_lossy(&out.stdout);

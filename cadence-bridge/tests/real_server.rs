@@ -1685,3 +1685,148 @@ fn a_load_whose_terminates_fail_on_ctrl_c_names_each_workflow_left_open_and_how_
     let (code, log) = worker.stop();
     assert_eq!(code, Some(0), "{log}");
 }
+
+/// A `bridge worker` that polled `tasklist` a moment ago and is gone: the server lists
+/// it still, for a while, so `bridge load` goes ahead, and its lifecycles wait in vain.
+fn a_worker_polled_and_stopped(c: &Client) {
+    let worker = WorkerProcess::spawn_plain(&["-q"]);
+    // This worker's own poll (one of an earlier test's may be listed too).
+    let identity = format!("bridge@{}", worker.child.id());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !c.decision_pollers(DOMAIN, postal::TASK_LIST).unwrap().contains(&identity) {
+        assert!(Instant::now() < deadline, "the worker did not poll:\n{}", worker.stderr.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_load_whose_lifecycles_do_not_move_on_terminates_their_workflows_and_a_rerun_reuses_their_ids() {
+    // No worker runs, but one polled a moment ago: the server lists it still, so `bridge
+    // load` goes ahead, and each lifecycle waits in vain for its first decision. Their
+    // workflows used to stay open until their execution timeout, unnamed, and a rerun
+    // with the same prefix was refused every start ("workflow ID in use").
+    let c = client();
+    a_worker_polled_and_stopped(&c);
+    let prefix = fresh_id("load-stuck");
+    let load = |step_timeout: &str| {
+        let args = ["load", "--workflows", "2", "--concurrency", "2", "--scans", "1", "--prefix", &prefix, "--step-timeout", step_timeout];
+        bridge_cli(&args)
+    };
+    let ids = [format!("{prefix}-0"), format!("{prefix}-1")];
+    let _cleanup: Vec<Cleanup> = ids.iter().cloned().map(Cleanup).collect();
+    let (code, said) = load("2s");
+    assert_eq!(code, Some(1), "{said}");
+    for id in &ids {
+        let line = said.lines().find(|l| l.starts_with(&format!("load: {id}: "))).unwrap_or_else(|| panic!("{id} not named:\n{said}"));
+        assert!(line.contains(": waited 2s (--step-timeout) for the first notification timer to start, and the history stopped"), "{line}");
+        let show = format!("bridge --address {} --domain {DOMAIN} wf show --wid {id}", address());
+        assert!(line.ends_with(&format!("; its workflow was terminated on the server (`{show}` shows where it stopped)")), "{line}");
+        let d = c.describe(DOMAIN, id, "").unwrap();
+        assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{said}\n{d}");
+        // Its history, read as the line says, ends where the load gave up on it.
+        let args: Vec<&str> = show.split_whitespace().skip(1).collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args).output().unwrap();
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && table.lines().last().unwrap_or_default().contains("WorkflowExecutionTerminated"), "{table}");
+    }
+    assert!(said.contains("load: 2 lifecycles of 2 failed (above, each with what became of its workflow)\n"), "{said}");
+    // Run again under the same prefix, with a worker: every lifecycle starts and completes.
+    let worker = WorkerProcess::spawn_plain(&["-q"]);
+    let (code, said) = load("60s");
+    assert_eq!(code, Some(0), "{said}");
+    assert!(!said.contains(&format!("load: {prefix}-")), "{said}");
+    // A workflow running under one of a load's IDs (one a killed load left, or anyone's)
+    // is not the load's to end: named, with the two ways on.
+    let taken = fresh_id("load-taken");
+    let id = format!("{taken}-0");
+    let _mine = Cleanup(id.clone());
+    start(&c, &id, &order(&id, "Cadence", 20));
+    let (code, said) = bridge_cli(&["load", "--workflows", "1", "--scans", "1", "--prefix", &taken]);
+    assert_eq!(code, Some(1), "{said}");
+    let line = said.lines().find(|l| l.starts_with(&format!("load: {id}: "))).unwrap_or_else(|| panic!("{id} not named:\n{said}"));
+    let end = format!("bridge --address {} --domain {DOMAIN} wf terminate --wid {id}", address());
+    assert_eq!(
+        line,
+        format!(
+            "load: {id}: not started: Workflow execution is already running under this ID (left open by an earlier load with \
+             this --prefix?): run the load with another --prefix, or end that workflow with `{end}`"
+        )
+    );
+    assert!(is_open(&c, &id), "{said}");
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(end.split_whitespace().skip(1)).output().unwrap();
+    assert!(out.status.success() && !is_open(&c, &id), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, log) = worker.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_ctrl_c_after_a_scenarios_last_step_lets_the_run_finish_and_says_it_was_interrupted() {
+    // A scenario that ends with its workflow running: once the steps are done, the run
+    // terminates it, through a port that holds that terminate until the Ctrl-C is in.
+    // The run used to take no notice of a Ctrl-C then, and exit 0.
+    let c = client();
+    let port = TerminateGate::start(Terminates::Hold);
+    let id = fresh_id("after-last-step");
+    let path = std::env::temp_dir().join(format!("{id}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "name = \"after-last-step\"\nseed = 1\n\n[[steps]]\ndo = \"start\"\ninput = '{}'\n\n[[steps]]\ndo = \"run\"\n",
+            order(&id, "Cadence", 20)
+        ),
+    )
+    .unwrap();
+    let mut run = Command::new(env!("CARGO_BIN_EXE_bridge"));
+    run.args(["--address", &port.url, "scenario", "run"]).arg(&path);
+    let mut run = WorkerProcess::spawn_command(run);
+    let ending = port.arrived(1, Duration::from_secs(60));
+    std::fs::remove_file(&path).ok();
+    let workflow_id = ending[0].clone();
+    let _cleanup = Cleanup(workflow_id.clone());
+    run.interrupt_taken();
+    port.set(Terminates::Pass);
+    let (code, said) = run.ended(Duration::from_secs(20), "the run did not end");
+    assert_eq!(code, Some(130), "{said}");
+    assert!(
+        said.contains("bridge: after-last-step: interrupted after the last step; the run was finished, and its result above is complete"),
+        "{said}"
+    );
+    // Finished indeed: its workflow was terminated, as at the end of any such run.
+    let d = c.describe(DOMAIN, &workflow_id, "").unwrap();
+    assert_eq!(d["workflowExecutionInfo"]["closeStatus"], "WORKFLOW_EXECUTION_CLOSE_STATUS_TERMINATED", "{said}\n{d}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_load_whose_failed_lifecycles_cannot_be_terminated_names_each_with_the_command_that_ends_it() {
+    let c = client();
+    let port = TerminateGate::start(Terminates::Refuse);
+    a_worker_polled_and_stopped(&c);
+    let prefix = fresh_id("load-stuck-open");
+    let ids = [format!("{prefix}-0"), format!("{prefix}-1")];
+    let _cleanup: Vec<Cleanup> = ids.iter().cloned().map(Cleanup).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge"))
+        .args(["--address", &port.url, "load", "--workflows", "2", "--concurrency", "2", "--prefix", &prefix, "--step-timeout", "2s"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("load: 2 lifecycles of 2 failed (above, each with what became of its workflow); 2 of their workflows may be open on the server\n"), "{said}");
+    // Each named, open, and what its line says to type ends it.
+    port.set(Terminates::Pass);
+    for id in &ids {
+        let line = said.lines().find(|l| l.starts_with(&format!("load: {id}: "))).unwrap_or_else(|| panic!("{id} not named:\n{said}"));
+        assert!(
+            line.contains(&format!("; {id} may be open on the server until its execution timeout (server error (unavailable, HTTP 503)")),
+            "{line}"
+        );
+        assert!(is_open(&c, id), "{line}");
+        let (named, ended) = end_as_told(line, "(its log says why a task failed); ");
+        assert_eq!(&named, id, "{line}");
+        assert!(ended.status.success() && !is_open(&c, id), "{line}: {}", String::from_utf8_lossy(&ended.stderr));
+    }
+}
