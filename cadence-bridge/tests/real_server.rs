@@ -1476,6 +1476,19 @@ fn end_as_told(note: &str, before: &str) -> (String, std::process::Output) {
     (workflow_id, Command::new(env!("CARGO_BIN_EXE_bridge")).args(&args[1..]).output().unwrap())
 }
 
+/// A scenario file, named `name`, that starts an order of a fresh ID and runs it to
+/// its first timer: it ends with its workflow running, for the run to terminate.
+fn a_scenario_that_ends_running(name: &str) -> std::path::PathBuf {
+    let id = fresh_id(name);
+    let path = std::env::temp_dir().join(format!("{id}.toml"));
+    let toml = format!(
+        "name = \"{name}\"\nseed = 1\n\n[[steps]]\ndo = \"start\"\ninput = '{}'\n\n[[steps]]\ndo = \"run\"\n",
+        order(&id, "Cadence", 20)
+    );
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn a_scenario_whose_final_terminate_fails_names_its_workflow_and_the_command_that_ends_it() {
@@ -1483,16 +1496,7 @@ fn a_scenario_whose_final_terminate_fails_names_its_workflow_and_the_command_tha
     // server refuses. It used to leave it open until its execution timeout, silently.
     let c = client();
     let port = TerminateGate::start(Terminates::Refuse);
-    let id = fresh_id("unended");
-    let path = std::env::temp_dir().join(format!("{id}.toml"));
-    std::fs::write(
-        &path,
-        format!(
-            "name = \"unended\"\nseed = 1\n\n[[steps]]\ndo = \"start\"\ninput = '{}'\n\n[[steps]]\ndo = \"run\"\n",
-            order(&id, "Cadence", 20)
-        ),
-    )
-    .unwrap();
+    let path = a_scenario_that_ends_running("unended");
     let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &port.url, "scenario", "run"]).arg(&path).output().unwrap();
     std::fs::remove_file(&path).ok();
     let said = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -1770,16 +1774,7 @@ fn a_ctrl_c_after_a_scenarios_last_step_lets_the_run_finish_and_says_it_was_inte
     // The run used to take no notice of a Ctrl-C then, and exit 0.
     let c = client();
     let port = TerminateGate::start(Terminates::Hold);
-    let id = fresh_id("after-last-step");
-    let path = std::env::temp_dir().join(format!("{id}.toml"));
-    std::fs::write(
-        &path,
-        format!(
-            "name = \"after-last-step\"\nseed = 1\n\n[[steps]]\ndo = \"start\"\ninput = '{}'\n\n[[steps]]\ndo = \"run\"\n",
-            order(&id, "Cadence", 20)
-        ),
-    )
-    .unwrap();
+    let path = a_scenario_that_ends_running("after-last-step");
     let mut run = Command::new(env!("CARGO_BIN_EXE_bridge"));
     run.args(["--address", &port.url, "scenario", "run"]).arg(&path);
     let mut run = WorkerProcess::spawn_command(run);
