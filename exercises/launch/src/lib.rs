@@ -200,6 +200,13 @@ fn stderr_width() -> Option<usize> {
     None
 }
 
+/// The line said while exercise `chapter` builds, within `width` columns: the command
+/// it runs is longer than the rest of an 80-column line.
+fn building(chapter: u32, width: usize) -> String {
+    let line = format!("building exercise {chapter} (cargo build -p postflow-exercises --features drivers --bin exercise-{chapter})…");
+    compiler::fit(&line, width).trim_end().to_owned()
+}
+
 /// Builds exercise `chapter` with the drivers and hands this process over to it with
 /// `args` (`tui ...`, `worker ...`). Returns only if that cannot be done, with why.
 pub fn hand_over(chapter: u32, args: &[String]) -> String {
@@ -210,8 +217,8 @@ pub fn hand_over(chapter: u32, args: &[String]) -> String {
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     // Cargo builds quietly (its output is read for the binary's path), and a first build
     // takes a while: without this line the terminal stayed blank, as if nothing ran.
-    eprintln!("building exercise {chapter} (cargo build -p postflow-exercises --features drivers --bin exercise-{chapter})…");
     let width = || stderr_width().unwrap_or(usize::MAX);
+    eprintln!("{}", building(chapter, width()));
     let built = match build(&root, &format!("exercise-{chapter}"), true, color) {
         Ok(b) => b,
         Err(BuildError::Compile(text)) => return does_not_compile(chapter, &text, width()),
@@ -294,6 +301,17 @@ mod tests {
         // No warnings, nothing said.
         assert_eq!(compiles_with_warnings(1, "", true, 80), None);
         assert_eq!(compiles_with_warnings(1, "\n", false, 80), None);
+    }
+
+    #[test]
+    fn the_building_line_fits_the_terminal_and_names_the_whole_command() {
+        let said = super::building(1, 80);
+        assert!(said.lines().all(|l| l.chars().count() <= 80), "{said}");
+        assert!(said.lines().count() == 2, "{said}");
+        let words = said.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(words, "building exercise 1 (cargo build -p postflow-exercises --features drivers --bin exercise-1)…");
+        // Into a pipe (no width), one line.
+        assert_eq!(super::building(7, usize::MAX).lines().count(), 1);
     }
 
     #[test]
