@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use postflow_core::workshop::checks::Track;
 use postflow_core::workshop::{ChapterGuide, GUIDES};
 use serde::{Deserialize, Serialize};
 
@@ -25,27 +26,15 @@ pub struct Progress {
     /// what `list`, `hint`, `solution` and `reset` show without a flag. Not written
     /// while it is Rust, so a Rust participant's file is as it always was. (Before the
     /// tables: TOML writes plain values first.)
-    #[serde(default, skip_serializing_if = "Track::is_rust")]
+    #[serde(default, skip_serializing_if = "is_rust")]
     pub track: Track,
     /// Per chapter ("1" to "7").
     #[serde(default)]
     pub chapters: BTreeMap<String, ChapterProgress>,
 }
 
-/// The two ways through the workshop: your Rust file in `exercises/` on the simulator,
-/// or your own Go worker on a real Cadence server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Track {
-    #[default]
-    Rust,
-    Go,
-}
-
-impl Track {
-    fn is_rust(&self) -> bool {
-        *self == Track::Rust
-    }
+fn is_rust(t: &Track) -> bool {
+    *t == Track::Rust
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -354,10 +354,13 @@ pub fn reference_run(check: &Check, yours: &Run, timer_unit: Duration) -> Run {
 }
 
 /// Which track a participant follows: the words of a message depend on it (Rust code
-/// or Go code, the simulator's clock or `check --go`'s `--timer-unit`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// or Go code, the simulator's clock or `check --go`'s `--timer-unit`). The workshop's
+/// progress file keeps the one last named, as "rust" or "go"; everyone starts on Rust.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Track {
     /// The exercises in Rust, checked on the simulator.
+    #[default]
     Rust,
     /// A Go worker, checked on a real server by `workshop check --go N`.
     Go,
