@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use postflow_core::count::plural;
 use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
 
 use crate::client::{Client, StartOptions};
@@ -258,7 +259,7 @@ fn notes(client: &Client, domain: &str, prefix: &str, ids: &[String]) -> (String
 }
 
 fn workflows(n: usize) -> String {
-    if n == 1 { "1 workflow".into() } else { format!("{n} workflows") }
+    format!("{n} {}", plural(n as u64, "workflow"))
 }
 
 /// Why a lifecycle ended early.

@@ -16,7 +16,7 @@ use cadence_bridge::client::{Client, StartOptions};
 use cadence_bridge::scenario::{COMPARE_TIMER_UNIT, RunOptions, not_comparable, play};
 use cadence_bridge::serve::{self, WorkerArgs};
 use cadence_bridge::{BridgeError, registry};
-use postflow_core::count::{at_least_one, zero_or_more};
+use postflow_core::count::{at_least_one, plural, zero_or_more};
 
 /// How long `bridge load` waits for a worker to poll the workshop's task list: a worker
 /// started just before it is polling within seconds.
@@ -289,7 +289,7 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                     (1, _) => "; its workflow may be open on the server".into(),
                     (_, open) => format!("; {open} of their workflows may be open on the server"),
                 };
-                let lifecycles = if n == 1 { "lifecycle" } else { "lifecycles" };
+                let lifecycles = plural(n as u64, "lifecycle");
                 eprintln!("load: {n} {lifecycles} of {workflows} failed (above{shown} each with what became of its workflow){open}");
             }
             if r.interrupted {
