@@ -4,7 +4,7 @@
 //! on exactly when a step's action and events happen.
 
 use postflow_core::scenario::event_problems;
-use postflow_core::session::{Action, Session};
+use postflow_core::session::{Action, PendingKind, Session};
 use postflow_core::workshop::questions::{QUESTIONS, question_for};
 use postflow_core::workshop::tour::{Premise, TOUR, TourStep, WORKSHOP_ORDER, steps_of};
 use postflow_core::workshop::{Chapter, GUIDES, Tour, TourEvent, Verdict};
@@ -562,4 +562,23 @@ fn a_start_step_done_with_the_wrong_order_says_to_start_again_with_the_steps_ord
     let blocked = tour.view(&s).step.expect("still chapter 1's second step").blocked.expect("the step says it did not happen");
     assert!(blocked.starts_with("This run has completed (see the history), not as this step asks: start again (s)"), "{blocked}");
     assert!(!blocked.contains("workshop's order"), "{blocked}");
+}
+
+#[test]
+fn chapter_three_points_at_what_the_screens_show_of_the_waiting_code() {
+    // The look-fors named a "Blocked on" view that no screen has, and said it counted
+    // a scan the code had not read: the stack trace, waiting on the payment, does not.
+    let step = |id: &str| TOUR.iter().find(|st| st.id == id).unwrap();
+    let (_, mut s) = chapter_session(Chapter::ScanOnce);
+    play(step("scan-once/wait"), &mut s);
+    assert!(step("scan-once/wait").look_for.contains("\"blocked on selector-1.Select\" names the line"));
+    assert!(s.stack_trace().contains("[blocked on selector-1.Select]"), "{}", s.stack_trace());
+    play(step("scan-once/scan"), &mut s);
+    play(step("scan-once/restart"), &mut s);
+    play(step("scan-once/early-scan"), &mut s);
+    assert!(step("scan-once/early-scan").look_for.contains("Pending lists it as not read yet"));
+    let pending: Vec<String> = s.pending().iter().filter(|p| p.kind == PendingKind::Signal).map(|p| p.text.clone()).collect();
+    assert!(pending.iter().any(|p| p.contains("ScanSignal (not read by the code yet)")), "{pending:?}");
+    let trace = s.stack_trace();
+    assert!(trace.contains("[blocked on future.Get]") && !trace.contains("ScanSignal"), "{trace}");
 }

@@ -275,7 +275,7 @@ pub static TOUR: &[TourStep] = &[
         no_events: &["WorkflowExecutionCompleted"],
         premise: None,
         look_for: "The last decision task made no decisions: the code now waits in the ScanSignal channel. \
-                   \"Blocked on\" shows the line.",
+                   \"blocked on selector-1.Select\" names the line.",
     },
     TourStep {
         chapter: Chapter::ScanOnce,
@@ -309,7 +309,7 @@ pub static TOUR: &[TourStep] = &[
         no_events: &["WorkflowExecutionCompleted"],
         premise: Some(Premise::PaymentPending),
         look_for: "The signal is in the history, but the code has not read it: the decision task made no \
-                   decisions. \"Blocked on\" counts it as unread in the channel.",
+                   decisions. Pending lists it as not read yet.",
     },
     TourStep {
         chapter: Chapter::ScanOnce,
