@@ -381,11 +381,11 @@ pub static GUIDES: [ChapterGuide; 7] = [
                never after delivery.",
         concept: "A timer is kept by Cadence, not by the worker: TimerStarted records it, and when it \
                   is due Cadence writes TimerFired and wakes the workflow with a decision task. \
-                  Canceling a timer is a decision too (CancelTimer, written as TimerCanceled). \
+                  Canceling a running timer is a decision too (CancelTimer, written as TimerCanceled). \
                   Waiting with the wall clock or a sleep instead would break replay: the code must \
                   only see time through Cadence.",
         why: "Millions of packages mean millions of timers that may run for days. Cadence stores \
-              them durably on its own shards; workers hold none of them and can restart at any time.",
+              them durably in its own database; workers hold none of them and can restart at any time.",
         look_for: "After each scan: TimerCanceled for the old timer, ActivityTaskScheduled for a new \
                    estimate, TimerStarted for the new timer. Move the clock: TimerFired, then the \
                    notification in the log. Scans after that start no new timer.",
@@ -567,6 +567,35 @@ mod tests {
         // The look-for's stretched timeouts: the workflow's 600 s, both of them.
         assert!(guide(Chapter::Retries).look_for.contains("here the workflow's 600 s (the default when"));
         assert!(o.session.history_table().contains("scheduleToStart=600s scheduleToClose=600s"), "{}", o.session.history_table());
+    }
+
+    #[test]
+    fn canceling_a_running_timer_is_a_decision_and_canceling_a_fired_one_writes_nothing() {
+        let concept = guide(Chapter::Notification).concept;
+        assert!(concept.contains("Canceling a running timer is a decision too (CancelTimer, written as TimerCanceled)"), "{concept}");
+        let history = |name: &str| {
+            let b = scenario::builtin(name).unwrap();
+            let o = scenario::run(&Scenario::parse(b.name, b.toml).unwrap());
+            assert!(o.passed(), "{name}: {:?}", o.failures);
+            o.session.history().to_vec()
+        };
+        let timer_events = |h: &[crate::history::HistoryEvent], id: &str| -> Vec<EventType> {
+            h.iter()
+                .filter(|e| match &e.attributes {
+                    EventAttributes::TimerStarted(t) => t.timer_id == id,
+                    EventAttributes::TimerFired(t) => t.timer_id == id,
+                    EventAttributes::TimerCanceled(t) => t.timer_id == id,
+                    EventAttributes::CancelTimerFailed(t) => t.timer_id == id,
+                    _ => false,
+                })
+                .map(|e| e.event_type())
+                .collect()
+        };
+        // Scanned while timer 3 runs: the scan's decision task cancels it.
+        assert_eq!(timer_events(&history("happy-path"), "3"), [EventType::TimerStarted, EventType::TimerCanceled]);
+        // Scanned just before timer 3 fires, both handed over in one decision task: the
+        // scan's updateTimeout cancels a timer that has fired, and nothing is written.
+        assert_eq!(timer_events(&history("scan-then-fired"), "3"), [EventType::TimerStarted, EventType::TimerFired]);
     }
 
     #[test]
