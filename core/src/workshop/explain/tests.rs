@@ -499,3 +499,114 @@ fn shipped(chapter: crate::postal::Chapter) -> crate::session::Session {
     s.perform(crate::session::Action::AdvanceNext).unwrap();
     s
 }
+
+#[test]
+fn a_delivery_to_code_without_a_delivered_case_is_told_as_changing_nothing() {
+    let delivery = |h: &[HistoryEvent]| {
+        h.iter()
+            .find(|e| matches!(&e.attributes, EventAttributes::WorkflowExecutionSignaled(s) if s.signal_name == "DeliveredSignal"))
+            .unwrap()
+            .event_id
+    };
+    // Chapters 3 and 4 read no DeliveredSignal, yet the key is there: its explanation
+    // said the delivered case ends the loop, and the decision task's that the
+    // selector took it, while the workflow ran on.
+    let deliver = |chapter| {
+        let mut s = shipped(chapter);
+        s.perform(crate::session::Action::Signal { name: "DeliveredSignal".into(), input: None }).unwrap();
+        s
+    };
+    for chapter in [crate::postal::Chapter::ScanOnce, crate::postal::Chapter::Loop] {
+        let s = deliver(chapter);
+        let h = s.history().to_vec();
+        assert_eq!(crate::scenario::status_of(&h), "running", "{}", s.history_table());
+        let signal = delivery(&h);
+        let task = h.last().unwrap();
+        assert_eq!(task.event_type(), EventType::DecisionTaskCompleted, "{}", s.history_table());
+        let x = ex(&h, signal);
+        assert!(
+            x.meaning.contains(&format!("But its decision task (event {}) made no decisions and the workflow runs on", task.event_id))
+                && x.meaning.contains("this code has no case that ends on a delivery"),
+            "{}",
+            x.meaning
+        );
+        assert!(!x.meaning.contains("ends the loop"), "{}", x.meaning);
+        assert_related(&x, &[(task.event_id, Role::Next)]);
+        let x = ex(&h, task.event_id);
+        assert!(
+            x.meaning.contains(&format!("the DeliveredSignal of event {signal} woke it, but this code has no case that ends")),
+            "{}",
+            x.meaning
+        );
+        assert!(!x.meaning.contains("selector took"), "{}", x.meaning);
+    }
+    // From chapter 5 on, the same delivery ends the loop in that decision task.
+    let s = deliver(crate::postal::Chapter::Delivered);
+    let h = s.history().to_vec();
+    assert_eq!(crate::scenario::status_of(&h), "completed", "{}", s.history_table());
+    let signal = delivery(&h);
+    assert!(ex(&h, signal).meaning.ends_with("The selector's delivered case ends the loop, and the workflow completes."));
+}
+
+#[test]
+fn an_activity_timeout_says_whether_a_worker_ever_took_the_task() {
+    use crate::session::{Action, Session, SessionConfig};
+    use std::time::Duration;
+    let start = |execution_timeout| {
+        let mut s = Session::new(SessionConfig::default());
+        s.auto_run = false;
+        let Action::Start { workflow_id, input, .. } = Session::workshop_start() else { unreachable!() };
+        s.apply(Action::Start { workflow_id, input, execution_timeout }).unwrap();
+        s.apply(Action::Run).unwrap();
+        s
+    };
+    let timed_out = |s: &Session| s.history().iter().find(|e| e.event_type() == EventType::ActivityTaskTimedOut).cloned().unwrap();
+    // The payment's retries wait for a worker that never polls: with a day for the
+    // workflow, each attempt may wait 30 minutes, and the last one's wait is final.
+    let mut s = start(Duration::from_secs(86_400));
+    s.apply(Action::AdvanceBy { by: Duration::from_secs(1 + 1800) }).unwrap();
+    s.apply(Action::AdvanceBy { by: Duration::from_secs(1900) }).unwrap();
+    let e = timed_out(&s);
+    assert!(
+        matches!(&e.attributes, EventAttributes::ActivityTaskTimedOut(t) if t.timeout_type == crate::history::TimeoutType::ScheduleToStart)
+    );
+    assert!(!s.history().iter().any(|e| e.event_type() == EventType::ActivityTaskStarted), "{}", s.history_table());
+    let x = s.explain(e.event_id).unwrap();
+    assert!(x.cause.starts_with("No worker took the activity's task within its SCHEDULE_TO_START timeout"), "{}", x.cause);
+    // shipProduct, taken by the worker and never reported: it started and did not finish.
+    let mut s = start(Duration::from_secs(600));
+    while !s.pending_activities().iter().any(|a| a.activity_type == "shipProductComplete" && a.running) {
+        if s.apply(Action::Step).is_err() {
+            s.apply(Action::AdvanceNext).unwrap();
+        }
+    }
+    s.apply(Action::AdvanceBy { by: Duration::from_secs(61) }).unwrap();
+    let e = timed_out(&s);
+    assert!(s.history().iter().any(|x| x.event_type() == EventType::ActivityTaskStarted && x.event_id < e.event_id));
+    let x = s.explain(e.event_id).unwrap();
+    assert!(x.cause.starts_with("The activity did not finish within its START_TO_CLOSE timeout"), "{}", x.cause);
+}
+
+#[test]
+fn a_closed_workflow_refuses_a_signal_in_the_words_the_refusal_explains() {
+    // Not only a completed one: the simulator, like a real server, says "already
+    // completed" to a workflow that failed.
+    let config = crate::session::SessionConfig {
+        postal: crate::postal::PostalConfig { chapter: crate::postal::Chapter::Activities, ..Default::default() },
+        ..Default::default()
+    };
+    let mut s = crate::session::Session::new(config);
+    let crate::session::Action::Start { workflow_id, execution_timeout, .. } = crate::session::Session::workshop_start() else {
+        unreachable!()
+    };
+    let input = r#"{"id":"Order123","customer":"","amount":20,"address":"Uber office","sendFrom":"Aarhus"}"#.to_owned();
+    s.perform(crate::session::Action::Start { workflow_id, input, execution_timeout }).unwrap();
+    assert_eq!(crate::scenario::status_of(s.history()), "failed", "{}", s.history_table());
+    let refused = s
+        .apply(crate::session::Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) })
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("workflow execution already completed"), "{refused}");
+    let why = explain_refusal(&refused).unwrap();
+    assert!(why.contains("\"workflow execution already completed\", even when the workflow failed or was terminated"), "{why}");
+}

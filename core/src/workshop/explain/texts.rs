@@ -7,7 +7,7 @@ use super::{Explanation, Related, Role};
 use crate::history::derived::{OpenDecisionTask, derive};
 use crate::history::{
     ActivityTaskScheduledEventAttributes, CAUSE_FORCE_CLOSE_DECISION, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
-    EventAttributes, EventType, HistoryEvent, WorkflowExecutionSignaledEventAttributes, table,
+    EventAttributes, EventType, HistoryEvent, TimeoutType, WorkflowExecutionSignaledEventAttributes, table,
 };
 use crate::payload::Payload;
 use crate::time::format_duration;
@@ -18,8 +18,8 @@ pub(super) const REFUSALS: &[(&[&str], &str)] = &[
         // The engine's refusal, and the front ends' own before they send anything.
         &["already completed", "refuses signals to a closed workflow", "refuses to terminate a closed workflow"],
         "The workflow is closed. Cadence accepts no signal for a closed workflow, nor a terminate, and \
-         writes nothing: the history stays as it is. A real server answers WorkflowExecutionAlreadyCompletedError \
-         (the CLI prints \"workflow execution already completed\").",
+         writes nothing: the history stays as it is. A real server refuses it with \"workflow execution already \
+         completed\", even when the workflow failed or was terminated.",
     ),
     (
         &["unknown queryType"],
@@ -310,11 +310,15 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         }
         EventAttributes::ActivityTaskTimedOut(a) => {
             let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
+            let what = match a.timeout_type {
+                TimeoutType::ScheduleToStart => "No worker took the activity's task",
+                _ => "The activity did not finish",
+            };
             (
                 format!("{name} timed out ({})", a.timeout_type.short_name()),
                 format!(
-                    "The activity did not finish within its {} timeout: Cadence's own timer ended it. With a retry \
-                     policy this is written only once no attempt is left.",
+                    "{what} within its {} timeout: Cadence's own timer ended it. With a retry policy this is written \
+                     only once no attempt is left.",
                     a.timeout_type.short_name()
                 ),
                 wake_text(links, i, next, "The activity's future now holds a timeout error"),
@@ -797,6 +801,10 @@ fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent]) -> Strin
             a.scheduled_event_id,
             capitalize(&list_events(&signals))
         ),
+        // Code that ends on a delivery would have completed: this code has no such case.
+        (None, false) if signals.iter().any(|s| signal_named(s, "DeliveredSignal").is_some()) => {
+            format!("The code made no decisions: {} woke it, but {NO_DELIVERED_CASE}", list_events(&signals))
+        }
         (None, false) => {
             // Only a run whose timer fired has a notified customer (chapter 7's code);
             // before that chapter there is no timer at all.
@@ -924,7 +932,17 @@ fn signaled(
         "DeliveredSignal" => {
             let last_scan = links.events[..i].iter().rev().find_map(|e| Some((e.event_id, signal_named(e, "ScanSignal")?)));
             match last_scan.filter(|(_, s)| unreadable_scan(s).is_some()) {
-                None => " The selector's delivered case ends the loop, and the workflow completes.".to_owned(),
+                None => match delivery_not_ending(links, i) {
+                    Some(task) => {
+                        b.add(task.event_id, Role::Next);
+                        format!(
+                            " But its decision task (event {}) made no decisions and the workflow runs on: \
+                             {NO_DELIVERED_CASE}",
+                            task.event_id
+                        )
+                    }
+                    None => " The selector's delivered case ends the loop, and the workflow completes.".to_owned(),
+                },
                 Some((id, _)) => format!(
                     " The selector's delivered case ends the loop, but not yet: the scan case is still waiting for a scan \
                      it can read (the one of event {id} could not be read), so this delivery is read after the next good scan."
@@ -972,6 +990,20 @@ fn delivered_first<'h>(links: &Links<'h>, i: usize) -> Option<&'h HistoryEvent> 
         && links.events[..begun].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted)
         && derive(&links.events[..begun]).open_activities.is_empty();
     waiting.then_some(first)
+}
+
+/// Why a delivery handed to waiting code changed nothing: code before chapter 5.
+const NO_DELIVERED_CASE: &str = "this code has no case that ends on a delivery (chapter 5 adds it).";
+
+/// The `DecisionTaskCompleted` of the task that handed the DeliveredSignal at `i` to
+/// code waiting on no activity, if it made no decisions: code that ends on a
+/// delivery completes in that task (a scan it cannot read aside), so this code does
+/// not end on one. `None` while the delivery has not been handed over yet.
+fn delivery_not_ending<'h>(links: &Links<'h>, i: usize) -> Option<&'h HistoryEvent> {
+    let t = links.index(links.handling_task(i)?.event_id)?;
+    let completed = links.after(t).filter(|e| e.event_type() == EventType::DecisionTaskCompleted)?;
+    let quiet = links.decisions_of(completed.event_id).is_empty() && derive(&links.events[..=t]).open_activities.is_empty();
+    quiet.then_some(completed)
 }
 
 /// The signal `name` that event `e` records, if it is one.
