@@ -483,6 +483,33 @@ fn an_activity_that_outlasts_the_checks_wait_is_not_said_to_be_stopped_by_a_real
     let m = diagnose::problem(&p, check);
     assert!(m.contains("after 3s (the check's step 2), which is as long as the checks wait"), "{m}");
     assert!(m.contains("A real Cadence server would wait longer, up to the attempt's start-to-close timeout"), "{m}");
+    assert!(m.contains("then write ActivityTaskTimedOut (with a retry policy, only once no attempt is left)"), "{m}");
+}
+
+#[test]
+fn a_retried_activity_that_outlasts_its_start_to_close_timeout_is_tried_again_first() {
+    // What the message above says of a retry policy, on the simulator: the payment's
+    // attempts, each taken by a worker that never reports, time out one by one, and
+    // only the third writes ActivityTaskTimedOut.
+    use crate::session::{Action, Session, SessionConfig};
+    let config =
+        SessionConfig { postal: crate::postal::PostalConfig { chapter: Chapter::Retries, ..Default::default() }, ..Default::default() };
+    let mut s = Session::new(config);
+    s.auto_run = false;
+    s.apply(Session::workshop_start()).unwrap();
+    let timed_out = |s: &Session| s.history().iter().filter(|e| e.event_type() == crate::history::EventType::ActivityTaskTimedOut).count();
+    for attempt in 0..3 {
+        while !s.pending_activities().iter().any(|a| a.activity_type == "validatePayment" && a.running) {
+            if s.apply(Action::Step).is_err() {
+                s.apply(Action::AdvanceNext).unwrap();
+            }
+        }
+        assert_eq!(s.pending_activities()[0].attempt, attempt, "{}", s.history_table());
+        assert_eq!(timed_out(&s), 0, "attempt {attempt}: {}", s.history_table());
+        s.apply(Action::AdvanceBy { by: MINUTE + Duration::from_secs(1) }).unwrap();
+    }
+    assert_eq!(timed_out(&s), 1, "{}", s.history_table());
+    assert!(s.history_table().contains("timeoutType=START_TO_CLOSE"), "{}", s.history_table());
 }
 
 #[test]

@@ -98,9 +98,9 @@ pub(crate) fn problem(p: &Problem, check: &Check) -> String {
             "your activity {activity_type} did not return: its attempt {attempt} was still running after {}s ({}), which \
              is as long as the checks wait, where the workshop's activities return at once. A loop that never ends, or a \
              wait that never comes back? A real Cadence server would wait longer, up to the attempt's start-to-close \
-             timeout (a minute in the workshop), then write ActivityTaskTimedOut, and your workflow code would get a \
-             timeout error instead of a result. An activity must return, Ok(..) or Err(..), within its start-to-close \
-             timeout",
+             timeout (a minute in the workshop), then write ActivityTaskTimedOut (with a retry policy, only once no \
+             attempt is left), and your workflow code would get a timeout error instead of a result. An activity must \
+             return, Ok(..) or Err(..), within its start-to-close timeout",
             after.as_secs().max(1),
             at_step(*step, doing)
         ),
