@@ -105,8 +105,36 @@ fn a_signal_says_whether_the_code_has_read_it_yet() {
     s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(r#"{"location":"Delft"}"#.into()) }).unwrap();
     let id = event_id(&s, |a| matches!(a, EventAttributes::WorkflowExecutionSignaled(_)));
     let note = s.explain(id).unwrap().note.unwrap();
-    assert!(note.contains("1 ScanSignal value(s) wait unread"), "{note}");
+    assert_eq!(note, "By now 1 ScanSignal value waits unread in the channel: the code has not got to it.");
     s.perform(Action::AdvanceNext).unwrap();
     s.perform(Action::AdvanceNext).unwrap();
     assert_eq!(s.explain(id).unwrap().note.as_deref(), Some("By now the code has read every ScanSignal signal."));
+}
+
+#[test]
+fn a_signal_no_code_reads_or_that_outlived_the_workflow_says_so() {
+    let scan = |s: &mut Session, at: &str| {
+        let input = format!(r#"{{"location":"{at}"}}"#);
+        s.perform(Action::Signal { name: "ScanSignal".into(), input: Some(input) }).unwrap();
+    };
+    let last_signal = |s: &Session| {
+        s.history().iter().rev().find(|e| matches!(e.attributes, EventAttributes::WorkflowExecutionSignaled(_))).unwrap().event_id
+    };
+    // Chapter 4's loop reads scans only: a delivery is never read, and saying that the
+    // code "has not got to it yet" would promise that it will.
+    let mut s = session(Chapter::Loop);
+    s.perform(Action::Signal { name: "DeliveredSignal".into(), input: None }).unwrap();
+    let note = s.explain(last_signal(&s)).unwrap().note.unwrap();
+    assert_eq!(note, "1 DeliveredSignal value waits in the channel, and nothing in this code reads it.");
+    // Chapter 3 reads one scan and completes: a second scan sent meanwhile is left
+    // behind for good.
+    let mut s = Session::new(SessionConfig { seed: 1, postal: PostalConfig { chapter: Chapter::ScanOnce, ..Default::default() } });
+    s.perform(Session::workshop_start()).unwrap();
+    scan(&mut s, "Delft");
+    scan(&mut s, "Lyon");
+    while s.perform(Action::AdvanceNext).is_ok() {}
+    let last = s.history().last().unwrap().event_type();
+    assert_eq!(last, postflow_core::history::EventType::WorkflowExecutionCompleted, "{}", s.history_table());
+    let note = s.explain(last_signal(&s)).unwrap().note.unwrap();
+    assert_eq!(note, "The workflow closed with 1 ScanSignal value unread: its code never got to it.");
 }

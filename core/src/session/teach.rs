@@ -27,7 +27,7 @@ impl Session {
                 if let Some((kind, id)) = command_of(history, event_id) {
                     x.code = rt.code_line(kind, &id);
                 }
-                x.note = unread_note(&rt, history, event_id);
+                x.note = unread_note(&rt, definition, history, event_id);
             }
             Err(err) => x.note = Some(replay_note(&err, event_id, &definition.name)),
         }
@@ -91,14 +91,24 @@ fn command_of(history: &[HistoryEvent], event_id: i64) -> Option<(CommandKind, S
     }
 }
 
-/// For a signal: whether its channel still holds values the code has not read.
-fn unread_note(rt: &WorkflowRuntime, history: &[HistoryEvent], event_id: i64) -> Option<String> {
+/// For a signal: whether its channel still holds values the code has not read, and
+/// why: the code has not got to them yet, no code reads that channel, or the workflow
+/// closed first (then nobody ever will).
+fn unread_note(rt: &WorkflowRuntime, definition: &WorkflowDefinition, history: &[HistoryEvent], event_id: i64) -> Option<String> {
     let e = history.iter().find(|e| e.event_id == event_id)?;
     let EventAttributes::WorkflowExecutionSignaled(s) = &e.attributes else { return None };
-    let waiting = rt.unread_signals().into_iter().find(|(name, _)| *name == s.signal_name).map_or(0, |(_, v)| v.len());
+    let name = &s.signal_name;
+    let waiting = rt.unread_signals().into_iter().find(|(n, _)| *n == name.as_str()).map_or(0, |(_, v)| v.len());
+    let closed = history.last().is_some_and(|e| e.event_type().is_workflow_close());
+    let (values, wait, them) =
+        if waiting == 1 { (format!("1 {name} value"), "waits", "it") } else { (format!("{waiting} {name} values"), "wait", "them") };
     Some(match waiting {
-        0 => format!("By now the code has read every {} signal.", s.signal_name),
-        n => format!("By now {n} {} value(s) wait unread in the channel: the code has not got to them.", s.signal_name),
+        0 => format!("By now the code has read every {name} signal."),
+        _ if closed => format!("The workflow closed with {values} unread: its code never got to {them}."),
+        _ if !definition.signals.contains(&name.as_str()) => {
+            format!("{values} {wait} in the channel, and nothing in this code reads it.")
+        }
+        _ => format!("By now {values} {wait} unread in the channel: the code has not got to {them}."),
     })
 }
 
