@@ -164,6 +164,14 @@ impl Client {
 
     /// Starts a workflow; returns its run ID.
     pub fn start_workflow(&self, o: &StartOptions) -> Result<String, BridgeError> {
+        self.start_workflow_as(o, &request_id())
+    }
+
+    /// Starts a workflow under `request_id` (a [`request_id`]); returns its run ID. The
+    /// server takes a start sent again under the same request ID as the same start: if
+    /// the first one started the workflow (its answer lost, say), the run ID of that
+    /// start comes back, and nothing else is started.
+    pub fn start_workflow_as(&self, o: &StartOptions, request_id: &str) -> Result<String, BridgeError> {
         let mut body = json!({
             "domain": o.domain,
             "workflowId": o.workflow_id,
@@ -173,7 +181,7 @@ impl Client {
             "taskStartToCloseTimeout": secs(o.task_timeout),
             "identity": self.identity,
             // The server deduplicates retried starts by this ID; it must be a UUID.
-            "requestId": uuid::Uuid::new_v4().to_string(),
+            "requestId": request_id,
         });
         if let Some(input) = &o.input {
             body["input"] = payload(input.as_bytes());
@@ -186,12 +194,27 @@ impl Client {
     }
 
     pub fn signal(&self, domain: &str, workflow_id: &str, run_id: &str, name: &str, input: Option<&str>) -> Result<(), BridgeError> {
+        self.signal_as(domain, workflow_id, run_id, name, input, &request_id())
+    }
+
+    /// Signals under `request_id` (a [`request_id`]). The server records a signal sent
+    /// again under the same request ID once: a second send is answered as the first
+    /// was, even once the workflow has closed.
+    pub fn signal_as(
+        &self,
+        domain: &str,
+        workflow_id: &str,
+        run_id: &str,
+        name: &str,
+        input: Option<&str>,
+        request_id: &str,
+    ) -> Result<(), BridgeError> {
         let mut body = json!({
             "domain": domain,
             "workflowExecution": execution(workflow_id, run_id),
             "signalName": name,
             "identity": self.identity,
-            "requestId": uuid::Uuid::new_v4().to_string(),
+            "requestId": request_id,
         });
         // Like the cadence CLI, a signal without input carries an empty payload (the
         // history then shows `input: {}`), so our signals and the CLI's look alike.
@@ -373,6 +396,12 @@ impl Client {
         let body = json!({ "taskToken": token, "result": query_result(answer) });
         self.call("WorkerAPI", "RespondQueryTaskCompleted", &body, DEFAULT_TTL).map(|_| ())
     }
+}
+
+/// A new request ID, for a start or a signal that may be sent more than once
+/// ([`Client::start_workflow_as`], [`Client::signal_as`]): a UUID, as the server wants.
+pub fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// A poller whose last poll is older than this has stopped (see [`Client::decision_pollers`]).

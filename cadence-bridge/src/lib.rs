@@ -8,9 +8,12 @@
 //! - [`scenario`]: a scenario played on the server and on the simulator in lockstep;
 //! - [`load`]: full lifecycles through the server, for numbers;
 //! - [`watch`]: what the server says about one workflow, read for a screen that shows it;
+//! - [`away`]: a server that goes away and comes back, said once per process, and the
+//!   calls sent again meanwhile (by the worker and by the drivers);
 //! - [`shutdown`]: SIGINT/SIGTERM to a flag the worker watches; a second signal waits
 //!   for a cleanup that would otherwise leave a workflow open on the server.
 
+pub mod away;
 pub mod cache;
 pub mod client;
 pub mod decider;

@@ -17,7 +17,9 @@
 //! - Activity tasks: the activity runs with the task's attempt number.
 //!
 //! Pollers are plain threads doing blocking long polls. A transient error (server
-//! down) is logged once and retried with backoff, so the worker outlives a restart.
+//! down) is logged once and retried with backoff, so the worker outlives a restart; a
+//! task's answer that meets the server away is sent again until it is back
+//! ([`crate::away`]).
 //! How the worker stops is in [`Worker::stop`] and docs/bridge.md.
 
 use std::collections::HashMap;
@@ -35,6 +37,7 @@ use postflow_core::rng::SplitMix64;
 use postflow_core::time::Timestamp;
 use serde_json::{Value, json};
 
+use crate::away::{GaveUp, ServerAway, until_answered};
 use crate::client::{self, Client, Sticky};
 use crate::decider::{Answered, Decided, Decider, DecisionJob, QueryJob};
 use crate::error::BridgeError;
@@ -140,7 +143,9 @@ struct Shared {
     stop: Arc<AtomicBool>,
     /// Poller threads still running.
     alive: AtomicUsize,
-    server_away: ServerAway,
+    /// What the pollers (and a scenario run's driver, see [`Worker::server_away`]) say
+    /// about a server that goes away and comes back.
+    server_away: Arc<ServerAway>,
     stats: Stats,
 }
 
@@ -165,7 +170,7 @@ impl Worker {
             rngs: Mutex::new(HashMap::new()),
             stop,
             alive: AtomicUsize::new(0),
-            server_away: ServerAway::default(),
+            server_away: Arc::new(ServerAway::new("worker")),
             stats: Stats::default(),
         });
         let mut threads = Vec::new();
@@ -196,6 +201,12 @@ impl Worker {
     /// The sticky task list this worker polls, if sticky execution is on.
     pub fn sticky_task_list(&self) -> Option<&str> {
         self.shared.sticky.as_ref().map(|s| s.task_list.as_str())
+    }
+
+    /// What this worker says when the server goes away and comes back; a scenario run's
+    /// driver says it through this too, so that the process says it once.
+    pub fn server_away(&self) -> Arc<ServerAway> {
+        self.shared.server_away.clone()
     }
 
     /// Cache hits, misses and size so far.
@@ -289,9 +300,7 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
         };
         match polled {
             Ok(task) => {
-                if let Some(line) = s.server_away.reached(ticket, s.client.url()) {
-                    eprintln!("{line}");
-                }
+                s.server_away.say(s.server_away.reached(ticket, s.client.url()));
                 backoff = Duration::from_millis(200);
                 let Some(task) = task else { continue };
                 // A task we got is answered even while stopping, or it waits for its timeout.
@@ -308,82 +317,11 @@ fn poll_until_stopped(s: &Shared, kind: Kind) {
                 }
             }
             Err(e) => {
-                if let Some(line) = s.server_away.failed(&e) {
-                    eprintln!("{line}");
-                }
+                s.server_away.say(s.server_away.failed(&e));
                 sleep_unless_stopped(s, backoff);
                 backoff = (backoff * 2).min(Duration::from_secs(5));
             }
         }
-    }
-}
-
-/// What the pollers say about the server's health: a lasting problem (the server
-/// away or overloaded) once when it starts or changes, not on every retry of every
-/// poller, and that the server is back once; a refusal (any other error) once until a
-/// poll gets through or another refusal comes.
-/// One per worker, shared by its pollers.
-#[derive(Default)]
-struct ServerAway(Mutex<Said>);
-
-/// The trouble last said (0: none) and how many times one was said.
-#[derive(Default)]
-struct Said {
-    trouble: u8,
-    count: u64,
-    /// The last refusal said (a domain deleted under the worker): said again only once
-    /// a poll got through, not by every poller on every retry.
-    refused: Option<String>,
-}
-
-/// Taken when a poll starts: a long poll that began before the trouble was said
-/// proves nothing when it ends well (a server shutting down answers its open polls
-/// empty, and the next poll is refused).
-#[derive(Clone, Copy)]
-struct PollTicket(u64);
-
-impl ServerAway {
-    fn said(&self) -> std::sync::MutexGuard<'_, Said> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn ticket(&self) -> PollTicket {
-        PollTicket(self.said().count)
-    }
-
-    /// A poll failed: the line to print, if any.
-    fn failed(&self, e: &BridgeError) -> Option<String> {
-        let trouble = match e {
-            _ if !e.is_transient() => {
-                let line = format!("worker: {e}; retrying");
-                let mut said = self.said();
-                return (said.refused.as_deref() != Some(line.as_str())).then(|| {
-                    said.refused = Some(line.clone());
-                    line
-                });
-            }
-            BridgeError::Unreachable { .. } => 1,
-            BridgeError::Timeout { .. } => 2,
-            BridgeError::Busy(_) => 3,
-            _ => 4,
-        };
-        let mut said = self.said();
-        (said.trouble != trouble).then(|| {
-            (said.trouble, said.count) = (trouble, said.count + 1);
-            format!("worker: {e}; retrying")
-        })
-    }
-
-    /// A poll that started with `ticket` reached the server: the line to print, if it
-    /// had been away when the poll started.
-    fn reached(&self, ticket: PollTicket, url: &str) -> Option<String> {
-        let mut said = self.said();
-        said.refused = None;
-        (said.trouble != 0 && said.count == ticket.0).then(|| {
-            said.trouble = 0;
-            // As the "not reachable at" line names it, without the client's trailing slash.
-            format!("worker: server reachable again at {}", url.trim_end_matches('/'))
-        })
     }
 }
 
@@ -401,6 +339,29 @@ fn choose_decision_list(s: &Shared) -> Option<&Sticky> {
             None
         }
     }
+}
+
+/// How long a task's answer is sent again while the server is away: the start-to-close
+/// timeout of the workshop's activities (a decision task's is 10 s). Past its timeout
+/// the server has made the task another attempt and refuses the late answer.
+const ANSWER_AGAIN_FOR: Duration = Duration::from_secs(60);
+
+/// Sends a task's answer, and again while the server is away (stopped and started
+/// again, say): the task waits on the server for it until the task's timeout, and an
+/// answer lost costs that timeout; for the payment's last attempt or the shipping (no
+/// retry policy) the timeout fails the workshop's workflow. An answer sent
+/// again that the server had taken after all is refused ("not found"), which changes
+/// nothing. Not sent again once the worker stops.
+fn answer_task<T>(s: &Shared, call: impl FnMut() -> Result<T, BridgeError>) -> Result<T, BridgeError> {
+    let stopping = || s.stop.load(Ordering::SeqCst);
+    until_answered(&s.server_away, s.client.url(), Instant::now() + ANSWER_AGAIN_FOR, &stopping, call).map_err(|g| match g {
+        GaveUp::Refused(e) | GaveUp::Away { error: e, .. } => e,
+        GaveUp::Stopped => BridgeError::Invalid(
+            "the worker stopped before the server was back to take the task's answer; the server makes the task another \
+             attempt after its timeout"
+                .into(),
+        ),
+    })
 }
 
 fn sleep_unless_stopped(s: &Shared, d: Duration) {
@@ -499,7 +460,7 @@ fn answer_decision_task(s: &Shared, task: &Value) -> Result<Option<Value>, Bridg
             Answered::NeedFullHistory => Err("the worker could not rebuild the workflow's state".into()),
         };
         log(s, || format!("{workflow_id}: query {query_type} -> {answer:?}"));
-        s.client.respond_query(token, &answer)?;
+        answer_task(s, || s.client.respond_query(token, &answer))?;
         return Ok(None);
     }
 
@@ -549,7 +510,7 @@ fn answer_decision_task(s: &Shared, task: &Value) -> Result<Option<Value>, Bridg
     });
     // A stopping worker asks for no stickiness: the next worker gets the next task.
     let sticky = s.sticky.as_ref().filter(|_| !s.stop.load(Ordering::SeqCst));
-    match s.client.respond_decision_completed(token, &decisions, queries, sticky) {
+    match answer_task(s, || s.client.respond_decision_completed(token, &decisions, queries.clone(), sticky)) {
         Ok(answer) => {
             record_latency(s, t0);
             run_local_activities(s, &answer, &decisions, workflow_id, run_id);
@@ -574,7 +535,7 @@ fn fail_decision_task(s: &Shared, token: &str, workflow_id: &str, attempt: i64, 
     }
     eprintln!("worker: {workflow_id}: decision task failed: {msg} (later attempts are left to time out)");
     s.stats.decision_failures_reported.fetch_add(1, Ordering::Relaxed);
-    s.client.respond_decision_failed(token, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, msg)?;
+    answer_task(s, || s.client.respond_decision_failed(token, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, msg))?;
     Ok(None)
 }
 
@@ -644,44 +605,12 @@ fn handle_activity_task(s: &Shared, task: &Value) -> Result<(), BridgeError> {
         }
     };
     log(s, || format!("{workflow_id}: activity {activity_type} #{activity_id} attempt {attempt} -> {outcome:?}"));
-    s.client.respond_activity(token, &outcome)
+    answer_task(s, || s.client.respond_activity(token, &outcome))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_server_that_is_away_is_reported_once_by_all_the_pollers_and_its_return_once() {
-        let away = ServerAway::default();
-        let url = "http://127.0.0.1:9";
-        let gone = BridgeError::Unreachable { url: url.into(), reason: "Connection refused".into() };
-        // Four pollers had long polls open when the server went away.
-        let before = away.ticket();
-        let said: Vec<String> = (0..8).filter_map(|_| away.failed(&gone)).collect();
-        assert_eq!(said.len(), 1, "{said:?}");
-        assert!(said[0].contains("not reachable at http://127.0.0.1:9") && said[0].ends_with("; retrying"), "{said:?}");
-        // One of the open polls ends well (a server shutting down answers them empty):
-        // that proves nothing, and the next refusal is not said again.
-        assert_eq!(away.reached(before, url), None);
-        assert_eq!(away.failed(&gone), None);
-        // A refusal (a domain deleted under the worker) is said once, not by every poller
-        // on every retry; another refusal is said; another way of being away (the server
-        // starting answers "unavailable") once.
-        let refused = BridgeError::NotFound("Domain nope does not exist.".into());
-        assert!(away.failed(&refused).is_some() && away.failed(&refused).is_none());
-        assert!(away.failed(&BridgeError::Invalid("bad task".into())).is_some());
-        let starting = BridgeError::Server { code: "unavailable".into(), status: 503, message: "starting".into() };
-        assert!(away.failed(&starting).is_some() && away.failed(&starting).is_none());
-        // Polls started now, while it is away, that reach it: back, said once.
-        let tickets = [away.ticket(), away.ticket(), away.ticket()];
-        let back: Vec<String> = tickets.iter().filter_map(|t| away.reached(*t, url)).collect();
-        assert_eq!(back, ["worker: server reachable again at http://127.0.0.1:9"]);
-        // A poll got through: a refusal after that is news again.
-        assert!(away.failed(&refused).is_some());
-        // Gone again: said again.
-        assert!(away.failed(&gone).is_some());
-    }
 
     #[test]
     fn integers_are_read_as_numbers_or_as_the_strings_the_server_sends_for_64_bits() {
