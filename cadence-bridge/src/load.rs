@@ -1,5 +1,6 @@
 //! A load driver: full order lifecycles (start, N scans, delivered) through a real
-//! server, served by a separately running `bridge worker`. Not a test: it measures.
+//! server, served by a separately running `bridge worker`. Not a test: it measures. A
+//! server that goes away meanwhile is waited for, step by step (see [`run`]).
 //!
 //! Latency is read from the histories the server wrote (DecisionTaskScheduled to
 //! DecisionTaskCompleted event times), so it includes matching's dispatch, the HTTP
@@ -12,7 +13,8 @@ use std::time::{Duration, Instant};
 use postflow_core::count::plural;
 use postflow_core::history::{EventAttributes, EventType, HistoryEvent};
 
-use crate::client::{Client, StartOptions};
+use crate::away::{GaveUp, ServerAway, until_answered, waited_while_away};
+use crate::client::{Client, StartOptions, request_id};
 use crate::error::BridgeError;
 use crate::shutdown::{Unfinished, bridge_command, may_be_open, terminate_command};
 
@@ -49,6 +51,10 @@ pub struct LoadReport {
     pub terminated: usize,
     /// Workflows in flight whose terminate failed: each named, with the command that ends it.
     pub left_open: Vec<String>,
+    /// A lifecycle failed because the server was away for a whole step timeout: no
+    /// lifecycle started after that (they would each wait out the timeout in turn), and
+    /// this many of the plan's were never started.
+    pub never_started: Option<usize>,
     pub elapsed: Duration,
     /// Server-side decision-task latencies, scheduled to completed.
     pub decision_latencies: Vec<Duration>,
@@ -109,9 +115,19 @@ pub fn wait_for_worker(
 /// and terminate their workflows; a second signal does not cut that short, and a third
 /// names the workflows it leaves (see [`Unfinished`]; the load keeps its workflows in
 /// flight for it).
+///
+/// A server that goes away (stopped and started again, say) is ridden out: each step
+/// reads the history and sends its start or signal again until the server is back or
+/// the step timeout has passed (the start and the signals under a request ID kept
+/// across their sends, so the server takes each once), and the load says once that
+/// the server is not reachable and once that it is back. A lifecycle the server stayed
+/// away from for a whole step timeout fails, naming the server; then no more start.
 pub fn run(client: &Client, domain: &str, plan: &Plan, interrupt: &AtomicBool) -> LoadReport {
     let Plan { workflows: n, concurrency, scans, prefix, step_timeout } = *plan;
     let in_flight = InFlight::new(client, domain, prefix);
+    let away = ServerAway::new("load");
+    // The server stayed away for a whole step timeout: no lifecycle starts after that.
+    let gone = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
     let open = Mutex::new(Vec::new());
     let failures = Mutex::new(Vec::new());
@@ -119,11 +135,12 @@ pub fn run(client: &Client, domain: &str, plan: &Plan, interrupt: &AtomicBool) -
     let done = AtomicUsize::new(0);
     let terminated = AtomicUsize::new(0);
     let t0 = Instant::now();
+    let failed = |said: String, left_open: bool| failures.lock().unwrap_or_else(|p| p.into_inner()).push(Failure { said, left_open });
     std::thread::scope(|scope| {
         for _ in 0..concurrency.max(1) {
             scope.spawn(|| {
                 loop {
-                    if interrupt.load(Ordering::SeqCst) {
+                    if interrupt.load(Ordering::SeqCst) || gone.load(Ordering::SeqCst) {
                         break;
                     }
                     let i = next.fetch_add(1, Ordering::SeqCst);
@@ -133,23 +150,22 @@ pub fn run(client: &Client, domain: &str, plan: &Plan, interrupt: &AtomicBool) -
                     let id = format!("{prefix}-{i}");
                     // From before its start until it is closed: a third Ctrl-C names it.
                     in_flight.add(i);
-                    let run_id = match start(client, domain, &id) {
-                        Ok(run_id) => run_id,
-                        Err(e) => {
-                            // Nothing of this load's is open under the ID: one that is
-                            // running there is someone else's to end.
-                            in_flight.remove(i);
-                            let said = format!("{id}: {}", not_started(client, domain, &id, &e));
-                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(Failure { said, left_open: false });
-                            continue;
-                        }
-                    };
-                    match lifecycle(client, domain, &id, scans, step_timeout, interrupt) {
+                    let l = Lifecycle { c: client, away: &away, domain, id: &id, bound: step_timeout, interrupt };
+                    // Empty until the server has answered the start.
+                    let mut run_id = String::new();
+                    let outcome = l.start().and_then(|r| {
+                        run_id = r;
+                        l.rest(scans)
+                    });
+                    match outcome {
                         Ok(h) => {
                             in_flight.remove(i);
                             done.fetch_add(1, Ordering::SeqCst);
                             latencies.lock().unwrap_or_else(|p| p.into_inner()).extend(decision_latencies(&h));
                         }
+                        // Before its start was answered, the workflow is ended by its ID:
+                        // what runs under it is this load's (a start the server refuses
+                        // for a running workflow is not sent again).
                         Err(Step::Interrupted) => match client.terminate(domain, &id, &run_id, "bridge load interrupted") {
                             Ok(()) => {
                                 in_flight.remove(i);
@@ -160,25 +176,42 @@ pub fn run(client: &Client, domain: &str, plan: &Plan, interrupt: &AtomicBool) -
                             // Still named by a third Ctrl-C, and at the end.
                             Err(e) => open.lock().unwrap_or_else(|p| p.into_inner()).push(may_be_open(client, domain, &id, &e)),
                         },
+                        Err(Step::Failed(e)) if run_id.is_empty() => {
+                            // Refused: nothing of this load's is open under the ID; one that
+                            // is running there is someone else's to end.
+                            in_flight.remove(i);
+                            failed(format!("{id}: {}", not_started(client, domain, &id, &e)), false);
+                        }
                         Err(Step::Failed(e)) => {
                             // Ended, as a Ctrl-C ends it (named by a third one until then):
                             // left open, it would refuse a rerun's start of its ID.
                             let (ended, left_open) = end_failed(client, domain, &id, &run_id);
                             in_flight.remove(i);
-                            let said = format!("{id}: {}; {ended}", e.to_string().trim_end_matches('.'));
-                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(Failure { said, left_open });
+                            failed(format!("{id}: {}; {ended}", e.to_string().trim_end_matches('.')), left_open);
+                        }
+                        Err(Step::Away(said)) => {
+                            gone.store(true, Ordering::SeqCst);
+                            let (ended, left_open) = if run_id.is_empty() {
+                                end_unanswered(client, domain, &id)
+                            } else {
+                                end_failed(client, domain, &id, &run_id)
+                            };
+                            in_flight.remove(i);
+                            failed(format!("{id}: {said}; {ended}"), left_open);
                         }
                     }
                 }
             });
         }
     });
+    let taken = next.load(Ordering::SeqCst).min(n);
     LoadReport {
         lifecycles: done.load(Ordering::SeqCst),
         failures: failures.into_inner().unwrap_or_default(),
         interrupted: interrupt.load(Ordering::SeqCst),
         terminated: terminated.load(Ordering::SeqCst),
         left_open: open.into_inner().unwrap_or_default(),
+        never_started: gone.load(Ordering::SeqCst).then_some(n - taken),
         elapsed: t0.elapsed(),
         decision_latencies: latencies.into_inner().unwrap_or_default(),
     }
@@ -263,16 +296,14 @@ fn workflows(n: usize) -> String {
 }
 
 /// Why a lifecycle ended early.
+#[derive(Debug)]
 enum Step {
     /// Ctrl-C, with its workflow open on the server.
     Interrupted,
     Failed(BridgeError),
-}
-
-impl From<BridgeError> for Step {
-    fn from(e: BridgeError) -> Step {
-        Step::Failed(e)
-    }
+    /// The server was away for the whole step timeout: what the lifecycle waited for,
+    /// and the server, named.
+    Away(String),
 }
 
 /// What is said of a lifecycle whose workflow `start` refused to start with `error`.
@@ -302,66 +333,105 @@ fn end_failed(client: &Client, domain: &str, id: &str, run_id: &str) -> (String,
     }
 }
 
+/// Ends lifecycle `id`'s workflow whose start the server never answered (it was away
+/// the whole step timeout): a start sent while the server went away may have started
+/// it. Says what became of it, and whether it may be open still.
+fn end_unanswered(client: &Client, domain: &str, id: &str) -> (String, bool) {
+    match client.terminate(domain, id, "", "bridge load: its lifecycle failed") {
+        Ok(()) => ("its start had reached the server: its workflow was terminated on the server".into(), false),
+        Err(BridgeError::Closed(_) | BridgeError::NotFound(_)) => ("its workflow was not started".into(), false),
+        Err(e) => (format!("its start may have reached the server: {}", may_be_open(client, domain, id, &e)), true),
+    }
+}
+
 const PLACES: [&str; 5] = ["Delft", "Utrecht", "Amsterdam", "Rotterdam", "Leiden"];
 
-/// Starts lifecycle `id`'s workflow: its run ID.
-fn start(c: &Client, domain: &str, id: &str) -> Result<String, BridgeError> {
-    let input = format!(r#"{{"id":"{id}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#);
-    c.start_workflow(&StartOptions {
-        domain: domain.into(),
-        workflow_id: id.into(),
-        workflow_type: "OrderProcessingWorkflowComplete".into(),
-        task_list: postflow_core::postal::TASK_LIST.into(),
-        input: Some(input),
-        execution_timeout: EXECUTION_TIMEOUT,
-        task_timeout: Duration::from_secs(10),
-        id_reuse_policy: Some("AllowDuplicate".into()),
-    })
-}
-
-/// The rest of lifecycle `id`, once started: its scans and its delivery, each step
-/// awaited (within `bound`) in the history, which it returns once closed.
-fn lifecycle(c: &Client, domain: &str, id: &str, scans: usize, bound: Duration, interrupt: &AtomicBool) -> Result<Vec<HistoryEvent>, Step> {
-    let wait = |what: &str, done: &dyn Fn(&[HistoryEvent]) -> bool| wait(c, domain, id, bound, interrupt, what, done);
-    wait("the first notification timer to start", &|h| h.iter().any(|e| e.event_type() == EventType::TimerStarted))?;
-    for (k, place) in PLACES.iter().cycle().take(scans).enumerate() {
-        c.signal(domain, id, "", "ScanSignal", Some(&format!(r#"{{"location":"{place}"}}"#)))?;
-        // The scan is handled once a decision completed after the (k+1)-th signal.
-        wait("the scan to be handled", &|h| {
-            let signals: Vec<usize> =
-                h.iter().enumerate().filter(|(_, e)| e.event_type() == EventType::WorkflowExecutionSignaled).map(|(i, _)| i).collect();
-            signals.get(k).is_some_and(|&at| h[at..].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted))
-                && !h.iter().rev().take(1).any(|e| e.event_type() == EventType::ActivityTaskScheduled)
-        })?;
-    }
-    c.signal(domain, id, "", "DeliveredSignal", None)?;
-    wait("the workflow to close", &|h| h.last().is_some_and(|e| e.event_type().is_workflow_close()))
-}
-
-/// Polls the history (bounded by `bound`) until `done` holds, or until the run is
-/// interrupted.
-fn wait(
-    c: &Client,
-    domain: &str,
-    id: &str,
+/// One lifecycle's calls and waits: each step (its start and first timer, each scan,
+/// its delivery) within `bound`, riding out a server that is away meanwhile.
+struct Lifecycle<'a> {
+    c: &'a Client,
+    away: &'a ServerAway,
+    domain: &'a str,
+    id: &'a str,
     bound: Duration,
-    interrupt: &AtomicBool,
-    what: &str,
-    done: &dyn Fn(&[HistoryEvent]) -> bool,
-) -> Result<Vec<HistoryEvent>, Step> {
-    let deadline = Instant::now() + bound;
-    loop {
-        if interrupt.load(Ordering::SeqCst) {
-            return Err(Step::Interrupted);
+    interrupt: &'a AtomicBool,
+}
+
+impl Lifecycle<'_> {
+    /// Starts the workflow: its run ID. Sent again while the server is away, under one
+    /// request ID, so that a start the server took but whose answer was lost is not a
+    /// second start: the server answers it with the first one's run ID.
+    fn start(&self) -> Result<String, Step> {
+        let input = format!(r#"{{"id":"{}","customer":"Cadence","amount":20,"address":"Uber office","sendFrom":"Aarhus"}}"#, self.id);
+        let options = StartOptions {
+            domain: self.domain.into(),
+            workflow_id: self.id.into(),
+            workflow_type: "OrderProcessingWorkflowComplete".into(),
+            task_list: postflow_core::postal::TASK_LIST.into(),
+            input: Some(input),
+            execution_timeout: EXECUTION_TIMEOUT,
+            task_timeout: Duration::from_secs(10),
+            id_reuse_policy: Some("AllowDuplicate".into()),
+        };
+        let request = request_id();
+        self.call(Instant::now() + self.bound, "to start its workflow", || self.c.start_workflow_as(&options, &request))
+    }
+
+    /// The rest, once started: its scans and its delivery, each step awaited in the
+    /// history, which it returns once closed.
+    fn rest(&self, scans: usize) -> Result<Vec<HistoryEvent>, Step> {
+        let deadline = Instant::now() + self.bound;
+        self.wait(deadline, "the first notification timer to start", &|h| h.iter().any(|e| e.event_type() == EventType::TimerStarted))?;
+        for (k, place) in PLACES.iter().cycle().take(scans).enumerate() {
+            let deadline = Instant::now() + self.bound;
+            self.signal(deadline, "ScanSignal", Some(&format!(r#"{{"location":"{place}"}}"#)))?;
+            // The scan is handled once a decision completed after the (k+1)-th signal.
+            self.wait(deadline, "the scan to be handled", &|h| {
+                let signals: Vec<usize> =
+                    h.iter().enumerate().filter(|(_, e)| e.event_type() == EventType::WorkflowExecutionSignaled).map(|(i, _)| i).collect();
+                signals.get(k).is_some_and(|&at| h[at..].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted))
+                    && !h.iter().rev().take(1).any(|e| e.event_type() == EventType::ActivityTaskScheduled)
+            })?;
         }
-        let h = c.history(domain, id, "")?;
-        if done(&h) {
-            return Ok(h);
+        let deadline = Instant::now() + self.bound;
+        self.signal(deadline, "DeliveredSignal", None)?;
+        self.wait(deadline, "the workflow to close", &|h| h.last().is_some_and(|e| e.event_type().is_workflow_close()))
+    }
+
+    /// Signals, sent again while the server is away under one request ID: the server
+    /// records it once however often it arrives.
+    fn signal(&self, deadline: Instant, name: &str, input: Option<&str>) -> Result<(), Step> {
+        let request = request_id();
+        self.call(deadline, &format!("to signal {name}"), || self.c.signal_as(self.domain, self.id, "", name, input, &request))
+    }
+
+    /// Polls the history until `done` holds, until `deadline` (the step's), or until the
+    /// run is interrupted.
+    fn wait(&self, deadline: Instant, what: &str, done: &dyn Fn(&[HistoryEvent]) -> bool) -> Result<Vec<HistoryEvent>, Step> {
+        loop {
+            if self.interrupt.load(Ordering::SeqCst) {
+                return Err(Step::Interrupted);
+            }
+            let h = self.call(deadline, &format!("for {what}"), || self.c.history(self.domain, self.id, ""))?;
+            if done(&h) {
+                return Ok(h);
+            }
+            if Instant::now() >= deadline {
+                return Err(Step::Failed(BridgeError::Invalid(stuck(what, self.bound, &h))));
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        if Instant::now() >= deadline {
-            return Err(Step::Failed(BridgeError::Invalid(stuck(what, bound, &h))));
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    /// `call`, made again while the server is away, until `deadline`; `what` says what
+    /// the step waited for, if the server stays away that long.
+    fn call<T>(&self, deadline: Instant, what: &str, call: impl FnMut() -> Result<T, BridgeError>) -> Result<T, Step> {
+        let interrupted = || self.interrupt.load(Ordering::SeqCst);
+        until_answered(self.away, self.c.url(), deadline, &interrupted, call).map_err(|g| match g {
+            GaveUp::Refused(e) => Step::Failed(e),
+            GaveUp::Away { error, since } => Step::Away(waited_while_away(self.bound, what, self.c.url(), since, &error)),
+            GaveUp::Stopped => Step::Interrupted,
+        })
     }
 }
 
@@ -391,7 +461,110 @@ pub fn decision_latencies(h: &[HistoryEvent]) -> Vec<Duration> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::Arc;
+
+    use serde_json::Value;
+
     use super::*;
+
+    /// A server at a port of the test's own that takes the first request and hangs up
+    /// without an answer (what a client sees of a server that goes away mid-call, or of
+    /// an answer lost on the way), and answers every later one with `answer`: its URL,
+    /// and the bodies of the requests it got.
+    fn hangs_up_once_then_answers(answer: &'static str) -> (String, Arc<Mutex<Vec<Value>>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let got = bodies.clone();
+        std::thread::spawn(move || {
+            for (n, conn) in listener.incoming().flatten().enumerate() {
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut len = 0;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    if line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':')
+                        && k.eq_ignore_ascii_case("content-length")
+                    {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                reader.read_exact(&mut body).unwrap();
+                got.lock().unwrap().push(serde_json::from_slice(&body).unwrap());
+                if n > 0 {
+                    let mut conn = conn;
+                    let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", answer.len());
+                    conn.write_all(head.as_bytes()).unwrap();
+                    conn.write_all(answer.as_bytes()).unwrap();
+                }
+            }
+        });
+        (url, bodies)
+    }
+
+    fn lifecycle<'a>(c: &'a Client, away: &'a ServerAway, bound: Duration, interrupt: &'a AtomicBool) -> Lifecycle<'a> {
+        Lifecycle { c, away, domain: "cadence-workshop", id: "load-7", bound, interrupt }
+    }
+
+    #[test]
+    fn a_start_whose_answer_was_lost_is_sent_again_under_its_request_id() {
+        let (url, bodies) = hangs_up_once_then_answers(r#"{"runId":"run-1"}"#);
+        let c = Client::new(&url, "test").unwrap();
+        let (away, interrupt) = (ServerAway::new("load"), AtomicBool::new(false));
+        let run_id = lifecycle(&c, &away, Duration::from_secs(30), &interrupt).start().unwrap();
+        // The server took the first start, or not: the second, under the same request ID,
+        // is answered with the first one's run ID, and starts nothing else.
+        assert_eq!(run_id, "run-1");
+        let bodies = bodies.lock().unwrap();
+        assert_eq!(bodies.len(), 2, "{bodies:?}");
+        assert_eq!(bodies[0], bodies[1]);
+        assert!(bodies[0]["requestId"].as_str().is_some_and(|r| r.len() == 36), "{bodies:?}");
+    }
+
+    #[test]
+    fn a_signal_whose_answer_was_lost_is_sent_again_under_its_request_id_and_the_server_said_away_and_back_once() {
+        let (url, bodies) = hangs_up_once_then_answers("{}");
+        let c = Client::new(&url, "test").unwrap();
+        let (away, interrupt) = (ServerAway::new("load"), AtomicBool::new(false));
+        let l = lifecycle(&c, &away, Duration::from_secs(30), &interrupt);
+        l.signal(Instant::now() + l.bound, "ScanSignal", Some(r#"{"location":"Delft"}"#)).unwrap();
+        let bodies = bodies.lock().unwrap();
+        assert_eq!(bodies.len(), 2, "{bodies:?}");
+        // The server records a signal once however often its request ID comes.
+        assert_eq!(bodies[0], bodies[1]);
+        assert_eq!(bodies[0]["signalName"], "ScanSignal");
+        assert!(bodies[0]["requestId"].as_str().is_some_and(|r| r.len() == 36), "{bodies:?}");
+        let said = away.said_lines();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].starts_with(&format!("load: Cadence server not reachable at {url} (")), "{said:?}");
+        assert_eq!(said[1], format!("load: server reachable again at {url}"));
+    }
+
+    #[test]
+    fn a_step_the_server_was_away_for_names_the_server_not_the_worker() {
+        // Port 9 (discard) is closed here: the server is away for the whole step.
+        let c = Client::new("http://127.0.0.1:9", "test").unwrap();
+        let (away, interrupt) = (ServerAway::new("load"), AtomicBool::new(false));
+        let l = lifecycle(&c, &away, Duration::from_millis(1500), &interrupt);
+        let e = l.wait(Instant::now() + l.bound, "the scan to be handled", &|_| true).unwrap_err();
+        let Step::Away(said) = e else { panic!("{e:?}") };
+        assert!(
+            said.starts_with(
+                "waited 1.5s (--step-timeout) for the scan to be handled, and the Cadence server at http://127.0.0.1:9 was not \
+                 reachable for the last 1.5s (Connection refused"
+            ),
+            "{said}"
+        );
+        assert!(!said.contains("bridge worker"), "{said}");
+        // A start, as well.
+        let Err(Step::Away(said)) = l.start() else { panic!() };
+        assert!(said.starts_with("waited 1.5s (--step-timeout) to start its workflow, and the Cadence server at"), "{said}");
+    }
 
     #[test]
     fn a_ctrl_c_names_the_loads_workflows_in_flight_and_how_to_end_each() {

@@ -292,6 +292,13 @@ fn run(cli: Cli) -> Result<ExitCode, BridgeError> {
                 let lifecycles = plural(n as u64, "lifecycle");
                 eprintln!("load: {n} {lifecycles} of {workflows} failed (above{shown} each with what became of its workflow){open}");
             }
+            if let Some(k) = r.never_started.filter(|&k| k > 0) {
+                eprintln!(
+                    "load: {k} {} of {workflows} not started: the server was away for a whole step timeout (above), and each \
+                     lifecycle started now would wait out one more",
+                    plural(k as u64, "lifecycle")
+                );
+            }
             if r.interrupted {
                 let ended = match (r.terminated, r.left_open.len()) {
                     (n, 0) => format!("the {n} in flight were terminated on the server"),

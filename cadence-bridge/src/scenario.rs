@@ -13,6 +13,9 @@
 //! another history) under a workflow ID of its own (so it never terminates or collides
 //! with the participant's `Order123`). Neither name is in the simulator's history: the
 //! task list's name is put back to `tasklist` before the comparison.
+//!
+//! A server that goes away during the run is waited for at each step, within the step
+//! timeout ([`crate::away`]); the run's worker and its steps say it once together.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,7 +28,8 @@ use postflow_core::scenario::{Scenario, Step, check_history};
 use postflow_core::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 use postflow_core::time::parse_duration;
 
-use crate::client::{Client, StartOptions};
+use crate::away::{GaveUp, ServerAway, until_answered, waited_while_away};
+use crate::client::{Client, StartOptions, request_id};
 use crate::error::BridgeError;
 use crate::shutdown::{Unfinished, may_be_open, terminate_command};
 use crate::worker::{Worker, WorkerConfig};
@@ -143,9 +147,12 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
         },
         Arc::new(AtomicBool::new(false)),
     );
+    // The run's worker and its steps say once, together, that the server went away and
+    // that it is back; the steps wait for it (each within the step timeout).
+    let server = Server { client, away: worker.server_away(), o };
     let mut workflow_id = String::new();
     let mut unfinished = None;
-    let result = play_steps(client, scenario, &mut session, o, &place, &mut workflow_id, &mut unfinished);
+    let result = play_steps(&server, scenario, &mut session, &place, &mut workflow_id, &mut unfinished);
     let problems = match result {
         Ok(p) => p,
         Err(e) => {
@@ -178,7 +185,11 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
     }
     worker.stop_and_join();
     let simulated = session.history().to_vec();
-    let json = client.history_json(&o.domain, &workflow_id, "");
+    // A read, sent again while the server is away. The steps are over: a Ctrl-C now
+    // cuts nothing short.
+    let json = server
+        .call(Instant::now() + o.step_timeout, "to read the real history", &|| false, || client.history_json(&o.domain, &workflow_id, ""));
+    let json = json.map_err(|g| server.gave_up("after the last step", g));
     // The scenario ended, not the workflow: the real one goes on in real time, so only
     // the part the simulator played is compared (read above). It is ended so it does
     // not linger, whether or not its history could be read; if that fails, it is named.
@@ -200,15 +211,64 @@ pub fn play(client: &Client, scenario: &Scenario, o: &RunOptions) -> Result<Play
     Ok(Played { workflow_id, task_list: place.task_list, simulated, real, problems, diff, left_open })
 }
 
+/// The server as a run's steps use it: each call is made again while the server is
+/// away, within the step timeout; what the process says about that goes through the
+/// run's worker's [`ServerAway`].
+struct Server<'a> {
+    client: &'a Client,
+    away: Arc<ServerAway>,
+    o: &'a RunOptions,
+}
+
+impl Server<'_> {
+    /// `call`, made again while the server is away, until `deadline` or until `stop`.
+    fn call<T>(
+        &self,
+        deadline: Instant,
+        what: &str,
+        stop: &dyn Fn() -> bool,
+        call: impl FnMut() -> Result<T, BridgeError>,
+    ) -> Result<T, (String, GaveUp)> {
+        until_answered(&self.away, self.client.url(), deadline, stop, call).map_err(|g| (what.to_owned(), g))
+    }
+
+    /// A step's call, within the step timeout from now, until the run is interrupted.
+    fn step_call<T>(&self, what: &str, call: impl FnMut() -> Result<T, BridgeError>) -> Result<T, (String, GaveUp)> {
+        self.call(Instant::now() + self.o.step_timeout, what, &|| interrupted(self.o), call)
+    }
+
+    /// What a call that gave up at step `here` ends the run with: the server's refusal,
+    /// or, named, the server that stayed away.
+    fn gave_up(&self, here: &str, (what, g): (String, GaveUp)) -> BridgeError {
+        match g {
+            GaveUp::Refused(e) => e,
+            GaveUp::Away { error, since } => {
+                BridgeError::Invalid(format!("{here}: {}", waited_while_away(self.o.step_timeout, &what, self.client.url(), since, &error)))
+            }
+            GaveUp::Stopped => BridgeError::Invalid(format!("{here}: interrupted")),
+        }
+    }
+
+    /// A step's call whose refusal is an outcome of the step, compared with the
+    /// simulator's: a server that stayed away, or a Ctrl-C, ends the run instead.
+    fn outcome<T>(&self, here: &str, r: Result<T, (String, GaveUp)>) -> Result<Result<T, String>, BridgeError> {
+        match r {
+            Ok(v) => Ok(Ok(v)),
+            Err((_, GaveUp::Refused(e))) => Ok(Err(e.to_string())),
+            Err(g) => Err(self.gave_up(here, g)),
+        }
+    }
+}
+
 fn play_steps(
-    client: &Client,
+    server: &Server,
     scenario: &Scenario,
     session: &mut Session,
-    o: &RunOptions,
     place: &Place,
     workflow_id: &mut String,
     unfinished: &mut Option<Unfinished>,
 ) -> Result<Vec<String>, BridgeError> {
+    let (client, o) = (server.client, server.o);
     let mut problems = Vec::new();
     for (i, step) in scenario.steps.iter().enumerate() {
         let here = format!("step {}", i + 1);
@@ -232,7 +292,7 @@ fn play_steps(
                 }
                 // From the start call on, Ctrl-C must not quit before the workflow is ended.
                 *unfinished = Some(left_open(client, &o.domain, workflow_id));
-                client.start_workflow(&StartOptions {
+                let options = StartOptions {
                     domain: o.domain.clone(),
                     workflow_id: workflow_id.clone(),
                     workflow_type: session.workflow_type().into(),
@@ -241,7 +301,13 @@ fn play_steps(
                     execution_timeout: timeout,
                     task_timeout: Duration::from_secs(10),
                     id_reuse_policy: Some("AllowDuplicate".into()),
-                })?;
+                };
+                // One request ID for every send: a start the server took, whose answer
+                // was lost, is answered as that start, not made twice.
+                let request = request_id();
+                server
+                    .step_call("to start the workflow", || client.start_workflow_as(&options, &request))
+                    .map_err(|g| server.gave_up(&here, g))?;
             }
             Step::Signal { name, input, .. } => {
                 let sim = session.apply(Action::Signal { name: name.clone(), input: input.clone() });
@@ -249,9 +315,16 @@ fn play_steps(
                 // (input that is not JSON); do the same so both refuse alike. Any
                 // name and any JSON reach the server, which records them.
                 let checked = input.as_deref().map_or(Ok(()), postflow_core::session::cli::check_input);
+                // One request ID for every send: the server records the signal once.
+                let request = request_id();
                 let real = match checked {
                     Err(e) => Err(e),
-                    Ok(()) => client.signal(&o.domain, workflow_id, "", name, input.as_deref()).map_err(|e| e.to_string()),
+                    Ok(()) => server.outcome(
+                        &here,
+                        server.step_call(&format!("to signal {name}"), || {
+                            client.signal_as(&o.domain, workflow_id, "", name, input.as_deref(), &request)
+                        }),
+                    )?,
                 };
                 if sim.is_ok() != real.is_ok() {
                     problems.push(format!("{here} (signal {name}): simulator {}, real server {}", outcome(&sim), outcome(&real)));
@@ -260,17 +333,32 @@ fn play_steps(
             Step::Terminate { reason, .. } => {
                 let reason = reason.clone().unwrap_or_default();
                 let sim = session.apply(Action::Terminate { reason: reason.clone() });
-                let real = client.terminate(&o.domain, workflow_id, "", &reason).map_err(|e| e.to_string());
+                // A terminate has no request ID: one sent again after a send whose answer
+                // was lost finds the workflow closed, by that first send.
+                let mut sent = false;
+                let real = server.outcome(
+                    &here,
+                    server.step_call("to terminate the workflow", || match client.terminate(&o.domain, workflow_id, "", &reason) {
+                        Err(BridgeError::Closed(_)) if sent => Ok(()),
+                        r => {
+                            sent = r.as_ref().is_err_and(BridgeError::is_transient);
+                            r
+                        }
+                    }),
+                )?;
                 if sim.is_ok() != real.is_ok() {
                     problems.push(format!("{here} (terminate): simulator {}, real server {}", outcome(&sim), outcome(&real)));
                 }
-                wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
-                    .map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
+                wait_for_events(server, workflow_id, session.history().len()).map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
             }
             Step::Query { name, .. } => {
                 let sim = session.apply(Action::Query { name: name.clone() });
                 let sim_answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();
-                let real = client.query(&o.domain, workflow_id, "", name, None).map_err(|e| e.to_string());
+                // A read: sent again while the server is away.
+                let real = server.outcome(
+                    &here,
+                    server.step_call(&format!("to query {name}"), || client.query(&o.domain, workflow_id, "", name, None)),
+                )?;
                 match (&sim, &real) {
                     (Ok(()), Ok(answer)) if !json_equal(&sim_answer, answer) => {
                         problems.push(format!("{here} (query {name}): simulator answered {sim_answer}, real server {answer}"))
@@ -287,8 +375,7 @@ fn play_steps(
                     _ => Action::Step,
                 };
                 session.apply(action).map_err(|e| BridgeError::Invalid(format!("{here}: the simulator refused: {e}")))?;
-                wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
-                    .map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
+                wait_for_events(server, workflow_id, session.history().len()).map_err(|e| BridgeError::Invalid(format!("{here}: {e}")))?;
             }
             // The scenario's own expectations, on the simulator's side as the `scenario`
             // runner checks them: a scenario whose expectation fails is not a pass here
@@ -302,8 +389,7 @@ fn play_steps(
     }
     // The simulator may have closed the workflow: wait until the real one closed too.
     if !workflow_id.is_empty() {
-        wait_for_events(client, &o.domain, workflow_id, session.history().len(), o)
-            .map_err(|e| BridgeError::Invalid(format!("at the end: {e}")))?;
+        wait_for_events(server, workflow_id, session.history().len()).map_err(|e| BridgeError::Invalid(format!("at the end: {e}")))?;
     }
     Ok(problems)
 }
@@ -366,8 +452,10 @@ fn rename_task_list(events: &mut [serde_json::Value], from: &str, to: &str) {
 }
 
 /// Waits until the real history has at least `n` events: polls the history every
-/// 100 ms, within the step timeout, or until the run is interrupted.
-fn wait_for_events(client: &Client, domain: &str, workflow_id: &str, n: usize, o: &RunOptions) -> Result<usize, String> {
+/// 100 ms, within the step timeout, or until the run is interrupted. A server that is
+/// away meanwhile is waited for; one still away at the step timeout is named.
+fn wait_for_events(server: &Server, workflow_id: &str, n: usize) -> Result<usize, String> {
+    let (client, o) = (server.client, server.o);
     let timeout = o.step_timeout;
     let deadline = Instant::now() + timeout;
     let mut last = 0;
@@ -375,15 +463,47 @@ fn wait_for_events(client: &Client, domain: &str, workflow_id: &str, n: usize, o
         if interrupted(o) {
             return Err(format!("interrupted while the real history had {last} of {n} events"));
         }
-        match client.history_json(domain, workflow_id, "") {
+        let what = format!("for the real history to have the simulator's {n} events (it had {last})");
+        match server.call(deadline, &what, &|| interrupted(o), || client.history_json(&o.domain, workflow_id, "")) {
             Ok(events) if events.len() >= n => return Ok(events.len()),
             Ok(events) => last = events.len(),
-            Err(e) if !e.is_transient() => return Err(e.to_string()),
-            Err(_) => {}
+            Err((_, GaveUp::Refused(e))) => return Err(e.to_string()),
+            Err((_, GaveUp::Stopped)) => return Err(format!("interrupted while the real history had {last} of {n} events")),
+            Err((what, GaveUp::Away { error, since })) => return Err(waited_while_away(timeout, &what, client.url(), since, &error)),
         }
         if Instant::now() >= deadline {
             return Err(format!("the real history stayed at {last} events for {timeout:?}, the simulator's has {n}"));
         }
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_the_server_was_away_for_names_the_server_not_only_the_histories_length() {
+        // Port 9 (discard) is closed here: the server is away for the whole step.
+        let client = Client::new("http://127.0.0.1:9", "test").unwrap();
+        let o = RunOptions {
+            domain: "cadence-workshop".into(),
+            timer_unit: None,
+            step_timeout: Duration::from_millis(1500),
+            verbose: false,
+            interrupt: None,
+        };
+        let server = Server { client: &client, away: Arc::new(ServerAway::new("worker")), o: &o };
+        let said = wait_for_events(&server, "Order123-scenario-1", 12).unwrap_err();
+        assert_eq!(
+            said,
+            "waited 1.5s (--step-timeout) for the real history to have the simulator's 12 events (it had 0), and the Cadence \
+             server at http://127.0.0.1:9 was not reachable for the last 1.5s (Connection refused (os error 111)); is it \
+             running? (scripts/cadence-dev.sh up, or docker compose up -d)"
+        );
+        // A call of a step, as well: the run ends there, naming the server.
+        let e = server.step_call("to signal ScanSignal", || client.signal("cadence-workshop", "W", "", "ScanSignal", None));
+        let e = server.outcome("step 4", e).unwrap_err().to_string();
+        assert!(e.starts_with("step 4: waited 1.5s (--step-timeout) to signal ScanSignal, and the Cadence server at"), "{e}");
     }
 }

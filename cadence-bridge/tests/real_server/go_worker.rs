@@ -1,0 +1,141 @@
+//! Our worker against the Go workshop worker (`POSTFLOW_GO_WORKER`): the same
+//! package's life, and the orders that fail, give the same history apart from the
+//! sticky list's name.
+
+use std::process::Command;
+use std::time::Duration;
+
+use cadence_bridge::client::Client;
+use postflow_core::history::{EventAttributes, EventType, HistoryEvent, compare};
+
+use crate::common::*;
+
+/// One package's life through the API, waiting for the server's evidence at each step
+/// so both workers meet the same interleaving: start, wait for the notification timer,
+/// scan, wait for the new timer, and so on to the end. (Timers of a minute per day:
+/// none fires meanwhile.) The inputs are what hand-typed or hand-made signals can be,
+/// read by Go's rules, which ours must follow:
+/// - the scan's key spelled as the Go field is named, `Location` (keys ignore case);
+/// - a `null` scan: a scan with no location (a new estimate and timer);
+/// - a lone UTF-16 surrogate, `"\ud800"`: Go reads U+FFFD (serde_json would refuse it);
+/// - a scan with no input: it cannot be decoded and is dropped, and the scan case's
+///   `Receive` waits for the next scan, so the delivered signal after it (bytes that
+///   are not JSON: its value is never read) ends nothing until the next scan comes.
+fn scripted_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
+    start(c, id, &order("Order123", "Cadence", 20));
+    let timers = |n: usize| move |h: &[HistoryEvent]| h.iter().filter(|e| e.event_type() == EventType::TimerStarted).count() >= n;
+    // The n-th signal is in history and a decision task completed after it.
+    let handled = |n: usize| {
+        move |h: &[HistoryEvent]| {
+            let signaled = h.iter().enumerate().filter(|(_, e)| e.event_type() == EventType::WorkflowExecutionSignaled).nth(n - 1);
+            signaled.is_some_and(|(at, _)| h[at..].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted))
+        }
+    };
+    let within = Duration::from_secs(60);
+    wait_for(c, id, within, "the first timer", timers(1));
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"Location":"Delft"}"#)).unwrap();
+    wait_for(c, id, within, "the timer after the scan", timers(2));
+    c.signal(DOMAIN, id, "", "ScanSignal", Some("null")).unwrap();
+    wait_for(c, id, within, "the timer after the null scan", timers(3));
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"\ud800"}"#)).unwrap();
+    wait_for(c, id, within, "the timer after the lone surrogate", timers(4));
+    c.signal(DOMAIN, id, "", "ScanSignal", None).unwrap();
+    wait_for(c, id, within, "the decision task after the empty scan", handled(4));
+    c.signal(DOMAIN, id, "", "DeliveredSignal", Some("not JSON at all")).unwrap();
+    wait_for(c, id, within, "the decision task after the delivery", handled(5));
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"Utrecht"}"#))
+        .unwrap_or_else(|e| panic!("{id}: the last scan was refused ({e}): the delivery ended the run while the scan case waited"));
+    wait_for(c, id, within, "completion", has(EventType::WorkflowExecutionCompleted))
+}
+
+/// The estimates (days) a history's estimate activities returned, in order.
+fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
+    h.iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::ActivityTaskCompleted(a) => a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a Cadence server and the Go workshop worker (POSTFLOW_GO_WORKER): scripts/test-bridge.sh"]
+fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
+    let go_worker =
+        std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
+    let c = client();
+    // The Go worker (the Cadence Go client, gRPC, sticky cache on), seeded estimates.
+    // A guard, not a bare child: if this test fails, its Go worker must not live on and
+    // answer the next test's workflows.
+    let mut go = Command::new(&go_worker);
+    go.args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"]);
+    let go = WorkerProcess::spawn_command(go);
+    let go_id = fresh_id("go");
+    let _c1 = Cleanup(go_id.clone());
+    let go_history = scripted_lifecycle(&c, &go_id);
+    let go_failures = failing_orders(&c, "go");
+    let (code, log) = go.stop();
+    assert_eq!(code, Some(0), "the Go worker did not stop cleanly on SIGTERM:\n{log}");
+    // Our worker, with a seed whose first estimates are the ones the Go worker drew.
+    let wanted = estimates(&go_history);
+    assert_eq!(wanted.len(), 5, "{wanted:?}");
+    let seed = (1..)
+        .find(|s| {
+            let mut r = postflow_core::rng::SplitMix64::new(*s);
+            wanted.iter().all(|w| r.one_to(3) == *w)
+        })
+        .unwrap();
+    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let rust_id = fresh_id("rust");
+    let _c2 = Cleanup(rust_id.clone());
+    let rust_history = scripted_lifecycle(&c, &rust_id);
+    let rust_failures = failing_orders(&c, "rust");
+    let (code, log) = ours.stop();
+    assert_eq!(code, Some(0), "{log}");
+    // Both used a sticky list after the first decision task, each its own.
+    let sticky = |h: &[HistoryEvent]| -> Vec<String> {
+        h.iter()
+            .filter_map(|e| match &e.attributes {
+                EventAttributes::DecisionTaskScheduled(d) if d.task_list.is_sticky() => Some(d.task_list.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (go_sticky, rust_sticky) = (sticky(&go_history), sticky(&rust_history));
+    assert!(!go_sticky.is_empty() && go_sticky.len() == rust_sticky.len(), "{go_sticky:?} / {rust_sticky:?}");
+    assert_ne!(go_sticky[0], rust_sticky[0]);
+    // The Go worker read {"Location":"Delft"} as Delft, the null scan as an empty
+    // location and the lone surrogate as U+FFFD, and took nothing from the empty scan:
+    // its estimates start from these.
+    let estimated_from: Vec<String> = go_history
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::ActivityTaskScheduled(a) if a.activity_type.name.starts_with("estimatedDeliveryTime") => {
+                a.input.as_ref().and_then(|i| i.to_text().lines().nth(1).map(str::to_owned))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(estimated_from, [r#""Aarhus""#, r#""Delft""#, r#""""#, "\"\u{FFFD}\"", r#""Utrecht""#], "the Go worker's estimates");
+    let workers = ["Go worker", "Rust worker"];
+    let d = compare::diff_labeled(workers, &compare::normalise(&go_history), &compare::normalise(&rust_history));
+    assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
+    for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
+        let d = compare::diff_labeled(workers, &compare::normalise(go), &compare::normalise(rust));
+        assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
+    }
+}
+
+/// The orders that fail: payment refused after its retries, shipping refused.
+fn failing_orders(c: &Client, prefix: &str) -> Vec<(&'static str, Vec<HistoryEvent>)> {
+    [("amount over 25", order("Order123", "Cadence", 30)), ("empty customer", order("Order123", "", 20))]
+        .into_iter()
+        .map(|(what, input)| {
+            let id = fresh_id(prefix);
+            let _cleanup = Cleanup(id.clone());
+            start(c, &id, &input);
+            let h = wait_for(c, &id, Duration::from_secs(60), what, has(EventType::WorkflowExecutionFailed));
+            (what, h)
+        })
+        .collect()
+}
