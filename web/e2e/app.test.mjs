@@ -309,7 +309,7 @@ test('export a history, import it and a real server history', async () => {
   // Export: a download of the history JSON with the same events.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export the history as JSON' }).click(),
+    page.locator('#export-history').click(),
   ]);
   assert.equal(download.suggestedFilename(), 'Order123.history.json');
   const exported = readFileSync(await download.path(), 'utf8');
@@ -592,7 +592,7 @@ test('a keyboard user presses focused buttons and opens history rows; an empty h
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await newPage(context);
   await open(page, BASE_URL);
-  const exportButton = page.locator('#export');
+  const exportButton = page.locator('#export-history');
   assert.ok(await exportButton.isDisabled(), 'nothing to export on a fresh page');
   assert.equal(await exportButton.getAttribute('title'), 'the history is empty');
   for (const id of ['#export-history', '#export-cli-history', '#export-script']) {
@@ -1153,6 +1153,92 @@ test('the fifth newcomer walk: a timed-out workflow in words, the tour folded an
   await expectCount(reopen, 0);
   assert.ok(await page.locator('#tour-next').isVisible(), 'the tour\'s own buttons are back');
   await fits(page, 'the tour opened again on a phone');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('the sixth newcomer walk: a refused import said beside the box, a load undone, the terminal\'s keys ? p i j k', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"]').waitFor();
+  // The grouped history (one piece of HTML since this walk: 936 bytes of the page).
+  await expectText(page.locator('#groups li').first(), 'workflow: 1 WorkflowExecutionStarted');
+  await expectMatch(page.locator('#groups'), /signal ScanSignal: 6 WorkflowExecutionSignaled/);
+  const mine = await page.locator('#history tr.event td.type').allTextContents();
+  const position = await page.locator('#position').textContent();
+
+  // A damaged paste: the reason shows under the Import button, where the person looks
+  // (the page's message line is a screen above; the click seemed to do nothing), and
+  // the session stays as it was.
+  await page.getByLabel('History JSON to import').fill('{"history": {"events": [{"eventId": "1",');
+  await page.getByRole('button', { name: 'Import the pasted history' }).click();
+  const said = page.locator('#import-said');
+  await expectMatch(said, /^cannot import this history: the JSON stops at line 1/);
+  assert.ok(await said.isVisible(), 'the refusal is beside the box');
+  assert.ok(await said.evaluate((e) => e.getBoundingClientRect().bottom <= innerHeight), 'and in the window');
+  await expectText(page.locator('#position'), position);
+  await sameAs(() => page.locator('#history tr.event td.type').allTextContents(), mine, 'the session is untouched');
+
+  // A good file replaces the session, and undo puts it back, as `u` does after the
+  // terminal's import (the session was lost, and u said "nothing to undo").
+  const real = new URL('../../core/tests/fixtures/real/happy-path.json', import.meta.url).pathname;
+  await page.getByLabel('Import a history file').setInputFiles(real);
+  await page.locator('#notice', { hasText: 'imported a history' }).waitFor();
+  assert.ok(!(await said.isVisible()), 'the earlier refusal is gone from beside the box');
+  await expectText(page.locator('#replaced'), 'a new session replaced yours; undo puts it back Undo');
+  // A damaged paste now: the notice of the import before it goes, it is no answer to this one.
+  await page.getByLabel('History JSON to import').fill('[{"eventId": 1, "eventType": "Bogus"}]');
+  await page.getByRole('button', { name: 'Import the pasted history' }).click();
+  await expectMatch(page.locator('#error'), /^cannot import this history/);
+  await expectCount(page.locator('#notice'), 0);
+  await page.locator('h1').click();
+  await page.keyboard.press('u');
+  await expectText(page.locator('#notice'), 'your session is back');
+  await sameAs(() => page.locator('#history tr.event td.type').allTextContents(), mine, 'the session before the import');
+
+  // A scenario loaded over it: undo again.
+  await page.getByLabel('Built-in scenario').selectOption('payment-retries');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await expectMatch(page.locator('#notice'), /^scenario payment-retries: /);
+  await page.locator('#undo').click();
+  await expectText(page.locator('#notice'), 'your session is back');
+  await expectText(page.locator('#position'), position);
+
+  // A damaged link pasted: its error, and not the notice of what came before.
+  await page.evaluate(() => { location.hash = 'not-a-link'; });
+  await expectMatch(page.locator('#error'), /^could not open the link/);
+  await expectCount(page.locator('#notice'), 0);
+
+  // The terminal's k and j select the event before and after, with its explanation;
+  // the first press the newest (the terminal shows it unasked).
+  await page.locator('h1').click();
+  const newest = await page.locator('#history tr.event').count();
+  await page.keyboard.press('k');
+  await expectMatch(page.locator('#explanation'), new RegExp(`^${newest} DecisionTask`));
+  await page.keyboard.press('k');
+  await expectMatch(page.locator('#explanation'), new RegExp(`^${newest - 1} `));
+  assert.equal(await page.locator('#history tr.event.selected').getAttribute('data-event-id'), String(newest - 1));
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expectMatch(page.locator('#explanation'), new RegExp(`^${newest} `));
+  // A letter that is no key says so, as in the terminal; the next key that works clears it.
+  await page.keyboard.press('Z');
+  await expectText(page.locator('#error'), 'Z does nothing here: ? lists every key');
+  await page.keyboard.press('a');
+  await expectCount(page.locator('#error'), 0);
+
+  // The terminal's ?, p and i go to the key list, the scenario picker and the import box.
+  await page.locator('h1').click();
+  await expectMatch(page.locator('#keys'), /^Keys: \? help · s start · .* · p scenarios · i import · e export · .* · j\/k select an event$/);
+  const focused = () => page.evaluate(() => document.activeElement?.id);
+  for (const [key, id] of [['?', 'keys'], ['p', 'scenario'], ['i', 'import-text']]) {
+    await page.locator('h1').click();
+    await page.keyboard.press(key);
+    await eventually(focused, (f) => f === id, `${key} goes to #${id}`);
+  }
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

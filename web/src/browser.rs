@@ -117,6 +117,14 @@ pub fn refocus(id: String, fallback: &'static str) {
     let _ = w.request_animation_frame(f.unchecked_ref());
 }
 
+/// Gives the element with this id the keyboard focus (the browser scrolls to it).
+pub fn focus(id: &str) {
+    let el = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
 /// Opens a `<details>` element and scrolls it into view.
 pub fn reveal(id: &str) {
     let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return };

@@ -14,6 +14,7 @@ use crate::state::Playground;
 
 /// The shared commands the page offers, in the order its key list shows them.
 pub const PAGE_COMMANDS: &[Command] = &[
+    Command::Help,
     Command::Start,
     Command::Scan,
     Command::Delivered,
@@ -27,6 +28,8 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::First,
     Command::Last,
     Command::ToggleAutoRun,
+    Command::Scenarios,
+    Command::Import,
     Command::Export,
     Command::Commands,
     Command::Copy,
@@ -100,6 +103,11 @@ pub fn run(pg: Playground, c: Command) {
             }
         }
         Command::Commands => browser::reveal("cli-all"),
+        // The terminal's help, picker and import prompt are always on the page: a key
+        // learnt in one front end goes to the same thing in the other (it did nothing).
+        Command::Help => browser::focus("keys"),
+        Command::Scenarios => browser::focus("scenario"),
+        Command::Import => browser::focus("import-text"),
         Command::Undo => pg.undo(),
         Command::Explain
         | Command::Guide
@@ -113,8 +121,8 @@ pub fn run(pg: Playground, c: Command) {
         | Command::Slower => {
             crate::guide::run(pg, c);
         }
-        // The terminal's: quitting, its help overlay, its picker and import prompt.
-        Command::Help | Command::Quit | Command::ToggleGrouped | Command::Scenarios | Command::Import => {}
+        // The terminal's: quitting, and a history flat or grouped (the page shows both).
+        Command::Quit | Command::ToggleGrouped => {}
     }
 }
 
@@ -157,12 +165,38 @@ pub fn install_shortcuts(pg: Playground) {
             return;
         }
         let key = Key::from_dom(&ev.key());
-        if let Some(c) = key.and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
+        // The terminal's k and j (↑ and ↓ there, which scroll a page) select the event
+        // before and after, with its explanation: a keyboard user had to Tab past some 50
+        // controls to reach one. The first press selects the newest, which the terminal
+        // shows unasked.
+        if let Some(by) = key.and_then(|k| match k {
+            Key::Char('k') => Some(-1),
+            Key::Char('j') => Some(1),
+            _ => None,
+        }) {
             ev.prevent_default();
-            // The digit of a prediction key is the choice.
-            match key.and_then(controls::prediction_choice).filter(|_| c == Command::Predict) {
-                Some(choice) => crate::guide::predict(pg, choice),
-                None => run(pg, c),
+            let len = pg.session.with_untracked(|s| s.history().len() as i64);
+            if len == 0 {
+                return pg.error.set(Some("no events at this moment: nothing to select".into()));
+            }
+            pg.error.set(None);
+            return crate::history::open_event(pg, pg.selected_event.get_untracked().map_or(len, |id| (id + by).clamp(1, len)));
+        }
+        match key.and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
+            Some(c) => {
+                ev.prevent_default();
+                // The digit of a prediction key is the choice.
+                match key.and_then(controls::prediction_choice).filter(|_| c == Command::Predict) {
+                    Some(choice) => crate::guide::predict(pg, choice),
+                    None => run(pg, c),
+                }
+            }
+            // A letter that is no key says so, as in the terminal: typed with the focus
+            // outside a field (a location after a click on Scan), it seemed to go nowhere.
+            None => {
+                if let Some(k) = key {
+                    pg.error.set(Some(format!("{} does nothing here: {} lists every key", k.label(), controls::keys_label(Command::Help))));
+                }
             }
         }
     });
@@ -358,13 +392,14 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                 {button(pg, "forward", "▶", "Forward one step", Command::Forward)}
                 <span id="position" aria-live="polite">{move || format!("{} / {}", cursor(), len())}</span>
             </div>
-            <p class="keys">
+            <p class="keys" id="keys" tabindex="-1">
                 "Keys: "
                 {PAGE_COMMANDS
                     .iter()
                     .map(|c| format!("{} {}", controls::keys_label(*c), controls::control(*c).name))
                     .collect::<Vec<_>>()
                     .join(" · ")}
+                " · j/k select an event"
             </p>
         </section>
     }
@@ -404,6 +439,11 @@ const EMPTY_BOX: &str = "nothing to import: paste a history JSON into the box fi
 #[component]
 pub fn ImportExportView(pg: Playground) -> impl IntoView {
     let text = RwSignal::new(String::new());
+    // What this card's last import or export refused, shown under its buttons too while
+    // it is the page's error: the page's message line is at its top, a screen or more
+    // above the box (two on a phone), and a refused import seemed to do nothing.
+    let said = RwSignal::new(None::<String>);
+    let heard = move || said.set(pg.error.get_untracked());
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let file = input.files().and_then(|l| l.get(0));
@@ -416,6 +456,7 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                     Ok(t) => pg.import(&t),
                     Err(e) => pg.error.set(Some(e)),
                 }
+                heard();
             });
         }
     };
@@ -438,18 +479,24 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                     on:click=move |_| {
                         // Core would call an empty text an empty file: here it is a box not filled in.
                         if text.with_untracked(|t| t.trim().is_empty()) {
-                            return pg.error.set(Some(EMPTY_BOX.into()));
+                            pg.error.set(Some(EMPTY_BOX.into()));
+                        } else {
+                            pg.import(&text.get_untracked());
                         }
-                        pg.import(&text.get_untracked())
+                        heard();
                     }
                 >
                     "Import"
                 </button>
                 <input type="file" id="import-file" accept=".json,application/json" aria-label="Import a history file" on:change=on_file />
-                // The shared command, so that it is refused as the e key is (an empty history).
-                {button(pg, "export", "Export", "Export the history as JSON", Command::Export)}
             </div>
+            // Empty (and hidden) unless it is the page's error: the next action clears it.
+            <p id="import-said" class="error" role="alert">
+                {move || said.get().filter(|m| pg.error.with(|e| e.as_ref() == Some(m))).unwrap_or_default()}
+            </p>
+            // The three forms; the e key downloads the first.
             <div class="row exports">
+                "Export (key e): "
                 {ExportKind::ALL
                     .into_iter()
                     .map(|k| {
@@ -472,6 +519,7 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                                     if !refused(pg, Command::Export) {
                                         export_as(pg, k)
                                     }
+                                    heard();
                                 }
                             >
                                 {k.label()}

@@ -110,7 +110,11 @@ fn open_chapter(pg: Playground) {
     s.auto_run = pg.session.with_untracked(|s| s.auto_run || s.is_imported());
     let number = pg.teach.tour.with_untracked(|t| postflow_core::workshop::ChapterGuide::of(t.chapter()).number);
     // Replaced with a way back: `T` is one key away from losing a session.
-    pg.replace_undoably(s, Some(format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name())));
+    pg.replace_undoably(
+        s,
+        None,
+        Some(format!("tour: chapter {number}'s workflow ({}); start the order to begin", config.postal.chapter.name())),
+    );
     // The tour's steps say "the workshop's order": an order left in the form from an
     // earlier step (chapter 1 ends with one without a customer) would fail the run.
     pg.form.set(postflow_core::controls::OrderInput::default());
@@ -238,7 +242,7 @@ fn clicked(pg: Playground, ev: &leptos::ev::MouseEvent) {
 }
 
 /// Text made safe inside HTML.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

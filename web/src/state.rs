@@ -161,7 +161,7 @@ impl Playground {
         s.auto_run = auto_run;
         match s.perform(action) {
             // One click on Start must not cost a session that took a while to build.
-            Ok(()) => self.replace_undoably(s, None),
+            Ok(()) => self.replace_undoably(s, None, None),
             Err(e) => self.error.set(Some(e)),
         }
     }
@@ -180,14 +180,15 @@ impl Playground {
         self.session.set(s);
     }
 
-    /// Shows `s` instead of the session now shown, and keeps that one (when it had
-    /// anything to lose) for `put_back`. An empty one keeps what was
-    /// kept before: `T` twice still leads back to the session before the first.
-    pub fn replace_undoably(&self, s: Session, notice: Option<String>) {
+    /// Shows `s` (an imported history with its `imported_json`) instead of the session
+    /// now shown, and keeps that one (when it had anything to lose) for `put_back`, as
+    /// the terminal does for a start, `T`, a scenario and an import. An empty one keeps
+    /// what was kept before: `T` twice still leads back to the session before the first.
+    pub fn replace_undoably(&self, s: Session, imported_json: Option<String>, notice: Option<String>) {
         let json = self.imported_json.get_untracked();
         let now = self.session.with_untracked(|old| old.holds_work().then(|| saved_text(old, json.as_deref())));
         let kept = now.or_else(|| self.replaced.get_untracked());
-        self.replace(s, None, notice);
+        self.replace(s, imported_json, notice);
         self.replaced.set(kept);
     }
 
@@ -254,7 +255,8 @@ impl Playground {
         if !out.failures.is_empty() {
             notice.push_str(&format!(" (its expectations failed: {})", out.failures.join("; ")));
         }
-        self.replace(s, None, Some(notice));
+        // A click on Load must not cost the session either (the terminal's `p` keeps it too).
+        self.replace_undoably(s, None, Some(notice));
         self.description.set(Some(format!("{}: {}", sc.name, sc.description.split_whitespace().collect::<Vec<_>>().join(" "))));
     }
 
@@ -262,8 +264,16 @@ impl Playground {
     pub fn import(&self, json: &str) {
         match Session::import_history(SessionConfig::default(), json) {
             Ok(s) => self.show_imported(s, json.to_owned(), None),
-            Err(e) => self.error.set(Some(format!("cannot import this history: {e}"))),
+            Err(e) => self.refuse_load(format!("cannot import this history: {e}")),
         }
+    }
+
+    /// Says why a history or a link could not be opened. What the last load said goes:
+    /// "imported a history of 44 events" under "cannot import this history" read as if
+    /// the import had half worked.
+    fn refuse_load(&self, why: String) {
+        self.notice.set(None);
+        self.error.set(Some(why));
     }
 
     /// Shows an imported history (`json`, kept for the page's reload), its notice
@@ -277,7 +287,8 @@ impl Playground {
         if let Some(from) = from {
             notice = format!("{from}: {notice}");
         }
-        self.replace(s, Some(json), Some(notice));
+        // The session shown before comes back with undo (a fleet's package, a file alike).
+        self.replace_undoably(s, Some(json), Some(notice));
     }
 
     /// Opens the share text of a link pasted into the address bar.
@@ -286,9 +297,9 @@ impl Playground {
             return;
         }
         match Session::from_share_text(text) {
-            Ok(s) => self.replace(s, None, Some("opened the shared link".into())),
+            Ok(s) => self.replace_undoably(s, None, Some("opened the shared link".into())),
             Err(e) => {
-                self.error.set(Some(format!("could not open the link: {e}")));
+                self.refuse_load(format!("could not open the link: {e}"));
                 // The session stays, so the address goes back to it: a reload or a copy of
                 // the address would carry the damaged link on (replaceState: no hashchange).
                 browser::set_hash(&self.session.with_untracked(address_text));
