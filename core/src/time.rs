@@ -149,6 +149,22 @@ pub fn format_duration_short(d: Duration) -> String {
     if tenths.is_multiple_of(10) { format!("{}s", tenths / 10) } else { format!("{}.{}s", tenths / 10, tenths % 10) }
 }
 
+/// How long a session has run, for a person glancing at a status line: "1.5s",
+/// "1m 24s", "62h 42m". Both front ends show it; the precise figure is in the history.
+pub fn format_elapsed(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        // Tenths only where they say something: 3.04 s is "3s", not "3.0s".
+        (0, 0, sec) if sec < 10 => {
+            let tenths = format!("{:.1}", d.as_secs_f64());
+            format!("{}s", tenths.strip_suffix(".0").unwrap_or(&tenths))
+        }
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, sec) => format!("{m}m {sec}s"),
+        (h, m, _) => format!("{h}h {m}m"),
+    }
+}
+
 /// The units `parse_duration` reads, for its messages.
 const UNITS: &str = "ns, us, ms, s, m, h";
 
@@ -199,6 +215,18 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn elapsed_time_reads_as_a_person_says_it() {
+        let human = |ms| format_elapsed(Duration::from_millis(ms));
+        assert_eq!(human(0), "0s");
+        assert_eq!(human(1_500), "1.5s");
+        assert_eq!(human(3_040), "3s", "no tenths that round to nothing");
+        assert_eq!(human(9_960), "10s");
+        assert_eq!(human(10_400), "10s");
+        assert_eq!(human(84_000), "1m 24s");
+        assert_eq!(human(7_384_000), "2h 3m");
+    }
 
     #[test]
     fn times_past_the_nanosecond_clock_are_refused_and_far_apart_ones_do_not_overflow() {

@@ -708,6 +708,9 @@ test('a fleet runs in the page without freezing it, and a package opens in the s
   assert.equal(types[0], 'WorkflowExecutionStarted');
   assert.equal(types.at(-1), 'WorkflowExecutionCompleted');
   assert.ok(types.includes('WorkflowExecutionSignaled'), 'the package was scanned');
+  // Days of a package's life read as the terminal says them ("62h 42m"), not as
+  // nanoseconds ("225723.340462642s").
+  await expectMatch(page.locator('#elapsed'), /^\d+h \d+m$/);
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

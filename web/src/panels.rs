@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use postflow_core::session::{Action, Session, cli, script};
-use postflow_core::time::format_duration;
+use postflow_core::time::format_elapsed;
 
 use crate::browser;
 use crate::state::Playground;
@@ -35,7 +35,7 @@ pub fn StatusView(pg: Playground) -> impl IntoView {
                 <dt>"virtual time"</dt>
                 <dd id="virtual-time">{move || status().virtual_time.to_string()}</dd>
                 <dt>"elapsed"</dt>
-                <dd id="elapsed">{move || format_duration(status().elapsed)}</dd>
+                <dd id="elapsed">{move || format_elapsed(status().elapsed)}</dd>
                 <dt>"notification"</dt>
                 <dd id="notification">
                     {move || match pg.session.with(Session::notifications) {

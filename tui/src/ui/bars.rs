@@ -11,6 +11,7 @@ use crate::action::UiAction;
 use crate::app::App;
 use crate::keymap::{self, Binding, key_name};
 use postflow_core::controls::Command;
+use postflow_core::time::format_elapsed;
 
 pub fn status(frame: &mut Frame, area: Rect, app: &App) {
     let s = app.session.status_line();
@@ -30,9 +31,9 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(format!("step {}/{}", app.session.cursor(), app.session.timeline().len())),
         // A narrow terminal keeps the elapsed time, and so room for the notification.
         Span::raw(if area.width < 100 {
-            format!("+{}", super::human(s.elapsed))
+            format!("+{}", format_elapsed(s.elapsed))
         } else {
-            format!("{} (+{})", s.virtual_time, super::human(s.elapsed))
+            format!("{} (+{})", s.virtual_time, format_elapsed(s.elapsed))
         }),
         Span::raw(if s.notification_sent { "notification sent" } else { "notification not sent" }),
         match app.failures.len() {

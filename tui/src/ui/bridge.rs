@@ -9,7 +9,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::human;
 use super::panes::{FittedPane, TALLER, pending_lines};
 use crate::app::App;
 use crate::bridge::{Bridge, Health};
@@ -17,6 +16,7 @@ use cadence_bridge::watch::now;
 use postflow_core::session::cli;
 use postflow_core::session::pending_items;
 use postflow_core::time::Timestamp;
+use postflow_core::time::format_elapsed;
 
 fn time_of_day(t: Timestamp) -> String {
     let s = t.to_rfc3339();
@@ -48,7 +48,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
         (true, None) => now(),
         (false, _) => s.status_line().virtual_time,
     };
-    let elapsed = start.map(|t| format!(" (+{})", human(moment.since(t)))).unwrap_or_default();
+    let elapsed = start.map(|t| format!(" (+{})", format_elapsed(moment.since(t)))).unwrap_or_default();
     let (health, health_color) = match &b.health {
         Health::Unknown => ("connecting…", Color::Yellow),
         Health::Reachable => ("server reachable", Color::Green),

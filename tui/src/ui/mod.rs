@@ -290,24 +290,8 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
-/// A duration for people: "2m 3s", "45s".
-fn human(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    match (s / 3600, s / 60 % 60, s % 60) {
-        // Tenths only where they say something: 3.04 s is "3s", not "3.0s".
-        (0, 0, sec) if sec < 10 => {
-            let tenths = format!("{:.1}", d.as_secs_f64());
-            format!("{}s", tenths.strip_suffix(".0").unwrap_or(&tenths))
-        }
-        (0, 0, sec) => format!("{sec}s"),
-        (0, m, sec) => format!("{m}m {sec}s"),
-        (h, m, _) => format!("{h}h {m}m"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
 
     #[test]
     fn a_title_is_the_longest_that_fits_whole() {
@@ -338,17 +322,5 @@ mod tests {
         assert_eq!(super::tour_column(16, 9), [6, 10, 0, 0]);
         assert_eq!(super::tour_column(22, 9), [8, 10, 0, 4]);
         assert_eq!(super::tour_column(40, 9), [9, 24, 3, 4]);
-    }
-
-    #[test]
-    fn elapsed_time_reads_as_a_person_says_it() {
-        let human = |ms| super::human(Duration::from_millis(ms));
-        assert_eq!(human(0), "0s");
-        assert_eq!(human(1_500), "1.5s");
-        assert_eq!(human(3_040), "3s", "no tenths that round to nothing");
-        assert_eq!(human(9_960), "10s");
-        assert_eq!(human(10_400), "10s");
-        assert_eq!(human(84_000), "1m 24s");
-        assert_eq!(human(7_384_000), "2h 3m");
     }
 }
