@@ -271,7 +271,8 @@ pub struct FrontState {
 }
 
 /// What a front end says while it keeps the session a new one replaced (a start, the
-/// tour's chapter, in the terminal also a scenario or an import), until the next action.
+/// tour's chapter, a scenario, an import; in the page also a fleet's package or a
+/// pasted link), until the next action.
 pub const SESSION_KEPT_NOTE: &str = "a new session replaced yours; undo puts it back";
 
 /// [`availability`], knowing what the front end holds beside the session.

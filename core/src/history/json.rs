@@ -179,6 +179,12 @@ pub enum HistoryJsonError {
          `scenario NAME --format cli-json`"
     )]
     ForReading,
+    /// A scenario file (TOML), which plays a history rather than holding one.
+    #[error(
+        "this is a scenario file (TOML steps), not a history: play it with `scenario FILE` or `tui --scenario FILE` \
+         (`--format cli-json` writes the history it makes); {FORMS}"
+    )]
+    Scenario,
     /// JSON, but not a history: what was found instead.
     #[error("history JSON has no events: this is {0}; {FORMS}")]
     NotAHistory(String),
@@ -242,6 +248,8 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> HistoryJsonError {
         && text.lines().any(|l| l.trim_start().starts_with("1 ") && l.contains("WorkflowExecutionStarted"))
     {
         HistoryJsonError::ForReading
+    } else if !text.trim_start().starts_with('{') && text.lines().any(|l| l.trim() == "[[steps]]") {
+        HistoryJsonError::Scenario
     } else if e.classify() == serde_json::error::Category::Eof {
         // Where the text ends, not where the parser ran out of it: after a last line
         // break that is "line 2, column 0", a column no editor shows.
@@ -671,6 +679,10 @@ mod tests {
             assert_eq!(err, HistoryJsonError::ForReading, "{text}");
             assert!(err.to_string().contains("write the file with `cadence wf show --output_filename FILE`"), "{err}");
         }
+        // A scenario file picked by mistake: its first key reads as a syntax error.
+        let err = history_from_json(include_str!("../../../scenarios/happy-path.toml")).unwrap_err();
+        assert_eq!(err, HistoryJsonError::Scenario);
+        assert!(err.to_string().starts_with("this is a scenario file (TOML steps), not a history: play it with `scenario FILE`"));
         let answer = r#"{"code":5,"message":"Workflow execution not found.","details":[]}"#;
         let err = history_from_json(answer).unwrap_err().to_string();
         assert!(
