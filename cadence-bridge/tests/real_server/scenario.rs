@@ -13,6 +13,20 @@ use postflow_core::scenario::{BUILTIN, Scenario};
 use crate::common::*;
 use crate::gate::{CallGate, Calls, end_as_told};
 
+/// How the comparisons run a scenario: in the workshop's domain, a day of
+/// [`COMPARE_TIMER_UNIT`], a minute per step.
+fn compare_options() -> RunOptions {
+    RunOptions {
+        domain: DOMAIN.into(),
+        // A day of 1 s let unreadable-scan's timer fire before its scan on a slow
+        // moment: the steps between them outlasted its two-day estimate (2 s).
+        timer_unit: Some(COMPARE_TIMER_UNIT),
+        step_timeout: Duration::from_secs(60),
+        verbose: false,
+        interrupt: None,
+    }
+}
+
 #[test]
 #[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
 fn comparable_builtin_scenarios_give_the_simulators_history_on_a_real_server() {
@@ -25,16 +39,7 @@ fn comparable_builtin_scenarios_give_the_simulators_history_on_a_real_server() {
             eprintln!("{}: not comparable: {why}", b.name);
             continue;
         }
-        let o = RunOptions {
-            domain: DOMAIN.into(),
-            // A day of 1 s let unreadable-scan's timer fire before its scan on a slow
-            // moment: the steps between them outlasted its two-day estimate (2 s).
-            timer_unit: Some(COMPARE_TIMER_UNIT),
-            step_timeout: Duration::from_secs(60),
-            verbose: false,
-            interrupt: None,
-        };
-        match play(&c, &s, &o) {
+        match play(&c, &s, &compare_options()) {
             Ok(p) if p.equal() => compared.push(b.name),
             Ok(p) => failures.push(format!("{}:\n{}\n{}", b.name, p.problems.join("\n"), p.diff.join("\n"))),
             Err(e) => failures.push(format!("{}: {e}", b.name)),
@@ -63,14 +68,7 @@ fn a_scenario_run_keeps_off_a_running_worker_and_off_the_participants_workflow()
     // Evidence that the worker serves tasklist: it answered the order's first decision task.
     wait_for(&c, &id, Duration::from_secs(30), "first decision by the running worker", has(EventType::DecisionTaskCompleted));
     let s = Scenario::parse("signal-after-completion", &builtin_as("signal-after-completion", &id)).unwrap();
-    let o = RunOptions {
-        domain: DOMAIN.into(),
-        timer_unit: Some(COMPARE_TIMER_UNIT),
-        step_timeout: Duration::from_secs(60),
-        verbose: false,
-        interrupt: None,
-    };
-    let played = play(&c, &s, &o).unwrap();
+    let played = play(&c, &s, &compare_options()).unwrap();
     assert!(
         played.equal(),
         "the running worker's tasks got into the comparison:\n{}\n{}",
