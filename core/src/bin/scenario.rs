@@ -154,7 +154,9 @@ fn convert_history(path: &str, format: &str) -> Result<ExitCode, String> {
     let text = json::history_file_text(bytes).map_err(|why| format!("{path}: {why}"))?;
     let events = json::history_from_json(&text).map_err(|e| match e {
         // A scenario handed to --history: say how to run it.
-        json::HistoryJsonError::Syntax(_) | json::HistoryJsonError::ForReading if Scenario::parse(path, &text).is_ok() => {
+        json::HistoryJsonError::Scenario | json::HistoryJsonError::Syntax(_) | json::HistoryJsonError::ForReading
+            if Scenario::parse(path, &text).is_ok() =>
+        {
             format!("{path}: this is a scenario file, not a history: run it with `scenario {path}`")
         }
         e => format!("{path}: {e}"),
