@@ -187,6 +187,11 @@ pub fn keys_label(command: Command) -> String {
     control(command).keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
 }
 
+/// What both front ends say of a key (`key` as written on screen) bound to nothing.
+pub fn unbound_key(key: &str) -> String {
+    format!("{key} does nothing here: {} lists every key", keys_label(Command::Help))
+}
+
 /// Whether a command makes sense now, and if not, why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Availability {

@@ -962,7 +962,7 @@ fn stepping_hint(s: &Session) -> &'static str {
 /// What a letter that no binding takes says: that it did nothing, and where the keys are.
 fn unbound(c: char) -> Message {
     let key = crate::keymap::key_name(KeyCode::Char(c));
-    err(format!("{key} does nothing here: {} lists every key", controls::keys_label(Command::Help)))
+    err(controls::unbound_key(&key))
 }
 
 /// A session put aside by the tour's chapter, with what the status line said of it.

@@ -195,7 +195,7 @@ pub fn install_shortcuts(pg: Playground) {
             // outside a field (a location after a click on Scan), it seemed to go nowhere.
             None => {
                 if let Some(k) = key {
-                    pg.error.set(Some(format!("{} does nothing here: {} lists every key", k.label(), controls::keys_label(Command::Help))));
+                    pg.error.set(Some(controls::unbound_key(&k.label())));
                 }
             }
         }
