@@ -459,16 +459,17 @@ fn wait_for_events(server: &Server, workflow_id: &str, n: usize) -> Result<usize
     let timeout = o.step_timeout;
     let deadline = Instant::now() + timeout;
     let mut last = 0;
+    let cut_short = |last: usize| format!("interrupted while the real history had {last} of {n} events");
     loop {
         if interrupted(o) {
-            return Err(format!("interrupted while the real history had {last} of {n} events"));
+            return Err(cut_short(last));
         }
         let what = format!("for the real history to have the simulator's {n} events (it had {last})");
         match server.call(deadline, &what, &|| interrupted(o), || client.history_json(&o.domain, workflow_id, "")) {
             Ok(events) if events.len() >= n => return Ok(events.len()),
             Ok(events) => last = events.len(),
             Err((_, GaveUp::Refused(e))) => return Err(e.to_string()),
-            Err((_, GaveUp::Stopped)) => return Err(format!("interrupted while the real history had {last} of {n} events")),
+            Err((_, GaveUp::Stopped)) => return Err(cut_short(last)),
             Err((what, GaveUp::Away { error, since })) => return Err(waited_while_away(timeout, &what, client.url(), since, &error)),
         }
         if Instant::now() >= deadline {
