@@ -296,6 +296,33 @@ impl Client {
         self.call("WorkflowAPI", "TerminateWorkflowExecution", &body, DEFAULT_TTL).map(|_| ())
     }
 
+    /// Asks the server to cancel a workflow (`cadence wf cancel`), under `request_id`
+    /// (a [`request_id`]). The server records `WorkflowExecutionCancelRequested` with
+    /// `cause`, our identity and the request ID, and schedules a decision task unless one
+    /// is already pending; what the workflow then does is up to its code. It takes one
+    /// cancel request per run.
+    ///
+    /// Sent again under the same request ID (its answer lost, say), as the server's
+    /// v1.4.1 history engine has it (`RequestCancelWorkflowExecution`) and as measured
+    /// on the dev server: while the workflow runs, the second send is answered as the
+    /// first was and nothing more is written. Once the workflow has closed, it is answered
+    /// so only if the workflow closed as canceled; a workflow that closed otherwise
+    /// (completed despite the request, terminated, timed out) refuses it "already
+    /// completed", the request it recorded or not: the history's `requestId` tells. Under
+    /// another request ID, a running workflow that has one refuses it ("cancellation
+    /// already requested for this workflow execution":
+    /// [`BridgeError::CancelAlreadyRequested`]).
+    pub fn request_cancel(&self, domain: &str, workflow_id: &str, run_id: &str, cause: &str, request_id: &str) -> Result<(), BridgeError> {
+        let body = json!({
+            "domain": domain,
+            "workflowExecution": execution(workflow_id, run_id),
+            "identity": self.identity,
+            "requestId": request_id,
+            "cause": cause,
+        });
+        self.call("WorkflowAPI", "RequestCancelWorkflowExecution", &body, DEFAULT_TTL).map(|_| ())
+    }
+
     /// Open workflows of a domain (first `max` of them), newest first.
     pub fn list_open(&self, domain: &str, max: u32) -> Result<Vec<OpenWorkflow>, BridgeError> {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
@@ -398,8 +425,9 @@ impl Client {
     }
 }
 
-/// A new request ID, for a start or a signal that may be sent more than once
-/// ([`Client::start_workflow_as`], [`Client::signal_as`]): a UUID, as the server wants.
+/// A new request ID, for a start, a signal or a cancel request that may be sent more
+/// than once ([`Client::start_workflow_as`], [`Client::signal_as`],
+/// [`Client::request_cancel`]): a UUID, as the server wants.
 pub fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

@@ -34,6 +34,11 @@ pub enum BridgeError {
     AlreadyStarted(String),
     #[error("already exists: {0}")]
     AlreadyExists(String),
+    /// A cancel request to a running workflow that has one already (the server keeps the
+    /// first): its words alone, "cancellation already requested for this workflow
+    /// execution", which a generic "already exists:" before them would only blur.
+    #[error("{0}")]
+    CancelAlreadyRequested(String),
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The procedure is not on the server's HTTP allow-list (a plain Go 404 page).
@@ -75,6 +80,7 @@ impl BridgeError {
             (None, _) if status == 404 => BridgeError::NotAllowed(procedure.to_owned()),
             (_, Some("WorkflowExecutionAlreadyStartedError")) => BridgeError::AlreadyStarted(message),
             (_, Some("QueryFailedError")) => BridgeError::QueryFailed(message),
+            (_, Some("CancellationAlreadyRequestedError")) => BridgeError::CancelAlreadyRequested(message),
             (Some("not-found"), _) if message.contains("already completed") => BridgeError::Closed(message),
             (Some("not-found"), _) => BridgeError::NotFound(message),
             (Some("already-exists"), _) => BridgeError::AlreadyExists(message),
@@ -105,6 +111,17 @@ mod tests {
         let e = BridgeError::from_response("uber.cadence.api.v1.X::Y", 404, None, None, "404 page not found");
         assert!(e.to_string().contains("allow-list") || e.to_string().contains("procedures"), "{e}");
         assert!(matches!(BridgeError::from_response("P", 400, Some("invalid-argument"), None, "x"), BridgeError::BadRequest(_)));
+        // As the dev server answers a second cancel request (a new request ID) to a running workflow.
+        let e = BridgeError::from_response(
+            "P",
+            409,
+            Some("already-exists"),
+            Some("CancellationAlreadyRequestedError"),
+            "cancellation already requested for this workflow execution",
+        );
+        assert!(matches!(e, BridgeError::CancelAlreadyRequested(_)), "{e:?}");
+        assert_eq!(e.to_string(), "cancellation already requested for this workflow execution");
+        assert!(!e.is_transient());
         assert!(BridgeError::from_response("P", 503, Some("unavailable"), None, "x").is_transient());
         assert!(!BridgeError::BadRequest("x".into()).is_transient());
     }

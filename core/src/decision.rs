@@ -20,6 +20,8 @@ pub enum Decision {
     StartTimer(StartTimerDecisionAttributes),
     #[serde(rename = "cancelTimerDecisionAttributes")]
     CancelTimer(CancelTimerDecisionAttributes),
+    #[serde(rename = "requestCancelActivityTaskDecisionAttributes")]
+    RequestCancelActivityTask(RequestCancelActivityTaskDecisionAttributes),
     #[serde(rename = "completeWorkflowExecutionDecisionAttributes")]
     CompleteWorkflowExecution(CompleteWorkflowExecutionDecisionAttributes),
     #[serde(rename = "failWorkflowExecutionDecisionAttributes")]
@@ -33,6 +35,7 @@ impl Decision {
             Decision::ScheduleActivityTask(_) => "ScheduleActivityTask",
             Decision::StartTimer(_) => "StartTimer",
             Decision::CancelTimer(_) => "CancelTimer",
+            Decision::RequestCancelActivityTask(_) => "RequestCancelActivityTask",
             Decision::CompleteWorkflowExecution(_) => "CompleteWorkflowExecution",
             Decision::FailWorkflowExecution(_) => "FailWorkflowExecution",
         }
@@ -50,6 +53,7 @@ impl fmt::Display for Decision {
             Decision::ScheduleActivityTask(a) => write_schedule_activity(f, &a.activity_id, &a.activity_type.name),
             Decision::StartTimer(a) => write!(f, "StartTimer(timerId {})", a.timer_id),
             Decision::CancelTimer(a) => write!(f, "CancelTimer(timerId {})", a.timer_id),
+            Decision::RequestCancelActivityTask(a) => write!(f, "RequestCancelActivityTask(activityId {})", a.activity_id),
             Decision::CompleteWorkflowExecution(_) => f.write_str("CompleteWorkflowExecution"),
             Decision::FailWorkflowExecution(_) => f.write_str("FailWorkflowExecution"),
         }
@@ -100,6 +104,12 @@ pub struct StartTimerDecisionAttributes {
 #[serde(rename_all = "camelCase", default)]
 pub struct CancelTimerDecisionAttributes {
     pub timer_id: Str,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RequestCancelActivityTaskDecisionAttributes {
+    pub activity_id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]

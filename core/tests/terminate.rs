@@ -234,5 +234,5 @@ error = "already completed"
 
     let wrong = toml.replace("status = \"terminated\"", "status = \"killed\"");
     let err = Scenario::parse("wrong.toml", &wrong).unwrap_err().to_string();
-    assert!(err.contains("unknown status \"killed\": running, completed, failed, timed_out or terminated"), "{err}");
+    assert!(err.contains("unknown status \"killed\": running, completed, failed, timed_out, terminated or canceled"), "{err}");
 }

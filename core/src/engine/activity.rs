@@ -37,6 +37,9 @@ pub struct PendingActivity {
     pub attempt: i32,
     pub state: AttemptState,
     pub last_failure: Option<Failure>,
+    /// The workflow asked to cancel it (`ActivityTaskCancelRequested`): a failure
+    /// closes it, as the server retries no activity it was asked to cancel.
+    pub cancel_requested: bool,
 }
 
 /// What the server does after an attempt failed or timed out.
@@ -63,6 +66,7 @@ impl PendingActivity {
             attempt: 0,
             state: AttemptState::Scheduled { since: now },
             last_failure: None,
+            cancel_requested: false,
         }
     }
 

@@ -35,6 +35,9 @@ pub enum WorkflowStatus {
     TimedOut,
     /// `cadence wf terminate`, with its reason.
     Terminated(Box<str>),
+    /// Closed as canceled: the code ended with an error after a cancel request, with
+    /// that error's details.
+    Canceled(Payload),
 }
 
 impl WorkflowStatus {
@@ -45,6 +48,7 @@ impl WorkflowStatus {
             WorkflowStatus::Failed(_) => "failed",
             WorkflowStatus::TimedOut => "timed_out",
             WorkflowStatus::Terminated(_) => "terminated",
+            WorkflowStatus::Canceled(_) => "canceled",
         }
     }
 
@@ -152,6 +156,8 @@ pub struct Execution {
     last_started: VecMap<i64, i64>,
     /// The engine's bookkeeping: this run's place in the worker cache's recency list.
     pub(crate) lru: (u32, u32),
+    /// Someone asked to cancel the workflow (`WorkflowExecutionCancelRequested`).
+    pub(crate) cancel_requested: bool,
 }
 
 /// How an engine keeps an execution: see [`super::EngineOptions`].
@@ -203,6 +209,7 @@ impl Execution {
             stuck: None,
             last_started: VecMap::default(),
             lru: (NO_RUN, NO_RUN),
+            cancel_requested: false,
         };
         e.begin_batch();
         e.append(
@@ -554,6 +561,33 @@ impl Execution {
                 );
                 self.status = WorkflowStatus::Completed(c.result.clone().unwrap_or_default());
             }
+            Decision::RequestCancelActivityTask(r) => {
+                // Measured on the v1.4.1 server: the request is written and the activity
+                // goes on (an attempt in its retry backoff included); only its retries end.
+                // An activity ID the server does not know is a decision of no code here.
+                if let Some(a) = self.activities.values_mut().find(|a| a.activity_id == r.activity_id) {
+                    a.cancel_requested = true;
+                }
+                self.append(
+                    now,
+                    EventAttributes::ActivityTaskCancelRequested(ActivityTaskCancelRequestedEventAttributes {
+                        activity_id: r.activity_id.clone(),
+                        decision_task_completed_event_id: completed,
+                    }),
+                );
+            }
+            // After a cancel request, the server closes a failing workflow as canceled.
+            Decision::FailWorkflowExecution(f) if self.cancel_requested => {
+                let details = f.failure.as_ref().map(|f| Payload::from_bytes(f.details.clone()));
+                self.append(
+                    now,
+                    EventAttributes::WorkflowExecutionCanceled(WorkflowExecutionCanceledEventAttributes {
+                        decision_task_completed_event_id: completed,
+                        details: details.clone(),
+                    }),
+                );
+                self.status = WorkflowStatus::Canceled(details.unwrap_or_default());
+            }
             Decision::FailWorkflowExecution(f) => {
                 self.append(
                     now,
@@ -622,6 +656,20 @@ impl Execution {
             identity,
         });
         self.force_close(now, close, WorkflowStatus::Terminated(reason.into()));
+    }
+
+    /// `RequestCancelWorkflowExecution`; the caller has checked the run is open and
+    /// not asked to cancel already. Written like a signal: at once, with a decision
+    /// task for it, or after the decision task in flight.
+    pub(crate) fn request_cancel(&mut self, now: Timestamp, cause: &str, ids: &mut Identities) {
+        self.cancel_requested = true;
+        let request_id = ids.uuid();
+        let event = EventAttributes::WorkflowExecutionCancelRequested(WorkflowExecutionCancelRequestedEventAttributes {
+            cause: cause.into(),
+            identity: ids.client.clone(),
+            request_id,
+        });
+        self.add_bufferable(now, [event], ids);
     }
 
     fn close(&mut self) {
@@ -722,7 +770,9 @@ impl Execution {
             None => format!("failed: {}", failure.details_text()),
         };
         self.record_attempt(now, &a, what.clone());
-        if let AfterFailure::Retry { at } = a.after_failure(now, &failure) {
+        if let AfterFailure::Retry { at } = a.after_failure(now, &failure)
+            && !a.cancel_requested
+        {
             let end = AttemptEnd {
                 activity_type: a.activity_type.clone(),
                 attempt: a.attempt,

@@ -50,6 +50,8 @@ pub enum EngineError {
     AlreadyStarted(String),
     #[error("workflow execution already completed (workflow {0})")]
     AlreadyCompleted(String),
+    #[error("cancellation already requested for this workflow execution (workflow {0})")]
+    CancelAlreadyRequested(String),
     #[error("workflow type {name} is not registered; this worker runs {known}")]
     UnknownWorkflowType { name: String, known: String },
     #[error("bad input: {0}")]
@@ -406,6 +408,19 @@ impl Engine {
     pub fn terminate(&mut self, workflow_id: &str, reason: &str) -> Result<(), EngineError> {
         let r = self.lookup(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
         open_run(&mut self.runs, r)?.terminate(self.now, reason, self.ids.client.clone());
+        self.refresh(r);
+        Ok(())
+    }
+
+    /// `RequestCancelWorkflowExecution` (`cadence wf cancel`): recorded for the
+    /// workflow code to read in its next decision task. A run is asked once.
+    pub fn cancel(&mut self, workflow_id: &str, cause: &str) -> Result<(), EngineError> {
+        let r = self.lookup(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
+        let e = open_run(&mut self.runs, r)?;
+        if e.cancel_requested {
+            return Err(EngineError::CancelAlreadyRequested(workflow_id.into()));
+        }
+        e.request_cancel(self.now, cause, &mut self.ids);
         self.refresh(r);
         Ok(())
     }

@@ -50,6 +50,7 @@ pub enum Closed {
     Failed,
     TimedOut,
     Terminated,
+    Canceled,
 }
 
 impl Closed {
@@ -59,6 +60,7 @@ impl Closed {
             Closed::Failed => "failed",
             Closed::TimedOut => "timed_out",
             Closed::Terminated => "terminated",
+            Closed::Canceled => "canceled",
         }
     }
 }
@@ -72,6 +74,8 @@ pub struct Derived {
     /// `TimerFired` events, oldest first (timer ID, event ID).
     pub fired_timers: Vec<(String, i64)>,
     pub closed: Option<Closed>,
+    /// The `WorkflowExecutionCancelRequested` event, if someone asked the workflow to stop.
+    pub cancel_requested: Option<i64>,
     /// When the workflow times out unless it closes first (start + execution timeout).
     pub timeout_at: Option<Timestamp>,
 }
@@ -117,6 +121,9 @@ pub fn derive(history: &[HistoryEvent]) -> Derived {
             EventAttributes::ActivityTaskCompleted(a) => close_activity(&mut d, a.scheduled_event_id),
             EventAttributes::ActivityTaskFailed(a) => close_activity(&mut d, a.scheduled_event_id),
             EventAttributes::ActivityTaskTimedOut(a) => close_activity(&mut d, a.scheduled_event_id),
+            EventAttributes::ActivityTaskCanceled(a) => close_activity(&mut d, a.scheduled_event_id),
+            EventAttributes::ActivityTaskCancelRequested(_) => {}
+            EventAttributes::WorkflowExecutionCancelRequested(_) => d.cancel_requested = Some(e.event_id),
             EventAttributes::TimerStarted(a) => d.open_timers.push(OpenTimer {
                 timer_id: a.timer_id.to_string(),
                 started_event_id: e.event_id,
@@ -135,6 +142,7 @@ pub fn derive(history: &[HistoryEvent]) -> Derived {
             EventAttributes::WorkflowExecutionFailed(_) => close(&mut d, Closed::Failed),
             EventAttributes::WorkflowExecutionTimedOut(_) => close(&mut d, Closed::TimedOut),
             EventAttributes::WorkflowExecutionTerminated(_) => close(&mut d, Closed::Terminated),
+            EventAttributes::WorkflowExecutionCanceled(_) => close(&mut d, Closed::Canceled),
         }
     }
     d

@@ -77,6 +77,10 @@ macro_rules! for_attribute_fields {
             TimerCanceledEventAttributes { timer_id, started_event_id, decision_task_completed_event_id, identity }
             CancelTimerFailedEventAttributes { timer_id, cause, decision_task_completed_event_id, identity }
             WorkflowExecutionSignaledEventAttributes { signal_name, input, identity, request_id }
+            WorkflowExecutionCancelRequestedEventAttributes { cause, identity, request_id }
+            ActivityTaskCancelRequestedEventAttributes { activity_id, decision_task_completed_event_id }
+            ActivityTaskCanceledEventAttributes { details, latest_cancel_requested_event_id, scheduled_event_id, started_event_id, identity }
+            WorkflowExecutionCanceledEventAttributes { decision_task_completed_event_id, details }
         }
     };
 }
@@ -169,6 +173,10 @@ event_types! {
     TimerCanceled => TimerCanceledEventAttributes, "timerCanceledEventAttributes";
     CancelTimerFailed => CancelTimerFailedEventAttributes, "cancelTimerFailedEventAttributes";
     WorkflowExecutionSignaled => WorkflowExecutionSignaledEventAttributes, "workflowExecutionSignaledEventAttributes";
+    WorkflowExecutionCancelRequested => WorkflowExecutionCancelRequestedEventAttributes, "workflowExecutionCancelRequestedEventAttributes";
+    ActivityTaskCancelRequested => ActivityTaskCancelRequestedEventAttributes, "activityTaskCancelRequestedEventAttributes";
+    ActivityTaskCanceled => ActivityTaskCanceledEventAttributes, "activityTaskCanceledEventAttributes";
+    WorkflowExecutionCanceled => WorkflowExecutionCanceledEventAttributes, "workflowExecutionCanceledEventAttributes";
 }
 
 impl EventType {
@@ -178,20 +186,34 @@ impl EventType {
         use EventType::*;
         matches!(
             self,
-            ActivityTaskScheduled | TimerStarted | TimerCanceled | CancelTimerFailed | WorkflowExecutionCompleted | WorkflowExecutionFailed
+            ActivityTaskScheduled
+                | ActivityTaskCancelRequested
+                | TimerStarted
+                | TimerCanceled
+                | CancelTimerFailed
+                | WorkflowExecutionCompleted
+                | WorkflowExecutionFailed
+                | WorkflowExecutionCanceled
         )
     }
 
     /// Events that close the workflow execution.
     pub fn is_workflow_close(self) -> bool {
         use EventType::*;
-        matches!(self, WorkflowExecutionCompleted | WorkflowExecutionFailed | WorkflowExecutionTimedOut | WorkflowExecutionTerminated)
+        matches!(
+            self,
+            WorkflowExecutionCompleted
+                | WorkflowExecutionFailed
+                | WorkflowExecutionTimedOut
+                | WorkflowExecutionTerminated
+                | WorkflowExecutionCanceled
+        )
     }
 
     /// Activity close events: the server moves them after the other buffered events.
     pub fn is_activity_close(self) -> bool {
         use EventType::*;
-        matches!(self, ActivityTaskCompleted | ActivityTaskFailed | ActivityTaskTimedOut)
+        matches!(self, ActivityTaskCompleted | ActivityTaskFailed | ActivityTaskTimedOut | ActivityTaskCanceled)
     }
 }
 
@@ -573,4 +595,57 @@ pub struct WorkflowExecutionSignaledEventAttributes {
     pub identity: Str,
     #[serde(skip_serializing_if = "Str::is_empty")]
     pub request_id: Str,
+}
+
+/// `cadence wf cancel`: someone asked the workflow to stop. Unlike a terminate the
+/// server only records the request and hands it to the workflow code in a decision
+/// task; what stops, and how the run closes, the code decides.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WorkflowExecutionCancelRequestedEventAttributes {
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub cause: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub request_id: Str,
+}
+
+/// A `RequestCancelActivityTask` decision, recorded. The activity is not stopped by
+/// it: a worker running an attempt hears of it only if the activity heartbeats.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ActivityTaskCancelRequestedEventAttributes {
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub activity_id: Str,
+    #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
+    pub decision_task_completed_event_id: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ActivityTaskCanceledEventAttributes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Payload>,
+    #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
+    pub latest_cancel_requested_event_id: i64,
+    #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
+    pub scheduled_event_id: i64,
+    #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
+    pub started_event_id: i64,
+    #[serde(skip_serializing_if = "Str::is_empty")]
+    pub identity: Str,
+}
+
+/// The run closed as canceled. The Go client (and ours) never sends a cancel decision
+/// for the workshop's code: the code returns an error, and the server, seeing a cancel
+/// request, writes this in place of `WorkflowExecutionFailed`, the failure's details
+/// as its own.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WorkflowExecutionCanceledEventAttributes {
+    #[serde(with = "i64_str", skip_serializing_if = "is_zero_i64")]
+    pub decision_task_completed_event_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Payload>,
 }

@@ -323,7 +323,11 @@ mod tests {
             TimerFired,
             TimerCanceled,
             CancelTimerFailed,
-            WorkflowExecutionSignaled
+            WorkflowExecutionSignaled,
+            WorkflowExecutionCancelRequested,
+            ActivityTaskCancelRequested,
+            ActivityTaskCanceled,
+            WorkflowExecutionCanceled
         )
         .map_err(|e| e.path().to_string())
     }

@@ -62,6 +62,12 @@ pub enum ReplayAttributes<'a> {
     CancelTimerFailed {
         timer_id: &'a Str,
     },
+    ActivityTaskCancelRequested {
+        activity_id: &'a Str,
+    },
+    ActivityTaskCanceled {
+        scheduled_event_id: i64,
+    },
     WorkflowExecutionSignaled {
         signal_name: &'a Str,
         input: Option<&'a Payload>,
@@ -105,6 +111,8 @@ impl ReplayAttributes<'_> {
             ReplayAttributes::TimerFired { .. } => EventType::TimerFired,
             ReplayAttributes::TimerCanceled { .. } => EventType::TimerCanceled,
             ReplayAttributes::CancelTimerFailed { .. } => EventType::CancelTimerFailed,
+            ReplayAttributes::ActivityTaskCancelRequested { .. } => EventType::ActivityTaskCancelRequested,
+            ReplayAttributes::ActivityTaskCanceled { .. } => EventType::ActivityTaskCanceled,
             ReplayAttributes::WorkflowExecutionSignaled { .. } => EventType::WorkflowExecutionSignaled,
             ReplayAttributes::Other(t) => *t,
         }
@@ -140,6 +148,10 @@ impl<'a> From<&'a EventAttributes> for ReplayAttributes<'a> {
                 ReplayAttributes::TimerCanceled { timer_id: &a.timer_id, started_event_id: a.started_event_id }
             }
             EventAttributes::CancelTimerFailed(a) => ReplayAttributes::CancelTimerFailed { timer_id: &a.timer_id },
+            EventAttributes::ActivityTaskCancelRequested(a) => {
+                ReplayAttributes::ActivityTaskCancelRequested { activity_id: &a.activity_id }
+            }
+            EventAttributes::ActivityTaskCanceled(a) => ReplayAttributes::ActivityTaskCanceled { scheduled_event_id: a.scheduled_event_id },
             EventAttributes::WorkflowExecutionSignaled(a) => {
                 ReplayAttributes::WorkflowExecutionSignaled { signal_name: &a.signal_name, input: a.input.as_ref() }
             }
@@ -152,7 +164,9 @@ impl<'a> From<&'a EventAttributes> for ReplayAttributes<'a> {
             | EventAttributes::WorkflowExecutionCompleted(_)
             | EventAttributes::WorkflowExecutionFailed(_)
             | EventAttributes::WorkflowExecutionTimedOut(_)
-            | EventAttributes::WorkflowExecutionTerminated(_) => ReplayAttributes::Other(a.event_type()),
+            | EventAttributes::WorkflowExecutionTerminated(_)
+            | EventAttributes::WorkflowExecutionCancelRequested(_)
+            | EventAttributes::WorkflowExecutionCanceled(_) => ReplayAttributes::Other(a.event_type()),
         }
     }
 }

@@ -194,6 +194,28 @@ pub fn attributes(a: &EventAttributes) -> String {
                 kv("details", &payload(p));
             }
         }
+        EventAttributes::WorkflowExecutionCancelRequested(a) => {
+            if !a.cause.is_empty() {
+                kv("cause", &one_line(&a.cause));
+            }
+        }
+        EventAttributes::ActivityTaskCancelRequested(a) => {
+            kv("activityId", &a.activity_id);
+            kv("decision", &a.decision_task_completed_event_id);
+        }
+        EventAttributes::ActivityTaskCanceled(a) => {
+            kv("scheduled", &a.scheduled_event_id);
+            if a.started_event_id != 0 {
+                kv("started", &a.started_event_id);
+            }
+            kv("cancelRequested", &a.latest_cancel_requested_event_id);
+        }
+        EventAttributes::WorkflowExecutionCanceled(a) => {
+            if let Some(p) = a.details.as_ref().filter(|p| !p.is_empty()) {
+                kv("details", &payload(p));
+            }
+            kv("decision", &a.decision_task_completed_event_id);
+        }
     }
     s
 }

@@ -13,7 +13,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::decision::{
-    CancelTimerDecisionAttributes, Decision, ScheduleActivityTaskDecisionAttributes, StartTimerDecisionAttributes, write_schedule_activity,
+    CancelTimerDecisionAttributes, Decision, RequestCancelActivityTaskDecisionAttributes, ScheduleActivityTaskDecisionAttributes,
+    StartTimerDecisionAttributes, write_schedule_activity,
 };
 use crate::history::ActivityType;
 use crate::text::Str;
@@ -30,6 +31,7 @@ pub(crate) enum Command {
     ReplayedActivity { activity_id: CommandId, activity_type: Str },
     StartTimer { timer_id: CommandId, start_to_fire: Duration },
     CancelTimer { timer_id: CommandId },
+    RequestCancelActivity { activity_id: CommandId },
 }
 
 impl Command {
@@ -50,6 +52,9 @@ impl Command {
                 start_to_fire_timeout: Some(start_to_fire),
             }),
             Command::CancelTimer { timer_id } => Decision::CancelTimer(CancelTimerDecisionAttributes { timer_id: Str::from_u64(timer_id) }),
+            Command::RequestCancelActivity { activity_id } => {
+                Decision::RequestCancelActivityTask(RequestCancelActivityTaskDecisionAttributes { activity_id: Str::from_u64(activity_id) })
+            }
         }
     }
 
@@ -61,6 +66,7 @@ impl Command {
             }
             &Command::StartTimer { timer_id, start_to_fire } => CommandRef::StartTimer { timer_id, start_to_fire },
             &Command::CancelTimer { timer_id } => CommandRef::CancelTimer { timer_id },
+            &Command::RequestCancelActivity { activity_id } => CommandRef::RequestCancelActivity { activity_id },
         }
     }
 }
@@ -74,6 +80,7 @@ pub(crate) enum CommandRef<'a> {
     ReplayedActivity { activity_id: CommandId, activity_type: &'a str },
     StartTimer { timer_id: CommandId, start_to_fire: Duration },
     CancelTimer { timer_id: CommandId },
+    RequestCancelActivity { activity_id: CommandId },
 }
 
 impl<'a> CommandRef<'a> {
@@ -107,6 +114,16 @@ impl<'a> CommandRef<'a> {
         }
     }
 
+    /// Whether this is the `RequestCancelActivityTask` an `ActivityTaskCancelRequested` event records.
+    #[inline]
+    pub fn cancels_activity(self, id: &str, number: Option<CommandId>) -> bool {
+        match self {
+            CommandRef::Decision(Decision::RequestCancelActivityTask(s)) => s.activity_id == id,
+            CommandRef::RequestCancelActivity { activity_id } => number == Some(activity_id),
+            _ => false,
+        }
+    }
+
     /// The decision, for the events matched by more than an ID.
     #[inline]
     pub fn decision(self) -> Option<&'a Decision> {
@@ -128,6 +145,7 @@ impl fmt::Display for CommandRef<'_> {
             // Printed only for an error: the decision it stands for is built for that.
             CommandRef::StartTimer { timer_id, start_to_fire } => Command::StartTimer { timer_id, start_to_fire }.into_decision().fmt(f),
             CommandRef::CancelTimer { timer_id } => Command::CancelTimer { timer_id }.into_decision().fmt(f),
+            CommandRef::RequestCancelActivity { activity_id } => Command::RequestCancelActivity { activity_id }.into_decision().fmt(f),
         }
     }
 }
@@ -171,10 +189,13 @@ pub(crate) enum MachineState {
     CanceledBeforeInitiated,
     /// Its event (`ActivityTaskScheduled`, `TimerStarted`) is in history.
     Initiated,
-    /// Canceled after its event: a `CancelTimer` decision is pending.
+    /// Canceled after its event: a `CancelTimer` or `RequestCancelActivityTask`
+    /// decision is pending.
     CanceledAfterInitiated,
-    /// `CancelTimer` sent; waiting for `TimerCanceled`.
+    /// The cancel decision sent; waiting for `TimerCanceled` or `ActivityTaskCancelRequested`.
     CancellationDecisionSent,
+    /// An activity's cancel is in history; its close may still come.
+    CancelRequested,
     /// Done: nothing more to send or receive.
     Completed,
 }
@@ -189,13 +210,13 @@ pub(crate) struct CommandMachine {
     order: u64,
 }
 
-/// What cancelling a timer does.
+/// What cancelling a timer or an activity does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CancelOutcome {
-    /// The timer was made and canceled in the same decision task: nothing is sent.
+    /// It was made and canceled in the same decision task: nothing is sent.
     NeverSent,
-    /// A `CancelTimer` decision will be sent.
-    CancelTimer,
+    /// A `CancelTimer` or `RequestCancelActivityTask` decision will be sent.
+    Decision,
     /// Nothing to send now (unknown timer, or its start is still on the way).
     Nothing,
 }
@@ -225,14 +246,14 @@ impl Machines {
         Some(m)
     }
 
-    /// Cancels a timer, and says what that means for the server.
-    pub fn cancel_timer(&mut self, timer_id: CommandId) -> CancelOutcome {
-        let Some(m) = self.touch(CommandKey::Timer(timer_id)) else { return CancelOutcome::Nothing };
+    /// Cancels a timer or an activity (`key`), and says what that means for the server.
+    pub fn cancel(&mut self, key: CommandKey) -> CancelOutcome {
+        let Some(m) = self.touch(key) else { return CancelOutcome::Nothing };
         let (state, outcome) = match m.state {
-            // Never sent: the server never hears of this timer.
+            // Never sent: the server never hears of it.
             MachineState::Created => (MachineState::Completed, CancelOutcome::NeverSent),
             MachineState::DecisionSent => (MachineState::CanceledBeforeInitiated, CancelOutcome::Nothing),
-            MachineState::Initiated => (MachineState::CanceledAfterInitiated, CancelOutcome::CancelTimer),
+            MachineState::Initiated => (MachineState::CanceledAfterInitiated, CancelOutcome::Decision),
             other => (other, CancelOutcome::Nothing),
         };
         m.state = state;
@@ -261,8 +282,10 @@ impl Machines {
                     m.state = MachineState::DecisionSent;
                 }
                 MachineState::CanceledAfterInitiated => {
-                    if let CommandKey::Timer(timer_id) = m.key {
-                        out.push(Command::CancelTimer { timer_id });
+                    match m.key {
+                        CommandKey::Timer(timer_id) => out.push(Command::CancelTimer { timer_id }),
+                        CommandKey::Activity(activity_id) => out.push(Command::RequestCancelActivity { activity_id }),
+                        CommandKey::CloseWorkflow => {}
                     }
                     m.state = MachineState::CancellationDecisionSent;
                 }
@@ -297,6 +320,14 @@ impl Machines {
         }
     }
 
+    /// `ActivityTaskCancelRequested`: the server has the cancel; the activity's close
+    /// event, if one comes, ends the machine.
+    pub fn cancel_requested(&mut self, key: CommandKey) {
+        if let Some(m) = self.touch(key) {
+            m.state = MachineState::CancelRequested;
+        }
+    }
+
     /// `CancelTimerFailed`: the timer is back to running as far as the code knows.
     pub fn cancel_failed(&mut self, key: CommandKey) {
         if let Some(m) = self.touch(key) {
@@ -328,7 +359,7 @@ mod tests {
     fn a_timer_canceled_before_it_is_sent_emits_nothing() {
         let mut m = Machines::default();
         m.add(CommandKey::Timer(0), timer(0));
-        assert_eq!(m.cancel_timer(0), CancelOutcome::NeverSent);
+        assert_eq!(m.cancel(CommandKey::Timer(0)), CancelOutcome::NeverSent);
         assert!(take(&mut m).is_empty());
         assert_eq!(m.len(), 0);
     }
@@ -339,7 +370,7 @@ mod tests {
         m.add(CommandKey::Timer(3), timer(3));
         take(&mut m);
         m.initiated(CommandKey::Timer(3)).unwrap();
-        assert_eq!(m.cancel_timer(3), CancelOutcome::CancelTimer);
+        assert_eq!(m.cancel(CommandKey::Timer(3)), CancelOutcome::Decision);
         m.add(CommandKey::Timer(4), timer(4));
         let names: Vec<String> = take(&mut m).iter().map(|d| d.to_string()).collect();
         assert_eq!(names, ["CancelTimer(timerId 3)", "StartTimer(timerId 4)"]);

@@ -298,7 +298,9 @@ impl WorkflowRuntime {
             }
             self.next_event_id += 1;
             let ty = e.event_type();
-            if !ty.is_command_event() && ty != EventType::DecisionTaskCompleted {
+            // `ActivityTaskCanceled` for an activity that never started is written by
+            // the decision that requested the cancel, among its command events.
+            if !ty.is_command_event() && ty != EventType::DecisionTaskCompleted && ty != EventType::ActivityTaskCanceled {
                 self.check_all_decisions_seen(e.event_id)?;
             }
             match e.attributes {
@@ -351,9 +353,18 @@ impl WorkflowRuntime {
                     self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CompleteWorkflowExecution(_))))?;
                     self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }
-                ReplayAttributes::Other(EventType::WorkflowExecutionFailed) => {
+                // A workflow asked to cancel that fails is closed as canceled by the server.
+                ReplayAttributes::Other(EventType::WorkflowExecutionFailed | EventType::WorkflowExecutionCanceled) => {
                     self.match_command(&e, |c| matches!(c.decision(), Some(Decision::FailWorkflowExecution(_))))?;
                     self.initiated(&e, CommandKey::CloseWorkflow)?;
+                }
+                ReplayAttributes::Other(EventType::WorkflowExecutionCancelRequested) => self.state.borrow_mut().cancel_workflow(),
+                ReplayAttributes::ActivityTaskCancelRequested { activity_id } => {
+                    let id = self.match_command_id(&e, activity_id, |c, number| c.cancels_activity(activity_id, number))?;
+                    self.state.borrow_mut().machines.cancel_requested(CommandKey::Activity(id));
+                }
+                ReplayAttributes::ActivityTaskCanceled { scheduled_event_id } => {
+                    self.resolve_activity(&e, scheduled_event_id, Err(ActivityError::Canceled))?
                 }
                 ReplayAttributes::ActivityTaskCompleted { scheduled_event_id, result } => {
                     let result = Ok(result.cloned().unwrap_or_default());

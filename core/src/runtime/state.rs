@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use std::rc::Rc;
 
-use super::machines::{CommandId, Machines};
+use super::machines::{CancelOutcome, CommandId, CommandKey, Machines};
 use crate::log::LogLine;
 use crate::payload::Payload;
 use crate::registry::LocalBoxFuture;
@@ -155,6 +155,9 @@ pub(crate) struct WorkflowState {
     /// The line of code behind each command, kept only when a teaching view asked for
     /// it (the simulator's own runs pay nothing for it).
     pub code_lines: Option<Vec<CodeLine>>,
+    /// History holds a `WorkflowExecutionCancelRequested`: Go's root context is
+    /// canceled, and every context made from it.
+    pub workflow_canceled: bool,
 }
 
 /// Which command a line of workflow code asked for.
@@ -232,6 +235,49 @@ impl WorkflowState {
     }
 
     /// How many values wait unread in a signal channel.
+    /// `WorkflowExecutionCancelRequested`, as the Go client takes it: the root context
+    /// is canceled, which settles every activity and timer still waiting with a
+    /// cancel error at once, and tells the server of those it has heard of (a
+    /// `RequestCancelActivityTask` or `CancelTimer` decision). Go cancels in the order
+    /// the code made them, the root context's before those of scopes made from it;
+    /// here they go by ID, which is the order they were made in.
+    pub fn cancel_workflow(&mut self) {
+        if std::mem::replace(&mut self.workflow_canceled, true) {
+            return;
+        }
+        let mut waiting: Vec<CommandKey> = Vec::new();
+        waiting.extend(self.activities.iter().filter(|(_, s)| s.ready_seq().is_none()).map(|(id, _)| CommandKey::Activity(*id)));
+        waiting.extend(self.timers.iter().filter(|(_, s)| s.ready_seq().is_none()).map(|(id, _)| CommandKey::Timer(*id)));
+        waiting.sort_by_key(|k| match k {
+            CommandKey::Activity(id) | CommandKey::Timer(id) => *id,
+            CommandKey::CloseWorkflow => u64::MAX,
+        });
+        for key in waiting {
+            let seq = self.stamp();
+            let never_sent = self.machines.cancel(key) == CancelOutcome::NeverSent;
+            match key {
+                CommandKey::Activity(id) => {
+                    if let Some(slot) = self.activities.get(&id) {
+                        slot.resolve(Err(ActivityError::Canceled), seq);
+                    }
+                    // Kept while the server knows the activity: its close event may still come.
+                    if never_sent {
+                        self.activities.remove(&id);
+                    }
+                }
+                CommandKey::Timer(id) => {
+                    if let Some(slot) = self.timers.get(&id) {
+                        slot.resolve(Err(Canceled), seq);
+                    }
+                    if never_sent {
+                        self.timers.remove(&id);
+                    }
+                }
+                CommandKey::CloseWorkflow => {}
+            }
+        }
+    }
+
     pub fn unread(&self, name: &str) -> usize {
         self.channels.iter().find(|c| c.name == name).map_or(0, |c| c.values.len())
     }

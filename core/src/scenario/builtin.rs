@@ -58,6 +58,8 @@ builtins!(
     "scan-then-fired",
     "signal-after-completion",
     "terminated",
+    "canceled-while-tracking",
+    "canceled-in-payment",
     "unreadable-scan",
     "workflow-timeout",
     "unhandled-decision",

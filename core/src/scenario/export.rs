@@ -48,6 +48,12 @@ pub fn to_toml(session: &Session, name: &str) -> String {
                     let _ = writeln!(out, "reason = {}", q(reason));
                 }
             }
+            Action::Cancel { reason } => {
+                out.push_str("do = \"cancel\"\n");
+                if !reason.is_empty() {
+                    let _ = writeln!(out, "reason = {}", q(reason));
+                }
+            }
             Action::Run => out.push_str("do = \"run\"\n"),
             Action::Step => {
                 // Consecutive worker steps are one step with a count.

@@ -270,7 +270,10 @@ mod tests {
     fn a_step_the_player_cannot_use_is_refused_naming_its_key_and_why() {
         let step = |body: &str| Scenario::parse("x.toml", &format!("[[steps]]\n{body}")).unwrap_err().message;
         for (body, says) in [
-            ("do = \"dance\"", "do = \"dance\": no such step, expected one of start, signal, terminate, query, step, run, advance, expect"),
+            (
+                "do = \"dance\"",
+                "do = \"dance\": no such step, expected one of start, signal, terminate, cancel, query, step, run, advance, expect",
+            ),
             ("name = \"x\"", "a step needs a `do` key: one of start, signal"),
             ("do = 3", "key `do` has the wrong type (integer): expected one of start"),
             ("do = \"signal\"\nnam = \"ScanSignal\"", "do = \"signal\": unknown key `nam`: signal takes name, input, error"),

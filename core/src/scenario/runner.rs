@@ -93,6 +93,9 @@ fn play_noting(session: &mut Session, step: &Step) -> Result<Option<String>, Str
         Step::Terminate { reason, error } => {
             expect_refusal(session.apply(Action::Terminate { reason: reason.clone().unwrap_or_default() }), error.as_deref())
         }
+        Step::Cancel { reason, error } => {
+            expect_refusal(session.apply(Action::Cancel { reason: reason.clone().unwrap_or_default() }), error.as_deref())
+        }
         Step::Query { name, expect, error } => {
             let result = session.apply(Action::Query { name: name.clone() });
             let answer = session.last_entry().map(|e| e.outcome.clone()).unwrap_or_default();
@@ -254,6 +257,7 @@ pub(crate) fn status_of(history: &[HistoryEvent]) -> &'static str {
         Some(EventType::WorkflowExecutionFailed) => "failed",
         Some(EventType::WorkflowExecutionTimedOut) => "timed_out",
         Some(EventType::WorkflowExecutionTerminated) => "terminated",
+        Some(EventType::WorkflowExecutionCanceled) => "canceled",
         Some(_) => "running",
     }
 }

@@ -34,6 +34,11 @@ pub enum Step {
         /// The terminate must be refused with a message containing this.
         error: Option<String>,
     },
+    Cancel {
+        reason: Option<String>,
+        /// The cancel request must be refused with a message containing this.
+        error: Option<String>,
+    },
     Query {
         name: String,
         /// The answer, compared as JSON.
@@ -63,10 +68,11 @@ pub struct Expectation {
 }
 
 /// Every kind of step (its `do`), with the other keys it takes.
-const KINDS: [(&str, &[&str]); 8] = [
+const KINDS: [(&str, &[&str]); 9] = [
     ("start", &["workflow_id", "input", "execution_timeout"]),
     ("signal", &["name", "input", "error"]),
     ("terminate", &["reason", "error"]),
+    ("cancel", &["reason", "error"]),
     ("query", &["name", "expect", "error"]),
     ("step", &["count"]),
     ("run", &[]),
@@ -82,6 +88,7 @@ impl Step {
             Step::Start { .. } => "starting the order".into(),
             Step::Signal { name, .. } => format!("sending {name}"),
             Step::Terminate { .. } => "terminating the workflow".into(),
+            Step::Cancel { .. } => "asking the workflow to cancel".into(),
             Step::Query { name, .. } => format!("asking the {name} query"),
             Step::Step { .. } => "letting the worker take a step".into(),
             Step::Run => "letting the worker run".into(),
@@ -98,11 +105,12 @@ impl Step {
             Step::Start { .. } => 0,
             Step::Signal { .. } => 1,
             Step::Terminate { .. } => 2,
-            Step::Query { .. } => 3,
-            Step::Step { .. } => 4,
-            Step::Run => 5,
-            Step::Advance { .. } => 6,
-            Step::Expect(_) => 7,
+            Step::Cancel { .. } => 3,
+            Step::Query { .. } => 4,
+            Step::Step { .. } => 5,
+            Step::Run => 6,
+            Step::Advance { .. } => 7,
+            Step::Expect(_) => 8,
         };
         KINDS[i].0
     }
@@ -157,9 +165,9 @@ impl Step {
                     json("result", want)?;
                 }
                 if let Some(s) = &e.status
-                    && !["running", "completed", "failed", "timed_out", "terminated"].contains(&s.as_str())
+                    && !["running", "completed", "failed", "timed_out", "terminated", "canceled"].contains(&s.as_str())
                 {
-                    return Err(format!("unknown status {s:?}: running, completed, failed, timed_out or terminated"));
+                    return Err(format!("unknown status {s:?}: running, completed, failed, timed_out, terminated or canceled"));
                 }
                 for name in e.events.iter().chain(&e.no_events) {
                     if EventType::from_name(name).is_none() {
@@ -225,6 +233,7 @@ fn read_kind(kind: &str, keys: &[&str], table: &Map<String, Value>) -> Result<St
         },
         "signal" => Step::Signal { name: keys.required("name")?, input: keys.string("input")?, error: keys.string("error")? },
         "terminate" => Step::Terminate { reason: keys.string("reason")?, error: keys.string("error")? },
+        "cancel" => Step::Cancel { reason: keys.string("reason")?, error: keys.string("error")? },
         "query" => Step::Query { name: keys.required("name")?, expect: keys.string("expect")?, error: keys.string("error")? },
         "step" => Step::Step { count: keys.count::<u32>("count")? },
         "run" => Step::Run,

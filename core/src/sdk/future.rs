@@ -62,6 +62,13 @@ impl<R: DeserializeOwned> ActivityFuture<R> {
                 let seq = s.stamp();
                 slot.resolve(Err(ActivityError::InvalidOptions(reason)), seq);
             }
+            // On a canceled workflow the Go client makes the decision and cancels it
+            // before it is sent: the ID is used, the server hears nothing.
+            Ok(()) if s.workflow_canceled => {
+                s.next_id();
+                let seq = s.stamp();
+                slot.resolve(Err(ActivityError::Canceled), seq);
+            }
             Ok(()) => {
                 let id = s.next_id();
                 let activity_type = Str::from(activity_type);
@@ -160,13 +167,17 @@ impl TimerFuture {
         let mut wait = None;
         let mut s = ctx.state.borrow_mut();
         let slot = s.spare_timer_slot.take();
-        if scope.is_some_and(|sc| sc.scope.borrow().canceled()) {
-            let seq = s.stamp();
-            slot.resolve(Err(Canceled), seq);
-        } else if d.is_zero() {
-            // The Go client settles a zero timer at once and never tells the server.
+        if d.is_zero() {
+            // The Go client settles a zero timer at once and never tells the server
+            // (before it looks at the context).
             let seq = s.stamp();
             slot.resolve(Ok(()), seq);
+        } else if s.workflow_canceled || scope.is_some_and(|sc| sc.scope.borrow().canceled()) {
+            // Made and canceled before it is sent, as the Go client does on a canceled
+            // context: the ID is used, the server hears nothing.
+            s.next_id();
+            let seq = s.stamp();
+            slot.resolve(Err(Canceled), seq);
         } else {
             let id = s.next_id();
             // No Go worker asks for a longer timer, and the history's encodings need not hold one.
@@ -225,7 +236,7 @@ impl Drop for TimerFuture {
 
 /// Go's `workflow.WithCancel` for timers: `cancel()` settles every timer of the scope
 /// that has not fired with `Canceled`, and tells the server only about timers it has
-/// already started.
+/// already started. A cancel request for the workflow cancels every scope too.
 pub struct CancellationScope {
     ctx: WorkflowContext,
     scope: RefCell<ScopeHandle>,
@@ -311,7 +322,7 @@ impl CancellationScope {
             }
             let seq = s.stamp();
             slot.resolve(Err(Canceled), seq);
-            if s.machines.cancel_timer(id) == CancelOutcome::NeverSent {
+            if s.machines.cancel(CommandKey::Timer(id)) == CancelOutcome::NeverSent {
                 // The server never hears of this timer: no event will refer to it.
                 s.timers.remove(&id);
             }

@@ -169,6 +169,9 @@ pub enum ActivityError {
     Decode(String),
     /// The options were refused before anything was scheduled.
     InvalidOptions(String),
+    /// The workflow was asked to cancel (`cadence wf cancel`) before the activity
+    /// closed: the future is ready at once, as in Go; the activity itself may still run.
+    Canceled,
 }
 
 impl fmt::Display for ActivityError {
@@ -183,6 +186,7 @@ impl fmt::Display for ActivityError {
             ActivityError::Failed(fail) => f.write_str(&fail.reason),
             ActivityError::TimedOut { timeout_type, .. } => write!(f, "TimeoutType: {}", timeout_type.short_name()),
             ActivityError::Decode(m) | ActivityError::InvalidOptions(m) => f.write_str(m),
+            ActivityError::Canceled => Canceled.fmt(f),
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum Action {
     Query { name: String },
     /// Close the workflow without asking its code (`cadence wf terminate`).
     Terminate { reason: String },
+    /// Ask the workflow's code to stop (`cadence wf cancel`).
+    Cancel { reason: String },
     /// One step of the worker.
     Step,
     /// Steps until nothing can happen without the clock or a signal (recorded as steps).
@@ -35,7 +37,12 @@ impl Action {
     pub fn is_external(&self) -> bool {
         matches!(
             self,
-            Action::Start { .. } | Action::Signal { .. } | Action::Terminate { .. } | Action::AdvanceNext | Action::AdvanceBy { .. }
+            Action::Start { .. }
+                | Action::Signal { .. }
+                | Action::Terminate { .. }
+                | Action::Cancel { .. }
+                | Action::AdvanceNext
+                | Action::AdvanceBy { .. }
         )
     }
 
@@ -47,6 +54,8 @@ impl Action {
             Action::Query { name } => format!("query {name}"),
             Action::Terminate { reason } if reason.is_empty() => "terminate".into(),
             Action::Terminate { reason } => format!("terminate: {reason}"),
+            Action::Cancel { reason } if reason.is_empty() => "cancel".into(),
+            Action::Cancel { reason } => format!("cancel: {reason}"),
             Action::Step => "step".into(),
             Action::Run => "run".into(),
             Action::AdvanceNext => "advance to next".into(),
@@ -70,6 +79,7 @@ impl Action {
             Action::Signal { name, input: None } => json!({ "do": "signal", "name": name }),
             Action::Query { name } => json!({ "do": "query", "name": name }),
             Action::Terminate { reason } => json!({ "do": "terminate", "reason": reason }),
+            Action::Cancel { reason } => json!({ "do": "cancel", "reason": reason }),
             Action::Step => json!({ "do": "step" }),
             Action::Run => json!({ "do": "run" }),
             Action::AdvanceNext => json!({ "do": "advance_next" }),
@@ -92,6 +102,7 @@ impl Action {
             "signal" => Action::Signal { name: keys.required("name")?, input: keys.string("input")? },
             "query" => Action::Query { name: keys.required("name")? },
             "terminate" => Action::Terminate { reason: keys.string("reason")?.unwrap_or_default() },
+            "cancel" => Action::Cancel { reason: keys.string("reason")?.unwrap_or_default() },
             "step" => Action::Step,
             "run" => Action::Run,
             "advance_next" => Action::AdvanceNext,

@@ -40,6 +40,13 @@ pub fn command(action: &Action, workflow_type: &str, workflow_id: &str) -> Optio
             }
             Some(c)
         }
+        Action::Cancel { reason } => {
+            let mut c = format!("{base} cancel --workflow_id {}", shell_quote(workflow_id));
+            if !reason.is_empty() {
+                c.push_str(&format!(" --reason {}", shell_quote(reason)));
+            }
+            Some(c)
+        }
         Action::Step | Action::Run | Action::AdvanceNext | Action::AdvanceBy { .. } => None,
     }
 }

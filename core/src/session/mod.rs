@@ -249,6 +249,11 @@ impl Session {
                 self.engine.terminate(&wid, reason).map_err(|e| e.to_string())?;
                 Ok(vec![entry(self, action.clone(), "terminated: the server closed the workflow without asking its code".into())])
             }
+            Action::Cancel { reason } => {
+                let wid = self.require_workflow()?;
+                self.engine.cancel(&wid, reason).map_err(|e| e.to_string())?;
+                Ok(vec![entry(self, action.clone(), "cancel requested: the workflow code reads it in its next decision task".into())])
+            }
             Action::Step => {
                 let report = self.engine.step().ok_or("nothing to step: the worker waits for the clock or a signal")?;
                 Ok(vec![entry(self, Action::Step, report.outcome.to_string())])

@@ -325,6 +325,8 @@ impl Session {
             S::TimedOut => "timed out".to_owned(),
             S::Terminated(reason) if reason.is_empty() => "terminated".to_owned(),
             S::Terminated(reason) => format!("terminated: {reason}"),
+            S::Canceled(details) if details.is_empty() => "canceled".to_owned(),
+            S::Canceled(details) => format!("canceled: {}", details.to_text().trim_end()),
         })
     }
 
@@ -338,6 +340,7 @@ impl Session {
             A::WorkflowExecutionFailed(a) => S::Failed(Box::new(a.failure.clone().unwrap_or_default())),
             A::WorkflowExecutionTimedOut(_) => S::TimedOut,
             A::WorkflowExecutionTerminated(a) => S::Terminated(a.reason.as_str().into()),
+            A::WorkflowExecutionCanceled(a) => S::Canceled(a.details.clone().unwrap_or_default()),
             _ => S::Running,
         })
     }
@@ -357,6 +360,8 @@ pub fn group_events(history: &[HistoryEvent]) -> Vec<Group> {
             EventAttributes::ActivityTaskCompleted(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
             EventAttributes::ActivityTaskFailed(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
             EventAttributes::ActivityTaskTimedOut(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
+            EventAttributes::ActivityTaskCanceled(a) => (activity_key(&activity_of, a.scheduled_event_id), String::new()),
+            EventAttributes::ActivityTaskCancelRequested(a) => (format!("a{}", a.activity_id), String::new()),
             EventAttributes::TimerStarted(t) => {
                 (format!("t{}", t.timer_id), format!("timer {} ({}s)", t.timer_id, t.start_to_fire_timeout.unwrap_or_default().as_secs()))
             }
@@ -373,7 +378,9 @@ pub fn group_events(history: &[HistoryEvent]) -> Vec<Group> {
             | EventAttributes::WorkflowExecutionCompleted(_)
             | EventAttributes::WorkflowExecutionFailed(_)
             | EventAttributes::WorkflowExecutionTimedOut(_)
-            | EventAttributes::WorkflowExecutionTerminated(_) => ("w".to_owned(), "workflow".to_owned()),
+            | EventAttributes::WorkflowExecutionTerminated(_)
+            | EventAttributes::WorkflowExecutionCancelRequested(_)
+            | EventAttributes::WorkflowExecutionCanceled(_) => ("w".to_owned(), "workflow".to_owned()),
         };
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, g)) => g.event_ids.push(e.event_id),

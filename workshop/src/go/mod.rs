@@ -327,6 +327,7 @@ fn drive(server: &dyn Server, check: &Check, o: &Options) -> Run {
                 server.terminate(&workflow_id);
                 Ok(())
             }
+            Step::Cancel { reason, .. } => server.cancel(&workflow_id, reason.as_deref().unwrap_or_default()),
             Step::Query { name, .. } => match server.query(&workflow_id, name) {
                 Ok(answer) => {
                     results.push(StepResult::Answer(answer));
@@ -636,6 +637,9 @@ mod tests {
             Ok(server::Pending { closed, decision_waiting: waiting, decision: waiting, activity: false })
         }
         fn terminate(&self, _: &str) {}
+        fn cancel(&self, _: &str, _: &str) -> Result<(), Fail> {
+            Ok(())
+        }
         fn poll_every(&self) -> Duration {
             Duration::from_millis(1)
         }

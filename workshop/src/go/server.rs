@@ -45,6 +45,8 @@ pub trait Server {
     fn history(&self, workflow_id: &str) -> Result<Vec<HistoryEvent>, Fail>;
     fn pending(&self, workflow_id: &str) -> Result<Pending, Fail>;
     fn terminate(&self, workflow_id: &str);
+    /// `cadence wf cancel`: the request is recorded for the workflow code.
+    fn cancel(&self, workflow_id: &str, reason: &str) -> Result<(), Fail>;
     /// How often it is worth asking again while waiting.
     fn poll_every(&self) -> Duration;
 }
@@ -137,6 +139,10 @@ impl Server for Http {
 
     fn terminate(&self, workflow_id: &str) {
         let _ = self.client.terminate(&self.domain, workflow_id, "", "workshop check finished");
+    }
+
+    fn cancel(&self, workflow_id: &str, reason: &str) -> Result<(), Fail> {
+        self.client.request_cancel(&self.domain, workflow_id, "", reason, &cadence_bridge::client::request_id()).map_err(fail)
     }
 
     fn poll_every(&self) -> Duration {
@@ -325,6 +331,10 @@ impl Server for Cli {
 
     fn terminate(&self, workflow_id: &str) {
         let _ = self.run(&["workflow", "terminate", "--workflow_id", workflow_id, "--reason", "workshop check finished"]);
+    }
+
+    fn cancel(&self, workflow_id: &str, reason: &str) -> Result<(), Fail> {
+        self.run(&["workflow", "cancel", "--workflow_id", workflow_id, "--reason", reason]).map(|_| ())
     }
 
     fn poll_every(&self) -> Duration {

@@ -95,6 +95,12 @@ fn replay_attributes<'a: 's, 's>(
         EventType::TimerFired => A::TimerFired { timer_id: r.str_in(first)?, started_event_id: i64::unpack(r)? },
         EventType::TimerCanceled => A::TimerCanceled { timer_id: r.str_in(first)?, started_event_id: i64::unpack(r)? },
         EventType::CancelTimerFailed => A::CancelTimerFailed { timer_id: r.str_in(first)? },
+        EventType::ActivityTaskCancelRequested => A::ActivityTaskCancelRequested { activity_id: r.str_in(first)? },
+        EventType::ActivityTaskCanceled => {
+            Option::<Payload>::unpack(r)?; // details
+            i64::unpack(r)?; // latest_cancel_requested_event_id
+            A::ActivityTaskCanceled { scheduled_event_id: i64::unpack(r)? }
+        }
         EventType::WorkflowExecutionSignaled => {
             A::WorkflowExecutionSignaled { signal_name: r.str_in(first)?, input: r.payload_in(&mut slot.payload)? }
         }
@@ -107,7 +113,9 @@ fn replay_attributes<'a: 's, 's>(
         | EventType::WorkflowExecutionCompleted
         | EventType::WorkflowExecutionFailed
         | EventType::WorkflowExecutionTimedOut
-        | EventType::WorkflowExecutionTerminated => A::Other(t),
+        | EventType::WorkflowExecutionTerminated
+        | EventType::WorkflowExecutionCancelRequested
+        | EventType::WorkflowExecutionCanceled => A::Other(t),
     };
     r.jump_to(end)?;
     Ok(attributes)

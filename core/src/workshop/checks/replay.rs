@@ -73,6 +73,7 @@ fn compared(d: &Decision) -> String {
             format!("StartTimer timerId={} fireAfter={}s", a.timer_id, a.start_to_fire_timeout.unwrap_or_default().as_secs())
         }
         Decision::CancelTimer(a) => format!("CancelTimer timerId={}", a.timer_id),
+        Decision::RequestCancelActivityTask(a) => format!("RequestCancelActivityTask activityId={}", a.activity_id),
         Decision::CompleteWorkflowExecution(a) => {
             format!("CompleteWorkflowExecution{}", a.result.as_ref().map_or(String::new(), |p| format!(" result={}", payload(p))))
         }
@@ -96,6 +97,10 @@ fn differs(d: &Decision, event: &HistoryEvent) -> Option<String> {
         (Decision::CancelTimer(d), EventAttributes::CancelTimerFailed(e)) => d.timer_id == e.timer_id,
         (Decision::CompleteWorkflowExecution(d), EventAttributes::WorkflowExecutionCompleted(e)) => d.result == e.result,
         (Decision::FailWorkflowExecution(d), EventAttributes::WorkflowExecutionFailed(e)) => d.failure == e.failure,
+        (Decision::FailWorkflowExecution(d), EventAttributes::WorkflowExecutionCanceled(e)) => {
+            d.failure.as_ref().map(|f| &f.details[..]) == e.details.as_ref().map(|p| p.as_bytes())
+        }
+        (Decision::RequestCancelActivityTask(d), EventAttributes::ActivityTaskCancelRequested(e)) => d.activity_id == e.activity_id,
         _ => false,
     };
     (!same).then(summary)

@@ -109,6 +109,7 @@ fn step_label(s: &crate::scenario::Step) -> String {
         Step::Signal { name, .. } => format!("signal {name}"),
         Step::Query { name, .. } => format!("query {name}"),
         Step::Terminate { .. } => "terminate the workflow".into(),
+        Step::Cancel { .. } => "cancel the workflow".into(),
         Step::Step { .. } => "one worker step".into(),
         Step::Run => "let the worker run".into(),
         Step::Advance { to: Some(to), .. } if to == "timers" => "let every timer fire".into(),

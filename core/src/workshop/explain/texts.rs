@@ -493,6 +493,75 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 ),
             )
         }
+        EventAttributes::WorkflowExecutionCancelRequested(a) => {
+            b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
+            let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("A client with identity {}", a.identity) };
+            let why = if a.cause.is_empty() { String::new() } else { format!(", giving the reason \"{}\"", a.cause) };
+            (
+                "The workflow was asked to cancel".to_owned(),
+                format!(
+                    "{who} asked the server to cancel the workflow (cadence wf cancel){why}. Unlike a terminate, the \
+                     server closes nothing: it records the request and hands it to the workflow code in a decision \
+                     task, as it does a signal."
+                ),
+                "What a cancel means is up to the code. In the Go client the workflow's context is canceled: an \
+                 activity or timer the code waits for gives it a CanceledError at once, and the worker tells the \
+                 server (RequestCancelActivityTask, CancelTimer). Code that then returns an error closes the workflow \
+                 as canceled; the tracking loop goes on waiting for signals, and completes on a DeliveredSignal."
+                    .to_owned(),
+            )
+        }
+        EventAttributes::ActivityTaskCancelRequested(a) => {
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            let scheduled = links
+                .prev_where(i, |p| matches!(&p.attributes, EventAttributes::ActivityTaskScheduled(s) if s.activity_id == a.activity_id));
+            b.add_event(scheduled, Role::Scheduled);
+            let cancel = links.prev_where(i, |p| p.event_type() == EventType::WorkflowExecutionCancelRequested);
+            b.add_event(cancel, Role::Cause);
+            (
+                format!("Activity {} asked to cancel", a.activity_id),
+                format!(
+                    "The code was waiting for this activity when the workflow was asked to cancel{}. Its context \
+                     canceled, the activity's future gave a CanceledError, and the worker sent a \
+                     RequestCancelActivityTask decision in the decision task of event {}.",
+                    cancel.map_or(String::new(), |c| format!(" (event {})", c.event_id)),
+                    a.decision_task_completed_event_id
+                ),
+                "The server records the request and retries the activity no more. It does not stop an attempt \
+                 already running: a worker hears of a cancel only when its activity heartbeats, and these do not. \
+                 The code has moved on without the result."
+                    .to_owned(),
+            )
+        }
+        EventAttributes::ActivityTaskCanceled(a) => {
+            b.add(a.scheduled_event_id, Role::Scheduled);
+            b.add(a.latest_cancel_requested_event_id, Role::Cause);
+            (
+                "Activity canceled".to_owned(),
+                format!(
+                    "The activity was asked to cancel (event {}) before a worker had started it, so the server closed \
+                     it at once.",
+                    a.latest_cancel_requested_event_id
+                ),
+                "No worker will run it. The code's future had already given a CanceledError.".to_owned(),
+            )
+        }
+        EventAttributes::WorkflowExecutionCanceled(a) => {
+            b.add(a.decision_task_completed_event_id, Role::DecisionTask);
+            let cancel = links.prev_where(i, |p| p.event_type() == EventType::WorkflowExecutionCancelRequested);
+            b.add_event(cancel, Role::Cause);
+            let details = a.details.as_ref().map_or(String::new(), |p| format!(" ({})", p.to_text().trim_end()));
+            (
+                "The workflow closed as canceled".to_owned(),
+                format!(
+                    "After the cancel request{}, the workflow function returned an error{details}. The worker sent a \
+                     FailWorkflowExecution decision, as for any error; the server, holding a cancel request, wrote \
+                     this event in its place, the error as its details.",
+                    cancel.map_or(String::new(), |c| format!(" of event {}", c.event_id))
+                ),
+                format!("{CLOSED} A canceled order is not picked up again: it needs a new workflow."),
+            )
+        }
     };
     Explanation {
         event_id: e.event_id,
