@@ -172,7 +172,19 @@ enum WfCommand {
         #[command(flatten)]
         execution: Execution,
         /// Why, as the history's WorkflowExecutionTerminated will say.
-        #[arg(long, default_value = "terminated with bridge")]
+        #[arg(long, visible_alias = "re", default_value = "terminated with bridge")]
+        reason: String,
+    },
+    /// Request a workflow's cancellation (like `cadence wf cancel`).
+    ///
+    /// The server records the request (WorkflowExecutionCancelRequested) and the
+    /// workflow's code, run by a worker, decides what to do with it. One request per run;
+    /// a second is refused.
+    Cancel {
+        #[command(flatten)]
+        execution: Execution,
+        /// Why, as the cause in the history's WorkflowExecutionCancelRequested.
+        #[arg(long, visible_alias = "re", default_value = "canceled with bridge")]
         reason: String,
     },
     /// List open workflows.
@@ -485,7 +497,8 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         | WfCommand::Query { execution, .. }
         | WfCommand::Show { execution, .. }
         | WfCommand::Describe { execution }
-        | WfCommand::Terminate { execution, .. } => Some((execution.workflow_id.clone(), execution.run_id.clone())),
+        | WfCommand::Terminate { execution, .. }
+        | WfCommand::Cancel { execution, .. } => Some((execution.workflow_id.clone(), execution.run_id.clone())),
         WfCommand::Start { .. } | WfCommand::List { .. } => None,
     };
     let started = match &command {
@@ -499,6 +512,16 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         (BridgeError::NotFound(raw), Some((id, run))) if !raw.contains("Domain") => {
             let run = if run.is_empty() { String::new() } else { format!(" (run {run})") };
             BridgeError::NotFound(format!("no workflow {id}{run} in domain {domain} (the server: {})", raw.trim()))
+        }
+        // The server keeps a run's first cancel request and refuses any other: said with
+        // what becomes of the first, and how to end the workflow if that is what is wanted.
+        (BridgeError::CancelAlreadyRequested(raw), Some((id, _))) => {
+            let domain = if domain == postal::DOMAIN { String::new() } else { format!(" --domain {domain}") };
+            BridgeError::CancelAlreadyRequested(format!(
+                "{}: workflow {id} keeps the cancel request it has (one per run), and its code decides what to do with it when \
+                 a worker runs it; `bridge{domain} wf terminate --workflow_id {id}` ends it now",
+                raw.trim().trim_end_matches('.')
+            ))
         }
         // A query no worker answered: which task list wants one, so the user starts the
         // right worker (a workflow started on another list than `tasklist` waits for a
@@ -631,6 +654,13 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
             client.terminate(domain, &execution.workflow_id, &execution.run_id, &reason)?;
             println!("Terminate workflow succeeded.");
         }
+        WfCommand::Cancel { execution, reason } => {
+            // Sent once, as `cadence wf cancel` sends it; a caller that sends again keeps the ID.
+            let request_id = cadence_bridge::client::request_id();
+            client.request_cancel(domain, &execution.workflow_id, &execution.run_id, &reason, &request_id)?;
+            // What `cadence wf cancel` prints.
+            println!("Cancel workflow succeeded.");
+        }
         WfCommand::List { page_size } => {
             for w in client.list_open(domain, page_size)? {
                 println!("{:40} {:38} {}", w.workflow_id, w.run_id, w.workflow_type);
@@ -638,4 +668,43 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wf_command(args: &[&str]) -> Result<WfCommand, clap::Error> {
+        let cli = Cli::try_parse_from([&["bridge", "wf"][..], args].concat())?;
+        match cli.command {
+            Command::Wf { command } => Ok(command),
+            _ => unreachable!("not a wf command"),
+        }
+    }
+
+    #[test]
+    fn wf_cancel_takes_the_cadence_clis_flags() {
+        let Ok(WfCommand::Cancel { execution, reason }) = wf_command(&["cancel", "--workflow_id", "Order123"]) else {
+            panic!("`wf cancel --workflow_id` not read as a cancel")
+        };
+        assert_eq!((execution.workflow_id.as_str(), execution.run_id.as_str(), reason.as_str()), ("Order123", "", "canceled with bridge"));
+        // The cadence CLI's spellings, short forms too.
+        let Ok(WfCommand::Cancel { execution, reason }) = wf_command(&["cancel", "--wid", "Order123", "-r", "93fe", "--re", "lost"]) else {
+            panic!("the short flags not read")
+        };
+        assert_eq!((execution.workflow_id.as_str(), execution.run_id.as_str(), reason.as_str()), ("Order123", "93fe", "lost"));
+        let Ok(WfCommand::Cancel { reason, .. }) = wf_command(&["cancel", "-w", "Order123", "--reason", "customer asked"]) else {
+            panic!("--reason not read")
+        };
+        assert_eq!(reason, "customer asked");
+        // Which workflow is not guessed.
+        let e = wf_command(&["cancel"]).err().expect("a cancel without a workflow ID was taken");
+        assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        assert!(e.to_string().contains("--workflow_id"), "{e}");
+        // Terminate takes the CLI's short spelling of the reason too.
+        let Ok(WfCommand::Terminate { reason, .. }) = wf_command(&["terminate", "-w", "Order123", "--re", "lost"]) else {
+            panic!("terminate's --re not read")
+        };
+        assert_eq!(reason, "lost");
+    }
 }

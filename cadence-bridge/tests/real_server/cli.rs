@@ -266,16 +266,39 @@ fn a_workflow_the_bridge_terminated_is_shown_with_its_reason() {
     let out = bridge(&["wf", "terminate", "--workflow_id", &id]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("already completed"));
 
-    // A cancel request (`cadence wf cancel`) writes an event the workshop's workflow
-    // never does: the table cannot show it, and says where the history can be seen.
+    // A cancel request (`cadence wf cancel`, here the Go CLI's) is shown with its cause.
     let cancelled = unserved("Cancelled");
     let _cleanup = Cleanup(cancelled.clone());
-    Cadence::new(Cadence::GRPC).run(&["wf", "cancel", "--workflow_id", &cancelled]);
+    Cadence::new(Cadence::GRPC).run(&["wf", "cancel", "--workflow_id", &cancelled, "--reason", "moved away"]);
     let out = bridge(&["wf", "show", "--workflow_id", &cancelled]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("WorkflowExecutionCancelRequested") && last.contains("cause=moved away"), "{stdout}");
+
+    // An event the workshop's workflow never writes (a marker, made here by a decision
+    // sent by hand): the table cannot show it, and says where the history can be seen.
+    let marked = unserved("Marked");
+    let _cleanup = Cleanup(marked.clone());
+    let c = client();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let task = loop {
+        if let Some(task) = c.poll_decision_task(DOMAIN, &format!("{marked}-list"), false, Duration::from_secs(5)).unwrap() {
+            break task;
+        }
+        assert!(std::time::Instant::now() < deadline, "no decision task for {marked}");
+    };
+    let marker = serde_json::json!({
+        "taskToken": task["taskToken"],
+        "decisions": [{ "recordMarkerDecisionAttributes": { "markerName": "SideEffect" } }],
+        "identity": "a test",
+    });
+    c.call("WorkerAPI", "RespondDecisionTaskCompleted", &marker, Duration::from_secs(10)).unwrap();
+    let out = bridge(&["wf", "show", "--workflow_id", &marked]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
-    assert!(stderr.contains("WorkflowExecutionCancelRequested events cannot be read here"), "{stderr}");
+    assert!(stderr.contains("MarkerRecorded events cannot be read here"), "{stderr}");
     assert!(stderr.contains("`bridge wf show --json` prints the history as the server sent it"), "{stderr}");
-    let out = bridge(&["wf", "show", "--workflow_id", &cancelled, "--json"]);
-    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("workflowExecutionCancelRequestedEventAttributes"));
+    let out = bridge(&["wf", "show", "--workflow_id", &marked, "--json"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("markerRecordedEventAttributes"));
 }

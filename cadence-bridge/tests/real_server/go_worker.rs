@@ -48,6 +48,32 @@ fn scripted_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
     wait_for(c, id, within, "completion", has(EventType::WorkflowExecutionCompleted))
 }
 
+/// A package canceled while it is tracked (`cadence wf cancel`), then scanned and
+/// delivered, waiting for the server's evidence at each step. The Go worker's code
+/// cancels its notification timer, schedules nothing for the later scan (the estimate
+/// fails at once on the canceled context), and completes on the delivery; a second
+/// cancel is refused by the server whoever the worker is.
+fn canceled_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
+    start(c, id, &order("Order123", "Cadence", 20));
+    let within = Duration::from_secs(60);
+    wait_for(c, id, within, "the first timer", has(EventType::TimerStarted));
+    let request = cadence_bridge::client::request_id();
+    c.request_cancel(DOMAIN, id, "", "customer moved away", &request).unwrap();
+    // The same request sent again (its answer lost) is the same request, not a second.
+    c.request_cancel(DOMAIN, id, "", "customer moved away", &request).unwrap();
+    wait_for(c, id, within, "the timer canceled for the cancel request", has(EventType::TimerCanceled));
+    let again = c.request_cancel(DOMAIN, id, "", "twice", &cadence_bridge::client::request_id()).unwrap_err().to_string();
+    assert!(again.contains("cancellation already requested for this workflow execution"), "{id}: {again}");
+    c.signal(DOMAIN, id, "", "ScanSignal", Some(r#"{"location":"Utrecht"}"#)).unwrap();
+    let scanned = |h: &[HistoryEvent]| {
+        let at = h.iter().position(|e| e.event_type() == EventType::WorkflowExecutionSignaled);
+        at.is_some_and(|at| h[at..].iter().any(|e| e.event_type() == EventType::DecisionTaskCompleted))
+    };
+    wait_for(c, id, within, "the decision task after the scan", scanned);
+    c.signal(DOMAIN, id, "", "DeliveredSignal", None).unwrap();
+    wait_for(c, id, within, "completion", has(EventType::WorkflowExecutionCompleted))
+}
+
 /// The estimates (days) a history's estimate activities returned, in order.
 fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
     h.iter()
@@ -74,11 +100,14 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let _c1 = Cleanup(go_id.clone());
     let go_history = scripted_lifecycle(&c, &go_id);
     let go_failures = failing_orders(&c, "go");
+    let go_canceled_id = fresh_id("go-canceled");
+    let _c3 = Cleanup(go_canceled_id.clone());
+    let go_canceled = canceled_lifecycle(&c, &go_canceled_id);
     let (code, log) = go.stop();
     assert_eq!(code, Some(0), "the Go worker did not stop cleanly on SIGTERM:\n{log}");
     // Our worker, with a seed whose first estimates are the ones the Go worker drew.
-    let wanted = estimates(&go_history);
-    assert_eq!(wanted.len(), 5, "{wanted:?}");
+    let wanted: Vec<u64> = estimates(&go_history).into_iter().chain(estimates(&go_canceled)).collect();
+    assert_eq!(wanted.len(), 6, "{wanted:?}");
     let seed = (1..)
         .find(|s| {
             let mut r = postflow_core::rng::SplitMix64::new(*s);
@@ -90,6 +119,9 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let _c2 = Cleanup(rust_id.clone());
     let rust_history = scripted_lifecycle(&c, &rust_id);
     let rust_failures = failing_orders(&c, "rust");
+    let rust_canceled_id = fresh_id("rust-canceled");
+    let _c4 = Cleanup(rust_canceled_id.clone());
+    let rust_canceled = canceled_lifecycle(&c, &rust_canceled_id);
     let (code, log) = ours.stop();
     assert_eq!(code, Some(0), "{log}");
     // Both used a sticky list after the first decision task, each its own.
@@ -120,6 +152,9 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let workers = ["Go worker", "Rust worker"];
     let d = compare::diff_labeled(workers, &compare::normalise(&go_history), &compare::normalise(&rust_history));
     assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
+    let d = compare::diff_labeled(workers, &compare::normalise(&go_canceled), &compare::normalise(&rust_canceled));
+    assert!(d.is_empty(), "canceled while tracked: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
+    assert!(has(EventType::WorkflowExecutionCancelRequested)(&rust_canceled) && has(EventType::TimerCanceled)(&rust_canceled));
     for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
         let d = compare::diff_labeled(workers, &compare::normalise(go), &compare::normalise(rust));
         assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));

@@ -47,9 +47,16 @@ fn comparable_builtin_scenarios_give_the_simulators_history_on_a_real_server() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     // The ones a real server can reproduce; a scenario silently dropping out would be a regression.
-    for name in
-        ["happy-path", "amount-over-25", "empty-customer", "scan-before-loop", "signal-after-completion", "terminated", "unreadable-scan"]
-    {
+    for name in [
+        "happy-path",
+        "amount-over-25",
+        "empty-customer",
+        "scan-before-loop",
+        "signal-after-completion",
+        "terminated",
+        "canceled-while-tracking",
+        "unreadable-scan",
+    ] {
         assert!(compared.contains(&name), "{name} was not compared: {compared:?}");
     }
 }
