@@ -69,7 +69,8 @@ impl Session {
 }
 
 /// The command behind an event, as the code's line is keyed: an activity's events
-/// point at its `execute_activity`, a timer's at its `new_timer`, a cancel at `cancel`.
+/// (its cancel request too) point at its `execute_activity`, a timer's at its
+/// `new_timer`, a cancel at `cancel`.
 fn command_of(history: &[HistoryEvent], event_id: i64) -> Option<(CommandKind, String)> {
     let e = history.iter().find(|e| e.event_id == event_id)?;
     let activity = |scheduled: i64| {
@@ -84,6 +85,8 @@ fn command_of(history: &[HistoryEvent], event_id: i64) -> Option<(CommandKind, S
         EventAttributes::ActivityTaskCompleted(a) => activity(a.scheduled_event_id),
         EventAttributes::ActivityTaskFailed(a) => activity(a.scheduled_event_id),
         EventAttributes::ActivityTaskTimedOut(a) => activity(a.scheduled_event_id),
+        EventAttributes::ActivityTaskCanceled(a) => activity(a.scheduled_event_id),
+        EventAttributes::ActivityTaskCancelRequested(a) => Some((CommandKind::ScheduleActivity, a.activity_id.to_string())),
         EventAttributes::TimerStarted(t) => Some((CommandKind::StartTimer, t.timer_id.to_string())),
         EventAttributes::TimerFired(t) => Some((CommandKind::StartTimer, t.timer_id.to_string())),
         EventAttributes::TimerCanceled(t) => Some((CommandKind::CancelTimer, t.timer_id.to_string())),

@@ -163,19 +163,29 @@ pub(super) fn is_input(t: EventType) -> bool {
         t,
         WorkflowExecutionStarted
             | WorkflowExecutionSignaled
+            | WorkflowExecutionCancelRequested
             | TimerFired
             | ActivityTaskCompleted
             | ActivityTaskFailed
             | ActivityTaskTimedOut
+            | ActivityTaskCanceled
     )
 }
 
-/// Events the server holds back while a decision task runs (notes §2.2 rule 3).
+/// Events the server holds back while a decision task runs (notes §2.2 rule 3): all
+/// but those a decision or the server's own close writes.
 pub(super) fn is_bufferable(t: EventType) -> bool {
     use EventType::*;
     matches!(
         t,
-        WorkflowExecutionSignaled | TimerFired | ActivityTaskStarted | ActivityTaskCompleted | ActivityTaskFailed | ActivityTaskTimedOut
+        WorkflowExecutionSignaled
+            | WorkflowExecutionCancelRequested
+            | TimerFired
+            | ActivityTaskStarted
+            | ActivityTaskCompleted
+            | ActivityTaskFailed
+            | ActivityTaskTimedOut
+            | ActivityTaskCanceled
     )
 }
 
@@ -185,6 +195,7 @@ pub(super) fn activity_scheduled_id(e: &HistoryEvent) -> Option<i64> {
         EventAttributes::ActivityTaskCompleted(a) => Some(a.scheduled_event_id),
         EventAttributes::ActivityTaskFailed(a) => Some(a.scheduled_event_id),
         EventAttributes::ActivityTaskTimedOut(a) => Some(a.scheduled_event_id),
+        EventAttributes::ActivityTaskCanceled(a) => Some(a.scheduled_event_id),
         _ => None,
     }
 }
@@ -197,6 +208,8 @@ pub(super) fn decision_task_completed_id(e: &HistoryEvent) -> Option<i64> {
         EventAttributes::CancelTimerFailed(a) => Some(a.decision_task_completed_event_id),
         EventAttributes::WorkflowExecutionCompleted(a) => Some(a.decision_task_completed_event_id),
         EventAttributes::WorkflowExecutionFailed(a) => Some(a.decision_task_completed_event_id),
+        EventAttributes::ActivityTaskCancelRequested(a) => Some(a.decision_task_completed_event_id),
+        EventAttributes::WorkflowExecutionCanceled(a) => Some(a.decision_task_completed_event_id),
         _ => None,
     }
 }

@@ -17,7 +17,7 @@ pub(super) const REFUSALS: &[(&[&str], &str)] = &[
     (
         // The engine's refusal, and the front ends' own before they send anything.
         &["already completed", "refuses signals to a closed workflow", "refuses to terminate a closed workflow"],
-        "The workflow is closed. Cadence accepts no signal for a closed workflow, nor a terminate, and \
+        "The workflow is closed. Cadence accepts no signal for a closed workflow, nor a terminate or a cancel, and \
          writes nothing: the history stays as it is. A real server refuses it with \"workflow execution already \
          completed\", even when the workflow failed or was terminated.",
     ),
@@ -178,7 +178,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                      ask Cadence for, so the loop waits for the next scan or the delivery."
                 )
             } else if decisions.is_empty() {
-                no_decisions(links, i, &handled)
+                no_decisions(links, i, &handled, &mut b)
             } else {
                 format!(
                     "The code's decisions, written right after this event in the order the code made them: {}.",
@@ -281,12 +281,16 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 },
                 _ => String::new(),
             };
+            let meaning = match given_up(links, i, a.scheduled_event_id, "result") {
+                Some(c) => c,
+                None => format!("{}{purpose}", wake_text(links, i, next, "The activity's future in the workflow code is ready")),
+            };
             (
                 format!("{name} returned {result}"),
                 "The activity function returned without an error, and the worker reported its result \
                  (RespondActivityTaskCompleted)."
                     .to_owned(),
-                format!("{}{purpose}", wake_text(links, i, next, "The activity's future in the workflow code is ready")),
+                meaning,
             )
         }
         EventAttributes::ActivityTaskFailed(a) => {
@@ -294,19 +298,23 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             b.add_event(links.next_where(i, |n| n.event_type() == EventType::WorkflowExecutionFailed), Role::Next);
             let sched = scheduled_attrs(links, a.scheduled_event_id);
             let failure = a.failure.as_ref().map(table::failure).unwrap_or_default();
+            let given_up = given_up(links, i, a.scheduled_event_id, "failure");
             let final_why = match sched.and_then(|s| s.retry_policy.as_ref()) {
+                // Final since the cancel request: the server retries it no more.
+                _ if given_up.is_some() => String::new(),
                 Some(r) => format!("It has a retry policy, but its {} attempts are used up, so this failure is final.", r.maximum_attempts),
                 None => "It has no retry policy, so its first failure is final: Cadence does not try again.".to_owned(),
             };
-            (
-                format!("{name} failed for good"),
-                format!("The activity returned an error: {failure}. {final_why}"),
-                format!(
+            let meaning = match given_up {
+                Some(c) => c,
+                None => format!(
                     "{} The error reaches the code through the activity's future; the workshop's code wraps it \
                      (\"... for order: ...\") and returns it, which fails the workflow.",
                     wake_text(links, i, next, "The activity's future in the workflow code now holds the error")
                 ),
-            )
+            };
+            let cause = format!("The activity returned an error: {failure}. {final_why}").trim_end().to_owned();
+            (format!("{name} failed for good"), cause, meaning)
         }
         EventAttributes::ActivityTaskTimedOut(a) => {
             let (next, name) = activity_closed(&mut b, i, a.scheduled_event_id, a.started_event_id);
@@ -321,7 +329,10 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                      only once no attempt is left.",
                     a.timeout_type.short_name()
                 ),
-                wake_text(links, i, next, "The activity's future now holds a timeout error"),
+                match given_up(links, i, a.scheduled_event_id, "timeout") {
+                    Some(c) => c,
+                    None => wake_text(links, i, next, "The activity's future now holds a timeout error"),
+                },
             )
         }
         EventAttributes::TimerStarted(a) => {
@@ -391,6 +402,24 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 })
                 .map(|s| links.handled_by(s))
                 .unwrap_or_default();
+            // The cancel request cancels the timer as the worker takes the events in,
+            // before the code runs: it is the cause even with a scan in the same batch.
+            if let Some(c) = handled.iter().find(|h| h.event_type() == EventType::WorkflowExecutionCancelRequested) {
+                b.add(c.event_id, Role::Cause);
+                return finish(
+                    e,
+                    b,
+                    format!("Timer {} canceled", a.timer_id),
+                    format!(
+                        "The decision task of event {} handed the code the cancel request of event {}. The Go client \
+                         canceled the workflow's context and with it the timer's, so the worker sent a CancelTimer decision.",
+                        a.decision_task_completed_event_id, c.event_id
+                    ),
+                    "Its future gives a CanceledError, which handleTimeout ignores: no notification, and later scans \
+                     start no timer."
+                        .to_owned(),
+                );
+            }
             let scan = handled.iter().copied().find(|h| signal_named(h, "ScanSignal").is_some());
             b.add_event(scan, Role::Cause);
             let because = scan.map_or("a signal".to_owned(), |s| format!("the ScanSignal of event {}", s.event_id));
@@ -431,11 +460,17 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             b.add_event(delivered, Role::Cause);
             let result = a.result.as_ref().map(prose).unwrap_or_default();
             let because = delivered.map_or(String::new(), |d| format!(" The DeliveredSignal of event {} ended its loop.", d.event_id));
+            let anyway = derive(&links.events[..i]).cancel_requested.map_or(String::new(), |c| {
+                format!(
+                    " The cancel request of event {c} did not end the loop: code that returns no error completes, even \
+                     after a cancel."
+                )
+            });
             (
                 "The workflow completed".to_owned(),
                 format!(
                     "The workflow function returned {result} and the worker sent the CompleteWorkflowExecution decision in \
-                     the decision task of event {}.{because}",
+                     the decision task of event {}.{because}{anyway}",
                     a.decision_task_completed_event_id
                 ),
                 CLOSED.to_owned(),
@@ -494,20 +529,24 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             )
         }
         EventAttributes::WorkflowExecutionCancelRequested(a) => {
-            b.add_event(links.next_where(i, |n| n.event_type() == EventType::DecisionTaskScheduled), Role::Next);
+            let how = arrival(links, i, &mut b);
+            // What the code did about it: the decisions of the task that handed it over.
+            let task = links.handling_task(i).and_then(|t| links.after(links.index(t.event_id)?));
+            for d in task.map(|t| links.decisions_of(t.event_id)).unwrap_or_default() {
+                b.add(d.event_id, Role::Next);
+            }
             let who = if a.identity.is_empty() { "Someone".to_owned() } else { format!("A client with identity {}", a.identity) };
             let why = if a.cause.is_empty() { String::new() } else { format!(", giving the reason \"{}\"", a.cause) };
             (
                 "The workflow was asked to cancel".to_owned(),
                 format!(
                     "{who} asked the server to cancel the workflow (cadence wf cancel){why}. Unlike a terminate, the \
-                     server closes nothing: it records the request and hands it to the workflow code in a decision \
-                     task, as it does a signal."
+                     server closes nothing: it records the request for the code, as it does a signal.{how}"
                 ),
-                "What a cancel means is up to the code. In the Go client the workflow's context is canceled: an \
-                 activity or timer the code waits for gives it a CanceledError at once, and the worker tells the \
-                 server (RequestCancelActivityTask, CancelTimer). Code that then returns an error closes the workflow \
-                 as canceled; the tracking loop goes on waiting for signals, and completes on a DeliveredSignal."
+                "What a cancel means is up to the code. The Go client cancels the workflow's context: an activity or \
+                 timer the code waits for gives a CanceledError at once, and the worker tells the server \
+                 (RequestCancelActivityTask, CancelTimer); later ones fail at once, unsent. Code that then returns an \
+                 error closes the workflow as canceled; the tracking loop goes on until a DeliveredSignal."
                     .to_owned(),
             )
         }
@@ -516,10 +555,15 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             let scheduled = links
                 .prev_where(i, |p| matches!(&p.attributes, EventAttributes::ActivityTaskScheduled(s) if s.activity_id == a.activity_id));
             b.add_event(scheduled, Role::Scheduled);
+            b.add_event(scheduled.and_then(|s| links.activity_closed(s.event_id)), Role::Closed);
             let cancel = links.prev_where(i, |p| p.event_type() == EventType::WorkflowExecutionCancelRequested);
             b.add_event(cancel, Role::Cause);
             (
-                format!("Activity {} asked to cancel", a.activity_id),
+                format!(
+                    "The worker asked to cancel activity {} ({})",
+                    a.activity_id,
+                    scheduled.map_or("?".to_owned(), |s| activity_name(links, s.event_id))
+                ),
                 format!(
                     "The code was waiting for this activity when the workflow was asked to cancel{}. Its context \
                      canceled, the activity's future gave a CanceledError, and the worker sent a \
@@ -535,6 +579,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         }
         EventAttributes::ActivityTaskCanceled(a) => {
             b.add(a.scheduled_event_id, Role::Scheduled);
+            b.add(a.started_event_id, Role::Started);
             b.add(a.latest_cancel_requested_event_id, Role::Cause);
             (
                 "Activity canceled".to_owned(),
@@ -559,10 +604,14 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                      this event in its place, the error as its details.",
                     cancel.map_or(String::new(), |c| format!(" of event {}", c.event_id))
                 ),
-                format!("{CLOSED} A canceled order is not picked up again: it needs a new workflow."),
+                format!("{CLOSED} {}A canceled order is not picked up again: it needs a new workflow.", open_work(&links.events[..i])),
             )
         }
     };
+    finish(e, b, headline, cause, meaning)
+}
+
+fn finish(e: &HistoryEvent, b: Builder<'_, '_>, headline: String, cause: String, meaning: String) -> Explanation {
     Explanation {
         event_id: e.event_id,
         event_type: e.event_type().name(),
@@ -573,6 +622,18 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         code: None,
         note: None,
     }
+}
+
+/// For the closing event at `i` of an activity the worker asked to cancel first: its
+/// future gave the code a CanceledError then, and this `what` comes too late.
+fn given_up(links: &Links<'_>, i: usize, scheduled: i64, what: &str) -> Option<String> {
+    let id = &scheduled_attrs(links, scheduled)?.activity_id;
+    let c = links.prev_where(i, |p| matches!(&p.attributes, EventAttributes::ActivityTaskCancelRequested(c) if c.activity_id == *id))?;
+    Some(format!(
+        "The code gave this activity up when the worker asked to cancel it (event {}), its future giving a \
+         CanceledError: this {what} changes nothing.",
+        c.event_id
+    ))
 }
 
 /// The decision task a close by the server (at position `i`) cut off, if a worker held
@@ -837,9 +898,18 @@ fn activity_scheduled(
 
 /// Why the decision task completed at `i`, which handed the code `handled`, made no
 /// decisions (a timer's firing aside), from what the history shows at that moment.
-fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent]) -> String {
+fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent], b: &mut Builder<'_, '_>) -> String {
     let signals: Vec<&HistoryEvent> = handled.iter().copied().filter(|h| h.event_type() == EventType::WorkflowExecutionSignaled).collect();
-    let open = derive(&links.events[..i]).open_activities;
+    // The code waits for no activity the worker asked to cancel: its future gave a CanceledError.
+    let cancel_asked = |id: &str| {
+        links.events[..i].iter().any(|e| matches!(&e.attributes, EventAttributes::ActivityTaskCancelRequested(c) if c.activity_id == id))
+    };
+    let mut open = derive(&links.events[..i]).open_activities;
+    open.retain(|a| !cancel_asked(&a.activity_id));
+    let dropped = handled.iter().find_map(|h| match &h.attributes {
+        EventAttributes::ActivityTaskCompleted(a) => given_up(links, i, a.scheduled_event_id, "result"),
+        _ => None,
+    });
     // A scan the code could not read leaves its scan case waiting on that channel alone.
     let unreadable = links.events[..i].iter().rev().find_map(|e| Some((e, signal_named(e, "ScanSignal")?)));
     if let Some((bad, _)) = unreadable.filter(|(_, s)| unreadable_scan(s).is_some()).filter(|_| open.is_empty()) {
@@ -878,14 +948,29 @@ fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent]) -> Strin
             // Only a run whose timer fired has a notified customer (chapter 7's code);
             // before that chapter there is no timer at all.
             let notified = links.events[..i].iter().any(|e| e.event_type() == EventType::TimerFired);
+            let canceled = estimates_canceled(links, i);
+            b.add(canceled.unwrap_or_default(), Role::Cause);
             format!(
                 "The code made no decisions: its selector took {} and the case changed only the code's own state (a scan \
                  adds its location to the list{}). Then the loop waits in the selector again: waiting on a channel is no \
                  decision, so nothing more is written until the next signal comes.",
                 list_events(&signals),
-                if notified { "; once the customer was notified, a scan starts no new estimate" } else { "" }
+                match canceled {
+                    Some(c) => format!(
+                        "; since the cancel request of event {c}, its estimate fails at once: see \"Error updating \
+                         timeout\" in the log"
+                    ),
+                    None if notified => "; once the customer was notified, a scan starts no new estimate".to_owned(),
+                    None => String::new(),
+                }
             )
         }
+        (None, true) if handled.iter().any(|h| h.event_type() == EventType::WorkflowExecutionCancelRequested) => {
+            "The code made no decisions: the cancel request canceled its context, but it waited for no activity or \
+             timer, only for signals. The loop goes on."
+                .to_owned()
+        }
+        (None, true) if dropped.is_some() => format!("The code made no decisions. {}", dropped.unwrap_or_default()),
         (None, true) if handled.iter().any(|h| h.event_type() == EventType::ActivityTaskCompleted) => {
             "The code made no decisions: it went on with the result and now waits for what only the outside world \
              brings, a signal such as a scan. Waiting on a channel is no decision: nothing more is written \
@@ -953,31 +1038,7 @@ fn signaled(
     b: &mut Builder<'_, '_>,
 ) -> (String, String, String) {
     let input = a.input.as_ref().filter(|p| !p.is_empty()).map(prose);
-    let behind = links.buffered_behind(i);
-    let handling = links.handling_task(i);
-    let next = links.after(i).filter(|n| n.event_type() == EventType::DecisionTaskScheduled);
-    // A decision task scheduled and not yet started when the signal came takes it along.
-    let pending = match derive(&links.events[..i]).decision_task {
-        Some(OpenDecisionTask::Scheduled { scheduled_event_id }) => links.get(scheduled_event_id),
-        _ => None,
-    };
-    b.add_event(behind, Role::Cause);
-    b.add_event(next, Role::Next);
-    b.add_event(handling, Role::Next);
-    let how = match (behind, next, pending) {
-        (Some(task_end), _, _) => format!(
-            " It arrived while a decision task was running, so Cadence held it back (buffered) and wrote it into \
-             the history only after that task ended in event {}; a new decision task then brought it to the code.",
-            task_end.event_id
-        ),
-        (None, Some(n), _) => format!(" No decision task was pending, so Cadence scheduled one (event {}) to wake the code.", n.event_id),
-        (None, None, Some(p)) => format!(
-            " A decision task was already scheduled (event {}) and not yet started: that task brings this signal \
-             to the code too, with no extra decision task.",
-            p.event_id
-        ),
-        _ => String::new(),
-    };
+    let how = arrival(links, i, b);
     let reader = match a.signal_name.as_str() {
         "ScanSignal" => match unreadable_scan(a) {
             None => match delivered_first(links, i) {
@@ -987,10 +1048,16 @@ fn signaled(
                      delivered case ended the loop, and the workflow completed with this scan still in its channel.",
                     delivery.event_id
                 ),
-                None => " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds \
-                         the location to the list (and from chapter 7 resets the notification timer). If the code is still \
-                         busy with the payment, the value simply waits in the channel."
-                    .to_owned(),
+                None => match estimates_canceled(links, i) {
+                    Some(c) => format!(
+                        " The scan case adds the location to the list but, since the cancel request of event {c}, \
+                         schedules nothing: its estimate fails at once."
+                    ),
+                    None => " The code reads it from the ScanSignal channel when it gets there: the selector's scan case adds \
+                             the location to the list (and from chapter 7 resets the notification timer). If the code is \
+                             still busy with the payment, the value simply waits in the channel."
+                        .to_owned(),
+                },
             },
             Some(e) => format!(
                 " But the code cannot read this value as a scan ({e}). When the scan case takes it, the workflow logs \
@@ -1036,6 +1103,48 @@ fn signaled(
             a.signal_name
         ),
     )
+}
+
+/// The cancel request that makes a scan at position `i` schedule nothing: the code is
+/// in its tracking loop (a timer was started), the customer not yet notified (a scan
+/// would ask for an estimate), and the loop goes on after the cancel (the workflow
+/// does not close as canceled). Its estimate then fails at once, unsent.
+fn estimates_canceled(links: &Links<'_>, i: usize) -> Option<i64> {
+    let before = &links.events[..i];
+    let looping = before.iter().any(|e| e.event_type() == EventType::TimerStarted)
+        && !before.iter().any(|e| e.event_type() == EventType::TimerFired)
+        && !links.events.iter().any(|e| e.event_type() == EventType::WorkflowExecutionCanceled);
+    derive(before).cancel_requested.filter(|_| looping)
+}
+
+/// How the signal or cancel request at `i` reaches the code, as a sentence, linked:
+/// buffered behind a running decision task, with a decision task of its own, or
+/// riding along with one already scheduled.
+fn arrival(links: &Links<'_>, i: usize, b: &mut Builder<'_, '_>) -> String {
+    let behind = links.buffered_behind(i);
+    let next = links.after(i).filter(|n| n.event_type() == EventType::DecisionTaskScheduled);
+    // A decision task scheduled and not yet started when it came takes it along.
+    let pending = match derive(&links.events[..i]).decision_task {
+        Some(OpenDecisionTask::Scheduled { scheduled_event_id }) => links.get(scheduled_event_id),
+        _ => None,
+    };
+    b.add_event(behind, Role::Cause);
+    b.add_event(next, Role::Next);
+    b.add_event(links.handling_task(i), Role::Next);
+    match (behind, next, pending) {
+        (Some(task_end), _, _) => format!(
+            " It arrived while a decision task was running, so Cadence held it back (buffered) and wrote it into \
+             the history only after that task ended in event {}; a new decision task then brought it to the code.",
+            task_end.event_id
+        ),
+        (None, Some(n), _) => format!(" No decision task was pending, so Cadence scheduled one (event {}) to wake the code.", n.event_id),
+        (None, None, Some(p)) => format!(
+            " A decision task was already scheduled (event {}) and not yet started: that task brings it to the code \
+             too, with no extra decision task.",
+            p.event_id
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The DeliveredSignal that kept the scan at position `i` from being read: the first
@@ -1155,6 +1264,8 @@ fn decision_name(e: &HistoryEvent) -> String {
         EventAttributes::CancelTimerFailed(a) => format!("CancelTimer (timer {}, failed)", a.timer_id),
         EventAttributes::WorkflowExecutionCompleted(_) => "CompleteWorkflowExecution".to_owned(),
         EventAttributes::WorkflowExecutionFailed(_) => "FailWorkflowExecution".to_owned(),
+        EventAttributes::ActivityTaskCancelRequested(a) => format!("RequestCancelActivityTask (activity {})", a.activity_id),
+        EventAttributes::WorkflowExecutionCanceled(_) => "FailWorkflowExecution (written as canceled)".to_owned(),
         _ => e.event_type().name().to_owned(),
     }
 }
@@ -1174,6 +1285,7 @@ fn short(e: &HistoryEvent) -> String {
         EventAttributes::WorkflowExecutionSignaled(s) => format!("the {} of event {}", s.signal_name, e.event_id),
         EventAttributes::TimerFired(t) => format!("the firing of timer {} (event {})", t.timer_id, e.event_id),
         EventAttributes::WorkflowExecutionStarted(_) => "the start (event 1)".to_owned(),
+        EventAttributes::WorkflowExecutionCancelRequested(_) => format!("the cancel request of event {}", e.event_id),
         _ if decision_task_completed_id(e).is_some() || activity_scheduled_id(e).is_some() => {
             format!("the {} of event {}", e.event_type().name(), e.event_id)
         }
