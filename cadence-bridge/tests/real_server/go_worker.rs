@@ -74,6 +74,41 @@ fn canceled_lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
     wait_for(c, id, within, "completion", has(EventType::WorkflowExecutionCompleted))
 }
 
+/// A package canceled while its payment waits for its third attempt: the server says
+/// the activity is at attempt 2 and not started (its 2 s backoff after attempt 1
+/// failed), and the cancel is sent then. On a loaded machine the attempt may start
+/// before the cancel arrives; the history shows it (`ActivityTaskStarted`), and the
+/// package is tried again, at most three times.
+fn canceled_in_payment(c: &Client, prefix: &str) -> Vec<HistoryEvent> {
+    let within = Duration::from_secs(60);
+    for n in 1..=3 {
+        let id = fresh_id(&format!("{prefix}-payment{n}"));
+        let _cleanup = Cleanup(id.clone());
+        start(c, &id, &order("Order123", "Cadence", 20));
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let d = c.describe(DOMAIN, &id, "").unwrap();
+            let waits = d["pendingActivities"].as_array().and_then(|a| a.first()).is_some_and(|p| {
+                p["attempt"].as_i64().or_else(|| p["attempt"].as_str()?.parse().ok()) == Some(2)
+                    && !p["state"].as_str().is_some_and(|s| s.ends_with("STARTED"))
+            });
+            if waits {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{id}: the payment never waited for its third attempt: {d}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        c.request_cancel(DOMAIN, &id, "", "order withdrawn", &cadence_bridge::client::request_id()).unwrap();
+        let closed = |h: &[HistoryEvent]| h.last().is_some_and(|e| e.event_type().is_workflow_close());
+        let h = wait_for(c, &id, within, "the close after the cancel", closed);
+        if !has(EventType::ActivityTaskStarted)(&h) {
+            return h;
+        }
+        eprintln!("{id}: the third attempt started before the cancel arrived; once more");
+    }
+    panic!("{prefix}: three times the payment's third attempt started before the cancel arrived");
+}
+
 /// The estimates (days) a history's estimate activities returned, in order.
 fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
     h.iter()
@@ -103,6 +138,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let go_canceled_id = fresh_id("go-canceled");
     let _c3 = Cleanup(go_canceled_id.clone());
     let go_canceled = canceled_lifecycle(&c, &go_canceled_id);
+    let go_canceled_in_payment = canceled_in_payment(&c, "go");
     let (code, log) = go.stop();
     assert_eq!(code, Some(0), "the Go worker did not stop cleanly on SIGTERM:\n{log}");
     // Our worker, with a seed whose first estimates are the ones the Go worker drew.
@@ -122,6 +158,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let rust_canceled_id = fresh_id("rust-canceled");
     let _c4 = Cleanup(rust_canceled_id.clone());
     let rust_canceled = canceled_lifecycle(&c, &rust_canceled_id);
+    let rust_canceled_in_payment = canceled_in_payment(&c, "rust");
     let (code, log) = ours.stop();
     assert_eq!(code, Some(0), "{log}");
     // Both used a sticky list after the first decision task, each its own.
@@ -155,6 +192,23 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let d = compare::diff_labeled(workers, &compare::normalise(&go_canceled), &compare::normalise(&rust_canceled));
     assert!(d.is_empty(), "canceled while tracked: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
     assert!(has(EventType::WorkflowExecutionCancelRequested)(&rust_canceled) && has(EventType::TimerCanceled)(&rust_canceled));
+    // In the backoff the server wrote the activity's cancel request and the close, and no
+    // ActivityTaskCanceled, for either worker's decisions.
+    let types = |h: &[HistoryEvent]| h.iter().map(|e| e.event_type().name()).collect::<Vec<_>>();
+    assert_eq!(
+        types(&rust_canceled_in_payment)[4..],
+        [
+            "ActivityTaskScheduled",
+            "WorkflowExecutionCancelRequested",
+            "DecisionTaskScheduled",
+            "DecisionTaskStarted",
+            "DecisionTaskCompleted",
+            "ActivityTaskCancelRequested",
+            "WorkflowExecutionCanceled"
+        ]
+    );
+    let d = compare::diff_labeled(workers, &compare::normalise(&go_canceled_in_payment), &compare::normalise(&rust_canceled_in_payment));
+    assert!(d.is_empty(), "canceled in the payment: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
     for ((what, go), (_, rust)) in go_failures.iter().zip(&rust_failures) {
         let d = compare::diff_labeled(workers, &compare::normalise(go), &compare::normalise(rust));
         assert!(d.is_empty(), "{what}: the Rust worker's history differs from the Go worker's:\n{}", d.join("\n"));
