@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real `tui` binary on a real (pseudo) terminal: runs it in a detached tmux
 # session of fixed size, types as a user would (start, scan with a location whose typo
-# is fixed with ← and Backspace, deliver, terminate a new order with a reason, quit)
+# is fixed with ← and Backspace, deliver, cancel a new order and terminate another, each
+# with a reason, quit)
 # and reads the screen back with capture-pane. Needs no tty of its own, so it runs in
 # CI. Installs tmux if missing.
 set -euo pipefail
@@ -78,8 +79,22 @@ keys Z
 wait_for "Z does nothing here: ? lists every key"
 tm resize-window -t tui -x 140 -y 45
 wait_for "History:"
-# Terminate: a new order (the delivered one is closed), X, a reason typed, Enter; the
-# server's own close event shows in the history and the status line says terminated.
+# Cancel: a new order (the delivered one is closed) while its payment is retried, C
+# (Shift-c, as the terminal sends it), a reason typed, Enter; the code gives up and the
+# server closes the workflow as canceled.
+keys s
+wait_for "Start an order"
+keys Enter
+wait_for "started; a new session replaced yours"
+keys C
+wait_for "Cancel the workflow: reason"
+keys -l "order withdrawn"
+keys Enter
+wait_for "WorkflowExecutionCancelRequested cause=order"
+wait_for "WorkflowExecutionCanceled "
+wait_for "│ canceled │"
+# Terminate: another new order, X, a reason typed, Enter; the server's own close event
+# shows in the history and the status line says terminated.
 keys s
 wait_for "Start an order"
 keys Enter
@@ -108,7 +123,7 @@ if screen | grep -qF "History:"; then
   screen >&2
   exit 1
 fi
-echo "tmux test passed: resized, started, scanned (a typo fixed with ← and Backspace), delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, terminated a new order with a reason, quit with status 0"
+echo "tmux test passed: resized, started, scanned (a typo fixed with ← and Backspace), delivered, saw the completed workflow, selected an event with k and scrolled its explanation with J, an unbound key said so, canceled a new order and terminated another, each with a reason, quit with status 0"
 
 # The guided tour and live time: chapter 1's first step, then chapter 2 in live time,
 # where the payment's retries happen by themselves; the progress survives a restart.

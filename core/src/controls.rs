@@ -22,6 +22,8 @@ pub enum Command {
     Delivered,
     /// Close the workflow without asking its code: `cadence wf terminate`.
     Terminate,
+    /// Ask the workflow's code to stop, which decides what it does: `cadence wf cancel`.
+    Cancel,
     Query,
     /// One step of the worker.
     Step,
@@ -138,6 +140,7 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Delivered, &[Char('d')], "delivered", "send DeliveredSignal"),
     bar(C::Query, &[Char('a')], "query", "ask the current_status query"),
     more(C::Terminate, &[Char('X')], "terminate", "close the workflow at once, its code not asked (cadence wf terminate)"),
+    more(C::Cancel, &[Char('C')], "cancel", "ask the code to stop; it decides and may go on (cadence wf cancel)"),
     bar(C::Step, &[Char('n')], "step", "one step of the worker"),
     bar(C::NextTimer, &[Char('t')], "timer", "move the clock to the next timer, retry or timeout"),
     bar(C::Run, &[Char('r')], "run", "run the worker until it waits for the clock or a signal"),
@@ -214,6 +217,7 @@ pub fn availability(command: Command, s: &Session) -> Availability {
     let imported = s.is_imported();
     let started = s.workflow_id().is_some() && !imported;
     let running = started && s.status_line().run_state.starts_with("running");
+    let asked = if command == C::Cancel { cancel_requested(s) } else { None };
     let not_running = || -> String {
         if imported {
             "an imported history is read-only: step through it with ← and →".into()
@@ -238,10 +242,20 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         // scenario at its start) it would show "live" and do nothing. (`running` is never
         // true of an imported history.)
         C::Live => Availability::when(running, || if imported { "an imported history has no live time".into() } else { not_running() }),
-        C::Scan | C::Delivered | C::Terminate => Availability::when(running, || {
+        // A workflow is asked to cancel once: the server refuses a second request.
+        C::Cancel if running && asked.is_some() => Availability::Unavailable(format!(
+            "cancellation already requested for this workflow execution (event {}): its code was asked, and decides",
+            asked.unwrap_or_default()
+        )),
+        C::Scan | C::Delivered | C::Terminate | C::Cancel => Availability::when(running, || {
             if started {
-                let refuses = if command == C::Terminate { "to terminate" } else { "signals to" };
-                format!("the workflow has {}: Cadence refuses {refuses} a closed workflow", closed_word(s))
+                let (refuses, says) = match command {
+                    C::Terminate => ("to terminate", ""),
+                    // With the server's words, by which the refusal's explanation is found.
+                    C::Cancel => ("to cancel", " (workflow execution already completed)"),
+                    _ => ("signals to", ""),
+                };
+                format!("the workflow has {}: Cadence refuses {refuses} a closed workflow{says}", closed_word(s))
             } else {
                 not_running()
             }
@@ -262,6 +276,15 @@ pub fn availability(command: Command, s: &Session) -> Availability {
             if imported { "an imported history has no commands".into() } else { "no cadence command yet: start an order first (s)".into() }
         }),
     }
+}
+
+/// The `WorkflowExecutionCancelRequested` event at the cursor, if someone asked the
+/// workflow to cancel.
+fn cancel_requested(s: &Session) -> Option<i64> {
+    s.history()
+        .iter()
+        .find(|e| matches!(e.attributes, crate::history::EventAttributes::WorkflowExecutionCancelRequested(_)))
+        .map(|e| e.event_id)
 }
 
 /// What a front end holds beside the session that changes what makes sense now.
@@ -445,6 +468,11 @@ pub fn terminate_action(reason: &str) -> Action {
     Action::Terminate { reason: reason.trim().to_owned() }
 }
 
+/// `cadence wf cancel` with the reason as typed (the request's cause); optional, as on the CLI.
+pub fn cancel_action(reason: &str) -> Action {
+    Action::Cancel { reason: reason.trim().to_owned() }
+}
+
 pub fn query_action() -> Action {
     Action::Query { name: CURRENT_STATUS_QUERY.into() }
 }
@@ -617,6 +645,38 @@ mod tests {
             assert!(why.contains("completed"), "{c:?}: {why}");
         }
         assert!(availability(C::Query, &s).is_available(), "a closed workflow still answers queries");
+    }
+
+    #[test]
+    fn a_cancel_is_asked_once_of_a_running_workflow_in_the_servers_words() {
+        let mut s = Session::new(SessionConfig::default());
+        let Availability::Unavailable(why) = availability(C::Cancel, &s) else { panic!("a cancel before the start") };
+        assert_eq!(why, "no workflow yet: start an order first (s)");
+        s.auto_run = false;
+        for a in [Session::workshop_start(), Action::Run] {
+            s.perform(a).unwrap();
+        }
+        assert_eq!(availability(C::Cancel, &s), Availability::Available);
+        assert_eq!(command_for(Key::Char('C')), Some(C::Cancel));
+        s.perform(cancel_action("  order withdrawn ")).unwrap();
+        assert_eq!(s.last_entry().map(|e| e.action.label()).as_deref(), Some("cancel: order withdrawn"), "the reason as typed, trimmed");
+        // Recorded, and the workflow still runs (until its code decides): a second is refused as the engine would.
+        let Availability::Unavailable(why) = availability(C::Cancel, &s) else { panic!("a second cancel offered") };
+        let engine_says = s.perform(cancel_action("")).unwrap_err();
+        let words = "cancellation already requested for this workflow execution";
+        assert!(why.starts_with(words) && engine_says.starts_with(words), "{why} / {engine_says}");
+        assert!(why.contains("(event 6)"), "{why}");
+        assert!(availability(C::Terminate, &s).is_available(), "a terminate still closes it");
+        // Back before the request, it can be asked again (and would replace what followed).
+        s.seek(2);
+        assert!(availability(C::Cancel, &s).is_available());
+        s.seek(s.timeline().len());
+        s.perform(Action::Run).unwrap();
+        assert_eq!(s.outcome().as_deref(), Some("canceled: validate payment for order: CanceledError"));
+        let Availability::Unavailable(why) = availability(C::Cancel, &s) else { panic!("a cancel of a closed workflow") };
+        assert_eq!(why, "the workflow has canceled: Cadence refuses to cancel a closed workflow (workflow execution already completed)");
+        assert!(crate::workshop::explain_refusal(&why).is_some(), "the Why pane explains it");
+        assert_eq!(cancel_action(" ").label(), "cancel", "no reason: none, as on the CLI");
     }
 
     #[test]

@@ -348,14 +348,17 @@ impl App {
             match c {
                 // Whether the workflow still runs is the server's to say: a refusal comes
                 // back in its own words.
-                Command::Scan | Command::Delivered | Command::Query | Command::Terminate if !watched => {
+                Command::Scan | Command::Delivered | Command::Query | Command::Terminate | Command::Cancel if !watched => {
                     return Availability::Unavailable("start or watch a workflow on the server first".into());
                 }
                 // The server said it has no such workflow: every call would get that answer.
-                Command::Scan | Command::Delivered | Command::Query | Command::Terminate if let Some(why) = &b.missing => {
-                    return Availability::Unavailable(why.clone());
+                // (A `match` on `b.missing`, not an `if let` guard: those need Rust 1.95.)
+                Command::Scan | Command::Delivered | Command::Query | Command::Terminate | Command::Cancel => {
+                    return match &b.missing {
+                        Some(why) => Availability::Unavailable(why.clone()),
+                        None => Availability::Available,
+                    };
                 }
-                Command::Scan | Command::Delivered | Command::Query | Command::Terminate => return Availability::Available,
                 Command::Step | Command::NextTimer | Command::Run | Command::ToggleAutoRun | Command::Play | Command::Live => {
                     return Availability::Unavailable(
                         "bridge mode: the clock is real and the worker (bridge worker) runs the workflow; nothing to step".into(),
@@ -389,6 +392,9 @@ impl App {
                 // A terminate is the one prompt whose Esc is a decision worth confirming.
                 if matches!(&self.mode, Mode::Prompt(p) if p.kind == PromptKind::Terminate) {
                     self.message = Some(info("nothing terminated: the workflow goes on as it was"));
+                }
+                if matches!(&self.mode, Mode::Prompt(p) if p.kind == PromptKind::Cancel) {
+                    self.message = Some(info("nothing canceled: no cancel was requested, the workflow goes on as it was"));
                 }
                 self.mode = Mode::Main;
             }
@@ -496,6 +502,7 @@ impl App {
             }
             Command::Scan => self.mode = Mode::Prompt(Prompt::new(PromptKind::Scan, "")),
             Command::Terminate => self.mode = Mode::Prompt(Prompt::new(PromptKind::Terminate, "")),
+            Command::Cancel => self.mode = Mode::Prompt(Prompt::new(PromptKind::Cancel, "")),
             Command::Export => {
                 let name = match self.bridge.as_ref().and_then(|b| b.watched.as_ref()) {
                     Some(w) if self.session.workflow_id().is_none() => format!("{}.history.json", w.workflow_id),
@@ -729,6 +736,27 @@ impl App {
                 let also = self.message.take().map(|m| format!("; {}", m.text)).unwrap_or_default();
                 self.message = Some(info(format!("{done}{also}")));
             }
+            PromptKind::Cancel => {
+                let action = controls::cancel_action(text);
+                let Action::Cancel { reason } = &action else { unreachable!("cancel_action gives a cancel") };
+                if let Some(b) = &mut self.bridge {
+                    b.cancel(reason)?;
+                    self.message = Some(info("sending the cancel request to the server…"));
+                    return Ok(());
+                }
+                let asked = format!("{}: {}", self.session.workflow_id().unwrap_or("the workflow"), cancel_words(reason));
+                self.session.perform(action)?;
+                self.after_action();
+                // What the code made of it: with auto-run the worker has run already.
+                let then = match self.session.outcome() {
+                    Some(o) => format!("its code gave up, and the workflow {o}"),
+                    None if self.session.auto_run => "its code heard it and goes on (the history shows what it did)".into(),
+                    None => format!("its code hears it in the next decision task ({} runs the worker)", controls::keys_label(Command::Run)),
+                };
+                let also = self.message.take().map(|m| format!("; {}", m.text)).unwrap_or_default();
+                let back = controls::keys_label(Command::Back);
+                self.message = Some(info(format!("{asked}; {then}; {back} goes back to before it{also}")));
+            }
             PromptKind::Export => {
                 if text.is_empty() {
                     return Err("type a file name".into());
@@ -939,6 +967,12 @@ fn cached<T>(cell: &RefCell<Option<(u64, Rc<T>)>>, generation: u64, build: impl 
 /// on the message line of the simulator and of bridge mode alike.
 pub(crate) fn terminated_words(reason: &str) -> String {
     if reason.is_empty() { "terminated (no reason given)".into() } else { format!("terminated (reason: {reason})") }
+}
+
+/// "cancel requested (reason: moved)" or "cancel requested (no reason given)": what a
+/// cancel did, on the message line of the simulator and of bridge mode alike.
+pub(crate) fn cancel_words(reason: &str) -> String {
+    if reason.is_empty() { "cancel requested (no reason given)".into() } else { format!("cancel requested (reason: {reason})") }
 }
 
 fn info(text: impl Into<String>) -> Message {

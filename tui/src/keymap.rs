@@ -26,7 +26,7 @@ impl Context {
         match self {
             Context::Main => "main screen",
             Context::Form => "start form",
-            Context::Prompt => "prompts (scan location, terminate reason, export/import path)",
+            Context::Prompt => "prompts (scan location, terminate or cancel reason, export/import path)",
             Context::Picker => "scenario picker",
             Context::Help => "this help",
             Context::Commands => "the session's cadence commands",
@@ -67,7 +67,8 @@ const OWN: &[Own] = &[
     (Form, &[BackTab, Up], A::PrevField, "prev field", "previous field", true),
     (Form, &[Esc], A::Cancel, "cancel", "close the form, start nothing", true),
     (Prompt, &[Enter], A::Submit, "ok", "confirm", true),
-    (Prompt, &[Esc], A::Cancel, "cancel", "close, change nothing", true),
+    // Not "cancel": in the prompt of a workflow's cancel, Esc sends none.
+    (Prompt, &[Esc], A::Cancel, "close", "close, change nothing", true),
     (Picker, &[Enter], A::Submit, "load", "load the scenario, at its first step", true),
     (Picker, &[Up, Char('k')], A::SelectPrev, "up", "previous scenario", true),
     (Picker, &[Down, Char('j')], A::SelectNext, "down", "next scenario", true),

@@ -1,5 +1,5 @@
-//! One-line prompts: the scan location, the reason of a terminate and the export/import
-//! paths; and the editing at a cursor that they share with the start form's fields
+//! One-line prompts: the scan location, the reason of a terminate or a cancel and the
+//! export/import paths; and the editing at a cursor that they share with the start form's fields
 //! ([`Edit`], [`Cursor`]).
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -7,6 +7,8 @@ pub enum PromptKind {
     Scan,
     /// `cadence wf terminate`: the reason, which may be left empty.
     Terminate,
+    /// `cadence wf cancel`: the reason (the request's cause), which may be left empty.
+    Cancel,
     Export,
     Import,
 }
@@ -17,6 +19,7 @@ impl PromptKind {
         match self {
             PromptKind::Scan => " Scan the package: location (cadence wf signal --name ScanSignal) ",
             PromptKind::Terminate => " Terminate the workflow: reason (cadence wf terminate --reason) ",
+            PromptKind::Cancel => " Cancel the workflow: reason (cadence wf cancel --reason) ",
             PromptKind::Export => " Export to file ",
             PromptKind::Import => " Import a Cadence history JSON file ",
         }
@@ -31,6 +34,11 @@ impl PromptKind {
             PromptKind::Terminate => Some(
                 "the server closes the workflow at once, without asking its code; its open activities and timers are dropped. \
                  The reason is optional: Enter on an empty line terminates with none",
+            ),
+            PromptKind::Cancel => Some(
+                "the server closes nothing: it records the request, and the workflow code hears it in its next decision \
+                 task and decides (ours cancels its timer or activity, and may go on). The reason is optional: Enter on \
+                 an empty line sends none",
             ),
             PromptKind::Scan | PromptKind::Import => None,
         }

@@ -140,6 +140,31 @@ fn a_terminate_goes_to_the_server_and_its_failure_is_said() {
 }
 
 #[test]
+fn a_cancel_goes_to_the_server_and_its_failure_is_said() {
+    // Nothing watched: nothing to cancel, and no prompt opens.
+    let mut none = app(None);
+    key(&mut none, KeyCode::Esc);
+    key(&mut none, KeyCode::Char('C'));
+    let m = none.message.clone().unwrap();
+    assert!(m.error && m.text == "start or watch a workflow on the server first", "{m:?}");
+    assert_eq!(none.mode, Mode::Main);
+
+    // Watched: the prompt asks for the reason; the server is down, so the request fails and says why.
+    let mut app = app(Some("Order123"));
+    key(&mut app, KeyCode::Char('C'));
+    assert!(render_text(&app, 160, 45).contains("Cancel the workflow: reason"), "C opens the prompt in bridge mode too");
+    for c in "moved".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Main, "the prompt closed: the call went out");
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.starts_with("cancel: moved: Cadence server not reachable"), "{m:?}");
+    let last = app.bridge.as_ref().unwrap().last.clone().expect("the failed cancel stays in the Last action pane");
+    assert!(last.not_sent && last.action == Action::Cancel { reason: "moved".into() }, "nothing was done on the server: {last:?}");
+}
+
+#[test]
 fn a_scan_the_server_never_got_stays_in_the_last_action_pane_as_not_sent() {
     let mut app = app(Some("Order123"));
     scan(&mut app, "Delft");
@@ -288,6 +313,35 @@ fn x_terminates_the_watched_workflow_on_the_server_and_a_second_is_refused_in_th
     key(&mut app, KeyCode::Enter);
     let m = app.message.clone().unwrap();
     assert!(m.error && m.text.starts_with("terminate: the workflow has closed") && m.text.contains("already completed"), "{m:?}");
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn c_asks_the_server_to_cancel_the_watched_workflow_and_a_second_is_refused_in_the_servers_words() {
+    let (url, c, id) = started_on_server("canceled");
+    let mut app = App::bridged(Bridge::new(&url, SessionConfig::default(), Some(id.clone())).unwrap());
+    app.settle(Duration::from_secs(10));
+    key(&mut app, KeyCode::Char('C'));
+    for ch in "moved away".chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+    }
+    key(&mut app, KeyCode::Enter);
+    // The request is the server's own event; no worker runs here, so nothing closes.
+    let history = c.history_json("cadence-workshop", &id, "").unwrap();
+    let m = app.message.clone().unwrap();
+    let s = render_text(&app, 160, 45);
+    // A second request reaches the server, which refuses it; its words are shown.
+    key(&mut app, KeyCode::Char('C'));
+    key(&mut app, KeyCode::Enter);
+    let second = app.message.clone().unwrap();
+    let _ = c.terminate("cadence-workshop", &id, "", "test over");
+    let requested = history.iter().find(|e| e["workflowExecutionCancelRequestedEventAttributes"].is_object()).expect("a cancel request");
+    assert_eq!(requested["workflowExecutionCancelRequestedEventAttributes"]["cause"], "moved away", "{requested}");
+    assert!(!m.error && m.text.contains("cancel requested (reason: moved away) on the server"), "{m:?}");
+    assert!(s.contains("WorkflowExecutionCancelRequested cause=moved away"), "the refreshed history shows it: {s}");
+    assert!(s.contains("│ running"), "a cancel closes nothing by itself: {s}");
+    assert!(s.contains(&format!("wf cancel --workflow_id {id} --reason 'moved away'")), "the last action's command: {s}");
+    assert!(second.error && second.text.starts_with("cancel: ") && second.text.contains("already requested"), "{second:?}");
 }
 
 /// The real server behind a port of its own that a test takes down and brings back: down,

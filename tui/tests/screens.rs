@@ -701,7 +701,7 @@ fn prompts_at_80x24_show_their_forms_and_keep_their_keys_under_a_long_error() {
     type_text(&mut app, "/no/such/place/with/a/rather/long/path/and/then/some/more/folders/history-file.json");
     key(&mut app, KeyCode::Enter);
     let s = render_text(&app, 80, 24);
-    assert!(s.contains("No such file or directory") && s.contains("│Enter ok  Esc cancel"), "{s}");
+    assert!(s.contains("No such file or directory") && s.contains("│Enter ok  Esc close"), "{s}");
 }
 
 #[test]
@@ -791,7 +791,7 @@ fn a_long_pasted_location_keeps_the_prompts_keys_in_view_and_is_sent_whole() {
     app.paste(&"y".repeat(3000));
     type_text(&mut app, "END");
     let s = render_text(&app, 80, 24);
-    assert!(s.contains("yyyEND_") && s.contains("│Enter ok  Esc cancel"), "the end, where typing goes, and the keys: {s}");
+    assert!(s.contains("yyyEND_") && s.contains("│Enter ok  Esc close"), "the end, where typing goes, and the keys: {s}");
     key(&mut app, KeyCode::Enter);
     let (_, last) = postflow_core::session::script::commands(&app.session).pop().unwrap();
     assert!(last.contains(&format!(r#"{{"location":"{}END"}}"#, "y".repeat(3000))), "the whole location is sent: {last}");
@@ -1042,13 +1042,13 @@ fn a_long_field_shows_the_part_around_its_cursor() {
     app.paste(&format!("START{}END", "y".repeat(3000)));
     key(&mut app, KeyCode::Home);
     let s = render_text(&app, 80, 24);
-    assert!(s.contains("> START") && s.contains("│Enter ok  Esc cancel") && !s.contains("END"), "{s}");
+    assert!(s.contains("> START") && s.contains("│Enter ok  Esc close") && !s.contains("END"), "{s}");
     assert!(row_with_cursor(&app, 80, 24, "> ").contains("> [S]TARTyyy"));
     for _ in 0..1500 {
         key(&mut app, KeyCode::Right);
     }
     let s = render_text(&app, 80, 24);
-    assert!(s.contains("> …yyy") && !s.contains("START") && !s.contains("END") && s.contains("│Enter ok  Esc cancel"), "{s}");
+    assert!(s.contains("> …yyy") && !s.contains("START") && !s.contains("END") && s.contains("│Enter ok  Esc close"), "{s}");
     key(&mut app, KeyCode::End);
     assert!(render_text(&app, 80, 24).contains("yyyEND_"));
 }
@@ -1064,4 +1064,98 @@ fn a_paste_goes_in_at_the_cursor() {
     key(&mut app, KeyCode::Enter);
     let (_, last) = postflow_core::session::script::commands(&app.session).pop().unwrap();
     assert!(last.contains(r#"{"location":"Nieuw Delft"}"#), "{last}");
+}
+
+/// `C`, a reason typed, Enter: `cadence wf cancel` of the running workflow.
+fn cancel(app: &mut App, reason: &str) {
+    key(app, KeyCode::Char('C'));
+    type_text(app, reason);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn c_asks_the_code_to_cancel_and_the_tracking_goes_on_until_delivery() {
+    let mut app = shipped();
+    scan(&mut app, "Delft");
+    key(&mut app, KeyCode::Char('C'));
+    let s = screen(&app);
+    assert!(s.contains("Cancel the workflow: reason (cadence wf cancel --reason)"), "{s}");
+    assert!(s.contains("the server closes nothing") && s.contains("The reason is optional"), "the prompt says what a cancel is: {s}");
+    assert!(s.contains("│Enter ok  Esc close"), "Esc is not called cancel where it cancels nothing: {s}");
+    insta::assert_snapshot!("cancel_prompt", s);
+
+    type_text(&mut app, "customer moved away");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main, "the prompt closed");
+    // A window tall enough for the history from the scan on.
+    let tall = common::stable(render_text(&app, W, 60));
+    assert!(tall.contains("Order123 │ running │"), "a cancel closes nothing by itself: {tall}");
+    assert!(tall.contains("36 3s WorkflowExecutionCancelRequested cause=customer moved"), "the history shows the request: {tall}");
+    assert!(tall.contains("40 3s TimerCanceled"), "the code canceled its notification timer: {tall}");
+    assert!(!tall.contains("TimerStarted                       timerId=6"), "and started no other: {tall}");
+    let said = app.message.clone().unwrap();
+    assert!(
+        !said.error && said.text.starts_with("Order123: cancel requested (reason: customer moved away); its code heard it and goes on"),
+        "the message line says what happened: {said:?}"
+    );
+    let s = screen(&app);
+    assert!(s.contains("$ cadence --domain cadence-workshop wf cancel --workflow_id Order123 --reason 'customer moved away'"), "{s}");
+    insta::assert_snapshot!("canceled_while_tracking", s);
+
+    // A second request is refused in the server's words, and no prompt opens for it.
+    let steps = app.session.timeline().len();
+    key(&mut app, KeyCode::Char('C'));
+    let s = screen(&app);
+    assert!(s.contains("✗ cancellation already requested for this workflow execution (event 36)"), "{s}");
+    assert!(!s.contains("Cancel the workflow: reason"), "{s}");
+    assert_eq!(app.session.timeline().len(), steps, "nothing was sent");
+    insta::assert_snapshot!("cancel_refused", s);
+
+    // The code goes on: the delivery still completes it, and a closed workflow takes no cancel.
+    scan(&mut app, "Utrecht");
+    key(&mut app, KeyCode::Char('d'));
+    assert!(screen(&app).contains("Order123 │ completed │"), "{}", screen(&app));
+    key(&mut app, KeyCode::Char('C'));
+    let s = screen(&app);
+    assert!(s.contains("✗ the workflow has completed: Cadence refuses to cancel a closed workflow (workflow execution already"), "{s}");
+    assert_eq!(app.mode, postflow_tui::app::Mode::Main);
+}
+
+#[test]
+fn a_cancel_in_the_payment_closes_it_as_canceled_and_esc_requests_nothing() {
+    let mut app = started();
+    let steps = app.session.timeline().len();
+    key(&mut app, KeyCode::Char('C'));
+    type_text(&mut app, "never mind");
+    key(&mut app, KeyCode::Esc);
+    let s = screen(&app);
+    assert_eq!(app.session.timeline().len(), steps, "Esc sent nothing");
+    assert!(s.contains("nothing canceled: no cancel was requested, the workflow goes on as it was"), "{s}");
+    assert!(!s.contains("WorkflowExecutionCancelRequested"), "{s}");
+
+    // Enter on an empty line asks with no reason; the payment's future fails, and the code gives up.
+    cancel(&mut app, " ");
+    let s = screen(&app);
+    assert!(s.contains("Order123 │ canceled │"), "the status line says canceled: {s}");
+    assert!(s.contains("11 0s WorkflowExecutionCanceled        details=validate payment"), "{s}");
+    let said = app.message.clone().unwrap().text;
+    assert!(
+        said.starts_with(
+            "Order123: cancel requested (no reason given); its code gave up, and the workflow canceled: validate payment for order: CanceledError"
+        ),
+        "{said}"
+    );
+    assert!(s.contains("$ cadence --domain cadence-workshop wf cancel --workflow_id Order123"), "{s}");
+    assert!(!s.contains("--reason"), "no reason, no --reason: {s}");
+    assert!(s.contains("nothing: the workflow canceled: validate payment for"), "the pending pane: {s}");
+
+    // Without auto-run the request waits for the worker, and the message says which key runs it.
+    let mut app = started();
+    key(&mut app, KeyCode::Char('m'));
+    cancel(&mut app, "order withdrawn");
+    let s = screen(&app);
+    assert!(s.contains("Order123 │ running │"), "{s}");
+    assert!(app.message.clone().unwrap().text.contains("its code hears it in the next decision task (r runs the worker)"), "{s}");
+    key(&mut app, KeyCode::Char('r'));
+    assert!(screen(&app).contains("Order123 │ canceled │"), "{}", screen(&app));
 }

@@ -360,7 +360,19 @@ fn the_pickers_keys_stay_in_its_box_under_a_long_description() {
         let s = common::stable(render_text(&app, w, h));
         assert!(s.contains("│can read."), "the description's end, at {w}x{h}: {s}");
         assert!(s.contains("│Enter load  ↑/k up  ↓/j down  Esc/q cancel"), "the keys in the box, at {w}x{h}: {s}");
+        assert!(s.contains("│ unreadable-scan "), "the selected scenario in view, at {w}x{h}: {s}");
     }
+    // At 80x24 the list (18 scenarios since the cancel ones) shows the part around the
+    // selected one and says which part: the keys had fallen out of the box again.
+    let s = render_text(&app, 80, 24);
+    let n = postflow_core::scenario::BUILTIN.len();
+    assert!(s.contains(&format!(" of {n}: ↑↓ ┘")) && !s.contains("│ happy-path"), "{s}");
+    key(&mut app, KeyCode::Home);
+    while app.mode != Mode::Picker(0) {
+        key(&mut app, KeyCode::Down);
+    }
+    let s = render_text(&app, 80, 24);
+    assert!(s.contains("│ happy-path") && s.contains("│Enter load"), "the list scrolls back to its start: {s}");
     // A short description keeps the box as it was.
     key(&mut app, KeyCode::Up);
     let s = render_text(&app, 80, 24);
@@ -374,10 +386,10 @@ fn a_scenario_loaded_over_your_session_says_undo_even_when_its_description_is_lo
     // to "(a new…", and the key bar has no room for u at 80 columns.
     let mut app = started();
     key(&mut app, KeyCode::Char('p'));
-    while app.mode != Mode::Picker(13) {
+    let at = postflow_core::scenario::BUILTIN.iter().position(|b| b.name == "unreadable-scan").unwrap();
+    while app.mode != Mode::Picker(at) {
         key(&mut app, KeyCode::Down);
     }
-    assert_eq!(postflow_core::scenario::BUILTIN[13].name, "unreadable-scan");
     key(&mut app, KeyCode::Enter);
     let s = small(&app);
     let lines: Vec<&str> = s.lines().collect();

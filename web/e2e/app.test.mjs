@@ -1004,7 +1004,7 @@ test('terminate: with a reason, the closed workflow refuses, the link keeps it, 
   await eventually(() => terminate.getAttribute('title'), (t) => /^Terminate the workflow .*\(key X\)$/.test(t ?? ''), 'terminate names its key');
 
   // Terminated with a reason: the server closes the run, its code not asked.
-  await page.getByLabel('Terminate reason').fill('lost in the post');
+  await page.getByLabel('Terminate or cancel reason').fill('lost in the post');
   await page.getByRole('button', { name: 'Terminate the workflow (cadence wf terminate) with this reason' }).click();
   await expectCount(terminated, 1);
   assert.equal((await types()).at(-1), 'WorkflowExecutionTerminated');
@@ -1058,11 +1058,96 @@ test('terminate: with a reason, the closed workflow refuses, the link keeps it, 
   // The X key is the button: back again, no reason this time (a reason is optional).
   await page.keyboard.press('ArrowLeft');
   await expectText(page.locator('#run-state'), 'running');
-  await page.getByLabel('Terminate reason').fill('');
+  await page.getByLabel('Terminate or cancel reason').fill('');
   await page.locator('h1').click();
   await page.keyboard.press('X');
   await expectText(page.locator('#outcome'), 'terminated');
   await expectText(page.locator('#cli'), 'cadence --domain cadence-workshop wf terminate --workflow_id Order123');
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});
+
+test('cancel: the code is asked, cancels its timer and goes on to the delivery; a second is refused; a canceled payment closes', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  const types = () => page.locator('#history tr.event td.type').allTextContents();
+  const row = (type) => page.locator(`#history tr.event[data-event-type="${type}"]`);
+  const cancel = page.locator('#cancel');
+
+  // Not before a workflow runs: the control looks disabled and says why.
+  assert.equal(await cancel.getAttribute('aria-disabled'), 'true');
+  assert.equal(await cancel.getAttribute('title'), 'no workflow yet: start an order first (s)');
+
+  // The order is paid, shipped and scanned once: it waits with its notification timer 5.
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await page.locator('h1').click();
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /attempt=2 \(try 3 of 3\)/);
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
+  await page.getByLabel('Scan location').fill('Delft');
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await expectMatch(page.locator('#pending'), /timer 5: fires in/);
+  await expectCount(row('TimerCanceled'), 1);
+  await eventually(() => cancel.getAttribute('title'), (t) => /^Ask the workflow code to cancel .*\(key C\)$/.test(t ?? ''), 'cancel names its key');
+
+  // The button, with a reason: the server records the request and closes nothing; the
+  // code, asked in its next decision task, cancels its timer and waits on.
+  await page.getByLabel('Terminate or cancel reason').fill('customer moved away');
+  await page.getByRole('button', { name: 'Ask the workflow code to cancel (cadence wf cancel) with this reason' }).click();
+  await expectCount(row('WorkflowExecutionCancelRequested'), 1);
+  await expectMatch(row('WorkflowExecutionCancelRequested').locator('td.details'), /customer moved away/);
+  await expectCount(row('TimerCanceled'), 2);
+  assert.deepEqual((await types()).slice(-5), ['WorkflowExecutionCancelRequested', 'DecisionTaskScheduled', 'DecisionTaskStarted', 'DecisionTaskCompleted', 'TimerCanceled']);
+  await expectText(page.locator('#run-state'), 'running');
+  await expectText(page.locator('#outcome'), '-');
+  await expectText(page.locator('#cli'), "cadence --domain cadence-workshop wf cancel --workflow_id Order123 --reason 'customer moved away'");
+  assert.equal(await page.locator('#timeline [data-kind="timer-canceled"]').count(), 2, 'the timeline shows both canceled timers');
+
+  // A second cancel: refused in the server's words, by the button's look and by the C key.
+  assert.equal(await cancel.getAttribute('aria-disabled'), 'true');
+  const refusal = await cancel.getAttribute('title');
+  assert.match(refusal, /^cancellation already requested for this workflow execution \(event 36\)/);
+  const asked = await types();
+  // A tap on the greyed button says why (forced: Playwright waits for an enabled one).
+  await cancel.click({ force: true });
+  await expectText(page.locator('#action-error'), refusal);
+  // A key that works clears it; C says it again.
+  await page.locator('h1').click();
+  await page.keyboard.press('x');
+  await expectCount(page.locator('#action-error'), 0);
+  await page.keyboard.press('C');
+  await expectText(page.locator('#action-error'), refusal);
+  assert.deepEqual(await types(), asked, 'nothing was written');
+
+  // The code goes on: the delivery still completes the workflow, and a closed one takes no cancel.
+  await page.getByRole('button', { name: 'Send DeliveredSignal' }).click();
+  await expectText(page.locator('#run-state'), 'completed');
+  assert.equal((await types()).at(-1), 'WorkflowExecutionCompleted');
+  await eventually(() => cancel.getAttribute('title'), (t) => /^the workflow has completed: Cadence refuses to cancel a closed workflow/.test(t ?? ''), 'a closed workflow refuses');
+  await page.locator('h1').click();
+  await page.keyboard.press('C');
+  await expectMatch(page.locator('#action-error'), /^the workflow has completed: Cadence refuses to cancel/);
+
+  // The share link keeps the cancel.
+  const link = await page.locator('#share-link').getAttribute('href');
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const shared = await newPage(other);
+  await open(shared, link);
+  await sameAs(() => shared.locator('#history tr.event td.type').allTextContents(), await types(), 'the shared history');
+  await other.close();
+
+  // A cancel while the payment is retried: the code gives up and the workflow closes as canceled.
+  await page.locator('#scenario').selectOption('canceled-in-payment');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await expectMatch(page.locator('#position'), /^0 \/ \d+$/);
+  await page.locator('h1').click();
+  await page.keyboard.press('End');
+  await expectText(page.locator('#run-state'), 'canceled');
+  await expectText(page.locator('#outcome'), 'canceled: validate payment for order: CanceledError');
+  assert.equal((await types()).at(-1), 'WorkflowExecutionCanceled');
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });

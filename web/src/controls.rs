@@ -20,6 +20,7 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Delivered,
     Command::Query,
     Command::Terminate,
+    Command::Cancel,
     Command::Step,
     Command::NextTimer,
     Command::Run,
@@ -80,6 +81,7 @@ pub fn run(pg: Playground, c: Command) {
         },
         Command::Delivered => pg.act(controls::delivered_action()),
         Command::Terminate => pg.act(controls::terminate_action(&pg.reason.get_untracked())),
+        Command::Cancel => pg.act(controls::cancel_action(&pg.reason.get_untracked())),
         Command::Query => pg.act(controls::query_action()),
         Command::Step => pg.act(Action::Step),
         Command::NextTimer => pg.act(Action::AdvanceNext),
@@ -339,10 +341,11 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                 {button(pg, "delivered", "Delivered", "Send DeliveredSignal", Command::Delivered)}
                 {button(pg, "query", "Query", "Query current_status", Command::Query)}
             </div>
-            // The reason may stay empty, as on the CLI; Enter in it terminates, as the button does.
+            // One reason for both, which may stay empty, as on the CLI; Enter in it
+            // terminates, as the first button does.
             <form
                 class="row"
-                aria-label="Terminate"
+                aria-label="Terminate or cancel"
                 on:submit=move |ev| {
                     ev.prevent_default();
                     run(pg, Command::Terminate);
@@ -351,12 +354,13 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                 <input
                     type="text"
                     id="reason"
-                    aria-label="Terminate reason"
+                    aria-label="Terminate or cancel reason"
                     placeholder="reason (optional)"
                     prop:value=move || pg.reason.get()
                     on:input=move |ev| pg.reason.set(event_target_value(&ev))
                 />
                 {button(pg, "terminate", "Terminate", "Terminate the workflow (cadence wf terminate) with this reason", Command::Terminate)}
+                {button(pg, "cancel", "Cancel", "Ask the workflow code to cancel (cadence wf cancel) with this reason", Command::Cancel)}
             </form>
             <div class="row">
                 {button(pg, "step", "Step", "Step the worker once", Command::Step)}

@@ -4,12 +4,14 @@
 //! time, the worker cache's hit rate, events per shard — and its packages; a click
 //! on one opens it in the single-workflow view above (as an imported history).
 
+use std::fmt::Write;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use postflow_core::fleet::stats::Report;
 use postflow_core::fleet::{Fleet, FleetConfig, grouped};
 
+use crate::guide::esc;
 use crate::state::Playground;
 
 /// Where the fleet is kept: in the page's thread only (it holds the engine).
@@ -151,7 +153,7 @@ pub fn FleetView(pg: Playground) -> impl IntoView {
                     None => String::new(),
                 }}
             </p>
-            {move || shown.get().map(|s| charts(&s.report))}
+            {move || shown.get().map(|s| view! { <div class="fleet-charts" inner_html=charts(&s.report)></div> })}
             {move || {
                 shown
                     .get()
@@ -224,53 +226,65 @@ fn chunk(fleet: FleetCell, progress: RwSignal<Option<(u64, u64)>>, shown: RwSign
     set_timeout(move || chunk(fleet, progress, shown), Duration::ZERO);
 }
 
-fn charts(r: &Report) -> impl IntoView + use<> {
+/// The summary and the charts, as one piece of HTML (as the timeline is): drawn as
+/// typed views they were some 12 KB of the page's code before wasm-opt.
+fn charts(r: &Report) -> String {
     let t = &r.totals;
     let spread = r.shard_spread();
     let hist = r.shard_histogram(12);
     let most = hist.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
     let bar_w = WIDTH / hist.len().max(1) as f64;
-    view! {
-        <p id="fleet-summary">
-            {t.summary_line()}
-        </p>
-        {line_chart("fleet-events", "history events per second", r, |i| Some(i.events_per_second()))}
-        {line_chart("fleet-timers", "timers live", r, |i| Some(i.timers_live as f64))}
-        // An interval without a decision task has no hit rate: no point, not a drop to 0 %.
-        {line_chart("fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().map(|h| h * 100.0))}
-        <h3 id="fleet-shards-title">{format!("shards by events: min {} / median {} / max {}", grouped(spread.min), grouped(spread.median), grouped(spread.max))}</h3>
-        <svg
-            id="fleet-shards"
-            role="img"
-            aria-label="Shards by events"
-            width="100%"
-            style=format!("max-width: {WIDTH:.0}px")
-            viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")
-        >
-            {hist
-                .iter()
-                .enumerate()
-                .map(|(i, (from, n))| {
-                    let h = *n as f64 / most as f64 * (HEIGHT - 14.0);
-                    view! {
-                        <rect class="bar" x=format!("{:.1}", i as f64 * bar_w + 1.0) y=format!("{:.1}", HEIGHT - 14.0 - h) width=format!("{:.1}", bar_w - 2.0) height=format!("{h:.1}")>
-                            <title>{format!("{n} {} with {}+ events", postflow_core::count::plural(*n, "shard"), grouped(*from))}</title>
-                        </rect>
-                    }
-                })
-                .collect_view()}
-            <text x="2" y=format!("{:.0}", HEIGHT - 2.0)>{grouped(spread.min)}</text>
-            <text x=format!("{:.0}", WIDTH - 2.0) y=format!("{:.0}", HEIGHT - 2.0) text-anchor="end">{format!("{} events", grouped(spread.max))}</text>
-        </svg>
+    let mut out = format!("<p id=\"fleet-summary\">{}</p>", esc(&t.summary_line()));
+    line_chart(&mut out, "fleet-events", "history events per second", r, |i| Some(i.events_per_second()));
+    line_chart(&mut out, "fleet-timers", "timers live", r, |i| Some(i.timers_live as f64));
+    // An interval without a decision task has no hit rate: no point, not a drop to 0 %.
+    line_chart(&mut out, "fleet-cache", "worker cache hit rate (%)", r, |i| i.cache_hit_rate().map(|h| h * 100.0));
+    _ = write!(
+        out,
+        "<h3 id=\"fleet-shards-title\">shards by events: min {} / median {} / max {}</h3>",
+        grouped(spread.min),
+        grouped(spread.median),
+        grouped(spread.max)
+    );
+    svg_open(&mut out, "fleet-shards", "Shards by events");
+    for (i, (from, n)) in hist.iter().enumerate() {
+        let h = *n as f64 / most as f64 * (HEIGHT - 14.0);
+        _ = write!(
+            out,
+            "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{n} {} with {}+ events</title></rect>",
+            i as f64 * bar_w + 1.0,
+            HEIGHT - 14.0 - h,
+            bar_w - 2.0,
+            postflow_core::count::plural(*n, "shard"),
+            grouped(*from)
+        );
     }
+    let y = HEIGHT - 2.0;
+    _ = write!(
+        out,
+        "<text x=\"2\" y=\"{y:.0}\">{}</text><text x=\"{:.0}\" y=\"{y:.0}\" text-anchor=\"end\">{} events</text></svg>",
+        grouped(spread.min),
+        WIDTH - 2.0,
+        grouped(spread.max)
+    );
+    out
+}
+
+/// A chart's `<svg>` start tag, sized as every chart is.
+fn svg_open(out: &mut String, id: &str, title: &str) {
+    _ = write!(
+        out,
+        "<svg id=\"{id}\" role=\"img\" aria-label=\"{title}\" width=\"100%\" style=\"max-width: {WIDTH:.0}px\" viewBox=\"0 0 {WIDTH:.0} {HEIGHT:.0}\">"
+    );
 }
 
 fn line_chart(
+    out: &mut String,
     id: &'static str,
     title: &'static str,
     r: &Report,
     value: fn(&postflow_core::fleet::stats::Interval) -> Option<f64>,
-) -> impl IntoView + use<> {
+) {
     let values: Vec<Option<f64>> = r.intervals.iter().map(value).collect();
     let top = values.iter().flatten().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
     let n = values.len().max(2) - 1;
@@ -282,13 +296,9 @@ fn line_chart(
         .collect::<Vec<_>>()
         .join(" ");
     let hours = r.intervals.last().map_or(0, |i| (i.start_secs + i.seconds) / 3600);
-    let top_text = top_text(top);
-    view! {
-        <h3>{format!("{title} (0 to {hours} h; top {top_text})")}</h3>
-        <svg id=id role="img" aria-label=title width="100%" style=format!("max-width: {WIDTH:.0}px") viewBox=format!("0 0 {WIDTH:.0} {HEIGHT:.0}")>
-            <polyline class="series" fill="none" points=points></polyline>
-        </svg>
-    }
+    _ = write!(out, "<h3>{title} (0 to {hours} h; top {})</h3>", top_text(top));
+    svg_open(out, id, title);
+    _ = write!(out, "<polyline class=\"series\" fill=\"none\" points=\"{points}\"></polyline></svg>");
 }
 
 #[cfg(test)]
@@ -313,6 +323,25 @@ mod tests {
         ] {
             assert_eq!(package_count(typed), Err(says.to_string()), "{typed:?}");
         }
+    }
+
+    #[test]
+    fn the_charts_are_html_with_every_chart_its_id_and_a_bar_per_shard_group() {
+        let mut f = Fleet::new(FleetConfig::for_view(200)).unwrap();
+        while !f.run_for(100_000) {}
+        let r = f.report();
+        let html = charts(r);
+        assert!(html.starts_with(&format!("<p id=\"fleet-summary\">{}</p>", r.totals.summary_line())), "{html}");
+        for id in ["fleet-events", "fleet-timers", "fleet-cache", "fleet-shards"] {
+            assert_eq!(html.matches(&format!("<svg id=\"{id}\" role=\"img\"")).count(), 1, "{id}: {html}");
+        }
+        assert_eq!(html.matches("<polyline class=\"series\" fill=\"none\" points=\"0.0,").count(), 3, "{html}");
+        assert_eq!(html.matches("<rect class=\"bar\"").count(), r.shard_histogram(12).len(), "{html}");
+        let spread = r.shard_spread();
+        let title =
+            format!("shards by events: min {} / median {} / max {}</h3>", grouped(spread.min), grouped(spread.median), grouped(spread.max));
+        assert!(html.contains(&title) && html.contains(&format!("{} events</text></svg>", grouped(spread.max))), "{html}");
+        assert!(html.contains("<h3>timers live (0 to ") && html.ends_with("</svg>"), "{html}");
     }
 
     #[test]

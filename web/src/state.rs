@@ -21,7 +21,7 @@ pub struct Playground {
     pub notice: RwSignal<Option<String>>,
     pub form: RwSignal<OrderInput>,
     pub location: RwSignal<String>,
-    /// The reason a terminate gives (optional, as on the CLI).
+    /// The reason a terminate or a cancel gives (optional, as on the CLI).
     pub reason: RwSignal<String>,
     /// The history event whose full JSON is shown.
     pub selected_event: RwSignal<Option<i64>>,

@@ -4,7 +4,7 @@
 //! action) the watched workflow's history is fetched and shown read-only through
 //! `Session::import_history`, and `DescribeWorkflowExecution` fills the pending pane
 //! (both read by `cadence_bridge::watch`).
-//! Keys become client calls (start, signal, terminate, query); the clock is the
+//! Keys become client calls (start, signal, terminate, cancel, query); the clock is the
 //! server's real one, so step, timer and run have nothing to do. The workflow code
 //! runs in a separate `bridge worker`, never here. Every call runs off the UI thread
 //! ([`calls`]); errors come back as messages and polling goes on, so the app outlives
@@ -47,7 +47,7 @@ pub enum Health {
     Down(String),
 }
 
-/// The last start, signal, terminate or query sent from here, and what came of it.
+/// The last start, signal, terminate, cancel or query sent from here, and what came of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LastAction {
     pub action: Action,
@@ -77,7 +77,7 @@ pub enum Update {
     FormError(StartForm),
 }
 
-/// A server's reply to one call; `Sent` is a signal's or a terminate's, whose answer is
+/// A server's reply to one call; `Sent` is a signal's, a terminate's or a cancel's, whose answer is
 /// only yes or why not. A refresh's `no_workflow`: the server answered that it has no
 /// such workflow, in a domain it has.
 enum Reply {
@@ -192,6 +192,19 @@ impl Bridge {
         self.calls.spawn(move |c| {
             let Action::Terminate { reason } = &action else { unreachable!("built above") };
             let result = c.terminate(DOMAIN, &w.workflow_id, &w.run_id, reason);
+            Reply::Sent { action, result }
+        });
+        Ok(())
+    }
+
+    /// `RequestCancelWorkflowExecution` of the watched workflow (`cadence wf cancel`), the
+    /// reason as its cause; an empty one is sent as the CLI sends it, empty.
+    pub fn cancel(&mut self, reason: &str) -> Result<(), String> {
+        let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
+        let action = Action::Cancel { reason: reason.to_owned() };
+        self.calls.spawn(move |c| {
+            let Action::Cancel { reason } = &action else { unreachable!("built above") };
+            let result = c.request_cancel(DOMAIN, &w.workflow_id, &w.run_id, reason, &cadence_bridge::client::request_id());
             Reply::Sent { action, result }
         });
         Ok(())
@@ -343,6 +356,10 @@ impl Bridge {
                                 let done = crate::app::terminated_words(reason);
                                 (format!("{done} on the server: closed at once, its code not asked"), "closed by the server".into())
                             }
+                            Action::Cancel { reason } => {
+                                let done = crate::app::cancel_words(reason);
+                                (format!("{done} on the server: the workflow code decides what to do"), "requested".into())
+                            }
                             _ => (format!("{}: sent", action.label()), "sent".into()),
                         };
                         self.last = Some(LastAction::done(action, outcome));
@@ -474,6 +491,7 @@ fn resend_key(action: &Action) -> Option<String> {
         Action::Signal { name, .. } if name == SCAN_SIGNAL => Command::Scan,
         Action::Signal { name, .. } if name == DELIVERED_SIGNAL => Command::Delivered,
         Action::Terminate { .. } => Command::Terminate,
+        Action::Cancel { .. } => Command::Cancel,
         Action::Query { .. } => Command::Query,
         Action::Start { .. } => Command::Start,
         _ => return None,

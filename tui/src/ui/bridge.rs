@@ -38,7 +38,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, b: &Bridge) {
     };
     let state_color = match run_state.as_str() {
         r if r.starts_with("completed") => Color::Green,
-        r if r.starts_with("failed") || r.starts_with("timed") || r.starts_with("terminated") => Color::Red,
+        r if ["failed", "timed", "terminated", "canceled"].iter().any(|w| r.starts_with(w)) => Color::Red,
         _ => Color::Yellow,
     };
     // The clock: now while following a running workflow, else the moment shown.

@@ -171,23 +171,35 @@ pub fn prompt(frame: &mut Frame, screen: Rect, p: &Prompt) {
 
 pub fn picker(frame: &mut Frame, screen: Rect, selected: usize) {
     let width = 76.min(screen.width);
+    let n = BUILTIN.len();
+    // Under the list: a blank line, the selected scenario's description, the keys.
+    let tail = vec![Line::raw(""), Line::styled(App::scenario_description(selected), Style::new().fg(Color::Gray)), hint(Context::Picker)];
+    let tail_rows = usize::from(super::bordered_height(&Paragraph::new(tail.clone()).wrap(Wrap { trim: false }), width)) - 2;
+    // The list takes the rows the description and the keys leave: on a short window
+    // (18 scenarios at 80x24) it shows the part around the selected one, and its
+    // border says which part, so that the description's end and the keys stay in the box.
+    let room = usize::from(screen.height).saturating_sub(tail_rows + 2).clamp(1, n);
+    let first = selected.saturating_sub(room / 2).min(n - room);
     let mut lines: Vec<Line> = BUILTIN
         .iter()
         .enumerate()
+        .skip(first)
+        .take(room)
         .map(|(i, b)| {
             let style = if i == selected { Style::new().add_modifier(Modifier::REVERSED) } else { Style::new() };
             Line::styled(format!(" {}", b.name), style)
         })
         .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(App::scenario_description(selected), Style::new().fg(Color::Gray)));
-    lines.push(hint(Context::Picker));
+    lines.extend(tail);
     // As tall as the selected scenario's description wraps to, so its end and the keys
     // stay in the box (unreadable-scan's takes four lines at this width); the box keeps
     // its height for the shorter ones.
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let height = super::bordered_height(&text, width).max(BUILTIN.len() as u16 + 7);
-    let (area, block) = popup(frame, centered(screen, width, height), " Built-in scenarios ");
+    let height = super::bordered_height(&text, width).max(room as u16 + 7);
+    let (area, mut block) = popup(frame, centered(screen, width, height), " Built-in scenarios ");
+    if room < n {
+        block = block.title_bottom(Line::from(format!(" {}-{} of {n}: ↑↓ ", first + 1, first + room)).right_aligned());
+    }
     frame.render_widget(text.block(block), area);
 }
 
