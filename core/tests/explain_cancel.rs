@@ -248,3 +248,37 @@ fn a_cancel_of_a_closed_workflow_is_explained_as_refused() {
         explain_refusal("the workflow has canceled: Cadence refuses to cancel a closed workflow (workflow execution already completed)");
     assert_says(why.unwrap(), &["nor a terminate or a cancel"], &[]);
 }
+
+#[test]
+fn a_second_cancel_is_explained_as_the_one_request_a_run_keeps() {
+    let mut s = scenario("canceled-while-tracking");
+    let refused = s.perform(Action::Cancel { reason: "again".into() }).unwrap_err();
+    assert!(refused.contains("already completed"), "{refused}");
+    // Back where the workflow runs with its request: the engine's words for a second one.
+    let mut s = Session::new(SessionConfig::default());
+    s.auto_run = false;
+    s.perform(Session::workshop_start()).unwrap();
+    s.perform(Action::Cancel { reason: String::new() }).unwrap();
+    let refused = s.perform(Action::Cancel { reason: "again".into() }).unwrap_err();
+    let why = explain_refusal(&refused).unwrap_or_else(|| panic!("no explanation for {refused:?}"));
+    assert_says(why, &["one cancel request per run", "terminate it"], &["closed"]);
+}
+
+#[test]
+fn an_activity_canceled_after_its_start_was_told_by_a_heartbeat() {
+    // What a worker whose activity heartbeats writes (RespondActivityTaskCanceled): the
+    // workshop's activities do not, so the history is made by hand from a real one.
+    let s = fixture("cancel-during-payment");
+    let mut h = s.history().to_vec();
+    let last = h.last_mut().unwrap();
+    last.attributes = EventAttributes::ActivityTaskCanceled(postflow_core::history::ActivityTaskCanceledEventAttributes {
+        scheduled_event_id: 5,
+        started_event_id: 9,
+        latest_cancel_requested_event_id: 10,
+        ..Default::default()
+    });
+    let x = postflow_core::workshop::explain(&h, 11).unwrap();
+    assert_says(&x.cause, &["heartbeat", "event 10"], &["before a worker had started it"]);
+    let fixture = ex(&s, 11);
+    assert_eq!(fixture.event_type, "WorkflowExecutionCanceled");
+}

@@ -22,6 +22,12 @@ pub(super) const REFUSALS: &[(&[&str], &str)] = &[
          completed\", even when the workflow failed or was terminated.",
     ),
     (
+        &["cancellation already requested"],
+        "The workflow was asked to cancel already. Cadence keeps one cancel request per run and refuses \
+         another, writing nothing: the first stays for the code, which decides what it means. To end the \
+         workflow now, terminate it.",
+    ),
+    (
         &["unknown queryType"],
         "This workflow registered no handler for that query. Queries are answered by the workflow \
          code itself: a worker calls the handler the code registered with SetQueryHandler, on the \
@@ -583,12 +589,20 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             b.add(a.latest_cancel_requested_event_id, Role::Cause);
             (
                 "Activity canceled".to_owned(),
-                format!(
-                    "The activity was asked to cancel (event {}) before a worker had started it, so the server closed \
-                     it at once.",
-                    a.latest_cancel_requested_event_id
-                ),
-                "No worker will run it. The code's future had already given a CanceledError.".to_owned(),
+                if a.started_event_id == 0 {
+                    format!(
+                        "The activity was asked to cancel (event {}) before a worker had started it, so the server \
+                         closed it at once.",
+                        a.latest_cancel_requested_event_id
+                    )
+                } else {
+                    format!(
+                        "The worker running it heard of the cancel request (event {}) through a heartbeat, and \
+                         reported the activity canceled.",
+                        a.latest_cancel_requested_event_id
+                    )
+                },
+                "No worker runs it any more. The code's future had already given a CanceledError.".to_owned(),
             )
         }
         EventAttributes::WorkflowExecutionCanceled(a) => {
