@@ -77,6 +77,18 @@ async function open(page, url) {
   await page.locator('#app[data-ready="true"]').waitFor();
 }
 
+/// Starts the workshop's order and moves the clock by key through the payment's two
+/// retries, until the package waits with its first notification timer.
+async function toTheFirstTimer(page) {
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await page.locator('h1').click();
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /attempt=2 \(try 3 of 3\)/);
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
+}
+
 /// What the test compares between the original page and the shared link.
 async function snapshot(page) {
   const count = (sel) => page.locator(sel).count();
@@ -994,13 +1006,7 @@ test('terminate: with a reason, the closed workflow refuses, the link keeps it, 
   assert.equal(await terminate.getAttribute('title'), 'no workflow yet: start an order first (s)');
 
   // The order runs until it waits for a scan or its notification timer.
-  await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
-  await page.locator('h1').click();
-  await page.keyboard.press('t');
-  await expectMatch(page.locator('#pending'), /attempt=2 \(try 3 of 3\)/);
-  await page.keyboard.press('t');
-  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
+  await toTheFirstTimer(page);
   await eventually(() => terminate.getAttribute('title'), (t) => /^Terminate the workflow .*\(key X\)$/.test(t ?? ''), 'terminate names its key');
 
   // Terminated with a reason: the server closes the run, its code not asked.
@@ -1080,13 +1086,7 @@ test('cancel: the code is asked, cancels its timer and goes on to the delivery; 
   assert.equal(await cancel.getAttribute('title'), 'no workflow yet: start an order first (s)');
 
   // The order is paid, shipped and scanned once: it waits with its notification timer 5.
-  await page.getByRole('button', { name: 'Start the order workflow' }).click();
-  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
-  await page.locator('h1').click();
-  await page.keyboard.press('t');
-  await expectMatch(page.locator('#pending'), /attempt=2 \(try 3 of 3\)/);
-  await page.keyboard.press('t');
-  await expectMatch(page.locator('#pending'), /timer 3: fires in 180s/);
+  await toTheFirstTimer(page);
   await page.getByLabel('Scan location').fill('Delft');
   await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
   await expectMatch(page.locator('#pending'), /timer 5: fires in/);
