@@ -272,10 +272,25 @@ mod tests {
     fn a_server_away_past_the_deadline_gives_the_last_error_and_how_long_it_lasted() {
         let away = ServerAway::new("load");
         let t0 = Instant::now();
-        let r: Result<(), _> = until_answered(&away, "http://127.0.0.1:9", t0 + Duration::from_millis(300), &|| false, || Err(gone()));
+        let deadline = t0 + Duration::from_millis(300);
+        // The server is away from its first failed answer, which comes after `t0` and
+        // before the second send starts: `since` is bounded by those two instants.
+        let (calls, second_send) = (Cell::new(0), Cell::new(None));
+        let r: Result<(), _> = until_answered(&away, "http://127.0.0.1:9", deadline, &|| false, || {
+            calls.set(calls.get() + 1);
+            if calls.get() == 2 {
+                second_send.set(Some(Instant::now()));
+            }
+            Err(gone())
+        });
+        let waited = t0.elapsed();
         let Err(GaveUp::Away { error, since }) = r else { panic!("{r:?}") };
         assert!(matches!(error, BridgeError::Unreachable { .. }));
-        assert!(since >= Duration::from_millis(300) && t0.elapsed() < Duration::from_secs(5), "{since:?}");
+        let second_send = second_send.get().expect("sent again within the 300 ms");
+        assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(5), "gave up after {waited:?}");
+        assert!(since <= waited && since >= deadline.saturating_duration_since(second_send), "away {since:?} of {waited:?}");
+        // Said with the whole bound as the time away (the wording, apart from the clock).
+        let since = Duration::from_millis(300);
         let said = waited_while_away(Duration::from_millis(300), "for the scan to be handled", "http://127.0.0.1:9/", since, &error);
         assert_eq!(
             said,
