@@ -912,6 +912,16 @@ test('the third newcomer walk: the page while it loads, a tap on a greyed button
   await page.locator('#import-file').setInputFiles(realHistory);
   await expectText(page.locator('#notice'), 'imported a history of 44 events; step back and forth through it');
   assert.equal(await page.locator('#import-file').inputValue(), '', 'the picker is ready for the same file again');
+  // Read as the terminal app reads a history file: UTF-16 with its byte order mark, as
+  // Windows PowerShell's `>` writes it, and a binary file named as one (it was "not
+  // valid JSON").
+  // (Another history than the one just imported, so that the notice is this import's.)
+  const failed = new URL('../../core/tests/fixtures/real/amount-over-25.json', import.meta.url).pathname;
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(failed, 'utf8'), 'utf16le')]);
+  await page.locator('#import-file').setInputFiles({ name: 'history.json', mimeType: 'application/json', buffer: utf16 });
+  await expectText(page.locator('#notice'), 'imported a history of 11 events; step back and forth through it');
+  await page.locator('#import-file').setInputFiles({ name: 'history.gz', mimeType: 'application/gzip', buffer: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xc3, 0x28]) });
+  await expectMatch(page.locator('#import-said'), /^not a text file \(byte 2 on line 1 is no UTF-8 character\); a history is JSON text/);
 
   // The tour's buttons keep the keyboard focus: the panel is drawn anew on each press,
   // and the focus fell to the page, so a second Enter did nothing and a second Space

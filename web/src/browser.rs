@@ -132,10 +132,15 @@ pub fn reveal(id: &str) {
     el.scroll_into_view();
 }
 
-/// Reads a picked file as text.
+/// Reads a picked history file as the terminal app reads one (core's
+/// `history_file_text`): UTF-8, or UTF-16 with its byte order mark (what Windows
+/// PowerShell's `>` writes), and a binary file named as such. The browser's text
+/// reader made a binary file "not valid JSON (... line 1 column 1)", and whether it
+/// reads UTF-16 is the browser's choice (Chromium's does; the File API's UTF-8 decode
+/// does not).
 pub async fn read_file(file: web_sys::File) -> Result<String, String> {
-    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.map_err(|e| format!("cannot read the file: {e:?}"))?;
-    text.as_string().ok_or_else(|| "the file is not text".to_owned())
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|e| format!("cannot read the file: {e:?}"))?;
+    postflow_core::history::json::history_file_text(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Milliseconds on the page's monotonic clock (`performance.now()`): the tick of play
