@@ -234,7 +234,6 @@ impl WorkflowState {
         }
     }
 
-    /// How many values wait unread in a signal channel.
     /// `WorkflowExecutionCancelRequested`, as the Go client takes it: the root context
     /// is canceled, which settles every activity and timer still waiting with a
     /// cancel error at once, and tells the server of those it has heard of (a
@@ -252,39 +251,56 @@ impl WorkflowState {
         // Each put in its place by ID (the same order a stable sort gives): a handful,
         // and a sort of them was the web page's only standard stable sort, 4.8 KB of
         // code before wasm-opt.
-        let mut waiting: Vec<CommandKey> = Vec::new();
-        let activities = self.activities.iter().filter(|(_, s)| s.ready_seq().is_none()).map(|(id, _)| CommandKey::Activity(*id));
-        let timers = self.timers.iter().filter(|(_, s)| s.ready_seq().is_none()).map(|(id, _)| CommandKey::Timer(*id));
-        for key in activities.chain(timers) {
-            let at = waiting.iter().position(|w| id(w) > id(&key)).unwrap_or(waiting.len());
-            waiting.insert(at, key);
+        let mut commands: Vec<CommandKey> = Vec::new();
+        let activities = self.activities.iter().map(|(id, _)| CommandKey::Activity(*id));
+        for key in activities.chain(self.timers.iter().map(|(id, _)| CommandKey::Timer(*id))) {
+            let at = commands.iter().position(|c| id(c) > id(&key)).unwrap_or(commands.len());
+            commands.insert(at, key);
         }
-        for key in waiting {
-            let seq = self.stamp();
-            let never_sent = self.machines.cancel(key) == CancelOutcome::NeverSent;
-            match key {
-                CommandKey::Activity(id) => {
-                    if let Some(slot) = self.activities.get(&id) {
-                        slot.resolve(Err(ActivityError::Canceled), seq);
-                    }
-                    // Kept while the server knows the activity: its close event may still come.
-                    if never_sent {
-                        self.activities.remove(&id);
-                    }
-                }
-                CommandKey::Timer(id) => {
-                    if let Some(slot) = self.timers.get(&id) {
-                        slot.resolve(Err(Canceled), seq);
-                    }
-                    if never_sent {
-                        self.timers.remove(&id);
-                    }
-                }
-                CommandKey::CloseWorkflow => {}
-            }
+        for key in commands {
+            self.cancel_command(key);
         }
     }
 
+    /// Cancels an activity or a timer the code still waits for: its future settles with
+    /// a cancel error at once, and the machine says whether the server hears of it.
+    /// One the server never heard of leaves the maps, as no event will refer to it; one
+    /// it did stays, for its close event (an activity's may still come). Whether it
+    /// still waited (a timer that fired, an activity that closed, is not canceled).
+    pub fn cancel_command(&mut self, key: CommandKey) -> bool {
+        let waiting = match key {
+            CommandKey::Activity(id) => self.activities.get(&id).is_some_and(|s| s.ready_seq().is_none()),
+            CommandKey::Timer(id) => self.timers.get(&id).is_some_and(|s| s.ready_seq().is_none()),
+            CommandKey::CloseWorkflow => false,
+        };
+        if !waiting {
+            return false;
+        }
+        let seq = self.stamp();
+        let never_sent = self.machines.cancel(key) == CancelOutcome::NeverSent;
+        match key {
+            CommandKey::Activity(id) => {
+                if let Some(slot) = self.activities.get(&id) {
+                    slot.resolve(Err(ActivityError::Canceled), seq);
+                }
+                if never_sent {
+                    self.activities.remove(&id);
+                }
+            }
+            CommandKey::Timer(id) => {
+                if let Some(slot) = self.timers.get(&id) {
+                    slot.resolve(Err(Canceled), seq);
+                }
+                if never_sent {
+                    self.timers.remove(&id);
+                }
+            }
+            CommandKey::CloseWorkflow => {}
+        }
+        true
+    }
+
+    /// How many values wait unread in a signal channel.
     pub fn unread(&self, name: &str) -> usize {
         self.channels.iter().find(|c| c.name == name).map_or(0, |c| c.values.len())
     }

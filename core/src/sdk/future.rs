@@ -20,7 +20,7 @@ use super::{ActivityError, ActivityOptions, Canceled, WorkflowContext};
 use crate::decision::{Decision, ScheduleActivityTaskDecisionAttributes};
 use crate::history::{ActivityType, Header, TaskList};
 use crate::payload::Payload;
-use crate::runtime::machines::{CancelOutcome, Command, CommandId, CommandKey};
+use crate::runtime::machines::{Command, CommandId, CommandKey};
 use crate::runtime::state::{ActivitySlot, CommandKind, SharedState, TimerSlot};
 use crate::text::Str;
 
@@ -316,17 +316,10 @@ impl CancellationScope {
         let state: &SharedState = &self.ctx.state;
         let mut s = state.borrow_mut();
         for id in timers {
-            let Some(slot) = s.timers.get(&id).cloned() else { continue };
-            if slot.get().is_some() {
-                continue; // fired already: nothing to cancel
+            // A timer that fired already has nothing to cancel.
+            if s.cancel_command(CommandKey::Timer(id)) {
+                s.code_line(CommandKind::CancelTimer, id, at);
             }
-            let seq = s.stamp();
-            slot.resolve(Err(Canceled), seq);
-            if s.machines.cancel(CommandKey::Timer(id)) == CancelOutcome::NeverSent {
-                // The server never hears of this timer: no event will refer to it.
-                s.timers.remove(&id);
-            }
-            s.code_line(CommandKind::CancelTimer, id, at);
         }
     }
 }
