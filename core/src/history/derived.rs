@@ -74,8 +74,6 @@ pub struct Derived {
     /// `TimerFired` events, oldest first (timer ID, event ID).
     pub fired_timers: Vec<(String, i64)>,
     pub closed: Option<Closed>,
-    /// The `WorkflowExecutionCancelRequested` event, if someone asked the workflow to stop.
-    pub cancel_requested: Option<i64>,
     /// When the workflow times out unless it closes first (start + execution timeout).
     pub timeout_at: Option<Timestamp>,
 }
@@ -122,8 +120,7 @@ pub fn derive(history: &[HistoryEvent]) -> Derived {
             EventAttributes::ActivityTaskFailed(a) => close_activity(&mut d, a.scheduled_event_id),
             EventAttributes::ActivityTaskTimedOut(a) => close_activity(&mut d, a.scheduled_event_id),
             EventAttributes::ActivityTaskCanceled(a) => close_activity(&mut d, a.scheduled_event_id),
-            EventAttributes::ActivityTaskCancelRequested(_) => {}
-            EventAttributes::WorkflowExecutionCancelRequested(_) => d.cancel_requested = Some(e.event_id),
+            EventAttributes::ActivityTaskCancelRequested(_) | EventAttributes::WorkflowExecutionCancelRequested(_) => {}
             EventAttributes::TimerStarted(a) => d.open_timers.push(OpenTimer {
                 timer_id: a.timer_id.to_string(),
                 started_event_id: e.event_id,

@@ -48,6 +48,18 @@ impl<'h> Links<'h> {
         self.events[..i.min(self.events.len())].iter().rev().find(|e| f(e))
     }
 
+    /// The `WorkflowExecutionCancelRequested` before position `i`: someone asked the
+    /// workflow to cancel (a run is asked once).
+    pub fn cancel_request(&self, i: usize) -> Option<&'h HistoryEvent> {
+        self.prev_where(i, |p| p.event_type() == EventType::WorkflowExecutionCancelRequested)
+    }
+
+    /// The `ActivityTaskCancelRequested` of activity `activity_id` before position `i`:
+    /// the code gave that activity up there.
+    pub fn activity_cancel_request(&self, i: usize, activity_id: &str) -> Option<&'h HistoryEvent> {
+        self.prev_where(i, |p| matches!(&p.attributes, EventAttributes::ActivityTaskCancelRequested(c) if c.activity_id == activity_id))
+    }
+
     /// The `ActivityTaskStarted` and the closing event of the activity scheduled at `scheduled`.
     pub fn activity_started(&self, scheduled: i64) -> Option<&'h HistoryEvent> {
         self.events.iter().find(|e| matches!(&e.attributes, EventAttributes::ActivityTaskStarted(a) if a.scheduled_event_id == scheduled))

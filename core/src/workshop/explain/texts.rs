@@ -466,10 +466,11 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
             b.add_event(delivered, Role::Cause);
             let result = a.result.as_ref().map(prose).unwrap_or_default();
             let because = delivered.map_or(String::new(), |d| format!(" The DeliveredSignal of event {} ended its loop.", d.event_id));
-            let anyway = derive(&links.events[..i]).cancel_requested.map_or(String::new(), |c| {
+            let anyway = links.cancel_request(i).map_or(String::new(), |c| {
                 format!(
-                    " The cancel request of event {c} did not end the loop: code that returns no error completes, even \
-                     after a cancel."
+                    " The cancel request of event {} did not end the loop: code that returns no error completes, even \
+                     after a cancel.",
+                    c.event_id
                 )
             });
             (
@@ -562,7 +563,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
                 .prev_where(i, |p| matches!(&p.attributes, EventAttributes::ActivityTaskScheduled(s) if s.activity_id == a.activity_id));
             b.add_event(scheduled, Role::Scheduled);
             b.add_event(scheduled.and_then(|s| links.activity_closed(s.event_id)), Role::Closed);
-            let cancel = links.prev_where(i, |p| p.event_type() == EventType::WorkflowExecutionCancelRequested);
+            let cancel = links.cancel_request(i);
             b.add_event(cancel, Role::Cause);
             (
                 format!(
@@ -607,7 +608,7 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         }
         EventAttributes::WorkflowExecutionCanceled(a) => {
             b.add(a.decision_task_completed_event_id, Role::DecisionTask);
-            let cancel = links.prev_where(i, |p| p.event_type() == EventType::WorkflowExecutionCancelRequested);
+            let cancel = links.cancel_request(i);
             b.add_event(cancel, Role::Cause);
             let details = a.details.as_ref().map_or(String::new(), |p| format!(" ({})", p.to_text().trim_end()));
             (
@@ -642,7 +643,7 @@ fn finish(e: &HistoryEvent, b: Builder<'_, '_>, headline: String, cause: String,
 /// future gave the code a CanceledError then, and this `what` comes too late.
 fn given_up(links: &Links<'_>, i: usize, scheduled: i64, what: &str) -> Option<String> {
     let id = &scheduled_attrs(links, scheduled)?.activity_id;
-    let c = links.prev_where(i, |p| matches!(&p.attributes, EventAttributes::ActivityTaskCancelRequested(c) if c.activity_id == *id))?;
+    let c = links.activity_cancel_request(i, id)?;
     Some(format!(
         "The code gave this activity up when the worker asked to cancel it (event {}), its future giving a \
          CanceledError: this {what} changes nothing.",
@@ -915,11 +916,8 @@ fn activity_scheduled(
 fn no_decisions(links: &Links<'_>, i: usize, handled: &[&HistoryEvent], b: &mut Builder<'_, '_>) -> String {
     let signals: Vec<&HistoryEvent> = handled.iter().copied().filter(|h| h.event_type() == EventType::WorkflowExecutionSignaled).collect();
     // The code waits for no activity the worker asked to cancel: its future gave a CanceledError.
-    let cancel_asked = |id: &str| {
-        links.events[..i].iter().any(|e| matches!(&e.attributes, EventAttributes::ActivityTaskCancelRequested(c) if c.activity_id == id))
-    };
     let mut open = derive(&links.events[..i]).open_activities;
-    open.retain(|a| !cancel_asked(&a.activity_id));
+    open.retain(|a| links.activity_cancel_request(i, &a.activity_id).is_none());
     let dropped = handled.iter().find_map(|h| match &h.attributes {
         EventAttributes::ActivityTaskCompleted(a) => given_up(links, i, a.scheduled_event_id, "result"),
         _ => None,
@@ -1128,7 +1126,7 @@ fn estimates_canceled(links: &Links<'_>, i: usize) -> Option<i64> {
     let looping = before.iter().any(|e| e.event_type() == EventType::TimerStarted)
         && !before.iter().any(|e| e.event_type() == EventType::TimerFired)
         && !links.events.iter().any(|e| e.event_type() == EventType::WorkflowExecutionCanceled);
-    derive(before).cancel_requested.filter(|_| looping)
+    links.cancel_request(i).map(|c| c.event_id).filter(|_| looping)
 }
 
 /// How the signal or cancel request at `i` reaches the code, as a sentence, linked:
