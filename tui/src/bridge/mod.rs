@@ -174,37 +174,33 @@ impl Bridge {
 
     /// `SignalWorkflowExecution` to the watched workflow.
     pub fn signal(&mut self, name: &str, input: Option<String>) -> Result<(), String> {
-        let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
-        let action = Action::Signal { name: name.into(), input };
-        self.calls.spawn(move |c| {
-            let Action::Signal { name, input } = &action else { unreachable!("built above") };
-            let result = c.signal(DOMAIN, &w.workflow_id, &w.run_id, name, input.as_deref());
-            Reply::Sent { action, result }
-        });
-        Ok(())
+        self.send(Action::Signal { name: name.into(), input })
     }
 
     /// `TerminateWorkflowExecution` of the watched workflow (`cadence wf terminate`);
     /// an empty reason is sent as the CLI sends it, empty.
     pub fn terminate(&mut self, reason: &str) -> Result<(), String> {
-        let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
-        let action = Action::Terminate { reason: reason.to_owned() };
-        self.calls.spawn(move |c| {
-            let Action::Terminate { reason } = &action else { unreachable!("built above") };
-            let result = c.terminate(DOMAIN, &w.workflow_id, &w.run_id, reason);
-            Reply::Sent { action, result }
-        });
-        Ok(())
+        self.send(Action::Terminate { reason: reason.to_owned() })
     }
 
     /// `RequestCancelWorkflowExecution` of the watched workflow (`cadence wf cancel`), the
     /// reason as its cause; an empty one is sent as the CLI sends it, empty.
     pub fn cancel(&mut self, reason: &str) -> Result<(), String> {
+        self.send(Action::Cancel { reason: reason.to_owned() })
+    }
+
+    /// Sends a signal, a terminate or a cancel request to the watched workflow; the
+    /// reply (`Reply::Sent`) says how it went.
+    fn send(&mut self, action: Action) -> Result<(), String> {
         let w = self.watched.clone().ok_or("no workflow yet: s starts one")?;
-        let action = Action::Cancel { reason: reason.to_owned() };
         self.calls.spawn(move |c| {
-            let Action::Cancel { reason } = &action else { unreachable!("built above") };
-            let result = c.request_cancel(DOMAIN, &w.workflow_id, &w.run_id, reason, &cadence_bridge::client::request_id());
+            let (id, run) = (w.workflow_id.as_str(), w.run_id.as_str());
+            let result = match &action {
+                Action::Signal { name, input } => c.signal(DOMAIN, id, run, name, input.as_deref()),
+                Action::Terminate { reason } => c.terminate(DOMAIN, id, run, reason),
+                Action::Cancel { reason } => c.request_cancel(DOMAIN, id, run, reason, &cadence_bridge::client::request_id()),
+                other => unreachable!("only signal, terminate and cancel build a Sent reply, not {}", other.label()),
+            };
             Reply::Sent { action, result }
         });
         Ok(())
