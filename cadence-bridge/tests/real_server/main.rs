@@ -7,6 +7,7 @@
 //! in the order of their full names: those that stop and restart the server are in
 //! [`zz_server_restart`], whose name sorts last.
 
+mod blob_limit;
 mod cancel;
 mod cli;
 mod common;

@@ -388,6 +388,10 @@ impl Execution {
         self.decision = None;
         let mut dispatched = Vec::new();
         for d in decisions.iter() {
+            if let Some(words) = super::limits::decision_over_limit(d) {
+                self.fail_for_blob_size(now, completed, words);
+                break;
+            }
             self.apply_decision(now, completed, d, &mut dispatched, ids);
         }
         let had_buffered = self.flush_buffer(now);
@@ -599,6 +603,20 @@ impl Execution {
                 self.status = WorkflowStatus::Failed(Box::new(f.failure.clone().unwrap_or_default()));
             }
         }
+    }
+
+    /// The server's answer to a decision whose payload is over the limit: the
+    /// workflow fails in its place, with the server's reason and words.
+    fn fail_for_blob_size(&mut self, now: Timestamp, completed: i64, words: &str) {
+        let failure = Failure { reason: super::limits::DECISION_BLOB_SIZE_EXCEEDS_LIMIT.into(), details: words.as_bytes().to_vec() };
+        self.append(
+            now,
+            EventAttributes::WorkflowExecutionFailed(WorkflowExecutionFailedEventAttributes {
+                failure: Some(failure.clone()),
+                decision_task_completed_event_id: completed,
+            }),
+        );
+        self.status = WorkflowStatus::Failed(Box::new(failure));
     }
 
     /// A timer that fired while the decision ran, and that the decision cancels: the

@@ -9,6 +9,7 @@
 
 mod activity;
 mod execution;
+pub mod limits;
 mod queues;
 mod store;
 
@@ -56,6 +57,14 @@ pub enum EngineError {
     UnknownWorkflowType { name: String, known: String },
     #[error("bad input: {0}")]
     BadInput(String),
+    /// An input over Cadence's payload limit, refused as a `BadRequestError`.
+    #[error(
+        "{} (BadRequestError: {what} is {} bytes; Cadence takes at most {} bytes, 2 MiB, in one payload)",
+        limits::BLOB_SIZE_EXCEEDS_LIMIT,
+        crate::count::grouped(*.size as u64),
+        crate::count::grouped(limits::BLOB_SIZE_LIMIT as u64)
+    )]
+    BlobSizeExceedsLimit { what: &'static str, size: usize },
     #[error("query failed: {0}")]
     Query(#[from] QueryError),
     #[error("nothing is scheduled: no timer, retry or timeout is pending")]
@@ -316,6 +325,10 @@ impl Engine {
         if req.execution_timeout.as_secs() > i32::MAX as u64 || req.task_timeout.as_secs() > i32::MAX as u64 {
             return Err(EngineError::BadInput(format!("a timeout of more than {} s (int32 seconds) is refused by Cadence", i32::MAX)));
         }
+        // The server's own check, so it comes before this simulator's reading of the order.
+        if let Some(size) = limits::oversized(req.input.as_ref()) {
+            return Err(EngineError::BlobSizeExceedsLimit { what: "the workflow's input", size });
+        }
         (definition.validate_input)(req.input.as_ref()).map_err(EngineError::BadInput)?;
         if let Some(&old) = self.by_id.get(req.workflow_id.as_str()) {
             if self.run(RunRef(old)).is_some_and(Execution::is_running) {
@@ -377,18 +390,23 @@ impl Engine {
 
     /// `SignalWorkflowExecution`. As a real server, it records a signal of any name and
     /// any input and leaves it to the workflow code to read it (or not); only a signal
-    /// to a closed workflow is refused, and writes nothing.
+    /// to a closed workflow is refused, and writes nothing. The request itself is
+    /// checked first, as the server's front door checks it before it looks for the
+    /// workflow.
     pub fn signal(&mut self, workflow_id: &str, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
+        check_signal(name, input.as_ref())?;
         let r = self.lookup(workflow_id).ok_or_else(|| EngineError::NotFound(workflow_id.into()))?;
-        self.signal_run(r, name, input)
+        self.record_signal(r, name, input)
     }
 
     /// [`signal`](Self::signal) by handle.
     pub fn signal_run(&mut self, r: RunRef, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
+        check_signal(name, input.as_ref())?;
+        self.record_signal(r, name, input)
+    }
+
+    fn record_signal(&mut self, r: RunRef, name: &str, input: Option<Payload>) -> Result<(), EngineError> {
         let e = open_run(&mut self.runs, r)?;
-        if name.trim().is_empty() {
-            return Err(EngineError::BadInput("the signal name is empty".into()));
-        }
         let request_id = self.ids.uuid();
         let event = EventAttributes::WorkflowExecutionSignaled(WorkflowExecutionSignaledEventAttributes {
             signal_name: name.into(),
@@ -780,6 +798,17 @@ impl<'a> ExecutionView<'a> {
             WorkflowStatus::Failed(f) => Some(f),
             _ => None,
         }
+    }
+}
+
+/// What the server's front door checks in a signal before it looks for the workflow.
+fn check_signal(name: &str, input: Option<&Payload>) -> Result<(), EngineError> {
+    if name.trim().is_empty() {
+        return Err(EngineError::BadInput("the signal name is empty".into()));
+    }
+    match limits::oversized(input) {
+        Some(size) => Err(EngineError::BlobSizeExceedsLimit { what: "the signal's input", size }),
+        None => Ok(()),
     }
 }
 

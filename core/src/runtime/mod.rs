@@ -99,7 +99,16 @@ pub enum QueryError {
     /// in these words; the workflow goes on.
     #[error("query handler panic: {0}")]
     HandlerPanicked(String),
+    /// The handler's answer is larger than the Go client passes on: it fails the
+    /// query in these words before the server sees the answer.
+    #[error("query result size ({0}) exceeds limit ({QUERY_RESULT_SIZE_LIMIT})")]
+    ResultTooLarge(usize),
 }
+
+/// The largest answer of a workflow's own query handler that the Go client (v1.3.0)
+/// sends, in bytes: 2 MB, under the server's 2 MiB limit on any payload, so a worker
+/// never meets the server's.
+pub const QUERY_RESULT_SIZE_LIMIT: usize = 2_000_000;
 
 /// The decisions of the last decision task, waiting for their events in history.
 enum Sent {
@@ -544,8 +553,14 @@ impl WorkflowRuntime {
         }
         let s = self.state.borrow();
         match s.query_handlers.get(query_type) {
-            Some(handler) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler))
-                .map_err(|payload| QueryError::HandlerPanicked(crate::sdk::panic_message(payload.as_ref()))),
+            Some(handler) => {
+                let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(handler))
+                    .map_err(|payload| QueryError::HandlerPanicked(crate::sdk::panic_message(payload.as_ref())))?;
+                match answer.as_bytes().len() {
+                    size if size > QUERY_RESULT_SIZE_LIMIT => Err(QueryError::ResultTooLarge(size)),
+                    _ => Ok(answer),
+                }
+            }
             // As the Go client (v1.3.0) lists them: every type it answers, built-ins
             // included, sorted; the Go worker and this one side by side say the same.
             None => Err(QueryError::UnknownQueryType { name: query_type.to_owned(), known: self.query_types() }),

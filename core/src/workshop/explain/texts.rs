@@ -4,10 +4,12 @@
 
 use super::links::{Links, activity_scheduled_id, decision_task_completed_id};
 use super::{Explanation, Related, Role};
+use crate::engine::limits;
 use crate::history::derived::{OpenDecisionTask, derive};
 use crate::history::{
     ActivityTaskScheduledEventAttributes, CAUSE_FORCE_CLOSE_DECISION, CAUSE_UNHANDLED_DECISION, CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
-    EventAttributes, EventType, HistoryEvent, TimeoutType, WorkflowExecutionSignaledEventAttributes, table,
+    EventAttributes, EventType, HistoryEvent, TimeoutType, WorkflowExecutionFailedEventAttributes,
+    WorkflowExecutionSignaledEventAttributes, table,
 };
 use crate::payload::Payload;
 use crate::time::format_duration;
@@ -38,6 +40,18 @@ pub(super) const REFUSALS: &[(&[&str], &str)] = &[
         &["at least one decision task"],
         "The workflow code has not run yet, so no query handler is registered. The first decision \
          task runs the code up to its first wait; after that, queries are answered.",
+    ),
+    (
+        &["query result size"],
+        "The answer was more than 2,000,000 bytes. The worker's Cadence client (the Go client, and ours as it) \
+         does not send an answer that large: it fails this query alone, and the workflow goes on as before. \
+         The workshop's answer lists every location scanned, so a few very long ones are enough.",
+    ),
+    (
+        &["Blob data size exceeds limit."],
+        "Cadence takes at most 2 MiB in one payload (the server's `limit.blobSize.error`), and the \
+         server's front door refused this one before it looked at the workflow: nothing was written. \
+         Workflows pass IDs and small values; large data belongs in a store that activities read.",
     ),
     (
         &["nothing is scheduled"],
@@ -485,20 +499,41 @@ pub(super) fn explain_at(links: &Links<'_>, i: usize) -> Explanation {
         }
         EventAttributes::WorkflowExecutionFailed(a) => {
             b.add(a.decision_task_completed_event_id, Role::DecisionTask);
-            let activity_failure =
-                links.prev_where(i, |p| matches!(p.event_type(), EventType::ActivityTaskFailed | EventType::ActivityTaskTimedOut));
-            b.add_event(activity_failure, Role::Cause);
-            let failure = a.failure.as_ref().map(table::failure).unwrap_or_default();
-            let because =
-                activity_failure.map_or(String::new(), |f| format!(" It comes from the activity failure of event {}.", f.event_id));
-            (
-                "The workflow failed".to_owned(),
-                format!(
-                    "The workflow function returned an error, {failure}, and the worker sent the FailWorkflowExecution \
-                     decision.{because}"
+            match blob_failed_decision(a) {
+                Some(decision) => (
+                    "The server failed the workflow: a decision carried more than 2 MiB".to_owned(),
+                    format!(
+                        "The worker completed its decision task with a {decision} decision whose payload is over \
+                         2 MiB, Cadence's limit on one payload (the server's `limit.blobSize.error`). The server does \
+                         not refuse the decision task: it writes this failure, reason {}, in the decision's place, \
+                         and applies no decision after it.",
+                        limits::DECISION_BLOB_SIZE_EXCEEDS_LIMIT
+                    ),
+                    format!(
+                        "{CLOSED} No line of the workflow code returned an error: the server ended the workflow. In \
+                         the workshop a scan can do it: the estimate activity's input carries the scanned location \
+                         again, and Go's JSON writes each <, > and & in it as six characters (\\u003c for <), so a \
+                         location that fit in its signal may not fit there. Pass small values and IDs; keep large \
+                         data where activities can read it."
+                    ),
                 ),
-                format!("{CLOSED} A failed workflow is not retried by itself: the order needs a new workflow (or a reset)."),
-            )
+                None => {
+                    let activity_failure =
+                        links.prev_where(i, |p| matches!(p.event_type(), EventType::ActivityTaskFailed | EventType::ActivityTaskTimedOut));
+                    b.add_event(activity_failure, Role::Cause);
+                    let failure = a.failure.as_ref().map(table::failure).unwrap_or_default();
+                    let because =
+                        activity_failure.map_or(String::new(), |f| format!(" It comes from the activity failure of event {}.", f.event_id));
+                    (
+                        "The workflow failed".to_owned(),
+                        format!(
+                            "The workflow function returned an error, {failure}, and the worker sent the \
+                             FailWorkflowExecution decision.{because}"
+                        ),
+                        format!("{CLOSED} A failed workflow is not retried by itself: the order needs a new workflow (or a reset)."),
+                    )
+                }
+            }
         }
         EventAttributes::WorkflowExecutionTimedOut(a) => {
             b.add(1, Role::Cause);
@@ -1275,11 +1310,21 @@ fn decision_name(e: &HistoryEvent) -> String {
         EventAttributes::TimerCanceled(a) => format!("CancelTimer (timer {})", a.timer_id),
         EventAttributes::CancelTimerFailed(a) => format!("CancelTimer (timer {}, failed)", a.timer_id),
         EventAttributes::WorkflowExecutionCompleted(_) => "CompleteWorkflowExecution".to_owned(),
-        EventAttributes::WorkflowExecutionFailed(_) => "FailWorkflowExecution".to_owned(),
+        EventAttributes::WorkflowExecutionFailed(a) => match blob_failed_decision(a) {
+            Some(decision) => format!("{decision} (over 2 MiB: the server failed the workflow in its place)"),
+            None => "FailWorkflowExecution".to_owned(),
+        },
         EventAttributes::ActivityTaskCancelRequested(a) => format!("RequestCancelActivityTask (activity {})", a.activity_id),
         EventAttributes::WorkflowExecutionCanceled(_) => "FailWorkflowExecution (written as canceled)".to_owned(),
         _ => e.event_type().name().to_owned(),
     }
+}
+
+/// The decision type the server failed the workflow for, when it did so for its
+/// payload's size: its words name the decision's attributes.
+fn blob_failed_decision(a: &WorkflowExecutionFailedEventAttributes) -> Option<&str> {
+    let failure = a.failure.as_ref().filter(|f| f.reason == limits::DECISION_BLOB_SIZE_EXCEEDS_LIMIT)?;
+    std::str::from_utf8(&failure.details).ok()?.split("DecisionAttributes").next()
 }
 
 /// "the ScanSignal of event 24 and TimerFired 26".

@@ -1,0 +1,163 @@
+//! Cadence's 2 MiB limit on one payload, on the real server, with the workshop's Go
+//! worker, with ours, and in the simulator: a scan over the limit is refused and
+//! writes nothing; an answer over the Go client's own 2,000,000 bytes fails the query
+//! and the workflow goes on; a scan
+//! whose location grows past the limit in the estimate's input (Go's JSON writes `<`
+//! as `\u003c`) fails the workflow, written by the server with its own reason.
+
+use std::process::Command;
+use std::time::Duration;
+
+use cadence_bridge::client::{Client, StartOptions};
+use postflow_core::engine::limits::{BLOB_SIZE_LIMIT, DECISION_BLOB_SIZE_EXCEEDS_LIMIT};
+use postflow_core::history::{EventAttributes, EventType, HistoryEvent, compare};
+use postflow_core::postal::{CURRENT_STATUS_QUERY, SCAN_SIGNAL};
+use postflow_core::session::{Action, Session, SessionConfig};
+
+use crate::common::*;
+
+/// A scan's input whose location is `n` times `c`: `{"location":"..."}`, 15 bytes
+/// around the location.
+fn scan_input(c: char, n: usize) -> String {
+    format!("{{\"location\":\"{}\"}}", c.to_string().repeat(n))
+}
+
+/// The moves, in order: what each sends, and (for the refused ones) the server's words.
+fn over_the_limit() -> String {
+    scan_input('x', BLOB_SIZE_LIMIT - 15 + 1)
+}
+const LONG: usize = 1_100_000;
+const ESCAPED: usize = 400_000;
+
+/// The package's life on the server, waiting for its evidence at each move.
+fn lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
+    start(c, id, &order("Order123", "Cadence", 20));
+    let within = Duration::from_secs(120);
+    let timers = |n: usize| move |h: &[HistoryEvent]| h.iter().filter(|e| e.event_type() == EventType::TimerStarted).count() >= n;
+    let before = wait_for(c, id, within, "the first timer", timers(1));
+    let err = c.signal(DOMAIN, id, "", SCAN_SIGNAL, Some(&over_the_limit())).unwrap_err().to_string();
+    assert!(err.contains("Blob data size exceeds limit."), "{id}: {err}");
+    assert_eq!(c.history(DOMAIN, id, "").unwrap().len(), before.len(), "{id}: the refused scan wrote something");
+    c.signal(DOMAIN, id, "", SCAN_SIGNAL, Some(&scan_input('a', LONG))).unwrap();
+    wait_for(c, id, within, "the timer after the first long scan", timers(2));
+    c.signal(DOMAIN, id, "", SCAN_SIGNAL, Some(&scan_input('b', LONG))).unwrap();
+    wait_for(c, id, within, "the timer after the second long scan", timers(3));
+    let err = c.query(DOMAIN, id, "", CURRENT_STATUS_QUERY, None).unwrap_err().to_string();
+    assert!(err.contains("query result size (2200055) exceeds limit (2000000)"), "{id}: {err}");
+    c.signal(DOMAIN, id, "", SCAN_SIGNAL, Some(&scan_input('<', ESCAPED))).unwrap();
+    wait_for(c, id, within, "the failure", has(EventType::WorkflowExecutionFailed))
+}
+
+/// The same moves in the simulator.
+fn simulated(seed: u64) -> (Session, Vec<String>) {
+    let mut s = Session::new(SessionConfig { seed, ..Default::default() });
+    let input = order("Order123", "Cadence", 20);
+    s.perform(Action::Start { workflow_id: "Order123".into(), input, execution_timeout: Duration::from_secs(600) }).unwrap();
+    while !has(EventType::TimerStarted)(s.history()) {
+        s.perform(Action::AdvanceNext).unwrap();
+    }
+    let scan = |input: String| Action::Signal { name: SCAN_SIGNAL.into(), input: Some(input) };
+    let mut refusals = vec![s.perform(scan(over_the_limit())).unwrap_err()];
+    s.perform(scan(scan_input('a', LONG))).unwrap();
+    s.perform(scan(scan_input('b', LONG))).unwrap();
+    refusals.push(s.perform(Action::Query { name: CURRENT_STATUS_QUERY.into() }).unwrap_err());
+    s.perform(scan(scan_input('<', ESCAPED))).unwrap();
+    (s, refusals)
+}
+
+/// The estimates (days) a history's estimate activities returned, in order.
+fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
+    h.iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::ActivityTaskCompleted(a) => a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A difference of histories whose lines hold megabytes, cut to be read.
+fn readable(d: &[String]) -> String {
+    d.iter()
+        .map(|l| {
+            if l.len() > 300 {
+                format!("{}… ({} bytes)", &l[..l.char_indices().nth(300).map_or(l.len(), |(i, _)| i)], l.len())
+            } else {
+                l.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+#[ignore = "needs a Cadence server and the Go workshop worker (POSTFLOW_GO_WORKER): scripts/test-bridge.sh"]
+fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simulator_says() {
+    let go_worker =
+        std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
+    let c = client();
+    // An order over the limit is not started, here and in the simulator.
+    let big_id = fresh_id("limit-order");
+    let big = order("Order123", &"C".repeat(BLOB_SIZE_LIMIT), 20);
+    let err = c
+        .start_workflow(&StartOptions {
+            domain: DOMAIN.into(),
+            workflow_id: big_id.clone(),
+            workflow_type: "OrderProcessingWorkflowComplete".into(),
+            task_list: postflow_core::postal::TASK_LIST.into(),
+            input: Some(big.clone()),
+            execution_timeout: Duration::from_secs(600),
+            task_timeout: Duration::from_secs(10),
+            id_reuse_policy: None,
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Blob data size exceeds limit."), "{err}");
+    assert!(c.history(DOMAIN, &big_id, "").is_err(), "{big_id} was started");
+    let mut s = Session::new(SessionConfig::default());
+    let err = s.perform(Action::Start { workflow_id: big_id, input: big, execution_timeout: Duration::from_secs(600) }).unwrap_err();
+    assert!(err.starts_with("Blob data size exceeds limit."), "{err}");
+
+    let mut go = Command::new(&go_worker);
+    go.args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"]);
+    let go = WorkerProcess::spawn_command(go);
+    let go_id = fresh_id("go-limit");
+    let _c1 = Cleanup(go_id.clone());
+    let go_history = lifecycle(&c, &go_id);
+    let (code, log) = go.stop();
+    assert_eq!(code, Some(0), "the Go worker did not stop cleanly on SIGTERM:\n{log}");
+
+    // Ours, and the simulator, with a seed whose estimates are the ones the Go worker drew.
+    let wanted = estimates(&go_history);
+    assert_eq!(wanted.len(), 3, "{wanted:?}");
+    let seed = (1..)
+        .find(|s| {
+            let mut r = postflow_core::rng::SplitMix64::new(*s);
+            wanted.iter().all(|w| r.one_to(3) == *w)
+        })
+        .unwrap();
+    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let rust_id = fresh_id("rust-limit");
+    let _c2 = Cleanup(rust_id.clone());
+    let rust_history = lifecycle(&c, &rust_id);
+    let (code, log) = ours.stop();
+    assert_eq!(code, Some(0), "{log}");
+    let (session, refusals) = simulated(seed);
+
+    // The server wrote the failure in place of the estimate's schedule: after the
+    // decision task, the old timer's cancel, and nothing after the failure.
+    let tail: Vec<&str> = go_history.iter().rev().take(3).rev().map(|e| e.event_type().name()).collect();
+    assert_eq!(tail, ["DecisionTaskCompleted", "TimerCanceled", "WorkflowExecutionFailed"]);
+    let EventAttributes::WorkflowExecutionFailed(f) = &go_history.last().unwrap().attributes else { unreachable!() };
+    let failure = f.failure.as_ref().unwrap();
+    assert_eq!(failure.reason, DECISION_BLOB_SIZE_EXCEEDS_LIMIT);
+    assert_eq!(String::from_utf8_lossy(&failure.details), "ScheduleActivityTaskDecisionAttributes.Input exceeds size limit.");
+
+    let go = compare::normalise(&go_history);
+    let d = compare::diff_labeled(["Go worker", "Rust worker"], &go, &compare::normalise(&rust_history));
+    assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's:\n{}", readable(&d));
+    let d = compare::diff_labeled(["Go worker", "simulator"], &go, &compare::normalise(session.history()));
+    assert!(d.is_empty(), "the simulator's history differs from the Go worker's:\n{}", readable(&d));
+    // The simulator refuses in the server's words.
+    assert!(refusals[0].starts_with("Blob data size exceeds limit."), "{}", refusals[0]);
+    assert_eq!(refusals[1], "query failed: query result size (2200055) exceeds limit (2000000)");
+}
