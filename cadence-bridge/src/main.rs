@@ -3,10 +3,12 @@
 //! Flags of `bridge wf ...` are shaped like the `cadence` CLI's (`--workflow_id`,
 //! `--input`, `--name`, `--query_type`, ...), so the workshop's commands carry over.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use postflow_core::engine::limits;
 use postflow_core::payload::Payload;
 use postflow_core::postal::{self, ChapterNames};
 use postflow_core::scenario::{BUILTIN, Scenario};
@@ -122,6 +124,9 @@ enum WfCommand {
         /// The input, as JSON (for the workshop's workflow, the order).
         #[arg(long, short = 'i')]
         input: Option<String>,
+        /// The input from a JSON file, for one too long for a command line.
+        #[arg(long = "input_file", visible_alias = "if", conflicts_with = "input")]
+        input_file: Option<PathBuf>,
         /// Workflow timeout in seconds (the server refuses 0).
         #[arg(long = "execution_timeout", visible_alias = "et", default_value_t = 600, allow_negative_numbers = true, value_parser = at_least_one::<u64>)]
         execution_timeout: u64,
@@ -142,6 +147,9 @@ enum WfCommand {
         /// Its input, as JSON (a scan's `{"location": ...}`); none for DeliveredSignal.
         #[arg(long, short = 'i')]
         input: Option<String>,
+        /// Its input from a JSON file, for one too long for a command line.
+        #[arg(long = "input_file", visible_alias = "if", conflicts_with = "input")]
+        input_file: Option<PathBuf>,
     },
     /// Run a query.
     Query {
@@ -482,12 +490,30 @@ fn pretty(v: &serde_json::Value) -> String {
 /// workflow on the worker instead of being refused here, with nothing started.
 fn check_input(input: Option<&str>) -> Result<(), BridgeError> {
     match input.map(postflow_core::session::cli::check_input) {
-        Some(Err(e)) => Err(BridgeError::Invalid(format!("--input {:?}: {e}", input.unwrap_or_default()))),
+        Some(Err(e)) => {
+            let shown = postflow_core::wrap::shortened(input.unwrap_or_default(), 200);
+            Err(BridgeError::Invalid(format!("--input {shown:?}: {e}")))
+        }
         _ => Ok(()),
     }
 }
 
-fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
+/// Reads an `--input_file` into the command's input, as the `cadence` CLI does.
+fn read_input_file(command: &mut WfCommand) -> Result<(), BridgeError> {
+    let (WfCommand::Start { input, input_file, .. } | WfCommand::Signal { input, input_file, .. }) = command else {
+        return Ok(());
+    };
+    if let Some(path) = input_file.take() {
+        let bytes = std::fs::read(&path).map_err(|e| BridgeError::Invalid(format!("error reading input file {}: {e}", path.display())))?;
+        let text = postflow_core::history::json::history_file_text(bytes)
+            .map_err(|e| BridgeError::Invalid(format!("input file {}: {e}", path.display())))?;
+        *input = Some(text);
+    }
+    Ok(())
+}
+
+fn wf(client: &Client, domain: &str, mut command: WfCommand) -> Result<ExitCode, BridgeError> {
+    read_input_file(&mut command)?;
     match &command {
         WfCommand::Start { input, .. } | WfCommand::Signal { input, .. } | WfCommand::Query { input, .. } => check_input(input.as_deref())?,
         _ => {}
@@ -505,7 +531,17 @@ fn wf(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, Bri
         WfCommand::Start { workflow_id, .. } => Some(workflow_id.clone()),
         _ => None,
     };
+    let input_size = match &command {
+        WfCommand::Start { input, .. } | WfCommand::Signal { input, .. } => input.as_ref().map_or(0, String::len),
+        _ => 0,
+    };
     wf_call(client, domain, command).map_err(|e| match (e, execution) {
+        (BridgeError::BadRequest(raw), _) if raw.contains(limits::BLOB_SIZE_EXCEEDS_LIMIT) => BridgeError::BadRequest(format!(
+            "{} (the input is {} bytes; Cadence takes at most {} bytes, 2 MiB, in one payload: nothing was written)",
+            raw.trim(),
+            postflow_core::count::grouped(input_size as u64),
+            postflow_core::count::grouped(limits::BLOB_SIZE_LIMIT as u64)
+        )),
         (BridgeError::AlreadyStarted(raw), _) => BridgeError::AlreadyStarted(id_in_use_advice(&raw, started.as_deref().unwrap_or("ID"))),
         // The server's own words for an ID it does not have are its storage's
         // ("GetCurrentExecution failed. Error: sql: no rows in result set").
@@ -580,7 +616,7 @@ fn id_in_use_advice(raw: &str, workflow_id: &str) -> String {
 
 fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode, BridgeError> {
     match command {
-        WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy } => {
+        WfCommand::Start { workflow_id, workflow_type, task_list, input, execution_timeout, decision_timeout, id_reuse_policy, .. } => {
             let unreadable = unreadable_order(&workflow_type, input.as_deref());
             let run_id = client.start_workflow(&StartOptions {
                 domain: domain.into(),
@@ -611,7 +647,7 @@ fn wf_call(client: &Client, domain: &str, command: WfCommand) -> Result<ExitCode
                 );
             }
         }
-        WfCommand::Signal { execution, name, input } => {
+        WfCommand::Signal { execution, name, input, .. } => {
             client.signal(domain, &execution.workflow_id, &execution.run_id, &name, input.as_deref())?;
             println!("Signal workflow succeeded.");
             // The server records a signal of any name, as for the cadence CLI; a typo

@@ -161,3 +161,53 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     assert!(refusals[0].starts_with("Blob data size exceeds limit."), "{}", refusals[0]);
     assert_eq!(refusals[1], "query failed: query result size (2200055) exceeds limit (2000000)");
 }
+
+/// `bridge wf <args>` against the test server: exit status, stdout, stderr.
+fn bridge_wf(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &address(), "wf"]).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn inputs_too_long_for_a_command_line_come_from_a_file_and_the_limit_is_said_with_the_size() {
+    let dir = std::env::temp_dir().join(fresh_id("limit-files"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let id = fresh_id("limit-cli");
+    let _cleanup = Cleanup(id.clone());
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    // A task list of its own, which no worker polls: only the server acts here.
+    let order_file = file("order.json", &order(&id, "Cadence", 20));
+    let (code, stdout, stderr) = bridge_wf(&["start", "--wid", &id, "--tl", &format!("{id}-list"), "--if", &order_file]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.starts_with(&format!("Started Workflow Id: {id}")), "{stdout}");
+    let big = file("big.json", &over_the_limit());
+    let (code, _, stderr) = bridge_wf(&["signal", "--wid", &id, "-n", SCAN_SIGNAL, "--input_file", &big]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Blob data size exceeds limit. (the input is 2,097,153 bytes; Cadence takes at most 2,097,152 bytes"),
+        "{stderr}"
+    );
+    let small = file("scan.json", r#"{"location":"Delft"}"#);
+    let (code, stdout, stderr) = bridge_wf(&["signal", "--wid", &id, "-n", SCAN_SIGNAL, "--if", &small]);
+    assert_eq!((code, stdout.as_str()), (Some(0), "Signal workflow succeeded.\n"), "{stderr}");
+    let h = client().history(DOMAIN, &id, "").unwrap();
+    let signals: Vec<String> = h
+        .iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::WorkflowExecutionSignaled(s) => s.input.as_ref().map(|i| i.to_text()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(signals, [r#"{"location":"Delft"}"#], "only the file's scan was written");
+    let (code, _, stderr) = bridge_wf(&["signal", "--wid", &id, "-n", SCAN_SIGNAL, "--if", &dir.join("none.json").to_string_lossy()]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("error reading input file") && stderr.contains("none.json"), "{stderr}");
+    let (code, _, stderr) = bridge_wf(&["signal", "--wid", &id, "-n", SCAN_SIGNAL, "--if", &small, "--input", "{}"]);
+    assert_eq!(code, Some(2), "both an input and a file: {stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
