@@ -12,21 +12,38 @@ pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// The longest argument Linux passes to a program, in bytes (`MAX_ARG_STRLEN`, 128 KiB
+/// with its closing NUL): a longer `--input` cannot be typed, only read from a file.
+pub const MAX_ARGUMENT: usize = 128 * 1024 - 1;
+
+/// `--input` with its value, or, for a value no command line takes, the CLI's
+/// `--input_file` with a note saying what the file must hold.
+fn input_flag(input: &str) -> String {
+    if input.len() <= MAX_ARGUMENT {
+        return format!(" --input {}", shell_quote(input));
+    }
+    format!(
+        " --input_file input.json  # input.json holds the {}-byte input: a command line takes at most {} bytes in one argument",
+        crate::count::grouped(input.len() as u64),
+        crate::count::grouped(MAX_ARGUMENT as u64)
+    )
+}
+
 /// The command for an action on workflow `workflow_id` of type `workflow_type`, or
 /// `None` for actions only the simulator has (steps and clock moves).
 pub fn command(action: &Action, workflow_type: &str, workflow_id: &str) -> Option<String> {
     let base = format!("cadence --domain {DOMAIN} wf");
     match action {
         Action::Start { workflow_id, input, execution_timeout } => Some(format!(
-            "{base} start --tasklist {TASK_LIST} --execution_timeout {} --workflow_type {workflow_type} --workflow_id {} --input {}",
+            "{base} start --tasklist {TASK_LIST} --execution_timeout {} --workflow_type {workflow_type} --workflow_id {}{}",
             execution_timeout.as_secs(),
             shell_quote(workflow_id),
-            shell_quote(input)
+            input_flag(input)
         )),
         Action::Signal { name, input } => {
             let mut c = format!("{base} signal --name {} --workflow_id {}", shell_quote(name), shell_quote(workflow_id));
             if let Some(i) = input {
-                c.push_str(&format!(" --input {}", shell_quote(i)));
+                c.push_str(&input_flag(i));
             }
             Some(c)
         }
@@ -109,6 +126,19 @@ mod tests {
             "cadence --domain cadence-workshop wf terminate --workflow_id Order123 --reason 'lost in the post'"
         );
         assert_eq!(command(&Action::Step, "", "x"), None);
+    }
+
+    #[test]
+    fn an_input_no_command_line_takes_is_given_as_a_file() {
+        let signal = |n: usize| Action::Signal { name: "ScanSignal".into(), input: Some(format!("\"{}\"", "x".repeat(n - 2))) };
+        let typed = command(&signal(MAX_ARGUMENT), "", "Order123").unwrap();
+        assert!(typed.ends_with("xx\"'"), "{}", &typed[typed.len() - 20..]);
+        let filed = command(&signal(MAX_ARGUMENT + 1), "", "Order123").unwrap();
+        assert_eq!(
+            filed,
+            "cadence --domain cadence-workshop wf signal --name ScanSignal --workflow_id Order123 --input_file input.json  # \
+             input.json holds the 131,072-byte input: a command line takes at most 131,071 bytes in one argument"
+        );
     }
 
     #[test]
