@@ -35,6 +35,11 @@ pub enum Command {
     Forward,
     First,
     Last,
+    /// Point at the history event before the selected one (with none selected, as on a
+    /// page at first, the newest): the explanation and the JSON follow the selection.
+    SelectPrevEvent,
+    /// Point at the history event after the selected one.
+    SelectNextEvent,
     ToggleGrouped,
     ToggleAutoRun,
     Scenarios,
@@ -148,6 +153,10 @@ pub const CONTROLS: &[Control] = &[
     bar(C::Forward, &[Right, Char('l')], "fwd", "one step forward in the timeline"),
     more(C::First, &[Home], "first", "back to before the first action"),
     more(C::Last, &[End], "last", "forward to the end of the timeline"),
+    // Moving in time, then pointing at an event of that moment. A terminal adds ↑ and ↓
+    // (on a page the arrows scroll it).
+    bar(C::SelectPrevEvent, &[Char('k')], "event", "select the previous history event"),
+    bar(C::SelectNextEvent, &[Char('j')], "event", "select the next history event"),
     bar(C::ToggleGrouped, &[Char('g')], "group", "history: flat, or grouped per activity, timer and decision task"),
     bar(C::ToggleAutoRun, &[Char('m')], "auto-run", "let the worker run after each signal, start or clock move"),
     bar(C::Scenarios, &[Char('p')], "scenarios", "load a built-in scenario and step through it"),
@@ -212,6 +221,11 @@ impl Availability {
     }
 }
 
+/// Why no event can be selected: the history at the cursor has none (before the start,
+/// or back at step 0). The terminal's PgUp and PgDn, which select ten events at a time,
+/// say the same.
+pub const NOTHING_TO_SELECT: &str = "no events at this moment: nothing to select";
+
 /// Whether `command` makes sense for the session as it stands at its cursor.
 pub fn availability(command: Command, s: &Session) -> Availability {
     let imported = s.is_imported();
@@ -269,6 +283,7 @@ pub fn availability(command: Command, s: &Session) -> Availability {
         }),
         C::Back | C::First => Availability::when(s.cursor() > 0, || "already at the start of the timeline".into()),
         C::Forward | C::Last => Availability::when(s.cursor() < s.timeline().len(), || "already at the end of the timeline".into()),
+        C::SelectPrevEvent | C::SelectNextEvent => Availability::when(!s.history().is_empty(), || NOTHING_TO_SELECT.into()),
         C::ToggleGrouped | C::Export => Availability::when(!s.history().is_empty(), || "the history is empty".into()),
         C::ToggleAutoRun => Availability::when(!imported, || "an imported history is read-only".into()),
         C::Undo => Availability::when(s.replaced_note().is_some(), || "nothing to undo: the last action replaced no steps".into()),

@@ -19,9 +19,12 @@ pub enum UiAction {
     Do(Command),
     /// A prediction for the tour's question: the choice the digit key stands for.
     Predict(usize),
-    /// History selection: the terminal's own way of pointing at an event.
+    /// Up and down a list: the picker's scenarios, the help, the session's commands;
+    /// on the main screen the history's events (k and j there are the shared
+    /// `Command::SelectPrevEvent` and `SelectNextEvent`, which end up here).
     SelectPrev,
     SelectNext,
+    /// Ten at a time: the history's events, the help's lines.
     PagePrev,
     PageNext,
     /// Scrolling a pane that holds more than it shows, down or back up.

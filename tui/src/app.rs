@@ -333,7 +333,9 @@ impl App {
     pub fn available(&self, action: UiAction) -> bool {
         match action {
             UiAction::Do(c) => self.availability(c).is_available(),
-            UiAction::SelectPrev | UiAction::SelectNext | UiAction::PagePrev | UiAction::PageNext => !self.session.history().is_empty(),
+            // Paging through the history needs events; the picker's, the help's and the
+            // commands' lists move whether or not the session has any (their bars hid ↑ ↓).
+            UiAction::PagePrev | UiAction::PageNext if self.mode == Mode::Main => !self.session.history().is_empty(),
             UiAction::ScrollDown(Pane::Detail) | UiAction::ScrollUp(Pane::Detail) => self.detail_scroll.max.get() > 0,
             UiAction::ScrollDown(Pane::Guide) | UiAction::ScrollUp(Pane::Guide) => self.teach.guide_open && self.guide_scroll.max.get() > 0,
             _ => true,
@@ -400,12 +402,8 @@ impl App {
             }
             // The terminal's own keys on the main screen answer as the shared commands
             // do: with why, when they can do nothing now, and clearing the last message.
-            UiAction::SelectPrev
-            | UiAction::SelectNext
-            | UiAction::PagePrev
-            | UiAction::PageNext
-            | UiAction::ScrollDown(_)
-            | UiAction::ScrollUp(_)
+            // (↑ ↓ k j there are the shared selection commands.)
+            UiAction::PagePrev | UiAction::PageNext | UiAction::ScrollDown(_) | UiAction::ScrollUp(_)
                 if self.mode == Mode::Main && !self.available(action) =>
             {
                 self.message = Some(err(self.own_key_refusal(action)));
@@ -438,7 +436,7 @@ impl App {
         }
     }
 
-    /// Why one of the terminal's own main-screen keys (event selection, pane scrolling)
+    /// Why one of the terminal's own main-screen keys (paging through the events, pane scrolling)
     /// can do nothing now.
     fn own_key_refusal(&self, action: UiAction) -> String {
         match action {
@@ -452,7 +450,8 @@ impl App {
                 let pane = if self.teach.explain_open { "Why" } else { "event JSON" };
                 format!("the {pane} pane shows all it holds: nothing to scroll")
             }
-            _ => "no events at this moment: nothing to select".into(),
+            // The page keys: a selection ten events at a time, refused as k and j are.
+            _ => controls::NOTHING_TO_SELECT.into(),
         }
     }
 
@@ -521,6 +520,8 @@ impl App {
             Command::Forward => self.seek(self.session.cursor() + 1),
             Command::First => self.seek(0),
             Command::Last => self.seek(self.session.timeline().len()),
+            Command::SelectPrevEvent => self.select(UiAction::SelectPrev),
+            Command::SelectNextEvent => self.select(UiAction::SelectNext),
             Command::ToggleGrouped => self.grouped = !self.grouped,
             Command::ToggleAutoRun => {
                 self.session.auto_run = !self.session.auto_run;

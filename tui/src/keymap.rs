@@ -1,8 +1,9 @@
 //! The terminal's keymap: the commands both front ends share, with the keys
-//! `postflow_core::controls` gives them, plus the bindings only a terminal needs
-//! (moving the history selection, forms, prompts, the picker). Key handling looks keys
-//! up here, and the key bar and the help overlay are drawn from the same bindings, so
-//! what the screen says is always what the keys do.
+//! `postflow_core::controls` gives them (and ↑ ↓ beside k j, which a terminal has to
+//! spare), plus the bindings only a terminal needs (paging through the history,
+//! scrolling a pane, forms, prompts, the picker). Key handling looks keys up here, and
+//! the key bar and the help overlay are drawn from the same bindings, so what the
+//! screen says is always what the keys do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use postflow_core::controls::{self, CONTROLS, Key};
@@ -54,8 +55,6 @@ use UiAction as A;
 type Own = (Context, &'static [KeyCode], UiAction, &'static str, &'static str, bool);
 
 const OWN: &[Own] = &[
-    (Main, &[Up, Char('k')], A::SelectPrev, "event", "select the previous history event", true),
-    (Main, &[Down, Char('j')], A::SelectNext, "event", "select the next history event", true),
     (Main, &[PageUp], A::PagePrev, "page", "select ten events up", false),
     (Main, &[PageDown], A::PageNext, "page", "select ten events down", false),
     (Main, &[Char('J')], A::ScrollDown(Pane::Detail), "scroll", "scroll the Why / JSON pane down, when it holds more than it shows", false),
@@ -84,6 +83,16 @@ const OWN: &[Own] = &[
     (Commands, &[Esc, Char('o'), Char('q')], A::Cancel, "close", "back to the main screen", true),
 ];
 
+/// The terminal's own keys for a shared command, shown before the command's shared keys:
+/// ↑ and ↓ select an event as k and j do (in a browser the arrows scroll the page, so
+/// the shared table leaves them out).
+const EXTRA: &[(controls::Command, &[KeyCode])] =
+    &[(controls::Command::SelectPrevEvent, &[Up]), (controls::Command::SelectNextEvent, &[Down])];
+
+fn extra(command: controls::Command) -> &'static [KeyCode] {
+    EXTRA.iter().find(|e| e.0 == command).map_or(&[], |e| e.1)
+}
+
 /// The terminal key of a shared key.
 pub fn code(key: Key) -> KeyCode {
     match key {
@@ -107,8 +116,8 @@ fn shared(code: KeyCode) -> Option<Key> {
 }
 
 /// The bindings of a context, in the order the key bar and help show them: on the
-/// main screen the shared commands, with the terminal's own selection keys right
-/// after the timeline's (moving in time, then pointing at an event).
+/// main screen the shared commands, with the terminal's own keys right after the
+/// shared selection's (moving in time, pointing at an event, then paging and scrolling).
 pub fn bindings(context: Context) -> Vec<Binding> {
     let own = || {
         OWN.iter().filter(move |b| b.0 == context).map(|&(context, keys, action, name, help, in_bar)| Binding {
@@ -127,13 +136,13 @@ pub fn bindings(context: Context) -> Vec<Binding> {
     for c in CONTROLS {
         out.push(Binding {
             context: Main,
-            keys: c.keys.iter().map(|k| code(*k)).collect(),
+            keys: extra(c.command).iter().copied().chain(c.keys.iter().map(|k| code(*k))).collect(),
             action: A::Do(c.command),
             name: c.name,
             help: c.help,
             in_bar: c.in_bar,
         });
-        if c.command == controls::Command::Last {
+        if c.command == controls::Command::SelectNextEvent {
             out.extend(own());
         }
     }
@@ -150,13 +159,16 @@ pub fn lookup(context: Context, key: KeyEvent) -> Option<UiAction> {
         return None;
     }
     if context == Main {
-        // A key no shared command takes may still be one of the terminal's own (j, k, J, K, { }).
+        // A key no shared command takes may still be one of the terminal's own (J, K, { }).
         if let Some((shared, command)) = shared(key.code).and_then(|k| Some((k, controls::command_for(k)?))) {
             return match command {
                 // One control for the prediction keys: the digit is the choice.
                 controls::Command::Predict => controls::prediction_choice(shared).map(A::Predict),
                 command => Some(A::Do(command)),
             };
+        }
+        if let Some(&(command, _)) = EXTRA.iter().find(|e| e.1.contains(&key.code)) {
+            return Some(A::Do(command));
         }
     }
     OWN.iter().find(|b| b.0 == context && b.1.contains(&key.code)).map(|b| b.2)
@@ -325,6 +337,25 @@ mod tests {
                 };
                 assert_eq!(lookup(Main, event), Some(want), "{k:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_arrows_select_events_as_the_shared_k_and_j_do() {
+        let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        let (prev, next) = (A::Do(controls::Command::SelectPrevEvent), A::Do(controls::Command::SelectNextEvent));
+        assert_eq!((lookup(Main, plain(Up)), lookup(Main, plain(Char('k')))), (Some(prev), Some(prev)));
+        assert_eq!((lookup(Main, plain(Down)), lookup(Main, plain(Char('j')))), (Some(next), Some(next)));
+        // One binding each, the terminal's arrow first, and the paging right after.
+        let main = bindings(Main);
+        let at = main.iter().position(|b| b.action == prev).unwrap();
+        let shown: Vec<String> = main[at..at + 3].iter().map(|b| format!("{} {}", keys_text(b), b.name)).collect();
+        assert_eq!(shown, ["↑/k event", "↓/j event", "PgUp page"]);
+        assert_eq!(main.iter().filter(|b| b.keys.contains(&Up)).count(), 1);
+        // Elsewhere the same keys move that screen's own list.
+        for context in [Picker, Help, Commands] {
+            assert_eq!(lookup(context, plain(Char('k'))), Some(A::SelectPrev), "{context:?}");
+            assert_eq!(lookup(context, plain(Down)), Some(A::SelectNext), "{context:?}");
         }
     }
 

@@ -1259,6 +1259,13 @@ test('the sixth newcomer walk: a refused import said beside the box, a load undo
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await newPage(context);
   await open(page, BASE_URL);
+  // With no event, k and j say why in the shared table's words, the terminal's to the letter.
+  await page.locator('h1').click();
+  for (const key of ['k', 'j']) {
+    await page.keyboard.press('Z');
+    await page.keyboard.press(key);
+    await expectText(page.locator('#error'), 'no events at this moment: nothing to select');
+  }
   await page.getByRole('button', { name: 'Start the order workflow' }).click();
   await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
   await page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"]').waitFor();
@@ -1329,8 +1336,9 @@ test('the sixth newcomer walk: a refused import said beside the box, a load undo
   await expectCount(page.locator('#error'), 0);
 
   // The terminal's ?, p and i go to the key list, the scenario picker and the import box.
+  // The list is the shared table's: k and j with it, after the moves in time.
   await page.locator('h1').click();
-  await expectMatch(page.locator('#keys'), /^Keys: \? help · s start · .* · p scenarios · i import · e export · .* · j\/k select an event$/);
+  await expectMatch(page.locator('#keys'), /^Keys: \? help · s start · .* · End last · k event · j event · m auto-run · p scenarios · i import · e export · .* · - slower$/);
   const focused = () => page.evaluate(() => document.activeElement?.id);
   for (const [key, id] of [['?', 'keys'], ['p', 'scenario'], ['i', 'import-text']]) {
     await page.locator('h1').click();

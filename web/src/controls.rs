@@ -28,6 +28,8 @@ pub const PAGE_COMMANDS: &[Command] = &[
     Command::Forward,
     Command::First,
     Command::Last,
+    Command::SelectPrevEvent,
+    Command::SelectNextEvent,
     Command::ToggleAutoRun,
     Command::Scenarios,
     Command::Import,
@@ -90,6 +92,8 @@ pub fn run(pg: Playground, c: Command) {
         Command::Forward => pg.forward(),
         Command::First => pg.seek(0),
         Command::Last => pg.seek(usize::MAX),
+        Command::SelectPrevEvent => crate::history::select_by(pg, -1),
+        Command::SelectNextEvent => crate::history::select_by(pg, 1),
         Command::ToggleAutoRun => pg.set_auto_run(!pg.session.with_untracked(|s| s.auto_run)),
         Command::Export => export(pg),
         Command::Copy => {
@@ -167,23 +171,6 @@ pub fn install_shortcuts(pg: Playground) {
             return;
         }
         let key = Key::from_dom(&ev.key());
-        // The terminal's k and j (↑ and ↓ there, which scroll a page) select the event
-        // before and after, with its explanation: a keyboard user had to Tab past some 50
-        // controls to reach one. The first press selects the newest, which the terminal
-        // shows unasked.
-        if let Some(by) = key.and_then(|k| match k {
-            Key::Char('k') => Some(-1),
-            Key::Char('j') => Some(1),
-            _ => None,
-        }) {
-            ev.prevent_default();
-            let len = pg.session.with_untracked(|s| s.history().len() as i64);
-            if len == 0 {
-                return pg.error.set(Some("no events at this moment: nothing to select".into()));
-            }
-            pg.error.set(None);
-            return crate::history::open_event(pg, pg.selected_event.get_untracked().map_or(len, |id| (id + by).clamp(1, len)));
-        }
         match key.and_then(controls::command_for).filter(|c| PAGE_COMMANDS.contains(c)) {
             Some(c) => {
                 ev.prevent_default();
@@ -403,7 +390,6 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                     .map(|c| format!("{} {}", controls::keys_label(*c), controls::control(*c).name))
                     .collect::<Vec<_>>()
                     .join(" · ")}
-                " · j/k select an event"
             </p>
         </section>
     }
@@ -533,5 +519,26 @@ pub fn ImportExportView(pg: Playground) -> impl IntoView {
                     .collect_view()}
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_list_holds_every_shared_command_the_page_has() {
+        // The terminal's quit and flat/grouped switch are all the page leaves out: it
+        // shows both views and has no quitting.
+        for c in controls::CONTROLS {
+            let left_out = matches!(c.command, Command::Quit | Command::ToggleGrouped);
+            assert_eq!(PAGE_COMMANDS.contains(&c.command), !left_out, "{:?}", c.command);
+        }
+        // k and j reach the shortcuts through the shared table, as every other key does.
+        for (key, want) in [("k", Command::SelectPrevEvent), ("j", Command::SelectNextEvent)] {
+            let c = Key::from_dom(key).and_then(controls::command_for);
+            assert_eq!(c, Some(want));
+            assert!(c.is_some_and(|c| PAGE_COMMANDS.contains(&c)), "{key}");
+        }
     }
 }

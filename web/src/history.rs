@@ -90,6 +90,18 @@ pub(crate) fn open_event(pg: Playground, id: i64) {
     crate::browser::show("event-detail");
 }
 
+/// The event `by` before (negative) or after the selected one, opened as a click opens
+/// it: k and j, as in the terminal (↑ and ↓ there; here the arrows scroll the page), so
+/// a keyboard user need not Tab past some 50 controls to reach a row. With none selected
+/// the first press opens the newest, which the terminal shows unasked. Core's
+/// availability has refused the keys already when there is no event.
+pub(crate) fn select_by(pg: Playground, by: i64) {
+    let len = pg.session.with_untracked(|s| s.history().len() as i64);
+    if len > 0 {
+        open_event(pg, pg.selected_event.get_untracked().map_or(len, |id| (id + by).clamp(1, len)));
+    }
+}
+
 #[component]
 pub fn GroupsView(pg: Playground) -> impl IntoView {
     // One piece of HTML, as the tour's panel is: as a list of views it cost the page
