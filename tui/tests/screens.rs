@@ -1159,3 +1159,17 @@ fn a_cancel_in_the_payment_closes_it_as_canceled_and_esc_requests_nothing() {
     key(&mut app, KeyCode::Char('r'));
     assert!(screen(&app).contains("Order123 │ canceled │"), "{}", screen(&app));
 }
+
+#[test]
+fn a_help_taller_than_the_screen_leaves_the_key_bar_that_says_how_to_close_it() {
+    for (w, h) in [(80, 24), (120, 36)] {
+        let mut app = started();
+        key(&mut app, KeyCode::Char('?'));
+        let s = render_text(&app, w, h);
+        let last = s.lines().last().unwrap_or_default();
+        assert!(last.contains("Esc close") && !last.contains('┘'), "{w}x{h}: the key bar is covered: {last:?}\n{s}");
+        // The help's own bottom edge is just above the bar.
+        let above = s.lines().nth(usize::from(h) - 2).unwrap_or_default();
+        assert!(above.contains('┘'), "{w}x{h}: {above:?}");
+    }
+}

@@ -124,7 +124,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Form(f) => overlay::form(frame, area, f),
         Mode::Prompt(p) => overlay::prompt(frame, area, p),
         Mode::Picker(i) => overlay::picker(frame, area, *i),
-        Mode::Help(scroll) => app.help_max.set(overlay::help(frame, area, app.bridge.is_some(), *scroll)),
+        // Above the key bar, which says how to scroll and close it: a help taller than
+        // the screen covered the bar.
+        Mode::Help(scroll) => {
+            let above_keys = Rect { height: keys.y.saturating_sub(area.y), ..area };
+            app.help_max.set(overlay::help(frame, above_keys, app.bridge.is_some(), *scroll))
+        }
         Mode::Commands(selected) => overlay::commands(frame, area, app, *selected),
     }
 }
