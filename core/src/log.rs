@@ -32,6 +32,14 @@ impl LogLine {
     }
 }
 
+impl LogLine {
+    /// The fields as a screen shows them: a scan of a megabyte is its start and its
+    /// end, as `cadence wf show` shows a long field (the whole line stays in `fields`).
+    pub fn shown_fields(&self) -> std::borrow::Cow<'_, str> {
+        crate::history::table::trimmed(&self.fields, crate::history::table::MAX_FIELD_LENGTH)
+    }
+}
+
 impl std::fmt::Display for LogLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let level = match self.level {
@@ -40,7 +48,7 @@ impl std::fmt::Display for LogLine {
         };
         write!(f, "{} {level} [{}] {}", self.time, self.source, self.message)?;
         if !self.fields.is_empty() {
-            write!(f, " {}", self.fields)?;
+            write!(f, " {}", self.shown_fields())?;
         }
         Ok(())
     }

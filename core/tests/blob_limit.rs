@@ -128,3 +128,22 @@ fn both_refusals_are_explained() {
     let query = s.perform(Action::Query { name: CURRENT_STATUS_QUERY.into() }).unwrap_err();
     assert!(explain_refusal(&query).is_some_and(|t| t.contains("fails this query alone")), "{query}");
 }
+
+#[test]
+fn a_long_location_is_shown_cut_as_wf_show_cuts_a_field_and_kept_whole_in_history() {
+    let mut s = tracked();
+    let location = format!("{}{}", "a".repeat(1_000), "z".repeat(1_000));
+    s.perform(Action::Signal { name: SCAN_SIGNAL.into(), input: Some(format!("{{\"location\":\"{location}\"}}")) }).unwrap();
+    let label = s.timeline().iter().rev().find(|e| matches!(e.action, Action::Signal { .. })).unwrap().action.label();
+    assert!(label.len() < 600 && label.contains("aaa ... zzz"), "{label}");
+    let log = s.logs().iter().map(ToString::to_string).find(|l| l.contains("Received signal")).unwrap();
+    assert!(log.len() < 700 && log.contains("aaa ... zzz"), "{log}");
+    let table = s.history_table();
+    assert!(!table.contains(&"a".repeat(300)) && table.contains("aaa ... zzz"), "{table}");
+    // History keeps every byte.
+    let signaled = s.history().iter().find_map(|e| match &e.attributes {
+        EventAttributes::WorkflowExecutionSignaled(a) => a.input.clone(),
+        _ => None,
+    });
+    assert!(signaled.is_some_and(|p| p.to_text().contains(&location)));
+}

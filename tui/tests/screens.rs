@@ -1173,3 +1173,18 @@ fn a_help_taller_than_the_screen_leaves_the_key_bar_that_says_how_to_close_it() 
         assert!(above.contains('┘'), "{w}x{h}: {above:?}");
     }
 }
+
+#[test]
+fn a_long_location_is_shown_by_its_start_and_end_in_the_log_and_the_query_as_wf_show_cuts_a_field() {
+    let mut app = shipped();
+    let location = format!("{}{}", "a".repeat(2_500), "z".repeat(2_500));
+    scan(&mut app, &location);
+    key(&mut app, KeyCode::Char('a'));
+    let s = render_text(&app, 200, 60);
+    // No pane wraps five thousand letters into rows: the middle is left out (` ... `),
+    // the start and the end stay.
+    let cut = s.lines().filter(|l| l.contains("a ...")).count();
+    assert!(cut >= 2, "the log line and the last action, each cut: {cut}\n{s}");
+    let z = s.lines().filter(|l| l.contains("zzzz")).count();
+    assert!((2..=6).contains(&z), "the location's end, a row or two in each: {z}\n{s}");
+}

@@ -1348,3 +1348,38 @@ test('the sixth newcomer walk: a refused import said beside the box, a load undo
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+test('a scan over 2 MiB is refused in the server\'s words and keeps its text; a long one is shown cut, as `cadence wf show` cuts a field', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await page.getByRole('button', { name: 'Advance the clock to the next timer or retry' }).click();
+  await page.keyboard.press('t');
+  await expectMatch(page.locator('#pending'), /timer 3: fires in/);
+  // {"location":"…"} is 15 bytes around the location: one byte over the limit.
+  const over = 'x'.repeat(2 * 1024 * 1024 - 15 + 1);
+  await page.getByLabel('Scan location').fill(over);
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await expectMatch(page.locator('#error'), /^Blob data size exceeds limit\. \(BadRequestError: the signal's input is 2,097,153 bytes/);
+  await expectCount(page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"]'), 0);
+  assert.equal((await page.getByLabel('Scan location').inputValue()).length, over.length, 'the refused location is kept to edit');
+  // A long location that fits: written whole, shown as its start and its end.
+  await page.getByLabel('Scan location').fill('y'.repeat(300_000));
+  await page.getByRole('button', { name: 'Send ScanSignal with this location' }).click();
+  await expectCount(page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"]'), 1);
+  await expectMatch(page.locator('#current-status'), /^\{"delivered":false,"locationHistory":\["Aarhus","y+ \.\.\. y+"\]\}$/);
+  assert.ok((await page.locator('#current-status').textContent()).length < 600);
+  const details = await page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"] td.details').textContent();
+  assert.match(details, /y \.\.\. y/);
+  assert.ok(details.length < 700, `the signal's row: ${details.length} characters`);
+  // The command cannot carry it on a command line: it names a file.
+  await expectMatch(page.locator('#cli'), /--input_file input\.json {2}# input\.json holds the 300,015-byte input/);
+  // The event's JSON holds it whole.
+  await page.locator('#history tr.event[data-event-type="WorkflowExecutionSignaled"]').click();
+  await expectMatch(page.locator('#event-json'), /workflowExecutionSignaledEventAttributes/);
+  const input = JSON.parse(await page.locator('#event-json').textContent()).workflowExecutionSignaledEventAttributes.input;
+  assert.equal(Buffer.from(input.data, 'base64').toString().length, 300_015);
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

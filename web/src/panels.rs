@@ -3,6 +3,7 @@
 //! timeline in [`crate::timeline_svg`].
 
 use leptos::prelude::*;
+use postflow_core::history::table;
 use postflow_core::session::{Action, Session, cli, script};
 use postflow_core::time::format_elapsed;
 
@@ -53,18 +54,24 @@ pub fn StatusView(pg: Playground) -> impl IntoView {
                             pg.session
                                 .with(Session::current_status)
                                 .and_then(|q| serde_json::to_string(&q).ok())
-                                .unwrap_or_else(|| "(no answer yet)".into())
+                                .map_or_else(|| "(no answer yet)".into(), |a| shown(&a))
                         }}
                     </code>
                 </dd>
                 <dt>"last query"</dt>
                 <dd>
-                    <code id="query-result">{move || pg.session.with(last_query).unwrap_or_else(|| "(no query yet)".into())}</code>
+                    <code id="query-result">{move || pg.session.with(last_query).map_or_else(|| "(no query yet)".into(), |a| shown(&a))}</code>
                 </dd>
             </dl>
             {move || pg.session.with(|s| s.replay_error().map(|e| view! { <p class="error">"replay: " {e.to_owned()}</p> }))}
         </section>
     }
+}
+
+/// A long answer as `cadence wf show` shows a long field, its start and its end: laid
+/// out whole, two megabytes of scanned locations held the page for seconds.
+fn shown(text: &str) -> String {
+    table::trimmed(text, table::MAX_FIELD_LENGTH).into_owned()
 }
 
 /// The answer of the last query at or before the cursor.
@@ -80,7 +87,7 @@ pub fn CliView(pg: Playground) -> impl IntoView {
         <section class="cli" aria-label="Cadence CLI">
             <h2>"cadence CLI"</h2>
             <p class="last-action">
-                {move || pg.session.with(|s| s.last_entry().map(|e| format!("last step: {} → {}", e.action.label(), e.outcome)))}
+                {move || pg.session.with(|s| s.last_entry().map(|e| format!("last step: {} → {}", e.action.label(), shown(&e.outcome))))}
             </p>
             {move || match last() {
                 Some(l) => {

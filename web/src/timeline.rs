@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use postflow_core::history::table::attempt_label;
+use postflow_core::history::table::{self, attempt_label};
 use postflow_core::history::{EventAttributes, HistoryEvent};
 use postflow_core::session::Session;
 use postflow_core::time::Timestamp;
@@ -199,7 +199,11 @@ pub fn layout(session: &Session, scale: Scale) -> Layout {
         match &e.attributes {
             EventAttributes::WorkflowExecutionSignaled(s) => {
                 let lane = lanes.of("signals".into(), || "signals".into());
-                let input = s.input.as_ref().map(|p| p.to_text().trim_end().to_owned()).unwrap_or_default();
+                let input = s
+                    .input
+                    .as_ref()
+                    .map(|p| table::trimmed(p.to_text().trim_end(), table::MAX_FIELD_LENGTH).into_owned())
+                    .unwrap_or_default();
                 // Signals at the same moment would print as one dot: set each a dot apart.
                 let dot = match last_dot {
                     Some(prev) if at < prev + 13.0 => prev + 13.0,

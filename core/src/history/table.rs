@@ -226,7 +226,23 @@ fn secs(d: Option<std::time::Duration>) -> String {
 
 /// Payload bytes as text with each newline written as `\n`.
 pub fn payload(p: &Payload) -> String {
-    one_line(&p.to_text())
+    one_line(&trimmed(&p.to_text(), MAX_FIELD_LENGTH))
+}
+
+/// The longest field `cadence wf show` prints whole (its `--max_field_length`
+/// default): a megabyte scan is its start and its end, not a screen of text.
+pub const MAX_FIELD_LENGTH: usize = 500;
+
+/// `text` as the CLI shortens a field: whole when it has at most `max` characters, else
+/// its first and last `max / 2` with ` ... ` between.
+pub fn trimmed(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let chars = text.chars().count();
+    if chars <= max {
+        return text.into();
+    }
+    let head = text.char_indices().nth(max / 2).map_or(text.len(), |(i, _)| i);
+    let tail = text.char_indices().nth(chars - max / 2).map_or(text.len(), |(i, _)| i);
+    format!("{} ... {}", &text[..head], &text[tail..]).into()
 }
 
 /// Text someone typed (a signal's name, a terminate's reason) on the event's one line:
@@ -361,6 +377,13 @@ mod tests {
     #[test]
     fn payloads_show_newlines_and_failures_quote_details() {
         assert_eq!(payload(&Payload::from("\"Payment successful\"\n")), "\"Payment successful\"\\n");
+        // A field over 500 characters is cut as `cadence wf show` cuts it: its first and
+        // last 250 around ` ... `.
+        let long = format!("{{\"location\":\"{}\"}}", "é".repeat(1_000));
+        let shown = payload(&Payload::from(long.as_str()));
+        assert_eq!(shown.chars().count(), 505);
+        assert!(shown.starts_with("{\"location\":\"éé") && shown.contains("éé ... éé") && shown.ends_with("éé\"}"), "{shown}");
+        assert_eq!(trimmed(&"x".repeat(500), 500).len(), 500);
         assert_eq!(failure(&Failure::generic("customer is required")), "cadenceInternal:Generic \"customer is required\"");
     }
 }

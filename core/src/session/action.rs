@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::history::table;
 use crate::keys::{Keys, type_name};
 use crate::time::{format_duration, parse_duration};
 
@@ -49,7 +50,8 @@ impl Action {
     pub fn label(&self) -> String {
         match self {
             Action::Start { workflow_id, .. } => format!("start {workflow_id}"),
-            Action::Signal { name, input: Some(i) } => format!("signal {name} {i}"),
+            // A megabyte scan is a label's start and end, as `wf show` shows a field.
+            Action::Signal { name, input: Some(i) } => format!("signal {name} {}", table::trimmed(i, table::MAX_FIELD_LENGTH)),
             Action::Signal { name, input: None } => format!("signal {name}"),
             Action::Query { name } => format!("query {name}"),
             Action::Terminate { reason } if reason.is_empty() => "terminate".into(),

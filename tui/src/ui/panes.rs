@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::App;
 use postflow_core::controls::{Availability, Command, availability, keys_label};
+use postflow_core::history::table;
 use postflow_core::session::{PendingItem, PendingKind};
 
 /// A pane's content built before the layout (the pending work, the last action): the
@@ -105,6 +106,8 @@ pub fn query(frame: &mut Frame, area: Rect, app: &App) {
             (" Query current_status ".to_owned(), hint)
         }
     };
+    // A two-megabyte answer wrapped into the pane on every frame froze the screen.
+    let text = table::trimmed(&text, table::MAX_FIELD_LENGTH).into_owned();
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), area);
 }
 
@@ -122,7 +125,7 @@ pub fn log(frame: &mut Frame, area: Rect, app: &App) {
         let mut text = format!("{} {} {}", t.get(11..19).unwrap_or(&t), l.source, l.message);
         if !l.fields.is_empty() {
             text.push(' ');
-            text.push_str(&l.fields);
+            text.push_str(&l.shown_fields());
         }
         // Measured as the wrap will draw it (at words): counting characters
         // undercounts, and the pane then showed the tail of a line, e.g. "sent".
@@ -169,7 +172,7 @@ pub fn last_action(app: &App, width: u16) -> FittedPane {
     let older = last.as_ref().filter(|l| l.older_than_step).map(|l| l.step);
     let title = last_action_title(usize::from(width.saturating_sub(2)), s.cursor(), s.timeline().len(), older, last.is_some());
     let mut lines = match s.last_entry() {
-        Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), e.outcome))],
+        Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), table::trimmed(&e.outcome, table::MAX_FIELD_LENGTH)))],
         None => vec![Line::raw("none yet")],
     };
     if let Some(l) = last {

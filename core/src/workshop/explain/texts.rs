@@ -1353,8 +1353,10 @@ fn short(e: &HistoryEvent) -> String {
 /// A payload inside a sentence: its JSON values separated by spaces. The Go client
 /// ends every value with a newline, which the one-line history table shows as `\n`
 /// and a sentence must not.
+/// A payload in a sentence: its values on one line, a long one cut as `wf show` cuts it.
 fn prose(p: &Payload) -> String {
-    p.to_text().split('\n').filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ")
+    let text = p.to_text().split('\n').filter(|v| !v.is_empty()).collect::<Vec<_>>().join(" ");
+    table::trimmed(&text, table::MAX_FIELD_LENGTH).into_owned()
 }
 
 fn capitalize(s: &str) -> String {
