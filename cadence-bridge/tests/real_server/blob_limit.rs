@@ -5,7 +5,6 @@
 //! whose location grows past the limit in the estimate's input (Go's JSON writes `<`
 //! as `\u003c`) fails the workflow, written by the server with its own reason.
 
-use std::process::Command;
 use std::time::Duration;
 
 use cadence_bridge::client::{Client, StartOptions};
@@ -65,16 +64,6 @@ fn simulated(seed: u64) -> (Session, Vec<String>) {
     (s, refusals)
 }
 
-/// The estimates (days) a history's estimate activities returned, in order.
-fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
-    h.iter()
-        .filter_map(|e| match &e.attributes {
-            EventAttributes::ActivityTaskCompleted(a) => a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// A difference of histories whose lines hold megabytes, cut to be read.
 fn readable(d: &[String]) -> String {
     d.iter()
@@ -92,8 +81,6 @@ fn readable(d: &[String]) -> String {
 #[test]
 #[ignore = "needs a Cadence server and the Go workshop worker (POSTFLOW_GO_WORKER): scripts/test-bridge.sh"]
 fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simulator_says() {
-    let go_worker =
-        std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
     let c = client();
     // An order over the limit is not started, here and in the simulator.
     let big_id = fresh_id("limit-order");
@@ -117,9 +104,7 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     let err = s.perform(Action::Start { workflow_id: big_id, input: big, execution_timeout: Duration::from_secs(600) }).unwrap_err();
     assert!(err.starts_with("Blob data size exceeds limit."), "{err}");
 
-    let mut go = Command::new(&go_worker);
-    go.args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"]);
-    let go = WorkerProcess::spawn_command(go);
+    let go = go_worker();
     let go_id = fresh_id("go-limit");
     let _c1 = Cleanup(go_id.clone());
     let go_history = lifecycle(&c, &go_id);
@@ -129,12 +114,7 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     // Ours, and the simulator, with a seed whose estimates are the ones the Go worker drew.
     let wanted = estimates(&go_history);
     assert_eq!(wanted.len(), 3, "{wanted:?}");
-    let seed = (1..)
-        .find(|s| {
-            let mut r = postflow_core::rng::SplitMix64::new(*s);
-            wanted.iter().all(|w| r.one_to(3) == *w)
-        })
-        .unwrap();
+    let seed = seed_drawing(&wanted);
     let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
     let rust_id = fresh_id("rust-limit");
     let _c2 = Cleanup(rust_id.clone());
@@ -160,12 +140,6 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     // The simulator refuses in the server's words.
     assert!(refusals[0].starts_with("Blob data size exceeds limit."), "{}", refusals[0]);
     assert_eq!(refusals[1], "query failed: query result size (2200055) exceeds limit (2000000)");
-}
-
-/// `bridge wf <args>` against the test server: exit status, stdout, stderr.
-fn bridge_wf(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &address(), "wf"]).args(args).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]

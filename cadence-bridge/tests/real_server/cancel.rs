@@ -31,12 +31,6 @@ fn unserved(c: &Client, prefix: &str) -> (String, String) {
     (id, task_list)
 }
 
-/// `bridge wf <args>` against the test server: exit status, stdout, stderr.
-fn bridge_wf(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &address(), "wf"]).args(args).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
 /// The history as `bridge wf show --json` prints it: each event's type (the name of its
 /// attributes, `WorkflowExecutionCancelRequested`) and its attributes.
 fn shown(id: &str) -> Vec<(String, Value)> {

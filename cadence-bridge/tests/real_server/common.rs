@@ -318,3 +318,41 @@ pub fn bridge_cli(args: &[&str]) -> (Option<i32>, String) {
 pub fn is_open(c: &Client, workflow_id: &str) -> bool {
     c.describe(DOMAIN, workflow_id, "").unwrap()["workflowExecutionInfo"].get("closeStatus").is_none()
 }
+
+/// The workshop's Go worker (`POSTFLOW_GO_WORKER`: the Cadence Go client, gRPC, sticky
+/// cache on), a minute per day, its estimates seeded. A guard, not a bare child: if a
+/// test fails, its Go worker must not live on and answer the next test's workflows.
+pub fn go_worker() -> WorkerProcess {
+    let path =
+        std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
+    let mut go = Command::new(path);
+    go.args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"]);
+    WorkerProcess::spawn_command(go)
+}
+
+/// The estimates (days) a history's estimate activities returned, in order.
+pub fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
+    h.iter()
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::ActivityTaskCompleted(a) => a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A seed whose first estimates are `wanted`: our worker (`--seed`) and the simulator
+/// (its session's seed) then draw what the Go worker's estimator drew.
+pub fn seed_drawing(wanted: &[u64]) -> u64 {
+    (1..)
+        .find(|s| {
+            let mut r = postflow_core::rng::SplitMix64::new(*s);
+            wanted.iter().all(|w| r.one_to(3) == *w)
+        })
+        .unwrap()
+}
+
+/// `bridge wf <args>` against the test server: exit status, stdout, stderr.
+pub fn bridge_wf(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bridge")).args(["--address", &address(), "wf"]).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}

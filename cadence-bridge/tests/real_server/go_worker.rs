@@ -2,7 +2,6 @@
 //! package's life, and the orders that fail, give the same history apart from the
 //! sticky list's name.
 
-use std::process::Command;
 use std::time::Duration;
 
 use cadence_bridge::client::Client;
@@ -109,28 +108,11 @@ fn canceled_in_payment(c: &Client, prefix: &str) -> Vec<HistoryEvent> {
     panic!("{prefix}: three times the payment's third attempt started before the cancel arrived");
 }
 
-/// The estimates (days) a history's estimate activities returned, in order.
-fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
-    h.iter()
-        .filter_map(|e| match &e.attributes {
-            EventAttributes::ActivityTaskCompleted(a) => a.result.as_ref().and_then(|r| r.to_text().trim().parse().ok()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 #[ignore = "needs a Cadence server and the Go workshop worker (POSTFLOW_GO_WORKER): scripts/test-bridge.sh"]
 fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
-    let go_worker =
-        std::env::var("POSTFLOW_GO_WORKER").expect("POSTFLOW_GO_WORKER: the workshop-worker binary (scripts/test-bridge.sh builds it)");
     let c = client();
-    // The Go worker (the Cadence Go client, gRPC, sticky cache on), seeded estimates.
-    // A guard, not a bare child: if this test fails, its Go worker must not live on and
-    // answer the next test's workflows.
-    let mut go = Command::new(&go_worker);
-    go.args(["--address", "127.0.0.1:7833", "--timer-unit", "1m", "--seed", "7"]);
-    let go = WorkerProcess::spawn_command(go);
+    let go = go_worker();
     let go_id = fresh_id("go");
     let _c1 = Cleanup(go_id.clone());
     let go_history = scripted_lifecycle(&c, &go_id);
@@ -144,12 +126,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     // Our worker, with a seed whose first estimates are the ones the Go worker drew.
     let wanted: Vec<u64> = estimates(&go_history).into_iter().chain(estimates(&go_canceled)).collect();
     assert_eq!(wanted.len(), 6, "{wanted:?}");
-    let seed = (1..)
-        .find(|s| {
-            let mut r = postflow_core::rng::SplitMix64::new(*s);
-            wanted.iter().all(|w| r.one_to(3) == *w)
-        })
-        .unwrap();
+    let seed = seed_drawing(&wanted);
     let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
     let rust_id = fresh_id("rust");
     let _c2 = Cleanup(rust_id.clone());
