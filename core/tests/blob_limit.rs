@@ -147,3 +147,35 @@ fn a_long_location_is_shown_cut_as_wf_show_cuts_a_field_and_kept_whole_in_histor
     });
     assert!(signaled.is_some_and(|p| p.to_text().contains(&location)));
 }
+
+#[test]
+fn a_workflow_the_server_failed_for_its_size_still_answers_queries() {
+    // A customer of 1.5 MB fits in the order and in the payment's and shipment's inputs;
+    // with a 600 kB location beside it, the estimate's input does not. The answer holds
+    // the locations only, well under the Go client's 2,000,000 bytes.
+    let mut s = Session::new(SessionConfig::default());
+    let Action::Start { workflow_id, input, execution_timeout } = Session::workshop_start() else { unreachable!() };
+    let input = input.replacen("\"Cadence\"", &format!("\"{}\"", "C".repeat(1_500_000)), 1);
+    s.perform(Action::Start { workflow_id, input, execution_timeout }).unwrap();
+    while !s.history().iter().any(|e| e.event_type() == EventType::TimerStarted) {
+        s.perform(Action::AdvanceNext).unwrap();
+    }
+    s.perform(scan_of('x', 600_000)).unwrap();
+    assert_eq!(s.history().last().map(|e| e.event_type()), Some(EventType::WorkflowExecutionFailed), "{}", s.history_table());
+    // A worker replays the closed workflow's history to answer. The code's last
+    // decision has no event of its own (the server's failure took its place), which is
+    // no nondeterminism: the Go worker answers, and so does ours.
+    s.perform(Action::Query { name: CURRENT_STATUS_QUERY.into() }).unwrap();
+    let answer = s.last_entry().unwrap().outcome.clone();
+    assert_eq!(answer, format!(r#"{{"delivered":false,"locationHistory":["Aarhus","{}"]}}"#, "x".repeat(600_000)));
+}
+
+#[test]
+fn a_history_the_server_failed_for_its_size_imports_and_replays() {
+    let mut s = tracked();
+    s.perform(scan_of('<', 400_000)).unwrap();
+    let json = postflow_core::history::json::history_to_json(s.history());
+    let imported = Session::import_history(SessionConfig::default(), &json).unwrap();
+    assert_eq!(imported.replay_error(), None, "{}", imported.history_table());
+    assert!(imported.outcome().is_some_and(|o| o.starts_with("failed")), "{:?}", imported.outcome());
+}

@@ -47,6 +47,24 @@ fn lifecycle(c: &Client, id: &str) -> Vec<HistoryEvent> {
     wait_for(c, id, within, "the failure", has(EventType::WorkflowExecutionFailed))
 }
 
+/// An order whose customer takes 1.5 MB: it fits in the start and in the payment's and
+/// shipment's inputs, but with a 600 kB location beside it the estimate's input does
+/// not. Its failure, and then its answer to `current_status` (the locations only, well
+/// under 2,000,000 bytes), which a worker gives by replaying the closed history.
+fn big_order() -> String {
+    order("Order123", &"C".repeat(1_500_000), 20)
+}
+
+fn failed_then_asked(c: &Client, id: &str) -> (Vec<HistoryEvent>, String) {
+    start(c, id, &big_order());
+    let within = Duration::from_secs(120);
+    wait_for(c, id, within, "the first timer", has(EventType::TimerStarted));
+    c.signal(DOMAIN, id, "", SCAN_SIGNAL, Some(&scan_input('x', 600_000))).unwrap();
+    let h = wait_for(c, id, within, "the failure", has(EventType::WorkflowExecutionFailed));
+    let answer = c.query(DOMAIN, id, "", CURRENT_STATUS_QUERY, None).unwrap_or_else(|e| panic!("{id}: {e}"));
+    (h, answer)
+}
+
 /// The same moves in the simulator.
 fn simulated(seed: u64) -> (Session, Vec<String>) {
     let mut s = Session::new(SessionConfig { seed, ..Default::default() });
@@ -123,6 +141,31 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     assert_eq!(code, Some(0), "{log}");
     let (session, refusals) = simulated(seed);
 
+    // The big order, each worker fresh: our worker draws each run's estimates from the
+    // seed anew, the Go worker from one sequence.
+    let go = go_worker();
+    let go_asked_id = fresh_id("go-limit-asked");
+    let _c3 = Cleanup(go_asked_id.clone());
+    let (go_asked, go_answer) = failed_then_asked(&c, &go_asked_id);
+    let (code, log) = go.stop();
+    assert_eq!(code, Some(0), "{log}");
+    let seed = seed_drawing(&estimates(&go_asked));
+    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let rust_asked_id = fresh_id("rust-limit-asked");
+    let _c4 = Cleanup(rust_asked_id.clone());
+    let (rust_asked, rust_answer) = failed_then_asked(&c, &rust_asked_id);
+    let (code, log) = ours.stop();
+    assert_eq!(code, Some(0), "{log}");
+    let mut asked = Session::new(SessionConfig { seed, ..Default::default() });
+    asked
+        .perform(Action::Start { workflow_id: "Order123".into(), input: big_order(), execution_timeout: Duration::from_secs(600) })
+        .unwrap();
+    while !has(EventType::TimerStarted)(asked.history()) {
+        asked.perform(Action::AdvanceNext).unwrap();
+    }
+    asked.perform(Action::Signal { name: SCAN_SIGNAL.into(), input: Some(scan_input('x', 600_000)) }).unwrap();
+    asked.perform(Action::Query { name: CURRENT_STATUS_QUERY.into() }).unwrap();
+
     // The server wrote the failure in place of the estimate's schedule: after the
     // decision task, the old timer's cancel, and nothing after the failure.
     let tail: Vec<&str> = go_history.iter().rev().take(3).rev().map(|e| e.event_type().name()).collect();
@@ -137,6 +180,21 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     assert!(d.is_empty(), "the Rust worker's history differs from the Go worker's:\n{}", readable(&d));
     let d = compare::diff_labeled(["Go worker", "simulator"], &go, &compare::normalise(session.history()));
     assert!(d.is_empty(), "the simulator's history differs from the Go worker's:\n{}", readable(&d));
+    // A workflow the server failed so still answers its query, replayed by the Go
+    // worker, by ours and by the simulator alike.
+    let go = compare::normalise(&go_asked);
+    let d = compare::diff_labeled(["Go worker", "Rust worker"], &go, &compare::normalise(&rust_asked));
+    assert!(d.is_empty(), "the big order: the Rust worker's history differs from the Go worker's:\n{}", readable(&d));
+    let d = compare::diff_labeled(["Go worker", "simulator"], &go, &compare::normalise(asked.history()));
+    assert!(d.is_empty(), "the big order: the simulator's history differs from the Go worker's:\n{}", readable(&d));
+    let want = format!(r#"{{"delivered":false,"locationHistory":["Aarhus","{}"]}}"#, "x".repeat(600_000));
+    assert!(
+        go_answer == want && rust_answer == want,
+        "{} / {}",
+        &go_answer[..60.min(go_answer.len())],
+        &rust_answer[..60.min(rust_answer.len())]
+    );
+    assert_eq!(asked.last_entry().unwrap().outcome, want);
     // The simulator refuses in the server's words.
     assert!(refusals[0].starts_with("Blob data size exceeds limit."), "{}", refusals[0]);
     assert_eq!(refusals[1], "query failed: query result size (2200055) exceeds limit (2000000)");

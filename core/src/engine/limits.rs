@@ -3,8 +3,9 @@
 //! the server's door, and a decision that carries one (an activity's input, the
 //! workflow's result or failure) fails the whole workflow. (A query's answer never
 //! meets it: the Go client fails an answer over 2,000,000 bytes itself,
-//! [`QUERY_RESULT_SIZE_LIMIT`](crate::runtime::QUERY_RESULT_SIZE_LIMIT).) Checked as the v1.4.1 server checks them (`common.CheckEventBlobSizeLimit`):
-//! a payload of exactly the limit passes.
+//! [`QUERY_RESULT_SIZE_LIMIT`](crate::runtime::QUERY_RESULT_SIZE_LIMIT).) Checked as
+//! the v1.4.1 server checks them (`common.CheckEventBlobSizeLimit`): a payload of
+//! exactly the limit passes.
 
 use crate::decision::Decision;
 use crate::payload::Payload;

@@ -72,6 +72,11 @@ pub enum ReplayAttributes<'a> {
         signal_name: &'a Str,
         input: Option<&'a Payload>,
     },
+    /// Its reason tells a failure the server wrote in a decision's place from one the
+    /// code asked for.
+    WorkflowExecutionFailed {
+        failure: Option<&'a Failure>,
+    },
     /// An event replay knows by its type alone (decision task events, an activity
     /// task's start, the workflow's close).
     Other(EventType),
@@ -114,6 +119,7 @@ impl ReplayAttributes<'_> {
             ReplayAttributes::ActivityTaskCancelRequested { .. } => EventType::ActivityTaskCancelRequested,
             ReplayAttributes::ActivityTaskCanceled { .. } => EventType::ActivityTaskCanceled,
             ReplayAttributes::WorkflowExecutionSignaled { .. } => EventType::WorkflowExecutionSignaled,
+            ReplayAttributes::WorkflowExecutionFailed { .. } => EventType::WorkflowExecutionFailed,
             ReplayAttributes::Other(t) => *t,
         }
     }
@@ -155,6 +161,7 @@ impl<'a> From<&'a EventAttributes> for ReplayAttributes<'a> {
             EventAttributes::WorkflowExecutionSignaled(a) => {
                 ReplayAttributes::WorkflowExecutionSignaled { signal_name: &a.signal_name, input: a.input.as_ref() }
             }
+            EventAttributes::WorkflowExecutionFailed(a) => ReplayAttributes::WorkflowExecutionFailed { failure: a.failure.as_ref() },
             EventAttributes::DecisionTaskScheduled(_)
             | EventAttributes::DecisionTaskStarted(_)
             | EventAttributes::DecisionTaskCompleted(_)
@@ -162,7 +169,6 @@ impl<'a> From<&'a EventAttributes> for ReplayAttributes<'a> {
             | EventAttributes::DecisionTaskTimedOut(_)
             | EventAttributes::ActivityTaskStarted(_)
             | EventAttributes::WorkflowExecutionCompleted(_)
-            | EventAttributes::WorkflowExecutionFailed(_)
             | EventAttributes::WorkflowExecutionTimedOut(_)
             | EventAttributes::WorkflowExecutionTerminated(_)
             | EventAttributes::WorkflowExecutionCancelRequested(_)

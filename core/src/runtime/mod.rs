@@ -362,8 +362,16 @@ impl WorkflowRuntime {
                     self.match_command(&e, |c| matches!(c.decision(), Some(Decision::CompleteWorkflowExecution(_))))?;
                     self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }
+                // The server failed the workflow in place of a decision whose payload was over
+                // its limit, and took none of the decisions after it: they never reach
+                // history. The Go worker, replaying to answer a query, reads on.
+                ReplayAttributes::WorkflowExecutionFailed { failure: Some(f) }
+                    if f.reason == crate::engine::limits::DECISION_BLOB_SIZE_EXCEEDS_LIMIT =>
+                {
+                    self.seen = self.sent.len();
+                }
                 // A workflow asked to cancel that fails is closed as canceled by the server.
-                ReplayAttributes::Other(EventType::WorkflowExecutionFailed | EventType::WorkflowExecutionCanceled) => {
+                ReplayAttributes::WorkflowExecutionFailed { .. } | ReplayAttributes::Other(EventType::WorkflowExecutionCanceled) => {
                     self.match_command(&e, |c| matches!(c.decision(), Some(Decision::FailWorkflowExecution(_))))?;
                     self.initiated(&e, CommandKey::CloseWorkflow)?;
                 }

@@ -104,6 +104,10 @@ fn replay_attributes<'a: 's, 's>(
         EventType::WorkflowExecutionSignaled => {
             A::WorkflowExecutionSignaled { signal_name: r.str_in(first)?, input: r.payload_in(&mut slot.payload)? }
         }
+        EventType::WorkflowExecutionFailed => {
+            slot.failure = Option::<Failure>::unpack(r)?;
+            A::WorkflowExecutionFailed { failure: slot.failure.as_ref() }
+        }
         EventType::DecisionTaskScheduled
         | EventType::DecisionTaskStarted
         | EventType::DecisionTaskCompleted
@@ -111,7 +115,6 @@ fn replay_attributes<'a: 's, 's>(
         | EventType::DecisionTaskFailed
         | EventType::ActivityTaskStarted
         | EventType::WorkflowExecutionCompleted
-        | EventType::WorkflowExecutionFailed
         | EventType::WorkflowExecutionTimedOut
         | EventType::WorkflowExecutionTerminated
         | EventType::WorkflowExecutionCancelRequested
