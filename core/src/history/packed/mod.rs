@@ -403,6 +403,14 @@ mod tests {
                     last_failure: Some(Failure { reason: "cadenceInternal:Generic".into(), details: b"down".to_vec() }),
                 }),
             ),
+            // Its failure's reason is read: the server's own failures replay differently.
+            event(
+                5,
+                EventAttributes::WorkflowExecutionFailed(WorkflowExecutionFailedEventAttributes {
+                    failure: Some(Failure { reason: "DECISION_BLOB_SIZE_EXCEEDS_LIMIT".into(), details: b"too long".to_vec() }),
+                    decision_task_completed_event_id: 4,
+                }),
+            ),
         ];
         let mut dict = Dictionary::default();
         let mut packed = PackedHistory::default();
@@ -415,6 +423,9 @@ mod tests {
             assert_eq!(replayed, ReplayEvent::from(e));
             if let ReplayAttributes::WorkflowExecutionSignaled { signal_name, input } = replayed.attributes {
                 assert_eq!((signal_name.as_str(), input), (long_name.as_str(), Some(&long("signal"))));
+            }
+            if let ReplayAttributes::WorkflowExecutionFailed { failure } = replayed.attributes {
+                assert_eq!(failure.map(|f| f.reason.as_str()), Some("DECISION_BLOB_SIZE_EXCEEDS_LIMIT"));
             }
         }
         assert!(replay.next_event().is_none());
