@@ -179,3 +179,16 @@ fn a_history_the_server_failed_for_its_size_imports_and_replays() {
     assert_eq!(imported.replay_error(), None, "{}", imported.history_table());
     assert!(imported.outcome().is_some_and(|o| o.starts_with("failed")), "{:?}", imported.outcome());
 }
+
+#[test]
+fn a_session_too_large_for_a_link_says_so_and_names_the_export() {
+    use postflow_core::session::{MAX_LINK_LENGTH, link_too_long};
+    let mut s = tracked();
+    assert_eq!(link_too_long(&format!("http://127.0.0.1:8080/#{}", s.to_share_text())), None);
+    s.perform(scan_of('x', 1_700_000)).unwrap();
+    let link = format!("http://127.0.0.1:8080/#{}", s.to_share_text());
+    let why = link_too_long(&link).expect("a 1.7 MB scan's link is over 2 MiB characters");
+    assert!(why.starts_with("this session is too large for a link (") && why.ends_with("export it to share it"), "{why}");
+    assert_eq!(link_too_long(&"x".repeat(MAX_LINK_LENGTH)), None);
+    assert!(link_too_long(&"x".repeat(MAX_LINK_LENGTH + 1)).is_some());
+}

@@ -176,6 +176,7 @@ pub fn ShareView(pg: Playground) -> impl IntoView {
         <section class="share" aria-label="Share">
             <h2>"Share"</h2>
             {move || match link() {
+                Some(l) if postflow_core::session::link_too_long(&l).is_some() => view! { <span id="share-too-long">{postflow_core::session::link_too_long(&l)}</span> }.into_any(),
                 Some(l) => {
                     let copied = l.clone();
                     view! {

@@ -43,9 +43,15 @@ fn saved_text(s: &Session, imported_json: Option<&str>) -> String {
 }
 
 /// What the address bar's hash holds for a session: its share text (an imported
-/// history has none: it is too long for an address, and kept in localStorage).
+/// history has none: it is too long for an address, and kept in localStorage). Nor
+/// has a session too large for any link: an address that opens nothing would make a
+/// reload fail; localStorage brings it back instead.
 fn address_text(s: &Session) -> String {
-    if s.is_imported() { String::new() } else { s.to_share_text() }
+    if s.is_imported() {
+        return String::new();
+    }
+    let text = s.to_share_text();
+    if postflow_core::session::link_too_long(&browser::link_with_hash(&text)).is_some() { String::new() } else { text }
 }
 
 /// The session saved by [`saved_text`].

@@ -20,7 +20,7 @@ use std::time::Duration;
 pub use action::Action;
 pub use pending::{PendingItem, PendingKind, Timeout, pending_items};
 pub use play::{PlayMode, Player};
-pub use share::ShareError;
+pub use share::{MAX_LINK_LENGTH, ShareError, link_too_long};
 pub use view::{Group, HistoryRow, PendingActivityRow, PendingTimerRow, StatusLine, UnreadSignalRow};
 
 use crate::engine::{Engine, StartRequest};
