@@ -592,16 +592,7 @@ impl Execution {
                 );
                 self.status = WorkflowStatus::Canceled(details.unwrap_or_default());
             }
-            Decision::FailWorkflowExecution(f) => {
-                self.append(
-                    now,
-                    EventAttributes::WorkflowExecutionFailed(WorkflowExecutionFailedEventAttributes {
-                        failure: f.failure.clone(),
-                        decision_task_completed_event_id: completed,
-                    }),
-                );
-                self.status = WorkflowStatus::Failed(Box::new(f.failure.clone().unwrap_or_default()));
-            }
+            Decision::FailWorkflowExecution(f) => self.close_failed(now, completed, f.failure.clone()),
         }
     }
 
@@ -609,14 +600,20 @@ impl Execution {
     /// workflow fails in its place, with the server's reason and words.
     fn fail_for_blob_size(&mut self, now: Timestamp, completed: i64, words: &str) {
         let failure = Failure { reason: super::limits::DECISION_BLOB_SIZE_EXCEEDS_LIMIT.into(), details: words.as_bytes().to_vec() };
+        self.close_failed(now, completed, Some(failure));
+    }
+
+    /// Writes `WorkflowExecutionFailed` after the decision task `completed`, whether the
+    /// code asked for it or the server wrote it in a decision's place.
+    fn close_failed(&mut self, now: Timestamp, completed: i64, failure: Option<Failure>) {
         self.append(
             now,
             EventAttributes::WorkflowExecutionFailed(WorkflowExecutionFailedEventAttributes {
-                failure: Some(failure.clone()),
+                failure: failure.clone(),
                 decision_task_completed_event_id: completed,
             }),
         );
-        self.status = WorkflowStatus::Failed(Box::new(failure));
+        self.status = WorkflowStatus::Failed(Box::new(failure.unwrap_or_default()));
     }
 
     /// A timer that fired while the decision ran, and that the decision cancels: the
