@@ -133,7 +133,7 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     let wanted = estimates(&go_history);
     assert_eq!(wanted.len(), 3, "{wanted:?}");
     let seed = seed_drawing(&wanted);
-    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let ours = seeded_worker(seed);
     let rust_id = fresh_id("rust-limit");
     let _c2 = Cleanup(rust_id.clone());
     let rust_history = lifecycle(&c, &rust_id);
@@ -150,7 +150,7 @@ fn the_payload_limit_refuses_fails_the_query_and_fails_the_workflow_as_the_simul
     let (code, log) = go.stop();
     assert_eq!(code, Some(0), "{log}");
     let seed = seed_drawing(&estimates(&go_asked));
-    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let ours = seeded_worker(seed);
     let rust_asked_id = fresh_id("rust-limit-asked");
     let _c4 = Cleanup(rust_asked_id.clone());
     let (rust_asked, rust_answer) = failed_then_asked(&c, &rust_asked_id);

@@ -330,6 +330,12 @@ pub fn go_worker() -> WorkerProcess {
     WorkerProcess::spawn_command(go)
 }
 
+/// Our worker as [`go_worker`] runs the Go one: a minute per day, its estimates drawn
+/// from `seed` (each run's anew; see [`seed_drawing`]).
+pub fn seeded_worker(seed: u64) -> WorkerProcess {
+    WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()])
+}
+
 /// The estimates (days) a history's estimate activities returned, in order.
 pub fn estimates(h: &[HistoryEvent]) -> Vec<u64> {
     h.iter()

@@ -127,7 +127,7 @@ fn our_worker_writes_the_go_workers_history_apart_from_the_sticky_list_name() {
     let wanted: Vec<u64> = estimates(&go_history).into_iter().chain(estimates(&go_canceled)).collect();
     assert_eq!(wanted.len(), 6, "{wanted:?}");
     let seed = seed_drawing(&wanted);
-    let ours = WorkerProcess::spawn_plain(&["--timer-unit", "60s", "--seed", &seed.to_string()]);
+    let ours = seeded_worker(seed);
     let rust_id = fresh_id("rust");
     let _c2 = Cleanup(rust_id.clone());
     let rust_history = scripted_lifecycle(&c, &rust_id);
