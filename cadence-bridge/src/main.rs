@@ -535,6 +535,12 @@ fn wf(client: &Client, domain: &str, mut command: WfCommand) -> Result<ExitCode,
         WfCommand::Start { input, .. } | WfCommand::Signal { input, .. } => input.as_ref().map_or(0, String::len),
         _ => 0,
     };
+    // The server names a limit but not how far over it the request was.
+    let id_length = match &command {
+        WfCommand::Start { workflow_id, .. } => workflow_id.len(),
+        WfCommand::Signal { name, .. } => name.len(),
+        _ => 0,
+    };
     wf_call(client, domain, command).map_err(|e| match (e, execution) {
         (BridgeError::BadRequest(raw), _) if raw.contains(limits::BLOB_SIZE_EXCEEDS_LIMIT) => BridgeError::BadRequest(format!(
             "{} (the input is {} bytes; Cadence takes at most {} bytes, 2 MiB, in one payload: nothing was written)",
@@ -542,6 +548,15 @@ fn wf(client: &Client, domain: &str, mut command: WfCommand) -> Result<ExitCode,
             postflow_core::count::grouped(input_size as u64),
             postflow_core::count::grouped(limits::BLOB_SIZE_LIMIT as u64)
         )),
+        (BridgeError::BadRequest(raw), _) if raw.contains(limits::WORKFLOW_ID_TOO_LONG) || raw.contains(limits::SIGNAL_NAME_TOO_LONG) => {
+            let what = if raw.contains(limits::WORKFLOW_ID_TOO_LONG) { "workflow ID" } else { "signal name" };
+            BridgeError::BadRequest(format!(
+                "{} (the {what} is {} bytes; Cadence takes at most {}: nothing was written)",
+                raw.trim(),
+                postflow_core::count::grouped(id_length as u64),
+                postflow_core::count::grouped(limits::ID_LENGTH_LIMIT as u64)
+            ))
+        }
         (BridgeError::AlreadyStarted(raw), _) => BridgeError::AlreadyStarted(id_in_use_advice(&raw, started.as_deref().unwrap_or("ID"))),
         // The server's own words for an ID it does not have are its storage's
         // ("GetCurrentExecution failed. Error: sql: no rows in result set").

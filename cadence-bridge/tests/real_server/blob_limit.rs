@@ -3,12 +3,15 @@
 //! writes nothing; an answer over the Go client's own 2,000,000 bytes fails the query
 //! and the workflow goes on; a scan
 //! whose location grows past the limit in the estimate's input (Go's JSON writes `<`
-//! as `\u003c`) fails the workflow, written by the server with its own reason.
+//! as `\u003c`) fails the workflow, written by the server with its own reason. Beside
+//! it, the server's 1,000-byte limit on a workflow ID and a signal name.
 
 use std::time::Duration;
 
 use cadence_bridge::client::{Client, StartOptions};
-use postflow_core::engine::limits::{BLOB_SIZE_LIMIT, DECISION_BLOB_SIZE_EXCEEDS_LIMIT};
+use postflow_core::engine::limits::{
+    BLOB_SIZE_LIMIT, DECISION_BLOB_SIZE_EXCEEDS_LIMIT, ID_LENGTH_LIMIT, SIGNAL_NAME_TOO_LONG, WORKFLOW_ID_TOO_LONG,
+};
 use postflow_core::history::{EventAttributes, EventType, HistoryEvent, compare};
 use postflow_core::postal::{CURRENT_STATUS_QUERY, SCAN_SIGNAL};
 use postflow_core::session::{Action, Session, SessionConfig};
@@ -242,4 +245,50 @@ fn inputs_too_long_for_a_command_line_come_from_a_file_and_the_limit_is_said_wit
     let (code, _, stderr) = bridge_wf(&["signal", "--wid", &id, "-n", SCAN_SIGNAL, "--if", &small, "--input", "{}"]);
     assert_eq!(code, Some(2), "both an input and a file: {stderr}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+#[ignore = "needs a Cadence server: scripts/test-bridge.sh"]
+fn a_workflow_id_or_a_signal_name_over_1000_bytes_is_refused_by_the_server_as_by_the_simulator() {
+    let base = fresh_id("limit-id");
+    let id_of = |n: usize| format!("{base}{}", "x".repeat(n - base.len()));
+    let (long, longest) = (id_of(ID_LENGTH_LIMIT + 1), id_of(ID_LENGTH_LIMIT));
+    let _cleanup = Cleanup(longest.clone());
+    let order = order("Order123", "Cadence", 20);
+    // A task list of its own, which no worker polls: only the server acts here.
+    let list = format!("{base}-list");
+    let mut s = Session::new(SessionConfig::default());
+    let start = |id: &str| Action::Start { workflow_id: id.into(), input: order.clone(), execution_timeout: Duration::from_secs(600) };
+
+    let (code, _, stderr) = bridge_wf(&["start", "--wid", &long, "--tl", &list, "--input", &order]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("{WORKFLOW_ID_TOO_LONG} (the workflow ID is 1,001 bytes; Cadence takes at most 1,000")), "{stderr}");
+    assert!(client().history(DOMAIN, &long, "").is_err(), "the long ID was started");
+    let err = s.perform(start(&long)).unwrap_err();
+    assert!(err.starts_with(WORKFLOW_ID_TOO_LONG), "{err}");
+
+    let (code, _, stderr) = bridge_wf(&["start", "--wid", &longest, "--tl", &list, "--input", &order]);
+    assert_eq!(code, Some(0), "an ID of exactly the limit: {stderr}");
+    s.perform(start(&longest)).unwrap();
+
+    // The name's length is checked at the front door, before the workflow is looked
+    // for: a missing workflow gets the same answer.
+    let name = |n: usize| "S".repeat(n);
+    let before = client().history(DOMAIN, &longest, "").unwrap().len();
+    for target in [longest.as_str(), "no-such-workflow"] {
+        let (code, _, stderr) = bridge_wf(&["signal", "--wid", target, "-n", &name(ID_LENGTH_LIMIT + 1)]);
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains(&format!("{SIGNAL_NAME_TOO_LONG} (the signal name is 1,001 bytes")), "{target}: {stderr}");
+    }
+    let err = s.perform(Action::Signal { name: name(ID_LENGTH_LIMIT + 1), input: None }).unwrap_err();
+    assert!(err.starts_with(SIGNAL_NAME_TOO_LONG), "{err}");
+    assert_eq!(client().history(DOMAIN, &longest, "").unwrap().len(), before, "a refused signal wrote something");
+    let (code, stdout, stderr) = bridge_wf(&["signal", "--wid", &longest, "-n", &name(ID_LENGTH_LIMIT)]);
+    assert_eq!((code, stdout.as_str()), (Some(0), "Signal workflow succeeded.\n"), "{stderr}");
+    let h = client().history(DOMAIN, &longest, "").unwrap();
+    assert!(
+        h.iter().any(|e| matches!(&e.attributes, EventAttributes::WorkflowExecutionSignaled(a) if a.signal_name.len() == ID_LENGTH_LIMIT)),
+        "the signal of a 1,000-byte name was not written"
+    );
+    s.perform(Action::Signal { name: name(ID_LENGTH_LIMIT), input: None }).unwrap();
 }

@@ -6,6 +6,10 @@
 //! [`QUERY_RESULT_SIZE_LIMIT`](crate::runtime::QUERY_RESULT_SIZE_LIMIT).) Checked as
 //! the v1.4.1 server checks them (`common.CheckEventBlobSizeLimit`): a payload of
 //! exactly the limit passes.
+//!
+//! Beside it, the server's limit on a workflow ID's and a signal name's length
+//! (`limit.workflowIDLength`, `limit.signalNameLength`), counted in bytes: an ID typed
+//! in a hurry or pasted whole is refused before anything is written.
 
 use crate::decision::Decision;
 use crate::payload::Payload;
@@ -18,6 +22,21 @@ pub const BLOB_SIZE_EXCEEDS_LIMIT: &str = "Blob data size exceeds limit.";
 
 /// The failure reason of a workflow the server failed for a decision's payload.
 pub const DECISION_BLOB_SIZE_EXCEEDS_LIMIT: &str = "DECISION_BLOB_SIZE_EXCEEDS_LIMIT";
+
+/// The longest workflow ID and signal name the server takes, in bytes (UTF-8).
+pub const ID_LENGTH_LIMIT: usize = 1000;
+
+/// The server's words for a workflow ID over [`ID_LENGTH_LIMIT`] (a `BadRequestError`).
+pub const WORKFLOW_ID_TOO_LONG: &str = "WorkflowID length exceeds limit.";
+
+/// The server's words for a signal name over [`ID_LENGTH_LIMIT`].
+pub const SIGNAL_NAME_TOO_LONG: &str = "SignalName length exceeds limit.";
+
+/// The length of `id` in bytes when it is over [`ID_LENGTH_LIMIT`]; the server counts
+/// bytes, so 334 three-byte characters are too many.
+pub fn too_long(id: &str) -> Option<usize> {
+    Some(id.len()).filter(|&n| n > ID_LENGTH_LIMIT)
+}
 
 /// The size of `payload` when it is over the limit.
 pub fn oversized(payload: Option<&Payload>) -> Option<usize> {
@@ -52,5 +71,12 @@ mod tests {
         assert_eq!(oversized(Some(&Payload::from_bytes(vec![b'x'; BLOB_SIZE_LIMIT]))), None);
         assert_eq!(oversized(Some(&Payload::from_bytes(vec![b'x'; BLOB_SIZE_LIMIT + 1]))), Some(BLOB_SIZE_LIMIT + 1));
         assert_eq!(oversized(None), None);
+    }
+
+    #[test]
+    fn an_id_is_measured_in_bytes_as_the_server_measures_it() {
+        assert_eq!(too_long(&"x".repeat(ID_LENGTH_LIMIT)), None);
+        assert_eq!(too_long(&"é".repeat(500)), None);
+        assert_eq!(too_long(&"東".repeat(334)), Some(1002));
     }
 }

@@ -65,6 +65,14 @@ pub enum EngineError {
         crate::count::grouped(limits::BLOB_SIZE_LIMIT as u64)
     )]
     BlobSizeExceedsLimit { what: &'static str, size: usize },
+    /// A workflow ID or a signal name longer than Cadence takes, refused as a
+    /// `BadRequestError` in the server's `words`.
+    #[error(
+        "{words} (BadRequestError: {what} is {} bytes; Cadence takes at most {})",
+        crate::count::grouped(*.length as u64),
+        crate::count::grouped(limits::ID_LENGTH_LIMIT as u64)
+    )]
+    IdTooLong { words: &'static str, what: &'static str, length: usize },
     #[error("query failed: {0}")]
     Query(#[from] QueryError),
     #[error("nothing is scheduled: no timer, retry or timeout is pending")]
@@ -317,6 +325,9 @@ impl Engine {
         })?;
         if req.workflow_id.trim().is_empty() {
             return Err(EngineError::BadInput("the workflow id is empty".into()));
+        }
+        if let Some(length) = limits::too_long(&req.workflow_id) {
+            return Err(EngineError::IdTooLong { words: limits::WORKFLOW_ID_TOO_LONG, what: "the workflow ID", length });
         }
         if req.execution_timeout.is_zero() || req.task_timeout.is_zero() {
             return Err(EngineError::BadInput("the execution and decision timeouts must be more than 0s".into()));
@@ -805,6 +816,9 @@ impl<'a> ExecutionView<'a> {
 fn check_signal(name: &str, input: Option<&Payload>) -> Result<(), EngineError> {
     if name.trim().is_empty() {
         return Err(EngineError::BadInput("the signal name is empty".into()));
+    }
+    if let Some(length) = limits::too_long(name) {
+        return Err(EngineError::IdTooLong { words: limits::SIGNAL_NAME_TOO_LONG, what: "the signal name", length });
     }
     match limits::oversized(input) {
         Some(size) => Err(EngineError::BlobSizeExceedsLimit { what: "the signal's input", size }),

@@ -54,6 +54,14 @@ pub(super) const REFUSALS: &[(&[&str], &str)] = &[
          Workflows pass IDs and small values; large data belongs in a store that activities read.",
     ),
     (
+        &["WorkflowID length exceeds limit.", "SignalName length exceeds limit."],
+        "Cadence takes a workflow ID or a signal name of at most 1,000 bytes (the server's \
+         `limit.workflowIDLength` and `limit.signalNameLength`; a letter outside ASCII takes two to four \
+         bytes). The server's front door refused this one before it looked for the workflow: nothing was \
+         written. An ID names a workflow, so that a signal or a query can find it again: an order number, \
+         not the order itself.",
+    ),
+    (
         &["nothing is scheduled"],
         "No timer, retry or timeout is waiting on the clock: moving it would change nothing. The \
          workflow waits for a signal (or has finished).",
