@@ -688,7 +688,10 @@ impl App {
             // An imported history's code is not run for a new order: the reference is.
             let code_label = if imported { None } else { self.code_label.clone() };
             let label = code_label.clone().unwrap_or_else(|| "new order".into());
-            self.replace_session(Kept { session: fresh, label, code_label, failures: Vec::new(), description: self.description.clone() });
+            // What is said of the code (an exercise's compiler warning) holds for the new
+            // order; a scenario's description is of the run the new order replaces.
+            let description = code_label.as_ref().and(self.description.clone());
+            self.replace_session(Kept { session: fresh, label, code_label, failures: Vec::new(), description });
             self.teach.tour.new_session();
         } else {
             self.session.perform(action)?;
@@ -770,6 +773,14 @@ impl App {
                 // A file that is there already is overwritten only when asked twice.
                 if path.exists() && !p.confirmed_overwrite(text) {
                     return Err(format!("{} exists: press Enter again to overwrite it, or change the name", path.display()));
+                }
+                // The system says "No such file or directory" of a file an export is to create.
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+                    return Err(format!(
+                        "{}: there is no folder {}: create it first, or type a path in a folder that exists",
+                        path.display(),
+                        dir.display()
+                    ));
                 }
                 let kind = controls::ExportKind::for_path(text);
                 std::fs::write(&path, kind.contents(&self.session)).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -401,3 +401,46 @@ fn a_scenario_loaded_over_your_session_says_undo_even_when_its_description_is_lo
     key(&mut app, KeyCode::Right);
     assert!(small(&app).contains("unreadable-scan: A ScanSignal sent without input"), "{}", small(&app));
 }
+
+#[test]
+fn a_new_order_started_over_a_scenario_no_longer_shows_the_scenarios_description() {
+    // The description stands on the message line whenever nothing else is said. Once an
+    // order of your own replaced the scenario ("new order" in the status line), the
+    // scenario's "Payment retried twice, ... then the package is delivered" described a
+    // run that was no longer on screen.
+    let mut app = source::scenario("happy-path").map(App::from_loaded).unwrap();
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Left);
+    let s = small(&app);
+    assert!(s.lines().next().unwrap().contains("new order"), "{s}");
+    assert!(!s.contains("happy-path: Payment retried"), "{s}");
+    // Undo brings the scenario back, and its description with it.
+    key(&mut app, KeyCode::Char('u'));
+    key(&mut app, KeyCode::Left);
+    assert!(small(&app).contains("happy-path: Payment retried"), "{}", small(&app));
+}
+
+#[test]
+fn an_export_into_a_folder_that_is_not_there_says_which_folder_and_what_to_do() {
+    // The system's words were "x.json: No such file or directory (os error 2)": about a
+    // file that is not there, which an export is meant to create.
+    let mut app = started();
+    let dir = std::env::temp_dir().join(format!("postflow-no-such-folder-{}", std::process::id()));
+    key(&mut app, KeyCode::Char('e'));
+    for _ in 0.."Order123.history.json".len() {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, &dir.join("x.json").to_string_lossy());
+    key(&mut app, KeyCode::Enter);
+    let Mode::Prompt(p) = &app.mode else { panic!("the prompt stays open: {}", small(&app)) };
+    let said = p.error.clone().unwrap_or_default();
+    let folder = format!("there is no folder {}: create it first, or type a path in a folder that exists", dir.display());
+    assert!(said.ends_with(&folder), "{said}");
+    assert!(!said.contains("os error"), "{said}");
+    // The prompt shows it whole, wrapped: its end too.
+    let s = small(&app);
+    assert!(s.contains("folder that exists"), "{s}");
+    assert!(!dir.exists());
+}
