@@ -3,6 +3,8 @@
 //! writes and every other choice is contradicted by it, and the progress model moves
 //! on exactly when a step's action and events happen.
 
+use std::time::Duration;
+
 use postflow_core::scenario::event_problems;
 use postflow_core::session::{Action, PendingKind, Session};
 use postflow_core::workshop::questions::{QUESTIONS, question_for};
@@ -426,7 +428,8 @@ fn chapter_six_is_done_only_once_the_query_is_asked_again_after_the_scan() {
     // What the step told the participant to look for is what the query answered.
     let answer = s.current_status().unwrap();
     assert_eq!(answer.location_history, ["Aarhus", "Delft"]);
-    assert!(step.look_for.contains("Aarhus, Delft"), "{}", step.look_for);
+    let look_for = step.look_for.expect("a step without a question says what to look for");
+    assert!(look_for.contains("Aarhus, Delft"), "{look_for}");
     assert_eq!(s.history().len(), before, "asking wrote nothing");
 }
 
@@ -581,4 +584,78 @@ fn chapter_three_points_at_what_the_screens_show_of_the_waiting_code() {
     assert!(pending.iter().any(|p| p.contains("ScanSignal (not read by the code yet)")), "{pending:?}");
     let trace = s.stack_trace();
     assert!(trace.contains("[blocked on future.Get]") && !trace.contains("ScanSignal"), "{trace}");
+}
+
+#[test]
+fn what_to_look_for_waits_while_the_question_is_open_and_comes_with_the_answer() {
+    // "Only ActivityTaskScheduled: attempt 0 failed..." is the answer to the step's
+    // question: shown beside it, it would give the prediction away.
+    let (mut tour, mut s) = chapter_session(Chapter::Retries);
+    let step = tour.current().unwrap();
+    assert_eq!(step.id, "retries/start");
+    let q = question_for(step.id).unwrap();
+    let view = tour.view(&s).step.unwrap();
+    assert!(view.question.is_some() && view.look_for.is_none(), "{:?}", view.look_for);
+    tour.answer(q.answer).unwrap();
+    assert_eq!(tour.view(&s).step.unwrap().look_for, None, "a prediction made does not answer it yet");
+    play(step, &mut s);
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "retries/start", .. })));
+    let v = tour.view(&s);
+    let reveal = v.reveal.unwrap();
+    assert_eq!(reveal.look_for, step.look_for);
+    assert_eq!(reveal.earlier_chapter, None);
+    // A step that asks nothing says what to look for from the start.
+    let next = v.step.unwrap();
+    assert!(next.question.is_none() && next.look_for == Some(tour.current().unwrap().look_for), "{next:?}");
+}
+
+#[test]
+fn the_last_answer_of_a_chapter_shown_in_the_next_says_whose_it_is() {
+    let (mut tour, mut s) = chapter_session(Chapter::Activities);
+    let last = steps_of(Chapter::Activities).last().unwrap();
+    let q = question_for(last.id).expect("chapter 1 ends on a question");
+    for step in steps_of(Chapter::Activities) {
+        if step.id == last.id {
+            tour.answer(q.answer).unwrap();
+        }
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    let v = tour.view(&s);
+    assert_eq!(v.chapter.number, 2, "the tour moved on to chapter 2");
+    let reveal = v.reveal.unwrap();
+    assert_eq!(reveal.earlier_chapter, Some(1));
+    assert!(reveal.headline().starts_with("Chapter 1's last prediction: ✓ right"), "{}", reveal.headline());
+}
+
+#[test]
+fn live_times_quiet_ticks_leave_the_timers_question_open_until_it_fires() {
+    use postflow_core::session::Player;
+    let (mut tour, mut s) = chapter_session(Chapter::Notification);
+    while tour.current().unwrap().id != "notification/fire" {
+        let step = tour.current().unwrap();
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    let q = question_for("notification/fire").unwrap();
+    let mut live = Player::default();
+    live.toggle_live(&s);
+    let history = s.history().len();
+    for _ in 0..3 {
+        live.tick(&mut s, Duration::from_millis(100));
+        assert_eq!(tour.observe(&s), None);
+    }
+    assert_eq!(s.history().len(), history, "the ticks were quiet: the timer has not fired");
+    assert!(s.timeline().last().unwrap().is_quiet_clock_move());
+    tour.answer(q.answer).expect("a quiet clock move does not answer the question");
+    let mut done = None;
+    for _ in 0..100_000 {
+        live.tick(&mut s, Duration::from_millis(100));
+        done = tour.observe(&s);
+        if done.is_some() {
+            break;
+        }
+    }
+    assert!(matches!(done, Some(TourEvent::StepDone { step: "notification/fire", .. })), "{done:?}");
+    assert!(tour.view(&s).reveal.unwrap().correct);
 }

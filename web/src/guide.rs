@@ -264,6 +264,9 @@ pub fn guide_html(v: &TourView) -> String {
             esc(r.answer_text),
             esc(r.why)
         );
+        if !r.look_for.is_empty() {
+            let _ = write!(h, "<p id=\"reveal-look\"><strong>Look for: </strong>{}</p>", esc(r.look_for));
+        }
     }
     if let Some(hint) = &v.session_hint {
         let _ = write!(
@@ -308,7 +311,9 @@ pub fn guide_html(v: &TourView) -> String {
                 }
                 h.push_str("</fieldset>");
             }
-            let _ = write!(h, "<p id=\"tour-look\"><strong>Look for: </strong>{}</p>", esc(step.look_for));
+            if let Some(look_for) = step.look_for {
+                let _ = write!(h, "<p id=\"tour-look\"><strong>Look for: </strong>{}</p>", esc(look_for));
+            }
         }
     }
     let scores: Vec<String> = v.scores.iter().map(|s| format!("{}: {}", s.number, s.label())).collect();

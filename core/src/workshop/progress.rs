@@ -63,7 +63,10 @@ pub struct StepView {
     pub instruction: &'static str,
     /// The command that does the step's action: front ends show its keys.
     pub command: crate::controls::Command,
-    pub look_for: &'static str,
+    /// What to look for in the events the action writes. Held back while the step's
+    /// question waits for a prediction, since it is the answer; it comes with the
+    /// answer ([`Reveal::look_for`]).
+    pub look_for: Option<&'static str>,
     /// The action was done and the expected events have not all appeared yet: what
     /// brings them (the worker, the clock), in words with the keys.
     pub waiting: Option<String>,
@@ -89,6 +92,11 @@ pub struct Reveal {
     pub answer_text: &'static str,
     pub correct: bool,
     pub why: &'static str,
+    /// The answered step's "look for", held back while its question was open.
+    pub look_for: &'static str,
+    /// The number of the chapter the question was in, when the tour has moved on to
+    /// another: the answer is still shown, under that chapter's name.
+    pub earlier_chapter: Option<u8>,
 }
 
 /// How a prediction turned out. A step done without one is not called wrong: the
@@ -137,7 +145,11 @@ impl Reveal {
             Some(c) => format!(" (you chose {})", c + 1),
             None => String::new(),
         };
-        format!("Prediction: {}{chose}; the answer was {}: ", verdict.mark(), self.answer + 1)
+        let whose = match self.earlier_chapter {
+            Some(n) => format!("Chapter {n}'s last prediction"),
+            None => "Prediction".to_owned(),
+        };
+        format!("{whose}: {}{chose}; the answer was {}: ", verdict.mark(), self.answer + 1)
     }
 }
 
@@ -258,7 +270,7 @@ impl Tour {
         let still_there = |(at, from): (usize, usize)| {
             at < session.cursor()
                 && from <= session.history().len()
-                && self.current().is_some_and(|step| timeline.get(at).is_some_and(|e| step.action.matches(&e.action)))
+                && self.current().is_some_and(|step| timeline.get(at).is_some_and(|e| step.action.matches(e)))
         };
         if let Some(kept) = armed.filter(|&a| still_there(a)) {
             self.watch.armed = Some(kept);
@@ -368,7 +380,7 @@ impl Tour {
         }
         if cursor > self.watch.cursor && self.watch.armed.is_none() {
             let timeline = session.timeline();
-            if let Some(at) = (self.watch.cursor..cursor).find(|&k| step.action.matches(&timeline[k].action)) {
+            if let Some(at) = (self.watch.cursor..cursor).find(|&k| step.action.matches(&timeline[k])) {
                 // A start begins a new run: its events are the whole new history.
                 let from = if matches!(timeline[at].action, Action::Start { .. }) { 0 } else { self.watch.history.min(history_len) };
                 self.watch.armed = Some((at, from));
@@ -482,10 +494,11 @@ impl Tour {
             position,
             step: step.map(|s| {
                 let blocked = self.blocked(s, session);
+                let open_question = question_for(s.id).is_some() && self.watch.armed.is_none();
                 StepView {
                     instruction: s.instruction,
                     command: s.action.command(),
-                    look_for: s.look_for,
+                    look_for: (!open_question).then_some(s.look_for),
                     // A blocked step waits for nothing: its events cannot come.
                     waiting: (self.watch.armed.is_some() && blocked.is_none()).then(|| waiting_note(session)),
                     blocked,
@@ -499,6 +512,8 @@ impl Tour {
             session_hint,
             reveal: self.reveal.and_then(question_for).map(|q| {
                 let chosen = self.answers.get(q.step).copied();
+                let answered = TOUR.iter().find(|s| s.id == q.step);
+                let number = answered.map(|s| ChapterGuide::of(s.chapter).number);
                 Reveal {
                     prompt: q.prompt,
                     chosen,
@@ -506,6 +521,8 @@ impl Tour {
                     answer_text: q.choices[q.answer].text,
                     correct: chosen == Some(q.answer),
                     why: q.why,
+                    look_for: answered.map_or("", |s| s.look_for),
+                    earlier_chapter: number.filter(|&n| n != chapter.number),
                 }
             }),
             scores: self.scores(),

@@ -27,6 +27,9 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App, hidden: Option<&str>) {
         };
         lines.push(Line::from(vec![Span::styled(r.headline(), Style::new().fg(color)), Span::raw(r.answer_text)]));
         lines.push(Line::styled(r.why, DIM));
+        if !r.look_for.is_empty() {
+            lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(r.look_for)]));
+        }
     }
     if let Some(hint) = &v.session_hint {
         lines.push(Line::styled(
@@ -62,7 +65,9 @@ pub fn guide(frame: &mut Frame, area: Rect, app: &App, hidden: Option<&str>) {
             } else if let Some(waiting) = &step.waiting {
                 lines.push(Line::styled(waiting.clone(), Style::new().fg(Color::Yellow)));
             }
-            lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(step.look_for)]));
+            if let Some(look_for) = step.look_for {
+                lines.push(Line::from(vec![Span::styled("Look for: ", BOLD), Span::raw(look_for)]));
+            }
         }
     }
     // The keys go in the title when it has room for them, else after the step.
