@@ -269,7 +269,11 @@ pub fn availability(command: Command, s: &Session) -> Availability {
                     C::Cancel => ("to cancel", " (workflow execution already completed)"),
                     _ => ("signals to", ""),
                 };
-                format!("the workflow has {}: Cadence refuses {refuses} a closed workflow{says}", closed_word(s))
+                format!(
+                    "the workflow has {}: Cadence refuses {refuses} a closed workflow{says}; {} starts a new order",
+                    closed_word(s),
+                    keys_label(C::Start)
+                )
             } else {
                 not_running()
             }
@@ -327,9 +331,13 @@ pub fn availability_in(command: Command, s: &Session, front: FrontState) -> Avai
     }
 }
 
-/// How a closed workflow closed, in words: "completed", "failed", "timed out".
+/// How a closed workflow closed, in words after "has": "completed", "timed out", "been
+/// canceled".
 pub(crate) fn closed_word(s: &Session) -> String {
-    s.state_words().to_owned()
+    match s.state_words() {
+        w @ ("terminated" | "canceled") => format!("been {w}"),
+        w => w.to_owned(),
+    }
 }
 
 /// The fields of the start form, as typed.
@@ -689,7 +697,11 @@ mod tests {
         s.perform(Action::Run).unwrap();
         assert_eq!(s.outcome().as_deref(), Some("canceled: validate payment for order: CanceledError"));
         let Availability::Unavailable(why) = availability(C::Cancel, &s) else { panic!("a cancel of a closed workflow") };
-        assert_eq!(why, "the workflow has canceled: Cadence refuses to cancel a closed workflow (workflow execution already completed)");
+        assert_eq!(
+            why,
+            "the workflow has been canceled: Cadence refuses to cancel a closed workflow (workflow execution already completed); s \
+             starts a new order"
+        );
         assert!(crate::workshop::explain_refusal(&why).is_some(), "the Why pane explains it");
         assert_eq!(cancel_action(" ").label(), "cancel", "no reason: none, as on the CLI");
     }

@@ -113,7 +113,7 @@ fn a_waiting_workflow_is_closed_its_timer_dropped_and_every_later_request_refuse
     else {
         panic!("terminate offered on a closed workflow")
     };
-    assert_eq!(why, "the workflow has terminated: Cadence refuses to terminate a closed workflow");
+    assert_eq!(why, "the workflow has been terminated: Cadence refuses to terminate a closed workflow; s starts a new order");
     let explained = postflow_core::workshop::explain::explain_refusal(&why).unwrap();
     assert!(explained.contains("nor a terminate"), "{explained}");
     // The `cadence` command a participant can run against a real server.

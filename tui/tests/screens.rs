@@ -827,7 +827,7 @@ fn x_asks_for_a_reason_and_terminates_the_workflow() {
     // A closed workflow takes no second terminate, and no prompt opens for one.
     key(&mut app, KeyCode::Char('X'));
     let s = screen(&app);
-    assert!(s.contains("✗ the workflow has terminated: Cadence refuses to terminate a closed workflow"), "{s}");
+    assert!(s.contains("✗ the workflow has been terminated: Cadence refuses to terminate a closed workflow; s starts"), "{s}");
     assert!(!s.contains("Terminate the workflow: reason"), "{s}");
     assert!(!s.contains(" c scan") && !s.contains(" d delivered"), "nothing is offered that a closed workflow refuses: {s}");
 }

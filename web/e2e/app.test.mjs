@@ -1035,10 +1035,10 @@ test('terminate: with a reason, the closed workflow refuses, the link keeps it, 
   // A closed workflow takes no scan and no second terminate: both look disabled with the reason.
   await expectMatch(page.locator('#compact-status'), /^Order123 · terminated · step (\d+)\/\1 · terminated: the server closed the workflow without asking its code$/);
   assert.equal(await page.locator('#scan').getAttribute('aria-disabled'), 'true');
-  assert.match(await page.locator('#scan').getAttribute('title'), /^the workflow has terminated: Cadence refuses signals/);
+  assert.match(await page.locator('#scan').getAttribute('title'), /^the workflow has been terminated: Cadence refuses signals/);
   assert.equal(await terminate.getAttribute('aria-disabled'), 'true');
   const refusal = await terminate.getAttribute('title');
-  assert.match(refusal, /^the workflow has terminated: Cadence refuses .*terminate/);
+  assert.match(refusal, /^the workflow has been terminated: Cadence refuses .*terminate/);
   // X says why, and writes nothing.
   const closed = await types();
   await page.locator('h1').click();
