@@ -394,7 +394,11 @@ pub fn shown(typed: &str) -> String {
 /// An amount as typed: a finite number, zero or more.
 pub fn parse_amount(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let not_a_number = || format!("Amount: {} is not a number", shown(t));
+    if t.is_empty() {
+        return Err("Amount: empty; give a number, such as 20 or 12.50".into());
+    }
+    // A decimal comma is the likeliest slip: say how the number is written.
+    let not_a_number = || format!("Amount: {} is not a number (write it like 12.50)", shown(t));
     let a: f64 = t.parse().map_err(|_| not_a_number())?;
     // Rust's parser takes "NaN", which no payment service would.
     if a.is_nan() {
@@ -734,10 +738,11 @@ mod tests {
             f(&mut i);
             i.start_action().unwrap_err()
         };
-        assert_eq!(with(|i| i.amount = "twenty".into()), r#"Amount: "twenty" is not a number"#);
+        assert_eq!(with(|i| i.amount = "twenty".into()), r#"Amount: "twenty" is not a number (write it like 12.50)"#);
         assert!(with(|i| i.amount = "-1".into()).contains("negative"));
         assert!(with(|i| i.amount = "1e309".into()).contains("too large"));
-        assert_eq!(with(|i| i.amount = "NaN".into()), r#"Amount: "NaN" is not a number"#);
+        assert_eq!(with(|i| i.amount = "NaN".into()), r#"Amount: "NaN" is not a number (write it like 12.50)"#);
+        assert_eq!(with(|i| i.amount = " ".into()), "Amount: empty; give a number, such as 20 or 12.50");
         let long = with(|i| i.amount = "9".repeat(200_000) + "x");
         assert!(long.len() < 120 && long.contains("(200001 characters)"), "a long input is not echoed whole: {long}");
         assert!(with(|i| i.timeout = "0".into()).contains("at least 1"));

@@ -159,7 +159,7 @@ mod tests {
     fn a_bad_amount_or_timeout_is_named() {
         let mut form = StartForm::workshop();
         form.values[3] = "twenty".into();
-        assert_eq!(form.to_action().unwrap_err(), r#"Amount: "twenty" is not a number"#);
+        assert_eq!(form.to_action().unwrap_err(), r#"Amount: "twenty" is not a number (write it like 12.50)"#);
         form.values[3] = "30".into();
         form.values[6] = "10m".into();
         assert!(form.to_action().unwrap_err().starts_with("Timeout:"));

@@ -100,7 +100,7 @@ fn a_bad_amount_is_refused_inline_and_changes_nothing() {
     type_text(&mut app, "x");
     key(&mut app, KeyCode::Enter);
     let s = screen(&app);
-    assert!(s.contains(r#"✗ Amount: "20x" is not a number"#), "{s}");
+    assert!(s.contains(r#"✗ Amount: "20x" is not a number (write it like 12.50)"#), "{s}");
     assert_eq!(app.session.timeline().len(), 0, "nothing was started");
     insta::assert_snapshot!("form_error", s);
 
