@@ -646,7 +646,6 @@ fn live_times_quiet_ticks_leave_the_timers_question_open_until_it_fires() {
         assert_eq!(tour.observe(&s), None);
     }
     assert_eq!(s.history().len(), history, "the ticks were quiet: the timer has not fired");
-    assert!(s.timeline().last().unwrap().is_quiet_clock_move());
     tour.answer(q.answer).expect("a quiet clock move does not answer the question");
     let mut done = None;
     for _ in 0..100_000 {

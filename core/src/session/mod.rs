@@ -52,14 +52,6 @@ pub struct Entry {
     pub cli: Option<String>,
 }
 
-impl Entry {
-    /// A clock move that fired nothing: no timer, retry or timeout came due on the way
-    /// (live time's quiet stretches are recorded so).
-    pub fn is_quiet_clock_move(&self) -> bool {
-        matches!(self.action, Action::AdvanceBy { by } if self.outcome == advanced(by, &[]))
-    }
-}
-
 /// The default workflow timeout of a start: the workshop's `--execution_timeout 600`.
 pub const DEFAULT_EXECUTION_TIMEOUT: Duration = Duration::from_secs(600);
 

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::questions::{Question, question_for};
-use super::tour::{TOUR, TourStep, steps_of};
+use super::tour::{TOUR, TourAction, TourStep, steps_of};
 use super::{Chapter, ChapterGuide, GUIDES};
 use crate::postal::PostalConfig;
 use crate::scenario::event_problems;
@@ -270,7 +270,7 @@ impl Tour {
         let still_there = |(at, from): (usize, usize)| {
             at < session.cursor()
                 && from <= session.history().len()
-                && self.current().is_some_and(|step| timeline.get(at).is_some_and(|e| step.action.matches(e)))
+                && self.current().is_some_and(|step| timeline.get(at).is_some_and(|e| step.action.matches(&e.action)))
         };
         if let Some(kept) = armed.filter(|&a| still_there(a)) {
             self.watch.armed = Some(kept);
@@ -351,8 +351,13 @@ impl Tour {
         if choice >= q.choices.len() {
             return Err(format!("choose 1 to {}", q.choices.len()));
         }
-        if self.watch.armed.is_some() {
-            return Err("the action was done already: its events answer the question".into());
+        if let Some((_, from)) = self.watch.armed {
+            // Live time moves the clock in ticks: until one reaches the timer, the clock
+            // moved but nothing was written, and the question is still open.
+            let clock_only = matches!(step.action, TourAction::NextTimer) && self.watch.history <= from;
+            if !clock_only {
+                return Err("the action was done already: its events answer the question".into());
+            }
         }
         self.answers.insert(step.id.to_owned(), choice);
         self.reveal = None;
@@ -380,7 +385,7 @@ impl Tour {
         }
         if cursor > self.watch.cursor && self.watch.armed.is_none() {
             let timeline = session.timeline();
-            if let Some(at) = (self.watch.cursor..cursor).find(|&k| step.action.matches(&timeline[k])) {
+            if let Some(at) = (self.watch.cursor..cursor).find(|&k| step.action.matches(&timeline[k].action)) {
                 // A start begins a new run: its events are the whole new history.
                 let from = if matches!(timeline[at].action, Action::Start { .. }) { 0 } else { self.watch.history.min(history_len) };
                 self.watch.armed = Some((at, from));

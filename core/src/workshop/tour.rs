@@ -8,7 +8,7 @@
 use crate::controls::Command;
 use crate::history::EventAttributes;
 use crate::postal::{Chapter, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
-use crate::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Entry, Session};
+use crate::session::{Action, DEFAULT_EXECUTION_TIMEOUT, Session};
 
 /// What a step asks the participant to do. Any action of the same kind counts (a
 /// scan at another place is a scan); the values are the suggestion, and what the
@@ -31,14 +31,9 @@ pub enum TourAction {
 pub const WORKSHOP_ORDER: TourAction = TourAction::Start { customer: "Cadence", amount: 20.0 };
 
 impl TourAction {
-    /// Whether a recorded step of the session is this action. A clock move counts
-    /// only when something came due on the way: live time records its quiet stretches
-    /// as clock moves too, and they must not answer a question about the timer.
-    pub fn matches(&self, entry: &Entry) -> bool {
-        if entry.is_quiet_clock_move() {
-            return false;
-        }
-        match (self, &entry.action) {
+    /// Whether a recorded action is one of this kind.
+    pub fn matches(&self, action: &Action) -> bool {
+        match (self, action) {
             (TourAction::Start { .. }, Action::Start { .. }) => true,
             (TourAction::Scan(_), Action::Signal { name, .. }) => name == SCAN_SIGNAL,
             (TourAction::Delivered, Action::Signal { name, .. }) => name == DELIVERED_SIGNAL,
