@@ -137,7 +137,7 @@ wait_for "? help"
 keys G
 wait_for "Tour · chapter 1 of 7 · step 1 of 2"
 keys T
-wait_for "tour: chapter activities"
+wait_for "tour: chapter 1 (activities)"
 keys Enter
 wait_for "tour: chapter 1, step 1 of 2 done"
 wait_for "Tour · chapter 1 of 7 · step 2 of 2"
@@ -145,7 +145,7 @@ keys "]"
 wait_for "Tour · chapter 2 of 7 · step 1 of 4"
 keys T
 # Chapter 2 asks first: its session opens on the question, not under the start form.
-wait_for "tour: chapter retries: predict first (1-3 in the tour pane)"
+wait_for "tour: chapter 2 (retries): predict first (1-3 in the tour pane)"
 keys 2
 wait_for "prediction 2: now do the step and see"
 keys s

@@ -46,7 +46,7 @@ pub struct App {
     /// Where the session came from, for the status line.
     pub label: String,
     /// The label of the workflow code the session runs, when it is not the reference
-    /// ("exercise 3", "tour: chapter loop"): a new order runs the same code, and says so.
+    /// ("exercise 3", "tour: chapter 4 (loop)"): a new order runs the same code, and says so.
     code_label: Option<String>,
     /// History pane: grouped per activity/timer/decision, or flat.
     pub grouped: bool,
@@ -846,7 +846,9 @@ impl App {
         let config = self.teach.tour.session_config();
         let mut fresh = Session::new(config);
         fresh.auto_run = self.session.auto_run || self.session.is_imported();
-        let label = format!("tour: chapter {}", config.postal.chapter.name());
+        // By number first, as the tour pane heads it; the name is the code's (`--chapter`).
+        let chapter = config.postal.chapter;
+        let label = format!("tour: chapter {} ({})", postflow_core::workshop::ChapterGuide::of(chapter).number, chapter.name());
         // A start in it runs under the tour's label.
         self.replace_session(Kept {
             session: fresh,

@@ -47,7 +47,7 @@ fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
     insta::assert_snapshot!("tour_0_chapter_one", s);
     // T opens chapter 1's session with the start form; Enter does the step.
     key(&mut app, KeyCode::Char('T'));
-    assert!(screen(&app).contains("tour: chapter activities"));
+    assert!(screen(&app).contains("tour: chapter 1 (activities)"));
     key(&mut app, KeyCode::Enter);
     let s = screen(&app);
     assert!(s.contains("tour: chapter 1, step 1 of 2 done ✓"), "{s}");
@@ -57,7 +57,7 @@ fn the_guide_opens_on_chapter_one_and_asks_for_its_session() {
     key(&mut app, KeyCode::Char('s'));
     key(&mut app, KeyCode::Enter);
     let s = screen(&app);
-    assert!(s.lines().next().unwrap().contains("tour: chapter activities"), "{s}");
+    assert!(s.lines().next().unwrap().contains("tour: chapter 1 (activities)"), "{s}");
     assert!(s.contains("type=validatePayment "), "{s}");
 }
 
@@ -69,7 +69,7 @@ fn a_chapters_session_opens_on_its_question_not_over_it() {
     key(&mut app, KeyCode::Char('T'));
     let s = common::stable(render_text(&app, 80, 24));
     assert!(!s.contains("Start an order"), "no form over the question: {s}");
-    assert!(s.contains("predict first (1-3 in the tour pane), then s opens the"), "{s}");
+    assert!(s.contains("predict first (1-3 in the tour pane), then s opens"), "{s}");
     assert!(s.contains("Predict first (keys 1-3)"), "the question and its keys are on screen at 80x24: {s}");
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('s'));
