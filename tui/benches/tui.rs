@@ -48,6 +48,7 @@ fn app(session: Session) -> App {
         note: None,
         failures: Vec::new(),
         description: None,
+        refused: Vec::new(),
     });
     app.changed();
     app

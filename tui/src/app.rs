@@ -63,6 +63,9 @@ pub struct App {
     pub too_small: bool,
     /// What the loaded scenario is about; shown whenever no message is.
     pub description: Option<String>,
+    /// The refusals the loaded scenario expected, by the cursor where they happened
+    /// ([`source::Loaded::refused`]), while the timeline up to there is the scenario's.
+    pub refused: Vec<(usize, String)>,
     /// Bridge mode: the real server this app drives; `None` for the simulator.
     pub bridge: Option<Bridge>,
     /// The key bar's name for q: "quit", or where q leads back to.
@@ -112,6 +115,7 @@ impl App {
             clipboard: None,
             too_small: false,
             description: None,
+            refused: Vec::new(),
             bridge: None,
             quit_name: "quit",
             teach: Teach::default(),
@@ -143,7 +147,7 @@ impl App {
     /// One package of a fleet, opened from the fleet screen, to which q goes back.
     pub fn fleet_package(session: Session, label: String) -> App {
         let note = Some("q goes back to the fleet".into());
-        let mut app = App::from_loaded(Loaded { session, label, note, failures: Vec::new(), description: None });
+        let mut app = App::from_loaded(Loaded { session, label, note, failures: Vec::new(), description: None, refused: Vec::new() });
         app.quit_name = "back to fleet";
         app
     }
@@ -215,6 +219,7 @@ impl App {
             code_label: None,
             failures: loaded.failures,
             description: loaded.description,
+            refused: loaded.refused,
         });
         self.selected = None;
         let mut message = match (&self.failures[..], loaded.note) {
@@ -247,6 +252,7 @@ impl App {
             code_label: std::mem::replace(&mut self.code_label, next.code_label),
             failures: std::mem::replace(&mut self.failures, next.failures),
             description: std::mem::replace(&mut self.description, next.description),
+            refused: std::mem::replace(&mut self.refused, next.refused),
         };
         if old.session.holds_work() {
             self.kept = Some(old);
@@ -691,7 +697,7 @@ impl App {
             // What is said of the code (an exercise's compiler warning) holds for the new
             // order; a scenario's description is of the run the new order replaces.
             let description = code_label.as_ref().and(self.description.clone());
-            self.replace_session(Kept { session: fresh, label, code_label, failures: Vec::new(), description });
+            self.replace_session(Kept { session: fresh, label, code_label, failures: Vec::new(), description, refused: Vec::new() });
             self.teach.tour.new_session();
         } else {
             self.session.perform(action)?;
@@ -813,6 +819,11 @@ impl App {
     }
 
     fn after_action(&mut self) {
+        // Acting in the middle of the scenario replaced what followed: its refusals
+        // there no longer happened.
+        if let Some(at) = self.session.replaced_at() {
+            self.refused.retain(|(p, _)| *p <= at);
+        }
         self.kept = None;
         self.message = self.session.replaced_note().map(|n| info(format!("{n} (u)")));
         self.selected = None;
@@ -856,6 +867,7 @@ impl App {
             code_label: Some(label),
             failures: Vec::new(),
             description: None,
+            refused: Vec::new(),
         });
         self.selected = None;
         self.teach.guide_open = true;
@@ -885,6 +897,7 @@ impl App {
         self.code_label = k.code_label;
         self.failures = k.failures;
         self.description = k.description;
+        self.refused = k.refused;
         self.selected = None;
         self.teach.player.pause();
         self.message = Some(info("your session is back"));
@@ -951,6 +964,12 @@ impl App {
     pub fn last_query(&self) -> Option<(usize, &str)> {
         let done = &self.session.timeline()[..self.session.cursor()];
         done.iter().enumerate().rev().find(|(_, e)| matches!(e.action, Action::Query { .. })).map(|(i, e)| (i + 1, e.outcome.as_str()))
+    }
+
+    /// What the loaded scenario tried at the cursor and was refused, if anything.
+    pub fn refused_here(&self) -> Option<&str> {
+        let cursor = self.session.cursor();
+        self.refused.iter().find(|(at, _)| *at == cursor).map(|(_, words)| words.as_str())
     }
 
     /// Descriptions of the built-in scenarios, for the picker.
@@ -1020,6 +1039,7 @@ struct Kept {
     code_label: Option<String>,
     failures: Vec<String>,
     description: Option<String>,
+    refused: Vec<(usize, String)>,
 }
 
 /// What the pane under the history shows: (session change, selected event, Why or JSON).

@@ -15,6 +15,9 @@ pub struct Loaded {
     pub failures: Vec<String>,
     /// A scenario's description, kept on screen while it is stepped through.
     pub description: Option<String>,
+    /// The refusals a scenario expected, by the cursor that shows the state they met:
+    /// a refused action leaves no step of its own to show it.
+    pub refused: Vec<(usize, String)>,
 }
 
 /// Plays a built-in scenario (by name) or a scenario file (by path), then rewinds to
@@ -22,6 +25,7 @@ pub struct Loaded {
 pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
     let sc = Scenario::load(name_or_path).map_err(|e| e.to_string())?;
     let out = scenario::run(&sc);
+    let refused = out.refused_on_timeline(&sc);
     let mut session = out.session;
     session.seek(0);
     // A warning (a signal the code never reads) comes first; the description stays on
@@ -34,7 +38,7 @@ pub fn scenario(name_or_path: &str) -> Result<Loaded, String> {
     };
     let description =
         (!sc.description.is_empty()).then(|| format!("{}: {}", sc.name, sc.description.split_whitespace().collect::<Vec<_>>().join(" ")));
-    Ok(Loaded { session, label: format!("scenario {}", sc.name), note, failures: out.failures, description })
+    Ok(Loaded { session, label: format!("scenario {}", sc.name), note, failures: out.failures, description, refused })
 }
 
 /// Reads a history JSON file (exported here or fetched from a real server).
@@ -45,7 +49,7 @@ pub fn import(path: &str) -> Result<Loaded, String> {
     let text = postflow_core::history::json::history_file_text(bytes).map_err(|why| format!("{path}: {why}"))?;
     let session = Session::import_history(SessionConfig::default(), &text).map_err(|e| format!("{path}: {e}"))?;
     let note = session.replay_error().map(|e| format!("the workflow code could not have written this history: {e}"));
-    Ok(Loaded { session, label: format!("imported {path}"), note, failures: Vec::new(), description: None })
+    Ok(Loaded { session, label: format!("imported {path}"), note, failures: Vec::new(), description: None, refused: Vec::new() })
 }
 
 #[cfg(test)]

@@ -1188,3 +1188,25 @@ fn a_long_location_is_shown_by_its_start_and_end_in_the_log_and_the_query_as_wf_
     let z = s.lines().filter(|l| l.contains("zzzz")).count();
     assert!((2..=6).contains(&z), "the location's end, a row or two in each: {z}\n{s}");
 }
+
+#[test]
+fn a_refusal_the_scenario_expects_is_shown_where_it_happened_and_goes_with_a_new_branch() {
+    let mut app = App::from_loaded(source::scenario("signal-after-completion").unwrap());
+    let (at, _) = app.refused[0].clone();
+    let refusal = "then ✗ step 12 (signal), sending ScanSignal: refused, as the scenario expects: workflow execution already";
+    for _ in 0..at - 1 {
+        key(&mut app, KeyCode::Right);
+    }
+    assert!(!screen(&app).contains(refusal), "one step early: {}", screen(&app));
+    key(&mut app, KeyCode::Right);
+    let s = screen(&app);
+    assert!(s.contains(refusal), "the step where the scenario's scan was refused: {s}");
+    key(&mut app, KeyCode::Right);
+    assert!(!screen(&app).contains(refusal), "the next step is the query");
+    // Acting earlier in the scenario replaces what followed, the refusal with it.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Left);
+    }
+    key(&mut app, KeyCode::Char('a'));
+    assert!(app.refused.is_empty(), "{:?}", app.refused);
+}

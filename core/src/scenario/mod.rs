@@ -437,6 +437,20 @@ mod tests {
     }
 
     #[test]
+    fn an_expected_refusal_is_placed_where_the_timeline_met_it() {
+        let sc = Scenario::load("signal-after-completion").unwrap();
+        let outcome = run(&sc);
+        let refused = outcome.refused_on_timeline(&sc);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        let (at, words) = &refused[0];
+        // After the entry that completed the workflow, before the query that follows.
+        let timeline = outcome.session.timeline();
+        assert!(timeline[at - 1].outcome.contains("CompleteWorkflowExecution"), "{:?}", timeline[at - 1]);
+        assert!(matches!(timeline[*at].action, crate::session::Action::Query { .. }), "{:?}", timeline[*at]);
+        assert!(words.contains("sending ScanSignal: refused, as the scenario expects: workflow execution already completed"), "{words}");
+    }
+
+    #[test]
     fn every_builtin_reads_the_same_from_its_build_time_json() {
         for b in BUILTIN {
             assert_eq!(Scenario::parse_json(b.name, b.json()), Scenario::parse(b.name, b.toml), "{}", b.name);

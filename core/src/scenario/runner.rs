@@ -27,6 +27,20 @@ impl Outcome {
         self.failures.is_empty()
     }
 
+    /// The refusals the scenario expected, placed on its timeline: each at the number
+    /// of entries done when it was refused (the cursor that shows the state it met),
+    /// in words that say what was tried, so a front end stepping through the scenario
+    /// can show what no entry records.
+    pub fn refused_on_timeline(&self, scenario: &Scenario) -> Vec<(usize, String)> {
+        self.refusals
+            .iter()
+            .filter_map(|(i, words)| {
+                let step = scenario.steps.get(*i)?;
+                Some((self.ends[*i], format!("{}, {}: refused, as the scenario expects: {words}", here(*i, step), step.summary())))
+            })
+            .collect()
+    }
+
     /// Why step `i` (from 0) of `scenario` failed, if it did.
     pub fn failure_of(&self, i: usize, step: &Step) -> Option<&str> {
         let here = here(i, step);

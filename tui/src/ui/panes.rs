@@ -175,6 +175,9 @@ pub fn last_action(app: &App, width: u16) -> FittedPane {
         Some(e) => vec![Line::raw(format!("{} → {}", e.action.label(), table::trimmed(&e.outcome, table::MAX_FIELD_LENGTH)))],
         None => vec![Line::raw("none yet")],
     };
+    if let Some(refused) = app.refused_here() {
+        lines.push(Line::styled(format!("then ✗ {refused}"), Style::new().fg(Color::Red)));
+    }
     if let Some(l) = last {
         lines.push(Line::styled(format!("$ {}", l.command), Style::new().fg(Color::Green)));
     }
