@@ -64,14 +64,14 @@ const OWN: &[Own] = &[
     (Form, &[Enter], A::Submit, "start", "start the order", true),
     (Form, &[Tab, Down], A::NextField, "next field", "next field", true),
     (Form, &[BackTab, Up], A::PrevField, "prev field", "previous field", true),
-    (Form, &[Esc], A::Cancel, "cancel", "close the form, start nothing", true),
+    // Esc "closes", never "cancels": C asks a workflow to cancel.
+    (Form, &[Esc], A::Cancel, "close", "close the form, start nothing", true),
     (Prompt, &[Enter], A::Submit, "ok", "confirm", true),
-    // Not "cancel": in the prompt of a workflow's cancel, Esc sends none.
     (Prompt, &[Esc], A::Cancel, "close", "close, change nothing", true),
     (Picker, &[Enter], A::Submit, "load", "load the scenario, at its first step", true),
     (Picker, &[Up, Char('k')], A::SelectPrev, "up", "previous scenario", true),
     (Picker, &[Down, Char('j')], A::SelectNext, "down", "next scenario", true),
-    (Picker, &[Esc, Char('q')], A::Cancel, "cancel", "close the picker", true),
+    (Picker, &[Esc, Char('q')], A::Cancel, "close", "close the picker", true),
     (Help, &[Esc, Char('?'), Char('q')], A::Cancel, "close", "close the help", true),
     (Help, &[Up, Char('k')], A::SelectPrev, "up", "scroll up", true),
     (Help, &[Down, Char('j')], A::SelectNext, "down", "scroll down", true),

@@ -359,7 +359,7 @@ fn the_pickers_keys_stay_in_its_box_under_a_long_description() {
     for (w, h) in [(80, 24), (100, 30), (160, 50)] {
         let s = common::stable(render_text(&app, w, h));
         assert!(s.contains("│can read."), "the description's end, at {w}x{h}: {s}");
-        assert!(s.contains("│Enter load  ↑/k up  ↓/j down  Esc/q cancel"), "the keys in the box, at {w}x{h}: {s}");
+        assert!(s.contains("│Enter load  ↑/k up  ↓/j down  Esc/q close"), "the keys in the box, at {w}x{h}: {s}");
         assert!(s.contains("│ unreadable-scan "), "the selected scenario in view, at {w}x{h}: {s}");
     }
     // At 80x24 the list (18 scenarios since the cancel ones) shows the part around the
