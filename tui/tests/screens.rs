@@ -1210,3 +1210,18 @@ fn a_refusal_the_scenario_expects_is_shown_where_it_happened_and_goes_with_a_new
     key(&mut app, KeyCode::Char('a'));
     assert!(app.refused.is_empty(), "{:?}", app.refused);
 }
+
+#[test]
+fn stepping_through_a_scenario_at_80_columns_keeps_back_and_forward_in_the_key_bar() {
+    let mut app = App::from_loaded(source::scenario("scans-reset-timer").unwrap());
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Right);
+    }
+    let s = render_text(&app, 80, 24);
+    let bar = s.lines().last().unwrap();
+    assert!(bar.contains("← back  → fwd"), "{s}");
+    // At the end of the timeline the signals come first again.
+    key(&mut app, KeyCode::End);
+    let s = render_text(&app, 80, 24);
+    assert!(!s.lines().last().unwrap().contains("→ fwd"), "{s}");
+}

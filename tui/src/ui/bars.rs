@@ -113,7 +113,16 @@ pub fn message(frame: &mut Frame, area: Rect, message: Option<Paragraph<'static>
 /// one that would not fit (`?`, first, lists them all).
 pub fn keys(frame: &mut Frame, area: Rect, app: &App) {
     let all = keymap::bindings(app.context());
-    let usable: Vec<&Binding> = all.iter().filter(|b| b.in_bar && app.available(b.action)).collect();
+    let mut usable: Vec<&Binding> = all.iter().filter(|b| b.in_bar && app.available(b.action)).collect();
+    // Steps ahead (a scenario, an import, a rewind): stepping is what one does, so ← and
+    // → come right after quit instead of falling off a narrow bar behind the signals.
+    if app.session.cursor() < app.session.timeline().len() {
+        let stepping = |b: &&Binding| matches!(b.action, UiAction::Do(Command::Back | Command::Forward));
+        let (steps, rest): (Vec<&Binding>, Vec<&Binding>) = usable.into_iter().partition(stepping);
+        let after_quit = rest.iter().position(|b| b.action == UiAction::Do(Command::Quit)).map_or(0, |i| i + 1);
+        usable = rest;
+        usable.splice(after_quit..after_quit, steps);
+    }
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     let mut i = 0;
