@@ -93,10 +93,18 @@ wait_for "checks: 0 of 4 pass"
 wait_for "validatePayment returns \"\" where the workshop's returns \"Payment successful\""
 wait_for "\`workshop check 1\` shows every failing check in full"
 ok "watch mode opens chapter 1 with its goal, why it matters, the file, and the checks failing with a reason (the first in full)"
+wait_for "Your file is as handed out"
+if screen | grep -qF "Hint 1 of 3"; then
+  echo "FAIL: opening an untouched chapter handed out a hint unasked" >&2
+  screen >&2
+  exit 1
+fi
+ok "a file as handed out gets no hint unasked: the screen says to write its TODO lines"
+keys h
 wait_for "Hint 1 of 3 for chapter 1"
 keys h
 wait_for "Hint 2 of 3 for chapter 1"
-ok "the check showed hint 1, and that counts: h shows the next one, hint 2"
+ok "h shows hint 1, then hint 2"
 keys x
 wait_for "x is no key here."
 ok "a letter that is no key says so"
@@ -140,8 +148,9 @@ tm_stop
 tm new-session -d -s tui -x 80 -y 300 "'$WORKSHOP'; echo workshop-exited-\$?; sleep 600"
 wait_for "Chapter 2 · Failures and retries"
 wait_for "first difference"
+wait_for "Your file is as handed out"
+keys h
 wait_for "Hint 1 of 3 for chapter 2"
-wait_for "Save the file to check again."
 no_wider_than 80 "on an 80-column terminal"
 # The history side by side, in columns of 35: a row cut there ends in …
 screen | grep -qE '^      2 DecisionTaskScheduled taskList=[^ ]*…   2 DecisionTaskScheduled' || { screen >&2; echo "FAIL: a cut row of the side-by-side history has no …" >&2; exit 1; }

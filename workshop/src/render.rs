@@ -273,7 +273,7 @@ pub fn screen(
     layout: &Layout,
     g: &ChapterGuide,
     o: &Outcome,
-    hint_level: usize,
+    hint_level: Option<usize>,
     header: &str,
     footer: &[&str],
     width: usize,
@@ -284,7 +284,7 @@ pub fn screen(
         all.push(Part::whole(header));
         all.push(Part::spacer());
     }
-    all.extend(parts(layout, g, o, Some(hint_level), width, true));
+    all.extend(parts(layout, g, o, hint_level, width, true));
     for f in footer {
         all.push(Part::spacer());
         all.push(Part::whole(f));
@@ -594,11 +594,11 @@ mod tests {
         let header = "Chapter 7 · The notification timer · exercises/07_notification.rs";
         let footer = ["Save the file to check again.", KEYS];
         // Three hints used: the last one, with its code.
-        let whole = screen(&layout(), g, &o, 2, header, &footer, 80, usize::MAX);
+        let whole = screen(&layout(), g, &o, Some(2), header, &footer, 80, usize::MAX);
         assert!(!whole.hint_cut && !whole.text.contains("shows it whole"), "{}", whole.text);
         assert!(whole.text.lines().count() > 23, "the case needs a screen that does not fit:\n{}", whole.text);
         // 80x24: 23 rows, the last holds the cursor.
-        let fitted = screen(&layout(), g, &o, 2, header, &footer, 80, 23);
+        let fitted = screen(&layout(), g, &o, Some(2), header, &footer, 80, 23);
         let text = &fitted.text;
         assert!(text.lines().count() <= 23, "{} rows:\n{text}", text.lines().count());
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
@@ -610,7 +610,7 @@ mod tests {
         assert!(text.contains("(`workshop check 7` shows every failing check in full)"), "{text}");
         // Whatever the height, what is left out is signed (a line with …).
         for height in 10..80 {
-            let fitted = screen(&layout(), g, &o, 2, header, &footer, 80, height);
+            let fitted = screen(&layout(), g, &o, Some(2), header, &footer, 80, height);
             let missing = whole.text.lines().filter(|l| !l.is_empty() && !fitted.text.contains(*l)).count();
             let signs = fitted.text.lines().filter(|l| l.contains('…') && !whole.text.contains(*l)).count();
             assert!(missing == 0 || signs > 0, "{height} rows: {missing} lines cut without a sign:\n{}", fitted.text);
@@ -624,7 +624,7 @@ mod tests {
         let g = ChapterGuide::number(2).unwrap();
         let errors: String = (1..=60).map(|i| format!("\x1b[1merror\x1b[0m: line {i} of what the compiler says\n")).collect();
         let o = Outcome::CompileError(errors);
-        let fitted = screen(&layout(), g, &o, 0, "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
+        let fitted = screen(&layout(), g, &o, Some(0), "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
         assert!(fitted.text.lines().count() <= 23, "{}", fitted.text);
         assert!(fitted.text.contains("line 1 of what") && !fitted.text.contains("line 60 of"), "{}", fitted.text);
         assert!(fitted.text.contains("more lines from the compiler: `workshop check 2` shows them all"), "{}", fitted.text);
@@ -635,7 +635,7 @@ mod tests {
         // The program printed one line, too long for the window: "1 more line", not "1 more lines".
         let g = ChapterGuide::number(2).unwrap();
         let o = Outcome::Checked { reports: vec![failing("2.1")], printed: vec!["x".repeat(300)], warnings: String::new() };
-        let fitted = screen(&layout(), g, &o, 0, "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
+        let fitted = screen(&layout(), g, &o, Some(0), "Chapter 2", &["Save the file to check again.", KEYS], 80, 23);
         assert!(fitted.text.contains("  | … 1 more line: `workshop check 2` shows them all"), "{}", fitted.text);
         assert!(!fitted.text.contains(" 1 more lines") && !fitted.text.contains("(1 lines)"), "{}", fitted.text);
     }

@@ -207,8 +207,9 @@ struct Checked {
 /// What a check found, kept to draw its screen again at another terminal size.
 struct Found {
     outcome: exercise::Outcome,
-    /// The hint shown with it.
-    level: usize,
+    /// The hint shown with it: none for a file as handed out, whose checks fail
+    /// before the participant has written anything.
+    level: Option<usize>,
     /// What to do next, unwrapped.
     said: String,
     passed: bool,
@@ -229,8 +230,12 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
     screen.say("\nBuilding and checking...\n");
     let o = exercise::check(layout, g, Code::Exercise, color);
     state.refresh();
-    let level = state.progress.hint_with_checks(g);
     let passed = o.passed();
+    // Opening a chapter whose file nobody has touched: the checks say what is to do,
+    // and a hint waits for h instead of being handed out (and counted) unasked.
+    let untouched =
+        intro && matches!((std::fs::read(layout.exercise(g)), std::fs::read(layout.pristine(g))), (Ok(mine), Ok(given)) if mine == given);
+    let level = (!untouched).then(|| state.progress.hint_with_checks(g));
     // Said under the screen, which a save clears again.
     let mut errors = String::new();
     let mut moved = None;
@@ -252,10 +257,17 @@ fn check(layout: &Layout, state: &mut State, g: &'static ChapterGuide, screen: &
             _ => String::new(),
         };
         format!("Every check of chapter {} passes. {next}{later}", g.number)
+    } else if untouched {
+        format!(
+            "Your file is as handed out: write its TODO(chapter {}) lines and save it; every save checks it again (h shows a \
+             hint).",
+            g.number
+        )
     } else {
         "Save the file to check again.".to_owned()
     };
     if o.checks_failed()
+        && let Some(level) = level
         && let Err(e) = state.hint_shown(g.number, level)
     {
         errors.push_str(&format!("workshop: {e}\n"));
@@ -300,7 +312,7 @@ fn draw(layout: &Layout, g: &ChapterGuide, screen: &Screen, found: &Found, again
         render::height().saturating_sub(1),
     );
     screen.say(&fitted.text);
-    fitted.hint_cut.then_some(found.level)
+    found.level.filter(|_| fitted.hint_cut)
 }
 
 /// Reads keys: single key presses on a raw terminal, else letters typed with Enter.
