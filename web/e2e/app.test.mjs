@@ -1395,3 +1395,59 @@ test('a scan over 2 MiB is refused in the server\'s words and keeps its text; a 
   await context.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
 });
+
+test('the seventh newcomer walk: in one column a key for the tour brings its panel into view; Enter in the reason field terminates nothing; a scenario leaves auto-run on', async () => {
+  // 800x600: one column, the tour below the order form and the buttons. A prediction or
+  // a step skipped by key changed a panel out of sight, and the key seemed to do nothing.
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page = await newPage(context);
+  await open(page, BASE_URL);
+  const inWindow = (selector) =>
+    page.locator(selector).evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= innerHeight;
+    });
+  await page.locator('h1').click();
+  assert.equal(await inWindow('#guide'), false, 'the tour starts below the fold');
+  // ] twice: chapter 2's first step, which asks for a prediction.
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  await expectMatch(page.locator('#tour-position'), /^Tour · chapter 2 of 7 · step 1 of 4$/);
+  await eventually(() => inWindow('#prediction'), (v) => v, 'the question is in the window');
+  // From the bottom of the page, a prediction by key: the choice shows pressed, in view.
+  await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+  assert.equal(await inWindow('#guide'), false, 'the tour is out of sight');
+  await page.keyboard.press('2');
+  await expectText(page.locator('#choice-2[aria-pressed="true"]'), '2. Nothing: the server keeps the failure in its own state and retries later.');
+  await eventually(() => inWindow('#prediction'), (v) => v, 'the prediction is in the window');
+  // G folds the tour; G again opens it where it can be seen.
+  await page.keyboard.press('G');
+  await page.locator('#tour-open').waitFor();
+  await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+  await page.keyboard.press('G');
+  await eventually(() => inWindow('#tour-position'), (v) => v, 'the opened tour is in the window');
+
+  // A reason typed for a cancel, then Enter: it terminated the workflow (the form's
+  // first button), closing it without asking its code. Now it says which to press.
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectText(page.locator('#run-state'), 'running');
+  await page.getByLabel('Terminate or cancel reason').fill('customer moved away');
+  await page.getByLabel('Terminate or cancel reason').press('Enter');
+  await expectText(page.locator('#action-error'), 'the reason is for both: press Terminate (the server closes the workflow) or Cancel (its code is asked)');
+  await expectText(page.locator('#run-state'), 'running');
+  await expectCount(page.locator('#history tr.event[data-event-type="WorkflowExecutionTerminated"]'), 0);
+  await page.getByRole('button', { name: 'Ask the workflow code to cancel (cadence wf cancel) with this reason' }).click();
+  await expectCount(page.locator('#history tr.event[data-event-type="WorkflowExecutionCancelRequested"]'), 1);
+  await expectCount(page.locator('#action-error'), 0);
+
+  // A scenario played with auto-run off (its steps run the worker) turned the page's
+  // switch off: every later order, a tour chapter's too, then waited for a worker.
+  await page.getByLabel('Built-in scenario').selectOption('happy-path');
+  await page.getByRole('button', { name: 'Load the chosen scenario' }).click();
+  await expectMatch(page.locator('#notice'), /^scenario happy-path: /);
+  assert.equal(await page.locator('#auto-run').isChecked(), true, 'auto-run is still on');
+  await page.getByRole('button', { name: 'Start the order workflow' }).click();
+  await expectMatch(page.locator('#pending'), /attempt=1 \(try 2 of 3\)/);
+  await context.close();
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+});

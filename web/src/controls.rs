@@ -328,14 +328,15 @@ pub fn ActionsView(pg: Playground) -> impl IntoView {
                 {button(pg, "delivered", "Delivered", "Send DeliveredSignal", Command::Delivered)}
                 {button(pg, "query", "Query", "Query current_status", Command::Query)}
             </div>
-            // One reason for both, which may stay empty, as on the CLI; Enter in it
-            // terminates, as the first button does.
+            // One reason for both, which may stay empty, as on the CLI. Enter in it
+            // chooses neither: it terminated (the first button), and a reason typed for
+            // a cancel closed the workflow without asking its code.
             <form
                 class="row"
                 aria-label="Terminate or cancel"
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    run(pg, Command::Terminate);
+                    pg.error.set(Some(ENTER_IN_REASON.into()));
                 }
             >
                 <input
@@ -422,6 +423,9 @@ pub fn ScenariosView(pg: Playground) -> impl IntoView {
         </section>
     }
 }
+
+/// What Enter in the reason field says: the field serves two commands.
+const ENTER_IN_REASON: &str = "the reason is for both: press Terminate (the server closes the workflow) or Cancel (its code is asked)";
 
 /// What Import says with nothing pasted.
 const EMPTY_BOX: &str = "nothing to import: paste a history JSON into the box first, or pick a file";

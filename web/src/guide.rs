@@ -92,11 +92,24 @@ pub fn run(pg: Playground, c: Command) -> bool {
         }
         _ => return false,
     }
+    if matches!(c, Command::Guide | Command::TourNext | Command::TourBack | Command::TourChapter) {
+        show_tour(pg);
+    }
     true
+}
+
+/// Brings the open tour panel into view after a key for it: in one column (900 px
+/// wide or less) it sits below the buttons, and a prediction or a step skipped by key
+/// changed a panel out of sight, so the key seemed to do nothing.
+fn show_tour(pg: Playground) {
+    if pg.teach.guide_open.get_untracked() {
+        browser::show("guide");
+    }
 }
 
 pub fn predict(pg: Playground, choice: usize) {
     pg.teach.guide_open.set(true);
+    show_tour(pg);
     match pg.teach.tour.try_update(|t| t.answer(choice)) {
         Some(Err(e)) => pg.error.set(Some(e)),
         _ => pg.error.set(None),

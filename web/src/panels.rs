@@ -171,7 +171,7 @@ fn copy_button(id: &'static str, said_id: &'static str, text: &'static str, labe
 
 #[component]
 pub fn ShareView(pg: Playground) -> impl IntoView {
-    let link = move || pg.session.with(|s| (!s.is_imported()).then(|| browser::link_with_hash(&s.to_share_text())));
+    let link = move || pg.share.with(|share| share.as_deref().map(browser::link_with_hash));
     view! {
         <section class="share" aria-label="Share">
             <h2>"Share"</h2>

@@ -13,6 +13,10 @@ use postflow_core::controls::OrderInput;
 #[derive(Clone, Copy)]
 pub struct Playground {
     pub session: RwSignal<Session, LocalStorage>,
+    /// The session's share text (`Session::to_share_text`; none for an imported
+    /// history), encoded once per change by the effect that saves the session and puts
+    /// it in the address, for the share link too: each of the three encoded it itself.
+    pub share: RwSignal<Option<String>>,
     /// The JSON of an imported history, kept so it survives a reload.
     pub imported_json: RwSignal<Option<String>>,
     /// The last refused input, shown inline; cleared by the next success.
@@ -34,24 +38,27 @@ pub struct Playground {
     pub replaced: RwSignal<Option<String>>,
 }
 
-/// How the last state is saved in localStorage: a share text, or an imported history.
-fn saved_text(s: &Session, imported_json: Option<&str>) -> String {
-    match imported_json {
-        Some(json) if s.is_imported() => format!("i:{}:{json}", s.cursor()),
+/// The share text of a session, none for an imported history.
+fn share_text(s: &Session) -> Option<String> {
+    (!s.is_imported()).then(|| s.to_share_text())
+}
+
+/// How the last state is saved in localStorage: a share text (`share`, when it was
+/// encoded already), or an imported history.
+fn saved_text(s: &Session, imported_json: Option<&str>, share: Option<&str>) -> String {
+    match (imported_json, share) {
+        (Some(json), _) if s.is_imported() => format!("i:{}:{json}", s.cursor()),
+        (_, Some(share)) => format!("s:{share}"),
         _ => format!("s:{}", s.to_share_text()),
     }
 }
 
-/// What the address bar's hash holds for a session: its share text (an imported
-/// history has none: it is too long for an address, and kept in localStorage). Nor
-/// has a session too large for any link: an address that opens nothing would make a
-/// reload fail; localStorage brings it back instead.
-fn address_text(s: &Session) -> String {
-    if s.is_imported() {
-        return String::new();
-    }
-    let text = s.to_share_text();
-    if postflow_core::session::link_too_long(&browser::link_with_hash(&text)).is_some() { String::new() } else { text }
+/// What the address bar's hash holds for a session's [`share_text`]: all of it (an
+/// imported history has none: it is too long for an address, and kept in
+/// localStorage). Nothing for a session too large for any link either: an address
+/// that opens nothing would make a reload fail; localStorage brings it back instead.
+fn address_text(share: Option<&str>) -> &str {
+    share.filter(|t| postflow_core::session::link_too_long(&browser::link_with_hash(t)).is_none()).unwrap_or_default()
 }
 
 /// The session saved by [`saved_text`].
@@ -105,11 +112,13 @@ impl Playground {
     /// Opens the state in the URL hash or localStorage, and saves every change.
     pub fn new() -> Playground {
         let (session, json, said) = initial();
+        let share = RwSignal::new(share_text(&session));
         let session = RwSignal::new_local(session);
         let selected_event = RwSignal::new(None);
         let (teach, tour_problem) = Teach::new(session, selected_event);
         let pg = Playground {
             session,
+            share,
             imported_json: RwSignal::new(json),
             error: RwSignal::new(said.clone().and_then(Result::err)),
             notice: RwSignal::new(said.and_then(Result::ok)),
@@ -128,10 +137,13 @@ impl Playground {
         crate::guide::install(pg);
         Effect::new(move |_| {
             let json = pg.imported_json.get();
-            pg.session.with(|s| {
-                browser::save(browser::STORAGE_KEY, &saved_text(s, json.as_deref()));
-                browser::set_hash(&address_text(s));
+            let share = pg.session.with(|s| {
+                let share = share_text(s);
+                browser::save(browser::STORAGE_KEY, &saved_text(s, json.as_deref(), share.as_deref()));
+                share
             });
+            browser::set_hash(address_text(share.as_deref()));
+            pg.share.set(share);
         });
         pg
     }
@@ -192,7 +204,7 @@ impl Playground {
     /// what was kept before: `T` twice still leads back to the session before the first.
     pub fn replace_undoably(&self, s: Session, imported_json: Option<String>, notice: Option<String>) {
         let json = self.imported_json.get_untracked();
-        let now = self.session.with_untracked(|old| old.holds_work().then(|| saved_text(old, json.as_deref())));
+        let now = self.session.with_untracked(|old| old.holds_work().then(|| saved_text(old, json.as_deref(), None)));
         let kept = now.or_else(|| self.replaced.get_untracked());
         self.replace(s, imported_json, notice);
         self.replaced.set(kept);
@@ -254,6 +266,10 @@ impl Playground {
         };
         let out = scenario::run(&sc);
         let mut s = out.session;
+        // The scenario ran with auto-run off (its steps run the worker themselves); the
+        // page's switch stays as it was, or every later order and tour chapter of the
+        // page waited for a worker the person had not turned off.
+        s.auto_run = self.session.with_untracked(|s| s.auto_run || s.is_imported());
         let steps = s.timeline().len();
         s.seek(0);
         let mut notice =
@@ -308,7 +324,7 @@ impl Playground {
                 self.refuse_load(format!("could not open the link: {e}"));
                 // The session stays, so the address goes back to it: a reload or a copy of
                 // the address would carry the damaged link on (replaceState: no hashchange).
-                browser::set_hash(&self.session.with_untracked(address_text));
+                browser::set_hash(address_text(self.session.with_untracked(share_text).as_deref()));
             }
         }
     }
@@ -330,7 +346,7 @@ mod tests {
         s.perform(Session::workshop_start()).unwrap();
         s.perform(Action::AdvanceNext).unwrap();
         s.back();
-        let (back, json) = restore_saved(&saved_text(&s, None)).unwrap();
+        let (back, json) = restore_saved(&saved_text(&s, None, share_text(&s).as_deref())).unwrap();
         assert_eq!(
             (back.cursor(), back.timeline().len(), back.history_table(), json),
             (s.cursor(), s.timeline().len(), s.history_table(), None)
@@ -339,7 +355,7 @@ mod tests {
         let exported = s.history_json();
         let mut imported = Session::import_history(SessionConfig::default(), &exported).unwrap();
         imported.seek(3);
-        let (back, json) = restore_saved(&saved_text(&imported, Some(&exported))).unwrap();
+        let (back, json) = restore_saved(&saved_text(&imported, Some(&exported), None)).unwrap();
         assert!(back.is_imported());
         assert_eq!((back.cursor(), json.as_deref()), (3, Some(exported.as_str())));
         assert!(restore_saved("x:1").is_err());
