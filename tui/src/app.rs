@@ -211,7 +211,13 @@ impl App {
         }
     }
 
-    fn show(&mut self, loaded: Loaded) {
+    fn show(&mut self, mut loaded: Loaded) {
+        // A scenario ran with auto-run off (its steps run the worker themselves); the
+        // switch stays as it was, or every later order would wait for a worker nobody
+        // turned off (as on the page).
+        if !loaded.session.is_imported() {
+            loaded.session.auto_run = self.session.auto_run || self.session.is_imported();
+        }
         // A scenario (`p`) or an import (`i`) replaces the session, as a start or `T` does.
         self.replace_session(Kept {
             session: loaded.session,

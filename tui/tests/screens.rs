@@ -1225,3 +1225,21 @@ fn stepping_through_a_scenario_at_80_columns_keeps_back_and_forward_in_the_key_b
     let s = render_text(&app, 80, 24);
     assert!(!s.lines().last().unwrap().contains("→ fwd"), "{s}");
 }
+
+#[test]
+fn a_loaded_scenario_leaves_auto_run_as_it_was_for_the_next_order() {
+    let mut app = App::from_loaded(source::scenario("happy-path").unwrap());
+    assert!(app.session.auto_run, "the scenario ran with auto-run off, the switch did not");
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.session.history().iter().any(|e| e.event_type() == postflow_core::history::EventType::ActivityTaskScheduled),
+        "the new order's worker ran: {}",
+        screen(&app)
+    );
+    // Turned off, it stays off across a load.
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.session.auto_run);
+}
