@@ -2,7 +2,9 @@
 //! - explaining every event of the happy path, from the history alone and with the
 //!   line of workflow code (which replays the history through the code);
 //! - where the code waits (`__stack_trace`) at the end of the happy path;
-//! - live time: one tick (100 ms of real time at ×10) of a running workflow.
+//! - live time: one tick (100 ms of real time at ×10) of a running workflow;
+//! - a 1.5 MB field cut as `cadence wf show` cuts it, as every screen shows a long
+//!   scan location.
 
 use std::time::Duration;
 
@@ -24,6 +26,10 @@ fn benches(c: &mut Criterion) {
     });
     c.bench_function("explain 44 events, with code lines", |b| {
         b.iter(|| ids.iter().filter_map(|id| s.explain(*id)).count());
+    });
+    let location = "é".repeat(750_000);
+    c.bench_function("cut a 1.5 MB field to 500 characters", |b| {
+        b.iter(|| postflow_core::history::table::trimmed(&location, postflow_core::history::table::MAX_FIELD_LENGTH).len())
     });
     c.bench_function("stack trace at the end of the happy path", |b| b.iter(|| s.stack_trace().len()));
     c.bench_function("live tick: 100 ms at x10 on a running workflow", |b| {

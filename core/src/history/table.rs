@@ -236,12 +236,17 @@ pub const MAX_FIELD_LENGTH: usize = 500;
 /// `text` as the CLI shortens a field: whole when it has at most `max` characters, else
 /// its first and last `max / 2` with ` ... ` between.
 pub fn trimmed(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    let chars = text.chars().count();
-    if chars <= max {
+    // A megabyte field is met on every frame: count from both ends, never the whole
+    // text (a byte count bounds the characters from above).
+    if text.len() <= max || text.char_indices().nth(max).is_none() {
         return text.into();
     }
-    let head = text.char_indices().nth(max / 2).map_or(text.len(), |(i, _)| i);
-    let tail = text.char_indices().nth(chars - max / 2).map_or(text.len(), |(i, _)| i);
+    let half = max / 2;
+    let head = text.char_indices().nth(half).map_or(text.len(), |(i, _)| i);
+    let tail = match half {
+        0 => text.len(),
+        _ => text.char_indices().nth_back(half - 1).map_or(0, |(i, _)| i),
+    };
     format!("{} ... {}", &text[..head], &text[tail..]).into()
 }
 
@@ -384,6 +389,20 @@ mod tests {
         assert_eq!(shown.chars().count(), 505);
         assert!(shown.starts_with("{\"location\":\"éé") && shown.contains("éé ... éé") && shown.ends_with("éé\"}"), "{shown}");
         assert_eq!(trimmed(&"x".repeat(500), 500).len(), 500);
+        // Counted from both ends, it cuts where counting every character cuts.
+        let by_count = |text: &str, max: usize| {
+            let chars: Vec<char> = text.chars().collect();
+            if chars.len() <= max {
+                return text.to_owned();
+            }
+            let (head, tail) = (&chars[..max / 2], &chars[chars.len() - max / 2..]);
+            format!("{} ... {}", head.iter().collect::<String>(), tail.iter().collect::<String>())
+        };
+        for text in ["", "a", "ab", "abc", "éé", "東京東京東", "x東é東xé東", &"é東a".repeat(400)] {
+            for max in [0, 1, 2, 3, 4, 5, 499, 500, 501] {
+                assert_eq!(trimmed(text, max), by_count(text, max), "{text:?} at {max}");
+            }
+        }
         assert_eq!(failure(&Failure::generic("customer is required")), "cadenceInternal:Generic \"customer is required\"");
     }
 }
