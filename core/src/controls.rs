@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use crate::engine::limits::ID_LENGTH_LIMIT;
 use crate::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
 use crate::session::{Action, PlayMode, Session};
 
@@ -357,8 +358,6 @@ pub struct OrderInput {
 /// Cadence keeps timeouts in int32 seconds: a longer one is refused by a real server.
 pub const MAX_TIMEOUT_SECS: u64 = i32::MAX as u64;
 
-/// Cadence's default limit on the length of a workflow ID (`limit.maxIDLength`).
-pub const MAX_ID_LENGTH: usize = 1000;
 
 impl Default for OrderInput {
     /// The workshop's example order.
@@ -460,11 +459,12 @@ impl OrderInput {
         let execution_timeout = parse_timeout(&self.timeout)?;
         let workflow_id = self.effective_workflow_id();
         if workflow_id.is_empty() {
-            return Err("Order ID: give one (the workflow ID is the order ID unless a Workflow ID is typed)".into());
+            // Said without the terminal's Workflow ID field: the page has none.
+            return Err("Order ID: give one (the workflow takes it as its ID)".into());
         }
-        if workflow_id.len() > MAX_ID_LENGTH {
+        if workflow_id.len() > ID_LENGTH_LIMIT {
             // Cadence counts bytes (Go's len), so a name in another script reaches the limit sooner.
-            return Err(format!("Workflow ID: {} bytes in UTF-8; Cadence takes at most {MAX_ID_LENGTH}", workflow_id.len()));
+            return Err(format!("Workflow ID: {} bytes in UTF-8; Cadence takes at most {ID_LENGTH_LIMIT}", workflow_id.len()));
         }
         let order = Order {
             id: self.id.trim().to_owned(),
