@@ -658,3 +658,33 @@ fn live_times_quiet_ticks_leave_the_timers_question_open_until_it_fires() {
     assert!(matches!(done, Some(TourEvent::StepDone { step: "notification/fire", .. })), "{done:?}");
     assert!(tour.view(&s).reveal.unwrap().correct);
 }
+
+#[test]
+fn a_step_waiting_for_a_scan_does_not_send_the_clock_into_the_workflows_timeout() {
+    // Chapter 6, "move the clock on until the payment goes through, then scan": after
+    // the two moves only the workflow's timeout is on the clock. Pointing at the clock
+    // (as the note did) led into the timeout, and the step could never be done.
+    let (mut tour, mut s) = chapter_session(Chapter::Query);
+    while tour.current().unwrap().id != "query/scan" {
+        let step = tour.current().unwrap();
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    for _ in 0..2 {
+        s.perform(Action::AdvanceNext).unwrap();
+        tour.observe(&s);
+    }
+    let waiting = tour.view(&s).step.unwrap().waiting.expect("the step waits for its scan");
+    assert!(waiting.contains("waits for a signal (c scans, d delivers); t would move the clock to its timeout"), "{waiting}");
+    // Earlier, with the payment's retry due, the clock is the way on.
+    let (mut tour, mut s) = chapter_session(Chapter::Query);
+    while tour.current().unwrap().id != "query/scan" {
+        let step = tour.current().unwrap();
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    s.perform(Action::AdvanceNext).unwrap();
+    tour.observe(&s);
+    let waiting = tour.view(&s).step.unwrap().waiting.unwrap();
+    assert!(waiting.contains("waits for the clock: t moves it"), "{waiting}");
+}

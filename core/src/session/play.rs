@@ -273,7 +273,7 @@ impl Session {
     }
 
     /// When the running workflow times out (its executionStartToCloseTimeout).
-    fn workflow_deadline(&self) -> Option<crate::time::Timestamp> {
+    pub(crate) fn workflow_deadline(&self) -> Option<crate::time::Timestamp> {
         let e = self.engine.execution(self.workflow_id.as_deref()?)?;
         Some(e.start_time().plus(e.execution_timeout()))
     }

@@ -548,6 +548,14 @@ fn waiting_note(session: &Session) -> String {
     use crate::controls::{Command, availability, keys_label};
     let next = if availability(Command::Run, session).is_available() {
         format!("the worker has a task to take: {} runs it, {} steps it", keys_label(Command::Run), keys_label(Command::Step))
+    } else if session.engine().next_due().is_some_and(|due| session.workflow_deadline().is_some_and(|end| due >= end)) {
+        // Nothing but the workflow's own timeout is on the clock: moving it ends the run.
+        format!(
+            "the workflow waits for a signal ({} scans, {} delivers); {} would move the clock to its timeout and end the run",
+            keys_label(Command::Scan),
+            keys_label(Command::Delivered),
+            keys_label(Command::NextTimer)
+        )
     } else if availability(Command::NextTimer, session).is_available() {
         format!("the worker waits for the clock: {} moves it to the next timer", keys_label(Command::NextTimer))
     } else {
