@@ -563,8 +563,37 @@ fn a_start_step_done_with_the_wrong_order_says_to_start_again_with_the_steps_ord
     tour.observe(&s);
     assert!(s.outcome().unwrap().starts_with("completed"), "{:?}", s.outcome());
     let blocked = tour.view(&s).step.expect("still chapter 1's second step").blocked.expect("the step says it did not happen");
-    assert!(blocked.starts_with("This run has completed (see the history), not as this step asks: start again (s)"), "{blocked}");
+    assert!(
+        blocked.starts_with("This start's order is not the step's: it asks for an order of 20 without a customer. Start again (s)"),
+        "{blocked}"
+    );
     assert!(!blocked.contains("workshop's order"), "{blocked}");
+}
+
+#[test]
+fn a_start_of_another_order_is_said_at_once_not_once_the_run_has_ended() {
+    // Chapter 2's order of 30: started with 20, the run waits for its payment's retry,
+    // and the step said "Done so far; ... t moves it", on the wrong path.
+    let (mut tour, mut s) = chapter_session(Chapter::Retries);
+    while tour.current().unwrap().id != "retries/over-25" {
+        let step = tour.current().unwrap();
+        play(step, &mut s);
+        tour.observe(&s);
+    }
+    WORKSHOP_ORDER.perform(&mut s).unwrap();
+    tour.observe(&s);
+    assert_eq!(s.outcome(), None, "the run is still going");
+    let step = tour.view(&s).step.unwrap();
+    assert_eq!(step.waiting, None, "{:?}", step.waiting);
+    let blocked = step.blocked.expect("the wrong order is said");
+    assert!(blocked.contains("it asks for an order of 30 for Cadence"), "{blocked}");
+    // The step's own order, started as the front ends start one over a running
+    // workflow (a fresh session), takes it on.
+    let mut s = s.restarted();
+    tour.new_session();
+    let step = tour.current().unwrap();
+    play(step, &mut s);
+    assert!(matches!(tour.observe(&s), Some(TourEvent::StepDone { step: "retries/over-25", .. })));
 }
 
 #[test]

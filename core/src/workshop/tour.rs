@@ -43,6 +43,18 @@ impl TourAction {
         }
     }
 
+    /// For a start step done with a start of another order (another amount or
+    /// customer, which send the run down another path): the step's order in words.
+    pub fn other_order(&self, done: &Action) -> Option<String> {
+        let (TourAction::Start { customer, amount }, Action::Start { input, .. }) = (self, done) else { return None };
+        let order: Order = crate::payload::Payload::from(input.as_str()).decode().ok()?;
+        let differs = order.customer != *customer || order.amount != *amount;
+        differs.then(|| match *customer {
+            "" => format!("an order of {amount} without a customer"),
+            c => format!("an order of {amount} for {c}"),
+        })
+    }
+
     /// The suggested action itself.
     pub fn action(&self) -> Action {
         match *self {
