@@ -358,7 +358,6 @@ pub struct OrderInput {
 /// Cadence keeps timeouts in int32 seconds: a longer one is refused by a real server.
 pub const MAX_TIMEOUT_SECS: u64 = i32::MAX as u64;
 
-
 impl Default for OrderInput {
     /// The workshop's example order.
     fn default() -> OrderInput {

@@ -44,6 +44,15 @@ fn paid_and_scanned(tour: &mut Tour, s: &mut Session) {
     }
 }
 
+/// Plays the tour's steps as written, the tour watching, until step `id` is the current one.
+fn play_until(tour: &mut Tour, s: &mut Session, id: &str) {
+    while tour.current().unwrap().id != id {
+        let step = tour.current().unwrap();
+        play(step, s);
+        tour.observe(s);
+    }
+}
+
 /// Plays a step's suggested actions; returns the events they added (a start begins a
 /// new run, whose events are all new).
 fn play(step: &TourStep, s: &mut Session) -> Vec<postflow_core::history::HistoryEvent> {
@@ -575,11 +584,7 @@ fn a_start_of_another_order_is_said_at_once_not_once_the_run_has_ended() {
     // Chapter 2's order of 30: started with 20, the run waits for its payment's retry,
     // and the step said "Done so far; ... t moves it", on the wrong path.
     let (mut tour, mut s) = chapter_session(Chapter::Retries);
-    while tour.current().unwrap().id != "retries/over-25" {
-        let step = tour.current().unwrap();
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    play_until(&mut tour, &mut s, "retries/over-25");
     WORKSHOP_ORDER.perform(&mut s).unwrap();
     tour.observe(&s);
     assert_eq!(s.outcome(), None, "the run is still going");
@@ -661,11 +666,7 @@ fn the_last_answer_of_a_chapter_shown_in_the_next_says_whose_it_is() {
 fn live_times_quiet_ticks_leave_the_timers_question_open_until_it_fires() {
     use postflow_core::session::Player;
     let (mut tour, mut s) = chapter_session(Chapter::Notification);
-    while tour.current().unwrap().id != "notification/fire" {
-        let step = tour.current().unwrap();
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    play_until(&mut tour, &mut s, "notification/fire");
     let q = question_for("notification/fire").unwrap();
     let mut live = Player::default();
     live.toggle_live(&s);
@@ -694,11 +695,7 @@ fn a_step_waiting_for_a_scan_does_not_send_the_clock_into_the_workflows_timeout(
     // the two moves only the workflow's timeout is on the clock. Pointing at the clock
     // (as the note did) led into the timeout, and the step could never be done.
     let (mut tour, mut s) = chapter_session(Chapter::Query);
-    while tour.current().unwrap().id != "query/scan" {
-        let step = tour.current().unwrap();
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    play_until(&mut tour, &mut s, "query/scan");
     for _ in 0..2 {
         s.perform(Action::AdvanceNext).unwrap();
         tour.observe(&s);
@@ -707,11 +704,7 @@ fn a_step_waiting_for_a_scan_does_not_send_the_clock_into_the_workflows_timeout(
     assert!(waiting.contains("waits for a signal (c scans, d delivers); t would move the clock to its timeout"), "{waiting}");
     // Earlier, with the payment's retry due, the clock is the way on.
     let (mut tour, mut s) = chapter_session(Chapter::Query);
-    while tour.current().unwrap().id != "query/scan" {
-        let step = tour.current().unwrap();
-        play(step, &mut s);
-        tour.observe(&s);
-    }
+    play_until(&mut tour, &mut s, "query/scan");
     s.perform(Action::AdvanceNext).unwrap();
     tour.observe(&s);
     let waiting = tour.view(&s).step.unwrap().waiting.unwrap();
