@@ -165,14 +165,14 @@ impl Session {
         applied
     }
 
-    /// What the last action replaced, for a front end to say so: "this replaced the
-    /// 5 later steps (undo puts them back)".
     /// The step the last action was taken from when it replaced later steps: the
     /// timeline after it is no longer what was there before.
     pub fn replaced_at(&self) -> Option<usize> {
         self.replaced.as_ref().map(|r| r.0)
     }
 
+    /// What the last action replaced, for a front end to say so: "this replaced the
+    /// 5 later steps (undo puts them back)".
     pub fn replaced_note(&self) -> Option<String> {
         let (_, dropped) = self.replaced.as_ref()?;
         Some(format!(

@@ -436,9 +436,6 @@ impl Tour {
         if !self.fits(session) {
             return None;
         }
-        // A step whose premise the run is past (the clock moved on) or has not reached
-        // can never see its events: before its action, and after an action done anyway
-        // (checked at the last look before it; the action itself moves the run on).
         // A start of another order sends the run down another path at once: said then,
         // not once the run has ended.
         let armed_by = self.watch.armed.and_then(|(at, _)| session.timeline().get(at));
@@ -449,6 +446,9 @@ impl Tour {
                 crate::controls::keys_label(crate::controls::Command::Start)
             ));
         }
+        // A step whose premise the run is past (the clock moved on) or has not reached
+        // can never see its events: before its action, and after an action done anyway
+        // (checked at the last look before it; the action itself moves the run on).
         let unmet = if self.watch.armed.is_some() { self.watch.premise_unmet } else { premise_unmet(step, session) };
         if let Some(p) = step.premise.filter(|_| unmet) {
             return Some(p.unmet());
