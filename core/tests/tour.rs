@@ -677,6 +677,7 @@ fn live_times_quiet_ticks_leave_the_timers_question_open_until_it_fires() {
     }
     assert_eq!(s.history().len(), history, "the ticks were quiet: the timer has not fired");
     tour.answer(q.answer).expect("a quiet clock move does not answer the question");
+    assert_eq!(tour.view(&s).step.unwrap().look_for, None, "nor does it show the answer");
     let mut done = None;
     for _ in 0..100_000 {
         live.tick(&mut s, Duration::from_millis(100));

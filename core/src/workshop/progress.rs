@@ -351,17 +351,22 @@ impl Tour {
         if choice >= q.choices.len() {
             return Err(format!("choose 1 to {}", q.choices.len()));
         }
-        if let Some((_, from)) = self.watch.armed {
-            // Live time moves the clock in ticks: until one reaches the timer, the clock
-            // moved but nothing was written, and the question is still open.
-            let clock_only = matches!(step.action, TourAction::NextTimer) && self.watch.history <= from;
-            if !clock_only {
-                return Err("the action was done already: its events answer the question".into());
-            }
+        if !self.question_open(step) {
+            return Err("the action was done already: its events answer the question".into());
         }
         self.answers.insert(step.id.to_owned(), choice);
         self.reveal = None;
         Ok(())
+    }
+
+    /// Whether the step's action has not answered its question yet: not done, or done
+    /// only as clock moves that have written nothing (live time moves the clock in
+    /// ticks; until one reaches the timer, nothing is answered).
+    fn question_open(&self, step: &TourStep) -> bool {
+        match self.watch.armed {
+            None => true,
+            Some((_, from)) => matches!(step.action, TourAction::NextTimer) && self.watch.history <= from,
+        }
     }
 
     /// Looks at the session after a change. When the step's action was done and its
@@ -509,7 +514,7 @@ impl Tour {
             position,
             step: step.map(|s| {
                 let blocked = self.blocked(s, session);
-                let open_question = question_for(s.id).is_some() && self.watch.armed.is_none();
+                let open_question = question_for(s.id).is_some() && self.question_open(s);
                 StepView {
                     instruction: s.instruction,
                     command: s.action.command(),
