@@ -216,7 +216,7 @@ impl App {
         // switch stays as it was, or every later order would wait for a worker nobody
         // turned off (as on the page).
         if !loaded.session.is_imported() {
-            loaded.session.auto_run = self.session.auto_run || self.session.is_imported();
+            loaded.session.auto_run = self.session.auto_run_for_next();
         }
         // A scenario (`p`) or an import (`i`) replaces the session, as a start or `T` does.
         self.replace_session(Kept {
@@ -695,7 +695,7 @@ impl App {
         if self.session.workflow_id().is_some() || self.session.is_imported() {
             let imported = self.session.is_imported();
             let mut fresh = if imported { Session::new(SessionConfig::default()) } else { self.session.restarted() };
-            fresh.auto_run = self.session.auto_run || imported;
+            fresh.auto_run = self.session.auto_run_for_next();
             fresh.perform(action)?;
             // An imported history's code is not run for a new order: the reference is.
             let code_label = if imported { None } else { self.code_label.clone() };
@@ -862,7 +862,7 @@ impl App {
         }
         let config = self.teach.tour.session_config();
         let mut fresh = Session::new(config);
-        fresh.auto_run = self.session.auto_run || self.session.is_imported();
+        fresh.auto_run = self.session.auto_run_for_next();
         // By number first, as the tour pane heads it; the name is the code's (`--chapter`).
         let chapter = config.postal.chapter;
         let label = format!("tour: chapter {} ({})", postflow_core::workshop::ChapterGuide::of(chapter).number, chapter.name());

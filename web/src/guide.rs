@@ -120,7 +120,7 @@ pub fn predict(pg: Playground, choice: usize) {
 fn open_chapter(pg: Playground) {
     let config = pg.teach.tour.with_untracked(Tour::session_config);
     let mut s = Session::new(config);
-    s.auto_run = pg.session.with_untracked(|s| s.auto_run || s.is_imported());
+    s.auto_run = pg.session.with_untracked(Session::auto_run_for_next);
     let number = pg.teach.tour.with_untracked(|t| postflow_core::workshop::ChapterGuide::of(t.chapter()).number);
     // Replaced with a way back: `T` is one key away from losing a session.
     pg.replace_undoably(

@@ -269,7 +269,7 @@ impl Playground {
         // The scenario ran with auto-run off (its steps run the worker themselves); the
         // page's switch stays as it was, or every later order and tour chapter of the
         // page waited for a worker the person had not turned off.
-        s.auto_run = self.session.with_untracked(|s| s.auto_run || s.is_imported());
+        s.auto_run = self.session.with_untracked(Session::auto_run_for_next);
         let steps = s.timeline().len();
         s.seek(0);
         let mut notice =

@@ -104,6 +104,13 @@ impl Session {
         }
     }
 
+    /// The auto-run switch a session that replaces this one takes (a new order, a
+    /// chapter's session, a loaded scenario): this one's, or on after an imported
+    /// history, which has no switch of its own.
+    pub fn auto_run_for_next(&self) -> bool {
+        self.auto_run || self.is_imported()
+    }
+
     /// A fresh session that runs the same code with the same settings.
     pub fn restarted(&self) -> Session {
         let mut s = Session::with_registry(self.config, self.workload.registry.clone(), &self.workload.workflow_type);
