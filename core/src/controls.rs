@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::engine::limits::ID_LENGTH_LIMIT;
+use crate::engine::limits::{ID_LENGTH_LIMIT, too_long};
 use crate::postal::{CURRENT_STATUS_QUERY, DELIVERED_SIGNAL, Order, SCAN_SIGNAL};
 use crate::session::{Action, PlayMode, Session};
 
@@ -461,9 +461,9 @@ impl OrderInput {
             // Said without the terminal's Workflow ID field: the page has none.
             return Err("Order ID: give one (the workflow takes it as its ID)".into());
         }
-        if workflow_id.len() > ID_LENGTH_LIMIT {
-            // Cadence counts bytes (Go's len), so a name in another script reaches the limit sooner.
-            return Err(format!("Workflow ID: {} bytes in UTF-8; Cadence takes at most {ID_LENGTH_LIMIT}", workflow_id.len()));
+        // Cadence counts bytes (Go's len), so a name in another script reaches the limit sooner.
+        if let Some(bytes) = too_long(workflow_id) {
+            return Err(format!("Workflow ID: {bytes} bytes in UTF-8; Cadence takes at most {ID_LENGTH_LIMIT}"));
         }
         let order = Order {
             id: self.id.trim().to_owned(),

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::questions::{Question, question_for};
-use super::tour::{TOUR, TourAction, TourStep, steps_of};
+use super::tour::{TOUR, TourAction, TourStep, step as tour_step, steps_of};
 use super::{Chapter, ChapterGuide, GUIDES};
 use crate::postal::PostalConfig;
 use crate::scenario::event_problems;
@@ -189,7 +189,7 @@ impl TourEvent {
     /// ("the guide").
     pub fn notice(&self, open_chapter: &str, panel: &str) -> String {
         let TourEvent::StepDone { step, chapter_done, tour_done } = self;
-        let Some(done) = TOUR.iter().find(|s| s.id == *step) else { return format!("tour: {step} done ✓") };
+        let Some(done) = tour_step(step) else { return format!("tour: {step} done ✓") };
         let number = ChapterGuide::of(done.chapter).number;
         let steps: Vec<&TourStep> = steps_of(done.chapter).collect();
         let k = steps.iter().position(|s| s.id == done.id).map_or(0, |i| i + 1);
@@ -235,7 +235,7 @@ impl Tour {
                 _ => return Err(damaged(format!("the line {line:?}"))),
             }
         }
-        if !tour.step.is_empty() && tour.step != END && !TOUR.iter().any(|s| s.id == tour.step) {
+        if !tour.step.is_empty() && tour.step != END && tour_step(&tour.step).is_none() {
             return Err(format!("the saved tour progress names an unknown step {:?}; starting over", tour.step));
         }
         Ok(tour)
@@ -283,7 +283,7 @@ impl Tour {
         match self.step.as_str() {
             "" => TOUR.first(),
             END => None,
-            id => TOUR.iter().find(|s| s.id == id),
+            id => tour_step(id),
         }
     }
 
@@ -532,7 +532,7 @@ impl Tour {
             session_hint,
             reveal: self.reveal.and_then(question_for).map(|q| {
                 let chosen = self.answers.get(q.step).copied();
-                let answered = TOUR.iter().find(|s| s.id == q.step);
+                let answered = tour_step(q.step);
                 let number = answered.map(|s| ChapterGuide::of(s.chapter).number);
                 Reveal {
                     prompt: q.prompt,

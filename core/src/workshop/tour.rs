@@ -511,6 +511,11 @@ pub static TOUR: &[TourStep] = &[
     },
 ];
 
+/// The step with this ID.
+pub fn step(id: &str) -> Option<&'static TourStep> {
+    TOUR.iter().find(|s| s.id == id)
+}
+
 /// The steps of one chapter, in order.
 pub fn steps_of(chapter: Chapter) -> impl Iterator<Item = &'static TourStep> {
     TOUR.iter().filter(move |s| s.chapter == chapter)
